@@ -1,0 +1,43 @@
+# The two commands of the README:  make demo  and  make test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+WORKSPACE ?= governance
+
+.PHONY: demo test lint typecheck unit browser-deps bench clean
+
+$(BIN)/cardgate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+## demo: create the environment and run the whole loop on the worked example
+demo: $(BIN)/cardgate
+	@bash scripts/demo.sh $(WORKSPACE)
+
+## test: lint, type-check and run every test (installs Chromium for the browser tests)
+test: $(BIN)/cardgate browser-deps lint typecheck unit
+
+lint: $(BIN)/cardgate
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+typecheck: $(BIN)/cardgate
+	$(BIN)/mypy src
+
+unit: $(BIN)/cardgate
+	$(BIN)/pytest
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "could not install chromium: run as root or install it yourself"; exit 2; }; }
+
+## bench: the side-by-side speed measurements (see benchmarks/README.md)
+bench: $(BIN)/cardgate
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist site/generated site/build

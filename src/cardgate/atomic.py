@@ -1,0 +1,48 @@
+"""Atomic, deterministic writes: a reader sees the old file or the new one, never half."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename.
+
+    With `exclusive`, refuse (FileExistsError) when `path` exists at the moment of the
+    rename, so that a document is never overwritten.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if exclusive:
+            os.link(temporary, path)  # fails if path exists; atomic on POSIX
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, path)
+    except BaseException:
+        if Path(temporary).exists():
+            os.unlink(temporary)
+        raise
+
+
+def write_text_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write UTF-8 text atomically (LF line endings)."""
+    write_bytes_atomic(path, text.encode("utf-8"), exclusive=exclusive)
+
+
+def canonical_json(data: Any) -> str:
+    """Deterministic JSON: sorted keys, two-space indent, trailing newline, no NaN."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write `data` as canonical JSON, atomically."""
+    write_text_atomic(path, canonical_json(data))

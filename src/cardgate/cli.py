@@ -1,0 +1,206 @@
+"""The `cardgate` command line: one thin function per command.
+
+Library code raises typed errors (`cardgate.errors`); `_Group.invoke` is the one place
+that turns them into a message and an exit code: 0 ok, 1 problems/findings, 2 usage or
+configuration error. Heavy libraries (pandas, fairlearn, mkdocs) are imported inside the
+commands that need them, never at module level.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from cardgate import __version__
+from cardgate.errors import CardgateError, ConfigurationError
+from cardgate.paths import display_path
+
+
+class _Group(TyperGroup):
+    """Turns cardgate's typed errors, and any bug, into a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CardgateError as error:
+            _fail(error.message, hint=error.hint, code=error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", code=130)
+        except Exception as error:  # a bug: say so, without a traceback
+            if _is_cli_control(error) or os.environ.get("CARDGATE_DEBUG"):
+                raise
+            _fail(
+                f"internal error: {type(error).__name__}: {error}",
+                hint="this is a bug in cardgate; rerun with CARDGATE_DEBUG=1 for details "
+                "and report it",
+                code=2,
+            )
+
+
+def _is_cli_control(error: Exception) -> bool:
+    """Exit, Abort and usage errors of typer's (vendored or not) click: let them through."""
+    return isinstance(error, typer.Exit | typer.Abort) or type(error).__module__.startswith(
+        ("typer.", "click.")
+    )
+
+
+def _fail(message: str, *, hint: str = "", code: int) -> NoReturn:
+    typer.echo(f"cardgate: error: {message}", err=True)
+    if hint:
+        typer.echo(f"  hint: {hint}", err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="cardgate",
+    help="Responsible-AI governance as code: validate, evaluate, gate and publish "
+    "model cards, datasheets and NIST AI RMF checklists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: the nearest folder with cardgate.yaml).",
+        file_okay=False,
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cardgate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Responsible-AI governance as code."""
+
+
+def _workspace_root(workspace: Path | None) -> Path:
+    from cardgate.workspace import find_workspace
+
+    if workspace is not None:
+        if not workspace.is_dir():
+            raise ConfigurationError(f"workspace folder {workspace} does not exist")
+        return find_workspace(workspace) if not (workspace / "cardgate.yaml").is_file() else (
+            workspace.resolve()
+        )
+    return find_workspace()
+
+
+def _load(workspace: Path | None) -> Any:
+    from cardgate.workspace import load_workspace
+
+    return load_workspace(_workspace_root(workspace))
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to make a workspace.")] = Path(),
+    name: Annotated[str | None, typer.Option(help="Name of the portfolio.")] = None,
+) -> None:
+    """Create a workspace: cardgate.yaml, policy.yaml, systems/, datasets/, .schemas/."""
+    from cardgate.jsonschema_export import write_schemas
+    from cardgate.scaffold import init_workspace
+
+    created = init_workspace(folder, name=name)
+    created.extend(write_schemas(folder / ".schemas"))
+    for path in created:
+        typer.echo(f"created {display_path(path)}")
+
+
+@app.command()
+def new(
+    kind: Annotated[str, typer.Argument(help="model-card, datasheet or checklist.")],
+    identifier: Annotated[str, typer.Argument(metavar="ID", help="Id of the system/dataset.")],
+    system: Annotated[
+        str | None, typer.Option(help="For a checklist: the system it answers for.")
+    ] = None,
+    checklist: Annotated[
+        str, typer.Option(help="For a checklist: the checklist definition id.")
+    ] = "nist-ai-rmf-core",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Scaffold a document from its template (never overwrites)."""
+    from cardgate.scaffold import new_document
+    from cardgate.workspace import load_config
+
+    root = _workspace_root(workspace)
+    from cardgate.workspace import Workspace
+
+    target = new_document(
+        Workspace(root=root, config=load_config(root)),
+        kind,
+        identifier,
+        system=system,
+        checklist=checklist,
+    )
+    typer.echo(f"wrote {display_path(target)}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files to report on (default: the workspace).")
+    ] = None,
+    output_format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Validate documents against their schemas and each other."""
+    from cardgate.validation_report import render_validation, run_validation
+
+    report = run_validation(paths or [], workspace=workspace)
+    render_validation(report, sys.stdout, as_json=output_format is TextOrJson.json)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the JSON Schemas (default: <workspace>/.schemas)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Write one JSON Schema (draft 2020-12) per document kind, for editors."""
+    from cardgate.jsonschema_export import write_schemas
+
+    folder = out if out is not None else _workspace_root(workspace) / ".schemas"
+    for path in write_schemas(folder):
+        typer.echo(f"wrote {display_path(path)}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="cardgate")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,287 @@
+"""Checklist definitions: load, validate against the schema and the framework catalog.
+
+Definitions ship in ``checklists/*.yaml``; a workspace may add its own in its
+``checklists/`` folder (``checklists_dir`` in ``cardgate.yaml``). Every problem carries the
+file, line and column it concerns. Schema errors use the shared ``CG1xx`` codes of
+`cardgate.validate`; the checks that need the catalog use these codes:
+
+======  ==================================================================================
+CL001   a file in the checklists folder is not a ``checklist-definition``
+CL002   an item id appears twice in one definition
+CL003   ``maps_to`` names a subcategory the framework catalog does not have
+CL004   ``framework`` names a catalog cardgate does not know
+CL005   a ``sources`` action id is unknown, or its subcategory is not in ``maps_to``
+CL006   a workspace definition reuses the id of a shipped definition
+CL007   two workspace definitions have the same id
+======  ==================================================================================
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from cardgate.frameworks.catalog import Catalog, load_catalog, shipped_checklists_dir
+from cardgate.loading import DocumentLoadError, LoadedDocument, load_document
+from cardgate.problems import Problem, Span
+from cardgate.paths import display_path
+from cardgate.schemas.checklist_definition import ChecklistDefinition, ChecklistItem
+
+KIND = "checklist-definition"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A validated checklist definition and where each of its parts was written."""
+
+    model: ChecklistDefinition
+    loaded: LoadedDocument
+    shipped: bool
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @functools.cached_property
+    def items(self) -> Mapping[str, ChecklistItem]:
+        """Items by id, in definition order."""
+        return {item.id: item for item in self.model.items}
+
+    def applicable_items(self, risk_tier: str | None) -> tuple[ChecklistItem, ...]:
+        """Items that apply to a system of this tier (all items when the tier is unknown)."""
+        return tuple(item for item in self.model.items if applies(item, risk_tier))
+
+    def item_span(self, item_id: str) -> Span:
+        """Where the item with this id starts in the definition file."""
+        for index, item in enumerate(self.model.items):
+            if item.id == item_id:
+                return self.loaded.positions.value(("items", index))
+        return Span(1, 1)
+
+
+def applies(item: ChecklistItem, risk_tier: str | None) -> bool:
+    """Whether `item` applies to a system of `risk_tier` (None: tier unknown, all apply)."""
+    return risk_tier is None or item.applies_to is None or risk_tier in item.applies_to
+
+
+@dataclass
+class DefinitionSet:
+    """The definitions available to a workspace, and the problems found loading them."""
+
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, definition_id: str) -> Definition | None:
+        return self.definitions.get(definition_id)
+
+    def __iter__(self) -> Iterator[Definition]:
+        return iter(self.definitions.values())
+
+    def __len__(self) -> int:
+        return len(self.definitions)
+
+
+def load_definition(
+    path: Path,
+    *,
+    catalog: Catalog | None = None,
+    shipped: bool = False,
+    display: str | None = None,
+) -> tuple[Definition | None, list[Problem]]:
+    """Load and validate one definition file; the definition is None when it is unusable."""
+    try:
+        loaded = load_document(path, display=display)
+    except DocumentLoadError as error:
+        return None, [error.problem]
+    return validate_definition(loaded, catalog=catalog, shipped=shipped)
+
+
+def validate_definition(
+    loaded: LoadedDocument, *, catalog: Catalog | None = None, shipped: bool = False
+) -> tuple[Definition | None, list[Problem]]:
+    """Validate a loaded document as a checklist definition, schema then catalog references."""
+    kind = loaded.data.get("kind")
+    if kind != KIND:
+        where = loaded.positions.value(("kind",)) if "kind" in loaded.data else Span(1, 1)
+        found = f"found '{kind}'" if kind is not None else "'kind' is missing"
+        return None, [
+            Problem.at(
+                loaded.display,
+                where,
+                "CL001",
+                f"expected a '{KIND}' in the checklists folder, {found}",
+                hint="the checklists folder holds checklist definitions; answers (kind: "
+                "checklist) go in systems/<id>/",
+            )
+        ]
+    # Imported here: cardgate.validate calls into cardgate.frameworks for checklist answers.
+    from cardgate.validate import _problem as _schema_problem
+
+    try:
+        model = ChecklistDefinition.model_validate(loaded.data)
+    except ValidationError as error:
+        problems = {
+            _schema_problem(loaded, ChecklistDefinition, detail) for detail in error.errors()
+        }
+        return None, sorted(problems)
+    problems = check_references(loaded, model, catalog or load_catalog())
+    definition = Definition(model, loaded, shipped)
+    return (definition if not problems else None), problems
+
+
+def check_references(
+    loaded: LoadedDocument, model: ChecklistDefinition, catalog: Catalog
+) -> list[Problem]:
+    """Problems with what the definition refers to: framework, subcategories, action ids."""
+    shown = loaded.display
+    positions = loaded.positions
+    problems: list[Problem] = []
+    if model.framework != catalog.id:
+        problems.append(
+            Problem.at(
+                shown,
+                positions.value(("framework",)),
+                "CL004",
+                f"unknown framework catalog '{model.framework}'",
+                hint=f"the catalog cardgate ships is '{catalog.id}'",
+            )
+        )
+        return problems
+    first_seen: dict[str, Span] = {}
+    for index, item in enumerate(model.items):
+        where = positions.value(("items", index, "id"))
+        if item.id in first_seen:
+            problems.append(
+                Problem.at(
+                    shown,
+                    where,
+                    "CL002",
+                    f"item id '{item.id}' is used twice (first at line {first_seen[item.id].line})",
+                    hint="give every item its own id; answers refer to items by id",
+                )
+            )
+        else:
+            first_seen[item.id] = where
+        for ref_index, ref in enumerate(item.maps_to):
+            if ref not in catalog.subcategories:
+                close = difflib.get_close_matches(ref, list(catalog.subcategories), n=1)
+                problems.append(
+                    Problem.at(
+                        shown,
+                        positions.value(("items", index, "maps_to", ref_index)),
+                        "CL003",
+                        f"'{ref}' is not a subcategory of {catalog.id}",
+                        hint=f"did you mean '{close[0]}'?"
+                        if close
+                        else "subcategory ids read like 'GOVERN 1.1' … 'MANAGE 4.3'",
+                    )
+                )
+        for src_index, action_id in enumerate(item.sources or []):
+            action = catalog.gai_actions.get(action_id)
+            where_src = positions.value(("items", index, "sources", src_index))
+            if action is None:
+                problems.append(
+                    Problem.at(
+                        shown,
+                        where_src,
+                        "CL005",
+                        f"'{action_id}' is not an action of NIST AI 600-1",
+                        hint="action ids read like 'GV-1.1-001'; see "
+                        "checklists/frameworks/nist-ai-600-1.yaml",
+                    )
+                )
+            elif action.subcategory not in item.maps_to:
+                problems.append(
+                    Problem.at(
+                        shown,
+                        where_src,
+                        "CL005",
+                        f"action '{action_id}' serves {action.subcategory}, which is not in "
+                        "this item's maps_to",
+                        hint=f"add '{action.subcategory}' to maps_to",
+                    )
+                )
+    return problems
+
+
+@functools.cache
+def _shipped(directory: Path) -> DefinitionSet:
+    catalog = load_catalog()
+    result = DefinitionSet()
+    for path in _definition_files(directory):
+        definition, problems = load_definition(
+            path, catalog=catalog, shipped=True, display=f"<cardgate>/checklists/{path.name}"
+        )
+        result.problems.extend(problems)
+        if definition is not None:
+            result.definitions[definition.id] = definition
+    return result
+
+
+def shipped_definitions() -> DefinitionSet:
+    """The definitions that ship with cardgate (loaded once per process)."""
+    return _shipped(shipped_checklists_dir())
+
+
+def load_definitions(
+    workspace_dir: Path | None = None,
+    *,
+    catalog: Catalog | None = None,
+) -> DefinitionSet:
+    """Shipped definitions plus those in a workspace's checklists folder `workspace_dir`.
+
+    Workspace definitions whose id collides with a shipped one or with another workspace
+    definition are reported and left out.
+    """
+    shipped = shipped_definitions()
+    result = DefinitionSet(dict(shipped.definitions), list(shipped.problems))
+    if workspace_dir is None or not workspace_dir.is_dir():
+        return result
+    catalog = catalog or load_catalog()
+    origins: dict[str, str] = {}
+    for path in _definition_files(workspace_dir):
+        display = display_path(path)
+        definition, problems = load_definition(path, catalog=catalog, display=display)
+        result.problems.extend(problems)
+        if definition is None:
+            continue
+        where = definition.loaded.positions.value(("id",))
+        if definition.id in shipped.definitions:
+            result.problems.append(
+                Problem.at(
+                    display,
+                    where,
+                    "CL006",
+                    f"checklist id '{definition.id}' is already used by a definition that "
+                    "ships with cardgate",
+                    hint="choose another id, e.g. prefix it with your organisation's name",
+                )
+            )
+        elif definition.id in origins:
+            result.problems.append(
+                Problem.at(
+                    display,
+                    where,
+                    "CL007",
+                    f"checklist id '{definition.id}' is also defined in {origins[definition.id]}",
+                    hint="each checklist definition needs its own id",
+                )
+            )
+        else:
+            origins[definition.id] = display
+            result.definitions[definition.id] = definition
+    return result
+
+
+def _definition_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(
+        path for path in directory.iterdir() if path.is_file() and path.suffix in YAML_SUFFIXES
+    )

@@ -1,0 +1,30 @@
+"""What counts as "not filled in": one decision, used by validate, gate and site."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+PLACEHOLDER = "TODO"
+"""The value templates put where an answer is expected."""
+
+PLACEHOLDERS = frozenset({"todo", "tbd", "tba", "fixme", "xxx", "[more information needed]", "n/a?"})
+
+
+def is_placeholder_text(text: str) -> bool:
+    """True for empty or whitespace text and the placeholder words (any case)."""
+    stripped = text.strip()
+    return not stripped or stripped.lower() in PLACEHOLDERS or stripped.upper().startswith("TODO:")
+
+
+def is_missing(value: Any) -> bool:
+    """True when a value carries no real content: None, placeholders, or only missing parts."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return is_placeholder_text(value)
+    if isinstance(value, Mapping):
+        return all(is_missing(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(is_missing(item) for item in value)
+    return False

@@ -1,0 +1,114 @@
+"""Building blocks shared by every document schema.
+
+Conventions:
+
+* every field has a `description`: it becomes the JSON Schema description and the
+  template's guidance comment;
+* `required(...)` fields must be present (a schema error when absent);
+  `recommended(...)` fields may be absent or `TODO` while a document is a draft, and the
+  gate demands them at release (`field_level` reads the marker);
+* unknown keys are errors, except under `extensions:`;
+* text fields keep the text as written (`1.10` stays "1.10"), via `Text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic.fields import FieldInfo
+
+from cardgate.loading import source_text
+
+LEVEL_KEY = "x-cardgate-level"
+
+
+def _as_text(value: Any) -> Any:
+    written = source_text(value)
+    return written if written is not None else value
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD") from error
+    return value
+
+
+Text = Annotated[
+    str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})
+]
+"""Free text. Numbers written in YAML are kept as their source text."""
+
+IsoDate = Annotated[
+    dt.date, BeforeValidator(_as_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+"""A calendar date written as YYYY-MM-DD."""
+
+Identifier = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
+]
+"""A lower-case id: letters, digits, '.', '_' and '-' (e.g. `credit-scoring`)."""
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+"""A SHA-256 digest as 64 lower-case hex digits."""
+
+RiskTier = Literal["minimal", "limited", "high", "unacceptable"]
+Status = Literal["draft", "review", "approved", "retired"]
+
+
+def required(description: str, **kwargs: Any) -> Any:
+    """A field that must be present."""
+    return Field(..., description=description, json_schema_extra={LEVEL_KEY: "required"}, **kwargs)
+
+
+def recommended(description: str, **kwargs: Any) -> Any:
+    """A field that may be missing or `TODO` in a draft; the gate demands it at release."""
+    return Field(
+        default=None, description=description, json_schema_extra={LEVEL_KEY: "recommended"}, **kwargs
+    )
+
+
+def optional(description: str, **kwargs: Any) -> Any:
+    """A field that is never demanded."""
+    kwargs.setdefault("default", None)
+    return Field(description=description, **kwargs)
+
+
+def field_level(info: FieldInfo) -> str:
+    """'required', 'recommended' or 'optional' for a model field."""
+    extra = info.json_schema_extra
+    if isinstance(extra, dict):
+        level = extra.get(LEVEL_KEY)
+        if isinstance(level, str):
+            return level
+    return "required" if info.is_required() else "optional"
+
+
+class Section(BaseModel):
+    """A part of a document: strict types, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+
+class Person(Section):
+    """Someone accountable for a document or a risk."""
+
+    name: Text = required("Full name.")
+    role: Text | None = optional("Role, e.g. 'model owner', 'data steward'.")
+    email: Text | None = optional("Contact e-mail address.")
+
+
+class Document(Section):
+    """Fields every cardgate document has."""
+
+    kind: str = required("Document kind.")
+    schema_version: Literal[1] = required("Version of the document schema; currently 1.")
+    extensions: dict[str, Any] | None = optional(
+        "Your own fields, not checked by cardgate (the only place unknown keys are allowed)."
+    )

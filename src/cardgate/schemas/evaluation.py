@@ -1,0 +1,174 @@
+"""The `evaluation:` section of a model card: how `cardgate evaluate` computes metrics."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from cardgate.schemas.base import Identifier, Section, Text, optional, required
+
+Task = Literal["binary-classification", "regression", "multiclass-classification"]
+
+GROUP_METRICS = (
+    "count",
+    "selection_rate",
+    "accuracy",
+    "precision",
+    "recall",
+    "true_positive_rate",
+    "false_positive_rate",
+    "false_negative_rate",
+    "f1",
+    "balanced_accuracy",
+    "roc_auc",
+    "expected_calibration_error",
+    "brier_score",
+    "mean_absolute_error",
+    "root_mean_squared_error",
+    "mean_error",
+)
+DISPARITY_METRICS = (
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equalized_odds_ratio",
+    "equal_opportunity_difference",
+    "equal_opportunity_ratio",
+)
+MetricName = Literal[
+    "count",
+    "selection_rate",
+    "accuracy",
+    "precision",
+    "recall",
+    "true_positive_rate",
+    "false_positive_rate",
+    "false_negative_rate",
+    "f1",
+    "balanced_accuracy",
+    "roc_auc",
+    "expected_calibration_error",
+    "brier_score",
+    "mean_absolute_error",
+    "root_mean_squared_error",
+    "mean_error",
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equalized_odds_ratio",
+    "equal_opportunity_difference",
+    "equal_opportunity_ratio",
+]
+
+
+class PredictionsSource(Section):
+    """Where the model's predictions are read from (exactly one of `path` or `query`)."""
+
+    path: Text | None = optional(
+        "Workspace-relative path of a CSV (optionally .gz) or Parquet file of predictions, "
+        "or of a counts table (see `format`)."
+    )
+    query: Text | None = optional(
+        "A DuckDB SQL query over local Parquet/CSV files (paths relative to the workspace), "
+        "for predictions larger than memory."
+    )
+    format: Literal["rows", "counts"] = Field(
+        default="rows",
+        description="'rows': one row per prediction; 'counts': the documented sufficient-"
+        "statistics table produced by any SQL engine.",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PredictionsSource:
+        if (self.path is None) == (self.query is None):
+            raise ValueError("give exactly one of 'path' or 'query'")
+        return self
+
+
+class Threshold(Section):
+    """A limit the evaluation must meet; checked by `cardgate evaluate` and the gate."""
+
+    metric: MetricName = required("The metric, a per-group metric or a disparity.")
+    feature: Text | None = optional(
+        "Sensitive feature (or intersection 'a×b' written 'a,b') the limit applies to; "
+        "omit for every feature."
+    )
+    group: Text | None = optional(
+        "For a per-group metric: the group it applies to; omit for every group."
+    )
+    min: float | None = optional("Lowest acceptable value.")
+    max: float | None = optional("Highest acceptable value.")
+    decide_on: Literal["point", "ci-bound", "significance"] | None = optional(
+        "How the verdict is taken; default from the policy ('point'): the point estimate, "
+        "the pessimistic confidence bound, or only when beyond the noise floor."
+    )
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> Threshold:
+        if self.min is None and self.max is None:
+            raise ValueError("give 'min', 'max' or both")
+        return self
+
+
+class Bootstrap(Section):
+    """Uncertainty settings."""
+
+    replicates: int = Field(default=1000, ge=0, le=100_000, description="Bootstrap replicates.")
+    seed: int = Field(default=0, ge=0, description="Random seed; same seed, same artifact.")
+    confidence_level: float = Field(
+        default=0.95, gt=0.5, lt=1.0, description="Confidence level of intervals."
+    )
+
+
+class Baseline(Section):
+    """The previously approved model's results, for regression checks by the gate."""
+
+    artifact: Text | None = optional("Workspace-relative path of the approved evaluation.json.")
+    tolerance: float = Field(
+        default=0.02, ge=0, description="Largest acceptable worsening of any thresholded metric."
+    )
+
+
+class EvaluationSettings(Section):
+    """How predictions are evaluated for performance and fairness."""
+
+    predictions: PredictionsSource = required("Where the predictions are.")
+    task: Task = required("The prediction task.")
+    label_column: Text = required("Column with the true label (or target).")
+    prediction_column: Text = required("Column with the model's prediction.")
+    score_column: Text | None = optional(
+        "Column with the score/probability of the positive class (enables AUC, calibration)."
+    )
+    positive_label: Text | int | None = optional(
+        "The label value meaning the positive outcome; needed unless labels are 0/1 or booleans."
+    )
+    sensitive_features: list[Text] = required(
+        "Columns with sensitive features; each is evaluated alone."
+    )
+    intersections: list[list[Text]] = Field(
+        default_factory=list, description="Combinations of sensitive features evaluated jointly."
+    )
+    reference_groups: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Reference group per feature for differences and ratios (default: largest).",
+    )
+    metrics: list[MetricName] = Field(
+        default_factory=list, description="Metrics to report (default: all that apply)."
+    )
+    thresholds: list[Threshold] = Field(default_factory=list, description="Limits to meet.")
+    min_group_size: int = Field(
+        default=30, ge=1, description="Groups smaller than this are reported but not compared."
+    )
+    max_groups: int = Field(
+        default=1000, ge=2, description="Refuse a feature with more groups (e.g. a user id)."
+    )
+    bootstrap: Bootstrap = Field(default_factory=Bootstrap, description="Uncertainty settings.")
+    artifact: Text = Field(
+        default="evaluation.json",
+        description="Where the evaluation artifact is written, relative to the model card.",
+    )
+    baseline: Baseline | None = optional("The approved model's results to compare against.")
+
+
+__all__ = ["DISPARITY_METRICS", "GROUP_METRICS", "EvaluationSettings", "Identifier"]
