@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-import cardgate
-from cardgate.errors import ConfigurationError
+from cardgate.errors import ConfigurationError, UsageError
+from cardgate.resources import data_dir
 
 FRAMEWORK_ID = "nist-ai-rmf-1.0"
 """Catalog id that checklist definitions name in their ``framework`` field."""
@@ -37,19 +37,6 @@ CROSSWALK_ALIASES: Mapping[str, str] = {
 """Short names accepted by ``--crosswalk``; the full crosswalk ids are accepted too."""
 
 _SUBCATEGORY_ID = re.compile(r"^(GOVERN|MAP|MEASURE|MANAGE) ([0-9]+)\.([0-9]+)$")
-_ACTION_ID = re.compile(r"^(GV|MP|MS|MG)-([0-9]+)\.([0-9]+)-([0-9]{3})$")
-
-
-def shipped_checklists_dir() -> Path:
-    """The folder of shipped catalogs and checklist definitions.
-
-    Installed: ``cardgate/_data/checklists``; from a source checkout: ``<repo>/checklists``.
-    """
-    package = Path(cardgate.__file__).resolve().parent
-    installed = package / "_data" / "checklists"
-    if installed.is_dir():
-        return installed
-    return package.parent.parent / "checklists"
 
 
 def subcategory_sort_key(subcategory_id: str) -> tuple[int, int, int]:
@@ -181,11 +168,11 @@ class Catalog:
         return self.subcategories[subcategory_id]
 
     def crosswalk(self, name: str) -> Crosswalk:
-        """A crosswalk by id or short name (``iso-42001``); `ConfigurationError` if unknown."""
+        """A crosswalk by id or short name (``iso-42001``); `UsageError` if unknown."""
         crosswalk_id = CROSSWALK_ALIASES.get(name, name)
         if crosswalk_id not in self.crosswalks:
             known = ", ".join(sorted({*CROSSWALK_ALIASES, *self.crosswalks}))
-            raise ConfigurationError(f"unknown crosswalk '{name}'", hint=f"choose one of: {known}")
+            raise UsageError(f"unknown crosswalk '{name}'", hint=f"choose one of: {known}")
         return self.crosswalks[crosswalk_id]
 
     def crosswalk_names(self) -> tuple[str, ...]:
@@ -211,7 +198,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             hint="reinstall cardgate; the catalog ships inside the package",
         ) from error
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)  # noqa: S506 - safe loader on shipped data
+    data = yaml.load(text, Loader=loader)
     if not isinstance(data, dict):
         raise ConfigurationError(f"the framework catalog {path} is not a mapping")
     return data
@@ -314,19 +301,23 @@ def load_catalog(directory: Path | None = None) -> Catalog:
 
 @functools.cache
 def _shipped_catalog() -> Catalog:
-    return _load_catalog(shipped_checklists_dir() / "frameworks")
+    return _load_catalog(data_dir("checklists") / "frameworks")
 
 
 def _load_catalog(directory: Path) -> Catalog:
     core = _read_yaml(directory / "nist-ai-rmf-1.0.yaml")
     profile_path = directory / "nist-ai-600-1.yaml"
     crosswalk_path = directory / "crosswalks.yaml"
-    risks, actions = _build_profile(_read_yaml(profile_path)) if profile_path.is_file() else ((), {})
+    risks, actions = (
+        _build_profile(_read_yaml(profile_path)) if profile_path.is_file() else ((), {})
+    )
     crosswalks = _build_crosswalks(_read_yaml(crosswalk_path)) if crosswalk_path.is_file() else {}
     try:
         functions = _build_functions(core)
     except (KeyError, TypeError, ValueError) as error:
-        raise ConfigurationError(f"the framework catalog in {directory} is malformed: {error}") from error
+        raise ConfigurationError(
+            f"the framework catalog in {directory} is malformed: {error}"
+        ) from error
     return Catalog(
         id=FRAMEWORK_ID,
         title=str(core.get("title", FRAMEWORK_ID)),
@@ -337,16 +328,3 @@ def _load_catalog(directory: Path) -> Catalog:
         gai_actions=actions,
         crosswalks=crosswalks,
     )
-
-
-def is_action_id(text: str) -> bool:
-    """True for an AI 600-1 action id such as ``GV-1.1-001``."""
-    return _ACTION_ID.match(text) is not None
-
-
-def iter_subcategories(catalog: Catalog, ids: Iterable[str]) -> Iterator[Subcategory]:
-    """The known subcategories among `ids`, in the order given."""
-    for subcategory_id in ids:
-        sub = catalog.subcategories.get(subcategory_id)
-        if sub is not None:
-            yield sub

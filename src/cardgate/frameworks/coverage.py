@@ -13,7 +13,7 @@ How a subcategory's status is decided, for one system:
 
 Roll-ups count subcategories per category, per function and overall;
 ``percent_addressed`` is ``100 * addressed / total`` rounded to one decimal.
-The portfolio matrix is subcategory × system. A crosswalk view gives, for each reference of
+The portfolio matrix is subcategory x system. A crosswalk view gives, for each reference of
 another framework (ISO/IEC 42001 clauses and Annex B items), the subcategories mapped to it
 and a status by the same rule: ``addressed`` when every mapped subcategory is addressed,
 ``partial`` when at least one is addressed or partial, else ``missing``.
@@ -30,7 +30,7 @@ functions) or system-id order (systems)::
       "statuses": ["addressed", "partial", "missing"],
       "checklists": [{"id": "nist-ai-rmf-core", "title": "...", "version": "1.0.0"}],
       "portfolio": {"systems": 2,
-                    "overall": ROLLUP,               # over every system × subcategory
+                    "overall": ROLLUP,               # over every system x subcategory
                     "functions": [ROLLUP + "id"]},
       "systems": [{
           "system": "credit-default", "risk_tier": "high",
@@ -68,8 +68,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from cardgate.frameworks.catalog import Catalog, Crosswalk, reference_sort_key
-from cardgate.frameworks.definitions import Definition, applies
+from cardgate.frameworks.catalog import Catalog, Crosswalk, load_catalog, reference_sort_key
+from cardgate.frameworks.definitions import (
+    Definition,
+    DefinitionSet,
+    applies,
+    workspace_definitions,
+)
+from cardgate.schemas.checklist import Checklist
+from cardgate.workspace import Workspace
 
 FORMAT = "cardgate-coverage"
 FORMAT_VERSION = 1
@@ -190,7 +197,9 @@ class PortfolioCoverage:
                 return coverage
         raise KeyError(system_id)
 
-    def matrix(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[CoverageStatus, ...], ...]]:
+    def matrix(
+        self,
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[CoverageStatus, ...], ...]]:
         """(subcategory ids, system ids, rows): rows[i][j] is subcategory i for system j."""
         subcategory_ids = tuple(self.catalog.subcategories)
         system_ids = tuple(coverage.system for coverage in self.systems)
@@ -201,13 +210,13 @@ class PortfolioCoverage:
         return subcategory_ids, system_ids, rows
 
     def overall(self) -> Rollup:
-        """Counts over every system × subcategory cell."""
+        """Counts over every system x subcategory cell."""
         return _rollup(
             "portfolio", (sub.status for cov in self.systems for sub in cov.subcategories)
         )
 
     def functions(self) -> tuple[Rollup, ...]:
-        """Per function, counts over every system × subcategory of that function."""
+        """Per function, counts over every system x subcategory of that function."""
         return tuple(
             _rollup(
                 function.id,
@@ -359,6 +368,40 @@ def crosswalk_coverage(
             )
         )
     return CrosswalkCoverage(coverage.system, tuple(references))
+
+
+def system_answers(workspace: Workspace) -> list[SystemAnswers]:
+    """Each system's risk tier (from its model card) and checklist answer statuses.
+
+    When two documents of a system answer the same definition, the first (by file name)
+    counts; `check_answers` reports the second.
+    """
+    found: list[SystemAnswers] = []
+    for system in workspace.systems.values():
+        card = system.model_card
+        answers: dict[str, dict[str, str]] = {}
+        for document in system.checklists:
+            model = document.model
+            if isinstance(model, Checklist) and model.checklist not in answers:
+                answers[model.checklist] = {
+                    item_id: answer.status for item_id, answer in model.items.items()
+                }
+        found.append(SystemAnswers(system.id, card.risk_tier if card else None, answers))
+    return found
+
+
+def workspace_coverage(
+    workspace: Workspace,
+    *,
+    definitions: DefinitionSet | None = None,
+    catalog: Catalog | None = None,
+) -> PortfolioCoverage:
+    """Coverage of every system of the workspace (shipped plus workspace definitions)."""
+    if definitions is None:
+        definitions = workspace_definitions(workspace)
+    return compute_coverage(
+        catalog or load_catalog(), definitions.definitions, system_answers(workspace)
+    )
 
 
 # --- JSON form --------------------------------------------------------------------------------

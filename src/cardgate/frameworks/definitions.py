@@ -26,11 +26,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from cardgate.frameworks.catalog import Catalog, load_catalog, shipped_checklists_dir
+from cardgate.frameworks.catalog import Catalog, load_catalog
 from cardgate.loading import DocumentLoadError, LoadedDocument, load_document
+from cardgate.paths import PathEscapeError, display_path, resolve_inside
 from cardgate.problems import Problem, Span
-from cardgate.paths import display_path
+from cardgate.resources import data_dir
 from cardgate.schemas.checklist_definition import ChecklistDefinition, ChecklistItem
+from cardgate.validate import _problem as _schema_problem
+from cardgate.workspace import Workspace
 
 KIND = "checklist-definition"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -120,19 +123,15 @@ def validate_definition(
                 "checklist) go in systems/<id>/",
             )
         ]
-    # Imported here: cardgate.validate calls into cardgate.frameworks for checklist answers.
-    from cardgate.validate import _problem as _schema_problem
-
     try:
         model = ChecklistDefinition.model_validate(loaded.data)
     except ValidationError as error:
-        problems = {
-            _schema_problem(loaded, ChecklistDefinition, detail) for detail in error.errors()
-        }
-        return None, sorted(problems)
+        schema_problems = {_schema_problem(loaded, ChecklistDefinition, d) for d in error.errors()}
+        return None, sorted(schema_problems)
     problems = check_references(loaded, model, catalog or load_catalog())
-    definition = Definition(model, loaded, shipped)
-    return (definition if not problems else None), problems
+    if problems:
+        return None, problems
+    return Definition(model, loaded, shipped), []
 
 
 def check_references(
@@ -226,7 +225,7 @@ def _shipped(directory: Path) -> DefinitionSet:
 
 def shipped_definitions() -> DefinitionSet:
     """The definitions that ship with cardgate (loaded once per process)."""
-    return _shipped(shipped_checklists_dir())
+    return _shipped(data_dir("checklists"))
 
 
 def load_definitions(
@@ -277,6 +276,15 @@ def load_definitions(
             origins[definition.id] = display
             result.definitions[definition.id] = definition
     return result
+
+
+def workspace_definitions(workspace: Workspace) -> DefinitionSet:
+    """Shipped definitions plus the workspace's own (``checklists_dir`` of cardgate.yaml)."""
+    try:
+        folder: Path | None = resolve_inside(workspace.root, workspace.config.checklists_dir)
+    except PathEscapeError:
+        folder = None  # the configuration check reports it; use the shipped ones only
+    return load_definitions(folder)
 
 
 def _definition_files(directory: Path) -> list[Path]:

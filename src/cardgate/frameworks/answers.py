@@ -1,0 +1,218 @@
+"""Checks of checklist answers that need the checklist definition.
+
+The schema of a ``checklist`` document (`cardgate.schemas.checklist`) says what an answer
+looks like; these checks say whether the answers fit the definition they claim to answer,
+and whether their evidence exists. Each problem points at the line and column concerned:
+
+======  ==================================================================================
+CL100   the checklist names a definition that is neither shipped nor in the workspace
+CL101   an answer for an item id the definition does not have
+CL102   an item of the definition (applicable to the system's risk tier) has no answer
+CL103   ``done`` without evidence, for an item whose definition requires evidence
+CL104   an evidence file or folder does not exist
+CL105   an evidence path leads outside the workspace (or is absolute)
+CL106   ``not-applicable`` without a justification
+CL107   evidence that is neither a workspace path nor an http(s) URL
+CL108   two checklist documents of one system answer the same definition
+======  ==================================================================================
+
+Problems of workspace checklist definitions (``CL001`` to ``CL007`` and schema errors, see
+`cardgate.frameworks.definitions`) are reported here too: answers cannot be checked against
+a definition that does not load.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from cardgate.frameworks.definitions import (
+    Definition,
+    DefinitionSet,
+    applies,
+    workspace_definitions,
+)
+from cardgate.loading import LoadedDocument
+from cardgate.paths import PathEscapeError, resolve_inside
+from cardgate.placeholders import is_missing
+from cardgate.problems import Problem
+from cardgate.schemas.checklist import Checklist
+from cardgate.workspace import Workspace
+
+_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def check_answers(
+    workspace: Workspace, *, definitions: DefinitionSet | None = None
+) -> list[Problem]:
+    """Every problem of the workspace's checklist answers against their definitions.
+
+    Includes the problems of the workspace's own checklist definitions. Answers that failed
+    schema validation are skipped (validation has reported them).
+    """
+    definitions = definitions if definitions is not None else workspace_definitions(workspace)
+    problems = list(definitions.problems)
+    for system in workspace.systems.values():
+        card = system.model_card
+        tier = card.risk_tier if card is not None else None
+        answered: dict[str, str] = {}
+        for document in system.checklists:
+            model, loaded = document.model, document.loaded
+            if not isinstance(model, Checklist) or loaded is None:
+                continue
+            if model.checklist in answered:
+                problems.append(
+                    Problem.at(
+                        loaded.display,
+                        loaded.positions.value(("checklist",)),
+                        "CL108",
+                        f"'{model.checklist}' is already answered in {answered[model.checklist]}",
+                        hint="keep one checklist document per definition and system",
+                    )
+                )
+                continue
+            answered[model.checklist] = loaded.display
+            problems.extend(
+                check_checklist(
+                    workspace.root, loaded, model, definitions=definitions, risk_tier=tier
+                )
+            )
+    return sorted(set(problems))
+
+
+def check_checklist(
+    root: Path,
+    loaded: LoadedDocument,
+    model: Checklist,
+    *,
+    definitions: DefinitionSet,
+    risk_tier: str | None,
+) -> list[Problem]:
+    """Problems of one checklist document; evidence paths are confined to `root`."""
+    definition = definitions.get(model.checklist)
+    if definition is None:
+        close = difflib.get_close_matches(model.checklist, list(definitions.definitions), n=1)
+        known = ", ".join(definitions.definitions) or "none"
+        return [
+            Problem.at(
+                loaded.display,
+                loaded.positions.value(("checklist",)),
+                "CL100",
+                f"unknown checklist definition '{model.checklist}'",
+                hint=f"did you mean '{close[0]}'?" if close else f"known definitions: {known}",
+            )
+        ]
+    problems = _item_problems(loaded, model, definition, risk_tier)
+    for item_id, answer in model.items.items():
+        path = ("items", item_id)
+        item = definition.items.get(item_id)
+        if (
+            item is not None
+            and answer.status == "done"
+            and item.evidence_required
+            and all(is_missing(entry) for entry in answer.evidence)
+        ):
+            problems.append(
+                Problem.at(
+                    loaded.display,
+                    loaded.positions.value((*path, "status")),
+                    "CL103",
+                    f"'{item_id}' is done but lists no evidence",
+                    hint="add evidence: workspace-relative paths or http(s) URLs that "
+                    "show the answer holds",
+                )
+            )
+        if answer.status == "not-applicable" and is_missing(answer.justification):
+            problems.append(
+                Problem.at(
+                    loaded.display,
+                    loaded.positions.value((*path, "status")),
+                    "CL106",
+                    f"'{item_id}' is not-applicable without a justification",
+                    hint="say why the item does not apply under 'justification:'",
+                )
+            )
+        for index, entry in enumerate(answer.evidence):
+            problem = _evidence_problem(root, loaded, (*path, "evidence", index), entry)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def _item_problems(
+    loaded: LoadedDocument, model: Checklist, definition: Definition, risk_tier: str | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    known = list(definition.items)
+    for item_id in model.items:
+        if item_id not in definition.items:
+            close = difflib.get_close_matches(item_id, known, n=1)
+            problems.append(
+                Problem.at(
+                    loaded.display,
+                    loaded.positions.key(("items", item_id)),
+                    "CL101",
+                    f"'{item_id}' is not an item of '{definition.id}'",
+                    hint=f"did you mean '{close[0]}'?"
+                    if close
+                    else f"items of '{definition.id}': {known[0]} … {known[-1]}",
+                )
+            )
+    missing = [
+        item.id
+        for item in definition.model.items
+        if applies(item, risk_tier) and item.id not in model.items
+    ]
+    if missing:
+        shown = ", ".join(missing[:8]) + (
+            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        )
+        tier = f" for risk tier '{risk_tier}'" if risk_tier is not None else ""
+        problems.append(
+            Problem.at(
+                loaded.display,
+                loaded.positions.key(("items",)),
+                "CL102",
+                f"{len(missing)} item(s) of '{definition.id}'{tier} have no answer: {shown}",
+                hint="answer every item; use status: not-started for work not begun",
+            )
+        )
+    return problems
+
+
+def _evidence_problem(
+    root: Path, loaded: LoadedDocument, path: tuple[str | int, ...], entry: str
+) -> Problem | None:
+    if is_missing(entry) or _URL.match(entry):
+        return None
+    where = loaded.positions.value(path)
+    # A drive letter ("C:\...") is a path, handled (and refused) by resolve_inside.
+    if _SCHEME.match(entry) and not re.match(r"^[A-Za-z]:[\\/]", entry):
+        return Problem.at(
+            loaded.display,
+            where,
+            "CL107",
+            f"evidence '{entry}' is neither a workspace path nor an http(s) URL",
+            hint="link evidence as a path relative to the workspace root or an https:// URL",
+        )
+    try:
+        target = resolve_inside(root, entry)
+    except PathEscapeError as error:
+        return Problem.at(
+            loaded.display,
+            where,
+            "CL105",
+            f"evidence path {error}",
+            hint="evidence must live inside the workspace; copy it in or link an https:// URL",
+        )
+    if not target.exists():
+        return Problem.at(
+            loaded.display,
+            where,
+            "CL104",
+            f"evidence '{entry}' does not exist",
+            hint="paths are relative to the workspace root (the folder with cardgate.yaml)",
+        )
+    return None

@@ -1,0 +1,280 @@
+"""Render a `PortfolioCoverage` as text, JSON, CSV or Markdown; rendering only.
+
+``FORMATS`` is the one list of ``cardgate coverage --format`` choices. With a crosswalk,
+every format adds (JSON: fills ``crosswalk``) the references of the other framework touched
+by each system's coverage; CSV then lists those references instead of subcategories.
+
+CSV columns (one row per system x subcategory)::
+
+    system,risk_tier,function,category,subcategory,status,items
+
+``items`` reads ``checklist:ITEM=status`` joined by ``;``. With ``--crosswalk``::
+
+    system,crosswalk,reference,status,subcategories,addressed
+
+(subcategory lists joined by ``;``).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TextIO
+
+from cardgate.errors import InputError, UsageError
+from cardgate.frameworks.catalog import Crosswalk, load_catalog
+from cardgate.frameworks.coverage import (
+    PortfolioCoverage,
+    Rollup,
+    SystemCoverage,
+    coverage_to_json,
+    crosswalk_coverage,
+    workspace_coverage,
+)
+from cardgate.workspace import Workspace
+
+_MARK = {"addressed": "✔", "partial": "◐", "missing": "✘"}
+
+
+def _summary(rollup: Rollup) -> str:
+    return (
+        f"{rollup.addressed}/{rollup.total} addressed ({rollup.percent_addressed:.1f}%), "
+        f"{rollup.partial} partial, {rollup.missing} missing"
+    )
+
+
+def _tier(coverage: SystemCoverage) -> str:
+    return coverage.risk_tier or "unknown"
+
+
+def render_text(
+    portfolio: PortfolioCoverage, stream: TextIO, *, crosswalk: Crosswalk | None = None
+) -> None:
+    """A summary per system; for a single system, every subcategory not yet addressed."""
+    catalog = portfolio.catalog
+    stream.write(f"NIST AI RMF 1.0 coverage ({len(catalog.subcategories)} subcategories)\n")
+    if not portfolio.systems:
+        stream.write("no systems\n")
+        return
+    width = max(len(fn.id) for fn in catalog.functions) + 2
+    for coverage in portfolio.systems:
+        checklists = ", ".join(coverage.checklists) or "no checklist answers"
+        stream.write(f"\n{coverage.system} (risk tier: {_tier(coverage)}; {checklists})\n")
+        stream.write(f"  {'overall':<{width}}{_summary(coverage.overall)}\n")
+        for rollup in coverage.functions:
+            stream.write(f"  {rollup.id:<{width}}{_summary(rollup)}\n")
+        if len(portfolio.systems) == 1:
+            _text_details(portfolio, coverage, stream)
+        if crosswalk is not None:
+            view = crosswalk_coverage(catalog, crosswalk, coverage)
+            rollup = view.rollup()
+            stream.write(f"  {crosswalk.title}: {_summary(rollup)} references\n")
+            if len(portfolio.systems) == 1:
+                for ref in view.references:
+                    subs = ", ".join(ref.subcategories)
+                    stream.write(
+                        f"    {_MARK[ref.status]} {ref.reference:<10} {ref.status:<9} {subs}\n"
+                    )
+    if len(portfolio.systems) > 1:
+        stream.write(f"\nportfolio ({len(portfolio.systems)} systems)\n")
+        stream.write(f"  {'overall':<{width}}{_summary(portfolio.overall())}\n")
+        for rollup in portfolio.functions():
+            stream.write(f"  {rollup.id:<{width}}{_summary(rollup)}\n")
+
+
+def _text_details(portfolio: PortfolioCoverage, coverage: SystemCoverage, stream: TextIO) -> None:
+    for status in ("missing", "partial"):
+        open_subs = [sub for sub in coverage.subcategories if sub.status == status]
+        if not open_subs:
+            continue
+        stream.write(f"  {status}:\n")
+        for sub in open_subs:
+            items = ", ".join(f"{state.item} {state.status}" for state in sub.items)
+            statement = portfolio.catalog.subcategories[sub.id].statement
+            if len(statement) > 70:
+                statement = statement[:69] + "…"
+            stream.write(f"    {sub.id:<13} {statement}\n")
+            stream.write(f"    {'':<13} items: {items or 'none for this tier'}\n")
+
+
+def render_json(
+    portfolio: PortfolioCoverage,
+    stream: TextIO,
+    *,
+    crosswalk: Crosswalk | None = None,
+    crosswalk_name: str = "",
+) -> None:
+    """The JSON form of `cardgate.frameworks.coverage`, sorted keys, two-space indent."""
+    data = coverage_to_json(portfolio, crosswalk=crosswalk, crosswalk_name=crosswalk_name)
+    json.dump(data, stream, indent=2, sort_keys=True, ensure_ascii=False)
+    stream.write("\n")
+
+
+def render_csv(
+    portfolio: PortfolioCoverage, stream: TextIO, *, crosswalk: Crosswalk | None = None
+) -> None:
+    """One row per system x subcategory, or per system x reference with a crosswalk."""
+    writer = csv.writer(stream, lineterminator="\n")
+    if crosswalk is not None:
+        writer.writerow(
+            ["system", "crosswalk", "reference", "status", "subcategories", "addressed"]
+        )
+        for coverage in portfolio.systems:
+            view = crosswalk_coverage(portfolio.catalog, crosswalk, coverage)
+            for ref in view.references:
+                writer.writerow(
+                    [
+                        coverage.system,
+                        crosswalk.id,
+                        ref.reference,
+                        ref.status,
+                        ";".join(ref.subcategories),
+                        ";".join(ref.addressed),
+                    ]
+                )
+        return
+    writer.writerow(
+        ["system", "risk_tier", "function", "category", "subcategory", "status", "items"]
+    )
+    for coverage in portfolio.systems:
+        for sub in coverage.subcategories:
+            items = ";".join(f"{s.checklist}:{s.item}={s.status}" for s in sub.items)
+            writer.writerow(
+                [
+                    coverage.system,
+                    coverage.risk_tier or "",
+                    sub.function,
+                    sub.category,
+                    sub.id,
+                    sub.status,
+                    items,
+                ]
+            )
+
+
+def _cell(text: str) -> str:
+    """Markdown table cell text: pipes escaped, line breaks flattened."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _percent(rollup: Rollup) -> str:
+    return f"{rollup.percent_addressed:.1f}% ({rollup.addressed}/{rollup.total})"
+
+
+def render_markdown(
+    portfolio: PortfolioCoverage, stream: TextIO, *, crosswalk: Crosswalk | None = None
+) -> None:
+    """A summary table of systems x functions; for one system, its subcategory table."""
+    catalog = portfolio.catalog
+    functions = [fn.id for fn in catalog.functions]
+    stream.write("## NIST AI RMF 1.0 coverage\n\n")
+    if not portfolio.systems:
+        stream.write("No systems.\n")
+        return
+    stream.write("| System | Risk tier | Overall | " + " | ".join(functions) + " |\n")
+    stream.write("|---|---|---|" + "---|" * len(functions) + "\n")
+    for coverage in portfolio.systems:
+        cells = [_cell(coverage.system), _tier(coverage), _percent(coverage.overall)]
+        cells.extend(_percent(rollup) for rollup in coverage.functions)
+        stream.write("| " + " | ".join(cells) + " |\n")
+    if len(portfolio.systems) == 1:
+        coverage = portfolio.systems[0]
+        stream.write(f"\n### {_cell(coverage.system)}: subcategories\n\n")
+        stream.write("| Subcategory | Status | Items |\n|---|---|---|\n")
+        for sub in coverage.subcategories:
+            items = ", ".join(f"{state.item} ({state.status})" for state in sub.items)
+            stream.write(f"| {sub.id} | {_MARK[sub.status]} {sub.status} | {_cell(items)} |\n")
+    if crosswalk is not None:
+        stream.write(f"\n### {_cell(crosswalk.title)}\n\n")
+        if len(portfolio.systems) == 1:
+            view = crosswalk_coverage(catalog, crosswalk, portfolio.systems[0])
+            stream.write("| Reference | Status | Subcategories |\n|---|---|---|\n")
+            for ref in view.references:
+                subs = ", ".join(ref.subcategories)
+                stream.write(
+                    f"| {_cell(ref.reference)} | {_MARK[ref.status]} {ref.status} | {subs} |\n"
+                )
+        else:
+            stream.write("| System | Addressed | Partial | Missing |\n|---|---|---|---|\n")
+            for coverage in portfolio.systems:
+                rollup = crosswalk_coverage(catalog, crosswalk, coverage).rollup()
+                stream.write(
+                    f"| {_cell(coverage.system)} | {_percent(rollup)} | {rollup.partial} "
+                    f"| {rollup.missing} |\n"
+                )
+
+
+Renderer = Callable[..., None]
+
+FORMATS: dict[str, Renderer] = {
+    "text": render_text,
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+}
+"""Renderers by ``--format`` name; each is ``render(portfolio, stream, *, crosswalk=None)``."""
+
+
+def render(
+    portfolio: PortfolioCoverage,
+    stream: TextIO,
+    *,
+    output_format: str = "text",
+    crosswalk: Crosswalk | None = None,
+    crosswalk_name: str = "",
+) -> None:
+    """Render `portfolio` in `output_format` (one of `FORMATS`)."""
+    if output_format == "json":
+        render_json(portfolio, stream, crosswalk=crosswalk, crosswalk_name=crosswalk_name)
+    else:
+        FORMATS[output_format](portfolio, stream, crosswalk=crosswalk)
+
+
+def select_system(portfolio: PortfolioCoverage, system_id: str) -> PortfolioCoverage:
+    """The portfolio narrowed to one system; `UsageError` when there is no such system."""
+    for coverage in portfolio.systems:
+        if coverage.system == system_id:
+            used = tuple(d for d in portfolio.checklists if d.id in coverage.checklists)
+            return replace(portfolio, checklists=used, systems=(coverage,))
+    known = [coverage.system for coverage in portfolio.systems]
+    close = difflib.get_close_matches(system_id, known, n=1)
+    raise UsageError(
+        f"no system '{system_id}' in this workspace",
+        hint=f"did you mean '{close[0]}'?" if close else "systems: " + ", ".join(known),
+    )
+
+
+def report_coverage(
+    workspace: Workspace,
+    stream: TextIO,
+    *,
+    system: str | None = None,
+    output_format: str = "text",
+    crosswalk: str | None = None,
+) -> PortfolioCoverage:
+    """Compute the workspace's coverage (or one system's) and render it to `stream`."""
+    if output_format not in FORMATS:
+        raise UsageError(
+            f"unknown format '{output_format}'", hint="choose one of: " + ", ".join(FORMATS)
+        )
+    catalog = load_catalog()
+    chosen = catalog.crosswalk(crosswalk) if crosswalk is not None else None
+    portfolio = workspace_coverage(workspace, catalog=catalog)
+    if not portfolio.systems:
+        raise InputError(
+            f"no systems found in {workspace.config.systems_dir}/",
+            hint="add systems/<id>/model-card.yaml and a checklist (cardgate new checklist ID)",
+        )
+    if system is not None:
+        portfolio = select_system(portfolio, system)
+    render(
+        portfolio,
+        stream,
+        output_format=output_format,
+        crosswalk=chosen,
+        crosswalk_name=crosswalk or "",
+    )
+    return portfolio
