@@ -197,6 +197,30 @@ def schema(
         typer.echo(f"wrote {display_path(path)}")
 
 
+@app.command()
+def coverage(
+    system: Annotated[str | None, typer.Argument(help="System id (default: every system).")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, csv or markdown.")
+    ] = "text",
+    crosswalk: Annotated[
+        str | None,
+        typer.Option(help="Also show another framework's references, e.g. iso-42001."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """NIST AI RMF 1.0 coverage of each system's checklist answers."""
+    from cardgate.frameworks.coverage_report import report_coverage
+
+    report_coverage(
+        _load(workspace),
+        sys.stdout,
+        system=system,
+        output_format=output_format,
+        crosswalk=crosswalk,
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="cardgate")
