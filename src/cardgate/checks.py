@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from cardgate.crossrefs import reference_problems
+from cardgate.frameworks.answers import check_answers
 from cardgate.problems import Problem
 from cardgate.workspace import Workspace
 
 
 def workspace_problems(workspace: Workspace) -> list[Problem]:
-    """Loading, schema and cross-reference problems, sorted by file and position."""
-    problems = [*workspace.problems, *reference_problems(workspace)]
+    """Loading, schema, cross-reference and checklist-answer problems, sorted by position."""
+    problems = [*workspace.problems, *reference_problems(workspace), *check_answers(workspace)]
     return sorted(set(problems))
