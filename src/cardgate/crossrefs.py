@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from cardgate.loading import DataPath
+from cardgate.placeholders import is_placeholder_text
 from cardgate.problems import Problem
 from cardgate.validate import ValidatedDocument
 from cardgate.workspace import Workspace
@@ -27,7 +28,9 @@ def reference_problems(workspace: Workspace) -> list[Problem]:
                 if data is None:
                     continue
                 for index, ref in enumerate(data.datasets):
-                    if ref.dataset not in workspace.datasets:
+                    if ref.dataset not in workspace.datasets and not is_placeholder_text(
+                        ref.dataset
+                    ):
                         problems.append(
                             _at(system.card, (section, "datasets", index, "dataset"), "CG106",
                                 f"unknown dataset '{ref.dataset}'",

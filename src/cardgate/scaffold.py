@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from pathlib import Path
 
 from cardgate.atomic import write_text_atomic
 from cardgate.errors import UsageError
+from cardgate.loading import DocumentLoadError, load_document
 from cardgate.paths import display_path
 from cardgate.resources import data_dir
 from cardgate.schemas import TEMPLATED_KINDS
+from cardgate.schemas.yaml_template import GENERATED_MARK
 from cardgate.schemas.workspace import CONFIG_FILE
 from cardgate.workspace import DATASHEET_FILE, MODEL_CARD_FILE, Workspace
 
@@ -94,12 +97,45 @@ def new_document(
         "system": system or identifier,
         "checklist": checklist,
     }
-    text = template
+    text = "".join(
+        line for line in template.splitlines(keepends=True) if not line.startswith(GENERATED_MARK)
+    )
     for key, value in values.items():
         text = text.replace("{{ " + key + " }}", value)
+    if kind == "checklist":
+        text = text.replace("items: {}\n", _checklist_items(workspace, checklist))
     target.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, text, exclusive=True)
     return target
+
+
+def _checklist_items(workspace: Workspace, checklist: str) -> str:
+    """One `not-started` answer per item of the definition, with its question as comment."""
+    candidates = [
+        workspace.root / workspace.config.checklists_dir / f"{checklist}.yaml",
+        data_dir("checklists") / f"{checklist}.yaml",
+    ]
+    source = next((path for path in candidates if path.is_file()), None)
+    if source is None:
+        raise UsageError(
+            f"unknown checklist definition '{checklist}'",
+            hint="shipped definitions: "
+            + ", ".join(sorted(p.stem for p in data_dir("checklists").glob("*.yaml"))),
+        )
+    try:
+        definition = load_document(source).data
+    except DocumentLoadError as error:
+        raise UsageError(error.problem.format(), hint=error.problem.hint) from error
+    lines = ["items:"]
+    for item in definition.get("items") or []:
+        if not isinstance(item, dict) or "id" not in item:
+            continue
+        question = " ".join(str(item.get("question", "")).split())
+        lines.extend(textwrap.wrap(question, 88, initial_indent="  # ", subsequent_indent="  # "))
+        lines.append(f"  {item['id']}:")
+        lines.append("    status: not-started  # done, partial, not-started or not-applicable")
+        lines.append("    evidence: []")
+    return "\n".join(lines) + "\n"
 
 
 def _yaml_text(value: str) -> str:

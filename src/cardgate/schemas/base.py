@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic.fields import FieldInfo
 
 from cardgate.loading import source_text
+from cardgate.placeholders import is_placeholder_text
 
 LEVEL_KEY = "x-cardgate-level"
 
@@ -30,6 +31,8 @@ def _as_text(value: Any) -> Any:
 
 
 def _as_date(value: Any) -> Any:
+    if isinstance(value, str) and is_placeholder_text(value):
+        return None
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
@@ -55,6 +58,13 @@ Identifier = Annotated[
 ]
 """A lower-case id: letters, digits, '.', '_' and '-' (e.g. `credit-scoring`)."""
 
+Reference = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    StringConstraints(pattern=r"^(?:[a-z0-9][a-z0-9._-]*|TODO)$", max_length=80),
+]
+"""The id of another document; `TODO` while a draft does not know it yet."""
+
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 """A SHA-256 digest as 64 lower-case hex digits."""
 
@@ -67,11 +77,15 @@ def required(description: str, **kwargs: Any) -> Any:
     return Field(..., description=description, json_schema_extra={LEVEL_KEY: "required"}, **kwargs)
 
 
-def recommended(description: str, **kwargs: Any) -> Any:
-    """A field that may be missing or `TODO` in a draft; the gate demands it at release."""
-    return Field(
-        default=None, description=description, json_schema_extra={LEVEL_KEY: "recommended"}, **kwargs
-    )
+def recommended(description: str, *, commented: bool = False, **kwargs: Any) -> Any:
+    """A field that may be missing or `TODO` in a draft; the gate demands it at release.
+
+    `commented` shows it in templates as a commented-out example to adapt.
+    """
+    extra: dict[str, Any] = {LEVEL_KEY: "recommended"}
+    if commented:
+        extra["x-cardgate-template"] = "commented"
+    return Field(default=None, description=description, json_schema_extra=extra, **kwargs)
 
 
 def optional(description: str, **kwargs: Any) -> Any:

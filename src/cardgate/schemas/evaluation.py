@@ -67,7 +67,8 @@ class PredictionsSource(Section):
 
     path: Text | None = optional(
         "Workspace-relative path of a CSV (optionally .gz) or Parquet file of predictions, "
-        "or of a counts table (see `format`)."
+        "or of a counts table (see `format`).",
+        examples=["systems/{{ id }}/predictions.parquet"],
     )
     query: Text | None = optional(
         "A DuckDB SQL query over local Parquet/CSV files (paths relative to the workspace), "
@@ -135,8 +136,10 @@ class EvaluationSettings(Section):
 
     predictions: PredictionsSource = required("Where the predictions are.")
     task: Task = required("The prediction task.")
-    label_column: Text = required("Column with the true label (or target).")
-    prediction_column: Text = required("Column with the model's prediction.")
+    label_column: Text = required("Column with the true label (or target).", examples=["y_true"])
+    prediction_column: Text = required(
+        "Column with the model's prediction.", examples=["y_pred"]
+    )
     score_column: Text | None = optional(
         "Column with the score/probability of the positive class (enables AUC, calibration)."
     )

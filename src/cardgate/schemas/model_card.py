@@ -11,6 +11,7 @@ from cardgate.schemas.base import (
     Identifier,
     IsoDate,
     Person,
+    Reference,
     RiskTier,
     Section,
     Sha256,
@@ -77,7 +78,7 @@ class Metrics(Section):
 class DatasetRef(Section):
     """A dataset the model was trained or evaluated on, by datasheet id."""
 
-    dataset: Identifier = required("Id of the dataset's datasheet (datasets/<id>/datasheet.yaml).")
+    dataset: Reference = required("Id of the dataset's datasheet (datasets/<id>/datasheet.yaml).")
     split: Text | None = optional("Which part of the dataset, e.g. 'train', 'test'.")
     sha256: Sha256 | None = optional(
         "Pinned fingerprint of the data file; validate compares it with the data-check artifact."
@@ -114,7 +115,7 @@ Impact = Literal["negligible", "minor", "moderate", "major", "severe"]
 class Risk(Section):
     """An entry of the risk register."""
 
-    id: Identifier = required("Stable id of the risk within this card, e.g. 'r1'.")
+    id: Identifier = required("Stable id of the risk within this card.", examples=["r1"])
     description: Text = required("What could go wrong, for whom.")
     likelihood: Likelihood = required("How likely it is.")
     impact: Impact = required("How bad it would be.")
@@ -147,8 +148,12 @@ class ModelCard(Document):
     id: Identifier = required("Stable id of the system; the folder name under systems/.")
     name: Text = required("Human-readable name of the system.")
     status: Status = required("Document status: draft, review, approved or retired.")
-    risk_tier: RiskTier = required("Risk tier; decides what the release policy demands.")
-    lifecycle_stage: Lifecycle = required("Where the system is in its lifecycle.")
+    risk_tier: RiskTier = required(
+        "Risk tier; decides what the release policy demands.", examples=["high"]
+    )
+    lifecycle_stage: Lifecycle = required(
+        "Where the system is in its lifecycle.", examples=["development"]
+    )
     owners: list[Person] = required("People accountable for the system.", min_length=1)
     last_reviewed: IsoDate | None = recommended("Date of the last review of this card.")
     generative: bool = Field(
@@ -173,5 +178,5 @@ class ModelCard(Document):
     risks: list[Risk] | None = recommended("The risk register.")
     monitoring: Monitoring | None = recommended("Monitoring plan.")
     evaluation: EvaluationSettings | None = recommended(
-        "How `cardgate evaluate` computes metrics from the model's predictions."
+        "How `cardgate evaluate` computes metrics from the model's predictions.", commented=True
     )

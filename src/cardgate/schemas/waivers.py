@@ -8,12 +8,16 @@ from cardgate.schemas.base import Document, Identifier, IsoDate, Section, Text, 
 
 
 class Waiver(Section):
-    """One exception."""
+    """One exception: findings of `rule` for `system` (optionally one file, one JSON path)."""
 
-    rule: Text = required("Rule code (e.g. GATE-FA003) or name it waives.")
+    rule: Text = required("Rule code (e.g. GATE-FA003), alias or name it waives.")
     system: Identifier = required("System the waiver applies to.")
-    document: Text | None = optional("Only findings in this file (workspace-relative).")
-    path: Text | None = optional("Only findings at this JSON path, e.g. 'evaluation.thresholds'.")
+    document: Text | None = optional(
+        "Only findings in this file (workspace-relative, e.g. systems/x/model-card.yaml)."
+    )
+    path: Text | None = optional(
+        "Only findings at or under this data path, e.g. 'evaluation.thresholds.0'."
+    )
     justification: Text = required("Why the exception is acceptable, and until when.")
     approver: Text = required("Who approved the exception.")
     expires: IsoDate = required("Last day the waiver holds (YYYY-MM-DD).")
