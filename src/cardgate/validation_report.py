@@ -51,14 +51,14 @@ def run_validation(paths: list[Path], *, workspace: Path | None) -> ValidationRe
         for doc in loaded.documents
     ]
     problems = workspace_problems(loaded)
-    if not shown:
+    if not loaded.systems and not loaded.datasets:
         problems.append(
             Problem(
                 display_path(root / "cardgate.yaml"),
                 1,
                 1,
                 "CG020",
-                "no documents found in the workspace",
+                "no model cards or datasheets found in the workspace",
                 hint="create one with: cardgate new model-card ID",
             )
         )

@@ -1,0 +1,123 @@
+"""The CLI: exit codes, output formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_init_new_validate_round_trip(in_tmp: Path) -> None:
+    assert invoke("init")[0] == 0
+    assert (in_tmp / ".schemas" / "model-card.schema.json").is_file()
+    code, out, _ = invoke("new", "model-card", "credit-scoring")
+    assert code == 0 and "systems/credit-scoring/model-card.yaml" in out
+    code, out, _ = invoke("validate")
+    assert code == 0, out
+    assert out.startswith("ok: 2 documents valid")  # the card and policy.yaml
+
+
+def test_new_refuses_to_overwrite(in_tmp: Path) -> None:
+    invoke("init")
+    invoke("new", "datasheet", "applications")
+    path = in_tmp / "datasets" / "applications" / "datasheet.yaml"
+    path.write_text(path.read_text() + "# my edit\n")
+    code, _, err = invoke("new", "datasheet", "applications")
+    assert code == 2 and "already exists" in err
+    assert path.read_text().endswith("# my edit\n")
+
+
+def test_bad_ids_and_kinds_are_usage_errors(in_tmp: Path) -> None:
+    invoke("init")
+    assert invoke("new", "model-card", "Bad Id")[0] == 2
+    assert invoke("new", "poem", "x")[0] == 2
+
+
+def test_validate_reports_problems_with_exit_1(in_tmp: Path) -> None:
+    invoke("init")
+    invoke("new", "model-card", "demo")
+    card = in_tmp / "systems" / "demo" / "model-card.yaml"
+    card.write_text(card.read_text().replace("risk_tier: high", "risk_tier: hihg"))
+    code, out, _ = invoke("validate")
+    assert code == 1
+    assert "systems/demo/model-card.yaml:" in out and "CG102" in out
+    assert out.rstrip().endswith("1 problem in 1 of 2 documents")
+    code, out, _ = invoke("validate", "--format", "json")
+    payload = json.loads(out)
+    assert code == 1 and payload["errors"] == 1
+    assert payload["problems"][0]["code"] == "CG102"
+
+
+def test_validate_without_workspace_is_a_configuration_error(in_tmp: Path) -> None:
+    code, _, err = invoke("validate")
+    assert code == 2
+    assert "cardgate init" in err
+
+
+def test_empty_workspace_is_an_error_not_zero_problems(in_tmp: Path) -> None:
+    invoke("init")
+    code, out, _ = invoke("validate")
+    assert code == 1 and "CG020" in out
+
+
+def test_validate_single_files_outside_a_workspace(in_tmp: Path) -> None:
+    path = in_tmp / "x.yaml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    code, out, _ = invoke("validate", str(path))
+    assert code == 1 and "CG003" in out
+
+
+def test_python_dash_m_and_help_in_a_real_process(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cardgate", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "validate" in result.stdout
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, runpy; sys.argv=['cardgate','--help']\n"
+            "try: runpy.run_module('cardgate', run_name='__main__')\n"
+            "except SystemExit: pass\n"
+            "heavy = [m for m in ('pandas','fairlearn','mkdocs','numpy') if m in sys.modules]\n"
+            "print('heavy=' + ','.join(heavy))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert probe.stdout.strip().splitlines()[-1] == "heavy="
+
+
+def test_validate_path_imports_no_heavy_library(in_tmp: Path) -> None:
+    invoke("init")
+    invoke("new", "model-card", "demo")
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom cardgate.cli import app\n"
+        "result = CliRunner().invoke(app, ['validate'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in ('pandas','fairlearn','mkdocs','numpy','duckdb') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=in_tmp, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,125 @@
+"""The loader: positions, duplicate keys, YAML 1.2 scalars and limits."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from cardgate.loading import DocumentLoadError, Limits, load_document, parse_text
+from cardgate.problems import Span
+
+
+def load_error(text: str, **limits: int) -> tuple[str, int, int]:
+    with pytest.raises(DocumentLoadError) as caught:
+        parse_text(text, display="doc.yaml", limits=Limits(**limits) if limits else Limits())
+    problem = caught.value.problem
+    assert problem.path == "doc.yaml"
+    assert problem.message and problem.hint
+    return problem.code, problem.line, problem.column
+
+
+def test_positions_of_keys_and_values_are_one_based() -> None:
+    doc = parse_text(
+        "kind: model-card\nevaluation:\n  thresholds:\n    - metric: accuracy\n      max: 0.1\n",
+        display="d.yaml",
+    )
+    assert doc.positions.key(("evaluation",)) == Span(2, 1)
+    assert doc.positions.value(("evaluation", "thresholds", 0)) == Span(4, 7)
+    assert doc.positions.key(("evaluation", "thresholds", 0, "max")) == Span(5, 7)
+    assert doc.positions.value(("evaluation", "thresholds", 0, "max")) == Span(5, 12)
+
+
+def test_missing_path_falls_back_to_nearest_ancestor() -> None:
+    doc = parse_text("a:\n  b:\n    c: 1\n", display="d.yaml")
+    assert doc.positions.value(("a", "b", "nope", 3)) == doc.positions.value(("a", "b"))
+    assert doc.positions.value(("zzz",)) == Span(1, 1)
+
+
+def test_text_is_kept_as_written_under_yaml_1_2_rules() -> None:
+    doc = parse_text(
+        "country: NO\nversion: 1.10\non: yes\nflag: true\nnothing: ~\nhex: 0x1F\n"
+        "date: 2024-01-31\n",
+        display="d.yaml",
+    )
+    assert doc.data["country"] == "NO"
+    assert doc.data["on"] == "yes"
+    assert doc.data["flag"] is True
+    assert doc.data["nothing"] is None
+    assert doc.data["hex"] == 31
+    assert doc.data["date"] == "2024-01-31"
+    assert getattr(doc.data["version"], "source", None) == "1.10"
+
+
+def test_duplicate_keys_are_refused_at_the_second_key() -> None:
+    assert load_error("name: a\nnested:\n  x: 1\n  x: 2\n") == ("CG008", 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "CG004"),
+        ("# only a comment\n", "CG004"),
+        ("- a\n- b\n", "CG007"),
+        ("just text\n", "CG007"),
+        ("a: 1\n---\nb: 2\n", "CG006"),
+        ("a: [1, 2\n", "CG005"),
+        ("a: !!python/object/apply:os.system [ls]\n", "CG011"),
+        ("? [a, b]\n: 1\n", "CG012"),
+    ],
+)
+def test_malformed_documents_get_one_positioned_problem(text: str, code: str) -> None:
+    assert load_error(text)[0] == code
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for index in range(1, 9):
+        previous, name = chr(96 + index), chr(97 + index)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    start = time.perf_counter()
+    code, _, _ = load_error("\n".join(lines) + "\n")
+    assert code == "CG010"
+    assert time.perf_counter() - start < 0.5
+
+
+def test_recursive_alias_and_deep_nesting_are_refused() -> None:
+    assert load_error("a: &x [*x]\n")[0] == "CG009"
+    assert load_error("a: " + "[" * 100 + "]" * 100 + "\n")[0] == "CG009"
+    assert load_error("a: [[[1]]]\n", max_depth=2)[0] == "CG009"
+
+
+def test_merge_keys_are_expanded_and_own_keys_win() -> None:
+    doc = parse_text("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n", display="d.yaml")
+    assert doc.data["use"] == {"x": 1, "y": 3}
+
+
+def test_file_limits(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * 2000 + "\n")
+    with pytest.raises(DocumentLoadError) as caught:
+        load_document(big, limits=Limits(max_bytes=1000))
+    assert caught.value.problem.code == "CG002"
+
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"a: 1\nb: \x00\x01\x02")
+    with pytest.raises(DocumentLoadError) as caught:
+        load_document(binary)
+    assert (caught.value.problem.code, caught.value.problem.line) == ("CG003", 2)
+
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("name: caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(DocumentLoadError) as caught:
+        load_document(latin)
+    assert (caught.value.problem.code, caught.value.problem.column) == ("CG003", 10)
+
+    with pytest.raises(DocumentLoadError) as caught:
+        load_document(tmp_path / "absent.yaml")
+    assert caught.value.problem.code == "CG001"
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfname: x\n")
+    assert load_document(path).data == {"name": "x"}

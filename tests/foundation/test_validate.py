@@ -1,0 +1,128 @@
+"""Schema validation: each kind of mistake gets its code, at the right line:col."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cardgate.checks import workspace_problems
+from cardgate.loading import parse_text
+from cardgate.problems import Severity
+from cardgate.scaffold import init_workspace, new_document
+from cardgate.schemas.model_card import ModelCard
+from cardgate.validate import validate_document
+from cardgate.workspace import load_workspace
+
+CARD = """\
+kind: model-card
+schema_version: 1
+id: demo
+name: Demo
+status: draft
+risk_tier: high
+lifecycle_stage: development
+owners:
+  - name: A. Owner
+model_details:
+  description: Scores applications.
+  model_version: 1.10
+intended_use:
+  primary_uses: [pre-screening]
+"""
+
+
+def problems_of(text: str) -> list[tuple[str, int, int, str]]:
+    result = validate_document(parse_text(text, display="card.yaml"))
+    return [(p.code, p.line, p.column, p.message) for p in result.problems]
+
+
+def test_a_valid_draft_has_no_problems_and_keeps_text() -> None:
+    result = validate_document(parse_text(CARD, display="card.yaml"))
+    assert result.problems == []
+    assert isinstance(result.model, ModelCard)
+    assert result.model.model_details.model_version == "1.10"
+
+
+def test_unknown_key_suggests_the_right_one() -> None:
+    [(code, line, column, message)] = problems_of(CARD + "intended_uses: x\n")
+    assert (code, line, column) == ("CG101", 15, 1)
+    assert "did you mean 'intended_use'" in message
+
+
+def test_unknown_nested_key_points_at_the_key() -> None:
+    text = CARD.replace("  description: Scores", "  descripton: x\n  description: Scores")
+    [(code, line, column, message)] = problems_of(text)
+    assert (code, line, column) == ("CG101", 11, 3)
+    assert "'description'" in message
+
+
+def test_enum_error_lists_choices_at_the_value() -> None:
+    [(code, line, column, message)] = problems_of(CARD.replace("risk_tier: high", "risk_tier: hihg"))
+    assert (code, line, column) == ("CG102", 6, 12)
+    assert "minimal, limited, high, unacceptable" in message and "'hihg'" in message
+
+
+def test_missing_required_section() -> None:
+    text = CARD.replace("intended_use:\n  primary_uses: [pre-screening]\n", "")
+    [(code, line, column, message)] = problems_of(text)
+    assert (code, line, column) == ("CG103", 1, 1)
+    assert "'intended_use'" in message
+
+
+def test_wrong_type_points_at_the_value() -> None:
+    [(code, line, column, _)] = problems_of(CARD.replace("name: Demo", "name: [a, b]"))
+    assert (code, line, column) == ("CG104", 4, 7)
+
+
+def test_extensions_allow_anything() -> None:
+    assert problems_of(CARD + "extensions:\n  cost_centre: 42\n  any: {thing: [1]}\n") == []
+
+
+def test_unknown_kind_and_missing_kind() -> None:
+    assert problems_of("kind: modelcard\nschema_version: 1\n")[0][0] == "CG100"
+    assert problems_of("name: x\n")[0][:3] == ("CG100", 1, 1)
+
+
+def test_recommended_sections_warn_once_past_draft() -> None:
+    result = validate_document(parse_text(CARD.replace("draft", "review"), display="c.yaml"))
+    assert result.model is not None
+    assert result.problems
+    assert {p.code for p in result.problems} == {"CG107"}
+    assert all(p.severity is Severity.WARNING for p in result.problems)
+
+
+def test_cross_references_are_checked_at_the_referencing_line(in_tmp: Path) -> None:
+    init_workspace(in_tmp)
+    card = in_tmp / "systems" / "demo" / "model-card.yaml"
+    card.parent.mkdir(parents=True)
+    card.write_text(
+        CARD + "training_data:\n  datasets:\n    - dataset: aplications\n", encoding="utf-8"
+    )
+    sheet = in_tmp / "datasets" / "applications" / "datasheet.yaml"
+    workspace = load_workspace(in_tmp)
+    new_document(workspace, "datasheet", "applications")
+    assert sheet.is_file()
+    problems = workspace_problems(load_workspace(in_tmp))
+    [problem] = [p for p in problems if p.code == "CG106"]
+    assert (problem.line, problem.column) == (17, 16)
+    assert "did you mean 'applications'" in problem.hint
+
+
+def test_folder_and_id_must_agree(in_tmp: Path) -> None:
+    init_workspace(in_tmp)
+    card = in_tmp / "systems" / "other" / "model-card.yaml"
+    card.parent.mkdir(parents=True)
+    card.write_text(CARD, encoding="utf-8")
+    [problem] = workspace_problems(load_workspace(in_tmp))
+    assert (problem.code, problem.line) == ("CG108", 3)
+
+
+@pytest.mark.parametrize("kind", ["model-card", "datasheet", "checklist"])
+def test_new_documents_validate_as_drafts(in_tmp: Path, kind: str) -> None:
+    init_workspace(in_tmp)
+    workspace = load_workspace(in_tmp)
+    path = new_document(workspace, kind, "demo")
+    assert path.is_file()
+    assert "TODO" in path.read_text(encoding="utf-8")
+    assert workspace_problems(load_workspace(in_tmp)) == []
