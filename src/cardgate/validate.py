@@ -67,9 +67,15 @@ def validate_document(
     try:
         model = model_class.model_validate(loaded.data)
     except ValidationError as error:
-        problems = [_problem(loaded, model_class, detail) for detail in error.errors()]
-        return ValidatedDocument(loaded, None, sorted(set(problems)))
+        return ValidatedDocument(loaded, None, schema_problems(loaded, model_class, error))
     return ValidatedDocument(loaded, model, recommended_problems(loaded, model))
+
+
+def schema_problems(
+    loaded: LoadedDocument, model_class: type[BaseModel], error: ValidationError
+) -> list[Problem]:
+    """Positioned problems for a pydantic error raised validating `loaded` as `model_class`."""
+    return sorted({_problem(loaded, model_class, detail) for detail in error.errors()})
 
 
 def recommended_problems(loaded: LoadedDocument, model: BaseModel) -> list[Problem]:

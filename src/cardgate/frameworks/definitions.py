@@ -32,7 +32,7 @@ from cardgate.paths import PathEscapeError, display_path, resolve_inside
 from cardgate.problems import Problem, Span
 from cardgate.resources import data_dir
 from cardgate.schemas.checklist_definition import ChecklistDefinition, ChecklistItem
-from cardgate.validate import _problem as _schema_problem
+from cardgate.validate import schema_problems
 from cardgate.workspace import Workspace
 
 KIND = "checklist-definition"
@@ -126,8 +126,7 @@ def validate_definition(
     try:
         model = ChecklistDefinition.model_validate(loaded.data)
     except ValidationError as error:
-        schema_problems = {_schema_problem(loaded, ChecklistDefinition, d) for d in error.errors()}
-        return None, sorted(schema_problems)
+        return None, schema_problems(loaded, ChecklistDefinition, error)
     problems = check_references(loaded, model, catalog or load_catalog())
     if problems:
         return None, problems
