@@ -51,17 +51,18 @@ IsoDate = Annotated[
 ]
 """A calendar date written as YYYY-MM-DD."""
 
+# Constraints before the validator: pydantic keeps the pattern in the JSON Schema only then.
 Identifier = Annotated[
     str,
-    BeforeValidator(_as_text),
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
+    BeforeValidator(_as_text),
 ]
 """A lower-case id: letters, digits, '.', '_' and '-' (e.g. `credit-scoring`)."""
 
 Reference = Annotated[
     str,
-    BeforeValidator(_as_text),
     StringConstraints(pattern=r"^(?:[a-z0-9][a-z0-9._-]*|TODO)$", max_length=80),
+    BeforeValidator(_as_text),
 ]
 """The id of another document; `TODO` while a draft does not know it yet."""
 

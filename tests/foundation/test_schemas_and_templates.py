@@ -1,0 +1,115 @@
+"""JSON Schema export and templates: current, valid, and in agreement with pydantic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from cardgate.jsonschema_export import schema_documents
+from cardgate.loading import parse_text
+from cardgate.schemas import KINDS
+from cardgate.schemas.templates_index import TEMPLATES
+from cardgate.validate import validate_document
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", sorted(schema_documents()))
+def test_every_schema_passes_the_2020_12_metaschema(name: str) -> None:
+    schema = schema_documents()[name]
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_every_field_has_a_description() -> None:
+    missing = []
+    for kind, model in KINDS.items():
+        for name, info in model.model_fields.items():
+            if not info.description:
+                missing.append(f"{kind}.{name}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES()))
+def test_templates_are_current(name: str) -> None:
+    shipped = (REPO / "templates" / name).read_text(encoding="utf-8")
+    assert shipped == TEMPLATES()[name], "run: python scripts/generate_templates.py"
+
+
+def test_example_workspace_schemas_are_current() -> None:
+    folder = REPO / "governance" / ".schemas"
+    if not folder.is_dir():
+        pytest.fail("governance/.schemas is missing; run: cardgate schema -w governance")
+    for name, document in schema_documents().items():
+        on_disk = json.loads((folder / name).read_text(encoding="utf-8"))
+        assert on_disk == document, f"{name} is stale; run: cardgate schema -w governance"
+
+
+CARD = {
+    "kind": "model-card",
+    "schema_version": 1,
+    "id": "demo",
+    "name": "Demo",
+    "status": "draft",
+    "risk_tier": "high",
+    "lifecycle_stage": "development",
+    "owners": [{"name": "A. Owner"}],
+    "model_details": {"description": "Scores applications.", "model_version": "1.10"},
+    "intended_use": {"primary_uses": ["pre-screening"]},
+}
+
+
+def _variant(**changes: object) -> dict[str, object]:
+    document = json.loads(json.dumps(CARD))
+    for dotted, value in changes.items():
+        target = document
+        parts = dotted.split("__")
+        for part in parts[:-1]:
+            target = target[part]
+        if value is _DELETE:
+            del target[parts[-1]]
+        else:
+            target[parts[-1]] = value
+    return document
+
+
+_DELETE = object()
+
+CORPUS = [
+    (_variant(), True),
+    (_variant(extensions={"anything": [1, {"x": None}]}), True),
+    (_variant(risk_tier="hihg"), False),
+    (_variant(intended_uses="x"), False),
+    (_variant(intended_use=_DELETE), False),
+    (_variant(owners=[]), False),
+    (_variant(owners=[{"name": "x", "phone": "1"}]), False),
+    (_variant(schema_version=2), False),
+    (_variant(id="Not An Id"), False),
+    (_variant(model_details__model_version=1.5), True),
+    (_variant(name=True), False),
+    (_variant(last_reviewed="2026-01-31"), True),
+    (_variant(risks=[{"id": "r1", "description": "d", "likelihood": "likely",
+                      "impact": "major", "owner": "o", "status": "open"}]), True),
+    (_variant(risks=[{"id": "r1", "description": "d", "likelihood": "often",
+                      "impact": "major", "owner": "o", "status": "open"}]), False),
+    (_variant(evaluation={"predictions": {"path": "p.csv"}, "task": "binary-classification",
+                          "label_column": "y", "prediction_column": "p",
+                          "sensitive_features": ["sex"]}), True),
+    (_variant(evaluation={"predictions": {"path": "p.csv"}, "task": "ranking",
+                          "label_column": "y", "prediction_column": "p",
+                          "sensitive_features": ["sex"]}), False),
+]
+
+
+@pytest.mark.parametrize(("document", "valid"), CORPUS)
+def test_pydantic_and_jsonschema_agree(document: dict[str, object], valid: bool) -> None:
+    schema = schema_documents()["model-card.schema.json"]
+    by_jsonschema = jsonschema.Draft202012Validator(schema).is_valid(document)
+    loaded = parse_text(json.dumps(document), display="doc.yaml")
+    result = validate_document(loaded)
+    by_pydantic = result.model is not None
+    assert by_pydantic == valid, result.problems
+    assert by_jsonschema == valid
