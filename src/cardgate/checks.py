@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cardgate.contracts.pins import pin_problems
 from cardgate.crossrefs import reference_problems
 from cardgate.frameworks.answers import check_answers
 from cardgate.problems import Problem
@@ -9,6 +10,11 @@ from cardgate.workspace import Workspace
 
 
 def workspace_problems(workspace: Workspace) -> list[Problem]:
-    """Loading, schema, cross-reference and checklist-answer problems, sorted by position."""
-    problems = [*workspace.problems, *reference_problems(workspace), *check_answers(workspace)]
+    """Loading, schema, cross-reference, checklist-answer and data-pin problems, sorted."""
+    problems = [
+        *workspace.problems,
+        *reference_problems(workspace),
+        *check_answers(workspace),
+        *pin_problems(workspace),
+    ]
     return sorted(set(problems))

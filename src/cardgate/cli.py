@@ -221,6 +221,85 @@ def coverage(
     )
 
 
+@app.command("check-data")
+def check_data(
+    dataset: Annotated[str, typer.Argument(help="Dataset id (its datasheet's folder name).")],
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Data file to check (default: the contract's path).", dir_okay=False),
+    ] = None,
+    output_format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            help="Reference date for freshness, YYYY-MM-DD (default: CARDGATE_TODAY, else "
+            "the date)."
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto, pandas (in memory) or duckdb (streamed, larger than memory); "
+            "auto streams files over 512 MB."
+        ),
+    ] = "auto",
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB (implies duckdb).")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Check a data file against its datasheet's contract; write data-check.json beside it."""
+    from cardgate.clock import today as reference_date
+    from cardgate.contracts.report import render_json, render_text
+    from cardgate.contracts.run import ENGINES, check_dataset
+
+    if engine not in ENGINES:
+        raise ConfigurationError(f"--engine: '{engine}' is not one of: {', '.join(ENGINES)}")
+    result = check_dataset(
+        _load(workspace),
+        dataset,
+        today=reference_date(today),
+        data=data,
+        engine=engine,
+        memory_limit=memory_limit,
+    )
+    (render_json if output_format is TextOrJson.json else render_text)(result, sys.stdout)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def evaluate(
+    system: Annotated[
+        str | None,
+        typer.Argument(help="System id (default: every system with an 'evaluation:' section)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Compute fairness and performance metrics from predictions; write evaluation.json.
+
+    Exit 0 when every artifact was written (threshold failures are reported; the gate
+    decides), 1 on unusable predictions, 2 on usage or configuration errors.
+    """
+    from cardgate.fairness.evaluate import evaluable_systems, evaluate_system
+    from cardgate.fairness.report import render_summary
+
+    loaded = _load(workspace)
+    targets = [system] if system is not None else evaluable_systems(loaded)
+    if not targets:
+        raise ConfigurationError(
+            "no system has an 'evaluation:' section in a valid model card",
+            hint="add evaluation settings to a model card, or name a SYSTEM",
+        )
+    for target in targets:
+        run = evaluate_system(loaded, target, progress=True)
+        for line in render_summary(run.artifact):
+            typer.echo(line)
+        if run.path is not None:
+            typer.echo(f"wrote {display_path(run.path)}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="cardgate")

@@ -13,7 +13,14 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from cardgate.loading import SourceFloat, SourceInt
 from cardgate.schemas.base import Section, Text, optional, required
@@ -48,9 +55,11 @@ Bound = Annotated[
 def parse_temporal_bound(text: str) -> dt.datetime:
     """An ISO date (`2026-01-01`) or datetime (`2026-01-01T08:00:00`) bound, as a datetime."""
     value = dt.datetime.fromisoformat(text.strip())
-    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(
-        dt.UTC
-    ).replace(tzinfo=None)
+    return (
+        value.replace(tzinfo=None)
+        if value.tzinfo is None
+        else value.astimezone(dt.UTC).replace(tzinfo=None)
+    )
 
 
 def _column_type(info: ValidationInfo) -> str | None:
@@ -71,7 +80,7 @@ class ColumnContract(Section):
         default=True, description="Whether missing values are allowed at all (false: none)."
     )
     max_null_rate: float | None = optional(
-        "Largest acceptable share of missing values (0–1).", ge=0.0, le=1.0
+        "Largest acceptable share of missing values (0 to 1).", ge=0.0, le=1.0
     )
     min: Bound | None = optional(
         "Smallest allowed value: a number (integer, number) or an ISO date (date, datetime)."
@@ -151,15 +160,11 @@ class ColumnContract(Section):
             raise ValueError(f"not a regular expression: {error}") from error
         return value
 
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        return value
-
-    def model_post_init(self, context: Any, /) -> None:
+    @model_validator(mode="after")
+    def _category_values(self) -> ColumnContract:
         if self.type == "category" and not self.allowed_values:
-            # A category without values cannot be checked; say so at the column.
             raise ValueError("a 'category' column needs 'allowed_values'")
+        return self
 
     @property
     def effective_max_null_rate(self) -> float | None:

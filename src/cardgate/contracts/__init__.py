@@ -1,0 +1,15 @@
+"""Data contracts: check a data file against its datasheet's contract (`cardgate check-data`).
+
+Modules, light to heavy:
+
+* `source` — which file, which format; refuses missing and empty files;
+* `stats` — what an engine measures per column (`TableStats`), engine-neutral values;
+* `pandas_engine` / `duckdb_engine` — the two ways of measuring: in memory, or streamed
+  (larger than memory); they compute the same statistics, and a test holds them equal;
+* `checks` — every contract clause judged from the statistics (`Violation`s);
+* `artifact` — the `data-check.json` record; `report` — text and JSON output;
+* `run` — `check_dataset`, the whole command as one call;
+* `pins` — the light check behind `cardgate validate` (reads JSON only, never pandas).
+
+This package's `__init__` imports nothing, so that `pins` stays light.
+"""
