@@ -1,0 +1,567 @@
+"""`cardgate evaluate`: predictions -> sufficient statistics -> metrics, intervals, noise
+floors and threshold verdicts -> `evaluation.json` beside the model card.
+
+`evaluate_settings` is the pure core (settings + workspace root -> artifact dict);
+`evaluate_system` loads a system's card from a `Workspace`, runs it and writes the
+artifact atomically. Threshold failures are results, not errors: the gate decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cardgate.errors import ConfigurationError
+from cardgate.fairness import bootstrap as boot
+from cardgate.fairness import metrics as M
+from cardgate.fairness.stats import FloatArray, SufficientStats
+from cardgate.schemas.evaluation import EvaluationSettings, Threshold
+
+ARTIFACT_KIND = "cardgate-evaluation"
+ARTIFACT_SCHEMA_VERSION = 1
+
+
+@dataclass
+class EvaluationRun:
+    """The result of evaluating one system: the artifact and where it was written."""
+
+    system: str
+    artifact: dict[str, Any]
+    path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _number(value: float | None) -> float | None:
+    """A JSON number: None for undefined, 12 significant digits (stable across platforms)."""
+    if value is None or not np.isfinite(value):
+        return None
+    return float(f"{float(value):.12g}")
+
+
+def _interval(low: float, high: float) -> list[float | None] | None:
+    a, b = _number(low), _number(high)
+    return None if a is None or b is None else [a, b]
+
+
+def _record(value: float, low: float, high: float, reason: str) -> dict[str, Any]:
+    point = _number(value)
+    return {
+        "value": point,
+        "ci": _interval(low, high) if point is not None else None,
+        "reason": None if point is not None else reason,
+    }
+
+
+def applicable_metrics(settings: EvaluationSettings) -> list[str]:
+    """Per-group metrics the task (and a score column) allow."""
+    if settings.task == "regression":
+        return list(M.REGRESSION_METRICS)
+    found = list(M.CLASSIFICATION_METRICS)
+    if settings.score_column is not None:
+        found += list(M.SCORE_METRICS)
+    return found
+
+
+def chosen_metrics(settings: EvaluationSettings) -> tuple[list[str], list[str]]:
+    """(per-group metrics, disparities) to report: as listed, plus any thresholded."""
+    group_ok = applicable_metrics(settings)
+    disparity_ok = list(M.DISPARITIES) if settings.task != "regression" else []
+    wanted: list[str] = list(settings.metrics) or [*group_ok, *disparity_ok]
+    wanted += [t.metric for t in settings.thresholds]
+    groups: list[str] = []
+    disparities: list[str] = []
+    for name in dict.fromkeys(wanted):
+        if name == "count":
+            continue
+        if name in group_ok:
+            groups.append(name)
+        elif name in disparity_ok:
+            disparities.append(name)
+        else:
+            raise ConfigurationError(
+                f"evaluation: metric '{name}' does not apply to task '{settings.task}'"
+                + ("" if settings.score_column else " without a score_column"),
+                hint=f"metrics for this task: {', '.join(group_ok + disparity_ok)}",
+            )
+    order = {name: i for i, name in enumerate(group_ok + disparity_ok)}
+    return sorted(groups, key=order.__getitem__), sorted(disparities, key=order.__getitem__)
+
+
+def check_settings(settings: EvaluationSettings) -> None:
+    """Refuse what the schema allows but evaluation cannot do yet."""
+    if settings.task == "multiclass-classification":
+        raise ConfigurationError(
+            "evaluation.task: multiclass-classification is not supported yet",
+            hint="evaluate one class against the rest as binary-classification with positive_label",
+        )
+    chosen_metrics(settings)
+
+
+def feature_sets(settings: EvaluationSettings) -> list[list[str]]:
+    """Each sensitive feature alone, then each listed intersection."""
+    sets = [[name] for name in settings.sensitive_features]
+    sets += [list(combo) for combo in settings.intersections]
+    return sets
+
+
+# -- per-table computation ------------------------------------------------------------
+def _point_values(table: M.GroupTable, metrics: Sequence[str]) -> dict[str, FloatArray]:
+    values: dict[str, FloatArray] = {}
+    if table.cells is not None:
+        values.update(M.classification_values(table.cells))
+        fair_groups, _ = M.fairlearn_estimates(table, metrics)
+        for name, by_group in fair_groups.items():
+            fair = np.asarray(by_group, dtype=np.float64)
+            values[name] = np.where(np.isfinite(values[name]), fair, np.nan)
+    if table.scores is not None:
+        values.update(M.score_values(table.scores))
+    if table.errors is not None:
+        values.update(M.regression_values(table.errors))
+    return {name: values[name] for name in metrics}
+
+
+def _intervals(
+    table: M.GroupTable,
+    metrics: Sequence[str],
+    settings: EvaluationSettings,
+    rng: np.random.Generator,
+) -> tuple[dict[str, tuple[FloatArray, FloatArray]], FloatArray | None]:
+    """Per-group intervals of every metric, and the bootstrap tables of cells."""
+    replicates = settings.bootstrap.replicates
+    level = settings.bootstrap.confidence_level
+    nan = np.full(len(table.groups), np.nan)
+    out: dict[str, tuple[FloatArray, FloatArray]] = {m: (nan, nan) for m in metrics}
+    if replicates == 0:
+        return out, None
+    cells_boot: FloatArray | None = None
+    if table.cells is not None:
+        cells_boot = boot.resample(table.cells, replicates, rng)
+        for name, samples in M.classification_values(cells_boot).items():
+            if name in out:
+                out[name] = boot.percentile_interval(samples, level)
+    if table.scores is not None and any(m in M.SCORE_METRICS for m in metrics):
+        batches = [M.score_values(b) for b in boot.resample_scores(table.scores, replicates, rng)]
+        for name in M.SCORE_METRICS:
+            if name in out:
+                out[name] = boot.percentile_interval(
+                    np.concatenate([b[name] for b in batches]), level
+                )
+    if table.errors is not None:
+        out.update(
+            {k: v for k, v in _regression_intervals(table.errors, level).items() if k in out}
+        )
+    return out, cells_boot
+
+
+def _regression_intervals(
+    errors: FloatArray, level: float
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Normal-approximation intervals from the moments (exact sums, no resampling)."""
+    z = boot.normal_quantile(level)
+    n = errors[:, 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = errors[:, 1] / n
+        mae = errors[:, 2] / n
+        mse = errors[:, 3] / n
+        se_mean = np.sqrt(np.maximum(mse - mean**2, 0) / n)
+        se_mae = np.sqrt(np.maximum(mse - mae**2, 0) / n)
+        se_mse = np.sqrt(np.maximum(errors[:, 4] / n - mse**2, 0) / n)
+    return {
+        "mean_error": (mean - z * se_mean, mean + z * se_mean),
+        "mean_absolute_error": (np.maximum(mae - z * se_mae, 0), mae + z * se_mae),
+        "root_mean_squared_error": (
+            np.sqrt(np.maximum(mse - z * se_mse, 0)),
+            np.sqrt(mse + z * se_mse),
+        ),
+    }
+
+
+def _reference(table: M.GroupTable, settings: EvaluationSettings, suppressed: list[bool]) -> str:
+    named = settings.reference_groups.get(table.name)
+    if named is not None:
+        if named not in table.groups:
+            raise ConfigurationError(
+                f"evaluation.reference_groups: '{named}' is not a group of '{table.name}'",
+                hint=f"groups: {', '.join(table.groups[:20])}",
+            )
+        return named
+    candidates = [i for i, s in enumerate(suppressed) if not s] or list(range(len(table.groups)))
+    best = max(candidates, key=lambda i: (table.counts[i], -i))
+    return table.groups[best]
+
+
+def _feature(
+    table: M.GroupTable,
+    settings: EvaluationSettings,
+    metrics: Sequence[str],
+    disparities: Sequence[str],
+    rng: np.random.Generator,
+) -> dict[str, Any]:
+    level = settings.bootstrap.confidence_level
+    suppressed = [bool(c < settings.min_group_size) for c in table.counts]
+    reference = _reference(table, settings, suppressed)
+    ref = table.groups.index(reference)
+    points = _point_values(table, metrics)
+    intervals, cells_boot = _intervals(table, metrics, settings, rng)
+    groups = []
+    for g, label in enumerate(table.groups):
+        records = {}
+        for name in metrics:
+            record = _record(
+                points[name][g], intervals[name][0][g], intervals[name][1][g], M.UNDEFINED[name]
+            )
+            value, base = points[name][g], points[name][ref]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                record["difference_to_reference"] = _number(value - base)
+                record["ratio_to_reference"] = _number(value / base) if base != 0 else None
+            records[name] = record
+        groups.append(
+            {
+                "group": label,
+                "count": round(float(table.counts[g])),
+                "suppressed": suppressed[g],
+                "metrics": records,
+            }
+        )
+    included = [not s for s in suppressed]
+    compared = [g for g, keep in zip(table.groups, included, strict=True) if keep]
+    found = []
+    if disparities:
+        found = _disparities(
+            table, included, compared, disparities, cells_boot, settings, rng, level
+        )
+    return {
+        "feature": table.name,
+        "columns": table.columns,
+        "reference_group": reference,
+        "groups": groups,
+        "disparities": found,
+    }
+
+
+def _disparities(
+    table: M.GroupTable,
+    included: list[bool],
+    compared: list[str],
+    names: Sequence[str],
+    cells_boot: FloatArray | None,
+    settings: EvaluationSettings,
+    rng: np.random.Generator,
+    level: float,
+) -> list[dict[str, Any]]:
+    assert table.cells is not None
+    keep = np.asarray(included, dtype=bool)
+    out = []
+    if len(compared) < 2:
+        for name in names:
+            out.append(
+                {
+                    "metric": name,
+                    "value": None,
+                    "ci": None,
+                    "noise_floor": None,
+                    "p_value": None,
+                    "groups_compared": compared,
+                    "reason": f"fewer than two groups with at least {settings.min_group_size} rows",
+                }
+            )
+        return out
+    numeric = M.disparity_values(table.cells[keep])
+    fair = M.fairlearn_disparities(table, included)
+    replicates = settings.bootstrap.replicates
+    boot_values = M.disparity_values(cells_boot[:, keep]) if cells_boot is not None else None
+    null_values = M.disparity_values(boot.under_null(table.cells[keep], replicates, rng))
+    for name in names:
+        defined = bool(np.isfinite(numeric[name]))
+        value = fair[name] if defined else float("nan")
+        low = high = float("nan")
+        if boot_values is not None:
+            lows, highs = boot.percentile_interval(boot_values[name], level)
+            low, high = float(lows), float(highs)
+        record = _record(value, low, high, M.disparity_reason(name))
+        floor, p_value = (None, None)
+        if replicates:
+            floor, p_value = boot.floor_and_p_value(
+                null_values[name], value, level=level, smaller_is_worse=name.endswith("_ratio")
+            )
+        record.update(
+            {
+                "metric": name,
+                "noise_floor": _number(floor),
+                "p_value": _number(p_value) if defined else None,
+                "groups_compared": compared,
+            }
+        )
+        out.append(record)
+    return out
+
+
+# -- thresholds ------------------------------------------------------------------------
+def _verdicts(
+    threshold: Threshold,
+    value: float | None,
+    ci: list[float | None] | None,
+    p_value: float | None,
+    alpha: float,
+) -> dict[str, str]:
+    if value is None:
+        return {"point": "undefined", "ci-bound": "undefined", "significance": "undefined"}
+
+    def within(x: float) -> bool:
+        return (threshold.min is None or x >= threshold.min) and (
+            threshold.max is None or x <= threshold.max
+        )
+
+    point = within(value)
+    verdicts = {"point": "pass" if point else "fail"}
+    if ci is None or ci[0] is None or ci[1] is None:
+        verdicts["ci-bound"] = "undefined"
+    else:
+        low, high = ci[0], ci[1]
+        pessimistic = (threshold.min is None or low >= threshold.min) and (
+            threshold.max is None or high <= threshold.max
+        )
+        verdicts["ci-bound"] = "pass" if pessimistic else "fail"
+    if point:
+        verdicts["significance"] = "pass"
+    elif p_value is not None:
+        verdicts["significance"] = "fail" if p_value < alpha else "pass"
+    elif ci is not None and ci[0] is not None and ci[1] is not None:
+        # no noise floor for a per-group metric: fail when the whole interval is beyond
+        low, high = ci[0], ci[1]
+        beyond = (threshold.max is not None and low > threshold.max) or (
+            threshold.min is not None and high < threshold.min
+        )
+        verdicts["significance"] = "fail" if beyond else "pass"
+    else:
+        verdicts["significance"] = "undefined"
+    return verdicts
+
+
+def threshold_results(
+    artifact: dict[str, Any], settings: EvaluationSettings
+) -> list[dict[str, Any]]:
+    """One record per (threshold, feature, group) it applies to, with every verdict."""
+    alpha = 1 - settings.bootstrap.confidence_level
+    features = {f["feature"]: f for f in artifact["features"]}
+    out: list[dict[str, Any]] = []
+    for threshold in settings.thresholds:
+        decide = threshold.decide_on or "point"
+        targets: list[tuple[str | None, str | None, dict[str, Any], str | None]] = []
+        if threshold.feature is not None and threshold.feature not in features:
+            raise ConfigurationError(
+                f"evaluation.thresholds: feature '{threshold.feature}' is not evaluated",
+                hint=f"features: {', '.join(features)}",
+            )
+        names = [threshold.feature] if threshold.feature is not None else list(features)
+        if threshold.metric in M.DISPARITIES:
+            for name in names:
+                for record in features[name]["disparities"]:
+                    if record["metric"] == threshold.metric:
+                        targets.append((name, None, record, None))
+        elif threshold.feature is None:
+            targets.append((None, None, artifact["overall"]["metrics"][threshold.metric], None))
+        else:
+            groups = features[threshold.feature]["groups"]
+            known = [g["group"] for g in groups]
+            if threshold.group is not None and threshold.group not in known:
+                raise ConfigurationError(
+                    f"evaluation.thresholds: group '{threshold.group}' is not a group of "
+                    f"'{threshold.feature}'",
+                    hint=f"groups: {', '.join(known[:20])}",
+                )
+            for group in groups:
+                if threshold.group in (None, group["group"]):
+                    why = (
+                        f"group has fewer than {settings.min_group_size} rows"
+                        if group["suppressed"]
+                        else None
+                    )
+                    targets.append(
+                        (threshold.feature, group["group"], group["metrics"][threshold.metric], why)
+                    )
+        for feature, group, record, suppressed in targets:
+            value, ci = record.get("value"), record.get("ci")
+            p_value = record.get("p_value")
+            if suppressed is not None:
+                verdicts = dict.fromkeys(("point", "ci-bound", "significance"), "suppressed")
+                passed = True
+            else:
+                verdicts = _verdicts(threshold, value, ci, p_value, alpha)
+                passed = verdicts[decide] == "pass"
+            out.append(
+                {
+                    "metric": threshold.metric,
+                    "feature": feature,
+                    "group": group,
+                    "min": threshold.min,
+                    "max": threshold.max,
+                    "value": value,
+                    "ci": ci,
+                    "noise_floor": record.get("noise_floor"),
+                    "p_value": p_value,
+                    "verdicts": verdicts,
+                    "decide_on": decide,
+                    "passed": passed,
+                    "reason": suppressed or record.get("reason"),
+                }
+            )
+    return out
+
+
+# -- the whole evaluation --------------------------------------------------------------
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    from cardgate import __version__
+
+    return {
+        "cardgate": __version__,
+        "fairlearn": version("fairlearn"),
+        "numpy": version("numpy"),
+        "pandas": version("pandas"),
+    }
+
+
+def evaluate_statistics(
+    stats: SufficientStats, settings: EvaluationSettings, *, source: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(overall, features) of the artifact, computed from sufficient statistics."""
+    metrics, disparities = chosen_metrics(settings)
+    binary = None
+    if settings.task != "regression":
+        positive = None if settings.positive_label is None else str(settings.positive_label)
+        binary = M.binary_labels(
+            stats,
+            positive_label=positive,
+            label_column=settings.label_column,
+            prediction_column=settings.prediction_column,
+            source=source,
+        )
+    tables = [
+        M.group_table(stats, columns, binary=binary, max_groups=settings.max_groups, source=source)
+        for columns in feature_sets(settings)
+    ]
+    seeds = np.random.SeedSequence(settings.bootstrap.seed).spawn(len(tables) + 1)
+    total = tables[0].total()
+    points = _point_values(total, metrics)
+    intervals, _ = _intervals(total, metrics, settings, np.random.default_rng(seeds[0]))
+    if total.cells is not None:
+        _, fair_overall = M.fairlearn_estimates(total, metrics)
+        for name, value in fair_overall.items():
+            if np.isfinite(points[name][0]):
+                points[name] = np.array([value])
+    overall = {
+        "count": round(float(total.counts[0])),
+        "metrics": {
+            name: _record(
+                points[name][0], intervals[name][0][0], intervals[name][1][0], M.UNDEFINED[name]
+            )
+            for name in metrics
+        },
+    }
+    features = [
+        _feature(table, settings, metrics, disparities, np.random.default_rng(seed))
+        for table, seed in zip(tables, seeds[1:], strict=True)
+    ]
+    return overall, features
+
+
+def evaluate_settings(
+    settings: EvaluationSettings, *, root: Path, system: str, progress: bool = False
+) -> dict[str, Any]:
+    """Read the predictions named by `settings` (paths inside `root`) and build the
+    artifact. Raises InputError / ConfigurationError; writes nothing."""
+    from cardgate.digests import canonical_sha256
+    from cardgate.fairness.sources import read_statistics
+
+    check_settings(settings)
+    stats, info = read_statistics(settings, root=root, progress=progress)
+    overall, features = evaluate_statistics(stats, settings, source=info.display)
+    predictions: dict[str, Any] = {
+        "path": info.path,
+        "sha256": info.sha256,
+        "format": settings.predictions.format,
+        "rows": stats.rows_read,
+        "rows_used": stats.rows_used,
+        "dropped": [{"reason": why, "rows": rows} for why, rows in stats.dropped.items()],
+    }
+    if info.query is not None:
+        predictions["query"] = info.query
+    artifact: dict[str, Any] = {
+        "artifact": ARTIFACT_KIND,
+        "schema_version": ARTIFACT_SCHEMA_VERSION,
+        "system": system,
+        "task": settings.task,
+        "provenance": {
+            "predictions": predictions,
+            "settings_sha256": canonical_sha256(settings),
+            "seed": settings.bootstrap.seed,
+            "replicates": settings.bootstrap.replicates,
+            "confidence_level": settings.bootstrap.confidence_level,
+            "min_group_size": settings.min_group_size,
+            "versions": versions(),
+        },
+        "overall": overall,
+        "features": features,
+    }
+    artifact["thresholds"] = threshold_results(artifact, settings)
+    return artifact
+
+
+def artifact_path(workspace: Any, system: Any, settings: EvaluationSettings) -> Path:
+    """Where a system's artifact goes: `settings.artifact` relative to its card, inside
+    the workspace."""
+    from cardgate.paths import PathEscapeError
+
+    try:
+        path: Path = workspace.resolve(settings.artifact, base=system.folder)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"evaluation.artifact: {error}") from error
+    return path
+
+
+def system_settings(workspace: Any, system_id: str) -> tuple[Any, EvaluationSettings]:
+    """A system's docs and evaluation settings; ConfigurationError when unusable."""
+    system = workspace.systems.get(system_id)
+    if system is None:
+        known = ", ".join(sorted(workspace.systems)) or "none"
+        raise ConfigurationError(f"no system '{system_id}' in the workspace (systems: {known})")
+    if system.card is None:
+        raise ConfigurationError(f"system '{system_id}' has no model card")
+    card = system.model_card
+    if card is None:
+        raise ConfigurationError(
+            f"the model card of '{system_id}' does not validate",
+            hint="run 'cardgate validate' and fix its problems first",
+        )
+    if card.evaluation is None:
+        raise ConfigurationError(
+            f"the model card of '{system_id}' has no 'evaluation:' section",
+            hint="add evaluation settings (predictions, task, columns, sensitive_features)",
+        )
+    return system, card.evaluation
+
+
+def evaluable_systems(workspace: Any) -> list[str]:
+    """Systems whose valid model card has an `evaluation:` section."""
+    return [
+        sid
+        for sid, system in sorted(workspace.systems.items())
+        if system.model_card is not None and system.model_card.evaluation is not None
+    ]
+
+
+def evaluate_system(workspace: Any, system_id: str, *, progress: bool = False) -> EvaluationRun:
+    """Evaluate one system of a loaded `Workspace` and write its artifact atomically."""
+    from cardgate.atomic import write_json_atomic
+
+    system, settings = system_settings(workspace, system_id)
+    target = artifact_path(workspace, system, settings)
+    artifact = evaluate_settings(settings, root=workspace.root, system=system_id, progress=progress)
+    write_json_atomic(target, artifact)
+    return EvaluationRun(system_id, artifact, target)
