@@ -363,27 +363,26 @@ def threshold_results(
                 for record in features[name]["disparities"]:
                     if record["metric"] == threshold.metric:
                         targets.append((name, None, record, None))
-        elif threshold.feature is None:
-            targets.append((None, None, artifact["overall"]["metrics"][threshold.metric], None))
         else:
-            groups = features[threshold.feature]["groups"]
-            known = [g["group"] for g in groups]
-            if threshold.group is not None and threshold.group not in known:
-                raise ConfigurationError(
-                    f"evaluation.thresholds: group '{threshold.group}' is not a group of "
-                    f"'{threshold.feature}'",
-                    hint=f"groups: {', '.join(known[:20])}",
-                )
-            for group in groups:
-                if threshold.group in (None, group["group"]):
-                    why = (
-                        f"group has fewer than {settings.min_group_size} rows"
-                        if group["suppressed"]
-                        else None
+            if threshold.feature is None:
+                targets.append((None, None, artifact["overall"]["metrics"][threshold.metric], None))
+            for name in names:
+                groups = features[name]["groups"]
+                known = [g["group"] for g in groups]
+                if threshold.group is not None and threshold.group not in known:
+                    raise ConfigurationError(
+                        f"evaluation.thresholds: group '{threshold.group}' is not a group of "
+                        f"'{name}'",
+                        hint=f"groups: {', '.join(known[:20])}",
                     )
-                    targets.append(
-                        (threshold.feature, group["group"], group["metrics"][threshold.metric], why)
-                    )
+                for group in groups:
+                    if threshold.group in (None, group["group"]):
+                        why = None
+                        if group["suppressed"]:
+                            why = f"group has fewer than {settings.min_group_size} rows"
+                        targets.append(
+                            (name, group["group"], group["metrics"][threshold.metric], why)
+                        )
         for feature, group, record, suppressed in targets:
             value, ci = record.get("value"), record.get("ci")
             p_value = record.get("p_value")

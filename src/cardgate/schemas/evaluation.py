@@ -92,7 +92,7 @@ class Threshold(Section):
 
     metric: MetricName = required("The metric, a per-group metric or a disparity.")
     feature: Text | None = optional(
-        "Sensitive feature (or intersection 'a×b' written 'a,b') the limit applies to; "
+        "Sensitive feature (or intersection, written 'a,b') the limit applies to; "
         "omit for every feature."
     )
     group: Text | None = optional(
@@ -109,6 +109,8 @@ class Threshold(Section):
     def _a_bound(self) -> Threshold:
         if self.min is None and self.max is None:
             raise ValueError("give 'min', 'max' or both")
+        if self.group is not None and self.feature is None:
+            raise ValueError("a threshold with 'group' needs the 'feature' the group belongs to")
         return self
 
 
@@ -137,9 +139,7 @@ class EvaluationSettings(Section):
     predictions: PredictionsSource = required("Where the predictions are.")
     task: Task = required("The prediction task.")
     label_column: Text = required("Column with the true label (or target).", examples=["y_true"])
-    prediction_column: Text = required(
-        "Column with the model's prediction.", examples=["y_pred"]
-    )
+    prediction_column: Text = required("Column with the model's prediction.", examples=["y_pred"])
     score_column: Text | None = optional(
         "Column with the score/probability of the positive class (enables AUC, calibration)."
     )
@@ -147,7 +147,7 @@ class EvaluationSettings(Section):
         "The label value meaning the positive outcome; needed unless labels are 0/1 or booleans."
     )
     sensitive_features: list[Text] = required(
-        "Columns with sensitive features; each is evaluated alone."
+        "Columns with sensitive features; each is evaluated alone.", min_length=1
     )
     intersections: list[list[Text]] = Field(
         default_factory=list, description="Combinations of sensitive features evaluated jointly."
@@ -172,6 +172,35 @@ class EvaluationSettings(Section):
         description="Where the evaluation artifact is written, relative to the model card.",
     )
     baseline: Baseline | None = optional("The approved model's results to compare against.")
+
+    def feature_names(self) -> list[str]:
+        """Every evaluated feature: each sensitive feature, then each intersection 'a,b'."""
+        return [*self.sensitive_features, *(",".join(combo) for combo in self.intersections)]
+
+    @model_validator(mode="after")
+    def _known_features(self) -> EvaluationSettings:
+        features = set(self.sensitive_features)
+        for combo in self.intersections:
+            if len(combo) < 2 or len(set(combo)) != len(combo):
+                raise ValueError(f"intersection {combo} needs two or more distinct features")
+            unknown = [name for name in combo if name not in features]
+            if unknown:
+                raise ValueError(
+                    f"intersection {combo}: '{unknown[0]}' is not in sensitive_features"
+                )
+        names = self.feature_names()
+        for name in self.reference_groups:
+            if name not in names:
+                raise ValueError(
+                    f"reference_groups: '{name}' is not an evaluated feature ({', '.join(names)})"
+                )
+        for threshold in self.thresholds:
+            if threshold.feature is not None and threshold.feature not in names:
+                raise ValueError(
+                    f"thresholds: feature '{threshold.feature}' is not an evaluated feature "
+                    f"({', '.join(names)})"
+                )
+        return self
 
 
 __all__ = ["DISPARITY_METRICS", "GROUP_METRICS", "EvaluationSettings", "Identifier"]
