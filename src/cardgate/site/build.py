@@ -1,0 +1,337 @@
+"""`cardgate build`: write the generated pages, run `mkdocs build`, check the result.
+
+Where things live (the *site folder*, S):
+
+* S is ``<workspace>/<site.site_dir>`` from ``cardgate.yaml`` (default ``site``). When the
+  workspace does not set ``site_dir``, has no ``site/`` folder, and its parent holds
+  ``site/mkdocs.yml`` (a governance folder inside a repository whose site sits at the
+  root), that parent ``site/`` is used.
+* ``S/mkdocs.yml`` — the MkDocs configuration, hand-written and kept in git. When it is
+  missing, cardgate writes a default one from ``templates/site/mkdocs.yml.j2`` (once;
+  never overwritten). It must say ``docs_dir: generated``.
+* ``S/pages/`` and ``S/assets/`` — hand-written pages and extra CSS, kept in git.
+* ``S/templates/`` — optional overrides of the shipped page templates (same names).
+* ``S/generated/`` — the MkDocs ``docs_dir``, git-ignored and rewritten on every build:
+  shipped defaults, then the hand-written pages, then the generated ones.
+* ``S/build/`` — the HTML (``--out`` elsewhere), git-ignored.
+
+Principle 9: plain Markdown files and ``mkdocs.yml``; no MkDocs plugin hooks; the run is
+``mkdocs.commands.build.build`` in-process on that configuration, exactly what
+``mkdocs build -f S/mkdocs.yml`` does. ``--strict`` fails on pages that could not be
+rendered, on links that lead nowhere and on anything that would load from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
+
+from cardgate.atomic import write_text_atomic
+from cardgate.errors import ConfigurationError, UsageError
+from cardgate.paths import display_path
+from cardgate.site.model import BuildProblem, SiteModel, gather
+from cardgate.site.pages import Page, build_pages
+from cardgate.site.templating import make_environment, shipped_templates
+from cardgate.workspace import Workspace
+
+CONFIG_NAME = "mkdocs.yml"
+GENERATED = "generated"
+BUILD = "build"
+GENERATED_MARKER = ".cardgate-generated"
+BUILD_MARKER = ".cardgate-build"
+_LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']""")
+_REMOTE_LOAD = re.compile(
+    r"""<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*["'](?:https?:)?//"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["'](?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    """Where the site's inputs and outputs are."""
+
+    site_dir: Path
+    config_file: Path
+    docs_dir: Path
+    out_dir: Path
+
+
+@dataclass
+class BuildResult:
+    """What `build_site` did."""
+
+    layout: SiteLayout
+    pages: list[Page] = field(default_factory=list)
+    problems: list[BuildProblem] = field(default_factory=list)
+    """Inputs the site could not use (unreadable documents, gate not available...)."""
+    render_problems: list[BuildProblem] = field(default_factory=list)
+    """Pages that could not be rendered, and broken or remote links."""
+    mkdocs_warnings: list[str] = field(default_factory=list)
+    created: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    strict: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """With --strict: anything that keeps a page from being complete or linked."""
+        if self.render_problems:
+            return True
+        return self.strict and bool(self.problems or self.mkdocs_warnings)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def site_layout(workspace: Workspace, *, out: Path | None = None) -> SiteLayout:
+    """The site folder, its configuration and the generated and HTML folders."""
+    settings = workspace.config.site
+    site_dir = (workspace.root / settings.site_dir).resolve()
+    explicit = "site" in workspace.config.model_fields_set and (
+        "site_dir" in settings.model_fields_set
+    )
+    parent_site = workspace.root.parent / "site"
+    if not explicit and not site_dir.exists() and (parent_site / CONFIG_NAME).is_file():
+        site_dir = parent_site.resolve()
+    out_dir = out.resolve() if out is not None else site_dir / BUILD
+    return SiteLayout(site_dir, site_dir / CONFIG_NAME, site_dir / GENERATED, out_dir)
+
+
+def ensure_config(layout: SiteLayout, *, site_name: str) -> list[Path]:
+    """Write the default mkdocs.yml when the site folder has none; never overwrite."""
+    if layout.config_file.is_file():
+        return []
+    environment = make_environment(None)
+    text = environment.get_template("mkdocs.yml.j2").render(
+        site_name=Markup(json.dumps(site_name, ensure_ascii=False))
+    )
+    try:
+        write_text_atomic(layout.config_file, text, exclusive=True)
+    except FileExistsError:
+        return []
+    return [layout.config_file]
+
+
+@dataclass
+class Generated:
+    """The generated pages, and what kept the site from being complete."""
+
+    model: SiteModel
+    pages: list[Page]
+    unrendered: list[BuildProblem]
+    """Pages a template could not render (not written)."""
+    overlaps: list[BuildProblem]
+    """Hand-written pages replaced by generated ones."""
+
+
+def generate(
+    workspace: Workspace, layout: SiteLayout, *, today: dt.date, run_gate: bool = True
+) -> Generated:
+    """Render every page and write the docs folder (hand-written pages plus generated)."""
+    model = gather(workspace, today=today, run_gate=run_gate)
+    environment = make_environment(layout.site_dir)
+    pages, unrendered = build_pages(model, environment)
+    overlaps = write_docs(layout, pages)
+    return Generated(model, pages, unrendered, overlaps)
+
+
+def write_docs(layout: SiteLayout, pages: list[Page]) -> list[BuildProblem]:
+    """Replace the docs folder: shipped defaults, hand-written files, generated pages."""
+    docs = layout.docs_dir
+    _clear(docs, GENERATED_MARKER)
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / GENERATED_MARKER).write_text(
+        "Generated by cardgate build; rewritten on every build. Do not edit.\n",
+        encoding="utf-8",
+    )
+    shipped = shipped_templates()
+    for source, target in (
+        (shipped / "pages", docs),
+        (shipped / "assets", docs / "assets"),
+        (layout.site_dir / "pages", docs),
+        (layout.site_dir / "assets", docs / "assets"),
+    ):
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+    problems = []
+    for page in pages:
+        target = docs / page.path
+        if target.exists():
+            problems.append(
+                BuildProblem(
+                    display_path(layout.site_dir / "pages" / page.path),
+                    "",
+                    f"hand-written page has the path of a generated page ({page.path}); "
+                    "the generated page replaces it",
+                )
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.text, encoding="utf-8")
+    return problems
+
+
+def _clear(folder: Path, marker: str) -> None:
+    """Empty a folder cardgate made; refuse one that holds anything else."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise UsageError(f"{display_path(folder)} is not a folder")
+    if any(folder.iterdir()) and not (folder / marker).is_file():
+        raise UsageError(
+            f"{display_path(folder)} is not empty and was not written by cardgate; "
+            "refusing to delete its contents",
+            hint="choose an empty or new folder",
+        )
+    shutil.rmtree(folder)
+
+
+def run_mkdocs(layout: SiteLayout, *, strict: bool = False) -> list[str]:
+    """`mkdocs build` in-process on the site's mkdocs.yml; returns its warnings."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+    from mkdocs.exceptions import ConfigurationError as MkdocsConfigError
+
+    out = layout.out_dir
+    if out.exists() and any(out.iterdir()) and not (out / BUILD_MARKER).is_file():
+        raise UsageError(
+            f"{display_path(out)} is not empty and was not written by cardgate build; "
+            "mkdocs would delete its contents",
+            hint="choose an empty or new --out folder",
+        )
+    with _captured_mkdocs_log() as warnings:
+        try:
+            config = load_config(
+                config_file=str(layout.config_file), site_dir=str(out), strict=False
+            )
+        except (MkdocsConfigError, Abort) as error:
+            raise ConfigurationError(
+                f"{display_path(layout.config_file)}: {error}",
+                hint="see templates/site/mkdocs.yml.j2 for a working configuration",
+            ) from error
+        if Path(config["docs_dir"]).resolve() != layout.docs_dir.resolve():
+            raise ConfigurationError(
+                f"{display_path(layout.config_file)}: docs_dir must be '{GENERATED}' "
+                f"(it is '{config['docs_dir']}')",
+                hint="cardgate writes the pages there; hand-written pages go in pages/",
+            )
+        try:
+            build(config)
+        except Abort as error:
+            raise ConfigurationError(f"mkdocs build failed: {error}") from error
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BUILD_MARKER).write_text("Built by cardgate build.\n", encoding="utf-8")
+    return warnings
+
+
+@contextmanager
+def _captured_mkdocs_log() -> Iterator[list[str]]:
+    captured: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                captured.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    previous_level, previous_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield captured
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+        logger.propagate = previous_propagate
+
+
+def check_links(layout: SiteLayout, pages: list[Page]) -> list[BuildProblem]:
+    """Relative links that lead to no file, and anything loaded from the network."""
+    out = layout.out_dir.resolve()
+    sources = {page.path[: -len(".md")] + ".html": page.source for page in pages}
+    problems = []
+    for html_file in sorted(out.rglob("*.html")):
+        relative = html_file.relative_to(out).as_posix()
+        if relative.startswith(("assets/", "search/")) or relative == "404.html":
+            continue
+        text = html_file.read_text(encoding="utf-8")
+        source = sources.get(relative, f"(page {relative})")
+        if _REMOTE_LOAD.search(text):
+            problems.append(BuildProblem(source, relative, "loads a resource from the network"))
+        for target in dict.fromkeys(_LINK.findall(text)):
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path or target.startswith("#"):
+                if parts.scheme.lower() in ("javascript", "data", "vbscript"):
+                    problems.append(BuildProblem(source, relative, f"unsafe link '{target}'"))
+                continue
+            resolved = (html_file.parent / unquote(parts.path)).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.is_file() or out not in resolved.parents:
+                problems.append(BuildProblem(source, relative, f"broken link '{target}'"))
+    return problems
+
+
+def build_site(
+    workspace: Workspace,
+    *,
+    out: Path | None = None,
+    strict: bool = False,
+    pdf: bool = False,
+    today: dt.date | None = None,
+    run_gate: bool = True,
+) -> BuildResult:
+    """Generate the pages, build the HTML with MkDocs, check links; optionally print PDFs."""
+    from cardgate.clock import today as clock_today
+
+    layout = site_layout(workspace, out=out)
+    result = BuildResult(layout=layout, strict=strict)
+    started = time.perf_counter()
+    result.created = ensure_config(layout, site_name=workspace.config.site.title)
+    generated_site = generate(workspace, layout, today=today or clock_today(), run_gate=run_gate)
+    model = generated_site.model
+    result.pages = generated_site.pages
+    result.problems = [*model.problems, *generated_site.overlaps]
+    result.render_problems = list(generated_site.unrendered)
+    generated = time.perf_counter()
+    result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
+    built = time.perf_counter()
+    result.render_problems.extend(check_links(layout, result.pages))
+    checked = time.perf_counter()
+    result.timings = {
+        "generate": generated - started,
+        "mkdocs": built - generated,
+        "links": checked - built,
+    }
+    if pdf:
+        from cardgate.site.pdf import print_system_pdfs
+
+        result.pdfs = print_system_pdfs(layout, model)
+    return result
+
+
+__all__ = [
+    "BuildResult",
+    "Generated",
+    "SiteLayout",
+    "build_site",
+    "check_links",
+    "generate",
+    "run_mkdocs",
+    "site_layout",
+]

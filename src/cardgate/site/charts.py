@@ -1,0 +1,181 @@
+"""Static, accessible SVG charts, drawn here in Python (no JavaScript, no CDN).
+
+One chart kind serves the evaluation: horizontal bars, one per group (or per disparity
+metric), each with its confidence-interval whisker, and dashed vertical lines for the
+thresholds. Every chart carries `role="img"`, an `aria-label`, a `<title>` and a `<desc>`
+that states the numbers in words, so a screen reader and a printed page say the same.
+All text is escaped; numbers are formatted with fixed precision, so output is stable.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+LABEL_WIDTH = 170
+PLOT_WIDTH = 380
+VALUE_WIDTH = 120
+ROW_HEIGHT = 26
+TOP = 30
+BOTTOM = 34
+BAR_COLOUR = "#3b5b92"
+MUTED_COLOUR = "#b8b8b8"
+LINE_COLOUR = "#b3261e"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: a label, a value (None when not computable) and its interval."""
+
+    label: str
+    value: float | None
+    ci: tuple[float, float] | None = None
+    note: str = ""
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """A threshold drawn across the plot."""
+
+    value: float
+    label: str
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _domain(bars: Sequence[Bar], lines: Sequence[Line]) -> tuple[float, float]:
+    points = [0.0]
+    for bar in bars:
+        if _finite(bar.value):
+            points.append(float(bar.value))  # type: ignore[arg-type]
+        if bar.ci is not None:
+            points.extend(v for v in bar.ci if math.isfinite(v))
+    points.extend(line.value for line in lines if math.isfinite(line.value))
+    low, high = min(points), max(points)
+    if low >= 0.0 and high <= 1.0:
+        return 0.0, 1.0
+    span = high - low or 1.0
+    return low - 0.05 * span if low < 0 else low, high + 0.05 * span
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _coordinate(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    lines: Sequence[Line] = (),
+    description: str = "",
+) -> Markup:
+    """An SVG bar chart with CI whiskers and threshold lines, as inline markup."""
+    low, high = _domain(bars, lines)
+    width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
+    height = TOP + ROW_HEIGHT * max(len(bars), 1) + BOTTOM
+
+    def x(value: float) -> float:
+        return LABEL_WIDTH + (value - low) / (high - low) * PLOT_WIDTH
+
+    spoken = []
+    for bar in bars:
+        if _finite(bar.value):
+            words = f"{bar.label}: {_number(bar.value)}"  # type: ignore[arg-type]
+            if bar.ci is not None:
+                words += f" (interval {_number(bar.ci[0])} to {_number(bar.ci[1])})"
+        else:
+            words = f"{bar.label}: not computed"
+        if bar.note:
+            words += f", {bar.note}"
+        spoken.append(words)
+    spoken.extend(f"threshold {line.label} at {_number(line.value)}" for line in lines)
+    desc = (description + " " if description else "") + "; ".join(spoken) + "."
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-label="{_escape(title)}">',
+        f"<title>{_escape(title)}</title>",
+        f"<desc>{_escape(desc)}</desc>",
+    ]
+    axis_y = TOP + ROW_HEIGHT * max(len(bars), 1)
+    for index in range(5):
+        tick = low + (high - low) * index / 4
+        tx = _coordinate(x(tick))
+        parts.append(
+            f'<line x1="{tx}" y1="{TOP - 6}" x2="{tx}" y2="{axis_y}" stroke="#e0e0e0" '
+            'stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{tx}" y="{axis_y + 16}" font-size="11" text-anchor="middle" '
+            f'fill="#444">{tick:.2f}</text>'
+        )
+    if low < 0 < high:
+        zx = _coordinate(x(0.0))
+        parts.append(
+            f'<line x1="{zx}" y1="{TOP - 6}" x2="{zx}" y2="{axis_y}" stroke="#666" '
+            'stroke-width="1"/>'
+        )
+    for row, bar in enumerate(bars):
+        top = TOP + row * ROW_HEIGHT
+        middle = top + ROW_HEIGHT / 2
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{_coordinate(middle + 4)}" font-size="12" '
+            f'text-anchor="end" fill="#1a1a1a">{_escape(_clip(bar.label))}</text>'
+        )
+        if _finite(bar.value):
+            value = float(bar.value)  # type: ignore[arg-type]
+            start, end = sorted((x(max(low, 0.0) if low < 0 < high else low), x(value)))
+            colour = MUTED_COLOUR if bar.muted else BAR_COLOUR
+            parts.append(
+                f'<rect x="{_coordinate(start)}" y="{_coordinate(top + 6)}" '
+                f'width="{_coordinate(max(end - start, 0.5))}" height="{ROW_HEIGHT - 12}" '
+                f'fill="{colour}"/>'
+            )
+            if bar.ci is not None and all(math.isfinite(v) for v in bar.ci):
+                cx1, cx2 = _coordinate(x(bar.ci[0])), _coordinate(x(bar.ci[1]))
+                cy = _coordinate(middle)
+                parts.append(
+                    f'<path d="M{cx1} {cy}H{cx2}M{cx1} {_coordinate(middle - 6)}V'
+                    f"{_coordinate(middle + 6)}M{cx2} {_coordinate(middle - 6)}V"
+                    f'{_coordinate(middle + 6)}" stroke="#111" stroke-width="1.5" fill="none"/>'
+                )
+            shown = _number(value) + (f" {bar.note}" if bar.note else "")
+        else:
+            shown = "not computed" + (f" {bar.note}" if bar.note else "")
+        parts.append(
+            f'<text x="{LABEL_WIDTH + PLOT_WIDTH + 8}" y="{_coordinate(middle + 4)}" '
+            f'font-size="12" fill="#1a1a1a">{_escape(_clip(shown, 20))}</text>'
+        )
+    for line in lines:
+        if not math.isfinite(line.value) or not low <= line.value <= high:
+            continue
+        lx = _coordinate(x(line.value))
+        parts.append(
+            f'<line x1="{lx}" y1="{TOP - 10}" x2="{lx}" y2="{axis_y}" stroke="{LINE_COLOUR}" '
+            'stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        parts.append(
+            f'<text x="{lx}" y="{TOP - 14}" font-size="11" text-anchor="middle" '
+            f'fill="{LINE_COLOUR}">{_escape(_clip(line.label, 30))}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _clip(text: str, width: int = 26) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,627 @@
+"""Page builders: from the `SiteModel` to Markdown files, one template per page kind.
+
+Each builder prepares plain values (numbers formatted, verdicts decided, charts drawn)
+and hands them to a template; templates only lay out. Pages are written as
+`<folder>/index.md` so that `rules/<code>/` (the SARIF helpUri) works on a web server
+and `rules/<code>/index.html` from a file system; links between generated pages are
+relative, computed here, so the site works from any base URL and offline.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, TemplateError
+from markupsafe import Markup
+
+from cardgate.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
+from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.model import BuildProblem, SiteModel, SystemView, Unavailable
+
+VERDICT_ORDER = ("fail", "unknown", "waived", "pass")
+MAX_MATRIX_SYSTEMS = 40
+"""Above this many systems the NIST page shows counts per subcategory, not a matrix."""
+
+CHART_METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", "accuracy")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: its path under docs_dir, its Markdown, the document behind it."""
+
+    path: str
+    text: str
+    source: str
+
+
+def page_url(path: str) -> str:
+    """The HTML file a page becomes (use_directory_urls: false)."""
+    return path[: -len(".md")] + ".html"
+
+
+def root_of(path: str) -> str:
+    """Relative prefix from a page to the site root ('' or '../' repeated)."""
+    depth = path.count("/")
+    return "../" * depth
+
+
+def link(from_path: str, to_path: str) -> str:
+    """A relative link from one page to another page's HTML file."""
+    target = page_url(to_path)
+    start = posixpath.dirname(from_path) or "."
+    return posixpath.relpath(target, start)
+
+
+def system_page(system_slug: str) -> str:
+    return f"systems/{system_slug}/index.md"
+
+
+def dataset_page(dataset_slug: str) -> str:
+    return f"datasets/{dataset_slug}/index.md"
+
+
+def rule_page(code: str) -> str:
+    return f"rules/{code}/index.md"
+
+
+# --- verdicts -----------------------------------------------------------------------------------
+
+
+def gate_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
+    """('pass' | 'fail' | 'waived' | 'unknown', counts in words)."""
+    verdict = model.gate.verdict(system.id)
+    if verdict is None:
+        reason = "not gated" if model.gate.result is not None else "gate not available"
+        return "unknown", reason
+    counts = f"{verdict.errors} errors, {verdict.warnings} warnings, {verdict.waived} waived"
+    if not verdict.passed:
+        return "fail", counts
+    return ("waived" if verdict.waived else "pass"), counts
+
+
+def fairness_verdict(system: SystemView) -> tuple[str, str]:
+    evaluation = system.evaluation
+    if isinstance(evaluation, Unavailable):
+        return "not evaluated", evaluation.reason
+    thresholds = [t for t in evaluation.get("thresholds", []) if isinstance(t, dict)]
+    if not thresholds:
+        return "no thresholds", "no fairness thresholds are set"
+    failed = [t for t in thresholds if not t.get("passed")]
+    if failed:
+        return "fail", f"{len(failed)} of {len(thresholds)} thresholds not met"
+    return "pass", f"all {len(thresholds)} thresholds met"
+
+
+def latest_signoffs(system: SystemView) -> list[Any]:
+    """The latest sign-off per role, oldest role first."""
+    if isinstance(system.signoffs, Unavailable):
+        return []
+    latest: dict[str, Any] = {}
+    for signoff in system.signoffs:
+        latest[signoff.role] = signoff
+    return sorted(latest.values(), key=lambda s: (s.date, s.role))
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def build_pages(
+    model: SiteModel, environment: Environment
+) -> tuple[list[Page], list[BuildProblem]]:
+    """Every generated page; pages that fail to render are reported, not written."""
+    pages: list[Page] = []
+    problems: list[BuildProblem] = []
+
+    def render(path: str, template: str, source: str, **values: Any) -> None:
+        values.setdefault("title", model.title)
+        try:
+            text = environment.get_template(template).render(
+                page=path,
+                root=root_of(path),
+                today=model.today.isoformat(),
+                site_title=model.title,
+                **values,
+            )
+        except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as error:
+            problems.append(BuildProblem(source, template, f"page could not be rendered: {error}"))
+            return
+        pages.append(Page(path, text, source))
+
+    rows = [_dashboard_row(model, system) for system in model.systems]
+    groups = []
+    for verdict in VERDICT_ORDER:
+        members = sorted(
+            (row for row in rows if row["verdict"] == verdict), key=lambda r: r["name"].lower()
+        )
+        if members:
+            groups.append({"verdict": verdict, "rows": members})
+    render(
+        "index.md",
+        "dashboard.md.j2",
+        "(workspace)",
+        groups=groups,
+        totals={v: sum(r["verdict"] == v for r in rows) for v in VERDICT_ORDER},
+        count=len(rows),
+        gate_reason=model.gate.reason,
+        gate_policy=getattr(model.gate.result, "policy", ""),
+        problems=model.problems,
+        datasets=len(model.datasets),
+    )
+    for system in model.systems:
+        path = system_page(system.slug)
+        render(path, "system.md.j2", system.card_path, **_system_values(model, system, path))
+    render(
+        "datasets/index.md",
+        "datasets.md.j2",
+        "(workspace)",
+        datasets=[
+            {
+                "id": d.id,
+                "name": d.sheet.name if d.sheet is not None else d.id,
+                "href": link("datasets/index.md", dataset_page(d.slug)),
+                "status": d.sheet.status if d.sheet is not None else "unreadable",
+                "used_by": len(d.used_by),
+                "check": _check_verdict(d.data_check),
+            }
+            for d in model.datasets
+        ],
+    )
+    systems_by_id = {s.id: s for s in model.systems}
+    for dataset in model.datasets:
+        path = dataset_page(dataset.slug)
+        render(
+            path,
+            "dataset.md.j2",
+            dataset.sheet_path,
+            dataset=dataset,
+            sheet=dataset.sheet,
+            check=dataset.data_check if isinstance(dataset.data_check, dict) else None,
+            check_reason=(
+                dataset.data_check.reason if isinstance(dataset.data_check, Unavailable) else ""
+            ),
+            check_verdict=_check_verdict(dataset.data_check),
+            used_by=[
+                {
+                    "name": systems_by_id[s].name if s in systems_by_id else s,
+                    "href": link(path, system_page(systems_by_id[s].slug))
+                    if s in systems_by_id
+                    else "",
+                }
+                for s in dataset.used_by
+            ],
+        )
+    render("nist/index.md", "nist.md.j2", "(NIST AI RMF catalog)", **_nist_values(model))
+    rules = _rule_entries(model)
+    render(
+        "rules/index.md",
+        "rules.md.j2",
+        "(gate rule registry)",
+        rules=[{**rule, "href": link("rules/index.md", rule_page(rule["code"]))} for rule in rules],
+        reason=model.gate.reason if not rules else "",
+    )
+    for rule in rules:
+        render(rule_page(rule["code"]), "rule.md.j2", "(gate rule registry)", rule=rule)
+    return pages, problems
+
+
+def _dashboard_row(model: SiteModel, system: SystemView) -> dict[str, Any]:
+    card = system.card
+    verdict, counts = gate_verdict(model, system)
+    fairness, fairness_detail = fairness_verdict(system)
+    signed = latest_signoffs(system)
+    last = max(signed, key=lambda s: s.date) if signed else None
+    return {
+        "name": system.name,
+        "id": system.id,
+        "href": link("index.md", system_page(system.slug)),
+        "owner": ", ".join(p.name for p in card.owners) if card else "—",
+        "tier": card.risk_tier if card else "—",
+        "stage": card.lifecycle_stage if card else "—",
+        "verdict": verdict,
+        "counts": counts,
+        "fairness": fairness,
+        "fairness_detail": fairness_detail,
+        "coverage": system.coverage.overall.percent_addressed if system.coverage else None,
+        "signed": last,
+        "stale": any(s.stale for s in signed),
+        "signoffs_unreadable": isinstance(system.signoffs, Unavailable),
+        "reviewed": card.last_reviewed if card else None,
+        "readable": card is not None,
+    }
+
+
+def _check_verdict(check: Any) -> str:
+    if isinstance(check, Unavailable):
+        return "not checked"
+    for key in ("passed", "ok"):
+        if isinstance(check.get(key), bool):
+            return "pass" if check[key] else "fail"
+    status = check.get("status") or check.get("verdict")
+    return str(status) if status else "checked"
+
+
+# --- system page --------------------------------------------------------------------------------
+
+
+def _system_values(model: SiteModel, system: SystemView, path: str) -> dict[str, Any]:
+    verdict, counts = gate_verdict(model, system)
+    fairness, fairness_detail = fairness_verdict(system)
+    findings = sorted(
+        model.gate.findings(system.id),
+        key=lambda f: (not f.blocking, -int(f.severity), f.code, f.path, f.line),
+    )
+    datasets = {d.id: d for d in model.datasets}
+    card = system.card
+    data_links = []
+    if card is not None:
+        for section_name, section in (
+            ("training", card.training_data),
+            ("evaluation", card.evaluation_data),
+        ):
+            for ref in section.datasets if section is not None else []:
+                known = datasets.get(ref.dataset)
+                data_links.append(
+                    {
+                        "use": section_name,
+                        "id": ref.dataset,
+                        "split": ref.split or "",
+                        "name": known.sheet.name if known and known.sheet else ref.dataset,
+                        "href": link(path, dataset_page(known.slug)) if known else "",
+                    }
+                )
+    return {
+        "system": system,
+        "card": card,
+        "verdict": verdict,
+        "counts": counts,
+        "fairness": fairness,
+        "fairness_detail": fairness_detail,
+        "gate_reason": model.gate.reason,
+        "findings": [_finding(f, path, model) for f in findings],
+        "waived": [_finding(f, path, model) for f in model.gate.waived(system.id)],
+        "evaluation": _evaluation_values(system),
+        "evaluation_reason": (
+            system.evaluation.reason if isinstance(system.evaluation, Unavailable) else ""
+        ),
+        "coverage": _coverage_values(model, system),
+        "signoffs": system.signoffs if isinstance(system.signoffs, list) else [],
+        "signoffs_reason": (
+            system.signoffs.reason if isinstance(system.signoffs, Unavailable) else ""
+        ),
+        "changes": system.changes,
+        "data_links": data_links,
+        "problems": system.problems,
+        "dashboard": link(path, "index.md"),
+    }
+
+
+def _finding(finding: Any, path: str, model: SiteModel) -> dict[str, Any]:
+    known = any(rule["code"] == finding.code for rule in _rule_entries(model))
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": "waived"
+        if finding.waiver is not None
+        else getattr(finding.severity, "label", str(finding.severity)),
+        "message": finding.message,
+        "hint": finding.hint,
+        "where": f"{finding.path}:{finding.line}:{finding.column}" if finding.path else "",
+        "location": finding.location,
+        "href": link(path, rule_page(finding.code)) if known else "",
+        "waiver": finding.waiver,
+    }
+
+
+def _metric_entry(entry: Any) -> dict[str, Any]:
+    if not isinstance(entry, Mapping):
+        return {
+            "value": entry if isinstance(entry, int | float) else None,
+            "ci": None,
+            "reason": "",
+        }
+    value = entry.get("value")
+    return {
+        "value": value if isinstance(value, int | float) and not isinstance(value, bool) else None,
+        "ci": entry.get("ci"),
+        "reason": entry.get("reason") or "",
+    }
+
+
+def _metric_order(names: Sequence[str]) -> list[str]:
+    known = [m for m in (*GROUP_METRICS, *DISPARITY_METRICS) if m in names and m != "count"]
+    return known + sorted(n for n in names if n not in known and n != "count")
+
+
+def _evaluation_values(system: SystemView) -> dict[str, Any] | None:
+    evaluation = system.evaluation
+    if isinstance(evaluation, Unavailable):
+        return None
+    thresholds = [t for t in evaluation.get("thresholds", []) if isinstance(t, dict)]
+    overall = evaluation.get("overall", {}) if isinstance(evaluation.get("overall"), dict) else {}
+    overall_metrics = overall.get("metrics", {}) if isinstance(overall.get("metrics"), dict) else {}
+    features = []
+    for feature in evaluation.get("features", []):
+        features.append(_feature_values(feature, thresholds))
+    provenance = evaluation.get("provenance", {})
+    provenance = provenance if isinstance(provenance, dict) else {}
+    predictions = provenance.get("predictions", {})
+    predictions = predictions if isinstance(predictions, dict) else {}
+    versions = provenance.get("versions", {})
+    return {
+        "task": evaluation.get("task", ""),
+        "overall_count": overall.get("count"),
+        "overall": [
+            {"metric": name, **_metric_entry(overall_metrics[name])}
+            for name in _metric_order(list(overall_metrics))
+        ],
+        "features": features,
+        "thresholds": [
+            {
+                "metric": t.get("metric", ""),
+                "feature": t.get("feature") or "",
+                "group": t.get("group") or "",
+                "min": t.get("min"),
+                "max": t.get("max"),
+                "value": t.get("value"),
+                "ci": t.get("ci"),
+                "p_value": t.get("p_value"),
+                "noise_floor": t.get("noise_floor"),
+                "decide_on": t.get("decide_on", ""),
+                "passed": bool(t.get("passed")),
+            }
+            for t in thresholds
+        ],
+        "predictions": predictions,
+        "dropped": [d for d in predictions.get("dropped", []) if isinstance(d, dict)],
+        "settings_sha256": provenance.get("settings_sha256", ""),
+        "seed": provenance.get("seed"),
+        "replicates": provenance.get("replicates"),
+        "confidence_level": provenance.get("confidence_level"),
+        "versions": sorted(versions.items()) if isinstance(versions, dict) else [],
+    }
+
+
+def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    name = str(feature.get("feature", ""))
+    groups = [g for g in feature.get("groups", []) if isinstance(g, dict)]
+    metric_names = _metric_order(sorted({m for g in groups for m in g.get("metrics", {})}))
+    rows = []
+    for group in groups:
+        metrics = group.get("metrics", {})
+        rows.append(
+            {
+                "group": str(group.get("group", "")),
+                "count": group.get("count"),
+                "suppressed": bool(group.get("suppressed")),
+                "reference": str(group.get("group", "")) == str(feature.get("reference_group")),
+                "metrics": [_metric_entry(metrics.get(m)) for m in metric_names],
+            }
+        )
+    own = [t for t in thresholds if t.get("feature") in (None, name)]
+    charts = []
+    for metric in [m for m in CHART_METRICS if m in metric_names][:2] + [
+        str(t["metric"])
+        for t in own
+        if t.get("metric") in metric_names and t.get("metric") not in CHART_METRICS[:2]
+    ]:
+        if any(c["metric"] == metric for c in charts):
+            continue
+        bars = []
+        for row, group in zip(rows, groups, strict=True):
+            entry = _metric_entry(group.get("metrics", {}).get(metric))
+            ci = entry["ci"]
+            bars.append(
+                Bar(
+                    label=row["group"],
+                    value=None if row["suppressed"] else entry["value"],
+                    ci=(float(ci[0]), float(ci[1]))
+                    if isinstance(ci, list) and len(ci) == 2 and not row["suppressed"]
+                    else None,
+                    note="(suppressed)" if row["suppressed"] else "",
+                    muted=row["suppressed"],
+                )
+            )
+        lines = [
+            Line(float(t[bound]), f"{bound} {float(t[bound]):.2f}")
+            for t in own
+            if t.get("metric") == metric
+            for bound in ("min", "max")
+            if isinstance(t.get(bound), int | float)
+        ]
+        charts.append(
+            {
+                "metric": metric,
+                "svg": bar_chart(
+                    f"{metric.replace('_', ' ').capitalize()} by {name}",
+                    bars,
+                    lines=lines,
+                    description=f"Per-group {metric.replace('_', ' ')} for {name}, "
+                    "with confidence intervals.",
+                ),
+            }
+        )
+    disparities = []
+    for disparity in feature.get("disparities", []):
+        if not isinstance(disparity, dict):
+            continue
+        limit = next(
+            (t for t in own if t.get("metric") == disparity.get("metric") and not t.get("group")),
+            None,
+        )
+        disparities.append(
+            {
+                "metric": str(disparity.get("metric", "")),
+                **_metric_entry(disparity),
+                "noise_floor": disparity.get("noise_floor"),
+                "p_value": disparity.get("p_value"),
+                "groups_compared": [str(g) for g in disparity.get("groups_compared", []) or []],
+                "limit": _limit_text(limit),
+                "passed": None if limit is None else bool(limit.get("passed")),
+            }
+        )
+    if disparities:
+        bars = [
+            Bar(
+                label=d["metric"].replace("_", " "),
+                value=d["value"],
+                ci=(float(d["ci"][0]), float(d["ci"][1]))
+                if isinstance(d["ci"], list) and len(d["ci"]) == 2
+                else None,
+                note="limit " + d["limit"] if d["limit"] else "",
+            )
+            for d in disparities
+        ]
+        charts.append(
+            {
+                "metric": "disparities",
+                "svg": bar_chart(
+                    f"Disparities by {name}",
+                    bars,
+                    description=f"Disparity measures between groups of {name}.",
+                ),
+            }
+        )
+    return {
+        "feature": name,
+        "reference": str(feature.get("reference_group") or ""),
+        "metric_names": metric_names,
+        "rows": rows,
+        "suppressed": [r["group"] for r in rows if r["suppressed"]],
+        "charts": charts,
+        "disparities": disparities,
+    }
+
+
+def _limit_text(threshold: Mapping[str, Any] | None) -> str:
+    if threshold is None:
+        return ""
+    parts = []
+    if isinstance(threshold.get("min"), int | float):
+        parts.append(f"≥ {threshold['min']}")
+    if isinstance(threshold.get("max"), int | float):
+        parts.append(f"≤ {threshold['max']}")
+    return " and ".join(parts)
+
+
+def _coverage_values(model: SiteModel, system: SystemView) -> dict[str, Any] | None:
+    coverage = system.coverage
+    if coverage is None or model.coverage is None:
+        return None
+    catalog = model.coverage.catalog
+    functions = []
+    for rollup in coverage.functions:
+        subs = [s for s in coverage.subcategories if s.function == rollup.id]
+        functions.append(
+            {
+                "id": rollup.id,
+                "rollup": rollup,
+                "subcategories": [
+                    {
+                        "id": s.id,
+                        "statement": catalog.subcategories[s.id].statement,
+                        "status": s.status,
+                        "checklist_items": [f"{i.item} ({i.status})" for i in s.items],
+                    }
+                    for s in subs
+                ],
+            }
+        )
+    return {"overall": coverage.overall, "functions": functions, "checklists": coverage.checklists}
+
+
+# --- NIST and rules -----------------------------------------------------------------------------
+
+
+def _nist_values(model: SiteModel) -> dict[str, Any]:
+    if model.coverage is None:
+        return {"available": False, "reason": model.coverage_reason}
+    portfolio = model.coverage
+    catalog = portfolio.catalog
+    subcategory_ids, system_ids, rows = portfolio.matrix()
+    slugs = {s.id: s.slug for s in model.systems}
+    names = {s.id: s.name for s in model.systems}
+    matrix = len(system_ids) <= MAX_MATRIX_SYSTEMS
+    functions = []
+    for function in catalog.functions:
+        entries = []
+        for index, sub_id in enumerate(subcategory_ids):
+            sub = catalog.subcategories[sub_id]
+            if sub.function != function.id:
+                continue
+            statuses = rows[index]
+            entries.append(
+                {
+                    "id": sub_id,
+                    "statement": sub.statement,
+                    "statuses": list(statuses) if matrix else [],
+                    "addressed": sum(s == "addressed" for s in statuses),
+                    "partial": sum(s == "partial" for s in statuses),
+                    "missing": sum(s == "missing" for s in statuses),
+                }
+            )
+        functions.append({"id": function.id, "title": function.title, "subcategories": entries})
+    return {
+        "available": True,
+        "reason": "",
+        "framework": catalog.title,
+        "matrix": matrix,
+        "systems": [
+            {
+                "id": sid,
+                "name": names.get(sid, sid),
+                "href": link("nist/index.md", system_page(slugs[sid])) if sid in slugs else "",
+            }
+            for sid in system_ids
+        ],
+        "functions": functions,
+        "overall": portfolio.overall(),
+        "rollups": portfolio.functions(),
+    }
+
+
+def _rule_entries(model: SiteModel) -> list[dict[str, Any]]:
+    entries = []
+    levels = {}
+    if model.gate.result is not None:
+        levels = {run.code: run.level for run in model.gate.result.rules}
+    if model.gate.rules:
+        for rule in model.gate.rules:
+            entries.append(
+                {
+                    "code": rule.code,
+                    "name": rule.name,
+                    "severity": rule.severity.label,
+                    "level": levels.get(rule.code, ""),
+                    "nist": list(rule.nist),
+                    "aliases": list(rule.aliases),
+                    "summary": rule.summary,
+                    "sections": list(rule.sections().items()),
+                }
+            )
+    elif model.gate.result is not None:
+        for run in model.gate.result.rules:
+            entries.append(
+                {
+                    "code": run.code,
+                    "name": run.name,
+                    "severity": run.severity.label,
+                    "level": run.level,
+                    "nist": list(run.nist),
+                    "aliases": [],
+                    "summary": run.summary,
+                    "sections": [("Rationale", run.description), ("Remediation", run.help)],
+                }
+            )
+    return sorted(entries, key=lambda entry: entry["code"])
+
+
+def iter_sources(pages: Sequence[Page]) -> Iterator[tuple[str, str]]:
+    """(page path, source document) pairs, for messages about a page."""
+    for page in pages:
+        yield page.path, page.source
+
+
+__all__ = ["Markup", "Page", "build_pages", "link", "page_url"]

@@ -1,0 +1,126 @@
+"""The one Jinja2 environment of the site: user overrides first, then shipped templates.
+
+* `autoescape` is on for every template, so any value printed with `{{ }}` is
+  HTML-escaped unless it is already `Markup` made by `cardgate.site.escape` or
+  `cardgate.site.charts`;
+* `StrictUndefined`: a template that names a missing value fails the page (and
+  `--strict` names it) instead of printing nothing;
+* filters are registered here and only here;
+* card text is only ever a *value* given to `render`; it is never compiled as a template,
+  so `{{ 7*7 }}` written in a card is printed as those seven characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from cardgate.placeholders import is_missing
+from cardgate.resources import data_dir
+from cardgate.site.escape import html_paragraphs, html_text, link_or_text, markdown_inline
+
+USER_TEMPLATES = "templates"
+"""Folder of the site folder whose templates override the shipped ones (same names)."""
+
+
+def shipped_templates() -> Path:
+    return data_dir("templates") / "site"
+
+
+def number(value: Any, digits: int = 3) -> str:
+    """A metric value with fixed precision; '—' for missing, 'n/a' for non-finite."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "n/a"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.{digits}f}"
+
+
+def interval(ci: Any, digits: int = 3) -> str:
+    """'[0.790, 0.834]' for a two-number interval, '' otherwise."""
+    if (
+        isinstance(ci, list | tuple)
+        and len(ci) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in ci)
+    ):
+        return f"[{number(float(ci[0]), digits)}, {number(float(ci[1]), digits)}]"
+    return ""
+
+
+def percent(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.1f}%"
+    return "—"
+
+
+def date(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "—" if value is None else str(value)
+
+
+def label(value: Any) -> str:
+    """'not-started' -> 'not started', 'true_positive_rate' -> 'true positive rate'."""
+    return str(value).replace("_", " ").replace("-", " ")
+
+
+def badge(value: Any, kind: str = "") -> Markup:
+    """A coloured status word; the class is chosen from a fixed list, never from text."""
+    text = str(value)
+    known = {
+        "pass": "ok", "passed": "ok", "addressed": "ok", "done": "ok", "current": "ok",
+        "approved": "ok", "mitigated": "ok", "closed": "ok",
+        "waived": "warn", "partial": "warn", "warning": "warn", "review": "warn",
+        "accepted": "warn", "no thresholds": "muted", "not evaluated": "muted",
+        "fail": "bad", "failed": "bad", "missing": "bad", "stale": "bad", "error": "bad",
+        "open": "bad", "not-started": "bad", "unanswered": "bad", "blocked": "bad",
+    }  # fmt: skip
+    tone = known.get(kind or text.lower(), "muted")
+    return Markup('<span class="cg-badge cg-{}">{}</span>').format(tone, html_text(text))
+
+
+def preformatted(value: Any) -> Markup:
+    """Text for `<pre>`: escaped, newlines as `&#10;` so no blank line ends the HTML block."""
+    text = html.escape(str(value), quote=True).replace("\r", "")
+    return Markup(text.replace("\n", "&#10;"))
+
+
+def make_environment(site_dir: Path | None = None) -> Environment:
+    """The site's Jinja environment (user templates in `<site_dir>/templates` win)."""
+    loaders = []
+    if site_dir is not None and (site_dir / USER_TEMPLATES).is_dir():
+        loaders.append(FileSystemLoader(site_dir / USER_TEMPLATES))
+    loaders.append(FileSystemLoader(shipped_templates()))
+    environment = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        md=markdown_inline,
+        text=html_text,
+        paragraphs=html_paragraphs,
+        link=link_or_text,
+        number=number,
+        interval=interval,
+        percent=percent,
+        date=date,
+        label=label,
+        badge=badge,
+        preformatted=preformatted,
+    )
+    environment.globals["missing"] = is_missing
+    return environment

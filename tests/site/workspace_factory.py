@@ -1,0 +1,233 @@
+"""A small workspace for the site tests: two ordinary systems, one hostile card, a dataset.
+
+Written as YAML text (what people write) plus the documented JSON artifacts
+(`evaluation.json`, `data-check.json`) and a sign-off file, so the site is tested against
+the documented forms, not against another module's internals.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HOSTILE = {
+    "script": "<script>window.__pwned = 1</script>",
+    "img": '<img src=x onerror="window.__pwned=2">',
+    "js_link": "[click me](javascript:window.__pwned=3)",
+    "attr": 'Plain words {: onclick="window.__pwned=4" }',
+    "jinja": "{{ 7*7 }} and {% raw %}",
+    "html_link": '<a href="javascript:alert(1)">x</a>',
+}
+
+CARD = """\
+kind: model-card
+schema_version: 1
+id: {id}
+name: {name}
+status: approved
+risk_tier: high
+lifecycle_stage: deployment
+owners:
+  - name: {owner}
+    role: model owner
+last_reviewed: 2026-10-01
+model_details:
+  description: {description}
+  model_version: "1.2"
+  model_type: logistic regression
+  citation: {citation}
+intended_use:
+  primary_uses:
+    - {use}
+  out_of_scope_uses:
+    - Employment decisions
+risks:
+  - id: r1
+    description: {risk}
+    likelihood: possible
+    impact: major
+    owner: Risk office
+    mitigation: Human review of every refusal
+    status: mitigated
+evaluation_data:
+  datasets:
+    - dataset: applicants
+      split: test
+evaluation:
+  predictions:
+    path: predictions.csv
+  task: binary-classification
+  label_column: y
+  prediction_column: yhat
+  sensitive_features: [sex]
+"""
+
+SHEET = """\
+kind: datasheet
+schema_version: 1
+id: applicants
+name: Applicant records
+status: approved
+owners:
+  - name: Data steward
+motivation:
+  purpose: Credit decisions research.
+composition:
+  instances: One row per applicant.
+  count: 1000
+contract:
+  columns:
+    - name: sex
+      type: category
+      allowed_values: [female, male]
+      sensitive: true
+"""
+
+
+def evaluation(system: str, *, passed: bool = True, group: str = "female") -> dict[str, object]:
+    def metric(value: float) -> dict[str, object]:
+        return {"value": value, "ci": [value - 0.05, value + 0.05], "reason": None}
+
+    return {
+        "artifact": "cardgate-evaluation",
+        "schema_version": 1,
+        "system": system,
+        "task": "binary-classification",
+        "provenance": {
+            "predictions": {
+                "path": f"systems/{system}/predictions.csv",
+                "sha256": "a" * 64,
+                "rows": 1000,
+                "rows_used": 990,
+                "dropped": [{"reason": "missing label", "rows": 10}],
+            },
+            "settings_sha256": "b" * 64,
+            "seed": 0,
+            "replicates": 1000,
+            "confidence_level": 0.95,
+            "versions": {"fairlearn": "0.12.0", "cardgate": "0.1.0"},
+        },
+        "overall": {"count": 990, "metrics": {"accuracy": metric(0.81)}},
+        "features": [
+            {
+                "feature": "sex",
+                "columns": ["sex"],
+                "reference_group": "male",
+                "groups": [
+                    {
+                        "group": group,
+                        "count": 400,
+                        "suppressed": False,
+                        "metrics": {"selection_rate": metric(0.30), "accuracy": metric(0.8)},
+                    },
+                    {
+                        "group": "male",
+                        "count": 580,
+                        "suppressed": False,
+                        "metrics": {"selection_rate": metric(0.45), "accuracy": metric(0.82)},
+                    },
+                    {"group": "other", "count": 10, "suppressed": True, "metrics": {}},
+                ],
+                "disparities": [
+                    {
+                        "metric": "demographic_parity_difference",
+                        "value": 0.15,
+                        "ci": [0.1, 0.2],
+                        "noise_floor": 0.05,
+                        "p_value": 0.001,
+                        "groups_compared": [group, "male"],
+                    }
+                ],
+            }
+        ],
+        "thresholds": [
+            {
+                "metric": "demographic_parity_difference",
+                "feature": "sex",
+                "group": None,
+                "min": None,
+                "max": 0.2 if passed else 0.1,
+                "value": 0.15,
+                "ci": [0.1, 0.2],
+                "noise_floor": 0.05,
+                "p_value": 0.001,
+                "verdicts": {"point": "pass" if passed else "fail"},
+                "decide_on": "point",
+                "passed": passed,
+            }
+        ],
+    }
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text)  # JSON strings are YAML double-quoted scalars
+
+
+def write_system(
+    root: Path,
+    system_id: str,
+    name: str,
+    *,
+    owner: str = "Ada Lovelace",
+    description: str = "Scores applications.",
+    use: str = "Rank applications for human review",
+    risk: str = "Unfair refusals",
+    citation: str = "https://example.org/paper",
+    passed: bool = True,
+    group: str = "female",
+) -> None:
+    folder = root / "systems" / system_id
+    folder.mkdir(parents=True)
+    (folder / "model-card.yaml").write_text(
+        CARD.format(
+            id=system_id,
+            name=_quoted(name),
+            owner=_quoted(owner),
+            description=_quoted(description),
+            use=_quoted(use),
+            risk=_quoted(risk),
+            citation=_quoted(citation),
+        ),
+        encoding="utf-8",
+    )
+    (folder / "evaluation.json").write_text(
+        json.dumps(evaluation(system_id, passed=passed, group=group), indent=2),
+        encoding="utf-8",
+    )
+
+
+def make_workspace(root: Path, *, hostile: bool = True) -> Path:
+    """Write the fixture workspace at `root` and return it."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "cardgate.yaml").write_text(
+        "kind: workspace\nschema_version: 1\nname: Test portfolio\n"
+        "site:\n  title: Test review site\n",
+        encoding="utf-8",
+    )
+    write_system(root, "credit-scoring", "Credit scoring", passed=False)
+    write_system(root, "fraud-alerts", "Fraud alerts", owner="Grace Hopper")
+    if hostile:
+        write_system(
+            root,
+            "hostile",
+            "Hostile " + HOSTILE["script"],
+            owner=HOSTILE["img"],
+            description="\n\n".join(HOSTILE.values()),
+            use=HOSTILE["js_link"],
+            risk=HOSTILE["attr"] + " " + HOSTILE["jinja"],
+            citation="javascript:window.__pwned=5",
+            group=HOSTILE["img"],
+        )
+    dataset = root / "datasets" / "applicants"
+    dataset.mkdir(parents=True)
+    (dataset / "datasheet.yaml").write_text(SHEET, encoding="utf-8")
+    (dataset / "data-check.json").write_text(
+        json.dumps(
+            {
+                "passed": False,
+                "problems": [{"code": "DC001", "column": "sex", "message": "unexpected value 'x'"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return root
