@@ -1,0 +1,91 @@
+"""Evaluation artifacts (``cardgate evaluate``), read with `json` — no numpy, no pandas.
+
+Only what the gate relies on is validated; anything else in the artifact is kept but not
+checked, so the evaluator can add fields without breaking the gate. A file that cannot be
+read, is not JSON, or lacks what the gate needs is an `ArtifactError` (fail closed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ARTIFACT_KIND = "cardgate-evaluation"
+SCHEMA_VERSION = 1
+Verdict = Literal["pass", "fail", "skip", "unknown"]
+
+
+class ArtifactError(Exception):
+    """The artifact cannot be used; the message says why."""
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PredictionsProvenance(_Loose):
+    path: str | None = None
+    sha256: str | None = None
+    rows: int | None = None
+
+
+class Provenance(_Loose):
+    predictions: PredictionsProvenance
+    settings_sha256: str
+    confidence_level: float = 0.95
+
+
+class ThresholdRecord(_Loose):
+    metric: str
+    feature: str | None = None
+    group: str | None = None
+    min: float | None = None
+    max: float | None = None
+    value: float | None = None
+    ci: list[float | None] | None = None
+    noise_floor: float | None = None
+    p_value: float | None = None
+    verdicts: dict[str, str] = Field(default_factory=dict)
+    decide_on: str | None = None
+    passed: bool | None = None
+    reason: str | None = None
+
+
+class EvaluationArtifact(_Loose):
+    artifact: Literal["cardgate-evaluation"]
+    schema_version: Literal[1]
+    system: str
+    provenance: Provenance
+    thresholds: list[ThresholdRecord] = Field(default_factory=list)
+
+
+def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
+    """The validated artifact and its raw JSON data; `ArtifactError` when unusable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise ArtifactError("does not exist") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArtifactError(f"cannot be read: {error}") from error
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ArtifactError(
+            f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from error
+    if not isinstance(data, dict) or data.get("artifact") != ARTIFACT_KIND:
+        raise ArtifactError(f"is not a {ARTIFACT_KIND} artifact")
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ArtifactError(
+            f"has schema_version {data.get('schema_version')!r}; this cardgate reads "
+            f"{SCHEMA_VERSION}"
+        )
+    try:
+        return EvaluationArtifact.model_validate(data), data
+    except ValidationError as error:
+        detail = error.errors()[0]
+        where = ".".join(str(part) for part in detail["loc"]) or "document"
+        raise ArtifactError(f"is malformed at '{where}': {detail['msg']}") from error

@@ -1,0 +1,259 @@
+"""What a rule reads: the workspace, the policy for the system's tier, and shared caches.
+
+`GateContext` is built once per run and caches what several rules need (problems of the
+documents, evaluation artifacts, sign-offs, digests, checklist definitions). The engine
+hands each rule a `RuleContext` for one system (or the workspace) whose `finding` method
+stamps the rule's code, name, NIST ids and level on what the rule reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from cardgate.gate.artifacts import ArtifactError, EvaluationArtifact, read_artifact
+from cardgate.gate.policy import ResolvedPolicy, TierSettings
+from cardgate.gate.result import WORKSPACE, Finding
+from cardgate.gate.signoffs import SignoffsDoc, artifact_path, read_signoffs, signed_documents
+from cardgate.loading import DataPath, LoadedDocument
+from cardgate.problems import Problem, Severity, Span
+from cardgate.schemas.model_card import ModelCard
+from cardgate.validate import ValidatedDocument
+from cardgate.workspace import DatasetDocs, SystemDocs, Workspace
+
+if TYPE_CHECKING:
+    from cardgate.frameworks.definitions import DefinitionSet
+    from cardgate.gate.rule import Rule
+
+
+@dataclass
+class ArtifactRead:
+    """A system's evaluation artifact as read (or why it could not be)."""
+
+    path: Path | None
+    relative: str
+    artifact: EvaluationArtifact | None = None
+    error: str | None = None
+
+
+@dataclass
+class GateContext:
+    """Shared, read-only state of one gate run, with caches filled on first use."""
+
+    workspace: Workspace
+    policy: ResolvedPolicy
+    release: bool
+    today: dt.date
+    rules: tuple[Rule, ...] = ()
+    selected: frozenset[str] = frozenset()
+    """Ids of the systems gated in this run."""
+    waiver_uses: dict[int, int] = field(default_factory=dict)
+    """Index of a waiver in waivers.yaml -> number of findings it waived (filled late)."""
+    _problems: dict[str, list[Problem]] | None = None
+    _artifacts: dict[str, ArtifactRead] = field(default_factory=dict)
+    _signoffs: dict[str, SignoffsDoc] = field(default_factory=dict)
+    _digests: dict[str, dict[str, str]] = field(default_factory=dict)
+    _definitions: DefinitionSet | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Free-form per-run cache for rules (keyed by rule code)."""
+
+    @property
+    def root(self) -> Path:
+        return self.workspace.root
+
+    def relative(self, path: Path | str) -> str:
+        """Workspace-relative POSIX path of a file (display paths are cwd-relative)."""
+        return self.workspace.relative(Path(path))
+
+    def problems(self) -> dict[str, list[Problem]]:
+        """What `cardgate validate` reports, by workspace-relative path (computed once)."""
+        if self._problems is None:
+            from cardgate.checks import workspace_problems
+
+            grouped: dict[str, list[Problem]] = {}
+            for problem in workspace_problems(self.workspace):
+                grouped.setdefault(self.relative(problem.path), []).append(problem)
+            for system in self.workspace.systems.values():
+                signoffs = self.signoffs(system)
+                if signoffs.problems:
+                    grouped.setdefault(self.relative(signoffs.path), []).extend(
+                        signoffs.problems
+                    )
+            self._problems = grouped
+        return self._problems
+
+    def definitions(self) -> DefinitionSet:
+        if self._definitions is None:
+            from cardgate.frameworks.definitions import workspace_definitions
+
+            self._definitions = workspace_definitions(self.workspace)
+        return self._definitions
+
+    def signoffs(self, system: SystemDocs) -> SignoffsDoc:
+        found = self._signoffs.get(system.id)
+        if found is None:
+            found = self._signoffs[system.id] = read_signoffs(system)
+        return found
+
+    def digests(self, system: SystemDocs) -> dict[str, str]:
+        found = self._digests.get(system.id)
+        if found is None:
+            found = self._digests[system.id] = signed_documents(self.workspace, system)
+        return found
+
+    def artifact(self, system: SystemDocs) -> ArtifactRead | None:
+        """The system's evaluation artifact; None when its card has no evaluation section."""
+        card = system.model_card
+        if card is None or card.evaluation is None:
+            return None
+        found = self._artifacts.get(system.id)
+        if found is None:
+            found = self._artifacts[system.id] = self.read_artifact(
+                card.evaluation.artifact, base=system.folder
+            )
+        return found
+
+    def read_artifact(self, relative: str, *, base: Path | None = None) -> ArtifactRead:
+        """Read an evaluation artifact named in a document (confined to the workspace)."""
+        from cardgate.paths import PathEscapeError
+
+        try:
+            path = self.workspace.resolve(relative, base=base)
+        except PathEscapeError as error:
+            return ArtifactRead(None, relative, error=str(error))
+        shown = self.relative(path)
+        try:
+            artifact, _ = read_artifact(path)
+        except ArtifactError as error:
+            return ArtifactRead(path, shown, error=str(error))
+        return ArtifactRead(path, shown, artifact)
+
+    def artifact_path(self, system: SystemDocs) -> Path | None:
+        card = system.model_card
+        return artifact_path(self.workspace, system, card) if card is not None else None
+
+    def datasets_of(self, card: ModelCard) -> list[tuple[DataPath, str, DatasetDocs | None]]:
+        """(data path in the card, dataset id, its documents or None) for each reference."""
+        found: list[tuple[DataPath, str, DatasetDocs | None]] = []
+        for section in ("training_data", "evaluation_data"):
+            data = getattr(card, section)
+            for index, ref in enumerate(data.datasets if data is not None else ()):
+                found.append(
+                    (
+                        (section, "datasets", index, "dataset"),
+                        ref.dataset,
+                        self.workspace.datasets.get(ref.dataset),
+                    )
+                )
+        return found
+
+    def system_of(self, path: str) -> str:
+        """The system a workspace-relative path belongs to, or WORKSPACE."""
+        systems_dir = self.relative(self.workspace.systems_dir)
+        prefix = f"{systems_dir}/" if systems_dir not in {"", "."} else ""
+        if path.startswith(prefix):
+            head = path[len(prefix) :].split("/", 1)[0]
+            if head in self.workspace.systems:
+                return head
+        return WORKSPACE
+
+
+@dataclass
+class RuleContext:
+    """What one rule sees for one system (``system`` is None for workspace rules)."""
+
+    gate: GateContext
+    rule: Rule
+    system: SystemDocs | None
+    settings: TierSettings
+    level: Severity
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.gate.workspace
+
+    @property
+    def release(self) -> bool:
+        return self.gate.release
+
+    @property
+    def today(self) -> dt.date:
+        return self.gate.today
+
+    @property
+    def card(self) -> ModelCard | None:
+        return self.system.model_card if self.system is not None else None
+
+    @property
+    def options(self) -> Any:
+        """The rule's validated options (its `Options` model), or None."""
+        found: BaseModel | None = self.settings.options.get(self.rule.code)
+        return found
+
+    @property
+    def system_id(self) -> str:
+        return self.system.id if self.system is not None else WORKSPACE
+
+    def finding(
+        self,
+        where: ValidatedDocument | LoadedDocument | Path | str | None,
+        message: str,
+        *,
+        path: DataPath = (),
+        key: bool = False,
+        hint: str = "",
+        severity: Severity | None = None,
+        nist: Iterable[str] | None = None,
+        system: str | None = None,
+        span: Span | None = None,
+    ) -> Finding:
+        """A finding of this rule at `where` (a document, a file, or the system's card).
+
+        `path` is the data path inside the document (its position is looked up; with
+        `key`, the key's position rather than the value's). `severity` can only lower the
+        level the policy gave the rule.
+        """
+        loaded = _loaded(where)
+        if loaded is not None:
+            file = self.gate.relative(loaded.path)
+            position = span or (loaded.positions.key(path) if key else loaded.positions.value(path))
+        else:
+            if where is None:
+                where = self._default_file()
+            file = where if isinstance(where, str) else self.gate.relative(where)
+            position = span or Span(1, 1)
+        level = self.level if severity is None else min(severity, self.level)
+        return Finding(
+            path=file,
+            line=position.line,
+            column=position.column,
+            code=self.rule.code,
+            message=message,
+            severity=level,
+            system=system if system is not None else self.system_id,
+            name=self.rule.name,
+            nist=tuple(nist) if nist is not None else self.rule.nist,
+            hint=hint,
+            location=".".join(str(part) for part in path),
+        )
+
+    def _default_file(self) -> Path:
+        if self.system is not None:
+            if self.system.card is not None and self.system.card.loaded is not None:
+                return self.system.card.loaded.path
+            return self.system.folder / "model-card.yaml"
+        return self.workspace.root / "cardgate.yaml"
+
+
+def _loaded(where: object) -> LoadedDocument | None:
+    if isinstance(where, LoadedDocument):
+        return where
+    if isinstance(where, ValidatedDocument):
+        return where.loaded
+    return None
+

@@ -1,0 +1,289 @@
+"""`run_gate`: load, resolve the policy, run every rule, apply waivers, decide.
+
+The engine owns the run's order: rules in registry order (workspace rules once, system
+rules once per gated system), then waivers, then the rules that judge waivers. A rule that
+raises becomes a GATE-INT001 finding naming it; the gate then fails. Severity of a
+finding is the policy's level for its rule (``error``, ``warning``; ``off`` skips the
+rule), lowered to a warning without ``--release`` for rules of draft completeness.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from cardgate.errors import UsageError
+from cardgate.gate.context import GateContext, RuleContext
+from cardgate.gate.policy import resolve_policy
+from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, SystemVerdict
+from cardgate.gate.rule import Rule
+from cardgate.gate.rules import INTERNAL_ERROR, RULES, find_rule, selectors
+from cardgate.gate.waivers import apply_waivers
+from cardgate.problems import Severity
+from cardgate.workspace import SystemDocs, Workspace, load_workspace
+
+TODAY_ENV = "CARDGATE_TODAY"
+
+
+def resolve_today(value: str | dt.date | None = None) -> dt.date:
+    """`value`, else $CARDGATE_TODAY, else the calendar date (YYYY-MM-DD strings)."""
+    if isinstance(value, dt.date):
+        return value
+    text = value or os.environ.get(TODAY_ENV)
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as error:
+        source = "--today" if value else TODAY_ENV
+        raise UsageError(f"{source} '{text}' is not a date", hint="write it as YYYY-MM-DD") from error
+
+
+def run_gate(
+    workspace: Workspace | Path,
+    *,
+    release: bool,
+    today: dt.date | None = None,
+    strict: bool = False,
+    changed_since: str | None = None,
+    systems: Iterable[str] | None = None,
+    rules: tuple[Rule, ...] = RULES,
+) -> GateResult:
+    """Gate the workspace (a loaded `Workspace` or its root folder).
+
+    `release` applies release strictness; `strict` fails on warnings too; `changed_since`
+    (a git ref) gates only systems whose files changed since, or all of them when the
+    policy, waivers, configuration or shared checklists changed; `systems` limits the run
+    to the named systems. Raises `ConfigurationError` for an unusable policy (exit 2).
+    """
+    loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    policy = resolve_policy(loaded, rules)
+    chosen = _chosen_systems(loaded, systems, changed_since)
+    gate = GateContext(
+        loaded,
+        policy,
+        release,
+        resolve_today(today),
+        rules=rules,
+        selected=frozenset(chosen),
+    )
+    found: list[Finding] = []
+    runs: list[RuleRun] = []
+    table = selectors(rules)
+    late = [rule for rule in rules if rule.scope == "waivers"]
+    for rule in rules:
+        defaults = policy.for_tier(None)
+        runs.append(_run_record(rule, defaults.level(rule)))
+        if rule.scope == "waivers":
+            continue
+        if rule.scope == "workspace":
+            found.extend(_run(gate, rule, None))
+            continue
+        for system_id in chosen:
+            found.extend(_run(gate, rule, loaded.systems[system_id]))
+    found = [f for f in found if f.system == WORKSPACE or f.system in gate.selected]
+    waivers = list(loaded.waivers.waivers) if loaded.waivers is not None else []
+    active, waived, uses = apply_waivers(found, waivers, table, today=gate.today)
+    gate.waiver_uses = uses
+    for rule in late:
+        active.extend(_run(gate, rule, None))
+    active.sort()
+    waived.sort()
+    result = GateResult(
+        root=loaded.root,
+        release=release,
+        strict=strict,
+        today=gate.today,
+        policy=policy.source,
+        findings=active,
+        waived=waived,
+        rules=runs,
+        documents=_documents(gate, chosen),
+        skipped_systems=sorted(set(loaded.systems) - set(chosen)),
+    )
+    result.systems = _verdicts(gate, chosen, active, waived, strict=strict)
+    return result
+
+
+def _run(gate: GateContext, rule: Rule, system: SystemDocs | None) -> Iterator[Finding]:
+    card = system.model_card if system is not None else None
+    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
+    level_name = settings.level(rule)
+    if level_name == "off":
+        return
+    level = Severity.ERROR if level_name == "error" else Severity.WARNING
+    if rule.release_strict and not gate.release:
+        level = min(level, Severity.WARNING)
+    ctx = RuleContext(gate, rule, system, settings, level)
+    produced = rule.check(ctx)
+    while True:
+        try:
+            finding = next(produced)
+        except StopIteration:
+            return
+        except Exception as error:  # a bug in a rule must fail the gate, not crash it
+            if os.environ.get("CARDGATE_DEBUG"):
+                raise
+            yield _crash(gate, rule, system, error)
+            return
+        if system is None and rule.scope == "workspace" and finding.system == WORKSPACE:
+            owner = gate.system_of(finding.path)
+            if owner != WORKSPACE:
+                finding = _with_system(finding, owner)
+        yield finding
+
+
+def _with_system(finding: Finding, system: str) -> Finding:
+    return dataclasses.replace(finding, system=system)
+
+
+def _crash(gate: GateContext, rule: Rule, system: SystemDocs | None, error: Exception) -> Finding:
+    internal = find_rule(INTERNAL_ERROR) or rule
+    ctx = RuleContext(gate, internal, system, gate.policy.for_tier(None), Severity.ERROR)
+    where = f" on system '{system.id}'" if system is not None else ""
+    return ctx.finding(
+        None,
+        f"rule {rule.code} ({rule.name}) crashed{where}: {type(error).__name__}: {error}",
+        hint="this is a bug in cardgate; rerun with CARDGATE_DEBUG=1 for the traceback "
+        "and report it",
+    )
+
+
+def _run_record(rule: Rule, level: str) -> RuleRun:
+    return RuleRun(
+        code=rule.code,
+        name=rule.name,
+        severity=rule.severity,
+        level=level,
+        nist=rule.nist,
+        summary=rule.summary,
+        description=rule.description,
+        help=rule.help,
+    )
+
+
+def _chosen_systems(
+    workspace: Workspace, systems: Iterable[str] | None, changed_since: str | None
+) -> list[str]:
+    chosen = sorted(workspace.systems)
+    if systems is not None:
+        wanted = list(systems)
+        unknown = [name for name in wanted if name not in workspace.systems]
+        if unknown:
+            raise UsageError(
+                f"unknown system '{unknown[0]}'",
+                hint="systems: " + (", ".join(chosen) or "none"),
+            )
+        chosen = sorted(set(wanted))
+    if changed_since is not None:
+        changed = changed_systems(workspace, changed_since)
+        if changed is not None:
+            chosen = [name for name in chosen if name in changed]
+    return chosen
+
+
+def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
+    """Systems with a file changed since git `ref`; None means "all" (a shared file changed).
+
+    Shared files: cardgate.yaml, the policy, the waivers, the workspace's checklists folder
+    and anything else outside systems/ and datasets/. A changed datasheet selects the
+    systems whose card names the dataset.
+    """
+    root = workspace.root
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None:
+        raise UsageError("--changed-since needs the workspace to be in a git repository")
+    diff = _git(root, "diff", "--name-only", ref, "--", ".")
+    if diff is None:
+        raise UsageError(f"--changed-since: git cannot compare with '{ref}'")
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--full-name", ".") or ""
+    top_path = Path(top.strip())
+    systems_dir = workspace.relative(workspace.systems_dir)
+    datasets_dir = workspace.relative(workspace.datasets_dir)
+    selected: set[str] = set()
+    for line in [*diff.splitlines(), *untracked.splitlines()]:
+        if not line.strip():
+            continue
+        relative = workspace.relative(top_path / line.strip())
+        if Path(relative).is_absolute():
+            continue  # outside the workspace
+        if relative.startswith(systems_dir + "/") and relative.count("/") >= 2:
+            selected.add(relative[len(systems_dir) + 1 :].split("/")[0])
+        elif relative.startswith(datasets_dir + "/") and relative.count("/") >= 2:
+            dataset = relative[len(datasets_dir) + 1 :].split("/")[0]
+            selected.update(_users_of(workspace, dataset))
+        else:
+            return None  # policy, waivers, configuration, checklists or another shared file
+    return selected
+
+
+def _users_of(workspace: Workspace, dataset: str) -> set[str]:
+    users: set[str] = set()
+    for system in workspace.systems.values():
+        card = system.model_card
+        if card is None:
+            continue
+        for section in (card.training_data, card.evaluation_data):
+            if section is not None and any(ref.dataset == dataset for ref in section.datasets):
+                users.add(system.id)
+    return users
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _documents(gate: GateContext, chosen: list[str]) -> list[str]:
+    workspace = gate.workspace
+    found: set[str] = set()
+    for system_id in chosen:
+        system = workspace.systems[system_id]
+        found.update(gate.digests(system))
+        signoffs = gate.signoffs(system)
+        if signoffs.exists:
+            found.add(gate.relative(signoffs.path))
+    for document in (workspace.policy_doc, workspace.waivers_doc):
+        if document is not None and document.loaded is not None:
+            found.add(gate.relative(document.loaded.path))
+    return sorted(found)
+
+
+def _verdicts(
+    gate: GateContext,
+    chosen: list[str],
+    active: list[Finding],
+    waived: list[Finding],
+    *,
+    strict: bool,
+) -> list[SystemVerdict]:
+    verdicts = []
+    for system_id in chosen:
+        mine = [f for f in active if f.system == system_id]
+        errors = sum(f.severity is Severity.ERROR for f in mine)
+        warnings = len(mine) - errors
+        card = gate.workspace.systems[system_id].model_card
+        verdicts.append(
+            SystemVerdict(
+                system=system_id,
+                risk_tier=card.risk_tier if card is not None else None,
+                passed=errors == 0 and not (strict and warnings),
+                errors=errors,
+                warnings=warnings,
+                waived=sum(f.system == system_id for f in waived),
+            )
+        )
+    return verdicts

@@ -1,0 +1,239 @@
+"""The release policy: shipped presets, `extends`, merging per risk tier, rule options.
+
+Resolution, for a risk tier T: start from nothing; for each layer from the deepest preset
+to the workspace's ``policy.yaml``, apply the layer's ``defaults`` and then its
+``tiers.T``. A value given replaces the inherited one; ``rules`` merge per rule (``level``
+replaces, ``options`` merge key by key). Rule keys may be codes, names or aliases.
+
+Mistakes in a readable policy — an unknown preset, rule or option, an option of the wrong
+type — are configuration errors (`ConfigurationError`, exit 2) naming the file, position,
+rule and option. A policy that cannot be read or validated at all is reported as a
+finding by GATE-DOC001, and the gate then applies the ``strict`` preset (fail closed). A
+workspace without ``policy.yaml`` is gated by the ``baseline`` preset.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from cardgate.errors import ConfigurationError
+from cardgate.gate.rule import Rule
+from cardgate.loading import DataPath, DocumentLoadError, LoadedDocument, load_document
+from cardgate.problems import Span
+from cardgate.schemas.base import RiskTier
+from cardgate.schemas.policy import Policy, TierPolicy
+from cardgate.workspace import Workspace
+
+PRESETS_DIR = Path(__file__).resolve().parent / "presets"
+PRESETS = ("baseline", "strict")
+TIERS: tuple[str, ...] = get_args(RiskTier)
+UNKNOWN_TIER = "high"
+"""A system whose risk tier cannot be read is gated as high-risk (fail closed)."""
+BROKEN_POLICY_PRESET = "strict"
+MISSING_POLICY_PRESET = "baseline"
+_SCALARS = (
+    "required_checklists",
+    "min_coverage",
+    "require_evaluation",
+    "required_signoffs",
+    "max_review_age_days",
+)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One policy document in the `extends` chain."""
+
+    label: str
+    policy: Policy
+    loaded: LoadedDocument
+
+
+@dataclass(frozen=True)
+class TierSettings:
+    """What the gate demands of a system of one risk tier."""
+
+    tier: str
+    required_checklists: tuple[str, ...] = ()
+    min_coverage: Mapping[str, float] = field(default_factory=dict)
+    require_evaluation: bool = False
+    required_signoffs: tuple[str, ...] = ()
+    max_review_age_days: int | None = None
+    levels: Mapping[str, str] = field(default_factory=dict)
+    """Rule code -> error, warning or off."""
+    options: Mapping[str, BaseModel] = field(default_factory=dict)
+    """Rule code -> validated options (only rules that have an options model)."""
+
+    def level(self, rule: Rule) -> str:
+        return self.levels.get(rule.code, rule.severity.label)
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """The policy in force: per-tier settings and where they came from."""
+
+    source: str
+    tiers: Mapping[str, TierSettings]
+    fallback: bool = False
+    """True when the workspace's policy could not be read and a preset stands in."""
+
+    def for_tier(self, tier: str | None) -> TierSettings:
+        return self.tiers[tier if tier in self.tiers else UNKNOWN_TIER]
+
+
+def preset_path(name: str) -> Path:
+    return PRESETS_DIR / f"{name}.yaml"
+
+
+@functools.cache
+def _preset_layer(name: str) -> tuple[Layer, ...]:
+    path = preset_path(name)
+    try:
+        loaded = load_document(path, display=f"<cardgate>/presets/{name}.yaml")
+        policy = Policy.model_validate(loaded.data)
+    except (DocumentLoadError, ValidationError) as error:  # pragma: no cover - shipped data
+        raise ConfigurationError(f"shipped policy preset '{name}' is broken: {error}") from error
+    return (*_chain(policy, loaded, seen=(name,)), Layer(f"preset {name}", policy, loaded))
+
+
+def _chain(policy: Policy, loaded: LoadedDocument, *, seen: tuple[str, ...]) -> tuple[Layer, ...]:
+    """The layers a policy extends, deepest first."""
+    if policy.extends is None:
+        return ()
+    name = policy.extends.strip()
+    if name not in PRESETS or name in seen:
+        span = loaded.positions.value(("extends",))
+        match = difflib.get_close_matches(name, PRESETS, n=1)
+        reason = "extends itself" if name in seen else f"unknown policy preset '{name}'"
+        raise ConfigurationError(
+            f"{loaded.display}:{span.line}:{span.column}: CG100 {reason}",
+            hint=f"did you mean '{match[0]}'?" if match else "use one of: " + ", ".join(PRESETS),
+        )
+    return _preset_layer(name)
+
+
+def policy_layers(workspace: Workspace) -> tuple[tuple[Layer, ...], str, bool]:
+    """The layers in force, a description of their source, and whether it is a fallback."""
+    document = workspace.policy_doc
+    if document is None:
+        return _preset_layer(MISSING_POLICY_PRESET), f"preset {MISSING_POLICY_PRESET}", False
+    policy = workspace.policy
+    if policy is None or document.loaded is None:
+        return (
+            _preset_layer(BROKEN_POLICY_PRESET),
+            f"preset {BROKEN_POLICY_PRESET} (policy unreadable)",
+            True,
+        )
+    loaded = document.loaded
+    source = workspace.relative(loaded.path)
+    if policy.extends:
+        source += f" (extends {policy.extends.strip()})"
+    return (*_chain(policy, loaded, seen=()), Layer(source, policy, loaded)), source, False
+
+
+def resolve_policy(workspace: Workspace, rules: Iterable[Rule]) -> ResolvedPolicy:
+    """Resolve the workspace's policy for every risk tier, validating rule options."""
+    layers, source, fallback = policy_layers(workspace)
+    selectors = {sel: rule for rule in rules for sel in rule.selectors()}
+    tiers = {tier: _resolve_tier(tier, layers, selectors) for tier in TIERS}
+    return ResolvedPolicy(source, tiers, fallback)
+
+
+_Origin = tuple[str, Span]
+
+
+def _resolve_tier(tier: str, layers: tuple[Layer, ...], selectors: Mapping[str, Rule]) -> TierSettings:
+    values: dict[str, Any] = {}
+    levels: dict[str, str] = {}
+    options: dict[str, dict[str, Any]] = {}
+    origins: dict[tuple[str, str], _Origin] = {}
+    for layer in layers:
+        parts: list[tuple[TierPolicy, DataPath]] = [(layer.policy.defaults, ("defaults",))]
+        own = layer.policy.tiers.get(tier)  # type: ignore[call-overload]
+        if own is not None:
+            parts.append((own, ("tiers", tier)))
+        for part, base in parts:
+            for name in _SCALARS:
+                value = getattr(part, name)
+                if value is not None:
+                    values[name] = value
+            for key, setting in part.rules.items():
+                where = (*base, "rules", key)
+                rule = selectors.get(key)
+                if rule is None:
+                    _unknown_rule(layer.loaded, where, key, selectors)
+                    continue
+                if setting.level is not None:
+                    levels[rule.code] = setting.level
+                merged = options.setdefault(rule.code, {})
+                for option, value in setting.options.items():
+                    merged[option] = value
+                    origins[(rule.code, option)] = (
+                        layer.loaded.display,
+                        layer.loaded.positions.key((*where, "options", option)),
+                    )
+    validated: dict[str, BaseModel] = {}
+    for rule in {rule.code: rule for rule in selectors.values()}.values():
+        validated_options = _validate_options(rule, options.get(rule.code, {}), origins)
+        if validated_options is not None:
+            validated[rule.code] = validated_options
+    return TierSettings(
+        tier=tier,
+        required_checklists=tuple(values.get("required_checklists", ())),
+        min_coverage=dict(values.get("min_coverage", {})),
+        require_evaluation=bool(values.get("require_evaluation", False)),
+        required_signoffs=tuple(values.get("required_signoffs", ())),
+        max_review_age_days=values.get("max_review_age_days"),
+        levels=levels,
+        options=validated,
+    )
+
+
+def _unknown_rule(
+    loaded: LoadedDocument, where: DataPath, key: str, selectors: Mapping[str, Rule]
+) -> None:
+    span = loaded.positions.key(where)
+    match = difflib.get_close_matches(key, list(selectors), n=1, cutoff=0.6)
+    raise ConfigurationError(
+        f"{loaded.display}:{span.line}:{span.column}: CG100 unknown rule '{key}'",
+        hint=f"did you mean '{match[0]}'?" if match else "list the rules with: cardgate rules",
+    )
+
+
+def _validate_options(
+    rule: Rule, given: dict[str, Any], origins: Mapping[tuple[str, str], _Origin]
+) -> BaseModel | None:
+    if rule.options is None:
+        if given:
+            option = sorted(given)[0]
+            display, span = origins[(rule.code, option)]
+            raise ConfigurationError(
+                f"{display}:{span.line}:{span.column}: CG100 rule {rule.code} ({rule.name}) "
+                f"has no option '{option}'",
+                hint="this rule takes no options",
+            )
+        return None
+    try:
+        return rule.options.model_validate(given)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        option = str(detail["loc"][0]) if detail["loc"] else "options"
+        display, span = origins.get((rule.code, option), ("policy", Span(1, 1)))
+        known = ", ".join(rule.option_names())
+        if detail["type"] == "extra_forbidden":
+            match = difflib.get_close_matches(option, rule.option_names(), n=1)
+            message = f"rule {rule.code} ({rule.name}) has no option '{option}'"
+            hint = f"did you mean '{match[0]}'?" if match else f"its options: {known}"
+        else:
+            message = f"rule {rule.code} ({rule.name}) option '{option}': {detail['msg']}"
+            hint = f"see: cardgate explain {rule.code}"
+        raise ConfigurationError(
+            f"{display}:{span.line}:{span.column}: CG100 {message}", hint=hint
+        ) from error

@@ -1,0 +1,130 @@
+"""What a gate run found: findings, waived findings, per-system verdicts.
+
+The engine returns one `GateResult`; reporters only render it. Paths in findings are
+workspace-relative POSIX paths (stable whatever the current directory); reporters show
+them relative to the current directory with `GateResult.shown`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cardgate.paths import display_path
+from cardgate.problems import Severity
+
+WORKSPACE = ""
+"""The `system` of a finding about the workspace as a whole (policy, waivers, datasets)."""
+
+
+@dataclass(frozen=True)
+class WaiverRef:
+    """The waiver that turned a finding into `waived`."""
+
+    index: int
+    rule: str
+    approver: str
+    expires: dt.date
+    justification: str
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing the gate found, at one place, under one rule.
+
+    Ordered like compiler output: by file, then position, then code.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    system: str = WORKSPACE
+    name: str = field(default="", compare=False)
+    nist: tuple[str, ...] = field(default=(), compare=False)
+    hint: str = field(default="", compare=False)
+    location: str = field(default="", compare=False)
+    """Dotted data path inside the document (``evaluation.thresholds.0``), when known."""
+    waiver: WaiverRef | None = field(default=None, compare=False)
+
+    @property
+    def blocking(self) -> bool:
+        return self.waiver is None and self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """A rule the gate ran (or skipped), as reporters need to describe it."""
+
+    code: str
+    name: str
+    severity: Severity
+    level: str
+    """The level the policy gave the rule: error, warning or off (off: not run)."""
+    nist: tuple[str, ...]
+    summary: str
+    description: str
+    help: str
+
+
+@dataclass(frozen=True)
+class SystemVerdict:
+    """Whether one system may ship."""
+
+    system: str
+    risk_tier: str | None
+    passed: bool
+    errors: int
+    warnings: int
+    waived: int
+
+
+@dataclass
+class GateResult:
+    """Everything a gate run produced."""
+
+    root: Path
+    release: bool
+    strict: bool
+    today: dt.date
+    policy: str
+    """Where the policy came from, e.g. 'policy.yaml (extends baseline)'."""
+    findings: list[Finding] = field(default_factory=list)
+    waived: list[Finding] = field(default_factory=list)
+    rules: list[RuleRun] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    systems: list[SystemVerdict] = field(default_factory=list)
+    skipped_systems: list[str] = field(default_factory=list)
+    """Systems not gated because `--changed-since` found no change in them."""
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    @property
+    def passed(self) -> bool:
+        """No error (and, with `strict`, no warning) outside waivers."""
+        if self.strict:
+            return not self.findings
+        return self.errors == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+    def rule(self, code: str) -> RuleRun | None:
+        for run in self.rules:
+            if run.code == code:
+                return run
+        return None
+
+    def shown(self, path: str) -> str:
+        """A workspace-relative path as printed: relative to the current directory."""
+        return display_path(self.root / path) if path else display_path(self.root)

@@ -1,0 +1,82 @@
+"""The registry of gate rules: one module per rule, listed here explicitly.
+
+Adding a rule: write ``rules/<module>.py`` with the metadata and docstring described in
+`cardgate.gate.rule`, import it below and add it to ``MODULES``; ``tests/gate`` then asks
+for its pass/fail cases in ``tests/gate/cases/<CODE>.yaml``. Order here is the order rules
+run and are listed. Data-contract rules (GATE-DC*, issue 8) go in their own block.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from cardgate.gate.rule import Rule
+from cardgate.gate.rules import (
+    checklists_answered,
+    checklists_coverage,
+    checklists_evidence,
+    datasheets_complete,
+    documents_found,
+    documents_valid,
+    evaluation_fresh,
+    evaluation_present,
+    evaluation_regression,
+    evaluation_thresholds,
+    freshness_review,
+    internal_error,
+    model_card_recommended,
+    model_card_required,
+    model_card_risk_tier,
+    signoffs_current,
+    signoffs_required,
+    waivers_used,
+    waivers_valid,
+)
+
+MODULES: tuple[ModuleType, ...] = (
+    # documents
+    documents_found,
+    documents_valid,
+    # completeness
+    model_card_required,
+    model_card_recommended,
+    model_card_risk_tier,
+    # references
+    datasheets_complete,
+    checklists_answered,
+    # checklists
+    checklists_coverage,
+    checklists_evidence,
+    # evaluation
+    evaluation_present,
+    evaluation_fresh,
+    evaluation_thresholds,
+    evaluation_regression,
+    # sign-offs
+    signoffs_required,
+    signoffs_current,
+    # freshness
+    freshness_review,
+    # data contracts (issue 8): datasets/<id>/data-check.json rules go here
+    # waivers
+    waivers_valid,
+    waivers_used,
+    # the engine's own
+    internal_error,
+)
+
+RULES: tuple[Rule, ...] = tuple(Rule.from_module(module) for module in MODULES)
+"""Every gate rule, in run order."""
+
+INTERNAL_ERROR = internal_error.CODE
+
+
+def selectors(rules: tuple[Rule, ...] = RULES) -> dict[str, Rule]:
+    """Code, name and aliases -> rule."""
+    return {selector: rule for rule in rules for selector in rule.selectors()}
+
+
+def find_rule(selector: str, rules: tuple[Rule, ...] = RULES) -> Rule | None:
+    """The rule a code, name or alias selects (codes case-insensitively)."""
+    table = selectors(rules)
+    return table.get(selector) or table.get(selector.upper())

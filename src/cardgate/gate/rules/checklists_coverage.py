@@ -1,0 +1,84 @@
+"""The required checklists cover each NIST AI RMF function to the policy's minimum.
+
+Rationale:
+Answering a checklist is not the same as doing the work. The policy sets, per risk tier,
+the least share of each function's subcategories (GOVERN, MAP, MEASURE, MANAGE) that the
+answers must address. Coverage is computed by `cardgate.frameworks.coverage`, as in
+``cardgate coverage``: a subcategory is addressed when every applicable item mapped to it
+is ``done`` or ``not-applicable``.
+
+Fails:
+- ``min_coverage: {MEASURE: 0.8}`` and 12 of the 22 MEASURE subcategories addressed.
+
+Passes:
+- every function's addressed share is at least its minimum.
+
+Remediation:
+Run ``cardgate coverage SYSTEM`` to see which subcategories are missing or partial, and
+complete the items behind them (with evidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.gate.rules.checklists_answered import required_checklists
+from cardgate.problems import Severity
+from cardgate.schemas.checklist import Checklist
+
+CODE = "GATE-CK002"
+NAME = "checklists.coverage"
+SEVERITY = Severity.ERROR
+NIST = ["GOVERN 1.3", "GOVERN 1.5"]
+ALIASES: list[str] = []
+RELEASE_STRICT = True
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    from cardgate.frameworks.catalog import load_catalog
+    from cardgate.frameworks.coverage import SystemAnswers, compute_system_coverage
+
+    system = ctx.system
+    minimum = {fn: share for fn, share in ctx.settings.min_coverage.items() if share > 0}
+    if system is None or not minimum:
+        return
+    wanted = set(required_checklists(ctx))
+    documents = {
+        doc.model.checklist: doc
+        for doc in reversed(system.checklists)
+        if isinstance(doc.model, Checklist) and doc.model.checklist in wanted
+    }
+    if not documents:
+        return  # GATE-CK001 reports the missing answers
+    answers = {
+        cid: {item: answer.status for item, answer in doc.model.items.items()}
+        for cid, doc in documents.items()
+        if isinstance(doc.model, Checklist)
+    }
+    cache: dict[Any, Any] = ctx.gate.cache.setdefault(CODE, {})
+    coverage = compute_system_coverage(
+        load_catalog(),
+        ctx.gate.definitions().definitions,
+        SystemAnswers(system.id, ctx.settings.tier, answers),
+        _cache=cache,
+    )
+    where = next(iter(sorted(documents.items())))[1]
+    names = ", ".join(sorted(documents))
+    for function in coverage.functions:
+        least = minimum.get(function.id)
+        if least is None or function.total == 0:
+            continue
+        share = function.addressed / function.total
+        if share + 1e-9 < least:
+            yield ctx.finding(
+                where,
+                f"{function.id} coverage {share:.0%} is below the minimum {least:.0%} "
+                f"({function.addressed} of {function.total} subcategories addressed by "
+                f"{names}; {function.partial} partial)",
+                path=("items",),
+                key=True,
+                hint=f"see which are missing: cardgate coverage {system.id}",
+            )

@@ -1,0 +1,87 @@
+"""The evaluation artifact was computed from the current predictions and settings.
+
+Rationale:
+An artifact is evidence only for the inputs it was computed from. The evaluator records
+the SHA-256 of the predictions file and the canonical SHA-256 of the card's
+``evaluation:`` settings; the gate recomputes both. New predictions, or changed
+thresholds, columns or groups, without re-running the evaluation would let stale results
+through.
+
+Fails:
+- the predictions file changed since the artifact was written (digest mismatch);
+- the predictions file named by the card does not exist;
+- the card's ``evaluation:`` section changed (settings digest mismatch).
+
+Passes:
+- both digests match. (Predictions given as a DuckDB ``query`` cannot be fingerprinted;
+  only the settings digest is checked then.)
+
+Remediation:
+Run ``cardgate evaluate SYSTEM`` again and commit the new artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.digests import canonical_sha256, file_sha256
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.gate.signoffs import shorten
+from cardgate.paths import PathEscapeError
+from cardgate.problems import Severity
+
+CODE = "GATE-FA002"
+NAME = "evaluation.artifact-fresh"
+SEVERITY = Severity.ERROR
+NIST = ["MEASURE 2.1", "MEASURE 2.13"]
+ALIASES: list[str] = []
+RELEASE_STRICT = True
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system, card = ctx.system, ctx.card
+    if system is None or card is None or card.evaluation is None:
+        return
+    read = ctx.gate.artifact(system)
+    if read is None or read.artifact is None:
+        return  # GATE-FA001 reports it
+    provenance = read.artifact.provenance
+    hint = f"re-run: cardgate evaluate {system.id}"
+    source = card.evaluation.predictions.path
+    if source is not None:
+        try:
+            predictions = ctx.workspace.resolve(source)
+        except PathEscapeError as error:
+            yield ctx.finding(
+                system.card, f"predictions path {error}", path=("evaluation", "predictions")
+            )
+            predictions = None
+        if predictions is not None and not predictions.is_file():
+            yield ctx.finding(
+                system.card,
+                f"predictions file '{source}' does not exist; the evaluation cannot be verified",
+                path=("evaluation", "predictions", "path"),
+                hint="commit the predictions, or fix evaluation.predictions.path",
+            )
+        elif predictions is not None:
+            now = file_sha256(predictions)
+            recorded = provenance.predictions.sha256
+            if recorded != now:
+                yield ctx.finding(
+                    system.card,
+                    f"{read.relative} is stale: predictions '{source}' changed since it was "
+                    f"computed (recorded {shorten(recorded or 'none')}, now {shorten(now)})",
+                    path=("evaluation", "predictions", "path"),
+                    hint=hint,
+                )
+    settings = canonical_sha256(card.evaluation)
+    if provenance.settings_sha256 != settings:
+        yield ctx.finding(
+            system.card,
+            f"{read.relative} is stale: the card's evaluation settings changed since it was "
+            f"computed (recorded {shorten(provenance.settings_sha256)}, now {shorten(settings)})",
+            path=("evaluation",),
+            key=True,
+            hint=hint,
+        )

@@ -1,0 +1,79 @@
+"""An evaluation artifact exists and can be read where the policy requires one.
+
+Rationale:
+Fairness and performance claims must rest on computed results. When the policy requires
+an evaluation for the system's risk tier, the card needs an ``evaluation:`` section and
+``cardgate evaluate`` must have written its artifact (``evaluation.json`` beside the card
+by default). An artifact that cannot be read or is malformed is a blocking finding
+whether or not it is required (fail closed): the gate does not guess.
+
+Fails:
+- the policy requires an evaluation and the card has no ``evaluation`` section;
+- the artifact named by ``evaluation.artifact`` does not exist (error when required,
+  warning otherwise);
+- the artifact is not JSON, is not a ``cardgate-evaluation`` artifact, has another
+  ``schema_version``, or belongs to another system.
+
+Passes:
+- the artifact exists, parses, and names this system.
+
+Remediation:
+Run ``cardgate evaluate SYSTEM`` and commit the artifact beside the card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.problems import Severity
+
+CODE = "GATE-FA001"
+NAME = "evaluation.artifact-present"
+SEVERITY = Severity.ERROR
+NIST = ["MEASURE 2.1", "MEASURE 2.3"]
+ALIASES: list[str] = []
+RELEASE_STRICT = True
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system, card = ctx.system, ctx.card
+    if system is None or card is None:
+        return
+    required = ctx.settings.require_evaluation
+    tier = ctx.settings.tier
+    if card.evaluation is None:
+        if required:
+            yield ctx.finding(
+                system.card,
+                f"no 'evaluation' section: the policy requires an evaluation for risk "
+                f"tier '{tier}'",
+                hint="add evaluation: (predictions, columns, sensitive features, "
+                "thresholds) and run cardgate evaluate",
+            )
+        return
+    read = ctx.gate.artifact(system)
+    if read is None:
+        return
+    if read.artifact is not None:
+        if read.artifact.system != system.id:
+            yield ctx.finding(
+                read.relative,
+                f"evaluation artifact is for system '{read.artifact.system}', not '{system.id}'",
+                hint=f"run: cardgate evaluate {system.id}",
+            )
+        return
+    missing = read.error == "does not exist"
+    yield ctx.finding(
+        system.card,
+        f"evaluation artifact '{read.relative}' {read.error}",
+        path=("evaluation", "artifact") if "artifact" in _given(card) else ("evaluation",),
+        severity=None if required or not missing else Severity.WARNING,
+        hint=f"run: cardgate evaluate {system.id}",
+    )
+
+
+def _given(card: object) -> set[str]:
+    evaluation = getattr(card, "evaluation", None)
+    return set(evaluation.model_fields_set) if evaluation is not None else set()

@@ -1,0 +1,91 @@
+"""No thresholded metric is worse than the approved baseline by more than the tolerance.
+
+Rationale:
+A model can meet its thresholds and still be worse than the version reviewers approved.
+When the card names a baseline artifact (``evaluation.baseline.artifact``, the approved
+model's ``evaluation.json``), each thresholded metric may worsen by at most
+``evaluation.baseline.tolerance`` (or the policy's ``max_tolerance``, when smaller).
+"Worse" follows the threshold: higher for a ``max``, lower for a ``min``.
+
+Fails:
+- ``equalized_odds_difference`` for ``sex`` was 0.05 in the baseline and is 0.09 now,
+  with tolerance 0.02;
+- the baseline artifact named by the card cannot be read (fail closed).
+
+Passes:
+- no card names a baseline, or every thresholded metric is within tolerance of it.
+
+Remediation:
+Investigate the regression before release; if accepted, update the baseline to the new
+approved artifact (a sign-off will record the change) or record a waiver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.gate.rules.evaluation_thresholds import _subject, matching
+from cardgate.problems import Severity
+
+CODE = "GATE-FA004"
+NAME = "evaluation.no-regression"
+SEVERITY = Severity.ERROR
+NIST = ["MEASURE 2.4", "MANAGE 4.2"]
+ALIASES: list[str] = []
+
+
+class Options(BaseModel):
+    """Options of GATE-FA004."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_tolerance: float | None = Field(default=None, ge=0)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system, card = ctx.system, ctx.card
+    if system is None or card is None or card.evaluation is None:
+        return
+    baseline = card.evaluation.baseline
+    if baseline is None or baseline.artifact is None:
+        return
+    current = ctx.gate.artifact(system)
+    if current is None or current.artifact is None:
+        return  # GATE-FA001 reports it
+    old = ctx.gate.read_artifact(baseline.artifact)
+    if old.artifact is None:
+        yield ctx.finding(
+            system.card,
+            f"baseline artifact '{old.relative}' {old.error}",
+            path=("evaluation", "baseline", "artifact"),
+            hint="point evaluation.baseline.artifact at the approved evaluation.json",
+        )
+        return
+    options: Options | None = ctx.options
+    tolerance = baseline.tolerance
+    if options is not None and options.max_tolerance is not None:
+        tolerance = min(tolerance, options.max_tolerance)
+    for index, threshold in enumerate(card.evaluation.thresholds):
+        for record in matching(threshold, current.artifact.thresholds):
+            before = [
+                r
+                for r in old.artifact.thresholds
+                if (r.metric, r.feature, r.group) == (record.metric, record.feature, record.group)
+            ]
+            if not before or before[0].value is None or record.value is None:
+                continue
+            was, now = before[0].value, record.value
+            worse = now - was if threshold.max is not None else was - now
+            if worse > tolerance + 1e-12:
+                yield ctx.finding(
+                    system.card,
+                    f"{_subject(record.metric, record.feature, record.group)} worsened from "
+                    f"{was:.3f} to {now:.3f} ({worse:+.3f}, tolerance {tolerance:g}) against "
+                    f"the baseline {old.relative}",
+                    path=("evaluation", "thresholds", index),
+                    hint="investigate the regression; update the baseline once approved",
+                )

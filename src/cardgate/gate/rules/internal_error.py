@@ -1,0 +1,38 @@
+"""A rule crashed; its checks could not be completed.
+
+Rationale:
+A bug in a rule, or input it did not expect, must not let a release through: the engine
+catches the exception, reports it as this finding naming the rule, and the gate fails.
+
+Fails:
+- any exception raised inside a rule's check.
+
+Passes:
+- every rule ran to completion.
+
+Remediation:
+Report the message to the cardgate maintainers (rerun with CARDGATE_DEBUG=1 for the
+traceback). Until fixed, the named rule can be set to ``level: off`` in the policy, which
+the release manager should approve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.problems import Severity
+
+CODE = "GATE-INT001"
+NAME = "internal.rule-crashed"
+SEVERITY = Severity.ERROR
+NIST: list[str] = []
+ALIASES: list[str] = []
+SCOPE = "workspace"
+WAIVABLE = False
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Reported by the engine; this rule checks nothing itself."""
+    return iter(())

@@ -1,0 +1,72 @@
+"""Every role the policy requires for the system's risk tier has signed off.
+
+Rationale:
+Accountability needs named people: the policy lists, per risk tier, the roles whose
+approval a release needs (e.g. owner for every tier; legal and risk for high-risk
+systems). Sign-offs are recorded by ``cardgate sign`` in ``signoffs.yaml`` beside the
+card, each bound to the digests of the documents approved.
+
+Fails:
+- the policy requires ``legal`` and no sign-off in ``signoffs.yaml`` has ``role: legal``;
+- ``signoffs.yaml`` does not validate, so no sign-off can be verified;
+- ``signoffs.yaml`` names another system.
+
+Passes:
+- each required role has at least one sign-off (whether it is still current is
+  GATE-SO002's concern).
+
+Remediation:
+Ask the person holding the role to review the rendered card and run
+``cardgate sign SYSTEM --role ROLE --name "NAME"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.problems import Severity
+
+CODE = "GATE-SO001"
+NAME = "signoffs.roles-signed"
+SEVERITY = Severity.ERROR
+NIST = ["GOVERN 2.1", "GOVERN 2.3"]
+ALIASES: list[str] = []
+RELEASE_STRICT = True
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system = ctx.system
+    roles = ctx.settings.required_signoffs
+    if system is None:
+        return
+    doc = ctx.gate.signoffs(system)
+    if doc.problems:
+        if roles:
+            yield ctx.finding(
+                doc.path,
+                "sign-offs cannot be verified: signoffs.yaml does not validate "
+                f"(required roles: {', '.join(roles)})",
+                hint="fix signoffs.yaml; GATE-DOC001 lists its problems",
+            )
+        return
+    model = doc.model
+    if model is not None and model.system != system.id:
+        yield ctx.finding(
+            doc.loaded or doc.path,
+            f"signoffs.yaml is for system '{model.system}', not '{system.id}'",
+            path=("system",),
+        )
+        return
+    signed = {signoff.role for signoff in model.signoffs} if model is not None else set()
+    for role in roles:
+        if role in signed:
+            continue
+        yield ctx.finding(
+            doc.loaded if doc.loaded is not None else system.card,
+            f"no {role} sign-off (required for risk tier '{ctx.settings.tier}')",
+            path=("signoffs",) if doc.loaded is not None else (),
+            key=True,
+            hint=f'cardgate sign {system.id} --role {role} --name "NAME"',
+        )
