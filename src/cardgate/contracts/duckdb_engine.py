@@ -40,6 +40,14 @@ from cardgate.schemas.contract import (
 )
 
 
+_SQL_BUGS = (
+    duckdb.BinderException,
+    duckdb.ParserException,
+    duckdb.CatalogException,
+    duckdb.InternalException,
+)
+
+
 def measure(
     source: DataSource, contract: DataContract, *, memory_limit: str | None = None
 ) -> TableStats:
@@ -48,7 +56,7 @@ def measure(
         try:
             return _measure(connection, source, contract)
         except duckdb.Error as error:
-            if isinstance(error, duckdb.ProgrammingError):
+            if isinstance(error, _SQL_BUGS):
                 raise  # a bug in the SQL below, not a property of the file
             message = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise InputError(

@@ -110,6 +110,8 @@ def physical_kind(series: pd.Series) -> PhysicalKind:
         if sample.empty:
             return "text"
         first = sample.iloc[0]
+        if isinstance(first, bool | np.bool_):
+            return "bool"  # a nullable boolean read as objects
         if isinstance(first, dt.date):
             return "temporal"
         if isinstance(first, str):
