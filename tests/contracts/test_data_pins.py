@@ -57,7 +57,7 @@ def _line_of(path: Path, text: str) -> tuple[int, int]:
 def test_matching_pin_is_quiet(ws: DataWorkspace) -> None:
     digest = _checked(ws)
     _card(ws, digest)
-    code, out = _validate(ws)
+    _code, out = _validate(ws)
     assert "CG130" not in out, out
 
 
@@ -74,7 +74,7 @@ def test_mismatched_pin_is_reported_at_the_value(ws: DataWorkspace) -> None:
 def test_datasheet_pin_is_compared_too(ws: DataWorkspace) -> None:
     _checked(ws)
     sheet = ws.contract("path: data.csv\ncolumns:\n  - {name: a, type: integer}", sha256=OTHER)
-    code, out = _validate(ws)
+    _code, out = _validate(ws)
     line, column = _line_of(sheet, OTHER)
     assert f"datasheet.yaml:{line}:{column}: CG130" in out
 

@@ -39,7 +39,6 @@ from cardgate.schemas.contract import (
     parse_temporal_bound,
 )
 
-
 _SQL_BUGS = (
     duckdb.BinderException,
     duckdb.ParserException,
