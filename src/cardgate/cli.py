@@ -32,6 +32,10 @@ class _Group(TyperGroup):
             _fail(error.message, hint=error.hint, code=error.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", code=130)
+        except BrokenPipeError:
+            # The reader went away (`cardgate validate | head`): stop quietly.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except Exception as error:  # a bug: say so, without a traceback
             if _is_cli_control(error) or os.environ.get("CARDGATE_DEBUG"):
                 raise
@@ -298,6 +302,51 @@ def evaluate(
             typer.echo(line)
         if run.path is not None:
             typer.echo(f"wrote {display_path(run.path)}")
+
+
+@app.command()
+def build(
+    strict: Annotated[
+        bool, typer.Option(help="Fail on unreadable documents, unrendered pages, broken links.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the HTML (default: <site folder>/build).")
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option(help="Also print one PDF per system with headless Chromium.")
+    ] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Render the review site (Markdown pages, then mkdocs build)."""
+    from cardgate.site.build import build_site, render_build
+
+    result = build_site(_load(workspace), out=out, strict=strict, pdf=pdf)
+    render_build(result, sys.stdout)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the HTML (default: <site folder>/build).")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Build the review site, serve it on 127.0.0.1 and rebuild when a file changes."""
+    from cardgate.site.build import build_site, site_layout
+    from cardgate.site.serve import serve as serve_site
+    from cardgate.workspace import load_workspace
+
+    root = _workspace_root(workspace)
+    layout = site_layout(load_workspace(root), out=out)
+    serve_site(
+        lambda: build_site(load_workspace(root), out=out),
+        layout,
+        root,
+        port=port,
+        report=typer.echo,
+    )
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
@@ -332,6 +333,34 @@ __all__ = [
     "build_site",
     "check_links",
     "generate",
+    "render_build",
     "run_mkdocs",
     "site_layout",
 ]
+
+
+def render_build(result: BuildResult, stream: TextIO) -> None:
+    """The summary `cardgate build` prints."""
+    layout = result.layout
+    for path in result.created:
+        stream.write(f"created {display_path(path)} (default MkDocs configuration)\n")
+    stream.write(
+        f"wrote {len(result.pages)} pages to {display_path(layout.docs_dir)}; "
+        f"HTML in {display_path(layout.out_dir)}\n"
+    )
+    for pdf_path in result.pdfs:
+        stream.write(f"wrote {display_path(pdf_path)}\n")
+    problems = sorted(set(result.problems))
+    if problems:
+        label = "error" if result.strict else "warning"
+        stream.write(f"{len(problems)} input problem(s) ({label} with --strict):\n")
+        for problem in problems[:50]:
+            stream.write(f"  {problem.format()}\n")
+        if len(problems) > 50:
+            stream.write(f"  ... and {len(problems) - 50} more (listed on the dashboard)\n")
+    for warning in result.mkdocs_warnings:
+        stream.write(f"mkdocs: {warning}\n")
+    for problem in sorted(set(result.render_problems)):
+        stream.write(f"error: {problem.format()}\n")
+    if result.failed:
+        stream.write("site build failed\n")

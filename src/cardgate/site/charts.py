@@ -36,6 +36,8 @@ class Bar:
     ci: tuple[float, float] | None = None
     note: str = ""
     muted: bool = False
+    limits: tuple[float, ...] = ()
+    """Thresholds of this bar alone (e.g. a disparity's limit), drawn as red ticks."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def bar_chart(
             words = f"{bar.label}: not computed"
         if bar.note:
             words += f", {bar.note}"
+        words += "".join(f", limit {_number(limit)}" for limit in bar.limits)
         spoken.append(words)
     spoken.extend(f"threshold {line.label} at {_number(line.value)}" for line in lines)
     desc = (description + " " if description else "") + "; ".join(spoken) + "."
@@ -154,6 +157,13 @@ def bar_chart(
                     f"{_coordinate(middle + 6)}M{cx2} {_coordinate(middle - 6)}V"
                     f'{_coordinate(middle + 6)}" stroke="#111" stroke-width="1.5" fill="none"/>'
                 )
+            for limit in bar.limits:
+                if math.isfinite(limit) and low <= limit <= high:
+                    lx = _coordinate(x(limit))
+                    parts.append(
+                        f'<path d="M{lx} {_coordinate(top + 2)}V{_coordinate(top + ROW_HEIGHT - 2)}" '
+                        f'stroke="{LINE_COLOUR}" stroke-width="2.5" stroke-dasharray="3 2"/>'
+                    )
             shown = _number(value) + (f" {bar.note}" if bar.note else "")
         else:
             shown = "not computed" + (f" {bar.note}" if bar.note else "")

@@ -76,10 +76,21 @@ def gate_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
     if verdict is None:
         reason = "not gated" if model.gate.result is not None else "gate not available"
         return "unknown", reason
-    counts = f"{verdict.errors} errors, {verdict.warnings} warnings, {verdict.waived} waived"
+    counts = _counts(verdict.errors, verdict.warnings, verdict.waived)
     if not verdict.passed:
         return "fail", counts
     return ("waived" if verdict.waived else "pass"), counts
+
+
+def _counts(errors: int, warnings: int, waived: int) -> str:
+    parts = [
+        f"{number} {word}{'' if number == 1 else 's'}"
+        for number, word in ((errors, "error"), (warnings, "warning"))
+        if number
+    ]
+    if waived:
+        parts.append(f"{waived} waived")
+    return ", ".join(parts) or "no findings"
 
 
 def fairness_verdict(system: SystemView) -> tuple[str, str]:
@@ -420,7 +431,7 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
                     ci=(float(ci[0]), float(ci[1]))
                     if isinstance(ci, list) and len(ci) == 2 and not row["suppressed"]
                     else None,
-                    note="(suppressed)" if row["suppressed"] else "",
+                    note="suppressed" if row["suppressed"] else "",
                     muted=row["suppressed"],
                 )
             )
@@ -434,6 +445,9 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
         charts.append(
             {
                 "metric": metric,
+                "caption": f"{metric.replace('_', ' ').capitalize()} by {name}: bars are values, "
+                "black whiskers the intervals"
+                + (", dashed red lines the thresholds." if lines else "."),
                 "svg": bar_chart(
                     f"{metric.replace('_', ' ').capitalize()} by {name}",
                     bars,
@@ -459,6 +473,11 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
                 "p_value": disparity.get("p_value"),
                 "groups_compared": [str(g) for g in disparity.get("groups_compared", []) or []],
                 "limit": _limit_text(limit),
+                "limit_values": tuple(
+                    float(limit[bound])
+                    for bound in ("min", "max")
+                    if limit is not None and isinstance(limit.get(bound), int | float)
+                ),
                 "passed": None if limit is None else bool(limit.get("passed")),
             }
         )
@@ -471,12 +490,15 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
                 if isinstance(d["ci"], list) and len(d["ci"]) == 2
                 else None,
                 note="limit " + d["limit"] if d["limit"] else "",
+                limits=d["limit_values"],
             )
             for d in disparities
         ]
         charts.append(
             {
                 "metric": "disparities",
+                "caption": f"Disparities between groups of {name}: values with intervals; "
+                "red ticks mark each measure's limit.",
                 "svg": bar_chart(
                     f"Disparities by {name}",
                     bars,

@@ -84,6 +84,8 @@ def badge(value: Any, kind: str = "") -> Markup:
         "accepted": "warn", "no thresholds": "muted", "not evaluated": "muted",
         "fail": "bad", "failed": "bad", "missing": "bad", "stale": "bad", "error": "bad",
         "open": "bad", "not-started": "bad", "unanswered": "bad", "blocked": "bad",
+        "tier-unacceptable": "bad", "tier-high": "warn", "tier-limited": "muted",
+        "tier-minimal": "muted",
     }  # fmt: skip
     tone = known.get(kind or text.lower(), "muted")
     return Markup('<span class="cg-badge cg-{}">{}</span>').format(tone, html_text(text))

@@ -1,0 +1,91 @@
+"""`cardgate build --pdf`: one PDF per system page, printed by headless Chromium.
+
+The print stylesheet (`assets/cardgate.css`, `@media print`) hides navigation, keeps
+tables and charts whole and opens collapsed sections. Chromium is found on PATH
+(`chromium`, `chromium-browser`, `google-chrome`) or named by `CARDGATE_CHROMIUM`; when
+there is none, `--pdf` fails with a message that says how to get it. Nothing is
+downloaded, and the browser runs with networking features off and a throw-away profile.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from cardgate.errors import UsageError
+from cardgate.site.build import SiteLayout
+from cardgate.site.model import SiteModel
+from cardgate.site.pages import page_url, system_page
+
+CHROMIUM_ENV = "CARDGATE_CHROMIUM"
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+    "--run-all-compositor-stages-before-draw",
+    "--virtual-time-budget=3000",
+)
+PDF_FOLDER = "pdf"
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable to print with, or None."""
+    named = os.environ.get(CHROMIUM_ENV)
+    if named:
+        return named if Path(named).is_file() else shutil.which(named)
+    for candidate in CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(chromium: str, page: Path, target: Path, *, timeout: float = 120) -> None:
+    """Print one built HTML page to `target` with headless Chromium."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cardgate-chromium-") as profile:
+        completed = subprocess.run(
+            [
+                chromium,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={target}",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    if completed.returncode != 0 or not target.is_file():
+        detail = (completed.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        raise UsageError(f"Chromium could not print {page.name}: {detail[0]}")
+
+
+def print_system_pdfs(layout: SiteLayout, model: SiteModel) -> list[Path]:
+    """One PDF per system, `<out>/pdf/<system>.pdf`, from the built pages."""
+    chromium = find_chromium()
+    if chromium is None:
+        raise UsageError(
+            "--pdf needs Chromium, and none was found",
+            hint=f"install it (Debian: apt-get install chromium) or set {CHROMIUM_ENV} to "
+            "its path; the HTML site was built",
+        )
+    written = []
+    for system in model.systems:
+        page = layout.out_dir / page_url(system_page(system.slug))
+        if not page.is_file():
+            continue
+        target = layout.out_dir / PDF_FOLDER / f"{system.slug}.pdf"
+        print_pdf(chromium, page, target)
+        written.append(target)
+    return written

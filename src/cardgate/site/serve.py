@@ -1,0 +1,109 @@
+"""`cardgate serve`: build, serve the HTML on 127.0.0.1, rebuild when an input changes.
+
+A polling watcher (no inotify dependency, no MkDocs plugin or livereload hooks): every
+`interval` seconds it fingerprints the workspace's YAML and JSON files and the site
+folder's hand-written pages, assets, templates and mkdocs.yml (size and mtime), and
+rebuilds when the fingerprint changes. The generated and build folders are not watched.
+The server is the standard library's, bound to 127.0.0.1 by default.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cardgate.errors import CardgateError
+from cardgate.site.build import BuildResult, SiteLayout
+
+WATCHED_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".md", ".css", ".j2"})
+SKIPPED_FOLDERS = frozenset({".git", ".venv", "node_modules", "__pycache__", ".schemas"})
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def _files(folder: Path, skip: set[Path]) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for child in sorted(folder.iterdir()):
+        if child.name in SKIPPED_FOLDERS or child.resolve() in skip:
+            continue
+        if child.is_dir():
+            yield from _files(child, skip)
+        elif child.suffix in WATCHED_SUFFIXES:
+            yield child
+
+
+def fingerprint(roots: list[Path], skip: set[Path]) -> Fingerprint:
+    """(path, size, mtime_ns) of every watched file under `roots`."""
+    entries = []
+    for root in roots:
+        for path in _files(root, skip):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(set(entries)))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+def start_server(folder: Path, *, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """Serve `folder` in a daemon thread; the caller shuts it down."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def serve(
+    build: Callable[[], BuildResult],
+    layout: SiteLayout,
+    workspace_root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    interval: float = 1.0,
+    report: Callable[[str], None] = print,
+    stop: threading.Event | None = None,
+) -> None:
+    """Build, serve, and rebuild on change until interrupted (or `stop` is set)."""
+    roots = [workspace_root, layout.site_dir]
+    skip = {layout.docs_dir.resolve(), layout.out_dir.resolve()}
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            result = build()
+        except CardgateError as error:
+            report(f"build failed: {error.message}")
+            return
+        report(
+            f"built {len(result.pages)} pages in {time.perf_counter() - started:.1f}s"
+            + (f" ({len(result.render_problems)} link/render problems)" if result.failed else "")
+        )
+
+    rebuild()
+    seen = fingerprint(roots, skip)
+    layout.out_dir.mkdir(parents=True, exist_ok=True)
+    server = start_server(layout.out_dir, host=host, port=port)
+    report(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    stop = stop or threading.Event()
+    try:
+        while not stop.wait(interval):
+            current = fingerprint(roots, skip)
+            if current != seen:
+                seen = current
+                report("change detected; rebuilding")
+                rebuild()
+    finally:
+        server.shutdown()
+        server.server_close()
