@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from cardgate import __version__
-from cardgate.errors import CardgateError, ConfigurationError
+from cardgate.errors import CardgateError, ConfigurationError, UsageError
 from cardgate.paths import display_path
 
 
@@ -347,6 +347,123 @@ def serve(
         port=port,
         report=typer.echo,
     )
+
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Today's date, YYYY-MM-DD, for freshness and expiry (default: CARDGATE_TODAY, "
+        "else the date)."
+    ),
+]
+
+
+@app.command()
+def gate(
+    systems: Annotated[
+        list[str] | None, typer.Argument(help="Systems to gate (default: every system).")
+    ] = None,
+    release: Annotated[
+        bool, typer.Option(help="Release strictness: draft incompleteness becomes errors.")
+    ] = False,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="Format on stdout: text, json, sarif, junit, github, markdown."
+        ),
+    ] = "text",
+    output: Annotated[
+        list[str] | None,
+        typer.Option(help="Also write FORMAT=PATH, e.g. sarif=gate.sarif (repeatable)."),
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(help="Gate only systems whose files changed since this git ref."),
+    ] = None,
+    today: TodayOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Run the release gate: exit 0 pass, 1 failed, 2 usage or configuration error."""
+    from cardgate.clock import today as reference_date
+    from cardgate.gate.engine import run_gate
+    from cardgate.reporters import REPORTERS, write_reports
+
+    outputs = []
+    for item in output or []:
+        name, _, path = item.partition("=")
+        if name not in REPORTERS or not path:
+            raise UsageError(
+                f"--output '{item}' is not FORMAT=PATH",
+                hint="formats: " + ", ".join(REPORTERS),
+            )
+        outputs.append((name, path))
+    if output_format not in REPORTERS:
+        raise UsageError(
+            f"--format: unknown format '{output_format}'", hint="one of: " + ", ".join(REPORTERS)
+        )
+    result = run_gate(
+        _workspace_root(workspace),
+        release=release,
+        strict=strict,
+        today=reference_date(today),
+        changed_since=changed_since,
+        systems=systems or None,
+    )
+    write_reports(result, sys.stdout, output_format=output_format, outputs=outputs)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def sign(
+    system: Annotated[str, typer.Argument(help="System id.")],
+    role: Annotated[str, typer.Option(help="Role signing, e.g. owner, legal, risk.")],
+    name: Annotated[str, typer.Option(help="Name of the person signing.")],
+    note: Annotated[str | None, typer.Option(help="Conditions or remarks.")] = None,
+    today: TodayOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record a sign-off bound to the digests of the system's documents (signoffs.yaml)."""
+    from cardgate.clock import today as reference_date
+    from cardgate.gate.signoffs import git_commit
+    from cardgate.gate.signoffs import sign as record_signoff
+
+    loaded = _load(workspace)
+    path, signoff = record_signoff(
+        loaded,
+        system,
+        role=role,
+        name=name,
+        note=note,
+        today=reference_date(today),
+        commit=git_commit(loaded.root),
+    )
+    typer.echo(
+        f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}): "
+        f"{len(signoff.documents)} documents; wrote {display_path(path)}"
+    )
+
+
+@app.command()
+def rules(
+    output_format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
+) -> None:
+    """List the gate's rules: code, name, default severity, NIST AI RMF subcategories."""
+    from cardgate.gate.docs import render_rule_list
+
+    render_rule_list(sys.stdout, as_json=output_format is TextOrJson.json)
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(metavar="CODE", help="Rule code, name or alias.")],
+) -> None:
+    """Print one rule's documentation: rationale, what fails, what passes, remediation."""
+    from cardgate.gate.docs import render_rule
+
+    render_rule(rule, sys.stdout)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from cardgate.clock import today as reference_date
 from cardgate.errors import UsageError
 from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import resolve_policy
@@ -25,23 +26,6 @@ from cardgate.gate.rules import INTERNAL_ERROR, RULES, find_rule, selectors
 from cardgate.gate.waivers import apply_waivers
 from cardgate.problems import Severity
 from cardgate.workspace import SystemDocs, Workspace, load_workspace
-
-TODAY_ENV = "CARDGATE_TODAY"
-
-
-def resolve_today(value: str | dt.date | None = None) -> dt.date:
-    """`value`, else $CARDGATE_TODAY, else the calendar date (YYYY-MM-DD strings)."""
-    if isinstance(value, dt.date):
-        return value
-    text = value or os.environ.get(TODAY_ENV)
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as error:
-        source = "--today" if value else TODAY_ENV
-        raise UsageError(f"{source} '{text}' is not a date", hint="write it as YYYY-MM-DD") from error
-
 
 def run_gate(
     workspace: Workspace | Path,
@@ -67,7 +51,7 @@ def run_gate(
         loaded,
         policy,
         release,
-        resolve_today(today),
+        today if today is not None else reference_date(),
         rules=rules,
         selected=frozenset(chosen),
     )

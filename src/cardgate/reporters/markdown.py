@@ -1,0 +1,80 @@
+"""A Markdown summary sized for a pull-request comment (and the GitHub job summary).
+
+Card text is untrusted: every message is escaped so that it cannot add links, HTML or
+table cells. At most `MAX_ROWS` findings are listed; the rest are counted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from cardgate.gate.result import Finding, GateResult
+
+MAX_ROWS = 50
+MAX_SYSTEM_ROWS = 50
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
+
+
+def escape(text: str) -> str:
+    """Text safe inside a Markdown table cell: no HTML, links, emphasis or new cells."""
+    flat = " ".join(text.split())
+    return _SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;"))
+
+
+def _row(result: GateResult, finding: Finding, label: str) -> str:
+    where = f"{result.shown(finding.path)}:{finding.line}:{finding.column}"
+    return (
+        f"| {label} | `{finding.code}` | {escape(where)} | {escape(finding.system or '—')} "
+        f"| {escape(finding.message)} |"
+    )
+
+
+def render(result: GateResult, stream: TextIO) -> None:
+    icon = "✅" if result.passed else "❌"
+    verdict = "passed" if result.passed else "failed"
+    mode = "release" if result.release else "draft"
+    lines = [
+        f"## {icon} cardgate gate {verdict}",
+        "",
+        f"{len(result.systems)} systems gated ({mode} mode, policy: {escape(result.policy)}, "
+        f"{result.today.isoformat()}): {result.errors} errors, {result.warnings} warnings, "
+        f"{len(result.waived)} waived.",
+        "",
+    ]
+    failing = [v for v in result.systems if not v.passed]
+    shown = (failing + [v for v in result.systems if v.passed])[:MAX_SYSTEM_ROWS]
+    if shown:
+        lines += ["| System | Tier | Verdict | Errors | Warnings | Waived |", "|---|---|---|---:|---:|---:|"]
+        for v in shown:
+            mark = "✅ passed" if v.passed else "❌ failed"
+            lines.append(
+                f"| {escape(v.system)} | {escape(v.risk_tier or '?')} | {mark} | {v.errors} "
+                f"| {v.warnings} | {v.waived} |"
+            )
+        if len(result.systems) > len(shown):
+            lines.append(f"\n…and {len(result.systems) - len(shown)} more systems.")
+        lines.append("")
+    if result.findings:
+        lines += [
+            "### Findings",
+            "",
+            "| | Rule | Where | System | Message |",
+            "|---|---|---|---|---|",
+        ]
+        for finding in result.findings[:MAX_ROWS]:
+            lines.append(_row(result, finding, finding.severity.label))
+        if len(result.findings) > MAX_ROWS:
+            lines.append(f"\n…and {len(result.findings) - MAX_ROWS} more findings.")
+        lines.append("")
+    if result.waived:
+        lines += [
+            f"<details><summary>Waived ({len(result.waived)})</summary>",
+            "",
+            "| | Rule | Where | System | Message |",
+            "|---|---|---|---|---|",
+        ]
+        for finding in result.waived[:MAX_ROWS]:
+            lines.append(_row(result, finding, "waived"))
+        lines += ["", "</details>", ""]
+    stream.write("\n".join(lines) + "\n")
