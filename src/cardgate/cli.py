@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -73,7 +73,7 @@ app = typer.Typer(
 )
 
 
-class TextOrJson(str, Enum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
@@ -111,8 +111,10 @@ def _workspace_root(workspace: Path | None) -> Path:
     if workspace is not None:
         if not workspace.is_dir():
             raise ConfigurationError(f"workspace folder {workspace} does not exist")
-        return find_workspace(workspace) if not (workspace / "cardgate.yaml").is_file() else (
-            workspace.resolve()
+        return (
+            find_workspace(workspace)
+            if not (workspace / "cardgate.yaml").is_file()
+            else (workspace.resolve())
         )
     return find_workspace()
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 
 from cardgate.loading import DataPath
 from cardgate.placeholders import is_placeholder_text
 from cardgate.problems import Problem
+from cardgate.schemas.checklist import Checklist
 from cardgate.validate import ValidatedDocument
 from cardgate.workspace import Workspace
 
@@ -19,9 +21,13 @@ def reference_problems(workspace: Workspace) -> list[Problem]:
         if card is not None and system.card is not None:
             if card.id != system.id:
                 problems.append(
-                    _at(system.card, ("id",), "CG108",
+                    _at(
+                        system.card,
+                        ("id",),
+                        "CG108",
                         f"id '{card.id}' does not match its folder '{system.id}'",
-                        f"rename the folder or set id: {system.id}")
+                        f"rename the folder or set id: {system.id}",
+                    )
                 )
             for section in ("training_data", "evaluation_data"):
                 data = getattr(card, section)
@@ -32,36 +38,55 @@ def reference_problems(workspace: Workspace) -> list[Problem]:
                         ref.dataset
                     ):
                         problems.append(
-                            _at(system.card, (section, "datasets", index, "dataset"), "CG106",
+                            _at(
+                                system.card,
+                                (section, "datasets", index, "dataset"),
+                                "CG106",
                                 f"unknown dataset '{ref.dataset}'",
-                                _hint(ref.dataset, workspace.datasets,
-                                      "add datasets/<id>/datasheet.yaml"))
+                                _hint(
+                                    ref.dataset,
+                                    workspace.datasets,
+                                    "add datasets/<id>/datasheet.yaml",
+                                ),
+                            )
                         )
         for document in system.checklists:
             model = document.model
-            if model is not None and getattr(model, "system", system.id) != system.id:
+            if isinstance(model, Checklist) and model.system != system.id:
                 problems.append(
-                    _at(document, ("system",), "CG106",
-                        f"checklist names system '{getattr(model, 'system')}' but lives in "
+                    _at(
+                        document,
+                        ("system",),
+                        "CG106",
+                        f"checklist names system '{model.system}' but lives in "
                         f"the folder of '{system.id}'",
-                        f"set system: {system.id}")
+                        f"set system: {system.id}",
+                    )
                 )
     for dataset in workspace.datasets.values():
         sheet = dataset.datasheet
         if sheet is not None and dataset.sheet is not None and sheet.id != dataset.id:
             problems.append(
-                _at(dataset.sheet, ("id",), "CG108",
+                _at(
+                    dataset.sheet,
+                    ("id",),
+                    "CG108",
                     f"id '{sheet.id}' does not match its folder '{dataset.id}'",
-                    f"rename the folder or set id: {dataset.id}")
+                    f"rename the folder or set id: {dataset.id}",
+                )
             )
     waivers = workspace.waivers
     if waivers is not None and workspace.waivers_doc is not None:
         for index, waiver in enumerate(waivers.waivers):
             if waiver.system not in workspace.systems:
                 problems.append(
-                    _at(workspace.waivers_doc, ("waivers", index, "system"), "CG106",
+                    _at(
+                        workspace.waivers_doc,
+                        ("waivers", index, "system"),
+                        "CG106",
                         f"unknown system '{waiver.system}'",
-                        _hint(waiver.system, workspace.systems, "check the system id"))
+                        _hint(waiver.system, workspace.systems, "check the system id"),
+                    )
                 )
     return problems
 
@@ -73,8 +98,6 @@ def _at(document: ValidatedDocument, path: DataPath, code: str, message: str, hi
     )
 
 
-def _hint(value: str, known: dict[str, object], fallback: str) -> str:
+def _hint(value: str, known: Mapping[str, object], fallback: str) -> str:
     match = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     return f"did you mean '{match[0]}'?" if match else fallback
-
-

@@ -66,10 +66,14 @@ def source_text(value: object) -> str | None:
 
 @dataclass
 class PositionIndex:
-    """Data path -> 1-based spans of the key and of the value."""
+    """Data path -> where the key and the value start.
 
-    keys: dict[DataPath, Span] = field(default_factory=dict)
-    values: dict[DataPath, Span] = field(default_factory=dict)
+    Holds PyYAML's 0-based marks as built and converts on lookup, so that loading does not
+    pay for the many positions nobody asks for.
+    """
+
+    keys: dict[DataPath, Any] = field(default_factory=dict)
+    values: dict[DataPath, Any] = field(default_factory=dict)
 
     def value(self, path: DataPath) -> Span:
         """Where the value at `path` starts, or the nearest ancestor's position."""
@@ -78,14 +82,17 @@ class PositionIndex:
     def key(self, path: DataPath) -> Span:
         """Where the key of the entry at `path` starts (value position for list items)."""
         if path in self.keys:
-            return self.keys[path]
+            return Span.from_mark(self.keys[path])
         return self._nearest(self.values, path)
 
-    def _nearest(self, table: dict[DataPath, Span], path: DataPath) -> Span:
+    def has_key(self, path: DataPath) -> bool:
+        return path in self.keys
+
+    def _nearest(self, table: dict[DataPath, Any], path: DataPath) -> Span:
         for end in range(len(path), -1, -1):
-            span = table.get(path[:end])
-            if span is not None:
-                return span
+            mark = table.get(path[:end])
+            if mark is not None:
+                return Span.from_mark(mark)
         return Span(1, 1)
 
 
@@ -113,13 +120,16 @@ class DocumentLoadError(Exception):
 if getattr(yaml, "__with_libyaml__", False):
     from yaml._yaml import CParser as _Parser
 
-    class _Composer(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc]
+    class _Composer(_Parser, yaml.resolver.BaseResolver):
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             yaml.resolver.BaseResolver.__init__(self)
 
         def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
-            return _resolve(kind, implicit)
+            # Called for every node: inlined rather than delegating to _resolve.
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
 
 else:  # pragma: no cover - exercised only without libyaml
 
@@ -216,7 +226,7 @@ class _Builder:
                 f"nesting deeper than {self.limits.max_depth} levels",
                 "flatten the structure; governance documents do not need this depth",
             )
-        self.positions.values.setdefault(path, Span.from_mark(node.start_mark))
+        self.positions.values.setdefault(path, node.start_mark)
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if isinstance(node, SequenceNode):
@@ -244,7 +254,10 @@ class _Builder:
     def _expect_tag(self, node: Node, tag: str) -> None:
         if node.tag != tag:
             raise self.fail(
-                node, "CG011", f"unsupported YAML tag '{node.tag}'", "remove the tag from this value"
+                node,
+                "CG011",
+                f"unsupported YAML tag '{node.tag}'",
+                "remove the tag from this value",
             )
 
     def _entries(self, node: MappingNode) -> Iterator[tuple[ScalarNode, Node]]:
@@ -278,12 +291,12 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Span] = {}
+        first_seen: dict[str, Any] = {}
         for key_node, value_node in self._entries(node):
             key = str(key_node.value)
-            span = Span.from_mark(key_node.start_mark)
             if key in first_seen:
-                first = first_seen[key]
+                span = Span.from_mark(key_node.start_mark)
+                first = Span.from_mark(first_seen[key])
                 raise DocumentLoadError(
                     Problem.at(
                         self.display,
@@ -293,9 +306,9 @@ class _Builder:
                         hint="YAML keeps only one of them; merge the two entries into one",
                     )
                 )
-            first_seen[key] = span
+            first_seen[key] = key_node.start_mark
             child = (*path, key)
-            self.positions.keys[child] = span
+            self.positions.keys[child] = key_node.start_mark
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
@@ -413,18 +426,6 @@ def read_text(path: Path, *, display: str, limits: Limits = DEFAULT_LIMITS) -> s
 def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> LoadedDocument:
     """Parse YAML text that must hold exactly one mapping."""
     origin = Span(1, 1)
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        raise DocumentLoadError(
-            Problem.at(
-                display,
-                origin,
-                "CG004",
-                "file is empty",
-                hint="start from a template: cardgate new KIND ID",
-            )
-        )
     composer = _Composer(text)
     try:
         root = composer.get_single_node()
@@ -468,9 +469,16 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
             dispose()
     if root is None:
         raise DocumentLoadError(
-            Problem.at(display, origin, "CG004", "file is empty", hint="start from a template")
+            Problem.at(
+                display,
+                origin,
+                "CG004",
+                "file is empty",
+                hint="start from a template: cardgate new KIND ID",
+            )
         )
-    _check_expansion(root, display=display, limits=limits)
+    if "*" in text:  # only an alias can make the data larger than the text
+        _check_expansion(root, display=display, limits=limits)
     builder = _Builder(display, limits)
     try:
         data = builder.build(root, (), 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path, PurePosixPath
 
@@ -30,9 +31,15 @@ def resolve_inside(root: Path, relative: str, *, base: Path | None = None) -> Pa
     if pure.is_absolute() or (len(relative) > 1 and relative[1] == ":"):
         raise PathEscapeError(f"'{relative}' is absolute; use a path relative to the workspace")
     start = base if base is not None else root
-    candidate = (start / Path(*pure.parts)) if pure.parts else start
-    resolved_root = root.resolve()
-    resolved = Path(os.path.realpath(candidate))
-    if resolved != resolved_root and resolved_root not in resolved.parents:
+    candidate = os.path.join(start, *pure.parts)
+    resolved_root = _realpath(os.fspath(root))
+    resolved = _realpath(candidate)
+    if resolved != resolved_root and not resolved.startswith(resolved_root.rstrip(os.sep) + os.sep):
         raise PathEscapeError(f"'{relative}' leads outside the workspace")
-    return resolved
+    return Path(resolved)
+
+
+@functools.lru_cache(maxsize=65536)
+def _realpath(path: str) -> str:
+    # Cached: evidence paths repeat across a portfolio; symlinks don't change mid-run.
+    return os.path.realpath(path)

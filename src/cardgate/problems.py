@@ -71,10 +71,11 @@ class Problem:
         return cls(path, span.line, span.column, code, message, severity, hint)
 
     def format(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
-        if self.severity is not Severity.ERROR:
-            text = f"{self.path}:{self.line}:{self.column}: {self.code} {self.severity.label}: {self.message}"
-        return text
+        """`path:line:col: CODE message`, with the severity named when not an error."""
+        where = f"{self.path}:{self.line}:{self.column}"
+        if self.severity is Severity.ERROR:
+            return f"{where}: {self.code} {self.message}"
+        return f"{where}: {self.code} {self.severity.label}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -13,8 +13,8 @@ from cardgate.loading import DocumentLoadError, load_document
 from cardgate.paths import display_path
 from cardgate.resources import data_dir
 from cardgate.schemas import TEMPLATED_KINDS
-from cardgate.schemas.yaml_template import GENERATED_MARK
 from cardgate.schemas.workspace import CONFIG_FILE
+from cardgate.schemas.yaml_template import GENERATED_MARK
 from cardgate.workspace import DATASHEET_FILE, MODEL_CARD_FILE, Workspace
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")

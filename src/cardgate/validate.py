@@ -87,8 +87,9 @@ def recommended_problems(loaded: LoadedDocument, model: BaseModel) -> list[Probl
         problems.append(
             Problem.at(
                 loaded.display,
-                loaded.positions.key(path) if path in loaded.positions.keys else
-                loaded.positions.value(path[:-1]),
+                loaded.positions.key(path)
+                if loaded.positions.has_key(path)
+                else loaded.positions.value(path[:-1]),
                 "CG107",
                 f"recommended section '{name}' is empty",
                 severity=Severity.WARNING,
@@ -235,8 +236,10 @@ def _model_at(model_class: type[BaseModel], loc: DataPath) -> type[BaseModel] | 
         following: Any = None
         for candidate in candidates:
             origin = typing.get_origin(candidate)
-            if isinstance(part, str) and isinstance(candidate, type) and issubclass(
-                candidate, BaseModel
+            if (
+                isinstance(part, str)
+                and isinstance(candidate, type)
+                and issubclass(candidate, BaseModel)
             ):
                 info = candidate.model_fields.get(part)
                 if info is not None:

@@ -33,8 +33,8 @@ def run_validation(paths: list[Path], *, workspace: Path | None) -> ValidationRe
             raise ConfigurationError(f"{path}: no such file")
     root: Path | None
     try:
-        start = workspace if workspace is not None else (
-            paths[0].resolve().parent if paths else None
+        start = (
+            workspace if workspace is not None else (paths[0].resolve().parent if paths else None)
         )
         root = find_workspace(start)
     except ConfigurationError:

@@ -23,8 +23,21 @@ scalars = st.one_of(
 )
 keys = st.one_of(
     st.sampled_from(
-        ["kind", "schema_version", "id", "name", "status", "owners", "items", "evaluation",
-         "model_details", "intended_use", "risk_tier", "waivers", "composition"]
+        [
+            "kind",
+            "schema_version",
+            "id",
+            "name",
+            "status",
+            "owners",
+            "items",
+            "evaluation",
+            "model_details",
+            "intended_use",
+            "risk_tier",
+            "waivers",
+            "composition",
+        ]
     ),
     st.text(min_size=1, max_size=10),
 )
@@ -77,7 +90,7 @@ def test_arbitrary_yaml_documents_validate_or_give_problems(data: dict[str, obje
 def test_cli_on_hostile_files_exits_1_without_traceback(tmp_path: Path) -> None:
     samples = {
         "binary.yaml": bytes(range(256)),
-        "truncated.yaml": b"kind: model-card\nowners:\n  - name: \"unterminated",
+        "truncated.yaml": b'kind: model-card\nowners:\n  - name: "unterminated',
         "bomb.yaml": b"a: &a [1,1,1,1,1,1,1,1,1,1]\n"
         + b"".join(
             f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 10)}]\n".encode()

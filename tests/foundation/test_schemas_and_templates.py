@@ -91,16 +91,60 @@ CORPUS = [
     (_variant(model_details__model_version=1.5), True),
     (_variant(name=True), False),
     (_variant(last_reviewed="2026-01-31"), True),
-    (_variant(risks=[{"id": "r1", "description": "d", "likelihood": "likely",
-                      "impact": "major", "owner": "o", "status": "open"}]), True),
-    (_variant(risks=[{"id": "r1", "description": "d", "likelihood": "often",
-                      "impact": "major", "owner": "o", "status": "open"}]), False),
-    (_variant(evaluation={"predictions": {"path": "p.csv"}, "task": "binary-classification",
-                          "label_column": "y", "prediction_column": "p",
-                          "sensitive_features": ["sex"]}), True),
-    (_variant(evaluation={"predictions": {"path": "p.csv"}, "task": "ranking",
-                          "label_column": "y", "prediction_column": "p",
-                          "sensitive_features": ["sex"]}), False),
+    (
+        _variant(
+            risks=[
+                {
+                    "id": "r1",
+                    "description": "d",
+                    "likelihood": "likely",
+                    "impact": "major",
+                    "owner": "o",
+                    "status": "open",
+                }
+            ]
+        ),
+        True,
+    ),
+    (
+        _variant(
+            risks=[
+                {
+                    "id": "r1",
+                    "description": "d",
+                    "likelihood": "often",
+                    "impact": "major",
+                    "owner": "o",
+                    "status": "open",
+                }
+            ]
+        ),
+        False,
+    ),
+    (
+        _variant(
+            evaluation={
+                "predictions": {"path": "p.csv"},
+                "task": "binary-classification",
+                "label_column": "y",
+                "prediction_column": "p",
+                "sensitive_features": ["sex"],
+            }
+        ),
+        True,
+    ),
+    (
+        _variant(
+            evaluation={
+                "predictions": {"path": "p.csv"},
+                "task": "ranking",
+                "label_column": "y",
+                "prediction_column": "p",
+                "sensitive_features": ["sex"],
+            }
+        ),
+        False,
+    ),
 ]
 
 

@@ -58,7 +58,9 @@ def test_unknown_nested_key_points_at_the_key() -> None:
 
 
 def test_enum_error_lists_choices_at_the_value() -> None:
-    [(code, line, column, message)] = problems_of(CARD.replace("risk_tier: high", "risk_tier: hihg"))
+    [(code, line, column, message)] = problems_of(
+        CARD.replace("risk_tier: high", "risk_tier: hihg")
+    )
     assert (code, line, column) == ("CG102", 6, 12)
     assert "minimal, limited, high, unacceptable" in message and "'hihg'" in message
 

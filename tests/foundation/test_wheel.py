@@ -40,8 +40,16 @@ def test_wheel_installs_and_runs_in_an_empty_folder(tmp_path: Path) -> None:
     pth = next((env_dir / "lib").glob("python*/site-packages"))
     (pth / "_parent.pth").write_text(site + "\n")
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall",
-         str(wheel)],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--force-reinstall",
+            str(wheel),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -52,15 +60,27 @@ def test_wheel_installs_and_runs_in_an_empty_folder(tmp_path: Path) -> None:
     work.mkdir()
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     cardgate = env_dir / "bin" / "cardgate"
-    for command in (["init"], ["new", "model-card", "demo"], ["new", "checklist", "demo"],
-                    ["validate"]):
+    for command in (
+        ["init"],
+        ["new", "model-card", "demo"],
+        ["new", "checklist", "demo"],
+        ["validate"],
+    ):
         result = subprocess.run(
-            [str(cardgate), *command], cwd=work, capture_output=True, text=True,
-            env=environment, check=False,
+            [str(cardgate), *command],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
         )
         assert result.returncode == 0, (command, result.stdout, result.stderr)
     where = subprocess.run(
         [str(python), "-c", "import cardgate, sys; print(cardgate.__file__)"],
-        cwd=work, capture_output=True, text=True, env=environment, check=True,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
     ).stdout
     assert str(env_dir) in where, "cardgate was imported from the checkout, not the wheel"

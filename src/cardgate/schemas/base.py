@@ -16,7 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic.fields import FieldInfo
 
 from cardgate.loading import source_text
@@ -41,9 +48,7 @@ def _as_date(value: Any) -> Any:
     return value
 
 
-Text = Annotated[
-    str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})
-]
+Text = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})]
 """Free text. Numbers written in YAML are kept as their source text."""
 
 IsoDate = Annotated[

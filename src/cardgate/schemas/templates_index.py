@@ -8,11 +8,13 @@ from cardgate.schemas.model_card import ModelCard
 from cardgate.schemas.yaml_template import render_template
 
 
-def TEMPLATES() -> dict[str, str]:  # noqa: N802 - reads as the constant it stands for
+def TEMPLATES() -> dict[str, str]:
     """File name under templates/ -> its generated text."""
     return {
         "model-card.yaml": render_template(
-            ModelCard, kind="model-card", title="Model card for one AI system (Mitchell et al. 2019)"
+            ModelCard,
+            kind="model-card",
+            title="Model card for one AI system (Mitchell et al. 2019)",
         ),
         "datasheet.yaml": render_template(
             Datasheet, kind="datasheet", title="Datasheet for one dataset (Gebru et al. 2021)"

@@ -40,8 +40,7 @@ def render_template(model: type[BaseModel], *, kind: str, title: str) -> str:
     """The YAML template of a document kind."""
     lines = [
         f"# yaml-language-server: $schema=../../.schemas/{kind}.schema.json",
-        f"{GENERATED_MARK} generated from the schema by scripts/generate_templates.py; "
-        "do not edit",
+        f"{GENERATED_MARK} generated from the schema by scripts/generate_templates.py; do not edit",
         f"# {title}",
         f"# Replace every {PLACEHOLDER}. (recommended) fields may stay {PLACEHOLDER} while "
         "status is draft;",
@@ -61,9 +60,7 @@ def _fields(model: type[BaseModel], *, indent: int, first_prefix: str = "") -> l
             continue
         prefix = first_prefix if first and first_prefix else pad
         first = False
-        for comment in textwrap.wrap(
-            f"{info.description or ''} ({level})", _WIDTH - indent - 2
-        ):
+        for comment in textwrap.wrap(f"{info.description or ''} ({level})", _WIDTH - indent - 2):
             lines.append(f"{pad}# {comment}")
         lines.extend(_entry(name, info, prefix=prefix, pad=pad, top=indent == 0))
     return lines
