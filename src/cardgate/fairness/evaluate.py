@@ -23,6 +23,8 @@ from cardgate.schemas.evaluation import EvaluationSettings, Threshold
 
 ARTIFACT_KIND = "cardgate-evaluation"
 ARTIFACT_SCHEMA_VERSION = 1
+ARTIFACT_SCHEMA = Path(__file__).with_name("evaluation-artifact.schema.json")
+"""The JSON Schema of `evaluation.json` (shipped; docs/evaluation-artifact.md explains it)."""
 
 
 @dataclass

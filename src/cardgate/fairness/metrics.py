@@ -116,10 +116,10 @@ def binary_labels(
             hint="multiclass evaluation is not supported yet",
         )
     if positive_label is None:
-        everything = set(truth) | set(predicted)
         for negative, positive in (("0", "1"), ("False", "True"), ("false", "true")):
-            if everything <= {negative, positive}:
+            if set(truth) <= {negative, positive}:
                 positive_label = positive
+                truth = sorted({*truth, negative})
                 break
         else:
             raise InputError(
@@ -134,6 +134,9 @@ def binary_labels(
             f"'{label_column}' ({_listing(truth)})",
             hint="set evaluation.positive_label to one of the labels",
         )
+    if len(label_set) == 1:  # one class in the labels: a prediction may name the other
+        others = [value for value in predicted if value not in label_set]
+        label_set |= set(others[:1])
     outside = [value for value in predicted if value not in label_set]
     if outside:
         raise InputError(
@@ -310,8 +313,10 @@ def disparity_reason(metric: str) -> str:
 
 # -- fairlearn ---------------------------------------------------------------------------
 def _weighted_rows(cells: FloatArray, groups: Sequence[str]) -> tuple[Any, Any, Any, Any]:
+    import pandas as pd
+
     index = np.argwhere(cells > 0)
-    sensitive = np.array(groups, dtype=object)[index[:, 0]]
+    sensitive = pd.Series(np.array(groups, dtype=object)[index[:, 0]], name="group")
     return index[:, 1], index[:, 2], sensitive, cells[tuple(index.T)]
 
 

@@ -14,7 +14,7 @@ def _fmt(value: float | None) -> str:
 def _ci(ci: list[float] | None, level: float) -> str:
     if not ci:
         return ""
-    return f"{round(level * 100):g}% CI {_fmt(ci[0])}–{_fmt(ci[1])}"  # noqa: RUF001
+    return f"{round(level * 100):g}% CI {_fmt(ci[0])}–{_fmt(ci[1])}"
 
 
 def _p(p_value: float | None) -> str:
@@ -32,7 +32,7 @@ def render_summary(artifact: dict[str, Any]) -> list[str]:
     metric_count = len(artifact["overall"]["metrics"])
     lines = [
         f"{artifact['system']}: {provenance['predictions']['rows_used']:,} rows, "
-        f"{metric_count} metrics × groups of {described}, "  # noqa: RUF001
+        f"{metric_count} metrics × groups of {described}, "
         f"{provenance['replicates']:,} bootstrap replicates, seed {provenance['seed']}"
     ]
     for dropped in provenance["predictions"]["dropped"]:

@@ -286,7 +286,7 @@ def _duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]
         connection.execute("SET autoinstall_known_extensions=false")
         connection.execute("SET lock_configuration=true")
         with _working_directory(root):
-            reader: Any = connection.execute(sql).to_arrow_reader(PARQUET_BATCH_ROWS)
+            reader: Any = connection.sql(sql).to_arrow_reader(PARQUET_BATCH_ROWS)
             yield from reader
     except duckdb.Error as error:
         message = _first_line(error)

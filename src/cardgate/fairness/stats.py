@@ -47,8 +47,9 @@ def category_text(value: Any) -> str:
 class Categories:
     """A growing dictionary of category values (as text) to codes 0, 1, 2, ..."""
 
-    def __init__(self, name: str, *, limit: int | None = None) -> None:
+    def __init__(self, name: str, *, limit: int | None = None, source: str = "") -> None:
         self.name = name
+        self.source = source
         self.limit = limit
         self.values: list[str] = []
         self._codes: dict[str, int] = {}
@@ -60,7 +61,8 @@ class Categories:
             found = len(self.values)
             if self.limit is not None and found >= self.limit:
                 raise InputError(
-                    f"column '{self.name}' has more than {self.limit} distinct values",
+                    f"{self.source}: column '{self.name}' has more than {self.limit} "
+                    "distinct values",
                     hint="a sensitive feature should have few groups (raise "
                     "evaluation.max_groups if this is intended)",
                 )
@@ -198,7 +200,7 @@ class Accumulator:
         self.regression = regression
         self.with_scores = with_scores
         self.source = source
-        self.categories = [Categories(name, limit=max_groups) for name in features]
+        self.categories = [Categories(name, limit=max_groups, source=source) for name in features]
         self.labels = Categories("label")
         width = len(features)
         self._cells = _Sums(width + 2, 1)

@@ -1,0 +1,232 @@
+"""`cardgate evaluate` end to end: artifact, schema, determinism, exit codes, inputs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.fairness.evaluate import ARTIFACT_SCHEMA
+from tests.fairness.conftest import EVALUATION, SYSTEM, synthetic
+
+Build = Callable[..., Path]
+
+
+def run(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["evaluate", *args, "--workspace", str(root)])
+    return result.exit_code, result.output
+
+
+def artifact_of(root: Path) -> dict[str, object]:
+    path = root / "systems" / SYSTEM / "evaluation.json"
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_evaluate_writes_a_valid_deterministic_artifact(workspace: Build) -> None:
+    root = workspace(synthetic(bias=0.0))
+    code, output = run(root, SYSTEM)
+    assert code == 0, output
+    assert f"wrote {SYSTEM}" in output or "evaluation.json" in output
+    path = root / "systems" / SYSTEM / "evaluation.json"
+    first = path.read_bytes()
+    artifact = json.loads(first)
+    schema = json.loads(ARTIFACT_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(artifact)
+    assert artifact["artifact"] == "cardgate-evaluation"
+    assert artifact["provenance"]["predictions"]["path"] == f"systems/{SYSTEM}/predictions.csv.gz"
+    assert [f["feature"] for f in artifact["features"]] == ["sex", "race", "sex,race"]
+    assert artifact["features"][2]["groups"][0]["group"] == "a,x"
+    code, _ = run(root)  # every system with an evaluation section
+    assert code == 0
+    assert path.read_bytes() == first
+
+
+def test_settings_digest_is_the_canonical_digest_of_the_settings(workspace: Build) -> None:
+    from cardgate.digests import canonical_sha256
+    from cardgate.workspace import load_workspace
+
+    root = workspace(synthetic())
+    assert run(root, SYSTEM)[0] == 0
+    card = load_workspace(root).systems[SYSTEM].model_card
+    assert card is not None and card.evaluation is not None
+    provenance = artifact_of(root)["provenance"]
+    assert isinstance(provenance, dict)
+    assert provenance["settings_sha256"] == canonical_sha256(card.evaluation)
+
+
+def test_fair_model_passes_and_biased_model_fails_on_significance(workspace: Build) -> None:
+    root = workspace(synthetic(n=6000, bias=0.0, seed=5))
+    assert run(root, SYSTEM)[0] == 0
+    fair = artifact_of(root)["thresholds"]
+    assert isinstance(fair, list)
+    assert fair[0]["metric"] == "demographic_parity_difference"
+    assert fair[0]["passed"] is True
+    root = workspace(synthetic(n=6000, bias=0.15, seed=5))
+    code, output = run(root, SYSTEM)
+    assert code == 0  # failures are reported; the gate decides
+    biased = artifact_of(root)["thresholds"]
+    assert isinstance(biased, list)
+    assert biased[0]["passed"] is False
+    assert biased[0]["p_value"] < 0.05
+    assert biased[0]["value"] > biased[0]["noise_floor"]
+    assert "FAIL" in output
+
+
+def test_parquet_duckdb_and_counts_inputs_agree_with_csv(workspace: Build) -> None:
+    frame = synthetic(n=3000)
+    root = workspace(frame)
+    assert run(root, SYSTEM)[0] == 0
+    reference = artifact_of(root)
+    root = workspace(frame, name="predictions.parquet")
+    assert run(root, SYSTEM)[0] == 0
+    assert artifact_of(root)["features"] == reference["features"]
+    query = f"query: \"SELECT * FROM read_parquet('systems/{SYSTEM}/predictions.parquet')\""
+    root = workspace(source=query)
+    code, output = run(root, SYSTEM)
+    assert code == 0, output
+    assert artifact_of(root)["features"] == reference["features"]
+    # the same counts, written as the documented counts table
+    import duckdb
+
+    from cardgate.fairness.sources import counts_query
+    from cardgate.workspace import load_workspace
+
+    settings = load_workspace(root).systems[SYSTEM].model_card.evaluation  # type: ignore[union-attr]
+    path = root / "systems" / SYSTEM / "predictions.parquet"
+    counts = duckdb.sql(counts_query(settings, f"SELECT * FROM read_parquet('{path}')")).df()
+    counts.to_csv(root / "systems" / SYSTEM / "counts.csv", index=False)
+    source = f"path: systems/{SYSTEM}/counts.csv\n    format: counts"
+    root = workspace(source=source)
+    code, output = run(root, SYSTEM)
+    assert code == 0, output
+    assert artifact_of(root)["features"] == reference["features"]
+
+
+def test_duckdb_query_cannot_read_outside_the_workspace(workspace: Build) -> None:
+    root = workspace(source="query: \"SELECT * FROM read_csv('/etc/hostname')\"")
+    code, output = run(root, SYSTEM)
+    assert code == 1
+    assert "Traceback" not in output
+
+
+def test_rows_with_nulls_are_dropped_and_counted(workspace: Build) -> None:
+    frame = synthetic(n=500)
+    frame.loc[:9, "sex"] = None
+    root = workspace(frame)
+    assert run(root, SYSTEM)[0] == 0
+    provenance = artifact_of(root)["provenance"]
+    assert isinstance(provenance, dict)
+    predictions = provenance["predictions"]
+    assert predictions["rows"] == 500 and predictions["rows_used"] == 490
+    assert predictions["dropped"] == [{"reason": "null in column 'sex'", "rows": 10}]
+
+
+def test_small_groups_are_suppressed_from_disparities(workspace: Build) -> None:
+    frame = synthetic(n=2000)
+    root = workspace(
+        frame, evaluation=EVALUATION.replace("min_group_size: 30", "min_group_size: 250")
+    )
+    code, output = run(root, SYSTEM)
+    assert code == 0
+    features = artifact_of(root)["features"]
+    assert isinstance(features, list)
+    race = features[1]
+    small = [g["group"] for g in race["groups"] if g["suppressed"]]
+    assert small == ["z"]
+    assert race["disparities"][0]["groups_compared"] == ["x", "y"]
+    assert "suppressed from disparities" in output
+
+
+def _bad(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+BAD_FRAMES: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], str]] = {
+    "missing column": (lambda f: f.drop(columns=["race"]), "column 'race' is missing"),
+    "labels not binary": (
+        lambda f: f.assign(
+            y_true=f["y_true"].map({0: "no", 1: "yes"}), y_pred=f["y_pred"].map({0: "no", 1: "yes"})
+        ),
+        "positive_label",
+    ),
+    "multiclass labels": (lambda f: f.assign(y_true=f.index % 3), "distinct values"),
+    "prediction outside labels": (lambda f: f.assign(y_pred=2), "outside the label set"),
+    "all-null column": (lambda f: f.assign(y_pred=None), "every row was dropped"),
+    "score outside [0, 1]": (lambda f: f.assign(score=f["score"] + 5), "column 'score'"),
+    "too many groups": (lambda f: f.assign(sex=[f"p{i}" for i in range(len(f))]), "more than"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FRAMES))
+def test_bad_input_is_one_clear_error_and_no_artifact(workspace: Build, case: str) -> None:
+    change, expected = BAD_FRAMES[case]
+    evaluation = EVALUATION.replace("min_group_size: 30", "min_group_size: 30\n  max_groups: 50")
+    root = workspace(change(synthetic(n=300)), evaluation=evaluation)
+    code, output = run(root, SYSTEM)
+    assert code == 1, output
+    assert "Traceback" not in output
+    assert expected in output
+    assert "predictions.csv.gz" in output
+    assert not (root / "systems" / SYSTEM / "evaluation.json").exists()
+
+
+def test_empty_truncated_and_escaping_inputs(workspace: Build) -> None:
+    root = workspace(synthetic(n=10))
+    folder = root / "systems" / SYSTEM
+    (folder / "predictions.csv.gz").write_bytes(b"")
+    code, output = run(root, SYSTEM)
+    assert code == 1 and "predictions.csv.gz" in output
+    synthetic(n=1000).to_parquet(folder / "p.parquet")
+    data = (folder / "p.parquet").read_bytes()
+    (folder / "p.parquet").write_bytes(data[: len(data) // 2])
+    root = workspace(source=f"path: systems/{SYSTEM}/p.parquet")
+    code, output = run(root, SYSTEM)
+    assert code == 1 and "cannot read Parquet" in output and "p.parquet" in output
+    root = workspace(source="path: ../outside.csv")
+    code, output = run(root, SYSTEM)
+    assert code == 2 and "outside the workspace" in output
+    assert not (folder / "evaluation.json").exists()
+
+
+def test_header_only_file_is_empty(workspace: Build) -> None:
+    root = workspace(synthetic(n=10).iloc[:0])
+    code, output = run(root, SYSTEM)
+    assert code == 1 and "no rows" in output
+
+
+def test_configuration_errors_exit_2(workspace: Build) -> None:
+    root = workspace(synthetic(n=100))
+    assert run(root, "nope")[0] == 2
+    multiclass = EVALUATION.replace("binary-classification", "multiclass-classification")
+    root = workspace(synthetic(n=100), evaluation=multiclass)
+    code, output = run(root, SYSTEM)
+    assert code == 2 and "not supported yet" in output
+
+
+def test_regression_task(workspace: Build) -> None:
+    frame = synthetic(n=1000)
+    frame["y_pred"] = frame["score"] * 10
+    frame["y_true"] = frame["y_true"] * 10.0
+    evaluation = (
+        EVALUATION.replace("binary-classification", "regression")
+        .replace("  score_column: score\n", "")
+        .replace("demographic_parity_difference", "mean_absolute_error")
+        .replace("metric: accuracy", "metric: mean_error")
+        .replace("min: 0.6", "max: 1.0")
+    )
+    root = workspace(frame, evaluation=evaluation)
+    code, output = run(root, SYSTEM)
+    assert code == 0, output
+    artifact = artifact_of(root)
+    overall = artifact["overall"]
+    assert isinstance(overall, dict)
+    errors = frame["y_pred"] - frame["y_true"]
+    assert abs(overall["metrics"]["mean_absolute_error"]["value"] - errors.abs().mean()) < 1e-9
+    assert abs(overall["metrics"]["mean_error"]["value"] - errors.mean()) < 1e-9
