@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The main job of the README: validate -> check data -> evaluate -> coverage -> gate -> build,
+# on the worked example. The gate's verdict is shown, not hidden: a blocked system does not
+# stop the demo from building the site that explains why.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+workspace="${1:-governance}"
+cardgate=".venv/bin/cardgate"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+fail() { echo "demo: $*" >&2; exit 2; }
+
+step "cardgate validate"
+"$cardgate" validate -w "$workspace" || fail "the worked example does not validate"
+
+for sheet in "$workspace"/datasets/*/datasheet.yaml; do
+  dataset=$(basename "$(dirname "$sheet")")
+  step "cardgate check-data $dataset"
+  "$cardgate" check-data "$dataset" -w "$workspace" || fail "data check of $dataset failed"
+done
+
+for card in "$workspace"/systems/*/model-card.yaml; do
+  system=$(basename "$(dirname "$card")")
+  step "cardgate evaluate $system"
+  "$cardgate" evaluate "$system" -w "$workspace" || fail "evaluation of $system failed"
+done
+
+step "cardgate coverage"
+"$cardgate" coverage -w "$workspace" || fail "coverage failed"
+
+step "cardgate gate --release"
+"$cardgate" gate --release -w "$workspace"
+gate_status=$?
+case $gate_status in
+  0) verdict="every system may ship" ;;
+  1) verdict="at least one system is blocked (see the findings above)" ;;
+  *) fail "the gate could not run (exit $gate_status)" ;;
+esac
+
+step "cardgate build"
+"$cardgate" build -w "$workspace" || fail "the site did not build"
+
+echo
+echo "gate: $verdict (exit $gate_status)"
+echo "site: $(pwd)/site/build/index.html"
+echo "      open it in a browser, or run: $cardgate serve -w $workspace"
