@@ -1,4 +1,5 @@
-"""A small workspace for the site tests: two ordinary systems, one hostile card, a dataset.
+"""Fixtures of the site tests: a small workspace with two ordinary systems, a hostile card
+and a dataset.
 
 Written as YAML text (what people write) plus the documented JSON artifacts
 (`evaluation.json`, `data-check.json`) and a sign-off file, so the site is tested against
@@ -7,11 +8,14 @@ the documented forms, not against another module's internals.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 HOSTILE = {
-    "script": "<script>window.__pwned = 1</script>",
+    "script": "</title><script>window.__pwned = 1</script>",
     "img": '<img src=x onerror="window.__pwned=2">',
     "js_link": "[click me](javascript:window.__pwned=3)",
     "attr": 'Plain words {: onclick="window.__pwned=4" }',
@@ -230,4 +234,53 @@ def make_workspace(root: Path, *, hostile: bool = True) -> Path:
         ),
         encoding="utf-8",
     )
+    write_signoffs(root)
     return root
+
+
+def write_signoffs(root: Path) -> None:
+    """fraud-alerts: a current legal sign-off; credit-scoring: one made stale by a change."""
+    from cardgate.gate.signoffs import signed_documents
+    from cardgate.workspace import load_workspace
+
+    workspace = load_workspace(root)
+    for system_id, stale in (("fraud-alerts", False), ("credit-scoring", True)):
+        documents = signed_documents(workspace, workspace.systems[system_id])
+        if stale:
+            documents = {path: "0" * 64 for path in documents}
+        lines = [
+            "kind: signoffs",
+            "schema_version: 1",
+            f"system: {system_id}",
+            "signoffs:",
+            "  - role: legal",
+            "    name: Lin Counsel",
+            "    date: 2026-10-02",
+            "    documents:",
+            *(f'      {path}: "{digest}"' for path, digest in documents.items()),
+        ]
+        (root / "systems" / system_id / "signoffs.yaml").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
+
+
+TODAY = "2026-11-30"
+
+
+@pytest.fixture
+def workspace_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh fixture workspace (hostile card included), today pinned."""
+    monkeypatch.setenv("CARDGATE_TODAY", TODAY)
+    return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture workspace built once per session; returns the HTML folder."""
+    from cardgate.site.build import build_site
+    from cardgate.workspace import load_workspace
+
+    root = make_workspace(tmp_path_factory.mktemp("built") / "ws")
+    result = build_site(load_workspace(root), today=dt.date.fromisoformat(TODAY))
+    assert not result.render_problems, result.render_problems
+    return result.layout.out_dir

@@ -24,7 +24,6 @@ rendered, on links that lead nowhere and on anything that would load from the ne
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 import shutil
@@ -36,11 +35,10 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
-from markupsafe import Markup
-
 from cardgate.atomic import write_text_atomic
 from cardgate.errors import ConfigurationError, UsageError
 from cardgate.paths import display_path
+from cardgate.site.escape import page_title
 from cardgate.site.model import BuildProblem, SiteModel, gather
 from cardgate.site.pages import Page, build_pages
 from cardgate.site.templating import make_environment, shipped_templates
@@ -116,9 +114,7 @@ def ensure_config(layout: SiteLayout, *, site_name: str) -> list[Path]:
     if layout.config_file.is_file():
         return []
     environment = make_environment(None)
-    text = environment.get_template("mkdocs.yml.j2").render(
-        site_name=Markup(json.dumps(site_name, ensure_ascii=False))
-    )
+    text = environment.get_template("mkdocs.yml.j2").render(site_name=page_title(site_name))
     try:
         write_text_atomic(layout.config_file, text, exclusive=True)
     except FileExistsError:

@@ -160,8 +160,9 @@ def bar_chart(
             for limit in bar.limits:
                 if math.isfinite(limit) and low <= limit <= high:
                     lx = _coordinate(x(limit))
+                    y1, y2 = _coordinate(top + 2), _coordinate(top + ROW_HEIGHT - 2)
                     parts.append(
-                        f'<path d="M{lx} {_coordinate(top + 2)}V{_coordinate(top + ROW_HEIGHT - 2)}" '
+                        f'<path d="M{lx} {y1}V{y2}" '
                         f'stroke="{LINE_COLOUR}" stroke-width="2.5" stroke-dasharray="3 2"/>'
                     )
             shown = _number(value) + (f" {bar.note}" if bar.note else "")

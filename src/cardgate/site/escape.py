@@ -5,6 +5,7 @@ Generated pages are Markdown files that hold HTML blocks. Card text goes in two 
 * `html_text` — inside HTML (tables, paragraphs, lists): every value is HTML-escaped,
   and Python-Markdown leaves the content of a raw HTML block alone, so `*`, `[x](y)`,
   `{: onclick=...}` and `{{ 7*7 }}` stay literal;
+* `page_title` — the front-matter title (see there);
 * `markdown_inline` — in Markdown (headings, which feed the table of contents and the
   page title): HTML-escaped *and* every ASCII punctuation character that Markdown or an
   extension could read (emphasis, links, attribute lists, tables) backslash-escaped.
@@ -17,6 +18,7 @@ relative paths inside the site that the builder itself produced.
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -56,6 +58,21 @@ def markdown_inline(value: object) -> Markup:
     escaped = escaped.replace("&#x27;", "&apos;")
     escaped = _MARKDOWN_SIGNIFICANT.sub(r"\\\1", escaped)
     return Markup(escaped)
+
+
+_TITLE_SAFE = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "`": "ʹ"})
+
+
+def page_title(value: object) -> Markup:
+    """A page title for the YAML front matter, as a JSON (= YAML) string.
+
+    MkDocs themes print the page title unescaped in places (Material's `<title>` applies
+    `striptags`, which *unescapes* entities), so the title carries no character that HTML
+    gives meaning to: `<`, `>`, `&` and quotes become look-alike characters. The page's
+    own heading shows the exact text.
+    """
+    text = _WHITESPACE.sub(" ", clean(value)).strip().translate(_TITLE_SAFE)
+    return Markup(json.dumps(text, ensure_ascii=True))
 
 
 def is_external_url(value: str) -> bool:

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cardgate.digests import canonical_sha256
-from cardgate.loading import DocumentLoadError, load_document
 from cardgate.problems import Problem, Severity
 from cardgate.schemas.model_card import ModelCard
 from cardgate.workspace import SystemDocs, Workspace
@@ -189,7 +187,7 @@ def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> Si
 def _dataset_ids(card: ModelCard | None) -> list[str]:
     if card is None:
         return []
-    found = []
+    found: list[str] = []
     for section in (card.training_data, card.evaluation_data):
         if section is not None:
             found.extend(ref.dataset for ref in section.datasets)
@@ -334,35 +332,25 @@ def _evaluation_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:
 def _signoffs(
     workspace: Workspace, docs: SystemDocs, problems: list[BuildProblem]
 ) -> list[SignoffView] | Unavailable:
-    path = docs.signoffs_path
-    shown = workspace.relative(path)
-    if not path.is_file():
-        return []
+    """The system's sign-offs, judged stale exactly as the gate judges them."""
     try:
-        from cardgate.schemas.signoffs import Signoffs
-    except ImportError:
+        from cardgate.gate.signoffs import read_signoffs, signed_documents, staleness
+    except ImportError:  # pragma: no cover - the gate ships with cardgate
         return Unavailable("this version of cardgate cannot read sign-offs")
-    from pydantic import ValidationError
-
-    try:
-        loaded = load_document(path, display=shown)
-        model = Signoffs.model_validate(loaded.data)
-    except DocumentLoadError as error:
-        problems.append(BuildProblem(shown, "", error.problem.message))
-        return Unavailable(f"{shown} cannot be read: {error.problem.message}")
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        problems.append(BuildProblem(shown, where, first["msg"]))
-        return Unavailable(f"{shown} is not valid: {where}: {first['msg']}")
-    current = _current_digests(workspace)
+    document = read_signoffs(docs)
+    if not document.exists:
+        return []
+    shown = workspace.relative(document.path)
+    if document.model is None:
+        first = document.problems[0] if document.problems else None
+        message = first.message if first else "cannot be read"
+        where = f"line {first.line}:{first.column}" if first else ""
+        problems.append(BuildProblem(shown, where, message))
+        return Unavailable(f"{shown} cannot be read: {message}")
+    current = signed_documents(workspace, docs)
     views = []
-    for signoff in model.signoffs:
-        changed = sorted(
-            document
-            for document, digest in signoff.documents.items()
-            if current.get(document) != digest
-        )
+    for signoff in document.model.signoffs:
+        state = staleness(signoff, current)
         views.append(
             SignoffView(
                 role=signoff.role,
@@ -370,31 +358,13 @@ def _signoffs(
                 date=signoff.date,
                 note=signoff.note or "",
                 commit=signoff.commit or "",
-                stale=bool(changed),
-                changed=changed,
+                stale=state.stale,
+                changed=sorted(
+                    {*(path for path, _, _ in state.changed), *state.removed, *state.added}
+                ),
             )
         )
     return views
-
-
-def _current_digests(workspace: Workspace) -> dict[str, str]:
-    """Workspace-relative path -> canonical SHA-256 of each document's data, as signed."""
-    try:
-        from cardgate.gate.signoffs import (  # type: ignore[import-not-found,unused-ignore]
-            document_digest,
-        )
-    except ImportError:
-        document_digest = None
-    digests = {}
-    for document in workspace.documents:
-        if document.loaded is None:
-            continue
-        relative = workspace.relative(document.loaded.path)
-        if document_digest is not None:
-            digests[relative] = document_digest(document)
-        else:
-            digests[relative] = canonical_sha256(document.loaded.data)
-    return digests
 
 
 def _changes_since(workspace: Workspace, signoff: SignoffView) -> list[tuple[str, str]]:

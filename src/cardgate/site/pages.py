@@ -412,7 +412,7 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
             }
         )
     own = [t for t in thresholds if t.get("feature") in (None, name)]
-    charts = []
+    charts: list[dict[str, Any]] = []
     for metric in [m for m in CHART_METRICS if m in metric_names][:2] + [
         str(t["metric"])
         for t in own
@@ -426,13 +426,13 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
             ci = entry["ci"]
             bars.append(
                 Bar(
-                    label=row["group"],
+                    label=str(row["group"]),
                     value=None if row["suppressed"] else entry["value"],
                     ci=(float(ci[0]), float(ci[1]))
                     if isinstance(ci, list) and len(ci) == 2 and not row["suppressed"]
                     else None,
                     note="suppressed" if row["suppressed"] else "",
-                    muted=row["suppressed"],
+                    muted=bool(row["suppressed"]),
                 )
             )
         lines = [

@@ -52,7 +52,7 @@ def fingerprint(roots: list[Path], skip: set[Path]) -> Fingerprint:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -23,7 +23,13 @@ from markupsafe import Markup
 
 from cardgate.placeholders import is_missing
 from cardgate.resources import data_dir
-from cardgate.site.escape import html_paragraphs, html_text, link_or_text, markdown_inline
+from cardgate.site.escape import (
+    html_paragraphs,
+    html_text,
+    link_or_text,
+    markdown_inline,
+    page_title,
+)
 
 USER_TEMPLATES = "templates"
 """Folder of the site folder whose templates override the shipped ones (same names)."""
@@ -113,6 +119,7 @@ def make_environment(site_dir: Path | None = None) -> Environment:
     )
     environment.filters.update(
         md=markdown_inline,
+        title=page_title,
         text=html_text,
         paragraphs=html_paragraphs,
         link=link_or_text,

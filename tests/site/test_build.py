@@ -1,0 +1,177 @@
+"""`cardgate build`: pages, determinism, --strict, offline output, folder safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.errors import UsageError
+from cardgate.site import pdf
+from cardgate.site.build import build_site, generate, site_layout
+from cardgate.workspace import load_workspace
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def _markdown(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*.md"))
+    }
+
+
+def test_build_writes_every_page_and_a_default_config(workspace_root: Path) -> None:
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    assert not result.render_problems
+    layout = result.layout
+    assert layout.site_dir == workspace_root / "site"
+    assert result.created == [layout.config_file]
+    config = layout.config_file.read_text(encoding="utf-8")
+    assert "font: false" in config and "docs_dir: generated" in config
+    paths = {page.path for page in result.pages}
+    assert {
+        "index.md",
+        "systems/credit-scoring/index.md",
+        "systems/hostile/index.md",
+        "datasets/index.md",
+        "datasets/applicants/index.md",
+        "nist/index.md",
+        "rules/index.md",
+    } <= paths
+    assert any(path.startswith("rules/GATE-") for path in paths)
+    for path in ("index.html", "systems/fraud-alerts/index.html", "how-to-read.html"):
+        assert (layout.out_dir / path).is_file()
+
+
+def test_generated_markdown_is_deterministic(workspace_root: Path) -> None:
+    workspace = load_workspace(workspace_root)
+    layout = site_layout(workspace)
+    generate(workspace, layout, today=TODAY)
+    first = _markdown(layout.docs_dir)
+    generate(load_workspace(workspace_root), layout, today=TODAY)
+    assert _markdown(layout.docs_dir) == first
+
+
+def test_system_page_shows_evaluation_signoffs_and_findings(workspace_root: Path) -> None:
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    docs = result.layout.docs_dir
+    credit = (docs / "systems/credit-scoring/index.md").read_text(encoding="utf-8")
+    assert "suppressed (group too small)" in credit
+    assert 'role="img"' in credit and "<desc>" in credit
+    assert "<code>" + "a" * 64 + "</code>" in credit  # provenance digest
+    assert 'cg-badge cg-bad">stale</span>' in credit
+    assert "GATE-" in credit
+    fraud = (docs / "systems/fraud-alerts/index.md").read_text(encoding="utf-8")
+    assert 'cg-badge cg-ok">current</span>' in fraud
+    dashboard = (docs / "index.md").read_text(encoding="utf-8")
+    for name in ("Credit scoring", "Fraud alerts"):
+        assert name in dashboard
+    dataset = (docs / "datasets/applicants/index.md").read_text(encoding="utf-8")
+    assert "unexpected value" in dataset and "Credit scoring" in dataset
+
+
+def test_missing_artifacts_render_not_available(workspace_root: Path) -> None:
+    (workspace_root / "systems/fraud-alerts/evaluation.json").unlink()
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    page = (result.layout.docs_dir / "systems/fraud-alerts/index.md").read_text("utf-8")
+    assert "No evaluation" in page and "no evaluation artifact" in page
+    assert not result.render_problems
+
+
+def test_hostile_text_is_escaped_in_generated_markdown(workspace_root: Path) -> None:
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    page = (result.layout.docs_dir / "systems/hostile/index.md").read_text("utf-8")
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "{{ 7*7 }}" in page and "49" not in page.split("Hostile", 1)[1][:50]
+    built = (result.layout.out_dir / "systems/hostile/index.html").read_text("utf-8")
+    assert "<script>window.__pwned" not in built
+    assert 'href="javascript:' not in built.lower()
+    assert not re.search(r"<[a-z]+[^>]*\son(error|click)=", built)
+
+
+def test_built_site_loads_nothing_from_the_network(workspace_root: Path) -> None:
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    for page in result.layout.out_dir.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert "fonts.googleapis" not in text
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']https?://""", text)
+
+
+def test_strict_fails_naming_document_and_field(workspace_root: Path) -> None:
+    artifact = workspace_root / "systems/fraud-alerts/evaluation.json"
+    artifact.write_text(
+        '{"artifact": "cardgate-evaluation", "schema_version": 1, "features": {}}', encoding="utf-8"
+    )
+    result = build_site(load_workspace(workspace_root), today=TODAY, strict=True)
+    assert result.failed and result.exit_code == 1
+    messages = [problem.format() for problem in result.problems]
+    assert any(
+        "systems/fraud-alerts/evaluation.json: features: should be a list" in m for m in messages
+    ), messages
+    lenient = build_site(load_workspace(workspace_root), today=TODAY)
+    assert not lenient.failed
+
+
+def test_strict_fails_on_a_broken_link(workspace_root: Path) -> None:
+    pages = workspace_root / "site" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "about.md").write_text(
+        '# About\n\n<p><a href="systems/nowhere/index.html">x</a></p>\n', "utf-8"
+    )
+    result = build_site(load_workspace(workspace_root), today=TODAY, strict=True)
+    assert any(
+        "broken link 'systems/nowhere/index.html'" in p.format() for p in result.render_problems
+    )
+    assert result.exit_code == 1
+
+
+def test_unreadable_card_is_reported_not_crashed(workspace_root: Path) -> None:
+    (workspace_root / "systems/fraud-alerts/model-card.yaml").write_text(
+        "kind: model-card\nschema_version: 1\nid: fraud-alerts\nname: [unclosed\n", "utf-8"
+    )
+    result = build_site(load_workspace(workspace_root), today=TODAY, strict=True)
+    assert not result.render_problems
+    assert any(p.document == "systems/fraud-alerts/model-card.yaml" for p in result.problems)
+    page = (result.layout.docs_dir / "systems/fraud-alerts/index.md").read_text("utf-8")
+    assert "The model card could not be read" in page
+    assert result.exit_code == 1
+
+
+def test_refuses_to_clear_a_folder_it_did_not_write(workspace_root: Path) -> None:
+    out = workspace_root / "precious"
+    out.mkdir()
+    (out / "thesis.txt").write_text("do not delete", "utf-8")
+    with pytest.raises(UsageError):
+        build_site(load_workspace(workspace_root), today=TODAY, out=out)
+    assert (out / "thesis.txt").is_file()
+
+
+def test_user_template_overrides_the_shipped_one(workspace_root: Path) -> None:
+    templates = workspace_root / "site" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "datasets.md.j2").write_text("# Our data\n\n{{ datasets | length }}\n", "utf-8")
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    text = (result.layout.docs_dir / "datasets/index.md").read_text("utf-8")
+    assert text == "# Our data\n\n1\n"
+
+
+def test_pdf_without_chromium_says_so(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
+    with pytest.raises(UsageError, match="--pdf needs Chromium"):
+        build_site(load_workspace(workspace_root), today=TODAY, pdf=True)
+
+
+def test_cli_build(workspace_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workspace_root)
+    outcome = CliRunner().invoke(app, ["build"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "pages to site/generated" in outcome.output
+    strict = CliRunner().invoke(app, ["build", "--strict"])
+    assert strict.exit_code in (0, 1)

@@ -1,0 +1,57 @@
+"""The SVG charts: accessible, escaped, deterministic."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from cardgate.site.charts import Bar, Line, bar_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _chart() -> str:
+    return str(
+        bar_chart(
+            "Selection rate by <sex>",
+            [
+                Bar("female", 0.3, (0.25, 0.35)),
+                Bar("<script>x</script>", 0.45, (0.4, 0.5)),
+                Bar("other", None, note="suppressed", muted=True),
+                Bar("dp", 0.15, (0.1, 0.2), limits=(0.1,)),
+            ],
+            lines=[Line(0.4, "min 0.40")],
+            description="Per-group selection rate.",
+        )
+    )
+
+
+def test_chart_is_accessible_svg() -> None:
+    root = ET.fromstring(_chart())
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == "Selection rate by <sex>"
+    assert root.find(f"{SVG}title").text == "Selection rate by <sex>"  # type: ignore[union-attr]
+    desc = root.find(f"{SVG}desc").text or ""  # type: ignore[union-attr]
+    assert "female: 0.300 (interval 0.250 to 0.350)" in desc
+    assert "other: not computed, suppressed" in desc
+    assert "threshold min 0.40 at 0.400" in desc
+    assert "limit 0.100" in desc
+
+
+def test_chart_escapes_labels_and_draws_whiskers_and_lines() -> None:
+    svg = _chart()
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    root = ET.fromstring(svg)
+    assert len(root.findall(f"{SVG}rect")) == 3  # no bar for the suppressed group
+    assert any(el.get("stroke-dasharray") for el in root.iter())
+
+
+def test_chart_is_deterministic() -> None:
+    assert _chart() == _chart()
+
+
+def test_chart_handles_negative_values_and_empty_input() -> None:
+    root = ET.fromstring(str(bar_chart("Mean error", [Bar("a", -0.2, (-0.3, -0.1))])))
+    assert root.get("role") == "img"
+    assert ET.fromstring(str(bar_chart("Nothing", [])))
