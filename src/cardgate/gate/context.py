@@ -223,6 +223,8 @@ class RuleContext:
             file = self.gate.relative(loaded.path)
             position = span or (loaded.positions.key(path) if key else loaded.positions.value(path))
         else:
+            if isinstance(where, ValidatedDocument):  # it did not load: point at its file
+                where = Path(where.problems[0].path) if where.problems else None
             if where is None:
                 where = self._default_file()
             file = where if isinstance(where, str) else self.gate.relative(where)

@@ -69,6 +69,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         system.card,
         f"evaluation artifact '{read.relative}' {read.error}",
         path=("evaluation", "artifact") if "artifact" in _given(card) else ("evaluation",),
+        key=True,
         severity=None if required or not missing else Severity.WARNING,
         hint=f"run: cardgate evaluate {system.id}",
     )

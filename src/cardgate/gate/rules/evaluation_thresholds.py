@@ -78,7 +78,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     level = read.artifact.provenance.confidence_level
     for index, threshold in enumerate(card.evaluation.thresholds):
         where = ("evaluation", "thresholds", index)
-        mode = max(threshold.decide_on or "point", policy_mode, key=_STRICTNESS.__getitem__)
+        mode = max(threshold.decide_on or policy_mode, policy_mode, key=_STRICTNESS.__getitem__)
         nist = ["MEASURE 2.11"] if _is_fairness(threshold) else ["MEASURE 2.3"]
         records = matching(threshold, read.artifact.thresholds)
         if not records:

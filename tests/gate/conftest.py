@@ -1,0 +1,293 @@
+"""A complete, passing workspace for gate tests, and the helpers that edit it per case.
+
+The base workspace (`BASE`) passes every rule with --release on `TODAY`. A rule case
+(tests/gate/cases/<CODE>.yaml) edits it — text replacements before the evaluation artifact
+and sign-offs are generated (`edit`) or after (`edit_after`) — and lists the findings of
+its rule it expects, as ``path:line:col CODE severity``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cardgate.digests import canonical_sha256, file_sha256
+from cardgate.frameworks.definitions import shipped_definitions
+from cardgate.gate.signoffs import sign
+from cardgate.workspace import load_workspace
+
+TODAY = dt.date(2026, 11, 30)
+SYSTEM = "loan-approval"
+
+CONFIG = """\
+kind: workspace
+schema_version: 1
+name: Test portfolio
+"""
+
+POLICY = """\
+kind: policy
+schema_version: 1
+extends: baseline
+"""
+
+CARD = """\
+kind: model-card
+schema_version: 1
+id: loan-approval
+name: Loan approval
+status: approved
+risk_tier: high
+lifecycle_stage: validation
+owners:
+  - name: Ada Owner
+last_reviewed: 2026-10-01
+model_details:
+  description: Scores loan applications for manual review.
+  developers: Credit analytics team
+  model_date: 2026-09-01
+  model_version: "1.2.0"
+  model_type: logistic regression
+  license: proprietary
+  contact: analytics@example.org
+intended_use:
+  primary_uses:
+    - Prioritise applications for review
+  primary_users:
+    - Loan officers
+  out_of_scope_uses:
+    - Automated rejection
+factors:
+  relevant_factors:
+    - sex
+  evaluation_factors:
+    - sex, as recorded at application
+metrics:
+  performance_measures:
+    - accuracy
+  decision_thresholds: 0.5 on the score
+  variation_approaches: bootstrap, 1000 replicates
+evaluation_data:
+  datasets:
+    - dataset: loans
+  motivation: Held-out applications.
+  preprocessing: None beyond the training pipeline.
+training_data:
+  datasets:
+    - dataset: loans
+  motivation: Historical applications.
+  preprocessing: One-hot encoding of categories.
+quantitative_analyses:
+  summary: Accuracy 0.82; demographic parity difference 0.05 for sex.
+ethical_considerations:
+  - consideration: Historical bias against women in approvals.
+    mitigation: Threshold on demographic parity; human review.
+caveats_and_recommendations:
+  - Not validated outside the home market.
+assumptions:
+  - Applicant data is complete.
+limitations:
+  - Small groups are suppressed.
+tradeoffs:
+  - Slightly lower accuracy for lower disparity.
+risks:
+  - id: r1
+    description: Unfair denial of credit.
+    likelihood: possible
+    impact: major
+    owner: Ada Owner
+    mitigation: Human review of every decline.
+    status: mitigated
+monitoring:
+  metrics:
+    - name: selection rate by sex
+      threshold: difference > 0.1
+      frequency: monthly
+  rollback: Revert to the previous model version.
+  owner: Ada Owner
+evaluation:
+  predictions:
+    path: systems/loan-approval/predictions.csv
+  task: binary-classification
+  label_column: label
+  prediction_column: prediction
+  sensitive_features: [sex]
+  thresholds:
+    - metric: demographic_parity_difference
+      feature: sex
+      max: 0.1
+"""
+
+DATASHEET = """\
+kind: datasheet
+schema_version: 1
+id: loans
+name: Loan applications
+status: approved
+version: "2026.1"
+owners:
+  - name: Dee Steward
+last_reviewed: 2026-10-01
+motivation:
+  purpose: Train and evaluate loan models.
+  creators: Credit analytics team
+  funding: Internal
+composition:
+  instances: Loan applications
+  count: 1000
+  sampling: All applications of 2025.
+  labels: Repaid or not.
+  missing_data: Income missing for 2%.
+  sensitive_attributes: [sex]
+  confidential_data: Personal data, pseudonymised.
+  known_biases: Under-representation of young applicants.
+collection_process:
+  method: Application system export.
+  timeframe: 2025
+  consent: Covered by the credit agreement.
+  ethical_review: Reviewed by the data ethics board.
+preprocessing:
+  steps: [Deduplication]
+  raw_data_kept: Yes, in the warehouse.
+uses:
+  intended: [Credit scoring]
+  prior_uses: None.
+  not_suitable_for: [Marketing]
+  impact_notes: Decisions affect access to credit.
+distribution:
+  license: Internal use only
+  source: Data warehouse
+  restrictions: None.
+maintenance:
+  maintainer: Data platform team
+  update_policy: Yearly.
+  retention: Seven years.
+contract:
+  columns:
+    - name: sex
+      type: string
+"""
+
+PREDICTIONS = "label,prediction,sex\n1,1,F\n0,0,M\n1,0,F\n0,1,M\n"
+
+
+def checklist_text() -> str:
+    """Answers to every item of the NIST AI RMF core checklist: done, with evidence."""
+    definition = shipped_definitions().get("nist-ai-rmf-core")
+    assert definition is not None
+    lines = [
+        "kind: checklist",
+        "schema_version: 1",
+        f"system: {SYSTEM}",
+        "checklist: nist-ai-rmf-core",
+        "status: approved",
+        "items:",
+    ]
+    for item in definition.model.items:
+        lines += [f"  {item.id}:", "    status: done", "    evidence: [docs/evidence.md]"]
+    return "\n".join(lines) + "\n"
+
+
+def base_files() -> dict[str, str]:
+    return {
+        "cardgate.yaml": CONFIG,
+        "policy.yaml": POLICY,
+        "docs/evidence.md": "Evidence.\n",
+        f"systems/{SYSTEM}/model-card.yaml": CARD,
+        f"systems/{SYSTEM}/checklist-nist-ai-rmf-core.yaml": checklist_text(),
+        f"systems/{SYSTEM}/predictions.csv": PREDICTIONS,
+        "datasets/loans/datasheet.yaml": DATASHEET,
+    }
+
+
+def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, Any]:
+    """An evaluation artifact matching the card's current settings and predictions."""
+    workspace = load_workspace(root)
+    card = workspace.systems[system].model_card
+    assert card is not None and card.evaluation is not None
+    predictions = root / str(card.evaluation.predictions.path)
+    thresholds = []
+    for threshold in card.evaluation.thresholds:
+        entry = {
+            "metric": threshold.metric,
+            "feature": threshold.feature,
+            "group": threshold.group,
+            "min": threshold.min,
+            "max": threshold.max,
+            "value": 0.05,
+            "ci": [0.03, 0.07],
+            "noise_floor": 0.01,
+            "p_value": 0.2,
+            "verdicts": {"point": "pass", "ci-bound": "pass", "significance": "pass"},
+            "decide_on": "point",
+            "passed": True,
+        }
+        entry.update(record)
+        thresholds.append(entry)
+    return {
+        "artifact": "cardgate-evaluation",
+        "schema_version": 1,
+        "system": system,
+        "task": "binary-classification",
+        "provenance": {
+            "predictions": {
+                "path": str(card.evaluation.predictions.path),
+                "sha256": file_sha256(predictions) if predictions.is_file() else "0" * 64,
+                "rows": 4,
+                "rows_used": 4,
+                "dropped": [],
+            },
+            "settings_sha256": canonical_sha256(card.evaluation),
+            "seed": 0,
+            "replicates": 1000,
+            "confidence_level": 0.95,
+            "versions": {},
+        },
+        "overall": {"count": 4, "metrics": {}},
+        "features": [],
+        "thresholds": thresholds,
+    }
+
+
+def _edit(root: Path, edits: dict[str, Any]) -> None:
+    for name, change in edits.items():
+        path = root / name
+        if change is None:
+            path.unlink()
+        elif isinstance(change, str):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(change, encoding="utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+            for old, new in change:
+                assert old in text, f"{name}: {old!r} not found"
+                text = text.replace(old, new, 1)
+            path.write_text(text, encoding="utf-8")
+
+
+def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
+    """The base workspace at `root`, edited as `case` says."""
+    case = case or {}
+    for name, text in base_files().items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    _edit(root, case.get("edit", {}))
+    if case.get("evaluation", True):
+        artifact = artifact_for(root, **case.get("artifact", {}))
+        (root / f"systems/{SYSTEM}/evaluation.json").write_text(
+            json.dumps(artifact, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    for role in case.get("sign", ["owner", "legal", "risk"]):
+        sign(load_workspace(root), SYSTEM, role=role, name=f"{role.title()} Person", today=TODAY)
+    _edit(root, case.get("edit_after", {}))
+    return root
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return build_workspace(tmp_path / "ws")
