@@ -128,3 +128,19 @@ def test_new_documents_validate_as_drafts(in_tmp: Path, kind: str) -> None:
     assert path.is_file()
     assert "TODO" in path.read_text(encoding="utf-8")
     assert workspace_problems(load_workspace(in_tmp)) == []
+
+
+def test_a_section_written_as_todo_counts_as_not_written() -> None:
+    text = CARD.replace("status: draft", "status: review") + "monitoring: TODO\nrisks: TBD\n"
+    result = validate_document(parse_text(text, display="card.yaml"))
+    assert result.model is not None
+    assert result.model.monitoring is None
+    flagged = {p.message for p in result.problems if p.code == "CG107"}
+    assert "recommended section 'monitoring' is empty" in flagged
+    assert "recommended section 'risks' is empty" in flagged
+
+
+def test_a_required_section_written_as_todo_is_missing() -> None:
+    text = CARD.replace("intended_use:\n  primary_uses: [pre-screening]\n", "intended_use: TODO\n")
+    [(code, _, _, message)] = problems_of(text)
+    assert code == "CG103" and "'intended_use'" in message

@@ -14,6 +14,9 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import types
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,6 +26,7 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 
@@ -114,6 +118,49 @@ class Section(BaseModel):
     """A part of a document: strict types, no unknown keys."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwritten_sections(cls, data: Any) -> Any:
+        """`section: TODO` means "not written yet": the same as leaving the section out.
+
+        So a draft can mark sections and lists with the placeholder like any text; the
+        field is then missing (recommended: the gate demands it; required: an error).
+        """
+        if not isinstance(data, dict):
+            return data
+        unwritten = [
+            name
+            for name in _container_fields(cls)
+            if isinstance(data.get(name), str) and is_placeholder_text(data[name])
+        ]
+        if not unwritten:
+            return data
+        return {key: value for key, value in data.items() if key not in unwritten}
+
+
+@functools.cache
+def _container_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields holding a section, a list or a mapping (not text)."""
+    names = []
+    for name, info in model.model_fields.items():
+        for member in _members(info.annotation):
+            origin = typing.get_origin(member)
+            if origin in (list, dict) or (
+                isinstance(member, type) and issubclass(member, BaseModel)
+            ):
+                names.append(name)
+                break
+    return tuple(names)
+
+
+def _members(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
 
 
 class Person(Section):
