@@ -1,0 +1,156 @@
+"""The built site in a real browser: Debian's Chromium driven by PyPI playwright.
+
+Each test serves the built fixture site from 127.0.0.1 (http.server in a thread), records
+every request the page makes and every dialog it opens, and saves a screenshot into the
+test's tmp folder when it fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
+        pytest.skip("Chromium is not installed (make test installs it)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Recorder:
+    """Requests and dialogs seen by one page."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    recorder = Recorder()
+    page.on("request", lambda r: recorder.requests.append(r.url))
+
+    def on_dialog(dialog: Any) -> None:
+        recorder.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.recorder = recorder
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+    context.close()
+
+
+def _only_local(recorder: Recorder, origin: str) -> None:
+    strays = [url for url in recorder.requests if not url.startswith((origin, "data:", "blob:"))]
+    assert not strays, f"requests left 127.0.0.1: {strays}"
+
+
+def test_dashboard_lists_every_system_with_its_verdict(page: Any, server: str) -> None:
+    page.goto(f"{server}/index.html")
+    rows = page.locator("tr.cg-system-row")
+    assert rows.count() == 3
+    systems = {rows.nth(i).get_attribute("data-system") for i in range(rows.count())}
+    assert systems == {"credit-scoring", "fraud-alerts", "hostile"}
+    credit = page.locator('tr[data-system="credit-scoring"]')
+    assert credit.locator(".cg-badge").nth(1).inner_text().lower() in {"fail", "pass", "waived"}
+    assert "Lin Counsel" in credit.inner_text() and "STALE" in credit.inner_text().upper()
+    _only_local(page.recorder, server)
+
+
+def test_system_page_shows_fairness_table_and_chart(page: Any, server: str) -> None:
+    page.goto(f"{server}/index.html")
+    page.get_by_role("link", name="Credit scoring").click()
+    page.wait_for_url("**/systems/credit-scoring/index.html")
+    table = page.locator("table.cg-fairness")
+    assert table.count() == 1
+    assert "0.300" in table.inner_text() and "suppressed" in table.inner_text()
+    chart = page.get_by_role("img", name="Selection rate by sex")
+    assert chart.count() == 1 and chart.is_visible()
+    assert page.locator("svg.cg-chart desc").first.text_content()
+    assert page.locator("h2#intended-use").is_visible()
+    _only_local(page.recorder, server)
+
+
+def test_search_finds_a_system_by_name(page: Any, server: str) -> None:
+    page.goto(f"{server}/index.html")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    search = page.locator("input.md-search__input")
+    search.press_sequentially("Fraud", delay=50)
+    result = page.locator(".md-search-result__item").filter(has_text="Fraud alerts")
+    result.first.wait_for(timeout=15000)
+    assert result.count() >= 1
+    _only_local(page.recorder, server)
+
+
+def test_hostile_card_runs_nothing_and_shows_text_literally(page: Any, server: str) -> None:
+    for path in ("index.html", "systems/hostile/index.html"):
+        page.goto(f"{server}/{path}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__pwned") is None
+    heading = page.locator("h1").first.inner_text()
+    assert "<script>window.__pwned = 1</script>" in heading
+    body = page.locator("article").inner_text()
+    assert "{{ 7*7 }}" in body
+    assert '{: onclick="window.__pwned=4" }' in body
+    assert "[click me](javascript:window.__pwned=3)" in body
+    assert page.locator("article [onclick], article [onerror]").count() == 0
+    assert page.locator('a[href^="javascript:" i]').count() == 0
+    for link in page.locator("article a").all():
+        href = link.get_attribute("href") or ""
+        assert not href.lower().startswith(("javascript:", "data:")), href
+    page.title()  # the title must not have broken out into markup
+    assert page.evaluate("window.__pwned") is None
+    assert not page.recorder.dialogs
+    _only_local(page.recorder, server)
+
+
+def test_no_request_leaves_localhost_on_any_page(page: Any, server: str, built_site: Path) -> None:
+    for html_file in sorted(built_site.rglob("*.html"))[:40]:
+        page.goto(f"{server}/{html_file.relative_to(built_site).as_posix()}")
+    page.wait_for_load_state("networkidle")
+    _only_local(page.recorder, server)
