@@ -22,7 +22,8 @@ from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import resolve_policy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, SystemVerdict
 from cardgate.gate.rule import Rule
-from cardgate.gate.rules import INTERNAL_ERROR, RULES, find_rule, selectors
+from cardgate.gate import rules as registry
+from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
 from cardgate.gate.waivers import apply_waivers
 from cardgate.problems import Severity
 from cardgate.workspace import SystemDocs, Workspace, load_workspace
@@ -35,15 +36,16 @@ def run_gate(
     strict: bool = False,
     changed_since: str | None = None,
     systems: Iterable[str] | None = None,
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] | None = None,
 ) -> GateResult:
     """Gate the workspace (a loaded `Workspace` or its root folder).
 
     `release` applies release strictness; `strict` fails on warnings too; `changed_since`
     (a git ref) gates only systems whose files changed since, or all of them when the
     policy, waivers, configuration or shared checklists changed; `systems` limits the run
-    to the named systems. Raises `ConfigurationError` for an unusable policy (exit 2).
+    to the named systems; `rules` defaults to the registry. Raises `ConfigurationError` for an unusable policy (exit 2).
     """
+    rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     policy = resolve_policy(loaded, rules)
     chosen = _chosen_systems(loaded, systems, changed_since)

@@ -15,6 +15,10 @@ from cardgate.gate.rules import (
     checklists_answered,
     checklists_coverage,
     checklists_evidence,
+    data_check_fresh,
+    data_check_present,
+    data_check_violations,
+    data_pin_matches,
     datasheets_complete,
     documents_found,
     documents_valid,
@@ -57,7 +61,11 @@ MODULES: tuple[ModuleType, ...] = (
     signoffs_current,
     # freshness
     freshness_review,
-    # data contracts (issue 8): datasets/<id>/data-check.json rules go here
+    # data contracts (issue 8): datasets/<id>/data-check.json
+    data_check_present,
+    data_check_fresh,
+    data_check_violations,
+    data_pin_matches,
     # waivers
     waivers_valid,
     waivers_used,

@@ -1,0 +1,94 @@
+"""The data-check artifact was computed from the current contract and data file, and the
+data is still within its freshness window today.
+
+Rationale:
+A data check is evidence only for the contract and the file it checked. The artifact
+records the contract's canonical SHA-256 and the file's SHA-256; the gate recomputes
+both. And a file that was fresh when checked ages: the gate judges the contract's
+``freshness`` again on its own date (``CARDGATE_TODAY`` pins it) from the newest date the
+artifact recorded.
+
+Fails:
+- the datasheet's ``contract:`` changed since the check (digest mismatch);
+- the file named by ``contract.path`` changed since the check (SHA-256 mismatch);
+- the newest record is now older than ``freshness.max_age_days``.
+
+Passes:
+- both digests match (the file digest is compared only when ``contract.path`` names a
+  file in the workspace) and the data is within its freshness window.
+
+Remediation:
+Run ``cardgate check-data DATASET`` again (with fresh data when the window has passed)
+and commit the new ``data-check.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from cardgate.contracts.artifact import contract_digest
+from cardgate.contracts.gate_support import (
+    checked_datasets,
+    current_sha256,
+    data_file,
+    recorded_sha256,
+)
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.problems import Severity
+
+CODE = "GATE-DC002"
+NAME = "data.check-fresh"
+SEVERITY = Severity.ERROR
+NIST = ["MEASURE 2.1", "MEASURE 3.1"]
+ALIASES: list[str] = []
+RELEASE_STRICT = True
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for dataset in checked_datasets(ctx):
+        artifact = dataset.artifact
+        if artifact is None:
+            continue  # GATE-DC001
+        hint = f"re-run: cardgate check-data {dataset.id}"
+        if artifact.get("contract_sha256") != contract_digest(dataset.contract):
+            yield ctx.finding(
+                dataset.sheet,
+                f"{dataset.artifact_relative} is stale: the contract of '{dataset.id}' "
+                "changed since the data was checked",
+                path=("contract",),
+                key=True,
+                hint=hint,
+            )
+        path = data_file(ctx, dataset)
+        if path is not None and recorded_sha256(artifact) != current_sha256(ctx, path):
+            yield ctx.finding(
+                dataset.sheet,
+                f"{dataset.artifact_relative} is stale: '{dataset.contract.path}' changed "
+                "since it was checked",
+                path=("contract", "path"),
+                hint=hint,
+            )
+        freshness = dataset.contract.freshness
+        if freshness is None:
+            continue
+        profile = artifact.get("profile")
+        column = profile.get(freshness.column) if isinstance(profile, dict) else None
+        newest = column.get("max") if isinstance(column, dict) else None
+        if not isinstance(newest, str):
+            continue  # no dates: GATE-DC003 reports the freshness violation
+        try:
+            day = dt.datetime.fromisoformat(newest).date()
+        except ValueError:
+            continue
+        age = (ctx.today - day).days
+        if age > freshness.max_age_days:
+            yield ctx.finding(
+                dataset.sheet,
+                f"data of '{dataset.id}' is stale today: newest {day.isoformat()} is {age} "
+                f"days old > max_age {freshness.max_age_days} days (as of "
+                f"{ctx.today.isoformat()})",
+                path=("contract", "freshness", "max_age_days"),
+                hint="export fresh data and re-run: cardgate check-data " + dataset.id,
+            )

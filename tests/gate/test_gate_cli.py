@@ -1,0 +1,226 @@
+"""End to end through the CLI: CliRunner in process, and real subprocesses."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.gate import rules as registry
+
+from .conftest import SYSTEM, TODAY, build_workspace
+
+runner = CliRunner()
+
+
+def gate(root: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(
+        app, ["gate", "-w", str(root), "--today", TODAY.isoformat(), *args], catch_exceptions=False
+    )
+    return result.exit_code, result.output
+
+
+def test_passing_workspace_exits_0(workspace: Path) -> None:
+    code, out = gate(workspace, "--release")
+    assert code == 0, out
+    assert out.strip() == f"PASSED  {SYSTEM}"
+
+
+def test_stale_signoff_after_cardgate_sign(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    for role in ("owner", "legal", "risk"):
+        signed = runner.invoke(
+            app,
+            ["sign", SYSTEM, "-w", str(root), "--role", role, "--name", "A. Reviewer",
+             "--today", TODAY.isoformat()],
+        )
+        assert signed.exit_code == 0, signed.output
+    assert gate(root, "--release")[0] == 0
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(card.read_text().replace("Loan approval", "Loan approval v2"))
+    code, out = gate(root, "--release")
+    assert code == 1
+    assert "GATE-SO002 error  legal sign-off by A. Reviewer is stale: model-card.yaml changed" in out
+    code, out = gate(root)  # draft mode: a warning, the gate passes
+    assert code == 0 and "GATE-SO002 warning" in out
+    code, _ = gate(root, "--strict")
+    assert code == 1
+
+
+def test_expired_waiver_blocks_again(tmp_path: Path) -> None:
+    waivers = (
+        "kind: waivers\nschema_version: 1\nwaivers:\n  - rule: GATE-FA003\n"
+        f"    system: {SYSTEM}\n    justification: Retraining.\n    approver: Risk Owner\n"
+        "    expires: {date}\n"
+    )
+    root = build_workspace(
+        tmp_path / "ws",
+        {"artifact": {"value": 0.3}, "edit": {"waivers.yaml": waivers.format(date="2026-12-31")}},
+    )
+    code, out = gate(root, "--release")
+    assert code == 0, out
+    assert "GATE-FA003 waived" in out
+    (root / "waivers.yaml").write_text(waivers.format(date="2026-11-29"))
+    code, out = gate(root, "--release")
+    assert code == 1
+    assert "GATE-WV001 error  waiver of GATE-FA003 for 'loan-approval' expired on 2026-11-29" in out
+    assert "GATE-FA003 error" in out
+
+
+def test_empty_workspace_fails_with_a_finding(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init", str(tmp_path / "ws")]).exit_code == 0
+    code, out = gate(tmp_path / "ws", "--release")
+    assert code == 1
+    assert "cardgate.yaml:1:1: GATE-DOC002 error  no documents found" in out
+
+
+@pytest.fixture
+def crashing_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    def boom(ctx: object) -> Iterator[object]:
+        raise ZeroDivisionError("division by zero")
+        yield  # pragma: no cover
+
+    victim = next(rule for rule in registry.RULES if rule.code == "GATE-FR001")
+    replaced = tuple(
+        dataclasses.replace(rule, check=boom) if rule is victim else rule
+        for rule in registry.RULES
+    )
+    monkeypatch.setattr(registry, "RULES", replaced)
+    yield victim.code
+
+
+def test_crashed_rule_fails_the_gate_naming_the_rule(workspace: Path, crashing_rule: str) -> None:
+    code, out = gate(workspace, "--release")
+    assert code == 1
+    assert (
+        f"GATE-INT001 error  rule {crashing_rule} (freshness.review-recent) crashed on system "
+        f"'{SYSTEM}': ZeroDivisionError: division by zero"
+    ) in out
+
+
+def test_unknown_rule_in_policy_is_a_configuration_error(workspace: Path) -> None:
+    (workspace / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\ndefaults:\n  rules:\n"
+        "    GATE-MC0002: {level: off}\n"
+    )
+    code, out = gate(workspace, "--release")
+    assert code == 2
+    assert "policy.yaml:6:5: CG100 unknown rule 'GATE-MC0002'" in out
+    assert "did you mean 'GATE-MC002'?" in out
+
+
+def test_unknown_option_names_rule_and_option(workspace: Path) -> None:
+    (workspace / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\ntiers:\n  high:\n    rules:\n"
+        "      evaluation.thresholds-met:\n        options: {decide: ci-bound}\n"
+    )
+    code, out = gate(workspace, "--release")
+    assert code == 2
+    assert "rule GATE-FA003 (evaluation.thresholds-met) has no option 'decide'" in out
+
+
+def test_unknown_preset_is_a_configuration_error(workspace: Path) -> None:
+    (workspace / "policy.yaml").write_text("kind: policy\nschema_version: 1\nextends: strictest\n")
+    code, out = gate(workspace)
+    assert code == 2 and "unknown policy preset 'strictest'" in out
+
+
+def test_unreadable_policy_fails_with_a_finding(workspace: Path) -> None:
+    (workspace / "policy.yaml").write_text("kind: policy\nschema_version: 1\nextends: [base\n")
+    code, out = gate(workspace, "--release")
+    assert code == 1
+    assert "policy.yaml:4:1: GATE-DOC001 error  CG005 invalid YAML" in out
+    assert "FAILED  workspace (1 error)" in out
+
+
+def test_outputs_and_today_from_the_environment(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CARDGATE_TODAY", "2027-12-31")  # the review is now too old
+    sarif, junit = tmp_path / "gate.sarif", tmp_path / "gate.xml"
+    result = runner.invoke(
+        app,
+        ["gate", "-w", str(workspace), "--release", "-f", "json",
+         "--output", f"sarif={sarif}", "--output", f"junit={junit}"],
+    )
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["today"] == "2027-12-31"
+    assert any(f["code"] == "GATE-FR001" for f in data["findings"])
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert junit.read_text().startswith("<?xml")
+    bad = runner.invoke(app, ["gate", "-w", str(workspace), "--output", "pdf=x"])
+    assert bad.exit_code == 2
+
+
+def test_rules_and_explain() -> None:
+    listed = runner.invoke(app, ["rules"])
+    assert listed.exit_code == 0 and "GATE-FA003" in listed.output
+    explained = runner.invoke(app, ["explain", "evaluation.thresholds-met"])
+    assert explained.exit_code == 0
+    assert "Remediation:" in explained.output and "GATE-FA003" in explained.output
+    assert runner.invoke(app, ["explain", "GATE-ZZ999"]).exit_code == 2
+
+
+def test_changed_since_gates_only_changed_systems(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "base")
+    code, out = gate(root, "--release", "--changed-since", "HEAD")
+    assert code == 0 and "SKIPPED  1 unchanged" in out
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(card.read_text().replace("Loan approval", "Loan approval v2"))
+    code, out = gate(root, "--release", "--changed-since", "HEAD")
+    assert code == 1 and "GATE-SO002" in out
+    card.write_text(card.read_text().replace("Loan approval v2", "Loan approval"))
+    (root / "policy.yaml").write_text((root / "policy.yaml").read_text() + "# touched\n")
+    code, out = gate(root, "--release", "--changed-since", "HEAD")
+    assert code == 0 and f"PASSED  {SYSTEM}" in out
+    assert gate(root, "--changed-since", "no-such-ref")[0] == 2
+
+
+PROBE = """
+import sys
+from cardgate.cli import main
+sys.argv = ["cardgate", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exit:
+    heavy = sorted(m for m in ("pandas", "numpy", "fairlearn", "mkdocs") if m in sys.modules)
+    print("HEAVY:" + ",".join(heavy), file=sys.stderr)
+    raise
+"""
+
+
+@pytest.mark.slow
+def test_subprocess_gate_is_light_and_exits_with_the_verdict(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    env = {**os.environ, "CARDGATE_TODAY": TODAY.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "gate", "-w", str(root), "--release"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "HEAVY:\n" in done.stderr
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(card.read_text().replace("Loan approval", "Loan approval v2"))
+    done = subprocess.run(
+        [sys.executable, "-m", "cardgate", "gate", "-w", str(root), "--release"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert done.returncode == 1
+    assert "GATE-SO002 error" in done.stdout
+    assert "Traceback" not in done.stderr
