@@ -205,3 +205,21 @@ def test_feed_full_of_nulls_fails_with_exit_1(ws: DataWorkspace, engine: str) ->
         "applications: 1 violation in 50 rows",
         "  income null rate 1 > max 0.01",
     ]
+
+
+def test_nan_in_parquet_counts_as_missing(ws: DataWorkspace, engine: str) -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ws.contract("path: data.parquet\ncolumns:\n  - {name: x, type: number, max_null_rate: 0.1}")
+    values = np.array([1.0, np.nan, 3.0, np.nan] * 250_000)
+    pq.write_table(
+        pa.table({"x": pa.array(values, from_pandas=False)}),
+        ws.folder / "data.parquet",
+        row_group_size=100_000,
+    )
+    result = ws.result("--engine", engine)
+    assert result["profile"]["x"]["nulls"] == 500_000
+    assert result["profile"]["x"]["max"] == 3
+    assert [v["clause"] for v in result["violations"]] == ["nulls"]

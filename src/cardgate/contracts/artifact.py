@@ -92,12 +92,24 @@ def write_artifact(path: Path, artifact: dict[str, Any]) -> None:
     write_json_atomic(path, artifact)
 
 
-def read_artifact(path: Path) -> dict[str, Any] | None:
-    """The artifact at `path`; None when absent, unreadable or not a data-check artifact."""
+def load_artifact(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(the artifact, None), or (None, why it cannot be used: 'does not exist', …)."""
+    if not path.is_file():
+        return None, "does not exist"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    except (OSError, ValueError) as error:
+        return None, f"cannot be read as JSON ({type(error).__name__})"
     if not isinstance(data, dict) or data.get("kind") != ARTIFACT_KIND:
-        return None
-    return data
+        return None, f"is not a '{ARTIFACT_KIND}' artifact"
+    if data.get("schema_version") != ARTIFACT_SCHEMA_VERSION:
+        return None, f"has schema_version {data.get('schema_version')!r}, not 1"
+    data_section = data.get("data")
+    if not isinstance(data_section, dict) or not isinstance(data.get("violations"), list):
+        return None, "is malformed (no 'data' or 'violations')"
+    return data, None
+
+
+def read_artifact(path: Path) -> dict[str, Any] | None:
+    """The artifact at `path`; None when absent, unreadable or not a data-check artifact."""
+    return load_artifact(path)[0]

@@ -72,6 +72,9 @@ def _connection(memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnection]
         connection.execute(f"SET temp_directory = {_text(spill)}")
         connection.execute("SET preserve_insertion_order = false")
         connection.execute("SET TimeZone = 'UTC'")
+        # Parquet statistics ignore NaN, and DuckDB 2.0 folds `isnan(x)` to false (and
+        # prunes row groups) from them: NaN values would go uncounted as missing.
+        connection.execute("SET disabled_optimizers = 'statistics_propagation,filter_pushdown'")
         if memory_limit is not None:
             try:
                 connection.execute(f"SET memory_limit = {_text(memory_limit)}")

@@ -67,7 +67,9 @@ def _read(source: DataSource, wanted: list[str]) -> tuple[pd.DataFrame, list[str
         if source.format == "parquet":
             columns = list(pq.read_schema(source.path).names)
             present = [name for name in wanted if name in columns]
-            return pd.read_parquet(source.path, columns=present), columns
+            table = pq.read_table(source.path, columns=present)
+            # Dates as datetime64, not one Python object per value.
+            return table.to_pandas(date_as_object=False), columns
         header = pd.read_csv(source.path, nrows=0, compression=source.compression)
         columns = [str(name) for name in header.columns]
         present = [name for name in wanted if name in columns]

@@ -13,7 +13,7 @@ from cardgate.contracts.checks import Violation, evaluate
 from cardgate.contracts.source import DataSource, open_source
 from cardgate.contracts.stats import TableStats
 from cardgate.digests import file_sha256
-from cardgate.errors import ConfigurationError, InputError
+from cardgate.errors import CardgateError, ConfigurationError, InputError
 from cardgate.paths import PathEscapeError, display_path
 from cardgate.schemas.contract import DataContract
 from cardgate.workspace import Workspace
@@ -107,7 +107,13 @@ def check_dataset(
     else:
         from cardgate.contracts import pandas_engine
 
-        table = pandas_engine.measure(source, contract)
+        try:
+            table = pandas_engine.measure(source, contract)
+        except MemoryError as error:
+            raise CardgateError(
+                f"{source.display}: not enough memory to load the file with pandas",
+                hint="stream it instead: --engine duckdb (optionally --memory-limit 1GB)",
+            ) from error
     violations = evaluate(contract, table, today=today)
     try:
         digest = file_sha256(source.path)

@@ -1,5 +1,4 @@
-"""The data-check artifact was computed from the current contract and data file, and the
-data is still within its freshness window today.
+"""The data check matches the current contract and file, and the data is still fresh.
 
 Rationale:
 A data check is evidence only for the contract and the file it checked. The artifact
