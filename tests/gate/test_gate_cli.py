@@ -39,8 +39,18 @@ def test_stale_signoff_after_cardgate_sign(tmp_path: Path) -> None:
     for role in ("owner", "legal", "risk"):
         signed = runner.invoke(
             app,
-            ["sign", SYSTEM, "-w", str(root), "--role", role, "--name", "A. Reviewer",
-             "--today", TODAY.isoformat()],
+            [
+                "sign",
+                SYSTEM,
+                "-w",
+                str(root),
+                "--role",
+                role,
+                "--name",
+                "A. Reviewer",
+                "--today",
+                TODAY.isoformat(),
+            ],
         )
         assert signed.exit_code == 0, signed.output
     assert gate(root, "--release")[0] == 0
@@ -48,7 +58,9 @@ def test_stale_signoff_after_cardgate_sign(tmp_path: Path) -> None:
     card.write_text(card.read_text().replace("Loan approval", "Loan approval v2"))
     code, out = gate(root, "--release")
     assert code == 1
-    assert "GATE-SO002 error  legal sign-off by A. Reviewer is stale: model-card.yaml changed" in out
+    assert (
+        "GATE-SO002 error  legal sign-off by A. Reviewer is stale: model-card.yaml changed" in out
+    )
     code, out = gate(root)  # draft mode: a warning, the gate passes
     assert code == 0 and "GATE-SO002 warning" in out
     code, _ = gate(root, "--strict")
@@ -90,8 +102,7 @@ def crashing_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     victim = next(rule for rule in registry.RULES if rule.code == "GATE-FR001")
     replaced = tuple(
-        dataclasses.replace(rule, check=boom) if rule is victim else rule
-        for rule in registry.RULES
+        dataclasses.replace(rule, check=boom) if rule is victim else rule for rule in registry.RULES
     )
     monkeypatch.setattr(registry, "RULES", replaced)
     yield victim.code
@@ -148,8 +159,18 @@ def test_outputs_and_today_from_the_environment(
     sarif, junit = tmp_path / "gate.sarif", tmp_path / "gate.xml"
     result = runner.invoke(
         app,
-        ["gate", "-w", str(workspace), "--release", "-f", "json",
-         "--output", f"sarif={sarif}", "--output", f"junit={junit}"],
+        [
+            "gate",
+            "-w",
+            str(workspace),
+            "--release",
+            "-f",
+            "json",
+            "--output",
+            f"sarif={sarif}",
+            "--output",
+            f"junit={junit}",
+        ],
     )
     assert result.exit_code == 1
     data = json.loads(result.output)
@@ -211,7 +232,10 @@ def test_subprocess_gate_is_light_and_exits_with_the_verdict(tmp_path: Path) -> 
     env = {**os.environ, "CARDGATE_TODAY": TODAY.isoformat()}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, "gate", "-w", str(root), "--release"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "HEAVY:\n" in done.stderr
@@ -219,7 +243,10 @@ def test_subprocess_gate_is_light_and_exits_with_the_verdict(tmp_path: Path) -> 
     card.write_text(card.read_text().replace("Loan approval", "Loan approval v2"))
     done = subprocess.run(
         [sys.executable, "-m", "cardgate", "gate", "-w", str(root), "--release"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 1
     assert "GATE-SO002 error" in done.stdout

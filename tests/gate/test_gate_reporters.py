@@ -33,7 +33,10 @@ def failing(tmp_path: Path) -> GateResult:
         {
             "edit": {
                 f"systems/{SYSTEM}/model-card.yaml": [
-                    ["description: Scores loan applications for manual review.", "description: TODO"],
+                    [
+                        "description: Scores loan applications for manual review.",
+                        "description: TODO",
+                    ],
                     ["  owner: Ada Owner\nevaluation:", "evaluation:"],
                 ],
                 "waivers.yaml": WAIVERS,

@@ -81,9 +81,7 @@ class GateContext:
             for system in self.workspace.systems.values():
                 signoffs = self.signoffs(system)
                 if signoffs.problems:
-                    grouped.setdefault(self.relative(signoffs.path), []).extend(
-                        signoffs.problems
-                    )
+                    grouped.setdefault(self.relative(signoffs.path), []).extend(signoffs.problems)
             self._problems = grouped
         return self._problems
 
@@ -223,11 +221,14 @@ class RuleContext:
             file = self.gate.relative(loaded.path)
             position = span or (loaded.positions.key(path) if key else loaded.positions.value(path))
         else:
+            target: Path | str | None = None
             if isinstance(where, ValidatedDocument):  # it did not load: point at its file
-                where = Path(where.problems[0].path) if where.problems else None
-            if where is None:
-                where = self._default_file()
-            file = where if isinstance(where, str) else self.gate.relative(where)
+                target = Path(where.problems[0].path) if where.problems else None
+            elif isinstance(where, Path | str):
+                target = where
+            if target is None:
+                target = self._default_file()
+            file = target if isinstance(target, str) else self.gate.relative(target)
             position = span or Span(1, 1)
         level = self.level if severity is None else min(severity, self.level)
         return Finding(
@@ -258,4 +259,3 @@ def _loaded(where: object) -> LoadedDocument | None:
     if isinstance(where, ValidatedDocument):
         return where.loaded
     return None
-

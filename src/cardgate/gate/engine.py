@@ -18,15 +18,16 @@ from pathlib import Path
 
 from cardgate.clock import today as reference_date
 from cardgate.errors import UsageError
+from cardgate.gate import rules as registry
 from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import resolve_policy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, SystemVerdict
 from cardgate.gate.rule import Rule
-from cardgate.gate import rules as registry
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
 from cardgate.gate.waivers import apply_waivers
 from cardgate.problems import Severity
 from cardgate.workspace import SystemDocs, Workspace, load_workspace
+
 
 def run_gate(
     workspace: Workspace | Path,
@@ -43,7 +44,8 @@ def run_gate(
     `release` applies release strictness; `strict` fails on warnings too; `changed_since`
     (a git ref) gates only systems whose files changed since, or all of them when the
     policy, waivers, configuration or shared checklists changed; `systems` limits the run
-    to the named systems; `rules` defaults to the registry. Raises `ConfigurationError` for an unusable policy (exit 2).
+    to the named systems; `rules` defaults to the registry. Raises `ConfigurationError`
+    for an unusable policy (exit 2).
     """
     rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)

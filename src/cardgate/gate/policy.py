@@ -85,7 +85,7 @@ class ResolvedPolicy:
     """True when the workspace's policy could not be read and a preset stands in."""
 
     def for_tier(self, tier: str | None) -> TierSettings:
-        return self.tiers[tier if tier in self.tiers else UNKNOWN_TIER]
+        return self.tiers[tier if tier is not None and tier in self.tiers else UNKNOWN_TIER]
 
 
 def preset_path(name: str) -> Path:
@@ -149,7 +149,9 @@ def resolve_policy(workspace: Workspace, rules: Iterable[Rule]) -> ResolvedPolic
 _Origin = tuple[str, Span]
 
 
-def _resolve_tier(tier: str, layers: tuple[Layer, ...], selectors: Mapping[str, Rule]) -> TierSettings:
+def _resolve_tier(
+    tier: str, layers: tuple[Layer, ...], selectors: Mapping[str, Rule]
+) -> TierSettings:
     values: dict[str, Any] = {}
     levels: dict[str, str] = {}
     options: dict[str, dict[str, Any]] = {}

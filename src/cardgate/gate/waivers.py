@@ -21,7 +21,7 @@ from cardgate.schemas.waivers import Waiver
 
 
 def normalise_path(path: str) -> str:
-    """``evaluation.thresholds[0]`` and ``evaluation/thresholds/0`` -> ``evaluation.thresholds.0``."""
+    """``evaluation.thresholds[0]`` or ``evaluation/thresholds/0``: ``evaluation.thresholds.0``."""
     text = re.sub(r"\[(\d+)\]", r".\1", path.strip()).replace("/", ".")
     return ".".join(part for part in text.split(".") if part)
 
@@ -72,7 +72,9 @@ def apply_waivers(
         for index, waiver, rule in usable:
             if matches(waiver, rule, finding):
                 uses[index] += 1
-                ref = WaiverRef(index, rule.code, waiver.approver, waiver.expires, waiver.justification)
+                ref = WaiverRef(
+                    index, rule.code, waiver.approver, waiver.expires, waiver.justification
+                )
                 waived.append(dataclasses.replace(finding, waiver=ref))
                 break
         else:

@@ -22,9 +22,7 @@ def _line(result: GateResult, finding: Finding) -> str:
     return f"{where}: {finding.code} {finding.severity.label}  {finding.message}"
 
 
-def _suite(
-    result: GateResult, name: str, system: str, rules: list[RuleRun]
-) -> ET.Element:
+def _suite(result: GateResult, name: str, system: str, rules: list[RuleRun]) -> ET.Element:
     suite = ET.Element("testsuite", name=name)
     counts = {"tests": 0, "failures": 0, "skipped": 0}
     active = [f for f in result.findings if f.system == system]
@@ -35,9 +33,7 @@ def _suite(
         )
         counts["tests"] += 1
         mine = [f for f in active if f.code == rule.code]
-        failing = [
-            f for f in mine if f.severity is Severity.ERROR or result.strict
-        ]
+        failing = [f for f in mine if f.severity is Severity.ERROR or result.strict]
         if rule.level == "off":
             ET.SubElement(case, "skipped", message="off in the policy")
             counts["skipped"] += 1

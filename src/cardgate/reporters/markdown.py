@@ -45,7 +45,10 @@ def render(result: GateResult, stream: TextIO) -> None:
     failing = [v for v in result.systems if not v.passed]
     shown = (failing + [v for v in result.systems if v.passed])[:MAX_SYSTEM_ROWS]
     if shown:
-        lines += ["| System | Tier | Verdict | Errors | Warnings | Waived |", "|---|---|---|---:|---:|---:|"]
+        lines += [
+            "| System | Tier | Verdict | Errors | Warnings | Waived |",
+            "|---|---|---|---:|---:|---:|",
+        ]
         for v in shown:
             mark = "✅ passed" if v.passed else "❌ failed"
             lines.append(

@@ -32,7 +32,8 @@ def _rule(rule: Rule, level: str) -> dict[str, Any]:
     help_text = rule.help or rule.summary
     sections = rule.sections()
     markdown = "\n\n".join(
-        f"**{name}**\n\n{sections[name]}" for name in ("Rationale", "Fails", "Passes", "Remediation")
+        f"**{name}**\n\n{sections[name]}"
+        for name in ("Rationale", "Fails", "Passes", "Remediation")
         if name in sections
     )
     return {
@@ -67,7 +68,10 @@ def _result(result: GateResult, finding: Finding, index: dict[str, int]) -> dict
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(result, finding.path), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {
+                        "uri": _uri(result, finding.path),
+                        "uriBaseId": "%SRCROOT%",
+                    },
                     "region": {"startLine": finding.line, "startColumn": finding.column},
                 }
             }

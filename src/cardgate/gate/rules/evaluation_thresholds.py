@@ -114,7 +114,10 @@ def breach(threshold: Threshold, record: ThresholdRecord, mode: str, level: floa
     for bound, limit in (("max", threshold.max), ("min", threshold.min)):
         if limit is None:
             continue
-        too_far = (lambda x: x > limit) if bound == "max" else (lambda x: x < limit)  # noqa: B023
+
+        def too_far(x: float, bound: str = bound, limit: float = limit) -> bool:
+            return x > limit if bound == "max" else x < limit
+
         sign = ">" if bound == "max" else "<"
         shown_limit = _number(limit)
         if mode == "ci-bound":

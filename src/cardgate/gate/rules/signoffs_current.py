@@ -61,7 +61,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"{role} sign-off by {signoff.name} is stale: {_describe(change, folder)}",
             path=("signoffs", index),
             severity=None if role in required else Severity.WARNING,
-            hint=f'review the changes and sign again: cardgate sign {system.id} --role {role} '
+            hint=f"review the changes and sign again: cardgate sign {system.id} --role {role} "
             f'--name "{signoff.name}"',
         )
 

@@ -80,8 +80,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if left < 0:
             yield ctx.finding(
                 document,
-                f"{label} expired on {waiver.expires.isoformat()} (approved by "
-                f"{waiver.approver})",
+                f"{label} expired on {waiver.expires.isoformat()} (approved by {waiver.approver})",
                 path=("waivers", index, "expires"),
                 system=system,
                 hint="renew it with the approver's consent, or fix the finding and delete it",
