@@ -112,10 +112,11 @@ def feature_sets(settings: EvaluationSettings) -> list[list[str]]:
 
 # -- per-table computation ------------------------------------------------------------
 def _point_values(table: M.GroupTable, metrics: Sequence[str]) -> dict[str, FloatArray]:
+    """Point estimates per group: fairlearn's where defined (the disparities' inputs too)."""
     values: dict[str, FloatArray] = {}
     if table.cells is not None:
         values.update(M.classification_values(table.cells))
-        fair_groups, _ = M.fairlearn_estimates(table, metrics)
+        fair_groups, _ = M.fairlearn_estimates(table, [*metrics, *M.DISPARITY_INPUTS])
         for name, by_group in fair_groups.items():
             fair = np.asarray(by_group, dtype=np.float64)
             values[name] = np.where(np.isfinite(values[name]), fair, np.nan)
@@ -123,7 +124,8 @@ def _point_values(table: M.GroupTable, metrics: Sequence[str]) -> dict[str, Floa
         values.update(M.score_values(table.scores))
     if table.errors is not None:
         values.update(M.regression_values(table.errors))
-    return {name: values[name] for name in metrics}
+    keep = [*metrics, *(M.DISPARITY_INPUTS if table.cells is not None else ())]
+    return {name: values[name] for name in keep}
 
 
 def _intervals(
@@ -234,7 +236,7 @@ def _feature(
     found = []
     if disparities:
         found = _disparities(
-            table, included, compared, disparities, cells_boot, settings, rng, level
+            table, points, included, compared, disparities, cells_boot, settings, rng, level
         )
     return {
         "feature": table.name,
@@ -247,6 +249,7 @@ def _feature(
 
 def _disparities(
     table: M.GroupTable,
+    points: dict[str, FloatArray],
     included: list[bool],
     compared: list[str],
     names: Sequence[str],
@@ -273,13 +276,14 @@ def _disparities(
             )
         return out
     numeric = M.disparity_values(table.cells[keep])
-    fair = M.fairlearn_disparities(table, included)
+    # from fairlearn's per-group rates (MetricFrame.by_group) of the compared groups
+    fair = M.disparities_from_groups({m: points[m][keep] for m in M.DISPARITY_INPUTS})
     replicates = settings.bootstrap.replicates
     boot_values = M.disparity_values(cells_boot[:, keep]) if cells_boot is not None else None
     null_values = M.disparity_values(boot.under_null(table.cells[keep], replicates, rng))
     for name in names:
         defined = bool(np.isfinite(numeric[name]))
-        value = fair[name] if defined else float("nan")
+        value = float(fair[name]) if defined else float("nan")
         low = high = float("nan")
         if boot_values is not None:
             lows, highs = boot.percentile_interval(boot_values[name], level)
@@ -449,13 +453,11 @@ def evaluate_statistics(
     ]
     seeds = np.random.SeedSequence(settings.bootstrap.seed).spawn(len(tables) + 1)
     total = tables[0].total()
+    if total.cells is not None:  # MetricFrame.overall of the first feature's frame
+        _, fair_overall = M.fairlearn_estimates(tables[0], [*metrics, *M.DISPARITY_INPUTS])
+        total.fairlearn = ({m: [v] for m, v in fair_overall.items()}, fair_overall)
     points = _point_values(total, metrics)
     intervals, _ = _intervals(total, metrics, settings, np.random.default_rng(seeds[0]))
-    if total.cells is not None:
-        _, fair_overall = M.fairlearn_estimates(total, metrics)
-        for name, value in fair_overall.items():
-            if np.isfinite(points[name][0]):
-                points[name] = np.array([value])
     overall = {
         "count": round(float(total.counts[0])),
         "metrics": {

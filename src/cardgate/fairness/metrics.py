@@ -77,6 +77,7 @@ class GroupTable:
     cells: FloatArray | None = None
     scores: FloatArray | None = None
     errors: FloatArray | None = None
+    fairlearn: tuple[dict[str, list[float]], dict[str, float]] | None = None
 
     def total(self) -> GroupTable:
         """The table of all rows as one group."""
@@ -283,7 +284,16 @@ def _spread(values: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 def disparity_values(cells: FloatArray) -> dict[str, FloatArray]:
     """fairlearn's between-groups disparities of tables `cells[..., group, truth, prediction]`."""
-    values = classification_values(cells)
+    return disparities_from_groups(classification_values(cells))
+
+
+DISPARITY_INPUTS = ("selection_rate", "true_positive_rate", "false_positive_rate")
+
+
+def disparities_from_groups(values: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """Disparities from per-group rates (last axis: groups), as fairlearn defines them:
+    max - min (difference) and min / max (ratio); equalized odds takes the worse of the
+    TPR and FPR ones."""
     dp_diff, dp_ratio = _spread(values["selection_rate"])
     tpr_diff, tpr_ratio = _spread(values["true_positive_rate"])
     fpr_diff, fpr_ratio = _spread(values["false_positive_rate"])
@@ -362,6 +372,8 @@ def fairlearn_estimates(
     from fairlearn.metrics import MetricFrame
 
     assert table.cells is not None
+    if table.fairlearn is not None:
+        return table.fairlearn
     chosen = [m for m in metrics if m in CLASSIFICATION_METRICS]
     if not chosen:
         return {}, {}
@@ -384,6 +396,7 @@ def fairlearn_estimates(
         for m in chosen
     }
     overall = {m: float(frame.overall[m]) for m in chosen}
+    table.fairlearn = (per_group, overall)
     return per_group, overall
 
 
