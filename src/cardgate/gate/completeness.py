@@ -51,11 +51,10 @@ def unfilled(model: BaseModel, level: str, path: DataPath = ()) -> Iterator[Unfi
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         here = (*path, name)
-        plain = _plain(value)
-        if is_missing(plain):
+        if _missing(value):
             # Reported once, at the outermost unfilled field: not again for its parts.
             if field_level(info) == level:
-                yield Unfilled(here, *_state(plain))
+                yield Unfilled(here, *_state(_plain(value)))
             continue
         if (
             field_level(info) == level
@@ -91,6 +90,17 @@ def _first_text(value: Any) -> str | None:
         if found is not None and found.strip():
             return found
     return None
+
+
+def _missing(value: Any) -> bool:
+    """`is_missing` on a validated value, without dumping models (fields given only)."""
+    if isinstance(value, BaseModel):
+        return all(_missing(getattr(value, name)) for name in value.model_fields_set)
+    if isinstance(value, list | tuple):
+        return all(_missing(item) for item in value)
+    if isinstance(value, dict):
+        return all(_missing(item) for item in value.values())
+    return is_missing(value)
 
 
 def _plain(value: Any) -> Any:

@@ -9,6 +9,7 @@ stamps the rule's code, name, NIST ids and level on what the rule reports.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class GateContext:
     _signoffs: dict[str, SignoffsDoc] = field(default_factory=dict)
     _digests: dict[str, dict[str, str]] = field(default_factory=dict)
     _definitions: DefinitionSet | None = None
+    _relative: dict[str, str] = field(default_factory=dict)
+    _cwd: str = field(default_factory=os.getcwd)
     cache: dict[str, Any] = field(default_factory=dict)
     """Free-form per-run cache for rules (keyed by rule code)."""
 
@@ -68,7 +71,17 @@ class GateContext:
 
     def relative(self, path: Path | str) -> str:
         """Workspace-relative POSIX path of a file (display paths are cwd-relative)."""
-        return self.workspace.relative(Path(path))
+        key = str(path)
+        found = self._relative.get(key)
+        if found is None:
+            absolute = os.path.normpath(os.path.join(self._cwd, key))
+            prefix = str(self.workspace.root) + os.sep
+            if absolute.startswith(prefix) and not os.path.islink(absolute):
+                found = absolute[len(prefix) :].replace(os.sep, "/")
+            else:
+                found = self.workspace.relative(Path(absolute))
+            self._relative[key] = found
+        return found
 
     def problems(self) -> dict[str, list[Problem]]:
         """What `cardgate validate` reports, by workspace-relative path (computed once)."""

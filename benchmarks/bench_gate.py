@@ -1,0 +1,157 @@
+"""`cardgate gate --release` on a 1,000-system workspace, with evaluation artifacts and
+sign-offs, in a subprocess (what CI pays) and in process (`run_gate`).
+
+Run: python benchmarks/bench_gate.py [SYSTEMS]   (default 1,000 systems; target < 2 s)
+
+Each system has a model card, NIST AI RMF core checklist answers (62 items), a datasheet,
+a predictions file, an evaluation artifact whose provenance matches them, and owner,
+legal and risk sign-offs bound to the documents' digests. The benchmark also checks that
+the gate imported neither pandas, numpy, fairlearn nor mkdocs.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import generate_workspace
+
+from cardgate.digests import canonical_sha256, file_sha256
+from cardgate.gate.engine import run_gate
+from cardgate.gate.signoffs import signed_documents
+from cardgate.workspace import load_workspace
+
+WORK = Path(__file__).resolve().parent / ".work" / "gate"
+TODAY = "2026-11-30"
+PROBE = """
+import sys, time
+from cardgate.cli import main
+sys.argv = ["cardgate", "gate", "--release", "-w", sys.argv[1]]
+try:
+    main()
+except SystemExit as exit:
+    heavy = [m for m in ("pandas", "numpy", "fairlearn", "mkdocs") if m in sys.modules]
+    print("HEAVY:" + ",".join(heavy), file=sys.stderr)
+    raise
+"""
+
+
+def add_artifacts_and_signoffs(root: Path) -> None:
+    """Predictions, a matching evaluation.json and three current sign-offs per system."""
+    (root / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n", encoding="utf-8"
+    )
+    workspace = load_workspace(root)
+    for system in workspace.systems.values():
+        card = system.model_card
+        assert card is not None and card.evaluation is not None, system.id
+        predictions = system.folder / "predictions.csv"
+        predictions.write_text(
+            "y_true,y_pred,score,sex,age_group\n1,1,0.9,F,18-25\n0,0,0.2,M,26-40\n",
+            encoding="utf-8",
+        )
+        record = {"value": 0.04, "ci": [0.02, 0.06], "noise_floor": 0.01, "p_value": 0.3}
+        artifact = {
+            "artifact": "cardgate-evaluation",
+            "schema_version": 1,
+            "system": system.id,
+            "task": "binary-classification",
+            "provenance": {
+                "predictions": {
+                    "path": str(card.evaluation.predictions.path),
+                    "sha256": file_sha256(predictions),
+                    "rows": 2,
+                    "rows_used": 2,
+                    "dropped": [],
+                },
+                "settings_sha256": canonical_sha256(card.evaluation),
+                "seed": 0,
+                "replicates": 1000,
+                "confidence_level": 0.95,
+                "versions": {},
+            },
+            "overall": {"count": 2, "metrics": {}},
+            "features": [],
+            "thresholds": [
+                {
+                    "metric": "equalized_odds_difference",
+                    "feature": feature,
+                    "group": None,
+                    "min": None,
+                    "max": 0.1,
+                    **record,
+                    "verdicts": {"point": "pass", "ci-bound": "pass", "significance": "pass"},
+                    "decide_on": "point",
+                    "passed": True,
+                }
+                for feature in ("sex", "age_group")
+            ],
+        }
+        (system.folder / "evaluation.json").write_text(
+            json.dumps(artifact, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    workspace = load_workspace(root)  # now with the artifacts
+    for system in workspace.systems.values():
+        documents = signed_documents(workspace, system)
+        signoffs = {
+            "kind": "signoffs",
+            "schema_version": 1,
+            "system": system.id,
+            "signoffs": [
+                {
+                    "role": role,
+                    "name": f"{role.title()} Reviewer",
+                    "date": TODAY,
+                    "documents": documents,
+                }
+                for role in ("owner", "legal", "risk")
+            ],
+        }
+        (system.folder / "signoffs.yaml").write_text(
+            yaml.safe_dump(signoffs, sort_keys=False), encoding="utf-8"
+        )
+
+
+def main(count: int = 1000) -> None:
+    root = generate_workspace(WORK / "workspace", count)
+    add_artifacts_and_signoffs(root)
+    env_today = {"CARDGATE_TODAY": TODAY}
+    import os
+
+    env = {**os.environ, **env_today}
+    times = []
+    done = None
+    for _ in range(3):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, str(root)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        times.append(time.perf_counter() - start)
+    assert done is not None
+    heavy = [line for line in done.stderr.splitlines() if line.startswith("HEAVY:")]
+    verdict = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
+    start = time.perf_counter()
+    result = run_gate(root, release=True)
+    in_process = time.perf_counter() - start
+    print(f"systems: {count}  documents checked: {len(result.documents)}")
+    print(f"cardgate gate --release (subprocess, median of 3): {statistics.median(times):.2f} s")
+    print(f"run_gate in process (workspace load included):     {in_process:.2f} s")
+    print(f"exit code: {done.returncode}  verdict: {verdict[:120]}")
+    print(f"heavy modules imported: {heavy[0][6:] or 'none' if heavy else '?'}")
+    print(f"findings: {len(result.findings)} (first: {result.findings[:1]})")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
