@@ -1,0 +1,45 @@
+"""The CI integrations parse and carry the keys their consumers require."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from cardgate.reporters import REPORTERS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_pre_commit_hooks() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in hooks} == {"cardgate-validate", "cardgate-gate"}
+    for hook in hooks:
+        assert {"id", "name", "entry", "language"} <= set(hook)
+        assert hook["entry"].startswith("cardgate ")
+        re.compile(hook["files"])
+
+
+def test_composite_action() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert {"name", "description", "inputs", "runs"} <= set(action)
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    assert all("shell" in step for step in steps if "run" in step)
+    assert any(
+        step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps
+    )
+    script = next(step["run"] for step in steps if step.get("id") == "gate")
+    assert "--output sarif=cardgate.sarif" in script and "--format github" in script
+
+
+def test_gitlab_snippet_and_formats_documented() -> None:
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    block = text.split("## GitLab CI", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    job = yaml.safe_load(block)["cardgate-gate"]
+    assert {"image", "script", "artifacts"} <= set(job)
+    assert job["artifacts"]["reports"]["junit"] == "cardgate-junit.xml"
+    gate_json = (ROOT / "docs" / "gate-json.md").read_text(encoding="utf-8")
+    assert '"format": "cardgate-gate"' in gate_json
+    assert set(REPORTERS) == {"text", "json", "sarif", "junit", "github", "markdown"}
