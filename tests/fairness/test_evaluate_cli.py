@@ -230,3 +230,17 @@ def test_regression_task(workspace: Build) -> None:
     errors = frame["y_pred"] - frame["y_true"]
     assert abs(overall["metrics"]["mean_absolute_error"]["value"] - errors.abs().mean()) < 1e-9
     assert abs(overall["metrics"]["mean_error"]["value"] - errors.mean()) < 1e-9
+
+
+def test_validate_does_not_import_the_heavy_libraries(workspace: Build) -> None:
+    import subprocess
+    import sys
+
+    root = workspace(synthetic(n=50))
+    code = (
+        "import sys; from typer.testing import CliRunner; from cardgate.cli import app; "
+        f"CliRunner().invoke(app, ['validate', '--workspace', {str(root)!r}]); "
+        "print(sorted(m for m in ('pandas', 'fairlearn', 'sklearn') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
