@@ -67,9 +67,13 @@ def _read(source: DataSource, wanted: list[str]) -> tuple[pd.DataFrame, list[str
         if source.format == "parquet":
             columns = list(pq.read_schema(source.path).names)
             present = [name for name in wanted if name in columns]
-            table = pq.read_table(source.path, columns=present)
-            # Dates as datetime64, not one Python object per value.
-            return table.to_pandas(date_as_object=False), columns
+            frame = pd.read_parquet(
+                source.path,
+                columns=present,
+                # Dates as datetime64, not one Python object per value.
+                to_pandas_kwargs={"date_as_object": False},
+            )
+            return frame, columns
         header = pd.read_csv(source.path, nrows=0, compression=source.compression)
         columns = [str(name) for name in header.columns]
         present = [name for name in wanted if name in columns]
@@ -148,7 +152,10 @@ def measure_column(series: pd.Series, contract: ColumnContract) -> ColumnStats:
             stats.below_min = _offenders(good[good < _bound(contract.min, contract)], contract.type)
         if contract.max is not None:
             stats.above_max = _offenders(good[good > _bound(contract.max, contract)], contract.type)
-    if contract.type in ("category", "boolean") or contract.unique:
+    repeated = good[good.duplicated()] if contract.unique else None
+    if repeated is not None:
+        stats.distinct = len(good) - len(repeated)  # one hashing pass for both
+    elif contract.type in ("category", "boolean"):
         stats.distinct = int(good.nunique())
     if contract.allowed_values is not None:
         stats.not_allowed = _offenders(
@@ -157,8 +164,7 @@ def measure_column(series: pd.Series, contract: ColumnContract) -> ColumnStats:
     if contract.pattern is not None:
         matches = good.str.fullmatch(contract.pattern).astype(bool)
         stats.pattern_mismatch = _offenders(good[~matches], contract.type, text=True)
-    if contract.unique:
-        repeated = good[good.duplicated()]
+    if repeated is not None:
         stats.duplicates = _offenders(
             repeated,
             contract.type,
