@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cardgate import parse_cache
 from cardgate.paths import display_path
 from cardgate.problems import Problem, Span
 
@@ -82,7 +83,7 @@ class PositionIndex:
     def key(self, path: DataPath) -> Span:
         """Where the key of the entry at `path` starts (value position for list items)."""
         if path in self.keys:
-            return Span.from_mark(self.keys[path])
+            return _span(self.keys[path])
         return self._nearest(self.values, path)
 
     def has_key(self, path: DataPath) -> bool:
@@ -92,19 +93,34 @@ class PositionIndex:
         for end in range(len(path), -1, -1):
             mark = table.get(path[:end])
             if mark is not None:
-                return Span.from_mark(mark)
+                return _span(mark)
         return Span(1, 1)
+
+
+def _span(mark: Any) -> Span:
+    return Span.from_mark(mark)
 
 
 @dataclass
 class LoadedDocument:
-    """A YAML file as data, with where each part of it was written."""
+    """A YAML file as data, with where each part of it was written.
+
+    Positions of a document taken from the parse cache are rebuilt from its text on first
+    use: only documents with something to report need them.
+    """
 
     path: Path
     display: str
     text: str
     data: dict[str, Any]
-    positions: PositionIndex
+    known_positions: PositionIndex | None = None
+
+    @property
+    def positions(self) -> PositionIndex:
+        if self.known_positions is None:
+            self.known_positions = parse_text(self.text, display=self.display).known_positions
+            assert self.known_positions is not None
+        return self.known_positions
 
 
 class DocumentLoadError(Exception):
@@ -375,6 +391,11 @@ def _position_of_offset(raw: bytes, offset: int) -> Span:
 
 def read_text(path: Path, *, display: str, limits: Limits = DEFAULT_LIMITS) -> str:
     """Read a UTF-8 text file within the size limit, or raise `DocumentLoadError`."""
+    return decode_text(read_bytes(path, display=display, limits=limits), display=display)
+
+
+def read_bytes(path: Path, *, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Read a file within the size limit, or raise `DocumentLoadError`."""
     origin = Span(1, 1)
     try:
         size = path.stat().st_size
@@ -399,6 +420,11 @@ def read_text(path: Path, *, display: str, limits: Limits = DEFAULT_LIMITS) -> s
                 hint="check that the path exists and is a readable file",
             )
         ) from error
+    return raw
+
+
+def decode_text(raw: bytes, *, display: str) -> str:
+    """UTF-8 text of a document's bytes; binary or other encodings are problems."""
     if b"\x00" in raw:
         raise DocumentLoadError(
             Problem.at(
@@ -505,7 +531,14 @@ def load_document(
 ) -> LoadedDocument:
     """Load one YAML document file; raise `DocumentLoadError` with a positioned problem."""
     shown = display if display is not None else display_path(path)
-    text = read_text(path, display=shown, limits=limits)
+    raw = read_bytes(path, display=shown, limits=limits)
+    key = parse_cache.cache_key(raw, repr(limits))
+    cached = parse_cache.read(key)
+    if cached is not None:
+        text, data = cached
+        return LoadedDocument(path, shown, text, data)
+    text = decode_text(raw, display=shown)
     document = parse_text(text, display=shown, limits=limits)
     document.path = path
+    parse_cache.write(key, (text, document.data))
     return document

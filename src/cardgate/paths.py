@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 
 class PathEscapeError(ValueError):
@@ -27,19 +27,28 @@ def resolve_inside(root: Path, relative: str, *, base: Path | None = None) -> Pa
     """
     if not relative or relative.strip() != relative:
         raise PathEscapeError(f"'{relative}' is not a usable path")
-    pure = PurePosixPath(relative.replace("\\", "/"))
-    if pure.is_absolute() or (len(relative) > 1 and relative[1] == ":"):
+    posix = relative.replace("\\", "/")
+    if posix.startswith("/") or (len(relative) > 1 and relative[1] == ":"):
         raise PathEscapeError(f"'{relative}' is absolute; use a path relative to the workspace")
     start = base if base is not None else root
-    candidate = os.path.join(start, *pure.parts)
-    resolved_root = _realpath(os.fspath(root))
+    candidate = os.path.join(start, *(part for part in posix.split("/") if part not in ("", ".")))
+    resolved_root = _real_folder(os.fspath(root))
     resolved = _realpath(candidate)
     if resolved != resolved_root and not resolved.startswith(resolved_root.rstrip(os.sep) + os.sep):
         raise PathEscapeError(f"'{relative}' leads outside the workspace")
     return Path(resolved)
 
 
-@functools.lru_cache(maxsize=65536)
 def _realpath(path: str) -> str:
-    # Cached: evidence paths repeat across a portfolio; symlinks don't change mid-run.
+    """os.path.realpath, with the folders' resolution cached (they repeat across documents)."""
+    head, tail = os.path.split(path)
+    if tail in ("", ".", ".."):
+        return os.path.realpath(path)
+    joined = os.path.join(_real_folder(head), tail)
+    return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+
+@functools.lru_cache(maxsize=65536)
+def _real_folder(path: str) -> str:
+    # Cached for the run: symlinks in the workspace do not change while cardgate reads it.
     return os.path.realpath(path)

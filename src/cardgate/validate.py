@@ -37,8 +37,8 @@ def validate_document(
 ) -> ValidatedDocument:
     """Validate one loaded document against the schema its `kind:` names."""
     kind = loaded.data.get("kind")
-    position = loaded.positions.value(("kind",))
     if not isinstance(kind, str) or kind not in KINDS:
+        position = loaded.positions.value(("kind",))
         known = ", ".join(KINDS)
         if kind is None:
             message = "missing 'kind' (one of: " + known + ")"
@@ -50,6 +50,7 @@ def validate_document(
             loaded, None, [Problem.at(loaded.display, position, "CG100", message, hint=hint)]
         )
     if expected_kind is not None and kind != expected_kind:
+        position = loaded.positions.value(("kind",))
         return ValidatedDocument(
             loaded,
             None,

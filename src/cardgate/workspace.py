@@ -7,6 +7,7 @@ A workspace is a folder with `cardgate.yaml`. Its documents live at
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,6 +119,10 @@ class Workspace:
 
     def relative(self, path: Path) -> str:
         """`path` relative to the workspace root, POSIX style (for artifacts and SARIF)."""
+        root = os.fspath(self.root)  # resolved once, in load_workspace
+        text = os.path.abspath(path)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

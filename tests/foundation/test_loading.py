@@ -123,3 +123,38 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbfname: x\n")
     assert load_document(path).data == {"name": "x"}
+
+
+def test_parse_cache_gives_the_same_document_and_positions(tmp_path: Path) -> None:
+    path = tmp_path / "doc.yaml"
+    path.write_text("kind: model-card\nversion: 1.10\nlist:\n  - a: NO\n", encoding="utf-8")
+    first = load_document(path)
+    second = load_document(path)  # from the cache
+    assert second.known_positions is None, "the second load should come from the cache"
+    assert second.data == first.data
+    assert getattr(second.data["version"], "source", None) == "1.10"
+    assert second.positions.value(("list", 0, "a")) == first.positions.value(("list", 0, "a"))
+    path.write_text("kind: model-card\nversion: 2\n", encoding="utf-8")
+    assert load_document(path).data == {"kind": "model-card", "version": 2}
+
+
+def test_cache_off_and_broken_entries_fall_back_to_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate import parse_cache
+
+    path = tmp_path / "doc.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    load_document(path)
+    key = parse_cache.cache_key(path.read_bytes(), repr(Limits()))
+    folder = parse_cache.cache_dir()
+    assert folder is not None
+    (folder / key[:2] / key).write_bytes(b"not a pickle")
+    assert load_document(path).data == {"a": 1}
+    monkeypatch.setenv("CARDGATE_NO_CACHE", "1")
+    parse_cache.cache_dir.cache_clear()
+    try:
+        assert load_document(path).known_positions is not None
+    finally:
+        monkeypatch.delenv("CARDGATE_NO_CACHE")
+        parse_cache.cache_dir.cache_clear()

@@ -187,12 +187,11 @@ def _evidence_problem(
 ) -> Problem | None:
     if is_missing(entry) or _URL.match(entry):
         return None
-    where = loaded.positions.value(path)
     # A drive letter ("C:\...") is a path, handled (and refused) by resolve_inside.
     if _SCHEME.match(entry) and not re.match(r"^[A-Za-z]:[\\/]", entry):
         return Problem.at(
             loaded.display,
-            where,
+            loaded.positions.value(path),
             "CL107",
             f"evidence '{entry}' is neither a workspace path nor an http(s) URL",
             hint="link evidence as a path relative to the workspace root or an https:// URL",
@@ -202,7 +201,7 @@ def _evidence_problem(
     except PathEscapeError as error:
         return Problem.at(
             loaded.display,
-            where,
+            loaded.positions.value(path),
             "CL105",
             f"evidence path {error}",
             hint="evidence must live inside the workspace; copy it in or link an https:// URL",
@@ -210,7 +209,7 @@ def _evidence_problem(
     if not target.exists():
         return Problem.at(
             loaded.display,
-            where,
+            loaded.positions.value(path),
             "CL104",
             f"evidence '{entry}' does not exist",
             hint="paths are relative to the workspace root (the folder with cardgate.yaml)",
