@@ -115,72 +115,77 @@ def bar_chart(
         f"<title>{_escape(title)}</title>",
         f"<desc>{_escape(desc)}</desc>",
     ]
+    # Few elements on purpose: every tag is parsed twice per page by the site build
+    # (Markdown's raw-HTML pass and the search indexer), for every system.
     axis_y = TOP + ROW_HEIGHT * max(len(bars), 1)
-    for index in range(5):
-        tick = low + (high - low) * index / 4
-        tx = _coordinate(x(tick))
-        parts.append(
-            f'<line x1="{tx}" y1="{TOP - 6}" x2="{tx}" y2="{axis_y}" stroke="#e0e0e0" '
-            'stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{tx}" y="{axis_y + 16}" font-size="11" text-anchor="middle" '
-            f'fill="#444">{tick:.2f}</text>'
-        )
+    ticks = [low + (high - low) * index / 4 for index in range(5)]
+    grid = "".join(f"M{_coordinate(x(tick))} {TOP - 6}V{axis_y}" for tick in ticks)
+    parts.append(f'<path d="{grid}" stroke="#e0e0e0" stroke-width="1" fill="none"/>')
+    parts.append(
+        f'<text y="{axis_y + 16}" font-size="11" text-anchor="middle" fill="#444">'
+        + "".join(f'<tspan x="{_coordinate(x(tick))}">{tick:.2f}</tspan>' for tick in ticks)
+        + "</text>"
+    )
     if low < 0 < high:
         zx = _coordinate(x(0.0))
-        parts.append(
-            f'<line x1="{zx}" y1="{TOP - 6}" x2="{zx}" y2="{axis_y}" stroke="#666" '
-            'stroke-width="1"/>'
-        )
+        parts.append(f'<path d="M{zx} {TOP - 6}V{axis_y}" stroke="#666" stroke-width="1"/>')
+    shapes: dict[str, list[str]] = {"bars": [], "muted": [], "whiskers": [], "limits": []}
+    labels: list[str] = []
+    values: list[str] = []
     for row, bar in enumerate(bars):
         top = TOP + row * ROW_HEIGHT
         middle = top + ROW_HEIGHT / 2
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{_coordinate(middle + 4)}" font-size="12" '
-            f'text-anchor="end" fill="#1a1a1a">{_escape(_clip(bar.label))}</text>'
+        text_y = _coordinate(middle + 4)
+        labels.append(
+            f'<tspan x="{LABEL_WIDTH - 8}" y="{text_y}">{_escape(_clip(bar.label))}</tspan>'
         )
         if _finite(bar.value):
             value = float(bar.value)  # type: ignore[arg-type]
             start, end = sorted((x(max(low, 0.0) if low < 0 < high else low), x(value)))
-            colour = MUTED_COLOUR if bar.muted else BAR_COLOUR
-            parts.append(
-                f'<rect x="{_coordinate(start)}" y="{_coordinate(top + 6)}" '
-                f'width="{_coordinate(max(end - start, 0.5))}" height="{ROW_HEIGHT - 12}" '
-                f'fill="{colour}"/>'
+            shapes["muted" if bar.muted else "bars"].append(
+                f"M{_coordinate(start)} {_coordinate(top + 6)}h{_coordinate(max(end - start, 0.5))}"
+                f"v{ROW_HEIGHT - 12}h-{_coordinate(max(end - start, 0.5))}z"
             )
             if bar.ci is not None and all(math.isfinite(v) for v in bar.ci):
                 cx1, cx2 = _coordinate(x(bar.ci[0])), _coordinate(x(bar.ci[1]))
-                cy = _coordinate(middle)
-                parts.append(
-                    f'<path d="M{cx1} {cy}H{cx2}M{cx1} {_coordinate(middle - 6)}V'
-                    f"{_coordinate(middle + 6)}M{cx2} {_coordinate(middle - 6)}V"
-                    f'{_coordinate(middle + 6)}" stroke="#111" stroke-width="1.5" fill="none"/>'
+                y1, y2 = _coordinate(middle - 6), _coordinate(middle + 6)
+                shapes["whiskers"].append(
+                    f"M{cx1} {_coordinate(middle)}H{cx2}M{cx1} {y1}V{y2}M{cx2} {y1}V{y2}"
                 )
             for limit in bar.limits:
                 if math.isfinite(limit) and low <= limit <= high:
-                    lx = _coordinate(x(limit))
-                    y1, y2 = _coordinate(top + 2), _coordinate(top + ROW_HEIGHT - 2)
-                    parts.append(
-                        f'<path d="M{lx} {y1}V{y2}" '
-                        f'stroke="{LINE_COLOUR}" stroke-width="2.5" stroke-dasharray="3 2"/>'
+                    shapes["limits"].append(
+                        f"M{_coordinate(x(limit))} {_coordinate(top + 2)}"
+                        f"V{_coordinate(top + ROW_HEIGHT - 2)}"
                     )
             shown = _number(value) + (f" {bar.note}" if bar.note else "")
         else:
             shown = "not computed" + (f" {bar.note}" if bar.note else "")
-        parts.append(
-            f'<text x="{LABEL_WIDTH + PLOT_WIDTH + 8}" y="{_coordinate(middle + 4)}" '
-            f'font-size="12" fill="#1a1a1a">{_escape(_clip(shown, 20))}</text>'
+        values.append(
+            f'<tspan x="{LABEL_WIDTH + PLOT_WIDTH + 8}" y="{text_y}">'
+            f"{_escape(_clip(shown, 20))}</tspan>"
         )
+    styles = {
+        "bars": f'fill="{BAR_COLOUR}"',
+        "muted": f'fill="{MUTED_COLOUR}"',
+        "whiskers": 'stroke="#111" stroke-width="1.5" fill="none"',
+        "limits": f'stroke="{LINE_COLOUR}" stroke-width="2.5" stroke-dasharray="3 2"',
+    }
+    for kind, paths in shapes.items():
+        if paths:
+            parts.append(f'<path d="{"".join(paths)}" {styles[kind]}/>')
+    if labels:
+        parts.append(
+            '<text font-size="12" text-anchor="end" fill="#1a1a1a">' + "".join(labels) + "</text>"
+        )
+        parts.append('<text font-size="12" fill="#1a1a1a">' + "".join(values) + "</text>")
     for line in lines:
         if not math.isfinite(line.value) or not low <= line.value <= high:
             continue
         lx = _coordinate(x(line.value))
         parts.append(
-            f'<line x1="{lx}" y1="{TOP - 10}" x2="{lx}" y2="{axis_y}" stroke="{LINE_COLOUR}" '
-            'stroke-width="2" stroke-dasharray="6 4"/>'
-        )
-        parts.append(
+            f'<path d="M{lx} {TOP - 10}V{axis_y}" stroke="{LINE_COLOUR}" stroke-width="2" '
+            'stroke-dasharray="6 4"/>'
             f'<text x="{lx}" y="{TOP - 14}" font-size="11" text-anchor="middle" '
             f'fill="{LINE_COLOUR}">{_escape(_clip(line.label, 30))}</text>'
         )

@@ -54,23 +54,25 @@ class GateView:
     reason: str = ""
     rules: list[Any] = field(default_factory=list)  # cardgate.gate.rule.Rule
 
+    def __post_init__(self) -> None:
+        self._verdicts: dict[str, Any] = {}
+        self._findings: dict[str, list[Any]] = {}
+        self._waived: dict[str, list[Any]] = {}
+        if self.result is not None:
+            self._verdicts = {verdict.system: verdict for verdict in self.result.systems}
+            for finding in self.result.findings:
+                self._findings.setdefault(finding.system, []).append(finding)
+            for finding in self.result.waived:
+                self._waived.setdefault(finding.system, []).append(finding)
+
     def verdict(self, system_id: str) -> Any | None:
-        if self.result is None:
-            return None
-        for verdict in self.result.systems:
-            if verdict.system == system_id:
-                return verdict
-        return None
+        return self._verdicts.get(system_id)
 
     def findings(self, system_id: str) -> list[Any]:
-        if self.result is None:
-            return []
-        return [f for f in self.result.findings if f.system == system_id]
+        return list(self._findings.get(system_id, []))
 
     def waived(self, system_id: str) -> list[Any]:
-        if self.result is None:
-            return []
-        return [f for f in self.result.waived if f.system == system_id]
+        return list(self._waived.get(system_id, []))
 
 
 @dataclass

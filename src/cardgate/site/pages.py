@@ -161,9 +161,12 @@ def build_pages(
         problems=model.problems,
         datasets=len(model.datasets),
     )
+    rules = _rule_entries(model)
+    rule_codes = frozenset(rule["code"] for rule in rules)
     for system in model.systems:
         path = system_page(system.slug)
-        render(path, "system.md.j2", system.card_path, **_system_values(model, system, path))
+        values = _system_values(model, system, path, rule_codes)
+        render(path, "system.md.j2", system.card_path, **values)
     render(
         "datasets/index.md",
         "datasets.md.j2",
@@ -205,7 +208,6 @@ def build_pages(
             ],
         )
     render("nist/index.md", "nist.md.j2", "(NIST AI RMF catalog)", **_nist_values(model))
-    rules = _rule_entries(model)
     render(
         "rules/index.md",
         "rules.md.j2",
@@ -257,7 +259,9 @@ def _check_verdict(check: Any) -> str:
 # --- system page --------------------------------------------------------------------------------
 
 
-def _system_values(model: SiteModel, system: SystemView, path: str) -> dict[str, Any]:
+def _system_values(
+    model: SiteModel, system: SystemView, path: str, rule_codes: frozenset[str]
+) -> dict[str, Any]:
     verdict, counts = gate_verdict(model, system)
     fairness, fairness_detail = fairness_verdict(system)
     findings = sorted(
@@ -291,13 +295,13 @@ def _system_values(model: SiteModel, system: SystemView, path: str) -> dict[str,
         "fairness": fairness,
         "fairness_detail": fairness_detail,
         "gate_reason": model.gate.reason,
-        "findings": [_finding(f, path, model) for f in findings],
-        "waived": [_finding(f, path, model) for f in model.gate.waived(system.id)],
+        "findings": [_finding(f, path, rule_codes) for f in findings],
+        "waived": [_finding(f, path, rule_codes) for f in model.gate.waived(system.id)],
         "evaluation": _evaluation_values(system),
         "evaluation_reason": (
             system.evaluation.reason if isinstance(system.evaluation, Unavailable) else ""
         ),
-        "coverage": _coverage_values(model, system),
+        "coverage": _coverage_values(model, system, path),
         "signoffs": system.signoffs if isinstance(system.signoffs, list) else [],
         "signoffs_reason": (
             system.signoffs.reason if isinstance(system.signoffs, Unavailable) else ""
@@ -309,8 +313,8 @@ def _system_values(model: SiteModel, system: SystemView, path: str) -> dict[str,
     }
 
 
-def _finding(finding: Any, path: str, model: SiteModel) -> dict[str, Any]:
-    known = any(rule["code"] == finding.code for rule in _rule_entries(model))
+def _finding(finding: Any, path: str, rule_codes: frozenset[str]) -> dict[str, Any]:
+    known = finding.code in rule_codes
     return {
         "code": finding.code,
         "name": finding.name,
@@ -413,11 +417,8 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
         )
     own = [t for t in thresholds if t.get("feature") in (None, name)]
     charts: list[dict[str, Any]] = []
-    for metric in [m for m in CHART_METRICS if m in metric_names][:2] + [
-        str(t["metric"])
-        for t in own
-        if t.get("metric") in metric_names and t.get("metric") not in CHART_METRICS[:2]
-    ]:
+    thresholded = [str(t["metric"]) for t in own if t.get("metric") in metric_names]
+    for metric in thresholded or [m for m in CHART_METRICS if m in metric_names][:1]:
         if any(c["metric"] == metric for c in charts):
             continue
         bars = []
@@ -528,30 +529,36 @@ def _limit_text(threshold: Mapping[str, Any] | None) -> str:
     return " and ".join(parts)
 
 
-def _coverage_values(model: SiteModel, system: SystemView) -> dict[str, Any] | None:
+def _coverage_values(model: SiteModel, system: SystemView, path: str) -> dict[str, Any] | None:
+    """Per function: the roll-up and the subcategory numbers by status.
+
+    Statements and the items behind each status are on the NIST page; a system page keeps
+    this compact because it is repeated for every system.
+    """
     coverage = system.coverage
     if coverage is None or model.coverage is None:
         return None
-    catalog = model.coverage.catalog
-    functions = []
-    for rollup in coverage.functions:
-        subs = [s for s in coverage.subcategories if s.function == rollup.id]
-        functions.append(
-            {
-                "id": rollup.id,
-                "rollup": rollup,
-                "subcategories": [
-                    {
-                        "id": s.id,
-                        "statement": catalog.subcategories[s.id].statement,
-                        "status": s.status,
-                        "checklist_items": [f"{i.item} ({i.status})" for i in s.items],
-                    }
-                    for s in subs
-                ],
-            }
-        )
-    return {"overall": coverage.overall, "functions": functions, "checklists": coverage.checklists}
+    by_function: dict[str, dict[str, list[str]]] = {}
+    for sub in coverage.subcategories:
+        statuses = by_function.setdefault(sub.function, {})
+        statuses.setdefault(sub.status, []).append(sub.id.split(" ", 1)[1])
+    functions = [
+        {
+            "id": rollup.id,
+            "rollup": rollup,
+            "statuses": [
+                (status, " ".join(by_function.get(rollup.id, {}).get(status, [])))
+                for status in ("addressed", "partial", "missing")
+            ],
+        }
+        for rollup in coverage.functions
+    ]
+    return {
+        "overall": coverage.overall,
+        "functions": functions,
+        "checklists": coverage.checklists,
+        "nist": link(path, "nist/index.md"),
+    }
 
 
 # --- NIST and rules -----------------------------------------------------------------------------
