@@ -24,6 +24,7 @@ a definition that does not load.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from cardgate.frameworks.definitions import (
     workspace_definitions,
 )
 from cardgate.loading import LoadedDocument
-from cardgate.paths import PathEscapeError, resolve_inside
+from cardgate.paths import PathEscapeError, confined
 from cardgate.placeholders import is_missing
 from cardgate.problems import Problem
 from cardgate.schemas.checklist import Checklist
@@ -187,7 +188,7 @@ def _evidence_problem(
 ) -> Problem | None:
     if is_missing(entry) or _URL.match(entry):
         return None
-    # A drive letter ("C:\...") is a path, handled (and refused) by resolve_inside.
+    # A drive letter ("C:\...") is a path, handled (and refused) by confined.
     if _SCHEME.match(entry) and not re.match(r"^[A-Za-z]:[\\/]", entry):
         return Problem.at(
             loaded.display,
@@ -197,7 +198,7 @@ def _evidence_problem(
             hint="link evidence as a path relative to the workspace root or an https:// URL",
         )
     try:
-        target = resolve_inside(root, entry)
+        target = confined(root, entry)
     except PathEscapeError as error:
         return Problem.at(
             loaded.display,
@@ -206,7 +207,7 @@ def _evidence_problem(
             f"evidence path {error}",
             hint="evidence must live inside the workspace; copy it in or link an https:// URL",
         )
-    if not target.exists():
+    if not os.path.exists(target):
         return Problem.at(
             loaded.display,
             loaded.positions.value(path),
