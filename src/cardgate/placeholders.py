@@ -8,7 +8,9 @@ from typing import Any
 PLACEHOLDER = "TODO"
 """The value templates put where an answer is expected."""
 
-PLACEHOLDERS = frozenset({"todo", "tbd", "tba", "fixme", "xxx", "[more information needed]", "n/a?"})
+PLACEHOLDERS = frozenset(
+    {"todo", "tbd", "tba", "fixme", "xxx", "[more information needed]", "n/a?"}
+)
 
 
 def is_placeholder_text(text: str) -> bool:
