@@ -9,7 +9,6 @@ from pathlib import Path
 
 from cardgate.atomic import write_text_atomic
 from cardgate.errors import UsageError
-from cardgate.loading import DocumentLoadError, load_document
 from cardgate.paths import display_path
 from cardgate.resources import data_dir
 from cardgate.schemas import TEMPLATED_KINDS
@@ -20,6 +19,7 @@ from cardgate.workspace import DATASHEET_FILE, MODEL_CARD_FILE, Workspace
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
 WORKSPACE_CONFIG = """\
+# yaml-language-server: $schema=.schemas/workspace.schema.json
 # cardgate workspace: documents under systems/ and datasets/, policy and waivers here.
 kind: workspace
 schema_version: 1
@@ -111,28 +111,20 @@ def new_document(
 
 def _checklist_items(workspace: Workspace, checklist: str) -> str:
     """One `not-started` answer per item of the definition, with its question as comment."""
-    candidates = [
-        workspace.root / workspace.config.checklists_dir / f"{checklist}.yaml",
-        data_dir("checklists") / f"{checklist}.yaml",
-    ]
-    source = next((path for path in candidates if path.is_file()), None)
-    if source is None:
+    from cardgate.frameworks.definitions import workspace_definitions
+
+    definitions = workspace_definitions(workspace)
+    definition = definitions.get(checklist)
+    if definition is None:
         raise UsageError(
             f"unknown checklist definition '{checklist}'",
-            hint="shipped definitions: "
-            + ", ".join(sorted(p.stem for p in data_dir("checklists").glob("*.yaml"))),
+            hint="available: " + ", ".join(sorted(d.id for d in definitions)),
         )
-    try:
-        definition = load_document(source).data
-    except DocumentLoadError as error:
-        raise UsageError(error.problem.format(), hint=error.problem.hint) from error
     lines = ["items:"]
-    for item in definition.get("items") or []:
-        if not isinstance(item, dict) or "id" not in item:
-            continue
-        question = " ".join(str(item.get("question", "")).split())
+    for item in definition.model.items:
+        question = " ".join(item.question.split())
         lines.extend(textwrap.wrap(question, 88, initial_indent="  # ", subsequent_indent="  # "))
-        lines.append(f"  {item['id']}:")
+        lines.append(f"  {item.id}:")
         lines.append("    status: not-started  # done, partial, not-started or not-applicable")
         lines.append("    evidence: []")
     return "\n".join(lines) + "\n"

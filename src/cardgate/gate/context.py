@@ -89,12 +89,9 @@ class GateContext:
             from cardgate.checks import workspace_problems
 
             grouped: dict[str, list[Problem]] = {}
+            # Includes signoffs.yaml problems: validate reports them too.
             for problem in workspace_problems(self.workspace):
                 grouped.setdefault(self.relative(problem.path), []).append(problem)
-            for system in self.workspace.systems.values():
-                signoffs = self.signoffs(system)
-                if signoffs.problems:
-                    grouped.setdefault(self.relative(signoffs.path), []).extend(signoffs.problems)
             self._problems = grouped
         return self._problems
 

@@ -31,7 +31,7 @@ from cardgate.paths import PathEscapeError
 from cardgate.problems import Problem
 from cardgate.schemas.model_card import ModelCard
 from cardgate.schemas.signoffs import Signoff, Signoffs
-from cardgate.validate import _problem as schema_problem
+from cardgate.validate import schema_problems
 from cardgate.workspace import SystemDocs, Workspace
 
 _ID = "^[a-z0-9][a-z0-9._-]*$"
@@ -64,8 +64,7 @@ def _validated(path: Path, loaded: LoadedDocument) -> SignoffsDoc:
     try:
         model = Signoffs.model_validate(loaded.data)
     except ValidationError as error:
-        problems = sorted({schema_problem(loaded, Signoffs, d) for d in error.errors()})
-        return SignoffsDoc(path, True, loaded, problems=problems)
+        return SignoffsDoc(path, True, loaded, problems=schema_problems(loaded, Signoffs, error))
     return SignoffsDoc(path, True, loaded, model)
 
 

@@ -9,6 +9,7 @@ from cardgate.schemas.checklist import Checklist
 from cardgate.schemas.datasheet import Datasheet
 from cardgate.schemas.model_card import ModelCard
 from cardgate.schemas.policy import Policy
+from cardgate.schemas.signoffs import Signoffs
 from cardgate.schemas.waivers import Waivers
 
 KINDS: dict[str, type[Document]] = {
@@ -17,6 +18,7 @@ KINDS: dict[str, type[Document]] = {
     "checklist": Checklist,
     "policy": Policy,
     "waivers": Waivers,
+    "signoffs": Signoffs,
 }
 """Every document kind a workspace holds, by its `kind:` value."""
 
