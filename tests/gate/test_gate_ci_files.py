@@ -43,3 +43,18 @@ def test_gitlab_snippet_and_formats_documented() -> None:
     gate_json = (ROOT / "docs" / "gate-json.md").read_text(encoding="utf-8")
     assert '"format": "cardgate-gate"' in gate_json
     assert set(REPORTERS) == {"text", "json", "sarif", "junit", "github", "markdown"}
+
+
+def test_validate_hook_picks_cardgate_documents_only() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    pattern = re.compile(next(h["files"] for h in hooks if h["id"] == "cardgate-validate"))
+    for ours in (
+        "governance/systems/x/model-card.yaml",
+        "governance/systems/x/checklist-nist-ai-rmf-core.yaml",
+        "governance/datasets/y/datasheet.yaml",
+        "governance/policy.yaml",
+        "cardgate.yaml",
+    ):
+        assert pattern.search(ours), ours
+    for theirs in (".github/workflows/ci.yml", ".pre-commit-config.yaml", "mkdocs.yml"):
+        assert not pattern.search(theirs), theirs
