@@ -6,9 +6,15 @@ WORKSPACE ?= governance
 
 .PHONY: demo test lint typecheck unit browser-deps bench clean
 
+# The runtime environment (what `make demo` needs) ...
 $(BIN)/cardgate: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+# ... and the development tools on top (what `make test` needs).
+$(VENV)/.dev: $(BIN)/cardgate
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -17,16 +23,16 @@ demo: $(BIN)/cardgate
 	@bash scripts/demo.sh $(WORKSPACE)
 
 ## test: lint, type-check and run every test (installs Chromium for the browser tests)
-test: $(BIN)/cardgate browser-deps lint typecheck unit
+test: $(VENV)/.dev browser-deps lint typecheck unit
 
-lint: $(BIN)/cardgate
+lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
-typecheck: $(BIN)/cardgate
+typecheck: $(VENV)/.dev
 	$(BIN)/mypy src
 
-unit: $(BIN)/cardgate
+unit: $(VENV)/.dev
 	$(BIN)/pytest
 
 browser-deps:
@@ -36,7 +42,7 @@ browser-deps:
 	  || { echo "could not install chromium: run as root or install it yourself"; exit 2; }; }
 
 ## bench: the side-by-side speed measurements (see benchmarks/README.md)
-bench: $(BIN)/cardgate
+bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
