@@ -30,7 +30,7 @@ from cardgate.contracts.stats import (
     json_value,
     pick_examples,
 )
-from cardgate.errors import ConfigurationError, InputError
+from cardgate.errors import CardgateError, ConfigurationError, InputError
 from cardgate.schemas.contract import (
     NUMERIC_TYPES,
     TEMPORAL_TYPES,
@@ -58,6 +58,11 @@ def measure(
             if isinstance(error, _SQL_BUGS):
                 raise  # a bug in the SQL below, not a property of the file
             message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            if isinstance(error, duckdb.OutOfMemoryException):
+                raise CardgateError(
+                    f"{source.display}: DuckDB ran out of memory: {message}",
+                    hint="raise --memory-limit (distinct counts of unique columns need the most)",
+                ) from error
             raise InputError(
                 f"{source.display}: cannot read the {source.suffix} file: {message}",
                 hint="is the file complete and really " + source.suffix + "? re-export it",
