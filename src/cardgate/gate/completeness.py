@@ -9,6 +9,7 @@ a finding can point at its line and column.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -41,6 +42,10 @@ class Unfilled(NamedTuple):
         return f"{name} is missing"
 
 
+LEVELS = ("required", "recommended")
+"""The levels a document can be incomplete at ('optional' fields are never demanded)."""
+
+
 def unfilled(model: BaseModel, level: str, path: DataPath = ()) -> Iterator[Unfilled]:
     """Fields of `level` ('required' or 'recommended') without content, depth first.
 
@@ -48,28 +53,84 @@ def unfilled(model: BaseModel, level: str, path: DataPath = ()) -> Iterator[Unfi
     fields are not reported again, whatever their level. List items that are leftover
     placeholders (``- TODO``) are reported one by one when the rest of the list is filled.
     """
-    for name, info in type(model).model_fields.items():
+    for found, gap in gaps(model, (level,), path):
+        if found == level:
+            yield gap
+
+
+def gaps(
+    model: BaseModel, levels: tuple[str, ...] = LEVELS, path: DataPath = ()
+) -> list[tuple[str, Unfilled]]:
+    """(level, gap) of every field of `levels` without content, in one walk of `model`.
+
+    Filtered by level, the gaps come in the order `unfilled` gives for that level: a
+    document is walked once however many levels and rules ask about it.
+    """
+    found: list[tuple[str, Unfilled]] = []
+    _walk(model, frozenset(levels), path, found)
+    return found
+
+
+def _walk(
+    model: BaseModel, levels: frozenset[str], path: DataPath, out: list[tuple[str, Unfilled]]
+) -> bool:
+    """Append the gaps of `model` to `out`; return whether `model` itself has no content.
+
+    Bottom-up, so each value is looked at once: a section's emptiness is known from its
+    fields' walks instead of a second deep `is_missing` pass at every level.
+    """
+    given = model.model_fields_set
+    empty = True
+    for name, level in _levels(type(model)):
         value = getattr(model, name)
-        here = (*path, name)
-        if _missing(value):
-            # Reported once, at the outermost unfilled field: not again for its parts.
-            if field_level(info) == level:
-                yield Unfilled(here, *_state(_plain(value)))
-            continue
-        if (
-            field_level(info) == level
-            and isinstance(value, list)
-            and all(isinstance(item, str) for item in value)
-        ):
-            for index, item in enumerate(value):
-                if is_placeholder_text(item):
-                    yield Unfilled((*here, index), *_state(item))
-        if isinstance(value, BaseModel):
-            yield from unfilled(value, level, here)
+        placeholders: list[int] = []
+        inner: list[tuple[str, Unfilled]] = []
+        # Plain text and None first: most fields, and cheap to decide.
+        if value is None:
+            missing = True
+        elif type(value) is str:
+            missing = is_placeholder_text(value)
+        elif isinstance(value, BaseModel):
+            missing = _walk(value, levels, (*path, name), inner)
         elif isinstance(value, list):
+            missing = True
+            texts = True
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from unfilled(item, level, (*here, index))
+                    texts = False
+                    missing = _walk(item, levels, (*path, name, index), inner) and missing
+                elif isinstance(item, str):
+                    if is_placeholder_text(item):
+                        placeholders.append(index)
+                    else:
+                        missing = False
+                else:
+                    texts = False
+                    missing = missing and _missing(item)
+            if not texts:
+                placeholders = []
+        else:
+            missing = _missing(value)
+        if not missing and name in given:
+            empty = False
+        if missing:
+            # Reported once, at the outermost unfilled field: not again for its parts.
+            if level in levels:
+                out.append((level, Unfilled((*path, name), *_state(_plain(value)))))
+            continue
+        if level in levels:
+            for index in placeholders:  # leftover "- TODO" items of a filled list of text
+                out.append((level, Unfilled((*path, name, index), *_state(value[index]))))
+        out.extend(inner)
+    if empty and model.model_extra:  # keys beyond the fields (extra="allow")
+        empty = all(_missing(value) for key, value in model.model_extra.items() if key in given)
+    return empty
+
+
+@functools.cache
+def _levels(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(field name, level) of a model class, read once per class."""
+    return tuple((name, field_level(info)) for name, info in model.model_fields.items())
 
 
 def _state(value: Any) -> tuple[str, str]:

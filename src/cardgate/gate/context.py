@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from cardgate.gate.artifacts import ArtifactError, EvaluationArtifact, read_artifact
+from cardgate.gate.completeness import Unfilled, gaps
 from cardgate.gate.policy import ResolvedPolicy, TierSettings
 from cardgate.gate.result import WORKSPACE, Finding
 from cardgate.gate.signoffs import SignoffsDoc, artifact_path, read_signoffs, signed_documents
@@ -60,6 +61,7 @@ class GateContext:
     _signoffs: dict[str, SignoffsDoc] = field(default_factory=dict)
     _digests: dict[str, dict[str, str]] = field(default_factory=dict)
     _definitions: DefinitionSet | None = None
+    _gaps: dict[int, tuple[BaseModel, list[tuple[str, Unfilled]]]] = field(default_factory=dict)
     _relative: dict[str, str] = field(default_factory=dict)
     _cwd: str = field(default_factory=os.getcwd)
     cache: dict[str, Any] = field(default_factory=dict)
@@ -101,6 +103,13 @@ class GateContext:
 
             self._definitions = workspace_definitions(self.workspace)
         return self._definitions
+
+    def unfilled(self, model: BaseModel, level: str) -> list[Unfilled]:
+        """`completeness.unfilled` of a document's model, from one walk per document."""
+        found = self._gaps.get(id(model))
+        if found is None or found[0] is not model:
+            found = self._gaps[id(model)] = (model, gaps(model))
+        return [gap for gap_level, gap in found[1] if gap_level == level]
 
     def signoffs(self, system: SystemDocs) -> SignoffsDoc:
         found = self._signoffs.get(system.id)

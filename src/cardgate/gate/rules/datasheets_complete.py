@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cardgate.gate.completeness import Unfilled, unfilled
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.problems import Severity
@@ -56,18 +55,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 hint="run 'cardgate validate' and fix the datasheet",
             )
             continue
-        cache: dict[str, list[tuple[str, Unfilled]]] = ctx.gate.cache.setdefault(CODE, {})
-        if dataset_id not in cache:  # a datasheet shared by many systems is walked once
-            cache[dataset_id] = [
-                (level, gap)
-                for level in ("required", "recommended")
-                for gap in unfilled(sheet, level)
-            ]
-        for level, gap in cache[dataset_id]:
-            yield ctx.finding(
-                dataset.sheet,
-                f"datasheet '{dataset_id}': {gap.describe()} ({level})",
-                path=gap.path,
-                key=gap.state != "missing" and not isinstance(gap.path[-1], int),
-                hint="fill in the datasheet; the release gate demands it",
-            )
+        # A datasheet shared by many systems is walked once (the gate caches its gaps).
+        for level in ("required", "recommended"):
+            for gap in ctx.gate.unfilled(sheet, level):
+                yield ctx.finding(
+                    dataset.sheet,
+                    f"datasheet '{dataset_id}': {gap.describe()} ({level})",
+                    path=gap.path,
+                    key=gap.state != "missing" and not isinstance(gap.path[-1], int),
+                    hint="fill in the datasheet; the release gate demands it",
+                )

@@ -28,7 +28,6 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cardgate.gate.completeness import unfilled
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.problems import Severity
@@ -77,7 +76,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     options: Options = ctx.options
     exempt = tuple(options.exempt) if options is not None else ()
-    for gap in unfilled(card, "recommended"):
+    for gap in ctx.gate.unfilled(card, "recommended"):
         dotted = gap.dotted
         if any(dotted == path or dotted.startswith(path + ".") for path in exempt):
             continue

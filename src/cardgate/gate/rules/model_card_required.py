@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cardgate.gate.completeness import unfilled
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.problems import Severity
@@ -40,7 +39,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     card = ctx.card
     if card is None or ctx.system is None or ctx.system.card is None:
         return  # GATE-DOC001 reports a card that does not validate
-    for gap in unfilled(card, "required"):
+    for gap in ctx.gate.unfilled(card, "required"):
         yield ctx.finding(
             ctx.system.card,
             f"{gap.describe()} (required)",
