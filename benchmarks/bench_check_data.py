@@ -139,8 +139,8 @@ def best_of(runs: int, action: object) -> float:
 
 def capped(
     command: list[str], limit_bytes: int, cwd: Path, *, timeout: float = 180
-) -> tuple[str, float, float]:
-    """Run `command` with RLIMIT_AS = limit: outcome, seconds, peak RSS in MB."""
+) -> tuple[str, float]:
+    """Run `command` with RLIMIT_AS = limit: outcome and seconds."""
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
@@ -160,13 +160,12 @@ def capped(
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
-            return f"did not finish: killed after {timeout:.0f} s", timeout, 0.0
+            return f"did not finish: killed after {timeout:.0f} s", timeout
         code = process.returncode
     seconds = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     tail = (stderr.strip().splitlines() or [""])[0][:120]
     outcome = f"exit {code}" + (f", {tail}" if tail else " (checked the whole file)")
-    return outcome, seconds, usage
+    return outcome, seconds
 
 
 def baseline_address_space_mb() -> float:
@@ -260,19 +259,18 @@ def capped_run(limit_option: int, in_memory_mb: float, root: Path, folder: Path)
     if saved.exists():
         shutil.copy(saved, root / "expected.json")
         saved.unlink()
-    outcome, seconds, _ = capped([*cli, "--engine", "pandas"], limit, root)
+    outcome, seconds = capped([*cli, "--engine", "pandas"], limit, root)
     print(f"  pandas engine: {outcome} ({seconds:.1f} s)")
     saved.unlink(missing_ok=True)
-    outcome, seconds, peak = capped(
+    outcome, seconds = capped(
         [*cli, "--engine", "duckdb", "--memory-limit", duck_limit], limit, root
     )
     same = saved.exists() and json.loads(saved.read_text()) == json.loads(
         (root / "expected.json").read_text()
     )
     print(
-        f"  duckdb engine, memory_limit {duck_limit}: {outcome} ({seconds:.1f} s, "
-        f"peak RSS of the children {peak:,.0f} MB); artifact identical to the in-memory "
-        f"one: {same}"
+        f"  duckdb engine, memory_limit {duck_limit}: {outcome} ({seconds:.1f} s); "
+        f"artifact identical to the in-memory one: {same}"
     )
 
 
