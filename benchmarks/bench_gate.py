@@ -3,6 +3,9 @@ sign-offs, in a subprocess (what CI pays) and in process (`run_gate`).
 
 Run: python benchmarks/bench_gate.py [SYSTEMS]   (default 1,000 systems; target < 2 s)
 
+Reported cold (``CARDGATE_NO_CACHE=1``: every YAML document parsed) and warm (the parse
+cache, in ``.work/gate/parse-cache``, filled by a previous run) side by side.
+
 Each system has a model card, NIST AI RMF core checklist answers (62 items), a datasheet,
 a predictions file, an evaluation artifact whose provenance matches them, and owner,
 legal and risk sign-offs bound to the documents' digests. The benchmark also checks that
@@ -11,7 +14,10 @@ the gate imported neither pandas, numpy, fairlearn nor mkdocs.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,8 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate_workspace
 
+from cardgate import parse_cache
 from cardgate.digests import canonical_sha256, file_sha256
 from cardgate.gate.engine import run_gate
+from cardgate.gate.result import GateResult
 from cardgate.gate.signoffs import signed_documents
 from cardgate.workspace import load_workspace
 
@@ -120,16 +128,11 @@ def add_artifacts_and_signoffs(root: Path) -> None:
         )
 
 
-def main(count: int = 1000) -> None:
-    root = generate_workspace(WORK / "workspace", count)
-    add_artifacts_and_signoffs(root)
-    env_today = {"CARDGATE_TODAY": TODAY}
-    import os
-
-    env = {**os.environ, **env_today}
+def gate_subprocess(root: Path, env: dict[str, str], runs: int) -> tuple[float, str, str]:
+    """Median seconds of `cardgate gate --release`, its verdict and heavy imports."""
     times = []
     done = None
-    for _ in range(3):
+    for _ in range(runs):
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-c", PROBE, str(root)],
@@ -140,16 +143,55 @@ def main(count: int = 1000) -> None:
         )
         times.append(time.perf_counter() - start)
     assert done is not None
-    heavy = [line for line in done.stderr.splitlines() if line.startswith("HEAVY:")]
+    heavy = [line[6:] for line in done.stderr.splitlines() if line.startswith("HEAVY:")]
     verdict = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
-    start = time.perf_counter()
-    result = run_gate(root, release=True)
-    in_process = time.perf_counter() - start
-    print(f"systems: {count}  documents checked: {len(result.documents)}")
-    print(f"cardgate gate --release (subprocess, median of 3): {statistics.median(times):.2f} s")
-    print(f"run_gate in process (workspace load included):     {in_process:.2f} s")
-    print(f"exit code: {done.returncode}  verdict: {verdict[:120]}")
-    print(f"heavy modules imported: {heavy[0][6:] or 'none' if heavy else '?'}")
+    shown = f"exit {done.returncode}: {verdict[:80]}"
+    return statistics.median(times), shown, (heavy[0] or "none") if heavy else "?"
+
+
+def gate_in_process(root: Path, *, cached: bool) -> tuple[float, GateResult]:
+    """Seconds of `run_gate` (workspace load included), parse cache on or off."""
+    saved = os.environ.get("CARDGATE_NO_CACHE")
+    if cached:
+        os.environ.pop("CARDGATE_NO_CACHE", None)
+    else:
+        os.environ["CARDGATE_NO_CACHE"] = "1"
+    parse_cache.cache_dir.cache_clear()
+    try:
+        start = time.perf_counter()
+        result = run_gate(root, release=True, today=dt.date.fromisoformat(TODAY))
+        return time.perf_counter() - start, result
+    finally:
+        if saved is None:
+            os.environ.pop("CARDGATE_NO_CACHE", None)
+        else:
+            os.environ["CARDGATE_NO_CACHE"] = saved
+        parse_cache.cache_dir.cache_clear()
+
+
+def main(count: int = 1000, runs: int = 3) -> None:
+    root = generate_workspace(WORK / "workspace", count)
+    add_artifacts_and_signoffs(root)
+    cache = WORK / "parse-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    os.environ["CARDGATE_CACHE_DIR"] = str(cache)  # warm runs use (and fill) their own cache
+    env = {**os.environ, "CARDGATE_TODAY": TODAY}
+    cold_env = {**env, "CARDGATE_NO_CACHE": "1"}
+    warm_env = {key: value for key, value in env.items() if key != "CARDGATE_NO_CACHE"}
+    cold, cold_verdict, cold_heavy = gate_subprocess(root, cold_env, runs)
+    gate_subprocess(root, warm_env, 1)  # fill the parse cache
+    warm, warm_verdict, warm_heavy = gate_subprocess(root, warm_env, runs)
+    cold_in, _ = gate_in_process(root, cached=False)
+    warm_in, result = gate_in_process(root, cached=True)
+    print(f"systems: {count}  documents checked: {len(result.documents)}  (target < 2 s)")
+    print(f"{'':52} {'cold':>8} {'warm':>8}")
+    print(
+        f"{f'cardgate gate --release (subprocess, median of {runs})':52} {cold:7.2f}s {warm:7.2f}s"
+    )
+    print(f"{'run_gate in process (workspace load included)':52} {cold_in:7.2f}s {warm_in:7.2f}s")
+    print(f"cold: {cold_verdict}   warm: {warm_verdict}")
+    print(f"heavy modules imported: cold {cold_heavy}, warm {warm_heavy}")
+    print("cold: CARDGATE_NO_CACHE=1; warm: parse cache filled by a previous run")
     print(f"findings: {len(result.findings)} (first: {result.findings[:1]})")
 
 

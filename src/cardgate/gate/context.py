@@ -17,11 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from cardgate.digests import canonical_sha256
 from cardgate.gate.artifacts import ArtifactError, EvaluationArtifact, read_artifact
 from cardgate.gate.completeness import Unfilled, gaps
 from cardgate.gate.policy import ResolvedPolicy, TierSettings
 from cardgate.gate.result import WORKSPACE, Finding
-from cardgate.gate.signoffs import SignoffsDoc, artifact_path, read_signoffs, signed_documents
+from cardgate.gate.signoffs import (
+    SignoffsDoc,
+    artifact_path,
+    json_digest,
+    read_signoffs,
+    signed_documents,
+)
 from cardgate.loading import DataPath, LoadedDocument
 from cardgate.problems import Problem, Severity, Span
 from cardgate.schemas.model_card import ModelCard
@@ -60,6 +67,7 @@ class GateContext:
     _artifacts: dict[str, ArtifactRead] = field(default_factory=dict)
     _signoffs: dict[str, SignoffsDoc] = field(default_factory=dict)
     _digests: dict[str, dict[str, str]] = field(default_factory=dict)
+    _artifact_data: dict[str, Any] = field(default_factory=dict)
     _definitions: DefinitionSet | None = None
     _gaps: dict[int, tuple[BaseModel, list[tuple[str, Unfilled]]]] = field(default_factory=dict)
     _relative: dict[str, str] = field(default_factory=dict)
@@ -120,8 +128,15 @@ class GateContext:
     def digests(self, system: SystemDocs) -> dict[str, str]:
         found = self._digests.get(system.id)
         if found is None:
-            found = self._digests[system.id] = signed_documents(self.workspace, system)
+            found = self._digests[system.id] = signed_documents(
+                self.workspace, system, artifact_digest=self._artifact_digest
+            )
         return found
+
+    def _artifact_digest(self, path: Path) -> str:
+        """`json_digest` of an artifact, from the JSON `read_artifact` already parsed."""
+        data = self._artifact_data.get(str(path))
+        return canonical_sha256(data) if data is not None else json_digest(path)
 
     def artifact(self, system: SystemDocs) -> ArtifactRead | None:
         """The system's evaluation artifact; None when its card has no evaluation section."""
@@ -145,9 +160,10 @@ class GateContext:
             return ArtifactRead(None, relative, error=str(error))
         shown = self.relative(path)
         try:
-            artifact, _ = read_artifact(path)
+            artifact, data = read_artifact(path)
         except ArtifactError as error:
             return ArtifactRead(path, shown, error=str(error))
+        self._artifact_data[str(path)] = data
         return ArtifactRead(path, shown, artifact)
 
     def artifact_path(self, system: SystemDocs) -> Path | None:
