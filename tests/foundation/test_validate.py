@@ -144,3 +144,12 @@ def test_a_required_section_written_as_todo_is_missing() -> None:
     text = CARD.replace("intended_use:\n  primary_uses: [pre-screening]\n", "intended_use: TODO\n")
     [(code, _, _, message)] = problems_of(text)
     assert code == "CG103" and "'intended_use'" in message
+
+
+def test_an_all_digit_sha256_is_still_a_digest() -> None:
+    digits = "1" * 64
+    text = CARD + f"training_data:\n  datasets:\n    - dataset: x\n      sha256: {digits}\n"
+    result = validate_document(parse_text(text, display="card.yaml"))
+    assert result.model is not None, result.problems
+    assert result.model.training_data is not None
+    assert result.model.training_data.datasets[0].sha256 == digits

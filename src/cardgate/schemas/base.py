@@ -75,8 +75,10 @@ Reference = Annotated[
 ]
 """The id of another document; `TODO` while a draft does not know it yet."""
 
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-"""A SHA-256 digest as 64 lower-case hex digits."""
+Sha256 = Annotated[
+    str, StringConstraints(pattern=r"^[0-9a-f]{64}$"), BeforeValidator(_as_text)
+]
+"""A SHA-256 digest as 64 lower-case hex digits (an all-digit one loads as text too)."""
 
 RiskTier = Literal["minimal", "limited", "high", "unacceptable"]
 Status = Literal["draft", "review", "approved", "retired"]
