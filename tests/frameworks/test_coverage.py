@@ -258,6 +258,25 @@ def test_text_for_the_portfolio_has_a_total(portfolio_workspace: Workspace) -> N
     assert "  missing:" not in text
 
 
+def test_text_and_markdown_show_the_subcategory_by_system_matrix(
+    portfolio_workspace: Workspace,
+) -> None:
+    text = render_to_text(portfolio_workspace, "text")
+    lines = text.splitlines()
+    header = lines.index("subcategory x system (✔ addressed, ◐ partial, ✘ missing)")
+    assert lines[header + 1].split() == ["chat", "credit"]
+    rows = {
+        line.split()[0] + " " + line.split()[1]: line.split()[2:] for line in lines[header + 2 :]
+    }
+    assert len(rows) == 72
+    assert rows["GOVERN 1.1"] == ["◐", "✔"]  # chat partial, credit done
+    assert rows["GOVERN 1.3"] == ["✔", "✘"]  # its only item applies to minimal tiers
+    assert rows["MEASURE 2.11"][1] == "◐"
+    markdown = render_to_text(portfolio_workspace, "markdown")
+    assert "| Subcategory | chat | credit |" in markdown
+    assert "| GOVERN 1.3 | ✔ | ✘ |" in markdown
+
+
 def test_cli_coverage(portfolio_workspace: Workspace) -> None:
     runner = CliRunner()
     root = str(portfolio_workspace.root)

@@ -83,6 +83,31 @@ def render_text(
         stream.write(f"  {'overall':<{width}}{_summary(portfolio.overall())}\n")
         for rollup in portfolio.functions():
             stream.write(f"  {rollup.id:<{width}}{_summary(rollup)}\n")
+        _text_matrix(portfolio, stream)
+
+
+MATRIX_MAX_SYSTEMS = 12
+"""Beyond this many systems the terminal matrix is too wide: use --format csv or json."""
+
+
+def _text_matrix(portfolio: PortfolioCoverage, stream: TextIO) -> None:
+    """Subcategories down, systems across: one mark per cell."""
+    subcategories, systems, rows = portfolio.matrix()
+    legend = ", ".join(f"{mark} {status}" for status, mark in _MARK.items())
+    if len(systems) > MATRIX_MAX_SYSTEMS:
+        stream.write(
+            f"\nmatrix: {len(subcategories)} subcategories x {len(systems)} systems is too "
+            "wide for a terminal; use --format csv, json or markdown\n"
+        )
+        return
+    stream.write(f"\nsubcategory x system ({legend})\n")
+    width = max(len(sub) for sub in subcategories) + 2
+    columns = [max(len(system), 1) + 2 for system in systems]
+    header = "".join(f"{system:<{col}}" for system, col in zip(systems, columns, strict=True))
+    stream.write(" " * (width + 2) + header.rstrip() + "\n")
+    for sub, row in zip(subcategories, rows, strict=True):
+        cells = "".join(f"{_MARK[status]:<{col}}" for status, col in zip(row, columns, strict=True))
+        stream.write(f"  {sub:<{width}}{cells.rstrip()}\n")
 
 
 def _text_details(portfolio: PortfolioCoverage, coverage: SystemCoverage, stream: TextIO) -> None:
@@ -180,6 +205,13 @@ def render_markdown(
         cells = [_cell(coverage.system), _tier(coverage), _percent(coverage.overall)]
         cells.extend(_percent(rollup) for rollup in coverage.functions)
         stream.write("| " + " | ".join(cells) + " |\n")
+    if len(portfolio.systems) > 1:
+        subcategories, systems, rows = portfolio.matrix()
+        stream.write("\n### Subcategory × system\n\n")
+        stream.write("| Subcategory | " + " | ".join(_cell(s) for s in systems) + " |\n")
+        stream.write("|---|" + "---|" * len(systems) + "\n")
+        for sub_id, row in zip(subcategories, rows, strict=True):
+            stream.write(f"| {sub_id} | " + " | ".join(_MARK[status] for status in row) + " |\n")
     if len(portfolio.systems) == 1:
         coverage = portfolio.systems[0]
         stream.write(f"\n### {_cell(coverage.system)}: subcategories\n\n")
