@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 
 import jsonschema
 import pytest
+from pydantic import BaseModel
 
 from cardgate.jsonschema_export import schema_documents
 from cardgate.loading import parse_text
@@ -24,12 +26,33 @@ def test_every_schema_passes_the_2020_12_metaschema(name: str) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
-def test_every_field_has_a_description() -> None:
-    missing = []
-    for kind, model in KINDS.items():
-        for name, info in model.model_fields.items():
-            if not info.description:
-                missing.append(f"{kind}.{name}")
+def _models(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[type[BaseModel]]:
+    seen.add(model)
+    for info in model.model_fields.values():
+        stack = [info.annotation]
+        while stack:
+            annotation = stack.pop()
+            stack.extend(typing.get_args(annotation))
+            if (
+                isinstance(annotation, type)
+                and issubclass(annotation, BaseModel)
+                and annotation not in seen
+            ):
+                _models(annotation, seen)
+    return seen
+
+
+def test_every_field_of_every_section_has_a_description() -> None:
+    models: set[type[BaseModel]] = set()
+    for model in KINDS.values():
+        _models(model, models)
+    assert len(models) > 20
+    missing = sorted(
+        f"{model.__name__}.{name}"
+        for model in models
+        for name, info in model.model_fields.items()
+        if not info.description
+    )
     assert missing == []
 
 
