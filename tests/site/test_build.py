@@ -62,7 +62,10 @@ def test_system_page_shows_evaluation_signoffs_and_findings(workspace_root: Path
     docs = result.layout.docs_dir
     credit = (docs / "systems/credit-scoring/index.md").read_text(encoding="utf-8")
     assert "suppressed (group too small)" in credit
-    assert 'role="img"' in credit and "<desc>" in credit
+    assert '<img src="chart-1-1.svg" alt="Selection rate by sex. Per-group' in credit
+    chart = (docs / "systems/credit-scoring/chart-1-1.svg").read_text(encoding="utf-8")
+    assert 'role="img"' in chart and "<desc>" in chart and "<script" not in chart
+    assert (result.layout.out_dir / "systems/credit-scoring/chart-1-1.svg").is_file()
     assert "<code>" + "a" * 64 + "</code>" in credit  # provenance digest
     assert 'cg-badge cg-bad">stale</span>' in credit
     assert "GATE-" in credit
@@ -91,7 +94,24 @@ def test_hostile_text_is_escaped_in_generated_markdown(workspace_root: Path) -> 
     built = (result.layout.out_dir / "systems/hostile/index.html").read_text("utf-8")
     assert "<script>window.__pwned" not in built
     assert 'href="javascript:' not in built.lower()
-    assert not re.search(r"<[a-z]+[^>]*\son(error|click)=", built)
+    assert not _event_handlers(built)
+    assert "onerror=&quot;" in built  # the hostile text is there, as text (image alt)
+
+
+def _event_handlers(html_text: str) -> list[tuple[str, str]]:
+    """(tag, attribute) of every on* attribute a browser would see."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, str]] = []
+
+    class _Attributes(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((tag, name) for name, _ in attrs if name.lower().startswith("on"))
+
+    parser = _Attributes()
+    parser.feed(html_text)
+    parser.close()
+    return found
 
 
 def test_built_site_loads_nothing_from_the_network(workspace_root: Path) -> None:

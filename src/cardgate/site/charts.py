@@ -25,6 +25,7 @@ BOTTOM = 34
 BAR_COLOUR = "#3b5b92"
 MUTED_COLOUR = "#b8b8b8"
 LINE_COLOUR = "#b3261e"
+FONTS = "-apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 
 
 @dataclass(frozen=True)
@@ -94,29 +95,16 @@ def bar_chart(
     def x(value: float) -> float:
         return LABEL_WIDTH + (value - low) / (high - low) * PLOT_WIDTH
 
-    spoken = []
-    for bar in bars:
-        if _finite(bar.value):
-            words = f"{bar.label}: {_number(bar.value)}"  # type: ignore[arg-type]
-            if bar.ci is not None:
-                words += f" (interval {_number(bar.ci[0])} to {_number(bar.ci[1])})"
-        else:
-            words = f"{bar.label}: not computed"
-        if bar.note:
-            words += f", {bar.note}"
-        words += "".join(f", limit {_number(limit)}" for limit in bar.limits)
-        spoken.append(words)
-    spoken.extend(f"threshold {line.label} at {_number(line.value)}" for line in lines)
-    desc = (description + " " if description else "") + "; ".join(spoken) + "."
+    desc = describe(bars, lines=lines, description=description)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-label="{_escape(title)}">',
+        f'font-family="{FONTS}" aria-label="{_escape(title)}">',
         f"<title>{_escape(title)}</title>",
         f"<desc>{_escape(desc)}</desc>",
     ]
-    # Few elements on purpose: every tag is parsed twice per page by the site build
-    # (Markdown's raw-HTML pass and the search indexer), for every system.
+    # Few elements on purpose: the charts are files of their own (an <img> on the page),
+    # but a compact file is also a fast one.
     axis_y = TOP + ROW_HEIGHT * max(len(bars), 1)
     ticks = [low + (high - low) * index / 4 for index in range(5)]
     grid = "".join(f"M{_coordinate(x(tick))} {TOP - 6}V{axis_y}" for tick in ticks)
@@ -191,6 +179,24 @@ def bar_chart(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def describe(bars: Sequence[Bar], *, lines: Sequence[Line] = (), description: str = "") -> str:
+    """The chart's numbers in words: its `<desc>`, and the `alt` text of its `<img>`."""
+    spoken = []
+    for bar in bars:
+        if _finite(bar.value):
+            words = f"{bar.label}: {_number(bar.value)}"  # type: ignore[arg-type]
+            if bar.ci is not None:
+                words += f" (interval {_number(bar.ci[0])} to {_number(bar.ci[1])})"
+        else:
+            words = f"{bar.label}: not computed"
+        if bar.note:
+            words += f", {bar.note}"
+        words += "".join(f", limit {_number(limit)}" for limit in bar.limits)
+        spoken.append(words)
+    spoken.extend(f"threshold {line.label} at {_number(line.value)}" for line in lines)
+    return (description + " " if description else "") + "; ".join(spoken) + "."
 
 
 def _clip(text: str, width: int = 26) -> str:

@@ -148,7 +148,11 @@ def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> Si
     problems: list[BuildProblem] = []
     gate = _gate(workspace, today=today) if run_gate else GateView(None, "gate not run")
     coverage, coverage_reason = _coverage(workspace)
-    systems = [_system(workspace, docs, coverage, problems) for docs in workspace.systems.values()]
+    by_system = {c.system: c for c in coverage.systems} if coverage is not None else {}
+    systems = [
+        _system(workspace, docs, by_system.get(docs.id), problems)
+        for docs in workspace.systems.values()
+    ]
     used: dict[str, list[str]] = {}
     for system in systems:
         for dataset_id in _dataset_ids(system.card):
@@ -237,7 +241,10 @@ def _coverage(workspace: Workspace) -> tuple[Any | None, str]:
 
 
 def _system(
-    workspace: Workspace, docs: SystemDocs, coverage: Any | None, problems: list[BuildProblem]
+    workspace: Workspace,
+    docs: SystemDocs,
+    system_coverage: Any | None,
+    problems: list[BuildProblem],
 ) -> SystemView:
     card_path = workspace.relative(docs.folder / "model-card.yaml")
     card = docs.model_card
@@ -259,12 +266,6 @@ def _system(
             workspace, docs.folder / artifact_name, problems, "evaluation", kind="evaluation"
         )
     signoffs = _signoffs(workspace, docs, problems)
-    system_coverage = None
-    if coverage is not None:
-        try:
-            system_coverage = coverage.system(docs.id)
-        except KeyError:
-            system_coverage = None
     view = SystemView(
         id=docs.id,
         slug=slug(docs.id),

@@ -18,7 +18,7 @@ from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
 from cardgate.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
-from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.charts import Bar, Line, bar_chart, describe
 from cardgate.site.model import BuildProblem, SiteModel, SystemView, Unavailable
 
 VERDICT_ORDER = ("fail", "unknown", "waived", "pass")
@@ -36,6 +36,11 @@ class Page:
     text: str
     source: str
 
+    @property
+    def markdown(self) -> bool:
+        """A Markdown page (the others are files beside it, such as chart images)."""
+        return self.path.endswith(".md")
+
 
 def page_url(path: str) -> str:
     """The HTML file a page becomes (use_directory_urls: false)."""
@@ -49,10 +54,18 @@ def root_of(path: str) -> str:
 
 
 def link(from_path: str, to_path: str) -> str:
-    """A relative link from one page to another page's HTML file."""
+    """A relative link from one page to another page's HTML file.
+
+    Same result as ``posixpath.relpath`` for targets below the page's folder, otherwise
+    up to the root and down again (a build makes tens of thousands of links).
+    """
     target = page_url(to_path)
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(target, start)
+    folder = posixpath.dirname(from_path)
+    if not folder:
+        return target
+    if target.startswith(folder + "/"):
+        return target[len(folder) + 1 :]
+    return root_of(from_path) + target
 
 
 def system_page(system_slug: str) -> str:
@@ -161,12 +174,33 @@ def build_pages(
         problems=model.problems,
         datasets=len(model.datasets),
     )
+    render(
+        "systems/index.md",
+        "systems.md.j2",
+        "(workspace)",
+        dashboard=link("systems/index.md", "index.md"),
+        rows=[
+            {
+                **row,
+                "anchor": "system-" + system.slug,
+                "href": link("systems/index.md", system_page(system.slug)),
+            }
+            for row, system in sorted(
+                zip(rows, model.systems, strict=True),
+                key=lambda pair: (pair[0]["name"].lower(), pair[0]["id"]),
+            )
+        ],
+    )
     rules = _rule_entries(model)
     rule_codes = frozenset(rule["code"] for rule in rules)
     for system in model.systems:
         path = system_page(system.slug)
         values = _system_values(model, system, path, rule_codes)
+        charts = _chart_files(path, values["evaluation"], system.card_path)
+        rendered = len(pages)
         render(path, "system.md.j2", system.card_path, **values)
+        if len(pages) > rendered:
+            pages.extend(charts)
     render(
         "datasets/index.md",
         "datasets.md.j2",
@@ -218,6 +252,24 @@ def build_pages(
     for rule in rules:
         render(rule_page(rule["code"]), "rule.md.j2", "(gate rule registry)", rule=rule)
     return pages, problems
+
+
+def _chart_files(path: str, evaluation: dict[str, Any] | None, source: str) -> list[Page]:
+    """Each chart of a system page as an SVG file beside it; the page shows an <img>.
+
+    An image costs the page one tag instead of ~20 that MkDocs would parse twice, and a
+    browser never runs anything inside an SVG shown as an image.
+    """
+    if evaluation is None:
+        return []
+    folder = posixpath.dirname(path)
+    files = []
+    for f_index, feature in enumerate(evaluation["features"], start=1):
+        for c_index, chart in enumerate(feature["charts"], start=1):
+            name = f"chart-{f_index}-{c_index}.svg"
+            chart["src"] = name
+            files.append(Page(f"{folder}/{name}", str(chart.pop("svg")), source))
+    return files
 
 
 def _dashboard_row(model: SiteModel, system: SystemView) -> dict[str, Any]:
@@ -295,7 +347,7 @@ def _system_values(
         "fairness": fairness,
         "fairness_detail": fairness_detail,
         "gate_reason": model.gate.reason,
-        "findings": [_finding(f, path, rule_codes) for f in findings],
+        "findings": _by_rule([_finding(f, path, rule_codes) for f in findings]),
         "waived": [_finding(f, path, rule_codes) for f in model.gate.waived(system.id)],
         "evaluation": _evaluation_values(system),
         "evaluation_reason": (
@@ -315,6 +367,9 @@ def _system_values(
 
 def _finding(finding: Any, path: str, rule_codes: frozenset[str]) -> dict[str, Any]:
     known = finding.code in rule_codes
+    where = f"{finding.path}:{finding.line}:{finding.column}" if finding.path else ""
+    if where and finding.location:
+        where = f"{where} at {finding.location}"
     return {
         "code": finding.code,
         "name": finding.name,
@@ -323,11 +378,35 @@ def _finding(finding: Any, path: str, rule_codes: frozenset[str]) -> dict[str, A
         else getattr(finding.severity, "label", str(finding.severity)),
         "message": finding.message,
         "hint": finding.hint,
-        "where": f"{finding.path}:{finding.line}:{finding.column}" if finding.path else "",
-        "location": finding.location,
+        "where": where,
         "href": link(path, rule_page(finding.code)) if known else "",
         "waiver": finding.waiver,
     }
+
+
+def _by_rule(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings grouped by (rule, severity), in the order of each group's first finding.
+
+    One row per rule keeps a page with twenty findings of three rules short to read and
+    light to build; each finding keeps its own message and location.
+    """
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for finding in findings:
+        key = (finding["code"], finding["severity"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {
+                "code": finding["code"],
+                "name": finding["name"],
+                "severity": finding["severity"],
+                "href": finding["href"],
+                "entries": [],
+                "hints": [],
+            }
+        group["entries"].append(finding)
+        if finding["hint"] and finding["hint"] not in group["hints"]:
+            group["hints"].append(finding["hint"])
+    return list(groups.values())
 
 
 def _metric_entry(entry: Any) -> dict[str, Any]:
@@ -456,6 +535,13 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
                     description=f"Per-group {metric.replace('_', ' ')} for {name}, "
                     "with confidence intervals.",
                 ),
+                "alt": f"{metric.replace('_', ' ').capitalize()} by {name}. "
+                + describe(
+                    bars,
+                    lines=lines,
+                    description=f"Per-group {metric.replace('_', ' ')} for {name}, "
+                    "with confidence intervals.",
+                ),
             }
         )
     disparities = []
@@ -505,6 +591,8 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
                     bars,
                     description=f"Disparity measures between groups of {name}.",
                 ),
+                "alt": f"Disparities by {name}. "
+                + describe(bars, description=f"Disparity measures between groups of {name}."),
             }
         )
     return {
