@@ -62,10 +62,7 @@ def test_system_page_shows_evaluation_signoffs_and_findings(workspace_root: Path
     docs = result.layout.docs_dir
     credit = (docs / "systems/credit-scoring/index.md").read_text(encoding="utf-8")
     assert "suppressed (group too small)" in credit
-    assert '<img src="chart-1-1.svg" alt="Selection rate by sex. Per-group' in credit
-    chart = (docs / "systems/credit-scoring/chart-1-1.svg").read_text(encoding="utf-8")
-    assert 'role="img"' in chart and "<desc>" in chart and "<script" not in chart
-    assert (result.layout.out_dir / "systems/credit-scoring/chart-1-1.svg").is_file()
+    assert 'role="img"' in credit and "<desc>" in credit
     assert "<code>" + "a" * 64 + "</code>" in credit  # provenance digest
     assert 'cg-badge cg-bad">stale</span>' in credit
     assert "GATE-" in credit
@@ -95,7 +92,7 @@ def test_hostile_text_is_escaped_in_generated_markdown(workspace_root: Path) -> 
     assert "<script>window.__pwned" not in built
     assert 'href="javascript:' not in built.lower()
     assert not _event_handlers(built)
-    assert "onerror=&quot;" in built  # the hostile text is there, as text (image alt)
+    assert "onerror=&quot;" in built  # the hostile text is there, as text
 
 
 def _event_handlers(html_text: str) -> list[tuple[str, str]]:
