@@ -8,6 +8,7 @@ artifact atomically. Threshold failures are results, not errors: the gate decide
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -420,17 +421,23 @@ def threshold_results(
 
 
 # -- the whole evaluation --------------------------------------------------------------
-def versions() -> dict[str, str]:
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
     from importlib.metadata import version
 
     from cardgate import __version__
 
-    return {
-        "cardgate": __version__,
-        "fairlearn": version("fairlearn"),
-        "numpy": version("numpy"),
-        "pandas": version("pandas"),
-    }
+    return (
+        ("cardgate", __version__),
+        ("fairlearn", version("fairlearn")),
+        ("numpy", version("numpy")),
+        ("pandas", version("pandas")),
+    )
+
+
+def versions() -> dict[str, str]:
+    """Versions recorded in the artifact (read from package metadata once per process)."""
+    return dict(_installed_versions())
 
 
 def evaluate_statistics(

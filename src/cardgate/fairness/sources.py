@@ -73,7 +73,7 @@ def read_statistics(
         if kind == "csv"
         else (_parquet_batches(path, relative, needed))
     )
-    total = _parquet_rows(path) if kind == "parquet" else None
+    total = _parquet_rows(path) if kind == "parquet" and progress else None
     with _progress(f"reading {path.name}", total=total, enabled=progress) as advance:
         for batch in batches:
             if source.format == "counts":

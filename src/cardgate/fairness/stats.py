@@ -86,6 +86,37 @@ class Categories:
         codes: IntArray = lookup[indices.astype(np.int64, copy=False)]
         return codes
 
+    def indexed(self, array: Any) -> tuple[npt.NDArray[np.integer[Any]], IntArray] | None:
+        """(indices per row, code of each index) of a column without nulls; None with nulls.
+
+        The codes of the rows are ``table[indices]``, assigned exactly as `encode` assigns
+        them, but the rows are not mapped here: a caller folds the table into its own
+        arithmetic. A column of integers with at most two values (0/1 labels) is used as
+        it is, without dictionary-encoding it.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if array.null_count:
+            return None
+        if pa.types.is_integer(array.type) and len(array):
+            values = array.to_numpy()
+            low, high = int(values.min()), int(values.max())
+            if high - low <= 1:  # the extremes occur, so both values are present
+                first = int(values[0])  # codes in order of first appearance, as encode's
+                for value in (first, low + high - first):
+                    self.code(value)
+                table = np.array(
+                    [self._codes[category_text(v)] for v in range(low, high + 1)], dtype=np.int64
+                )
+                return (values - low if low else values), table
+        if not pa.types.is_dictionary(array.type):
+            array = pc.dictionary_encode(array)
+        table = np.array([self.code(v) for v in array.dictionary.to_pylist()], dtype=np.int64)
+        return array.indices.to_numpy(), table
+
 
 @dataclass
 class _Sums:
@@ -265,6 +296,12 @@ class Accumulator:
         score_name: str | None,
     ) -> None:
         """Add one chunk of predictions (one value per row in each column)."""
+        if (
+            not self.regression
+            and score is None
+            and self._add_cells_indexed([*feature_columns, label, prediction])
+        ):
+            return
         n = len(label)
         self.rows_read += n
         codes = self._feature_codes(feature_columns)
@@ -322,6 +359,57 @@ class Accumulator:
                 [np.ones_like(kept_scores), kept_scores, kept_scores * kept_scores], axis=1
             )
             self._scores.add(score_keys, values)
+
+    def _add_cells_indexed(self, columns: Sequence[Any]) -> bool:
+        """`add_rows` for classification rows without nulls or scores, in one bincount.
+
+        Each row's cell is the mixed-radix number of its codes, summed column by column
+        straight from the columns' indices (no code, key or mask arrays per row). Returns
+        False, having added nothing, when a column has nulls or the key space is too big.
+        """
+        if not len(columns[-1]):
+            return False
+        parts = []
+        for categories, column in zip(
+            [*self.categories, self.labels, self.labels], columns, strict=True
+        ):
+            found = categories.indexed(column)
+            if found is None:
+                return False
+            parts.append(found)
+        radices = [len(categories.values) for categories in self.categories]
+        radices += [len(self.labels.values)] * 2
+        space = 1
+        for radix in radices:
+            space *= radix
+        if space > _DENSE_LIMIT:
+            return False
+        flat: IntArray | None = None
+        offset = 0
+        stride = space
+        for (indices, table), radix in zip(parts, radices, strict=True):
+            stride //= radix
+            scaled = table * stride
+            step = int(scaled[1] - scaled[0]) if len(scaled) > 1 else 0
+            if np.array_equal(scaled, scaled[0] + step * np.arange(len(scaled))):
+                # codes in dictionary order (the usual case): no lookup per row
+                offset += int(scaled[0]) if len(scaled) else 0
+                term: IntArray = np.multiply(indices, step, dtype=np.int64)
+            else:
+                term = scaled[indices]
+            if flat is None:
+                flat = term
+            else:
+                flat += term
+        assert flat is not None
+        if offset:
+            flat += offset
+        self.rows_read += len(flat)
+        counts = np.bincount(flat, minlength=space)
+        index = np.flatnonzero(counts)
+        keys = np.stack(np.unravel_index(index, tuple(radices)), axis=1).astype(np.int64)
+        self._cells.add(keys, counts[index].astype(np.float64)[:, None])
+        return True
 
     # -- counts table --------------------------------------------------------------
     def add_counts(
