@@ -74,6 +74,25 @@ def percentile_interval(samples: FloatArray, level: float) -> tuple[FloatArray, 
     return np.where(defined, low, np.nan), np.where(defined, high, np.nan)
 
 
+def percentile_intervals(
+    samples: dict[str, FloatArray], level: float
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """`percentile_interval` of each named array of replicates (same first axis), in one
+    sort of them all side by side."""
+    if not samples:
+        return {}
+    shapes = {name: values.shape[1:] for name, values in samples.items()}
+    flat = [values.reshape(len(values), -1) for values in samples.values()]
+    low, high = percentile_interval(np.concatenate(flat, axis=1), level)
+    out: dict[str, tuple[FloatArray, FloatArray]] = {}
+    start = 0
+    for (name, shape), block in zip(shapes.items(), flat, strict=True):
+        end = start + block.shape[1]
+        out[name] = (low[start:end].reshape(shape), high[start:end].reshape(shape))
+        start = end
+    return out
+
+
 def nan_quantiles(samples: FloatArray, quantiles: tuple[float, ...]) -> list[FloatArray]:
     """`numpy.nanquantile(samples, q, axis=0)` (method 'linear') for each q, bit for bit,
     from one sort: every column at once rather than one 1-D call per column with NaNs."""

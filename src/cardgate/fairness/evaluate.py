@@ -146,9 +146,8 @@ def _intervals(
     cells_boot: FloatArray | None = None
     if table.cells is not None:
         cells_boot = boot.resample(table.cells, replicates, rng)
-        for name, samples in M.classification_values(cells_boot).items():
-            if name in out:
-                out[name] = boot.percentile_interval(samples, level)
+        values = M.classification_values(cells_boot)
+        out.update(boot.percentile_intervals({m: values[m] for m in metrics if m in values}, level))
     if table.scores is not None and any(m in M.SCORE_METRICS for m in metrics):
         batches = [M.score_values(b) for b in boot.resample_scores(table.scores, replicates, rng)]
         for name in M.SCORE_METRICS:
@@ -283,12 +282,17 @@ def _disparities(
     replicates = settings.bootstrap.replicates
     boot_values = M.disparity_values(cells_boot[:, keep]) if cells_boot is not None else None
     null_values = M.disparity_values(boot.under_null(table.cells[keep], replicates, rng))
+    intervals = (
+        boot.percentile_intervals({name: boot_values[name] for name in names}, level)
+        if boot_values is not None
+        else {}
+    )
     for name in names:
         defined = bool(np.isfinite(numeric[name]))
         value = float(fair[name]) if defined else float("nan")
         low = high = float("nan")
-        if boot_values is not None:
-            lows, highs = boot.percentile_interval(boot_values[name], level)
+        if name in intervals:
+            lows, highs = intervals[name]
             low, high = float(lows), float(highs)
         record = _record(value, low, high, M.disparity_reason(name))
         floor, p_value = (None, None)

@@ -237,6 +237,7 @@ class Accumulator:
         self._cells = _Sums(width + 2, 1)
         self._scores = _Sums(width + 2, 3)
         self._errors = _Sums(width, 5)
+        self._flat: IntArray = np.empty(0, dtype=np.int64)  # reused by _add_cells_indexed
         self.rows_read = 0
         self.dropped: dict[str, int] = {}
 
@@ -363,11 +364,13 @@ class Accumulator:
     def _add_cells_indexed(self, columns: Sequence[Any]) -> bool:
         """`add_rows` for classification rows without nulls or scores, in one bincount.
 
-        Each row's cell is the mixed-radix number of its codes, summed column by column
-        straight from the columns' indices (no code, key or mask arrays per row). Returns
-        False, having added nothing, when a column has nulls or the key space is too big.
+        Each row's cell is the mixed-radix number of its codes, built column by column in
+        one reused buffer straight from the columns' indices (Horner's scheme: no code,
+        key or mask arrays per row). Returns False, having added nothing, when a column
+        has nulls or the key space is too big.
         """
-        if not len(columns[-1]):
+        n = len(columns[-1])
+        if not n:
             return False
         parts = []
         for categories, column in zip(
@@ -384,27 +387,34 @@ class Accumulator:
             space *= radix
         if space > _DENSE_LIMIT:
             return False
-        flat: IntArray | None = None
+        if len(self._flat) < n:
+            self._flat = np.empty(n, dtype=np.int64)
+        flat = self._flat[:n]
         offset = 0
-        stride = space
-        for (indices, table), radix in zip(parts, radices, strict=True):
-            stride //= radix
-            scaled = table * stride
-            step = int(scaled[1] - scaled[0]) if len(scaled) > 1 else 0
-            if np.array_equal(scaled, scaled[0] + step * np.arange(len(scaled))):
+        for position, ((indices, table), radix) in enumerate(zip(parts, radices, strict=True)):
+            if position:
+                flat *= radix
+            step = int(table[1] - table[0]) if len(table) > 1 else 1
+            if np.array_equal(table, table[0] + step * np.arange(len(table))):
                 # codes in dictionary order (the usual case): no lookup per row
-                offset += int(scaled[0]) if len(scaled) else 0
-                term: IntArray = np.multiply(indices, step, dtype=np.int64)
+                offset = offset * radix + int(table[0])
+                if position == 0:
+                    np.multiply(indices, step, out=flat, dtype=np.int64)
+                elif step == 1:
+                    np.add(flat, indices, out=flat, dtype=np.int64)
+                elif step == -1:
+                    np.subtract(flat, indices, out=flat, dtype=np.int64)
+                else:
+                    flat += np.multiply(indices, step, dtype=np.int64)
             else:
-                term = scaled[indices]
-            if flat is None:
-                flat = term
-            else:
-                flat += term
-        assert flat is not None
+                offset *= radix
+                if position == 0:
+                    np.take(table, indices, out=flat)
+                else:
+                    flat += table[indices]
         if offset:
             flat += offset
-        self.rows_read += len(flat)
+        self.rows_read += n
         counts = np.bincount(flat, minlength=space)
         index = np.flatnonzero(counts)
         keys = np.stack(np.unravel_index(index, tuple(radices)), axis=1).astype(np.int64)
