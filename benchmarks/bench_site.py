@@ -227,6 +227,7 @@ def main(count: int = 1000, runs: int = 3) -> None:
         f"own work {a_cpu - b_cpu:.2f} s = {(a_cpu - b_cpu) / b_cpu:+.1%} of B"
     )
 
+
 if __name__ == "__main__":
     main(
         int(sys.argv[1]) if len(sys.argv) > 1 else 1000,

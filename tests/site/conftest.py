@@ -226,17 +226,87 @@ def make_workspace(root: Path, *, hostile: bool = True) -> Path:
     dataset = root / "datasets" / "applicants"
     dataset.mkdir(parents=True)
     (dataset / "datasheet.yaml").write_text(SHEET, encoding="utf-8")
-    (dataset / "data-check.json").write_text(
-        json.dumps(
-            {
-                "passed": False,
-                "problems": [{"code": "DC001", "column": "sex", "message": "unexpected value 'x'"}],
-            }
-        ),
-        encoding="utf-8",
-    )
+    (dataset / "data-check.json").write_text(json.dumps(data_check(), indent=2), encoding="utf-8")
+    (root / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    (root / "waivers.yaml").write_text(WAIVERS, encoding="utf-8")
     write_signoffs(root)
     return root
+
+
+# Only the sign-off rules decide, so the three systems get the three verdicts:
+# fraud-alerts passes (current legal sign-off), credit-scoring fails (its legal sign-off is
+# stale), hostile passes under a waiver (no legal sign-off, waived until 2026-12-31).
+POLICY = """\
+kind: policy
+schema_version: 1
+defaults:
+  required_signoffs: [legal]
+  rules:
+    GATE-SO001: {level: error}
+    GATE-SO002: {level: error}
+    GATE-MC002: {level: "off"}
+    GATE-DS001: {level: "off"}
+    GATE-DC002: {level: "off"}
+    GATE-DC003: {level: "off"}
+    GATE-FA002: {level: "off"}
+    GATE-CK001: {level: "off"}
+"""
+
+WAIVERS = """\
+kind: waivers
+schema_version: 1
+waivers:
+  - rule: GATE-SO001
+    system: hostile
+    justification: Legal review is booked for December.
+    approver: Risk office
+    expires: 2026-12-31
+"""
+
+VERDICTS = {"credit-scoring": "fail", "fraud-alerts": "pass", "hostile": "waived"}
+
+
+def data_check() -> dict[str, Any]:
+    """A failed check in the documented form (docs/data-check-artifact.md), with a hostile
+    example value."""
+    return {
+        "kind": "data-check",
+        "schema_version": 1,
+        "generator": {"name": "cardgate", "version": "0.1.0"},
+        "dataset": "applicants",
+        "datasheet": "datasets/applicants/datasheet.yaml",
+        "contract_sha256": "c" * 64,
+        "data": {
+            "path": "datasets/applicants/applicants.csv",
+            "format": "csv",
+            "sha256": "d" * 64,
+            "bytes": 600173,
+        },
+        "reference_date": None,
+        "rows": 48842,
+        "columns": ["sex", "income"],
+        "profile": {
+            "sex": {
+                "type": "category",
+                "stored_as": "text",
+                "nulls": 12,
+                "null_rate": 0.000246,
+                "min": None,
+                "max": None,
+                "distinct": 3,
+            }
+        },
+        "violations": [
+            {
+                "clause": "allowed-values",
+                "column": "sex",
+                "count": 312,
+                "examples": ["x", HOSTILE["script"]],
+                "message": "312 values not among the allowed values (e.g. 'x')",
+            }
+        ],
+        "passed": False,
+    }
 
 
 def write_signoffs(root: Path) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from .conftest import VERDICTS
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -96,9 +98,21 @@ def test_dashboard_lists_every_system_with_its_verdict(page: Any, server: str) -
     assert rows.count() == 3
     systems = {rows.nth(i).get_attribute("data-system") for i in range(rows.count())}
     assert systems == {"credit-scoring", "fraud-alerts", "hostile"}
+    for system, verdict in VERDICTS.items():
+        row = page.locator(f'tr[data-system="{system}"]')
+        gate = row.locator("td").nth(4).locator(".cg-badge")
+        assert gate.inner_text().lower() == verdict, system
+        # each row sits in the table of its verdict group
+        group = page.locator(f'table.cg-dashboard[data-verdict="{verdict}"]')
+        assert group.locator(f'tr[data-system="{system}"]').count() == 1, system
     credit = page.locator('tr[data-system="credit-scoring"]')
-    assert credit.locator(".cg-badge").nth(1).inner_text().lower() in {"fail", "pass", "waived"}
+    assert "1 error" in credit.locator("td").nth(4).inner_text()
+    assert credit.locator("td").nth(5).inner_text().lower() == "fail"  # fairness threshold
     assert "Lin Counsel" in credit.inner_text() and "STALE" in credit.inner_text().upper()
+    hostile = page.locator('tr[data-system="hostile"]')
+    assert "1 waived" in hostile.locator("td").nth(4).inner_text()
+    tiles = page.locator(".cg-tile-number").all_inner_texts()
+    assert tiles[:4] == ["3", "1", "1", "1"]  # systems, blocked, with waivers, may ship
     _only_local(page.recorder, server)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -72,7 +74,7 @@ def test_system_page_shows_evaluation_signoffs_and_findings(workspace_root: Path
     for name in ("Credit scoring", "Fraud alerts"):
         assert name in dashboard
     dataset = (docs / "datasets/applicants/index.md").read_text(encoding="utf-8")
-    assert "unexpected value" in dataset and "Credit scoring" in dataset
+    assert "312 values not among the allowed values" in dataset and "Credit scoring" in dataset
 
 
 def test_missing_artifacts_render_not_available(workspace_root: Path) -> None:
@@ -192,3 +194,101 @@ def test_cli_build(workspace_root: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert "pages to site/generated" in outcome.output
     strict = CliRunner().invoke(app, ["build", "--strict"])
     assert strict.exit_code in (0, 1)
+
+
+def test_dataset_page_shows_the_documented_data_check(workspace_root: Path) -> None:
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    assert not result.render_problems and not result.problems
+    page = (result.layout.docs_dir / "datasets/applicants/index.md").read_text("utf-8")
+    section = page.split("## Latest data check", 1)[1]
+    assert 'cg-badge cg-bad">fail</span> 1 contract clause broken' in section
+    assert "<code>datasets/applicants/applicants.csv</code> (csv, 600,173 bytes)" in section
+    assert "<code>" + "d" * 64 + "</code>" in section
+    assert "48,842 rows, 2 columns" in section
+    # the contract digest in the fixture is not the current contract's: stale
+    assert 'cg-badge cg-bad">stale</span>' in section
+    violation = re.search(r"<tr><td><code>allowed-values</code>.*?</tr>", section, re.S)
+    assert violation is not None
+    row = violation.group(0)
+    assert "<code>sex</code>" in row and "<td>312</td>" in row
+    assert "&#34;x&#34;, &#34;&lt;/title&gt;&lt;script&gt;" in row  # examples, escaped
+    assert "<script>" not in section
+    profile = section.split("### Profile of the contract", 1)[1]
+    assert "<code>sex</code></td><td>category</td><td>text</td><td>12 (0.02%)</td>" in profile
+    assert "<td>3</td>" in profile
+    listing = (result.layout.docs_dir / "datasets/index.md").read_text("utf-8")
+    assert 'cg-badge cg-bad">fail</span>' in listing
+
+
+def test_data_check_in_another_form_is_a_problem_not_a_guess(workspace_root: Path) -> None:
+    check = workspace_root / "datasets/applicants/data-check.json"
+    check.write_text('{"passed": true, "problems": []}', encoding="utf-8")
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    page = (result.layout.docs_dir / "datasets/applicants/index.md").read_text("utf-8")
+    assert "cannot be shown: kind: is not &#39;data-check&#39;" in page
+    assert any(
+        p.document.endswith("data-check.json") and p.field == "kind" for p in result.problems
+    )
+    listing = (result.layout.docs_dir / "datasets/index.md").read_text("utf-8")
+    assert 'cg-badge cg-muted">not checked</span>' in listing
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+
+
+def test_system_page_shows_what_changed_since_the_last_signoff(
+    workspace_root: Path,
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    _git(workspace_root, "init", "-q")
+    _git(workspace_root, "add", "-A")
+    _git(workspace_root, "commit", "-q", "-m", "documents as reviewed")
+    signed = CliRunner().invoke(
+        app,
+        [
+            "sign",
+            "fraud-alerts",
+            "--role",
+            "owner",
+            "--name",
+            "Olu Owner",
+            "--today",
+            "2026-11-30",
+            "-w",
+            str(workspace_root),
+        ],
+    )
+    assert signed.exit_code == 0, signed.output
+    card = workspace_root / "systems/fraud-alerts/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(
+        text.replace('"Scores applications."', '"Scores applications <b>and</b> flags rings."'),
+        encoding="utf-8",
+    )
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    assert not result.render_problems
+    page = (result.layout.docs_dir / "systems/fraud-alerts/index.md").read_text("utf-8")
+    assert 'cg-badge cg-bad">stale</span>' in page
+    section = page.split("## What changed since the last sign-off", 1)[1]
+    assert "<code>systems/fraud-alerts/model-card.yaml</code>" in section
+    assert "-  description: &quot;Scores applications.&quot;" in section
+    assert (
+        "+  description: &quot;Scores applications &lt;b&gt;and&lt;/b&gt; flags rings.&quot;"
+        in (section)
+    )
+    assert "<b>and</b>" not in section
+    built = (result.layout.out_dir / "systems/fraud-alerts/index.html").read_text("utf-8")
+    assert '<details class="cg-diff">' in built and "flags rings" in built
+    # a system whose documents did not change shows no such section
+    credit = (result.layout.docs_dir / "systems/credit-scoring/index.md").read_text("utf-8")
+    hostile = (result.layout.docs_dir / "systems/hostile/index.md").read_text("utf-8")
+    assert "What changed since the last sign-off" not in hostile
+    assert credit.count("What changed since the last sign-off") <= 1

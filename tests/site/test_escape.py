@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import markdown
+import markdown  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 from cardgate.site.escape import (
@@ -32,7 +32,7 @@ HOSTILE = [
 
 
 def _render(text: str) -> str:
-    return markdown.markdown(text, extensions=EXTENSIONS)
+    return str(markdown.markdown(text, extensions=EXTENSIONS))
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)

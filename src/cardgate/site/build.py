@@ -289,9 +289,7 @@ def _captured_mkdocs_log() -> Iterator[list[str]]:
 def check_links(layout: SiteLayout, pages: list[Page]) -> list[BuildProblem]:
     """Relative links that lead to no file, and anything loaded from the network."""
     out = layout.out_dir.resolve()
-    sources = {
-        page.path[: -len(".md")] + ".html": page.source for page in pages if page.markdown
-    }
+    sources = {page.path[: -len(".md")] + ".html": page.source for page in pages if page.markdown}
     problems = []
     for html_file in sorted(out.rglob("*.html")):
         relative = html_file.relative_to(out).as_posix()
@@ -372,8 +370,9 @@ def render_build(result: BuildResult, stream: TextIO) -> None:
     layout = result.layout
     for path in result.created:
         stream.write(f"created {display_path(path)} (default MkDocs configuration)\n")
+    written = sum(page.markdown for page in result.pages)
     stream.write(
-        f"wrote {sum(page.markdown for page in result.pages)} pages to {display_path(layout.docs_dir)}; "
+        f"wrote {written} pages to {display_path(layout.docs_dir)}; "
         f"HTML in {display_path(layout.out_dir)}\n"
     )
     for pdf_path in result.pdfs:

@@ -168,7 +168,11 @@ def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> Si
                 sheet=dataset.datasheet,
                 problems=list(dataset.sheet.problems) if dataset.sheet else [],
                 data_check=_json_artifact(
-                    workspace, dataset.folder / "data-check.json", problems, "data check"
+                    workspace,
+                    dataset.folder / "data-check.json",
+                    problems,
+                    "data check",
+                    kind="data-check",
                 ),
                 used_by=sorted(set(used.get(dataset.id, []))),
             )
@@ -306,8 +310,8 @@ def _json_artifact(
     if not isinstance(data, dict):
         problems.append(BuildProblem(shown, "", "top level is not an object"))
         return Unavailable(f"{shown} is not an artifact")
-    if kind == "evaluation":
-        reason = _evaluation_shape(data)
+    if kind:
+        reason = _evaluation_shape(data) if kind == "evaluation" else _data_check_shape(data)
         if reason:
             problems.append(BuildProblem(shown, reason[0], reason[1]))
             return Unavailable(f"{shown} cannot be shown: {reason[0]}: {reason[1]}")
@@ -329,6 +333,29 @@ def _evaluation_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:
         for g_index, group in enumerate(feature.get("groups", [])):
             if not isinstance(group, dict) or not isinstance(group.get("metrics", {}), dict):
                 return f"features[{index}].groups[{g_index}]", "should have a metrics object"
+    return None
+
+
+def _data_check_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first field of a data-check artifact (docs/data-check-artifact.md) the pages
+    cannot use, if any."""
+    if data.get("kind") != "data-check":
+        return "kind", "is not 'data-check'"
+    if data.get("schema_version") != 1:
+        return "schema_version", "unsupported version (this cardgate reads 1)"
+    if not isinstance(data.get("passed"), bool):
+        return "passed", "should be true or false"
+    for key, kind in (("data", dict), ("profile", dict), ("violations", list)):
+        if not isinstance(data.get(key, kind()), kind):
+            return key, f"should be a {kind.__name__}"
+    for index, violation in enumerate(data.get("violations", [])):
+        if not isinstance(violation, dict):
+            return f"violations[{index}]", "should be an object"
+        if not isinstance(violation.get("examples", []), list):
+            return f"violations[{index}].examples", "should be a list"
+    for column, profile in data.get("profile", {}).items():
+        if not isinstance(profile, dict):
+            return f"profile.{column}", "should be an object"
     return None
 
 

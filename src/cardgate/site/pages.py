@@ -9,6 +9,7 @@ relative, computed here, so the site works from any base URL and offline.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -240,7 +241,7 @@ def build_pages(
             dataset.sheet_path,
             dataset=dataset,
             sheet=dataset.sheet,
-            check=dataset.data_check if isinstance(dataset.data_check, dict) else None,
+            check=_data_check_values(dataset),
             check_reason=(
                 dataset.data_check.reason if isinstance(dataset.data_check, Unavailable) else ""
             ),
@@ -295,13 +296,70 @@ def _dashboard_row(model: SiteModel, system: SystemView) -> dict[str, Any]:
 
 
 def _check_verdict(check: Any) -> str:
+    """'pass' / 'fail' from a data-check artifact's `passed`; 'not checked' without one."""
     if isinstance(check, Unavailable):
         return "not checked"
-    for key in ("passed", "ok"):
-        if isinstance(check.get(key), bool):
-            return "pass" if check[key] else "fail"
-    status = check.get("status") or check.get("verdict")
-    return str(status) if status else "checked"
+    return "pass" if check.get("passed") is True else "fail"
+
+
+def _data_check_values(dataset: Any) -> dict[str, Any] | None:
+    """The data-check artifact (docs/data-check-artifact.md) as the dataset page shows it."""
+    check = dataset.data_check
+    if not isinstance(check, dict):
+        return None
+    data = check.get("data") or {}
+    sheet = dataset.sheet
+    pinned = getattr(sheet, "sha256", None) if sheet is not None else None
+    contract = getattr(sheet, "contract", None) if sheet is not None else None
+    contract_current: bool | None = None
+    if contract is not None and check.get("contract_sha256"):
+        from cardgate.contracts.artifact import contract_digest
+
+        contract_current = check["contract_sha256"] == contract_digest(contract)
+    return {
+        "passed": check.get("passed") is True,
+        "path": data.get("path") or "",
+        "format": data.get("format") or "",
+        "sha256": data.get("sha256") or "",
+        "bytes": data.get("bytes"),
+        "pinned": pinned or "",
+        "pin_matches": None if not pinned else pinned == data.get("sha256"),
+        "contract_current": contract_current,
+        "rows": check.get("rows"),
+        "columns": [str(c) for c in check.get("columns") or []],
+        "reference_date": check.get("reference_date") or "",
+        "violations": [
+            {
+                "clause": str(v.get("clause", "")),
+                "column": "" if v.get("column") is None else str(v.get("column")),
+                "count": v.get("count"),
+                "examples": ", ".join(_example(e) for e in v.get("examples") or []),
+                "message": str(v.get("message", "")),
+            }
+            for v in check.get("violations") or []
+        ],
+        "profile": [
+            {"column": str(column), **{key: p.get(key) for key in _PROFILE_FIELDS}}
+            for column, p in (check.get("profile") or {}).items()
+        ],
+        "generator": " ".join(
+            str(v) for v in (check.get("generator") or {}).values() if isinstance(v, str)
+        ),
+    }
+
+
+_PROFILE_FIELDS = ("type", "stored_as", "nulls", "null_rate", "min", "max", "distinct")
+
+
+def _example(value: Any) -> str:
+    """One offending value as the artifact records it (JSON scalars; text quoted)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 # --- system page --------------------------------------------------------------------------------
