@@ -182,7 +182,8 @@ def _parquet_batches(path: Path, display: str, needed: list[str]) -> Iterator[An
             if pa.types.is_string(handle.schema_arrow.field(name).type)
             or pa.types.is_large_string(handle.schema_arrow.field(name).type)
         ]
-        handle = pq.ParquetFile(path, read_dictionary=strings)
+        if strings:  # text columns read dictionary-encoded: one code lookup per value
+            handle = pq.ParquetFile(path, read_dictionary=strings)
         yield from handle.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=needed)
     except (pa.ArrowException, OSError, EOFError) as error:
         raise InputError(
