@@ -113,15 +113,14 @@ def feature_sets(settings: EvaluationSettings) -> list[list[str]]:
 
 # -- per-table computation ------------------------------------------------------------
 def _point_values(table: M.GroupTable, metrics: Sequence[str]) -> dict[str, FloatArray]:
-    """Point estimates per group (and the disparities' inputs), NaN where undefined.
-
-    The formulas divide exact integer sums once, as sklearn and fairlearn do with the
-    counts as sample weights, so they give fairlearn's values bit for bit (a property
-    test holds them to that) without paying for MetricFrame on tiny tables.
-    """
+    """Point estimates per group: fairlearn's where defined (the disparities' inputs too)."""
     values: dict[str, FloatArray] = {}
     if table.cells is not None:
         values.update(M.classification_values(table.cells))
+        fair_groups, _ = M.fairlearn_estimates(table, [*metrics, *M.DISPARITY_INPUTS])
+        for name, by_group in fair_groups.items():
+            fair = np.asarray(by_group, dtype=np.float64)
+            values[name] = np.where(np.isfinite(values[name]), fair, np.nan)
     if table.scores is not None:
         values.update(M.score_values(table.scores))
     if table.errors is not None:
@@ -465,6 +464,9 @@ def evaluate_statistics(
     ]
     seeds = np.random.SeedSequence(settings.bootstrap.seed).spawn(len(tables) + 1)
     total = tables[0].total()
+    if total.cells is not None:  # MetricFrame.overall of the first feature's frame
+        _, fair_overall = M.fairlearn_estimates(tables[0], [*metrics, *M.DISPARITY_INPUTS])
+        total.fairlearn = ({m: [v] for m, v in fair_overall.items()}, fair_overall)
     points = _point_values(total, metrics)
     intervals, _ = _intervals(total, metrics, settings, np.random.default_rng(seeds[0]))
     overall = {

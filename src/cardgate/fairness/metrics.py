@@ -1,13 +1,11 @@
 """Metrics from sufficient statistics.
 
-`GroupTable` holds one feature's (or intersection's) tables. Vectorised numpy formulas
-(`classification_values`) compute the classification metrics on arrays of tables — the
-point estimates and thousands of bootstrap replicates at once — and decide when a metric
-is undefined (a zero denominator: null with a reason, never 0). Each is one division of
-exact integer sums, as in sklearn and fairlearn, so it equals fairlearn's `MetricFrame`
-on the aggregated table with the counts as `sample_weight` (`fairlearn_estimates`, the
-reference) bit for bit, and `MetricFrame` on the raw rows; a property test holds them to
-both. `cardgate evaluate` therefore imports neither fairlearn nor pandas.
+`GroupTable` holds one feature's (or intersection's) tables. Two implementations of the
+classification metrics agree (a property test proves it): fairlearn's `MetricFrame` run
+on the aggregated table with the counts as `sample_weight` gives the point estimates
+(`fairlearn_estimates`), and vectorised numpy formulas (`classification_values`) compute
+the same quantities on arrays of tables — thousands of bootstrap replicates at once — and
+decide when a metric is undefined (a zero denominator: null with a reason, never 0).
 """
 
 from __future__ import annotations
