@@ -23,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cardgate import parse_cache
+from cardgate.digests import canonical_sha256
 from cardgate.paths import display_path
 from cardgate.problems import Problem, Span
 
@@ -58,10 +59,13 @@ class SourceFloat(float):
     source: str
 
 
+_SOURCED = (SourceInt, SourceFloat)
+
+
 def source_text(value: object) -> str | None:
     """The text as written for a scalar loaded from YAML, or None when it was not a number."""
-    if isinstance(value, SourceInt | SourceFloat):
-        return value.source
+    if type(value) in _SOURCED:  # exact types: called for every text field validated
+        return value.source  # type: ignore[attr-defined,no-any-return]
     return None
 
 
@@ -105,15 +109,23 @@ def _span(mark: Any) -> Span:
 class LoadedDocument:
     """A YAML file as data, with where each part of it was written.
 
-    Positions of a document taken from the parse cache are rebuilt from its text on first
-    use: only documents with something to report need them.
+    A document taken from the parse cache keeps its bytes undecoded and rebuilds its
+    positions from them on first use: only documents with something to report need them.
     """
 
     path: Path
     display: str
-    text: str
+    source: str | bytes
     data: dict[str, Any]
     known_positions: PositionIndex | None = None
+    known_digest: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The document's text as written."""
+        if isinstance(self.source, bytes):
+            self.source = self.source.decode("utf-8-sig")
+        return self.source
 
     @property
     def positions(self) -> PositionIndex:
@@ -121,6 +133,13 @@ class LoadedDocument:
             self.known_positions = parse_text(self.text, display=self.display).known_positions
             assert self.known_positions is not None
         return self.known_positions
+
+    @property
+    def digest(self) -> str:
+        """The canonical SHA-256 of the data (`cardgate.digests`): what sign-offs bind to."""
+        if self.known_digest is None:
+            self.known_digest = canonical_sha256(self.data)
+        return self.known_digest
 
 
 class DocumentLoadError(Exception):
@@ -535,10 +554,10 @@ def load_document(
     key = parse_cache.cache_key(raw, repr(limits))
     cached = parse_cache.read(key)
     if cached is not None:
-        text, data = cached
-        return LoadedDocument(path, shown, text, data)
+        data, digest = cached
+        return LoadedDocument(path, shown, raw, data, known_digest=digest)
     text = decode_text(raw, display=shown)
     document = parse_text(text, display=shown, limits=limits)
     document.path = path
-    parse_cache.write(key, (text, document.data))
+    parse_cache.write(key, (document.data, document.digest))
     return document

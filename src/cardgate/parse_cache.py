@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-_FORMAT = b"cardgate-parse-cache-1"
+_FORMAT = b"cardgate-parse-cache-3"  # entries: (data, canonical digest)
 
 
 @functools.cache
@@ -59,7 +59,7 @@ def read(key: str) -> Any | None:
     try:
         with (folder / key[:2] / key).open("rb") as stream:
             return pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return None
 
 

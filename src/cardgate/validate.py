@@ -104,18 +104,19 @@ def _missing_recommended(model: BaseModel, path: DataPath) -> Iterable[tuple[Dat
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         here = (*path, name)
-        if field_level(info) == "recommended" and is_missing(_plain(value)):
+        if field_level(info) == "recommended" and _is_missing(value):
             yield here, ".".join(str(part) for part in here)
         elif isinstance(value, BaseModel):
             yield from _missing_recommended(value, here)
 
 
-def _plain(value: Any) -> Any:
+def _is_missing(value: Any) -> bool:
+    """`placeholders.is_missing` for validated values, without dumping models to dicts."""
     if isinstance(value, BaseModel):
-        return value.model_dump()
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+        return all(_is_missing(getattr(value, name)) for name in type(value).model_fields)
+    if isinstance(value, list | tuple):
+        return all(_is_missing(item) for item in value)
+    return is_missing(value)
 
 
 # --- pydantic error -> problem ----------------------------------------------------------------

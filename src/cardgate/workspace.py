@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cardgate.errors import ConfigurationError
+from cardgate.gcpause import paused_collector
 from cardgate.loading import DocumentLoadError, load_document
 from cardgate.paths import PathEscapeError, display_path, resolve_inside
 from cardgate.problems import Problem, Span
@@ -163,6 +164,11 @@ def load_config(root: Path) -> WorkspaceConfig:
 
 def load_workspace(root: Path) -> Workspace:
     """Load every document of the workspace at `root`, once."""
+    with paused_collector():
+        return _load_workspace(root)
+
+
+def _load_workspace(root: Path) -> Workspace:
     root = root.resolve()
     config = load_config(root)
     workspace = Workspace(root=root, config=config)

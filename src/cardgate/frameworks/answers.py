@@ -24,6 +24,7 @@ a definition that does not load.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from pathlib import Path
@@ -55,6 +56,7 @@ def check_answers(
     """
     definitions = definitions if definitions is not None else workspace_definitions(workspace)
     problems = list(definitions.problems)
+    _evidence_verdict.cache_clear()  # files may have changed since an earlier call
     for system in workspace.systems.values():
         card = system.model_card
         tier = card.risk_tier if card is not None else None
@@ -186,33 +188,41 @@ def _item_problems(
 def _evidence_problem(
     root: Path, loaded: LoadedDocument, path: tuple[str | int, ...], entry: str
 ) -> Problem | None:
+    verdict = _evidence_verdict(os.fspath(root), entry)
+    if verdict is None:
+        return None
+    code, message, hint = verdict
+    return Problem.at(loaded.display, loaded.positions.value(path), code, message, hint=hint)
+
+
+@functools.lru_cache(maxsize=65536)
+def _evidence_verdict(root: str, entry: str) -> tuple[str, str, str] | None:
+    """(code, message, hint) of what is wrong with one evidence entry, or None.
+
+    Cached: the same evidence (the model card, the datasheet) is cited by many items.
+    Within one run the files do not change; `check_answers` clears the cache on entry.
+    """
     if is_missing(entry) or _URL.match(entry):
         return None
-    # A drive letter ("C:\...") is a path, handled (and refused) by confined.
+    # A drive letter ("C:\\...") is a path, handled (and refused) by confined.
     if _SCHEME.match(entry) and not re.match(r"^[A-Za-z]:[\\/]", entry):
-        return Problem.at(
-            loaded.display,
-            loaded.positions.value(path),
+        return (
             "CL107",
             f"evidence '{entry}' is neither a workspace path nor an http(s) URL",
-            hint="link evidence as a path relative to the workspace root or an https:// URL",
+            "link evidence as a path relative to the workspace root or an https:// URL",
         )
     try:
-        target = confined(root, entry)
+        target = confined(Path(root), entry)
     except PathEscapeError as error:
-        return Problem.at(
-            loaded.display,
-            loaded.positions.value(path),
+        return (
             "CL105",
             f"evidence path {error}",
-            hint="evidence must live inside the workspace; copy it in or link an https:// URL",
+            "evidence must live inside the workspace; copy it in or link an https:// URL",
         )
     if not os.path.exists(target):
-        return Problem.at(
-            loaded.display,
-            loaded.positions.value(path),
+        return (
             "CL104",
             f"evidence '{entry}' does not exist",
-            hint="paths are relative to the workspace root (the folder with cardgate.yaml)",
+            "paths are relative to the workspace root (the folder with cardgate.yaml)",
         )
     return None

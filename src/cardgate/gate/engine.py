@@ -25,6 +25,7 @@ from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, System
 from cardgate.gate.rule import Rule
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
 from cardgate.gate.waivers import apply_waivers
+from cardgate.gcpause import paused_collector
 from cardgate.problems import Severity
 from cardgate.workspace import SystemDocs, Workspace, load_workspace
 
@@ -47,6 +48,28 @@ def run_gate(
     to the named systems; `rules` defaults to the registry. Raises `ConfigurationError`
     for an unusable policy (exit 2).
     """
+    with paused_collector():
+        return _run_gate(
+            workspace,
+            release=release,
+            today=today,
+            strict=strict,
+            changed_since=changed_since,
+            systems=systems,
+            rules=rules,
+        )
+
+
+def _run_gate(
+    workspace: Workspace | Path,
+    *,
+    release: bool,
+    today: dt.date | None,
+    strict: bool,
+    changed_since: str | None,
+    systems: Iterable[str] | None,
+    rules: tuple[Rule, ...] | None,
+) -> GateResult:
     rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     policy = resolve_policy(loaded, rules)
@@ -258,9 +281,15 @@ def _verdicts(
     *,
     strict: bool,
 ) -> list[SystemVerdict]:
+    by_system: dict[str, list[Finding]] = {}
+    for finding in active:  # grouped once: findings x systems would be quadratic
+        by_system.setdefault(finding.system, []).append(finding)
+    waived_count: dict[str, int] = {}
+    for finding in waived:
+        waived_count[finding.system] = waived_count.get(finding.system, 0) + 1
     verdicts = []
     for system_id in chosen:
-        mine = [f for f in active if f.system == system_id]
+        mine = by_system.get(system_id, [])
         errors = sum(f.severity is Severity.ERROR for f in mine)
         warnings = len(mine) - errors
         card = gate.workspace.systems[system_id].model_card
@@ -271,7 +300,7 @@ def _verdicts(
                 passed=errors == 0 and not (strict and warnings),
                 errors=errors,
                 warnings=warnings,
-                waived=sum(f.system == system_id for f in waived),
+                waived=waived_count.get(system_id, 0),
             )
         )
     return verdicts

@@ -103,7 +103,7 @@ def signed_documents(
         if document is None:
             continue
         if document.loaded is not None:
-            found[workspace.relative(document.loaded.path)] = canonical_sha256(document.loaded.data)
+            found[workspace.relative(document.loaded.path)] = document.loaded.digest
         elif document.problems:
             path = workspace.root / document.problems[0].path
             found.update(_file_digest(workspace, path))

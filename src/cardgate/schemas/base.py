@@ -14,7 +14,6 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import types
 import typing
 from typing import Annotated, Any, Literal
@@ -75,9 +74,7 @@ Reference = Annotated[
 ]
 """The id of another document; `TODO` while a draft does not know it yet."""
 
-Sha256 = Annotated[
-    str, StringConstraints(pattern=r"^[0-9a-f]{64}$"), BeforeValidator(_as_text)
-]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"), BeforeValidator(_as_text)]
 """A SHA-256 digest as 64 lower-case hex digits (an all-digit one loads as text too)."""
 
 RiskTier = Literal["minimal", "limited", "high", "unacceptable"]
@@ -129,19 +126,24 @@ class Section(BaseModel):
         So a draft can mark sections and lists with the placeholder like any text; the
         field is then missing (recommended: the gate demands it; required: an error).
         """
-        if not isinstance(data, dict):
+        if type(data) is not dict:
             return data
-        unwritten = [
-            name
-            for name in _container_fields(cls)
-            if isinstance(data.get(name), str) and is_placeholder_text(data[name])
-        ]
-        if not unwritten:
+        names = _CONTAINERS.get(cls)
+        if names is None:
+            names = _CONTAINERS[cls] = _container_fields(cls)
+        unwritten = None
+        for name in names:  # usually none or one: this runs for every section loaded
+            value = data.get(name)
+            if type(value) is str and is_placeholder_text(value):
+                unwritten = [*(unwritten or []), name]
+        if unwritten is None:
             return data
         return {key: value for key, value in data.items() if key not in unwritten}
 
 
-@functools.cache
+_CONTAINERS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
 def _container_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """Fields holding a section, a list or a mapping (not text)."""
     names = []
