@@ -101,13 +101,33 @@ def recommended_problems(loaded: LoadedDocument, model: BaseModel) -> list[Probl
 
 
 def _missing_recommended(model: BaseModel, path: DataPath) -> Iterable[tuple[DataPath, str]]:
-    for name, info in type(model).model_fields.items():
+    recommended, others = _field_roles(type(model))
+    for name in recommended:
         value = getattr(model, name)
-        here = (*path, name)
-        if field_level(info) == "recommended" and _is_missing(value):
+        if _is_missing(value):
+            here = (*path, name)
             yield here, ".".join(str(part) for part in here)
         elif isinstance(value, BaseModel):
-            yield from _missing_recommended(value, here)
+            yield from _missing_recommended(value, (*path, name))
+    for name in others:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _missing_recommended(value, (*path, name))
+
+
+_ROLES: dict[type[BaseModel], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _field_roles(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(recommended fields, other fields) of a model class, computed once per class."""
+    roles = _ROLES.get(model)
+    if roles is None:
+        levels = {name: field_level(info) for name, info in model.model_fields.items()}
+        roles = _ROLES[model] = (
+            tuple(name for name, level in levels.items() if level == "recommended"),
+            tuple(name for name, level in levels.items() if level != "recommended"),
+        )
+    return roles
 
 
 def _is_missing(value: Any) -> bool:

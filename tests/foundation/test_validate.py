@@ -153,3 +153,13 @@ def test_an_all_digit_sha256_is_still_a_digest() -> None:
     assert result.model is not None, result.problems
     assert result.model.training_data is not None
     assert result.model.training_data.datasets[0].sha256 == digits
+
+
+def test_recommended_fields_inside_a_filled_recommended_section_are_checked() -> None:
+    text = CARD.replace("status: draft", "status: review") + (
+        "monitoring:\n  metrics:\n    - {name: accuracy, threshold: '< 0.8'}\n  rollback: TODO\n"
+    )
+    result = validate_document(parse_text(text, display="card.yaml"))
+    flagged = {p.message for p in result.problems if p.code == "CG107"}
+    assert "recommended section 'monitoring.rollback' is empty" in flagged
+    assert "recommended section 'monitoring' is empty" not in flagged
