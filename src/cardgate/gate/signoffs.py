@@ -13,6 +13,7 @@ card names (training and evaluation data) and its evaluation artifact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import subprocess
@@ -50,8 +51,21 @@ class SignoffsDoc:
 
 
 def read_signoffs(system: SystemDocs) -> SignoffsDoc:
-    """Load and validate ``signoffs.yaml`` beside the card (absent: no sign-offs)."""
+    """Load and validate ``signoffs.yaml`` beside the card (absent: no sign-offs).
+
+    Memoised on the file's identity (path, size, modification time): validation and the
+    gate both read every system's sign-offs in one run.
+    """
     path = system.signoffs_path
+    try:
+        status = path.stat()
+    except OSError:
+        return SignoffsDoc(path, exists=False)
+    return _read_signoffs(path, status.st_size, status.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_signoffs(path: Path, size: int, mtime_ns: int) -> SignoffsDoc:
     if not path.is_file():
         return SignoffsDoc(path, exists=False)
     try:
