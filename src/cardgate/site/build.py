@@ -324,12 +324,16 @@ def build_site(
 ) -> BuildResult:
     """Generate the pages, build the HTML with MkDocs, check links; optionally print PDFs."""
     from cardgate.clock import today as clock_today
+    from cardgate.gcpause import paused_collector
 
     layout = site_layout(workspace, out=out)
     result = BuildResult(layout=layout, strict=strict)
     started = time.perf_counter()
     result.created = ensure_config(layout, site_name=workspace.config.site.title)
-    generated_site = generate(workspace, layout, today=today or clock_today(), run_gate=run_gate)
+    with paused_collector():  # thousands of pages' worth of small objects, no cycles
+        generated_site = generate(
+            workspace, layout, today=today or clock_today(), run_gate=run_gate
+        )
     model = generated_site.model
     result.pages = generated_site.pages
     result.problems = [*model.problems, *generated_site.overlaps]
