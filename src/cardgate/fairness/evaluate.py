@@ -20,7 +20,14 @@ from cardgate.errors import ConfigurationError
 from cardgate.fairness import bootstrap as boot
 from cardgate.fairness import metrics as M
 from cardgate.fairness.stats import FloatArray, SufficientStats
-from cardgate.schemas.evaluation import EvaluationSettings, Threshold
+from cardgate.schemas.evaluation import (
+    CLASSIFICATION_METRICS,
+    DISPARITY_METRICS,
+    REGRESSION_METRICS,
+    SCORE_METRICS,
+    EvaluationSettings,
+    Threshold,
+)
 
 ARTIFACT_KIND = "cardgate-evaluation"
 ARTIFACT_SCHEMA_VERSION = 1
@@ -62,17 +69,17 @@ def _record(value: float, low: float, high: float, reason: str) -> dict[str, Any
 def applicable_metrics(settings: EvaluationSettings) -> list[str]:
     """Per-group metrics the task (and a score column) allow."""
     if settings.task == "regression":
-        return list(M.REGRESSION_METRICS)
-    found = list(M.CLASSIFICATION_METRICS)
+        return list(REGRESSION_METRICS)
+    found = list(CLASSIFICATION_METRICS)
     if settings.score_column is not None:
-        found += list(M.SCORE_METRICS)
+        found += list(SCORE_METRICS)
     return found
 
 
 def chosen_metrics(settings: EvaluationSettings) -> tuple[list[str], list[str]]:
     """(per-group metrics, disparities) to report: as listed, plus any thresholded."""
     group_ok = applicable_metrics(settings)
-    disparity_ok = list(M.DISPARITIES) if settings.task != "regression" else []
+    disparity_ok = list(DISPARITY_METRICS) if settings.task != "regression" else []
     wanted: list[str] = list(settings.metrics) or [*group_ok, *disparity_ok]
     wanted += [t.metric for t in settings.thresholds]
     groups: list[str] = []
@@ -147,9 +154,9 @@ def _intervals(
         cells_boot = boot.resample(table.cells, replicates, rng)
         values = M.classification_values(cells_boot)
         out.update(boot.percentile_intervals({m: values[m] for m in metrics if m in values}, level))
-    if table.scores is not None and any(m in M.SCORE_METRICS for m in metrics):
+    if table.scores is not None and any(m in SCORE_METRICS for m in metrics):
         batches = [M.score_values(b) for b in boot.resample_scores(table.scores, replicates, rng)]
-        for name in M.SCORE_METRICS:
+        for name in SCORE_METRICS:
             if name in out:
                 out[name] = boot.percentile_interval(
                     np.concatenate([b[name] for b in batches]), level
@@ -369,7 +376,7 @@ def threshold_results(
                 hint=f"features: {', '.join(features)}",
             )
         names = [threshold.feature] if threshold.feature is not None else list(features)
-        if threshold.metric in M.DISPARITIES:
+        if threshold.metric in DISPARITY_METRICS:
             for name in names:
                 for record in features[name]["disparities"]:
                     if record["metric"] == threshold.metric:

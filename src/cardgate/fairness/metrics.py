@@ -19,27 +19,9 @@ import numpy as np
 
 from cardgate.errors import InputError
 from cardgate.fairness.stats import ECE_BINS, SCORE_BINS, FloatArray, IntArray, SufficientStats
-
-CLASSIFICATION_METRICS = (
-    "selection_rate",
-    "accuracy",
-    "precision",
-    "recall",
-    "true_positive_rate",
-    "false_positive_rate",
-    "false_negative_rate",
-    "f1",
-    "balanced_accuracy",
-)
-SCORE_METRICS = ("roc_auc", "expected_calibration_error", "brier_score")
-REGRESSION_METRICS = ("mean_absolute_error", "root_mean_squared_error", "mean_error")
-DISPARITIES = (
-    "demographic_parity_difference",
-    "demographic_parity_ratio",
-    "equalized_odds_difference",
-    "equalized_odds_ratio",
-    "equal_opportunity_difference",
-    "equal_opportunity_ratio",
+from cardgate.schemas.evaluation import (
+    CLASSIFICATION_METRICS,
+    DISPARITY_METRICS,
 )
 
 UNDEFINED = {
@@ -412,7 +394,7 @@ def fairlearn_disparities(table: GroupTable, include: Sequence[bool]) -> dict[st
     out: dict[str, float] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in DISPARITIES:
+        for name in DISPARITY_METRICS:
             function = getattr(fm, name)
             out[name] = float(
                 function(y_true, y_pred, sensitive_features=sensitive, sample_weight=weight)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -10,8 +11,8 @@ from cardgate.schemas.base import Identifier, Section, Text, optional, required
 
 Task = Literal["binary-classification", "regression", "multiclass-classification"]
 
-GROUP_METRICS = (
-    "count",
+# The metric names, by family: the one list that the schema, the evaluator and the site use.
+ClassificationMetric = Literal[
     "selection_rate",
     "accuracy",
     "precision",
@@ -21,38 +22,10 @@ GROUP_METRICS = (
     "false_negative_rate",
     "f1",
     "balanced_accuracy",
-    "roc_auc",
-    "expected_calibration_error",
-    "brier_score",
-    "mean_absolute_error",
-    "root_mean_squared_error",
-    "mean_error",
-)
-DISPARITY_METRICS = (
-    "demographic_parity_difference",
-    "demographic_parity_ratio",
-    "equalized_odds_difference",
-    "equalized_odds_ratio",
-    "equal_opportunity_difference",
-    "equal_opportunity_ratio",
-)
-MetricName = Literal[
-    "count",
-    "selection_rate",
-    "accuracy",
-    "precision",
-    "recall",
-    "true_positive_rate",
-    "false_positive_rate",
-    "false_negative_rate",
-    "f1",
-    "balanced_accuracy",
-    "roc_auc",
-    "expected_calibration_error",
-    "brier_score",
-    "mean_absolute_error",
-    "root_mean_squared_error",
-    "mean_error",
+]
+ScoreMetric = Literal["roc_auc", "expected_calibration_error", "brier_score"]
+RegressionMetric = Literal["mean_absolute_error", "root_mean_squared_error", "mean_error"]
+DisparityMetric = Literal[
     "demographic_parity_difference",
     "demographic_parity_ratio",
     "equalized_odds_difference",
@@ -60,6 +33,18 @@ MetricName = Literal[
     "equal_opportunity_difference",
     "equal_opportunity_ratio",
 ]
+MetricName = Literal["count", ClassificationMetric, ScoreMetric, RegressionMetric, DisparityMetric]
+
+CLASSIFICATION_METRICS: tuple[str, ...] = typing.get_args(ClassificationMetric)
+SCORE_METRICS: tuple[str, ...] = typing.get_args(ScoreMetric)
+REGRESSION_METRICS: tuple[str, ...] = typing.get_args(RegressionMetric)
+DISPARITY_METRICS: tuple[str, ...] = typing.get_args(DisparityMetric)
+GROUP_METRICS: tuple[str, ...] = (
+    "count",
+    *CLASSIFICATION_METRICS,
+    *SCORE_METRICS,
+    *REGRESSION_METRICS,
+)
 
 
 class PredictionsSource(Section):
