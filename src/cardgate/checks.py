@@ -7,10 +7,11 @@ from cardgate.crossrefs import reference_problems
 from cardgate.frameworks.answers import check_answers
 from cardgate.gate.signoffs import read_signoffs
 from cardgate.problems import Problem
+from cardgate.validate import placeholder_problems
 from cardgate.workspace import Workspace
 
 
-def workspace_problems(workspace: Workspace) -> list[Problem]:
+def workspace_problems(workspace: Workspace, *, placeholders: bool = True) -> list[Problem]:
     """Loading, schema, cross-reference, checklist-answer, data-pin and sign-off file
     problems, sorted."""
     problems = [
@@ -20,4 +21,11 @@ def workspace_problems(workspace: Workspace) -> list[Problem]:
         *pin_problems(workspace),
         *(p for system in workspace.systems.values() for p in read_signoffs(system).problems),
     ]
+    if placeholders:  # the gate finds these itself (GATE-MC001/MC002/DS001), as errors
+        problems.extend(
+            problem
+            for document in workspace.documents
+            if document.loaded is not None and document.model is not None
+            for problem in placeholder_problems(document.loaded, document.model)
+        )
     return sorted(set(problems))

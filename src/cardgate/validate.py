@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cardgate.loading import DataPath, LoadedDocument
-from cardgate.placeholders import is_missing
+from cardgate.placeholders import is_missing, is_placeholder_text
 from cardgate.problems import Problem, Severity, Span
 from cardgate.schemas import KINDS
 from cardgate.schemas.base import Document, field_level
@@ -98,6 +98,44 @@ def recommended_problems(loaded: LoadedDocument, model: BaseModel) -> list[Probl
             )
         )
     return problems
+
+
+def placeholder_problems(loaded: LoadedDocument, model: BaseModel) -> list[Problem]:
+    """Warnings for placeholder text (TODO, TBD, empty) left anywhere in a document past
+    `draft`: the gate rejects them at release, validate says so early. Recommended fields
+    left wholly empty are CG107's, not repeated here."""
+    if getattr(model, "status", "draft") == "draft":
+        return []
+    return [
+        Problem.at(
+            loaded.display,
+            loaded.positions.value(path),
+            "CG109",
+            f"'{'.'.join(str(part) for part in path)}' is still a placeholder ({_shown(text)})",
+            severity=Severity.WARNING,
+            hint="write the real content; the release gate rejects placeholders",
+        )
+        for path, text in _placeholders(model, ())
+    ]
+
+
+def _placeholders(value: Any, path: DataPath) -> Iterable[tuple[DataPath, str]]:
+    if isinstance(value, str):
+        if is_placeholder_text(value):
+            yield path, value
+    elif isinstance(value, BaseModel):
+        recommended = set(_field_roles(type(value))[0])
+        for name in type(value).model_fields:
+            child = getattr(value, name)
+            if name == "extensions" or (name in recommended and _is_missing(child)):
+                continue
+            yield from _placeholders(child, (*path, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*path, key))
 
 
 def _missing_recommended(model: BaseModel, path: DataPath) -> Iterable[tuple[DataPath, str]]:

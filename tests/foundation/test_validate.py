@@ -163,3 +163,20 @@ def test_recommended_fields_inside_a_filled_recommended_section_are_checked() ->
     flagged = {p.message for p in result.problems if p.code == "CG107"}
     assert "recommended section 'monitoring.rollback' is empty" in flagged
     assert "recommended section 'monitoring' is empty" not in flagged
+
+
+def test_placeholders_anywhere_warn_past_draft_but_not_in_drafts(in_tmp: Path) -> None:
+    init_workspace(in_tmp)
+    card = in_tmp / "systems" / "demo" / "model-card.yaml"
+    card.parent.mkdir(parents=True)
+    body = CARD + "limitations:\n  - Small groups are noisy.\n  - TODO\n"
+    card.write_text(body, encoding="utf-8")
+    assert [p for p in workspace_problems(load_workspace(in_tmp)) if p.code == "CG109"] == []
+    card.write_text(body.replace("status: draft", "status: review"), encoding="utf-8")
+    [problem] = [p for p in workspace_problems(load_workspace(in_tmp)) if p.code == "CG109"]
+    assert (problem.line, problem.column) == (17, 5)
+    assert "'limitations.1' is still a placeholder" in problem.message
+    assert problem.severity is Severity.WARNING
+    # The gate reports placeholders itself, as errors at release: not twice.
+    gate_view = workspace_problems(load_workspace(in_tmp), placeholders=False)
+    assert [p for p in gate_view if p.code == "CG109"] == []

@@ -100,7 +100,7 @@ class GateContext:
 
             grouped: dict[str, list[Problem]] = {}
             # Includes signoffs.yaml problems: validate reports them too.
-            for problem in workspace_problems(self.workspace):
+            for problem in workspace_problems(self.workspace, placeholders=False):
                 grouped.setdefault(self.relative(problem.path), []).append(problem)
             self._problems = grouped
         return self._problems
