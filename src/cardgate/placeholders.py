@@ -19,6 +19,19 @@ def is_placeholder_text(text: str) -> bool:
     return not stripped or stripped.lower() in PLACEHOLDERS or stripped.upper().startswith("TODO:")
 
 
+def placeholder_pattern() -> str:
+    """`is_placeholder_text` as an ECMA-262 regular expression, for the JSON Schemas."""
+
+    def any_case(word: str) -> str:
+        return "".join(
+            f"[{ch.upper()}{ch.lower()}]" if ch.isalpha() else ("\\" + ch if ch in "[]?./" else ch)
+            for ch in word
+        )
+
+    words = "|".join(any_case(word) for word in sorted(PLACEHOLDERS))
+    return rf"^\s*(?:(?:{words})\s*|{any_case('todo:')}[\s\S]*)?$"
+
+
 def is_missing(value: Any) -> bool:
     """True when a value carries no real content: None, placeholders, or only missing parts."""
     if value is None:

@@ -112,6 +112,10 @@ CORPUS = [
     (_variant(schema_version=2), False),
     (_variant(id="Not An Id"), False),
     (_variant(model_details__model_version=1.5), True),
+    (_variant(monitoring="TODO"), True),
+    (_variant(risks="tbd"), True),
+    (_variant(monitoring="later"), False),
+    (_variant(intended_use="TODO"), False),
     (_variant(name=True), False),
     (_variant(last_reviewed="2026-01-31"), True),
     (
