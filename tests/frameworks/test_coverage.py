@@ -335,3 +335,25 @@ def test_every_shipped_item_done_addresses_every_subcategory() -> None:
     )
     assert portfolio.systems[0].overall.addressed == 72
     assert portfolio.systems[0].overall.percent_addressed == 100.0
+
+
+def test_memoised_coverage_follows_the_answers_not_the_system() -> None:
+    from cardgate.frameworks.coverage import compute_system_coverage
+
+    definitions = shipped_definitions().definitions
+    cid = "nist-ai-rmf-core"
+    items = [item.id for item in definitions[cid].model.items]
+    done = {cid: dict.fromkeys(items, "done")}
+    half = {cid: {item: "done" for item in items[: len(items) // 2]}}
+    catalog = load_catalog()
+    first = compute_system_coverage(catalog, definitions, SystemAnswers("a", "high", done))
+    second = compute_system_coverage(catalog, definitions, SystemAnswers("b", "high", done))
+    other = compute_system_coverage(catalog, definitions, SystemAnswers("a", "high", half))
+    assert (first.system, second.system) == ("a", "b")
+    assert first.subcategories == second.subcategories
+    assert other.overall != first.overall
+    # A fresh computation (separate definitions, cold per-call cache) agrees with the memo.
+    again = compute_system_coverage(
+        catalog, shipped_definitions().definitions, SystemAnswers("c", "high", half), _cache={}
+    )
+    assert again.subcategories == other.subcategories and again.overall == other.overall

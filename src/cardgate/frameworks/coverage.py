@@ -64,6 +64,7 @@ Item ``status`` is the answer's status (``done``, ``partial``, ``not-started``,
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
@@ -277,26 +278,89 @@ def _from_counts(rollup_id: str, counts: Mapping[str, Mapping[str, int]]) -> Rol
     return Rollup(rollup_id, addressed + partial + missing, addressed, partial, missing)
 
 
+class _Plan(NamedTuple):
+    """What one (definitions, tier) combination needs: the item index, an interned token
+    for its content, and every indexed (checklist id, item id) pair once, in index order."""
+
+    by_subcategory: _ItemIndex
+    token: int
+    pairs: tuple[tuple[str, str], ...]
+
+
+_PlanCache = dict[tuple[tuple[str, ...], str | None], _Plan]
+
+_TOKENS: dict[tuple[tuple[str, tuple[tuple[str, str], ...]], ...], int] = {}
+"""Index content -> a small token, so equal indexes (e.g. the gate's and the site's, from
+separately loaded but identical definitions) share memo entries."""
+
+_TOKEN_COUNTER = itertools.count()
+_MEMO_SIZE = 4096
+_MEMO: dict[
+    tuple[int, int, tuple[str, ...]],
+    tuple[Catalog, tuple[SubcategoryCoverage, ...], tuple[Rollup, ...], tuple[Rollup, ...], Rollup],
+] = {}
+"""(id(catalog), index token, statuses of the indexed items) -> the computed coverage parts.
+The catalog is held in the value so its id cannot be reused while the entry lives. Bounded:
+the oldest entry goes first when full."""
+
+
+def _plan(definitions: Sequence[Definition], risk_tier: str | None) -> _Plan:
+    index = _index(definitions, risk_tier)
+    content = tuple(sorted(index.items()))
+    token = _TOKENS.get(content)
+    if token is None:
+        if len(_TOKENS) >= _MEMO_SIZE:
+            _TOKENS.clear()
+            _MEMO.clear()
+        token = _TOKENS[content] = next(_TOKEN_COUNTER)  # never reused, even after a clear
+    pairs = tuple(dict.fromkeys(pair for pairs in index.values() for pair in pairs))
+    return _Plan(index, token, pairs)
+
+
 def compute_system_coverage(
     catalog: Catalog,
     definitions: Mapping[str, Definition],
     answers: SystemAnswers,
     *,
-    _cache: dict[tuple[tuple[str, ...], str | None], _ItemIndex] | None = None,
+    _cache: _PlanCache | None = None,
 ) -> SystemCoverage:
     """Coverage for one system. Answers naming an unknown checklist are ignored
-    (validation reports them)."""
+    (validation reports them).
+
+    The result depends only on the catalog, the applicable items and their answer statuses,
+    so it is memoised on exactly that (systems with the same answers share the work)."""
     used = tuple(sorted(cid for cid in answers.answers if cid in definitions))
     key = (used, answers.risk_tier)
     cache = _cache if _cache is not None else {}
-    index = cache.get(key)
-    if index is None:
-        index = _index([definitions[cid] for cid in used], answers.risk_tier)
-        cache[key] = index
+    plan = cache.get(key)
+    if plan is None:
+        plan = _plan([definitions[cid] for cid in used], answers.risk_tier)
+        cache[key] = plan
+    given = answers.answers
+    statuses = tuple(given[cid].get(item_id, UNANSWERED) for cid, item_id in plan.pairs)
+    memo_key = (id(catalog), plan.token, statuses)
+    found = _MEMO.get(memo_key)
+    if found is None or found[0] is not catalog:
+        found = (
+            catalog,
+            *_compute(catalog, plan.by_subcategory, dict(zip(plan.pairs, statuses, strict=True))),
+        )
+        if len(_MEMO) >= _MEMO_SIZE:
+            del _MEMO[next(iter(_MEMO))]
+        _MEMO[memo_key] = found
+    _, subcategories, categories, functions, overall = found
+    return SystemCoverage(
+        answers.system, answers.risk_tier, used, subcategories, categories, functions, overall
+    )
+
+
+def _compute(
+    catalog: Catalog, index: _ItemIndex, status_of: Mapping[tuple[str, str], str]
+) -> tuple[tuple[SubcategoryCoverage, ...], tuple[Rollup, ...], tuple[Rollup, ...], Rollup]:
     subcategories: list[SubcategoryCoverage] = []
     for sub in catalog.subcategories.values():
         states = tuple(
-            ItemState(cid, item_id, answers.answers[cid].get(item_id, UNANSWERED))
+            ItemState(cid, item_id, status_of[cid, item_id])
             for cid, item_id in index.get(sub.id, ())
         )
         subcategories.append(
@@ -317,22 +381,14 @@ def compute_system_coverage(
             ] += 1
     categories = tuple(_from_counts(cat_id, counts) for cat_id in catalog.categories)
     functions = tuple(_from_counts(fn.id, counts) for fn in catalog.functions)
-    return SystemCoverage(
-        answers.system,
-        answers.risk_tier,
-        used,
-        tuple(subcategories),
-        categories,
-        functions,
-        _from_counts("overall", counts),
-    )
+    return tuple(subcategories), categories, functions, _from_counts("overall", counts)
 
 
 def compute_coverage(
     catalog: Catalog, definitions: Mapping[str, Definition], systems: Iterable[SystemAnswers]
 ) -> PortfolioCoverage:
     """Coverage of every system (sorted by system id) against the catalog."""
-    cache: dict[tuple[tuple[str, ...], str | None], _ItemIndex] = {}
+    cache: _PlanCache = {}
     coverages = tuple(
         compute_system_coverage(catalog, definitions, answers, _cache=cache)
         for answers in sorted(systems, key=lambda answers: answers.system)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, TemplateError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from cardgate.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
 from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.model import BuildProblem, SiteModel, SystemView, Unavailable
+from cardgate.site.templating import interval, number
 
 VERDICT_ORDER = ("fail", "unknown", "waived", "pass")
 MAX_MATRIX_SYSTEMS = 40
@@ -463,19 +464,31 @@ def _by_rule(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def _metric_entry(entry: Any) -> dict[str, Any]:
+def _metric_entry(entry: Any, *, html: bool = True) -> dict[str, Any]:
     if not isinstance(entry, Mapping):
-        return {
-            "value": entry if isinstance(entry, int | float) else None,
-            "ci": None,
-            "reason": "",
-        }
-    value = entry.get("value")
-    return {
-        "value": value if isinstance(value, int | float) and not isinstance(value, bool) else None,
-        "ci": entry.get("ci"),
-        "reason": entry.get("reason") or "",
-    }
+        value = entry if isinstance(entry, int | float) else None
+        ci, reason = None, ""
+    else:
+        value = entry.get("value")
+        value = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        ci = entry.get("ci")
+        reason = entry.get("reason") or ""
+    found = {"value": value, "ci": ci, "reason": reason}
+    if html:
+        found["html"] = Markup(_metric_html(value, ci, reason))
+    return found
+
+
+def _metric_html(value: Any, ci: Any, reason: Any) -> str:
+    """A metric cell's HTML, as the ``metric`` macro of ``_macros.md.j2`` writes it; built
+    here because a system page has dozens of them. `number` and `interval` of a number
+    give only digits, signs, separators and 'n/a', nothing to escape; the reason is text
+    from the artifact and is escaped."""
+    if value is None:
+        return f'<span class="cg-missing">{escape(reason or "not computed")}</span>'
+    if ci:
+        return f"{number(value)} {escape(interval(ci))}"
+    return number(value)
 
 
 def _metric_order(names: Sequence[str]) -> list[str]:
@@ -539,13 +552,15 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
     rows = []
     for group in groups:
         metrics = group.get("metrics", {})
+        entries = [_metric_entry(metrics.get(m)) for m in metric_names]
         rows.append(
             {
                 "group": str(group.get("group", "")),
                 "count": group.get("count"),
                 "suppressed": bool(group.get("suppressed")),
                 "reference": str(group.get("group", "")) == str(feature.get("reference_group")),
-                "metrics": [_metric_entry(metrics.get(m)) for m in metric_names],
+                "metrics": entries,
+                "cells": Markup("".join(f"<td>{entry['html']}</td>" for entry in entries)),
             }
         )
     own = [t for t in thresholds if t.get("feature") in (None, name)]
@@ -556,7 +571,7 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
             continue
         bars = []
         for row, group in zip(rows, groups, strict=True):
-            entry = _metric_entry(group.get("metrics", {}).get(metric))
+            entry = _metric_entry(group.get("metrics", {}).get(metric), html=False)
             ci = entry["ci"]
             bars.append(
                 Bar(
