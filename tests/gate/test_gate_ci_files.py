@@ -40,6 +40,8 @@ def test_gitlab_snippet_and_formats_documented() -> None:
     job = yaml.safe_load(block)["cardgate-gate"]
     assert {"image", "script", "artifacts"} <= set(job)
     assert job["artifacts"]["reports"]["junit"] == "cardgate-junit.xml"
+    cache_dir = job["variables"]["CARDGATE_CACHE_DIR"].replace("$CI_PROJECT_DIR/", "")
+    assert job["cache"]["paths"] == [cache_dir + "/"]
     gate_json = (ROOT / "docs" / "gate-json.md").read_text(encoding="utf-8")
     assert '"format": "cardgate-gate"' in gate_json
     assert set(REPORTERS) == {"text", "json", "sarif", "junit", "github", "markdown"}
