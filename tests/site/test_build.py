@@ -290,3 +290,17 @@ def test_system_page_shows_what_changed_since_the_last_signoff(
     # a system without a sign-off bound to a commit shows no such section
     hostile = (result.layout.docs_dir / "systems/hostile/index.md").read_text("utf-8")
     assert "What changed since the last sign-off" not in hostile
+
+
+@pytest.mark.browser
+def test_pdf_prints_one_document_per_system_with_chromium(workspace_root: Path) -> None:
+    if pdf.find_chromium() is None:
+        pytest.fail("Chromium is required for this test: make test installs Debian's chromium")
+    workspace = load_workspace(workspace_root)
+    result = build_site(workspace, today=TODAY, pdf=True)
+    assert result.pdfs, "no PDF written"
+    assert {path.stem for path in result.pdfs} == set(workspace.systems)
+    for path in result.pdfs:
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF-") and len(data) > 5_000, path
+        assert path.parent == result.layout.out_dir / "pdf"
