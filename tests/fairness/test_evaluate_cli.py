@@ -244,3 +244,15 @@ def test_validate_does_not_import_the_heavy_libraries(workspace: Build) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_integral_labels_written_differently_are_the_same_class(workspace: Build) -> None:
+    frame = synthetic(n=600)
+    reference = workspace(frame)
+    assert run(reference, SYSTEM)[0] == 0
+    expected = artifact_of(reference)["overall"]
+    floats = frame.assign(y_pred=frame["y_pred"].map(lambda v: f"{v}.0"))
+    root = workspace(floats)
+    code, output = run(root, SYSTEM)[:2]
+    assert code == 0, output
+    assert artifact_of(root)["overall"] == expected

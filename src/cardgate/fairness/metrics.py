@@ -87,11 +87,18 @@ def binary_labels(
     prediction_column: str,
     source: str,
 ) -> IntArray:
-    """Map label codes to 0/1; refuse labels that are not binary and unknown predictions."""
+    """Map label codes to 0/1; refuse labels that are not binary and unknown predictions.
+
+    Labels compare as text, with integral numbers in one form: a CSV column of `1` and a
+    prediction column of `1.0` name the same class.
+    """
     width = len(stats.features)
     present = stats.cells[:, 0] > 0
-    truth = sorted({stats.labels[c] for c in stats.cells_keys[present, width].tolist()})
-    predicted = sorted({stats.labels[c] for c in stats.cells_keys[present, width + 1].tolist()})
+    labels = [_canonical_label(value) for value in stats.labels]
+    truth = sorted({labels[c] for c in stats.cells_keys[present, width].tolist()})
+    predicted = sorted({labels[c] for c in stats.cells_keys[present, width + 1].tolist()})
+    if positive_label is not None:
+        positive_label = _canonical_label(positive_label)
     if len(truth) > 2:
         raise InputError(
             f"{source}: column '{label_column}' has {len(truth)} distinct values "
@@ -127,7 +134,16 @@ def binary_labels(
             f"label set ({_listing(sorted(label_set))})",
             hint="predictions must use the same values as the labels",
         )
-    return np.array([1 if value == positive_label else 0 for value in stats.labels], dtype=np.int64)
+    return np.array([1 if value == positive_label else 0 for value in labels], dtype=np.int64)
+
+
+def _canonical_label(value: str) -> str:
+    """'1.0' and '1' (and '1e0') as '1'; any other text unchanged."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return str(int(number)) if number.is_integer() else value
 
 
 def _listing(values: Sequence[str], limit: int = 6) -> str:
