@@ -106,17 +106,9 @@ def _root(
 
 
 def _workspace_root(workspace: Path | None) -> Path:
-    from cardgate.workspace import find_workspace
+    from cardgate.workspace import workspace_root
 
-    if workspace is not None:
-        if not workspace.is_dir():
-            raise ConfigurationError(f"workspace folder {workspace} does not exist")
-        return (
-            find_workspace(workspace)
-            if not (workspace / "cardgate.yaml").is_file()
-            else (workspace.resolve())
-        )
-    return find_workspace()
+    return workspace_root(workspace)
 
 
 def _load(workspace: Path | None) -> Any:

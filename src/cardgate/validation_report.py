@@ -11,7 +11,7 @@ from cardgate.checks import workspace_problems
 from cardgate.errors import ConfigurationError
 from cardgate.paths import display_path
 from cardgate.problems import Problem, Severity
-from cardgate.workspace import find_workspace, load_file, load_workspace
+from cardgate.workspace import load_file, load_workspace, workspace_root
 
 
 @dataclass
@@ -33,14 +33,12 @@ def run_validation(paths: list[Path], *, workspace: Path | None) -> ValidationRe
             raise ConfigurationError(f"{path}: no such file")
     root: Path | None
     try:
-        start = (
-            workspace if workspace is not None else (paths[0].resolve().parent if paths else None)
-        )
-        root = find_workspace(start)
+        start = paths[0].resolve().parent if paths else None
+        root = workspace_root(workspace, start=start)
     except ConfigurationError:
         if not paths or workspace is not None:
             raise
-        root = None
+        root = None  # files outside any workspace: validate them on their own
     if root is None:
         documents = [load_file(path) for path in paths]
         problems = sorted({p for doc in documents for p in doc.problems})

@@ -142,6 +142,24 @@ def find_workspace(start: Path | None = None) -> Path:
     )
 
 
+def workspace_root(explicit: Path | None, *, start: Path | None = None) -> Path:
+    """The workspace folder: exactly `explicit` (--workspace) when given, which must hold
+    cardgate.yaml; otherwise the nearest folder at or above `start` (default: here)."""
+    if explicit is None:
+        return find_workspace(start)
+    if not explicit.is_dir():
+        raise ConfigurationError(
+            f"workspace folder {display_path(explicit)} does not exist",
+            hint="pass the folder that holds cardgate.yaml",
+        )
+    if not (explicit / CONFIG_FILE).is_file():
+        raise ConfigurationError(
+            f"{display_path(explicit)} is not a workspace: it has no {CONFIG_FILE}",
+            hint="pass the folder that holds cardgate.yaml, or create one with 'cardgate init'",
+        )
+    return explicit.resolve()
+
+
 def load_config(root: Path) -> WorkspaceConfig:
     """Read and validate `cardgate.yaml`; any problem is a configuration error (exit 2)."""
     path = root / CONFIG_FILE

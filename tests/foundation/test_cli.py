@@ -121,3 +121,15 @@ def test_validate_path_imports_no_heavy_library(in_tmp: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_an_explicit_workspace_means_exactly_that_folder(in_tmp: Path) -> None:
+    invoke("init")
+    invoke("new", "model-card", "demo")
+    (in_tmp / "systems" / "demo").mkdir(exist_ok=True)
+    # A folder inside a workspace is not silently replaced by the workspace above it.
+    code, _, err = invoke("validate", "--workspace", "systems")
+    assert code == 2 and "is not a workspace" in err
+    code, _, err = invoke("gate", "--workspace", "missing")
+    assert code == 2
+    assert invoke("validate", "--workspace", ".")[0] == 0
