@@ -8,6 +8,8 @@ commands that need them, never at module level.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
 from enum import StrEnum
@@ -460,9 +462,32 @@ def explain(
     render_rule(rule, sys.stdout)
 
 
-def main() -> None:
+def main() -> NoReturn:
     """Console-script entry point."""
-    app(prog_name="cardgate")
+    try:
+        app(prog_name="cardgate")
+    except SystemExit as done:
+        _leave(done.code)
+    _leave(0)
+
+
+def _leave(code: object) -> NoReturn:
+    """Exit with `code`, skipping the interpreter's object-by-object teardown.
+
+    A command over a large portfolio ends with millions of objects alive; freeing them one
+    by one costs a fifth of a second and has no effect. Exit handlers (temporary folders,
+    logging) still run and the streams are flushed; only the freeing is skipped, as mypy
+    does.
+    """
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

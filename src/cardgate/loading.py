@@ -74,7 +74,8 @@ class PositionIndex:
     """Data path -> where the key and the value start.
 
     Holds PyYAML's 0-based marks as built and converts on lookup, so that loading does not
-    pay for the many positions nobody asks for.
+    pay for the many positions nobody asks for. `compact` turns the marks into 0-based
+    ``(line, column)`` pairs, the form the parse cache stores.
     """
 
     keys: dict[DataPath, Any] = field(default_factory=dict)
@@ -93,6 +94,13 @@ class PositionIndex:
     def has_key(self, path: DataPath) -> bool:
         return path in self.keys
 
+    def compact(self) -> PositionIndex:
+        """The same index with plain ``(line, column)`` pairs: small and picklable."""
+        return PositionIndex(
+            {path: (mark.line, mark.column) for path, mark in self.keys.items()},
+            {path: (mark.line, mark.column) for path, mark in self.values.items()},
+        )
+
     def _nearest(self, table: dict[DataPath, Any], path: DataPath) -> Span:
         for end in range(len(path), -1, -1):
             mark = table.get(path[:end])
@@ -102,6 +110,8 @@ class PositionIndex:
 
 
 def _span(mark: Any) -> Span:
+    if type(mark) is tuple:  # a compacted (line, column) pair from the parse cache
+        return Span(mark[0] + 1, mark[1] + 1)
     return Span.from_mark(mark)
 
 
@@ -109,8 +119,9 @@ def _span(mark: Any) -> Span:
 class LoadedDocument:
     """A YAML file as data, with where each part of it was written.
 
-    A document taken from the parse cache keeps its bytes undecoded and rebuilds its
-    positions from them on first use: only documents with something to report need them.
+    A document taken from the parse cache keeps its bytes undecoded and fetches its
+    positions on first use (only documents with something to report need them): from the
+    cache when an earlier run stored them, else by parsing the bytes again, then storing.
     """
 
     path: Path
@@ -119,6 +130,8 @@ class LoadedDocument:
     data: dict[str, Any]
     known_positions: PositionIndex | None = None
     known_digest: str | None = None
+    cache_key: str | None = None
+    """The parse cache key of the document's bytes, when it came from the cache."""
 
     @property
     def text(self) -> str:
@@ -130,8 +143,16 @@ class LoadedDocument:
     @property
     def positions(self) -> PositionIndex:
         if self.known_positions is None:
-            self.known_positions = parse_text(self.text, display=self.display).known_positions
-            assert self.known_positions is not None
+            key = None if self.cache_key is None else self.cache_key + _POSITIONS_SUFFIX
+            cached = parse_cache.read(key) if key is not None else None
+            if isinstance(cached, PositionIndex):
+                self.known_positions = cached
+            else:
+                parsed = parse_text(self.text, display=self.display).known_positions
+                assert parsed is not None
+                self.known_positions = parsed.compact()
+                if key is not None:
+                    parse_cache.write(key, self.known_positions)
         return self.known_positions
 
     @property
@@ -140,6 +161,9 @@ class LoadedDocument:
         if self.known_digest is None:
             self.known_digest = canonical_sha256(self.data)
         return self.known_digest
+
+
+_POSITIONS_SUFFIX = ".positions"
 
 
 class DocumentLoadError(Exception):
@@ -555,7 +579,7 @@ def load_document(
     cached = parse_cache.read(key)
     if cached is not None:
         data, digest = cached
-        return LoadedDocument(path, shown, raw, data, known_digest=digest)
+        return LoadedDocument(path, shown, raw, data, known_digest=digest, cache_key=key)
     text = decode_text(raw, display=shown)
     document = parse_text(text, display=shown, limits=limits)
     document.path = path

@@ -138,6 +138,28 @@ def test_parse_cache_gives_the_same_document_and_positions(tmp_path: Path) -> No
     assert load_document(path).data == {"kind": "model-card", "version": 2}
 
 
+def test_positions_are_cached_after_first_use_and_agree_with_a_fresh_parse(
+    tmp_path: Path,
+) -> None:
+    text = "kind: model-card\nowners:\n  - name: Ann\n    role: owner\nrisks: []\n"
+    path = tmp_path / "doc.yaml"
+    path.write_text(text, encoding="utf-8")
+    fresh = load_document(path)  # parsed: positions built from the node graph
+    wanted = [("owners", 0, "role"), ("risks",), ("owners", 0), ("nowhere", 3)]
+    expected = [fresh.positions.value(p) for p in wanted] + [fresh.positions.key(("risks",))]
+    first = load_document(path)  # from the cache; positions parsed again, then stored
+    assert [first.positions.value(p) for p in wanted] == expected[:-1]
+    from cardgate import parse_cache
+
+    key = parse_cache.cache_key(path.read_bytes(), repr(Limits()))
+    assert isinstance(parse_cache.read(key + ".positions"), type(fresh.positions))
+    second = load_document(path)  # from the cache, positions too
+    assert second.known_positions is None
+    assert [second.positions.value(p) for p in wanted] == expected[:-1]
+    assert second.positions.key(("risks",)) == expected[-1]
+    assert second.positions.value(("owners", 0, "role")) == Span(4, 11)
+
+
 def test_cache_off_and_broken_entries_fall_back_to_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

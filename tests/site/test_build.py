@@ -59,6 +59,26 @@ def test_generated_markdown_is_deterministic(workspace_root: Path) -> None:
     assert _markdown(layout.docs_dir) == first
 
 
+def test_pages_rendered_by_several_processes_equal_one_process(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate import parallel
+    from cardgate.site.model import gather
+    from cardgate.site.pages import build_pages
+    from cardgate.site.templating import make_environment
+
+    workspace = load_workspace(workspace_root)
+    model = gather(workspace, today=TODAY)
+    environment = make_environment(site_layout(workspace).site_dir)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for a few pages
+    monkeypatch.setenv("CARDGATE_JOBS", "3")
+    shared = build_pages(model, environment)
+    monkeypatch.setenv("CARDGATE_JOBS", "1")
+    alone = build_pages(model, environment)
+    assert shared == alone
+    assert len(shared[0]) > 10
+
+
 def test_system_page_shows_evaluation_signoffs_and_findings(workspace_root: Path) -> None:
     result = build_site(load_workspace(workspace_root), today=TODAY)
     docs = result.layout.docs_dir

@@ -102,8 +102,8 @@ def _run_gate(
     gate.waiver_uses = uses
     for rule in late:
         active.extend(_run(gate, rule, None))
-    active.sort()
-    waived.sort()
+    active.sort(key=Finding.order)
+    waived.sort(key=Finding.order)
     result = GateResult(
         root=loaded.root,
         release=release,

@@ -9,16 +9,18 @@ relative, computed here, so the site works from any base URL and offline.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup, escape
 
+from cardgate.parallel import fork_map
 from cardgate.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
 from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.model import BuildProblem, SiteModel, SystemView, Unavailable
@@ -152,26 +154,29 @@ def latest_signoffs(system: SystemView) -> list[Any]:
 def build_pages(
     model: SiteModel, environment: Environment
 ) -> tuple[list[Page], list[BuildProblem]]:
-    """Every generated page; pages that fail to render are reported, not written."""
-    pages: list[Page] = []
-    problems: list[BuildProblem] = []
+    """Every generated page; pages that fail to render are reported, not written.
+
+    The pages are collected as jobs first (the dashboard's rows, which several pages
+    share, are computed up front) and rendered by `fork_map`, shared among the CPUs; the
+    result is the same, in the same order, whatever the number of processes.
+    """
+    jobs: list[Callable[[], Page | BuildProblem]] = []
 
     def render(
         path: str, template: str, source: str, *, compact: bool = False, **values: Any
     ) -> None:
-        values.setdefault("title", model.title)
-        try:
-            text = environment.get_template(template).render(
-                page=path,
-                root=root_of(path),
-                today=model.today.isoformat(),
-                site_title=model.title,
-                **values,
+        jobs.append(
+            functools.partial(
+                _render, model, environment, path, template, source, compact=compact, **values
             )
-        except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as error:
-            problems.append(BuildProblem(source, template, f"page could not be rendered: {error}"))
-            return
-        pages.append(Page(path, compact_html(text) if compact else text, source))
+        )
+
+    def render_system(system: SystemView) -> Page | BuildProblem:
+        path = system_page(system.slug)
+        values = _system_values(model, system, path, rule_codes)
+        return _render(
+            model, environment, path, "system.md.j2", system.card_path, compact=True, **values
+        )
 
     rows = [_dashboard_row(model, system) for system in model.systems]
     groups = []
@@ -213,10 +218,7 @@ def build_pages(
     )
     rules = _rule_entries(model)
     rule_codes = frozenset(rule["code"] for rule in rules)
-    for system in model.systems:
-        path = system_page(system.slug)
-        values = _system_values(model, system, path, rule_codes)
-        render(path, "system.md.j2", system.card_path, compact=True, **values)
+    jobs.extend(functools.partial(render_system, system) for system in model.systems)
     render(
         "datasets/index.md",
         "datasets.md.j2",
@@ -267,7 +269,43 @@ def build_pages(
     )
     for rule in rules:
         render(rule_page(rule["code"]), "rule.md.j2", "(gate rule registry)", rule=rule)
+    pages: list[Page] = []
+    problems: list[BuildProblem] = []
+    for rendered in fork_map(_call, jobs):
+        if isinstance(rendered, Page):
+            pages.append(rendered)
+        else:
+            problems.append(rendered)
     return pages, problems
+
+
+def _call(job: Callable[[], Page | BuildProblem]) -> Page | BuildProblem:
+    return job()
+
+
+def _render(
+    model: SiteModel,
+    environment: Environment,
+    path: str,
+    template: str,
+    source: str,
+    *,
+    compact: bool = False,
+    **values: Any,
+) -> Page | BuildProblem:
+    """One page from one template, or why it could not be rendered."""
+    values.setdefault("title", model.title)
+    try:
+        text = environment.get_template(template).render(
+            page=path,
+            root=root_of(path),
+            today=model.today.isoformat(),
+            site_title=model.title,
+            **values,
+        )
+    except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as error:
+        return BuildProblem(source, template, f"page could not be rendered: {error}")
+    return Page(path, compact_html(text) if compact else text, source)
 
 
 def _dashboard_row(model: SiteModel, system: SystemView) -> dict[str, Any]:

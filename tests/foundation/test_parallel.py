@@ -1,0 +1,69 @@
+"""fork_map: the same results in the same order as a loop, whatever happens to workers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cardgate.parallel import MIN_ITEMS_PER_WORKER, available_jobs, fork_map
+
+ITEMS = list(range(5 * MIN_ITEMS_PER_WORKER + 7))
+
+
+def _square_with_pid(item: int) -> tuple[int, int]:
+    return item * item, os.getpid()
+
+
+def test_results_match_a_loop_in_order_and_come_from_several_processes() -> None:
+    results = fork_map(_square_with_pid, ITEMS, jobs=3)
+    assert [value for value, _ in results] == [item * item for item in ITEMS]
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids
+    assert len(pids) == 3
+
+
+def test_small_work_and_one_job_stay_in_this_process() -> None:
+    few = ITEMS[: MIN_ITEMS_PER_WORKER + 1]
+    assert {pid for _, pid in fork_map(_square_with_pid, few, jobs=4)} == {os.getpid()}
+    assert {pid for _, pid in fork_map(_square_with_pid, ITEMS, jobs=1)} == {os.getpid()}
+
+
+def test_cardgate_jobs_sets_the_number_of_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CARDGATE_JOBS", "1")
+    assert available_jobs() == 1
+    assert {pid for _, pid in fork_map(_square_with_pid, ITEMS)} == {os.getpid()}
+    monkeypatch.setenv("CARDGATE_JOBS", "nonsense")
+    assert available_jobs() >= 1
+
+
+def test_a_worker_that_dies_is_replaced_by_the_parent_doing_its_share() -> None:
+    parent = os.getpid()
+
+    def dies_in_a_child(item: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # a crash that skips every handler
+        return item + 1
+
+    assert fork_map(dies_in_a_child, ITEMS, jobs=2) == [item + 1 for item in ITEMS]
+
+
+def test_an_unpicklable_result_in_a_worker_falls_back_to_the_parent() -> None:
+    parent = os.getpid()
+
+    def unpicklable_in_a_child(item: int) -> object:
+        return (lambda: item) if os.getpid() != parent else item
+
+    assert fork_map(unpicklable_in_a_child, ITEMS, jobs=2) == ITEMS
+
+
+def test_an_error_in_the_parent_share_propagates_and_leaves_no_worker() -> None:
+    def fails_here(item: int) -> int:
+        if item == 0:
+            raise ValueError("boom")
+        return item
+
+    with pytest.raises(ValueError, match="boom"):
+        fork_map(fails_here, ITEMS, jobs=2)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left to reap
