@@ -28,4 +28,4 @@ def workspace_problems(workspace: Workspace, *, placeholders: bool = True) -> li
             if document.loaded is not None and document.model is not None
             for problem in placeholder_problems(document.loaded, document.model)
         )
-    return sorted(set(problems))
+    return sorted(set(problems), key=Problem.order)

@@ -41,7 +41,7 @@ def run_validation(paths: list[Path], *, workspace: Path | None) -> ValidationRe
         root = None  # files outside any workspace: validate them on their own
     if root is None:
         documents = [load_file(path) for path in paths]
-        problems = sorted({p for doc in documents for p in doc.problems})
+        problems = sorted({p for doc in documents for p in doc.problems}, key=Problem.order)
         return ValidationReport(problems, [display_path(path) for path in paths])
     loaded = load_workspace(root)
     shown = [

@@ -254,3 +254,46 @@ def test_subprocess_gate_is_light_and_exits_with_the_verdict(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "GATE-SO002 error" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_systems_checked_in_several_processes_give_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from cardgate import parallel
+
+    root = tmp_path / "governance"
+    shutil.copytree(
+        Path(__file__).resolve().parents[2] / "governance",
+        root,
+        ignore=shutil.ignore_patterns("data"),
+    )
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for two systems
+    reports = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("CARDGATE_JOBS", jobs)
+        reports[jobs] = gate(root, "--release", "--format", "json")
+    assert reports["1"] == reports["2"]
+    code, out = reports["2"]
+    assert code == 1
+    assert len(json.loads(out)["systems"]) == 2
+
+
+def test_a_rule_crashing_in_a_worker_process_still_fails_the_gate(
+    workspace: Path, crashing_rule: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from cardgate import parallel
+
+    second = workspace / "systems" / "loan-approval-2"
+    shutil.copytree(workspace / "systems" / SYSTEM, second)
+    card = second / "model-card.yaml"
+    card.write_text(card.read_text().replace(f"id: {SYSTEM}", "id: loan-approval-2"))
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # one system per process
+    monkeypatch.setenv("CARDGATE_JOBS", "2")
+    code, out = gate(workspace, "--release")
+    assert code == 1
+    for system in (SYSTEM, "loan-approval-2"):
+        assert f"rule {crashing_rule} (freshness.review-recent) crashed on system '{system}'" in out

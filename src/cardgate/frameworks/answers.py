@@ -82,7 +82,7 @@ def check_answers(
                     workspace.root, loaded, model, definitions=definitions, risk_tier=tier
                 )
             )
-    return sorted(set(problems))
+    return sorted(set(problems), key=Problem.order)
 
 
 def check_checklist(

@@ -1,7 +1,9 @@
 """`run_gate`: load, resolve the policy, run every rule, apply waivers, decide.
 
-The engine owns the run's order: rules in registry order (workspace rules once, system
-rules once per gated system), then waivers, then the rules that judge waivers. A rule that
+The engine owns the run's order: workspace rules once, in registry order; then each gated
+system's rules, in registry order (systems are independent of each other, so they are
+shared among the CPUs by `fork_map`; findings are sorted at the end, so the result does
+not depend on how); then waivers, then the rules that judge waivers. A rule that
 raises becomes a GATE-INT001 finding naming it; the gate then fails. Severity of a
 finding is the policy's level for its rule (``error``, ``warning``; ``off`` skips the
 rule), lowered to a warning without ``--release`` for rules of draft completeness.
@@ -26,6 +28,7 @@ from cardgate.gate.rule import Rule
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
 from cardgate.gate.waivers import apply_waivers
 from cardgate.gcpause import paused_collector
+from cardgate.parallel import fork_map
 from cardgate.problems import Severity
 from cardgate.workspace import SystemDocs, Workspace, load_workspace
 
@@ -83,20 +86,26 @@ def _run_gate(
         selected=frozenset(chosen),
     )
     found: list[Finding] = []
-    runs: list[RuleRun] = []
     table = selectors(rules)
-    late = [rule for rule in rules if rule.scope == "waivers"]
-    for rule in rules:
-        defaults = policy.for_tier(None)
-        runs.append(_run_record(rule, defaults.level(rule)))
-        if rule.scope == "waivers":
-            continue
+    defaults = policy.for_tier(None)
+    runs = [_run_record(rule, defaults.level(rule)) for rule in rules]
+    for rule in rules:  # first: they fill the context's workspace-wide memos for the rest
         if rule.scope == "workspace":
             found.extend(_run(gate, rule, None))
-            continue
-        for system_id in chosen:
-            found.extend(_run(gate, rule, loaded.systems[system_id]))
+    per_system = [rule for rule in rules if rule.scope == "system"]
+
+    def check_system(system_id: str) -> tuple[list[Finding], list[str]]:
+        system = loaded.systems[system_id]
+        findings = [finding for rule in per_system for finding in _run(gate, rule, system)]
+        return findings, _system_documents(gate, system)
+
+    documents: set[str] = set()
+    # Systems are checked independently of each other: shared among the CPUs.
+    for findings, system_documents in fork_map(check_system, chosen):
+        found.extend(findings)
+        documents.update(system_documents)
     found = [f for f in found if f.system == WORKSPACE or f.system in gate.selected]
+    late = [rule for rule in rules if rule.scope == "waivers"]
     waivers = list(loaded.waivers.waivers) if loaded.waivers is not None else []
     active, waived, uses = apply_waivers(found, waivers, table, today=gate.today)
     gate.waiver_uses = uses
@@ -113,7 +122,7 @@ def _run_gate(
         findings=active,
         waived=waived,
         rules=runs,
-        documents=_documents(gate, chosen),
+        documents=sorted(documents | _workspace_documents(gate)),
         skipped_systems=sorted(set(loaded.systems) - set(chosen)),
     )
     result.systems = _verdicts(gate, chosen, active, waived, strict=strict)
@@ -258,19 +267,22 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _documents(gate: GateContext, chosen: list[str]) -> list[str]:
+def _system_documents(gate: GateContext, system: SystemDocs) -> list[str]:
+    """The documents a system's verdict rests on (what sign-offs bind, and the sign-offs)."""
+    found = list(gate.digests(system))
+    signoffs = gate.signoffs(system)
+    if signoffs.exists:
+        found.append(gate.relative(signoffs.path))
+    return found
+
+
+def _workspace_documents(gate: GateContext) -> set[str]:
     workspace = gate.workspace
-    found: set[str] = set()
-    for system_id in chosen:
-        system = workspace.systems[system_id]
-        found.update(gate.digests(system))
-        signoffs = gate.signoffs(system)
-        if signoffs.exists:
-            found.add(gate.relative(signoffs.path))
-    for document in (workspace.policy_doc, workspace.waivers_doc):
-        if document is not None and document.loaded is not None:
-            found.add(gate.relative(document.loaded.path))
-    return sorted(found)
+    return {
+        gate.relative(document.loaded.path)
+        for document in (workspace.policy_doc, workspace.waivers_doc)
+        if document is not None and document.loaded is not None
+    }
 
 
 def _verdicts(
