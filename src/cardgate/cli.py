@@ -315,8 +315,10 @@ def build(
 ) -> None:
     """Render the review site (Markdown pages, then mkdocs build)."""
     from cardgate.site.build import build_site, render_build
+    from cardgate.site.mkdocs_run import MkdocsWorker
 
-    result = build_site(_load(workspace), out=out, strict=strict, pdf=pdf)
+    with MkdocsWorker.start() as mkdocs:  # imports MkDocs while the workspace loads
+        result = build_site(_load(workspace), out=out, strict=strict, pdf=pdf, mkdocs=mkdocs)
     render_build(result, sys.stdout)
     raise typer.Exit(result.exit_code)
 

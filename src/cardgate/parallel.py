@@ -8,8 +8,9 @@ about half the time.
 
 Results come back in the items' order whatever the number of workers, so output stays
 deterministic. Correctness never depends on the workers: where fork is not available
-(Windows), when the machine has one core, when there is too little work, or when a child
-fails in any way, the parent computes the missing share itself. `CARDGATE_JOBS=1` turns
+(Windows) or not safe (the process runs other threads), when the machine has one core,
+when there is too little work, or when a child fails in any way, the parent computes the
+missing share itself. `CARDGATE_JOBS=1` turns
 forking off (`CARDGATE_JOBS=N` sets the number of processes).
 """
 
@@ -19,6 +20,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar, cast
 
@@ -50,7 +52,7 @@ def fork_map(
     """
     wanted = available_jobs() if jobs is None else jobs
     workers = min(wanted, len(items) // MIN_ITEMS_PER_WORKER)
-    if workers < 2 or not hasattr(os, "fork") or sys.platform == "win32":
+    if workers < 2 or not _can_fork():
         return [function(item) for item in items]
     children: list[tuple[int, int, int]] = []  # (share, pid, read end of its pipe)
     for share in range(1, workers):
@@ -81,6 +83,15 @@ def fork_map(
     for index in range(len(items)):
         merged.append(shares[index % workers][index // workers])
     return merged
+
+
+def _can_fork() -> bool:
+    """Fork only where it is safe: a POSIX system and a process with one thread.
+
+    A thread of the parent (``cardgate serve``'s web server) may hold a lock at the moment
+    of the fork, which the child would then wait for forever; such processes work alone.
+    """
+    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
 
 
 def _child(function: Callable[[Item], Result], items: Sequence[Item], write_end: int) -> None:

@@ -67,3 +67,16 @@ def test_an_error_in_the_parent_share_propagates_and_leaves_no_worker() -> None:
         fork_map(fails_here, ITEMS, jobs=2)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left to reap
+
+
+def test_a_process_running_other_threads_does_not_fork() -> None:
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert {pid for _, pid in fork_map(_square_with_pid, ITEMS, jobs=2)} == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()

@@ -324,3 +324,77 @@ def test_pdf_prints_one_document_per_system_with_chromium(workspace_root: Path) 
         data = path.read_bytes()
         assert data.startswith(b"%PDF-") and len(data) > 5_000, path
         assert path.parent == result.layout.out_dir / "pdf"
+
+
+def _html(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*.html"))
+    }
+
+
+def test_mkdocs_worker_builds_the_same_site_as_this_process(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate.site.mkdocs_run import MkdocsWorker
+
+    monkeypatch.setenv("CARDGATE_JOBS", "2")
+    alone = build_site(load_workspace(workspace_root), today=TODAY)
+    here = _html(alone.layout.out_dir)
+    with MkdocsWorker.start() as worker:
+        assert worker.process is not None
+        process = worker.process
+        shared = build_site(load_workspace(workspace_root), today=TODAY, mkdocs=worker)
+    assert process.returncode == 0
+    assert shared.mkdocs_warnings == alone.mkdocs_warnings
+    assert _html(shared.layout.out_dir) == here
+    assert "systems/credit-scoring/index.html" in here
+
+
+def test_a_dead_mkdocs_worker_falls_back_to_this_process(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate.site.mkdocs_run import MkdocsWorker
+
+    monkeypatch.setenv("CARDGATE_JOBS", "2")
+    worker = MkdocsWorker.start()
+    assert worker.process is not None
+    worker.process.kill()
+    worker.process.wait()
+    result = build_site(load_workspace(workspace_root), today=TODAY, mkdocs=worker)
+    assert (result.layout.out_dir / "index.html").is_file()
+    assert worker.process is None
+
+
+def test_mkdocs_worker_reports_a_configuration_error_like_this_process(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate.errors import ConfigurationError
+    from cardgate.site.mkdocs_run import MkdocsWorker
+
+    monkeypatch.setenv("CARDGATE_JOBS", "2")
+    build_site(load_workspace(workspace_root), today=TODAY)  # writes the default mkdocs.yml
+    config = workspace_root / "site" / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("docs_dir: generated", "docs_dir: elsewhere")
+    )
+    (config.parent / "elsewhere").mkdir()
+    messages = []
+    for worker in (None, MkdocsWorker.start()):
+        with pytest.raises(ConfigurationError) as raised:
+            build_site(load_workspace(workspace_root), today=TODAY, mkdocs=worker)
+        messages.append((raised.value.message, raised.value.hint))
+    assert messages[0] == messages[1]
+    assert "docs_dir must be 'generated'" in messages[0][0]
+
+
+def test_an_unused_mkdocs_worker_stops_when_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cardgate.site.mkdocs_run import MkdocsWorker
+
+    monkeypatch.setenv("CARDGATE_JOBS", "2")
+    with MkdocsWorker.start() as worker:
+        process = worker.process
+        assert process is not None
+    assert process.returncode == 0
+    monkeypatch.setenv("CARDGATE_JOBS", "1")
+    assert MkdocsWorker.start().process is None

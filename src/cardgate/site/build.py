@@ -24,47 +24,38 @@ rendered, on links that lead nowhere and on anything that would load from the ne
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from cardgate.atomic import write_text_atomic
-from cardgate.errors import ConfigurationError, UsageError
+from cardgate.errors import UsageError
 from cardgate.paths import display_path
 from cardgate.site.escape import page_title
+from cardgate.site.mkdocs_run import (
+    GENERATED,
+    MkdocsWorker,
+    SiteLayout,
+    run_mkdocs,
+)
 from cardgate.site.model import BuildProblem, SiteModel, gather
 from cardgate.site.pages import Page, build_pages
 from cardgate.site.templating import make_environment, shipped_templates
 from cardgate.workspace import Workspace
 
 CONFIG_NAME = "mkdocs.yml"
-GENERATED = "generated"
 BUILD = "build"
 GENERATED_MARKER = ".cardgate-generated"
-BUILD_MARKER = ".cardgate-build"
 _LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']""")
 _REMOTE_LOAD = re.compile(
     r"""<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*["'](?:https?:)?//"""
     r"""|<link\b[^>]*\bhref\s*=\s*["'](?:https?:)?//""",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class SiteLayout:
-    """Where the site's inputs and outputs are."""
-
-    site_dir: Path
-    config_file: Path
-    docs_dir: Path
-    out_dir: Path
 
 
 @dataclass
@@ -224,68 +215,6 @@ def _sync(folder: Path, wanted: dict[str, bytes | Path]) -> None:
         target.write_bytes(data)
 
 
-def run_mkdocs(layout: SiteLayout, *, strict: bool = False) -> list[str]:
-    """`mkdocs build` in-process on the site's mkdocs.yml; returns its warnings."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
-    from mkdocs.exceptions import ConfigurationError as MkdocsConfigError
-
-    out = layout.out_dir
-    if out.exists() and any(out.iterdir()) and not (out / BUILD_MARKER).is_file():
-        raise UsageError(
-            f"{display_path(out)} is not empty and was not written by cardgate build; "
-            "mkdocs would delete its contents",
-            hint="choose an empty or new --out folder",
-        )
-    with _captured_mkdocs_log() as warnings:
-        try:
-            config = load_config(
-                config_file=str(layout.config_file), site_dir=str(out), strict=False
-            )
-        except (MkdocsConfigError, Abort) as error:
-            raise ConfigurationError(
-                f"{display_path(layout.config_file)}: {error}",
-                hint="see templates/site/mkdocs.yml.j2 for a working configuration",
-            ) from error
-        if Path(config["docs_dir"]).resolve() != layout.docs_dir.resolve():
-            raise ConfigurationError(
-                f"{display_path(layout.config_file)}: docs_dir must be '{GENERATED}' "
-                f"(it is '{config['docs_dir']}')",
-                hint="cardgate writes the pages there; hand-written pages go in pages/",
-            )
-        try:
-            build(config)
-        except Abort as error:
-            raise ConfigurationError(f"mkdocs build failed: {error}") from error
-    out.mkdir(parents=True, exist_ok=True)
-    (out / BUILD_MARKER).write_text("Built by cardgate build.\n", encoding="utf-8")
-    return warnings
-
-
-@contextmanager
-def _captured_mkdocs_log() -> Iterator[list[str]]:
-    captured: list[str] = []
-
-    class _Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.WARNING:
-                captured.append(record.getMessage())
-
-    logger = logging.getLogger("mkdocs")
-    handler = _Collect()
-    previous_level, previous_propagate = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    try:
-        yield captured
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
-        logger.propagate = previous_propagate
-
-
 def check_links(layout: SiteLayout, pages: list[Page]) -> list[BuildProblem]:
     """Relative links that lead to no file, and anything loaded from the network."""
     out = layout.out_dir.resolve()
@@ -321,8 +250,13 @@ def build_site(
     pdf: bool = False,
     today: dt.date | None = None,
     run_gate: bool = True,
+    mkdocs: MkdocsWorker | None = None,
 ) -> BuildResult:
-    """Generate the pages, build the HTML with MkDocs, check links; optionally print PDFs."""
+    """Generate the pages, build the HTML with MkDocs, check links; optionally print PDFs.
+
+    `mkdocs` is a worker started by the caller before loading the workspace (see
+    `cardgate.site.mkdocs_run`); without one, MkDocs runs in this process.
+    """
     from cardgate.clock import today as clock_today
     from cardgate.gcpause import frozen_heap, paused_collector
 
@@ -339,8 +273,11 @@ def build_site(
     result.problems = [*model.problems, *generated_site.overlaps]
     result.render_problems = list(generated_site.unrendered)
     generated = time.perf_counter()
-    with frozen_heap():  # the workspace and pages stay alive; mkdocs makes its own garbage
-        result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
+    if mkdocs is not None:
+        result.mkdocs_warnings = mkdocs.build(layout, strict=strict)
+    else:
+        with frozen_heap():  # the workspace and pages stay alive; mkdocs makes its own garbage
+            result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
     built = time.perf_counter()
     if strict:  # reading every built page back costs ~10% of a 1,000-system build
         result.render_problems.extend(check_links(layout, result.pages))

@@ -1,0 +1,257 @@
+"""`mkdocs build` on the site's configuration: in this process, or in a worker process.
+
+`run_mkdocs` is the build: ``mkdocs.commands.build.build`` on ``S/mkdocs.yml``, exactly
+what ``mkdocs build -f S/mkdocs.yml`` does, with MkDocs's warnings collected.
+
+`MkdocsWorker` runs it in a fresh interpreter, started when `cardgate build` starts: for
+the first seconds cardgate loads the workspace, gates it and renders the pages, and the
+worker imports MkDocs meanwhile, then waits. When the pages are written it gets the
+layout on stdin, builds, and answers on stdout. MkDocs then works in a small heap of its
+own rather than one grown by a thousand systems' worth of objects (and shared, page by
+page, with the forked page workers), and its start-up costs nothing. Whatever goes wrong
+with the worker itself (it cannot start, dies, answers nonsense) falls back to building
+in this process; errors of the build are the same in both.
+
+This module imports neither the workspace nor the schemas: the worker stays light.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from cardgate.errors import CardgateError, ConfigurationError, UsageError
+from cardgate.paths import display_path
+
+GENERATED = "generated"
+BUILD_MARKER = ".cardgate-build"
+_ANSWER = "cardgate-mkdocs-worker-answer "
+"""Prefixes the worker's one answer line on stdout (anything else printed is ignored)."""
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    """Where the site's inputs and outputs are."""
+
+    site_dir: Path
+    config_file: Path
+    docs_dir: Path
+    out_dir: Path
+
+
+def run_mkdocs(layout: SiteLayout, *, strict: bool = False) -> list[str]:
+    """`mkdocs build` in-process on the site's mkdocs.yml; returns its warnings."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+    from mkdocs.exceptions import ConfigurationError as MkdocsConfigError
+
+    out = layout.out_dir
+    if out.exists() and any(out.iterdir()) and not (out / BUILD_MARKER).is_file():
+        raise UsageError(
+            f"{display_path(out)} is not empty and was not written by cardgate build; "
+            "mkdocs would delete its contents",
+            hint="choose an empty or new --out folder",
+        )
+    with _captured_mkdocs_log() as warnings:
+        try:
+            config = load_config(
+                config_file=str(layout.config_file), site_dir=str(out), strict=False
+            )
+        except (MkdocsConfigError, Abort) as error:
+            raise ConfigurationError(
+                f"{display_path(layout.config_file)}: {error}",
+                hint="see templates/site/mkdocs.yml.j2 for a working configuration",
+            ) from error
+        if Path(config["docs_dir"]).resolve() != layout.docs_dir.resolve():
+            raise ConfigurationError(
+                f"{display_path(layout.config_file)}: docs_dir must be '{GENERATED}' "
+                f"(it is '{config['docs_dir']}')",
+                hint="cardgate writes the pages there; hand-written pages go in pages/",
+            )
+        try:
+            build(config)
+        except Abort as error:
+            raise ConfigurationError(f"mkdocs build failed: {error}") from error
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BUILD_MARKER).write_text("Built by cardgate build.\n", encoding="utf-8")
+    return warnings
+
+
+@contextlib.contextmanager
+def _captured_mkdocs_log() -> Iterator[list[str]]:
+    captured: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                captured.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    previous_level, previous_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield captured
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+        logger.propagate = previous_propagate
+
+
+class MkdocsWorker:
+    """A worker process that builds the site with MkDocs when asked; see the module doc."""
+
+    def __init__(self, process: subprocess.Popen[str] | None) -> None:
+        self.process = process
+
+    @classmethod
+    def start(cls) -> MkdocsWorker:
+        """Start the worker now; it imports MkDocs while the caller does other work.
+
+        With one CPU (or ``CARDGATE_JOBS=1``) there is nothing to overlap: no worker.
+        """
+        from cardgate.parallel import available_jobs
+
+        if available_jobs() < 2:
+            return cls(None)
+        package_parent = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH")
+        env = {
+            **os.environ,
+            "PYTHONPATH": package_parent + (os.pathsep + path if path else ""),
+        }
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "cardgate.site.mkdocs_run"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env=env,
+            )
+        except OSError:
+            return cls(None)
+        return cls(process)
+
+    def build(self, layout: SiteLayout, *, strict: bool = False) -> list[str]:
+        """`run_mkdocs` in the worker (in this process if the worker is not usable)."""
+        process, self.process = self.process, None
+        if process is None:
+            return run_mkdocs(layout, strict=strict)
+        request = {
+            "site_dir": str(layout.site_dir),
+            "config_file": str(layout.config_file),
+            "docs_dir": str(layout.docs_dir),
+            "out_dir": str(layout.out_dir),
+            "strict": strict,
+        }
+        try:
+            output, _ = process.communicate(json.dumps(request) + "\n")
+        except OSError:
+            output = ""
+        answer = _answer(output)
+        if answer is None:  # the worker died or could not start MkDocs: build here
+            return run_mkdocs(layout, strict=strict)
+        return _result(answer)
+
+    def close(self) -> None:
+        """Stop a worker that was never asked to build (it exits on end of input)."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            process.communicate("", timeout=10)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def __enter__(self) -> MkdocsWorker:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _answer(output: str) -> dict[str, object] | None:
+    for line in reversed(output.splitlines()):
+        if line.startswith(_ANSWER):
+            try:
+                answer = json.loads(line[len(_ANSWER) :])
+            except ValueError:
+                return None
+            return answer if isinstance(answer, dict) else None
+    return None
+
+
+def _result(answer: dict[str, object]) -> list[str]:
+    """The warnings of a worker's answer; its error raised as the same error type."""
+    error = answer.get("error")
+    if isinstance(error, dict):
+        kinds: dict[str, type[CardgateError]] = {
+            "UsageError": UsageError,
+            "ConfigurationError": ConfigurationError,
+        }
+        kind = kinds.get(str(error.get("kind")), ConfigurationError)
+        raise kind(str(error.get("message", "")), hint=str(error.get("hint", "")))
+    crash = answer.get("crash")
+    if crash is not None:
+        raise RuntimeError(f"mkdocs build failed in the worker process: {crash}")
+    warnings = answer.get("warnings")
+    return [str(w) for w in warnings] if isinstance(warnings, list) else []
+
+
+def _serve_one_build() -> int:
+    """The worker: import MkDocs, wait for a layout on stdin, build it, answer on stdout."""
+    import mkdocs.commands.build
+    import mkdocs.config  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        import material  # type: ignore[import-untyped]  # noqa: F401
+
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # the parent stopped before building
+    request = json.loads(line)
+    layout = SiteLayout(
+        Path(request["site_dir"]),
+        Path(request["config_file"]),
+        Path(request["docs_dir"]),
+        Path(request["out_dir"]),
+    )
+    answer: dict[str, object]
+    try:
+        answer = {"warnings": run_mkdocs(layout, strict=bool(request.get("strict")))}
+    except CardgateError as error:
+        answer = {
+            "error": {"kind": type(error).__name__, "message": error.message, "hint": error.hint}
+        }
+    except Exception as error:  # reported by the parent as an internal error
+        answer = {"crash": f"{type(error).__name__}: {error}"}
+    sys.stdout.write(_ANSWER + json.dumps(answer) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - runs as the worker process
+    try:
+        code = _serve_one_build()
+    except KeyboardInterrupt:  # the user's Ctrl-C reaches the whole process group
+        code = 130
+    sys.stdout.flush()
+    os._exit(code)
