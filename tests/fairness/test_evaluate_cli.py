@@ -87,11 +87,25 @@ def test_parquet_duckdb_and_counts_inputs_agree_with_csv(workspace: Build) -> No
     root = workspace(frame, name="predictions.parquet")
     assert run(root, SYSTEM)[0] == 0
     assert artifact_of(root)["features"] == reference["features"]
-    query = f"query: \"SELECT * FROM read_parquet('systems/{SYSTEM}/predictions.parquet')\""
+    query = (
+        f"query: \"SELECT * FROM read_parquet('systems/{SYSTEM}/*.parquet')\"\n"
+        f"    inputs: [systems/{SYSTEM}/predictions.parquet]"
+    )
     root = workspace(source=query)
+    code, output = run(root, SYSTEM)
+    assert code == 1 and "can read only the files and folders listed" in output  # a glob
+    root = workspace(source=query.replace("predictions.parquet]", "]"))  # the whole folder
     code, output = run(root, SYSTEM)
     assert code == 0, output
     assert artifact_of(root)["features"] == reference["features"]
+    predictions = artifact_of(root)["provenance"]["predictions"]  # type: ignore[index]
+    from cardgate.digests import inputs_sha256
+
+    artifact = f"systems/{SYSTEM}/evaluation.json"  # an output, never an input
+    digest, files = inputs_sha256(root, [f"systems/{SYSTEM}/"], exclude=[artifact])
+    assert predictions["sha256"] == digest
+    assert [entry["path"] for entry in predictions["inputs"]] == [path for path, _ in files]
+    assert f"systems/{SYSTEM}/predictions.parquet" in [path for path, _ in files]
     # the same counts, written as the documented counts table
     import duckdb
 
@@ -110,10 +124,46 @@ def test_parquet_duckdb_and_counts_inputs_agree_with_csv(workspace: Build) -> No
 
 
 def test_duckdb_query_cannot_read_outside_the_workspace(workspace: Build) -> None:
-    root = workspace(source="query: \"SELECT * FROM read_csv('/etc/hostname')\"")
+    root = workspace(
+        synthetic(n=200),
+        source="query: \"SELECT * FROM read_csv('/etc/hostname')\"\n"
+        f"    inputs: [systems/{SYSTEM}/predictions.csv.gz]",
+    )
     code, output = run(root, SYSTEM)
     assert code == 1
     assert "Traceback" not in output
+    root = workspace(
+        source="query: \"SELECT * FROM read_csv('/etc/hostname')\"\n    inputs: [/etc/hostname]"
+    )
+    code, output = run(root, SYSTEM)
+    assert code == 2 and "absolute" in output
+
+
+def test_duckdb_query_reads_only_its_declared_inputs(workspace: Build) -> None:
+    frame = synthetic(n=300)
+    root = workspace(frame)
+    folder = root / "systems" / SYSTEM
+    frame.to_csv(folder / "other.csv", index=False)
+    query = f"query: \"SELECT * FROM read_csv('systems/{SYSTEM}/other.csv')\"\n"
+    code, output = run(
+        workspace(source=query + f"    inputs: [systems/{SYSTEM}/predictions.csv.gz]"), SYSTEM
+    )
+    assert code == 1 and "DuckDB query failed" in output  # other.csv is not declared
+    code, output = run(
+        workspace(source=query + f"    inputs: [systems/{SYSTEM}/missing.csv]"), SYSTEM
+    )
+    assert code == 1 and "'systems/" in output and "does not exist" in output
+    code, output = run(
+        workspace(source=query + f"    inputs: [systems/{SYSTEM}/other.csv]"), SYSTEM
+    )
+    assert code == 0, output
+
+
+def test_a_query_without_inputs_is_a_validation_error(workspace: Build) -> None:
+    root = workspace(source='query: "SELECT 1"')
+    result = CliRunner().invoke(app, ["validate", "--workspace", str(root)])
+    assert result.exit_code == 1
+    assert "a 'query' needs 'inputs'" in result.output
 
 
 def test_rows_with_nulls_are_dropped_and_counted(workspace: Build) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from cardgate.digests import canonical_sha256, file_sha256
+from cardgate.digests import canonical_sha256, file_sha256, inputs_sha256
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.signoffs import sign
 from cardgate.workspace import load_workspace
@@ -209,7 +209,13 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
     workspace = load_workspace(root)
     card = workspace.systems[system].model_card
     assert card is not None and card.evaluation is not None
-    predictions = root / str(card.evaluation.predictions.path)
+    source = card.evaluation.predictions
+    if source.query is not None:  # a DuckDB query: the digest of its declared inputs
+        artifact_file = f"systems/{system}/evaluation.json"
+        sha256 = inputs_sha256(root, source.inputs or [], exclude=[artifact_file])[0]
+    else:
+        predictions = root / str(source.path)
+        sha256 = file_sha256(predictions) if predictions.is_file() else "0" * 64
     thresholds = []
     for threshold in card.evaluation.thresholds:
         entry = {
@@ -235,8 +241,8 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
         "task": "binary-classification",
         "provenance": {
             "predictions": {
-                "path": str(card.evaluation.predictions.path),
-                "sha256": file_sha256(predictions) if predictions.is_file() else "0" * 64,
+                "path": source.path,
+                "sha256": sha256,
                 "rows": 4,
                 "rows_used": 4,
                 "dropped": [],

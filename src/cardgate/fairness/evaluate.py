@@ -493,15 +493,22 @@ def evaluate_statistics(
 
 
 def evaluate_settings(
-    settings: EvaluationSettings, *, root: Path, system: str, progress: bool = False
+    settings: EvaluationSettings,
+    *,
+    root: Path,
+    system: str,
+    progress: bool = False,
+    artifact_file: str | None = None,
 ) -> dict[str, Any]:
     """Read the predictions named by `settings` (paths inside `root`) and build the
-    artifact. Raises InputError / ConfigurationError; writes nothing."""
+    artifact (`artifact_file`: its workspace-relative path, never a query's input).
+    Raises InputError / ConfigurationError; writes nothing."""
     from cardgate.digests import canonical_sha256
     from cardgate.fairness.sources import read_statistics
 
     check_settings(settings)
-    stats, info = read_statistics(settings, root=root, progress=progress)
+    exclude = (artifact_file,) if artifact_file is not None else ()
+    stats, info = read_statistics(settings, root=root, progress=progress, exclude=exclude)
     overall, features = evaluate_statistics(stats, settings, source=info.display)
     predictions: dict[str, Any] = {
         "path": info.path,
@@ -513,6 +520,7 @@ def evaluate_settings(
     }
     if info.query is not None:
         predictions["query"] = info.query
+        predictions["inputs"] = [{"path": path, "sha256": sha} for path, sha in info.inputs]
     artifact: dict[str, Any] = {
         "artifact": ARTIFACT_KIND,
         "schema_version": ARTIFACT_SCHEMA_VERSION,
@@ -583,6 +591,12 @@ def evaluate_system(workspace: Any, system_id: str, *, progress: bool = False) -
 
     system, settings = system_settings(workspace, system_id)
     target = artifact_path(workspace, system, settings)
-    artifact = evaluate_settings(settings, root=workspace.root, system=system_id, progress=progress)
+    artifact = evaluate_settings(
+        settings,
+        root=workspace.root,
+        system=system_id,
+        progress=progress,
+        artifact_file=workspace.relative(target),
+    )
     write_json_atomic(target, artifact)
     return EvaluationRun(system_id, artifact, target)

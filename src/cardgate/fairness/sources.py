@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,19 +39,51 @@ class SourceInfo:
     query: str | None
     kind: str  # csv | parquet | duckdb
     display: str  # for messages and the progress bar
+    inputs: tuple[tuple[str, str], ...] = ()
+    """For a query: each file it may read, with its SHA-256 (`sha256` covers them all)."""
+
+
+def _query_inputs(
+    inputs: list[str], *, root: Path, exclude: Sequence[str]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    from cardgate.digests import inputs_sha256
+
+    try:
+        digest, files = inputs_sha256(root, inputs, exclude=exclude)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"evaluation.predictions.inputs: {error}") from error
+    except FileNotFoundError as error:
+        raise InputError(
+            f"evaluation.predictions.inputs: '{error.args[0]}' does not exist",
+            hint="list the files or folders the query reads, relative to the workspace",
+        ) from error
+    if not files:
+        raise InputError(
+            "evaluation.predictions.inputs: the folders listed hold no file",
+            hint="list the files or folders the query reads, relative to the workspace",
+        )
+    return digest, tuple(files)
 
 
 def read_statistics(
-    settings: EvaluationSettings, *, root: Path, progress: bool = False
+    settings: EvaluationSettings,
+    *,
+    root: Path,
+    progress: bool = False,
+    exclude: Sequence[str] = (),
 ) -> tuple[SufficientStats, SourceInfo]:
-    """One pass over the predictions named by `settings`, reduced to sufficient statistics."""
+    """One pass over the predictions named by `settings`, reduced to sufficient statistics.
+
+    `exclude`: workspace-relative files left out of a query's input digest (the artifact).
+    """
     from cardgate.digests import file_sha256
 
     source = settings.predictions
     regression = settings.task == "regression"
     with_scores = settings.score_column is not None and not regression
     if source.query is not None:
-        info = SourceInfo(None, None, source.query, "duckdb", "DuckDB query")
+        digest, files = _query_inputs(source.inputs or [], root=root, exclude=exclude)
+        info = SourceInfo(None, digest, source.query, "duckdb", "DuckDB query", files)
         accumulator = _accumulator(settings, info.display)
         for batch in _duckdb_counts(settings, root=root):
             _add_counts(accumulator, settings, batch, with_scores=with_scores)
@@ -273,16 +305,23 @@ def counts_query(settings: EvaluationSettings, inner: str) -> str:
 
 
 def _duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]:
-    """Run the user's query inside DuckDB, reduced there by GROUP BY; only files under the
-    workspace are readable (external access off, the workspace the one allowed folder)."""
+    """Run the user's query inside DuckDB, reduced there by GROUP BY; only the declared
+    `inputs` are readable (external access off; the listed files and folders allowed)."""
     import duckdb
 
     assert settings.predictions.query is not None
     sql = counts_query(settings, settings.predictions.query.strip().rstrip(";"))
-    folder = str(root.resolve()) + os.sep
+    folders, files = [], []
+    for entry in settings.predictions.inputs or []:
+        target = resolve_inside(root, entry)  # checked by _query_inputs already
+        if target.is_dir():
+            folders.append(str(target) + os.sep)
+        else:
+            files.append(str(target))
     connection = duckdb.connect()
     try:
-        connection.execute(f"SET allowed_directories=[{_literal(folder)}, './']")
+        connection.execute(f"SET allowed_directories=[{', '.join(_literal(f) for f in folders)}]")
+        connection.execute(f"SET allowed_paths=[{', '.join(_literal(f) for f in files)}]")
         connection.execute("SET enable_external_access=false")
         connection.execute("SET autoinstall_known_extensions=false")
         connection.execute("SET lock_configuration=true")
@@ -296,7 +335,8 @@ def _duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]
             raise InputError(f"DuckDB query: column '{column}' is missing ({message})") from error
         raise InputError(
             f"DuckDB query failed: {message}",
-            hint="paths in the query are relative to the workspace and must stay inside it",
+            hint="paths in the query are relative to the workspace; it can read only the "
+            "files and folders listed in evaluation.predictions.inputs",
         ) from error
     finally:
         connection.close()

@@ -57,7 +57,14 @@ class PredictionsSource(Section):
     )
     query: Text | None = optional(
         "A DuckDB SQL query over local Parquet/CSV files (paths relative to the workspace), "
-        "for predictions larger than memory."
+        "for predictions larger than memory. Needs `inputs`."
+    )
+    inputs: list[Text] | None = optional(
+        # None, not [], when absent: settings digests of cards without it stay as they were
+        "For a `query`: the workspace-relative files and folders it reads (a folder means "
+        "every file under it). The query can read nothing else; the evaluation records "
+        "their SHA-256 and the gate checks them again.",
+        examples=[["systems/{{ id }}/predictions/"]],
     )
     format: Literal["rows", "counts"] = Field(
         default="rows",
@@ -69,6 +76,13 @@ class PredictionsSource(Section):
     def _one_source(self) -> PredictionsSource:
         if (self.path is None) == (self.query is None):
             raise ValueError("give exactly one of 'path' or 'query'")
+        if self.query is not None and not self.inputs:
+            raise ValueError(
+                "a 'query' needs 'inputs': the files or folders it reads, so that the "
+                "evaluation can be verified against them"
+            )
+        if self.path is not None and self.inputs:
+            raise ValueError("'inputs' belongs to a 'query'; a 'path' is its own input")
         return self
 
 

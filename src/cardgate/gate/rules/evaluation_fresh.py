@@ -10,11 +10,13 @@ through.
 Fails:
 - the predictions file changed since the artifact was written (digest mismatch);
 - the predictions file named by the card does not exist;
+- for predictions given as a DuckDB ``query``: a file under its declared ``inputs`` was
+  changed, added or removed, or an input no longer exists;
 - the card's ``evaluation:`` section changed (settings digest mismatch).
 
 Passes:
-- both digests match. (Predictions given as a DuckDB ``query`` cannot be fingerprinted;
-  only the settings digest is checked then.)
+- both digests match (for a query, the digest of every file its ``inputs`` cover: the
+  query can read nothing else).
 
 Remediation:
 Run ``cardgate evaluate SYSTEM`` again and commit the new artifact.
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cardgate.digests import canonical_sha256, file_sha256
+from cardgate.digests import canonical_sha256, file_sha256, inputs_sha256
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.gate.signoffs import shorten
@@ -75,6 +77,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     path=("evaluation", "predictions", "path"),
                     hint=hint,
                 )
+    if card.evaluation.predictions.query is not None:
+        yield from _query_inputs(ctx, read.relative, provenance.predictions.sha256, hint)
     settings = canonical_sha256(card.evaluation)
     if provenance.settings_sha256 != settings:
         yield ctx.finding(
@@ -83,5 +87,37 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"computed (recorded {shorten(provenance.settings_sha256)}, now {shorten(settings)})",
             path=("evaluation",),
             key=True,
+            hint=hint,
+        )
+
+
+def _query_inputs(
+    ctx: RuleContext, artifact: str, recorded: str | None, hint: str
+) -> Iterator[Finding]:
+    """The files a DuckDB query may read, fingerprinted again and compared."""
+    system, card = ctx.system, ctx.card
+    assert system is not None and card is not None and card.evaluation is not None
+    where = ("evaluation", "predictions", "inputs")
+    try:
+        now, _ = inputs_sha256(
+            ctx.workspace.root, card.evaluation.predictions.inputs or [], exclude=(artifact,)
+        )
+    except PathEscapeError as error:
+        yield ctx.finding(system.card, f"query input {error}", path=where)
+        return
+    except FileNotFoundError as error:
+        yield ctx.finding(
+            system.card,
+            f"query input '{error.args[0]}' does not exist; the evaluation cannot be verified",
+            path=where,
+            hint="commit the query's input files, or fix evaluation.predictions.inputs",
+        )
+        return
+    if recorded != now:
+        yield ctx.finding(
+            system.card,
+            f"{artifact} is stale: the files the query reads changed since it was computed "
+            f"(recorded {shorten(recorded or 'none')}, now {shorten(now)})",
+            path=where,
             hint=hint,
         )
