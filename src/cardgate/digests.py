@@ -64,7 +64,9 @@ def inputs_sha256(
         if target.is_dir():
             for path in target.rglob("*"):
                 if path.is_file():
-                    files[path.relative_to(base).as_posix()] = path
+                    relative = path.relative_to(base).as_posix()
+                    files[relative] = resolve_inside(base, relative)  # a link leading out
+                    # of the workspace is refused, as a query reading it would leave it
         elif target.is_file():
             files[target.relative_to(base).as_posix()] = target
         else:

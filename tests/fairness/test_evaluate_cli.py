@@ -306,3 +306,21 @@ def test_integral_labels_written_differently_are_the_same_class(workspace: Build
     code, output = run(root, SYSTEM)[:2]
     assert code == 0, output
     assert artifact_of(root)["overall"] == expected
+
+
+def test_a_link_in_a_query_input_folder_that_leads_outside_is_refused(
+    workspace: Build, tmp_path: Path
+) -> None:
+    root = workspace(synthetic(n=200))
+    folder = root / "systems" / SYSTEM / "inputs"
+    folder.mkdir()
+    outside = tmp_path / "outside.csv"
+    outside.write_text("y,yhat\n1,1\n", encoding="utf-8")
+    (folder / "link.csv").symlink_to(outside)
+    query = (
+        f"query: \"SELECT * FROM read_csv('systems/{SYSTEM}/inputs/link.csv')\"\n"
+        f"    inputs: [systems/{SYSTEM}/inputs/]"
+    )
+    code, output = run(workspace(source=query), SYSTEM)
+    assert code == 2 and "leads outside the workspace" in output
+    assert not (root / "systems" / SYSTEM / "evaluation.json").exists()
