@@ -13,8 +13,10 @@ Python data from the nodes itself so that it can
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -585,3 +587,39 @@ def load_document(
     document.path = path
     parse_cache.write(key, (document.data, document.digest))
     return document
+
+
+PREFETCH_PROBE = 16
+"""Documents checked before deciding that the parse cache is cold."""
+
+
+def prefetch(paths: Sequence[Path], *, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Parse the documents the parse cache lacks in worker processes, filling the cache.
+
+    A cold start (a fresh CI runner) spends most of its time in libyaml; shared among the
+    CPUs, the later `load_document` calls then find every document in the cache. A warm
+    cache is recognised from its first documents and costs nothing more; without the cache
+    or without workers (`cardgate.parallel.worker_count`) this does nothing.
+    """
+    from cardgate.parallel import fork_map, worker_count
+
+    if parse_cache.cache_dir() is None or worker_count(len(paths)) < 2:
+        return
+    if all(_cached(path, limits) for path in paths[:PREFETCH_PROBE]):
+        return
+    fork_map(functools.partial(_warm, limits=limits), paths)
+
+
+def _cached(path: Path, limits: Limits) -> bool:
+    """Whether the document at `path` is in the parse cache (unreadable: nothing to do)."""
+    try:
+        raw = read_bytes(path, display=str(path), limits=limits)
+    except DocumentLoadError:
+        return True
+    return parse_cache.contains(parse_cache.cache_key(raw, repr(limits)))
+
+
+def _warm(path: Path, *, limits: Limits) -> None:
+    if not _cached(path, limits):
+        with contextlib.suppress(DocumentLoadError):
+            load_document(path, display=str(path), limits=limits)

@@ -42,6 +42,13 @@ def available_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def worker_count(items: int, *, jobs: int | None = None) -> int:
+    """How many processes `fork_map` would use for `items` items (1: no fork)."""
+    wanted = available_jobs() if jobs is None else jobs
+    workers = min(wanted, items // MIN_ITEMS_PER_WORKER)
+    return workers if workers >= 2 and _can_fork() else 1
+
+
 def fork_map(
     function: Callable[[Item], Result], items: Sequence[Item], *, jobs: int | None = None
 ) -> list[Result]:
@@ -50,9 +57,8 @@ def fork_map(
     `function` must not depend on side effects in the parent: a child's changes to
     memory are lost, only its return values come back (and must be picklable).
     """
-    wanted = available_jobs() if jobs is None else jobs
-    workers = min(wanted, len(items) // MIN_ITEMS_PER_WORKER)
-    if workers < 2 or not _can_fork():
+    workers = worker_count(len(items), jobs=jobs)
+    if workers < 2:
         return [function(item) for item in items]
     children: list[tuple[int, int, int]] = []  # (share, pid, read end of its pipe)
     for share in range(1, workers):
@@ -122,4 +128,4 @@ def _receive(pid: int, read_end: int) -> list[object] | None:
     return received if isinstance(received, list) else None
 
 
-__all__ = ["MIN_ITEMS_PER_WORKER", "available_jobs", "fork_map"]
+__all__ = ["MIN_ITEMS_PER_WORKER", "available_jobs", "fork_map", "worker_count"]

@@ -63,6 +63,12 @@ def read(key: str) -> Any | None:
         return None
 
 
+def contains(key: str) -> bool:
+    """Whether `key` has an entry (without reading it)."""
+    folder = cache_dir()
+    return folder is not None and (folder / key[:2] / key).is_file()
+
+
 def write(key: str, value: Any) -> None:
     """Store `value` under `key`; a cache that cannot be written is silently skipped."""
     folder = cache_dir()

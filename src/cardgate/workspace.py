@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from cardgate.errors import ConfigurationError
 from cardgate.gcpause import paused_collector
-from cardgate.loading import DocumentLoadError, load_document
+from cardgate.loading import DocumentLoadError, load_document, prefetch
 from cardgate.paths import PathEscapeError, display_path, resolve_inside
 from cardgate.problems import Problem, Span
 from cardgate.schemas.checklist import Checklist
@@ -198,24 +198,44 @@ def _load_workspace(root: Path) -> Workspace:
             resolve_inside(root, folder_name)
         except PathEscapeError as error:
             raise ConfigurationError(f"{CONFIG_FILE}: '{label}': {error}") from error
+    systems = []
     for folder in _subfolders(workspace.systems_dir):
-        card_path = folder / MODEL_CARD_FILE
-        card = _load(card_path, "model-card") if card_path.is_file() else None
-        checklists = [_load(path, "checklist") for path in sorted(folder.glob(CHECKLIST_GLOB))]
+        card_file = folder / MODEL_CARD_FILE
+        systems.append(
+            (
+                folder,
+                card_file if card_file.is_file() else None,
+                sorted(folder.glob(CHECKLIST_GLOB)),
+            )
+        )
+    sheets = [
+        folder / DATASHEET_FILE
+        for folder in _subfolders(workspace.datasets_dir)
+        if (folder / DATASHEET_FILE).is_file()
+    ]
+    policy_path, waivers_path = root / config.policy, root / config.waivers
+    shared = [path for path in (policy_path, waivers_path) if path.is_file()]
+    prefetch(
+        [
+            *(path for _, first, rest in systems for path in (first, *rest) if path is not None),
+            *sheets,
+            *shared,
+        ]
+    )
+    for folder, card_path, checklist_paths in systems:
+        card = _load(card_path, "model-card") if card_path is not None else None
+        checklists = [_load(path, "checklist") for path in checklist_paths]
         if card is None and not checklists:
             continue
         workspace.systems[folder.name] = SystemDocs(folder.name, folder, card, checklists)
-    for folder in _subfolders(workspace.datasets_dir):
-        sheet_path = folder / DATASHEET_FILE
-        if sheet_path.is_file():
-            workspace.datasets[folder.name] = DatasetDocs(
-                folder.name, folder, _load(sheet_path, "datasheet")
-            )
-    policy_path = root / config.policy
-    if policy_path.is_file():
+    for sheet_path in sheets:
+        folder = sheet_path.parent
+        workspace.datasets[folder.name] = DatasetDocs(
+            folder.name, folder, _load(sheet_path, "datasheet")
+        )
+    if policy_path in shared:
         workspace.policy_doc = _load(policy_path, "policy")
-    waivers_path = root / config.waivers
-    if waivers_path.is_file():
+    if waivers_path in shared:
         workspace.waivers_doc = _load(waivers_path, "waivers")
     return workspace
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,30 @@ def test_a_process_running_other_threads_does_not_fork() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_prefetch_fills_the_parse_cache_from_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate import parallel, parse_cache
+    from cardgate.loading import Limits, load_document, prefetch
+
+    monkeypatch.setenv("CARDGATE_CACHE_DIR", str(tmp_path / "cache"))
+    parse_cache.cache_dir.cache_clear()
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 2)
+    try:
+        paths = []
+        for index in range(12):
+            path = tmp_path / f"doc-{index}.yaml"
+            path.write_text(f"kind: model-card\nid: s{index}\nvalue: {index}\n", encoding="utf-8")
+            paths.append(path)
+        broken = tmp_path / "broken.yaml"
+        broken.write_text("a: [unclosed\n", encoding="utf-8")
+        prefetch([*paths, broken])  # a document that does not parse is left to the loader
+        keys = [parse_cache.cache_key(p.read_bytes(), repr(Limits())) for p in paths]
+        assert all(parse_cache.contains(key) for key in keys)
+        document = load_document(paths[3])
+        assert document.known_positions is None  # from the cache
+        assert document.data == {"kind": "model-card", "id": "s3", "value": 3}
+    finally:
+        parse_cache.cache_dir.cache_clear()
