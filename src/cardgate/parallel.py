@@ -8,10 +8,10 @@ about half the time.
 
 Results come back in the items' order whatever the number of workers, so output stays
 deterministic. Correctness never depends on the workers: where fork is not available
-(Windows) or not safe (the process runs other threads), when the machine has one core,
-when there is too little work, or when a child fails in any way, the parent computes the
-missing share itself. `CARDGATE_JOBS=1` turns
-forking off (`CARDGATE_JOBS=N` sets the number of processes).
+(Windows) or not safe (macOS, or a process running other threads), when the machine has
+one core, when there is too little work, or when a child fails in any way, the parent
+computes the missing share itself. `CARDGATE_JOBS=1` turns forking off
+(`CARDGATE_JOBS=N` sets the number of processes).
 """
 
 from __future__ import annotations
@@ -92,12 +92,18 @@ def fork_map(
 
 
 def _can_fork() -> bool:
-    """Fork only where it is safe: a POSIX system and a process with one thread.
+    """Fork only where it is safe: Linux and the BSDs, and a process with one thread.
 
     A thread of the parent (``cardgate serve``'s web server) may hold a lock at the moment
     of the fork, which the child would then wait for forever; such processes work alone.
+    macOS system libraries are not fork-safe (Python's own multiprocessing stopped forking
+    there), and Windows has no fork.
     """
-    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
+    return (
+        hasattr(os, "fork")
+        and sys.platform not in ("win32", "darwin")
+        and threading.active_count() == 1
+    )
 
 
 def _child(function: Callable[[Item], Result], items: Sequence[Item], write_end: int) -> None:
