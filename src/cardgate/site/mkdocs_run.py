@@ -170,7 +170,7 @@ class MkdocsWorker:
         process, self.process = self.process, None
         if process is None:
             return
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
             process.communicate("", timeout=10)
         if process.poll() is None:
             process.kill()
@@ -253,5 +253,9 @@ if __name__ == "__main__":  # pragma: no cover - runs as the worker process
         code = _serve_one_build()
     except KeyboardInterrupt:  # the user's Ctrl-C reaches the whole process group
         code = 130
+    except BaseException:  # no answer: the parent builds in its own process and reports
+        if os.environ.get("CARDGATE_DEBUG"):
+            raise
+        code = 1
     sys.stdout.flush()
     os._exit(code)
