@@ -297,3 +297,20 @@ def test_a_rule_crashing_in_a_worker_process_still_fails_the_gate(
     assert code == 1
     for system in (SYSTEM, "loan-approval-2"):
         assert f"rule {crashing_rule} (freshness.review-recent) crashed on system '{system}'" in out
+
+
+def test_coverage_findings_are_tagged_with_the_function_that_falls_short(workspace: Path) -> None:
+    (workspace / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\ntiers:\n  high:\n"
+        "    min_coverage: {MANAGE: 1.0}\n"
+    )
+    answers = workspace / "systems" / SYSTEM / "checklist-nist-ai-rmf-core.yaml"
+    text = answers.read_text()
+    answers.write_text(
+        text.replace("  MAN-01:\n    status: done", "  MAN-01:\n    status: partial")
+    )
+    code, out = gate(workspace, "--release", "--format", "json")
+    assert code == 1
+    findings = [f for f in json.loads(out)["findings"] if f["code"] == "GATE-CK002"]
+    assert findings and all(f["nist"][0] == "MANAGE" for f in findings)
+    assert all("GOVERN 1.3" in f["nist"] for f in findings)

@@ -81,4 +81,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 path=("items",),
                 key=True,
                 hint=f"see which are missing: cardgate coverage {system.id}",
+                nist=(function.id, *ctx.rule.nist),  # the function that falls short, first
             )
