@@ -9,19 +9,24 @@ from pathlib import Path
 from typing import Any
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def write_bytes_atomic(
+    path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True
+) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename.
 
     With `exclusive`, refuse (FileExistsError) when `path` exists at the moment of the
-    rename, so that a document is never overwritten.
+    rename, so that a document is never overwritten. Without `durable`, skip the fsync:
+    for files that are cheap to regenerate (the site's pages), a crash still leaves no
+    half-written file, only possibly an older one after a power cut.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         if exclusive:
             os.link(temporary, path)  # fails if path exists; atomic on POSIX
             os.unlink(temporary)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
-from cardgate.atomic import write_text_atomic
+from cardgate.atomic import write_bytes_atomic, write_text_atomic
 from cardgate.errors import UsageError
 from cardgate.paths import display_path
 from cardgate.site.escape import page_title
@@ -218,7 +218,8 @@ def _sync(folder: Path, wanted: dict[str, bytes | Path]) -> None:
             shutil.rmtree(target)
         elif target.is_symlink():
             target.unlink()
-        target.write_bytes(data)
+        # An interrupted build leaves no half-written page (no fsync: pages are regenerated).
+        write_bytes_atomic(target, data, durable=False)
 
 
 def check_links(layout: SiteLayout, pages: list[Page]) -> list[BuildProblem]:
