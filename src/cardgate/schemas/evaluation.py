@@ -64,7 +64,6 @@ class PredictionsSource(Section):
         "For a `query`: the workspace-relative files and folders it reads (a folder means "
         "every file under it). The query can read nothing else; the evaluation records "
         "their SHA-256 and the gate checks them again.",
-        examples=[["systems/{{ id }}/predictions/"]],
     )
     format: Literal["rows", "counts"] = Field(
         default="rows",
