@@ -324,3 +324,91 @@ def test_a_link_in_a_query_input_folder_that_leads_outside_is_refused(
     code, output = run(workspace(source=query), SYSTEM)
     assert code == 2 and "leads outside the workspace" in output
     assert not (root / "systems" / SYSTEM / "evaluation.json").exists()
+
+
+def _regression_frame(n: int, *, bias: float, seed: int) -> pd.DataFrame:
+    """Predictions with noise 1.0; group 'b' over-predicted by `bias` on average."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(np.array(["a", "b"]), size=n)
+    race = rng.choice(np.array(["x", "y"]), size=n)
+    y_true = rng.normal(10, 3, size=n).round(4)
+    y_pred = (y_true + rng.normal(0, 1, size=n) + np.where(sex == "b", bias, 0.0)).round(4)
+    return pd.DataFrame({"y_true": y_true, "y_pred": y_pred, "sex": sex, "race": race})
+
+
+REGRESSION = """
+evaluation:
+  predictions:
+    {source}
+  task: regression
+  label_column: y_true
+  prediction_column: y_pred
+  sensitive_features: [sex, race]
+  min_group_size: 30
+  bootstrap:
+    replicates: 400
+    seed: 3
+  thresholds:
+    - metric: mean_error_difference
+      feature: sex
+      max: 0.2
+      decide_on: significance
+"""
+
+
+def test_regression_disparities_separate_a_real_difference_from_noise(workspace: Build) -> None:
+    def disparities(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
+        root = workspace(frame, evaluation=REGRESSION)
+        code, output = run(root, SYSTEM)
+        assert code == 0, output
+        artifact = artifact_of(root)
+        schema = json.loads(ARTIFACT_SCHEMA.read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(schema).validate(artifact)
+        features = {f["feature"]: f for f in artifact["features"]}  # type: ignore[union-attr]
+        records = {d["metric"]: d for d in features["sex"]["disparities"]}
+        groups = {g["group"]: g["metrics"] for g in features["sex"]["groups"]}
+        for name, record in records.items():  # the spread of the per-group values
+            metric = name.removesuffix("_difference")
+            values = [groups[g][metric]["value"] for g in ("a", "b")]
+            assert abs(record["value"] - (max(values) - min(values))) < 1e-9  # 12 digits kept
+            low, high = record["ci"]
+            assert low <= record["value"] <= high
+        thresholds = artifact["thresholds"]
+        assert isinstance(thresholds, list)
+        records["threshold"] = thresholds[0]
+        gate = CliRunner().invoke(app, ["gate", "--workspace", str(root), "--format", "json"])
+        records["gate"] = {
+            "codes": [f["code"] for f in json.loads(gate.output)["findings"]]  # re-decided
+        }
+        return records
+
+    fair = disparities(_regression_frame(4000, bias=0.0, seed=11))
+    assert set(fair) >= {
+        "mean_error_difference",
+        "mean_absolute_error_difference",
+        "root_mean_squared_error_difference",
+    }
+    assert fair["mean_error_difference"]["value"] < fair["mean_error_difference"]["noise_floor"]
+    assert fair["mean_error_difference"]["p_value"] > 0.05
+    assert fair["threshold"]["passed"] is True
+    assert "GATE-FA003" not in fair["gate"]["codes"]
+    biased = disparities(_regression_frame(4000, bias=0.5, seed=11))
+    record = biased["mean_error_difference"]
+    assert 0.4 < record["value"] < 0.6
+    assert record["value"] > record["noise_floor"] and record["p_value"] < 0.01
+    assert biased["threshold"]["passed"] is False
+    assert "GATE-FA003" in biased["gate"]["codes"]
+
+
+def test_classification_disparities_are_refused_for_regression_and_vice_versa(
+    workspace: Build,
+) -> None:
+    frame = _regression_frame(300, bias=0.0, seed=1)
+    wrong = REGRESSION.replace("mean_error_difference", "demographic_parity_difference")
+    code, output = run(workspace(frame, evaluation=wrong), SYSTEM)
+    assert code == 2 and "does not apply to task 'regression'" in output
+    wrong = EVALUATION.replace("demographic_parity_difference", "mean_error_difference")
+    code, output = run(workspace(synthetic(n=300), evaluation=wrong), SYSTEM)
+    assert code == 2 and "does not apply to task 'binary-classification'" in output

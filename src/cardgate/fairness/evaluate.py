@@ -9,20 +9,24 @@ artifact atomically. Threshold failures are results, not errors: the gate decide
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cardgate.errors import ConfigurationError
 from cardgate.fairness import bootstrap as boot
 from cardgate.fairness import metrics as M
 from cardgate.fairness.stats import FloatArray, SufficientStats
 from cardgate.schemas.evaluation import (
+    CLASSIFICATION_DISPARITIES,
     CLASSIFICATION_METRICS,
     DISPARITY_METRICS,
+    REGRESSION_DISPARITIES,
     REGRESSION_METRICS,
     SCORE_METRICS,
     EvaluationSettings,
@@ -79,7 +83,9 @@ def applicable_metrics(settings: EvaluationSettings) -> list[str]:
 def chosen_metrics(settings: EvaluationSettings) -> tuple[list[str], list[str]]:
     """(per-group metrics, disparities) to report: as listed, plus any thresholded."""
     group_ok = applicable_metrics(settings)
-    disparity_ok = list(DISPARITY_METRICS) if settings.task != "regression" else []
+    disparity_ok = list(
+        REGRESSION_DISPARITIES if settings.task == "regression" else CLASSIFICATION_DISPARITIES
+    )
     wanted: list[str] = list(settings.metrics) or [*group_ok, *disparity_ok]
     wanted += [t.metric for t in settings.thresholds]
     groups: list[str] = []
@@ -168,11 +174,10 @@ def _intervals(
     return out, cells_boot
 
 
-def _regression_intervals(
-    errors: FloatArray, level: float
-) -> dict[str, tuple[FloatArray, FloatArray]]:
-    """Normal-approximation intervals from the moments (exact sums, no resampling)."""
-    z = boot.normal_quantile(level)
+def _regression_moments(errors: FloatArray) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """(estimate, standard error) per group of each regression metric's mean, from the
+    exact sums: the mean error, the mean absolute error, and the mean squared error (for
+    RMSE, whose interval is the square root of the MSE's)."""
     n = errors[:, 0]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = errors[:, 1] / n
@@ -182,13 +187,90 @@ def _regression_intervals(
         se_mae = np.sqrt(np.maximum(mse - mae**2, 0) / n)
         se_mse = np.sqrt(np.maximum(errors[:, 4] / n - mse**2, 0) / n)
     return {
-        "mean_error": (mean - z * se_mean, mean + z * se_mean),
-        "mean_absolute_error": (np.maximum(mae - z * se_mae, 0), mae + z * se_mae),
-        "root_mean_squared_error": (
-            np.sqrt(np.maximum(mse - z * se_mse, 0)),
-            np.sqrt(mse + z * se_mse),
-        ),
+        "mean_error": (mean, se_mean),
+        "mean_absolute_error": (mae, se_mae),
+        "root_mean_squared_error": (mse, se_mse),
     }
+
+
+def _regression_scale(metric: str, values: FloatArray) -> FloatArray:
+    """A metric from its moment (`_regression_moments`): RMSE is the root of the MSE."""
+    if metric == "mean_error":
+        return values
+    clipped = np.maximum(values, 0)
+    return np.sqrt(clipped) if metric == "root_mean_squared_error" else clipped
+
+
+def _regression_intervals(
+    errors: FloatArray, level: float
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Normal-approximation intervals from the moments (exact sums, no resampling)."""
+    z = boot.normal_quantile(level)
+    return {
+        metric: (
+            _regression_scale(metric, estimate - z * error),
+            _regression_scale(metric, estimate + z * error),
+        )
+        for metric, (estimate, error) in _regression_moments(errors).items()
+    }
+
+
+def _regression_disparities(
+    table: M.GroupTable,
+    points: dict[str, FloatArray],
+    keep: npt.NDArray[np.bool_],
+    compared: list[str],
+    names: Sequence[str],
+    settings: EvaluationSettings,
+    rng: np.random.Generator,
+    level: float,
+) -> list[dict[str, Any]]:
+    """Largest minus smallest group value of MAE, RMSE or mean error, with uncertainty.
+
+    The interval, noise floor and p-value come from the same normal approximation as the
+    per-group intervals: each compared group's metric drawn from its estimate and standard
+    error (`replicates` times) gives the interval of the spread; drawn around the pooled
+    value of all compared groups instead (no real difference, each group's own noise),
+    it gives the spread that chance alone produces.
+    """
+    assert table.errors is not None
+    errors = table.errors[keep]
+    moments = _regression_moments(errors)
+    pooled = _regression_moments(errors.sum(axis=0, keepdims=True))
+    replicates = settings.bootstrap.replicates
+    out = []
+    for name in names:
+        metric = name.removesuffix("_difference")
+        values = points[metric][keep]
+        value = float(values.max() - values.min()) if np.isfinite(values).all() else math.nan
+        record = _record(value, math.nan, math.nan, "a compared group has no rows")
+        floor = p_value = None
+        if replicates and math.isfinite(value):
+            estimate, error = moments[metric]
+            noise = rng.standard_normal((replicates, len(values))) * error
+            spread = _spread(_regression_scale(metric, estimate + noise))
+            low, high = boot.percentile_interval(spread, level)
+            record["ci"] = _interval(float(low), float(high))
+            null = _spread(_regression_scale(metric, pooled[metric][0] + noise))
+            floor, p_value = boot.floor_and_p_value(
+                null, value, level=level, smaller_is_worse=False
+            )
+        record.update(
+            {
+                "metric": name,
+                "noise_floor": _number(floor),
+                "p_value": _number(p_value),
+                "groups_compared": compared,
+            }
+        )
+        out.append(record)
+    return out
+
+
+def _spread(draws: FloatArray) -> FloatArray:
+    """Largest minus smallest value of each replicate (row)."""
+    result: FloatArray = draws.max(axis=1) - draws.min(axis=1)
+    return result
 
 
 def _reference(table: M.GroupTable, settings: EvaluationSettings, suppressed: list[bool]) -> str:
@@ -241,7 +323,25 @@ def _feature(
     included = [not s for s in suppressed]
     compared = [g for g, keep in zip(table.groups, included, strict=True) if keep]
     found = []
-    if disparities:
+    if disparities and len(compared) < 2:
+        found = [
+            {
+                "metric": name,
+                "value": None,
+                "ci": None,
+                "noise_floor": None,
+                "p_value": None,
+                "groups_compared": compared,
+                "reason": f"fewer than two groups with at least {settings.min_group_size} rows",
+            }
+            for name in disparities
+        ]
+    elif disparities and table.errors is not None:
+        keep = np.asarray(included, dtype=bool)
+        found = _regression_disparities(
+            table, points, keep, compared, disparities, settings, rng, level
+        )
+    elif disparities:
         found = _disparities(
             table, points, included, compared, disparities, cells_boot, settings, rng, level
         )
@@ -268,20 +368,6 @@ def _disparities(
     assert table.cells is not None
     keep = np.asarray(included, dtype=bool)
     out = []
-    if len(compared) < 2:
-        for name in names:
-            out.append(
-                {
-                    "metric": name,
-                    "value": None,
-                    "ci": None,
-                    "noise_floor": None,
-                    "p_value": None,
-                    "groups_compared": compared,
-                    "reason": f"fewer than two groups with at least {settings.min_group_size} rows",
-                }
-            )
-        return out
     numeric = M.disparity_values(table.cells[keep])
     # from fairlearn's per-group rates (MetricFrame.by_group) of the compared groups
     fair = M.disparities_from_groups({m: points[m][keep] for m in M.DISPARITY_INPUTS})

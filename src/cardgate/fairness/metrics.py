@@ -20,8 +20,8 @@ import numpy as np
 from cardgate.errors import InputError
 from cardgate.fairness.stats import ECE_BINS, SCORE_BINS, FloatArray, IntArray, SufficientStats
 from cardgate.schemas.evaluation import (
+    CLASSIFICATION_DISPARITIES,
     CLASSIFICATION_METRICS,
-    DISPARITY_METRICS,
 )
 
 UNDEFINED = {
@@ -410,7 +410,7 @@ def fairlearn_disparities(table: GroupTable, include: Sequence[bool]) -> dict[st
     out: dict[str, float] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in DISPARITY_METRICS:
+        for name in CLASSIFICATION_DISPARITIES:
             function = getattr(fm, name)
             out[name] = float(
                 function(y_true, y_pred, sensitive_features=sensitive, sample_weight=weight)

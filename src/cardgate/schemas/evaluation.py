@@ -25,7 +25,7 @@ ClassificationMetric = Literal[
 ]
 ScoreMetric = Literal["roc_auc", "expected_calibration_error", "brier_score"]
 RegressionMetric = Literal["mean_absolute_error", "root_mean_squared_error", "mean_error"]
-DisparityMetric = Literal[
+ClassificationDisparity = Literal[
     "demographic_parity_difference",
     "demographic_parity_ratio",
     "equalized_odds_difference",
@@ -33,12 +33,21 @@ DisparityMetric = Literal[
     "equal_opportunity_difference",
     "equal_opportunity_ratio",
 ]
+RegressionDisparity = Literal[
+    # largest minus smallest group value of the metric the name starts with
+    "mean_error_difference",
+    "mean_absolute_error_difference",
+    "root_mean_squared_error_difference",
+]
+DisparityMetric = Literal[ClassificationDisparity, RegressionDisparity]
 MetricName = Literal["count", ClassificationMetric, ScoreMetric, RegressionMetric, DisparityMetric]
 
 CLASSIFICATION_METRICS: tuple[str, ...] = typing.get_args(ClassificationMetric)
 SCORE_METRICS: tuple[str, ...] = typing.get_args(ScoreMetric)
 REGRESSION_METRICS: tuple[str, ...] = typing.get_args(RegressionMetric)
-DISPARITY_METRICS: tuple[str, ...] = typing.get_args(DisparityMetric)
+CLASSIFICATION_DISPARITIES: tuple[str, ...] = typing.get_args(ClassificationDisparity)
+REGRESSION_DISPARITIES: tuple[str, ...] = typing.get_args(RegressionDisparity)
+DISPARITY_METRICS: tuple[str, ...] = (*CLASSIFICATION_DISPARITIES, *REGRESSION_DISPARITIES)
 GROUP_METRICS: tuple[str, ...] = (
     "count",
     *CLASSIFICATION_METRICS,
