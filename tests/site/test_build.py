@@ -398,3 +398,38 @@ def test_an_unused_mkdocs_worker_stops_when_closed(monkeypatch: pytest.MonkeyPat
     assert process.returncode == 0
     monkeypatch.setenv("CARDGATE_JOBS", "1")
     assert MkdocsWorker.start().process is None
+
+
+def test_regression_system_page_shows_its_disparities_and_how_intervals_were_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+    import pandas as pd
+
+    root = tmp_path / "ws"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["new", "model-card", "wages"]).exit_code == 0
+    rng = np.random.default_rng(5)
+    sex = rng.choice(["a", "b"], size=600)
+    truth = rng.normal(10, 3, size=600)
+    guess = truth + rng.normal(0, 1, size=600) + np.where(sex == "b", 0.8, 0.0)
+    frame = pd.DataFrame({"y_true": truth.round(3), "y_pred": guess.round(3), "sex": sex})
+    frame.to_csv(root / "systems/wages/predictions.csv", index=False)
+    card = root / "systems/wages/model-card.yaml"
+    card.write_text(
+        card.read_text("utf-8")
+        + "evaluation:\n  predictions: {path: systems/wages/predictions.csv}\n"
+        "  task: regression\n  label_column: y_true\n  prediction_column: y_pred\n"
+        "  sensitive_features: [sex]\n  bootstrap: {replicates: 200}\n"
+        "  thresholds:\n    - {metric: mean_error_difference, feature: sex, max: 0.2}\n",
+        "utf-8",
+    )
+    outcome = runner.invoke(app, ["evaluate", "wages"])
+    assert outcome.exit_code == 0, outcome.output
+    result = build_site(load_workspace(root), today=TODAY)
+    page = (result.layout.docs_dir / "systems/wages/index.md").read_text("utf-8")
+    assert "normal-approximation intervals" in page and "bootstrap intervals" not in page
+    assert "<td>mean error difference<td>" in page
+    assert 'aria-label="Disparities by sex"' in page
