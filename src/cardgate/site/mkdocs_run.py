@@ -33,6 +33,10 @@ from cardgate.paths import display_path
 
 GENERATED = "generated"
 BUILD_MARKER = ".cardgate-build"
+_BOOT = (
+    "import runpy, sys; sys.path.append(sys.argv.pop(1)); "
+    "runpy.run_module('cardgate.site.mkdocs_run', run_name='__main__', alter_sys=True)"
+)
 _ANSWER = "cardgate-mkdocs-worker-answer "
 """Prefixes the worker's one answer line on stdout (anything else printed is ignored)."""
 
@@ -125,20 +129,16 @@ class MkdocsWorker:
 
         if available_jobs() < 2:
             return cls(None)
+        # The folder this cardgate was imported from goes at the end of the worker's path:
+        # found when nothing else provides cardgate, shadowing nothing (not the stdlib).
         package_parent = str(Path(__file__).resolve().parents[2])
-        path = os.environ.get("PYTHONPATH")
-        env = {
-            **os.environ,
-            "PYTHONPATH": package_parent + (os.pathsep + path if path else ""),
-        }
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "cardgate.site.mkdocs_run"],
+                [sys.executable, "-c", _BOOT, package_parent],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
                 encoding="utf-8",
-                env=env,
             )
         except OSError:
             return cls(None)
