@@ -65,6 +65,7 @@ def test_wheel_installs_and_runs_in_an_empty_folder(tmp_path: Path) -> None:
         ["new", "model-card", "demo"],
         ["new", "checklist", "demo"],
         ["validate"],
+        ["build"],  # the site templates ship in the wheel; MkDocs runs in a worker process
     ):
         result = subprocess.run(
             [str(cardgate), *command],
@@ -84,3 +85,4 @@ def test_wheel_installs_and_runs_in_an_empty_folder(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert str(env_dir) in where, "cardgate was imported from the checkout, not the wheel"
+    assert (work / "site" / "build" / "systems" / "demo" / "index.html").is_file()
