@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from cardgate.gate.rule import Rule
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
 from cardgate.gate.waivers import apply_waivers
 from cardgate.gcpause import paused_collector
+from cardgate.git import git
 from cardgate.parallel import fork_map
 from cardgate.problems import Severity
 from cardgate.workspace import SystemDocs, Workspace, load_workspace
@@ -214,13 +214,13 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     systems whose card names the dataset.
     """
     root = workspace.root
-    top = _git(root, "rev-parse", "--show-toplevel")
+    top = git(root, "rev-parse", "--show-toplevel")
     if top is None:
         raise UsageError("--changed-since needs the workspace to be in a git repository")
-    diff = _git(root, "diff", "--name-only", ref, "--", ".")
+    diff = git(root, "diff", "--name-only", ref, "--", ".")
     if diff is None:
         raise UsageError(f"--changed-since: git cannot compare with '{ref}'")
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--full-name", ".") or ""
+    untracked = git(root, "ls-files", "--others", "--exclude-standard", "--full-name", ".") or ""
     top_path = Path(top.strip())
     systems_dir = workspace.relative(workspace.systems_dir)
     datasets_dir = workspace.relative(workspace.datasets_dir)
@@ -251,20 +251,6 @@ def _users_of(workspace: Workspace, dataset: str) -> set[str]:
             if section is not None and any(ref.dataset == dataset for ref in section.datasets):
                 users.add(system.id)
     return users
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def _system_documents(gate: GateContext, system: SystemDocs) -> list[str]:

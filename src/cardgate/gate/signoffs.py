@@ -16,7 +16,6 @@ import datetime as dt
 import functools
 import json
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,18 +170,10 @@ def staleness(signoff: Signoff, current: dict[str, str]) -> Staleness:
 
 def git_commit(root: Path) -> str | None:
     """The workspace's current git commit, when it is in a git repository."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
+    from cardgate.git import git
+
+    commit = (git(root, "rev-parse", "HEAD", timeout=10) or "").strip()
+    return commit or None
 
 
 def sign(

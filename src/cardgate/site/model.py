@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cardgate.git import git
 from cardgate.problems import Problem, Severity
 from cardgate.schemas.model_card import ModelCard
 from cardgate.workspace import SystemDocs, Workspace
@@ -405,18 +405,8 @@ def _changes_since(workspace: Workspace, signoff: SignoffView) -> list[tuple[str
 
     diffs = []
     for document in signoff.changed:
-        try:
-            before = subprocess.run(
-                ["git", "show", f"{signoff.commit}:./{document}"],
-                cwd=workspace.root,
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return []
-        if before.returncode != 0:
+        before = git(workspace.root, "show", f"{signoff.commit}:./{document}", timeout=10)
+        if before is None:
             continue
         try:
             now = (workspace.root / document).read_text(encoding="utf-8")
@@ -424,7 +414,7 @@ def _changes_since(workspace: Workspace, signoff: SignoffView) -> list[tuple[str
             now = ""
         diff = "".join(
             difflib.unified_diff(
-                before.stdout.splitlines(keepends=True),
+                before.splitlines(keepends=True),
                 now.splitlines(keepends=True),
                 fromfile=f"{document} @ {signoff.commit[:12]}",
                 tofile=f"{document} (now)",
