@@ -13,11 +13,25 @@ class CardgateError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, hint: str = "", problem: Problem | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        problem: Problem | None = None,
+        at: tuple[str | int, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.problem = problem
+        self.at = at
+        """The data path, inside the document being processed, of what is wrong: the caller
+        that knows the document turns it into file:line:col (`located`)."""
+
+    def located(self, where: str) -> CardgateError:
+        """The same error, its message prefixed with `where` (``path:line:col``)."""
+        return type(self)(f"{where}: {self.message}", hint=self.hint, problem=self.problem)
 
 
 class UsageError(CardgateError):

@@ -412,3 +412,29 @@ def test_classification_disparities_are_refused_for_regression_and_vice_versa(
     wrong = EVALUATION.replace("demographic_parity_difference", "mean_error_difference")
     code, output = run(workspace(synthetic(n=300), evaluation=wrong), SYSTEM)
     assert code == 2 and "does not apply to task 'binary-classification'" in output
+
+
+def test_unusable_settings_are_reported_at_their_place_in_the_card(workspace: Build) -> None:
+    root = workspace(synthetic(n=300))
+    card = (root / "systems" / SYSTEM / "model-card.yaml").read_text(encoding="utf-8")
+    lines = card.splitlines()
+
+    def where(text: str) -> str:
+        line = next(i for i, line in enumerate(lines, 1) if text in line)
+        return f"systems/{SYSTEM}/model-card.yaml:{line}:"
+
+    code, output = run(workspace(source=f"path: systems/{SYSTEM}/missing.csv"), SYSTEM)
+    lines = (root / "systems" / SYSTEM / "model-card.yaml").read_text().splitlines()
+    assert code == 1 and where("missing.csv") in output and "does not exist" in output
+    odd = EVALUATION.replace(
+        "      min: 0.6", "      min: 0.6\n      feature: sex\n      group: nobody"
+    )
+    code, output = run(workspace(synthetic(n=300), evaluation=odd), SYSTEM)
+    lines = (root / "systems" / SYSTEM / "model-card.yaml").read_text().splitlines()
+    assert code == 2 and where("group: nobody") in output and "not a group" in output
+    invalid = EVALUATION.replace("feature: sex", "feature: shoe_size")
+    code, output = run(workspace(evaluation=invalid), SYSTEM)
+    lines = (root / "systems" / SYSTEM / "model-card.yaml").read_text().splitlines()
+    assert code == 2 and "does not validate: " in output
+    assert f"systems/{SYSTEM}/model-card.yaml:" in output
+    assert "Traceback" not in output

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from cardgate.errors import ConfigurationError
+from cardgate.errors import CardgateError, ConfigurationError
 from cardgate.fairness import bootstrap as boot
 from cardgate.fairness import metrics as M
 from cardgate.fairness.stats import FloatArray, SufficientStats
@@ -102,9 +102,20 @@ def chosen_metrics(settings: EvaluationSettings) -> tuple[list[str], list[str]]:
                 f"evaluation: metric '{name}' does not apply to task '{settings.task}'"
                 + ("" if settings.score_column else " without a score_column"),
                 hint=f"metrics for this task: {', '.join(group_ok + disparity_ok)}",
+                at=_metric_path(settings, name),
             )
     order = {name: i for i, name in enumerate(group_ok + disparity_ok)}
     return sorted(groups, key=order.__getitem__), sorted(disparities, key=order.__getitem__)
+
+
+def _metric_path(settings: EvaluationSettings, name: str) -> tuple[str | int, ...]:
+    """Where a metric is named in the settings: `metrics`, else the first threshold."""
+    if name in settings.metrics:
+        return ("evaluation", "metrics", list(settings.metrics).index(name))
+    for index, threshold in enumerate(settings.thresholds):
+        if threshold.metric == name:
+            return ("evaluation", "thresholds", index, "metric")
+    return ("evaluation",)
 
 
 def check_settings(settings: EvaluationSettings) -> None:
@@ -113,6 +124,7 @@ def check_settings(settings: EvaluationSettings) -> None:
         raise ConfigurationError(
             "evaluation.task: multiclass-classification is not supported yet",
             hint="evaluate one class against the rest as binary-classification with positive_label",
+            at=("evaluation", "task"),
         )
     chosen_metrics(settings)
 
@@ -280,6 +292,7 @@ def _reference(table: M.GroupTable, settings: EvaluationSettings, suppressed: li
             raise ConfigurationError(
                 f"evaluation.reference_groups: '{named}' is not a group of '{table.name}'",
                 hint=f"groups: {', '.join(table.groups[:20])}",
+                at=("evaluation", "reference_groups", table.name),
             )
         return named
     candidates = [i for i, s in enumerate(suppressed) if not s] or list(range(len(table.groups)))
@@ -453,13 +466,14 @@ def threshold_results(
     alpha = 1 - settings.bootstrap.confidence_level
     features = {f["feature"]: f for f in artifact["features"]}
     out: list[dict[str, Any]] = []
-    for threshold in settings.thresholds:
+    for index, threshold in enumerate(settings.thresholds):
         decide = threshold.decide_on or "point"
         targets: list[tuple[str | None, str | None, dict[str, Any], str | None]] = []
         if threshold.feature is not None and threshold.feature not in features:
             raise ConfigurationError(
                 f"evaluation.thresholds: feature '{threshold.feature}' is not evaluated",
                 hint=f"features: {', '.join(features)}",
+                at=("evaluation", "thresholds", index, "feature"),
             )
         names = [threshold.feature] if threshold.feature is not None else list(features)
         if threshold.metric in DISPARITY_METRICS:
@@ -478,6 +492,7 @@ def threshold_results(
                         f"evaluation.thresholds: group '{threshold.group}' is not a group of "
                         f"'{name}'",
                         hint=f"groups: {', '.join(known[:20])}",
+                        at=("evaluation", "thresholds", index, "group"),
                     )
                 for group in groups:
                     if threshold.group in (None, group["group"]):
@@ -636,7 +651,9 @@ def artifact_path(workspace: Any, system: Any, settings: EvaluationSettings) -> 
     try:
         path: Path = workspace.resolve(settings.artifact, base=system.folder)
     except PathEscapeError as error:
-        raise ConfigurationError(f"evaluation.artifact: {error}") from error
+        raise ConfigurationError(
+            f"evaluation.artifact: {error}", at=("evaluation", "artifact")
+        ) from error
     return path
 
 
@@ -650,9 +667,11 @@ def system_settings(workspace: Any, system_id: str) -> tuple[Any, EvaluationSett
         raise ConfigurationError(f"system '{system_id}' has no model card")
     card = system.model_card
     if card is None:
+        first = min(system.card.problems, key=lambda p: (-p.severity, p.order()), default=None)
         raise ConfigurationError(
-            f"the model card of '{system_id}' does not validate",
-            hint="run 'cardgate validate' and fix its problems first",
+            f"the model card of '{system_id}' does not validate"
+            + (f": {first.format()}" if first is not None else ""),
+            hint="run 'cardgate validate' to see all its problems, and fix them first",
         )
     if card.evaluation is None:
         raise ConfigurationError(
@@ -676,13 +695,19 @@ def evaluate_system(workspace: Any, system_id: str, *, progress: bool = False) -
     from cardgate.atomic import write_json_atomic
 
     system, settings = system_settings(workspace, system_id)
-    target = artifact_path(workspace, system, settings)
-    artifact = evaluate_settings(
-        settings,
-        root=workspace.root,
-        system=system_id,
-        progress=progress,
-        artifact_file=workspace.relative(target),
-    )
+    try:
+        target = artifact_path(workspace, system, settings)
+        artifact = evaluate_settings(
+            settings,
+            root=workspace.root,
+            system=system_id,
+            progress=progress,
+            artifact_file=workspace.relative(target),
+        )
+    except CardgateError as error:
+        if not error.at or system.card.loaded is None:
+            raise
+        span = system.card.loaded.positions.value(error.at)
+        raise error.located(f"{system.card.loaded.display}:{span.line}:{span.column}") from error
     write_json_atomic(target, artifact)
     return EvaluationRun(system_id, artifact, target)

@@ -43,6 +43,11 @@ class SourceInfo:
     """For a query: each file it may read, with its SHA-256 (`sha256` covers them all)."""
 
 
+_PATH = ("evaluation", "predictions", "path")
+_INPUTS = ("evaluation", "predictions", "inputs")
+_QUERY = ("evaluation", "predictions", "query")
+
+
 def _query_inputs(
     inputs: list[str], *, root: Path, exclude: Sequence[str]
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -51,16 +56,18 @@ def _query_inputs(
     try:
         digest, files = inputs_sha256(root, inputs, exclude=exclude)
     except PathEscapeError as error:
-        raise ConfigurationError(f"evaluation.predictions.inputs: {error}") from error
+        raise ConfigurationError(f"evaluation.predictions.inputs: {error}", at=_INPUTS) from error
     except FileNotFoundError as error:
         raise InputError(
             f"evaluation.predictions.inputs: '{error.args[0]}' does not exist",
             hint="list the files or folders the query reads, relative to the workspace",
+            at=_INPUTS,
         ) from error
     if not files:
         raise InputError(
             "evaluation.predictions.inputs: the folders listed hold no file",
             hint="list the files or folders the query reads, relative to the workspace",
+            at=_INPUTS,
         )
     return digest, tuple(files)
 
@@ -92,10 +99,10 @@ def read_statistics(
     try:
         path = resolve_inside(root, source.path)
     except PathEscapeError as error:
-        raise ConfigurationError(f"evaluation.predictions.path: {error}") from error
+        raise ConfigurationError(f"evaluation.predictions.path: {error}", at=_PATH) from error
     relative = path.relative_to(root.resolve()).as_posix()
     if not path.is_file():
-        raise InputError(f"predictions file {relative} does not exist")
+        raise InputError(f"predictions file {relative} does not exist", at=_PATH)
     kind = _kind(path, relative)
     info = SourceInfo(relative, file_sha256(path), None, kind, relative)
     accumulator = _accumulator(settings, relative)
@@ -332,11 +339,14 @@ def _duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]
         message = _first_line(error)
         column = _missing_column(message)
         if column is not None:
-            raise InputError(f"DuckDB query: column '{column}' is missing ({message})") from error
+            raise InputError(
+                f"DuckDB query: column '{column}' is missing ({message})", at=_QUERY
+            ) from error
         raise InputError(
             f"DuckDB query failed: {message}",
             hint="paths in the query are relative to the workspace; it can read only the "
             "files and folders listed in evaluation.predictions.inputs",
+            at=_QUERY,
         ) from error
     finally:
         connection.close()
