@@ -28,6 +28,7 @@ test: $(VENV)/.dev browser-deps lint typecheck unit
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy src

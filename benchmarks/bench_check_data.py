@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cardgate.workspace import load_workspace
+from cardgate.documents.workspace import load_workspace
 
 WORK = Path(__file__).resolve().parent / ".work" / "check-data"
 TODAY = dt.date(2026, 11, 30)
@@ -172,8 +172,8 @@ def baseline_address_space_mb() -> float:
     """Peak virtual memory of a process that has imported everything and started DuckDB."""
     probe = (
         "import duckdb, pandas, pyarrow.parquet\n"
-        "import cardgate.contracts.run, cardgate.contracts.pandas_engine\n"
-        "import cardgate.contracts.duckdb_engine\n"
+        "import cardgate.evidence.datacheck.run, cardgate.evidence.datacheck.pandas_engine\n"
+        "import cardgate.evidence.datacheck.duckdb_engine\n"
         "duckdb.connect().execute('select 1').fetchall()\n"
         "status = open('/proc/self/status').read()\n"
         "print(status.split('VmPeak:')[1].split()[0])"
@@ -215,7 +215,7 @@ def main() -> None:
         f"{in_memory_mb:,.0f} MB as a pandas DataFrame"
     )
 
-    from cardgate.contracts.run import check_dataset
+    from cardgate.evidence.datacheck.run import check_dataset
 
     workspace = load_workspace(root)
     results: dict[str, object] = {}

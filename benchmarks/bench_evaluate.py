@@ -60,7 +60,7 @@ def make(path: Path, rows: int, seed: int = 0) -> None:
 
 
 def settings_for(name: str) -> object:
-    from cardgate.schemas.evaluation import EvaluationSettings
+    from cardgate.documents.schemas.evaluation import EvaluationSettings
 
     return EvaluationSettings.model_validate(
         {
@@ -84,7 +84,7 @@ def settings_for(name: str) -> object:
 
 
 def run_cardgate(folder: Path, name: str) -> float:
-    from cardgate.fairness.evaluate import evaluate_settings
+    from cardgate.evidence.evaluation.evaluate import evaluate_settings
 
     settings = settings_for(name)
     start = time.perf_counter()

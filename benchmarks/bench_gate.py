@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate_workspace
 
-from cardgate import parse_cache
-from cardgate.digests import canonical_sha256, file_sha256
+from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.documents import parse_cache
+from cardgate.documents.signoffs import signed_documents
+from cardgate.documents.workspace import load_workspace
 from cardgate.gate.engine import run_gate
 from cardgate.gate.result import GateResult
-from cardgate.gate.signoffs import signed_documents
-from cardgate.workspace import load_workspace
 
 WORK = Path(__file__).resolve().parent / ".work" / "gate"
 TODAY = "2026-11-30"

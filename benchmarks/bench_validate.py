@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate_workspace
 
-from cardgate.jsonschema_export import write_schemas
+from cardgate.authoring.json_schemas import write_schemas
 
 WORK = Path(__file__).resolve().parent / ".work" / "validate"
 BIN = Path(sys.executable).parent

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from cardgate.resources import data_dir
+from cardgate.core.resources import data_dir
 
 CARD = """\
 kind: model-card

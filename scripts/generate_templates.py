@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cardgate.schemas.templates_index import TEMPLATES
+from cardgate.documents.schemas.templates_index import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,7 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
 
     previous = os.environ.get("CARDGATE_CACHE_DIR")
     os.environ["CARDGATE_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
-    from cardgate import parse_cache
+    from cardgate.documents import parse_cache
 
     parse_cache.cache_dir.cache_clear()
     yield

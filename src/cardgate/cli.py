@@ -1,6 +1,6 @@
 """The `cardgate` command line: one thin function per command.
 
-Library code raises typed errors (`cardgate.errors`); `_Group.invoke` is the one place
+Library code raises typed errors (`cardgate.core.errors`); `_Group.invoke` is the one place
 that turns them into a message and an exit code: 0 ok, 1 problems/findings, 2 usage or
 configuration error. Heavy libraries (pandas, fairlearn, mkdocs) are imported inside the
 commands that need them, never at module level.
@@ -20,8 +20,8 @@ import typer
 from typer.core import TyperGroup
 
 from cardgate import __version__
-from cardgate.errors import CardgateError, ConfigurationError, UsageError
-from cardgate.paths import display_path
+from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
+from cardgate.core.paths import display_path
 
 
 class _Group(TyperGroup):
@@ -108,13 +108,13 @@ def _root(
 
 
 def _workspace_root(workspace: Path | None) -> Path:
-    from cardgate.workspace import workspace_root
+    from cardgate.documents.workspace import workspace_root
 
     return workspace_root(workspace)
 
 
 def _load(workspace: Path | None) -> Any:
-    from cardgate.workspace import load_workspace
+    from cardgate.documents.workspace import load_workspace
 
     return load_workspace(_workspace_root(workspace))
 
@@ -125,8 +125,8 @@ def init(
     name: Annotated[str | None, typer.Option(help="Name of the portfolio.")] = None,
 ) -> None:
     """Create a workspace: cardgate.yaml, policy.yaml, systems/, datasets/, .schemas/."""
-    from cardgate.jsonschema_export import write_schemas
-    from cardgate.scaffold import init_workspace
+    from cardgate.authoring.json_schemas import write_schemas
+    from cardgate.authoring.scaffold import init_workspace
 
     created = init_workspace(folder, name=name)
     created.extend(write_schemas(folder / ".schemas"))
@@ -147,11 +147,11 @@ def new(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Scaffold a document from its template (never overwrites)."""
-    from cardgate.scaffold import new_document
-    from cardgate.workspace import load_config
+    from cardgate.authoring.scaffold import new_document
+    from cardgate.documents.workspace import load_config
 
     root = _workspace_root(workspace)
-    from cardgate.workspace import Workspace
+    from cardgate.documents.workspace import Workspace
 
     target = new_document(
         Workspace(root=root, config=load_config(root)),
@@ -174,7 +174,7 @@ def validate(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Validate documents against their schemas and each other."""
-    from cardgate.validation_report import render_validation, run_validation
+    from cardgate.validation.report import render_validation, run_validation
 
     report = run_validation(paths or [], workspace=workspace)
     render_validation(report, sys.stdout, as_json=output_format is TextOrJson.json)
@@ -190,7 +190,7 @@ def schema(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Write one JSON Schema (draft 2020-12) per document kind, for editors."""
-    from cardgate.jsonschema_export import write_schemas
+    from cardgate.authoring.json_schemas import write_schemas
 
     folder = out if out is not None else _workspace_root(workspace) / ".schemas"
     for path in write_schemas(folder):
@@ -251,9 +251,9 @@ def check_data(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Check a data file against its datasheet's contract; write data-check.json beside it."""
-    from cardgate.clock import today as reference_date
-    from cardgate.contracts.report import render_json, render_text
-    from cardgate.contracts.run import ENGINES, check_dataset
+    from cardgate.core.clock import today as reference_date
+    from cardgate.evidence.datacheck.report import render_json, render_text
+    from cardgate.evidence.datacheck.run import ENGINES, check_dataset
 
     if engine not in ENGINES:
         raise ConfigurationError(f"--engine: '{engine}' is not one of: {', '.join(ENGINES)}")
@@ -282,8 +282,8 @@ def evaluate(
     Exit 0 when every artifact was written (threshold failures are reported; the gate
     decides), 1 on unusable predictions, 2 on usage or configuration errors.
     """
-    from cardgate.fairness.evaluate import evaluable_systems, evaluate_system
-    from cardgate.fairness.report import render_summary
+    from cardgate.evidence.evaluation.evaluate import evaluable_systems, evaluate_system
+    from cardgate.evidence.evaluation.report import render_summary
 
     loaded = _load(workspace)
     targets = [system] if system is not None else evaluable_systems(loaded)
@@ -332,9 +332,9 @@ def serve(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Build the review site, serve it on 127.0.0.1 and rebuild when a file changes."""
+    from cardgate.documents.workspace import load_workspace
     from cardgate.site.build import build_site, site_layout
     from cardgate.site.serve import serve as serve_site
-    from cardgate.workspace import load_workspace
 
     root = _workspace_root(workspace)
     layout = site_layout(load_workspace(root), out=out)
@@ -383,9 +383,9 @@ def gate(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Run the release gate: exit 0 pass, 1 failed, 2 usage or configuration error."""
-    from cardgate.clock import today as reference_date
+    from cardgate.core.clock import today as reference_date
     from cardgate.gate.engine import run_gate
-    from cardgate.reporters import REPORTERS, write_reports
+    from cardgate.reporting.registry import REPORTERS, write_reports
 
     outputs = []
     for item in output or []:
@@ -422,7 +422,7 @@ def sign(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record a sign-off bound to the digests of the system's documents (signoffs.yaml)."""
-    from cardgate.clock import today as reference_date
+    from cardgate.core.clock import today as reference_date
     from cardgate.gate.signoffs import git_commit
     from cardgate.gate.signoffs import sign as record_signoff
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 
-from cardgate.digests import canonical_sha256, file_sha256
-from cardgate.workspace import load_workspace
+from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.documents.workspace import load_workspace
 
 if TYPE_CHECKING:
     from conftest import DataWorkspace

@@ -11,7 +11,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from cardgate.cli import app
-from cardgate.digests import file_sha256
+from cardgate.core.digests import file_sha256
 
 if TYPE_CHECKING:
     from conftest import DataWorkspace

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from cardgate.fairness.stats import Accumulator, SufficientStats
+from cardgate.evidence.evaluation.stats import Accumulator, SufficientStats
 
 
 def _columns(seed: int, rows: int) -> list[tuple[list[Any], Any, Any]]:

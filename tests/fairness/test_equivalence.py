@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, precision_score
 
-from cardgate.fairness import metrics as M
-from cardgate.fairness.stats import Accumulator
+from cardgate.evidence.evaluation import metrics as M
+from cardgate.evidence.evaluation.stats import Accumulator
 
 RAW = {
     "selection_rate": fm.selection_rate,

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cardgate.cli import app
-from cardgate.fairness.evaluate import ARTIFACT_SCHEMA
+from cardgate.evidence.evaluation.evaluate import ARTIFACT_SCHEMA
 from tests.fairness.conftest import EVALUATION, SYSTEM, synthetic
 
 Build = Callable[..., Path]
@@ -49,8 +49,8 @@ def test_evaluate_writes_a_valid_deterministic_artifact(workspace: Build) -> Non
 
 
 def test_settings_digest_is_the_canonical_digest_of_the_settings(workspace: Build) -> None:
-    from cardgate.digests import canonical_sha256
-    from cardgate.workspace import load_workspace
+    from cardgate.core.digests import canonical_sha256
+    from cardgate.documents.workspace import load_workspace
 
     root = workspace(synthetic())
     assert run(root, SYSTEM)[0] == 0
@@ -99,7 +99,7 @@ def test_parquet_duckdb_and_counts_inputs_agree_with_csv(workspace: Build) -> No
     assert code == 0, output
     assert artifact_of(root)["features"] == reference["features"]
     predictions = artifact_of(root)["provenance"]["predictions"]  # type: ignore[index]
-    from cardgate.digests import inputs_sha256
+    from cardgate.core.digests import inputs_sha256
 
     artifact = f"systems/{SYSTEM}/evaluation.json"  # an output, never an input
     digest, files = inputs_sha256(root, [f"systems/{SYSTEM}/"], exclude=[artifact])
@@ -109,8 +109,8 @@ def test_parquet_duckdb_and_counts_inputs_agree_with_csv(workspace: Build) -> No
     # the same counts, written as the documented counts table
     import duckdb
 
-    from cardgate.fairness.sources import counts_query
-    from cardgate.workspace import load_workspace
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.evidence.evaluation.sources import counts_query
 
     settings = load_workspace(root).systems[SYSTEM].model_card.evaluation  # type: ignore[union-attr]
     path = root / "systems" / SYSTEM / "predictions.parquet"

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cardgate.cli import app
-from cardgate.loading import DocumentLoadError, load_document, parse_text
-from cardgate.validate import validate_document
+from cardgate.documents.loading import DocumentLoadError, load_document, parse_text
+from cardgate.documents.validated import validate_document
 
 scalars = st.one_of(
     st.none(),

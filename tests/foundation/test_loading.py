@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cardgate.loading import DocumentLoadError, Limits, load_document, parse_text
-from cardgate.problems import Span
+from cardgate.core.problems import Span
+from cardgate.documents.loading import DocumentLoadError, Limits, load_document, parse_text
 
 
 def load_error(text: str, **limits: int) -> tuple[str, int, int]:
@@ -149,7 +149,7 @@ def test_positions_are_cached_after_first_use_and_agree_with_a_fresh_parse(
     expected = [fresh.positions.value(p) for p in wanted] + [fresh.positions.key(("risks",))]
     first = load_document(path)  # from the cache; positions parsed again, then stored
     assert [first.positions.value(p) for p in wanted] == expected[:-1]
-    from cardgate import parse_cache
+    from cardgate.documents import parse_cache
 
     key = parse_cache.cache_key(path.read_bytes(), repr(Limits()))
     assert isinstance(parse_cache.read(key + ".positions"), type(fresh.positions))
@@ -163,7 +163,7 @@ def test_positions_are_cached_after_first_use_and_agree_with_a_fresh_parse(
 def test_cache_off_and_broken_entries_fall_back_to_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cardgate import parse_cache
+    from cardgate.documents import parse_cache
 
     path = tmp_path / "doc.yaml"
     path.write_text("a: 1\n", encoding="utf-8")

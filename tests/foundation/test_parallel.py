@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cardgate.parallel import MIN_ITEMS_PER_WORKER, available_jobs, fork_map
+from cardgate.core.parallel import MIN_ITEMS_PER_WORKER, available_jobs, fork_map
 
 ITEMS = list(range(5 * MIN_ITEMS_PER_WORKER + 7))
 
@@ -86,8 +86,9 @@ def test_a_process_running_other_threads_does_not_fork() -> None:
 def test_prefetch_fills_the_parse_cache_from_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cardgate import parallel, parse_cache
-    from cardgate.loading import Limits, load_document, prefetch
+    from cardgate.core import parallel
+    from cardgate.documents import parse_cache
+    from cardgate.documents.loading import Limits, load_document, prefetch
 
     monkeypatch.setenv("CARDGATE_CACHE_DIR", str(tmp_path / "cache"))
     parse_cache.cache_dir.cache_clear()

@@ -10,11 +10,11 @@ import jsonschema
 import pytest
 from pydantic import BaseModel
 
-from cardgate.jsonschema_export import schema_documents
-from cardgate.loading import parse_text
-from cardgate.schemas import KINDS
-from cardgate.schemas.templates_index import TEMPLATES
-from cardgate.validate import validate_document
+from cardgate.authoring.json_schemas import schema_documents
+from cardgate.documents.loading import parse_text
+from cardgate.documents.schemas import KINDS
+from cardgate.documents.schemas.templates_index import TEMPLATES
+from cardgate.documents.validated import validate_document
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from cardgate.checks import workspace_problems
-from cardgate.loading import parse_text
-from cardgate.problems import Severity
-from cardgate.scaffold import init_workspace, new_document
-from cardgate.schemas.model_card import ModelCard
-from cardgate.validate import validate_document
-from cardgate.workspace import load_workspace
+from cardgate.authoring.scaffold import init_workspace, new_document
+from cardgate.core.problems import Severity
+from cardgate.documents.loading import parse_text
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.validated import validate_document
+from cardgate.documents.workspace import load_workspace
+from cardgate.validation.collect import workspace_problems
 
 CARD = """\
 kind: model-card

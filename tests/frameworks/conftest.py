@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cardgate.workspace import Workspace, load_workspace
+from cardgate.documents.workspace import Workspace, load_workspace
 
 CONFIG = """\
 kind: workspace

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.answers import check_answers
-from cardgate.workspace import Workspace
 
 WorkspaceFactory = Callable[[dict[str, str]], Workspace]
 CardText = Callable[[str, str], str]

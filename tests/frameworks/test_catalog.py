@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardgate.errors import UsageError
+from cardgate.core.errors import UsageError
 from cardgate.frameworks.catalog import load_catalog, reference_sort_key, subcategory_sort_key
 
 # (function, category number, number of subcategories) as printed in NIST AI 100-1 Tables 1-4.

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cardgate.cli import app
+from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import load_catalog
 from cardgate.frameworks.coverage import (
     SystemAnswers,
@@ -20,7 +21,6 @@ from cardgate.frameworks.coverage import (
 )
 from cardgate.frameworks.coverage_report import render
 from cardgate.frameworks.definitions import shipped_definitions
-from cardgate.workspace import Workspace
 
 WorkspaceFactory = Callable[[dict[str, str]], Workspace]
 CardText = Callable[[str, str], str]

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.definitions import workspace_definitions
-from cardgate.workspace import Workspace
 
 WorkspaceFactory = Callable[[dict[str, str]], Workspace]
 

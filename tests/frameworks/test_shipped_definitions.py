@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
+from cardgate.core.resources import data_dir
 from cardgate.frameworks.catalog import load_catalog
 from cardgate.frameworks.definitions import shipped_definitions
-from cardgate.resources import data_dir
 
 ALL_TIERS = ("minimal", "limited", "high", "unacceptable")
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from cardgate.digests import canonical_sha256, file_sha256, inputs_sha256
+from cardgate.core.digests import canonical_sha256, file_sha256, inputs_sha256
+from cardgate.documents.workspace import load_workspace
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.signoffs import sign
-from cardgate.workspace import load_workspace
 
 TODAY = dt.date(2026, 11, 30)
 SYSTEM = "loan-approval"

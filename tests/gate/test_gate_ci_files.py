@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from cardgate.reporters import REPORTERS
+from cardgate.reporting.registry import REPORTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 

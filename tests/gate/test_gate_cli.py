@@ -261,7 +261,7 @@ def test_systems_checked_in_several_processes_give_the_same_report(
 ) -> None:
     import shutil
 
-    from cardgate import parallel
+    from cardgate.core import parallel
 
     root = tmp_path / "governance"
     shutil.copytree(
@@ -285,7 +285,7 @@ def test_a_rule_crashing_in_a_worker_process_still_fails_the_gate(
 ) -> None:
     import shutil
 
-    from cardgate import parallel
+    from cardgate.core import parallel
 
     second = workspace / "systems" / "loan-approval-2"
     shutil.copytree(workspace / "systems" / SYSTEM, second)

@@ -13,7 +13,8 @@ import pytest
 from cardgate.gate.engine import run_gate
 from cardgate.gate.result import GateResult
 from cardgate.gate.rules import RULES
-from cardgate.reporters import REPORTERS, github, markdown
+from cardgate.reporting import github, markdown
+from cardgate.reporting.registry import REPORTERS
 
 from .conftest import SYSTEM, TODAY, build_workspace
 

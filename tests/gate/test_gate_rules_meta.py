@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cardgate.frameworks.catalog import load_catalog
-from cardgate.gate.rule import CODE_PATTERN, NAME_PATTERN, SECTIONS
+from cardgate.gate.rule_meta import CODE_PATTERN, NAME_PATTERN, SECTIONS
 from cardgate.gate.rules import MODULES, RULES, find_rule
 
 

@@ -311,8 +311,8 @@ def data_check() -> dict[str, Any]:
 
 def write_signoffs(root: Path) -> None:
     """fraud-alerts: a current legal sign-off; credit-scoring: one made stale by a change."""
-    from cardgate.gate.signoffs import signed_documents
-    from cardgate.workspace import load_workspace
+    from cardgate.documents.signoffs import signed_documents
+    from cardgate.documents.workspace import load_workspace
 
     workspace = load_workspace(root)
     for system_id, stale in (("fraud-alerts", False), ("credit-scoring", True)):
@@ -356,8 +356,8 @@ def workspace_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture workspace built once per session; returns the HTML folder."""
+    from cardgate.documents.workspace import load_workspace
     from cardgate.site.build import build_site
-    from cardgate.workspace import load_workspace
 
     root = make_workspace(tmp_path_factory.mktemp("built") / "ws")
     result = build_site(load_workspace(root), today=dt.date.fromisoformat(TODAY))

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cardgate.cli import app
-from cardgate.errors import UsageError
+from cardgate.core.errors import UsageError
+from cardgate.documents.workspace import load_workspace
 from cardgate.site import pdf
 from cardgate.site.build import build_site, generate, site_layout
-from cardgate.workspace import load_workspace
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -62,10 +62,10 @@ def test_generated_markdown_is_deterministic(workspace_root: Path) -> None:
 def test_pages_rendered_by_several_processes_equal_one_process(
     workspace_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cardgate import parallel
-    from cardgate.site.model import gather
+    from cardgate.core import parallel
     from cardgate.site.pages import build_pages
     from cardgate.site.templating import make_environment
+    from cardgate.site.view_model import gather
 
     workspace = load_workspace(workspace_root)
     model = gather(workspace, today=TODAY)
@@ -369,7 +369,7 @@ def test_a_dead_mkdocs_worker_falls_back_to_this_process(
 def test_mkdocs_worker_reports_a_configuration_error_like_this_process(
     workspace_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cardgate.errors import ConfigurationError
+    from cardgate.core.errors import ConfigurationError
     from cardgate.site.mkdocs_run import MkdocsWorker
 
     monkeypatch.setenv("CARDGATE_JOBS", "2")

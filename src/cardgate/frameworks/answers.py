@@ -1,6 +1,6 @@
 """Checks of checklist answers that need the checklist definition.
 
-The schema of a ``checklist`` document (`cardgate.schemas.checklist`) says what an answer
+The schema of a ``checklist`` document (`cardgate.documents.schemas.checklist`) says what an answer
 looks like; these checks say whether the answers fit the definition they claim to answer,
 and whether their evidence exists. Each problem points at the line and column concerned:
 
@@ -29,18 +29,18 @@ import os
 import re
 from pathlib import Path
 
+from cardgate.core.paths import PathEscapeError, confined
+from cardgate.core.problems import Problem
+from cardgate.documents.loading import LoadedDocument
+from cardgate.documents.placeholders import is_missing
+from cardgate.documents.schemas.checklist import Checklist
+from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.definitions import (
     Definition,
     DefinitionSet,
     applies,
     workspace_definitions,
 )
-from cardgate.loading import LoadedDocument
-from cardgate.paths import PathEscapeError, confined
-from cardgate.placeholders import is_missing
-from cardgate.problems import Problem
-from cardgate.schemas.checklist import Checklist
-from cardgate.workspace import Workspace
 
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from cardgate.errors import ConfigurationError, UsageError
-from cardgate.resources import data_dir
+from cardgate.core.errors import ConfigurationError, UsageError
+from cardgate.core.resources import data_dir
 
 FRAMEWORK_ID = "nist-ai-rmf-1.0"
 """Catalog id that checklist definitions name in their ``framework`` field."""

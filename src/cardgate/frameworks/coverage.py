@@ -69,6 +69,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from cardgate.documents.schemas.checklist import Checklist
+from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import Catalog, Crosswalk, load_catalog, reference_sort_key
 from cardgate.frameworks.definitions import (
     Definition,
@@ -76,8 +78,6 @@ from cardgate.frameworks.definitions import (
     applies,
     workspace_definitions,
 )
-from cardgate.schemas.checklist import Checklist
-from cardgate.workspace import Workspace
 
 FORMAT = "cardgate-coverage"
 FORMAT_VERSION = 1

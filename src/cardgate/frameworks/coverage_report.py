@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TextIO
 
-from cardgate.errors import InputError, UsageError
+from cardgate.core.errors import InputError, UsageError
+from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import Crosswalk, load_catalog
 from cardgate.frameworks.coverage import (
     PortfolioCoverage,
@@ -34,7 +35,6 @@ from cardgate.frameworks.coverage import (
     crosswalk_coverage,
     workspace_coverage,
 )
-from cardgate.workspace import Workspace
 
 _MARK = {"addressed": "✔", "partial": "◐", "missing": "✘"}
 

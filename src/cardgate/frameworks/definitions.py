@@ -3,7 +3,7 @@
 Definitions ship in ``checklists/*.yaml``; a workspace may add its own in its
 ``checklists/`` folder (``checklists_dir`` in ``cardgate.yaml``). Every problem carries the
 file, line and column it concerns. Schema errors use the shared ``CG1xx`` codes of
-`cardgate.validate`; the checks that need the catalog use these codes:
+`cardgate.documents.validated`; the checks that need the catalog use these codes:
 
 ======  ==================================================================================
 CL001   a file in the checklists folder is not a ``checklist-definition``
@@ -26,14 +26,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from cardgate.core.paths import PathEscapeError, display_path, resolve_inside
+from cardgate.core.problems import Problem, Span
+from cardgate.core.resources import data_dir
+from cardgate.documents.loading import DocumentLoadError, LoadedDocument, load_document
+from cardgate.documents.schemas.checklist_definition import ChecklistDefinition, ChecklistItem
+from cardgate.documents.validated import schema_problems
+from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import Catalog, load_catalog
-from cardgate.loading import DocumentLoadError, LoadedDocument, load_document
-from cardgate.paths import PathEscapeError, display_path, resolve_inside
-from cardgate.problems import Problem, Span
-from cardgate.resources import data_dir
-from cardgate.schemas.checklist_definition import ChecklistDefinition, ChecklistItem
-from cardgate.validate import schema_problems
-from cardgate.workspace import Workspace
 
 KIND = "checklist-definition"
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -17,27 +17,27 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from cardgate.digests import canonical_sha256
-from cardgate.gate.artifacts import ArtifactError, EvaluationArtifact, read_artifact
-from cardgate.gate.completeness import Unfilled, gaps
-from cardgate.gate.policy import ResolvedPolicy, TierSettings
-from cardgate.gate.result import WORKSPACE, Finding
-from cardgate.gate.signoffs import (
+from cardgate.core.digests import canonical_sha256
+from cardgate.core.problems import Problem, Severity, Span
+from cardgate.documents.completeness import Unfilled, gaps
+from cardgate.documents.loading import DataPath, LoadedDocument
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.signoffs import (
     SignoffsDoc,
     artifact_path,
     json_digest,
     read_signoffs,
     signed_documents,
 )
-from cardgate.loading import DataPath, LoadedDocument
-from cardgate.problems import Problem, Severity, Span
-from cardgate.schemas.model_card import ModelCard
-from cardgate.validate import ValidatedDocument
-from cardgate.workspace import DatasetDocs, SystemDocs, Workspace
+from cardgate.documents.validated import ValidatedDocument
+from cardgate.documents.workspace import DatasetDocs, SystemDocs, Workspace
+from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtifact, read_artifact
+from cardgate.gate.policy import ResolvedPolicy, TierSettings
+from cardgate.gate.result import WORKSPACE, Finding
+from cardgate.gate.rule_meta import RuleMeta
 
 if TYPE_CHECKING:
     from cardgate.frameworks.definitions import DefinitionSet
-    from cardgate.gate.rule import Rule
 
 
 @dataclass
@@ -58,7 +58,7 @@ class GateContext:
     policy: ResolvedPolicy
     release: bool
     today: dt.date
-    rules: tuple[Rule, ...] = ()
+    rules: tuple[RuleMeta, ...] = ()
     selected: frozenset[str] = frozenset()
     """Ids of the systems gated in this run."""
     waiver_uses: dict[int, int] = field(default_factory=dict)
@@ -96,7 +96,7 @@ class GateContext:
     def problems(self) -> dict[str, list[Problem]]:
         """What `cardgate validate` reports, by workspace-relative path (computed once)."""
         if self._problems is None:
-            from cardgate.checks import workspace_problems
+            from cardgate.validation.collect import workspace_problems
 
             grouped: dict[str, list[Problem]] = {}
             # Includes signoffs.yaml problems: validate reports them too.
@@ -152,7 +152,7 @@ class GateContext:
 
     def read_artifact(self, relative: str, *, base: Path | None = None) -> ArtifactRead:
         """Read an evaluation artifact named in a document (confined to the workspace)."""
-        from cardgate.paths import PathEscapeError
+        from cardgate.core.paths import PathEscapeError
 
         try:
             path = self.workspace.resolve(relative, base=base)
@@ -201,7 +201,7 @@ class RuleContext:
     """What one rule sees for one system (``system`` is None for workspace rules)."""
 
     gate: GateContext
-    rule: Rule
+    rule: RuleMeta
     system: SystemDocs | None
     settings: TierSettings
     level: Severity

@@ -7,8 +7,9 @@ import difflib
 import json
 from typing import TextIO
 
-from cardgate.errors import UsageError
-from cardgate.gate.rule import SECTIONS, Rule
+from cardgate.core.errors import UsageError
+from cardgate.gate.rule import Rule
+from cardgate.gate.rule_meta import SECTIONS
 from cardgate.gate.rules import RULES, find_rule, selectors
 
 

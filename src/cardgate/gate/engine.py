@@ -17,8 +17,13 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from cardgate.clock import today as reference_date
-from cardgate.errors import UsageError
+from cardgate.core.clock import today as reference_date
+from cardgate.core.errors import UsageError
+from cardgate.core.gcpause import paused_collector
+from cardgate.core.git import git
+from cardgate.core.parallel import fork_map
+from cardgate.core.problems import Severity
+from cardgate.documents.workspace import SystemDocs, Workspace, load_workspace
 from cardgate.gate import rules as registry
 from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import resolve_policy
@@ -26,11 +31,6 @@ from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, System
 from cardgate.gate.rule import Rule
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
 from cardgate.gate.waivers import apply_waivers
-from cardgate.gcpause import paused_collector
-from cardgate.git import git
-from cardgate.parallel import fork_map
-from cardgate.problems import Severity
-from cardgate.workspace import SystemDocs, Workspace, load_workspace
 
 
 def run_gate(

@@ -23,13 +23,13 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from cardgate.errors import ConfigurationError
-from cardgate.gate.rule import Rule
-from cardgate.loading import DataPath, DocumentLoadError, LoadedDocument, load_document
-from cardgate.problems import Span
-from cardgate.schemas.base import RiskTier
-from cardgate.schemas.policy import Policy, TierPolicy
-from cardgate.workspace import Workspace
+from cardgate.core.errors import ConfigurationError
+from cardgate.core.problems import Span
+from cardgate.documents.loading import DataPath, DocumentLoadError, LoadedDocument, load_document
+from cardgate.documents.schemas.base import RiskTier
+from cardgate.documents.schemas.policy import Policy, TierPolicy
+from cardgate.documents.workspace import Workspace
+from cardgate.gate.rule_meta import RuleMeta
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 PRESETS = ("baseline", "strict")
@@ -71,7 +71,7 @@ class TierSettings:
     options: Mapping[str, BaseModel] = field(default_factory=dict)
     """Rule code -> validated options (only rules that have an options model)."""
 
-    def level(self, rule: Rule) -> str:
+    def level(self, rule: RuleMeta) -> str:
         return self.levels.get(rule.code, rule.severity.label)
 
 
@@ -138,7 +138,7 @@ def policy_layers(workspace: Workspace) -> tuple[tuple[Layer, ...], str, bool]:
     return (*_chain(policy, loaded, seen=()), Layer(source, policy, loaded)), source, False
 
 
-def resolve_policy(workspace: Workspace, rules: Iterable[Rule]) -> ResolvedPolicy:
+def resolve_policy(workspace: Workspace, rules: Iterable[RuleMeta]) -> ResolvedPolicy:
     """Resolve the workspace's policy for every risk tier, validating rule options."""
     layers, source, fallback = policy_layers(workspace)
     selectors = {sel: rule for rule in rules for sel in rule.selectors()}
@@ -150,7 +150,7 @@ _Origin = tuple[str, Span]
 
 
 def _resolve_tier(
-    tier: str, layers: tuple[Layer, ...], selectors: Mapping[str, Rule]
+    tier: str, layers: tuple[Layer, ...], selectors: Mapping[str, RuleMeta]
 ) -> TierSettings:
     values: dict[str, Any] = {}
     levels: dict[str, str] = {}
@@ -199,7 +199,7 @@ def _resolve_tier(
 
 
 def _unknown_rule(
-    loaded: LoadedDocument, where: DataPath, key: str, selectors: Mapping[str, Rule]
+    loaded: LoadedDocument, where: DataPath, key: str, selectors: Mapping[str, RuleMeta]
 ) -> None:
     span = loaded.positions.key(where)
     match = difflib.get_close_matches(key, list(selectors), n=1, cutoff=0.6)
@@ -210,7 +210,7 @@ def _unknown_rule(
 
 
 def _validate_options(
-    rule: Rule, given: dict[str, Any], origins: Mapping[tuple[str, str], _Origin]
+    rule: RuleMeta, given: dict[str, Any], origins: Mapping[tuple[str, str], _Origin]
 ) -> BaseModel | None:
     if rule.options is None:
         if given:

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cardgate.paths import display_path
-from cardgate.problems import Severity
+from cardgate.core.paths import display_path
+from cardgate.core.problems import Severity
 
 WORKSPACE = ""
 """The `system` of a finding about the workspace as a whole (policy, waivers, datasets)."""

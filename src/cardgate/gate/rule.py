@@ -21,46 +21,21 @@ A rule module defines, at module level:
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel
-
-from cardgate.problems import Severity
-
-if TYPE_CHECKING:
-    from cardgate.gate.context import RuleContext
-    from cardgate.gate.result import Finding
-
-Scope = Literal["system", "workspace", "waivers"]
-SECTIONS = ("Rationale", "Fails", "Passes", "Remediation")
-CODE_PATTERN = re.compile(r"^GATE-[A-Z]{2,4}[0-9]{3}$")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$")
-RULES_URL = "https://cardgate.dev/rules/"
-"""Where rule pages live (site path ``rules/<code>/``); CARDGATE_RULES_URL overrides it."""
-
-_HEADER = re.compile(r"^(" + "|".join(SECTIONS) + r"):\s*$")
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+from cardgate.gate.rule_meta import RuleMeta
 
 
 @dataclass(frozen=True)
-class Rule:
+class Rule(RuleMeta):
     """One gate rule: metadata, documentation and its check."""
 
-    code: str
-    name: str
-    severity: Severity
-    nist: tuple[str, ...]
-    aliases: tuple[str, ...]
-    scope: Scope
-    release_strict: bool
-    waivable: bool
     check: Callable[[RuleContext], Iterator[Finding]]
-    options: type[BaseModel] | None
-    doc: str
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -86,56 +61,6 @@ class Rule:
             options=namespace.get("Options"),
             doc=module.__doc__ or "",
         )
-
-    @property
-    def summary(self) -> str:
-        """The docstring's first line."""
-        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
-
-    def sections(self) -> dict[str, str]:
-        """The docstring's sections (Rationale, Fails, Passes, Remediation) as text."""
-        found: dict[str, list[str]] = {}
-        current: list[str] | None = None
-        for line in self.doc.strip().splitlines()[1:]:
-            header = _HEADER.match(line.strip())
-            if header:
-                current = found.setdefault(header.group(1), [])
-            elif current is not None:
-                current.append(line.strip())
-        return {name: _paragraphs(lines) for name, lines in found.items()}
-
-    @property
-    def description(self) -> str:
-        return self.sections().get("Rationale", self.summary)
-
-    @property
-    def help(self) -> str:
-        return self.sections().get("Remediation", "")
-
-    @property
-    def help_uri(self) -> str:
-        base = os.environ.get("CARDGATE_RULES_URL", RULES_URL)
-        return f"{base.rstrip('/')}/{self.code}/"
-
-    def selectors(self) -> tuple[str, ...]:
-        """Every string that names this rule in a policy or a waiver."""
-        return (self.code, self.name, *self.aliases)
-
-    def option_names(self) -> list[str]:
-        return list(self.options.model_fields) if self.options is not None else []
-
-
-def _paragraphs(lines: list[str]) -> str:
-    """Join wrapped lines; keep blank lines and list items as breaks."""
-    out: list[str] = []
-    for line in lines:
-        if not line:
-            out.append("\n\n")
-        elif line.startswith(("- ", "* ")) and out:
-            out.append("\n" + line)
-        else:
-            out.append((" " if out and not out[-1].endswith("\n") else "") + line)
-    return "".join(out).strip()
 
 
 def iter_rules(modules: list[ModuleType]) -> Iterator[Rule]:

@@ -15,9 +15,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 
+from cardgate.documents.schemas.waivers import Waiver
 from cardgate.gate.result import Finding, WaiverRef
 from cardgate.gate.rule import Rule
-from cardgate.schemas.waivers import Waiver
 
 
 def normalise_path(path: str) -> str:

@@ -24,7 +24,7 @@ from the network.
 
 Where the time goes for 1,000 systems (benchmarks/README.md): MkDocs itself, about 12 s;
 cardgate's own work, about 2.4 s (loading, the gate, rendering the pages), the gate's
-per-system checks and the pages shared among the CPUs (`cardgate.parallel`).
+per-system checks and the pages shared among the CPUs (`cardgate.core.parallel`).
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
-from cardgate.atomic import write_bytes_atomic, write_text_atomic
-from cardgate.errors import UsageError
-from cardgate.paths import display_path
+from cardgate.core.errors import UsageError
+from cardgate.core.files import write_bytes_atomic, write_text_atomic
+from cardgate.core.paths import display_path
+from cardgate.documents.workspace import Workspace
 from cardgate.site.escape import page_title
 from cardgate.site.mkdocs_run import (
     GENERATED,
@@ -48,10 +49,9 @@ from cardgate.site.mkdocs_run import (
     SiteLayout,
     run_mkdocs,
 )
-from cardgate.site.model import BuildProblem, SiteModel, gather
 from cardgate.site.pages import Page, build_pages
 from cardgate.site.templating import make_environment, shipped_templates
-from cardgate.workspace import Workspace
+from cardgate.site.view_model import BuildProblem, SiteModel, gather
 
 CONFIG_NAME = "mkdocs.yml"
 BUILD = "build"
@@ -264,8 +264,8 @@ def build_site(
     `mkdocs` is a worker started by the caller before loading the workspace (see
     `cardgate.site.mkdocs_run`); without one, MkDocs runs in this process.
     """
-    from cardgate.clock import today as clock_today
-    from cardgate.gcpause import frozen_heap, paused_collector
+    from cardgate.core.clock import today as clock_today
+    from cardgate.core.gcpause import frozen_heap, paused_collector
 
     layout = site_layout(workspace, out=out)
     result = BuildResult(layout=layout, strict=strict)

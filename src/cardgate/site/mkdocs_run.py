@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from cardgate.errors import CardgateError, ConfigurationError, UsageError
-from cardgate.paths import display_path
+from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
+from cardgate.core.paths import display_path
 
 GENERATED = "generated"
 BUILD_MARKER = ".cardgate-build"
@@ -125,7 +125,7 @@ class MkdocsWorker:
 
         With one CPU (or ``CARDGATE_JOBS=1``) there is nothing to overlap: no worker.
         """
-        from cardgate.parallel import available_jobs
+        from cardgate.core.parallel import available_jobs
 
         if available_jobs() < 2:
             return cls(None)

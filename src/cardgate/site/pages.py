@@ -20,11 +20,11 @@ from typing import Any
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup, escape
 
-from cardgate.parallel import fork_map
-from cardgate.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
+from cardgate.core.parallel import fork_map
+from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
 from cardgate.site.charts import Bar, Line, bar_chart
-from cardgate.site.model import BuildProblem, SiteModel, SystemView, Unavailable
 from cardgate.site.templating import interval, number
+from cardgate.site.view_model import BuildProblem, SiteModel, SystemView, Unavailable
 
 VERDICT_ORDER = ("fail", "unknown", "waived", "pass")
 MAX_MATRIX_SYSTEMS = 40
@@ -352,7 +352,7 @@ def _data_check_values(dataset: Any) -> dict[str, Any] | None:
     contract = getattr(sheet, "contract", None) if sheet is not None else None
     contract_current: bool | None = None
     if contract is not None and check.get("contract_sha256"):
-        from cardgate.contracts.artifact import contract_digest
+        from cardgate.evidence.datacheck.artifact import contract_digest
 
         contract_current = check["contract_sha256"] == contract_digest(contract)
     return {

@@ -15,10 +15,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from cardgate.errors import UsageError
-from cardgate.site.build import SiteLayout
-from cardgate.site.model import SiteModel
+from cardgate.core.errors import UsageError
+from cardgate.site.mkdocs_run import SiteLayout
 from cardgate.site.pages import page_url, system_page
+from cardgate.site.view_model import SiteModel
 
 CHROMIUM_ENV = "CARDGATE_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

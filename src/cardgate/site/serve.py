@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cardgate.errors import CardgateError
+from cardgate.core.errors import CardgateError
 from cardgate.site.build import BuildResult, SiteLayout
 
 WATCHED_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".md", ".css", ".j2"})

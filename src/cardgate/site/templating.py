@@ -21,8 +21,8 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from cardgate.placeholders import is_missing
-from cardgate.resources import data_dir
+from cardgate.core.resources import data_dir
+from cardgate.documents.placeholders import is_missing
 from cardgate.site.escape import (
     html_paragraphs,
     html_text,

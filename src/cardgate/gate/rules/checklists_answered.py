@@ -26,10 +26,10 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cardgate.core.problems import Severity
+from cardgate.documents.schemas.checklist import Checklist
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
-from cardgate.schemas.checklist import Checklist
 
 CODE = "GATE-CK001"
 NAME = "references.checklists-answered"

@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from cardgate.core.problems import Severity
+from cardgate.documents.schemas.checklist import Checklist
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.gate.rules.checklists_answered import required_checklists
-from cardgate.problems import Severity
-from cardgate.schemas.checklist import Checklist
 
 CODE = "GATE-CK002"
 NAME = "checklists.coverage"

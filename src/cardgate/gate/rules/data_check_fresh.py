@@ -26,16 +26,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from cardgate.contracts.artifact import contract_digest
-from cardgate.contracts.gate_support import (
+from cardgate.core.problems import Severity
+from cardgate.evidence.datacheck.artifact import contract_digest
+from cardgate.gate.context import RuleContext
+from cardgate.gate.datasets import (
     checked_datasets,
     current_sha256,
     data_file,
     recorded_sha256,
 )
-from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
 
 CODE = "GATE-DC002"
 NAME = "data.check-fresh"

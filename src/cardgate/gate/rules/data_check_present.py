@@ -27,10 +27,10 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cardgate.contracts.gate_support import checked_datasets
+from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
+from cardgate.gate.datasets import checked_datasets
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
 
 CODE = "GATE-DC001"
 NAME = "data.check-present"

@@ -24,11 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cardgate.contracts.gate_support import CheckedDataset, checked_datasets
+from cardgate.core.problems import Severity
+from cardgate.documents.loading import DataPath
 from cardgate.gate.context import RuleContext
+from cardgate.gate.datasets import CheckedDataset, checked_datasets
 from cardgate.gate.result import Finding
-from cardgate.loading import DataPath
-from cardgate.problems import Severity
 
 CODE = "GATE-DC003"
 NAME = "data.contract-met"

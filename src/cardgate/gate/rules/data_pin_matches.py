@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cardgate.contracts.artifact import artifact_path, load_artifact
-from cardgate.contracts.gate_support import recorded_sha256
+from cardgate.core.problems import Severity
+from cardgate.evidence.datacheck.artifact import artifact_path, load_artifact
 from cardgate.gate.context import RuleContext
+from cardgate.gate.datasets import recorded_sha256
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
 
 CODE = "GATE-DC004"
 NAME = "data.pin-matches"

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cardgate.core.problems import Severity, Span
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity, Span
 
 CODE = "GATE-DOC001"
 NAME = "documents.valid"

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cardgate.digests import canonical_sha256, file_sha256, inputs_sha256
+from cardgate.core.digests import canonical_sha256, file_sha256, inputs_sha256
+from cardgate.core.paths import PathEscapeError
+from cardgate.core.problems import Severity
+from cardgate.documents.signoffs import shorten
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.gate.signoffs import shorten
-from cardgate.paths import PathEscapeError
-from cardgate.problems import Severity
 
 CODE = "GATE-FA002"
 NAME = "evaluation.artifact-fresh"

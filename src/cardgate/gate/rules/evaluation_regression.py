@@ -26,10 +26,10 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.gate.rules.evaluation_thresholds import _subject, matching
-from cardgate.problems import Severity
 
 CODE = "GATE-FA004"
 NAME = "evaluation.no-regression"

@@ -30,12 +30,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from cardgate.gate.artifacts import ThresholdRecord
+from cardgate.core.problems import Severity
+from cardgate.documents.loading import source_text
+from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, Threshold
+from cardgate.evidence.evaluation.artifact import ThresholdRecord
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.loading import source_text
-from cardgate.problems import Severity
-from cardgate.schemas.evaluation import DISPARITY_METRICS, Threshold
 
 CODE = "GATE-FA003"
 NAME = "evaluation.thresholds-met"

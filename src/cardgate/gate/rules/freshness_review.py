@@ -25,11 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from cardgate.core.problems import Severity
+from cardgate.documents.schemas.checklist import Checklist
+from cardgate.documents.validated import ValidatedDocument
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
-from cardgate.schemas.checklist import Checklist
-from cardgate.validate import ValidatedDocument
 
 CODE = "GATE-FR001"
 NAME = "freshness.review-recent"

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
 
 SECTION_NIST: dict[str, list[str]] = {
     "model_details": ["MAP 2.1"],

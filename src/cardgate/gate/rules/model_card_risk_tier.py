@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
 
 CODE = "GATE-MC003"
 NAME = "model-card.risk-tier-releasable"

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cardgate.core.problems import Severity
+from cardgate.documents.signoffs import Staleness, shorten, staleness
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.gate.signoffs import Staleness, shorten, staleness
-from cardgate.problems import Severity
 
 CODE = "GATE-SO002"
 NAME = "signoffs.current"

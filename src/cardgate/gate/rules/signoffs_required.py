@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.problems import Severity
 
 CODE = "GATE-SO001"
 NAME = "signoffs.roles-signed"

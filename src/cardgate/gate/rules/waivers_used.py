@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import WORKSPACE, Finding
-from cardgate.problems import Severity
 
 CODE = "GATE-WV002"
 NAME = "waivers.used"

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import WORKSPACE, Finding
-from cardgate.problems import Severity
 
 CODE = "GATE-WV001"
 NAME = "waivers.valid"

@@ -1,0 +1,134 @@
+"""`cardgate init` and `cardgate new`: create a workspace and documents from templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from pathlib import Path
+
+from cardgate.core.errors import UsageError
+from cardgate.core.files import write_text_atomic
+from cardgate.core.paths import display_path
+from cardgate.core.resources import data_dir
+from cardgate.documents.schemas import TEMPLATED_KINDS
+from cardgate.documents.schemas.workspace import CONFIG_FILE
+from cardgate.documents.schemas.yaml_template import GENERATED_MARK
+from cardgate.documents.workspace import DATASHEET_FILE, MODEL_CARD_FILE, Workspace
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+
+WORKSPACE_CONFIG = """\
+# yaml-language-server: $schema=.schemas/workspace.schema.json
+# cardgate workspace: documents under systems/ and datasets/, policy and waivers here.
+kind: workspace
+schema_version: 1
+name: {name}
+systems_dir: systems
+datasets_dir: datasets
+policy: policy.yaml
+waivers: waivers.yaml
+"""
+
+POLICY = """\
+# What the release gate demands, per risk tier. Start from a shipped preset.
+kind: policy
+schema_version: 1
+extends: baseline
+"""
+
+
+def init_workspace(folder: Path, *, name: str | None = None) -> list[Path]:
+    """Create a workspace in `folder`; refuses when one is already there."""
+    config = folder / CONFIG_FILE
+    if config.exists():
+        raise UsageError(
+            f"{display_path(config)} already exists", hint="this folder is already a workspace"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    title = name or folder.resolve().name or "workspace"
+    created = [config]
+    write_text_atomic(config, WORKSPACE_CONFIG.format(name=_yaml_text(title)))
+    for sub in ("systems", "datasets"):
+        (folder / sub).mkdir(exist_ok=True)
+    policy = folder / "policy.yaml"
+    if not policy.exists():
+        write_text_atomic(policy, POLICY)
+        created.append(policy)
+    return created
+
+
+def new_document(
+    workspace: Workspace,
+    kind: str,
+    identifier: str,
+    *,
+    system: str | None = None,
+    checklist: str = "nist-ai-rmf-core",
+    today: dt.date | None = None,
+) -> Path:
+    """Write a new document from its template; never overwrites."""
+    if kind not in TEMPLATED_KINDS:
+        raise UsageError(
+            f"unknown kind '{kind}'", hint="choose one of: " + ", ".join(TEMPLATED_KINDS)
+        )
+    if not _ID.match(identifier):
+        raise UsageError(
+            f"'{identifier}' is not a valid id",
+            hint="use lower-case letters, digits, '.', '_' and '-', e.g. 'credit-scoring'",
+        )
+    if kind == "model-card":
+        target = workspace.systems_dir / identifier / MODEL_CARD_FILE
+    elif kind == "datasheet":
+        target = workspace.datasets_dir / identifier / DATASHEET_FILE
+    else:
+        owner = system or identifier
+        target = workspace.systems_dir / owner / f"checklist-{checklist}.yaml"
+    if target.exists():
+        raise UsageError(
+            f"{display_path(target)} already exists",
+            hint="cardgate never overwrites a document; edit it, or pick another id",
+        )
+    template = (data_dir("templates") / f"{kind}.yaml").read_text(encoding="utf-8")
+    values = {
+        "id": identifier,
+        "name": identifier.replace("-", " ").replace("_", " ").capitalize(),
+        "date": (today or dt.date.today()).isoformat(),
+        "system": system or identifier,
+        "checklist": checklist,
+    }
+    text = "".join(
+        line for line in template.splitlines(keepends=True) if not line.startswith(GENERATED_MARK)
+    )
+    for key, value in values.items():
+        text = text.replace("{{ " + key + " }}", value)
+    if kind == "checklist":
+        text = text.replace("items: {}\n", _checklist_items(workspace, checklist))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(target, text, exclusive=True)
+    return target
+
+
+def _checklist_items(workspace: Workspace, checklist: str) -> str:
+    """One `not-started` answer per item of the definition, with its question as comment."""
+    from cardgate.frameworks.definitions import workspace_definitions
+
+    definitions = workspace_definitions(workspace)
+    definition = definitions.get(checklist)
+    if definition is None:
+        raise UsageError(
+            f"unknown checklist definition '{checklist}'",
+            hint="available: " + ", ".join(sorted(d.id for d in definitions)),
+        )
+    lines = ["items:"]
+    for item in definition.model.items:
+        question = " ".join(item.question.split())
+        lines.extend(textwrap.wrap(question, 88, initial_indent="  # ", subsequent_indent="  # "))
+        lines.append(f"  {item.id}:")
+        lines.append("    status: not-started  # done, partial, not-started or not-applicable")
+        lines.append("    evidence: []")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,48 @@
+"""Typed errors raised by library code; only the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+from cardgate.core.problems import Problem
+
+
+class CardgateError(Exception):
+    """A user-facing error: configuration, usage or input that cannot be processed.
+
+    `exit_code` follows the convention: 1 findings/problems, 2 usage or configuration.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        problem: Problem | None = None,
+        at: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.problem = problem
+        self.at = at
+        """The data path, inside the document being processed, of what is wrong: the caller
+        that knows the document turns it into file:line:col (`located`)."""
+
+    def located(self, where: str) -> CardgateError:
+        """The same error, its message prefixed with `where` (``path:line:col``)."""
+        return type(self)(f"{where}: {self.message}", hint=self.hint, problem=self.problem)
+
+
+class UsageError(CardgateError):
+    """The command line asked for something that cannot be done."""
+
+
+class ConfigurationError(CardgateError):
+    """The workspace configuration or policy cannot be used."""
+
+
+class InputError(CardgateError):
+    """An input file (data, predictions, document) cannot be read or is unusable."""
+
+    exit_code = 1

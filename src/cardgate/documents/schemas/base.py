@@ -1,0 +1,185 @@
+"""Building blocks shared by every document schema.
+
+Conventions:
+
+* every field has a `description`: it becomes the JSON Schema description and the
+  template's guidance comment;
+* `required(...)` fields must be present (a schema error when absent);
+  `recommended(...)` fields may be absent or `TODO` while a document is a draft, and the
+  gate demands them at release (`field_level` reads the marker);
+* unknown keys are errors, except under `extensions:`;
+* text fields keep the text as written (`1.10` stays "1.10"), via `Text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+
+from cardgate.documents.loading import source_text
+from cardgate.documents.placeholders import is_placeholder_text
+
+LEVEL_KEY = "x-cardgate-level"
+
+
+def _as_text(value: Any) -> Any:
+    written = source_text(value)
+    return written if written is not None else value
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str) and is_placeholder_text(value):
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD") from error
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})]
+"""Free text. Numbers written in YAML are kept as their source text."""
+
+IsoDate = Annotated[
+    dt.date, BeforeValidator(_as_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+"""A calendar date written as YYYY-MM-DD."""
+
+# Constraints before the validator: pydantic keeps the pattern in the JSON Schema only then.
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
+    BeforeValidator(_as_text),
+]
+"""A lower-case id: letters, digits, '.', '_' and '-' (e.g. `credit-scoring`)."""
+
+Reference = Annotated[
+    str,
+    StringConstraints(pattern=r"^(?:[a-z0-9][a-z0-9._-]*|TODO)$", max_length=80),
+    BeforeValidator(_as_text),
+]
+"""The id of another document; `TODO` while a draft does not know it yet."""
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"), BeforeValidator(_as_text)]
+"""A SHA-256 digest as 64 lower-case hex digits (an all-digit one loads as text too)."""
+
+RiskTier = Literal["minimal", "limited", "high", "unacceptable"]
+Status = Literal["draft", "review", "approved", "retired"]
+
+
+def required(description: str, **kwargs: Any) -> Any:
+    """A field that must be present."""
+    return Field(..., description=description, json_schema_extra={LEVEL_KEY: "required"}, **kwargs)
+
+
+def recommended(description: str, *, commented: bool = False, **kwargs: Any) -> Any:
+    """A field that may be missing or `TODO` in a draft; the gate demands it at release.
+
+    `commented` shows it in templates as a commented-out example to adapt.
+    """
+    extra: dict[str, Any] = {LEVEL_KEY: "recommended"}
+    if commented:
+        extra["x-cardgate-template"] = "commented"
+    return Field(default=None, description=description, json_schema_extra=extra, **kwargs)
+
+
+def optional(description: str, **kwargs: Any) -> Any:
+    """A field that is never demanded."""
+    kwargs.setdefault("default", None)
+    return Field(description=description, **kwargs)
+
+
+def field_level(info: FieldInfo) -> str:
+    """'required', 'recommended' or 'optional' for a model field."""
+    extra = info.json_schema_extra
+    if isinstance(extra, dict):
+        level = extra.get(LEVEL_KEY)
+        if isinstance(level, str):
+            return level
+    return "required" if info.is_required() else "optional"
+
+
+class Section(BaseModel):
+    """A part of a document: strict types, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwritten_sections(cls, data: Any) -> Any:
+        """`section: TODO` means "not written yet": the same as leaving the section out.
+
+        So a draft can mark sections and lists with the placeholder like any text; the
+        field is then missing (recommended: the gate demands it; required: an error).
+        """
+        if type(data) is not dict:
+            return data
+        names = _CONTAINERS.get(cls)
+        if names is None:
+            names = _CONTAINERS[cls] = _container_fields(cls)
+        unwritten = None
+        for name in names:  # usually none or one: this runs for every section loaded
+            value = data.get(name)
+            if type(value) is str and is_placeholder_text(value):
+                unwritten = [*(unwritten or []), name]
+        if unwritten is None:
+            return data
+        return {key: value for key, value in data.items() if key not in unwritten}
+
+
+_CONTAINERS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _container_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields holding a section, a list or a mapping (not text)."""
+    names = []
+    for name, info in model.model_fields.items():
+        for member in _members(info.annotation):
+            origin = typing.get_origin(member)
+            if origin in (list, dict) or (
+                isinstance(member, type) and issubclass(member, BaseModel)
+            ):
+                names.append(name)
+                break
+    return tuple(names)
+
+
+def _members(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+class Person(Section):
+    """Someone accountable for a document or a risk."""
+
+    name: Text = required("Full name.")
+    role: Text | None = optional("Role, e.g. 'model owner', 'data steward'.")
+    email: Text | None = optional("Contact e-mail address.")
+
+
+class Document(Section):
+    """Fields every cardgate document has."""
+
+    kind: str = required("Document kind.")
+    schema_version: Literal[1] = required("Version of the document schema; currently 1.")
+    extensions: dict[str, Any] | None = optional(
+        "Your own fields, not checked by cardgate (the only place unknown keys are allowed)."
+    )

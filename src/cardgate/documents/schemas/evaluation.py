@@ -1,0 +1,213 @@
+"""The `evaluation:` section of a model card: how `cardgate evaluate` computes metrics."""
+
+from __future__ import annotations
+
+import typing
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from cardgate.documents.schemas.base import Identifier, Section, Text, optional, required
+
+Task = Literal["binary-classification", "regression", "multiclass-classification"]
+
+# The metric names, by family: the one list that the schema, the evaluator and the site use.
+ClassificationMetric = Literal[
+    "selection_rate",
+    "accuracy",
+    "precision",
+    "recall",
+    "true_positive_rate",
+    "false_positive_rate",
+    "false_negative_rate",
+    "f1",
+    "balanced_accuracy",
+]
+ScoreMetric = Literal["roc_auc", "expected_calibration_error", "brier_score"]
+RegressionMetric = Literal["mean_absolute_error", "root_mean_squared_error", "mean_error"]
+ClassificationDisparity = Literal[
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equalized_odds_ratio",
+    "equal_opportunity_difference",
+    "equal_opportunity_ratio",
+]
+RegressionDisparity = Literal[
+    # largest minus smallest group value of the metric the name starts with
+    "mean_error_difference",
+    "mean_absolute_error_difference",
+    "root_mean_squared_error_difference",
+]
+DisparityMetric = Literal[ClassificationDisparity, RegressionDisparity]
+MetricName = Literal["count", ClassificationMetric, ScoreMetric, RegressionMetric, DisparityMetric]
+
+CLASSIFICATION_METRICS: tuple[str, ...] = typing.get_args(ClassificationMetric)
+SCORE_METRICS: tuple[str, ...] = typing.get_args(ScoreMetric)
+REGRESSION_METRICS: tuple[str, ...] = typing.get_args(RegressionMetric)
+CLASSIFICATION_DISPARITIES: tuple[str, ...] = typing.get_args(ClassificationDisparity)
+REGRESSION_DISPARITIES: tuple[str, ...] = typing.get_args(RegressionDisparity)
+DISPARITY_METRICS: tuple[str, ...] = (*CLASSIFICATION_DISPARITIES, *REGRESSION_DISPARITIES)
+GROUP_METRICS: tuple[str, ...] = (
+    "count",
+    *CLASSIFICATION_METRICS,
+    *SCORE_METRICS,
+    *REGRESSION_METRICS,
+)
+
+
+class PredictionsSource(Section):
+    """Where the model's predictions are read from (exactly one of `path` or `query`)."""
+
+    path: Text | None = optional(
+        "Workspace-relative path of a CSV (optionally .gz) or Parquet file of predictions, "
+        "or of a counts table (see `format`).",
+        examples=["systems/{{ id }}/predictions.parquet"],
+    )
+    query: Text | None = optional(
+        "A DuckDB SQL query over local Parquet/CSV files (paths relative to the workspace), "
+        "for predictions larger than memory. Needs `inputs`."
+    )
+    inputs: list[Text] | None = optional(
+        # None, not [], when absent: settings digests of cards without it stay as they were
+        "For a `query`: the workspace-relative files and folders it reads (a folder means "
+        "every file under it). The query can read nothing else; the evaluation records "
+        "their SHA-256 and the gate checks them again.",
+    )
+    format: Literal["rows", "counts"] = Field(
+        default="rows",
+        description="'rows': one row per prediction; 'counts': the documented sufficient-"
+        "statistics table produced by any SQL engine.",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PredictionsSource:
+        if (self.path is None) == (self.query is None):
+            raise ValueError("give exactly one of 'path' or 'query'")
+        if self.query is not None and not self.inputs:
+            raise ValueError(
+                "a 'query' needs 'inputs': the files or folders it reads, so that the "
+                "evaluation can be verified against them"
+            )
+        if self.path is not None and self.inputs:
+            raise ValueError("'inputs' belongs to a 'query'; a 'path' is its own input")
+        return self
+
+
+class Threshold(Section):
+    """A limit the evaluation must meet; checked by `cardgate evaluate` and the gate."""
+
+    metric: MetricName = required("The metric, a per-group metric or a disparity.")
+    feature: Text | None = optional(
+        "Sensitive feature (or intersection, written 'a,b') the limit applies to; "
+        "omit for every feature."
+    )
+    group: Text | None = optional(
+        "For a per-group metric: the group it applies to; omit for every group."
+    )
+    min: float | None = optional("Lowest acceptable value.")
+    max: float | None = optional("Highest acceptable value.")
+    decide_on: Literal["point", "ci-bound", "significance"] | None = optional(
+        "How the verdict is taken; default from the policy ('point'): the point estimate, "
+        "the pessimistic confidence bound, or only when beyond the noise floor."
+    )
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> Threshold:
+        if self.min is None and self.max is None:
+            raise ValueError("give 'min', 'max' or both")
+        if self.group is not None and self.feature is None:
+            raise ValueError("a threshold with 'group' needs the 'feature' the group belongs to")
+        return self
+
+
+class Bootstrap(Section):
+    """Uncertainty settings."""
+
+    replicates: int = Field(default=1000, ge=0, le=100_000, description="Bootstrap replicates.")
+    seed: int = Field(default=0, ge=0, description="Random seed; same seed, same artifact.")
+    confidence_level: float = Field(
+        default=0.95, gt=0.5, lt=1.0, description="Confidence level of intervals."
+    )
+
+
+class Baseline(Section):
+    """The previously approved model's results, for regression checks by the gate."""
+
+    artifact: Text | None = optional("Workspace-relative path of the approved evaluation.json.")
+    tolerance: float = Field(
+        default=0.02, ge=0, description="Largest acceptable worsening of any thresholded metric."
+    )
+
+
+class EvaluationSettings(Section):
+    """How predictions are evaluated for performance and fairness."""
+
+    predictions: PredictionsSource = required("Where the predictions are.")
+    task: Task = required("The prediction task.")
+    label_column: Text = required("Column with the true label (or target).", examples=["y_true"])
+    prediction_column: Text = required("Column with the model's prediction.", examples=["y_pred"])
+    score_column: Text | None = optional(
+        "Column with the score/probability of the positive class (enables AUC, calibration)."
+    )
+    positive_label: Text | int | None = optional(
+        "The label value meaning the positive outcome; needed unless labels are 0/1 or booleans."
+    )
+    sensitive_features: list[Text] = required(
+        "Columns with sensitive features; each is evaluated alone.", min_length=1
+    )
+    intersections: list[list[Text]] = Field(
+        default_factory=list, description="Combinations of sensitive features evaluated jointly."
+    )
+    reference_groups: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Reference group per feature for differences and ratios (default: largest).",
+    )
+    metrics: list[MetricName] = Field(
+        default_factory=list, description="Metrics to report (default: all that apply)."
+    )
+    thresholds: list[Threshold] = Field(default_factory=list, description="Limits to meet.")
+    min_group_size: int = Field(
+        default=30, ge=1, description="Groups smaller than this are reported but not compared."
+    )
+    max_groups: int = Field(
+        default=1000, ge=2, description="Refuse a feature with more groups (e.g. a user id)."
+    )
+    bootstrap: Bootstrap = Field(default_factory=Bootstrap, description="Uncertainty settings.")
+    artifact: Text = Field(
+        default="evaluation.json",
+        description="Where the evaluation artifact is written, relative to the model card.",
+    )
+    baseline: Baseline | None = optional("The approved model's results to compare against.")
+
+    def feature_names(self) -> list[str]:
+        """Every evaluated feature: each sensitive feature, then each intersection 'a,b'."""
+        return [*self.sensitive_features, *(",".join(combo) for combo in self.intersections)]
+
+    @model_validator(mode="after")
+    def _known_features(self) -> EvaluationSettings:
+        features = set(self.sensitive_features)
+        for combo in self.intersections:
+            if len(combo) < 2 or len(set(combo)) != len(combo):
+                raise ValueError(f"intersection {combo} needs two or more distinct features")
+            unknown = [name for name in combo if name not in features]
+            if unknown:
+                raise ValueError(
+                    f"intersection {combo}: '{unknown[0]}' is not in sensitive_features"
+                )
+        names = self.feature_names()
+        for name in self.reference_groups:
+            if name not in names:
+                raise ValueError(
+                    f"reference_groups: '{name}' is not an evaluated feature ({', '.join(names)})"
+                )
+        for threshold in self.thresholds:
+            if threshold.feature is not None and threshold.feature not in names:
+                raise ValueError(
+                    f"thresholds: feature '{threshold.feature}' is not an evaluated feature "
+                    f"({', '.join(names)})"
+                )
+        return self
+
+
+__all__ = ["DISPARITY_METRICS", "GROUP_METRICS", "EvaluationSettings", "Identifier"]

@@ -1,0 +1,182 @@
+"""`kind: model-card` — one per AI system (Mitchell et al. 2019, plus governance fields)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from cardgate.documents.schemas.base import (
+    Document,
+    Identifier,
+    IsoDate,
+    Person,
+    Reference,
+    RiskTier,
+    Section,
+    Sha256,
+    Status,
+    Text,
+    optional,
+    recommended,
+    required,
+)
+from cardgate.documents.schemas.evaluation import EvaluationSettings
+
+Lifecycle = Literal["design", "development", "validation", "deployment", "monitoring", "retired"]
+
+
+class ModelDetails(Section):
+    """Basic information about the model."""
+
+    description: Text = required("What the model does, in two or three sentences.")
+    developers: Text | None = recommended("Person or organisation developing the model.")
+    model_date: IsoDate | None = recommended("When this version was trained (YYYY-MM-DD).")
+    model_version: Text | None = recommended("Version of the model this card describes.")
+    model_type: Text | None = recommended(
+        "Type of model, e.g. 'gradient-boosted trees', 'logistic regression'."
+    )
+    training_algorithm: Text | None = optional(
+        "Training algorithms, parameters, fairness constraints or other approaches applied."
+    )
+    citation: Text | None = optional("Paper or other resource for more information.")
+    license: Text | None = recommended("Licence of the model.")
+    contact: Text | None = recommended("Where to send questions or comments about the model.")
+
+
+class IntendedUse(Section):
+    """What the model is for, and what it must not be used for."""
+
+    primary_uses: list[Text] = required("Uses the model was designed and evaluated for.")
+    primary_users: list[Text] | None = recommended("Who is expected to use it.")
+    out_of_scope_uses: list[Text] | None = recommended(
+        "Uses that are out of scope or that the model must not be used for."
+    )
+
+
+class Factors(Section):
+    """Groups, instrumentation and environments across which performance may vary."""
+
+    relevant_factors: list[Text] | None = recommended(
+        "Foreseeable factors (demographic groups, environments) that can affect performance."
+    )
+    evaluation_factors: list[Text] | None = recommended(
+        "Factors reported in the evaluation, and why these were chosen."
+    )
+
+
+class Metrics(Section):
+    """How performance is measured."""
+
+    performance_measures: list[Text] | None = recommended("Measures reported and why.")
+    decision_thresholds: Text | None = recommended("Decision thresholds used and why.")
+    variation_approaches: Text | None = recommended(
+        "How uncertainty and variability of the measures are computed (e.g. bootstrap)."
+    )
+
+
+class DatasetRef(Section):
+    """A dataset the model was trained or evaluated on, by datasheet id."""
+
+    dataset: Reference = required("Id of the dataset's datasheet (datasets/<id>/datasheet.yaml).")
+    split: Text | None = optional("Which part of the dataset, e.g. 'train', 'test'.")
+    sha256: Sha256 | None = optional(
+        "Pinned fingerprint of the data file; validate compares it with the data-check artifact."
+    )
+
+
+class DataSection(Section):
+    """Data used to train or evaluate the model."""
+
+    datasets: list[DatasetRef] = required("Datasets used, each with a datasheet.")
+    motivation: Text | None = recommended("Why these datasets were chosen.")
+    preprocessing: Text | None = recommended("How the data was preprocessed.")
+
+
+class QuantitativeAnalyses(Section):
+    """Results of the analyses; computed results live in the evaluation artifact."""
+
+    summary: Text | None = recommended("What the results show, in words a reviewer can follow.")
+    unitary_results: Text | None = optional("Discussion of results per factor.")
+    intersectional_results: Text | None = optional("Discussion of results across factors.")
+
+
+class EthicalConsideration(Section):
+    """One ethical consideration and what was done about it."""
+
+    consideration: Text = required("The consideration.")
+    mitigation: Text | None = recommended("What was done about it.")
+
+
+Likelihood = Literal["rare", "unlikely", "possible", "likely", "almost-certain"]
+Impact = Literal["negligible", "minor", "moderate", "major", "severe"]
+
+
+class Risk(Section):
+    """An entry of the risk register."""
+
+    id: Identifier = required("Stable id of the risk within this card.", examples=["r1"])
+    description: Text = required("What could go wrong, for whom.")
+    likelihood: Likelihood = required("How likely it is.")
+    impact: Impact = required("How bad it would be.")
+    owner: Text = required("Who is accountable for the risk.")
+    mitigation: Text | None = recommended("What reduces the risk.")
+    status: Literal["open", "mitigated", "accepted", "closed"] = required("Where it stands.")
+
+
+class MonitoredMetric(Section):
+    """A metric watched in production."""
+
+    name: Text = required("Metric name.")
+    threshold: Text = required("When it triggers action, e.g. '< 0.80' or 'drift > 0.1'.")
+    frequency: Text | None = recommended("How often it is computed.")
+
+
+class Monitoring(Section):
+    """How the system is watched after release, and how it is rolled back."""
+
+    metrics: list[MonitoredMetric] = required("Metrics watched in production.")
+    rollback: Text | None = recommended("How and when the release is rolled back.")
+    owner: Text | None = recommended("Who watches and acts.")
+    plan: Text | None = optional("Workspace-relative path of a longer monitoring plan.")
+
+
+class ModelCard(Document):
+    """A model card for one AI system."""
+
+    kind: Literal["model-card"] = required("Always 'model-card'.")
+    id: Identifier = required("Stable id of the system; the folder name under systems/.")
+    name: Text = required("Human-readable name of the system.")
+    status: Status = required("Document status: draft, review, approved or retired.")
+    risk_tier: RiskTier = required(
+        "Risk tier; decides what the release policy demands.", examples=["high"]
+    )
+    lifecycle_stage: Lifecycle = required(
+        "Where the system is in its lifecycle.", examples=["development"]
+    )
+    owners: list[Person] = required("People accountable for the system.", min_length=1)
+    last_reviewed: IsoDate | None = recommended("Date of the last review of this card.")
+    generative: bool = Field(
+        default=False, description="True for generative AI systems (adds the GenAI checklist)."
+    )
+    model_details: ModelDetails = required("Basic information about the model.")
+    intended_use: IntendedUse = required("Intended and out-of-scope uses.")
+    factors: Factors | None = recommended("Factors across which performance may vary.")
+    metrics: Metrics | None = recommended("How performance is measured.")
+    evaluation_data: DataSection | None = recommended("Data the model was evaluated on.")
+    training_data: DataSection | None = recommended("Data the model was trained on.")
+    quantitative_analyses: QuantitativeAnalyses | None = recommended("Results of the analyses.")
+    ethical_considerations: list[EthicalConsideration] | None = recommended(
+        "Ethical considerations and their mitigations."
+    )
+    caveats_and_recommendations: list[Text] | None = recommended(
+        "Caveats, and recommendations for users of the model."
+    )
+    assumptions: list[Text] | None = recommended("Assumptions the system relies on.")
+    limitations: list[Text] | None = recommended("Known limitations.")
+    tradeoffs: list[Text] | None = recommended("Trade-offs made, e.g. accuracy vs. fairness.")
+    risks: list[Risk] | None = recommended("The risk register.")
+    monitoring: Monitoring | None = recommended("Monitoring plan.")
+    evaluation: EvaluationSettings | None = recommended(
+        "How `cardgate evaluate` computes metrics from the model's predictions.", commented=True
+    )

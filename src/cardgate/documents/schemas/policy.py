@@ -1,0 +1,77 @@
+"""`kind: policy` — what the release gate demands, per risk tier.
+
+A workspace policy starts from a shipped preset (``extends: baseline`` or ``strict``) and
+overrides it: ``defaults`` apply to every tier, ``tiers.<tier>`` to one risk tier. A value
+left out (null) inherits; ``rules`` entries merge per rule (a ``level`` replaces, ``options``
+merge key by key). Rule options are validated against the rule's own options model by the
+gate (`cardgate.gate.policy`), which names the rule and the option of any mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from cardgate.documents.schemas.base import (
+    Document,
+    Identifier,
+    RiskTier,
+    Section,
+    Text,
+    optional,
+    required,
+)
+
+RuleLevel = Literal["error", "warning", "off"]
+NistFunction = Literal["GOVERN", "MAP", "MEASURE", "MANAGE"]
+
+
+class RuleSetting(Section):
+    """How one rule applies: its level and its options."""
+
+    level: RuleLevel | None = optional("error, warning or off; omit to keep the inherited level.")
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="Rule-specific options (see `cardgate explain CODE`)."
+    )
+
+
+class TierPolicy(Section):
+    """What a release of a system of this risk tier needs; omitted values are inherited."""
+
+    required_checklists: list[Identifier] | None = optional(
+        "Checklist definitions the system must answer, e.g. ['nist-ai-rmf-core']."
+    )
+    min_coverage: dict[NistFunction, float] | None = optional(
+        "Least share (0–1) of each NIST AI RMF function's subcategories addressed by the "
+        "required checklists, e.g. {GOVERN: 0.8, MAP: 0.8, MEASURE: 0.8, MANAGE: 0.8}."
+    )
+    require_evaluation: bool | None = optional(
+        "Whether an evaluation artifact (cardgate evaluate) is required."
+    )
+    required_signoffs: list[Identifier] | None = optional(
+        "Roles that must sign off (cardgate sign), e.g. ['owner', 'legal', 'risk']."
+    )
+    max_review_age_days: int | None = optional(
+        "Largest age, in days, of the model card's last_reviewed date.", ge=0
+    )
+    rules: dict[str, RuleSetting] = Field(
+        default_factory=dict,
+        description="Per-rule settings, keyed by rule code (GATE-MC002) or name.",
+    )
+
+
+class Policy(Document):
+    """The workspace's release policy."""
+
+    kind: Literal["policy"] = required("Always 'policy'.")
+    extends: Text | None = optional(
+        "Shipped preset to start from: 'baseline' or 'strict'; omit to start from nothing."
+    )
+    description: Text | None = optional("What this policy is for and who owns it.")
+    defaults: TierPolicy = Field(
+        default_factory=TierPolicy, description="Settings for every tier unless overridden."
+    )
+    tiers: dict[RiskTier, TierPolicy] = Field(
+        default_factory=dict, description="Overrides per risk tier."
+    )

@@ -1,0 +1,36 @@
+"""`cardgate.yaml` — marks a workspace root and says where its documents live."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from cardgate.documents.schemas.base import Document, Section, Text, optional, required
+
+CONFIG_FILE = "cardgate.yaml"
+
+
+class SiteSettings(Section):
+    """Settings of the review site."""
+
+    title: Text = Field(default="AI governance portfolio", description="Title of the site.")
+    site_dir: Text = Field(
+        default="site", description="Folder with mkdocs.yml and hand-written pages."
+    )
+
+
+class WorkspaceConfig(Document):
+    """The workspace configuration."""
+
+    kind: Literal["workspace"] = required("Always 'workspace'.")
+    name: Text = required("Name of the organisation or portfolio.")
+    systems_dir: Text = Field(default="systems", description="Folder of systems/<id>/.")
+    datasets_dir: Text = Field(default="datasets", description="Folder of datasets/<id>/.")
+    checklists_dir: Text = Field(
+        default="checklists", description="Folder of the workspace's own checklist definitions."
+    )
+    policy: Text = Field(default="policy.yaml", description="Path of the release policy.")
+    waivers: Text = Field(default="waivers.yaml", description="Path of the waivers file.")
+    site: SiteSettings = Field(default_factory=SiteSettings, description="Review site settings.")
+    description: Text | None = optional("What this workspace covers.")

@@ -1,0 +1,168 @@
+"""Sign-offs as documents: reading a system's ``signoffs.yaml``, and what a sign-off
+covers — the documents' digests.
+
+Digests are taken on a canonical form: `cardgate.core.digests.canonical_sha256` of a YAML
+document's *data* (and of the evaluation artifact's JSON data), so re-indenting,
+re-quoting, reordering keys or editing comments leaves a sign-off valid, while any change
+of content — a word, a number, a list item — makes it stale. A file that does not parse is
+fingerprinted by its bytes (`file_sha256`).
+
+A system's signed documents are its model card, its checklist answers, the datasheets its
+card names (training and evaluation data) and its evaluation artifact. Writing a sign-off
+(`cardgate sign`) is the gate's business: `cardgate.gate.signoffs`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.core.paths import PathEscapeError
+from cardgate.core.problems import Problem
+from cardgate.documents.loading import DocumentLoadError, LoadedDocument, load_document
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.schemas.signoffs import Signoff, Signoffs
+from cardgate.documents.validated import schema_problems
+from cardgate.documents.workspace import SystemDocs, Workspace
+
+ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
+
+
+@dataclass
+class SignoffsDoc:
+    """A system's signoffs.yaml as read: the model, or the problems that stopped it."""
+
+    path: Path
+    exists: bool
+    loaded: LoadedDocument | None = None
+    model: Signoffs | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_signoffs(system: SystemDocs) -> SignoffsDoc:
+    """Load and validate ``signoffs.yaml`` beside the card (absent: no sign-offs).
+
+    Memoised on the file's identity (path, size, modification time): validation and the
+    gate both read every system's sign-offs in one run.
+    """
+    path = system.signoffs_path
+    try:
+        status = path.stat()
+    except OSError:
+        return SignoffsDoc(path, exists=False)
+    return _read_signoffs(path, status.st_size, status.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_signoffs(path: Path, size: int, mtime_ns: int) -> SignoffsDoc:
+    if not path.is_file():
+        return SignoffsDoc(path, exists=False)
+    try:
+        loaded = load_document(path)
+    except DocumentLoadError as error:
+        return SignoffsDoc(path, True, problems=[error.problem])
+    return validated(path, loaded)
+
+
+def validated(path: Path, loaded: LoadedDocument) -> SignoffsDoc:
+    try:
+        model = Signoffs.model_validate(loaded.data)
+    except ValidationError as error:
+        return SignoffsDoc(path, True, loaded, problems=schema_problems(loaded, Signoffs, error))
+    return SignoffsDoc(path, True, loaded, model)
+
+
+def artifact_path(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path | None:
+    """The evaluation artifact's path (relative to the card), or None when unusable."""
+    if card.evaluation is None:
+        return None
+    try:
+        return workspace.resolve(card.evaluation.artifact, base=system.folder)
+    except PathEscapeError:
+        return None
+
+
+def signed_documents(
+    workspace: Workspace,
+    system: SystemDocs,
+    *,
+    artifact_digest: Callable[[Path], str] | None = None,
+) -> dict[str, str]:
+    """Workspace-relative path -> digest of every document a sign-off of `system` covers.
+
+    `artifact_digest` replaces `json_digest` for the evaluation artifact (the gate passes
+    one that reuses the JSON it already read).
+    """
+    found: dict[str, str] = {}
+    documents = [system.card, *system.checklists]
+    card = system.model_card
+    if card is not None:
+        for section in (card.training_data, card.evaluation_data):
+            for ref in section.datasets if section is not None else ():
+                dataset = workspace.datasets.get(ref.dataset)
+                if dataset is not None:
+                    documents.append(dataset.sheet)
+    for document in documents:
+        if document is None:
+            continue
+        if document.loaded is not None:
+            found[workspace.relative(document.loaded.path)] = document.loaded.digest
+        elif document.problems:
+            path = workspace.root / document.problems[0].path
+            found.update(_file_digest(workspace, path))
+    if card is not None:
+        artifact = artifact_path(workspace, system, card)
+        if artifact is not None and artifact.is_file():
+            found[workspace.relative(artifact)] = (artifact_digest or json_digest)(artifact)
+    return dict(sorted(found.items()))
+
+
+def json_digest(path: Path) -> str:
+    """Canonical digest of a JSON file's data; of its bytes when it is not JSON."""
+    try:
+        return canonical_sha256(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, OSError):
+        return file_sha256(path)
+
+
+def _file_digest(workspace: Workspace, path: Path) -> dict[str, str]:
+    try:
+        return {workspace.relative(path): file_sha256(path)}
+    except OSError:
+        return {}
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """How the documents changed since a sign-off."""
+
+    changed: tuple[tuple[str, str, str], ...]
+    """(path, digest signed, digest now)"""
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.changed or self.removed or self.added)
+
+
+def staleness(signoff: Signoff, current: dict[str, str]) -> Staleness:
+    """Compare what a sign-off covered with the documents as they are now."""
+    changed = tuple(
+        (path, digest, current[path])
+        for path, digest in sorted(signoff.documents.items())
+        if path in current and current[path] != digest
+    )
+    removed = tuple(sorted(path for path in signoff.documents if path not in current))
+    added = tuple(sorted(path for path in current if path not in signoff.documents))
+    return Staleness(changed, removed, added)
+
+
+def shorten(digest: str) -> str:
+    return digest[:4] + "…"

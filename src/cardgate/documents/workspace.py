@@ -1,0 +1,266 @@
+"""The workspace: found once, loaded once, read by every command.
+
+A workspace is a folder with `cardgate.yaml`. Its documents live at
+`systems/<id>/model-card.yaml`, `systems/<id>/checklist*.yaml`,
+`datasets/<id>/datasheet.yaml`, `policy.yaml` and `waivers.yaml` (folders configurable).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from cardgate.core.errors import ConfigurationError
+from cardgate.core.gcpause import paused_collector
+from cardgate.core.paths import PathEscapeError, display_path, resolve_inside
+from cardgate.core.problems import Problem, Span
+from cardgate.documents.loading import DocumentLoadError, load_document, prefetch
+from cardgate.documents.schemas.checklist import Checklist
+from cardgate.documents.schemas.datasheet import Datasheet
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.schemas.policy import Policy
+from cardgate.documents.schemas.waivers import Waivers
+from cardgate.documents.schemas.workspace import CONFIG_FILE, WorkspaceConfig
+from cardgate.documents.validated import ValidatedDocument, validate_document
+
+MODEL_CARD_FILE = "model-card.yaml"
+DATASHEET_FILE = "datasheet.yaml"
+CHECKLIST_GLOB = "checklist*.yaml"
+SIGNOFFS_FILE = "signoffs.yaml"
+
+
+@dataclass
+class SystemDocs:
+    """Everything a workspace holds about one AI system."""
+
+    id: str
+    folder: Path
+    card: ValidatedDocument | None
+    checklists: list[ValidatedDocument] = field(default_factory=list)
+
+    @property
+    def model_card(self) -> ModelCard | None:
+        model = self.card.model if self.card is not None else None
+        return model if isinstance(model, ModelCard) else None
+
+    def checklist_models(self) -> list[Checklist]:
+        return [doc.model for doc in self.checklists if isinstance(doc.model, Checklist)]
+
+    @property
+    def signoffs_path(self) -> Path:
+        return self.folder / SIGNOFFS_FILE
+
+
+@dataclass
+class DatasetDocs:
+    """Everything a workspace holds about one dataset."""
+
+    id: str
+    folder: Path
+    sheet: ValidatedDocument | None
+
+    @property
+    def datasheet(self) -> Datasheet | None:
+        model = self.sheet.model if self.sheet is not None else None
+        return model if isinstance(model, Datasheet) else None
+
+
+@dataclass
+class Workspace:
+    """A loaded workspace: configuration, documents, and the problems found loading them."""
+
+    root: Path
+    config: WorkspaceConfig
+    systems: dict[str, SystemDocs] = field(default_factory=dict)
+    datasets: dict[str, DatasetDocs] = field(default_factory=dict)
+    policy_doc: ValidatedDocument | None = None
+    waivers_doc: ValidatedDocument | None = None
+
+    @property
+    def documents(self) -> list[ValidatedDocument]:
+        """Every document found, in a stable order."""
+        found: list[ValidatedDocument] = []
+        for system in self.systems.values():
+            if system.card is not None:
+                found.append(system.card)
+            found.extend(system.checklists)
+        found.extend(d.sheet for d in self.datasets.values() if d.sheet is not None)
+        found.extend(d for d in (self.policy_doc, self.waivers_doc) if d is not None)
+        return found
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Loading and schema problems of every document."""
+        return [p for doc in self.documents for p in doc.problems]
+
+    @property
+    def policy(self) -> Policy | None:
+        model = self.policy_doc.model if self.policy_doc is not None else None
+        return model if isinstance(model, Policy) else None
+
+    @property
+    def waivers(self) -> Waivers | None:
+        model = self.waivers_doc.model if self.waivers_doc is not None else None
+        return model if isinstance(model, Waivers) else None
+
+    @property
+    def systems_dir(self) -> Path:
+        return self.root / self.config.systems_dir
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.root / self.config.datasets_dir
+
+    def resolve(self, relative: str, *, base: Path | None = None) -> Path:
+        """A document-named path, confined to the workspace (raises PathEscapeError)."""
+        return resolve_inside(self.root, relative, base=base)
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the workspace root, POSIX style (for artifacts and SARIF)."""
+        root = os.fspath(self.root)  # resolved once, in load_workspace
+        text = os.path.abspath(path)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_workspace(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` holding `cardgate.yaml`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise ConfigurationError(
+        f"no {CONFIG_FILE} found in {display_path(here)} or any parent folder",
+        hint="run 'cardgate init' to create a workspace, or pass --workspace DIR",
+    )
+
+
+def workspace_root(explicit: Path | None, *, start: Path | None = None) -> Path:
+    """The workspace folder: exactly `explicit` (--workspace) when given, which must hold
+    cardgate.yaml; otherwise the nearest folder at or above `start` (default: here)."""
+    if explicit is None:
+        return find_workspace(start)
+    if not explicit.is_dir():
+        raise ConfigurationError(
+            f"workspace folder {display_path(explicit)} does not exist",
+            hint="pass the folder that holds cardgate.yaml",
+        )
+    if not (explicit / CONFIG_FILE).is_file():
+        raise ConfigurationError(
+            f"{display_path(explicit)} is not a workspace: it has no {CONFIG_FILE}",
+            hint="pass the folder that holds cardgate.yaml, or create one with 'cardgate init'",
+        )
+    return explicit.resolve()
+
+
+def load_config(root: Path) -> WorkspaceConfig:
+    """Read and validate `cardgate.yaml`; any problem is a configuration error (exit 2)."""
+    path = root / CONFIG_FILE
+    try:
+        loaded = load_document(path)
+    except DocumentLoadError as error:
+        raise ConfigurationError(error.problem.format(), hint=error.problem.hint) from error
+    try:
+        return WorkspaceConfig.model_validate(loaded.data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(part for part in first["loc"] if isinstance(part, str | int))
+        span = loaded.positions.value(loc)
+        where = ".".join(str(part) for part in loc) or "document"
+        raise ConfigurationError(
+            f"{loaded.display}:{span.line}:{span.column}: CG100 '{where}': {first['msg']}",
+            hint="see 'cardgate init' for a valid cardgate.yaml",
+        ) from error
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load every document of the workspace at `root`, once."""
+    with paused_collector():
+        return _load_workspace(root)
+
+
+def _load_workspace(root: Path) -> Workspace:
+    root = root.resolve()
+    config = load_config(root)
+    workspace = Workspace(root=root, config=config)
+    for label, folder_name in (
+        ("systems_dir", config.systems_dir),
+        ("datasets_dir", config.datasets_dir),
+    ):
+        try:
+            resolve_inside(root, folder_name)
+        except PathEscapeError as error:
+            raise ConfigurationError(f"{CONFIG_FILE}: '{label}': {error}") from error
+    systems = []
+    for folder in _subfolders(workspace.systems_dir):
+        card_file = folder / MODEL_CARD_FILE
+        systems.append(
+            (
+                folder,
+                card_file if card_file.is_file() else None,
+                sorted(folder.glob(CHECKLIST_GLOB)),
+            )
+        )
+    sheets = [
+        folder / DATASHEET_FILE
+        for folder in _subfolders(workspace.datasets_dir)
+        if (folder / DATASHEET_FILE).is_file()
+    ]
+    policy_path, waivers_path = root / config.policy, root / config.waivers
+    shared = [path for path in (policy_path, waivers_path) if path.is_file()]
+    prefetch(
+        [
+            *(path for _, first, rest in systems for path in (first, *rest) if path is not None),
+            *sheets,
+            *shared,
+        ]
+    )
+    for folder, card_path, checklist_paths in systems:
+        card = _load(card_path, "model-card") if card_path is not None else None
+        checklists = [_load(path, "checklist") for path in checklist_paths]
+        if card is None and not checklists:
+            continue
+        workspace.systems[folder.name] = SystemDocs(folder.name, folder, card, checklists)
+    for sheet_path in sheets:
+        folder = sheet_path.parent
+        workspace.datasets[folder.name] = DatasetDocs(
+            folder.name, folder, _load(sheet_path, "datasheet")
+        )
+    if policy_path in shared:
+        workspace.policy_doc = _load(policy_path, "policy")
+    if waivers_path in shared:
+        workspace.waivers_doc = _load(waivers_path, "waivers")
+    return workspace
+
+
+def load_file(path: Path) -> ValidatedDocument:
+    """Load and validate a single document outside any workspace."""
+    return _load(path, None)
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(child for child in folder.iterdir() if child.is_dir())
+
+
+def _load(path: Path, kind: str | None) -> ValidatedDocument:
+    try:
+        loaded = load_document(path)
+    except DocumentLoadError as error:
+        return ValidatedDocument(None, None, [error.problem])
+    return validate_document(loaded, expected_kind=kind)
+
+
+def origin(document: ValidatedDocument | None, path: Path) -> tuple[str, Span]:
+    """Where to point at a whole document: its display path and line 1."""
+    if document is not None and document.loaded is not None:
+        return document.loaded.display, Span(1, 1)
+    return display_path(path), Span(1, 1)

@@ -1,0 +1,115 @@
+"""`data-check.json`: the record of one check of a data file against its contract.
+
+Written beside the datasheet, atomically, deterministically (sorted keys; no time except
+the freshness reference date, and that only when the contract has a freshness clause), so
+that the same file and contract give the same bytes whichever engine measured. Its form
+is documented in docs/data-check-artifact.md. This module imports no pandas: `cardgate
+validate` and the gate read artifacts through `read_artifact`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from cardgate import __version__
+from cardgate.core.digests import canonical_sha256
+from cardgate.core.files import write_json_atomic
+from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
+from cardgate.evidence.datacheck.clauses import Violation
+from cardgate.evidence.datacheck.stats import TableStats
+
+ARTIFACT_FILE = "data-check.json"
+ARTIFACT_KIND = "data-check"
+ARTIFACT_SCHEMA_VERSION = 1
+
+
+def artifact_path(datasheet_folder: Path) -> Path:
+    """Where the artifact of the dataset whose datasheet is in `datasheet_folder` lives."""
+    return datasheet_folder / ARTIFACT_FILE
+
+
+def contract_digest(contract: DataContract) -> str:
+    """The contract's fingerprint: unchanged by YAML formatting, changed by any content."""
+    return canonical_sha256(contract)
+
+
+def build_artifact(
+    *,
+    dataset: str,
+    datasheet: str,
+    contract: DataContract,
+    data_path: str,
+    data_format: str,
+    data_sha256: str,
+    data_bytes: int,
+    table: TableStats,
+    violations: list[Violation],
+    today: dt.date,
+) -> dict[str, Any]:
+    """The artifact as a JSON-able mapping."""
+    profile: dict[str, dict[str, Any]] = {}
+    for column in contract.columns:
+        stats = table.stats.get(column.name)
+        if stats is None:
+            continue
+        measured = column.type in NUMERIC_TYPES or column.type in TEMPORAL_TYPES
+        profile[column.name] = {
+            "type": column.type,
+            "stored_as": stats.kind,
+            "nulls": stats.nulls,
+            "null_rate": round(stats.nulls / table.rows, 6) if table.rows else None,
+            "min": stats.minimum if measured else None,
+            "max": stats.maximum if measured else None,
+            "distinct": stats.distinct,
+        }
+    return {
+        "kind": ARTIFACT_KIND,
+        "schema_version": ARTIFACT_SCHEMA_VERSION,
+        "generator": {"name": "cardgate", "version": __version__},
+        "dataset": dataset,
+        "datasheet": datasheet,
+        "contract_sha256": contract_digest(contract),
+        "data": {
+            "path": data_path,
+            "format": data_format,
+            "sha256": data_sha256,
+            "bytes": data_bytes,
+        },
+        "reference_date": today.isoformat() if contract.freshness is not None else None,
+        "rows": table.rows,
+        "columns": list(table.columns),
+        "profile": profile,
+        "violations": [violation.as_dict() for violation in violations],
+        "passed": not violations,
+    }
+
+
+def write_artifact(path: Path, artifact: dict[str, Any]) -> None:
+    """Write atomically: readers see the previous artifact or this one, never half."""
+    write_json_atomic(path, artifact)
+
+
+def load_artifact(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(the artifact, None), or (None, why it cannot be used: 'does not exist', …)."""
+    if not path.is_file():
+        return None, "does not exist"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return None, f"cannot be read as JSON ({type(error).__name__})"
+    if not isinstance(data, dict) or data.get("kind") != ARTIFACT_KIND:
+        return None, f"is not a '{ARTIFACT_KIND}' artifact"
+    if data.get("schema_version") != ARTIFACT_SCHEMA_VERSION:
+        return None, f"has schema_version {data.get('schema_version')!r}, not 1"
+    data_section = data.get("data")
+    if not isinstance(data_section, dict) or not isinstance(data.get("violations"), list):
+        return None, "is malformed (no 'data' or 'violations')"
+    return data, None
+
+
+def read_artifact(path: Path) -> dict[str, Any] | None:
+    """The artifact at `path`; None when absent, unreadable or not a data-check artifact."""
+    return load_artifact(path)[0]

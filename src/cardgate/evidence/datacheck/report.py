@@ -1,0 +1,36 @@
+"""Render a data check for people (text) or tools (JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from cardgate.evidence.datacheck.run import DataCheckResult
+
+
+def render_text(result: DataCheckResult, stream: TextIO) -> None:
+    """A headline, one aligned line per violation, and where the artifact went."""
+    rows = result.table.rows
+    violations = result.violations
+    if violations:
+        count = len(violations)
+        stream.write(
+            f"{result.dataset}: {count} violation{'' if count == 1 else 's'} in {rows:,} rows\n"
+        )
+        width = max(len(violation.column or "") for violation in violations)
+        for violation in violations:
+            label = (violation.column or "").ljust(width) + " " if width else ""
+            stream.write(f"  {label}{violation.message}\n")
+    else:
+        columns = len(result.table.columns)
+        stream.write(
+            f"{result.dataset}: contract met by {rows:,} rows, {columns} columns "
+            f"({result.source.display})\n"
+        )
+    stream.write(f"wrote {result.artifact_display}\n")
+
+
+def render_json(result: DataCheckResult, stream: TextIO) -> None:
+    """The artifact itself, plus where it was written."""
+    payload = {**result.artifact, "artifact": result.artifact_display}
+    stream.write(json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n")

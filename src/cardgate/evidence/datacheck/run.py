@@ -1,0 +1,156 @@
+"""`cardgate check-data` as one call: find the contract and the file, measure, judge, record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from cardgate.core.digests import file_sha256
+from cardgate.core.errors import CardgateError, ConfigurationError, InputError
+from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.documents.schemas.contract import DataContract
+from cardgate.documents.workspace import Workspace
+from cardgate.evidence.datacheck.artifact import artifact_path, build_artifact, write_artifact
+from cardgate.evidence.datacheck.clauses import Violation, evaluate
+from cardgate.evidence.datacheck.source import DataSource, open_source
+from cardgate.evidence.datacheck.stats import TableStats
+
+Engine = Literal["auto", "pandas", "duckdb"]
+ENGINES: tuple[Engine, ...] = ("auto", "pandas", "duckdb")
+
+AUTO_DUCKDB_BYTES = 512 * 1024 * 1024
+"""`auto` streams files larger than this through DuckDB instead of loading them."""
+
+
+@dataclass
+class DataCheckResult:
+    """What one check found, and the artifact that records it."""
+
+    dataset: str
+    source: DataSource
+    engine: Literal["pandas", "duckdb"]
+    table: TableStats
+    violations: list[Violation]
+    artifact: dict[str, Any]
+    artifact_path: Path
+
+    @property
+    def passed(self) -> bool:
+        return not self.violations
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+    @property
+    def artifact_display(self) -> str:
+        return display_path(self.artifact_path)
+
+
+def dataset_contract(workspace: Workspace, dataset: str) -> tuple[DataContract, Path, str]:
+    """The contract of `dataset`, its datasheet's folder and display path (config errors)."""
+    docs = workspace.datasets.get(dataset)
+    if docs is None:
+        match = difflib.get_close_matches(dataset, list(workspace.datasets), n=1, cutoff=0.6)
+        known = ", ".join(sorted(workspace.datasets)) or "none"
+        raise ConfigurationError(
+            f"unknown dataset '{dataset}'",
+            hint=f"did you mean '{match[0]}'?" if match else f"datasets here: {known}",
+        )
+    sheet = docs.datasheet
+    shown = display_path(docs.folder / "datasheet.yaml")
+    if sheet is None:
+        raise ConfigurationError(
+            f"{shown}: the datasheet has problems", hint="run 'cardgate validate' and fix them"
+        )
+    if sheet.contract is None:
+        raise ConfigurationError(
+            f"{shown}: the datasheet has no 'contract:'",
+            hint="describe the data file's columns under 'contract:' "
+            "(see 'cardgate new datasheet')",
+        )
+    return sheet.contract, docs.folder, shown
+
+
+def check_dataset(
+    workspace: Workspace,
+    dataset: str,
+    *,
+    today: dt.date,
+    data: Path | None = None,
+    engine: Engine = "auto",
+    memory_limit: str | None = None,
+) -> DataCheckResult:
+    """Check the dataset's data file against its contract and write `data-check.json`.
+
+    `data` (the user's own choice on the command line) overrides `contract.path`, which
+    is resolved against the datasheet's folder and confined to the workspace.
+    Raises ConfigurationError (exit 2) or InputError (exit 1, file unusable); a file that
+    breaks the contract is not an error but a result with violations.
+    """
+    contract, folder, shown = dataset_contract(workspace, dataset)
+    source = open_source(
+        data if data is not None else _contract_path(workspace, contract, folder, shown)
+    )
+    chosen: Literal["pandas", "duckdb"]
+    if engine == "auto":
+        chosen = "duckdb" if source.size > AUTO_DUCKDB_BYTES or memory_limit else "pandas"
+    else:
+        chosen = engine
+    if chosen == "duckdb":
+        from cardgate.evidence.datacheck import duckdb_engine
+
+        table = duckdb_engine.measure(source, contract, memory_limit=memory_limit)
+    else:
+        from cardgate.evidence.datacheck import pandas_engine
+
+        try:
+            table = pandas_engine.measure(source, contract)
+        except MemoryError as error:
+            raise CardgateError(
+                f"{source.display}: not enough memory to load the file with pandas",
+                hint="stream it instead: --engine duckdb (optionally --memory-limit 1GB)",
+            ) from error
+    violations = evaluate(contract, table, today=today)
+    try:
+        digest = file_sha256(source.path)
+    except OSError as error:
+        raise InputError(f"{source.display}: cannot read: {error}") from error
+    target = artifact_path(folder)
+    artifact = build_artifact(
+        dataset=dataset,
+        datasheet=workspace.relative(folder / "datasheet.yaml"),
+        contract=contract,
+        data_path=_recorded_path(workspace, source.path),
+        data_format=source.suffix,
+        data_sha256=digest,
+        data_bytes=source.size,
+        table=table,
+        violations=violations,
+        today=today,
+    )
+    write_artifact(target, artifact)
+    return DataCheckResult(dataset, source, chosen, table, violations, artifact, target)
+
+
+def _contract_path(workspace: Workspace, contract: DataContract, folder: Path, shown: str) -> Path:
+    if contract.path is None:
+        raise ConfigurationError(
+            f"{shown}: the contract names no data file ('contract.path')",
+            hint="set contract.path, or pass --data PATH",
+        )
+    try:
+        return workspace.resolve(contract.path, base=folder)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"{shown}: contract.path: {error}") from error
+
+
+def _recorded_path(workspace: Workspace, path: Path) -> str:
+    """Workspace-relative when inside it; else the bare file name (machine-independent)."""
+    try:
+        return path.resolve().relative_to(workspace.root.resolve()).as_posix()
+    except ValueError:
+        return path.name

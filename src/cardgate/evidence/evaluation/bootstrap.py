@@ -1,0 +1,141 @@
+"""Uncertainty on count tables, vectorised.
+
+* Bootstrap: resampling N rows with replacement is, for any statistic of the count
+  table, the same as one multinomial draw of N over the table's cells with their observed
+  frequencies; R replicates are one `(R, cells)` draw.
+* Noise floor: a disparity's distribution under H0 — every compared group shares the
+  pooled distribution of (label, prediction), group sizes as observed — simulated by one
+  multinomial draw per group. The floor is its 95th percentile (5th for ratios, where
+  small means unfair); the p-value is the share of simulated values at least as extreme
+  as the observed one (with the +1 correction, so never 0).
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+
+from cardgate.evidence.evaluation.stats import FloatArray
+
+_BATCH_CELLS = 4_000_000  # cells per multinomial batch (bounds memory for histograms)
+
+
+def resample(table: FloatArray, replicates: int, rng: np.random.Generator) -> FloatArray:
+    """`replicates` bootstrap copies of a count table (any shape): (R, *table.shape)."""
+    flat = np.rint(table.reshape(-1)).astype(np.int64)
+    total = int(flat.sum())
+    if replicates == 0 or total == 0:
+        return np.zeros((replicates, *table.shape))
+    draws = rng.multinomial(total, flat / total, size=replicates)
+    return draws.reshape(replicates, *table.shape).astype(np.float64)
+
+
+def resample_scores(
+    scores: FloatArray, replicates: int, rng: np.random.Generator
+) -> list[FloatArray]:
+    """Bootstrap copies of score histograms `[..., bin, (rows, sum, sum²)]`, in batches;
+    each bin's sums scale with its resampled rows (its mean score is kept)."""
+    rows = scores[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(rows > 0, scores[..., 1] / np.where(rows > 0, rows, 1), 0.0)
+        mean_sq = np.where(rows > 0, scores[..., 2] / np.where(rows > 0, rows, 1), 0.0)
+    batch = max(1, _BATCH_CELLS // max(1, rows.size))
+    out: list[FloatArray] = []
+    done = 0
+    while done < replicates:
+        size = min(batch, replicates - done)
+        counts = resample(rows, size, rng)
+        out.append(np.stack([counts, counts * mean, counts * mean_sq], axis=-1))
+        done += size
+    return out
+
+
+def under_null(cells: FloatArray, replicates: int, rng: np.random.Generator) -> FloatArray:
+    """Simulated tables `(R, G, 2, 2)` where every group of `cells` (G, 2, 2) keeps its size
+    and draws (label, prediction) from the pooled distribution."""
+    sizes = np.rint(cells.sum(axis=(1, 2))).astype(np.int64)
+    pooled = cells.sum(axis=0).reshape(-1)
+    total = pooled.sum()
+    if replicates == 0 or total == 0:
+        return np.zeros((replicates, *cells.shape))
+    draws = rng.multinomial(sizes[None, :], pooled / total, size=(replicates, len(sizes)))
+    return draws.reshape(replicates, *cells.shape).astype(np.float64)
+
+
+def percentile_interval(samples: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+    """Percentile interval over axis 0, ignoring undefined (NaN) replicates; NaN when more
+    than half the replicates are undefined."""
+    tail = (1 - level) / 2
+    low, high = nan_quantiles(samples, (tail, 1 - tail))
+    defined = (
+        np.isfinite(samples).mean(axis=0) >= 0.5 if len(samples) else np.zeros(low.shape, bool)
+    )
+    return np.where(defined, low, np.nan), np.where(defined, high, np.nan)
+
+
+def percentile_intervals(
+    samples: dict[str, FloatArray], level: float
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """`percentile_interval` of each named array of replicates (same first axis), in one
+    sort of them all side by side."""
+    if not samples:
+        return {}
+    shapes = {name: values.shape[1:] for name, values in samples.items()}
+    flat = [values.reshape(len(values), -1) for values in samples.values()]
+    low, high = percentile_interval(np.concatenate(flat, axis=1), level)
+    out: dict[str, tuple[FloatArray, FloatArray]] = {}
+    start = 0
+    for (name, shape), block in zip(shapes.items(), flat, strict=True):
+        end = start + block.shape[1]
+        out[name] = (low[start:end].reshape(shape), high[start:end].reshape(shape))
+        start = end
+    return out
+
+
+def nan_quantiles(samples: FloatArray, quantiles: tuple[float, ...]) -> list[FloatArray]:
+    """`numpy.nanquantile(samples, q, axis=0)` (method 'linear') for each q, bit for bit,
+    from one sort: every column at once rather than one 1-D call per column with NaNs."""
+    shape = samples.shape[1:]
+    flat = samples.reshape(len(samples), -1)
+    ordered = np.sort(flat, axis=0)  # NaN sorts last
+    counts = len(flat) - np.isnan(flat).sum(axis=0)
+    last = np.maximum(counts - 1, 0)
+    out: list[FloatArray] = []
+    for q in quantiles:
+        # numpy's steps: virtual index (n - 1) q, its neighbours clipped to the last
+        # value, gamma, then _lerp (a + d t, or b - d (1 - t) from t >= 0.5).
+        virtual = (counts - 1) * q
+        below = np.minimum(np.floor(virtual), last).astype(np.intp)
+        above = np.minimum(below + 1, last)
+        gamma = virtual - below
+        a = np.take_along_axis(ordered, below[None, :], axis=0)[0]
+        b = np.take_along_axis(ordered, above[None, :], axis=0)[0]
+        diff = b - a
+        value = a + diff * gamma
+        value = np.where(gamma >= 0.5, b - diff * (1 - gamma), value)
+        out.append(np.where(counts > 0, value, np.nan).reshape(shape))
+    return out
+
+
+def floor_and_p_value(
+    null: FloatArray, observed: float, *, level: float, smaller_is_worse: bool
+) -> tuple[float | None, float | None]:
+    """Noise floor (the `level` quantile of the null, or its 1 - level quantile for a
+    ratio) and the p-value of `observed`."""
+    values = null[np.isfinite(null)]
+    if len(values) == 0:
+        return None, None
+    if smaller_is_worse:
+        floor = float(np.quantile(values, 1 - level))
+        extreme = int((values <= observed + 1e-12).sum()) if np.isfinite(observed) else None
+    else:
+        floor = float(np.quantile(values, level))
+        extreme = int((values >= observed - 1e-12).sum()) if np.isfinite(observed) else None
+    p_value = None if extreme is None else (1 + extreme) / (1 + len(values))
+    return floor, p_value
+
+
+def normal_quantile(level: float) -> float:
+    """z of a two-sided interval at `level`."""
+    return statistics.NormalDist().inv_cdf(1 - (1 - level) / 2)

@@ -1,0 +1,400 @@
+"""Reading predictions in one pass: CSV (optionally gzip), Parquet, a DuckDB query, or a
+counts table. Memory is bounded by the chunk size; a progress bar shows on a terminal.
+
+Every reader feeds an `Accumulator`; every failure is an `InputError` that names the
+file (and the column when one is at fault).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.paths import PathEscapeError, resolve_inside
+from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.evaluation.stats import (
+    COUNTS_COLUMNS_REGRESSION,
+    COUNTS_COLUMNS_SCORES,
+    SCORE_BINS,
+    Accumulator,
+    SufficientStats,
+)
+
+CSV_BLOCK_BYTES = 8 << 20
+PARQUET_BATCH_ROWS = 1 << 18
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where the predictions came from, for the artifact's provenance."""
+
+    path: str | None  # workspace-relative, POSIX
+    sha256: str | None
+    query: str | None
+    kind: str  # csv | parquet | duckdb
+    display: str  # for messages and the progress bar
+    inputs: tuple[tuple[str, str], ...] = ()
+    """For a query: each file it may read, with its SHA-256 (`sha256` covers them all)."""
+
+
+_PATH = ("evaluation", "predictions", "path")
+_INPUTS = ("evaluation", "predictions", "inputs")
+_QUERY = ("evaluation", "predictions", "query")
+
+
+def _query_inputs(
+    inputs: list[str], *, root: Path, exclude: Sequence[str]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    from cardgate.core.digests import inputs_sha256
+
+    try:
+        digest, files = inputs_sha256(root, inputs, exclude=exclude)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"evaluation.predictions.inputs: {error}", at=_INPUTS) from error
+    except FileNotFoundError as error:
+        raise InputError(
+            f"evaluation.predictions.inputs: '{error.args[0]}' does not exist",
+            hint="list the files or folders the query reads, relative to the workspace",
+            at=_INPUTS,
+        ) from error
+    if not files:
+        raise InputError(
+            "evaluation.predictions.inputs: the folders listed hold no file",
+            hint="list the files or folders the query reads, relative to the workspace",
+            at=_INPUTS,
+        )
+    return digest, tuple(files)
+
+
+def read_statistics(
+    settings: EvaluationSettings,
+    *,
+    root: Path,
+    progress: bool = False,
+    exclude: Sequence[str] = (),
+) -> tuple[SufficientStats, SourceInfo]:
+    """One pass over the predictions named by `settings`, reduced to sufficient statistics.
+
+    `exclude`: workspace-relative files left out of a query's input digest (the artifact).
+    """
+    from cardgate.core.digests import file_sha256
+
+    source = settings.predictions
+    regression = settings.task == "regression"
+    with_scores = settings.score_column is not None and not regression
+    if source.query is not None:
+        digest, files = _query_inputs(source.inputs or [], root=root, exclude=exclude)
+        info = SourceInfo(None, digest, source.query, "duckdb", "DuckDB query", files)
+        accumulator = _accumulator(settings, info.display)
+        for batch in _duckdb_counts(settings, root=root):
+            _add_counts(accumulator, settings, batch, with_scores=with_scores)
+        return _finish(accumulator, info), info
+    assert source.path is not None
+    try:
+        path = resolve_inside(root, source.path)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"evaluation.predictions.path: {error}", at=_PATH) from error
+    relative = path.relative_to(root.resolve()).as_posix()
+    if not path.is_file():
+        raise InputError(f"predictions file {relative} does not exist", at=_PATH)
+    kind = _kind(path, relative)
+    info = SourceInfo(relative, file_sha256(path), None, kind, relative)
+    accumulator = _accumulator(settings, relative)
+    needed = _needed_columns(settings)
+    batches = (
+        _csv_batches(path, relative, settings, needed)
+        if kind == "csv"
+        else (_parquet_batches(path, relative, needed))
+    )
+    total = _parquet_rows(path) if kind == "parquet" and progress else None
+    with _progress(f"reading {path.name}", total=total, enabled=progress) as advance:
+        for batch in batches:
+            if source.format == "counts":
+                _add_counts(accumulator, settings, batch, with_scores=with_scores)
+            else:
+                _add_rows(accumulator, settings, batch)
+            advance(batch.num_rows)
+    return _finish(accumulator, info), info
+
+
+def _accumulator(settings: EvaluationSettings, display: str) -> Accumulator:
+    return Accumulator(
+        settings.sensitive_features,
+        regression=settings.task == "regression",
+        with_scores=settings.score_column is not None and settings.task != "regression",
+        max_groups=settings.max_groups,
+        source=display,
+    )
+
+
+def _finish(accumulator: Accumulator, info: SourceInfo) -> SufficientStats:
+    stats = accumulator.result()
+    if stats.rows_read == 0:
+        raise InputError(f"{info.display}: no rows", hint="the predictions file is empty")
+    if stats.rows_used == 0:
+        reasons = ", ".join(f"{rows} rows: {why}" for why, rows in stats.dropped.items())
+        raise InputError(
+            f"{info.display}: every row was dropped ({reasons})", hint="a column is entirely null"
+        )
+    return stats
+
+
+def _kind(path: Path, relative: str) -> str:
+    name = path.name.lower()
+    if name.endswith((".csv", ".csv.gz")):
+        return "csv"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    raise InputError(
+        f"predictions file {relative}: unknown format",
+        hint="use .csv, .csv.gz or .parquet, or a DuckDB 'query'",
+    )
+
+
+def _needed_columns(settings: EvaluationSettings) -> list[str]:
+    columns = list(settings.sensitive_features)
+    if settings.predictions.format == "counts":
+        if settings.task == "regression":
+            columns += list(COUNTS_COLUMNS_REGRESSION)
+        else:
+            columns += [settings.label_column, settings.prediction_column, "n"]
+            if settings.score_column is not None:
+                columns += list(COUNTS_COLUMNS_SCORES)
+    else:
+        columns += [settings.label_column, settings.prediction_column]
+        if settings.score_column is not None and settings.task != "regression":
+            columns.append(settings.score_column)
+    return list(dict.fromkeys(columns))
+
+
+def _check_columns(present: list[str], needed: list[str], display: str) -> None:
+    for column in needed:
+        if column not in present:
+            shown = ", ".join(present[:20])
+            raise InputError(
+                f"{display}: column '{column}' is missing",
+                hint=f"the file has: {shown}; check evaluation settings in the model card",
+            )
+
+
+def _csv_batches(
+    path: Path, display: str, settings: EvaluationSettings, needed: list[str]
+) -> Iterator[Any]:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    categorical = set(settings.sensitive_features)
+    if settings.task != "regression":
+        categorical |= {settings.label_column, settings.prediction_column}
+    types = {name: (pa.string() if name in categorical else pa.float64()) for name in needed}
+    try:
+        header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
+        _check_columns(header.schema.names, needed, display)
+        reader = pcsv.open_csv(
+            path,
+            read_options=pcsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=needed, column_types=types, strings_can_be_null=True
+            ),
+        )
+        yield from reader
+    except (pa.ArrowInvalid, pa.ArrowException, OSError, EOFError) as error:
+        raise InputError(f"{display}: cannot read CSV: {_first_line(error)}") from error
+
+
+def _parquet_batches(path: Path, display: str, needed: list[str]) -> Iterator[Any]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        handle = pq.ParquetFile(path)
+        _check_columns(handle.schema_arrow.names, needed, display)
+        strings = [
+            name
+            for name in needed
+            if pa.types.is_string(handle.schema_arrow.field(name).type)
+            or pa.types.is_large_string(handle.schema_arrow.field(name).type)
+        ]
+        if strings:  # text columns read dictionary-encoded: one code lookup per value
+            handle = pq.ParquetFile(path, read_dictionary=strings)
+        yield from handle.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=needed)
+    except (pa.ArrowException, OSError, EOFError) as error:
+        raise InputError(
+            f"{display}: cannot read Parquet: {_first_line(error)}",
+            hint="the file may be truncated or not Parquet",
+        ) from error
+
+
+def _parquet_rows(path: Path) -> int | None:
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception:  # the read itself reports the problem
+        return None
+
+
+def _add_rows(accumulator: Accumulator, settings: EvaluationSettings, batch: Any) -> None:
+    score = settings.score_column if settings.task != "regression" else None
+    accumulator.add_rows(
+        [batch.column(name) for name in settings.sensitive_features],
+        batch.column(settings.label_column),
+        batch.column(settings.prediction_column),
+        batch.column(score) if score is not None else None,
+        label_name=settings.label_column,
+        prediction_name=settings.prediction_column,
+        score_name=score,
+    )
+
+
+def _add_counts(
+    accumulator: Accumulator, settings: EvaluationSettings, batch: Any, *, with_scores: bool
+) -> None:
+    names = batch.schema.names
+    accumulator.add_counts(
+        [batch.column(name) for name in settings.sensitive_features],
+        {name: batch.column(name) for name in names},
+        label_name=settings.label_column,
+        prediction_name=settings.prediction_column,
+    )
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def counts_query(settings: EvaluationSettings, inner: str) -> str:
+    """The SQL that reduces `inner` (rows of predictions) to the documented counts table."""
+    features = [_quote(name) for name in settings.sensitive_features]
+    label = _quote(settings.label_column)
+    prediction = _quote(settings.prediction_column)
+    if settings.task == "regression":
+        error = f"({prediction} - {label})"
+        select = [
+            *features,
+            "count(*) AS n",
+            f"sum({error}) AS error_sum",
+            f"sum(abs({error})) AS abs_error_sum",
+            f"sum({error} * {error}) AS sq_error_sum",
+            f"sum({error} * {error} * {error} * {error}) AS quad_error_sum",
+        ]
+        group = [*features, f"({error} IS NULL)"]
+    else:
+        select = [
+            *features,
+            f"{label} AS {label}",
+            f"{prediction} AS {prediction}",
+            "count(*) AS n",
+        ]
+        group = [*features, label, prediction]
+        if settings.score_column is not None:
+            score = _quote(settings.score_column)
+            bin_expr = (
+                f"CASE WHEN {score} < 0 OR {score} > 1 OR isnan({score}) THEN -1 "
+                f"ELSE least(floor({score} * {SCORE_BINS}), {SCORE_BINS - 1}) END"
+            )
+            select += [
+                f"{bin_expr} AS score_bin",
+                f"sum({score}) AS score_sum",
+                f"sum({score} * {score}) AS score_sq_sum",
+            ]
+            group.append(bin_expr)
+    return (
+        f"SELECT {', '.join(select)} FROM ({inner}) AS predictions "
+        f"GROUP BY {', '.join(group)} ORDER BY ALL"
+    )
+
+
+def _duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]:
+    """Run the user's query inside DuckDB, reduced there by GROUP BY; only the declared
+    `inputs` are readable (external access off; the listed files and folders allowed)."""
+    import duckdb
+
+    assert settings.predictions.query is not None
+    sql = counts_query(settings, settings.predictions.query.strip().rstrip(";"))
+    folders, files = [], []
+    for entry in settings.predictions.inputs or []:
+        target = resolve_inside(root, entry)  # checked by _query_inputs already
+        if target.is_dir():
+            folders.append(str(target) + os.sep)
+        else:
+            files.append(str(target))
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"SET allowed_directories=[{', '.join(_literal(f) for f in folders)}]")
+        connection.execute(f"SET allowed_paths=[{', '.join(_literal(f) for f in files)}]")
+        connection.execute("SET enable_external_access=false")
+        connection.execute("SET autoinstall_known_extensions=false")
+        connection.execute("SET lock_configuration=true")
+        with _working_directory(root):
+            reader: Any = connection.sql(sql).to_arrow_reader(PARQUET_BATCH_ROWS)
+            yield from reader
+    except duckdb.Error as error:
+        message = _first_line(error)
+        column = _missing_column(message)
+        if column is not None:
+            raise InputError(
+                f"DuckDB query: column '{column}' is missing ({message})", at=_QUERY
+            ) from error
+        raise InputError(
+            f"DuckDB query failed: {message}",
+            hint="paths in the query are relative to the workspace; it can read only the "
+            "files and folders listed in evaluation.predictions.inputs",
+            at=_QUERY,
+        ) from error
+    finally:
+        connection.close()
+
+
+def _missing_column(message: str) -> str | None:
+    marker = 'column with name "'
+    if marker in message.lower():
+        start = message.lower().index(marker) + len(marker)
+        return message[start:].split('"', 1)[0]
+    return None
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@contextlib.contextmanager
+def _working_directory(folder: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+@contextlib.contextmanager
+def _progress(label: str, *, total: int | None, enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on a terminal (stderr); silent otherwise."""
+    if not (enabled and sys.stderr.isatty()):
+        yield lambda rows: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda rows: bar.advance(task, rows)

@@ -1,0 +1,91 @@
+"""JUnit XML: a testsuite per system (and one for the workspace), a testcase per rule.
+
+Passing rules are testcases without children; errors (and, with ``--strict``, warnings)
+are ``<failure>``s; a rule whose findings were all waived, or that the policy turned off,
+is ``<skipped>``. Warnings of a passing rule go to ``<system-out>``.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+from xml.etree import ElementTree as ET
+
+from cardgate.core.problems import Severity
+from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun
+from cardgate.gate.rules import find_rule
+
+WORKSPACE_SUITE = "(workspace)"
+
+
+def _line(result: GateResult, finding: Finding) -> str:
+    where = f"{result.shown(finding.path)}:{finding.line}:{finding.column}"
+    return f"{where}: {finding.code} {finding.severity.label}  {finding.message}"
+
+
+def _suite(result: GateResult, name: str, system: str, rules: list[RuleRun]) -> ET.Element:
+    suite = ET.Element("testsuite", name=name)
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    active = [f for f in result.findings if f.system == system]
+    waived = [f for f in result.waived if f.system == system]
+    for rule in rules:
+        case = ET.SubElement(
+            suite, "testcase", classname=f"cardgate.{name}", name=f"{rule.code} {rule.name}"
+        )
+        counts["tests"] += 1
+        mine = [f for f in active if f.code == rule.code]
+        failing = [f for f in mine if f.severity is Severity.ERROR or result.strict]
+        if rule.level == "off":
+            ET.SubElement(case, "skipped", message="off in the policy")
+            counts["skipped"] += 1
+        elif failing:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=failing[0].message,
+                type=failing[0].severity.label,
+            )
+            failure.text = "\n".join(_line(result, f) for f in mine)
+            counts["failures"] += 1
+        elif mine:
+            ET.SubElement(case, "system-out").text = "\n".join(_line(result, f) for f in mine)
+        elif any(f.code == rule.code for f in waived):
+            first = next(f for f in waived if f.code == rule.code)
+            assert first.waiver is not None
+            ET.SubElement(
+                case,
+                "skipped",
+                message=f"waived by {first.waiver.approver} until "
+                f"{first.waiver.expires.isoformat()}: {first.message}",
+            )
+            counts["skipped"] += 1
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("errors", "0")
+    return suite
+
+
+def render(result: GateResult, stream: TextIO) -> None:
+    root = ET.Element("testsuites", name="cardgate gate")
+    system_rules = []
+    workspace_rules = []
+    for run in result.rules:
+        rule = find_rule(run.code)
+        scope = rule.scope if rule is not None else "system"
+        if scope != "system":
+            workspace_rules.append(run)
+        if scope != "waivers":  # workspace rules' findings may belong to a system
+            system_rules.append(run)
+    root.append(_suite(result, WORKSPACE_SUITE, WORKSPACE, workspace_rules))
+    for verdict in result.systems:
+        root.append(_suite(result, verdict.system, verdict.system, system_rules))
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for suite in root:
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("errors", "0")
+    ET.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write("\n")

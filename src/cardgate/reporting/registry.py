@@ -1,0 +1,49 @@
+"""The reporter registry: format name -> renderer, the one list of ``--format`` and
+``--output`` choices (what each format is: `cardgate.reporting`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from cardgate.gate.result import GateResult
+from cardgate.reporting import github, json_report, junit, markdown, sarif, text
+
+Reporter = Callable[[GateResult, TextIO], None]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.render,
+    "json": json_report.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+    "markdown": markdown.render,
+}
+"""Format name -> renderer; the ``--format`` and ``--output`` choices."""
+
+
+def reporter(name: str) -> Reporter:
+    """The renderer of a format; KeyError names the known ones."""
+    try:
+        return REPORTERS[name]
+    except KeyError:
+        raise KeyError(f"unknown format '{name}' (one of: {', '.join(REPORTERS)})") from None
+
+
+def write_reports(
+    result: GateResult, stream: TextIO, *, output_format: str, outputs: list[tuple[str, str]]
+) -> list[str]:
+    """Render `output_format` to `stream` and each (format, path) to its file, atomically."""
+    import io
+    from pathlib import Path
+
+    from cardgate.core.files import write_text_atomic
+
+    written = []
+    for name, path in outputs:
+        buffer = io.StringIO()
+        reporter(name)(result, buffer)
+        write_text_atomic(Path(path), buffer.getvalue())
+        written.append(path)
+    reporter(output_format)(result, stream)
+    return written

@@ -1,0 +1,94 @@
+"""`cardgate validate`: run validation and render its report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from cardgate.core.errors import ConfigurationError
+from cardgate.core.paths import display_path
+from cardgate.core.problems import Problem, Severity
+from cardgate.documents.workspace import load_file, load_workspace, workspace_root
+from cardgate.validation.collect import workspace_problems
+
+
+@dataclass
+class ValidationReport:
+    """What validation found."""
+
+    problems: list[Problem]
+    documents: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(p.severity is Severity.ERROR for p in self.problems) else 0
+
+
+def run_validation(paths: list[Path], *, workspace: Path | None) -> ValidationReport:
+    """Validate the workspace (reporting only on `paths` when given), or bare files."""
+    for path in paths:
+        if not path.exists():
+            raise ConfigurationError(f"{path}: no such file")
+    root: Path | None
+    try:
+        start = paths[0].resolve().parent if paths else None
+        root = workspace_root(workspace, start=start)
+    except ConfigurationError:
+        if not paths or workspace is not None:
+            raise
+        root = None  # files outside any workspace: validate them on their own
+    if root is None:
+        documents = [load_file(path) for path in paths]
+        problems = sorted({p for doc in documents for p in doc.problems}, key=Problem.order)
+        return ValidationReport(problems, [display_path(path) for path in paths])
+    loaded = load_workspace(root)
+    shown = [
+        doc.loaded.display if doc.loaded is not None else doc.problems[0].path
+        for doc in loaded.documents
+    ]
+    problems = workspace_problems(loaded)
+    if not loaded.systems and not loaded.datasets:
+        problems.append(
+            Problem(
+                display_path(root / "cardgate.yaml"),
+                1,
+                1,
+                "CG020",
+                "no model cards or datasheets found in the workspace",
+                hint="create one with: cardgate new model-card ID",
+            )
+        )
+    if paths:
+        wanted = {display_path(path) for path in paths}
+        problems = [p for p in problems if p.path in wanted]
+        shown = [name for name in shown if name in wanted]
+    return ValidationReport(problems, shown)
+
+
+def render_validation(report: ValidationReport, stream: TextIO, *, as_json: bool) -> None:
+    """Print the report as compiler-style text or as JSON."""
+    if as_json:
+        errors = sum(p.severity is Severity.ERROR for p in report.problems)
+        payload = {
+            "documents": len(report.documents),
+            "errors": errors,
+            "warnings": len(report.problems) - errors,
+            "problems": [p.as_dict() for p in report.problems],
+        }
+        stream.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        return
+    for problem in report.problems:
+        stream.write(problem.format() + "\n")
+        if problem.hint:
+            stream.write(f"    hint: {problem.hint}\n")
+    affected = len({p.path for p in report.problems})
+    count = len(report.problems)
+    if count == 0:
+        stream.write(f"ok: {len(report.documents)} documents valid\n")
+        return
+    noun = "problem" if count == 1 else "problems"
+    warnings = sum(p.severity is not Severity.ERROR for p in report.problems)
+    extra = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+    stream.write(f"{count} {noun}{extra} in {affected} of {len(report.documents)} documents\n")
