@@ -282,8 +282,8 @@ def evaluate(
     Exit 0 when every artifact was written (threshold failures are reported; the gate
     decides), 1 on unusable predictions, 2 on usage or configuration errors.
     """
-    from cardgate.evidence.evaluation.evaluate import evaluable_systems, evaluate_system
     from cardgate.evidence.evaluation.report import render_summary
+    from cardgate.evidence.evaluation.run import evaluable_systems, evaluate_system
 
     loaded = _load(workspace)
     targets = [system] if system is not None else evaluable_systems(loaded)

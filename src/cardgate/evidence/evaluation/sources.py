@@ -18,11 +18,11 @@ from typing import Any
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.evaluation.accumulator import Accumulator
 from cardgate.evidence.evaluation.stats import (
     COUNTS_COLUMNS_REGRESSION,
     COUNTS_COLUMNS_SCORES,
     SCORE_BINS,
-    Accumulator,
     SufficientStats,
 )
 

@@ -12,8 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, precision_score
 
+from cardgate.documents.schemas.evaluation import CLASSIFICATION_DISPARITIES
 from cardgate.evidence.evaluation import metrics as M
-from cardgate.evidence.evaluation.stats import Accumulator
+from cardgate.evidence.evaluation.accumulator import Accumulator
+from cardgate.evidence.evaluation.fairlearn_bridge import fairlearn_disparities, fairlearn_estimates
+from cardgate.evidence.evaluation.group_table import GroupTable, binary_labels, group_table
 
 RAW = {
     "selection_rate": fm.selection_rate,
@@ -34,7 +37,7 @@ rows = st.lists(
 )
 
 
-def table_of(frame: pd.DataFrame) -> M.GroupTable:
+def table_of(frame: pd.DataFrame) -> GroupTable:
     accumulator = Accumulator(
         ["group"], regression=False, with_scores=False, max_groups=1000, source="test"
     )
@@ -48,10 +51,10 @@ def table_of(frame: pd.DataFrame) -> M.GroupTable:
         score_name=None,
     )
     stats = accumulator.result()
-    binary = M.binary_labels(
+    binary = binary_labels(
         stats, positive_label="1", label_column="y_true", prediction_column="y_pred", source="t"
     )
-    return M.group_table(stats, ["group"], binary=binary, max_groups=1000, source="test")
+    return group_table(stats, ["group"], binary=binary, max_groups=1000, source="test")
 
 
 @settings(max_examples=100, deadline=None)
@@ -60,7 +63,7 @@ def test_group_metrics_equal_metricframe_on_raw_rows(data: list[tuple[str, int, 
     frame = pd.DataFrame(data, columns=["group", "y_true", "y_pred"])
     table = table_of(frame)
     numeric = M.classification_values(table.cells)
-    fair_groups, fair_overall = M.fairlearn_estimates(table, list(RAW))
+    fair_groups, fair_overall = fairlearn_estimates(table, list(RAW))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         raw = fm.MetricFrame(
@@ -93,8 +96,8 @@ def test_disparities_equal_fairlearn_on_raw_rows(data: list[tuple[str, int, int]
     frame = pd.DataFrame(data, columns=["group", "y_true", "y_pred"])
     table = table_of(frame)
     numeric = M.disparity_values(table.cells)
-    weighted = M.fairlearn_disparities(table, [True] * len(table.groups))
-    for name in M.CLASSIFICATION_DISPARITIES:
+    weighted = fairlearn_disparities(table, [True] * len(table.groups))
+    for name in CLASSIFICATION_DISPARITIES:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             expected = getattr(fm, name)(
@@ -122,10 +125,10 @@ def test_score_metrics_match_sklearn_within_bin_resolution() -> None:
         score_name="s",
     )
     stats = accumulator.result()
-    binary = M.binary_labels(
+    binary = binary_labels(
         stats, positive_label=None, label_column="y", prediction_column="y", source="t"
     )
-    table = M.group_table(stats, ["g"], binary=binary, max_groups=10, source="t")
+    table = group_table(stats, ["g"], binary=binary, max_groups=10, source="t")
     assert table.scores is not None
     values = M.score_values(table.scores)
     assert abs(values["roc_auc"][0] - roc_auc_score(y, score)) < 2e-3

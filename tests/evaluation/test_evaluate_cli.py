@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from cardgate.cli import app
 from cardgate.evidence.evaluation.evaluate import ARTIFACT_SCHEMA
-from tests.fairness.conftest import EVALUATION, SYSTEM, synthetic
+from tests.evaluation.conftest import EVALUATION, SYSTEM, synthetic
 
 Build = Callable[..., Path]
 

@@ -8,7 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from cardgate.evidence.evaluation.stats import Accumulator, SufficientStats
+from cardgate.evidence.evaluation.accumulator import Accumulator
+from cardgate.evidence.evaluation.stats import SufficientStats
 
 
 def _columns(seed: int, rows: int) -> list[tuple[list[Any], Any, Any]]:

@@ -1,0 +1,96 @@
+"""`cardgate evaluate SYSTEM`: find a system's evaluation settings in the workspace, run
+the evaluation and write `evaluation.json` beside the card, atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.errors import CardgateError, ConfigurationError
+from cardgate.core.paths import PathEscapeError
+from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.evaluation.evaluate import evaluate_settings
+
+
+@dataclass
+class EvaluationRun:
+    """The result of evaluating one system: the artifact and where it was written."""
+
+    system: str
+    artifact: dict[str, Any]
+    path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def artifact_path(workspace: Workspace, system: SystemDocs, settings: EvaluationSettings) -> Path:
+    """Where a system's artifact goes: `settings.artifact` relative to its card, inside
+    the workspace."""
+    try:
+        path = workspace.resolve(settings.artifact, base=system.folder)
+    except PathEscapeError as error:
+        raise ConfigurationError(
+            f"evaluation.artifact: {error}", at=("evaluation", "artifact")
+        ) from error
+    return path
+
+
+def system_settings(workspace: Workspace, system_id: str) -> tuple[SystemDocs, EvaluationSettings]:
+    """A system's docs and evaluation settings; ConfigurationError when unusable."""
+    system = workspace.systems.get(system_id)
+    if system is None:
+        known = ", ".join(sorted(workspace.systems)) or "none"
+        raise ConfigurationError(f"no system '{system_id}' in the workspace (systems: {known})")
+    if system.card is None:
+        raise ConfigurationError(f"system '{system_id}' has no model card")
+    card = system.model_card
+    if card is None:
+        first = min(system.card.problems, key=lambda p: (-p.severity, p.order()), default=None)
+        raise ConfigurationError(
+            f"the model card of '{system_id}' does not validate"
+            + (f": {first.format()}" if first is not None else ""),
+            hint="run 'cardgate validate' to see all its problems, and fix them first",
+        )
+    if card.evaluation is None:
+        raise ConfigurationError(
+            f"the model card of '{system_id}' has no 'evaluation:' section",
+            hint="add evaluation settings (predictions, task, columns, sensitive_features)",
+        )
+    return system, card.evaluation
+
+
+def evaluable_systems(workspace: Workspace) -> list[str]:
+    """Systems whose valid model card has an `evaluation:` section."""
+    return [
+        sid
+        for sid, system in sorted(workspace.systems.items())
+        if system.model_card is not None and system.model_card.evaluation is not None
+    ]
+
+
+def evaluate_system(
+    workspace: Workspace, system_id: str, *, progress: bool = False
+) -> EvaluationRun:
+    """Evaluate one system of a loaded `Workspace` and write its artifact atomically."""
+    from cardgate.core.files import write_json_atomic
+
+    system, settings = system_settings(workspace, system_id)
+    try:
+        target = artifact_path(workspace, system, settings)
+        artifact = evaluate_settings(
+            settings,
+            root=workspace.root,
+            system=system_id,
+            progress=progress,
+            artifact_file=workspace.relative(target),
+        )
+    except CardgateError as error:
+        loaded = system.card.loaded if system.card is not None else None
+        if not error.at or loaded is None:
+            raise
+        span = loaded.positions.value(error.at)
+        raise error.located(f"{loaded.display}:{span.line}:{span.column}") from error
+    write_json_atomic(target, artifact)
+    return EvaluationRun(system_id, artifact, target)
