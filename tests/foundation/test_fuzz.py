@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cardgate.cli import app
-from cardgate.documents.loading import DocumentLoadError, load_document, parse_text
+from cardgate.documents.load_limits import DocumentLoadError
+from cardgate.documents.loading import load_document, parse_text
 from cardgate.documents.validated import validate_document
 
 scalars = st.one_of(

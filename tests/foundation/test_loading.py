@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cardgate.core.problems import Span
-from cardgate.documents.loading import DocumentLoadError, Limits, load_document, parse_text
+from cardgate.documents.load_limits import DocumentLoadError, Limits
+from cardgate.documents.loading import load_document, parse_text
 
 
 def load_error(text: str, **limits: int) -> tuple[str, int, int]:

@@ -88,7 +88,8 @@ def test_prefetch_fills_the_parse_cache_from_workers(
 ) -> None:
     from cardgate.core import parallel
     from cardgate.documents import parse_cache
-    from cardgate.documents.loading import Limits, load_document, prefetch
+    from cardgate.documents.load_limits import Limits
+    from cardgate.documents.loading import load_document, prefetch
 
     monkeypatch.setenv("CARDGATE_CACHE_DIR", str(tmp_path / "cache"))
     parse_cache.cache_dir.cache_clear()

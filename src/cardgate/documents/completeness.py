@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from cardgate.documents.loading import DataPath
 from cardgate.documents.placeholders import is_missing, is_placeholder_text
+from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.base import field_level
 
 

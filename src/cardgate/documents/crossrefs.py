@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Mapping
 
 from cardgate.core.problems import Problem
-from cardgate.documents.loading import DataPath
 from cardgate.documents.placeholders import is_placeholder_text
+from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import Workspace

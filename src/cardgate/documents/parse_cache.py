@@ -21,14 +21,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+_LOADER_MODULES = ("loading.py", "yaml_build.py", "positions.py", "load_limits.py", "reading.py")
 _FORMAT = b"cardgate-parse-cache-3"  # entries: (data, canonical digest)
 
 
 @functools.cache
 def _code_digest() -> bytes:
     """Changes whenever the loader's code does, so stale entries are never used."""
-    source = Path(__file__).with_name("loading.py").read_bytes()
-    return hashlib.sha256(_FORMAT + source).digest()
+    digest = hashlib.sha256(_FORMAT)
+    for module in _LOADER_MODULES:
+        digest.update(Path(__file__).with_name(module).read_bytes())
+    return digest.digest()
 
 
 @functools.cache

@@ -25,7 +25,8 @@ from pydantic import ValidationError
 from cardgate.core.digests import canonical_sha256, file_sha256
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Problem
-from cardgate.documents.loading import DocumentLoadError, LoadedDocument, load_document
+from cardgate.documents.load_limits import DocumentLoadError
+from cardgate.documents.loading import LoadedDocument, load_document
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.signoffs import Signoff, Signoffs
 from cardgate.documents.validated import schema_problems

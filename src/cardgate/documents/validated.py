@@ -13,8 +13,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cardgate.core.problems import Problem, Severity, Span
-from cardgate.documents.loading import DataPath, LoadedDocument
+from cardgate.documents.loading import LoadedDocument
 from cardgate.documents.placeholders import is_missing, is_placeholder_text
+from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas import KINDS
 from cardgate.documents.schemas.base import Document, field_level
 

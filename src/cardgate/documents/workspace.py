@@ -17,7 +17,8 @@ from cardgate.core.errors import ConfigurationError
 from cardgate.core.gcpause import paused_collector
 from cardgate.core.paths import PathEscapeError, display_path, resolve_inside
 from cardgate.core.problems import Problem, Span
-from cardgate.documents.loading import DocumentLoadError, load_document, prefetch
+from cardgate.documents.load_limits import DocumentLoadError
+from cardgate.documents.loading import load_document, prefetch
 from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard

@@ -29,7 +29,8 @@ from pydantic import ValidationError
 from cardgate.core.paths import PathEscapeError, display_path, resolve_inside
 from cardgate.core.problems import Problem, Span
 from cardgate.core.resources import data_dir
-from cardgate.documents.loading import DocumentLoadError, LoadedDocument, load_document
+from cardgate.documents.load_limits import DocumentLoadError
+from cardgate.documents.loading import LoadedDocument, load_document
 from cardgate.documents.schemas.checklist_definition import ChecklistDefinition, ChecklistItem
 from cardgate.documents.validated import schema_problems
 from cardgate.documents.workspace import Workspace

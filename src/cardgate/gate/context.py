@@ -20,7 +20,8 @@ from pydantic import BaseModel
 from cardgate.core.digests import canonical_sha256
 from cardgate.core.problems import Problem, Severity, Span
 from cardgate.documents.completeness import Unfilled, gaps
-from cardgate.documents.loading import DataPath, LoadedDocument
+from cardgate.documents.loading import LoadedDocument
+from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.signoffs import (
     SignoffsDoc,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cardgate.documents.loading import DataPath
+from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import DatasetDocs

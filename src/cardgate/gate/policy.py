@@ -25,7 +25,9 @@ from pydantic import BaseModel, ValidationError
 
 from cardgate.core.errors import ConfigurationError
 from cardgate.core.problems import Span
-from cardgate.documents.loading import DataPath, DocumentLoadError, LoadedDocument, load_document
+from cardgate.documents.load_limits import DocumentLoadError
+from cardgate.documents.loading import LoadedDocument, load_document
+from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.base import RiskTier
 from cardgate.documents.schemas.policy import Policy, TierPolicy
 from cardgate.documents.workspace import Workspace

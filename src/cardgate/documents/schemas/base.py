@@ -29,8 +29,8 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from cardgate.documents.loading import source_text
 from cardgate.documents.placeholders import is_placeholder_text
+from cardgate.documents.positions import source_text
 
 LEVEL_KEY = "x-cardgate-level"
 

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from cardgate.documents.loading import SourceFloat, SourceInt
+from cardgate.documents.positions import SourceFloat, SourceInt
 from cardgate.documents.schemas.base import Section, Text, optional, required
 
 ColumnType = Literal["integer", "number", "string", "boolean", "date", "datetime", "category"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cardgate.core.problems import Problem
-from cardgate.documents.loading import DataPath
+from cardgate.documents.positions import DataPath
 from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import artifact_path, read_artifact

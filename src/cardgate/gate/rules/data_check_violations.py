@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cardgate.core.problems import Severity
-from cardgate.documents.loading import DataPath
+from cardgate.documents.positions import DataPath
 from cardgate.gate.context import RuleContext
 from cardgate.gate.datasets import CheckedDataset, checked_datasets
 from cardgate.gate.result import Finding

@@ -31,7 +31,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from cardgate.core.problems import Severity
-from cardgate.documents.loading import source_text
+from cardgate.documents.positions import source_text
 from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, Threshold
 from cardgate.evidence.evaluation.artifact import ThresholdRecord
 from cardgate.gate.context import RuleContext

@@ -1,0 +1,270 @@
+"""From PyYAML's node graph to Python data and positions, by the YAML 1.2 core schema.
+
+PyYAML's composer (the C one when available) builds the nodes; `Builder` constructs the
+data itself, recording every position, refusing duplicate keys, tags, and nesting or
+alias expansion beyond the limits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from cardgate.core.problems import Problem, Span
+from cardgate.documents.load_limits import DocumentLoadError, Limits, clip
+from cardgate.documents.positions import DataPath, PositionIndex, SourceFloat, SourceInt
+
+_PLAIN = "tag:cardgate:plain"
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+# --- resolver: mark plain scalars so that construction can apply YAML 1.2 core rules --------
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser as _Parser
+
+    class Composer(_Parser, yaml.resolver.BaseResolver):
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            yaml.resolver.BaseResolver.__init__(self)
+
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+            # Called for every node: inlined rather than delegating to _resolve.
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+else:  # pragma: no cover - exercised only without libyaml
+
+    class Composer(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        yaml.resolver.BaseResolver,
+    ):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.BaseResolver.__init__(self)
+
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+            return _resolve(kind, implicit)
+
+
+def _resolve(kind: type[Node], implicit: Any) -> str:
+    if kind is ScalarNode:
+        return _PLAIN if implicit[0] else _STR
+    return _SEQ if kind is SequenceNode else _MAP
+
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+def _plain_scalar(text: str) -> Any:
+    """YAML 1.2 core schema resolution of a plain scalar."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        if text.startswith("0o"):
+            number = SourceInt(int(text[2:], 8))
+        elif text.startswith("0x"):
+            number = SourceInt(int(text[2:], 16))
+        else:
+            number = SourceInt(int(text, 10))
+        number.source = text
+        return number
+    if _FLOAT.match(text):
+        lowered = text.lower()
+        if lowered.endswith(".inf"):
+            real = SourceFloat("-inf" if text.startswith("-") else "inf")
+        elif lowered == ".nan":
+            real = SourceFloat("nan")
+        else:
+            real = SourceFloat(text)
+        real.source = text
+        return real
+    return text
+
+
+# --- construction ---------------------------------------------------------------------------
+
+
+class Builder:
+    def __init__(self, display: str, limits: Limits) -> None:
+        self.display = display
+        self.limits = limits
+        self.positions = PositionIndex()
+        self.nodes = 0
+
+    def fail(self, node: Node, code: str, message: str, hint: str) -> DocumentLoadError:
+        return DocumentLoadError(
+            Problem.at(self.display, Span.from_mark(node.start_mark), code, message, hint=hint)
+        )
+
+    def build(self, node: Node, path: DataPath, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise self.fail(
+                node,
+                "CG010",
+                f"document expands to more than {self.limits.max_nodes:,} values",
+                "aliases (*name) are expanded on load; a document this large is refused "
+                "to protect against alias bombs",
+            )
+        if depth > self.limits.max_depth:
+            raise self.fail(
+                node,
+                "CG009",
+                f"nesting deeper than {self.limits.max_depth} levels",
+                "flatten the structure; governance documents do not need this depth",
+            )
+        self.positions.values.setdefault(path, node.start_mark)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            self._expect_tag(node, _SEQ)
+            return [
+                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+            ]
+        if isinstance(node, MappingNode):
+            self._expect_tag(node, _MAP)
+            return self._mapping(node, path, depth)
+        raise self.fail(node, "CG005", "unsupported YAML node", "")  # pragma: no cover
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _PLAIN:
+            return _plain_scalar(node.value)
+        if node.tag == _STR:
+            return node.value
+        raise self.fail(
+            node,
+            "CG011",
+            f"unsupported YAML tag '{node.tag}'",
+            "remove the tag; write the value plainly or in quotes",
+        )
+
+    def _expect_tag(self, node: Node, tag: str) -> None:
+        if node.tag != tag:
+            raise self.fail(
+                node,
+                "CG011",
+                f"unsupported YAML tag '{node.tag}'",
+                "remove the tag from this value",
+            )
+
+    def _entries(self, node: MappingNode) -> Iterator[tuple[ScalarNode, Node]]:
+        """Key/value pairs, with YAML merge keys (``<<: *base``) expanded first-wins."""
+        merged: list[tuple[Node, Node]] = []
+        own: list[tuple[Node, Node]] = []
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.tag == _PLAIN and key.value == "<<":
+                sources = value.value if isinstance(value, SequenceNode) else [value]
+                for source in sources:
+                    if not isinstance(source, MappingNode):
+                        raise self.fail(
+                            source, "CG005", "a merge key (<<) needs a mapping", "merge a mapping"
+                        )
+                    merged.extend(source.value)
+            else:
+                own.append((key, value))
+        seen_own = set()
+        for key, value in own:
+            if not isinstance(key, ScalarNode):
+                raise self.fail(
+                    key, "CG012", "mapping keys must be plain text", "write the key as a word"
+                )
+            seen_own.add(key.value)
+            yield key, value
+        seen_merged: set[str] = set()
+        for key, value in merged:
+            if isinstance(key, ScalarNode) and key.value not in seen_own | seen_merged:
+                seen_merged.add(key.value)
+                yield key, value
+
+    def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Any] = {}
+        for key_node, value_node in self._entries(node):
+            key = str(key_node.value)
+            if key in first_seen:
+                span = Span.from_mark(key_node.start_mark)
+                first = Span.from_mark(first_seen[key])
+                raise DocumentLoadError(
+                    Problem.at(
+                        self.display,
+                        span,
+                        "CG008",
+                        f"duplicate key '{clip(key)}' (first at line {first.line})",
+                        hint="YAML keeps only one of them; merge the two entries into one",
+                    )
+                )
+            first_seen[key] = key_node.start_mark
+            child = (*path, key)
+            self.positions.keys[child] = key_node.start_mark
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+
+def check_expansion(root: Node, *, display: str, limits: Limits) -> None:
+    """Refuse alias bombs and recursive aliases before expanding anything.
+
+    The node graph shares aliased nodes; the expanded size is computed on the graph
+    (memoised per node), so a "billion laughs" document costs microseconds to refuse.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active or depth > limits.max_depth:
+            raise DocumentLoadError(
+                Problem.at(
+                    display,
+                    Span.from_mark(node.start_mark),
+                    "CG009",
+                    "nesting deeper than "
+                    f"{limits.max_depth} levels (or an alias that contains itself)",
+                    hint="flatten the structure and remove recursive aliases",
+                )
+            )
+        active.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        elif isinstance(node, MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = total
+        if total > limits.max_nodes:
+            raise DocumentLoadError(
+                Problem.at(
+                    display,
+                    Span.from_mark(node.start_mark),
+                    "CG010",
+                    f"aliases expand this document to more than {limits.max_nodes:,} values",
+                    hint="aliases (*name) are expanded on load; a document this large is "
+                    "refused to protect against alias bombs",
+                )
+            )
+        return total
+
+    size(root, 0)
