@@ -15,7 +15,9 @@ import sys
 import time
 
 from cardgate.frameworks.catalog import load_catalog
-from cardgate.frameworks.coverage import SystemAnswers, compute_coverage, coverage_to_json
+from cardgate.frameworks.coverage import compute_coverage
+from cardgate.frameworks.coverage_json import coverage_to_json
+from cardgate.frameworks.coverage_results import SystemAnswers
 from cardgate.frameworks.definitions import shipped_definitions
 
 STATUSES = ("done", "partial", "not-started", "not-applicable")

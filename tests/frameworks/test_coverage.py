@@ -13,13 +13,9 @@ from typer.testing import CliRunner
 from cardgate.cli import app
 from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import load_catalog
-from cardgate.frameworks.coverage import (
-    SystemAnswers,
-    compute_coverage,
-    subcategory_status,
-    workspace_coverage,
-)
+from cardgate.frameworks.coverage import compute_coverage, workspace_coverage
 from cardgate.frameworks.coverage_report import render
+from cardgate.frameworks.coverage_results import SystemAnswers, subcategory_status
 from cardgate.frameworks.definitions import shipped_definitions
 
 WorkspaceFactory = Callable[[dict[str, str]], Workspace]

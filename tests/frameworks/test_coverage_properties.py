@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cardgate.frameworks.catalog import load_catalog
-from cardgate.frameworks.coverage import SystemAnswers, compute_coverage
+from cardgate.frameworks.coverage import compute_coverage
+from cardgate.frameworks.coverage_results import SystemAnswers
 from cardgate.frameworks.definitions import shipped_definitions
 
 STATUSES = ("done", "partial", "not-started", "not-applicable")

@@ -27,14 +27,9 @@ from typing import TextIO
 from cardgate.core.errors import InputError, UsageError
 from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import Crosswalk, load_catalog
-from cardgate.frameworks.coverage import (
-    PortfolioCoverage,
-    Rollup,
-    SystemCoverage,
-    coverage_to_json,
-    crosswalk_coverage,
-    workspace_coverage,
-)
+from cardgate.frameworks.coverage import crosswalk_coverage, workspace_coverage
+from cardgate.frameworks.coverage_json import coverage_to_json
+from cardgate.frameworks.coverage_results import PortfolioCoverage, Rollup, SystemCoverage
 
 _MARK = {"addressed": "✔", "partial": "◐", "missing": "✘"}
 

@@ -39,7 +39,8 @@ RELEASE_STRICT = True
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     from cardgate.frameworks.catalog import load_catalog
-    from cardgate.frameworks.coverage import SystemAnswers, compute_system_coverage
+    from cardgate.frameworks.coverage import compute_system_coverage
+    from cardgate.frameworks.coverage_results import SystemAnswers
 
     system = ctx.system
     minimum = {fn: share for fn, share in ctx.settings.min_coverage.items() if share > 0}
