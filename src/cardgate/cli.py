@@ -4,6 +4,10 @@ Library code raises typed errors (`cardgate.core.errors`); `_Group.invoke` is th
 that turns them into a message and an exit code: 0 ok, 1 problems/findings, 2 usage or
 configuration error. Heavy libraries (pandas, fairlearn, mkdocs) are imported inside the
 commands that need them, never at module level.
+
+Kept whole: it is the one list of commands and options a user sees; each function parses
+its options, calls one library function and prints, so splitting it would scatter the
+command line without shortening any command.
 """
 
 from __future__ import annotations

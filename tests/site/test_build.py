@@ -63,9 +63,9 @@ def test_pages_rendered_by_several_processes_equal_one_process(
     workspace_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cardgate.core import parallel
+    from cardgate.site.gather import gather
     from cardgate.site.pages import build_pages
     from cardgate.site.templating import make_environment
-    from cardgate.site.view_model import gather
 
     workspace = load_workspace(workspace_root)
     model = gather(workspace, today=TODAY)

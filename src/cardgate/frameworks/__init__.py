@@ -3,7 +3,8 @@ checks of checklist answers against them, and coverage of the subcategories.
 
 Modules: `catalog` (typed catalog, `load_catalog`), `definitions` (load and validate
 checklist definitions), `answers` (`check_answers`, called by `cardgate validate`),
-`coverage` (computation and its JSON form), `coverage_report` (text, JSON, CSV, Markdown).
+`coverage_results` (statuses and roll-ups), `coverage` (the computation), `coverage_json`
+(its JSON form), `coverage_report` (text, JSON, CSV, Markdown).
 Nothing here imports pandas, fairlearn or mkdocs.
 """
 

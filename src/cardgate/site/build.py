@@ -43,6 +43,7 @@ from cardgate.core.files import write_bytes_atomic, write_text_atomic
 from cardgate.core.paths import display_path
 from cardgate.documents.workspace import Workspace
 from cardgate.site.escape import page_title
+from cardgate.site.gather import gather
 from cardgate.site.mkdocs_run import (
     GENERATED,
     MkdocsWorker,
@@ -51,7 +52,7 @@ from cardgate.site.mkdocs_run import (
 )
 from cardgate.site.pages import Page, build_pages
 from cardgate.site.templating import make_environment, shipped_templates
-from cardgate.site.view_model import BuildProblem, SiteModel, gather
+from cardgate.site.view_model import BuildProblem, SiteModel
 
 CONFIG_NAME = "mkdocs.yml"
 BUILD = "build"

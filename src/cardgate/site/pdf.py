@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from cardgate.core.errors import UsageError
+from cardgate.site.links import page_url, system_page
 from cardgate.site.mkdocs_run import SiteLayout
-from cardgate.site.pages import page_url, system_page
 from cardgate.site.view_model import SiteModel
 
 CHROMIUM_ENV = "CARDGATE_CHROMIUM"

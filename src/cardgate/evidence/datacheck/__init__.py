@@ -6,7 +6,7 @@ Modules, light to heavy:
 * `stats` — what an engine measures per column (`TableStats`), engine-neutral values;
 * `pandas_engine` / `duckdb_engine` — the two ways of measuring: in memory, or streamed
   (larger than memory); they compute the same statistics, and a test holds them equal;
-* `checks` — every contract clause judged from the statistics (`Violation`s);
+* `clauses` — every contract clause judged from the statistics (`Violation`s);
 * `artifact` — the `data-check.json` record; `report` — text and JSON output;
 * `run` — `check_dataset`, the whole command as one call;
 * `pins` — the light check behind `cardgate validate` (reads JSON only, never pandas).

@@ -1,11 +1,19 @@
 """Fairness and performance evaluation on sufficient statistics.
 
-One pass over the predictions (`sources`) fills a `SufficientStats` (`stats`): counts per
-(joint sensitive group, label, prediction), score histograms, error sums. Every metric
-(`metrics`, fairlearn for point estimates), bootstrap interval and noise floor
-(`bootstrap`) is computed from those tables; `evaluate` puts it together and `artifact`
-writes `evaluation.json`.
+`cardgate evaluate SYSTEM` is `run.evaluate_system`. Data flows through the modules:
 
-Nothing here is imported by `validate` or `gate`: the heavy libraries (pandas, fairlearn)
-are imported inside the functions that need them.
+* `settings` — what the card's `evaluation:` settings ask for;
+* `sources` — one pass over the predictions (CSV, Parquet, a DuckDB query, a counts
+  table) through `accumulator` into `stats.SufficientStats`: counts per (joint sensitive
+  group, label, prediction), score histograms, error sums; `categories` keeps values as text;
+* `group_table` — a feature's marginal of those tables; `metrics` the metric formulas;
+  `fairlearn_bridge` — fairlearn's MetricFrame for the point estimates;
+* `estimates` (per-group values and intervals), `bootstrap` (resampling, noise floors),
+  `disparities` (between groups), `verdicts` (the card's thresholds);
+* `evaluate` puts it together as the artifact's data (`numbers`: how numbers are written);
+  `run` writes `evaluation.json`; `report` prints the summary;
+* `artifact` — reading an artifact back, light (pydantic and json only): the gate uses it.
+
+The gate imports only `artifact`; the heavy libraries (numpy, pandas, fairlearn) are
+imported by the modules that compute, never by this package's `__init__`.
 """

@@ -1,0 +1,365 @@
+"""The values of a system's page: findings by rule, evaluation tables and charts with
+intervals and thresholds, and NIST coverage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
+from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.links import dataset_page, link, rule_page
+from cardgate.site.templating import interval, number
+from cardgate.site.verdicts import fairness_verdict, gate_verdict
+from cardgate.site.view_model import SiteModel, SystemView, Unavailable
+
+CHART_METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", "accuracy")
+
+
+# --- system page --------------------------------------------------------------------------------
+
+
+def system_values(
+    model: SiteModel, system: SystemView, path: str, rule_codes: frozenset[str]
+) -> dict[str, Any]:
+    verdict, counts = gate_verdict(model, system)
+    fairness, fairness_detail = fairness_verdict(system)
+    findings = sorted(
+        model.gate.findings(system.id),
+        key=lambda f: (not f.blocking, -int(f.severity), f.code, f.path, f.line),
+    )
+    datasets = {d.id: d for d in model.datasets}
+    card = system.card
+    data_links = []
+    if card is not None:
+        for section_name, section in (
+            ("training", card.training_data),
+            ("evaluation", card.evaluation_data),
+        ):
+            for ref in section.datasets if section is not None else []:
+                known = datasets.get(ref.dataset)
+                data_links.append(
+                    {
+                        "use": section_name,
+                        "id": ref.dataset,
+                        "split": ref.split or "",
+                        "name": known.sheet.name if known and known.sheet else ref.dataset,
+                        "href": link(path, dataset_page(known.slug)) if known else "",
+                    }
+                )
+    return {
+        "system": system,
+        "card": card,
+        "verdict": verdict,
+        "counts": counts,
+        "fairness": fairness,
+        "fairness_detail": fairness_detail,
+        "gate_reason": model.gate.reason,
+        "findings": _by_rule([_finding(f, path, rule_codes) for f in findings]),
+        "waived": [_finding(f, path, rule_codes) for f in model.gate.waived(system.id)],
+        "evaluation": _evaluation_values(system),
+        "evaluation_reason": (
+            system.evaluation.reason if isinstance(system.evaluation, Unavailable) else ""
+        ),
+        "coverage": _coverage_values(model, system, path),
+        "signoffs": system.signoffs if isinstance(system.signoffs, list) else [],
+        "signoffs_reason": (
+            system.signoffs.reason if isinstance(system.signoffs, Unavailable) else ""
+        ),
+        "changes": system.changes,
+        "data_links": data_links,
+        "problems": system.problems,
+        "dashboard": link(path, "index.md"),
+    }
+
+
+def _finding(finding: Any, path: str, rule_codes: frozenset[str]) -> dict[str, Any]:
+    known = finding.code in rule_codes
+    where = f"{finding.path}:{finding.line}:{finding.column}" if finding.path else ""
+    if where and finding.location:
+        where = f"{where} at {finding.location}"
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": "waived"
+        if finding.waiver is not None
+        else getattr(finding.severity, "label", str(finding.severity)),
+        "message": finding.message,
+        "hint": finding.hint,
+        "where": where,
+        "href": link(path, rule_page(finding.code)) if known else "",
+        "waiver": finding.waiver,
+    }
+
+
+def _by_rule(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings grouped by (rule, severity), in the order of each group's first finding.
+
+    One row per rule keeps a page with twenty findings of three rules short to read and
+    light to build; each finding keeps its own message and location.
+    """
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for finding in findings:
+        key = (finding["code"], finding["severity"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {
+                "code": finding["code"],
+                "name": finding["name"],
+                "severity": finding["severity"],
+                "href": finding["href"],
+                "entries": [],
+                "hints": [],
+            }
+        group["entries"].append(finding)
+        if finding["hint"] and finding["hint"] not in group["hints"]:
+            group["hints"].append(finding["hint"])
+    return list(groups.values())
+
+
+def _metric_entry(entry: Any, *, html: bool = True) -> dict[str, Any]:
+    if not isinstance(entry, Mapping):
+        value = entry if isinstance(entry, int | float) else None
+        ci, reason = None, ""
+    else:
+        value = entry.get("value")
+        value = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        ci = entry.get("ci")
+        reason = entry.get("reason") or ""
+    found = {"value": value, "ci": ci, "reason": reason}
+    if html:
+        found["html"] = Markup(_metric_html(value, ci, reason))
+    return found
+
+
+def _metric_html(value: Any, ci: Any, reason: Any) -> str:
+    """A metric cell's HTML, as the ``metric`` macro of ``_macros.md.j2`` writes it; built
+    here because a system page has dozens of them. `number` and `interval` of a number
+    give only digits, signs, separators and 'n/a', nothing to escape; the reason is text
+    from the artifact and is escaped."""
+    if value is None:
+        return f'<span class="cg-missing">{escape(reason or "not computed")}</span>'
+    if ci:
+        return f"{number(value)} {escape(interval(ci))}"
+    return number(value)
+
+
+def _metric_order(names: Sequence[str]) -> list[str]:
+    known = [m for m in (*GROUP_METRICS, *DISPARITY_METRICS) if m in names and m != "count"]
+    return known + sorted(n for n in names if n not in known and n != "count")
+
+
+def _evaluation_values(system: SystemView) -> dict[str, Any] | None:
+    evaluation = system.evaluation
+    if isinstance(evaluation, Unavailable):
+        return None
+    thresholds = [t for t in evaluation.get("thresholds", []) if isinstance(t, dict)]
+    overall = evaluation.get("overall", {}) if isinstance(evaluation.get("overall"), dict) else {}
+    overall_metrics = overall.get("metrics", {}) if isinstance(overall.get("metrics"), dict) else {}
+    features = []
+    for feature in evaluation.get("features", []):
+        features.append(_feature_values(feature, thresholds))
+    provenance = evaluation.get("provenance", {})
+    provenance = provenance if isinstance(provenance, dict) else {}
+    predictions = provenance.get("predictions", {})
+    predictions = predictions if isinstance(predictions, dict) else {}
+    versions = provenance.get("versions", {})
+    return {
+        "task": evaluation.get("task", ""),
+        "overall_count": overall.get("count"),
+        "overall": [
+            {"metric": name, **_metric_entry(overall_metrics[name])}
+            for name in _metric_order(list(overall_metrics))
+        ],
+        "features": features,
+        "thresholds": [
+            {
+                "metric": t.get("metric", ""),
+                "feature": t.get("feature") or "",
+                "group": t.get("group") or "",
+                "min": t.get("min"),
+                "max": t.get("max"),
+                "value": t.get("value"),
+                "ci": t.get("ci"),
+                "p_value": t.get("p_value"),
+                "noise_floor": t.get("noise_floor"),
+                "decide_on": t.get("decide_on", ""),
+                "passed": bool(t.get("passed")),
+            }
+            for t in thresholds
+        ],
+        "predictions": predictions,
+        "dropped": [d for d in predictions.get("dropped", []) if isinstance(d, dict)],
+        "settings_sha256": provenance.get("settings_sha256", ""),
+        "seed": provenance.get("seed"),
+        "replicates": provenance.get("replicates"),
+        "confidence_level": provenance.get("confidence_level"),
+        "versions": sorted(versions.items()) if isinstance(versions, dict) else [],
+    }
+
+
+def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    name = str(feature.get("feature", ""))
+    groups = [g for g in feature.get("groups", []) if isinstance(g, dict)]
+    metric_names = _metric_order(sorted({m for g in groups for m in g.get("metrics", {})}))
+    rows = []
+    for group in groups:
+        metrics = group.get("metrics", {})
+        entries = [_metric_entry(metrics.get(m)) for m in metric_names]
+        rows.append(
+            {
+                "group": str(group.get("group", "")),
+                "count": group.get("count"),
+                "suppressed": bool(group.get("suppressed")),
+                "reference": str(group.get("group", "")) == str(feature.get("reference_group")),
+                "metrics": entries,
+                "cells": Markup("".join(f"<td>{entry['html']}</td>" for entry in entries)),
+            }
+        )
+    own = [t for t in thresholds if t.get("feature") in (None, name)]
+    charts: list[dict[str, Any]] = []
+    thresholded = [str(t["metric"]) for t in own if t.get("metric") in metric_names]
+    for metric in thresholded or [m for m in CHART_METRICS if m in metric_names][:1]:
+        if any(c["metric"] == metric for c in charts):
+            continue
+        bars = []
+        for row, group in zip(rows, groups, strict=True):
+            entry = _metric_entry(group.get("metrics", {}).get(metric), html=False)
+            ci = entry["ci"]
+            bars.append(
+                Bar(
+                    label=str(row["group"]),
+                    value=None if row["suppressed"] else entry["value"],
+                    ci=(float(ci[0]), float(ci[1]))
+                    if isinstance(ci, list) and len(ci) == 2 and not row["suppressed"]
+                    else None,
+                    note="suppressed" if row["suppressed"] else "",
+                    muted=bool(row["suppressed"]),
+                )
+            )
+        lines = [
+            Line(float(t[bound]), f"{bound} {float(t[bound]):.2f}")
+            for t in own
+            if t.get("metric") == metric
+            for bound in ("min", "max")
+            if isinstance(t.get(bound), int | float)
+        ]
+        charts.append(
+            {
+                "metric": metric,
+                "caption": f"{metric.replace('_', ' ').capitalize()} by {name}: bars are values, "
+                "black whiskers the intervals"
+                + (", dashed red lines the thresholds." if lines else "."),
+                "svg": bar_chart(
+                    f"{metric.replace('_', ' ').capitalize()} by {name}",
+                    bars,
+                    lines=lines,
+                    description=f"Per-group {metric.replace('_', ' ')} for {name}, "
+                    "with confidence intervals.",
+                ),
+            }
+        )
+    disparities = []
+    for disparity in feature.get("disparities", []):
+        if not isinstance(disparity, dict):
+            continue
+        limit = next(
+            (t for t in own if t.get("metric") == disparity.get("metric") and not t.get("group")),
+            None,
+        )
+        disparities.append(
+            {
+                "metric": str(disparity.get("metric", "")),
+                **_metric_entry(disparity),
+                "noise_floor": disparity.get("noise_floor"),
+                "p_value": disparity.get("p_value"),
+                "groups_compared": [str(g) for g in disparity.get("groups_compared", []) or []],
+                "limit": _limit_text(limit),
+                "limit_values": tuple(
+                    float(limit[bound])
+                    for bound in ("min", "max")
+                    if limit is not None and isinstance(limit.get(bound), int | float)
+                ),
+                "passed": None if limit is None else bool(limit.get("passed")),
+            }
+        )
+    if disparities:
+        bars = [
+            Bar(
+                label=d["metric"].replace("_", " "),
+                value=d["value"],
+                ci=(float(d["ci"][0]), float(d["ci"][1]))
+                if isinstance(d["ci"], list) and len(d["ci"]) == 2
+                else None,
+                note="limit " + d["limit"] if d["limit"] else "",
+                limits=d["limit_values"],
+            )
+            for d in disparities
+        ]
+        charts.append(
+            {
+                "metric": "disparities",
+                "caption": f"Disparities between groups of {name}: values with intervals; "
+                "red ticks mark each measure's limit.",
+                "svg": bar_chart(
+                    f"Disparities by {name}",
+                    bars,
+                    description=f"Disparity measures between groups of {name}.",
+                ),
+            }
+        )
+    return {
+        "feature": name,
+        "reference": str(feature.get("reference_group") or ""),
+        "metric_names": metric_names,
+        "rows": rows,
+        "suppressed": [r["group"] for r in rows if r["suppressed"]],
+        "charts": charts,
+        "disparities": disparities,
+    }
+
+
+def _limit_text(threshold: Mapping[str, Any] | None) -> str:
+    if threshold is None:
+        return ""
+    parts = []
+    if isinstance(threshold.get("min"), int | float):
+        parts.append(f"≥ {threshold['min']}")
+    if isinstance(threshold.get("max"), int | float):
+        parts.append(f"≤ {threshold['max']}")
+    return " and ".join(parts)
+
+
+def _coverage_values(model: SiteModel, system: SystemView, path: str) -> dict[str, Any] | None:
+    """Per function: the roll-up and the subcategory numbers by status.
+
+    Statements and the items behind each status are on the NIST page; a system page keeps
+    this compact because it is repeated for every system.
+    """
+    coverage = system.coverage
+    if coverage is None or model.coverage is None:
+        return None
+    by_function: dict[str, dict[str, list[str]]] = {}
+    for sub in coverage.subcategories:
+        statuses = by_function.setdefault(sub.function, {})
+        statuses.setdefault(sub.status, []).append(sub.id.split(" ", 1)[1])
+    functions = [
+        {
+            "id": rollup.id,
+            "rollup": rollup,
+            "statuses": [
+                (status, " ".join(by_function.get(rollup.id, {}).get(status, [])))
+                for status in ("addressed", "partial", "missing")
+            ],
+        }
+        for rollup in coverage.functions
+    ]
+    return {
+        "overall": coverage.overall,
+        "functions": functions,
+        "checklists": coverage.checklists,
+        "nist": link(path, "nist/index.md"),
+    }

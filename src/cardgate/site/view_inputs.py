@@ -1,0 +1,155 @@
+"""What the view model reads beyond the documents: the generated JSON artifacts (their shape
+checked; unreadable ones become `Unavailable` with a reason) and each system's sign-offs
+with what changed since the latest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.git import git
+from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.site.view_model import BuildProblem, SignoffView, Unavailable
+
+
+def json_artifact(
+    workspace: Workspace,
+    path: Path,
+    problems: list[BuildProblem],
+    label: str,
+    *,
+    kind: str = "",
+) -> dict[str, Any] | Unavailable:
+    shown = workspace.relative(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Unavailable(f"no {label} artifact ({shown}) yet")
+    except OSError as error:
+        problems.append(BuildProblem(shown, "", f"cannot read: {error.strerror or error}"))
+        return Unavailable(f"{shown} cannot be read")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        problems.append(BuildProblem(shown, "", f"not valid JSON: {error}"))
+        return Unavailable(f"{shown} is not valid JSON")
+    if not isinstance(data, dict):
+        problems.append(BuildProblem(shown, "", "top level is not an object"))
+        return Unavailable(f"{shown} is not an artifact")
+    if kind:
+        reason = _evaluation_shape(data) if kind == "evaluation" else _data_check_shape(data)
+        if reason:
+            problems.append(BuildProblem(shown, reason[0], reason[1]))
+            return Unavailable(f"{shown} cannot be shown: {reason[0]}: {reason[1]}")
+    return data
+
+
+def _evaluation_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first field of an evaluation artifact that the pages cannot use, if any."""
+    if data.get("artifact") != "cardgate-evaluation":
+        return "artifact", "is not 'cardgate-evaluation'"
+    if data.get("schema_version") != 1:
+        return "schema_version", "unsupported version (this cardgate reads 1)"
+    for key, kind in (("overall", dict), ("features", list), ("thresholds", list)):
+        if not isinstance(data.get(key, kind()), kind):
+            return key, f"should be a {kind.__name__}"
+    for index, feature in enumerate(data.get("features", [])):
+        if not isinstance(feature, dict) or not isinstance(feature.get("groups", []), list):
+            return f"features[{index}]", "should be an object with a list of groups"
+        for g_index, group in enumerate(feature.get("groups", [])):
+            if not isinstance(group, dict) or not isinstance(group.get("metrics", {}), dict):
+                return f"features[{index}].groups[{g_index}]", "should have a metrics object"
+    return None
+
+
+def _data_check_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first field of a data-check artifact (docs/data-check-artifact.md) the pages
+    cannot use, if any."""
+    if data.get("kind") != "data-check":
+        return "kind", "is not 'data-check'"
+    if data.get("schema_version") != 1:
+        return "schema_version", "unsupported version (this cardgate reads 1)"
+    if not isinstance(data.get("passed"), bool):
+        return "passed", "should be true or false"
+    for key, kind in (("data", dict), ("profile", dict), ("violations", list)):
+        if not isinstance(data.get(key, kind()), kind):
+            return key, f"should be a {kind.__name__}"
+    for index, violation in enumerate(data.get("violations", [])):
+        if not isinstance(violation, dict):
+            return f"violations[{index}]", "should be an object"
+        if not isinstance(violation.get("examples", []), list):
+            return f"violations[{index}].examples", "should be a list"
+    for column, profile in data.get("profile", {}).items():
+        if not isinstance(profile, dict):
+            return f"profile.{column}", "should be an object"
+    return None
+
+
+def signoff_views(
+    workspace: Workspace, docs: SystemDocs, problems: list[BuildProblem]
+) -> list[SignoffView] | Unavailable:
+    """The system's sign-offs, judged stale exactly as the gate judges them."""
+    try:
+        from cardgate.documents.signoffs import read_signoffs, signed_documents, staleness
+    except ImportError:  # pragma: no cover - the gate ships with cardgate
+        return Unavailable("this version of cardgate cannot read sign-offs")
+    document = read_signoffs(docs)
+    if not document.exists:
+        return []
+    shown = workspace.relative(document.path)
+    if document.model is None:
+        first = document.problems[0] if document.problems else None
+        message = first.message if first else "cannot be read"
+        where = f"line {first.line}:{first.column}" if first else ""
+        problems.append(BuildProblem(shown, where, message))
+        return Unavailable(f"{shown} cannot be read: {message}")
+    current = signed_documents(workspace, docs)
+    views = []
+    for signoff in document.model.signoffs:
+        state = staleness(signoff, current)
+        views.append(
+            SignoffView(
+                role=signoff.role,
+                name=signoff.name,
+                date=signoff.date,
+                note=signoff.note or "",
+                commit=signoff.commit or "",
+                stale=state.stale,
+                changed=sorted(
+                    {*(path for path, _, _ in state.changed), *state.removed, *state.added}
+                ),
+            )
+        )
+    return views
+
+
+def changes_since(workspace: Workspace, signoff: SignoffView) -> list[tuple[str, str]]:
+    """Unified diffs of the signed documents between the signed commit and now."""
+    if not signoff.commit or not signoff.changed:
+        return []
+    import difflib
+
+    diffs = []
+    for document in signoff.changed:
+        before = git(workspace.root, "show", f"{signoff.commit}:./{document}", timeout=10)
+        if before is None:
+            continue
+        try:
+            now = (workspace.root / document).read_text(encoding="utf-8")
+        except OSError:
+            now = ""
+        diff = "".join(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                now.splitlines(keepends=True),
+                fromfile=f"{document} @ {signoff.commit[:12]}",
+                tofile=f"{document} (now)",
+                n=2,
+            )
+        )
+        if diff:
+            diffs.append((document, diff))
+    return diffs
