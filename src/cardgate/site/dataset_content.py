@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from cardgate.site.view_model import Unavailable
+from cardgate.site.view_model import DatasetView, Unavailable
 
 
-def check_verdict(check: Any) -> str:
+def check_verdict(check: Mapping[str, Any] | Unavailable) -> str:
     """'pass' / 'fail' from a data-check artifact's `passed`; 'not checked' without one."""
     if isinstance(check, Unavailable):
         return "not checked"
     return "pass" if check.get("passed") is True else "fail"
 
 
-def data_check_values(dataset: Any) -> dict[str, Any] | None:
+def data_check_values(dataset: DatasetView) -> dict[str, Any] | None:
     """The data-check artifact (docs/data-check-artifact.md) as the dataset page shows it."""
     check = dataset.data_check
     if not isinstance(check, dict):

@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
+from cardgate.gate.result import Finding
 from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.links import dataset_page, link, rule_page
 from cardgate.site.templating import interval, number
@@ -76,7 +77,7 @@ def system_values(
     }
 
 
-def _finding(finding: Any, path: str, rule_codes: frozenset[str]) -> dict[str, Any]:
+def _finding(finding: Finding, path: str, rule_codes: frozenset[str]) -> dict[str, Any]:
     known = finding.code in rule_codes
     where = f"{finding.path}:{finding.line}:{finding.column}" if finding.path else ""
     if where and finding.location:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from cardgate.site.view_model import SiteModel, SystemView, Unavailable
+from cardgate.site.view_model import SignoffView, SiteModel, SystemView, Unavailable
 
 VERDICT_ORDER = ("fail", "unknown", "waived", "pass")
 
@@ -48,11 +46,11 @@ def fairness_verdict(system: SystemView) -> tuple[str, str]:
     return "pass", f"all {len(thresholds)} thresholds met"
 
 
-def latest_signoffs(system: SystemView) -> list[Any]:
+def latest_signoffs(system: SystemView) -> list[SignoffView]:
     """The latest sign-off per role, oldest role first."""
     if isinstance(system.signoffs, Unavailable):
         return []
-    latest: dict[str, Any] = {}
+    latest: dict[str, SignoffView] = {}
     for signoff in system.signoffs:
         latest[signoff.role] = signoff
     return sorted(latest.values(), key=lambda s: (s.date, s.role))
