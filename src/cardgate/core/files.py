@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +54,20 @@ def canonical_json(data: Any) -> str:
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write `data` as canonical JSON, atomically."""
     write_text_atomic(path, canonical_json(data))
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` while the block runs (read, change, write).
+
+    An advisory `flock` on the folder itself: every cardgate process that updates a file
+    in it takes the same lock, so concurrent updates queue instead of losing each other's
+    changes, and no lock file is left behind to be committed. Released when the block
+    ends, or when the process dies.
+    """
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

@@ -46,18 +46,21 @@ class SignoffsDoc:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_signoffs(system: SystemDocs) -> SignoffsDoc:
+def read_signoffs(system: SystemDocs, *, cached: bool = True) -> SignoffsDoc:
     """Load and validate ``signoffs.yaml`` beside the card (absent: no sign-offs).
 
     Memoised on the file's identity (path, size, modification time): validation and the
-    gate both read every system's sign-offs in one run.
+    gate both read every system's sign-offs in one run. `cached=False` reads the file
+    as it is now (`cardgate sign`, under its lock: a file rewritten within the clock's
+    resolution keeps its size and time).
     """
     path = system.signoffs_path
     try:
         status = path.stat()
     except OSError:
         return SignoffsDoc(path, exists=False)
-    return _read_signoffs(path, status.st_size, status.st_mtime_ns)
+    read = _read_signoffs if cached else _read_signoffs.__wrapped__
+    return read(path, status.st_size, status.st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=4096)

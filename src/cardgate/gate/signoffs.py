@@ -13,10 +13,16 @@ from typing import Any
 import yaml
 
 from cardgate.core.errors import InputError, UsageError
-from cardgate.core.files import write_text_atomic
+from cardgate.core.files import locked, write_text_atomic
 from cardgate.documents.loading import parse_text
 from cardgate.documents.schemas.signoffs import Signoff
-from cardgate.documents.signoffs import ID_PATTERN, read_signoffs, signed_documents, validated
+from cardgate.documents.signoffs import (
+    ID_PATTERN,
+    SignoffsDoc,
+    read_signoffs,
+    signed_documents,
+    validated,
+)
 from cardgate.documents.workspace import Workspace
 
 
@@ -58,13 +64,6 @@ def sign(
         )
     if not name.strip():
         raise UsageError("--name must not be empty")
-    existing = read_signoffs(system)
-    if existing.problems:
-        first = existing.problems[0]
-        raise InputError(
-            f"cannot add a sign-off: {first.format()}",
-            hint="fix signoffs.yaml (or move it away) before signing",
-        )
     entry: dict[str, Any] = {
         "role": role,
         "name": name.strip(),
@@ -75,6 +74,23 @@ def sign(
     if commit:
         entry["commit"] = commit
     entry["documents"] = signed_documents(workspace, system)
+    with locked(system.folder):  # concurrent signers queue; each re-reads under the lock
+        check = _append(system.signoffs_path, read_signoffs(system, cached=False), system_id, entry)
+    assert check.model is not None
+    return system.signoffs_path, check.model.signoffs[-1]
+
+
+def _append(
+    path: Path, existing: SignoffsDoc, system_id: str, entry: dict[str, Any]
+) -> SignoffsDoc:
+    """Write `existing` sign-offs plus `entry` to `path`; refuse a file that does not
+    validate rather than overwrite it."""
+    if existing.problems:
+        first = existing.problems[0]
+        raise InputError(
+            f"cannot add a sign-off: {first.format()}",
+            hint="fix signoffs.yaml (or move it away) before signing",
+        )
     previous: list[Any] = []
     if existing.model is not None:
         previous = [s.model_dump(mode="json", exclude_none=True) for s in existing.model.signoffs]
@@ -90,8 +106,8 @@ def sign(
         "# any of them makes it stale (cardgate gate: GATE-SO002).\n"
         + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
     )
-    check = validated(system.signoffs_path, parse_text(text, display="signoffs.yaml"))
+    check = validated(path, parse_text(text, display="signoffs.yaml"))
     if check.model is None:  # pragma: no cover - what we write always validates
         raise InputError(f"refusing to write an invalid signoffs.yaml: {check.problems[0]}")
-    write_text_atomic(system.signoffs_path, text)
-    return system.signoffs_path, check.model.signoffs[-1]
+    write_text_atomic(path, text)
+    return check
