@@ -89,3 +89,51 @@ def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
         detail = error.errors()[0]
         where = ".".join(str(part) for part in detail["loc"]) or "document"
         raise ArtifactError(f"is malformed at '{where}': {detail['msg']}") from error
+
+
+IGNORED_IN_COMPARISON = (("provenance", "versions"),)
+"""Parts of an artifact that may differ between two honest computations: the library
+versions of the machine that ran it."""
+
+
+def artifact_differences(
+    recorded: Any, recomputed: Any, *, limit: int = 5
+) -> list[tuple[str, Any, Any]]:
+    """Where a committed artifact's JSON data and a recomputed one differ: up to `limit`
+    (dotted data path, recorded value, recomputed value), in document order; [] when they
+    agree. `provenance.versions` is not compared. The recomputed data is compared in its
+    JSON form (tuples as lists, numbers as JSON reads them back)."""
+    found: list[tuple[str, Any, Any]] = []
+    _differences(recorded, json.loads(json.dumps(recomputed)), (), found, limit)
+    return found
+
+
+def _differences(
+    left: Any,
+    right: Any,
+    path: tuple[str | int, ...],
+    found: list[tuple[str, Any, Any]],
+    limit: int,
+) -> None:
+    if len(found) >= limit or path in IGNORED_IN_COMPARISON:
+        return
+    if isinstance(left, dict) and isinstance(right, dict):
+        for key in sorted(set(left) | set(right)):
+            _differences(left.get(key), right.get(key), (*path, key), found, limit)
+    elif isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
+        for index, (a, b) in enumerate(zip(left, right, strict=True)):
+            _differences(a, b, (*path, index), found, limit)
+    elif left != right or (type(left) is not type(right) and not _same_number(left, right)):
+        found.append((".".join(str(part) for part in path) or "(document)", left, right))
+
+
+def _same_number(left: Any, right: Any) -> bool:
+    """1 and 1.0 are the same JSON number; True is not 1."""
+    numbers = (int, float)
+    return (
+        isinstance(left, numbers)
+        and isinstance(right, numbers)
+        and not isinstance(left, bool)
+        and not isinstance(right, bool)
+        and left == right
+    )

@@ -70,19 +70,35 @@ def evaluable_systems(workspace: Workspace) -> list[str]:
     ]
 
 
-def evaluate_system(
-    workspace: Workspace, system_id: str, *, progress: bool = False
-) -> EvaluationRun:
-    """Evaluate one system of a loaded `Workspace` and write its artifact atomically."""
-    from cardgate.core.files import write_json_atomic
+def recompute_evaluation(workspace: Workspace, system_id: str) -> dict[str, Any]:
+    """The system's evaluation artifact computed again, in memory, writing nothing.
 
+    For `gate --release` (a hand-edited artifact must not pass once signed): the same
+    computation `cardgate evaluate` runs — the predictions the card names (for a query,
+    its declared inputs), the card's `evaluation:` settings and their seed — returned as
+    the artifact's JSON data, to be compared with the committed one by
+    `artifact.artifact_differences`. Same inputs and same library versions, same bytes.
+    Raises what `evaluate` raises (`ConfigurationError`, `InputError`) when the inputs
+    cannot be used, located at the card's file:line:col when the error has a position.
+    """
     system, settings = system_settings(workspace, system_id)
+    return _evaluate(workspace, system, settings)[1]
+
+
+def _evaluate(
+    workspace: Workspace,
+    system: SystemDocs,
+    settings: EvaluationSettings,
+    *,
+    progress: bool = False,
+) -> tuple[Path, dict[str, Any]]:
+    """(where the artifact goes, the artifact's data) of one system; writes nothing."""
     try:
         target = artifact_path(workspace, system, settings)
         artifact = evaluate_settings(
             settings,
             root=workspace.root,
-            system=system_id,
+            system=system.id,
             progress=progress,
             artifact_file=workspace.relative(target),
         )
@@ -92,5 +108,16 @@ def evaluate_system(
             raise
         span = loaded.positions.value(error.at)
         raise error.located(f"{loaded.display}:{span.line}:{span.column}") from error
+    return target, artifact
+
+
+def evaluate_system(
+    workspace: Workspace, system_id: str, *, progress: bool = False
+) -> EvaluationRun:
+    """Evaluate one system of a loaded `Workspace` and write its artifact atomically."""
+    from cardgate.core.files import write_json_atomic
+
+    system, settings = system_settings(workspace, system_id)
+    target, artifact = _evaluate(workspace, system, settings, progress=progress)
     write_json_atomic(target, artifact)
     return EvaluationRun(system_id, artifact, target)
