@@ -417,6 +417,29 @@ def gate(
 
 
 @app.command()
+def status(
+    systems: Annotated[
+        list[str] | None, typer.Argument(help="Systems to report on (default: every system).")
+    ] = None,
+    output_format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
+    today: TodayOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """What is left before each system can ship, in order: exit 0 ready, 1 work left."""
+    from cardgate.core.clock import today as reference_date
+    from cardgate.gate.status import workspace_status
+    from cardgate.reporting.status import render_json, render_text
+
+    report = workspace_status(
+        _workspace_root(workspace), systems=systems or None, today=reference_date(today)
+    )
+    (render_json if output_format is TextOrJson.json else render_text)(report, sys.stdout)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
 def sign(
     system: Annotated[str, typer.Argument(help="System id.")],
     role: Annotated[str, typer.Option(help="Role signing, e.g. owner, legal, risk.")],

@@ -24,11 +24,12 @@ The results are `coverage_results`; their JSON form is `coverage_json`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from cardgate.documents.schemas.checklist import Checklist
-from cardgate.documents.workspace import Workspace
+from cardgate.documents.validated import ValidatedDocument
+from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.catalog import Catalog, Crosswalk, load_catalog, reference_sort_key
 from cardgate.frameworks.coverage_results import (
     UNANSWERED,
@@ -216,23 +217,43 @@ def crosswalk_coverage(
     return CrosswalkCoverage(coverage.system, tuple(references))
 
 
-def system_answers(workspace: Workspace) -> list[SystemAnswers]:
-    """Each system's risk tier (from its model card) and checklist answer statuses.
+def answered_checklists(
+    system: SystemDocs, wanted: Collection[str] | None = None
+) -> dict[str, tuple[ValidatedDocument, Checklist]]:
+    """The system's valid checklist documents by definition id (only `wanted` ones if given).
 
     When two documents of a system answer the same definition, the first (by file name)
     counts; `check_answers` reports the second.
     """
+    found: dict[str, tuple[ValidatedDocument, Checklist]] = {}
+    for document in system.checklists:
+        model = document.model
+        if (
+            isinstance(model, Checklist)
+            and model.checklist not in found
+            and (wanted is None or model.checklist in wanted)
+        ):
+            found[model.checklist] = (document, model)
+    return found
+
+
+def answers_of(
+    system: SystemDocs, risk_tier: str | None, wanted: Collection[str] | None = None
+) -> SystemAnswers:
+    """What coverage needs of one system: its tier and its answers' statuses."""
+    answers = {
+        checklist_id: {item_id: answer.status for item_id, answer in model.items.items()}
+        for checklist_id, (_, model) in answered_checklists(system, wanted).items()
+    }
+    return SystemAnswers(system.id, risk_tier, answers)
+
+
+def system_answers(workspace: Workspace) -> list[SystemAnswers]:
+    """Each system's risk tier (from its model card) and checklist answer statuses."""
     found: list[SystemAnswers] = []
     for system in workspace.systems.values():
         card = system.model_card
-        answers: dict[str, dict[str, str]] = {}
-        for document in system.checklists:
-            model = document.model
-            if isinstance(model, Checklist) and model.checklist not in answers:
-                answers[model.checklist] = {
-                    item_id: answer.status for item_id, answer in model.items.items()
-                }
-        found.append(SystemAnswers(system.id, card.risk_tier if card else None, answers))
+        found.append(answers_of(system, card.risk_tier if card else None))
     return found
 
 

@@ -1,7 +1,8 @@
-"""Compiler-style text: one line per finding, then a verdict per system.
+"""Compiler-style text: one line per finding and its hint, then a verdict per system.
 
     systems/credit-scoring/model-card.yaml:41:5: GATE-MC002 error  'ethical_considerations' is
     still the template placeholder (TODO)  [NIST MAP 1.1]
+        hint: fill in this section; the release gate demands it
     FAILED  credit-scoring (3 errors, 1 warning)   PASSED  fraud-screening
 
 Colour on a terminal unless NO_COLOR is set (FORCE_COLOR forces it).
@@ -44,6 +45,8 @@ def render(result: GateResult, stream: TextIO) -> None:
     for finding in result.findings:
         tone = _RED if finding.severity is Severity.ERROR else _YELLOW
         stream.write(_line(result, finding, paint(finding.severity.label, tone)) + "\n")
+        if finding.hint:
+            stream.write(f"    hint: {finding.hint}\n")
     for finding in result.waived:
         assert finding.waiver is not None
         until = finding.waiver.expires.isoformat()

@@ -28,7 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cardgate.core.problems import Severity
 from cardgate.documents.schemas.checklist import Checklist
+from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.gate.context import RuleContext
+from cardgate.gate.policy import TierSettings
 from cardgate.gate.result import Finding
 
 CODE = "GATE-CK001"
@@ -52,10 +54,16 @@ class Options(BaseModel):
 
 def required_checklists(ctx: RuleContext) -> list[str]:
     """The checklist definitions the policy requires of this system."""
-    wanted = list(ctx.settings.required_checklists)
-    options: Options | None = ctx.options
-    generative = options.generative_checklist if options is not None else "nist-genai-profile"
-    card = ctx.card
+    return checklists_required(ctx.settings, ctx.card)
+
+
+def checklists_required(settings: TierSettings, card: ModelCard | None) -> list[str]:
+    """The checklist definitions a policy tier requires of a system with this card."""
+    wanted = list(settings.required_checklists)
+    options = settings.options.get(CODE)
+    generative = (
+        options.generative_checklist if isinstance(options, Options) else "nist-genai-profile"
+    )
     if card is not None and card.generative and generative and generative not in wanted:
         wanted.append(generative)
     return wanted

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from cardgate.core.problems import Severity
-from cardgate.documents.schemas.checklist import Checklist
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.gate.rules.checklists_answered import required_checklists
@@ -39,34 +38,27 @@ RELEASE_STRICT = True
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     from cardgate.frameworks.catalog import load_catalog
-    from cardgate.frameworks.coverage import compute_system_coverage
-    from cardgate.frameworks.coverage_results import SystemAnswers
+    from cardgate.frameworks.coverage import (
+        answered_checklists,
+        answers_of,
+        compute_system_coverage,
+    )
 
     system = ctx.system
     minimum = {fn: share for fn, share in ctx.settings.min_coverage.items() if share > 0}
     if system is None or not minimum:
         return
-    wanted = set(required_checklists(ctx))
-    documents = {
-        doc.model.checklist: doc
-        for doc in reversed(system.checklists)
-        if isinstance(doc.model, Checklist) and doc.model.checklist in wanted
-    }
+    documents = answered_checklists(system, set(required_checklists(ctx)))
     if not documents:
         return  # GATE-CK001 reports the missing answers
-    answers = {
-        cid: {item: answer.status for item, answer in doc.model.items.items()}
-        for cid, doc in documents.items()
-        if isinstance(doc.model, Checklist)
-    }
     cache: dict[Any, Any] = ctx.gate.cache.setdefault(CODE, {})
     coverage = compute_system_coverage(
         load_catalog(),
         ctx.gate.definitions().definitions,
-        SystemAnswers(system.id, ctx.settings.tier, answers),
+        answers_of(system, ctx.settings.tier, documents),
         _cache=cache,
     )
-    where = next(iter(sorted(documents.items())))[1]
+    where = next(iter(sorted(documents.items())))[1][0]
     names = ", ".join(sorted(documents))
     for function in coverage.functions:
         least = minimum.get(function.id)

@@ -1,0 +1,171 @@
+"""`cardgate status`: the gate's release findings as ordered steps, with places and commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.gate.status import STEPS, step_of, workspace_status
+
+from .conftest import SYSTEM, TODAY, build_workspace
+
+runner = CliRunner()
+CARD = f"systems/{SYSTEM}/model-card.yaml"
+CHECKLIST = f"systems/{SYSTEM}/checklist-nist-ai-rmf-core.yaml"
+
+
+def status(root: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(
+        app,
+        ["status", "-w", str(root), "--today", TODAY.isoformat(), *args],
+        catch_exceptions=False,
+    )
+    return result.exit_code, result.output
+
+
+def _line_of(root: Path, name: str, text: str) -> int:
+    lines = (root / name).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if line.startswith(text))
+
+
+def test_a_passing_system_is_ready(workspace: Path) -> None:
+    code, out = status(workspace)
+    assert code == 0, out
+    assert out.splitlines() == [
+        f"{SYSTEM} (risk tier high)",
+        f"  {SYSTEM}: 8 of 8 steps clear, checklist items 61/61 done, ready to ship",
+    ]
+
+
+def test_what_is_left_comes_in_order_with_places_and_commands(tmp_path: Path) -> None:
+    root = build_workspace(
+        tmp_path / "ws",
+        {
+            "edit": {CARD: [["  developers: Credit analytics team", "  developers: TODO"]]},
+            "evaluation": False,
+            "sign": ["owner"],
+        },
+    )
+    code, out = status(root)
+    assert code == 1
+    lines = out.splitlines()
+    steps = [line.strip() for line in lines if line[:5].strip()[:1].isdigit()]
+    assert steps == [
+        "1. Fill in the model card",
+        "2. Evaluate the model",
+        "3. Collect the sign-offs",
+    ]
+    developers = _line_of(root, CARD, "  developers:")
+    assert f"{CARD}:{developers}:3  GATE-MC002  'model_details.developers'" in out
+    assert f"hint: run: cardgate evaluate {SYSTEM}" in out
+    assert f'hint: cardgate sign {SYSTEM} --role legal --name "NAME"' in out
+    assert f'hint: cardgate sign {SYSTEM} --role risk --name "NAME"' in out
+    assert "clear: documents, data, thresholds, checklists, review" in out
+    assert lines[-1] == (
+        f"  {SYSTEM}: 5 of 8 steps clear, checklist items 61/61 done, 4 findings left"
+    )
+
+
+def test_open_checklist_items_are_listed_by_nist_function(tmp_path: Path) -> None:
+    checklist = (
+        "kind: checklist\nschema_version: 1\nsystem: loan-approval\n"
+        "checklist: nist-ai-rmf-core\nstatus: draft\nitems:\n"
+    )
+    from cardgate.frameworks.definitions import shipped_definitions
+
+    definition = shipped_definitions().get("nist-ai-rmf-core")
+    assert definition is not None
+    for item in definition.model.items:
+        if item.id.startswith("MEA-"):  # MEASURE left open: partial or not started
+            status_text = "partial" if item.id == "MEA-01" else "not-started"
+            checklist += f"  {item.id}:\n    status: {status_text}\n"
+        else:
+            checklist += f"  {item.id}:\n    status: done\n    evidence: [docs/evidence.md]\n"
+    root = build_workspace(tmp_path / "ws", {"edit": {CHECKLIST: checklist}})
+    report = workspace_status(root, today=TODAY)
+    system = report.systems[0]
+    step = next(step for step in system.steps if step.key == "checklists")
+    assert [gap.function for gap in step.gaps] == ["MEASURE"]
+    gap = step.gaps[0]
+    assert gap.minimum == 0.5
+    assert gap.needed == 11 - gap.addressed
+    assert gap.items[0].item == "MEA-01" and gap.items[0].status == "partial"
+    assert {item.item for item in gap.items} <= {i.id for i in definition.model.items}
+    for item in gap.items:
+        assert item.path == CHECKLIST
+        assert item.line == _line_of(root, CHECKLIST, f"  {item.item}:")
+        assert item.column == 3
+        assert item.question == " ".join(definition.items[item.item].question.split())
+    code, out = status(root)
+    assert code == 1
+    assert f"address {gap.needed} more MEASURE subcategories to reach 50%; open items:" in out
+    assert f"{CHECKLIST}:{gap.items[0].line}:3  MEA-01 partial" in out
+    assert "see which are missing" not in out  # the items are listed instead of the hint
+
+
+def test_json_output_carries_the_same_steps(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": ["owner", "legal"]})
+    code, out = status(root, "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["ready"] is False
+    (system,) = data["systems"]
+    assert [step["step"] for step in system["steps"]] == [kind.key for kind in STEPS]
+    signoffs = next(step for step in system["steps"] if step["step"] == "signoffs")
+    assert signoffs["clear"] is False
+    assert [f["code"] for f in signoffs["findings"]] == ["GATE-SO001"]
+    assert signoffs["findings"][0]["hint"] == f'cardgate sign {SYSTEM} --role risk --name "NAME"'
+    assert all(step["clear"] for step in system["steps"] if step["step"] != "signoffs")
+
+
+def test_every_rule_belongs_to_a_step() -> None:
+    from cardgate.gate.rules import RULES
+
+    unplaced = [
+        rule.code
+        for rule in RULES
+        if step_of(rule.code).key == "other"
+        and not rule.code.startswith(("GATE-WV", "GATE-INT"))
+    ]
+    assert unplaced == []
+    assert step_of("GATE-FA001").key == "evaluation"
+    assert step_of("GATE-FA003").key == "thresholds"
+
+
+def test_unknown_system_is_a_usage_error(workspace: Path) -> None:
+    result = runner.invoke(app, ["status", "nope", "-w", str(workspace)])
+    assert result.exit_code == 2
+    assert "unknown system 'nope'" in result.output
+
+
+def test_text_gate_report_prints_each_hint(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": ["owner", "legal"]})
+    result = runner.invoke(
+        app, ["gate", "-w", str(root), "--release", "--today", TODAY.isoformat()]
+    )
+    lines = result.output.splitlines()
+    index = next(i for i, line in enumerate(lines) if "GATE-SO001" in line)
+    assert lines[index + 1] == f'    hint: cardgate sign {SYSTEM} --role risk --name "NAME"'
+
+
+def test_status_in_a_subprocess_imports_no_heavy_library(workspace: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from .test_gate_cli import PROBE
+
+    env = {**os.environ, "CARDGATE_TODAY": TODAY.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "status", "-w", str(workspace)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ready to ship" in done.stdout
+    assert "HEAVY:\n" in done.stderr
