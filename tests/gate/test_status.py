@@ -127,8 +127,7 @@ def test_every_rule_belongs_to_a_step() -> None:
     unplaced = [
         rule.code
         for rule in RULES
-        if step_of(rule.code).key == "other"
-        and not rule.code.startswith(("GATE-WV", "GATE-INT"))
+        if step_of(rule.code).key == "other" and not rule.code.startswith(("GATE-WV", "GATE-INT"))
     ]
     assert unplaced == []
     assert step_of("GATE-FA001").key == "evaluation"
