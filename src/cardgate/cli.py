@@ -133,7 +133,7 @@ def init(
     from cardgate.authoring.scaffold import init_workspace
 
     created = init_workspace(folder, name=name)
-    created.extend(write_schemas(folder / ".schemas"))
+    created.extend(write_schemas(folder / ".schemas", within=folder))
     for path in created:
         typer.echo(f"created {display_path(path)}")
 
@@ -196,8 +196,9 @@ def schema(
     """Write one JSON Schema (draft 2020-12) per document kind, for editors."""
     from cardgate.authoring.json_schemas import write_schemas
 
-    folder = out if out is not None else _workspace_root(workspace) / ".schemas"
-    for path in write_schemas(folder):
+    root = out if out is not None else _workspace_root(workspace)
+    folder = out if out is not None else root / ".schemas"
+    for path in write_schemas(folder, within=root):
         typer.echo(f"wrote {display_path(path)}")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from cardgate.core.files import canonical_json, write_text_atomic
+from cardgate.core.files import canonical_json, write_file
 from cardgate.documents.schemas import KINDS, json_schema
 from cardgate.documents.schemas.checklist_definition import ChecklistDefinition
 from cardgate.documents.schemas.workspace import WorkspaceConfig
@@ -27,11 +27,12 @@ def schema_documents() -> dict[str, dict[str, object]]:
     }
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    """Write the schemas into `folder`, atomically; returns the paths written."""
+def write_schemas(folder: Path, *, within: Path | None = None) -> list[Path]:
+    """Write the schemas into `folder` (inside `within`, default: `folder` itself),
+    atomically; returns the paths written."""
     written = []
     for name, document in schema_documents().items():
         path = folder / name
-        write_text_atomic(path, canonical_json(document))
+        write_file(path, canonical_json(document), within=within or folder)
         written.append(path)
     return written

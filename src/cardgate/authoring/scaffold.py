@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from cardgate.core.errors import UsageError
-from cardgate.core.files import write_text_atomic
+from cardgate.core.files import write_file
 from cardgate.core.paths import display_path
 from cardgate.core.resources import data_dir
 from cardgate.documents.schemas import TEMPLATED_KINDS
@@ -48,12 +48,12 @@ def init_workspace(folder: Path, *, name: str | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     title = name or folder.resolve().name or "workspace"
     created = [config]
-    write_text_atomic(config, WORKSPACE_CONFIG.format(name=_yaml_text(title)))
+    write_file(config, WORKSPACE_CONFIG.format(name=_yaml_text(title)), within=folder)
     for sub in ("systems", "datasets"):
         (folder / sub).mkdir(exist_ok=True)
     policy = folder / "policy.yaml"
-    if not policy.exists():
-        write_text_atomic(policy, POLICY)
+    if not policy.is_file():
+        write_file(policy, POLICY, within=folder, exclusive=True)
         created.append(policy)
     return created
 
@@ -83,6 +83,11 @@ def new_document(
         target = workspace.datasets_dir / identifier / DATASHEET_FILE
     else:
         owner = system or identifier
+        if not _ID.match(owner):
+            raise UsageError(
+                f"--system: '{owner}' is not a valid system id",
+                hint="the folder name of a system under systems/, e.g. 'credit-scoring'",
+            )
         target = workspace.systems_dir / owner / f"checklist-{checklist}.yaml"
     if target.exists():
         raise UsageError(
@@ -104,8 +109,7 @@ def new_document(
         text = text.replace("{{ " + key + " }}", value)
     if kind == "checklist":
         text = text.replace("items: {}\n", _checklist_items(workspace, checklist))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(target, text, exclusive=True)
+    write_file(target, text, within=workspace.root, exclusive=True)
     return target
 
 

@@ -32,6 +32,15 @@ def resolve_inside(root: Path, relative: str, *, base: Path | None = None) -> Pa
     return Path(confined(root, relative, base=base))
 
 
+def named_inside(root: Path, relative: str, *, base: Path | None = None) -> Path:
+    """The path a document names for cardgate to write: confined like `resolve_inside`,
+    but not resolved, so that the writer sees a link where there is one
+    (`cardgate.core.files.write_file` refuses to write through it)."""
+    confined(root, relative, base=base)
+    start = base if base is not None else root
+    return Path(os.path.normpath(os.path.join(start, relative.replace("\\", "/"))))
+
+
 def confined(root: Path, relative: str, *, base: Path | None = None) -> str:
     """`resolve_inside` as a string: for loops over thousands of evidence paths."""
     if not relative or relative.strip() != relative:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from cardgate.core.errors import InputError, UsageError
-from cardgate.core.files import locked, write_text_atomic
+from cardgate.core.files import locked, write_file
 from cardgate.documents.loading import parse_text
 from cardgate.documents.schemas.signoffs import Signoff
 from cardgate.documents.signoffs import (
@@ -23,7 +23,7 @@ from cardgate.documents.signoffs import (
     signed_documents,
     validated,
 )
-from cardgate.documents.workspace import Workspace
+from cardgate.documents.workspace import SIGNOFFS_FILE, Workspace
 
 
 def git_commit(root: Path) -> str | None:
@@ -75,13 +75,19 @@ def sign(
         entry["commit"] = commit
     entry["documents"] = signed_documents(workspace, system)
     with locked(system.folder):  # concurrent signers queue; each re-reads under the lock
-        check = _append(system.signoffs_path, read_signoffs(system, cached=False), system_id, entry)
+        check = _append(
+            workspace.root,
+            system.signoffs_path,
+            read_signoffs(system, cached=False),
+            system_id,
+            entry,
+        )
     assert check.model is not None
     return system.signoffs_path, check.model.signoffs[-1]
 
 
 def _append(
-    path: Path, existing: SignoffsDoc, system_id: str, entry: dict[str, Any]
+    root: Path, path: Path, existing: SignoffsDoc, system_id: str, entry: dict[str, Any]
 ) -> SignoffsDoc:
     """Write `existing` sign-offs plus `entry` to `path`; refuse a file that does not
     validate rather than overwrite it."""
@@ -109,5 +115,9 @@ def _append(
     check = validated(path, parse_text(text, display="signoffs.yaml"))
     if check.model is None:  # pragma: no cover - what we write always validates
         raise InputError(f"refusing to write an invalid signoffs.yaml: {check.problems[0]}")
-    write_text_atomic(path, text)
+    write_file(path, text, within=root, replaceable=_is_signoffs)
     return check
+
+
+def _is_signoffs(path: Path) -> bool:
+    return path.name == SIGNOFFS_FILE  # read and validated under the lock just before

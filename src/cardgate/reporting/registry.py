@@ -33,17 +33,25 @@ def reporter(name: str) -> Reporter:
 def write_reports(
     result: GateResult, stream: TextIO, *, output_format: str, outputs: list[tuple[str, str]]
 ) -> list[str]:
-    """Render `output_format` to `stream` and each (format, path) to its file, atomically."""
+    """Render `output_format` to `stream` and each (format, path) to its file, atomically.
+
+    An output file is the user's choice, but never a link, a device, a FIFO or a
+    document (`cardgate.core.files.write_file`); every path is checked before any is
+    written.
+    """
     import io
     from pathlib import Path
 
-    from cardgate.core.files import write_text_atomic
+    from cardgate.core.files import check_target, write_file
 
+    targets = [(name, Path(path)) for name, path in outputs]
+    for _, target in targets:
+        check_target(target, within=target.parent)
     written = []
-    for name, path in outputs:
+    for name, target in targets:
         buffer = io.StringIO()
         reporter(name)(result, buffer)
-        write_text_atomic(Path(path), buffer.getvalue())
-        written.append(path)
+        write_file(target, buffer.getvalue(), within=target.parent)
+        written.append(str(target))
     reporter(output_format)(result, stream)
     return written

@@ -39,7 +39,7 @@ from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from cardgate.core.errors import UsageError
-from cardgate.core.files import write_bytes_atomic, write_text_atomic
+from cardgate.core.files import write_file
 from cardgate.core.paths import display_path
 from cardgate.documents.workspace import Workspace
 from cardgate.site.escape import page_title
@@ -114,7 +114,7 @@ def ensure_config(layout: SiteLayout, *, site_name: str) -> list[Path]:
     environment = make_environment(None)
     text = environment.get_template("mkdocs.yml.j2").render(site_name=page_title(site_name))
     try:
-        write_text_atomic(layout.config_file, text, exclusive=True)
+        write_file(layout.config_file, text, within=layout.site_dir, exclusive=True)
     except FileExistsError:
         return []
     return [layout.config_file]
@@ -220,7 +220,11 @@ def _sync(folder: Path, wanted: dict[str, bytes | Path]) -> None:
         elif target.is_symlink():
             target.unlink()
         # An interrupted build leaves no half-written page (no fsync: pages are regenerated).
-        write_bytes_atomic(target, data, durable=False)
+        write_file(target, data, within=folder, replaceable=_generated, durable=False)
+
+
+def _generated(path: Path) -> bool:
+    return True  # the docs folder holds only what the last build wrote (GENERATED_MARKER)
 
 
 def check_links(layout: SiteLayout, pages: list[Page]) -> list[BuildProblem]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 
 from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
+from cardgate.core.files import write_file
 from cardgate.core.paths import display_path
 
 GENERATED = "generated"
@@ -86,7 +87,7 @@ def run_mkdocs(layout: SiteLayout, *, strict: bool = False) -> list[str]:
         except Abort as error:
             raise ConfigurationError(f"mkdocs build failed: {error}") from error
     out.mkdir(parents=True, exist_ok=True)
-    (out / BUILD_MARKER).write_text("Built by cardgate build.\n", encoding="utf-8")
+    write_file(out / BUILD_MARKER, "Built by cardgate build.\n", within=out)
     return warnings
 
 

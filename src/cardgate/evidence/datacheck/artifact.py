@@ -16,7 +16,8 @@ from typing import Any
 
 from cardgate import __version__
 from cardgate.core.digests import canonical_sha256
-from cardgate.core.files import write_json_atomic
+from cardgate.core.files import canonical_json, check_target, write_file
+from cardgate.core.inputs import json_field
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
 from cardgate.evidence.datacheck.clauses import Violation
 from cardgate.evidence.datacheck.stats import TableStats
@@ -87,9 +88,29 @@ def build_artifact(
     }
 
 
-def write_artifact(path: Path, artifact: dict[str, Any]) -> None:
+def is_data_check_artifact(path: Path) -> bool:
+    """Whether the file at `path` is a data-check artifact (what `check-data` may
+    replace), whatever its version or validity."""
+    return json_field(path, "kind") == ARTIFACT_KIND
+
+
+def check_artifact_target(path: Path, *, within: Path) -> None:
+    """Refuse (`UnsafeWriteError`) an artifact path that is a link, not a regular file,
+    outside the workspace, or a file that is not a data-check artifact."""
+    check_target(
+        path, within=within, replaceable=is_data_check_artifact, what="a data-check artifact"
+    )
+
+
+def write_artifact(path: Path, artifact: dict[str, Any], *, within: Path) -> None:
     """Write atomically: readers see the previous artifact or this one, never half."""
-    write_json_atomic(path, artifact)
+    write_file(
+        path,
+        canonical_json(artifact),
+        within=within,
+        replaceable=is_data_check_artifact,
+        what="a data-check artifact",
+    )
 
 
 def load_artifact(path: Path) -> tuple[dict[str, Any] | None, str | None]:

@@ -13,7 +13,12 @@ from cardgate.core.errors import CardgateError, ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.workspace import Workspace
-from cardgate.evidence.datacheck.artifact import artifact_path, build_artifact, write_artifact
+from cardgate.evidence.datacheck.artifact import (
+    artifact_path,
+    build_artifact,
+    check_artifact_target,
+    write_artifact,
+)
 from cardgate.evidence.datacheck.clauses import Violation, evaluate
 from cardgate.evidence.datacheck.source import DataSource, open_source
 from cardgate.evidence.datacheck.stats import TableStats
@@ -92,6 +97,8 @@ def check_dataset(
     breaks the contract is not an error but a result with violations.
     """
     contract, folder, shown = dataset_contract(workspace, dataset)
+    target = artifact_path(folder)
+    check_artifact_target(target, within=workspace.root)  # before the work, not after
     source = open_source(
         data if data is not None else _contract_path(workspace, contract, folder, shown)
     )
@@ -119,7 +126,6 @@ def check_dataset(
         digest = file_sha256(source.path)
     except OSError as error:
         raise InputError(f"{source.display}: cannot read: {error}") from error
-    target = artifact_path(folder)
     artifact = build_artifact(
         dataset=dataset,
         datasheet=workspace.relative(folder / "datasheet.yaml"),
@@ -132,7 +138,7 @@ def check_dataset(
         violations=violations,
         today=today,
     )
-    write_artifact(target, artifact)
+    write_artifact(target, artifact, within=workspace.root)
     return DataCheckResult(dataset, source, chosen, table, violations, artifact, target)
 
 

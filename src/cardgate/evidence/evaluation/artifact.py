@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cardgate.core.inputs import json_field
+
 ARTIFACT_KIND = "cardgate-evaluation"
 SCHEMA_VERSION = 1
 Verdict = Literal["pass", "fail", "skip", "unknown"]
@@ -60,6 +62,12 @@ class EvaluationArtifact(_Loose):
     system: str
     provenance: Provenance
     thresholds: list[ThresholdRecord] = Field(default_factory=list)
+
+
+def is_evaluation_artifact(path: Path) -> bool:
+    """Whether the file at `path` is an evaluation artifact (what `cardgate evaluate` may
+    replace), whatever its version or validity."""
+    return json_field(path, "artifact") == ARTIFACT_KIND
 
 
 def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import CardgateError, ConfigurationError
-from cardgate.core.paths import PathEscapeError
+from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
+from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.evaluation.artifact import is_evaluation_artifact
 from cardgate.evidence.evaluation.evaluate import evaluate_settings
 
 
@@ -25,16 +27,32 @@ class EvaluationRun:
     notes: list[str] = field(default_factory=list)
 
 
+_ARTIFACT = ("evaluation", "artifact")
+
+
 def artifact_path(workspace: Workspace, system: SystemDocs, settings: EvaluationSettings) -> Path:
     """Where a system's artifact goes: `settings.artifact` relative to its card, inside
-    the workspace."""
+    the workspace (as named: a link stays a link, for `write_file` to refuse)."""
     try:
-        path = workspace.resolve(settings.artifact, base=system.folder)
+        return named_inside(workspace.root, settings.artifact, base=system.folder)
     except PathEscapeError as error:
-        raise ConfigurationError(
-            f"evaluation.artifact: {error}", at=("evaluation", "artifact")
+        raise ConfigurationError(f"evaluation.artifact: {error}", at=_ARTIFACT) from error
+
+
+def _check_writable(workspace: Workspace, target: Path) -> None:
+    """Refuse, before the work, an artifact path that is a link, not a regular file, or
+    a file that is not an evaluation artifact (a document)."""
+    try:
+        check_target(
+            target,
+            within=workspace.root,
+            replaceable=is_evaluation_artifact,
+            what="an evaluation artifact",
+        )
+    except UnsafeWriteError as error:
+        raise UnsafeWriteError(
+            f"evaluation.artifact: {error.message}", hint=error.hint, at=_ARTIFACT
         ) from error
-    return path
 
 
 def system_settings(workspace: Workspace, system_id: str) -> tuple[SystemDocs, EvaluationSettings]:
@@ -91,10 +109,14 @@ def _evaluate(
     settings: EvaluationSettings,
     *,
     progress: bool = False,
+    writing: bool = False,
 ) -> tuple[Path, dict[str, Any]]:
-    """(where the artifact goes, the artifact's data) of one system; writes nothing."""
+    """(where the artifact goes, the artifact's data) of one system; writes nothing, but
+    when `writing` checks first that the artifact may be written."""
     try:
         target = artifact_path(workspace, system, settings)
+        if writing:
+            _check_writable(workspace, target)
         artifact = evaluate_settings(
             settings,
             root=workspace.root,
@@ -115,9 +137,13 @@ def evaluate_system(
     workspace: Workspace, system_id: str, *, progress: bool = False
 ) -> EvaluationRun:
     """Evaluate one system of a loaded `Workspace` and write its artifact atomically."""
-    from cardgate.core.files import write_json_atomic
-
     system, settings = system_settings(workspace, system_id)
-    target, artifact = _evaluate(workspace, system, settings, progress=progress)
-    write_json_atomic(target, artifact)
+    target, artifact = _evaluate(workspace, system, settings, progress=progress, writing=True)
+    write_file(
+        target,
+        canonical_json(artifact),
+        within=workspace.root,
+        replaceable=is_evaluation_artifact,
+        what="an evaluation artifact",
+    )
     return EvaluationRun(system_id, artifact, target)
