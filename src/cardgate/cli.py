@@ -148,9 +148,18 @@ def new(
     checklist: Annotated[
         str, typer.Option(help="For a checklist: the checklist definition id.")
     ] = "nist-ai-rmf-core",
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="For a datasheet: draft the contract, row count, SHA-256 and composition "
+            "facts from this CSV or Parquet file.",
+            dir_okay=False,
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Scaffold a document from its template (never overwrites)."""
+    """Scaffold a document from its template, or draft it from what exists (never overwrites)."""
     from cardgate.authoring.scaffold import new_document
     from cardgate.documents.workspace import load_config
 
@@ -163,6 +172,7 @@ def new(
         identifier,
         system=system,
         checklist=checklist,
+        data=data,
     )
     typer.echo(f"wrote {display_path(target)}")
 

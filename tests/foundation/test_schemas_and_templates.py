@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import typing
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from pydantic import BaseModel
 
 from cardgate.authoring.json_schemas import schema_documents
@@ -184,3 +186,51 @@ def test_pydantic_and_jsonschema_agree(document: dict[str, object], valid: bool)
     by_pydantic = result.model is not None
     assert by_pydantic == valid, result.problems
     assert by_jsonschema == valid
+
+
+def test_fields_that_decide_the_gate_name_real_rules() -> None:
+    """`gate=` markers (shown in templates as "decides the gate: ...") name existing rules."""
+
+    from cardgate.documents.schemas import KINDS
+    from cardgate.documents.schemas.base import gate_rules
+    from cardgate.gate.rules import RULES
+
+    codes = {rule.code for rule in RULES}
+    named: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+    pending: list[type[BaseModel]] = list(KINDS.values())
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for info in model.model_fields.values():
+            named.update(gate_rules(info))
+            for inner in _models_in(info.annotation):
+                pending.append(inner)
+    assert named, "no field is marked"
+    assert named <= codes, sorted(named - codes)
+    assert {"GATE-FA003", "GATE-DC001", "GATE-FR001", "GATE-CK002"} <= named
+
+
+def _models_in(annotation: object) -> list[type[Any]]:
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [inner for arg in typing.get_args(annotation) for inner in _models_in(arg)]
+
+
+def test_the_commented_evaluation_block_validates_once_uncommented() -> None:
+    """The model-card template shows a thresholds block; uncommented, it validates."""
+    from cardgate.documents.schemas.evaluation import EvaluationSettings
+
+    text = TEMPLATES()["model-card.yaml"]
+    block = text[text.index("\n# evaluation:\n") + 1 :]
+    assert "#   thresholds:" in block and "gate: GATE-FA003" in block
+    uncommented = "\n".join(line[2:] for line in block.splitlines())
+    section = yaml.safe_load(uncommented.replace("{{ id }}", "demo"))["evaluation"]
+    assert section["thresholds"] == [{"metric": "demographic_parity_difference", "max": 0.1}]
+    EvaluationSettings.model_validate(section)

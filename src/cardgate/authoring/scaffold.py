@@ -66,8 +66,13 @@ def new_document(
     system: str | None = None,
     checklist: str = "nist-ai-rmf-core",
     today: dt.date | None = None,
+    data: Path | None = None,
 ) -> Path:
-    """Write a new document from its template; never overwrites."""
+    """Write a new document from its template; never overwrites.
+
+    With `data` (a datasheet only), the contract, row count, SHA-256 and the facts of the
+    composition section are drafted from that CSV or Parquet file.
+    """
     if kind not in TEMPLATED_KINDS:
         raise UsageError(
             f"unknown kind '{kind}'", hint="choose one of: " + ", ".join(TEMPLATED_KINDS)
@@ -94,6 +99,10 @@ def new_document(
             f"{display_path(target)} already exists",
             hint="cardgate never overwrites a document; edit it, or pick another id",
         )
+    if data is not None and kind != "datasheet":
+        raise UsageError(
+            "--from drafts a datasheet only", hint=f"cardgate new datasheet ID --from {data}"
+        )
     template = (data_dir("templates") / f"{kind}.yaml").read_text(encoding="utf-8")
     values = {
         "id": identifier,
@@ -109,6 +118,11 @@ def new_document(
         text = text.replace("{{ " + key + " }}", value)
     if kind == "checklist":
         text = text.replace("items: {}\n", _checklist_items(workspace, checklist))
+    if data is not None:
+        from cardgate.authoring.drafts import draft_datasheet
+        from cardgate.evidence.datacheck.infer import profile_file
+
+        text = draft_datasheet(text, profile_file(data), workspace=workspace, folder=target.parent)
     write_file(target, text, within=workspace.root, exclusive=True)
     return target
 

@@ -33,6 +33,8 @@ from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.positions import source_text
 
 LEVEL_KEY = "x-cardgate-level"
+GATE_KEY = "x-cardgate-gate"
+"""`json_schema_extra` key: the gate rules that judge a field's value (templates say so)."""
 
 
 def _as_text(value: Any) -> Any:
@@ -81,26 +83,52 @@ RiskTier = Literal["minimal", "limited", "high", "unacceptable"]
 Status = Literal["draft", "review", "approved", "retired"]
 
 
-def required(description: str, **kwargs: Any) -> Any:
-    """A field that must be present."""
-    return Field(..., description=description, json_schema_extra={LEVEL_KEY: "required"}, **kwargs)
+def required(description: str, *, gate: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """A field that must be present.
+
+    `gate` names the gate rules that judge the field's value, beyond its being filled in
+    (every field of this kind: `gate=("GATE-FA003",)`); templates say so next to it.
+    """
+    extra: dict[str, Any] = {LEVEL_KEY: "required", **_gate(gate)}
+    return Field(..., description=description, json_schema_extra=extra, **kwargs)
 
 
-def recommended(description: str, *, commented: bool = False, **kwargs: Any) -> Any:
+def recommended(
+    description: str, *, commented: bool = False, gate: tuple[str, ...] = (), **kwargs: Any
+) -> Any:
     """A field that may be missing or `TODO` in a draft; the gate demands it at release.
 
-    `commented` shows it in templates as a commented-out example to adapt.
+    `commented` shows it in templates as a commented-out example to adapt; `gate` as for
+    `required`.
     """
-    extra: dict[str, Any] = {LEVEL_KEY: "recommended"}
+    extra: dict[str, Any] = {LEVEL_KEY: "recommended", **_gate(gate)}
     if commented:
         extra["x-cardgate-template"] = "commented"
     return Field(default=None, description=description, json_schema_extra=extra, **kwargs)
 
 
-def optional(description: str, **kwargs: Any) -> Any:
-    """A field that is never demanded."""
+def optional(description: str, *, gate: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """A field that is never demanded (`gate` as for `required`)."""
     kwargs.setdefault("default", None)
+    if gate:
+        kwargs["json_schema_extra"] = _gate(gate)
     return Field(description=description, **kwargs)
+
+
+def decided_by(*codes: str) -> dict[str, Any]:
+    """`json_schema_extra` for a plain `Field` whose value gate rules judge."""
+    return _gate(codes)
+
+
+def _gate(codes: tuple[str, ...]) -> dict[str, Any]:
+    return {GATE_KEY: list(codes)} if codes else {}
+
+
+def gate_rules(info: FieldInfo) -> tuple[str, ...]:
+    """The gate rules that judge a field's value (see `required`)."""
+    extra = info.json_schema_extra
+    codes = extra.get(GATE_KEY) if isinstance(extra, dict) else None
+    return tuple(str(code) for code in codes) if isinstance(codes, list) else ()
 
 
 def field_level(info: FieldInfo) -> str:

@@ -23,7 +23,9 @@ AnswerStatus = Literal["done", "partial", "not-started", "not-applicable"]
 class Answer(Section):
     """The answer to one checklist item."""
 
-    status: AnswerStatus = required("done, partial, not-started or not-applicable.")
+    status: AnswerStatus = required(
+        "done, partial, not-started or not-applicable.", gate=("GATE-CK002",)
+    )
     evidence: list[Text] = Field(
         default_factory=list,
         description="Workspace-relative paths or http(s) URLs that show the answer holds.",
@@ -41,4 +43,6 @@ class Checklist(Document):
     checklist: Identifier = required("Id of the checklist definition, e.g. 'nist-ai-rmf-core'.")
     status: Status = required("Document status: draft, review, approved or retired.")
     last_reviewed: IsoDate | None = optional("Date of the last review of these answers.")
-    items: dict[str, Answer] = required("Answers, keyed by checklist item id.")
+    items: dict[str, Answer] = required(
+        "Answers, keyed by checklist item id.", gate=("GATE-CK002", "GATE-CK003")
+    )

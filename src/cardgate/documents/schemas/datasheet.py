@@ -109,4 +109,7 @@ class Datasheet(Document):
     uses: Uses | None = recommended("Intended and unsuitable uses.")
     distribution: Distribution | None = recommended("Licence and distribution.")
     maintenance: Maintenance | None = recommended("Maintenance.")
-    contract: DataContract | None = recommended("What the data file must look like.")
+    contract: DataContract | None = recommended(
+        "What the data file must look like; `cardgate check-data` checks it.",
+        gate=("GATE-DC001", "GATE-DC002", "GATE-DC003"),
+    )

@@ -7,7 +7,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from cardgate.documents.schemas.base import Identifier, Section, Text, optional, required
+from cardgate.documents.schemas.base import (
+    Identifier,
+    Section,
+    Text,
+    decided_by,
+    optional,
+    required,
+)
 
 Task = Literal["binary-classification", "regression", "multiclass-classification"]
 
@@ -97,7 +104,10 @@ class PredictionsSource(Section):
 class Threshold(Section):
     """A limit the evaluation must meet; checked by `cardgate evaluate` and the gate."""
 
-    metric: MetricName = required("The metric, a per-group metric or a disparity.")
+    metric: MetricName = required(
+        "The metric, a per-group metric or a disparity.",
+        examples=["demographic_parity_difference"],
+    )
     feature: Text | None = optional(
         "Sensitive feature (or intersection, written 'a,b') the limit applies to; "
         "omit for every feature."
@@ -106,7 +116,7 @@ class Threshold(Section):
         "For a per-group metric: the group it applies to; omit for every group."
     )
     min: float | None = optional("Lowest acceptable value.")
-    max: float | None = optional("Highest acceptable value.")
+    max: float | None = optional("Highest acceptable value.", examples=[0.1])
     decide_on: Literal["point", "ci-bound", "significance"] | None = optional(
         "How the verdict is taken; default from the policy ('point'): the point estimate, "
         "the pessimistic confidence bound, or only when beyond the noise floor."
@@ -143,7 +153,9 @@ class Baseline(Section):
 class EvaluationSettings(Section):
     """How predictions are evaluated for performance and fairness."""
 
-    predictions: PredictionsSource = required("Where the predictions are.")
+    predictions: PredictionsSource = required(
+        "Where the predictions are; the artifact records their SHA-256.", gate=("GATE-FA002",)
+    )
     task: Task = required("The prediction task.")
     label_column: Text = required("Column with the true label (or target).", examples=["y_true"])
     prediction_column: Text = required("Column with the model's prediction.", examples=["y_pred"])
@@ -166,7 +178,12 @@ class EvaluationSettings(Section):
     metrics: list[MetricName] = Field(
         default_factory=list, description="Metrics to report (default: all that apply)."
     )
-    thresholds: list[Threshold] = Field(default_factory=list, description="Limits to meet.")
+    thresholds: list[Threshold] = Field(
+        default_factory=list,
+        description="Limits to meet; the release is blocked while one is not met.",
+        examples=[[{"metric": "demographic_parity_difference", "max": 0.1}]],
+        json_schema_extra=decided_by("GATE-FA003"),
+    )
     min_group_size: int = Field(
         default=30, ge=1, description="Groups smaller than this are reported but not compared."
     )
@@ -178,7 +195,9 @@ class EvaluationSettings(Section):
         default="evaluation.json",
         description="Where the evaluation artifact is written, relative to the model card.",
     )
-    baseline: Baseline | None = optional("The approved model's results to compare against.")
+    baseline: Baseline | None = optional(
+        "The approved model's results to compare against.", gate=("GATE-FA004",)
+    )
 
     def feature_names(self) -> list[str]:
         """Every evaluated feature: each sensitive feature, then each intersection 'a,b'."""

@@ -78,10 +78,14 @@ class Metrics(Section):
 class DatasetRef(Section):
     """A dataset the model was trained or evaluated on, by datasheet id."""
 
-    dataset: Reference = required("Id of the dataset's datasheet (datasets/<id>/datasheet.yaml).")
+    dataset: Reference = required(
+        "Id of the dataset's datasheet (datasets/<id>/datasheet.yaml).",
+        gate=("GATE-DS001", "GATE-DC001"),
+    )
     split: Text | None = optional("Which part of the dataset, e.g. 'train', 'test'.")
     sha256: Sha256 | None = optional(
-        "Pinned fingerprint of the data file; validate compares it with the data-check artifact."
+        "Pinned fingerprint of the data file; validate compares it with the data-check artifact.",
+        gate=("GATE-DC004",),
     )
 
 
@@ -149,13 +153,17 @@ class ModelCard(Document):
     name: Text = required("Human-readable name of the system.")
     status: Status = required("Document status: draft, review, approved or retired.")
     risk_tier: RiskTier = required(
-        "Risk tier; decides what the release policy demands.", examples=["high"]
+        "Risk tier; decides what the release policy demands.",
+        examples=["high"],
+        gate=("GATE-MC003",),
     )
     lifecycle_stage: Lifecycle = required(
         "Where the system is in its lifecycle.", examples=["development"]
     )
     owners: list[Person] = required("People accountable for the system.", min_length=1)
-    last_reviewed: IsoDate | None = recommended("Date of the last review of this card.")
+    last_reviewed: IsoDate | None = recommended(
+        "Date of the last review of this card.", gate=("GATE-FR001",)
+    )
     generative: bool = Field(
         default=False, description="True for generative AI systems (adds the GenAI checklist)."
     )
@@ -178,5 +186,7 @@ class ModelCard(Document):
     risks: list[Risk] | None = recommended("The risk register.")
     monitoring: Monitoring | None = recommended("Monitoring plan.")
     evaluation: EvaluationSettings | None = recommended(
-        "How `cardgate evaluate` computes metrics from the model's predictions.", commented=True
+        "How `cardgate evaluate` computes metrics from the model's predictions.",
+        commented=True,
+        gate=("GATE-FA001",),
     )

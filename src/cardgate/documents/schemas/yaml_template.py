@@ -1,7 +1,8 @@
 """Document templates generated from the schemas, so their guidance never drifts.
 
 Each field's description becomes the comment above it, marked (required) or
-(recommended); required and recommended fields get a value to replace (`TODO`, a first
+(recommended), and with the gate rules that judge its value ("decides the gate: ...");
+required and recommended fields get a value to replace (`TODO`, a first
 choice, or a `{{ placeholder }}` that `cardgate new` fills in); optional fields are left
 to the editor's autocompletion from the JSON Schema.
 """
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cardgate.documents.placeholders import PLACEHOLDER
-from cardgate.documents.schemas.base import field_level
+from cardgate.documents.schemas.base import field_level, gate_rules
 
 TEMPLATE_KEY = "x-cardgate-template"
 """`json_schema_extra` key: 'commented' renders a field as a commented-out example."""
@@ -44,7 +45,8 @@ def render_template(model: type[BaseModel], *, kind: str, title: str) -> str:
         f"# {title}",
         f"# Replace every {PLACEHOLDER}. (recommended) fields may stay {PLACEHOLDER} while "
         "status is draft;",
-        "# the release gate demands them. Custom fields go under 'extensions:'.",
+        "# the release gate demands them; 'decides the gate' names the rules that judge a",
+        "# value (cardgate explain CODE). Custom fields go under 'extensions:'.",
     ]
     lines.extend(_fields(model, indent=0))
     return "\n".join(lines) + "\n"
@@ -60,7 +62,9 @@ def _fields(model: type[BaseModel], *, indent: int, first_prefix: str = "") -> l
             continue
         prefix = first_prefix if first and first_prefix else pad
         first = False
-        for comment in textwrap.wrap(f"{info.description or ''} ({level})", _WIDTH - indent - 2):
+        rules = gate_rules(info)
+        note = f"{level}; decides the gate: {', '.join(rules)}" if rules else level
+        for comment in textwrap.wrap(f"{info.description or ''} ({note})", _WIDTH - indent - 2):
             lines.append(f"{pad}# {comment}")
         lines.extend(_entry(name, info, prefix=prefix, pad=pad, top=indent == 0))
     return lines

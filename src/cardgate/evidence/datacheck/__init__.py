@@ -9,6 +9,7 @@ Modules, light to heavy:
 * `clauses` — every contract clause judged from the statistics (`Violation`s);
 * `artifact` — the `data-check.json` record; `report` — text and JSON output;
 * `run` — `check_dataset`, the whole command as one call;
+* `infer` — a contract's facts measured from a file (`cardgate new datasheet --from`);
 * `pins` — the light check behind `cardgate validate` (reads JSON only, never pandas).
 
 This package's `__init__` imports nothing, so that `pins` stays light.

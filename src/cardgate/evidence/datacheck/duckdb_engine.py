@@ -51,7 +51,7 @@ def measure(
     source: DataSource, contract: DataContract, *, memory_limit: str | None = None
 ) -> TableStats:
     """Stream `source` through DuckDB and measure every column the contract names."""
-    with _connection(memory_limit) as connection:
+    with open_connection(memory_limit) as connection:
         try:
             return _measure(connection, source, contract)
         except duckdb.Error as error:
@@ -70,11 +70,13 @@ def measure(
 
 
 @contextmanager
-def _connection(memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_connection(memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection set up as every data-file query needs it: spilling
+    to a private temporary folder, UTC, NaN-safe, and within `memory_limit`."""
     spill = tempfile.mkdtemp(prefix="cardgate-duckdb-")
     connection = duckdb.connect(":memory:")
     try:
-        connection.execute(f"SET temp_directory = {_text(spill)}")
+        connection.execute(f"SET temp_directory = {quoted_text(spill)}")
         connection.execute("SET preserve_insertion_order = false")
         connection.execute("SET TimeZone = 'UTC'")
         # Parquet statistics ignore NaN, and DuckDB 2.0 folds `isnan(x)` to false (and
@@ -82,7 +84,7 @@ def _connection(memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnection]
         connection.execute("SET disabled_optimizers = 'statistics_propagation,filter_pushdown'")
         if memory_limit is not None:
             try:
-                connection.execute(f"SET memory_limit = {_text(memory_limit)}")
+                connection.execute(f"SET memory_limit = {quoted_text(memory_limit)}")
             except duckdb.Error as error:
                 raise ConfigurationError(
                     f"--memory-limit: '{memory_limit}' is not a memory size",
@@ -94,19 +96,21 @@ def _connection(memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnection]
         shutil.rmtree(spill, ignore_errors=True)
 
 
-def _text(value: str) -> str:
+def quoted_text(value: str) -> str:
+    """`value` as an SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
-def _name(value: str) -> str:
+def quoted_name(value: str) -> str:
+    """`value` as an SQL identifier."""
     return '"' + value.replace('"', '""') + '"'
 
 
 def _reader(source: DataSource) -> str:
-    path = _text(str(source.path))
+    path = quoted_text(str(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"
-    compression = _text(source.compression or "none")
+    compression = quoted_text(source.compression or "none")
     return (
         f"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', "
         f"escape = '\"', compression = {compression})"
@@ -159,7 +163,7 @@ class _Plan:
 
 
 def _plan(index: int, contract: ColumnContract, kind: PhysicalKind) -> _Plan:
-    column = _name(contract.name)
+    column = quoted_name(contract.name)
     missing = f"{column} IS NULL"
     kind_type = contract.type
     parsed = column
@@ -197,12 +201,12 @@ def _plan(index: int, contract: ColumnContract, kind: PhysicalKind) -> _Plan:
 
 
 def _list(values: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(_text(value) for value in values)
+    return ", ".join(quoted_text(value) for value in values)
 
 
 def _literal(value: int | float | str, contract: ColumnContract) -> str:
     if contract.type in TEMPORAL_TYPES:
-        return f"TIMESTAMP {_text(parse_temporal_bound(str(value)).isoformat(sep=' '))}"
+        return f"TIMESTAMP {quoted_text(parse_temporal_bound(str(value)).isoformat(sep=' '))}"
     return repr(value)
 
 
@@ -228,7 +232,7 @@ def _measure(
     projection = (
         ", ".join(
             [f"{plan.missing} AS m{plan.index}" for plan in plans]
-            + [f"{_name(plan.contract.name)} AS {plan.original}" for plan in plans]
+            + [f"{quoted_name(plan.contract.name)} AS {plan.original}" for plan in plans]
             + [
                 f"{plan.parsed} AS {plan.value}"
                 for plan in plans
@@ -263,7 +267,7 @@ def _measure(
 def _check_pattern(connection: duckdb.DuckDBPyConnection, column: ColumnContract) -> None:
     assert column.pattern is not None
     try:
-        connection.execute(f"SELECT regexp_full_match('', {_text(column.pattern)})")
+        connection.execute(f"SELECT regexp_full_match('', {quoted_text(column.pattern)})")
     except duckdb.Error as error:
         raise ConfigurationError(
             f"column '{column.name}': pattern '{column.pattern}' is not RE2 syntax",
@@ -283,7 +287,7 @@ def _conditions(plan: _Plan) -> dict[str, str]:
         conditions["not_allowed"] = f"{value} NOT IN ({_list(contract.allowed_values)})"
     if contract.pattern is not None:
         conditions["pattern_mismatch"] = (
-            f"NOT regexp_full_match({value}, {_text(contract.pattern)})"
+            f"NOT regexp_full_match({value}, {quoted_text(contract.pattern)})"
         )
     return conditions
 
