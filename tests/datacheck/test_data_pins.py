@@ -25,12 +25,12 @@ def _card(ws: DataWorkspace, pin: str) -> Path:
     assert result.exit_code == 0, result.output
     card = ws.root / "systems" / "demo" / "model-card.yaml"
     text = card.read_text(encoding="utf-8")
-    text = text.replace(
-        "training_data:\n  # Datasets used, each with a datasheet. (required)\n  datasets:\n"
-        "      # Id of the dataset's datasheet (datasets/<id>/datasheet.yaml). (required)\n"
-        "    - dataset: TODO\n",
-        f"training_data:\n  datasets:\n    - dataset: applications\n      sha256: {pin}\n",
+    head, _, tail = text.partition("\ntraining_data:\n")
+    assert tail, "the template has a training_data section"
+    tail = tail.replace(
+        "    - dataset: TODO\n", f"    - dataset: applications\n      sha256: {pin}\n", 1
     )
+    text = head + "\ntraining_data:\n" + tail
     card.write_text(text, encoding="utf-8")
     return card
 
