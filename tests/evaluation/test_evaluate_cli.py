@@ -110,7 +110,7 @@ def test_parquet_duckdb_and_counts_inputs_agree_with_csv(workspace: Build) -> No
     import duckdb
 
     from cardgate.documents.workspace import load_workspace
-    from cardgate.evidence.evaluation.sources import counts_query
+    from cardgate.evidence.evaluation.query import counts_query
 
     settings = load_workspace(root).systems[SYSTEM].model_card.evaluation  # type: ignore[union-attr]
     path = root / "systems" / SYSTEM / "predictions.parquet"

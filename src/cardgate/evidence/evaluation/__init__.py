@@ -6,6 +6,7 @@
 * `sources` — one pass over the predictions (CSV, Parquet, a DuckDB query, a counts
   table) through `accumulator` into `stats.SufficientStats`: counts per (joint sensitive
   group, label, prediction), score histograms, error sums; `categories` keeps values as text;
+  `query` runs a card's DuckDB query, read-only and confined to its declared inputs;
 * `group_table` — a feature's marginal of those tables; `metrics` the metric formulas;
   `fairlearn_bridge` — fairlearn's MetricFrame for the point estimates;
 * `estimates` (per-group values and intervals), `bootstrap` (resampling, noise floors),

@@ -8,7 +8,6 @@ file (and the column when one is at fault).
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,10 +18,10 @@ from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
+from cardgate.evidence.evaluation.query import duckdb_counts
 from cardgate.evidence.evaluation.stats import (
     COUNTS_COLUMNS_REGRESSION,
     COUNTS_COLUMNS_SCORES,
-    SCORE_BINS,
     SufficientStats,
 )
 
@@ -92,7 +91,7 @@ def read_statistics(
         digest, files = _query_inputs(source.inputs or [], root=root, exclude=exclude)
         info = SourceInfo(None, digest, source.query, "duckdb", "DuckDB query", files)
         accumulator = _accumulator(settings, info.display)
-        for batch in _duckdb_counts(settings, root=root):
+        for batch in duckdb_counts(settings, root=root):
             _add_counts(accumulator, settings, batch, with_scores=with_scores)
         return _finish(accumulator, info), info
     assert source.path is not None
@@ -263,115 +262,6 @@ def _add_counts(
         label_name=settings.label_column,
         prediction_name=settings.prediction_column,
     )
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def counts_query(settings: EvaluationSettings, inner: str) -> str:
-    """The SQL that reduces `inner` (rows of predictions) to the documented counts table."""
-    features = [_quote(name) for name in settings.sensitive_features]
-    label = _quote(settings.label_column)
-    prediction = _quote(settings.prediction_column)
-    if settings.task == "regression":
-        error = f"({prediction} - {label})"
-        select = [
-            *features,
-            "count(*) AS n",
-            f"sum({error}) AS error_sum",
-            f"sum(abs({error})) AS abs_error_sum",
-            f"sum({error} * {error}) AS sq_error_sum",
-            f"sum({error} * {error} * {error} * {error}) AS quad_error_sum",
-        ]
-        group = [*features, f"({error} IS NULL)"]
-    else:
-        select = [
-            *features,
-            f"{label} AS {label}",
-            f"{prediction} AS {prediction}",
-            "count(*) AS n",
-        ]
-        group = [*features, label, prediction]
-        if settings.score_column is not None:
-            score = _quote(settings.score_column)
-            bin_expr = (
-                f"CASE WHEN {score} < 0 OR {score} > 1 OR isnan({score}) THEN -1 "
-                f"ELSE least(floor({score} * {SCORE_BINS}), {SCORE_BINS - 1}) END"
-            )
-            select += [
-                f"{bin_expr} AS score_bin",
-                f"sum({score}) AS score_sum",
-                f"sum({score} * {score}) AS score_sq_sum",
-            ]
-            group.append(bin_expr)
-    return (
-        f"SELECT {', '.join(select)} FROM ({inner}) AS predictions "
-        f"GROUP BY {', '.join(group)} ORDER BY ALL"
-    )
-
-
-def _duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]:
-    """Run the user's query inside DuckDB, reduced there by GROUP BY; only the declared
-    `inputs` are readable (external access off; the listed files and folders allowed)."""
-    import duckdb
-
-    assert settings.predictions.query is not None
-    sql = counts_query(settings, settings.predictions.query.strip().rstrip(";"))
-    folders, files = [], []
-    for entry in settings.predictions.inputs or []:
-        target = resolve_inside(root, entry)  # checked by _query_inputs already
-        if target.is_dir():
-            folders.append(str(target) + os.sep)
-        else:
-            files.append(str(target))
-    connection = duckdb.connect()
-    try:
-        connection.execute(f"SET allowed_directories=[{', '.join(_literal(f) for f in folders)}]")
-        connection.execute(f"SET allowed_paths=[{', '.join(_literal(f) for f in files)}]")
-        connection.execute("SET enable_external_access=false")
-        connection.execute("SET autoinstall_known_extensions=false")
-        connection.execute("SET lock_configuration=true")
-        with _working_directory(root):
-            reader: Any = connection.sql(sql).to_arrow_reader(PARQUET_BATCH_ROWS)
-            yield from reader
-    except duckdb.Error as error:
-        message = _first_line(error)
-        column = _missing_column(message)
-        if column is not None:
-            raise InputError(
-                f"DuckDB query: column '{column}' is missing ({message})", at=_QUERY
-            ) from error
-        raise InputError(
-            f"DuckDB query failed: {message}",
-            hint="paths in the query are relative to the workspace; it can read only the "
-            "files and folders listed in evaluation.predictions.inputs",
-            at=_QUERY,
-        ) from error
-    finally:
-        connection.close()
-
-
-def _missing_column(message: str) -> str | None:
-    marker = 'column with name "'
-    if marker in message.lower():
-        start = message.lower().index(marker) + len(marker)
-        return message[start:].split('"', 1)[0]
-    return None
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-@contextlib.contextmanager
-def _working_directory(folder: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
 
 
 def _first_line(error: BaseException) -> str:
