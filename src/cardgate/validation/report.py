@@ -10,6 +10,7 @@ from typing import TextIO
 from cardgate.core.errors import ConfigurationError
 from cardgate.core.paths import display_path
 from cardgate.core.problems import Problem, Severity
+from cardgate.documents.schemas.workspace import CONFIG_FILE
 from cardgate.documents.workspace import load_file, load_workspace, workspace_root
 from cardgate.validation.collect import workspace_problems
 
@@ -52,7 +53,7 @@ def run_validation(paths: list[Path], *, workspace: Path | None) -> ValidationRe
     if not loaded.systems and not loaded.datasets:
         problems.append(
             Problem(
-                display_path(root / "cardgate.yaml"),
+                display_path(root / CONFIG_FILE),
                 1,
                 1,
                 "CG020",
@@ -61,9 +62,21 @@ def run_validation(paths: list[Path], *, workspace: Path | None) -> ValidationRe
             )
         )
     if paths:
+        readable = {
+            *shown,
+            display_path(root / CONFIG_FILE),
+            *(display_path(s.signoffs_path) for s in loaded.systems.values()),
+        }
         wanted = {display_path(path) for path in paths}
+        unknown = sorted(wanted - readable)
+        if unknown:  # "ok: 0 documents" for a file that was never read would be a lie
+            raise ConfigurationError(
+                f"{unknown[0]}: not a document cardgate reads",
+                hint="cardgate validate reads the workspace's model cards, datasheets, "
+                "checklists, policy, waivers, sign-offs and cardgate.yaml",
+            )
         problems = [p for p in problems if p.path in wanted]
-        shown = [name for name in shown if name in wanted]
+        shown = sorted(wanted)
     return ValidationReport(problems, shown)
 
 
