@@ -1,0 +1,103 @@
+"""Hole 3: data-check.json is read against its model, its verdict recomputed and its
+binding to data and contract checked; computed artifacts are covered by sign-offs.
+Hole 10: in release mode the gate recomputes every computed artifact and blocks on any
+difference (a hand-edited artifact does not pass once signed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import SYSTEM, build_workspace, cli, codes, edit, gate_json
+
+DATA = "sex\nF\nM\nF\nM\n"
+
+
+def with_checked_data(root: Path) -> Path:
+    """The base workspace, its dataset's contract naming a file, checked by check-data."""
+    (root / "datasets/loans/loans.csv").write_text(DATA)
+    edit(root / "datasets/loans/datasheet.yaml", ("contract:\n", "contract:\n  path: loans.csv\n"))
+    code, out = cli("check-data", "loans", "-w", str(root), "--today", "2026-11-30")
+    assert code == 0, out
+    return root / "datasets/loans/data-check.json"
+
+
+@pytest.fixture
+def checked(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    build_workspace(root, {"edit": {}, "sign": []})
+    with_checked_data(root)
+    return root
+
+
+def sign_all(root: Path) -> None:
+    from tests.gate.conftest import TODAY
+
+    for role in ("owner", "legal", "risk"):
+        code, out = cli(
+            "sign", SYSTEM, "-w", str(root), "--role", role, "--name", f"{role} person",
+            "--today", TODAY.isoformat(),
+        )  # fmt: skip
+        assert code == 0, out
+
+
+def rewrite(path: Path, **changes: object) -> None:
+    data = json.loads(path.read_text())
+    data.update(changes)
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def test_a_data_check_that_failed_with_no_violations_blocks(checked: Path) -> None:
+    artifact = checked / "datasets/loans/data-check.json"
+    rewrite(artifact, passed=False)
+    sign_all(checked)
+    code, report = gate_json(checked, "--release")
+    assert code == 1
+    assert "GATE-ART001" in codes(report)
+
+
+def test_a_data_check_missing_fields_of_its_model_blocks(checked: Path) -> None:
+    artifact = checked / "datasets/loans/data-check.json"
+    data = json.loads(artifact.read_text())
+    del data["profile"]
+    artifact.write_text(json.dumps(data))
+    sign_all(checked)
+    code, report = gate_json(checked, "--release")
+    assert code == 1 and "GATE-ART001" in codes(report)
+
+
+def test_the_data_check_is_covered_by_sign_offs(checked: Path) -> None:
+    sign_all(checked)
+    signoffs = (checked / f"systems/{SYSTEM}/signoffs.yaml").read_text()
+    assert "datasets/loans/data-check.json" in signoffs
+
+
+def test_a_hand_edited_data_check_fails_in_release_mode(checked: Path) -> None:
+    artifact = checked / "datasets/loans/data-check.json"
+    data = json.loads(artifact.read_text())
+    data["profile"]["sex"]["distinct"] = 7
+    artifact.write_text(json.dumps(data, indent=2, sort_keys=True))
+    sign_all(checked)
+    assert gate_json(checked)[0] == 0  # without --release the record is taken as written
+    code, report = gate_json(checked, "--release")
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert found and "data-check.json" in found[0]["path"]
+
+
+def test_a_hand_edited_evaluation_fails_in_release_mode(tmp_path: Path) -> None:
+    """The issue's story: edit the failing value, sign it, and the gate still blocks."""
+    root = build_workspace(tmp_path / "ws", {"evaluation": False, "sign": []})
+    code, out = cli("evaluate", SYSTEM, "-w", str(root))
+    assert code == 0, out
+    artifact = root / f"systems/{SYSTEM}/evaluation.json"
+    data = json.loads(artifact.read_text())
+    data["thresholds"][0]["value"] = 0.01
+    artifact.write_text(json.dumps(data, indent=2, sort_keys=True))
+    sign_all(root)
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert found and "evaluation.json" in found[0]["path"]

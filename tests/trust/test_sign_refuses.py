@@ -1,0 +1,39 @@
+"""Hole 7: `cardgate sign` refuses invalid documents and a failing gate unless the signer
+acknowledges the findings by code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import SYSTEM, TODAY, build_workspace, cli, edit
+
+
+def sign(root: Path, *extra: str) -> tuple[int, str]:
+    return cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "owner", "--name", "Ada Owner",
+        "--today", TODAY.isoformat(), *extra,
+    )  # fmt: skip
+
+
+def test_sign_refuses_an_invalid_card(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    edit(
+        root / f"systems/{SYSTEM}/model-card.yaml", ("name: Loan approval\n", "name: L\nnmae: x\n")
+    )
+    code, out = sign(root)
+    assert code == 1, out
+    assert not (root / f"systems/{SYSTEM}/signoffs.yaml").exists()
+
+
+def test_sign_refuses_a_failing_gate_unless_acknowledged(tmp_path: Path) -> None:
+    root = build_workspace(
+        tmp_path / "ws",
+        {"sign": [], "artifact": {"value": 0.3, "ci": [0.2, 0.4], "passed": False}},
+    )
+    code, out = sign(root)
+    assert code == 1 and "GATE-FA003" in out
+    assert not (root / f"systems/{SYSTEM}/signoffs.yaml").exists()
+    code, out = sign(root, "--acknowledge", "GATE-FA003")
+    assert code == 0, out
+    text = (root / f"systems/{SYSTEM}/signoffs.yaml").read_text()
+    assert "acknowledged" in text and "GATE-FA003" in text
