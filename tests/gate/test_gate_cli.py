@@ -31,7 +31,7 @@ def gate(root: Path, *args: str) -> tuple[int, str]:
 def test_passing_workspace_exits_0(workspace: Path) -> None:
     code, out = gate(workspace, "--release")
     assert code == 0, out
-    assert out.strip() == f"PASSED  {SYSTEM}"
+    assert out.strip() == f"PASSED  {SYSTEM}   (release mode)"
 
 
 def test_stale_signoff_after_cardgate_sign(tmp_path: Path) -> None:

@@ -433,3 +433,11 @@ def test_regression_system_page_shows_its_disparities_and_how_intervals_were_mad
     assert "normal-approximation intervals" in page and "bootstrap intervals" not in page
     assert "<td>mean error difference<td>" in page
     assert 'aria-label="Disparities by sex"' in page
+
+
+def test_the_dashboard_says_which_mode_its_verdicts_show(workspace_root: Path) -> None:
+    workspace = load_workspace(workspace_root)
+    layout = site_layout(workspace)
+    generate(workspace, layout, today=TODAY)
+    dashboard = (layout.docs_dir / "index.md").read_text(encoding="utf-8")
+    assert "in release mode (<code>cardgate gate --release</code>" in dashboard

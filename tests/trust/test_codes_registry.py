@@ -6,6 +6,8 @@ import pytest
 
 from .conftest import cli
 
+pytestmark = pytest.mark.xfail(strict=True, reason="issue 12 hole codes: not fixed yet")
+
 
 @pytest.mark.parametrize("code", ["CG107", "CG005", "CL101"])
 def test_explain_a_validation_code(code: str) -> None:

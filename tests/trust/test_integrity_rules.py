@@ -57,7 +57,15 @@ def test_a_system_whose_card_is_invalid_is_reported_as_not_checked(tmp_path: Pat
     assert "GATE-FA003" in unchecked[0]["message"]
 
 
-@pytest.mark.parametrize("code", ["GATE-DOC002", "GATE-INT001", "GATE-DOC003", "GATE-ART001"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "GATE-DOC002",
+        "GATE-INT001",
+        "GATE-DOC003",
+        pytest.param("GATE-ART001", marks=pytest.mark.xfail(strict=True, reason="hole 3")),
+    ],
+)
 def test_every_integrity_rule_refuses_level_off(tmp_path: Path, code: str) -> None:
     root = build_workspace(tmp_path / "ws")
     (root / "policy.yaml").write_text(

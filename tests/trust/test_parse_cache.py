@@ -14,6 +14,8 @@ from cardgate.documents.load_limits import DEFAULT_LIMITS
 
 from .conftest import SYSTEM, build_workspace, codes, gate_json
 
+pytestmark = pytest.mark.xfail(strict=True, reason="issue 12 hole 8: not fixed yet")
+
 
 class _Payload:
     def __init__(self, marker: Path) -> None:

@@ -25,3 +25,12 @@ def test_the_schema_rejects_invalid_logs(log: dict[str, object]) -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(log, schema)
+
+
+def test_the_schema_is_the_oasis_file_recorded_in_its_provenance() -> None:
+    import hashlib
+
+    digest = hashlib.sha256(SCHEMA.read_bytes()).hexdigest()
+    provenance = SCHEMA.parent / "sarif-schema-2.1.0.md"
+    assert digest in provenance.read_text(encoding="utf-8")
+    assert json.loads(SCHEMA.read_text(encoding="utf-8"))["required"] == ["version", "runs"]

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .conftest import SYSTEM, TODAY, build_workspace, cli, edit
+
+pytestmark = pytest.mark.xfail(strict=True, reason="issue 12 hole 7: not fixed yet")
 
 
 def sign(root: Path, *extra: str) -> tuple[int, str]:

@@ -3,6 +3,10 @@
 A workspace is a folder with `cardgate.yaml`. Its documents live at
 `systems/<id>/model-card.yaml`, `systems/<id>/checklist*.yaml`,
 `datasets/<id>/datasheet.yaml`, `policy.yaml` and `waivers.yaml` (folders configurable).
+A document may also end in `.yml`: it is read like `.yaml` (never ignored); the same
+document under both names is a configuration error. A policy or waivers file that
+`cardgate.yaml` names under another name than the default must exist (a typo must not
+silently apply the baseline); at their default names, they are optional.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ MODEL_CARD_FILE = "model-card.yaml"
 DATASHEET_FILE = "datasheet.yaml"
 CHECKLIST_GLOB = "checklist*.yaml"
 SIGNOFFS_FILE = "signoffs.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -201,20 +206,22 @@ def _load_workspace(root: Path) -> Workspace:
             raise ConfigurationError(f"{CONFIG_FILE}: '{label}': {error}") from error
     systems = []
     for folder in _subfolders(workspace.systems_dir):
-        card_file = folder / MODEL_CARD_FILE
         systems.append(
-            (
-                folder,
-                card_file if card_file.is_file() else None,
-                sorted(folder.glob(CHECKLIST_GLOB)),
-            )
+            (folder, _one_named(folder, MODEL_CARD_FILE), _all_named(folder, CHECKLIST_GLOB))
         )
     sheets = [
-        folder / DATASHEET_FILE
+        sheet
         for folder in _subfolders(workspace.datasets_dir)
-        if (folder / DATASHEET_FILE).is_file()
+        if (sheet := _one_named(folder, DATASHEET_FILE)) is not None
     ]
     policy_path, waivers_path = root / config.policy, root / config.waivers
+    for label, path in (("policy", policy_path), ("waivers", waivers_path)):
+        written, default = getattr(config, label), WorkspaceConfig.model_fields[label].default
+        if written != default and not path.is_file():
+            raise ConfigurationError(
+                f"{CONFIG_FILE}: '{label}: {written}' names a file that does not exist",
+                hint=f"fix the path, or remove '{label}:' to use the default ({default})",
+            )
     shared = [path for path in (policy_path, waivers_path) if path.is_file()]
     prefetch(
         [
@@ -244,6 +251,33 @@ def _load_workspace(root: Path) -> Workspace:
 def load_file(path: Path) -> ValidatedDocument:
     """Load and validate a single document outside any workspace."""
     return _load(path, None)
+
+
+def _one_named(folder: Path, name: str) -> Path | None:
+    """`folder/name` as `.yaml` or `.yml`; a ConfigurationError when both exist."""
+    stem = name.rsplit(".", 1)[0]
+    found = [folder / (stem + suffix) for suffix in YAML_SUFFIXES]
+    found = [path for path in found if path.is_file()]
+    if len(found) > 1:
+        raise ConfigurationError(
+            f"{display_path(found[0])} and {display_path(found[1])}: one document, two files",
+            hint="keep one of them",
+        )
+    return found[0] if found else None
+
+
+def _all_named(folder: Path, pattern: str) -> list[Path]:
+    """Files matching `pattern` as `.yaml` or `.yml`, sorted; a stem only once."""
+    stem = pattern.rsplit(".", 1)[0]
+    found = sorted(path for suffix in YAML_SUFFIXES for path in folder.glob(stem + suffix))
+    stems = [path.with_suffix("") for path in found]
+    for path in found:
+        if stems.count(path.with_suffix("")) > 1:
+            raise ConfigurationError(
+                f"{display_path(path.with_suffix('.yaml'))} and .yml: one document, two files",
+                hint="keep one of them",
+            )
+    return found
 
 
 def _subfolders(folder: Path) -> list[Path]:

@@ -23,6 +23,7 @@ from cardgate.documents.completeness import Unfilled, gaps
 from cardgate.documents.loading import LoadedDocument
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.schemas.waivers import Waiver
 from cardgate.documents.signoffs import (
     SignoffsDoc,
     artifact_path,
@@ -185,6 +186,12 @@ class GateContext:
                     )
                 )
         return found
+
+    def waiver_settings(self, waiver: Waiver) -> TierSettings:
+        """The policy for the risk tier of a waiver's system (unknown: the strictest)."""
+        system = self.workspace.systems.get(waiver.system)
+        card = system.model_card if system is not None else None
+        return self.policy.for_tier(card.risk_tier if card is not None else None)
 
     def system_of(self, path: str) -> str:
         """The system a workspace-relative path belongs to, or WORKSPACE."""

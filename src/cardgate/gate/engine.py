@@ -26,7 +26,7 @@ from cardgate.core.problems import Severity
 from cardgate.documents.workspace import SystemDocs, Workspace, load_workspace
 from cardgate.gate import rules as registry
 from cardgate.gate.context import GateContext, RuleContext
-from cardgate.gate.policy import resolve_policy
+from cardgate.gate.policy import ResolvedPolicy, resolve_policy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, SystemVerdict
 from cardgate.gate.rule import Rule
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
@@ -87,8 +87,7 @@ def _run_gate(
     )
     found: list[Finding] = []
     table = selectors(rules)
-    defaults = policy.for_tier(None)
-    runs = [_run_record(rule, defaults.level(rule)) for rule in rules]
+    runs = [_run_record(rule, policy) for rule in rules]
     for rule in rules:  # first: they fill the context's workspace-wide memos for the rest
         if rule.scope == "workspace":
             found.extend(_run(gate, rule, None))
@@ -107,7 +106,9 @@ def _run_gate(
     found = [f for f in found if f.system == WORKSPACE or f.system in gate.selected]
     late = [rule for rule in rules if rule.scope == "waivers"]
     waivers = list(loaded.waivers.waivers) if loaded.waivers is not None else []
-    active, waived, uses = apply_waivers(found, waivers, table, today=gate.today)
+    active, waived, uses = apply_waivers(
+        found, waivers, table, today=gate.today, settings=gate.waiver_settings
+    )
     gate.waiver_uses = uses
     for rule in late:
         active.extend(_run(gate, rule, None))
@@ -173,16 +174,23 @@ def _crash(gate: GateContext, rule: Rule, system: SystemDocs | None, error: Exce
     )
 
 
-def _run_record(rule: Rule, level: str) -> RuleRun:
+def _run_record(rule: Rule, policy: ResolvedPolicy) -> RuleRun:
     return RuleRun(
         code=rule.code,
         name=rule.name,
         severity=rule.severity,
-        level=level,
+        level=policy.for_tier(None).level(rule),
         nist=rule.nist,
         summary=rule.summary,
         description=rule.description,
         help=rule.help,
+        scope=rule.scope,
+        aliases=rule.aliases,
+        help_uri=rule.help_uri,
+        sections=tuple(rule.sections().items()),
+        levels=tuple((tier, settings.level(rule)) for tier, settings in policy.tiers.items()),
+        waivable=rule.waivable,
+        integrity=rule.integrity,
     )
 
 

@@ -1,19 +1,31 @@
 """The release policy: shipped presets, `extends`, merging per risk tier, rule options.
 
-Resolution, for a risk tier T: start from nothing; for each layer from the deepest preset
-to the workspace's ``policy.yaml``, apply the layer's ``defaults`` and then its
+Resolution, for a risk tier T: start from the ``baseline`` preset (always: a workspace
+policy without ``extends`` is not weaker than no policy); for each layer from the deepest
+preset to the workspace's ``policy.yaml``, apply the layer's ``defaults`` and then its
 ``tiers.T``. A value given replaces the inherited one; ``rules`` merge per rule (``level``
-replaces, ``options`` merge key by key). Rule keys may be codes, names or aliases.
+and ``waivable`` replace, ``options`` merge key by key). Rule keys may be codes, names or
+aliases.
+
+What the gate guards itself with cannot be loosened: a layer that sets an integrity rule
+(`RuleMeta.integrity`) to anything but ``error`` or makes it waivable is ignored and
+recorded (`ResolvedPolicy.tampering`, reported by GATE-POL002). Everything else may be
+loosened below the baseline, explicitly: each loosening is recorded per tier
+(`TierSettings.loosened`, reported by GATE-POL001 on every run until waived).
 
 Mistakes in a readable policy — an unknown preset, rule or option, an option of the wrong
 type — are configuration errors (`ConfigurationError`, exit 2) naming the file, position,
 rule and option. A policy that cannot be read or validated at all is reported as a
 finding by GATE-DOC001, and the gate then applies the ``strict`` preset (fail closed). A
 workspace without ``policy.yaml`` is gated by the ``baseline`` preset.
+
+Kept whole: resolution, the integrity guard and the comparison with the baseline are one
+walk over the same layers and origins; split, each part would re-walk them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 from collections.abc import Iterable, Mapping
@@ -46,7 +58,13 @@ _SCALARS = (
     "require_evaluation",
     "required_signoffs",
     "max_review_age_days",
+    "max_waiver_days",
+    "allow_unsigned_signoffs",
+    "require_threshold_per_feature",
+    "min_document_status",
 )
+STATUS_ORDER = ("draft", "review", "approved")
+_LEVEL_ORDER = {"off": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,17 @@ class Layer:
 
 
 @dataclass(frozen=True)
+class PolicyNote:
+    """Something the policy does that the gate reports: where, and what."""
+
+    loaded: LoadedDocument
+    """The policy document (or preset) where it is set."""
+    path: DataPath
+    """The key that sets it."""
+    message: str
+
+
+@dataclass(frozen=True)
 class TierSettings:
     """What the gate demands of a system of one risk tier."""
 
@@ -68,13 +97,26 @@ class TierSettings:
     require_evaluation: bool = False
     required_signoffs: tuple[str, ...] = ()
     max_review_age_days: int | None = None
+    max_waiver_days: int | None = None
+    allow_unsigned_signoffs: bool = True
+    require_threshold_per_feature: bool = False
+    min_document_status: str = "draft"
     levels: Mapping[str, str] = field(default_factory=dict)
     """Rule code -> error, warning or off."""
+    unwaivable: frozenset[str] = frozenset()
+    """Codes of the rules this tier's policy says no waiver may match."""
     options: Mapping[str, BaseModel] = field(default_factory=dict)
     """Rule code -> validated options (only rules that have an options model)."""
+    loosened: tuple[PolicyNote, ...] = ()
+    """Where this tier's policy is looser than the baseline preset's."""
 
     def level(self, rule: RuleMeta) -> str:
+        if rule.integrity:
+            return "error"
         return self.levels.get(rule.code, rule.severity.label)
+
+    def waivable(self, rule: RuleMeta) -> bool:
+        return rule.waivable and rule.code not in self.unwaivable
 
 
 @dataclass(frozen=True)
@@ -85,6 +127,8 @@ class ResolvedPolicy:
     tiers: Mapping[str, TierSettings]
     fallback: bool = False
     """True when the workspace's policy could not be read and a preset stands in."""
+    tampering: tuple[PolicyNote, ...] = ()
+    """Settings that tried to switch off, lower or waive an integrity rule (ignored)."""
 
     def for_tier(self, tier: str | None) -> TierSettings:
         return self.tiers[tier if tier is not None and tier in self.tiers else UNKNOWN_TIER]
@@ -108,7 +152,8 @@ def _preset_layer(name: str) -> tuple[Layer, ...]:
 def _chain(policy: Policy, loaded: LoadedDocument, *, seen: tuple[str, ...]) -> tuple[Layer, ...]:
     """The layers a policy extends, deepest first."""
     if policy.extends is None:
-        return ()
+        # The workspace's policy starts from the baseline; only the baseline itself does not.
+        return () if MISSING_POLICY_PRESET in seen else _preset_layer(MISSING_POLICY_PRESET)
     name = policy.extends.strip()
     if name not in PRESETS or name in seen:
         span = loaded.positions.value(("extends",))
@@ -135,8 +180,7 @@ def policy_layers(workspace: Workspace) -> tuple[tuple[Layer, ...], str, bool]:
         )
     loaded = document.loaded
     source = workspace.relative(loaded.path)
-    if policy.extends:
-        source += f" (extends {policy.extends.strip()})"
+    source += f" (extends {(policy.extends or MISSING_POLICY_PRESET).strip()})"
     return (*_chain(policy, loaded, seen=()), Layer(source, policy, loaded)), source, False
 
 
@@ -144,20 +188,35 @@ def resolve_policy(workspace: Workspace, rules: Iterable[RuleMeta]) -> ResolvedP
     """Resolve the workspace's policy for every risk tier, validating rule options."""
     layers, source, fallback = policy_layers(workspace)
     selectors = {sel: rule for rule in rules for sel in rule.selectors()}
-    tiers = {tier: _resolve_tier(tier, layers, selectors) for tier in TIERS}
-    return ResolvedPolicy(source, tiers, fallback)
+    floor_layers = _preset_layer(MISSING_POLICY_PRESET)
+    tiers: dict[str, TierSettings] = {}
+    tampering: dict[tuple[str, DataPath], PolicyNote] = {}
+    for tier in TIERS:
+        settings, origins, notes = _resolve_tier(tier, layers, selectors)
+        for note in notes:
+            tampering.setdefault((note.loaded.display, note.path), note)
+        floor, _, _ = _resolve_tier(tier, floor_layers, selectors)
+        loosened = _loosened(floor, settings, origins, layers[-1], selectors)
+        tiers[tier] = dataclasses.replace(settings, loosened=loosened)
+    return ResolvedPolicy(source, tiers, fallback, tuple(tampering.values()))
 
 
 _Origin = tuple[str, Span]
+_Where = tuple[Layer, DataPath]
+"""The layer and key that set a value last."""
 
 
 def _resolve_tier(
     tier: str, layers: tuple[Layer, ...], selectors: Mapping[str, RuleMeta]
-) -> TierSettings:
+) -> tuple[TierSettings, dict[str, _Where], list[PolicyNote]]:
+    """The tier's settings, where each value was set, and the integrity settings ignored."""
     values: dict[str, Any] = {}
     levels: dict[str, str] = {}
+    waivable: dict[str, bool] = {}
     options: dict[str, dict[str, Any]] = {}
     origins: dict[tuple[str, str], _Origin] = {}
+    where_set: dict[str, _Where] = {}
+    tampering: list[PolicyNote] = []
     for layer in layers:
         parts: list[tuple[TierPolicy, DataPath]] = [(layer.policy.defaults, ("defaults",))]
         own = layer.policy.tiers.get(tier)  # type: ignore[call-overload]
@@ -168,14 +227,37 @@ def _resolve_tier(
                 value = getattr(part, name)
                 if value is not None:
                     values[name] = value
+                    where_set[name] = (layer, (*base, name))
             for key, setting in part.rules.items():
                 where = (*base, "rules", key)
                 rule = selectors.get(key)
                 if rule is None:
                     _unknown_rule(layer.loaded, where, key, selectors)
                     continue
+                if rule.integrity and (
+                    setting.level not in (None, "error") or setting.waivable is True
+                ):
+                    what = (
+                        f"level {setting.level}"
+                        if setting.level not in (None, "error")
+                        else ("waivable: true")
+                    )
+                    tampering.append(
+                        PolicyNote(
+                            layer.loaded,
+                            where,
+                            f"rule {rule.code} ({rule.name}) guards the gate's integrity: "
+                            f"'{what}' is ignored; it always runs as an error and is never "
+                            "waived",
+                        )
+                    )
+                    continue
                 if setting.level is not None:
                     levels[rule.code] = setting.level
+                    where_set[f"level:{rule.code}"] = (layer, (*where, "level"))
+                if setting.waivable is not None:
+                    waivable[rule.code] = setting.waivable
+                    where_set[f"waivable:{rule.code}"] = (layer, (*where, "waivable"))
                 merged = options.setdefault(rule.code, {})
                 for option, value in setting.options.items():
                     merged[option] = value
@@ -188,16 +270,81 @@ def _resolve_tier(
         validated_options = _validate_options(rule, options.get(rule.code, {}), origins)
         if validated_options is not None:
             validated[rule.code] = validated_options
-    return TierSettings(
+    settings = TierSettings(
         tier=tier,
         required_checklists=tuple(values.get("required_checklists", ())),
         min_coverage=dict(values.get("min_coverage", {})),
         require_evaluation=bool(values.get("require_evaluation", False)),
         required_signoffs=tuple(values.get("required_signoffs", ())),
         max_review_age_days=values.get("max_review_age_days"),
+        max_waiver_days=values.get("max_waiver_days"),
+        allow_unsigned_signoffs=bool(values.get("allow_unsigned_signoffs", True)),
+        require_threshold_per_feature=bool(values.get("require_threshold_per_feature", False)),
+        min_document_status=str(values.get("min_document_status", "draft")),
         levels=levels,
+        unwaivable=frozenset(code for code, allowed in waivable.items() if not allowed),
         options=validated,
     )
+    return settings, where_set, tampering
+
+
+def _loosened(
+    floor: TierSettings,
+    settings: TierSettings,
+    where_set: Mapping[str, _Where],
+    workspace_layer: Layer,
+    selectors: Mapping[str, RuleMeta],
+) -> tuple[PolicyNote, ...]:
+    """Where `settings` demand less than the baseline's `floor` (one note per setting)."""
+    found: list[PolicyNote] = []
+    tier = settings.tier
+
+    def note(key: str, message: str) -> None:
+        layer, path = where_set.get(key, (workspace_layer, ()))
+        found.append(PolicyNote(layer.loaded, path, f"risk tier '{tier}': {message}"))
+
+    for name in ("required_checklists", "required_signoffs"):
+        dropped = [item for item in getattr(floor, name) if item not in getattr(settings, name)]
+        if dropped:
+            note(
+                name,
+                f"{name} drops {', '.join(dropped)} (baseline requires "
+                f"{', '.join(getattr(floor, name))})",
+            )
+    lower = [
+        f"{function} {settings.min_coverage.get(function, 0.0):g} < {minimum:g}"
+        for function, minimum in floor.min_coverage.items()
+        if settings.min_coverage.get(function, 0.0) < minimum
+    ]
+    if lower:
+        note("min_coverage", "min_coverage below the baseline: " + ", ".join(lower))
+    for name in ("require_evaluation", "require_threshold_per_feature"):
+        if getattr(floor, name) and not getattr(settings, name):
+            note(name, f"{name} is false (baseline: true)")
+    if not floor.allow_unsigned_signoffs and settings.allow_unsigned_signoffs:
+        note("allow_unsigned_signoffs", "unsigned sign-offs count (baseline: refused)")
+    for name in ("max_review_age_days", "max_waiver_days"):
+        limit, given = getattr(floor, name), getattr(settings, name)
+        if limit is not None and (given is None or given > limit):
+            note(name, f"{name} {given if given is not None else 'unlimited'} > baseline {limit}")
+    if STATUS_ORDER.index(settings.min_document_status) < STATUS_ORDER.index(
+        floor.min_document_status
+    ):
+        note(
+            "min_document_status",
+            f"min_document_status {settings.min_document_status} (baseline: "
+            f"{floor.min_document_status})",
+        )
+    for rule in {rule.code: rule for rule in selectors.values()}.values():
+        was, now = floor.level(rule), settings.level(rule)
+        if _LEVEL_ORDER[now] < _LEVEL_ORDER[was]:
+            note(f"level:{rule.code}", f"rule {rule.code} ({rule.name}) is {now} (baseline: {was})")
+        if settings.waivable(rule) and not floor.waivable(rule):
+            note(
+                f"waivable:{rule.code}",
+                f"rule {rule.code} ({rule.name}) is waivable (baseline: never waived)",
+            )
+    return tuple(found)
 
 
 def _unknown_rule(

@@ -69,17 +69,35 @@ class Finding:
 
 @dataclass(frozen=True)
 class RuleRun:
-    """A rule the gate ran (or skipped), as reporters need to describe it."""
+    """A rule the gate ran (or skipped), with everything reporters say of it.
+
+    Reporters describe rules from this record alone (never from the rule registry), so
+    a result renders the same whichever rules produced it.
+    """
 
     code: str
     name: str
     severity: Severity
     level: str
-    """The level the policy gave the rule: error, warning or off (off: not run)."""
+    """The level the policy gave the rule for high-risk (and unknown-tier) systems."""
     nist: tuple[str, ...]
     summary: str
     description: str
     help: str
+    scope: str = "system"
+    """system, workspace or waivers: where its findings belong."""
+    aliases: tuple[str, ...] = ()
+    help_uri: str = ""
+    sections: tuple[tuple[str, str], ...] = ()
+    """(Rationale, text), (Fails, text), …: its documentation."""
+    levels: tuple[tuple[str, str], ...] = ()
+    """(risk tier, level) for every tier: a rule off for one tier may block another."""
+    waivable: bool = True
+    integrity: bool = False
+
+    def level_for(self, tier: str | None) -> str:
+        """The level the policy gives the rule for systems of `tier` (None: unknown)."""
+        return dict(self.levels).get(tier or "high", self.level)
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,11 @@ class GateResult:
     @property
     def exit_code(self) -> int:
         return 0 if self.passed else 1
+
+    @property
+    def mode(self) -> str:
+        """'release' or 'draft': which strictness the verdict was reached with."""
+        return "release" if self.release else "draft"
 
     def rule(self, code: str) -> RuleRun | None:
         for run in self.rules:

@@ -12,6 +12,9 @@ A rule module defines, at module level:
 * ``RELEASE_STRICT`` — True when, without ``--release``, its findings are only warnings
   (draft incompleteness);
 * ``WAIVABLE`` — False for rules whose findings no waiver can turn off (default True);
+* ``INTEGRITY`` — True for the rules that guard the gate's own integrity (documents found
+  and valid, systems checkable, artifacts true, policy untampered, signatures, internal
+  errors): no policy can switch them off or lower them, no waiver matches them;
 * optionally ``Options``, a pydantic model of its policy options (unknown ones are errors);
 * ``check(ctx) -> Iterator[Finding]``;
 * a module docstring: a one-line summary, then the sections ``Rationale:``, ``Fails:``,
@@ -56,7 +59,9 @@ class Rule(RuleMeta):
             aliases=tuple(namespace.get("ALIASES", ())),
             scope=namespace.get("SCOPE", "system"),
             release_strict=bool(namespace.get("RELEASE_STRICT", False)),
-            waivable=bool(namespace.get("WAIVABLE", True)),
+            waivable=bool(namespace.get("WAIVABLE", True))
+            and not namespace.get("INTEGRITY", False),
+            integrity=bool(namespace.get("INTEGRITY", False)),
             check=namespace["check"],
             options=namespace.get("Options"),
             doc=module.__doc__ or "",

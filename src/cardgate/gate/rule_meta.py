@@ -38,6 +38,8 @@ class RuleMeta:
     scope: Scope
     release_strict: bool
     waivable: bool
+    integrity: bool
+    """Guards the gate's own integrity: always an error, never off, never waived."""
     options: type[BaseModel] | None
     doc: str
 

@@ -5,7 +5,12 @@ A waiver matches a finding when it is in force (today is on or before ``expires`
 system, and — when given — its ``document`` is the finding's file (workspace-relative)
 and its ``path`` is the finding's data path or an ancestor of it (``evaluation.thresholds``
 matches ``evaluation.thresholds.0``). Waived findings are reported, not blocking.
-Findings of rules that are not waivable (waiver and internal-error rules) never match.
+
+Whether a waiver may waive at all is decided once, by `refusals`: it must name a known
+rule that is waivable (integrity and waiver rules never are) and that the policy for the
+system's risk tier does not forbid waiving (``waivable: false``), and it must not run
+longer than the tier's ``max_waiver_days`` past the gate's date. A refused waiver matches
+nothing; GATE-WV001 reports why.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from cardgate.documents.schemas.waivers import Waiver
+from cardgate.gate.policy import TierSettings
 from cardgate.gate.result import Finding, WaiverRef
 from cardgate.gate.rule import Rule
+from cardgate.gate.rule_meta import RuleMeta
 
 
 def normalise_path(path: str) -> str:
@@ -35,6 +42,43 @@ def normalise_document(document: str) -> str:
 
 def in_force(waiver: Waiver, today: dt.date) -> bool:
     return today <= waiver.expires
+
+
+def refusals(
+    waiver: Waiver, rule: RuleMeta | None, settings: TierSettings, today: dt.date
+) -> list[tuple[str, str]]:
+    """(field, reason) for each reason `waiver` cannot waive anything; empty: it may.
+
+    `settings` are the policy's for the risk tier of the waiver's system.
+    """
+    found: list[tuple[str, str]] = []
+    if rule is None:
+        found.append(("rule", f"names unknown rule '{waiver.rule}'"))
+    elif not rule.waivable:
+        why = "guards the gate's integrity" if rule.integrity else "judges waivers"
+        found.append(("rule", f"rule {rule.code} ({rule.name}) {why} and cannot be waived"))
+    elif not settings.waivable(rule):
+        found.append(
+            (
+                "rule",
+                f"the policy never waives rule {rule.code} ({rule.name}) for risk tier "
+                f"'{settings.tier}'",
+            )
+        )
+    if not in_force(waiver, today):
+        found.append(
+            ("expires", f"expired on {waiver.expires.isoformat()} (approved by {waiver.approver})")
+        )
+    limit = settings.max_waiver_days
+    if limit is not None and (waiver.expires - today).days > limit:
+        found.append(
+            (
+                "expires",
+                f"runs {(waiver.expires - today).days} days, to {waiver.expires.isoformat()}; "
+                f"the policy allows at most {limit} days for risk tier '{settings.tier}'",
+            )
+        )
+    return found
 
 
 def matches(waiver: Waiver, rule: Rule, finding: Finding) -> bool:
@@ -56,14 +100,16 @@ def apply_waivers(
     selectors: Mapping[str, Rule],
     *,
     today: dt.date,
+    settings: Callable[[Waiver], TierSettings],
 ) -> tuple[list[Finding], list[Finding], dict[int, int]]:
-    """(active findings, waived findings, uses per waiver index)."""
+    """(active findings, waived findings, uses per waiver index).
+
+    `settings` gives the policy for the risk tier of a waiver's system.
+    """
     usable = [
         (index, waiver, selectors[waiver.rule.strip()])
         for index, waiver in enumerate(waivers)
-        if waiver.rule.strip() in selectors
-        and selectors[waiver.rule.strip()].waivable
-        and in_force(waiver, today)
+        if not refusals(waiver, selectors.get(waiver.rule.strip()), settings(waiver), today)
     ]
     uses = {index: 0 for index, _, _ in usable}
     active: list[Finding] = []

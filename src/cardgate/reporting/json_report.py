@@ -43,17 +43,17 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def rule_json(rule: RuleRun) -> dict[str, Any]:
-    from cardgate.gate.rules import find_rule
-
-    found = find_rule(rule.code)
     return {
         "code": rule.code,
         "name": rule.name,
         "severity": rule.severity.label,
         "level": rule.level,
+        "levels": dict(rule.levels),
+        "integrity": rule.integrity,
+        "waivable": rule.waivable,
         "nist": list(rule.nist),
         "summary": rule.summary,
-        "help_uri": found.help_uri if found is not None else None,
+        "help_uri": rule.help_uri or None,
     }
 
 
@@ -67,6 +67,7 @@ def result_json(result: GateResult) -> dict[str, Any]:
         "passed": result.passed,
         "exit_code": result.exit_code,
         "release": result.release,
+        "mode": result.mode,
         "strict": result.strict,
         "today": result.today.isoformat(),
         "policy": result.policy,

@@ -1,8 +1,9 @@
 """JUnit XML: a testsuite per system (and one for the workspace), a testcase per rule.
 
 Passing rules are testcases without children; errors (and, with ``--strict``, warnings)
-are ``<failure>``s; a rule whose findings were all waived, or that the policy turned off,
-is ``<skipped>``. Warnings of a passing rule go to ``<system-out>``.
+are ``<failure>``s — always, whatever else is true of the rule; a rule whose findings were
+all waived, or that the policy turned off for the system's risk tier, is ``<skipped>``.
+Warnings of a passing rule go to ``<system-out>``. Rendered from the result alone.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from xml.etree import ElementTree as ET
 
 from cardgate.core.problems import Severity
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun
-from cardgate.gate.rules import find_rule
 
 WORKSPACE_SUITE = "(workspace)"
 
@@ -22,7 +22,9 @@ def _line(result: GateResult, finding: Finding) -> str:
     return f"{where}: {finding.code} {finding.severity.label}  {finding.message}"
 
 
-def _suite(result: GateResult, name: str, system: str, rules: list[RuleRun]) -> ET.Element:
+def _suite(
+    result: GateResult, name: str, system: str, rules: list[RuleRun], tier: str | None
+) -> ET.Element:
     suite = ET.Element("testsuite", name=name)
     counts = {"tests": 0, "failures": 0, "skipped": 0}
     active = [f for f in result.findings if f.system == system]
@@ -34,10 +36,7 @@ def _suite(result: GateResult, name: str, system: str, rules: list[RuleRun]) -> 
         counts["tests"] += 1
         mine = [f for f in active if f.code == rule.code]
         failing = [f for f in mine if f.severity is Severity.ERROR or result.strict]
-        if rule.level == "off":
-            ET.SubElement(case, "skipped", message="off in the policy")
-            counts["skipped"] += 1
-        elif failing:
+        if failing:
             failure = ET.SubElement(
                 case,
                 "failure",
@@ -48,6 +47,9 @@ def _suite(result: GateResult, name: str, system: str, rules: list[RuleRun]) -> 
             counts["failures"] += 1
         elif mine:
             ET.SubElement(case, "system-out").text = "\n".join(_line(result, f) for f in mine)
+        elif rule.level_for(tier) == "off":
+            ET.SubElement(case, "skipped", message="off in the policy")
+            counts["skipped"] += 1
         elif any(f.code == rule.code for f in waived):
             first = next(f for f in waived if f.code == rule.code)
             assert first.waiver is not None
@@ -69,15 +71,13 @@ def render(result: GateResult, stream: TextIO) -> None:
     system_rules = []
     workspace_rules = []
     for run in result.rules:
-        rule = find_rule(run.code)
-        scope = rule.scope if rule is not None else "system"
-        if scope != "system":
+        if run.scope != "system":
             workspace_rules.append(run)
-        if scope != "waivers":  # workspace rules' findings may belong to a system
+        if run.scope != "waivers":  # workspace rules' findings may belong to a system
             system_rules.append(run)
-    root.append(_suite(result, WORKSPACE_SUITE, WORKSPACE, workspace_rules))
+    root.append(_suite(result, WORKSPACE_SUITE, WORKSPACE, workspace_rules, None))
     for verdict in result.systems:
-        root.append(_suite(result, verdict.system, verdict.system, system_rules))
+        root.append(_suite(result, verdict.system, verdict.system, system_rules, verdict.risk_tier))
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for suite in root:
         for key in totals:

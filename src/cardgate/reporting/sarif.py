@@ -1,7 +1,8 @@
 """SARIF 2.1.0 (OASIS), for GitHub code scanning and other SARIF consumers.
 
-Every rule of the registry is described (``fullDescription``, ``help``, ``helpUri`` to its
-rule page ``rules/<code>/``, NIST AI RMF subcategories as ``properties.tags``); results
+Every rule the run used is described from the result alone (``fullDescription``,
+``help``, ``helpUri`` to its rule page ``rules/<code>/``, NIST AI RMF subcategories as
+``properties.tags``); results
 carry 1-based regions and URIs relative to the current directory (``%SRCROOT%``, the
 repository root in CI). Waived findings are results with an accepted external
 suppression. Validated against the official schema in tests/gate.
@@ -16,9 +17,7 @@ from typing import Any, TextIO
 
 from cardgate import __version__
 from cardgate.core.problems import Severity
-from cardgate.gate.result import Finding, GateResult
-from cardgate.gate.rule import Rule
-from cardgate.gate.rules import RULES
+from cardgate.gate.result import Finding, GateResult, RuleRun
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://cardgate.dev"
@@ -28,9 +27,10 @@ def _level(severity: Severity) -> str:
     return "error" if severity is Severity.ERROR else "warning"
 
 
-def _rule(rule: Rule, level: str) -> dict[str, Any]:
+def _rule(rule: RuleRun) -> dict[str, Any]:
     help_text = rule.help or rule.summary
-    sections = rule.sections()
+    sections = dict(rule.sections)
+    level = rule.level
     markdown = "\n\n".join(
         f"**{name}**\n\n{sections[name]}"
         for name in ("Rationale", "Fails", "Passes", "Remediation")
@@ -42,7 +42,7 @@ def _rule(rule: Rule, level: str) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.description},
         "help": {"text": help_text, "markdown": markdown or help_text},
-        "helpUri": rule.help_uri,
+        **({"helpUri": rule.help_uri} if rule.help_uri else {}),
         "defaultConfiguration": {"level": "none" if level == "off" else level},
         "properties": {
             "tags": [f"NIST AI RMF {sub}" for sub in rule.nist],
@@ -98,8 +98,7 @@ def _result(result: GateResult, finding: Finding, index: dict[str, int]) -> dict
 
 
 def sarif_log(result: GateResult) -> dict[str, Any]:
-    levels = {run.code: run.level for run in result.rules}
-    rules = [rule for rule in RULES if rule.code in levels] or list(RULES)
+    rules = result.rules
     index = {rule.code: position for position, rule in enumerate(rules)}
     return {
         "$schema": SCHEMA,
@@ -112,14 +111,18 @@ def sarif_log(result: GateResult) -> dict[str, Any]:
                         "version": __version__,
                         "semanticVersion": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [_rule(rule, levels.get(rule.code, "error")) for rule in rules],
+                        "rules": [_rule(rule) for rule in rules],
                     }
                 },
                 "invocations": [
                     {
                         "executionSuccessful": True,
                         "exitCode": result.exit_code,
-                        "properties": {"release": result.release, "policy": result.policy},
+                        "properties": {
+                            "release": result.release,
+                            "mode": result.mode,
+                            "policy": result.policy,
+                        },
                     }
                 ],
                 "columnKind": "unicodeCodePoints",

@@ -102,4 +102,4 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
         parts.append(f"SKIPPED  {len(result.skipped_systems)} unchanged")
     if not parts:
         parts.append(tone("FAILED", _RED + _BOLD) + "  nothing was gated")
-    return "   ".join(parts)
+    return "   ".join(parts) + f"   ({result.mode} mode)"

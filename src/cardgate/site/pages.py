@@ -102,6 +102,7 @@ def build_pages(
         count=len(rows),
         gate_reason=model.gate.reason,
         gate_policy=getattr(model.gate.result, "policy", ""),
+        gate_mode=getattr(model.gate.result, "mode", ""),
         problems=model.problems,
         datasets=len(model.datasets),
     )

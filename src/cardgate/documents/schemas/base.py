@@ -61,6 +61,13 @@ IsoDate = Annotated[
 ]
 """A calendar date written as YYYY-MM-DD."""
 
+DateOrPlaceholder = Annotated[
+    dt.date | None,
+    BeforeValidator(_as_date),
+    WithJsonSchema({"type": ["string", "null"], "format": "date"}),
+]
+"""A date that a template leaves as `TODO` (no date yet: the field is missing)."""
+
 # Constraints before the validator: pydantic keeps the pattern in the JSON Schema only then.
 Identifier = Annotated[
     str,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from cardgate.documents.schemas.base import (
+    DateOrPlaceholder,
     Document,
     Identifier,
-    IsoDate,
     Person,
     Section,
     Sha256,
@@ -100,7 +100,7 @@ class Datasheet(Document):
     status: Status = required("Document status: draft, review, approved or retired.")
     version: Text | None = recommended("Version of the dataset this datasheet describes.")
     owners: list[Person] = required("People accountable for the dataset.", min_length=1)
-    last_reviewed: IsoDate | None = recommended("Date of the last review of this datasheet.")
+    last_reviewed: DateOrPlaceholder = recommended("Date of the last review of this datasheet.")
     sha256: Sha256 | None = optional("SHA-256 of the data file this datasheet describes.")
     motivation: Motivation = required("Why the dataset exists.")
     composition: Composition = required("What it consists of.")

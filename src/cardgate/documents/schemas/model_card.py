@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
+from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.schemas.base import (
+    DateOrPlaceholder,
     Document,
     Identifier,
     IsoDate,
@@ -116,13 +118,25 @@ Likelihood = Literal["rare", "unlikely", "possible", "likely", "almost-certain"]
 Impact = Literal["negligible", "minor", "moderate", "major", "severe"]
 
 
+def _unrated(value: Any) -> Any:
+    """`TODO` (a template's placeholder) means "not rated yet": no value, not a rating."""
+    return None if isinstance(value, str) and is_placeholder_text(value) else value
+
+
+Rating = BeforeValidator(_unrated)
+
+
 class Risk(Section):
     """An entry of the risk register."""
 
     id: Identifier = required("Stable id of the risk within this card.", examples=["r1"])
     description: Text = required("What could go wrong, for whom.")
-    likelihood: Likelihood = required("How likely it is.")
-    impact: Impact = required("How bad it would be.")
+    likelihood: Annotated[Likelihood | None, Rating] = required(
+        "How likely it is; TODO until someone rates it."
+    )
+    impact: Annotated[Impact | None, Rating] = required(
+        "How bad it would be; TODO until someone rates it."
+    )
     owner: Text = required("Who is accountable for the risk.")
     mitigation: Text | None = recommended("What reduces the risk.")
     status: Literal["open", "mitigated", "accepted", "closed"] = required("Where it stands.")
@@ -161,7 +175,7 @@ class ModelCard(Document):
         "Where the system is in its lifecycle.", examples=["development"]
     )
     owners: list[Person] = required("People accountable for the system.", min_length=1)
-    last_reviewed: IsoDate | None = recommended(
+    last_reviewed: DateOrPlaceholder = recommended(
         "Date of the last review of this card.", gate=("GATE-FR001",)
     )
     generative: bool = Field(

@@ -1,10 +1,14 @@
 """`kind: policy` — what the release gate demands, per risk tier.
 
-A workspace policy starts from a shipped preset (``extends: baseline`` or ``strict``) and
-overrides it: ``defaults`` apply to every tier, ``tiers.<tier>`` to one risk tier. A value
-left out (null) inherits; ``rules`` entries merge per rule (a ``level`` replaces, ``options``
-merge key by key). Rule options are validated against the rule's own options model by the
-gate (`cardgate.gate.policy`), which names the rule and the option of any mistake.
+A workspace policy always starts from a shipped preset: ``baseline`` unless it says
+``extends: strict``. It overrides it: ``defaults`` apply to every tier, ``tiers.<tier>``
+to one risk tier. A value left out (null) inherits; ``rules`` entries merge per rule (a
+``level`` replaces, ``options`` merge key by key). Loosening a baseline floor (a role, a
+checklist, a coverage minimum, a rule level, a waiver limit) is allowed but reported by
+the gate on every run (GATE-POL001) until a named approver waives it; the rules that
+guard the gate's own integrity cannot be loosened at all (GATE-POL002). Rule options are
+validated against the rule's own options model by the gate (`cardgate.gate.policy`),
+which names the rule and the option of any mistake.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from cardgate.documents.schemas.base import (
 )
 
 RuleLevel = Literal["error", "warning", "off"]
+DocumentStatus = Literal["draft", "review", "approved"]
 NistFunction = Literal["GOVERN", "MAP", "MEASURE", "MANAGE"]
 
 
@@ -33,6 +38,10 @@ class RuleSetting(Section):
     level: RuleLevel | None = optional("error, warning or off; omit to keep the inherited level.")
     options: dict[str, Any] = Field(
         default_factory=dict, description="Rule-specific options (see `cardgate explain CODE`)."
+    )
+    waivable: bool | None = optional(
+        "false: no waiver matches this rule's findings (e.g. fairness failures are never "
+        "waived); omit to keep the inherited setting."
     )
 
 
@@ -55,6 +64,19 @@ class TierPolicy(Section):
     max_review_age_days: int | None = optional(
         "Largest age, in days, of the model card's last_reviewed date.", ge=0
     )
+    max_waiver_days: int | None = optional(
+        "Longest a waiver may run: its expiry at most this many days after the gate's date.",
+        ge=0,
+    )
+    allow_unsigned_signoffs: bool | None = optional(
+        "Whether sign-offs without an SSH signature (cardgate sign without --key) count."
+    )
+    require_threshold_per_feature: bool | None = optional(
+        "Whether the evaluation must set at least one threshold on each declared sensitive feature."
+    )
+    min_document_status: DocumentStatus | None = optional(
+        "Least status of the system's documents (draft < review < approved), e.g. 'review'."
+    )
     rules: dict[str, RuleSetting] = Field(
         default_factory=dict,
         description="Per-rule settings, keyed by rule code (GATE-MC002) or name.",
@@ -66,7 +88,7 @@ class Policy(Document):
 
     kind: Literal["policy"] = required("Always 'policy'.")
     extends: Text | None = optional(
-        "Shipped preset to start from: 'baseline' or 'strict'; omit to start from nothing."
+        "Shipped preset to start from: 'baseline' or 'strict'; omitted, 'baseline'."
     )
     description: Text | None = optional("What this policy is for and who owns it.")
     defaults: TierPolicy = Field(

@@ -31,7 +31,7 @@ _SUBSTITUTIONS = {
     "name": "{{ name }}",
     "system": "{{ system }}",
     "checklist": "{{ checklist }}",
-    "last_reviewed": "{{ date }}",
+    "last_reviewed": PLACEHOLDER,  # today's date would look like a review that happened
     "model_date": "{{ date }}",
 }
 _WIDTH = 92
@@ -100,7 +100,10 @@ def _value(name: str, annotation: Any, info: FieldInfo, *, prefix: str, pad: str
     origin = typing.get_origin(annotation)
     if origin is Literal:
         choices = [str(choice) for choice in typing.get_args(annotation)]
-        example = _example(info) or choices[0]
+        # A choice that may stay unset starts as the placeholder: a pre-selected choice
+        # (likelihood: rare) would read as an answer nobody gave.
+        unset = PLACEHOLDER if _accepts_none(info.annotation) else choices[0]
+        example = _example(info) or unset
         return [f"{prefix}{name}: {example}  # one of: {', '.join(choices)}"]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [f"{prefix}{name}:", *_fields(annotation, indent=len(pad) + 2)]
@@ -117,6 +120,13 @@ def _value(name: str, annotation: Any, info: FieldInfo, *, prefix: str, pad: str
     if annotation in (int, float) and not info.examples:
         return [f"{prefix}{name}: null  # {PLACEHOLDER}: a number"]
     return [f"{prefix}{name}: {_example(info) or PLACEHOLDER}"]
+
+
+def _accepts_none(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _accepts_none(typing.get_args(annotation)[0])
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(annotation)
 
 
 def _example(info: FieldInfo) -> str | None:

@@ -20,8 +20,11 @@ from cardgate.gate.rules import (
     data_check_violations,
     data_pin_matches,
     datasheets_complete,
+    documents_checkable,
     documents_found,
+    documents_past_draft,
     documents_valid,
+    evaluation_features_covered,
     evaluation_fresh,
     evaluation_present,
     evaluation_regression,
@@ -31,6 +34,8 @@ from cardgate.gate.rules import (
     model_card_recommended,
     model_card_required,
     model_card_risk_tier,
+    policy_integrity,
+    policy_loosened,
     signoffs_current,
     signoffs_required,
     waivers_used,
@@ -41,10 +46,15 @@ MODULES: tuple[ModuleType, ...] = (
     # documents
     documents_found,
     documents_valid,
+    documents_checkable,
+    # policy
+    policy_integrity,
+    policy_loosened,
     # completeness
     model_card_required,
     model_card_recommended,
     model_card_risk_tier,
+    documents_past_draft,
     # references
     datasheets_complete,
     checklists_answered,
@@ -56,6 +66,7 @@ MODULES: tuple[ModuleType, ...] = (
     evaluation_fresh,
     evaluation_thresholds,
     evaluation_regression,
+    evaluation_features_covered,
     # sign-offs
     signoffs_required,
     signoffs_current,

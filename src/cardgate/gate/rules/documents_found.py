@@ -30,7 +30,7 @@ SEVERITY = Severity.ERROR
 NIST = ["GOVERN 1.6"]
 ALIASES: list[str] = []
 SCOPE = "workspace"
-WAIVABLE = False
+INTEGRITY = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -33,7 +33,7 @@ SEVERITY = Severity.ERROR
 NIST = ["GOVERN 1.4", "GOVERN 4.2"]
 ALIASES: list[str] = []
 SCOPE = "workspace"
-RELEASE_STRICT = False
+INTEGRITY = True
 
 OWNED_ELSEWHERE = ("CG107", "CL1")
 """Recommended-section warnings (GATE-MC002/DS001) and answer checks (GATE-CK003)."""

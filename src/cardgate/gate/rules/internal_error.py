@@ -12,8 +12,9 @@ Passes:
 
 Remediation:
 Report the message to the cardgate maintainers (rerun with CARDGATE_DEBUG=1 for the
-traceback). Until fixed, the named rule can be set to ``level: off`` in the policy, which
-the release manager should approve.
+traceback). Until fixed, the named rule (unless it guards the gate's integrity) can be set
+to ``level: off`` in the policy; that loosening is itself reported (GATE-POL001) until a
+named approver waives it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ SEVERITY = Severity.ERROR
 NIST: list[str] = []
 ALIASES: list[str] = []
 SCOPE = "workspace"
-WAIVABLE = False
+INTEGRITY = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

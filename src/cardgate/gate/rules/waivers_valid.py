@@ -1,22 +1,27 @@
-"""Every waiver names a known, waivable rule and has not expired.
+"""Every waiver names a known, waivable rule, has not expired and keeps the policy's limits.
 
 Rationale:
 A waiver is a risk accepted by a named approver until a date. An expired waiver no
 longer waives anything — the finding it covered blocks again — and is itself reported so
 that the exception is renewed or the problem fixed. A waiver naming a rule that does not
-exist (a typo, a retired code with no alias) would silently waive nothing. Waivers
-expiring soon are announced as warnings (option ``warn_days``, default 14).
+exist (a typo, a retired code with no alias) would silently waive nothing. The policy
+limits waivers per risk tier: ``max_waiver_days`` (the longest a waiver may still run) and
+``waivable: false`` on a rule (e.g. fairness failures are never waived). A waiver beyond
+those limits waives nothing and is reported. Waivers expiring soon are announced as
+warnings (option ``warn_days``, default 14).
 
 Fails:
 - ``expires: 2025-01-31`` when today is 2025-02-01;
-- ``rule: GATE-FA033`` (no such rule), or a rule that cannot be waived.
+- ``rule: GATE-FA033`` (no such rule), or a rule that cannot be waived (an integrity
+  rule, or one the policy says is never waived);
+- ``expires: 9999-12-31`` where the policy allows at most 180 days.
 
 Passes:
 - every waiver names a known rule and is in force.
 
 Remediation:
-Renew the waiver with a new expiry and the approver's consent, or fix the underlying
-finding and delete the waiver.
+Renew the waiver with a new expiry within the policy's limit and the approver's consent,
+or fix the underlying finding and delete the waiver.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import WORKSPACE, Finding
+from cardgate.gate.waivers import refusals
 
 CODE = "GATE-WV001"
 NAME = "waivers.valid"
@@ -58,34 +64,24 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for index, waiver in enumerate(waivers.waivers):
         system = waiver.system if waiver.system in ctx.workspace.systems else WORKSPACE
         rule = selectors.get(waiver.rule.strip())
-        if rule is None:
-            match = difflib.get_close_matches(waiver.rule.strip(), list(selectors), n=1)
+        label = f"waiver of {waiver.rule} for '{waiver.system}'"
+        refused = refusals(waiver, rule, ctx.gate.waiver_settings(waiver), ctx.today)
+        for field, reason in refused:
+            hint = "renew it with the approver's consent, or fix the finding and delete it"
+            if field == "rule" and rule is None:
+                match = difflib.get_close_matches(waiver.rule.strip(), list(selectors), n=1)
+                hint = f"did you mean '{match[0]}'?" if match else "list rules: cardgate rules"
+            elif field == "rule":
+                hint = "fix the underlying problem instead"
             yield ctx.finding(
                 document,
-                f"waiver names unknown rule '{waiver.rule}'",
-                path=("waivers", index, "rule"),
+                f"{label} {reason}" if field == "expires" else f"waiver {reason}",
+                path=("waivers", index, field),
                 system=system,
-                hint=f"did you mean '{match[0]}'?" if match else "list rules: cardgate rules",
-            )
-        elif not rule.waivable:
-            yield ctx.finding(
-                document,
-                f"rule {rule.code} ({rule.name}) cannot be waived",
-                path=("waivers", index, "rule"),
-                system=system,
-                hint="fix the underlying problem instead",
+                hint=hint,
             )
         left = (waiver.expires - ctx.today).days
-        label = f"waiver of {waiver.rule} for '{waiver.system}'"
-        if left < 0:
-            yield ctx.finding(
-                document,
-                f"{label} expired on {waiver.expires.isoformat()} (approved by {waiver.approver})",
-                path=("waivers", index, "expires"),
-                system=system,
-                hint="renew it with the approver's consent, or fix the finding and delete it",
-            )
-        elif left <= warn_days:
+        if not refused and left <= warn_days:
             yield ctx.finding(
                 document,
                 f"{label} expires in {left} day{'s' if left != 1 else ''} "

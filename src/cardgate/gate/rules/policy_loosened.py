@@ -1,0 +1,52 @@
+"""The policy does not demand less of the system's risk tier than the baseline preset.
+
+Rationale:
+A workspace policy starts from the ``baseline`` preset and may tighten anything. It may
+also loosen a baseline floor — drop a required sign-off role or checklist, lower a
+coverage minimum, raise the review age or the longest waiver, lower a rule's level, make
+a rule waivable that the baseline never waives — but never silently: each loosening is a
+finding on every system of the tier it affects, at the line of the policy that sets it,
+on every run and on the review site, until a named approver accepts it with a waiver
+(which expires like any other).
+
+Fails:
+- ``tiers: {high: {required_signoffs: [owner]}}`` (baseline: owner, legal, risk);
+- ``defaults: {rules: {GATE-FR001: {level: off}}}``;
+- ``tiers: {high: {max_review_age_days: 400}}`` (baseline: 180).
+
+Passes:
+- the policy only tightens the baseline, or every loosening is waived.
+
+Remediation:
+Restore the baseline's value, or record the exception in ``waivers.yaml`` (rule
+GATE-POL001, the system, ``path`` the policy key) with its justification, approver and
+expiry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.core.problems import Severity
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+
+CODE = "GATE-POL001"
+NAME = "policy.baseline-kept"
+SEVERITY = Severity.ERROR
+NIST = ["GOVERN 1.3", "GOVERN 1.4"]
+ALIASES: list[str] = []
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.system is None or ctx.card is None:
+        return
+    for note in ctx.settings.loosened:
+        yield ctx.finding(
+            note.loaded,
+            f"the policy loosens the baseline for '{ctx.system.id}': {note.message}",
+            path=note.path,
+            key=True,
+            hint="restore the baseline's value, or have the loosening waived by a named "
+            "approver (rule GATE-POL001)",
+        )
