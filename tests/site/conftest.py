@@ -233,14 +233,17 @@ def make_workspace(root: Path, *, hostile: bool = True) -> Path:
     return root
 
 
-# Only the sign-off rules decide, so the three systems get the three verdicts:
-# fraud-alerts passes (current legal sign-off), credit-scoring fails (its legal sign-off is
-# stale), hostile passes under a waiver (no legal sign-off, waived until 2026-12-31).
+# Only the sign-off rules decide: the policy switches the others off. That loosens the
+# baseline, which the gate reports (GATE-POL001) until a named approver waives it; the
+# waivers below accept it for every system. So: fraud-alerts ships under those waivers
+# (current legal sign-off), credit-scoring fails (its legal sign-off is stale), hostile
+# ships under waivers too (no legal sign-off, waived until 2026-12-31).
 POLICY = """\
 kind: policy
 schema_version: 1
 defaults:
   required_signoffs: [legal]
+  require_threshold_per_feature: false
   rules:
     GATE-SO001: {level: error}
     GATE-SO002: {level: error}
@@ -261,9 +264,17 @@ waivers:
     justification: Legal review is booked for December.
     approver: Risk office
     expires: 2026-12-31
+""" + "".join(
+    f"""  - rule: GATE-POL001
+    system: {system}
+    justification: The review-site fixture judges sign-offs only.
+    approver: Risk office
+    expires: 2026-12-31
 """
+    for system in ("credit-scoring", "fraud-alerts", "hostile")
+)
 
-VERDICTS = {"credit-scoring": "fail", "fraud-alerts": "pass", "hostile": "waived"}
+VERDICTS = {"credit-scoring": "fail", "fraud-alerts": "waived", "hostile": "waived"}
 
 
 def data_check() -> dict[str, Any]:

@@ -65,7 +65,11 @@ def rule_text(rule: Rule) -> str:
         lines.append(f"Options: {', '.join(rule.option_names())}")
     if rule.release_strict:
         lines.append("Without --release its findings are warnings (draft incompleteness).")
-    if not rule.waivable:
+    if rule.integrity:
+        lines.append("It guards the gate's integrity: always an error, never off, never waived.")
+    elif rule.locked:
+        lines.append("It is always an error: no policy can lower it.")
+    if not rule.waivable and not rule.integrity:
         lines.append("Its findings cannot be waived.")
     for name, text in rule.sections().items():
         lines += ["", f"{name}:", _indent(text)]

@@ -111,7 +111,7 @@ class TierSettings:
     """Where this tier's policy is looser than the baseline preset's."""
 
     def level(self, rule: RuleMeta) -> str:
-        if rule.integrity:
+        if rule.locked:
             return "error"
         return self.levels.get(rule.code, rule.severity.label)
 
@@ -234,9 +234,8 @@ def _resolve_tier(
                 if rule is None:
                     _unknown_rule(layer.loaded, where, key, selectors)
                     continue
-                if rule.integrity and (
-                    setting.level not in (None, "error") or setting.waivable is True
-                ):
+                lowered = rule.locked and setting.level not in (None, "error")
+                if lowered or (rule.integrity and setting.waivable is True):
                     what = (
                         f"level {setting.level}"
                         if setting.level not in (None, "error")
@@ -247,8 +246,8 @@ def _resolve_tier(
                             layer.loaded,
                             where,
                             f"rule {rule.code} ({rule.name}) guards the gate's integrity: "
-                            f"'{what}' is ignored; it always runs as an error and is never "
-                            "waived",
+                            f"'{what}' is ignored; it always runs as an error"
+                            + ("" if rule.waivable else " and is never waived"),
                         )
                     )
                     continue

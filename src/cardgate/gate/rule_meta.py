@@ -40,6 +40,8 @@ class RuleMeta:
     waivable: bool
     integrity: bool
     """Guards the gate's own integrity: always an error, never off, never waived."""
+    locked: bool
+    """Always an error: no policy lowers it (integrity rules, and GATE-POL001)."""
     options: type[BaseModel] | None
     doc: str
 

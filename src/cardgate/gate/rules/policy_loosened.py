@@ -36,6 +36,7 @@ NAME = "policy.baseline-kept"
 SEVERITY = Severity.ERROR
 NIST = ["GOVERN 1.3", "GOVERN 1.4"]
 ALIASES: list[str] = []
+LOCKED = True  # the policy cannot silence the report of its own loosenings
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
