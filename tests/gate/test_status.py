@@ -36,7 +36,7 @@ def test_a_passing_system_is_ready(workspace: Path) -> None:
     assert code == 0, out
     assert out.splitlines() == [
         f"{SYSTEM} (risk tier high)",
-        f"  {SYSTEM}: 8 of 8 steps clear, checklist items 61/61 done, ready to ship",
+        f"  {SYSTEM}: 9 of 9 steps clear, checklist items 61/61 done, ready to ship",
     ]
 
 
@@ -63,9 +63,9 @@ def test_what_is_left_comes_in_order_with_places_and_commands(tmp_path: Path) ->
     assert f"hint: run: cardgate evaluate {SYSTEM}" in out
     assert f'hint: cardgate sign {SYSTEM} --role legal --name "NAME"' in out
     assert f'hint: cardgate sign {SYSTEM} --role risk --name "NAME"' in out
-    assert "clear: documents, data, thresholds, checklists, review" in out
+    assert "clear: documents, policy, data, thresholds, checklists, review" in out
     assert lines[-1] == (
-        f"  {SYSTEM}: 5 of 8 steps clear, checklist items 61/61 done, 4 findings left"
+        f"  {SYSTEM}: 6 of 9 steps clear, checklist items 61/61 done, 4 findings left"
     )
 
 

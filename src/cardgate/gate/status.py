@@ -41,6 +41,9 @@ class StepKind:
 
 STEPS: tuple[StepKind, ...] = (
     StepKind("documents", "Fix the documents that do not load or validate", ("GATE-DOC",)),
+    StepKind(
+        "policy", "Restore the policy's baseline, or have a named approver waive it", ("GATE-POL",)
+    ),
     StepKind("model-card", "Fill in the model card", ("GATE-MC",)),
     StepKind("data", "Complete the datasheets and check the data", ("GATE-DS", "GATE-DC")),
     StepKind("evaluation", "Evaluate the model", ("GATE-FA001", "GATE-FA002")),
