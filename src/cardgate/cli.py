@@ -26,6 +26,7 @@ from typer.core import TyperGroup
 from cardgate import __version__
 from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
 from cardgate.core.paths import display_path
+from cardgate.core.text import visible
 
 
 class _Group(TyperGroup):
@@ -61,9 +62,9 @@ def _is_cli_control(error: Exception) -> bool:
 
 
 def _fail(message: str, *, hint: str = "", code: int) -> NoReturn:
-    typer.echo(f"cardgate: error: {message}", err=True)
+    typer.echo(f"cardgate: error: {visible(message)}", err=True)
     if hint:
-        typer.echo(f"  hint: {hint}", err=True)
+        typer.echo(f"  hint: {visible(hint)}", err=True)
     raise typer.Exit(code)
 
 
@@ -310,7 +311,7 @@ def evaluate(
     for target in targets:
         run = evaluate_system(loaded, target, progress=True)
         for line in render_summary(run.artifact):
-            typer.echo(line)
+            typer.echo(visible(line))
         if run.path is not None:
             typer.echo(f"wrote {display_path(run.path)}")
 
@@ -358,7 +359,7 @@ def serve(
         layout,
         root,
         port=port,
-        report=typer.echo,
+        report=lambda line: typer.echo(visible(line)),
     )
 
 
@@ -475,8 +476,10 @@ def sign(
         commit=git_commit(loaded.root),
     )
     typer.echo(
-        f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}): "
-        f"{len(signoff.documents)} documents; wrote {display_path(path)}"
+        visible(
+            f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}): "
+            f"{len(signoff.documents)} documents; wrote {display_path(path)}"
+        )
     )
 
 

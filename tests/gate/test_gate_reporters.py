@@ -10,10 +10,11 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
+from cardgate.core.text import markdown_text
 from cardgate.gate.engine import run_gate
 from cardgate.gate.result import GateResult
 from cardgate.gate.rules import RULES
-from cardgate.reporting import github, markdown
+from cardgate.reporting import github
 from cardgate.reporting.registry import REPORTERS
 
 from .conftest import SYSTEM, TODAY, build_workspace
@@ -100,7 +101,10 @@ def test_github_commands_escape_data_and_properties(
 
 
 def test_markdown_escapes_card_text() -> None:
-    assert markdown.escape("a|b <script>[x](y)") == r"a\|b \<script\>\[x\](y)"
+    assert markdown_text("a|b <script>[x](y)") == r"a\|b \<script\>\[x\](y)"
+    assert markdown_text("see https://x.org, www.x.org, a@x.org") == (
+        r"see https\://x.org, www\.x.org, a\@x.org"
+    )
 
 
 def test_json_is_stable_and_complete(failing: GateResult) -> None:

@@ -12,7 +12,8 @@ CSV columns (one row per system x subcategory)::
 
     system,crosswalk,reference,status,subcategories,addressed
 
-(subcategory lists joined by ``;``).
+(subcategory lists joined by ``;``). A cell that a spreadsheet would take for a formula
+(a system folder named ``=…``) starts with ``'`` (`cardgate.core.text.csv_cell`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ import difflib
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TextIO
+from typing import Any, TextIO
 
 from cardgate.core.errors import InputError, UsageError
+from cardgate.core.text import csv_cell, markdown_text, visible
 from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import Crosswalk, load_catalog
 from cardgate.frameworks.coverage import crosswalk_coverage, workspace_coverage
@@ -57,7 +59,8 @@ def render_text(
     width = max(len(fn.id) for fn in catalog.functions) + 2
     for coverage in portfolio.systems:
         checklists = ", ".join(coverage.checklists) or "no checklist answers"
-        stream.write(f"\n{coverage.system} (risk tier: {_tier(coverage)}; {checklists})\n")
+        heading = f"{coverage.system} (risk tier: {_tier(coverage)}; {checklists})"
+        stream.write(f"\n{visible(heading)}\n")
         stream.write(f"  {'overall':<{width}}{_summary(coverage.overall)}\n")
         for rollup in coverage.functions:
             stream.write(f"  {rollup.id:<{width}}{_summary(rollup)}\n")
@@ -97,6 +100,7 @@ def _text_matrix(portfolio: PortfolioCoverage, stream: TextIO) -> None:
         return
     stream.write(f"\nsubcategory x system ({legend})\n")
     width = max(len(sub) for sub in subcategories) + 2
+    systems = tuple(visible(system) for system in systems)
     columns = [max(len(system), 1) + 2 for system in systems]
     header = "".join(f"{system:<{col}}" for system, col in zip(systems, columns, strict=True))
     stream.write(" " * (width + 2) + header.rstrip() + "\n")
@@ -133,19 +137,24 @@ def render_json(
     stream.write("\n")
 
 
+def _csv_row(writer: Any, cells: list[str]) -> None:
+    writer.writerow([csv_cell(cell) for cell in cells])
+
+
 def render_csv(
     portfolio: PortfolioCoverage, stream: TextIO, *, crosswalk: Crosswalk | None = None
 ) -> None:
     """One row per system x subcategory, or per system x reference with a crosswalk."""
     writer = csv.writer(stream, lineterminator="\n")
     if crosswalk is not None:
-        writer.writerow(
-            ["system", "crosswalk", "reference", "status", "subcategories", "addressed"]
+        _csv_row(
+            writer, ["system", "crosswalk", "reference", "status", "subcategories", "addressed"]
         )
         for coverage in portfolio.systems:
             view = crosswalk_coverage(portfolio.catalog, crosswalk, coverage)
             for ref in view.references:
-                writer.writerow(
+                _csv_row(
+                    writer,
                     [
                         coverage.system,
                         crosswalk.id,
@@ -153,16 +162,17 @@ def render_csv(
                         ref.status,
                         ";".join(ref.subcategories),
                         ";".join(ref.addressed),
-                    ]
+                    ],
                 )
         return
-    writer.writerow(
-        ["system", "risk_tier", "function", "category", "subcategory", "status", "items"]
+    _csv_row(
+        writer, ["system", "risk_tier", "function", "category", "subcategory", "status", "items"]
     )
     for coverage in portfolio.systems:
         for sub in coverage.subcategories:
             items = ";".join(f"{s.checklist}:{s.item}={s.status}" for s in sub.items)
-            writer.writerow(
+            _csv_row(
+                writer,
                 [
                     coverage.system,
                     coverage.risk_tier or "",
@@ -171,13 +181,8 @@ def render_csv(
                     sub.id,
                     sub.status,
                     items,
-                ]
+                ],
             )
-
-
-def _cell(text: str) -> str:
-    """Markdown table cell text: pipes escaped, line breaks flattened."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def _percent(rollup: Rollup) -> str:
@@ -197,39 +202,40 @@ def render_markdown(
     stream.write("| System | Risk tier | Overall | " + " | ".join(functions) + " |\n")
     stream.write("|---|---|---|" + "---|" * len(functions) + "\n")
     for coverage in portfolio.systems:
-        cells = [_cell(coverage.system), _tier(coverage), _percent(coverage.overall)]
+        cells = [markdown_text(coverage.system), _tier(coverage), _percent(coverage.overall)]
         cells.extend(_percent(rollup) for rollup in coverage.functions)
         stream.write("| " + " | ".join(cells) + " |\n")
     if len(portfolio.systems) > 1:
         subcategories, systems, rows = portfolio.matrix()
         stream.write("\n### Subcategory × system\n\n")
-        stream.write("| Subcategory | " + " | ".join(_cell(s) for s in systems) + " |\n")
+        stream.write("| Subcategory | " + " | ".join(markdown_text(s) for s in systems) + " |\n")
         stream.write("|---|" + "---|" * len(systems) + "\n")
         for sub_id, row in zip(subcategories, rows, strict=True):
             stream.write(f"| {sub_id} | " + " | ".join(_MARK[status] for status in row) + " |\n")
     if len(portfolio.systems) == 1:
         coverage = portfolio.systems[0]
-        stream.write(f"\n### {_cell(coverage.system)}: subcategories\n\n")
+        stream.write(f"\n### {markdown_text(coverage.system)}: subcategories\n\n")
         stream.write("| Subcategory | Status | Items |\n|---|---|---|\n")
         for sub in coverage.subcategories:
             items = ", ".join(f"{state.item} ({state.status})" for state in sub.items)
-            stream.write(f"| {sub.id} | {_MARK[sub.status]} {sub.status} | {_cell(items)} |\n")
+            stream.write(
+                f"| {sub.id} | {_MARK[sub.status]} {sub.status} | {markdown_text(items)} |\n"
+            )
     if crosswalk is not None:
-        stream.write(f"\n### {_cell(crosswalk.title)}\n\n")
+        stream.write(f"\n### {markdown_text(crosswalk.title)}\n\n")
         if len(portfolio.systems) == 1:
             view = crosswalk_coverage(catalog, crosswalk, portfolio.systems[0])
             stream.write("| Reference | Status | Subcategories |\n|---|---|---|\n")
             for ref in view.references:
                 subs = ", ".join(ref.subcategories)
-                stream.write(
-                    f"| {_cell(ref.reference)} | {_MARK[ref.status]} {ref.status} | {subs} |\n"
-                )
+                reference = markdown_text(ref.reference)
+                stream.write(f"| {reference} | {_MARK[ref.status]} {ref.status} | {subs} |\n")
         else:
             stream.write("| System | Addressed | Partial | Missing |\n|---|---|---|---|\n")
             for coverage in portfolio.systems:
                 rollup = crosswalk_coverage(catalog, crosswalk, coverage).rollup()
                 stream.write(
-                    f"| {_cell(coverage.system)} | {_percent(rollup)} | {rollup.partial} "
+                    f"| {markdown_text(coverage.system)} | {_percent(rollup)} | {rollup.partial} "
                     f"| {rollup.missing} |\n"
                 )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cardgate.core.problems import Severity
+from cardgate.core.text import visible
 from cardgate.gate.result import Finding, GateResult
 from cardgate.reporting import markdown
 from cardgate.reporting.text import verdict_line
@@ -28,7 +29,7 @@ def escape_property(text: str) -> str:
 
 def _command(result: GateResult, finding: Finding, kind: str) -> str:
     properties = ",".join(
-        f"{key}={escape_property(value)}"
+        f"{key}={escape_property(visible(value))}"
         for key, value in (
             ("file", result.shown(finding.path)),
             ("line", str(finding.line)),
@@ -36,11 +37,12 @@ def _command(result: GateResult, finding: Finding, kind: str) -> str:
             ("title", f"{finding.code} {finding.name}".strip()),
         )
     )
-    message = finding.message
+    message = visible(finding.message)
     if finding.waiver is not None:
-        message += f" (waived by {finding.waiver.approver} until {finding.waiver.expires})"
+        approver = visible(finding.waiver.approver)
+        message += f" (waived by {approver} until {finding.waiver.expires})"
     elif finding.hint:
-        message += f"\nHint: {finding.hint}"
+        message += f"\nHint: {visible(finding.hint)}"  # a line break of the annotation
     return f"::{kind} {properties}::{escape_data(message)}"
 
 

@@ -3,7 +3,9 @@
 Passing rules are testcases without children; errors (and, with ``--strict``, warnings)
 are ``<failure>``s — always, whatever else is true of the rule; a rule whose findings were
 all waived, or that the policy turned off for the system's risk tier, is ``<skipped>``.
-Warnings of a passing rule go to ``<system-out>``. Rendered from the result alone.
+Warnings of a passing rule go to ``<system-out>``. Rendered from the result alone. Values
+from documents are escaped (`cardgate.core.text.visible`): XML 1.0 cannot hold control
+characters.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from cardgate.core.problems import Severity
+from cardgate.core.text import visible
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun
 
 WORKSPACE_SUITE = "(workspace)"
@@ -19,19 +22,22 @@ WORKSPACE_SUITE = "(workspace)"
 
 def _line(result: GateResult, finding: Finding) -> str:
     where = f"{result.shown(finding.path)}:{finding.line}:{finding.column}"
-    return f"{where}: {finding.code} {finding.severity.label}  {finding.message}"
+    return visible(f"{where}: {finding.code} {finding.severity.label}  {finding.message}")
 
 
 def _suite(
     result: GateResult, name: str, system: str, rules: list[RuleRun], tier: str | None
 ) -> ET.Element:
-    suite = ET.Element("testsuite", name=name)
+    suite = ET.Element("testsuite", name=visible(name))
     counts = {"tests": 0, "failures": 0, "skipped": 0}
     active = [f for f in result.findings if f.system == system]
     waived = [f for f in result.waived if f.system == system]
     for rule in rules:
         case = ET.SubElement(
-            suite, "testcase", classname=f"cardgate.{name}", name=f"{rule.code} {rule.name}"
+            suite,
+            "testcase",
+            classname=visible(f"cardgate.{name}"),
+            name=f"{rule.code} {rule.name}",
         )
         counts["tests"] += 1
         mine = [f for f in active if f.code == rule.code]
@@ -40,7 +46,7 @@ def _suite(
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=failing[0].message,
+                message=visible(failing[0].message),
                 type=failing[0].severity.label,
             )
             failure.text = "\n".join(_line(result, f) for f in mine)
@@ -56,8 +62,10 @@ def _suite(
             ET.SubElement(
                 case,
                 "skipped",
-                message=f"waived by {first.waiver.approver} until "
-                f"{first.waiver.expires.isoformat()}: {first.message}",
+                message=visible(
+                    f"waived by {first.waiver.approver} until "
+                    f"{first.waiver.expires.isoformat()}: {first.message}"
+                ),
             )
             counts["skipped"] += 1
     for key, value in counts.items():

@@ -1,33 +1,25 @@
 """A Markdown summary sized for a pull-request comment (and the GitHub job summary).
 
-Card text is untrusted: every message is escaped so that it cannot add links, HTML or
-table cells. At most `MAX_ROWS` findings are listed; the rest are counted.
+Card text is untrusted: every value is escaped (`cardgate.core.text.markdown_text`) so
+that it cannot add links (bare URLs included), HTML, table cells or control characters.
+At most `MAX_ROWS` findings are listed; the rest are counted.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
+from cardgate.core.text import markdown_text
 from cardgate.gate.result import Finding, GateResult
 
 MAX_ROWS = 50
 MAX_SYSTEM_ROWS = 50
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
-
-
-def escape(text: str) -> str:
-    """Text safe inside a Markdown table cell: no HTML, links, emphasis or new cells."""
-    flat = " ".join(text.split())
-    return _SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;"))
 
 
 def _row(result: GateResult, finding: Finding, label: str) -> str:
-    where = f"{result.shown(finding.path)}:{finding.line}:{finding.column}"
-    return (
-        f"| {label} | `{finding.code}` | {escape(where)} | {escape(finding.system or '—')} "
-        f"| {escape(finding.message)} |"
-    )
+    where = markdown_text(f"{result.shown(finding.path)}:{finding.line}:{finding.column}")
+    system = markdown_text(finding.system or "—")
+    return f"| {label} | `{finding.code}` | {where} | {system} | {markdown_text(finding.message)} |"
 
 
 def render(result: GateResult, stream: TextIO) -> None:
@@ -37,7 +29,8 @@ def render(result: GateResult, stream: TextIO) -> None:
     lines = [
         f"## {icon} cardgate gate {verdict}",
         "",
-        f"{len(result.systems)} systems gated ({mode} mode, policy: {escape(result.policy)}, "
+        f"{len(result.systems)} systems gated ({mode} mode, "
+        f"policy: {markdown_text(result.policy)}, "
         f"{result.today.isoformat()}): {result.errors} errors, {result.warnings} warnings, "
         f"{len(result.waived)} waived.",
         "",
@@ -52,8 +45,8 @@ def render(result: GateResult, stream: TextIO) -> None:
         for v in shown:
             mark = "✅ passed" if v.passed else "❌ failed"
             lines.append(
-                f"| {escape(v.system)} | {escape(v.risk_tier or '?')} | {mark} | {v.errors} "
-                f"| {v.warnings} | {v.waived} |"
+                f"| {markdown_text(v.system)} | {markdown_text(v.risk_tier or '?')} | {mark} "
+                f"| {v.errors} | {v.warnings} | {v.waived} |"
             )
         if len(result.systems) > len(shown):
             lines.append(f"\n…and {len(result.systems) - len(shown)} more systems.")

@@ -14,6 +14,7 @@ import hashlib
 import json
 from pathlib import PurePosixPath
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from cardgate import __version__
 from cardgate.core.problems import Severity
@@ -53,8 +54,9 @@ def _rule(rule: RuleRun) -> dict[str, Any]:
 
 
 def _uri(result: GateResult, path: str) -> str:
+    """A relative URI reference: the path shown, percent-encoded (RFC 3986)."""
     shown = result.shown(path)
-    return shown if not PurePosixPath(shown).is_absolute() else path
+    return quote(shown if not PurePosixPath(shown).is_absolute() else path, safe="/")
 
 
 def _result(result: GateResult, finding: Finding, index: dict[str, int]) -> dict[str, Any]:

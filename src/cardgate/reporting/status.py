@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from cardgate.core.text import visible
 from cardgate.gate.result import Finding
 from cardgate.gate.status import COVERAGE_RULE, FunctionGap, StatusReport, SystemStatus
 
@@ -39,7 +40,7 @@ def render_text(report: StatusReport, stream: TextIO) -> None:
 
 def _system(report: StatusReport, system: SystemStatus, stream: TextIO) -> None:
     tier = f" (risk tier {system.risk_tier})" if system.risk_tier else ""
-    stream.write(f"{system.system}{tier}\n")
+    stream.write(f"{visible(system.system)}{tier}\n")
     clear = [step.key for step in system.steps if step.clear]
     if system.left and clear:
         stream.write(f"  clear: {', '.join(clear)}\n")
@@ -62,10 +63,10 @@ def _gap_of(finding: Finding, gaps: tuple[FunctionGap, ...]) -> FunctionGap | No
 def _finding(
     report: StatusReport, finding: Finding, stream: TextIO, *, indent: str, hint: bool = True
 ) -> None:
-    where = f"{report.shown(finding.path)}:{finding.line}:{finding.column}"
-    stream.write(f"{indent}{where}  {finding.code}  {finding.message}\n")
+    where = visible(f"{report.shown(finding.path)}:{finding.line}:{finding.column}")
+    stream.write(f"{indent}{where}  {finding.code}  {visible(finding.message)}\n")
     if hint and finding.hint:
-        stream.write(f"{indent}  hint: {finding.hint}\n")
+        stream.write(f"{indent}  hint: {visible(finding.hint)}\n")
 
 
 def _gap(report: StatusReport, gap: FunctionGap, stream: TextIO) -> None:
@@ -78,8 +79,8 @@ def _gap(report: StatusReport, gap: FunctionGap, stream: TextIO) -> None:
         question = item.question
         if len(question) > QUESTION_WIDTH:
             question = question[: QUESTION_WIDTH - 1].rstrip() + "…"
-        where = f"{report.shown(item.path)}:{item.line}:{item.column}"
-        stream.write(f"         {where}  {item.item} {item.status}  {question}\n")
+        where = visible(f"{report.shown(item.path)}:{item.line}:{item.column}")
+        stream.write(f"         {where}  {item.item} {item.status}  {visible(question)}\n")
 
 
 def render_json(report: StatusReport, stream: TextIO) -> None:

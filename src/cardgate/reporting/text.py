@@ -14,6 +14,7 @@ import os
 from typing import TextIO
 
 from cardgate.core.problems import Severity
+from cardgate.core.text import visible
 from cardgate.gate.result import Finding, GateResult
 
 _RED, _YELLOW, _GREEN, _DIM, _BOLD, _RESET = (
@@ -46,19 +47,19 @@ def render(result: GateResult, stream: TextIO) -> None:
         tone = _RED if finding.severity is Severity.ERROR else _YELLOW
         stream.write(_line(result, finding, paint(finding.severity.label, tone)) + "\n")
         if finding.hint:
-            stream.write(f"    hint: {finding.hint}\n")
+            stream.write(f"    hint: {visible(finding.hint)}\n")
     for finding in result.waived:
         assert finding.waiver is not None
         until = finding.waiver.expires.isoformat()
-        note = f"  (waived by {finding.waiver.approver} until {until})"
+        note = f"  (waived by {visible(finding.waiver.approver)} until {until})"
         stream.write(_line(result, finding, paint("waived", _DIM)) + note + "\n")
     stream.write(verdict_line(result, paint) + "\n")
 
 
 def _line(result: GateResult, finding: Finding, label: str) -> str:
     nist = f"  [NIST {', '.join(finding.nist)}]" if finding.nist else ""
-    where = f"{result.shown(finding.path)}:{finding.line}:{finding.column}"
-    return f"{where}: {finding.code} {label}  {finding.message}{nist}"
+    where = visible(f"{result.shown(finding.path)}:{finding.line}:{finding.column}")
+    return f"{where}: {finding.code} {label}  {visible(finding.message)}{nist}"
 
 
 def _counts(errors: int, warnings: int) -> str:
@@ -88,7 +89,7 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
     passed_systems = [v for v in result.systems if v.passed]
     for verdict in failed_systems:
         parts.append(
-            f"{tone('FAILED', _RED + _BOLD)}  {verdict.system}"
+            f"{tone('FAILED', _RED + _BOLD)}  {visible(verdict.system)}"
             f"{_counts(verdict.errors, verdict.warnings)}"
         )
     if len(passed_systems) > MAX_LISTED_PASSES:
@@ -96,7 +97,7 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
     else:
         for verdict in passed_systems:
             parts.append(
-                f"{tone('PASSED', _GREEN)}  {verdict.system}{_counts(0, verdict.warnings)}"
+                f"{tone('PASSED', _GREEN)}  {visible(verdict.system)}{_counts(0, verdict.warnings)}"
             )
     if result.skipped_systems:
         parts.append(f"SKIPPED  {len(result.skipped_systems)} unchanged")

@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 from cardgate.core.errors import UsageError
 from cardgate.core.files import write_file
 from cardgate.core.paths import display_path
+from cardgate.core.text import visible
 from cardgate.documents.workspace import Workspace
 from cardgate.site.escape import page_title
 from cardgate.site.gather import gather
@@ -340,12 +341,12 @@ def render_build(result: BuildResult, stream: TextIO) -> None:
         label = "error" if result.strict else "warning"
         stream.write(f"{len(problems)} input problem(s) ({label} with --strict):\n")
         for problem in problems[:50]:
-            stream.write(f"  {problem.format()}\n")
+            stream.write(f"  {visible(problem.format())}\n")
         if len(problems) > 50:
             stream.write(f"  ... and {len(problems) - 50} more (listed on the dashboard)\n")
     for warning in result.mkdocs_warnings:
-        stream.write(f"mkdocs: {warning}\n")
+        stream.write(f"mkdocs: {visible(warning)}\n")
     for problem in sorted(set(result.render_problems)):
-        stream.write(f"error: {problem.format()}\n")
+        stream.write(f"error: {visible(problem.format())}\n")
     if result.failed:
         stream.write("site build failed\n")

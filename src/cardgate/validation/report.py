@@ -10,6 +10,7 @@ from typing import TextIO
 from cardgate.core.errors import ConfigurationError
 from cardgate.core.paths import display_path
 from cardgate.core.problems import Problem, Severity
+from cardgate.core.text import visible
 from cardgate.documents.schemas.workspace import CONFIG_FILE
 from cardgate.documents.workspace import load_file, load_workspace, workspace_root
 from cardgate.validation.collect import workspace_problems
@@ -93,9 +94,9 @@ def render_validation(report: ValidationReport, stream: TextIO, *, as_json: bool
         stream.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
         return
     for problem in report.problems:
-        stream.write(problem.format() + "\n")
+        stream.write(visible(problem.format()) + "\n")
         if problem.hint:
-            stream.write(f"    hint: {problem.hint}\n")
+            stream.write(f"    hint: {visible(problem.hint)}\n")
     affected = len({p.path for p in report.problems})
     count = len(report.problems)
     if count == 0:

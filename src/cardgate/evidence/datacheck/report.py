@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from cardgate.core.text import visible
 from cardgate.evidence.datacheck.run import DataCheckResult
 
 
@@ -17,17 +18,18 @@ def render_text(result: DataCheckResult, stream: TextIO) -> None:
         stream.write(
             f"{result.dataset}: {count} violation{'' if count == 1 else 's'} in {rows:,} rows\n"
         )
-        width = max(len(violation.column or "") for violation in violations)
-        for violation in violations:
-            label = (violation.column or "").ljust(width) + " " if width else ""
-            stream.write(f"  {label}{violation.message}\n")
+        labels = [visible(violation.column or "") for violation in violations]
+        width = max(len(label) for label in labels)
+        for label, violation in zip(labels, violations, strict=True):
+            padded = label.ljust(width) + " " if width else ""
+            stream.write(f"  {padded}{visible(violation.message)}\n")
     else:
         columns = len(result.table.columns)
         stream.write(
             f"{result.dataset}: contract met by {rows:,} rows, {columns} columns "
-            f"({result.source.display})\n"
+            f"({visible(result.source.display)})\n"
         )
-    stream.write(f"wrote {result.artifact_display}\n")
+    stream.write(f"wrote {visible(result.artifact_display)}\n")
 
 
 def render_json(result: DataCheckResult, stream: TextIO) -> None:
