@@ -17,6 +17,7 @@ import pytest
 
 from cardgate.core.digests import canonical_sha256, file_sha256, inputs_sha256
 from cardgate.documents.workspace import load_workspace
+from cardgate.evidence.evaluation.run import evaluate_system
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.signoffs import sign
 
@@ -172,7 +173,19 @@ contract:
       type: string
 """
 
-PREDICTIONS = "label,prediction,sex\n1,1,F\n0,0,M\n1,0,F\n0,1,M\n"
+
+def _predictions() -> str:
+    """80 rows, 40 per sex, equal selection rates: the real evaluation meets the card's
+    threshold (groups of 30 rows or more are needed for a disparity)."""
+    rows = []
+    for index in range(40):
+        label = (index // 2) % 2
+        prediction = label if index % 5 else 1 - label
+        rows.append(f"{label},{prediction},{'F' if index % 2 else 'M'}")
+    return "label,prediction,sex\n" + "\n".join(rows * 2) + "\n"
+
+
+PREDICTIONS = _predictions()
 
 
 def checklist_text() -> str:
@@ -283,11 +296,15 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     _edit(root, case.get("edit", {}))
-    if case.get("evaluation", True):
-        artifact = artifact_for(root, **case.get("artifact", {}))
+    if case.get("evaluation", True) and "artifact" in case:
+        # A hand-made artifact (the values a case needs): GATE-ART001 flags it with
+        # --release, where the gate computes it again.
+        artifact = artifact_for(root, **case["artifact"])
         (root / f"systems/{SYSTEM}/evaluation.json").write_text(
             json.dumps(artifact, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
+    elif case.get("evaluation", True):
+        evaluate_system(load_workspace(root), SYSTEM)  # the real thing: what --release checks
     for role in case.get("sign", ["owner", "legal", "risk"]):
         sign(load_workspace(root), SYSTEM, role=role, name=f"{role.title()} Person", today=TODAY)
     _edit(root, case.get("edit_after", {}))

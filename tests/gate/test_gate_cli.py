@@ -75,7 +75,16 @@ def test_expired_waiver_blocks_again(tmp_path: Path) -> None:
     )
     root = build_workspace(
         tmp_path / "ws",
-        {"artifact": {"value": 0.3}, "edit": {"waivers.yaml": waivers.format(date="2026-12-31")}},
+        {
+            "edit": {
+                "waivers.yaml": waivers.format(date="2026-12-31"),
+                # each group's accuracy is 0.8: a real failure, recomputed by --release
+                f"systems/{SYSTEM}/model-card.yaml": [
+                    ["- metric: demographic_parity_difference", "- metric: accuracy"],
+                    ["      max: 0.1", "      min: 0.9"],
+                ],
+            }
+        },
     )
     code, out = gate(root, "--release")
     assert code == 0, out
@@ -234,7 +243,7 @@ def test_subprocess_gate_is_light_and_exits_with_the_verdict(tmp_path: Path) -> 
     root = build_workspace(tmp_path / "ws")
     env = {**os.environ, "CARDGATE_TODAY": TODAY.isoformat()}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, "gate", "-w", str(root), "--release"],
+        [sys.executable, "-c", PROBE, "gate", "-w", str(root)],  # --release recomputes
         capture_output=True,
         text=True,
         env=env,

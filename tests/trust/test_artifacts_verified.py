@@ -12,8 +12,6 @@ import pytest
 
 from .conftest import SYSTEM, build_workspace, cli, codes, edit, gate_json
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 12 hole 3/10: not fixed yet")
-
 DATA = "sex\nF\nM\nF\nM\n"
 
 

@@ -8,7 +8,9 @@ of content — a word, a number, a list item — makes it stale. A file that doe
 fingerprinted by its bytes (`file_sha256`).
 
 A system's signed documents are its model card, its checklist answers, the datasheets its
-card names (training and evaluation data) and its evaluation artifact. Writing a sign-off
+card names (training and evaluation data), their data-check artifacts and its evaluation
+artifact: computed artifacts are covered like the documents (a JSON file by the canonical
+digest of its data). Writing a sign-off
 (`cardgate sign`) is the gate's business: `cardgate.gate.signoffs`.
 """
 
@@ -30,7 +32,7 @@ from cardgate.documents.loading import LoadedDocument, load_document
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.signoffs import Signoff, Signoffs
 from cardgate.documents.validated import schema_problems
-from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.documents.workspace import DATA_CHECK_FILE, SystemDocs, Workspace
 
 ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
 
@@ -106,12 +108,14 @@ def signed_documents(
     found: dict[str, str] = {}
     documents = [system.card, *system.checklists]
     card = system.model_card
+    checks: list[Path] = []
     if card is not None:
         for section in (card.training_data, card.evaluation_data):
             for ref in section.datasets if section is not None else ():
                 dataset = workspace.datasets.get(ref.dataset)
                 if dataset is not None:
                     documents.append(dataset.sheet)
+                    checks.append(dataset.folder / DATA_CHECK_FILE)
     for document in documents:
         if document is None:
             continue
@@ -120,6 +124,9 @@ def signed_documents(
         elif document.problems:
             path = workspace.root / document.problems[0].path
             found.update(_file_digest(workspace, path))
+    for check in checks:
+        if check.is_file():
+            found[workspace.relative(check)] = json_digest(check)
     if card is not None:
         artifact = artifact_path(workspace, system, card)
         if artifact is not None and artifact.is_file():

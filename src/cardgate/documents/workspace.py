@@ -35,6 +35,8 @@ MODEL_CARD_FILE = "model-card.yaml"
 DATASHEET_FILE = "datasheet.yaml"
 CHECKLIST_GLOB = "checklist*.yaml"
 SIGNOFFS_FILE = "signoffs.yaml"
+DATA_CHECK_FILE = "data-check.json"
+"""The data-check artifact beside a datasheet (written by `cardgate check-data`)."""
 YAML_SUFFIXES = (".yaml", ".yml")
 
 

@@ -63,6 +63,8 @@ class GateContext:
     rules: tuple[RuleMeta, ...] = ()
     selected: frozenset[str] = frozenset()
     """Ids of the systems gated in this run."""
+    recompute: bool = False
+    """Compute the computed artifacts again and compare (GATE-ART001; --release)."""
     waiver_uses: dict[int, int] = field(default_factory=dict)
     """Index of a waiver in waivers.yaml -> number of findings it waived (filled late)."""
     _problems: dict[str, list[Problem]] | None = None
@@ -139,6 +141,10 @@ class GateContext:
         """`json_digest` of an artifact, from the JSON `read_artifact` already parsed."""
         data = self._artifact_data.get(str(path))
         return canonical_sha256(data) if data is not None else json_digest(path)
+
+    def artifact_data(self, path: Path) -> Any:
+        """The JSON data of an evaluation artifact `read_artifact` already read."""
+        return self._artifact_data.get(str(path))
 
     def artifact(self, system: SystemDocs) -> ArtifactRead | None:
         """The system's evaluation artifact; None when its card has no evaluation section."""

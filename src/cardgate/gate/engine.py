@@ -42,14 +42,17 @@ def run_gate(
     changed_since: str | None = None,
     systems: Iterable[str] | None = None,
     rules: tuple[Rule, ...] | None = None,
+    recompute: bool | None = None,
 ) -> GateResult:
     """Gate the workspace (a loaded `Workspace` or its root folder).
 
     `release` applies release strictness; `strict` fails on warnings too; `changed_since`
     (a git ref) gates only systems whose files changed since, or all of them when the
     policy, waivers, configuration or shared checklists changed; `systems` limits the run
-    to the named systems; `rules` defaults to the registry. Raises `ConfigurationError`
-    for an unusable policy (exit 2).
+    to the named systems; `rules` defaults to the registry; `recompute` (default: as
+    `release`) computes every computed artifact again and compares (GATE-ART001: it
+    imports the evaluation and data-check engines). Raises `ConfigurationError` for an
+    unusable policy (exit 2).
     """
     with paused_collector():
         return _run_gate(
@@ -60,6 +63,7 @@ def run_gate(
             changed_since=changed_since,
             systems=systems,
             rules=rules,
+            recompute=release if recompute is None else recompute,
         )
 
 
@@ -72,6 +76,7 @@ def _run_gate(
     changed_since: str | None,
     systems: Iterable[str] | None,
     rules: tuple[Rule, ...] | None,
+    recompute: bool,
 ) -> GateResult:
     rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
@@ -84,6 +89,7 @@ def _run_gate(
         today if today is not None else reference_date(),
         rules=rules,
         selected=frozenset(chosen),
+        recompute=recompute,
     )
     found: list[Finding] = []
     table = selectors(rules)

@@ -46,7 +46,7 @@ STEPS: tuple[StepKind, ...] = (
     ),
     StepKind("model-card", "Fill in the model card", ("GATE-MC",)),
     StepKind("data", "Complete the datasheets and check the data", ("GATE-DS", "GATE-DC")),
-    StepKind("evaluation", "Evaluate the model", ("GATE-FA001", "GATE-FA002")),
+    StepKind("evaluation", "Evaluate the model", ("GATE-FA001", "GATE-FA002", "GATE-ART")),
     StepKind("thresholds", "Meet the evaluation's thresholds", ("GATE-FA",)),
     StepKind("checklists", "Answer the checklists", ("GATE-CK",)),
     StepKind("review", "Record the review", ("GATE-FR",)),
@@ -185,9 +185,13 @@ def workspace_status(
     systems: Iterable[str] | None = None,
     today: dt.date | None = None,
 ) -> StatusReport:
-    """Run the release gate on `systems` (default: every system) and lay out what is left."""
+    """Run the release gate on `systems` (default: every system) and lay out what is left.
+
+    It does not recompute the artifacts (that needs the heavy engines; `cardgate gate
+    --release` does it), so "ready to ship" holds for artifacts taken as committed.
+    """
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
-    result = run_gate(loaded, release=True, today=today, systems=systems)
+    result = run_gate(loaded, release=True, today=today, systems=systems, recompute=False)
     policy = resolve_policy(loaded, RULES)
     report = StatusReport(
         root=loaded.root,

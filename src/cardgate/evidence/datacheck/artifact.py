@@ -12,19 +12,96 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cardgate import __version__
 from cardgate.core.digests import canonical_sha256
 from cardgate.core.files import canonical_json, check_target, write_file
 from cardgate.core.inputs import json_field
+from cardgate.documents.schemas.base import Sha256
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
+from cardgate.documents.workspace import DATA_CHECK_FILE
 from cardgate.evidence.datacheck.clauses import Violation
 from cardgate.evidence.datacheck.stats import TableStats
 
-ARTIFACT_FILE = "data-check.json"
+ARTIFACT_FILE = DATA_CHECK_FILE
 ARTIFACT_KIND = "data-check"
 ARTIFACT_SCHEMA_VERSION = 1
+
+
+JsonScalar = str | int | float | bool | None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Generator(_Strict):
+    name: str
+    version: str
+
+
+class DataRecord(_Strict):
+    """The data file checked: where, its form, its SHA-256 and size."""
+
+    path: str
+    format: str
+    sha256: Sha256
+    bytes: int = Field(ge=0)
+
+
+class ColumnProfile(_Strict):
+    """What was measured of one contract column."""
+
+    type: str
+    stored_as: str
+    nulls: int = Field(ge=0)
+    null_rate: float | None = Field(ge=0, le=1)
+    min: JsonScalar
+    max: JsonScalar
+    distinct: int | None = Field(ge=0)
+
+
+class ViolationRecord(_Strict):
+    """One broken clause, as `Violation.as_dict` records it."""
+
+    clause: str
+    column: str | None
+    count: int = Field(ge=0)
+    message: str
+    examples: list[JsonScalar]
+
+
+class DataCheckArtifact(_Strict):
+    """`data-check.json`, schema_version 1: what the writer writes and every reader reads.
+
+    Its verdict is not taken as written: `passed` must be what the violations say.
+    """
+
+    kind: Literal["data-check"]
+    schema_version: Literal[1]
+    generator: Generator
+    dataset: str
+    datasheet: str
+    contract_sha256: Sha256
+    data: DataRecord
+    reference_date: dt.date | None
+    rows: int = Field(ge=0)
+    columns: list[str]
+    profile: dict[str, ColumnProfile]
+    violations: list[ViolationRecord]
+    passed: bool
+
+    @model_validator(mode="after")
+    def _verdict_follows_from_violations(self) -> DataCheckArtifact:
+        if self.passed != (not self.violations):
+            raise ValueError(
+                f"'passed: {str(self.passed).lower()}' with {len(self.violations)} violations: "
+                "the verdict does not follow from the record"
+            )
+        return self
 
 
 def artifact_path(datasheet_folder: Path) -> Path:
@@ -50,7 +127,8 @@ def build_artifact(
     violations: list[Violation],
     today: dt.date,
 ) -> dict[str, Any]:
-    """The artifact as a JSON-able mapping."""
+    """The artifact as a JSON-able mapping, built through `DataCheckArtifact` (the model
+    every reader validates against: what is written always reads back)."""
     profile: dict[str, dict[str, Any]] = {}
     for column in contract.columns:
         stats = table.stats.get(column.name)
@@ -66,7 +144,7 @@ def build_artifact(
             "max": stats.maximum if measured else None,
             "distinct": stats.distinct,
         }
-    return {
+    data = {
         "kind": ARTIFACT_KIND,
         "schema_version": ARTIFACT_SCHEMA_VERSION,
         "generator": {"name": "cardgate", "version": __version__},
@@ -86,6 +164,7 @@ def build_artifact(
         "violations": [violation.as_dict() for violation in violations],
         "passed": not violations,
     }
+    return DataCheckArtifact.model_validate(data).model_dump(mode="json")
 
 
 def is_data_check_artifact(path: Path) -> bool:
@@ -125,9 +204,12 @@ def load_artifact(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"is not a '{ARTIFACT_KIND}' artifact"
     if data.get("schema_version") != ARTIFACT_SCHEMA_VERSION:
         return None, f"has schema_version {data.get('schema_version')!r}, not 1"
-    data_section = data.get("data")
-    if not isinstance(data_section, dict) or not isinstance(data.get("violations"), list):
-        return None, "is malformed (no 'data' or 'violations')"
+    try:
+        DataCheckArtifact.model_validate(data)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        where = ".".join(str(part) for part in detail["loc"]) or "document"
+        return None, f"is malformed at '{where}': {detail['msg']}"
     return data, None
 
 

@@ -96,9 +96,38 @@ def check_dataset(
     Raises ConfigurationError (exit 2) or InputError (exit 1, file unusable); a file that
     breaks the contract is not an error but a result with violations.
     """
-    contract, folder, shown = dataset_contract(workspace, dataset)
+    folder = dataset_contract(workspace, dataset)[1]
     target = artifact_path(folder)
     check_artifact_target(target, within=workspace.root)  # before the work, not after
+    source, chosen, table, violations, artifact = _measure(
+        workspace, dataset, today=today, data=data, engine=engine, memory_limit=memory_limit
+    )
+    write_artifact(target, artifact, within=workspace.root)
+    return DataCheckResult(dataset, source, chosen, table, violations, artifact, target)
+
+
+def recompute_data_check(
+    workspace: Workspace, dataset: str, *, today: dt.date | None, data: Path | None = None
+) -> dict[str, Any]:
+    """The dataset's data-check artifact computed again, in memory, writing nothing: for
+    `gate --release`, which compares it with the committed one. `data` is the file the
+    artifact records (default: the contract's); `today` the reference date it recorded
+    (None when its contract has no freshness clause). Raises what `check-data` raises."""
+    return _measure(workspace, dataset, today=today or dt.date(1970, 1, 1), data=data)[4]
+
+
+def _measure(
+    workspace: Workspace,
+    dataset: str,
+    *,
+    today: dt.date,
+    data: Path | None,
+    engine: Engine = "auto",
+    memory_limit: str | None = None,
+) -> tuple[DataSource, Literal["pandas", "duckdb"], TableStats, list[Violation], dict[str, Any]]:
+    """Measure the data file against the contract: (source, engine, table, violations,
+    artifact data)."""
+    contract, folder, shown = dataset_contract(workspace, dataset)
     source = open_source(
         data if data is not None else _contract_path(workspace, contract, folder, shown)
     )
@@ -138,8 +167,7 @@ def check_dataset(
         violations=violations,
         today=today,
     )
-    write_artifact(target, artifact, within=workspace.root)
-    return DataCheckResult(dataset, source, chosen, table, violations, artifact, target)
+    return source, chosen, table, violations, artifact
 
 
 def _contract_path(workspace: Workspace, contract: DataContract, folder: Path, shown: str) -> Path:

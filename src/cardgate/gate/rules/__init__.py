@@ -12,6 +12,7 @@ from types import ModuleType
 
 from cardgate.gate.rule import Rule
 from cardgate.gate.rules import (
+    artifacts_true,
     checklists_answered,
     checklists_coverage,
     checklists_evidence,
@@ -67,6 +68,8 @@ MODULES: tuple[ModuleType, ...] = (
     evaluation_thresholds,
     evaluation_regression,
     evaluation_features_covered,
+    # computed artifacts: read against their model, recomputed for --release
+    artifacts_true,
     # sign-offs
     signoffs_required,
     signoffs_current,

@@ -9,8 +9,8 @@ claim is unverified, and an artifact that cannot be read proves nothing (fail cl
 Fails:
 - a dataset the card references has a contract naming a data file (``contract.path``)
   and there is no ``datasets/<id>/data-check.json``;
-- the artifact exists but is not JSON, not a ``data-check`` artifact, or of another
-  schema version (whether or not the contract names a file).
+- (an artifact that exists but cannot be read against its model is reported by
+  GATE-ART001, which no policy can switch off).
 
 Passes:
 - the artifact exists and reads; or the contract names no file and no artifact exists
@@ -57,8 +57,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for dataset in checked_datasets(ctx):
         if dataset.error is None:
             continue
-        missing = dataset.error == "does not exist"
-        if missing and dataset.contract.path is None and not strict:
+        if dataset.error != "does not exist":
+            continue  # it exists but cannot be read: GATE-ART001 (integrity) says so
+        if dataset.contract.path is None and not strict:
             continue
         yield ctx.finding(
             dataset.sheet,

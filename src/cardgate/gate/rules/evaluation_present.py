@@ -4,15 +4,15 @@ Rationale:
 Fairness and performance claims must rest on computed results. When the policy requires
 an evaluation for the system's risk tier, the card needs an ``evaluation:`` section and
 ``cardgate evaluate`` must have written its artifact (``evaluation.json`` beside the card
-by default). An artifact that cannot be read or is malformed is a blocking finding
-whether or not it is required (fail closed): the gate does not guess.
+by default). An artifact that exists but cannot be read or is malformed is reported by
+GATE-ART001 (an integrity rule) whether or not it is required: the gate does not guess.
 
 Fails:
 - the policy requires an evaluation and the card has no ``evaluation`` section;
 - the artifact named by ``evaluation.artifact`` does not exist (error when required,
   warning otherwise);
-- the artifact is not JSON, is not a ``cardgate-evaluation`` artifact, has another
-  ``schema_version``, or belongs to another system.
+- the artifact belongs to another system. (An artifact that exists but cannot be read is
+  reported by GATE-ART001, which no policy can switch off.)
 
 Passes:
 - the artifact exists, parses, and names this system.
@@ -65,6 +65,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
         return
     missing = read.error == "does not exist"
+    if not missing:
+        return  # it exists but cannot be read: GATE-ART001 (an integrity rule) says so
     yield ctx.finding(
         system.card,
         f"evaluation artifact '{read.relative}' {read.error}",

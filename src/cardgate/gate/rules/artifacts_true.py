@@ -1,0 +1,159 @@
+"""Computed artifacts read against their model, and in release mode recompute identically.
+
+Rationale:
+``evaluation.json`` and ``data-check.json`` are computed, not written by hand: a
+digest in a sign-off proves the file did not change after signing, not that it is true.
+An artifact the gate cannot read against its model (the one its writer uses), whose
+verdict does not follow from its own contents (``passed: false`` with no violation), or
+with a non-finite number proves nothing. With ``--release`` the gate goes further: it
+computes every artifact again from its recorded inputs — the evaluation from the
+predictions and the card's settings, the data check from the data file and the contract
+— and blocks on any difference. This rule guards the gate's integrity: no policy can
+switch it off, no waiver matches it.
+
+Fails:
+- ``data-check.json`` with ``passed: false`` and ``violations: []``, or without its
+  ``profile``; ``evaluation.json`` that is not JSON or misses what the model requires;
+- with ``--release``: a threshold value in ``evaluation.json`` edited from 0.167 to 0.10,
+  or a count in ``data-check.json`` edited, even when the edit was signed afterwards;
+- with ``--release``: an artifact whose inputs are gone (it cannot be recomputed).
+
+Passes:
+- every artifact reads against its model; with ``--release``, recomputing it gives the
+  same data (the generator's library versions aside).
+
+Remediation:
+Never edit an artifact: run ``cardgate evaluate SYSTEM`` or ``cardgate check-data
+DATASET`` and commit what it writes; then have the roles sign again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from cardgate.core.errors import CardgateError
+from cardgate.core.problems import Severity
+from cardgate.gate.context import RuleContext
+from cardgate.gate.datasets import CheckedDataset, checked_datasets
+from cardgate.gate.result import Finding
+
+CODE = "GATE-ART001"
+NAME = "artifacts.true"
+SEVERITY = Severity.ERROR
+NIST = ["MEASURE 2.1", "MEASURE 2.13", "GOVERN 1.4"]
+ALIASES: list[str] = []
+INTEGRITY = True
+
+_SHOWN = 3
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system, card = ctx.system, ctx.card
+    if system is None or card is None:
+        return
+    read = ctx.gate.artifact(system)
+    if read is not None and read.error is not None and read.error != "does not exist":
+        yield ctx.finding(
+            read.relative if read.path is not None else system.card,
+            f"evaluation artifact '{read.relative}' {read.error}",
+            hint=f"never edit it: run cardgate evaluate {system.id} and commit the result",
+        )
+    elif read is not None and read.artifact is not None and ctx.gate.recompute:
+        yield from _recomputed_evaluation(ctx, read.relative)
+    for dataset in checked_datasets(ctx):
+        if dataset.error is not None and dataset.error != "does not exist":
+            yield ctx.finding(
+                dataset.artifact_relative,
+                f"data-check artifact '{dataset.artifact_relative}' {dataset.error}",
+                hint=f"never edit it: run cardgate check-data {dataset.id} and commit it",
+            )
+        elif dataset.artifact is not None and ctx.gate.recompute:
+            yield from _recomputed_data_check(ctx, dataset)
+
+
+def _recomputed_evaluation(ctx: RuleContext, relative: str) -> Iterator[Finding]:
+    from cardgate.evidence.evaluation.run import recompute_evaluation
+
+    assert ctx.system is not None
+    system_id = ctx.system.id
+    cache: dict[str, Any] = ctx.gate.cache.setdefault(CODE + ":evaluation", {})
+    if system_id not in cache:
+        try:
+            cache[system_id] = recompute_evaluation(ctx.workspace, system_id)
+        except CardgateError as error:
+            cache[system_id] = error
+    recomputed = cache[system_id]
+    read = ctx.gate.artifact(ctx.system)
+    assert read is not None and read.path is not None
+    if isinstance(recomputed, CardgateError):
+        yield ctx.finding(
+            relative,
+            f"{relative} cannot be recomputed from its inputs: {recomputed.message}",
+            hint="restore the predictions the card names, or re-run cardgate evaluate",
+        )
+        return
+    recorded = ctx.gate.artifact_data(read.path)
+    yield from _differences(ctx, relative, recorded, recomputed, f"cardgate evaluate {system_id}")
+
+
+def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterator[Finding]:
+    from cardgate.evidence.datacheck.run import recompute_data_check
+
+    artifact = dataset.artifact
+    assert artifact is not None
+    cache: dict[str, Any] = ctx.gate.cache.setdefault(CODE + ":data", {})
+    if dataset.id not in cache:
+        recorded_date = artifact.get("reference_date")
+        today = dt.date.fromisoformat(recorded_date) if recorded_date else None
+        try:
+            cache[dataset.id] = recompute_data_check(
+                ctx.workspace, dataset.id, today=today, data=_recorded_file(ctx, artifact)
+            )
+        except CardgateError as error:
+            cache[dataset.id] = error
+    recomputed = cache[dataset.id]
+    if isinstance(recomputed, CardgateError):
+        yield ctx.finding(
+            dataset.artifact_relative,
+            f"{dataset.artifact_relative} cannot be recomputed from its inputs: "
+            f"{recomputed.message}",
+            hint="commit the data file the contract names, or re-run cardgate check-data",
+        )
+        return
+    yield from _differences(
+        ctx,
+        dataset.artifact_relative,
+        {k: v for k, v in artifact.items() if k != "generator"},
+        {k: v for k, v in recomputed.items() if k != "generator"},
+        f"cardgate check-data {dataset.id}",
+    )
+
+
+def _recorded_file(ctx: RuleContext, artifact: dict[str, Any]) -> Any:
+    """The data file the artifact records, when it is a file in the workspace."""
+    from cardgate.core.paths import PathEscapeError
+
+    recorded = artifact["data"]["path"]
+    try:
+        path = ctx.workspace.resolve(recorded)
+    except PathEscapeError:
+        return None
+    return path if path.is_file() else None
+
+
+def _differences(
+    ctx: RuleContext, relative: str, recorded: Any, recomputed: Any, command: str
+) -> Iterator[Finding]:
+    from cardgate.evidence.evaluation.artifact import artifact_differences
+
+    found = artifact_differences(recorded, recomputed, limit=_SHOWN)
+    if not found:
+        return
+    shown = "; ".join(f"{where}: {old!r}, recomputed {new!r}" for where, old, new in found)
+    yield ctx.finding(
+        relative,
+        f"{relative} differs from what its inputs give (recomputed for --release): {shown}",
+        hint=f"never edit an artifact: run {command}, commit it and sign again",
+    )
