@@ -162,11 +162,17 @@ def new(
 ) -> None:
     """Scaffold a document from its template, or draft it from what exists (never overwrites)."""
     from cardgate.authoring.scaffold import new_document
-    from cardgate.documents.workspace import load_config
+    from cardgate.documents.workspace import Workspace, load_config, load_workspace
 
     root = _workspace_root(workspace)
-    from cardgate.documents.workspace import Workspace
+    tier, required = None, None
+    if kind == "checklist":  # the system's tier and the policy's items for it
+        from cardgate.gate.policy import checklist_scope
+        from cardgate.gate.rules import RULES
 
+        tier, required = checklist_scope(
+            load_workspace(root), system or identifier, checklist, RULES
+        )
     target = new_document(
         Workspace(root=root, config=load_config(root)),
         kind,
@@ -174,6 +180,8 @@ def new(
         system=system,
         checklist=checklist,
         data=data,
+        risk_tier=tier,
+        required_items=required,
     )
     typer.echo(f"wrote {display_path(target)}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+from collections.abc import Collection
 from pathlib import Path
 
 from cardgate.core.errors import UsageError
@@ -67,11 +68,15 @@ def new_document(
     checklist: str = "nist-ai-rmf-core",
     today: dt.date | None = None,
     data: Path | None = None,
+    risk_tier: str | None = None,
+    required_items: Collection[str] | None = None,
 ) -> Path:
     """Write a new document from its template; never overwrites.
 
     With `data` (a datasheet only), the contract, row count, SHA-256 and the facts of the
-    composition section are drafted from that CSV or Parquet file.
+    composition section are drafted from that CSV or Parquet file. For a checklist,
+    `risk_tier` leaves out the items that do not apply to it and `required_items` (the
+    policy's subset for that tier) writes only those.
     """
     if kind not in TEMPLATED_KINDS:
         raise UsageError(
@@ -117,7 +122,8 @@ def new_document(
     for key, value in values.items():
         text = text.replace("{{ " + key + " }}", value)
     if kind == "checklist":
-        text = text.replace("items: {}\n", _checklist_items(workspace, checklist))
+        items = _checklist_items(workspace, checklist, risk_tier=risk_tier, required=required_items)
+        text = text.replace("items: {}\n", items)
     if data is not None:
         from cardgate.authoring.drafts import draft_datasheet
         from cardgate.evidence.datacheck.infer import profile_file
@@ -127,9 +133,20 @@ def new_document(
     return target
 
 
-def _checklist_items(workspace: Workspace, checklist: str) -> str:
-    """One `not-started` answer per item of the definition, with its question as comment."""
-    from cardgate.frameworks.definitions import workspace_definitions
+def _checklist_items(
+    workspace: Workspace,
+    checklist: str,
+    *,
+    risk_tier: str | None = None,
+    required: Collection[str] | None = None,
+) -> str:
+    """The answers to write: per item, its question, the NIST AI RMF subcategories it serves
+    (their text from the shipped catalog) and the suggested evidence, as comments, then a
+    `not-started` answer. Items cardgate answers from the documents are shown commented
+    out; with `required` (the policy's subset for the tier), only those items are written.
+    """
+    from cardgate.frameworks.catalog import load_catalog
+    from cardgate.frameworks.definitions import applies, workspace_definitions
 
     definitions = workspace_definitions(workspace)
     definition = definitions.get(checklist)
@@ -138,14 +155,64 @@ def _checklist_items(workspace: Workspace, checklist: str) -> str:
             f"unknown checklist definition '{checklist}'",
             hint="available: " + ", ".join(sorted(d.id for d in definitions)),
         )
+    catalog = load_catalog()
     lines = ["items:"]
+    left_out: list[str] = []
     for item in definition.model.items:
-        question = " ".join(item.question.split())
-        lines.extend(textwrap.wrap(question, 88, initial_indent="  # ", subsequent_indent="  # "))
+        if not applies(item, risk_tier):
+            continue
+        if required is not None and item.id not in required:
+            left_out.append(item.id)
+            continue
+        lines.append(f"  # {item.id} " + "-" * (84 - len(item.id)))
+        lines.extend(_comment(item.question, first="  # "))
+        for ref in item.maps_to:
+            sub = catalog.subcategories.get(ref)
+            if sub is not None:
+                lines.extend(_comment(f"NIST {ref}: {sub.statement}", first="  # "))
+        if item.guidance:
+            lines.extend(_comment(f"Suggested evidence: {item.guidance}", first="  # "))
+        if item.answered_by is not None:
+            lines.extend(
+                _comment(
+                    f"cardgate answers this item from the documents ({item.answered_by}): "
+                    "done when the check holds, with the evidence it used. Write an answer "
+                    "only to override it.",
+                    first="  # ",
+                )
+            )
+            lines.append(f"  # {item.id}:")
+            lines.append("  #   status: done")
+            continue
         lines.append(f"  {item.id}:")
-        lines.append("    status: not-started  # done, partial, not-started or not-applicable")
-        lines.append("    evidence: []")
+        lines.append(
+            "    status: not-started  # done, partial, not-started, or not-applicable "
+            "(say why under justification:)"
+        )
+        lines.append(
+            "    evidence: []  # workspace paths, document sections (model-card.yaml#owners)"
+        )
+    if left_out:
+        tier = f" for risk tier '{risk_tier}'" if risk_tier else ""
+        lines.extend(
+            _comment(
+                f"The policy requires only the items above{tier}; answering the others "
+                f"({', '.join(left_out)}) raises the coverage `cardgate coverage` reports.",
+                first="  # ",
+            )
+        )
     return "\n".join(lines) + "\n"
+
+
+def _comment(text: str, *, first: str) -> list[str]:
+    return textwrap.wrap(
+        " ".join(text.split()),
+        92,
+        initial_indent=first,
+        subsequent_indent=first + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def _yaml_text(value: str) -> str:

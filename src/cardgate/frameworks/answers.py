@@ -7,13 +7,16 @@ and whether their evidence exists. Each problem points at the line and column co
 ======  ==================================================================================
 CL100   the checklist names a definition that is neither shipped nor in the workspace
 CL101   an answer for an item id the definition does not have
-CL102   an item of the definition (applicable to the system's risk tier) has no answer
+(CL102  retired: which items need an answer depends on the policy; GATE-CK004 checks it)
 CL103   ``done`` without evidence, for an item whose definition requires evidence
 CL104   an evidence file or folder does not exist
 CL105   an evidence path leads outside the workspace (or is absolute)
 CL106   ``not-applicable`` without a justification
 CL107   evidence that is neither a workspace path nor an http(s) URL
 CL108   two checklist documents of one system answer the same definition
+CL109   evidence names a section (``file#section``) the file does not have, or a sign-off
+        not recorded yet (``signoffs.yaml#legal``: a warning until it is)
+CL110   evidence names a section that is not filled in
 ======  ==================================================================================
 
 Problems of workspace checklist definitions (``CL001`` to ``CL007`` and schema errors, see
@@ -27,20 +30,22 @@ import difflib
 import functools
 import os
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from cardgate.core.paths import PathEscapeError, confined
-from cardgate.core.problems import Problem
+from cardgate.core.problems import Problem, Severity
 from cardgate.documents.loading import LoadedDocument
 from cardgate.documents.placeholders import is_missing
 from cardgate.documents.schemas.checklist import Checklist
-from cardgate.documents.workspace import Workspace
+from cardgate.documents.workspace import SIGNOFFS_FILE, Workspace
 from cardgate.frameworks.definitions import (
     Definition,
     DefinitionSet,
     applies,
     workspace_definitions,
 )
+from cardgate.frameworks.evidence_sections import Verdict, section_verdict
 
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -107,7 +112,7 @@ def check_checklist(
                 hint=f"did you mean '{close[0]}'?" if close else f"known definitions: {known}",
             )
         ]
-    problems = _item_problems(loaded, model, definition, risk_tier)
+    problems = _item_problems(loaded, model, definition)
     for item_id, answer in model.items.items():
         path = ("items", item_id)
         item = definition.items.get(item_id)
@@ -145,7 +150,7 @@ def check_checklist(
 
 
 def _item_problems(
-    loaded: LoadedDocument, model: Checklist, definition: Definition, risk_tier: str | None
+    loaded: LoadedDocument, model: Checklist, definition: Definition
 ) -> list[Problem]:
     problems: list[Problem] = []
     known = list(definition.items)
@@ -163,26 +168,22 @@ def _item_problems(
                     else f"items of '{definition.id}': {known[0]} … {known[-1]}",
                 )
             )
-    missing = [
+    return problems
+
+
+def unanswered_items(
+    model: Checklist, definition: Definition, risk_tier: str | None, *, automatic: Collection[str]
+) -> list[str]:
+    """Items of `definition` applicable to `risk_tier` with no answer in `model`.
+
+    Items cardgate answers itself (`automatic`, see `cardgate.frameworks.automatic`) need
+    none.
+    """
+    return [
         item.id
         for item in definition.model.items
-        if applies(item, risk_tier) and item.id not in model.items
+        if applies(item, risk_tier) and item.id not in model.items and item.id not in automatic
     ]
-    if missing:
-        shown = ", ".join(missing[:8]) + (
-            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
-        )
-        tier = f" for risk tier '{risk_tier}'" if risk_tier is not None else ""
-        problems.append(
-            Problem.at(
-                loaded.display,
-                loaded.positions.key(("items",)),
-                "CL102",
-                f"{len(missing)} item(s) of '{definition.id}'{tier} have no answer: {shown}",
-                hint="answer every item; use status: not-started for work not begun",
-            )
-        )
-    return problems
 
 
 def _evidence_problem(
@@ -191,13 +192,15 @@ def _evidence_problem(
     verdict = _evidence_verdict(os.fspath(root), entry)
     if verdict is None:
         return None
-    code, message, hint = verdict
-    return Problem.at(loaded.display, loaded.positions.value(path), code, message, hint=hint)
+    code, message, hint, severity = verdict
+    return Problem.at(
+        loaded.display, loaded.positions.value(path), code, message, hint=hint, severity=severity
+    )
 
 
 @functools.lru_cache(maxsize=65536)
-def _evidence_verdict(root: str, entry: str) -> tuple[str, str, str] | None:
-    """(code, message, hint) of what is wrong with one evidence entry, or None.
+def _evidence_verdict(root: str, entry: str) -> Verdict | None:
+    """(code, message, hint, severity) of what is wrong with one evidence entry, or None.
 
     Cached: the same evidence (the model card, the datasheet) is cited by many items.
     Within one run the files do not change; `check_answers` clears the cache on entry.
@@ -210,19 +213,26 @@ def _evidence_verdict(root: str, entry: str) -> tuple[str, str, str] | None:
             "CL107",
             f"evidence '{entry}' is neither a workspace path nor an http(s) URL",
             "link evidence as a path relative to the workspace root or an https:// URL",
+            Severity.ERROR,
         )
+    file, _, section = entry.partition("#")
     try:
-        target = confined(Path(root), entry)
+        target = confined(Path(root), file)
     except PathEscapeError as error:
         return (
             "CL105",
             f"evidence path {error}",
             "evidence must live inside the workspace; copy it in or link an https:// URL",
+            Severity.ERROR,
         )
-    if not os.path.exists(target):
+    signoff_record = bool(section) and Path(target).name == SIGNOFFS_FILE
+    if not os.path.exists(target) and not signoff_record:
         return (
             "CL104",
-            f"evidence '{entry}' does not exist",
+            f"evidence '{file}' does not exist",
             "paths are relative to the workspace root (the folder with cardgate.yaml)",
+            Severity.ERROR,
         )
+    if section.strip():
+        return section_verdict(Path(target), entry, section.strip())
     return None

@@ -30,6 +30,7 @@ from typing import NamedTuple
 from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.frameworks.automatic import automatic_answers
 from cardgate.frameworks.catalog import Catalog, Crosswalk, load_catalog, reference_sort_key
 from cardgate.frameworks.coverage_results import (
     UNANSWERED,
@@ -238,22 +239,36 @@ def answered_checklists(
 
 
 def answers_of(
-    system: SystemDocs, risk_tier: str | None, wanted: Collection[str] | None = None
+    workspace: Workspace,
+    system: SystemDocs,
+    risk_tier: str | None,
+    definitions: Mapping[str, Definition],
+    wanted: Collection[str] | None = None,
 ) -> SystemAnswers:
-    """What coverage needs of one system: its tier and its answers' statuses."""
-    answers = {
-        checklist_id: {item_id: answer.status for item_id, answer in model.items.items()}
-        for checklist_id, (_, model) in answered_checklists(system, wanted).items()
-    }
+    """What coverage needs of one system: its tier and its answers' statuses.
+
+    An item the checklist leaves unanswered that cardgate answers itself (``answered_by``)
+    takes its automatic status (`cardgate.frameworks.automatic`).
+    """
+    answers: dict[str, dict[str, str]] = {}
+    for checklist_id, (_, model) in answered_checklists(system, wanted).items():
+        statuses: dict[str, str] = {item: answer.status for item, answer in model.items.items()}
+        definition = definitions.get(checklist_id)
+        if definition is not None:
+            for item_id, automatic in automatic_answers(workspace, system, definition).items():
+                statuses.setdefault(item_id, automatic.status)
+        answers[checklist_id] = statuses
     return SystemAnswers(system.id, risk_tier, answers)
 
 
-def system_answers(workspace: Workspace) -> list[SystemAnswers]:
+def system_answers(
+    workspace: Workspace, definitions: Mapping[str, Definition]
+) -> list[SystemAnswers]:
     """Each system's risk tier (from its model card) and checklist answer statuses."""
     found: list[SystemAnswers] = []
     for system in workspace.systems.values():
         card = system.model_card
-        found.append(answers_of(system, card.risk_tier if card else None))
+        found.append(answers_of(workspace, system, card.risk_tier if card else None, definitions))
     return found
 
 
@@ -267,5 +282,7 @@ def workspace_coverage(
     if definitions is None:
         definitions = workspace_definitions(workspace)
     return compute_coverage(
-        catalog or load_catalog(), definitions.definitions, system_answers(workspace)
+        catalog or load_catalog(),
+        definitions.definitions,
+        system_answers(workspace, definitions.definitions),
     )

@@ -26,7 +26,9 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from cardgate.core.errors import InputError, UsageError
+from cardgate.core.problems import Problem
 from cardgate.core.text import csv_cell, markdown_text, visible
+from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.workspace import Workspace
 from cardgate.frameworks.catalog import Crosswalk, load_catalog
 from cardgate.frameworks.coverage import crosswalk_coverage, workspace_coverage
@@ -295,6 +297,7 @@ def report_coverage(
         )
     catalog = load_catalog()
     chosen = catalog.crosswalk(crosswalk) if crosswalk is not None else None
+    _refuse_broken_checklists(workspace, system)
     portfolio = workspace_coverage(workspace, catalog=catalog)
     if not portfolio.systems:
         raise InputError(
@@ -310,4 +313,64 @@ def report_coverage(
         crosswalk=chosen,
         crosswalk_name=crosswalk or "",
     )
+    if output_format == "text" and len(portfolio.systems) == 1:
+        render_automatic(workspace, portfolio.systems[0].system, stream)
     return portfolio
+
+
+def render_automatic(workspace: Workspace, system_id: str, stream: TextIO) -> None:
+    """The items cardgate answered from the documents, with the evidence it used."""
+    from cardgate.frameworks.automatic import automatic_answers
+    from cardgate.frameworks.coverage import answered_checklists
+    from cardgate.frameworks.definitions import workspace_definitions
+
+    system = workspace.systems[system_id]
+    definitions = workspace_definitions(workspace)
+    lines = []
+    for checklist_id, (_, model) in answered_checklists(system).items():
+        definition = definitions.get(checklist_id)
+        if definition is None:
+            continue
+        for item_id, answer in automatic_answers(workspace, system, definition).items():
+            if item_id in model.items:
+                continue  # a written answer overrides the automatic one
+            evidence = f"; evidence: {', '.join(answer.evidence)}" if answer.evidence else ""
+            lines.append(f"    {item_id:<8} {answer.status:<12} {visible(answer.reason + evidence)}\n")
+    if lines:
+        stream.write("  answered by cardgate from the documents:\n")
+        stream.writelines(lines)
+
+
+def _refuse_broken_checklists(workspace: Workspace, system: str | None) -> None:
+    """Coverage from a checklist that does not load or validate would be a silent 0%: the
+    first problem is an `InputError` (exit 1) with its position instead."""
+    from cardgate.frameworks.definitions import workspace_definitions
+
+    definitions = None
+    for docs in workspace.systems.values():
+        if system is not None and docs.id != system:
+            continue
+        for document in docs.checklists:
+            problems = list(document.problems)
+            model = document.model
+            if not problems and isinstance(model, Checklist):
+                definitions = definitions or workspace_definitions(workspace)
+                if definitions.get(model.checklist) is None and document.loaded is not None:
+                    span = document.loaded.positions.value(("checklist",))
+                    problems.append(
+                        Problem.at(
+                            document.loaded.display,
+                            span,
+                            "CL100",
+                            f"unknown checklist definition '{model.checklist}'",
+                            hint="known definitions: "
+                            + ", ".join(sorted(d.id for d in definitions)),
+                        )
+                    )
+            if problems:
+                first = min(problems, key=Problem.order)
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                raise InputError(
+                    f"{first.format()}{more}",
+                    hint=first.hint or "fix the checklist; cardgate validate lists every problem",
+                )

@@ -55,6 +55,7 @@ MISSING_POLICY_PRESET = "baseline"
 _SCALARS = (
     "required_checklists",
     "min_coverage",
+    "required_items",
     "require_evaluation",
     "required_signoffs",
     "max_review_age_days",
@@ -94,6 +95,9 @@ class TierSettings:
     tier: str
     required_checklists: tuple[str, ...] = ()
     min_coverage: Mapping[str, float] = field(default_factory=dict)
+    required_items: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Checklist id -> the items a release needs complete; a checklist not named here needs
+    an answer to every applicable item."""
     require_evaluation: bool = False
     required_signoffs: tuple[str, ...] = ()
     max_review_age_days: int | None = None
@@ -273,6 +277,10 @@ def _resolve_tier(
         tier=tier,
         required_checklists=tuple(values.get("required_checklists", ())),
         min_coverage=dict(values.get("min_coverage", {})),
+        required_items={
+            checklist: tuple(items)
+            for checklist, items in dict(values.get("required_items", {})).items()
+        },
         require_evaluation=bool(values.get("require_evaluation", False)),
         required_signoffs=tuple(values.get("required_signoffs", ())),
         max_review_age_days=values.get("max_review_age_days"),
@@ -387,3 +395,19 @@ def _validate_options(
         raise ConfigurationError(
             f"{display}:{span.line}:{span.column}: CG100 {message}", hint=hint
         ) from error
+
+
+def checklist_scope(
+    workspace: Workspace, system_id: str, checklist: str, rules: Iterable[RuleMeta]
+) -> tuple[str | None, tuple[str, ...] | None]:
+    """(the system's risk tier, the items the policy requires of `checklist` for it).
+
+    The tier is None when the system's model card cannot be read; the items are None when
+    the policy asks for every item.
+    """
+    system = workspace.systems.get(system_id)
+    card = system.model_card if system is not None else None
+    if card is None:
+        return None, None
+    settings = resolve_policy(workspace, rules).for_tier(card.risk_tier)
+    return card.risk_tier, settings.required_items.get(checklist)

@@ -260,10 +260,10 @@ def _coverage(
     from cardgate.frameworks.coverage import answers_of, compute_system_coverage
     from cardgate.frameworks.definitions import workspace_definitions
 
-    answers = answers_of(system, tier, set(wanted))
+    definitions = workspace_definitions(workspace).definitions
+    answers = answers_of(workspace, system, tier, definitions, set(wanted))
     if not answers.answers:
         return None
-    definitions = workspace_definitions(workspace).definitions
     return compute_system_coverage(load_catalog(), definitions, answers)
 
 
@@ -280,11 +280,13 @@ def _gaps(
     coverage: SystemCoverage,
     least: Mapping[str, float],
 ) -> tuple[FunctionGap, ...]:
+    from cardgate.frameworks.automatic import AutomaticAnswer, automatic_answers
     from cardgate.frameworks.coverage import answered_checklists
     from cardgate.frameworks.definitions import workspace_definitions
 
     documents = answered_checklists(system, set(coverage.checklists))
     definitions = workspace_definitions(workspace)
+    automatic: dict[str, dict[str, AutomaticAnswer]] = {}
     gaps = []
     for function in coverage.functions:
         share = least.get(function.id, 0.0)
@@ -298,22 +300,28 @@ def _gaps(
                 key = (state.checklist, state.item)
                 if state.status in COMPLETE or key in items:
                     continue
-                document, _ = documents[state.checklist]
+                document, model = documents[state.checklist]
                 definition = definitions.get(state.checklist)
                 question = ""
                 if definition is not None and state.item in definition.items:
                     question = " ".join(definition.items[state.item].question.split())
                 loaded = document.loaded
                 assert loaded is not None  # answered_checklists returns valid documents
-                span = (
-                    loaded.positions.key(("items", state.item))
-                    if state.status != UNANSWERED
-                    else loaded.positions.key(("items",))
-                )
+                written = state.item in model.items
+                span = loaded.positions.key(("items", state.item) if written else ("items",))
+                status = state.status if written else UNANSWERED
+                if not written and definition is not None:
+                    found = automatic.get(state.checklist)
+                    if found is None:
+                        found = automatic[state.checklist] = automatic_answers(
+                            workspace, system, definition
+                        )
+                    if state.item in found:  # say what cardgate's own answer is missing
+                        status = f"automatic: {found[state.item].reason}"
                 items[key] = OpenItem(
                     state.checklist,
                     state.item,
-                    state.status,
+                    status,
                     workspace.relative(loaded.path),
                     span.line,
                     span.column,

@@ -8,6 +8,7 @@ catalog by `cardgate.frameworks.definitions`, which also reports duplicate item 
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
@@ -28,6 +29,20 @@ ItemId = Annotated[Text, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*-[0-9]{2,3}$
 
 SubcategoryRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 """A subcategory id of the definition's framework catalog, e.g. `GOVERN 1.1`."""
+
+AutomaticCheck = Literal[
+    "owners-named",
+    "inventory-entry",
+    "intended-use-documented",
+    "limitations-documented",
+    "risk-register",
+    "evaluation-present",
+    "rollback-planned",
+    "signoffs-current",
+]
+"""Checks cardgate runs on a system's own documents to answer an item itself."""
+
+AUTOMATIC_CHECKS: tuple[str, ...] = typing.get_args(AutomaticCheck)
 
 ActionId = Annotated[str, StringConstraints(pattern=r"^(GV|MP|MS|MG)-[0-9]+\.[0-9]+-[0-9]{3}$")]
 """An NIST AI 600-1 suggested-action id, e.g. `GV-1.1-001`."""
@@ -51,6 +66,13 @@ class ChecklistItem(Section):
     evidence_required: bool = Field(
         default=True,
         description="Whether a 'done' answer must list evidence (paths or http(s) URLs).",
+    )
+    answered_by: AutomaticCheck | None = optional(
+        "A check of the system's own documents that answers the item when the checklist "
+        "does not: owners-named, inventory-entry, intended-use-documented, "
+        "limitations-documented, risk-register, evaluation-present, rollback-planned or "
+        "signoffs-current. When it holds, the item counts as done with the evidence it used; "
+        "a written answer overrides it."
     )
     sources: list[ActionId] | None = optional(
         "NIST AI 600-1 action ids the item is drawn from; each action's subcategory must be "

@@ -26,6 +26,7 @@ from cardgate.documents.schemas.base import (
     optional,
     required,
 )
+from cardgate.documents.schemas.checklist_definition import ItemId
 
 RuleLevel = Literal["error", "warning", "off"]
 DocumentStatus = Literal["draft", "review", "approved"]
@@ -54,6 +55,11 @@ class TierPolicy(Section):
     min_coverage: dict[NistFunction, float] | None = optional(
         "Least share (0–1) of each NIST AI RMF function's subcategories addressed by the "
         "required checklists, e.g. {GOVERN: 0.8, MAP: 0.8, MEASURE: 0.8, MANAGE: 0.8}."
+    )
+    required_items: dict[Identifier, list[ItemId]] | None = optional(
+        "Per checklist definition, the items a release needs done (or not-applicable with a "
+        "justification); the others may be left unanswered. Omit a checklist to ask for an "
+        "answer to each of its items, e.g. {nist-ai-rmf-core: [GOV-01, GOV-03, MAP-01]}."
     )
     require_evaluation: bool | None = optional(
         "Whether an evaluation artifact (cardgate evaluate) is required."

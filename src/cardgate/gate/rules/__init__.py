@@ -16,6 +16,7 @@ from cardgate.gate.rules import (
     checklists_answered,
     checklists_coverage,
     checklists_evidence,
+    checklists_items,
     data_check_fresh,
     data_check_present,
     data_check_violations,
@@ -62,6 +63,7 @@ MODULES: tuple[ModuleType, ...] = (
     # checklists
     checklists_coverage,
     checklists_evidence,
+    checklists_items,
     # evaluation
     evaluation_present,
     evaluation_fresh,

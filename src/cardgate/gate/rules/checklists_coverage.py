@@ -52,10 +52,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not documents:
         return  # GATE-CK001 reports the missing answers
     cache: dict[Any, Any] = ctx.gate.cache.setdefault(CODE, {})
+    definitions = ctx.gate.definitions().definitions
     coverage = compute_system_coverage(
         load_catalog(),
-        ctx.gate.definitions().definitions,
-        answers_of(system, ctx.settings.tier, documents),
+        definitions,
+        answers_of(ctx.workspace, system, ctx.settings.tier, definitions, documents),
         _cache=cache,
     )
     where = next(iter(sorted(documents.items())))[1][0]

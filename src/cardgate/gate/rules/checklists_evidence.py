@@ -3,15 +3,16 @@
 Rationale:
 A ``done`` answer is a claim; the definition says which claims need evidence (workspace
 paths or https URLs). Evidence that does not exist, answers to items the definition does
-not have, unanswered items, and ``not-applicable`` without a justification make the
+not have, and ``not-applicable`` without a justification make the
 checklist unreliable. These are the answer checks of ``cardgate validate`` (CL1xx),
 gated here.
 
 Fails:
 - ``status: done`` with no evidence for an item with ``evidence_required: true`` (CL103);
 - evidence ``docs/review.pdf`` that does not exist in the workspace (CL104);
-- an applicable item with no answer (CL102); ``not-applicable`` without justification
-  (CL106).
+- ``not-applicable`` without justification (CL106); evidence
+  ``model-card.yaml#monitoring`` naming a section the card does not fill in (CL110).
+  (Which items need an answer at all is GATE-CK004's concern.)
 
 Passes:
 - every answer of the system's checklists passes the answer checks.

@@ -1,0 +1,197 @@
+"""Checklist items cardgate answers itself, from the system's own documents.
+
+A checklist definition may say, per item, which check answers it (``answered_by``): owners
+named in the model card, an evaluation set up with its artifact written, the sign-offs
+recorded and current, and so on. When the system's checklist document gives no answer
+for such an item, the check's verdict is its answer — ``done`` with the evidence it used
+(``systems/x/model-card.yaml#owners``), or ``not-started`` with what is missing — so the
+engineer does not copy into the checklist what the model card already says. A written
+answer always wins over the automatic one.
+
+Automatic answers are computed, never written into the checklist: signing off therefore
+never changes a document a sign-off covers, and an item answered by the sign-offs
+themselves (``signoffs-current``) does not make them stale.
+
+Every check reads documents only (the model card, datasheets, ``signoffs.yaml``, the
+evaluation artifact's presence): whether the evaluation's numbers meet its thresholds
+stays the gate's decision (GATE-FA001..FA003).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from cardgate.documents.placeholders import is_missing
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.signoffs import artifact_path, read_signoffs, signed_documents, staleness
+from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.frameworks.definitions import Definition
+
+AutomaticStatus = Literal["done", "not-started"]
+
+
+@dataclass(frozen=True)
+class AutomaticAnswer:
+    """The answer cardgate gives an item from the documents, and what it rests on."""
+
+    item: str
+    check: str
+    status: AutomaticStatus
+    evidence: tuple[str, ...]
+    """Workspace-relative paths, with ``#section`` when the evidence is part of a file."""
+    reason: str
+    """What holds, or what is missing (shown by coverage and status)."""
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    holds: bool
+    evidence: tuple[str, ...]
+    reason: str
+
+
+_Check = Callable[[Workspace, SystemDocs, ModelCard, str], _Verdict]
+
+
+def automatic_answers(
+    workspace: Workspace, system: SystemDocs, definition: Definition
+) -> dict[str, AutomaticAnswer]:
+    """Item id -> automatic answer, for the items of `definition` with ``answered_by``."""
+    card = system.model_card
+    found: dict[str, AutomaticAnswer] = {}
+    verdicts: dict[str, _Verdict] = {}
+    for item in definition.model.items:
+        check = item.answered_by
+        if check is None:
+            continue
+        verdict = verdicts.get(check)
+        if verdict is None:
+            if card is None or system.card is None or system.card.loaded is None:
+                verdict = _Verdict(False, (), "the model card does not validate")
+            else:
+                where = workspace.relative(system.card.loaded.path)
+                verdict = CHECKS[check](workspace, system, card, where)
+            verdicts[check] = verdict
+        status: AutomaticStatus = "done" if verdict.holds else "not-started"
+        found[item.id] = AutomaticAnswer(item.id, check, status, verdict.evidence, verdict.reason)
+    return found
+
+
+def _filled(value: Any) -> bool:
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(exclude_none=True)
+    return not is_missing(value)
+
+
+def _owners_named(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    named = [o for o in card.owners if _filled(o.name) and _filled(o.role)]
+    if named and len(named) == len(card.owners):
+        roles = "; ".join(f"{owner.name} ({owner.role})" for owner in named)
+        return _Verdict(True, (f"{where}#owners",), f"owners named with their roles: {roles}")
+    return _Verdict(False, (), "the model card's owners are not all named with a role")
+
+
+def _sections(card: ModelCard, where: str, names: tuple[str, ...], what: str) -> _Verdict:
+    missing = [name for name in names if not _filled(_value(card, name))]
+    if missing:
+        return _Verdict(False, (), f"{', '.join(missing)} not filled in on the model card")
+    return _Verdict(True, tuple(f"{where}#{name}" for name in names), f"{what} in the model card")
+
+
+def _value(model: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        model = getattr(model, part, None)
+    return model
+
+
+def _intended_use(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    names = (
+        "intended_use.primary_uses",
+        "intended_use.primary_users",
+        "intended_use.out_of_scope_uses",
+    )
+    return _sections(card, where, names, "intended uses, users and out-of-scope uses")
+
+
+def _limitations(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    return _sections(card, where, ("assumptions", "limitations"), "assumptions and limitations")
+
+
+def _rollback(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    return _sections(card, where, ("monitoring.rollback",), "a rollback plan")
+
+
+def _risk_register(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    risks = card.risks or []
+    if not risks:
+        return _Verdict(False, (), "the model card has no risk register")
+    open_ = [r.id for r in risks if not (_filled(r.owner) and _filled(r.mitigation))]
+    if open_:
+        return _Verdict(False, (), f"risks without owner or mitigation: {', '.join(open_)}")
+    return _Verdict(True, (f"{where}#risks",), f"{len(risks)} risks with owners and mitigations")
+
+
+def _inventory(ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    evidence = [f"{where}#owners", f"{where}#risk_tier", f"{where}#lifecycle_stage"]
+    if not all(_filled(owner.name) for owner in card.owners):
+        return _Verdict(False, (), "the model card's owners are not all named")
+    for section in (card.training_data, card.evaluation_data):
+        for ref in section.datasets if section is not None else ():
+            dataset = ws.datasets.get(ref.dataset)
+            sheet = dataset.sheet if dataset is not None else None
+            if sheet is None or sheet.loaded is None or dataset is None or not dataset.datasheet:
+                return _Verdict(False, (), f"dataset '{ref.dataset}' has no valid datasheet")
+            shown = ws.relative(sheet.loaded.path)
+            if shown not in evidence:
+                evidence.append(shown)
+    return _Verdict(True, tuple(evidence), "owner, risk tier, lifecycle stage and datasheets")
+
+
+def _evaluation(ws: Workspace, system: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    settings = card.evaluation
+    if settings is None:
+        return _Verdict(False, (), "the model card has no evaluation section")
+    if not settings.thresholds:
+        return _Verdict(False, (), "the evaluation section sets no thresholds")
+    artifact = artifact_path(ws, system, card)
+    if artifact is None or not artifact.is_file():
+        return _Verdict(False, (), f"no evaluation artifact yet: cardgate evaluate {system.id}")
+    return _Verdict(
+        True,
+        (f"{where}#evaluation", ws.relative(artifact)),
+        f"evaluated by {', '.join(settings.feature_names())} against "
+        f"{len(settings.thresholds)} thresholds",
+    )
+
+
+def _signoffs(ws: Workspace, system: SystemDocs, _card: ModelCard, _where: str) -> _Verdict:
+    document = read_signoffs(system)
+    model = document.model
+    if model is None or not model.signoffs:
+        return _Verdict(False, (), f"no sign-off recorded yet: cardgate sign {system.id}")
+    latest = {signoff.role: signoff for signoff in model.signoffs}
+    current = signed_documents(ws, system)
+    stale = sorted(role for role, s in latest.items() if staleness(s, current).stale)
+    if stale:
+        return _Verdict(False, (), f"the {', '.join(stale)} sign-off is stale: sign again")
+    shown = ws.relative(document.path)
+    return _Verdict(
+        True,
+        tuple(f"{shown}#{role}" for role in sorted(latest)),
+        f"signed off by {', '.join(sorted(latest))}, covering the documents as they are",
+    )
+
+
+CHECKS: dict[str, _Check] = {
+    "owners-named": _owners_named,
+    "inventory-entry": _inventory,
+    "intended-use-documented": _intended_use,
+    "limitations-documented": _limitations,
+    "risk-register": _risk_register,
+    "evaluation-present": _evaluation,
+    "rollback-planned": _rollback,
+    "signoffs-current": _signoffs,
+}
+"""Every automatic check by the name a definition's ``answered_by`` gives."""

@@ -1,0 +1,196 @@
+"""Checklists an engineer can finish: guidance in the scaffold, evidence sections, automatic
+answers, non-circular sign-off evidence, and coverage failing loudly on a broken checklist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.documents.workspace import load_workspace
+from cardgate.frameworks.answers import check_answers
+from cardgate.frameworks.catalog import load_catalog
+from cardgate.frameworks.definitions import shipped_definitions
+from cardgate.gate.engine import run_gate
+
+from .conftest import SYSTEM, TODAY, build_workspace
+
+runner = CliRunner()
+CHECKLIST = f"systems/{SYSTEM}/checklist-nist-ai-rmf-core.yaml"
+CARD = f"systems/{SYSTEM}/model-card.yaml"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def _answer(root: Path, item: str, body: str) -> None:
+    path = root / CHECKLIST
+    text = path.read_text(encoding="utf-8")
+    old = f"  {item}:\n    status: done\n    evidence: [docs/evidence.md]\n"
+    assert old in text
+    path.write_text(text.replace(old, f"  {item}:\n{body}"), encoding="utf-8")
+
+
+def _problems(root: Path) -> list[str]:
+    return [
+        f"{p.line}:{p.column} {p.code} {p.severity.label} {p.message}"
+        for p in check_answers(load_workspace(root))
+    ]
+
+
+def _line(root: Path, name: str, text: str) -> int:
+    lines = (root / name).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+def test_new_checklist_writes_nist_text_and_suggested_evidence(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / CHECKLIST).unlink()
+    code, out = run("new", "checklist", SYSTEM, "-w", str(root))
+    assert code == 0, out
+    text = (root / CHECKLIST).read_text(encoding="utf-8")
+    comments = " ".join(
+        line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()
+    )
+    definition = shipped_definitions().get("nist-ai-rmf-core")
+    assert definition is not None
+    catalog = load_catalog()
+    for item in definition.applicable_items("high"):
+        for ref in item.maps_to:  # the statement as the shipped catalog has it, word for word
+            assert f"NIST {ref}: {' '.join(catalog.subcategories[ref].statement.split())}" in (
+                comments.replace("  ", " ")
+            )
+        assert item.guidance is not None
+        assert f"Suggested evidence: {' '.join(item.guidance.split())}" in comments
+    data = yaml.safe_load(text)
+    automatic = {i.id for i in definition.model.items if i.answered_by is not None}
+    assert len(automatic) == 8
+    applicable = {i.id for i in definition.applicable_items("high")}
+    assert set(data["items"]) == applicable - automatic
+    assert run("validate", "-w", str(root))[0] == 0
+
+
+def test_a_limited_system_gets_the_policys_subset(tmp_path: Path) -> None:
+    root = build_workspace(
+        tmp_path / "ws", {"edit": {CARD: [["risk_tier: high", "risk_tier: limited"]]}}
+    )
+    (root / CHECKLIST).unlink()
+    assert run("new", "checklist", SYSTEM, "-w", str(root))[0] == 0
+    data = yaml.safe_load((root / CHECKLIST).read_text(encoding="utf-8"))
+    assert sorted(data["items"]) == ["GOV-01", "GOV-03", "MAN-01", "MAP-04", "MEA-05", "MEA-09"]
+    result = run_gate(root, release=True, today=TODAY)
+    ck004 = sorted(f.message.split("'")[1] for f in result.findings if f.code == "GATE-CK004")
+    # the six written items are not started; of the eight automatic ones, the base card
+    # lacks owner roles (GOV-07) and the sign-offs are stale since the checklist changed
+    assert ck004 == ["GOV-01", "GOV-03", "GOV-07", "GOV-09", "MAN-01", "MAP-04", "MEA-05", "MEA-09"]
+
+
+def test_evidence_may_point_at_a_section(tmp_path: Path) -> None:
+    root = build_workspace(
+        tmp_path / "ws",
+        {
+            "edit": {
+                "docs/review.md": "# Review\n\n## Legal review\n\nDone.\n",
+                CARD: [["  rollback: Revert to the previous model version.", "  rollback: TODO"]],
+            }
+        },
+    )
+    _answer(
+        root,
+        "GOV-01",
+        "    status: done\n    evidence:\n"
+        f"      - {CARD}#owners\n"
+        "      - docs/review.md#legal-review\n"
+        "      - docs/review.md#Legal review\n"
+        f"      - {CARD}#risks.0.mitigation\n",
+    )
+    assert _problems(root) == []
+    _answer(
+        root,
+        "GOV-02",
+        "    status: done\n    evidence:\n"
+        f"      - {CARD}#owner\n"
+        f"      - {CARD}#monitoring.rollback\n"
+        "      - docs/review.md#privacy-review\n",
+    )
+    lines = (root / CHECKLIST).read_text(encoding="utf-8").splitlines()
+    start = lines.index("  GOV-02:")
+    assert _problems(root) == [
+        f"{start + 4}:9 CL109 error evidence '{CARD}#owner': the document has no section 'owner'",
+        f"{start + 5}:9 CL110 error evidence '{CARD}#monitoring.rollback': section "
+        "'monitoring.rollback' is not filled in",
+        f"{start + 6}:9 CL109 error evidence 'docs/review.md#privacy-review': the document has "
+        "no heading 'privacy-review'",
+    ]
+
+
+def test_citing_the_signoff_record_does_not_make_it_stale(tmp_path: Path) -> None:
+    """The checklist cites the sign-off before it exists; signing changes no signed file."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    _answer(
+        root,
+        "GOV-09",
+        f"    status: done\n    evidence: [systems/{SYSTEM}/signoffs.yaml#risk]\n",
+    )
+    assert [p.split(" ", 3)[1:3] for p in _problems(root)] == [["CL109", "warning"]]
+    for role in ("owner", "legal", "risk"):
+        code, out = run(
+            "sign",
+            SYSTEM,
+            "--role",
+            role,
+            "--name",
+            f"{role} person",
+            "-w",
+            str(root),
+            "--today",
+            TODAY.isoformat(),
+        )
+        assert code == 0, out
+    assert _problems(root) == []
+    result = run_gate(root, release=True, today=TODAY)
+    assert result.passed, [f"{f.code} {f.message}" for f in result.findings]
+
+
+def test_items_answered_from_the_documents(tmp_path: Path) -> None:
+    root = build_workspace(
+        tmp_path / "ws",
+        {"edit": {CARD: [["  - name: Ada Owner\n", "  - name: Ada Owner\n    role: owner\n"]]}},
+    )
+    text = (root / CHECKLIST).read_text(encoding="utf-8")
+    for item in ("GOV-05", "GOV-07", "GOV-09", "GOV-13", "MAP-01", "MAP-02", "MEA-15", "MAN-06"):
+        text = text.replace(f"  {item}:\n    status: done\n    evidence: [docs/evidence.md]\n", "")
+    (root / CHECKLIST).write_text(text, encoding="utf-8")
+    code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert code == 0, out
+    assert "answered by cardgate from the documents:" in out
+    assert (
+        "GOV-07   done         owners named with their roles: Ada Owner (owner); evidence: "
+        f"{CARD}#owners" in out
+    )
+    assert "MEA-15   done" in out and f"systems/{SYSTEM}/evaluation.json" in out
+    # GOV-09 (signoffs-current): the card and checklist changed, so the sign-offs are stale
+    assert "GOV-09   not-started  the legal, owner, risk sign-off is stale" in out
+    assert "overall  70/72 addressed" in out  # GOV-09 serves GOVERN 2.3 and MANAGE 1.1
+    for role in ("owner", "legal", "risk"):
+        signed = run("sign", SYSTEM, "--role", role, "--name", "R", "-w", str(root))
+        assert signed[0] == 0, signed[1]
+    code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert "overall  72/72 addressed" in out
+    assert "GOV-09   done         signed off by legal, owner, risk" in out
+    result = run_gate(root, release=True, today=TODAY)
+    assert result.passed, [f"{f.code} {f.message}" for f in result.findings]
+
+
+def test_coverage_of_a_broken_checklist_fails_with_its_position(tmp_path: Path) -> None:
+    root = build_workspace(
+        tmp_path / "ws", {"edit": {CHECKLIST: [["status: approved", "status: finished"]]}}
+    )
+    result = runner.invoke(app, ["coverage", SYSTEM, "-w", str(root)])
+    assert result.exit_code == 1
+    assert f"{CHECKLIST}:5:9: CG102 'status' must be one of" in result.output
+    assert "no checklist answers" not in result.output
