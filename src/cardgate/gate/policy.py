@@ -325,6 +325,18 @@ def _loosened(
     ]
     if lower:
         note("min_coverage", "min_coverage below the baseline: " + ", ".join(lower))
+    for checklist, items in sorted(settings.required_items.items()):
+        if checklist not in settings.required_checklists:
+            continue
+        required = floor.required_items.get(checklist)
+        if required is None:
+            note(
+                "required_items",
+                f"required_items asks {len(items)} items of {checklist} (baseline: an answer "
+                "to every item)",
+            )
+        elif dropped := [item for item in required if item not in items]:
+            note("required_items", f"required_items drops {', '.join(dropped)} of {checklist}")
     for name in ("require_evaluation", "require_threshold_per_feature"):
         if getattr(floor, name) and not getattr(settings, name):
             note(name, f"{name} is false (baseline: true)")
