@@ -335,7 +335,8 @@ def render_automatic(workspace: Workspace, system_id: str, stream: TextIO) -> No
             if item_id in model.items:
                 continue  # a written answer overrides the automatic one
             evidence = f"; evidence: {', '.join(answer.evidence)}" if answer.evidence else ""
-            lines.append(f"    {item_id:<8} {answer.status:<12} {visible(answer.reason + evidence)}\n")
+            shown = visible(answer.reason + evidence)
+            lines.append(f"    {item_id:<8} {answer.status:<12} {shown}\n")
     if lines:
         stream.write("  answered by cardgate from the documents:\n")
         stream.writelines(lines)
