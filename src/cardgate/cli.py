@@ -401,7 +401,10 @@ def gate(
     ] = None,
     changed_since: Annotated[
         str | None,
-        typer.Option(help="Gate only systems whose files changed since this git ref."),
+        typer.Option(
+            help="Gate in full only systems whose files (or the files they read) changed "
+            "since this git ref; the others still meet the date (review age, freshness)."
+        ),
     ] = None,
     today: TodayOption = None,
     workspace: WorkspaceOption = None,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.gate.conftest import PREDICTIONS
 
 from .conftest import SYSTEM, build_workspace, codes, edit, gate_json, git
@@ -18,7 +16,6 @@ def committed(root: Path) -> Path:
     return root
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 hole 6: not fixed yet")
 def test_review_age_fires_on_an_unchanged_system(tmp_path: Path) -> None:
     root = committed(
         build_workspace(
@@ -32,7 +29,6 @@ def test_review_age_fires_on_an_unchanged_system(tmp_path: Path) -> None:
     assert "GATE-FR001" in codes(report)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 hole 6: not fixed yet")
 def test_predictions_in_another_system_folder_re_gate_the_system(tmp_path: Path) -> None:
     root = build_workspace(
         tmp_path / "ws",

@@ -29,27 +29,20 @@ def reference_problems(workspace: Workspace) -> list[Problem]:
                         f"rename the folder or set id: {system.id}",
                     )
                 )
-            for section in ("training_data", "evaluation_data"):
-                data = getattr(card, section)
-                if data is None:
-                    continue
-                for index, ref in enumerate(data.datasets):
-                    if ref.dataset not in workspace.datasets and not is_placeholder_text(
-                        ref.dataset
-                    ):
-                        problems.append(
-                            _at(
-                                system.card,
-                                (section, "datasets", index, "dataset"),
-                                "CG106",
-                                f"unknown dataset '{ref.dataset}'",
-                                _hint(
-                                    ref.dataset,
-                                    workspace.datasets,
-                                    "add datasets/<id>/datasheet.yaml",
-                                ),
-                            )
+            for where, ref in card.dataset_references():
+                known = ref.dataset in workspace.datasets or is_placeholder_text(ref.dataset)
+                if not known:
+                    problems.append(
+                        _at(
+                            system.card,
+                            (*where, "dataset"),
+                            "CG106",
+                            f"unknown dataset '{ref.dataset}'",
+                            _hint(
+                                ref.dataset, workspace.datasets, "add datasets/<id>/datasheet.yaml"
+                            ),
                         )
+                    )
         for document in system.checklists:
             model = document.model
             if isinstance(model, Checklist) and model.system != system.id:

@@ -170,9 +170,10 @@ def load_document(
     raw = read_bytes(path, display=shown, limits=limits)
     key = parse_cache.cache_key(raw, repr(limits))
     cached = parse_cache.read(key)
-    if cached is not None:
+    if type(cached) is tuple and len(cached) == 2 and type(cached[0]) is dict:
         data, digest = cached
-        return LoadedDocument(path, shown, raw, data, known_digest=digest, cache_key=key)
+        if type(digest) is str:
+            return LoadedDocument(path, shown, raw, data, known_digest=digest, cache_key=key)
     text = decode_text(raw, display=shown)
     document = parse_text(text, display=shown, limits=limits)
     document.path = path

@@ -110,12 +110,11 @@ def signed_documents(
     card = system.model_card
     checks: list[Path] = []
     if card is not None:
-        for section in (card.training_data, card.evaluation_data):
-            for ref in section.datasets if section is not None else ():
-                dataset = workspace.datasets.get(ref.dataset)
-                if dataset is not None:
-                    documents.append(dataset.sheet)
-                    checks.append(dataset.folder / DATA_CHECK_FILE)
+        for _, ref in card.dataset_references():
+            dataset = workspace.datasets.get(ref.dataset)
+            if dataset is not None:
+                documents.append(dataset.sheet)
+                checks.append(dataset.folder / DATA_CHECK_FILE)
     for document in documents:
         if document is None:
             continue

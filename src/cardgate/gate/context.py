@@ -180,18 +180,10 @@ class GateContext:
 
     def datasets_of(self, card: ModelCard) -> list[tuple[DataPath, str, DatasetDocs | None]]:
         """(data path in the card, dataset id, its documents or None) for each reference."""
-        found: list[tuple[DataPath, str, DatasetDocs | None]] = []
-        for section in ("training_data", "evaluation_data"):
-            data = getattr(card, section)
-            for index, ref in enumerate(data.datasets if data is not None else ()):
-                found.append(
-                    (
-                        (section, "datasets", index, "dataset"),
-                        ref.dataset,
-                        self.workspace.datasets.get(ref.dataset),
-                    )
-                )
-        return found
+        return [
+            ((*where, "dataset"), ref.dataset, self.workspace.datasets.get(ref.dataset))
+            for where, ref in card.dataset_references()
+        ]
 
     def waiver_settings(self, waiver: Waiver) -> TierSettings:
         """The policy for the risk tier of a waiver's system (unknown: the strictest)."""

@@ -11,6 +11,7 @@ rule), lowered to a warning without ``--release`` for rules of draft completenes
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -22,7 +23,9 @@ from cardgate.core.errors import UsageError
 from cardgate.core.gcpause import paused_collector
 from cardgate.core.git import git
 from cardgate.core.parallel import fork_map
+from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
+from cardgate.documents import parse_cache
 from cardgate.documents.workspace import SystemDocs, Workspace, load_workspace
 from cardgate.gate import rules as registry
 from cardgate.gate.context import GateContext, RuleContext
@@ -54,7 +57,8 @@ def run_gate(
     imports the evaluation and data-check engines). Raises `ConfigurationError` for an
     unusable policy (exit 2).
     """
-    with paused_collector():
+    # A release verdict never rests on the parse cache: every document parsed from its bytes.
+    with paused_collector(), parse_cache.bypassed() if release else contextlib.nullcontext():
         return _run_gate(
             workspace,
             release=release,
@@ -81,14 +85,14 @@ def _run_gate(
     rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     policy = resolve_policy(loaded, rules)
-    chosen = _chosen_systems(loaded, systems, changed_since)
+    chosen, dated = _chosen_systems(loaded, systems, changed_since)
     gate = GateContext(
         loaded,
         policy,
         release,
         today if today is not None else reference_date(),
         rules=rules,
-        selected=frozenset(chosen),
+        selected=frozenset(chosen) | frozenset(dated),
         recompute=recompute,
     )
     found: list[Finding] = []
@@ -98,15 +102,18 @@ def _run_gate(
         if rule.scope == "workspace":
             found.extend(_run(gate, rule, None))
     per_system = [rule for rule in rules if rule.scope == "system"]
+    # Unchanged systems (--changed-since) still meet the date: the rules it can change.
+    time_based = [rule for rule in per_system if rule.time_based]
 
     def check_system(system_id: str) -> tuple[list[Finding], list[str]]:
         system = loaded.systems[system_id]
-        findings = [finding for rule in per_system for finding in _run(gate, rule, system)]
-        return findings, _system_documents(gate, system)
+        applied = per_system if system_id in chosen else time_based
+        findings = [finding for rule in applied for finding in _run(gate, rule, system)]
+        return findings, _system_documents(gate, system) if system_id in chosen else []
 
     documents: set[str] = set()
     # Systems are checked independently of each other: shared among the CPUs.
-    for findings, system_documents in fork_map(check_system, chosen):
+    for findings, system_documents in fork_map(check_system, [*chosen, *dated]):
         found.extend(findings)
         documents.update(system_documents)
     found = [f for f in found if f.system == WORKSPACE or f.system in gate.selected]
@@ -132,7 +139,9 @@ def _run_gate(
         documents=sorted(documents | _workspace_documents(gate)),
         skipped_systems=sorted(set(loaded.systems) - set(chosen)),
     )
-    result.systems = _verdicts(gate, chosen, active, waived, strict=strict)
+    # An unchanged system gets a verdict only when the date alone made it fail.
+    failing_dated = sorted({f.system for f in active if f.system in dated})
+    result.systems = _verdicts(gate, [*chosen, *failing_dated], active, waived, strict=strict)
     return result
 
 
@@ -202,7 +211,12 @@ def _run_record(rule: Rule, policy: ResolvedPolicy) -> RuleRun:
 
 def _chosen_systems(
     workspace: Workspace, systems: Iterable[str] | None, changed_since: str | None
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
+    """(systems gated in full, systems gated only by the time-based rules).
+
+    Without `changed_since` every selected system is gated in full. With it, a system is
+    gated in full when a file it depends on changed; the others only meet the date.
+    """
     chosen = sorted(workspace.systems)
     if systems is not None:
         wanted = list(systems)
@@ -216,16 +230,19 @@ def _chosen_systems(
     if changed_since is not None:
         changed = changed_systems(workspace, changed_since)
         if changed is not None:
-            chosen = [name for name in chosen if name in changed]
-    return chosen
+            return [name for name in chosen if name in changed], [
+                name for name in chosen if name not in changed
+            ]
+    return chosen, []
 
 
 def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     """Systems with a file changed since git `ref`; None means "all" (a shared file changed).
 
-    Shared files: cardgate.yaml, the policy, the waivers, the workspace's checklists folder
-    and anything else outside systems/ and datasets/. A changed datasheet selects the
-    systems whose card names the dataset.
+    A system depends on its own folder, the datasheet folders its card names, and the files
+    its evaluation reads (predictions, a query's inputs, the baseline artifact), wherever
+    they are. A changed file no system depends on — cardgate.yaml, the policy, the waivers,
+    the checklists folder, anything else — selects every system.
     """
     root = workspace.root
     top = git(root, "rev-parse", "--show-toplevel")
@@ -236,8 +253,14 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
         raise UsageError(f"--changed-since: git cannot compare with '{ref}'")
     untracked = git(root, "ls-files", "--others", "--exclude-standard", "--full-name", ".") or ""
     top_path = Path(top.strip())
-    systems_dir = workspace.relative(workspace.systems_dir)
-    datasets_dir = workspace.relative(workspace.datasets_dir)
+    depends = {
+        system_id: _dependencies(workspace, system)
+        for system_id, system in workspace.systems.items()
+    }
+    own_folders = (
+        workspace.relative(workspace.systems_dir) + "/",
+        workspace.relative(workspace.datasets_dir) + "/",
+    )
     selected: set[str] = set()
     for line in [*diff.splitlines(), *untracked.splitlines()]:
         if not line.strip():
@@ -245,26 +268,45 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
         relative = workspace.relative(top_path / line.strip())
         if Path(relative).is_absolute():
             continue  # outside the workspace
-        if relative.startswith(systems_dir + "/") and relative.count("/") >= 2:
-            selected.add(relative[len(systems_dir) + 1 :].split("/")[0])
-        elif relative.startswith(datasets_dir + "/") and relative.count("/") >= 2:
-            dataset = relative[len(datasets_dir) + 1 :].split("/")[0]
-            selected.update(_users_of(workspace, dataset))
-        else:
+        users = {
+            system_id
+            for system_id, paths in depends.items()
+            if any(relative == path or relative.startswith(path + "/") for path in paths)
+        }
+        if users:
+            selected |= users
+        elif not (relative.startswith(own_folders) and relative.count("/") >= 2):
             return None  # policy, waivers, configuration, checklists or another shared file
+        # else: a file of a system or dataset folder that no system reads: nothing to re-gate
     return selected
 
 
-def _users_of(workspace: Workspace, dataset: str) -> set[str]:
-    users: set[str] = set()
-    for system in workspace.systems.values():
-        card = system.model_card
-        if card is None:
-            continue
-        for section in (card.training_data, card.evaluation_data):
-            if section is not None and any(ref.dataset == dataset for ref in section.datasets):
-                users.add(system.id)
-    return users
+def _dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
+    """Workspace-relative files and folders whose change can change `system`'s verdict."""
+    found = [workspace.relative(system.folder)]
+    card = system.model_card
+    if card is None:
+        return found
+    for _, ref in card.dataset_references():
+        dataset = workspace.datasets.get(ref.dataset)
+        if dataset is not None:
+            found.append(workspace.relative(dataset.folder))
+    evaluation = card.evaluation
+    if evaluation is not None:
+        named = [evaluation.predictions.path, *(evaluation.predictions.inputs or [])]
+        if evaluation.baseline is not None and evaluation.baseline.artifact is not None:
+            named.append(evaluation.baseline.artifact)
+        for name in named:
+            if name is not None:
+                try:
+                    found.append(workspace.relative(workspace.resolve(name)))
+                except PathEscapeError:
+                    continue
+        with contextlib.suppress(PathEscapeError):
+            found.append(
+                workspace.relative(workspace.resolve(evaluation.artifact, base=system.folder))
+            )
+    return [path.rstrip("/") for path in found]
 
 
 def _system_documents(gate: GateContext, system: SystemDocs) -> list[str]:

@@ -15,6 +15,8 @@ A rule module defines, at module level:
 * ``INTEGRITY`` — True for the rules that guard the gate's own integrity (documents found
   and valid, systems checkable, artifacts true, policy untampered, signatures, internal
   errors): no policy can switch them off or lower them, no waiver matches them;
+* ``TIME_BASED`` — True when the date alone can change its verdict (it then runs on
+  systems ``--changed-since`` finds unchanged);
 * ``LOCKED`` — True for a waivable rule that no policy may lower (GATE-POL001, which
   reports the policy's own loosenings);
 * optionally ``Options``, a pydantic model of its policy options (unknown ones are errors);
@@ -64,6 +66,7 @@ class Rule(RuleMeta):
             waivable=bool(namespace.get("WAIVABLE", True))
             and not namespace.get("INTEGRITY", False),
             integrity=bool(namespace.get("INTEGRITY", False)),
+            time_based=bool(namespace.get("TIME_BASED", False)),
             locked=bool(namespace.get("LOCKED", False) or namespace.get("INTEGRITY", False)),
             check=namespace["check"],
             options=namespace.get("Options"),

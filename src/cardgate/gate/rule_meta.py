@@ -42,6 +42,9 @@ class RuleMeta:
     """Guards the gate's own integrity: always an error, never off, never waived."""
     locked: bool
     """Always an error: no policy lowers it (integrity rules, and GATE-POL001)."""
+    time_based: bool
+    """Its verdict can change with the date alone (review age, data freshness): it runs
+    on every system even when `--changed-since` finds the system unchanged."""
     options: type[BaseModel] | None
     doc: str
 

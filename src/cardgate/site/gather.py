@@ -82,11 +82,7 @@ def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> Si
 def _dataset_ids(card: ModelCard | None) -> list[str]:
     if card is None:
         return []
-    found: list[str] = []
-    for section in (card.training_data, card.evaluation_data):
-        if section is not None:
-            found.extend(ref.dataset for ref in section.datasets)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(ref.dataset for _, ref in card.dataset_references()))
 
 
 def _document_problems(document: str, problems: Sequence[Problem]) -> list[BuildProblem]:

@@ -204,3 +204,16 @@ class ModelCard(Document):
         commented=True,
         gate=("GATE-FA001",),
     )
+
+    def dataset_references(self) -> list[tuple[tuple[str, str, int], DatasetRef]]:
+        """Every dataset reference, training data first: ((section, 'datasets', index), ref).
+
+        The one walk over the card's datasets: validation, the gate, sign-offs, the data
+        pins, `--changed-since` and the site all ask this.
+        """
+        found: list[tuple[tuple[str, str, int], DatasetRef]] = []
+        for name in ("training_data", "evaluation_data"):
+            section: DataSection | None = getattr(self, name)
+            for index, ref in enumerate(section.datasets if section is not None else ()):
+                found.append(((name, "datasets", index), ref))
+        return found

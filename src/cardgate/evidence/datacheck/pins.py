@@ -35,22 +35,15 @@ def pin_problems(workspace: Workspace) -> list[Problem]:
         card = system.model_card
         if card is None or system.card is None:
             continue
-        for section in ("training_data", "evaluation_data"):
-            data = getattr(card, section)
-            for index, ref in enumerate(data.datasets if data is not None else []):
-                docs = workspace.datasets.get(ref.dataset)
-                if ref.sha256 is None or docs is None:
-                    continue  # an unknown dataset is reported by the cross-reference check
-                problem = _compare(
-                    workspace,
-                    system.card,
-                    (section, "datasets", index, "sha256"),
-                    ref.sha256,
-                    ref.dataset,
-                    docs.folder,
-                )
-                if problem is not None:
-                    problems.append(problem)
+        for where, ref in card.dataset_references():
+            docs = workspace.datasets.get(ref.dataset)
+            if ref.sha256 is None or docs is None:
+                continue  # an unknown dataset is reported by the cross-reference check
+            problem = _compare(
+                workspace, system.card, (*where, "sha256"), ref.sha256, ref.dataset, docs.folder
+            )
+            if problem is not None:
+                problems.append(problem)
     for docs in workspace.datasets.values():
         sheet = docs.datasheet
         if sheet is not None and docs.sheet is not None and sheet.sha256 is not None:

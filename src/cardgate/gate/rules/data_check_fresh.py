@@ -43,6 +43,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MEASURE 3.1"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+TIME_BASED = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

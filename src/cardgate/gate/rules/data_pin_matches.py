@@ -40,31 +40,28 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     system, card = ctx.system, ctx.card
     if system is None or card is None:
         return
-    for section in ("training_data", "evaluation_data"):
-        data = getattr(card, section)
-        for index, ref in enumerate(data.datasets if data is not None else ()):
-            docs = ctx.workspace.datasets.get(ref.dataset)
-            if ref.sha256 is None or docs is None:
-                continue
-            where = (section, "datasets", index, "sha256")
-            file = artifact_path(docs.folder)
-            artifact, error = load_artifact(file)
-            if artifact is None:
-                yield ctx.finding(
-                    system.card,
-                    f"pinned sha256 of '{ref.dataset}' cannot be verified: "
-                    f"{ctx.gate.relative(file)} {error}",
-                    path=where,
-                    hint=f"run: cardgate check-data {ref.dataset}",
-                )
-                continue
-            checked = recorded_sha256(artifact)
-            if checked != ref.sha256:
-                yield ctx.finding(
-                    system.card,
-                    f"pinned sha256 of '{ref.dataset}' is not the checked file's "
-                    f"({str(checked)[:12]}… in {ctx.gate.relative(file)})",
-                    path=where,
-                    hint=f"pin {checked}, or run cardgate check-data {ref.dataset} on the "
-                    "pinned file",
-                )
+    for path, ref in card.dataset_references():
+        docs = ctx.workspace.datasets.get(ref.dataset)
+        if ref.sha256 is None or docs is None:
+            continue
+        where = (*path, "sha256")
+        file = artifact_path(docs.folder)
+        artifact, error = load_artifact(file)
+        if artifact is None:
+            yield ctx.finding(
+                system.card,
+                f"pinned sha256 of '{ref.dataset}' cannot be verified: "
+                f"{ctx.gate.relative(file)} {error}",
+                path=where,
+                hint=f"run: cardgate check-data {ref.dataset}",
+            )
+            continue
+        checked = recorded_sha256(artifact)
+        if checked != ref.sha256:
+            yield ctx.finding(
+                system.card,
+                f"pinned sha256 of '{ref.dataset}' is not the checked file's "
+                f"({str(checked)[:12]}… in {ctx.gate.relative(file)})",
+                path=where,
+                hint=f"pin {checked}, or run cardgate check-data {ref.dataset} on the pinned file",
+            )

@@ -37,6 +37,7 @@ SEVERITY = Severity.ERROR
 NIST = ["GOVERN 1.5", "MEASURE 3.1"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+TIME_BASED = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
