@@ -135,3 +135,28 @@ def test_an_explicit_workspace_means_exactly_that_folder(in_tmp: Path) -> None:
     code, _, err = invoke("gate", "--workspace", "missing")
     assert code == 2
     assert invoke("validate", "--workspace", ".")[0] == 0
+
+
+def test_init_writes_a_gitignore_and_schema_modelines(in_tmp: Path) -> None:
+    assert invoke("init", "ws")[0] == 0
+    ignore = (in_tmp / "ws" / ".gitignore").read_text(encoding="utf-8")
+    assert "site/build/" in ignore and "site/generated/" in ignore
+    assert "evaluation.json" not in ignore.replace("(evaluation.json", "")  # evidence is kept
+    policy = (in_tmp / "ws" / "policy.yaml").read_text(encoding="utf-8")
+    assert policy.startswith("# yaml-language-server: $schema=.schemas/policy.schema.json\n")
+    assert (in_tmp / "ws" / ".schemas" / "policy.schema.json").is_file()
+
+
+def test_init_keeps_an_existing_gitignore(in_tmp: Path) -> None:
+    (in_tmp / "ws").mkdir()
+    (in_tmp / "ws" / ".gitignore").write_text("mine\n", encoding="utf-8")
+    code, out, _ = invoke("init", "ws")
+    assert code == 0
+    assert (in_tmp / "ws" / ".gitignore").read_text(encoding="utf-8") == "mine\n"
+    assert ".gitignore" not in out
+
+
+def test_shell_completion_is_offered() -> None:
+    code, out, _ = invoke("--help")
+    assert code == 0
+    assert "--install-completion" in out and "--show-completion" in out

@@ -194,3 +194,9 @@ def test_coverage_of_a_broken_checklist_fails_with_its_position(tmp_path: Path) 
     assert result.exit_code == 1
     assert f"{CHECKLIST}:5:9: CG102 'status' must be one of" in result.output
     assert "no checklist answers" not in result.output
+
+
+def test_signoffs_carry_the_schema_modeline(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    first = (root / f"systems/{SYSTEM}/signoffs.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../.schemas/signoffs.schema.json"

@@ -32,6 +32,7 @@ waivers: waivers.yaml
 """
 
 POLICY = """\
+# yaml-language-server: $schema=.schemas/policy.schema.json
 # What the release gate demands, per risk tier. Start from a shipped preset.
 kind: policy
 schema_version: 1
@@ -39,8 +40,21 @@ extends: baseline
 """
 
 
+GITIGNORE = """\
+# Written by cardgate init: what cardgate builds and caches, never committed.
+# (evaluation.json, data-check.json and signoffs.yaml ARE committed: they are evidence.)
+site/build/
+site/generated/
+.*.tmp
+__pycache__/
+.ipynb_checkpoints/
+"""
+
+
 def init_workspace(folder: Path, *, name: str | None = None) -> list[Path]:
-    """Create a workspace in `folder`; refuses when one is already there."""
+    """Create a workspace in `folder`: cardgate.yaml, policy.yaml (with its schema
+    modeline), systems/, datasets/ and a .gitignore for build outputs and caches (kept
+    when the folder has one). Refuses when a workspace is already there."""
     config = folder / CONFIG_FILE
     if config.exists():
         raise UsageError(
@@ -56,6 +70,10 @@ def init_workspace(folder: Path, *, name: str | None = None) -> list[Path]:
     if not policy.is_file():
         write_file(policy, POLICY, within=folder, exclusive=True)
         created.append(policy)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # a .gitignore of the user's is theirs: never rewritten
+        write_file(ignore, GITIGNORE, within=folder, exclusive=True)
+        created.append(ignore)
     return created
 
 
@@ -190,7 +208,8 @@ def _checklist_items(
             "(say why under justification:)"
         )
         lines.append(
-            "    evidence: []  # workspace paths, document sections (model-card.yaml#owners)"
+            "    evidence: []  # paths from the workspace root, or https:// URLs; "
+            "path#section points into a document"
         )
     if left_out:
         tier = f" for risk tier '{risk_tier}'" if risk_tier else ""

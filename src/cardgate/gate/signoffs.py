@@ -6,6 +6,7 @@ Reading sign-offs and computing what they cover is in `cardgate.documents.signof
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,9 @@ def _append(
         "system": system_id,
         "signoffs": [*previous, entry],
     }
+    schemas = Path(os.path.relpath(root / ".schemas", path.parent)).as_posix()
     text = (
+        f"# yaml-language-server: $schema={schemas}/signoffs.schema.json\n"
         f"# Sign-offs of '{system_id}', oldest first; appended by `cardgate sign`.\n"
         "# Each records the canonical SHA-256 of the documents it covered; a later change of\n"
         "# any of them makes it stale (cardgate gate: GATE-SO002).\n"

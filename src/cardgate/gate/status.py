@@ -145,6 +145,7 @@ class SystemStatus:
         parts = [f"{clear} of {len(standard)} steps clear"]
         if self.items_total:
             parts.append(f"checklist items {self.items_done}/{self.items_total} done")
+            # (the items the policy requires, where it names a subset; else every item)
         if self.ready:
             parts.append("ready to ship")
         else:
@@ -206,7 +207,7 @@ def workspace_status(
         mine = [f for f in result.findings if f.system == verdict.system]
         coverage = _coverage(loaded, system, checklists_required(settings, card), settings.tier)
         gaps = _gaps(loaded, system, coverage, settings.min_coverage) if coverage else ()
-        done, total = _item_counts(coverage)
+        done, total = _item_counts(coverage, settings.required_items)
         report.systems.append(
             SystemStatus(
                 system=verdict.system,
@@ -267,10 +268,19 @@ def _coverage(
     return compute_system_coverage(load_catalog(), definitions, answers)
 
 
-def _item_counts(coverage: SystemCoverage | None) -> tuple[int, int]:
+def _item_counts(
+    coverage: SystemCoverage | None, required: Mapping[str, tuple[str, ...]]
+) -> tuple[int, int]:
+    """Items done (or not applicable) and items counted: those the policy requires where it
+    names a subset of a checklist, else every applicable item."""
     if coverage is None:
         return 0, 0
-    states = {(s.checklist, s.item): s.status for sub in coverage.subcategories for s in sub.items}
+    states = {
+        (s.checklist, s.item): s.status
+        for sub in coverage.subcategories
+        for s in sub.items
+        if s.checklist not in required or s.item in required[s.checklist]
+    }
     return sum(status in COMPLETE for status in states.values()), len(states)
 
 

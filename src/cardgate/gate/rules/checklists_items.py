@@ -92,6 +92,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             answer = model.items.get(item_id)
             status: str
+            hint = "answer it: status done with evidence, or not-applicable with a justification"
             if answer is not None:
                 if answer.status in COMPLETE:
                     continue
@@ -100,6 +101,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if automatic[item_id].status in COMPLETE:
                     continue
                 status = f"{automatic[item_id].status} ({automatic[item_id].reason})"
+                hint = (
+                    "cardgate answers this item from the documents once they show it, or "
+                    "write an answer in the checklist"
+                )
             else:
                 status = "unanswered"
             yield ctx.finding(
@@ -107,5 +112,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"'{item_id}' is {status}; the policy requires it done for risk tier '{tier}'",
                 path=("items", item_id) if answer is not None else ("items",),
                 key=True,
-                hint="answer it: status done with evidence, or not-applicable with a justification",
+                hint=hint,
             )
