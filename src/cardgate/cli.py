@@ -194,12 +194,19 @@ def validate(
     output_format: Annotated[
         TextOrJson, typer.Option("--format", "-f", help="Output format.")
     ] = TextOrJson.text,
+    only_documents: Annotated[
+        bool,
+        typer.Option(
+            help="Leave out given files that are not documents of the workspace (for "
+            "pre-commit, which passes every YAML file it matches)."
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Validate documents against their schemas and each other."""
     from cardgate.validation.report import render_validation, run_validation
 
-    report = run_validation(paths or [], workspace=workspace)
+    report = run_validation(paths or [], workspace=workspace, only_documents=only_documents)
     render_validation(report, sys.stdout, as_json=output_format is TextOrJson.json)
     raise typer.Exit(report.exit_code)
 
@@ -392,7 +399,7 @@ def gate(
     output_format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="Format on stdout: text, json, sarif, junit, github, markdown."
+            "--format", "-f", help="Format on stdout: text, json, sarif, junit, github, markdown, codequality."
         ),
     ] = "text",
     output: Annotated[

@@ -44,7 +44,17 @@ def test_gitlab_snippet_and_formats_documented() -> None:
     assert job["cache"]["paths"] == [cache_dir + "/"]
     gate_json = (ROOT / "docs" / "gate-json.md").read_text(encoding="utf-8")
     assert '"format": "cardgate-gate"' in gate_json
-    assert set(REPORTERS) == {"text", "json", "sarif", "junit", "github", "markdown"}
+    assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert "--output codequality=gl-code-quality-report.json" in " ".join(job["script"])
+    assert set(REPORTERS) == {
+        "text",
+        "json",
+        "sarif",
+        "junit",
+        "github",
+        "markdown",
+        "codequality",
+    }
 
 
 def test_validate_hook_picks_cardgate_documents_only() -> None:

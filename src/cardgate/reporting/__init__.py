@@ -9,5 +9,6 @@ junit      JUnit XML: one testcase per rule x system; waived findings are skippe
 github     GitHub Actions workflow commands (annotations), plus a Markdown job summary
            appended to $GITHUB_STEP_SUMMARY when it is set
 markdown   a summary sized for a pull-request comment
+codequality  GitLab Code Quality JSON: findings on a merge request's changed lines
 =========  ===========================================================================
 """

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from typing import TextIO
 
 from cardgate.gate.result import GateResult
-from cardgate.reporting import github, json_report, junit, markdown, sarif, text
+from cardgate.reporting import (
+    codequality,
+    github,
+    json_report,
+    junit,
+    markdown,
+    sarif,
+    text,
+)
 
 Reporter = Callable[[GateResult, TextIO], None]
 
@@ -18,6 +26,7 @@ REPORTERS: dict[str, Reporter] = {
     "junit": junit.render,
     "github": github.render,
     "markdown": markdown.render,
+    "codequality": codequality.render,
 }
 """Format name -> renderer; the ``--format`` and ``--output`` choices."""
 
