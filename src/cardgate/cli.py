@@ -399,7 +399,9 @@ def gate(
     output_format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="Format on stdout: text, json, sarif, junit, github, markdown, codequality."
+            "--format",
+            "-f",
+            help="Format on stdout: text, json, sarif, junit, github, markdown, codequality.",
         ),
     ] = "text",
     output: Annotated[
