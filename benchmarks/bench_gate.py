@@ -74,13 +74,14 @@ def add_artifacts_and_signoffs(root: Path) -> None:
         record = {"value": 0.04, "ci": [0.02, 0.06], "noise_floor": 0.01, "p_value": 0.3}
         artifact = {
             "artifact": "cardgate-evaluation",
-            "schema_version": 1,
+            "schema_version": 2,
             "system": system.id,
             "task": "binary-classification",
             "provenance": {
                 "predictions": {
                     "path": str(card.evaluation.predictions.path),
                     "sha256": file_sha256(predictions),
+                    "format": "rows",
                     "rows": 2,
                     "rows_used": 2,
                     "dropped": [],
@@ -89,23 +90,26 @@ def add_artifacts_and_signoffs(root: Path) -> None:
                 "seed": 0,
                 "replicates": 1000,
                 "confidence_level": 0.95,
+                "min_group_size": 30,
                 "versions": {},
             },
             "overall": {"count": 2, "metrics": {}},
             "features": [],
             "thresholds": [
                 {
+                    "threshold": index,
                     "metric": "equalized_odds_difference",
                     "feature": feature,
                     "group": None,
                     "min": None,
                     "max": 0.1,
                     **record,
-                    "verdicts": {"point": "pass", "ci-bound": "pass", "significance": "pass"},
-                    "decide_on": "point",
-                    "passed": True,
+                    "detectable": 0.15,
+                    "count": 500,
+                    "state": "within",
+                    "reason": "within max 0.1",
                 }
-                for feature in ("sex", "age_group")
+                for index, feature in enumerate(("sex", "age_group"))
             ],
         }
         (system.folder / "evaluation.json").write_text(

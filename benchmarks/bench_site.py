@@ -62,6 +62,10 @@ evaluation:
   label_column: y
   prediction_column: yhat
   sensitive_features: [sex, age_group]
+  thresholds:
+    - metric: demographic_parity_difference
+      feature: sex
+      max: 0.1
 """
 
 CHECKLIST = """\
@@ -78,6 +82,10 @@ items:
 
 def _metric(value: float) -> dict[str, object]:
     return {"value": value, "ci": [round(value - 0.04, 4), round(value + 0.04, 4)], "reason": None}
+
+
+def _group_metric(value: float) -> dict[str, object]:
+    return {**_metric(value), "difference_to_reference": None, "ratio_to_reference": None}
 
 
 def _evaluation(system: str, n: int) -> dict[str, object]:
@@ -97,7 +105,7 @@ def _evaluation(system: str, n: int) -> dict[str, object]:
                         "count": 400 + 10 * i,
                         "suppressed": i == 2 and n % 3 == 0,
                         "metrics": {
-                            m: _metric(0.3 + 0.1 * i + 0.001 * (n % 50))
+                            m: _group_metric(0.3 + 0.1 * i + 0.001 * (n % 50))
                             for m in ("selection_rate", "true_positive_rate", "accuracy")
                         },
                     }
@@ -108,6 +116,7 @@ def _evaluation(system: str, n: int) -> dict[str, object]:
                         "metric": "demographic_parity_difference",
                         "value": 0.08,
                         "ci": [0.03, 0.13],
+                        "reason": None,
                         "noise_floor": 0.05,
                         "p_value": 0.01,
                         "groups_compared": groups[:2],
@@ -117,13 +126,14 @@ def _evaluation(system: str, n: int) -> dict[str, object]:
         )
     return {
         "artifact": "cardgate-evaluation",
-        "schema_version": 1,
+        "schema_version": 2,
         "system": system,
         "task": "binary-classification",
         "provenance": {
             "predictions": {
                 "path": f"systems/{system}/predictions.csv",
                 "sha256": "a" * 64,
+                "format": "rows",
                 "rows": 2000,
                 "rows_used": 2000,
                 "dropped": [],
@@ -132,24 +142,27 @@ def _evaluation(system: str, n: int) -> dict[str, object]:
             "seed": 0,
             "replicates": 1000,
             "confidence_level": 0.95,
+            "min_group_size": 30,
             "versions": {"fairlearn": "0.12.0"},
         },
         "overall": {"count": 2000, "metrics": {"accuracy": _metric(0.8)}},
         "features": features,
         "thresholds": [
             {
+                "threshold": 0,
                 "metric": "demographic_parity_difference",
                 "feature": "sex",
                 "group": None,
                 "min": None,
                 "max": 0.1,
-                "value": 0.08,
-                "ci": [0.03, 0.13],
+                "value": 0.08 if n % 4 else 0.2,
+                "ci": [0.03, 0.13] if n % 4 else [0.15, 0.25],
                 "noise_floor": 0.05,
                 "p_value": 0.01,
-                "verdicts": {"point": "pass"},
-                "decide_on": "point",
-                "passed": n % 4 != 0,
+                "detectable": 0.2,
+                "count": 500,
+                "state": "inconclusive" if n % 4 else "beyond",
+                "reason": "as recorded",
             }
         ],
     }

@@ -315,6 +315,7 @@ def evaluate(
     """
     from cardgate.evidence.evaluation.report import render_summary
     from cardgate.evidence.evaluation.run import evaluable_systems, evaluate_system
+    from cardgate.gate.evaluate_policy import evaluation_verdicts, workspace_policy
 
     loaded = _load(workspace)
     targets = [system] if system is not None else evaluable_systems(loaded)
@@ -323,9 +324,11 @@ def evaluate(
             "no system has an 'evaluation:' section in a valid model card",
             hint="add evaluation settings to a model card, or name a SYSTEM",
         )
+    policy = workspace_policy(loaded)
     for target in targets:
         run = evaluate_system(loaded, target, progress=True)
-        for line in render_summary(run.artifact):
+        verdicts, described = evaluation_verdicts(policy, loaded, run)
+        for line in render_summary(run.artifact, verdicts, policy=described):
             typer.echo(visible(line))
         if run.path is not None:
             typer.echo(f"wrote {display_path(run.path)}")

@@ -49,7 +49,7 @@ evaluation:
     - metric: demographic_parity_difference
       feature: sex
       max: 0.05
-      decide_on: significance
+      inconclusive: pass
     - metric: accuracy
       min: 0.6
 """

@@ -20,3 +20,11 @@ def test_rule_reference_is_current() -> None:
     script = _script("generate_rule_docs")
     on_disk = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     assert on_disk == script.rules_document(), "run: python scripts/generate_rule_docs.py"  # type: ignore[attr-defined]
+
+
+def test_evaluation_artifact_schema_is_current() -> None:
+    from cardgate.evidence.evaluation.evaluate import ARTIFACT_SCHEMA
+
+    script = _script("generate_artifact_schema")
+    on_disk = ARTIFACT_SCHEMA.read_text(encoding="utf-8")
+    assert on_disk == script.artifact_schema(), "run: python scripts/generate_artifact_schema.py"  # type: ignore[attr-defined]

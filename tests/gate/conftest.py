@@ -17,6 +17,8 @@ import pytest
 
 from cardgate.core.digests import canonical_sha256, file_sha256, inputs_sha256
 from cardgate.documents.workspace import load_workspace
+from cardgate.evidence.evaluation.artifact import ThresholdResult
+from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.run import evaluate_system
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.signoffs import sign
@@ -175,14 +177,15 @@ contract:
 
 
 def _predictions() -> str:
-    """80 rows, 40 per sex, equal selection rates: the real evaluation meets the card's
-    threshold (groups of 30 rows or more are needed for a disparity)."""
+    """800 rows, 400 per sex, equal selection rates: the real evaluation meets the card's
+    threshold (its whole confidence interval lies under the limit: with fewer rows it
+    would straddle it, an inconclusive verdict)."""
     rows = []
     for index in range(40):
         label = (index // 2) % 2
         prediction = label if index % 5 else 1 - label
         rows.append(f"{label},{prediction},{'F' if index % 2 else 'M'}")
-    return "label,prediction,sex\n" + "\n".join(rows * 2) + "\n"
+    return "label,prediction,sex\n" + "\n".join(rows * 20) + "\n"
 
 
 PREDICTIONS = _predictions()
@@ -230,8 +233,9 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
         predictions = root / str(source.path)
         sha256 = file_sha256(predictions) if predictions.is_file() else "0" * 64
     thresholds = []
-    for threshold in card.evaluation.thresholds:
-        entry = {
+    for index, threshold in enumerate(card.evaluation.thresholds):
+        entry: dict[str, Any] = {
+            "threshold": index,
             "metric": threshold.metric,
             "feature": threshold.feature,
             "group": threshold.group,
@@ -241,21 +245,25 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
             "ci": [0.03, 0.07],
             "noise_floor": 0.01,
             "p_value": 0.2,
-            "verdicts": {"point": "pass", "ci-bound": "pass", "significance": "pass"},
-            "decide_on": "point",
-            "passed": True,
+            "detectable": None,
+            "count": 500,
+            "reason": "",
         }
         entry.update(record)
+        if "state" not in record:  # the state its numbers give (a case may contradict it)
+            result = ThresholdResult.model_validate({**entry, "state": "undefined"})
+            entry["state"] = state_of(result, min_group_size=30, level=0.95)[0]
         thresholds.append(entry)
     return {
         "artifact": "cardgate-evaluation",
-        "schema_version": 1,
+        "schema_version": 2,
         "system": system,
         "task": "binary-classification",
         "provenance": {
             "predictions": {
                 "path": source.path,
                 "sha256": sha256,
+                "format": "rows",
                 "rows": 4,
                 "rows_used": 4,
                 "dropped": [],
@@ -264,6 +272,7 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
             "seed": 0,
             "replicates": 1000,
             "confidence_level": 0.95,
+            "min_group_size": 30,
             "versions": {},
         },
         "overall": {"count": 4, "metrics": {}},

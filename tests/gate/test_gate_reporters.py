@@ -43,7 +43,7 @@ def failing(tmp_path: Path) -> GateResult:
                 ],
                 "waivers.yaml": WAIVERS,
             },
-            "artifact": {"value": 0.142, "ci": [0.118, 0.165]},
+            "artifact": {"value": 0.142, "ci": [0.118, 0.165], "p_value": 0.001},
         },
     )
     return run_gate(root, release=True, today=TODAY)
@@ -127,7 +127,8 @@ def test_text_output_matches_the_issue_form(
     out = _render("text", failing)
     assert (
         f"systems/{SYSTEM}/model-card.yaml:81:7: GATE-FA003 error  demographic_parity_difference "
-        "for 'sex' 0.142 > max 0.1 (95% CI 0.118–0.165)  [NIST MEASURE 2.11]\n"
+        "for 'sex' 0.142 (95% CI 0.118–0.165) is beyond max 0.1; noise floor 0.010, p = 0.001"
+        "  [NIST MEASURE 2.11]\n"
     ) in out
     assert " GATE-MC002 waived  " in out
     assert out.rstrip().splitlines()[-1].startswith(f"FAILED  {SYSTEM} (")

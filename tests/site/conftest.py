@@ -65,6 +65,10 @@ evaluation:
   label_column: y
   prediction_column: yhat
   sensitive_features: [sex]
+  thresholds:
+    - metric: demographic_parity_difference
+      feature: sex
+      max: {limit}
 """
 
 SHEET = """\
@@ -93,15 +97,20 @@ def evaluation(system: str, *, passed: bool = True, group: str = "female") -> di
     def metric(value: float) -> dict[str, object]:
         return {"value": value, "ci": [value - 0.05, value + 0.05], "reason": None}
 
+    def group_metric(value: float) -> dict[str, object]:
+        return {**metric(value), "difference_to_reference": None, "ratio_to_reference": None}
+
+    limit = 0.2 if passed else 0.1
     return {
         "artifact": "cardgate-evaluation",
-        "schema_version": 1,
+        "schema_version": 2,
         "system": system,
         "task": "binary-classification",
         "provenance": {
             "predictions": {
                 "path": f"systems/{system}/predictions.csv",
                 "sha256": "a" * 64,
+                "format": "rows",
                 "rows": 1000,
                 "rows_used": 990,
                 "dropped": [{"reason": "missing label", "rows": 10}],
@@ -110,6 +119,7 @@ def evaluation(system: str, *, passed: bool = True, group: str = "female") -> di
             "seed": 0,
             "replicates": 1000,
             "confidence_level": 0.95,
+            "min_group_size": 30,
             "versions": {"fairlearn": "0.12.0", "cardgate": "0.1.0"},
         },
         "overall": {"count": 990, "metrics": {"accuracy": metric(0.81)}},
@@ -123,13 +133,19 @@ def evaluation(system: str, *, passed: bool = True, group: str = "female") -> di
                         "group": group,
                         "count": 400,
                         "suppressed": False,
-                        "metrics": {"selection_rate": metric(0.30), "accuracy": metric(0.8)},
+                        "metrics": {
+                            "selection_rate": group_metric(0.30),
+                            "accuracy": group_metric(0.8),
+                        },
                     },
                     {
                         "group": "male",
                         "count": 580,
                         "suppressed": False,
-                        "metrics": {"selection_rate": metric(0.45), "accuracy": metric(0.82)},
+                        "metrics": {
+                            "selection_rate": group_metric(0.45),
+                            "accuracy": group_metric(0.82),
+                        },
                     },
                     {"group": "other", "count": 10, "suppressed": True, "metrics": {}},
                 ],
@@ -137,7 +153,8 @@ def evaluation(system: str, *, passed: bool = True, group: str = "female") -> di
                     {
                         "metric": "demographic_parity_difference",
                         "value": 0.15,
-                        "ci": [0.1, 0.2],
+                        "ci": [0.12, 0.18],
+                        "reason": None,
                         "noise_floor": 0.05,
                         "p_value": 0.001,
                         "groups_compared": [group, "male"],
@@ -147,18 +164,20 @@ def evaluation(system: str, *, passed: bool = True, group: str = "female") -> di
         ],
         "thresholds": [
             {
+                "threshold": 0,
                 "metric": "demographic_parity_difference",
                 "feature": "sex",
                 "group": None,
                 "min": None,
-                "max": 0.2 if passed else 0.1,
+                "max": limit,
                 "value": 0.15,
-                "ci": [0.1, 0.2],
+                "ci": [0.12, 0.18],
                 "noise_floor": 0.05,
                 "p_value": 0.001,
-                "verdicts": {"point": "pass" if passed else "fail"},
-                "decide_on": "point",
-                "passed": passed,
+                "detectable": 0.25 if passed else 0.15,
+                "count": 400,
+                "state": "within" if passed else "beyond",
+                "reason": "as the evaluator wrote it",
             }
         ],
     }
@@ -192,6 +211,7 @@ def write_system(
             use=_quoted(use),
             risk=_quoted(risk),
             citation=_quoted(citation),
+            limit=0.2 if passed else 0.1,
         ),
         encoding="utf-8",
     )
@@ -238,6 +258,7 @@ def make_workspace(root: Path, *, hostile: bool = True) -> Path:
 # waivers below accept it for every system. So: fraud-alerts ships under those waivers
 # (current legal sign-off), credit-scoring fails (its legal sign-off is stale), hostile
 # ships under waivers too (no legal sign-off, waived until 2026-12-31).
+# credit-scoring's threshold is beyond its limit: a warning here (GATE-FA003's level).
 POLICY = """\
 kind: policy
 schema_version: 1
@@ -253,6 +274,7 @@ defaults:
     GATE-DC003: {level: "off"}
     GATE-FA002: {level: "off"}
     GATE-CK001: {level: "off"}
+    GATE-FA003: {level: warning}
 """
 
 WAIVERS = """\

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -143,14 +144,16 @@ def test_built_site_loads_nothing_from_the_network(workspace_root: Path) -> None
 
 def test_strict_fails_naming_document_and_field(workspace_root: Path) -> None:
     artifact = workspace_root / "systems/fraud-alerts/evaluation.json"
-    artifact.write_text(
-        '{"artifact": "cardgate-evaluation", "schema_version": 1, "features": {}}', encoding="utf-8"
-    )
+    data = json.loads(artifact.read_text(encoding="utf-8"))
+    data["features"] = {}  # read with the evaluator's model: the field is named
+    artifact.write_text(json.dumps(data), encoding="utf-8")
     result = build_site(load_workspace(workspace_root), today=TODAY, strict=True)
     assert result.failed and result.exit_code == 1
     messages = [problem.format() for problem in result.problems]
     assert any(
-        "systems/fraud-alerts/evaluation.json: features: should be a list" in m for m in messages
+        "systems/fraud-alerts/evaluation.json: is malformed at 'features': Input should be a "
+        "valid list" in m
+        for m in messages
     ), messages
     lenient = build_site(load_workspace(workspace_root), today=TODAY)
     assert not lenient.failed

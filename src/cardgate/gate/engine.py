@@ -27,12 +27,15 @@ from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
 from cardgate.documents import parse_cache
 from cardgate.documents.workspace import SystemDocs, Workspace, load_workspace
+from cardgate.evidence.evaluation.decide import ThresholdVerdicts
 from cardgate.gate import rules as registry
 from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import ResolvedPolicy, resolve_policy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, SystemVerdict
 from cardgate.gate.rule import Rule
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
+from cardgate.gate.thresholds import RULE as THRESHOLDS_RULE
+from cardgate.gate.thresholds import system_threshold_verdicts
 from cardgate.gate.waivers import apply_waivers
 
 
@@ -105,17 +108,26 @@ def _run_gate(
     # Unchanged systems (--changed-since) still meet the date: the rules it can change.
     time_based = [rule for rule in per_system if rule.time_based]
 
-    def check_system(system_id: str) -> tuple[list[Finding], list[str]]:
+    def check_system(
+        system_id: str,
+    ) -> tuple[list[Finding], list[str], tuple[ThresholdVerdicts, ...]]:
         system = loaded.systems[system_id]
         applied = per_system if system_id in chosen else time_based
         findings = [finding for rule in applied for finding in _run(gate, rule, system)]
-        return findings, _system_documents(gate, system) if system_id in chosen else []
+        if system_id not in chosen:
+            return findings, [], ()
+        return findings, _system_documents(gate, system), _thresholds(gate, system)
 
     documents: set[str] = set()
+    thresholds: dict[str, tuple[ThresholdVerdicts, ...]] = {}
     # Systems are checked independently of each other: shared among the CPUs.
-    for findings, system_documents in fork_map(check_system, [*chosen, *dated]):
+    everything = [*chosen, *dated]
+    for system_id, (findings, system_documents, decided) in zip(
+        everything, fork_map(check_system, everything), strict=True
+    ):
         found.extend(findings)
         documents.update(system_documents)
+        thresholds[system_id] = decided
     found = [f for f in found if f.system == WORKSPACE or f.system in gate.selected]
     late = [rule for rule in rules if rule.scope == "waivers"]
     waivers = list(loaded.waivers.waivers) if loaded.waivers is not None else []
@@ -141,8 +153,24 @@ def _run_gate(
     )
     # An unchanged system gets a verdict only when the date alone made it fail.
     failing_dated = sorted({f.system for f in active if f.system in dated})
-    result.systems = _verdicts(gate, [*chosen, *failing_dated], active, waived, strict=strict)
+    result.systems = _verdicts(
+        gate, [*chosen, *failing_dated], active, waived, thresholds, strict=strict
+    )
     return result
+
+
+def _thresholds(gate: GateContext, system: SystemDocs) -> tuple[ThresholdVerdicts, ...]:
+    """The threshold verdicts GATE-FA003 reported for the system (the same call, cached),
+    for the result; none when the rule is off for its tier or could not run."""
+    card = system.model_card
+    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
+    rule = next((rule for rule in gate.rules if rule.code == THRESHOLDS_RULE), None)
+    if rule is None or settings.level(rule) == "off":
+        return ()
+    try:
+        return tuple(system_threshold_verdicts(gate, system, settings) or ())
+    except Exception:  # the rule itself reported the crash (GATE-INT001)
+        return ()
 
 
 def _run(gate: GateContext, rule: Rule, system: SystemDocs | None) -> Iterator[Finding]:
@@ -332,6 +360,7 @@ def _verdicts(
     chosen: list[str],
     active: list[Finding],
     waived: list[Finding],
+    thresholds: dict[str, tuple[ThresholdVerdicts, ...]],
     *,
     strict: bool,
 ) -> list[SystemVerdict]:
@@ -355,6 +384,7 @@ def _verdicts(
                 errors=errors,
                 warnings=warnings,
                 waived=waived_count.get(system_id, 0),
+                thresholds=thresholds.get(system_id, ()),
             )
         )
     return verdicts

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cardgate.core.paths import display_path
 from cardgate.core.problems import Severity
+from cardgate.evidence.evaluation.decide import ThresholdVerdicts
 
 WORKSPACE = ""
 """The `system` of a finding about the workspace as a whole (policy, waivers, datasets)."""
@@ -110,6 +111,8 @@ class SystemVerdict:
     errors: int
     warnings: int
     waived: int
+    thresholds: tuple[ThresholdVerdicts, ...] = ()
+    """The card's thresholds as GATE-FA003 decided them (empty without an artifact)."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ import json
 from typing import Any, TextIO
 
 from cardgate import __version__
+from cardgate.evidence.evaluation.decide import Verdict
 from cardgate.gate.result import Finding, GateResult, RuleRun
 
 FORMAT = "cardgate-gate"
@@ -57,6 +58,25 @@ def rule_json(rule: RuleRun) -> dict[str, Any]:
     }
 
 
+def threshold_json(verdict: Verdict) -> dict[str, Any]:
+    """One threshold verdict (the decider's, rendered)."""
+    found = verdict.result
+    return {
+        "threshold": found.threshold,
+        "metric": found.metric,
+        "feature": found.feature,
+        "group": found.group,
+        "min": found.min,
+        "max": found.max,
+        "value": found.value,
+        "ci": list(found.ci) if found.ci is not None else None,
+        "detectable": found.detectable,
+        "state": verdict.state,
+        "outcome": verdict.outcome,
+        "message": verdict.message,
+    }
+
+
 def result_json(result: GateResult) -> dict[str, Any]:
     """The gate result as JSON-able data."""
     passed = sum(v.passed for v in result.systems)
@@ -89,6 +109,11 @@ def result_json(result: GateResult) -> dict[str, Any]:
                 "errors": v.errors,
                 "warnings": v.warnings,
                 "waived": v.waived,
+                "thresholds": [
+                    threshold_json(verdict)
+                    for decided in v.thresholds
+                    for verdict in decided.verdicts
+                ],
             }
             for v in result.systems
         ],

@@ -15,7 +15,7 @@ MAX_MATRIX_SYSTEMS = 40
 def dashboard_row(model: SiteModel, system: SystemView) -> dict[str, Any]:
     card = system.card
     verdict, counts = gate_verdict(model, system)
-    fairness, fairness_detail = fairness_verdict(system)
+    fairness, fairness_detail = fairness_verdict(model, system)
     signed = latest_signoffs(system)
     last = max(signed, key=lambda s: s.date) if signed else None
     return {

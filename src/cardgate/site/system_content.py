@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
-from cardgate.gate.result import Finding
+from cardgate.gate.result import Finding, SystemVerdict
 from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.links import dataset_page, link, rule_page
 from cardgate.site.templating import interval, number
@@ -27,7 +27,7 @@ def system_values(
     model: SiteModel, system: SystemView, path: str, rule_codes: frozenset[str]
 ) -> dict[str, Any]:
     verdict, counts = gate_verdict(model, system)
-    fairness, fairness_detail = fairness_verdict(system)
+    fairness, fairness_detail = fairness_verdict(model, system)
     findings = sorted(
         model.gate.findings(system.id),
         key=lambda f: (not f.blocking, -int(f.severity), f.code, f.path, f.line),
@@ -61,7 +61,7 @@ def system_values(
         "gate_reason": model.gate.reason,
         "findings": _by_rule([_finding(f, path, rule_codes) for f in findings]),
         "waived": [_finding(f, path, rule_codes) for f in model.gate.waived(system.id)],
-        "evaluation": _evaluation_values(system),
+        "evaluation": _evaluation_values(system, model.gate.verdict(system.id)),
         "evaluation_reason": (
             system.evaluation.reason if isinstance(system.evaluation, Unavailable) else ""
         ),
@@ -153,16 +153,61 @@ def _metric_order(names: Sequence[str]) -> list[str]:
     return known + sorted(n for n in names if n not in known and n != "count")
 
 
-def _evaluation_values(system: SystemView) -> dict[str, Any] | None:
+def _threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
+    """The thresholds as the gate decided them: one row per target (the decider's
+    verdicts, rendered; nothing is decided here)."""
+    rows: list[dict[str, Any]] = []
+    for decided in verdict.thresholds if verdict is not None else ():
+        if not decided.verdicts:
+            rows.append(
+                {
+                    "metric": decided.threshold.metric,
+                    "feature": decided.threshold.feature or "",
+                    "group": decided.threshold.group or "",
+                    "min": decided.threshold.min,
+                    "max": decided.threshold.max,
+                    "value": None,
+                    "ci": None,
+                    "detectable": None,
+                    "state": "no result",
+                    "outcome": "fail",
+                    "message": f"threshold on {decided.subject} has no result in the artifact",
+                }
+            )
+        for one in decided.verdicts:
+            found = one.result
+            rows.append(
+                {
+                    "metric": found.metric,
+                    "feature": found.feature or "",
+                    "group": found.group or "",
+                    "min": found.min,
+                    "max": found.max,
+                    "value": found.value,
+                    "ci": list(found.ci) if found.ci is not None else None,
+                    "detectable": found.detectable,
+                    "state": one.state,
+                    "outcome": OUTCOME_BADGES[one.outcome],
+                    "message": one.message,
+                }
+            )
+    return rows
+
+
+OUTCOME_BADGES = {"pass": "pass", "warn": "warning", "block": "fail"}
+
+
+def _evaluation_values(system: SystemView, verdict: SystemVerdict | None) -> dict[str, Any] | None:
     evaluation = system.evaluation
     if isinstance(evaluation, Unavailable):
         return None
     thresholds = [t for t in evaluation.get("thresholds", []) if isinstance(t, dict)]
+    decided = _threshold_rows(verdict)
     overall = evaluation.get("overall", {}) if isinstance(evaluation.get("overall"), dict) else {}
     overall_metrics = overall.get("metrics", {}) if isinstance(overall.get("metrics"), dict) else {}
     features = []
     for feature in evaluation.get("features", []):
-        features.append(_feature_values(feature, thresholds))
+        features.append(_feature_values(feature, thresholds, decided))
     provenance = evaluation.get("provenance", {})
     provenance = provenance if isinstance(provenance, dict) else {}
     predictions = provenance.get("predictions", {})
@@ -176,22 +221,8 @@ def _evaluation_values(system: SystemView) -> dict[str, Any] | None:
             for name in _metric_order(list(overall_metrics))
         ],
         "features": features,
-        "thresholds": [
-            {
-                "metric": t.get("metric", ""),
-                "feature": t.get("feature") or "",
-                "group": t.get("group") or "",
-                "min": t.get("min"),
-                "max": t.get("max"),
-                "value": t.get("value"),
-                "ci": t.get("ci"),
-                "p_value": t.get("p_value"),
-                "noise_floor": t.get("noise_floor"),
-                "decide_on": t.get("decide_on", ""),
-                "passed": bool(t.get("passed")),
-            }
-            for t in thresholds
-        ],
+        "thresholds": decided,
+        "gated": verdict is not None,
         "predictions": predictions,
         "dropped": [d for d in predictions.get("dropped", []) if isinstance(d, dict)],
         "settings_sha256": provenance.get("settings_sha256", ""),
@@ -202,7 +233,9 @@ def _evaluation_values(system: SystemView) -> dict[str, Any] | None:
     }
 
 
-def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def _feature_values(
+    feature: Any, thresholds: Sequence[Mapping[str, Any]], decided: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
     name = str(feature.get("feature", ""))
     groups = [g for g in feature.get("groups", []) if isinstance(g, dict)]
     metric_names = _metric_order(sorted({m for g in groups for m in g.get("metrics", {})}))
@@ -271,6 +304,11 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
             (t for t in own if t.get("metric") == disparity.get("metric") and not t.get("group")),
             None,
         )
+        verdicts = [
+            row
+            for row in decided
+            if row["feature"] == name and row["metric"] == disparity.get("metric")
+        ]
         disparities.append(
             {
                 "metric": str(disparity.get("metric", "")),
@@ -284,7 +322,7 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
                     for bound in ("min", "max")
                     if limit is not None and isinstance(limit.get(bound), int | float)
                 ),
-                "passed": None if limit is None else bool(limit.get("passed")),
+                "outcome": _worst(verdicts),
             }
         )
     if disparities:
@@ -321,6 +359,13 @@ def _feature_values(feature: Any, thresholds: Sequence[Mapping[str, Any]]) -> di
         "charts": charts,
         "disparities": disparities,
     }
+
+
+def _worst(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """The worst outcome among the gate's verdicts on one disparity (None: no limit)."""
+    order = ("pass", "warning", "fail")
+    outcomes = [str(row["outcome"]) for row in rows]
+    return max(outcomes, key=order.index) if outcomes else None
 
 
 def _limit_text(threshold: Mapping[str, Any] | None) -> str:

@@ -33,17 +33,27 @@ def _counts(errors: int, warnings: int, waived: int) -> str:
     return ", ".join(parts) or "no findings"
 
 
-def fairness_verdict(system: SystemView) -> tuple[str, str]:
+def fairness_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
+    """The thresholds as the gate decided them (the one decider's outcomes)."""
     evaluation = system.evaluation
     if isinstance(evaluation, Unavailable):
         return "not evaluated", evaluation.reason
-    thresholds = [t for t in evaluation.get("thresholds", []) if isinstance(t, dict)]
-    if not thresholds:
+    card = system.card
+    if card is None or card.evaluation is None or not card.evaluation.thresholds:
         return "no thresholds", "no fairness thresholds are set"
-    failed = [t for t in thresholds if not t.get("passed")]
-    if failed:
-        return "fail", f"{len(failed)} of {len(thresholds)} thresholds not met"
-    return "pass", f"all {len(thresholds)} thresholds met"
+    verdict = model.gate.verdict(system.id)
+    if verdict is None:
+        return "unknown", model.gate.reason or "not gated"
+    decided = verdict.thresholds
+    if not decided:
+        return "unknown", "the gate did not decide the thresholds"
+    blocked = [t for t in decided if t.outcome == "block"]
+    warned = [t for t in decided if t.outcome == "warn"]
+    if blocked:
+        return "fail", f"{len(blocked)} of {len(decided)} thresholds not met"
+    if warned:
+        return "warning", f"{len(warned)} of {len(decided)} thresholds inconclusive"
+    return "pass", f"all {len(decided)} thresholds met"
 
 
 def latest_signoffs(system: SystemView) -> list[SignoffView]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from cardgate.core.git import git
 from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.evaluation.artifact import ArtifactError, parse_artifact
 from cardgate.site.view_model import BuildProblem, SignoffView, Unavailable
 
 
@@ -31,6 +32,13 @@ def json_artifact(
     except OSError as error:
         problems.append(BuildProblem(shown, "", f"cannot read: {error.strerror or error}"))
         return Unavailable(f"{shown} cannot be read")
+    if kind == "evaluation":  # read with the model the evaluator writes and the gate reads
+        try:
+            _, data = parse_artifact(text)
+        except ArtifactError as error:
+            problems.append(BuildProblem(shown, "", str(error)))
+            return Unavailable(f"{shown} cannot be shown: it {error}")
+        return dict(data)
     try:
         data = json.loads(text)
     except ValueError as error:
@@ -40,29 +48,11 @@ def json_artifact(
         problems.append(BuildProblem(shown, "", "top level is not an object"))
         return Unavailable(f"{shown} is not an artifact")
     if kind:
-        reason = _evaluation_shape(data) if kind == "evaluation" else _data_check_shape(data)
+        reason = _data_check_shape(data)
         if reason:
             problems.append(BuildProblem(shown, reason[0], reason[1]))
             return Unavailable(f"{shown} cannot be shown: {reason[0]}: {reason[1]}")
     return data
-
-
-def _evaluation_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The first field of an evaluation artifact that the pages cannot use, if any."""
-    if data.get("artifact") != "cardgate-evaluation":
-        return "artifact", "is not 'cardgate-evaluation'"
-    if data.get("schema_version") != 1:
-        return "schema_version", "unsupported version (this cardgate reads 1)"
-    for key, kind in (("overall", dict), ("features", list), ("thresholds", list)):
-        if not isinstance(data.get(key, kind()), kind):
-            return key, f"should be a {kind.__name__}"
-    for index, feature in enumerate(data.get("features", [])):
-        if not isinstance(feature, dict) or not isinstance(feature.get("groups", []), list):
-            return f"features[{index}]", "should be an object with a list of groups"
-        for g_index, group in enumerate(feature.get("groups", [])):
-            if not isinstance(group, dict) or not isinstance(group.get("metrics", {}), dict):
-                return f"features[{index}].groups[{g_index}]", "should have a metrics object"
-    return None
 
 
 def _data_check_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:

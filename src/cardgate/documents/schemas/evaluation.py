@@ -48,6 +48,8 @@ RegressionDisparity = Literal[
 ]
 DisparityMetric = Literal[ClassificationDisparity, RegressionDisparity]
 MetricName = Literal["count", ClassificationMetric, ScoreMetric, RegressionMetric, DisparityMetric]
+InconclusiveAction = Literal["block", "warn", "pass"]
+"""What a threshold whose interval straddles its limit means for a release."""
 
 CLASSIFICATION_METRICS: tuple[str, ...] = typing.get_args(ClassificationMetric)
 SCORE_METRICS: tuple[str, ...] = typing.get_args(ScoreMetric)
@@ -117,10 +119,23 @@ class Threshold(Section):
     )
     min: float | None = optional("Lowest acceptable value.")
     max: float | None = optional("Highest acceptable value.", examples=[0.1])
-    decide_on: Literal["point", "ci-bound", "significance"] | None = optional(
-        "How the verdict is taken; default from the policy ('point'): the point estimate, "
-        "the pessimistic confidence bound, or only when beyond the noise floor."
+    inconclusive: InconclusiveAction | None = optional(
+        "What an inconclusive result (the confidence interval straddles the limit) means "
+        "for a release: 'block', 'warn' or 'pass'. Default: the policy's for the risk tier; "
+        "a card can be stricter than the policy, never looser."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired_decide_on(cls, data: object) -> object:
+        if isinstance(data, dict) and "decide_on" in data:
+            raise ValueError(
+                "'decide_on' was replaced by 'inconclusive': a verdict is within, beyond or "
+                "inconclusive from the confidence interval; say what an inconclusive result "
+                "means (ci-bound was 'inconclusive: block', significance 'inconclusive: "
+                "pass'; see docs/statistics.md)"
+            )
+        return data
 
     @model_validator(mode="after")
     def _a_bound(self) -> Threshold:
@@ -220,7 +235,21 @@ class EvaluationSettings(Section):
                 raise ValueError(
                     f"reference_groups: '{name}' is not an evaluated feature ({', '.join(names)})"
                 )
-        for threshold in self.thresholds:
+        seen: dict[tuple[object, ...], int] = {}
+        for index, threshold in enumerate(self.thresholds):
+            key = (
+                threshold.metric,
+                threshold.feature,
+                threshold.group,
+                threshold.min,
+                threshold.max,
+            )
+            if key in seen:
+                raise ValueError(
+                    f"thresholds[{index}] repeats thresholds[{seen[key]}] (same metric, "
+                    "feature, group and limits)"
+                )
+            seen[key] = index
             if threshold.feature is not None and threshold.feature not in names:
                 raise ValueError(
                     f"thresholds: feature '{threshold.feature}' is not an evaluated feature "
@@ -229,4 +258,10 @@ class EvaluationSettings(Section):
         return self
 
 
-__all__ = ["DISPARITY_METRICS", "GROUP_METRICS", "EvaluationSettings", "Identifier"]
+__all__ = [
+    "DISPARITY_METRICS",
+    "GROUP_METRICS",
+    "EvaluationSettings",
+    "Identifier",
+    "InconclusiveAction",
+]

@@ -1,67 +1,157 @@
-"""Evaluation artifacts (``cardgate evaluate``), read with `json` — no numpy, no pandas.
+"""The evaluation artifact (`evaluation.json`): one pydantic model, used by the writer
+(`cardgate evaluate` validates what it writes against it) and by every reader (the gate,
+the site). Light: pydantic and json only, no numpy, no pandas.
 
-Only what the gate relies on is validated; anything else in the artifact is kept but not
-checked, so the evaluator can add fields without breaking the gate. A file that cannot be
-read, is not JSON, or lacks what the gate needs is an `ArtifactError` (fail closed).
+Reading fails closed: a file that cannot be read, is not JSON, holds a non-finite number
+(NaN, Infinity, or a literal too large for a float) anywhere, or does not match the model
+in full is an `ArtifactError` whose message says where. Nothing stored in the artifact is
+a verdict the gate trusts: the threshold records carry the numbers, and `decide` decides.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cardgate.core.inputs import json_field
+from cardgate.documents.schemas.base import Sha256
 
 ARTIFACT_KIND = "cardgate-evaluation"
-SCHEMA_VERSION = 1
-Verdict = Literal["pass", "fail", "skip", "unknown"]
+SCHEMA_VERSION = 2
+
+State = Literal["within", "beyond", "inconclusive", "undefined"]
+"""Where a threshold's value stands, from its interval (see `decide.state_of`)."""
+
+Interval = tuple[float, float]
 
 
 class ArtifactError(Exception):
     """The artifact cannot be used; the message says why."""
 
 
-class _Loose(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class _Record(BaseModel):
+    """Every part of the artifact: no unknown keys, finite numbers only."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
-class PredictionsProvenance(_Loose):
-    path: str | None = None
-    sha256: str | None = None
-    rows: int | None = None
+class Estimate(_Record):
+    """A metric's value with its confidence interval; `reason` says why it is undefined."""
+
+    value: float | None
+    ci: Interval | None = None
+    reason: str | None = None
 
 
-class Provenance(_Loose):
-    predictions: PredictionsProvenance
-    settings_sha256: str
-    confidence_level: float = 0.95
+class GroupEstimate(Estimate):
+    """A per-group metric, and how it compares with the feature's reference group."""
+
+    difference_to_reference: float | None = None
+    ratio_to_reference: float | None = None
 
 
-class ThresholdRecord(_Loose):
+class Disparity(Estimate):
+    """A disparity between the compared groups of a feature, with its null test: the
+    noise floor (what a fair model shows by chance, its `1 - alpha` quantile; for a ratio
+    the `alpha` quantile) and the p-value of the observed value."""
+
+    metric: str
+    noise_floor: float | None = None
+    p_value: float | None = Field(default=None, gt=0, le=1)
+    groups_compared: list[str] = Field(default_factory=list)
+
+
+class Group(_Record):
+    group: str
+    count: int = Field(ge=0)
+    suppressed: bool
+    """Fewer rows than `min_group_size`: reported, not compared."""
+    metrics: dict[str, GroupEstimate]
+
+
+class Feature(_Record):
+    feature: str
+    columns: list[str] = Field(min_length=1)
+    reference_group: str
+    groups: list[Group]
+    disparities: list[Disparity]
+
+
+class Overall(_Record):
+    count: int = Field(ge=0)
+    metrics: dict[str, Estimate]
+
+
+class ThresholdResult(_Record):
+    """The evidence for one card threshold on one target (overall, a feature's
+    disparity, or one group): what `decide.decide` needs, and the state it found when
+    the artifact was written (the gate derives it again and compares)."""
+
+    threshold: int = Field(ge=0)
+    """Index of the threshold in the card's `evaluation.thresholds`."""
     metric: str
     feature: str | None = None
     group: str | None = None
     min: float | None = None
     max: float | None = None
-    value: float | None = None
-    ci: list[float | None] | None = None
+    value: float | None
+    ci: Interval | None = None
     noise_floor: float | None = None
-    p_value: float | None = None
-    verdicts: dict[str, str] = Field(default_factory=dict)
-    decide_on: str | None = None
-    passed: bool | None = None
-    reason: str | None = None
+    p_value: float | None = Field(default=None, gt=0, le=1)
+    detectable: float | None = None
+    """The value at which the verdict would be `beyond` with 80% power."""
+    count: int | None = Field(default=None, ge=0)
+    """Rows behind the value: the group's, or the smallest compared group's."""
+    state: State
+    reason: str
 
 
-class EvaluationArtifact(_Loose):
+class DroppedRows(_Record):
+    reason: str
+    rows: int = Field(ge=0)
+
+
+class QueryInput(_Record):
+    path: str
+    sha256: Sha256
+
+
+class PredictionsProvenance(_Record):
+    path: str | None
+    sha256: Sha256 | None
+    format: Literal["rows", "counts"]
+    rows: int = Field(ge=0)
+    rows_used: int = Field(ge=0)
+    dropped: list[DroppedRows]
+    query: str | None = None
+    inputs: list[QueryInput] | None = None
+
+
+class Provenance(_Record):
+    predictions: PredictionsProvenance
+    settings_sha256: Sha256
+    seed: int = Field(ge=0)
+    replicates: int = Field(ge=0)
+    confidence_level: float = Field(gt=0.5, lt=1)
+    min_group_size: int = Field(ge=1)
+    versions: dict[str, str]
+
+
+class EvaluationArtifact(_Record):
+    """`evaluation.json`, as `cardgate evaluate` writes it (docs/evaluation-artifact.md)."""
+
     artifact: Literal["cardgate-evaluation"]
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     system: str
+    task: Literal["binary-classification", "regression"]
     provenance: Provenance
-    thresholds: list[ThresholdRecord] = Field(default_factory=list)
+    overall: Overall
+    features: list[Feature]
+    thresholds: list[ThresholdResult]
 
 
 def is_evaluation_artifact(path: Path) -> bool:
@@ -70,16 +160,35 @@ def is_evaluation_artifact(path: Path) -> bool:
     return json_field(path, "artifact") == ARTIFACT_KIND
 
 
-def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
-    """The validated artifact and its raw JSON data; `ArtifactError` when unusable."""
+def artifact_data(artifact: EvaluationArtifact) -> dict[str, Any]:
+    """The JSON data of an artifact as the writer writes it: optional parts that were not
+    given (a query's `inputs` for a file) are left out, explicit nulls kept."""
+    data: dict[str, Any] = artifact.model_dump(mode="json", exclude_unset=True)
+    return data
+
+
+def build_artifact(data: dict[str, Any]) -> EvaluationArtifact:
+    """Validate what the evaluator computed against the model (a bug, not a user error,
+    when it does not match)."""
+    return EvaluationArtifact.model_validate(data)
+
+
+def _refuse_constant(name: str) -> float:
+    raise ArtifactError(f"holds the non-finite number {name} (NaN and infinities are refused)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ArtifactError(f"holds the number {text}, too large to be finite")
+    return value
+
+
+def parse_artifact(text: str) -> tuple[EvaluationArtifact, Any]:
+    """The validated artifact and its raw JSON data from the file's text; `ArtifactError`
+    when unusable."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise ArtifactError("does not exist") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise ArtifactError(f"cannot be read: {error}") from error
-    try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ArtifactError(
             f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
@@ -89,7 +198,7 @@ def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ArtifactError(
             f"has schema_version {data.get('schema_version')!r}; this cardgate reads "
-            f"{SCHEMA_VERSION}"
+            f"{SCHEMA_VERSION} (run cardgate evaluate again)"
         )
     try:
         return EvaluationArtifact.model_validate(data), data
@@ -97,6 +206,18 @@ def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
         detail = error.errors()[0]
         where = ".".join(str(part) for part in detail["loc"]) or "document"
         raise ArtifactError(f"is malformed at '{where}': {detail['msg']}") from error
+
+
+def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
+    """The validated artifact at `path` and its raw JSON data; `ArtifactError` when
+    unusable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise ArtifactError("does not exist") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArtifactError(f"cannot be read: {error}") from error
+    return parse_artifact(text)
 
 
 IGNORED_IN_COMPARISON = (("provenance", "versions"),)

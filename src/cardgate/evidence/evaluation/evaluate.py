@@ -18,6 +18,12 @@ from cardgate.documents.schemas.evaluation import (
     EvaluationSettings,
 )
 from cardgate.evidence.evaluation import metrics as M
+from cardgate.evidence.evaluation.artifact import (
+    ARTIFACT_KIND,
+    SCHEMA_VERSION,
+    EvaluationArtifact,
+    build_artifact,
+)
 from cardgate.evidence.evaluation.disparities import feature_record
 from cardgate.evidence.evaluation.estimates import group_intervals, point_values
 from cardgate.evidence.evaluation.fairlearn_bridge import fairlearn_estimates
@@ -27,8 +33,6 @@ from cardgate.evidence.evaluation.settings import check_settings, chosen_metrics
 from cardgate.evidence.evaluation.stats import SufficientStats
 from cardgate.evidence.evaluation.verdicts import threshold_results
 
-ARTIFACT_KIND = "cardgate-evaluation"
-ARTIFACT_SCHEMA_VERSION = 1
 ARTIFACT_SCHEMA = Path(__file__).with_name("evaluation-artifact.schema.json")
 """The JSON Schema of `evaluation.json` (shipped; docs/evaluation-artifact.md explains it)."""
 
@@ -102,7 +106,7 @@ def evaluate_settings(
     system: str,
     progress: bool = False,
     artifact_file: str | None = None,
-) -> dict[str, Any]:
+) -> EvaluationArtifact:
     """Read the predictions named by `settings` (paths inside `root`) and build the
     artifact (`artifact_file`: its workspace-relative path, never a query's input).
     Raises InputError / ConfigurationError; writes nothing."""
@@ -126,7 +130,7 @@ def evaluate_settings(
         predictions["inputs"] = [{"path": path, "sha256": sha} for path, sha in info.inputs]
     artifact: dict[str, Any] = {
         "artifact": ARTIFACT_KIND,
-        "schema_version": ARTIFACT_SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
         "system": system,
         "task": settings.task,
         "provenance": {
@@ -142,4 +146,4 @@ def evaluate_settings(
         "features": features,
     }
     artifact["thresholds"] = threshold_results(artifact, settings)
-    return artifact
+    return build_artifact(artifact)

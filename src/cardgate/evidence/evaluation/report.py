@@ -1,18 +1,25 @@
-"""The text summary `cardgate evaluate` prints: only renders an artifact."""
+"""The text summary `cardgate evaluate` prints: it renders an artifact and the verdicts
+`decide` gave its thresholds (under the policy in force), and decides nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+
+from cardgate.evidence.evaluation.artifact import EvaluationArtifact, Interval
+from cardgate.evidence.evaluation.decide import ThresholdVerdicts, limit_text, number
+
+SMALL_GROUPS_LISTED = 5
+"""Suppressed groups of a feature named one per line; beyond, one summary line."""
+
+OUTCOME_LABELS = {"pass": "pass", "warn": "WARN", "block": "FAIL"}
 
 
 def _fmt(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    return "n/a" if value is None else number(value)
 
 
-def _ci(ci: list[float] | None, level: float) -> str:
-    if not ci:
+def _ci(ci: Interval | None, level: float) -> str:
+    if ci is None:
         return ""
     return f"{round(level * 100):g}% CI {_fmt(ci[0])}–{_fmt(ci[1])}"
 
@@ -23,78 +30,101 @@ def _p(p_value: float | None) -> str:
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
-def render_summary(artifact: dict[str, Any]) -> list[str]:
-    """Lines summarising an evaluation artifact (header, thresholds, suppressed groups)."""
-    provenance = artifact["provenance"]
-    level = provenance["confidence_level"]
-    features = artifact["features"]
-    described = ", ".join(f"{f['feature']} ({len(f['groups'])})" for f in features)
-    metric_count = len(artifact["overall"]["metrics"])
-    lines = [
-        f"{artifact['system']}: {provenance['predictions']['rows_used']:,} rows, "
-        f"{metric_count} metrics × groups of {described}, "
-        f"{provenance['replicates']:,} bootstrap replicates, seed {provenance['seed']}"
-    ]
-    for dropped in provenance["predictions"]["dropped"]:
-        lines.append(f"  dropped {dropped['rows']:,} rows: {dropped['reason']}")
-    rows = []
-    for result in artifact["thresholds"]:
-        where = result["feature"] or "overall"
-        if result["group"] is not None:
-            where += f" '{result['group']}'"
-        bound = "  ".join(
-            f"{key} {result[key]:g}" for key in ("min", "max") if result[key] is not None
-        )
-        if result["verdicts"]["point"] == "suppressed":
-            verdict = "suppressed (small group)"
-        elif result["value"] is None:
-            verdict = f"FAIL (undefined: {result.get('reason') or 'no value'})"
-        elif result["passed"]:
-            verdict = "pass"
-        else:
-            verdict = "FAIL"
-            if result["noise_floor"] is not None:
-                verdict += f" (noise floor {_fmt(result['noise_floor'])}, {_p(result['p_value'])})"
-        if result["decide_on"] != "point":
-            verdict += f" [on {result['decide_on']}]"
-        rows.append(
-            (
-                f"{result['metric']} [{where}]",
-                _fmt(result["value"]),
-                _ci(result["ci"], level),
-                bound,
-                verdict,
-            )
-        )
+def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     if not rows:
-        for feature in features:
-            for record in feature["disparities"]:
-                floor = record["noise_floor"]
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return [
+        "  " + "   ".join([*(row[i].ljust(widths[i]) for i in range(4)), row[4]]).rstrip()
+        for row in rows
+    ]
+
+
+def render_summary(
+    artifact: EvaluationArtifact,
+    verdicts: Sequence[ThresholdVerdicts],
+    *,
+    policy: str,
+) -> list[str]:
+    """Lines summarising an evaluation: header, threshold verdicts (as the gate decides
+    them under `policy`, named in the output), small groups."""
+    provenance = artifact.provenance
+    level = provenance.confidence_level
+    described = ", ".join(f"{f.feature} ({len(f.groups)})" for f in artifact.features)
+    lines = [
+        f"{artifact.system}: {provenance.predictions.rows_used:,} rows, "
+        f"{len(artifact.overall.metrics)} metrics × groups of {described}, "
+        f"{provenance.replicates:,} bootstrap replicates, seed {provenance.seed}"
+    ]
+    for dropped in provenance.predictions.dropped:
+        lines.append(f"  dropped {dropped.rows:,} rows: {dropped.reason}")
+    rows: list[tuple[str, ...]] = []
+    details: list[str] = []
+    for decided in verdicts:
+        if not decided.verdicts:
+            rows.append((decided.subject, "", "", "", "FAIL: no result (re-run evaluate)"))
+        for verdict in decided.verdicts:
+            result = verdict.result
+            where = result.feature or "overall"
+            if result.group is not None:
+                where += f" '{result.group}'"
+            label = f"{OUTCOME_LABELS[verdict.outcome]}: {verdict.state}"
+            if verdict.state == "beyond" and result.noise_floor is not None:
+                label += f" (noise floor {_fmt(result.noise_floor)}, {_p(result.p_value)})"
+            rows.append(
+                (
+                    f"{result.metric} [{where}]",
+                    _fmt(result.value),
+                    _ci(result.ci, level),
+                    limit_text(result.min, result.max),
+                    label,
+                )
+            )
+            if verdict.outcome != "pass" or verdict.notes:
+                details.append(f"  - {verdict.message}")
+    if rows:
+        lines.append(f"thresholds, decided under {policy}:")
+        lines += _table(rows)
+        lines += details
+    else:
+        for feature in artifact.features:
+            for record in feature.disparities:
+                floor = record.noise_floor
                 note = (
-                    f"noise floor {_fmt(floor)}, {_p(record['p_value'])}"
-                    if floor is not None
-                    else ""
+                    f"noise floor {_fmt(floor)}, {_p(record.p_value)}" if floor is not None else ""
                 )
                 rows.append(
                     (
-                        f"{record['metric']} [{feature['feature']}]",
-                        _fmt(record["value"]),
-                        _ci(record["ci"], level),
+                        f"{record.metric} [{feature.feature}]",
+                        _fmt(record.value),
+                        _ci(record.ci, level),
                         "",
                         note,
                     )
                 )
-    if rows:
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        for row in rows:
-            cells = [row[i].ljust(widths[i]) for i in range(4)]
-            lines.append("  " + "   ".join([*cells, row[4]]).rstrip())
-    minimum = provenance.get("min_group_size")
-    for feature in features:
-        for group in feature["groups"]:
-            if group["suppressed"]:
-                lines.append(
-                    f"  group '{feature['feature']}={group['group']}' n={group['count']:,} below "
-                    f"min_group_size {minimum}: suppressed from disparities, reported"
-                )
+        lines += _table(rows)
+    lines += _small_groups(artifact)
+    return lines
+
+
+def _small_groups(artifact: EvaluationArtifact) -> list[str]:
+    """Groups suppressed from disparities: a line each, or one line for a feature with many."""
+    minimum = artifact.provenance.min_group_size
+    lines = []
+    for feature in artifact.features:
+        small = [group for group in feature.groups if group.suppressed]
+        if len(small) > SMALL_GROUPS_LISTED:
+            rows = sum(group.count for group in small)
+            examples = ", ".join(f"'{group.group}'" for group in small[:3])
+            lines.append(
+                f"  {len(small):,} of {len(feature.groups):,} groups of '{feature.feature}' "
+                f"({rows:,} rows; e.g. {examples}) are below min_group_size {minimum}: "
+                "suppressed from disparities, reported in the artifact"
+            )
+            continue
+        for group in small:
+            lines.append(
+                f"  group '{feature.feature}={group.group}' n={group.count:,} below "
+                f"min_group_size {minimum}: suppressed from disparities, reported"
+            )
     return lines

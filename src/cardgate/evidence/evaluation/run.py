@@ -13,7 +13,11 @@ from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, 
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.documents.workspace import SystemDocs, Workspace
-from cardgate.evidence.evaluation.artifact import is_evaluation_artifact
+from cardgate.evidence.evaluation.artifact import (
+    EvaluationArtifact,
+    artifact_data,
+    is_evaluation_artifact,
+)
 from cardgate.evidence.evaluation.evaluate import evaluate_settings
 
 
@@ -22,7 +26,8 @@ class EvaluationRun:
     """The result of evaluating one system: the artifact and where it was written."""
 
     system: str
-    artifact: dict[str, Any]
+    artifact: EvaluationArtifact
+    settings: EvaluationSettings
     path: Path | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -100,7 +105,7 @@ def recompute_evaluation(workspace: Workspace, system_id: str) -> dict[str, Any]
     cannot be used, located at the card's file:line:col when the error has a position.
     """
     system, settings = system_settings(workspace, system_id)
-    return _evaluate(workspace, system, settings)[1]
+    return artifact_data(_evaluate(workspace, system, settings)[1])
 
 
 def _evaluate(
@@ -110,9 +115,9 @@ def _evaluate(
     *,
     progress: bool = False,
     writing: bool = False,
-) -> tuple[Path, dict[str, Any]]:
-    """(where the artifact goes, the artifact's data) of one system; writes nothing, but
-    when `writing` checks first that the artifact may be written."""
+) -> tuple[Path, EvaluationArtifact]:
+    """(where the artifact goes, the artifact) of one system; writes nothing, but when
+    `writing` checks first that the artifact may be written."""
     try:
         target = artifact_path(workspace, system, settings)
         if writing:
@@ -141,9 +146,9 @@ def evaluate_system(
     target, artifact = _evaluate(workspace, system, settings, progress=progress, writing=True)
     write_file(
         target,
-        canonical_json(artifact),
+        canonical_json(artifact_data(artifact)),
         within=workspace.root,
         replaceable=is_evaluation_artifact,
         what="an evaluation artifact",
     )
-    return EvaluationRun(system_id, artifact, target)
+    return EvaluationRun(system_id, artifact, settings, target)

@@ -1,4 +1,7 @@
-"""Threshold verdicts: each threshold of the card decided on the evaluation's values."""
+"""The evidence for each threshold of the card: one record per (threshold, target) with
+the numbers `decide` needs and the state it finds from them (the card alone; the policy
+is applied by whoever renders the verdict: `cardgate evaluate`, the gate, the site).
+"""
 
 from __future__ import annotations
 
@@ -10,117 +13,82 @@ from cardgate.documents.schemas.evaluation import (
     EvaluationSettings,
     Threshold,
 )
+from cardgate.evidence.evaluation.artifact import ThresholdResult
+from cardgate.evidence.evaluation.decide import state_of
+
+Target = tuple[str | None, str | None, dict[str, Any], int | None]
+"""(feature, group, the metric's record, rows behind it)."""
 
 
-# -- thresholds ------------------------------------------------------------------------
-def _verdicts(
-    threshold: Threshold,
-    value: float | None,
-    ci: list[float | None] | None,
-    p_value: float | None,
-    alpha: float,
-) -> dict[str, str]:
-    if value is None:
-        return {"point": "undefined", "ci-bound": "undefined", "significance": "undefined"}
-
-    def within(x: float) -> bool:
-        return (threshold.min is None or x >= threshold.min) and (
-            threshold.max is None or x <= threshold.max
+def _targets(
+    index: int, threshold: Threshold, artifact: dict[str, Any], settings: EvaluationSettings
+) -> list[Target]:
+    """What one threshold applies to: a feature's disparity, every group (or one group)
+    of a feature, or the overall value."""
+    features = {f["feature"]: f for f in artifact["features"]}
+    if threshold.feature is not None and threshold.feature not in features:
+        raise ConfigurationError(
+            f"evaluation.thresholds: feature '{threshold.feature}' is not evaluated",
+            hint=f"features: {', '.join(features)}",
+            at=("evaluation", "thresholds", index, "feature"),
         )
-
-    point = within(value)
-    verdicts = {"point": "pass" if point else "fail"}
-    if ci is None or ci[0] is None or ci[1] is None:
-        verdicts["ci-bound"] = "undefined"
-    else:
-        low, high = ci[0], ci[1]
-        pessimistic = (threshold.min is None or low >= threshold.min) and (
-            threshold.max is None or high <= threshold.max
-        )
-        verdicts["ci-bound"] = "pass" if pessimistic else "fail"
-    if point:
-        verdicts["significance"] = "pass"
-    elif p_value is not None:
-        verdicts["significance"] = "fail" if p_value < alpha else "pass"
-    elif ci is not None and ci[0] is not None and ci[1] is not None:
-        # no noise floor for a per-group metric: fail when the whole interval is beyond
-        low, high = ci[0], ci[1]
-        beyond = (threshold.max is not None and low > threshold.max) or (
-            threshold.min is not None and high < threshold.min
-        )
-        verdicts["significance"] = "fail" if beyond else "pass"
-    else:
-        verdicts["significance"] = "undefined"
-    return verdicts
+    names = [threshold.feature] if threshold.feature is not None else list(features)
+    targets: list[Target] = []
+    if threshold.metric in DISPARITY_METRICS:
+        for name in names:
+            counts = {g["group"]: g["count"] for g in features[name]["groups"]}
+            for record in features[name]["disparities"]:
+                if record["metric"] == threshold.metric:
+                    compared = [counts[g] for g in record["groups_compared"]]
+                    targets.append((name, None, record, min(compared, default=None)))
+        return targets
+    if threshold.feature is None:
+        overall = artifact["overall"]
+        targets.append((None, None, overall["metrics"][threshold.metric], overall["count"]))
+    for name in names:
+        groups = features[name]["groups"]
+        known = [g["group"] for g in groups]
+        if threshold.group is not None and threshold.group not in known:
+            raise ConfigurationError(
+                f"evaluation.thresholds: group '{threshold.group}' is not a group of '{name}'",
+                hint=f"groups: {', '.join(known[:20])}",
+                at=("evaluation", "thresholds", index, "group"),
+            )
+        for group in groups:
+            if threshold.group in (None, group["group"]):
+                record = group["metrics"][threshold.metric]
+                targets.append((name, group["group"], record, group["count"]))
+    return targets
 
 
 def threshold_results(
     artifact: dict[str, Any], settings: EvaluationSettings
 ) -> list[dict[str, Any]]:
-    """One record per (threshold, feature, group) it applies to, with every verdict."""
-    alpha = 1 - settings.bootstrap.confidence_level
-    features = {f["feature"]: f for f in artifact["features"]}
+    """One record per (threshold, feature, group) it applies to, with its state."""
+    level = settings.bootstrap.confidence_level
     out: list[dict[str, Any]] = []
     for index, threshold in enumerate(settings.thresholds):
-        decide = threshold.decide_on or "point"
-        targets: list[tuple[str | None, str | None, dict[str, Any], str | None]] = []
-        if threshold.feature is not None and threshold.feature not in features:
-            raise ConfigurationError(
-                f"evaluation.thresholds: feature '{threshold.feature}' is not evaluated",
-                hint=f"features: {', '.join(features)}",
-                at=("evaluation", "thresholds", index, "feature"),
+        for feature, group, record, count in _targets(index, threshold, artifact, settings):
+            evidence = {
+                "threshold": index,
+                "metric": threshold.metric,
+                "feature": feature,
+                "group": group,
+                "min": threshold.min,
+                "max": threshold.max,
+                "value": record.get("value"),
+                "ci": record.get("ci"),
+                "noise_floor": record.get("noise_floor"),
+                "p_value": record.get("p_value"),
+                "detectable": record.get("detectable"),
+                "count": count,
+                "state": "undefined",
+                "reason": record.get("reason") or "",
+            }
+            state, reason = state_of(
+                ThresholdResult.model_validate(evidence),
+                min_group_size=settings.min_group_size,
+                level=level,
             )
-        names = [threshold.feature] if threshold.feature is not None else list(features)
-        if threshold.metric in DISPARITY_METRICS:
-            for name in names:
-                for record in features[name]["disparities"]:
-                    if record["metric"] == threshold.metric:
-                        targets.append((name, None, record, None))
-        else:
-            if threshold.feature is None:
-                targets.append((None, None, artifact["overall"]["metrics"][threshold.metric], None))
-            for name in names:
-                groups = features[name]["groups"]
-                known = [g["group"] for g in groups]
-                if threshold.group is not None and threshold.group not in known:
-                    raise ConfigurationError(
-                        f"evaluation.thresholds: group '{threshold.group}' is not a group of "
-                        f"'{name}'",
-                        hint=f"groups: {', '.join(known[:20])}",
-                        at=("evaluation", "thresholds", index, "group"),
-                    )
-                for group in groups:
-                    if threshold.group in (None, group["group"]):
-                        why = None
-                        if group["suppressed"]:
-                            why = f"group has fewer than {settings.min_group_size} rows"
-                        targets.append(
-                            (name, group["group"], group["metrics"][threshold.metric], why)
-                        )
-        for feature, group, record, suppressed in targets:
-            value, ci = record.get("value"), record.get("ci")
-            p_value = record.get("p_value")
-            if suppressed is not None:
-                verdicts = dict.fromkeys(("point", "ci-bound", "significance"), "suppressed")
-                passed = True
-            else:
-                verdicts = _verdicts(threshold, value, ci, p_value, alpha)
-                passed = verdicts[decide] == "pass"
-            out.append(
-                {
-                    "metric": threshold.metric,
-                    "feature": feature,
-                    "group": group,
-                    "min": threshold.min,
-                    "max": threshold.max,
-                    "value": value,
-                    "ci": ci,
-                    "noise_floor": record.get("noise_floor"),
-                    "p_value": p_value,
-                    "verdicts": verdicts,
-                    "decide_on": decide,
-                    "passed": passed,
-                    "reason": suppressed or record.get("reason"),
-                }
-            )
+            out.append({**evidence, "state": state, "reason": reason})
     return out

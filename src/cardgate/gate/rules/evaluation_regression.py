@@ -27,9 +27,9 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from cardgate.core.problems import Severity
+from cardgate.evidence.evaluation.decide import matches, subject
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.gate.rules.evaluation_thresholds import _subject, matching
 
 CODE = "GATE-FA004"
 NAME = "evaluation.no-regression"
@@ -70,7 +70,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if options is not None and options.max_tolerance is not None:
         tolerance = min(tolerance, options.max_tolerance)
     for index, threshold in enumerate(card.evaluation.thresholds):
-        for record in matching(threshold, current.artifact.thresholds):
+        records = [
+            record for record in current.artifact.thresholds if matches(threshold, index, record)
+        ]
+        for record in records:
             before = [
                 r
                 for r in old.artifact.thresholds
@@ -83,7 +86,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if worse > tolerance + 1e-12:
                 yield ctx.finding(
                     system.card,
-                    f"{_subject(record.metric, record.feature, record.group)} worsened from "
+                    f"{subject(record.metric, record.feature, record.group)} worsened from "
                     f"{was:.3f} to {now:.3f} ({worse:+.3f}, tolerance {tolerance:g}) against "
                     f"the baseline {old.relative}",
                     path=("evaluation", "thresholds", index),

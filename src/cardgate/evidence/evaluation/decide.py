@@ -1,0 +1,293 @@
+"""The one decider of a threshold verdict. `cardgate evaluate`, the gate (GATE-FA003),
+every reporter and the site render what `decide` returns; none decides again.
+
+A threshold's **state** follows from its evidence alone (`state_of`):
+
+* `within` — the whole confidence interval satisfies the limit;
+* `beyond` — the whole interval breaks it and, for a disparity, the observed value is
+  also beyond the noise floor of its null test (what a fair model shows by chance);
+* `inconclusive` — the interval straddles the limit, or the rows behind the value are
+  fewer than the minimum group size, or there is no interval;
+* `undefined` — the value could not be computed (a zero denominator, fewer than two
+  groups to compare).
+
+Its **outcome** is what the state means for a release: `within` passes, `beyond` and
+`undefined` block (fail closed), `inconclusive` does what the stricter of the card's
+`inconclusive:` and the policy's says (`block`, `warn` or `pass`). The policy also sets
+a minimum group size; a card cannot go below either, and when the policy overrides the
+card the verdict says so.
+
+Light: no numpy, no pandas (the gate imports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cardgate.documents.schemas.evaluation import (
+    EvaluationSettings,
+    InconclusiveAction,
+    Threshold,
+)
+from cardgate.evidence.evaluation.artifact import EvaluationArtifact, State, ThresholdResult
+
+ACTIONS: tuple[InconclusiveAction, ...] = ("pass", "warn", "block")
+"""What an inconclusive result may mean, loosest first."""
+
+DEFAULT_INCONCLUSIVE: InconclusiveAction = "warn"
+
+
+@dataclass(frozen=True)
+class ThresholdPolicy:
+    """What the policy in force demands of threshold verdicts (GATE-FA003's options for
+    the system's risk tier)."""
+
+    inconclusive: InconclusiveAction = DEFAULT_INCONCLUSIVE
+    min_group_size: int = 1
+    source: str = "the policy"
+    """How messages name it, e.g. "the policy (tier 'high')"."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A threshold's verdict: its state, what that means for the release, and why."""
+
+    result: ThresholdResult
+    state: State
+    outcome: InconclusiveAction
+    """`pass`, `warn` or `block`."""
+    reason: str
+    """One sentence: the value, its interval, the limit and the state."""
+    notes: tuple[str, ...] = ()
+    """Where the policy overrode the card, and what was left out."""
+
+    @property
+    def subject(self) -> str:
+        return subject(self.result.metric, self.result.feature, self.result.group)
+
+    @property
+    def message(self) -> str:
+        """The reason and its notes, as one text."""
+        return " ".join((self.reason, *self.notes))
+
+
+def subject(metric: str, feature: str | None, group: str | None) -> str:
+    """What a threshold is about, in words."""
+    if group is not None and feature is not None:
+        return f"{metric} for group '{group}' of '{feature}'"
+    if feature is not None:
+        return f"{metric} for '{feature}'"
+    return metric
+
+
+def number(value: float) -> str:
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def limit_text(low: float | None, high: float | None) -> str:
+    parts = [f"min {low:g}" if low is not None else "", f"max {high:g}" if high is not None else ""]
+    return " and ".join(part for part in parts if part)
+
+
+def _interval_text(result: ThresholdResult, level: float) -> str:
+    if result.ci is None:
+        return ""
+    return f" ({level:.0%} CI {number(result.ci[0])}–{number(result.ci[1])})"
+
+
+def _p_text(p_value: float | None) -> str:
+    if p_value is None:
+        return ""
+    return ", p < 0.001" if p_value < 0.001 else f", p = {p_value:.3f}"
+
+
+def _null_guarded(metric: str, bound: str) -> bool:
+    """A breach in the unfair direction of a disparity: too large a difference, too
+    small a ratio. Its null test must agree before the state is `beyond`."""
+    if metric.endswith("_difference"):
+        return bound == "max"
+    if metric.endswith("_ratio"):
+        return bound == "min"
+    return False
+
+
+def _beyond_floor(metric: str, value: float, floor: float) -> bool:
+    return value < floor if metric.endswith("_ratio") else value > floor
+
+
+def state_of(result: ThresholdResult, *, min_group_size: int, level: float) -> tuple[State, str]:
+    """The state of one threshold result and the sentence that explains it, from the
+    numbers only (the limits recorded in `result`)."""
+    about = subject(result.metric, result.feature, result.group)
+    limits = limit_text(result.min, result.max)
+    if result.count is not None and result.count < min_group_size:
+        who = "the group" if result.group is not None else "a compared group"
+        return "inconclusive", (
+            f"{about}: inconclusive against {limits}, {who} has {result.count} rows, "
+            f"fewer than the minimum group size {min_group_size}"
+        )
+    if result.value is None:
+        why = result.reason or "no value"
+        return "undefined", f"{about} could not be computed: {why} (limit {limits})"
+    shown = f"{about} {number(result.value)}{_interval_text(result, level)}"
+    if result.ci is None:
+        return "inconclusive", (
+            f"{shown}: inconclusive against {limits}, no confidence interval was computed"
+        )
+    low, high = result.ci
+    beyond: list[str] = []
+    within = True
+    if result.max is not None:
+        within = within and high <= result.max
+        if low > result.max:
+            beyond.append("max")
+    if result.min is not None:
+        within = within and low >= result.min
+        if high < result.min:
+            beyond.append("min")
+    detect = _detectable_text(result)
+    if beyond:
+        floor = result.noise_floor
+        guarded = [bound for bound in beyond if _null_guarded(result.metric, bound)]
+        if guarded and floor is not None and not _beyond_floor(result.metric, result.value, floor):
+            return "inconclusive", (
+                f"{shown}: the interval lies beyond {limits}, but the value is within the "
+                f"noise floor {number(floor)} that a fair model shows by chance"
+                f"{_p_text(result.p_value)}; inconclusive"
+            )
+        floor_text = (
+            f"; noise floor {number(floor)}{_p_text(result.p_value)}" if floor is not None else ""
+        )
+        return "beyond", f"{shown} is beyond {limits}{floor_text}"
+    if within:
+        return "within", f"{shown} is within {limits}"
+    return "inconclusive", f"{shown} straddles {limits}: inconclusive{detect}"
+
+
+def _detectable_text(result: ThresholdResult) -> str:
+    if result.detectable is None:
+        return ""
+    return (
+        f"; these data would find a value of {number(result.detectable)} or worse beyond "
+        "the limit 80% of the time"
+    )
+
+
+def decide(
+    threshold: Threshold,
+    result: ThresholdResult,
+    *,
+    card_min_group_size: int,
+    level: float,
+    policy: ThresholdPolicy | None = None,
+) -> Verdict:
+    """The verdict of `threshold` (the card's) on its `result` (the artifact's), under
+    the policy in force (None: the card alone, as the artifact records it)."""
+    notes: list[str] = []
+    minimum = card_min_group_size
+    if policy is not None and policy.min_group_size > card_min_group_size:
+        minimum = policy.min_group_size
+        if result.count is not None and card_min_group_size <= result.count < minimum:
+            notes.append(
+                f"{policy.source.capitalize()} sets the minimum group size to {minimum}; "
+                f"the card's min_group_size {card_min_group_size} does not apply."
+            )
+    state, reason = state_of(result, min_group_size=minimum, level=level)
+    if state == "within":
+        outcome: InconclusiveAction = "pass"
+    elif state in ("beyond", "undefined"):
+        outcome = "block"
+    else:
+        card = threshold.inconclusive
+        if policy is None:
+            outcome = card or DEFAULT_INCONCLUSIVE
+        elif card is None:
+            outcome = policy.inconclusive
+        else:
+            outcome = max(card, policy.inconclusive, key=ACTIONS.index)
+            if outcome != card:
+                notes.append(
+                    f"{policy.source.capitalize()} makes an inconclusive result "
+                    f"'{policy.inconclusive}'; the card's 'inconclusive: {card}' does not apply."
+                )
+        reason += f" ({_meaning(outcome)})"
+    return Verdict(result, state, outcome, reason, tuple(notes))
+
+
+def _meaning(outcome: InconclusiveAction) -> str:
+    return {
+        "block": "blocks until more data decide it",
+        "warn": "a warning: more data would decide it",
+        "pass": "passes",
+    }[outcome]
+
+
+def matches(threshold: Threshold, index: int, result: ThresholdResult) -> bool:
+    """Whether an artifact's `result` is evidence for the card's threshold `index` as it
+    is now (same metric, feature, group and limits)."""
+    return (
+        result.threshold == index
+        and result.metric == threshold.metric
+        and (threshold.feature is None or result.feature == threshold.feature)
+        and (threshold.group is None or result.group == threshold.group)
+        and result.min == threshold.min
+        and result.max == threshold.max
+    )
+
+
+@dataclass(frozen=True)
+class ThresholdVerdicts:
+    """A card threshold and the verdicts on each of its targets (none: the artifact has
+    no result for it as the card states it now)."""
+
+    index: int
+    threshold: Threshold
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def subject(self) -> str:
+        return subject(self.threshold.metric, self.threshold.feature, self.threshold.group)
+
+    @property
+    def outcome(self) -> InconclusiveAction:
+        """The worst outcome of its verdicts; `block` when it has none (fail closed)."""
+        if not self.verdicts:
+            return "block"
+        return max((v.outcome for v in self.verdicts), key=ACTIONS.index)
+
+
+def threshold_verdicts(
+    settings: EvaluationSettings,
+    artifact: EvaluationArtifact,
+    policy: ThresholdPolicy | None = None,
+) -> list[ThresholdVerdicts]:
+    """Every threshold of the card (`settings`) decided on the artifact's results."""
+    level = artifact.provenance.confidence_level
+    out = []
+    for index, threshold in enumerate(settings.thresholds):
+        verdicts = tuple(
+            decide(
+                threshold,
+                result,
+                card_min_group_size=settings.min_group_size,
+                level=level,
+                policy=policy,
+            )
+            for result in artifact.thresholds
+            if matches(threshold, index, result)
+        )
+        out.append(ThresholdVerdicts(index, threshold, verdicts))
+    return out
+
+
+def recorded_state_differs(artifact: EvaluationArtifact) -> list[tuple[int, State]]:
+    """Results whose recorded `state` is not what their own numbers give (a hand edit):
+    (index in `artifact.thresholds`, the state its numbers give)."""
+    level = artifact.provenance.confidence_level
+    minimum = artifact.provenance.min_group_size
+    found = []
+    for index, result in enumerate(artifact.thresholds):
+        state, _ = state_of(result, min_group_size=minimum, level=level)
+        if state != result.state:
+            found.append((index, state))
+    return found

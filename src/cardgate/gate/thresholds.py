@@ -1,0 +1,64 @@
+"""Threshold verdicts as the gate sees them: the card's thresholds decided on the
+system's evaluation artifact by the one decider, under the policy for the system's risk
+tier. GATE-FA003 reports them; the engine puts them in the `GateResult` for the reports
+and the site.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cardgate.documents.schemas.evaluation import InconclusiveAction
+from cardgate.documents.workspace import SystemDocs
+from cardgate.evidence.evaluation.decide import (
+    ThresholdPolicy,
+    ThresholdVerdicts,
+    threshold_verdicts,
+)
+from cardgate.gate.context import GateContext
+from cardgate.gate.policy import TierSettings
+
+RULE = "GATE-FA003"
+
+
+class ThresholdOptions(BaseModel):
+    """Options of GATE-FA003."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inconclusive: InconclusiveAction = "warn"
+    """What an inconclusive threshold means: block, warn or pass."""
+    min_group_size: int = Field(default=1, ge=1)
+    """Fewest rows a group needs to be judged; a card cannot set less."""
+
+
+def threshold_policy(settings: TierSettings) -> ThresholdPolicy:
+    """The decider's view of GATE-FA003's options for one risk tier."""
+    found = settings.options.get(RULE)
+    options = found if isinstance(found, ThresholdOptions) else ThresholdOptions()
+    return ThresholdPolicy(
+        inconclusive=options.inconclusive,
+        min_group_size=options.min_group_size,
+        source=f"the policy (tier '{settings.tier}')",
+    )
+
+
+def system_threshold_verdicts(
+    gate: GateContext, system: SystemDocs, settings: TierSettings
+) -> list[ThresholdVerdicts] | None:
+    """The verdicts of every threshold of the system's card; None when there is nothing
+    to decide (no valid card with an evaluation, or no readable artifact)."""
+    card = system.model_card
+    if card is None or card.evaluation is None:
+        return None
+    read = gate.artifact(system)
+    if read is None or read.artifact is None:
+        return None
+    key = f"{RULE}:verdicts:{system.id}:{settings.tier}"
+    found = gate.cache.get(key)
+    if found is None:
+        found = gate.cache[key] = threshold_verdicts(
+            card.evaluation, read.artifact, threshold_policy(settings)
+        )
+    verdicts: list[ThresholdVerdicts] = found
+    return verdicts
