@@ -4,7 +4,8 @@
 (`cardgate build`); `serve` rebuilds on change (`cardgate serve`). Modules, in the order
 data flows: `view_model` (what the pages show, as typed values), `gather` and
 `view_inputs` (fill it once from the workspace, the gate's result and the artifacts),
-`verdicts`, `links`, `system_content`, `dataset_content`, `portfolio_content` (each page
+`verdicts`, `threshold_rows` (the gate's threshold verdicts), `links`, `system_content`,
+`dataset_content`, `portfolio_content` (each page
 kind's values), `pages` (rendering every page), `templating` (the one Jinja environment),
 `escape` (card text made safe), `charts` (SVG), `build` and `mkdocs_run` (the MkDocs
 driver and link check), `pdf` (headless Chromium), `serve`.

@@ -14,6 +14,7 @@ from cardgate.gate.result import Finding, SystemVerdict
 from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.links import dataset_page, link, rule_page
 from cardgate.site.templating import interval, number
+from cardgate.site.threshold_rows import threshold_rows, worst_outcome
 from cardgate.site.verdicts import fairness_verdict, gate_verdict
 from cardgate.site.view_model import SiteModel, SystemView, Unavailable
 
@@ -153,56 +154,12 @@ def _metric_order(names: Sequence[str]) -> list[str]:
     return known + sorted(n for n in names if n not in known and n != "count")
 
 
-def _threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
-    """The thresholds as the gate decided them: one row per target (the decider's
-    verdicts, rendered; nothing is decided here)."""
-    rows: list[dict[str, Any]] = []
-    for decided in verdict.thresholds if verdict is not None else ():
-        if not decided.verdicts:
-            rows.append(
-                {
-                    "metric": decided.threshold.metric,
-                    "feature": decided.threshold.feature or "",
-                    "group": decided.threshold.group or "",
-                    "min": decided.threshold.min,
-                    "max": decided.threshold.max,
-                    "value": None,
-                    "ci": None,
-                    "detectable": None,
-                    "state": "no result",
-                    "outcome": "fail",
-                    "message": f"threshold on {decided.subject} has no result in the artifact",
-                }
-            )
-        for one in decided.verdicts:
-            found = one.result
-            rows.append(
-                {
-                    "metric": found.metric,
-                    "feature": found.feature or "",
-                    "group": found.group or "",
-                    "min": found.min,
-                    "max": found.max,
-                    "value": found.value,
-                    "ci": list(found.ci) if found.ci is not None else None,
-                    "detectable": found.detectable,
-                    "state": one.state,
-                    "outcome": OUTCOME_BADGES[one.outcome],
-                    "message": one.message,
-                }
-            )
-    return rows
-
-
-OUTCOME_BADGES = {"pass": "pass", "warn": "warning", "block": "fail"}
-
-
 def _evaluation_values(system: SystemView, verdict: SystemVerdict | None) -> dict[str, Any] | None:
     evaluation = system.evaluation
     if isinstance(evaluation, Unavailable):
         return None
     thresholds = [t for t in evaluation.get("thresholds", []) if isinstance(t, dict)]
-    decided = _threshold_rows(verdict)
+    decided = threshold_rows(verdict)
     overall = evaluation.get("overall", {}) if isinstance(evaluation.get("overall"), dict) else {}
     overall_metrics = overall.get("metrics", {}) if isinstance(overall.get("metrics"), dict) else {}
     features = []
@@ -322,7 +279,7 @@ def _feature_values(
                     for bound in ("min", "max")
                     if limit is not None and isinstance(limit.get(bound), int | float)
                 ),
-                "outcome": _worst(verdicts),
+                "outcome": worst_outcome(verdicts),
             }
         )
     if disparities:
@@ -359,13 +316,6 @@ def _feature_values(
         "charts": charts,
         "disparities": disparities,
     }
-
-
-def _worst(rows: Sequence[Mapping[str, Any]]) -> str | None:
-    """The worst outcome among the gate's verdicts on one disparity (None: no limit)."""
-    order = ("pass", "warning", "fail")
-    outcomes = [str(row["outcome"]) for row in rows]
-    return max(outcomes, key=order.index) if outcomes else None
 
 
 def _limit_text(threshold: Mapping[str, Any] | None) -> str:
