@@ -32,7 +32,7 @@ def test_sign_refuses_an_invalid_card(tmp_path: Path) -> None:
 def test_sign_refuses_a_failing_gate_unless_acknowledged(tmp_path: Path) -> None:
     root = build_workspace(
         tmp_path / "ws",
-        {"sign": [], "artifact": {"value": 0.3, "ci": [0.2, 0.4], "passed": False}},
+        {"sign": [], "artifact": {"value": 0.3, "ci": [0.2, 0.4]}},
     )
     code, out = sign(root)
     assert code == 1 and "GATE-FA003" in out
