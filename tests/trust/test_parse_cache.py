@@ -46,9 +46,7 @@ def test_a_poisoned_cache_entry_executes_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize("release", [True, False])
 def test_a_forged_cache_entry_does_not_decide_a_release(tmp_path: Path, release: bool) -> None:
     """An entry claiming the card has no thresholds: --release parses the bytes itself."""
-    root = build_workspace(
-        tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}}
-    )
+    root = build_workspace(tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}})
     assert "GATE-FA003" in codes(gate_json(root, "--release")[1])
     card = root / f"systems/{SYSTEM}/model-card.yaml"
     from cardgate.documents.loading import load_document

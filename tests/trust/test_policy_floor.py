@@ -57,9 +57,7 @@ def test_a_waiver_without_end_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_policy_can_forbid_waiving_fairness_failures(tmp_path: Path) -> None:
-    root = build_workspace(
-        tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}}
-    )
+    root = build_workspace(tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}})
     (root / "policy.yaml").write_text(
         "kind: policy\nschema_version: 1\nextends: baseline\n"
         "defaults:\n  rules:\n    GATE-FA003: {waivable: false}\n"
@@ -79,9 +77,7 @@ def test_the_worked_example_enforces_its_never_waive_fairness_rule() -> None:
 
 
 def test_a_waiver_for_another_system_does_not_match(tmp_path: Path) -> None:
-    root = build_workspace(
-        tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}}
-    )
+    root = build_workspace(tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}})
     (root / "waivers.yaml").write_text(
         WAIVER.format(rule="GATE-FA003", expires="2027-01-31").replace(SYSTEM, "other-system")
     )
