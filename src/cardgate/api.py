@@ -133,8 +133,9 @@ def render(result: GateResult | StatusReport, output_format: str = "text") -> st
 
 def evaluate_system(path: PathLike | Workspace, system: str) -> EvaluationRun:
     """Evaluate one system from its model card's ``evaluation:`` settings and write its
-    ``evaluation.json``, exactly as ``cardgate evaluate SYSTEM``; ``run.artifact`` is what
-    was written and ``run.path`` where. Imports pandas, numpy and fairlearn."""
+    ``evaluation.json``, exactly as ``cardgate evaluate SYSTEM``; ``run.artifact`` is the
+    artifact (its model: ``artifact_data(run.artifact)`` is what was written) and
+    ``run.path`` where. Imports pandas, numpy and fairlearn."""
     from cardgate.evidence.evaluation.run import evaluate_system as run
 
     workspace = path if isinstance(path, Workspace) else load_workspace(path)

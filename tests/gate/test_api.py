@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import cardgate.api as cg
 from cardgate.cli import app
+from cardgate.evidence.evaluation.artifact import artifact_data
 
 from .conftest import SYSTEM, TODAY, build_workspace
 
@@ -71,7 +72,7 @@ def test_evaluate_system_writes_what_the_cli_writes(tmp_path: Path) -> None:
     assert code == 0, out
     written = (root / f"systems/{SYSTEM}/evaluation.json").read_bytes()
     assert written == (twin / f"systems/{SYSTEM}/evaluation.json").read_bytes()
-    assert json.loads(written) == run.artifact
+    assert json.loads(written) == artifact_data(run.artifact)
 
 
 def test_importing_the_api_stays_light() -> None:
