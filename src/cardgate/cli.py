@@ -478,31 +478,74 @@ def status(
 def sign(
     system: Annotated[str, typer.Argument(help="System id.")],
     role: Annotated[str, typer.Option(help="Role signing, e.g. owner, legal, risk.")],
-    name: Annotated[str, typer.Option(help="Name of the person signing.")],
+    name: Annotated[
+        str | None, typer.Option(help="Name of the person signing (default: the key's signer).")
+    ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            help="Private SSH key to sign with (ssh-keygen -Y sign); its public half must be "
+            "in the workspace's allowed_signers, for this role.",
+            dir_okay=False,
+        ),
+    ] = None,
+    acknowledge: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A failing gate rule the signer accepts, by code (repeatable); recorded."
+        ),
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Conditions or remarks.")] = None,
     today: TodayOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record a sign-off bound to the digests of the system's documents (signoffs.yaml)."""
+    """Record a sign-off bound to the digests of the system's documents (signoffs.yaml).
+
+    Refused while the system's documents do not validate or its release gate fails
+    (sign-off rules aside), unless each failing rule is acknowledged by code.
+    """
     from cardgate.core.clock import today as reference_date
-    from cardgate.gate.signoffs import git_commit
+    from cardgate.core.errors import InputError
+    from cardgate.gate.signoffs import git_commit, signing_refusals
     from cardgate.gate.signoffs import sign as record_signoff
 
+    if name is None and key is None:
+        raise UsageError("--name is required without --key", hint="or sign with --key PATH")
     loaded = _load(workspace)
+    date = reference_date(today)
+    refused = signing_refusals(loaded, system, today=date, acknowledged=acknowledge or [])
+    if refused:
+        shown = "\n  ".join(refused[:10]) + (
+            f"\n  …and {len(refused) - 10} more" if len(refused) > 10 else ""
+        )
+        codes = sorted(
+            {line.split(": ", 2)[1].split(" ", 1)[0] for line in refused if ": " in line}
+        )
+        raise InputError(
+            f"refusing to sign {system}:\n  {shown}",
+            hint="fix them first"
+            + (
+                ", or accept them on the record: "
+                + " ".join(f"--acknowledge {code}" for code in codes if code.startswith("GATE-"))
+                if any(code.startswith("GATE-") for code in codes)
+                else ""
+            ),
+        )
     path, signoff = record_signoff(
         loaded,
         system,
         role=role,
-        name=name,
+        name=name or "",
         note=note,
-        today=reference_date(today),
+        today=date,
         commit=git_commit(loaded.root),
+        key=key,
+        acknowledged=acknowledge or [],
     )
+    signed = f", SSH-signed by {signoff.signer}" if signoff.signer else ""
     typer.echo(
-        visible(
-            f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}): "
-            f"{len(signoff.documents)} documents; wrote {display_path(path)}"
-        )
+        f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}"
+        f"{signed}): {len(signoff.documents)} documents; wrote {display_path(path)}"
     )
 
 

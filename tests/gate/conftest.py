@@ -8,8 +8,13 @@ its rule it expects, as ``path:line:col CODE severity``.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import functools
 import json
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,45 @@ CONFIG = """\
 kind: workspace
 schema_version: 1
 name: Test portfolio
+signers:
+  allowed_signers: allowed_signers
+  roles:
+    owner: [owner@example.org]
+    legal: [legal@example.org]
+    risk: [risk@example.org]
 """
+ROLES = ("owner", "legal", "risk")
+
+
+@functools.cache
+def _keys_folder() -> Path:
+    """One throwaway SSH key per role, made with ssh-keygen for this test session (never
+    committed; the folder is removed when the session ends)."""
+    folder = Path(tempfile.mkdtemp(prefix="cardgate-test-keys-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for role in ROLES:
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{role}@example.org",
+             "-f", str(folder / role)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+    return folder
+
+
+def key(role: str) -> Path:
+    """The private test key of `role`'s signer."""
+    return _keys_folder() / role
+
+
+def allowed_signers() -> str:
+    """The allowed_signers file of the test keys (git's format)."""
+    lines = []
+    for role in ROLES:
+        public = (_keys_folder() / f"{role}.pub").read_text().split()
+        lines.append(f'{role}@example.org namespaces="cardgate" {public[0]} {public[1]}')
+    return "\n".join(lines) + "\n"
+
 
 POLICY = """\
 kind: policy
@@ -211,6 +254,7 @@ def checklist_text() -> str:
 def base_files() -> dict[str, str]:
     return {
         "cardgate.yaml": CONFIG,
+        "allowed_signers": allowed_signers(),
         "policy.yaml": POLICY,
         "docs/evidence.md": "Evidence.\n",
         f"systems/{SYSTEM}/model-card.yaml": CARD,
@@ -315,7 +359,14 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
     elif case.get("evaluation", True):
         evaluate_system(load_workspace(root), SYSTEM)  # the real thing: what --release checks
     for role in case.get("sign", ["owner", "legal", "risk"]):
-        sign(load_workspace(root), SYSTEM, role=role, name=f"{role.title()} Person", today=TODAY)
+        sign(
+            load_workspace(root),
+            SYSTEM,
+            role=role,
+            name=f"{role.title()} Person",
+            today=TODAY,
+            key=key(role) if role in ROLES else None,
+        )
     _edit(root, case.get("edit_after", {}))
     return root
 

@@ -15,7 +15,7 @@ from cardgate.frameworks.catalog import load_catalog
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.engine import run_gate
 
-from .conftest import SYSTEM, TODAY, build_workspace
+from .conftest import SYSTEM, TODAY, build_workspace, key
 
 runner = CliRunner()
 CHECKLIST = f"systems/{SYSTEM}/checklist-nist-ai-rmf-core.yaml"
@@ -145,6 +145,8 @@ def test_citing_the_signoff_record_does_not_make_it_stale(tmp_path: Path) -> Non
             role,
             "--name",
             f"{role} person",
+            "--key",
+            str(key(role)),
             "-w",
             str(root),
             "--today",
@@ -177,7 +179,9 @@ def test_items_answered_from_the_documents(tmp_path: Path) -> None:
     assert "GOV-09   not-started  the legal, owner, risk sign-off is stale" in out
     assert "overall  70/72 addressed" in out  # GOV-09 serves GOVERN 2.3 and MANAGE 1.1
     for role in ("owner", "legal", "risk"):
-        signed = run("sign", SYSTEM, "--role", role, "--name", "R", "-w", str(root))
+        signed = run(
+            "sign", SYSTEM, "--role", role, "--name", "R", "--key", str(key(role)), "-w", str(root)
+        )
         assert signed[0] == 0, signed[1]
     code, out = run("coverage", SYSTEM, "-w", str(root))
     assert "overall  72/72 addressed" in out

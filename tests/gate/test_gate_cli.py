@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from cardgate.cli import app
 from cardgate.gate import rules as registry
 
-from .conftest import SYSTEM, TODAY, build_workspace
+from .conftest import SYSTEM, TODAY, build_workspace, key
 
 runner = CliRunner()
 
@@ -48,6 +48,8 @@ def test_stale_signoff_after_cardgate_sign(tmp_path: Path) -> None:
                 role,
                 "--name",
                 "A. Reviewer",
+                "--key",
+                str(key(role)),
                 "--today",
                 TODAY.isoformat(),
             ],

@@ -265,6 +265,7 @@ schema_version: 1
 defaults:
   required_signoffs: [legal]
   require_threshold_per_feature: false
+  allow_unsigned_signoffs: true
   rules:
     GATE-SO001: {level: error}
     GATE-SO002: {level: error}

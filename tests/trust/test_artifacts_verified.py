@@ -33,12 +33,12 @@ def checked(tmp_path: Path) -> Path:
 
 
 def sign_all(root: Path) -> None:
-    from tests.gate.conftest import TODAY
+    from tests.gate.conftest import TODAY, key
 
     for role in ("owner", "legal", "risk"):
         code, out = cli(
             "sign", SYSTEM, "-w", str(root), "--role", role, "--name", f"{role} person",
-            "--today", TODAY.isoformat(),
+            "--key", str(key(role)), "--today", TODAY.isoformat(), "--acknowledge", "GATE-ART001",
         )  # fmt: skip
         assert code == 0, out
 

@@ -174,5 +174,13 @@ def staleness(signoff: Signoff, current: dict[str, str]) -> Staleness:
     return Staleness(changed, removed, added)
 
 
+def manifest(system_id: str, signoff: Signoff) -> bytes:
+    """What an SSH signature of a sign-off signs: the system and every field of the
+    sign-off but the signature, as canonical JSON (sorted keys, no whitespace)."""
+    data = signoff.model_dump(mode="json", exclude_none=True, exclude={"signature"})
+    data["system"] = system_id
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def shorten(digest: str) -> str:
     return digest[:4] + "…"

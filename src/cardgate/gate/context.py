@@ -65,6 +65,8 @@ class GateContext:
     """Ids of the systems gated in this run."""
     recompute: bool = False
     """Compute the computed artifacts again and compare (GATE-ART001; --release)."""
+    base_ref: str | None = None
+    """The git ref of --changed-since: who could sign there is who may sign now."""
     waiver_uses: dict[int, int] = field(default_factory=dict)
     """Index of a waiver in waivers.yaml -> number of findings it waived (filled late)."""
     _problems: dict[str, list[Problem]] | None = None

@@ -97,6 +97,7 @@ def _run_gate(
         rules=rules,
         selected=frozenset(chosen) | frozenset(dated),
         recompute=recompute,
+        base_ref=changed_since,
     )
     found: list[Finding] = []
     table = selectors(rules)

@@ -1,6 +1,11 @@
 """`cardgate sign`: append a sign-off bound to the digests of what it covers.
 
-Reading sign-offs and computing what they cover is in `cardgate.documents.signoffs`.
+`signing_refusals` says why a system may not be signed (documents that do not validate, a
+release gate that fails, unless the signer acknowledges each failing rule by code); `sign`
+writes the sign-off — SSH-signed with the signer's key when one is given, the signer
+found in the workspace's ``allowed_signers`` by that key. Reading sign-offs and computing
+what they cover is in `cardgate.documents.signoffs`; verifying them in
+`cardgate.gate.signatures`.
 """
 
 from __future__ import annotations
@@ -8,23 +13,29 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from cardgate.core.errors import InputError, UsageError
+from cardgate.core import sshsig
+from cardgate.core.errors import ConfigurationError, InputError, UsageError
 from cardgate.core.files import locked, write_file
+from cardgate.core.paths import display_path
+from cardgate.core.problems import Severity
 from cardgate.documents.loading import parse_text
 from cardgate.documents.schemas.signoffs import Signoff
 from cardgate.documents.signoffs import (
     ID_PATTERN,
     SignoffsDoc,
+    manifest,
     read_signoffs,
     signed_documents,
     validated,
 )
-from cardgate.documents.workspace import SIGNOFFS_FILE, Workspace
+from cardgate.documents.workspace import SIGNOFFS_FILE, SystemDocs, Workspace
+from cardgate.gate.result import WORKSPACE
 
 
 def git_commit(root: Path) -> str | None:
@@ -44,11 +55,16 @@ def sign(
     note: str | None = None,
     today: dt.date | None = None,
     commit: str | None = None,
+    key: Path | None = None,
+    acknowledged: Sequence[str] = (),
 ) -> tuple[Path, Signoff]:
     """Append a sign-off of `system_id` to its ``signoffs.yaml``, atomically.
 
-    The model card is never rewritten. An existing signoffs.yaml that does not validate is
-    refused rather than overwritten.
+    With `key` (a private SSH key), the sign-off is signed (`manifest`) and records its
+    signer: the principal ``allowed_signers`` lists for the key, who must be allowed for
+    `role` in cardgate.yaml. `acknowledged` records the gate findings (rule codes) the
+    signer accepted. The model card is never rewritten. An existing signoffs.yaml that
+    does not validate is refused rather than overwritten.
     """
     system = workspace.systems.get(system_id)
     if system is None:
@@ -63,7 +79,7 @@ def sign(
         raise UsageError(
             f"'{role}' is not a valid role", hint="use a lower-case word, e.g. owner, legal, risk"
         )
-    if not name.strip():
+    if not name.strip() and key is None:
         raise UsageError("--name must not be empty")
     entry: dict[str, Any] = {
         "role": role,
@@ -74,7 +90,13 @@ def sign(
         entry["note"] = note
     if commit:
         entry["commit"] = commit
+    if acknowledged:
+        entry["acknowledged"] = sorted({code.strip().upper() for code in acknowledged})
     entry["documents"] = signed_documents(workspace, system)
+    if key is not None:
+        entry["signer"] = _signer(workspace, key, role)
+        entry["name"] = name.strip() or entry["signer"]
+        entry["signature"] = _signature(key, manifest(system_id, Signoff.model_validate(entry)))
     with locked(system.folder):  # concurrent signers queue; each re-reads under the lock
         check = _append(
             workspace.root,
@@ -85,6 +107,91 @@ def sign(
         )
     assert check.model is not None
     return system.signoffs_path, check.model.signoffs[-1]
+
+
+def _allowed_signers(workspace: Workspace) -> Path:
+    signers = workspace.config.signers
+    path = workspace.root / signers.allowed_signers if signers is not None else None
+    if signers is None or path is None or not path.is_file():
+        raise ConfigurationError(
+            "cannot sign with a key: the workspace lists no allowed signers",
+            hint="add 'signers: {allowed_signers: allowed_signers, roles: {...}}' to "
+            "cardgate.yaml and the signers' public keys to that file (README: sign-offs)",
+        )
+    return path
+
+
+def _signer(workspace: Workspace, key: Path, role: str) -> str:
+    """The principal whose key `key` is, allowed for `role` (else a refusal)."""
+    allowed = _allowed_signers(workspace)
+    probe = b"cardgate: which principal holds this key?"
+    try:
+        found = sshsig.principals(allowed, _signature(key, probe))
+    except sshsig.SshUnavailable as error:
+        raise ConfigurationError(str(error), hint="install OpenSSH (ssh-keygen)") from error
+    if not found:
+        raise InputError(
+            f"the key {display_path(key)} is not in {display_path(allowed)}",
+            hint="sign with the key whose public half is listed there, or have it added",
+        )
+    signers = workspace.config.signers
+    assert signers is not None
+    permitted = [principal for principal in found if principal in signers.roles.get(role, [])]
+    if not permitted:
+        raise InputError(
+            f"{', '.join(found)} may not sign as {role} (cardgate.yaml signers.roles.{role})",
+            hint="a change of who may sign is reviewed and merged before they sign",
+        )
+    return permitted[0]
+
+
+def _signature(key: Path, data: bytes) -> str:
+    try:
+        return sshsig.sign(key, data)
+    except sshsig.SshUnavailable as error:
+        raise ConfigurationError(str(error), hint="install OpenSSH (ssh-keygen)") from error
+    except sshsig.SigningError as error:
+        raise InputError(f"ssh-keygen could not sign with {display_path(key)}: {error}") from error
+
+
+def signing_refusals(
+    workspace: Workspace, system_id: str, *, today: dt.date, acknowledged: Sequence[str] = ()
+) -> list[str]:
+    """Why `system_id` may not be signed now: its documents' problems, and the release
+    gate's blocking findings (sign-off rules aside: signing is what settles them) whose
+    rule the signer did not acknowledge. Empty: it may be signed."""
+    from cardgate.gate.engine import run_gate
+    from cardgate.validation.collect import workspace_problems
+
+    system = workspace.systems.get(system_id)
+    if system is None:
+        return []  # `sign` says the system is unknown
+    documents = {workspace.relative(path) for path in _documents_of(workspace, system)}
+    found = [
+        problem.format()
+        for problem in workspace_problems(workspace, placeholders=False)
+        if problem.severity is Severity.ERROR
+        and workspace.relative(workspace.root / problem.path) in documents
+    ]
+    if found:
+        return found
+    accepted = {code.strip().upper() for code in acknowledged}
+    result = run_gate(workspace, release=True, today=today, systems=[system_id])
+    return [
+        f"{result.shown(f.path)}:{f.line}:{f.column}: {f.code} {f.message}"
+        for f in result.findings
+        if f.blocking
+        and f.system in (system_id, WORKSPACE)
+        and not f.code.startswith("GATE-SO")
+        and f.code not in accepted
+    ]
+
+
+def _documents_of(workspace: Workspace, system: SystemDocs) -> list[Path]:
+    paths = [workspace.root / path for path in signed_documents(workspace, system)]
+    if system.card is not None and system.card.loaded is None and system.card.problems:
+        paths.append(workspace.root / system.card.problems[0].path)
+    return paths
 
 
 def _append(

@@ -34,6 +34,15 @@ class Signoff(Section):
     date: IsoDate = required("When (YYYY-MM-DD).")
     note: Text | None = optional("Conditions or remarks.")
     commit: CommitId | None = optional("Git commit of the workspace when signed, if known.")
+    acknowledged: list[Text] | None = optional(
+        "Gate findings the signer accepted, by rule code (cardgate sign --acknowledge)."
+    )
+    signer: Text | None = optional(
+        "Principal (e-mail) of the SSH key that signed, as listed in allowed_signers."
+    )
+    signature: Text | None = optional(
+        "SSH signature (ssh-keygen -Y sign, namespace cardgate) of this sign-off's manifest."
+    )
     documents: dict[str, Sha256] = Field(
         ...,
         min_length=1,

@@ -6,7 +6,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from cardgate.documents.schemas.base import Document, Section, Text, optional, required
+from cardgate.documents.schemas.base import (
+    Document,
+    Identifier,
+    Section,
+    Text,
+    optional,
+    required,
+)
 
 CONFIG_FILE = "cardgate.yaml"
 
@@ -17,6 +24,20 @@ class SiteSettings(Section):
     title: Text = Field(default="AI governance portfolio", description="Title of the site.")
     site_dir: Text = Field(
         default="site", description="Folder with mkdocs.yml and hand-written pages."
+    )
+
+
+class SignerSettings(Section):
+    """Who may sign off, and with which key."""
+
+    allowed_signers: Text = Field(
+        default="allowed_signers",
+        description="File of public keys in git's allowed_signers format (principal = e-mail).",
+    )
+    roles: dict[Identifier, list[Text]] = Field(
+        default_factory=dict,
+        description="Role -> principals (e-mails) allowed to sign for it, e.g. "
+        "{legal: [daniel.mensah@example.org]}.",
     )
 
 
@@ -33,4 +54,7 @@ class WorkspaceConfig(Document):
     policy: Text = Field(default="policy.yaml", description="Path of the release policy.")
     waivers: Text = Field(default="waivers.yaml", description="Path of the waivers file.")
     site: SiteSettings = Field(default_factory=SiteSettings, description="Review site settings.")
+    signers: SignerSettings | None = optional(
+        "Who may sign off for which role, with SSH keys (cardgate sign --key)."
+    )
     description: Text | None = optional("What this workspace covers.")

@@ -40,6 +40,7 @@ from cardgate.gate.rules import (
     policy_loosened,
     signoffs_current,
     signoffs_required,
+    signoffs_verified,
     waivers_used,
     waivers_valid,
 )
@@ -75,6 +76,7 @@ MODULES: tuple[ModuleType, ...] = (
     # sign-offs
     signoffs_required,
     signoffs_current,
+    signoffs_verified,
     # freshness
     freshness_review,
     # data contracts (issue 8): datasets/<id>/data-check.json

@@ -143,6 +143,11 @@ def _recorded_file(ctx: RuleContext, artifact: dict[str, Any]) -> Any:
     return path if path.is_file() else None
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _differences(
     ctx: RuleContext, relative: str, recorded: Any, recomputed: Any, command: str
 ) -> Iterator[Finding]:
@@ -151,7 +156,9 @@ def _differences(
     found = artifact_differences(recorded, recomputed, limit=_SHOWN)
     if not found:
         return
-    shown = "; ".join(f"{where}: {old!r}, recomputed {new!r}" for where, old, new in found)
+    shown = "; ".join(
+        f"{where}: {_short(old)}, recomputed {_short(new)}" for where, old, new in found
+    )
     yield ctx.finding(
         relative,
         f"{relative} differs from what its inputs give (recomputed for --release): {shown}",

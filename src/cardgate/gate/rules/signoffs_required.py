@@ -9,11 +9,14 @@ card, each bound to the digests of the documents approved.
 Fails:
 - the policy requires ``legal`` and no sign-off in ``signoffs.yaml`` has ``role: legal``;
 - ``signoffs.yaml`` does not validate, so no sign-off can be verified;
-- ``signoffs.yaml`` names another system.
+- ``signoffs.yaml`` names another system;
+- the role's only sign-offs do not count: unsigned where the policy for the tier refuses
+  unsigned sign-offs (``allow_unsigned_signoffs: false``; the baseline's for ``high``), or
+  with a signature GATE-SO003 rejects.
 
 Passes:
-- each required role has at least one sign-off (whether it is still current is
-  GATE-SO002's concern).
+- each required role has at least one sign-off that counts (whether it is still current
+  is GATE-SO002's concern).
 
 Remediation:
 Ask the person holding the role to review the rendered card and run
@@ -27,6 +30,7 @@ from collections.abc import Iterator
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
+from cardgate.gate.signatures import signoff_checks
 
 CODE = "GATE-SO001"
 NAME = "signoffs.roles-signed"
@@ -59,13 +63,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             path=("system",),
         )
         return
-    signed = {signoff.role for signoff in model.signoffs} if model is not None else set()
+    checks = signoff_checks(ctx.gate, system, ctx.settings)
+    signed = {found.signoff.role for found in checks if found.counts}
     for role in roles:
         if role in signed:
             continue
+        refused = [found.problem for found in checks if found.signoff.role == role]
+        why = f": {refused[-1]}" if refused else ""
         yield ctx.finding(
             doc.loaded if doc.loaded is not None else system.card,
-            f"no {role} sign-off (required for risk tier '{ctx.settings.tier}')",
+            f"no {role} sign-off that counts (required for risk tier '{ctx.settings.tier}'){why}"
+            if refused
+            else f"no {role} sign-off (required for risk tier '{ctx.settings.tier}')",
             path=("signoffs",) if doc.loaded is not None else (),
             key=True,
             hint=f'cardgate sign {system.id} --role {role} --name "NAME"',

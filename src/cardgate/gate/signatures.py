@@ -1,0 +1,157 @@
+"""Whether each sign-off counts: its SSH signature, its signer's role, the tier's policy.
+
+One decider (`signoff_checks`) for GATE-SO001 (which roles have signed), GATE-SO003 (what
+is wrong with a sign-off) and `cardgate status`/the site. A sign-off counts when:
+
+* it carries a signature (``cardgate sign --key``) that ``ssh-keygen -Y verify`` accepts
+  for its ``signer`` under the workspace's ``allowed_signers``, over the sign-off's
+  manifest (`cardgate.documents.signoffs.manifest`), and the workspace's role mapping
+  (``signers.roles`` in cardgate.yaml) lets that signer sign for its role; and, with
+  ``--changed-since REF``, the mapping and allowed_signers on REF already did (adding
+  yourself as a signer and signing in the same change does not count);
+* or it is unsigned and the policy allows unsigned sign-offs for the system's risk tier
+  (``allow_unsigned_signoffs``; the baseline refuses them for ``high``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from cardgate.core import sshsig
+from cardgate.core.git import git
+from cardgate.documents.schemas.signoffs import Signoff
+from cardgate.documents.signoffs import manifest
+from cardgate.documents.workspace import SystemDocs
+
+if TYPE_CHECKING:
+    from cardgate.gate.context import GateContext
+    from cardgate.gate.policy import TierSettings
+
+_CACHE = "signatures"
+
+
+@dataclass(frozen=True)
+class SignoffCheck:
+    """One sign-off of a system and whether it counts (`problem` None) or why not."""
+
+    index: int
+    signoff: Signoff
+    problem: str | None
+    unsigned: bool = False
+    """Refused only for lacking a signature (a policy matter, not a forgery)."""
+
+    @property
+    def counts(self) -> bool:
+        return self.problem is None
+
+
+def signoff_checks(
+    gate: GateContext, system: SystemDocs, settings: TierSettings
+) -> list[SignoffCheck]:
+    """Every sign-off of `system` with its verdict (computed once per run and system)."""
+    cache: dict[str, list[SignoffCheck]] = gate.cache.setdefault(_CACHE, {})
+    found = cache.get(system.id)
+    if found is None:
+        found = cache[system.id] = _checks(gate, system, settings)
+    return found
+
+
+def _checks(gate: GateContext, system: SystemDocs, settings: TierSettings) -> list[SignoffCheck]:
+    doc = gate.signoffs(system)
+    if doc.model is None or doc.model.system != system.id:
+        return []
+    signers = gate.workspace.config.signers
+    allowed = gate.workspace.root / signers.allowed_signers if signers is not None else None
+    base = _base_mapping(gate) if gate.base_ref is not None else None
+    checks = []
+    for index, signoff in enumerate(doc.model.signoffs):
+        problem = _problem(gate, system, signoff, settings, allowed, base)
+        checks.append(SignoffCheck(index, signoff, problem, unsigned=signoff.signature is None))
+    return checks
+
+
+def _problem(
+    gate: GateContext,
+    system: SystemDocs,
+    signoff: Signoff,
+    settings: TierSettings,
+    allowed: Path | None,
+    base: tuple[dict[str, list[str]], bytes] | None,
+) -> str | None:
+    who = f"{signoff.role} sign-off by {signoff.name}"
+    if signoff.signature is None:
+        if settings.allow_unsigned_signoffs:
+            return None
+        return (
+            f"{who} is not signed: risk tier '{settings.tier}' counts only SSH-signed "
+            "sign-offs (cardgate sign --key)"
+        )
+    if signoff.signer is None:
+        return f"{who} has a signature but no signer"
+    signers = gate.workspace.config.signers
+    if signers is None or allowed is None or not allowed.is_file():
+        return (
+            f"{who} cannot be verified: the workspace lists no allowed signers "
+            "(cardgate.yaml signers.allowed_signers)"
+        )
+    if signoff.signer not in signers.roles.get(signoff.role, []):
+        return (
+            f"{who}: {signoff.signer} may not sign as {signoff.role} (cardgate.yaml signers.roles)"
+        )
+    data = manifest(system.id, signoff)
+    try:
+        if not sshsig.verify(allowed, signoff.signer, signoff.signature, data):
+            return f"{who}: the signature does not verify for {signoff.signer}"
+        if base is not None:
+            roles, old_allowed = base
+            if signoff.signer not in roles.get(signoff.role, []) or not _verifies_with(
+                old_allowed, signoff.signer, signoff.signature, data
+            ):
+                return (
+                    f"{who}: {signoff.signer} was not an allowed {signoff.role} signer on "
+                    f"{gate.base_ref}; a change of who may sign counts only once merged"
+                )
+    except sshsig.SshUnavailable as error:
+        return f"{who} cannot be verified: {error}"
+    return None
+
+
+def _verifies_with(allowed: bytes, principal: str, signature: str, data: bytes) -> bool:
+    with tempfile.NamedTemporaryFile(prefix="cardgate-signers-", suffix=".txt") as stream:
+        stream.write(allowed)
+        stream.flush()
+        return sshsig.verify(Path(stream.name), principal, signature, data)
+
+
+def _base_mapping(gate: GateContext) -> tuple[dict[str, list[str]], bytes] | None:
+    """(roles, allowed_signers bytes) as they were on --changed-since's ref."""
+    cache: dict[str, Any] = gate.cache.setdefault(_CACHE + ":base", {})
+    if "value" in cache:
+        return cache["value"]  # type: ignore[no-any-return]
+    root = gate.workspace.root
+    config_text = git(root, "show", f"{gate.base_ref}:./cardgate.yaml")
+    roles: dict[str, list[str]] = {}
+    allowed = b""
+    if config_text is not None:
+        try:
+            data = yaml.safe_load(config_text)
+        except yaml.YAMLError:
+            data = None
+        signers = data.get("signers") if isinstance(data, dict) else None
+        if isinstance(signers, dict):
+            raw_roles = signers.get("roles")
+            if isinstance(raw_roles, dict):
+                roles = {
+                    str(role): [str(p) for p in people]
+                    for role, people in raw_roles.items()
+                    if isinstance(people, list)
+                }
+            name = str(signers.get("allowed_signers", "allowed_signers"))
+            allowed = (git(root, "show", f"{gate.base_ref}:./{name}") or "").encode()
+    cache["value"] = (roles, allowed)
+    return cache["value"]  # type: ignore[no-any-return]
