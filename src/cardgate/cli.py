@@ -554,16 +554,25 @@ def rules(
     output_format: Annotated[
         TextOrJson, typer.Option("--format", "-f", help="Output format.")
     ] = TextOrJson.text,
+    codes: Annotated[
+        bool, typer.Option("--codes", help="List the validation codes (CG…, CL…) instead.")
+    ] = False,
 ) -> None:
     """List the gate's rules: code, name, default severity, NIST AI RMF subcategories."""
-    from cardgate.gate.docs import render_rule_list
+    from cardgate.gate.docs import render_code_list, render_rule_list
 
+    if codes:
+        render_code_list(sys.stdout, as_json=output_format is TextOrJson.json)
+        return
     render_rule_list(sys.stdout, as_json=output_format is TextOrJson.json)
 
 
 @app.command()
 def explain(
-    rule: Annotated[str, typer.Argument(metavar="CODE", help="Rule code, name or alias.")],
+    rule: Annotated[
+        str,
+        typer.Argument(metavar="CODE", help="Rule code, name or alias, or a validation code."),
+    ],
 ) -> None:
     """Print one rule's documentation: rationale, what fails, what passes, remediation."""
     from cardgate.gate.docs import render_rule

@@ -20,6 +20,8 @@ def test_rule_reference_is_current() -> None:
     script = _script("generate_rule_docs")
     on_disk = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     assert on_disk == script.rules_document(), "run: python scripts/generate_rule_docs.py"  # type: ignore[attr-defined]
+    codes = (REPO / "docs" / "codes.md").read_text(encoding="utf-8")
+    assert codes == script.codes_document(), "run: python scripts/generate_rule_docs.py"  # type: ignore[attr-defined]
 
 
 def test_evaluation_artifact_schema_is_current() -> None:

@@ -38,7 +38,7 @@ def sign_all(root: Path) -> None:
     for role in ("owner", "legal", "risk"):
         code, out = cli(
             "sign", SYSTEM, "-w", str(root), "--role", role, "--name", f"{role} person",
-            "--key", str(key(role)), "--today", TODAY.isoformat(), "--acknowledge", "GATE-ART001",
+            "--key", str(key(role)), "--today", TODAY.isoformat(),
         )  # fmt: skip
         assert code == 0, out
 

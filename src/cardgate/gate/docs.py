@@ -1,5 +1,6 @@
 """Rule documentation, generated from the rules themselves: `cardgate rules`,
-`cardgate explain CODE`, and the Markdown rule pages (scripts/generate_rule_docs.py)."""
+`cardgate explain CODE`, and the Markdown rule pages (scripts/generate_rule_docs.py); the
+validation codes (`cardgate.validation.codes`) are explained and listed the same way."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from cardgate.core.errors import UsageError
 from cardgate.gate.rule import Rule
 from cardgate.gate.rule_meta import SECTIONS
 from cardgate.gate.rules import RULES, find_rule, selectors
+from cardgate.validation.codes import CODES, code_text, find_code
 
 
 def rule_info(rule: Rule) -> dict[str, object]:
@@ -46,7 +48,7 @@ def render_rule_list(stream: TextIO, *, as_json: bool = False) -> None:
 def lookup(selector: str) -> Rule:
     rule = find_rule(selector)
     if rule is None:
-        match = difflib.get_close_matches(selector, list(selectors()), n=1)
+        match = difflib.get_close_matches(selector, [*selectors(), *CODES], n=1)
         raise UsageError(
             f"unknown rule '{selector}'",
             hint=f"did you mean '{match[0]}'?" if match else "list them: cardgate rules",
@@ -78,7 +80,49 @@ def rule_text(rule: Rule) -> str:
 
 
 def render_rule(selector: str, stream: TextIO) -> None:
+    """A gate rule's documentation, or a validation code's (`cardgate explain CG107`)."""
+    entry = find_code(selector) if find_rule(selector) is None else None
+    if entry is not None:
+        stream.write(code_text(entry))
+        return
     stream.write(rule_text(lookup(selector)))
+
+
+def render_code_list(stream: TextIO, *, as_json: bool = False) -> None:
+    """The validation codes (`cardgate rules --codes`)."""
+    if as_json:
+        data = [
+            {
+                "code": entry.code,
+                "family": entry.family,
+                "title": entry.title,
+                "explanation": entry.explanation,
+                "remediation": entry.remediation,
+            }
+            for entry in CODES.values()
+        ]
+        stream.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        return
+    for entry in CODES.values():
+        stream.write(f"{entry.code}  {entry.title:<38} {entry.explanation}\n")
+
+
+def codes_markdown() -> str:
+    """docs/codes.md: every validation code."""
+    lines = [
+        "# Validation codes",
+        "",
+        "What `cardgate validate` reports (and the release gate, as GATE-DOC001). "
+        "`cardgate explain CODE` prints one entry.",
+        "",
+        "| Code | What | Why | How to fix |",
+        "|---|---|---|---|",
+    ]
+    for entry in CODES.values():
+        lines.append(
+            f"| {entry.code} | {entry.title} | {entry.explanation} | {entry.remediation} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _indent(text: str) -> str:
