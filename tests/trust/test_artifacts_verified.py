@@ -32,13 +32,13 @@ def checked(tmp_path: Path) -> Path:
     return root
 
 
-def sign_all(root: Path) -> None:
+def sign_all(root: Path, *extra: str) -> None:
     from tests.gate.conftest import TODAY, key
 
     for role in ("owner", "legal", "risk"):
         code, out = cli(
             "sign", SYSTEM, "-w", str(root), "--role", role, "--name", f"{role} person",
-            "--key", str(key(role)), "--today", TODAY.isoformat(),
+            "--key", str(key(role)), "--today", TODAY.isoformat(), *extra,
         )  # fmt: skip
         assert code == 0, out
 
@@ -52,7 +52,8 @@ def rewrite(path: Path, **changes: object) -> None:
 def test_a_data_check_that_failed_with_no_violations_blocks(checked: Path) -> None:
     artifact = checked / "datasets/loans/data-check.json"
     rewrite(artifact, passed=False)
-    sign_all(checked)
+    # sign refuses it; acknowledged, it is signed, and the gate still blocks (integrity)
+    sign_all(checked, "--acknowledge", "GATE-ART001")
     code, report = gate_json(checked, "--release")
     assert code == 1
     assert "GATE-ART001" in codes(report)
@@ -63,7 +64,7 @@ def test_a_data_check_missing_fields_of_its_model_blocks(checked: Path) -> None:
     data = json.loads(artifact.read_text())
     del data["profile"]
     artifact.write_text(json.dumps(data))
-    sign_all(checked)
+    sign_all(checked, "--acknowledge", "GATE-ART001")
     code, report = gate_json(checked, "--release")
     assert code == 1 and "GATE-ART001" in codes(report)
 

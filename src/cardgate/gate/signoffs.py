@@ -35,7 +35,7 @@ from cardgate.documents.signoffs import (
     validated,
 )
 from cardgate.documents.workspace import SIGNOFFS_FILE, SystemDocs, Workspace
-from cardgate.gate.result import WORKSPACE
+from cardgate.gate.result import WORKSPACE, Finding
 
 
 def git_commit(root: Path) -> str | None:
@@ -158,8 +158,8 @@ def signing_refusals(
     workspace: Workspace, system_id: str, *, today: dt.date, acknowledged: Sequence[str] = ()
 ) -> list[str]:
     """Why `system_id` may not be signed now: its documents' problems, and the release
-    gate's blocking findings (sign-off rules aside: signing is what settles them) whose
-    rule the signer did not acknowledge. Empty: it may be signed."""
+    gate's blocking findings (those signing settles aside) whose rule the signer did not
+    acknowledge. Empty: it may be signed."""
     from cardgate.gate.engine import run_gate
     from cardgate.validation.collect import workspace_problems
 
@@ -184,9 +184,17 @@ def signing_refusals(
         for f in result.findings
         if f.blocking
         and f.system in (system_id, WORKSPACE)
-        and not f.code.startswith("GATE-SO")
+        and not _settled_by_signing(f)
         and f.code not in accepted
     ]
+
+
+def _settled_by_signing(finding: Finding) -> bool:
+    """A finding that the sign-off itself settles: a missing or stale sign-off, or a
+    checklist item answered by the sign-offs (its remedy is `cardgate sign`)."""
+    return finding.code.startswith("GATE-SO") or "cardgate sign " in (
+        finding.message + " " + finding.hint
+    )
 
 
 def _documents_of(workspace: Workspace, system: SystemDocs) -> list[Path]:

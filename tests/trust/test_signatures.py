@@ -1,0 +1,65 @@
+"""Sign-offs that cannot be forged: SSH signatures verified against allowed_signers and the
+role mapping; a signer added in the same change does not count."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.gate.conftest import key
+
+from .conftest import SYSTEM, TODAY, build_workspace, cli, codes, edit, gate_json, git
+
+
+def test_an_unsigned_sign_off_does_not_count_for_a_high_risk_system(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    for role in ("owner", "legal", "risk"):
+        code, out = cli(
+            "sign", SYSTEM, "-w", str(root), "--role", role, "--name", "Someone",
+            "--today", TODAY.isoformat(),
+        )  # fmt: skip
+        assert code == 0, out
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    assert codes(report).count("GATE-SO001") == 3
+
+
+def test_a_signer_added_in_the_same_change_does_not_count(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": ["owner", "risk"]})
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    mallory = tmp_path / "mallory"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(mallory)],
+        check=True,
+        capture_output=True,
+    )
+    kind, public = mallory.with_suffix(".pub").read_text().split()[:2]
+    with (root / "allowed_signers").open("a") as stream:
+        stream.write(f'mallory@example.org namespaces="cardgate" {kind} {public}\n')
+    edit(root / "cardgate.yaml", ("legal: [legal@example.org]", "legal: [mallory@example.org]"))
+    code, out = cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "legal", "--key", str(mallory),
+        "--today", TODAY.isoformat(),
+    )  # fmt: skip
+    assert code == 0, out
+    assert gate_json(root, "--release")[0] == 0  # taken alone, the new mapping holds
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "GATE-SO003"]  # type: ignore[union-attr]
+    assert found and "was not an allowed legal signer on HEAD" in found[0]["message"]
+
+
+def test_a_key_outside_allowed_signers_cannot_sign(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    stranger = tmp_path / "stranger"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(stranger)],
+        check=True,
+        capture_output=True,
+    )
+    code, out = cli("sign", SYSTEM, "-w", str(root), "--role", "legal", "--key", str(stranger))
+    assert code == 1 and "is not in" in out
+    code, out = cli("sign", SYSTEM, "-w", str(root), "--role", "legal", "--key", str(key("risk")))
+    assert code == 1 and "may not sign as legal" in out
