@@ -21,9 +21,12 @@ _CHUNK = 1 << 20
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
+    """SHA-256 of a regular file's bytes, read in chunks (OSError, `UnreadableFile`
+    included, when it cannot be read: a FIFO or a device is never read)."""
+    from cardgate.core.inputs import open_regular
+
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open_regular(path) as stream:
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

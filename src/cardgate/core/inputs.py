@@ -19,7 +19,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cardgate.core.errors import ConfigurationError
 
@@ -54,14 +54,23 @@ IN_MEMORY_BYTES = SizeLimit(
 )
 
 
-class UnreadableFile(Exception):
-    """A file cardgate will not read; `reason` says why, for a message naming the file."""
+class UnreadableFile(OSError):
+    """A file cardgate will not read (not a regular file, over its size limit); `reason`
+    says why, for a message naming the file. An OSError, so that every reader's handling
+    of a file that cannot be read covers it."""
 
-    def __init__(self, path: Path, reason: str, *, hint: str = "") -> None:
-        super().__init__(f"{path}: {reason}")
+    def __init__(self, path: Path, reason: str, *, hint: str = "", oversize: bool = False) -> None:
+        super().__init__(reason)
+        self.strerror = reason
+        self.filename = str(path)
         self.path = path
         self.reason = reason
         self.hint = hint
+        self.oversize = oversize
+        """Refused for its size (the file is fine, only too large)."""
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def file_kind(mode: int) -> str:
@@ -83,51 +92,53 @@ def over_limit(path: Path, size: int, limit: SizeLimit, maximum: int) -> Unreada
         path,
         f"is {size:,} bytes, over the limit of {maximum:,} for {limit.kind}",
         hint=f"is this the right file? (the limit is set by {limit.variable})",
+        oversize=True,
     )
 
 
-def read_regular(path: Path, *, limit: SizeLimit) -> bytes:
-    """The bytes of the regular file at `path` (links followed), at most `limit` of them.
+def open_regular(path: Path) -> BinaryIO:
+    """The regular file at `path` (links followed), opened for reading without blocking.
 
-    Raises `UnreadableFile` for a file that cannot be opened, is not a regular file or is
-    larger than the limit (also when it grows while being read).
+    Raises `UnreadableFile` for anything but a regular file (a FIFO, a device, a folder),
+    and the OSError of the open (FileNotFoundError, PermissionError …).
     """
-    maximum = limit.value()
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise
-    except OSError as error:
-        raise UnreadableFile(path, f"cannot be read: {error.strerror or error}") from error
-    try:
-        status = os.fstat(handle)
-        if not stat.S_ISREG(status.st_mode):
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
             raise UnreadableFile(
                 path,
-                f"is {file_kind(status.st_mode)}, not a regular file",
+                f"is {file_kind(mode)}, not a regular file",
                 hint="commit the file itself, not a link to a device or a pipe",
             )
-        if status.st_size > maximum:
-            raise over_limit(path, status.st_size, limit, maximum)
-        chunks = []
-        remaining = maximum + 1
-        while remaining > 0 and (chunk := os.read(handle, min(remaining, 1 << 20))):
-            chunks.append(chunk)
-            remaining -= len(chunk)
-    except OSError as error:
-        raise UnreadableFile(path, f"cannot be read: {error.strerror or error}") from error
-    finally:
+        os.set_blocking(handle, True)
+        return os.fdopen(handle, "rb")
+    except BaseException:
         os.close(handle)
-    data = b"".join(chunks)
-    if len(data) > maximum:
-        raise over_limit(path, len(data), limit, maximum)
+        raise
+
+
+def read_regular(path: Path, *, limit: SizeLimit, maximum: int | None = None) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` (or `maximum`) of them.
+
+    Raises `UnreadableFile` for a file that is not a regular file or is larger than the
+    limit (also when it grows while being read), and the OSError of the open or read.
+    """
+    most = limit.value() if maximum is None else maximum
+    with open_regular(path) as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size > most:
+            raise over_limit(path, size, limit, most)
+        data = stream.read(most + 1)
+    if len(data) > most:
+        raise over_limit(path, len(data), limit, most)
     return data
 
 
 def read_json(path: Path, *, limit: SizeLimit = ARTIFACT_BYTES) -> Any:
     """The JSON data of the file at `path`, size-checked before parsing.
 
-    Raises `UnreadableFile`, FileNotFoundError, or ValueError (not JSON, not UTF-8).
+    Raises OSError (`UnreadableFile`, FileNotFoundError …) or ValueError (not JSON).
     """
     return json.loads(read_regular(path, limit=limit))
 
@@ -136,6 +147,6 @@ def json_field(path: Path, key: str) -> object:
     """`key` of the JSON object at `path`; None when it is not one, or cannot be read."""
     try:
         data = read_json(path)
-    except (OSError, ValueError, UnreadableFile):
+    except (OSError, ValueError):
         return None
     return data.get(key) if isinstance(data, dict) else None

@@ -57,6 +57,13 @@ def confined(root: Path, relative: str, *, base: Path | None = None) -> str:
     return resolved
 
 
+def leads_outside(root: Path, path: Path) -> bool:
+    """Whether `path`, named inside `root`, resolves through links to a place outside it."""
+    resolved = _realpath(os.path.abspath(path))
+    inside = _real_folder(os.fspath(root)).rstrip(os.sep)
+    return resolved != inside and not resolved.startswith(inside + os.sep)
+
+
 def _realpath(path: str) -> str:
     """os.path.realpath, with the folders' resolution cached (they repeat across documents)."""
     head, tail = os.path.split(path)

@@ -4,8 +4,9 @@ says where and why (`DocumentLoadError`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from cardgate.core.inputs import DOCUMENT_BYTES
 from cardgate.core.problems import Problem
 
 
@@ -13,7 +14,8 @@ from cardgate.core.problems import Problem
 class Limits:
     """What a document may cost to load."""
 
-    max_bytes: int = 5 * 1024 * 1024
+    max_bytes: int = field(default_factory=DOCUMENT_BYTES.value)
+    """5 MiB unless $CARDGATE_MAX_DOCUMENT_BYTES says otherwise (`cardgate.core.inputs`)."""
     max_depth: int = 64
     max_nodes: int = 250_000
 

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from cardgate.core.digests import canonical_sha256
-from cardgate.core.paths import display_path
+from cardgate.core.paths import display_path, leads_outside
 from cardgate.core.problems import Problem, Span
 from cardgate.documents import parse_cache
 from cardgate.documents.load_limits import DEFAULT_LIMITS, DocumentLoadError, Limits
@@ -163,10 +163,28 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
 
 
 def load_document(
-    path: Path, *, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    *,
+    display: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    within: Path | None = None,
 ) -> LoadedDocument:
-    """Load one YAML document file; raise `DocumentLoadError` with a positioned problem."""
+    """Load one YAML document file; raise `DocumentLoadError` with a positioned problem.
+
+    `within`: the workspace the document belongs to; a link leading outside it is a
+    problem, and what it leads to is not read (nor echoed in a message).
+    """
     shown = display if display is not None else display_path(path)
+    if within is not None and leads_outside(within, path):
+        raise DocumentLoadError(
+            Problem.at(
+                shown,
+                Span(1, 1),
+                "CG001",
+                "file is a link leading outside the workspace; not read",
+                hint="commit the document itself; cardgate reads only the workspace",
+            )
+        )
     raw = read_bytes(path, display=shown, limits=limits)
     key = parse_cache.cache_key(raw, repr(limits))
     cached = parse_cache.read(key)

@@ -17,6 +17,7 @@ digest of its data). Writing a sign-off
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.core.inputs import ARTIFACT_BYTES, read_regular
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Problem
 from cardgate.documents.load_limits import DocumentLoadError
@@ -67,9 +69,7 @@ def read_signoffs(system: SystemDocs, *, cached: bool = True) -> SignoffsDoc:
 
 @functools.lru_cache(maxsize=4096)
 def _read_signoffs(path: Path, size: int, mtime_ns: int) -> SignoffsDoc:
-    if not path.is_file():
-        return SignoffsDoc(path, exists=False)
-    try:
+    try:  # whatever is there is read, or reported (a FIFO, a folder): never taken as absent
         loaded = load_document(path)
     except DocumentLoadError as error:
         return SignoffsDoc(path, True, problems=[error.problem])
@@ -134,11 +134,16 @@ def signed_documents(
 
 
 def json_digest(path: Path) -> str:
-    """Canonical digest of a JSON file's data; of its bytes when it is not JSON."""
+    """Canonical digest of a JSON file's data; of its bytes when it is not JSON; of why
+    not when it cannot be read (never equal to a digest that was signed)."""
     try:
-        return canonical_sha256(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, OSError):
-        return file_sha256(path)
+        raw = read_regular(path, limit=ARTIFACT_BYTES)
+    except OSError as error:
+        return f"unreadable: {error.strerror or error}"
+    try:
+        return canonical_sha256(json.loads(raw))
+    except ValueError:
+        return hashlib.sha256(raw).hexdigest()
 
 
 def _file_digest(workspace: Workspace, path: Path) -> dict[str, str]:

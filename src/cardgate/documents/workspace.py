@@ -19,7 +19,13 @@ from pydantic import ValidationError
 
 from cardgate.core.errors import ConfigurationError
 from cardgate.core.gcpause import paused_collector
-from cardgate.core.paths import PathEscapeError, display_path, resolve_inside
+from cardgate.core.paths import (
+    PathEscapeError,
+    display_path,
+    leads_outside,
+    named_inside,
+    resolve_inside,
+)
 from cardgate.core.problems import Problem, Span
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import load_document, prefetch
@@ -216,7 +222,9 @@ def _load_workspace(root: Path) -> Workspace:
         for folder in _subfolders(workspace.datasets_dir)
         if (sheet := _one_named(folder, DATASHEET_FILE)) is not None
     ]
-    policy_path, waivers_path = root / config.policy, root / config.waivers
+    policy_path, waivers_path = (
+        _configured(root, config, label) for label in ("policy", "waivers")
+    )
     for label, path in (("policy", policy_path), ("waivers", waivers_path)):
         written, default = getattr(config, label), WorkspaceConfig.model_fields[label].default
         if written != default and not path.is_file():
@@ -224,29 +232,28 @@ def _load_workspace(root: Path) -> Workspace:
                 f"{CONFIG_FILE}: '{label}: {written}' names a file that does not exist",
                 hint=f"fix the path, or remove '{label}:' to use the default ({default})",
             )
-    shared = [path for path in (policy_path, waivers_path) if path.is_file()]
-    prefetch(
-        [
-            *(path for _, first, rest in systems for path in (first, *rest) if path is not None),
-            *sheets,
-            *shared,
-        ]
-    )
+    shared = [path for path in (policy_path, waivers_path) if os.path.lexists(path)]
+    found = [
+        *(path for _, first, rest in systems for path in (first, *rest) if path is not None),
+        *sheets,
+        *shared,
+    ]
+    prefetch([path for path in found if not leads_outside(root, path)])
     for folder, card_path, checklist_paths in systems:
-        card = _load(card_path, "model-card") if card_path is not None else None
-        checklists = [_load(path, "checklist") for path in checklist_paths]
+        card = _load(card_path, "model-card", root=root) if card_path is not None else None
+        checklists = [_load(path, "checklist", root=root) for path in checklist_paths]
         if card is None and not checklists:
             continue
         workspace.systems[folder.name] = SystemDocs(folder.name, folder, card, checklists)
     for sheet_path in sheets:
         folder = sheet_path.parent
         workspace.datasets[folder.name] = DatasetDocs(
-            folder.name, folder, _load(sheet_path, "datasheet")
+            folder.name, folder, _load(sheet_path, "datasheet", root=root)
         )
     if policy_path in shared:
-        workspace.policy_doc = _load(policy_path, "policy")
+        workspace.policy_doc = _load(policy_path, "policy", root=root)
     if waivers_path in shared:
-        workspace.waivers_doc = _load(waivers_path, "waivers")
+        workspace.waivers_doc = _load(waivers_path, "waivers", root=root)
     return workspace
 
 
@@ -259,7 +266,7 @@ def _one_named(folder: Path, name: str) -> Path | None:
     """`folder/name` as `.yaml` or `.yml`; a ConfigurationError when both exist."""
     stem = name.rsplit(".", 1)[0]
     found = [folder / (stem + suffix) for suffix in YAML_SUFFIXES]
-    found = [path for path in found if path.is_file()]
+    found = [path for path in found if os.path.lexists(path)]  # a FIFO too: reported
     if len(found) > 1:
         raise ConfigurationError(
             f"{display_path(found[0])} and {display_path(found[1])}: one document, two files",
@@ -288,9 +295,22 @@ def _subfolders(folder: Path) -> list[Path]:
     return sorted(child for child in folder.iterdir() if child.is_dir())
 
 
-def _load(path: Path, kind: str | None) -> ValidatedDocument:
+def _configured(root: Path, config: WorkspaceConfig, label: str) -> Path:
+    """The policy or waivers file `cardgate.yaml` names, confined to the workspace."""
     try:
-        loaded = load_document(path)
+        return named_inside(root, getattr(config, label))
+    except PathEscapeError as error:
+        raise ConfigurationError(
+            f"{CONFIG_FILE}: '{label}': {error}",
+            hint="the policy and the waivers are documents of the workspace",
+        ) from error
+
+
+def _load(path: Path, kind: str | None, *, root: Path | None = None) -> ValidatedDocument:
+    """Load and validate one document; when it is in a workspace (`root`), a link leading
+    outside the workspace is a problem, and the file is not read."""
+    try:
+        loaded = load_document(path, within=root)
     except DocumentLoadError as error:
         return ValidatedDocument(None, None, [error.problem])
     return validate_document(loaded, expected_kind=kind)

@@ -97,10 +97,13 @@ def load_definition(
     catalog: Catalog | None = None,
     shipped: bool = False,
     display: str | None = None,
+    within: Path | None = None,
 ) -> tuple[Definition | None, list[Problem]]:
-    """Load and validate one definition file; the definition is None when it is unusable."""
+    """Load and validate one definition file; the definition is None when it is unusable.
+
+    `within`: the workspace of a workspace definition (a link leading out is not read)."""
     try:
-        loaded = load_document(path, display=display)
+        loaded = load_document(path, display=display, within=within)
     except DocumentLoadError as error:
         return None, [error.problem]
     return validate_definition(loaded, catalog=catalog, shipped=shipped)
@@ -232,6 +235,7 @@ def load_definitions(
     workspace_dir: Path | None = None,
     *,
     catalog: Catalog | None = None,
+    root: Path | None = None,
 ) -> DefinitionSet:
     """Shipped definitions plus those in a workspace's checklists folder `workspace_dir`.
 
@@ -246,7 +250,7 @@ def load_definitions(
     origins: dict[str, str] = {}
     for path in _definition_files(workspace_dir):
         display = display_path(path)
-        definition, problems = load_definition(path, catalog=catalog, display=display)
+        definition, problems = load_definition(path, catalog=catalog, display=display, within=root)
         result.problems.extend(problems)
         if definition is None:
             continue
@@ -284,12 +288,12 @@ def workspace_definitions(workspace: Workspace) -> DefinitionSet:
         folder: Path | None = resolve_inside(workspace.root, workspace.config.checklists_dir)
     except PathEscapeError:
         folder = None  # the configuration check reports it; use the shipped ones only
-    return load_definitions(folder)
+    return load_definitions(folder, root=workspace.root)
 
 
 def _definition_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(
-        path for path in directory.iterdir() if path.is_file() and path.suffix in YAML_SUFFIXES
+        path for path in directory.iterdir() if not path.is_dir() and path.suffix in YAML_SUFFIXES
     )

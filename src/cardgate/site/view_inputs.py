@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.git import git
+from cardgate.core.inputs import ARTIFACT_BYTES, DOCUMENT_BYTES, read_regular
+from cardgate.core.paths import PathEscapeError
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import ArtifactError, parse_artifact
 from cardgate.site.view_model import BuildProblem, SignoffView, Unavailable
@@ -25,13 +27,16 @@ def json_artifact(
     kind: str = "",
 ) -> dict[str, Any] | Unavailable:
     shown = workspace.relative(path)
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # a regular file within the artifact size limit, never a FIFO
+        text = read_regular(path, limit=ARTIFACT_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Unavailable(f"no {label} artifact ({shown}) yet")
     except OSError as error:
         problems.append(BuildProblem(shown, "", f"cannot read: {error.strerror or error}"))
         return Unavailable(f"{shown} cannot be read")
+    except UnicodeDecodeError as error:
+        problems.append(BuildProblem(shown, "", f"not UTF-8 text (byte {error.start})"))
+        return Unavailable(f"{shown} is not UTF-8 text")
     if kind == "evaluation":  # read with the model the evaluator writes and the gate reads
         try:
             _, data = parse_artifact(text)
@@ -127,9 +132,10 @@ def changes_since(workspace: Workspace, signoff: SignoffView) -> list[tuple[str,
         before = git(workspace.root, "show", f"{signoff.commit}:./{document}", timeout=10)
         if before is None:
             continue
-        try:
-            now = (workspace.root / document).read_text(encoding="utf-8")
-        except OSError:
+        try:  # the path comes from signoffs.yaml: confined, and read within limits
+            raw = read_regular(workspace.resolve(document), limit=DOCUMENT_BYTES)
+            now = raw.decode("utf-8", errors="replace")
+        except (OSError, PathEscapeError):
             now = ""
         diff = "".join(
             difflib.unified_diff(

@@ -10,7 +10,6 @@ validate` and the gate read artifacts through `read_artifact`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from cardgate import __version__
 from cardgate.core.digests import canonical_sha256
 from cardgate.core.files import canonical_json, check_target, write_file
-from cardgate.core.inputs import json_field
+from cardgate.core.inputs import UnreadableFile, json_field, read_json
 from cardgate.documents.schemas.base import Sha256
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
 from cardgate.documents.workspace import DATA_CHECK_FILE
@@ -194,11 +193,15 @@ def write_artifact(path: Path, artifact: dict[str, Any], *, within: Path) -> Non
 
 def load_artifact(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """(the artifact, None), or (None, why it cannot be used: 'does not exist', …)."""
-    if not path.is_file():
-        return None, "does not exist"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        data = read_json(path)  # its size checked before parsing
+    except FileNotFoundError:
+        return None, "does not exist"
+    except UnreadableFile as error:
+        return None, error.reason
+    except OSError as error:
+        return None, f"cannot be read: {error.strerror or error}"
+    except ValueError as error:
         return None, f"cannot be read as JSON ({type(error).__name__})"
     if not isinstance(data, dict) or data.get("kind") != ARTIFACT_KIND:
         return None, f"is not a '{ARTIFACT_KIND}' artifact"

@@ -6,10 +6,13 @@ contract's type; Parquet keeps its stored types. `duckdb_engine` does the same i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
+import gzip
+import io
 import zlib
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cardgate.core.errors import InputError
+from cardgate.core.inputs import IN_MEMORY_BYTES, open_regular
 from cardgate.documents.schemas.contract import (
     NUMERIC_TYPES,
     TEMPORAL_TYPES,
@@ -62,7 +66,43 @@ def measure(source: DataSource, contract: DataContract) -> TableStats:
     return table
 
 
+class _Bounded(io.RawIOBase):
+    """A decompressed stream that refuses to yield more than `limit` bytes: a small
+    ``.csv.gz`` can expand to gigabytes (a gzip bomb), and pandas would hold them all."""
+
+    def __init__(self, stream: IO[bytes] | gzip.GzipFile, limit: int) -> None:
+        self._stream = stream
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(min(len(buffer), self._left + 1))
+        if len(data) > self._left:
+            raise _TooLarge
+        self._left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _csv(source: DataSource, **options: Any) -> pd.DataFrame:
+    with contextlib.ExitStack() as stack:
+        stream: IO[bytes] | gzip.GzipFile = stack.enter_context(open_regular(source.path))
+        if source.compression == "gzip":
+            stream = stack.enter_context(gzip.GzipFile(fileobj=stream))
+        bounded = io.BufferedReader(_Bounded(stream, IN_MEMORY_BYTES.value()))
+        return pd.read_csv(bounded, compression=None, **options)
+
+
 def _read(source: DataSource, wanted: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    limit = IN_MEMORY_BYTES.value()
+    if source.expanded_size() > limit:
+        raise _too_large(source, limit)
     try:
         if source.format == "parquet":
             columns = list(pq.read_schema(source.path).names)
@@ -74,23 +114,26 @@ def _read(source: DataSource, wanted: list[str]) -> tuple[pd.DataFrame, list[str
                 to_pandas_kwargs={"date_as_object": False},
             )
             return frame, columns
-        header = pd.read_csv(source.path, nrows=0, compression=source.compression)
+        header = _csv(source, nrows=0)
         columns = [str(name) for name in header.columns]
         present = [name for name in wanted if name in columns]
-        frame = pd.read_csv(
-            source.path,
-            usecols=present,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            compression=source.compression,
-        )
+        frame = _csv(source, usecols=present, dtype=str, keep_default_na=False, na_values=[""])
         return frame, columns
+    except _TooLarge as error:
+        raise _too_large(source, limit) from error
     except READ_ERRORS as error:
         raise InputError(
             f"{source.display}: cannot read the {source.suffix} file: {_first_line(error)}",
             hint="is the file complete and really " + source.suffix + "? re-export it",
         ) from error
+
+
+def _too_large(source: DataSource, limit: int) -> InputError:
+    return InputError(
+        f"{source.display}: decompresses to more than {limit:,} bytes, the limit for "
+        f"{IN_MEMORY_BYTES.kind}",
+        hint=f"stream it with --engine duckdb, or raise {IN_MEMORY_BYTES.variable}",
+    )
 
 
 def _first_line(error: BaseException) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from cardgate.core.digests import file_sha256
 from cardgate.core.errors import CardgateError, ConfigurationError, InputError
+from cardgate.core.inputs import IN_MEMORY_BYTES
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.workspace import Workspace
@@ -27,7 +28,8 @@ Engine = Literal["auto", "pandas", "duckdb"]
 ENGINES: tuple[Engine, ...] = ("auto", "pandas", "duckdb")
 
 AUTO_DUCKDB_BYTES = 512 * 1024 * 1024
-"""`auto` streams files larger than this through DuckDB instead of loading them."""
+"""`auto` streams files larger than this through DuckDB instead of loading them (or than
+$CARDGATE_MAX_IN_MEMORY_BYTES when lower), decompressed size included."""
 
 
 @dataclass
@@ -133,7 +135,9 @@ def _measure(
     )
     chosen: Literal["pandas", "duckdb"]
     if engine == "auto":
-        chosen = "duckdb" if source.size > AUTO_DUCKDB_BYTES or memory_limit else "pandas"
+        in_memory = min(AUTO_DUCKDB_BYTES, IN_MEMORY_BYTES.value())
+        streamed = memory_limit or source.size > in_memory or source.expanded_size() > in_memory
+        chosen = "duckdb" if streamed else "pandas"
     else:
         chosen = engine
     if chosen == "duckdb":

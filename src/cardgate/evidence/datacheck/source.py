@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from cardgate.core.errors import InputError
+from cardgate.core.inputs import file_kind, open_regular
 from cardgate.core.paths import display_path
 
 DataFormat = Literal["csv", "parquet"]
@@ -36,6 +39,25 @@ class DataSource:
     def suffix(self) -> str:
         return "csv.gz" if self.compression == "gzip" else self.format
 
+    def expanded_size(self) -> int:
+        """The size of the data once decompressed, as the file declares it: gzip's
+        trailer (modulo 4 GiB, so at least the size on disk), Parquet's metadata."""
+        if self.compression == "gzip" and self.size >= 4:
+            with open_regular(self.path) as stream:
+                stream.seek(-4, os.SEEK_END)
+                declared = int.from_bytes(stream.read(4), "little")
+            return max(declared, self.size)
+        if self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                metadata = pq.ParquetFile(self.path).metadata
+            except Exception:  # unreadable: the engine's read reports it
+                return self.size
+            groups = range(metadata.num_row_groups)
+            return max(int(sum(metadata.row_group(i).total_byte_size for i in groups)), self.size)
+        return self.size
+
 
 def open_source(path: Path) -> DataSource:
     """Check that `path` is a non-empty file in a supported format (InputError otherwise)."""
@@ -54,8 +76,12 @@ def open_source(path: Path) -> DataSource:
             f"{display_path(path)}: data file not found",
             hint="check the datasheet's contract.path, or pass --data PATH",
         )
-    if not path.is_file():
-        raise InputError(f"{display_path(path)}: not a file", hint="pass the data file itself")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            f"{display_path(path)}: is {file_kind(mode)}, not a regular file",
+            hint="pass the data file itself",
+        )
     size = path.stat().st_size
     if size == 0:
         raise InputError(

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cardgate.core.inputs import json_field
+from cardgate.core.inputs import ARTIFACT_BYTES, UnreadableFile, json_field, read_regular
 from cardgate.documents.schemas.base import Sha256
 
 ARTIFACT_KIND = "cardgate-evaluation"
@@ -212,11 +212,17 @@ def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
     """The validated artifact at `path` and its raw JSON data; `ArtifactError` when
     unusable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_regular(path, limit=ARTIFACT_BYTES)  # its size checked before parsing
     except FileNotFoundError as error:
         raise ArtifactError("does not exist") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise ArtifactError(f"cannot be read: {error}") from error
+    except UnreadableFile as error:
+        raise ArtifactError(error.reason) from error
+    except OSError as error:
+        raise ArtifactError(f"cannot be read: {error.strerror or error}") from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ArtifactError(f"is not UTF-8 text (byte {error.start})") from error
     return parse_artifact(text)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.inputs import file_kind
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
@@ -101,7 +102,12 @@ def read_statistics(
         raise ConfigurationError(f"evaluation.predictions.path: {error}", at=_PATH) from error
     relative = path.relative_to(root.resolve()).as_posix()
     if not path.is_file():
-        raise InputError(f"predictions file {relative} does not exist", at=_PATH)
+        reason = (
+            f"is {file_kind(path.stat().st_mode)}, not a regular file"
+            if path.exists()
+            else "does not exist"
+        )
+        raise InputError(f"predictions file {relative} {reason}", at=_PATH)
     kind = _kind(path, relative)
     info = SourceInfo(relative, file_sha256(path), None, kind, relative)
     accumulator = _accumulator(settings, relative)
