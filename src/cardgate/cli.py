@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import io
 import os
 import sys
 from enum import StrEnum
@@ -43,15 +44,72 @@ class _Group(TyperGroup):
             # The reader went away (`cardgate validate | head`): stop quietly.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(1) from None
+        except OSError as error:  # the environment, not cardgate: say which file and why
+            if os.environ.get("CARDGATE_DEBUG"):
+                raise
+            if isinstance(error, StandardOutputError):
+                _fail(f"cannot write to standard output: {error.strerror or error}", code=2)
+            if error.filename is None:
+                _internal(error)
+            _fail(f"{display_path(Path(error.filename))}: {error.strerror or error}", code=2)
         except Exception as error:  # a bug: say so, without a traceback
             if _is_cli_control(error) or os.environ.get("CARDGATE_DEBUG"):
                 raise
-            _fail(
-                f"internal error: {type(error).__name__}: {error}",
-                hint="this is a bug in cardgate; rerun with CARDGATE_DEBUG=1 for details "
-                "and report it",
-                code=2,
-            )
+            _internal(error)
+
+
+def _internal(error: Exception) -> NoReturn:
+    _fail(
+        f"internal error: {type(error).__name__}: {error}",
+        hint="this is a bug in cardgate; rerun with CARDGATE_DEBUG=1 for details and report it",
+        code=2,
+    )
+
+
+class StandardOutputError(OSError):
+    """Standard output cannot take what cardgate writes (a full disk, /dev/full)."""
+
+
+class _GuardedOutput(io.RawIOBase):
+    """Standard output's file descriptor, whose write errors say they are standard
+    output's: a full disk there is the environment's failure, not a bug of cardgate."""
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor = descriptor
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._descriptor
+
+    def isatty(self) -> bool:
+        return os.isatty(self._descriptor)
+
+    def write(self, data: Any) -> int:
+        try:
+            return os.write(self._descriptor, data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            # Nothing more can be shown: later writes (and the final flush) go nowhere.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._descriptor)
+            raise StandardOutputError(error.errno, error.strerror) from error
+
+
+def _guard_stdout() -> None:
+    """Route standard output through `_GuardedOutput` (the console entry point only)."""
+    stream = sys.stdout
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (embedded, captured): leave it alone
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_GuardedOutput(descriptor)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=bool(stream.line_buffering),
+    )
 
 
 def _is_cli_control(error: Exception) -> bool:
@@ -582,11 +640,27 @@ def explain(
 
 def main() -> NoReturn:
     """Console-script entry point."""
+    _guard_stdout()
     try:
         app(prog_name="cardgate")
     except SystemExit as done:
         _leave(done.code)
     _leave(0)
+
+
+def _flushed(status: int) -> int:
+    """`status`, or 2 when what the command printed could not all be written."""
+    try:
+        sys.stdout.flush()
+    except StandardOutputError as error:
+        with contextlib.suppress(OSError):
+            sys.stderr.write(
+                f"cardgate: error: cannot write to standard output: {error.strerror or error}\n"
+            )
+        return 2
+    except (OSError, ValueError):  # a closed pipe or stream: nothing more to say
+        return status
+    return status
 
 
 def _leave(code: object) -> NoReturn:
@@ -601,6 +675,7 @@ def _leave(code: object) -> NoReturn:
         sys.stderr.write(code + "\n")
         code = 1
     status = code if isinstance(code, int) else (0 if code is None else 1)
+    status = _flushed(status)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say

@@ -35,6 +35,10 @@ DOCUMENT_SUFFIXES = (".yaml", ".yml")
 """What people write: a file with one of these names is never replaced by an output."""
 
 
+class WriteError(CardgateError):
+    """A write failed in the environment: a read-only folder, a full disk."""
+
+
 class UnsafeWriteError(CardgateError):
     """A write was refused: the target is a link, not a regular file, outside the folder
     it belongs to, or a human-authored document."""
@@ -115,8 +119,20 @@ def write_file(
     if exclusive and os.path.isfile(path) and not os.path.islink(path):
         raise FileExistsError(path)
     check_target(path, within=within, replaceable=replaceable, what=what)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_target(path, within=within, replaceable=replaceable, what=what)  # after mkdir
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        check_target(path, within=within, replaceable=replaceable, what=what)  # after mkdir
+        _write(path, data, exclusive=exclusive, durable=durable)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise WriteError(
+            f"{_shown(path)}: cannot write: {error.strerror or error}",
+            hint="check that the folder is writable and the disk has room",
+        ) from error
+
+
+def _write(path: Path, data: bytes | str, *, exclusive: bool, durable: bool) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         mode = stat.S_IMODE(path.stat().st_mode)

@@ -35,14 +35,17 @@ def _escape(character: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def visible(text: str) -> str:
-    """`text` with control characters, line separators and bidi controls as escapes.
+def visible(text: str, *, keep: str = "") -> str:
+    """`text` with control characters, line separators and bidi controls as escapes
+    (but the characters in `keep`, e.g. line feeds of a multi-line text).
 
     Idempotent (backslashes are kept as they are), so a value escaped twice reads the same.
     """
     if _INVISIBLE.search(text) is None:
         return text
-    return _INVISIBLE.sub(lambda match: _escape(match.group()), text)
+    return _INVISIBLE.sub(
+        lambda match: match.group() if match.group() in keep else _escape(match.group()), text
+    )
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~:@])")

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cardgate.core.inputs import open_regular
 from cardgate.documents.positions import PositionIndex, SourceFloat, SourceInt
 
 _LOADER_MODULES = ("loading.py", "yaml_build.py", "positions.py", "load_limits.py", "reading.py")
@@ -172,7 +173,8 @@ def read(key: str) -> Any | None:
     if folder is None or _bypass:
         return None
     try:
-        raw = (folder / key[:2] / key).read_bytes()
+        with open_regular(folder / key[:2] / key) as stream:  # a FIFO there never hangs
+            raw = stream.read()
     except OSError:
         return None
     try:

@@ -187,5 +187,20 @@ def manifest(system_id: str, signoff: Signoff) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def shorten(digest: str) -> str:
-    return digest[:4] + "…"
+SHOWN_DIGEST = 8
+"""Characters of a digest shown in a message, at least."""
+
+
+def distinguished(first: str, second: str) -> tuple[str, str]:
+    """Two digests shortened for a message, still visibly different: at least
+    `SHOWN_DIGEST` characters, and four past the first character that differs."""
+    differs = next(
+        (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
+        min(len(first), len(second)),
+    )
+    width = max(SHOWN_DIGEST, differs + 4)
+
+    def cut(digest: str) -> str:
+        return digest if len(digest) <= width else digest[:width] + "…"
+
+    return cut(first), cut(second)

@@ -24,18 +24,21 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from cardgate.core.text import visible
+
 # Only characters Python-Markdown unescapes (its ESCAPED_CHARS plus '|' from `tables`):
 # a backslash before any other character would show.
 _MARKDOWN_SIGNIFICANT = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def clean(value: object) -> str:
-    """Text of a value with control characters removed and line endings normalised."""
+    """Text of a value with line endings normalised, and control characters and bidi
+    controls shown as escapes (`cardgate.core.text.visible`): they can neither hide nor
+    reorder what a reviewer reads."""
     text = "" if value is None else str(value)
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return visible(text.replace("\r\n", "\n").replace("\r", "\n"), keep="\n\t")
 
 
 def html_text(value: object) -> Markup:

@@ -3,8 +3,10 @@
 A polling watcher (no inotify dependency, no MkDocs plugin or livereload hooks): every
 `interval` seconds it fingerprints the workspace's YAML and JSON files and the site
 folder's hand-written pages, assets, templates and mkdocs.yml (size and mtime), and
-rebuilds when the fingerprint changes. The generated and build folders are not watched.
-The server is the standard library's, bound to 127.0.0.1 by default.
+rebuilds when the fingerprint changes. The generated and build folders are not watched,
+and links to folders are not followed (two links to their own folder would otherwise make
+the walk endless). The server is the standard library's, bound to 127.0.0.1 by default,
+before the first build, so that a busy port is said at once.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import CardgateError
+from cardgate.core.errors import CardgateError, UsageError
 from cardgate.site.build import BuildResult, SiteLayout
 
 WATCHED_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".md", ".css", ".j2"})
@@ -32,7 +34,7 @@ def _files(folder: Path, skip: set[Path]) -> Iterator[Path]:
     for child in sorted(folder.iterdir()):
         if child.name in SKIPPED_FOLDERS or child.resolve() in skip:
             continue
-        if child.is_dir():
+        if child.is_dir() and not child.is_symlink():
             yield from _files(child, skip)
         elif child.suffix in WATCHED_SUFFIXES:
             yield child
@@ -59,7 +61,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def start_server(folder: Path, *, host: str, port: int) -> http.server.ThreadingHTTPServer:
     """Serve `folder` in a daemon thread; the caller shuts it down."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        raise UsageError(
+            f"cannot serve on {host}:{port}: {error.strerror or error}",
+            hint="choose another port with --port, or stop what uses this one",
+        ) from error
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -91,13 +99,13 @@ def serve(
             + (f" ({len(result.render_problems)} link/render problems)" if result.failed else "")
         )
 
-    rebuild()
-    seen = fingerprint(roots, skip)
     layout.out_dir.mkdir(parents=True, exist_ok=True)
     server = start_server(layout.out_dir, host=host, port=port)
-    report(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     stop = stop or threading.Event()
     try:
+        rebuild()
+        seen = fingerprint(roots, skip)
+        report(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
         while not stop.wait(interval):
             current = fingerprint(roots, skip)
             if current != seen:

@@ -151,7 +151,9 @@ def field_level(info: FieldInfo) -> str:
 class Section(BaseModel):
     """A part of a document: strict types, no unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, populate_by_name=False, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from cardgate.core.errors import CardgateError, ConfigurationError, InputError
+from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.documents.schemas.contract import (
     NUMERIC_TYPES,
     TEMPORAL_TYPES,
@@ -24,7 +24,7 @@ from cardgate.documents.schemas.contract import (
     DataContract,
     parse_temporal_bound,
 )
-from cardgate.evidence.datacheck.source import DataSource
+from cardgate.evidence.datacheck.source import DataSource, read_error
 from cardgate.evidence.datacheck.stats import (
     COMPATIBLE,
     FALSE_WORDS,
@@ -63,10 +63,7 @@ def measure(
                     f"{source.display}: DuckDB ran out of memory: {message}",
                     hint="raise --memory-limit (distinct counts of unique columns need the most)",
                 ) from error
-            raise InputError(
-                f"{source.display}: cannot read the {source.suffix} file: {message}",
-                hint="is the file complete and really " + source.suffix + "? re-export it",
-            ) from error
+            raise read_error(source, error) from error
 
 
 @contextmanager
@@ -111,9 +108,13 @@ def _reader(source: DataSource) -> str:
     if source.format == "parquet":
         return f"read_parquet({path})"
     compression = quoted_text(source.compression or "none")
+    # The columns named from the header, not sniffed: a row with more or fewer fields is
+    # an error naming its line (the rule of `source`), as in the pandas engine.
+    columns = ", ".join(f"{quoted_text(name)}: 'VARCHAR'" for name in source.csv_header())
     return (
-        f"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', "
-        f"escape = '\"', compression = {compression})"
+        f"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, "
+        f"delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        f"null_padding = false, compression = {compression})"
     )
 
 

@@ -6,7 +6,6 @@ contract's type; Parquet keeps its stored types. `duckdb_engine` does the same i
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import decimal
 import gzip
@@ -20,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cardgate.core.errors import InputError
-from cardgate.core.inputs import IN_MEMORY_BYTES, open_regular
+from cardgate.core.inputs import IN_MEMORY_BYTES
 from cardgate.documents.schemas.contract import (
     NUMERIC_TYPES,
     TEMPORAL_TYPES,
@@ -28,7 +27,7 @@ from cardgate.documents.schemas.contract import (
     DataContract,
     parse_temporal_bound,
 )
-from cardgate.evidence.datacheck.source import DataSource
+from cardgate.evidence.datacheck.source import DataSource, read_error
 from cardgate.evidence.datacheck.stats import (
     COMPATIBLE,
     FALSE_WORDS,
@@ -90,13 +89,25 @@ class _TooLarge(Exception):
     pass
 
 
-def _csv(source: DataSource, **options: Any) -> pd.DataFrame:
-    with contextlib.ExitStack() as stack:
-        stream: IO[bytes] | gzip.GzipFile = stack.enter_context(open_regular(source.path))
-        if source.compression == "gzip":
-            stream = stack.enter_context(gzip.GzipFile(fileobj=stream))
-        bounded = io.BufferedReader(_Bounded(stream, IN_MEMORY_BYTES.value()))
-        return pd.read_csv(bounded, compression=None, **options)
+def _csv(source: DataSource, header: list[str], columns: list[str]) -> pd.DataFrame:
+    """The CSV file's `columns` as text (an empty field is missing), read strictly: a row
+    with more or fewer fields than the header is an error (`source.read_error`), as in
+    the DuckDB engine. Decompressed bytes are bounded (`IN_MEMORY_BYTES`)."""
+    import pyarrow.csv as pcsv
+
+    with source.opened() as stream:
+        table = pcsv.read_csv(
+            io.BufferedReader(_Bounded(stream, IN_MEMORY_BYTES.value())),
+            read_options=pcsv.ReadOptions(use_threads=False),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                include_columns=columns,
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    return table.to_pandas()
 
 
 def _read(source: DataSource, wanted: list[str]) -> tuple[pd.DataFrame, list[str]]:
@@ -114,18 +125,13 @@ def _read(source: DataSource, wanted: list[str]) -> tuple[pd.DataFrame, list[str
                 to_pandas_kwargs={"date_as_object": False},
             )
             return frame, columns
-        header = _csv(source, nrows=0)
-        columns = [str(name) for name in header.columns]
+        columns = source.csv_header()
         present = [name for name in wanted if name in columns]
-        frame = _csv(source, usecols=present, dtype=str, keep_default_na=False, na_values=[""])
-        return frame, columns
+        return _csv(source, columns, present), columns
     except _TooLarge as error:
         raise _too_large(source, limit) from error
     except READ_ERRORS as error:
-        raise InputError(
-            f"{source.display}: cannot read the {source.suffix} file: {_first_line(error)}",
-            hint="is the file complete and really " + source.suffix + "? re-export it",
-        ) from error
+        raise read_error(source, error) from error
 
 
 def _too_large(source: DataSource, limit: int) -> InputError:

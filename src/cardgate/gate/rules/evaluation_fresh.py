@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from cardgate.core.digests import canonical_sha256, file_sha256, inputs_sha256
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
-from cardgate.documents.signoffs import shorten
+from cardgate.documents.signoffs import distinguished
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 
@@ -70,10 +70,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             now = file_sha256(predictions)
             recorded = provenance.predictions.sha256
             if recorded != now:
+                was, is_now = distinguished(recorded or "none", now)
                 yield ctx.finding(
                     system.card,
                     f"{read.relative} is stale: predictions '{source}' changed since it was "
-                    f"computed (recorded {shorten(recorded or 'none')}, now {shorten(now)})",
+                    f"computed (recorded {was}, now {is_now})",
                     path=("evaluation", "predictions", "path"),
                     hint=hint,
                 )
@@ -81,10 +82,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield from _query_inputs(ctx, read.relative, provenance.predictions.sha256, hint)
     settings = canonical_sha256(card.evaluation)
     if provenance.settings_sha256 != settings:
+        was, is_now = distinguished(provenance.settings_sha256, settings)
         yield ctx.finding(
             system.card,
             f"{read.relative} is stale: the card's evaluation settings changed since it was "
-            f"computed (recorded {shorten(provenance.settings_sha256)}, now {shorten(settings)})",
+            f"computed (recorded {was}, now {is_now})",
             path=("evaluation",),
             key=True,
             hint=hint,
@@ -114,10 +116,11 @@ def _query_inputs(
         )
         return
     if recorded != now:
+        was, is_now = distinguished(recorded or "none", now)
         yield ctx.finding(
             system.card,
             f"{artifact} is stale: the files the query reads changed since it was computed "
-            f"(recorded {shorten(recorded or 'none')}, now {shorten(now)})",
+            f"(recorded {was}, now {is_now})",
             path=where,
             hint=hint,
         )

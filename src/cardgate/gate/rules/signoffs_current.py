@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
-from cardgate.documents.signoffs import Staleness, shorten, staleness
+from cardgate.documents.signoffs import Staleness, distinguished, staleness
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 
@@ -74,9 +74,9 @@ def _describe(change: Staleness, folder: str) -> str:
     if change.changed:
         path, was, now = change.changed[0]
         more = f" and {len(change.changed) - 1} more" if len(change.changed) > 1 else ""
+        signed, current = distinguished(was, now)
         parts.append(
-            f"{short(path)}{more} changed after it was given "
-            f"(signed {shorten(was)}, now {shorten(now)})"
+            f"{short(path)}{more} changed after it was given (signed {signed}, now {current})"
         )
     if change.added:
         parts.append(", ".join(short(p) for p in change.added) + " added since")

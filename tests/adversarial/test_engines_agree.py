@@ -1,0 +1,116 @@
+"""Item 9 of issue #15: the pandas and DuckDB engines of `check-data` give one verdict.
+
+One rule for both: a CSV file is UTF-8 with a header, and every row has the header's
+number of fields; a file that breaks it cannot be checked (exit 1, naming the line), it
+is never "contract met". The same malformed files go through both engines.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATASET, TODAY, invoke, one_line_error
+
+ENGINES = ("pandas", "duckdb")
+
+
+def _rows(workspace: Path) -> list[list[str]]:
+    data = workspace / "datasets" / DATASET / "german-credit.csv.gz"
+    with gzip.open(data, "rt", encoding="utf-8", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+def _csv(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def extra_fields(rows: list[list[str]], path: Path) -> None:
+    rows[5] = [*rows[5], "surplus"]
+    path.write_text(_csv(rows), encoding="utf-8")
+
+
+def missing_fields(rows: list[list[str]], path: Path) -> None:
+    rows[5] = rows[5][:-3]
+    path.write_text(_csv(rows), encoding="utf-8")
+
+
+def latin1(rows: list[list[str]], path: Path) -> None:
+    rows[3][rows[0].index("purpose")] = "caf\u00e9"
+    path.write_bytes(_csv(rows).encode("latin-1"))
+
+
+def utf16(rows: list[list[str]], path: Path) -> None:
+    path.write_bytes(_csv(rows).encode("utf-16"))
+
+
+MALFORMED: dict[str, tuple[Callable[[list[list[str]], Path], None], str]] = {
+    "extra fields": (extra_fields, "line 6: 23 fields where the header has 22"),
+    "missing fields": (missing_fields, "line 6: 19 fields where the header has 22"),
+    "latin-1": (latin1, "is not UTF-8 text"),
+    "utf-16": (utf16, "is UTF-16 text"),
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_a_malformed_csv_cannot_be_checked_by_either_engine(
+    workspace: Path, case: str, engine: str
+) -> None:
+    make, expected = MALFORMED[case]
+    path = workspace / "data.csv"
+    make(_rows(workspace), path)
+    code, out, err = invoke(
+        "check-data", DATASET, "--data", path, "--engine", engine, "-w", workspace, "--today", TODAY
+    )
+    assert code == 1, out
+    assert "contract met" not in out
+    line = one_line_error(err)
+    assert "data.csv" in line and expected in line
+
+
+def _truncated_parquet(workspace: Path) -> Path:
+    import pandas as pd
+
+    rows = _rows(workspace)
+    path = workspace / "data.parquet"
+    pd.DataFrame(rows[1:], columns=rows[0]).to_parquet(path)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_truncated_parquet_file_cannot_be_checked(workspace: Path, engine: str) -> None:
+    path = _truncated_parquet(workspace)
+    code, out, err = invoke(
+        "check-data", DATASET, "--data", path, "--engine", engine, "-w", workspace, "--today", TODAY
+    )
+    assert code == 1, out
+    line = one_line_error(err)
+    assert "data.parquet" in line and "cannot read the parquet file" in line
+
+
+def test_extra_columns_are_one_verdict(workspace: Path) -> None:
+    rows = _rows(workspace)
+    rows = [[*row, "extra" if index == 0 else "x"] for index, row in enumerate(rows)]
+    path = workspace / "data.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    artifacts = []
+    for engine in ENGINES:
+        code, out, err = invoke(
+            "check-data", DATASET, "--data", path, "--engine", engine, "-w", workspace,
+            "--today", TODAY, "-f", "json",
+        )  # fmt: skip
+        assert code == 1, err
+        artifact = json.loads(out)
+        assert not artifact["passed"]
+        artifacts.append({key: artifact[key] for key in ("violations", "rows", "columns")})
+    assert artifacts[0] == artifacts[1]
