@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cardgate.core.inputs import DOCUMENT_BYTES, read_regular
 from cardgate.core.problems import Severity
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import load_document
@@ -101,8 +102,8 @@ def _yaml(target: Path, entry: str, section: str) -> Verdict | None:
 
 
 def _markdown(target: Path, entry: str, section: str) -> Verdict | None:
-    try:
-        text = target.read_text(encoding="utf-8", errors="replace")
+    try:  # evidence is named by a checklist: a regular file, within the document limit
+        text = read_regular(target, limit=DOCUMENT_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
     wanted = section.strip().lower()

@@ -5,8 +5,8 @@ A polling watcher (no inotify dependency, no MkDocs plugin or livereload hooks):
 folder's hand-written pages, assets, templates and mkdocs.yml (size and mtime), and
 rebuilds when the fingerprint changes. The generated and build folders are not watched,
 and links to folders are not followed (two links to their own folder would otherwise make
-the walk endless). The server is the standard library's, bound to 127.0.0.1 by default,
-before the first build, so that a busy port is said at once.
+the walk endless). The server is the standard library's, bound to 127.0.0.1 by default
+before the first build (a busy port is said at once) and answering once it is complete.
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def start_server(folder: Path, *, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """Serve `folder` in a daemon thread; the caller shuts it down."""
+def bind_server(folder: Path, *, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """A server of `folder`, bound and listening (a busy port is a `UsageError`); it
+    answers once `serve_forever` runs, and the caller shuts it down."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
@@ -68,7 +69,6 @@ def start_server(folder: Path, *, host: str, port: int) -> http.server.Threading
             f"cannot serve on {host}:{port}: {error.strerror or error}",
             hint="choose another port with --port, or stop what uses this one",
         ) from error
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
@@ -100,10 +100,12 @@ def serve(
         )
 
     layout.out_dir.mkdir(parents=True, exist_ok=True)
-    server = start_server(layout.out_dir, host=host, port=port)
+    server = bind_server(layout.out_dir, host=host, port=port)
     stop = stop or threading.Event()
+    answering = threading.Thread(target=server.serve_forever, daemon=True)
     try:
-        rebuild()
+        rebuild()  # requests wait in the listen queue until the first build is complete
+        answering.start()
         seen = fingerprint(roots, skip)
         report(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
         while not stop.wait(interval):
@@ -113,5 +115,6 @@ def serve(
                 report("change detected; rebuilding")
                 rebuild()
     finally:
-        server.shutdown()
+        if answering.is_alive():
+            server.shutdown()  # waits for serve_forever, which must have started
         server.server_close()
