@@ -37,7 +37,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except CardgateError as error:
-            _fail(error.message, hint=error.hint, code=error.exit_code)
+            _fail(error.message, hint=error.hint, code=error.exit_code, details=error.details)
         except KeyboardInterrupt:
             _fail("interrupted", code=130)
         except BrokenPipeError:
@@ -119,8 +119,10 @@ def _is_cli_control(error: Exception) -> bool:
     )
 
 
-def _fail(message: str, *, hint: str = "", code: int) -> NoReturn:
+def _fail(message: str, *, hint: str = "", code: int, details: tuple[str, ...] = ()) -> NoReturn:
     typer.echo(f"cardgate: error: {visible(message)}", err=True)
+    for line in details:
+        typer.echo(f"  {visible(line)}", err=True)
     if hint:
         typer.echo(f"  hint: {visible(hint)}", err=True)
     raise typer.Exit(code)
@@ -573,14 +575,13 @@ def sign(
     date = reference_date(today)
     refused = signing_refusals(loaded, system, today=date, acknowledged=acknowledge or [])
     if refused:
-        shown = "\n  ".join(refused[:10]) + (
-            f"\n  …and {len(refused) - 10} more" if len(refused) > 10 else ""
-        )
+        shown = (*refused[:10], *([f"…and {len(refused) - 10} more"] if len(refused) > 10 else []))
         codes = sorted(
             {line.split(": ", 2)[1].split(" ", 1)[0] for line in refused if ": " in line}
         )
         raise InputError(
-            f"refusing to sign {system}:\n  {shown}",
+            f"refusing to sign {system}:",
+            details=shown,
             hint="fix them first"
             + (
                 ", or accept them on the record: "

@@ -32,6 +32,11 @@ def test_sign_refuses_a_failing_gate_unless_acknowledged(tmp_path: Path) -> None
     )
     code, out = sign(root)
     assert code == 1 and "GATE-FA003" in out
+    # one refusal per line, each line escaped on its own (not one line with visible "\n"s)
+    lines = out.splitlines()
+    assert lines[0].endswith(f"refusing to sign {SYSTEM}:"), out
+    assert any(line.startswith("  ") and "GATE-FA003" in line for line in lines[1:]), out
+    assert "\\n" not in out
     assert not (root / f"systems/{SYSTEM}/signoffs.yaml").exists()
     code, out = sign(root, "--acknowledge", "GATE-FA003")
     assert code == 0, out

@@ -20,6 +20,7 @@ class CardgateError(Exception):
         hint: str = "",
         problem: Problem | None = None,
         at: tuple[str | int, ...] = (),
+        details: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -28,10 +29,14 @@ class CardgateError(Exception):
         self.at = at
         """The data path, inside the document being processed, of what is wrong: the caller
         that knows the document turns it into file:line:col (`located`)."""
+        self.details = details
+        """Lines shown under the message, one per item (each escaped on its own)."""
 
     def located(self, where: str) -> CardgateError:
         """The same error, its message prefixed with `where` (``path:line:col``)."""
-        return type(self)(f"{where}: {self.message}", hint=self.hint, problem=self.problem)
+        return type(self)(
+            f"{where}: {self.message}", hint=self.hint, problem=self.problem, details=self.details
+        )
 
 
 class UsageError(CardgateError):
