@@ -19,7 +19,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -28,6 +28,9 @@ from cardgate import __version__
 from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
 from cardgate.core.paths import display_path
 from cardgate.core.text import visible
+
+if TYPE_CHECKING:
+    from cardgate.documents.workspace import Workspace
 
 
 class _Group(TyperGroup):
@@ -178,7 +181,7 @@ def _workspace_root(workspace: Path | None) -> Path:
     return workspace_root(workspace)
 
 
-def _load(workspace: Path | None) -> Any:
+def _load(workspace: Path | None) -> Workspace:
     from cardgate.documents.workspace import load_workspace
 
     return load_workspace(_workspace_root(workspace))
