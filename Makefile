@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 WORKSPACE ?= governance
 
-.PHONY: demo test lint typecheck unit browser-deps bench clean
+.PHONY: demo test lint typecheck unit browser-deps bench statistics clean
 
 # The runtime environment (what `make demo` needs) ...
 $(BIN)/cardgate: pyproject.toml
@@ -45,6 +45,10 @@ browser-deps:
 ## bench: the side-by-side speed measurements (see benchmarks/README.md)
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/run_all.py
+
+## statistics: measure coverage, size and power by simulation; tables into docs/statistics.md
+statistics: $(VENV)/.dev
+	$(BIN)/python scripts/statistics_tables.py
 
 clean:
 	rm -rf $(VENV) build dist site/generated site/build

@@ -9,12 +9,15 @@
   `query` runs a card's DuckDB query, read-only and confined to its declared inputs;
 * `group_table` — a feature's marginal of those tables; `metrics` the metric formulas;
   `fairlearn_bridge` — fairlearn's MetricFrame for the point estimates;
-* `estimates` (per-group values and intervals), `bootstrap` (resampling, noise floors),
-  `disparities` (between groups), `verdicts` (the card's thresholds);
+* `estimates` (per-group values and intervals: `intervals` for Wilson, MOVER and
+  simultaneous intervals, `bootstrap` for the rest), `disparities` (between groups, with
+  `nulls`: permutation tests and noise floors), `verdicts` (each threshold's evidence);
+* `decide` — the one decider of a threshold's verdict (light: the gate imports it);
 * `evaluate` puts it together as the artifact's data (`numbers`: how numbers are written);
   `run` writes `evaluation.json`; `report` prints the summary;
-* `artifact` — reading an artifact back, light (pydantic and json only): the gate uses it.
+* `artifact` — the artifact's pydantic model, written and read with it, light (pydantic
+  and json only): the gate uses it.
 
-The gate imports only `artifact`; the heavy libraries (numpy, pandas, fairlearn) are
+The gate imports only `artifact` and `decide`; the heavy libraries (numpy, pandas, fairlearn) are
 imported by the modules that compute, never by this package's `__init__`.
 """

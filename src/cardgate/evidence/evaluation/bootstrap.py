@@ -1,18 +1,13 @@
-"""Uncertainty on count tables, vectorised.
+"""The percentile bootstrap on count tables, vectorised, for the metrics that are not
+proportions (F1, ROC AUC, calibration error, Brier score; `estimates`).
 
-* Bootstrap: resampling N rows with replacement is, for any statistic of the count
-  table, the same as one multinomial draw of N over the table's cells with their observed
-  frequencies; R replicates are one `(R, cells)` draw.
-* Noise floor: a disparity's distribution under H0 — every compared group shares the
-  pooled distribution of (label, prediction), group sizes as observed — simulated by one
-  multinomial draw per group. The floor is its 95th percentile (5th for ratios, where
-  small means unfair); the p-value is the share of simulated values at least as extreme
-  as the observed one (with the +1 correction, so never 0).
+Resampling N rows with replacement is, for any statistic of the count table, the same as
+one multinomial draw of N over the table's cells with their observed frequencies; R
+replicates are one `(R, cells)` draw. (Proportions have Wilson intervals, disparities
+simultaneous ones: `intervals`; null tests are permutations: `nulls`.)
 """
 
 from __future__ import annotations
-
-import statistics
 
 import numpy as np
 
@@ -49,18 +44,6 @@ def resample_scores(
         out.append(np.stack([counts, counts * mean, counts * mean_sq], axis=-1))
         done += size
     return out
-
-
-def under_null(cells: FloatArray, replicates: int, rng: np.random.Generator) -> FloatArray:
-    """Simulated tables `(R, G, 2, 2)` where every group of `cells` (G, 2, 2) keeps its size
-    and draws (label, prediction) from the pooled distribution."""
-    sizes = np.rint(cells.sum(axis=(1, 2))).astype(np.int64)
-    pooled = cells.sum(axis=0).reshape(-1)
-    total = pooled.sum()
-    if replicates == 0 or total == 0:
-        return np.zeros((replicates, *cells.shape))
-    draws = rng.multinomial(sizes[None, :], pooled / total, size=(replicates, len(sizes)))
-    return draws.reshape(replicates, *cells.shape).astype(np.float64)
 
 
 def percentile_interval(samples: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
@@ -116,26 +99,3 @@ def nan_quantiles(samples: FloatArray, quantiles: tuple[float, ...]) -> list[Flo
         value = np.where(gamma >= 0.5, b - diff * (1 - gamma), value)
         out.append(np.where(counts > 0, value, np.nan).reshape(shape))
     return out
-
-
-def floor_and_p_value(
-    null: FloatArray, observed: float, *, level: float, smaller_is_worse: bool
-) -> tuple[float | None, float | None]:
-    """Noise floor (the `level` quantile of the null, or its 1 - level quantile for a
-    ratio) and the p-value of `observed`."""
-    values = null[np.isfinite(null)]
-    if len(values) == 0:
-        return None, None
-    if smaller_is_worse:
-        floor = float(np.quantile(values, 1 - level))
-        extreme = int((values <= observed + 1e-12).sum()) if np.isfinite(observed) else None
-    else:
-        floor = float(np.quantile(values, level))
-        extreme = int((values >= observed - 1e-12).sum()) if np.isfinite(observed) else None
-    p_value = None if extreme is None else (1 + extreme) / (1 + len(values))
-    return floor, p_value
-
-
-def normal_quantile(level: float) -> float:
-    """z of a two-sided interval at `level`."""
-    return statistics.NormalDist().inv_cdf(1 - (1 - level) / 2)

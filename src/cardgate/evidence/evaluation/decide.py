@@ -123,7 +123,7 @@ def state_of(result: ThresholdResult, *, min_group_size: int, level: float) -> t
     if result.count is not None and result.count < min_group_size:
         who = "the group" if result.group is not None else "a compared group"
         return "inconclusive", (
-            f"{about}: inconclusive against {limits}, {who} has {result.count} rows, "
+            f"{about}: inconclusive against {limits}, {who} has {_rows(result.count)}, "
             f"fewer than the minimum group size {min_group_size}"
         )
     if result.value is None:
@@ -162,6 +162,10 @@ def state_of(result: ThresholdResult, *, min_group_size: int, level: float) -> t
     if within:
         return "within", f"{shown} is within {limits}"
     return "inconclusive", f"{shown} straddles {limits}: inconclusive{detect}"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
 
 
 def _detectable_text(result: ThresholdResult) -> str:

@@ -1,5 +1,6 @@
-"""Disparities between groups for one feature set: differences and ratios with intervals,
-noise floors and p-values, the reference group, and the per-feature record.
+"""Disparities between the groups of one feature set: their values (fairlearn's
+definitions), simultaneous intervals (`intervals`), null tests (`nulls`), and the
+feature's record in the artifact.
 """
 
 from __future__ import annotations
@@ -12,20 +13,69 @@ import numpy as np
 import numpy.typing as npt
 
 from cardgate.core.errors import ConfigurationError
-from cardgate.documents.schemas.evaluation import (
-    EvaluationSettings,
-)
-from cardgate.evidence.evaluation import bootstrap as boot
+from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.evaluation import intervals as I
 from cardgate.evidence.evaluation import metrics as M
+from cardgate.evidence.evaluation import nulls
 from cardgate.evidence.evaluation.estimates import (
     group_intervals,
     point_values,
+    proportions,
+    regression_intervals,
     regression_moments,
     regression_scale,
 )
 from cardgate.evidence.evaluation.group_table import GroupTable
-from cardgate.evidence.evaluation.numbers import estimate_record, json_interval, json_number
+from cardgate.evidence.evaluation.numbers import estimate_record, json_number
 from cardgate.evidence.evaluation.stats import FloatArray
+
+Counts = dict[str, tuple[FloatArray, FloatArray]]
+"""(successes, trials) of each rate, by name (`estimates.proportions`)."""
+
+RATES = {
+    "demographic_parity": ("selection_rate",),
+    "equal_opportunity": ("true_positive_rate",),
+    "equalized_odds": ("true_positive_rate", "false_positive_rate"),
+}
+"""The per-group rates each classification disparity compares."""
+
+
+def _family(metric: str) -> str:
+    return metric.removesuffix("_difference").removesuffix("_ratio")
+
+
+def regression_disparity(
+    name: str,
+    errors: FloatArray,
+    level: float,
+    replicates: int,
+    rng: np.random.Generator,
+) -> tuple[float, float, float, float | None, float | None]:
+    """(value, interval low, high, noise floor, p-value) of a regression disparity — the
+    largest minus the smallest compared group's MAE, RMSE or mean error — from the
+    groups' error sums `errors` (G, 5).
+
+    The interval: simultaneous normal-approximation intervals of the groups' values
+    (`intervals.spread_interval`). The null: each group's value drawn `replicates` times
+    around the pooled value of all compared groups with its own standard error (no real
+    difference, each group's own noise).
+    """
+    metric = name.removesuffix("_difference")
+    moments = regression_moments(errors)
+    estimate, error = moments[metric]
+    values = regression_scale(metric, estimate)
+    if not np.isfinite(values).all():
+        return math.nan, math.nan, math.nan, None, None
+    value = float(values.max() - values.min())
+    z = I.sidak_z(level, I.pair_count(len(values)))
+    low, high = I.spread_interval(values, *regression_intervals(errors, z)[metric])
+    floor = p_value = None
+    if replicates:
+        pooled = regression_moments(errors.sum(axis=0, keepdims=True))[metric][0][0]
+        noise = rng.standard_normal((replicates, len(values))) * error
+        null = _spread(regression_scale(metric, pooled + noise))
+        floor, p_value = nulls.floor_and_p_value(null, value, level=level, smaller_is_worse=False)
+    return value, float(low), float(high), floor, p_value
 
 
 def _regression_disparities(
@@ -36,38 +86,27 @@ def _regression_disparities(
     names: Sequence[str],
     settings: EvaluationSettings,
     rng: np.random.Generator,
-    level: float,
-) -> list[dict[str, Any]]:
-    """Largest minus smallest group value of MAE, RMSE or mean error, with uncertainty.
-
-    The interval, noise floor and p-value come from the same normal approximation as the
-    per-group intervals: each compared group's metric drawn from its estimate and standard
-    error (`replicates` times) gives the interval of the spread; drawn around the pooled
-    value of all compared groups instead (no real difference, each group's own noise),
-    it gives the spread that chance alone produces.
-    """
+) -> tuple[list[dict[str, Any]], dict[str, I.Detection]]:
+    """The regression disparities of the compared groups (`regression_disparity`)."""
     assert table.errors is not None
+    level = settings.bootstrap.confidence_level
     errors = table.errors[keep]
     moments = regression_moments(errors)
-    pooled = regression_moments(errors.sum(axis=0, keepdims=True))
-    replicates = settings.bootstrap.replicates
-    out = []
+    z = I.sidak_z(level, I.pair_count(len(compared)))
+    out, detection = [], {}
     for name in names:
         metric = name.removesuffix("_difference")
-        values = points[metric][keep]
-        value = float(values.max() - values.min()) if np.isfinite(values).all() else math.nan
-        record = estimate_record(value, math.nan, math.nan, "a compared group has no rows")
-        floor = p_value = None
-        if replicates and math.isfinite(value):
-            estimate, error = moments[metric]
-            noise = rng.standard_normal((replicates, len(values))) * error
-            spread = _spread(regression_scale(metric, estimate + noise))
-            low, high = boot.percentile_interval(spread, level)
-            record["ci"] = json_interval(float(low), float(high))
-            null = _spread(regression_scale(metric, pooled[metric][0] + noise))
-            floor, p_value = boot.floor_and_p_value(
-                null, value, level=level, smaller_is_worse=False
-            )
+        value, low, high, floor, p_value = regression_disparity(
+            name, errors, level, settings.bootstrap.replicates, rng
+        )
+        if math.isfinite(value):  # the value as the per-group table reports it
+            values = points[metric][keep]
+            value = float(values.max() - values.min())
+        record = estimate_record(value, low, high, "a compared group has no rows")
+        if math.isfinite(value):
+            scale = np.sort(_scale_error(metric, *moments[metric]))[:2]
+            margin = float((z + I.power_z()) * np.sqrt((scale**2).sum()))
+            detection[name] = I.Detection(margin, log_scale=False)
         record.update(
             {
                 "metric": name,
@@ -77,7 +116,16 @@ def _regression_disparities(
             }
         )
         out.append(record)
-    return out
+    return out, detection
+
+
+def _scale_error(metric: str, estimate: FloatArray, error: FloatArray) -> FloatArray:
+    """Standard error on the metric's scale (RMSE's by the delta method from the MSE's)."""
+    if metric != "root_mean_squared_error":
+        return error
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled: FloatArray = error / (2 * np.sqrt(np.maximum(estimate, 0)))
+    return scaled
 
 
 def _spread(draws: FloatArray) -> FloatArray:
@@ -107,13 +155,13 @@ def feature_record(
     metrics: Sequence[str],
     disparities: Sequence[str],
     rng: np.random.Generator,
-) -> dict[str, Any]:
-    level = settings.bootstrap.confidence_level
+) -> tuple[dict[str, Any], dict[str, I.Detection]]:
+    """A feature's record in the artifact, and how detectable each disparity is."""
     suppressed = [bool(c < settings.min_group_size) for c in table.counts]
     reference = _reference(table, settings, suppressed)
     ref = table.groups.index(reference)
     points = point_values(table, metrics)
-    intervals, cells_boot = group_intervals(table, metrics, settings, rng)
+    intervals = group_intervals(table, metrics, settings, rng)
     groups = []
     for g, label in enumerate(table.groups):
         records = {}
@@ -136,7 +184,9 @@ def feature_record(
         )
     included = [not s for s in suppressed]
     compared = [g for g, keep in zip(table.groups, included, strict=True) if keep]
-    found = []
+    found: list[dict[str, Any]] = []
+    detection: dict[str, I.Detection] = {}
+    keep = np.asarray(included, dtype=bool)
     if disparities and len(compared) < 2:
         found = [
             {
@@ -151,60 +201,55 @@ def feature_record(
             for name in disparities
         ]
     elif disparities and table.errors is not None:
-        keep = np.asarray(included, dtype=bool)
-        found = _regression_disparities(
-            table, points, keep, compared, disparities, settings, rng, level
+        found, detection = _regression_disparities(
+            table, points, keep, compared, disparities, settings, rng
         )
     elif disparities:
-        found = _disparities(
-            table, points, included, compared, disparities, cells_boot, settings, rng, level
-        )
-    return {
+        found, detection = _disparities(table, points, keep, compared, disparities, settings, rng)
+    record = {
         "feature": table.name,
         "columns": table.columns,
         "reference_group": reference,
         "groups": groups,
         "disparities": found,
     }
+    return record, detection
 
 
 def _disparities(
     table: GroupTable,
     points: dict[str, FloatArray],
-    included: list[bool],
+    keep: npt.NDArray[np.bool_],
     compared: list[str],
     names: Sequence[str],
-    cells_boot: FloatArray | None,
     settings: EvaluationSettings,
     rng: np.random.Generator,
-    level: float,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], dict[str, I.Detection]]:
+    """Classification disparities of the compared groups: value (fairlearn's, from the
+    per-group rates of its MetricFrame), simultaneous interval, null test."""
     assert table.cells is not None
-    keep = np.asarray(included, dtype=bool)
-    out = []
-    numeric = M.disparity_values(table.cells[keep])
-    # from fairlearn's per-group rates (MetricFrame.by_group) of the compared groups
+    level = settings.bootstrap.confidence_level
+    cells = table.cells[keep]
+    numeric = M.disparity_values(cells)
     fair = M.disparities_from_groups({m: points[m][keep] for m in M.DISPARITY_INPUTS})
     replicates = settings.bootstrap.replicates
-    boot_values = M.disparity_values(cells_boot[:, keep]) if cells_boot is not None else None
-    null_values = M.disparity_values(boot.under_null(table.cells[keep], replicates, rng))
-    intervals = (
-        boot.percentile_intervals({name: boot_values[name] for name in names}, level)
-        if boot_values is not None
-        else {}
-    )
+    null = nulls.null_disparities(cells, replicates, rng) if replicates else {}
+    counts = proportions(cells)
+    out, detection = [], {}
     for name in names:
         defined = bool(np.isfinite(numeric[name]))
-        value = float(fair[name]) if defined else float("nan")
-        low = high = float("nan")
-        if name in intervals:
-            lows, highs = intervals[name]
+        value = float(fair[name]) if defined else math.nan
+        low = high = math.nan
+        if defined:
+            lows, highs = disparity_interval(name, counts, level)
             low, high = float(lows), float(highs)
-        record = estimate_record(value, low, high, M.disparity_reason(name))
-        floor, p_value = (None, None)
-        if replicates:
-            floor, p_value = boot.floor_and_p_value(
-                null_values[name], value, level=level, smaller_is_worse=name.endswith("_ratio")
+            margin = detection_margin(name, counts, level)
+            detection[name] = I.Detection(margin, log_scale=name.endswith("_ratio"))
+        record = estimate_record(value, low, high, _undefined(name, counts))
+        floor = p_value = None
+        if name in null:
+            floor, p_value = nulls.floor_and_p_value(
+                null[name], value, level=level, smaller_is_worse=name.endswith("_ratio")
             )
         record.update(
             {
@@ -215,4 +260,66 @@ def _disparities(
             }
         )
         out.append(record)
-    return out
+    return out, detection
+
+
+def simultaneous_z(name: str, groups: int, level: float) -> float:
+    """The critical value of each pairwise interval of a disparity between `groups`
+    groups: Šidák over every pair of every rate it compares."""
+    return I.sidak_z(level, len(RATES[_family(name)]) * I.pair_count(groups))
+
+
+def disparity_interval(name: str, counts: Counts, level: float) -> tuple[FloatArray, FloatArray]:
+    """The interval of a classification disparity from the compared groups' counts
+    (`estimates.proportions`; leading axes are independent tables): each compared rate's
+    interval, combined as the disparity combines them (equalized odds: the larger
+    difference, the smaller ratio)."""
+    rates = RATES[_family(name)]
+    z = simultaneous_z(name, counts[rates[0]][1].shape[-1], level)
+    lows, highs = [], []
+    for rate in rates:
+        successes, trials = counts[rate]
+        low, high = I.wilson(successes, trials, z)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = successes / trials
+        found = (
+            I.log_ratio_interval(values, low, high)
+            if name.endswith("_ratio")
+            else I.spread_interval(values, low, high)
+        )
+        lows.append(found[0])
+        highs.append(found[1])
+    combine = np.minimum if name.endswith("_ratio") else np.maximum
+    return combine.reduce(lows), combine.reduce(highs)
+
+
+def detection_margin(name: str, counts: Counts, level: float) -> float:
+    """How far beyond a limit a disparity must be for these data to find it `beyond` with
+    80% power: for the two largest groups at the pooled rate (the best case: a gap that
+    involves a smaller group needs more), on the log scale for a ratio."""
+    rates = RATES[_family(name)]
+    z = simultaneous_z(name, counts[rates[0]][1].shape[-1], level)
+    margins = []
+    for rate in rates:
+        successes, trials = counts[rate]
+        total = float(trials.sum())
+        pooled = float(successes.sum()) / total if total > 0 else math.nan
+        error = I.smallest_pair_error(pooled, trials)
+        if name.endswith("_ratio"):  # the log ratio's standard error at the pooled rate
+            error = error / pooled if pooled > 0 else math.nan
+        margins.append((z + I.power_z()) * error)
+    finite = [m for m in margins if math.isfinite(m)]
+    return min(finite) if finite else math.nan
+
+
+def _undefined(name: str, counts: Counts) -> str:
+    """Why a disparity has no value, in the data's own terms."""
+    labels = {"true_positive_rate": "positive", "false_positive_rate": "negative"}
+    for rate in RATES[_family(name)]:
+        successes, trials = counts[rate]
+        if (trials <= 0).any() and rate in labels:
+            return f"a compared group has no {labels[rate]} labels"
+        if name.endswith("_ratio") and (successes <= 0).all():
+            shown = rate.replace("_", " ")
+            return f"every compared group's {shown} is 0: the ratio 0 / 0 is undefined"
+    return M.disparity_reason(name)

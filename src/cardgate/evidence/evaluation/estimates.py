@@ -1,5 +1,11 @@
-"""Per-group estimates: point values from the group table and their bootstrap (or, for
-regression, normal-approximation) intervals.
+"""Per-group estimates: point values from the group table and their intervals.
+
+* Proportions (selection rate, accuracy, precision, recall / TPR, FPR, FNR): Wilson
+  score intervals; balanced accuracy, the mean of TPR and TNR: MOVER from their Wilson
+  intervals (`intervals`).
+* F1, ROC AUC, calibration error and Brier score: percentile bootstrap (`bootstrap`); ROC
+  AUC from score histograms is also widened by its binning bound (`auc_binning_bound`).
+* Regression: normal approximation from the exact moments.
 """
 
 from __future__ import annotations
@@ -13,10 +19,16 @@ from cardgate.documents.schemas.evaluation import (
     EvaluationSettings,
 )
 from cardgate.evidence.evaluation import bootstrap as boot
+from cardgate.evidence.evaluation import intervals as I
 from cardgate.evidence.evaluation import metrics as M
 from cardgate.evidence.evaluation.fairlearn_bridge import fairlearn_estimates
 from cardgate.evidence.evaluation.group_table import GroupTable
 from cardgate.evidence.evaluation.stats import FloatArray
+
+Intervals = dict[str, tuple[FloatArray, FloatArray]]
+
+BOOTSTRAPPED = ("f1",)
+"""Classification metrics that are not proportions: bootstrap intervals."""
 
 
 # -- per-table computation ------------------------------------------------------------
@@ -37,36 +49,87 @@ def point_values(table: GroupTable, metrics: Sequence[str]) -> dict[str, FloatAr
     return {name: values[name] for name in keep}
 
 
+def proportions(cells: FloatArray) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """(successes, trials) of each classification metric that is a proportion, from
+    tables `cells[..., truth, prediction]`."""
+    tn, fp = cells[..., 0, 0], cells[..., 0, 1]
+    fn, tp = cells[..., 1, 0], cells[..., 1, 1]
+    positives, negatives = tp + fn, tn + fp
+    return {
+        "selection_rate": (tp + fp, positives + negatives),
+        "accuracy": (tp + tn, positives + negatives),
+        "precision": (tp, tp + fp),
+        "recall": (tp, positives),
+        "true_positive_rate": (tp, positives),
+        "false_positive_rate": (fp, negatives),
+        "false_negative_rate": (fn, positives),
+        "true_negative_rate": (tn, negatives),
+    }
+
+
+def classification_intervals(cells: FloatArray, z: float) -> Intervals:
+    """Wilson intervals of every proportion, MOVER for balanced accuracy, at `z`."""
+    out: Intervals = {}
+    for name, (successes, trials) in proportions(cells).items():
+        out[name] = I.wilson(successes, trials, z)
+    tp, positives = proportions(cells)["true_positive_rate"]
+    tn, negatives = proportions(cells)["true_negative_rate"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tpr, tnr = tp / positives, tn / negatives
+    (tpr_low, tpr_high), (tnr_low, tnr_high) = out["true_positive_rate"], out["true_negative_rate"]
+    out["balanced_accuracy"] = I.mover_sum(
+        [tpr, tnr], [tpr_low, tnr_low], [tpr_high, tnr_high], [0.5, 0.5]
+    )
+    return out
+
+
+def auc_binning_bound(scores: FloatArray) -> FloatArray:
+    """Largest possible error of ROC AUC from score histograms, per group: pairs of a
+    positive and a negative whose scores share a bin count one half, where their true
+    contribution is 0 or 1, so the error is at most half their share of all pairs."""
+    rows = scores[..., 0]
+    negatives, positives = rows[..., 0, :], rows[..., 1, :]
+    tied = (negatives * positives).sum(axis=-1)
+    pairs = negatives.sum(axis=-1) * positives.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bound: FloatArray = np.where(pairs > 0, 0.5 * tied / np.where(pairs > 0, pairs, 1), np.nan)
+    return bound
+
+
 def group_intervals(
     table: GroupTable,
     metrics: Sequence[str],
     settings: EvaluationSettings,
     rng: np.random.Generator,
-) -> tuple[dict[str, tuple[FloatArray, FloatArray]], FloatArray | None]:
-    """Per-group intervals of every metric, and the bootstrap tables of cells."""
+) -> Intervals:
+    """Per-group intervals of every metric (NaN where undefined)."""
     replicates = settings.bootstrap.replicates
     level = settings.bootstrap.confidence_level
     nan = np.full(len(table.groups), np.nan)
-    out: dict[str, tuple[FloatArray, FloatArray]] = {m: (nan, nan) for m in metrics}
-    if replicates == 0:
-        return out, None
-    cells_boot: FloatArray | None = None
+    out: Intervals = {m: (nan, nan) for m in metrics}
     if table.cells is not None:
-        cells_boot = boot.resample(table.cells, replicates, rng)
-        values = M.classification_values(cells_boot)
-        out.update(boot.percentile_intervals({m: values[m] for m in metrics if m in values}, level))
-    if table.scores is not None and any(m in SCORE_METRICS for m in metrics):
+        found = classification_intervals(table.cells, I.z_value(level))
+        out.update({m: found[m] for m in metrics if m in found})
+        wanted = [m for m in metrics if m in BOOTSTRAPPED]
+        if wanted and replicates:
+            values = M.classification_values(boot.resample(table.cells, replicates, rng))
+            out.update(boot.percentile_intervals({m: values[m] for m in wanted}, level))
+    if table.scores is not None and replicates and any(m in SCORE_METRICS for m in metrics):
         batches = [M.score_values(b) for b in boot.resample_scores(table.scores, replicates, rng)]
         for name in SCORE_METRICS:
             if name in out:
                 out[name] = boot.percentile_interval(
                     np.concatenate([b[name] for b in batches]), level
                 )
+        if "roc_auc" in out:
+            bound = auc_binning_bound(table.scores)
+            low, high = out["roc_auc"]
+            out["roc_auc"] = (np.maximum(low - bound, 0.0), np.minimum(high + bound, 1.0))
     if table.errors is not None:
         out.update(
             {k: v for k, v in _regression_intervals(table.errors, level).items() if k in out}
         )
-    return out, cells_boot
+    return out
 
 
 def regression_moments(errors: FloatArray) -> dict[str, tuple[FloatArray, FloatArray]]:
@@ -96,11 +159,8 @@ def regression_scale(metric: str, values: FloatArray) -> FloatArray:
     return np.sqrt(clipped) if metric == "root_mean_squared_error" else clipped
 
 
-def _regression_intervals(
-    errors: FloatArray, level: float
-) -> dict[str, tuple[FloatArray, FloatArray]]:
-    """Normal-approximation intervals from the moments (exact sums, no resampling)."""
-    z = boot.normal_quantile(level)
+def regression_intervals(errors: FloatArray, z: float) -> Intervals:
+    """Normal-approximation intervals at `z` from the moments (exact sums, no resampling)."""
     return {
         metric: (
             regression_scale(metric, estimate - z * error),
@@ -108,3 +168,7 @@ def _regression_intervals(
         )
         for metric, (estimate, error) in regression_moments(errors).items()
     }
+
+
+def _regression_intervals(errors: FloatArray, level: float) -> Intervals:
+    return regression_intervals(errors, I.z_value(level))

@@ -28,6 +28,7 @@ from cardgate.evidence.evaluation.disparities import feature_record
 from cardgate.evidence.evaluation.estimates import group_intervals, point_values
 from cardgate.evidence.evaluation.fairlearn_bridge import fairlearn_estimates
 from cardgate.evidence.evaluation.group_table import binary_labels, group_table
+from cardgate.evidence.evaluation.intervals import Detection
 from cardgate.evidence.evaluation.numbers import estimate_record
 from cardgate.evidence.evaluation.settings import check_settings, chosen_metrics, feature_sets
 from cardgate.evidence.evaluation.stats import SufficientStats
@@ -59,8 +60,9 @@ def versions() -> dict[str, str]:
 
 def evaluate_statistics(
     stats: SufficientStats, settings: EvaluationSettings, *, source: str
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(overall, features) of the artifact, computed from sufficient statistics."""
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, dict[str, Detection]]]:
+    """(overall, features, how detectable each feature's disparities are) of the
+    artifact, computed from sufficient statistics."""
     metrics, disparities = chosen_metrics(settings)
     binary = None
     if settings.task != "regression":
@@ -82,7 +84,7 @@ def evaluate_statistics(
         _, fair_overall = fairlearn_estimates(tables[0], [*metrics, *M.DISPARITY_INPUTS])
         total.fairlearn = ({m: [v] for m, v in fair_overall.items()}, fair_overall)
     points = point_values(total, metrics)
-    intervals, _ = group_intervals(total, metrics, settings, np.random.default_rng(seeds[0]))
+    intervals = group_intervals(total, metrics, settings, np.random.default_rng(seeds[0]))
     overall = {
         "count": round(float(total.counts[0])),
         "metrics": {
@@ -92,11 +94,14 @@ def evaluate_statistics(
             for name in metrics
         },
     }
-    features = [
-        feature_record(table, settings, metrics, disparities, np.random.default_rng(seed))
-        for table, seed in zip(tables, seeds[1:], strict=True)
-    ]
-    return overall, features
+    features, detections = [], {}
+    for table, seed in zip(tables, seeds[1:], strict=True):
+        record, detection = feature_record(
+            table, settings, metrics, disparities, np.random.default_rng(seed)
+        )
+        features.append(record)
+        detections[table.name] = detection
+    return overall, features, detections
 
 
 def evaluate_settings(
@@ -116,7 +121,7 @@ def evaluate_settings(
     check_settings(settings)
     exclude = (artifact_file,) if artifact_file is not None else ()
     stats, info = read_statistics(settings, root=root, progress=progress, exclude=exclude)
-    overall, features = evaluate_statistics(stats, settings, source=info.display)
+    overall, features, detections = evaluate_statistics(stats, settings, source=info.display)
     predictions: dict[str, Any] = {
         "path": info.path,
         "sha256": info.sha256,
@@ -145,5 +150,5 @@ def evaluate_settings(
         "overall": overall,
         "features": features,
     }
-    artifact["thresholds"] = threshold_results(artifact, settings)
+    artifact["thresholds"] = threshold_results(artifact, settings, detections)
     return build_artifact(artifact)

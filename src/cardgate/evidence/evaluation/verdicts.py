@@ -5,6 +5,7 @@ is applied by whoever renders the verdict: `cardgate evaluate`, the gate, the si
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cardgate.core.errors import ConfigurationError
@@ -15,6 +16,8 @@ from cardgate.documents.schemas.evaluation import (
 )
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
+from cardgate.evidence.evaluation.intervals import Detection, detectable_from_interval
+from cardgate.evidence.evaluation.numbers import json_number
 
 Target = tuple[str | None, str | None, dict[str, Any], int | None]
 """(feature, group, the metric's record, rows behind it)."""
@@ -61,10 +64,34 @@ def _targets(
     return targets
 
 
+def _detectable(
+    threshold: Threshold,
+    feature: str | None,
+    record: dict[str, Any],
+    detections: Mapping[str, Mapping[str, Detection]],
+    level: float,
+) -> float | None:
+    """The value these data would find beyond the threshold's limit 80% of the time."""
+    bound, limit = ("max", threshold.max) if threshold.max is not None else ("min", threshold.min)
+    assert limit is not None
+    if threshold.metric in DISPARITY_METRICS:
+        found = detections.get(feature or "", {}).get(threshold.metric)
+        return json_number(found.detectable(bound, limit)) if found is not None else None
+    value, ci = record.get("value"), record.get("ci")
+    if value is None or ci is None:
+        return None
+    return json_number(
+        detectable_from_interval(value, (ci[0], ci[1]), bound=bound, limit=limit, level=level)
+    )
+
+
 def threshold_results(
-    artifact: dict[str, Any], settings: EvaluationSettings
+    artifact: dict[str, Any],
+    settings: EvaluationSettings,
+    detections: Mapping[str, Mapping[str, Detection]],
 ) -> list[dict[str, Any]]:
-    """One record per (threshold, feature, group) it applies to, with its state."""
+    """One record per (threshold, feature, group) it applies to, with its state;
+    `detections`: per feature and disparity, how far beyond a limit is detectable."""
     level = settings.bootstrap.confidence_level
     out: list[dict[str, Any]] = []
     for index, threshold in enumerate(settings.thresholds):
@@ -80,7 +107,7 @@ def threshold_results(
                 "ci": record.get("ci"),
                 "noise_floor": record.get("noise_floor"),
                 "p_value": record.get("p_value"),
-                "detectable": record.get("detectable"),
+                "detectable": _detectable(threshold, feature, record, detections, level),
                 "count": count,
                 "state": "undefined",
                 "reason": record.get("reason") or "",

@@ -1,0 +1,447 @@
+"""Measure the coverage, size and power of every interval and test the gate decides on,
+by simulation from known models, and write the tables into docs/statistics.md (between
+its `tables` markers). `make statistics`; about ten minutes on two cores.
+
+The production code computes everything (cardgate.evidence.evaluation): intervals
+(`disparities.disparity_interval`, `estimates.classification_intervals`,
+`estimates.group_intervals`), null tests (`nulls`), detectable values
+(`disparities.detection_margin`) and states (`decide.state_of`); this script only
+simulates data from models whose truth is known and counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cardgate.documents.schemas.evaluation import EvaluationSettings  # noqa: E402
+from cardgate.evidence.evaluation import intervals as I  # noqa: E402
+from cardgate.evidence.evaluation import nulls  # noqa: E402
+from cardgate.evidence.evaluation.artifact import ThresholdResult  # noqa: E402
+from cardgate.evidence.evaluation.decide import state_of  # noqa: E402
+from cardgate.evidence.evaluation.disparities import (  # noqa: E402
+    detection_margin,
+    disparity_interval,
+    regression_disparity,
+)
+from cardgate.evidence.evaluation.estimates import (  # noqa: E402
+    classification_intervals,
+    group_intervals,
+    proportions,
+)
+from cardgate.evidence.evaluation.group_table import GroupTable  # noqa: E402
+from cardgate.evidence.evaluation.stats import SCORE_BINS  # noqa: E402
+from tests.evaluation.simulation import Model, simulate_cells  # noqa: E402
+
+DOC = ROOT / "docs" / "statistics.md"
+START, END = "<!-- tables:start -->", "<!-- tables:end -->"
+LEVEL = 0.95
+LIMIT = 0.1
+GROUPS = (2, 5, 10)
+ROWS = (1_000, 10_000, 100_000)
+DIFFERENCES = ("demographic_parity_difference", "equalized_odds_difference",
+               "equal_opportunity_difference")  # fmt: skip
+RATIOS = ("demographic_parity_ratio", "equalized_odds_ratio")
+
+
+def sizes(groups: int, rows: int, *, unequal: bool) -> np.ndarray:
+    weights = np.maximum(0.5 ** np.arange(groups), 0.05) if unequal else np.ones(groups)
+    return np.round(weights / weights.sum() * rows)
+
+
+def base_rates(groups: int, *, unequal: bool) -> np.ndarray:
+    return np.linspace(0.2, 0.5, groups) if unequal else np.full(groups, 0.35)
+
+
+def pct(share: float) -> str:
+    return f"{100 * share:.1f}%"
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def covered(low: np.ndarray, high: np.ndarray, truth: float) -> float:
+    return float(np.mean((low <= truth + 1e-12) & (truth <= high + 1e-12)))
+
+
+# -- disparity intervals ---------------------------------------------------------------
+def interval_cells(runs: int) -> Iterator[tuple[list[str], dict[str, float]]]:
+    """Coverage of every disparity interval over the grid."""
+    seed = itertools.count(1)
+    for groups, rows, unequal_sizes, unequal_base, gap in itertools.product(
+        GROUPS, ROWS, (False, True), (False, True), (0.0, 0.05, 0.1, 0.2)
+    ):
+        model = Model.parity(
+            sizes(groups, rows, unequal=unequal_sizes),
+            base=base_rates(groups, unequal=unequal_base),
+        )
+        if gap:
+            model = model.with_gap("true_positive_rate", group=groups - 1, gap=-gap)
+        cells = simulate_cells(model, runs, np.random.default_rng(next(seed)))
+        counts = proportions(cells)
+        found = {}
+        for name in (*DIFFERENCES, *RATIOS):
+            low, high = disparity_interval(name, counts, LEVEL)
+            found[name] = covered(low, high, model.disparity(name))
+        label = [
+            str(groups), f"{rows:,}", "unequal" if unequal_sizes else "equal",
+            "unequal" if unequal_base else "equal", "parity" if not gap else f"{gap:g}",
+        ]  # fmt: skip
+        yield label, found
+
+
+def interval_section(runs: int) -> list[str]:
+    cells = list(interval_cells(runs))
+    lines = [
+        "### Disparity intervals: coverage",
+        "",
+        f"{runs:,} simulated data sets per cell; each cell's data sets drawn from a model "
+        "whose groups share one TPR (0.7) and FPR (0.2) except, for a gap, the smallest "
+        "group's TPR lowered by it. Target: at least 95% (the constructions are "
+        "simultaneous, so at and away from parity they are conservative); the Monte-Carlo "
+        f"error of one cell is about ±{100 * 1.96 * math.sqrt(0.05 * 0.95 / runs):.1f} points.",
+        "",
+    ]
+    names = (*DIFFERENCES, *RATIOS)
+    header = ["groups", "rows", "group sizes", "base rates", "truth",
+              *(n.replace("_", " ") for n in names)]  # fmt: skip
+    parity = [
+        label + [pct(found[n]) for n in names] for label, found in cells if label[4] == "parity"
+    ]
+    lines += ["At parity (equalized odds exact):", "", *table(header, parity), ""]
+    lines += ["Away from parity, summarised over the 36 cells of each gap "
+              "(groups × rows × sizes × base rates):", ""]  # fmt: skip
+    summary = []
+    for gap in ("0.05", "0.1", "0.2"):
+        chosen = [found for label, found in cells if label[4] == gap]
+        summary.append(
+            [gap]
+            + [
+                f"{pct(min(f[n] for f in chosen))} / {pct(float(np.mean([f[n] for f in chosen])))}"
+                for n in names
+            ]
+        )
+    lines += table(["gap", *(f"{n.replace('_', ' ')} (min / mean)" for n in names)], summary)
+    worst = min((found[n], label, n) for label, found in cells for n in names)
+    lines += ["", f"Lowest coverage of the whole grid: {pct(worst[0])} "
+              f"({worst[2].replace('_', ' ')}; {', '.join(worst[1])}).", ""]  # fmt: skip
+    return lines
+
+
+# -- null tests --------------------------------------------------------------------------
+def size_section(runs: int, permutations: int) -> list[str]:
+    lines = [
+        "### Null tests: size",
+        "",
+        f"The share of {runs:,} data sets from a fair model whose p-value is at most 0.05 "
+        f"({permutations} permutations each). Target: 5% (within the Monte-Carlo error, "
+        f"±{100 * 1.96 * math.sqrt(0.05 * 0.95 / runs):.1f} points). Equalized odds and "
+        "equal opportunity hold exactly while the base rates differ between groups (0.1 to "
+        "0.6); demographic parity holds exactly. The previous test (every group drawing "
+        "label and prediction from the pooled table) is shown for comparison.",
+        "",
+    ]
+    rows_out = []
+    seed = itertools.count(100)
+    for groups, rows, unequal in itertools.product(GROUPS, ROWS, (False, True)):
+        group_sizes = sizes(groups, rows, unequal=unequal)
+        odds = Model.parity(group_sizes, base=np.linspace(0.1, 0.6, groups))
+        parity = Model.demographic_parity(group_sizes)
+        rng = np.random.default_rng(next(seed))
+        rejected = {"equalized_odds_difference": 0, "equal_opportunity_difference": 0,
+                    "demographic_parity_difference": 0, "previous": 0}  # fmt: skip
+        for cells in simulate_cells(odds, runs, rng):
+            null = nulls.null_disparities(cells, permutations, rng)
+            for name in ("equalized_odds_difference", "equal_opportunity_difference"):
+                observed = Model.observed(name, cells)
+                _, p = nulls.floor_and_p_value(
+                    null[name], observed, level=LEVEL, smaller_is_worse=False
+                )
+                rejected[name] += p is not None and p <= 0.05
+            previous = _pooled_null(cells, permutations, rng)
+            observed = Model.observed("equalized_odds_difference", cells)
+            rejected["previous"] += _rejects(previous, observed)
+        for cells in simulate_cells(parity, runs, rng):
+            null = nulls.null_disparities(cells, permutations, rng)
+            observed = Model.observed("demographic_parity_difference", cells)
+            rejected["demographic_parity_difference"] += _rejects(
+                null["demographic_parity_difference"], observed
+            )
+        rows_out.append(
+            [str(groups), f"{rows:,}", "unequal" if unequal else "equal"]
+            + [
+                pct(rejected[k] / runs)
+                for k in (
+                    "equalized_odds_difference",
+                    "equal_opportunity_difference",
+                    "demographic_parity_difference",
+                    "previous",
+                )
+            ]
+        )
+    lines += table(
+        ["groups", "rows", "group sizes", "equalized odds", "equal opportunity",
+         "demographic parity", "previous pooled null (equalized odds)"],
+        rows_out,
+    )  # fmt: skip
+    return [*lines, ""]
+
+
+def _rejects(null: np.ndarray, observed: float) -> bool:
+    _, p = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
+    return p is not None and p <= 0.05
+
+
+def _pooled_null(cells: np.ndarray, replicates: int, rng: np.random.Generator) -> np.ndarray:
+    """The previous null: every group draws (label, prediction) from the pooled table."""
+    from cardgate.evidence.evaluation import metrics as M
+
+    group_sizes = np.rint(cells.sum(axis=(1, 2))).astype(np.int64)
+    pooled = cells.sum(axis=0).reshape(-1)
+    draws = rng.multinomial(
+        group_sizes[None, :], pooled / pooled.sum(), size=(replicates, len(group_sizes))
+    )
+    tables = draws.reshape(replicates, *cells.shape).astype(float)
+    return M.disparity_values(tables)["equalized_odds_difference"]
+
+
+# -- decisions and power --------------------------------------------------------------------
+def decision_section(runs: int, permutations: int) -> list[str]:
+    lines = [
+        "### Decisions and power",
+        "",
+        f"A threshold `equalized_odds_difference` at most {LIMIT} on a feature of equal "
+        f"groups (base rates 0.2 to 0.5); {runs} data sets per cell, each decided by "
+        "`decide.state_of` on its value, interval and null test. *Detectable* is the "
+        "median of the value the verdict reports as detectable with 80% power. A fair "
+        "model (gap 0) must rarely be `beyond`; a gap beyond *detectable* must be `beyond` "
+        "about 80% of the time or more.",
+        "",
+    ]
+    rows_out = []
+    seed = itertools.count(500)
+    for groups, rows, gap in itertools.product(GROUPS, ROWS, (0.0, 0.05, 0.1, 0.2, 0.3)):
+        model = Model.parity(sizes(groups, rows, unequal=False), base=np.linspace(0.2, 0.5, groups))
+        if gap:
+            model = model.with_gap("true_positive_rate", group=groups - 1, gap=-gap)
+        rng = np.random.default_rng(next(seed))
+        cells = simulate_cells(model, runs, rng)
+        counts = proportions(cells)
+        low, high = disparity_interval("equalized_odds_difference", counts, LEVEL)
+        states = {"within": 0, "inconclusive": 0, "beyond": 0, "undefined": 0}
+        detectable = []
+        for index, one in enumerate(cells):
+            observed = Model.observed("equalized_odds_difference", one)
+            null = nulls.null_disparities(one, permutations, rng)["equalized_odds_difference"]
+            floor, p = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
+            margin = detection_margin("equalized_odds_difference", proportions(one), LEVEL)
+            detectable.append(LIMIT + margin)
+            result = ThresholdResult(
+                threshold=0, metric="equalized_odds_difference", feature="f", max=LIMIT,
+                value=observed, ci=(float(low[index]), float(high[index])), noise_floor=floor,
+                p_value=p, count=int(one.sum(axis=(1, 2)).min()), state="undefined", reason="",
+            )  # fmt: skip
+            states[state_of(result, min_group_size=30, level=LEVEL)[0]] += 1
+        rows_out.append(
+            [str(groups), f"{rows:,}", "fair" if not gap else f"{gap:g}"]
+            + [pct(states[k] / runs) for k in ("within", "inconclusive", "beyond")]
+            + [f"{float(np.median(detectable)):.3f}"]
+        )
+    lines += table(["groups", "rows", "true gap", "within", "inconclusive", "beyond",
+                    "detectable"], rows_out)  # fmt: skip
+    return [*lines, ""]
+
+
+# -- per-group intervals ---------------------------------------------------------------------
+def group_section(runs: int) -> list[str]:
+    lines = [
+        "### Per-group intervals: coverage",
+        "",
+        f"{runs:,} data sets per cell. Target: at least 95% on average; Wilson's interval "
+        "oscillates around its level for small counts (Brown, Cai & DasGupta 2001), so a "
+        "single cell may be a point or two under.",
+        "",
+    ]
+    rows_out = []
+    rng = np.random.default_rng(900)
+    z = I.z_value(LEVEL)
+    for n, rate in itertools.product((10, 30, 100, 1000), (0.02, 0.1, 0.5, 0.9, 1.0)):
+        k = rng.binomial(n, rate, size=runs).astype(float)
+        low, high = I.wilson(k, np.full(runs, float(n)), z)
+        rows_out.append(
+            ["selection rate (Wilson)", f"{n:,}", f"{rate:g}", pct(covered(low, high, rate))]
+        )
+    for positives, negatives in ((20, 80), (60, 140), (500, 1500)):
+        tpr, tnr = 0.8, 0.7
+        cells = np.zeros((runs, 2, 2))
+        tp = rng.binomial(positives, tpr, size=runs)
+        tn = rng.binomial(negatives, tnr, size=runs)
+        cells[:, 1, 1], cells[:, 1, 0] = tp, positives - tp
+        cells[:, 0, 0], cells[:, 0, 1] = tn, negatives - tn
+        low, high = classification_intervals(cells, z)["balanced_accuracy"]
+        rows_out.append(["balanced accuracy (MOVER)", f"{positives + negatives:,}", "0.75",
+                         pct(covered(low, high, (tpr + tnr) / 2))])  # fmt: skip
+    rows_out += _bootstrapped_rows(max(runs // 5, 100), rng)
+    lines += table(["metric", "rows", "true value", "coverage"], rows_out)
+    return [*lines, ""]
+
+
+def _bootstrapped_rows(runs: int, rng: np.random.Generator) -> list[list[str]]:
+    """F1 and ROC AUC (percentile bootstrap, AUC widened by its binning bound) through
+    `estimates.group_intervals`, on a binormal score model with known AUC."""
+    settings = EvaluationSettings.model_validate(
+        {"predictions": {"path": "x.csv"}, "task": "binary-classification", "label_column": "y",
+         "prediction_column": "p", "sensitive_features": ["g"], "score_column": "s",
+         "bootstrap": {"replicates": 500}}
+    )  # fmt: skip
+    out = []
+    separation = 1.0  # scores: logistic of N(0, 1) for negatives, N(1, 1) for positives
+    true_auc = 0.5 * (1 + math.erf(separation / 2))
+    for rows in (100, 400, 2000):
+        hits_auc = hits_f1 = 0
+        for _ in range(runs):
+            labels = rng.random(rows) < 0.4
+            raw = rng.normal(np.where(labels, separation, 0.0), 1.0)
+            scores = 1 / (1 + np.exp(-raw))
+            predicted = scores >= 0.5
+            cells = np.zeros((1, 2, 2))
+            np.add.at(cells, (0, labels.astype(int), predicted.astype(int)), 1)
+            histogram = np.zeros((1, 2, SCORE_BINS, 3))
+            bins = np.minimum((scores * SCORE_BINS).astype(int), SCORE_BINS - 1)
+            np.add.at(
+                histogram,
+                (0, labels.astype(int), bins),
+                np.stack([np.ones(rows), scores, scores**2], axis=1),
+            )
+            group = GroupTable(
+                "g", ["g"], ["a"], cells.sum(axis=(1, 2)), cells=cells, scores=histogram
+            )
+            found = group_intervals(group, ["roc_auc", "f1"], settings, rng)
+            low, high = found["roc_auc"]
+            hits_auc += low[0] <= true_auc <= high[0]
+            true_f1 = _binormal_f1(separation, 0.4)
+            low, high = found["f1"]
+            hits_f1 += low[0] <= true_f1 <= high[0]
+        out.append(
+            [
+                "ROC AUC (bootstrap + binning bound)",
+                f"{rows:,}",
+                f"{true_auc:.3f}",
+                pct(hits_auc / runs),
+            ]
+        )
+        out.append(
+            [
+                "F1 (bootstrap)",
+                f"{rows:,}",
+                f"{_binormal_f1(separation, 0.4):.3f}",
+                pct(hits_f1 / runs),
+            ]
+        )
+    return out
+
+
+def _binormal_f1(separation: float, base: float) -> float:
+    """F1 of thresholding the binormal score at 0.5 (raw score 0)."""
+    normal = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))  # noqa: E731
+    tpr = 1 - normal(-separation)
+    fpr = 1 - normal(0.0)
+    tp, fp, fn = base * tpr, (1 - base) * fpr, base * (1 - tpr)
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+# -- regression ------------------------------------------------------------------------------
+def regression_section(runs: int) -> list[str]:
+    lines = [
+        "### Regression disparities",
+        "",
+        f"`mean_error_difference`: errors normal with standard deviation 1 (group means 0, "
+        f"one group shifted by the gap), {runs} data sets per cell. Coverage target: at "
+        "least 95%; size target: 5%.",
+        "",
+    ]
+    rows_out = []
+    rng = np.random.default_rng(1000)
+    for groups, rows, gap in itertools.product((2, 5), (1_000, 10_000), (0.0, 0.1)):
+        group_sizes = sizes(groups, rows, unequal=True)
+        hits = rejected = 0
+        for _ in range(runs):
+            errors = np.zeros((groups, 5))
+            for g, n in enumerate(group_sizes.astype(int)):
+                e = rng.normal(gap if g == groups - 1 else 0.0, 1.0, size=n)
+                errors[g] = [n, e.sum(), np.abs(e).sum(), (e * e).sum(), (e**4).sum()]
+            _value, low, high, _floor, p = regression_disparity(
+                "mean_error_difference", errors, LEVEL, 199, rng
+            )
+            hits += low <= gap <= high
+            rejected += p is not None and p <= 0.05
+        rows_out.append([str(groups), f"{rows:,}", "parity" if not gap else f"{gap:g}",
+                         pct(hits / runs), pct(rejected / runs)])  # fmt: skip
+    lines += table(
+        ["groups", "rows", "truth", "coverage", "p ≤ 0.05 (size at parity, power otherwise)"],
+        rows_out,
+    )
+    return [*lines, ""]
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
+    "intervals": lambda a: interval_section(a.runs),
+    "size": lambda a: size_section(a.test_runs, a.permutations),
+    "decisions": lambda a: decision_section(a.test_runs, a.permutations),
+    "groups": lambda a: group_section(a.runs),
+    "regression": lambda a: regression_section(a.test_runs),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2000, help="data sets per interval cell")
+    parser.add_argument("--test-runs", type=int, default=500, help="data sets per test cell")
+    parser.add_argument("--permutations", type=int, default=199)
+    parser.add_argument("--print", action="store_true", help="print instead of writing the page")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    lines = [
+        START,
+        "",
+        "<!-- generated by scripts/statistics_tables.py (make statistics); do not edit -->",
+        "",
+    ]
+    for name, section in SECTIONS.items():
+        part = time.perf_counter()
+        lines += section(args)
+        print(f"{name}: {time.perf_counter() - part:.0f} s", file=sys.stderr)
+    seconds = time.perf_counter() - started
+    lines += [
+        f"Generated with {args.runs:,} / {args.test_runs:,} data sets per cell and "
+        f"{args.permutations} permutations, in {seconds:.0f} s.",
+        "",
+        END,
+    ]
+    text = "\n".join(lines) + "\n"
+    if args.print:
+        print(text)
+        return 0
+    page = DOC.read_text(encoding="utf-8")
+    head, _, rest = page.partition(START)
+    _, _, tail = rest.partition(END)
+    DOC.write_text(head + text.rstrip("\n") + tail, encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Confidence intervals with known coverage, computed from counts (docs/statistics.md).
+
+* A proportion (a selection rate, a TPR, an accuracy): the Wilson score interval
+  (Wilson 1927; Brown, Cai & DasGupta 2001), never degenerate at 0 or 1.
+* A sum or difference of independent proportions (balanced accuracy, the gap between two
+  groups): MOVER, the method of variance estimates recovery, from the Wilson limits of
+  each (Newcombe 1998, method 10; Zou & Donner 2008).
+* A disparity between G groups, the largest minus the smallest value: simultaneous
+  intervals for every pairwise difference, at the Šidák-adjusted level for the
+  G(G-1)/2 comparisons (times the number of rates compared: two for equalized odds), so
+  that all of them hold at once with probability at least the confidence level. Where
+  they all hold, the largest absolute difference lies between the largest distance of an
+  interval from 0 and the largest absolute end of an interval: that is the disparity's
+  interval, which covers the truth at least as often as the simultaneous intervals do
+  (at parity, its lower end is 0 unless some pair differs). Ratios (smallest over largest)
+  are the same construction on the log scale.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+
+import numpy as np
+
+from cardgate.evidence.evaluation.stats import FloatArray
+
+POWER = 0.8
+"""The power at which `detectable` values are computed."""
+
+
+def z_value(level: float) -> float:
+    """z of a two-sided interval at `level`."""
+    return statistics.NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+def sidak_z(level: float, comparisons: int) -> float:
+    """z of each of `comparisons` two-sided intervals that hold together at `level`
+    (Šidák: each at 1 - (1 - level)^(1/comparisons))."""
+    each = level ** (1 / max(comparisons, 1))
+    return z_value(each)
+
+
+def power_z() -> float:
+    return statistics.NormalDist().inv_cdf(POWER)
+
+
+def pair_count(groups: int) -> int:
+    return groups * (groups - 1) // 2
+
+
+def wilson(successes: FloatArray, trials: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
+    """Wilson score interval of `successes / trials` (element-wise; NaN where no trials)."""
+    k = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        z2 = z * z
+        denominator = 1 + z2 / n
+        centre = (p + z2 / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    low = np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(k >= n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    undefined = ~(n > 0)
+    return (
+        np.where(undefined, np.nan, low).astype(np.float64),
+        np.where(undefined, np.nan, high).astype(np.float64),
+    )
+
+
+def mover_sum(
+    values: list[FloatArray],
+    lows: list[FloatArray],
+    highs: list[FloatArray],
+    weights: list[float],
+) -> tuple[FloatArray, FloatArray]:
+    """MOVER interval of sum(w_i * x_i) for independent estimates x_i with intervals."""
+    estimate = sum(w * v for w, v in zip(weights, values, strict=True))
+    below = np.zeros_like(np.asarray(estimate, dtype=np.float64))
+    above = np.zeros_like(below)
+    for w, v, low, high in zip(weights, values, lows, highs, strict=True):
+        down, up = (v - low, high - v) if w >= 0 else (high - v, v - low)
+        below = below + (w * down) ** 2
+        above = above + (w * up) ** 2
+    return estimate - np.sqrt(below), estimate + np.sqrt(above)
+
+
+def pairwise(
+    values: FloatArray, lows: FloatArray, highs: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """MOVER intervals of values[i] - values[j] for every pair i < j (last axis: groups):
+    arrays (..., pairs) of lower and upper ends."""
+    first, second = np.triu_indices(values.shape[-1], 1)
+    below, above = values - lows, highs - values
+    difference = values[..., first] - values[..., second]
+    low = difference - np.sqrt(below[..., first] ** 2 + above[..., second] ** 2)
+    high = difference + np.sqrt(above[..., first] ** 2 + below[..., second] ** 2)
+    return low, high
+
+
+def largest_gap(low: FloatArray, high: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Interval of max |d| over pairs, given simultaneous intervals [low, high] of each
+    pairwise difference d (last axis: pairs)."""
+    nearest = np.maximum(0.0, np.maximum(low, -high))
+    farthest = np.maximum(np.abs(low), np.abs(high))
+    return nearest.max(axis=-1), farthest.max(axis=-1)
+
+
+def spread_interval(
+    values: FloatArray, lows: FloatArray, highs: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Interval of max - min of `values` (last axis: groups) from per-group limits taken
+    at a simultaneous level (see the module docstring)."""
+    return largest_gap(*pairwise(values, lows, highs))
+
+
+def log_ratio_interval(
+    values: FloatArray, lows: FloatArray, highs: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Interval of min / max of positive `values` (last axis: groups): the spread of
+    their logarithms, back on the ratio scale (a lower end 0 when a group can be 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs, log_lows, log_highs = np.log(values), np.log(lows), np.log(highs)
+        low, high = pairwise(logs, log_lows, log_highs)
+    low = np.nan_to_num(low, nan=-np.inf)
+    high = np.nan_to_num(high, nan=np.inf)
+    nearest, farthest = largest_gap(low, high)
+    return np.exp(-farthest), np.exp(-nearest)
+
+
+def smallest_pair_error(rate: float, sizes: FloatArray) -> float:
+    """Standard error of the difference between the two largest groups (the pair a gap
+    is easiest to see in) for a common rate."""
+    if len(sizes) < 2:
+        return float("nan")
+    largest = np.sort(np.asarray(sizes, dtype=np.float64))[-2:]
+    if not (largest > 0).all():
+        return float("nan")
+    return float(np.sqrt(rate * (1 - rate) * (1 / largest[0] + 1 / largest[1])))
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How far beyond a limit a disparity must be for the data to find it `beyond` with
+    80% power: `margin` on the metric's scale (a difference) or the log scale (a ratio)."""
+
+    margin: float
+    log_scale: bool
+
+    def detectable(self, bound: str, limit: float) -> float | None:
+        """The detectable value for a `max` or `min` limit; None where it does not apply
+        (a `min` on a difference, a `max` on a ratio) or cannot be computed."""
+        if not math.isfinite(self.margin):
+            return None
+        if self.log_scale:
+            return limit * math.exp(-self.margin) if bound == "min" else None
+        return limit + self.margin if bound == "max" else None
+
+
+def detectable_from_interval(
+    value: float, ci: tuple[float, float], *, bound: str, limit: float, level: float
+) -> float:
+    """The detectable value of a per-group metric: the limit moved by (z + z_power)
+    standard errors, the standard error read from the interval's width."""
+    z = z_value(level)
+    error = (ci[1] - ci[0]) / (2 * z)
+    margin = (z + power_z()) * error
+    return limit + margin if bound == "max" else limit - margin

@@ -1,0 +1,170 @@
+"""Monte-Carlo checks of the intervals and tests the gate decides on: coverage, size and
+power on models whose truth is known (seeded, small enough for the suite; the full grid
+is `make statistics`, which writes the tables of docs/statistics.md).
+
+Each check simulates data sets from a known model, runs the production code on their
+counts, and compares the rate of an event with its target, with room for the Monte-Carlo
+error of the run (about ±2.2 points at 400 runs and 95%).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from cardgate.evidence.evaluation import intervals as I
+from cardgate.evidence.evaluation import nulls
+from cardgate.evidence.evaluation.artifact import ThresholdResult
+from cardgate.evidence.evaluation.decide import state_of
+from cardgate.evidence.evaluation.disparities import detection_margin, disparity_interval
+from cardgate.evidence.evaluation.estimates import classification_intervals, proportions
+from tests.evaluation.simulation import Model, simulate_cells
+
+LEVEL = 0.95
+RUNS = 400
+
+
+def _sizes(groups: int, rows: int, *, unequal: bool) -> np.ndarray:
+    weights = np.maximum(0.5 ** np.arange(groups), 0.05) if unequal else np.ones(groups)
+    return np.round(weights / weights.sum() * rows)
+
+
+@pytest.mark.parametrize("groups", [2, 5, 10])
+@pytest.mark.parametrize("unequal", [False, True])
+def test_disparity_intervals_cover_at_parity_with_unequal_base_rates(
+    groups: int, unequal: bool
+) -> None:
+    model = Model.parity(_sizes(groups, 2000, unequal=unequal), base=np.linspace(0.2, 0.5, groups))
+    cells = simulate_cells(model, RUNS, np.random.default_rng(groups + 10 * unequal))
+    counts = proportions(cells)
+    for name in ("demographic_parity_difference", "equalized_odds_difference",
+                 "equal_opportunity_ratio"):  # fmt: skip
+        low, high = disparity_interval(name, counts, LEVEL)
+        truth = model.disparity(name)
+        coverage = np.mean((low <= truth + 1e-12) & (truth <= high + 1e-12))
+        assert coverage >= 0.92, (name, coverage)
+
+
+@pytest.mark.parametrize("gap", [0.05, 0.2])
+def test_disparity_intervals_cover_a_real_gap(gap: float) -> None:
+    model = Model.parity(_sizes(5, 5000, unequal=True), base=np.full(5, 0.3)).with_gap(
+        "true_positive_rate", group=2, gap=gap
+    )
+    cells = simulate_cells(model, RUNS, np.random.default_rng(7))
+    low, high = disparity_interval("equalized_odds_difference", proportions(cells), LEVEL)
+    truth = model.disparity("equalized_odds_difference")
+    assert math.isclose(truth, gap)
+    assert np.mean((low <= truth + 1e-12) & (truth <= high + 1e-12)) >= 0.92
+
+
+def test_the_old_percentile_interval_would_have_failed_this_check() -> None:
+    """The check above can fail: the percentile bootstrap of max - min (the previous
+    method) covers the truth at parity in almost no run."""
+    model = Model.parity(_sizes(5, 1000, unequal=False), base=np.full(5, 0.3))
+    cells = simulate_cells(model, 100, np.random.default_rng(3))
+    rng = np.random.default_rng(4)
+    covered = 0
+    for table in cells:
+        flat = np.rint(table.reshape(-1)).astype(np.int64)
+        boot = rng.multinomial(flat.sum(), flat / flat.sum(), size=200).reshape(200, *table.shape)
+        rates = boot[:, :, :, 1].sum(axis=2) / boot.sum(axis=(2, 3))
+        spread = rates.max(axis=1) - rates.min(axis=1)
+        covered += np.quantile(spread, 0.025) <= 0.0
+    assert covered / len(cells) < 0.2
+
+
+@pytest.mark.parametrize("groups", [2, 5])
+def test_equalized_odds_test_has_its_size_when_base_rates_differ(groups: int) -> None:
+    model = Model.parity(_sizes(groups, 1000, unequal=False), base=np.linspace(0.1, 0.6, groups))
+    cells = simulate_cells(model, 300, np.random.default_rng(20 + groups))
+    rng = np.random.default_rng(30 + groups)
+    rejected = 0
+    for table in cells:
+        observed = model.observed("equalized_odds_difference", table)
+        null = nulls.null_disparities(table, 199, rng)["equalized_odds_difference"]
+        _, p_value = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
+        rejected += p_value is not None and p_value <= 0.05
+    assert 0.02 <= rejected / len(cells) <= 0.08
+
+
+def test_decisions_on_a_fair_and_a_biased_model() -> None:
+    """The issue's cases: a fair model on 1,000 rows and 5 groups is rarely `beyond` a
+    limit of 0.1 on equalized odds; a model with a gap of 0.35 on 300 rows per group is
+    beyond it almost always."""
+    for model, expected in (
+        (Model.parity(_sizes(5, 1000, unequal=False), base=np.full(5, 0.4)), "fair"),
+        (
+            Model.parity(_sizes(5, 1500, unequal=False), base=np.full(5, 0.4)).with_gap(
+                "true_positive_rate", group=0, gap=-0.35
+            ),
+            "biased",
+        ),
+    ):
+        cells = simulate_cells(model, 200, np.random.default_rng(5))
+        low, high = disparity_interval("equalized_odds_difference", proportions(cells), LEVEL)
+        beyond = 0
+        rng = np.random.default_rng(6)
+        for index, table in enumerate(cells):
+            observed = model.observed("equalized_odds_difference", table)
+            null = nulls.null_disparities(table, 99, rng)["equalized_odds_difference"]
+            floor, p = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
+            result = ThresholdResult(
+                threshold=0, metric="equalized_odds_difference", feature="f", max=0.1,
+                value=observed, ci=(float(low[index]), float(high[index])),
+                noise_floor=floor, p_value=p, count=int(table.sum(axis=(1, 2)).min()),
+                state="undefined", reason="",
+            )  # fmt: skip
+            beyond += state_of(result, min_group_size=30, level=LEVEL)[0] == "beyond"
+        share = beyond / len(cells)
+        assert share <= 0.05 if expected == "fair" else share >= 0.9, (expected, share)
+
+
+def test_detectable_gap_is_found_beyond_the_limit_about_80_percent_of_the_time() -> None:
+    sizes = _sizes(2, 4000, unequal=False)
+    base = Model.parity(sizes, base=np.full(2, 0.5))
+    counts = proportions(simulate_cells(base, 1, np.random.default_rng(1))[0])
+    margin = detection_margin("demographic_parity_difference", counts, LEVEL)
+    gap = 0.1 + margin
+    model = base.with_gap("selection_rate", group=1, gap=-gap)
+    cells = simulate_cells(model, RUNS, np.random.default_rng(2))
+    low, _ = disparity_interval("demographic_parity_difference", proportions(cells), LEVEL)
+    assert 0.72 <= np.mean(low > 0.1) <= 0.88
+
+
+def _exact_wilson_coverage(rows: int, rate: float) -> float:
+    """P(the Wilson interval covers `rate`), summed exactly over the binomial outcomes."""
+    k = np.arange(rows + 1, dtype=float)
+    low, high = I.wilson(k, np.full(rows + 1, float(rows)), I.z_value(LEVEL))
+    probability = np.array([math.comb(rows, int(i)) for i in k], dtype=float)
+    probability *= rate**k * (1 - rate) ** (rows - k)
+    return float(probability[(low <= rate) & (rate <= high)].sum())
+
+
+@pytest.mark.parametrize("rows", [30, 100, 1000])
+def test_per_group_proportions_cover(rows: int) -> None:
+    """Wilson's coverage oscillates around its level (Brown, Cai & DasGupta 2001): from
+    the minimum group size up, at least 92% everywhere and 95% on average over the rates."""
+    rates = np.linspace(0.01, 0.99, 99)
+    coverage = np.array([_exact_wilson_coverage(rows, float(rate)) for rate in rates])
+    assert coverage.min() >= 0.92 and coverage.mean() >= 0.945, (coverage.min(), coverage.mean())
+
+
+def test_a_small_groups_proportion_is_never_degenerate() -> None:
+    assert _exact_wilson_coverage(10, 0.3) > 0.9  # 91.5%: small groups are inconclusive anyway
+    low, high = I.wilson(np.array([5.0]), np.array([5.0]), I.z_value(LEVEL))
+    assert high[0] - low[0] > 0.4
+
+
+def test_balanced_accuracy_interval_covers() -> None:
+    rng = np.random.default_rng(8)
+    tpr, tnr, positives, negatives = 0.8, 0.7, 60, 140
+    tp = rng.binomial(positives, tpr, size=2000)
+    tn = rng.binomial(negatives, tnr, size=2000)
+    cells = np.zeros((2000, 2, 2))
+    cells[:, 1, 1], cells[:, 1, 0] = tp, positives - tp
+    cells[:, 0, 0], cells[:, 0, 1] = tn, negatives - tn
+    low, high = classification_intervals(cells, I.z_value(LEVEL))["balanced_accuracy"]
+    truth = (tpr + tnr) / 2
+    assert 0.92 <= np.mean((low <= truth) & (truth <= high)) <= 0.98
