@@ -199,6 +199,13 @@ class EvaluationSettings(Section):
         examples=[[{"metric": "demographic_parity_difference", "max": 0.1}]],
         json_schema_extra=decided_by("GATE-FA003"),
     )
+    missing_values: list[Text] | None = optional(
+        "Text values that mean 'missing' in a CSV file's sensitive feature, label and "
+        "prediction columns; such rows are dropped and counted. Default: only an empty "
+        "cell. A group named 'NA', 'N/A', 'null' or 'NaN' is a group unless listed here "
+        "(Parquet and DuckDB columns have real nulls).",
+        examples=[["", "NA"]],
+    )
     min_group_size: int = Field(
         default=30, ge=1, description="Groups smaller than this are reported but not compared."
     )

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,11 @@ import numpy.typing as npt
 
 from cardgate.core.errors import InputError
 from cardgate.evidence.evaluation.stats import IntArray
+
+
+def _is_nan(value: Any) -> bool:
+    """A float NaN: a missing value, like null (never a category 'nan')."""
+    return isinstance(value, float) and math.isnan(value)
 
 
 def category_text(value: Any) -> str:
@@ -57,7 +63,8 @@ class Categories:
         if not pa.types.is_dictionary(array.type):
             array = pc.dictionary_encode(array)
         lookup = np.array(
-            [self.code(v) for v in array.dictionary.to_pylist()] + [-1], dtype=np.int64
+            [-1 if _is_nan(v) else self.code(v) for v in array.dictionary.to_pylist()] + [-1],
+            dtype=np.int64,
         )
         indices = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
         codes: IntArray = lookup[indices.astype(np.int64, copy=False)]
@@ -91,5 +98,8 @@ class Categories:
                 return (values - low if low else values), table
         if not pa.types.is_dictionary(array.type):
             array = pc.dictionary_encode(array)
-        table = np.array([self.code(v) for v in array.dictionary.to_pylist()], dtype=np.int64)
+        values = array.dictionary.to_pylist()
+        if any(_is_nan(v) for v in values):
+            return None  # NaN is missing: `encode` maps it to -1
+        table = np.array([self.code(v) for v in values], dtype=np.int64)
         return array.indices.to_numpy(), table

@@ -75,10 +75,16 @@ def binary_labels(
     if positive_label is not None:
         positive_label = _canonical_label(positive_label)
     if len(truth) > 2:
+        missing = [value for value in truth if value.strip().lower() in MISSING_LOOKING]
         raise InputError(
             f"{source}: column '{label_column}' has {len(truth)} distinct values "
             f"({_listing(truth)}); binary classification needs two",
-            hint="multiclass evaluation is not supported yet",
+            hint=(
+                f"if {_listing(missing)} means a missing label, list it in "
+                "evaluation.missing_values"
+                if missing
+                else "multiclass evaluation is not supported yet"
+            ),
         )
     if positive_label is None:
         for negative, positive in (("0", "1"), ("False", "True"), ("false", "true")):
@@ -110,6 +116,10 @@ def binary_labels(
             hint="predictions must use the same values as the labels",
         )
     return np.array([1 if value == positive_label else 0 for value in labels], dtype=np.int64)
+
+
+MISSING_LOOKING = frozenset({"", "na", "n/a", "nan", "null", "none", "missing", "?"})
+"""Text that often means "missing": a hint names it, nothing drops it."""
 
 
 def _canonical_label(value: str) -> str:

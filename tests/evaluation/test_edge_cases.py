@@ -1,0 +1,189 @@
+"""The edge cases issue 14 found, through `cardgate evaluate` (each failed before its fix)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from tests.evaluation.conftest import SYSTEM
+
+Build = Callable[..., Path]
+
+PLAIN = """
+evaluation:
+  predictions:
+    {source}
+  task: binary-classification
+  label_column: y_true
+  prediction_column: y_pred
+  sensitive_features: [group]
+  min_group_size: 5
+  bootstrap:
+    replicates: 100
+{extra}"""
+
+
+def run(root: Path) -> tuple[int, str, dict[str, object]]:
+    result = CliRunner().invoke(app, ["evaluate", SYSTEM, "--workspace", str(root)])
+    path = root / "systems" / SYSTEM / "evaluation.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return result.exit_code, result.output, data
+
+
+def frame(groups: list[str], *, rows: int = 40, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, rows * len(groups))
+    return pd.DataFrame(
+        {
+            "y_true": labels,
+            "y_pred": np.where(rng.random(len(labels)) < 0.8, labels, 1 - labels),
+            "group": [g for g in groups for _ in range(rows)],
+        }
+    )
+
+
+def dropped(artifact: dict[str, object]) -> list[dict[str, object]]:
+    provenance = artifact["provenance"]
+    assert isinstance(provenance, dict)
+    found: list[dict[str, object]] = provenance["predictions"]["dropped"]
+    return found
+
+
+def groups_of(artifact: dict[str, object]) -> list[str]:
+    features = artifact["features"]
+    assert isinstance(features, list)
+    return [g["group"] for g in features[0]["groups"]]
+
+
+def test_csv_groups_named_like_missing_values_are_real_groups(workspace: Build) -> None:
+    names = ["NA", "N/A", "null", "NaN", "none"]
+    root = workspace(frame(names), evaluation=PLAIN.replace("{extra}", ""))
+    code, output, artifact = run(root)
+    assert code == 0, output
+    assert groups_of(artifact) == sorted(names)
+    assert dropped(artifact) == []
+
+
+def test_csv_and_parquet_agree_on_those_groups(workspace: Build) -> None:
+    data = frame(["NA", "b"])
+    csv = groups_of(run(workspace(data, evaluation=PLAIN.replace("{extra}", "")))[2])
+    parquet = groups_of(
+        run(workspace(data, name="predictions.parquet", evaluation=PLAIN.replace("{extra}", "")))[2]
+    )
+    assert csv == parquet == ["NA", "b"]
+
+
+def test_missing_value_tokens_are_configurable(workspace: Build) -> None:
+    data = frame(["NA", "b", "c"])
+    evaluation = PLAIN.replace("{extra}", '  missing_values: ["", "NA"]\n')
+    code, output, artifact = run(workspace(data, evaluation=evaluation))
+    assert code == 0, output
+    assert groups_of(artifact) == ["b", "c"]
+    provenance = artifact["provenance"]
+    assert isinstance(provenance, dict)
+    assert provenance["predictions"]["dropped"] == [
+        {"reason": "null in column 'group'", "rows": 40}
+    ]
+
+
+def test_an_empty_csv_cell_is_missing(workspace: Build) -> None:
+    data = frame(["a", "b"])
+    data.loc[:9, "group"] = None  # written as an empty cell
+    code, output, artifact = run(workspace(data, evaluation=PLAIN.replace("{extra}", "")))
+    assert code == 0, output
+    provenance = artifact["provenance"]
+    assert isinstance(provenance, dict)
+    assert provenance["predictions"]["dropped"] == [
+        {"reason": "null in column 'group'", "rows": 10}
+    ]
+
+
+def test_float_nan_labels_in_parquet_are_missing_not_a_class(workspace: Build) -> None:
+    data = frame(["a", "b"])
+    data["y_true"] = data["y_true"].astype(float)
+    data.loc[:4, "y_true"] = np.nan
+    code, output, artifact = run(
+        workspace(data, name="predictions.parquet", evaluation=PLAIN.replace("{extra}", ""))
+    )
+    assert code == 0, output
+    assert "multiclass" not in output
+    provenance = artifact["provenance"]
+    assert isinstance(provenance, dict)
+    assert provenance["predictions"]["dropped"] == [
+        {"reason": "null in column 'y_true'", "rows": 5}
+    ]
+
+
+def test_an_undefined_ratio_says_why(workspace: Build) -> None:
+    data = frame(["a", "b"])
+    data["y_pred"] = 0  # nobody selected
+    code, output, artifact = run(workspace(data, evaluation=PLAIN.replace("{extra}", "")))
+    assert code == 0, output
+    features = artifact["features"]
+    assert isinstance(features, list)
+    records = {d["metric"]: d for d in features[0]["disparities"]}
+    assert records["demographic_parity_difference"]["value"] == 0.0
+    ratio = records["demographic_parity_ratio"]
+    assert ratio["value"] is None
+    assert (
+        ratio["reason"]
+        == "every compared group's selection rate is 0: the ratio 0 / 0 is undefined"
+    )
+
+
+def test_a_feature_with_a_thousand_groups_prints_one_line_for_its_small_ones(
+    workspace: Build,
+) -> None:
+    rng = np.random.default_rng(3)
+    rows = 3000
+    big = rng.integers(0, 2, rows)
+    labels = rng.integers(0, 2, rows + 1000)
+    data = pd.DataFrame(
+        {
+            "y_true": labels,
+            "y_pred": labels,
+            "group": [f"g{b}" for b in big] + [f"z{i:04d}" for i in range(1000)],
+        }
+    )
+    evaluation = PLAIN.replace("{extra}", "").replace("min_group_size: 5", "min_group_size: 30")
+    evaluation = evaluation.replace(
+        "sensitive_features: [group]", "sensitive_features: [group]\n  max_groups: 2000"
+    )
+    code, output, _ = run(workspace(data, evaluation=evaluation))
+    assert code == 0, output
+    suppressed = [line for line in output.splitlines() if "min_group_size" in line]
+    assert len(suppressed) == 1, suppressed
+    assert "1,000 of 1,002 groups of 'group'" in suppressed[0]
+
+
+def test_three_groups_and_a_one_row_group(workspace: Build) -> None:
+    """COMPAS-style: three real groups and one of a single row. The one-row group is
+    reported but not compared; a threshold on it is inconclusive, not passed."""
+    data = pd.concat(
+        [frame(["African-American", "Caucasian", "Hispanic"], rows=200), frame(["Other"], rows=1)]
+    )
+    evaluation = PLAIN.replace(
+        "{extra}",
+        "  thresholds:\n"
+        "    - metric: false_positive_rate\n      feature: group\n      max: 0.5\n"
+        "    - metric: equalized_odds_difference\n      feature: group\n      max: 0.5\n",
+    ).replace("min_group_size: 5", "min_group_size: 30")
+    code, output, artifact = run(workspace(data, evaluation=evaluation))
+    assert code == 0, output
+    features = artifact["features"]
+    assert isinstance(features, list)
+    other = next(g for g in features[0]["groups"] if g["group"] == "Other")
+    assert other["count"] == 1 and other["suppressed"] is True
+    disparity = features[0]["disparities"][0]
+    assert disparity["groups_compared"] == ["African-American", "Caucasian", "Hispanic"]
+    thresholds = artifact["thresholds"]
+    assert isinstance(thresholds, list)
+    states = {(t["metric"], t["group"]): t["state"] for t in thresholds}
+    assert states[("false_positive_rate", "Other")] == "inconclusive"
+    assert "the group has 1 row, fewer than the minimum group size 30" in output
