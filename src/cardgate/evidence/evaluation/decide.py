@@ -171,10 +171,10 @@ def _rows(count: int) -> str:
 def _detectable_text(result: ThresholdResult) -> str:
     if result.detectable is None:
         return ""
-    return (
-        f"; these data would find a value of {number(result.detectable)} or worse beyond "
-        "the limit 80% of the time"
-    )
+    text = f"; detectable beyond the limit with 80% power: {number(result.detectable)} or worse"
+    if result.metric.endswith(("_difference", "_ratio")):
+        return text + " for a gap between the two largest groups (smaller groups need more)"
+    return text
 
 
 def decide(
