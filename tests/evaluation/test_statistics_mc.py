@@ -168,3 +168,22 @@ def test_balanced_accuracy_interval_covers() -> None:
     low, high = classification_intervals(cells, I.z_value(LEVEL))["balanced_accuracy"]
     truth = (tpr + tnr) / 2
     assert 0.92 <= np.mean((low <= truth) & (truth <= high)) <= 0.98
+
+
+def test_auc_interval_covers() -> None:
+    """Binormal scores (negatives N(0, 1), positives N(1.5, 1), through a logistic):
+    the true AUC is Φ(1.5 / √2)."""
+    from cardgate.evidence.evaluation.estimates import auc_intervals
+    from cardgate.evidence.evaluation.stats import SCORE_BINS
+
+    rng = np.random.default_rng(31)
+    rows, separation = 300, 1.5
+    truth = 0.5 * (1 + math.erf(separation / 2))
+    labels = (rng.random((RUNS, rows)) < 0.4).astype(int)
+    scores = 1 / (1 + np.exp(-rng.normal(labels * separation, 1.0)))
+    bins = np.minimum((scores * SCORE_BINS).astype(int), SCORE_BINS - 1)
+    histograms = np.zeros((RUNS, 2, SCORE_BINS, 3))
+    run = np.repeat(np.arange(RUNS), rows)
+    np.add.at(histograms, (run, labels.ravel(), bins.ravel(), 0), 1)
+    low, high = auc_intervals(histograms, I.z_value(LEVEL))
+    assert 0.92 <= np.mean((low <= truth) & (truth <= high)) <= 0.98

@@ -171,10 +171,15 @@ def _rows(count: int) -> str:
 def _detectable_text(result: ThresholdResult) -> str:
     if result.detectable is None:
         return ""
-    text = f"; detectable beyond the limit with 80% power: {number(result.detectable)} or worse"
+    # A disparity's is the best case (the two largest groups; for equalized odds, the
+    # rate with the most rows): a lower bound on what the test can find.
+    shown = number(result.detectable)
     if result.metric.endswith(("_difference", "_ratio")):
-        return text + " for a gap between the two largest groups (smaller groups need more)"
-    return text
+        return (
+            f"; 80% power to find it beyond the limit needs a value of {shown} or worse, "
+            "even between the two largest groups"
+        )
+    return f"; 80% power to find it beyond the limit needs a value of {shown} or worse"
 
 
 def decide(

@@ -3,8 +3,10 @@
 * Proportions (selection rate, accuracy, precision, recall / TPR, FPR, FNR): Wilson
   score intervals; balanced accuracy, the mean of TPR and TNR: MOVER from their Wilson
   intervals (`intervals`).
-* F1, ROC AUC, calibration error and Brier score: percentile bootstrap (`bootstrap`); ROC
-  AUC from score histograms is also widened by its binning bound (`auc_binning_bound`).
+* ROC AUC: DeLong's variance (DeLong, DeLong & Clarke-Pearson 1988), computed exactly
+  from the score histograms, on the logit scale (`auc_intervals`), widened by the
+  histograms' binning bound (`auc_binning_bound`).
+* F1, calibration error and Brier score: percentile bootstrap (`bootstrap`).
 * Regression: normal approximation from the exact moments.
 """
 
@@ -96,6 +98,45 @@ def auc_binning_bound(scores: FloatArray) -> FloatArray:
     return bound
 
 
+def auc_intervals(scores: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
+    """ROC AUC intervals per group at `z` from histograms `scores[..., truth, bin, 3]`.
+
+    DeLong's structural components from the histograms (a bin's scores are tied, as in
+    the AUC itself): each positive's share of negatives ranked below it, each negative's
+    share of positives ranked above it; the AUC's variance is the sum of their variances
+    over the counts. The interval is taken on the logit scale, which keeps it inside
+    (0, 1) (measured coverage: docs/statistics.md). An AUC of 0 or 1 (no
+    overlap) has no DeLong variance: its interval is the Wilson interval of a proportion
+    0 or 1 on the smaller class's rows, never degenerate.
+    """
+    rows = scores[..., 0]
+    negatives, positives = rows[..., 0, :], rows[..., 1, :]
+    n_neg, n_pos = negatives.sum(axis=-1), positives.sum(axis=-1)
+    below = np.cumsum(negatives, axis=-1) - negatives
+    above = n_pos[..., None] - np.cumsum(positives, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v10 = (below + 0.5 * negatives) / n_neg[..., None]
+        v01 = (above + 0.5 * positives) / n_pos[..., None]
+        auc = (positives * v10).sum(axis=-1) / n_pos
+        s10 = (positives * (v10 - auc[..., None]) ** 2).sum(axis=-1) / (n_pos - 1)
+        s01 = (negatives * (v01 - auc[..., None]) ** 2).sum(axis=-1) / (n_neg - 1)
+        error = np.sqrt(s10 / n_pos + s01 / n_neg)
+        logit = np.log(auc / (1 - auc))
+        half = z * error / (auc * (1 - auc))
+        low = 1 / (1 + np.exp(-(logit - half)))
+        high = 1 / (1 + np.exp(-(logit + half)))
+    smaller = np.minimum(n_pos, n_neg)
+    edge_low, _ = I.wilson(smaller, smaller, z)  # for an AUC of 1; mirrored for 0
+    at_one, at_zero = auc >= 1, auc <= 0
+    low = np.where(at_one, edge_low, np.where(at_zero, 0.0, low))
+    high = np.where(at_one, 1.0, np.where(at_zero, 1 - edge_low, high))
+    undefined = ~((n_pos > 0) & (n_neg > 0))
+    return (
+        np.where(undefined, np.nan, low).astype(np.float64),
+        np.where(undefined, np.nan, high).astype(np.float64),
+    )
+
+
 def group_intervals(
     table: GroupTable,
     metrics: Sequence[str],
@@ -114,17 +155,15 @@ def group_intervals(
         if wanted and replicates:
             values = M.classification_values(boot.resample(table.cells, replicates, rng))
             out.update(boot.percentile_intervals({m: values[m] for m in wanted}, level))
-    if table.scores is not None and replicates and any(m in SCORE_METRICS for m in metrics):
+    bootstrapped = [m for m in SCORE_METRICS if m in out and m != "roc_auc"]
+    if table.scores is not None and replicates and bootstrapped:
         batches = [M.score_values(b) for b in boot.resample_scores(table.scores, replicates, rng)]
-        for name in SCORE_METRICS:
-            if name in out:
-                out[name] = boot.percentile_interval(
-                    np.concatenate([b[name] for b in batches]), level
-                )
-        if "roc_auc" in out:
-            bound = auc_binning_bound(table.scores)
-            low, high = out["roc_auc"]
-            out["roc_auc"] = (np.maximum(low - bound, 0.0), np.minimum(high + bound, 1.0))
+        for name in bootstrapped:
+            out[name] = boot.percentile_interval(np.concatenate([b[name] for b in batches]), level)
+    if table.scores is not None and "roc_auc" in out:
+        bound = auc_binning_bound(table.scores)
+        low, high = auc_intervals(table.scores, I.z_value(level))
+        out["roc_auc"] = (np.maximum(low - bound, 0.0), np.minimum(high + bound, 1.0))
     if table.errors is not None:
         out.update(
             {k: v for k, v in _regression_intervals(table.errors, level).items() if k in out}
