@@ -187,3 +187,39 @@ def test_three_groups_and_a_one_row_group(workspace: Build) -> None:
     states = {(t["metric"], t["group"]): t["state"] for t in thresholds}
     assert states[("false_positive_rate", "Other")] == "inconclusive"
     assert "the group has 1 row, fewer than the minimum group size 30" in output
+
+
+def test_two_thresholds_on_one_target_are_refused(workspace: Build) -> None:
+    """A threshold for every feature and the same one for 'group' would decide (and
+    report) the same target twice: refused with its place in the card."""
+    evaluation = PLAIN.replace(
+        "{extra}",
+        "  thresholds:\n"
+        "    - metric: demographic_parity_difference\n      max: 0.1\n"
+        "    - metric: demographic_parity_difference\n      feature: group\n      max: 0.1\n"
+        "    - metric: demographic_parity_difference\n      feature: group\n      max: 0.2\n",
+    )
+    root = workspace(frame(["a", "b"]), evaluation=evaluation)
+    code, output, artifact = run(root)
+    assert code == 2, output
+    assert "thresholds[1] repeats thresholds[0]" in output
+    assert "model-card.yaml:" in output and "Traceback" not in output
+    assert artifact == {}
+    result = CliRunner().invoke(app, ["validate", "--workspace", str(root)])
+    assert result.exit_code == 1 and "thresholds[1] repeats thresholds[0]" in result.output
+
+
+def test_different_limits_on_one_target_are_two_thresholds(workspace: Build) -> None:
+    evaluation = PLAIN.replace(
+        "{extra}",
+        "  thresholds:\n"
+        "    - metric: accuracy\n      min: 0.5\n"
+        "    - metric: accuracy\n      feature: group\n      group: a\n      min: 0.6\n",
+    )
+    code, output, artifact = run(workspace(frame(["a", "b"]), evaluation=evaluation))
+    assert code == 0, output
+    thresholds = artifact["thresholds"]
+    assert isinstance(thresholds, list)
+    assert [(t["threshold"], t["group"]) for t in thresholds] == [
+        (0, None), (0, "a"), (0, "b"), (1, "a")
+    ]  # fmt: skip

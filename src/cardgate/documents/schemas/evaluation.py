@@ -242,27 +242,35 @@ class EvaluationSettings(Section):
                 raise ValueError(
                     f"reference_groups: '{name}' is not an evaluated feature ({', '.join(names)})"
                 )
-        seen: dict[tuple[object, ...], int] = {}
         for index, threshold in enumerate(self.thresholds):
-            key = (
-                threshold.metric,
-                threshold.feature,
-                threshold.group,
-                threshold.min,
-                threshold.max,
-            )
-            if key in seen:
-                raise ValueError(
-                    f"thresholds[{index}] repeats thresholds[{seen[key]}] (same metric, "
-                    "feature, group and limits)"
-                )
-            seen[key] = index
+            for earlier, other in enumerate(self.thresholds[:index]):
+                if _repeats(threshold, other):
+                    raise ValueError(
+                        f"thresholds[{index}] repeats thresholds[{earlier}] (same metric and "
+                        "limits on the same feature and group: each would be decided, and "
+                        "reported, twice)"
+                    )
             if threshold.feature is not None and threshold.feature not in names:
                 raise ValueError(
                     f"thresholds: feature '{threshold.feature}' is not an evaluated feature "
                     f"({', '.join(names)})"
                 )
         return self
+
+
+def _repeats(one: Threshold, other: Threshold) -> bool:
+    """Whether two thresholds set the same limits on the same metric for a common target
+    (an omitted feature or group means every one)."""
+
+    def overlap(a: str | None, b: str | None) -> bool:
+        return a is None or b is None or a == b
+
+    return (
+        one.metric == other.metric
+        and (one.min, one.max) == (other.min, other.max)
+        and overlap(one.feature, other.feature)
+        and overlap(one.group, other.group)
+    )
 
 
 __all__ = [
