@@ -54,7 +54,7 @@ def render_summary(
     lines = [
         f"{artifact.system}: {provenance.predictions.rows_used:,} rows, "
         f"{len(artifact.overall.metrics)} metrics × groups of {described}, "
-        f"{provenance.replicates:,} bootstrap replicates, seed {provenance.seed}"
+        f"{provenance.replicates:,} replicates (bootstrap, permutations), seed {provenance.seed}"
     ]
     for dropped in provenance.predictions.dropped:
         lines.append(f"  dropped {dropped.rows:,} rows: {dropped.reason}")
