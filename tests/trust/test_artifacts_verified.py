@@ -78,7 +78,7 @@ def test_the_data_check_is_covered_by_sign_offs(checked: Path) -> None:
 def test_a_hand_edited_data_check_fails_in_release_mode(checked: Path) -> None:
     artifact = checked / "datasets/loans/data-check.json"
     data = json.loads(artifact.read_text())
-    data["profile"]["sex"]["distinct"] = 7
+    data["profile"]["sex"]["nulls"] = 3
     artifact.write_text(json.dumps(data, indent=2, sort_keys=True))
     sign_all(checked)
     assert gate_json(checked)[0] == 0  # without --release the record is taken as written
@@ -86,6 +86,42 @@ def test_a_hand_edited_data_check_fails_in_release_mode(checked: Path) -> None:
     assert code == 1
     found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
     assert found and "data-check.json" in found[0]["path"]
+    # the finding names the edited field, recorded and recomputed, and nothing else
+    assert "profile.sex.nulls: 3, recomputed 0" in found[0]["message"], found
+    assert "recomputed None" not in found[0]["message"]
+    assert "cardgate check-data loans" in found[0]["hint"]
+
+
+def test_a_true_data_check_recomputes_identically_as_of_its_own_date(tmp_path: Path) -> None:
+    """Checked on 2026-11-30 against a freshness clause and gated months later: recomputed
+    as of the date it records (freshness judged then), not as of the gate's date."""
+    root = build_workspace(tmp_path / "ws", {"edit": {}, "sign": []})
+    (root / "datasets/loans/loans.csv").write_text("sex,day\nF,2026-11-20\nM,2026-11-21\n")
+    edit(
+        root / "datasets/loans/datasheet.yaml",
+        (
+            "contract:\n",
+            "contract:\n  path: loans.csv\n  freshness: {column: day, max_age_days: 30}\n",
+        ),
+        ("      type: string\n", "      type: string\n    - name: day\n      type: date\n"),
+    )
+    code, out = cli("check-data", "loans", "-w", str(root), "--today", "2026-11-30")
+    assert code == 0, out
+    artifact = json.loads((root / "datasets/loans/data-check.json").read_text())
+    assert artifact["reference_date"] == "2026-11-30" and artifact["passed"] is True
+    sign_all(root)
+    _, report = gate_json(root, "--release", "--today", "2027-03-01")
+    assert "GATE-ART001" not in codes(report), report
+
+
+def test_a_data_check_whose_data_file_is_gone_cannot_be_certified(checked: Path) -> None:
+    sign_all(checked)
+    (checked / "datasets/loans/loans.csv").unlink()
+    code, report = gate_json(checked, "--release")
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert found and "cannot be recomputed from its inputs" in found[0]["message"], report
+    assert "commit the data file" in found[0]["hint"]
 
 
 def test_a_hand_edited_evaluation_fails_in_release_mode(tmp_path: Path) -> None:
