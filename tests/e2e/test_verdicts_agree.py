@@ -37,6 +37,7 @@ from cardgate.reporting.registry import REPORTERS
 from cardgate.site.gather import gather
 from cardgate.site.pages import build_pages
 from cardgate.site.templating import make_environment
+from cardgate.site.threshold_rows import threshold_words
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 30)
@@ -256,14 +257,16 @@ def test_site_shows_the_deciders_verdicts(example: Path, expected: dict[str, Exp
     model = gather(load_workspace(example), today=TODAY)
     pages, problems = build_pages(model, make_environment(None))
     assert not problems
-    badges = {"pass": "pass", "warn": "warning", "block": "fail"}
     for system in SYSTEMS:
         page = next(p for p in pages if p.path == f"systems/{system}/index.md")
         table = page.text.split('class="cg-thresholds"', 1)[1].split("</tbody>", 1)[0]
-        rows = table.split("<tr>")[2:]  # after the header row (the pages are compacted)
+        rows = table.split('<tr class="cg-threshold ')[1:]
         shown = expected[system].verdicts
         assert len(rows) == len(shown)
         for row, verdict in zip(rows, shown, strict=True):
-            cells = [re.sub(r"</?(small|td|tr)>", "", cell).strip() for cell in row.split("<td>")]
-            assert cells[-2].endswith(f">{badges[verdict.outcome]}</span> {verdict.state}")
-            assert html.unescape(cells[-1]) == verdict.message
+            kind, words = threshold_words(verdict.state, verdict.outcome)
+            assert row.startswith(f'cg-state-{kind}"'), row
+            cell = row.split("<td>")[-1]
+            assert f">{html.escape(words)}</span> <small>{verdict.state}</small>" in cell
+            message = re.search(r"<br><small>(.*?)</small>", cell)
+            assert message is not None and html.unescape(message.group(1)) == verdict.message

@@ -7,56 +7,21 @@ test's tmp folder when it fails.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import VERDICTS
+from .conftest import VERDICTS, serving
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def server(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
-        pytest.skip("Chromium is not installed (make test installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with serving(built_site) as url:
+        yield url
 
 
 class Recorder:
@@ -118,7 +83,7 @@ def test_dashboard_lists_every_system_with_its_verdict(page: Any, server: str) -
 
 def test_system_page_shows_fairness_table_and_chart(page: Any, server: str) -> None:
     page.goto(f"{server}/index.html")
-    page.get_by_role("link", name="Credit scoring").click()
+    page.locator('tr[data-system="credit-scoring"] a').first.click()
     page.wait_for_url("**/systems/credit-scoring/index.html")
     table = page.locator("table.cg-fairness")
     assert table.count() == 1

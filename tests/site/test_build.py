@@ -300,7 +300,7 @@ def test_system_page_shows_what_changed_since_the_last_signoff(
     assert not result.render_problems
     page = (result.layout.docs_dir / "systems/fraud-alerts/index.md").read_text("utf-8")
     assert 'cg-badge cg-bad">stale</span>' in page
-    section = page.split("## What changed since the last sign-off", 1)[1]
+    section = page.split("## What changed since approval", 1)[1]
     assert "<code>systems/fraud-alerts/model-card.yaml</code>" in section
     assert "-  description: &quot;Scores applications.&quot;" in section
     assert (
@@ -312,7 +312,7 @@ def test_system_page_shows_what_changed_since_the_last_signoff(
     assert '<details class="cg-diff">' in built and "flags rings" in built
     # a system without a sign-off bound to a commit shows no such section
     hostile = (result.layout.docs_dir / "systems/hostile/index.md").read_text("utf-8")
-    assert "What changed since the last sign-off" not in hostile
+    assert "What changed since approval" not in hostile
 
 
 @pytest.mark.browser

@@ -152,6 +152,10 @@ class Catalog:
     gai_risks: tuple[GaiRisk, ...] = ()
     gai_actions: Mapping[str, GaiAction] = field(default_factory=dict)
     crosswalks: Mapping[str, Crosswalk] = field(default_factory=dict)
+    characteristics: tuple[Mapping[str, str], ...] = ()
+    """The characteristic-level crosswalk (AI RMF trustworthiness characteristic -> the
+    terms of the OECD Recommendation, the proposed EU AI Act, EO 13960 and the Blueprint
+    for an AI Bill of Rights), one mapping per characteristic, as printed."""
 
     @functools.cached_property
     def subcategories(self) -> Mapping[str, Subcategory]:
@@ -288,6 +292,19 @@ def _build_crosswalks(data: Mapping[str, Any]) -> dict[str, Crosswalk]:
     return crosswalks
 
 
+def _build_characteristics(data: Mapping[str, Any]) -> tuple[Mapping[str, str], ...]:
+    """The rows of the crosswalk keyed by trustworthiness characteristic (a list)."""
+    for entry in data.get("crosswalks", []):
+        mappings = entry.get("mappings")
+        if isinstance(mappings, list):
+            return tuple(
+                {str(key): str(value) for key, value in row.items()}
+                for row in mappings
+                if isinstance(row, dict)
+            )
+    return ()
+
+
 def load_catalog(directory: Path | None = None) -> Catalog:
     """Load the AI RMF 1.0 catalog, the AI 600-1 profile and the crosswalks.
 
@@ -311,7 +328,8 @@ def _load_catalog(directory: Path) -> Catalog:
     risks, actions = (
         _build_profile(_read_yaml(profile_path)) if profile_path.is_file() else ((), {})
     )
-    crosswalks = _build_crosswalks(_read_yaml(crosswalk_path)) if crosswalk_path.is_file() else {}
+    crosswalk_data = _read_yaml(crosswalk_path) if crosswalk_path.is_file() else {}
+    crosswalks = _build_crosswalks(crosswalk_data)
     try:
         functions = _build_functions(core)
     except (KeyError, TypeError, ValueError) as error:
@@ -327,4 +345,5 @@ def _load_catalog(directory: Path) -> Catalog:
         gai_risks=risks,
         gai_actions=actions,
         crosswalks=crosswalks,
+        characteristics=_build_characteristics(crosswalk_data),
     )

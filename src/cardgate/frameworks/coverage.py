@@ -193,14 +193,11 @@ def crosswalk_coverage(
     catalog: Catalog, crosswalk: Crosswalk, coverage: SystemCoverage
 ) -> CrosswalkCoverage:
     """The crosswalk's references, each with the subcategories behind it and their status."""
-    by_reference: dict[str, list[SubcategoryCoverage]] = {}
-    for sub in coverage.subcategories:
-        for reference in crosswalk.targets_of(catalog.subcategories[sub.id]):
-            by_reference.setdefault(reference, []).append(sub)
+    subs = coverage.subcategories
     references = []
-    for reference in sorted(by_reference, key=reference_sort_key):
-        subs = by_reference[reference]
-        statuses = [sub.status for sub in subs]
+    for reference, indices in _crosswalk_layout(catalog, crosswalk, tuple(s.id for s in subs)):
+        behind = [subs[index] for index in indices]
+        statuses = [sub.status for sub in behind]
         if all(status == "addressed" for status in statuses):
             status: CoverageStatus = "addressed"
         elif any(status != "missing" for status in statuses):
@@ -211,11 +208,40 @@ def crosswalk_coverage(
             ReferenceCoverage(
                 reference,
                 status,
-                tuple(sub.id for sub in subs),
-                tuple(sub.id for sub in subs if sub.status == "addressed"),
+                tuple(sub.id for sub in behind),
+                tuple(sub.id for sub in behind if sub.status == "addressed"),
             )
         )
     return CrosswalkCoverage(coverage.system, tuple(references))
+
+
+_Layout = tuple[tuple[str, tuple[int, ...]], ...]
+_LAYOUTS: dict[tuple[int, int, tuple[str, ...]], tuple[Catalog, Crosswalk, _Layout]] = {}
+
+
+def _crosswalk_layout(
+    catalog: Catalog, crosswalk: Crosswalk, subcategory_ids: tuple[str, ...]
+) -> _Layout:
+    """(reference, positions of the subcategories behind it), in clause order.
+
+    The same for every system (all have the same subcategories), so it is worked out once
+    per crosswalk: a site of 1,000 systems asks for it thousands of times. The catalog and
+    the crosswalk are kept with it, so that their ids stay theirs.
+    """
+    key = (id(catalog), id(crosswalk), subcategory_ids)
+    found = _LAYOUTS.get(key)
+    if found is not None:
+        return found[2]
+    by_reference: dict[str, list[int]] = {}
+    for index, sub_id in enumerate(subcategory_ids):
+        for reference in crosswalk.targets_of(catalog.subcategories[sub_id]):
+            by_reference.setdefault(reference, []).append(index)
+    layout = tuple(
+        (reference, tuple(by_reference[reference]))
+        for reference in sorted(by_reference, key=reference_sort_key)
+    )
+    _LAYOUTS[key] = (catalog, crosswalk, layout)
+    return layout
 
 
 def answered_checklists(

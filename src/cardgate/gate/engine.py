@@ -31,11 +31,18 @@ from cardgate.evidence.evaluation.decide import ThresholdVerdicts
 from cardgate.gate import rules as registry
 from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import ResolvedPolicy, resolve_policy
-from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun, SystemVerdict
+from cardgate.gate.result import (
+    WORKSPACE,
+    Finding,
+    GateResult,
+    RuleRun,
+    SignoffVerdict,
+    SystemVerdict,
+)
 from cardgate.gate.rule import Rule
 from cardgate.gate.rules import INTERNAL_ERROR, find_rule, selectors
-from cardgate.gate.thresholds import RULE as THRESHOLDS_RULE
-from cardgate.gate.thresholds import system_threshold_verdicts
+from cardgate.gate.signatures import signoff_verdicts
+from cardgate.gate.thresholds import reported_verdicts
 from cardgate.gate.waivers import apply_waivers
 
 
@@ -109,18 +116,17 @@ def _run_gate(
     # Unchanged systems (--changed-since) still meet the date: the rules it can change.
     time_based = [rule for rule in per_system if rule.time_based]
 
-    def check_system(
-        system_id: str,
-    ) -> tuple[list[Finding], list[str], tuple[ThresholdVerdicts, ...]]:
+    def check_system(system_id: str) -> tuple[list[Finding], list[str], _Decided]:
         system = loaded.systems[system_id]
         applied = per_system if system_id in chosen else time_based
         findings = [finding for rule in applied for finding in _run(gate, rule, system)]
         if system_id not in chosen:
-            return findings, [], ()
-        return findings, _system_documents(gate, system), _thresholds(gate, system)
+            return findings, [], ((), ())
+        decided = (reported_verdicts(gate, system), signoff_verdicts(gate, system))
+        return findings, _system_documents(gate, system), decided
 
     documents: set[str] = set()
-    thresholds: dict[str, tuple[ThresholdVerdicts, ...]] = {}
+    thresholds: dict[str, _Decided] = {}
     # Systems are checked independently of each other: shared among the CPUs.
     everything = [*chosen, *dated]
     for system_id, (findings, system_documents, decided) in zip(
@@ -160,18 +166,8 @@ def _run_gate(
     return result
 
 
-def _thresholds(gate: GateContext, system: SystemDocs) -> tuple[ThresholdVerdicts, ...]:
-    """The threshold verdicts GATE-FA003 reported for the system (the same call, cached),
-    for the result; none when the rule is off for its tier or could not run."""
-    card = system.model_card
-    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
-    rule = next((rule for rule in gate.rules if rule.code == THRESHOLDS_RULE), None)
-    if rule is None or settings.level(rule) == "off":
-        return ()
-    try:
-        return tuple(system_threshold_verdicts(gate, system, settings) or ())
-    except Exception:  # the rule itself reported the crash (GATE-INT001)
-        return ()
+_Decided = tuple[tuple[ThresholdVerdicts, ...], tuple[SignoffVerdict, ...]]
+"""What a system's verdict carries beside its findings: thresholds and sign-offs."""
 
 
 def _run(gate: GateContext, rule: Rule, system: SystemDocs | None) -> Iterator[Finding]:
@@ -361,7 +357,7 @@ def _verdicts(
     chosen: list[str],
     active: list[Finding],
     waived: list[Finding],
-    thresholds: dict[str, tuple[ThresholdVerdicts, ...]],
+    decided: dict[str, _Decided],
     *,
     strict: bool,
 ) -> list[SystemVerdict]:
@@ -385,7 +381,8 @@ def _verdicts(
                 errors=errors,
                 warnings=warnings,
                 waived=waived_count.get(system_id, 0),
-                thresholds=thresholds.get(system_id, ()),
+                thresholds=decided.get(system_id, ((), ()))[0],
+                signoffs=decided.get(system_id, ((), ()))[1],
             )
         )
     return verdicts

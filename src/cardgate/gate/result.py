@@ -102,6 +102,22 @@ class RuleRun:
 
 
 @dataclass(frozen=True)
+class SignoffVerdict:
+    """Whether one sign-off counts, as GATE-SO001 and GATE-SO003 decided it (the one
+    decider, `gate.signatures.signoff_checks`), for the reports and the site."""
+
+    index: int
+    """Its position in the system's signoffs.yaml (0-based)."""
+    counts: bool
+    problem: str
+    """Why it does not count ('' when it does)."""
+    signed: bool
+    """It carries an SSH signature (verified when `counts`)."""
+    signer: str
+    """The principal of the key that signed ('' when unsigned)."""
+
+
+@dataclass(frozen=True)
 class SystemVerdict:
     """Whether one system may ship."""
 
@@ -113,6 +129,9 @@ class SystemVerdict:
     waived: int
     thresholds: tuple[ThresholdVerdicts, ...] = ()
     """The card's thresholds as GATE-FA003 decided them (empty without an artifact)."""
+    signoffs: tuple[SignoffVerdict, ...] = ()
+    """Each sign-off of signoffs.yaml and whether it counts (empty when there are none
+    or they cannot be read)."""
 
 
 @dataclass

@@ -27,6 +27,7 @@ from cardgate.core.git import git
 from cardgate.documents.schemas.signoffs import Signoff
 from cardgate.documents.signoffs import manifest
 from cardgate.documents.workspace import SystemDocs
+from cardgate.gate.result import SignoffVerdict
 
 if TYPE_CHECKING:
     from cardgate.gate.context import GateContext
@@ -59,6 +60,27 @@ def signoff_checks(
     if found is None:
         found = cache[system.id] = _checks(gate, system, settings)
     return found
+
+
+def signoff_verdicts(gate: GateContext, system: SystemDocs) -> tuple[SignoffVerdict, ...]:
+    """Each sign-off of `system` and whether it counts, for the `GateResult` (the same
+    checks GATE-SO001 and GATE-SO003 made, cached); none when they cannot be decided."""
+    card = system.model_card
+    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
+    try:
+        checks = signoff_checks(gate, system, settings)
+    except Exception:  # the rules themselves reported the crash (GATE-INT001)
+        return ()
+    return tuple(
+        SignoffVerdict(
+            index=check.index,
+            counts=check.counts,
+            problem=check.problem or "",
+            signed=not check.unsigned,
+            signer=check.signoff.signer or "",
+        )
+        for check in checks
+    )
 
 
 def _checks(gate: GateContext, system: SystemDocs, settings: TierSettings) -> list[SignoffCheck]:

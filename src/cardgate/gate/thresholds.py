@@ -62,3 +62,17 @@ def system_threshold_verdicts(
         )
     verdicts: list[ThresholdVerdicts] = found
     return verdicts
+
+
+def reported_verdicts(gate: GateContext, system: SystemDocs) -> tuple[ThresholdVerdicts, ...]:
+    """The threshold verdicts GATE-FA003 reported for the system (the same call, cached),
+    for the `GateResult`; none when the rule is off for its tier or could not run."""
+    card = system.model_card
+    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
+    rule = next((rule for rule in gate.rules if rule.code == RULE), None)
+    if rule is None or settings.level(rule) == "off":
+        return ()
+    try:
+        return tuple(system_threshold_verdicts(gate, system, settings) or ())
+    except Exception:  # the rule itself reported the crash (GATE-INT001)
+        return ()

@@ -135,10 +135,16 @@ class Generated:
 
 
 def generate(
-    workspace: Workspace, layout: SiteLayout, *, today: dt.date, run_gate: bool = True
+    workspace: Workspace,
+    layout: SiteLayout,
+    *,
+    today: dt.date,
+    run_gate: bool = True,
+    pdf: bool = False,
 ) -> Generated:
     """Render every page and write the docs folder (hand-written pages plus generated)."""
     model = gather(workspace, today=today, run_gate=run_gate)
+    model.pdf = pdf
     environment = make_environment(layout.site_dir)
     pages, unrendered = build_pages(model, environment)
     overlaps = write_docs(layout, pages)
@@ -199,7 +205,7 @@ def write_docs(layout: SiteLayout, pages: list[Page]) -> list[BuildProblem]:
                     "the generated page replaces it",
                 )
             )
-        wanted[page.path] = page.text.encode("utf-8")
+        wanted[page.path] = page.data if page.data is not None else page.text.encode("utf-8")
     _sync(docs, wanted)
     return problems
 
@@ -296,7 +302,7 @@ def build_site(
     result.created = ensure_config(layout, site_name=workspace.config.site.title)
     with paused_collector():  # thousands of pages' worth of small objects, no cycles
         generated_site = generate(
-            workspace, layout, today=today or clock_today(), run_gate=run_gate
+            workspace, layout, today=today or clock_today(), run_gate=run_gate, pdf=pdf
         )
     model = generated_site.model
     result.pages = generated_site.pages
@@ -309,16 +315,19 @@ def build_site(
         with frozen_heap():  # the workspace and pages stay alive; mkdocs makes its own garbage
             result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
     built = time.perf_counter()
+    if pdf:  # before the link check: the pages link each system's PDF
+        from cardgate.site.pdf import print_system_pdfs
+
+        result.pdfs = print_system_pdfs(layout, model)
+    printed = time.perf_counter()
     if strict:  # reading every built page back costs ~10% of a 1,000-system build
         result.render_problems.extend(check_links(layout, result.pages))
     checked = time.perf_counter()
     result.timings = {"pages": generated - started, "mkdocs": built - generated}
-    if strict:
-        result.timings["link check"] = checked - built
     if pdf:
-        from cardgate.site.pdf import print_system_pdfs
-
-        result.pdfs = print_system_pdfs(layout, model)
+        result.timings["pdf"] = printed - built
+    if strict:
+        result.timings["link check"] = checked - printed
     return result
 
 

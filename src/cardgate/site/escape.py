@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -63,7 +64,7 @@ def markdown_inline(value: object) -> Markup:
     return Markup(escaped)
 
 
-_TITLE_SAFE = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "`": "ʹ"})
+_TITLE_SAFE = str.maketrans({"<": "‹", ">": "›", "&": "&\u2060", '"': "”", "`": "ʹ"})
 
 
 def page_title(value: object) -> Markup:
@@ -71,8 +72,11 @@ def page_title(value: object) -> Markup:
 
     MkDocs themes print the page title unescaped in places (Material's `<title>` applies
     `striptags`, which *unescapes* entities), so the title carries no character that HTML
-    gives meaning to: `<`, `>`, `&` and quotes become look-alike characters. The page's
-    own heading shows the exact text.
+    gives meaning to: `<`, `>` and quotes become look-alike characters that every common
+    font has, and `&` is followed by an invisible word joiner (U+2060), so that it can
+    never start an entity (`&lt;` stays those four characters) and still shows as `&`
+    (a full-width look-alike showed as a missing-glyph box without CJK fonts). The
+    page's own heading shows the exact text.
     """
     text = _WHITESPACE.sub(" ", clean(value)).strip().translate(_TITLE_SAFE)
     return Markup(json.dumps(text, ensure_ascii=True))
@@ -100,3 +104,66 @@ def link_or_text(value: object) -> Markup:
             href, html_text(value)
         )
     return Markup("<code>{}</code>").format(html_text(value))
+
+
+def css_string(value: object) -> Markup:
+    """Text for the inside of a CSS string in a `<style>` element (a print header).
+
+    Every character but ASCII letters, digits and spaces becomes a six-digit CSS escape
+    and a space (which the escape consumes, so a real space after it stays): nothing can
+    end the string, the rule or the element (`</style>` included), and no HTML entity is
+    needed (a `<style>` element does not decode them).
+    """
+    text = _WHITESPACE.sub(" ", clean(value)).strip()
+    return Markup(
+        "".join(
+            ch if (ch.isascii() and ch.isalnum()) or ch == " " else f"\\{ord(ch):06x} "
+            for ch in text
+        )
+    )
+
+
+def docstring_markdown(value: object) -> Markup:
+    """A gate rule's documentation — cardgate's own docstring, not card text — as
+    Markdown: ``code`` renders as code and "- " lines as a list (a blank line is put
+    before a list that follows a paragraph). `<`, `>` and `&` outside code are escaped."""
+    lines: list[str] = []
+    for line in str(value).splitlines():
+        listed = line.startswith(("- ", "* "))
+        if listed and lines and lines[-1].strip() and not lines[-1].startswith(("- ", "* ")):
+            lines.append("")
+        lines.append(_outside_code(line, html.escape))
+    return Markup("\n".join(lines))
+
+
+def docstring_inline(value: object) -> Markup:
+    """A one-line rule summary for an HTML context: escaped, ``code`` as `<code>`."""
+    text = html.escape(_WHITESPACE.sub(" ", clean(value)).strip(), quote=False)
+    return Markup(_CODE_SPAN.sub(lambda m: f"<code>{m.group(2)}</code>", text))
+
+
+_CODE_SPAN = re.compile(r"(``|`)(.+?)\1")
+
+
+def _outside_code(line: str, escape: Callable[[str], str]) -> str:
+    parts = []
+    position = 0
+    for match in _CODE_SPAN.finditer(line):
+        parts.append(escape(line[position : match.start()]))
+        parts.append(match.group(0))
+        position = match.end()
+    parts.append(escape(line[position:]))
+    return "".join(parts)
+
+
+_COMMAND = re.compile(r"(cardgate [^;]*?)(?=[.;]?$|[.;] )")
+
+
+def command_text(value: object) -> Markup:
+    """A hint for an HTML context: escaped, with the `cardgate ...` command in it as code."""
+    text = _WHITESPACE.sub(" ", clean(value)).strip()
+    match = _COMMAND.search(text)
+    if match is None:
+        return Markup(html.escape(text, quote=True))
+    before, command, after = text[: match.start()], match.group(1), text[match.end() :]
+    return Markup("{}<code>{}</code>{}").format(before, command, after)

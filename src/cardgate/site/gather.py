@@ -15,8 +15,10 @@ from cardgate.core.problems import Problem, Severity
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
+from cardgate.gate.policy import ResolvedPolicy
+from cardgate.gate.result import SystemVerdict
 from cardgate.gate.rule_meta import RuleMeta
-from cardgate.site.view_inputs import changes_since, json_artifact, signoff_views
+from cardgate.site.view_inputs import changes_since, json_artifact, signoff_views, verified
 from cardgate.site.view_model import (
     BuildProblem,
     DatasetView,
@@ -35,7 +37,7 @@ def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> Si
     coverage, coverage_reason = _coverage(workspace)
     by_system = {c.system: c for c in coverage.systems} if coverage is not None else {}
     systems = [
-        _system(workspace, docs, by_system.get(docs.id), problems)
+        _system(workspace, docs, by_system.get(docs.id), problems, gate.verdict(docs.id))
         for docs in workspace.systems.values()
     ]
     used: dict[str, list[str]] = {}
@@ -66,6 +68,7 @@ def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> Si
             problems.extend(_document_problems(sheet_path, datasets[-1].problems))
     if gate.result is None and run_gate:
         problems.append(BuildProblem("(gate)", "", f"gate verdict not available: {gate.reason}"))
+    policy, policy_reason = _policy(workspace, gate)
     return SiteModel(
         workspace=workspace,
         title=workspace.config.site.title,
@@ -76,6 +79,8 @@ def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> Si
         coverage=coverage,
         coverage_reason=coverage_reason,
         problems=sorted(set(problems)),
+        policy=policy,
+        policy_reason=policy_reason,
     )
 
 
@@ -117,6 +122,19 @@ def _gate(workspace: Workspace, *, today: dt.date) -> GateView:
     return GateView(result, "", rules)
 
 
+def _policy(workspace: Workspace, gate: GateView) -> tuple[ResolvedPolicy | None, str]:
+    """The policy in force, resolved as the gate resolves it (for the policy page)."""
+    from cardgate.core.errors import CardgateError
+    from cardgate.gate.policy import resolve_policy
+
+    if not gate.rules:
+        return None, gate.reason or "the gate's rules are not available"
+    try:
+        return resolve_policy(workspace, gate.rules), ""
+    except CardgateError as error:
+        return None, error.message
+
+
 def _coverage(workspace: Workspace) -> tuple[PortfolioCoverage | None, str]:
     from cardgate.core.errors import CardgateError
     from cardgate.frameworks.coverage import workspace_coverage
@@ -132,6 +150,7 @@ def _system(
     docs: SystemDocs,
     system_coverage: SystemCoverage | None,
     problems: list[BuildProblem],
+    verdict: SystemVerdict | None,
 ) -> SystemView:
     card_path = workspace.relative(docs.folder / "model-card.yaml")
     card = docs.model_card
@@ -153,6 +172,8 @@ def _system(
             workspace, docs.folder / artifact_name, problems, "evaluation", kind="evaluation"
         )
     signoffs = signoff_views(workspace, docs, problems)
+    if isinstance(signoffs, list):
+        verified(signoffs, verdict)
     view = SystemView(
         id=docs.id,
         slug=slug(docs.id),

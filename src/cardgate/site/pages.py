@@ -18,21 +18,41 @@ from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
 from cardgate.core.parallel import fork_map
+from cardgate.site.actions import Action, deciding_groups, system_actions
+from cardgate.site.compliance_content import (
+    compliance_page,
+    compliance_values,
+    evidence_citations,
+    evidence_links,
+)
 from cardgate.site.dataset_content import check_verdict, data_check_values
+from cardgate.site.evidence import EvidenceLink, evidence_body
+from cardgate.site.governance_content import (
+    ACTIONS_PAGE,
+    POLICY_PAGE,
+    WAIVERS_PAGE,
+    actions_values,
+    policy_values,
+    waiver_rows,
+    waivers_values,
+)
 from cardgate.site.links import dataset_page, link, page_url, root_of, rule_page, system_page
 from cardgate.site.portfolio_content import dashboard_row, nist_values, rule_entries
 from cardgate.site.system_content import system_values
-from cardgate.site.verdicts import VERDICT_ORDER
+from cardgate.site.verdicts import VERDICT_ORDER, VERDICT_WORDS, gate_mode, gate_verdict
 from cardgate.site.view_model import BuildProblem, SiteModel, SystemView, Unavailable
 
 
 @dataclass(frozen=True)
 class Page:
-    """A generated page: its path under docs_dir, its Markdown, the document behind it."""
+    """A generated page: its path under docs_dir, its Markdown, the document behind it.
+
+    A file that is not a page (evidence copied as it is) has `data` instead of text."""
 
     path: str
     text: str
     source: str
+    data: bytes | None = None
 
     @property
     def markdown(self) -> bool:
@@ -79,12 +99,13 @@ def build_pages(
 
     def render_system(system: SystemView) -> Page | BuildProblem:
         path = system_page(system.slug)
-        values = system_values(model, system, path, rule_codes)
+        values = system_values(model, system, path, rule_codes, actions[system.id])
         return _render(
             model, environment, path, "system.md.j2", system.card_path, compact=True, **values
         )
 
     rows = [dashboard_row(model, system) for system in model.systems]
+    actions = {system.id: system_actions(model, system) for system in model.systems}
     groups = []
     for verdict in VERDICT_ORDER:
         members = sorted(
@@ -92,20 +113,30 @@ def build_pages(
         )
         if members:
             groups.append({"verdict": verdict, "rows": members})
+    mode, mode_line = gate_mode(model)
+    waivers = waiver_rows(model, "index.md")
     render(
         "index.md",
         "dashboard.md.j2",
         "(workspace)",
-        compact=True,
         groups=groups,
         totals={v: sum(r["verdict"] == v for r in rows) for v in VERDICT_ORDER},
         count=len(rows),
         gate_reason=model.gate.reason,
         gate_policy=getattr(model.gate.result, "policy", ""),
-        gate_mode=getattr(model.gate.result, "mode", ""),
+        mode=mode,
+        mode_line=mode_line,
+        blocked=_blocked(model, rows, actions)[:MAX_BLOCKED_SHOWN],
+        blocked_more=max(0, sum(r["verdict"] == "fail" for r in rows) - MAX_BLOCKED_SHOWN),
+        open_actions=sum(a.blocking for found in actions.values() for a in found),
+        waivers_soon=sum(w["state"] in ("soon", "expired") for w in waivers),
+        actions=link("index.md", ACTIONS_PAGE),
+        policy=link("index.md", POLICY_PAGE),
+        waivers=link("index.md", WAIVERS_PAGE),
         problems=model.problems,
         datasets=len(model.datasets),
     )
+    by_system = {system.id: system for system in model.systems}
     render(
         "systems/index.md",
         "systems.md.j2",
@@ -114,6 +145,7 @@ def build_pages(
         rows=[
             {
                 **row,
+                **_directory_entry(model, by_system[row["id"]], actions[row["id"]], waivers),
                 "anchor": "system-" + system.slug,
                 "href": link("systems/index.md", system_page(system.slug)),
             }
@@ -123,6 +155,45 @@ def build_pages(
             )
         ],
     )
+    render(
+        "actions/index.md",
+        "actions.md.j2",
+        "(gate findings)",
+        compact=True,
+        **actions_values(model, ACTIONS_PAGE, actions),
+    )
+    render(
+        "policy/index.md", "policy.md.j2", "(release policy)", **policy_values(model, POLICY_PAGE)
+    )
+    render(
+        "waivers/index.md", "waivers.md.j2", "waivers.yaml", **waivers_values(model, WAIVERS_PAGE)
+    )
+    for system in model.systems:
+        path = compliance_page(system.slug)
+        render(
+            path,
+            "compliance.md.j2",
+            system.card_path,
+            compact=True,
+            **compliance_values(model, system, path),
+        )
+    citations = evidence_citations(model)
+    for evidence in evidence_links(model):
+        cited = [
+            (name, link(evidence.href, compliance_page(slug)) + f"#item-{item.lower()}", item)
+            for name, slug, item in citations.get(evidence.href, [])
+        ]
+        if evidence.kind == "file":
+            jobs.append(functools.partial(_copy, model, evidence))
+        else:
+            render(
+                evidence.href,
+                "evidence.md.j2",
+                evidence.source,
+                evidence=evidence,
+                cited=cited,
+                body=evidence_body(model.workspace, evidence),
+            )
     rules = rule_entries(model)
     rule_codes = frozenset(rule["code"] for rule in rules)
     jobs.extend(functools.partial(render_system, system) for system in model.systems)
@@ -188,6 +259,76 @@ def build_pages(
 
 def _call(job: Callable[[], Page | BuildProblem]) -> Page | BuildProblem:
     return job()
+
+
+MAX_BLOCKED_SHOWN = 10
+"""The dashboard names this many blocked systems with their deciding finding."""
+
+
+def _blocked(
+    model: SiteModel, rows: Sequence[dict[str, Any]], actions: dict[str, list[Action]]
+) -> list[dict[str, Any]]:
+    """Each blocked system with its most deciding finding, for the top of the dashboard."""
+    found = []
+    for row in sorted(rows, key=lambda r: r["name"].lower()):
+        if row["verdict"] != "fail":
+            continue
+        groups = deciding_groups(actions.get(row["id"], []), per_group=1)
+        first = groups[0] if groups else None
+        blocking = sum(a.blocking for a in actions.get(row["id"], []))
+        found.append(
+            {
+                "name": row["name"],
+                "href": row["href"],
+                "title": first["title"] if first else "blocked",
+                "entry": first["entries"][0] if first else None,
+                "more": max(0, blocking - 1),
+            }
+        )
+    return found
+
+
+def _directory_entry(
+    model: SiteModel,
+    system: SystemView,
+    actions: Sequence[Action],
+    waivers: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """What the search directory says of a system: people, deciding findings, waivers."""
+    verdict, counts = gate_verdict(model, system)
+    people: list[str] = []
+    card = system.card
+    if card is not None:
+        people.extend(f"{p.name} ({p.role})" if p.role else p.name for p in card.owners)
+    if isinstance(system.signoffs, list):
+        people.extend(f"{s.name} (signed as {s.role})" for s in system.signoffs)
+    for checklist in system.docs.checklist_models():
+        people.extend(a.owner for a in checklist.items.values() if a.owner)
+    deciding = [
+        f"{group['title']}: {group['entries'][0].what}"
+        for group in deciding_groups(actions, per_group=1)
+    ]
+    return {
+        "verdict_words": VERDICT_WORDS[verdict],
+        "counts": counts,
+        "people": list(dict.fromkeys(people)),
+        "deciding": deciding[:4],
+        "waivers": [
+            f"{w['rule']} waived until {w['expires'].isoformat()}, approved by {w['approver']}: "
+            f"{w['justification']}"
+            for w in waivers
+            if w["system"] == system.id
+        ],
+    }
+
+
+def _copy(model: SiteModel, evidence: EvidenceLink) -> Page | BuildProblem:
+    """An evidence file copied into the site as it is (a PDF, an image...)."""
+    try:
+        data = (model.workspace.root / evidence.source).read_bytes()
+    except OSError as error:
+        return BuildProblem(evidence.source, "", f"evidence cannot be copied: {error}")
+    return Page(evidence.href, "", evidence.source, data)
 
 
 def _render(

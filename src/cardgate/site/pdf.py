@@ -10,12 +10,16 @@ downloaded, and the browser runs with networking features off and a throw-away p
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from cardgate.core.errors import UsageError
+from cardgate.core.files import write_file
 from cardgate.site.links import page_url, system_page
 from cardgate.site.mkdocs_run import SiteLayout
 from cardgate.site.view_model import SiteModel
@@ -71,6 +75,50 @@ def print_pdf(chromium: str, page: Path, target: Path, *, timeout: float = 120) 
         raise UsageError(f"Chromium could not print {page.name}: {detail[0]}")
 
 
+_FILE_URI = re.compile(rb"/URI \((file://[^)\\]*)\)")
+
+
+def relative_links(data: bytes, site: Path, folder: Path) -> bytes:
+    """The PDF with its links into the site relative to the PDF's folder.
+
+    Chromium writes every link of a printed file:// page as an absolute ``file://`` URI —
+    the building machine's paths. Each becomes a relative URI (viewers resolve it against
+    the PDF's own location) of the same byte length, so the file's cross-reference offsets
+    stay right: the shorter URI is padded with what a PDF string ignores or reads as one
+    character (backslash-newlines, an octal escape). A link that leads out of the site
+    becomes ``#``.
+    """
+    root = site.resolve().as_uri() + "/"
+
+    def rewrite(match: re.Match[bytes]) -> bytes:
+        uri = match.group(1).decode("latin-1")
+        if uri.startswith(root):
+            path, _, fragment = uri[len(root) :].partition("#")
+            target = posixpath.relpath(
+                unquote(path), folder.resolve().relative_to(site.resolve()).as_posix()
+            )
+            relative = quote(target) + (f"#{fragment}" if fragment else "")
+        else:
+            relative = "#"
+        return b"/URI (" + _padded(relative.encode("ascii"), len(match.group(1))) + b")"
+
+    return _FILE_URI.sub(rewrite, data)
+
+
+def _padded(text: bytes, length: int) -> bytes:
+    """`text` as a PDF literal string body of exactly `length` bytes: a backslash-newline
+    (ignored by readers) adds two bytes, an octal escape of one character three."""
+    extra = length - len(text)
+    if extra == 1:  # neither 2 nor 3 makes 1: an empty fragment, or no link at all
+        text, extra = (text + b"#", 0) if b"#" not in text else (b"#", length - 1)
+    if extra < 0:
+        raise ValueError("a relative link is longer than the absolute one")
+    if extra % 2:
+        text = b"\\%03o" % text[0] + text[1:]
+        extra -= 3
+    return text + b"\\\n" * (extra // 2)
+
+
 def print_system_pdfs(layout: SiteLayout, model: SiteModel) -> list[Path]:
     """One PDF per system, `<out>/pdf/<system>.pdf`, from the built pages."""
     chromium = find_chromium()
@@ -87,5 +135,7 @@ def print_system_pdfs(layout: SiteLayout, model: SiteModel) -> list[Path]:
             continue
         target = layout.out_dir / PDF_FOLDER / f"{system.slug}.pdf"
         print_pdf(chromium, page, target)
+        data = relative_links(target.read_bytes(), layout.out_dir, target.parent)
+        write_file(target, data, within=layout.out_dir, what="a PDF cardgate printed")
         written.append(target)
     return written

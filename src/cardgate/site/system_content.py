@@ -1,5 +1,5 @@
-"""The values of a system's page: findings by rule, evaluation tables and charts with
-intervals and thresholds, and NIST coverage.
+"""The values of a system's page: the verdict and what is left, sign-offs, waivers,
+evaluation tables and charts with intervals and thresholds, and coverage.
 """
 
 from __future__ import annotations
@@ -10,12 +10,21 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
-from cardgate.gate.result import Finding, SystemVerdict
+from cardgate.gate.result import SystemVerdict
+from cardgate.site.actions import Action, deciding_groups, role_holder, system_actions
 from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.compliance_content import compliance_page, coverage_summary
+from cardgate.site.governance_content import (
+    ACTIONS_PAGE,
+    GLOSSARY_PAGE,
+    POLICY_PAGE,
+    WAIVERS_PAGE,
+    waiver_rows,
+)
 from cardgate.site.links import dataset_page, link, rule_page
 from cardgate.site.templating import interval, number
-from cardgate.site.threshold_rows import threshold_rows, worst_outcome
-from cardgate.site.verdicts import fairness_verdict, gate_verdict
+from cardgate.site.threshold_rows import threshold_rows, worst_verdict
+from cardgate.site.verdicts import VERDICT_WORDS, fairness_verdict, gate_mode, gate_verdict
 from cardgate.site.view_model import SiteModel, SystemView, Unavailable
 
 CHART_METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", "accuracy")
@@ -25,14 +34,15 @@ CHART_METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", 
 
 
 def system_values(
-    model: SiteModel, system: SystemView, path: str, rule_codes: frozenset[str]
+    model: SiteModel,
+    system: SystemView,
+    path: str,
+    rule_codes: frozenset[str],
+    actions: list[Action] | None = None,
 ) -> dict[str, Any]:
     verdict, counts = gate_verdict(model, system)
+    mode, mode_line = gate_mode(model)
     fairness, fairness_detail = fairness_verdict(model, system)
-    findings = sorted(
-        model.gate.findings(system.id),
-        key=lambda f: (not f.blocking, -int(f.severity), f.code, f.path, f.line),
-    )
     datasets = {d.id: d for d in model.datasets}
     card = system.card
     data_links = []
@@ -52,74 +62,65 @@ def system_values(
                         "href": link(path, dataset_page(known.slug)) if known else "",
                     }
                 )
+    if actions is None:
+        actions = system_actions(model, system)
+    signoffs = system.signoffs if isinstance(system.signoffs, list) else []
     return {
         "system": system,
         "card": card,
         "verdict": verdict,
+        "verdict_words": VERDICT_WORDS,
         "counts": counts,
+        "mode": mode,
+        "mode_line": mode_line,
+        "gate_day": model.gate.result.today if model.gate.result is not None else model.today,
+        "policy_source": model.gate.result.policy if model.gate.result is not None else "",
+        "deciding": deciding_groups(actions),
+        "actions": actions,
         "fairness": fairness,
         "fairness_detail": fairness_detail,
         "gate_reason": model.gate.reason,
-        "findings": _by_rule([_finding(f, path, rule_codes) for f in findings]),
-        "waived": [_finding(f, path, rule_codes) for f in model.gate.waived(system.id)],
+        "waived": model.gate.waived(system.id),
+        "rule_links": {
+            a.code: link(path, rule_page(a.code)) for a in actions if a.code in rule_codes
+        },
+        "waivers": [w for w in waiver_rows(model, path) if w["system"] == system.id],
         "evaluation": _evaluation_values(system, model.gate.verdict(system.id)),
         "evaluation_reason": (
             system.evaluation.reason if isinstance(system.evaluation, Unavailable) else ""
         ),
-        "coverage": _coverage_values(model, system, path),
-        "signoffs": system.signoffs if isinstance(system.signoffs, list) else [],
+        "coverage": coverage_summary(model, system, path),
+        "signoffs": signoffs,
         "signoffs_reason": (
             system.signoffs.reason if isinstance(system.signoffs, Unavailable) else ""
         ),
+        "signoff_roles": _required_roles(model, system),
         "changes": system.changes,
         "data_links": data_links,
         "problems": system.problems,
         "dashboard": link(path, "index.md"),
+        "compliance": link(path, compliance_page(system.slug)),
+        "glossary": link(path, GLOSSARY_PAGE),
+        "policy": link(path, POLICY_PAGE),
+        "waivers_page": link(path, WAIVERS_PAGE),
+        "actions_page": link(path, ACTIONS_PAGE),
+        "pdf": link(path, "index.md")[: -len("index.html")] + f"pdf/{system.slug}.pdf"
+        if model.pdf
+        else "",
     }
 
 
-def _finding(finding: Finding, path: str, rule_codes: frozenset[str]) -> dict[str, Any]:
-    known = finding.code in rule_codes
-    where = f"{finding.path}:{finding.line}:{finding.column}" if finding.path else ""
-    if where and finding.location:
-        where = f"{where} at {finding.location}"
-    return {
-        "code": finding.code,
-        "name": finding.name,
-        "severity": "waived"
-        if finding.waiver is not None
-        else getattr(finding.severity, "label", str(finding.severity)),
-        "message": finding.message,
-        "hint": finding.hint,
-        "where": where,
-        "href": link(path, rule_page(finding.code)) if known else "",
-        "waiver": finding.waiver,
-    }
-
-
-def _by_rule(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Findings grouped by (rule, severity), in the order of each group's first finding.
-
-    One row per rule keeps a page with twenty findings of three rules short to read and
-    light to build; each finding keeps its own message and location.
-    """
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for finding in findings:
-        key = (finding["code"], finding["severity"])
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = {
-                "code": finding["code"],
-                "name": finding["name"],
-                "severity": finding["severity"],
-                "href": finding["href"],
-                "entries": [],
-                "hints": [],
-            }
-        group["entries"].append(finding)
-        if finding["hint"] and finding["hint"] not in group["hints"]:
-            group["hints"].append(finding["hint"])
-    return list(groups.values())
+def _required_roles(model: SiteModel, system: SystemView) -> list[dict[str, Any]]:
+    """Each role the policy requires of this system's tier, with its latest sign-off."""
+    if model.policy is None or system.card is None:
+        return []
+    roles = model.policy.for_tier(system.card.risk_tier).required_signoffs
+    signoffs = system.signoffs if isinstance(system.signoffs, list) else []
+    latest = {s.role: s for s in signoffs}
+    return [
+        {"role": role, "signoff": latest.get(role), "who": role_holder(system.card, role)}
+        for role in roles
+    ]
 
 
 def _metric_entry(entry: Any, *, html: bool = True) -> dict[str, Any]:
@@ -279,7 +280,7 @@ def _feature_values(
                     for bound in ("min", "max")
                     if limit is not None and isinstance(limit.get(bound), int | float)
                 ),
-                "outcome": worst_outcome(verdicts),
+                "verdict": worst_verdict(verdicts),
             }
         )
     if disparities:
@@ -327,35 +328,3 @@ def _limit_text(threshold: Mapping[str, Any] | None) -> str:
     if isinstance(threshold.get("max"), int | float):
         parts.append(f"≤ {threshold['max']}")
     return " and ".join(parts)
-
-
-def _coverage_values(model: SiteModel, system: SystemView, path: str) -> dict[str, Any] | None:
-    """Per function: the roll-up and the subcategory numbers by status.
-
-    Statements and the items behind each status are on the NIST page; a system page keeps
-    this compact because it is repeated for every system.
-    """
-    coverage = system.coverage
-    if coverage is None or model.coverage is None:
-        return None
-    by_function: dict[str, dict[str, list[str]]] = {}
-    for sub in coverage.subcategories:
-        statuses = by_function.setdefault(sub.function, {})
-        statuses.setdefault(sub.status, []).append(sub.id.split(" ", 1)[1])
-    functions = [
-        {
-            "id": rollup.id,
-            "rollup": rollup,
-            "statuses": [
-                (status, " ".join(by_function.get(rollup.id, {}).get(status, [])))
-                for status in ("addressed", "partial", "missing")
-            ],
-        }
-        for rollup in coverage.functions
-    ]
-    return {
-        "overall": coverage.overall,
-        "functions": functions,
-        "checklists": coverage.checklists,
-        "nist": link(path, "nist/index.md"),
-    }

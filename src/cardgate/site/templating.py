@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 from pathlib import Path
@@ -24,6 +25,10 @@ from markupsafe import Markup
 from cardgate.core.resources import data_dir
 from cardgate.documents.placeholders import is_missing
 from cardgate.site.escape import (
+    command_text,
+    css_string,
+    docstring_inline,
+    docstring_markdown,
     html_paragraphs,
     html_text,
     link_or_text,
@@ -89,12 +94,20 @@ _BADGE_TONES = {
     "open": "bad", "not-started": "bad", "unanswered": "bad", "blocked": "bad",
     "tier-unacceptable": "bad", "tier-high": "warn", "tier-limited": "muted",
     "tier-minimal": "muted",
+    "shaky": "warn", "passes, not conclusively": "warn", "passes": "ok", "fails": "bad",
+    "unknown": "muted", "not decided": "muted", "superseded": "muted", "verified": "ok",
+    "changed": "bad", "invalid": "bad", "unverified": "warn",
 }  # fmt: skip
 
 
 def badge(value: Any, kind: str = "") -> Markup:
     """A coloured status word; the class is chosen from a fixed list, never from text."""
-    text = str(value)
+    return _badge(str(value), kind)
+
+
+@functools.lru_cache(maxsize=1024)
+def _badge(text: str, kind: str) -> Markup:
+    # A few dozen distinct badges, tens of thousands of times in a large site.
     tone = _BADGE_TONES.get(kind or text.lower(), "muted")
     return Markup(f'<span class="cg-badge cg-{tone}">{html_text(text)}</span>')
 
@@ -133,6 +146,10 @@ def make_environment(site_dir: Path | None = None) -> Environment:
         label=label,
         badge=badge,
         preformatted=preformatted,
+        css_string=css_string,
+        command=command_text,
+        docstring=docstring_markdown,
+        docstring_inline=docstring_inline,
     )
     environment.globals["missing"] = is_missing
     return environment

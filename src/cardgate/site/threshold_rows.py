@@ -1,5 +1,5 @@
-"""The threshold verdicts a system page shows: the gate's (the one decider's), as rows.
-Nothing is decided here."""
+"""The threshold verdicts a system page shows: the gate's (the one decider's), as rows,
+and the words a page gives each (state, outcome). Nothing is decided here."""
 
 from __future__ import annotations
 
@@ -27,11 +27,14 @@ def threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
                     "detectable": None,
                     "state": "no result",
                     "outcome": "fail",
+                    "css": "fail",
+                    "label": "no result: blocks",
                     "message": f"threshold on {decided.subject} has no result in the artifact",
                 }
             )
         for one in decided.verdicts:
             found = one.result
+            css, words = threshold_words(one.state, one.outcome)
             rows.append(
                 {
                     "metric": found.metric,
@@ -44,6 +47,8 @@ def threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
                     "detectable": found.detectable,
                     "state": one.state,
                     "outcome": OUTCOME_BADGES[one.outcome],
+                    "css": css,
+                    "label": words,
                     "message": one.message,
                 }
             )
@@ -52,9 +57,36 @@ def threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
 
 OUTCOME_BADGES = {"pass": "pass", "warn": "warning", "block": "fail"}
 
+SHAKY = "passes, not conclusively"
+"""An inconclusive threshold that the policy lets pass (with or without a warning)."""
 
-def worst_outcome(rows: Sequence[Mapping[str, Any]]) -> str | None:
-    """The worst outcome among the gate's verdicts on one disparity (None: no limit)."""
-    order = ("pass", "warning", "fail")
-    outcomes = [str(row["outcome"]) for row in rows]
-    return max(outcomes, key=order.index) if outcomes else None
+_BLOCKING_WORDS = {
+    "beyond": "fails",
+    "inconclusive": "inconclusive: blocks",
+    "undefined": "not computed: blocks",
+}
+
+
+def threshold_words(state: str, outcome: str) -> tuple[str, str]:
+    """The decider's state and outcome of one verdict in a page's words: (kind, words),
+    kind one of 'pass', 'shaky', 'fail' (the row's class and the badge's colour).
+
+    `within` is a solid pass; a verdict that does not block without being `within`
+    (inconclusive where the policy says warn or pass) passes *not conclusively*, told
+    apart everywhere verdicts appear; a blocking one says why it blocks.
+    """
+    if outcome == "block":
+        return "fail", _BLOCKING_WORDS.get(state, f"{state}: blocks")
+    if state == "within":
+        return "pass", "passes"
+    return "shaky", SHAKY
+
+
+def worst_verdict(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The row of the worst of the gate's verdicts on one disparity (None: no limit)."""
+    outcomes, kinds = ("pass", "warning", "fail"), ("pass", "shaky", "fail")
+    return max(
+        rows,
+        key=lambda row: (outcomes.index(str(row["outcome"])), kinds.index(str(row["css"]))),
+        default=None,
+    )

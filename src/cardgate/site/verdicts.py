@@ -1,13 +1,34 @@
-"""The verdicts pages show, as (state, text): the gate's per system, fairness, sign-offs."""
+"""The verdicts pages show, as (state, text): the gate's per system, fairness, sign-offs.
+
+The site decides nothing here. A system's verdict is the gate's `SystemVerdict`; its
+thresholds are the one decider's verdicts (`cardgate.evidence.evaluation.decide`) that
+the gate put in it, worded by `threshold_rows.threshold_words`.
+"""
 
 from __future__ import annotations
 
+from cardgate.site.threshold_rows import SHAKY, threshold_words
 from cardgate.site.view_model import SignoffView, SiteModel, SystemView, Unavailable
 
 VERDICT_ORDER = ("fail", "unknown", "waived", "pass")
+VERDICT_WORDS = {
+    "fail": "Blocked: may not ship",
+    "unknown": "No gate verdict",
+    "waived": "May ship, under waivers",
+    "pass": "May ship",
+}
+
+MODE_LINE = {
+    "release": "Release mode: the gate as it runs before a release; every demand of the "
+    "policy for the system's risk tier blocks, incomplete drafts and missing sign-offs "
+    "included. The evaluation and data-check artifacts are taken as committed; "
+    "cardgate gate --release in CI also recomputes them from their inputs.",
+    "draft": "Draft mode: the gate as it runs on each change; draft incompleteness only warns.",
+}
+"""One line on what the gate's mode means, shown wherever its verdict is."""
 
 
-# --- verdicts -----------------------------------------------------------------------------------
+# --- the gate's verdict -------------------------------------------------------------------------
 
 
 def gate_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
@@ -22,6 +43,15 @@ def gate_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
     return ("waived" if verdict.waived else "pass"), counts
 
 
+def gate_mode(model: SiteModel) -> tuple[str, str]:
+    """('release' | 'draft' | '', the one-line explanation) of the gate run shown: the
+    gate's own `GateResult.mode`."""
+    result = model.gate.result
+    if result is None:
+        return "", ""
+    return result.mode, MODE_LINE.get(result.mode, "")
+
+
 def _counts(errors: int, warnings: int, waived: int) -> str:
     parts = [
         f"{number} {word}{'' if number == 1 else 's'}"
@@ -34,7 +64,8 @@ def _counts(errors: int, warnings: int, waived: int) -> str:
 
 
 def fairness_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
-    """The thresholds as the gate decided them (the one decider's outcomes)."""
+    """The thresholds as the gate decided them (the one decider's outcomes), in one
+    badge: fail, inconclusive passes ('passes, not conclusively'), pass."""
     evaluation = system.evaluation
     if isinstance(evaluation, Unavailable):
         return "not evaluated", evaluation.reason
@@ -48,12 +79,21 @@ def fairness_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
     if not decided:
         return "unknown", "the gate did not decide the thresholds"
     blocked = [t for t in decided if t.outcome == "block"]
-    warned = [t for t in decided if t.outcome == "warn"]
+    shaky = [
+        t
+        for t in decided
+        if t.outcome != "block"
+        and any(threshold_words(v.state, v.outcome)[0] == "shaky" for v in t.verdicts)
+    ]
+    shaky_words = f"; {len(shaky)} {SHAKY}" if shaky else ""
     if blocked:
-        return "fail", f"{len(blocked)} of {len(decided)} thresholds not met"
-    if warned:
-        return "warning", f"{len(warned)} of {len(decided)} thresholds inconclusive"
+        return "fail", f"{len(blocked)} of {len(decided)} thresholds not met{shaky_words}"
+    if shaky:
+        return SHAKY, f"{len(decided)} thresholds met{shaky_words}"
     return "pass", f"all {len(decided)} thresholds met"
+
+
+# --- sign-offs ----------------------------------------------------------------------------------
 
 
 def latest_signoffs(system: SystemView) -> list[SignoffView]:

@@ -15,7 +15,8 @@ from cardgate.core.inputs import ARTIFACT_BYTES, DOCUMENT_BYTES, read_regular
 from cardgate.core.paths import PathEscapeError
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import ArtifactError, parse_artifact
-from cardgate.site.view_model import BuildProblem, SignoffView, Unavailable
+from cardgate.gate.result import SystemVerdict
+from cardgate.site.view_model import BuildProblem, ChangeView, SignoffView, Unavailable
 
 
 def json_artifact(
@@ -86,7 +87,8 @@ def _data_check_shape(data: Mapping[str, Any]) -> tuple[str, str] | None:
 def signoff_views(
     workspace: Workspace, docs: SystemDocs, problems: list[BuildProblem]
 ) -> list[SignoffView] | Unavailable:
-    """The system's sign-offs, judged stale exactly as the gate judges them."""
+    """The system's sign-offs, judged stale exactly as the gate judges them, each with the
+    digests it approved and the later sign-off of the same role that superseded it."""
     try:
         from cardgate.documents.signoffs import read_signoffs, signed_documents, staleness
     except ImportError:  # pragma: no cover - the gate ships with cardgate
@@ -102,50 +104,98 @@ def signoff_views(
         problems.append(BuildProblem(shown, where, message))
         return Unavailable(f"{shown} cannot be read: {message}")
     current = signed_documents(workspace, docs)
-    views = []
-    for signoff in document.model.signoffs:
+    views: list[SignoffView] = []
+    latest: dict[str, SignoffView] = {}
+    for number, signoff in enumerate(document.model.signoffs, start=1):
         state = staleness(signoff, current)
-        views.append(
-            SignoffView(
-                role=signoff.role,
-                name=signoff.name,
-                date=signoff.date,
-                note=signoff.note or "",
-                commit=signoff.commit or "",
-                stale=state.stale,
-                changed=sorted(
-                    {*(path for path, _, _ in state.changed), *state.removed, *state.added}
-                ),
-            )
+        view = SignoffView(
+            role=signoff.role,
+            name=signoff.name,
+            date=signoff.date,
+            note=signoff.note or "",
+            commit=signoff.commit or "",
+            stale=state.stale,
+            changed=sorted({*(path for path, _, _ in state.changed), *state.removed, *state.added}),
+            documents=dict(sorted(signoff.documents.items())),
+            current=current,
+            number=number,
         )
+        earlier = latest.get(signoff.role)
+        if earlier is not None:
+            earlier.superseded_by = number
+        latest[signoff.role] = view
+        views.append(view)
     return views
 
 
-def changes_since(workspace: Workspace, signoff: SignoffView) -> list[tuple[str, str]]:
-    """Unified diffs of the signed documents between the signed commit and now."""
-    if not signoff.commit or not signoff.changed:
-        return []
+def verified(views: list[SignoffView], verdict: SystemVerdict | None) -> None:
+    """Give each sign-off the gate's word on whether it counts (GATE-SO001/SO003's one
+    decider, carried in the system's verdict): 'verified' (its SSH signature verifies, by
+    a signer allowed for its role), 'unsigned' (counts where the policy allows unsigned
+    sign-offs), 'refused' (unsigned where the policy does not allow it) or 'invalid'."""
+    by_index = {found.index: found for found in verdict.signoffs} if verdict else {}
+    for view in views:
+        found = by_index.get(view.number - 1)
+        if found is None:
+            continue
+        view.identity = found.signer
+        view.problem = found.problem
+        if found.signed:
+            view.verification = "verified" if found.counts else "invalid"
+        else:
+            view.verification = "unsigned" if found.counts else "refused"
+
+
+def changes_since(workspace: Workspace, signoff: SignoffView) -> list[ChangeView]:
+    """The documents changed since `signoff`, by their digests (no git needed), each with
+    a unified diff against the signed commit when git can show it, or why not."""
+    changes = []
+    for document in signoff.changed:
+        signed = signoff.documents.get(document, "")
+        now = signoff.current.get(document, "")
+        change = ChangeView(document, signed, now)
+        if not signed:
+            change.note = "added to what a sign-off covers since this sign-off"
+        elif not now:
+            change.note = "removed (or no longer covered) since this sign-off"
+        elif not signoff.commit:
+            change.note = (
+                "the sign-off records no commit, so the signed text cannot be shown; "
+                "the digests prove it changed"
+            )
+        else:
+            before = git(workspace.root, "show", f"{signoff.commit}:./{document}", timeout=10)
+            if before is None:
+                change.note = (
+                    f"commit {signoff.commit[:12]} is not available here (no git checkout, "
+                    "or a shallow one), so the signed text cannot be shown; the digests "
+                    "prove it changed"
+                )
+            else:
+                change.diff = _diff(workspace, document, before, signoff.commit)
+                if not change.diff:
+                    change.note = (
+                        "the text at the signed commit equals today's: the change is in "
+                        "what was signed (the digests), not in the committed file"
+                    )
+        changes.append(change)
+    return changes
+
+
+def _diff(workspace: Workspace, document: str, before: str, commit: str) -> str:
     import difflib
 
-    diffs = []
-    for document in signoff.changed:
-        before = git(workspace.root, "show", f"{signoff.commit}:./{document}", timeout=10)
-        if before is None:
-            continue
-        try:  # the path comes from signoffs.yaml: confined, and read within limits
-            raw = read_regular(workspace.resolve(document), limit=DOCUMENT_BYTES)
-            now = raw.decode("utf-8", errors="replace")
-        except (OSError, PathEscapeError):
-            now = ""
-        diff = "".join(
-            difflib.unified_diff(
-                before.splitlines(keepends=True),
-                now.splitlines(keepends=True),
-                fromfile=f"{document} @ {signoff.commit[:12]}",
-                tofile=f"{document} (now)",
-                n=2,
-            )
+    try:  # the path comes from signoffs.yaml: confined, and read within limits
+        raw = read_regular(workspace.resolve(document), limit=DOCUMENT_BYTES)
+        now = raw.decode("utf-8", errors="replace")
+    except (OSError, PathEscapeError):
+        now = ""
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            now.splitlines(keepends=True),
+            fromfile=f"{document} @ {commit[:12]}",
+            tofile=f"{document} (now)",
+            n=2,
         )
-        if diff:
-            diffs.append((document, diff))
-    return diffs
+    )

@@ -17,6 +17,7 @@ from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
+from cardgate.gate.policy import ResolvedPolicy
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 from cardgate.gate.rule_meta import RuleMeta
 
@@ -74,7 +75,7 @@ class GateView:
 
 @dataclass
 class SignoffView:
-    """One sign-off and whether it still holds."""
+    """One sign-off, what it approved, and whether it still holds."""
 
     role: str
     name: str
@@ -83,6 +84,37 @@ class SignoffView:
     commit: str
     stale: bool
     changed: list[str]
+    """Documents changed, removed or added since this sign-off (paths)."""
+    documents: dict[str, str] = field(default_factory=dict)
+    """Workspace-relative path -> the digest this sign-off approved."""
+    current: dict[str, str] = field(default_factory=dict)
+    """Path -> the digest of the document now (what the gate compares with)."""
+    number: int = 0
+    """1-based position in signoffs.yaml (oldest first)."""
+    superseded_by: int | None = None
+    """Number of the later sign-off of the same role that replaced this one."""
+    verification: str = ""
+    """Whether it counts, as the gate decided: 'verified', 'unsigned' (allowed unsigned),
+    'refused' (unsigned where signatures are required), 'invalid'; '' when not gated."""
+    identity: str = ""
+    """The principal of the SSH key that signed ('' when unsigned)."""
+    problem: str = ""
+    """Why the gate does not count it ('' when it does)."""
+
+
+@dataclass
+class ChangeView:
+    """One signed document that changed since the latest sign-off."""
+
+    document: str
+    signed: str
+    """Digest approved at the sign-off ('' when the document was added since)."""
+    now: str
+    """Digest now ('' when the document was removed since)."""
+    diff: str = ""
+    """Unified diff against the signed commit, when git could show the old content."""
+    note: str = ""
+    """Why there is no diff, when there is none."""
 
 
 @dataclass
@@ -98,8 +130,8 @@ class SystemView:
     evaluation: dict[str, Any] | Unavailable
     signoffs: list[SignoffView] | Unavailable
     coverage: SystemCoverage | None
-    changes: list[tuple[str, str]] = field(default_factory=list)
-    """(document path, unified diff) since the last sign-off's commit."""
+    changes: list[ChangeView] = field(default_factory=list)
+    """The signed documents changed since the latest sign-off, with diffs where known."""
 
     @property
     def name(self) -> str:
@@ -132,6 +164,11 @@ class SiteModel:
     coverage: PortfolioCoverage | None
     coverage_reason: str
     problems: list[BuildProblem]
+    policy: ResolvedPolicy | None = None
+    """The release policy in force (per risk tier), as the gate resolves it."""
+    policy_reason: str = ""
+    pdf: bool = False
+    """True when the build prints a PDF of each system page (the pages link it)."""
 
 
 def slug(name: str) -> str:

@@ -1,0 +1,319 @@
+"""Each reader's five-minute task on the worked example's site, in real Chromium (issue 17).
+
+The example (governance/ and site/, copied) is built once, with the gate's clock pinned,
+and opened both from the file system (``file://``, what ``make demo`` prints) and from a
+local HTTP server. The product manager finds what blocks credit-default without scrolling;
+the lawyer reads the sign-off record; the auditor opens an evidence file; anyone searches
+for a person's name. Every page is then checked for sideways scrolling at 390 px, for
+serious or critical axe-core violations, and for console errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import serving
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 11, 30)
+WIDE = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worked example's site, built from a copy; returns the HTML folder."""
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.site.build import build_site
+
+    root = tmp_path_factory.mktemp("reader")
+    shutil.copytree(REPO / "governance", root / "governance")
+    shutil.copytree(
+        REPO / "site", root / "site", ignore=shutil.ignore_patterns("generated", "build")
+    )
+    result = build_site(load_workspace(root / "governance"), today=TODAY, strict=True)
+    assert not result.failed, [p.format() for p in result.render_problems + result.problems]
+    return result.layout.out_dir
+
+
+@pytest.fixture(scope="module")
+def http_root(example_site: Path) -> Iterator[str]:
+    with serving(example_site) as url:
+        yield url
+
+
+class Console:
+    """Console errors, uncaught exceptions and failed requests of one page."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request: Any) -> None:
+        # Requests cut short by the next navigation (ERR_ABORTED) are not errors.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.errors.append(f"failed: {request.url} ({request.failure})")
+
+
+def _open(browser: Any, viewport: dict[str, int]) -> tuple[Any, Any, Console]:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    return context, page, Console(page)
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).as_posix().startswith(("assets/", "search/"))
+    )
+
+
+def _decided_kinds(site: Path, system: str) -> list[str]:
+    """How the one decider's verdicts on `system`'s thresholds read (pass, shaky, fail),
+    from the gate run on the same copy of the example."""
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.gate.engine import run_gate
+    from cardgate.site.threshold_rows import threshold_words
+
+    workspace = load_workspace(site.parents[1] / "governance")
+    result = run_gate(workspace, release=True, today=TODAY, recompute=False)
+    verdict = next(v for v in result.systems if v.system == system)
+    return [
+        threshold_words(one.state, one.outcome)[0]
+        for decided in verdict.thresholds
+        for one in decided.verdicts
+    ]
+
+
+def _above_the_fold(page: Any, locator: Any) -> None:
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    assert box["y"] >= 0 and box["y"] + min(box["height"], 60) <= page.viewport_size["height"], box
+
+
+# --- the product manager: can it ship, and if not, what exactly stops it? -----------------------
+
+
+def test_pm_sees_the_deciding_finding_without_scrolling(browser: Any, example_site: Path) -> None:
+    context, page, console = _open(browser, WIDE)
+    try:
+        page.goto((example_site / "index.html").as_uri())
+        verdict = page.locator("#verdict")
+        assert "1 of 2 systems may not ship" in verdict.inner_text()
+        assert "release mode" in verdict.inner_text()
+        finding = verdict.get_by_text("the measured gap is 29.1 points", exact=False)
+        _above_the_fold(page, finding)
+        verdict.get_by_role("link", name="Consumer-credit default risk (validation)").click()
+        page.wait_for_url("**/systems/credit-default/index.html")
+        box = page.locator("#verdict")
+        assert "Blocked: may not ship" in box.inner_text()
+        assert "Release mode:" in box.inner_text()
+        deciding = box.locator("ol.cg-deciding > li").first
+        assert "Fairness or performance limit not met" in deciding.inner_text()
+        assert "<25 are predicted positive 50.0% of the time vs 79.1% for 25+" in (
+            deciding.inner_text()
+        )
+        assert "Who: Lucía Fernández, model owner" in deciding.inner_text()
+        assert "cardgate evaluate credit-default" in deciding.inner_text()
+        _above_the_fold(page, deciding.locator(".cg-what").first)
+        _above_the_fold(page, deciding.locator(".cg-how").first)
+        assert not console.errors, console.errors
+    finally:
+        context.close()
+
+
+def test_pm_sees_shaky_passes_and_the_action_list(browser: Any, example_site: Path) -> None:
+    context, page, _ = _open(browser, WIDE)
+    try:
+        page.goto((example_site / "systems/income-screening/index.html").as_uri())
+        kinds = _decided_kinds(example_site, "income-screening")
+        assert kinds.count("shaky") >= 1 and kinds.count("pass") >= 1, kinds
+        shaky = page.locator("tr.cg-state-shaky")
+        assert shaky.count() == kinds.count("shaky")  # inconclusive, let through
+        assert "passes, not conclusively" in shaky.first.inner_text().lower()
+        assert "inconclusive" in shaky.first.inner_text().lower()
+        assert page.locator("tr.cg-state-pass").count() == kinds.count("pass")
+        assert page.locator("tr.cg-threshold").count() == len(kinds)
+        assert page.locator("tr.cg-state-fail").count() == 0
+        page.goto((example_site / "actions/index.html").as_uri())
+        rows = page.locator("table.cg-actions tbody tr")
+        assert rows.count() >= 8
+        first = rows.first.inner_text()
+        assert "Consumer-credit default risk" in first and "Lucía Fernández" in first
+        assert "cardgate evaluate credit-default" in first
+        waived = page.locator("table.cg-actions tbody tr", has_text="waiver expires")
+        assert "2027-03-31" in waived.first.inner_text()
+    finally:
+        context.close()
+
+
+# --- the lawyer: who approved what, when, against which version --------------------------------
+
+
+def test_lawyer_reads_the_signoff_record_near_the_top(browser: Any, example_site: Path) -> None:
+    context, page, _ = _open(browser, WIDE)
+    try:
+        page.goto((example_site / "systems/income-screening/index.html").as_uri())
+        table = page.locator("table.cg-signoffs")
+        headers = table.locator("thead th").all_inner_texts()
+        for header in ("Role", "Name", "Verified identity", "Date", "Commit", "Holds?"):
+            assert header in headers, headers
+        assert "Approved (document: digest)" in headers
+        first = table.locator("tbody tr").first
+        digests = first.locator("ul.cg-digests code[title]")
+        assert digests.count() >= 3  # card, checklist, datasheet, evaluation
+        assert len(digests.first.get_attribute("title") or "") == 64
+        assert "systems/income-screening/model-card.yaml" in first.inner_text()
+        assert first.locator(".cg-badge").last.inner_text().lower() in ("current", "stale")
+        verification = first.locator("td").nth(3).inner_text()
+        # the example's sign-offs are SSH-signed; the gate verified the signer's key
+        assert "verified" in verification.lower() and "invalid" not in verification.lower()
+        assert "SSH key of jonas.weber@example.org" in verification
+        record = page.locator("h2#sign-off-record").bounding_box()
+        fairness = page.locator("h2#fairness-and-performance-evaluation").bounding_box()
+        assert record is not None and fairness is not None and record["y"] < fairness["y"]
+        page.goto((example_site / "waivers/index.html").as_uri())
+        body = page.locator("article").inner_text()
+        assert "Priya Raman, Head of Model Risk Management" in body
+        assert "2027-03-31" in body and "monitoring" in body
+        page.goto((example_site / "policy/index.html").as_uri())
+        policy = page.locator("table.cg-policy").inner_text()
+        assert "owner, legal, risk" in policy and "180 days" in policy
+    finally:
+        context.close()
+
+
+# --- the auditor: show me the evidence behind each claim ---------------------------------------
+
+
+def test_auditor_opens_an_evidence_file_from_a_checklist_answer(
+    browser: Any, example_site: Path
+) -> None:
+    context, page, console = _open(browser, WIDE)
+    try:
+        page.goto((example_site / "systems/credit-default/index.html").as_uri())
+        page.get_by_role("link", name="Checklist answers and regulations").click()
+        page.wait_for_url("**/systems/credit-default/compliance.html")
+        row = page.locator("tr#item-gov-02")
+        assert "GOVERN 1.2" in row.inner_text()
+        assert "trustworthy AI" in row.inner_text()  # the subcategory's text
+        assert "Lucía Fernández" in row.inner_text()
+        row.get_by_role("link", name="policies/ai-governance-policy.md").click()
+        page.wait_for_url("**/evidence/policies/ai-governance-policy.md.html")
+        assert page.locator("article h1").count() >= 1
+        assert "governance" in page.locator("article").inner_text().lower()
+        assert not console.errors, console.errors
+    finally:
+        context.close()
+
+
+# --- search, from a file ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Priya Raman", "Consumer-credit default risk"),
+        ("Jonas Weber", "Income screening"),
+        ("demographic parity", "Consumer-credit default risk"),
+        ("waiver", "Waivers"),
+    ],
+)
+def test_search_from_a_file_finds_the_system(
+    browser: Any, example_site: Path, query: str, expected: str
+) -> None:
+    context, page, console = _open(browser, WIDE)
+    try:
+        page.goto((example_site / "index.html").as_uri())
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        page.locator("input.md-search__input").press_sequentially(query, delay=30)
+        result = page.locator(".md-search-result__item").filter(has_text=expected)
+        result.first.wait_for(timeout=15000)
+        assert not console.errors, console.errors
+    finally:
+        context.close()
+
+
+# --- every page: phone, accessibility, console ---------------------------------------------------
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, example_site: Path) -> None:
+    context, page, _ = _open(browser, PHONE)
+    try:
+        wide = []
+        for path in _pages(example_site):
+            page.goto((example_site / path).as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                wide.append((path, width))
+        assert not wide, wide
+    finally:
+        context.close()
+
+
+def test_tables_that_scroll_can_be_reached_by_keyboard(browser: Any, example_site: Path) -> None:
+    context, page, _ = _open(browser, PHONE)
+    try:
+        page.goto((example_site / "systems/income-screening/index.html").as_uri())
+        scrollers = page.locator(".cg-table-scroll")
+        assert scrollers.count() > 5
+        for index in range(scrollers.count()):
+            scroller = scrollers.nth(index)
+            assert scroller.get_attribute("tabindex") == "0"
+            assert scroller.get_attribute("aria-label")
+        wide = page.locator("table.cg-fairness").first.locator("xpath=..")
+        assert wide.evaluate("e => e.scrollWidth > e.clientWidth")  # it does scroll
+        wide.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("e => e.scrollLeft > 0", arg=wide.element_handle())
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1440", "390"])
+def test_no_serious_axe_violation_on_any_page(
+    browser: Any, example_site: Path, http_root: str, viewport: dict[str, int]
+) -> None:
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+    context, page, _ = _open(browser, viewport)
+    try:
+        found = []
+        for path in _pages(example_site):
+            page.goto(f"{http_root}/{path}")
+            result = axe.run(page)
+            for violation in result.response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    found.append((path, violation["id"], violation["nodes"][0]["target"]))
+        assert not found, found
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_no_console_errors_on_any_page(
+    browser: Any, example_site: Path, http_root: str, scheme: str
+) -> None:
+    context, page, console = _open(browser, WIDE)
+    try:
+        for path in _pages(example_site):
+            if scheme == "file" and path == "404.html":
+                continue  # served only by a web server, for missing pages
+            url = (example_site / path).as_uri() if scheme == "file" else f"{http_root}/{path}"
+            page.goto(url)
+            page.wait_for_load_state("load")
+            assert not console.errors, (path, console.errors)
+    finally:
+        context.close()
