@@ -210,6 +210,35 @@ def test_what_changed_since_approval_works_without_git(workspace_root: Path) -> 
     assert "records no commit, so the signed text cannot be shown" in section
 
 
+def test_changed_digests_are_shown_visibly_different(workspace_root: Path) -> None:
+    signoffs = workspace_root / "systems/fraud-alerts/signoffs.yaml"
+    text = signoffs.read_text(encoding="utf-8")
+    card = "systems/fraud-alerts/model-card.yaml"
+    digest = re.search(rf'{re.escape(card)}: "([0-9a-f]{{64}})"', text)
+    assert digest is not None
+    now = digest.group(1)
+    signed = now[:20] + ("0" if now[20] != "0" else "1") + now[21:]  # differs late
+    signoffs.write_text(text.replace(now, signed), encoding="utf-8")
+    page = _page(_build(workspace_root), "systems/fraud-alerts/index.md")
+    section = page.split("## What changed since approval", 1)[1].split("\n## ", 1)[0]
+    shown = re.findall(r'<code title="[0-9a-f]{64}">([^<]+)</code>', section)
+    assert len(shown) == 2 and shown[0] != shown[1], shown
+    assert shown[0].startswith(signed[:21]) and shown[1].startswith(now[:21])
+
+
+def test_evidence_is_read_only_from_regular_files(workspace_root: Path) -> None:
+    import os
+
+    from cardgate.site.evidence import EvidenceLink, evidence_body
+
+    fifo = workspace_root / "docs" / "pipe.md"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    link = EvidenceLink("docs/pipe.md", "evidence/docs/pipe.md.md", source="docs/pipe.md")
+    body = str(evidence_body(load_workspace(workspace_root), link))  # returns, never hangs
+    assert "cannot be read" in body and "not a regular file" in body
+
+
 def test_waivers_page_and_dashboard_warn_of_a_waiver_running_out(workspace_root: Path) -> None:
     waivers = workspace_root / "waivers.yaml"
     waivers.write_text(

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from cardgate.core.inputs import ARTIFACT_BYTES, read_regular
 from cardgate.core.paths import PathEscapeError
 from cardgate.documents.workspace import Workspace
 from cardgate.site.escape import clean, is_external_url
@@ -80,11 +81,18 @@ def evidence_link(workspace: Workspace, entry: str) -> EvidenceLink:
     )
 
 
+def read_evidence(workspace: Workspace, link: EvidenceLink) -> bytes:
+    """The bytes of a local evidence file: confined to the workspace (links leading out
+    refused), a regular file (never a FIFO or a device), at most `MAX_BYTES`.
+    Raises OSError (`UnreadableFile` ...) or `PathEscapeError`."""
+    return read_regular(workspace.resolve(link.source), limit=ARTIFACT_BYTES, maximum=MAX_BYTES)
+
+
 def evidence_body(workspace: Workspace, link: EvidenceLink) -> Markup:
     """The HTML of an evidence page: Markdown rendered safely, other text numbered."""
     try:
-        text = (workspace.root / link.source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_evidence(workspace, link).decode("utf-8")
+    except (OSError, PathEscapeError, UnicodeDecodeError) as error:
         return Markup('<p class="cg-missing">{}</p>').format(f"cannot be read: {error}")
     if link.kind == "markdown":
         return Markup('<div class="cg-evidence-text">{}</div>').format(safe_markdown(text))
@@ -163,6 +171,7 @@ __all__ = [
     "EvidenceLink",
     "evidence_body",
     "evidence_link",
+    "read_evidence",
     "safe_markdown",
     "site_relative",
 ]

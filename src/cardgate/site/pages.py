@@ -18,6 +18,7 @@ from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
 from cardgate.core.parallel import fork_map
+from cardgate.core.paths import PathEscapeError
 from cardgate.site.actions import Action, deciding_groups, system_actions
 from cardgate.site.compliance_content import (
     compliance_page,
@@ -26,7 +27,7 @@ from cardgate.site.compliance_content import (
     evidence_links,
 )
 from cardgate.site.dataset_content import check_verdict, data_check_values
-from cardgate.site.evidence import EvidenceLink, evidence_body
+from cardgate.site.evidence import EvidenceLink, evidence_body, read_evidence
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
     POLICY_PAGE,
@@ -325,8 +326,8 @@ def _directory_entry(
 def _copy(model: SiteModel, evidence: EvidenceLink) -> Page | BuildProblem:
     """An evidence file copied into the site as it is (a PDF, an image...)."""
     try:
-        data = (model.workspace.root / evidence.source).read_bytes()
-    except OSError as error:
+        data = read_evidence(model.workspace, evidence)
+    except (OSError, PathEscapeError) as error:
         return BuildProblem(evidence.source, "", f"evidence cannot be copied: {error}")
     return Page(evidence.href, "", evidence.source, data)
 

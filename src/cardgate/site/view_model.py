@@ -15,6 +15,7 @@ from typing import Any
 from cardgate.core.problems import Problem
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.signoffs import distinguished
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
 from cardgate.gate.policy import ResolvedPolicy
@@ -115,6 +116,11 @@ class ChangeView:
     """Unified diff against the signed commit, when git could show the old content."""
     note: str = ""
     """Why there is no diff, when there is none."""
+
+    @property
+    def shown(self) -> tuple[str, str]:
+        """The two digests shortened, still visibly different where they differ."""
+        return distinguished(self.signed, self.now)
 
 
 @dataclass
