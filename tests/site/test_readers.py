@@ -145,6 +145,30 @@ def test_a_pass_whose_interval_crosses_the_limit_is_shown_as_not_conclusive(
     assert "passes, not conclusively" not in solid
 
 
+def test_an_inconclusive_threshold_the_policy_blocks_asks_for_more_data(
+    workspace_root: Path,
+) -> None:
+    artifact = workspace_root / "systems/fraud-alerts/evaluation.json"
+    data = json.loads(artifact.read_text(encoding="utf-8"))
+    data["thresholds"][0].update(ci=[0.1, 0.25], state="inconclusive")
+    artifact.write_text(json.dumps(data), encoding="utf-8")
+    policy = workspace_root / "policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace(
+            "GATE-FA003: {level: warning}",
+            "GATE-FA003: {level: error, options: {inconclusive: block}}",
+        ),
+        encoding="utf-8",
+    )
+    page = _page(_build(workspace_root), "systems/fraud-alerts/index.md")
+    top = page.split("## Sign-off record", 1)[0]
+    assert "Blocked: may not ship" in top
+    assert "the measured gap is 15.0 points (95% interval 10.0–25.0): inconclusive" in top
+    assert "How: Evaluate on more data" in top
+    row = page.split('class="cg-threshold cg-state-fail"', 1)[1].split("</tr>", 1)[0]
+    assert "inconclusive: blocks" in row and "blocks until more data decide it" in row
+
+
 def test_threshold_words_render_the_deciders_state_and_outcome() -> None:
     assert threshold_words("within", "pass") == ("pass", "passes")
     assert threshold_words("inconclusive", "warn") == ("shaky", "passes, not conclusively")

@@ -20,10 +20,11 @@ from typing import Any
 
 from cardgate.documents.schemas.base import Person
 from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.evidence.evaluation.decide import Verdict
 from cardgate.gate.result import Finding
 from cardgate.gate.rule_meta import RuleMeta
 from cardgate.gate.status import OTHER, STEPS, step_of
-from cardgate.site.plain_words import threshold_sentence
+from cardgate.site.plain_words import finding_verdict, threshold_sentence
 from cardgate.site.view_model import SiteModel, SystemView
 
 WAIVER_WARNING_DAYS = 30
@@ -104,14 +105,15 @@ def _action(
     remediation: Mapping[str, str],
     rule_name: str,
 ) -> Action:
-    plain = (
-        threshold_sentence(system, finding, model.gate.verdict(system.id))
+    decided = (
+        finding_verdict(finding, model.gate.verdict(system.id))
         if finding.code == "GATE-FA003"
         else None
     )
+    plain = threshold_sentence(system, decided)
     due, note = _due(model, system, finding)
     who = _who(model, system, finding)
-    how = _how(system, finding, remediation)
+    how = _how(system, finding, remediation, decided)
     named = _named(system, finding)
     if named and '--name "NAME"' in how:
         how = how.replace('--name "NAME"', f'--name "{named}"')
@@ -153,10 +155,25 @@ def _remediation_map(rules: tuple[RuleMeta, ...]) -> dict[str, str]:
     return found
 
 
-def _how(system: SystemView, finding: Finding, remediation: Mapping[str, str]) -> str:
+_MORE_DATA = (
+    "Evaluate on more data: the interval straddles the limit, or a group is smaller than "
+    "the minimum group size."
+)
+
+
+def _how(
+    system: SystemView,
+    finding: Finding,
+    remediation: Mapping[str, str],
+    decided: Verdict | None = None,
+) -> str:
     if finding.hint:
         return finding.hint
     advice = remediation.get(finding.code, "")
+    if decided is not None and decided.state == "inconclusive":
+        advice = _MORE_DATA
+    elif decided is not None:  # its remediation's first clause: what to do when beyond
+        advice = advice.split("; ", 1)[0].rstrip(".") + "."
     if finding.code.startswith("GATE-FA"):
         command = f"cardgate evaluate {system.id}"
         return f"{advice} Then run: {command}" if advice else f"re-run: {command}"

@@ -37,25 +37,27 @@ _STATE_WORDS = {
 }
 
 
-def threshold_sentence(
-    system: SystemView, finding: Finding, verdict: SystemVerdict | None
-) -> str | None:
-    """A threshold finding of the gate in plain words, from the verdict it rests on.
-
-    'In age_group, <25 are predicted positive 50.0% of the time vs 79.1% for 25+; the
-    limit is a gap of at most 10.0 points; the measured gap is 29.1 points (95% interval
-    12.9–43.8): beyond the limit.' None when the finding is not about one of the gate's
-    threshold verdicts (the finding's own message is shown then).
-    """
-    evaluation = system.evaluation
-    if verdict is None or isinstance(evaluation, Unavailable):
+def finding_verdict(finding: Finding, verdict: SystemVerdict | None) -> Verdict | None:
+    """The decider's verdict a threshold finding of the gate (GATE-FA003) reports."""
+    if verdict is None:
         return None
     match = re.fullmatch(r"evaluation\.thresholds\.(\d+)", finding.location or "")
     if match is None:
         return None
-    index = int(match.group(1))
-    found = _verdict_of(verdict, index, finding.message)
-    if found is None or found.result.value is None:
+    return _verdict_of(verdict, int(match.group(1)), finding.message)
+
+
+def threshold_sentence(system: SystemView, found: Verdict | None) -> str | None:
+    """A threshold verdict the gate blocks on (or warns about) in plain words, from the
+    numbers it was decided on.
+
+    'In age_group, <25 are predicted positive 50.0% of the time vs 79.1% for 25+; the
+    limit is a gap of at most 10.0 points; the measured gap is 29.1 points (95% interval
+    12.9–43.8): beyond the limit.' None without a verdict or a value (the finding's own
+    message is shown then).
+    """
+    evaluation = system.evaluation
+    if found is None or found.result.value is None or isinstance(evaluation, Unavailable):
         return None
     level = _confidence(evaluation)
     sentence = _sentence(found.result, _feature(evaluation, found.result.feature), level)

@@ -19,11 +19,10 @@ VERDICT_WORDS = {
 }
 
 MODE_LINE = {
-    "release": "Release mode: the gate as it runs before a release; every demand of the "
-    "policy for the system's risk tier blocks, incomplete drafts and missing sign-offs "
-    "included. The evaluation and data-check artifacts are taken as committed; "
-    "cardgate gate --release in CI also recomputes them from their inputs.",
-    "draft": "Draft mode: the gate as it runs on each change; draft incompleteness only warns.",
+    "release": "Release mode: the gate as before a release, where every demand of the policy "
+    "for the system's risk tier blocks; artifacts are read as committed (CI's "
+    "cardgate gate --release also recomputes them).",
+    "draft": "Draft mode: the gate as on every change, where incomplete drafts only warn.",
 }
 """One line on what the gate's mode means, shown wherever its verdict is."""
 
