@@ -61,8 +61,10 @@ def test_what_is_left_comes_in_order_with_places_and_commands(tmp_path: Path) ->
     developers = _line_of(root, CARD, "  developers:")
     assert f"{CARD}:{developers}:3  GATE-MC002  'model_details.developers'" in out
     assert f"hint: run: cardgate evaluate {SYSTEM}" in out
-    assert f'hint: cardgate sign {SYSTEM} --role legal --name "NAME"' in out
-    assert f'hint: cardgate sign {SYSTEM} --role risk --name "NAME"' in out
+    # a high-risk system: the baseline counts only SSH-signed sign-offs, and the hint says so
+    assert f"hint: cardgate sign {SYSTEM} --role legal --key PATH (the signer's SSH key" in out
+    assert f"hint: cardgate sign {SYSTEM} --role risk --key PATH (the signer's SSH key" in out
+    assert '--name "NAME"' not in out
     assert "clear: documents, policy, data, thresholds, checklists, review" in out
     assert lines[-1] == (
         f"  {SYSTEM}: 6 of 9 steps clear, checklist items 61/61 done, 4 findings left"
@@ -117,7 +119,7 @@ def test_json_output_carries_the_same_steps(tmp_path: Path) -> None:
     signoffs = next(step for step in system["steps"] if step["step"] == "signoffs")
     assert signoffs["clear"] is False
     assert [f["code"] for f in signoffs["findings"]] == ["GATE-SO001"]
-    assert signoffs["findings"][0]["hint"] == f'cardgate sign {SYSTEM} --role risk --name "NAME"'
+    assert signoffs["findings"][0]["hint"].startswith(f"cardgate sign {SYSTEM} --role risk --key ")
     assert all(step["clear"] for step in system["steps"] if step["step"] != "signoffs")
 
 
@@ -142,6 +144,20 @@ def test_unknown_system_is_a_usage_error(workspace: Path) -> None:
 
 def test_text_gate_report_prints_each_hint(tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws", {"sign": ["owner", "legal"]})
+    result = runner.invoke(
+        app, ["gate", "-w", str(root), "--release", "--today", TODAY.isoformat()]
+    )
+    lines = result.output.splitlines()
+    index = next(i for i, line in enumerate(lines) if "GATE-SO001" in line)
+    assert lines[index + 1].startswith(f"    hint: cardgate sign {SYSTEM} --role risk --key PATH")
+
+
+def test_the_hint_names_a_name_where_the_policy_counts_unsigned_sign_offs(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": ["owner", "legal"]})
+    (root / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n"
+        "tiers:\n  high:\n    allow_unsigned_signoffs: true\n"
+    )
     result = runner.invoke(
         app, ["gate", "-w", str(root), "--release", "--today", TODAY.isoformat()]
     )

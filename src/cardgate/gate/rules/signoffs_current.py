@@ -18,7 +18,8 @@ Passes:
 
 Remediation:
 Have the role review the changes (the site's "changed since sign-off" view) and sign
-again: ``cardgate sign SYSTEM --role ROLE --name "NAME"``.
+again: ``cardgate sign SYSTEM --role ROLE --key PATH`` (or ``--name "NAME"`` where the
+tier's policy counts unsigned sign-offs).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             path=("signoffs", index),
             severity=None if role in required else Severity.WARNING,
             hint=f"review the changes and sign again: cardgate sign {system.id} --role {role} "
-            f'--name "{signoff.name}"',
+            + ("--key PATH" if signoff.signature is not None else f'--name "{signoff.name}"'),
         )
 
 

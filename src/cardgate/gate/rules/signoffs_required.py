@@ -20,7 +20,9 @@ Passes:
 
 Remediation:
 Ask the person holding the role to review the rendered card and run
-``cardgate sign SYSTEM --role ROLE --name "NAME"``.
+``cardgate sign SYSTEM --role ROLE --key PATH`` with their SSH key (listed for the role in
+``allowed_signers``), or ``--name "NAME"`` where the tier's policy counts unsigned
+sign-offs.
 """
 
 from __future__ import annotations
@@ -77,5 +79,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             else f"no {role} sign-off (required for risk tier '{ctx.settings.tier}')",
             path=("signoffs",) if doc.loaded is not None else (),
             key=True,
-            hint=f'cardgate sign {system.id} --role {role} --name "NAME"',
+            hint=_how_to_sign(system.id, role, signed=not ctx.settings.allow_unsigned_signoffs),
         )
+
+
+def _how_to_sign(system: str, role: str, *, signed: bool) -> str:
+    """The command that gives `role`'s sign-off: with the signer's SSH key where the tier's
+    policy counts only signed sign-offs (a `--name` alone would not count)."""
+    if signed:
+        return (
+            f"cardgate sign {system} --role {role} --key PATH "
+            f"(the signer's SSH key, listed for '{role}' in allowed_signers; "
+            "unsigned sign-offs do not count for this risk tier)"
+        )
+    return f'cardgate sign {system} --role {role} --name "NAME"'
