@@ -1,0 +1,203 @@
+"""The threshold decider at its edges, on the numbers alone: where an interval touching a
+limit falls, where the noise floor and the minimum group size take over, and how the card
+and the policy combine. The gate cases (tests/gate/cases/GATE-FA003.yaml) and
+tests/e2e/test_verdicts_agree.py show the same verdicts through every output; these pin
+the boundaries one comparison at a time (`make mutation` judges them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardgate.documents.schemas.evaluation import Threshold
+from cardgate.evidence.evaluation.artifact import ThresholdResult
+from cardgate.evidence.evaluation.decide import (
+    ThresholdPolicy,
+    decide,
+    matches,
+    state_of,
+)
+
+
+def result(**fields: object) -> ThresholdResult:
+    values: dict[str, object] = {
+        "threshold": 0,
+        "metric": "demographic_parity_difference",
+        "feature": "sex",
+        "max": 0.1,
+        "value": 0.05,
+        "ci": [0.01, 0.09],
+        "count": 500,
+        "state": "within",
+        "reason": "",
+    }
+    values.update(fields)
+    return ThresholdResult.model_validate(values)
+
+
+def threshold(**fields: object) -> Threshold:
+    values: dict[str, object] = {"metric": "demographic_parity_difference", "feature": "sex"}
+    values.update(fields)
+    return Threshold.model_validate(values)
+
+
+def state(**fields: object) -> str:
+    return state_of(result(**fields), min_group_size=100, level=0.95)[0]
+
+
+@pytest.mark.parametrize(
+    ("ci", "expected"),
+    [
+        ([0.01, 0.09], "within"),
+        ([0.01, 0.1], "within"),  # an interval ending on the limit satisfies it
+        ([0.05, 0.1000001], "inconclusive"),
+        ([0.1, 0.2], "inconclusive"),  # starting on the limit is not beyond it
+        ([0.1000001, 0.2], "beyond"),
+    ],
+)
+def test_an_upper_limit_at_its_edges(ci: list[float], expected: str) -> None:
+    value = (ci[0] + ci[1]) / 2
+    assert state(ci=ci, value=value, noise_floor=0.0) == expected
+
+
+@pytest.mark.parametrize(
+    ("ci", "expected"),
+    [
+        ([0.85, 0.9], "within"),
+        ([0.8, 0.9], "within"),
+        ([0.7999999, 0.9], "inconclusive"),
+        ([0.7, 0.8], "inconclusive"),
+        ([0.7, 0.7999999], "beyond"),
+    ],
+)
+def test_a_lower_limit_at_its_edges(ci: list[float], expected: str) -> None:
+    fields = {"metric": "roc_auc", "feature": None, "min": 0.8, "max": None}
+    assert state(ci=ci, value=(ci[0] + ci[1]) / 2, **fields) == expected
+
+
+def test_both_limits_must_hold_for_within() -> None:
+    both = {"metric": "selection_rate", "min": 0.2, "max": 0.4}
+    assert state(ci=[0.25, 0.35], value=0.3, **both) == "within"
+    assert state(ci=[0.15, 0.35], value=0.3, **both) == "inconclusive"
+    assert state(ci=[0.25, 0.45], value=0.3, **both) == "inconclusive"
+    assert state(ci=[0.41, 0.45], value=0.43, **both) == "beyond"
+    assert state(ci=[0.1, 0.15], value=0.12, **both) == "beyond"
+
+
+def test_a_difference_beyond_the_limit_within_the_noise_floor_is_inconclusive() -> None:
+    high = {"ci": [0.12, 0.3], "value": 0.2}
+    assert state(noise_floor=0.25, **high) == "inconclusive"
+    assert state(noise_floor=0.2, **high) == "inconclusive"  # on the floor: chance can do it
+    assert state(noise_floor=0.19, **high) == "beyond"
+    assert state(noise_floor=None, **high) == "beyond"
+    _, why = state_of(result(noise_floor=0.25, **high), min_group_size=100, level=0.95)
+    assert "noise floor 0.250" in why and "a fair model shows by chance" in why
+
+
+def test_a_ratio_below_its_minimum_is_judged_against_its_floor_from_below() -> None:
+    ratio = {"metric": "demographic_parity_ratio", "max": None, "min": 0.8}
+    low = {"ci": [0.5, 0.7], "value": 0.6}
+    # a fair model's ratio falls below its floor only by chance
+    assert state(noise_floor=0.65, **ratio, **low) == "beyond"
+    assert state(noise_floor=0.6, **ratio, **low) == "inconclusive"
+    assert state(noise_floor=0.55, **ratio, **low) == "inconclusive"
+
+
+def test_the_noise_floor_guards_only_the_unfair_direction() -> None:
+    # a difference below a minimum, a ratio above a maximum: no null test applies
+    assert state(min=0.3, max=None, ci=[0.1, 0.2], value=0.15, noise_floor=0.5) == "beyond"
+    ratio_above = {"metric": "demographic_parity_ratio", "min": None, "max": 0.9}
+    assert state(ci=[0.95, 0.99], value=0.97, noise_floor=2.0, **ratio_above) == "beyond"
+    # per-group metrics have no null test at all
+    assert state(metric="roc_auc", feature=None, max=None, min=0.8, ci=[0.6, 0.7],
+                 value=0.65, noise_floor=0.9) == "beyond"  # fmt: skip
+
+
+def test_the_minimum_group_size_at_its_edge() -> None:
+    assert state(count=100) == "within"
+    assert state(count=99) == "inconclusive"
+    _, why = state_of(result(count=99, group="F"), min_group_size=100, level=0.95)
+    assert "the group has 99 rows, fewer than the minimum group size 100" in why
+    _, why = state_of(result(count=1), min_group_size=100, level=0.95)
+    assert "a compared group has 1 row," in why
+
+
+def test_no_value_is_undefined_and_no_interval_is_inconclusive() -> None:
+    assert state(value=None, ci=None, reason="fewer than two groups") == "undefined"
+    assert state(ci=None) == "inconclusive"
+
+
+def test_outcomes_of_each_state() -> None:
+    plain = threshold(max=0.1)
+    assert decide(plain, result(), card_min_group_size=1, level=0.95).outcome == "pass"
+    beyond = result(ci=[0.2, 0.3], value=0.25)
+    assert decide(plain, beyond, card_min_group_size=1, level=0.95).outcome == "block"
+    undefined = result(value=None, ci=None)
+    assert decide(plain, undefined, card_min_group_size=1, level=0.95).outcome == "block"
+    straddles = result(ci=[0.05, 0.15], value=0.1)
+    assert decide(plain, straddles, card_min_group_size=1, level=0.95).outcome == "warn"
+
+
+@pytest.mark.parametrize(
+    ("card", "policy", "outcome", "overridden"),
+    [
+        (None, "block", "block", False),
+        (None, "pass", "pass", False),
+        ("block", "pass", "block", False),  # the card may be stricter
+        ("pass", "warn", "warn", True),  # it cannot be looser, and the verdict says so
+        ("warn", "block", "block", True),
+        ("warn", "warn", "warn", False),
+    ],
+)
+def test_the_stricter_of_card_and_policy_decides_an_inconclusive_result(
+    card: str | None, policy: str, outcome: str, overridden: bool
+) -> None:
+    straddles = result(ci=[0.05, 0.15], value=0.1)
+    verdict = decide(
+        threshold(max=0.1, inconclusive=card),
+        straddles,
+        card_min_group_size=1,
+        level=0.95,
+        policy=ThresholdPolicy(inconclusive=policy, source="the policy (tier 'high')"),  # type: ignore[arg-type]
+    )
+    assert verdict.state == "inconclusive" and verdict.outcome == outcome
+    assert bool(verdict.notes) is overridden
+    if overridden:
+        assert verdict.notes[0].startswith("The policy (tier 'high') makes an inconclusive")
+
+
+def test_the_policys_minimum_group_size_overrides_a_smaller_card_one() -> None:
+    small = result(count=150)
+    policy = ThresholdPolicy(min_group_size=200)
+    verdict = decide(threshold(max=0.1), small, card_min_group_size=100, level=0.95, policy=policy)
+    assert verdict.state == "inconclusive"
+    assert verdict.notes and "sets the minimum group size to 200" in verdict.notes[0]
+    # a group of exactly the card's minimum is excluded by the policy alone: noted
+    verdict = decide(
+        threshold(max=0.1), result(count=100), card_min_group_size=100, level=0.95, policy=policy
+    )
+    assert verdict.state == "inconclusive" and len(verdict.notes) == 1
+    # a group the card already excludes is not the policy's doing: no note
+    tiny = result(count=50)
+    verdict = decide(threshold(max=0.1), tiny, card_min_group_size=100, level=0.95, policy=policy)
+    assert verdict.state == "inconclusive" and verdict.notes == ()
+    # a policy below the card changes nothing
+    lower = ThresholdPolicy(min_group_size=10)
+    verdict = decide(threshold(max=0.1), small, card_min_group_size=100, level=0.95, policy=lower)
+    assert verdict.state == "within" and verdict.notes == ()
+    # at exactly the policy's minimum the group counts
+    at = result(count=200)
+    verdict = decide(threshold(max=0.1), at, card_min_group_size=100, level=0.95, policy=policy)
+    assert verdict.state == "within" and verdict.notes == ()
+
+
+def test_a_result_is_evidence_only_for_the_threshold_as_it_stands() -> None:
+    card = threshold(max=0.1)
+    assert matches(card, 0, result())
+    assert not matches(card, 1, result())
+    assert not matches(threshold(max=0.05), 0, result())
+    assert not matches(threshold(max=0.1, min=0.0), 0, result())
+    assert not matches(threshold(max=0.1, metric="equalized_odds_difference"), 0, result())
+    assert not matches(threshold(max=0.1, feature="age"), 0, result())
+    assert matches(threshold(max=0.1, feature=None), 0, result())
+    assert matches(threshold(max=0.1, group=None), 0, result(group="F"))
+    assert not matches(threshold(max=0.1, group="M"), 0, result(group="F"))
