@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from cardgate.site.charts import Bar, Line, bar_chart
 
@@ -56,3 +58,42 @@ def test_chart_handles_negative_values_and_empty_input() -> None:
     root = ET.fromstring(str(bar_chart("Mean error", [Bar("a", -0.2, (-0.3, -0.1))])))
     assert root.get("role") == "img"
     assert ET.fromstring(str(bar_chart("Nothing", [])))
+
+
+def test_long_labels_and_notes_are_drawn_in_full() -> None:
+    label = "Female,Amer-Indian-Eskimo,65+,no high school"  # 44 characters
+    note = "limit ≥ 0.8 and ≤ 1.25"
+    root = ET.fromstring(str(bar_chart("AUC", [Bar(label, 0.9, note=note)])))
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}tspan")]
+    assert label in texts and f"0.900 {note}" in texts
+    assert not any("…" in text for text in texts)
+    width = int(root.get("width", "0"))
+    assert width > 170 + 380 + 120  # the columns widened to hold them
+
+
+def test_system_charts_state_each_limit_once(workspace_root: Path) -> None:
+    """A threshold on every group has one result per group; its line is drawn once."""
+    import json
+    import re
+
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.site.gather import gather
+    from cardgate.site.pages import build_pages
+    from cardgate.site.templating import make_environment
+
+    from .conftest import TODAY
+
+    artifact = workspace_root / "systems/fraud-alerts/evaluation.json"
+    data = json.loads(artifact.read_text(encoding="utf-8"))
+    record = data["thresholds"][0]
+    data["thresholds"] = [
+        {**record, "metric": "selection_rate", "group": group, "value": 0.3, "ci": [0.25, 0.35]}
+        for group in ("female", "male")
+    ]
+    artifact.write_text(json.dumps(data), encoding="utf-8")
+    model = gather(load_workspace(workspace_root), today=dt.date.fromisoformat(TODAY))
+    pages, _ = build_pages(model, make_environment(None))
+    page = next(p for p in pages if p.path == "systems/fraud-alerts/index.md").text
+    desc = re.search(r"<desc>Per-group selection rate for sex[^<]*</desc>", page)
+    assert desc is not None
+    assert desc.group(0).count("threshold max 0.20") == 1, desc.group(0)

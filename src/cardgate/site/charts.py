@@ -17,8 +17,12 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 LABEL_WIDTH = 170
+"""The narrowest label column; it widens to fit the longest label, up to `MAX_LABEL_WIDTH`."""
+MAX_LABEL_WIDTH = 600
 PLOT_WIDTH = 380
 VALUE_WIDTH = 120
+CHAR_WIDTH = 7.2
+"""An upper estimate of one character's advance at font size 12 (no font metrics here)."""
 ROW_HEIGHT = 26
 TOP = 30
 BOTTOM = 34
@@ -88,11 +92,14 @@ def bar_chart(
 ) -> Markup:
     """An SVG bar chart with CI whiskers and threshold lines, as inline markup."""
     low, high = _domain(bars, lines)
-    width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
+    shown_values = [_shown(bar) for bar in bars]
+    label_width = _fit([bar.label for bar in bars], LABEL_WIDTH, MAX_LABEL_WIDTH)
+    value_width = _fit(shown_values, VALUE_WIDTH, MAX_LABEL_WIDTH)
+    width = label_width + PLOT_WIDTH + value_width
     height = TOP + ROW_HEIGHT * max(len(bars), 1) + BOTTOM
 
     def x(value: float) -> float:
-        return LABEL_WIDTH + (value - low) / (high - low) * PLOT_WIDTH
+        return label_width + (value - low) / (high - low) * PLOT_WIDTH
 
     desc = describe(bars, lines=lines, description=description)
     parts = [
@@ -125,7 +132,8 @@ def bar_chart(
         middle = top + ROW_HEIGHT / 2
         text_y = _coordinate(middle + 4)
         labels.append(
-            f'<tspan x="{LABEL_WIDTH - 8}" y="{text_y}">{_escape(_clip(bar.label))}</tspan>'
+            f'<tspan x="{label_width - 8}" y="{text_y}">'
+            f"{_escape(_clip(bar.label, _chars(label_width)))}</tspan>"
         )
         if _finite(bar.value):
             value = float(bar.value)  # type: ignore[arg-type]
@@ -146,12 +154,9 @@ def bar_chart(
                         f"M{_coordinate(x(limit))} {_coordinate(top + 2)}"
                         f"V{_coordinate(top + ROW_HEIGHT - 2)}"
                     )
-            shown = _number(value) + (f" {bar.note}" if bar.note else "")
-        else:
-            shown = "not computed" + (f" {bar.note}" if bar.note else "")
         values.append(
-            f'<tspan x="{LABEL_WIDTH + PLOT_WIDTH + 8}" y="{text_y}">'
-            f"{_escape(_clip(shown, 20))}</tspan>"
+            f'<tspan x="{label_width + PLOT_WIDTH + 8}" y="{text_y}">'
+            f"{_escape(_clip(shown_values[row], _chars(value_width)))}</tspan>"
         )
     styles = {
         "bars": f'fill="{BAR_COLOUR}"',
@@ -197,6 +202,25 @@ def describe(bars: Sequence[Bar], *, lines: Sequence[Line] = (), description: st
         spoken.append(words)
     spoken.extend(f"threshold {line.label} at {_number(line.value)}" for line in lines)
     return (description + " " if description else "") + "; ".join(spoken) + "."
+
+
+def _shown(bar: Bar) -> str:
+    """The text beside a bar: its value (or that it has none) and its note."""
+    value = bar.value
+    shown = _number(value) if value is not None and math.isfinite(value) else "not computed"
+    return shown + (f" {bar.note}" if bar.note else "")
+
+
+def _fit(texts: Sequence[str], minimum: int, maximum: int) -> int:
+    """A column width (px) that holds the longest of `texts`, within the bounds."""
+    longest = max((len(text) for text in texts), default=0)
+    return min(max(minimum, math.ceil(longest * CHAR_WIDTH + 16)), maximum)
+
+
+def _chars(width: int) -> int:
+    """How many characters a column of `width` px holds (labels are clipped past that:
+    only beyond `MAX_LABEL_WIDTH`; the `<desc>` and the table beside say them in full)."""
+    return int((width - 16) / CHAR_WIDTH)
 
 
 def _clip(text: str, width: int = 26) -> str:

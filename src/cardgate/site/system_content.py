@@ -232,13 +232,16 @@ def _feature_values(
                     muted=bool(row["suppressed"]),
                 )
             )
-        lines = [
-            Line(float(t[bound]), f"{bound} {float(t[bound]):.2f}")
-            for t in own
-            if t.get("metric") == metric
-            for bound in ("min", "max")
-            if isinstance(t.get(bound), int | float)
-        ]
+        # One line per limit: a threshold on every group has one result per group.
+        lines = list(
+            dict.fromkeys(
+                Line(float(t[bound]), f"{bound} {float(t[bound]):.2f}")
+                for t in own
+                if t.get("metric") == metric
+                for bound in ("min", "max")
+                if isinstance(t.get(bound), int | float)
+            )
+        )
         charts.append(
             {
                 "metric": metric,
