@@ -62,8 +62,12 @@ def test_what_is_left_comes_in_order_with_places_and_commands(tmp_path: Path) ->
     assert f"{CARD}:{developers}:3  GATE-MC002  'model_details.developers'" in out
     assert f"hint: run: cardgate evaluate {SYSTEM}" in out
     # a high-risk system: the baseline counts only SSH-signed sign-offs, and the hint says so
-    assert f"hint: cardgate sign {SYSTEM} --role legal --key PATH (the signer's SSH key" in out
-    assert f"hint: cardgate sign {SYSTEM} --role risk --key PATH (the signer's SSH key" in out
+    assert (
+        f"hint: cardgate sign {SYSTEM} --role legal --key PATH; PATH is the signer's SSH key" in out
+    )
+    assert (
+        f"hint: cardgate sign {SYSTEM} --role risk --key PATH; PATH is the signer's SSH key" in out
+    )
     assert '--name "NAME"' not in out
     assert "clear: documents, policy, data, thresholds, checklists, review" in out
     assert lines[-1] == (
@@ -184,3 +188,14 @@ def test_status_in_a_subprocess_imports_no_heavy_library(workspace: Path) -> Non
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ready to ship" in done.stdout
     assert "HEAVY:\n" in done.stderr
+
+
+def test_the_site_shows_only_the_command_of_a_signing_hint_as_code(tmp_path: Path) -> None:
+    from cardgate.site.escape import command_text
+
+    root = build_workspace(tmp_path / "ws", {"sign": ["owner", "legal"]})
+    _, out = status(root, "--format", "json")
+    system = json.loads(out)["systems"][0]
+    signoffs = next(step for step in system["steps"] if step["step"] == "signoffs")
+    html = str(command_text(signoffs["findings"][0]["hint"]))
+    assert f"<code>cardgate sign {SYSTEM} --role risk --key PATH</code>; PATH is" in html

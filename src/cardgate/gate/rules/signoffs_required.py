@@ -88,8 +88,8 @@ def _how_to_sign(system: str, role: str, *, signed: bool) -> str:
     policy counts only signed sign-offs (a `--name` alone would not count)."""
     if signed:
         return (
-            f"cardgate sign {system} --role {role} --key PATH "
-            f"(the signer's SSH key, listed for '{role}' in allowed_signers; "
-            "unsigned sign-offs do not count for this risk tier)"
+            f"cardgate sign {system} --role {role} --key PATH; PATH is the signer's SSH key, "
+            f"listed for '{role}' in allowed_signers (unsigned sign-offs do not count for "
+            "this risk tier)"
         )
     return f'cardgate sign {system} --role {role} --name "NAME"'
