@@ -165,3 +165,17 @@ def test_nan_quantiles_equal_numpy_nanquantile_bit_for_bit() -> None:
         for q, ours in zip(quantiles, found, strict=True):
             expected = np.nanquantile(samples, q, axis=0)
             assert np.array_equal(ours, expected, equal_nan=True), q
+
+
+def test_f1_interval_is_wilsons_on_the_jaccard_index() -> None:
+    from cardgate.evidence.evaluation.estimates import f1_interval
+
+    z = I.z_value(0.95)
+    for tp, fp, fn, tn in ((30, 10, 5, 55), (0, 3, 4, 93), (12, 0, 0, 88), (1, 40, 2, 7)):
+        cells = np.array([[tn, fp], [fn, tp]], dtype=float)
+        low, high = f1_interval(cells, z)
+        j_low, j_high = _wilson_plain(tp, tp + fp + fn, z)
+        assert float(low) == pytest.approx(2 * j_low / (1 + j_low), abs=1e-12)
+        assert float(high) == pytest.approx(2 * j_high / (1 + j_high), abs=1e-12)
+        f1 = 2 * tp / (2 * tp + fp + fn)
+        assert low <= f1 <= high and high > low

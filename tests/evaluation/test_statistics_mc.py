@@ -187,3 +187,17 @@ def test_auc_interval_covers() -> None:
     np.add.at(histograms, (run, labels.ravel(), bins.ravel(), 0), 1)
     low, high = auc_intervals(histograms, I.z_value(LEVEL))
     assert 0.92 <= np.mean((low <= truth) & (truth <= high)) <= 0.98
+
+
+@pytest.mark.parametrize("rows", [100, 1000])
+def test_f1_interval_covers(rows: int) -> None:
+    from cardgate.evidence.evaluation.estimates import f1_interval
+
+    rng = np.random.default_rng(rows)
+    shares = {"tp": 0.25, "fp": 0.1, "fn": 0.15, "tn": 0.5}
+    truth = 2 * shares["tp"] / (2 * shares["tp"] + shares["fp"] + shares["fn"])
+    draws = rng.multinomial(rows, list(shares.values()), size=RUNS * 5)
+    cells = np.zeros((len(draws), 2, 2))
+    cells[:, 1, 1], cells[:, 0, 1], cells[:, 1, 0], cells[:, 0, 0] = draws.T
+    low, high = f1_interval(cells, I.z_value(LEVEL))
+    assert 0.93 <= np.mean((low <= truth) & (truth <= high)) <= 0.97

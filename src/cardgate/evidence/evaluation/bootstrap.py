@@ -1,10 +1,11 @@
-"""The percentile bootstrap on count tables, vectorised, for the metrics that are not
-proportions (F1, ROC AUC, calibration error, Brier score; `estimates`).
+"""The percentile bootstrap on score histograms, vectorised, for the metrics without a
+closed-form interval (expected calibration error, Brier score; `estimates`).
 
 Resampling N rows with replacement is, for any statistic of the count table, the same as
 one multinomial draw of N over the table's cells with their observed frequencies; R
-replicates are one `(R, cells)` draw. (Proportions have Wilson intervals, disparities
-simultaneous ones: `intervals`; null tests are permutations: `nulls`.)
+replicates are one `(R, cells)` draw. (Proportions and F1 have Wilson intervals, ROC AUC
+DeLong's, disparities simultaneous ones: `intervals`; null tests are permutations:
+`nulls`.)
 """
 
 from __future__ import annotations
@@ -55,25 +56,6 @@ def percentile_interval(samples: FloatArray, level: float) -> tuple[FloatArray, 
         np.isfinite(samples).mean(axis=0) >= 0.5 if len(samples) else np.zeros(low.shape, bool)
     )
     return np.where(defined, low, np.nan), np.where(defined, high, np.nan)
-
-
-def percentile_intervals(
-    samples: dict[str, FloatArray], level: float
-) -> dict[str, tuple[FloatArray, FloatArray]]:
-    """`percentile_interval` of each named array of replicates (same first axis), in one
-    sort of them all side by side."""
-    if not samples:
-        return {}
-    shapes = {name: values.shape[1:] for name, values in samples.items()}
-    flat = [values.reshape(len(values), -1) for values in samples.values()]
-    low, high = percentile_interval(np.concatenate(flat, axis=1), level)
-    out: dict[str, tuple[FloatArray, FloatArray]] = {}
-    start = 0
-    for (name, shape), block in zip(shapes.items(), flat, strict=True):
-        end = start + block.shape[1]
-        out[name] = (low[start:end].reshape(shape), high[start:end].reshape(shape))
-        start = end
-    return out
 
 
 def nan_quantiles(samples: FloatArray, quantiles: tuple[float, ...]) -> list[FloatArray]:

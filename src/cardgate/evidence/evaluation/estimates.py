@@ -2,11 +2,12 @@
 
 * Proportions (selection rate, accuracy, precision, recall / TPR, FPR, FNR): Wilson
   score intervals; balanced accuracy, the mean of TPR and TNR: MOVER from their Wilson
-  intervals (`intervals`).
+  intervals; F1, a monotone function of a proportion: from the Wilson interval of the
+  Jaccard index (`intervals`, `f1_interval`).
 * ROC AUC: DeLong's variance (DeLong, DeLong & Clarke-Pearson 1988), computed exactly
   from the score histograms, on the logit scale (`auc_intervals`), widened by the
   histograms' binning bound (`auc_binning_bound`).
-* F1, calibration error and Brier score: percentile bootstrap (`bootstrap`).
+* Calibration error and Brier score: percentile bootstrap (`bootstrap`).
 * Regression: normal approximation from the exact moments.
 """
 
@@ -28,9 +29,6 @@ from cardgate.evidence.evaluation.group_table import GroupTable
 from cardgate.evidence.evaluation.stats import FloatArray
 
 Intervals = dict[str, tuple[FloatArray, FloatArray]]
-
-BOOTSTRAPPED = ("f1",)
-"""Classification metrics that are not proportions: bootstrap intervals."""
 
 
 # -- per-table computation ------------------------------------------------------------
@@ -82,7 +80,17 @@ def classification_intervals(cells: FloatArray, z: float) -> Intervals:
     out["balanced_accuracy"] = I.mover_sum(
         [tpr, tnr], [tpr_low, tnr_low], [tpr_high, tnr_high], [0.5, 0.5]
     )
+    out["f1"] = f1_interval(cells, z)
     return out
+
+
+def f1_interval(cells: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
+    """F1 = 2J / (1 + J), increasing in the Jaccard index J = TP / (TP + FP + FN); given
+    the rows that are not true negatives, TP is binomial with proportion J, so the Wilson
+    interval of J, transformed, is F1's (NaN where TP + FP + FN is 0)."""
+    tp, fp, fn = cells[..., 1, 1], cells[..., 0, 1], cells[..., 1, 0]
+    low, high = I.wilson(tp, tp + fp + fn, z)
+    return 2 * low / (1 + low), 2 * high / (1 + high)
 
 
 def auc_binning_bound(scores: FloatArray) -> FloatArray:
@@ -151,10 +159,6 @@ def group_intervals(
     if table.cells is not None:
         found = classification_intervals(table.cells, I.z_value(level))
         out.update({m: found[m] for m in metrics if m in found})
-        wanted = [m for m in metrics if m in BOOTSTRAPPED]
-        if wanted and replicates:
-            values = M.classification_values(boot.resample(table.cells, replicates, rng))
-            out.update(boot.percentile_intervals({m: values[m] for m in wanted}, level))
     bootstrapped = [m for m in SCORE_METRICS if m in out and m != "roc_auc"]
     if table.scores is not None and replicates and bootstrapped:
         batches = [M.score_values(b) for b in boot.resample_scores(table.scores, replicates, rng)]
