@@ -16,7 +16,7 @@ is a floor the card's ``min_group_size`` cannot go below. ``cardgate evaluate``,
 reports and the site show the same verdicts.
 
 Fails:
-- ``demographic_parity_difference`` for ``age_group`` 0.291 (95% CI 0.139–0.440) with
+- ``demographic_parity_difference`` for ``age_group`` 0.291 (95% CI 0.142–0.437) with
   ``max: 0.10``: beyond;
 - an inconclusive result where the policy (or the card) says ``inconclusive: block``;
 - a threshold the artifact has no record of, a value that could not be computed, or a
