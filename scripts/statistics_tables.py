@@ -398,6 +398,95 @@ def _score_rows(runs: int, rng: np.random.Generator) -> list[list[str]]:
     return out
 
 
+def calibration_section(runs: int) -> list[str]:
+    lines = [
+        "### Calibration error and Brier score (percentile bootstrap)",
+        "",
+        f"{runs} data sets per cell, 500 bootstrap replicates each, through "
+        "`estimates.group_intervals`; binormal scores (base rate 0.4, separation 1) "
+        "either as the logistic of the raw score (miscalibrated: the true ECE is about "
+        "0.18) or as the true probability of the label (calibrated: the true ECE is 0). "
+        "Target: at least 95%.",
+        "",
+    ]
+    rows_out = []
+    rng = np.random.default_rng(1100)
+    for calibrated, rows in itertools.product((False, True), (100, 400, 2000)):
+        brier, ece = _binormal_calibration(1.0, 0.4, calibrated=calibrated)
+        hits = {"brier_score": 0, "expected_calibration_error": 0}
+        for _ in range(runs):
+            histogram, cells = _binormal_sample(rows, 1.0, 0.4, rng, calibrated=calibrated)
+            group = GroupTable(
+                "g", ["g"], ["a"], cells.sum(axis=(1, 2)), cells=cells, scores=histogram
+            )
+            found = group_intervals(group, list(hits), _SETTINGS, rng)
+            for name, truth in (("brier_score", brier), ("expected_calibration_error", ece)):
+                low, high = found[name]
+                hits[name] += low[0] <= truth <= high[0]
+        model = "calibrated" if calibrated else "miscalibrated"
+        rows_out.append([f"Brier score, {model}", f"{rows:,}", f"{brier:.3f}",
+                         pct(hits["brier_score"] / runs)])  # fmt: skip
+        rows_out.append([f"expected calibration error, {model}", f"{rows:,}", f"{ece:.3f}",
+                         pct(hits["expected_calibration_error"] / runs)])  # fmt: skip
+    lines += table(["metric", "rows", "true value", "coverage"], rows_out)
+    return [*lines, ""]
+
+
+_SETTINGS = EvaluationSettings.model_validate(
+    {"predictions": {"path": "x.csv"}, "task": "binary-classification", "label_column": "y",
+     "prediction_column": "p", "sensitive_features": ["g"], "score_column": "s",
+     "bootstrap": {"replicates": 500}}
+)  # fmt: skip
+
+
+def _probability(raw: np.ndarray, separation: float, base: float, calibrated: bool) -> np.ndarray:
+    """The score of a raw binormal value: its logistic, or P(label 1 | raw)."""
+    if calibrated:
+        raw = separation * raw - separation**2 / 2 + math.log(base / (1 - base))
+    result: np.ndarray = 1 / (1 + np.exp(-raw))
+    return result
+
+
+def _binormal_sample(
+    rows: int, separation: float, base: float, rng: np.random.Generator, *, calibrated: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(score histogram (1, 2, bins, 3), count table (1, 2, 2)) of one simulated group."""
+    labels = rng.random(rows) < base
+    scores = _probability(
+        rng.normal(np.where(labels, separation, 0.0), 1.0), separation, base, calibrated
+    )
+    histogram = np.zeros((1, 2, SCORE_BINS, 3))
+    bins = np.minimum((scores * SCORE_BINS).astype(int), SCORE_BINS - 1)
+    np.add.at(
+        histogram,
+        (0, labels.astype(int), bins),
+        np.stack([np.ones(rows), scores, scores**2], axis=1),
+    )
+    cells = np.zeros((1, 2, 2))
+    np.add.at(cells, (0, labels.astype(int), (scores >= 0.5).astype(int)), 1)
+    return histogram, cells
+
+
+def _binormal_calibration(
+    separation: float, base: float, *, calibrated: bool
+) -> tuple[float, float]:
+    """(Brier score, ECE over 10 equal-width bins) of the model, by integration over a
+    fine grid of the raw score."""
+    raw = np.linspace(-12, 12 + separation, 400_001)
+    step = raw[1] - raw[0]
+
+    def density(mean: float) -> np.ndarray:
+        found: np.ndarray = np.exp(-0.5 * (raw - mean) ** 2) / math.sqrt(2 * math.pi) * step
+        return found
+
+    positive, negative = base * density(separation), (1 - base) * density(0.0)
+    scores = _probability(raw, separation, base, calibrated)
+    brier = float((positive * (1 - scores) ** 2 + negative * scores**2).sum())
+    coarse = np.minimum((scores * 10).astype(int), 9)
+    gap = np.bincount(coarse, weights=positive * (1 - scores) - negative * scores, minlength=10)
+    return brier, float(np.abs(gap).sum())
+
+
 def _binormal_f1(separation: float, base: float) -> float:
     """F1 of thresholding the binormal score at 0.5 (raw score 0)."""
     normal = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))  # noqa: E731
@@ -447,6 +536,7 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "decisions": lambda a: decision_section(a.test_runs, a.permutations),
     "power": lambda a: power_section(a.test_runs, a.permutations),
     "groups": lambda a: group_section(a.runs),
+    "calibration": lambda a: calibration_section(max(a.test_runs // 2, 100)),
     "regression": lambda a: regression_section(a.test_runs),
 }
 
