@@ -13,9 +13,10 @@ $(BIN)/cardgate: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-# ... and the development tools on top (what `make test` needs).
+# ... and the development tools on top (what `make test` needs), with the optional
+# extras so that their tests run too.
 $(VENV)/.dev: $(BIN)/cardgate
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,mlflow]'
 	@touch $@
 
 ## demo: create the environment and run the whole loop on the worked example

@@ -221,6 +221,22 @@ def new(
             dir_okay=False,
         ),
     ] = None,
+    from_mlflow: Annotated[
+        str | None,
+        typer.Option(
+            "--from-mlflow",
+            metavar="RUN_ID",
+            help="For a model card: draft the model's details, parameters, reported metrics "
+            "and datasets from this MLflow run (needs cardgate[mlflow]).",
+        ),
+    ] = None,
+    tracking_uri: Annotated[
+        str | None,
+        typer.Option(
+            help="With --from-mlflow: the MLflow tracking store, e.g. sqlite:///mlflow.db "
+            "(default: MLFLOW_TRACKING_URI, else MLflow's default)."
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Scaffold a document from its template, or draft it from what exists (never overwrites)."""
@@ -236,8 +252,14 @@ def new(
         tier, required = checklist_scope(
             load_workspace(root), system or identifier, checklist, RULES
         )
+    # drafting from a run matches its datasets to the workspace's datasheets
+    documents = (
+        load_workspace(root)
+        if from_mlflow is not None
+        else Workspace(root=root, config=load_config(root))
+    )
     target = new_document(
-        Workspace(root=root, config=load_config(root)),
+        documents,
         kind,
         identifier,
         system=system,
@@ -245,6 +267,8 @@ def new(
         data=data,
         risk_tier=tier,
         required_items=required,
+        mlflow_run=from_mlflow,
+        tracking_uri=tracking_uri,
     )
     typer.echo(f"wrote {display_path(target)}")
 
@@ -609,6 +633,39 @@ def sign(
         f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}"
         f"{signed}): {len(signoff.documents)} documents; wrote {display_path(path)}"
     )
+
+
+@app.command("log-mlflow")
+def log_mlflow(
+    system: Annotated[str, typer.Argument(help="System id.")],
+    run: Annotated[str, typer.Option("--run", metavar="RUN_ID", help="The MLflow run id.")],
+    tracking_uri: Annotated[
+        str | None,
+        typer.Option(
+            help="The MLflow tracking store, e.g. sqlite:///mlflow.db (default: "
+            "MLFLOW_TRACKING_URI, else MLflow's default)."
+        ),
+    ] = None,
+    today: TodayOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Log the model card, evaluation.json and the release gate's verdict to an MLflow run
+    (artifacts and tags; needs cardgate[mlflow]). Exit 0 when logged, whatever the verdict."""
+    from cardgate.core.clock import today as reference_date
+    from cardgate.tracking.mlflow_log import log_to_run
+
+    logged = log_to_run(
+        _load(workspace), system, run, tracking_uri=tracking_uri, today=reference_date(today)
+    )
+    verdict = "passed" if logged.passed else "failed"
+    typer.echo(
+        visible(
+            f"logged to MLflow run {logged.run_id}: {', '.join(logged.artifacts)}; "
+            f"{len(logged.tags)} tags (gate --release {verdict})"
+        )
+    )
+    for what in logged.missing:
+        typer.echo(visible(f"not logged: no {what}"))
 
 
 @app.command()

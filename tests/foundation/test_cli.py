@@ -115,7 +115,7 @@ def test_validate_path_imports_no_heavy_library(in_tmp: Path) -> None:
         "import sys\nfrom typer.testing import CliRunner\nfrom cardgate.cli import app\n"
         "result = CliRunner().invoke(app, ['validate'])\n"
         "assert result.exit_code == 0, result.output\n"
-        "print(sorted(m for m in ('pandas','fairlearn','mkdocs','numpy','duckdb') "
+        "print(sorted(m for m in ('pandas','fairlearn','mkdocs','numpy','duckdb','mlflow') "
         "if m in sys.modules))"
     )
     result = subprocess.run(

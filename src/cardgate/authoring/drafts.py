@@ -59,7 +59,7 @@ def draft_datasheet(text: str, profile: DataProfile, *, workspace: Workspace, fo
     text = text.replace(_COUNT, f"  count: {profile.rows}\n")
     text = text.replace(_MISSING, _missing_data(profile))
     if sensitive:
-        listed = "".join(f"    - {_scalar(name)}\n" for name in sensitive)
+        listed = "".join(f"    - {yaml_scalar(name)}\n" for name in sensitive)
         text = text.replace(
             _SENSITIVE,
             "  # Guessed from the column names: check, and add what the names do not show.\n"
@@ -88,7 +88,7 @@ def _missing_data(profile: DataProfile) -> str:
         )
     return (
         "  # Measured from the data file; say why the values are missing.\n"
-        f"  missing_data: {_scalar(fact)}\n"
+        f"  missing_data: {yaml_scalar(fact)}\n"
     )
 
 
@@ -105,7 +105,7 @@ def _contract(
     if location is not None:
         lines += [
             "  # Path of the data file, relative to this datasheet's folder.",
-            f"  path: {_scalar(location)}",
+            f"  path: {yaml_scalar(location)}",
         ]
     else:
         lines += [
@@ -119,7 +119,7 @@ def _contract(
 
 
 def _column(profile: DataProfile, column: ColumnProfile, *, sensitive: bool) -> list[str]:
-    lines = [f"    - name: {_scalar(column.name)}", f"      type: {column.type}"]
+    lines = [f"    - name: {yaml_scalar(column.name)}", f"      type: {column.type}"]
     if column.nulls == 0:
         lines.append("      nullable: false")
     else:
@@ -127,12 +127,12 @@ def _column(profile: DataProfile, column: ColumnProfile, *, sensitive: bool) -> 
         limit = math.ceil(rate * 1000) / 1000
         lines.append(f"      max_null_rate: {limit:.3f}  # measured: {_percent(rate)}")
     if column.minimum is not None:
-        lines.append(f"      min: {_scalar(column.minimum)}")
+        lines.append(f"      min: {yaml_scalar(column.minimum)}")
     if column.maximum is not None:
-        lines.append(f"      max: {_scalar(column.maximum)}")
+        lines.append(f"      max: {yaml_scalar(column.maximum)}")
     if column.categories is not None:
         lines.append("      allowed_values:")
-        lines += [f"        - {_scalar(value)}" for value in column.categories]
+        lines += [f"        - {yaml_scalar(value)}" for value in column.categories]
     if sensitive:
         lines.append("      sensitive: true  # guessed from the name")
     return lines
@@ -156,13 +156,15 @@ def _percent(rate: float) -> str:
     return f"{100 * rate:.1f}%" if rate >= 0.001 else f"{100 * rate:.3f}%"
 
 
-def _scalar(value: int | float | str) -> str:
+def yaml_scalar(value: int | float | str) -> str:
     """A YAML scalar that loads back as exactly `value` (text always quoted)."""
     if isinstance(value, bool):  # pragma: no cover - bounds and names are never booleans
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        if not math.isfinite(value):  # a metric a run logged as NaN or infinite
+            return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
         text = repr(value)
         mantissa, _, exponent = text.partition("e")
         if "." not in mantissa:

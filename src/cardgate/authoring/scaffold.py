@@ -88,11 +88,16 @@ def new_document(
     data: Path | None = None,
     risk_tier: str | None = None,
     required_items: Collection[str] | None = None,
+    mlflow_run: str | None = None,
+    tracking_uri: str | None = None,
 ) -> Path:
     """Write a new document from its template; never overwrites.
 
     With `data` (a datasheet only), the contract, row count, SHA-256 and the facts of the
-    composition section are drafted from that CSV or Parquet file. For a checklist,
+    composition section are drafted from that CSV or Parquet file; with `mlflow_run` (a
+    model card only), the model's details, parameters, reported metrics and datasets from
+    that MLflow run (in `tracking_uri`, default MLflow's), matched to `workspace`'s
+    datasheets. For a checklist,
     `risk_tier` leaves out the items that do not apply to it and `required_items` (the
     policy's subset for that tier) writes only those.
     """
@@ -126,6 +131,13 @@ def new_document(
         raise UsageError(
             "--from drafts a datasheet only", hint=f"cardgate new datasheet ID --from {data}"
         )
+    if mlflow_run is not None and kind != "model-card":
+        raise UsageError(
+            "--from-mlflow drafts a model card only",
+            hint=f"cardgate new model-card ID --from-mlflow {mlflow_run}",
+        )
+    if tracking_uri is not None and mlflow_run is None:
+        raise UsageError("--tracking-uri goes with --from-mlflow RUN_ID")
     template = (data_dir("templates") / f"{kind}.yaml").read_text(encoding="utf-8")
     values = {
         "id": identifier,
@@ -147,6 +159,12 @@ def new_document(
         from cardgate.evidence.datacheck.infer import profile_file
 
         text = draft_datasheet(text, profile_file(data), workspace=workspace, folder=target.parent)
+    if mlflow_run is not None:
+        from cardgate.authoring.mlflow_drafts import draft_model_card
+        from cardgate.authoring.mlflow_runs import read_run
+
+        run = read_run(mlflow_run, tracking_uri=tracking_uri)
+        text = draft_model_card(text, run, workspace=workspace)
     write_file(target, text, within=workspace.root, exclusive=True)
     return target
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from cardgate.core.problems import Problem
 from cardgate.documents.positions import DataPath
 from cardgate.documents.validated import ValidatedDocument
-from cardgate.documents.workspace import Workspace
+from cardgate.documents.workspace import DatasetDocs, Workspace
 from cardgate.evidence.datacheck.artifact import artifact_path, read_artifact
 
 PIN_MISMATCH = "CG130"
@@ -26,6 +26,16 @@ def checked_sha256(datasheet_folder: Path) -> str | None:
     data = artifact.get("data") if artifact is not None else None
     digest = data.get("sha256") if isinstance(data, dict) else None
     return digest if isinstance(digest, str) else None
+
+
+def dataset_sha256(docs: DatasetDocs) -> str | None:
+    """cardgate's fingerprint of a dataset: the SHA-256 of the data file last checked
+    (`data-check.json`), else the one its datasheet pins; None when neither says."""
+    checked = checked_sha256(docs.folder)
+    if checked is not None:
+        return checked
+    sheet = docs.datasheet
+    return sheet.sha256 if sheet is not None else None
 
 
 def pin_problems(workspace: Workspace) -> list[Problem]:
