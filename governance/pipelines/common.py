@@ -87,6 +87,28 @@ def write_predictions(path: Path, y_true, y_pred, score,
     return hashlib.sha256(data).hexdigest()
 
 
+def write_evaluation(ws: Path, system: str, y_true, y_pred, score,
+                     sensitive: pd.DataFrame) -> Path:
+    """Evaluate the predictions just written with cardgate's Python API and write the
+    system's evaluation.json: the same bytes `cardgate evaluate SYSTEM` writes (the API
+    checks that the columns are the predictions file the card names)."""
+    import cardgate.api as cg
+
+    evaluation = cg.evaluate(
+        np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int),
+        sensitive_features=sensitive, y_score=np.asarray(score, dtype=float),
+        workspace=ws, system=system,
+    )
+    path = evaluation.write()
+    states = ", ".join(f"{t.metric}"
+                       f"{'[' + t.feature + ']' if t.feature else ''}"
+                       f"{'[' + t.group + ']' if t.group else ''}: {t.state}"
+                       for t in evaluation.thresholds)
+    print(f"[{system}] wrote {path}")
+    print(f"  thresholds: {states or 'none'}")
+    return path
+
+
 def group_report(y_true, y_pred, sensitive: pd.DataFrame) -> str:
     """Plain-text per-group table: n, base rate, selection rate, TPR, FPR."""
     df = pd.DataFrame({"y": np.asarray(y_true), "p": np.asarray(y_pred)})

@@ -3,6 +3,7 @@
 
 Reads  <workspace>/datasets/german-credit/german-credit.csv.gz
 Writes <workspace>/systems/credit-default/predictions.csv.gz
+       <workspace>/systems/credit-default/evaluation.json (cardgate's Python API)
        columns: y_true, y_pred, score, sex, age_group
        (one row per test record; y_true/y_pred 1 = good credit risk,
         score = P(good), 6 decimals)
@@ -60,6 +61,7 @@ def main() -> int:
     sha = common.write_predictions(path, test["y"], y_pred, score, sensitive)
     common.summary("credit-default", path, sha, test["y"].to_numpy(), y_pred,
                    score, sensitive, n_train=len(train))
+    common.write_evaluation(ws, "credit-default", test["y"], y_pred, score, sensitive)
     return 0
 
 

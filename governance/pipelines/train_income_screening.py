@@ -6,6 +6,7 @@ Writes <workspace>/systems/income-screening/predictions.csv.gz
        columns: y_true, y_pred, score, sex, race, age_group
        (one row per record of the original adult.test split, in file order;
         y_true/y_pred 1 = income >50K, score = P(income >50K), 6 decimals)
+       <workspace>/systems/income-screening/evaluation.json (cardgate's Python API)
 
 Model: one-hot (missing -> own level) + standardised numerics + logistic
 regression, trained on the original `train` split (32,561 rows, rows with
@@ -56,6 +57,7 @@ def main() -> int:
     sha = common.write_predictions(path, test["y"], y_pred, score, sensitive)
     common.summary("income-screening", path, sha, test["y"].to_numpy(), y_pred,
                    score, sensitive, n_train=len(train))
+    common.write_evaluation(ws, "income-screening", test["y"], y_pred, score, sensitive)
     return 0
 
 

@@ -11,6 +11,10 @@ return the same objects the command line renders, computed by the same code::
     for step in cg.status("governance").systems[0].left:
         print(step.title)
 
+    evaluation = cg.evaluate(y_test, y_pred, sensitive_features=X_test[["sex"]],
+                             thresholds=[{"metric": "demographic_parity_difference", "max": 0.1}])
+    evaluation.to_frame()                              # one row per metric and group
+
 Nothing here imports pandas, numpy, fairlearn or mkdocs until a function needs them.
 """
 
@@ -19,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cardgate.core.clock import today as reference_date
 from cardgate.documents.workspace import Workspace, workspace_root
@@ -30,15 +35,26 @@ from cardgate.gate.status import StatusReport
 from cardgate.validation.report import ValidationReport
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from cardgate.documents.schemas.evaluation import EvaluationSettings
+    from cardgate.evidence.evaluation.artifact import (
+        EvaluationArtifact,
+        Feature,
+        Overall,
+        ThresholdResult,
+    )
     from cardgate.evidence.evaluation.run import EvaluationRun
 
 PathLike = str | os.PathLike[str]
 
 __all__ = [
+    "Evaluation",
     "GateResult",
     "StatusReport",
     "ValidationReport",
     "Workspace",
+    "evaluate",
     "evaluate_system",
     "gate",
     "load_workspace",
@@ -140,3 +156,223 @@ def evaluate_system(path: PathLike | Workspace, system: str) -> EvaluationRun:
 
     workspace = path if isinstance(path, Workspace) else load_workspace(path)
     return run(workspace, system)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """An evaluation computed by `evaluate`: the artifact `cardgate evaluate` writes
+    (`artifact`, its model), the settings it was computed under, and, for a system's
+    evaluation, where the system's card says it goes (`path`)."""
+
+    artifact: EvaluationArtifact
+    settings: EvaluationSettings
+    path: Path | None = None
+    workspace: Path | None = None
+    """The workspace of a system's evaluation: `write` stays inside it."""
+
+    @property
+    def overall(self) -> Overall:
+        """Every row's metrics, with their intervals."""
+        return self.artifact.overall
+
+    @property
+    def features(self) -> list[Feature]:
+        """Per sensitive feature (and intersection): its groups and disparities."""
+        return self.artifact.features
+
+    @property
+    def thresholds(self) -> list[ThresholdResult]:
+        """One record per threshold and target, with its `state` (within, beyond,
+        inconclusive, undefined) and `reason`, as the gate derives it."""
+        return self.artifact.thresholds
+
+    def to_json(self) -> str:
+        """The artifact's text, exactly as `write` writes it."""
+        from cardgate.core.files import canonical_json
+        from cardgate.evidence.evaluation.artifact import artifact_data
+
+        return canonical_json(artifact_data(self.artifact))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per estimate: columns ``feature`` (None overall), ``group`` (None
+        overall and for a disparity), ``metric``, ``value``, ``ci_low``, ``ci_high``,
+        ``count`` (rows behind a group's or the overall value) and ``reason`` (why a value
+        is undefined)."""
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = []
+
+        def add(feature: str | None, group: str | None, metric: str, estimate: Any) -> None:
+            low, high = estimate.ci if estimate.ci is not None else (None, None)
+            count = estimate_count.get((feature, group))
+            rows.append(
+                {
+                    "feature": feature,
+                    "group": group,
+                    "metric": metric,
+                    "value": estimate.value,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "count": count,
+                    "reason": estimate.reason,
+                }
+            )
+
+        estimate_count: dict[tuple[str | None, str | None], int] = {
+            (None, None): self.overall.count
+        }
+        for name, estimate in self.overall.metrics.items():
+            add(None, None, name, estimate)
+        for feature in self.features:
+            for group in feature.groups:
+                estimate_count[(feature.feature, group.group)] = group.count
+                for name, estimate in group.metrics.items():
+                    add(feature.feature, group.group, name, estimate)
+            for disparity in feature.disparities:
+                add(feature.feature, None, disparity.metric, disparity)
+        frame = pd.DataFrame(rows, columns=list(_FRAME_COLUMNS))
+        return frame.astype({"count": "Int64", "value": "float64"})
+
+    def write(self, path: PathLike | None = None) -> Path:
+        """Write the artifact (atomically, as `cardgate evaluate` does) to `path`, by
+        default where the system's card says; returns where. Refuses to replace a file
+        that is not an evaluation artifact, or to write through a link."""
+        from cardgate.core.files import write_file
+        from cardgate.evidence.evaluation.artifact import is_evaluation_artifact
+
+        if path is None and self.path is None:
+            raise ValueError("give the path to write to (this evaluation is no system's)")
+        target = Path(path) if path is not None else self.path
+        assert target is not None
+        target = target.absolute()
+        inside = self.workspace is not None and target.is_relative_to(self.workspace)
+        write_file(
+            target,
+            self.to_json(),
+            within=self.workspace if inside and self.workspace else target.parent,
+            replaceable=is_evaluation_artifact,
+            what="an evaluation artifact",
+        )
+        return target
+
+
+_FRAME_COLUMNS = ("feature", "group", "metric", "value", "ci_low", "ci_high", "count", "reason")
+_IN_MEMORY_SOURCE = "(columns in memory)"
+
+
+def evaluate(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sensitive_features: Any,
+    y_score: Any | None = None,
+    sample_weight: Any | None = None,
+    metrics: Iterable[str] | None = None,
+    thresholds: Iterable[Mapping[str, Any]] | None = None,
+    workspace: PathLike | Workspace | None = None,
+    system: str | None = None,
+    **settings: Any,
+) -> Evaluation:
+    """Evaluate predictions given as columns (numpy arrays, pandas or polars Series,
+    lists): the statistics, intervals, disparities and threshold states `cardgate
+    evaluate` computes, by the same code.
+
+    `sensitive_features` is a DataFrame (pandas or polars), a mapping of name to
+    column, a named Series, or one column. `sample_weight` holds frequency weights
+    (non-negative whole numbers). `metrics` and `thresholds` are written as in a model
+    card's ``evaluation:`` section, and so is any other setting given by keyword
+    (``task="regression"``, ``positive_label``, ``reference_groups``, ``intersections``,
+    ``min_group_size``, ``bootstrap={"replicates": 1000, "seed": 0}``, ...).
+
+    With ``workspace`` and ``system``, the evaluation is that system's: its card's
+    settings (give no other), and the predictions file the card names, which the columns
+    must hold (groups, labels and predictions exactly; scores as written), so that the
+    result is byte for byte the ``evaluation.json`` `cardgate evaluate` writes and `gate
+    --release` recomputes. Without them, the columns alone are evaluated; ``system``
+    names the result. Raises `InputError` or `ConfigurationError` (``message``, ``hint``)
+    for predictions or settings that cannot be evaluated.
+    """
+    from cardgate.evidence.evaluation.columns import column_statistics, named_features
+
+    features = named_features(sensitive_features)
+    if workspace is not None:
+        if system is None:
+            raise ValueError("give the system whose card's evaluation this is")
+        given = [
+            name
+            for name, value in (("metrics", metrics), ("thresholds", thresholds))
+            if value is not None
+        ] + sorted(settings)
+        if given:
+            raise ValueError(
+                f"{', '.join(given)}: a system's evaluation takes its settings from its "
+                "model card (change them there)"
+            )
+        from cardgate.evidence.evaluation.run import evaluate_system_columns
+
+        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+
+        def reduce(card: EvaluationSettings) -> Any:
+            _check_columns(card, features, y_score)
+            return column_statistics(
+                card,
+                y_true=y_true,
+                y_pred=y_pred,
+                sensitive_features=features,
+                y_score=y_score,
+                sample_weight=sample_weight,
+            )[0]
+
+        run = evaluate_system_columns(ws, system, reduce)
+        return Evaluation(run.artifact, run.settings, run.path, ws.root.absolute())
+    from cardgate.documents.schemas.evaluation import EvaluationSettings
+    from cardgate.evidence.evaluation.evaluate import artifact_of
+    from cardgate.evidence.evaluation.settings import check_settings
+
+    chosen = EvaluationSettings.model_validate(
+        {
+            # weighted rows are a counts table: each row's weight its `n`
+            "predictions": {
+                "path": _IN_MEMORY_SOURCE,
+                "format": "rows" if sample_weight is None else "counts",
+            },
+            "task": "binary-classification",
+            "label_column": "y_true",
+            "prediction_column": "y_pred",
+            "score_column": "y_score" if y_score is not None else None,
+            "sensitive_features": list(features),
+            "metrics": list(metrics or []),
+            "thresholds": [dict(threshold) for threshold in thresholds or []],
+            **settings,
+        }
+    )
+    check_settings(chosen)
+    stats, info = column_statistics(
+        chosen,
+        y_true=y_true,
+        y_pred=y_pred,
+        sensitive_features=features,
+        y_score=y_score,
+        sample_weight=sample_weight,
+    )
+    artifact = artifact_of(stats, info, chosen, system=system or "unnamed")
+    return Evaluation(artifact, chosen)
+
+
+def _check_columns(card: EvaluationSettings, features: dict[str, Any], y_score: Any) -> None:
+    """The columns a system's card evaluates are the ones given."""
+    from cardgate.core.errors import InputError
+
+    missing = [name for name in card.sensitive_features if name not in features]
+    if missing:
+        raise InputError(
+            f"sensitive feature '{missing[0]}' of the card is not among those given "
+            f"({', '.join(features)})",
+            hint="name the columns as the card's evaluation.sensitive_features do",
+        )
+    if (card.score_column is None) != (y_score is None):
+        raise InputError(
+            "the card's evaluation has a score_column: give y_score"
+            if y_score is None
+            else "the card's evaluation has no score_column: y_score cannot be evaluated",
+        )

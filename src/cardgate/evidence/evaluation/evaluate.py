@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cardgate.core.errors import InputError
 from cardgate.documents.schemas.evaluation import (
     EvaluationSettings,
 )
@@ -33,6 +34,9 @@ from cardgate.evidence.evaluation.numbers import estimate_record
 from cardgate.evidence.evaluation.settings import check_settings, chosen_metrics, feature_sets
 from cardgate.evidence.evaluation.stats import SufficientStats
 from cardgate.evidence.evaluation.verdicts import threshold_results
+
+if TYPE_CHECKING:
+    from cardgate.evidence.evaluation.sources import SourceInfo
 
 ARTIFACT_SCHEMA = Path(__file__).with_name("evaluation-artifact.schema.json")
 """The JSON Schema of `evaluation.json` (shipped; docs/evaluation-artifact.md explains it)."""
@@ -111,16 +115,37 @@ def evaluate_settings(
     system: str,
     progress: bool = False,
     artifact_file: str | None = None,
+    columns: SufficientStats | None = None,
 ) -> EvaluationArtifact:
     """Read the predictions named by `settings` (paths inside `root`) and build the
     artifact (`artifact_file`: its workspace-relative path, never a query's input).
-    Raises InputError / ConfigurationError; writes nothing."""
-    from cardgate.core.digests import canonical_sha256
+    `columns`: the same predictions given in memory (`columns.column_statistics`), which
+    must be what the source holds. Raises InputError / ConfigurationError; writes nothing."""
     from cardgate.evidence.evaluation.sources import read_statistics
 
     check_settings(settings)
     exclude = (artifact_file,) if artifact_file is not None else ()
     stats, info = read_statistics(settings, root=root, progress=progress, exclude=exclude)
+    if columns is not None:
+        from cardgate.evidence.evaluation.columns import same_predictions
+
+        difference = same_predictions(columns, stats)
+        if difference is not None:
+            raise InputError(
+                f"the columns given are not the predictions in {info.display}: {difference}",
+                hint="write the predictions where the card's evaluation.predictions says "
+                "before evaluating them, or evaluate without the card",
+            )
+    return artifact_of(stats, info, settings, system=system)
+
+
+def artifact_of(
+    stats: SufficientStats, info: SourceInfo, settings: EvaluationSettings, *, system: str
+) -> EvaluationArtifact:
+    """The artifact of predictions reduced to `stats`, read from the source `info`
+    describes (its provenance), under `settings` (checked by `check_settings`)."""
+    from cardgate.core.digests import canonical_sha256
+
     overall, features, detections = evaluate_statistics(stats, settings, source=info.display)
     predictions: dict[str, Any] = {
         "path": info.path,

@@ -4,6 +4,7 @@ the evaluation and write `evaluation.json` beside the card, atomically.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from cardgate.evidence.evaluation.artifact import (
     is_evaluation_artifact,
 )
 from cardgate.evidence.evaluation.evaluate import evaluate_settings
+from cardgate.evidence.evaluation.stats import SufficientStats
 
 
 @dataclass
@@ -115,6 +117,7 @@ def _evaluate(
     *,
     progress: bool = False,
     writing: bool = False,
+    columns: SufficientStats | None = None,
 ) -> tuple[Path, EvaluationArtifact]:
     """(where the artifact goes, the artifact) of one system; writes nothing, but when
     `writing` checks first that the artifact may be written."""
@@ -128,6 +131,7 @@ def _evaluate(
             system=system.id,
             progress=progress,
             artifact_file=workspace.relative(target),
+            columns=columns,
         )
     except CardgateError as error:
         loaded = system.card.loaded if system.card is not None else None
@@ -151,4 +155,20 @@ def evaluate_system(
         replaceable=is_evaluation_artifact,
         what="an evaluation artifact",
     )
+    return EvaluationRun(system_id, artifact, settings, target)
+
+
+def evaluate_system_columns(
+    workspace: Workspace,
+    system_id: str,
+    columns: Callable[[EvaluationSettings], SufficientStats],
+) -> EvaluationRun:
+    """Evaluate one system from its predictions given as columns in memory, writing
+    nothing: `columns` reduces them under the card's settings, and they must be the
+    predictions the card names (read as `evaluate_system` reads them), so that the
+    artifact is the one `cardgate evaluate` writes and `gate --release` recomputes.
+    `run.path` is where `cardgate evaluate` would write it."""
+    system, settings = system_settings(workspace, system_id)
+    given = columns(settings)
+    target, artifact = _evaluate(workspace, system, settings, columns=given)
     return EvaluationRun(system_id, artifact, settings, target)
