@@ -15,6 +15,8 @@
 * `decide` — the one decider of a threshold's verdict (light: the gate imports it);
 * `evaluate` puts it together as the artifact's data (`numbers`: how numbers are written);
   `run` writes `evaluation.json`; `report` prints the summary;
+* `columns` — predictions given as columns in memory (`cardgate.api.evaluate`), through
+  the same `accumulator`;
 * `artifact` — the artifact's pydantic model, written and read with it, light (pydantic
   and json only): the gate uses it.
 
