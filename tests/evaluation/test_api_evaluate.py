@@ -21,7 +21,7 @@ import cardgate.api as cg
 from cardgate.cli import app
 from cardgate.core.errors import InputError
 from cardgate.core.files import UnsafeWriteError
-from tests.evaluation.conftest import SYSTEM, synthetic
+from tests.evaluation.conftest import EVALUATION, SYSTEM, synthetic
 
 Build = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[2]
@@ -281,3 +281,25 @@ def test_the_worked_example_pipeline_writes_the_cli_artifact(tmp_path: Path) -> 
     assert data["provenance"]["predictions"]["path"] == (
         "systems/credit-default/predictions.csv.gz"
     )
+
+
+def test_missing_value_tokens_are_missing_as_in_a_csv_file(workspace: Build) -> None:
+    frame = synthetic(n=1000)
+    frame.loc[:9, "race"] = "NA"
+    frame.loc[10:14, "sex"] = ""  # an empty cell in the CSV file
+    root = workspace(frame, evaluation=EVALUATION + '  missing_values: ["", NA]\n')
+    evaluation = cg.evaluate(
+        frame["y_true"],
+        frame["y_pred"],
+        sensitive_features=frame[["sex", "race"]],
+        y_score=frame["score"],
+        workspace=root,
+        system=SYSTEM,
+    )
+    assert evaluation.to_json().encode() == cli_evaluate(root)
+    dropped = {d.reason: d.rows for d in evaluation.artifact.provenance.predictions.dropped}
+    assert dropped == {"null in column 'sex'": 5, "null in column 'race'": 10}
+    alone = evaluation_of(frame, missing_values=["NA"])
+    dropped = {d.reason: d.rows for d in alone.artifact.provenance.predictions.dropped}
+    assert dropped == {"null in column 'race'": 10}  # '' is listed no more: a group
+    assert "" in {g.group for g in alone.features[0].groups}

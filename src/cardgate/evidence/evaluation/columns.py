@@ -19,7 +19,7 @@ import numpy as np
 from cardgate.core.errors import InputError
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
-from cardgate.evidence.evaluation.sources import SourceInfo
+from cardgate.evidence.evaluation.sources import SourceInfo, missing_tokens, tokens_as_null
 from cardgate.evidence.evaluation.stats import ERROR_COLUMNS, SCORE_BINS, SufficientStats
 
 IN_MEMORY = "columns in memory"
@@ -79,6 +79,8 @@ def column_statistics(
 ) -> tuple[SufficientStats, SourceInfo]:
     """The columns reduced to sufficient statistics under `settings` (its task, feature
     names and limits), with the provenance of columns in memory: no path, no digest."""
+    import pyarrow as pa
+
     regression = settings.task == "regression"
     columns = {
         "y_true": arrow_column(y_true, "y_true"),
@@ -94,6 +96,13 @@ def column_statistics(
         arrow_column(sensitive_features[name], f"sensitive feature '{name}'")
         for name in settings.sensitive_features
     ]
+    # Text values that mean "missing" are missing here too, as in a CSV file's text
+    # columns (`evaluation.missing_values`; default: an empty string).
+    tokens = pa.array(missing_tokens(settings), pa.string())
+    features = [_text_tokens_as_null(column, tokens) for column in features]
+    if not regression:
+        for name in ("y_true", "y_pred"):
+            columns[name] = _text_tokens_as_null(columns[name], tokens)
     lengths = {name: len(column) for name, column in columns.items()}
     lengths |= {
         name: len(column)
@@ -126,6 +135,18 @@ def column_statistics(
         reasons = ", ".join(f"{rows} rows: {why}" for why, rows in stats.dropped.items())
         raise InputError(f"{IN_MEMORY}: no rows to evaluate ({reasons or 'the columns are empty'})")
     return stats, SourceInfo(None, None, None, "columns", IN_MEMORY)
+
+
+def _text_tokens_as_null(column: Any, tokens: Any) -> Any:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+        column = column.dictionary_decode()
+    if pa.types.is_large_string(column.type):
+        column = column.cast(pa.string())
+    if not pa.types.is_string(column.type):
+        return column
+    return tokens_as_null(column, tokens)
 
 
 def _add_weighted(

@@ -215,7 +215,7 @@ def _csv_batches(
             names = batch.schema.names
             yield pa.RecordBatch.from_arrays(
                 [
-                    _tokens_as_null(batch.column(i), tokens)
+                    tokens_as_null(batch.column(i), tokens)
                     if name in categorical
                     else batch.column(i)
                     for i, name in enumerate(names)
@@ -232,7 +232,8 @@ def missing_tokens(settings: EvaluationSettings) -> list[str]:
     return list(settings.missing_values) if settings.missing_values is not None else [""]
 
 
-def _tokens_as_null(column: Any, tokens: Any) -> Any:
+def tokens_as_null(column: Any, tokens: Any) -> Any:
+    """A text column with the values in `tokens` made null."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
