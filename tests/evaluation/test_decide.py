@@ -201,3 +201,25 @@ def test_a_result_is_evidence_only_for_the_threshold_as_it_stands() -> None:
     assert matches(threshold(max=0.1, feature=None), 0, result())
     assert matches(threshold(max=0.1, group=None), 0, result(group="F"))
     assert not matches(threshold(max=0.1, group="M"), 0, result(group="F"))
+
+
+def test_the_reason_says_what_an_inconclusive_result_means_and_the_p_value() -> None:
+    straddles = result(ci=[0.05, 0.15], value=0.1)
+    for action, meaning in [
+        ("pass", "(passes)"),
+        ("warn", "(a warning: more data would decide it)"),
+        ("block", "(blocks until more data decide it)"),
+    ]:
+        verdict = decide(
+            threshold(max=0.1, inconclusive=action),
+            straddles,
+            card_min_group_size=1,
+            level=0.95,
+        )
+        assert verdict.reason.endswith(meaning), verdict.reason
+    beyond = {"ci": [0.2, 0.3], "value": 0.25, "noise_floor": 0.1}
+    for p_value, shown in [(0.0004, ", p < 0.001"), (0.0123, ", p = 0.012")]:
+        _, why = state_of(result(p_value=p_value, **beyond), min_group_size=1, level=0.95)
+        assert why.endswith(f"noise floor 0.100{shown}"), why
+    _, why = state_of(result(p_value=None, **beyond), min_group_size=1, level=0.95)
+    assert why.endswith("noise floor 0.100"), why

@@ -112,6 +112,7 @@ def test_a_true_data_check_recomputes_identically_as_of_its_own_date(tmp_path: P
     sign_all(root)
     _, report = gate_json(root, "--release", "--today", "2027-03-01")
     assert "GATE-ART001" not in codes(report), report
+    assert "GATE-INT001" not in codes(report), report
 
 
 def test_a_data_check_whose_data_file_is_gone_cannot_be_certified(checked: Path) -> None:
