@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 WORKSPACE ?= governance
 
-.PHONY: demo test lint typecheck unit browser-deps bench statistics clean
+.PHONY: demo test lint typecheck unit browser-deps bench statistics mutation clean
 
 # The runtime environment (what `make demo` needs) ...
 $(BIN)/cardgate: pyproject.toml
@@ -53,3 +53,10 @@ statistics: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build dist site/generated site/build
+
+## mutation: mutation testing of the gate's decision code (mutmut; slow, not run by CI)
+mutation: $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet 'mutmut>=3.3'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/python scripts/mutation_report.py
