@@ -199,3 +199,23 @@ def test_the_site_shows_only_the_command_of_a_signing_hint_as_code(tmp_path: Pat
     signoffs = next(step for step in system["steps"] if step["step"] == "signoffs")
     html = str(command_text(signoffs["findings"][0]["hint"]))
     assert f"<code>cardgate sign {SYSTEM} --role risk --key PATH</code>; PATH is" in html
+
+
+def test_a_stale_unsigned_sign_off_is_renewed_with_a_key_where_only_signed_ones_count(
+    tmp_path: Path,
+) -> None:
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.gate.signoffs import sign
+
+    root = build_workspace(tmp_path / "ws", {"sign": ["legal", "risk"]})
+    sign(load_workspace(root), SYSTEM, role="owner", name="Ada Owner", today=TODAY, key=None)
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("name: Loan approval\n", "name: Loan approval v2\n", 1))
+    result = runner.invoke(
+        app, ["gate", "-w", str(root), "--release", "--today", TODAY.isoformat()]
+    )
+    lines = result.output.splitlines()
+    stale = [i for i, line in enumerate(lines) if "GATE-SO002" in line and "Ada Owner" in line]
+    assert stale, result.output
+    assert lines[stale[0] + 1].endswith(f"cardgate sign {SYSTEM} --role owner --key PATH")

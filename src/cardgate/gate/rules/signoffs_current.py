@@ -63,7 +63,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             path=("signoffs", index),
             severity=None if role in required else Severity.WARNING,
             hint=f"review the changes and sign again: cardgate sign {system.id} --role {role} "
-            + ("--key PATH" if signoff.signature is not None else f'--name "{signoff.name}"'),
+            + (
+                "--key PATH"
+                if signoff.signature is not None or not ctx.settings.allow_unsigned_signoffs
+                else f'--name "{signoff.name}"'
+            ),
         )
 
 
