@@ -29,7 +29,12 @@ from cardgate.documents.schemas.evaluation import (
     InconclusiveAction,
     Threshold,
 )
-from cardgate.evidence.evaluation.artifact import EvaluationArtifact, State, ThresholdResult
+from cardgate.evidence.evaluation.artifact import (
+    EvaluationArtifact,
+    Interval,
+    State,
+    ThresholdResult,
+)
 
 ACTIONS: tuple[InconclusiveAction, ...] = ("pass", "warn", "block")
 """What an inconclusive result may mean, loosest first."""
@@ -89,16 +94,28 @@ def limit_text(low: float | None, high: float | None) -> str:
     return " and ".join(part for part in parts if part)
 
 
-def _interval_text(result: ThresholdResult, level: float) -> str:
-    if result.ci is None:
+def interval_text(ci: Interval | None, level: float) -> str:
+    """``95% CI 0.142–0.437``, or "" without an interval (every output words it so)."""
+    if ci is None:
         return ""
-    return f" ({level:.0%} CI {number(result.ci[0])}–{number(result.ci[1])})"
+    return f"{level:.0%} CI {number(ci[0])}–{number(ci[1])}"
+
+
+def p_value_text(p_value: float | None) -> str:
+    """``p < 0.001`` or ``p = 0.012``, or "" without a p-value."""
+    if p_value is None:
+        return ""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+def _interval_text(result: ThresholdResult, level: float) -> str:
+    shown = interval_text(result.ci, level)
+    return f" ({shown})" if shown else ""
 
 
 def _p_text(p_value: float | None) -> str:
-    if p_value is None:
-        return ""
-    return ", p < 0.001" if p_value < 0.001 else f", p = {p_value:.3f}"
+    shown = p_value_text(p_value)
+    return f", {shown}" if shown else ""
 
 
 def _null_guarded(metric: str, bound: str) -> bool:

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cardgate.evidence.evaluation.artifact import EvaluationArtifact, Interval
-from cardgate.evidence.evaluation.decide import ThresholdVerdicts, limit_text, number
+from cardgate.evidence.evaluation.artifact import EvaluationArtifact
+from cardgate.evidence.evaluation.decide import (
+    ThresholdVerdicts,
+    interval_text,
+    limit_text,
+    number,
+    p_value_text,
+)
 
 SMALL_GROUPS_LISTED = 5
 """Suppressed groups of a feature named one per line; beyond, one summary line."""
@@ -18,16 +24,8 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else number(value)
 
 
-def _ci(ci: Interval | None, level: float) -> str:
-    if ci is None:
-        return ""
-    return f"{round(level * 100):g}% CI {_fmt(ci[0])}–{_fmt(ci[1])}"
-
-
 def _p(p_value: float | None) -> str:
-    if p_value is None:
-        return "p n/a"
-    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    return p_value_text(p_value) or "p n/a"
 
 
 def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
@@ -75,7 +73,7 @@ def render_summary(
                 (
                     f"{result.metric} [{where}]",
                     _fmt(result.value),
-                    _ci(result.ci, level),
+                    interval_text(result.ci, level),
                     limit_text(result.min, result.max),
                     label,
                 )
@@ -97,7 +95,7 @@ def render_summary(
                     (
                         f"{record.metric} [{feature.feature}]",
                         _fmt(record.value),
-                        _ci(record.ci, level),
+                        interval_text(record.ci, level),
                         "",
                         note,
                     )
