@@ -36,8 +36,8 @@ case $gate_status in
   *) fail "the gate could not run (exit $gate_status)" ;;
 esac
 
-step "cardgate build"
-"$cardgate" build -w "$workspace" || fail "the site did not build"
+step "cardgate build --recompute"
+"$cardgate" build --recompute -w "$workspace" || fail "the site did not build"
 
 echo
 echo "gate: $verdict (exit $gate_status)"

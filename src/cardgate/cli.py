@@ -432,6 +432,13 @@ def build(
     pdf: Annotated[
         bool, typer.Option(help="Also print one PDF per system with headless Chromium.")
     ] = False,
+    recompute: Annotated[
+        bool,
+        typer.Option(
+            help="Show the verdict of gate --release: compute every evaluation and data "
+            "check again and compare it with the committed artifact (slower)."
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Render the review site (Markdown pages, then mkdocs build)."""
@@ -439,7 +446,9 @@ def build(
     from cardgate.site.mkdocs_run import MkdocsWorker
 
     with MkdocsWorker.start() as mkdocs:  # imports MkDocs while the workspace loads
-        result = build_site(_load(workspace), out=out, strict=strict, pdf=pdf, mkdocs=mkdocs)
+        result = build_site(
+            _load(workspace), out=out, strict=strict, pdf=pdf, mkdocs=mkdocs, recompute=recompute
+        )
     render_build(result, sys.stdout)
     raise typer.Exit(result.exit_code)
 

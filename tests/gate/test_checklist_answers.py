@@ -137,6 +137,9 @@ def test_citing_the_signoff_record_does_not_make_it_stale(tmp_path: Path) -> Non
         f"    status: done\n    evidence: [systems/{SYSTEM}/signoffs.yaml#risk]\n",
     )
     assert [p.split(" ", 3)[1:3] for p in _problems(root)] == [["CL109", "warning"]]
+    (hint,) = [p.hint for p in check_answers(load_workspace(root))]
+    # this workspace names allowed_signers: the way to sign that counts everywhere first
+    assert hint is not None and hint.startswith(f"cardgate sign {SYSTEM} --role risk --key PATH")
     for role in ("owner", "legal", "risk"):
         code, out = run(
             "sign",

@@ -122,7 +122,9 @@ def test_a_data_check_whose_data_file_is_gone_cannot_be_certified(checked: Path)
     assert code == 1
     found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
     assert found and "cannot be recomputed from its inputs" in found[0]["message"], report
-    assert "commit the data file" in found[0]["hint"]
+    assert found[0]["hint"] == (
+        "commit the data file the contract names, or re-run cardgate check-data"
+    )
 
 
 def test_a_hand_edited_evaluation_fails_in_release_mode(tmp_path: Path) -> None:
@@ -139,3 +141,30 @@ def test_a_hand_edited_evaluation_fails_in_release_mode(tmp_path: Path) -> None:
     assert code == 1
     found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
     assert found and "evaluation.json" in found[0]["path"]
+
+
+def test_a_data_check_of_another_file_is_recomputed_from_that_file(checked: Path) -> None:
+    """`check-data --data PATH` records PATH: the gate recomputes from the file the
+    artifact records, not from the contract's own (which holds different rows), so a true
+    artifact is not called untrue; whether it is the right file is GATE-DC002's question."""
+    (checked / "datasets/loans/extract.csv").write_text("sex\nF\nF\nF\n")
+    code, out = cli(
+        "check-data", "loans", "-w", str(checked), "--today", "2026-11-30",
+        "--data", str(checked / "datasets/loans/extract.csv"),
+    )  # fmt: skip
+    assert code == 0, out
+    artifact = json.loads((checked / "datasets/loans/data-check.json").read_text())
+    assert artifact["data"]["path"].endswith("extract.csv"), artifact["data"]
+    sign_all(checked, "--acknowledge", "GATE-DC002")  # not the contract's file: stale
+    _, report = gate_json(checked, "--release")
+    assert "GATE-ART001" not in codes(report), report
+    # the artifact of the other file, edited, is still caught
+    rewrite(checked / "datasets/loans/data-check.json", rows=4)
+    _, report = gate_json(checked, "--release")
+    assert "GATE-ART001" in codes(report), report
+    # and with that file gone, the finding says so (not a comparison with loans.csv)
+    (checked / "datasets/loans/extract.csv").unlink()
+    _, report = gate_json(checked, "--release")
+    found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert len(found) == 1 and "cannot be recomputed" in found[0]["message"], found
+    assert "extract.csv" in found[0]["message"], found

@@ -48,7 +48,11 @@ def section_verdict(target: Path, entry: str, section: str) -> Verdict | None:
 
 def _signoff(target: Path, entry: str, role: str) -> Verdict | None:
     system = target.parent.name
-    hint = f'cardgate sign {system} --role {role} --name "NAME"'
+    # the tier's signing policy is the gate's (GATE-SO001 words its hint by it): both ways
+    hint = (
+        f"cardgate sign {system} --role {role} --key PATH (the signer's SSH key), or "
+        '--name "NAME" where the policy counts unsigned sign-offs'
+    )
     roles: set[str] = set()
     if target.is_file():
         try:

@@ -157,6 +157,7 @@ def _run_gate(
         rules=runs,
         documents=sorted(documents | _workspace_documents(gate)),
         skipped_systems=sorted(set(loaded.systems) - set(chosen)),
+        recomputed=recompute,
     )
     # An unchanged system gets a verdict only when the date alone made it fail.
     failing_dated = sorted({f.system for f in active if f.system in dated})

@@ -151,6 +151,9 @@ class GateResult:
     systems: list[SystemVerdict] = field(default_factory=list)
     skipped_systems: list[str] = field(default_factory=list)
     """Systems not gated because `--changed-since` found no change in them."""
+    recomputed: bool = False
+    """Whether computed artifacts were computed again and compared (GATE-ART001), as
+    `gate --release` does, or read as committed."""
 
     @property
     def errors(self) -> int:

@@ -88,6 +88,7 @@ def result_json(result: GateResult) -> dict[str, Any]:
         "exit_code": result.exit_code,
         "release": result.release,
         "mode": result.mode,
+        "recomputed": result.recomputed,
         "strict": result.strict,
         "today": result.today.isoformat(),
         "policy": result.policy,

@@ -123,6 +123,7 @@ def sarif_log(result: GateResult) -> dict[str, Any]:
                         "properties": {
                             "release": result.release,
                             "mode": result.mode,
+                            "recomputed": result.recomputed,
                             "policy": result.policy,
                         },
                     }

@@ -141,9 +141,10 @@ def generate(
     today: dt.date,
     run_gate: bool = True,
     pdf: bool = False,
+    recompute: bool = False,
 ) -> Generated:
     """Render every page and write the docs folder (hand-written pages plus generated)."""
-    model = gather(workspace, today=today, run_gate=run_gate)
+    model = gather(workspace, today=today, run_gate=run_gate, recompute=recompute)
     model.pdf = pdf
     environment = make_environment(layout.site_dir)
     pages, unrendered = build_pages(model, environment)
@@ -287,11 +288,14 @@ def build_site(
     today: dt.date | None = None,
     run_gate: bool = True,
     mkdocs: MkdocsWorker | None = None,
+    recompute: bool = False,
 ) -> BuildResult:
     """Generate the pages, build the HTML with MkDocs, check links; optionally print PDFs.
 
     `mkdocs` is a worker started by the caller before loading the workspace (see
-    `cardgate.site.mkdocs_run`); without one, MkDocs runs in this process.
+    `cardgate.site.mkdocs_run`); without one, MkDocs runs in this process. `recompute`
+    shows the verdict of `gate --release` (artifacts computed again and compared) instead
+    of the gate on the artifacts as committed.
     """
     from cardgate.core.clock import today as clock_today
     from cardgate.core.gcpause import frozen_heap, paused_collector
@@ -302,7 +306,12 @@ def build_site(
     result.created = ensure_config(layout, site_name=workspace.config.site.title)
     with paused_collector():  # thousands of pages' worth of small objects, no cycles
         generated_site = generate(
-            workspace, layout, today=today or clock_today(), run_gate=run_gate, pdf=pdf
+            workspace,
+            layout,
+            today=today or clock_today(),
+            run_gate=run_gate,
+            pdf=pdf,
+            recompute=recompute,
         )
     model = generated_site.model
     result.pages = generated_site.pages

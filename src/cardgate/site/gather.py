@@ -30,10 +30,20 @@ from cardgate.site.view_model import (
 )
 
 
-def gather(workspace: Workspace, *, today: dt.date, run_gate: bool = True) -> SiteModel:
-    """Read everything the site needs from a loaded workspace."""
+def gather(
+    workspace: Workspace, *, today: dt.date, run_gate: bool = True, recompute: bool = False
+) -> SiteModel:
+    """Read everything the site needs from a loaded workspace.
+
+    The gate runs in release mode; `recompute` also computes every evaluation and data
+    check again and compares it with the committed artifact, as `gate --release` does.
+    """
     problems: list[BuildProblem] = []
-    gate = _gate(workspace, today=today) if run_gate else GateView(None, "gate not run")
+    gate = (
+        _gate(workspace, today=today, recompute=recompute)
+        if run_gate
+        else GateView(None, "gate not run")
+    )
     coverage, coverage_reason = _coverage(workspace)
     by_system = {c.system: c for c in coverage.systems} if coverage is not None else {}
     systems = [
@@ -99,7 +109,7 @@ def _document_problems(document: str, problems: Sequence[Problem]) -> list[Build
     ]
 
 
-def _gate(workspace: Workspace, *, today: dt.date) -> GateView:
+def _gate(workspace: Workspace, *, today: dt.date, recompute: bool) -> GateView:
     try:
         from cardgate.gate.engine import run_gate  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
@@ -114,9 +124,9 @@ def _gate(workspace: Workspace, *, today: dt.date) -> GateView:
     from cardgate.core.errors import CardgateError
 
     try:
-        # The artifacts as committed: recomputing them is `cardgate gate --release`'s job
-        # (the dashboard says so), not every site build's.
-        result = run_gate(workspace, release=True, today=today, recompute=False)
+        # By default the artifacts as committed (the pages say so): recomputing them is
+        # `cardgate gate --release`'s job, and `cardgate build --recompute`'s.
+        result = run_gate(workspace, release=True, today=today, recompute=recompute)
     except CardgateError as error:
         return GateView(None, error.message, rules)
     return GateView(result, "", rules)

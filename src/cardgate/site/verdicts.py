@@ -22,6 +22,10 @@ MODE_LINE = {
     "release": "Release mode: the gate as before a release, where every demand of the policy "
     "for the system's risk tier blocks; artifacts are read as committed (CI's "
     "cardgate gate --release also recomputes them).",
+    "release, recomputed": "Release mode: the gate as before a release, where every demand "
+    "of the policy for the system's risk tier blocks; every evaluation and data check was "
+    "computed again from its inputs and compared with the committed artifact, as "
+    "cardgate gate --release does.",
     "draft": "Draft mode: the gate as on every change, where incomplete drafts only warn.",
 }
 """One line on what the gate's mode means, shown wherever its verdict is."""
@@ -37,7 +41,10 @@ def gate_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
         reason = "not gated" if model.gate.result is not None else "gate not available"
         return "unknown", reason
     counts = _counts(verdict.errors, verdict.warnings, verdict.waived)
-    if not verdict.passed:
+    shared = model.gate.workspace_errors()
+    if shared:  # the gate exits 1: no system ships, however clean its own documents
+        counts += f"; {shared} workspace error{'' if shared == 1 else 's'} block every release"
+    if not verdict.passed or shared:
         return "fail", counts
     return ("waived" if verdict.waived else "pass"), counts
 
@@ -48,7 +55,8 @@ def gate_mode(model: SiteModel) -> tuple[str, str]:
     result = model.gate.result
     if result is None:
         return "", ""
-    return result.mode, MODE_LINE.get(result.mode, "")
+    line = f"{result.mode}, recomputed" if result.recomputed else result.mode
+    return result.mode, MODE_LINE.get(line, "")
 
 
 def _counts(errors: int, warnings: int, waived: int) -> str:

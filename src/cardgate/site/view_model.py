@@ -19,7 +19,7 @@ from cardgate.documents.signoffs import distinguished
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
 from cardgate.gate.policy import ResolvedPolicy
-from cardgate.gate.result import Finding, GateResult, SystemVerdict
+from cardgate.gate.result import WORKSPACE, Finding, GateResult, SystemVerdict
 from cardgate.gate.rule_meta import RuleMeta
 
 _SLUG = re.compile(r"[^a-z0-9._-]+")
@@ -69,6 +69,11 @@ class GateView:
 
     def findings(self, system_id: str) -> list[Finding]:
         return list(self._findings.get(system_id, []))
+
+    def workspace_errors(self) -> int:
+        """Errors of the workspace itself (policy, waivers, datasets, configuration): the
+        gate's exit code is 1, so they block every system's release."""
+        return sum(f.severity.label == "error" for f in self._findings.get(WORKSPACE, []))
 
     def waived(self, system_id: str) -> list[Finding]:
         return list(self._waived.get(system_id, []))

@@ -47,6 +47,9 @@ ALIASES: list[str] = []
 INTEGRITY = True
 
 _SHOWN = 3
+# The gate's cache keys for what this rule recomputed (one per run), by system / dataset id
+_EVALUATIONS = CODE + ":evaluation"
+_DATA_CHECKS = CODE + ":data"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -78,7 +81,7 @@ def _recomputed_evaluation(ctx: RuleContext, relative: str) -> Iterator[Finding]
 
     assert ctx.system is not None
     system_id = ctx.system.id
-    cache: dict[str, Any] = ctx.gate.cache.setdefault(CODE + ":evaluation", {})
+    cache: dict[str, Any] = ctx.gate.cache.setdefault(_EVALUATIONS, {})
     if system_id not in cache:
         try:
             cache[system_id] = recompute_evaluation(ctx.workspace, system_id)
@@ -103,7 +106,7 @@ def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterato
 
     artifact = dataset.artifact
     assert artifact is not None
-    cache: dict[str, Any] = ctx.gate.cache.setdefault(CODE + ":data", {})
+    cache: dict[str, Any] = ctx.gate.cache.setdefault(_DATA_CHECKS, {})
     if dataset.id not in cache:
         recorded_date = artifact.get("reference_date")
         today = dt.date.fromisoformat(recorded_date) if recorded_date else None
@@ -132,15 +135,14 @@ def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterato
 
 
 def _recorded_file(ctx: RuleContext, artifact: dict[str, Any]) -> Any:
-    """The data file the artifact records, when it is a file in the workspace."""
+    """The data file the artifact records when it is in the workspace (gone, it cannot be
+    recomputed: the finding names it); else None, the contract's own file."""
     from cardgate.core.paths import PathEscapeError
 
-    recorded = artifact["data"]["path"]
     try:
-        path = ctx.workspace.resolve(recorded)
+        return ctx.workspace.resolve(artifact["data"]["path"])
     except PathEscapeError:
         return None
-    return path if path.is_file() else None
 
 
 def _short(value: Any) -> str:
