@@ -168,3 +168,22 @@ def test_a_data_check_of_another_file_is_recomputed_from_that_file(checked: Path
     found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
     assert len(found) == 1 and "cannot be recomputed" in found[0]["message"], found
     assert "extract.csv" in found[0]["message"], found
+
+
+def test_an_artifact_edited_in_many_places_shows_the_first_three(checked: Path) -> None:
+    """The finding quotes the first three differences in document order, joined by "; ",
+    so it stays one readable line however much was edited."""
+    artifact = checked / "datasets/loans/data-check.json"
+    true = json.loads(artifact.read_text())
+    edited = {**true["profile"]["sex"], "distinct": 9, "null_rate": 0.5, "nulls": 7}
+    rewrite(artifact, profile={"sex": edited}, rows=99)
+    sign_all(checked, "--acknowledge", "GATE-ART001")
+    _, report = gate_json(checked, "--release")
+    (found,) = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    was = true["profile"]["sex"]
+    assert found["message"].endswith(
+        "(recomputed for --release): "
+        f"profile.sex.distinct: 9, recomputed {was['distinct']!r}; "
+        f"profile.sex.null_rate: 0.5, recomputed {was['null_rate']!r}; "
+        f"profile.sex.nulls: 7, recomputed {was['nulls']!r}"
+    ), found  # rows=99, the fourth difference, is not listed
