@@ -211,8 +211,8 @@ def decide(
     the policy in force (None: the card alone, as the artifact records it)."""
     notes: list[str] = []
     minimum = card_min_group_size
-    if policy is not None and policy.min_group_size > card_min_group_size:
-        minimum = policy.min_group_size
+    if policy is not None:  # the stricter of the card's and the policy's minimum
+        minimum = max(card_min_group_size, policy.min_group_size)
         if result.count is not None and card_min_group_size <= result.count < minimum:
             notes.append(
                 f"{policy.source.capitalize()} sets the minimum group size to {minimum}; "
