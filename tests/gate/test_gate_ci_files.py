@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -70,3 +71,30 @@ def test_validate_hook_picks_cardgate_documents_only() -> None:
         assert pattern.search(ours), ours
     for theirs in (".github/workflows/ci.yml", ".pre-commit-config.yaml", "mkdocs.yml"):
         assert not pattern.search(theirs), theirs
+
+
+def _install(tmp_path: Path, version: str) -> str:
+    """Run the action's install step with a stub `python` that records its arguments."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
+    stub = tmp_path / "bin" / "python"
+    stub.parent.mkdir(exist_ok=True)
+    stub.write_text('#!/bin/sh\necho "$@" > "$RECORD"\n', encoding="utf-8")
+    stub.chmod(0o755)
+    record = tmp_path / "args"
+    env = {
+        "PATH": f"{stub.parent}:/usr/bin:/bin",
+        "RECORD": str(record),
+        "VERSION": version,
+        "ACTION_PATH": "/runner/_actions/cardgate/cardgate/v0.1.0",
+    }
+    assert set(step["env"]) == {"VERSION", "ACTION_PATH"}
+    subprocess.run(["bash", "-e", "-c", step["run"]], env=env, check=True)
+    return record.read_text(encoding="utf-8").strip()
+
+
+def test_the_action_installs_its_own_source_unless_a_version_is_asked(tmp_path: Path) -> None:
+    """cardgate is not on PyPI yet: by default the action installs the code of the ref it
+    runs at; a version specifier installs that release from the package index."""
+    assert _install(tmp_path, "") == "-m pip install /runner/_actions/cardgate/cardgate/v0.1.0"
+    assert _install(tmp_path, "==0.1.0") == "-m pip install cardgate==0.1.0"
