@@ -140,7 +140,27 @@ def test_a_hand_edited_evaluation_fails_in_release_mode(tmp_path: Path) -> None:
     code, report = gate_json(root, "--release")
     assert code == 1
     found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
-    assert found and "evaluation.json" in found[0]["path"]
+    assert found and found[0]["path"] == f"systems/{SYSTEM}/evaluation.json"
+    assert found[0]["hint"] == (
+        f"never edit an artifact: run cardgate evaluate {SYSTEM}, commit it and sign again"
+    )
+
+
+def test_an_evaluation_whose_predictions_are_gone_cannot_be_certified(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    sign_all(root)
+    (root / f"systems/{SYSTEM}/predictions.csv").unlink()
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert len(found) == 1, found
+    assert found[0]["path"] == f"systems/{SYSTEM}/evaluation.json"
+    assert found[0]["message"].startswith(
+        f"systems/{SYSTEM}/evaluation.json cannot be recomputed from its inputs: "
+    ), found
+    assert found[0]["hint"] == (
+        "restore the predictions the card names, or re-run cardgate evaluate"
+    )
 
 
 def test_a_data_check_of_another_file_is_recomputed_from_that_file(checked: Path) -> None:

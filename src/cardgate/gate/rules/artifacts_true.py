@@ -35,7 +35,7 @@ from typing import Any
 
 from cardgate.core.errors import CardgateError
 from cardgate.core.problems import Severity
-from cardgate.gate.context import RuleContext
+from cardgate.gate.context import ArtifactRead, RuleContext
 from cardgate.gate.datasets import CheckedDataset, checked_datasets
 from cardgate.gate.result import Finding
 
@@ -64,7 +64,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint=f"never edit it: run cardgate evaluate {system.id} and commit the result",
         )
     elif read is not None and read.artifact is not None and ctx.gate.recompute:
-        yield from _recomputed_evaluation(ctx, read.relative)
+        yield from _recomputed_evaluation(ctx, read)
     for dataset in checked_datasets(ctx):
         if dataset.error is not None and dataset.error != "does not exist":
             yield ctx.finding(
@@ -76,11 +76,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield from _recomputed_data_check(ctx, dataset)
 
 
-def _recomputed_evaluation(ctx: RuleContext, relative: str) -> Iterator[Finding]:
+def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Finding]:
     from cardgate.evidence.evaluation.run import recompute_evaluation
 
-    assert ctx.system is not None
-    system_id = ctx.system.id
+    assert ctx.system is not None and read.path is not None  # an artifact that was read
+    system_id, relative = ctx.system.id, read.relative
     cache: dict[str, Any] = ctx.gate.cache.setdefault(_EVALUATIONS, {})
     if system_id not in cache:
         try:
@@ -88,8 +88,6 @@ def _recomputed_evaluation(ctx: RuleContext, relative: str) -> Iterator[Finding]
         except CardgateError as error:
             cache[system_id] = error
     recomputed = cache[system_id]
-    read = ctx.gate.artifact(ctx.system)
-    assert read is not None and read.path is not None
     if isinstance(recomputed, CardgateError):
         yield ctx.finding(
             relative,
