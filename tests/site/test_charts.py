@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
-from cardgate.site.charts import Bar, Line, bar_chart
+import pytest
+
+from cardgate.site.charts import Bar, Line, bar_chart, wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -69,6 +72,84 @@ def test_long_labels_and_notes_are_drawn_in_full() -> None:
     assert not any("…" in text for text in texts)
     width = int(root.get("width", "0"))
     assert width > 170 + 380 + 120  # the columns widened to hold them
+
+
+LONG = (
+    "Female, Asian-Pac-Islander, 65 and older, no high-school diploma, self-employed, "
+    "not in the labour force before 2020"
+)  # 114 characters: past the widest label column (600 px, 81 characters)
+WORD = "x" * 130  # one word longer than any line
+
+
+def _long_chart() -> str:
+    return str(
+        bar_chart(
+            "AUC",
+            [
+                Bar(LONG, 0.9, (0.85, 0.95)),
+                Bar("male", 0.8, (0.75, 0.85), note="limit " + LONG),
+                Bar(WORD, 0.7),
+            ],
+            lines=[Line(0.5, "min 0.50 set by the policy for every risk tier there is")],
+        )
+    )
+
+
+def test_labels_longer_than_the_column_wrap_instead_of_being_cut() -> None:
+    root = ET.fromstring(_long_chart())
+    texts = [t for t in root.iter(f"{SVG}text") if t.get("font-size") == "12"]
+    label_rows, value_rows = texts[0], texts[1]
+    lines = [t.text or "" for t in label_rows.iter(f"{SVG}tspan")]
+    assert all(len(line) <= 81 for line in lines), lines
+    assert " ".join(lines[:2]) == LONG  # every word, in order, on two lines
+    assert "".join(lines[3:]) == WORD  # a word longer than a line breaks inside it
+    values = [t.text or "" for t in value_rows.iter(f"{SVG}tspan")]
+    assert " ".join(values[1:3]) == "0.800 limit " + LONG
+    assert not any("…" in line for line in lines + values)
+    # the rows grew: every line of text lies inside the chart
+    height = float(root.get("height", "0"))
+    ys = [float(t.get("y", "0")) for t in root.iter(f"{SVG}tspan") if t.get("y")]
+    assert max(ys) < height - 30 and min(ys) > 20
+    # a threshold label too long for the space above the plot is abbreviated, in full in
+    # its title and in the chart's description
+    line_label = next(t for t in root.iter(f"{SVG}text") if t.get("fill") == "#b3261e")
+    title = line_label.find(f"{SVG}title")
+    assert (
+        title is not None
+        and title.text == "min 0.50 set by the policy for every risk tier there is"
+    )
+    assert (line_label.text or "") == "" and "".join(line_label.itertext()).endswith("…")
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and LONG in (desc.text or "")
+
+
+def test_wrap_keeps_every_character() -> None:
+    assert wrap("short", 10) == ["short"]
+    assert wrap("a bb ccc dddd", 6) == ["a bb", "ccc", "dddd"]
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+
+
+@pytest.mark.browser
+def test_no_chart_text_is_cut_in_chromium(browser: Any) -> None:
+    """Drawn by Chromium, every text of the chart lies inside the chart's box."""
+    page = browser.new_page()
+    try:
+        page.set_content(f"<!doctype html><html><body>{_long_chart()}</body></html>")
+        outside = page.evaluate(
+            """() => {
+                const svg = document.querySelector('svg');
+                const box = svg.viewBox.baseVal;
+                return [...svg.querySelectorAll('text')].map(t => {
+                    const b = t.getBBox();
+                    return {text: t.textContent, left: b.x, top: b.y,
+                            right: b.x + b.width, bottom: b.y + b.height};
+                }).filter(b => b.left < 0 || b.top < 0
+                               || b.right > box.width || b.bottom > box.height);
+            }"""
+        )
+        assert not outside, outside
+    finally:
+        page.close()
 
 
 def test_system_charts_state_each_limit_once(workspace_root: Path) -> None:

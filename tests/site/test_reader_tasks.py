@@ -158,6 +158,36 @@ def test_pm_sees_shaky_passes_and_the_action_list(browser: Any, example_site: Pa
         context.close()
 
 
+def test_threshold_tables_list_failing_then_shaky_then_solid_passes(
+    browser: Any, example_site: Path
+) -> None:
+    order = ("fail", "shaky", "pass")
+    seen: set[str] = set()
+    context, page, _ = _open(browser, WIDE)
+    try:
+        for system in ("credit-default", "income-screening"):
+            page.goto((example_site / f"systems/{system}/index.html").as_uri())
+            rows = page.locator("table.cg-thresholds tbody tr")
+            kinds = [
+                next(c[len("cg-state-") :] for c in cls.split() if c.startswith("cg-state-"))
+                for cls in rows.evaluate_all("rows => rows.map(r => r.className)")
+            ]
+            assert kinds == sorted(kinds, key=order.index), (system, kinds)
+            assert sorted(kinds) == sorted(_decided_kinds(example_site, system))  # all, once
+            # the first row of the table is the worst verdict, in words
+            first = rows.first.inner_text().lower()
+            words = {
+                "fail": ("fails", "blocks"),
+                "shaky": ("not conclusively",),
+                "pass": ("passes",),
+            }
+            assert any(w in first for w in words[kinds[0]]), first
+            seen.update(kinds)
+    finally:
+        context.close()
+    assert seen == set(order), seen  # the example has all three kinds
+
+
 # --- the lawyer: who approved what, when, against which version --------------------------------
 
 

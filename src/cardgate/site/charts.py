@@ -5,12 +5,15 @@ metric), each with its confidence-interval whisker, and dashed vertical lines fo
 thresholds. Every chart carries `role="img"`, an `aria-label`, a `<title>` and a `<desc>`
 that states the numbers in words, so a screen reader and a printed page say the same.
 All text is escaped; numbers are formatted with fixed precision, so output is stable.
+No text is cut: a label or value longer than its column (which widens up to
+`MAX_LABEL_WIDTH`) wraps onto more lines and its row grows to hold them.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +27,8 @@ VALUE_WIDTH = 120
 CHAR_WIDTH = 7.2
 """An upper estimate of one character's advance at font size 12 (no font metrics here)."""
 ROW_HEIGHT = 26
+LINE_HEIGHT = 14
+"""The height a wrapped label's every further line adds to its row."""
 TOP = 30
 BOTTOM = 34
 BAR_COLOUR = "#3b5b92"
@@ -95,8 +100,15 @@ def bar_chart(
     shown_values = [_shown(bar) for bar in bars]
     label_width = _fit([bar.label for bar in bars], LABEL_WIDTH, MAX_LABEL_WIDTH)
     value_width = _fit(shown_values, VALUE_WIDTH, MAX_LABEL_WIDTH)
+    label_lines = [wrap(bar.label, _chars(label_width)) for bar in bars]
+    value_lines = [wrap(shown, _chars(value_width)) for shown in shown_values]
+    rows = [
+        ROW_HEIGHT + LINE_HEIGHT * (max(len(label), len(value)) - 1)
+        for label, value in zip(label_lines, value_lines, strict=True)
+    ]
     width = label_width + PLOT_WIDTH + value_width
-    height = TOP + ROW_HEIGHT * max(len(bars), 1) + BOTTOM
+    axis_y = TOP + (sum(rows) if rows else ROW_HEIGHT)
+    height = axis_y + BOTTOM
 
     def x(value: float) -> float:
         return label_width + (value - low) / (high - low) * PLOT_WIDTH
@@ -112,7 +124,6 @@ def bar_chart(
     # Few elements on purpose: every tag is parsed twice per page by the site build
     # (MkDocs' anchor scan and Markdown's raw-HTML pass), for every system. Inline, not a
     # file beside the page: copying 4,000 small files costs MkDocs more than parsing them.
-    axis_y = TOP + ROW_HEIGHT * max(len(bars), 1)
     ticks = [low + (high - low) * index / 4 for index in range(5)]
     grid = "".join(f"M{_coordinate(x(tick))} {TOP - 6}V{axis_y}" for tick in ticks)
     parts.append(f'<path d="{grid}" stroke="#e0e0e0" stroke-width="1" fill="none"/>')
@@ -127,19 +138,17 @@ def bar_chart(
     shapes: dict[str, list[str]] = {"bars": [], "muted": [], "whiskers": [], "limits": []}
     labels: list[str] = []
     values: list[str] = []
+    top = TOP
     for row, bar in enumerate(bars):
-        top = TOP + row * ROW_HEIGHT
-        middle = top + ROW_HEIGHT / 2
-        text_y = _coordinate(middle + 4)
-        labels.append(
-            f'<tspan x="{label_width - 8}" y="{text_y}">'
-            f"{_escape(_clip(bar.label, _chars(label_width)))}</tspan>"
-        )
+        middle = top + rows[row] / 2
+        top += rows[row]
+        labels.append(_lines(label_lines[row], label_width - 8, middle))
         if _finite(bar.value):
             value = float(bar.value)  # type: ignore[arg-type]
             start, end = sorted((x(max(low, 0.0) if low < 0 < high else low), x(value)))
             shapes["muted" if bar.muted else "bars"].append(
-                f"M{_coordinate(start)} {_coordinate(top + 6)}h{_coordinate(max(end - start, 0.5))}"
+                f"M{_coordinate(start)} {_coordinate(middle - 7)}"
+                f"h{_coordinate(max(end - start, 0.5))}"
                 f"v{ROW_HEIGHT - 12}h-{_coordinate(max(end - start, 0.5))}z"
             )
             if bar.ci is not None and all(math.isfinite(v) for v in bar.ci):
@@ -151,13 +160,10 @@ def bar_chart(
             for limit in bar.limits:
                 if math.isfinite(limit) and low <= limit <= high:
                     shapes["limits"].append(
-                        f"M{_coordinate(x(limit))} {_coordinate(top + 2)}"
-                        f"V{_coordinate(top + ROW_HEIGHT - 2)}"
+                        f"M{_coordinate(x(limit))} {_coordinate(middle - 11)}"
+                        f"V{_coordinate(middle + 11)}"
                     )
-        values.append(
-            f'<tspan x="{label_width + PLOT_WIDTH + 8}" y="{text_y}">'
-            f"{_escape(_clip(shown_values[row], _chars(value_width)))}</tspan>"
-        )
+        values.append(_lines(value_lines[row], label_width + PLOT_WIDTH + 8, middle))
     styles = {
         "bars": f'fill="{BAR_COLOUR}"',
         "muted": f'fill="{MUTED_COLOUR}"',
@@ -176,11 +182,13 @@ def bar_chart(
         if not math.isfinite(line.value) or not low <= line.value <= high:
             continue
         lx = _coordinate(x(line.value))
+        shown = _clip(line.label, MAX_LINE_LABEL)
+        full = f"<title>{_escape(line.label)}</title>" if shown != line.label else ""
         parts.append(
             f'<path d="M{lx} {TOP - 10}V{axis_y}" stroke="{LINE_COLOUR}" stroke-width="2" '
             'stroke-dasharray="6 4"/>'
             f'<text x="{lx}" y="{TOP - 14}" font-size="11" text-anchor="middle" '
-            f'fill="{LINE_COLOUR}">{_escape(_clip(line.label, 30))}</text>'
+            f'fill="{LINE_COLOUR}">{full}{_escape(shown)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -218,10 +226,32 @@ def _fit(texts: Sequence[str], minimum: int, maximum: int) -> int:
 
 
 def _chars(width: int) -> int:
-    """How many characters a column of `width` px holds (labels are clipped past that:
-    only beyond `MAX_LABEL_WIDTH`; the `<desc>` and the table beside say them in full)."""
+    """How many characters a column of `width` px holds (longer text wraps)."""
     return int((width - 16) / CHAR_WIDTH)
 
 
-def _clip(text: str, width: int = 26) -> str:
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken between words where it can
+    and inside a word only where one is longer than a line; nothing is left out."""
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [text]
+
+
+def _lines(lines: Sequence[str], x: float, middle: float) -> str:
+    """The `<tspan>`s of one row's text, its lines centred on the row's middle."""
+    first = middle + 4 - LINE_HEIGHT * (len(lines) - 1) / 2
+    return "".join(
+        f'<tspan x="{_coordinate(x)}" y="{_coordinate(first + LINE_HEIGHT * index)}">'
+        f"{_escape(line)}</tspan>"
+        for index, line in enumerate(lines)
+    )
+
+
+MAX_LINE_LABEL = 30
+"""A threshold line's label above the plot ("max 0.10") is abbreviated past this many
+characters, its full text in the label's `<title>` and in the chart's `<desc>`."""
+
+
+def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -11,7 +11,8 @@ from cardgate.gate.result import SystemVerdict
 
 def threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
     """The thresholds as the gate decided them: one row per target (the decider's
-    verdicts, rendered; nothing is decided here)."""
+    verdicts, rendered; nothing is decided here), failing first, then the passes that are
+    not conclusive, then the solid passes; within each, in the card's order."""
     rows: list[dict[str, Any]] = []
     for decided in verdict.thresholds if verdict is not None else ():
         if not decided.verdicts:
@@ -52,7 +53,13 @@ def threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
                     "message": one.message,
                 }
             )
+    rows.sort(key=lambda row: ROW_ORDER.index(row["css"]))  # stable: the card's order within
     return rows
+
+
+ROW_ORDER = ("fail", "shaky", "pass")
+"""The order of a table of threshold verdicts: what blocks, what passes only on its point
+estimate, what passes for certain."""
 
 
 OUTCOME_BADGES = {"pass": "pass", "warn": "warning", "block": "fail"}
