@@ -224,6 +224,58 @@ def test_lawyer_reads_the_signoff_record_near_the_top(browser: Any, example_site
         context.close()
 
 
+# --- the PDF (--pdf prints the system page with the print stylesheet) --------------------------
+
+A4_PRINTABLE = 687
+"""CSS pixels across an A4 page inside the print stylesheet's margins (210 - 2 x 14 mm)."""
+
+_CUT_OR_SQUEEZED = r"""(longest) => {
+    const limit = document.documentElement.clientWidth;
+    const found = [];
+    for (const table of document.querySelectorAll('article table')) {
+        const name = table.className;
+        const box = table.getBoundingClientRect();
+        if (box.left < 0 || box.right > limit + 0.5) found.push(`${name}: ${box.right}`);
+        for (const cell of table.querySelectorAll('td, th')) {
+            if (cell.scrollWidth > cell.clientWidth + 1) found.push(`${name}: cell overflows`);
+            const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let text = walk.nextNode(); text; text = walk.nextNode()) {
+                // a word split over two lines (hyphens and dashes are breaks typography allows)
+                for (const word of text.data.matchAll(/[^\s\-–]+/g)) {
+                    if (word[0].length > longest) continue;
+                    const range = document.createRange();
+                    range.setStart(text, word.index);
+                    range.setEnd(text, word.index + word[0].length);
+                    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    if (lines.size > 1) found.push(`${name}: '${word[0]}' split`);
+                }
+            }
+        }
+    }
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("system", ["credit-default", "income-screening"])
+def test_printed_tables_fit_the_page_with_no_word_split(
+    browser: Any, example_site: Path, system: str
+) -> None:
+    """What `--pdf` prints: every table of the system page within an A4 page's printable
+    width, no cell overflowing, and no column squeezed until its numbers, dates, codes or
+    header words break across lines (words longer than 16 characters, such as paths and
+    digests, may wrap)."""
+    context, page, _ = _open(browser, {"width": A4_PRINTABLE, "height": 1100})
+    try:
+        page.emulate_media(media="print")
+        page.goto((example_site / f"systems/{system}/index.html").as_uri())
+        assert page.evaluate("document.documentElement.clientWidth") == A4_PRINTABLE
+        assert page.locator("table.cg-thresholds").count() == 1  # the widest table is there
+        problems = page.evaluate(_CUT_OR_SQUEEZED, 16)
+        assert not problems, problems
+    finally:
+        context.close()
+
+
 # --- the auditor: show me the evidence behind each claim ---------------------------------------
 
 

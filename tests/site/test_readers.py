@@ -193,7 +193,9 @@ def test_signoff_record_shows_digests_commit_and_supersession(workspace_root: Pa
     record = page.split("## Sign-off record", 1)[1].split("\n## ", 1)[0]
     assert "Verified identity" in record and "Approved (document: digest)" in record
     assert "<code>systems/fraud-alerts/model-card.yaml</code>" in record
-    assert re.search(r"<code title=\"[0-9a-f]{64}\">[0-9a-f]{12}</code>", record)
+    assert re.search(
+        r"<code class=\"cg-nowrap\" title=\"[0-9a-f]{64}\">[0-9a-f]{12}</code>", record
+    )
     assert 'superseded</span><br><small>by <a href="#signoff-2">#2</a>' in record
     table = record.split("<tbody>", 1)[1]
     assert table.index("Lee Counsel") > table.index("Lin Counsel")
