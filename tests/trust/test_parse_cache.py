@@ -77,3 +77,21 @@ def test_entries_round_trip_the_loaders_types_and_refuse_anything_else() -> None
     for bad in (b"\x80\x04garbage", b'cardgate-parse-cache-json-1\n{"x": 1}'):
         with pytest.raises(parse_cache.CacheFormatError):
             parse_cache.decode(bad)
+
+
+def test_an_entry_already_written_is_left_alone_and_a_poisoned_one_replaced(
+    tmp_path: Path,
+) -> None:
+    """gate --release writes every document it parses: an entry already holding those bytes
+    is not written again (a site build rewrote hundreds per run), any other is repaired."""
+    root = build_workspace(tmp_path / "ws")
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    gate_json(root, "--release")
+    entry = _entry(_key(card))
+    right = entry.read_bytes()
+    before = entry.stat().st_ino
+    gate_json(root, "--release")
+    assert entry.stat().st_ino == before  # not replaced
+    entry.write_bytes(right[:-5])  # cut short: not what the parse gives
+    gate_json(root, "--release")
+    assert entry.read_bytes() == right and entry.stat().st_ino != before
