@@ -17,6 +17,7 @@ relative paths inside the site that the builder itself produced.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -161,7 +162,13 @@ _COMMAND = re.compile(r"(cardgate [^;]*?)(?=[.;]?$|[.;] )")
 
 def command_text(value: object) -> Markup:
     """A hint for an HTML context: escaped, with the `cardgate ...` command in it as code."""
-    text = _WHITESPACE.sub(" ", clean(value)).strip()
+    return _command_html("" if value is None else str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _command_html(text: str) -> Markup:
+    # A few hundred distinct hints, tens of thousands of times in a large site.
+    text = _WHITESPACE.sub(" ", clean(text)).strip()
     match = _COMMAND.search(text)
     if match is None:
         return Markup(html.escape(text, quote=True))

@@ -25,6 +25,7 @@ from cardgate.site.compliance_content import (
     compliance_values,
     evidence_citations,
     evidence_links,
+    system_crosswalks,
 )
 from cardgate.site.dataset_content import check_verdict, data_check_values
 from cardgate.site.evidence import EvidenceLink, evidence_body, read_evidence
@@ -87,7 +88,7 @@ def build_pages(
     share, are computed up front) and rendered by `fork_map`, shared among the CPUs; the
     result is the same, in the same order, whatever the number of processes.
     """
-    jobs: list[Callable[[], Page | BuildProblem]] = []
+    jobs: list[Callable[[], Page | BuildProblem | list[Page | BuildProblem]]] = []
 
     def render(
         path: str, template: str, source: str, *, compact: bool = False, **values: Any
@@ -98,12 +99,25 @@ def build_pages(
             )
         )
 
-    def render_system(system: SystemView) -> Page | BuildProblem:
-        path = system_page(system.slug)
-        values = system_values(model, system, path, rule_codes, actions[system.id])
-        return _render(
-            model, environment, path, "system.md.j2", system.card_path, compact=True, **values
-        )
+    def render_system(system: SystemView) -> list[Page | BuildProblem]:
+        """The system's page and its compliance page (they share the crosswalks)."""
+        path, compliance = system_page(system.slug), compliance_page(system.slug)
+        crosswalks = system_crosswalks(model, system)
+        values = system_values(model, system, path, rule_codes, actions[system.id], crosswalks)
+        return [
+            _render(
+                model, environment, path, "system.md.j2", system.card_path, compact=True, **values
+            ),
+            _render(
+                model,
+                environment,
+                compliance,
+                "compliance.md.j2",
+                system.card_path,
+                compact=True,
+                **compliance_values(model, system, compliance, crosswalks),
+            ),
+        ]
 
     rows = [dashboard_row(model, system) for system in model.systems]
     actions = {system.id: system_actions(model, system) for system in model.systems}
@@ -169,15 +183,6 @@ def build_pages(
     render(
         "waivers/index.md", "waivers.md.j2", "waivers.yaml", **waivers_values(model, WAIVERS_PAGE)
     )
-    for system in model.systems:
-        path = compliance_page(system.slug)
-        render(
-            path,
-            "compliance.md.j2",
-            system.card_path,
-            compact=True,
-            **compliance_values(model, system, path),
-        )
     citations = evidence_citations(model)
     for evidence in evidence_links(model):
         cited = [
@@ -250,15 +255,18 @@ def build_pages(
         render(rule_page(rule["code"]), "rule.md.j2", "(gate rule registry)", rule=rule)
     pages: list[Page] = []
     problems: list[BuildProblem] = []
-    for rendered in fork_map(_call, jobs):
-        if isinstance(rendered, Page):
-            pages.append(rendered)
-        else:
-            problems.append(rendered)
+    for done in fork_map(_call, jobs):
+        for rendered in done if isinstance(done, list) else [done]:
+            if isinstance(rendered, Page):
+                pages.append(rendered)
+            else:
+                problems.append(rendered)
     return pages, problems
 
 
-def _call(job: Callable[[], Page | BuildProblem]) -> Page | BuildProblem:
+def _call(
+    job: Callable[[], Page | BuildProblem | list[Page | BuildProblem]],
+) -> Page | BuildProblem | list[Page | BuildProblem]:
     return job()
 
 

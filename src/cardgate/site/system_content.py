@@ -13,7 +13,7 @@ from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, GROUP_METRI
 from cardgate.gate.result import SystemVerdict
 from cardgate.site.actions import Action, deciding_groups, role_holder, system_actions
 from cardgate.site.charts import Bar, Line, bar_chart
-from cardgate.site.compliance_content import compliance_page, coverage_summary
+from cardgate.site.compliance_content import Crosswalks, compliance_page, coverage_summary
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
     GLOSSARY_PAGE,
@@ -39,6 +39,7 @@ def system_values(
     path: str,
     rule_codes: frozenset[str],
     actions: list[Action] | None = None,
+    crosswalks: Crosswalks | None = None,
 ) -> dict[str, Any]:
     verdict, counts = gate_verdict(model, system)
     mode, mode_line = gate_mode(model)
@@ -89,7 +90,7 @@ def system_values(
         "evaluation_reason": (
             system.evaluation.reason if isinstance(system.evaluation, Unavailable) else ""
         ),
-        "coverage": coverage_summary(model, system, path),
+        "coverage": coverage_summary(model, system, path, crosswalks),
         "signoffs": signoffs,
         "signoffs_reason": (
             system.signoffs.reason if isinstance(system.signoffs, Unavailable) else ""
