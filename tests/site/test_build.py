@@ -80,6 +80,39 @@ def test_pages_rendered_by_several_processes_equal_one_process(
     assert len(shared[0]) > 10
 
 
+def test_each_systems_crosswalks_are_worked_out_once_for_its_two_pages(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system page's summary and the compliance page share one computation."""
+    from cardgate.site import compliance_content
+    from cardgate.site.gather import gather
+    from cardgate.site.pages import build_pages
+    from cardgate.site.templating import make_environment
+
+    workspace = load_workspace(workspace_root)
+    model = gather(workspace, today=TODAY)
+    assert model.coverage is not None
+    crosswalks = len(model.coverage.catalog.crosswalks)
+    real = compliance_content.crosswalk_coverage
+    asked: list[str] = []
+
+    def counted(*args: object) -> object:
+        asked.append(args[2].system)  # type: ignore[attr-defined]
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compliance_content, "crosswalk_coverage", counted)
+    monkeypatch.setenv("CARDGATE_JOBS", "1")
+    pages, _ = build_pages(model, make_environment(None))
+    covered = [s.id for s in model.systems if s.coverage is not None]
+    assert crosswalks >= 2 and len(covered) >= 2
+    assert sorted(asked) == sorted(covered * crosswalks)
+    for system in model.systems:  # and both pages still show them
+        compliance = next(p for p in pages if p.path == f"systems/{system.slug}/compliance.md")
+        page = next(p for p in pages if p.path == f"systems/{system.slug}/index.md")
+        if system.coverage is not None:
+            assert "ISO/IEC 42001" in compliance.text and "ISO/IEC 42001" in page.text
+
+
 def test_system_page_shows_evaluation_signoffs_and_findings(workspace_root: Path) -> None:
     result = build_site(load_workspace(workspace_root), today=TODAY)
     docs = result.layout.docs_dir
