@@ -37,7 +37,7 @@ from cardgate.reporting.registry import REPORTERS
 from cardgate.site.gather import gather
 from cardgate.site.pages import build_pages
 from cardgate.site.templating import make_environment
-from cardgate.site.threshold_rows import threshold_words
+from cardgate.site.threshold_rows import ROW_ORDER, threshold_words
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 30)
@@ -261,7 +261,11 @@ def test_site_shows_the_deciders_verdicts(example: Path, expected: dict[str, Exp
         page = next(p for p in pages if p.path == f"systems/{system}/index.md")
         table = page.text.split('class="cg-thresholds"', 1)[1].split("</tbody>", 1)[0]
         rows = table.split('<tr class="cg-threshold ')[1:]
-        shown = expected[system].verdicts
+        # failing verdicts first, then the passes not conclusive, then the solid passes
+        shown = sorted(
+            expected[system].verdicts,
+            key=lambda v: ROW_ORDER.index(threshold_words(v.state, v.outcome)[0]),
+        )
         assert len(rows) == len(shown)
         for row, verdict in zip(rows, shown, strict=True):
             kind, words = threshold_words(verdict.state, verdict.outcome)
