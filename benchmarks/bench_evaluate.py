@@ -1,32 +1,50 @@
-"""Speed of `cardgate evaluate` against fairlearn on raw rows, and against the floor.
+"""`cardgate evaluate` against fairlearn as a user runs it, and against the floor.
 
-Synthetic predictions (2 sensitive features with 2 and 5 levels) in Parquet; for each size:
+Run: python benchmarks/bench_evaluate.py [--sizes 1e5,1e6] [--rounds 5] [--systems 100]
 
-* cardgate: the whole evaluation (7 metrics per group, the 6 disparities, 1,000 bootstrap
-  replicates, noise floors), reading the Parquet file;
-* fairlearn: MetricFrame with the same 7 metrics per feature on rows already in memory,
-  no bootstrap; and MetricFrame(n_boot=...) timed on a few replicates, extrapolated to
-  1,000;
-* floor: pyarrow read of 3 columns + one numpy.bincount;
-* peak memory of the cardgate run (in a subprocess: max RSS minus RSS after imports),
-  compared with the in-memory size of the columns read.
+The data (`make`): synthetic predictions in Parquet, 2 sensitive features (sex: 2 levels,
+race: 5), int8 labels and predictions, the features dictionary-encoded. Both sides read
+the same file and compute the same outputs: the 7 metrics overall and per group of each
+feature and the 6 disparities per feature (cardgate also computes their intervals, 1,000
+permutation replicates for the noise floors and the artifact; fairlearn computes no
+interval). Method (`harness`):
 
-Usage: python benchmarks/bench_evaluate.py [--sizes 1e5,1e6] [--with-1e7]
-Prints a Markdown table.
+* whole process, interleaved A B C A B C ...: `cardgate evaluate bench -w WORKSPACE` in
+  the project's environment, and `fairlearn_user.py FILE` in a throwaway environment per
+  fairlearn release (`FAIRLEARN`: each pinned, with the same pins for everything else);
+  wall and CPU seconds and the child's peak RSS;
+* in process: cardgate's `evaluate_settings` (read + compute, no workspace loading, no
+  write) after a warm-up; fairlearn's read + compute as its script times them in the
+  whole-process runs above (so, after its imports); the floor: pyarrow reads the same 4
+  columns and one `numpy.bincount` counts the joint key;
+* every value fairlearn prints is compared with the artifact's (12 significant digits);
+* `--systems N`: N systems of 100,000 rows each, one `cardgate evaluate` for all of them
+  against N processes of `cardgate evaluate SYSTEM`.
+
+Prints Markdown tables; writes the numbers into benchmarks/results.json ("evaluate").
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
+import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+import synthetic
+
+WORK = harness.WORK / "evaluate"
+BIN = Path(sys.executable).parent
+USER_SCRIPT = harness.HERE / "fairlearn_user.py"
+FEATURES = ("sex", "race")
 METRICS = [
     "selection_rate",
     "accuracy",
@@ -36,9 +54,49 @@ METRICS = [
     "f1",
     "balanced_accuracy",
 ]
+DISPARITIES = [
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equalized_odds_ratio",
+    "equal_opportunity_difference",
+    "equal_opportunity_ratio",
+]
+_SAME_PINS = [
+    "numpy==2.4.6",
+    "pandas==3.1.1",
+    "pyarrow==26.0.1",
+    "scikit-learn==1.9.1",
+    "scipy==1.17.1",
+    "joblib==1.6.0",
+    "threadpoolctl==3.8.0",
+    "narwhals==2.29.0",
+    "python-dateutil==4.0.0",
+    "tzdata==2026.6",
+    "cloudpickle==3.1.3",
+]
+FAIRLEARN = {
+    "0.12.0": ["fairlearn==0.12.0", *_SAME_PINS],
+    "0.15.0": ["fairlearn==0.15.0", *_SAME_PINS],
+}
+"""The releases measured: 0.12.0, the fastest on raw rows that installs here (issue 23),
+and the current one; each in its own environment with the same other packages."""
+
+EVALUATION = """\
+evaluation:
+  predictions:
+    path: systems/{id}/predictions.parquet
+  task: binary-classification
+  label_column: y_true
+  prediction_column: y_pred
+  sensitive_features: [sex, race]
+  metrics: [{metrics}]
+  bootstrap: {{replicates: 1000, seed: 0}}
+"""
 
 
 def make(path: Path, rows: int, seed: int = 0) -> None:
+    """`rows` synthetic predictions in Parquet (seeded)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -59,164 +117,266 @@ def make(path: Path, rows: int, seed: int = 0) -> None:
     pq.write_table(table, path, row_group_size=1 << 20)
 
 
-def settings_for(name: str) -> object:
+def workspace(root: Path, systems: list[str], rows: int) -> Path:
+    """A workspace with `systems`, each with a card and `rows` predictions (the same data)."""
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    (root / "cardgate.yaml").write_text("kind: workspace\nschema_version: 1\nname: bench\n")
+    data = root / "predictions.parquet"
+    make(data, rows)
+    card = synthetic.CARD.split("evaluation:\n")[0]
+    for number, system in enumerate(systems):
+        folder = root / "systems" / system
+        folder.mkdir(parents=True)
+        text = card.format(id=system, n=number, tier="minimal") + EVALUATION.format(
+            id=system, metrics=", ".join([*METRICS, *DISPARITIES])
+        )
+        (folder / "model-card.yaml").write_text(text)
+        shutil.copy(data, folder / "predictions.parquet")
+    data.unlink()
+    return root
+
+
+def settings_for(system: str) -> Any:
     from cardgate.documents.schemas.evaluation import EvaluationSettings
 
     return EvaluationSettings.model_validate(
         {
-            "predictions": {"path": name},
+            "predictions": {"path": f"systems/{system}/predictions.parquet"},
             "task": "binary-classification",
             "label_column": "y_true",
             "prediction_column": "y_pred",
-            "sensitive_features": ["sex", "race"],
-            "metrics": [
-                *METRICS,
-                "demographic_parity_difference",
-                "demographic_parity_ratio",
-                "equalized_odds_difference",
-                "equalized_odds_ratio",
-                "equal_opportunity_difference",
-                "equal_opportunity_ratio",
-            ],
+            "sensitive_features": list(FEATURES),
+            "metrics": [*METRICS, *DISPARITIES],
             "bootstrap": {"replicates": 1000, "seed": 0},
         }
     )
 
 
-def run_cardgate(folder: Path, name: str) -> float:
+def run_cardgate(root: Path, system: str = "bench") -> None:
+    """cardgate's evaluation in this process: read + compute, nothing written."""
     from cardgate.evidence.evaluation.evaluate import evaluate_settings
 
-    settings = settings_for(name)
-    start = time.perf_counter()
-    evaluate_settings(settings, root=folder, system="bench")  # type: ignore[arg-type]
-    return time.perf_counter() - start
+    evaluate_settings(settings_for(system), root=root, system=system)
 
 
-def run_floor(path: Path) -> float:
-    import pyarrow.compute as pc
+def run_floor(path: Path) -> None:
+    """The least any evaluation does: read the 4 columns, count the joint key once."""
     import pyarrow.parquet as pq
 
-    start = time.perf_counter()
-    table = pq.read_table(path, columns=["y_true", "y_pred", "sex"])
-    sex = table.column("sex").combine_chunks()
-    codes = (
-        pc.dictionary_encode(sex).indices.to_numpy()
-        if not hasattr(sex, "indices")
-        else (sex.indices.to_numpy())
-    )
-    key = (
-        codes.astype(np.int64) * 4
-        + table.column("y_true").to_numpy() * 2
-        + table.column("y_pred").to_numpy()
-    )
-    np.bincount(key, minlength=8)
-    return time.perf_counter() - start
+    table = pq.read_table(path, columns=["y_true", "y_pred", *FEATURES])
+    sex = table.column("sex").combine_chunks().indices.to_numpy().astype(np.int64)
+    race = table.column("race").combine_chunks().indices.to_numpy().astype(np.int64)
+    truth = table.column("y_true").to_numpy().astype(np.int64)
+    predicted = table.column("y_pred").to_numpy().astype(np.int64)
+    np.bincount(((sex * 5 + race) * 2 + truth) * 2 + predicted, minlength=40)
 
 
-def fairlearn_frame(path: Path) -> tuple[float, float]:
-    """(MetricFrame without bootstrap, estimated MetricFrame with n_boot=1000) seconds."""
-    import warnings
+def same_outputs(artifact: dict[str, Any], fair: dict[str, Any]) -> tuple[int, list[str]]:
+    """(values compared, those that differ): fairlearn's printed values against the
+    artifact's, each written as the artifact writes numbers."""
+    from cardgate.evidence.evaluation.numbers import json_number
 
-    import pandas as pd
-    from fairlearn import metrics as fm
-    from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, precision_score
+    compared, differ = 0, []
 
-    frame = pd.read_parquet(path)
-    functions = {
-        "selection_rate": fm.selection_rate,
-        "accuracy": accuracy_score,
-        "precision": precision_score,
-        "recall": fm.true_positive_rate,
-        "false_positive_rate": fm.false_positive_rate,
-        "f1": f1_score,
-        "balanced_accuracy": balanced_accuracy_score,
+    def check(where: str, ours: Any, theirs: float) -> None:
+        nonlocal compared
+        compared += 1
+        if ours != json_number(theirs):
+            differ.append(f"{where}: cardgate {ours}, fairlearn {theirs}")
+
+    for name in METRICS:
+        value = fair[FEATURES[0]]["overall"][name]
+        check(f"overall {name}", artifact["overall"]["metrics"][name]["value"], value)
+    for feature in artifact["features"]:
+        theirs = fair[feature["feature"]]
+        for group in feature["groups"]:
+            for name in METRICS:
+                expected = theirs["by_group"][group["group"]][name]
+                check(f"{group['group']} {name}", group["metrics"][name]["value"], expected)
+        for record in feature["disparities"]:
+            expected = theirs["disparities"][record["metric"]]
+            check(f"{feature['feature']} {record['metric']}", record["value"], expected)
+    return compared, differ
+
+
+def measure_size(rows: int, rounds: int, fairlearn_rounds: dict[str, int]) -> dict[str, Any]:
+    root = workspace(WORK / f"rows-{rows}", ["bench"], rows)
+    data = root / "systems" / "bench" / "predictions.parquet"
+    commands: dict[str, list[str]] = {
+        "cardgate": [str(BIN / "cardgate"), "evaluate", "bench", "--workspace", str(root)]
     }
-    warnings.simplefilter("ignore")
-    start = time.perf_counter()
-    for feature in ("sex", "race"):
-        fm.MetricFrame(
-            metrics=functions,
-            y_true=frame["y_true"],
-            y_pred=frame["y_pred"],
-            sensitive_features=frame[feature],
-        )
-    plain = time.perf_counter() - start
-    boots = 3 if len(frame) >= 1_000_000 else 10
-    start = time.perf_counter()
-    for feature in ("sex", "race"):
-        fm.MetricFrame(
-            metrics=functions,
-            y_true=frame["y_true"],
-            y_pred=frame["y_pred"],
-            sensitive_features=frame[feature],
-            n_boot=boots,
-            random_state=0,
-            ci_quantiles=[0.025, 0.975],
-        )
-    with_boot = time.perf_counter() - start
-    per_replicate = max(with_boot - plain, 0.0) / boots
-    return plain, plain + 1000 * per_replicate
+    for release, pins in FAIRLEARN.items():
+        python = harness.peer_python(f"fairlearn-{release}", pins)
+        commands[f"fairlearn {release}"] = [str(python), str(USER_SCRIPT), str(data)]
+    load_before = harness.load()
+    only = {f"fairlearn {r}": n for r, n in fairlearn_rounds.items()}
+    whole = harness.whole_process(commands, rounds=rounds, only=only)
+    load_after = harness.load()
+    artifact = json.loads((root / "systems" / "bench" / "evaluation.json").read_text())
+    inside = harness.in_process(
+        {"cardgate": lambda: run_cardgate(root), "floor": lambda: run_floor(data)},
+        rounds=rounds,
+    )
+    result: dict[str, Any] = {
+        "rows": rows,
+        "load_before": load_before,
+        "load_after": load_after,
+        "whole_process": {name: runs.summary() for name, runs in whole.items()},
+        "in_process_s": {name: sample.summary() for name, sample in inside.items()},
+        "columns_read_mib": rows * (1 + 1 + 4 + 4) / 2**20,
+    }
+    for name, runs in whole.items():
+        if not name.startswith("fairlearn"):
+            continue
+        printed = [json.loads(output) for output in runs.outputs]
+        compared, differ = same_outputs(artifact, printed[-1])
+        result.setdefault("same_outputs", {})[name] = {"compared": compared, "differ": differ}
+        # fairlearn's in-process part: read + compute, as its script timed each run
+        core = harness.Sample([p["seconds"]["read"] + p["seconds"]["compute"] for p in printed])
+        result["in_process_s"][name] = core.summary()
+    ours = whole["cardgate"].wall.median
+    result["ratios"] = {
+        f"{name} / cardgate, whole process (wall medians)": runs.wall.median / ours
+        for name, runs in whole.items()
+        if name != "cardgate"
+    } | {
+        f"{name} / cardgate, whole process (CPU medians)": runs.cpu.median
+        / whole["cardgate"].cpu.median
+        for name, runs in whole.items()
+        if name != "cardgate"
+    }
+    core = inside["cardgate"].median
+    result["ratios"] |= {
+        f"{name} / cardgate, in process": sample["median"] / core
+        for name, sample in result["in_process_s"].items()
+        if name.startswith("fairlearn")
+    } | {"cardgate / floor, in process": core / inside["floor"].median}
+    result["_whole"] = whole
+    result["_inside"] = inside
+    return result
 
 
-def peak_memory(folder: Path, name: str) -> int:
-    """Bytes: peak of numpy/Python allocations (tracemalloc) plus pyarrow's memory pool
-    during one cardgate evaluation, in a fresh subprocess after a warm-up run."""
-    code = f"""
-import json, sys, tracemalloc
-from pathlib import Path
-sys.path.insert(0, {str(Path(__file__).parent)!r})
-import pyarrow as pa
-import bench_evaluate as b
-b.run_cardgate(Path({str(folder)!r}), 'warm.parquet')
-pool = pa.default_memory_pool()
-base = pool.bytes_allocated()
-tracemalloc.start()
-b.run_cardgate(Path({str(folder)!r}), {name!r})
-_, peak = tracemalloc.get_traced_memory()
-print(json.dumps(peak + max(pool.max_memory() - base, 0)))
-"""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(json.loads(out.stdout.strip().splitlines()[-1]))
+def measure_systems(count: int, rows: int, rounds: int) -> dict[str, Any]:
+    """One process for `count` systems against `count` processes of one system each."""
+    systems = [f"system-{i:03d}" for i in range(count)]
+    root = workspace(WORK / f"systems-{count}", systems, rows)
+    cardgate = str(BIN / "cardgate")
+    one = [cardgate, "evaluate", "--workspace", str(root)]
+    each = (
+        "import subprocess, sys\n"
+        f"for system in {systems!r}:\n"
+        f"    subprocess.run([{cardgate!r}, 'evaluate', system, '--workspace', {str(root)!r}],"
+        " check=True, stdout=subprocess.DEVNULL)\n"
+    )
+    load_before = harness.load()
+    whole = harness.whole_process(
+        {"one process": one, f"{count} processes": [sys.executable, "-c", each]}, rounds=rounds
+    )
+    return {
+        "systems": count,
+        "rows_each": rows,
+        "load_before": load_before,
+        "load_after": harness.load(),
+        "whole_process": {name: runs.summary() for name, runs in whole.items()},
+        "_whole": whole,
+    }
+
+
+def print_size(result: dict[str, Any]) -> None:
+    whole: dict[str, harness.Runs] = result["_whole"]
+    inside: dict[str, harness.Sample] = result["_inside"]
+    rows = result["rows"]
+    print(
+        f"\n{rows:,} rows; load average {result['load_before']} before, "
+        f"{result['load_after']} after; medians (min–max) of interleaved runs"
+    )
+    print("\n| whole process | runs | wall | CPU | peak RSS | wall ratio | CPU ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    ours = whole["cardgate"]
+    for name, runs in whole.items():
+        print(
+            f"| {name} | {len(runs.wall.values)} | {runs.wall.text()} | {runs.cpu.text()} "
+            f"| {runs.peak_rss_mib.text(unit='MiB', digits=0)} "
+            f"| {runs.wall.median / ours.wall.median:,.1f}× "
+            f"| {runs.cpu.median / ours.cpu.median:,.1f}× |"
+        )
+    print("\n| in process | time | ratio |")
+    print("|---|---:|---:|")
+    core = inside["cardgate"].median
+    print(
+        "| cardgate evaluate_settings (read + compute) "
+        f"| {inside['cardgate'].text(1000, 'ms', 0)} | 1.0× |"
+    )
+    for name, sample in result["in_process_s"].items():
+        if name.startswith("fairlearn"):
+            print(
+                f"| {name}: read + compute (timed by its script in the runs above) "
+                f"| {sample['median'] * 1000:,.0f} ms | {sample['median'] / core:,.1f}× |"
+            )
+    floor = inside["floor"]
+    print(
+        f"| floor: read 4 columns + one bincount | {floor.text(1000, 'ms', 0)} "
+        f"| cardgate = {core / floor.median:,.1f}× floor |"
+    )
+    for name, same in result.get("same_outputs", {}).items():
+        status = "all equal" if not same["differ"] else f"{len(same['differ'])} differ"
+        print(f"\nsame outputs, {name}: {same['compared']} values compared, {status}")
+        for line in same["differ"][:5]:
+            print(f"  {line}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1e5,1e6")
-    parser.add_argument("--with-1e7", action="store_true", help="also 10 million rows")
-    parser.add_argument("--skip-fairlearn-above", type=float, default=1e7)
-    args = parser.parse_args()
-    sizes = [int(float(s)) for s in args.sizes.split(",")]
-    if args.with_1e7:
-        sizes.append(10_000_000)
-    rows_out = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        make(folder / "warm.parquet", 10_000)
-        run_cardgate(folder, "warm.parquet")  # imports and first-call costs out of the timing
-        for rows in sizes:
-            name = f"p{rows}.parquet"
-            make(folder / name, rows)
-            ours = min(run_cardgate(folder, name) for _ in range(2))
-            floor = min(run_floor(folder / name) for _ in range(3))
-            if rows <= args.skip_fairlearn_above:
-                plain, booted = fairlearn_frame(folder / name)
-            else:
-                plain = booted = float("nan")
-            memory = peak_memory(folder, name)
-            columns = rows * (1 + 1 + 4 + 4)  # int8 labels, int32 dictionary codes
-            rows_out.append((rows, ours, plain, booted, floor, memory, columns))
-    print(
-        "| rows | cardgate evaluate (1,000 replicates) | fairlearn MetricFrame, no bootstrap"
-        " | speed-up | fairlearn n_boot=1000 (est.) | speed-up | floor (read 3 cols + bincount)"
-        " | × floor | peak memory | × columns read |"
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--current-rounds",
+        type=int,
+        default=2,
+        help="rounds of the current fairlearn (slowest: 10-40 CPU seconds a run at 1e6)",
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for rows, ours, plain, booted, floor, memory, columns in rows_out:
+    parser.add_argument("--systems", type=int, default=100, help="0: skip")
+    parser.add_argument("--systems-rounds", type=int, default=2)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    current = list(FAIRLEARN)[-1]
+    results = []
+    for rows in sizes:
+        result = measure_size(rows, args.rounds, {current: args.current_rounds})
+        print_size(result)
+        results.append(result)
+    systems = None
+    if args.systems:
+        systems = measure_systems(args.systems, 100_000, args.systems_rounds)
+        whole = systems["_whole"]
         print(
-            f"| {rows:,} | {ours * 1000:,.0f} ms | {plain * 1000:,.0f} ms | {plain / ours:,.0f}×"
-            f" | {booted:,.0f} s | {booted / ours:,.0f}× | {floor * 1000:,.0f} ms"
-            f" | {ours / floor:.1f} | {memory / 2**20:,.0f} MiB | {memory / columns:.2f} |"
+            f"\n{args.systems} systems × 100,000 rows; load average {systems['load_before']} "
+            f"before, {systems['load_after']} after"
         )
+        print("\n| whole process | runs | wall | CPU | peak RSS |")
+        print("|---|---:|---:|---:|---:|")
+        for name, runs in whole.items():
+            print(
+                f"| {name} | {len(runs.wall.values)} | {runs.wall.text()} | {runs.cpu.text()} "
+                f"| {runs.peak_rss_mib.text(unit='MiB', digits=0)} |"
+            )
+    harness.record(
+        "evaluate",
+        {
+            "fairlearn_environments": {
+                release: harness.versions(harness.peer_python(f"fairlearn-{release}", pins))
+                for release, pins in FAIRLEARN.items()
+            },
+            "sizes": [{k: v for k, v in r.items() if not k.startswith("_")} for r in results],
+            "systems": None
+            if systems is None
+            else {k: v for k, v in systems.items() if not k.startswith("_")},
+            "seconds_taken": time.perf_counter() - started,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 The other commit's `src/` is extracted with `git archive` into a temporary folder and put
 first on `PYTHONPATH` of a subprocess; each round times both versions (the best of 5
-evaluations after a warm-up, `bench_evaluate.run_cardgate` on `bench_evaluate.make`'s data,
+evaluations after a warm-up, `bench_evaluate.run_cardgate` on `bench_evaluate.workspace`'s data,
 1,000 replicates), so load on a shared machine falls on both alike.
 
 Usage: python benchmarks/bench_evaluate_versions.py --before REF [--rows 1e6] [--rounds 6]
@@ -26,11 +26,14 @@ from pathlib import Path
 sys.path.insert(0, {here!r})
 import bench_evaluate as b
 with tempfile.TemporaryDirectory() as tmp:
-    folder = Path(tmp)
-    b.make(folder / "warm.parquet", 10_000)
-    b.run_cardgate(folder, "warm.parquet")
-    b.make(folder / "p.parquet", {rows})
-    times = sorted(b.run_cardgate(folder, "p.parquet") for _ in range(5))
+    root = b.workspace(Path(tmp) / "ws", ["bench"], {rows})
+    b.run_cardgate(root)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        b.run_cardgate(root)
+        times.append(time.perf_counter() - start)
+    times.sort()
     print(times[0], times[2])
 """
 
