@@ -201,12 +201,39 @@ def same_outputs(artifact: dict[str, Any], fair: dict[str, Any]) -> tuple[int, l
     return compared, differ
 
 
-def measure_size(rows: int, rounds: int, fairlearn_rounds: dict[str, int]) -> dict[str, Any]:
+def source_at(ref: str) -> Path:
+    """cardgate's `src/` at git `ref`, extracted under benchmarks/.work."""
+    import subprocess
+
+    folder = WORK / f"src-{ref}"
+    if not (folder / "src").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(harness.HERE.parent), "archive", ref, "src"],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder / "src"
+
+
+def measure_size(
+    rows: int, rounds: int, fairlearn_rounds: dict[str, int], before: str | None
+) -> dict[str, Any]:
     root = workspace(WORK / f"rows-{rows}", ["bench"], rows)
     data = root / "systems" / "bench" / "predictions.parquet"
     commands: dict[str, list[str]] = {
         "cardgate": [str(BIN / "cardgate"), "evaluate", "bench", "--workspace", str(root)]
     }
+    if before is not None:
+        commands[f"cardgate at {before}"] = [
+            "env",
+            f"PYTHONPATH={source_at(before)}",
+            sys.executable,
+            "-m",
+            "cardgate",
+            *commands["cardgate"][1:],
+        ]
     for release, pins in FAIRLEARN.items():
         python = harness.peer_python(f"fairlearn-{release}", pins)
         commands[f"fairlearn {release}"] = [str(python), str(USER_SCRIPT), str(data)]
@@ -339,13 +366,16 @@ def main() -> None:
     )
     parser.add_argument("--systems", type=int, default=100, help="0: skip")
     parser.add_argument("--systems-rounds", type=int, default=2)
+    parser.add_argument(
+        "--before", default=None, help="also cardgate at this git ref (whole process)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     sizes = [int(float(s)) for s in args.sizes.split(",") if s]
     current = list(FAIRLEARN)[-1]
     results = []
     for rows in sizes:
-        result = measure_size(rows, args.rounds, {current: args.current_rounds})
+        result = measure_size(rows, args.rounds, {current: args.current_rounds}, args.before)
         print_size(result)
         results.append(result)
     systems = None
