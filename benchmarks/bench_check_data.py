@@ -1,16 +1,22 @@
-"""`cardgate check-data` beside the same checks written directly in pandas, and larger than memory.
+"""`cardgate check-data` beside the same checks written in pandas by an expert, and
+larger than memory.
 
-Run: python benchmarks/bench_check_data.py [--rows 10000000] [--memory-limit-mb 600]
+Run: python benchmarks/bench_check_data.py [--sizes 1e6,1e7] [--rounds 3] [--capped]
 
-1. Writes a Parquet file of ROWS rows x 10 columns (seeded; a few violations planted).
-2. In memory: times `check_dataset(engine="pandas")` (read, parse, every clause, examples,
-   file SHA-256, artifact) against a hand-written pandas script doing the same checks
-   (read, null counts, range, allowed values, pattern, uniqueness, newest date), and the
-   DuckDB engine on the same file. Target: cardgate within 1.5x of hand-written pandas.
-3. Larger than memory: runs `cardgate check-data --engine duckdb` in a subprocess whose
-   address space is capped with RLIMIT_AS below what pandas needs to hold the data, shows
-   that the pandas engine fails under the same cap, and that the DuckDB engine's
-   artifact equals the in-memory one.
+1. Writes a Parquet file of ROWS rows x 10 columns per size (seeded; violations planted).
+2. Whole process, interleaved (`harness`): `pandas_user.py` (read with the pyarrow
+   engine, categoricals, datetime64; null counts, ranges, allowed values, pattern,
+   uniqueness, newest date) against `cardgate check-data` with `--engine pandas`,
+   `--engine duckdb` and the default `auto` (each: read, every clause, examples, the
+   file's SHA-256, the artifact written); wall, CPU, the child's peak RSS. In process:
+   the same checks against `check_dataset` with each engine. The engines' artifacts must
+   be equal.
+3. `--capped`, larger than memory: runs `cardgate check-data --engine duckdb` in a
+   subprocess whose address space is capped with RLIMIT_AS below what pandas needs to
+   hold the data, shows that the pandas engine fails under the same cap, and that the
+   DuckDB engine's artifact equals the in-memory one.
+
+Writes benchmarks/results.json ("check_data").
 """
 
 from __future__ import annotations
@@ -21,21 +27,22 @@ import json
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+import harness
 import numpy as np
-import pandas as pd
+import pandas_user
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cardgate.documents.workspace import load_workspace
 
-WORK = Path(__file__).resolve().parent / ".work" / "check-data"
+WORK = harness.WORK / "check-data"
+BIN = Path(sys.executable).parent
 TODAY = dt.date(2026, 11, 30)
 GRADES = ["A", "B", "C", "D", "E"]
 REGIONS = ["north", "south", "east", "west"]
@@ -107,36 +114,6 @@ def write_data(path: Path, rows: int) -> None:
     writer.close()
 
 
-def hand_written_pandas(path: Path) -> dict[str, object]:
-    """The same checks as an engineer would write them directly in pandas."""
-    df = pd.read_parquet(path)
-    out: dict[str, object] = {"rows": len(df), "nulls": df.isna().sum().to_dict()}
-    age = df["age"]
-    out["age_range"] = int(((age < 17) | (age > 100)).sum())
-    out["age_minmax"] = (age.min(), age.max())
-    out["income_null_rate"] = float(df["income"].isna().mean())
-    out["income_negative"] = int((df["income"] < 0).sum())
-    out["score_range"] = int(((df["score"] < 0) | (df["score"] > 1)).sum())
-    out["amount_negative"] = int((df["amount"] < 0).sum())
-    out["grade_bad"] = int((~df["grade"].isin(GRADES)).sum())
-    out["grade_distinct"] = int(df["grade"].nunique())
-    out["region_bad"] = int((~df["region"].isin(REGIONS)).sum())
-    out["zip_bad"] = int((~df["zip"].str.fullmatch(r"[0-9]{5}")).sum())
-    out["id_duplicates"] = int(df["id"].duplicated().sum())
-    out["newest"] = df["snapshot_date"].max()
-    out["oldest_ok"] = int((df["snapshot_date"] < dt.date(2020, 1, 1)).sum())
-    return out
-
-
-def best_of(runs: int, action: object) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times) if runs > 1 else statistics.median(times)
-
-
 def capped(
     command: list[str], limit_bytes: int, cwd: Path, *, timeout: float = 180
 ) -> tuple[str, float]:
@@ -182,23 +159,8 @@ def baseline_address_space_mb() -> float:
     return int(done.stdout.strip()) / 1024
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=float, default=1e7, help="rows to generate (1e7)")
-    parser.add_argument("--runs", type=int, default=3, help="repetitions (best of)")
-    parser.add_argument(
-        "--memory-limit-mb",
-        type=int,
-        default=0,
-        help="address-space cap for the larger-than-memory run (default: what the process "
-        "needs before reading data + a quarter of the DataFrame's size)",
-    )
-    parser.add_argument(
-        "--capped-only", action="store_true", help="only the larger-than-memory part"
-    )
-    args = parser.parse_args()
-    rows = int(args.rows)
-
+def prepare(rows: int) -> tuple[Path, Path, float]:
+    """(workspace root, data file, in-memory MB) for ROWS rows, written once."""
     root = WORK / f"rows-{rows}"
     folder = root / "datasets" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
@@ -208,39 +170,133 @@ def main() -> None:
     if not data.exists():
         print(f"writing {rows:,} rows x 10 columns ...", flush=True)
         write_data(data, rows)
+    in_memory_mb = pandas_user.read(str(data)).memory_usage(deep=True).sum() / 1e6
+    return root, data, in_memory_mb
+
+
+def interleaved(rows: int, rounds: int) -> dict[str, Any]:
+    """Whole process and in process, hand-written pandas against each engine."""
+    root, data, in_memory_mb = prepare(rows)
     size_mb = data.stat().st_size / 1e6
-    in_memory_mb = pd.read_parquet(data).memory_usage(deep=True).sum() / 1e6
-    print(
-        f"data: {data.name}, {rows:,} rows x 10 columns, {size_mb:,.0f} MB on disk, "
-        f"{in_memory_mb:,.0f} MB as a pandas DataFrame"
-    )
+    cli = [
+        "env",
+        f"CARDGATE_TODAY={TODAY.isoformat()}",
+        str(BIN / "cardgate"),
+        "check-data",
+        "bench",
+        "--workspace",
+        str(root),
+    ]
+    commands = {
+        "pandas, written by hand (pandas_user.py)": [
+            sys.executable,
+            str(harness.HERE / "pandas_user.py"),
+            str(data),
+        ],
+        "cardgate check-data --engine pandas": [*cli, "--engine", "pandas"],
+        "cardgate check-data --engine duckdb": [*cli, "--engine", "duckdb"],
+        "cardgate check-data (auto)": cli,
+    }
+    load_before = harness.load()
+    # check-data exits 1: the file breaks the contract (planted violations)
+    whole = harness.whole_process(commands, rounds=rounds, exit_codes=(0, 1))
+    load_after = harness.load()
 
     from cardgate.evidence.datacheck.run import check_dataset
 
     workspace = load_workspace(root)
-    results: dict[str, object] = {}
+    artifacts: dict[str, Any] = {}
 
-    def run(engine: str) -> None:
-        result = check_dataset(workspace, "bench", today=TODAY, engine=engine)  # type: ignore[arg-type]
-        results[engine] = result.artifact
+    def engine(name: str) -> Any:
+        def run() -> None:
+            result = check_dataset(workspace, "bench", today=TODAY, engine=name)  # type: ignore[arg-type]
+            artifacts[name] = result.artifact
 
-    if not (root / "expected.json").exists() or not args.capped_only:
-        in_memory(args.runs, data, run, results)
-    capped_run(args.memory_limit_mb, in_memory_mb, root, folder)
+        return run
+
+    inside = harness.in_process(
+        {
+            "pandas, written by hand: read + checks": lambda: pandas_user.checks(
+                pandas_user.read(str(data))
+            ),
+            "check_dataset, pandas engine": engine("pandas"),
+            "check_dataset, duckdb engine": engine("duckdb"),
+        },
+        rounds=rounds,
+    )
+    assert artifacts["pandas"] == artifacts["duckdb"], "engines disagree"
+    base = whole["pandas, written by hand (pandas_user.py)"]
+    print(
+        f"\n{rows:,} rows x 10 columns, {size_mb:,.0f} MB on disk, {in_memory_mb:,.0f} MB "
+        f"as a DataFrame; load average {load_before} before, {load_after} after; "
+        f"medians (min–max) of {rounds} interleaved runs"
+    )
+    print("\n| whole process | wall | CPU | peak RSS | wall ratio | CPU ratio |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, runs in whole.items():
+        print(
+            f"| {name} | {runs.wall.text()} | {runs.cpu.text()} "
+            f"| {runs.peak_rss_mib.text(unit='MiB', digits=0)} "
+            f"| {runs.wall.median / base.wall.median:.2f} "
+            f"| {runs.cpu.median / base.cpu.median:.2f} |"
+        )
+    core = inside["pandas, written by hand: read + checks"].median
+    print("\n| in process | time | ratio |")
+    print("|---|---:|---:|")
+    for name, sample in inside.items():
+        print(f"| {name} | {sample.text()} | {sample.median / core:.2f} |")
+    violations = [v["message"] for v in artifacts["pandas"]["violations"]]
+    print("violations found: " + "; ".join(violations))
+    return {
+        "rows": rows,
+        "size_mb": size_mb,
+        "dataframe_mb": in_memory_mb,
+        "load_before": load_before,
+        "load_after": load_after,
+        "whole_process": {name: runs.summary() for name, runs in whole.items()},
+        "in_process_s": {name: sample.summary() for name, sample in inside.items()},
+        "ratios": {
+            f"{name} / pandas by hand, whole process (wall medians)": runs.wall.median
+            / base.wall.median
+            for name, runs in whole.items()
+        }
+        | {
+            f"{name} / pandas by hand, in process": sample.median / core
+            for name, sample in inside.items()
+        },
+    }
 
 
-def in_memory(runs: int, data: Path, run: Any, results: dict[str, Any]) -> None:
-    """Hand-written pandas, then cardgate with each engine, best of `runs`."""
-    baseline = best_of(runs, lambda: hand_written_pandas(data))
-    ours = best_of(runs, lambda: run("pandas"))
-    duck = best_of(runs, lambda: run("duckdb"))
-    assert results["pandas"] == results["duckdb"], "engines disagree"
-    violations = [v["message"] for v in results["pandas"]["violations"]]  # type: ignore[index]
-    print(f"\nin memory (best of {runs}):")
-    print(f"  hand-written pandas checks      {baseline:7.2f} s")
-    print(f"  cardgate check-data (pandas)    {ours:7.2f} s   {ours / baseline:.2f}x")
-    print(f"  cardgate check-data (duckdb)    {duck:7.2f} s   {duck / baseline:.2f}x")
-    print("  violations found: " + "; ".join(violations))
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1e6,1e7", help="rows per file (1e6,1e7)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--capped", action="store_true", help="also larger than memory")
+    parser.add_argument(
+        "--memory-limit-mb",
+        type=int,
+        default=0,
+        help="address-space cap for the larger-than-memory run (default: what the process "
+        "needs before reading data + 40%% of the DataFrame's size)",
+    )
+    args = parser.parse_args()
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    results = [interleaved(rows, args.rounds) for rows in sizes]
+    harness.record("check_data", {"sizes": results})
+    if args.capped:
+        root, _, in_memory_mb = prepare(sizes[-1])
+        check_dataset_once(root)
+        capped_run(args.memory_limit_mb, in_memory_mb, root, root / "datasets" / "bench")
+
+
+def check_dataset_once(root: Path) -> None:
+    """The in-memory artifact the capped run is compared with (`expected.json`)."""
+    saved = root / "datasets" / "bench" / "data-check.json"
+    command = [str(BIN / "cardgate"), "check-data", "bench", "--engine", "pandas"]
+    environment = {**os.environ, "CARDGATE_TODAY": TODAY.isoformat()}
+    subprocess.run(command, cwd=root, env=environment, capture_output=True, check=False)
+    shutil.copy(saved, root / "expected.json")
+    saved.unlink()
 
 
 def capped_run(limit_option: int, in_memory_mb: float, root: Path, folder: Path) -> None:
@@ -256,9 +312,6 @@ def capped_run(limit_option: int, in_memory_mb: float, root: Path, folder: Path)
         f"+ {limit_mb - base_mb:,.0f} MB, less than the {in_memory_mb:,.0f} MB DataFrame"
     )
     saved = folder / "data-check.json"
-    if saved.exists():
-        shutil.copy(saved, root / "expected.json")
-        saved.unlink()
     outcome, seconds = capped([*cli, "--engine", "pandas"], limit, root)
     print(f"  pandas engine: {outcome} ({seconds:.1f} s)")
     saved.unlink(missing_ok=True)

@@ -108,10 +108,12 @@ def run_once(
     *,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    exit_codes: Sequence[int] = (0,),
 ) -> tuple[float, float, float, str]:
     """(wall s, CPU s, peak RSS MiB, stdout) of one run of `command` in a new process.
 
-    Raises RuntimeError when the command fails (a benchmark of a failure means nothing).
+    Raises RuntimeError when the command exits otherwise than `exit_codes` (a benchmark of
+    a failure means nothing).
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -124,7 +126,7 @@ def run_once(
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode != 0:
+    if process.returncode not in exit_codes:
         raise RuntimeError(
             f"{' '.join(command)} exited {process.returncode}: {stderr.strip()[-2000:]}"
         )
@@ -139,6 +141,7 @@ def whole_process(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     only: Mapping[str, int] | None = None,
+    exit_codes: Sequence[int] = (0,),
 ) -> dict[str, Runs]:
     """Each command `rounds` times in fresh processes, alternating A B A B ...
 
@@ -149,7 +152,7 @@ def whole_process(
         for name, command in commands.items():
             if only is not None and index >= only.get(name, rounds):
                 continue
-            wall, cpu, rss, stdout = run_once(command, cwd=cwd, env=env)
+            wall, cpu, rss, stdout = run_once(command, cwd=cwd, env=env, exit_codes=exit_codes)
             runs = results[name]
             runs.wall.values.append(wall)
             runs.cpu.values.append(cpu)
