@@ -235,8 +235,16 @@ def measure_size(
             *commands["cardgate"][1:],
         ]
     for release, pins in FAIRLEARN.items():
+        if fairlearn_rounds.get(release, rounds) == 0:
+            continue
         python = harness.peer_python(f"fairlearn-{release}", pins)
         commands[f"fairlearn {release}"] = [str(python), str(USER_SCRIPT), str(data)]
+    commands["floor: a process that imports numpy and pyarrow, reads, counts"] = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(harness.HERE)!r}); import bench_evaluate; "
+        f"bench_evaluate.run_floor(__import__('pathlib').Path({str(data)!r}))",
+    ]
     load_before = harness.load()
     only = {f"fairlearn {r}": n for r, n in fairlearn_rounds.items()}
     whole = harness.whole_process(commands, rounds=rounds, only=only)
@@ -340,7 +348,8 @@ def print_size(result: dict[str, Any]) -> None:
         if name.startswith("fairlearn"):
             print(
                 f"| {name}: read + compute (timed by its script in the runs above) "
-                f"| {sample['median'] * 1000:,.0f} ms | {sample['median'] / core:,.1f}× |"
+                f"| {harness.Sample(sample['runs']).text(1000, 'ms', 0)} "
+                f"| {sample['median'] / core:,.1f}× |"
             )
     floor = inside["floor"]
     print(
