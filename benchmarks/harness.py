@@ -161,16 +161,24 @@ def whole_process(
     return results
 
 
-def in_process(functions: Mapping[str, Callable[[], object]], *, rounds: int) -> dict[str, Sample]:
-    """Each function `rounds` times in this process, alternating, after one warm-up call."""
+def in_process(
+    functions: Mapping[str, Callable[[], object]],
+    *,
+    rounds: int,
+    cpu: dict[str, Sample] | None = None,
+) -> dict[str, Sample]:
+    """Each function `rounds` times in this process, alternating, after one warm-up call:
+    wall seconds; with `cpu`, also this process's CPU seconds (all its threads) per call."""
     for function in functions.values():
         function()
     results = {name: Sample() for name in functions}
     for _ in range(rounds):
         for name, function in functions.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             function()
             results[name].values.append(time.perf_counter() - start)
+            if cpu is not None:
+                cpu.setdefault(name, Sample()).values.append(time.process_time() - start_cpu)
     return results
 
 
