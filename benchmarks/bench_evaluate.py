@@ -409,6 +409,9 @@ def main() -> None:
     parser.add_argument(
         "--before", default=None, help="also cardgate at this git ref (whole process)"
     )
+    parser.add_argument(
+        "--record-as", default="evaluate", help="section of results.json (evaluate)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     sizes = [int(float(s)) for s in args.sizes.split(",") if s]
@@ -434,7 +437,7 @@ def main() -> None:
                 f"| {runs.peak_rss_mib.text(unit='MiB', digits=0)} |"
             )
     harness.record(
-        "evaluate",
+        args.record_as,
         {
             "fairlearn_environments": {
                 release: harness.versions(harness.peer_python(f"fairlearn-{release}", pins))
