@@ -3,9 +3,9 @@
 * `whole_process`: each command runs in a fresh interpreter, as a user runs it (imports
   and file reads included), the commands alternating A B C A B C ... for `rounds`
   rounds, so that a shared machine's drift falls on all of them alike. Each run records
-  its wall time, its CPU time (user + system) and its peak RSS, from `os.wait4`: the
-  resource usage of that child alone (its own children included only once they are
-  waited for).
+  its wall time and its CPU time (user + system), from `os.wait4` (its own children
+  included once they are waited for), and its peak RSS, from GNU time (`/usr/bin/time
+  -f %M`, see `_TIME`).
 * `in_process`: the same alternation for calls in this process, after one warm-up call
   each (the core's cost: no interpreter start, no imports).
 * `Sample`: the runs of one thing; reported as the median with the min-max range.
@@ -115,10 +115,18 @@ def run_once(
     Raises RuntimeError when the command exits otherwise than `exit_codes` (a benchmark of
     a failure means nothing).
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as peak,
+    ):
         start = time.perf_counter()
         process = subprocess.Popen(
-            list(command), cwd=cwd, env=None if env is None else dict(env), stdout=out, stderr=err
+            [*_TIME, "-f", "%M", "-o", peak.name, *command],
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            stdout=out,
+            stderr=err,
         )
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
@@ -126,12 +134,20 @@ def run_once(
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode()
+        reported = peak.read().split()
     if process.returncode not in exit_codes:
         raise RuntimeError(
             f"{' '.join(command)} exited {process.returncode}: {stderr.strip()[-2000:]}"
         )
-    # ru_maxrss is in KiB on Linux
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
+    # KiB; the last word: time writes "Command exited with non-zero status N" first
+    rss = int(reported[-1]) / 1024
+    return wall, usage.ru_utime + usage.ru_stime, rss, stdout
+
+
+_TIME = ("/usr/bin/time",)
+"""GNU time measures the peak RSS: a child forked by this (large) process would inherit
+this process's high-water mark in its own `ru_maxrss` (Linux keeps it across exec), so
+`os.wait4`'s figure is at least this process's size; time's child starts from time's."""
 
 
 def whole_process(

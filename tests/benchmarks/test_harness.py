@@ -36,6 +36,14 @@ def test_runs_alternate_and_record_each_childs_peak_memory(tmp_path: Path) -> No
     )
 
 
+def test_a_small_child_of_a_large_process_reports_its_own_peak() -> None:
+    ballast = bytearray(400 << 20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # this process: over 400 MiB resident
+    rss = harness.run_once([sys.executable, "-c", "pass"])[2]
+    assert rss < 100, rss  # an interpreter doing nothing, not this process's high-water mark
+    assert len(ballast) == 400 << 20
+
+
 def test_fewer_rounds_for_some_commands_and_outputs_kept() -> None:
     commands = {
         "A": [sys.executable, "-c", "print('a')"],
