@@ -223,3 +223,89 @@ def test_the_reason_says_what_an_inconclusive_result_means_and_the_p_value() -> 
         assert why.endswith(f"noise floor 0.100{shown}"), why
     _, why = state_of(result(p_value=None, **beyond), min_group_size=1, level=0.95)
     assert why.endswith("noise floor 0.100"), why
+
+
+def test_numbers_limits_and_intervals_in_words() -> None:
+    from cardgate.evidence.evaluation.decide import interval_text, limit_text, number
+
+    assert [number(v) for v in (0.1234, 9.9994, 10, 10.5, -10.5, 1234.56)] == [
+        "0.123", "9.999", "10.0", "10.5", "-10.5", "1,234.6"
+    ]  # fmt: skip
+    assert limit_text(0.8, None) == "min 0.8"
+    assert limit_text(None, 0.1) == "max 0.1"
+    assert limit_text(0.2, 0.8) == "min 0.2 and max 0.8"
+    assert interval_text(None, 0.95) == ""
+    assert interval_text((0.1, 0.25), 0.9) == "90% CI 0.100–0.250"
+
+
+@pytest.mark.parametrize(
+    ("fields", "sentence"),
+    [
+        (  # a group's metric against a lower limit
+            {
+                "metric": "selection_rate",
+                "group": "F",
+                "max": None,
+                "min": 0.2,
+                "value": 0.5,
+                "ci": [0.4, 0.6],
+            },
+            "selection_rate for group 'F' of 'sex' 0.500 (95% CI 0.400–0.600) is within min 0.2",
+        ),
+        (  # overall, both limits
+            {
+                "metric": "accuracy",
+                "feature": None,
+                "min": 0.2,
+                "max": 0.9,
+                "value": 0.5,
+                "ci": [0.4, 0.6],
+            },
+            "accuracy 0.500 (95% CI 0.400–0.600) is within min 0.2 and max 0.9",
+        ),
+        (
+            {"ci": None},
+            "demographic_parity_difference for 'sex' 0.050: inconclusive against max 0.1, "
+            "no confidence interval was computed",
+        ),
+        (
+            {"value": None, "ci": None},
+            "demographic_parity_difference for 'sex' could not be computed: no value "
+            "(limit max 0.1)",
+        ),
+        (  # straddling, no power figure: nothing appended
+            {"value": 0.09, "ci": [0.05, 0.15]},
+            "demographic_parity_difference for 'sex' 0.090 (95% CI 0.050–0.150) straddles "
+            "max 0.1: inconclusive",
+        ),
+        (  # a ratio's power figure is the two largest groups'
+            {
+                "metric": "demographic_parity_ratio",
+                "max": None,
+                "min": 0.8,
+                "value": 0.85,
+                "ci": [0.7, 0.95],
+                "detectable": 0.65,
+            },
+            "demographic_parity_ratio for 'sex' 0.850 (95% CI 0.700–0.950) straddles min 0.8: "
+            "inconclusive; 80% power to find it beyond the limit needs a value of 0.650 or "
+            "worse, even between the two largest groups",
+        ),
+        (  # a group's metric: its own power
+            {
+                "metric": "selection_rate",
+                "group": "F",
+                "max": None,
+                "min": 0.2,
+                "value": 0.25,
+                "ci": [0.15, 0.35],
+                "detectable": 0.1,
+            },
+            "selection_rate for group 'F' of 'sex' 0.250 (95% CI 0.150–0.350) straddles "
+            "min 0.2: inconclusive; 80% power to find it beyond the limit needs a value of "
+            "0.100 or worse",
+        ),
+    ],
+)
+def test_each_state_in_one_exact_sentence(fields: dict[str, object], sentence: str) -> None:
+    assert state_of(result(**fields), min_group_size=100, level=0.95)[1] == sentence
