@@ -151,7 +151,7 @@ def evaluate_system(path: PathLike | Workspace, system: str) -> EvaluationRun:
     """Evaluate one system from its model card's ``evaluation:`` settings and write its
     ``evaluation.json``, exactly as ``cardgate evaluate SYSTEM``; ``run.artifact`` is the
     artifact (its model: ``artifact_data(run.artifact)`` is what was written) and
-    ``run.path`` where. Imports numpy and pyarrow."""
+    ``run.path`` where. Imports pandas, numpy and fairlearn."""
     from cardgate.evidence.evaluation.run import evaluate_system as run
 
     workspace = path if isinstance(path, Workspace) else load_workspace(path)

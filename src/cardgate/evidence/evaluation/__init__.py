@@ -8,8 +8,7 @@
   group, label, prediction), score histograms, error sums; `categories` keeps values as text;
   `query` runs a card's DuckDB query, read-only and confined to its declared inputs;
 * `group_table` — a feature's marginal of those tables; `metrics` the metric formulas;
-  `fairlearn_bridge` — fairlearn's MetricFrame on the tables, the reference the tests hold
-  the formulas equal to (evaluate itself does not import fairlearn);
+  `fairlearn_bridge` — fairlearn's MetricFrame for the point estimates;
 * `estimates` (per-group values and intervals: `intervals` for Wilson, MOVER and
   simultaneous intervals, `bootstrap` for the rest), `disparities` (between groups, with
   `nulls`: permutation tests and noise floors), `verdicts` (each threshold's evidence);

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cardgate.core.errors import InputError
-from cardgate.evidence.evaluation.categories import Categories, numbers_of
+from cardgate.evidence.evaluation.categories import Categories
 from cardgate.evidence.evaluation.stats import (
     ERROR_COLUMNS,
     SCORE_BINS,
@@ -158,7 +157,8 @@ class Accumulator:
                 raise InputError(
                     f"{self.source}: column '{column}' is not numeric ({array.type})",
                 ) from error
-        return np.asarray(numbers_of(pc.cast(array, pa.float64()), null=math.nan), dtype=np.float64)
+        values = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(values, dtype=np.float64)
 
     # -- raw rows ------------------------------------------------------------------
     def add_rows(

@@ -20,34 +20,6 @@ def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def numbers_of(array: Any, *, null: float = 0) -> npt.NDArray[Any]:
-    """A pyarrow array (or chunked array) of integers or floats as a numpy array, its
-    nulls as `null`.
-
-    Read from the array's buffers, without pyarrow's conversions: its `to_numpy` and its
-    scalars of Python values import pandas (pyarrow sets up its pandas support on the
-    first conversion), a third of a second that `evaluate` does not otherwise spend.
-    Arrays of other types go through `to_numpy`.
-    """
-    import pyarrow as pa
-
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    kind = array.type
-    if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
-        return np.asarray(array.to_numpy(zero_copy_only=False))
-    dtype = np.dtype(kind.to_pandas_dtype())
-    validity, data = array.buffers()[:2]
-    values = np.frombuffer(
-        data, dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize
-    )
-    if not array.null_count:
-        return values
-    bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
-    valid = bits[array.offset : array.offset + len(array)].astype(bool)
-    return np.where(valid, values, np.asarray(null).astype(dtype))
-
-
 def category_text(value: Any) -> str:
     """A category value as text; integral floats lose their '.0' (1.0 and 1 agree)."""
     if isinstance(value, float) and value.is_integer():
@@ -94,7 +66,7 @@ class Categories:
             [-1 if _is_nan(v) else self.code(v) for v in array.dictionary.to_pylist()] + [-1],
             dtype=np.int64,
         )
-        indices = numbers_of(array.indices, null=-1)
+        indices = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
         codes: IntArray = lookup[indices.astype(np.int64, copy=False)]
         return codes
 
@@ -114,7 +86,7 @@ class Categories:
         if array.null_count:
             return None
         if pa.types.is_integer(array.type) and len(array):
-            values = numbers_of(array)
+            values = array.to_numpy()
             low, high = int(values.min()), int(values.max())
             if high - low <= 1:  # the extremes occur, so both values are present
                 first = int(values[0])  # codes in order of first appearance, as encode's
@@ -130,4 +102,4 @@ class Categories:
         if any(_is_nan(v) for v in values):
             return None  # NaN is missing: `encode` maps it to -1
         table = np.array([self.code(v) for v in values], dtype=np.int64)
-        return numbers_of(array.indices), table
+        return array.indices.to_numpy(), table

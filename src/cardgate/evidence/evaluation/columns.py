@@ -19,11 +19,7 @@ import numpy as np
 from cardgate.core.errors import InputError
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
-from cardgate.evidence.evaluation.sources import (
-    SourceInfo,
-    missing_token_array,
-    tokens_as_null,
-)
+from cardgate.evidence.evaluation.sources import SourceInfo, missing_tokens, tokens_as_null
 from cardgate.evidence.evaluation.stats import ERROR_COLUMNS, SCORE_BINS, SufficientStats
 
 IN_MEMORY = "columns in memory"
@@ -83,6 +79,7 @@ def column_statistics(
 ) -> tuple[SufficientStats, SourceInfo]:
     """The columns reduced to sufficient statistics under `settings` (its task, feature
     names and limits), with the provenance of columns in memory: no path, no digest."""
+    import pyarrow as pa
 
     regression = settings.task == "regression"
     columns = {
@@ -101,7 +98,7 @@ def column_statistics(
     ]
     # Text values that mean "missing" are missing here too, as in a CSV file's text
     # columns (`evaluation.missing_values`; default: an empty string).
-    tokens = missing_token_array(settings)
+    tokens = pa.array(missing_tokens(settings), pa.string())
     features = [_text_tokens_as_null(column, tokens) for column in features]
     if not regression:
         for name in ("y_true", "y_pred"):

@@ -225,8 +225,8 @@ def _disparities(
     settings: EvaluationSettings,
     rng: np.random.Generator,
 ) -> tuple[list[dict[str, Any]], dict[str, I.Detection]]:
-    """Classification disparities of the compared groups: value (fairlearn's definition,
-    from the per-group rates), simultaneous interval, null test."""
+    """Classification disparities of the compared groups: value (fairlearn's, from the
+    per-group rates of its MetricFrame), simultaneous interval, null test."""
     assert table.cells is not None
     level = settings.bootstrap.confidence_level
     cells = table.cells[keep]

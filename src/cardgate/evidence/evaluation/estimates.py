@@ -24,6 +24,7 @@ from cardgate.documents.schemas.evaluation import (
 from cardgate.evidence.evaluation import bootstrap as boot
 from cardgate.evidence.evaluation import intervals as I
 from cardgate.evidence.evaluation import metrics as M
+from cardgate.evidence.evaluation.fairlearn_bridge import fairlearn_estimates
 from cardgate.evidence.evaluation.group_table import GroupTable
 from cardgate.evidence.evaluation.stats import FloatArray
 
@@ -32,11 +33,14 @@ Intervals = dict[str, tuple[FloatArray, FloatArray]]
 
 # -- per-table computation ------------------------------------------------------------
 def point_values(table: GroupTable, metrics: Sequence[str]) -> dict[str, FloatArray]:
-    """Point estimates per group (the disparities' inputs too): the formulas of `metrics`,
-    equal bit for bit to fairlearn's `MetricFrame` (tests/evaluation/test_equivalence.py)."""
+    """Point estimates per group: fairlearn's where defined (the disparities' inputs too)."""
     values: dict[str, FloatArray] = {}
     if table.cells is not None:
         values.update(M.classification_values(table.cells))
+        fair_groups, _ = fairlearn_estimates(table, [*metrics, *M.DISPARITY_INPUTS])
+        for name, by_group in fair_groups.items():
+            fair = np.asarray(by_group, dtype=np.float64)
+            values[name] = np.where(np.isfinite(values[name]), fair, np.nan)
     if table.scores is not None:
         values.update(M.score_values(table.scores))
     if table.errors is not None:

@@ -27,6 +27,7 @@ from cardgate.evidence.evaluation.artifact import (
 )
 from cardgate.evidence.evaluation.disparities import feature_record
 from cardgate.evidence.evaluation.estimates import group_intervals, point_values
+from cardgate.evidence.evaluation.fairlearn_bridge import fairlearn_estimates
 from cardgate.evidence.evaluation.group_table import binary_labels, group_table
 from cardgate.evidence.evaluation.intervals import Detection
 from cardgate.evidence.evaluation.numbers import estimate_record
@@ -83,6 +84,9 @@ def evaluate_statistics(
     ]
     seeds = np.random.SeedSequence(settings.bootstrap.seed).spawn(len(tables) + 1)
     total = tables[0].total()
+    if total.cells is not None:  # MetricFrame.overall of the first feature's frame
+        _, fair_overall = fairlearn_estimates(tables[0], [*metrics, *M.DISPARITY_INPUTS])
+        total.fairlearn = ({m: [v] for m, v in fair_overall.items()}, fair_overall)
     points = point_values(total, metrics)
     intervals = group_intervals(total, metrics, settings, np.random.default_rng(seeds[0]))
     overall = {

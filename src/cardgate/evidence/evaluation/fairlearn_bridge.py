@@ -1,12 +1,6 @@
-"""fairlearn, the reference of the point estimates: a `MetricFrame` over the group table's
-weighted aggregate rows (one row per cell, weighted by its count) gives every per-group
-metric and disparity, equal to fairlearn on the raw rows.
-
-`evaluate` does not call it: the formulas of `metrics` give the same numbers bit for bit,
-which tests/evaluation/test_equivalence.py checks against this module and against
-`MetricFrame` on raw rows, for every metric and disparity. Importing fairlearn imports
-scikit-learn and SciPy, about 1.2 s of every `cardgate evaluate` that computing the answer
-does not need (benchmarks/README.md).
+"""fairlearn computes the point estimates: a `MetricFrame` over the group table's weighted
+aggregate rows (one row per cell, weighted by its count) gives every per-group metric and
+disparity, equal to fairlearn on the raw rows.
 """
 
 from __future__ import annotations
@@ -78,6 +72,8 @@ def fairlearn_estimates(
     from fairlearn.metrics import MetricFrame
 
     assert table.cells is not None
+    if table.fairlearn is not None:
+        return table.fairlearn
     chosen = [m for m in metrics if m in CLASSIFICATION_METRICS]
     if not chosen:
         return {}, {}
@@ -100,6 +96,7 @@ def fairlearn_estimates(
         for m in chosen
     }
     overall = {m: float(frame.overall[m]) for m in chosen}
+    table.fairlearn = (per_group, overall)
     return per_group, overall
 
 

@@ -34,6 +34,7 @@ class GroupTable:
     cells: FloatArray | None = None
     scores: FloatArray | None = None
     errors: FloatArray | None = None
+    fairlearn: tuple[dict[str, list[float]], dict[str, float]] | None = None
 
     def total(self) -> GroupTable:
         """The table of all rows as one group."""

@@ -1,12 +1,11 @@
 """Metrics from sufficient statistics.
 
-`GroupTable` holds one feature's (or intersection's) tables. The vectorised numpy
-formulas here (`classification_values`) give the point estimates and compute the same
-quantities on arrays of tables — thousands of replicates at once — and decide when a
-metric is undefined (a zero denominator: null with a reason, never 0). fairlearn is their
-reference: property tests hold them equal bit for bit to fairlearn's `MetricFrame` on the
-aggregated table with the counts as `sample_weight` (`fairlearn_bridge`), and to
-`MetricFrame` on the raw rows."""
+`GroupTable` holds one feature's (or intersection's) tables. Two implementations of the
+classification metrics agree (a property test proves it): fairlearn's `MetricFrame` run
+on the aggregated table with the counts as `sample_weight` gives the point estimates
+(`fairlearn_estimates`), and vectorised numpy formulas (`classification_values`) compute
+the same quantities on arrays of tables — thousands of bootstrap replicates at once — and
+decide when a metric is undefined (a zero denominator: null with a reason, never 0)."""
 
 from __future__ import annotations
 

@@ -198,7 +198,7 @@ def _csv_batches(
     if settings.task != "regression":
         categorical |= {settings.label_column, settings.prediction_column}
     types = {name: (pa.string() if name in categorical else pa.float64()) for name in needed}
-    tokens = missing_token_array(settings)
+    tokens = pa.array(missing_tokens(settings), pa.string())
     try:
         header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
         _check_columns(header.schema.names, needed, display)
@@ -232,30 +232,15 @@ def missing_tokens(settings: EvaluationSettings) -> list[str]:
     return list(settings.missing_values) if settings.missing_values is not None else [""]
 
 
-def missing_token_array(settings: EvaluationSettings) -> Any:
-    """`missing_tokens` as a pyarrow string array, built from its buffers: converting
-    Python values (`pa.array`, `pa.scalar`) makes pyarrow import pandas."""
-    import numpy as np
-    import pyarrow as pa
-
-    encoded = [token.encode("utf-8") for token in missing_tokens(settings)]
-    offsets = np.cumsum([0, *map(len, encoded)], dtype=np.int32)
-    return pa.Array.from_buffers(
-        pa.string(),
-        len(encoded),
-        [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(encoded))],
-    )
-
-
 def tokens_as_null(column: Any, tokens: Any) -> Any:
-    """A text column with the values in `tokens` (`missing_token_array`) made null."""
+    """A text column with the values in `tokens` made null."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     missing = pc.is_in(column, value_set=tokens)
     if not pc.any(missing).as_py():
         return column
-    return pc.if_else(missing, pa.nulls(len(column), column.type), column)
+    return pc.if_else(missing, pa.scalar(None, column.type), column)
 
 
 def _parquet_batches(path: Path, display: str, needed: list[str]) -> Iterator[Any]:
