@@ -238,6 +238,30 @@ def test_numbers_limits_and_intervals_in_words() -> None:
     assert interval_text((0.1, 0.25), 0.9) == "90% CI 0.100–0.250"
 
 
+def test_beyond_and_the_noise_floor_in_exact_sentences() -> None:
+    beyond = {"value": 0.3, "ci": [0.2, 0.4]}
+    assert state_of(result(**beyond), min_group_size=100, level=0.95)[1] == (
+        "demographic_parity_difference for 'sex' 0.300 (95% CI 0.200–0.400) is beyond max 0.1"
+    )
+    floored = state_of(
+        result(**beyond, noise_floor=0.05, p_value=0.0004), min_group_size=100, level=0.95
+    )
+    assert floored == (
+        "beyond",
+        "demographic_parity_difference for 'sex' 0.300 (95% CI 0.200–0.400) is beyond max 0.1; "
+        "noise floor 0.050, p < 0.001",
+    )
+    chance = state_of(
+        result(**beyond, noise_floor=0.35, p_value=0.2), min_group_size=100, level=0.95
+    )
+    assert chance == (
+        "inconclusive",
+        "demographic_parity_difference for 'sex' 0.300 (95% CI 0.200–0.400): the interval lies "
+        "beyond max 0.1, but the value is within the noise floor 0.350 that a fair model shows "
+        "by chance, p = 0.200; inconclusive",
+    )
+
+
 @pytest.mark.parametrize(
     ("fields", "sentence"),
     [
