@@ -374,11 +374,19 @@ def test_search_index_finds_people_findings_and_waivers(workspace_root: Path) ->
 
     assert "systems/index.html#system-fraud-alerts" in locations("Grace Hopper")
     assert "systems/index.html#system-credit-scoring" in locations("Lin Counsel")
-    assert "systems/index.html#system-credit-scoring" in locations("predicted positive")
+    assert "systems/index.html#system-credit-scoring" in locations("demographic parity")
+    assert "systems/index.html#system-credit-scoring" in locations("Sign-offs out of date")
+    assert "systems/index.html#system-credit-scoring" in locations("credit-scoring")  # its id
     assert any(loc.startswith("waivers/index.html") for loc in locations("waiver"))
     assert any(loc.startswith("index.html") for loc in locations("may not ship"))  # dashboard
-    # indexed for what readers search, not every table cell: no system page is indexed
+    # indexed for what readers search, not every table cell: no system page is indexed,
+    # and the directory gives the words, not the sentences (those are on the system page)
     assert not any(loc.startswith("systems/credit-scoring/") for loc in locations(""))
+    entry = next(d for d in docs if d["location"] == "systems/index.html#system-credit-scoring")
+    assert "of the time vs" not in entry["text"] and "risk · release gate" not in entry["text"]
+    assert len(entry["text"]) < 500, entry["text"]
+    directory = _page(result, "systems/index.md")  # the verdict is still on the page, unindexed
+    assert "<span data-search-exclude> · high risk · release gate: Blocked" in directory
     assert (result.layout.out_dir / "search/search_index.js").is_file()  # file:// search
 
 

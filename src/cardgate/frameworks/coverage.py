@@ -193,24 +193,20 @@ def crosswalk_coverage(
     catalog: Catalog, crosswalk: Crosswalk, coverage: SystemCoverage
 ) -> CrosswalkCoverage:
     """The crosswalk's references, each with the subcategories behind it and their status."""
-    subs = coverage.subcategories
+    ids = tuple(sub.id for sub in coverage.subcategories)
+    statuses = [sub.status for sub in coverage.subcategories]
     references = []
-    for reference, indices in _crosswalk_layout(catalog, crosswalk, tuple(s.id for s in subs)):
-        behind = [subs[index] for index in indices]
-        statuses = [sub.status for sub in behind]
-        if all(status == "addressed" for status in statuses):
+    for reference, indices in _crosswalk_layout(catalog, crosswalk, ids):
+        behind = [statuses[index] for index in indices]
+        addressed = tuple(ids[index] for index in indices if statuses[index] == "addressed")
+        if len(addressed) == len(indices):
             status: CoverageStatus = "addressed"
-        elif any(status != "missing" for status in statuses):
+        elif addressed or "partial" in behind:
             status = "partial"
         else:
             status = "missing"
         references.append(
-            ReferenceCoverage(
-                reference,
-                status,
-                tuple(sub.id for sub in behind),
-                tuple(sub.id for sub in behind if sub.status == "addressed"),
-            )
+            ReferenceCoverage(reference, status, tuple(ids[index] for index in indices), addressed)
         )
     return CrosswalkCoverage(coverage.system, tuple(references))
 

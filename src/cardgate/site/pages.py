@@ -41,6 +41,8 @@ from cardgate.site.governance_content import (
 from cardgate.site.links import dataset_page, link, page_url, root_of, rule_page, system_page
 from cardgate.site.portfolio_content import dashboard_row, nist_values, rule_entries
 from cardgate.site.system_content import system_values
+from cardgate.site.templating import label
+from cardgate.site.threshold_rows import threshold_rows
 from cardgate.site.verdicts import VERDICT_ORDER, VERDICT_WORDS, gate_mode, gate_verdict
 from cardgate.site.view_model import BuildProblem, SiteModel, SystemView, Unavailable
 
@@ -303,7 +305,9 @@ def _directory_entry(
     actions: Sequence[Action],
     waivers: Sequence[dict[str, Any]],
 ) -> dict[str, Any]:
-    """What the search directory says of a system: people, deciding findings, waivers."""
+    """What the search directory says of a system: the words readers search for (people,
+    what blocks it, the measures that fail or pass only inconclusively, waivers), each
+    once and short; the sentences behind them are on the system's page."""
     verdict, counts = gate_verdict(model, system)
     people: list[str] = []
     card = system.card
@@ -313,18 +317,20 @@ def _directory_entry(
         people.extend(f"{s.name} (signed as {s.role})" for s in system.signoffs)
     for checklist in system.docs.checklist_models():
         people.extend(a.owner for a in checklist.items.values() if a.owner)
-    deciding = [
-        f"{group['title']}: {group['entries'][0].what}"
-        for group in deciding_groups(actions, per_group=1)
-    ]
+    measures: dict[str, list[str]] = {"fail": [], "shaky": []}
+    for row in threshold_rows(model.gate.verdict(system.id)):
+        if row["css"] in measures:
+            subject = label(row["metric"]) + (f" ({row['group']})" if row["group"] else "")
+            measures[row["css"]].append(f"{subject} by {row['feature'] or 'all'}")
     return {
         "verdict_words": VERDICT_WORDS[verdict],
         "counts": counts,
         "people": list(dict.fromkeys(people)),
-        "deciding": deciding[:4],
+        "deciding": [group["title"] for group in deciding_groups(actions, per_group=1)],
+        "failing": list(dict.fromkeys(measures["fail"])),
+        "shaky": list(dict.fromkeys(measures["shaky"])),
         "waivers": [
-            f"{w['rule']} waived until {w['expires'].isoformat()}, approved by {w['approver']}: "
-            f"{w['justification']}"
+            f"{w['rule']} until {w['expires'].isoformat()}, approved by {w['approver']}"
             for w in waivers
             if w["system"] == system.id
         ],
