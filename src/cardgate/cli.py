@@ -442,10 +442,14 @@ def build(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Render the review site (Markdown pages, then mkdocs build)."""
+    from cardgate.documents import parse_cache
     from cardgate.site.build import build_site, render_build
     from cardgate.site.mkdocs_run import MkdocsWorker
 
-    with MkdocsWorker.start() as mkdocs:  # imports MkDocs while the workspace loads
+    # --recompute shows gate --release's verdict: like it, on the documents' own bytes,
+    # never on the parse cache
+    faithful = parse_cache.bypassed() if recompute else contextlib.nullcontext()
+    with MkdocsWorker.start() as mkdocs, faithful:  # MkDocs imports while the workspace loads
         result = build_site(
             _load(workspace), out=out, strict=strict, pdf=pdf, mkdocs=mkdocs, recompute=recompute
         )

@@ -95,3 +95,28 @@ def test_an_entry_already_written_is_left_alone_and_a_poisoned_one_replaced(
     entry.write_bytes(right[:-5])  # cut short: not what the parse gives
     gate_json(root, "--release")
     assert entry.read_bytes() == right and entry.stat().st_ino != before
+
+
+def test_a_forged_cache_entry_does_not_decide_the_sites_recomputed_verdict(
+    tmp_path: Path,
+) -> None:
+    """`cardgate build --recompute` shows gate --release's verdict, so it loads the
+    documents from their bytes too (the plain build, like the plain gate, trusts the cache)."""
+    from typer.testing import CliRunner
+
+    from cardgate.cli import app
+
+    root = build_workspace(tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}})
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    from cardgate.documents.loading import load_document
+
+    data = load_document(card).data
+    data["evaluation"]["thresholds"] = []
+    _entry(_key(card)).write_bytes(parse_cache.encode((data, "0" * 64)))
+    out = tmp_path / "html"
+    done = CliRunner().invoke(app, ["build", "--recompute", "-w", str(root), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    page = (out / "systems" / SYSTEM / "index.html").read_text(encoding="utf-8")
+    assert "Blocked: may not ship" in page
+    # the card's threshold, which the forged entry removes, is decided and shown
+    assert "is beyond max 0.1" in page
