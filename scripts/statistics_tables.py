@@ -41,7 +41,12 @@ from cardgate.evidence.evaluation.estimates import (  # noqa: E402
 )
 from cardgate.evidence.evaluation.group_table import GroupTable  # noqa: E402
 from cardgate.evidence.evaluation.stats import SCORE_BINS  # noqa: E402
-from tests.evaluation.simulation import Model, simulate_cells  # noqa: E402
+from tests.evaluation.simulation import (  # noqa: E402
+    Model,
+    binormal_calibration,
+    binormal_sample,
+    simulate_cells,
+)
 
 DOC = ROOT / "docs" / "statistics.md"
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
@@ -400,22 +405,29 @@ def _score_rows(runs: int, rng: np.random.Generator) -> list[list[str]]:
 
 def calibration_section(runs: int) -> list[str]:
     lines = [
-        "### Calibration error and Brier score (percentile bootstrap)",
+        "### Calibration error and Brier score",
         "",
         f"{runs} data sets per cell, 500 bootstrap replicates each, through "
         "`estimates.group_intervals`; binormal scores (base rate 0.4, separation 1) "
         "either as the logistic of the raw score (miscalibrated: the true ECE is about "
-        "0.18) or as the true probability of the label (calibrated: the true ECE is 0). "
-        "Target: at least 95%.",
+        "0.18), as the true probability of the label (calibrated: the true ECE is 0), or "
+        "as that probability's logit times 1.3 (overconfident: about 0.04). Brier score: "
+        "percentile bootstrap, target at least 95%. Expected calibration error: target "
+        "about 95% for a calibrated model, at least 95% otherwise (the construction is "
+        "conservative away from calibration).",
         "",
     ]
     rows_out = []
     rng = np.random.default_rng(1100)
-    for calibrated, rows in itertools.product((False, True), (100, 400, 2000)):
-        brier, ece = _binormal_calibration(1.0, 0.4, calibrated=calibrated)
+    models = (("miscalibrated", False, 1.0), ("calibrated", True, 1.0),
+              ("overconfident", True, 1.3))  # fmt: skip
+    for (model, calibrated, sharpen), rows in itertools.product(models, (100, 400, 2000)):
+        brier, ece = binormal_calibration(1.0, 0.4, calibrated=calibrated, sharpen=sharpen)
         hits = {"brier_score": 0, "expected_calibration_error": 0}
         for _ in range(runs):
-            histogram, cells = _binormal_sample(rows, 1.0, 0.4, rng, calibrated=calibrated)
+            histogram, cells = binormal_sample(
+                rows, 1.0, 0.4, rng, calibrated=calibrated, sharpen=sharpen
+            )
             group = GroupTable(
                 "g", ["g"], ["a"], cells.sum(axis=(1, 2)), cells=cells, scores=histogram
             )
@@ -423,7 +435,6 @@ def calibration_section(runs: int) -> list[str]:
             for name, truth in (("brier_score", brier), ("expected_calibration_error", ece)):
                 low, high = found[name]
                 hits[name] += low[0] <= truth <= high[0]
-        model = "calibrated" if calibrated else "miscalibrated"
         rows_out.append([f"Brier score, {model}", f"{rows:,}", f"{brier:.3f}",
                          pct(hits["brier_score"] / runs)])  # fmt: skip
         rows_out.append([f"expected calibration error, {model}", f"{rows:,}", f"{ece:.3f}",
@@ -437,54 +448,6 @@ _SETTINGS = EvaluationSettings.model_validate(
      "prediction_column": "p", "sensitive_features": ["g"], "score_column": "s",
      "bootstrap": {"replicates": 500}}
 )  # fmt: skip
-
-
-def _probability(raw: np.ndarray, separation: float, base: float, calibrated: bool) -> np.ndarray:
-    """The score of a raw binormal value: its logistic, or P(label 1 | raw)."""
-    if calibrated:
-        raw = separation * raw - separation**2 / 2 + math.log(base / (1 - base))
-    result: np.ndarray = 1 / (1 + np.exp(-raw))
-    return result
-
-
-def _binormal_sample(
-    rows: int, separation: float, base: float, rng: np.random.Generator, *, calibrated: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """(score histogram (1, 2, bins, 3), count table (1, 2, 2)) of one simulated group."""
-    labels = rng.random(rows) < base
-    scores = _probability(
-        rng.normal(np.where(labels, separation, 0.0), 1.0), separation, base, calibrated
-    )
-    histogram = np.zeros((1, 2, SCORE_BINS, 3))
-    bins = np.minimum((scores * SCORE_BINS).astype(int), SCORE_BINS - 1)
-    np.add.at(
-        histogram,
-        (0, labels.astype(int), bins),
-        np.stack([np.ones(rows), scores, scores**2], axis=1),
-    )
-    cells = np.zeros((1, 2, 2))
-    np.add.at(cells, (0, labels.astype(int), (scores >= 0.5).astype(int)), 1)
-    return histogram, cells
-
-
-def _binormal_calibration(
-    separation: float, base: float, *, calibrated: bool
-) -> tuple[float, float]:
-    """(Brier score, ECE over 10 equal-width bins) of the model, by integration over a
-    fine grid of the raw score."""
-    raw = np.linspace(-12, 12 + separation, 400_001)
-    step = raw[1] - raw[0]
-
-    def density(mean: float) -> np.ndarray:
-        found: np.ndarray = np.exp(-0.5 * (raw - mean) ** 2) / math.sqrt(2 * math.pi) * step
-        return found
-
-    positive, negative = base * density(separation), (1 - base) * density(0.0)
-    scores = _probability(raw, separation, base, calibrated)
-    brier = float((positive * (1 - scores) ** 2 + negative * scores**2).sum())
-    coarse = np.minimum((scores * 10).astype(int), 9)
-    gap = np.bincount(coarse, weights=positive * (1 - scores) - negative * scores, minlength=10)
-    return brier, float(np.abs(gap).sum())
 
 
 def _binormal_f1(separation: float, base: float) -> float:

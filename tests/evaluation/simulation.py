@@ -4,11 +4,13 @@ from them exactly as a classifier's predictions would fall."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from cardgate.evidence.evaluation import metrics as M
+from cardgate.evidence.evaluation.stats import SCORE_BINS
 
 FloatArray = np.ndarray
 
@@ -86,3 +88,61 @@ def simulate_cells(model: Model, runs: int, rng: np.random.Generator) -> FloatAr
     cells[:, :, 0, 1] = false_positives
     cells[:, :, 0, 0] = negatives - false_positives
     return cells
+
+
+# -- scores: a binormal model, calibrated or not ----------------------------------------
+def binormal_probability(
+    raw: np.ndarray, separation: float, base: float, calibrated: bool, sharpen: float = 1.0
+) -> np.ndarray:
+    """The score of a raw binormal value: its logistic, or P(label 1 | raw) (with
+    `sharpen` > 1, that probability's logit multiplied: an overconfident model)."""
+    if calibrated:
+        raw = sharpen * (separation * raw - separation**2 / 2 + math.log(base / (1 - base)))
+    result: np.ndarray = 1 / (1 + np.exp(-raw))
+    return result
+
+
+def binormal_sample(
+    rows: int,
+    separation: float,
+    base: float,
+    rng: np.random.Generator,
+    *,
+    calibrated: bool,
+    sharpen: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(score histogram (1, 2, bins, 3), count table (1, 2, 2)) of one simulated group."""
+    labels = rng.random(rows) < base
+    scores = binormal_probability(
+        rng.normal(np.where(labels, separation, 0.0), 1.0), separation, base, calibrated, sharpen
+    )
+    histogram = np.zeros((1, 2, SCORE_BINS, 3))
+    bins = np.minimum((scores * SCORE_BINS).astype(int), SCORE_BINS - 1)
+    np.add.at(
+        histogram,
+        (0, labels.astype(int), bins),
+        np.stack([np.ones(rows), scores, scores**2], axis=1),
+    )
+    cells = np.zeros((1, 2, 2))
+    np.add.at(cells, (0, labels.astype(int), (scores >= 0.5).astype(int)), 1)
+    return histogram, cells
+
+
+def binormal_calibration(
+    separation: float, base: float, *, calibrated: bool, sharpen: float = 1.0
+) -> tuple[float, float]:
+    """(Brier score, ECE over 10 equal-width bins) of the model, by integration over a
+    fine grid of the raw score."""
+    raw = np.linspace(-12, 12 + separation, 400_001)
+    step = raw[1] - raw[0]
+
+    def density(mean: float) -> np.ndarray:
+        found: np.ndarray = np.exp(-0.5 * (raw - mean) ** 2) / math.sqrt(2 * math.pi) * step
+        return found
+
+    positive, negative = base * density(separation), (1 - base) * density(0.0)
+    scores = binormal_probability(raw, separation, base, calibrated, sharpen)
+    brier = float((positive * (1 - scores) ** 2 + negative * scores**2).sum())
+    coarse = np.minimum((scores * 10).astype(int), 9)
+    gap = np.bincount(coarse, weights=positive * (1 - scores) - negative * scores, minlength=10)
+    return brier, float(np.abs(gap).sum())

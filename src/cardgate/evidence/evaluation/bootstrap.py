@@ -3,7 +3,8 @@ closed-form interval (expected calibration error, Brier score; `estimates`).
 
 Resampling N rows with replacement is, for any statistic of the count table, the same as
 one multinomial draw of N over the table's cells with their observed frequencies; R
-replicates are one `(R, cells)` draw. (Proportions and F1 have Wilson intervals, ROC AUC
+replicates are one `(R, cells)` draw. A calibrated model's labels are redrawn from the
+scores themselves (`consistency_ece`). (Proportions and F1 have Wilson intervals, ROC AUC
 DeLong's, disparities simultaneous ones: `intervals`; null tests are permutations:
 `nulls`.)
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardgate.evidence.evaluation.stats import FloatArray
+from cardgate.evidence.evaluation.stats import ECE_BINS, FloatArray
 
 _BATCH_CELLS = 4_000_000  # cells per multinomial batch (bounds memory for histograms)
 
@@ -45,6 +46,42 @@ def resample_scores(
         out.append(np.stack([counts, counts * mean, counts * mean_sq], axis=-1))
         done += size
     return out
+
+
+def consistency_ece(scores: FloatArray, replicates: int, rng: np.random.Generator) -> FloatArray:
+    """The expected calibration error of `replicates` copies of the score histograms
+    `[..., truth, bin, (rows, sum, sum²)]` whose labels are redrawn as a calibrated model
+    would give them: each bin's positives binomial with its rows and its mean score
+    ("consistency resampling", Bröcker & Smith 2007). Returns (R, ...): the null
+    distribution of the ECE of a calibrated model with these scores."""
+    rows = scores[..., 0].sum(axis=-2)  # labels merged: (..., bin)
+    lead = rows.shape[:-1]
+    count = np.rint(rows.reshape(-1)).astype(np.int64)
+    sums = scores[..., 1].sum(axis=-2).reshape(-1)
+    occupied = np.flatnonzero(count > 0)
+    totals = rows.sum(axis=-1).reshape(-1)
+    out = np.full((replicates, totals.size), np.nan)
+    if replicates == 0 or occupied.size == 0:
+        return out.reshape(replicates, *lead)
+    trials = count[occupied]
+    mean = np.clip(sums[occupied] / trials, 0.0, 1.0)
+    width = rows.shape[-1] // ECE_BINS
+    coarse = occupied // width  # index of (..., calibration bin), flattened
+    bin_starts = np.flatnonzero(np.r_[True, coarse[1:] != coarse[:-1]])
+    table = coarse[bin_starts] // ECE_BINS  # which leading index each bin belongs to
+    table_starts = np.flatnonzero(np.r_[True, table[1:] != table[:-1]])
+    tables = table[table_starts]
+    batch = max(1, _BATCH_CELLS // occupied.size)
+    done = 0
+    while done < replicates:
+        size = min(batch, replicates - done)
+        excess = rng.binomial(trials, mean, size=(size, occupied.size)) - trials * mean
+        gaps = np.abs(np.add.reduceat(excess, bin_starts, axis=1))
+        out[done : done + size, tables] = (
+            np.add.reduceat(gaps, table_starts, axis=1) / totals[tables]
+        )
+        done += size
+    return out.reshape(replicates, *lead)
 
 
 def percentile_interval(samples: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:

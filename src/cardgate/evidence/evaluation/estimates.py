@@ -7,7 +7,9 @@
 * ROC AUC: DeLong's variance (DeLong, DeLong & Clarke-Pearson 1988), computed exactly
   from the score histograms, on the logit scale (`auc_intervals`), widened by the
   histograms' binning bound (`auc_binning_bound`).
-* Calibration error and Brier score: percentile bootstrap (`bootstrap`).
+* Brier score: percentile bootstrap (`bootstrap`); expected calibration error: the
+  bootstrap of the distance between the estimated and the true calibration gaps, which
+  bounds the error of the biased plug-in ECE (`calibration_interval`).
 * Regression: normal approximation from the exact moments.
 """
 
@@ -161,9 +163,15 @@ def group_intervals(
         out.update({m: found[m] for m in metrics if m in found})
     bootstrapped = [m for m in SCORE_METRICS if m in out and m != "roc_auc"]
     if table.scores is not None and replicates and bootstrapped:
-        batches = [M.score_values(b) for b in boot.resample_scores(table.scores, replicates, rng)]
-        for name in bootstrapped:
-            out[name] = boot.percentile_interval(np.concatenate([b[name] for b in batches]), level)
+        copies = boot.resample_scores(table.scores, replicates, rng)
+        if "brier_score" in bootstrapped:
+            draws = np.concatenate([M.score_values(b)["brier_score"] for b in copies])
+            out["brier_score"] = boot.percentile_interval(draws, level)
+        if "expected_calibration_error" in bootstrapped:
+            calibrated = boot.consistency_ece(table.scores, replicates, rng)
+            out["expected_calibration_error"] = calibration_interval(
+                table.scores, copies, calibrated, level
+            )
     if table.scores is not None and "roc_auc" in out:
         bound = auc_binning_bound(table.scores)
         low, high = auc_intervals(table.scores, I.z_value(level))
@@ -173,6 +181,35 @@ def group_intervals(
             {k: v for k, v in _regression_intervals(table.errors, level).items() if k in out}
         )
     return out
+
+
+def calibration_interval(
+    scores: FloatArray, copies: Sequence[FloatArray], calibrated: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """The expected calibration error's interval per group, from bootstrap `copies` of
+    the score histograms (`bootstrap.resample_scores`) and the ECEs a calibrated model
+    with these scores shows by chance (`bootstrap.consistency_ece`).
+
+    The ECE is the sum over calibration bins of |d_b|, d_b the bin's share of labels
+    minus scores (`metrics.calibration_gaps`); the estimate d̂ is unbiased, its sum of
+    absolute values is not (a calibrated model's is always above 0), so no percentile
+    of it covers 0. By the triangle inequality, |Σ|d̂_b| − Σ|d_b|| ≤ Σ|d̂_b − d_b|, and
+    the bootstrap estimates the distribution of that distance (a continuous function of
+    the asymptotically normal d̂, centred): with c its `level` quantile, [ECE − c,
+    ECE + c] holds the true ECE at least as often as the distance is at most c, whatever
+    the truth. For a calibrated model the distance is the ECE itself, whose distribution
+    given the scores is known exactly: the lower end also reaches down by its `level`
+    quantile c₀, so that a calibrated model's interval starts at 0 with probability at
+    least `level` at any size (the bootstrap alone undercovers slightly on 100 rows).
+    Measured coverage: docs/statistics.md."""
+    gaps = M.calibration_gaps(scores)
+    ece = np.abs(gaps).sum(axis=-1)
+    distances = np.concatenate(
+        [np.abs(M.calibration_gaps(copy) - gaps).sum(axis=-1) for copy in copies]
+    )
+    reach, by_chance = (boot.nan_quantiles(d, (level,))[0] for d in (distances, calibrated))
+    low = np.maximum(ece - np.fmax(reach, by_chance), 0.0)
+    return np.where(np.isfinite(ece), low, np.nan), np.minimum(ece + reach, 1.0)
 
 
 def regression_moments(errors: FloatArray) -> dict[str, tuple[FloatArray, FloatArray]]:

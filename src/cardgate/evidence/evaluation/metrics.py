@@ -79,15 +79,24 @@ def score_values(scores: FloatArray) -> dict[str, FloatArray]:
     total = n_pos + n_neg
     sums, squares = scores[..., 1], scores[..., 2]
     brier_sum = squares.sum(axis=(-2, -1)) - 2 * sums[..., 1, :].sum(axis=-1) + n_pos
-    shape = (*rows.shape[:-2], ECE_BINS, SCORE_BINS // ECE_BINS)
-    coarse_labels = positives.reshape(shape).sum(axis=-1)
-    coarse_scores = sums.sum(axis=-2).reshape(shape).sum(axis=-1)
-    ece = _ratio(np.abs(coarse_labels - coarse_scores).sum(axis=-1), total)
+    ece = np.abs(calibration_gaps(scores)).sum(axis=-1)
     return {
         "roc_auc": auc,
         "expected_calibration_error": ece,
         "brier_score": _ratio(brier_sum, total),
     }
+
+
+def calibration_gaps(scores: FloatArray) -> FloatArray:
+    """Per calibration bin (`ECE_BINS` equal-width bins on [0, 1]): the bin's positive
+    labels minus the sum of its scores, over all rows — `(..., ECE_BINS)`; the expected
+    calibration error is the sum of their absolute values (NaN without rows)."""
+    rows = scores[..., 0]
+    total = rows.sum(axis=(-2, -1))
+    shape = (*rows.shape[:-2], ECE_BINS, SCORE_BINS // ECE_BINS)
+    coarse_labels = rows[..., 1, :].reshape(shape).sum(axis=-1)
+    coarse_scores = scores[..., 1].sum(axis=-2).reshape(shape).sum(axis=-1)
+    return _ratio(coarse_labels - coarse_scores, total[..., None])
 
 
 def regression_values(errors: FloatArray) -> dict[str, FloatArray]:
