@@ -18,7 +18,7 @@ from cardgate.evidence.evaluation import intervals as I
 from cardgate.evidence.evaluation import nulls
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
-from cardgate.evidence.evaluation.disparities import detection_margin, disparity_interval
+from cardgate.evidence.evaluation.disparities import detection_of, disparity_interval
 from cardgate.evidence.evaluation.estimates import classification_intervals, proportions
 from tests.evaluation.simulation import Model, simulate_cells
 
@@ -121,16 +121,26 @@ def test_decisions_on_a_fair_and_a_biased_model() -> None:
         assert share <= 0.05 if expected == "fair" else share >= 0.9, (expected, share)
 
 
-def test_detectable_gap_is_found_beyond_the_limit_about_80_percent_of_the_time() -> None:
-    sizes = _sizes(2, 4000, unequal=False)
-    base = Model.parity(sizes, base=np.full(2, 0.5))
-    counts = proportions(simulate_cells(base, 1, np.random.default_rng(1))[0])
-    margin = detection_margin("demographic_parity_difference", counts, LEVEL)
-    gap = 0.1 + margin
-    model = base.with_gap("selection_rate", group=1, gap=-gap)
-    cells = simulate_cells(model, RUNS, np.random.default_rng(2))
+@pytest.mark.parametrize(("groups", "rows"), [(2, 4000), (5, 2000)])
+def test_detectable_gap_is_found_beyond_the_limit_about_80_percent_of_the_time(
+    groups: int, rows: int
+) -> None:
+    """The case the detectable value is computed for (one of the largest groups apart
+    from the others): a gap of that size is `beyond` about 80% of the time. (The
+    previous formula, the two largest groups alone, gave 94% with five groups.)"""
+    sizes = _sizes(groups, rows, unequal=False)
+    base = Model.demographic_parity(sizes)
+    expected = np.zeros((groups, 2, 2))
+    expected[:, :, 1] = (sizes * 0.3)[:, None] / 2
+    expected[:, :, 0] = (sizes * 0.7)[:, None] / 2
+    gap = detection_of("demographic_parity_difference", proportions(expected), LEVEL).detectable(
+        "max", 0.1
+    )
+    assert gap is not None
+    model = base.with_gap("selection_rate", group=0, gap=gap)
+    cells = simulate_cells(model, 600, np.random.default_rng(groups))
     low, _ = disparity_interval("demographic_parity_difference", proportions(cells), LEVEL)
-    assert 0.72 <= np.mean(low > 0.1) <= 0.88
+    assert 0.74 <= np.mean(low > 0.1) <= 0.86
 
 
 def _exact_wilson_coverage(rows: int, rate: float) -> float:
@@ -264,3 +274,62 @@ def test_regression_null_has_its_size_in_small_groups() -> None:
         p = regression_disparity("mean_error_difference", errors, LEVEL, 199, rng)[4]
         rejected += p is not None and p <= 0.05
     assert 0.03 <= rejected / runs <= 0.07, rejected / runs
+
+
+def _default_policy(tier: str) -> tuple[str, int]:
+    """(inconclusive, min_group_size) of GATE-FA003 in the shipped baseline preset."""
+    import yaml
+
+    from cardgate.gate.policy import preset_path
+
+    preset = yaml.safe_load(preset_path("baseline").read_text(encoding="utf-8"))
+    options = dict(preset["defaults"]["rules"]["GATE-FA003"]["options"])
+    options.update(preset["tiers"][tier].get("rules", {}).get("GATE-FA003", {}).get("options", {}))
+    return options["inconclusive"], options["min_group_size"]
+
+
+def _outcomes(model: Model, runs: int, seed: int, tier: str) -> dict[str, float]:
+    """Shares of the release outcomes (pass, warn, block) of a threshold
+    `equalized_odds_difference` at most 0.1, decided under the baseline policy's `tier`
+    on `runs` data sets of `model` with 99 permutations each."""
+    from cardgate.documents.schemas.evaluation import Threshold
+    from cardgate.evidence.evaluation.decide import ThresholdPolicy, decide
+
+    inconclusive, minimum = _default_policy(tier)
+    policy = ThresholdPolicy(inconclusive=inconclusive, min_group_size=minimum)
+    threshold = Threshold(metric="equalized_odds_difference", max=0.1)
+    name = "equalized_odds_difference"
+    rng = np.random.default_rng(seed)
+    cells = simulate_cells(model, runs, rng)
+    low, high = disparity_interval(name, proportions(cells), LEVEL)
+    found = {"pass": 0, "warn": 0, "block": 0}
+    for index, table in enumerate(cells):
+        observed = model.observed(name, table)
+        null = nulls.null_disparities(table, 99, rng)[name]
+        floor, p = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
+        result = ThresholdResult(
+            threshold=0, metric=name, feature="f", max=0.1, value=observed,
+            ci=(float(low[index]), float(high[index])), noise_floor=floor, p_value=p,
+            count=int(table.sum(axis=(1, 2)).min()), state="undefined", reason="",
+        )  # fmt: skip
+        verdict = decide(threshold, result, card_min_group_size=1, level=LEVEL, policy=policy)
+        found[verdict.outcome] += 1
+    return {key: value / runs for key, value in found.items()}
+
+
+@pytest.mark.parametrize(("groups", "rows"), [(5, 1000), (20, 2000)])
+def test_the_default_policy_neither_blocks_a_fair_model_nor_passes_a_biased_one(
+    groups: int, rows: int
+) -> None:
+    """The issue's demand of the high tier's default, at the sizes it allows (1,000 rows
+    in 5 groups; 20 intersectional cells of 100 rows): a fair model is rarely blocked,
+    and a model whose gap is twice the limit is never a clean pass — where the data are
+    too few to find it `beyond` (most runs at 1,000 rows), it is a warning."""
+    sizes = _sizes(groups, rows, unequal=False)
+    fair = Model.parity(sizes, base=np.linspace(0.2, 0.5, groups))
+    biased = fair.with_gap("true_positive_rate", group=groups - 1, gap=-0.2)
+    assert _default_policy("high") == ("warn", 30)  # the default this test is about
+    fair_outcomes = _outcomes(fair, 200, groups, "high")
+    assert fair_outcomes["block"] <= 0.05, fair_outcomes
+    biased_outcomes = _outcomes(biased, 200, groups + 1, "high")
+    assert biased_outcomes["pass"] <= 0.02, biased_outcomes

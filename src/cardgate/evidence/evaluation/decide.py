@@ -188,13 +188,14 @@ def _rows(count: int) -> str:
 def _detectable_text(result: ThresholdResult) -> str:
     if result.detectable is None:
         return ""
-    # A disparity's is the best case (the two largest groups; for equalized odds, the
-    # rate with the most rows): a lower bound on what the test can find.
+    # A disparity's is the best case (the largest group apart from all the others; for
+    # equalized odds, the rate that shows it more easily): a lower bound on what the
+    # test can find.
     shown = number(result.detectable)
     if result.metric.endswith(("_difference", "_ratio")):
         return (
             f"; 80% power to find it beyond the limit needs a value of {shown} or worse, "
-            "even between the two largest groups"
+            "even in the best case (the largest group apart from all the others)"
         )
     return f"; 80% power to find it beyond the limit needs a value of {shown} or worse"
 

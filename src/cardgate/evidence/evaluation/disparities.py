@@ -256,8 +256,7 @@ def _disparities(
         if defined:
             lows, highs = disparity_interval(name, counts, level)
             low, high = float(lows), float(highs)
-            margin = detection_margin(name, counts, level)
-            detection[name] = I.Detection(margin, log_scale=name.endswith("_ratio"))
+            detection[name] = detection_of(name, counts, level)
         record = estimate_record(value, low, high, _undefined(name, counts))
         floor = p_value = None
         if name in null:
@@ -306,23 +305,28 @@ def disparity_interval(name: str, counts: Counts, level: float) -> tuple[FloatAr
     return combine.reduce(lows), combine.reduce(highs)
 
 
-def detection_margin(name: str, counts: Counts, level: float) -> float:
+def detection_of(name: str, counts: Counts, level: float) -> I.Detection:
     """How far beyond a limit a disparity must be for these data to find it `beyond` with
-    80% power: for the two largest groups at the pooled rate (the best case: a gap that
-    involves a smaller group needs more), on the log scale for a ratio."""
+    80% power. A difference: one of the largest groups apart from all the others at the
+    pooled rate, judged by the simultaneous intervals actually used (`I.GapDesign`; the
+    best case: a gap of a smaller group needs more); for equalized odds, the rate that
+    shows it more easily. A ratio: the two largest groups, a normal approximation on
+    the log scale."""
     rates = RATES[_family(name)]
     z = simultaneous_z(name, counts[rates[0]][1].shape[-1], level)
-    margins = []
+    margins, gaps = [], []
     for rate in rates:
         successes, trials = counts[rate]
         total = float(trials.sum())
         pooled = float(successes.sum()) / total if total > 0 else math.nan
+        gaps.append(I.GapDesign(tuple(float(n) for n in trials), pooled, z))
         error = I.smallest_pair_error(pooled, trials)
-        if name.endswith("_ratio"):  # the log ratio's standard error at the pooled rate
-            error = error / pooled if pooled > 0 else math.nan
+        error = error / pooled if pooled > 0 else math.nan  # of the log ratio
         margins.append((z + I.power_z()) * error)
+    if not name.endswith("_ratio"):
+        return I.Detection(math.nan, log_scale=False, gaps=tuple(gaps))
     finite = [m for m in margins if math.isfinite(m)]
-    return min(finite) if finite else math.nan
+    return I.Detection(min(finite) if finite else math.nan, log_scale=True)
 
 
 def _undefined(name: str, counts: Counts) -> str:

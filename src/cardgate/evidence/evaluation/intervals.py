@@ -140,17 +140,84 @@ def smallest_pair_error(rate: float, sizes: FloatArray) -> float:
     return float(np.sqrt(rate * (1 - rate) * (1 / largest[0] + 1 / largest[1])))
 
 
+def normal_cdf(x: FloatArray) -> FloatArray:
+    """Φ(x), element-wise (Abramowitz & Stegun 7.1.26 for erf: error below 1.5e-7)."""
+    u = np.abs(np.asarray(x, dtype=np.float64)) / math.sqrt(2)
+    t = 1 / (1 + 0.3275911 * u)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                + t * 1.061405429))))  # fmt: skip
+    erf = 1 - poly * np.exp(-u * u)
+    result: FloatArray = 0.5 * (1 + np.sign(x) * erf)
+    return result
+
+
+_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(40)
+"""Gauss–Hermite nodes and weights for an expectation over a standard normal."""
+
+
+@dataclass(frozen=True)
+class GapDesign:
+    """Groups of `sizes` with a common `rate`, whose differences are judged by
+    simultaneous intervals at the critical value `z` (`spread_interval`): how large a
+    gap between them these data find beyond a limit with 80% power."""
+
+    sizes: tuple[float, ...]
+    rate: float
+    z: float
+
+    def power(self, gap: float, limit: float) -> float:
+        """P(some pairwise interval lies wholly above `limit`) when the largest group's
+        rate is `gap` above every other group's: the deviating group's estimate
+        integrated out (Gauss–Hermite), the others independent given it; each interval's
+        lower half-width that of MOVER from the Wilson limits at the expected counts."""
+        ordered = sorted(self.sizes, reverse=True)
+        apart, others = ordered[0], np.asarray(ordered[1:], dtype=np.float64)
+        low = min(self.rate, 1 - gap)
+        high = low + gap
+        spread_apart = math.sqrt(high * (1 - high) / apart)
+        spread = np.sqrt(low * (1 - low) / others)
+        apart_low, _ = wilson(np.array(high * apart), np.array(apart), self.z)
+        _, others_high = wilson(low * others, others, self.z)
+        half = np.sqrt((high - float(apart_low)) ** 2 + (others_high - low) ** 2)
+        estimate = high + spread_apart * _NODES  # the deviating group's rate, per node
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = (estimate[:, None] - limit - half[None, :] - low) / spread[None, :]
+        below = np.where(spread[None, :] > 0, below, np.where(below >= 0, np.inf, -np.inf))
+        none = np.prod(1 - normal_cdf(below), axis=1)
+        return float((_WEIGHTS * (1 - none)).sum() / math.sqrt(2 * math.pi))
+
+    def detectable(self, limit: float) -> float:
+        """The gap found beyond `limit` with 80% power (bisection); NaN if even a gap of
+        1 is not."""
+        if len(self.sizes) < 2 or min(self.sizes) <= 0 or not 0 <= self.rate <= 1:
+            return math.nan
+        start, end = max(limit, 0.0), 1.0
+        if self.power(end, limit) < POWER:
+            return math.nan
+        for _ in range(40):
+            middle = (start + end) / 2
+            start, end = (middle, end) if self.power(middle, limit) < POWER else (start, middle)
+        return end
+
+
 @dataclass(frozen=True)
 class Detection:
     """How far beyond a limit a disparity must be for the data to find it `beyond` with
-    80% power: `margin` on the metric's scale (a difference) or the log scale (a ratio)."""
+    80% power. A difference of rates: from its `gaps` (one per rate compared; the best
+    case of them); otherwise `margin`, on the metric's scale (a regression difference)
+    or the log scale (a ratio)."""
 
     margin: float
     log_scale: bool
+    gaps: tuple[GapDesign, ...] = ()
 
     def detectable(self, bound: str, limit: float) -> float | None:
         """The detectable value for a `max` or `min` limit; None where it does not apply
         (a `min` on a difference, a `max` on a ratio) or cannot be computed."""
+        if self.gaps:
+            found = [g.detectable(limit) for g in self.gaps] if bound == "max" else []
+            finite = [value for value in found if math.isfinite(value)]
+            return min(finite) if finite else None
         if not math.isfinite(self.margin):
             return None
         if self.log_scale:
