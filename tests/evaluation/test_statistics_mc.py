@@ -239,7 +239,7 @@ def _ece_coverage(rows: int, runs: int, *, calibrated: bool, sharpen: float = 1.
     return hits / runs
 
 
-@pytest.mark.parametrize("rows", [100, 1000])
+@pytest.mark.parametrize("rows", [100, 400])
 def test_calibration_error_interval_covers_a_calibrated_model(rows: int) -> None:
     """The plug-in ECE of a calibrated model is always above its true value 0, and its
     percentile bootstrap never reached 0 (0% coverage): the interval must start at 0
@@ -253,7 +253,7 @@ def test_calibration_error_interval_covers_a_miscalibrated_model(
 ) -> None:
     """Away from calibration (true ECE 0.18; an overconfident model's 0.04) the interval
     is conservative: the triangle inequality bounds the plug-in's error."""
-    assert _ece_coverage(400, 150, calibrated=calibrated, sharpen=sharpen) >= 0.95
+    assert _ece_coverage(300, 100, calibrated=calibrated, sharpen=sharpen) >= 0.95
 
 
 def test_regression_null_has_its_size_in_small_groups() -> None:
