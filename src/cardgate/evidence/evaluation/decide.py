@@ -185,17 +185,26 @@ def _rows(count: int) -> str:
     return f"{count:,} row" + ("" if count == 1 else "s")
 
 
+_RATE_FAMILIES = ("demographic_parity", "equal_opportunity", "equalized_odds")
+"""Disparities of rates, whose detectable value is `intervals.GapDesign`'s."""
+
+
 def _detectable_text(result: ThresholdResult) -> str:
     if result.detectable is None:
         return ""
-    # A disparity's is the best case (the largest group apart from all the others; for
-    # equalized odds, the rate that shows it more easily): a lower bound on what the
-    # test can find.
+    # A disparity's is the best case, a lower bound on what the test can find: for a
+    # difference of rates, the largest group apart from all the others (for equalized
+    # odds, in the rate that shows it more easily); otherwise the two largest groups.
     shown = number(result.detectable)
-    if result.metric.endswith(("_difference", "_ratio")):
+    if result.metric.endswith("_difference") and result.metric.startswith(_RATE_FAMILIES):
         return (
             f"; 80% power to find it beyond the limit needs a value of {shown} or worse, "
             "even in the best case (the largest group apart from all the others)"
+        )
+    if result.metric.endswith(("_difference", "_ratio")):
+        return (
+            f"; 80% power to find it beyond the limit needs a value of {shown} or worse, "
+            "even between the two largest groups"
         )
     return f"; 80% power to find it beyond the limit needs a value of {shown} or worse"
 
