@@ -32,7 +32,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
@@ -40,6 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
 import synthetic
+
+from cardgate.documents.schemas.evaluation import ClassificationDisparity
 
 WORK = harness.WORK / "evaluate"
 BIN = Path(sys.executable).parent
@@ -54,14 +56,7 @@ METRICS = [
     "f1",
     "balanced_accuracy",
 ]
-DISPARITIES = [
-    "demographic_parity_difference",
-    "demographic_parity_ratio",
-    "equalized_odds_difference",
-    "equalized_odds_ratio",
-    "equal_opportunity_difference",
-    "equal_opportunity_ratio",
-]
+DISPARITIES = list(get_args(ClassificationDisparity))  # the 6 the schema defines
 _SAME_PINS = [
     "numpy==2.4.6",
     "pandas==3.1.1",

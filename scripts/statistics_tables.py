@@ -40,11 +40,11 @@ from cardgate.evidence.evaluation.estimates import (  # noqa: E402
     proportions,
 )
 from cardgate.evidence.evaluation.group_table import GroupTable  # noqa: E402
-from cardgate.evidence.evaluation.stats import SCORE_BINS  # noqa: E402
 from tests.evaluation.simulation import (  # noqa: E402
     Model,
     binormal_calibration,
     binormal_sample,
+    score_tables,
     simulate_cells,
 )
 
@@ -475,16 +475,7 @@ def _score_rows(runs: int, rng: np.random.Generator) -> list[list[str]]:
             labels = rng.random(rows) < 0.4
             raw = rng.normal(np.where(labels, separation, 0.0), 1.0)
             scores = 1 / (1 + np.exp(-raw))
-            predicted = scores >= 0.5
-            cells = np.zeros((1, 2, 2))
-            np.add.at(cells, (0, labels.astype(int), predicted.astype(int)), 1)
-            histogram = np.zeros((1, 2, SCORE_BINS, 3))
-            bins = np.minimum((scores * SCORE_BINS).astype(int), SCORE_BINS - 1)
-            np.add.at(
-                histogram,
-                (0, labels.astype(int), bins),
-                np.stack([np.ones(rows), scores, scores**2], axis=1),
-            )
+            histogram, cells = score_tables(labels, scores)
             group = GroupTable(
                 "g", ["g"], ["a"], cells.sum(axis=(1, 2)), cells=cells, scores=histogram
             )

@@ -116,12 +116,17 @@ def binormal_sample(
     scores = binormal_probability(
         rng.normal(np.where(labels, separation, 0.0), 1.0), separation, base, calibrated, sharpen
     )
+    return score_tables(labels, scores)
+
+
+def score_tables(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(score histogram (1, 2, bins, 3), count table (1, 2, 2) at 0.5) of one group's rows."""
     histogram = np.zeros((1, 2, SCORE_BINS, 3))
     bins = np.minimum((scores * SCORE_BINS).astype(int), SCORE_BINS - 1)
     np.add.at(
         histogram,
         (0, labels.astype(int), bins),
-        np.stack([np.ones(rows), scores, scores**2], axis=1),
+        np.stack([np.ones(len(scores)), scores, scores**2], axis=1),
     )
     cells = np.zeros((1, 2, 2))
     np.add.at(cells, (0, labels.astype(int), (scores >= 0.5).astype(int)), 1)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cardgate.core.problems import Problem
+from cardgate.core.problems import Problem, Severity
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.signoffs import distinguished
@@ -73,7 +73,7 @@ class GateView:
     def workspace_errors(self) -> int:
         """Errors of the workspace itself (policy, waivers, datasets, configuration): the
         gate's exit code is 1, so they block every system's release."""
-        return sum(f.severity.label == "error" for f in self._findings.get(WORKSPACE, []))
+        return sum(f.severity is Severity.ERROR for f in self._findings.get(WORKSPACE, []))
 
     def waived(self, system_id: str) -> list[Finding]:
         return list(self._waived.get(system_id, []))
