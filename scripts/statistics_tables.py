@@ -44,6 +44,8 @@ from tests.evaluation.simulation import (  # noqa: E402
     Model,
     binormal_calibration,
     binormal_sample,
+    example_designs,
+    expected_cells,
     score_tables,
     simulate_cells,
 )
@@ -226,9 +228,15 @@ def _pooled_null(cells: np.ndarray, replicates: int, rng: np.random.Generator) -
 
 # -- decisions and power --------------------------------------------------------------------
 def _decide_runs(
-    model: Model, name: str, runs: int, permutations: int, rng: np.random.Generator
+    model: Model,
+    name: str,
+    runs: int,
+    permutations: int,
+    rng: np.random.Generator,
+    *,
+    limit: float = LIMIT,
 ) -> tuple[dict[str, int], list[float]]:
-    """States of a threshold `name` at most LIMIT on `runs` data sets from `model`, each
+    """States of a threshold `name` at most `limit` on `runs` data sets from `model`, each
     decided by `decide.state_of` on its value, interval and null test; and the detectable
     value the verdicts of the first `DETECTABLE_RUNS` report."""
     cells = simulate_cells(model, runs, rng)
@@ -240,10 +248,10 @@ def _decide_runs(
         null = nulls.null_disparities(one, permutations, rng)[name]
         floor, p = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
         if index < DETECTABLE_RUNS:  # the median of a sample: each takes ~0.1 s
-            found = detection_of(name, proportions(one), LEVEL).detectable("max", LIMIT)
+            found = detection_of(name, proportions(one), LEVEL).detectable("max", limit)
             detectable.append(math.nan if found is None else found)
         result = ThresholdResult(
-            threshold=0, metric=name, feature="f", max=LIMIT,
+            threshold=0, metric=name, feature="f", max=limit,
             value=observed, ci=(float(low[index]), float(high[index])), noise_floor=floor,
             p_value=p, count=int(one.sum(axis=(1, 2)).min()), state="undefined", reason="",
         )  # fmt: skip
@@ -287,34 +295,44 @@ def decision_section(runs: int, permutations: int) -> list[str]:
 
 
 def power_section(runs: int, permutations: int) -> list[str]:
-    """Power at the reported detectable value, in the case it is computed for."""
+    """Power at the reported detectable value, in the case it is computed for: equal
+    groups, and the worked example's own disparity thresholds."""
     lines = [
         "### Power at the detectable value",
         "",
-        f"The case *detectable* is computed for: `demographic_parity_difference` at most "
-        f"{LIMIT}, equal groups, one group's selection rate raised from 0.3 so that the "
-        "true gap equals the detectable value computed from the model's expected counts; "
-        f"{runs} data sets per cell. Target: `beyond` about 80% of the time (the formula "
-        "is a normal approximation; the verdict also needs the null test).",
+        "The case *detectable* is computed for: `demographic_parity_difference`, the "
+        "largest group apart from all the others by the detectable value computed from "
+        "the expected counts, the selection rates averaging to the pooled rate, the gap "
+        f"above the others in half of the {runs} data sets per cell and below them in the "
+        "other half. Equal groups at a pooled rate of 0.3 and a limit of "
+        f"{LIMIT}, then the worked example's disparity thresholds at their own group sizes, "
+        "pooled selection rates and limits. Target: `beyond` about 80% of the time (the "
+        "formula is a normal approximation; the verdict also needs the null test).",
         "",
     ]
+    designs = [
+        (f"{groups} equal groups, {rows:,} rows", tuple(sizes(groups, rows, unequal=False)),
+         0.3, LIMIT)
+        for groups, rows in itertools.product(GROUPS, ROWS)
+    ]  # fmt: skip
+    designs += example_designs(ROOT / "governance")
     rows_out = []
     seed = itertools.count(700)
-    for groups, rows in itertools.product(GROUPS, ROWS):
-        fair = Model.demographic_parity(sizes(groups, rows, unequal=False))
-        expected = np.zeros((len(fair.sizes), 2, 2))
-        expected[:, :, 1] = (fair.sizes * 0.3)[:, None] / 2
-        expected[:, :, 0] = (fair.sizes * 0.7)[:, None] / 2
-        name = "demographic_parity_difference"
-        detectable = detection_of(name, proportions(expected), LEVEL).detectable("max", LIMIT)
+    name = "demographic_parity_difference"
+    for label, group_sizes, rate, limit in designs:
+        expected = proportions(expected_cells(group_sizes, rate))
+        detectable = detection_of(name, expected, LEVEL).detectable("max", limit)
         assert detectable is not None
-        model = fair.with_gap("selection_rate", group=0, gap=detectable)
-        rng = np.random.default_rng(next(seed))
-        states, _ = _decide_runs(model, name, runs, permutations, rng)
+        beyond = 0
+        for up, share in ((True, runs // 2), (False, runs - runs // 2)):
+            model = Model.gap_design(group_sizes, rate, detectable, up=up)
+            rng = np.random.default_rng(next(seed))
+            states, _ = _decide_runs(model, name, share, permutations, rng, limit=limit)
+            beyond += states["beyond"]
         rows_out.append(
-            [str(groups), f"{rows:,}", f"{detectable:.3f}", pct(states["beyond"] / runs)]
+            [label, f"{rate:.2f}", f"{limit:g}", f"{detectable:.3f}", pct(beyond / runs)]
         )
-    lines += table(["groups", "rows", "detectable = true gap", "beyond"], rows_out)
+    lines += table(["groups", "pooled rate", "limit", "detectable = true gap", "beyond"], rows_out)
     return [*lines, ""]
 
 

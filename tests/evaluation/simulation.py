@@ -4,8 +4,10 @@ from them exactly as a classifier's predictions would fall."""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -49,6 +51,19 @@ class Model:
             np.full(groups, selection),
         )
 
+    @classmethod
+    def gap_design(cls, sizes: tuple[float, ...], rate: float, gap: float, *, up: bool) -> Model:
+        """The case the detectable value is computed for (`intervals.GapDesign`): the
+        largest group `gap` apart from all the others (above them, or below), selection
+        rates averaging, weighted by size, to the pooled `rate`; labels independent."""
+        mirrored = rate if up else 1 - rate
+        share = max(sizes) / sum(sizes)
+        low = min(max(mirrored - share * gap, 0.0), 1 - gap)
+        rates = np.full(len(sizes), low, dtype=float)
+        rates[int(np.argmax(sizes))] = low + gap
+        rates = rates if up else 1 - rates
+        return cls(np.asarray(sizes, dtype=float), np.full(len(sizes), 0.5), rates, rates)
+
     def with_gap(self, rate: str, *, group: int, gap: float) -> Model:
         """One group's rate moved by `gap`: the TPR, the FPR, or both (the selection rate)."""
         tpr, fpr = self.tpr.copy(), self.fpr.copy()
@@ -73,6 +88,34 @@ class Model:
     def observed(name: str, cells: FloatArray) -> float:
         """The disparity of one simulated table `(G, 2, 2)`."""
         return float(M.disparity_values(cells)[name])
+
+
+def example_designs(governance: Path) -> list[tuple[str, tuple[float, ...], float, float]]:
+    """(label, compared group sizes, pooled selection rate, limit) of every disparity
+    threshold (a `max` on a difference) in the evaluations of the workspace `governance`:
+    the sizes and rates the worked example uses."""
+    found = []
+    for path in sorted(governance.glob("systems/*/evaluation.json")):
+        artifact = json.loads(path.read_text(encoding="utf-8"))
+        features = {tuple(f["columns"]): f for f in artifact["features"]}
+        for threshold in artifact["thresholds"]:
+            if threshold["metric"].endswith("_difference") and threshold["max"] is not None:
+                groups = features[(threshold["feature"],)]["groups"]
+                compared = [g for g in groups if not g["suppressed"]]
+                sizes = tuple(float(g["count"]) for g in compared)
+                chosen = sum(g["count"] * g["metrics"]["selection_rate"]["value"] for g in compared)
+                label = f"{path.parent.name}:{threshold['feature']}"
+                found.append((label, sizes, chosen / sum(sizes), float(threshold["max"])))
+    return found
+
+
+def expected_cells(sizes: tuple[float, ...], rate: float) -> FloatArray:
+    """The expected count table `(G, 2, 2)` of groups of `sizes` selected at `rate`,
+    labels independent of predictions (half of each group positive)."""
+    expected = np.zeros((len(sizes), 2, 2))
+    expected[:, :, 1] = (np.asarray(sizes) * rate)[:, None] / 2
+    expected[:, :, 0] = (np.asarray(sizes) * (1 - rate))[:, None] / 2
+    return expected
 
 
 def simulate_cells(model: Model, runs: int, rng: np.random.Generator) -> FloatArray:

@@ -10,6 +10,7 @@ error of the run (about ±2.2 points at 400 runs and 95%).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,9 +21,10 @@ from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.disparities import detection_of, disparity_interval
 from cardgate.evidence.evaluation.estimates import classification_intervals, proportions
-from tests.evaluation.simulation import Model, simulate_cells
+from tests.evaluation.simulation import Model, example_designs, expected_cells, simulate_cells
 
 LEVEL = 0.95
+GOVERNANCE = Path(__file__).resolve().parents[2] / "governance"
 RUNS = 400
 
 
@@ -121,26 +123,38 @@ def test_decisions_on_a_fair_and_a_biased_model() -> None:
         assert share <= 0.05 if expected == "fair" else share >= 0.9, (expected, share)
 
 
-@pytest.mark.parametrize(("groups", "rows"), [(2, 4000), (5, 2000)])
+_DESIGNS = [
+    ("equal, 2 groups", (2000.0, 2000.0), 0.3, 0.1),
+    ("equal, 5 groups", (400.0,) * 5, 0.3, 0.1),
+    ("unequal, rare outcome", (2000.0, 500.0), 0.05, 0.05),
+    *example_designs(GOVERNANCE),
+]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rate", "limit"), [d[1:] for d in _DESIGNS], ids=[d[0] for d in _DESIGNS]
+)
 def test_detectable_gap_is_found_beyond_the_limit_about_80_percent_of_the_time(
-    groups: int, rows: int
+    sizes: tuple[float, ...], rate: float, limit: float
 ) -> None:
     """The case the detectable value is computed for (one of the largest groups apart
-    from the others): a gap of that size is `beyond` about 80% of the time. (The
-    previous formula, the two largest groups alone, gave 94% with five groups.)"""
-    sizes = _sizes(groups, rows, unequal=False)
-    base = Model.demographic_parity(sizes)
-    expected = np.zeros((groups, 2, 2))
-    expected[:, :, 1] = (sizes * 0.3)[:, None] / 2
-    expected[:, :, 0] = (sizes * 0.7)[:, None] / 2
-    gap = detection_of("demographic_parity_difference", proportions(expected), LEVEL).detectable(
-        "max", 0.1
+    from the others, the rates averaging to the pooled rate, the gap above or below
+    them alike): a gap of that size is `beyond` about 80% of the time — at equal sizes
+    and at the worked example's own sizes and rates. (The previous design put the other
+    groups at the pooled rate and the deviating one beyond it: towards a rate of 1, where
+    its variance vanishes, it promised 80% where the example's age groups had 55%.)"""
+    name = "demographic_parity_difference"
+    gap = detection_of(name, proportions(expected_cells(sizes, rate)), LEVEL).detectable(
+        "max", limit
     )
     assert gap is not None
-    model = base.with_gap("selection_rate", group=0, gap=gap)
-    cells = simulate_cells(model, 600, np.random.default_rng(groups))
-    low, _ = disparity_interval("demographic_parity_difference", proportions(cells), LEVEL)
-    assert 0.74 <= np.mean(low > 0.1) <= 0.86
+    rng = np.random.default_rng(len(sizes))
+    found = []
+    for up in (True, False):
+        cells = simulate_cells(Model.gap_design(sizes, rate, gap, up=up), 400, rng)
+        low, _ = disparity_interval(name, proportions(cells), LEVEL)
+        found.append(np.mean(low > limit))
+    assert 0.74 <= np.mean(found) <= 0.86, found
 
 
 def _exact_wilson_coverage(rows: int, rate: float) -> float:
@@ -288,17 +302,23 @@ def _default_policy(tier: str) -> tuple[str, int]:
     return options["inconclusive"], options["min_group_size"]
 
 
-def _outcomes(model: Model, runs: int, seed: int, tier: str) -> dict[str, float]:
-    """Shares of the release outcomes (pass, warn, block) of a threshold
-    `equalized_odds_difference` at most 0.1, decided under the baseline policy's `tier`
-    on `runs` data sets of `model` with 99 permutations each."""
+def _outcomes(
+    model: Model,
+    runs: int,
+    seed: int,
+    tier: str,
+    name: str = "equalized_odds_difference",
+    limit: float = 0.1,
+) -> dict[str, float]:
+    """Shares of the release outcomes (pass, warn, block) of a threshold `name` at most
+    `limit`, decided under the baseline policy's `tier` on `runs` data sets of `model`
+    with 99 permutations each."""
     from cardgate.documents.schemas.evaluation import Threshold
     from cardgate.evidence.evaluation.decide import ThresholdPolicy, decide
 
     inconclusive, minimum = _default_policy(tier)
     policy = ThresholdPolicy(inconclusive=inconclusive, min_group_size=minimum)
-    threshold = Threshold(metric="equalized_odds_difference", max=0.1)
-    name = "equalized_odds_difference"
+    threshold = Threshold(metric=name, max=limit)
     rng = np.random.default_rng(seed)
     cells = simulate_cells(model, runs, rng)
     low, high = disparity_interval(name, proportions(cells), LEVEL)
@@ -308,7 +328,7 @@ def _outcomes(model: Model, runs: int, seed: int, tier: str) -> dict[str, float]
         null = nulls.null_disparities(table, 99, rng)[name]
         floor, p = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
         result = ThresholdResult(
-            threshold=0, metric=name, feature="f", max=0.1, value=observed,
+            threshold=0, metric=name, feature="f", max=limit, value=observed,
             ci=(float(low[index]), float(high[index])), noise_floor=floor, p_value=p,
             count=int(table.sum(axis=(1, 2)).min()), state="undefined", reason="",
         )  # fmt: skip
@@ -333,3 +353,31 @@ def test_the_default_policy_neither_blocks_a_fair_model_nor_passes_a_biased_one(
     assert fair_outcomes["block"] <= 0.05, fair_outcomes
     biased_outcomes = _outcomes(biased, 200, groups + 1, "high")
     assert biased_outcomes["pass"] <= 0.02, biased_outcomes
+
+
+_EXAMPLE = example_designs(GOVERNANCE)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rate", "limit"), [d[1:] for d in _EXAMPLE], ids=[d[0] for d in _EXAMPLE]
+)
+def test_the_default_policy_at_the_sizes_the_example_uses(
+    sizes: tuple[float, ...], rate: float, limit: float
+) -> None:
+    """The issue's demand at the worked example's own group sizes and rates, for each of
+    its disparity thresholds, under the high tier's default: a fair model (every group
+    at the pooled rate) is rarely blocked, and a clearly biased one — a gap of twice the
+    limit, or of the detectable value where that is larger — blocks in most runs and
+    never passes cleanly."""
+    name = "demographic_parity_difference"
+    fair = Model.gap_design(sizes, rate, 0.0, up=True)
+    assert _outcomes(fair, 200, 1, "high", name, limit)["block"] <= 0.05
+    expected = proportions(expected_cells(sizes, rate))
+    detectable = detection_of(name, expected, LEVEL).detectable("max", limit)
+    gap = max(2 * limit, detectable or 1.0)
+    shares = [
+        _outcomes(Model.gap_design(sizes, rate, gap, up=up), 200, 2 + up, "high", name, limit)
+        for up in (True, False)
+    ]
+    assert all(share["pass"] <= 0.02 for share in shares), shares
+    assert np.mean([share["block"] for share in shares]) >= 0.7, shares

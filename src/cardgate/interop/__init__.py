@@ -1,4 +1,4 @@
-"""Interoperability: the workspace exported to the formats the ecosystem reads, and imported from them.
+"""Interoperability: the workspace exported to the formats the ecosystem reads, and back.
 
 cardgate stays the source of truth. Each exporter is a pure function of the validated
 documents, the evidence artifacts and the gate's verdict, deterministic (same input, same

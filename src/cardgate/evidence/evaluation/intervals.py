@@ -157,22 +157,32 @@ _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(40)
 
 @dataclass(frozen=True)
 class GapDesign:
-    """Groups of `sizes` with a common `rate`, whose differences are judged by
-    simultaneous intervals at the critical value `z` (`spread_interval`): how large a
-    gap between them these data find beyond a limit with 80% power."""
+    """Groups of `sizes` whose rates average to the pooled `rate`, and whose differences
+    are judged by simultaneous intervals at the critical value `z` (`spread_interval`):
+    how large a gap between them these data find beyond a limit with 80% power."""
 
     sizes: tuple[float, ...]
     rate: float
     z: float
 
     def power(self, gap: float, limit: float) -> float:
-        """P(some pairwise interval lies wholly above `limit`) when the largest group's
-        rate is `gap` above every other group's: the deviating group's estimate
-        integrated out (Gauss–Hermite), the others independent given it; each interval's
-        lower half-width that of MOVER from the Wilson limits at the expected counts."""
+        """P(some pairwise interval lies wholly above `limit`) when the largest group is
+        `gap` apart from every other group and the rates average, weighted by size, to
+        the pooled rate (as in the data): the mean of the gap above and the gap below
+        (`_power_above` at the rate and, by symmetry, at 1 - rate)."""
+        up = self._power_above(self.rate, gap, limit)
+        down = self._power_above(1 - self.rate, gap, limit)
+        return (up + down) / 2
+
+    def _power_above(self, rate: float, gap: float, limit: float) -> float:
+        """The largest group `gap` above the others, the rates averaging to `rate`: the
+        deviating group's estimate integrated out (Gauss–Hermite), the others independent
+        given it; each interval's lower half-width that of MOVER from the Wilson limits
+        at the expected counts."""
         ordered = sorted(self.sizes, reverse=True)
         apart, others = ordered[0], np.asarray(ordered[1:], dtype=np.float64)
-        low = min(self.rate, 1 - gap)
+        share = apart / sum(ordered)
+        low = min(max(rate - share * gap, 0.0), 1 - gap)
         high = low + gap
         spread_apart = math.sqrt(high * (1 - high) / apart)
         spread = np.sqrt(low * (1 - low) / others)
