@@ -99,7 +99,7 @@ def main() -> int:
     kept = previous[previous.index(ASSESSMENT) :] if ASSESSMENT in previous else ""
     text = "\n".join(out).rstrip() + "\n"
     args.out.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT)}: {dict(total)}")
+    print(f"wrote {args.out}: {dict(total)}")
     return 0
 
 

@@ -1,0 +1,105 @@
+"""What the integrity rules say, exactly: where a finding points, its message and the hint
+that tells the user what to run (each assertion here killed a surviving mutant of
+`artifacts_true` or `signoffs_verified`, docs/mutation.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.gate.conftest import POLICY
+
+from .conftest import SYSTEM, TODAY, build_workspace, cli, codes, gate_json
+from .test_artifacts_verified import sign_all, with_checked_data
+
+EVALUATION = f"systems/{SYSTEM}/evaluation.json"
+
+
+def _found(report: dict[str, object], code: str) -> list[dict[str, str]]:
+    return [f for f in report["findings"] if f["code"] == code]  # type: ignore[union-attr]
+
+
+def test_an_unreadable_evaluation_artifact_is_named_with_what_to_run(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"edit_after": {EVALUATION: "{not json"}})
+    code, report = gate_json(root)
+    assert code == 1
+    found = _found(report, "GATE-ART001")
+    assert len(found) == 1, found
+    assert found[0]["path"] == EVALUATION
+    assert found[0]["message"].startswith(f"evaluation artifact '{EVALUATION}' "), found
+    assert found[0]["hint"] == (
+        f"never edit it: run cardgate evaluate {SYSTEM} and commit the result"
+    )
+
+
+def test_an_artifact_outside_the_workspace_is_reported_on_the_card(tmp_path: Path) -> None:
+    """The artifact's path escapes the workspace, so it was never read: the finding points
+    at the card that names it."""
+    card = f"systems/{SYSTEM}/model-card.yaml"
+    root = build_workspace(
+        tmp_path / "ws",
+        {
+            "edit_after": {
+                card: [("evaluation:\n", "evaluation:\n  artifact: ../../../outside.json\n")]
+            }
+        },
+    )
+    code, report = gate_json(root)
+    assert code == 1
+    found = _found(report, "GATE-ART001")
+    assert len(found) == 1, report["findings"]
+    assert found[0]["path"] == card
+    assert "evaluation artifact '../../../outside.json'" in found[0]["message"]
+
+
+def test_a_missing_evaluation_is_not_an_integrity_finding(tmp_path: Path) -> None:
+    """A missing artifact is a policy matter (the evaluation rule reports it, a waiver can
+    cover it); only an artifact that exists and cannot be read breaks integrity."""
+    root = build_workspace(tmp_path / "ws", {"edit_after": {EVALUATION: None}})
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    assert "GATE-ART001" not in codes(report)
+    missing = _found(report, "GATE-FA001")
+    assert missing and missing[0]["message"].endswith(f"'{EVALUATION}' does not exist"), missing
+
+
+def test_an_unreadable_data_check_is_named_with_what_to_run(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    artifact = with_checked_data(root)
+    artifact.write_text("[1, 2")
+    code, report = gate_json(root)
+    assert code == 1
+    found = [f for f in _found(report, "GATE-ART001") if "data-check" in f["message"]]
+    assert len(found) == 1, report["findings"]
+    assert found[0]["path"] == "datasets/loans/data-check.json"
+    assert found[0]["hint"] == "never edit it: run cardgate check-data loans and commit it"
+
+
+def test_a_forged_sign_off_says_how_to_sign_again(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    sign_all(root)
+    signoffs = root / f"systems/{SYSTEM}/signoffs.yaml"
+    signoffs.write_text(signoffs.read_text().replace("legal person", "Mallory", 1))
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    found = _found(report, "GATE-SO003")
+    assert len(found) == 1, report["findings"]
+    assert found[0]["hint"] == (
+        f"sign again with your key: cardgate sign {SYSTEM} --role legal --key ~/.ssh/id_ed25519"
+    )
+
+
+def test_verifying_signatures_does_not_depend_on_the_unsigned_rule_running(
+    tmp_path: Path,
+) -> None:
+    """GATE-SO001 (a policy rule) switched off: GATE-SO003 still judges the sign-offs with
+    the tier's settings, and an unsigned one is not its business (no crash, no finding)."""
+    policy = POLICY + "defaults:\n  rules:\n    GATE-SO001: {level: off}\n"
+    root = build_workspace(tmp_path / "ws", {"edit": {"policy.yaml": policy}, "sign": []})
+    code, out = cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "risk", "--name", "Risk Person",
+        "--today", TODAY.isoformat(), "--acknowledge", "GATE-POL001",
+    )  # fmt: skip
+    assert code == 0, out  # an unsigned sign-off, which the high tier does not count
+    code, report = gate_json(root, "--release")
+    found = codes(report)
+    assert "GATE-INT001" not in found and "GATE-SO003" not in found, report["findings"]
