@@ -146,6 +146,9 @@ def test_outcomes_of_each_state() -> None:
         ("pass", "warn", "warn", True),  # it cannot be looser, and the verdict says so
         ("warn", "block", "block", True),
         ("warn", "warn", "warn", False),
+        ("warn", "block-if-evident", "warn", True),  # not evident: a warning, still noted
+        ("block-if-evident", "warn", "warn", False),  # the card's own, not evident here
+        ("block-if-evident", "block", "block", True),
     ],
 )
 def test_the_stricter_of_card_and_policy_decides_an_inconclusive_result(
@@ -163,6 +166,61 @@ def test_the_stricter_of_card_and_policy_decides_an_inconclusive_result(
     assert bool(verdict.notes) is overridden
     if overridden:
         assert verdict.notes[0].startswith("The policy (tier 'high') makes an inconclusive")
+
+
+EVIDENT = ThresholdPolicy(inconclusive="block-if-evident")
+
+
+@pytest.mark.parametrize(
+    ("fields", "outcome"),
+    [
+        # the estimate beyond the limit and beyond the noise floor: evident, blocks
+        ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": 0.08}, "block"),
+        # beyond the limit but within the noise floor: chance could explain it
+        ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": 0.13}, "warn"),
+        # beyond the floor but the estimate meets the limit
+        ({"value": 0.1, "ci": [0.03, 0.17], "noise_floor": 0.05}, "warn"),
+        # no null test (a per-group metric has none): never evident
+        ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": None}, "warn"),
+        # a compared group under the minimum size: not judged, never evident
+        ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": 0.08, "count": 99}, "warn"),
+        # the minimum itself is enough
+        ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": 0.08, "count": 100}, "block"),
+    ],
+)
+def test_block_if_evident_blocks_only_where_the_evidence_points_to_a_breach(
+    fields: dict[str, object], outcome: str
+) -> None:
+    verdict = decide(
+        threshold(max=0.1), result(**fields), card_min_group_size=100, level=0.95, policy=EVIDENT
+    )
+    assert verdict.state == "inconclusive"
+    assert verdict.outcome == outcome
+
+
+def test_block_if_evident_on_a_ratio_looks_below_its_minimum() -> None:
+    ratio = threshold(metric="demographic_parity_ratio", min=0.8)
+    evident = result(metric="demographic_parity_ratio", max=None, min=0.8, value=0.7,
+                     ci=[0.6, 0.85], noise_floor=0.75)  # fmt: skip
+    assert decide(ratio, evident, card_min_group_size=1, level=0.95, policy=EVIDENT).outcome == (
+        "block"
+    )
+    chance = result(metric="demographic_parity_ratio", max=None, min=0.8, value=0.7,
+                    ci=[0.6, 0.85], noise_floor=0.65)  # fmt: skip
+    assert decide(ratio, chance, card_min_group_size=1, level=0.95, policy=EVIDENT).outcome == (
+        "warn"
+    )
+
+
+def test_block_if_evident_says_why_in_one_sentence() -> None:
+    evident = result(value=0.12, ci=[0.05, 0.19], noise_floor=0.08)
+    verdict = decide(threshold(max=0.1), evident, card_min_group_size=1, level=0.95,
+                     policy=EVIDENT)  # fmt: skip
+    assert verdict.reason == (
+        "demographic_parity_difference for 'sex' 0.120 (95% CI 0.050–0.190) straddles max "
+        "0.1: inconclusive (blocks: the estimate is beyond the limit and beyond the noise "
+        "floor, so the evidence points to a breach; more data would decide it)"
+    )
 
 
 def test_the_policys_minimum_group_size_overrides_a_smaller_card_one() -> None:

@@ -337,22 +337,27 @@ def _outcomes(
     return {key: value / runs for key, value in found.items()}
 
 
-@pytest.mark.parametrize(("groups", "rows"), [(5, 1000), (20, 2000)])
+@pytest.mark.parametrize(
+    ("groups", "rows", "blocked"), [(5, 1000, 0.5), (20, 2000, 0.1), (5, 10_000, 0.95)]
+)
 def test_the_default_policy_neither_blocks_a_fair_model_nor_passes_a_biased_one(
-    groups: int, rows: int
+    groups: int, rows: int, blocked: float
 ) -> None:
-    """The issue's demand of the high tier's default, at the sizes it allows (1,000 rows
-    in 5 groups; 20 intersectional cells of 100 rows): a fair model is rarely blocked,
-    and a model whose gap is twice the limit is never a clean pass — where the data are
-    too few to find it `beyond` (most runs at 1,000 rows), it is a warning."""
+    """The issue's demand of the high tier's default (`block-if-evident`), at the sizes
+    it allows (1,000 rows in 5 groups; 20 intersectional cells of 100 rows) and at
+    10,000 rows: a fair model is rarely blocked (at most 10%: only where its estimate is
+    beyond the limit and its null test rejects parity), a model whose gap is twice the
+    limit is never a clean pass, and it blocks in most runs where the data allow (at 100
+    rows a cell, too few for that, it is a warning that says so)."""
     sizes = _sizes(groups, rows, unequal=False)
     fair = Model.parity(sizes, base=np.linspace(0.2, 0.5, groups))
     biased = fair.with_gap("true_positive_rate", group=groups - 1, gap=-0.2)
-    assert _default_policy("high") == ("warn", 30)  # the default this test is about
+    assert _default_policy("high") == ("block-if-evident", 30)  # the default tested here
     fair_outcomes = _outcomes(fair, 200, groups, "high")
-    assert fair_outcomes["block"] <= 0.05, fair_outcomes
+    assert fair_outcomes["block"] <= 0.1, fair_outcomes
     biased_outcomes = _outcomes(biased, 200, groups + 1, "high")
     assert biased_outcomes["pass"] <= 0.02, biased_outcomes
+    assert biased_outcomes["block"] >= blocked, biased_outcomes
 
 
 _EXAMPLE = example_designs(GOVERNANCE)
@@ -371,7 +376,7 @@ def test_the_default_policy_at_the_sizes_the_example_uses(
     never passes cleanly."""
     name = "demographic_parity_difference"
     fair = Model.gap_design(sizes, rate, 0.0, up=True)
-    assert _outcomes(fair, 200, 1, "high", name, limit)["block"] <= 0.05
+    assert _outcomes(fair, 200, 1, "high", name, limit)["block"] <= 0.1
     expected = proportions(expected_cells(sizes, rate))
     detectable = detection_of(name, expected, LEVEL).detectable("max", limit)
     gap = max(2 * limit, detectable or 1.0)
@@ -380,4 +385,4 @@ def test_the_default_policy_at_the_sizes_the_example_uses(
         for up in (True, False)
     ]
     assert all(share["pass"] <= 0.02 for share in shares), shares
-    assert np.mean([share["block"] for share in shares]) >= 0.7, shares
+    assert np.mean([share["block"] for share in shares]) >= 0.8, shares

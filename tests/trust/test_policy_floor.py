@@ -35,6 +35,31 @@ def test_loosening_a_baseline_floor_is_reported_every_run(tmp_path: Path) -> Non
     assert loosened[0]["path"] == "policy.yaml"
 
 
+def test_a_looser_threshold_option_is_a_loosening(tmp_path: Path) -> None:
+    """GATE-FA003's options are floors too: a high tier that lets inconclusive results
+    pass, or judges groups of 5 rows, is reported where the policy says so."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    (root / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n"
+        "tiers:\n  high:\n    rules:\n      GATE-FA003:\n"
+        "        options: {inconclusive: warn, min_group_size: 5}\n"
+    )
+    _, report = gate_json(root)
+    loosened = [f["message"] for f in report["findings"] if f["code"] == "GATE-POL001"]  # type: ignore[index]
+    assert any(
+        "rule GATE-FA003 (evaluation.thresholds-met) makes an inconclusive result 'warn' "
+        "(baseline: 'block-if-evident')" in message
+        for message in loosened
+    ), loosened
+    assert any("judges groups from 5 rows (baseline: 30)" in message for message in loosened)
+    (root / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n"
+        "defaults:\n  rules:\n    GATE-FA003:\n      options: {inconclusive: block}\n"
+    )
+    _, report = gate_json(root)
+    assert "GATE-POL001" not in codes(report)  # stricter than the baseline everywhere
+
+
 def test_a_loosening_waived_by_a_named_approver_is_still_shown(tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws", {"sign": ["owner"]})
     (root / "policy.yaml").write_text(

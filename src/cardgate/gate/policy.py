@@ -31,7 +31,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Protocol, get_args, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
@@ -264,6 +264,7 @@ def _resolve_tier(
                 merged = options.setdefault(rule.code, {})
                 for option, value in setting.options.items():
                     merged[option] = value
+                    where_set[f"option:{rule.code}:{option}"] = (layer, (*where, "options", option))
                     origins[(rule.code, option)] = (
                         layer.loaded.display,
                         layer.loaded.positions.key((*where, "options", option)),
@@ -363,7 +364,20 @@ def _loosened(
                 f"waivable:{rule.code}",
                 f"rule {rule.code} ({rule.name}) is waivable (baseline: never waived)",
             )
+        given, least = settings.options.get(rule.code), floor.options.get(rule.code)
+        if isinstance(given, LoosenableOptions) and least is not None:
+            for option, words in given.looser_than(least):
+                note(f"option:{rule.code}:{option}", f"rule {rule.code} ({rule.name}) {words}")
     return tuple(found)
+
+
+@runtime_checkable
+class LoosenableOptions(Protocol):
+    """A rule's options model that can say where it demands less than the baseline's."""
+
+    def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
+        """(option, what it sets and the baseline's value) for each looser option."""
+        ...
 
 
 def _unknown_rule(

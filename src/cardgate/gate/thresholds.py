@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cardgate.documents.schemas.evaluation import InconclusiveAction
 from cardgate.documents.workspace import SystemDocs
 from cardgate.evidence.evaluation.decide import (
+    ACTIONS,
     ThresholdPolicy,
     ThresholdVerdicts,
     threshold_verdicts,
@@ -27,9 +28,26 @@ class ThresholdOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     inconclusive: InconclusiveAction = "warn"
-    """What an inconclusive threshold means: block, warn or pass."""
+    """What an inconclusive threshold means: block, block-if-evident, warn or pass."""
     min_group_size: int = Field(default=1, ge=1)
     """Fewest rows a group needs to be judged; a card cannot set less."""
+
+    def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
+        """Where these options demand less than the baseline's `floor` (GATE-POL001)."""
+        if not isinstance(floor, ThresholdOptions):
+            return []
+        found = []
+        if ACTIONS.index(self.inconclusive) < ACTIONS.index(floor.inconclusive):
+            found.append(
+                ("inconclusive", f"makes an inconclusive result '{self.inconclusive}' "
+                 f"(baseline: '{floor.inconclusive}')")
+            )  # fmt: skip
+        if self.min_group_size < floor.min_group_size:
+            found.append(
+                ("min_group_size", f"judges groups from {self.min_group_size} rows "
+                 f"(baseline: {floor.min_group_size})")
+            )  # fmt: skip
+        return found
 
 
 def threshold_policy(settings: TierSettings) -> ThresholdPolicy:

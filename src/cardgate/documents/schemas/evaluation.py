@@ -48,8 +48,10 @@ RegressionDisparity = Literal[
 ]
 DisparityMetric = Literal[ClassificationDisparity, RegressionDisparity]
 MetricName = Literal["count", ClassificationMetric, ScoreMetric, RegressionMetric, DisparityMetric]
-InconclusiveAction = Literal["block", "warn", "pass"]
-"""What a threshold whose interval straddles its limit means for a release."""
+InconclusiveAction = Literal["block", "block-if-evident", "warn", "pass"]
+"""What a threshold whose interval straddles its limit means for a release
+(`block-if-evident`: block where the estimate is beyond the limit and the disparity beyond
+the noise floor of its null test, warn otherwise)."""
 
 CLASSIFICATION_METRICS: tuple[str, ...] = typing.get_args(ClassificationMetric)
 SCORE_METRICS: tuple[str, ...] = typing.get_args(ScoreMetric)
@@ -121,8 +123,10 @@ class Threshold(Section):
     max: float | None = optional("Highest acceptable value.", examples=[0.1])
     inconclusive: InconclusiveAction | None = optional(
         "What an inconclusive result (the confidence interval straddles the limit) means "
-        "for a release: 'block', 'warn' or 'pass'. Default: the policy's for the risk tier; "
-        "a card can be stricter than the policy, never looser."
+        "for a release: 'block', 'block-if-evident' (block where the estimate is beyond "
+        "the limit and the disparity beyond its noise floor, warn otherwise), 'warn' or "
+        "'pass'. Default: the policy's for the risk tier; a card can be stricter than the "
+        "policy, never looser."
     )
 
     @model_validator(mode="before")

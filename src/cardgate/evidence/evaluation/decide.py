@@ -13,7 +13,10 @@ A threshold's **state** follows from its evidence alone (`state_of`):
 
 Its **outcome** is what the state means for a release: `within` passes, `beyond` and
 `undefined` block (fail closed), `inconclusive` does what the stricter of the card's
-`inconclusive:` and the policy's says (`block`, `warn` or `pass`). The policy also sets
+`inconclusive:` and the policy's says (`block`, `warn` or `pass`; or `block-if-evident`:
+block where the evidence points to a breach — a disparity whose estimate is beyond the
+limit and beyond the noise floor of its null test, though its interval still reaches
+back over the limit — and warn otherwise). The policy also sets
 a minimum group size; a card cannot go below either, and when the policy overrides the
 card the verdict says so.
 
@@ -23,6 +26,7 @@ Light: no numpy, no pandas (the gate imports it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from cardgate.documents.schemas.evaluation import (
     EvaluationSettings,
@@ -36,8 +40,14 @@ from cardgate.evidence.evaluation.artifact import (
     ThresholdResult,
 )
 
-ACTIONS: tuple[InconclusiveAction, ...] = ("pass", "warn", "block")
+ACTIONS: tuple[InconclusiveAction, ...] = ("pass", "warn", "block-if-evident", "block")
 """What an inconclusive result may mean, loosest first."""
+
+Outcome = Literal["pass", "warn", "block"]
+"""What a verdict means for a release."""
+
+OUTCOMES: tuple[Outcome, ...] = ("pass", "warn", "block")
+"""Outcomes, mildest first."""
 
 DEFAULT_INCONCLUSIVE: InconclusiveAction = "warn"
 
@@ -59,8 +69,7 @@ class Verdict:
 
     result: ThresholdResult
     state: State
-    outcome: InconclusiveAction
-    """`pass`, `warn` or `block`."""
+    outcome: Outcome
     reason: str
     """One sentence: the value, its interval, the limit and the state."""
     notes: tuple[str, ...] = ()
@@ -230,32 +239,62 @@ def decide(
             )
     state, reason = state_of(result, min_group_size=minimum, level=level)
     if state == "within":
-        outcome: InconclusiveAction = "pass"
+        outcome: Outcome = "pass"
     elif state in ("beyond", "undefined"):
         outcome = "block"
     else:
         card = threshold.inconclusive
         if policy is None:
-            outcome = card or DEFAULT_INCONCLUSIVE
+            action = card or DEFAULT_INCONCLUSIVE
         elif card is None:
-            outcome = policy.inconclusive
+            action = policy.inconclusive
         else:
-            outcome = max(card, policy.inconclusive, key=ACTIONS.index)
-            if outcome != card:
+            action = max(card, policy.inconclusive, key=ACTIONS.index)
+            if action != card:
                 notes.append(
                     f"{policy.source.capitalize()} makes an inconclusive result "
                     f"'{policy.inconclusive}'; the card's 'inconclusive: {card}' does not apply."
                 )
-        reason += f" ({_meaning(outcome)})"
+        outcome, meaning = _meaning(action, evident(result, min_group_size=minimum))
+        reason += f" ({meaning})"
     return Verdict(result, state, outcome, reason, tuple(notes))
 
 
-def _meaning(outcome: InconclusiveAction) -> str:
-    return {
+def evident(result: ThresholdResult, *, min_group_size: int) -> bool:
+    """Whether an inconclusive disparity points to a breach: every compared group has
+    the minimum rows, and its estimate lies beyond the limit (in the unfair direction)
+    and beyond the noise floor of its null test (what a fair model shows by chance). A
+    per-group metric has no null test: never evident."""
+    if result.value is None or result.noise_floor is None or result.ci is None:
+        return False
+    if result.count is not None and result.count < min_group_size:
+        return False
+    breached = (
+        (result.max is not None and result.value > result.max, "max"),
+        (
+            result.min is not None and result.value < result.min,
+            "min",
+        ),
+    )
+    return any(
+        broken and _null_guarded(result.metric, bound) for broken, bound in breached
+    ) and _beyond_floor(result.metric, result.value, result.noise_floor)
+
+
+def _meaning(action: InconclusiveAction, evident: bool) -> tuple[Outcome, str]:
+    """The outcome of an inconclusive result under `action`, and its words."""
+    if action == "block-if-evident":
+        if evident:
+            return "block", (
+                "blocks: the estimate is beyond the limit and beyond the noise floor, so the "
+                "evidence points to a breach; more data would decide it"
+            )
+        action = "warn"
+    return action, {
         "block": "blocks until more data decide it",
         "warn": "a warning: more data would decide it",
         "pass": "passes",
-    }[outcome]
+    }[action]
 
 
 def matches(threshold: Threshold, index: int, result: ThresholdResult) -> bool:
@@ -285,11 +324,11 @@ class ThresholdVerdicts:
         return subject(self.threshold.metric, self.threshold.feature, self.threshold.group)
 
     @property
-    def outcome(self) -> InconclusiveAction:
+    def outcome(self) -> Outcome:
         """The worst outcome of its verdicts; `block` when it has none (fail closed)."""
         if not self.verdicts:
             return "block"
-        return max((v.outcome for v in self.verdicts), key=ACTIONS.index)
+        return max((v.outcome for v in self.verdicts), key=OUTCOMES.index)
 
 
 def threshold_verdicts(

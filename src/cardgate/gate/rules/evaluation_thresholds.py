@@ -11,14 +11,18 @@ whole interval breaks it, and a disparity is also beyond the noise floor a fair 
 shows by chance) blocks; ``inconclusive`` (the interval straddles the limit, or a group is
 smaller than the minimum group size) does what the stricter of the card's
 ``inconclusive:`` and this rule's ``inconclusive`` option says: ``block`` (an error:
-more data needed), ``warn`` (a warning) or ``pass``. The policy's ``min_group_size``
+more data needed), ``block-if-evident`` (an error where the evidence points to a breach —
+a disparity whose estimate is beyond the limit and beyond its noise floor — a warning
+otherwise; the baseline's default for the high risk tier), ``warn`` (a warning) or
+``pass``. The policy's ``min_group_size``
 is a floor the card's ``min_group_size`` cannot go below. ``cardgate evaluate``, the
 reports and the site show the same verdicts.
 
 Fails:
 - ``demographic_parity_difference`` for ``age_group`` 0.291 (95% CI 0.142–0.437) with
   ``max: 0.10``: beyond;
-- an inconclusive result where the policy (or the card) says ``inconclusive: block``;
+- an inconclusive result where the policy (or the card) says ``inconclusive: block``,
+  or ``block-if-evident`` and the estimate is beyond the limit and its noise floor;
 - a threshold the artifact has no record of, a value that could not be computed, or a
   recorded state that its own numbers contradict (a hand edit).
 
