@@ -14,6 +14,7 @@ from cardgate.evidence.evaluation.decide import (
     ThresholdPolicy,
     decide,
     matches,
+    p_value_text,
     state_of,
 )
 
@@ -391,3 +392,42 @@ def test_beyond_and_the_noise_floor_in_exact_sentences() -> None:
 )
 def test_each_state_in_one_exact_sentence(fields: dict[str, object], sentence: str) -> None:
     assert state_of(result(**fields), min_group_size=100, level=0.95)[1] == sentence
+
+
+@pytest.mark.parametrize(
+    ("metric", "bound", "words"),
+    [
+        ("demographic_parity_difference", "max",
+         "even in the best case (the largest group apart from all the others)"),
+        ("equalized_odds_difference", "max",
+         "even in the best case (the largest group apart from all the others)"),
+        ("mean_absolute_error_difference", "max", "even between the two largest groups"),
+        ("demographic_parity_ratio", "min", "even between the two largest groups"),
+        ("accuracy", "min", ""),
+    ],
+)  # fmt: skip
+def test_the_detectable_value_says_which_case_it_is_computed_for(
+    metric: str, bound: str, words: str
+) -> None:
+    """A difference of rates: the largest group apart from all the others; any other
+    disparity: the two largest groups; a per-group metric: no case to name."""
+    limits = {"max": 0.1, "min": None} if bound == "max" else {"max": None, "min": 0.8}
+    straddles = result(metric=metric, value=0.5, ci=[0.0, 1.0], detectable=0.25, **limits)
+    reason = state_of(straddles, min_group_size=1, level=0.95)[1]
+    needs = "; 80% power to find it beyond the limit needs a value of 0.250 or worse"
+    assert reason.endswith(needs + (f", {words}" if words else "")), reason
+
+
+def test_a_p_value_of_exactly_one_in_a_thousand_is_shown_as_it_is() -> None:
+    assert p_value_text(0.001) == "p = 0.001"
+    assert p_value_text(0.000999) == "p < 0.001"
+
+
+def test_a_ratio_exactly_at_its_minimum_is_not_evident() -> None:
+    """`block-if-evident` on a ratio: an estimate on the minimum does not break it."""
+    at_minimum = result(metric="demographic_parity_ratio", max=None, min=0.8, value=0.8,
+                        ci=[0.7, 0.9], noise_floor=0.85)  # fmt: skip
+    ratio = threshold(metric="demographic_parity_ratio", min=0.8)
+    verdict = decide(ratio, at_minimum, card_min_group_size=1, level=0.95, policy=EVIDENT)
+    assert verdict.outcome == "warn"
+    assert verdict.result is at_minimum  # the verdict carries the evidence it judged
