@@ -310,23 +310,21 @@ def detection_of(name: str, counts: Counts, level: float) -> I.Detection:
     80% power. A difference: one of the largest groups apart from all the others at the
     pooled rate, judged by the simultaneous intervals actually used (`I.GapDesign`; the
     best case: a gap of a smaller group needs more); for equalized odds, the rate that
-    shows it more easily. A ratio: the two largest groups, a normal approximation on
-    the log scale."""
+    shows it more easily. A ratio: the two largest groups, their rates averaging to the
+    pooled rate, the delta method on the log scale (`I.RatioDesign`)."""
     rates = RATES[_family(name)]
     z = simultaneous_z(name, counts[rates[0]][1].shape[-1], level)
-    margins, gaps = [], []
+    gaps, ratios = [], []
     for rate in rates:
         successes, trials = counts[rate]
         total = float(trials.sum())
         pooled = float(successes.sum()) / total if total > 0 else math.nan
-        gaps.append(I.GapDesign(tuple(float(n) for n in trials), pooled, z))
-        error = I.smallest_pair_error(pooled, trials)
-        error = error / pooled if pooled > 0 else math.nan  # of the log ratio
-        margins.append((z + I.power_z()) * error)
-    if not name.endswith("_ratio"):
-        return I.Detection(math.nan, log_scale=False, gaps=tuple(gaps))
-    finite = [m for m in margins if math.isfinite(m)]
-    return I.Detection(min(finite) if finite else math.nan, log_scale=True)
+        sizes = tuple(float(n) for n in trials)
+        gaps.append(I.GapDesign(sizes, pooled, z))
+        ratios.append(I.RatioDesign(sizes, pooled, z))
+    if name.endswith("_ratio"):
+        return I.Detection(math.nan, log_scale=True, ratios=tuple(ratios))
+    return I.Detection(math.nan, log_scale=False, gaps=tuple(gaps))
 
 
 def _undefined(name: str, counts: Counts) -> str:

@@ -129,15 +129,59 @@ def log_ratio_interval(
     return np.exp(-farthest), np.exp(-nearest)
 
 
-def smallest_pair_error(rate: float, sizes: FloatArray) -> float:
-    """Standard error of the difference between the two largest groups (the pair a gap
-    is easiest to see in) for a common rate."""
-    if len(sizes) < 2:
-        return float("nan")
-    largest = np.sort(np.asarray(sizes, dtype=np.float64))[-2:]
-    if not (largest > 0).all():
-        return float("nan")
-    return float(np.sqrt(rate * (1 - rate) * (1 / largest[0] + 1 / largest[1])))
+@dataclass(frozen=True)
+class RatioDesign:
+    """Groups of `sizes` whose rates average to the pooled `rate`, their ratios judged
+    by intervals at the critical value `z`: how low a ratio these data find beyond a
+    minimum with 80% power."""
+
+    sizes: tuple[float, ...]
+    rate: float
+    z: float
+
+    def detectable(self, limit: float) -> float:
+        """The ratio found below `limit` with 80% power; NaN if none is."""
+        margin = ratio_margin(self.rate, np.asarray(self.sizes), self.z, limit)
+        return limit * math.exp(-margin) if math.isfinite(margin) else math.nan
+
+
+def ratio_margin(rate: float, sizes: FloatArray, z: float, limit: float) -> float:
+    """How far below a ratio's minimum `limit`, on the log scale, a ratio must be for the
+    two largest groups to find it `beyond` with 80% power: their rates averaging
+    (weighted by size) to the pooled `rate`, either group the lower one with equal
+    weight, the log ratio's standard error by the delta method at those rates. NaN
+    where no ratio is found."""
+    if len(sizes) < 2 or not 0 < rate <= 1 or not 0 < limit < 1:
+        return math.nan
+    big, small = (float(n) for n in np.sort(np.asarray(sizes, dtype=np.float64))[-2:][::-1])
+    if small <= 0:
+        return math.nan
+    share = big / (big + small)
+
+    def power(ratio: float) -> float:
+        found = 0.0
+        for high_size, low_size, weight in ((big, small, share), (small, big, 1 - share)):
+            high = min(rate / (weight + (1 - weight) * ratio), 1.0)
+            low = ratio * high
+            error = math.sqrt((1 - low) / (low_size * low) + (1 - high) / (high_size * high))
+            found += statistics.NormalDist().cdf((math.log(limit) - math.log(ratio)) / error - z)
+        return found / 2
+
+    # The power rises as the ratio falls, until the lower rate is so small that its
+    # log is too uncertain: walk down from the limit to the first ratio with the power,
+    # then bisect between it and the step before.
+    end = limit
+    for _ in range(400):
+        start = end * 0.97
+        if power(start) >= POWER:
+            break
+        end = start
+    else:
+        return math.nan
+    for _ in range(40):
+        middle = math.sqrt(start * end)
+        start, end = (middle, end) if power(middle) >= POWER else (start, middle)
+    return math.log(limit) - math.log(start)
 
 
 def normal_cdf(x: FloatArray) -> FloatArray:
@@ -213,13 +257,14 @@ class GapDesign:
 @dataclass(frozen=True)
 class Detection:
     """How far beyond a limit a disparity must be for the data to find it `beyond` with
-    80% power. A difference of rates: from its `gaps` (one per rate compared; the best
-    case of them); otherwise `margin`, on the metric's scale (a regression difference)
-    or the log scale (a ratio)."""
+    80% power. A difference of rates: from its `gaps`, a ratio of rates from its
+    `ratios` (one per rate compared; the best case of them); otherwise `margin`, on the
+    metric's scale (a regression difference) or the log scale."""
 
     margin: float
     log_scale: bool
     gaps: tuple[GapDesign, ...] = ()
+    ratios: tuple[RatioDesign, ...] = ()
 
     def detectable(self, bound: str, limit: float) -> float | None:
         """The detectable value for a `max` or `min` limit; None where it does not apply
@@ -228,6 +273,10 @@ class Detection:
             found = [g.detectable(limit) for g in self.gaps] if bound == "max" else []
             finite = [value for value in found if math.isfinite(value)]
             return min(finite) if finite else None
+        if self.ratios:  # the best case: the ratio closest to the limit
+            found = [r.detectable(limit) for r in self.ratios] if bound == "min" else []
+            finite = [value for value in found if math.isfinite(value)]
+            return max(finite) if finite else None
         if not math.isfinite(self.margin):
             return None
         if self.log_scale:
