@@ -1,0 +1,395 @@
+"""CycloneDX 1.6 ML-BOM: a system as a `machine-learning-model` component with its
+`modelCard`, its datasets as `data` components, and its governance record as
+`declarations` (built in `cyclonedx_declarations`).
+
+The JSON is built directly (cyclonedx-python-lib has no model classes for `modelCard` or
+`declarations`) and checked in the tests by that library's `JsonStrictValidator` for 1.6.
+Deterministic: no timestamp (CycloneDX's `metadata.timestamp` is the time the BOM was
+made, which would change the bytes at every run), and the `serialNumber` is a UUID
+derived from the BOM's own content. Mapping table: docs/interop.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from cardgate import __version__
+from cardgate.core.files import canonical_json
+from cardgate.documents.schemas.base import Person
+from cardgate.documents.schemas.datasheet import Datasheet
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.workspace import Workspace
+from cardgate.evidence.datacheck.artifact import DataCheckArtifact
+from cardgate.evidence.evaluation.artifact import EvaluationArtifact
+from cardgate.gate.result import GateResult, SystemVerdict
+from cardgate.interop.bom_parts import (
+    content_uuid,
+    dataset_uses,
+    email_or_none,
+    group_slice,
+    metric_rows,
+    number_text,
+)
+from cardgate.interop.cyclonedx_declarations import Governance, declarations
+
+SPEC_VERSION = "1.6"
+SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"
+SUFFIX = ".cdx.json"
+"""File name of an export: `<id>.cdx.json`."""
+
+
+def model_ref(system_id: str) -> str:
+    return f"model:{system_id}"
+
+
+def dataset_ref(dataset_id: str) -> str:
+    return f"dataset:{dataset_id}"
+
+
+def iri(text: str) -> str:
+    """A workspace path or a URL as an IRI reference (spaces and the like escaped)."""
+    return quote(text, safe="/#:?=&%~+@!$'()*,;[]")
+
+
+def prop(name: str, value: str) -> dict[str, str]:
+    return {"name": f"cardgate:{name}", "value": value}
+
+
+def contacts(people: list[Person]) -> list[dict[str, str]]:
+    """People as CycloneDX organizationalContacts (name, and the e-mail if it is one)."""
+    found: list[dict[str, str]] = []
+    for person in people:
+        contact = {"name": person.name}
+        email = email_or_none(person.email)
+        if email is not None:
+            contact["email"] = email
+        found.append(contact)
+    return found
+
+
+def _licence(text: str | None) -> list[dict[str, Any]] | None:
+    return [{"license": {"name": text}}] if text else None
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without the keys whose value is None or empty (CycloneDX omits them)."""
+    return {key: value for key, value in data.items() if value not in (None, [], {}, "")}
+
+
+# --- datasets -----------------------------------------------------------------------------
+
+
+def data_component(
+    workspace: Workspace,
+    dataset_id: str,
+    sheet: Datasheet | None,
+    *,
+    data_check: DataCheckArtifact | None = None,
+    uses: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A `data` component for one dataset: its datasheet's facts, and the data file's
+    SHA-256 (the datasheet's pin, else the data check's record)."""
+    if sheet is None:  # a card names a dataset the workspace does not describe
+        return _compact(
+            {
+                "type": "data",
+                "bom-ref": dataset_ref(dataset_id),
+                "name": dataset_id,
+                "properties": [prop("datasheet", "missing")] + [prop("use", u) for u in uses],
+            }
+        )
+    sha256 = sheet.sha256 or (data_check.data.sha256 if data_check is not None else None)
+    folder = workspace.datasets.get(dataset_id)
+    location = None
+    if sheet.contract is not None and sheet.contract.path and folder is not None:
+        location = workspace.relative(folder.folder / sheet.contract.path)
+    sensitive = list(sheet.composition.sensitive_attributes or [])
+    governance = {"owners": [{"contact": contact} for contact in contacts(sheet.owners)]}
+    properties = [prop("use", use) for use in uses]
+    if data_check is not None:
+        properties.append(prop("data-check", "passed" if data_check.passed else "failed"))
+        properties.append(prop("rows", str(data_check.rows)))
+    return _compact(
+        {
+            "type": "data",
+            "bom-ref": dataset_ref(dataset_id),
+            "name": dataset_id,
+            "version": sheet.version,
+            "description": sheet.motivation.purpose,
+            "hashes": [{"alg": "SHA-256", "content": sha256}] if sha256 else None,
+            "licenses": _licence(sheet.distribution.license if sheet.distribution else None),
+            "data": [
+                _compact(
+                    {
+                        "type": "dataset",
+                        "name": sheet.name,
+                        "description": sheet.composition.instances,
+                        "contents": {"url": iri(location)} if location else None,
+                        "sensitiveData": sensitive,
+                        "governance": governance if governance["owners"] else None,
+                    }
+                )
+            ],
+            "properties": properties,
+        }
+    )
+
+
+# --- the model ------------------------------------------------------------------------------
+
+
+def performance_metrics(evaluation: EvaluationArtifact) -> list[dict[str, Any]]:
+    """Every defined result of the artifact: overall (no slice), per group (slice
+    'feature=group') and per disparity (slice 'feature (groups compared)')."""
+    found = []
+    for row in metric_rows(evaluation):
+        metric: dict[str, Any] = {"type": row.metric, "value": number_text(row.value)}
+        if row.slice is not None:
+            metric["slice"] = row.slice
+        if row.ci is not None:
+            metric["confidenceInterval"] = {
+                "lowerBound": number_text(row.ci[0]),
+                "upperBound": number_text(row.ci[1]),
+            }
+        found.append(metric)
+    return found
+
+
+def fairness_assessments(verdict: SystemVerdict | None) -> list[dict[str, str]]:
+    """The gate's threshold verdicts on groups and disparities that are not within their
+    limit: the group at risk and the verdict's own words (never decided again here)."""
+    if verdict is None:
+        return []
+    found = []
+    for threshold in verdict.thresholds:
+        for decided in threshold.verdicts:
+            result = decided.result
+            if result.feature is None or decided.state == "within":
+                continue
+            group = (
+                group_slice(result.feature.split(","), result.feature, result.group)
+                if result.group is not None
+                else result.feature
+            )
+            found.append(
+                {"groupAtRisk": group, "harms": f"{decided.message} (gate: {decided.outcome})"}
+            )
+    return found
+
+
+def considerations(card: ModelCard, verdict: SystemVerdict | None) -> dict[str, Any]:
+    ethical = [
+        _compact({"name": item.consideration, "mitigationStrategy": item.mitigation})
+        for item in card.ethical_considerations or []
+    ]
+    for risk in card.risks or []:
+        rating = ", ".join(
+            part
+            for part in (
+                f"likelihood {risk.likelihood}" if risk.likelihood else "",
+                f"impact {risk.impact}" if risk.impact else "",
+                f"status {risk.status}",
+                f"owner {risk.owner}",
+            )
+            if part
+        )
+        ethical.append(
+            _compact(
+                {
+                    "name": f"Risk {risk.id}: {risk.description} ({rating})",
+                    "mitigationStrategy": risk.mitigation,
+                }
+            )
+        )
+    return _compact(
+        {
+            "users": list(card.intended_use.primary_users or []),
+            "useCases": list(card.intended_use.primary_uses),
+            "technicalLimitations": list(card.limitations or []),
+            "performanceTradeoffs": list(card.tradeoffs or []),
+            "ethicalConsiderations": ethical,
+            "fairnessAssessments": fairness_assessments(verdict),
+        }
+    )
+
+
+def _card_properties(
+    card: ModelCard, evaluation: EvaluationArtifact | None
+) -> list[dict[str, str]]:
+    found = [prop("out-of-scope-use", use) for use in card.intended_use.out_of_scope_uses or []]
+    found += [prop("caveat", text) for text in card.caveats_and_recommendations or []]
+    found += [prop("assumption", text) for text in card.assumptions or []]
+    if card.factors is not None:
+        found += [prop("relevant-factor", text) for text in card.factors.relevant_factors or []]
+        found += [prop("evaluation-factor", text) for text in card.factors.evaluation_factors or []]
+    if card.metrics is not None and card.metrics.decision_thresholds:
+        found.append(prop("decision-thresholds", card.metrics.decision_thresholds))
+    if card.quantitative_analyses is not None and card.quantitative_analyses.summary:
+        found.append(prop("results-summary", card.quantitative_analyses.summary))
+    if evaluation is not None:
+        provenance = evaluation.provenance
+        found.append(prop("confidence-level", number_text(provenance.confidence_level)))
+        found.append(prop("min-group-size", str(provenance.min_group_size)))
+        found.append(prop("evaluation-rows", str(evaluation.overall.count)))
+        if provenance.predictions.sha256 is not None:
+            found.append(prop("predictions-sha256", provenance.predictions.sha256))
+        for row in metric_rows(evaluation):
+            if row.suppressed and row.slice is not None:
+                found.append(prop("reported-not-compared", row.slice))
+    return list({(p["name"], p["value"]): p for p in found}.values())
+
+
+def model_card(
+    card: ModelCard, evaluation: EvaluationArtifact | None, verdict: SystemVerdict | None
+) -> dict[str, Any]:
+    """The component's `modelCard`."""
+    details = card.model_details
+    parameters = _compact(
+        {
+            "task": card.evaluation.task if card.evaluation is not None else None,
+            "architectureFamily": details.model_type,
+            "datasets": [{"ref": dataset_ref(dataset)} for dataset in dataset_uses(card)],
+        }
+    )
+    analysis = _compact(
+        {"performanceMetrics": performance_metrics(evaluation) if evaluation else None}
+    )
+    return _compact(
+        {
+            "bom-ref": f"model-card:{card.id}",
+            "modelParameters": parameters,
+            "quantitativeAnalysis": analysis,
+            "considerations": considerations(card, verdict),
+            "properties": _card_properties(card, evaluation),
+        }
+    )
+
+
+def model_component(
+    card: ModelCard, evaluation: EvaluationArtifact | None, verdict: SystemVerdict | None
+) -> dict[str, Any]:
+    details = card.model_details
+    return _compact(
+        {
+            "type": "machine-learning-model",
+            "bom-ref": model_ref(card.id),
+            "name": card.id,
+            "version": details.model_version,
+            "description": details.description,
+            "publisher": details.developers,
+            "authors": contacts(card.owners),
+            "licenses": _licence(details.license),
+            "modelCard": model_card(card, evaluation, verdict),
+            "properties": [
+                prop("title", card.name),
+                prop("status", card.status),
+                prop("risk-tier", card.risk_tier),
+                prop("lifecycle-stage", card.lifecycle_stage),
+                *(
+                    [prop("model-date", details.model_date.isoformat())]
+                    if details.model_date
+                    else []
+                ),
+                *(
+                    [prop("last-reviewed", card.last_reviewed.isoformat())]
+                    if card.last_reviewed
+                    else []
+                ),
+            ],
+        }
+    )
+
+
+# --- the BOM --------------------------------------------------------------------------------
+
+
+def _finish(body: dict[str, Any]) -> dict[str, Any]:
+    """The BOM with its header; the serial number names the content."""
+    bom: dict[str, Any] = {
+        "$schema": SCHEMA_URI,
+        "bomFormat": "CycloneDX",
+        "specVersion": SPEC_VERSION,
+        "version": 1,
+        "metadata": {
+            "tools": {
+                "components": [{"type": "application", "name": "cardgate", "version": __version__}]
+            },
+            **body.pop("metadata", {}),
+        },
+        **body,
+    }
+    bom["serialNumber"] = f"urn:uuid:{content_uuid(bom)}"
+    return bom
+
+
+def system_bom(
+    workspace: Workspace,
+    system_id: str,
+    *,
+    evaluation: EvaluationArtifact | None,
+    gate: GateResult | None,
+    data_checks: dict[str, DataCheckArtifact] | None = None,
+) -> dict[str, Any]:
+    """The ML-BOM of one system (its card must validate: `KeyError` for an unknown
+    system, `ValueError` for a card that does not)."""
+    system = workspace.systems[system_id]
+    card = system.model_card
+    if card is None:
+        raise ValueError(f"the model card of '{system_id}' does not validate")
+    verdict = next((v for v in gate.systems if v.system == system_id), None) if gate else None
+    checks = data_checks or {}
+    components = [model_component(card, evaluation, verdict)]
+    for dataset_id, refs in dataset_uses(card).items():
+        uses = [f"{section}: {ref.split}" if ref.split else section for section, ref in refs]
+        docs = workspace.datasets.get(dataset_id)
+        components.append(
+            data_component(
+                workspace,
+                dataset_id,
+                docs.datasheet if docs is not None else None,
+                data_check=checks.get(dataset_id),
+                uses=uses,
+            )
+        )
+    body: dict[str, Any] = {
+        "metadata": _compact(
+            {
+                "lifecycles": [{"name": card.lifecycle_stage}],
+                "authors": contacts(card.owners),
+                "properties": [prop("workspace", workspace.config.name)],
+            }
+        ),
+        "components": components,
+        "dependencies": [
+            {
+                "ref": model_ref(system_id),
+                "dependsOn": [dataset_ref(d) for d in dataset_uses(card)],
+            },
+            *({"ref": dataset_ref(d)} for d in dataset_uses(card)),
+        ],
+    }
+    governance = Governance(workspace, system, card, gate, verdict)
+    body.update(declarations(governance, target=model_ref(system_id)))
+    return _finish(body)
+
+
+def dataset_bom(
+    workspace: Workspace, dataset_id: str, *, data_check: DataCheckArtifact | None = None
+) -> dict[str, Any]:
+    """The BOM of one dataset: its `data` component alone."""
+    docs = workspace.datasets[dataset_id]
+    sheet = docs.datasheet
+    if sheet is None:
+        raise ValueError(f"the datasheet of '{dataset_id}' does not validate")
+    body: dict[str, Any] = {
+        "metadata": _compact({"authors": contacts(sheet.owners)}),
+        "components": [data_component(workspace, dataset_id, sheet, data_check=data_check)],
+    }
+    return _finish(body)
+
+
+def render(bom: dict[str, Any]) -> bytes:
+    """The BOM's bytes: canonical JSON (sorted keys, two-space indent, final newline)."""
+    return canonical_json(bom).encode("utf-8")
