@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from cardgate.core.problems import Severity
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.signoffs import read_signoffs
+from cardgate.documents.signoffs import read_signoffs, signed_documents, staleness
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.automatic import automatic_answers
 from cardgate.frameworks.catalog import Catalog, load_catalog
@@ -253,6 +253,8 @@ def _gate_attestation(governance: Governance) -> dict[str, Any] | None:
 
 
 def _affirmation(governance: Governance) -> dict[str, Any] | None:
+    """The latest sign-off of each role, when the gate counts it and it is current (its
+    documents unchanged since: `documents.signoffs.staleness`, as the site shows it)."""
     verdict = governance.verdict
     if verdict is None or not verdict.signoffs:
         return None
@@ -260,13 +262,21 @@ def _affirmation(governance: Governance) -> dict[str, Any] | None:
     if doc.model is None:
         return None
     where = governance.workspace.relative(doc.path)
+    current = signed_documents(governance.workspace, governance.system)
+    latest = {s.role: index for index, s in enumerate(doc.model.signoffs)}
     signatories = []
-    refused = 0
+    left_out: list[str] = []
     for decided in verdict.signoffs:
-        if not decided.counts:
-            refused += 1
-            continue
         signoff = doc.model.signoffs[decided.index]
+        if latest.get(signoff.role) != decided.index:
+            continue  # superseded by a later sign-off of the same role: history
+        who = f"{signoff.role} ({signoff.name})"
+        if not decided.counts:
+            left_out.append(f"{who}: {decided.problem}")
+            continue
+        if staleness(signoff, current).stale:
+            left_out.append(f"{who}: stale, the documents changed since it was given")
+            continue
         how = f"SSH signature by {decided.signer}, verified" if decided.signed else "unsigned"
         note = f"; note: {signoff.note}" if signoff.note else ""
         signatories.append(
@@ -283,9 +293,11 @@ def _affirmation(governance: Governance) -> dict[str, Any] | None:
         )
     statement = (
         f"The sign-offs of '{governance.card.id}' recorded in {where}, each bound to the "
-        "SHA-256 of the documents it approved; listed: those the gate counts"
+        "SHA-256 of the documents it approved. Listed: the latest of each role, when the "
+        "gate counts it and the documents are unchanged since."
     )
-    statement += f" ({refused} more do not count)." if refused else "."
+    if left_out:
+        statement += " Not listed: " + "; ".join(left_out) + "."
     return {"statement": statement, "signatories": signatories}
 
 
