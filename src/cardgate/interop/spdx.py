@@ -1,0 +1,313 @@
+"""SPDX 3.0.1 with the AI and Dataset profiles: a system as an `ai_AIPackage`, each
+dataset it names as a `dataset_DatasetPackage`, joined by `trainedOn` / `testedOn`
+relationships; a dataset alone as its `dataset_DatasetPackage`.
+
+JSON-LD built directly and checked in the tests against the SPDX 3.0.1 JSON Schema
+(vendored, offline). Deterministic: `CreationInfo.created` is the latest date the
+documents give (their review, sign-off and model dates: SPDX's "date of last change",
+which the specification recommends for reproducible builds), and the element IRIs live
+in a namespace named by the content's UUID. Mapping table: docs/interop.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from cardgate import __version__
+from cardgate.core.files import canonical_json
+from cardgate.documents.schemas.datasheet import Datasheet
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.signoffs import read_signoffs
+from cardgate.documents.workspace import Workspace
+from cardgate.evidence.datacheck.artifact import DataCheckArtifact
+from cardgate.evidence.evaluation.artifact import EvaluationArtifact
+from cardgate.interop.bom_parts import content_uuid, dataset_uses, metric_rows, number_text
+
+CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+SPEC_VERSION = "3.0.1"
+SUFFIX = ".spdx.json"
+"""File name of an export: `<id>.spdx.json`."""
+NO_ASSERTION_LICENSE = "expandedlicensing_NoAssertionLicense"
+CREATION_INFO = "_:creationinfo"
+EPOCH = dt.date(1970, 1, 1)
+
+SAFETY_RISK = {"unacceptable": "serious", "high": "high", "limited": "medium", "minimal": "low"}
+"""cardgate's risk tier -> SPDX's safety risk level, by rank (highest to highest). The
+SPDX levels follow the EU general product-safety methodology, not the AI Act's tiers."""
+
+Iri = Callable[[str], str]
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+
+def _text(parts: Iterable[str | None], *, sep: str = "\n\n") -> str | None:
+    kept = [part for part in parts if part]
+    return sep.join(kept) if kept else None
+
+
+def _labelled(pairs: Iterable[tuple[str, str | None]]) -> str | None:
+    return _text(f"{label}: {text}" for label, text in pairs if text)
+
+
+class _Graph:
+    """The elements of one document, each stamped with the one CreationInfo."""
+
+    def __init__(self, iri: Iri) -> None:
+        self.iri = iri
+        self.elements: list[dict[str, Any]] = []
+
+    def add(self, kind: str, local: str, **fields: Any) -> str:
+        spdx_id = self.iri(local)
+        self.elements.append(
+            _compact({"type": kind, "spdxId": spdx_id, "creationInfo": CREATION_INFO, **fields})
+        )
+        return spdx_id
+
+    def relate(self, source: str, kind: str, targets: list[str], local: str) -> None:
+        self.add("Relationship", local, **{"from": source}, relationshipType=kind, to=targets)
+
+    def licences(self, package: str, local: str) -> None:
+        """The declared and the concluded licence (the AI and Dataset profiles require one
+        relationship of each): cardgate concludes nothing, and a licence stated as free
+        text is no SPDX expression, so both are NoAssertion; the text goes in `comment`."""
+        self.relate(package, "hasDeclaredLicense", [NO_ASSERTION_LICENSE], f"{local}-declared")
+        self.relate(package, "hasConcludedLicense", [NO_ASSERTION_LICENSE], f"{local}-concluded")
+
+
+def dataset_package(
+    graph: _Graph, dataset_id: str, sheet: Datasheet | None, check: DataCheckArtifact | None
+) -> str:
+    local = f"dataset-{dataset_id}"
+    if sheet is None:
+        spdx_id = graph.add(
+            "dataset_DatasetPackage",
+            local,
+            name=dataset_id,
+            comment="The workspace has no valid datasheet for this dataset.",
+            software_primaryPurpose="data",
+            dataset_datasetType=["noAssertion"],
+        )
+        graph.licences(spdx_id, local)
+        return spdx_id
+    sha256 = sheet.sha256 or (check.data.sha256 if check is not None else None)
+    collection = sheet.collection_process
+    composition = sheet.composition
+    sensitive = bool(composition.sensitive_attributes) or bool(
+        sheet.contract and any(column.sensitive for column in sheet.contract.columns)
+    )
+    licence = sheet.distribution.license if sheet.distribution else None
+    spdx_id = graph.add(
+        "dataset_DatasetPackage",
+        local,
+        name=dataset_id,
+        summary=sheet.name,
+        description=sheet.motivation.purpose,
+        comment=f"Licence as the datasheet states it: {licence}" if licence else None,
+        software_packageVersion=sheet.version,
+        software_primaryPurpose="data",
+        verifiedUsing=(
+            [{"type": "Hash", "algorithm": "sha256", "hashValue": sha256}] if sha256 else None
+        ),
+        # A data contract describes a table: cardgate checks CSV and Parquet files.
+        dataset_datasetType=["structured" if sheet.contract is not None else "noAssertion"],
+        dataset_dataCollectionProcess=(
+            _labelled(
+                (
+                    ("Method", collection.method),
+                    ("Timeframe", collection.timeframe),
+                    ("Consent", collection.consent),
+                    ("Ethical review", collection.ethical_review),
+                )
+            )
+            if collection is not None
+            else None
+        ),
+        dataset_dataPreprocessing=list(sheet.preprocessing.steps or [])
+        if sheet.preprocessing is not None
+        else None,
+        dataset_intendedUse=_text(sheet.uses.intended, sep="\n") if sheet.uses else None,
+        dataset_knownBias=[composition.known_biases] if composition.known_biases else None,
+        dataset_datasetSize=check.data.bytes if check is not None else None,
+        dataset_hasSensitivePersonalInformation="yes" if sensitive else "noAssertion",
+        dataset_datasetUpdateMechanism=(
+            sheet.maintenance.update_policy if sheet.maintenance is not None else None
+        ),
+    )
+    graph.licences(spdx_id, local)
+    return spdx_id
+
+
+def _metrics(evaluation: EvaluationArtifact) -> list[dict[str, str]]:
+    level = round(evaluation.provenance.confidence_level * 100)
+    found = []
+    for row in metric_rows(evaluation):
+        key = row.metric if row.slice is None else f"{row.metric} | {row.slice}"
+        value = number_text(row.value)
+        if row.ci is not None:
+            value += f" ({level}% CI {number_text(row.ci[0])}, {number_text(row.ci[1])})"
+        found.append({"type": "DictionaryEntry", "key": key, "value": value})
+    return found
+
+
+def ai_package(graph: _Graph, card: ModelCard, evaluation: EvaluationArtifact | None) -> str:
+    details = card.model_details
+    uses = card.intended_use
+    application = _text(
+        [
+            _labelled([("Primary use", use) for use in uses.primary_uses]),
+            _labelled([("Primary user", user) for user in uses.primary_users or []]),
+            _labelled([("Out of scope", use) for use in uses.out_of_scope_uses or []]),
+        ]
+    )
+    training = _labelled(
+        (
+            ("Training algorithm", details.training_algorithm),
+            ("Training data", card.training_data.motivation if card.training_data else None),
+        )
+    )
+    preprocessing = [
+        section.preprocessing
+        for section in (card.training_data, card.evaluation_data)
+        if section is not None and section.preprocessing
+    ]
+    spdx_id = graph.add(
+        "ai_AIPackage",
+        f"model-{card.id}",
+        name=card.id,
+        summary=card.name,
+        description=details.description,
+        comment=f"Licence as the card states it: {details.license}" if details.license else None,
+        software_packageVersion=details.model_version,
+        software_primaryPurpose="model",
+        builtTime=f"{details.model_date.isoformat()}T00:00:00Z" if details.model_date else None,
+        ai_typeOfModel=[details.model_type] if details.model_type else None,
+        ai_informationAboutApplication=application,
+        ai_informationAboutTraining=training,
+        ai_limitation=_text(card.limitations or [], sep="\n"),
+        ai_modelDataPreprocessing=preprocessing,
+        ai_metric=_metrics(evaluation) if evaluation is not None else None,
+        ai_safetyRiskAssessment=SAFETY_RISK[card.risk_tier],
+    )
+    graph.licences(spdx_id, f"model-{card.id}")
+    return spdx_id
+
+
+def _dates(workspace: Workspace, card: ModelCard) -> list[dt.date]:
+    system = workspace.systems[card.id]
+    dates = [d for d in (card.last_reviewed, card.model_details.model_date) if d is not None]
+    dates += [c.last_reviewed for c in system.checklist_models() if c.last_reviewed]
+    signoffs = read_signoffs(system).model
+    dates += [s.date for s in signoffs.signoffs] if signoffs is not None else []
+    for dataset in dataset_uses(card):
+        docs = workspace.datasets.get(dataset)
+        sheet = docs.datasheet if docs is not None else None
+        if sheet is not None and sheet.last_reviewed is not None:
+            dates.append(sheet.last_reviewed)
+    return dates
+
+
+def _document(
+    name: str,
+    build: Callable[[_Graph], list[str]],
+    dates: list[dt.date],
+    creator: str,
+) -> dict[str, Any]:
+    """The JSON-LD document: built once with a placeholder namespace to name its content,
+    then again in the namespace that names it."""
+
+    def graph_in(namespace: str) -> list[dict[str, Any]]:
+        graph = _Graph(lambda local: f"{namespace}{local}")
+        organization = graph.add("Organization", "creator", name=creator)
+        tool = graph.add("Tool", "cardgate", name=f"cardgate {__version__}")
+        roots = build(graph)
+        latest = max(dates, default=EPOCH)
+        info = {
+            "@id": CREATION_INFO,
+            "type": "CreationInfo",
+            "specVersion": SPEC_VERSION,
+            "created": f"{latest.isoformat()}T00:00:00Z",
+            "createdBy": [organization],
+            "createdUsing": [tool],
+            "comment": "created: the latest date the documents give (review, sign-off, model "
+            "date), for reproducible output",
+        }
+        elements = graph.elements
+        document = {
+            "type": "SpdxDocument",
+            "spdxId": f"{namespace}document",
+            "creationInfo": CREATION_INFO,
+            "name": name,
+            "profileConformance": [
+                "core",
+                "software",
+                "ai",
+                "dataset",
+                "simpleLicensing",
+                "expandedLicensing",
+            ],
+            "element": [element["spdxId"] for element in elements],
+            "rootElement": roots,
+        }
+        return [info, document, *elements]
+
+    named = content_uuid(graph_in("urn:cardgate:"))
+    return {"@context": CONTEXT, "@graph": graph_in(f"urn:uuid:{named}#")}
+
+
+def system_document(
+    workspace: Workspace,
+    system_id: str,
+    *,
+    evaluation: EvaluationArtifact | None,
+    data_checks: dict[str, DataCheckArtifact] | None = None,
+) -> dict[str, Any]:
+    """The SPDX document of one system (its card must validate: `KeyError` for an unknown
+    system, `ValueError` for a card that does not)."""
+    card = workspace.systems[system_id].model_card
+    if card is None:
+        raise ValueError(f"the model card of '{system_id}' does not validate")
+    checks = data_checks or {}
+
+    def build(graph: _Graph) -> list[str]:
+        model = ai_package(graph, card, evaluation)
+        packages: dict[str, str] = {}
+        for dataset_id in dataset_uses(card):
+            docs = workspace.datasets.get(dataset_id)
+            sheet = docs.datasheet if docs is not None else None
+            packages[dataset_id] = dataset_package(graph, dataset_id, sheet, checks.get(dataset_id))
+        for section, kind in (("training_data", "trainedOn"), ("evaluation_data", "testedOn")):
+            data = getattr(card, section)
+            targets = (
+                list(dict.fromkeys(packages[ref.dataset] for ref in data.datasets)) if data else []
+            )
+            if targets:
+                graph.relate(model, kind, targets, f"model-{card.id}-{kind}")
+        return [model]
+
+    creator = card.model_details.developers or workspace.config.name
+    return _document(card.name, build, _dates(workspace, card), creator)
+
+
+def dataset_document(
+    workspace: Workspace, dataset_id: str, *, data_check: DataCheckArtifact | None = None
+) -> dict[str, Any]:
+    """The SPDX document of one dataset."""
+    sheet = workspace.datasets[dataset_id].datasheet
+    if sheet is None:
+        raise ValueError(f"the datasheet of '{dataset_id}' does not validate")
+    dates = [sheet.last_reviewed] if sheet.last_reviewed is not None else []
+    return _document(
+        sheet.name,
+        lambda graph: [dataset_package(graph, dataset_id, sheet, data_check)],
+        dates,
+        workspace.config.name,
+    )
+
+
+def render(document: dict[str, Any]) -> bytes:
+    """The document's bytes: canonical JSON (sorted keys, two-space indent, final newline)."""
+    return canonical_json(document).encode("utf-8")
