@@ -6,6 +6,7 @@ import markdown  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 from cardgate.site.escape import (
+    command_text,
     html_paragraphs,
     html_text,
     link_or_text,
@@ -95,3 +96,25 @@ def test_link_or_text_escapes_and_labels() -> None:
 def test_paragraphs_never_contain_blank_lines() -> None:
     out = str(html_paragraphs("one\n\n\ntwo\r\n\r\nthree"))
     assert out == "<p>one</p><p>two</p><p>three</p>"
+
+
+@pytest.mark.parametrize(
+    ("hint", "shown"),
+    [
+        ("never edit it: run cardgate evaluate loan and commit the result",
+         "never edit it: run <code>cardgate evaluate loan</code> and commit the result"),
+        ("pin abc, or run cardgate check-data d on the pinned file",
+         "pin abc, or run <code>cardgate check-data d</code> on the pinned file"),
+        ("fix the card's problems (cardgate validate) and gate again",
+         "fix the card&#39;s problems (<code>cardgate validate</code>) and gate again"),
+        ("run: cardgate evaluate s.", "run: <code>cardgate evaluate s</code>."),
+        ("cardgate new datasheet ID --from data.csv",
+         "<code>cardgate new datasheet ID --from data.csv</code>"),
+        ("sign again: cardgate sign s --role risk --key PATH; PATH is your key",
+         "sign again: <code>cardgate sign s --role risk --key PATH</code>; PATH is your key"),
+    ],
+)  # fmt: skip
+def test_only_the_command_of_a_hint_is_shown_as_code(hint: str, shown: str) -> None:
+    """The command ends with its clause: a stop, a comma, a bracket or quote, or a
+    joining word (the rest of the sentence was shown as code before)."""
+    assert str(command_text(hint)) == shown

@@ -157,7 +157,12 @@ def _outside_code(line: str, escape: Callable[[str], str]) -> str:
     return "".join(parts)
 
 
-_COMMAND = re.compile(r"(cardgate [^;]*?)(?=[.;]?$|[.;] )")
+_COMMAND = re.compile(
+    r"(cardgate [^;,()'\"]*?)(?=[.;,]?$|[.;,] |[)'\"]| (?:and|or|on|then|to|for|with|in|if) )"
+)
+"""The command in a hint: `cardgate` and its arguments, up to the end of the clause
+(a stop, a comma, a closing bracket or quote, or a joining word: "run cardgate evaluate
+x and commit it" shows `cardgate evaluate x` as code)."""
 
 
 def command_text(value: object) -> Markup:
