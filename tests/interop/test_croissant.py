@@ -16,7 +16,10 @@ from typing import Any
 import mlcroissant as mlc
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from cardgate.documents.schemas.contract import ColumnContract
 from cardgate.interop import croissant
 from tests.interop.bom_support import DATASETS, REPO, Example, copy_example, load_example
 
@@ -185,3 +188,46 @@ def test_a_semantic_version_is_kept_as_the_version(example: Example) -> None:
         docs.sheet.model = sheet
     assert description["version"] == "2.1.0"
     assert "Version:" not in description["description"]
+
+
+column_types = st.sampled_from(sorted(croissant.DATA_TYPES))
+names = st.text(min_size=1, max_size=20).filter(lambda t: t.strip() == t and t != "")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    columns=st.lists(
+        st.tuples(names, column_types), min_size=1, max_size=6, unique_by=lambda c: c[0]
+    )
+)
+def test_any_contract_gives_a_description_mlcroissant_accepts(
+    example: Example, columns: list[tuple[str, str]]
+) -> None:
+    docs = example.workspace.datasets["german-credit"]
+    sheet = docs.datasheet
+    assert sheet is not None and sheet.contract is not None and docs.sheet is not None
+    contract = sheet.contract.model_copy(
+        update={
+            "columns": [
+                ColumnContract(
+                    name=name,
+                    type=kind,  # type: ignore[arg-type]
+                    allowed_values=["a", "b"] if kind == "category" else None,
+                )
+                for name, kind in columns
+            ]
+        }
+    )
+    docs.sheet.model = sheet.model_copy(update={"contract": contract})
+    try:
+        description = described(example, "german-credit")
+    finally:
+        docs.sheet.model = sheet
+    mlc.Dataset(jsonld=description)  # raises mlcroissant's ValidationError when invalid
+    fields = description["recordSet"][0]["field"]
+    assert [(f["name"], f["source"]["extract"]["column"]) for f in fields] == [
+        (name, name) for name, _ in columns
+    ]
+    assert [f["dataType"] for f in fields] == [croissant.DATA_TYPES[k] for _, k in columns]  # type: ignore[index]

@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from cardgate.core.files import canonical_json
 from cardgate.documents.schemas.contract import ColumnType
@@ -95,6 +96,12 @@ ENCODINGS = {"parquet": "application/x-parquet"}
 (gzip-compressed CSV included: readers recognise the compression from the bytes)."""
 
 
+def node_id(name: str) -> str:
+    """A name as part of an `@id`: percent-encoded, so that it holds no whitespace (which
+    mlcroissant refuses in an id) and no `/` of its own."""
+    return quote(name, safe="")
+
+
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value not in (None, [], "")}
 
@@ -122,7 +129,7 @@ def file_object(
     return _compact(
         {
             "@type": "cr:FileObject",
-            "@id": path.name,
+            "@id": node_id(path.name),
             "name": path.name,
             "contentUrl": url,
             "contentSize": f"{check.data.bytes} B" if check is not None else None,
@@ -143,7 +150,7 @@ def record_set(dataset_id: str, sheet: Datasheet, file_id: str) -> dict[str, Any
         _compact(
             {
                 "@type": "cr:Field",
-                "@id": f"{dataset_id}/{column.name}",
+                "@id": f"{dataset_id}/{node_id(column.name)}",
                 "name": column.name,
                 "description": column.description,
                 "dataType": DATA_TYPES[column.type],
