@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from cardgate.core.digests import canonical_bytes
 from cardgate.documents.schemas.model_card import DatasetRef, ModelCard
@@ -22,6 +23,10 @@ CARDGATE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "cardgate")
 """The namespace of the name-based (version 5) UUIDs cardgate derives from content."""
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_KEPT = "/:@!$&'()*+,;=~?%"
+"""What an IRI reference may hold as it is (besides letters, digits and `_.-`)."""
 
 
 def content_uuid(data: Any) -> uuid.UUID:
@@ -37,6 +42,19 @@ def number_text(value: float | int) -> str:
     if isinstance(value, int):
         return str(value)
     return repr(float(value))
+
+
+def iri(text: str) -> str:
+    """A workspace path or a URL as an IRI reference: characters an IRI may not hold
+    percent-encoded (escapes already there kept), one `#` for the fragment, and a first
+    segment with a colon that is no scheme made relative (`./`)."""
+    base, hash_sign, fragment = text.partition("#")
+    out = quote(_LONE_PERCENT.sub("%25", base), safe=_KEPT)
+    if ":" in out.split("/", 1)[0] and not _SCHEME.match(out):
+        out = "./" + out
+    if hash_sign:
+        out += "#" + quote(_LONE_PERCENT.sub("%25", fragment), safe=_KEPT)
+    return out
 
 
 def email_or_none(text: str | None) -> str | None:

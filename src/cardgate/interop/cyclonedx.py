@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
 from cardgate import __version__
 from cardgate.core.files import canonical_json
@@ -29,6 +28,7 @@ from cardgate.interop.bom_parts import (
     dataset_uses,
     email_or_none,
     group_slice,
+    iri,
     metric_rows,
     number_text,
 )
@@ -46,11 +46,6 @@ def model_ref(system_id: str) -> str:
 
 def dataset_ref(dataset_id: str) -> str:
     return f"dataset:{dataset_id}"
-
-
-def iri(text: str) -> str:
-    """A workspace path or a URL as an IRI reference (spaces and the like escaped)."""
-    return quote(text, safe="/#:?=&%~+@!$'()*,;[]")
 
 
 def prop(name: str, value: str) -> dict[str, str]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from cardgate.core.problems import Severity
 from cardgate.documents.schemas.model_card import ModelCard
@@ -27,6 +26,7 @@ from cardgate.frameworks.catalog import Catalog, load_catalog
 from cardgate.frameworks.coverage import answers_of, compute_system_coverage
 from cardgate.frameworks.definitions import Definition, workspace_definitions
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
+from cardgate.interop.bom_parts import iri
 
 CATALOG_VERSION = "1.0"
 """The version of the AI RMF the shipped catalog holds (its id: nist-ai-rmf-1.0)."""
@@ -46,10 +46,6 @@ class Governance:
 
 def _ref(*parts: str) -> str:
     return ":".join(part.replace(" ", "-") for part in parts)
-
-
-def _iri(text: str) -> str:
-    return quote(text, safe="/#:?=&%~+@!$'()*,;[]")
 
 
 def _organization(governance: Governance) -> dict[str, str]:
@@ -138,7 +134,7 @@ def _claims(
                 {
                     "bom-ref": ref,
                     "description": entry,
-                    "data": [{"name": entry, "contents": {"url": _iri(entry)}}],
+                    "data": [{"name": entry, "contents": {"url": iri(entry)}}],
                 },
             )
             refs.append(ref)
@@ -286,7 +282,7 @@ def _affirmation(governance: Governance) -> dict[str, Any] | None:
                 "organization": _organization(governance),
                 "externalReference": {
                     "type": "digital-signature" if decided.signed else "electronic-signature",
-                    "url": _iri(f"{where}#signoffs.{decided.index}"),
+                    "url": iri(f"{where}#signoffs.{decided.index}"),
                     "comment": f"Signed {signoff.date.isoformat()} ({how}){note}",
                 },
             }
