@@ -36,6 +36,7 @@ from cardgate.interop.cyclonedx_declarations import Governance, declarations
 
 SPEC_VERSION = "1.6"
 SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"
+MAX_VERSION = 1024
 SUFFIX = ".cdx.json"
 """File name of an export: `<id>.cdx.json`."""
 
@@ -66,6 +67,12 @@ def contacts(people: list[Person]) -> list[dict[str, str]]:
 
 def _licence(text: str | None) -> list[dict[str, Any]] | None:
     return [{"license": {"name": text}}] if text else None
+
+
+def _version(text: str | None) -> str | None:
+    """A version as CycloneDX's `version` holds it (at most 1,024 characters); a longer
+    text goes into a `cardgate:version` property instead."""
+    return text if text is not None and len(text) <= MAX_VERSION else None
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +110,8 @@ def data_component(
     sensitive = list(sheet.composition.sensitive_attributes or [])
     governance = {"owners": [{"contact": contact} for contact in contacts(sheet.owners)]}
     properties = [prop("use", use) for use in uses]
+    if sheet.version is not None and _version(sheet.version) is None:
+        properties.append(prop("version", sheet.version))
     if data_check is not None:
         properties.append(prop("data-check", "passed" if data_check.passed else "failed"))
         properties.append(prop("rows", str(data_check.rows)))
@@ -111,7 +120,7 @@ def data_component(
             "type": "data",
             "bom-ref": dataset_ref(dataset_id),
             "name": dataset_id,
-            "version": sheet.version,
+            "version": _version(sheet.version),
             "description": sheet.motivation.purpose,
             "hashes": [{"alg": "SHA-256", "content": sha256}] if sha256 else None,
             "licenses": _licence(sheet.distribution.license if sheet.distribution else None),
@@ -271,7 +280,7 @@ def model_component(
             "type": "machine-learning-model",
             "bom-ref": model_ref(card.id),
             "name": card.id,
-            "version": details.model_version,
+            "version": _version(details.model_version),
             "description": details.description,
             "publisher": details.developers,
             "authors": contacts(card.owners),
@@ -282,6 +291,11 @@ def model_component(
                 prop("status", card.status),
                 prop("risk-tier", card.risk_tier),
                 prop("lifecycle-stage", card.lifecycle_stage),
+                *(
+                    [prop("version", details.model_version)]
+                    if details.model_version and _version(details.model_version) is None
+                    else []
+                ),
                 *(
                     [prop("model-date", details.model_date.isoformat())]
                     if details.model_date
