@@ -29,6 +29,11 @@ _KEPT = "/:@!$&'()*+,;=~?%"
 """What an IRI reference may hold as it is (besides letters, digits and `_.-`)."""
 
 
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without the keys whose value is None or empty (the formats omit them)."""
+    return {key: value for key, value in data.items() if value not in (None, [], {}, "")}
+
+
 def content_uuid(data: Any) -> uuid.UUID:
     """A UUID that names `data` (any JSON value): the same content, the same UUID."""
     digest = hashlib.sha256(canonical_bytes(data)).hexdigest()

@@ -21,6 +21,7 @@ from cardgate.documents.schemas.contract import ColumnType
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
+from cardgate.interop.bom_parts import compact
 
 SUFFIX = ".croissant.json"
 """File name of an export: `<id>.croissant.json`."""
@@ -102,10 +103,6 @@ def node_id(name: str) -> str:
     return quote(name, safe="")
 
 
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if value not in (None, [], "")}
-
-
 def _joined(pairs: list[tuple[str, str | None]]) -> str | None:
     kept = [f"{label}: {text}" if label else text for label, text in pairs if text]
     return "\n\n".join(kept) if kept else None
@@ -126,7 +123,7 @@ def file_object(
     url = Path(os.path.relpath(path, base)).as_posix()
     data_format = check.data.format if check is not None else path.name.lower()
     sha256 = sheet.sha256 or (check.data.sha256 if check is not None else None)
-    return _compact(
+    return compact(
         {
             "@type": "cr:FileObject",
             "@id": node_id(path.name),
@@ -147,7 +144,7 @@ def record_set(dataset_id: str, sheet: Datasheet, file_id: str) -> dict[str, Any
     if contract is None:
         return None
     fields = [
-        _compact(
+        compact(
             {
                 "@type": "cr:Field",
                 "@id": f"{dataset_id}/{node_id(column.name)}",
@@ -191,7 +188,7 @@ def dataset_jsonld(
     semver = sheet.version is not None and _SEMVER.match(sheet.version) is not None
     fileobject = file_object(workspace, dataset_id, sheet, data_check, location)
     records = record_set(dataset_id, sheet, fileobject["@id"]) if fileobject else None
-    return _compact(
+    return compact(
         {
             "@context": CONTEXT,
             "@type": "sc:Dataset",
@@ -208,7 +205,7 @@ def dataset_jsonld(
                 ]
             ),
             "creator": [
-                _compact({"@type": "sc:Person", "name": owner.name, "email": owner.email})
+                compact({"@type": "sc:Person", "name": owner.name, "email": owner.email})
                 for owner in sheet.owners
             ],
             "license": distribution.license if distribution else None,

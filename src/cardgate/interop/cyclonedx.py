@@ -24,33 +24,20 @@ from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
 from cardgate.gate.result import GateResult, SystemVerdict
 from cardgate.interop.bom_parts import (
+    compact,
     content_uuid,
     dataset_uses,
     email_or_none,
-    group_slice,
     iri,
-    metric_rows,
-    number_text,
 )
 from cardgate.interop.cyclonedx_declarations import Governance, declarations
+from cardgate.interop.cyclonedx_model_card import dataset_ref, model_card, model_ref, prop
 
 SPEC_VERSION = "1.6"
 SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"
 MAX_VERSION = 1024
 SUFFIX = ".cdx.json"
 """File name of an export: `<id>.cdx.json`."""
-
-
-def model_ref(system_id: str) -> str:
-    return f"model:{system_id}"
-
-
-def dataset_ref(dataset_id: str) -> str:
-    return f"dataset:{dataset_id}"
-
-
-def prop(name: str, value: str) -> dict[str, str]:
-    return {"name": f"cardgate:{name}", "value": value}
 
 
 def contacts(people: list[Person]) -> list[dict[str, str]]:
@@ -75,11 +62,6 @@ def _version(text: str | None) -> str | None:
     return text if text is not None and len(text) <= MAX_VERSION else None
 
 
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` without the keys whose value is None or empty (CycloneDX omits them)."""
-    return {key: value for key, value in data.items() if value not in (None, [], {}, "")}
-
-
 # --- datasets -----------------------------------------------------------------------------
 
 
@@ -94,7 +76,7 @@ def data_component(
     """A `data` component for one dataset: its datasheet's facts, and the data file's
     SHA-256 (the datasheet's pin, else the data check's record)."""
     if sheet is None:  # a card names a dataset the workspace does not describe
-        return _compact(
+        return compact(
             {
                 "type": "data",
                 "bom-ref": dataset_ref(dataset_id),
@@ -115,7 +97,7 @@ def data_component(
     if data_check is not None:
         properties.append(prop("data-check", "passed" if data_check.passed else "failed"))
         properties.append(prop("rows", str(data_check.rows)))
-    return _compact(
+    return compact(
         {
             "type": "data",
             "bom-ref": dataset_ref(dataset_id),
@@ -125,7 +107,7 @@ def data_component(
             "hashes": [{"alg": "SHA-256", "content": sha256}] if sha256 else None,
             "licenses": _licence(sheet.distribution.license if sheet.distribution else None),
             "data": [
-                _compact(
+                compact(
                     {
                         "type": "dataset",
                         "name": sheet.name,
@@ -144,138 +126,11 @@ def data_component(
 # --- the model ------------------------------------------------------------------------------
 
 
-def performance_metrics(evaluation: EvaluationArtifact) -> list[dict[str, Any]]:
-    """Every defined result of the artifact: overall (no slice), per group (slice
-    'feature=group') and per disparity (slice 'feature (groups compared)')."""
-    found = []
-    for row in metric_rows(evaluation):
-        metric: dict[str, Any] = {"type": row.metric, "value": number_text(row.value)}
-        if row.slice is not None:
-            metric["slice"] = row.slice
-        if row.ci is not None:
-            metric["confidenceInterval"] = {
-                "lowerBound": number_text(row.ci[0]),
-                "upperBound": number_text(row.ci[1]),
-            }
-        found.append(metric)
-    return found
-
-
-def fairness_assessments(verdict: SystemVerdict | None) -> list[dict[str, str]]:
-    """The gate's threshold verdicts on groups and disparities that are not within their
-    limit: the group at risk and the verdict's own words (never decided again here)."""
-    if verdict is None:
-        return []
-    found = []
-    for threshold in verdict.thresholds:
-        for decided in threshold.verdicts:
-            result = decided.result
-            if result.feature is None or decided.state == "within":
-                continue
-            group = (
-                group_slice(result.feature.split(","), result.feature, result.group)
-                if result.group is not None
-                else result.feature
-            )
-            found.append(
-                {"groupAtRisk": group, "harms": f"{decided.message} (gate: {decided.outcome})"}
-            )
-    return found
-
-
-def considerations(card: ModelCard, verdict: SystemVerdict | None) -> dict[str, Any]:
-    ethical = [
-        _compact({"name": item.consideration, "mitigationStrategy": item.mitigation})
-        for item in card.ethical_considerations or []
-    ]
-    for risk in card.risks or []:
-        rating = ", ".join(
-            part
-            for part in (
-                f"likelihood {risk.likelihood}" if risk.likelihood else "",
-                f"impact {risk.impact}" if risk.impact else "",
-                f"status {risk.status}",
-                f"owner {risk.owner}",
-            )
-            if part
-        )
-        ethical.append(
-            _compact(
-                {
-                    "name": f"Risk {risk.id}: {risk.description} ({rating})",
-                    "mitigationStrategy": risk.mitigation,
-                }
-            )
-        )
-    return _compact(
-        {
-            "users": list(card.intended_use.primary_users or []),
-            "useCases": list(card.intended_use.primary_uses),
-            "technicalLimitations": list(card.limitations or []),
-            "performanceTradeoffs": list(card.tradeoffs or []),
-            "ethicalConsiderations": ethical,
-            "fairnessAssessments": fairness_assessments(verdict),
-        }
-    )
-
-
-def _card_properties(
-    card: ModelCard, evaluation: EvaluationArtifact | None
-) -> list[dict[str, str]]:
-    found = [prop("out-of-scope-use", use) for use in card.intended_use.out_of_scope_uses or []]
-    found += [prop("caveat", text) for text in card.caveats_and_recommendations or []]
-    found += [prop("assumption", text) for text in card.assumptions or []]
-    if card.factors is not None:
-        found += [prop("relevant-factor", text) for text in card.factors.relevant_factors or []]
-        found += [prop("evaluation-factor", text) for text in card.factors.evaluation_factors or []]
-    if card.metrics is not None and card.metrics.decision_thresholds:
-        found.append(prop("decision-thresholds", card.metrics.decision_thresholds))
-    if card.quantitative_analyses is not None and card.quantitative_analyses.summary:
-        found.append(prop("results-summary", card.quantitative_analyses.summary))
-    if evaluation is not None:
-        provenance = evaluation.provenance
-        found.append(prop("confidence-level", number_text(provenance.confidence_level)))
-        found.append(prop("min-group-size", str(provenance.min_group_size)))
-        found.append(prop("evaluation-rows", str(evaluation.overall.count)))
-        if provenance.predictions.sha256 is not None:
-            found.append(prop("predictions-sha256", provenance.predictions.sha256))
-        for row in metric_rows(evaluation):
-            if row.suppressed and row.slice is not None:
-                found.append(prop("reported-not-compared", row.slice))
-    return list({(p["name"], p["value"]): p for p in found}.values())
-
-
-def model_card(
-    card: ModelCard, evaluation: EvaluationArtifact | None, verdict: SystemVerdict | None
-) -> dict[str, Any]:
-    """The component's `modelCard`."""
-    details = card.model_details
-    parameters = _compact(
-        {
-            "task": card.evaluation.task if card.evaluation is not None else None,
-            "architectureFamily": details.model_type,
-            "datasets": [{"ref": dataset_ref(dataset)} for dataset in dataset_uses(card)],
-        }
-    )
-    analysis = _compact(
-        {"performanceMetrics": performance_metrics(evaluation) if evaluation else None}
-    )
-    return _compact(
-        {
-            "bom-ref": f"model-card:{card.id}",
-            "modelParameters": parameters,
-            "quantitativeAnalysis": analysis,
-            "considerations": considerations(card, verdict),
-            "properties": _card_properties(card, evaluation),
-        }
-    )
-
-
 def model_component(
     card: ModelCard, evaluation: EvaluationArtifact | None, verdict: SystemVerdict | None
 ) -> dict[str, Any]:
     details = card.model_details
-    return _compact(
+    return compact(
         {
             "type": "machine-learning-model",
             "bom-ref": model_ref(card.id),
@@ -363,7 +218,7 @@ def system_bom(
             )
         )
     body: dict[str, Any] = {
-        "metadata": _compact(
+        "metadata": compact(
             {
                 "lifecycles": [{"name": card.lifecycle_stage}],
                 "authors": contacts(card.owners),
@@ -393,7 +248,7 @@ def dataset_bom(
     if sheet is None:
         raise ValueError(f"the datasheet of '{dataset_id}' does not validate")
     body: dict[str, Any] = {
-        "metadata": _compact({"authors": contacts(sheet.owners)}),
+        "metadata": compact({"authors": contacts(sheet.owners)}),
         "components": [data_component(workspace, dataset_id, sheet, data_check=data_check)],
     }
     return _finish(body)

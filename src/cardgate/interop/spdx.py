@@ -23,7 +23,13 @@ from cardgate.documents.signoffs import read_signoffs
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
-from cardgate.interop.bom_parts import content_uuid, dataset_uses, metric_rows, number_text
+from cardgate.interop.bom_parts import (
+    compact,
+    content_uuid,
+    dataset_uses,
+    metric_rows,
+    number_text,
+)
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
@@ -38,10 +44,6 @@ SAFETY_RISK = {"unacceptable": "serious", "high": "high", "limited": "medium", "
 SPDX levels follow the EU general product-safety methodology, not the AI Act's tiers."""
 
 Iri = Callable[[str], str]
-
-
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 
 def _text(parts: Iterable[str | None], *, sep: str = "\n\n") -> str | None:
@@ -63,7 +65,7 @@ class _Graph:
     def add(self, kind: str, local: str, **fields: Any) -> str:
         spdx_id = self.iri(local)
         self.elements.append(
-            _compact({"type": kind, "spdxId": spdx_id, "creationInfo": CREATION_INFO, **fields})
+            compact({"type": kind, "spdxId": spdx_id, "creationInfo": CREATION_INFO, **fields})
         )
         return spdx_id
 
