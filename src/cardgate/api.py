@@ -16,6 +16,10 @@ return the same objects the command line renders, computed by the same code::
     evaluation.to_frame()                              # one row per metric and group
 
 Nothing here imports pandas, numpy, fairlearn or mkdocs until a function needs them.
+
+Kept whole: it is the one public API a user imports (docs/api.md follows it function by
+function); each function is a thin call into the library, so splitting it would only
+scatter what users read as one page.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ __all__ = [
     "Workspace",
     "evaluate",
     "evaluate_system",
+    "export",
     "gate",
     "load_workspace",
     "render",
@@ -128,6 +133,33 @@ def status(
     return workspace_status(
         workspace, systems=list(systems) if systems is not None else None, today=_date(today)
     )
+
+
+def export(
+    path: PathLike | Workspace = ".",
+    output_format: str = "all",
+    targets: Iterable[str] = (),
+    *,
+    out: PathLike | None = None,
+    today: dt.date | str | None = None,
+    recompute: bool = False,
+) -> dict[str, bytes]:
+    """The files ``cardgate export FORMAT [TARGET...]`` writes, as ``{path: bytes}`` with
+    paths relative to the export folder (``systems/<id>/<format>/<file>``); with `out`,
+    also written there exactly as the command writes them. `output_format` is a format's
+    name (docs/interop.md) or ``"all"``; no `targets` exports every system and dataset.
+    Raises `UsageError` or `InputError` (``message``, ``hint``) as the command reports."""
+    from cardgate.interop.exporting import plan_exports, write_exports
+    from cardgate.interop.registry import chosen_formats
+    from cardgate.interop.source import export_source
+
+    chosen = chosen_formats(output_format)
+    workspace = path if isinstance(path, Workspace) else load_workspace(path)
+    source = export_source(workspace, today=_date(today), recompute=recompute)
+    files, warnings = plan_exports(source, chosen, list(targets))
+    if out is not None:
+        write_exports(files, Path(out), warnings=warnings)
+    return files
 
 
 def render(result: GateResult | StatusReport, output_format: str = "text") -> str:

@@ -648,6 +648,87 @@ def sign(
     )
 
 
+@app.command("export")
+def export(
+    format_name: Annotated[
+        str,
+        typer.Argument(metavar="FORMAT", help="Format to export to (see docs/interop.md), or all."),
+    ],
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[SYSTEM|DATASET]...",
+            help="Systems and datasets to export (default: every one).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the files (default: <workspace>/exports).", file_okay=False),
+    ] = None,
+    recompute: Annotated[
+        bool,
+        typer.Option(
+            help="Carry the verdict of gate --release with every evaluation and data check "
+            "computed again and compared with the committed artifact (slower)."
+        ),
+    ] = False,
+    today: TodayOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Export systems and datasets to an interchange format (Hugging Face cards, ...).
+
+    Files go under OUT/systems/<id>/<format>/ and OUT/datasets/<id>/<format>/; documents
+    are never rewritten, and a file an export did not write is never replaced.
+    """
+    from cardgate.core.clock import today as reference_date
+    from cardgate.interop.exporting import DEFAULT_FOLDER, plan_exports, write_exports
+    from cardgate.interop.registry import chosen_formats
+    from cardgate.interop.source import export_source
+
+    chosen = chosen_formats(format_name)
+    loaded = _load(workspace)
+    source = export_source(loaded, today=reference_date(today), recompute=recompute)
+    files, warnings = plan_exports(source, chosen, targets or [])
+    run = write_exports(files, out or loaded.root / DEFAULT_FOLDER, warnings=warnings)
+    for warning in run.warnings:
+        typer.echo(f"cardgate: warning: {visible(warning)}", err=True)
+    unchanged = f" ({len(run.unchanged)} unchanged)" if run.unchanged else ""
+    typer.echo(
+        f"exported {len(files)} files to {display_path(run.out)}: wrote {len(run.written)}"
+        f"{unchanged}"
+    )
+
+
+@app.command("import")
+def import_(
+    format_name: Annotated[str, typer.Argument(metavar="FORMAT", help="Format of FILE.")],
+    file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False)],
+    name: Annotated[
+        str, typer.Option("--as", metavar="NAME", help="Id of the new document (its folder).")
+    ],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Draft a new document (a model card or a datasheet) from a file in another format.
+
+    Never overwrites: what the file holds that has no field in cardgate's documents is
+    listed and kept under 'extensions:'.
+    """
+    from cardgate.documents.workspace import Workspace, load_config
+    from cardgate.interop.importing import import_document
+    from cardgate.interop.registry import import_format
+
+    entry = import_format(format_name)
+    root = _workspace_root(workspace)
+    target, draft = import_document(
+        Workspace(root=root, config=load_config(root)), entry, file, name
+    )
+    typer.echo(f"wrote {display_path(target)} (a draft {draft.kind}: review every TODO)")
+    if draft.unmapped:
+        typer.echo(f"not mapped ({len(draft.unmapped)}; kept under extensions.{entry.name}):")
+        for line in draft.unmapped:
+            typer.echo(f"  {visible(line)}")
+
+
 @app.command("log-mlflow")
 def log_mlflow(
     system: Annotated[str, typer.Argument(help="System id.")],

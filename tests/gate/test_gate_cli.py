@@ -232,7 +232,9 @@ from cardgate.cli import main
 @atexit.register
 def report() -> None:  # main() runs exit handlers, then leaves without teardown
     heavy = sorted(
-        m for m in ("pandas", "numpy", "fairlearn", "mkdocs", "mlflow") if m in sys.modules
+        m
+        for m in ("pandas", "numpy", "fairlearn", "mkdocs", "mlflow", "cardgate.interop")
+        if m in sys.modules
     )
     print("HEAVY:" + ",".join(heavy), file=sys.stderr)
 

@@ -105,28 +105,17 @@ def new_document(
         raise UsageError(
             f"unknown kind '{kind}'", hint="choose one of: " + ", ".join(TEMPLATED_KINDS)
         )
-    if not _ID.match(identifier):
-        raise UsageError(
-            f"'{identifier}' is not a valid id",
-            hint="use lower-case letters, digits, '.', '_' and '-', e.g. 'credit-scoring'",
-        )
-    if kind == "model-card":
-        target = workspace.systems_dir / identifier / MODEL_CARD_FILE
-    elif kind == "datasheet":
-        target = workspace.datasets_dir / identifier / DATASHEET_FILE
+    if kind in ("model-card", "datasheet"):
+        target = document_target(workspace, kind, identifier)
     else:
+        _check_id(identifier)
         owner = system or identifier
         if not _ID.match(owner):
             raise UsageError(
                 f"--system: '{owner}' is not a valid system id",
                 hint="the folder name of a system under systems/, e.g. 'credit-scoring'",
             )
-        target = workspace.systems_dir / owner / f"checklist-{checklist}.yaml"
-    if target.exists():
-        raise UsageError(
-            f"{display_path(target)} already exists",
-            hint="cardgate never overwrites a document; edit it, or pick another id",
-        )
+        target = _new(workspace.systems_dir / owner / f"checklist-{checklist}.yaml")
     if data is not None and kind != "datasheet":
         raise UsageError(
             "--from drafts a datasheet only", hint=f"cardgate new datasheet ID --from {data}"
@@ -166,6 +155,32 @@ def new_document(
         run = read_run(mlflow_run, tracking_uri=tracking_uri)
         text = draft_model_card(text, run, workspace=workspace)
     write_file(target, text, within=workspace.root, exclusive=True)
+    return target
+
+
+def document_target(workspace: Workspace, kind: str, identifier: str) -> Path:
+    """Where a new model card or datasheet of id `identifier` goes; `UsageError` for an
+    invalid id or when a document is already there (cardgate never overwrites one)."""
+    _check_id(identifier)
+    if kind == "model-card":
+        return _new(workspace.systems_dir / identifier / MODEL_CARD_FILE)
+    return _new(workspace.datasets_dir / identifier / DATASHEET_FILE)
+
+
+def _check_id(identifier: str) -> None:
+    if not _ID.match(identifier):
+        raise UsageError(
+            f"'{identifier}' is not a valid id",
+            hint="use lower-case letters, digits, '.', '_' and '-', e.g. 'credit-scoring'",
+        )
+
+
+def _new(target: Path) -> Path:
+    if target.exists():
+        raise UsageError(
+            f"{display_path(target)} already exists",
+            hint="cardgate never overwrites a document; edit it, or pick another id",
+        )
     return target
 
 

@@ -1,0 +1,174 @@
+"""`cardgate export`: the chosen formats of the chosen systems and datasets, into a folder.
+
+Every file is computed before the first is written (an exporter that fails leaves the
+folder as it was), then each is written atomically. The folder is cardgate's: its
+``cardgate-exports.json`` lists every file an export wrote there, with its SHA-256, and an
+export replaces only files that list names; anything else in the way (a README of the
+user's, a document) is refused, never overwritten. Layout, under the folder::
+
+    systems/<id>/<format>/<file>     datasets/<id>/<format>/<file>     cardgate-exports.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+from cardgate.core.digests import file_sha256
+from cardgate.core.errors import UsageError
+from cardgate.core.files import canonical_json, write_file
+from cardgate.core.inputs import UnreadableFile, json_field, read_json
+from cardgate.core.paths import display_path
+from cardgate.interop.format import ExportFiles, Format
+from cardgate.interop.registry import FORMATS
+from cardgate.interop.source import DatasetSource, ExportSource, SystemSource
+
+Record = TypeVar("Record", SystemSource, DatasetSource)
+
+MANIFEST_FILE = "cardgate-exports.json"
+MANIFEST_KIND = "cardgate-exports"
+DEFAULT_FOLDER = "exports"
+"""Where exports go by default, under the workspace root."""
+
+
+@dataclass
+class ExportRun:
+    """What an export wrote, and what it warned about."""
+
+    out: Path
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def export_path(kind: str, target: str, format_name: str, name: str) -> str:
+    """Where an exported file goes, relative to the export folder."""
+    return f"{kind}/{target}/{format_name}/{name}"
+
+
+def plan_exports(
+    source: ExportSource, chosen: Sequence[Format], targets: Sequence[str]
+) -> tuple[dict[str, bytes], list[str]]:
+    """(relative path -> bytes, warnings) for `chosen` formats of `targets` (ids of systems
+    or datasets; none: every system and dataset of the workspace)."""
+    workspace = source.workspace
+    names = list(targets) or [*sorted(workspace.systems), *sorted(workspace.datasets)]
+    files: dict[str, bytes] = {}
+    warnings: list[str] = []
+    for name in dict.fromkeys(names):
+        is_system, is_dataset = name in workspace.systems, name in workspace.datasets
+        if not (is_system or is_dataset):
+            raise UsageError(
+                f"'{name}' is neither a system nor a dataset of the workspace",
+                hint="systems: "
+                + (", ".join(sorted(workspace.systems)) or "(none)")
+                + "; datasets: "
+                + (", ".join(sorted(workspace.datasets)) or "(none)"),
+            )
+        exported = 0
+        if is_system:
+            systems = [(entry, entry.systems) for entry in chosen]
+            exported += _run(files, "systems", name, systems, source.system)
+        if is_dataset:
+            datasets = [(entry, entry.datasets) for entry in chosen]
+            exported += _run(files, "datasets", name, datasets, source.dataset)
+        if targets and not exported:
+            what = "system" if is_system else "dataset"
+            raise UsageError(
+                f"{', '.join(f.name for f in chosen)} cannot export the {what} '{name}'",
+                hint=f"formats that export a {what}: "
+                + ", ".join(_exporting(what) or ["(none of those chosen)"]),
+            )
+    return files, list(dict.fromkeys(warnings))
+
+
+def _run(
+    files: dict[str, bytes],
+    kind: str,
+    name: str,
+    exporters: list[tuple[Format, Callable[[Record], ExportFiles] | None]],
+    record: Callable[[str], Record],
+) -> int:
+    """Add the files of every exporter of `exporters` (those that are not None) for the
+    source record `record(name)`, loaded only when one does; how many exported."""
+    usable = [(entry, exporter) for entry, exporter in exporters if exporter is not None]
+    if usable:
+        loaded = record(name)
+        for entry, exporter in usable:
+            _add(files, kind, name, entry, exporter(loaded))
+    return len(usable)
+
+
+def _exporting(what: str) -> list[str]:
+    return [f.name for f in FORMATS.values() if (f.systems if what == "system" else f.datasets)]
+
+
+def _add(files: dict[str, bytes], kind: str, target: str, entry: Format, made: ExportFiles) -> None:
+    for name, content in sorted(made.items()):
+        pure = PurePosixPath(name)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise AssertionError(f"{entry.name} exporter returned the file name {name!r}")
+        files[export_path(kind, target, entry.name, pure.as_posix())] = content
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """The files a previous export wrote in `out` (relative path -> SHA-256); {} when none.
+    `UsageError` when `out` holds a manifest file that is not one."""
+    path = out / MANIFEST_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = read_json(path)
+    except (UnreadableFile, OSError, ValueError) as error:
+        raise UsageError(
+            f"{display_path(path)}: cannot be read ({error})",
+            hint="remove it, or export to another folder",
+        ) from error
+    files = data.get("files") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("kind") != MANIFEST_KIND
+        or not isinstance(files, dict)
+    ):
+        raise UsageError(
+            f"{display_path(path)}: is not a manifest of cardgate exports",
+            hint="export to another folder",
+        )
+    return {str(key): str(value) for key, value in files.items()}
+
+
+def write_exports(files: dict[str, bytes], out: Path, *, warnings: list[str]) -> ExportRun:
+    """Write `files` under `out` (each atomically), then the manifest; a file whose bytes
+    are already there is left alone."""
+    out = out.absolute()
+    listed = read_manifest(out)
+    run = ExportRun(out=out, warnings=warnings)
+
+    def ours(path: Path) -> bool:
+        return path.relative_to(out).as_posix() in listed or path.name == MANIFEST_FILE
+
+    for name, content in sorted(files.items()):
+        path = out / name
+        digest = hashlib.sha256(content).hexdigest()
+        if name in listed and path.is_file() and file_sha256(path) == digest:
+            run.unchanged.append(path)
+        else:
+            write_file(path, content, within=out, replaceable=ours, what="a file cardgate exported")
+            run.written.append(path)
+        listed[name] = digest
+    manifest = {"kind": MANIFEST_KIND, "schema_version": 1, "files": dict(sorted(listed.items()))}
+    write_file(
+        out / MANIFEST_FILE,
+        canonical_json(manifest),
+        within=out,
+        replaceable=_is_manifest,
+        what="a manifest of cardgate exports",
+    )
+    return run
+
+
+def _is_manifest(path: Path) -> bool:
+    return json_field(path, "kind") == MANIFEST_KIND

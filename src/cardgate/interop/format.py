@@ -1,0 +1,50 @@
+"""What a format module defines: a `Format` (its exporters and importer) and the `Draft`
+an importer returns. The registry (`interop.registry`) lists the formats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cardgate.interop.source import DatasetSource, SystemSource
+
+ExportFiles = dict[str, bytes]
+"""Relative file name (POSIX, no '..') -> content."""
+
+SystemExporter = Callable[[SystemSource], ExportFiles]
+DatasetExporter = Callable[[DatasetSource], ExportFiles]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A document drafted from a file in another format, before it is written."""
+
+    kind: Literal["model-card", "datasheet"]
+    text: str
+    """The YAML document, with comments saying where each part came from."""
+    unmapped: tuple[str, ...] = ()
+    """What the file held that has no field in cardgate's documents (kept under
+    ``extensions:``), one line each, e.g. ``model-index[0].results[2] (no task type)``."""
+
+
+Importer = Callable[[bytes, str, str], Draft]
+"""(the file's bytes, its name as shown, the new document's id) -> the draft; raises
+`InputError` (with the file's line and column where known) for a file it cannot read."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One interchange format."""
+
+    name: str
+    """What `cardgate export NAME` / `cardgate import NAME` take."""
+    title: str
+    """What the format is, with its exact version, e.g. 'Hugging Face model card'."""
+    systems: SystemExporter | None = None
+    datasets: DatasetExporter | None = None
+    importer: Importer | None = None
+    needs_license_id: bool = False
+    """The format wants an SPDX licence id: a free-text licence exports with a warning."""
+    extensions: tuple[str, ...] = field(default=())
+    """File name endings the format's importer reads (for the message on a wrong file)."""

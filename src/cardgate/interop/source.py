@@ -1,0 +1,198 @@
+"""What an exporter reads: one system's or one dataset's validated documents and evidence.
+
+`export_source` loads it once for a run of `cardgate export` (or `api.export`, or the site's
+download links): the workspace, the release gate's `GateResult` for it, and, on demand,
+a `SystemSource` or `DatasetSource` per target. Exporters are pure functions of these
+records; they read no file and decide nothing (the gate decided; `verdict` and
+`findings` say what).
+
+Exporting fails closed, as the gate does: a document that does not validate, or an
+evidence artifact that exists but cannot be read, is an `InputError` at its file (exit 1),
+never an export without it. A model card without an ``evaluation:`` section exports
+without computed results; one with it needs its ``evaluation.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cardgate.core.errors import InputError, UsageError
+from cardgate.core.paths import display_path
+from cardgate.documents.schemas.checklist import Checklist
+from cardgate.documents.schemas.datasheet import Datasheet
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.schemas.signoffs import Signoffs
+from cardgate.documents.signoffs import artifact_path, read_signoffs
+from cardgate.documents.validated import ValidatedDocument
+from cardgate.documents.workspace import DatasetDocs, SystemDocs, Workspace
+from cardgate.evidence.datacheck.artifact import DataCheckArtifact, load_artifact
+from cardgate.evidence.datacheck.artifact import artifact_path as data_check_path
+from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtifact, read_artifact
+from cardgate.gate.result import Finding, GateResult, SystemVerdict
+
+
+@dataclass(frozen=True, eq=False)
+class DatasetSource:
+    """One dataset: its validated datasheet and its last data check (if any)."""
+
+    id: str
+    datasheet: Datasheet
+    document: ValidatedDocument
+    """The datasheet as loaded: positions of its fields (`document.loaded.positions`)."""
+    path: str
+    """The datasheet's workspace-relative path."""
+    folder: Path
+    data_check: DataCheckArtifact | None
+    """`data-check.json` beside the datasheet; None when `cardgate check-data` never ran."""
+
+
+@dataclass(frozen=True, eq=False)
+class SystemSource:
+    """One AI system: its validated model card and checklists, its evaluation artifact,
+    its sign-offs, the datasheets its card references, and the gate's verdict on it."""
+
+    id: str
+    card: ModelCard
+    document: ValidatedDocument
+    """The card as loaded: positions of its fields (`document.loaded.positions`)."""
+    path: str
+    """The card's workspace-relative path."""
+    checklists: tuple[Checklist, ...]
+    evaluation: EvaluationArtifact | None
+    """The artifact `cardgate evaluate` wrote; None when the card has no evaluation."""
+    evaluation_path: str | None
+    signoffs: Signoffs | None
+    datasets: tuple[DatasetSource, ...]
+    """The workspace's datasheets the card references (training first, each once)."""
+    verdict: SystemVerdict | None
+    """The release gate's verdict on the system (None when the gate did not judge it)."""
+    findings: tuple[Finding, ...]
+    """The gate's findings on the system (waived ones are not among them)."""
+
+
+@dataclass(frozen=True, eq=False)
+class ExportSource:
+    """A workspace ready to export: its documents and the release gate's result."""
+
+    workspace: Workspace
+    gate: GateResult
+
+    def system(self, system_id: str) -> SystemSource:
+        """The system `system_id`; `UsageError` when the workspace has none of that id,
+        `InputError` when its documents or artifacts cannot be used."""
+        docs = self.workspace.systems.get(system_id)
+        if docs is None:
+            raise UsageError(
+                f"no system '{system_id}' in {display_path(self.workspace.systems_dir)}",
+                hint="systems: " + (", ".join(sorted(self.workspace.systems)) or "(none)"),
+            )
+        return _system(self, docs)
+
+    def dataset(self, dataset_id: str) -> DatasetSource:
+        """The dataset `dataset_id` (errors as for `system`)."""
+        docs = self.workspace.datasets.get(dataset_id)
+        if docs is None:
+            raise UsageError(
+                f"no dataset '{dataset_id}' in {display_path(self.workspace.datasets_dir)}",
+                hint="datasets: " + (", ".join(sorted(self.workspace.datasets)) or "(none)"),
+            )
+        return _dataset(self.workspace, docs)
+
+
+def export_source(workspace: Workspace, *, today: dt.date, recompute: bool = False) -> ExportSource:
+    """The workspace with the release gate's result (`gate --release`, judged on `today`;
+    with `recompute`, the evaluations and data checks computed again and compared)."""
+    from cardgate.gate.engine import run_gate
+
+    result = run_gate(workspace, release=True, today=today, recompute=recompute)
+    return ExportSource(workspace, result)
+
+
+def _valid(document: ValidatedDocument | None, what: str, fallback: Path) -> ValidatedDocument:
+    if document is None or document.model is None:
+        problem = document.problems[0] if document is not None and document.problems else None
+        where = problem.format() if problem is not None else display_path(fallback)
+        raise InputError(
+            where,
+            details=(f"cannot export {what}: an export reads validated documents only",),
+            hint="fix what 'cardgate validate' reports first",
+        )
+    return document
+
+
+def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
+    workspace = source.workspace
+    document = _valid(docs.card, f"system '{docs.id}'", docs.folder / "model-card.yaml")
+    card = docs.model_card
+    assert card is not None and document.loaded is not None
+    evaluation, evaluation_path = None, None
+    if card.evaluation is not None:
+        path = artifact_path(workspace, docs, card)
+        if path is None:
+            raise InputError(
+                f"cannot export system '{docs.id}': evaluation.artifact "
+                f"'{card.evaluation.artifact}' leads outside the workspace"
+            )
+        try:
+            evaluation, _ = read_artifact(path)
+        except ArtifactError as error:
+            raise InputError(
+                f"{display_path(path)}: {error}",
+                hint=f"run 'cardgate evaluate {docs.id}' first; an export carries the "
+                "computed results",
+            ) from error
+        evaluation_path = workspace.relative(path)
+    for checklist in docs.checklists:
+        _valid(checklist, f"system '{docs.id}'", docs.folder)
+    signoffs_doc = read_signoffs(docs)
+    if signoffs_doc.problems:
+        raise InputError(
+            signoffs_doc.problems[0].format(),
+            details=(f"cannot export system '{docs.id}' until its sign-offs can be read",),
+            hint="fix what 'cardgate validate' reports first",
+        )
+    datasets: list[DatasetSource] = []
+    for _, ref in card.dataset_references():
+        found = workspace.datasets.get(ref.dataset)
+        if found is not None and all(d.id != found.id for d in datasets):
+            datasets.append(_dataset(workspace, found))
+    verdict = next((v for v in source.gate.systems if v.system == docs.id), None)
+    return SystemSource(
+        id=docs.id,
+        card=card,
+        document=document,
+        path=workspace.relative(document.loaded.path),
+        checklists=tuple(docs.checklist_models()),
+        evaluation=evaluation,
+        evaluation_path=evaluation_path,
+        signoffs=signoffs_doc.model,
+        datasets=tuple(datasets),
+        verdict=verdict,
+        findings=tuple(f for f in source.gate.findings if f.system == docs.id),
+    )
+
+
+def _dataset(workspace: Workspace, docs: DatasetDocs) -> DatasetSource:
+    document = _valid(docs.sheet, f"dataset '{docs.id}'", docs.folder / "datasheet.yaml")
+    sheet = docs.datasheet
+    assert sheet is not None and document.loaded is not None
+    check_path = data_check_path(docs.folder)
+    data_check = None
+    if check_path.exists():
+        data, problem = load_artifact(check_path)
+        if data is None:
+            raise InputError(
+                f"{display_path(check_path)}: {problem}",
+                hint=f"run 'cardgate check-data {docs.id}' again",
+            )
+        data_check = DataCheckArtifact.model_validate(data)
+    return DatasetSource(
+        id=docs.id,
+        datasheet=sheet,
+        document=document,
+        path=workspace.relative(document.loaded.path),
+        folder=docs.folder,
+        data_check=data_check,
+    )
