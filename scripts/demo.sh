@@ -36,6 +36,12 @@ case $gate_status in
   *) fail "the gate could not run (exit $gate_status)" ;;
 esac
 
+step "cardgate export all"
+# The exports are committed (governance/exports): judged on the date the worked example is
+# pinned to, so that this step rebuilds them byte for byte (tests/interop/test_exports_current.py).
+"$cardgate" export all -w "$workspace" --out "$workspace/exports" --today 2026-11-30 \
+  || fail "the export failed"
+
 step "cardgate build --recompute"
 "$cardgate" build --recompute -w "$workspace" || fail "the site did not build"
 

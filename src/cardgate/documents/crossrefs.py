@@ -29,18 +29,24 @@ def reference_problems(workspace: Workspace) -> list[Problem]:
                         f"rename the folder or set id: {system.id}",
                     )
                 )
-            for where, ref in card.dataset_references():
-                known = ref.dataset in workspace.datasets or is_placeholder_text(ref.dataset)
-                if not known:
+            lineage = card.lineage.datasets or [] if card.lineage is not None else []
+            named = [
+                *((where, ref.dataset) for where, ref in card.dataset_references()),
+                *(
+                    (("lineage", "datasets", index), item.dataset)
+                    for index, item in enumerate(lineage)
+                    if item.dataset is not None
+                ),
+            ]
+            for where, named_id in named:
+                if named_id not in workspace.datasets and not is_placeholder_text(named_id):
                     problems.append(
                         _at(
                             system.card,
                             (*where, "dataset"),
                             "CG106",
-                            f"unknown dataset '{ref.dataset}'",
-                            _hint(
-                                ref.dataset, workspace.datasets, "add datasets/<id>/datasheet.yaml"
-                            ),
+                            f"unknown dataset '{named_id}'",
+                            _hint(named_id, workspace.datasets, "add datasets/<id>/datasheet.yaml"),
                         )
                     )
         for document in system.checklists:

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from cardgate.core.files import canonical_json
 from cardgate.documents.schemas.contract import ColumnType
 from cardgate.documents.schemas.datasheet import Datasheet
+from cardgate.documents.schemas.provenance import licence_words
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.interop.bom_parts import compact
@@ -208,7 +209,7 @@ def dataset_jsonld(
                 compact({"@type": "sc:Person", "name": owner.name, "email": owner.email})
                 for owner in sheet.owners
             ],
-            "license": distribution.license if distribution else None,
+            "license": licence_words(distribution.license) if distribution else None,
             "citeAs": distribution.citation if distribution else None,
             # Croissant's version is MAJOR.MINOR.PATCH; other version text goes in the
             # description.

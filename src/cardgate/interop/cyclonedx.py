@@ -19,6 +19,7 @@ from cardgate.core.files import canonical_json
 from cardgate.documents.schemas.base import Person
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
@@ -52,7 +53,8 @@ def contacts(people: list[Person]) -> list[dict[str, str]]:
     return found
 
 
-def _licence(text: str | None) -> list[dict[str, Any]] | None:
+def _licence(licence: str | Licence | None) -> list[dict[str, Any]] | None:
+    text = licence_words(licence)  # a structured licence in words (an SPDX id: issue 18)
     return [{"license": {"name": text}}] if text else None
 
 

@@ -22,6 +22,9 @@ from cardgate.core.errors import UsageError
 from cardgate.core.files import canonical_json, write_file
 from cardgate.core.inputs import UnreadableFile, json_field, read_json
 from cardgate.core.paths import display_path
+from cardgate.core.problems import Span
+from cardgate.documents.placeholders import is_placeholder_text
+from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.registry import FORMATS
 from cardgate.interop.source import DatasetSource, ExportSource, SystemSource
@@ -71,10 +74,10 @@ def plan_exports(
         exported = 0
         if is_system:
             systems = [(entry, entry.systems) for entry in chosen]
-            exported += _run(files, "systems", name, systems, source.system)
+            exported += _run(files, "systems", name, systems, source.system, warnings)
         if is_dataset:
             datasets = [(entry, entry.datasets) for entry in chosen]
-            exported += _run(files, "datasets", name, datasets, source.dataset)
+            exported += _run(files, "datasets", name, datasets, source.dataset, warnings)
         if targets and not exported:
             what = "system" if is_system else "dataset"
             raise UsageError(
@@ -91,6 +94,7 @@ def _run(
     name: str,
     exporters: list[tuple[Format, Callable[[Record], ExportFiles] | None]],
     record: Callable[[str], Record],
+    warnings: list[str],
 ) -> int:
     """Add the files of every exporter of `exporters` (those that are not None) for the
     source record `record(name)`, loaded only when one does; how many exported."""
@@ -98,8 +102,32 @@ def _run(
     if usable:
         loaded = record(name)
         for entry, exporter in usable:
+            if entry.needs_license_id:
+                warnings.extend(licence_warnings(loaded, entry.name))
             _add(files, kind, name, entry, exporter(loaded))
     return len(usable)
+
+
+def licence_warnings(record: SystemSource | DatasetSource, format_name: str) -> list[str]:
+    """A warning at the licence's line, for a format that needs an SPDX licence id, when
+    the document's licence has none (free text is accepted, not exported as an id)."""
+    licence: str | Licence | None
+    if isinstance(record, SystemSource):
+        licence, where = record.card.model_details.license, ("model_details", "license")
+    else:
+        distribution = record.datasheet.distribution
+        licence = distribution.license if distribution is not None else None
+        where = ("distribution", "license")
+    if isinstance(licence, Licence) and licence.spdx and not is_placeholder_text(licence.spdx):
+        return []
+    loaded = record.document.loaded
+    span = loaded.positions.value(where) if loaded is not None else Span(1, 1)
+    shown = display_path(loaded.path) if loaded is not None else record.path
+    state = "is free text" if licence_words(licence) else "is missing"
+    return [
+        f"{shown}:{span.line}:{span.column}: {'.'.join(where)} {state}; {format_name} needs "
+        "an SPDX licence id: write license: {spdx: <id>, text: ...} (https://spdx.org/licenses/)"
+    ]
 
 
 def _exporting(what: str) -> list[str]:

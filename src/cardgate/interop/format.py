@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+import yaml
 
 from cardgate.interop.source import DatasetSource, SystemSource
 
@@ -48,3 +50,12 @@ class Format:
     """The format wants an SPDX licence id: a free-text licence exports with a warning."""
     extensions: tuple[str, ...] = field(default=())
     """File name endings the format's importer reads (for the message on a wrong file)."""
+
+
+def yaml_text(data: dict[str, Any], *, comment: str = "") -> str:
+    """`data` as block YAML in the order given (a draft document, a card's metadata),
+    deterministic, long lines unbroken; `comment` (lines starting with '#') first."""
+    dumped = yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096
+    )
+    return comment + dumped

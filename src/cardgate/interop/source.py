@@ -70,6 +70,8 @@ class SystemSource:
     """The release gate's verdict on the system (None when the gate did not judge it)."""
     findings: tuple[Finding, ...]
     """The gate's findings on the system (waived ones are not among them)."""
+    today: dt.date
+    """The date the gate judged by (`gate --release --today`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,6 +173,7 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         datasets=tuple(datasets),
         verdict=verdict,
         findings=tuple(f for f in source.gate.findings if f.system == docs.id),
+        today=source.gate.today,
     )
 
 

@@ -19,6 +19,7 @@ from cardgate import __version__
 from cardgate.core.files import canonical_json
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.schemas.provenance import licence_words
 from cardgate.documents.signoffs import read_signoffs
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
@@ -101,7 +102,7 @@ def dataset_package(
     sensitive = bool(composition.sensitive_attributes) or bool(
         sheet.contract and any(column.sensitive for column in sheet.contract.columns)
     )
-    licence = sheet.distribution.license if sheet.distribution else None
+    licence = licence_words(sheet.distribution.license if sheet.distribution else None)
     spdx_id = graph.add(
         "dataset_DatasetPackage",
         local,
@@ -182,7 +183,9 @@ def ai_package(graph: _Graph, card: ModelCard, evaluation: EvaluationArtifact | 
         name=card.id,
         summary=card.name,
         description=details.description,
-        comment=f"Licence as the card states it: {details.license}" if details.license else None,
+        comment=f"Licence as the card states it: {licence_words(details.license)}"
+        if licence_words(details.license)
+        else None,
         software_packageVersion=details.model_version,
         software_primaryPurpose="model",
         builtTime=f"{details.model_date.isoformat()}T00:00:00Z" if details.model_date else None,

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from cardgate.core.resources import data_dir
 from cardgate.documents.placeholders import is_missing
+from cardgate.documents.schemas.provenance import licence_words
 from cardgate.site.escape import (
     command_text,
     css_string,
@@ -150,6 +151,7 @@ def make_environment(site_dir: Path | None = None) -> Environment:
         command=command_text,
         docstring=docstring_markdown,
         docstring_inline=docstring_inline,
+        licence=licence_words,
     )
     environment.globals["missing"] = is_missing
     return environment

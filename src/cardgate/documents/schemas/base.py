@@ -185,7 +185,10 @@ def _container_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """Fields holding a section, a list or a mapping (not text)."""
     names = []
     for name, info in model.model_fields.items():
-        for member in _members(info.annotation):
+        members = _members(info.annotation)
+        if str in members:  # it takes text too (a licence): a placeholder is that text
+            continue
+        for member in members:
             origin = typing.get_origin(member)
             if origin in (list, dict) or (
                 isinstance(member, type) and issubclass(member, BaseModel)

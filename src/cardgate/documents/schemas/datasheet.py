@@ -18,6 +18,7 @@ from cardgate.documents.schemas.base import (
     required,
 )
 from cardgate.documents.schemas.contract import DataContract
+from cardgate.documents.schemas.provenance import ExternalIds, LicenceField
 
 
 class Motivation(Section):
@@ -76,7 +77,10 @@ class Uses(Section):
 class Distribution(Section):
     """How the dataset is distributed."""
 
-    license: Text = required("Licence or terms of use (e.g. CC BY 4.0).")
+    license: LicenceField = required(
+        "Licence or terms of use: free text (e.g. CC BY 4.0), or structured as "
+        "{spdx: CC-BY-4.0, text: ...} (an SPDX id, which the exports need)."
+    )
     source: Text | None = recommended("Where the data was obtained (URL, package, citation).")
     citation: Text | None = optional("How to cite the dataset.")
     restrictions: Text | None = recommended("Export controls or other regulatory restrictions.")
@@ -102,6 +106,9 @@ class Datasheet(Document):
     owners: list[Person] = required("People accountable for the dataset.", min_length=1)
     last_reviewed: DateOrPlaceholder = recommended("Date of the last review of this datasheet.")
     sha256: Sha256 | None = optional("SHA-256 of the data file this datasheet describes.")
+    identifiers: ExternalIds | None = optional(
+        "How the dataset is known outside the workspace: Hugging Face id, DOI, web page."
+    )
     motivation: Motivation = required("Why the dataset exists.")
     composition: Composition = required("What it consists of.")
     collection_process: CollectionProcess | None = recommended("How it was collected.")

@@ -24,6 +24,7 @@ from cardgate.documents.schemas.base import (
     required,
 )
 from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.documents.schemas.provenance import LicenceField, Lineage, ReportedResult
 
 Lifecycle = Literal["design", "development", "validation", "deployment", "monitoring", "retired"]
 
@@ -42,8 +43,16 @@ class ModelDetails(Section):
         "Training algorithms, parameters, fairness constraints or other approaches applied."
     )
     citation: Text | None = optional("Paper or other resource for more information.")
-    license: Text | None = recommended("Licence of the model.")
+    license: LicenceField | None = recommended(
+        "Licence of the model: free text, or structured as {spdx: Apache-2.0, text: ...} "
+        "(an SPDX id or expression, which the Hugging Face, SPDX and CycloneDX exports need)."
+    )
     contact: Text | None = recommended("Where to send questions or comments about the model.")
+    task: Text | None = optional(
+        "The model's task, in the Hugging Face Hub's task vocabulary where one fits "
+        "(tabular-classification, text-generation, ...): the card's pipeline_tag."
+    )
+    tags: list[Text] | None = optional("Keywords for model catalogues (Hugging Face tags).")
 
 
 class IntendedUse(Section):
@@ -199,6 +208,14 @@ class ModelCard(Document):
     tradeoffs: list[Text] | None = recommended("Trade-offs made, e.g. accuracy vs. fairness.")
     risks: list[Risk] | None = recommended("The risk register.")
     monitoring: Monitoring | None = recommended("Monitoring plan.")
+    lineage: Lineage | None = optional(
+        "Where the model comes from: base models, and datasets beyond the datasheets above "
+        "(an external identifier: Hugging Face id, DOI or URL)."
+    )
+    reported_results: list[ReportedResult] | None = optional(
+        "Results measured elsewhere (a paper, a vendor, a benchmark), each with its source: "
+        "shown apart from what cardgate computed, never verified, never read by the gate."
+    )
     evaluation: EvaluationSettings | None = recommended(
         "How `cardgate evaluate` computes metrics from the model's predictions.",
         commented=True,

@@ -1,0 +1,315 @@
+"""A draft model card from a Hugging Face model card (``cardgate import hf README.md``).
+
+Read: the metadata (``license``, ``base_model``, ``datasets``, ``pipeline_tag``, ``tags``,
+``model-index``, whose results become reported results: cardgate did not compute them)
+and the sections of the Hub's model card template (the description, developers, model
+type, version, uses, out-of-scope uses, limitations, ethical considerations,
+recommendations, training hyperparameters, factors, metrics, the results' summary, the
+citation and the contact). Everything else the card holds (other metadata, other
+sections) is kept under ``extensions.hf`` and listed. What cardgate needs and a card has
+no place for (risk tier, lifecycle stage, owners, ...) is left as the template leaves it:
+``TODO``, or the template's default with a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cardgate.core.errors import InputError
+from cardgate.documents.load_limits import DocumentLoadError
+from cardgate.documents.loading import parse_text
+from cardgate.interop.format import Draft, yaml_text
+from cardgate.interop.hf_common import FRONT_MATTER, MISSING, licence_from_metadata, plain
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FACT = re.compile(r"^- \*\*(.+?):\*\*[ \t]*(.*)$")
+_MAPPED_METADATA = frozenset(
+    {"license", "license_name", "license_link", "base_model", "datasets", "pipeline_tag",
+     "tags", "model-index"}
+)  # fmt: skip
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{shown}: is not UTF-8 text (byte {error.start})") from error
+
+
+def split_card(raw: bytes, shown: str) -> tuple[dict[str, Any], str]:
+    """(metadata, Markdown body) of a card; `InputError` at the line and column of a
+    metadata block that is not a YAML mapping."""
+    text = _decode(raw, shown)
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    before = text[: match.start("yaml")].count("\n")
+    block = match.group("yaml")
+    if not block.strip():
+        return {}, text[match.end() :]
+    try:
+        loaded = parse_text("\n" * before + block, display=shown)
+    except DocumentLoadError as error:
+        raise InputError(error.problem.format(), hint=error.problem.hint) from error
+    return dict(loaded.data), text[match.end() :]
+
+
+def sections(body: str) -> list[tuple[str, str, str]]:
+    """(heading, its own text, the heading as written) of every heading of a Markdown
+    body, in order, comments removed; the heading lower-cased, without '[optional]'."""
+    found: list[tuple[str, str, str]] = []
+    heading, written, lines = "", "", []
+    for line in _COMMENT.sub("", body).splitlines():
+        match = _HEADING.match(line)
+        if match is None:
+            lines.append(line)
+            continue
+        found.append((heading, "\n".join(lines).strip(), written))
+        written = " ".join(line.lstrip("#").split())
+        cleaned = re.sub(r"\[optional\]", "", match.group(2), flags=re.IGNORECASE)
+        heading, lines = " ".join(cleaned.split()).casefold(), []
+    found.append((heading, "\n".join(lines).strip(), written))
+    return found
+
+
+def _paragraph(text: str) -> str | None:
+    """The section's prose (bullets of facts left out), as one text; None when empty or
+    the template's placeholder."""
+    kept = [line for line in text.splitlines() if not _FACT.match(line.strip())]
+    joined = " ".join(" ".join(kept).split())
+    if not joined or MISSING in joined:
+        return None
+    return plain(joined)
+
+
+def _items(text: str) -> list[str] | None:
+    """A section's bullets (or its prose as one item)."""
+    bullets = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
+    items = [plain(b) for b in bullets if b.strip() and MISSING not in b]
+    if items:
+        return items
+    single = _paragraph(text)
+    return [single] if single else None
+
+
+def _facts(text: str) -> dict[str, str]:
+    found = {}
+    for line in text.splitlines():
+        match = _FACT.match(line.strip())
+        if match and match.group(2).strip() and MISSING not in match.group(2):
+            found[match.group(1).casefold()] = plain(match.group(2))
+    return found
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def import_card(raw: bytes, shown: str, name: str) -> Draft:
+    """A draft model card, id `name`, from the Hugging Face model card `raw`."""
+    metadata, body = split_card(raw, shown)
+    unmapped: list[str] = []
+    kept_metadata = {k: v for k, v in metadata.items() if k not in _MAPPED_METADATA}
+    unmapped += [f"metadata '{key}'" for key in kept_metadata]
+    by_heading: dict[str, str] = {}
+    kept_sections: dict[str, str] = {}
+    title = None
+    for heading, text, written in sections(body):
+        if heading.startswith("model card for "):
+            title = plain(written[len("model card for ") :])
+            by_heading.setdefault("(summary)", text)
+        elif heading:
+            by_heading.setdefault(heading, text)
+    tag = metadata.get("pipeline_tag") if isinstance(metadata.get("pipeline_tag"), str) else None
+    details: dict[str, Any] = {}
+    description = by_heading.get("model description")
+    facts = _facts(description or "")
+    details["description"] = (
+        _paragraph(description or "") or _paragraph(by_heading.get("(summary)", "")) or "TODO"
+    )
+    for label, key in (
+        ("developed by", "developers"),
+        ("model type", "model_type"),
+        ("model version", "model_version"),
+    ):
+        if label in facts:
+            details[key] = facts[label]
+    hyper = _paragraph(by_heading.get("training hyperparameters", ""))
+    if hyper:
+        details["training_algorithm"] = hyper
+    for heading, key in (("citation", "citation"), ("model card contact", "contact")):
+        value = _paragraph(by_heading.get(heading, ""))
+        if value:
+            details[key] = value
+    licence = licence_from_metadata(metadata)
+    if licence is not None:
+        details["license"] = licence
+    elif "license" in facts:
+        details["license"] = facts["license"]
+    if tag:
+        details["task"] = tag
+    tags = _strings(metadata.get("tags"))
+    if tags:
+        details["tags"] = tags
+    card: dict[str, Any] = {
+        "kind": "model-card",
+        "schema_version": 1,
+        "id": name,
+        "name": title or _model_index_name(metadata) or name,
+        "status": "draft",
+        "risk_tier": "high",
+        "lifecycle_stage": "development",
+        "owners": [{"name": "TODO"}],
+        "last_reviewed": "TODO",
+        "model_details": details,
+        "intended_use": {"primary_uses": _items(by_heading.get("direct use", "")) or ["TODO"]},
+    }
+    users = _items(by_heading.get("intended users", ""))
+    if users:
+        card["intended_use"]["primary_users"] = users
+    out = _items(by_heading.get("out-of-scope use", ""))
+    if out:
+        card["intended_use"]["out_of_scope_uses"] = out
+    factors = _items(by_heading.get("factors", ""))
+    if factors:
+        card["factors"] = {"evaluation_factors": factors}
+    measures = _items(by_heading.get("metrics", ""))
+    if measures:
+        card["metrics"] = {"performance_measures": measures}
+    summary = _paragraph(by_heading.get("summary", ""))
+    if summary:
+        card["quantitative_analyses"] = {"summary": summary}
+    ethical = _ethical(by_heading.get("ethical considerations", ""))
+    if ethical:
+        card["ethical_considerations"] = ethical
+    recommendations = _items(by_heading.get("recommendations", ""))
+    if recommendations:
+        card["caveats_and_recommendations"] = recommendations
+    limitations = _items(by_heading.get("bias, risks, and limitations", ""))
+    if limitations:
+        card["limitations"] = limitations
+    lineage = _lineage(metadata)
+    if lineage:
+        card["lineage"] = lineage
+    reported, skipped = _reported(metadata, shown, tag)
+    unmapped += skipped
+    if reported:
+        card["reported_results"] = reported
+    used = {
+        "(summary)", "model description", "training hyperparameters", "citation",
+        "model card contact", "direct use", "intended users", "out-of-scope use", "factors",
+        "metrics", "summary", "ethical considerations", "recommendations",
+        "bias, risks, and limitations",
+    }  # fmt: skip
+    for heading, text in by_heading.items():
+        if heading not in used and _paragraph(text) is not None:
+            kept_sections[heading] = text
+    unmapped += [f"section '{heading}'" for heading in kept_sections]
+    hf: dict[str, Any] = {}
+    if kept_metadata:
+        hf["metadata"] = kept_metadata
+    if kept_sections:
+        hf["sections"] = kept_sections
+    if hf:
+        card["extensions"] = {"hf": hf}
+    return Draft("model-card", _document(card, shown), tuple(unmapped))
+
+
+def _model_index_name(metadata: dict[str, Any]) -> str | None:
+    index = metadata.get("model-index")
+    if isinstance(index, list) and index and isinstance(index[0], dict):
+        value = index[0].get("name")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _ethical(text: str) -> list[dict[str, str]]:
+    """Bullets ``- consideration Mitigation: mitigation`` (the marker as the exporter
+    writes it: a colon in card text is escaped, so the marker cannot come from the text)."""
+    found = []
+    for line in text.splitlines():
+        if not line.strip().startswith("- ") or MISSING in line:
+            continue
+        consideration, _, mitigation = line.strip()[2:].partition(" Mitigation: ")
+        entry = {"consideration": plain(consideration)}
+        if mitigation.strip():
+            entry["mitigation"] = plain(mitigation)
+        found.append(entry)
+    return found
+
+
+def _lineage(metadata: dict[str, Any]) -> dict[str, Any]:
+    lineage: dict[str, Any] = {}
+    bases = _strings(metadata.get("base_model"))
+    if bases:
+        lineage["base_models"] = [{"hf": base} for base in bases]
+    datasets = _strings(metadata.get("datasets"))
+    if datasets:
+        lineage["datasets"] = [{"hf": hub, "role": "training"} for hub in datasets]
+    return lineage
+
+
+def _reported(
+    metadata: dict[str, Any], shown: str, tag: str | None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every result of ``model-index`` as a reported result; what does not read as one."""
+    found: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    index = metadata.get("model-index")
+    if index is None:
+        return found, skipped
+    entries = index if isinstance(index, list) else []
+    for at, entry in enumerate(entries):
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for number, result in enumerate(results if isinstance(results, list) else []):
+            where = f"model-index[{at}].results[{number}]"
+            if not isinstance(result, dict):
+                skipped.append(f"{where} (not a mapping)")
+                continue
+            task, dataset, source = (
+                _mapping(result.get(key)) for key in ("task", "dataset", "source")
+            )
+            for count, metric in enumerate(result.get("metrics") or []):
+                value = metric.get("value") if isinstance(metric, dict) else None
+                kind = metric.get("type") if isinstance(metric, dict) else None
+                if isinstance(value, bool) or not isinstance(value, int | float) or not kind:
+                    skipped.append(f"{where}.metrics[{count}] (no numeric value or type)")
+                    continue
+                reported: dict[str, Any] = {
+                    "metric": str(kind),
+                    "value": float(value),
+                    "source": str(source.get("name") or f"model-index of {shown}"),
+                }
+                if source.get("url"):
+                    reported["url"] = str(source["url"])
+                if dataset.get("type"):
+                    reported["dataset"] = str(dataset["type"])
+                if dataset.get("split"):
+                    reported["split"] = str(dataset["split"])
+                if task.get("type") and task.get("type") != tag:
+                    reported["task"] = str(task["type"])
+                found.append(reported)
+    if index is not None and not entries:
+        skipped.append("model-index (not a list)")
+    return found, skipped
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _document(card: dict[str, Any], shown: str) -> str:
+    header = (
+        f"# Draft model card imported from the Hugging Face card {shown} by cardgate import.\n"
+        "# Review every value; risk_tier, lifecycle_stage, owners and last_reviewed are\n"
+        "# not in a Hugging Face card: set them. Results from the card's model-index are\n"
+        "# reported results: cardgate did not compute them and the gate reads none.\n"
+        "# What had no field here is under extensions.hf.\n"
+    )
+    return yaml_text(card, comment=header)
