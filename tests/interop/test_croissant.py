@@ -149,6 +149,8 @@ def test_the_contract_and_the_datasheet_map_onto_croissant_and_rai(example: Exam
     (file_object,) = description["distribution"]
     assert file_object["sha256"] == sheet["sha256"]
     assert file_object["encodingFormat"] == "text/csv"
+    spdx_id = sheet["distribution"]["license"]["spdx"]
+    assert description["license"] == f"https://spdx.org/licenses/{spdx_id}.html"
     fields = description["recordSet"][0]["field"]
     assert [(f["name"], f["dataType"]) for f in fields] == [
         (c["name"], croissant.DATA_TYPES[c["type"]]) for c in sheet["contract"]["columns"]

@@ -73,6 +73,7 @@ def test_each_dataset_exports_a_valid_cyclonedx_1_6_bom(example: Example, datase
     )
     assert component["type"] == "data"
     assert component["hashes"] == [{"alg": "SHA-256", "content": sheet["sha256"]}]
+    assert component["licenses"] == [{"expression": sheet["distribution"]["license"]["spdx"]}]
 
 
 def test_the_validator_rejects_what_the_schema_forbids(example: Example) -> None:

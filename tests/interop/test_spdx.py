@@ -141,6 +141,19 @@ def test_lineage_risk_and_metrics_come_from_the_card_and_the_artifact(example: E
     assert float(value) == auc["value"]
     assert [float(x) for x in interval.rstrip(")").split(", ")] == auc["ci"]
     assert model["ai_limitation"] == "\n".join(card["limitations"])
+    (declared,) = [
+        r["to"]
+        for r in elements(document, "Relationship")
+        if r["from"] == model["spdxId"] and r["relationshipType"] == "hasDeclaredLicense"
+    ]
+    (expression,) = [
+        e
+        for e in elements(document, "simplelicensing_LicenseExpression")
+        if e["spdxId"] in declared
+    ]
+    assert (
+        expression["simplelicensing_licenseExpression"] == card["model_details"]["license"]["spdx"]
+    )
 
 
 def test_every_package_has_one_declared_and_one_concluded_licence(example: Example) -> None:

@@ -16,8 +16,12 @@ from typing import Any
 from urllib.parse import quote
 
 from cardgate.core.digests import canonical_bytes
+from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.schemas.model_card import DatasetRef, ModelCard
+from cardgate.documents.schemas.provenance import Licence
+from cardgate.documents.workspace import Workspace
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact, Interval
+from cardgate.interop.source import DatasetSource, SystemSource
 
 CARDGATE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "cardgate")
 """The namespace of the name-based (version 5) UUIDs cardgate derives from content."""
@@ -27,6 +31,22 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _KEPT = "/:@!$&'()*+,;=~?%"
 """What an IRI reference may hold as it is (besides letters, digits and `_.-`)."""
+
+
+def spdx_expression(licence: str | Licence | None) -> str | None:
+    """The SPDX licence expression of a structured licence (checked against the SPDX
+    License List when the document was validated); None for free text or a placeholder."""
+    if not isinstance(licence, Licence) or licence.spdx is None:
+        return None
+    return None if is_placeholder_text(licence.spdx) else licence.spdx
+
+
+def workspace_of(source: SystemSource | DatasetSource) -> Workspace:
+    """The workspace a source record was read from (`source.export_source` gives every
+    record its workspace; one built by hand without it cannot be exported here)."""
+    if source.workspace is None:
+        raise ValueError(f"the source record of '{source.id}' does not carry its workspace")
+    return source.workspace
 
 
 def compact(data: dict[str, Any]) -> dict[str, Any]:

@@ -19,10 +19,12 @@ from urllib.parse import quote
 from cardgate.core.files import canonical_json
 from cardgate.documents.schemas.contract import ColumnType
 from cardgate.documents.schemas.datasheet import Datasheet
-from cardgate.documents.schemas.provenance import licence_words
+from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
-from cardgate.interop.bom_parts import compact
+from cardgate.interop.bom_parts import compact, spdx_expression, workspace_of
+from cardgate.interop.format import ExportFiles, Format
+from cardgate.interop.source import DatasetSource
 
 SUFFIX = ".croissant.json"
 """File name of an export: `<id>.croissant.json`."""
@@ -96,6 +98,17 @@ DATA_TYPES: dict[ColumnType, str] = {
 ENCODINGS = {"parquet": "application/x-parquet"}
 """A data file's format (as the data check records it) -> its MIME type; CSV otherwise
 (gzip-compressed CSV included: readers recognise the compression from the bytes)."""
+
+
+def _licence(licence: str | Licence) -> str | None:
+    """A licence as Croissant recommends it, the URL of a known licence: the SPDX List's
+    page for a single SPDX id, else the licence's own URL; otherwise its words."""
+    expression = spdx_expression(licence)
+    if expression is not None and " " not in expression:
+        return f"https://spdx.org/licenses/{expression}.html"
+    if isinstance(licence, Licence) and licence.url is not None:
+        return licence.url
+    return licence_words(licence)
 
 
 def node_id(name: str) -> str:
@@ -209,7 +222,7 @@ def dataset_jsonld(
                 compact({"@type": "sc:Person", "name": owner.name, "email": owner.email})
                 for owner in sheet.owners
             ],
-            "license": licence_words(distribution.license) if distribution else None,
+            "license": _licence(distribution.license) if distribution else None,
             "citeAs": distribution.citation if distribution else None,
             # Croissant's version is MAJOR.MINOR.PATCH; other version text goes in the
             # description.
@@ -253,3 +266,23 @@ def dataset_jsonld(
 def render(description: dict[str, Any]) -> bytes:
     """The description's bytes: canonical JSON (sorted keys, two-space indent, final newline)."""
     return canonical_json(description).encode("utf-8")
+
+
+EXPORT_LOCATION = ("exports", "datasets", "{id}", "croissant")
+"""Where `cardgate export` writes a dataset's description, under the workspace root (its
+default folder; `interop.exporting`): `contentUrl` is relative to it."""
+
+
+def export_dataset(source: DatasetSource) -> ExportFiles:
+    """`cardgate export croissant DATASET`: `<dataset>.croissant.json`, its `contentUrl`
+    relative to the default export folder's place for it."""
+    location = workspace_of(source).root.joinpath(
+        *(part.format(id=source.id) for part in EXPORT_LOCATION)
+    )
+    description = dataset_jsonld(
+        workspace_of(source), source.id, data_check=source.data_check, location=location
+    )
+    return {f"{source.id}{SUFFIX}": render(description)}
+
+
+FORMAT = Format(name="croissant", title="Croissant 1.1 with RAI 1.0", datasets=export_dataset)

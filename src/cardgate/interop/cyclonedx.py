@@ -30,9 +30,13 @@ from cardgate.interop.bom_parts import (
     dataset_uses,
     email_or_none,
     iri,
+    spdx_expression,
+    workspace_of,
 )
 from cardgate.interop.cyclonedx_declarations import Governance, declarations
 from cardgate.interop.cyclonedx_model_card import dataset_ref, model_card, model_ref, prop
+from cardgate.interop.format import ExportFiles, Format
+from cardgate.interop.source import DatasetSource, SystemSource
 
 SPEC_VERSION = "1.6"
 SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -54,7 +58,11 @@ def contacts(people: list[Person]) -> list[dict[str, str]]:
 
 
 def _licence(licence: str | Licence | None) -> list[dict[str, Any]] | None:
-    text = licence_words(licence)  # a structured licence in words (an SPDX id: issue 18)
+    """An SPDX expression as CycloneDX's `expression`; a licence in words as a named one."""
+    expression = spdx_expression(licence)
+    if expression is not None:
+        return [{"expression": expression}]
+    text = licence_words(licence)
     return [{"license": {"name": text}}] if text else None
 
 
@@ -259,3 +267,30 @@ def dataset_bom(
 def render(bom: dict[str, Any]) -> bytes:
     """The BOM's bytes: canonical JSON (sorted keys, two-space indent, final newline)."""
     return canonical_json(bom).encode("utf-8")
+
+
+def export_system(source: SystemSource) -> ExportFiles:
+    """`cardgate export cyclonedx SYSTEM`: `<system>.cdx.json`."""
+    checks = {d.id: d.data_check for d in source.datasets if d.data_check is not None}
+    bom = system_bom(
+        workspace_of(source),
+        source.id,
+        evaluation=source.evaluation,
+        gate=source.gate,
+        data_checks=checks,
+    )
+    return {f"{source.id}{SUFFIX}": render(bom)}
+
+
+def export_dataset(source: DatasetSource) -> ExportFiles:
+    """`cardgate export cyclonedx DATASET`: `<dataset>.cdx.json`."""
+    bom = dataset_bom(workspace_of(source), source.id, data_check=source.data_check)
+    return {f"{source.id}{SUFFIX}": render(bom)}
+
+
+FORMAT = Format(
+    name="cyclonedx",
+    title="CycloneDX 1.6 ML-BOM",
+    systems=export_system,
+    datasets=export_dataset,
+)

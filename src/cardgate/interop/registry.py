@@ -16,10 +16,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cardgate.core.errors import UsageError
-from cardgate.interop import huggingface, mct
+from cardgate.interop import croissant, cyclonedx, huggingface, mct, spdx
 from cardgate.interop.format import Format
 
-_LISTED: tuple[Format, ...] = (huggingface.FORMAT, mct.FORMAT)
+_LISTED: tuple[Format, ...] = (
+    huggingface.FORMAT,
+    mct.FORMAT,
+    cyclonedx.FORMAT,
+    spdx.FORMAT,
+    croissant.FORMAT,
+)
 FORMATS: Mapping[str, Format] = {entry.name: entry for entry in _LISTED}
 """Every format, by name, in the order the help, the site and docs/interop.md show them."""
 

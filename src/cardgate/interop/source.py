@@ -46,6 +46,8 @@ class DatasetSource:
     folder: Path
     data_check: DataCheckArtifact | None
     """`data-check.json` beside the datasheet; None when `cardgate check-data` never ran."""
+    workspace: Workspace | None = None
+    """The loaded workspace (what the SPDX and Croissant exports place the data file by)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +74,10 @@ class SystemSource:
     """The gate's findings on the system (waived ones are not among them)."""
     today: dt.date
     """The date the gate judged by (`gate --release --today`)."""
+    workspace: Workspace | None = None
+    gate: GateResult | None = None
+    """The workspace and the gate's whole result: the CycloneDX export's declarations read
+    the checklist definitions, the coverage, the sign-offs' currency and the rules run."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,6 +180,8 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         verdict=verdict,
         findings=tuple(f for f in source.gate.findings if f.system == docs.id),
         today=source.gate.today,
+        workspace=workspace,
+        gate=source.gate,
     )
 
 
@@ -198,4 +206,5 @@ def _dataset(workspace: Workspace, docs: DatasetDocs) -> DatasetSource:
         path=workspace.relative(document.loaded.path),
         folder=docs.folder,
         data_check=data_check,
+        workspace=workspace,
     )

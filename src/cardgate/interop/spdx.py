@@ -19,7 +19,7 @@ from cardgate import __version__
 from cardgate.core.files import canonical_json
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.schemas.provenance import licence_words
+from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.documents.signoffs import read_signoffs
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
@@ -30,7 +30,11 @@ from cardgate.interop.bom_parts import (
     dataset_uses,
     metric_rows,
     number_text,
+    spdx_expression,
+    workspace_of,
 )
+from cardgate.interop.format import ExportFiles, Format
+from cardgate.interop.source import DatasetSource, SystemSource
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
@@ -73,11 +77,20 @@ class _Graph:
     def relate(self, source: str, kind: str, targets: list[str], local: str) -> None:
         self.add("Relationship", local, **{"from": source}, relationshipType=kind, to=targets)
 
-    def licences(self, package: str, local: str) -> None:
+    def licences(self, package: str, local: str, licence: str | Licence | None) -> None:
         """The declared and the concluded licence (the AI and Dataset profiles require one
-        relationship of each): cardgate concludes nothing, and a licence stated as free
-        text is no SPDX expression, so both are NoAssertion; the text goes in `comment`."""
-        self.relate(package, "hasDeclaredLicense", [NO_ASSERTION_LICENSE], f"{local}-declared")
+        relationship of each): the declared one is the document's SPDX expression, when it
+        gives one (else NoAssertion: free text is no SPDX expression; it goes in
+        `comment`); cardgate concludes nothing, so the concluded one is NoAssertion."""
+        expression = spdx_expression(licence)
+        declared = NO_ASSERTION_LICENSE
+        if expression is not None:
+            declared = self.add(
+                "simplelicensing_LicenseExpression",
+                f"{local}-licence",
+                simplelicensing_licenseExpression=expression,
+            )
+        self.relate(package, "hasDeclaredLicense", [declared], f"{local}-declared")
         self.relate(package, "hasConcludedLicense", [NO_ASSERTION_LICENSE], f"{local}-concluded")
 
 
@@ -94,7 +107,7 @@ def dataset_package(
             software_primaryPurpose="data",
             dataset_datasetType=["noAssertion"],
         )
-        graph.licences(spdx_id, local)
+        graph.licences(spdx_id, local, None)
         return spdx_id
     sha256 = sheet.sha256 or (check.data.sha256 if check is not None else None)
     collection = sheet.collection_process
@@ -140,7 +153,7 @@ def dataset_package(
             sheet.maintenance.update_policy if sheet.maintenance is not None else None
         ),
     )
-    graph.licences(spdx_id, local)
+    graph.licences(spdx_id, local, sheet.distribution.license if sheet.distribution else None)
     return spdx_id
 
 
@@ -197,7 +210,7 @@ def ai_package(graph: _Graph, card: ModelCard, evaluation: EvaluationArtifact | 
         ai_metric=_metrics(evaluation) if evaluation is not None else None,
         ai_safetyRiskAssessment=SAFETY_RISK[card.risk_tier],
     )
-    graph.licences(spdx_id, f"model-{card.id}")
+    graph.licences(spdx_id, f"model-{card.id}", details.license)
     return spdx_id
 
 
@@ -316,3 +329,26 @@ def dataset_document(
 def render(document: dict[str, Any]) -> bytes:
     """The document's bytes: canonical JSON (sorted keys, two-space indent, final newline)."""
     return canonical_json(document).encode("utf-8")
+
+
+def export_system(source: SystemSource) -> ExportFiles:
+    """`cardgate export spdx SYSTEM`: `<system>.spdx.json`."""
+    checks = {d.id: d.data_check for d in source.datasets if d.data_check is not None}
+    document = system_document(
+        workspace_of(source), source.id, evaluation=source.evaluation, data_checks=checks
+    )
+    return {f"{source.id}{SUFFIX}": render(document)}
+
+
+def export_dataset(source: DatasetSource) -> ExportFiles:
+    """`cardgate export spdx DATASET`: `<dataset>.spdx.json`."""
+    document = dataset_document(workspace_of(source), source.id, data_check=source.data_check)
+    return {f"{source.id}{SUFFIX}": render(document)}
+
+
+FORMAT = Format(
+    name="spdx",
+    title="SPDX 3.0.1 (AI and Dataset profiles)",
+    systems=export_system,
+    datasets=export_dataset,
+)
