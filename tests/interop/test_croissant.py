@@ -170,6 +170,16 @@ def test_the_contract_and_the_datasheet_map_onto_croissant_and_rai(example: Exam
     assert f"Version: {sheet['version']}" in description["description"]
 
 
+def test_a_description_shares_nothing_with_the_next(example: Example) -> None:
+    """mlcroissant changes the `@context` it is handed: that must not reach the next export
+    (it did: the module's context was handed out, and governance/exports went stale)."""
+    first = described(example, "adult")
+    mlc.Dataset(jsonld=first)
+    first["@context"]["changed"] = "cr:changed"
+    assert described(example, "adult") == json.loads(croissant.render(described(example, "adult")))
+    assert "changed" not in described(example, "adult")["@context"]
+
+
 def test_the_export_is_deterministic(example: Example, tmp_path: Path) -> None:
     first = croissant.render(described(example, "adult"))
     other = load_example(copy_example(tmp_path / "g"))

@@ -10,6 +10,7 @@ Mapping table: docs/interop.md.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from pathlib import Path
@@ -204,7 +205,7 @@ def dataset_jsonld(
     records = record_set(dataset_id, sheet, fileobject["@id"]) if fileobject else None
     return compact(
         {
-            "@context": CONTEXT,
+            "@context": copy.deepcopy(CONTEXT),  # a reader may change what it is handed
             "@type": "sc:Dataset",
             "conformsTo": CONFORMS_TO,
             "name": dataset_id,
