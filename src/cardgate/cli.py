@@ -148,6 +148,15 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
+RecomputeOption = Annotated[
+    bool,
+    typer.Option(
+        help="Use the verdict of gate --release: every evaluation and data check computed "
+        "again and compared with the committed artifact (slower)."
+    ),
+]
+"""`--recompute` of the commands that show the gate's verdict (build, export)."""
+
 WorkspaceOption = Annotated[
     Path | None,
     typer.Option(
@@ -432,13 +441,7 @@ def build(
     pdf: Annotated[
         bool, typer.Option(help="Also print one PDF per system with headless Chromium.")
     ] = False,
-    recompute: Annotated[
-        bool,
-        typer.Option(
-            help="Show the verdict of gate --release: compute every evaluation and data "
-            "check again and compare it with the committed artifact (slower)."
-        ),
-    ] = False,
+    recompute: RecomputeOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Render the review site (Markdown pages, then mkdocs build)."""
@@ -665,13 +668,7 @@ def export(
         Path | None,
         typer.Option(help="Folder for the files (default: <workspace>/exports).", file_okay=False),
     ] = None,
-    recompute: Annotated[
-        bool,
-        typer.Option(
-            help="Carry the verdict of gate --release with every evaluation and data check "
-            "computed again and compared with the committed artifact (slower)."
-        ),
-    ] = False,
+    recompute: RecomputeOption = False,
     today: TodayOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:

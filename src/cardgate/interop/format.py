@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import yaml
 
+from cardgate.core.text import visible
 from cardgate.interop.source import DatasetSource, SystemSource
 
 ExportFiles = dict[str, bytes]
@@ -54,8 +55,13 @@ class Format:
 
 def yaml_text(data: dict[str, Any], *, comment: str = "") -> str:
     """`data` as block YAML in the order given (a draft document, a card's metadata),
-    deterministic, long lines unbroken; `comment` (lines starting with '#') first."""
+    deterministic, long lines unbroken; `comment` first, every line of it a YAML comment
+    (a value in it, such as a file name with a line break, cannot start a line of data)."""
     dumped = yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096
     )
-    return comment + dumped
+    lines = visible(comment, keep="\n").split("\n") if comment else []
+    if lines and not lines[-1]:
+        lines.pop()
+    shown = "".join(f"{line}\n" if line.startswith("#") else f"# {line}\n" for line in lines)
+    return shown + dumped

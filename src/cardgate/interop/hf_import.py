@@ -32,6 +32,11 @@ _MAPPED_METADATA = frozenset(
 
 
 def _decode(raw: bytes, shown: str) -> str:
+    if b"\x00" in raw:
+        raise InputError(
+            f"{shown}: is a binary file (a NUL byte at {raw.index(0)}), not a Markdown card",
+            hint="a Hugging Face card is the README.md of a model or dataset repository",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -69,7 +74,7 @@ def sections(body: str) -> list[tuple[str, str, str]]:
         found.append((heading, "\n".join(lines).strip(), written))
         written = " ".join(line.lstrip("#").split())
         cleaned = re.sub(r"\[optional\]", "", match.group(2), flags=re.IGNORECASE)
-        heading, lines = " ".join(cleaned.split()).casefold(), []
+        heading, lines = plain(" ".join(cleaned.split())).casefold(), []
     found.append((heading, "\n".join(lines).strip(), written))
     return found
 
@@ -114,6 +119,11 @@ def _strings(value: Any) -> list[str]:
 def import_card(raw: bytes, shown: str, name: str) -> Draft:
     """A draft model card, id `name`, from the Hugging Face model card `raw`."""
     metadata, body = split_card(raw, shown)
+    if not metadata and all(not heading for heading, _, _ in sections(body)):
+        raise InputError(
+            f"{shown}: has neither YAML metadata nor a Markdown heading: nothing to import",
+            hint="a Hugging Face card starts with a '---' metadata block and has '#' sections",
+        )
     unmapped: list[str] = []
     kept_metadata = {k: v for k, v in metadata.items() if k not in _MAPPED_METADATA}
     unmapped += [f"metadata '{key}'" for key in kept_metadata]
