@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.error
@@ -92,3 +93,45 @@ def test_serve_serves_the_site_and_rebuilds_on_a_yaml_change(
         "the rebuild after the model card changed",
     )
     assert process.poll() is None
+
+
+def test_a_change_made_while_the_first_build_runs_is_rebuilt(tmp_path: Path) -> None:
+    """The watcher's first fingerprint predates the first build: a card saved while that
+    build runs (or the moment the site answers) is seen at the next poll, not taken as the
+    state the site already shows."""
+    from cardgate.site.build import BuildResult, SiteLayout
+    from cardgate.site.serve import serve
+
+    workspace = tmp_path / "ws"
+    card = workspace / "systems/a/model-card.yaml"
+    card.parent.mkdir(parents=True)
+    card.write_text("name: first\n", encoding="utf-8")
+    site = tmp_path / "site"
+    layout = SiteLayout(
+        site_dir=site,
+        config_file=site / "mkdocs.yml",
+        docs_dir=site / "docs",
+        out_dir=site / "build",
+    )
+    stop = threading.Event()
+    builds: list[str] = []
+
+    def build() -> BuildResult:
+        builds.append(card.read_text(encoding="utf-8"))
+        if len(builds) == 1:
+            card.write_text("name: second, saved during the first build\n", encoding="utf-8")
+        else:
+            stop.set()
+        return BuildResult(layout=layout)
+
+    watcher = threading.Thread(
+        target=serve,
+        args=(build, layout, workspace),
+        kwargs={"port": _free_port(), "interval": 0.05, "report": lambda line: None, "stop": stop},
+        daemon=True,
+    )
+    watcher.start()
+    watcher.join(timeout=10)
+    stop.set()  # stops a watcher that never rebuilt
+    watcher.join(timeout=30)
+    assert builds == ["name: first\n", "name: second, saved during the first build\n"]

@@ -104,9 +104,11 @@ def serve(
     stop = stop or threading.Event()
     answering = threading.Thread(target=server.serve_forever, daemon=True)
     try:
+        # taken before the first build: a file changed while it runs (or as soon as the
+        # site answers) is a change, and the next poll rebuilds
+        seen = fingerprint(roots, skip)
         rebuild()  # requests wait in the listen queue until the first build is complete
         answering.start()
-        seen = fingerprint(roots, skip)
         report(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
         while not stop.wait(interval):
             current = fingerprint(roots, skip)
