@@ -334,9 +334,13 @@ def coverage(
         str | None,
         typer.Option(help="Also show another framework's references, e.g. iso-42001."),
     ] = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(help="Framework to cover: nist (default), eu-ai-act or nyc-ll144."),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """NIST AI RMF 1.0 coverage of each system's checklist answers."""
+    """Coverage of a framework (NIST AI RMF 1.0 unless --framework) by the checklist answers."""
     from cardgate.frameworks.coverage_report import report_coverage
 
     report_coverage(
@@ -345,6 +349,7 @@ def coverage(
         system=system,
         output_format=output_format,
         crosswalk=crosswalk,
+        framework=framework,
     )
 
 

@@ -45,7 +45,13 @@ def test_a_valid_workspace_definition_is_added_to_the_shipped_ones(
     )
     found = workspace_definitions(workspace)
     assert found.problems == []
-    assert set(found.definitions) == {"acme-extra", "nist-ai-rmf-core", "nist-genai-profile"}
+    assert set(found.definitions) == {
+        "acme-extra",
+        "nist-ai-rmf-core",
+        "nist-genai-profile",
+        "eu-ai-act-provider",
+        "eu-ai-act-deployer",
+    }
     acme = found.definitions["acme-extra"]
     assert not acme.shipped
     assert [item.id for item in acme.applicable_items("high")] == ["ACME-01"]
@@ -155,3 +161,68 @@ def test_ids_must_not_collide_with_shipped_or_other_workspace_definitions(
 def test_yaml_errors_of_a_definition_are_positioned(make_workspace: WorkspaceFactory) -> None:
     found = problems_of(make_workspace, HEADER + "  - id: ACME-01\n    question: [unclosed\n")
     assert len(found) == 1 and " CG005 " in found[0]
+
+
+EU_HEADER = HEADER.replace("framework: nist-ai-rmf-1.0", "framework: eu-ai-act-2024-1689")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            EU_HEADER + "  - id: ACME-01\n    question: Q?\n    maps_to: [annex-iv-2-z]\n",
+            "10:15 CL003 'annex-iv-2-z' is not a provision of eu-ai-act-2024-1689",
+            id="unknown-provision",
+        ),
+        pytest.param(
+            EU_HEADER + "  - id: ACME-01\n    question: Q?\n    maps_to: [annex-iii-5-b]\n",
+            "10:15 CL003 'annex-iii-5-b' (Annex III, point 5(b)) is not among what coverage",
+            id="reference-only-provision",
+        ),
+        pytest.param(
+            HEADER + "  - id: ACME-01\n    question: Q?\n    maps_to: [GOVERN 1.1]\n"
+            "    also_maps_to: {eu-ai-act-2024-1689: [art-9-1, art-99]}\n",
+            "11:51 CL003 'art-99' is not a provision of eu-ai-act-2024-1689",
+            id="also-maps-to-unknown-provision",
+        ),
+        pytest.param(
+            HEADER + "  - id: ACME-01\n    question: Q?\n    maps_to: [GOVERN 1.1]\n"
+            "    also_maps_to: {gdpr: [art-5]}\n",
+            "11:20 CL004 unknown framework catalog 'gdpr'",
+            id="also-maps-to-unknown-framework",
+        ),
+    ],
+)
+def test_regulation_references_are_checked_with_positions(
+    make_workspace: WorkspaceFactory, text: str, expected: str
+) -> None:
+    found = problems_of(make_workspace, text)
+    assert len(found) == 1, found
+    assert found[0].startswith(expected), found
+
+
+def test_an_item_mapped_to_two_frameworks_counts_in_both_coverages(
+    make_workspace: WorkspaceFactory, model_card: Callable[[str, str], str]
+) -> None:
+    from cardgate.frameworks.coverage import workspace_coverage
+    from cardgate.frameworks.registry import load_framework
+
+    workspace = make_workspace(
+        {
+            "checklists/acme.yaml": HEADER
+            + "  - id: ACME-01\n    question: Q?\n    maps_to: [GOVERN 1.1]\n"
+            "    evidence_required: false\n"
+            "    also_maps_to: {eu-ai-act-2024-1689: [annex-iv-2]}\n",
+            "systems/s/model-card.yaml": model_card("s", "high"),
+            "systems/s/checklist-acme.yaml": "kind: checklist\nschema_version: 1\n"
+            "system: s\nchecklist: acme-extra\nstatus: draft\nitems:\n  ACME-01: {status: done}\n",
+        }
+    )
+    nist = workspace_coverage(workspace).system("s")
+    assert nist.status_of("GOVERN 1.1") == "addressed"
+    assert nist.checklists == ("acme-extra",)
+    eu = workspace_coverage(workspace, catalog=load_framework("eu-ai-act")).system("s")
+    addressed = [sub.id for sub in eu.subcategories if sub.status == "addressed"]
+    # annex-iv-2 is a point: the item serves each of its sub-points (a) to (h)
+    assert addressed == [f"annex-iv-2-{letter}" for letter in "abcdefgh"]
+    assert eu.overall.addressed == 8 and eu.overall.total == 156

@@ -16,10 +16,16 @@ ALL_TIERS = ("minimal", "limited", "high", "unacceptable")
 def test_shipped_definitions_load_without_problems() -> None:
     shipped = shipped_definitions()
     assert shipped.problems == []
-    assert set(shipped.definitions) == {"nist-ai-rmf-core", "nist-genai-profile"}
+    assert set(shipped.definitions) == {
+        "nist-ai-rmf-core",
+        "nist-genai-profile",
+        "eu-ai-act-provider",
+        "eu-ai-act-deployer",
+    }
     for definition in shipped:
         assert definition.shipped
-        assert definition.model.provenance and "17 U.S.C. 105" in definition.model.provenance
+        licence = "17 U.S.C. 105" if definition.id.startswith("nist") else "2011/833/EU"
+        assert definition.model.provenance and licence in definition.model.provenance
 
 
 def test_every_subcategory_is_served_by_a_core_item_for_every_tier() -> None:

@@ -196,8 +196,8 @@ def _checklist_items(
     `not-started` answer. Items cardgate answers from the documents are shown commented
     out; with `required` (the policy's subset for the tier), only those items are written.
     """
-    from cardgate.frameworks.catalog import load_catalog
     from cardgate.frameworks.definitions import applies, workspace_definitions
+    from cardgate.frameworks.registry import load_framework
 
     definitions = workspace_definitions(workspace)
     definition = definitions.get(checklist)
@@ -206,7 +206,7 @@ def _checklist_items(
             f"unknown checklist definition '{checklist}'",
             hint="available: " + ", ".join(sorted(d.id for d in definitions)),
         )
-    catalog = load_catalog()
+    catalog = load_framework(definition.model.framework)
     lines = ["items:"]
     left_out: list[str] = []
     for item in definition.model.items:
@@ -219,7 +219,10 @@ def _checklist_items(
         lines.extend(_comment(item.question, first="  # "))
         for ref in item.maps_to:
             sub = catalog.subcategories.get(ref)
-            if sub is not None:
+            if catalog.provisions and ref in catalog.provisions:
+                text = catalog.provisions[ref].text
+                lines.extend(_comment(f"{catalog.cite(ref)}: {text}", first="  # "))
+            elif sub is not None:
                 lines.extend(_comment(f"NIST {ref}: {sub.statement}", first="  # "))
         if item.guidance:
             lines.extend(_comment(f"Suggested evidence: {item.guidance}", first="  # "))

@@ -184,6 +184,58 @@ def _signoffs(ws: Workspace, system: SystemDocs, _card: ModelCard, _where: str) 
     )
 
 
+def _described(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    names = (
+        "model_details.description",
+        "model_details.developers",
+        "model_details.model_version",
+        "intended_use.primary_uses",
+    )
+    return _sections(card, where, names, "purpose, provider and version")
+
+
+def _metrics(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    names = ("metrics.performance_measures", "metrics.decision_thresholds")
+    return _sections(card, where, names, "the performance measures and thresholds, with reasons")
+
+
+def _training_data(ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    refs = [ref for _, ref in card.dataset_references()]
+    if not refs:
+        return _Verdict(False, (), "the model card names no training or evaluation data")
+    evidence = [f"{where}#training_data"] if card.training_data is not None else []
+    for ref in refs:
+        dataset = ws.datasets.get(ref.dataset)
+        sheet = dataset.sheet if dataset is not None else None
+        if dataset is None or sheet is None or sheet.loaded is None or not dataset.datasheet:
+            return _Verdict(False, (), f"dataset '{ref.dataset}' has no valid datasheet")
+        if dataset.datasheet.contract is None:
+            return _Verdict(False, (), f"the datasheet of '{ref.dataset}' has no data contract")
+        shown = ws.relative(sheet.loaded.path)
+        if shown not in evidence:
+            evidence.append(shown)
+    if card.training_data is None:
+        return _Verdict(False, (), "the model card has no training_data section")
+    return _Verdict(True, tuple(evidence), "every dataset has a datasheet with a data contract")
+
+
+def _evaluation_signed(ws: Workspace, system: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    evaluated = _evaluation(ws, system, card, where)
+    if not evaluated.holds:
+        return evaluated
+    signed = _signoffs(ws, system, card, where)
+    if not signed.holds:
+        return signed
+    return _Verdict(
+        True, evaluated.evidence + signed.evidence, f"{evaluated.reason}; {signed.reason}"
+    )
+
+
+def _monitoring(_ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    names = ("monitoring.metrics", "monitoring.owner", "monitoring.rollback")
+    return _sections(card, where, names, "monitored metrics with thresholds, an owner and rollback")
+
+
 CHECKS: dict[str, _Check] = {
     "owners-named": _owners_named,
     "inventory-entry": _inventory,
@@ -193,5 +245,10 @@ CHECKS: dict[str, _Check] = {
     "evaluation-present": _evaluation,
     "rollback-planned": _rollback,
     "signoffs-current": _signoffs,
+    "system-described": _described,
+    "training-data-documented": _training_data,
+    "evaluation-signed": _evaluation_signed,
+    "metrics-explained": _metrics,
+    "monitoring-planned": _monitoring,
 }
 """Every automatic check by the name a definition's ``answered_by`` gives."""

@@ -30,6 +30,7 @@ FRAMEWORK_ID = "nist-ai-rmf-1.0"
 
 FUNCTION_IDS = ("GOVERN", "MAP", "MEASURE", "MANAGE")
 
+
 CROSSWALK_ALIASES: Mapping[str, str] = {
     "iso-42001": "ai-rmf-1.0-to-iso-iec-42001",
     "iso-23894": "ai-rmf-1.0-to-iso-iec-fdis-23894",
@@ -64,6 +65,7 @@ class Subcategory:
     category: str
     statement: str
     page: int
+    """Printed page in NIST AI 100-1; 0 for a framework without pages."""
     suggested_actions: tuple[str, ...] = ()
     documentation_questions: tuple[str, ...] = ()
     transparency_resources: tuple[str, ...] = ()
@@ -154,8 +156,53 @@ class Catalog:
     crosswalks: Mapping[str, Crosswalk] = field(default_factory=dict)
     characteristics: tuple[Mapping[str, str], ...] = ()
     """The characteristic-level crosswalk (AI RMF trustworthiness characteristic -> the
-    terms of the OECD Recommendation, the proposed EU AI Act, EO 13960 and the Blueprint
-    for an AI Bill of Rights), one mapping per characteristic, as printed."""
+    terms of the OECD Recommendation, the 2021 *proposal* for the EU AI Act, EO 13960 and
+    the Blueprint for an AI Bill of Rights), one mapping per characteristic, as printed.
+    Its EU column (``eu_ai_act_proposed``) names the proposal's terms, not the adopted
+    Regulation's: reports show it as historical; the Regulation itself is the
+    ``eu-ai-act-2024-1689`` framework."""
+    short_title: str = "NIST AI RMF 1.0"
+    """What reports call the framework ("NIST AI RMF 1.0 coverage")."""
+    levels: tuple[str, str, str] = ("function", "category", "subcategory")
+    """What the three levels are called (functions / categories / subcategories here;
+    articles / paragraphs / provisions for a regulation)."""
+    provisions: Mapping[str, Any] = field(default_factory=dict)
+    """For a regulation (`cardgate.frameworks.provisions`): every entry of its text by id,
+    including those coverage does not count (Annex III, chapeaus)."""
+    names: tuple[str, ...] = ()
+    """Other names ``--framework`` accepts (``eu-ai-act``)."""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    """The framework's entry in ``frameworks.yaml`` (application dates ...)."""
+
+    @property
+    def unit(self) -> str:
+        """What coverage counts, in the plural ("subcategories", "provisions")."""
+        return "subcategories" if self.levels[2] == "subcategory" else f"{self.levels[2]}s"
+
+    def expand(self, reference: str) -> tuple[str, ...]:
+        """The units coverage counts that a checklist item mapped to `reference` serves:
+        the subcategory itself, or every counted provision under a regulation's entry
+        (an article, a paragraph, a point); () when the reference serves none."""
+        if reference in self.subcategories:
+            return (reference,)
+        if reference not in self.provisions:
+            return ()
+        return self._descendants.get(reference, ())
+
+    @functools.cached_property
+    def _descendants(self) -> Mapping[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for unit_id in self.subcategories:
+            entry = self.provisions.get(unit_id)
+            while entry is not None:
+                found.setdefault(entry.id, []).append(unit_id)
+                entry = self.provisions.get(entry.parent) if entry.parent else None
+        return {key: tuple(value) for key, value in found.items()}
+
+    def cite(self, unit_id: str) -> str:
+        """How a unit is cited: "GOVERN 1.1", "Article 9(2)(a)", "Annex IV, point 2(d)"."""
+        entry = self.provisions.get(unit_id)
+        return entry.cite if entry is not None else unit_id
 
     @functools.cached_property
     def subcategories(self) -> Mapping[str, Subcategory]:
@@ -193,7 +240,7 @@ def _strings(values: Any) -> tuple[str, ...]:
     return tuple(str(value) for value in values)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_catalog_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -322,13 +369,13 @@ def _shipped_catalog() -> Catalog:
 
 
 def _load_catalog(directory: Path) -> Catalog:
-    core = _read_yaml(directory / "nist-ai-rmf-1.0.yaml")
+    core = read_catalog_yaml(directory / "nist-ai-rmf-1.0.yaml")
     profile_path = directory / "nist-ai-600-1.yaml"
     crosswalk_path = directory / "crosswalks.yaml"
     risks, actions = (
-        _build_profile(_read_yaml(profile_path)) if profile_path.is_file() else ((), {})
+        _build_profile(read_catalog_yaml(profile_path)) if profile_path.is_file() else ((), {})
     )
-    crosswalk_data = _read_yaml(crosswalk_path) if crosswalk_path.is_file() else {}
+    crosswalk_data = read_catalog_yaml(crosswalk_path) if crosswalk_path.is_file() else {}
     crosswalks = _build_crosswalks(crosswalk_data)
     try:
         functions = _build_functions(core)

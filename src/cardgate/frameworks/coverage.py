@@ -1,10 +1,14 @@
-"""Coverage of the NIST AI RMF 1.0 subcategories by a system's checklist answers.
+"""Coverage of a framework (the NIST AI RMF 1.0 subcategories, the EU AI Act's provisions
+...) by a system's checklist answers.
 
-How a subcategory's status is decided, for one system:
+How a subcategory's (a provision's) status is decided, for one system:
 
 * the *applicable items* are the items, of every checklist definition the system has
   answers for, that map to the subcategory and apply to the system's risk tier (an item
   without ``applies_to`` applies to every tier; with the tier unknown, every item applies);
+  an item maps to the framework through ``maps_to`` when its definition's ``framework``
+  is this one, through ``also_maps_to`` otherwise; a reference to a regulation's article,
+  paragraph or point maps to every provision under it (`Catalog.expand`);
 * ``addressed`` — there is at least one applicable item and every one is ``done`` or
   ``not-applicable``;
 * ``partial`` — some progress: at least one applicable item is ``done``, ``partial`` or
@@ -28,6 +32,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from cardgate.documents.schemas.checklist import Checklist
+from cardgate.documents.schemas.checklist_definition import ChecklistItem
 from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.automatic import automatic_answers
@@ -59,13 +64,33 @@ _ItemIndex = dict[str, tuple[tuple[str, str], ...]]
 """subcategory id -> ((checklist id, item id), ...) for one (definitions, tier) combination."""
 
 
-def _index(definitions: Sequence[Definition], risk_tier: str | None) -> _ItemIndex:
+def item_references(catalog: Catalog, definition: Definition, item: ChecklistItem) -> list[str]:
+    """What `item` references in `catalog`'s framework (its maps_to when the definition
+    is of that framework, else its also_maps_to entry for it)."""
+    if definition.model.framework == catalog.id:
+        return list(item.maps_to)
+    return list((item.also_maps_to or {}).get(catalog.id, ()))
+
+
+def serves(catalog: Catalog, definition: Definition) -> bool:
+    """Whether any item of `definition` maps to `catalog`'s framework."""
+    return any(item_references(catalog, definition, item) for item in definition.model.items)
+
+
+def _index(
+    catalog: Catalog, definitions: Sequence[Definition], risk_tier: str | None
+) -> _ItemIndex:
     index: dict[str, list[tuple[str, str]]] = {}
     for definition in definitions:
         for item in definition.model.items:
             if not applies(item, risk_tier):
                 continue
-            for subcategory_id in dict.fromkeys(item.maps_to):
+            units = (
+                unit
+                for ref in item_references(catalog, definition, item)
+                for unit in catalog.expand(ref)
+            )
+            for subcategory_id in dict.fromkeys(units):
                 index.setdefault(subcategory_id, []).append((definition.id, item.id))
     return {key: tuple(value) for key, value in index.items()}
 
@@ -79,7 +104,7 @@ class _Plan(NamedTuple):
     pairs: tuple[tuple[str, str], ...]
 
 
-_PlanCache = dict[tuple[tuple[str, ...], str | None], _Plan]
+_PlanCache = dict[tuple[str, tuple[str, ...], str | None], _Plan]
 
 _TOKENS: dict[tuple[tuple[str, tuple[tuple[str, str], ...]], ...], int] = {}
 """Index content -> a small token, so equal indexes (e.g. the gate's and the site's, from
@@ -96,8 +121,8 @@ The catalog is held in the value so its id cannot be reused while the entry live
 the oldest entry goes first when full."""
 
 
-def _plan(definitions: Sequence[Definition], risk_tier: str | None) -> _Plan:
-    index = _index(definitions, risk_tier)
+def _plan(catalog: Catalog, definitions: Sequence[Definition], risk_tier: str | None) -> _Plan:
+    index = _index(catalog, definitions, risk_tier)
     content = tuple(sorted(index.items()))
     token = _TOKENS.get(content)
     if token is None:
@@ -117,16 +142,23 @@ def compute_system_coverage(
     _cache: _PlanCache | None = None,
 ) -> SystemCoverage:
     """Coverage for one system. Answers naming an unknown checklist are ignored
-    (validation reports them).
+    (validation reports them), and so are those of checklists with no item mapped to
+    `catalog`'s framework.
 
     The result depends only on the catalog, the applicable items and their answer statuses,
     so it is memoised on exactly that (systems with the same answers share the work)."""
-    used = tuple(sorted(cid for cid in answers.answers if cid in definitions))
-    key = (used, answers.risk_tier)
+    used = tuple(
+        sorted(
+            cid
+            for cid in answers.answers
+            if cid in definitions and serves(catalog, definitions[cid])
+        )
+    )
+    key = (catalog.id, used, answers.risk_tier)
     cache = _cache if _cache is not None else {}
     plan = cache.get(key)
     if plan is None:
-        plan = _plan([definitions[cid] for cid in used], answers.risk_tier)
+        plan = _plan(catalog, [definitions[cid] for cid in used], answers.risk_tier)
         cache[key] = plan
     given = answers.answers
     statuses = tuple(given[cid].get(item_id, UNANSWERED) for cid, item_id in plan.pairs)

@@ -7,8 +7,10 @@ functions) or system-id order (systems)::
     {
       "format": "cardgate-coverage",
       "format_version": 1,
-      "framework": {"id": "nist-ai-rmf-1.0", "title": "...",
+      "framework": {"id": "nist-ai-rmf-1.0", "title": "...", "short_title": "...",
+                    "levels": ["function", "category", "subcategory"],
                     "functions": 4, "categories": 19, "subcategories": 72},
+                    # a regulation: articles/annexes, paragraphs/points, provisions
       "statuses": ["addressed", "partial", "missing"],
       "checklists": [{"id": "nist-ai-rmf-core", "title": "...", "version": "1.0.0"}],
       "portfolio": {"systems": 2,
@@ -71,6 +73,8 @@ def coverage_to_json(
         "framework": {
             "id": catalog.id,
             "title": catalog.title,
+            "short_title": catalog.short_title,
+            "levels": list(catalog.levels),
             "functions": len(catalog.functions),
             "categories": len(catalog.categories),
             "subcategories": len(catalog.subcategories),

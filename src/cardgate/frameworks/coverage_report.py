@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any, TextIO
 
@@ -30,7 +30,7 @@ from cardgate.core.problems import Problem
 from cardgate.core.text import csv_cell, markdown_text, visible
 from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.workspace import Workspace
-from cardgate.frameworks.catalog import Crosswalk, load_catalog
+from cardgate.frameworks.catalog import Crosswalk
 from cardgate.frameworks.coverage import crosswalk_coverage, workspace_coverage
 from cardgate.frameworks.coverage_json import coverage_to_json
 from cardgate.frameworks.coverage_results import PortfolioCoverage, Rollup, SystemCoverage
@@ -54,7 +54,7 @@ def render_text(
 ) -> None:
     """A summary per system; for a single system, every subcategory not yet addressed."""
     catalog = portfolio.catalog
-    stream.write(f"NIST AI RMF 1.0 coverage ({len(catalog.subcategories)} subcategories)\n")
+    stream.write(f"{catalog.short_title} coverage ({len(catalog.subcategories)} {catalog.unit})\n")
     if not portfolio.systems:
         stream.write("no systems\n")
         return
@@ -120,6 +120,8 @@ def _text_details(portfolio: PortfolioCoverage, coverage: SystemCoverage, stream
         for sub in open_subs:
             items = ", ".join(f"{state.item} {state.status}" for state in sub.items)
             statement = portfolio.catalog.subcategories[sub.id].statement
+            if portfolio.catalog.provisions:
+                statement = f"{portfolio.catalog.cite(sub.id)}: {statement}"
             if len(statement) > 70:
                 statement = statement[:69] + "…"
             stream.write(f"    {sub.id:<13} {statement}\n")
@@ -197,7 +199,7 @@ def render_markdown(
     """A summary table of systems x functions; for one system, its subcategory table."""
     catalog = portfolio.catalog
     functions = [fn.id for fn in catalog.functions]
-    stream.write("## NIST AI RMF 1.0 coverage\n\n")
+    stream.write(f"## {markdown_text(catalog.short_title)} coverage\n\n")
     if not portfolio.systems:
         stream.write("No systems.\n")
         return
@@ -216,12 +218,13 @@ def render_markdown(
             stream.write(f"| {sub_id} | " + " | ".join(_MARK[status] for status in row) + " |\n")
     if len(portfolio.systems) == 1:
         coverage = portfolio.systems[0]
-        stream.write(f"\n### {markdown_text(coverage.system)}: subcategories\n\n")
-        stream.write("| Subcategory | Status | Items |\n|---|---|---|\n")
+        stream.write(f"\n### {markdown_text(coverage.system)}: {catalog.unit}\n\n")
+        stream.write(f"| {catalog.levels[2].capitalize()} | Status | Items |\n|---|---|---|\n")
         for sub in coverage.subcategories:
             items = ", ".join(f"{state.item} ({state.status})" for state in sub.items)
+            shown = catalog.cite(sub.id) if catalog.provisions else sub.id
             stream.write(
-                f"| {sub.id} | {_MARK[sub.status]} {sub.status} | {markdown_text(items)} |\n"
+                f"| {shown} | {_MARK[sub.status]} {sub.status} | {markdown_text(items)} |\n"
             )
     if crosswalk is not None:
         stream.write(f"\n### {markdown_text(crosswalk.title)}\n\n")
@@ -289,13 +292,17 @@ def report_coverage(
     system: str | None = None,
     output_format: str = "text",
     crosswalk: str | None = None,
+    framework: str | None = None,
 ) -> PortfolioCoverage:
-    """Compute the workspace's coverage (or one system's) and render it to `stream`."""
+    """Compute the workspace's coverage (or one system's) of `framework` (an id or another
+    name; default the NIST AI RMF 1.0) and render it to `stream`."""
+    from cardgate.frameworks.registry import DEFAULT_FRAMEWORK, load_framework
+
     if output_format not in FORMATS:
         raise UsageError(
             f"unknown format '{output_format}'", hint="choose one of: " + ", ".join(FORMATS)
         )
-    catalog = load_catalog()
+    catalog = load_framework(framework or DEFAULT_FRAMEWORK)
     chosen = catalog.crosswalk(crosswalk) if crosswalk is not None else None
     _refuse_broken_checklists(workspace, system)
     portfolio = workspace_coverage(workspace, catalog=catalog)
@@ -314,12 +321,20 @@ def report_coverage(
         crosswalk_name=crosswalk or "",
     )
     if output_format == "text" and len(portfolio.systems) == 1:
-        render_automatic(workspace, portfolio.systems[0].system, stream)
+        only = portfolio.systems[0]
+        render_automatic(workspace, only.system, stream, checklists=only.checklists)
     return portfolio
 
 
-def render_automatic(workspace: Workspace, system_id: str, stream: TextIO) -> None:
-    """The items cardgate answered from the documents, with the evidence it used."""
+def render_automatic(
+    workspace: Workspace,
+    system_id: str,
+    stream: TextIO,
+    *,
+    checklists: Collection[str] | None = None,
+) -> None:
+    """The items cardgate answered from the documents, with the evidence it used (of the
+    `checklists` given, or all)."""
     from cardgate.frameworks.automatic import automatic_answers
     from cardgate.frameworks.coverage import answered_checklists
     from cardgate.frameworks.definitions import workspace_definitions
@@ -327,7 +342,7 @@ def render_automatic(workspace: Workspace, system_id: str, stream: TextIO) -> No
     system = workspace.systems[system_id]
     definitions = workspace_definitions(workspace)
     lines = []
-    for checklist_id, (_, model) in answered_checklists(system).items():
+    for checklist_id, (_, model) in answered_checklists(system, checklists).items():
         definition = definitions.get(checklist_id)
         if definition is None:
             continue

@@ -137,21 +137,78 @@ def validate_definition(
     return Definition(model, loaded, shipped), []
 
 
+def _framework_catalog(name: str, given: Catalog) -> Catalog | None:
+    """The catalog of framework `name`: `given` when it is that one, else a shipped one."""
+    from cardgate.frameworks.registry import framework_index, load_framework
+
+    if name == given.id:
+        return given
+    return load_framework(name) if name in framework_index() else None
+
+
+def _known_frameworks(given: Catalog) -> str:
+    from cardgate.frameworks.registry import framework_index
+
+    return ", ".join(dict.fromkeys([given.id, *framework_index()]))
+
+
+def _reference_problems(
+    loaded: LoadedDocument,
+    catalog: Catalog,
+    refs: list[str],
+    where: tuple[str | int, ...],
+) -> list[Problem]:
+    """CL003 for each of `refs` (at data path `where` + index) that `catalog` lacks."""
+    problems: list[Problem] = []
+    for ref_index, ref in enumerate(refs):
+        if catalog.expand(ref):
+            continue
+        if ref in catalog.provisions:
+            message = (
+                f"'{ref}' ({catalog.cite(ref)}) is not among what coverage of {catalog.id} counts"
+            )
+            hint = "map to " + ", ".join(fn.code for fn in catalog.functions)
+        else:
+            units = [*catalog.subcategories, *catalog.provisions]
+            close = difflib.get_close_matches(ref, units, n=1)
+            noun = "a subcategory" if not catalog.provisions else "a provision"
+            message = f"'{ref}' is not {noun} of {catalog.id}"
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "subcategory ids read like 'GOVERN 1.1' … 'MANAGE 4.3'"
+                if not catalog.provisions
+                else f"provision ids read like '{next(iter(catalog.subcategories))}'"
+            )
+        problems.append(
+            Problem.at(
+                loaded.display,
+                loaded.positions.value((*where, ref_index)),
+                "CL003",
+                message,
+                hint=hint,
+            )
+        )
+    return problems
+
+
 def check_references(
     loaded: LoadedDocument, model: ChecklistDefinition, catalog: Catalog
 ) -> list[Problem]:
-    """Problems with what the definition refers to: framework, subcategories, action ids."""
+    """Problems with what the definition refers to: frameworks, their provisions or
+    subcategories, action ids. `catalog` is the default framework (a test's own)."""
     shown = loaded.display
     positions = loaded.positions
     problems: list[Problem] = []
-    if model.framework != catalog.id:
+    primary = _framework_catalog(model.framework, catalog)
+    if primary is None:
         problems.append(
             Problem.at(
                 shown,
                 positions.value(("framework",)),
                 "CL004",
                 f"unknown framework catalog '{model.framework}'",
-                hint=f"the catalog cardgate ships is '{catalog.id}'",
+                hint=f"the frameworks cardgate ships: {_known_frameworks(catalog)}",
             )
         )
         return problems
@@ -170,22 +227,27 @@ def check_references(
             )
         else:
             first_seen[item.id] = where
-        for ref_index, ref in enumerate(item.maps_to):
-            if ref not in catalog.subcategories:
-                close = difflib.get_close_matches(ref, list(catalog.subcategories), n=1)
+        problems.extend(
+            _reference_problems(loaded, primary, item.maps_to, ("items", index, "maps_to"))
+        )
+        for other, refs in (item.also_maps_to or {}).items():
+            found = _framework_catalog(other, catalog)
+            if found is None:
                 problems.append(
                     Problem.at(
                         shown,
-                        positions.value(("items", index, "maps_to", ref_index)),
-                        "CL003",
-                        f"'{ref}' is not a subcategory of {catalog.id}",
-                        hint=f"did you mean '{close[0]}'?"
-                        if close
-                        else "subcategory ids read like 'GOVERN 1.1' … 'MANAGE 4.3'",
+                        positions.key(("items", index, "also_maps_to", other)),
+                        "CL004",
+                        f"unknown framework catalog '{other}'",
+                        hint=f"the frameworks cardgate ships: {_known_frameworks(catalog)}",
                     )
                 )
+                continue
+            problems.extend(
+                _reference_problems(loaded, found, refs, ("items", index, "also_maps_to", other))
+            )
         for src_index, action_id in enumerate(item.sources or []):
-            action = catalog.gai_actions.get(action_id)
+            action = primary.gai_actions.get(action_id) or catalog.gai_actions.get(action_id)
             where_src = positions.value(("items", index, "sources", src_index))
             if action is None:
                 problems.append(

@@ -28,7 +28,8 @@ ItemId = Annotated[Text, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*-[0-9]{2,3}$
 """A stable item id: upper-case prefix, dash, two or three digits (e.g. `GOV-01`)."""
 
 SubcategoryRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-"""A subcategory id of the definition's framework catalog, e.g. `GOVERN 1.1`."""
+"""A reference into a framework catalog: a subcategory id (`GOVERN 1.1`) or, for a
+regulation, the id of an article, paragraph or point (`annex-iv-2-d`)."""
 
 AutomaticCheck = Literal[
     "owners-named",
@@ -39,6 +40,11 @@ AutomaticCheck = Literal[
     "evaluation-present",
     "rollback-planned",
     "signoffs-current",
+    "system-described",
+    "training-data-documented",
+    "evaluation-signed",
+    "metrics-explained",
+    "monitoring-planned",
 ]
 """Checks cardgate runs on a system's own documents to answer an item itself."""
 
@@ -57,8 +63,15 @@ class ChecklistItem(Section):
     question: Text = required("The question, written so that an ML engineer can answer it.")
     guidance: Text | None = recommended("What good evidence for this item looks like.")
     maps_to: list[SubcategoryRef] = required(
-        "Framework subcategory ids this item serves, e.g. ['GOVERN 1.1', 'GOVERN 1.2'].",
+        "What this item serves in the definition's framework: subcategory ids, e.g. "
+        "['GOVERN 1.1', 'GOVERN 1.2'], or a regulation's provision ids, e.g. "
+        "['annex-iv-2-d', 'art-10-2'] (an article, paragraph or point serves every "
+        "provision under it).",
         min_length=1,
+    )
+    also_maps_to: dict[Identifier, list[SubcategoryRef]] | None = optional(
+        "What the item serves in other frameworks, by framework id, e.g. "
+        "{eu-ai-act-2024-1689: [art-9-2]}: one answer counts in each framework's coverage."
     )
     applies_to: list[RiskTier] | None = optional(
         "Risk tiers for which the item applies; omit for all tiers.", min_length=1
@@ -70,9 +83,14 @@ class ChecklistItem(Section):
     answered_by: AutomaticCheck | None = optional(
         "A check of the system's own documents that answers the item when the checklist "
         "does not: owners-named, inventory-entry, intended-use-documented, "
-        "limitations-documented, risk-register, evaluation-present, rollback-planned or "
-        "signoffs-current. When it holds, the item counts as done with the evidence it used; "
-        "a written answer overrides it."
+        "limitations-documented, risk-register, evaluation-present, rollback-planned, "
+        "signoffs-current, system-described, training-data-documented, evaluation-signed, "
+        "metrics-explained or monitoring-planned. When it holds, the item counts as done "
+        "with the evidence it used; a written answer overrides it."
+    )
+    answered_in: list[Text] | None = optional(
+        "Where in cardgate's documents the answer lives, e.g. ['model-card.yaml#intended_use', "
+        "'evaluation.json'] (a regulation's technical documentation cites it)."
     )
     sources: list[ActionId] | None = optional(
         "NIST AI 600-1 action ids the item is drawn from; each action's subcategory must be "
@@ -90,7 +108,10 @@ class ChecklistDefinition(Document):
     )
     title: Text = required("Human-readable title.")
     version: Text = required("Version of this definition, e.g. '1.0.0'.")
-    framework: Identifier = required("Catalog id the items map to, e.g. 'nist-ai-rmf-1.0'.")
+    framework: Identifier = required(
+        "Framework the items' maps_to refers to, e.g. 'nist-ai-rmf-1.0' or "
+        "'eu-ai-act-2024-1689' (cardgate coverage --framework lists them)."
+    )
     description: Text | None = recommended("What the checklist is for and who answers it.")
     provenance: Text | None = recommended(
         "Where the wording and the mapping come from, with the licence of any text reused."
