@@ -44,6 +44,7 @@ from cardgate.core.inputs import open_regular
 from cardgate.core.paths import display_path, leads_outside
 from cardgate.core.text import visible
 from cardgate.documents.workspace import Workspace
+from cardgate.site.downloads import attach_downloads
 from cardgate.site.escape import page_title
 from cardgate.site.gather import gather
 from cardgate.site.mkdocs_run import (
@@ -146,8 +147,10 @@ def generate(
     """Render every page and write the docs folder (hand-written pages plus generated)."""
     model = gather(workspace, today=today, run_gate=run_gate, recompute=recompute)
     model.pdf = pdf
+    files = attach_downloads(model)
     environment = make_environment(layout.site_dir)
     pages, unrendered = build_pages(model, environment)
+    pages.extend(files)
     overlaps = write_docs(layout, pages)
     return Generated(model, pages, unrendered, overlaps)
 

@@ -28,7 +28,7 @@ from cardgate.site.compliance_content import (
     system_crosswalks,
 )
 from cardgate.site.dataset_content import check_verdict, data_check_values
-from cardgate.site.evidence import EvidenceLink, evidence_body, read_evidence
+from cardgate.site.evidence import EvidenceLink, evidence_body, read_evidence, site_relative
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
     POLICY_PAGE,
@@ -235,6 +235,11 @@ def build_pages(
                 dataset.data_check.reason if isinstance(dataset.data_check, Unavailable) else ""
             ),
             check_verdict=check_verdict(dataset.data_check),
+            downloads_reason=dataset.downloads_reason,
+            downloads=[
+                {"title": d.title, "name": d.name, "href": site_relative(path, d.path)}
+                for d in dataset.downloads
+            ],
             used_by=[
                 {
                     "name": systems_by_id[s].name if s in systems_by_id else s,

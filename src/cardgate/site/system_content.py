@@ -14,6 +14,7 @@ from cardgate.gate.result import SystemVerdict
 from cardgate.site.actions import Action, deciding_groups, role_holder, system_actions
 from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.compliance_content import Crosswalks, compliance_page, coverage_summary
+from cardgate.site.evidence import site_relative
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
     GLOSSARY_PAGE,
@@ -98,6 +99,12 @@ def system_values(
         "signoff_roles": _required_roles(model, system),
         "changes": system.changes,
         "data_links": data_links,
+        "lineage": lineage_rows(model, system, path),
+        "downloads_reason": system.downloads_reason,
+        "downloads": [
+            {"title": d.title, "name": d.name, "href": site_relative(path, d.path)}
+            for d in system.downloads
+        ],
         "problems": system.problems,
         "dashboard": link(path, "index.md"),
         "compliance": link(path, compliance_page(system.slug)),
@@ -109,6 +116,43 @@ def system_values(
         if model.pdf
         else "",
     }
+
+
+def lineage_rows(model: SiteModel, system: SystemView, path: str) -> list[dict[str, str]]:
+    """The card's lineage as rows: what (base model, training data ...), its name, how it
+    is identified, and a link where one is known (a datasheet's page, a DOI, a URL)."""
+    card = system.card
+    lineage = card.lineage if card is not None else None
+    if lineage is None:
+        return []
+    datasets = {d.id: d for d in model.datasets}
+    rows = []
+    for model_ref in lineage.base_models or []:
+        relation = f" ({model_ref.relation})" if model_ref.relation else ""
+        rows.append(
+            {
+                "what": f"base model{relation}",
+                "name": model_ref.name or "",
+                **_identified(model_ref),
+            }
+        )
+    for item in lineage.datasets or []:
+        row = {"what": f"{item.role} data", "name": item.name or "", **_identified(item)}
+        known = datasets.get(item.dataset) if item.dataset is not None else None
+        if item.dataset is not None:
+            row["id"] = f"datasheet {item.dataset}"
+            row["href"] = link(path, dataset_page(known.slug)) if known is not None else ""
+        rows.append(row)
+    return rows
+
+
+def _identified(ref: Any) -> dict[str, str]:
+    if getattr(ref, "hf", None):
+        return {"id": f"Hugging Face {ref.hf}", "href": ""}
+    if getattr(ref, "doi", None):
+        return {"id": f"DOI {ref.doi}", "href": f"https://doi.org/{ref.doi}"}
+    url = getattr(ref, "url", None) or ""
+    return {"id": url, "href": url}
 
 
 def _required_roles(model: SiteModel, system: SystemView) -> list[dict[str, Any]]:

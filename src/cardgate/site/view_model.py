@@ -128,6 +128,18 @@ class ChangeView:
         return distinguished(self.signed, self.now)
 
 
+@dataclass(frozen=True)
+class Download:
+    """One exported file offered on a page (`site.downloads`)."""
+
+    format: str
+    title: str
+    name: str
+    """The file's own name (what the browser saves it as)."""
+    path: str
+    """Its path in the site."""
+
+
 @dataclass
 class SystemView:
     """One AI system as the pages show it."""
@@ -143,6 +155,10 @@ class SystemView:
     coverage: SystemCoverage | None
     changes: list[ChangeView] = field(default_factory=list)
     """The signed documents changed since the latest sign-off, with diffs where known."""
+    downloads: list[Download] = field(default_factory=list)
+    """Its exports, offered for download (filled by `site.downloads`)."""
+    downloads_reason: str = ""
+    """Why it has none, when its documents could not be exported."""
 
     @property
     def name(self) -> str:
@@ -160,6 +176,10 @@ class DatasetView:
     problems: list[Problem]
     data_check: dict[str, Any] | Unavailable
     used_by: list[str]
+    downloads: list[Download] = field(default_factory=list)
+    """Its exports, offered for download (filled by `site.downloads`)."""
+    downloads_reason: str = ""
+    """Why it has none, when its documents could not be exported."""
 
 
 @dataclass

@@ -1,0 +1,60 @@
+"""The exports offered for download on each system's and dataset's page.
+
+Every registered format's files for the system or dataset (`cardgate.interop`), computed
+from the same workspace and gate result the pages show, written beside the pages under
+``downloads/`` (a Markdown export gets ``.txt`` added, so that MkDocs copies it as a file
+instead of rendering it as a page; the link's ``download`` name is the file's own). A
+system or dataset whose documents cannot be exported has no downloads, and its page says
+why.
+"""
+
+from __future__ import annotations
+
+from cardgate.core.errors import CardgateError
+from cardgate.interop.exporting import plan_exports
+from cardgate.interop.registry import FORMATS
+from cardgate.interop.source import ExportSource
+from cardgate.site.pages import Page
+from cardgate.site.view_model import DatasetView, Download, SiteModel, SystemView
+
+DOWNLOADS = "downloads"
+
+
+def site_path(exported: str) -> str:
+    """Where an exported file (its path under an export folder) goes in the site."""
+    return f"{DOWNLOADS}/{exported}" + (".txt" if exported.endswith(".md") else "")
+
+
+def attach_downloads(model: SiteModel) -> list[Page]:
+    """The download files of every system and dataset (their `downloads` filled in, or
+    `downloads_reason` saying why there are none). Nothing without the gate's result: an
+    export carries it."""
+    result = model.gate.result
+    if result is None:
+        return []
+    source = ExportSource(model.workspace, result)
+    chosen = [entry for entry in FORMATS.values() if entry.systems or entry.datasets]
+    pages: list[Page] = []
+    targets: list[tuple[str, SystemView | DatasetView, str]] = [
+        *(("systems", view, view.card_path) for view in model.systems),
+        *(("datasets", view, view.sheet_path) for view in model.datasets),
+    ]
+    for kind, view, document in targets:
+        target, downloads = view.id, view.downloads
+        usable = [e for e in chosen if (e.systems if kind == "systems" else e.datasets)]
+        if not usable:
+            continue
+        try:
+            files, _ = plan_exports(source, usable, [target])
+        except CardgateError as error:  # the page says why; the gate reports the cause
+            view.downloads_reason = error.message
+            continue
+        prefix = f"{kind}/{target}/"
+        for exported, data in sorted(files.items()):
+            if not exported.startswith(prefix):
+                continue  # the dataset of the same id as a system, or the reverse
+            format_name, _, name = exported[len(prefix) :].partition("/")
+            path = site_path(exported)
+            pages.append(Page(path, "", document, data=data))
+            downloads.append(Download(format_name, FORMATS[format_name].title, name, path))
+    return pages
