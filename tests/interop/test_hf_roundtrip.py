@@ -153,6 +153,7 @@ def _source(card: ModelCard) -> SystemSource:
         datasets=(),
         verdict=None,
         findings=(),
+        waived=(),
         today=dt.date(2026, 11, 30),
     )
 

@@ -114,3 +114,23 @@ def test_a_page_whose_documents_cannot_be_exported_says_why(tmp_path: Path) -> N
     assert "Exports: not available (" in page and "evaluation.json: does not exist" in page
     assert not _links(out / "systems/credit-default/index.html")
     assert _links(out / "systems/income-screening/index.html")
+
+
+def test_downloads_can_be_switched_off_for_a_large_portfolio(tmp_path: Path) -> None:
+    root = tmp_path / "governance"
+    shutil.copytree(REPO / "governance", root, ignore=shutil.ignore_patterns("exports"))
+    shutil.copytree(
+        REPO / "site", tmp_path / "site", ignore=shutil.ignore_patterns("build", "generated")
+    )
+    config = root / "cardgate.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "  site_dir: ../site\n", "  site_dir: ../site\n  downloads: false\n"
+        )
+    )
+    result = build_site(load_workspace(root), today=dt.date.fromisoformat(TODAY))
+    assert not result.render_problems, result.render_problems
+    out = result.layout.out_dir
+    for page in (out / "systems/income-screening/index.html", out / "datasets/adult/index.html"):
+        assert not _links(page) and "Exports:" not in page.read_text()
+    assert not (out / "downloads").exists() and not list(out.rglob("*.cdx.json"))

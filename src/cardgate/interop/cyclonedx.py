@@ -23,7 +23,7 @@ from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
-from cardgate.gate.result import GateResult, SystemVerdict
+from cardgate.gate.result import Finding, GateResult, SystemVerdict
 from cardgate.interop.bom_parts import (
     compact,
     content_uuid,
@@ -205,6 +205,7 @@ def system_bom(
     evaluation: EvaluationArtifact | None,
     gate: GateResult | None,
     data_checks: dict[str, DataCheckArtifact] | None = None,
+    findings: tuple[Finding, ...] | None = None,
 ) -> dict[str, Any]:
     """The ML-BOM of one system (its card must validate: `KeyError` for an unknown
     system, `ValueError` for a card that does not)."""
@@ -244,7 +245,7 @@ def system_bom(
             *({"ref": dataset_ref(d)} for d in dataset_uses(card)),
         ],
     }
-    governance = Governance(workspace, system, card, gate, verdict)
+    governance = Governance(workspace, system, card, gate, verdict, findings)
     body.update(declarations(governance, target=model_ref(system_id)))
     return _finish(body)
 
@@ -278,6 +279,7 @@ def export_system(source: SystemSource) -> ExportFiles:
         evaluation=source.evaluation,
         gate=source.gate,
         data_checks=checks,
+        findings=(*source.findings, *source.waived),
     )
     return {f"{source.id}{SUFFIX}": render(bom)}
 

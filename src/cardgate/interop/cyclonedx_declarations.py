@@ -42,6 +42,9 @@ class Governance:
     card: ModelCard
     gate: GateResult | None
     verdict: SystemVerdict | None
+    findings: tuple[Finding, ...] | None = None
+    """The gate's findings on the system, waived ones after the others (None: taken from
+    `gate`)."""
 
 
 def _ref(*parts: str) -> str:
@@ -221,7 +224,9 @@ def _gate_attestation(governance: Governance) -> dict[str, Any] | None:
     gate, verdict = governance.gate, governance.verdict
     if gate is None or verdict is None:
         return None
-    mine = [f for f in (*gate.findings, *gate.waived) if f.system == verdict.system]
+    mine = governance.findings
+    if mine is None:
+        mine = tuple(f for f in (*gate.findings, *gate.waived) if f.system == verdict.system)
     mapped = []
     for run in gate.rules:
         if run.level_for(verdict.risk_tier) == "off":

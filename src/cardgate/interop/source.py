@@ -15,6 +15,7 @@ without computed results; one with it needs its ``evaluation.json``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,8 @@ class SystemSource:
     """The release gate's verdict on the system (None when the gate did not judge it)."""
     findings: tuple[Finding, ...]
     """The gate's findings on the system (waived ones are not among them)."""
+    waived: tuple[Finding, ...]
+    """The gate's waived findings on the system."""
     today: dt.date
     """The date the gate judged by (`gate --release --today`)."""
     workspace: Workspace | None = None
@@ -86,6 +89,21 @@ class ExportSource:
 
     workspace: Workspace
     gate: GateResult
+
+    @functools.cached_property
+    def _findings(self) -> dict[str, tuple[list[Finding], list[Finding]]]:
+        """Each system's findings and waived findings, in the gate's order (indexed once:
+        the site exports every system of a portfolio)."""
+        index: dict[str, tuple[list[Finding], list[Finding]]] = {}
+        for found, kept in ((self.gate.findings, 0), (self.gate.waived, 1)):
+            for finding in found:
+                index.setdefault(finding.system, ([], []))[kept].append(finding)
+        return index
+
+    def findings_of(self, system_id: str) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+        """The gate's findings on `system_id`, and its waived findings."""
+        found, waived = self._findings.get(system_id, ([], []))
+        return tuple(found), tuple(waived)
 
     def system(self, system_id: str) -> SystemSource:
         """The system `system_id`; `UsageError` when the workspace has none of that id,
@@ -167,6 +185,7 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         if found is not None and all(d.id != found.id for d in datasets):
             datasets.append(_dataset(workspace, found))
     verdict = next((v for v in source.gate.systems if v.system == docs.id), None)
+    findings, waived = source.findings_of(docs.id)
     return SystemSource(
         id=docs.id,
         card=card,
@@ -178,7 +197,8 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         signoffs=signoffs_doc.model,
         datasets=tuple(datasets),
         verdict=verdict,
-        findings=tuple(f for f in source.gate.findings if f.system == docs.id),
+        findings=findings,
+        waived=waived,
         today=source.gate.today,
         workspace=workspace,
         gate=source.gate,

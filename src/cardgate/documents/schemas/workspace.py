@@ -25,6 +25,12 @@ class SiteSettings(Section):
     site_dir: Text = Field(
         default="site", description="Folder with mkdocs.yml and hand-written pages."
     )
+    downloads: bool = Field(
+        default=True,
+        description="Offer each system's and dataset's exports (what `cardgate export all` "
+        "writes) for download on its page. They are computed on every build (about 5 ms "
+        "of CPU per system); false leaves them out of a large portfolio's site.",
+    )
 
 
 class SignerSettings(Section):
