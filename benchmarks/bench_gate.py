@@ -3,7 +3,9 @@ in a subprocess (what CI pays) and in process (`run_gate`). Release strictness w
 the recomputation of artifacts (`--release` recomputes every artifact from its inputs,
 which costs one evaluation per system: measured on the worked example, see README).
 
-Run: python benchmarks/bench_gate.py [SYSTEMS]   (default 1,000 systems; target < 2 s)
+Run: python benchmarks/bench_gate.py [--systems N] [--rounds R]   (1,000 systems, 3 rounds;
+target < 2 s). Measured through `harness.py`: whole process, interleaved, with CPU
+seconds and peak RSS, and in process.
 
 Reported cold (``CARDGATE_NO_CACHE=1``: every YAML document parsed) and warm (the parse
 cache, in ``.work/gate/parse-cache``, filled by a previous run) side by side.
@@ -16,20 +18,19 @@ the gate imported neither pandas, numpy, fairlearn nor mkdocs.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import harness
 from synthetic import generate_workspace
 
 from cardgate.core.digests import canonical_sha256, file_sha256
@@ -49,7 +50,7 @@ from cardgate.cli import main
 @atexit.register  # main() runs the exit handlers, then leaves without teardown
 def report():
     heavy = [m for m in ("pandas", "numpy", "fairlearn", "mkdocs") if m in sys.modules]
-    print("HEAVY:" + ",".join(heavy), file=sys.stderr)
+    print("heavy: " + (",".join(heavy) or "none"))
 
 
 sys.argv = ["cardgate", "gate", "-w", sys.argv[1]]
@@ -137,78 +138,93 @@ def add_artifacts_and_signoffs(root: Path) -> None:
         )
 
 
-def gate_subprocess(root: Path, env: dict[str, str], runs: int) -> tuple[float, str, str]:
-    """Median seconds of `cardgate gate`, its verdict and heavy imports."""
-    times = []
-    done = None
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", PROBE, str(root)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        times.append(time.perf_counter() - start)
-    assert done is not None
-    heavy = [line[6:] for line in done.stderr.splitlines() if line.startswith("HEAVY:")]
-    verdict = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
-    shown = f"exit {done.returncode}: {verdict[:80]}"
-    return statistics.median(times), shown, (heavy[0] or "none") if heavy else "?"
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    root = generate_workspace(WORK / "workspace", args.systems)
+    add_artifacts_and_signoffs(root)
+    cache, fresh = WORK / "parse-cache", WORK / "fresh-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    probe = [sys.executable, "-c", PROBE, str(root)]
+    commands = {
+        "cardgate gate, no parse cache": ["env", "CARDGATE_NO_CACHE=1", *probe],
+        # a CI runner's first run: the cache on, its folder empty (parse, then store)
+        "cardgate gate, empty cache folder": [
+            "sh",
+            "-c",
+            f'rm -rf "{fresh}" && exec env CARDGATE_CACHE_DIR="{fresh}" "$@"',
+            "sh",
+            *probe,
+        ],
+        "cardgate gate, warm parse cache": ["env", f"CARDGATE_CACHE_DIR={cache}", *probe],
+    }
+    env = {**os.environ, "CARDGATE_TODAY": TODAY}
+    env.pop("CARDGATE_NO_CACHE", None)
+    harness.run_once(commands["cardgate gate, warm parse cache"], env=env, exit_codes=(0, 1))
+    load_before = harness.load()
+    whole = harness.whole_process(commands, rounds=args.rounds, env=env, exit_codes=(0, 1))
+    load_after = harness.load()
+    shutil.rmtree(fresh, ignore_errors=True)
 
+    today = dt.date.fromisoformat(TODAY)
+    results: list[GateResult] = []
 
-def gate_in_process(root: Path, *, cached: bool) -> tuple[float, GateResult]:
-    """Seconds of `run_gate` (workspace load included), parse cache on or off."""
-    saved = os.environ.get("CARDGATE_NO_CACHE")
-    if cached:
-        os.environ.pop("CARDGATE_NO_CACHE", None)
-    else:
-        os.environ["CARDGATE_NO_CACHE"] = "1"
-    parse_cache.cache_dir.cache_clear()
-    try:
-        start = time.perf_counter()
-        result = run_gate(root, release=True, recompute=False, today=dt.date.fromisoformat(TODAY))
-        return time.perf_counter() - start, result
-    finally:
-        if saved is None:
+    def gate(cached: bool) -> None:
+        if cached:
+            os.environ["CARDGATE_CACHE_DIR"] = str(cache)
             os.environ.pop("CARDGATE_NO_CACHE", None)
         else:
-            os.environ["CARDGATE_NO_CACHE"] = saved
+            os.environ["CARDGATE_NO_CACHE"] = "1"
         parse_cache.cache_dir.cache_clear()
+        results.append(run_gate(root, release=True, recompute=False, today=today))
 
-
-def main(count: int = 1000, runs: int = 3) -> None:
-    root = generate_workspace(WORK / "workspace", count)
-    add_artifacts_and_signoffs(root)
-    cache = WORK / "parse-cache"
-    shutil.rmtree(cache, ignore_errors=True)
-    os.environ["CARDGATE_CACHE_DIR"] = str(cache)  # warm runs use (and fill) their own cache
-    env = {**os.environ, "CARDGATE_TODAY": TODAY}
-    cold_env = {**env, "CARDGATE_NO_CACHE": "1"}
-    warm_env = {key: value for key, value in env.items() if key != "CARDGATE_NO_CACHE"}
-    cold, cold_verdict, cold_heavy = gate_subprocess(root, cold_env, runs)
-    fresh_times = []  # the cache on but empty: a CI runner's first run (parse, then store)
-    for run in range(runs):
-        fresh_env = {**warm_env, "CARDGATE_CACHE_DIR": str(WORK / f"fresh-cache-{run}")}
-        shutil.rmtree(fresh_env["CARDGATE_CACHE_DIR"], ignore_errors=True)
-        fresh_times.append(gate_subprocess(root, fresh_env, 1)[0])
-        shutil.rmtree(fresh_env["CARDGATE_CACHE_DIR"], ignore_errors=True)
-    fresh = statistics.median(fresh_times)
-    gate_subprocess(root, warm_env, 1)  # fill the parse cache
-    warm, warm_verdict, warm_heavy = gate_subprocess(root, warm_env, runs)
-    cold_in, _ = gate_in_process(root, cached=False)
-    warm_in, result = gate_in_process(root, cached=True)
-    print(f"systems: {count}  documents checked: {len(result.documents)}  (target < 2 s)")
-    print(f"{'':52} {'cold':>8} {'warm':>8}")
-    print(f"{f'cardgate gate (subprocess, median of {runs})':52} {cold:7.2f}s {warm:7.2f}s")
-    print(f"{'run_gate in process (workspace load included)':52} {cold_in:7.2f}s {warm_in:7.2f}s")
-    print(f"{'subprocess, empty cache folder (first CI run), median':52} {fresh:7.2f}s")
-    print(f"cold: {cold_verdict}   warm: {warm_verdict}")
-    print(f"heavy modules imported: cold {cold_heavy}, warm {warm_heavy}")
-    print("cold: CARDGATE_NO_CACHE=1; warm: parse cache filled by a previous run")
-    print(f"findings: {len(result.findings)} (first: {result.findings[:1]})")
+    cpu: dict[str, harness.Sample] = {}
+    inside = harness.in_process(
+        {
+            "run_gate, no parse cache (workspace load included)": lambda: gate(False),
+            "run_gate, warm parse cache (workspace load included)": lambda: gate(True),
+        },
+        rounds=args.rounds,
+        cpu=cpu,
+    )
+    result = results[-1]
+    heavy = {name: runs.outputs[-1].strip().splitlines()[-1] for name, runs in whole.items()}
+    base = whole["cardgate gate, no parse cache"]
+    print(
+        f"\n{args.systems} systems, {len(result.documents)} documents; load average "
+        f"{load_before} before, {load_after} after; medians (min–max) of {args.rounds} "
+        "interleaved runs; target: under 2 s"
+    )
+    print("\n| whole process | wall | CPU | peak RSS | CPU ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for name, runs in whole.items():
+        print(
+            f"| {name} | {runs.wall.text()} | {runs.cpu.text()} "
+            f"| {runs.peak_rss_mib.text(unit='MiB', digits=0)} "
+            f"| {runs.cpu.median / base.cpu.median:.2f} |"
+        )
+    print("\n| in process | wall | CPU |")
+    print("|---|---:|---:|")
+    for name, sample in inside.items():
+        print(f"| {name} | {sample.text()} | {cpu[name].text()} |")
+    print(f"\nheavy modules imported (pandas, numpy, fairlearn, mkdocs): {heavy}")
+    print(f"findings: {len(result.findings)}; passed: {result.passed}")
+    harness.record(
+        "gate",
+        {
+            "systems": args.systems,
+            "documents": len(result.documents),
+            "load_before": load_before,
+            "load_after": load_after,
+            "heavy_imports": heavy,
+            "whole_process": {name: runs.summary() for name, runs in whole.items()},
+            "in_process_s": {name: sample.summary() for name, sample in inside.items()},
+            "in_process_cpu_s": {name: sample.summary() for name, sample in cpu.items()},
+        },
+    )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    main()
