@@ -435,6 +435,40 @@ def evaluate(
             typer.echo(f"wrote {display_path(run.path)}")
 
 
+@app.command("evaluate-retrieval")
+def evaluate_retrieval(
+    system: Annotated[
+        str | None,
+        typer.Argument(help="System id (default: every system with 'genai.retrieval_evaluation')."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Compute retrieval metrics (recall, precision, MRR, nDCG, hit rate at k) from
+    labelled queries and ranked results; write retrieval.json.
+
+    Exit 0 when every artifact was written (the gate decides the thresholds), 1 on
+    unusable queries or runs, 2 on usage or configuration errors.
+    """
+    from cardgate.evidence.genai.retrieval_report import summary_lines
+    from cardgate.evidence.genai.retrieval_run import (
+        evaluate_retrieval_system,
+        retrievable_systems,
+    )
+
+    loaded = _load(workspace)
+    targets = [system] if system is not None else retrievable_systems(loaded)
+    if not targets:
+        raise ConfigurationError(
+            "no system has a 'genai.retrieval_evaluation:' section in a valid model card",
+            hint="add retrieval evaluation settings to a GenAI card, or name a SYSTEM",
+        )
+    for target in targets:
+        run = evaluate_retrieval_system(loaded, target)
+        for line in summary_lines(run.artifact):
+            typer.echo(visible(line))
+        typer.echo(f"wrote {display_path(run.path)}")
+
+
 @app.command()
 def build(
     strict: Annotated[

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import functools
+import hashlib
 import json
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from cardgate.documents.workspace import load_workspace
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.run import evaluate_system
+from cardgate.evidence.genai.retrieval_run import evaluate_retrieval_system, retrievable_systems
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.signoffs import sign
 
@@ -325,6 +327,63 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
     }
 
 
+PROMPT = "Answer from the passages below only.\n{passages}\nQuestion: {question}\n"
+GENAI_SECTION = f"""\
+genai:
+  components:
+    base_model: {{name: example-llm, version: "2026-01", provider: Example AI}}
+    vector_index: {{kind: bm25, settings: {{k1: 1.5, b: 0.75}}}}
+    chunking: {{strategy: paragraphs, size: 200, unit: words}}
+    retriever: {{kind: bm25, k: 10}}
+    prompts:
+      - id: answer
+        path: systems/loan-approval/prompt.txt
+        sha256: {hashlib.sha256(PROMPT.encode()).hexdigest()}
+    guardrails:
+      - {{name: no-advice, description: Refuses to give individual credit advice.}}
+  corpus:
+    - dataset: loans
+  human_oversight: Loan officers read every answer before it reaches an applicant.
+  fallback: Without a relevant passage the assistant says so and hands over to an officer.
+  gai_risks:
+    - risk: confabulation
+      exposure: Answers may state policy terms that the documents do not contain.
+      mitigations: [Answers quote the retrieved passages.]
+  retrieval_evaluation:
+    queries: systems/loan-approval/queries.jsonl
+    run: systems/loan-approval/run.trec
+    k: 5
+    slices: [category]
+    min_group_size: 20
+    bootstrap: {{replicates: 200}}
+    thresholds:
+      - metric: ndcg
+        min: 0.5
+"""
+
+
+def genai_files() -> dict[str, str]:
+    """A retrieval evaluation for the base system (case key ``genai: true``): 60 labelled
+    queries in two slices of 30, and a run that ranks a relevant document first for 54."""
+    queries, run, baseline = [], [], []
+    for number in range(60):
+        qid = f"q{number:02d}"
+        category = "rates" if number % 2 else "documents"
+        queries.append(json.dumps({"query_id": qid, "category": category,
+                                   "relevant": {f"d{number}": 2, f"d{number + 100}": 1}}))  # fmt: skip
+        first = f"d{number}" if number % 10 else f"x{number}"
+        ranked = [first, f"d{number + 100}", "y1", "y2", "y3"]
+        run += [f"{qid} Q0 {doc} {rank} {10 - rank} cand" for rank, doc in enumerate(ranked, 1)]
+        worse = ["y1", f"d{number}", "y2", "y3", "y4"]
+        baseline += [f"{qid} Q0 {doc} {rank} {10 - rank} base" for rank, doc in enumerate(worse, 1)]
+    return {
+        f"systems/{SYSTEM}/prompt.txt": PROMPT,
+        f"systems/{SYSTEM}/queries.jsonl": "\n".join(queries) + "\n",
+        f"systems/{SYSTEM}/run.trec": "\n".join(run) + "\n",
+        f"systems/{SYSTEM}/baseline.trec": "\n".join(baseline) + "\n",
+    }
+
+
 def _edit(root: Path, edits: dict[str, Any]) -> None:
     for name, change in edits.items():
         path = root / name
@@ -348,7 +407,16 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    if case.get("genai", False):
+        card = root / f"systems/{SYSTEM}/model-card.yaml"
+        card.write_text(card.read_text(encoding="utf-8") + GENAI_SECTION, encoding="utf-8")
+        for name, text in genai_files().items():
+            (root / name).write_text(text, encoding="utf-8")
     _edit(root, case.get("edit", {}))
+    if case.get("genai", False) and case.get("evaluation", True):
+        loaded = load_workspace(root)
+        for system in retrievable_systems(loaded):
+            evaluate_retrieval_system(loaded, system)
     if case.get("evaluation", True) and "artifact" in case:
         # A hand-made artifact (the values a case needs): GATE-ART001 flags it with
         # --release, where the gate computes it again.

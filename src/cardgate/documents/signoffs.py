@@ -8,9 +8,9 @@ of content — a word, a number, a list item — makes it stale. A file that doe
 fingerprinted by its bytes (`file_sha256`).
 
 A system's signed documents are its model card, its checklist answers, the datasheets its
-card names (training and evaluation data), their data-check artifacts and its evaluation
-artifact: computed artifacts are covered like the documents (a JSON file by the canonical
-digest of its data). Writing a sign-off
+card names (training and evaluation data, a GenAI corpus), their data-check artifacts,
+its evaluation artifact and a GenAI system's retrieval artifact: computed artifacts are
+covered like the documents (a JSON file by the canonical digest of its data). Writing a sign-off
 (`cardgate sign`) is the gate's business: `cardgate.gate.signoffs`.
 """
 
@@ -130,7 +130,24 @@ def signed_documents(
         artifact = artifact_path(workspace, system, card)
         if artifact is not None and artifact.is_file():
             found[workspace.relative(artifact)] = (artifact_digest or json_digest)(artifact)
+        retrieval = retrieval_artifact_path(workspace, system, card)
+        if retrieval is not None and retrieval.is_file():
+            found[workspace.relative(retrieval)] = json_digest(retrieval)
     return dict(sorted(found.items()))
+
+
+def retrieval_artifact_path(
+    workspace: Workspace, system: SystemDocs, card: ModelCard
+) -> Path | None:
+    """A GenAI system's retrieval artifact (relative to the card), or None when it has
+    none or its path is unusable."""
+    settings = card.genai.retrieval_evaluation if card.genai is not None else None
+    if settings is None:
+        return None
+    try:
+        return workspace.resolve(settings.artifact, base=system.folder)
+    except PathEscapeError:
+        return None
 
 
 def json_digest(path: Path) -> str:

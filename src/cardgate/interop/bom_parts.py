@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 from cardgate.core.digests import canonical_bytes
 from cardgate.documents.placeholders import is_placeholder_text
-from cardgate.documents.schemas.model_card import DatasetRef, ModelCard
+from cardgate.documents.schemas.dataset_ref import DatasetRef
+from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.provenance import Licence
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact, Interval

@@ -182,6 +182,20 @@ _ENTRIES: tuple[tuple[str, str, str, str], ...] = (
         "Pin the checked file's SHA-256, or check the pinned file.",
     ),
     (
+        "CG131",
+        "pinned prompt template differs",
+        "A prompt template listed under genai.components.prompts is missing, or its bytes "
+        "no longer have the SHA-256 the card pins: the system's prompt changed unreviewed.",
+        "Review the change, then pin the new SHA-256 (the hint gives it).",
+    ),
+    (
+        "CG132",
+        "unknown NIST AI 600-1 risk",
+        "A GenAI card's gai_risks names a risk id that the AI 600-1 catalog shipped with "
+        "cardgate does not have, or names one risk twice.",
+        "Use one of the 12 risk ids of checklists/frameworks/nist-ai-600-1.yaml, once.",
+    ),
+    (
         "CL001",
         "not a checklist definition",
         "A file in the workspace's checklists folder is not a checklist-definition.",

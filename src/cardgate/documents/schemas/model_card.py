@@ -13,17 +13,17 @@ from cardgate.documents.schemas.base import (
     Identifier,
     IsoDate,
     Person,
-    Reference,
     RiskTier,
     Section,
-    Sha256,
     Status,
     Text,
     optional,
     recommended,
     required,
 )
+from cardgate.documents.schemas.dataset_ref import DatasetRef
 from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.documents.schemas.genai import GenAISystem
 from cardgate.documents.schemas.provenance import LicenceField, Lineage, ReportedResult
 
 Lifecycle = Literal["design", "development", "validation", "deployment", "monitoring", "retired"]
@@ -83,20 +83,6 @@ class Metrics(Section):
     decision_thresholds: Text | None = recommended("Decision thresholds used and why.")
     variation_approaches: Text | None = recommended(
         "How uncertainty and variability of the measures are computed (e.g. bootstrap)."
-    )
-
-
-class DatasetRef(Section):
-    """A dataset the model was trained or evaluated on, by datasheet id."""
-
-    dataset: Reference = required(
-        "Id of the dataset's datasheet (datasets/<id>/datasheet.yaml).",
-        gate=("GATE-DS001", "GATE-DC001"),
-    )
-    split: Text | None = optional("Which part of the dataset, e.g. 'train', 'test'.")
-    sha256: Sha256 | None = optional(
-        "Pinned fingerprint of the data file; validate compares it with the data-check artifact.",
-        gate=("GATE-DC004",),
     )
 
 
@@ -221,9 +207,14 @@ class ModelCard(Document):
         commented=True,
         gate=("GATE-FA001",),
     )
+    genai: GenAISystem | None = optional(
+        "For an LLM or RAG system (`generative: true`): its components, corpus, oversight, "
+        "fallback, NIST AI 600-1 risks and retrieval evaluation (docs/genai.md)."
+    )
 
     def dataset_references(self) -> list[tuple[tuple[str, str, int], DatasetRef]]:
-        """Every dataset reference, training data first: ((section, 'datasets', index), ref).
+        """Every dataset reference, training data first, then a GenAI system's corpus:
+        ((section, 'datasets', index), ref), or (('genai', 'corpus', index), ref).
 
         The one walk over the card's datasets: validation, the gate, sign-offs, the data
         pins, `--changed-since` and the site all ask this.
@@ -233,4 +224,6 @@ class ModelCard(Document):
             section: DataSection | None = getattr(self, name)
             for index, ref in enumerate(section.datasets if section is not None else ()):
                 found.append(((name, "datasets", index), ref))
+        for index, ref in enumerate(self.genai.corpus or () if self.genai is not None else ()):
+            found.append((("genai", "corpus", index), ref))
         return found

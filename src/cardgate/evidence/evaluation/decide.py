@@ -26,7 +26,7 @@ Light: no numpy, no pandas (the gate imports it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from cardgate.documents.schemas.evaluation import (
     EvaluationSettings,
@@ -50,6 +50,14 @@ OUTCOMES: tuple[Outcome, ...] = ("pass", "warn", "block")
 """Outcomes, mildest first."""
 
 DEFAULT_INCONCLUSIVE: InconclusiveAction = "warn"
+
+
+class Limit(Protocol):
+    """What `decide` reads of a card's limit: what an inconclusive result means there (an
+    evaluation threshold, a retrieval threshold, a baseline comparison)."""
+
+    @property
+    def inconclusive(self) -> InconclusiveAction | None: ...
 
 
 @dataclass(frozen=True)
@@ -219,7 +227,7 @@ def _detectable_text(result: ThresholdResult) -> str:
 
 
 def decide(
-    threshold: Threshold,
+    threshold: Limit,
     result: ThresholdResult,
     *,
     card_min_group_size: int,

@@ -35,11 +35,16 @@ def z_value(level: float) -> float:
     return statistics.NormalDist().inv_cdf(1 - (1 - level) / 2)
 
 
+def sidak_level(level: float, comparisons: int) -> float:
+    """The level of each of `comparisons` intervals that hold together at `level`
+    (Šidák: level^(1/comparisons))."""
+    return float(level ** (1 / max(comparisons, 1)))
+
+
 def sidak_z(level: float, comparisons: int) -> float:
     """z of each of `comparisons` two-sided intervals that hold together at `level`
-    (Šidák: each at 1 - (1 - level)^(1/comparisons))."""
-    each = level ** (1 / max(comparisons, 1))
-    return z_value(each)
+    (Šidák: each at level^(1/comparisons))."""
+    return z_value(sidak_level(level, comparisons))
 
 
 def power_z() -> float:

@@ -13,6 +13,7 @@ from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import (
     EvaluationArtifact,
@@ -62,8 +63,8 @@ def _check_writable(workspace: Workspace, target: Path) -> None:
         ) from error
 
 
-def system_settings(workspace: Workspace, system_id: str) -> tuple[SystemDocs, EvaluationSettings]:
-    """A system's docs and evaluation settings; ConfigurationError when unusable."""
+def system_card(workspace: Workspace, system_id: str) -> tuple[SystemDocs, ModelCard]:
+    """A system's docs and valid model card; ConfigurationError when there is none."""
     system = workspace.systems.get(system_id)
     if system is None:
         known = ", ".join(sorted(workspace.systems)) or "none"
@@ -78,6 +79,12 @@ def system_settings(workspace: Workspace, system_id: str) -> tuple[SystemDocs, E
             + (f": {first.format()}" if first is not None else ""),
             hint="run 'cardgate validate' to see all its problems, and fix them first",
         )
+    return system, card
+
+
+def system_settings(workspace: Workspace, system_id: str) -> tuple[SystemDocs, EvaluationSettings]:
+    """A system's docs and evaluation settings; ConfigurationError when unusable."""
+    system, card = system_card(workspace, system_id)
     if card.evaluation is None:
         raise ConfigurationError(
             f"the model card of '{system_id}' has no 'evaluation:' section",

@@ -38,6 +38,9 @@ from cardgate.gate.rules import (
     model_card_risk_tier,
     policy_integrity,
     policy_loosened,
+    retrieval_baseline,
+    retrieval_fresh,
+    retrieval_thresholds,
     signoffs_current,
     signoffs_required,
     signoffs_verified,
@@ -71,6 +74,10 @@ MODULES: tuple[ModuleType, ...] = (
     evaluation_thresholds,
     evaluation_regression,
     evaluation_features_covered,
+    # retrieval of GenAI systems
+    retrieval_fresh,
+    retrieval_thresholds,
+    retrieval_baseline,
     # computed artifacts: read against their model, recomputed for --release
     artifacts_true,
     # sign-offs

@@ -1,20 +1,23 @@
 """Computed artifacts read against their model, and in release mode recompute identically.
 
 Rationale:
-``evaluation.json`` and ``data-check.json`` are computed, not written by hand: a
+``evaluation.json``, ``data-check.json`` and ``retrieval.json`` are computed, not written by hand: a
 digest in a sign-off proves the file did not change after signing, not that it is true.
 An artifact the gate cannot read against its model (the one its writer uses), whose
 verdict does not follow from its own contents (``passed: false`` with no violation), or
 with a non-finite number proves nothing. With ``--release`` the gate goes further: it
 computes every artifact again from its recorded inputs — the evaluation from the
-predictions and the card's settings, the data check from the data file and the contract
-— and blocks on any difference. This rule guards the gate's integrity: no policy can
+predictions and the card's settings, the data check from the data file and the contract,
+the retrieval evaluation from the labelled queries and the runs — and blocks on any
+difference. This rule guards the gate's integrity: no policy can
 switch it off, no waiver matches it.
 
 Fails:
 - ``data-check.json`` with ``passed: false`` and ``violations: []``, or without its
   ``profile``; ``evaluation.json`` that is not JSON or misses what the model requires;
+- ``retrieval.json`` that is not JSON or misses what its model requires;
 - with ``--release``: a threshold value in ``evaluation.json`` edited from 0.167 to 0.10,
+  or an nDCG in ``retrieval.json`` edited,
   or a count in ``data-check.json`` edited, even when the edit was signed afterwards;
 - with ``--release``: an artifact whose inputs are gone (it cannot be recomputed).
 
@@ -38,6 +41,7 @@ from cardgate.core.problems import Severity
 from cardgate.gate.context import ArtifactRead, RuleContext
 from cardgate.gate.datasets import CheckedDataset, checked_datasets
 from cardgate.gate.result import Finding
+from cardgate.gate.retrieval import RetrievalRead, read_retrieval
 
 CODE = "GATE-ART001"
 NAME = "artifacts.true"
@@ -50,6 +54,7 @@ _SHOWN = 3
 # The gate's cache keys for what this rule recomputed (one per run), by system / dataset id
 _EVALUATIONS = CODE + ":evaluation"
 _DATA_CHECKS = CODE + ":data"
+_RETRIEVALS = CODE + ":retrieval"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -66,6 +71,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
     elif read is not None and read.artifact is not None and ctx.gate.recompute:
         yield from _recomputed_evaluation(ctx, read)
+    retrieval = read_retrieval(ctx.gate, system)
+    if (
+        retrieval is not None
+        and retrieval.error is not None
+        and retrieval.error != "does not exist"
+    ):
+        yield ctx.finding(
+            retrieval.relative if retrieval.path is not None else system.card,
+            f"retrieval artifact '{retrieval.relative}' {retrieval.error}",
+            hint=f"never edit it: run cardgate evaluate-retrieval {system.id} and commit it",
+        )
+    elif retrieval is not None and retrieval.artifact is not None and ctx.gate.recompute:
+        yield from _recomputed_retrieval(ctx, retrieval)
     for dataset in checked_datasets(ctx):
         if dataset.error is not None and dataset.error != "does not exist":
             yield ctx.finding(
@@ -100,6 +118,32 @@ def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Fin
         return
     recorded = ctx.gate.artifact_data(read.path)
     yield from _differences(ctx, relative, recorded, recomputed, f"cardgate evaluate {system_id}")
+
+
+def _recomputed_retrieval(ctx: RuleContext, read: RetrievalRead) -> Iterator[Finding]:
+    from cardgate.evidence.genai.retrieval_run import recompute_retrieval
+
+    assert ctx.system is not None
+    system_id = ctx.system.id
+    # any key unique in the gate's cache would do: mutating it changes nothing
+    cache: dict[str, Any] = ctx.gate.cache.setdefault(_RETRIEVALS, {})  # pragma: no mutate
+    if system_id not in cache:
+        try:
+            cache[system_id] = recompute_retrieval(ctx.workspace, system_id)
+        except CardgateError as error:
+            cache[system_id] = error
+    recomputed = cache[system_id]
+    if isinstance(recomputed, CardgateError):
+        yield ctx.finding(
+            read.relative,
+            f"{read.relative} cannot be recomputed from its inputs: {recomputed.message}",
+            hint="restore the queries and runs the card names, or re-run "
+            "cardgate evaluate-retrieval",
+        )
+        return
+    yield from _differences(
+        ctx, read.relative, read.data, recomputed, f"cardgate evaluate-retrieval {system_id}"
+    )
 
 
 def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterator[Finding]:

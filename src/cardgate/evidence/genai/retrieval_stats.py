@@ -1,0 +1,149 @@
+"""Intervals, slice differences and the paired baseline comparison of retrieval metrics,
+from the per-query metric matrix (queries × metrics), vectorised.
+
+* **Intervals** — the percentile bootstrap of a mean over queries (Efron & Tibshirani
+  1993): R resamples of the queries with replacement, as one (R, Q) draw of indices
+  turned into per-query counts, times the matrix (one matrix product for every metric).
+  Per slice, the queries are resampled within their slice (a stratified bootstrap).
+  Percentiles come from `evaluation.bootstrap.percentile_interval` (the same engine).
+* **Slice differences** — the spread of a metric over the compared slices of a feature
+  (largest minus smallest slice mean) gets the interval the fairness evaluation gives a
+  disparity: every slice's interval at the Šidák level for the pairwise comparisons, then
+  `evaluation.intervals.spread_interval` (docs/statistics.md, "Disparities"). Its null
+  test permutes the slice labels among the queries R times (no slice differs; the slices'
+  sizes kept): the noise floor and p-value from `evaluation.nulls.floor_and_p_value`.
+* **Paired comparison** — candidate minus baseline on the same queries: the per-query
+  differences are resampled together with the candidate's values, so each replicate
+  compares both systems on the same queries (a paired bootstrap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cardgate.evidence.evaluation import intervals as I
+from cardgate.evidence.evaluation.bootstrap import percentile_interval
+from cardgate.evidence.evaluation.nulls import floor_and_p_value
+from cardgate.evidence.genai.retrieval_metrics import FloatArray
+
+IntArray = npt.NDArray[np.int64]
+
+
+def resampled_means(
+    values: FloatArray, strata: IntArray, replicates: int, rng: np.random.Generator
+) -> FloatArray:
+    """Bootstrap replicates of the mean of each column of `values` (Q, M) within each
+    stratum: (R, S, M), queries resampled with replacement inside their stratum
+    (`strata`: the stratum index of each query, 0 … S-1)."""
+    queries, columns = values.shape
+    strata_count = int(strata.max()) + 1 if queries else 0
+    out = np.zeros((replicates, strata_count, columns))
+    if replicates == 0 or queries == 0:
+        return out
+    order = np.argsort(strata, kind="stable")
+    sizes = np.bincount(strata, minlength=strata_count)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    ordered = values[order]
+    # every query's draw stays in its stratum: an offset into the ordered queries
+    stratum_of = strata[order]
+    draws = rng.random((replicates, queries))
+    picks = starts[stratum_of] + (draws * sizes[stratum_of]).astype(np.int64)
+    flat = (picks + np.arange(replicates)[:, None] * queries).ravel()
+    counts = np.bincount(flat, minlength=replicates * queries).reshape(replicates, queries)
+    for stratum in range(strata_count):
+        lo, hi = starts[stratum], starts[stratum] + sizes[stratum]
+        out[:, stratum, :] = (counts[:, lo:hi] @ ordered[lo:hi]) / sizes[stratum]
+    return out
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Point values and percentile intervals of a set of means: (..., M) arrays."""
+
+    value: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+
+def interval_of(replicates: FloatArray, value: FloatArray, level: float) -> Estimates:
+    """The percentile interval of replicates (R, ...) around `value` (...)."""
+    low, high = percentile_interval(replicates, level)
+    return Estimates(value, low, high)
+
+
+def stratum_means(values: FloatArray, strata: IntArray, count: int) -> FloatArray:
+    """The mean of each column within each stratum: (S, M)."""
+    sums = np.zeros((count, values.shape[1]))
+    np.add.at(sums, strata, values)
+    sizes = np.bincount(strata, minlength=count).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means: FloatArray = sums / sizes[:, None]
+    return means
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Largest minus smallest slice mean of one metric, its simultaneous interval, and
+    its null test."""
+
+    value: float
+    low: float
+    high: float
+    noise_floor: float | None
+    p_value: float | None
+
+
+def spreads(
+    values: FloatArray,
+    strata: IntArray,
+    replicates_by_slice: FloatArray,
+    *,
+    level: float,
+    null_replicates: int,
+    rng: np.random.Generator,
+) -> list[Spread]:
+    """The spread of every metric (column of `values`) over the slices (strata), from the
+    slices' bootstrap replicates (R, S, M); at least two slices."""
+    slices = replicates_by_slice.shape[1]
+    means = stratum_means(values, strata, slices)
+    z_level = I.sidak_level(level, I.pair_count(slices))
+    low, high = percentile_interval(replicates_by_slice, z_level)
+    null = permuted_spreads(values, strata, slices, null_replicates, rng)
+    found = []
+    for column in range(values.shape[1]):
+        value = float(means[:, column].max() - means[:, column].min())
+        span_low, span_high = I.spread_interval(means[:, column], low[:, column], high[:, column])
+        floor, p_value = (
+            floor_and_p_value(null[:, column], value, level=level, smaller_is_worse=False)
+            if null_replicates
+            else (None, None)
+        )
+        found.append(Spread(value, float(span_low), float(span_high), floor, p_value))
+    return found
+
+
+def permuted_spreads(
+    values: FloatArray, strata: IntArray, slices: int, replicates: int, rng: np.random.Generator
+) -> FloatArray:
+    """The spread of each metric with the slice labels permuted among the queries:
+    (R, M), `replicates` permutations (the slices' sizes kept)."""
+    if replicates == 0:
+        return np.zeros((0, values.shape[1]))
+    labels = rng.permuted(np.broadcast_to(strata, (replicates, len(strata))), axis=1)
+    sizes = np.bincount(strata, minlength=slices).astype(np.float64)
+    means = np.stack(
+        [((labels == s).astype(np.float64) @ values) / sizes[s] for s in range(slices)], axis=1
+    )
+    result: FloatArray = means.max(axis=1) - means.min(axis=1)
+    return result
+
+
+def codes(labels: Sequence[str]) -> tuple[list[str], IntArray]:
+    """The distinct labels, sorted, and each item's index among them."""
+    names = sorted(set(labels))
+    index = {name: position for position, name in enumerate(names)}
+    return names, np.array([index[label] for label in labels], dtype=np.int64)
