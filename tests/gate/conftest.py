@@ -369,8 +369,8 @@ def genai_files() -> dict[str, str]:
     for number in range(60):
         qid = f"q{number:02d}"
         category = "rates" if number % 2 else "documents"
-        queries.append(json.dumps({"query_id": qid, "category": category,
-                                   "relevant": {f"d{number}": 2, f"d{number + 100}": 1}}))  # fmt: skip
+        relevant = {f"d{number}": 2, f"d{number + 100}": 1}
+        queries.append(json.dumps({"query_id": qid, "category": category, "relevant": relevant}))
         first = f"d{number}" if number % 10 else f"x{number}"
         ranked = [first, f"d{number + 100}", "y1", "y2", "y3"]
         run += [f"{qid} Q0 {doc} {rank} {10 - rank} cand" for rank, doc in enumerate(ranked, 1)]

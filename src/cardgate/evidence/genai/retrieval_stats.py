@@ -38,25 +38,24 @@ def resampled_means(
 ) -> FloatArray:
     """Bootstrap replicates of the mean of each column of `values` (Q, M) within each
     stratum: (R, S, M), queries resampled with replacement inside their stratum
-    (`strata`: the stratum index of each query, 0 … S-1)."""
+    (`strata`: the stratum index of each query, 0 … S-1; strata in increasing order)."""
     queries, columns = values.shape
     strata_count = int(strata.max()) + 1 if queries else 0
     out = np.zeros((replicates, strata_count, columns))
     if replicates == 0 or queries == 0:
         return out
-    order = np.argsort(strata, kind="stable")
-    sizes = np.bincount(strata, minlength=strata_count)
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    ordered = values[order]
-    # every query's draw stays in its stratum: an offset into the ordered queries
-    stratum_of = strata[order]
-    draws = rng.random((replicates, queries))
-    picks = starts[stratum_of] + (draws * sizes[stratum_of]).astype(np.int64)
-    flat = (picks + np.arange(replicates)[:, None] * queries).ravel()
-    counts = np.bincount(flat, minlength=replicates * queries).reshape(replicates, queries)
     for stratum in range(strata_count):
-        lo, hi = starts[stratum], starts[stratum] + sizes[stratum]
-        out[:, stratum, :] = (counts[:, lo:hi] @ ordered[lo:hi]) / sizes[stratum]
+        members = values[strata == stratum]
+        size = len(members)
+        if size == 0:
+            out[:, stratum, :] = np.nan
+            continue
+        # R draws of `size` indices, as counts per query: one bincount, one matrix product
+        wide: type[np.int32] | type[np.int64] = np.int64 if replicates * size >= 2**31 else np.int32
+        picks = rng.integers(0, size, (replicates, size), dtype=wide)
+        np.add(picks, np.arange(0, replicates * size, size, dtype=wide)[:, None], out=picks)
+        counts = np.bincount(picks.ravel(), minlength=replicates * size)
+        out[:, stratum, :] = (counts.reshape(replicates, size).astype(np.float64) @ members) / size
     return out
 
 
@@ -133,11 +132,15 @@ def permuted_spreads(
     (R, M), `replicates` permutations (the slices' sizes kept)."""
     if replicates == 0:
         return np.zeros((0, values.shape[1]))
-    labels = rng.permuted(np.broadcast_to(strata, (replicates, len(strata))), axis=1)
+    small = np.int8 if slices < 128 else np.int64
+    labels = rng.permuted(np.broadcast_to(strata.astype(small), (replicates, len(strata))), axis=1)
     sizes = np.bincount(strata, minlength=slices).astype(np.float64)
-    means = np.stack(
-        [((labels == s).astype(np.float64) @ values) / sizes[s] for s in range(slices)], axis=1
-    )
+    sums = np.zeros((replicates, slices, values.shape[1]))
+    for s in range(slices - 1):
+        sums[:, s, :] = (labels == s).astype(np.float64) @ values
+    # every permutation keeps the total: the last slice's sum is what the others leave
+    sums[:, slices - 1, :] = values.sum(axis=0) - sums[:, : slices - 1, :].sum(axis=1)
+    means = sums / sizes[None, :, None]
     result: FloatArray = means.max(axis=1) - means.min(axis=1)
     return result
 
