@@ -14,6 +14,7 @@ SCRIPTS = [
     "bench_evaluate.py",
     "bench_check_data.py",
     "bench_site.py",
+    "bench_retrieval.py",
 ]
 
 
