@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,6 +27,8 @@ State = Literal["within", "beyond", "inconclusive", "undefined"]
 """Where a threshold's value stands, from its interval (see `decide.state_of`)."""
 
 Interval = tuple[float, float]
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class ArtifactError(Exception):
@@ -187,21 +189,36 @@ def _finite_float(text: str) -> float:
 def parse_artifact(text: str) -> tuple[EvaluationArtifact, Any]:
     """The validated artifact and its raw JSON data from the file's text; `ArtifactError`
     when unusable."""
+    return parse_json_artifact(
+        text,
+        kind=ARTIFACT_KIND,
+        version=SCHEMA_VERSION,
+        model=EvaluationArtifact,
+        command="cardgate evaluate",
+    )
+
+
+def parse_json_artifact(
+    text: str, *, kind: str, version: int, model: type[_Model], command: str
+) -> tuple[_Model, Any]:
+    """A computed artifact's text read strictly against its `model`: JSON with finite
+    numbers only, of its `kind` and schema `version` (else: re-run `command`); the
+    validated model and the raw JSON data, or `ArtifactError`."""
     try:
         data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ArtifactError(
             f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from error
-    if not isinstance(data, dict) or data.get("artifact") != ARTIFACT_KIND:
-        raise ArtifactError(f"is not a {ARTIFACT_KIND} artifact")
-    if data.get("schema_version") != SCHEMA_VERSION:
+    if not isinstance(data, dict) or data.get("artifact") != kind:
+        raise ArtifactError(f"is not a {kind} artifact")
+    if data.get("schema_version") != version:
         raise ArtifactError(
             f"has schema_version {data.get('schema_version')!r}; this cardgate reads "
-            f"{SCHEMA_VERSION} (run cardgate evaluate again)"
+            f"{version} (run {command} again)"
         )
     try:
-        return EvaluationArtifact.model_validate(data), data
+        return model.model_validate(data), data
     except ValidationError as error:
         detail = error.errors()[0]
         where = ".".join(str(part) for part in detail["loc"]) or "document"
@@ -211,6 +228,12 @@ def parse_artifact(text: str) -> tuple[EvaluationArtifact, Any]:
 def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
     """The validated artifact at `path` and its raw JSON data; `ArtifactError` when
     unusable."""
+    return parse_artifact(artifact_text(path))
+
+
+def artifact_text(path: Path) -> str:
+    """The text of a computed artifact, size-checked; `ArtifactError` when it cannot be
+    read (missing: "does not exist")."""
     try:
         raw = read_regular(path, limit=ARTIFACT_BYTES)  # its size checked before parsing
     except FileNotFoundError as error:
@@ -220,10 +243,9 @@ def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
     except OSError as error:
         raise ArtifactError(f"cannot be read: {error.strerror or error}") from error
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ArtifactError(f"is not UTF-8 text (byte {error.start})") from error
-    return parse_artifact(text)
 
 
 IGNORED_IN_COMPARISON = (("provenance", "versions"),)

@@ -9,30 +9,29 @@ decides again with `evaluation.decide.state_of` and compares.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from cardgate.core.inputs import ARTIFACT_BYTES, UnreadableFile, json_field, read_regular
+from cardgate.core.inputs import json_field
 from cardgate.documents.schemas.base import Sha256
 from cardgate.evidence.evaluation.artifact import (
     ArtifactError,
     Disparity,
     Estimate,
     ThresholdResult,
-    _finite_float,
     _Record,
-    _refuse_constant,
+    artifact_text,
+    parse_json_artifact,
 )
 
 ARTIFACT_KIND = "cardgate-retrieval"
 SCHEMA_VERSION = 1
 
 
-class RetrievalArtifactError(Exception):
-    """The artifact cannot be used; the message says why."""
+RetrievalArtifactError = ArtifactError
+"""The artifact cannot be used; the message says why (the evaluation artifact's error)."""
 
 
 class InputFile(_Record):
@@ -104,41 +103,15 @@ def is_retrieval_artifact(path: Path) -> bool:
 
 def parse_retrieval_artifact(text: str) -> tuple[RetrievalArtifact, Any]:
     """The validated artifact and its raw JSON data; `RetrievalArtifactError` if unusable."""
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
-    except json.JSONDecodeError as error:
-        raise RetrievalArtifactError(
-            f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from error
-    except ArtifactError as error:  # a non-finite number, refused while parsing
-        raise RetrievalArtifactError(str(error)) from error
-    if not isinstance(data, dict) or data.get("artifact") != ARTIFACT_KIND:
-        raise RetrievalArtifactError(f"is not a {ARTIFACT_KIND} artifact")
-    if data.get("schema_version") != SCHEMA_VERSION:
-        raise RetrievalArtifactError(
-            f"has schema_version {data.get('schema_version')!r}; this cardgate reads "
-            f"{SCHEMA_VERSION} (run cardgate evaluate-retrieval again)"
-        )
-    try:
-        return RetrievalArtifact.model_validate(data), data
-    except ValidationError as error:
-        detail = error.errors()[0]
-        where = ".".join(str(part) for part in detail["loc"]) or "document"
-        raise RetrievalArtifactError(f"is malformed at '{where}': {detail['msg']}") from error
+    return parse_json_artifact(
+        text,
+        kind=ARTIFACT_KIND,
+        version=SCHEMA_VERSION,
+        model=RetrievalArtifact,
+        command="cardgate evaluate-retrieval",
+    )
 
 
 def read_retrieval_artifact(path: Path) -> tuple[RetrievalArtifact, Any]:
     """The validated artifact at `path` and its JSON data; `RetrievalArtifactError`."""
-    try:
-        raw = read_regular(path, limit=ARTIFACT_BYTES)
-    except FileNotFoundError as error:
-        raise RetrievalArtifactError("does not exist") from error
-    except UnreadableFile as error:
-        raise RetrievalArtifactError(error.reason) from error
-    except OSError as error:
-        raise RetrievalArtifactError(f"cannot be read: {error.strerror or error}") from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise RetrievalArtifactError(f"is not UTF-8 text (byte {error.start})") from error
-    return parse_retrieval_artifact(text)
+    return parse_retrieval_artifact(artifact_text(path))

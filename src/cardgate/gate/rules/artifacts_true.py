@@ -33,7 +33,7 @@ DATASET`` and commit what it writes; then have the roles sign again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cardgate.core.errors import CardgateError
@@ -100,12 +100,54 @@ def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Fin
 
     # an artifact that was read (for mypy: both always hold here)
     assert ctx.system is not None and read.path is not None  # pragma: no mutate
-    system_id, relative = ctx.system.id, read.relative
+    system_id = ctx.system.id
+    yield from _recomputed(
+        ctx,
+        _EVALUATIONS,
+        read.relative,
+        ctx.gate.artifact_data(read.path),
+        lambda: recompute_evaluation(ctx.workspace, system_id),
+        command=f"cardgate evaluate {system_id}",
+        restore="restore the predictions the card names, or re-run cardgate evaluate",
+    )
+
+
+def _recomputed_retrieval(ctx: RuleContext, read: RetrievalRead) -> Iterator[Finding]:
+    from cardgate.evidence.genai.retrieval_run import recompute_retrieval
+
+    assert ctx.system is not None  # pragma: no mutate
+    system_id = ctx.system.id
+    yield from _recomputed(
+        ctx,
+        _RETRIEVALS,
+        read.relative,
+        read.data,
+        lambda: recompute_retrieval(ctx.workspace, system_id),
+        command=f"cardgate evaluate-retrieval {system_id}",
+        restore="restore the queries and runs the card names, or re-run "
+        "cardgate evaluate-retrieval",
+    )
+
+
+def _recomputed(
+    ctx: RuleContext,
+    family: str,
+    relative: str,
+    recorded: Any,
+    compute: Callable[[], dict[str, Any]],
+    *,
+    command: str,
+    restore: str,
+) -> Iterator[Finding]:
+    """A system's artifact computed again (once per run: the gate's cache, by `family`
+    and system) and compared with the `recorded` JSON data."""
+    assert ctx.system is not None  # pragma: no mutate
+    system_id = ctx.system.id
     # any key unique in the gate's cache would do: mutating it changes nothing
-    cache: dict[str, Any] = ctx.gate.cache.setdefault(_EVALUATIONS, {})  # pragma: no mutate
+    cache: dict[str, Any] = ctx.gate.cache.setdefault(family, {})  # pragma: no mutate
     if system_id not in cache:
         try:
-            cache[system_id] = recompute_evaluation(ctx.workspace, system_id)
+            cache[system_id] = compute()
         except CardgateError as error:
             cache[system_id] = error
     recomputed = cache[system_id]
@@ -113,37 +155,10 @@ def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Fin
         yield ctx.finding(
             relative,
             f"{relative} cannot be recomputed from its inputs: {recomputed.message}",
-            hint="restore the predictions the card names, or re-run cardgate evaluate",
+            hint=restore,
         )
         return
-    recorded = ctx.gate.artifact_data(read.path)
-    yield from _differences(ctx, relative, recorded, recomputed, f"cardgate evaluate {system_id}")
-
-
-def _recomputed_retrieval(ctx: RuleContext, read: RetrievalRead) -> Iterator[Finding]:
-    from cardgate.evidence.genai.retrieval_run import recompute_retrieval
-
-    assert ctx.system is not None
-    system_id = ctx.system.id
-    # any key unique in the gate's cache would do: mutating it changes nothing
-    cache: dict[str, Any] = ctx.gate.cache.setdefault(_RETRIEVALS, {})  # pragma: no mutate
-    if system_id not in cache:
-        try:
-            cache[system_id] = recompute_retrieval(ctx.workspace, system_id)
-        except CardgateError as error:
-            cache[system_id] = error
-    recomputed = cache[system_id]
-    if isinstance(recomputed, CardgateError):
-        yield ctx.finding(
-            read.relative,
-            f"{read.relative} cannot be recomputed from its inputs: {recomputed.message}",
-            hint="restore the queries and runs the card names, or re-run "
-            "cardgate evaluate-retrieval",
-        )
-        return
-    yield from _differences(
-        ctx, read.relative, read.data, recomputed, f"cardgate evaluate-retrieval {system_id}"
-    )
+    yield from _differences(ctx, relative, recorded, recomputed, command)
 
 
 def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterator[Finding]:
