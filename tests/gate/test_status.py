@@ -138,6 +138,9 @@ def test_every_rule_belongs_to_a_step() -> None:
     assert unplaced == []
     assert step_of("GATE-FA001").key == "evaluation"
     assert step_of("GATE-FA003").key == "thresholds"
+    assert step_of("GATE-RAG001").key == "evaluation"  # evaluate the retrieval first
+    assert step_of("GATE-RAG002").key == "thresholds"
+    assert step_of("GATE-RAG003").key == "thresholds"
 
 
 def test_unknown_system_is_a_usage_error(workspace: Path) -> None:

@@ -46,8 +46,10 @@ STEPS: tuple[StepKind, ...] = (
     ),
     StepKind("model-card", "Fill in the model card", ("GATE-MC",)),
     StepKind("data", "Complete the datasheets and check the data", ("GATE-DS", "GATE-DC")),
-    StepKind("evaluation", "Evaluate the model", ("GATE-FA001", "GATE-FA002", "GATE-ART")),
-    StepKind("thresholds", "Meet the evaluation's thresholds", ("GATE-FA",)),
+    StepKind(
+        "evaluation", "Evaluate the model", ("GATE-FA001", "GATE-FA002", "GATE-ART", "GATE-RAG001")
+    ),
+    StepKind("thresholds", "Meet the evaluation's thresholds", ("GATE-FA", "GATE-RAG")),
     StepKind("checklists", "Answer the checklists", ("GATE-CK",)),
     StepKind("review", "Record the review", ("GATE-FR",)),
     StepKind("signoffs", "Collect the sign-offs", ("GATE-SO",)),
