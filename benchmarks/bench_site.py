@@ -1,6 +1,8 @@
 """`cardgate build` of a 1,000-system workspace, side by side with a plain `mkdocs build`.
 
-Run: python benchmarks/bench_site.py [SYSTEMS] [RUNS]   (defaults: 1000 systems, 5 runs)
+Run: python benchmarks/bench_site.py [SYSTEMS] [RUNS] [--no-downloads]   (defaults: 1000
+systems, 5 runs; `--no-downloads` sets `site: {downloads: false}`, leaving out the
+exports offered for download on each page)
 
 Generates a workspace (in benchmarks/.work/site, git-ignored) of SYSTEMS model cards, each
 with an evaluation artifact (two features, three groups, thresholds) and a checklist, then
@@ -168,12 +170,14 @@ def _evaluation(system: str, n: int) -> dict[str, object]:
     }
 
 
-def generate(root: Path, count: int) -> None:
+def generate(root: Path, count: int, *, downloads: bool = True) -> None:
     if root.exists():
         shutil.rmtree(root)
     (root / "systems").mkdir(parents=True)
     (root / "cardgate.yaml").write_text(
-        "kind: workspace\nschema_version: 1\nname: Benchmark portfolio\n", encoding="utf-8"
+        "kind: workspace\nschema_version: 1\nname: Benchmark portfolio\n"
+        + ("" if downloads else "site: {downloads: false}\n"),
+        encoding="utf-8",
     )
     tiers = ("minimal", "limited", "high")
     for n in range(count):
@@ -212,9 +216,9 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def main(count: int = 1000, runs: int = 5) -> None:
+def main(count: int = 1000, runs: int = 5, *, downloads: bool = True) -> None:
     root = WORK / "workspace"
-    generate(root, count)
+    generate(root, count, downloads=downloads)
     python = sys.executable
     cardgate = [python, "-m", "cardgate", "build"]
     _timed(cardgate, root)  # fills the parse cache and writes the pages B builds
@@ -253,4 +257,5 @@ if __name__ == "__main__":
     main(
         int(sys.argv[1]) if len(sys.argv) > 1 else 1000,
         int(sys.argv[2]) if len(sys.argv) > 2 else 5,
+        downloads="--no-downloads" not in sys.argv,
     )
