@@ -469,6 +469,71 @@ def evaluate_retrieval(
         typer.echo(f"wrote {display_path(run.path)}")
 
 
+@app.command("profile")
+def profile(
+    subject: Annotated[str, typer.Argument(help="A dataset id or a system id.")],
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Data file(s) to profile instead of the reference; partitions are merged.",
+            dir_okay=False,
+        ),
+    ] = None,
+    memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Profile reference data (per column: counts, missing values, a mergeable histogram);
+    write profile.json beside the datasheet or the model card."""
+    from cardgate.evidence.monitoring.report import profile_lines
+    from cardgate.evidence.monitoring.run import profile_dataset, profile_system
+
+    loaded = _load(workspace)
+    if subject in loaded.systems:
+        run = profile_system(loaded, subject, data=data, memory_limit=memory_limit)
+    else:
+        run = profile_dataset(loaded, subject, data=data, memory_limit=memory_limit)
+    for line in profile_lines(run):
+        typer.echo(visible(line))
+
+
+@app.command("monitor")
+def monitor(
+    system: Annotated[str, typer.Argument(help="System id.")],
+    window: Annotated[
+        list[Path],
+        typer.Option(help="A production window's data file (repeat for several).", dir_okay=False),
+    ],
+    end: Annotated[
+        list[str] | None,
+        typer.Option(help="Each window's last day, YYYY-MM-DD (default: from its file name)."),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reference profile (default: profile.json beside the card).", dir_okay=False
+        ),
+    ] = None,
+    memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Compare production windows with the reference and the approved evaluation;
+    append one entry per window to monitoring.json. Exit 1 when a window breaches."""
+    from cardgate.evidence.monitoring.report import monitor_lines
+    from cardgate.evidence.monitoring.run import monitor_system
+
+    run = monitor_system(
+        _load(workspace),
+        system,
+        window,
+        ends=end,
+        profile=reference,
+        memory_limit=memory_limit,
+    )
+    for line in monitor_lines(run):
+        typer.echo(visible(line))
+    raise typer.Exit(1 if run.breached else 0)
+
+
 @app.command()
 def build(
     strict: Annotated[

@@ -426,6 +426,8 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
         )
     elif case.get("evaluation", True):
         evaluate_system(load_workspace(root), SYSTEM)  # the real thing: what --release checks
+    if "monitor" in case:
+        _monitor(root, case["monitor"])
     for role in case.get("sign", ["owner", "legal", "risk"]):
         sign(
             load_workspace(root),
@@ -437,6 +439,30 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
         )
     _edit(root, case.get("edit_after", {}))
     return root
+
+
+def window_text(shifted: bool) -> str:
+    """A production window of the base system: its predictions as they were (no drift),
+    or only the rows of one sex (the sex column drifts)."""
+    if not shifted:
+        return PREDICTIONS
+    header, *rows = PREDICTIONS.splitlines()
+    return "\n".join([header, *(row for row in rows if row.endswith(",F"))]) + "\n"
+
+
+def _monitor(root: Path, windows: list[dict[str, Any]]) -> None:
+    """Profile the base system's predictions and monitor the windows a case lists
+    ({id, shifted}), for real: monitoring.json as `cardgate monitor` writes it."""
+    from cardgate.evidence.monitoring.run import monitor_system, profile_system
+
+    profile_system(load_workspace(root), SYSTEM)
+    paths = []
+    for window in windows:
+        path = root / "windows" / f"{window['id']}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(window_text(bool(window.get("shifted"))), encoding="utf-8")
+        paths.append(path)
+    monitor_system(load_workspace(root), SYSTEM, paths)
 
 
 @pytest.fixture

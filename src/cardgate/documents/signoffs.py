@@ -9,8 +9,9 @@ fingerprinted by its bytes (`file_sha256`).
 
 A system's signed documents are its model card, its checklist answers, the datasheets its
 card names (training and evaluation data, a GenAI corpus), their data-check artifacts,
-its evaluation artifact and a GenAI system's retrieval artifact: computed artifacts are
-covered like the documents (a JSON file by the canonical digest of its data). Writing a sign-off
+its evaluation artifact, a GenAI system's retrieval artifact and its monitoring record
+(`monitoring.json`, when there is one): computed artifacts are covered like the
+documents (a JSON file by the canonical digest of its data). Writing a sign-off
 (`cardgate sign`) is the gate's business: `cardgate.gate.signoffs`.
 """
 
@@ -34,7 +35,7 @@ from cardgate.documents.loading import LoadedDocument, load_document
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.signoffs import Signoff, Signoffs
 from cardgate.documents.validated import schema_problems
-from cardgate.documents.workspace import DATA_CHECK_FILE, SystemDocs, Workspace
+from cardgate.documents.workspace import DATA_CHECK_FILE, MONITORING_FILE, SystemDocs, Workspace
 
 ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
 
@@ -133,6 +134,9 @@ def signed_documents(
         retrieval = retrieval_artifact_path(workspace, system, card)
         if retrieval is not None and retrieval.is_file():
             found[workspace.relative(retrieval)] = json_digest(retrieval)
+    monitoring = system.folder / MONITORING_FILE
+    if monitoring.is_file():
+        found[workspace.relative(monitoring)] = json_digest(monitoring)
     return dict(sorted(found.items()))
 
 

@@ -42,6 +42,8 @@ DATASHEET_FILE = "datasheet.yaml"
 CHECKLIST_GLOB = "checklist*.yaml"
 SIGNOFFS_FILE = "signoffs.yaml"
 DATA_CHECK_FILE = "data-check.json"
+MONITORING_FILE = "monitoring.json"
+"""Beside a model card: one entry per production window (`cardgate monitor`)."""
 """The data-check artifact beside a datasheet (written by `cardgate check-data`)."""
 YAML_SUFFIXES = (".yaml", ".yml")
 

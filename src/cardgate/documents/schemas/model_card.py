@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.schemas.base import (
@@ -145,6 +145,67 @@ class MonitoredMetric(Section):
     frequency: Text | None = recommended("How often it is computed.")
 
 
+Cadence = Literal["daily", "weekly", "monthly", "quarterly"]
+CADENCE_DAYS: dict[str, int] = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92}
+"""The most days a deployed system's latest monitored window may be old (GATE-MON001)."""
+
+
+class DriftThresholds(Section):
+    """Thresholds on the effect sizes of drift (`cardgate monitor`; docs/monitoring.md)."""
+
+    psi: float | None = optional("Population stability index (default 0.25).", gt=0)
+    js: float | None = optional("Jensen–Shannon distance, natural log (default 0.1).", gt=0)
+    wasserstein: float | None = optional(
+        "Wasserstein distance in reference standard deviations (default 0.1).", gt=0
+    )
+    ks: float | None = optional("Kolmogorov–Smirnov statistic D (default 0.1).", gt=0)
+    missing: float | None = optional(
+        "Change in a column's share of missing values (default 0.05).", gt=0
+    )
+    fdr: float | None = optional(
+        "False-discovery rate across a window's columns, Benjamini–Hochberg (default 0.05).",
+        gt=0,
+        lt=1,
+    )
+    min_rows: int | None = optional("Fewest values of a column compared (default 30).", ge=1)
+    tolerance: float | None = optional(
+        "How far a metric may fall below the approved evaluation before a window breaches "
+        "(default 0.05).",
+        ge=0,
+    )
+
+
+class MonitoringAction(Section):
+    """What is done when a window breaches."""
+
+    on: Literal["drift", "threshold", "performance", "contract", "any"] = required(
+        "The kind of breach."
+    )
+    action: Literal["investigate", "retrain", "rollback", "disable"] = required("What is done.")
+    rollback_to: Text | None = optional("For a rollback: the previous version rolled back to.")
+
+
+class MonitoringDecision(Section):
+    """A decision recorded on a window that breached its plan (GATE-MON002)."""
+
+    window: Text = required("Id of the window in monitoring.json, e.g. '2026-07'.")
+    decision: Literal["rollback", "retrain", "waiver"] = required(
+        "rollback (to the plan's previous version), retrain, or waiver (accepted for now)."
+    )
+    approver: Text = required("Who took the decision.")
+    date: IsoDate = required("When (YYYY-MM-DD).")
+    expires: IsoDate | None = optional(
+        "When the decision stops covering the breach (required for a waiver)."
+    )
+    note: Text | None = optional("Why.")
+
+    @model_validator(mode="after")
+    def _waiver_expires(self) -> MonitoringDecision:
+        if self.decision == "waiver" and self.expires is None:
+            raise ValueError("a waiver needs 'expires' (YYYY-MM-DD)")
+        return self
+
+
 class Monitoring(Section):
     """How the system is watched after release, and how it is rolled back."""
 
@@ -152,6 +213,25 @@ class Monitoring(Section):
     rollback: Text | None = recommended("How and when the release is rolled back.")
     owner: Text | None = recommended("Who watches and acts.")
     plan: Text | None = optional("Workspace-relative path of a longer monitoring plan.")
+    cadence: Cadence | None = optional(
+        "How often a window is monitored; the gate fails a deployed system whose latest "
+        "window in monitoring.json is older.",
+        gate=("GATE-MON001",),
+    )
+    reference: Text | None = optional(
+        "Workspace-relative path of the reference data (features, predictions and outcomes "
+        "of the approved baseline) that `cardgate profile SYSTEM` profiles "
+        "(default: the evaluation's predictions)."
+    )
+    dataset: Reference | None = optional(
+        "Id of the datasheet whose contract every window must meet."
+    )
+    drift: DriftThresholds | None = optional("Thresholds on the effect sizes of drift.")
+    alert: list[Text] | None = optional("Who is alerted when a window breaches.")
+    actions: list[MonitoringAction] | None = optional("What is done on a breach.")
+    decisions: list[MonitoringDecision] | None = optional(
+        "Decisions recorded on breaching windows.", gate=("GATE-MON002",)
+    )
 
 
 class ModelCard(Document):

@@ -103,7 +103,9 @@ def quoted_name(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _reader(source: DataSource) -> str:
+def reader_sql(source: DataSource) -> str:
+    """The table function that reads `source` (a CSV file: every column as text, named
+    from its header; monitoring's profiles read through it too)."""
     path = quoted_text(str(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"
@@ -118,7 +120,7 @@ def _reader(source: DataSource) -> str:
     )
 
 
-def _kind(type_name: str) -> PhysicalKind:
+def physical_kind(type_name: str) -> PhysicalKind:
     upper = type_name.upper()
     if upper == "BOOLEAN":
         return "bool"
@@ -214,8 +216,8 @@ def _literal(value: int | float | str, contract: ColumnContract) -> str:
 def _measure(
     connection: duckdb.DuckDBPyConnection, source: DataSource, contract: DataContract
 ) -> TableStats:
-    described = connection.execute(f"DESCRIBE SELECT * FROM {_reader(source)}").fetchall()
-    kinds = {str(row[0]): _kind(str(row[1])) for row in described}
+    described = connection.execute(f"DESCRIBE SELECT * FROM {reader_sql(source)}").fetchall()
+    kinds = {str(row[0]): physical_kind(str(row[1])) for row in described}
     columns = [str(row[0]) for row in described]
     plans: list[_Plan] = []
     stats: dict[str, ColumnStats] = {}
@@ -242,7 +244,7 @@ def _measure(
         )
         or "1 AS unused"
     )
-    connection.execute(f"CREATE TEMP VIEW checked AS SELECT {projection} FROM {_reader(source)}")
+    connection.execute(f"CREATE TEMP VIEW checked AS SELECT {projection} FROM {reader_sql(source)}")
     aggregates = ["count(*)"]
     slots: list[tuple[_Plan, str]] = []
     for plan in plans:

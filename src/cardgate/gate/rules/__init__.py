@@ -36,6 +36,9 @@ from cardgate.gate.rules import (
     model_card_recommended,
     model_card_required,
     model_card_risk_tier,
+    monitoring_decided,
+    monitoring_recent,
+    monitoring_true,
     policy_integrity,
     policy_loosened,
     retrieval_baseline,
@@ -80,6 +83,10 @@ MODULES: tuple[ModuleType, ...] = (
     retrieval_baseline,
     # computed artifacts: read against their model, recomputed for --release
     artifacts_true,
+    # production monitoring (issue 21): systems/<id>/monitoring.json
+    monitoring_true,
+    monitoring_recent,
+    monitoring_decided,
     # sign-offs
     signoffs_required,
     signoffs_current,

@@ -1,0 +1,49 @@
+"""What `cardgate profile` and `cardgate monitor` print: the verdicts as recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cardgate.core.paths import display_path
+from cardgate.evidence.monitoring.decide import number
+from cardgate.evidence.monitoring.run import MonitorRun, ProfileRun
+
+
+def profile_lines(run: ProfileRun) -> Iterator[str]:
+    profile = run.profile
+    numeric = sum(1 for c in profile.columns.values() if c.kind == "numeric")
+    yield (
+        f"profile of {profile.subject}: {profile.rows:,} rows from {len(profile.sources)} "
+        f"file(s), {len(profile.columns)} columns ({numeric} numeric, "
+        f"{len(profile.columns) - numeric} categorical)"
+    )
+    yield f"wrote {display_path(run.path)}"
+
+
+def monitor_lines(run: MonitorRun) -> Iterator[str]:
+    for entry in run.added:
+        yield from _window_lines(entry)
+    for window in run.unchanged:
+        yield f"window {window}: already recorded (same data, same settings)"
+    yield f"wrote {display_path(run.path)} ({len(run.windows)} windows)"
+
+
+def _window_lines(entry: dict[str, Any]) -> Iterator[str]:
+    drift = entry["drift"]
+    share = "" if drift["share"] is None else f" ({drift['share']:.0%})"
+    verdict = "BREACH" if entry["breaches"] else "ok"
+    yield (
+        f"window {entry['id']} (to {entry['end']}, {entry['data']['rows']:,} rows): {verdict}; "
+        f"{drift['drifted']} of {drift['compared']} columns drifted{share}"
+    )
+    for breach in entry["breaches"]:
+        yield f"  {breach['kind']}: {breach['subject']}: {breach['message']}"
+    performance = entry.get("performance")
+    if performance:
+        for change in performance["changes"]:
+            if change["state"] in ("worse", "better") and change["difference"] is not None:
+                yield (
+                    f"  {change['metric']}: {number(change['window'])} "
+                    f"(approved {number(change['approved'])}, {change['state']})"
+                )

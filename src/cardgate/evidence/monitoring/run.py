@@ -1,0 +1,392 @@
+"""`cardgate profile` and `cardgate monitor` as calls on a loaded workspace: find the
+reference, the plan and the approved evaluation, measure, and write the artifacts."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.files import locked
+from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.datacheck.run import dataset_contract
+from cardgate.evidence.datacheck.source import open_source
+from cardgate.evidence.monitoring.artifact import (
+    MONITORING_FILE,
+    MONITORING_KIND,
+    MONITORING_SCHEMA_VERSION,
+    check_monitoring_target,
+    load_monitoring,
+    write_monitoring,
+)
+from cardgate.evidence.monitoring.decide import DEFAULT_THRESHOLDS, DriftSettings
+from cardgate.evidence.monitoring.measure import measure_profile
+from cardgate.evidence.monitoring.profile import (
+    PROFILE_FILE,
+    Kind,
+    Profile,
+    SourceRecord,
+    check_profile_target,
+    merge,
+    read_profile,
+    write_profile,
+)
+from cardgate.evidence.monitoring.window import WindowInput, window_entry
+
+
+@dataclass
+class ProfileRun:
+    profile: Profile
+    path: Path
+
+
+def _recorded(workspace: Workspace, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(workspace.root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _profile_files(
+    workspace: Workspace,
+    subject: str,
+    files: list[Path],
+    kinds: dict[str, Kind],
+    columns: list[str] | None,
+    memory_limit: str | None,
+) -> Profile:
+    merged: Profile | None = None
+    for path in files:
+        source = open_source(path)
+        try:
+            digest = file_sha256(path)
+        except OSError as error:
+            raise InputError(f"{source.display}: cannot read: {error}") from error
+        record = SourceRecord(_recorded(workspace, path), digest, 0, source.suffix)
+        profile = measure_profile(
+            source,
+            subject=subject,
+            recorded=record,
+            kinds=kinds,
+            columns=columns,
+            memory_limit=memory_limit,
+        )
+        merged = profile if merged is None else merge(merged, profile)
+    assert merged is not None
+    return merged
+
+
+def contract_kinds(contract: DataContract) -> tuple[dict[str, Kind], list[str]]:
+    """Each contract column's kind, and the columns profiled (dates are not)."""
+    kinds: dict[str, Kind] = {}
+    for column in contract.columns:
+        if column.type in TEMPORAL_TYPES:
+            continue
+        kinds[column.name] = "numeric" if column.type in NUMERIC_TYPES else "categorical"
+    return kinds, list(kinds)
+
+
+def profile_dataset(
+    workspace: Workspace,
+    dataset: str,
+    *,
+    data: list[Path] | None = None,
+    memory_limit: str | None = None,
+) -> ProfileRun:
+    """Profile a dataset's data file (or `data`, partitions merged) into profile.json
+    beside its datasheet, typed by its contract."""
+    contract, folder, shown = dataset_contract(workspace, dataset)
+    files = data or []
+    if not files:
+        if contract.path is None:
+            raise ConfigurationError(
+                f"{shown}: the contract names no data file ('contract.path')",
+                hint="set contract.path, or pass --data PATH",
+            )
+        try:
+            files = [workspace.resolve(contract.path, base=folder)]
+        except PathEscapeError as error:
+            raise ConfigurationError(f"{shown}: contract.path: {error}") from error
+    target = folder / PROFILE_FILE
+    check_profile_target(target, within=workspace.root)
+    kinds, columns = contract_kinds(contract)
+    profile = _profile_files(workspace, dataset, files, kinds, columns, memory_limit)
+    write_profile(target, profile, within=workspace.root)
+    return ProfileRun(profile, target)
+
+
+def system_card(workspace: Workspace, system_id: str) -> tuple[SystemDocs, ModelCard]:
+    from cardgate.evidence.evaluation.run import system_settings
+
+    system = workspace.systems.get(system_id)
+    if system is not None and system.model_card is not None:
+        return system, system.model_card
+    system_settings(workspace, system_id)  # raises the message that says what is wrong
+    raise ConfigurationError(f"system '{system_id}' has no usable model card")
+
+
+def system_kinds(card: ModelCard) -> dict[str, Kind]:
+    """The card's label, prediction and sensitive columns are categorical, its score
+    numeric; the other columns are inferred."""
+    kinds: dict[str, Kind] = {}
+    evaluation = card.evaluation
+    if evaluation is not None:
+        for name in (evaluation.label_column, evaluation.prediction_column):
+            if name:
+                kinds[name] = "categorical"
+        for name in evaluation.sensitive_features:
+            kinds[name] = "categorical"
+        if evaluation.score_column:
+            kinds[evaluation.score_column] = "numeric"
+    return kinds
+
+
+def _reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
+    plan = card.monitoring
+    shown = display_path(system.folder / "model-card.yaml")
+    relative = plan.reference if plan is not None and plan.reference else None
+    if relative is None and card.evaluation is not None:
+        relative = card.evaluation.predictions.path
+    if relative is None:
+        raise ConfigurationError(
+            f"{shown}: no reference data: set monitoring.reference",
+            hint="the file of features, predictions and outcomes the system was approved on",
+        )
+    try:
+        return workspace.resolve(relative)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"{shown}: monitoring.reference: {error}") from error
+
+
+def profile_system(
+    workspace: Workspace,
+    system_id: str,
+    *,
+    data: list[Path] | None = None,
+    memory_limit: str | None = None,
+) -> ProfileRun:
+    """Profile a system's reference data (the plan's `reference`, else the evaluation's
+    predictions; or `data`, partitions merged) into profile.json beside its card."""
+    system, card = system_card(workspace, system_id)
+    files = data or [_reference_file(workspace, system, card)]
+    target = system.folder / PROFILE_FILE
+    check_profile_target(target, within=workspace.root)
+    profile = _profile_files(workspace, system_id, files, system_kinds(card), None, memory_limit)
+    write_profile(target, profile, within=workspace.root)
+    return ProfileRun(profile, target)
+
+
+def drift_settings(card: ModelCard) -> DriftSettings:
+    """The plan's thresholds over the defaults."""
+    plan = card.monitoring.drift if card.monitoring is not None else None
+    settings = DriftSettings()
+    if plan is None:
+        return settings
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    for name in thresholds:
+        value = getattr(plan, name)
+        if value is not None:
+            thresholds[name] = float(value)
+    return DriftSettings(
+        thresholds,
+        plan.fdr if plan.fdr is not None else settings.fdr,
+        plan.min_rows if plan.min_rows is not None else settings.min_rows,
+        plan.tolerance if plan.tolerance is not None else settings.tolerance,
+    )
+
+
+_DATED = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def window_end(path: Path, given: str | None) -> dt.date:
+    """A window's last day: `given`, else the date in its file name (YYYY-MM-DD, or
+    YYYY-MM for the month's last day)."""
+    if given is not None:
+        try:
+            return dt.date.fromisoformat(given)
+        except ValueError as error:
+            raise ConfigurationError(
+                f"--end: '{given}' is not a date", hint="write it as YYYY-MM-DD"
+            ) from error
+    match = _DATED.search(path.name)
+    if match is not None:
+        year, month = int(match.group(1)), int(match.group(2))
+        try:
+            if match.group(3):
+                return dt.date(year, month, int(match.group(3)))
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        except ValueError:
+            pass
+    raise ConfigurationError(
+        f"{display_path(path)}: no date in the file name to end the window",
+        hint="name the file after its period (2026-07.csv) or pass --end YYYY-MM-DD",
+    )
+
+
+def window_id(path: Path) -> str:
+    name = path.name
+    for suffix in (".csv.gz", ".csv", ".parquet", ".pq"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass
+class MonitorRun:
+    system: str
+    path: Path
+    added: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    windows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def breached(self) -> list[dict[str, Any]]:
+        return [w for w in self.added if w["breaches"]]
+
+
+def monitor_system(
+    workspace: Workspace,
+    system_id: str,
+    windows: list[Path],
+    *,
+    ends: list[str] | None = None,
+    profile: Path | None = None,
+    memory_limit: str | None = None,
+) -> MonitorRun:
+    """Monitor each window against the system's reference profile; append the entries
+    to monitoring.json beside the card (all or none: written once, at the end)."""
+    system, card = system_card(workspace, system_id)
+    if ends and len(ends) != len(windows):
+        raise ConfigurationError(
+            f"{len(ends)} --end for {len(windows)} --window", hint="give one --end per --window"
+        )
+    reference_path = profile or system.folder / PROFILE_FILE
+    reference = read_profile(reference_path)
+    settings = drift_settings(card)
+    approved, approved_record = _approved(workspace, system, card)
+    contract = _contract(workspace, card)
+    target = system.folder / MONITORING_FILE
+    check_monitoring_target(target, within=workspace.root)
+    inputs = [
+        WindowInput(
+            path,
+            window_id(path),
+            window_end(path, ends[i] if ends else None),
+            _recorded(workspace, path),
+        )
+        for i, path in enumerate(windows)
+    ]
+    seen: set[str] = set()
+    for item in inputs:
+        if item.id in seen:
+            raise ConfigurationError(f"two windows are named '{item.id}'")
+        seen.add(item.id)
+    entries = [
+        window_entry(
+            item,
+            reference,
+            settings,
+            evaluation=card.evaluation,
+            approved=approved,
+            contract=contract,
+            memory_limit=memory_limit,
+        )
+        for item in inputs
+    ]
+    with locked(system.folder):
+        return _append(
+            workspace, system_id, target, reference_path, reference, approved_record, entries
+        )
+
+
+def _append(
+    workspace: Workspace,
+    system_id: str,
+    target: Path,
+    reference_path: Path,
+    reference: Profile,
+    approved_record: dict[str, str] | None,
+    entries: list[dict[str, Any]],
+) -> MonitorRun:
+    header = {
+        "artifact": MONITORING_KIND,
+        "schema_version": MONITORING_SCHEMA_VERSION,
+        "system": system_id,
+        "reference": {
+            "profile": _recorded(workspace, reference_path),
+            "sha256": canonical_sha256(reference.as_dict()),
+            "rows": reference.rows,
+            "sources": [s.as_dict() for s in reference.sources],
+        },
+        "approved": approved_record,
+    }
+    existing: list[dict[str, Any]] = []
+    if target.exists():
+        model, data, error = load_monitoring(target)
+        if model is None:
+            raise InputError(
+                f"{display_path(target)}: {error}",
+                hint="it is written by cardgate monitor only: restore it from version control",
+            )
+        if {k: data.get(k) for k in ("reference", "approved")} != {
+            k: header[k] for k in ("reference", "approved")
+        }:
+            raise InputError(
+                f"{display_path(target)}: its windows were monitored against another reference "
+                "profile or approved evaluation",
+                hint="a new baseline starts a new record: move the old monitoring.json away "
+                "(keep it in version control) and monitor again",
+            )
+        existing = list(data["windows"])
+    run = MonitorRun(system_id, target)
+    by_id = {entry["id"]: entry for entry in existing}
+    for entry in entries:
+        before = by_id.get(entry["id"])
+        if before is None:
+            by_id[entry["id"]] = entry
+            run.added.append(entry)
+        elif before["digest"] == entry["digest"]:
+            run.unchanged.append(entry["id"])
+        else:
+            raise InputError(
+                f"{display_path(target)}: window '{entry['id']}' is already recorded with "
+                "other data or settings",
+                hint="a recorded window is never replaced: name the new window differently",
+            )
+    run.windows = sorted(by_id.values(), key=lambda e: (e["end"], e["id"]))
+    write_monitoring(target, {**header, "windows": run.windows}, within=workspace.root)
+    return run
+
+
+def _approved(
+    workspace: Workspace, system: SystemDocs, card: ModelCard
+) -> tuple[Any, dict[str, str] | None]:
+    from cardgate.documents.signoffs import artifact_path, json_digest
+    from cardgate.evidence.evaluation.artifact import ArtifactError, read_artifact
+
+    path = artifact_path(workspace, system, card)
+    if path is None or not path.is_file():
+        return None, None
+    try:
+        artifact, _ = read_artifact(path)
+    except ArtifactError as error:
+        raise InputError(
+            f"{display_path(path)}: the approved evaluation cannot be read: {error}",
+            hint=f"run cardgate evaluate {system.id}",
+        ) from error
+    return artifact, {"path": workspace.relative(path), "sha256": json_digest(path)}
+
+
+def _contract(workspace: Workspace, card: ModelCard) -> DataContract | None:
+    plan = card.monitoring
+    if plan is None or plan.dataset is None:
+        return None
+    return dataset_contract(workspace, plan.dataset)[0]

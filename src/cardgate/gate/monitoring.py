@@ -1,0 +1,62 @@
+"""What the monitoring rules (GATE-MON001..003) share: a system's `monitoring.json`, read
+once per gate run, and which breaches of a window a recorded decision covers.
+
+Light like the rest of the gate: reads JSON only (no numpy, no pandas, no DuckDB).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cardgate.documents.schemas.model_card import ModelCard, MonitoringDecision
+from cardgate.documents.workspace import MONITORING_FILE, SystemDocs
+from cardgate.evidence.monitoring.artifact import MonitoringArtifact, load_monitoring
+
+if TYPE_CHECKING:
+    from cardgate.gate.context import RuleContext
+
+_CACHE_KEY = "monitoring.records"
+DEPLOYED = ("deployment", "monitoring")
+"""Lifecycle stages in which a system is watched in production."""
+
+
+@dataclass(frozen=True)
+class MonitoringRead:
+    """A system's monitoring.json as read: the model and data, or why it is unusable."""
+
+    path: Path
+    relative: str
+    artifact: MonitoringArtifact | None
+    data: Any
+    error: str | None
+
+
+def monitoring_record(ctx: RuleContext, system: SystemDocs) -> MonitoringRead:
+    """The system's monitoring.json (read once per run)."""
+    cache: dict[str, MonitoringRead] = ctx.gate.cache.setdefault(_CACHE_KEY, {})
+    found = cache.get(system.id)
+    if found is None:
+        path = system.folder / MONITORING_FILE
+        artifact, data, error = load_monitoring(path)
+        found = MonitoringRead(path, ctx.gate.relative(path), artifact, data, error)
+        cache[system.id] = found
+    return found
+
+
+def covering_decision(
+    card: ModelCard, window: str, today: dt.date
+) -> tuple[MonitoringDecision | None, MonitoringDecision | None]:
+    """(the decision that covers `window` today, an expired one that no longer does)."""
+    decisions = card.monitoring.decisions if card.monitoring is not None else None
+    expired = None
+    for decision in decisions or []:
+        if decision.window != window:
+            continue
+        if decision.expires is not None and decision.expires < today:
+            expired = decision
+            continue
+        return decision, None
+    return None, expired

@@ -1,0 +1,74 @@
+"""The latest monitored window breaches nothing, or a decision on it is recorded.
+
+Rationale:
+``cardgate monitor`` records, per window, every breach the one decider found: a column
+that drifted (effect over its threshold and beyond sampling noise after the
+Benjamini–Hochberg adjustment across columns), a card threshold whose whole interval is
+beyond its limit, a metric worse than the approved evaluation beyond the tolerance, a
+broken clause of the data contract. A breach of the latest window blocks the system until
+someone accountable records what was done about it in the card's
+``monitoring.decisions``: a rollback, a retraining, or a waiver with an expiry date.
+
+Fails:
+- the latest window of ``monitoring.json`` has a breach and no decision names it;
+- its only decision is a waiver that expired.
+
+Passes:
+- the latest window has no breach; or a rollback or retrain decision names it; or a
+  waiver that has not expired.
+
+Remediation:
+Investigate the breach (the review site shows it), then act and record the decision
+under ``monitoring.decisions`` (window, decision, approver, date; ``expires`` for a
+waiver); roles sign the card again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.core.problems import Severity
+from cardgate.gate.context import RuleContext
+from cardgate.gate.monitoring import covering_decision, monitoring_record
+from cardgate.gate.result import Finding
+
+CODE = "GATE-MON002"
+NAME = "monitoring.breach-decided"
+SEVERITY = Severity.ERROR
+NIST = ["MANAGE 2.4", "MANAGE 4.1", "MEASURE 3.1"]
+ALIASES: list[str] = []
+TIME_BASED = True
+_SHOWN = 3
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system, card = ctx.system, ctx.card
+    if system is None or card is None or system.card is None:
+        return
+    read = monitoring_record(ctx, system)
+    if read.artifact is None:
+        return  # absent: GATE-MON001; unreadable: GATE-MON003
+    latest = read.artifact.latest()
+    if latest is None or not latest.breaches:
+        return
+    decision, expired = covering_decision(card, latest.id, ctx.today)
+    if decision is not None:
+        return
+    shown = "; ".join(f"{b.kind}: {b.subject}" for b in latest.breaches[:_SHOWN])
+    more = len(latest.breaches) - _SHOWN
+    if more > 0:
+        shown += f"; and {more} more"
+    why = (
+        f" (the waiver of {expired.approver} expired {expired.expires})"
+        if expired is not None and expired.expires is not None
+        else ""
+    )
+    yield ctx.finding(
+        system.card,
+        f"the latest monitored window '{latest.id}' ({read.relative}) breaches its plan: "
+        f"{shown}; no decision is recorded{why}",
+        path=("monitoring",),
+        key=True,
+        hint=f"record a decision under monitoring.decisions (window: {latest.id}; rollback, "
+        "retrain, or waiver with an expiry)",
+    )

@@ -1,0 +1,69 @@
+"""The monitoring record reads against its model and follows from its own numbers.
+
+Rationale:
+``monitoring.json`` is computed by ``cardgate monitor``, never written by hand: a window
+quietly edited from ``drift`` to ``stable`` would hide a breach from GATE-MON002. Every
+window records its own digest; the gate derives each window's adjusted p-values, its
+columns' states and its breaches again from the recorded numbers with the one decider,
+and compares. This rule guards the gate's integrity: no policy can switch it off, no
+waiver matches it.
+
+Fails:
+- ``monitoring.json`` that is not JSON or misses what the model requires;
+- a window whose state, p-value or breaches were edited, or whose digest does not match.
+
+Passes:
+- no ``monitoring.json``; or every window is as ``cardgate monitor`` wrote it.
+
+Remediation:
+Never edit ``monitoring.json``: restore it from version control and run ``cardgate
+monitor`` again on the windows' data; then have the roles sign again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.core.problems import Severity
+from cardgate.evidence.monitoring.artifact import recorded_inconsistencies
+from cardgate.gate.context import RuleContext
+from cardgate.gate.monitoring import monitoring_record
+from cardgate.gate.result import Finding
+
+CODE = "GATE-MON003"
+NAME = "monitoring.true"
+SEVERITY = Severity.ERROR
+NIST = ["MEASURE 2.4", "GOVERN 1.4"]
+ALIASES: list[str] = []
+INTEGRITY = True
+_SHOWN = 3
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system = ctx.system
+    if system is None or ctx.card is None:
+        return
+    read = monitoring_record(ctx, system)
+    hint = "never edit it: restore it and run cardgate monitor again"
+    if read.artifact is None:
+        if read.error != "does not exist":
+            yield ctx.finding(
+                read.relative, f"monitoring record '{read.relative}' {read.error}", hint=hint
+            )
+        return
+    if read.artifact.system != system.id:
+        yield ctx.finding(
+            read.relative,
+            f"{read.relative} records system '{read.artifact.system}', not '{system.id}'",
+            hint=hint,
+        )
+    found = recorded_inconsistencies(read.artifact, read.data)
+    if found:
+        shown = "; ".join(found[:_SHOWN]) + (
+            f"; and {len(found) - _SHOWN} more" if len(found) > _SHOWN else ""
+        )
+        yield ctx.finding(
+            read.relative,
+            f"{read.relative} does not follow from its own numbers (edited by hand?): {shown}",
+            hint=hint,
+        )

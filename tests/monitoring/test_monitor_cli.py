@@ -1,0 +1,184 @@
+"""`cardgate profile` and `cardgate monitor` end to end, through the CLI: the artifacts,
+their determinism, appending, exact merging of partitions, and bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.documents.signoffs import signed_documents
+from cardgate.documents.workspace import load_workspace
+from cardgate.evidence.monitoring.artifact import load_monitoring, recorded_inconsistencies
+from cardgate.evidence.monitoring.profile import Profile, merge
+from tests.gate.conftest import PREDICTIONS, SYSTEM, build_workspace, window_text
+
+runner = CliRunner()
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return build_workspace(tmp_path / "ws")
+
+
+def write_window(root: Path, name: str, text: str) -> Path:
+    path = root / "windows" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_profile_is_deterministic_and_bound_to_the_data(root: Path) -> None:
+    code, output = cli("profile", SYSTEM, "-w", str(root))
+    assert code == 0, output
+    path = root / f"systems/{SYSTEM}/profile.json"
+    first = path.read_bytes()
+    data = json.loads(first)
+    assert data["rows"] == 800
+    assert data["columns"]["sex"] == {
+        "kind": "categorical",
+        "count": 800,
+        "nulls": 0,
+        "truncated": False,
+        "values": [["F", 400], ["M", 400]],
+    }
+    # the card's label and prediction are categorical, whatever their values look like
+    assert data["columns"]["label"]["kind"] == "categorical"
+    import hashlib
+
+    expected = hashlib.sha256((root / f"systems/{SYSTEM}/predictions.csv").read_bytes())
+    assert data["sources"][0]["sha256"] == expected.hexdigest()
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    assert path.read_bytes() == first
+
+
+def test_partitions_merge_exactly(root: Path, tmp_path: Path) -> None:
+    header, *rows = (
+        "x,c\n" + "\n".join(f"{i * 0.37 - 40:.2f},{'abc'[i % 3]}" for i in range(3000))
+    ).splitlines()
+    whole = write_window(root, "whole.csv", "\n".join([header, *rows]) + "\n")
+    first = write_window(root, "first.csv", "\n".join([header, *rows[:1234]]) + "\n")
+    second = write_window(root, "second.csv", "\n".join([header, *rows[1234:]]) + "\n")
+    from cardgate.evidence.datacheck.source import open_source
+    from cardgate.evidence.monitoring.measure import measure_profile
+    from cardgate.evidence.monitoring.profile import SourceRecord
+
+    def profile(path: Path) -> Profile:
+        record = SourceRecord(path.name, "-", 0, "csv")
+        return measure_profile(open_source(path), subject="s", recorded=record, kinds={})
+
+    merged = merge(profile(first), profile(second)).as_dict()
+    single = profile(whole).as_dict()
+    assert merged["columns"] == single["columns"]
+    assert merged["rows"] == single["rows"] == 3000
+    assert single["columns"]["x"]["kind"] == "numeric"
+    assert single["columns"]["x"]["min"] == -40.0
+
+
+def test_monitor_appends_one_entry_per_window(root: Path) -> None:
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    stable = write_window(root, "2026-10.csv", PREDICTIONS)
+    code, output = cli("monitor", SYSTEM, "--window", str(stable), "-w", str(root))
+    assert code == 0, output
+    assert "window 2026-10 (to 2026-10-31, 800 rows): ok" in output
+    shifted = write_window(root, "2026-11.csv", window_text(True))
+    code, output = cli("monitor", SYSTEM, "--window", str(shifted), "-w", str(root))
+    assert code == 1, output
+    assert "BREACH" in output and "drift: sex" in output
+    path = root / f"systems/{SYSTEM}/monitoring.json"
+    model, data, error = load_monitoring(path)
+    assert error is None and model is not None
+    assert [w.id for w in model.windows] == ["2026-10", "2026-11"]
+    assert recorded_inconsistencies(model, data) == []
+    first, second = model.windows
+    assert first.data.rows == 800 and not first.breaches
+    assert [b.subject for b in second.breaches] == ["sex"]
+    # outcomes are in the window: the card's evaluation ran on it, and the change of each
+    # metric against the approved evaluation is recorded with its interval
+    assert first.performance is not None
+    changes = {c["metric"]: c for c in first.performance["changes"]}
+    assert changes["accuracy"]["difference"] == pytest.approx(0.0, abs=1e-12)
+    assert changes["accuracy"]["state"] == "unchanged"
+    before = path.read_bytes()
+    # the same window again: recorded once, file unchanged
+    code, output = cli("monitor", SYSTEM, "--window", str(stable), "-w", str(root))
+    assert "already recorded" in output
+    assert path.read_bytes() == before
+    # the same window id with other data: refused, nothing written
+    other = write_window(root, "2026-10.csv", window_text(True))
+    code, output = cli("monitor", SYSTEM, "--window", str(other), "-w", str(root))
+    assert code == 1 and "already recorded with other data" in output
+    assert path.read_bytes() == before
+    # the record is covered by sign-offs
+    signed = signed_documents(load_workspace(root), load_workspace(root).systems[SYSTEM])
+    assert f"systems/{SYSTEM}/monitoring.json" in signed
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("label,prediction\n1,1\n" * 1, "no column 'sex'"),
+        (b"\x00\x01\x02binary\xff\xfe" * 10, "windows/2026-11.csv"),
+    ],
+)
+def test_bad_windows_give_one_message(root: Path, content: str | bytes, fragment: str) -> None:
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    path = root / "windows" / "2026-11.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    code, output = cli("monitor", SYSTEM, "--window", str(path), "-w", str(root))
+    assert code in (1, 2), output
+    assert fragment in output
+    assert "Traceback" not in output
+    assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
+
+
+def test_window_needs_a_date(root: Path) -> None:
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    path = write_window(root, "latest.csv", PREDICTIONS)
+    code, output = cli("monitor", SYSTEM, "--window", str(path), "-w", str(root))
+    assert code == 2 and "--end YYYY-MM-DD" in output
+    code, output = cli(
+        "monitor", SYSTEM, "--window", str(path), "--end", "2026-11-15", "-w", str(root)
+    )
+    assert code == 0, output
+    assert "window latest (to 2026-11-15" in output
+
+
+def test_monitor_without_profile(root: Path) -> None:
+    path = write_window(root, "2026-11.csv.gz", "")
+    with gzip.open(path, "wt") as stream:
+        stream.write(PREDICTIONS)
+    code, output = cli("monitor", SYSTEM, "--window", str(path), "-w", str(root))
+    assert code == 1 and "no reference profile" in output and "cardgate profile" in output
+
+
+def test_gate_reads_the_record_without_heavy_imports(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.gate.conftest import TODAY
+    from tests.gate.test_gate_cli import PROBE
+
+    root = build_workspace(tmp_path / "ws", {"monitor": [{"id": "2026-11", "shifted": True}]})
+    env = {**os.environ, "CARDGATE_TODAY": TODAY.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "gate", "-w", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "GATE-MON002" in done.stdout
+    assert "HEAVY:\n" in done.stderr
