@@ -15,6 +15,7 @@ SCRIPTS = [
     "bench_check_data.py",
     "bench_site.py",
     "bench_retrieval.py",
+    "bench_monitor.py",
 ]
 
 

@@ -51,7 +51,8 @@ STEPS: tuple[StepKind, ...] = (
     ),
     StepKind("thresholds", "Meet the evaluation's thresholds", ("GATE-FA", "GATE-RAG")),
     StepKind("checklists", "Answer the checklists", ("GATE-CK",)),
-    StepKind("review", "Record the review", ("GATE-FR",)),
+    # monitoring (GATE-MON) is the review of production evidence: windows, decisions
+    StepKind("review", "Record the review", ("GATE-FR", "GATE-MON")),
     StepKind("signoffs", "Collect the sign-offs", ("GATE-SO",)),
 )
 """The steps every system goes through, in the order to do them."""

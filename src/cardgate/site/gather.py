@@ -13,7 +13,8 @@ from typing import Any
 
 from cardgate.core.problems import Problem, Severity
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.documents.workspace import MONITORING_FILE, SystemDocs, Workspace
+from cardgate.evidence.monitoring.artifact import MonitoringArtifact, load_monitoring
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
 from cardgate.gate.policy import ResolvedPolicy
 from cardgate.gate.result import SystemVerdict
@@ -197,4 +198,16 @@ def _system(
     )
     if isinstance(signoffs, list) and signoffs:
         view.changes = changes_since(workspace, signoffs[-1])
+    view.monitoring = _monitoring(workspace, docs, problems)
     return view
+
+
+def _monitoring(
+    workspace: Workspace, docs: SystemDocs, problems: list[BuildProblem]
+) -> MonitoringArtifact | None:
+    """The system's monitoring.json (absent: None; unusable: a build problem too)."""
+    path = docs.folder / MONITORING_FILE
+    artifact, _, error = load_monitoring(path)
+    if artifact is None and error != "does not exist":
+        problems.append(BuildProblem(workspace.relative(path), "", str(error)))
+    return artifact

@@ -23,6 +23,7 @@ from cardgate.site.governance_content import (
     waiver_rows,
 )
 from cardgate.site.links import dataset_page, link, rule_page
+from cardgate.site.monitoring_content import monitoring_values
 from cardgate.site.templating import interval, number
 from cardgate.site.threshold_rows import threshold_rows, worst_verdict
 from cardgate.site.verdicts import VERDICT_WORDS, fairness_verdict, gate_mode, gate_verdict
@@ -98,6 +99,7 @@ def system_values(
         ),
         "signoff_roles": _required_roles(model, system),
         "changes": system.changes,
+        "monitoring": monitoring_values(system.monitoring, card, model.today),
         "data_links": data_links,
         "lineage": lineage_rows(model, system, path),
         "downloads_reason": system.downloads_reason,

@@ -17,6 +17,7 @@ from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.signoffs import distinguished
 from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.monitoring.artifact import MonitoringArtifact
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
 from cardgate.gate.policy import ResolvedPolicy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, SystemVerdict
@@ -159,6 +160,8 @@ class SystemView:
     """Its exports, offered for download (filled by `site.downloads`)."""
     downloads_reason: str = ""
     """Why it has none, when its documents could not be exported."""
+    monitoring: MonitoringArtifact | None = None
+    """Its monitoring.json as `cardgate monitor` wrote it (None: absent or unusable)."""
 
     @property
     def name(self) -> str:

@@ -120,8 +120,11 @@ class MonitoringArtifact(_Record):
     approved: ApprovedRecord | None = None
     windows: list[Window]
 
-    def latest(self) -> Window | None:
-        return max(self.windows, key=lambda w: (w.end, w.id), default=None)
+    def latest(self, today: dt.date | None = None) -> Window | None:
+        """The window that ended last (by `today`: a window ending later is not yet
+        history when the gate judges as of an earlier date)."""
+        past = [w for w in self.windows if today is None or w.end <= today]
+        return max(past, key=lambda w: (w.end, w.id), default=None)
 
 
 def entry_digest(entry: dict[str, Any]) -> str:

@@ -289,8 +289,10 @@ def monitor_system(
         if item.id in seen:
             raise ConfigurationError(f"two windows are named '{item.id}'")
         seen.add(item.id)
+    recorded = _recorded_windows(target)
     entries = [
-        window_entry(
+        _already(recorded, item, settings)
+        or window_entry(
             item,
             reference,
             settings,
@@ -305,6 +307,32 @@ def monitor_system(
         return _append(
             workspace, system_id, target, reference_path, reference, approved_record, entries
         )
+
+
+def _recorded_windows(target: Path) -> dict[str, dict[str, Any]]:
+    """The windows already recorded (none when the record is absent or unusable: `_append`
+    reports that)."""
+    if not target.exists():
+        return {}
+    model, data, _ = load_monitoring(target)
+    return {} if model is None else {entry["id"]: entry for entry in data["windows"]}
+
+
+def _already(
+    recorded: dict[str, dict[str, Any]], item: WindowInput, settings: DriftSettings
+) -> dict[str, Any] | None:
+    """The recorded entry of the same window (id, end, data file, settings): not
+    computed again."""
+    entry = recorded.get(item.id)
+    if entry is None or entry["end"] != item.end.isoformat():
+        return None
+    if entry["settings"] != settings.as_dict() or entry["data"]["path"] != item.recorded_path:
+        return None
+    try:
+        digest = file_sha256(item.path)
+    except OSError:
+        return None
+    return entry if entry["data"]["sha256"] == digest else None
 
 
 def _append(

@@ -14,8 +14,8 @@ Fails:
 - its only decision is a waiver that expired.
 
 Passes:
-- the latest window has no breach; or a rollback or retrain decision names it; or a
-  waiver that has not expired.
+- the latest window (of those ended by today) has no breach; or a rollback or retrain
+  decision names it; or a waiver that has not expired.
 
 Remediation:
 Investigate the breach (the review site shows it), then act and record the decision
@@ -48,7 +48,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     read = monitoring_record(ctx, system)
     if read.artifact is None:
         return  # absent: GATE-MON001; unreadable: GATE-MON003
-    latest = read.artifact.latest()
+    latest = read.artifact.latest(ctx.today)
     if latest is None or not latest.breaches:
         return
     decision, expired = covering_decision(card, latest.id, ctx.today)

@@ -1,0 +1,179 @@
+"""`cardgate monitor`'s core on one large window against a reference profile, and
+Evidently's data-drift preset beside it on the same 1,000,000-row window.
+
+Run: python benchmarks/bench_monitor.py [--rows 1e7] [--rounds 3] [--evidently PYTHON]
+
+1. Writes (seeded, once, under benchmarks/.work/monitor/) a reference of 1,000,000 rows
+   and windows of 1,000,000 and ROWS rows x 20 columns (10 numeric, 10 categorical) as
+   Parquet; in the windows column n0's mean moves by 0.2 standard deviations and c0's
+   category mix changes, the other 18 columns do not drift.
+2. Profiles the reference once (`measure_profile`).
+3. Whole process, interleaved (`harness`): a fresh interpreter that reads the profile,
+   measures the window (one DuckDB pass over its 20 columns) and decides the drift of
+   every column (`window.drift_rows`) — what `cardgate monitor` does for a window without
+   outcomes; wall, CPU and the child's peak RSS, against the bytes of the 20 columns as
+   8-byte values (what "the columns read" weigh in memory).
+4. With `--evidently PYTHON` (an environment with evidently 0.7.23 and pandas < 3, see
+   scripts/evidently_fixtures.py): Evidently's DataDriftPreset on the 1,000,000-row window
+   against the 1,000,000-row reference (it needs the reference's rows), beside cardgate on
+   the same window; the columns each flags are printed.
+
+Writes benchmarks/results.json ("monitor").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import harness
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).resolve().parent
+FOLDER = harness.WORK / "monitor"
+CHUNK = 1_000_000
+NUMERIC = 10
+CATEGORICAL = 10
+REFERENCE_ROWS = 1_000_000
+
+
+def write(path: Path, rows: int, *, seed: int, shifted: bool) -> None:
+    if path.exists():
+        return
+    rng = np.random.default_rng(seed)
+    categories = [pa.array([f"v{k}" for k in range(5 + 5 * j)]) for j in range(CATEGORICAL)]
+    temporary = path.with_suffix(".tmp")
+    writer = None
+    for start in range(0, rows, CHUNK):
+        n = min(CHUNK, rows - start)
+        columns: dict[str, pa.Array] = {}
+        for j in range(NUMERIC):
+            if j % 3 == 0:
+                values = rng.normal(50 + (10 * 0.2 if shifted and j == 0 else 0), 10, n)
+            elif j % 3 == 1:
+                values = rng.lognormal(3, 1, n)
+            else:
+                values = rng.integers(0, 100, n).astype(np.float64)
+            columns[f"n{j}"] = pa.array(values)
+        for j in range(CATEGORICAL):
+            k = len(categories[j])
+            weights = np.arange(k, 0, -1, dtype=np.float64)
+            if shifted and j == 0:
+                weights = weights[::-1].copy()
+            indices = rng.choice(k, size=n, p=weights / weights.sum()).astype(np.int32)
+            columns[f"c{j}"] = pa.DictionaryArray.from_arrays(pa.array(indices), categories[j])
+        table = pa.table(columns)
+        if writer is None:
+            writer = pq.ParquetWriter(temporary, table.schema)
+        writer.write_table(table)
+    assert writer is not None
+    writer.close()
+    temporary.rename(path)
+
+
+PROFILE = """
+import sys
+from pathlib import Path
+from cardgate.evidence.datacheck.source import open_source
+from cardgate.evidence.monitoring.measure import measure_profile
+from cardgate.evidence.monitoring.profile import SourceRecord, write_profile
+path, out = Path(sys.argv[1]), Path(sys.argv[2])
+profile = measure_profile(open_source(path), subject="bench",
+    recorded=SourceRecord(path.name, "-", 0, "parquet"), kinds={})
+write_profile(out, profile, within=out.parent)
+"""
+
+MONITOR = """
+import json, sys
+from pathlib import Path
+from cardgate.evidence.datacheck.source import open_source
+from cardgate.evidence.monitoring.decide import DriftSettings
+from cardgate.evidence.monitoring.measure import measure_profile
+from cardgate.evidence.monitoring.profile import SourceRecord, read_profile
+from cardgate.evidence.monitoring.window import drift_rows
+reference = read_profile(Path(sys.argv[2]))
+path = Path(sys.argv[1])
+window = measure_profile(open_source(path), subject="bench",
+    recorded=SourceRecord(path.name, "-", 0, "parquet"),
+    kinds={n: c.kind for n, c in reference.columns.items()}, columns=sorted(reference.columns))
+rows = drift_rows(reference, window, DriftSettings())
+print(json.dumps(sorted(r["column"] for r in rows if r["state"] == "drift")))
+"""
+
+EVIDENTLY = """
+import json, sys
+import pandas as pd
+from evidently import Report
+from evidently.presets import DataDriftPreset
+reference, current = pd.read_parquet(sys.argv[2]), pd.read_parquet(sys.argv[1])
+snapshot = Report([DataDriftPreset()]).run(current_data=current, reference_data=reference)
+drifted = []
+for metric in snapshot.dict()["metrics"]:
+    config = metric["config"]
+    if config["type"].endswith("ValueDrift") and float(metric["value"]) >= config["threshold"]:
+        drifted.append(config["column"])
+print(json.dumps(sorted(drifted)))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=float, default=1e7)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--evidently", type=Path, default=None)
+    args = parser.parse_args()
+    rows = int(args.rows)
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    reference = FOLDER / "reference.parquet"
+    small = FOLDER / f"window-{REFERENCE_ROWS}.parquet"
+    large = FOLDER / f"window-{rows}.parquet"
+    write(reference, REFERENCE_ROWS, seed=1, shifted=False)
+    write(small, REFERENCE_ROWS, seed=2, shifted=True)
+    write(large, rows, seed=3, shifted=True)
+    profile = FOLDER / "profile.json"
+    harness.run_once([sys.executable, "-c", PROFILE, str(reference), str(profile)])
+    python = sys.executable
+    results: dict[str, object] = {"load_before": harness.load()}
+    runs = harness.whole_process(
+        {"cardgate": [python, "-c", MONITOR, str(large), str(profile)]}, rounds=args.rounds
+    )
+    cardgate = runs["cardgate"]
+    columns_bytes = rows * (NUMERIC + CATEGORICAL) * 8 / 2**20
+    results[f"window_{rows}"] = {
+        "cardgate": cardgate.summary(),
+        "columns_read_mib": round(columns_bytes, 1),
+        "drifted": json.loads(cardgate.outputs[0]),
+    }
+    print(f"window of {rows:,} rows x 20 columns against a profile of {REFERENCE_ROWS:,} rows")
+    print(f"  cardgate: {cardgate.summary()}")
+    print(f"  columns read as 8-byte values: {columns_bytes:,.0f} MiB")
+    print(f"  drifted: {cardgate.outputs[0].strip()}")
+    if args.evidently is not None:
+        side = harness.whole_process(
+            {
+                "cardgate": [python, "-c", MONITOR, str(small), str(profile)],
+                "evidently": [str(args.evidently), "-c", EVIDENTLY, str(small), str(reference)],
+            },
+            rounds=args.rounds,
+        )
+        ratio = side["evidently"].wall.median() / side["cardgate"].wall.median()
+        results[f"window_{REFERENCE_ROWS}"] = {
+            name: {"runs": r.summary(), "drifted": json.loads(r.outputs[0])}
+            for name, r in side.items()
+        }
+        results["evidently_over_cardgate_wall"] = round(ratio, 1)
+        results["evidently_versions"] = harness.versions(args.evidently)
+        for name, r in side.items():
+            print(f"1,000,000-row window, {name}: {r.summary()}; drifted {r.outputs[0].strip()}")
+        print(f"Evidently / cardgate (median wall): {ratio:.1f}x")
+    results["load_after"] = harness.load()
+    harness.record("monitor", results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
