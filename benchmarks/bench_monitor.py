@@ -166,7 +166,7 @@ def main() -> int:
             },
             rounds=args.rounds,
         )
-        ratio = side["evidently"].wall.median() / side["cardgate"].wall.median()
+        ratio = side["evidently"].wall.median / side["cardgate"].wall.median
         results[f"window_{REFERENCE_ROWS}"] = {
             name: {"runs": r.summary(), "drifted": _last(r.outputs[0])} for name, r in side.items()
         }
