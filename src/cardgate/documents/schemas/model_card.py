@@ -13,6 +13,7 @@ from cardgate.documents.schemas.base import (
     Identifier,
     IsoDate,
     Person,
+    Reference,
     RiskTier,
     Section,
     Status,
