@@ -49,6 +49,28 @@ def test_what_an_iri_may_not_hold_is_escaped(text: str, expected: str) -> None:
     assert CHECKER.conforms(expected, "iri-reference")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://example.org:8080/a", "https://example.org:8080/a"),
+        ("https://user:pw@example.org/", "https://user:pw@example.org/"),
+        ("https://a:b", "https://a%3Ab"),  # a port is digits
+        ("http://@@@", "http://%40%40@"),  # one @ ends the user part
+        ("http://:w/x:y", "http://%3Aw/x:y"),  # only the authority changes
+    ],
+)
+def test_a_urls_authority_is_made_valid(text: str, expected: str) -> None:
+    """A URL a document gives (a lineage page, a checklist's evidence) whose host part no
+    IRI holds: the BOM that carried it as it was failed the CycloneDX schema."""
+    assert iri(text) == expected
+    assert CHECKER.conforms(expected, "iri-reference")
+
+
+@given(st.sampled_from(["http://", "https://"]), st.text(max_size=30))
+def test_any_url_becomes_a_valid_iri_reference(scheme: str, rest: str) -> None:
+    assert CHECKER.conforms(iri(scheme + rest), "iri-reference")
+
+
 @given(st.floats(allow_nan=False, allow_infinity=False) | st.integers())
 def test_number_text_reads_back_as_the_same_number(value: float) -> None:
     assert type(value)(number_text(value)) == value

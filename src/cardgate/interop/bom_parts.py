@@ -1,8 +1,10 @@
 """What the bill-of-materials exporters (CycloneDX, SPDX) and Croissant share.
 
 Identifiers derived from content (never random, never the clock), the evaluation
-artifact's results as flat rows (one per metric and slice), and the text of a number as
-the artifact holds it. Pure functions; no numpy, no pandas.
+artifact's results as flat rows (one per metric and slice), the text of a number as
+the artifact holds it, the card's lineage (models and datasets named outside the
+workspace, by Hub id, DOI or URL) and its reported results as one line of text each.
+Pure functions; no numpy, no pandas.
 """
 
 from __future__ import annotations
@@ -12,14 +14,21 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from cardgate.core.digests import canonical_bytes
 from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.schemas.dataset_ref import DatasetRef
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.schemas.provenance import Licence
+from cardgate.documents.schemas.provenance import (
+    DatasetLineage,
+    DatasetRole,
+    ExternalIds,
+    Licence,
+    ModelRef,
+    ReportedResult,
+)
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact, Interval
 from cardgate.interop.source import DatasetSource, SystemSource
@@ -29,6 +38,7 @@ CARDGATE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "cardgate")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_AUTHORITY = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _KEPT = "/:@!$&'()*+,;=~?%"
 """What an IRI reference may hold as it is (besides letters, digits and `_.-`)."""
@@ -70,12 +80,28 @@ def number_text(value: float | int) -> str:
     return repr(float(value))
 
 
+def _authority(text: str) -> str:
+    """The authority of a URL (`user@host:port`) as an IRI holds it: an `@` in the user
+    part and a colon of the host not before a port (digits) percent-encoded."""
+    user, at, host = text.rpartition("@")
+    name, colon, port = host.rpartition(":")
+    if not colon or not port.isascii() or not (port.isdigit() or port == ""):
+        name, colon, port = host, "", ""
+    return (
+        user.replace("@", "%40") + at + name.replace(":", "%3A").replace("@", "%40") + colon + port
+    )
+
+
 def iri(text: str) -> str:
     """A workspace path or a URL as an IRI reference: characters an IRI may not hold
-    percent-encoded (escapes already there kept), one `#` for the fragment, and a first
-    segment with a colon that is no scheme made relative (`./`)."""
+    percent-encoded (escapes already there kept), one `#` for the fragment, a URL's
+    authority made one (`_authority`), and a first segment with a colon that is no
+    scheme made relative (`./`)."""
     base, hash_sign, fragment = text.partition("#")
     out = quote(_LONE_PERCENT.sub("%25", base), safe=_KEPT)
+    url = _AUTHORITY.match(out)
+    if url is not None:
+        out = url.group(1) + _authority(url.group(2)) + url.group(3)
     if ":" in out.split("/", 1)[0] and not _SCHEME.match(out):
         out = "./" + out
     if hash_sign:
@@ -160,3 +186,114 @@ def dataset_uses(card: ModelCard) -> dict[str, list[tuple[str, DatasetRef]]]:
     for (section, _, _), ref in card.dataset_references():
         found.setdefault(ref.dataset, []).append((section, ref))
     return found
+
+
+HUB = "https://huggingface.co/"
+DOI_RESOLVER = "https://doi.org/"
+
+
+@dataclass(frozen=True)
+class Outside:
+    """A model or dataset named outside the workspace: by a Hugging Face Hub id, a DOI or
+    a URL."""
+
+    scheme: Literal["hf", "doi", "url"]
+    identifier: str
+    """The Hub id, the DOI (without resolver) or the URL."""
+    page: str
+    """Where it can be read: its Hub page, the DOI resolved, or the URL (an IRI)."""
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What it is called: its name, else its identifier (`hf:`/`doi:` before the id)."""
+        return self.name or (self.identifier if self.scheme == "url" else self.key)
+
+    @property
+    def key(self) -> str:
+        """The identifier with its scheme, e.g. `hf:org/model`, `doi:10.1/x`."""
+        return f"{self.scheme}:{self.identifier}"
+
+
+def outside_names(
+    named: ModelRef | DatasetLineage | ExternalIds, *, dataset: bool
+) -> list[Outside]:
+    """Each external identifier `named` gives (a lineage entry gives one; a datasheet's
+    `identifiers` up to three), placeholders left out."""
+
+    def filled(value: str | None) -> str | None:
+        return None if value is None or is_placeholder_text(value) else value
+
+    name = filled(getattr(named, "name", None))
+    found: list[Outside] = []
+    if (hub := filled(named.hf)) is not None:
+        page = f"{HUB}datasets/{hub}" if dataset else f"{HUB}{hub}"
+        found.append(Outside("hf", hub, iri(page), name))
+    if (doi := filled(named.doi)) is not None:
+        found.append(Outside("doi", doi, iri(DOI_RESOLVER + doi), name))
+    if (url := filled(named.url)) is not None:
+        found.append(Outside("url", url, iri(url), name))
+    return found
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """A card's lineage as the exporters use it."""
+
+    base_models: tuple[tuple[Outside, str | None], ...]
+    """Each base model, with how the model derives from it (`relation`), once each."""
+    datasets: tuple[tuple[Outside, tuple[DatasetRole, ...]], ...]
+    """Each dataset outside the workspace, with its roles, once each."""
+    datasheets: tuple[tuple[str, tuple[DatasetRole, ...]], ...]
+    """Each datasheet of the workspace the lineage names, with its roles."""
+
+
+def lineage_of(card: ModelCard) -> Lineage:
+    """The card's `lineage`, each model and dataset once (roles gathered), placeholders
+    left out."""
+    lineage = card.lineage
+    models: dict[str, tuple[Outside, str | None]] = {}
+    outside: dict[str, tuple[Outside, list[DatasetRole]]] = {}
+    sheets: dict[str, list[DatasetRole]] = {}
+    for model in lineage.base_models or () if lineage is not None else ():
+        for named in outside_names(model, dataset=False):
+            relation = model.relation
+            kept = None if relation is None or is_placeholder_text(relation) else relation
+            models.setdefault(named.key, (named, kept))
+    for item in lineage.datasets or () if lineage is not None else ():
+        if item.dataset is not None:
+            if not is_placeholder_text(item.dataset):
+                roles = sheets.setdefault(item.dataset, [])
+                roles += [item.role] if item.role not in roles else []
+            continue
+        for named in outside_names(item, dataset=True):
+            _, roles = outside.setdefault(named.key, (named, []))
+            roles += [item.role] if item.role not in roles else []
+    return Lineage(
+        tuple(models.values()),
+        tuple((named, tuple(roles)) for named, roles in outside.values()),
+        tuple((sheet, tuple(roles)) for sheet, roles in sheets.items()),
+    )
+
+
+def reported_text(result: ReportedResult) -> str:
+    """A reported result as one line, labelled as measured elsewhere, e.g. `Reported by
+    Paper X (https://...), not computed by cardgate: accuracy = 0.91 (interval 0.9, 0.92);
+    dataset: glue, split: test`."""
+    measured = f"{result.metric} = {number_text(result.value)}"
+    if result.ci is not None:
+        measured += f" (interval {number_text(result.ci[0])}, {number_text(result.ci[1])})"
+    where = "; ".join(
+        f"{label}: {value}"
+        for label, value in (
+            ("dataset", result.dataset),
+            ("split", result.split),
+            ("slice", result.slice),
+            ("task", result.task),
+        )
+        if value is not None and not is_placeholder_text(value)
+    )
+    source = result.source + (f" ({result.url})" if result.url else "")
+    return f"Reported by {source}, not computed by cardgate: {measured}" + (
+        f"; {where}" if where else ""
+    )

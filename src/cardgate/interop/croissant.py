@@ -23,7 +23,7 @@ from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
-from cardgate.interop.bom_parts import compact, spdx_expression, workspace_of
+from cardgate.interop.bom_parts import compact, outside_names, spdx_expression, workspace_of
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import DatasetSource
 
@@ -203,6 +203,7 @@ def dataset_jsonld(
     semver = sheet.version is not None and _SEMVER.match(sheet.version) is not None
     fileobject = file_object(workspace, dataset_id, sheet, data_check, location)
     records = record_set(dataset_id, sheet, fileobject["@id"]) if fileobject else None
+    known = outside_names(sheet.identifiers, dataset=True) if sheet.identifiers else []
     return compact(
         {
             "@context": copy.deepcopy(CONTEXT),  # a reader may change what it is handed
@@ -225,6 +226,10 @@ def dataset_jsonld(
             ],
             "license": _licence(distribution.license) if distribution else None,
             "citeAs": distribution.citation if distribution else None,
+            # The datasheet's identifiers: its own web page is the dataset's `url`; its
+            # DOI and its Hub repository are the same dataset elsewhere (`sameAs`).
+            "url": next((n.page for n in known if n.scheme == "url"), None),
+            "sameAs": [n.page for n in known if n.scheme != "url"],
             # Croissant's version is MAJOR.MINOR.PATCH; other version text goes in the
             # description.
             "version": sheet.version if semver else None,

@@ -1,6 +1,7 @@
 """CycloneDX 1.6 ML-BOM: a system as a `machine-learning-model` component with its
-`modelCard`, its datasets as `data` components, and its governance record as
-`declarations` (built in `cyclonedx_declarations`).
+`modelCard`, its base models as the component's `pedigree.ancestors`, its datasets (the
+workspace's datasheets and those its lineage names outside it) as `data` components,
+and its governance record as `declarations` (built in `cyclonedx_declarations`).
 
 The JSON is built directly (cyclonedx-python-lib has no model classes for `modelCard` or
 `declarations`) and checked in the tests by that library's `JsonStrictValidator` for 1.6.
@@ -19,22 +20,32 @@ from cardgate.core.files import canonical_json
 from cardgate.documents.schemas.base import Person
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.schemas.provenance import Licence, licence_words
+from cardgate.documents.schemas.provenance import DatasetRole, Licence, licence_words
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 from cardgate.interop.bom_parts import (
+    Outside,
     compact,
     content_uuid,
     dataset_uses,
     email_or_none,
     iri,
+    lineage_of,
+    outside_names,
     spdx_expression,
     workspace_of,
 )
 from cardgate.interop.cyclonedx_declarations import Governance, declarations
-from cardgate.interop.cyclonedx_model_card import dataset_ref, model_card, model_ref, prop
+from cardgate.interop.cyclonedx_model_card import (
+    data_refs,
+    dataset_ref,
+    model_card,
+    model_ref,
+    outside_ref,
+    prop,
+)
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import DatasetSource, SystemSource
 
@@ -72,6 +83,49 @@ def _version(text: str | None) -> str | None:
     return text if text is not None and len(text) <= MAX_VERSION else None
 
 
+# --- what is named outside the workspace ------------------------------------------------
+
+_WHERE = {"hf": "Hugging Face Hub", "doi": "DOI", "url": "web page"}
+
+
+def external_reference(named: Outside) -> dict[str, str]:
+    """Where a model or dataset named outside the workspace can be found: its Hub
+    repository (`distribution`: where it is downloaded), else its DOI's or its own page."""
+    return {
+        "type": "distribution" if named.scheme == "hf" else "website",
+        "url": named.page,
+        "comment": f"{_WHERE[named.scheme]}: {named.identifier}",
+    }
+
+
+def ancestor(named: Outside, relation: str | None) -> dict[str, Any]:
+    """A base model as an ancestor of the model component (CycloneDX's pedigree: the
+    components this one is derived from)."""
+    return compact(
+        {
+            "type": "machine-learning-model",
+            "name": named.label,
+            "externalReferences": [external_reference(named)],
+            "properties": [prop("relation", relation)] if relation else None,
+        }
+    )
+
+
+def outside_data_component(named: Outside, roles: Sequence[DatasetRole]) -> dict[str, Any]:
+    """A `data` component for a dataset the card's lineage names outside the workspace:
+    what it is called, where it is, and what the model did with it."""
+    return compact(
+        {
+            "type": "data",
+            "bom-ref": outside_ref(named),
+            "name": named.label,
+            "externalReferences": [external_reference(named)],
+            "data": [{"type": "dataset", "name": named.label}],
+            "properties": [prop("use", f"lineage: {role}") for role in roles],
+        }
+    )
+
+
 # --- datasets -----------------------------------------------------------------------------
 
 
@@ -107,6 +161,7 @@ def data_component(
     if data_check is not None:
         properties.append(prop("data-check", "passed" if data_check.passed else "failed"))
         properties.append(prop("rows", str(data_check.rows)))
+    known = outside_names(sheet.identifiers, dataset=True) if sheet.identifiers else []
     return compact(
         {
             "type": "data",
@@ -116,6 +171,7 @@ def data_component(
             "description": sheet.motivation.purpose,
             "hashes": [{"alg": "SHA-256", "content": sha256}] if sha256 else None,
             "licenses": _licence(sheet.distribution.license if sheet.distribution else None),
+            "externalReferences": [external_reference(named) for named in known],
             "data": [
                 compact(
                     {
@@ -140,6 +196,7 @@ def model_component(
     card: ModelCard, evaluation: EvaluationArtifact | None, verdict: SystemVerdict | None
 ) -> dict[str, Any]:
     details = card.model_details
+    sources = [r.url for r in card.reported_results or [] if r.url is not None]
     return compact(
         {
             "type": "machine-learning-model",
@@ -150,6 +207,18 @@ def model_component(
             "publisher": details.developers,
             "authors": contacts(card.owners),
             "licenses": _licence(details.license),
+            "pedigree": compact(
+                {"ancestors": [ancestor(*model) for model in lineage_of(card).base_models]}
+            ),
+            "externalReferences": [
+                {
+                    "type": "quality-metrics",
+                    "url": iri(url),
+                    "comment": "Source of reported results (measured elsewhere, not computed "
+                    "by cardgate, not read by its release gate)",
+                }
+                for url in dict.fromkeys(sources)
+            ],
             "modelCard": model_card(card, evaluation, verdict),
             "properties": [
                 prop("title", card.name),
@@ -216,8 +285,14 @@ def system_bom(
     verdict = next((v for v in gate.systems if v.system == system_id), None) if gate else None
     checks = data_checks or {}
     components = [model_component(card, evaluation, verdict)]
-    for dataset_id, refs in dataset_uses(card).items():
-        uses = [f"{section}: {ref.split}" if ref.split else section for section, ref in refs]
+    lineage = lineage_of(card)
+    sheets: dict[str, list[str]] = {
+        dataset_id: [f"{section}: {ref.split}" if ref.split else section for section, ref in refs]
+        for dataset_id, refs in dataset_uses(card).items()
+    }
+    for dataset_id, roles in lineage.datasheets:
+        sheets.setdefault(dataset_id, []).extend(f"lineage: {role}" for role in roles)
+    for dataset_id, uses in sheets.items():
         docs = workspace.datasets.get(dataset_id)
         components.append(
             data_component(
@@ -225,9 +300,11 @@ def system_bom(
                 dataset_id,
                 docs.datasheet if docs is not None else None,
                 data_check=checks.get(dataset_id),
-                uses=uses,
+                uses=list(dict.fromkeys(uses)),
             )
         )
+    components += [outside_data_component(*dataset) for dataset in lineage.datasets]
+    refs = data_refs(card)
     body: dict[str, Any] = {
         "metadata": compact(
             {
@@ -238,11 +315,8 @@ def system_bom(
         ),
         "components": components,
         "dependencies": [
-            {
-                "ref": model_ref(system_id),
-                "dependsOn": [dataset_ref(d) for d in dataset_uses(card)],
-            },
-            *({"ref": dataset_ref(d)} for d in dataset_uses(card)),
+            {"ref": model_ref(system_id), "dependsOn": refs},
+            *({"ref": ref} for ref in refs),
         ],
     }
     governance = Governance(workspace, system, card, gate, verdict, findings)

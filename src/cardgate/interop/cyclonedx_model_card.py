@@ -1,7 +1,10 @@
 """The `modelCard` of a CycloneDX 1.6 `machine-learning-model` component: model
-parameters, the evaluation artifact's results as performance metrics (with slices and
-intervals), and the considerations from the card and the gate's threshold verdicts.
-Part of the CycloneDX export (`interop.cyclonedx`)."""
+parameters (with every dataset the card names, in the workspace or outside it), the
+evaluation artifact's results as performance metrics (with slices and intervals), and
+the considerations from the card and the gate's threshold verdicts. Results reported
+elsewhere are never performance metrics (those are what cardgate computed and its gate
+read): each is a `cardgate:reported-result` property. Part of the CycloneDX export
+(`interop.cyclonedx`)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,16 @@ from typing import Any
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
 from cardgate.gate.result import SystemVerdict
-from cardgate.interop.bom_parts import compact, dataset_uses, group_slice, metric_rows, number_text
+from cardgate.interop.bom_parts import (
+    Outside,
+    compact,
+    dataset_uses,
+    group_slice,
+    lineage_of,
+    metric_rows,
+    number_text,
+    reported_text,
+)
 
 
 def model_ref(system_id: str) -> str:
@@ -19,6 +31,23 @@ def model_ref(system_id: str) -> str:
 
 def dataset_ref(dataset_id: str) -> str:
     return f"dataset:{dataset_id}"
+
+
+def outside_ref(named: Outside) -> str:
+    """The bom-ref of a dataset named outside the workspace, e.g. `dataset:hf:org/name`
+    (a datasheet's id holds no colon: the two never meet)."""
+    return f"dataset:{named.key}"
+
+
+def data_refs(card: ModelCard) -> list[str]:
+    """The bom-refs of every dataset the card names: its datasheets (training and
+    evaluation data, then the lineage's), then the lineage's datasets outside the
+    workspace; each once."""
+    lineage = lineage_of(card)
+    refs = [dataset_ref(dataset) for dataset in dataset_uses(card)]
+    refs += [dataset_ref(dataset) for dataset, _ in lineage.datasheets]
+    refs += [outside_ref(named) for named, _ in lineage.datasets]
+    return list(dict.fromkeys(refs))
 
 
 def prop(name: str, value: str) -> dict[str, str]:
@@ -113,6 +142,7 @@ def _card_properties(
         found.append(prop("decision-thresholds", card.metrics.decision_thresholds))
     if card.quantitative_analyses is not None and card.quantitative_analyses.summary:
         found.append(prop("results-summary", card.quantitative_analyses.summary))
+    found += [prop("reported-result", reported_text(r)) for r in card.reported_results or []]
     if evaluation is not None:
         provenance = evaluation.provenance
         found.append(prop("confidence-level", number_text(provenance.confidence_level)))
@@ -135,7 +165,7 @@ def model_card(
         {
             "task": card.evaluation.task if card.evaluation is not None else None,
             "architectureFamily": details.model_type,
-            "datasets": [{"ref": dataset_ref(dataset)} for dataset in dataset_uses(card)],
+            "datasets": [{"ref": ref} for ref in data_refs(card)],
         }
     )
     analysis = compact(

@@ -1,6 +1,9 @@
 """SPDX 3.0.1 with the AI and Dataset profiles: a system as an `ai_AIPackage`, each
-dataset it names as a `dataset_DatasetPackage`, joined by `trainedOn` / `testedOn`
-relationships; a dataset alone as its `dataset_DatasetPackage`.
+dataset it names (a datasheet of the workspace, or one its lineage names outside it) as
+a `dataset_DatasetPackage`, joined by `trainedOn` / `testedOn` relationships (validation
+sets: `testedOn` scoped to `development`), each base model as an `ai_AIPackage` it is a
+`descendantOf`, and each reported result as an `Annotation` (never an `ai_metric`: those
+are what cardgate computed); a dataset alone as its `dataset_DatasetPackage`.
 
 JSON-LD built directly and checked in the tests against the SPDX 3.0.1 JSON Schema
 (vendored, offline). Deterministic: `CreationInfo.created` is the latest date the
@@ -25,11 +28,15 @@ from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
 from cardgate.interop.bom_parts import (
+    Outside,
     compact,
     content_uuid,
     dataset_uses,
+    lineage_of,
     metric_rows,
     number_text,
+    outside_names,
+    reported_text,
     spdx_expression,
     workspace_of,
 )
@@ -74,8 +81,27 @@ class _Graph:
         )
         return spdx_id
 
-    def relate(self, source: str, kind: str, targets: list[str], local: str) -> None:
-        self.add("Relationship", local, **{"from": source}, relationshipType=kind, to=targets)
+    def relate(
+        self,
+        source: str,
+        kind: str,
+        targets: list[str],
+        local: str,
+        *,
+        comment: str | None = None,
+        scope: str | None = None,
+    ) -> None:
+        """A relationship; with a `scope`, a LifecycleScopedRelationship (the lifecycle
+        phase it holds in)."""
+        self.add(
+            "LifecycleScopedRelationship" if scope else "Relationship",
+            local,
+            **{"from": source},
+            relationshipType=kind,
+            to=targets,
+            comment=comment,
+            scope=scope,
+        )
 
     def licences(self, package: str, local: str, licence: str | Licence | None) -> None:
         """The declared and the concluded licence (the AI and Dataset profiles require one
@@ -92,6 +118,51 @@ class _Graph:
             )
         self.relate(package, "hasDeclaredLicense", [declared], f"{local}-declared")
         self.relate(package, "hasConcludedLicense", [NO_ASSERTION_LICENSE], f"{local}-concluded")
+
+
+AUTHORITY = {"hf": "Hugging Face Hub", "doi": "International DOI Foundation"}
+
+
+def external_identifiers(names: list[Outside]) -> list[dict[str, Any]] | None:
+    """Hub ids and DOIs as SPDX external identifiers (a URL is a home page, no identifier)."""
+    found = [
+        {
+            "type": "ExternalIdentifier",
+            "externalIdentifierType": "other",
+            "identifier": named.identifier,
+            "issuingAuthority": AUTHORITY[named.scheme],
+            "identifierLocator": [named.page],
+        }
+        for named in names
+        if named.scheme != "url"
+    ]
+    return found or None
+
+
+def home_page(names: list[Outside]) -> str | None:
+    """A web page of its own, else its DOI's, else its Hub page."""
+    for scheme in ("url", "doi", "hf"):
+        for named in names:
+            if named.scheme == scheme:
+                return named.page
+    return None
+
+
+def outside_package(graph: _Graph, named: Outside, local: str, *, dataset: bool) -> str:
+    """A model or dataset the card's lineage names outside the workspace: its name, its
+    identifier and page; nothing else is known (licences: NoAssertion)."""
+    spdx_id = graph.add(
+        "dataset_DatasetPackage" if dataset else "ai_AIPackage",
+        local,
+        name=named.label,
+        comment="Named by the model card's lineage; not described in the workspace.",
+        software_primaryPurpose="data" if dataset else "model",
+        software_homePage=named.page,
+        externalIdentifier=external_identifiers([named]),
+        dataset_datasetType=["noAssertion"] if dataset else None,
+    )
+    graph.licences(spdx_id, local, None)
+    return spdx_id
 
 
 def dataset_package(
@@ -116,6 +187,7 @@ def dataset_package(
         sheet.contract and any(column.sensitive for column in sheet.contract.columns)
     )
     licence = licence_words(sheet.distribution.license if sheet.distribution else None)
+    known = outside_names(sheet.identifiers, dataset=True) if sheet.identifiers else []
     spdx_id = graph.add(
         "dataset_DatasetPackage",
         local,
@@ -125,6 +197,8 @@ def dataset_package(
         comment=f"Licence as the datasheet states it: {licence}" if licence else None,
         software_packageVersion=sheet.version,
         software_primaryPurpose="data",
+        software_homePage=home_page(known),
+        externalIdentifier=external_identifiers(known),
         verifiedUsing=(
             [{"type": "Hash", "algorithm": "sha256", "hashValue": sha256}] if sha256 else None
         ),
@@ -220,7 +294,8 @@ def _dates(workspace: Workspace, card: ModelCard) -> list[dt.date]:
     dates += [c.last_reviewed for c in system.checklist_models() if c.last_reviewed]
     signoffs = read_signoffs(system).model
     dates += [s.date for s in signoffs.signoffs] if signoffs is not None else []
-    for dataset in dataset_uses(card):
+    named = [*dataset_uses(card), *(sheet for sheet, _ in lineage_of(card).datasheets)]
+    for dataset in dict.fromkeys(named):
         docs = workspace.datasets.get(dataset)
         sheet = docs.datasheet if docs is not None else None
         if sheet is not None and sheet.last_reviewed is not None:
@@ -290,20 +365,56 @@ def system_document(
         raise ValueError(f"the model card of '{system_id}' does not validate")
     checks = data_checks or {}
 
+    lineage = lineage_of(card)
+
     def build(graph: _Graph) -> list[str]:
         model = ai_package(graph, card, evaluation)
         packages: dict[str, str] = {}
-        for dataset_id in dataset_uses(card):
+        roles: dict[str, list[str]] = {"training": [], "validation": [], "testing": []}
+        for section, role in (("training_data", "training"), ("evaluation_data", "testing")):
+            data = getattr(card, section)
+            roles[role] += [ref.dataset for ref in data.datasets] if data else []
+        for dataset_id, given in lineage.datasheets:
+            for role in given:
+                roles[role].append(dataset_id)
+        for dataset_id in dict.fromkeys(d for named in roles.values() for d in named):
             docs = workspace.datasets.get(dataset_id)
             sheet = docs.datasheet if docs is not None else None
             packages[dataset_id] = dataset_package(graph, dataset_id, sheet, checks.get(dataset_id))
-        for section, kind in (("training_data", "trainedOn"), ("evaluation_data", "testedOn")):
-            data = getattr(card, section)
-            targets = (
-                list(dict.fromkeys(packages[ref.dataset] for ref in data.datasets)) if data else []
+        targets = {role: [packages[d] for d in named] for role, named in roles.items()}
+        for index, (named, given) in enumerate(lineage.datasets):
+            package = outside_package(graph, named, f"dataset-outside-{index}", dataset=True)
+            for role in given:
+                targets[role].append(package)
+        for role, kind, scope, comment in (
+            ("training", "trainedOn", None, None),
+            ("testing", "testedOn", None, None),
+            # SPDX has no relationship for a validation set: tested on while the model
+            # was developed (tuned, selected), which is what a validation set is for.
+            ("validation", "testedOn", "development", "validation data"),
+        ):
+            if targets[role]:
+                graph.relate(
+                    model,
+                    kind,
+                    list(dict.fromkeys(targets[role])),
+                    f"model-{card.id}-{role if scope else kind}",
+                    comment=comment,
+                    scope=scope,
+                )
+        for index, (named, relation) in enumerate(lineage.base_models):
+            base = outside_package(graph, named, f"base-model-{index}", dataset=False)
+            graph.relate(
+                model, "descendantOf", [base], f"model-{card.id}-base-{index}", comment=relation
             )
-            if targets:
-                graph.relate(model, kind, targets, f"model-{card.id}-{kind}")
+        for index, result in enumerate(card.reported_results or []):
+            graph.add(
+                "Annotation",
+                f"model-{card.id}-reported-{index}",
+                annotationType="other",
+                subject=model,
+                statement=reported_text(result),
+            )
         return [model]
 
     creator = card.model_details.developers or workspace.config.name
