@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from cardgate.documents.schemas.provenance import licence_words
-from cardgate.interop.hf_common import filled, front_matter, licence_metadata, md
+from cardgate.interop.hf_common import MISSING, filled, front_matter, licence_metadata, md
 from cardgate.interop.source import DatasetSource
 
 _SIZES = (
@@ -28,6 +28,11 @@ _SIZES = (
     (1_000_000_000_000, "100B<n<1T"),
 )
 """The Hub's ``size_categories`` (huggingface_hub's ``DatasetCardData``), by upper bound."""
+
+
+SENSITIVE_LABEL = "Sensitive attributes:"
+"""The line before the list of sensitive attributes in *Personal and Sensitive
+Information*."""
 
 
 def size_category(count: int) -> str:
@@ -101,13 +106,15 @@ def dataset_card(dataset: DatasetSource) -> str:
         *(steps or ()),
     )
     lines += _section("#### Who are the source data producers?", sheet.motivation.creators)
-    lines += _section(
-        "#### Personal and Sensitive Information",
-        composition.confidential_data,
-        "Sensitive attributes: " + ", ".join(composition.sensitive_attributes)
-        if composition.sensitive_attributes
-        else None,
-    )
+    # The label is written as it is and the card's text escaped (its colons and leading
+    # list markers too), so that an import tells the attributes from the text
+    # (`hf_dataset_import`).
+    confidential = filled(composition.confidential_data)
+    personal = [md(confidential), ""] if confidential else []
+    if composition.sensitive_attributes:
+        personal += [SENSITIVE_LABEL, ""]
+        personal += [f"- {md(a)}" for a in composition.sensitive_attributes]
+    lines += ["#### Personal and Sensitive Information", "", *(personal or [MISSING]), ""]
     lines += _section(
         "## Bias, Risks, and Limitations",
         composition.known_biases,

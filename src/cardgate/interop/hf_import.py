@@ -79,7 +79,7 @@ def sections(body: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def _paragraph(text: str) -> str | None:
+def paragraph(text: str) -> str | None:
     """The section's prose (bullets of facts left out), as one text; None when empty or
     the template's placeholder."""
     kept = [line for line in text.splitlines() if not _FACT.match(line.strip())]
@@ -89,17 +89,18 @@ def _paragraph(text: str) -> str | None:
     return plain(joined)
 
 
-def _items(text: str) -> list[str] | None:
+def items(text: str) -> list[str] | None:
     """A section's bullets (or its prose as one item)."""
     bullets = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
-    items = [plain(b) for b in bullets if b.strip() and MISSING not in b]
-    if items:
-        return items
-    single = _paragraph(text)
+    found = [plain(b) for b in bullets if b.strip() and MISSING not in b]
+    if found:
+        return found
+    single = paragraph(text)
     return [single] if single else None
 
 
-def _facts(text: str) -> dict[str, str]:
+def facts(text: str) -> dict[str, str]:
+    """A section's facts: its ``- **Label:** value`` lines, by label (lower-cased)."""
     found = {}
     for line in text.splitlines():
         match = _FACT.match(line.strip())
@@ -139,29 +140,29 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
     tag = metadata.get("pipeline_tag") if isinstance(metadata.get("pipeline_tag"), str) else None
     details: dict[str, Any] = {}
     description = by_heading.get("model description")
-    facts = _facts(description or "")
+    stated = facts(description or "")
     details["description"] = (
-        _paragraph(description or "") or _paragraph(by_heading.get("(summary)", "")) or "TODO"
+        paragraph(description or "") or paragraph(by_heading.get("(summary)", "")) or "TODO"
     )
     for label, key in (
         ("developed by", "developers"),
         ("model type", "model_type"),
         ("model version", "model_version"),
     ):
-        if label in facts:
-            details[key] = facts[label]
-    hyper = _paragraph(by_heading.get("training hyperparameters", ""))
+        if label in stated:
+            details[key] = stated[label]
+    hyper = paragraph(by_heading.get("training hyperparameters", ""))
     if hyper:
         details["training_algorithm"] = hyper
     for heading, key in (("citation", "citation"), ("model card contact", "contact")):
-        value = _paragraph(by_heading.get(heading, ""))
+        value = paragraph(by_heading.get(heading, ""))
         if value:
             details[key] = value
     licence = licence_from_metadata(metadata)
     if licence is not None:
         details["license"] = licence
-    elif "license" in facts:
-        details["license"] = facts["license"]
+    elif "license" in stated:
+        details["license"] = stated["license"]
     if tag:
         details["task"] = tag
     tags = _strings(metadata.get("tags"))
@@ -178,30 +179,30 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
         "owners": [{"name": "TODO"}],
         "last_reviewed": "TODO",
         "model_details": details,
-        "intended_use": {"primary_uses": _items(by_heading.get("direct use", "")) or ["TODO"]},
+        "intended_use": {"primary_uses": items(by_heading.get("direct use", "")) or ["TODO"]},
     }
-    users = _items(by_heading.get("intended users", ""))
+    users = items(by_heading.get("intended users", ""))
     if users:
         card["intended_use"]["primary_users"] = users
-    out = _items(by_heading.get("out-of-scope use", ""))
+    out = items(by_heading.get("out-of-scope use", ""))
     if out:
         card["intended_use"]["out_of_scope_uses"] = out
-    factors = _items(by_heading.get("factors", ""))
+    factors = items(by_heading.get("factors", ""))
     if factors:
         card["factors"] = {"evaluation_factors": factors}
-    measures = _items(by_heading.get("metrics", ""))
+    measures = items(by_heading.get("metrics", ""))
     if measures:
         card["metrics"] = {"performance_measures": measures}
-    summary = _paragraph(by_heading.get("summary", ""))
+    summary = paragraph(by_heading.get("summary", ""))
     if summary:
         card["quantitative_analyses"] = {"summary": summary}
     ethical = _ethical(by_heading.get("ethical considerations", ""))
     if ethical:
         card["ethical_considerations"] = ethical
-    recommendations = _items(by_heading.get("recommendations", ""))
+    recommendations = items(by_heading.get("recommendations", ""))
     if recommendations:
         card["caveats_and_recommendations"] = recommendations
-    limitations = _items(by_heading.get("bias, risks, and limitations", ""))
+    limitations = items(by_heading.get("bias, risks, and limitations", ""))
     if limitations:
         card["limitations"] = limitations
     lineage = _lineage(metadata)
@@ -218,7 +219,7 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
         "bias, risks, and limitations",
     }  # fmt: skip
     for heading, text in by_heading.items():
-        if heading not in used and _paragraph(text) is not None:
+        if heading not in used and paragraph(text) is not None:
             kept_sections[heading] = text
     unmapped += [f"section '{heading}'" for heading in kept_sections]
     hf: dict[str, Any] = {}

@@ -19,10 +19,11 @@ from typing import Any
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.provenance import ReportedResult, licence_words
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
-from cardgate.interop.format import ExportFiles, Format
+from cardgate.interop.format import Draft, ExportFiles, Format
 from cardgate.interop.hf_common import SLICES_NOTE, filled, front_matter, licence_metadata, md
 from cardgate.interop.hf_dataset import dataset_card
-from cardgate.interop.hf_import import import_card
+from cardgate.interop.hf_dataset_import import import_dataset_card, is_dataset_card
+from cardgate.interop.hf_import import import_card, split_card
 from cardgate.interop.hf_vocabulary import PIPELINE_TAGS
 from cardgate.interop.source import DatasetSource, SystemSource
 
@@ -39,12 +40,21 @@ def _dataset_card(dataset: DatasetSource) -> ExportFiles:
     return {CARD_FILE: dataset_card(dataset).encode("utf-8")}
 
 
+def import_hub_card(raw: bytes, shown: str, name: str) -> Draft:
+    """`cardgate import hf README.md --as NAME`: a draft datasheet from a dataset card
+    (`hf_dataset_import.is_dataset_card`), else a draft model card."""
+    metadata, body = split_card(raw, shown)
+    if is_dataset_card(metadata, body):
+        return import_dataset_card(raw, shown, name)
+    return import_card(raw, shown, name)
+
+
 FORMAT = Format(
     name="hf",
     title="Hugging Face model card and dataset card (README.md with YAML metadata)",
     systems=model_card,
     datasets=_dataset_card,
-    importer=import_card,
+    importer=import_hub_card,
     needs_license_id=True,
     extensions=(".md",),
 )
