@@ -15,220 +15,47 @@ in a namespace named by the content's UUID. Mapping table: docs/interop.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from cardgate import __version__
 from cardgate.core.files import canonical_json
-from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.schemas.provenance import Licence, licence_words
+from cardgate.documents.schemas.provenance import licence_words
 from cardgate.documents.signoffs import read_signoffs
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
 from cardgate.interop.bom_parts import (
-    Outside,
-    compact,
     content_uuid,
     dataset_uses,
     lineage_of,
     metric_rows,
     number_text,
-    outside_names,
     reported_text,
-    spdx_expression,
     workspace_of,
 )
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import DatasetSource, SystemSource
+from cardgate.interop.spdx_elements import (
+    CREATION_INFO,
+    Graph,
+    dataset_package,
+    labelled,
+    outside_package,
+    text,
+)
+from cardgate.interop.spdx_elements import NO_ASSERTION_LICENSE as NO_ASSERTION_LICENSE
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
 SUFFIX = ".spdx.json"
 """File name of an export: `<id>.spdx.json`."""
-NO_ASSERTION_LICENSE = "expandedlicensing_NoAssertionLicense"
-CREATION_INFO = "_:creationinfo"
 EPOCH = dt.date(1970, 1, 1)
 
 SAFETY_RISK = {"unacceptable": "serious", "high": "high", "limited": "medium", "minimal": "low"}
 """cardgate's risk tier -> SPDX's safety risk level, by rank (highest to highest). The
 SPDX levels follow the EU general product-safety methodology, not the AI Act's tiers."""
-
-Iri = Callable[[str], str]
-
-
-def _text(parts: Iterable[str | None], *, sep: str = "\n\n") -> str | None:
-    kept = [part for part in parts if part]
-    return sep.join(kept) if kept else None
-
-
-def _labelled(pairs: Iterable[tuple[str, str | None]]) -> str | None:
-    return _text(f"{label}: {text}" for label, text in pairs if text)
-
-
-class _Graph:
-    """The elements of one document, each stamped with the one CreationInfo."""
-
-    def __init__(self, iri: Iri) -> None:
-        self.iri = iri
-        self.elements: list[dict[str, Any]] = []
-
-    def add(self, kind: str, local: str, **fields: Any) -> str:
-        spdx_id = self.iri(local)
-        self.elements.append(
-            compact({"type": kind, "spdxId": spdx_id, "creationInfo": CREATION_INFO, **fields})
-        )
-        return spdx_id
-
-    def relate(
-        self,
-        source: str,
-        kind: str,
-        targets: list[str],
-        local: str,
-        *,
-        comment: str | None = None,
-        scope: str | None = None,
-    ) -> None:
-        """A relationship; with a `scope`, a LifecycleScopedRelationship (the lifecycle
-        phase it holds in)."""
-        self.add(
-            "LifecycleScopedRelationship" if scope else "Relationship",
-            local,
-            **{"from": source},
-            relationshipType=kind,
-            to=targets,
-            comment=comment,
-            scope=scope,
-        )
-
-    def licences(self, package: str, local: str, licence: str | Licence | None) -> None:
-        """The declared and the concluded licence (the AI and Dataset profiles require one
-        relationship of each): the declared one is the document's SPDX expression, when it
-        gives one (else NoAssertion: free text is no SPDX expression; it goes in
-        `comment`); cardgate concludes nothing, so the concluded one is NoAssertion."""
-        expression = spdx_expression(licence)
-        declared = NO_ASSERTION_LICENSE
-        if expression is not None:
-            declared = self.add(
-                "simplelicensing_LicenseExpression",
-                f"{local}-licence",
-                simplelicensing_licenseExpression=expression,
-            )
-        self.relate(package, "hasDeclaredLicense", [declared], f"{local}-declared")
-        self.relate(package, "hasConcludedLicense", [NO_ASSERTION_LICENSE], f"{local}-concluded")
-
-
-AUTHORITY = {"hf": "Hugging Face Hub", "doi": "International DOI Foundation"}
-
-
-def external_identifiers(names: list[Outside]) -> list[dict[str, Any]] | None:
-    """Hub ids and DOIs as SPDX external identifiers (a URL is a home page, no identifier)."""
-    found = [
-        {
-            "type": "ExternalIdentifier",
-            "externalIdentifierType": "other",
-            "identifier": named.identifier,
-            "issuingAuthority": AUTHORITY[named.scheme],
-            "identifierLocator": [named.page],
-        }
-        for named in names
-        if named.scheme != "url"
-    ]
-    return found or None
-
-
-def home_page(names: list[Outside]) -> str | None:
-    """A web page of its own, else its DOI's, else its Hub page."""
-    for scheme in ("url", "doi", "hf"):
-        for named in names:
-            if named.scheme == scheme:
-                return named.page
-    return None
-
-
-def outside_package(graph: _Graph, named: Outside, local: str, *, dataset: bool) -> str:
-    """A model or dataset the card's lineage names outside the workspace: its name, its
-    identifier and page; nothing else is known (licences: NoAssertion)."""
-    spdx_id = graph.add(
-        "dataset_DatasetPackage" if dataset else "ai_AIPackage",
-        local,
-        name=named.label,
-        comment="Named by the model card's lineage; not described in the workspace.",
-        software_primaryPurpose="data" if dataset else "model",
-        software_homePage=named.page,
-        externalIdentifier=external_identifiers([named]),
-        dataset_datasetType=["noAssertion"] if dataset else None,
-    )
-    graph.licences(spdx_id, local, None)
-    return spdx_id
-
-
-def dataset_package(
-    graph: _Graph, dataset_id: str, sheet: Datasheet | None, check: DataCheckArtifact | None
-) -> str:
-    local = f"dataset-{dataset_id}"
-    if sheet is None:
-        spdx_id = graph.add(
-            "dataset_DatasetPackage",
-            local,
-            name=dataset_id,
-            comment="The workspace has no valid datasheet for this dataset.",
-            software_primaryPurpose="data",
-            dataset_datasetType=["noAssertion"],
-        )
-        graph.licences(spdx_id, local, None)
-        return spdx_id
-    sha256 = sheet.sha256 or (check.data.sha256 if check is not None else None)
-    collection = sheet.collection_process
-    composition = sheet.composition
-    sensitive = bool(composition.sensitive_attributes) or bool(
-        sheet.contract and any(column.sensitive for column in sheet.contract.columns)
-    )
-    licence = licence_words(sheet.distribution.license if sheet.distribution else None)
-    known = outside_names(sheet.identifiers, dataset=True) if sheet.identifiers else []
-    spdx_id = graph.add(
-        "dataset_DatasetPackage",
-        local,
-        name=dataset_id,
-        summary=sheet.name,
-        description=sheet.motivation.purpose,
-        comment=f"Licence as the datasheet states it: {licence}" if licence else None,
-        software_packageVersion=sheet.version,
-        software_primaryPurpose="data",
-        software_homePage=home_page(known),
-        externalIdentifier=external_identifiers(known),
-        verifiedUsing=(
-            [{"type": "Hash", "algorithm": "sha256", "hashValue": sha256}] if sha256 else None
-        ),
-        # A data contract describes a table: cardgate checks CSV and Parquet files.
-        dataset_datasetType=["structured" if sheet.contract is not None else "noAssertion"],
-        dataset_dataCollectionProcess=(
-            _labelled(
-                (
-                    ("Method", collection.method),
-                    ("Timeframe", collection.timeframe),
-                    ("Consent", collection.consent),
-                    ("Ethical review", collection.ethical_review),
-                )
-            )
-            if collection is not None
-            else None
-        ),
-        dataset_dataPreprocessing=list(sheet.preprocessing.steps or [])
-        if sheet.preprocessing is not None
-        else None,
-        dataset_intendedUse=_text(sheet.uses.intended, sep="\n") if sheet.uses else None,
-        dataset_knownBias=[composition.known_biases] if composition.known_biases else None,
-        dataset_datasetSize=check.data.bytes if check is not None else None,
-        dataset_hasSensitivePersonalInformation="yes" if sensitive else "noAssertion",
-        dataset_datasetUpdateMechanism=(
-            sheet.maintenance.update_policy if sheet.maintenance is not None else None
-        ),
-    )
-    graph.licences(spdx_id, local, sheet.distribution.license if sheet.distribution else None)
-    return spdx_id
 
 
 def _metrics(evaluation: EvaluationArtifact) -> list[dict[str, str]]:
@@ -243,17 +70,17 @@ def _metrics(evaluation: EvaluationArtifact) -> list[dict[str, str]]:
     return found
 
 
-def ai_package(graph: _Graph, card: ModelCard, evaluation: EvaluationArtifact | None) -> str:
+def ai_package(graph: Graph, card: ModelCard, evaluation: EvaluationArtifact | None) -> str:
     details = card.model_details
     uses = card.intended_use
-    application = _text(
+    application = text(
         [
-            _labelled([("Primary use", use) for use in uses.primary_uses]),
-            _labelled([("Primary user", user) for user in uses.primary_users or []]),
-            _labelled([("Out of scope", use) for use in uses.out_of_scope_uses or []]),
+            labelled([("Primary use", use) for use in uses.primary_uses]),
+            labelled([("Primary user", user) for user in uses.primary_users or []]),
+            labelled([("Out of scope", use) for use in uses.out_of_scope_uses or []]),
         ]
     )
-    training = _labelled(
+    training = labelled(
         (
             ("Training algorithm", details.training_algorithm),
             ("Training data", card.training_data.motivation if card.training_data else None),
@@ -279,7 +106,7 @@ def ai_package(graph: _Graph, card: ModelCard, evaluation: EvaluationArtifact | 
         ai_typeOfModel=[details.model_type] if details.model_type else None,
         ai_informationAboutApplication=application,
         ai_informationAboutTraining=training,
-        ai_limitation=_text(card.limitations or [], sep="\n"),
+        ai_limitation=text(card.limitations or [], sep="\n"),
         ai_modelDataPreprocessing=preprocessing,
         ai_metric=_metrics(evaluation) if evaluation is not None else None,
         ai_safetyRiskAssessment=SAFETY_RISK[card.risk_tier],
@@ -305,7 +132,7 @@ def _dates(workspace: Workspace, card: ModelCard) -> list[dt.date]:
 
 def _document(
     name: str,
-    build: Callable[[_Graph], list[str]],
+    build: Callable[[Graph], list[str]],
     dates: list[dt.date],
     creator: str,
 ) -> dict[str, Any]:
@@ -313,7 +140,7 @@ def _document(
     then again in the namespace that names it."""
 
     def graph_in(namespace: str) -> list[dict[str, Any]]:
-        graph = _Graph(lambda local: f"{namespace}{local}")
+        graph = Graph(lambda local: f"{namespace}{local}")
         organization = graph.add("Organization", "creator", name=creator)
         tool = graph.add("Tool", "cardgate", name=f"cardgate {__version__}")
         roots = build(graph)
@@ -367,7 +194,7 @@ def system_document(
 
     lineage = lineage_of(card)
 
-    def build(graph: _Graph) -> list[str]:
+    def build(graph: Graph) -> list[str]:
         model = ai_package(graph, card, evaluation)
         packages: dict[str, str] = {}
         roles: dict[str, list[str]] = {"training": [], "validation": [], "testing": []}
