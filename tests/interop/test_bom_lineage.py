@@ -19,8 +19,8 @@ from cardgate.documents.schemas.provenance import Lineage, ReportedResult
 from cardgate.interop import croissant, cyclonedx, spdx
 from cardgate.interop.bom_parts import lineage_of, metric_rows, reported_text
 from tests.interop.bom_support import Example, copy_example, load_example, with_card
-from tests.interop.test_cyclonedx import problems
-from tests.interop.test_spdx import HERE, TERMS, elements, errors
+from tests.interop.test_cyclonedx import problems, system_bom
+from tests.interop.test_spdx import HERE, TERMS, elements, errors, system_document
 
 SYSTEM = "income-screening"
 
@@ -78,22 +78,11 @@ def lineaged(example: Example) -> Iterator[Example]:
 
 
 def bom(example: Example) -> dict[str, Any]:
-    return cyclonedx.system_bom(
-        example.workspace,
-        SYSTEM,
-        evaluation=example.evaluation(SYSTEM),
-        gate=example.gate,
-        data_checks=example.data_checks(),
-    )
+    return system_bom(example, SYSTEM)
 
 
 def document(example: Example) -> dict[str, Any]:
-    return spdx.system_document(
-        example.workspace,
-        SYSTEM,
-        evaluation=example.evaluation(SYSTEM),
-        data_checks=example.data_checks(),
-    )
+    return system_document(example, SYSTEM)
 
 
 # --- CycloneDX ----------------------------------------------------------------------------

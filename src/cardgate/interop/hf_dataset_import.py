@@ -17,7 +17,15 @@ from typing import Any
 from cardgate.interop.format import Draft, yaml_text
 from cardgate.interop.hf_common import licence_from_metadata, plain
 from cardgate.interop.hf_dataset import SENSITIVE_LABEL
-from cardgate.interop.hf_import import facts, items, paragraph, sections, split_card
+from cardgate.interop.hf_import import (
+    facts,
+    items,
+    paragraph,
+    sections,
+    split_card,
+    titled_sections,
+    unmapped_parts,
+)
 
 DATASET_METADATA = frozenset(
     {"pretty_name", "size_categories", "task_categories", "task_ids", "configs",
@@ -50,14 +58,7 @@ def is_dataset_card(metadata: dict[str, Any], body: str) -> bool:
 def import_dataset_card(raw: bytes, shown: str, name: str) -> Draft:
     """A draft datasheet, id `name`, from the Hugging Face dataset card `raw`."""
     metadata, body = split_card(raw, shown)
-    by_heading: dict[str, str] = {}
-    title = None
-    for heading, text, written in sections(body):
-        if heading.startswith("dataset card for "):
-            title = plain(written[len("dataset card for ") :])
-            by_heading.setdefault("(summary)", text)
-        elif heading:
-            by_heading.setdefault(heading, text)
+    title, by_heading = titled_sections(body, "dataset card for ")
     described = facts(by_heading.get("dataset description", ""))
     sources = facts(by_heading.get("dataset sources", ""))
     pretty = metadata.get("pretty_name")
@@ -124,19 +125,7 @@ def import_dataset_card(raw: bytes, shown: str, name: str) -> Draft:
     contact = paragraph(by_heading.get("dataset card contact", ""))
     if contact:
         sheet["maintenance"] = {"maintainer": "TODO", "contact": contact}
-    kept_metadata = {k: v for k, v in metadata.items() if k not in _MAPPED_METADATA}
-    kept_sections = {
-        heading: text
-        for heading, text in by_heading.items()
-        if heading not in _USED and paragraph(text) is not None
-    }
-    unmapped = [f"metadata '{key}'" for key in kept_metadata]
-    unmapped += [f"section '{heading}'" for heading in kept_sections]
-    hf: dict[str, Any] = {}
-    if kept_metadata:
-        hf["metadata"] = kept_metadata
-    if kept_sections:
-        hf["sections"] = kept_sections
+    hf, keys, others = unmapped_parts(metadata, _MAPPED_METADATA, by_heading, _USED)
     if hf:
         sheet["extensions"] = {"hf": hf}
     header = (
@@ -144,7 +133,7 @@ def import_dataset_card(raw: bytes, shown: str, name: str) -> Draft:
         "# import. Review every value; owners, last_reviewed and the maintainer are not in\n"
         "# a Hugging Face card: set them. What had no field here is under extensions.hf.\n"
     )
-    return Draft("datasheet", yaml_text(sheet, comment=header), tuple(unmapped))
+    return Draft("datasheet", yaml_text(sheet, comment=header), (*keys, *others))
 
 
 def _personal(text: str) -> tuple[str | None, list[str]]:

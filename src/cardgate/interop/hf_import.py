@@ -125,18 +125,7 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
             f"{shown}: has neither YAML metadata nor a Markdown heading: nothing to import",
             hint="a Hugging Face card starts with a '---' metadata block and has '#' sections",
         )
-    unmapped: list[str] = []
-    kept_metadata = {k: v for k, v in metadata.items() if k not in _MAPPED_METADATA}
-    unmapped += [f"metadata '{key}'" for key in kept_metadata]
-    by_heading: dict[str, str] = {}
-    kept_sections: dict[str, str] = {}
-    title = None
-    for heading, text, written in sections(body):
-        if heading.startswith("model card for "):
-            title = plain(written[len("model card for ") :])
-            by_heading.setdefault("(summary)", text)
-        elif heading:
-            by_heading.setdefault(heading, text)
+    title, by_heading = titled_sections(body, "model card for ")
     tag = metadata.get("pipeline_tag") if isinstance(metadata.get("pipeline_tag"), str) else None
     details: dict[str, Any] = {}
     description = by_heading.get("model description")
@@ -209,7 +198,6 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
     if lineage:
         card["lineage"] = lineage
     reported, skipped = _reported(metadata, shown, tag)
-    unmapped += skipped
     if reported:
         card["reported_results"] = reported
     used = {
@@ -218,18 +206,51 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
         "metrics", "summary", "ethical considerations", "recommendations",
         "bias, risks, and limitations",
     }  # fmt: skip
-    for heading, text in by_heading.items():
-        if heading not in used and paragraph(text) is not None:
-            kept_sections[heading] = text
-    unmapped += [f"section '{heading}'" for heading in kept_sections]
+    hf, keys, others = unmapped_parts(metadata, _MAPPED_METADATA, by_heading, used)
+    if hf:
+        card["extensions"] = {"hf": hf}
+    return Draft("model-card", _document(card, shown), (*keys, *skipped, *others))
+
+
+def titled_sections(body: str, title: str) -> tuple[str | None, dict[str, str]]:
+    """(what the card's title names after `title`, e.g. 'model card for ', as written;
+    the text of each section by heading, the title's own as '(summary)', the first of
+    each heading)."""
+    by_heading: dict[str, str] = {}
+    named = None
+    for heading, text, written in sections(body):
+        if heading.startswith(title):
+            named = plain(written[len(title) :])
+            by_heading.setdefault("(summary)", text)
+        elif heading:
+            by_heading.setdefault(heading, text)
+    return named, by_heading
+
+
+def unmapped_parts(
+    metadata: dict[str, Any],
+    mapped: frozenset[str],
+    by_heading: dict[str, str],
+    used: frozenset[str] | set[str],
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """(``extensions.hf``: the metadata keys not `mapped` and the non-empty sections not
+    `used`; a line for each key, and for each section, for the list of what did not map)."""
+    kept_metadata = {k: v for k, v in metadata.items() if k not in mapped}
+    kept_sections = {
+        heading: text
+        for heading, text in by_heading.items()
+        if heading not in used and paragraph(text) is not None
+    }
     hf: dict[str, Any] = {}
     if kept_metadata:
         hf["metadata"] = kept_metadata
     if kept_sections:
         hf["sections"] = kept_sections
-    if hf:
-        card["extensions"] = {"hf": hf}
-    return Draft("model-card", _document(card, shown), tuple(unmapped))
+    return (
+        hf,
+        [f"metadata '{key}'" for key in kept_metadata],
+        [f"section '{heading}'" for heading in kept_sections],
+    )
 
 
 def _model_index_name(metadata: dict[str, Any]) -> str | None:
