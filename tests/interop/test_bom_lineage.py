@@ -300,8 +300,8 @@ def test_croissant_names_the_dataset_elsewhere_by_same_as(example: Example) -> N
 
 texts = st.text(min_size=1, max_size=30).filter(lambda t: t.strip() != "")
 hub_ids = st.from_regex(r"\A(?:[A-Za-z0-9][A-Za-z0-9._-]{0,8}/)?[A-Za-z0-9][A-Za-z0-9._-]{0,8}\Z")
-dois = st.from_regex(r"\A10\.\d{4,9}/[!-~\u00a0-\u00ff]{1,12}\Z")
-urls = st.from_regex(r"\Ahttps?://[!-~\u00a0-\u00ff]{1,20}\Z")
+dois = st.from_regex(r"\A10\.\d{4,9}/[!-~\u00a1-\u00ff]{1,12}\Z")
+urls = st.from_regex(r"\Ahttps?://[!-~\u00a1-\u00ff]{1,20}\Z")
 
 
 @st.composite
