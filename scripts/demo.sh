@@ -9,6 +9,13 @@ cardgate=".venv/bin/cardgate"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 fail() { echo "demo: $*" >&2; exit 2; }
 
+# The worked example is a snapshot taken on this date: its reviews, sign-offs, waivers, data
+# freshness and monthly monitoring windows age like a real system's, so judged on a later
+# date the time-based rules (GATE-FR…, GATE-MON001, expiries) would block it. The demo judges
+# it on its own date; set CARDGATE_TODAY to see how it ages (e.g. CARDGATE_TODAY=2027-03-01).
+example_date=2026-11-30
+export CARDGATE_TODAY="${CARDGATE_TODAY:-$example_date}"
+
 step "cardgate validate"
 "$cardgate" validate -w "$workspace" || fail "the worked example does not validate"
 
@@ -53,13 +60,13 @@ esac
 step "cardgate export all"
 # The exports are committed (governance/exports): judged on the date the worked example is
 # pinned to, so that this step rebuilds them byte for byte (tests/interop/test_exports_current.py).
-"$cardgate" export all -w "$workspace" --out "$workspace/exports" --today 2026-11-30 \
+"$cardgate" export all -w "$workspace" --out "$workspace/exports" --today "$example_date" \
   || fail "the export failed"
 
 step "cardgate build --recompute"
 "$cardgate" build --recompute -w "$workspace" || fail "the site did not build"
 
 echo
-echo "gate: $verdict (exit $gate_status)"
+echo "gate: $verdict (exit $gate_status), judged as of $CARDGATE_TODAY"
 echo "site: $(pwd)/site/build/index.html"
 echo "      open it in a browser, or run: $cardgate serve -w $workspace"
