@@ -69,4 +69,4 @@ step "cardgate build --recompute"
 echo
 echo "gate: $verdict (exit $gate_status), judged as of $CARDGATE_TODAY"
 echo "site: $(pwd)/site/build/index.html"
-echo "      open it in a browser, or run: $cardgate serve -w $workspace"
+echo "      open it in a browser, or run: CARDGATE_TODAY=$CARDGATE_TODAY $cardgate serve -w $workspace"
