@@ -214,6 +214,48 @@ class MonitorRun:
         return [w for w in self.added if w["breaches"]]
 
 
+@dataclass(frozen=True)
+class _Baseline:
+    """What every window of a system is measured against: the reference profile, the
+    plan's drift settings, the approved evaluation and the monitored dataset's contract."""
+
+    system: SystemDocs
+    card: ModelCard
+    reference_path: Path
+    reference: Profile
+    settings: DriftSettings
+    approved: Any
+    approved_record: dict[str, str] | None
+    contract: DataContract | None
+
+    def entry(self, item: WindowInput, memory_limit: str | None = None) -> dict[str, Any]:
+        return window_entry(
+            item,
+            self.reference,
+            self.settings,
+            evaluation=self.card.evaluation,
+            approved=self.approved,
+            contract=self.contract,
+            memory_limit=memory_limit,
+        )
+
+
+def _baseline(workspace: Workspace, system_id: str, profile: Path | None) -> _Baseline:
+    system, card = system_card(workspace, system_id)
+    reference_path = profile or system.folder / PROFILE_FILE
+    approved, approved_record = _approved(workspace, system, card)
+    return _Baseline(
+        system,
+        card,
+        reference_path,
+        read_profile(reference_path),
+        drift_settings(card),
+        approved,
+        approved_record,
+        _contract(workspace, card),
+    )
+
+
 def monitor_system(
     workspace: Workspace,
     system_id: str,
@@ -225,16 +267,12 @@ def monitor_system(
 ) -> MonitorRun:
     """Monitor each window against the system's reference profile; append the entries
     to monitoring.json beside the card (all or none: written once, at the end)."""
-    system, card = system_card(workspace, system_id)
+    baseline = _baseline(workspace, system_id, profile)
+    system = baseline.system
     if ends and len(ends) != len(windows):
         raise ConfigurationError(
             f"{len(ends)} --end for {len(windows)} --window", hint="give one --end per --window"
         )
-    reference_path = profile or system.folder / PROFILE_FILE
-    reference = read_profile(reference_path)
-    settings = drift_settings(card)
-    approved, approved_record = _approved(workspace, system, card)
-    contract = _contract(workspace, card)
     target = system.folder / MONITORING_FILE
     check_monitoring_target(target, within=workspace.root)
     inputs = [
@@ -253,22 +291,50 @@ def monitor_system(
         seen.add(item.id)
     recorded = _recorded_windows(target)
     entries = [
-        _already(recorded, item, settings)
-        or window_entry(
-            item,
-            reference,
-            settings,
-            evaluation=card.evaluation,
-            approved=approved,
-            contract=contract,
-            memory_limit=memory_limit,
-        )
+        _already(recorded, item, baseline.settings) or baseline.entry(item, memory_limit)
         for item in inputs
     ]
     with locked(system.folder):
-        return _append(
-            workspace, system_id, target, reference_path, reference, approved_record, entries
-        )
+        return _append(workspace, system_id, target, baseline, entries)
+
+
+def recompute_monitoring(workspace: Workspace, system_id: str) -> dict[str, Any]:
+    """The system's monitoring record computed again, in memory, writing nothing.
+
+    For `gate --release` (a record whose numbers were forged together with their digests
+    must not pass): every recorded window measured again from the data file it records,
+    against the reference profile and approved evaluation the record names, with the
+    card's plan — the computation `cardgate monitor` runs — and returned as the record's
+    JSON data, to be compared with the committed one. Raises `InputError` when the record
+    or a window's data cannot be used (a window whose data is gone cannot be certified).
+    """
+    system, _ = system_card(workspace, system_id)
+    target = system.folder / MONITORING_FILE
+    model, data, error = load_monitoring(target)
+    if model is None:
+        raise InputError(f"{display_path(target)}: {error}")
+    try:
+        profile = workspace.resolve(data["reference"]["profile"])
+    except PathEscapeError as escape:
+        raise InputError(f"{display_path(target)}: reference.profile: {escape}") from escape
+    baseline = _baseline(workspace, system_id, profile)
+    entries = []
+    for window in model.windows:
+        try:
+            path = workspace.resolve(window.data.path)
+        except PathEscapeError as escape:
+            raise InputError(
+                f"window '{window.id}': its data '{window.data.path}' is outside the workspace"
+            ) from escape
+        if not path.is_file():
+            raise InputError(f"window '{window.id}': its data '{window.data.path}' is gone")
+        item = WindowInput(path, window.id, window.end, window.data.path)
+        entries.append(baseline.entry(item))
+    return _record(workspace, system_id, baseline, sorted(entries, key=_order))
+
+
+def _order(entry: dict[str, Any]) -> tuple[str, str]:
+    return entry["end"], entry["id"]
 
 
 def _recorded_windows(target: Path) -> dict[str, dict[str, Any]]:
@@ -297,27 +363,35 @@ def _already(
     return entry if entry["data"]["sha256"] == digest else None
 
 
-def _append(
-    workspace: Workspace,
-    system_id: str,
-    target: Path,
-    reference_path: Path,
-    reference: Profile,
-    approved_record: dict[str, str] | None,
-    entries: list[dict[str, Any]],
-) -> MonitorRun:
-    header = {
+def _record(
+    workspace: Workspace, system_id: str, baseline: _Baseline, windows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The monitoring record: its header (what the windows were measured against) and
+    its windows."""
+    reference = baseline.reference
+    return {
         "artifact": MONITORING_KIND,
         "schema_version": MONITORING_SCHEMA_VERSION,
         "system": system_id,
         "reference": {
-            "profile": _recorded(workspace, reference_path),
+            "profile": _recorded(workspace, baseline.reference_path),
             "sha256": canonical_sha256(reference.as_dict()),
             "rows": reference.rows,
             "sources": [s.as_dict() for s in reference.sources],
         },
-        "approved": approved_record,
+        "approved": baseline.approved_record,
+        "windows": windows,
     }
+
+
+def _append(
+    workspace: Workspace,
+    system_id: str,
+    target: Path,
+    baseline: _Baseline,
+    entries: list[dict[str, Any]],
+) -> MonitorRun:
+    header = _record(workspace, system_id, baseline, [])
     existing: list[dict[str, Any]] = []
     if target.exists():
         model, data, error = load_monitoring(target)
@@ -351,7 +425,7 @@ def _append(
                 "other data or settings",
                 hint="a recorded window is never replaced: name the new window differently",
             )
-    run.windows = sorted(by_id.values(), key=lambda e: (e["end"], e["id"]))
+    run.windows = sorted(by_id.values(), key=_order)
     write_monitoring(target, {**header, "windows": run.windows}, within=workspace.root)
     return run
 

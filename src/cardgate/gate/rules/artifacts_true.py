@@ -33,13 +33,15 @@ DATASET`` and commit what it writes; then have the roles sign again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from cardgate.core.errors import CardgateError
 from cardgate.core.problems import Severity
 from cardgate.gate.context import ArtifactRead, RuleContext
 from cardgate.gate.datasets import CheckedDataset, checked_datasets
+from cardgate.gate.recompute import differences as _differences
+from cardgate.gate.recompute import recomputed as _recomputed
 from cardgate.gate.result import Finding
 from cardgate.gate.retrieval import RetrievalRead, read_retrieval
 
@@ -50,7 +52,6 @@ NIST = ["MEASURE 2.1", "MEASURE 2.13", "GOVERN 1.4"]
 ALIASES: list[str] = []
 INTEGRITY = True
 
-_SHOWN = 3
 # The gate's cache keys for what this rule recomputed (one per run), by system / dataset id
 _EVALUATIONS = CODE + ":evaluation"
 _DATA_CHECKS = CODE + ":data"
@@ -129,38 +130,6 @@ def _recomputed_retrieval(ctx: RuleContext, read: RetrievalRead) -> Iterator[Fin
     )
 
 
-def _recomputed(
-    ctx: RuleContext,
-    family: str,
-    relative: str,
-    recorded: Any,
-    compute: Callable[[], dict[str, Any]],
-    *,
-    command: str,
-    restore: str,
-) -> Iterator[Finding]:
-    """A system's artifact computed again (once per run: the gate's cache, by `family`
-    and system) and compared with the `recorded` JSON data."""
-    assert ctx.system is not None  # pragma: no mutate
-    system_id = ctx.system.id
-    # any key unique in the gate's cache would do: mutating it changes nothing
-    cache: dict[str, Any] = ctx.gate.cache.setdefault(family, {})  # pragma: no mutate
-    if system_id not in cache:
-        try:
-            cache[system_id] = compute()
-        except CardgateError as error:
-            cache[system_id] = error
-    recomputed = cache[system_id]
-    if isinstance(recomputed, CardgateError):
-        yield ctx.finding(
-            relative,
-            f"{relative} cannot be recomputed from its inputs: {recomputed.message}",
-            hint=restore,
-        )
-        return
-    yield from _differences(ctx, relative, recorded, recomputed, command)
-
-
 def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterator[Finding]:
     from cardgate.evidence.datacheck.run import recompute_data_check
 
@@ -204,26 +173,3 @@ def _recorded_file(ctx: RuleContext, artifact: dict[str, Any]) -> Any:
         return ctx.workspace.resolve(artifact["data"]["path"])
     except PathEscapeError:
         return None
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _differences(
-    ctx: RuleContext, relative: str, recorded: Any, recomputed: Any, command: str
-) -> Iterator[Finding]:
-    from cardgate.evidence.evaluation.artifact import artifact_differences
-
-    found = artifact_differences(recorded, recomputed, limit=_SHOWN)
-    if not found:
-        return
-    shown = "; ".join(
-        f"{where}: {_short(old)}, recomputed {_short(new)}" for where, old, new in found
-    )
-    yield ctx.finding(
-        relative,
-        f"{relative} differs from what its inputs give (recomputed for --release): {shown}",
-        hint=f"never edit an artifact: run {command}, commit it and sign again",
-    )

@@ -5,19 +5,27 @@ Rationale:
 quietly edited from ``drift`` to ``stable`` would hide a breach from GATE-MON002. Every
 window records its own digest; the gate derives each window's adjusted p-values, its
 columns' states and its breaches again from the recorded numbers with the one decider,
-and compares. This rule guards the gate's integrity: no policy can switch it off, no
+and compares. A digest is not a signature, though: whoever edits a window can seal it
+again. So with ``--release`` the gate measures every recorded window again from the data
+file it records (against the reference profile and approved evaluation the record names,
+with the card's plan) and blocks on any difference, as GATE-ART001 does for the other
+computed artifacts. This rule guards the gate's integrity: no policy can switch it off, no
 waiver matches it.
 
 Fails:
 - ``monitoring.json`` that is not JSON or misses what the model requires;
-- a window whose state, p-value or breaches were edited, or whose digest does not match.
+- a window whose state, p-value or breaches were edited, or whose digest does not match;
+- with ``--release``: a window whose numbers were forged and sealed again, a window whose
+  data is gone (it cannot be recomputed), a record of another reference or approval.
 
 Passes:
 - no ``monitoring.json``; or every window is as ``cardgate monitor`` wrote it.
 
 Remediation:
 Never edit ``monitoring.json``: restore it from version control and run ``cardgate
-monitor`` again on the windows' data; then have the roles sign again.
+monitor`` again on the windows' data; then have the roles sign again. Keep each window's
+data where the record says it is: a window that cannot be measured again cannot be
+certified by ``--release``.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from cardgate.core.problems import Severity
 from cardgate.evidence.monitoring.artifact import recorded_inconsistencies
 from cardgate.gate.context import RuleContext
 from cardgate.gate.monitoring import monitoring_record
+from cardgate.gate.recompute import recomputed
 from cardgate.gate.result import Finding
 
 CODE = "GATE-MON003"
@@ -37,6 +46,8 @@ NIST = ["MEASURE 2.4", "GOVERN 1.4"]
 ALIASES: list[str] = []
 INTEGRITY = True
 _SHOWN = 3
+# the gate's cache key for the records computed again (one per run), by system id
+_RECOMPUTED = CODE + ":recomputed"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -67,3 +78,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"{read.relative} does not follow from its own numbers (edited by hand?): {shown}",
             hint=hint,
         )
+    elif ctx.gate.recompute:
+        yield from _recomputed(ctx, read.relative, read.data)
+
+
+def _recomputed(ctx: RuleContext, relative: str, recorded: object) -> Iterator[Finding]:
+    from cardgate.evidence.monitoring.run import recompute_monitoring
+
+    assert ctx.system is not None  # pragma: no mutate
+    system_id = ctx.system.id
+    yield from recomputed(
+        ctx,
+        _RECOMPUTED,
+        relative,
+        recorded,
+        lambda: recompute_monitoring(ctx.workspace, system_id),
+        command=f"cardgate monitor {system_id} --window …",
+        restore="restore each window's data where monitoring.json records it, or start a "
+        "new record with cardgate monitor",
+    )
