@@ -3,7 +3,7 @@ value (a digest, a list) keeps the finding on a line; a value that fits is never
 
 from __future__ import annotations
 
-from cardgate.gate.rules.artifacts_true import _short
+from cardgate.gate.recompute import _short
 
 
 def test_a_value_that_fits_is_quoted_whole() -> None:
