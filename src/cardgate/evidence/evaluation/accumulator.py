@@ -305,8 +305,11 @@ class Accumulator:
         *,
         label_name: str,
         prediction_name: str,
+        score_name: str = "score_bin",
     ) -> None:
-        """Add one chunk of a counts table (see docs/counts-table.md)."""
+        """Add one chunk of a counts table (see docs/counts-table.md). `score_name`: the
+        column a null score bin is reported under (the score column itself when cardgate's
+        own query binned it, so that every reader reports the same dropped rows)."""
         weight = self._numbers(columns["n"], "n")
         if np.isnan(weight).any() or (weight < 0).any() or not np.all(weight == np.round(weight)):
             raise InputError(f"{self.source}: column 'n' must hold non-negative whole numbers")
@@ -332,7 +335,7 @@ class Accumulator:
         score_bins: IntArray | None = None
         if self.with_scores:
             raw_bins = self._numbers(columns["score_bin"], "score_bin")
-            null_masks.append(("null in column 'score_bin'", np.isnan(raw_bins)))
+            null_masks.append((f"null in column '{score_name}'", np.isnan(raw_bins)))
             bad = ~np.isnan(raw_bins) & (
                 (raw_bins < 0) | (raw_bins >= SCORE_BINS) | (raw_bins != np.round(raw_bins))
             )

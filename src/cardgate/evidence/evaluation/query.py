@@ -28,8 +28,10 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def counts_query(settings: EvaluationSettings, inner: str) -> str:
-    """The SQL that reduces `inner` (rows of predictions) to the documented counts table."""
+def counts_query(settings: EvaluationSettings, inner: str, *, ordered: bool = True) -> str:
+    """The SQL (DuckDB's dialect) that reduces `inner` (rows of predictions) to the
+    documented counts table; `ordered`: rows in key order (DuckDB's `ORDER BY ALL`; the
+    reader does not need it)."""
     features = [_quote(name) for name in settings.sensitive_features]
     label = _quote(settings.label_column)
     prediction = _quote(settings.prediction_column)
@@ -54,8 +56,12 @@ def counts_query(settings: EvaluationSettings, inner: str) -> str:
         group = [*features, label, prediction]
         if settings.score_column is not None:
             score = _quote(settings.score_column)
+            # A null score has no bin (the row is dropped, as the row readers drop it);
+            # NaN is caught by `> 1` where it sorts above every number (DuckDB, Postgres,
+            # Spark) and by `<> itself` where it follows IEEE (BigQuery): bin -1, refused.
             bin_expr = (
-                f"CASE WHEN {score} < 0 OR {score} > 1 OR isnan({score}) THEN -1 "
+                f"CASE WHEN {score} IS NULL THEN NULL "
+                f"WHEN {score} < 0 OR {score} > 1 OR {score} <> {score} THEN -1 "
                 f"ELSE least(floor({score} * {SCORE_BINS}), {SCORE_BINS - 1}) END"
             )
             select += [
@@ -64,9 +70,10 @@ def counts_query(settings: EvaluationSettings, inner: str) -> str:
                 f"sum({score} * {score}) AS score_sq_sum",
             ]
             group.append(bin_expr)
+    order = " ORDER BY ALL" if ordered else ""
     return (
         f"SELECT {', '.join(select)} FROM ({inner}) AS predictions "
-        f"GROUP BY {', '.join(group)} ORDER BY ALL"
+        f"GROUP BY {', '.join(group)}{order}"
     )
 
 

@@ -86,14 +86,12 @@ def read_statistics(
     from cardgate.core.digests import file_sha256
 
     source = settings.predictions
-    regression = settings.task == "regression"
-    with_scores = settings.score_column is not None and not regression
     if source.query is not None:
         digest, files = _query_inputs(source.inputs or [], root=root, exclude=exclude)
         info = SourceInfo(None, digest, source.query, "duckdb", "DuckDB query", files)
         accumulator = _accumulator(settings, info.display)
         for batch in duckdb_counts(settings, root=root):
-            _add_counts(accumulator, settings, batch, with_scores=with_scores)
+            _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
         return _finish(accumulator, info), info
     assert source.path is not None
     try:
@@ -121,7 +119,7 @@ def read_statistics(
     with _progress(f"reading {path.name}", total=total, enabled=progress) as advance:
         for batch in batches:
             if source.format == "counts":
-                _add_counts(accumulator, settings, batch, with_scores=with_scores)
+                _add_counts(accumulator, settings, batch, binned_by_cardgate=False)
             else:
                 _add_rows(accumulator, settings, batch)
             advance(batch.num_rows)
@@ -289,7 +287,7 @@ def _add_rows(accumulator: Accumulator, settings: EvaluationSettings, batch: Any
 
 
 def _add_counts(
-    accumulator: Accumulator, settings: EvaluationSettings, batch: Any, *, with_scores: bool
+    accumulator: Accumulator, settings: EvaluationSettings, batch: Any, *, binned_by_cardgate: bool
 ) -> None:
     names = batch.schema.names
     accumulator.add_counts(
@@ -297,6 +295,7 @@ def _add_counts(
         {name: batch.column(name) for name in names},
         label_name=settings.label_column,
         prediction_name=settings.prediction_column,
+        score_name=(settings.score_column or "score_bin") if binned_by_cardgate else "score_bin",
     )
 
 
