@@ -435,6 +435,33 @@ def evaluate(
             typer.echo(f"wrote {display_path(run.path)}")
 
 
+@app.command("sql")
+def sql(
+    system: Annotated[str, typer.Argument(help="System id (its model card's evaluation).")],
+    table: Annotated[
+        str,
+        typer.Option(help="The predictions table where they live, e.g. project.dataset.preds."),
+    ],
+    dialect: Annotated[
+        str,
+        typer.Option(help="duckdb, spark, bigquery, snowflake, trino or postgres."),
+    ] = "duckdb",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Print the SQL that reduces SYSTEM's predictions to the counts table evaluate reads.
+
+    Run it in your warehouse, save the result as CSV or Parquet, and point the card's
+    evaluation.predictions at it with format: counts. Needs the 'sql' extra (sqlglot).
+    """
+    from cardgate.evidence.evaluation.run import system_settings
+    from cardgate.evidence.evaluation.warehouse import counts_sql, header
+
+    _, settings = system_settings(_load(workspace), system)
+    query = counts_sql(settings, dialect=dialect, table=table)
+    for line in [*header(system, dialect, table), *query.splitlines()]:
+        typer.echo(visible(line))
+
+
 @app.command("evaluate-retrieval")
 def evaluate_retrieval(
     system: Annotated[

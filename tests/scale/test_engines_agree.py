@@ -48,7 +48,21 @@ def _table(seed: int, *, nulls: bool) -> pa.Table:
     )
 
 
-def _settings(predictions: dict[str, Any], *, scores: bool = True) -> EvaluationSettings:
+def _settings(
+    predictions: dict[str, Any], *, scores: bool = True, regression: bool = False
+) -> EvaluationSettings:
+    if regression:
+        return EvaluationSettings.model_validate(
+            {
+                "task": "regression",
+                "label_column": "score",
+                "prediction_column": "y_pred",
+                "sensitive_features": ["region", "sex"],
+                "metrics": ["mean_absolute_error", "root_mean_squared_error"],
+                "predictions": predictions,
+                "bootstrap": {"replicates": 50, "seed": 7},
+            }
+        )
     return EvaluationSettings.model_validate(
         {
             "task": "binary-classification",
@@ -72,34 +86,56 @@ def _comparable(settings: EvaluationSettings, root: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("nulls", [False, True], ids=["complete", "with-nulls"])
-@pytest.mark.parametrize("scores", [True, False], ids=["scores", "no-scores"])
-def test_every_reader_gives_the_same_evaluation(tmp_path: Path, nulls: bool, scores: bool) -> None:
+def _sources(
+    tmp_path: Path, table: pa.Table, settings: EvaluationSettings
+) -> dict[str, dict[str, Any]]:
+    """Every reader of the same rows, and the counts table (Parquet and CSV) that the
+    printed SQL gives, here run by DuckDB."""
     import duckdb
 
-    table = _table(3, nulls=nulls)
     pacsv.write_csv(table, tmp_path / "p.csv")
     pq.write_table(table, tmp_path / "p.parquet")
-    reference = _comparable(_settings({"path": "p.csv"}, scores=scores), tmp_path)
-    sources = {
+    connection = duckdb.connect()
+    connection.register("t", table)
+    counts = connection.sql(counts_query(settings, "SELECT * FROM t")).to_arrow_table()
+    pq.write_table(counts, tmp_path / "counts.parquet")
+    pacsv.write_csv(counts, tmp_path / "counts.csv")
+    return {
         "parquet": {"path": "p.parquet"},
         "duckdb over csv": {"query": "SELECT * FROM read_csv('p.csv')", "inputs": ["p.csv"]},
         "duckdb over parquet": {
             "query": "SELECT * FROM read_parquet('p.parquet')",
             "inputs": ["p.parquet"],
         },
+        "counts table": {"path": "counts.parquet", "format": "counts"},
+        "counts table as csv": {"path": "counts.csv", "format": "counts"},
     }
-    # the counts table a warehouse returns for the printed SQL, here run by DuckDB
-    sql = counts_query(_settings({"path": "p.csv"}, scores=scores), "SELECT * FROM t")
-    connection = duckdb.connect()
-    connection.register("t", table)
-    pq.write_table(connection.sql(sql).to_arrow_table(), tmp_path / "counts.parquet")
-    sources["counts table"] = {"path": "counts.parquet", "format": "counts"}
+
+
+@pytest.mark.parametrize("nulls", [False, True], ids=["complete", "with-nulls"])
+@pytest.mark.parametrize("scores", [True, False], ids=["scores", "no-scores"])
+def test_every_reader_gives_the_same_evaluation(tmp_path: Path, nulls: bool, scores: bool) -> None:
+    table = _table(3, nulls=nulls)
+    sources = _sources(tmp_path, table, _settings({"path": "p.csv"}, scores=scores))
+    reference = json.dumps(_comparable(_settings({"path": "p.csv"}, scores=scores), tmp_path))
     for name, predictions in sources.items():
         got = json.dumps(_comparable(_settings(predictions, scores=scores), tmp_path))
-        if name == "counts table" and scores and nulls:
+        if name.startswith("counts table") and scores and nulls:
             # a counts table holds score bins, not scores: its rows without one are named
             # by the column the file has
             assert "null in column 'score_bin'" in got
             got = got.replace("null in column 'score_bin'", "null in column 'score'")
-        assert got == json.dumps(reference), name
+        assert got == reference, name
+
+
+@pytest.mark.parametrize("nulls", [False, True], ids=["complete", "with-nulls"])
+def test_every_reader_gives_the_same_regression(tmp_path: Path, nulls: bool) -> None:
+    table = _table(5, nulls=nulls)
+    settings = _settings({"path": "p.csv"}, regression=True)
+    sources = _sources(tmp_path, table, settings)
+    reference = json.dumps(_comparable(settings, tmp_path))
+    if nulls:  # each missing column named, whichever reader
+        assert "null in column 'score'" in reference and "null in column 'y_pred'" in reference
+    for name, predictions in sources.items():
+        got = json.dumps(_comparable(_settings(predictions, regression=True), tmp_path))
+        assert got == reference, name

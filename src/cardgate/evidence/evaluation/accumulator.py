@@ -12,6 +12,7 @@ import numpy.typing as npt
 from cardgate.core.errors import InputError
 from cardgate.evidence.evaluation.categories import Categories
 from cardgate.evidence.evaluation.stats import (
+    COUNTS_FLAGS_REGRESSION,
     ERROR_COLUMNS,
     SCORE_BINS,
     FloatArray,
@@ -136,6 +137,15 @@ class Accumulator:
                 )
                 keep &= ~null
         return keep
+
+    def _flags(self, array: Any) -> npt.NDArray[np.bool_]:
+        """A boolean column (true, false, or null as false) as a mask."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        return np.asarray(pc.fill_null(array.cast(pa.bool_()), False), dtype=bool)
 
     def _numbers(self, array: Any, column: str) -> FloatArray:
         import pyarrow as pa
@@ -321,6 +331,14 @@ class Accumulator:
         if self.regression:
             sums = [self._numbers(columns[name], name) for name in ERROR_COLUMNS]
             missing = np.asarray(np.isnan(np.stack(sums)).any(axis=0), dtype=bool)
+            if all(flag in columns for flag in COUNTS_FLAGS_REGRESSION):
+                # which of the two is missing (cardgate's own SQL says; optional in a table)
+                null_masks += [
+                    (f"null in column '{name}'", self._flags(columns[flag]))
+                    for name, flag in zip(
+                        (label_name, prediction_name), COUNTS_FLAGS_REGRESSION, strict=True
+                    )
+                ]
             null_masks.append(("null label or prediction", missing))
             keep = self._drop(null_masks, weight)
             values = np.stack([weight, *sums], axis=1)[keep]

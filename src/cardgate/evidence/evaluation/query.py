@@ -18,7 +18,7 @@ from typing import Any
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
-from cardgate.evidence.evaluation.stats import SCORE_BINS
+from cardgate.evidence.evaluation.stats import COUNTS_FLAGS_REGRESSION, SCORE_BINS
 
 BATCH_ROWS = 1 << 18
 QUERY = ("evaluation", "predictions", "query")
@@ -44,8 +44,12 @@ def counts_query(settings: EvaluationSettings, inner: str, *, ordered: bool = Tr
             f"sum(abs({error})) AS abs_error_sum",
             f"sum({error} * {error}) AS sq_error_sum",
             f"sum({error} * {error} * {error} * {error}) AS quad_error_sum",
+            *(
+                f"({column} IS NULL) AS {flag}"
+                for column, flag in zip((label, prediction), COUNTS_FLAGS_REGRESSION, strict=True)
+            ),
         ]
-        group = [*features, f"({error} IS NULL)"]
+        group = [*features, f"({label} IS NULL)", f"({prediction} IS NULL)"]
     else:
         select = [
             *features,

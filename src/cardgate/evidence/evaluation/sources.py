@@ -23,6 +23,7 @@ from cardgate.evidence.evaluation.query import duckdb_counts
 from cardgate.evidence.evaluation.stats import (
     COUNTS_COLUMNS_REGRESSION,
     COUNTS_COLUMNS_SCORES,
+    COUNTS_FLAGS_REGRESSION,
     SufficientStats,
 )
 
@@ -110,10 +111,11 @@ def read_statistics(
     info = SourceInfo(relative, file_sha256(path), None, kind, relative)
     accumulator = _accumulator(settings, relative)
     needed = _needed_columns(settings)
+    optional = _optional_columns(settings)
     batches = (
-        _csv_batches(path, relative, settings, needed)
+        _csv_batches(path, relative, settings, needed, optional)
         if kind == "csv"
-        else (_parquet_batches(path, relative, needed))
+        else (_parquet_batches(path, relative, needed, optional))
     )
     total = _parquet_rows(path) if kind == "parquet" and progress else None
     with _progress(f"reading {path.name}", total=total, enabled=progress) as advance:
@@ -176,6 +178,14 @@ def _needed_columns(settings: EvaluationSettings) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
+def _optional_columns(settings: EvaluationSettings) -> list[str]:
+    """Columns read when a counts table has them: which of label and prediction a
+    regression row misses (cardgate's own SQL writes them; docs/counts-table.md)."""
+    if settings.predictions.format == "counts" and settings.task == "regression":
+        return list(COUNTS_FLAGS_REGRESSION)
+    return []
+
+
 def _check_columns(present: list[str], needed: list[str], display: str) -> None:
     for column in needed:
         if column not in present:
@@ -187,7 +197,11 @@ def _check_columns(present: list[str], needed: list[str], display: str) -> None:
 
 
 def _csv_batches(
-    path: Path, display: str, settings: EvaluationSettings, needed: list[str]
+    path: Path,
+    display: str,
+    settings: EvaluationSettings,
+    needed: list[str],
+    optional: list[str],
 ) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -200,6 +214,9 @@ def _csv_batches(
     try:
         header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
         _check_columns(header.schema.names, needed, display)
+        present = [name for name in optional if name in header.schema.names]
+        types.update({name: pa.bool_() for name in present})
+        needed = [*needed, *present]
         # Text columns are read as written ('NA' is a group like any other); the card's
         # missing-value tokens are applied to them below. Numbers keep pyarrow's nulls.
         reader = pcsv.open_csv(
@@ -241,13 +258,16 @@ def tokens_as_null(column: Any, tokens: Any) -> Any:
     return pc.if_else(missing, pa.scalar(None, column.type), column)
 
 
-def _parquet_batches(path: Path, display: str, needed: list[str]) -> Iterator[Any]:
+def _parquet_batches(
+    path: Path, display: str, needed: list[str], optional: list[str]
+) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         handle = pq.ParquetFile(path)
         _check_columns(handle.schema_arrow.names, needed, display)
+        needed = [*needed, *(name for name in optional if name in handle.schema_arrow.names)]
         strings = [
             name
             for name in needed

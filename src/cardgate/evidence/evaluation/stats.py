@@ -60,4 +60,6 @@ class SufficientStats:
 
 ERROR_COLUMNS = ("error_sum", "abs_error_sum", "sq_error_sum", "quad_error_sum")
 COUNTS_COLUMNS_REGRESSION = ("n", *ERROR_COLUMNS)
+# optional in a regression counts table: which of label and prediction a row misses
+COUNTS_FLAGS_REGRESSION = ("label_missing", "prediction_missing")
 COUNTS_COLUMNS_SCORES = ("score_bin", "score_sum", "score_sq_sum")
