@@ -511,8 +511,8 @@ def profile(
 ) -> None:
     """Profile reference data (per column: counts, missing values, a mergeable histogram);
     write profile.json beside the datasheet or the model card."""
+    from cardgate.evidence.monitoring.profiling import profile_dataset, profile_system
     from cardgate.evidence.monitoring.report import profile_lines
-    from cardgate.evidence.monitoring.run import profile_dataset, profile_system
 
     loaded = _load(workspace)
     if subject in loaded.systems:

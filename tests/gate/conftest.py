@@ -453,7 +453,8 @@ def window_text(shifted: bool) -> str:
 def _monitor(root: Path, windows: list[dict[str, Any]]) -> None:
     """Profile the base system's predictions and monitor the windows a case lists
     ({id, shifted}), for real: monitoring.json as `cardgate monitor` writes it."""
-    from cardgate.evidence.monitoring.run import monitor_system, profile_system
+    from cardgate.evidence.monitoring.profiling import profile_system
+    from cardgate.evidence.monitoring.run import monitor_system
 
     profile_system(load_workspace(root), SYSTEM)
     paths = []

@@ -41,4 +41,5 @@ def test_committed_exports_are_current(tmp_path: Path) -> None:
 
 def test_demo_rebuilds_the_exports_with_the_same_date() -> None:
     demo = (REPO / "scripts" / "demo.sh").read_text()
-    assert f'export all -w "$workspace" --out "$workspace/exports" --today {TODAY}' in demo
+    assert f"\nexample_date={TODAY}\n" in demo
+    assert 'export all -w "$workspace" --out "$workspace/exports" --today "$example_date"' in demo

@@ -182,3 +182,43 @@ def test_a_window_data_path_outside_the_workspace_cannot_be_certified(tmp_path: 
         f"{RECORD} cannot be recomputed from its inputs: "
         "window '2026-11': its data '../outside.csv' is outside the workspace"
     )
+
+
+def test_each_system_is_recomputed_from_its_own_inputs(tmp_path: Path) -> None:
+    """Two systems in one run: each record is measured again from its own windows (the
+    gate's cache of recomputed artifacts is per system), so a true record passes and a
+    forged one is caught whichever system the gate reads first."""
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.evidence.evaluation.run import evaluate_system
+    from cardgate.evidence.monitoring.profiling import profile_system
+    from cardgate.evidence.monitoring.run import monitor_system
+
+    root = _workspace(tmp_path, {"id": "2026-11", "shifted": True})
+    twin = root / "systems" / "zz-twin"
+    twin.mkdir()
+    for name in ("model-card.yaml", "predictions.csv"):
+        text = (root / "systems" / SYSTEM / name).read_text(encoding="utf-8")
+        (twin / name).write_text(text.replace(SYSTEM, "zz-twin"), encoding="utf-8")
+    (root / "windows" / "twin-2026-11.csv").write_text(
+        (root / "systems" / SYSTEM / "predictions.csv").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    evaluate_system(load_workspace(root), "zz-twin")
+    profile_system(load_workspace(root), "zz-twin")
+    monitor_system(load_workspace(root), "zz-twin", [root / "windows" / "twin-2026-11.csv"])
+
+    def found(report: dict[str, object]) -> dict[str, list[str]]:
+        by_system: dict[str, list[str]] = {}
+        for finding in _found(report):
+            by_system.setdefault(finding["system"], []).append(finding["message"])
+        return by_system
+
+    assert found(gate_json(root, "--release")[1]) == {}
+    twin_record = twin / "monitoring.json"
+    data = json.loads(twin_record.read_text(encoding="utf-8"))
+    data["windows"][0]["data"]["rows"] = 1
+    data["windows"][0]["digest"] = entry_digest(data["windows"][0])
+    twin_record.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    messages = found(gate_json(root, "--release")[1])
+    assert list(messages) == ["zz-twin"], messages
+    assert "windows.0.data.rows: 1, recomputed 800" in messages["zz-twin"][0]

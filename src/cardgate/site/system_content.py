@@ -202,6 +202,24 @@ def _metric_order(names: Sequence[str]) -> list[str]:
     return known + sorted(n for n in names if n not in known and n != "count")
 
 
+def _evidence(predictions: dict[str, Any]) -> dict[str, Any] | None:
+    """The evaluation's evidence level (GATE-FA006) and, for a counts table computed
+    elsewhere, what the artifact records of it; None for a record that does not read."""
+    from pydantic import ValidationError
+
+    from cardgate.evidence.evaluation.artifact import PredictionsProvenance
+
+    try:
+        record = PredictionsProvenance.model_validate(predictions)
+    except ValidationError:
+        return None
+    computed = record.computed_by
+    return {
+        "level": record.evidence,
+        "computed_by": computed.model_dump() if computed is not None else None,
+    }
+
+
 def _evaluation_values(system: SystemView, verdict: SystemVerdict | None) -> dict[str, Any] | None:
     evaluation = system.evaluation
     if isinstance(evaluation, Unavailable):
@@ -229,6 +247,7 @@ def _evaluation_values(system: SystemView, verdict: SystemVerdict | None) -> dic
         "thresholds": decided,
         "gated": verdict is not None,
         "predictions": predictions,
+        "evidence": _evidence(predictions),
         "dropped": [d for d in predictions.get("dropped", []) if isinstance(d, dict)],
         "settings_sha256": provenance.get("settings_sha256", ""),
         "seed": provenance.get("seed"),

@@ -53,6 +53,13 @@ InconclusiveAction = Literal["block", "block-if-evident", "warn", "pass"]
 (`block-if-evident`: block where the estimate is beyond the limit and the disparity beyond
 the noise floor of its null test, warn otherwise)."""
 
+Dialect = Literal["duckdb", "spark", "bigquery", "snowflake", "trino", "postgres"]
+"""The SQL engines `cardgate sql` writes the counts query for (sqlglot's dialect names)."""
+EvidenceLevel = Literal["counts", "counts-with-query", "rows"]
+"""How much of an evaluation cardgate computed itself, weakest first: from a counts table
+computed elsewhere; from one whose recorded query is the one `cardgate sql` prints for the
+card; from the rows (a file or a DuckDB query over hashed inputs)."""
+
 CLASSIFICATION_METRICS: tuple[str, ...] = typing.get_args(ClassificationMetric)
 SCORE_METRICS: tuple[str, ...] = typing.get_args(ScoreMetric)
 REGRESSION_METRICS: tuple[str, ...] = typing.get_args(RegressionMetric)
@@ -65,6 +72,43 @@ GROUP_METRICS: tuple[str, ...] = (
     *SCORE_METRICS,
     *REGRESSION_METRICS,
 )
+
+
+class TableRead(Section):
+    """A table the counts query read, as the engine names it."""
+
+    name: Text = required(
+        "The table's name in the engine, e.g. project.dataset.predictions.",
+        examples=["analytics.ml.credit_predictions"],
+    )
+    version: Text | None = optional(
+        "Its version when the query ran, where the engine has one: a Delta table version, "
+        "an Iceberg snapshot id, BigQuery's last-modified time, a Snowflake time-travel "
+        "timestamp.",
+        examples=["2026-11-30T06:00:00Z"],
+    )
+
+
+class ComputedBy(Section):
+    """Where a counts table was computed, when cardgate could not read the rows itself."""
+
+    engine: Dialect = required(
+        "The engine that ran the query (its SQL dialect).", examples=["bigquery"]
+    )
+    query: Text = required(
+        "Workspace-relative path of the SQL file that was run: what `cardgate sql` printed. "
+        "The evaluation records its SHA-256 and whether it is the card's own query.",
+        examples=["systems/{{ id }}/counts.sql"],
+    )
+    tables: list[TableRead] = Field(
+        min_length=1, description="The tables the query read, with their versions."
+    )
+    rows: int | None = Field(
+        default=None,
+        ge=0,
+        description="Rows the query read, as the engine reported; `evaluate` checks the "
+        "counts table adds up to it.",
+    )
 
 
 class PredictionsSource(Section):
@@ -90,6 +134,10 @@ class PredictionsSource(Section):
         description="'rows': one row per prediction; 'counts': the documented sufficient-"
         "statistics table produced by any SQL engine.",
     )
+    computed_by: ComputedBy | None = optional(
+        "For a counts table: the engine, the query that was run and the tables it read "
+        "(provenance the gate can weigh: docs/scale.md)."
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> PredictionsSource:
@@ -102,6 +150,11 @@ class PredictionsSource(Section):
             )
         if self.path is not None and self.inputs:
             raise ValueError("'inputs' belongs to a 'query'; a 'path' is its own input")
+        if self.computed_by is not None and self.format != "counts":
+            raise ValueError(
+                "'computed_by' describes a counts table computed elsewhere: it needs "
+                "'format: counts'"
+            )
         return self
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cardgate.core.inputs import ARTIFACT_BYTES, UnreadableFile, json_field, read_regular
 from cardgate.documents.schemas.base import Sha256
+from cardgate.documents.schemas.evaluation import Dialect, EvidenceLevel
 
 ARTIFACT_KIND = "cardgate-evaluation"
 SCHEMA_VERSION = 2
@@ -122,6 +123,23 @@ class QueryInput(_Record):
     sha256: Sha256
 
 
+class TableRecord(_Record):
+    name: str
+    version: str | None
+
+
+class ComputedByRecord(_Record):
+    """A counts table computed elsewhere (`warehouse.computed_by_record`)."""
+
+    engine: Dialect
+    query: str
+    query_sha256: Sha256
+    query_is_the_cards: bool
+    """The query run is what `cardgate sql` prints for the card's columns and the table."""
+    tables: list[TableRecord] = Field(min_length=1)
+    rows: int | None = Field(ge=0)
+
+
 class PredictionsProvenance(_Record):
     path: str | None
     sha256: Sha256 | None
@@ -131,6 +149,17 @@ class PredictionsProvenance(_Record):
     dropped: list[DroppedRows]
     query: str | None = None
     inputs: list[QueryInput] | None = None
+    computed_by: ComputedByRecord | None = None
+
+    @property
+    def evidence(self) -> EvidenceLevel:
+        """How much of the evaluation cardgate computed itself (the policy's
+        `min_evidence`, GATE-FA006)."""
+        if self.format == "rows":
+            return "rows"
+        if self.computed_by is not None and self.computed_by.query_is_the_cards:
+            return "counts-with-query"
+        return "counts"
 
 
 class Provenance(_Record):

@@ -158,6 +158,8 @@ def artifact_of(
     if info.query is not None:
         predictions["query"] = info.query
         predictions["inputs"] = [{"path": path, "sha256": sha} for path, sha in info.inputs]
+    if info.computed_by is not None:
+        predictions["computed_by"] = info.computed_by
     artifact: dict[str, Any] = {
         "artifact": ARTIFACT_KIND,
         "schema_version": SCHEMA_VERSION,

@@ -8,6 +8,7 @@ file (and the column when one is at fault).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ class SourceInfo:
     display: str  # for messages and the progress bar
     inputs: tuple[tuple[str, str], ...] = ()
     """For a query: each file it may read, with its SHA-256 (`sha256` covers them all)."""
+    computed_by: dict[str, Any] | None = None
+    """For a counts table computed elsewhere: `warehouse.computed_by_record`."""
 
 
 _PATH = ("evaluation", "predictions", "path")
@@ -125,7 +128,13 @@ def read_statistics(
             else:
                 _add_rows(accumulator, settings, batch)
             advance(batch.num_rows)
-    return _finish(accumulator, info), info
+    stats = _finish(accumulator, info)
+    if source.computed_by is not None:
+        from cardgate.evidence.evaluation.warehouse import computed_by_record
+
+        record = computed_by_record(settings, root=root, rows=stats.rows_read)
+        info = dataclasses.replace(info, computed_by=record)
+    return stats, info
 
 
 def _accumulator(settings: EvaluationSettings, display: str) -> Accumulator:

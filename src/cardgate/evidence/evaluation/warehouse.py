@@ -13,12 +13,16 @@ every number, interval and verdict from it exactly as from the rows
 from __future__ import annotations
 
 import re
+import typing
+from pathlib import Path
+from typing import Any
 
-from cardgate.core.errors import ConfigurationError
-from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.paths import PathEscapeError, resolve_inside
+from cardgate.documents.schemas.evaluation import Dialect, EvaluationSettings
 from cardgate.evidence.evaluation.query import counts_query
 
-DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "trino", "postgres")
+DIALECTS: tuple[str, ...] = typing.get_args(Dialect)
 _PLACEHOLDER = "cardgate_predictions"
 # one part of a table name: letters, digits, _, $ and - (BigQuery project ids)
 _PART = re.compile(r"[A-Za-z_][A-Za-z0-9_$-]*")
@@ -79,3 +83,85 @@ def header(system: str, dialect: str, table: str) -> list[str]:
         "-- Run it where the data lives; save the result as CSV or Parquet in the workspace,",
         "-- and set the card's evaluation.predictions to {path: FILE, format: counts}.",
     ]
+
+
+_COMPUTED_BY = ("evaluation", "predictions", "computed_by")
+
+
+def same_query(text: str, expected: str, dialect: str) -> bool:
+    """Whether the SQL `text` is the query `expected`, comments, case of keywords and
+    layout aside (both as sqlglot writes them back in `dialect`); False when `text` does
+    not parse as one statement."""
+    _require_sqlglot()
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+    except SqlglotError:
+        return False
+    if len(statements) != 1:
+        return False
+    found = statements[0].sql(dialect=dialect, comments=False)
+    wanted = sqlglot.parse_one(expected, read=dialect).sql(dialect=dialect, comments=False)
+    return bool(found == wanted)
+
+
+def computed_by_record(
+    settings: EvaluationSettings, *, root: Path, rows: int
+) -> dict[str, Any] | None:
+    """What the artifact records of a counts table computed elsewhere (the card's
+    `predictions.computed_by`): the engine, the query file and its SHA-256, the tables and
+    versions read, the rows the engine reported (checked against the `rows` the counts add
+    up to), and whether the query is the card's own — what `cardgate sql` prints for its
+    columns, the engine and the one table read. None without `computed_by`."""
+    import hashlib
+
+    from cardgate.core.inputs import DOCUMENT_BYTES, read_regular
+
+    computed = settings.predictions.computed_by
+    if computed is None:
+        return None
+    try:
+        path = resolve_inside(root, computed.query)
+    except PathEscapeError as error:
+        raise ConfigurationError(
+            f"evaluation.predictions.computed_by.query: {error}", at=(*_COMPUTED_BY, "query")
+        ) from error
+    relative = path.relative_to(root.resolve()).as_posix()
+    try:
+        data = read_regular(path, limit=DOCUMENT_BYTES)
+    except FileNotFoundError as error:
+        raise InputError(
+            f"the counts query '{relative}' does not exist",
+            hint="commit the SQL that was run (cardgate sql prints it) where computed_by.query "
+            "says",
+            at=(*_COMPUTED_BY, "query"),
+        ) from error
+    except OSError as error:
+        raise InputError(
+            f"the counts query '{relative}' cannot be read: {error.strerror or error}",
+            at=(*_COMPUTED_BY, "query"),
+        ) from error
+    if computed.rows is not None and computed.rows != rows:
+        raise InputError(
+            f"the counts table adds up to {rows} rows; computed_by.rows says the query read "
+            f"{computed.rows}",
+            hint="the counts file is not the result of that run: export it again, or correct "
+            "computed_by.rows",
+            at=(*_COMPUTED_BY, "rows"),
+        )
+    text = data.decode("utf-8", errors="replace")
+    own = len(computed.tables) == 1 and same_query(
+        text,
+        counts_sql(settings, dialect=computed.engine, table=computed.tables[0].name),
+        computed.engine,
+    )
+    return {
+        "engine": computed.engine,
+        "query": relative,
+        "query_sha256": hashlib.sha256(data).hexdigest(),
+        "query_is_the_cards": own,
+        "tables": [{"name": table.name, "version": table.version} for table in computed.tables],
+        "rows": computed.rows,
+    }

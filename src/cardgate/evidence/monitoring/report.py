@@ -7,7 +7,8 @@ from typing import Any
 
 from cardgate.core.paths import display_path
 from cardgate.evidence.monitoring.decide import number
-from cardgate.evidence.monitoring.run import MonitorRun, ProfileRun
+from cardgate.evidence.monitoring.profiling import ProfileRun
+from cardgate.evidence.monitoring.run import MonitorRun
 
 
 def profile_lines(run: ProfileRun) -> Iterator[str]:

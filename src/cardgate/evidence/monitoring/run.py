@@ -1,5 +1,6 @@
-"""`cardgate profile` and `cardgate monitor` as calls on a loaded workspace: find the
-reference, the plan and the approved evaluation, measure, and write the artifacts."""
+"""`cardgate monitor` as a call on a loaded workspace: find the reference profile, the
+plan and the approved evaluation, measure each window and write the record; and the
+record computed again for `gate --release`. (`cardgate profile`: `profiling`.)"""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from cardgate.core.digests import canonical_sha256, file_sha256
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.files import locked
 from cardgate.core.paths import PathEscapeError, display_path
-from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
+from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.datacheck.run import dataset_contract
-from cardgate.evidence.datacheck.source import open_source
 from cardgate.evidence.monitoring.artifact import (
     MONITORING_FILE,
     MONITORING_KIND,
@@ -25,161 +25,14 @@ from cardgate.evidence.monitoring.artifact import (
     write_monitoring,
 )
 from cardgate.evidence.monitoring.decide import DEFAULT_THRESHOLDS, DriftSettings
-from cardgate.evidence.monitoring.measure import measure_profile
 from cardgate.evidence.monitoring.naming import window_end, window_id
 from cardgate.evidence.monitoring.profile import (
     PROFILE_FILE,
-    Kind,
     Profile,
-    SourceRecord,
-    check_profile_target,
-    merge,
     read_profile,
-    write_profile,
 )
+from cardgate.evidence.monitoring.profiling import recorded_path, system_card
 from cardgate.evidence.monitoring.window import WindowInput, window_entry
-
-
-@dataclass
-class ProfileRun:
-    profile: Profile
-    path: Path
-
-
-def _recorded(workspace: Workspace, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(workspace.root.resolve()).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _profile_files(
-    workspace: Workspace,
-    subject: str,
-    files: list[Path],
-    kinds: dict[str, Kind],
-    columns: list[str] | None,
-    memory_limit: str | None,
-) -> Profile:
-    merged: Profile | None = None
-    for path in files:
-        source = open_source(path)
-        try:
-            digest = file_sha256(path)
-        except OSError as error:
-            raise InputError(f"{source.display}: cannot read: {error}") from error
-        record = SourceRecord(_recorded(workspace, path), digest, 0, source.suffix)
-        profile = measure_profile(
-            source,
-            subject=subject,
-            recorded=record,
-            kinds=kinds,
-            columns=columns,
-            memory_limit=memory_limit,
-        )
-        merged = profile if merged is None else merge(merged, profile)
-    assert merged is not None
-    return merged
-
-
-def contract_kinds(contract: DataContract) -> tuple[dict[str, Kind], list[str]]:
-    """Each contract column's kind, and the columns profiled (dates are not)."""
-    kinds: dict[str, Kind] = {}
-    for column in contract.columns:
-        if column.type in TEMPORAL_TYPES:
-            continue
-        kinds[column.name] = "numeric" if column.type in NUMERIC_TYPES else "categorical"
-    return kinds, list(kinds)
-
-
-def profile_dataset(
-    workspace: Workspace,
-    dataset: str,
-    *,
-    data: list[Path] | None = None,
-    memory_limit: str | None = None,
-) -> ProfileRun:
-    """Profile a dataset's data file (or `data`, partitions merged) into profile.json
-    beside its datasheet, typed by its contract."""
-    contract, folder, shown = dataset_contract(workspace, dataset)
-    files = data or []
-    if not files:
-        if contract.path is None:
-            raise ConfigurationError(
-                f"{shown}: the contract names no data file ('contract.path')",
-                hint="set contract.path, or pass --data PATH",
-            )
-        try:
-            files = [workspace.resolve(contract.path, base=folder)]
-        except PathEscapeError as error:
-            raise ConfigurationError(f"{shown}: contract.path: {error}") from error
-    target = folder / PROFILE_FILE
-    check_profile_target(target, within=workspace.root)
-    kinds, columns = contract_kinds(contract)
-    profile = _profile_files(workspace, dataset, files, kinds, columns, memory_limit)
-    write_profile(target, profile, within=workspace.root)
-    return ProfileRun(profile, target)
-
-
-def system_card(workspace: Workspace, system_id: str) -> tuple[SystemDocs, ModelCard]:
-    from cardgate.evidence.evaluation.run import system_settings
-
-    system = workspace.systems.get(system_id)
-    if system is not None and system.model_card is not None:
-        return system, system.model_card
-    system_settings(workspace, system_id)  # raises the message that says what is wrong
-    raise ConfigurationError(f"system '{system_id}' has no usable model card")
-
-
-def system_kinds(card: ModelCard) -> dict[str, Kind]:
-    """The card's label, prediction and sensitive columns are categorical, its score
-    numeric; the other columns are inferred."""
-    kinds: dict[str, Kind] = {}
-    evaluation = card.evaluation
-    if evaluation is not None:
-        for name in (evaluation.label_column, evaluation.prediction_column):
-            if name:
-                kinds[name] = "categorical"
-        for name in evaluation.sensitive_features:
-            kinds[name] = "categorical"
-        if evaluation.score_column:
-            kinds[evaluation.score_column] = "numeric"
-    return kinds
-
-
-def _reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
-    plan = card.monitoring
-    shown = display_path(system.folder / "model-card.yaml")
-    relative = plan.reference if plan is not None and plan.reference else None
-    if relative is None and card.evaluation is not None:
-        relative = card.evaluation.predictions.path
-    if relative is None:
-        raise ConfigurationError(
-            f"{shown}: no reference data: set monitoring.reference",
-            hint="the file of features, predictions and outcomes the system was approved on",
-        )
-    try:
-        return workspace.resolve(relative)
-    except PathEscapeError as error:
-        raise ConfigurationError(f"{shown}: monitoring.reference: {error}") from error
-
-
-def profile_system(
-    workspace: Workspace,
-    system_id: str,
-    *,
-    data: list[Path] | None = None,
-    memory_limit: str | None = None,
-) -> ProfileRun:
-    """Profile a system's reference data (the plan's `reference`, else the evaluation's
-    predictions; or `data`, partitions merged) into profile.json beside its card."""
-    system, card = system_card(workspace, system_id)
-    files = data or [_reference_file(workspace, system, card)]
-    target = system.folder / PROFILE_FILE
-    check_profile_target(target, within=workspace.root)
-    profile = _profile_files(workspace, system_id, files, system_kinds(card), None, memory_limit)
-    write_profile(target, profile, within=workspace.root)
-    return ProfileRun(profile, target)
 
 
 def drift_settings(card: ModelCard) -> DriftSettings:
@@ -280,7 +133,7 @@ def monitor_system(
             path,
             window_id(path),
             window_end(path, ends[i] if ends else None),
-            _recorded(workspace, path),
+            recorded_path(workspace, path),
         )
         for i, path in enumerate(windows)
     ]
@@ -374,7 +227,7 @@ def _record(
         "schema_version": MONITORING_SCHEMA_VERSION,
         "system": system_id,
         "reference": {
-            "profile": _recorded(workspace, baseline.reference_path),
+            "profile": recorded_path(workspace, baseline.reference_path),
             "sha256": canonical_sha256(reference.as_dict()),
             "rows": reference.rows,
             "sources": [s.as_dict() for s in reference.sources],

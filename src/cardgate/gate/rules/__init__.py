@@ -26,6 +26,7 @@ from cardgate.gate.rules import (
     documents_found,
     documents_past_draft,
     documents_valid,
+    evaluation_evidence,
     evaluation_features_covered,
     evaluation_fresh,
     evaluation_present,
@@ -77,6 +78,7 @@ MODULES: tuple[ModuleType, ...] = (
     evaluation_thresholds,
     evaluation_regression,
     evaluation_features_covered,
+    evaluation_evidence,
     # retrieval of GenAI systems
     retrieval_fresh,
     retrieval_thresholds,

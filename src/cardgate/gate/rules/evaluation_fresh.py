@@ -25,6 +25,7 @@ Run ``cardgate evaluate SYSTEM`` again and commit the new artifact.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from cardgate.core.digests import canonical_sha256, file_sha256, inputs_sha256
 from cardgate.core.paths import PathEscapeError
@@ -52,34 +53,26 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     hint = f"re-run: cardgate evaluate {system.id}"
     source = card.evaluation.predictions.path
     if source is not None:
-        try:
-            predictions = ctx.workspace.resolve(source)
-        except PathEscapeError as error:
-            yield ctx.finding(
-                system.card, f"predictions path {error}", path=("evaluation", "predictions")
-            )
-            predictions = None
-        if predictions is not None and not predictions.is_file():
-            yield ctx.finding(
-                system.card,
-                f"predictions file '{source}' does not exist; the evaluation cannot be verified",
-                path=("evaluation", "predictions", "path"),
-                hint="commit the predictions, or fix evaluation.predictions.path",
-            )
-        elif predictions is not None:
-            now = file_sha256(predictions)
-            recorded = provenance.predictions.sha256
-            if recorded != now:
-                was, is_now = distinguished(recorded or "none", now)
-                yield ctx.finding(
-                    system.card,
-                    f"{read.relative} is stale: predictions '{source}' changed since it was "
-                    f"computed (recorded {was}, now {is_now})",
-                    path=("evaluation", "predictions", "path"),
-                    hint=hint,
-                )
+        yield from _recorded_file(
+            ctx,
+            _PREDICTIONS,
+            source,
+            provenance.predictions.sha256,
+            f"{read.relative} is stale: predictions '{source}'",
+            hint,
+        )
     if card.evaluation.predictions.query is not None:
         yield from _query_inputs(ctx, read.relative, provenance.predictions.sha256, hint)
+    computed = provenance.predictions.computed_by
+    if card.evaluation.predictions.computed_by is not None and computed is not None:
+        yield from _recorded_file(
+            ctx,
+            _COUNTS_QUERY,
+            computed.query,
+            computed.query_sha256,
+            f"{read.relative} is stale: the counts query '{computed.query}'",
+            hint,
+        )
     settings = canonical_sha256(card.evaluation)
     if provenance.settings_sha256 != settings:
         was, is_now = distinguished(provenance.settings_sha256, settings)
@@ -122,5 +115,64 @@ def _query_inputs(
             f"{artifact} is stale: the files the query reads changed since it was computed "
             f"(recorded {was}, now {is_now})",
             path=where,
+            hint=hint,
+        )
+
+
+@dataclass(frozen=True)
+class _File:
+    """A file the evaluation rests on: what it is called in findings, where the card
+    names it, and what to do when it is gone."""
+
+    name: str
+    short: str
+    where: tuple[str, ...]
+    escape_where: tuple[str, ...]
+    missing_hint: str
+
+
+_PREDICTIONS = _File(
+    "predictions file",
+    "predictions path",
+    ("evaluation", "predictions", "path"),
+    ("evaluation", "predictions"),
+    "commit the predictions, or fix evaluation.predictions.path",
+)
+_COUNTS_QUERY = _File(
+    "counts query",
+    "computed_by.query",
+    ("evaluation", "predictions", "computed_by", "query"),
+    ("evaluation", "predictions", "computed_by", "query"),
+    "commit the SQL that was run where computed_by.query says",
+)
+
+
+def _recorded_file(
+    ctx: RuleContext, file: _File, relative: str, recorded: str | None, stale: str, hint: str
+) -> Iterator[Finding]:
+    """The file at `relative`, fingerprinted again and compared with the digest the
+    evaluation `recorded` (`stale`: the finding's opening when it changed)."""
+    system = ctx.system
+    assert system is not None
+    try:
+        path = ctx.workspace.resolve(relative)
+    except PathEscapeError as error:
+        yield ctx.finding(system.card, f"{file.short} {error}", path=file.escape_where)
+        return
+    if not path.is_file():
+        yield ctx.finding(
+            system.card,
+            f"{file.name} '{relative}' does not exist; the evaluation cannot be verified",
+            path=file.where,
+            hint=file.missing_hint,
+        )
+        return
+    now = file_sha256(path)
+    if recorded != now:
+        was, is_now = distinguished(recorded or "none", now)
+        yield ctx.finding(
+            system.card,
+            f"{stale} changed since it was computed (recorded {was}, now {is_now})",
+            path=file.where,
             hint=hint,
         )
