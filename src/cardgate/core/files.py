@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import stat
 import tempfile
@@ -27,6 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from cardgate.core import indented_json
 from cardgate.core.errors import CardgateError
 from cardgate.core.inputs import file_kind
 from cardgate.core.paths import display_path
@@ -159,7 +159,7 @@ def _write(path: Path, data: bytes | str, *, exclusive: bool, durable: bool) -> 
 
 def canonical_json(data: Any) -> str:
     """Deterministic JSON: sorted keys, two-space indent, trailing newline, no NaN."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return indented_json.dumps(data) + "\n"  # json.dumps's bytes, faster (see there)
 
 
 @contextlib.contextmanager
