@@ -14,6 +14,7 @@ from cardgate.gate.result import SystemVerdict
 from cardgate.site.actions import Action, deciding_groups, role_holder, system_actions
 from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.compliance_content import Crosswalks, compliance_page, coverage_summary
+from cardgate.site.escape import command_text
 from cardgate.site.evidence import site_relative
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
@@ -24,7 +25,7 @@ from cardgate.site.governance_content import (
 )
 from cardgate.site.links import dataset_page, link, rule_page
 from cardgate.site.monitoring_content import monitoring_values
-from cardgate.site.templating import interval, number
+from cardgate.site.templating import badge, date, interval, number
 from cardgate.site.threshold_rows import threshold_rows, worst_verdict
 from cardgate.site.verdicts import VERDICT_WORDS, fairness_verdict, gate_mode, gate_verdict
 from cardgate.site.view_model import SiteModel, SystemView, Unavailable
@@ -68,6 +69,7 @@ def system_values(
     if actions is None:
         actions = system_actions(model, system)
     signoffs = system.signoffs if isinstance(system.signoffs, list) else []
+    rule_links = {a.code: link(path, rule_page(a.code)) for a in actions if a.code in rule_codes}
     return {
         "system": system,
         "card": card,
@@ -80,13 +82,12 @@ def system_values(
         "policy_source": model.gate.result.policy if model.gate.result is not None else "",
         "deciding": deciding_groups(actions),
         "actions": actions,
+        "actions_html": action_rows(actions, rule_links),
         "fairness": fairness,
         "fairness_detail": fairness_detail,
         "gate_reason": model.gate.reason,
         "waived": model.gate.waived(system.id),
-        "rule_links": {
-            a.code: link(path, rule_page(a.code)) for a in actions if a.code in rule_codes
-        },
+        "rule_links": rule_links,
         "waivers": [w for w in waiver_rows(model, path) if w["system"] == system.id],
         "evaluation": _evaluation_values(system, model.gate.verdict(system.id)),
         "evaluation_reason": (
@@ -118,6 +119,37 @@ def system_values(
         if model.pdf
         else "",
     }
+
+
+_BLOCKS_RELEASE = badge("blocks release", "fail")
+
+
+def action_rows(actions: Sequence[Action], rule_links: Mapping[str, str]) -> Markup:
+    """The rows of a system page's action list (a system has dozens of open findings, a
+    thousand systems tens of thousands: written here, not by a loop in the template).
+    Every value is escaped as the template's autoescaping would; the hint's command markup
+    and the badge are the template filters' own."""
+    rows = []
+    for a in actions:
+        where = f'<br><span class="cg-where">{escape(a.where)}</span>' if a.where else ""
+        if a.due:
+            due = f"{escape(date(a.due))} <small>({escape(a.due_note)})</small>"
+        else:
+            due = _BLOCKS_RELEASE if a.blocking else "—"
+        how = command_text(a.how) if a.how else "—"
+        href = rule_links.get(a.code)
+        rule = (
+            f'<a class="cg-code" href="{escape(href)}">{escape(a.code)}</a>'
+            if href is not None
+            else f'<span class="cg-code">{escape(a.code)}</span>'
+        )
+        rows.append(
+            ('<tr class="cg-blocking">' if a.blocking else "<tr>")
+            + f'<td data-label="What">{escape(a.what)}{where}</td>'
+            f'<td data-label="Who">{escape(a.who)}</td><td data-label="Due">{due}</td>'
+            f'<td data-label="How">{how}</td><td data-label="Rule">{rule}</td></tr>\n'
+        )
+    return Markup("".join(rows))
 
 
 def lineage_rows(model: SiteModel, system: SystemView, path: str) -> list[dict[str, str]]:
