@@ -29,9 +29,12 @@ per-system checks and the pages shared among the CPUs (`cardgate.core.parallel`)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,15 +222,7 @@ def _sync(folder: Path, wanted: dict[str, bytes | Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     folders: set[Path] = {folder}
     if folder.is_dir():
-        for path in sorted(folder.rglob("*"), reverse=True):  # children before parents
-            relative = path.relative_to(folder).as_posix()
-            if path.is_dir() and not path.is_symlink():
-                if any(path.iterdir()):
-                    folders.add(path)
-                else:
-                    path.rmdir()
-            elif relative not in wanted:
-                path.unlink()
+        _prune(folder, "", wanted, folders)
     for relative, content in wanted.items():
         target = folder / relative
         if isinstance(content, Path):
@@ -239,16 +234,43 @@ def _sync(folder: Path, wanted: dict[str, bytes | Path]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
         try:
-            if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
-                continue
+            found = os.lstat(target)  # one call where is_file, is_symlink, is_dir took three
         except OSError:
-            pass
-        if target.is_dir() and not target.is_symlink():
+            found = None
+        if found is not None and stat.S_ISREG(found.st_mode):
+            if found.st_size == len(data):
+                with contextlib.suppress(OSError):
+                    if target.read_bytes() == data:
+                        continue
+        elif found is not None and stat.S_ISDIR(found.st_mode):
             shutil.rmtree(target)
-        elif target.is_symlink():
+        elif found is not None and stat.S_ISLNK(found.st_mode):
             target.unlink()
         # An interrupted build leaves no half-written page (no fsync: pages are regenerated).
         write_file(target, data, within=folder, replaceable=_generated, durable=False)
+
+
+def _prune(folder: Path, prefix: str, wanted: dict[str, bytes | Path], kept: set[Path]) -> bool:
+    """Remove what `wanted` does not name under `folder` (children before their folder;
+    a link is removed, never followed; a folder left empty is removed); record in `kept`
+    the folders that remain. Whether anything remains in `folder`."""
+    remains = False
+    with os.scandir(folder) as entries:
+        found = list(entries)
+    for entry in found:
+        relative = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            path = Path(entry.path)
+            if _prune(path, relative + "/", wanted, kept):
+                kept.add(path)
+                remains = True
+            else:
+                os.rmdir(path)
+        elif relative in wanted:
+            remains = True
+        else:
+            os.unlink(entry.path)
+    return remains
 
 
 def _generated(path: Path) -> bool:
