@@ -57,6 +57,7 @@ class Action:
 _STEPS = (*STEPS, OTHER)
 
 
+@functools.lru_cache(maxsize=1024)  # a few dozen codes, sorted by tens of thousands of times
 def family_rank(code: str) -> int:
     """The order of `cardgate status` (one order for what is left, in the terminal and on
     the site): documents, model card, data, evaluation, thresholds, checklists, review,

@@ -8,6 +8,7 @@ relative, computed here, so the site works from any base URL and offline."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -91,10 +92,12 @@ def build_pages(
     result is the same, in the same order, whatever the number of processes.
     """
     jobs: list[Callable[[], Page | BuildProblem | list[Page | BuildProblem]]] = []
+    templates = {"system.md.j2", "compliance.md.j2"}
 
     def render(
         path: str, template: str, source: str, *, compact: bool = False, **values: Any
     ) -> None:
+        templates.add(template)
         jobs.append(
             functools.partial(
                 _render, model, environment, path, template, source, compact=compact, **values
@@ -260,6 +263,9 @@ def build_pages(
     )
     for rule in rules:
         render(rule_page(rule["code"]), "rule.md.j2", "(gate rule registry)", rule=rule)
+    for template in sorted(templates):  # compiled once here, not again in each worker
+        with contextlib.suppress(TemplateError):  # the page that uses it reports the error
+            environment.get_template(template)
     pages: list[Page] = []
     problems: list[BuildProblem] = []
     for done in fork_map(_call, jobs):
