@@ -105,3 +105,20 @@ def test_deep_nesting_as_json() -> None:
 def test_canonical_json_adds_the_final_newline() -> None:
     value = {"b": [1, "x"], "a": None}
     assert canonical_json(value) == reference(value) + "\n"
+
+
+def test_a_shared_value_is_written_as_any_other_and_rewritten_once_changed() -> None:
+    standard = indented_json.shared({"name": "x", "requirements": [{"id": "a"}, {"id": "b"}]})
+    documents = [{"n": n, "standards": [standard], "copy": [[standard]]} for n in range(3)]
+    assert [indented_json.dumps(d) for d in documents] == [reference(d) for d in documents]
+    standard["requirements"].append({"id": "c"})  # changed after it was marked
+    standard["name"] = "y"
+    assert indented_json.dumps(documents[0]) == reference(documents[0])
+    assert '"id": "c"' in indented_json.dumps(documents[0])
+
+
+def test_only_strings_lists_and_dicts_are_shared() -> None:
+    numbers = indented_json.shared({"value": 1})
+    assert indented_json.dumps([numbers]) == reference([numbers])
+    numbers["value"] = True  # equal to 1, written otherwise
+    assert indented_json.dumps([numbers]) == reference([numbers])

@@ -94,6 +94,25 @@ def test_the_validator_rejects_what_the_schema_forbids(example: Example) -> None
     assert problems(bom) is not None
 
 
+@pytest.mark.parametrize("system_id", SYSTEMS)
+def test_shared_standards_give_the_same_bytes(example: Example, system_id: str) -> None:
+    def shared() -> bytes:
+        return cyclonedx.render(
+            cyclonedx.system_bom(
+                example.workspace,
+                system_id,
+                evaluation=example.evaluation(system_id),
+                gate=example.gate,
+                data_checks=example.data_checks(),
+                shared=True,
+            )
+        )
+
+    alone = cyclonedx.render(system_bom(example, system_id))
+    assert shared() == alone
+    assert shared() == alone  # the second time, the standards' text is reused
+
+
 def test_the_export_is_deterministic_and_its_serial_number_names_its_content(
     example: Example, tmp_path: Path
 ) -> None:

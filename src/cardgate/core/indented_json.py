@@ -13,11 +13,56 @@ standard library's in every case; a test compares both on generated values.
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, TypeVar
 
 _INF = float("inf")
+Shared = TypeVar("Shared", dict[str, Any], list[Any])
+
+MAX_SHARED = 16
+"""How many shared values `shared` remembers (the oldest is forgotten first)."""
+
+
+@dataclass
+class _Shared:
+    value: Any
+    """The value itself, kept alive so that its id stays its own."""
+    snapshot: Any
+    """A deep copy taken when it was marked: its text is reused while it still equals it."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """Its text at each indentation (the line break and indent before its lines)."""
+
+
+_SHARED: dict[int, _Shared] = {}
+
+
+def shared(value: Shared) -> Shared:
+    """Mark `value`, a part shared by many documents (the same standard in every system's
+    BOM), so that `dumps` writes its text once per indentation and then reuses it.
+
+    Only values made of strings, lists and dicts are marked (their equality is their
+    text's: no 1 == 1.0 == True); the text is reused only for this very object and only
+    while it equals a copy taken now, so a change made to it later is written anew.
+    """
+    if _plain(value):
+        if len(_SHARED) >= MAX_SHARED:
+            del _SHARED[next(iter(_SHARED))]
+        _SHARED[id(value)] = _Shared(value, copy.deepcopy(value))
+    return value
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return True
+    if kind is list:
+        return all(_plain(item) for item in value)
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
+    return False
 
 
 class _Unusual(Exception):
@@ -43,6 +88,8 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         if not value:
             out.append("{}")
             return
+        if _SHARED and _reused(value, out, newline):
+            return
         inner = newline + "  "
         separator = "{" + inner
         for key in sorted(value):  # every key is a str (checked below): sorted as json does
@@ -55,6 +102,8 @@ def _write(value: Any, out: list[str], newline: str) -> None:
     elif kind is list or kind is tuple:
         if not value:
             out.append("[]")
+            return
+        if _SHARED and _reused(value, out, newline):
             return
         inner = newline + "  "
         separator = "[" + inner
@@ -77,3 +126,21 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         out.append(float.__repr__(value))
     else:
         raise _Unusual
+
+
+def _reused(value: Any, out: list[str], newline: str) -> bool:
+    """Append a shared value's text (written once per indentation); False for any other."""
+    known = _SHARED.get(id(value))
+    if known is None or known.value is not value or value != known.snapshot:
+        return False
+    text = known.texts.get(newline)
+    if text is None:
+        del _SHARED[id(value)]  # written as any other value, then remembered again
+        try:
+            parts: list[str] = []
+            _write(value, parts, newline)
+            text = known.texts[newline] = "".join(parts)
+        finally:
+            _SHARED[id(value)] = known
+    out.append(text)
+    return True

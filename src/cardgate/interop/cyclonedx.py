@@ -275,9 +275,10 @@ def system_bom(
     gate: GateResult | None,
     data_checks: dict[str, DataCheckArtifact] | None = None,
     findings: tuple[Finding, ...] | None = None,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """The ML-BOM of one system (its card must validate: `KeyError` for an unknown
-    system, `ValueError` for a card that does not)."""
+    system, `ValueError` for a card that does not). `shared`: see `declarations`."""
     system = workspace.systems[system_id]
     card = system.model_card
     if card is None:
@@ -320,7 +321,7 @@ def system_bom(
         ],
     }
     governance = Governance(workspace, system, card, gate, verdict, findings)
-    body.update(declarations(governance, target=model_ref(system_id)))
+    body.update(declarations(governance, target=model_ref(system_id), shared=shared))
     return _finish(body)
 
 
@@ -354,6 +355,7 @@ def export_system(source: SystemSource) -> ExportFiles:
         gate=source.gate,
         data_checks=checks,
         findings=(*source.findings, *source.waived),
+        shared=True,  # rendered now and dropped: the standards' text is written once
     )
     return {f"{source.id}{SUFFIX}": render(bom)}
 

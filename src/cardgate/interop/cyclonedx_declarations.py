@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cardgate.core import indented_json
 from cardgate.core.problems import Severity
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.signoffs import read_signoffs, signed_documents, staleness
@@ -302,9 +304,27 @@ def _affirmation(governance: Governance) -> dict[str, Any] | None:
     return {"statement": statement, "signatories": signatories}
 
 
-def declarations(governance: Governance, *, target: str) -> dict[str, Any]:
+_STANDARDS: dict[tuple[str, int], tuple[object, dict[str, Any]]] = {}
+
+
+def _shared_standard(
+    kind: str, source: Any, make: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """`make(source)`, made once per `source` object and marked as shared text
+    (`indented_json.shared`): every system's BOM holds the same standards."""
+    key = (kind, id(source))
+    found = _STANDARDS.get(key)
+    if found is None or found[0] is not source:
+        if len(_STANDARDS) >= 8:
+            del _STANDARDS[next(iter(_STANDARDS))]
+        found = _STANDARDS[key] = (source, indented_json.shared(make(source)))
+    return found[1]
+
+
+def declarations(governance: Governance, *, target: str, shared: bool = False) -> dict[str, Any]:
     """The BOM's `definitions` and `declarations` for one system ({} when it has nothing
-    to declare)."""
+    to declare). With `shared`, the standards are the same objects in every BOM (for
+    a BOM rendered at once and dropped, as an export is: their text is written once)."""
     catalog = load_catalog()
     definitions = dict(workspace_definitions(governance.workspace).definitions)
     claims, evidence = _claims(governance, definitions, target)
@@ -312,9 +332,14 @@ def declarations(governance: Governance, *, target: str) -> dict[str, Any]:
     gate_record = _gate_attestation(governance)
     standards = []
     if framework is not None:
-        standards.append(nist_standard(catalog))
+        standards.append(
+            _shared_standard("nist", catalog, nist_standard) if shared else nist_standard(catalog)
+        )
     if gate_record is not None and governance.gate is not None:
-        standards.append(gate_standard(governance.gate))
+        gate = governance.gate
+        standards.append(
+            _shared_standard("gate", gate, gate_standard) if shared else gate_standard(gate)
+        )
     attestations = [a for a in (framework, gate_record) if a]
     declared: dict[str, Any] = {}
     if claims or attestations:

@@ -100,6 +100,18 @@ class ExportSource:
                 index.setdefault(finding.system, ([], []))[kept].append(finding)
         return index
 
+    @functools.cached_property
+    def _verdicts(self) -> dict[str, SystemVerdict]:
+        """The gate's verdict on each system, by id (the first, as a scan would find)."""
+        found: dict[str, SystemVerdict] = {}
+        for verdict in self.gate.systems:
+            found.setdefault(verdict.system, verdict)
+        return found
+
+    def verdict_of(self, system_id: str) -> SystemVerdict | None:
+        """The gate's verdict on `system_id` (None when the gate did not judge it)."""
+        return self._verdicts.get(system_id)
+
     def findings_of(self, system_id: str) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
         """The gate's findings on `system_id`, and its waived findings."""
         found, waived = self._findings.get(system_id, ([], []))
@@ -184,7 +196,7 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         found = workspace.datasets.get(ref.dataset)
         if found is not None and all(d.id != found.id for d in datasets):
             datasets.append(_dataset(workspace, found))
-    verdict = next((v for v in source.gate.systems if v.system == docs.id), None)
+    verdict = source.verdict_of(docs.id)
     findings, waived = source.findings_of(docs.id)
     return SystemSource(
         id=docs.id,
