@@ -119,13 +119,34 @@ def preformatted(value: Any) -> Markup:
     return Markup(text.replace("\n", "&#10;"))
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _SiteEnvironment(Environment):
+    """Jinja's environment, with `row.name` of a plain dict looked up as the item at once.
+
+    Jinja tries the attribute first, and a dict has none of that name: an AttributeError
+    raised and caught for each of the thousands of such lookups per page. Where a dict
+    cannot have the attribute, the item is what Jinja returns anyway (the same value, or
+    the same undefined); a name dicts do have (`items`, `keys`...) goes the usual way.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_environment(site_dir: Path | None = None) -> Environment:
     """The site's Jinja environment (user templates in `<site_dir>/templates` win)."""
     loaders = []
     if site_dir is not None and (site_dir / USER_TEMPLATES).is_dir():
         loaders.append(FileSystemLoader(site_dir / USER_TEMPLATES))
     loaders.append(FileSystemLoader(shipped_templates()))
-    environment = Environment(
+    environment = _SiteEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
         undefined=StrictUndefined,
