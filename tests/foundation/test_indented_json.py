@@ -122,3 +122,14 @@ def test_only_strings_lists_and_dicts_are_shared() -> None:
     assert indented_json.dumps([numbers]) == reference([numbers])
     numbers["value"] = True  # equal to 1, written otherwise
     assert indented_json.dumps([numbers]) == reference([numbers])
+
+
+def test_the_compact_form_of_a_shared_value_is_canonical_bytes_until_it_changes() -> None:
+    from cardgate.core.digests import canonical_bytes
+
+    standard = indented_json.shared({"b": ["x", {"é": "y"}], "a": "z"})
+    assert indented_json.compact_shared(standard) == canonical_bytes(standard)
+    assert indented_json.compact_shared(standard) == canonical_bytes(standard)
+    standard["a"] = "changed"
+    assert indented_json.compact_shared(standard) is None
+    assert indented_json.compact_shared({"a": "z"}) is None  # never marked

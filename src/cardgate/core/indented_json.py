@@ -34,6 +34,8 @@ class _Shared:
     """A deep copy taken when it was marked: its text is reused while it still equals it."""
     texts: dict[str, str] = field(default_factory=dict)
     """Its text at each indentation (the line break and indent before its lines)."""
+    compact: bytes | None = None
+    """Its compact form (`compact_shared`), once asked for."""
 
 
 _SHARED: dict[int, _Shared] = {}
@@ -144,3 +146,16 @@ def _reused(value: Any, out: list[str], newline: str) -> bool:
             _SHARED[id(value)] = known
     out.append(text)
     return True
+
+
+def compact_shared(value: Any) -> bytes | None:
+    """The canonical compact bytes of a shared value (`cardgate.core.digests.canonical_bytes`,
+    computed once), or None for a value not marked or changed since."""
+    known = _SHARED.get(id(value))
+    if known is None or known.value is not value or value != known.snapshot:
+        return None
+    if known.compact is None:
+        from cardgate.core.digests import canonical_bytes  # pydantic: not for every importer
+
+        known.compact = canonical_bytes(value)
+    return known.compact

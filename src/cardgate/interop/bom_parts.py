@@ -14,9 +14,11 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any, Literal
 from urllib.parse import quote
 
+from cardgate.core import indented_json
 from cardgate.core.digests import canonical_bytes
 from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.schemas.dataset_ref import DatasetRef
@@ -67,8 +69,25 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
 
 def content_uuid(data: Any) -> uuid.UUID:
     """A UUID that names `data` (any JSON value): the same content, the same UUID."""
-    digest = hashlib.sha256(canonical_bytes(data)).hexdigest()
+    digest = hashlib.sha256(_canonical(data)).hexdigest()
     return uuid.uuid5(CARDGATE_NAMESPACE, digest)
+
+
+def _canonical(data: Any) -> bytes:
+    """`canonical_bytes(data)`; for an object, written member by member so that a member
+    marked shared (`indented_json.shared`, a BOM's standards) is encoded once per run."""
+    if type(data) is not dict or not all(type(key) is str for key in data):
+        return canonical_bytes(data)
+    members = []
+    for key in sorted(data):
+        value = data[key]
+        encoded = indented_json.compact_shared(value)
+        members.append(
+            encode_basestring(key).encode("utf-8")
+            + b":"
+            + (encoded if encoded is not None else canonical_bytes(value))
+        )
+    return b"{" + b",".join(members) + b"}"
 
 
 def number_text(value: float | int) -> str:

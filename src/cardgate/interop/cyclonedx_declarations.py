@@ -321,6 +321,21 @@ def _shared_standard(
     return found[1]
 
 
+_DEFINITIONS: dict[tuple[int, ...], tuple[list[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _shared_definitions(standards: list[dict[str, Any]]) -> dict[str, Any]:
+    """`{"standards": standards}` of shared standards, itself one shared object per list
+    of them (what the serial number's digest encodes once)."""
+    key = tuple(id(standard) for standard in standards)
+    found = _DEFINITIONS.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], standards, strict=True)):
+        if len(_DEFINITIONS) >= 8:
+            del _DEFINITIONS[next(iter(_DEFINITIONS))]
+        found = _DEFINITIONS[key] = (standards, indented_json.shared({"standards": standards}))
+    return found[1]
+
+
 def declarations(governance: Governance, *, target: str, shared: bool = False) -> dict[str, Any]:
     """The BOM's `definitions` and `declarations` for one system ({} when it has nothing
     to declare). With `shared`, the standards are the same objects in every BOM (for
@@ -357,7 +372,7 @@ def declarations(governance: Governance, *, target: str, shared: bool = False) -
         declared["affirmation"] = affirmation
     out: dict[str, Any] = {}
     if standards:
-        out["definitions"] = {"standards": standards}
+        out["definitions"] = _shared_definitions(standards) if shared else {"standards": standards}
     if declared:
         out["declarations"] = declared
     return out
