@@ -476,7 +476,7 @@ def evaluate_retrieval(
     Exit 0 when every artifact was written (the gate decides the thresholds), 1 on
     unusable queries or runs, 2 on usage or configuration errors.
     """
-    from cardgate.evidence.genai.retrieval_report import summary_lines
+    from cardgate.evidence.genai.report import summary_lines
     from cardgate.evidence.genai.retrieval_run import (
         evaluate_retrieval_system,
         retrievable_systems,
@@ -559,6 +559,42 @@ def monitor(
     for line in monitor_lines(run):
         typer.echo(visible(line))
     raise typer.Exit(1 if run.breached else 0)
+
+
+@app.command("evaluate-generation")
+def evaluate_generation(
+    system: Annotated[
+        str | None,
+        typer.Argument(
+            help="System id (default: every system with 'genai.generation_evaluation')."
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Aggregate judged generation scores (ragas, deepeval, promptfoo, inspect_ai,
+    lm-evaluation-harness files) per slice with intervals; write generation.json.
+
+    Exit 0 when every artifact was written (the gate decides the thresholds), 1 on
+    unusable score files, 2 on usage or configuration errors.
+    """
+    from cardgate.evidence.genai.generation_run import (
+        evaluate_generation_system,
+        generation_systems,
+    )
+    from cardgate.evidence.genai.report import generation_lines
+
+    loaded = _load(workspace)
+    targets = [system] if system is not None else generation_systems(loaded)
+    if not targets:
+        raise ConfigurationError(
+            "no system has a 'genai.generation_evaluation:' section in a valid model card",
+            hint="name a GenAI card's score files under generation_evaluation, or a SYSTEM",
+        )
+    for target in targets:
+        run = evaluate_generation_system(loaded, target)
+        for line in generation_lines(run.artifact):
+            typer.echo(visible(line))
+        typer.echo(f"wrote {display_path(run.path)}")
 
 
 @app.command()

@@ -26,6 +26,7 @@ from cardgate.documents.workspace import load_workspace
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.run import evaluate_system
+from cardgate.evidence.genai.generation_run import evaluate_generation_system, generation_systems
 from cardgate.evidence.genai.retrieval_run import evaluate_retrieval_system, retrievable_systems
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.signoffs import sign
@@ -359,6 +360,16 @@ genai:
     thresholds:
       - metric: ndcg
         min: 0.5
+  generation_evaluation:
+    judged_by: ragas 0.2 with example-judge-2026-01, on 2026-11-20, outside cardgate
+    sources:
+      - {{tool: ragas, path: systems/loan-approval/ragas.csv}}
+    slices: [category]
+    min_group_size: 15
+    bootstrap: {{replicates: 200}}
+    thresholds:
+      - metric: faithfulness
+        min: 0.6
 """
 
 
@@ -376,7 +387,17 @@ def genai_files() -> dict[str, str]:
         run += [f"{qid} Q0 {doc} {rank} {10 - rank} cand" for rank, doc in enumerate(ranked, 1)]
         worse = ["y1", f"d{number}", "y2", "y3", "y4"]
         baseline += [f"{qid} Q0 {doc} {rank} {10 - rank} base" for rank, doc in enumerate(worse, 1)]
+    ragas = [
+        "user_input,retrieved_contexts,response,reference,faithfulness,answer_relevancy,category"
+    ]
+    for number in range(60):
+        category = "rates" if number % 2 else "documents"
+        faithfulness = "" if number == 7 else ("0.5" if number % 5 == 0 else "1.0")
+        relevancy = f"{0.7 + (number % 3) / 10:.1f}"
+        ragas.append(f"Question {number}?,\"['Passage {number}.']\",Answer {number}.,"
+                     f"Reference {number}.,{faithfulness},{relevancy},{category}")  # fmt: skip
     return {
+        f"systems/{SYSTEM}/ragas.csv": "\n".join(ragas) + "\n",
         f"systems/{SYSTEM}/prompt.txt": PROMPT,
         f"systems/{SYSTEM}/queries.jsonl": "\n".join(queries) + "\n",
         f"systems/{SYSTEM}/run.trec": "\n".join(run) + "\n",
@@ -417,6 +438,8 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
         loaded = load_workspace(root)
         for system in retrievable_systems(loaded):
             evaluate_retrieval_system(loaded, system)
+        for system in generation_systems(loaded):
+            evaluate_generation_system(loaded, system)
     if case.get("evaluation", True) and "artifact" in case:
         # A hand-made artifact (the values a case needs): GATE-ART001 flags it with
         # --release, where the gate computes it again.

@@ -141,6 +141,8 @@ def test_every_rule_belongs_to_a_step() -> None:
     assert step_of("GATE-RAG001").key == "evaluation"  # evaluate the retrieval first
     assert step_of("GATE-RAG002").key == "thresholds"
     assert step_of("GATE-RAG003").key == "thresholds"
+    assert step_of("GATE-GEN001").key == "evaluation"
+    assert step_of("GATE-GEN002").key == "thresholds"
 
 
 def test_unknown_system_is_a_usage_error(workspace: Path) -> None:

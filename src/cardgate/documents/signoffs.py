@@ -9,9 +9,9 @@ fingerprinted by its bytes (`file_sha256`).
 
 A system's signed documents are its model card, its checklist answers, the datasheets its
 card names (training and evaluation data, a GenAI corpus), their data-check artifacts,
-its evaluation artifact, a GenAI system's retrieval artifact and its monitoring record
-(`monitoring.json`, when there is one): computed artifacts are covered like the
-documents (a JSON file by the canonical digest of its data). Writing a sign-off
+its evaluation artifact, a GenAI system's retrieval and generation artifacts and its
+monitoring record (`monitoring.json`, when there is one): computed artifacts are covered
+like the documents (a JSON file by the canonical digest of its data). Writing a sign-off
 (`cardgate sign`) is the gate's business: `cardgate.gate.signoffs`.
 """
 
@@ -131,27 +131,29 @@ def signed_documents(
         artifact = artifact_path(workspace, system, card)
         if artifact is not None and artifact.is_file():
             found[workspace.relative(artifact)] = (artifact_digest or json_digest)(artifact)
-        retrieval = retrieval_artifact_path(workspace, system, card)
-        if retrieval is not None and retrieval.is_file():
-            found[workspace.relative(retrieval)] = json_digest(retrieval)
+        for computed in genai_artifact_paths(workspace, system, card):
+            if computed.is_file():
+                found[workspace.relative(computed)] = json_digest(computed)
     monitoring = system.folder / MONITORING_FILE
     if monitoring.is_file():
         found[workspace.relative(monitoring)] = json_digest(monitoring)
     return dict(sorted(found.items()))
 
 
-def retrieval_artifact_path(
-    workspace: Workspace, system: SystemDocs, card: ModelCard
-) -> Path | None:
-    """A GenAI system's retrieval artifact (relative to the card), or None when it has
-    none or its path is unusable."""
-    settings = card.genai.retrieval_evaluation if card.genai is not None else None
-    if settings is None:
-        return None
-    try:
-        return workspace.resolve(settings.artifact, base=system.folder)
-    except PathEscapeError:
-        return None
+def genai_artifact_paths(workspace: Workspace, system: SystemDocs, card: ModelCard) -> list[Path]:
+    """A GenAI system's retrieval and generation artifacts (relative to the card), those
+    its card evaluates and whose paths are usable."""
+    if card.genai is None:
+        return []
+    found = []
+    for settings in (card.genai.retrieval_evaluation, card.genai.generation_evaluation):
+        if settings is None:
+            continue
+        try:
+            found.append(workspace.resolve(settings.artifact, base=system.folder))
+        except PathEscapeError:
+            continue
+    return found
 
 
 def json_digest(path: Path) -> str:

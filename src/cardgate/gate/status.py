@@ -47,9 +47,11 @@ STEPS: tuple[StepKind, ...] = (
     StepKind("model-card", "Fill in the model card", ("GATE-MC",)),
     StepKind("data", "Complete the datasheets and check the data", ("GATE-DS", "GATE-DC")),
     StepKind(
-        "evaluation", "Evaluate the model", ("GATE-FA001", "GATE-FA002", "GATE-ART", "GATE-RAG001")
+        "evaluation",
+        "Evaluate the model",
+        ("GATE-FA001", "GATE-FA002", "GATE-ART", "GATE-RAG001", "GATE-GEN001"),
     ),
-    StepKind("thresholds", "Meet the evaluation's thresholds", ("GATE-FA", "GATE-RAG")),
+    StepKind("thresholds", "Meet the evaluation's thresholds", ("GATE-FA", "GATE-RAG", "GATE-GEN")),
     StepKind("checklists", "Answer the checklists", ("GATE-CK",)),
     # monitoring (GATE-MON) is the review of production evidence: windows, decisions
     StepKind("review", "Record the review", ("GATE-FR", "GATE-MON")),

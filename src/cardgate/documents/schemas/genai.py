@@ -38,6 +38,12 @@ RetrievalSpread = Literal[
 ]
 """Largest minus smallest slice mean of a metric, over the slices of a feature."""
 
+SPREAD_SUFFIX = "_difference"
+"""A threshold on `<metric>_difference` limits the metric's spread between slices."""
+
+ScoreTool = Literal["ragas", "deepeval", "promptfoo", "inspect-ai", "lm-eval"]
+"""The evaluation tools whose per-sample score files cardgate reads (docs/genai.md)."""
+
 RETRIEVAL_METRICS: tuple[str, ...] = typing.get_args(RetrievalMetric)
 RETRIEVAL_SPREADS: tuple[str, ...] = typing.get_args(RetrievalSpread)
 
@@ -121,16 +127,12 @@ class GaiRiskExposure(Section):
     )
 
 
-class RetrievalThreshold(Section):
-    """A limit on a retrieval metric, overall, per slice, or on the spread between slices."""
+class _SliceThreshold(Section):
+    """A limit on a mean, overall, per slice, or on the spread between slices."""
 
-    metric: RetrievalMetric | RetrievalSpread = required(
-        "A metric at k (recall, precision, mrr, ndcg, hit_rate) or its spread between the "
-        "slices of a feature (e.g. ndcg_difference).",
-        examples=["ndcg"],
-    )
     feature: Text | None = optional(
-        "The slice feature (a field of the queries) it applies to; omit for the overall value."
+        "The slice feature (a field of the queries or samples) it applies to; omit for the "
+        "overall value."
     )
     group: Text | None = optional("One slice of the feature; omit for every slice.")
     min: float | None = optional("Lowest acceptable value.")
@@ -140,14 +142,25 @@ class RetrievalThreshold(Section):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> RetrievalThreshold:
+    def _consistent(self) -> _SliceThreshold:
         if self.min is None and self.max is None:
             raise ValueError("give 'min', 'max' or both")
         if self.group is not None and self.feature is None:
             raise ValueError("a threshold with 'group' needs the 'feature' the group belongs to")
-        if self.metric in RETRIEVAL_SPREADS and (self.feature is None or self.group is not None):
-            raise ValueError(f"'{self.metric}' compares the slices of a 'feature' (no 'group')")
+        metric = str(getattr(self, "metric", ""))
+        if metric.endswith(SPREAD_SUFFIX) and (self.feature is None or self.group is not None):
+            raise ValueError(f"'{metric}' compares the slices of a 'feature' (no 'group')")
         return self
+
+
+class RetrievalThreshold(_SliceThreshold):
+    """A limit on a retrieval metric, overall, per slice, or on the spread between slices."""
+
+    metric: RetrievalMetric | RetrievalSpread = required(
+        "A metric at k (recall, precision, mrr, ndcg, hit_rate) or its spread between the "
+        "slices of a feature (e.g. ndcg_difference).",
+        examples=["ndcg"],
+    )
 
 
 class RetrievalBaseline(Section):
@@ -202,6 +215,59 @@ class RetrievalEvaluation(Section):
     )
 
 
+class ScoreFile(Section):
+    """A file of per-sample scores written by an evaluation tool."""
+
+    tool: ScoreTool = required(
+        "The tool that wrote it: ragas, deepeval, promptfoo, inspect-ai or lm-eval.",
+        examples=["ragas"],
+    )
+    path: Text = required(
+        "Workspace-relative path of the file (its SHA-256 is recorded).", gate=("GATE-GEN001",)
+    )
+
+
+class GenerationThreshold(_SliceThreshold):
+    """A limit on a generation score's mean, overall, per slice, or on its spread."""
+
+    metric: Text = required(
+        "A score as the tool names it (faithfulness, answer_relevancy, Faithfulness, score, "
+        "pass, acc, a scorer of inspect_ai ...), or its spread between the slices of a "
+        "feature (<score>_difference).",
+        examples=["faithfulness"],
+    )
+
+
+class GenerationEvaluation(Section):
+    """How `cardgate evaluate-generation` aggregates the system's judged generation."""
+
+    judged_by: Text = required(
+        "Who or what judged the samples — the tool and its version, the judge model and its "
+        "version, or the people — and when: the judging happens outside cardgate."
+    )
+    sources: list[ScoreFile] = required(
+        "The files of per-sample scores; each score name may come from one file only.",
+        min_length=1,
+    )
+    slices: list[Text] = Field(
+        default_factory=list,
+        description="Sample fields whose values are slices (ragas: a text column; deepeval: "
+        "additionalMetadata.<key>; promptfoo: vars.<name> or provider; inspect_ai: "
+        "metadata.<key>; lm-eval: doc.<field>).",
+    )
+    thresholds: list[GenerationThreshold] = Field(
+        default_factory=list, description="Limits the gate checks (GATE-GEN002)."
+    )
+    min_group_size: int = Field(
+        default=30, ge=1, description="Fewest samples a slice needs to be judged."
+    )
+    bootstrap: Bootstrap = Field(default_factory=Bootstrap, description="Uncertainty settings.")
+    artifact: Text = Field(
+        default="generation.json",
+        description="Where the artifact is written, relative to the card.",
+    )
+
+
 class GenAISystem(Section):
     """An LLM or RAG system: its parts, corpus, oversight, fallback and AI 600-1 risks."""
 
@@ -225,4 +291,8 @@ class GenAISystem(Section):
         "How its retrieval is evaluated (cardgate evaluate-retrieval).",
         commented=True,
         gate=("GATE-RAG001",),
+    )
+    generation_evaluation: GenerationEvaluation | None = optional(
+        "The judged generation scores it is evaluated on (cardgate evaluate-generation).",
+        gate=("GATE-GEN001",),
     )

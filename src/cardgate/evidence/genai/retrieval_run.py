@@ -17,12 +17,8 @@ from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.positions import DataPath
-from cardgate.documents.schemas.genai import RETRIEVAL_SPREADS, RetrievalEvaluation
+from cardgate.documents.schemas.genai import RetrievalEvaluation
 from cardgate.documents.workspace import SystemDocs, Workspace
-from cardgate.evidence.evaluation.artifact import ThresholdResult
-from cardgate.evidence.evaluation.bootstrap import percentile_interval
-from cardgate.evidence.evaluation.decide import state_of
-from cardgate.evidence.evaluation.numbers import estimate_record, json_interval, json_number
 from cardgate.evidence.evaluation.run import system_card
 from cardgate.evidence.genai.retrieval_artifact import (
     ARTIFACT_KIND,
@@ -30,19 +26,19 @@ from cardgate.evidence.genai.retrieval_artifact import (
     RetrievalArtifact,
     is_retrieval_artifact,
 )
-from cardgate.evidence.genai.retrieval_inputs import LabelledQuery, read_queries, read_run
+from cardgate.evidence.genai.retrieval_inputs import read_queries, read_run
 from cardgate.evidence.genai.retrieval_metrics import (
     METRICS,
-    FloatArray,
     gain_matrix,
     per_query,
     relevant_counts,
 )
-from cardgate.evidence.genai.retrieval_stats import (
-    codes,
-    resampled_means,
-    spreads,
-    stratum_means,
+from cardgate.evidence.genai.retrieval_stats import resampled_means
+from cardgate.evidence.genai.summary import (
+    decided,
+    overall_summary,
+    slice_feature,
+    threshold_records,
 )
 
 _SECTION: DataPath = ("genai", "retrieval_evaluation")
@@ -110,6 +106,11 @@ def _versions() -> tuple[tuple[str, str], ...]:
     return (("cardgate", __version__), ("numpy", version("numpy")))
 
 
+def evidence_versions() -> dict[str, str]:
+    """The versions a GenAI artifact records (cardgate's and numpy's)."""
+    return dict(_versions())
+
+
 def compute_retrieval(
     workspace: Workspace, system: SystemDocs, settings: RetrievalEvaluation
 ) -> dict[str, Any]:
@@ -145,7 +146,7 @@ def compute_retrieval(
         "k": k,
         "queries_without_results": sum(1 for q in queries if q.query_id not in run),
         "unlabelled_queries_ignored": sum(1 for q in run if q not in labelled),
-        "versions": dict(_versions()),
+        "versions": evidence_versions(),
     }
     # one resampling of the queries for the candidate, the baseline and their differences:
     # the comparison is paired
@@ -157,15 +158,21 @@ def compute_retrieval(
         columns += [base, values[:, compared] - base]
     joined = np.concatenate(columns, axis=1)
     draws = resampled_means(joined, np.zeros(len(queries), np.int64), replicates, rng)[:, 0, :]
-    means = joined.mean(axis=0)
-    low, high = percentile_interval(draws, level)
     metric_count = len(METRICS)
-    overall = {
-        "count": len(queries),
-        "metrics": _estimates(METRICS, means, low, high, slice(0, metric_count)),
-    }
+    overall = overall_summary(METRICS, values, draws[:, :metric_count], level, "queries")
     features = [
-        _feature(feature, queries, values, settings, rng, level) for feature in settings.slices
+        slice_feature(
+            feature,
+            [q.slices[feature] for q in queries],
+            values,
+            METRICS,
+            min_group_size=settings.min_group_size,
+            replicates=replicates,
+            level=level,
+            rng=rng,
+            unit="queries",
+        )
+        for feature in settings.slices
     ]
     data: dict[str, Any] = {
         "artifact": ARTIFACT_KIND,
@@ -175,19 +182,38 @@ def compute_retrieval(
         "overall": overall,
         "features": features,
         "baseline": None,
-        "thresholds": _thresholds(settings, overall, features, level),
+        "thresholds": threshold_records(
+            list(enumerate(settings.thresholds)),
+            overall,
+            features,
+            min_group_size=settings.min_group_size,
+            level=level,
+            section=_SECTION,
+        ),
     }
     if settings.baseline is not None:
         names = list(settings.baseline.metrics)
-        base_part = slice(metric_count, metric_count + len(names))
-        diff_part = slice(metric_count + len(names), metric_count + 2 * len(names))
-        differences = _estimates(names, means, low, high, diff_part)
+        width = len(names)
+        baseline_means = overall_summary(
+            names,
+            joined[:, metric_count : metric_count + width],
+            draws[:, metric_count : metric_count + width],
+            level,
+            "queries",
+        )
+        differences = overall_summary(
+            names,
+            joined[:, metric_count + width :],
+            draws[:, metric_count + width :],
+            level,
+            "queries",
+        )["metrics"]
         data["baseline"] = {
             "tolerance": settings.baseline.tolerance,
             "count": len(queries),
-            "baseline": _estimates(names, means, low, high, base_part),
+            "baseline": baseline_means["metrics"],
             "comparisons": [
-                _decided(
+                decided(
                     {
                         "threshold": index,
                         "metric": f"{name}_change_from_baseline",
@@ -205,145 +231,8 @@ def compute_retrieval(
     return RetrievalArtifact.model_validate(data).model_dump(mode="json")
 
 
-def _estimates(
-    names: Any, means: FloatArray, low: FloatArray, high: FloatArray, part: slice
-) -> dict[str, dict[str, Any]]:
-    return {
-        name: estimate_record(float(m), float(lo), float(hi), "no queries")
-        for name, m, lo, hi in zip(names, means[part], low[part], high[part], strict=True)
-    }
-
-
-def _feature(
-    feature: str,
-    queries: list[LabelledQuery],
-    values: FloatArray,
-    settings: RetrievalEvaluation,
-    rng: np.random.Generator,
-    level: float,
-) -> dict[str, Any]:
-    """A slice feature: each slice's metrics with intervals, and the spread of each
-    metric over the compared slices with its null test."""
-    names, strata = codes([q.slices[feature] for q in queries])
-    replicates = settings.bootstrap.replicates
-    draws = resampled_means(values, strata, replicates, rng)
-    means = stratum_means(values, strata, len(names))
-    low, high = percentile_interval(draws, level)
-    sizes = np.bincount(strata, minlength=len(names))
-    suppressed = sizes < settings.min_group_size
-    slices = [
-        {
-            "slice": name,
-            "count": int(sizes[i]),
-            "suppressed": bool(suppressed[i]),
-            "metrics": _estimates(METRICS, means[i], low[i], high[i], slice(None)),
-        }
-        for i, name in enumerate(names)
-    ]
-    kept = np.flatnonzero(~suppressed)
-    compared = [names[i] for i in kept]
-    differences: list[dict[str, Any]] = []
-    if len(kept) >= 2:
-        keep = np.isin(strata, kept)
-        remap = np.full(len(names), -1, np.int64)
-        remap[kept] = np.arange(len(kept))
-        found = spreads(
-            values[keep],
-            remap[strata[keep]],
-            draws[:, kept, :],
-            level=level,
-            null_replicates=replicates,
-            rng=rng,
-        )
-        for name, spread in zip(METRICS, found, strict=True):
-            differences.append(
-                {
-                    "metric": f"{name}_difference",
-                    "value": json_number(spread.value),
-                    "ci": json_interval(spread.low, spread.high),
-                    "reason": None,
-                    "noise_floor": json_number(spread.noise_floor),
-                    "p_value": json_number(spread.p_value),
-                    "groups_compared": compared,
-                }
-            )
-    else:
-        why = f"fewer than two slices of '{feature}' have {settings.min_group_size} queries or more"
-        differences = [
-            {"metric": f"{name}_difference", "value": None, "ci": None, "reason": why,
-             "noise_floor": None, "p_value": None, "groups_compared": compared}
-            for name in METRICS
-        ]  # fmt: skip
-    return {"feature": feature, "slices": slices, "differences": differences}
-
-
-def _decided(record: dict[str, Any], *, min_group_size: int, level: float) -> dict[str, Any]:
-    """A threshold record with the state the one decider gives its numbers."""
-    result = ThresholdResult.model_validate({**record, "state": "undefined", "reason": ""})
-    state, reason = state_of(result, min_group_size=min_group_size, level=level)
-    return {**result.model_dump(mode="json"), "state": state, "reason": reason}
-
-
-def _thresholds(
-    settings: RetrievalEvaluation,
-    overall: dict[str, Any],
-    features: list[dict[str, Any]],
-    level: float,
-) -> list[dict[str, Any]]:
-    """The evidence for each of the card's thresholds on each of its targets."""
-    by_feature = {feature["feature"]: feature for feature in features}
-    out = []
-    for index, threshold in enumerate(settings.thresholds):
-        base = {"threshold": index, "metric": threshold.metric, "min": threshold.min,
-                "max": threshold.max}  # fmt: skip
-        if threshold.feature is None:
-            estimate = overall["metrics"][threshold.metric]
-            targets = [{**base, "value": estimate["value"], "ci": estimate["ci"],
-                        "count": overall["count"], "reason": estimate["reason"]}]  # fmt: skip
-        else:
-            feature = by_feature.get(threshold.feature)
-            if feature is None:
-                raise ConfigurationError(
-                    f"threshold on feature '{threshold.feature}', which is not one of the "
-                    f"slices ({', '.join(settings.slices) or 'none'})",
-                    at=(*_SECTION, "thresholds", index, "feature"),
-                    hint="add it to retrieval_evaluation.slices, or fix the feature",
-                )
-            targets = _feature_targets(threshold.metric, threshold.group, feature, base)
-        for target in targets:
-            reason = target.pop("reason", None)
-            decided = _decided(target, min_group_size=settings.min_group_size, level=level)
-            if target["value"] is None and reason:
-                decided["reason"] = f"{decided['reason']} ({reason})"
-            out.append(decided)
-    return out
-
-
-def _feature_targets(
-    metric: str, group: str | None, feature: dict[str, Any], base: dict[str, Any]
-) -> list[dict[str, Any]]:
-    name = feature["feature"]
-    if metric in RETRIEVAL_SPREADS:
-        spread = next(d for d in feature["differences"] if d["metric"] == metric)
-        counts = [s["count"] for s in feature["slices"] if not s["suppressed"]]
-        return [{**base, "feature": name, "value": spread["value"], "ci": spread["ci"],
-                 "noise_floor": spread["noise_floor"], "p_value": spread["p_value"],
-                 "count": min(counts) if len(counts) >= 2 else
-                 min((s["count"] for s in feature["slices"]), default=0),
-                 "reason": spread["reason"]}]  # fmt: skip
-    slices = [s for s in feature["slices"] if group is None or s["slice"] == group]
-    if not slices:
-        return [{**base, "feature": name, "group": group, "value": None, "ci": None,
-                 "count": 0, "reason": f"no query is in slice '{group}'"}]  # fmt: skip
-    return [
-        {**base, "feature": name, "group": s["slice"], "value": s["metrics"][metric]["value"],
-         "ci": s["metrics"][metric]["ci"], "count": s["count"],
-         "reason": s["metrics"][metric]["reason"]}
-        for s in slices
-    ]  # fmt: skip
-
-
-def _located(system: SystemDocs, error: CardgateError) -> CardgateError:
+def located(system: SystemDocs, error: CardgateError) -> CardgateError:
+    """`error` at the card's file:line:col when it names a data path of the card."""
     loaded = system.card.loaded if system.card is not None else None
     if not error.at or loaded is None:
         return error
@@ -357,7 +246,7 @@ def recompute_retrieval(workspace: Workspace, system_id: str) -> dict[str, Any]:
     try:
         return compute_retrieval(workspace, system, settings)
     except CardgateError as error:
-        raise _located(system, error) from error
+        raise located(system, error) from error
 
 
 def evaluate_retrieval_system(workspace: Workspace, system_id: str) -> RetrievalRun:
@@ -375,7 +264,7 @@ def evaluate_retrieval_system(workspace: Workspace, system_id: str) -> Retrieval
             ) from error
         data = compute_retrieval(workspace, system, settings)
     except CardgateError as error:
-        raise _located(system, error) from error
+        raise located(system, error) from error
     write_file(
         target,
         canonical_json(data),

@@ -33,6 +33,8 @@ from cardgate.gate.rules import (
     evaluation_regression,
     evaluation_thresholds,
     freshness_review,
+    generation_fresh,
+    generation_thresholds,
     internal_error,
     model_card_recommended,
     model_card_required,
@@ -83,6 +85,9 @@ MODULES: tuple[ModuleType, ...] = (
     retrieval_fresh,
     retrieval_thresholds,
     retrieval_baseline,
+    # generation of GenAI systems (imported scores)
+    generation_fresh,
+    generation_thresholds,
     # computed artifacts: read against their model, recomputed for --release
     artifacts_true,
     # production monitoring (issue 21): systems/<id>/monitoring.json

@@ -1,21 +1,23 @@
 """Computed artifacts read against their model, and in release mode recompute identically.
 
 Rationale:
-``evaluation.json``, ``data-check.json`` and ``retrieval.json`` are computed, not written by hand: a
+``evaluation.json``, ``data-check.json``, ``retrieval.json`` and ``generation.json``
+are computed, not written by hand: a
 digest in a sign-off proves the file did not change after signing, not that it is true.
 An artifact the gate cannot read against its model (the one its writer uses), whose
 verdict does not follow from its own contents (``passed: false`` with no violation), or
 with a non-finite number proves nothing. With ``--release`` the gate goes further: it
 computes every artifact again from its recorded inputs — the evaluation from the
 predictions and the card's settings, the data check from the data file and the contract,
-the retrieval evaluation from the labelled queries and the runs — and blocks on any
-difference. This rule guards the gate's integrity: no policy can
-switch it off, no waiver matches it.
+the retrieval evaluation from the labelled queries and the runs, the generation
+aggregates from the score files — and blocks on any difference. This rule guards the
+gate's integrity: no policy can switch it off, no waiver matches it.
 
 Fails:
 - ``data-check.json`` with ``passed: false`` and ``violations: []``, or without its
   ``profile``; ``evaluation.json`` that is not JSON or misses what the model requires;
-- ``retrieval.json`` that is not JSON or misses what its model requires;
+- ``retrieval.json`` or ``generation.json`` that is not JSON or misses what its model
+  requires;
 - with ``--release``: a threshold value in ``evaluation.json`` edited from 0.167 to 0.10,
   or an nDCG in ``retrieval.json`` edited,
   or a count in ``data-check.json`` edited, even when the edit was signed afterwards;
@@ -40,10 +42,10 @@ from cardgate.core.errors import CardgateError
 from cardgate.core.problems import Severity
 from cardgate.gate.context import ArtifactRead, RuleContext
 from cardgate.gate.datasets import CheckedDataset, checked_datasets
+from cardgate.gate.genai import EvidenceRead, read_generation, read_retrieval
 from cardgate.gate.recompute import differences as _differences
 from cardgate.gate.recompute import recomputed as _recomputed
 from cardgate.gate.result import Finding
-from cardgate.gate.retrieval import RetrievalRead, read_retrieval
 
 CODE = "GATE-ART001"
 NAME = "artifacts.true"
@@ -56,6 +58,7 @@ INTEGRITY = True
 _EVALUATIONS = CODE + ":evaluation"
 _DATA_CHECKS = CODE + ":data"
 _RETRIEVALS = CODE + ":retrieval"
+_GENERATIONS = CODE + ":generation"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -72,19 +75,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
     elif read is not None and read.artifact is not None and ctx.gate.recompute:
         yield from _recomputed_evaluation(ctx, read)
-    retrieval = read_retrieval(ctx.gate, system)
-    if (
-        retrieval is not None
-        and retrieval.error is not None
-        and retrieval.error != "does not exist"
-    ):
-        yield ctx.finding(
-            retrieval.relative if retrieval.path is not None else system.card,
-            f"retrieval artifact '{retrieval.relative}' {retrieval.error}",
-            hint=f"never edit it: run cardgate evaluate-retrieval {system.id} and commit it",
-        )
-    elif retrieval is not None and retrieval.artifact is not None and ctx.gate.recompute:
-        yield from _recomputed_retrieval(ctx, retrieval)
+    for evidence in (read_retrieval(ctx.gate, system), read_generation(ctx.gate, system)):
+        if evidence is None:
+            continue
+        if evidence.error is not None and evidence.error != "does not exist":
+            yield ctx.finding(
+                evidence.relative if evidence.path is not None else system.card,
+                f"artifact '{evidence.relative}' {evidence.error}",
+                hint=f"never edit it: run {evidence.command} and commit it",
+            )
+        elif evidence.artifact is not None and ctx.gate.recompute:
+            yield from _recomputed_genai(ctx, evidence)
     for dataset in checked_datasets(ctx):
         if dataset.error is not None and dataset.error != "does not exist":
             yield ctx.finding(
@@ -113,20 +114,23 @@ def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Fin
     )
 
 
-def _recomputed_retrieval(ctx: RuleContext, read: RetrievalRead) -> Iterator[Finding]:
+def _recomputed_genai(ctx: RuleContext, read: EvidenceRead[Any, Any]) -> Iterator[Finding]:
+    from cardgate.evidence.genai.generation_run import recompute_generation
     from cardgate.evidence.genai.retrieval_run import recompute_retrieval
 
     assert ctx.system is not None  # pragma: no mutate
     system_id = ctx.system.id
+    retrieval = read.command.startswith("cardgate evaluate-retrieval")
+    compute = recompute_retrieval if retrieval else recompute_generation
     yield from _recomputed(
         ctx,
-        _RETRIEVALS,  # pragma: no mutate (any key unique in the cache would do)
+        _RETRIEVALS if retrieval else _GENERATIONS,
         read.relative,
         read.data,
-        lambda: recompute_retrieval(ctx.workspace, system_id),
-        command=f"cardgate evaluate-retrieval {system_id}",
-        restore="restore the queries and runs the card names, or re-run "
-        "cardgate evaluate-retrieval",
+        lambda: compute(ctx.workspace, system_id),
+        command=read.command,
+        restore="restore the files the card's genai section names, or re-run "
+        + read.command.rsplit(" ", 1)[0],
     )
 
 

@@ -9,7 +9,8 @@ management activities took place.
 Fails:
 - the policy requires ``nist-ai-rmf-core`` and ``systems/<id>/`` has no
   ``checklist*.yaml`` whose ``checklist:`` is ``nist-ai-rmf-core``;
-- a ``generative: true`` card without answers to ``nist-genai-profile``;
+- a ``generative: true`` card, or one with a ``genai:`` section, without answers to
+  ``nist-genai-profile``;
 - the policy requires a checklist definition that does not exist.
 
 Passes:
@@ -64,7 +65,9 @@ def checklists_required(settings: TierSettings, card: ModelCard | None) -> list[
     generative = (
         options.generative_checklist if isinstance(options, Options) else "nist-genai-profile"
     )
-    if card is not None and card.generative and generative and generative not in wanted:
+    # a card with a genai: section describes a generative system, whatever its flag says
+    is_generative = card is not None and (card.generative or card.genai is not None)
+    if is_generative and generative and generative not in wanted:
         wanted.append(generative)
     return wanted
 

@@ -29,8 +29,8 @@ from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
+from cardgate.gate.genai import RETRIEVAL, baseline_verdicts, read_retrieval
 from cardgate.gate.result import Finding
-from cardgate.gate.retrieval import SECTION, baseline_verdicts, read_retrieval
 
 CODE = "GATE-RAG003"
 NAME = "retrieval.no-worse-than-baseline"
@@ -46,7 +46,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     read = read_retrieval(ctx.gate, system)
     if read is None or read.artifact is None or read.settings.baseline is None:
         return
-    where = (*SECTION, "baseline")
+    where = (*RETRIEVAL, "baseline")
     for metric, verdict in baseline_verdicts(read, ctx.settings):
         if verdict is None:
             yield ctx.finding(

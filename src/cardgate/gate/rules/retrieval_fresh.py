@@ -25,13 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cardgate.core.digests import canonical_sha256, file_sha256
-from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
-from cardgate.documents.signoffs import distinguished
 from cardgate.gate.context import RuleContext
+from cardgate.gate.genai import RETRIEVAL, Input, read_retrieval, stale_findings
 from cardgate.gate.result import Finding
-from cardgate.gate.retrieval import SECTION, read_retrieval
 
 CODE = "GATE-RAG001"
 NAME = "retrieval.evaluation-fresh"
@@ -43,67 +40,18 @@ RELEASE_STRICT = True
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     system = ctx.system
-    if system is None or system.card is None:
-        return
-    read = read_retrieval(ctx.gate, system)
+    read = read_retrieval(ctx.gate, system) if system is not None else None
     if read is None:
         return
-    hint = f"run: cardgate evaluate-retrieval {system.id}"
-    if read.error == "does not exist":
-        yield ctx.finding(
-            system.card,
-            f"the card evaluates retrieval, but '{read.relative}' does not exist",
-            path=SECTION,
-            key=True,
-            hint=hint + " and commit the artifact",
-        )
-        return
-    if read.artifact is None:
-        return  # unreadable: GATE-ART001 reports it
-    provenance = read.artifact.provenance
-    settings = read.settings
-    inputs: list[tuple[str, str, str, tuple[str, ...]]] = [
-        ("queries", settings.queries, provenance.queries.sha256, (*SECTION, "queries")),
-        ("run", settings.run, provenance.run.sha256, (*SECTION, "run")),
-    ]
-    if settings.baseline is not None:
-        recorded = provenance.baseline_run.sha256 if provenance.baseline_run else "none"
-        inputs.append(
-            ("baseline run", settings.baseline.run, recorded, (*SECTION, "baseline", "run"))
-        )
-    for what, relative, recorded_digest, where in inputs:
-        try:
-            path = ctx.workspace.resolve(relative)
-        except PathEscapeError as error:
-            yield ctx.finding(system.card, f"{what} path {error}", path=where)
-            continue
-        if not path.is_file():
-            yield ctx.finding(
-                system.card,
-                f"{what} file '{relative}' does not exist; the retrieval evaluation cannot be "
-                "verified",
-                path=where,
-                hint=f"commit the file, or fix {'.'.join(str(p) for p in where)}",
-            )
-            continue
-        now = file_sha256(path)
-        if now != recorded_digest:
-            was, is_now = distinguished(recorded_digest, now)
-            yield ctx.finding(
-                system.card,
-                f"{read.relative} is stale: {what} '{relative}' changed since it was computed "
-                f"(recorded {was}, now {is_now})",
-                path=where,
-                hint=hint,
-            )
-    digest = canonical_sha256(settings)
-    if provenance.settings_sha256 != digest:
-        was, is_now = distinguished(provenance.settings_sha256, digest)
-        yield ctx.finding(
-            system.card,
-            f"{read.relative} is stale: the card's retrieval_evaluation settings changed since "
-            f"it was computed (recorded {was}, now {is_now})",
-            path=SECTION,
-            key=True,
-            hint=hint,
-        )
+    inputs: list[Input] = []
+    if read.artifact is not None:
+        provenance, settings = read.artifact.provenance, read.settings
+        inputs += [
+            ("queries", settings.queries, provenance.queries.sha256, (*RETRIEVAL, "queries")),
+            ("run", settings.run, provenance.run.sha256, (*RETRIEVAL, "run")),
+        ]
+        if settings.baseline is not None:
+            recorded = provenance.baseline_run.sha256 if provenance.baseline_run else "none"
+            where = (*RETRIEVAL, "baseline", "run")
+            inputs.append(("baseline run", settings.baseline.run, recorded, where))
+    yield from stale_findings(ctx, read, RETRIEVAL, inputs)

@@ -29,10 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
-from cardgate.evidence.evaluation.decide import state_of
 from cardgate.gate.context import RuleContext
+from cardgate.gate.genai import RETRIEVAL, read_retrieval, threshold_findings
 from cardgate.gate.result import Finding
-from cardgate.gate.retrieval import SECTION, read_retrieval, threshold_verdicts
 
 CODE = "GATE-RAG002"
 NAME = "retrieval.thresholds-met"
@@ -43,41 +42,8 @@ ALIASES: list[str] = []
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     system = ctx.system
-    if system is None or system.card is None:
-        return
-    read = read_retrieval(ctx.gate, system)
+    read = read_retrieval(ctx.gate, system) if system is not None else None
     if read is None or read.artifact is None:
         return  # GATE-RAG001 / GATE-ART001 report it
-    hint = f"improve retrieval, or label more queries; then cardgate evaluate-retrieval {system.id}"
-    provenance = read.artifact.provenance
-    for result in read.artifact.thresholds:
-        state, _ = state_of(
-            result, min_group_size=provenance.min_group_size, level=provenance.confidence_level
-        )
-        if state != result.state:
-            yield ctx.finding(
-                read.relative,
-                f"{read.relative} records '{result.state}' for {result.metric}, but its own "
-                f"numbers give '{state}' (a hand edit?)",
-                hint=f"never edit an artifact: cardgate evaluate-retrieval {system.id}",
-            )
-    for index, verdicts in threshold_verdicts(read, ctx.settings):
-        where = (*SECTION, "thresholds", index)
-        if not verdicts:
-            yield ctx.finding(
-                system.card,
-                f"{read.relative} has no result for this threshold as the card states it",
-                path=where,
-                hint=f"run cardgate evaluate-retrieval {system.id}",
-            )
-            continue
-        for verdict in verdicts:
-            if verdict.outcome == "pass":
-                continue
-            yield ctx.finding(
-                system.card,
-                verdict.message,
-                path=where,
-                hint=hint,
-                severity=Severity.WARNING if verdict.outcome == "warn" else None,
-            )
+    advice = "improve retrieval, or label more queries"
+    yield from threshold_findings(ctx, read, RETRIEVAL, advice)

@@ -1,0 +1,237 @@
+"""`cardgate evaluate-generation SYSTEM`: read the per-sample scores the card's
+`genai.generation_evaluation.sources` name (files written by ragas, deepeval, promptfoo,
+inspect_ai or lm-evaluation-harness: `scores`), aggregate each score overall and per slice
+with bootstrap intervals and slice spreads with noise floors (`summary`), decide the
+card's thresholds, and write `generation.json` beside the card, atomically and
+deterministically. The judging itself (the judge model) happens outside cardgate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.core.errors import CardgateError, ConfigurationError, InputError
+from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
+from cardgate.core.paths import PathEscapeError, named_inside
+from cardgate.documents.positions import DataPath
+from cardgate.documents.schemas.genai import GenerationEvaluation
+from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.evaluation.run import system_card
+from cardgate.evidence.genai.generation_artifact import (
+    ARTIFACT_KIND,
+    SCHEMA_VERSION,
+    GenerationArtifact,
+    is_generation_artifact,
+)
+from cardgate.evidence.genai.retrieval_run import evidence_versions, located
+from cardgate.evidence.genai.retrieval_stats import resampled_means
+from cardgate.evidence.genai.scores import ScoredSample, read_scores
+from cardgate.evidence.genai.summary import (
+    SPREAD,
+    overall_summary,
+    slice_feature,
+    threshold_records,
+)
+
+_SECTION: DataPath = ("genai", "generation_evaluation")
+_WHAT = "a generation artifact"
+
+
+@dataclass
+class GenerationRun:
+    """One system's generation evaluation and where it was written."""
+
+    system: str
+    artifact: GenerationArtifact
+    settings: GenerationEvaluation
+    path: Path
+
+
+def generation_settings(
+    workspace: Workspace, system_id: str
+) -> tuple[SystemDocs, GenerationEvaluation]:
+    """A system's docs and generation settings; ConfigurationError when unusable."""
+    system, card = system_card(workspace, system_id)
+    if card.genai is None or card.genai.generation_evaluation is None:
+        raise ConfigurationError(
+            f"the model card of '{system_id}' has no 'genai.generation_evaluation:' section",
+            hint="name the score files of the system's evaluation tools under "
+            "genai.generation_evaluation.sources",
+        )
+    return system, card.genai.generation_evaluation
+
+
+def generation_systems(workspace: Workspace) -> list[str]:
+    """Systems whose valid card has `genai.generation_evaluation`."""
+    return [
+        sid
+        for sid, system in sorted(workspace.systems.items())
+        if (card := system.model_card) is not None
+        and card.genai is not None
+        and card.genai.generation_evaluation is not None
+    ]
+
+
+def generation_artifact_path(
+    workspace: Workspace, system: SystemDocs, settings: GenerationEvaluation
+) -> Path:
+    """`settings.artifact`, relative to the card, inside the workspace."""
+    try:
+        return named_inside(workspace.root, settings.artifact, base=system.folder)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"artifact: {error}", at=(*_SECTION, "artifact")) from error
+
+
+def _sources(
+    workspace: Workspace, settings: GenerationEvaluation
+) -> tuple[list[dict[str, Any]], dict[str, tuple[str, list[ScoredSample]]]]:
+    """What each source file holds, and each score's samples by metric name."""
+    records: list[dict[str, Any]] = []
+    by_metric: dict[str, tuple[str, list[ScoredSample]]] = {}
+    for index, source in enumerate(settings.sources):
+        where = (*_SECTION, "sources", index, "path")
+        try:
+            path = workspace.resolve(source.path)
+        except PathEscapeError as error:
+            raise ConfigurationError(f"path: {error}", at=where) from error
+        shown = workspace.relative(path)
+        found = read_scores(path, shown, source.tool)
+        for sample in found.samples:
+            for feature in settings.slices:
+                if feature not in sample.fields:
+                    have = ", ".join(sorted(sample.fields)) or "none"
+                    raise InputError(
+                        f"{shown}: sample '{sample.sample_id}' has no slice field '{feature}' "
+                        f"(its fields: {have})",
+                        hint="slice by a field every sample of every source has "
+                        "(generation_evaluation.slices)",
+                    )
+        records.append(
+            {
+                "tool": source.tool,
+                "path": shown,
+                "sha256": file_sha256(path),
+                "samples": len(found.samples),
+                "missing": found.missing,
+            }
+        )
+        for metric in sorted({name for s in found.samples for name in s.scores}):
+            if metric in by_metric:
+                raise ConfigurationError(
+                    f"score '{metric}' comes from two sources ({by_metric[metric][0]} and "
+                    f"{source.tool})",
+                    at=(*_SECTION, "sources", index),
+                    hint="evaluate one system's generation with one file per score",
+                )
+            samples = [s for s in found.samples if metric in s.scores]
+            by_metric[metric] = (source.tool, samples)
+    return records, by_metric
+
+
+def compute_generation(
+    workspace: Workspace, system: SystemDocs, settings: GenerationEvaluation
+) -> dict[str, Any]:
+    """The artifact's JSON data for one system (writes nothing)."""
+    records, by_metric = _sources(workspace, settings)
+    rng = np.random.default_rng(settings.bootstrap.seed)
+    level = settings.bootstrap.confidence_level
+    replicates = settings.bootstrap.replicates
+    summaries: dict[str, dict[str, Any]] = {}
+    for metric, (tool, samples) in sorted(by_metric.items()):
+        values = np.array([[s.scores[metric]] for s in samples])
+        draws = resampled_means(values, np.zeros(len(samples), np.int64), replicates, rng)
+        summaries[metric] = {
+            "metric": metric,
+            "tool": tool,
+            "overall": overall_summary([metric], values, draws[:, 0, :], level, "samples"),
+            "features": [
+                slice_feature(
+                    feature,
+                    [s.fields[feature] for s in samples],
+                    values,
+                    [metric],
+                    min_group_size=settings.min_group_size,
+                    replicates=replicates,
+                    level=level,
+                    rng=rng,
+                    unit="samples",
+                )
+                for feature in settings.slices
+            ],
+        }
+    thresholds: list[dict[str, Any]] = []
+    for index, threshold in enumerate(settings.thresholds):
+        name = threshold.metric
+        summary = summaries.get(name) or summaries.get(name.removesuffix(SPREAD))
+        if summary is None:
+            raise ConfigurationError(
+                f"no source has a score '{name}' (scores: {', '.join(summaries) or 'none'})",
+                at=(*_SECTION, "thresholds", index, "metric"),
+                hint="name a score as the tool writes it, or its spread <score>_difference",
+            )
+        thresholds += threshold_records(
+            [(index, threshold)],
+            summary["overall"],
+            summary["features"],
+            min_group_size=settings.min_group_size,
+            level=level,
+            section=_SECTION,
+        )
+    data = {
+        "artifact": ARTIFACT_KIND,
+        "schema_version": SCHEMA_VERSION,
+        "system": system.id,
+        "provenance": {
+            "sources": records,
+            "judged_by": settings.judged_by,
+            "settings_sha256": canonical_sha256(settings),
+            "seed": settings.bootstrap.seed,
+            "replicates": replicates,
+            "confidence_level": level,
+            "min_group_size": settings.min_group_size,
+            "versions": evidence_versions(),
+        },
+        "scores": list(summaries.values()),
+        "thresholds": thresholds,
+    }
+    return GenerationArtifact.model_validate(data).model_dump(mode="json")
+
+
+def recompute_generation(workspace: Workspace, system_id: str) -> dict[str, Any]:
+    """The system's generation artifact computed again in memory (`gate --release`)."""
+    system, settings = generation_settings(workspace, system_id)
+    try:
+        return compute_generation(workspace, system, settings)
+    except CardgateError as error:
+        raise located(system, error) from error
+
+
+def evaluate_generation_system(workspace: Workspace, system_id: str) -> GenerationRun:
+    """Aggregate one system's generation scores and write its artifact atomically."""
+    system, settings = generation_settings(workspace, system_id)
+    try:
+        target = generation_artifact_path(workspace, system, settings)
+        try:
+            check_target(
+                target, within=workspace.root, replaceable=is_generation_artifact, what=_WHAT
+            )
+        except UnsafeWriteError as error:
+            raise UnsafeWriteError(
+                f"artifact: {error.message}", hint=error.hint, at=(*_SECTION, "artifact")
+            ) from error
+        data = compute_generation(workspace, system, settings)
+    except CardgateError as error:
+        raise located(system, error) from error
+    write_file(
+        target,
+        canonical_json(data),
+        within=workspace.root,
+        replaceable=is_generation_artifact,
+        what=_WHAT,
+    )
+    return GenerationRun(system_id, GenerationArtifact.model_validate(data), settings, target)

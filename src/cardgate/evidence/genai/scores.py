@@ -1,0 +1,391 @@
+"""Per-sample generation scores from the files the evaluation tools write, read strictly
+(json and csv only: no tool is imported or called, no model is run).
+
+* `ragas` — `EvaluationResult.to_pandas()` saved as CSV, or as JSON Lines (`.jsonl`): a
+  sample is a row; its scores every numeric column but ragas' inputs (`user_input`,
+  `response`, `retrieved_contexts`, `reference` …; 0.1's `question`, `answer`, `contexts`,
+  `ground_truth`); its fields the other text columns.
+* `deepeval` — a test run (`.deepeval/.latest_test_run.json`): a sample is one of
+  `testCases[]`; its scores `metricsData[].score` by metric `name` (a metric that errored
+  has none); its fields `additionalMetadata.*`.
+* `promptfoo` — `promptfoo eval --output results.json` (`results.results[]`, versions 2
+  and 3): a sample is a result (test × prompt × provider); its scores `score`, `pass` (1 or
+  0) and every `namedScores` entry; its fields `vars.*` and `provider`.
+* `inspect-ai` — an eval log in JSON (`--log-format json`: `samples[]`): a sample (and
+  epoch); its scores each scorer's `value` — a number, a boolean, `C`/`I`/`P`/`N` as
+  1/0/0.5/0 (inspect's `value_to_float`), a mapping as `scorer.key`; its fields
+  `metadata.*`.
+* `lm-eval` — `--log_samples` output, `samples_<task>_<date>.jsonl`: a line; its scores
+  each metric the line lists in `metrics`; its fields `doc.*` and `filter`.
+
+A score that is missing, null or NaN (a judge that failed) is not a score: the sample is
+left out of that metric (counted). Slice fields are text (numbers are written as text).
+Every problem is an `InputError` at ``file:line:col`` (for the tools that write one JSON
+document, line 1 with the JSON path of what is wrong) with a hint.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from cardgate.core.errors import InputError
+from cardgate.core.inputs import IN_MEMORY_BYTES, read_regular
+
+Tool = Literal["ragas", "deepeval", "promptfoo", "inspect-ai", "lm-eval"]
+TOOLS: tuple[str, ...] = get_args(Tool)
+
+RAGAS_INPUTS = frozenset(
+    {
+        "user_input",
+        "retrieved_contexts",
+        "reference_contexts",
+        "response",
+        "multi_responses",
+        "reference",
+        "rubrics",
+        "question",
+        "contexts",
+        "answer",
+        "ground_truth",
+        "ground_truths",
+        "sample_id",
+        "id",
+    }
+)
+"""ragas's input columns (0.2 and later, and 0.1's names): never scores."""
+
+INSPECT_VALUES = {
+    "C": 1.0,
+    "I": 0.0,
+    "P": 0.5,
+    "N": 0.0,
+    "yes": 1.0,
+    "no": 0.0,
+    "true": 1.0,
+    "false": 0.0,
+}
+"""inspect_ai's `value_to_float` for text values (CORRECT, INCORRECT, PARTIAL, NOANSWER)."""
+
+
+@dataclass(frozen=True)
+class ScoredSample:
+    """One evaluated sample: its scores by metric and the fields it can be sliced by."""
+
+    sample_id: str
+    scores: dict[str, float]
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScoreFile:
+    """What one file holds: its samples, and the scores that were missing, by metric."""
+
+    tool: str
+    samples: list[ScoredSample]
+    missing: dict[str, int]
+
+
+def _text(path: Path, shown: str) -> str:
+    try:
+        raw = read_regular(path, limit=IN_MEMORY_BYTES)
+    except FileNotFoundError as error:
+        raise InputError(
+            f"{shown}: does not exist", hint="commit the file, or fix its path"
+        ) from error
+    except OSError as error:
+        raise InputError(f"{shown}: cannot be read: {error}") from error
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(f"{shown}:{line}:1: not UTF-8 text", hint="save it as UTF-8") from error
+
+
+def _fail(shown: str, where: str, message: str, hint: str) -> InputError:
+    return InputError(f"{shown}:{where}: {message}", hint=hint)
+
+
+def _score(value: Any) -> float | None:
+    """A score as a float; None for missing, null or NaN; ValueError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            raise ValueError(f"{value!r} is not finite")
+        return number
+    raise ValueError(f"{value!r} is not a number")
+
+
+def _flat(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    """Text fields of a mapping, flattened as `prefix.key` (numbers as their text)."""
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(item, str):
+            yield name, item
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            yield name, json.dumps(item)
+        elif isinstance(item, bool):
+            yield name, "true" if item else "false"
+
+
+def _document(path: Path, shown: str, hint: str) -> Any:
+    try:
+        return json.loads(_text(path, shown))
+    except json.JSONDecodeError as error:
+        raise _fail(
+            shown, f"{error.lineno}:{error.colno}", f"not JSON: {error.msg}", hint
+        ) from error
+
+
+def _list_at(data: Any, keys: tuple[str, ...], shown: str, hint: str) -> list[Any]:
+    found = data
+    for key in keys:
+        found = found.get(key) if isinstance(found, dict) else None
+    if not isinstance(found, list):
+        raise _fail(shown, "1:1", f"has no list at '{'.'.join(keys)}'", hint)
+    return found
+
+
+def _add(
+    scores: dict[str, float],
+    missing: dict[str, int],
+    name: str,
+    value: Any,
+    shown: str,
+    where: str,
+    hint: str,
+) -> None:
+    try:
+        number = _score(value)
+    except ValueError as error:
+        raise _fail(shown, where, f"score '{name}': {error}", hint) from error
+    if number is None:
+        missing[name] = missing.get(name, 0) + 1
+    else:
+        scores[name] = number
+
+
+def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
+    """The samples of the file at `path` (`shown`: how messages name it) as `tool` wrote
+    it."""
+    readers = {
+        "ragas": _ragas,
+        "deepeval": _deepeval,
+        "promptfoo": _promptfoo,
+        "inspect-ai": _inspect,
+        "lm-eval": _lm_eval,
+    }
+    samples, missing = readers[tool](path, shown)
+    if not samples:
+        raise InputError(f"{shown}: holds no scored sample", hint=f"is it a {tool} file?")
+    ids: dict[str, int] = {}
+    for index, sample in enumerate(samples):
+        if sample.sample_id in ids:
+            raise InputError(
+                f"{shown}: sample '{sample.sample_id}' appears twice",
+                hint="every sample needs its own id",
+            )
+        ids[sample.sample_id] = index
+    return ScoreFile(tool, samples, dict(sorted(missing.items())))
+
+
+Read = tuple[list[ScoredSample], dict[str, int]]
+
+
+def _ragas(path: Path, shown: str) -> Read:
+    if path.name.lower().endswith(".jsonl"):
+        rows = []
+        for number, line in enumerate(_text(path, shown).split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise _fail(
+                    shown,
+                    f"{number}:{error.colno}",
+                    f"not JSON: {error.msg}",
+                    "one JSON object per line (DataFrame.to_json(orient='records', lines=True))",
+                ) from error
+            if not isinstance(row, dict):
+                raise _fail(shown, f"{number}:1", "not a JSON object", "one object per line")
+            rows.append((number, row))
+    else:
+        reader = csv.DictReader(io.StringIO(_text(path, shown), newline=""))
+        rows = []
+        for row in reader:
+            rows.append((reader.line_num, {k: _csv_value(v) for k, v in row.items() if k}))
+    metrics = sorted(
+        {
+            key
+            for _, row in rows
+            for key, value in row.items()
+            if key not in RAGAS_INPUTS and _is_number(value)
+        }
+    )
+    hint = "ragas scores are numbers (NaN or empty where the judge failed)"
+    samples: list[ScoredSample] = []
+    missing: dict[str, int] = {}
+    for number, row in rows:
+        scores: dict[str, float] = {}
+        for name in metrics:
+            value = row.get(name)
+            if isinstance(value, str):
+                raise _fail(
+                    shown, f"{number}:1", f"score '{name}': {value!r} is not a number", hint
+                )
+            _add(scores, missing, name, value, shown, f"{number}:1", hint)
+        identifier = row.get("sample_id", row.get("id"))
+        fields = {
+            key: value
+            for key, value in _flat("", row)
+            if key not in RAGAS_INPUTS and key not in metrics
+        }
+        samples.append(
+            ScoredSample(
+                str(identifier) if identifier is not None else f"row {number}", scores, fields
+            )
+        )
+    return samples, missing
+
+
+def _csv_value(text: str | None) -> Any:
+    """A CSV cell: a number where it reads as one, None when empty, else the text."""
+    if text is None or text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _deepeval(path: Path, shown: str) -> Read:
+    hint = 'a deepeval test run: {"testCases": [{"name": ..., "metricsData": [...]}]}'
+    cases = _list_at(_document(path, shown, hint), ("testCases",), shown, hint)
+    samples: list[ScoredSample] = []
+    missing: dict[str, int] = {}
+    for index, case in enumerate(cases):
+        where = f"1:1: testCases[{index}]"
+        if not isinstance(case, dict) or not isinstance(case.get("metricsData"), list):
+            raise _fail(shown, where, "has no 'metricsData' list", hint)
+        scores: dict[str, float] = {}
+        for metric in case["metricsData"]:
+            if not isinstance(metric, dict) or not isinstance(metric.get("name"), str):
+                raise _fail(shown, where, "a metricsData entry has no 'name'", hint)
+            _add(scores, missing, metric["name"], metric.get("score"), shown, where, hint)
+        name = case.get("name")
+        samples.append(
+            ScoredSample(
+                str(name) if name is not None else f"testCases[{index}]",
+                scores,
+                dict(_flat("", case.get("additionalMetadata"))),
+            )
+        )
+    return samples, missing
+
+
+def _promptfoo(path: Path, shown: str) -> Read:
+    hint = 'promptfoo\'s output file: {"results": {"version": 3, "results": [...]}}'
+    results = _list_at(_document(path, shown, hint), ("results", "results"), shown, hint)
+    samples: list[ScoredSample] = []
+    missing: dict[str, int] = {}
+    for index, result in enumerate(results):
+        where = f"1:1: results.results[{index}]"
+        if not isinstance(result, dict):
+            raise _fail(shown, where, "is not an object", hint)
+        scores: dict[str, float] = {}
+        _add(scores, missing, "score", result.get("score"), shown, where, hint)
+        _add(scores, missing, "pass", result.get("success"), shown, where, hint)
+        named = result.get("namedScores") or {}
+        if not isinstance(named, dict):
+            raise _fail(shown, where, "'namedScores' is not an object", hint)
+        for name, value in named.items():
+            _add(scores, missing, str(name), value, shown, where, hint)
+        fields = dict(_flat("vars", result.get("vars")))
+        provider = result.get("provider")
+        if isinstance(provider, dict):
+            label = provider.get("label") or provider.get("id")
+            if isinstance(label, str):
+                fields["provider"] = label
+        identifier = (
+            result.get("id") or f"test {result.get('testIdx')}, prompt {result.get('promptIdx')}"
+        )
+        samples.append(ScoredSample(str(identifier), scores, fields))
+    return samples, missing
+
+
+def _inspect(path: Path, shown: str) -> Read:
+    hint = 'an inspect_ai eval log in JSON: {"samples": [{"id": ..., "scores": {...}}]}'
+    entries = _list_at(_document(path, shown, hint), ("samples",), shown, hint)
+    samples: list[ScoredSample] = []
+    missing: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        where = f"1:1: samples[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("scores"), dict):
+            raise _fail(shown, where, "has no 'scores' object", hint)
+        scores: dict[str, float] = {}
+        for scorer, score in entry["scores"].items():
+            value = score.get("value") if isinstance(score, dict) else None
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    _add(
+                        scores, missing, f"{scorer}.{key}", _inspect_value(item), shown, where, hint
+                    )
+            else:
+                _add(scores, missing, str(scorer), _inspect_value(value), shown, where, hint)
+        identifier = entry.get("id", index)
+        epoch = entry.get("epoch")
+        name = f"{identifier}" if epoch in (None, 1) else f"{identifier} (epoch {epoch})"
+        samples.append(ScoredSample(name, scores, dict(_flat("metadata", entry.get("metadata")))))
+    return samples, missing
+
+
+def _inspect_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return INSPECT_VALUES.get(value, INSPECT_VALUES.get(value.lower(), value))
+    return value
+
+
+def _lm_eval(path: Path, shown: str) -> Read:
+    hint = "lm-evaluation-harness --log_samples output: one JSON object per line, with 'metrics'"
+    samples: list[ScoredSample] = []
+    missing: dict[str, int] = {}
+    for number, line in enumerate(_text(path, shown).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise _fail(shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint) from error
+        names = row.get("metrics") if isinstance(row, dict) else None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise _fail(shown, f"{number}:1", "has no 'metrics' list", hint)
+        scores: dict[str, float] = {}
+        for name in names:
+            _add(scores, missing, name, row.get(name), shown, f"{number}:1", hint)
+        fields = dict(_flat("doc", row.get("doc")))
+        if isinstance(row.get("filter"), str):
+            fields["filter"] = row["filter"]
+        doc_id = row.get("doc_id", number)
+        flt = row.get("filter")
+        name = f"{doc_id}" if flt in (None, "none") else f"{doc_id} [{flt}]"
+        samples.append(ScoredSample(name, scores, fields))
+    return samples, missing

@@ -1,0 +1,202 @@
+"""Means of per-sample values (retrieval metrics per query, generation scores per sample)
+overall and per slice, with intervals, slice spreads with noise floors, and the records of
+a card's thresholds decided by the one decider: the parts of `retrieval.json` and
+`generation.json` that are written the same way (`retrieval_stats` computes them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from cardgate.core.errors import ConfigurationError
+from cardgate.documents.positions import DataPath
+from cardgate.evidence.evaluation.artifact import ThresholdResult
+from cardgate.evidence.evaluation.bootstrap import percentile_interval
+from cardgate.evidence.evaluation.decide import state_of
+from cardgate.evidence.evaluation.numbers import estimate_record, json_interval, json_number
+from cardgate.evidence.genai.retrieval_metrics import FloatArray
+from cardgate.evidence.genai.retrieval_stats import (
+    codes,
+    resampled_means,
+    spreads,
+    stratum_means,
+)
+
+SPREAD = "_difference"
+"""The suffix of a metric's spread between slices (`ndcg_difference`)."""
+
+
+class Limit(Protocol):
+    """What a threshold record needs of a card's threshold."""
+
+    @property
+    def metric(self) -> str: ...
+    @property
+    def feature(self) -> str | None: ...
+    @property
+    def group(self) -> str | None: ...
+    @property
+    def min(self) -> float | None: ...
+    @property
+    def max(self) -> float | None: ...
+
+
+def estimates(
+    names: Sequence[str], means: FloatArray, low: FloatArray, high: FloatArray, unit: str
+) -> dict[str, dict[str, Any]]:
+    """Each name's mean and interval as the artifact records an estimate."""
+    return {
+        name: estimate_record(float(m), float(lo), float(hi), f"no {unit}")
+        for name, m, lo, hi in zip(names, means, low, high, strict=True)
+    }
+
+
+def overall_summary(
+    names: Sequence[str], values: FloatArray, draws: FloatArray, level: float, unit: str
+) -> dict[str, Any]:
+    """The overall mean of each column of `values` with the interval of its bootstrap
+    replicates `draws` (R, M)."""
+    low, high = percentile_interval(draws, level)
+    return {
+        "count": len(values),
+        "metrics": estimates(names, values.mean(axis=0), low, high, unit),
+    }
+
+
+def slice_feature(
+    feature: str,
+    labels: Sequence[str],
+    values: FloatArray,
+    names: Sequence[str],
+    *,
+    min_group_size: int,
+    replicates: int,
+    level: float,
+    rng: np.random.Generator,
+    unit: str,
+) -> dict[str, Any]:
+    """A slice feature: each slice's means with intervals (resampled within the slice),
+    and the spread of each column over the compared slices (at least `min_group_size`
+    rows) with its permutation null test."""
+    slice_names, strata = codes(labels)
+    draws = resampled_means(values, strata, replicates, rng)
+    means = stratum_means(values, strata, len(slice_names))
+    low, high = percentile_interval(draws, level)
+    sizes = np.bincount(strata, minlength=len(slice_names))
+    suppressed = sizes < min_group_size
+    slices = [
+        {
+            "slice": name,
+            "count": int(sizes[i]),
+            "suppressed": bool(suppressed[i]),
+            "metrics": estimates(names, means[i], low[i], high[i], unit),
+        }
+        for i, name in enumerate(slice_names)
+    ]
+    kept = np.flatnonzero(~suppressed)
+    compared = [slice_names[i] for i in kept]
+    differences: list[dict[str, Any]] = []
+    if len(kept) >= 2:
+        keep = np.isin(strata, kept)
+        remap = np.full(len(slice_names), -1, np.int64)
+        remap[kept] = np.arange(len(kept))
+        found = spreads(
+            values[keep],
+            remap[strata[keep]],
+            draws[:, kept, :],
+            level=level,
+            null_replicates=replicates,
+            rng=rng,
+        )
+        for name, spread in zip(names, found, strict=True):
+            differences.append(
+                {
+                    "metric": f"{name}{SPREAD}",
+                    "value": json_number(spread.value),
+                    "ci": json_interval(spread.low, spread.high),
+                    "reason": None,
+                    "noise_floor": json_number(spread.noise_floor),
+                    "p_value": json_number(spread.p_value),
+                    "groups_compared": compared,
+                }
+            )
+    else:
+        why = f"fewer than two slices of '{feature}' have {min_group_size} {unit} or more"
+        differences = [
+            {"metric": f"{name}{SPREAD}", "value": None, "ci": None, "reason": why,
+             "noise_floor": None, "p_value": None, "groups_compared": compared}
+            for name in names
+        ]  # fmt: skip
+    return {"feature": feature, "slices": slices, "differences": differences}
+
+
+def decided(record: dict[str, Any], *, min_group_size: int, level: float) -> dict[str, Any]:
+    """A threshold record with the state the one decider gives its numbers."""
+    result = ThresholdResult.model_validate({**record, "state": "undefined", "reason": ""})
+    state, reason = state_of(result, min_group_size=min_group_size, level=level)
+    return {**result.model_dump(mode="json"), "state": state, "reason": reason}
+
+
+def threshold_records(
+    thresholds: Sequence[tuple[int, Limit]],
+    overall: dict[str, Any],
+    features: list[dict[str, Any]],
+    *,
+    min_group_size: int,
+    level: float,
+    section: DataPath,
+) -> list[dict[str, Any]]:
+    """The evidence for each (index, threshold) of a card on each of its targets: the
+    overall value, every slice (or the one named), or the spread over the slices."""
+    by_feature = {feature["feature"]: feature for feature in features}
+    out = []
+    for index, threshold in thresholds:
+        base = {"threshold": index, "metric": threshold.metric, "min": threshold.min,
+                "max": threshold.max}  # fmt: skip
+        if threshold.feature is None:
+            estimate = overall["metrics"][threshold.metric]
+            targets = [{**base, "value": estimate["value"], "ci": estimate["ci"],
+                        "count": overall["count"], "reason": estimate["reason"]}]  # fmt: skip
+        else:
+            feature = by_feature.get(threshold.feature)
+            if feature is None:
+                raise ConfigurationError(
+                    f"threshold on feature '{threshold.feature}', which is not one of the "
+                    f"slices ({', '.join(by_feature) or 'none'})",
+                    at=(*section, "thresholds", index, "feature"),
+                    hint=f"add it to {section[-1]}.slices, or fix the feature",
+                )
+            targets = _feature_targets(threshold.metric, threshold.group, feature, base)
+        for target in targets:
+            reason = target.pop("reason", None)
+            record = decided(target, min_group_size=min_group_size, level=level)
+            if target["value"] is None and reason:
+                record["reason"] = f"{record['reason']} ({reason})"
+            out.append(record)
+    return out
+
+
+def _feature_targets(
+    metric: str, group: str | None, feature: dict[str, Any], base: dict[str, Any]
+) -> list[dict[str, Any]]:
+    name = feature["feature"]
+    spread = next((d for d in feature["differences"] if d["metric"] == metric), None)
+    if spread is not None:
+        counts = [s["count"] for s in feature["slices"] if not s["suppressed"]]
+        return [{**base, "feature": name, "value": spread["value"], "ci": spread["ci"],
+                 "noise_floor": spread["noise_floor"], "p_value": spread["p_value"],
+                 "count": min(counts) if len(counts) >= 2 else
+                 min((s["count"] for s in feature["slices"]), default=0),
+                 "reason": spread["reason"]}]  # fmt: skip
+    slices = [s for s in feature["slices"] if group is None or s["slice"] == group]
+    if not slices:
+        return [{**base, "feature": name, "group": group, "value": None, "ci": None,
+                 "count": 0, "reason": f"no sample is in slice '{group}'"}]  # fmt: skip
+    return [
+        {**base, "feature": name, "group": s["slice"], "value": s["metrics"][metric]["value"],
+         "ci": s["metrics"][metric]["ci"], "count": s["count"],
+         "reason": s["metrics"][metric]["reason"]}
+        for s in slices
+    ]  # fmt: skip

@@ -1,0 +1,331 @@
+"""A GenAI system's computed evidence as the gate reads it (once per run) — the retrieval
+artifact (`retrieval.json`) and the generation artifact (`generation.json`) — and what
+the rules of both share: the inputs each artifact was computed from, and the verdicts of
+the card's thresholds by the one decider (`evidence.evaluation.decide`) under the policy
+for the system's tier (GATE-FA003's options: what an inconclusive result means, the
+minimum group size). GATE-RAG001–003, GATE-GEN001–002 and GATE-ART001 read it; light (no
+numpy)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.core.paths import PathEscapeError
+from cardgate.core.problems import Severity
+from cardgate.documents.positions import DataPath
+from cardgate.documents.schemas.genai import GenerationEvaluation, RetrievalEvaluation
+from cardgate.documents.signoffs import distinguished
+from cardgate.documents.workspace import SystemDocs
+from cardgate.evidence.evaluation.artifact import ArtifactError, ThresholdResult
+from cardgate.evidence.evaluation.decide import Verdict, decide, state_of
+from cardgate.evidence.genai.generation_artifact import (
+    GenerationArtifact,
+    read_generation_artifact,
+)
+from cardgate.evidence.genai.retrieval_artifact import (
+    RetrievalArtifact,
+    read_retrieval_artifact,
+)
+from cardgate.gate.context import GateContext, RuleContext
+from cardgate.gate.policy import TierSettings
+from cardgate.gate.result import Finding
+from cardgate.gate.thresholds import threshold_policy
+
+RETRIEVAL = ("genai", "retrieval_evaluation")
+GENERATION = ("genai", "generation_evaluation")
+
+
+class _Limit(Protocol):
+    @property
+    def metric(self) -> str: ...
+    @property
+    def feature(self) -> str | None: ...
+    @property
+    def group(self) -> str | None: ...
+    @property
+    def min(self) -> float | None: ...
+    @property
+    def max(self) -> float | None: ...
+    @property
+    def inconclusive(self) -> Any: ...
+
+
+class _Settings(Protocol):
+    @property
+    def thresholds(self) -> Sequence[_Limit]: ...
+    @property
+    def min_group_size(self) -> int: ...
+
+
+class _Provenance(Protocol):
+    @property
+    def confidence_level(self) -> float: ...
+    @property
+    def min_group_size(self) -> int: ...
+    @property
+    def settings_sha256(self) -> str: ...
+
+
+class _Artifact(Protocol):
+    @property
+    def thresholds(self) -> list[ThresholdResult]: ...
+    @property
+    def provenance(self) -> _Provenance: ...
+
+
+S = TypeVar("S", RetrievalEvaluation, GenerationEvaluation)
+A = TypeVar("A", RetrievalArtifact, GenerationArtifact)
+
+
+@dataclass(frozen=True)
+class EvidenceRead(Generic[S, A]):
+    """A system's artifact as read, or why it could not be."""
+
+    settings: S
+    path: Path | None
+    relative: str
+    command: str
+    """What writes it: ``cardgate evaluate-retrieval SYSTEM``."""
+    artifact: A | None = None
+    data: Any = None
+    error: str | None = None
+
+
+RetrievalRead = EvidenceRead[RetrievalEvaluation, RetrievalArtifact]
+GenerationRead = EvidenceRead[GenerationEvaluation, GenerationArtifact]
+
+
+def _read(
+    gate: GateContext,
+    system: SystemDocs,
+    settings: S,
+    reader: Callable[[Path], tuple[A, Any]],
+    command: str,
+) -> EvidenceRead[S, A]:
+    try:
+        path = gate.workspace.resolve(settings.artifact, base=system.folder)
+    except PathEscapeError as error:
+        return EvidenceRead(settings, None, settings.artifact, command, error=str(error))
+    shown = gate.relative(path)
+    try:
+        artifact, data = reader(path)
+    except ArtifactError as error:
+        return EvidenceRead(settings, path, shown, command, error=str(error))
+    return EvidenceRead(settings, path, shown, command, artifact, data)
+
+
+def read_retrieval(gate: GateContext, system: SystemDocs) -> RetrievalRead | None:
+    """The system's retrieval artifact (None: its card evaluates no retrieval)."""
+    card = system.model_card
+    settings = card.genai.retrieval_evaluation if card and card.genai else None
+    if settings is None:
+        return None
+    cache: dict[str, RetrievalRead] = gate.cache.setdefault("genai:retrieval", {})
+    if system.id not in cache:
+        cache[system.id] = _read(
+            gate,
+            system,
+            settings,
+            read_retrieval_artifact,
+            f"cardgate evaluate-retrieval {system.id}",
+        )
+    return cache[system.id]
+
+
+def read_generation(gate: GateContext, system: SystemDocs) -> GenerationRead | None:
+    """The system's generation artifact (None: its card imports no generation scores)."""
+    card = system.model_card
+    settings = card.genai.generation_evaluation if card and card.genai else None
+    if settings is None:
+        return None
+    cache: dict[str, GenerationRead] = gate.cache.setdefault("genai:generation", {})
+    if system.id not in cache:
+        cache[system.id] = _read(
+            gate,
+            system,
+            settings,
+            read_generation_artifact,
+            f"cardgate evaluate-generation {system.id}",
+        )
+    return cache[system.id]
+
+
+Input = tuple[str, str, str, DataPath]
+"""(what, workspace-relative path, recorded SHA-256, where the card names it)."""
+
+
+def stale_findings(
+    ctx: RuleContext,
+    read: EvidenceRead[Any, Any],
+    section: DataPath,
+    inputs: Sequence[Input],
+) -> Iterator[Finding]:
+    """The findings of a missing artifact, of inputs gone or changed since it was
+    computed, and of settings changed since."""
+    card = ctx.system.card if ctx.system is not None else None
+    if card is None:
+        return
+    hint = f"run: {read.command}"
+    if read.error == "does not exist":
+        yield ctx.finding(
+            card,
+            f"the card names {section[-1]} settings, but '{read.relative}' does not exist",
+            path=section,
+            key=True,
+            hint=hint + " and commit the artifact",
+        )
+        return
+    if read.artifact is None:
+        return  # unreadable: GATE-ART001 reports it
+    for what, relative, recorded, where in inputs:
+        try:
+            path = ctx.workspace.resolve(relative)
+        except PathEscapeError as error:
+            yield ctx.finding(card, f"{what} path {error}", path=where)
+            continue
+        if not path.is_file():
+            yield ctx.finding(
+                card,
+                f"{what} file '{relative}' does not exist; {read.relative} cannot be verified",
+                path=where,
+                hint="commit the file, or fix its path in the card",
+            )
+            continue
+        now = file_sha256(path)
+        if now != recorded:
+            was, is_now = distinguished(recorded, now)
+            yield ctx.finding(
+                card,
+                f"{read.relative} is stale: {what} '{relative}' changed since it was computed "
+                f"(recorded {was}, now {is_now})",
+                path=where,
+                hint=hint,
+            )
+    digest = canonical_sha256(read.settings)
+    recorded_settings = read.artifact.provenance.settings_sha256
+    if recorded_settings != digest:
+        was, is_now = distinguished(recorded_settings, digest)
+        yield ctx.finding(
+            card,
+            f"{read.relative} is stale: the card's {section[-1]} settings changed since it "
+            f"was computed (recorded {was}, now {is_now})",
+            path=section,
+            key=True,
+            hint=hint,
+        )
+
+
+def threshold_verdicts(
+    read: EvidenceRead[Any, Any], tier: TierSettings
+) -> list[tuple[int, list[Verdict]]]:
+    """Each card threshold (by index) and the verdicts on the artifact's records for it
+    as the card states it now (none: the artifact has no record of it)."""
+    assert read.artifact is not None  # callers check it
+    settings: _Settings = read.settings
+    artifact: _Artifact = read.artifact
+    policy = threshold_policy(tier)
+    level = artifact.provenance.confidence_level
+    out = []
+    for index, threshold in enumerate(settings.thresholds):
+        records = [
+            result
+            for result in artifact.thresholds
+            if result.threshold == index
+            and result.metric == threshold.metric
+            and result.feature == threshold.feature
+            and (threshold.group is None or result.group == threshold.group)
+            and result.min == threshold.min
+            and result.max == threshold.max
+        ]
+        verdicts = [
+            decide(
+                threshold,
+                result,
+                card_min_group_size=settings.min_group_size,
+                level=level,
+                policy=policy,
+            )
+            for result in records
+        ]
+        out.append((index, verdicts))
+    return out
+
+
+def threshold_findings(
+    ctx: RuleContext, read: EvidenceRead[Any, Any], section: DataPath, advice: str
+) -> Iterator[Finding]:
+    """Every threshold verdict that blocks or warns, every threshold the artifact has no
+    record of, and every recorded state that its own numbers contradict."""
+    card = ctx.system.card if ctx.system is not None else None
+    if card is None or read.artifact is None:
+        return
+    artifact: _Artifact = read.artifact  # checked above
+    provenance = artifact.provenance
+    for result in artifact.thresholds:
+        state, _ = state_of(
+            result, min_group_size=provenance.min_group_size, level=provenance.confidence_level
+        )
+        if state != result.state:
+            yield ctx.finding(
+                read.relative,
+                f"{read.relative} records '{result.state}' for {result.metric}, but its own "
+                f"numbers give '{state}' (a hand edit?)",
+                hint=f"never edit an artifact: {read.command}",
+            )
+    for index, verdicts in threshold_verdicts(read, ctx.settings):
+        where = (*section, "thresholds", index)
+        if not verdicts:
+            yield ctx.finding(
+                card,
+                f"{read.relative} has no result for this threshold as the card states it",
+                path=where,
+                hint=f"run {read.command}",
+            )
+            continue
+        for verdict in verdicts:
+            if verdict.outcome == "pass":
+                continue
+            yield ctx.finding(
+                card,
+                verdict.message,
+                path=where,
+                hint=f"{advice}; then {read.command}",
+                severity=Severity.WARNING if verdict.outcome == "warn" else None,
+            )
+
+
+def baseline_verdicts(read: RetrievalRead, tier: TierSettings) -> list[tuple[str, Verdict | None]]:
+    """Each metric the card compares with its retrieval baseline and the verdict on the
+    artifact's paired difference (None: no comparison as the card states it)."""
+    assert read.artifact is not None
+    baseline = read.settings.baseline
+    if baseline is None:
+        return []
+    recorded = read.artifact.baseline
+    level = read.artifact.provenance.confidence_level
+    policy = threshold_policy(tier)
+    out: list[tuple[str, Verdict | None]] = []
+    for index, metric in enumerate(baseline.metrics):
+        result: ThresholdResult | None = None
+        if recorded is not None:
+            result = next(
+                (
+                    r
+                    for r in recorded.comparisons
+                    if r.threshold == index
+                    and r.metric == f"{metric}_change_from_baseline"
+                    and r.min == -baseline.tolerance
+                ),
+                None,
+            )
+        verdict = (
+            decide(baseline, result, card_min_group_size=1, level=level, policy=policy)
+            if result is not None
+            else None
+        )
+        out.append((metric, verdict))
+    return out
