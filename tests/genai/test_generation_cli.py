@@ -87,9 +87,7 @@ def test_every_tool_s_file_is_aggregated(ws: Path) -> None:
         text = (ws / CARD).read_text(encoding="utf-8")
         text = text.replace("    slices: [category]\n    min_group_size: 15\n",
                             "    min_group_size: 15\n")  # fmt: skip
-        text = text.replace(
-            "    thresholds:\n      - metric: faithfulness\n        min: 0.6\n", ""
-        )
+        text = text.replace("    thresholds:\n      - metric: faithfulness\n        min: 0.6\n", "")
         (ws / CARD).write_text(text, encoding="utf-8")
         code, out = _run(ws, "evaluate-generation", SYSTEM)
         assert code == 0, (tool, out)
