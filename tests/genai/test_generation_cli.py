@@ -75,7 +75,7 @@ def test_every_tool_s_file_is_aggregated(ws: Path) -> None:
         "deepeval": "deepeval-test-run.json",
         "promptfoo": "promptfoo-results.json",
         "inspect-ai": "inspect-log.json",
-        "lm-eval": "samples_mmlu_law_2026-11-20T10-00-00.jsonl",
+        "lm-eval": "samples_arc_easy_2026-11-20T10-00-00.123456.jsonl",
     }
     for tool, name in names.items():
         shutil.copy(FIXTURES / name, ws / f"systems/{SYSTEM}" / name)

@@ -188,3 +188,15 @@ def test_validate_and_gate_read_the_artifact_without_numpy(ws: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_system_without_retrieval_may_not_describe_a_retriever(ws: Path) -> None:
+    """`retrieval: false` and a retriever (or a retrieval evaluation) contradict each
+    other: validate refuses the card at the section."""
+    _edit(ws / CARD, "  corpus:\n", "  retrieval: false\n  corpus:\n")
+    code, out = _run(ws, "validate")
+    assert code == 1, out
+    assert f"{CARD}:86:3: " in out, out  # the genai section
+    assert "a system without retrieval ('retrieval: false') has no components.vector_index" in out
+    assert "retrieval_evaluation" in out
+    assert "Traceback" not in out

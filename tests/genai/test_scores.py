@@ -1,9 +1,13 @@
-"""The importers of generation scores, each on a fixture written to its tool's documented
-format (tests/genai/fixtures; no tool is installed or called): every sample, every score,
-the missing ones, the slice fields; and bad files refused at file:line:col."""
+"""The importers of generation scores, each on a fixture of its tool's format: promptfoo's
+and inspect_ai's written by the tools themselves (offline, no model), ragas' serialised by
+pandas as `EvaluationResult.to_pandas()` builds it, deepeval's and lm-evaluation-harness'
+written to the shape their source serialises (tests/genai/fixtures/README.md says which
+source and version): every sample, every score, the missing ones, the slice fields; and
+bad files refused at file:line:col."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -29,7 +33,8 @@ def test_ragas_csv() -> None:
         "context_recall": 1.0,
         "faithfulness": 1.0,
     }
-    assert first.fields == {"category": "accounts"}  # inputs and contexts are not fields
+    # inputs, contexts and pandas' unnamed index column are neither scores nor fields
+    assert first.fields == {"category": "accounts"}
     assert "faithfulness" not in found.samples[3].scores  # the judge failed: empty cell
     assert found.missing == {"faithfulness": 1}
     assert [s.scores["answer_relevancy"] for s in found.samples] == [0.93, 0.88, 0.71, 0.12]
@@ -43,48 +48,164 @@ def test_ragas_jsonl() -> None:
     assert [s.fields["category"] for s in found.samples] == ["accounts", "cards", "accounts"]
 
 
+def test_ragas_test_set_columns_are_fields_and_context_ids_are_inputs(tmp_path: Path) -> None:
+    rows = [
+        {"user_input": "q", "retrieved_context_ids": [3, 4], "reference_context_ids": [3],
+         "persona_name": "new customer", "query_style": "MISSPELLED", "context_recall": 0.5},
+    ]  # fmt: skip
+    path = tmp_path / "ragas.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    (sample,) = read_scores(path, "ragas.jsonl", "ragas").samples
+    assert sample.scores == {"context_recall": 0.5}
+    assert sample.fields == {"persona_name": "new customer", "query_style": "MISSPELLED"}
+
+
 def test_deepeval_test_run() -> None:
     found = _read("deepeval-test-run.json", "deepeval")
-    assert [s.sample_id for s in found.samples] == ["test_case_0", "test_case_1"]
+    assert [s.sample_id for s in found.samples] == ["test_case_0", "test_case_1", "test_case_2"]
     assert found.samples[0].scores == {"Answer Relevancy": 0.9, "Faithfulness": 1.0}
     assert found.samples[1].scores == {"Faithfulness": 0.0}  # the errored metric has none
+    assert found.samples[2].scores == {}  # no metric evaluated it: no metricsData
     assert found.missing == {"Answer Relevancy": 1}
-    assert found.samples[1].fields == {"category": "cards", "language": "en"}
+    assert found.samples[1].fields == {"metadata.category": "cards", "metadata.language": "en"}
+
+
+def test_deepeval_latest_test_run_and_older_metadata(tmp_path: Path) -> None:
+    """.deepeval/.latest_test_run.json holds the run under `testRunData`; deepeval before
+    4.x named a golden's metadata `additionalMetadata`."""
+    run = json.loads((FIXTURES / "deepeval-test-run.json").read_text(encoding="utf-8"))
+    for case in run["testCases"]:
+        case["additionalMetadata"] = case.pop("metadata")
+    path = tmp_path / ".latest_test_run.json"
+    path.write_text(json.dumps({"testRunData": run}), encoding="utf-8")
+    found = read_scores(path, path.name, "deepeval")
+    expected = _read("deepeval-test-run.json", "deepeval")
+    assert found.samples == expected.samples
+    assert found.missing == expected.missing
 
 
 def test_promptfoo_results() -> None:
     found = _read("promptfoo-results.json", "promptfoo")
-    assert [s.sample_id for s in found.samples] == ["4f1c2a", "8d0e77"]
-    assert found.samples[0].scores == {"faithfulness": 0.9, "pass": 1.0, "score": 1.0}
-    assert found.samples[1].scores == {"faithfulness": 0.5, "pass": 0.0, "score": 0.5}
+    assert len(found.samples) == 3
+    assert [s.scores for s in found.samples] == [
+        {"score": 1.0, "pass": 1.0, "grounded": 1.0, "concise": 1.0},
+        {"score": 0.5, "pass": 0.0, "grounded": 0.0, "concise": 1.0},
+        {"score": 0.75, "pass": 1.0, "grounded": 1.0, "concise": 0.5},
+    ]
     assert found.samples[1].fields == {
         "vars.question": "Can I have two cards?",
+        "vars.passages": "Each account holder may hold one debit card.",
         "vars.category": "cards",
-        "provider": "openai:gpt-4o-mini",  # the label is empty: the provider's id
+        "provider": "echo",  # the label is empty: the provider's id
     }
     assert found.missing == {}
+    # the per-prompt aggregates promptfoo wrote agree with the per-sample scores read
+    data = json.loads((FIXTURES / "promptfoo-results.json").read_text(encoding="utf-8"))
+    metrics = data["results"]["prompts"][0]["metrics"]
+    assert sum(s.scores["score"] for s in found.samples) == metrics["score"]
+    assert sum(s.scores["pass"] for s in found.samples) == metrics["testPassCount"]
+    for name, total in metrics["namedScores"].items():
+        assert sum(s.scores[name] for s in found.samples) == total
 
 
-def test_inspect_ai_log() -> None:
+def test_a_promptfoo_error_is_no_score(tmp_path: Path) -> None:
+    data = json.loads((FIXTURES / "promptfoo-results.json").read_text(encoding="utf-8"))
+    data["results"]["results"][1].update(
+        error="API error: 500", failureReason=2, success=False, score=0, namedScores={}
+    )
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    found = read_scores(path, "results.json", "promptfoo")
+    assert found.samples[1].scores == {}
+    assert found.missing == {"pass": 1, "score": 1}
+
+
+def _inspect_log() -> dict[str, object]:
+    return json.loads((FIXTURES / "inspect-log.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_inspect_ai_log_reads_the_scores_reduced_over_epochs() -> None:
     found = _read("inspect-log.json", "inspect-ai")
-    assert [s.sample_id for s in found.samples] == ["1", "2", "3"]
-    # C, I, P as inspect's value_to_float gives them; a mapping value as scorer.key
-    assert [s.scores["model_graded_qa"] for s in found.samples] == [1.0, 0.0, 0.5]
-    assert [s.scores["refusal.refused"] for s in found.samples] == [0.0, 0.0, 1.0]
-    assert [s.scores["refusal.harmful"] for s in found.samples] == [0.0, 1.0, 0.0]
-    assert found.samples[2].fields == {"metadata.category": "adversarial"}
+    # two epochs in the log; one sample each, as inspect reduces them for its metrics
+    assert [s.sample_id for s in found.samples] == ["q1", "q2", "q3", "q4"]
+    assert [s.scores["match"] for s in found.samples] == [1.0, 0.0, 1.0, 0.0]
+    # a mapping value as scorer.key
+    assert [s.scores["refusal.harmful"] for s in found.samples] == [0.0, 0.0, 0.0, 1.0]
+    assert found.samples[3].fields == {"metadata.category": "adversarial"}
+    # the means agree with the metrics inspect itself recorded in the log
+    results = {s["name"]: s["metrics"] for s in _inspect_log()["results"]["scores"]}  # type: ignore[index]
+    mean = sum(s.scores["match"] for s in found.samples) / len(found.samples)
+    assert mean == results["match"]["accuracy"]["value"]
+    harmful = sum(s.scores["refusal.harmful"] for s in found.samples) / len(found.samples)
+    assert harmful == results["harmful"]["mean"]["value"]
+
+
+def test_inspect_ai_log_without_reductions_has_one_sample_per_epoch(tmp_path: Path) -> None:
+    log = _inspect_log()
+    del log["reductions"]
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(log), encoding="utf-8")
+    found = read_scores(path, "log.json", "inspect-ai")
+    assert [s.sample_id for s in found.samples][:5] == ["q1", "q2", "q3", "q4", "q1 (epoch 2)"]
+    # C and I as inspect's value_to_float gives them
+    assert [s.scores["match"] for s in found.samples] == [1.0, 0.0, 1.0, 0.0] * 2
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("C", 1.0), ("I", 0.0), ("P", 0.5), ("N", 0.0), ("yes", 1.0), ("False", 0.0),
+     ("0.25", 0.25), (True, 1.0), (3, 3.0)],
+)  # fmt: skip
+def test_inspect_values_as_value_to_float_reads_them(
+    tmp_path: Path, value: object, expected: float
+) -> None:
+    log = _inspect_log()
+    del log["reductions"]
+    log["samples"][0]["scores"]["match"]["value"] = value  # type: ignore[index]
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(log), encoding="utf-8")
+    assert read_scores(path, "log.json", "inspect-ai").samples[0].scores["match"] == expected
+
+
+def test_an_inspect_eval_archive_is_refused_with_the_convert_command(tmp_path: Path) -> None:
+    path = tmp_path / "2026-11-20T10-00-00_assistant-qa_x.eval"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError) as caught:
+        read_scores(path, path.name, "inspect-ai")
+    assert "is an .eval log" in caught.value.message
+    assert "inspect log convert --to json" in (caught.value.hint or "")
+
+
+LM_EVAL = "samples_arc_easy_2026-11-20T10-00-00.123456.jsonl"
 
 
 def test_lm_evaluation_harness_samples() -> None:
-    found = _read("samples_mmlu_law_2026-11-20T10-00-00.jsonl", "lm-eval")
+    found = _read(LM_EVAL, "lm-eval")
     assert [s.sample_id for s in found.samples] == ["0", "1", "2"]
     assert [s.scores for s in found.samples] == [
         {"acc": 1.0, "acc_norm": 1.0},
         {"acc": 0.0, "acc_norm": 1.0},
-        {"acc": 1.0, "acc_norm": 0.0},
+        {"acc": 1.0, "acc_norm": 1.0},
     ]
-    assert found.samples[0].fields["doc.subject"] == "law"
+    assert found.samples[0].fields["doc.id"] == "Mercury_7175875"
+    assert found.samples[0].fields["doc.answerKey"] == "C"
     assert found.samples[0].fields["filter"] == "none"
+    assert found.not_per_sample == ()
+
+
+def test_lm_eval_metrics_aggregated_over_the_set_are_not_scores(tmp_path: Path) -> None:
+    """bleu's per-sample value is (reference, prediction), f1's of a multiple-choice task
+    (gold, pred): the harness aggregates them over the set (lm_eval/api/metrics.py)."""
+    lines = (FIXTURES / LM_EVAL).read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    for row in rows:
+        row["metrics"] = ["acc", "f1"]
+        row["f1"] = [row["target"], "2"]
+    path = tmp_path / LM_EVAL
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    found = read_scores(path, LM_EVAL, "lm-eval")
+    assert [s.scores for s in found.samples] == [{"acc": 1.0}, {"acc": 0.0}, {"acc": 1.0}]
+    assert found.not_per_sample == ("f1",)
 
 
 def _broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
@@ -108,11 +229,13 @@ def _broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
          "deepeval-test-run.json:1:1: testCases[1]", "'zero' is not a number"),
         ("promptfoo-results.json", "promptfoo", '"results": [', '"results": {',
          "promptfoo-results.json:", "not JSON"),
+        ("promptfoo-results.json", "promptfoo", '"score": 0.75,\n        "success"',
+         '"score": "high",\n        "success"',
+         "promptfoo-results.json:1:1: results.results[2]", "'high' is not a number"),
         ("inspect-log.json", "inspect-ai", '"value": "I"', '"value": "maybe"',
          "inspect-log.json:1:1: samples[1]", "'maybe' is not a number"),
-        ("samples_mmlu_law_2026-11-20T10-00-00.jsonl", "lm-eval",
-         '"metrics": ["acc", "acc_norm"], "doc_hash": "77c0"', '"doc_hash": "77c0"',
-         "samples_mmlu_law_2026-11-20T10-00-00.jsonl:2:1", "has no 'metrics' list"),
+        (LM_EVAL, "lm-eval", '"metrics": ["acc", "acc_norm"]', '"metric": ["acc", "acc_norm"]',
+         f"{LM_EVAL}:1:1", "has no 'metrics' list"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_one_located_error(

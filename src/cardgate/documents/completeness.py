@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from cardgate.documents.placeholders import is_missing, is_placeholder_text
 from cardgate.documents.positions import DataPath
-from cardgate.documents.schemas.base import field_level
+from cardgate.documents.schemas.base import Section, field_level
 
 
 class Unfilled(NamedTuple):
@@ -72,17 +72,27 @@ def gaps(
 
 
 def _walk(
-    model: BaseModel, levels: frozenset[str], path: DataPath, out: list[tuple[str, Unfilled]]
+    model: BaseModel,
+    levels: frozenset[str],
+    path: DataPath,
+    out: list[tuple[str, Unfilled]],
+    skip: frozenset[str] = frozenset(),
 ) -> bool:
     """Append the gaps of `model` to `out`; return whether `model` itself has no content.
 
     Bottom-up, so each value is looked at once: a section's emptiness is known from its
-    fields' walks instead of a second deep `is_missing` pass at every level.
+    fields' walks instead of a second deep `is_missing` pass at every level. `skip`: the
+    dotted paths below `model` that an enclosing section does not demand (`not_demanded`).
     """
     given = model.model_fields_set
     empty = True
+    if isinstance(model, Section):
+        skip = skip | model.not_demanded()
     for name, level in _levels(type(model)):
         value = getattr(model, name)
+        if skip and name in skip and level == "recommended":
+            level = "optional"
+        below = _below(skip, name) if skip else skip
         placeholders: list[int] = []
         inner: list[tuple[str, Unfilled]] = []
         # Plain text and None first: most fields, and cheap to decide.
@@ -91,14 +101,14 @@ def _walk(
         elif type(value) is str:
             missing = is_placeholder_text(value)
         elif isinstance(value, BaseModel):
-            missing = _walk(value, levels, (*path, name), inner)
+            missing = _walk(value, levels, (*path, name), inner, below)
         elif isinstance(value, list):
             missing = True
             texts = True
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     texts = False
-                    missing = _walk(item, levels, (*path, name, index), inner) and missing
+                    missing = _walk(item, levels, (*path, name, index), inner, below) and missing
                 elif isinstance(item, str):
                     if is_placeholder_text(item):
                         placeholders.append(index)
@@ -125,6 +135,12 @@ def _walk(
     if empty and model.model_extra:  # keys beyond the fields (extra="allow")
         empty = all(_missing(value) for key, value in model.model_extra.items() if key in given)
     return empty
+
+
+def _below(skip: frozenset[str], name: str) -> frozenset[str]:
+    """The paths of `skip` inside the field `name`, relative to it."""
+    prefix = name + "."
+    return frozenset(path[len(prefix) :] for path in skip if path.startswith(prefix))
 
 
 @functools.cache

@@ -155,6 +155,12 @@ class Section(BaseModel):
         extra="forbid", strict=True, populate_by_name=False, allow_inf_nan=False
     )
 
+    def not_demanded(self) -> frozenset[str]:
+        """Recommended fields (dotted paths below this section) that its other values make
+        inapplicable: the gate does not demand them (a GenAI system without retrieval needs
+        no retrieval evaluation). None by default."""
+        return frozenset()
+
     @model_validator(mode="before")
     @classmethod
     def _unwritten_sections(cls, data: Any) -> Any:

@@ -252,7 +252,7 @@ class GenerationEvaluation(Section):
     slices: list[Text] = Field(
         default_factory=list,
         description="Sample fields whose values are slices (ragas: a text column; deepeval: "
-        "additionalMetadata.<key>; promptfoo: vars.<name> or provider; inspect_ai: "
+        "metadata.<key>; promptfoo: vars.<name> or provider; inspect_ai: "
         "metadata.<key>; lm-eval: doc.<field>).",
     )
     thresholds: list[GenerationThreshold] = Field(
@@ -272,6 +272,12 @@ class GenAISystem(Section):
     """An LLM or RAG system: its parts, corpus, oversight, fallback and AI 600-1 risks."""
 
     components: Components = required("What the system is made of.")
+    retrieval: bool = Field(
+        default=True,
+        description="Whether the system retrieves passages for its answers (RAG). false: an "
+        "LLM application without retrieval — its vector index, chunking, retriever, corpus "
+        "and retrieval evaluation are then not demanded, and must not be given.",
+    )
     corpus: list[DatasetRef] | None = recommended(
         "The document collections it retrieves from, each with a datasheet (sources, "
         "licences, freshness, PII handling); signed and checked like training data."
@@ -296,3 +302,35 @@ class GenAISystem(Section):
         "The judged generation scores it is evaluated on (cardgate evaluate-generation).",
         gate=("GATE-GEN001",),
     )
+
+    @model_validator(mode="after")
+    def _retrieval_parts_only_with_retrieval(self) -> GenAISystem:
+        if self.retrieval:
+            return self
+        given = [dotted for dotted in RETRIEVAL_PARTS if _part(self, dotted) not in (None, [])]
+        if given:
+            raise ValueError(
+                f"a system without retrieval ('retrieval: false') has no {', '.join(given)}"
+            )
+        return self
+
+    def not_demanded(self) -> frozenset[str]:
+        """Without retrieval, the parts of a retriever are not demanded (GATE-MC002)."""
+        return frozenset() if self.retrieval else frozenset(RETRIEVAL_PARTS)
+
+
+RETRIEVAL_PARTS = (
+    "components.vector_index",
+    "components.chunking",
+    "components.retriever",
+    "corpus",
+    "retrieval_evaluation",
+)
+"""What only a system that retrieves has (recommended for it, refused without retrieval)."""
+
+
+def _part(section: Section, dotted: str) -> object:
+    value: object = section
+    for name in dotted.split("."):
+        value = getattr(value, name, None)
+    return value

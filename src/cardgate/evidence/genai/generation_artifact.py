@@ -33,6 +33,8 @@ class ScoreSource(_Record):
     samples: int = Field(ge=0)
     missing: dict[str, int]
     """Samples without a score (null, NaN: the judge failed), by metric."""
+    not_per_sample: list[str]
+    """Metrics the tool aggregates over the whole set (lm-eval's bleu …): not imported."""
 
 
 class GenerationProvenance(_Record):

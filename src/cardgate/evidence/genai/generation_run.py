@@ -118,6 +118,7 @@ def _sources(
                 "sha256": file_sha256(path),
                 "samples": len(found.samples),
                 "missing": found.missing,
+                "not_per_sample": list(found.not_per_sample),
             }
         )
         for metric in sorted({name for s in found.samples for name in s.scores}):

@@ -65,6 +65,8 @@ def generation_lines(artifact: GenerationArtifact) -> list[str]:
     for source in provenance.sources:
         for metric, count in source.missing.items():
             lines.append(f"  {metric}: {count:,} samples without a score left out ({source.path})")
+        for metric in source.not_per_sample:
+            lines.append(f"  {metric}: not a per-sample score, not imported ({source.path})")
     for score in artifact.scores:
         lines += _means(f"{score.metric} ({score.tool})", score.overall, score.features, level)
     return lines + _states("threshold", artifact.thresholds)

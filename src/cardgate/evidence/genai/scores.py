@@ -1,22 +1,37 @@
 """Per-sample generation scores from the files the evaluation tools write, read strictly
-(json and csv only: no tool is imported or called, no model is run).
+(json and csv only: no tool is imported or called, no model is run). Each format was read
+from the tool's source (versions named; tests/genai/fixtures/README.md says how each
+fixture was made):
 
-* `ragas` — `EvaluationResult.to_pandas()` saved as CSV, or as JSON Lines (`.jsonl`): a
-  sample is a row; its scores every numeric column but ragas' inputs (`user_input`,
-  `response`, `retrieved_contexts`, `reference` …; 0.1's `question`, `answer`, `contexts`,
-  `ground_truth`); its fields the other text columns.
-* `deepeval` — a test run (`.deepeval/.latest_test_run.json`): a sample is one of
-  `testCases[]`; its scores `metricsData[].score` by metric `name` (a metric that errored
-  has none); its fields `additionalMetadata.*`.
-* `promptfoo` — `promptfoo eval --output results.json` (`results.results[]`, versions 2
-  and 3): a sample is a result (test × prompt × provider); its scores `score`, `pass` (1 or
-  0) and every `namedScores` entry; its fields `vars.*` and `provider`.
-* `inspect-ai` — an eval log in JSON (`--log-format json`: `samples[]`): a sample (and
-  epoch); its scores each scorer's `value` — a number, a boolean, `C`/`I`/`P`/`N` as
-  1/0/0.5/0 (inspect's `value_to_float`), a mapping as `scorer.key`; its fields
-  `metadata.*`.
-* `lm-eval` — `--log_samples` output, `samples_<task>_<date>.jsonl`: a line; its scores
-  each metric the line lists in `metrics`; its fields `doc.*` and `filter`.
+* `ragas` (0.4.0, `ragas/dataset_schema.py`) — `EvaluationResult.to_pandas()` saved as CSV
+  (`DataFrame.to_csv`, with or without its index column) or as JSON Lines (`.jsonl`,
+  `to_json(orient="records", lines=True)`): a sample is a row; its scores every numeric
+  column but the sample's inputs (`user_input`, `retrieved_contexts`, `response`,
+  `reference` …; 0.1's `question`, `answer`, `contexts`, `ground_truth`); its fields the
+  other text columns (e.g. the test-set generator's `persona_name`, `query_style`).
+* `deepeval` (4.1.10, `deepeval/test_run/test_run.py`, `test_run/api.py`,
+  `evaluate/local_store.py`) — a test run: `test_run_<timestamp>.json` (the results
+  folder), `.deepeval/.latest_run_full.json`, or `.deepeval/.latest_test_run.json` (the
+  same under `testRunData`); a sample is one of `testCases[]`; its scores
+  `metricsData[].score` by metric `name` (a metric that errored has none); its fields
+  `metadata.*` (before 4.x: `additionalMetadata.*`).
+* `promptfoo` (`src/types/index.ts`: `EvaluateSummaryV3`) — `promptfoo eval --output
+  results.json` (`results.results[]`): a sample is a result (test × prompt × provider);
+  its scores `score`, `pass` (`success`, 1 or 0) and every `namedScores` entry; its
+  fields `vars.*` and `provider`.
+* `inspect-ai` (0.3.285, `inspect_ai/log/_log.py`, `scorer/_metric.py`) — an eval log in
+  JSON (`--log-format json`, or `inspect log convert --to json` of an `.eval` file): a
+  sample is one of `samples[]`; when the log holds `reductions` (the scores reduced over
+  epochs, which inspect's own metrics are computed from) a sample's scores are those, one
+  per sample; otherwise each sample and epoch is one. A score is each scorer's `value` —
+  a number, a boolean, `C`/`I`/`P`/`N` as 1/0/0.5/0, `yes`/`no`, a number as text
+  (inspect's `value_to_float`), a mapping as `scorer.key`; its fields `metadata.*`.
+* `lm-eval` (0.4.12, `lm_eval/evaluator.py`, `loggers/evaluation_tracker.py`) —
+  `--log_samples` output, `samples_<task>_<date>.jsonl`: a line (a document under one
+  filter); its scores each metric the line lists in `metrics`, except metrics whose
+  per-sample value is not a number (bleu, chrf, f1 of some tasks, perplexities: the
+  harness aggregates those over the whole set, so a mean of per-sample values would be
+  wrong) — those are listed as not per-sample; its fields `doc.*` and `filter`.
 
 A score that is missing, null or NaN (a judge that failed) is not a score: the sample is
 left out of that metric (counted). Slice fields are text (numbers are written as text).
@@ -50,6 +65,11 @@ RAGAS_INPUTS = frozenset(
         "multi_responses",
         "reference",
         "rubrics",
+        "rubric",
+        "retrieved_context_ids",
+        "reference_context_ids",
+        "reference_tool_calls",
+        "reference_topics",
         "question",
         "contexts",
         "answer",
@@ -74,6 +94,10 @@ INSPECT_VALUES = {
 """inspect_ai's `value_to_float` for text values (CORRECT, INCORRECT, PARTIAL, NOANSWER)."""
 
 
+PROMPTFOO_ERROR = 2
+"""promptfoo's `ResultFailureReason.ERROR`: the test errored (no output was graded)."""
+
+
 @dataclass(frozen=True)
 class ScoredSample:
     """One evaluated sample: its scores by metric and the fields it can be sliced by."""
@@ -85,11 +109,13 @@ class ScoredSample:
 
 @dataclass(frozen=True)
 class ScoreFile:
-    """What one file holds: its samples, and the scores that were missing, by metric."""
+    """What one file holds: its samples, the scores that were missing (by metric), and the
+    metrics whose per-sample values are not scores (aggregated by the tool over the set)."""
 
     tool: str
     samples: list[ScoredSample]
     missing: dict[str, int]
+    not_per_sample: tuple[str, ...] = ()
 
 
 def _text(path: Path, shown: str) -> str:
@@ -189,7 +215,7 @@ def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
         "inspect-ai": _inspect,
         "lm-eval": _lm_eval,
     }
-    samples, missing = readers[tool](path, shown)
+    samples, missing, not_per_sample = readers[tool](path, shown)
     if not samples:
         raise InputError(f"{shown}: holds no scored sample", hint=f"is it a {tool} file?")
     ids: dict[str, int] = {}
@@ -200,10 +226,11 @@ def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
                 hint="every sample needs its own id",
             )
         ids[sample.sample_id] = index
-    return ScoreFile(tool, samples, dict(sorted(missing.items())))
+    return ScoreFile(tool, samples, dict(sorted(missing.items())), tuple(sorted(not_per_sample)))
 
 
-Read = tuple[list[ScoredSample], dict[str, int]]
+Read = tuple[list[ScoredSample], dict[str, int], set[str]]
+"""A reader's samples, missing scores by metric, and metrics that are not per-sample."""
 
 
 def _ragas(path: Path, shown: str) -> Read:
@@ -260,7 +287,7 @@ def _ragas(path: Path, shown: str) -> Read:
                 str(identifier) if identifier is not None else f"row {number}", scores, fields
             )
         )
-    return samples, missing
+    return samples, missing, set()
 
 
 def _csv_value(text: str | None) -> Any:
@@ -278,28 +305,40 @@ def _is_number(value: Any) -> bool:
 
 
 def _deepeval(path: Path, shown: str) -> Read:
-    hint = 'a deepeval test run: {"testCases": [{"name": ..., "metricsData": [...]}]}'
-    cases = _list_at(_document(path, shown, hint), ("testCases",), shown, hint)
+    hint = (
+        'a deepeval test run: {"testCases": [{"name": ..., "metricsData": [...]}]}, '
+        'or .latest_test_run.json\'s {"testRunData": {...}}'
+    )
+    data = _document(path, shown, hint)
+    if isinstance(data, dict) and isinstance(data.get("testRunData"), dict):
+        data = data["testRunData"]  # .deepeval/.latest_test_run.json
+    cases = _list_at(data, ("testCases",), shown, hint)
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
     for index, case in enumerate(cases):
         where = f"1:1: testCases[{index}]"
-        if not isinstance(case, dict) or not isinstance(case.get("metricsData"), list):
-            raise _fail(shown, where, "has no 'metricsData' list", hint)
+        if not isinstance(case, dict):
+            raise _fail(shown, where, "is not an object", hint)
+        # deepeval writes without None fields: a case no metric evaluated has no list
+        metrics = case.get("metricsData", [])
+        if not isinstance(metrics, list):
+            raise _fail(shown, where, "'metricsData' is not a list", hint)
         scores: dict[str, float] = {}
-        for metric in case["metricsData"]:
+        for metric in metrics:
             if not isinstance(metric, dict) or not isinstance(metric.get("name"), str):
                 raise _fail(shown, where, "a metricsData entry has no 'name'", hint)
             _add(scores, missing, metric["name"], metric.get("score"), shown, where, hint)
         name = case.get("name")
+        # 4.x writes a golden's metadata as `metadata`; earlier versions `additionalMetadata`
+        metadata = case.get("metadata", case.get("additionalMetadata"))
         samples.append(
             ScoredSample(
                 str(name) if name is not None else f"testCases[{index}]",
                 scores,
-                dict(_flat("", case.get("additionalMetadata"))),
+                dict(_flat("metadata", metadata)),
             )
         )
-    return samples, missing
+    return samples, missing, set()
 
 
 def _promptfoo(path: Path, shown: str) -> Read:
@@ -312,13 +351,14 @@ def _promptfoo(path: Path, shown: str) -> Read:
         if not isinstance(result, dict):
             raise _fail(shown, where, "is not an object", hint)
         scores: dict[str, float] = {}
-        _add(scores, missing, "score", result.get("score"), shown, where, hint)
-        _add(scores, missing, "pass", result.get("success"), shown, where, hint)
         named = result.get("namedScores") or {}
         if not isinstance(named, dict):
             raise _fail(shown, where, "'namedScores' is not an object", hint)
-        for name, value in named.items():
-            _add(scores, missing, str(name), value, shown, where, hint)
+        values = {"score": result.get("score"), "pass": result.get("success"), **named}
+        # failureReason 2 (ERROR): the provider failed, nothing was judged; its 0 is no score
+        errored = result.get("failureReason") == PROMPTFOO_ERROR
+        for name, value in values.items():
+            _add(scores, missing, str(name), None if errored else value, shown, where, hint)
         fields = dict(_flat("vars", result.get("vars")))
         provider = result.get("provider")
         if isinstance(provider, dict):
@@ -329,45 +369,97 @@ def _promptfoo(path: Path, shown: str) -> Read:
             result.get("id") or f"test {result.get('testIdx')}, prompt {result.get('promptIdx')}"
         )
         samples.append(ScoredSample(str(identifier), scores, fields))
-    return samples, missing
+    return samples, missing, set()
 
 
 def _inspect(path: Path, shown: str) -> Read:
-    hint = 'an inspect_ai eval log in JSON: {"samples": [{"id": ..., "scores": {...}}]}'
-    entries = _list_at(_document(path, shown, hint), ("samples",), shown, hint)
+    hint = (
+        'an inspect_ai eval log in JSON: {"samples": [{"id": ..., "scores": {...}}]} '
+        "(write it with --log-format json, or convert an .eval log: inspect log convert "
+        "--to json)"
+    )
+    if path.suffix.lower() == ".eval":
+        raise _fail(shown, "1:1", "is an .eval log (a zip archive), not JSON", hint)
+    data = _document(path, shown, hint)
+    entries = _list_at(data, ("samples",), shown, hint)
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
+    fields: dict[str, dict[str, str]] = {}
     for index, entry in enumerate(entries):
         where = f"1:1: samples[{index}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("scores"), dict):
             raise _fail(shown, where, "has no 'scores' object", hint)
+        identifier = str(entry.get("id", index))
+        fields.setdefault(identifier, dict(_flat("metadata", entry.get("metadata"))))
         scores: dict[str, float] = {}
         for scorer, score in entry["scores"].items():
             value = score.get("value") if isinstance(score, dict) else None
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    _add(
-                        scores, missing, f"{scorer}.{key}", _inspect_value(item), shown, where, hint
-                    )
-            else:
-                _add(scores, missing, str(scorer), _inspect_value(value), shown, where, hint)
-        identifier = entry.get("id", index)
+            _inspect_add(scores, missing, str(scorer), value, shown, where, hint)
         epoch = entry.get("epoch")
-        name = f"{identifier}" if epoch in (None, 1) else f"{identifier} (epoch {epoch})"
-        samples.append(ScoredSample(name, scores, dict(_flat("metadata", entry.get("metadata")))))
-    return samples, missing
+        name = identifier if epoch in (None, 1) else f"{identifier} (epoch {epoch})"
+        samples.append(ScoredSample(name, scores, fields[identifier]))
+    reductions = data.get("reductions") if isinstance(data, dict) else None
+    if not reductions:
+        return samples, missing, set()
+    # Scores reduced over epochs: one per sample, as inspect's own metrics use them (the
+    # epochs of a sample are not independent samples).
+    if not isinstance(reductions, list):
+        raise _fail(shown, "1:1: reductions", "is not a list", hint)
+    reduced: dict[str, dict[str, float]] = {}
+    missing = {}
+    for index, reduction in enumerate(reductions):
+        where = f"1:1: reductions[{index}]"
+        if not isinstance(reduction, dict) or not isinstance(reduction.get("samples"), list):
+            raise _fail(shown, where, "has no 'samples' list", hint)
+        scorer = str(reduction.get("scorer"))
+        for entry in reduction["samples"]:
+            if not isinstance(entry, dict) or "sample_id" not in entry:
+                raise _fail(shown, where, "a sample has no 'sample_id'", hint)
+            identifier = str(entry["sample_id"])
+            if identifier not in fields:
+                raise _fail(shown, where, f"sample '{identifier}' is not in 'samples'", hint)
+            scores = reduced.setdefault(identifier, {})
+            _inspect_add(scores, missing, scorer, entry.get("value"), shown, where, hint)
+    return [ScoredSample(i, reduced.get(i, {}), fields[i]) for i in fields], missing, set()
+
+
+def _inspect_add(
+    scores: dict[str, float],
+    missing: dict[str, int],
+    scorer: str,
+    value: Any,
+    shown: str,
+    where: str,
+    hint: str,
+) -> None:
+    """A scorer's value: one score, or one per key of a mapping (`scorer.key`)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _add(scores, missing, f"{scorer}.{key}", _inspect_value(item), shown, where, hint)
+    else:
+        _add(scores, missing, scorer, _inspect_value(value), shown, where, hint)
 
 
 def _inspect_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return INSPECT_VALUES.get(value, INSPECT_VALUES.get(value.lower(), value))
-    return value
+    """inspect's `value_to_float` for text: C/I/P/N, yes/no, true/false, a number."""
+    if not isinstance(value, str):
+        return value
+    if value in INSPECT_VALUES:
+        return INSPECT_VALUES[value]
+    if value.lower() in INSPECT_VALUES:
+        return INSPECT_VALUES[value.lower()]
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return number if math.isfinite(number) else value
 
 
 def _lm_eval(path: Path, shown: str) -> Read:
     hint = "lm-evaluation-harness --log_samples output: one JSON object per line, with 'metrics'"
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
+    not_per_sample: set[str] = set()
     for number, line in enumerate(_text(path, shown).split("\n"), start=1):
         if not line.strip():
             continue
@@ -380,7 +472,12 @@ def _lm_eval(path: Path, shown: str) -> Read:
             raise _fail(shown, f"{number}:1", "has no 'metrics' list", hint)
         scores: dict[str, float] = {}
         for name in names:
-            _add(scores, missing, name, row.get(name), shown, f"{number}:1", hint)
+            value = row.get(name)
+            if isinstance(value, list | dict):
+                # e.g. bleu's (reference, prediction): aggregated by the harness over the set
+                not_per_sample.add(name)
+                continue
+            _add(scores, missing, name, value, shown, f"{number}:1", hint)
         fields = dict(_flat("doc", row.get("doc")))
         if isinstance(row.get("filter"), str):
             fields["filter"] = row["filter"]
@@ -388,4 +485,4 @@ def _lm_eval(path: Path, shown: str) -> Read:
         flt = row.get("filter")
         name = f"{doc_id}" if flt in (None, "none") else f"{doc_id} [{flt}]"
         samples.append(ScoredSample(name, scores, fields))
-    return samples, missing
+    return samples, missing, not_per_sample
