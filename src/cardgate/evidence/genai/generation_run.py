@@ -30,7 +30,8 @@ from cardgate.evidence.genai.generation_artifact import (
 )
 from cardgate.evidence.genai.retrieval_run import evidence_versions, located
 from cardgate.evidence.genai.retrieval_stats import resampled_means
-from cardgate.evidence.genai.scores import ScoredSample, read_scores
+from cardgate.evidence.genai.score_parsing import ScoredSample
+from cardgate.evidence.genai.scores import read_scores
 from cardgate.evidence.genai.summary import (
     SPREAD,
     overall_summary,

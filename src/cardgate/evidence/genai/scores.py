@@ -45,13 +45,21 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from cardgate.core.errors import InputError
-from cardgate.core.inputs import IN_MEMORY_BYTES, read_regular
+from cardgate.evidence.genai.score_parsing import (
+    Read,
+    ScoredSample,
+    ScoreFile,
+    add_score,
+    flat_fields,
+    json_document,
+    list_at,
+    located,
+    text_of,
+)
 
 Tool = Literal["ragas", "deepeval", "promptfoo", "inspect-ai", "lm-eval"]
 TOOLS: tuple[str, ...] = get_args(Tool)
@@ -98,113 +106,6 @@ PROMPTFOO_ERROR = 2
 """promptfoo's `ResultFailureReason.ERROR`: the test errored (no output was graded)."""
 
 
-@dataclass(frozen=True)
-class ScoredSample:
-    """One evaluated sample: its scores by metric and the fields it can be sliced by."""
-
-    sample_id: str
-    scores: dict[str, float]
-    fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ScoreFile:
-    """What one file holds: its samples, the scores that were missing (by metric), and the
-    metrics whose per-sample values are not scores (aggregated by the tool over the set)."""
-
-    tool: str
-    samples: list[ScoredSample]
-    missing: dict[str, int]
-    not_per_sample: tuple[str, ...] = ()
-
-
-def _text(path: Path, shown: str) -> str:
-    try:
-        raw = read_regular(path, limit=IN_MEMORY_BYTES)
-    except FileNotFoundError as error:
-        raise InputError(
-            f"{shown}: does not exist", hint="commit the file, or fix its path"
-        ) from error
-    except OSError as error:
-        raise InputError(f"{shown}: cannot be read: {error}") from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{shown}:{line}:1: not UTF-8 text", hint="save it as UTF-8") from error
-
-
-def _fail(shown: str, where: str, message: str, hint: str) -> InputError:
-    return InputError(f"{shown}:{where}: {message}", hint=hint)
-
-
-def _score(value: Any) -> float | None:
-    """A score as a float; None for missing, null or NaN; ValueError for anything else."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        number = float(value)
-        if math.isnan(number):
-            return None
-        if math.isinf(number):
-            raise ValueError(f"{value!r} is not finite")
-        return number
-    raise ValueError(f"{value!r} is not a number")
-
-
-def _flat(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
-    """Text fields of a mapping, flattened as `prefix.key` (numbers as their text)."""
-    if not isinstance(value, dict):
-        return
-    for key, item in value.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(item, str):
-            yield name, item
-        elif isinstance(item, int | float) and not isinstance(item, bool):
-            yield name, json.dumps(item)
-        elif isinstance(item, bool):
-            yield name, "true" if item else "false"
-
-
-def _document(path: Path, shown: str, hint: str) -> Any:
-    try:
-        return json.loads(_text(path, shown))
-    except json.JSONDecodeError as error:
-        raise _fail(
-            shown, f"{error.lineno}:{error.colno}", f"not JSON: {error.msg}", hint
-        ) from error
-
-
-def _list_at(data: Any, keys: tuple[str, ...], shown: str, hint: str) -> list[Any]:
-    found = data
-    for key in keys:
-        found = found.get(key) if isinstance(found, dict) else None
-    if not isinstance(found, list):
-        raise _fail(shown, "1:1", f"has no list at '{'.'.join(keys)}'", hint)
-    return found
-
-
-def _add(
-    scores: dict[str, float],
-    missing: dict[str, int],
-    name: str,
-    value: Any,
-    shown: str,
-    where: str,
-    hint: str,
-) -> None:
-    try:
-        number = _score(value)
-    except ValueError as error:
-        raise _fail(shown, where, f"score '{name}': {error}", hint) from error
-    if number is None:
-        missing[name] = missing.get(name, 0) + 1
-    else:
-        scores[name] = number
-
-
 def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
     """The samples of the file at `path` (`shown`: how messages name it) as `tool` wrote
     it."""
@@ -229,30 +130,26 @@ def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
     return ScoreFile(tool, samples, dict(sorted(missing.items())), tuple(sorted(not_per_sample)))
 
 
-Read = tuple[list[ScoredSample], dict[str, int], set[str]]
-"""A reader's samples, missing scores by metric, and metrics that are not per-sample."""
-
-
 def _ragas(path: Path, shown: str) -> Read:
     if path.name.lower().endswith(".jsonl"):
         rows = []
-        for number, line in enumerate(_text(path, shown).split("\n"), start=1):
+        for number, line in enumerate(text_of(path, shown).split("\n"), start=1):
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as error:
-                raise _fail(
+                raise located(
                     shown,
                     f"{number}:{error.colno}",
                     f"not JSON: {error.msg}",
                     "one JSON object per line (DataFrame.to_json(orient='records', lines=True))",
                 ) from error
             if not isinstance(row, dict):
-                raise _fail(shown, f"{number}:1", "not a JSON object", "one object per line")
+                raise located(shown, f"{number}:1", "not a JSON object", "one object per line")
             rows.append((number, row))
     else:
-        reader = csv.DictReader(io.StringIO(_text(path, shown), newline=""))
+        reader = csv.DictReader(io.StringIO(text_of(path, shown), newline=""))
         rows = []
         for row in reader:
             rows.append((reader.line_num, {k: _csv_value(v) for k, v in row.items() if k}))
@@ -272,14 +169,14 @@ def _ragas(path: Path, shown: str) -> Read:
         for name in metrics:
             value = row.get(name)
             if isinstance(value, str):
-                raise _fail(
+                raise located(
                     shown, f"{number}:1", f"score '{name}': {value!r} is not a number", hint
                 )
-            _add(scores, missing, name, value, shown, f"{number}:1", hint)
+            add_score(scores, missing, name, value, shown, f"{number}:1", hint)
         identifier = row.get("sample_id", row.get("id"))
         fields = {
             key: value
-            for key, value in _flat("", row)
+            for key, value in flat_fields("", row)
             if key not in RAGAS_INPUTS and key not in metrics
         }
         samples.append(
@@ -309,25 +206,25 @@ def _deepeval(path: Path, shown: str) -> Read:
         'a deepeval test run: {"testCases": [{"name": ..., "metricsData": [...]}]}, '
         'or .latest_test_run.json\'s {"testRunData": {...}}'
     )
-    data = _document(path, shown, hint)
+    data = json_document(path, shown, hint)
     if isinstance(data, dict) and isinstance(data.get("testRunData"), dict):
         data = data["testRunData"]  # .deepeval/.latest_test_run.json
-    cases = _list_at(data, ("testCases",), shown, hint)
+    cases = list_at(data, ("testCases",), shown, hint)
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
     for index, case in enumerate(cases):
         where = f"1:1: testCases[{index}]"
         if not isinstance(case, dict):
-            raise _fail(shown, where, "is not an object", hint)
+            raise located(shown, where, "is not an object", hint)
         # deepeval writes without None fields: a case no metric evaluated has no list
         metrics = case.get("metricsData", [])
         if not isinstance(metrics, list):
-            raise _fail(shown, where, "'metricsData' is not a list", hint)
+            raise located(shown, where, "'metricsData' is not a list", hint)
         scores: dict[str, float] = {}
         for metric in metrics:
             if not isinstance(metric, dict) or not isinstance(metric.get("name"), str):
-                raise _fail(shown, where, "a metricsData entry has no 'name'", hint)
-            _add(scores, missing, metric["name"], metric.get("score"), shown, where, hint)
+                raise located(shown, where, "a metricsData entry has no 'name'", hint)
+            add_score(scores, missing, metric["name"], metric.get("score"), shown, where, hint)
         name = case.get("name")
         # 4.x writes a golden's metadata as `metadata`; earlier versions `additionalMetadata`
         metadata = case.get("metadata", case.get("additionalMetadata"))
@@ -335,7 +232,7 @@ def _deepeval(path: Path, shown: str) -> Read:
             ScoredSample(
                 str(name) if name is not None else f"testCases[{index}]",
                 scores,
-                dict(_flat("metadata", metadata)),
+                dict(flat_fields("metadata", metadata)),
             )
         )
     return samples, missing, set()
@@ -343,23 +240,23 @@ def _deepeval(path: Path, shown: str) -> Read:
 
 def _promptfoo(path: Path, shown: str) -> Read:
     hint = 'promptfoo\'s output file: {"results": {"version": 3, "results": [...]}}'
-    results = _list_at(_document(path, shown, hint), ("results", "results"), shown, hint)
+    results = list_at(json_document(path, shown, hint), ("results", "results"), shown, hint)
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
     for index, result in enumerate(results):
         where = f"1:1: results.results[{index}]"
         if not isinstance(result, dict):
-            raise _fail(shown, where, "is not an object", hint)
+            raise located(shown, where, "is not an object", hint)
         scores: dict[str, float] = {}
         named = result.get("namedScores") or {}
         if not isinstance(named, dict):
-            raise _fail(shown, where, "'namedScores' is not an object", hint)
+            raise located(shown, where, "'namedScores' is not an object", hint)
         values = {"score": result.get("score"), "pass": result.get("success"), **named}
         # failureReason 2 (ERROR): the provider failed, nothing was judged; its 0 is no score
         errored = result.get("failureReason") == PROMPTFOO_ERROR
         for name, value in values.items():
-            _add(scores, missing, str(name), None if errored else value, shown, where, hint)
-        fields = dict(_flat("vars", result.get("vars")))
+            add_score(scores, missing, str(name), None if errored else value, shown, where, hint)
+        fields = dict(flat_fields("vars", result.get("vars")))
         provider = result.get("provider")
         if isinstance(provider, dict):
             label = provider.get("label") or provider.get("id")
@@ -379,18 +276,18 @@ def _inspect(path: Path, shown: str) -> Read:
         "--to json)"
     )
     if path.suffix.lower() == ".eval":
-        raise _fail(shown, "1:1", "is an .eval log (a zip archive), not JSON", hint)
-    data = _document(path, shown, hint)
-    entries = _list_at(data, ("samples",), shown, hint)
+        raise located(shown, "1:1", "is an .eval log (a zip archive), not JSON", hint)
+    data = json_document(path, shown, hint)
+    entries = list_at(data, ("samples",), shown, hint)
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
     fields: dict[str, dict[str, str]] = {}
     for index, entry in enumerate(entries):
         where = f"1:1: samples[{index}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("scores"), dict):
-            raise _fail(shown, where, "has no 'scores' object", hint)
+            raise located(shown, where, "has no 'scores' object", hint)
         identifier = str(entry.get("id", index))
-        fields.setdefault(identifier, dict(_flat("metadata", entry.get("metadata"))))
+        fields.setdefault(identifier, dict(flat_fields("metadata", entry.get("metadata"))))
         scores: dict[str, float] = {}
         for scorer, score in entry["scores"].items():
             value = score.get("value") if isinstance(score, dict) else None
@@ -404,20 +301,20 @@ def _inspect(path: Path, shown: str) -> Read:
     # Scores reduced over epochs: one per sample, as inspect's own metrics use them (the
     # epochs of a sample are not independent samples).
     if not isinstance(reductions, list):
-        raise _fail(shown, "1:1: reductions", "is not a list", hint)
+        raise located(shown, "1:1: reductions", "is not a list", hint)
     reduced: dict[str, dict[str, float]] = {}
     missing = {}
     for index, reduction in enumerate(reductions):
         where = f"1:1: reductions[{index}]"
         if not isinstance(reduction, dict) or not isinstance(reduction.get("samples"), list):
-            raise _fail(shown, where, "has no 'samples' list", hint)
+            raise located(shown, where, "has no 'samples' list", hint)
         scorer = str(reduction.get("scorer"))
         for entry in reduction["samples"]:
             if not isinstance(entry, dict) or "sample_id" not in entry:
-                raise _fail(shown, where, "a sample has no 'sample_id'", hint)
+                raise located(shown, where, "a sample has no 'sample_id'", hint)
             identifier = str(entry["sample_id"])
             if identifier not in fields:
-                raise _fail(shown, where, f"sample '{identifier}' is not in 'samples'", hint)
+                raise located(shown, where, f"sample '{identifier}' is not in 'samples'", hint)
             scores = reduced.setdefault(identifier, {})
             _inspect_add(scores, missing, scorer, entry.get("value"), shown, where, hint)
     return [ScoredSample(i, reduced.get(i, {}), fields[i]) for i in fields], missing, set()
@@ -435,9 +332,9 @@ def _inspect_add(
     """A scorer's value: one score, or one per key of a mapping (`scorer.key`)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            _add(scores, missing, f"{scorer}.{key}", _inspect_value(item), shown, where, hint)
+            add_score(scores, missing, f"{scorer}.{key}", _inspect_value(item), shown, where, hint)
     else:
-        _add(scores, missing, scorer, _inspect_value(value), shown, where, hint)
+        add_score(scores, missing, scorer, _inspect_value(value), shown, where, hint)
 
 
 def _inspect_value(value: Any) -> Any:
@@ -460,16 +357,18 @@ def _lm_eval(path: Path, shown: str) -> Read:
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
     not_per_sample: set[str] = set()
-    for number, line in enumerate(_text(path, shown).split("\n"), start=1):
+    for number, line in enumerate(text_of(path, shown).split("\n"), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
-            raise _fail(shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint) from error
+            raise located(
+                shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint
+            ) from error
         names = row.get("metrics") if isinstance(row, dict) else None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise _fail(shown, f"{number}:1", "has no 'metrics' list", hint)
+            raise located(shown, f"{number}:1", "has no 'metrics' list", hint)
         scores: dict[str, float] = {}
         for name in names:
             value = row.get(name)
@@ -477,8 +376,8 @@ def _lm_eval(path: Path, shown: str) -> Read:
                 # e.g. bleu's (reference, prediction): aggregated by the harness over the set
                 not_per_sample.add(name)
                 continue
-            _add(scores, missing, name, value, shown, f"{number}:1", hint)
-        fields = dict(_flat("doc", row.get("doc")))
+            add_score(scores, missing, name, value, shown, f"{number}:1", hint)
+        fields = dict(flat_fields("doc", row.get("doc")))
         if isinstance(row.get("filter"), str):
             fields["filter"] = row["filter"]
         doc_id = row.get("doc_id", number)

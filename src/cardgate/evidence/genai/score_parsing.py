@@ -1,0 +1,126 @@
+"""What the generation-score readers share (`scores`): the sample and file records, and
+strict reading — a file's text, a JSON document, a score as a number or "missing", text
+fields flattened — each failure an `InputError` at ``file:line:col`` with a hint."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.errors import InputError
+from cardgate.core.inputs import IN_MEMORY_BYTES, read_regular
+
+
+@dataclass(frozen=True)
+class ScoredSample:
+    """One evaluated sample: its scores by metric and the fields it can be sliced by."""
+
+    sample_id: str
+    scores: dict[str, float]
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScoreFile:
+    """What one file holds: its samples, the scores that were missing (by metric), and the
+    metrics whose per-sample values are not scores (aggregated by the tool over the set)."""
+
+    tool: str
+    samples: list[ScoredSample]
+    missing: dict[str, int]
+    not_per_sample: tuple[str, ...] = ()
+
+
+def text_of(path: Path, shown: str) -> str:
+    try:
+        raw = read_regular(path, limit=IN_MEMORY_BYTES)
+    except FileNotFoundError as error:
+        raise InputError(
+            f"{shown}: does not exist", hint="commit the file, or fix its path"
+        ) from error
+    except OSError as error:
+        raise InputError(f"{shown}: cannot be read: {error}") from error
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(f"{shown}:{line}:1: not UTF-8 text", hint="save it as UTF-8") from error
+
+
+def located(shown: str, where: str, message: str, hint: str) -> InputError:
+    return InputError(f"{shown}:{where}: {message}", hint=hint)
+
+
+def as_score(value: Any) -> float | None:
+    """A score as a float; None for missing, null or NaN; ValueError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            raise ValueError(f"{value!r} is not finite")
+        return number
+    raise ValueError(f"{value!r} is not a number")
+
+
+def flat_fields(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    """Text fields of a mapping, flattened as `prefix.key` (numbers as their text)."""
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(item, str):
+            yield name, item
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            yield name, json.dumps(item)
+        elif isinstance(item, bool):
+            yield name, "true" if item else "false"
+
+
+def json_document(path: Path, shown: str, hint: str) -> Any:
+    try:
+        return json.loads(text_of(path, shown))
+    except json.JSONDecodeError as error:
+        raise located(
+            shown, f"{error.lineno}:{error.colno}", f"not JSON: {error.msg}", hint
+        ) from error
+
+
+def list_at(data: Any, keys: tuple[str, ...], shown: str, hint: str) -> list[Any]:
+    found = data
+    for key in keys:
+        found = found.get(key) if isinstance(found, dict) else None
+    if not isinstance(found, list):
+        raise located(shown, "1:1", f"has no list at '{'.'.join(keys)}'", hint)
+    return found
+
+
+def add_score(
+    scores: dict[str, float],
+    missing: dict[str, int],
+    name: str,
+    value: Any,
+    shown: str,
+    where: str,
+    hint: str,
+) -> None:
+    try:
+        number = as_score(value)
+    except ValueError as error:
+        raise located(shown, where, f"score '{name}': {error}", hint) from error
+    if number is None:
+        missing[name] = missing.get(name, 0) + 1
+    else:
+        scores[name] = number
+
+
+Read = tuple[list[ScoredSample], dict[str, int], set[str]]
+"""A reader's samples, missing scores by metric, and metrics that are not per-sample."""
