@@ -44,8 +44,11 @@ from tests.evaluation.simulation import (  # noqa: E402
     Model,
     binormal_calibration,
     binormal_sample,
+    default_policy,
     example_designs,
+    example_thresholds,
     expected_cells,
+    policy_outcomes,
     score_tables,
     simulate_cells,
 )
@@ -334,6 +337,115 @@ def power_section(runs: int, permutations: int) -> list[str]:
         )
     lines += table(["groups", "pooled rate", "limit", "detectable = true gap", "beyond"], rows_out)
     return [*lines, ""]
+
+
+def ratio_power_section(runs: int, permutations: int) -> list[str]:
+    """Power at a ratio's reported detectable value, in the case it is computed for."""
+    lines = [
+        "### Power at the detectable value: ratios",
+        "",
+        "`demographic_parity_ratio` at least 0.8: the case a ratio's *detectable* value is "
+        "computed for (`intervals.RatioDesign`): the two groups' selection rates averaging "
+        "to the pooled rate, their ratio the detectable value, either group the lower with "
+        f"equal weight; {runs} data sets per line, each decided by `decide.state_of` on its "
+        "value, interval and null test. Target: `beyond` about 80% of the time.",
+        "",
+    ]
+    designs = [
+        ("2 equal groups, 2,000 rows", (1000.0, 1000.0), 0.3),
+        ("2 equal groups, 20,000 rows", (10000.0, 10000.0), 0.3),
+        ("unequal, rare outcome", (2000.0, 500.0), 0.1),
+        ("rarer still", (5000.0, 5000.0), 0.05),
+    ] + [
+        (label, group_sizes, rate)
+        for label, group_sizes, rate, _ in example_designs(ROOT / "governance")
+        if len(group_sizes) == 2
+    ]
+    name, limit = "demographic_parity_ratio", 0.8
+    rows_out = []
+    seed = itertools.count(800)
+    for label, group_sizes, rate in designs:
+        found = detection_of(name, proportions(expected_cells(group_sizes, rate)), LEVEL)
+        ratio = found.detectable("min", limit)
+        assert ratio is not None
+        share = max(group_sizes) / sum(group_sizes)
+        beyond = 0
+        for high_index, weight, count in ((0, share, runs // 2), (1, 1 - share, runs - runs // 2)):
+            high = min(rate / (weight + (1 - weight) * ratio), 1.0)
+            rates = np.full(2, ratio * high)
+            rates[high_index] = high
+            model = Model(np.asarray(group_sizes), np.full(2, 0.5), rates, rates)
+            rng = np.random.default_rng(next(seed))
+            cells = simulate_cells(model, count, rng)
+            low, up = disparity_interval(name, proportions(cells), LEVEL)
+            for index, one in enumerate(cells):
+                observed = Model.observed(name, one)
+                null = nulls.null_disparities(one, permutations, rng)[name]
+                floor, p = nulls.floor_and_p_value(
+                    null, observed, level=LEVEL, smaller_is_worse=True
+                )
+                result = ThresholdResult(
+                    threshold=0, metric=name, feature="f", min=limit, value=observed,
+                    ci=(float(low[index]), float(up[index])), noise_floor=floor, p_value=p,
+                    count=int(one.sum(axis=(1, 2)).min()), state="undefined", reason="",
+                )  # fmt: skip
+                beyond += state_of(result, min_group_size=30, level=LEVEL)[0] == "beyond"
+        sizes_text = " + ".join(f"{n:,.0f}" for n in group_sizes)
+        rows_out.append([label, sizes_text, f"{rate:.2f}", f"{ratio:.3f}", pct(beyond / runs)])
+    lines += table(
+        ["design", "group sizes", "pooled rate", "detectable = true ratio", "beyond"], rows_out
+    )
+    return [*lines, ""]
+
+
+def example_policy_section(runs: int, permutations: int) -> list[str]:
+    """The high tier's default on the worked example's disparity thresholds as
+    configured (metric, limit, compared groups, base rates), fair and clearly biased."""
+    lines = [
+        "### The default policy at the worked example's thresholds",
+        "",
+        "Each disparity threshold of the worked example as it is configured (its metric, "
+        "limit and compared groups with their sizes; for equalized odds each group's own "
+        "base rate). Fair: every group at the pooled selection rate (demographic parity) "
+        "or at the pooled TPR and FPR (equalized odds). Biased: one group's selection rate "
+        "or TPR (the rate on the fewer rows) lowered by twice the limit, each compared "
+        f"group in turn. {runs} data sets per line, {permutations} permutations each, "
+        "decided by `decide.decide` under the baseline's high tier "
+        "(`inconclusive: block-if-evident`, minimum group size 30). Targets: a fair model "
+        "blocked rarely (at most 5–10%); a biased one never passed, blocked in most runs.",
+        "",
+    ]
+    policy = default_policy("high")
+    rows_out = []
+    seed = itertools.count(900)
+    for example in example_thresholds(ROOT / "governance"):
+        metric = example.metric.replace("_", " ")
+        fair = policy_outcomes(
+            example.fair, runs, np.random.default_rng(next(seed)), tier="high",
+            name=example.metric, limit=example.limit, permutations=permutations,
+        )  # fmt: skip
+        rows_out.append([example.label, metric, f"{example.limit:g}", "fair", "",
+                         *(pct(fair[k]) for k in ("block", "warn", "pass"))])  # fmt: skip
+        for index, group in enumerate(example.groups):
+            size = example.fair.sizes[index]
+            positives = size * example.fair.base[index]
+            shown = f"{size:,.0f}" + (
+                f" ({positives:,.0f} positive)" if example.rate == "true_positive_rate" else ""
+            )
+            biased = policy_outcomes(
+                example.biased(index, 2 * example.limit), runs,
+                np.random.default_rng(next(seed)), tier="high", name=example.metric,
+                limit=example.limit, permutations=permutations,
+            )  # fmt: skip
+            rows_out.append(["", "", "", f"gap {2 * example.limit:g} in {group}", shown,
+                             *(pct(biased[k]) for k in ("block", "warn", "pass"))])  # fmt: skip
+    lines += table(
+        ["threshold", "metric", "limit", "model", "rows of that group", "blocked", "warned",
+         "passed"],
+        rows_out,
+    )  # fmt: skip
+    lines += ["", f"Policy used: `inconclusive: {policy[0]}`, `min_group_size: {policy[1]}`.", ""]
+    return lines
 
 
 # -- many groups (intersections) -------------------------------------------------------------
@@ -625,6 +737,8 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "size": lambda a: size_section(a.test_runs, a.permutations),
     "decisions": lambda a: decision_section(a.test_runs, a.permutations),
     "power": lambda a: power_section(a.test_runs, a.permutations),
+    "ratio power": lambda a: ratio_power_section(a.test_runs, a.permutations),
+    "example policy": lambda a: example_policy_section(a.test_runs * 2, a.permutations),
     "many groups": lambda a: many_groups_section(a.test_runs // 2, a.permutations),
     "groups": lambda a: group_section(a.runs),
     "proportions": lambda a: exact_proportion_section(),

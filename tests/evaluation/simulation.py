@@ -109,6 +109,134 @@ def example_designs(governance: Path) -> list[tuple[str, tuple[float, ...], floa
     return found
 
 
+@dataclass(frozen=True)
+class ExampleThreshold:
+    """A disparity threshold of the worked example as configured: its metric, limit and
+    compared groups, and a fair model of them (`example_thresholds`)."""
+
+    label: str
+    metric: str
+    limit: float
+    groups: tuple[str, ...]
+    fair: Model
+    rate: str
+    """The rate a biased model moves: the selection rate for demographic parity, the
+    TPR (the rate on the fewer rows) for equalized odds and equal opportunity."""
+
+    def biased(self, group: int, gap: float) -> Model:
+        """The fair model with `group`'s rate lowered by `gap` (raised where it would
+        fall below 0)."""
+        current = self.fair.rates()[self.rate][group]
+        return self.fair.with_gap(self.rate, group=group, gap=-gap if current >= gap else gap)
+
+
+def example_thresholds(governance: Path) -> list[ExampleThreshold]:
+    """Every disparity threshold (a `max` on a difference) of the workspace `governance`,
+    with a fair model at its compared groups' sizes: for demographic parity every group
+    selected at the pooled selection rate; for the error-rate disparities every group
+    with its own base rate (from its selection rate, TPR and FPR) and the pooled TPR and
+    FPR."""
+    found = []
+    for path in sorted(governance.glob("systems/*/evaluation.json")):
+        artifact = json.loads(path.read_text(encoding="utf-8"))
+        features = {tuple(f["columns"]): f for f in artifact["features"]}
+        for threshold in artifact["thresholds"]:
+            metric = threshold["metric"]
+            if not metric.endswith("_difference") or threshold["max"] is None:
+                continue
+            compared = [
+                g for g in features[(threshold["feature"],)]["groups"] if not g["suppressed"]
+            ]
+            sizes = np.array([float(g["count"]) for g in compared])
+
+            def value(group: dict[str, object], name: str) -> float:
+                metrics = group["metrics"]
+                assert isinstance(metrics, dict)
+                return float(metrics[name]["value"])
+
+            selection = np.array([value(g, "selection_rate") for g in compared])
+            if metric.startswith("demographic_parity"):
+                pooled = float((sizes * selection).sum() / sizes.sum())
+                fair = Model.demographic_parity(sizes, selection=pooled)
+                rate = "selection_rate"
+            else:
+                tpr = np.array([value(g, "true_positive_rate") for g in compared])
+                fpr = np.array([value(g, "false_positive_rate") for g in compared])
+                base = (selection - fpr) / (tpr - fpr)
+                positives, negatives = sizes * base, sizes * (1 - base)
+                fair = Model(
+                    sizes,
+                    base,
+                    np.full(len(sizes), (positives * tpr).sum() / positives.sum()),
+                    np.full(len(sizes), (negatives * fpr).sum() / negatives.sum()),
+                )
+                rate = "true_positive_rate"
+            found.append(
+                ExampleThreshold(
+                    f"{path.parent.name}:{threshold['feature']}",
+                    metric,
+                    float(threshold["max"]),
+                    tuple(str(g["group"]) for g in compared),
+                    fair,
+                    rate,
+                )
+            )
+    return found
+
+
+def default_policy(tier: str) -> tuple[str, int]:
+    """(inconclusive, min_group_size) of GATE-FA003 in the shipped baseline preset."""
+    import yaml
+
+    from cardgate.gate.policy import preset_path
+
+    preset = yaml.safe_load(preset_path("baseline").read_text(encoding="utf-8"))
+    options = dict(preset["defaults"]["rules"]["GATE-FA003"]["options"])
+    options.update(preset["tiers"][tier].get("rules", {}).get("GATE-FA003", {}).get("options", {}))
+    return options["inconclusive"], options["min_group_size"]
+
+
+def policy_outcomes(
+    model: Model,
+    runs: int,
+    rng: np.random.Generator,
+    *,
+    tier: str,
+    name: str = "equalized_odds_difference",
+    limit: float = 0.1,
+    permutations: int = 99,
+    level: float = 0.95,
+) -> dict[str, float]:
+    """Shares of the release outcomes (pass, warn, block) of a threshold `name` at most
+    `limit`, decided by `decide.decide` under the baseline policy's `tier` on `runs` data
+    sets of `model`, each with its interval and its null test (`permutations`)."""
+    from cardgate.documents.schemas.evaluation import Threshold
+    from cardgate.evidence.evaluation import nulls
+    from cardgate.evidence.evaluation.artifact import ThresholdResult
+    from cardgate.evidence.evaluation.decide import ThresholdPolicy, decide
+    from cardgate.evidence.evaluation.disparities import disparity_interval
+    from cardgate.evidence.evaluation.estimates import proportions
+
+    inconclusive, minimum = default_policy(tier)
+    policy = ThresholdPolicy(inconclusive=inconclusive, min_group_size=minimum)
+    threshold = Threshold(metric=name, max=limit)
+    cells = simulate_cells(model, runs, rng)
+    low, high = disparity_interval(name, proportions(cells), level)
+    found = {"pass": 0, "warn": 0, "block": 0}
+    for index, table in enumerate(cells):
+        observed = Model.observed(name, table)
+        null = nulls.null_disparities(table, permutations, rng)[name]
+        floor, p = nulls.floor_and_p_value(null, observed, level=level, smaller_is_worse=False)
+        result = ThresholdResult(
+            threshold=0, metric=name, feature="f", max=limit, value=observed,
+            ci=(float(low[index]), float(high[index])), noise_floor=floor, p_value=p,
+            count=int(table.sum(axis=(1, 2)).min()), state="undefined", reason="",
+        )  # fmt: skip
+        verdict = decide(threshold, result, card_min_group_size=1, level=level, policy=policy)
+        found[verdict.outcome] += 1
+    return {key: value / runs for key, value in found.items()}
+
+
 def expected_cells(sizes: tuple[float, ...], rate: float) -> FloatArray:
     """The expected count table `(G, 2, 2)` of groups of `sizes` selected at `rate`,
     labels independent of predictions (half of each group positive)."""

@@ -21,7 +21,14 @@ from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.disparities import detection_of, disparity_interval
 from cardgate.evidence.evaluation.estimates import classification_intervals, proportions
-from tests.evaluation.simulation import Model, example_designs, expected_cells, simulate_cells
+from tests.evaluation.simulation import (
+    Model,
+    default_policy,
+    example_designs,
+    expected_cells,
+    policy_outcomes,
+    simulate_cells,
+)
 
 LEVEL = 0.95
 GOVERNANCE = Path(__file__).resolve().parents[2] / "governance"
@@ -377,18 +384,6 @@ def test_studentized_range_is_the_largest_pairwise_welch_statistic() -> None:
     assert np.allclose(studentized_range(means, errors), brute)
 
 
-def _default_policy(tier: str) -> tuple[str, int]:
-    """(inconclusive, min_group_size) of GATE-FA003 in the shipped baseline preset."""
-    import yaml
-
-    from cardgate.gate.policy import preset_path
-
-    preset = yaml.safe_load(preset_path("baseline").read_text(encoding="utf-8"))
-    options = dict(preset["defaults"]["rules"]["GATE-FA003"]["options"])
-    options.update(preset["tiers"][tier].get("rules", {}).get("GATE-FA003", {}).get("options", {}))
-    return options["inconclusive"], options["min_group_size"]
-
-
 def _outcomes(
     model: Model,
     runs: int,
@@ -397,31 +392,9 @@ def _outcomes(
     name: str = "equalized_odds_difference",
     limit: float = 0.1,
 ) -> dict[str, float]:
-    """Shares of the release outcomes (pass, warn, block) of a threshold `name` at most
-    `limit`, decided under the baseline policy's `tier` on `runs` data sets of `model`
-    with 99 permutations each."""
-    from cardgate.documents.schemas.evaluation import Threshold
-    from cardgate.evidence.evaluation.decide import ThresholdPolicy, decide
-
-    inconclusive, minimum = _default_policy(tier)
-    policy = ThresholdPolicy(inconclusive=inconclusive, min_group_size=minimum)
-    threshold = Threshold(metric=name, max=limit)
+    """`policy_outcomes` with 99 permutations per data set, seeded."""
     rng = np.random.default_rng(seed)
-    cells = simulate_cells(model, runs, rng)
-    low, high = disparity_interval(name, proportions(cells), LEVEL)
-    found = {"pass": 0, "warn": 0, "block": 0}
-    for index, table in enumerate(cells):
-        observed = model.observed(name, table)
-        null = nulls.null_disparities(table, 99, rng)[name]
-        floor, p = nulls.floor_and_p_value(null, observed, level=LEVEL, smaller_is_worse=False)
-        result = ThresholdResult(
-            threshold=0, metric=name, feature="f", max=limit, value=observed,
-            ci=(float(low[index]), float(high[index])), noise_floor=floor, p_value=p,
-            count=int(table.sum(axis=(1, 2)).min()), state="undefined", reason="",
-        )  # fmt: skip
-        verdict = decide(threshold, result, card_min_group_size=1, level=LEVEL, policy=policy)
-        found[verdict.outcome] += 1
-    return {key: value / runs for key, value in found.items()}
+    return policy_outcomes(model, runs, rng, tier=tier, name=name, limit=limit)
 
 
 @pytest.mark.parametrize(
@@ -439,7 +412,7 @@ def test_the_default_policy_neither_blocks_a_fair_model_nor_passes_a_biased_one(
     sizes = _sizes(groups, rows, unequal=False)
     fair = Model.parity(sizes, base=np.linspace(0.2, 0.5, groups))
     biased = fair.with_gap("true_positive_rate", group=groups - 1, gap=-0.2)
-    assert _default_policy("high") == ("block-if-evident", 30)  # the default tested here
+    assert default_policy("high") == ("block-if-evident", 30)  # the default tested here
     fair_outcomes = _outcomes(fair, 200, groups, "high")
     assert fair_outcomes["block"] <= 0.1, fair_outcomes
     biased_outcomes = _outcomes(biased, 200, groups + 1, "high")
