@@ -12,6 +12,7 @@ SCRIPTS = [
     "bench_coverage.py",
     "bench_gate.py",
     "bench_evaluate.py",
+    "bench_evaluate_bootstrap.py",
     "bench_check_data.py",
     "bench_site.py",
     "bench_retrieval.py",
