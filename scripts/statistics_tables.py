@@ -399,6 +399,65 @@ def ratio_power_section(runs: int, permutations: int) -> list[str]:
     return [*lines, ""]
 
 
+def other_power_section(runs: int, permutations: int) -> list[str]:
+    """Power at the detectable value of a per-group proportion and of a regression
+    difference, in the cases their formulas describe."""
+    lines = [
+        "### Power at the detectable value: per-group metrics and regression",
+        "",
+        "A per-group proportion (say a false positive rate) at most 0.2: the detectable "
+        "value the verdict reports for a group observed at the expected counts of a rate "
+        "(the limit plus (z + z₀.₈) standard errors read from its Wilson interval), and "
+        f"the share of {runs * 4} groups with that true rate whose Wilson interval lies wholly "
+        "above the limit. A regression `mean_error_difference` at most 0.1 (errors normal, "
+        "standard deviation 1): the detectable value (the limit plus (z + z₀.₈) times the "
+        "standard error of the difference of the two largest groups, z the simultaneous "
+        "critical value), the largest group's errors shifted by it, the others at 0, "
+        f"{runs} data sets, each decided by `decide.state_of` with the studentized null "
+        f"test ({permutations} replicates). Target: `beyond` about 80% of the time.",
+        "",
+    ]
+    rows_out = []
+    rng = np.random.default_rng(1100)
+    z = I.z_value(LEVEL)
+    for rows, observed in itertools.product((100, 1_000), (0.05, 0.15)):
+        count = np.array([observed * rows])
+        low, high = I.wilson(count, np.array([float(rows)]), z)
+        detectable = I.detectable_from_interval(
+            observed, (float(low[0]), float(high[0])), bound="max", limit=0.2, level=LEVEL
+        )
+        draws = rng.binomial(rows, min(detectable, 1.0), size=runs * 4).astype(float)
+        lower, _ = I.wilson(draws, np.full(runs * 4, float(rows)), z)
+        rows_out.append(["proportion at most 0.2", f"{rows:,}", f"observed {observed:g}",
+                         f"{detectable:.3f}", pct(float(np.mean(lower > 0.2)))])  # fmt: skip
+    name = "mean_error_difference"
+    for group_sizes in ((500, 500), (516, 258, 129, 65, 32), (5000, 3000, 2000)):
+        n = np.asarray(group_sizes, dtype=float)
+        error = np.sort(1 / np.sqrt(n))[:2]
+        critical = I.sidak_z(LEVEL, I.pair_count(len(n)))
+        detectable = 0.1 + (critical + I.power_z()) * math.sqrt(float((error**2).sum()))
+        beyond = 0
+        for _ in range(runs):
+            errors = np.zeros((len(n), 5))
+            for g, size in enumerate(group_sizes):
+                e = rng.normal(detectable if g == 0 else 0.0, 1.0, size=size)
+                errors[g] = [size, e.sum(), np.abs(e).sum(), (e * e).sum(), (e**4).sum()]
+            value, low_, high_, floor, p = regression_disparity(
+                name, errors, LEVEL, permutations, rng
+            )
+            result = ThresholdResult(
+                threshold=0, metric=name, feature="f", max=0.1, value=value,
+                ci=(low_, high_), noise_floor=floor, p_value=p, count=int(n.min()),
+                state="undefined", reason="",
+            )  # fmt: skip
+            beyond += state_of(result, min_group_size=30, level=LEVEL)[0] == "beyond"
+        rows_out.append(["mean error difference at most 0.1", f"{int(n.sum()):,}",
+                         " + ".join(str(size) for size in group_sizes), f"{detectable:.3f}",
+                         pct(beyond / runs)])  # fmt: skip
+    lines += table(["threshold", "rows", "case", "detectable = truth", "beyond"], rows_out)
+    return [*lines, ""]
+
+
 def example_policy_section(runs: int, permutations: int) -> list[str]:
     """The high tier's default on the worked example's disparity thresholds as
     configured (metric, limit, compared groups, base rates), fair and clearly biased."""
@@ -760,6 +819,7 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "decisions": lambda a: decision_section(a.test_runs, a.permutations),
     "power": lambda a: power_section(a.test_runs, a.permutations),
     "ratio power": lambda a: ratio_power_section(a.test_runs, a.permutations),
+    "other power": lambda a: other_power_section(a.test_runs, a.permutations),
     "example policy": lambda a: example_policy_section(a.test_runs * 2, a.permutations),
     "many groups": lambda a: many_groups_section(a.test_runs // 2, a.permutations),
     "groups": lambda a: group_section(a.runs),
@@ -822,9 +882,12 @@ def _regenerate(args: argparse.Namespace, names: list[str]) -> int:
         part = time.perf_counter()
         lines = SECTIONS[name](args)
         text = "\n".join(lines).rstrip("\n") + "\n\n"
-        start = page.index(lines[0] + "\n")
-        ends = [page.find(mark, start + 1) for mark in ("\n### ", "\nGenerated with ")]
-        end = min(e for e in ends if e >= 0) + 1
+        start = page.find(lines[0] + "\n")
+        if start < 0:  # a new section: before the closing line
+            start = end = page.index("\nGenerated with ") + 1
+        else:
+            ends = [page.find(mark, start + 1) for mark in ("\n### ", "\nGenerated with ")]
+            end = min(e for e in ends if e >= 0) + 1
         page = page[:start] + text + page[end:]
         print(f"{name}: {time.perf_counter() - part:.0f} s", file=sys.stderr)
     if args.print:
