@@ -375,7 +375,7 @@ def test_regression_noise_floor_agrees_with_the_p_value() -> None:
 
 
 def test_studentized_range_is_the_largest_pairwise_welch_statistic() -> None:
-    from cardgate.evidence.evaluation.disparities import studentized_range
+    from cardgate.evidence.evaluation.nulls import studentized_range
 
     rng = np.random.default_rng(3)
     means, errors = rng.normal(size=(20, 6)), rng.uniform(0.1, 1.0, size=(20, 6))

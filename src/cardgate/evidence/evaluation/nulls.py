@@ -17,6 +17,10 @@ A permutation of counts is one multivariate hypergeometric draw per label stratu
 unfair, the `1 - confidence_level` quantile); the p-value counts the permutations at
 least as extreme as the observed value, plus one (a permutation test is exact: under the
 null, P(p <= alpha) <= alpha).
+
+Regression disparities have no counts to permute: their null is studentized and
+parametric (`studentized_null`), every group at the same mean with its own estimation
+error.
 """
 
 from __future__ import annotations
@@ -93,3 +97,58 @@ def floor_and_p_value(
         extreme = int((values >= observed - 1e-12).sum()) if np.isfinite(observed) else None
     p_value = None if extreme is None else (1 + extreme) / (1 + len(values))
     return floor, p_value
+
+
+# -- regression: a studentized parametric null -----------------------------------------
+def unbiased_error(rows: FloatArray, error: FloatArray) -> FloatArray:
+    """A group's standard error from the unbiased variance (over n − 1), not over n."""
+    n = np.asarray(rows, dtype=np.float64)
+    scaled: FloatArray = error * np.sqrt(n / np.maximum(n - 1, 1))
+    return scaled
+
+
+def studentized_range(estimates: FloatArray, errors: FloatArray) -> FloatArray:
+    """max over pairs of groups of |m_i − m_j| / √(s_i² + s_j²) for each row of
+    `estimates` and `errors` (R, G): the largest pairwise Welch statistic (a difference
+    without standard error is infinitely significant, two equal ones are 0)."""
+    largest = np.zeros(len(estimates))
+    for i in range(estimates.shape[1] - 1):
+        gap = np.abs(estimates[:, i, None] - estimates[:, i + 1 :])
+        scale = np.sqrt(errors[:, i, None] ** 2 + errors[:, i + 1 :] ** 2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            statistic = np.where(gap > 0, gap / scale, 0.0)
+        largest = np.maximum(largest, statistic.max(axis=1))
+    return largest
+
+
+FREEDOM_SHARE = {"mean_error": 1.0, "mean_absolute_error": 0.697, "root_mean_squared_error": 1 / 7}
+"""Degrees of freedom of a group's estimated standard error, as a share of n − 1, for
+normal errors: the variance of a mean of x is estimated with relative variance about
+(κ − 1) / n, κ the kurtosis of x, which a χ²_ν / ν matches at ν = 2n / (κ − 1)
+(Satterthwaite 1946): κ = 3 for the error e (ν = n − 1, exact), 3.87 for |e|, 15 for e²."""
+
+
+def studentized_null(
+    rows: FloatArray,
+    error: FloatArray,
+    replicates: int,
+    rng: np.random.Generator,
+    *,
+    metric: str = "mean_error",
+) -> FloatArray:
+    """`replicates` draws (R,) of `studentized_range` under the null: every group's mean
+    at the same value, its estimate normal with its standard error `error`, and its
+    estimated standard error drawn too, as s·√(χ²_ν / ν) with ν from `FREEDOM_SHARE`.
+
+    Studentizing makes the statistic nearly pivotal, so plugging in the estimated
+    standard errors costs little (the bootstrap-t principle: Hall 1992). The previous
+    null drew the unstudentized range around the estimated standard errors alone and
+    rejected a fair model 5.7–5.9% of the time at α = 5% in groups of 12 to 32 rows,
+    and RMSE's 6.9% with unequal groups (docs/statistics.md). The χ² model of the
+    standard error is exact for the mean error only; for the MAE and the MSE (on the log
+    scale, `_tested_scale`) the test is somewhat conservative."""
+    n = np.asarray(rows, dtype=np.float64)
+    freedom = np.maximum((n - 1) * FREEDOM_SHARE[metric], 1)
+    means = rng.standard_normal((replicates, len(n))) * error
+    spread = error * np.sqrt(rng.chisquare(freedom, size=(replicates, len(n))) / freedom)
+    return studentized_range(means, spread)
