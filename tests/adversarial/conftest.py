@@ -13,6 +13,7 @@ import resource
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,11 @@ def invoke(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def _cap_memory() -> None:  # pragma: no cover - runs in the child
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+def _capped(cap: int) -> Callable[[], None]:
+    def cap_memory() -> None:  # pragma: no cover - runs in the child
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    return cap_memory
 
 
 def run_cli(
@@ -55,6 +59,7 @@ def run_cli(
     cwd: Path | None = None,
     timeout: float = 60,
     stdout: int | None = subprocess.PIPE,
+    memory: int = MEMORY_CAP,
 ) -> subprocess.CompletedProcess[str]:
     """Run cardgate in a subprocess with a timeout and a memory cap.
 
@@ -70,7 +75,7 @@ def run_cli(
         stderr=subprocess.PIPE,
         text=True,
         timeout=timeout,
-        preexec_fn=_cap_memory,
+        preexec_fn=_capped(memory),
         check=False,
     )
 

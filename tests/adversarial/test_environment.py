@@ -43,14 +43,16 @@ def shared(workspace: Path) -> Iterator[Path]:
     shutil.rmtree(folder)
 
 
-def _as_user(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _as_user(
+    *args: str | Path, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """cardgate as an unprivileged user (as this user when the tests do not run as root)."""
     command = [sys.executable, "-m", "cardgate", *(str(arg) for arg in args)]
     if os.geteuid() == 0:
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
     env = {**os.environ, "CARDGATE_TODAY": TODAY, "CARDGATE_NO_CACHE": "1", "HOME": "/nonexistent"}
     return subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
@@ -66,7 +68,8 @@ def test_a_read_only_workspace(shared: Path) -> None:
 
 def test_an_unreadable_evaluation_artifact(shared: Path) -> None:
     (shared / "systems" / SYSTEM / "evaluation.json").chmod(0o000)
-    done = _as_user("gate", "-w", shared, "--release")
+    # --release computes the example's evaluations, data checks and monitoring windows again
+    done = _as_user("gate", "-w", shared, "--release", timeout=300)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     assert f"systems/{SYSTEM}/evaluation.json" in done.stdout

@@ -48,6 +48,8 @@ class SizeLimit:
 
 
 DOCUMENT_BYTES = SizeLimit("CARDGATE_MAX_DOCUMENT_BYTES", 5 << 20, "a YAML document")
+_CHUNK = 1 << 20
+
 ARTIFACT_BYTES = SizeLimit("CARDGATE_MAX_ARTIFACT_BYTES", 64 << 20, "a JSON artifact")
 IN_MEMORY_BYTES = SizeLimit(
     "CARDGATE_MAX_IN_MEMORY_BYTES", 2 << 30, "a data file loaded in memory (decompressed)"
@@ -129,10 +131,16 @@ def read_regular(path: Path, *, limit: SizeLimit, maximum: int | None = None) ->
         size = os.fstat(stream.fileno()).st_size
         if size > most:
             raise over_limit(path, size, limit, most)
-        data = stream.read(most + 1)
-    if len(data) > most:
-        raise over_limit(path, len(data), limit, most)
-    return data
+        # in chunks, not read(most + 1): that reserves the whole limit (64 MB for an
+        # artifact) for every file, however small
+        chunks: list[bytes] = []
+        read = 0
+        while chunk := stream.read(min(_CHUNK, most + 1 - read)):
+            chunks.append(chunk)
+            read += len(chunk)
+            if read > most:  # it grew while being read
+                raise over_limit(path, read, limit, most)
+    return b"".join(chunks)
 
 
 def read_json(path: Path, *, limit: SizeLimit = ARTIFACT_BYTES) -> Any:

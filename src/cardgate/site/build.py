@@ -25,6 +25,10 @@ from the network.
 Where the time goes for 1,000 systems (benchmarks/README.md): MkDocs itself, about 12 s;
 cardgate's own work, about 2.4 s (loading, the gate, rendering the pages), the gate's
 per-system checks and the pages shared among the CPUs (`cardgate.core.parallel`).
+
+Kept whole: the build's steps (the configuration, the generated pages, the MkDocs run in
+a worker, the checks of its result) share the one set of folders described above; split,
+each part would take them as arguments and the order of the steps would be harder to see.
 """
 
 from __future__ import annotations

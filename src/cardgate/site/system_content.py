@@ -1,5 +1,9 @@
 """The values of a system's page: the verdict and what is left, sign-offs, waivers,
 evaluation tables and charts with intervals and thresholds, and coverage.
+
+Kept whole: these are one page's values, computed here so that the template only renders
+them; its sections share the helpers that turn the evaluation into rows (metric entries,
+threshold rows, chart bars), which a split by section would scatter or pass around.
 """
 
 from __future__ import annotations

@@ -11,11 +11,14 @@ DeLong's, disparities simultaneous ones: `intervals`; null tests are permutation
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from cardgate.evidence.evaluation.stats import ECE_BINS, FloatArray
 
-_BATCH_CELLS = 4_000_000  # cells per multinomial batch (bounds memory for histograms)
+# cells per batch: bounds the memory of the copies (the values do not depend on it)
+_BATCH_CELLS = 1_000_000
 
 
 def resample(table: FloatArray, replicates: int, rng: np.random.Generator) -> FloatArray:
@@ -30,22 +33,21 @@ def resample(table: FloatArray, replicates: int, rng: np.random.Generator) -> Fl
 
 def resample_scores(
     scores: FloatArray, replicates: int, rng: np.random.Generator
-) -> list[FloatArray]:
-    """Bootstrap copies of score histograms `[..., bin, (rows, sum, sum²)]`, in batches;
-    each bin's sums scale with its resampled rows (its mean score is kept)."""
+) -> Iterator[FloatArray]:
+    """Bootstrap copies of score histograms `[..., bin, (rows, sum, sum²)]`, in batches
+    (each drawn when the caller asks for it, so that memory holds one batch, not every
+    replicate); each bin's sums scale with its resampled rows (its mean score is kept)."""
     rows = scores[..., 0]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(rows > 0, scores[..., 1] / np.where(rows > 0, rows, 1), 0.0)
         mean_sq = np.where(rows > 0, scores[..., 2] / np.where(rows > 0, rows, 1), 0.0)
     batch = max(1, _BATCH_CELLS // max(1, rows.size))
-    out: list[FloatArray] = []
     done = 0
     while done < replicates:
         size = min(batch, replicates - done)
         counts = resample(rows, size, rng)
-        out.append(np.stack([counts, counts * mean, counts * mean_sq], axis=-1))
+        yield np.stack([counts, counts * mean, counts * mean_sq], axis=-1)
         done += size
-    return out
 
 
 def consistency_ece(scores: FloatArray, replicates: int, rng: np.random.Generator) -> FloatArray:

@@ -163,14 +163,22 @@ def group_intervals(
         out.update({m: found[m] for m in metrics if m in found})
     bootstrapped = [m for m in SCORE_METRICS if m in out and m != "roc_auc"]
     if table.scores is not None and replicates and bootstrapped:
-        copies = boot.resample_scores(table.scores, replicates, rng)
-        if "brier_score" in bootstrapped:
-            draws = np.concatenate([M.score_values(b)["brier_score"] for b in copies])
-            out["brier_score"] = boot.percentile_interval(draws, level)
-        if "expected_calibration_error" in bootstrapped:
+        # one pass over the bootstrap copies, a batch at a time (all of them at once can
+        # take a gigabyte); every copy is drawn before the calibrated ECEs, as always
+        gaps = M.calibration_gaps(table.scores)
+        briers: list[FloatArray] = []
+        distances: list[FloatArray] = []
+        for copy in boot.resample_scores(table.scores, replicates, rng):
+            if "brier_score" in bootstrapped:
+                briers.append(M.brier_values(copy))
+            if "expected_calibration_error" in bootstrapped:
+                distances.append(np.abs(M.calibration_gaps(copy) - gaps).sum(axis=-1))
+        if briers:
+            out["brier_score"] = boot.percentile_interval(np.concatenate(briers), level)
+        if distances:
             calibrated = boot.consistency_ece(table.scores, replicates, rng)
             out["expected_calibration_error"] = calibration_interval(
-                table.scores, copies, calibrated, level
+                gaps, np.concatenate(distances), calibrated, level
             )
     if table.scores is not None and "roc_auc" in out:
         bound = auc_binning_bound(table.scores)
@@ -184,11 +192,12 @@ def group_intervals(
 
 
 def calibration_interval(
-    scores: FloatArray, copies: Sequence[FloatArray], calibrated: FloatArray, level: float
+    gaps: FloatArray, distances: FloatArray, calibrated: FloatArray, level: float
 ) -> tuple[FloatArray, FloatArray]:
-    """The expected calibration error's interval per group, from bootstrap `copies` of
-    the score histograms (`bootstrap.resample_scores`) and the ECEs a calibrated model
-    with these scores shows by chance (`bootstrap.consistency_ece`).
+    """The expected calibration error's interval per group, from the calibration `gaps`
+    of the score histograms (`metrics.calibration_gaps`), the `distances` Σ|d̂*_b − d̂_b|
+    of their bootstrap copies (`bootstrap.resample_scores`) and the ECEs a calibrated
+    model with these scores shows by chance (`bootstrap.consistency_ece`).
 
     The ECE is the sum over calibration bins of |d_b|, d_b the bin's share of labels
     minus scores (`metrics.calibration_gaps`); the estimate d̂ is unbiased, its sum of
@@ -202,11 +211,7 @@ def calibration_interval(
     quantile c₀, so that a calibrated model's interval starts at 0 with probability at
     least `level` at any size (the bootstrap alone undercovers slightly on 100 rows).
     Measured coverage: docs/statistics.md."""
-    gaps = M.calibration_gaps(scores)
     ece = np.abs(gaps).sum(axis=-1)
-    distances = np.concatenate(
-        [np.abs(M.calibration_gaps(copy) - gaps).sum(axis=-1) for copy in copies]
-    )
     reach, by_chance = (boot.nan_quantiles(d, (level,))[0] for d in (distances, calibrated))
     low = np.maximum(ece - np.fmax(reach, by_chance), 0.0)
     return np.where(np.isfinite(ece), low, np.nan), np.minimum(ece + reach, 1.0)

@@ -76,15 +76,22 @@ def score_values(scores: FloatArray) -> dict[str, FloatArray]:
     pairs = (positives * (below + 0.5 * negatives)).sum(axis=-1)
     n_pos, n_neg = positives.sum(axis=-1), negatives.sum(axis=-1)
     auc = _ratio(pairs, n_pos * n_neg)
-    total = n_pos + n_neg
-    sums, squares = scores[..., 1], scores[..., 2]
-    brier_sum = squares.sum(axis=(-2, -1)) - 2 * sums[..., 1, :].sum(axis=-1) + n_pos
     ece = np.abs(calibration_gaps(scores)).sum(axis=-1)
     return {
         "roc_auc": auc,
         "expected_calibration_error": ece,
-        "brier_score": _ratio(brier_sum, total),
+        "brier_score": brier_values(scores),
     }
+
+
+def brier_values(scores: FloatArray) -> FloatArray:
+    """The Brier score from histograms `scores[..., truth, bin, (rows, sum, sum²)]`:
+    Σ (score − label)² / rows = (Σ score² − 2 Σ_positives score + positives) / rows."""
+    rows = scores[..., 0]
+    n_pos, n_neg = rows[..., 1, :].sum(axis=-1), rows[..., 0, :].sum(axis=-1)
+    sums, squares = scores[..., 1], scores[..., 2]
+    brier_sum = squares.sum(axis=(-2, -1)) - 2 * sums[..., 1, :].sum(axis=-1) + n_pos
+    return _ratio(brier_sum, n_pos + n_neg)
 
 
 def calibration_gaps(scores: FloatArray) -> FloatArray:
