@@ -105,9 +105,9 @@ def test_monitor_appends_one_entry_per_window(root: Path) -> None:
     # outcomes are in the window: the card's evaluation ran on it, and the change of each
     # metric against the approved evaluation is recorded with its interval
     assert first.performance is not None
-    changes = {c["metric"]: c for c in first.performance["changes"]}
-    assert changes["accuracy"]["difference"] == pytest.approx(0.0, abs=1e-12)
-    assert changes["accuracy"]["state"] == "unchanged"
+    changes = {c.metric: c for c in first.performance.changes}
+    assert changes["accuracy"].difference == pytest.approx(0.0, abs=1e-12)
+    assert changes["accuracy"].state == "unchanged"
     before = path.read_bytes()
     # the same window again: recorded once, file unchanged
     code, output = cli("monitor", SYSTEM, "--window", str(stable), "-w", str(root))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.gate.conftest import POLICY
 
 from .conftest import SYSTEM, TODAY, build_workspace, cli, codes, gate_json
@@ -103,3 +105,51 @@ def test_verifying_signatures_does_not_depend_on_the_unsigned_rule_running(
     code, report = gate_json(root, "--release")
     found = codes(report)
     assert "GATE-INT001" not in found and "GATE-SO003" not in found, report["findings"]
+
+
+def _genai_finding(tmp_path: Path, name: str, edits: dict[str, object]) -> dict[str, str]:
+    root = build_workspace(tmp_path / "ws", {"genai": True, "edit_after": edits})
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    found = _found(report, "GATE-ART001")
+    assert len(found) == 1, report["findings"]
+    assert found[0]["path"] == f"systems/{SYSTEM}/{name}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "old", "new"),
+    [
+        ("generation.json", "evaluate-generation", '"value": 0.898305084746', '"value": 0.95'),
+        ("retrieval.json", "evaluate-retrieval", '"value": 0.923981246657', '"value": 0.95'),
+    ],
+)
+def test_an_edited_genai_artifact_says_what_to_run(
+    tmp_path: Path, name: str, command: str, old: str, new: str
+) -> None:
+    found = _genai_finding(tmp_path, name, {f"systems/{SYSTEM}/{name}": [(old, new)]})
+    assert found["message"].startswith(
+        f"systems/{SYSTEM}/{name} differs from what its inputs give (recomputed for --release): "
+    ), found
+    assert found["hint"] == (
+        f"never edit an artifact: run cardgate {command} {SYSTEM}, commit it and sign again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "gone"),
+    [
+        ("generation.json", "evaluate-generation", "ragas.csv"),
+        ("retrieval.json", "evaluate-retrieval", "run.trec"),
+    ],
+)
+def test_a_genai_artifact_whose_inputs_are_gone_says_what_to_restore(
+    tmp_path: Path, name: str, command: str, gone: str
+) -> None:
+    found = _genai_finding(tmp_path, name, {f"systems/{SYSTEM}/{gone}": None})
+    assert found["message"].startswith(
+        f"systems/{SYSTEM}/{name} cannot be recomputed from its inputs: "
+    ), found
+    assert found["hint"] == (
+        f"restore the files the card's genai section names, or re-run cardgate {command}"
+    )

@@ -64,22 +64,20 @@ def _charts(artifact: MonitoringArtifact, tolerance: float) -> list[dict[str, An
     for metric in CHARTED:
         bars, approved = [], None
         for window in ordered:
-            performance = window.performance or {}
-            overall = performance.get("overall", {}).get(metric)
-            if overall is None:
+            performance = window.performance
+            overall = performance.overall.get(metric) if performance is not None else None
+            if performance is None or overall is None:
                 continue
-            change = next(
-                (c for c in performance.get("changes", []) if c["metric"] == metric), None
-            )
-            worse = change is not None and change.get("state") == "worse"
+            change = next((c for c in performance.changes if c.metric == metric), None)
+            worse = change is not None and change.state == "worse"
             if change is not None:
-                approved = change.get("approved")
-            ci = overall.get("ci")
+                approved = change.approved
+            ci = overall.ci
             bars.append(
                 Bar(
                     f"{window.id}{' — breach' if worse else ''}",
-                    overall.get("value"),
-                    (float(ci[0]), float(ci[1])) if ci else None,
+                    overall.value,
+                    ci,
                     muted=not worse,
                 )
             )

@@ -25,6 +25,7 @@ from cardgate.documents.workspace import MONITORING_FILE
 from cardgate.evidence.monitoring.decide import (
     DriftSettings,
     benjamini_hochberg,
+    change_state,
     drift_state,
     window_breaches,
 )
@@ -83,6 +84,58 @@ class Breach(_Record):
     message: str
 
 
+Interval = tuple[float, float]
+
+
+class WindowMetric(_Record):
+    value: float | None
+    ci: Interval | None
+
+
+class WindowThreshold(_Record):
+    """A card threshold on the window, as the evaluation's decider found it."""
+
+    threshold: int = Field(ge=0)
+    metric: str
+    feature: str | None
+    group: str | None
+    value: float | None
+    ci: Interval | None
+    state: str
+    reason: str
+
+
+class WindowChange(_Record):
+    """An overall metric against the approved evaluation."""
+
+    metric: str
+    window: float | None
+    approved: float | None
+    difference: float | None
+    ci: Interval | None
+    state: str
+
+
+class WindowPerformance(_Record):
+    rows: int = Field(ge=0)
+    overall: dict[str, WindowMetric]
+    thresholds: list[WindowThreshold]
+    changes: list[WindowChange]
+
+
+class WindowViolation(_Record):
+    clause: str
+    column: str | None
+    count: int | None
+    message: str
+    examples: list[str | int | float | bool | None]
+
+
+class WindowContract(_Record):
+    passed: bool
+    violations: list[WindowViolation]
+
+
 class Window(_Record):
     id: str
     end: dt.date
@@ -90,8 +143,8 @@ class Window(_Record):
     settings: WindowSettings
     drift: Drift
     predictions: list[dict[str, Any]] = Field(default_factory=list)
-    performance: dict[str, Any] | None = None
-    contract: dict[str, Any] | None = None
+    performance: WindowPerformance | None = None
+    contract: WindowContract | None = None
     breaches: list[Breach]
     digest: str
 
@@ -201,19 +254,33 @@ def recorded_inconsistencies(model: MonitoringArtifact, data: dict[str, Any]) ->
         for row, expected in zip(window.drift.columns, adjusted, strict=True):
             if not _close(row.p_adjusted, expected):
                 found.append(f"{where}: column '{row.column}': adjusted p-value edited")
-            elif row.state != "not-compared":
-                state, _ = drift_state(row.effects, row.p_adjusted, settings)
-                if state != row.state:
-                    found.append(
-                        f"{where}: column '{row.column}' is recorded '{row.state}' but its "
-                        f"numbers give '{state}'"
-                    )
-        performance = window.performance or {}
+                continue
+            # every row, compared or not: a column without a p-value is 'not-compared' and
+            # one with a p-value is decided (a drifting column cannot hide as not compared)
+            state, _ = drift_state(row.effects, row.p_adjusted, settings)
+            if state != row.state:
+                found.append(
+                    f"{where}: column '{row.column}' is recorded '{row.state}' but its "
+                    f"numbers give '{state}'"
+                )
+        performance = window.performance
+        changes = performance.changes if performance is not None else []
+        for change in changes:
+            low, high = change.ci if change.ci is not None else (None, None)
+            derived = change_state(change.metric, change.difference, low, high, settings.tolerance)
+            if derived != change.state:
+                found.append(
+                    f"{where}: the change of '{change.metric}' is recorded '{change.state}' "
+                    f"but its numbers give '{derived}'"
+                )
+        violations = window.contract.violations if window.contract is not None else []
+        if window.contract is not None and window.contract.passed != (not violations):
+            found.append(f"{where}: its contract verdict does not follow from its violations")
         breaches = window_breaches(
             [row.model_dump() for row in window.drift.columns],
-            performance.get("thresholds", []),
-            performance.get("changes", []),
-            (window.contract or {}).get("violations", []),
+            [t.model_dump() for t in performance.thresholds] if performance is not None else [],
+            [c.model_dump() for c in changes],
+            [v.model_dump() for v in violations],
         )
         if [b.as_dict() for b in breaches] != [b.model_dump() for b in window.breaches]:
             found.append(f"{where}: its breaches do not follow from its verdicts")
