@@ -196,6 +196,14 @@ _ENTRIES: tuple[tuple[str, str, str, str], ...] = (
         "Use one of the 12 risk ids of checklists/frameworks/nist-ai-600-1.yaml, once.",
     ),
     (
+        "CG140",
+        "AI Act profile inconsistent",
+        "A model card's ai_act: profile names an Annex III point that the EU AI Act catalog "
+        "shipped with cardgate does not have (or an area without its lettered point), or "
+        "says the system is high-risk while its risk_tier is minimal or limited.",
+        "Name a point of Annex III as cited (e.g. 5(b)); align risk_tier with the profile.",
+    ),
+    (
         "CL001",
         "not a checklist definition",
         "A file in the workspace's checklists folder is not a checklist-definition.",

@@ -9,13 +9,14 @@ from cardgate.documents.validated import placeholder_problems
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.pins import pin_problems
 from cardgate.evidence.genai.prompts import prompt_problems
+from cardgate.frameworks.ai_act_profile import ai_act_profile_problems
 from cardgate.frameworks.answers import check_answers
 from cardgate.frameworks.genai_risks import gai_risk_problems
 
 
 def workspace_problems(workspace: Workspace, *, placeholders: bool = True) -> list[Problem]:
     """Loading, schema, cross-reference, checklist-answer, data-pin, prompt-pin, AI 600-1
-    risk and sign-off file problems, sorted."""
+    risk, AI Act profile and sign-off file problems, sorted."""
     problems = [
         *workspace.problems,
         *reference_problems(workspace),
@@ -23,6 +24,7 @@ def workspace_problems(workspace: Workspace, *, placeholders: bool = True) -> li
         *pin_problems(workspace),
         *prompt_problems(workspace),
         *gai_risk_problems(workspace),
+        *ai_act_profile_problems(workspace),
         *(p for system in workspace.systems.values() for p in read_signoffs(system).problems),
     ]
     if placeholders:  # the gate finds these itself (GATE-MC001/MC002/DS001), as errors

@@ -86,6 +86,14 @@ Reference = Annotated[
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"), BeforeValidator(_as_text)]
 """A SHA-256 digest as 64 lower-case hex digits (an all-digit one loads as text too)."""
 
+PointLabel = Annotated[
+    str,
+    StringConstraints(pattern=r"^[1-9][0-9]?(\([a-z]\))?$", max_length=8),
+    BeforeValidator(_as_text),
+]
+"""A numbered point of a regulation's text as it is cited: '5(b)', or '2' for a point
+without lettered sub-points (an Annex III point of the EU AI Act)."""
+
 RiskTier = Literal["minimal", "limited", "high", "unacceptable"]
 Status = Literal["draft", "review", "approved", "retired"]
 

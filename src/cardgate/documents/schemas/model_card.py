@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from cardgate.documents.placeholders import is_placeholder_text
+from cardgate.documents.schemas.ai_act import AiActProfile
 from cardgate.documents.schemas.base import (
     DateOrPlaceholder,
     Document,
@@ -287,6 +288,11 @@ class ModelCard(Document):
         "How `cardgate evaluate` computes metrics from the model's predictions.",
         commented=True,
         gate=("GATE-FA001",),
+    )
+    ai_act: AiActProfile | None = optional(
+        "The system's profile under the EU AI Act: the organisation's roles, high-risk or "
+        "not and why (Annex III point, Annex I legislation or the Article 6(3) derogation), "
+        "general-purpose AI model or not, Article 50 duties (docs/regulation.md; CG140)."
     )
     genai: GenAISystem | None = optional(
         "For an LLM or RAG system (`generative: true`): its components, corpus, oversight, "
