@@ -74,7 +74,9 @@ def plan_exports(
         exported = 0
         if is_system:
             systems = [(entry, entry.systems) for entry in chosen]
-            exported += _run(files, "systems", name, systems, source.system, warnings)
+            exported += _run(
+                files, "systems", name, systems, source.system, warnings, named=bool(targets)
+            )
         if is_dataset:
             datasets = [(entry, entry.datasets) for entry in chosen]
             exported += _run(files, "datasets", name, datasets, source.dataset, warnings)
@@ -95,13 +97,25 @@ def _run(
     exporters: list[tuple[Format, Callable[[Record], ExportFiles] | None]],
     record: Callable[[str], Record],
     warnings: list[str],
+    *,
+    named: bool = False,
 ) -> int:
     """Add the files of every exporter of `exporters` (those that are not None) for the
-    source record `record(name)`, loaded only when one does; how many exported."""
+    source record `record(name)`, loaded only when one does; how many exported. A format
+    the record cannot have (`Format.unavailable`) is skipped, or refused when `named`."""
     usable = [(entry, exporter) for entry, exporter in exporters if exporter is not None]
     if usable:
         loaded = record(name)
         for entry, exporter in usable:
+            reason = (
+                entry.unavailable(loaded)
+                if entry.unavailable is not None and isinstance(loaded, SystemSource)
+                else None
+            )
+            if reason is not None:
+                if named:
+                    raise reason
+                continue
             if entry.needs_license_id:
                 warnings.extend(licence_warnings(loaded, entry.name))
             _add(files, kind, name, entry, exporter(loaded))

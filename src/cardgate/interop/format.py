@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import yaml
 
+from cardgate.core.errors import UsageError
 from cardgate.core.text import visible
 from cardgate.interop.source import DatasetSource, SystemSource
 
@@ -51,6 +52,9 @@ class Format:
     """The format wants an SPDX licence id: a free-text licence exports with a warning."""
     extensions: tuple[str, ...] = field(default=())
     """File name endings the format's importer reads (for the message on a wrong file)."""
+    unavailable: Callable[[SystemSource], UsageError | None] | None = None
+    """For a format only some systems have (an LL144 audit): why this one has none, or
+    None. ``export all`` skips such a system; naming it is that error (exit 2)."""
 
 
 def yaml_text(data: dict[str, Any], *, comment: str = "") -> str:

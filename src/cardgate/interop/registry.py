@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cardgate.core.errors import UsageError
-from cardgate.interop import croissant, cyclonedx, huggingface, mct, spdx
+from cardgate.interop import annex_iv, croissant, cyclonedx, huggingface, ll144, mct, spdx
 from cardgate.interop.format import Format
 
 _LISTED: tuple[Format, ...] = (
@@ -25,6 +25,8 @@ _LISTED: tuple[Format, ...] = (
     cyclonedx.FORMAT,
     spdx.FORMAT,
     croissant.FORMAT,
+    ll144.FORMAT,
+    annex_iv.FORMAT,
 )
 FORMATS: Mapping[str, Format] = {entry.name: entry for entry in _LISTED}
 """Every format, by name, in the order the help, the site and docs/interop.md show them."""

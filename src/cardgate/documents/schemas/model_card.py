@@ -23,6 +23,7 @@ from cardgate.documents.schemas.base import (
     recommended,
     required,
 )
+from cardgate.documents.schemas.bias_audit import BiasAudit
 from cardgate.documents.schemas.dataset_ref import DatasetRef
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.documents.schemas.genai import GenAISystem
@@ -293,6 +294,11 @@ class ModelCard(Document):
         "The system's profile under the EU AI Act: the organisation's roles, high-risk or "
         "not and why (Annex III point, Annex I legislation or the Article 6(3) derogation), "
         "general-purpose AI model or not, Article 50 duties (docs/regulation.md; CG140)."
+    )
+    bias_audit: BiasAudit | None = optional(
+        "A NYC Local Law 144 bias audit of the system (an automated employment decision "
+        "tool): method, category columns, dates, data; `cardgate export ll144 SYSTEM` "
+        "computes it from the evaluation's predictions (docs/regulation.md)."
     )
     genai: GenAISystem | None = optional(
         "For an LLM or RAG system (`generative: true`): its components, corpus, oversight, "

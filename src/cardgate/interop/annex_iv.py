@@ -1,0 +1,256 @@
+"""`cardgate export annex-iv SYSTEM`: the technical documentation of a high-risk AI system
+ordered as Annex IV of Regulation (EU) 2024/1689 (``annex-iv.md``).
+
+Every point and lettered sub-point of Annex IV in the catalog cardgate ships is a section,
+its heading the catalog's text verbatim. Under each: what answers it — the items of the
+``eu-ai-act-provider`` checklist mapped to it, with the system's written answers (status,
+evidence, notes) or, where the checklist leaves an item open, cardgate's automatic answer
+from the documents — and where in the system's documents the answer lives
+(``answered_in``), pointing at the files that exist. A point no answer documents is
+marked **missing**; the document never fills a point with text of its own.
+
+A system qualifies when its model card's ``ai_act:`` profile says it is high-risk; any
+other is skipped by ``export all`` and refused with a hint when named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cardgate.core.errors import UsageError
+from cardgate.core.text import markdown_text
+from cardgate.documents.schemas.checklist import Answer
+from cardgate.frameworks.ai_act_profile import AI_ACT_FRAMEWORK, profile_basis
+from cardgate.frameworks.automatic import automatic_answers
+from cardgate.frameworks.catalog import Catalog
+from cardgate.frameworks.coverage import answered_checklists, item_references
+from cardgate.frameworks.coverage_results import CoverageStatus, subcategory_status
+from cardgate.frameworks.definitions import applies, workspace_definitions
+from cardgate.frameworks.provisions import Provision
+from cardgate.frameworks.registry import load_framework
+from cardgate.interop.format import ExportFiles, Format
+from cardgate.interop.source import SystemSource
+
+DOCUMENT_FILE = "annex-iv.md"
+CHECKLIST = "eu-ai-act-provider"
+ANNEX = "annex-iv"
+SHOWN_STATUS: dict[CoverageStatus, str] = {
+    "addressed": "documented",
+    "partial": "partly documented",
+    "missing": "missing",
+}
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """One checklist item mapped to a point, and its answer."""
+
+    item: str
+    question: str
+    status: str
+    """done, partial, not-started, not-applicable, or unanswered."""
+    by: str
+    """'written' (the checklist), 'automatic' (cardgate, from the documents) or ''."""
+    evidence: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class PointDocumentation:
+    """One point or sub-point of Annex IV, and what documents it."""
+
+    provision: Provision
+    status: CoverageStatus
+    answers: tuple[ItemAnswer, ...]
+    found_in: tuple[str, ...]
+    """Workspace-relative pointers (``file#section``) to where the answer lives, that exist."""
+    expected_in: tuple[str, ...]
+    """Where the checklist says the answer lives, not found in the workspace."""
+
+
+def unavailable(system: SystemSource) -> UsageError | None:
+    """Why the system has no Annex IV documentation (None: it has)."""
+    profile = system.card.ai_act
+    if profile is None or not profile.high_risk:
+        state = "has no 'ai_act:' profile" if profile is None else "is not high-risk"
+        return UsageError(
+            f"the model card of '{system.id}' {state}: Annex IV documents a high-risk system",
+            hint="record the system's AI Act profile under ai_act: (docs/regulation.md)",
+        )
+    if system.workspace is None:
+        return UsageError(f"'{system.id}' was loaded without its workspace")
+    return None
+
+
+def _headings(catalog: Catalog) -> list[Provision]:
+    """Annex IV's points and lettered sub-points, in the catalog's order."""
+    found: list[Provision] = []
+    for entry in catalog.provisions.values():
+        if not isinstance(entry, Provision) or entry.level not in ("point", "subpoint"):
+            continue
+        if entry.parent == ANNEX or (
+            entry.parent is not None and catalog.provisions[entry.parent].parent == ANNEX
+        ):
+            found.append(entry)
+    return found
+
+
+def document_points(system: SystemSource) -> list[PointDocumentation]:
+    """What documents each point and sub-point of Annex IV for `system`."""
+    workspace = system.workspace
+    assert workspace is not None
+    catalog = load_framework(AI_ACT_FRAMEWORK)
+    definition = workspace_definitions(workspace).get(CHECKLIST)
+    docs = workspace.systems[system.id]
+    written: dict[str, Answer] = {}
+    answered = answered_checklists(docs, [CHECKLIST]).get(CHECKLIST)
+    if answered is not None:
+        written = dict(answered[1].items)
+    automatic = automatic_answers(workspace, docs, definition) if definition else {}
+    folder = workspace.relative(docs.folder)
+    points: list[PointDocumentation] = []
+    for provision in _headings(catalog):
+        answers: list[ItemAnswer] = []
+        found_in: list[str] = []
+        expected_in: list[str] = []
+        serving = set(catalog.expand(provision.id))
+        for item in definition.model.items if definition is not None else ():
+            references = item_references(catalog, definition, item)  # type: ignore[arg-type]
+            if not any(serving & set(catalog.expand(ref)) for ref in references):
+                continue
+            if not applies(item, system.card.risk_tier):
+                continue
+            answers.append(_answer(item.id, item.question, written, automatic))
+            for place in item.answered_in or ():
+                pointer = _pointer(system, folder, place)
+                if pointer is not None:
+                    found_in.append(pointer)
+                else:
+                    expected_in.append(place)
+        points.append(
+            PointDocumentation(
+                provision=provision,
+                status=subcategory_status(answer.status for answer in answers),
+                answers=tuple(answers),
+                found_in=tuple(dict.fromkeys(found_in)),
+                expected_in=tuple(dict.fromkeys(expected_in)),
+            )
+        )
+    return points
+
+
+def _answer(
+    item: str,
+    question: str,
+    written: dict[str, Answer],
+    automatic: dict[str, object],
+) -> ItemAnswer:
+    answer = written.get(item)
+    if answer is not None:
+        note = answer.justification or answer.notes or ""
+        return ItemAnswer(item, question, answer.status, "written", tuple(answer.evidence), note)
+    made = automatic.get(item)
+    if made is not None:
+        from cardgate.frameworks.automatic import AutomaticAnswer
+
+        assert isinstance(made, AutomaticAnswer)
+        return ItemAnswer(item, question, made.status, "automatic", made.evidence, made.reason)
+    return ItemAnswer(item, question, "unanswered", "", (), "")
+
+
+def _pointer(system: SystemSource, folder: str, place: str) -> str | None:
+    """The workspace-relative pointer for an ``answered_in`` entry of the system's own
+    files (``model-card.yaml#intended_use``, ``evaluation.json#provenance``), when what it
+    names exists; None for free text or what is missing."""
+    if "#" not in place or " " in place:
+        return None
+    name, section = place.split("#", 1)
+    if name == "model-card.yaml":
+        value = getattr(system.card, section, None)
+        return f"{system.path}#{section}" if value not in (None, [], "") else None
+    if name == "evaluation.json" and system.evaluation is not None:
+        return f"{system.evaluation_path}#{section}"
+    if name == "signoffs.yaml" and system.signoffs is not None:
+        return f"{folder}/signoffs.yaml#{section}"
+    return None
+
+
+def _heading(provision: Provision) -> str:
+    """The point's text verbatim: its first line (a point with sub-points has them in its
+    text; they are headings of their own)."""
+    return provision.text.split("\n", 1)[0]
+
+
+def annex_iv_markdown(system: SystemSource, points: list[PointDocumentation]) -> str:
+    """The technical documentation as Markdown (every value from a document escaped)."""
+    catalog = load_framework(AI_ACT_FRAMEWORK)
+    annex = catalog.provisions[ANNEX]
+    profile = system.card.ai_act
+    assert profile is not None
+    missing = sum(1 for point in points if point.status == "missing")
+    lines = [
+        f"# Technical documentation: {markdown_text(system.card.name)}",
+        "",
+        f"Ordered as {markdown_text(annex.heading)} of Regulation (EU) 2024/1689. "
+        f"System `{system.id}`; the organisation's roles: {', '.join(profile.roles)}; "
+        f"high-risk: {markdown_text(profile_basis(profile))}. "
+        f"Prepared by cardgate from the workspace's documents on {system.today.isoformat()}.",
+        "",
+        f"{len(points) - missing} of {len(points)} points and sub-points are documented "
+        f"or partly documented; {missing} are **missing**.",
+        "",
+        "Headings quote the Regulation verbatim from the catalog cardgate ships "
+        "(checklists/frameworks/eu-ai-act-2024-1689.yaml). "
+        + markdown_text(catalog.license_note.split(". ")[0] + ".")
+        + " This document supports, and does not replace, legal review.",
+        "",
+        f"> {markdown_text(catalog.provisions['annex-iv-intro'].text)}",
+    ]
+    for point in points:
+        level = "##" if point.provision.parent == ANNEX else "###"
+        lines += ["", f"{level} {markdown_text(_heading(point.provision))}", ""]
+        has_children = any(other.provision.parent == point.provision.id for other in points)
+        if has_children:
+            lines.append(f"*{markdown_text(point.provision.cite)}: see its sub-points.*")
+            continue
+        lines.append(f"**{markdown_text(point.provision.cite)}: {SHOWN_STATUS[point.status]}.**")
+        for answer in point.answers:
+            source = {
+                "written": f"answered in the {CHECKLIST} checklist",
+                "automatic": "answered by cardgate from the documents",
+            }.get(answer.by, f"not answered in the {CHECKLIST} checklist")
+            line = f"- {answer.item} ({source}): {answer.status}"
+            if answer.evidence:
+                line += "; evidence: " + ", ".join(markdown_text(path) for path in answer.evidence)
+            if answer.note:
+                line += f". {markdown_text(answer.note)}"
+            lines.append(line)
+        if not point.answers:
+            lines.append(f"- no item of the {CHECKLIST} checklist serves this point")
+        if point.found_in:
+            lines.append(
+                "- where the system's documents hold it: "
+                + ", ".join(markdown_text(pointer) for pointer in point.found_in)
+            )
+        if point.expected_in:
+            lines.append(
+                "- expected evidence, not found in the workspace: "
+                + "; ".join(markdown_text(place) for place in point.expected_in)
+            )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def export_system(system: SystemSource) -> ExportFiles:
+    """The Annex IV technical documentation of `system`, or nothing when not high-risk."""
+    if unavailable(system) is not None:
+        return {}
+    return {DOCUMENT_FILE: annex_iv_markdown(system, document_points(system)).encode("utf-8")}
+
+
+FORMAT = Format(
+    name="annex-iv",
+    title="EU AI Act Annex IV technical documentation (Regulation (EU) 2024/1689)",
+    systems=export_system,
+    unavailable=unavailable,
+)

@@ -1,0 +1,322 @@
+"""`cardgate export ll144 SYSTEM`: the summary of results of a NYC Local Law 144 bias
+audit (6 RCNY § 5-304(a)): the audit date, the source and explanation of the data
+(historical or test data), the number of individuals of unknown category, the number of
+individuals, the selection or scoring rates and the impact ratios of every category, and
+the distribution date of the tool; as Markdown (``ll144-summary.md``) and JSON
+(``ll144-audit.json``).
+
+The audit is computed (`cardgate.evidence.bias_audit`) from the predictions the system's
+evaluation read, and only while they are the bytes the evaluation recorded: predictions
+changed since `cardgate evaluate` are an error, never a summary of other data. A system
+whose card has no ``bias_audit:`` section is skipped by ``export all`` and refused with a
+hint when named.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.digests import file_sha256
+from cardgate.core.errors import InputError, UsageError
+from cardgate.core.paths import resolve_inside
+from cardgate.core.text import markdown_text
+from cardgate.documents.schemas.bias_audit import BiasAudit
+from cardgate.evidence.bias_audit import AuditResult, AuditTable, run_audit
+from cardgate.interop.format import ExportFiles, Format
+from cardgate.interop.source import SystemSource
+
+SUMMARY_FILE = "ll144-summary.md"
+AUDIT_FILE = "ll144-audit.json"
+RULES = "6 RCNY §§ 5-300 to 5-304 (checklists/frameworks/nyc-ll144.yaml)"
+
+
+def unavailable(system: SystemSource) -> UsageError | None:
+    """Why the system has no LL144 summary (None: it has one)."""
+    card = system.card
+    if card.bias_audit is None:
+        return UsageError(
+            f"the model card of '{system.id}' has no 'bias_audit:' section",
+            hint="add one (docs/regulation.md, 'NYC Local Law 144'): method, sex_column, "
+            "race_column, audit_date, distribution_date, data, data_source, auditor",
+        )
+    settings = card.evaluation
+    if settings is None or settings.predictions.path is None:
+        return UsageError(
+            f"the bias audit of '{system.id}' needs a predictions file "
+            "(evaluation.predictions.path)",
+            hint="a DuckDB query or a counts table has no individual rows to audit",
+        )
+    if settings.predictions.format != "rows":
+        return UsageError(
+            f"the bias audit of '{system.id}' needs one row per individual",
+            hint="evaluation.predictions.format is 'counts'",
+        )
+    if card.bias_audit.method == "scoring" and settings.score_column is None:
+        return UsageError(
+            f"a scoring audit of '{system.id}' needs evaluation.score_column",
+            hint="name the score column, or audit with method: selection",
+        )
+    if system.evaluation is None:
+        return UsageError(
+            f"'{system.id}' has not been evaluated",
+            hint=f"run: cardgate evaluate {system.id}",
+        )
+    return None
+
+
+def export_system(system: SystemSource) -> ExportFiles:
+    """The LL144 summary of `system`, or nothing when it has no bias audit."""
+    if unavailable(system) is not None:
+        return {}
+    result = compute_audit(system)
+    audit = system.card.bias_audit
+    assert audit is not None
+    return {
+        SUMMARY_FILE: summary_markdown(system, audit, result).encode("utf-8"),
+        AUDIT_FILE: (
+            json.dumps(audit_data(system, audit, result), indent=2, sort_keys=True) + "\n"
+        ).encode("utf-8"),
+    }
+
+
+def compute_audit(system: SystemSource) -> AuditResult:
+    """The audit of the predictions the evaluation read (`InputError` when they changed)."""
+    card, artifact, workspace = system.card, system.evaluation, system.workspace
+    audit, settings = card.bias_audit, card.evaluation
+    assert audit is not None and settings is not None and artifact is not None
+    assert settings.predictions.path is not None and workspace is not None
+    path = resolve_inside(workspace.root, settings.predictions.path)
+    recorded = artifact.provenance.predictions.sha256
+    try:
+        digest = file_sha256(path)
+    except OSError as error:
+        raise InputError(f"{settings.predictions.path}: cannot be read ({error})") from error
+    if digest != recorded:
+        raise InputError(
+            f"{settings.predictions.path}: changed since the evaluation "
+            f"({system.evaluation_path}) recorded it",
+            hint=f"run: cardgate evaluate {system.id}",
+        )
+    unknown = {"", *(audit.unknown_values or ())}
+    columns = [audit.sex_column, audit.race_column]
+    outcome = settings.score_column if audit.method == "scoring" else settings.prediction_column
+    assert outcome is not None
+    table = _read(path, settings.predictions.path, [*columns, outcome], numeric=audit.method)
+    sex = [None if v is None or v in unknown else v for v in table[audit.sex_column]]
+    race = [None if v is None or v in unknown else v for v in table[audit.race_column]]
+    level = artifact.provenance.confidence_level
+    exclude = audit.exclude_small_categories is not None
+    if audit.method == "scoring":
+        scores = table[outcome]
+        if any(value is None for value in scores):
+            raise InputError(f"{settings.predictions.path}: column '{outcome}' has empty scores")
+        return run_audit(sex, race, scores=scores, exclude_small=exclude, level=level)
+    positive = _label(settings.positive_label if settings.positive_label is not None else 1)
+    selected = [v is not None and _label(v) == positive for v in table[outcome]]
+    return run_audit(sex, race, selected=selected, exclude_small=exclude, level=level)
+
+
+def _label(value: object) -> str:
+    """A label as text, integral numbers in one form ('1', '1.0' and 1 are '1')."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
+def _read(path: Path, shown: str, columns: list[str], *, numeric: str) -> dict[str, list[Any]]:
+    """The `columns` of a CSV (optionally gzipped) or Parquet file, as Python lists; the
+    last one as numbers for a scoring audit, the others as text."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    try:
+        if path.name.endswith((".parquet", ".pq")):
+            data = pq.read_table(path, columns=columns)
+        else:
+            types = {name: pa.string() for name in columns}
+            if numeric == "scoring":
+                types[columns[-1]] = pa.float64()
+            data = pcsv.read_csv(
+                path,
+                convert_options=pcsv.ConvertOptions(
+                    include_columns=columns, column_types=types, strings_can_be_null=False
+                ),
+            )
+    except (pa.ArrowInvalid, pa.ArrowException, KeyError, OSError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(
+            f"{shown}: cannot read the columns {', '.join(columns)}: {first}",
+            hint="check bias_audit's columns and the evaluation's settings in the model card",
+        ) from error
+    found: dict[str, list[Any]] = {}
+    for name in columns:
+        values = data.column(name).to_pylist()
+        if name != columns[-1] or numeric != "scoring":
+            values = [None if v is None else str(v) for v in values]
+        found[name] = values
+    return found
+
+
+def _definition(term: str) -> str:
+    """The first paragraph of a definition of § 5-300, verbatim from the shipped catalog."""
+    from cardgate.frameworks.registry import load_framework
+
+    entry = load_framework("nyc-ll144").provisions[f"rcny-5-300-def-{term}"]
+    return str(entry.text).split("\n", 1)[0]
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _interval(pair: tuple[float, float] | None) -> str:
+    return "—" if pair is None else f"{pair[0]:.3f}–{pair[1]:.3f}"
+
+
+def summary_markdown(system: SystemSource, audit: BiasAudit, result: AuditResult) -> str:
+    """The summary of results as Markdown (every value from a document escaped)."""
+    rate = "Scoring rate" if result.method == "scoring" else "Selection rate"
+    level = f"{result.confidence_level:.0%}"
+    lines = [
+        f"# Bias audit summary: {markdown_text(system.card.name)}",
+        "",
+        "Summary of the results of a bias audit under New York City Local Law 144 of 2021 "
+        f"and its rules, {RULES}.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Automated employment decision tool | {markdown_text(system.card.name)} "
+        f"(`{system.id}`) |",
+        f"| Date of the bias audit | {audit.audit_date.isoformat()} |",
+        f"| Distribution date of the tool | {audit.distribution_date.isoformat()} |",
+        f"| Auditor | {markdown_text(audit.auditor)} |",
+        f"| Data | {'historical data' if audit.data == 'historical' else 'test data'} |",
+        f"| Source and explanation of the data | {markdown_text(audit.data_source)} |",
+        f"| Individuals assessed | {result.individuals} |",
+        f"| Individuals of unknown sex or race/ethnicity category (not included) | "
+        f"{result.unknown} |",
+    ]
+    if result.median is not None:
+        lines.append(f"| Median score of the full sample | {result.median:.6g} |")
+    if audit.note is not None:
+        lines += ["", f"**Note.** {markdown_text(audit.note)}"]
+    terms = ("scoring-rate" if result.method == "scoring" else "selection-rate", "impact-ratio")
+    lines += ["", "Definitions (6 RCNY § 5-300, quoted from the rules):", ""]
+    for term in terms:
+        lines += [f"> {markdown_text(_definition(term))}", ""]
+    lines += [
+        f"Intervals are {level} confidence intervals (Wilson for rates; the log-ratio "
+        "construction of cardgate's evaluation for ratios). The noise floor is the lowest "
+        f"ratio chance alone gives at {level} confidence when the category and the "
+        "highest one share their pooled rate: a ratio above it is not distinguishable "
+        "from 1 with these numbers. No ratio is judged pass or fail here.",
+    ]
+    if audit.exclude_small_categories is not None:
+        lines += [
+            "",
+            "Categories under 2% of the individuals of known category in a table are "
+            "excluded from the impact ratios and reported with their numbers and rates. "
+            f"Justification: {markdown_text(audit.exclude_small_categories)}",
+        ]
+    for table in result.tables:
+        lines += ["", *_table_markdown(table, rate)]
+    lines += [
+        "",
+        "This summary supports, and does not replace, the independent auditor's report "
+        "and legal review.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _table_markdown(table: AuditTable, rate: str) -> list[str]:
+    lines = [
+        f"## {table.dimension.capitalize()}",
+        "",
+        f"| Category | Individuals | {rate} | {rate} interval | Impact ratio "
+        "| Ratio interval | Noise floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in table.categories:
+        if row.excluded:
+            ratio = "excluded (under 2%)"
+        elif row.impact_ratio is None:
+            ratio = "—"
+        else:
+            ratio = _number(row.impact_ratio) + (" (highest)" if row.highest else "")
+        lines.append(
+            f"| {markdown_text(row.category)} | {row.individuals} | {_number(row.rate)} "
+            f"| {_interval(row.rate_interval)} | {ratio} | {_interval(row.ratio_interval)} "
+            f"| {_number(row.noise_floor)} |"
+        )
+    lines += ["", f"Individuals of unknown {table.dimension} category: {table.unknown}."]
+    return lines
+
+
+def audit_data(system: SystemSource, audit: BiasAudit, result: AuditResult) -> dict[str, Any]:
+    """The audit as JSON data (what the summary shows, machine-readable)."""
+    return {
+        "artifact": "cardgate-ll144-audit",
+        "schema_version": 1,
+        "system": system.id,
+        "rules": RULES,
+        "method": result.method,
+        "audit_date": audit.audit_date.isoformat(),
+        "distribution_date": audit.distribution_date.isoformat(),
+        "auditor": audit.auditor,
+        "data": audit.data,
+        "data_source": audit.data_source,
+        "note": audit.note,
+        "excluded_small_categories_justification": audit.exclude_small_categories,
+        "predictions": {
+            "path": system.card.evaluation.predictions.path
+            if system.card.evaluation is not None
+            else None,
+            "sha256": system.evaluation.provenance.predictions.sha256
+            if system.evaluation is not None
+            else None,
+        },
+        "individuals": result.individuals,
+        "unknown": result.unknown,
+        "median_score": result.median,
+        "confidence_level": result.confidence_level,
+        "tables": [
+            {
+                "dimension": table.dimension,
+                "unknown": table.unknown,
+                "categories": [
+                    {
+                        "category": row.category,
+                        "individuals": row.individuals,
+                        "favourable": row.favourable,
+                        "rate": row.rate,
+                        "rate_interval": list(row.rate_interval),
+                        "share": row.share,
+                        "excluded": row.excluded,
+                        "impact_ratio": row.impact_ratio,
+                        "ratio_interval": list(row.ratio_interval)
+                        if row.ratio_interval is not None
+                        else None,
+                        "noise_floor": row.noise_floor,
+                        "highest": row.highest,
+                    }
+                    for row in table.categories
+                ],
+            }
+            for table in result.tables
+        ],
+    }
+
+
+FORMAT = Format(
+    name="ll144",
+    title="NYC Local Law 144 bias audit summary (6 RCNY § 5-304)",
+    systems=export_system,
+    unavailable=unavailable,
+)

@@ -1,0 +1,118 @@
+"""`cardgate export annex-iv SYSTEM` on the worked example's credit-default (Annex III,
+point 5(b), provider), point by point: every point and lettered sub-point of Annex IV in
+the shipped catalog is a heading quoting it verbatim, in the catalog's order, and each is
+either documented with a pointer to its evidence or marked missing; a system that is not
+high-risk is refused with a hint (exit 2); card text is escaped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.core.text import markdown_text
+from cardgate.frameworks.registry import load_framework
+from tests.conftest import REPO
+
+SYSTEM = "credit-default"
+DOCUMENT = f"systems/{SYSTEM}/annex-iv/annex-iv.md"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "governance"
+    shutil.copytree(REPO / "governance", root, ignore=shutil.ignore_patterns("exports"))
+    return root
+
+
+def _export(ws: Path, *targets: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        app,
+        [
+            "export",
+            "annex-iv",
+            *targets,
+            "-w",
+            str(ws),
+            "--out",
+            str(ws / "out"),
+            "--today",
+            "2026-11-30",
+        ],
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def _sections(text: str) -> list[tuple[str, str]]:
+    """(heading, body) of every ## and ### section, in order."""
+    parts = re.split(r"^(#{2,3} .*)$", text, flags=re.MULTILINE)
+    return [(parts[i], parts[i + 1]) for i in range(1, len(parts), 2)]
+
+
+def test_credit_default_point_by_point(ws: Path) -> None:
+    code, out = _export(ws, SYSTEM)
+    assert code == 0, out
+    text = (ws / "out" / DOCUMENT).read_text(encoding="utf-8")
+    catalog = load_framework("eu-ai-act")
+    expected = [
+        entry
+        for entry in catalog.provisions.values()
+        if entry.id.startswith("annex-iv-") and entry.level in ("point", "subpoint")
+    ]
+    assert len(expected) == 25  # points 1 to 9, 1(a)-(h), 2(a)-(h)
+    sections = _sections(text)
+    assert len(sections) == len(expected)
+    for (heading, body), entry in zip(sections, expected, strict=True):
+        first_line = entry.text.split("\n", 1)[0]
+        assert heading.split(" ", 1)[1] == markdown_text(first_line), entry.id
+        if entry.id in ("annex-iv-1", "annex-iv-2"):
+            assert "see its sub-points" in body
+            continue
+        verdict = re.search(rf"\*\*{re.escape(entry.cite)}: ([a-z ]+)\.\*\*", body)
+        assert verdict is not None, (entry.id, body)
+        if verdict.group(1) == "missing":
+            continue
+        assert verdict.group(1) in ("documented", "partly documented")
+        assert "evidence: systems/" in body or "evidence: datasets/" in body, (entry.id, body)
+    # what cardgate answers from credit-default's documents, and nothing more
+    documented = {
+        entry.cite
+        for (_, body), entry in zip(sections, expected, strict=True)
+        if ": documented.**" in body
+    }
+    assert documented == {
+        "Annex IV, point 1(a)",
+        "Annex IV, point 2(d)",
+        "Annex IV, point 4",
+    }
+    assert "| Annex IV, point 2(g): missing." not in text
+    assert "**Annex IV, point 2(g): missing.**" in text  # no sign-off of credit-default yet
+    assert "high-risk: Annex III, point 5(b)" in text and "roles: provider" in text
+    assert "does not replace, legal review" in text
+
+
+def test_a_system_that_is_not_high_risk_is_refused(ws: Path) -> None:
+    code, out = _export(ws, "income-screening")
+    assert code == 2, out
+    assert "the model card of 'income-screening' has no 'ai_act:' profile" in out
+    assert "hint: record the system's AI Act profile" in out
+    assert not (ws / "out").exists()
+
+
+def test_card_text_is_escaped(ws: Path) -> None:
+    card = ws / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    hostile = '"<script>alert(1)</script> [x](javascript:alert(1)) | # *"'
+    text = text.replace('name: "Consumer-credit default risk (validation)"', f"name: {hostile}")
+    card.write_text(text, encoding="utf-8")
+    code, out = _export(ws, SYSTEM)
+    assert code == 0, out
+    document = (ws / "out" / DOCUMENT).read_text(encoding="utf-8")
+    assert "<script>" not in document and "[x](javascript" not in document
+    assert "\\<script\\>" in document
+    assert "\\[x\\](javascript\\:alert(1))" in document  # shown as text, not a link
