@@ -15,13 +15,14 @@ other is skipped by ``export all`` and refused with a hint when named.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cardgate.core.errors import UsageError
 from cardgate.core.text import markdown_text
 from cardgate.documents.schemas.checklist import Answer
 from cardgate.frameworks.ai_act_profile import AI_ACT_FRAMEWORK, profile_basis
-from cardgate.frameworks.automatic import automatic_answers
+from cardgate.frameworks.automatic import AutomaticAnswer, automatic_answers
 from cardgate.frameworks.catalog import Catalog
 from cardgate.frameworks.coverage import answered_checklists, item_references
 from cardgate.frameworks.coverage_results import CoverageStatus, subcategory_status
@@ -114,8 +115,10 @@ def document_points(system: SystemSource) -> list[PointDocumentation]:
         found_in: list[str] = []
         expected_in: list[str] = []
         serving = set(catalog.expand(provision.id))
-        for item in definition.model.items if definition is not None else ():
-            references = item_references(catalog, definition, item)  # type: ignore[arg-type]
+        items = definition.model.items if definition is not None else []
+        for item in items:
+            assert definition is not None
+            references = item_references(catalog, definition, item)
             if not any(serving & set(catalog.expand(ref)) for ref in references):
                 continue
             if not applies(item, system.card.risk_tier):
@@ -142,8 +145,8 @@ def document_points(system: SystemSource) -> list[PointDocumentation]:
 def _answer(
     item: str,
     question: str,
-    written: dict[str, Answer],
-    automatic: dict[str, object],
+    written: Mapping[str, Answer],
+    automatic: Mapping[str, AutomaticAnswer],
 ) -> ItemAnswer:
     answer = written.get(item)
     if answer is not None:
@@ -151,9 +154,6 @@ def _answer(
         return ItemAnswer(item, question, answer.status, "written", tuple(answer.evidence), note)
     made = automatic.get(item)
     if made is not None:
-        from cardgate.frameworks.automatic import AutomaticAnswer
-
-        assert isinstance(made, AutomaticAnswer)
         return ItemAnswer(item, question, made.status, "automatic", made.evidence, made.reason)
     return ItemAnswer(item, question, "unanswered", "", (), "")
 

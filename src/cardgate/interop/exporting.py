@@ -59,6 +59,9 @@ def plan_exports(
     or datasets; none: every system and dataset of the workspace)."""
     workspace = source.workspace
     names = list(targets) or [*sorted(workspace.systems), *sorted(workspace.datasets)]
+    # one format asked of named systems: a system that cannot have it is an error, not
+    # skipped (`cardgate export ll144 credit-default`); with several, it is skipped
+    named = bool(targets) and len(chosen) == 1
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     for name in dict.fromkeys(names):
@@ -74,9 +77,7 @@ def plan_exports(
         exported = 0
         if is_system:
             systems = [(entry, entry.systems) for entry in chosen]
-            exported += _run(
-                files, "systems", name, systems, source.system, warnings, named=bool(targets)
-            )
+            exported += _run(files, "systems", name, systems, source.system, warnings, named=named)
         if is_dataset:
             datasets = [(entry, entry.datasets) for entry in chosen]
             exported += _run(files, "datasets", name, datasets, source.dataset, warnings)
