@@ -688,6 +688,16 @@ def gate(
             "since this git ref; the others still meet the date (review age, freshness)."
         ),
     ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PRESET|FILE",
+            help="Gate with this policy instead of the workspace's: a shipped preset "
+            "(baseline, strict, eu-ai-act-high-risk) or a policy file in the workspace; "
+            "whatever it demands less than the baseline or the workspace's policy.yaml is "
+            "reported (GATE-POL001).",
+        ),
+    ] = None,
     today: TodayOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -716,6 +726,7 @@ def gate(
         today=reference_date(today),
         changed_since=changed_since,
         systems=systems or None,
+        policy=policy,
     )
     write_reports(result, sys.stdout, output_format=output_format, outputs=outputs)
     raise typer.Exit(result.exit_code)

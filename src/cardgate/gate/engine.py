@@ -30,7 +30,7 @@ from cardgate.documents.workspace import SystemDocs, Workspace, load_workspace
 from cardgate.evidence.evaluation.decide import ThresholdVerdicts
 from cardgate.gate import rules as registry
 from cardgate.gate.context import GateContext, RuleContext
-from cardgate.gate.policy import ResolvedPolicy, resolve_policy
+from cardgate.gate.policy import ResolvedPolicy, choose_policy, resolve_policy
 from cardgate.gate.result import (
     WORKSPACE,
     Finding,
@@ -56,6 +56,7 @@ def run_gate(
     systems: Iterable[str] | None = None,
     rules: tuple[Rule, ...] | None = None,
     recompute: bool | None = None,
+    policy: str | None = None,
 ) -> GateResult:
     """Gate the workspace (a loaded `Workspace` or its root folder).
 
@@ -64,8 +65,11 @@ def run_gate(
     policy, waivers, configuration or shared checklists changed; `systems` limits the run
     to the named systems; `rules` defaults to the registry; `recompute` (default: as
     `release`) computes every computed artifact again and compares (GATE-ART001: it
-    imports the evaluation and data-check engines). Raises `ConfigurationError` for an
-    unusable policy (exit 2).
+    imports the evaluation and data-check engines); `policy` (a shipped preset's name or
+    a policy file in the workspace) is used instead of the workspace's policy, its
+    loosenings reported against the baseline and the workspace's policy (GATE-POL001).
+    Raises `ConfigurationError` for an unusable policy, `UsageError` for an unknown one
+    (exit 2).
     """
     # A release verdict never rests on the parse cache: every document parsed from its bytes.
     with paused_collector(), parse_cache.bypassed() if release else contextlib.nullcontext():
@@ -78,6 +82,7 @@ def run_gate(
             systems=systems,
             rules=rules,
             recompute=release if recompute is None else recompute,
+            policy=policy,
         )
 
 
@@ -91,14 +96,16 @@ def _run_gate(
     systems: Iterable[str] | None,
     rules: tuple[Rule, ...] | None,
     recompute: bool,
+    policy: str | None,
 ) -> GateResult:
     rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
-    policy = resolve_policy(loaded, rules)
+    choice = choose_policy(loaded, policy) if policy is not None else None
+    resolved = resolve_policy(loaded, rules, chosen=choice)
     chosen, dated = _chosen_systems(loaded, systems, changed_since)
     gate = GateContext(
         loaded,
-        policy,
+        resolved,
         release,
         today if today is not None else reference_date(),
         rules=rules,
@@ -108,7 +115,7 @@ def _run_gate(
     )
     found: list[Finding] = []
     table = selectors(rules)
-    runs = [_run_record(rule, policy) for rule in rules]
+    runs = [_run_record(rule, resolved) for rule in rules]
     for rule in rules:  # first: they fill the context's workspace-wide memos for the rest
         if rule.scope == "workspace":
             found.extend(_run(gate, rule, None))
@@ -151,7 +158,7 @@ def _run_gate(
         release=release,
         strict=strict,
         today=gate.today,
-        policy=policy.source,
+        policy=resolved.source,
         findings=active,
         waived=waived,
         rules=runs,

@@ -35,7 +35,8 @@ from typing import Any, Protocol, get_args, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
-from cardgate.core.errors import ConfigurationError
+from cardgate.core.errors import ConfigurationError, UsageError
+from cardgate.core.paths import leads_outside
 from cardgate.core.problems import Span
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import LoadedDocument, load_document
@@ -46,7 +47,7 @@ from cardgate.documents.workspace import Workspace
 from cardgate.gate.rule_meta import RuleMeta
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
-PRESETS = ("baseline", "strict")
+PRESETS = ("baseline", "strict", "eu-ai-act-high-risk")
 TIERS: tuple[str, ...] = get_args(RiskTier)
 UNKNOWN_TIER = "high"
 """A system whose risk tier cannot be read is gated as high-risk (fail closed)."""
@@ -86,6 +87,9 @@ class PolicyNote:
     path: DataPath
     """The key that sets it."""
     message: str
+    against: str = "the baseline"
+    """What it is looser than: the baseline preset, or the workspace's own policy when
+    another was chosen (`gate --policy`)."""
 
 
 @dataclass(frozen=True)
@@ -188,20 +192,81 @@ def policy_layers(workspace: Workspace) -> tuple[tuple[Layer, ...], str, bool]:
     return (*_chain(policy, loaded, seen=()), Layer(source, policy, loaded)), source, False
 
 
-def resolve_policy(workspace: Workspace, rules: Iterable[RuleMeta]) -> ResolvedPolicy:
-    """Resolve the workspace's policy for every risk tier, validating rule options."""
+@dataclass(frozen=True)
+class PolicyChoice:
+    """A policy chosen for one run instead of the workspace's (`gate --policy`)."""
+
+    layers: tuple[Layer, ...]
+    source: str
+
+
+def choose_policy(workspace: Workspace, name: str) -> PolicyChoice:
+    """The shipped preset `name`, or the policy file at the path `name` (inside the
+    workspace); `UsageError` for anything else, `ConfigurationError` for a file that is
+    not a valid policy."""
+    if name in PRESETS:
+        return PolicyChoice(_preset_layer(name), f"preset {name} (--policy)")
+    path = Path(name)
+    presets = ", ".join(PRESETS)
+    if not path.is_file():
+        close = difflib.get_close_matches(name, PRESETS, n=1)
+        raise UsageError(
+            f"--policy: '{name}' is neither a shipped preset nor a policy file",
+            hint=(f"did you mean '{close[0]}'? " if close else "")
+            + f"presets: {presets}; or the path of a policy file in the workspace",
+        )
+    if leads_outside(workspace.root, path.absolute()):
+        raise UsageError(
+            f"--policy: '{name}' is outside the workspace",
+            hint="a policy file is part of the governance record: keep it in the workspace",
+        )
+    display = workspace.relative(path.absolute())
+    try:
+        loaded = load_document(path, display=display)
+        policy = Policy.model_validate(loaded.data)
+    except DocumentLoadError as error:
+        raise ConfigurationError(f"--policy: {error}") from error
+    except ValidationError as error:
+        first = error.errors()[0]
+        span = loaded.positions.value(tuple(first["loc"]))
+        raise ConfigurationError(
+            f"{display}:{span.line}:{span.column}: CG100 not a valid policy: {first['msg']}",
+            hint="see docs/policy.md; cardgate validate checks the workspace's policy.yaml",
+        ) from error
+    extends = (policy.extends or MISSING_POLICY_PRESET).strip()
+    return PolicyChoice(
+        (*_chain(policy, loaded, seen=()), Layer(display, policy, loaded)),
+        f"{display} (extends {extends}; --policy)",
+    )
+
+
+def resolve_policy(
+    workspace: Workspace, rules: Iterable[RuleMeta], *, chosen: PolicyChoice | None = None
+) -> ResolvedPolicy:
+    """Resolve the workspace's policy (or the `chosen` one) for every risk tier,
+    validating rule options. A chosen policy's loosenings are reported against the
+    baseline and against the workspace's own policy: choosing one never silently
+    bypasses a stricter policy.yaml."""
     layers, source, fallback = policy_layers(workspace)
+    floors = [("the baseline", _preset_layer(MISSING_POLICY_PRESET))]
+    if chosen is not None:
+        if workspace.policy_doc is not None:
+            floors.append((f"the workspace's policy ({source})", layers))
+        layers, source, fallback = chosen.layers, chosen.source, False
     selectors = {sel: rule for rule in rules for sel in rule.selectors()}
-    floor_layers = _preset_layer(MISSING_POLICY_PRESET)
     tiers: dict[str, TierSettings] = {}
     tampering: dict[tuple[str, DataPath], PolicyNote] = {}
     for tier in TIERS:
         settings, origins, notes = _resolve_tier(tier, layers, selectors)
         for note in notes:
             tampering.setdefault((note.loaded.display, note.path), note)
-        floor, _, _ = _resolve_tier(tier, floor_layers, selectors)
-        loosened = _loosened(floor, settings, origins, layers[-1], selectors)
-        tiers[tier] = dataclasses.replace(settings, loosened=loosened)
+        loosened: list[PolicyNote] = []
+        for against, floor_layers in floors:
+            floor, _, _ = _resolve_tier(tier, floor_layers, selectors)
+            loosened.extend(
+                _loosened(floor, settings, origins, layers[-1], selectors, against=against)
+            )
+        tiers[tier] = dataclasses.replace(settings, loosened=tuple(loosened))
     return ResolvedPolicy(source, tiers, fallback, tuple(tampering.values()))
 
 
@@ -302,21 +367,27 @@ def _loosened(
     where_set: Mapping[str, _Where],
     workspace_layer: Layer,
     selectors: Mapping[str, RuleMeta],
+    *,
+    against: str = "the baseline",
 ) -> tuple[PolicyNote, ...]:
-    """Where `settings` demand less than the baseline's `floor` (one note per setting)."""
+    """Where `settings` demand less than the `floor` (the baseline's, or the policy
+    `against` names), one note per setting."""
     found: list[PolicyNote] = []
     tier = settings.tier
+    floor_name = "baseline" if against == "the baseline" else "workspace policy"
 
     def note(key: str, message: str) -> None:
         layer, path = where_set.get(key, (workspace_layer, ()))
-        found.append(PolicyNote(layer.loaded, path, f"risk tier '{tier}': {message}"))
+        found.append(
+            PolicyNote(layer.loaded, path, f"risk tier '{tier}': {message}", against=against)
+        )
 
     for name in ("required_checklists", "required_signoffs"):
         dropped = [item for item in getattr(floor, name) if item not in getattr(settings, name)]
         if dropped:
             note(
                 name,
-                f"{name} drops {', '.join(dropped)} (baseline requires "
+                f"{name} drops {', '.join(dropped)} ({floor_name} requires "
                 f"{', '.join(getattr(floor, name))})",
             )
     lower = [
@@ -325,7 +396,7 @@ def _loosened(
         if settings.min_coverage.get(function, 0.0) < minimum
     ]
     if lower:
-        note("min_coverage", "min_coverage below the baseline: " + ", ".join(lower))
+        note("min_coverage", f"min_coverage below the {floor_name}: " + ", ".join(lower))
     for checklist, items in sorted(settings.required_items.items()):
         if checklist not in settings.required_checklists:
             continue
@@ -333,36 +404,41 @@ def _loosened(
         if required is None:
             note(
                 "required_items",
-                f"required_items asks {len(items)} items of {checklist} (baseline: an answer "
+                f"required_items asks {len(items)} items of {checklist} ({floor_name}: an answer "
                 "to every item)",
             )
         elif dropped := [item for item in required if item not in items]:
             note("required_items", f"required_items drops {', '.join(dropped)} of {checklist}")
     for name in ("require_evaluation", "require_threshold_per_feature"):
         if getattr(floor, name) and not getattr(settings, name):
-            note(name, f"{name} is false (baseline: true)")
+            note(name, f"{name} is false ({floor_name}: true)")
     if not floor.allow_unsigned_signoffs and settings.allow_unsigned_signoffs:
-        note("allow_unsigned_signoffs", "unsigned sign-offs count (baseline: refused)")
+        note("allow_unsigned_signoffs", f"unsigned sign-offs count ({floor_name}: refused)")
     for name in ("max_review_age_days", "max_waiver_days"):
         limit, given = getattr(floor, name), getattr(settings, name)
         if limit is not None and (given is None or given > limit):
-            note(name, f"{name} {given if given is not None else 'unlimited'} > baseline {limit}")
+            note(
+                name, f"{name} {given if given is not None else 'unlimited'} > {floor_name} {limit}"
+            )
     if STATUS_ORDER.index(settings.min_document_status) < STATUS_ORDER.index(
         floor.min_document_status
     ):
         note(
             "min_document_status",
-            f"min_document_status {settings.min_document_status} (baseline: "
+            f"min_document_status {settings.min_document_status} ({floor_name}: "
             f"{floor.min_document_status})",
         )
     for rule in {rule.code: rule for rule in selectors.values()}.values():
         was, now = floor.level(rule), settings.level(rule)
         if _LEVEL_ORDER[now] < _LEVEL_ORDER[was]:
-            note(f"level:{rule.code}", f"rule {rule.code} ({rule.name}) is {now} (baseline: {was})")
+            note(
+                f"level:{rule.code}",
+                f"rule {rule.code} ({rule.name}) is {now} ({floor_name}: {was})",
+            )
         if settings.waivable(rule) and not floor.waivable(rule):
             note(
                 f"waivable:{rule.code}",
-                f"rule {rule.code} ({rule.name}) is waivable (baseline: never waived)",
+                f"rule {rule.code} ({rule.name}) is waivable ({floor_name}: never waived)",
             )
         given, least = settings.options.get(rule.code), floor.options.get(rule.code)
         if isinstance(given, LoosenableOptions) and least is not None:

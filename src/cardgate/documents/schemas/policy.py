@@ -94,7 +94,8 @@ class Policy(Document):
 
     kind: Literal["policy"] = required("Always 'policy'.")
     extends: Text | None = optional(
-        "Shipped preset to start from: 'baseline' or 'strict'; omitted, 'baseline'."
+        "Shipped preset to start from: 'baseline', 'strict' or 'eu-ai-act-high-risk'; "
+        "omitted, 'baseline'."
     )
     description: Text | None = optional("What this policy is for and who owns it.")
     defaults: TierPolicy = Field(

@@ -11,6 +11,9 @@ Fails:
   ``checklist*.yaml`` whose ``checklist:`` is ``nist-ai-rmf-core``;
 - a ``generative: true`` card, or one with a ``genai:`` section, without answers to
   ``nist-genai-profile``;
+- with the options ``ai_act_provider_checklist`` / ``ai_act_deployer_checklist`` set (the
+  ``eu-ai-act-high-risk`` preset sets them), a card whose ``ai_act:`` profile is
+  high-risk with the role provider (deployer) without answers to that checklist;
 - the policy requires a checklist definition that does not exist.
 
 Passes:
@@ -51,6 +54,18 @@ class Options(BaseModel):
         default="nist-genai-profile",
         description="Checklist also required of generative systems (null: none).",
     )
+    ai_act_provider_checklist: str | None = Field(
+        default=None,
+        description="Checklist also required of a system whose ai_act: profile is "
+        "high-risk with the role provider (null: none; the eu-ai-act-high-risk preset: "
+        "eu-ai-act-provider).",
+    )
+    ai_act_deployer_checklist: str | None = Field(
+        default=None,
+        description="Checklist also required of a system whose ai_act: profile is "
+        "high-risk with the role deployer (null: none; the eu-ai-act-high-risk preset: "
+        "eu-ai-act-deployer).",
+    )
 
 
 def required_checklists(ctx: RuleContext) -> list[str]:
@@ -62,13 +77,21 @@ def checklists_required(settings: TierSettings, card: ModelCard | None) -> list[
     """The checklist definitions a policy tier requires of a system with this card."""
     wanted = list(settings.required_checklists)
     options = settings.options.get(CODE)
-    generative = (
-        options.generative_checklist if isinstance(options, Options) else "nist-genai-profile"
-    )
+    if not isinstance(options, Options):
+        options = Options()
+    generative = options.generative_checklist
     # a card with a genai: section describes a generative system, whatever its flag says
     is_generative = card is not None and (card.generative or card.genai is not None)
     if is_generative and generative and generative not in wanted:
         wanted.append(generative)
+    profile = card.ai_act if card is not None else None
+    if profile is not None and profile.high_risk:
+        for role, checklist in (
+            ("provider", options.ai_act_provider_checklist),
+            ("deployer", options.ai_act_deployer_checklist),
+        ):
+            if role in profile.roles and checklist and checklist not in wanted:
+                wanted.append(checklist)
     return wanted
 
 

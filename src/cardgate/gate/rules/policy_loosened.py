@@ -14,6 +14,11 @@ Fails:
 - ``defaults: {rules: {GATE-FR001: {level: off}}}``;
 - ``tiers: {high: {max_review_age_days: 400}}`` (baseline: 180).
 
+- a policy chosen for the run (``cardgate gate --policy PRESET|FILE``) that demands less
+  than the workspace's own ``policy.yaml``: each loosening is reported against the
+  baseline and against the workspace's policy, so ``--policy`` never silently bypasses a
+  stricter policy.
+
 Passes:
 - the policy only tightens the baseline, or every loosening is waived.
 
@@ -45,9 +50,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for note in ctx.settings.loosened:
         yield ctx.finding(
             note.loaded,
-            f"the policy loosens the baseline for '{ctx.system.id}': {note.message}",
+            f"the policy loosens {note.against} for '{ctx.system.id}': {note.message}",
             path=note.path,
             key=True,
-            hint="restore the baseline's value, or have the loosening waived by a named "
-            "approver (rule GATE-POL001)",
+            hint=f"restore {note.against.split(' (')[0]}'s value, or have the loosening "
+            "waived by a named approver (rule GATE-POL001)",
         )
