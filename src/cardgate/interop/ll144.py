@@ -23,7 +23,7 @@ from cardgate.core.errors import InputError, UsageError
 from cardgate.core.paths import resolve_inside
 from cardgate.core.text import markdown_text
 from cardgate.documents.schemas.bias_audit import BiasAudit
-from cardgate.evidence.bias_audit import AuditResult, AuditTable, run_audit
+from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult, run_audit
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import SystemSource
 
@@ -163,7 +163,7 @@ def _read(path: Path, shown: str, columns: list[str], *, numeric: str) -> dict[s
     return found
 
 
-def _definition(term: str) -> str:
+def definition(term: str) -> str:
     """The first paragraph of a definition of § 5-300, verbatim from the shipped catalog."""
     from cardgate.frameworks.registry import load_framework
 
@@ -171,11 +171,20 @@ def _definition(term: str) -> str:
     return str(entry.text).split("\n", 1)[0]
 
 
-def _number(value: float | None, digits: int = 3) -> str:
+def number_text(value: float | None, digits: int = 3) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def _interval(pair: tuple[float, float] | None) -> str:
+def ratio_text(row: CategoryResult) -> str:
+    """An impact ratio as shown: excluded, undefined, or its value (1.000 for the highest)."""
+    if row.excluded:
+        return "excluded (under 2%)"
+    if row.impact_ratio is None:
+        return "—"
+    return number_text(row.impact_ratio) + (" (highest)" if row.highest else "")
+
+
+def interval_text(pair: tuple[float, float] | None) -> str:
     return "—" if pair is None else f"{pair[0]:.3f}–{pair[1]:.3f}"
 
 
@@ -209,7 +218,7 @@ def summary_markdown(system: SystemSource, audit: BiasAudit, result: AuditResult
     terms = ("scoring-rate" if result.method == "scoring" else "selection-rate", "impact-ratio")
     lines += ["", "Definitions (6 RCNY § 5-300, quoted from the rules):", ""]
     for term in terms:
-        lines += [f"> {markdown_text(_definition(term))}", ""]
+        lines += [f"> {markdown_text(definition(term))}", ""]
     lines += [
         f"Intervals are {level} confidence intervals (Wilson for rates; the log-ratio "
         "construction of cardgate's evaluation for ratios). The noise floor is the lowest "
@@ -244,16 +253,10 @@ def _table_markdown(table: AuditTable, rate: str) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in table.categories:
-        if row.excluded:
-            ratio = "excluded (under 2%)"
-        elif row.impact_ratio is None:
-            ratio = "—"
-        else:
-            ratio = _number(row.impact_ratio) + (" (highest)" if row.highest else "")
         lines.append(
-            f"| {markdown_text(row.category)} | {row.individuals} | {_number(row.rate)} "
-            f"| {_interval(row.rate_interval)} | {ratio} | {_interval(row.ratio_interval)} "
-            f"| {_number(row.noise_floor)} |"
+            f"| {markdown_text(row.category)} | {row.individuals} | {number_text(row.rate)} "
+            f"| {interval_text(row.rate_interval)} | {ratio_text(row)} "
+            f"| {interval_text(row.ratio_interval)} | {number_text(row.noise_floor)} |"
         )
     lines += ["", f"Individuals of unknown {table.dimension} category: {table.unknown}."]
     return lines

@@ -41,6 +41,7 @@ from cardgate.site.governance_content import (
 )
 from cardgate.site.links import dataset_page, link, page_url, root_of, rule_page, system_page
 from cardgate.site.portfolio_content import dashboard_row, nist_values, rule_entries
+from cardgate.site.regulation_content import regulation_links, regulation_pages
 from cardgate.site.system_content import system_values
 from cardgate.site.templating import label
 from cardgate.site.threshold_rows import threshold_rows
@@ -92,7 +93,7 @@ def build_pages(
     result is the same, in the same order, whatever the number of processes.
     """
     jobs: list[Callable[[], Page | BuildProblem | list[Page | BuildProblem]]] = []
-    templates = {"system.md.j2", "compliance.md.j2"}
+    templates = {"system.md.j2", "compliance.md.j2", "annex-iv.md.j2", "ll144.md.j2"}
 
     def render(
         path: str, template: str, source: str, *, compact: bool = False, **values: Any
@@ -105,11 +106,18 @@ def build_pages(
         )
 
     def render_system(system: SystemView) -> list[Page | BuildProblem]:
-        """The system's page and its compliance page (they share the crosswalks)."""
+        """The system's page, its compliance page (they share the crosswalks) and its
+        regulation pages (Annex IV, LL144) where it has them."""
         path, compliance = system_page(system.slug), compliance_page(system.slug)
         crosswalks = system_crosswalks(model, system)
         values = system_values(model, system, path, rule_codes, actions[system.id], crosswalks)
+        regulation = regulation_pages(model, system)
+        values["regulation"] = regulation_links(path, regulation)
         return [
+            *(
+                _render(model, environment, page, template, system.card_path, **page_values)
+                for page, template, page_values in regulation
+            ),
             _render(
                 model, environment, path, "system.md.j2", system.card_path, compact=True, **values
             ),

@@ -1,0 +1,146 @@
+"""The regulation pages of the review site: credit-default's Annex IV technical
+documentation and income-screening's NYC LL144 bias audit, linked from their system pages;
+every value from a card escaped (a hostile AI Act profile and bias audit); in Chromium,
+no serious axe-core violation and no sideways scrolling on a phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import HOSTILE, serving
+
+REPO = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 11, 30)
+PAGES = ("systems/credit-default/annex-iv.html", "systems/income-screening/ll144.html")
+
+
+def _build(root: Path) -> Path:
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.site.build import build_site
+
+    shutil.copytree(
+        REPO / "site", root / "site", ignore=shutil.ignore_patterns("generated", "build")
+    )
+    result = build_site(load_workspace(root / "governance"), today=TODAY)
+    assert not result.render_problems, result.render_problems
+    return result.layout.out_dir
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("regulation")
+    shutil.copytree(
+        REPO / "governance", root / "governance", ignore=shutil.ignore_patterns("exports")
+    )
+    return _build(root)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_pages_exist_and_are_linked(example_site: Path) -> None:
+    annex = (example_site / PAGES[0]).read_text(encoding="utf-8")
+    assert "Annex IV, point 2(d)" in annex and "<caption>" in annex
+    assert 'scope="row"' in annex and 'scope="col"' in annex
+    text = _text(annex)
+    assert "(a) its intended purpose, the name of the provider" in text
+    assert "high-risk: Annex III, point 5(b)" in text
+    audit = _text((example_site / PAGES[1]).read_text(encoding="utf-8"))
+    assert "Date of the bias audit 2026-11-30" in audit and "Stand-in" in audit
+    assert "Female 5421 0.270" in audit and "excluded (under 2%)" in audit
+    for system, page in (("credit-default", "annex-iv.html"), ("income-screening", "ll144.html")):
+        index = (example_site / f"systems/{system}/index.html").read_text(encoding="utf-8")
+        assert f'href="{page}"' in index
+    # a system without them has no such page
+    assert not (example_site / "systems/income-screening/annex-iv.html").exists()
+    assert not (example_site / "systems/credit-default/ll144.html").exists()
+
+
+def test_hostile_profile_and_audit_text_stay_text(tmp_path: Path) -> None:
+    root = tmp_path / "hostile"
+    shutil.copytree(
+        REPO / "governance", root / "governance", ignore=shutil.ignore_patterns("exports")
+    )
+    card = root / "governance/systems/credit-default/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    text = text.replace(
+        'name: "Consumer-credit default risk (validation)"',
+        "name: 'Credit " + HOSTILE["script"].replace("'", "''") + "'",
+    )
+    text = text.replace(
+        "  annex_iii: 5(b)\n", "  annex_i: '" + HOSTILE["img"].replace("'", "''") + "'\n"
+    )
+    card.write_text(text, encoding="utf-8")
+    card = root / "governance/systems/income-screening/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    text = text.replace(
+        '  auditor: "Model Risk Management (Priya Raman): an internal stand-in, not an '
+        'independent auditor"',
+        "  auditor: '" + HOSTILE["html_link"].replace("'", "''") + "'",
+    )
+    note = (
+        "  note: >-\n"
+        "    Stand-in: income-screening is not an automated employment decision tool; it is\n"
+        "    scored here as a screening tool to show a Local Law 144 summary. Nothing here is a\n"
+        "    bias audit of a real hiring tool.\n"
+    )
+    assert note in text
+    hostile_note = HOSTILE["attr"] + " " + HOSTILE["js_link"]
+    text = text.replace(note, "  note: '" + hostile_note.replace("'", "''") + "'\n")
+    card.write_text(text, encoding="utf-8")
+    site = _build(root)
+    annex = (site / PAGES[0]).read_text(encoding="utf-8")
+    audit = (site / PAGES[1]).read_text(encoding="utf-8")
+    for page in (annex, audit):
+        assert "<script>window.__pwned" not in page
+        assert "<img src=x" not in page
+        assert 'href="javascript:' not in page.lower()
+        assert "onerror=" not in page.replace("onerror=&quot;", "")
+    assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in annex
+    assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;" in audit
+    assert "[click me](javascript:window.__pwned=3)" in audit
+
+
+@pytest.fixture(scope="module")
+def http_root(example_site: Path) -> Iterator[str]:
+    with serving(example_site) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1440, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_no_serious_axe_violation_nor_sideways_scroll(
+    browser: Any, http_root: str, viewport: dict[str, int]
+) -> None:
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        found = []
+        for path in PAGES:
+            page.goto(f"{http_root}/{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (path, width)
+            for violation in axe.run(page).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    found.append((path, violation["id"], violation["nodes"][0]["target"]))
+            scrollers = page.locator(".cg-table-scroll")
+            for index in range(scrollers.count()):
+                assert scrollers.nth(index).get_attribute("tabindex") == "0"
+        assert not found, found
+        assert not errors, errors
+    finally:
+        context.close()
