@@ -1,5 +1,5 @@
 """`cardgate export ll144 SYSTEM`: the summary of results of a NYC Local Law 144 bias
-audit (6 RCNY § 5-304(a)): the audit date, the source and explanation of the data
+audit (6 RCNY § 5-303(a)): the audit date, the source and explanation of the data
 (historical or test data), the number of individuals of unknown category, the number of
 individuals, the selection or scoring rates and the impact ratios of every category, and
 the distribution date of the tool; as Markdown (``ll144-summary.md``) and JSON
@@ -319,7 +319,7 @@ def audit_data(system: SystemSource, audit: BiasAudit, result: AuditResult) -> d
 
 FORMAT = Format(
     name="ll144",
-    title="NYC Local Law 144 bias audit summary (6 RCNY § 5-304)",
+    title="NYC Local Law 144 bias audit summary (6 RCNY § 5-303)",
     systems=export_system,
     unavailable=unavailable,
 )
