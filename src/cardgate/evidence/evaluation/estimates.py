@@ -245,14 +245,42 @@ def regression_scale(metric: str, values: FloatArray) -> FloatArray:
 
 
 def regression_intervals(errors: FloatArray, z: float) -> Intervals:
-    """Normal-approximation intervals at `z` from the moments (exact sums, no resampling)."""
-    return {
+    """Intervals at `z` from the exact sums (no resampling): for the mean error and the
+    MAE, the mean ± Student's t quantile (n − 1 degrees of freedom) times its standard
+    error; for RMSE, the root of Bonett's interval for the mean
+    squared error (`mse_interval`)."""
+    t = I.t_value(z, errors[:, 0] - 1)
+    out: Intervals = {
         metric: (
-            regression_scale(metric, estimate - z * error),
-            regression_scale(metric, estimate + z * error),
+            regression_scale(metric, estimate - t * error),
+            regression_scale(metric, estimate + t * error),
         )
         for metric, (estimate, error) in regression_moments(errors).items()
     }
+    low, high = mse_interval(errors, z)
+    out["root_mean_squared_error"] = (np.sqrt(low), np.sqrt(high))
+    return out
+
+
+def mse_interval(errors: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
+    """Bonett's interval for a second moment (Bonett 2006, "Approximate confidence interval
+    for standard deviation of nonnormal distributions", CSDA 50: 775–782), applied to the
+    mean of the squared errors: on the log scale, with the kurtosis k = n·Σe⁴/(Σe²)² read
+    from the sums, the standard error c·√((k − (n − 3)/n)/(n − 1)) and the small-sample
+    factor c = n/(n − z). The normal approximation it replaces covered 89.6% at 30 rows
+    (docs/statistics.md); NaN for fewer than three rows, [0, 0] when every error is 0."""
+    n, squares, fourth = errors[:, 0], errors[:, 3], errors[:, 4]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mse = squares / n
+        kurtosis = n * fourth / (squares * squares)
+        c = n / (n - z)
+        error = c * np.sqrt(np.maximum(kurtosis - (n - 3) / n, 0) / (n - 1))
+        low, high = c * mse * np.exp(-z * error), c * mse * np.exp(z * error)
+    usable = n >= 3
+    zero = usable & (squares == 0)
+    low = np.where(zero, 0.0, np.where(usable, low, np.nan))
+    high = np.where(zero, 0.0, np.where(usable, high, np.nan))
+    return low, high
 
 
 def _regression_intervals(errors: FloatArray, level: float) -> Intervals:

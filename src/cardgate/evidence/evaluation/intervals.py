@@ -47,6 +47,29 @@ def sidak_z(level: float, comparisons: int) -> float:
     return z_value(sidak_level(level, comparisons))
 
 
+def t_value(z: float, degrees: FloatArray) -> FloatArray:
+    """Student's t quantile matching the normal quantile `z` at `degrees` of freedom
+    (element-wise): exact for one and two degrees of freedom (closed forms), else the
+    Cornish–Fisher expansion (Abramowitz & Stegun 26.7.5; at z = 1.96 within 4e-3 of the
+    exact quantile at 3 degrees of freedom, 3e-4 at 5, 1e-6 from 20); NaN under one."""
+    v = np.asarray(degrees, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = (
+            z
+            + (z**3 + z) / (4 * v)
+            + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
+            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3)
+            + (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / (92160 * v**4)
+        )
+        q = statistics.NormalDist().cdf(z)
+        one = math.tan(math.pi * (q - 0.5))
+        two = (2 * q - 1) / math.sqrt(2 * q * (1 - q))
+    result: FloatArray = np.where(
+        v >= 3, value, np.where(v >= 2, two, np.where(v >= 1, one, np.nan))
+    )
+    return result
+
+
 def power_z() -> float:
     return statistics.NormalDist().inv_cdf(POWER)
 
@@ -289,11 +312,70 @@ class Detection:
         return limit + self.margin if bound == "max" else None
 
 
+WILSON_METRICS = frozenset(
+    {
+        "selection_rate",
+        "accuracy",
+        "precision",
+        "recall",
+        "true_positive_rate",
+        "false_positive_rate",
+        "false_negative_rate",
+        "true_negative_rate",
+    }
+)
+"""The metrics whose interval is Wilson's (`estimates.proportions`)."""
+
+
+def detectable_value(
+    metric: str, value: float, ci: tuple[float, float], *, bound: str, limit: float, level: float
+) -> float:
+    """The value of a per-group (or overall) metric that these data would find beyond
+    `limit` — the whole interval past it — with probability `POWER`: for a proportion,
+    from the trials behind its Wilson interval; for any other metric, from the standard
+    error its interval shows."""
+    trials = wilson_trials(value, ci, z_value(level)) if metric in WILSON_METRICS else None
+    if trials is not None:
+        return detectable_proportion(trials, bound=bound, limit=limit, level=level)
+    return detectable_from_interval(value, ci, bound=bound, limit=limit, level=level)
+
+
+def wilson_trials(value: float, ci: tuple[float, float], z: float) -> float | None:
+    """The number of trials behind the Wilson interval `ci` of the proportion `value`:
+    both limits are roots of n(p̂ − p)² = z²p(1 − p), so n = z²L(1 − L)/(p̂ − L)², read
+    from the limit farther from p̂ (None when the interval has no width)."""
+    low, high = ci
+    end = low if value - low >= high - value else high
+    distance = abs(value - end)
+    if not distance > 1e-12 or not 0 < end < 1:
+        return None
+    return z * z * end * (1 - end) / (distance * distance)
+
+
+def detectable_proportion(trials: float, *, bound: str, limit: float, level: float) -> float:
+    """The true proportion a group of `trials` is found beyond `limit` at with probability
+    `POWER`. The Wilson interval lies wholly above the limit exactly when the score test
+    rejects it: when p̂ exceeds c = limit + z·√(limit(1 − limit)/n). Power is
+    P(p̂ > c) ≈ Φ((p − c)/√(p(1 − p)/n)), so p solves (p − c)² = z₀.₈²·p(1 − p)/n, the
+    root above c (below it for a `min` limit); infinite when c lies outside (0, 1): no
+    proportion could be found beyond the limit."""
+    z, k = z_value(level), power_z() ** 2 / trials
+    step = z * math.sqrt(limit * (1 - limit) / trials)
+    critical = limit + step if bound == "max" else limit - step
+    if not 0 < critical < 1:
+        return math.inf if bound == "max" else -math.inf
+    b = 2 * critical + k
+    root = math.sqrt(max(b * b - 4 * (1 + k) * critical * critical, 0.0))
+    sign = 1 if bound == "max" else -1
+    return (b + sign * root) / (2 * (1 + k))
+
+
 def detectable_from_interval(
     value: float, ci: tuple[float, float], *, bound: str, limit: float, level: float
 ) -> float:
-    """The detectable value of a per-group metric: the limit moved by (z + z_power)
-    standard errors, the standard error read from the interval's width."""
+    """The detectable value of a metric: the limit moved by (z + z_power) standard
+    errors, the standard error read from the interval's width (a normal approximation at
+    the observed value; proportions use `detectable_proportion`)."""
     z = z_value(level)
     error = (ci[1] - ci[0]) / (2 * z)
     margin = (z + power_z()) * error

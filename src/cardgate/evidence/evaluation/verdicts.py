@@ -16,7 +16,7 @@ from cardgate.documents.schemas.evaluation import (
 )
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
-from cardgate.evidence.evaluation.intervals import Detection, detectable_from_interval
+from cardgate.evidence.evaluation.intervals import Detection, detectable_value
 from cardgate.evidence.evaluation.numbers import json_number
 
 Target = tuple[str | None, str | None, dict[str, Any], int | None]
@@ -81,7 +81,9 @@ def _detectable(
     if value is None or ci is None:
         return None
     return json_number(
-        detectable_from_interval(value, (ci[0], ci[1]), bound=bound, limit=limit, level=level)
+        detectable_value(
+            threshold.metric, value, (ci[0], ci[1]), bound=bound, limit=limit, level=level
+        )
     )
 
 
