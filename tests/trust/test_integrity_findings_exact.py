@@ -153,3 +153,67 @@ def test_a_genai_artifact_whose_inputs_are_gone_says_what_to_restore(
     assert found["hint"] == (
         f"restore the files the card's genai section names, or re-run cardgate {command}"
     )
+
+
+CARD = f"systems/{SYSTEM}/model-card.yaml"
+NO_RETRIEVAL_EVALUATION = (
+    f"  retrieval_evaluation:\n    queries: systems/{SYSTEM}/queries.jsonl\n"
+    f"    run: systems/{SYSTEM}/run.trec\n    k: 5\n    slices: [category]\n"
+    "    min_group_size: 20\n    bootstrap: {replicates: 200}\n    thresholds:\n"
+    "      - metric: ndcg\n        min: 0.5\n",
+    "",
+)
+
+
+def _genai_report(tmp_path: Path, case: dict[str, object], *args: str) -> list[dict[str, str]]:
+    root = build_workspace(tmp_path / "ws", {"genai": True, **case})
+    _, report = gate_json(root, *args)
+    return _found(report, "GATE-ART001")
+
+
+def test_generation_is_checked_when_the_system_evaluates_no_retrieval(tmp_path: Path) -> None:
+    """An LLM application without retrieval: its generation artifact is still recomputed."""
+    found = _genai_report(
+        tmp_path,
+        {
+            "edit": {CARD: [NO_RETRIEVAL_EVALUATION]},
+            "edit_after": {
+                f"systems/{SYSTEM}/generation.json": [('"value": 0.898305084746', '"value": 0.95')]
+            },
+        },
+        "--release",
+    )
+    assert [f["path"] for f in found] == [f"systems/{SYSTEM}/generation.json"], found
+
+
+def test_a_missing_genai_artifact_is_not_an_integrity_finding(tmp_path: Path) -> None:
+    """Missing evidence is a policy matter (GATE-RAG001, GATE-GEN001), not integrity."""
+    edits = {f"systems/{SYSTEM}/retrieval.json": None, f"systems/{SYSTEM}/generation.json": None}
+    assert _genai_report(tmp_path, {"edit_after": edits}, "--release") == []
+
+
+def test_an_unreadable_genai_artifact_says_what_to_run(tmp_path: Path) -> None:
+    found = _genai_report(
+        tmp_path, {"edit_after": {f"systems/{SYSTEM}/generation.json": "{not json"}}
+    )
+    assert len(found) == 1, found
+    assert found[0]["path"] == f"systems/{SYSTEM}/generation.json"
+    assert found[0]["message"].startswith(f"artifact 'systems/{SYSTEM}/generation.json' ")
+    assert found[0]["hint"] == (
+        f"never edit it: run cardgate evaluate-generation {SYSTEM} and commit it"
+    )
+
+
+def test_a_genai_artifact_outside_the_workspace_is_reported_on_the_card(
+    tmp_path: Path,
+) -> None:
+    escape = ("    k: 5\n", "    k: 5\n    artifact: ../../../outside.json\n")
+    found = _genai_report(tmp_path, {"edit_after": {CARD: [escape]}})
+    assert len(found) == 1, found
+    assert found[0]["path"] == CARD
+    assert "artifact '../../../outside.json'" in found[0]["message"]
+
+
+def test_without_release_a_genai_artifact_is_read_not_recomputed(tmp_path: Path) -> None:
+    edit = {f"systems/{SYSTEM}/generation.json": [('"value": 0.898305084746', '"value": 0.95')]}
+    assert _genai_report(tmp_path, {"edit_after": edit}) == []

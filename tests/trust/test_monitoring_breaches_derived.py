@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 
 from cardgate.documents.workspace import load_workspace
+from cardgate.evidence.monitoring.artifact import load_monitoring, recorded_inconsistencies
 from cardgate.evidence.monitoring.profiling import profile_system
 from cardgate.evidence.monitoring.run import monitor_system
 
 from .conftest import SYSTEM, build_workspace, gate_json
-from .test_monitoring_record_verified import EDITED, RECORD, _column, _found, _one, _rewrite
+from .test_monitoring_record_verified import EDITED, HINT, RECORD, _column, _found, _one, _rewrite
 
 WINDOW = "window '2026-11'"
 BREACHES_EDITED = EDITED + f"{WINDOW}: its breaches do not follow from its verdicts"
@@ -184,8 +185,75 @@ def test_a_change_that_is_not_a_number_is_malformed(root: Path) -> None:
     _rewrite(
         root, lambda d: _change(d["windows"][0], "accuracy").update(difference="small"), seal=True
     )
-    assert _one(gate_json(root)[1])["message"] == (
+    found = _one(gate_json(root)[1])
+    assert found["hint"] == HINT
+    assert found["message"] == (
         f"monitoring record '{RECORD}' is malformed at "
         "'windows.0.performance.changes.0.difference': Input should be a valid number, "
         "unable to parse string as a number"
     )
+
+
+def test_an_edited_p_value_does_not_hide_the_columns_after_it(root: Path) -> None:
+    def forge(data: dict[str, Any]) -> None:
+        window = data["windows"][0]
+        label = _column(window, "label")
+        label["p_adjusted"] = label["p_adjusted"] / 2
+        _column(window, "prediction")["state"] = "stable"
+        window["breaches"] = [b for b in window["breaches"] if b["kind"] != "drift"]
+
+    _rewrite(root, forge, seal=True)
+    assert _one(gate_json(root)[1])["message"] == EDITED + (
+        f"{WINDOW}: column 'label': adjusted p-value edited; "
+        f"{WINDOW}: column 'prediction' is recorded 'stable' but its numbers give 'drift'"
+    )
+
+
+def test_a_change_without_an_interval_is_undefined(root: Path) -> None:
+    """A metric the window could not compute has no interval: its change is 'undefined',
+    and a record that says so is consistent."""
+
+    def undefined(data: dict[str, Any]) -> None:
+        change = _change(data["windows"][0], "f1")
+        assert change["state"] != "worse"
+        change.update(window=None, difference=None, ci=None, state="undefined")
+
+    _rewrite(root, undefined, seal=True)
+    model, data, error = load_monitoring(root / RECORD)
+    assert error is None and model is not None
+    assert recorded_inconsistencies(model, data) == []
+
+
+def test_a_window_without_outcomes_is_consistent(monitored: Path, tmp_path: Path) -> None:
+    """Outcomes not yet in: no performance section, nothing to derive from it."""
+    root = tmp_path / "ws"
+    shutil.copytree(monitored, root)
+    (root / RECORD).unlink()
+    window = root / "windows" / "2026-12.csv"
+    predictions = (root / f"systems/{SYSTEM}/predictions.csv").read_text(encoding="utf-8")
+    header, *rows = predictions.splitlines()
+    window.write_text("\n".join([header, *("," + r.split(",", 1)[1] for r in rows)]) + "\n")
+    monitor_system(load_workspace(root), SYSTEM, [window])
+    model, data, error = load_monitoring(root / RECORD)
+    assert error is None and model is not None
+    assert model.windows[0].performance is None
+    assert recorded_inconsistencies(model, data) == []
+
+
+def test_a_record_of_an_earlier_evaluation_is_named_without_release(root: Path) -> None:
+    """The model was evaluated again after its windows were monitored: they describe the
+    model approved before, whatever they say. Found on every run, not only --release."""
+    from cardgate.documents.signoffs import json_digest
+
+    evaluation = root / f"systems/{SYSTEM}/evaluation.json"
+    before = json_digest(evaluation)
+    data = json.loads(evaluation.read_text(encoding="utf-8"))
+    data["provenance"]["command"] = data["provenance"].get("command", "") + " "
+    evaluation.write_text(json.dumps(data), encoding="utf-8")
+    found = _one(gate_json(root)[1])
+    assert found["message"] == (
+        f"{RECORD} was monitored against systems/{SYSTEM}/evaluation.json as it was then "
+        f"(sha256 {before[:12]}…), not systems/{SYSTEM}/evaluation.json as it is now "
+        f"(sha256 {json_digest(evaluation)[:12]}…): its windows describe an earlier model"
+    )
+    assert found["hint"].startswith("a new evaluation starts a new record: move monitoring")

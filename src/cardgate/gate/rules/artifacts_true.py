@@ -130,7 +130,8 @@ def _recomputed_genai(ctx: RuleContext, read: EvidenceRead[Any, Any]) -> Iterato
         lambda: compute(ctx.workspace, system_id),
         command=read.command,
         restore="restore the files the card's genai section names, or re-run "
-        + read.command.rsplit(" ", 1)[0],
+        # commands hold single spaces: splitting on " " or on any whitespace is the same
+        + read.command.rsplit(" ", 1)[0],  # pragma: no mutate
     )
 
 

@@ -15,15 +15,19 @@ waiver matches it.
 Fails:
 - ``monitoring.json`` that is not JSON or misses what the model requires;
 - a window whose state, p-value or breaches were edited, or whose digest does not match;
+- a record monitored against another approved evaluation than the one beside the card
+  (the model was evaluated again: its windows describe an earlier model);
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
-  data is gone (it cannot be recomputed), a record of another reference or approval.
+  data is gone (it cannot be recomputed), a record of another reference profile.
 
 Passes:
 - no ``monitoring.json``; or every window is as ``cardgate monitor`` wrote it.
 
 Remediation:
 Never edit ``monitoring.json``: restore it from version control and run ``cardgate
-monitor`` again on the windows' data; then have the roles sign again. Keep each window's
+monitor`` again on the windows' data; then have the roles sign again. After a new
+evaluation, move the old record away (keep it in version control) and monitor the model
+now approved. Keep each window's
 data where the record says it is: a window that cannot be measured again cannot be
 certified by ``--release``.
 """
@@ -33,7 +37,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
-from cardgate.evidence.monitoring.artifact import recorded_inconsistencies
+from cardgate.documents.signoffs import artifact_path, json_digest
+from cardgate.evidence.monitoring.artifact import MonitoringArtifact, recorded_inconsistencies
 from cardgate.gate.context import RuleContext
 from cardgate.gate.monitoring import monitoring_record
 from cardgate.gate.recompute import recomputed
@@ -52,7 +57,8 @@ _RECOMPUTED = CODE + ":recomputed"
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     system = ctx.system
-    if system is None or ctx.card is None:
+    # without a card the system has no record to read: `and` would do
+    if system is None or ctx.card is None:  # pragma: no mutate
         return
     read = monitoring_record(ctx, system)
     hint = "never edit it: restore it and run cardgate monitor again"
@@ -68,6 +74,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"{read.relative} records system '{read.artifact.system}', not '{system.id}'",
             hint=hint,
         )
+    yield from _of_this_evaluation(ctx, read.relative, read.artifact)
     found = recorded_inconsistencies(read.artifact, read.data)
     if found:
         shown = "; ".join(found[:_SHOWN]) + (
@@ -80,6 +87,34 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
     elif ctx.gate.recompute:
         yield from _recomputed(ctx, read.relative, read.data)
+
+
+def _of_this_evaluation(
+    ctx: RuleContext, relative: str, record: MonitoringArtifact
+) -> Iterator[Finding]:
+    """The record's windows were compared with the evaluation approved now."""
+    system, card = ctx.system, ctx.card
+    assert system is not None and card is not None  # pragma: no mutate
+    path = artifact_path(ctx.workspace, system, card)
+    if path is None or not path.is_file():
+        return  # no evaluation to compare with: GATE-FA001 reports it
+    current = {"path": ctx.workspace.relative(path), "sha256": json_digest(path)}
+    approved = record.approved
+    if approved is not None and approved.model_dump() == current:
+        return
+    was = (
+        f"{approved.path} as it was then (sha256 {approved.sha256[:12]}…)"
+        if approved is not None
+        else "no approved evaluation"
+    )
+    yield ctx.finding(
+        relative,
+        f"{relative} was monitored against {was}, not {current['path']} as it is now "
+        f"(sha256 {current['sha256'][:12]}…): its windows describe an earlier model",
+        hint="a new evaluation starts a new record: move monitoring.json away (keep it in "
+        f"version control) and run cardgate monitor {system.id} --window FILE on production "
+        "data scored by the model now approved",
+    )
 
 
 def _recomputed(ctx: RuleContext, relative: str, recorded: object) -> Iterator[Finding]:
