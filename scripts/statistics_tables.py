@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cardgate.documents.schemas.evaluation import EvaluationSettings  # noqa: E402
+from cardgate.evidence.evaluation import detectable as D  # noqa: E402
 from cardgate.evidence.evaluation import intervals as I  # noqa: E402
 from cardgate.evidence.evaluation import nulls  # noqa: E402
 from cardgate.evidence.evaluation.artifact import ThresholdResult  # noqa: E402
@@ -407,7 +408,7 @@ def other_power_section(runs: int, permutations: int) -> list[str]:
         "",
         "A per-group proportion (say a false positive rate) at most 0.2: the detectable "
         "value the verdict reports for a group observed at the expected counts of a rate "
-        "(`intervals.detectable_proportion`: the true rate at which the Wilson interval "
+        "(`detectable.detectable_proportion`: the true rate at which the Wilson interval "
         "lies wholly above the limit with probability 0.8, from the trials the group's "
         "interval stands on — it does not depend on where the group was observed), and "
         f"the share of {runs * 4} groups with that true rate whose Wilson interval lies wholly "
@@ -425,7 +426,7 @@ def other_power_section(runs: int, permutations: int) -> list[str]:
     for rows, observed in itertools.product((100, 1_000), (0.05, 0.15)):
         count = np.array([observed * rows])
         low, high = I.wilson(count, np.array([float(rows)]), z)
-        detectable = I.detectable_value(
+        detectable = D.detectable_value(
             "false_positive_rate",
             observed,
             (float(low[0]), float(high[0])),

@@ -16,11 +16,13 @@ from cardgate.documents.schemas.evaluation import (
 )
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
-from cardgate.evidence.evaluation.intervals import Detection, detectable_value
+from cardgate.evidence.evaluation.detectable import detectable_value
+from cardgate.evidence.evaluation.intervals import Detection
 from cardgate.evidence.evaluation.numbers import json_number
 
-Target = tuple[str | None, str | None, dict[str, Any], int | None]
-"""(feature, group, the metric's record, rows behind it)."""
+Target = tuple[str | None, str | None, dict[str, Any], int | None, dict[str, Any]]
+"""(feature, group, the metric's record, rows behind it, the records of the same group's
+other metrics — none for a disparity)."""
 
 
 def _targets(
@@ -43,11 +45,12 @@ def _targets(
             for record in features[name]["disparities"]:
                 if record["metric"] == threshold.metric:
                     compared = [counts[g] for g in record["groups_compared"]]
-                    targets.append((name, None, record, min(compared, default=None)))
+                    targets.append((name, None, record, min(compared, default=None), {}))
         return targets
     if threshold.feature is None:
         overall = artifact["overall"]
-        targets.append((None, None, overall["metrics"][threshold.metric], overall["count"]))
+        metrics = overall["metrics"]
+        targets.append((None, None, metrics[threshold.metric], overall["count"], metrics))
     for name in names:
         groups = features[name]["groups"]
         known = [g["group"] for g in groups]
@@ -60,7 +63,7 @@ def _targets(
         for group in groups:
             if threshold.group in (None, group["group"]):
                 record = group["metrics"][threshold.metric]
-                targets.append((name, group["group"], record, group["count"]))
+                targets.append((name, group["group"], record, group["count"], group["metrics"]))
     return targets
 
 
@@ -70,8 +73,10 @@ def _detectable(
     record: dict[str, Any],
     detections: Mapping[str, Mapping[str, Detection]],
     level: float,
+    metrics: Mapping[str, Any],
 ) -> float | None:
-    """The value these data would find beyond the threshold's limit 80% of the time."""
+    """The value these data would find beyond the threshold's limit 80% of the time
+    (`metrics`: the same group's records, where an AUC's class sizes are read)."""
     bound, limit = ("max", threshold.max) if threshold.max is not None else ("min", threshold.min)
     assert limit is not None
     if threshold.metric in DISPARITY_METRICS:
@@ -82,7 +87,17 @@ def _detectable(
         return None
     return json_number(
         detectable_value(
-            threshold.metric, value, (ci[0], ci[1]), bound=bound, limit=limit, level=level
+            threshold.metric,
+            value,
+            (ci[0], ci[1]),
+            bound=bound,
+            limit=limit,
+            level=level,
+            related={
+                name: (r.get("value"), tuple(r["ci"]) if r.get("ci") else None)
+                for name, r in metrics.items()
+                if isinstance(r, dict)
+            },
         )
     )
 
@@ -97,7 +112,9 @@ def threshold_results(
     level = settings.bootstrap.confidence_level
     out: list[dict[str, Any]] = []
     for index, threshold in enumerate(settings.thresholds):
-        for feature, group, record, count in _targets(index, threshold, artifact, settings):
+        for feature, group, record, count, metrics in _targets(
+            index, threshold, artifact, settings
+        ):
             evidence = {
                 "threshold": index,
                 "metric": threshold.metric,
@@ -109,7 +126,7 @@ def threshold_results(
                 "ci": record.get("ci"),
                 "noise_floor": record.get("noise_floor"),
                 "p_value": record.get("p_value"),
-                "detectable": _detectable(threshold, feature, record, detections, level),
+                "detectable": _detectable(threshold, feature, record, detections, level, metrics),
                 "count": count,
                 "state": "undefined",
                 "reason": record.get("reason") or "",
