@@ -222,3 +222,17 @@ def test_each_system_is_recomputed_from_its_own_inputs(tmp_path: Path) -> None:
     messages = found(gate_json(root, "--release")[1])
     assert list(messages) == ["zz-twin"], messages
     assert "windows.0.data.rows: 1, recomputed 800" in messages["zz-twin"][0]
+
+
+def test_three_edits_are_all_named_and_nothing_is_counted(tmp_path: Path) -> None:
+    ids = ["2026-09", "2026-10", "2026-11"]
+    root = _workspace(tmp_path, *({"id": i} for i in ids))
+
+    def forge(data: dict[str, Any]) -> None:
+        for window in data["windows"]:
+            window["digest"] = "0" * 64
+
+    _rewrite(root, forge, seal=False)
+    found = _one(gate_json(root)[1])
+    named = "; ".join(f"window '{i}': its digest does not match its contents" for i in ids)
+    assert found["message"] == EDITED + named
