@@ -163,3 +163,25 @@ def test_the_worked_example_credit_default_card_carries_the_profile() -> None:
     assert card.ai_act.roles == ["provider"]
     assert card.ai_act.high_risk and card.ai_act.annex_iii == "5(b)"
     assert card.risk_tier == "high"
+
+
+def test_validate_and_gate_stay_light_with_a_profile() -> None:
+    """The AI Act catalog is data: checking a profile imports no heavy library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom cardgate.cli import app\n"
+        f"ws = {str(REPO / 'governance')!r}\n"
+        "for args in (['validate', '-w', ws], ['gate', '-w', ws, '--today', '2026-11-30',"
+        " '--policy', 'eu-ai-act-high-risk']):\n"
+        "    result = CliRunner().invoke(app, args)\n"
+        "    assert result.exit_code in (0, 1), result.output\n"
+        "print(sorted(m for m in ('pandas', 'fairlearn', 'mkdocs', 'numpy', 'pyarrow',"
+        " 'cardgate.interop') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -106,3 +106,14 @@ def test_a_missing_column_is_one_message(ws: Path) -> None:
     assert code == 1, out
     assert "cannot read the columns sex, ethnicity, score" in out
     assert "Traceback" not in out
+
+
+def test_a_predictions_path_outside_the_workspace_is_refused(ws: Path) -> None:
+    card = ws / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    old = f"    path: systems/{SYSTEM}/predictions.csv.gz"
+    assert old in text
+    card.write_text(text.replace(old, "    path: ../../outside.csv.gz"), encoding="utf-8")
+    code, out = _export(ws, SYSTEM)
+    assert code == 1, out
+    assert "leads outside the workspace" in out and "Traceback" not in out

@@ -20,7 +20,7 @@ from typing import Any
 
 from cardgate.core.digests import file_sha256
 from cardgate.core.errors import InputError, UsageError
-from cardgate.core.paths import resolve_inside
+from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.core.text import markdown_text
 from cardgate.documents.schemas.bias_audit import BiasAudit
 from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult, run_audit
@@ -63,6 +63,8 @@ def unavailable(system: SystemSource) -> UsageError | None:
             f"'{system.id}' has not been evaluated",
             hint=f"run: cardgate evaluate {system.id}",
         )
+    if system.workspace is None:
+        return UsageError(f"'{system.id}' was loaded without its workspace")
     return None
 
 
@@ -87,10 +89,12 @@ def compute_audit(system: SystemSource) -> AuditResult:
     audit, settings = card.bias_audit, card.evaluation
     assert audit is not None and settings is not None and artifact is not None
     assert settings.predictions.path is not None and workspace is not None
-    path = resolve_inside(workspace.root, settings.predictions.path)
     recorded = artifact.provenance.predictions.sha256
     try:
+        path = resolve_inside(workspace.root, settings.predictions.path)
         digest = file_sha256(path)
+    except PathEscapeError as error:
+        raise InputError(f"evaluation.predictions.path: {error}") from error
     except OSError as error:
         raise InputError(f"{settings.predictions.path}: cannot be read ({error})") from error
     if digest != recorded:
