@@ -27,8 +27,27 @@ done
 
 for card in "$workspace"/systems/*/model-card.yaml; do
   system=$(basename "$(dirname "$card")")
+  # A GenAI system has no predictions: its retrieval and generation are evaluated below.
+  grep -q '^evaluation:' "$card" || continue
   step "cardgate evaluate $system"
   "$cardgate" evaluate "$system" -w "$workspace" || fail "evaluation of $system failed"
+done
+
+for card in "$workspace"/systems/*/model-card.yaml; do
+  system=$(basename "$(dirname "$card")")
+  grep -q '^  retrieval_evaluation:' "$card" || continue
+  step "cardgate evaluate-retrieval $system"
+  # Labelled queries and the candidate's ranked results, compared query by query with the
+  # baseline configuration's (docs/genai.md) -> retrieval.json
+  "$cardgate" evaluate-retrieval "$system" -w "$workspace" || fail "retrieval evaluation of $system failed"
+done
+
+for card in "$workspace"/systems/*/model-card.yaml; do
+  system=$(basename "$(dirname "$card")")
+  grep -q '^  generation_evaluation:' "$card" || continue
+  step "cardgate evaluate-generation $system"
+  # Judged per-sample scores (here a ragas-format file) aggregated per slice -> generation.json
+  "$cardgate" evaluate-generation "$system" -w "$workspace" || fail "generation evaluation of $system failed"
 done
 
 for card in "$workspace"/systems/*/model-card.yaml; do

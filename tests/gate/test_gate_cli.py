@@ -284,7 +284,7 @@ def test_systems_checked_in_several_processes_give_the_same_report(
         root,
         ignore=shutil.ignore_patterns("data"),
     )
-    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for two systems
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for three systems
     reports = {}
     for jobs in ("1", "2"):
         monkeypatch.setenv("CARDGATE_JOBS", jobs)
@@ -292,7 +292,7 @@ def test_systems_checked_in_several_processes_give_the_same_report(
     assert reports["1"] == reports["2"]
     code, out = reports["2"]
     assert code == 1
-    assert len(json.loads(out)["systems"]) == 2
+    assert len(json.loads(out)["systems"]) == 3
 
 
 def test_a_rule_crashing_in_a_worker_process_still_fails_the_gate(

@@ -22,8 +22,8 @@ from cardgate.gate.result import GateResult
 REPO = Path(__file__).resolve().parents[2]
 GOVERNANCE = REPO / "governance"
 TODAY = dt.date(2026, 12, 4)
-SYSTEMS = ("credit-default", "income-screening")
-DATASETS = ("adult", "german-credit")
+SYSTEMS = ("credit-default", "helpdesk-assistant", "income-screening")
+DATASETS = ("adult", "german-credit", "helpdesk-articles")
 
 
 @dataclass

@@ -100,10 +100,12 @@ def test_export_writes_every_system_and_dataset_with_a_manifest(example: Path) -
         "cardgate-exports.json",
         "datasets/adult/probe/summary.json",
         "datasets/german-credit/probe/summary.json",
+        "datasets/helpdesk-articles/probe/summary.json",
         "systems/credit-default/probe/summary.json",
+        "systems/helpdesk-assistant/probe/summary.json",
         "systems/income-screening/probe/summary.json",
     ]
-    assert "wrote 4" in out
+    assert "wrote 6" in out
     manifest = json.loads((folder / "cardgate-exports.json").read_text())
     assert manifest["kind"] == "cardgate-exports"
     assert set(manifest["files"]) == set(written) - {"cardgate-exports.json"}
@@ -115,11 +117,18 @@ def test_the_source_carries_the_release_gates_verdict_and_the_evidence(example: 
     assert _export(example, "probe")[0] == 0
     result = cg.gate(example, release=True, today=TODAY)
     verdicts = {v.system: v.passed for v in result.systems}
-    assert verdicts == {"credit-default": False, "income-screening": True}
+    assert verdicts == {
+        "credit-default": False,
+        "helpdesk-assistant": False,
+        "income-screening": True,
+    }
     for system, passed in verdicts.items():
         summary = json.loads((example / f"exports/systems/{system}/probe/summary.json").read_text())
         assert summary["passed"] is passed
         assert summary["findings"] == sum(f.system == system for f in result.findings)
+        if system == "helpdesk-assistant":  # a GenAI system: no evaluation.json
+            assert summary["evaluation"] is None and summary["metrics"] == []
+            continue
         assert summary["evaluation"] == f"systems/{system}/evaluation.json"
         assert "selection_rate" in summary["metrics"]
         assert summary["path"] == f"systems/{system}/model-card.yaml"
@@ -216,7 +225,7 @@ def test_api_export_returns_what_the_command_writes(example: Path, tmp_path: Pat
     assert _export(example, "probe")[0] == 0
     for name, content in files.items():
         assert (example / "exports" / name).read_bytes() == content
-    assert len(files) == 4
+    assert len(files) == 6
     out = tmp_path / "api-out"
     cg.export(example, "probe", ["adult"], out=out, today=TODAY)
     assert (out / "datasets/adult/probe/summary.json").read_bytes() == files[

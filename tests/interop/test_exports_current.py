@@ -35,8 +35,8 @@ def test_committed_exports_are_current(tmp_path: Path) -> None:
     assert set(files) | {"cardgate-exports.json"} == set(committed)
     systems = {name.split("/")[1] for name in files if name.startswith("systems/")}
     datasets = {name.split("/")[1] for name in files if name.startswith("datasets/")}
-    assert systems == {"credit-default", "income-screening"}
-    assert datasets == {"adult", "german-credit"}
+    assert systems == {"credit-default", "helpdesk-assistant", "income-screening"}
+    assert datasets == {"adult", "german-credit", "helpdesk-articles"}
 
 
 def test_demo_rebuilds_the_exports_with_the_same_date() -> None:

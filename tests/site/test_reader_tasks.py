@@ -110,7 +110,7 @@ def test_pm_sees_the_deciding_finding_without_scrolling(browser: Any, example_si
     try:
         page.goto((example_site / "index.html").as_uri())
         verdict = page.locator("#verdict")
-        assert "1 of 2 systems may not ship" in verdict.inner_text()
+        assert "2 of 3 systems may not ship" in verdict.inner_text()
         assert "release mode" in verdict.inner_text()
         finding = verdict.get_by_text("the measured gap is 29.1 points", exact=False)
         _above_the_fold(page, finding)

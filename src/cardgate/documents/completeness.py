@@ -92,7 +92,7 @@ def _walk(
         value = getattr(model, name)
         if skip and name in skip and level == "recommended":
             level = "optional"
-        below = _below(skip, name) if skip else skip
+        below = paths_below(skip, name) if skip else skip
         placeholders: list[int] = []
         inner: list[tuple[str, Unfilled]] = []
         # Plain text and None first: most fields, and cheap to decide.
@@ -137,7 +137,7 @@ def _walk(
     return empty
 
 
-def _below(skip: frozenset[str], name: str) -> frozenset[str]:
+def paths_below(skip: frozenset[str], name: str) -> frozenset[str]:
     """The paths of `skip` inside the field `name`, relative to it."""
     prefix = name + "."
     return frozenset(path[len(prefix) :] for path in skip if path.startswith(prefix))

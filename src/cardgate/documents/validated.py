@@ -13,11 +13,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cardgate.core.problems import Problem, Severity, Span
+from cardgate.documents.completeness import paths_below
 from cardgate.documents.loading import LoadedDocument
 from cardgate.documents.placeholders import is_missing, is_placeholder_text
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas import KINDS
-from cardgate.documents.schemas.base import Document, field_level
+from cardgate.documents.schemas.base import Document, Section, field_level
 
 
 @dataclass
@@ -139,19 +140,26 @@ def _placeholders(value: Any, path: DataPath) -> Iterable[tuple[DataPath, str]]:
             yield from _placeholders(item, (*path, key))
 
 
-def _missing_recommended(model: BaseModel, path: DataPath) -> Iterable[tuple[DataPath, str]]:
+def _missing_recommended(
+    model: BaseModel, path: DataPath, skip: frozenset[str] = frozenset()
+) -> Iterable[tuple[DataPath, str]]:
+    # `skip`: what an enclosing section does not demand (`Section.not_demanded`), as the
+    # gate's completeness walk skips it (GATE-MC002 and CG107 agree)
+    if isinstance(model, Section):
+        skip = skip | model.not_demanded()
     recommended, others = _field_roles(type(model))
     for name in recommended:
         value = getattr(model, name)
         if _is_missing(value):
-            here = (*path, name)
-            yield here, ".".join(str(part) for part in here)
+            if name not in skip:
+                here = (*path, name)
+                yield here, ".".join(str(part) for part in here)
         elif isinstance(value, BaseModel):
-            yield from _missing_recommended(value, (*path, name))
+            yield from _missing_recommended(value, (*path, name), paths_below(skip, name))
     for name in others:
         value = getattr(model, name)
         if isinstance(value, BaseModel):
-            yield from _missing_recommended(value, (*path, name))
+            yield from _missing_recommended(value, (*path, name), paths_below(skip, name))
 
 
 _ROLES: dict[type[BaseModel], tuple[tuple[str, ...], tuple[str, ...]]] = {}

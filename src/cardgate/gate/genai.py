@@ -19,7 +19,7 @@ from cardgate.core.problems import Severity
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.genai import GenerationEvaluation, RetrievalEvaluation
 from cardgate.documents.signoffs import distinguished
-from cardgate.documents.workspace import SystemDocs
+from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import ArtifactError, ThresholdResult
 from cardgate.evidence.evaluation.decide import Verdict, decide, state_of
 from cardgate.evidence.genai.generation_artifact import (
@@ -99,18 +99,20 @@ RetrievalRead = EvidenceRead[RetrievalEvaluation, RetrievalArtifact]
 GenerationRead = EvidenceRead[GenerationEvaluation, GenerationArtifact]
 
 
-def _read(
-    gate: GateContext,
+def read_evidence(
+    workspace: Workspace,
     system: SystemDocs,
     settings: S,
     reader: Callable[[Path], tuple[A, Any]],
     command: str,
 ) -> EvidenceRead[S, A]:
+    """A system's retrieval or generation artifact as `settings` name it, read by
+    `reader` (the gate's and the site's one way to read it)."""
     try:
-        path = gate.workspace.resolve(settings.artifact, base=system.folder)
+        path = workspace.resolve(settings.artifact, base=system.folder)
     except PathEscapeError as error:
         return EvidenceRead(settings, None, settings.artifact, command, error=str(error))
-    shown = gate.relative(path)
+    shown = workspace.relative(path)
     try:
         artifact, data = reader(path)
     except ArtifactError as error:
@@ -126,8 +128,8 @@ def read_retrieval(gate: GateContext, system: SystemDocs) -> RetrievalRead | Non
         return None
     cache: dict[str, RetrievalRead] = gate.cache.setdefault("genai:retrieval", {})
     if system.id not in cache:
-        cache[system.id] = _read(
-            gate,
+        cache[system.id] = read_evidence(
+            gate.workspace,
             system,
             settings,
             read_retrieval_artifact,
@@ -144,8 +146,8 @@ def read_generation(gate: GateContext, system: SystemDocs) -> GenerationRead | N
         return None
     cache: dict[str, GenerationRead] = gate.cache.setdefault("genai:generation", {})
     if system.id not in cache:
-        cache[system.id] = _read(
-            gate,
+        cache[system.id] = read_evidence(
+            gate.workspace,
             system,
             settings,
             read_generation_artifact,

@@ -20,6 +20,7 @@ from cardgate.site.charts import Bar, Line, bar_chart
 from cardgate.site.compliance_content import Crosswalks, compliance_page, coverage_summary
 from cardgate.site.escape import command_text
 from cardgate.site.evidence import site_relative
+from cardgate.site.genai_content import genai_values
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
     GLOSSARY_PAGE,
@@ -105,6 +106,7 @@ def system_values(
         "signoff_roles": _required_roles(model, system),
         "changes": system.changes,
         "monitoring": monitoring_values(system.monitoring, card, model.today),
+        "genai": genai_values(model, system, path),
         "data_links": data_links,
         "lineage": lineage_rows(model, system, path),
         "downloads_reason": system.downloads_reason,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cardgate.evidence.evaluation.decide import Verdict
 from cardgate.gate.result import SystemVerdict
 
 
@@ -17,44 +18,56 @@ def threshold_rows(verdict: SystemVerdict | None) -> list[dict[str, Any]]:
     for decided in verdict.thresholds if verdict is not None else ():
         if not decided.verdicts:
             rows.append(
-                {
-                    "metric": decided.threshold.metric,
-                    "feature": decided.threshold.feature or "",
-                    "group": decided.threshold.group or "",
-                    "min": decided.threshold.min,
-                    "max": decided.threshold.max,
-                    "value": None,
-                    "ci": None,
-                    "detectable": None,
-                    "state": "no result",
-                    "outcome": "fail",
-                    "css": "fail",
-                    "label": "no result: blocks",
-                    "message": f"threshold on {decided.subject} has no result in the artifact",
-                }
+                no_result_row(
+                    decided.threshold,
+                    f"threshold on {decided.subject} has no result in the artifact",
+                )
             )
-        for one in decided.verdicts:
-            found = one.result
-            css, words = threshold_words(one.state, one.outcome)
-            rows.append(
-                {
-                    "metric": found.metric,
-                    "feature": found.feature or "",
-                    "group": found.group or "",
-                    "min": found.min,
-                    "max": found.max,
-                    "value": found.value,
-                    "ci": list(found.ci) if found.ci is not None else None,
-                    "detectable": found.detectable,
-                    "state": one.state,
-                    "outcome": OUTCOME_BADGES[one.outcome],
-                    "css": css,
-                    "label": words,
-                    "message": one.message,
-                }
-            )
+        rows.extend(verdict_row(one) for one in decided.verdicts)
     rows.sort(key=lambda row: ROW_ORDER.index(row["css"]))  # stable: the card's order within
     return rows
+
+
+def no_result_row(threshold: Any, message: str) -> dict[str, Any]:
+    """The row of a card threshold the artifact has no result for (the gate blocks it):
+    `threshold` is the card's (metric, feature, group, min, max)."""
+    return {
+        "metric": threshold.metric,
+        "feature": threshold.feature or "",
+        "group": threshold.group or "",
+        "min": threshold.min,
+        "max": threshold.max,
+        "value": None,
+        "ci": None,
+        "detectable": None,
+        "state": "no result",
+        "outcome": "fail",
+        "css": "fail",
+        "label": "no result: blocks",
+        "message": message,
+    }
+
+
+def verdict_row(one: Verdict) -> dict[str, Any]:
+    """One verdict of the decider as a page's row (a fairness, retrieval, generation or
+    baseline threshold alike)."""
+    found = one.result
+    css, words = threshold_words(one.state, one.outcome)
+    return {
+        "metric": found.metric,
+        "feature": found.feature or "",
+        "group": found.group or "",
+        "min": found.min,
+        "max": found.max,
+        "value": found.value,
+        "ci": list(found.ci) if found.ci is not None else None,
+        "detectable": found.detectable,
+        "state": one.state,
+        "outcome": OUTCOME_BADGES[one.outcome],
+        "css": css,
+        "label": words,
+        "message": one.message,
+    }
 
 
 ROW_ORDER = ("fail", "shaky", "pass")

@@ -19,6 +19,7 @@ from cardgate.documents.signoffs import distinguished
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.monitoring.artifact import MonitoringArtifact
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
+from cardgate.gate.genai import GenerationRead, RetrievalRead
 from cardgate.gate.policy import ResolvedPolicy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, SystemVerdict
 from cardgate.gate.rule_meta import RuleMeta
@@ -162,6 +163,10 @@ class SystemView:
     """Why it has none, when its documents could not be exported."""
     monitoring: MonitoringArtifact | None = None
     """Its monitoring.json as `cardgate monitor` wrote it (None: absent or unusable)."""
+    retrieval: RetrievalRead | None = None
+    """A GenAI system's retrieval.json as read (None: its card evaluates no retrieval)."""
+    generation: GenerationRead | None = None
+    """A GenAI system's generation.json as read (None: its card imports no scores)."""
 
     @property
     def name(self) -> str:

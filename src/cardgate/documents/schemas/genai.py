@@ -318,6 +318,11 @@ class GenAISystem(Section):
         """Without retrieval, the parts of a retriever are not demanded (GATE-MC002)."""
         return frozenset() if self.retrieval else frozenset(RETRIEVAL_PARTS)
 
+    def evaluated(self) -> bool:
+        """Whether the card says how the system is evaluated: its retrieval, its generation
+        or both (what GATE-FA001 accepts from a GenAI system instead of `evaluation:`)."""
+        return self.retrieval_evaluation is not None or self.generation_evaluation is not None
+
 
 RETRIEVAL_PARTS = (
     "components.vector_index",

@@ -305,6 +305,18 @@ class ModelCard(Document):
         "fallback, NIST AI 600-1 risks and retrieval evaluation (docs/genai.md)."
     )
 
+    def not_demanded(self) -> frozenset[str]:
+        """What a GenAI system is not asked for (GATE-MC002): `evaluation:` (predictions and
+        labels) when its retrieval or generation is evaluated instead (GATE-FA001 accepts
+        those), and `training_data`: it trains nothing itself — its base model is the
+        provider's (genai.components.base_model) and its documents are genai.corpus. Both
+        may still be given (a fine-tuned model has training data)."""
+        if self.genai is None:
+            return frozenset()
+        return frozenset(
+            {"training_data", "evaluation"} if self.genai.evaluated() else {"training_data"}
+        )
+
     def dataset_references(self) -> list[tuple[tuple[str, str, int], DatasetRef]]:
         """Every dataset reference, training data first, then a GenAI system's corpus:
         ((section, 'datasets', index), ref), or (('genai', 'corpus', index), ref).

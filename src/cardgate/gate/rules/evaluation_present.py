@@ -4,18 +4,25 @@ Rationale:
 Fairness and performance claims must rest on computed results. When the policy requires
 an evaluation for the system's risk tier, the card needs an ``evaluation:`` section and
 ``cardgate evaluate`` must have written its artifact (``evaluation.json`` beside the card
-by default). An artifact that exists but cannot be read or is malformed is reported by
-GATE-ART001 (an integrity rule) whether or not it is required: the gate does not guess.
+by default). A GenAI system (a ``genai:`` section) has no predictions and labels to
+evaluate: its retrieval or generation evaluation is the evaluation the policy asks for,
+and GATE-RAG001 and GATE-GEN001 check that their artifacts exist and are current. An
+artifact that exists but cannot be read or is malformed is reported by GATE-ART001 (an
+integrity rule) whether or not it is required: the gate does not guess.
 
 Fails:
-- the policy requires an evaluation and the card has no ``evaluation`` section;
+- the policy requires an evaluation and the card has no ``evaluation`` section (for a
+  GenAI system: neither ``evaluation`` nor ``genai.retrieval_evaluation`` nor
+  ``genai.generation_evaluation``);
 - the artifact named by ``evaluation.artifact`` does not exist (error when required,
   warning otherwise);
 - the artifact belongs to another system. (An artifact that exists but cannot be read is
   reported by GATE-ART001, which no policy can switch off.)
 
 Passes:
-- the artifact exists, parses, and names this system.
+- the artifact exists, parses, and names this system;
+- a GenAI system without an ``evaluation`` section has a retrieval or generation
+  evaluation (their artifacts are GATE-RAG001's and GATE-GEN001's).
 
 Remediation:
 Run ``cardgate evaluate SYSTEM`` and commit the artifact beside the card.
@@ -44,6 +51,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     required = ctx.settings.require_evaluation
     tier = ctx.settings.tier
     if card.evaluation is None:
+        if card.genai is not None:
+            if required and not card.genai.evaluated():
+                yield ctx.finding(
+                    system.card,
+                    f"no evaluation: the policy requires one for risk tier '{tier}', and the "
+                    "GenAI section has neither 'retrieval_evaluation' nor "
+                    "'generation_evaluation'",
+                    path=("genai",),
+                    key=True,
+                    hint="add genai.retrieval_evaluation (labelled queries and a run) or "
+                    "genai.generation_evaluation (judged score files), then run cardgate "
+                    "evaluate-retrieval or evaluate-generation",
+                )
+            return
         if required:
             yield ctx.finding(
                 system.card,

@@ -1,0 +1,363 @@
+"""The GenAI section of a system page: what the system is made of (components, pinned
+prompts, guardrails, corpus), its oversight and fallback, its NIST AI 600-1 risks, and its
+retrieval and generation evaluations — metrics with intervals overall and per slice, the
+spreads between slices with their noise floors, the paired comparison with the baseline,
+and every threshold as the one decider judges it under the policy for the system's tier
+(`gate.genai`: the gate's own verdicts; nothing is decided here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from cardgate.documents.schemas.genai import Components, GenAISystem
+from cardgate.evidence.evaluation.artifact import Disparity, Estimate
+from cardgate.evidence.genai.generation_artifact import GenerationProvenance
+from cardgate.evidence.genai.retrieval_artifact import Metrics, RetrievalProvenance, SliceFeature
+from cardgate.gate.genai import (
+    EvidenceRead,
+    GenerationRead,
+    RetrievalRead,
+    baseline_verdicts,
+    threshold_verdicts,
+)
+from cardgate.gate.policy import TierSettings
+from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.links import dataset_page, link
+from cardgate.site.threshold_rows import ROW_ORDER, no_result_row, verdict_row
+from cardgate.site.view_model import SiteModel, SystemView
+
+RETRIEVAL_ORDER = ("ndcg", "recall", "mrr", "precision", "hit_rate")
+"""The retrieval metrics in the order a reader looks for them."""
+
+
+def genai_values(model: SiteModel, system: SystemView, path: str) -> dict[str, Any] | None:
+    """The values of a system page's GenAI section (None: the card has no `genai:`)."""
+    card = system.card
+    if card is None or card.genai is None:
+        return None
+    genai = card.genai
+    tier = model.policy.for_tier(card.risk_tier) if model.policy is not None else None
+    return {
+        "retrieval_system": genai.retrieval,
+        "components": component_rows(genai.components),
+        "prompts": [
+            {"id": p.id, "path": p.path, "sha256": p.sha256} for p in genai.components.prompts or []
+        ],
+        "guardrails": [(g.name, g.description or "") for g in genai.components.guardrails or []],
+        "tools": [(t.name, t.description or "") for t in genai.components.tools or []],
+        "corpus": _corpus(model, genai, path),
+        "human_oversight": genai.human_oversight,
+        "fallback": genai.fallback,
+        "risks": _risks(genai),
+        "retrieval": _retrieval(system.retrieval, tier),
+        "generation": _generation(system.generation, tier),
+        "decided": tier is not None,
+    }
+
+
+def component_rows(components: Components) -> list[tuple[str, str]]:
+    """(part, what it is) for each component the card names, in the card's order."""
+    rows: list[tuple[str, str]] = []
+    for label, part in (
+        ("Base model", components.base_model),
+        ("Embedding model", components.embedding_model),
+        ("Re-ranker", components.reranker),
+    ):
+        if part is not None:
+            words = [part.name, f"version {part.version}" if part.version else ""]
+            rows.append((label, ", ".join(w for w in words if w) + _by(part.provider)))
+    if components.vector_index is not None:
+        settings = components.vector_index.settings or {}
+        shown = ", ".join(f"{key} {value}" for key, value in sorted(settings.items()))
+        rows.append(("Index", components.vector_index.kind + (f" ({shown})" if shown else "")))
+    if components.chunking is not None:
+        chunking = components.chunking
+        size = ""
+        if chunking.size is not None:
+            size = f", size {chunking.size}{' ' + chunking.unit if chunking.unit else ''}"
+            if chunking.overlap:
+                size += f", overlap {chunking.overlap}"
+        rows.append(("Chunking", chunking.strategy + size))
+    if components.retriever is not None:
+        rows.append(("Retriever", f"{components.retriever.kind}, k = {components.retriever.k}"))
+    return rows
+
+
+def _by(provider: str | None) -> str:
+    return f" — {provider}" if provider else ""
+
+
+def _corpus(model: SiteModel, genai: GenAISystem, path: str) -> list[dict[str, str]]:
+    datasets = {d.id: d for d in model.datasets}
+    rows = []
+    for ref in genai.corpus or []:
+        known = datasets.get(ref.dataset)
+        rows.append(
+            {
+                "id": ref.dataset,
+                "name": known.sheet.name if known and known.sheet else ref.dataset,
+                "href": link(path, dataset_page(known.slug)) if known else "",
+            }
+        )
+    return rows
+
+
+def _risks(genai: GenAISystem) -> list[dict[str, Any]]:
+    from cardgate.frameworks.catalog import load_catalog
+
+    titles = {risk.id: (risk.number, risk.title) for risk in load_catalog().gai_risks}
+    rows = []
+    for exposure in genai.gai_risks:
+        number, title = titles.get(exposure.risk, (None, exposure.risk))
+        rows.append(
+            {
+                "id": exposure.risk,
+                "number": number,
+                "title": title,
+                "exposure": exposure.exposure,
+                "mitigations": list(exposure.mitigations),
+                "evidence": list(exposure.evidence or []),
+            }
+        )
+    return rows
+
+
+def _unavailable(read: EvidenceRead[Any, Any]) -> dict[str, Any]:
+    return {
+        "artifact": read.relative,
+        "error": read.error or "cannot be read",
+        "command": read.command,
+    }
+
+
+def _retrieval(read: RetrievalRead | None, tier: TierSettings | None) -> dict[str, Any] | None:
+    if read is None:
+        return None
+    artifact = read.artifact
+    if artifact is None:
+        return _unavailable(read)
+    provenance = artifact.provenance
+    thresholds = _decided(read, tier)
+    baseline: dict[str, Any] | None = None
+    if artifact.baseline is not None:
+        decided = dict(baseline_verdicts(read, tier)) if tier is not None else {}
+        rows = []
+        for result in artifact.baseline.comparisons:
+            metric = result.metric.removesuffix("_change_from_baseline")
+            verdict = decided.get(metric)
+            rows.append(
+                {
+                    "metric": metric,
+                    "candidate": _estimate(artifact.overall.metrics.get(metric)),
+                    "baseline": _estimate(artifact.baseline.baseline.get(metric)),
+                    "change": result.value,
+                    "ci": list(result.ci) if result.ci is not None else None,
+                    "limit": result.min,
+                    "verdict": verdict_row(verdict) if verdict is not None else None,
+                }
+            )
+        baseline = {
+            "run": provenance.baseline_run.path if provenance.baseline_run else "",
+            "sha256": provenance.baseline_run.sha256 if provenance.baseline_run else "",
+            "tolerance": artifact.baseline.tolerance,
+            "count": artifact.baseline.count,
+            "rows": rows,
+        }
+    limits = [(t.metric, t.feature, t.min, t.max) for t in read.settings.thresholds]
+    return {
+        "artifact": read.relative,
+        "error": "",
+        "k": provenance.k,
+        "count": artifact.overall.count,
+        "overall": _metric_rows(artifact.overall, RETRIEVAL_ORDER),
+        "features": [_feature(f, RETRIEVAL_ORDER, limits) for f in artifact.features],
+        "baseline": baseline,
+        "thresholds": thresholds,
+        "inputs": [
+            ("Labelled queries", provenance.queries.path, provenance.queries.sha256),
+            ("Ranked results (run)", provenance.run.path, provenance.run.sha256),
+        ],
+        "without_results": provenance.queries_without_results,
+        "unlabelled": provenance.unlabelled_queries_ignored,
+        **_statistics(provenance),
+    }
+
+
+def _generation(read: GenerationRead | None, tier: TierSettings | None) -> dict[str, Any] | None:
+    if read is None:
+        return None
+    artifact = read.artifact
+    if artifact is None:
+        return _unavailable(read)
+    provenance = artifact.provenance
+    limits = [(t.metric, t.feature, t.min, t.max) for t in read.settings.thresholds]
+    scores = []
+    for summary in artifact.scores:
+        estimate = summary.overall.metrics.get(summary.metric)
+        scores.append(
+            {
+                "metric": summary.metric,
+                "tool": summary.tool,
+                "count": summary.overall.count,
+                **_estimate(estimate),
+                "features": [_feature(f, (summary.metric,), limits) for f in summary.features],
+            }
+        )
+    return {
+        "artifact": read.relative,
+        "error": "",
+        "judged_by": provenance.judged_by,
+        "sources": [
+            {
+                "tool": s.tool,
+                "path": s.path,
+                "sha256": s.sha256,
+                "samples": s.samples,
+                "missing": sorted(s.missing.items()),
+                "not_per_sample": list(s.not_per_sample),
+            }
+            for s in provenance.sources
+        ],
+        "scores": scores,
+        "thresholds": _decided(read, tier),
+        **_statistics(provenance),
+    }
+
+
+def _statistics(provenance: RetrievalProvenance | GenerationProvenance) -> dict[str, Any]:
+    """How an artifact's intervals were computed, and the digest of its settings."""
+    return {
+        "settings_sha256": provenance.settings_sha256,
+        "seed": provenance.seed,
+        "replicates": provenance.replicates,
+        "confidence_level": provenance.confidence_level,
+        "min_group_size": provenance.min_group_size,
+    }
+
+
+def _decided(read: EvidenceRead[Any, Any], tier: TierSettings | None) -> list[dict[str, Any]]:
+    """The card's thresholds as the gate decides them (none without a policy)."""
+    if tier is None:
+        return []
+    rows: list[dict[str, Any]] = []
+    for index, verdicts in threshold_verdicts(read, tier):
+        if not verdicts:
+            threshold = read.settings.thresholds[index]
+            rows.append(no_result_row(threshold, f"{read.relative} has no result for it"))
+        rows.extend(verdict_row(one) for one in verdicts)
+    rows.sort(key=lambda row: ROW_ORDER.index(row["css"]))
+    return rows
+
+
+def _estimate(estimate: Estimate | None) -> dict[str, Any]:
+    if estimate is None:
+        return {"value": None, "ci": None, "reason": "not computed"}
+    return {
+        "value": estimate.value,
+        "ci": list(estimate.ci) if estimate.ci is not None else None,
+        "reason": estimate.reason or "",
+    }
+
+
+def _metric_rows(metrics: Metrics, order: Sequence[str]) -> list[dict[str, Any]]:
+    names = [m for m in order if m in metrics.metrics]
+    names += sorted(m for m in metrics.metrics if m not in names)
+    return [{"metric": name, **_estimate(metrics.metrics[name])} for name in names]
+
+
+Limit = tuple[str, str | None, float | None, float | None]
+
+
+def _feature(
+    feature: SliceFeature, order: Sequence[str], limits: Sequence[Limit]
+) -> dict[str, Any]:
+    """One slice feature: a row per slice, the spreads, and a chart of the first metric
+    with a per-slice threshold (else the first metric) with its intervals and limits."""
+    names = [m for m in order if any(m in s.metrics for s in feature.slices)]
+    rows = [
+        {
+            "slice": s.slice,
+            "count": s.count,
+            "suppressed": s.suppressed,
+            "metrics": [_estimate(s.metrics.get(name)) for name in names],
+        }
+        for s in feature.slices
+    ]
+    spreads = [_spread(d, limits, feature.feature) for d in feature.differences]
+    limited = [m for m, f, _, _ in limits if f == feature.feature and m in names]
+    charted = limited[0] if limited else (names[0] if names else "")
+    return {
+        "feature": feature.feature,
+        "metric_names": names,
+        "rows": rows,
+        "spreads": spreads,
+        "chart": _chart(feature, charted, limits) if charted else None,
+    }
+
+
+def _spread(disparity: Disparity, limits: Sequence[Limit], feature: str) -> dict[str, Any]:
+    limit = next(
+        (
+            (low, high)
+            for metric, name, low, high in limits
+            if metric == disparity.metric and name == feature
+        ),
+        None,
+    )
+    return {
+        "metric": disparity.metric,
+        "value": disparity.value,
+        "ci": list(disparity.ci) if disparity.ci is not None else None,
+        "reason": disparity.reason or "",
+        "noise_floor": disparity.noise_floor,
+        "p_value": disparity.p_value,
+        "limit": _limit_text(limit),
+    }
+
+
+def _limit_text(limit: tuple[float | None, float | None] | None) -> str:
+    if limit is None:
+        return ""
+    low, high = limit
+    parts = [f"≥ {low}" if low is not None else "", f"≤ {high}" if high is not None else ""]
+    return " and ".join(p for p in parts if p)
+
+
+def _chart(feature: SliceFeature, metric: str, limits: Sequence[Limit]) -> dict[str, Any]:
+    bars = []
+    for s in feature.slices:
+        estimate = s.metrics.get(metric)
+        ci = estimate.ci if estimate is not None else None
+        bars.append(
+            Bar(
+                label=s.slice,
+                value=estimate.value if estimate is not None else None,
+                ci=(float(ci[0]), float(ci[1])) if ci is not None else None,
+                note="too few to compare" if s.suppressed else "",
+                muted=s.suppressed,
+            )
+        )
+    lines = list(
+        dict.fromkeys(
+            Line(float(bound), f"{word} {float(bound):.2f}")
+            for name, on, low, high in limits
+            if name == metric and on in (None, feature.feature)
+            for word, bound in (("min", low), ("max", high))
+            if bound is not None
+        )
+    )
+    title = f"{metric.replace('_', ' ')} by {feature.feature}"
+    svg: Markup = bar_chart(
+        title[0].upper() + title[1:],
+        bars,
+        lines=lines,
+        description=f"Per-slice {metric.replace('_', ' ')} for {feature.feature}, with intervals.",
+    )
+    return {
+        "svg": svg,
+        "caption": f"{title[0].upper() + title[1:]}: bars are values, black whiskers the "
+        "intervals" + (", dashed red lines the thresholds." if lines else "."),
+    }

@@ -1,0 +1,130 @@
+"""The GenAI section of a system page, on the worked example's helpdesk assistant: its
+components and pinned prompts, the retrieval metrics with intervals per slice, the paired
+comparison with the baseline, the generation scores with who judged them, and the NIST AI
+600-1 risks — as built, and in a real browser (Chromium). Card text is data: a hostile
+human_oversight and risk exposure are shown literally and run nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import HOSTILE, serving
+
+REPO = Path(__file__).resolve().parents[2]
+TODAY = "2026-11-30"
+SYSTEM = "helpdesk-assistant"
+CARD = f"governance/systems/{SYSTEM}/model-card.yaml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worked example built once (a copy, with hostile text in two card fields that
+    no artifact covers); returns the HTML folder."""
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.site.build import build_site
+
+    root = tmp_path_factory.mktemp("genai-site")
+    shutil.copytree(REPO / "governance", root / "governance")
+    shutil.copytree(
+        REPO / "site", root / "site", ignore=shutil.ignore_patterns("generated", "build")
+    )
+    card = root / CARD
+    text = card.read_text(encoding="utf-8")
+    oversight = "  human_oversight: >-\n    Helpdesk agents take over"
+    exposure = '      exposure: "Customers may type account numbers'
+    assert oversight in text and exposure in text
+    text = text.replace(
+        oversight, f"  human_oversight: >-\n    {HOSTILE['img']} Helpdesk agents take over"
+    )
+    text = text.replace(
+        exposure, f'      exposure: "{HOSTILE["script"]} Customers may type account numbers'
+    )
+    card.write_text(text, encoding="utf-8")
+    result = build_site(load_workspace(root / "governance"), today=dt.date.fromisoformat(TODAY))
+    assert not result.render_problems, result.render_problems
+    return result.layout.out_dir
+
+
+def _page(built: Path) -> str:
+    return (built / "systems" / SYSTEM / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_genai_section_shows_every_part(built: Path) -> None:
+    page = _page(built)
+    for expected in (
+        'id="genai-system"',
+        "example-llm, version 2026-01",
+        "bm25 with query-side synonym expansion, k = 5",
+        "systems/helpdesk-assistant/prompts/answer.txt",
+        'title="b95db54ac4061e33333bf2f58293e79282be27539e04fd29de42af75d6422dce"',
+        "Help-centre articles of Example Lending",
+        "credential-mask",
+    ):
+        assert expected in page, expected
+    # retrieval: the thresholds as the gate decides them, the paired baseline comparison,
+    # per-slice metrics with intervals, the spreads with their noise floors
+    assert "124 labelled queries, every metric at k = 5" in page
+    assert "0.108 [0.058, 0.163]" in page  # nDCG@5 candidate minus baseline, paired
+    assert "0.797 [0.732, 0.851]" in page  # the baseline's own nDCG@5
+    assert "0.823 [0.713, 0.905]" in page  # nDCG@5 of the paraphrased queries
+    assert "passes, not conclusively" in page  # the phrasing spread straddles its limit
+    assert 'aria-label="Ndcg by phrasing"' in page
+    # generation: who judged (nobody: synthetic), the file and its digest, per slice
+    assert "NOBODY: the scores are SYNTHETIC" in page
+    assert "systems/helpdesk-assistant/ragas-scores.csv" in page
+    assert "faithfulness: 3" in page  # samples without a score
+    # the AI 600-1 risks by number and title, with mitigations and evidence
+    assert "2. Confabulation" in page and "systems/helpdesk-assistant/retrieval.json" in page
+    # no fairness evaluation for a GenAI system: the page says where its evaluations are
+    assert "a GenAI system has no predictions to evaluate" in page
+
+
+def test_other_systems_have_no_genai_section(built: Path) -> None:
+    page = (built / "systems" / "income-screening" / "index.html").read_text(encoding="utf-8")
+    assert 'id="genai-system"' not in page
+
+
+def test_card_text_in_the_genai_section_is_escaped(built: Path) -> None:
+    page = _page(built)
+    assert "<script>window.__pwned" not in page
+    assert '<img src=x onerror="window.__pwned=2">' not in page
+    assert "&lt;/title&gt;&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+
+
+@pytest.fixture(scope="module")
+def server(built: Path) -> Iterator[str]:
+    with serving(built) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_the_genai_section_in_a_browser(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{server}/systems/{SYSTEM}/index.html")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("h2#genai-system").is_visible()
+        baseline = page.locator("table.cg-baseline")
+        assert baseline.count() == 1 and baseline.is_visible()
+        assert "0.108" in baseline.inner_text() and "passes" in baseline.inner_text().lower()
+        chart = page.get_by_role("img", name="Ndcg by phrasing")
+        assert chart.count() == 1 and chart.is_visible()
+        risks = page.locator("table.cg-gai-risks")
+        assert "Confabulation" in risks.inner_text()
+        assert HOSTILE["script"] in risks.inner_text()  # shown as text, not run
+        judged = page.locator(".cg-judged-by")
+        assert "SYNTHETIC" in judged.inner_text()
+        strays = [u for u in requests if not u.startswith((server, "data:", "blob:"))]
+        assert not strays, strays
+    finally:
+        context.close()
