@@ -120,40 +120,49 @@ def read_evidence(
     return EvidenceRead(settings, path, shown, command, artifact, data)
 
 
-def read_retrieval(gate: GateContext, system: SystemDocs) -> RetrievalRead | None:
-    """The system's retrieval artifact (None: its card evaluates no retrieval)."""
+def read_genai(
+    workspace: Workspace, system: SystemDocs
+) -> tuple[RetrievalRead | None, GenerationRead | None]:
+    """A GenAI system's retrieval and generation artifacts as its card names them (None
+    where the card evaluates no retrieval, or imports no scores): what the gate's rules and
+    the site's page both read."""
     card = system.model_card
-    settings = card.genai.retrieval_evaluation if card and card.genai else None
-    if settings is None:
-        return None
-    cache: dict[str, RetrievalRead] = gate.cache.setdefault("genai:retrieval", {})
-    if system.id not in cache:
-        cache[system.id] = read_evidence(
-            gate.workspace,
-            system,
-            settings,
-            read_retrieval_artifact,
-            f"cardgate evaluate-retrieval {system.id}",
+    genai = card.genai if card is not None else None
+    retrieval: RetrievalRead | None = None
+    generation: GenerationRead | None = None
+    if genai is not None and genai.retrieval_evaluation is not None:
+        command = f"cardgate evaluate-retrieval {system.id}"
+        retrieval = read_evidence(
+            workspace, system, genai.retrieval_evaluation, read_retrieval_artifact, command
         )
+    if genai is not None and genai.generation_evaluation is not None:
+        command = f"cardgate evaluate-generation {system.id}"
+        generation = read_evidence(
+            workspace, system, genai.generation_evaluation, read_generation_artifact, command
+        )
+    return retrieval, generation
+
+
+def _read_once(
+    gate: GateContext, system: SystemDocs
+) -> tuple[RetrievalRead | None, GenerationRead | None]:
+    cache: dict[str, tuple[RetrievalRead | None, GenerationRead | None]]
+    cache = gate.cache.setdefault("genai", {})
+    if system.id not in cache:
+        cache[system.id] = read_genai(gate.workspace, system)
     return cache[system.id]
+
+
+def read_retrieval(gate: GateContext, system: SystemDocs) -> RetrievalRead | None:
+    """The system's retrieval artifact, read once per gate run (None: its card evaluates
+    no retrieval)."""
+    return _read_once(gate, system)[0]
 
 
 def read_generation(gate: GateContext, system: SystemDocs) -> GenerationRead | None:
-    """The system's generation artifact (None: its card imports no generation scores)."""
-    card = system.model_card
-    settings = card.genai.generation_evaluation if card and card.genai else None
-    if settings is None:
-        return None
-    cache: dict[str, GenerationRead] = gate.cache.setdefault("genai:generation", {})
-    if system.id not in cache:
-        cache[system.id] = read_evidence(
-            gate.workspace,
-            system,
-            settings,
-            read_generation_artifact,
-            f"cardgate evaluate-generation {system.id}",
-        )
-    return cache[system.id]
+    """The system's generation artifact, read once per gate run (None: its card imports
+    no generation scores)."""
+    return _read_once(gate, system)[1]
 
 
 Input = tuple[str, str, str, DataPath]

@@ -16,7 +16,7 @@ from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import MONITORING_FILE, SystemDocs, Workspace
 from cardgate.evidence.monitoring.artifact import MonitoringArtifact, load_monitoring
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
-from cardgate.gate.genai import GenerationRead, RetrievalRead, read_evidence
+from cardgate.gate.genai import read_genai
 from cardgate.gate.policy import ResolvedPolicy
 from cardgate.gate.result import SystemVerdict
 from cardgate.gate.rule_meta import RuleMeta
@@ -205,34 +205,11 @@ def _system(
     if isinstance(signoffs, list) and signoffs:
         view.changes = changes_since(workspace, signoffs[-1])
     view.monitoring = _monitoring(workspace, docs, problems)
-    if card is not None and card.genai is not None:
-        view.retrieval, view.generation = _genai_evidence(workspace, docs, card, problems)
-    return view
-
-
-def _genai_evidence(
-    workspace: Workspace, docs: SystemDocs, card: ModelCard, problems: list[BuildProblem]
-) -> tuple[RetrievalRead | None, GenerationRead | None]:
-    """A GenAI system's retrieval and generation artifacts, read as the gate reads them
-    (absent: shown as missing; unusable: a build problem too)."""
-    from cardgate.evidence.genai.generation_artifact import read_generation_artifact
-    from cardgate.evidence.genai.retrieval_artifact import read_retrieval_artifact
-
-    assert card.genai is not None
-    settings = card.genai.retrieval_evaluation
-    retrieval = None
-    if settings is not None:
-        command = f"cardgate evaluate-retrieval {docs.id}"
-        retrieval = read_evidence(workspace, docs, settings, read_retrieval_artifact, command)
-    scores = card.genai.generation_evaluation
-    generation = None
-    if scores is not None:
-        command = f"cardgate evaluate-generation {docs.id}"
-        generation = read_evidence(workspace, docs, scores, read_generation_artifact, command)
-    for read in (retrieval, generation):
+    view.retrieval, view.generation = read_genai(workspace, docs)
+    for read in (view.retrieval, view.generation):
         if read is not None and read.error not in (None, "does not exist"):
             problems.append(BuildProblem(read.relative, "", str(read.error)))
-    return retrieval, generation
+    return view
 
 
 def _monitoring(
