@@ -117,3 +117,28 @@ def test_a_predictions_path_outside_the_workspace_is_refused(ws: Path) -> None:
     code, out = _export(ws, SYSTEM)
     assert code == 1, out
     assert "leads outside the workspace" in out and "Traceback" not in out
+
+
+def test_csv_and_parquet_bytes_read_alike(tmp_path: Path) -> None:
+    import io
+
+    import pandas as pd
+
+    from cardgate.interop.ll144 import _read
+
+    frame = pd.DataFrame({"sex": ["F", "M", ""], "race": ["A", "B", "A"], "score": [0.1, 0.9, 0.5]})
+    parquet = io.BytesIO()
+    frame.to_parquet(parquet)
+    csv = frame.to_csv(index=False).encode()
+    columns = ["sex", "race", "score"]
+    from_csv = _read(csv, "p.csv", "p.csv", columns, numeric="scoring")
+    from_parquet = _read(parquet.getvalue(), "p.parquet", "p.parquet", columns, numeric="scoring")
+    assert (
+        from_csv
+        == from_parquet
+        == {
+            "sex": ["F", "M", ""],
+            "race": ["A", "B", "A"],
+            "score": [0.1, 0.9, 0.5],
+        }
+    )

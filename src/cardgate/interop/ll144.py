@@ -14,12 +14,12 @@ hint when named.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
-from cardgate.core.digests import file_sha256
 from cardgate.core.errors import InputError, UsageError
+from cardgate.core.inputs import open_regular
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.core.text import markdown_text
 from cardgate.documents.schemas.bias_audit import BiasAudit
@@ -92,7 +92,10 @@ def compute_audit(system: SystemSource) -> AuditResult:
     recorded = artifact.provenance.predictions.sha256
     try:
         path = resolve_inside(workspace.root, settings.predictions.path)
-        digest = file_sha256(path)
+        # read once: the bytes audited are the bytes whose digest is compared
+        with open_regular(path) as stream:
+            data = stream.read()
+        digest = hashlib.sha256(data).hexdigest()
     except PathEscapeError as error:
         raise InputError(f"evaluation.predictions.path: {error}") from error
     except OSError as error:
@@ -107,7 +110,9 @@ def compute_audit(system: SystemSource) -> AuditResult:
     columns = [audit.sex_column, audit.race_column]
     outcome = settings.score_column if audit.method == "scoring" else settings.prediction_column
     assert outcome is not None
-    table = _read(path, settings.predictions.path, [*columns, outcome], numeric=audit.method)
+    table = _read(
+        data, path.name, settings.predictions.path, [*columns, outcome], numeric=audit.method
+    )
     sex = [None if v is None or v in unknown else v for v in table[audit.sex_column]]
     race = [None if v is None or v in unknown else v for v in table[audit.race_column]]
     level = artifact.provenance.confidence_level
@@ -132,22 +137,27 @@ def _label(value: object) -> str:
     return str(int(number)) if number.is_integer() else text
 
 
-def _read(path: Path, shown: str, columns: list[str], *, numeric: str) -> dict[str, list[Any]]:
-    """The `columns` of a CSV (optionally gzipped) or Parquet file, as Python lists; the
-    last one as numbers for a scoring audit, the others as text."""
+def _read(
+    data: bytes, name: str, shown: str, columns: list[str], *, numeric: str
+) -> dict[str, list[Any]]:
+    """The `columns` of a CSV (optionally gzipped) or Parquet file's bytes, as Python
+    lists; the last one as numbers for a scoring audit, the others as text."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
     try:
-        if path.name.endswith((".parquet", ".pq")):
-            data = pq.read_table(path, columns=columns)
+        if name.endswith((".parquet", ".pq")):
+            table = pq.read_table(pa.BufferReader(data), columns=columns)
         else:
-            types = {name: pa.string() for name in columns}
+            types = {column: pa.string() for column in columns}
             if numeric == "scoring":
                 types[columns[-1]] = pa.float64()
-            data = pcsv.read_csv(
-                path,
+            source: Any = pa.BufferReader(data)
+            if name.endswith(".gz"):
+                source = pa.CompressedInputStream(source, "gzip")
+            table = pcsv.read_csv(
+                source,
                 convert_options=pcsv.ConvertOptions(
                     include_columns=columns, column_types=types, strings_can_be_null=False
                 ),
@@ -159,11 +169,11 @@ def _read(path: Path, shown: str, columns: list[str], *, numeric: str) -> dict[s
             hint="check bias_audit's columns and the evaluation's settings in the model card",
         ) from error
     found: dict[str, list[Any]] = {}
-    for name in columns:
-        values = data.column(name).to_pylist()
-        if name != columns[-1] or numeric != "scoring":
+    for column in columns:
+        values = table.column(column).to_pylist()
+        if column != columns[-1] or numeric != "scoring":
             values = [None if v is None else str(v) for v in values]
-        found[name] = values
+        found[column] = values
     return found
 
 
