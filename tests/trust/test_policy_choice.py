@@ -44,6 +44,11 @@ def test_a_chosen_policy_looser_than_policy_yaml_is_reported(tmp_path: Path) -> 
         "rule GATE-FA003" in m and "waivable (workspace policy: never" in m for m in messages
     )
     assert report["policy"] == "preset baseline (--policy)"
+    # a shipped preset is named as shipped, never by where cardgate is installed
+    found = report["findings"]
+    assert isinstance(found, list)
+    paths = {f["path"] for f in found if f["code"] == "GATE-POL001"}
+    assert paths == {"<cardgate>/presets/baseline.yaml"}, paths
 
 
 def test_a_policy_file_in_the_workspace_is_used_and_judged(tmp_path: Path) -> None:

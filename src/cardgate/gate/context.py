@@ -262,6 +262,8 @@ class RuleContext:
         loaded = _loaded(where)
         if loaded is not None:
             file = self.gate.relative(loaded.path)
+            if loaded.display.startswith("<cardgate>/"):  # a shipped preset (gate --policy)
+                file = loaded.display
             position = span or (loaded.positions.key(path) if key else loaded.positions.value(path))
         else:
             target: Path | str | None = None
