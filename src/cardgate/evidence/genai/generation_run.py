@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 
 from cardgate.core.digests import canonical_sha256, file_sha256
-from cardgate.core.errors import CardgateError, ConfigurationError, InputError
-from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
+from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.genai import GenerationEvaluation
@@ -28,7 +27,11 @@ from cardgate.evidence.genai.generation_artifact import (
     GenerationArtifact,
     is_generation_artifact,
 )
-from cardgate.evidence.genai.retrieval_run import evidence_versions, located
+from cardgate.evidence.genai.retrieval_run import (
+    computed,
+    evidence_versions,
+    write_evidence,
+)
 from cardgate.evidence.genai.retrieval_stats import resampled_means
 from cardgate.evidence.genai.score_parsing import ScoredSample
 from cardgate.evidence.genai.scores import read_scores
@@ -207,32 +210,18 @@ def compute_generation(
 def recompute_generation(workspace: Workspace, system_id: str) -> dict[str, Any]:
     """The system's generation artifact computed again in memory (`gate --release`)."""
     system, settings = generation_settings(workspace, system_id)
-    try:
-        return compute_generation(workspace, system, settings)
-    except CardgateError as error:
-        raise located(system, error) from error
+    return computed(system, lambda: compute_generation(workspace, system, settings))
 
 
 def evaluate_generation_system(workspace: Workspace, system_id: str) -> GenerationRun:
     """Aggregate one system's generation scores and write its artifact atomically."""
     system, settings = generation_settings(workspace, system_id)
-    try:
-        target = generation_artifact_path(workspace, system, settings)
-        try:
-            check_target(
-                target, within=workspace.root, replaceable=is_generation_artifact, what=_WHAT
-            )
-        except UnsafeWriteError as error:
-            raise UnsafeWriteError(
-                f"artifact: {error.message}", hint=error.hint, at=(*_SECTION, "artifact")
-            ) from error
-        data = compute_generation(workspace, system, settings)
-    except CardgateError as error:
-        raise located(system, error) from error
-    write_file(
-        target,
-        canonical_json(data),
-        within=workspace.root,
+    target, data = write_evidence(
+        workspace,
+        system,
+        section=_SECTION,
+        target=lambda: generation_artifact_path(workspace, system, settings),
+        compute=lambda: compute_generation(workspace, system, settings),
         replaceable=is_generation_artifact,
         what=_WHAT,
     )

@@ -6,6 +6,7 @@ beside the card, atomically and deterministically (same inputs and seed, same by
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,35 +241,60 @@ def located(system: SystemDocs, error: CardgateError) -> CardgateError:
     return error.located(f"{loaded.display}:{span.line}:{span.column}")
 
 
+def computed(system: SystemDocs, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`compute()`, its errors located in the system's card (`gate --release`'s
+    recompute of a retrieval or generation artifact)."""
+    try:
+        return compute()
+    except CardgateError as error:
+        raise located(system, error) from error
+
+
+def write_evidence(
+    workspace: Workspace,
+    system: SystemDocs,
+    *,
+    section: DataPath,
+    target: Callable[[], Path],
+    compute: Callable[[], dict[str, Any]],
+    replaceable: Callable[[Path], bool],
+    what: str,
+) -> tuple[Path, dict[str, Any]]:
+    """Compute a retrieval or generation artifact and write it atomically where the card's
+    `section` says: the target is checked before any work (a file that is not such an
+    artifact is never overwritten), every error is located in the card."""
+    try:
+        path = target()
+        try:
+            check_target(path, within=workspace.root, replaceable=replaceable, what=what)
+        except UnsafeWriteError as error:
+            raise UnsafeWriteError(
+                f"artifact: {error.message}", hint=error.hint, at=(*section, "artifact")
+            ) from error
+        data = compute()
+    except CardgateError as error:
+        raise located(system, error) from error
+    write_file(
+        path, canonical_json(data), within=workspace.root, replaceable=replaceable, what=what
+    )
+    return path, data
+
+
 def recompute_retrieval(workspace: Workspace, system_id: str) -> dict[str, Any]:
     """The system's retrieval artifact computed again in memory (for `gate --release`)."""
     system, settings = retrieval_settings(workspace, system_id)
-    try:
-        return compute_retrieval(workspace, system, settings)
-    except CardgateError as error:
-        raise located(system, error) from error
+    return computed(system, lambda: compute_retrieval(workspace, system, settings))
 
 
 def evaluate_retrieval_system(workspace: Workspace, system_id: str) -> RetrievalRun:
     """Evaluate one system's retrieval and write its artifact atomically."""
     system, settings = retrieval_settings(workspace, system_id)
-    try:
-        target = retrieval_artifact_path(workspace, system, settings)
-        try:
-            check_target(
-                target, within=workspace.root, replaceable=is_retrieval_artifact, what=_WHAT
-            )
-        except UnsafeWriteError as error:
-            raise UnsafeWriteError(
-                f"artifact: {error.message}", hint=error.hint, at=(*_SECTION, "artifact")
-            ) from error
-        data = compute_retrieval(workspace, system, settings)
-    except CardgateError as error:
-        raise located(system, error) from error
-    write_file(
-        target,
-        canonical_json(data),
-        within=workspace.root,
+    target, data = write_evidence(
+        workspace,
+        system,
+        section=_SECTION,
+        target=lambda: retrieval_artifact_path(workspace, system, settings),
+        compute=lambda: compute_retrieval(workspace, system, settings),
         replaceable=is_retrieval_artifact,
         what=_WHAT,
     )
