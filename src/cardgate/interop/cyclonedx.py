@@ -24,6 +24,8 @@ from cardgate.documents.schemas.provenance import DatasetRole, Licence, licence_
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
+from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 from cardgate.interop.bom_parts import (
     Outside,
@@ -38,6 +40,7 @@ from cardgate.interop.bom_parts import (
     workspace_of,
 )
 from cardgate.interop.cyclonedx_declarations import Governance, declarations
+from cardgate.interop.cyclonedx_genai import component_models, genai_metrics
 from cardgate.interop.cyclonedx_model_card import (
     data_refs,
     dataset_ref,
@@ -193,7 +196,10 @@ def data_component(
 
 
 def model_component(
-    card: ModelCard, evaluation: EvaluationArtifact | None, verdict: SystemVerdict | None
+    card: ModelCard,
+    evaluation: EvaluationArtifact | None,
+    verdict: SystemVerdict | None,
+    genai: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     details = card.model_details
     sources = [r.url for r in card.reported_results or [] if r.url is not None]
@@ -208,7 +214,12 @@ def model_component(
             "authors": contacts(card.owners),
             "licenses": _licence(details.license),
             "pedigree": compact(
-                {"ancestors": [ancestor(*model) for model in lineage_of(card).base_models]}
+                {
+                    "ancestors": [
+                        *(ancestor(*model) for model in lineage_of(card).base_models),
+                        *component_models(card),
+                    ]
+                }
             ),
             "externalReferences": [
                 {
@@ -219,7 +230,7 @@ def model_component(
                 }
                 for url in dict.fromkeys(sources)
             ],
-            "modelCard": model_card(card, evaluation, verdict),
+            "modelCard": model_card(card, evaluation, verdict, genai),
             "properties": [
                 prop("title", card.name),
                 prop("status", card.status),
@@ -276,16 +287,19 @@ def system_bom(
     data_checks: dict[str, DataCheckArtifact] | None = None,
     findings: tuple[Finding, ...] | None = None,
     shared: bool = False,
+    retrieval: RetrievalArtifact | None = None,
+    generation: GenerationArtifact | None = None,
 ) -> dict[str, Any]:
     """The ML-BOM of one system (its card must validate: `KeyError` for an unknown
-    system, `ValueError` for a card that does not). `shared`: see `declarations`."""
+    system, `ValueError` for a card that does not). `shared`: see `declarations`.
+    `retrieval`, `generation`: a GenAI system's computed results."""
     system = workspace.systems[system_id]
     card = system.model_card
     if card is None:
         raise ValueError(f"the model card of '{system_id}' does not validate")
     verdict = next((v for v in gate.systems if v.system == system_id), None) if gate else None
     checks = data_checks or {}
-    components = [model_component(card, evaluation, verdict)]
+    components = [model_component(card, evaluation, verdict, genai_metrics(retrieval, generation))]
     lineage = lineage_of(card)
     sheets: dict[str, list[str]] = {
         dataset_id: [f"{section}: {ref.split}" if ref.split else section for section, ref in refs]
@@ -356,6 +370,8 @@ def export_system(source: SystemSource) -> ExportFiles:
         data_checks=checks,
         findings=(*source.findings, *source.waived),
         shared=True,  # rendered now and dropped: the standards' text is written once
+        retrieval=source.retrieval,
+        generation=source.generation,
     )
     return {f"{source.id}{SUFFIX}": render(bom)}
 

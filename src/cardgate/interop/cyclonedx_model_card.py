@@ -157,9 +157,13 @@ def _card_properties(
 
 
 def model_card(
-    card: ModelCard, evaluation: EvaluationArtifact | None, verdict: SystemVerdict | None
+    card: ModelCard,
+    evaluation: EvaluationArtifact | None,
+    verdict: SystemVerdict | None,
+    genai: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The component's `modelCard`."""
+    """The component's `modelCard` (`genai`: a GenAI system's retrieval and generation
+    results as performance metrics, `cyclonedx_genai.genai_metrics`)."""
     details = card.model_details
     parameters = compact(
         {
@@ -168,9 +172,8 @@ def model_card(
             "datasets": [{"ref": ref} for ref in data_refs(card)],
         }
     )
-    analysis = compact(
-        {"performanceMetrics": performance_metrics(evaluation) if evaluation else None}
-    )
+    metrics = [*(performance_metrics(evaluation) if evaluation else []), *(genai or [])]
+    analysis = compact({"performanceMetrics": metrics or None})
     return compact(
         {
             "bom-ref": f"model-card:{card.id}",

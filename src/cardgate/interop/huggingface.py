@@ -23,6 +23,7 @@ from cardgate.interop.format import Draft, ExportFiles, Format
 from cardgate.interop.hf_common import SLICES_NOTE, filled, front_matter, licence_metadata, md
 from cardgate.interop.hf_dataset import dataset_card
 from cardgate.interop.hf_dataset_import import import_dataset_card, is_dataset_card
+from cardgate.interop.hf_genai import results_lines, system_lines
 from cardgate.interop.hf_import import import_card, split_card
 from cardgate.interop.hf_vocabulary import PIPELINE_TAGS
 from cardgate.interop.source import DatasetSource, SystemSource
@@ -191,6 +192,7 @@ def _body(system: SystemSource) -> list[str]:
     lines += [f"- **{key}:** {md(value)}" for key, value in facts if value]
     lines.append("")
     lines += _lineage(card)
+    lines += system_lines(system)
     uses = card.intended_use
     lines += ["## Uses", "", "### Direct Use", "", *_bullets(uses.primary_uses), ""]
     if uses.primary_users:
@@ -273,6 +275,7 @@ def _results(system: SystemSource) -> list[str]:
     artifact = system.evaluation
     if artifact is not None:
         lines += _computed(artifact)
+    lines += results_lines(system)
     reported = system.card.reported_results or []
     if reported:
         lines += [

@@ -31,6 +31,9 @@ from cardgate.documents.workspace import DatasetDocs, SystemDocs, Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact, load_artifact
 from cardgate.evidence.datacheck.artifact import artifact_path as data_check_path
 from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtifact, read_artifact
+from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact
+from cardgate.gate.genai import read_genai
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 
 
@@ -81,6 +84,10 @@ class SystemSource:
     gate: GateResult | None = None
     """The workspace and the gate's whole result: the CycloneDX export's declarations read
     the checklist definitions, the coverage, the sign-offs' currency and the rules run."""
+    retrieval: RetrievalArtifact | None = None
+    """A GenAI system's retrieval.json (None when its card evaluates no retrieval)."""
+    generation: GenerationArtifact | None = None
+    """A GenAI system's generation.json (None when its card imports no scores)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,6 +189,7 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
                 "computed results",
             ) from error
         evaluation_path = workspace.relative(path)
+    retrieval, generation = _genai_artifacts(workspace, docs)
     for checklist in docs.checklists:
         _valid(checklist, f"system '{docs.id}'", docs.folder)
     signoffs_doc = read_signoffs(docs)
@@ -214,6 +222,27 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         today=source.gate.today,
         workspace=workspace,
         gate=source.gate,
+        retrieval=retrieval,
+        generation=generation,
+    )
+
+
+def _genai_artifacts(
+    workspace: Workspace, docs: SystemDocs
+) -> tuple[RetrievalArtifact | None, GenerationArtifact | None]:
+    """A GenAI system's retrieval and generation artifacts, read as the gate reads them;
+    `InputError` when the card names one that cannot be read (an export carries the
+    computed results, as for evaluation.json)."""
+    retrieval, generation = read_genai(workspace, docs)
+    for read in (retrieval, generation):
+        if read is not None and read.artifact is None:
+            raise InputError(
+                f"{read.relative}: {read.error}",
+                hint=f"run '{read.command}' first; an export carries the computed results",
+            )
+    return (
+        retrieval.artifact if retrieval is not None else None,
+        generation.artifact if generation is not None else None,
     )
 
 

@@ -1,0 +1,178 @@
+"""A GenAI system's part of its Hugging Face model card: what the system is made of (the
+card's `genai.components`, corpus, oversight, fallback and NIST AI 600-1 risks) and what
+cardgate computed about it (`retrieval.json`: metrics at k with intervals, per slice, and
+the paired comparison with the baseline; `generation.json`: the judged scores and who
+judged them). Part of the Hugging Face export (`interop.huggingface`)."""
+
+from __future__ import annotations
+
+from cardgate.evidence.evaluation.artifact import Estimate
+from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact, SliceFeature
+from cardgate.interop.hf_common import md
+from cardgate.interop.source import SystemSource
+
+
+def system_lines(system: SystemSource) -> list[str]:
+    """`### GenAI System`: components, pinned prompts, guardrails, corpus, oversight,
+    fallback and the AI 600-1 risks (none for a card without a genai: section)."""
+    genai = system.card.genai
+    if genai is None:
+        return []
+    parts = genai.components
+    lines = ["### GenAI System", ""]
+    base = parts.base_model
+    lines.append(f"- **Base model:** {md(_model(base.name, base.version, base.provider))}")
+    for label, model in (("Embedding model", parts.embedding_model), ("Re-ranker", parts.reranker)):
+        if model is not None:
+            lines.append(f"- **{label}:** {md(_model(model.name, model.version, model.provider))}")
+    if parts.vector_index is not None:
+        settings = parts.vector_index.settings or {}
+        shown = ", ".join(f"{key} {value}" for key, value in sorted(settings.items()))
+        index = parts.vector_index.kind + (f" ({shown})" if shown else "")
+        lines.append(f"- **Index:** {md(index)}")
+    if parts.chunking is not None:
+        size = f", size {parts.chunking.size}" if parts.chunking.size is not None else ""
+        unit = f" {parts.chunking.unit}" if size and parts.chunking.unit else ""
+        lines.append(f"- **Chunking:** {md(parts.chunking.strategy + size + unit)}")
+    if parts.retriever is not None:
+        lines.append(f"- **Retriever:** {md(parts.retriever.kind)}, k = {parts.retriever.k}")
+    for prompt in parts.prompts or []:
+        lines.append(f"- **Prompt `{prompt.id}`:** {md(prompt.path)} (SHA-256 `{prompt.sha256}`)")
+    for guardrail in parts.guardrails or []:
+        what = f": {md(guardrail.description)}" if guardrail.description else ""
+        lines.append(f"- **Guardrail {md(guardrail.name)}**{what}")
+    for tool in parts.tools or []:
+        what = f": {md(tool.description)}" if tool.description else ""
+        lines.append(f"- **Tool {md(tool.name)}**{what}")
+    sheets = {d.id: d.datasheet.name for d in system.datasets}
+    for ref in genai.corpus or []:
+        lines.append(
+            f"- **Corpus:** {md(sheets.get(ref.dataset, ref.dataset))} (datasheet `{ref.dataset}`)"
+        )
+    lines += [f"- **Human oversight:** {md(genai.human_oversight)}"]
+    lines += [f"- **Fallback:** {md(genai.fallback)}", ""]
+    lines += ["#### NIST AI 600-1 Risks", ""]
+    for exposure in genai.gai_risks:
+        lines.append(f"- `{exposure.risk}`: {md(exposure.exposure)} Mitigations:")
+        lines += [f"  - {md(mitigation)}" for mitigation in exposure.mitigations]
+    return [*lines, ""]
+
+
+def _model(name: str, version: str | None, provider: str | None) -> str:
+    return name + (f" {version}" if version else "") + (f" ({provider})" if provider else "")
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _estimate(estimate: Estimate | None) -> str:
+    if estimate is None or estimate.value is None:
+        return "—"
+    if estimate.ci is None:
+        return _number(estimate.value)
+    return f"{_number(estimate.value)} ({estimate.ci[0]:.3f}–{estimate.ci[1]:.3f})"
+
+
+def results_lines(system: SystemSource) -> list[str]:
+    """The retrieval and generation results cardgate computed, as tables."""
+    lines: list[str] = []
+    if system.retrieval is not None:
+        lines += _retrieval(system.retrieval)
+    if system.generation is not None:
+        lines += _generation(system.generation)
+    return lines
+
+
+def _retrieval(artifact: RetrievalArtifact) -> list[str]:
+    provenance = artifact.provenance
+    level = round(provenance.confidence_level * 100)
+    lines = [
+        "#### Retrieval",
+        "",
+        f"Computed by `cardgate evaluate-retrieval` from {artifact.overall.count} labelled "
+        f"queries (SHA-256 `{provenance.queries.sha256}`) and the system's ranked results "
+        f"(SHA-256 `{provenance.run.sha256}`), at k = {provenance.k}, with {level}% "
+        f"bootstrap intervals ({provenance.replicates} resamples, seed {provenance.seed}).",
+        "",
+        f"| metric | value ({level}% interval) |",
+        "|---|---|",
+    ]
+    for name, estimate in sorted(artifact.overall.metrics.items()):
+        lines.append(f"| {name}@{provenance.k} | {_estimate(estimate)} |")
+    baseline = artifact.baseline
+    if baseline is not None:
+        lines += [
+            "",
+            f"Compared with the baseline configuration on the same {baseline.count} queries "
+            "(candidate minus baseline, paired bootstrap; the gate blocks a change below "
+            f"-{baseline.tolerance}):",
+            "",
+            "| metric | candidate | baseline | change (interval) |",
+            "|---|---|---|---|",
+        ]
+        for result in baseline.comparisons:
+            metric = result.metric.removesuffix("_change_from_baseline")
+            change = Estimate(value=result.value, ci=result.ci)
+            lines.append(
+                f"| {metric}@{provenance.k} | {_estimate(artifact.overall.metrics.get(metric))} "
+                f"| {_estimate(baseline.baseline.get(metric))} | {_estimate(change)} |"
+            )
+    for feature in artifact.features:
+        lines += _slices(feature, "queries")
+    return [*lines, ""]
+
+
+def _slices(feature: SliceFeature, unit: str) -> list[str]:
+    names = sorted({m for s in feature.slices for m in s.metrics})
+    lines = [
+        "",
+        f"By {md(feature.feature)}:",
+        "",
+        f"| {md(feature.feature)} | {unit} | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
+    for found in feature.slices:
+        cells = [_estimate(found.metrics.get(name)) for name in names]
+        shown = md(found.slice) + (" (too few: not compared)" if found.suppressed else "")
+        lines.append(f"| {shown} | {found.count} | " + " | ".join(cells) + " |")
+    if feature.differences:
+        lines += [
+            "",
+            f"Spread between the slices of {md(feature.feature)} (largest minus smallest "
+            "compared slice), with its permutation noise floor:",
+            "",
+            "| spread | value (interval) | noise floor |",
+            "|---|---|---|",
+        ]
+    for spread in feature.differences:
+        floor = _number(spread.noise_floor)
+        lines.append(f"| {md(spread.metric)} | {_estimate(spread)} | {floor} |")
+    return lines
+
+
+def _generation(artifact: GenerationArtifact) -> list[str]:
+    provenance = artifact.provenance
+    level = round(provenance.confidence_level * 100)
+    lines = [
+        "#### Generation",
+        "",
+        f"Judged outside cardgate — judged by: {md(provenance.judged_by)}",
+        "",
+        "Per-sample scores read by `cardgate evaluate-generation` from "
+        + ", ".join(
+            f"{md(s.tool)} `{md(s.path)}` (SHA-256 `{s.sha256}`)" for s in provenance.sources
+        )
+        + f", averaged with {level}% bootstrap intervals.",
+        "",
+        f"| score | tool | samples | mean ({level}% interval) |",
+        "|---|---|---|---|",
+    ]
+    for summary in artifact.scores:
+        estimate = summary.overall.metrics.get(summary.metric)
+        lines.append(
+            f"| {md(summary.metric)} | {md(summary.tool)} | {summary.overall.count} | "
+            f"{_estimate(estimate)} |"
+        )
+    return [*lines, ""]
