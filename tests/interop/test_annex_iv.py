@@ -92,6 +92,8 @@ def test_credit_default_point_by_point(ws: Path) -> None:
     }
     assert "| Annex IV, point 2(g): missing." not in text
     assert "**Annex IV, point 2(g): missing.**" in text  # no sign-off of credit-default yet
+    # the count is of the points answered on their own (points 1 and 2 by their sub-points)
+    assert "3 of 23 points and sub-points are documented or partly documented; 20 are" in text
     assert "high-risk: Annex III, point 5(b)" in text and "roles: provider" in text
     assert "does not replace, legal review" in text
 

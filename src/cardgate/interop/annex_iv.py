@@ -175,6 +175,13 @@ def _pointer(system: SystemSource, folder: str, place: str) -> str | None:
     return None
 
 
+def answered_points(points: list[PointDocumentation]) -> list[PointDocumentation]:
+    """The points answered on their own: those without sub-points (points 1 and 2 are
+    answered by theirs)."""
+    parents = {point.provision.parent for point in points}
+    return [point for point in points if point.provision.id not in parents]
+
+
 def _heading(provision: Provision) -> str:
     """The point's text verbatim: its first line (a point with sub-points has them in its
     text; they are headings of their own)."""
@@ -187,7 +194,8 @@ def annex_iv_markdown(system: SystemSource, points: list[PointDocumentation]) ->
     annex = catalog.provisions[ANNEX]
     profile = system.card.ai_act
     assert profile is not None
-    missing = sum(1 for point in points if point.status == "missing")
+    leaves = answered_points(points)
+    missing = sum(1 for point in leaves if point.status == "missing")
     lines = [
         f"# Technical documentation: {markdown_text(system.card.name)}",
         "",
@@ -196,7 +204,7 @@ def annex_iv_markdown(system: SystemSource, points: list[PointDocumentation]) ->
         f"high-risk: {markdown_text(profile_basis(profile))}. "
         f"Prepared by cardgate from the workspace's documents on {system.today.isoformat()}.",
         "",
-        f"{len(points) - missing} of {len(points)} points and sub-points are documented "
+        f"{len(leaves) - missing} of {len(leaves)} points and sub-points are documented "
         f"or partly documented; {missing} are **missing**.",
         "",
         "Headings quote the Regulation verbatim from the catalog cardgate ships "
@@ -209,8 +217,7 @@ def annex_iv_markdown(system: SystemSource, points: list[PointDocumentation]) ->
     for point in points:
         level = "##" if point.provision.parent == ANNEX else "###"
         lines += ["", f"{level} {markdown_text(_heading(point.provision))}", ""]
-        has_children = any(other.provision.parent == point.provision.id for other in points)
-        if has_children:
+        if point not in leaves:
             lines.append(f"*{markdown_text(point.provision.cite)}: see its sub-points.*")
             continue
         lines.append(f"**{markdown_text(point.provision.cite)}: {SHOWN_STATUS[point.status]}.**")

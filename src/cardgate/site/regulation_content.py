@@ -92,6 +92,7 @@ def annex_iv_values(
     profile = source.card.ai_act
     assert profile is not None
     parents = {point.provision.parent for point in points}
+    leaves = annex_iv.answered_points(points)
     return {
         "profile": {
             "roles": ", ".join(profile.roles),
@@ -121,8 +122,8 @@ def annex_iv_values(
             }
             for point in points
         ],
-        "missing": sum(1 for point in points if point.status == "missing"),
-        "total": len(points),
+        "missing": sum(1 for point in leaves if point.status == "missing"),
+        "total": len(leaves),
         "checklist": annex_iv.CHECKLIST,
     }
 
