@@ -225,7 +225,8 @@ def test_a_change_without_an_interval_is_undefined(root: Path) -> None:
 
 
 def test_a_window_without_outcomes_is_consistent(monitored: Path, tmp_path: Path) -> None:
-    """Outcomes not yet in: no performance section, nothing to derive from it."""
+    """Outcomes not yet in: what the predictions say alone (the selection rate), and a
+    record that derives from it."""
     root = tmp_path / "ws"
     shutil.copytree(monitored, root)
     (root / RECORD).unlink()
@@ -236,7 +237,9 @@ def test_a_window_without_outcomes_is_consistent(monitored: Path, tmp_path: Path
     monitor_system(load_workspace(root), SYSTEM, [window])
     model, data, error = load_monitoring(root / RECORD)
     assert error is None and model is not None
-    assert model.windows[0].performance is None
+    performance = model.windows[0].performance
+    assert performance is not None and performance.outcomes is False
+    assert list(performance.overall) == ["selection_rate"]
     assert recorded_inconsistencies(model, data) == []
 
 

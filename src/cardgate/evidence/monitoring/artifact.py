@@ -121,6 +121,9 @@ class WindowPerformance(_Record):
     overall: dict[str, WindowMetric]
     thresholds: list[WindowThreshold]
     changes: list[WindowChange]
+    outcomes: bool = True
+    """False for a classifier's window without outcomes: only what predictions say
+    (selection rates, demographic parity); written only when false."""
 
 
 class WindowViolation(_Record):

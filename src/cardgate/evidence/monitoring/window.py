@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,18 +64,27 @@ def window_entry(
         raise InputError(f"{source.display}: cannot read: {error}") from error
     record = SourceRecord(window.recorded_path, digest, 0, source.suffix)
     kinds = {name: column.kind for name, column in reference.columns.items()}
+    columns = sorted(reference.columns)
+    if evaluation is not None and evaluation.label_column in columns:
+        header = source.csv_header() if source.format == "csv" else _parquet_columns(source)
+        if evaluation.label_column not in header:  # outcomes not collected with the window
+            columns.remove(evaluation.label_column)
     profile = measure_profile(
         source,
         subject=reference.subject,
         recorded=record,
-        kinds=kinds,
-        columns=sorted(reference.columns),
+        kinds={name: kinds[name] for name in columns},
+        columns=columns,
         memory_limit=memory_limit,
     )
-    rows = drift_rows(reference, profile, settings)
+    outcomes = evaluation is None or _has_outcomes(source, profile, evaluation)
+    awaited = {} if outcomes or evaluation is None else {evaluation.label_column: AWAITED}
+    rows = drift_rows(reference, profile, settings, awaited)
     performance = None
-    if evaluation is not None and _has_outcomes(source, profile, evaluation):
+    if evaluation is not None and outcomes:
         performance = window_performance(source, evaluation, approved, settings)
+    elif evaluation is not None and evaluation.task == "binary-classification":
+        performance = window_selection(source, evaluation, approved, settings)
     checked = None
     if contract is not None:
         checked = window_contract(source, contract, window.end, memory_limit=memory_limit)
@@ -104,14 +114,25 @@ def window_entry(
     return sealed(entry)
 
 
+AWAITED = "outcomes not yet in: no label in this window"
+
+
 def drift_rows(
-    reference: Profile, window: Profile, settings: DriftSettings
+    reference: Profile,
+    window: Profile,
+    settings: DriftSettings,
+    skipped: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every column's drift rows (its values; its missing values when either sample has
-    any), with p-values adjusted together and each row's state."""
+    any), with p-values adjusted together and each row's state; `skipped`: columns not
+    compared, with why (a label whose outcomes have not arrived is not drift)."""
     rows: list[dict[str, Any]] = []
     for name in sorted(reference.columns):
-        ref, cur = reference.columns[name], window.columns[name]
+        ref = reference.columns[name]
+        if skipped and name in skipped:
+            rows.append(_skipped_row(ref, window.columns.get(name), skipped[name]))
+            continue
+        cur = window.columns[name]
         rows.append(_values_row(ref, cur, settings))
         if ref.nulls + ref.invalid + cur.nulls + cur.invalid > 0:
             rows.append(_missing_row(ref, cur))
@@ -121,6 +142,22 @@ def drift_rows(
         if row["state"] != "not-compared":
             row["state"], row["reason"] = drift_state(row["effects"], p_adjusted, settings)
     return rows
+
+
+def _skipped_row(ref: ColumnProfile, cur: ColumnProfile | None, reason: str) -> dict[str, Any]:
+    return {
+        "column": ref.name,
+        "aspect": "values",
+        "kind": ref.kind,
+        "reference_rows": ref.count,
+        "window_rows": cur.count if cur is not None else 0,
+        "effects": {},
+        "floors": {},
+        "test": None,
+        "p_value": None,
+        "state": "not-compared",
+        "reason": reason,
+    }
 
 
 def _values_row(ref: ColumnProfile, cur: ColumnProfile, settings: DriftSettings) -> dict[str, Any]:
@@ -201,6 +238,12 @@ def _parquet_columns(source: DataSource) -> list[str]:
     return list(pq.ParquetFile(source.path).schema_arrow.names)
 
 
+LABEL_FREE = frozenset(
+    {"selection_rate", "demographic_parity_difference", "demographic_parity_ratio"}
+)
+"""What a classifier's predictions say without outcomes: who is selected, by group."""
+
+
 def window_performance(
     source: DataSource,
     evaluation: EvaluationSettings,
@@ -209,12 +252,68 @@ def window_performance(
 ) -> dict[str, Any]:
     """The card's evaluation on the window, and each overall metric's change against
     the approved evaluation."""
-    from cardgate.evidence.evaluation.evaluate import evaluate_settings
-
     predictions = evaluation.predictions.model_copy(
         update={"path": source.path.name, "query": None, "inputs": None}
     )
     on_window = evaluation.model_copy(update={"predictions": predictions})
+    return _performance(source, on_window, approved, settings)
+
+
+def window_selection(
+    source: DataSource,
+    evaluation: EvaluationSettings,
+    approved: EvaluationArtifact | None,
+    settings: DriftSettings,
+) -> dict[str, Any]:
+    """A classifier's window whose outcomes have not arrived: the selection rate overall
+    and per group, the card's thresholds on it (demographic parity needs no outcomes) and
+    its change against the approved evaluation — the same evaluation, its label held at
+    the negative class (`outcomes: false` says so)."""
+    label = evaluation.label_column
+    header = source.csv_header() if source.format == "csv" else _parquet_columns(source)
+    quoted = '"' + label.replace('"', '""') + '"'
+    table = "'" + source.path.name.replace("'", "''") + "'"
+    negative = _negative_label(evaluation)
+    if label in header:
+        columns = f"* EXCLUDE ({quoted}), {negative} AS {quoted}"
+    else:
+        columns = f"*, {negative} AS {quoted}"
+    predictions = evaluation.predictions.model_copy(
+        update={
+            "path": None,
+            "query": f"SELECT {columns} FROM {table}",
+            "inputs": [source.path.name],
+            "format": "rows",
+            "computed_by": None,
+        }
+    )
+    on_window = evaluation.model_copy(
+        update={
+            "predictions": predictions,
+            "score_column": None,
+            "metrics": ["selection_rate"],
+            "thresholds": [t for t in evaluation.thresholds if t.metric in LABEL_FREE],
+        }
+    )
+    return {**_performance(source, on_window, approved, settings), "outcomes": False}
+
+
+def _negative_label(evaluation: EvaluationSettings) -> str:
+    """A SQL literal of the negative class: 0, or a value that is not the positive label."""
+    positive = evaluation.positive_label
+    if positive is None or isinstance(positive, int):
+        return "0" if positive != 0 else "1"
+    return "'" + ("not " + positive).replace("'", "''") + "'"
+
+
+def _performance(
+    source: DataSource,
+    on_window: EvaluationSettings,
+    approved: EvaluationArtifact | None,
+    settings: DriftSettings,
+) -> dict[str, Any]:
+    from cardgate.evidence.evaluation.evaluate import evaluate_settings
+
     artifact = evaluate_settings(on_window, root=source.path.parent, system="window")
     overall = {
         name: {"value": e.value, "ci": list(e.ci) if e.ci is not None else None}
