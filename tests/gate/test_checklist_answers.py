@@ -193,6 +193,29 @@ def test_items_answered_from_the_documents(tmp_path: Path) -> None:
     assert result.passed, [f"{f.code} {f.message}" for f in result.findings]
 
 
+def test_a_genai_systems_retrieval_and_generation_evaluations_answer_mea_15(
+    tmp_path: Path,
+) -> None:
+    # As for GATE-FA001: a GenAI system without predictions is evaluated by its retrieval
+    # and generation evaluations, each with thresholds and its artifact written.
+    root = build_workspace(
+        tmp_path / "ws",
+        {"genai": True, "evaluation": False, "edit": {CARD: [["evaluation:\n", "extensions:\n"]]}},
+    )
+    for command in ("evaluate-retrieval", "evaluate-generation"):
+        assert run(command, SYSTEM, "-w", str(root))[0] == 0
+    text = (root / CHECKLIST).read_text(encoding="utf-8")
+    text = text.replace("  MEA-15:\n    status: done\n    evidence: [docs/evidence.md]\n", "")
+    (root / CHECKLIST).write_text(text, encoding="utf-8")
+    code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert code == 0, out
+    assert "MEA-15   done         evaluated by retrieval and generation against 2 thresholds" in out
+    assert f"systems/{SYSTEM}/retrieval.json" in out
+    (root / f"systems/{SYSTEM}/generation.json").unlink()
+    code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert "MEA-15   not-started  no retrieval or generation artifact yet" in out
+
+
 def test_coverage_of_a_broken_checklist_fails_with_its_position(tmp_path: Path) -> None:
     root = build_workspace(
         tmp_path / "ws", {"edit": {CHECKLIST: [["status: approved", "status: finished"]]}}

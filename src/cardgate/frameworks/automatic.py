@@ -25,7 +25,13 @@ from typing import Any, Literal
 
 from cardgate.documents.placeholders import is_missing
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.signoffs import artifact_path, read_signoffs, signed_documents, staleness
+from cardgate.documents.signoffs import (
+    artifact_path,
+    genai_artifact_paths,
+    read_signoffs,
+    signed_documents,
+    staleness,
+)
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.definitions import Definition
 
@@ -151,6 +157,8 @@ def _inventory(ws: Workspace, _sys: SystemDocs, card: ModelCard, where: str) -> 
 
 def _evaluation(ws: Workspace, system: SystemDocs, card: ModelCard, where: str) -> _Verdict:
     settings = card.evaluation
+    if settings is None and card.genai is not None and card.genai.evaluated():
+        return _genai_evaluation(ws, system, card, where)
     if settings is None:
         return _Verdict(False, (), "the model card has no evaluation section")
     if not settings.thresholds:
@@ -163,6 +171,38 @@ def _evaluation(ws: Workspace, system: SystemDocs, card: ModelCard, where: str) 
         (f"{where}#evaluation", ws.relative(artifact)),
         f"evaluated by {', '.join(settings.feature_names())} against "
         f"{len(settings.thresholds)} thresholds",
+    )
+
+
+def _genai_evaluation(ws: Workspace, system: SystemDocs, card: ModelCard, where: str) -> _Verdict:
+    """A GenAI system's evaluation is its retrieval and generation evaluations (as for
+    GATE-FA001): each with thresholds and its artifact written."""
+    assert card.genai is not None
+    evaluations = [
+        (name, settings)
+        for name, settings in (
+            ("retrieval_evaluation", card.genai.retrieval_evaluation),
+            ("generation_evaluation", card.genai.generation_evaluation),
+        )
+        if settings is not None
+    ]
+    if not any(settings.thresholds for _, settings in evaluations):
+        return _Verdict(False, (), "the GenAI evaluations set no thresholds")
+    paths = genai_artifact_paths(ws, system, card)
+    if len(paths) < len(evaluations) or not all(path.is_file() for path in paths):
+        return _Verdict(
+            False,
+            (),
+            f"no retrieval or generation artifact yet: cardgate evaluate-retrieval / "
+            f"evaluate-generation {system.id}",
+        )
+    names = [name for name, _ in evaluations]
+    count = sum(len(settings.thresholds) for _, settings in evaluations)
+    return _Verdict(
+        True,
+        (*(f"{where}#genai.{name}" for name in names), *(ws.relative(p) for p in paths)),
+        f"evaluated by {' and '.join(n.removesuffix('_evaluation') for n in names)} "
+        f"against {count} thresholds",
     )
 
 
