@@ -35,7 +35,7 @@ done
 
 for card in "$workspace"/systems/*/model-card.yaml; do
   system=$(basename "$(dirname "$card")")
-  grep -q '^  retrieval_evaluation:' "$card" || continue
+  grep -Eq '^[[:space:]]+retrieval_evaluation:' "$card" || continue
   step "cardgate evaluate-retrieval $system"
   # Labelled queries and the candidate's ranked results, compared query by query with the
   # baseline configuration's (docs/genai.md) -> retrieval.json
@@ -44,7 +44,7 @@ done
 
 for card in "$workspace"/systems/*/model-card.yaml; do
   system=$(basename "$(dirname "$card")")
-  grep -q '^  generation_evaluation:' "$card" || continue
+  grep -Eq '^[[:space:]]+generation_evaluation:' "$card" || continue
   step "cardgate evaluate-generation $system"
   # Judged per-sample scores (here a ragas-format file) aggregated per slice -> generation.json
   "$cardgate" evaluate-generation "$system" -w "$workspace" || fail "generation evaluation of $system failed"
