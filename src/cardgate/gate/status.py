@@ -210,7 +210,8 @@ def workspace_status(
         card = system.model_card
         settings = policy.for_tier(card.risk_tier if card is not None else None)
         mine = [f for f in result.findings if f.system == verdict.system]
-        coverage = _coverage(loaded, system, checklists_required(settings, card), settings.tier)
+        required = checklists_required(settings, card, today=result.today)
+        coverage = _coverage(loaded, system, required, settings.tier)
         gaps = _gaps(loaded, system, coverage, settings.min_coverage) if coverage else ()
         done, total = _item_counts(coverage, settings.required_items)
         report.systems.append(
