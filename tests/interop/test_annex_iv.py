@@ -106,6 +106,18 @@ def test_credit_default_point_by_point(ws: Path) -> None:
     # no sign-off of credit-default yet: its test reports are not signed
     assert "**Annex IV, point 2(g): partly documented.**" in text
     assert "no test report is signed" in text
+    # where the documents hold a point: the system's own files and its datasets' files,
+    # never listed as not found when they exist
+    body_2d = dict(zip((entry.cite for entry in expected), (b for _, b in sections), strict=True))
+    assert (
+        "hold it: datasets/german-credit/datasheet.yaml, datasets/german-credit/data-check.json"
+        in markdown_unescaped(body_2d["Annex IV, point 2(d)"])
+    )
+    assert "hold it: systems/credit-default/evaluation.json, " in markdown_unescaped(
+        body_2d["Annex IV, point 2(g)"]
+    )
+    assert "not found in the workspace: evaluation.json" not in markdown_unescaped(text)
+    assert "not found in the workspace: datasets/" not in markdown_unescaped(text)
     # the count is of the points answered on their own (points 1 and 2 by their sub-points)
     assert "16 of 23 points and sub-points are documented or partly documented; 7 are" in text
     assert "high-risk: Annex III, point 5(b)" in text and "roles: provider" in text
@@ -132,3 +144,8 @@ def test_card_text_is_escaped(ws: Path) -> None:
     assert "<script>" not in document and "[x](javascript" not in document
     assert "\\<script\\>" in document
     assert "\\[x\\](javascript\\:alert(1))" in document  # shown as text, not a link
+
+
+def markdown_unescaped(text: str) -> str:
+    """The Markdown text without the backslashes that escape its punctuation."""
+    return re.sub(r"\\(.)", r"\1", text)

@@ -35,6 +35,7 @@ from cardgate.interop.source import SystemSource
 DOCUMENT_FILE = "annex-iv.md"
 CHECKLIST = "eu-ai-act-provider"
 ANNEX = "annex-iv"
+DATASETS = "datasets/<id>/"
 SHOWN_STATUS: dict[CoverageStatus, str] = {
     "addressed": "documented",
     "partial": "partly documented",
@@ -125,9 +126,9 @@ def document_points(system: SystemSource) -> list[PointDocumentation]:
                 continue
             answers.append(_answer(item.id, item.question, written, automatic))
             for place in item.answered_in or ():
-                pointer = _pointer(system, folder, place)
-                if pointer is not None:
-                    found_in.append(pointer)
+                pointers = _pointers(system, folder, place)
+                if pointers:
+                    found_in.extend(pointers)
                 else:
                     expected_in.append(place)
         points.append(
@@ -158,21 +159,30 @@ def _answer(
     return ItemAnswer(item, question, "unanswered", "", (), "")
 
 
-def _pointer(system: SystemSource, folder: str, place: str) -> str | None:
-    """The workspace-relative pointer for an ``answered_in`` entry of the system's own
-    files (``model-card.yaml#intended_use``, ``evaluation.json#provenance``), when what it
-    names exists; None for free text or what is missing."""
-    if "#" not in place or " " in place:
-        return None
-    name, section = place.split("#", 1)
-    if name == "model-card.yaml":
+def _pointers(system: SystemSource, folder: str, place: str) -> tuple[str, ...]:
+    """The workspace-relative pointers for an ``answered_in`` entry, when what it names
+    exists: the system's own files (``model-card.yaml#intended_use``, ``evaluation.json``,
+    ``signoffs.yaml``) and its datasets' (``datasets/<id>/datasheet.yaml``, one per
+    dataset its card references); none for free text or what is missing."""
+    if " " in place:
+        return ()
+    name, _, section = place.partition("#")
+    anchor = f"#{section}" if section else ""
+    if name.startswith(DATASETS):
+        rest = name.removeprefix(DATASETS)
+        return tuple(
+            f"datasets/{dataset.id}/{rest}"
+            for dataset in system.datasets
+            if (dataset.folder / rest).is_file()
+        )
+    if name == "model-card.yaml" and section:
         value = getattr(system.card, section, None)
-        return f"{system.path}#{section}" if value not in (None, [], "") else None
+        return (f"{system.path}{anchor}",) if value not in (None, [], "") else ()
     if name == "evaluation.json" and system.evaluation is not None:
-        return f"{system.evaluation_path}#{section}"
+        return (f"{system.evaluation_path}{anchor}",)
     if name == "signoffs.yaml" and system.signoffs is not None:
-        return f"{folder}/signoffs.yaml#{section}"
-    return None
+        return (f"{folder}/signoffs.yaml{anchor}",)
+    return ()
 
 
 def answered_points(points: list[PointDocumentation]) -> list[PointDocumentation]:
