@@ -71,6 +71,14 @@ class DataSource:
             raise read_error(self, error) from error
         return next(csv.reader([text]), [])
 
+    def columns(self) -> list[str]:
+        """The column names: a CSV's header row, a Parquet file's schema."""
+        if self.format == "csv":
+            return self.csv_header()
+        import pyarrow.parquet as pq
+
+        return list(pq.ParquetFile(self.path).schema_arrow.names)
+
     def expanded_size(self) -> int:
         """The size of the data once decompressed, as the file declares it: gzip's
         trailer (modulo 4 GiB, so at least the size on disk), Parquet's metadata."""

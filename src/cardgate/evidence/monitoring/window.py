@@ -1,11 +1,10 @@
 """One production window against the reference: its monitoring.json entry.
 
 Drift of every column of the reference profile (`drift`, decided by `decide`), the
-card's evaluation on the window when its outcomes have arrived (the same
-`evaluate_settings` as `cardgate evaluate`, so the same metrics, intervals and threshold
-states), the change of each metric against the approved evaluation with the interval of
-the difference (MOVER, from the two intervals), and the datasheet's contract checked on
-the window (the clauses of `check-data`, on the window's rows).
+card's evaluation on the window and each metric's change against the approved evaluation
+(`performance`: every metric when the outcomes have arrived, the selection rates by group
+when not), and the datasheet's contract checked on the window (the clauses of
+`check-data`, on the window's rows).
 """
 
 from __future__ import annotations
@@ -27,12 +26,12 @@ from cardgate.evidence.monitoring.artifact import sealed
 from cardgate.evidence.monitoring.decide import (
     DriftSettings,
     benjamini_hochberg,
-    change_state,
     drift_state,
     window_breaches,
 )
 from cardgate.evidence.monitoring.drift import chi2_homogeneity, chi2_p_value, column_drift
 from cardgate.evidence.monitoring.measure import measure_profile
+from cardgate.evidence.monitoring.performance import window_performance, window_selection
 from cardgate.evidence.monitoring.profile import ColumnProfile, Profile, SourceRecord
 
 
@@ -66,7 +65,7 @@ def window_entry(
     kinds = {name: column.kind for name, column in reference.columns.items()}
     columns = sorted(reference.columns)
     if evaluation is not None and evaluation.label_column in columns:
-        header = source.csv_header() if source.format == "csv" else _parquet_columns(source)
+        header = source.columns()
         if evaluation.label_column not in header:  # outcomes not collected with the window
             columns.remove(evaluation.label_column)
     profile = measure_profile(
@@ -229,145 +228,7 @@ def _has_outcomes(source: DataSource, profile: Profile, evaluation: EvaluationSe
     label = evaluation.label_column
     if label in profile.columns:
         return profile.columns[label].count > 0
-    return label in (source.csv_header() if source.format == "csv" else _parquet_columns(source))
-
-
-def _parquet_columns(source: DataSource) -> list[str]:
-    import pyarrow.parquet as pq
-
-    return list(pq.ParquetFile(source.path).schema_arrow.names)
-
-
-LABEL_FREE = frozenset(
-    {"selection_rate", "demographic_parity_difference", "demographic_parity_ratio"}
-)
-"""What a classifier's predictions say without outcomes: who is selected, by group."""
-
-
-def window_performance(
-    source: DataSource,
-    evaluation: EvaluationSettings,
-    approved: EvaluationArtifact | None,
-    settings: DriftSettings,
-) -> dict[str, Any]:
-    """The card's evaluation on the window, and each overall metric's change against
-    the approved evaluation."""
-    predictions = evaluation.predictions.model_copy(
-        update={"path": source.path.name, "query": None, "inputs": None}
-    )
-    on_window = evaluation.model_copy(update={"predictions": predictions})
-    return _performance(source, on_window, approved, settings)
-
-
-def window_selection(
-    source: DataSource,
-    evaluation: EvaluationSettings,
-    approved: EvaluationArtifact | None,
-    settings: DriftSettings,
-) -> dict[str, Any]:
-    """A classifier's window whose outcomes have not arrived: the selection rate overall
-    and per group, the card's thresholds on it (demographic parity needs no outcomes) and
-    its change against the approved evaluation — the same evaluation, its label held at
-    the negative class (`outcomes: false` says so)."""
-    label = evaluation.label_column
-    header = source.csv_header() if source.format == "csv" else _parquet_columns(source)
-    quoted = '"' + label.replace('"', '""') + '"'
-    table = "'" + source.path.name.replace("'", "''") + "'"
-    negative = _negative_label(evaluation)
-    if label in header:
-        columns = f"* EXCLUDE ({quoted}), {negative} AS {quoted}"
-    else:
-        columns = f"*, {negative} AS {quoted}"
-    predictions = evaluation.predictions.model_copy(
-        update={
-            "path": None,
-            "query": f"SELECT {columns} FROM {table}",
-            "inputs": [source.path.name],
-            "format": "rows",
-            "computed_by": None,
-        }
-    )
-    on_window = evaluation.model_copy(
-        update={
-            "predictions": predictions,
-            "score_column": None,
-            "metrics": ["selection_rate"],
-            "thresholds": [t for t in evaluation.thresholds if t.metric in LABEL_FREE],
-        }
-    )
-    return {**_performance(source, on_window, approved, settings), "outcomes": False}
-
-
-def _negative_label(evaluation: EvaluationSettings) -> str:
-    """A SQL literal of the negative class: 0, or a value that is not the positive label."""
-    positive = evaluation.positive_label
-    if positive is None or isinstance(positive, int):
-        return "0" if positive != 0 else "1"
-    return "'" + ("not " + positive).replace("'", "''") + "'"
-
-
-def _performance(
-    source: DataSource,
-    on_window: EvaluationSettings,
-    approved: EvaluationArtifact | None,
-    settings: DriftSettings,
-) -> dict[str, Any]:
-    from cardgate.evidence.evaluation.evaluate import evaluate_settings
-
-    artifact = evaluate_settings(on_window, root=source.path.parent, system="window")
-    overall = {
-        name: {"value": e.value, "ci": list(e.ci) if e.ci is not None else None}
-        for name, e in sorted(artifact.overall.metrics.items())
-    }
-    thresholds = [
-        {
-            "threshold": r.threshold,
-            "metric": r.metric,
-            "feature": r.feature,
-            "group": r.group,
-            "value": r.value,
-            "ci": list(r.ci) if r.ci is not None else None,
-            "state": r.state,
-            "reason": r.reason,
-        }
-        for r in artifact.thresholds
-    ]
-    changes = []
-    if approved is not None:
-        for name, now in sorted(artifact.overall.metrics.items()):
-            before = approved.overall.metrics.get(name)
-            if before is None:
-                continue
-            changes.append(_change(name, now, before, settings.tolerance))
-    return {
-        "rows": artifact.overall.count,
-        "overall": overall,
-        "thresholds": thresholds,
-        "changes": changes,
-    }
-
-
-def _change(name: str, now: Any, before: Any, tolerance: float) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "metric": name,
-        "window": now.value,
-        "approved": before.value,
-        "difference": None,
-        "ci": None,
-    }
-    if now.value is None or before.value is None or now.ci is None or before.ci is None:
-        record["state"] = "undefined"
-        return record
-    difference = now.value - before.value
-    # MOVER (Zou & Donner 2008): the difference of two independent estimates
-    low = difference - math.hypot(now.value - now.ci[0], before.ci[1] - before.value)
-    high = difference + math.hypot(now.ci[1] - now.value, before.value - before.ci[0])
-    record.update(
-        difference=difference,
-        ci=[low, high],
-        state=change_state(name, difference, low, high, tolerance),
-    )
-    return record
+    return label in (source.columns())
 
 
 def window_contract(
@@ -380,7 +241,7 @@ def window_contract(
     from cardgate.evidence.datacheck.clauses import evaluate
     from cardgate.evidence.datacheck.duckdb_engine import measure
 
-    header = source.csv_header() if source.format == "csv" else _parquet_columns(source)
+    header = source.columns()
     columns = [column for column in contract.columns if column.name in header]
     freshness = contract.freshness
     if freshness is not None and freshness.column not in header:
