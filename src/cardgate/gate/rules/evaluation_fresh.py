@@ -160,9 +160,10 @@ def _recorded_file(
         yield ctx.finding(system.card, f"{file.short} {error}", path=file.escape_where)
         return
     if not path.is_file():
+        what = "is not a regular file" if path.exists() else "does not exist"
         yield ctx.finding(
             system.card,
-            f"{file.name} '{relative}' does not exist; the evaluation cannot be verified",
+            f"{file.name} '{relative}' {what}; the evaluation cannot be verified",
             path=file.where,
             hint=file.missing_hint,
         )
