@@ -91,6 +91,7 @@ _BADGE_TONES = {
     "approved": "ok", "mitigated": "ok", "closed": "ok",
     "waived": "warn", "partial": "warn", "warning": "warn", "review": "warn",
     "accepted": "warn", "no thresholds": "muted", "not evaluated": "muted",
+    "not applicable": "muted",
     "fail": "bad", "failed": "bad", "missing": "bad", "stale": "bad", "error": "bad",
     "open": "bad", "not-started": "bad", "unanswered": "bad", "blocked": "bad",
     "tier-unacceptable": "bad", "tier-high": "warn", "tier-limited": "muted",

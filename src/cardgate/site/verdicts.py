@@ -73,10 +73,13 @@ def _counts(errors: int, warnings: int, waived: int) -> str:
 def fairness_verdict(model: SiteModel, system: SystemView) -> tuple[str, str]:
     """The thresholds as the gate decided them (the one decider's outcomes), in one
     badge: fail, inconclusive passes ('passes, not conclusively'), pass."""
-    evaluation = system.evaluation
+    evaluation, card = system.evaluation, system.card
+    if card is not None and card.genai is not None and card.evaluation is None:
+        return "not applicable", (
+            "a GenAI system: its retrieval and generation evaluations are on its page"
+        )
     if isinstance(evaluation, Unavailable):
         return "not evaluated", evaluation.reason
-    card = system.card
     if card is None or card.evaluation is None or not card.evaluation.thresholds:
         return "no thresholds", "no fairness thresholds are set"
     verdict = model.gate.verdict(system.id)
