@@ -45,6 +45,21 @@ def test_rates_and_ratios_by_hand() -> None:
     assert a.share == 0.5 and b.share == 0.3 and c.share == 0.2
 
 
+def test_a_category_nobody_was_selected_from_has_a_bounded_ratio_interval() -> None:
+    # 0 of 100 against 50 of 100: Wilson 95% upper limit of 0/100 is z²/(n+z²) = 0.0370,
+    # lower limit of 50/100 is 0.4038; the ratio 0 lies under 0.0370 / 0.4038 = 0.0916
+    # (the log-ratio construction has no logarithm of 0 and would give 0–1: "like parity")
+    table = audit_table(
+        "sex", [("A", 100, 50), ("B", 100, 0)], unknown=0, exclude_small=False, level=0.95
+    )
+    b = _row(table, "B")
+    z2 = 1.959963984540054**2
+    assert b.impact_ratio == 0.0 and b.ratio_interval is not None
+    assert b.ratio_interval[0] == 0.0
+    assert b.ratio_interval[1] == pytest.approx((z2 / (100 + z2)) / 0.40383153, rel=1e-6)
+    assert b.ratio_interval[1] == pytest.approx(0.0916, abs=1e-4)
+
+
 def test_ties_for_the_most_selected_category_are_all_highest() -> None:
     # 1/4 and 25/100 are the same rate: exact comparison, both are the most selected
     table = audit_table(

@@ -138,6 +138,7 @@ def test_every_rule_belongs_to_a_step() -> None:
     assert unplaced == []
     assert step_of("GATE-FA001").key == "evaluation"
     assert step_of("GATE-FA003").key == "thresholds"
+    assert step_of("GATE-BA001").key == "thresholds"  # the policy's minimum impact ratio
     assert step_of("GATE-RAG001").key == "evaluation"  # evaluate the retrieval first
     assert step_of("GATE-RAG002").key == "thresholds"
     assert step_of("GATE-RAG003").key == "thresholds"

@@ -124,7 +124,7 @@ def test_csv_and_parquet_bytes_read_alike(tmp_path: Path) -> None:
 
     import pandas as pd
 
-    from cardgate.interop.ll144 import _read
+    from cardgate.evidence.bias_audit_run import read_columns as _read
 
     frame = pd.DataFrame({"sex": ["F", "M", ""], "race": ["A", "B", "A"], "score": [0.1, 0.9, 0.5]})
     parquet = io.BytesIO()
@@ -142,3 +142,32 @@ def test_csv_and_parquet_bytes_read_alike(tmp_path: Path) -> None:
             "score": [0.1, 0.9, 0.5],
         }
     )
+
+
+def test_the_policys_minimum_is_shown_beside_the_ratios_not_as_a_verdict(ws: Path) -> None:
+    policy = ws / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    old = "    GATE-FA003: {waivable: false}\n"
+    assert old in text
+    policy.write_text(
+        text.replace(old, old + "    GATE-BA001: {options: {min_impact_ratio: 0.8}}\n"),
+        encoding="utf-8",
+    )
+    code, out = _export(ws, SYSTEM)
+    assert code == 0, out
+    summary = (ws / "out" / OUT / "ll144-summary.md").read_text(encoding="utf-8")
+    assert "sets a minimum impact ratio of 0.8 for this system's risk tier" in summary
+    assert "the rules set no pass mark, and this summary judges no ratio" in summary
+    assert "No ratio is judged pass or fail here." in summary
+    rows = [line.lower() for line in summary.splitlines() if line.startswith("|")]
+    assert not any("pass" in row or "fail" in row or "0.8 " in row for row in rows)
+    data = json.loads((ws / "out" / OUT / "ll144-audit.json").read_text(encoding="utf-8"))
+    assert data["policy_min_impact_ratio"] == 0.8
+    # without one, the summary says nothing of a minimum
+    policy.write_text(text, encoding="utf-8")
+    code, out = _export(ws, SYSTEM)
+    assert code == 0, out
+    summary = (ws / "out" / OUT / "ll144-summary.md").read_text(encoding="utf-8")
+    assert "minimum impact ratio" not in summary
+    data = json.loads((ws / "out" / OUT / "ll144-audit.json").read_text(encoding="utf-8"))
+    assert data["policy_min_impact_ratio"] is None

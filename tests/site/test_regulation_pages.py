@@ -56,6 +56,7 @@ def test_the_pages_exist_and_are_linked(example_site: Path) -> None:
     audit = _text((example_site / PAGES[1]).read_text(encoding="utf-8"))
     assert "Date of the bias audit 2026-11-30" in audit and "Stand-in" in audit
     assert "Female 5421 0.270" in audit and "excluded (under 2%)" in audit
+    assert "minimum impact ratio" not in audit  # the example's policy sets none
     for system, page in (("credit-default", "annex-iv.html"), ("income-screening", "ll144.html")):
         index = (example_site / f"systems/{system}/index.html").read_text(encoding="utf-8")
         assert f'href="{page}"' in index
@@ -96,6 +97,15 @@ def test_hostile_profile_and_audit_text_stay_text(tmp_path: Path) -> None:
     hostile_note = HOSTILE["attr"] + " " + HOSTILE["js_link"]
     text = text.replace(note, "  note: '" + hostile_note.replace("'", "''") + "'\n")
     card.write_text(text, encoding="utf-8")
+    policy = root / "governance/policy.yaml"
+    rule = "    GATE-FA003: {waivable: false}\n"
+    assert rule in policy.read_text(encoding="utf-8")
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace(
+            rule, rule + "    GATE-BA001: {options: {min_impact_ratio: 0.8}}\n"
+        ),
+        encoding="utf-8",
+    )
     site = _build(root)
     annex = (site / PAGES[0]).read_text(encoding="utf-8")
     audit = (site / PAGES[1]).read_text(encoding="utf-8")
@@ -107,6 +117,10 @@ def test_hostile_profile_and_audit_text_stay_text(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in annex
     assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;" in audit
     assert "[click me](javascript:window.__pwned=3)" in audit
+    # the policy's minimum is shown beside the ratios, and the page still judges none
+    shown = _text(audit)
+    assert "sets a minimum impact ratio of 0.8 for this system" in shown
+    assert "No ratio is judged pass or fail" in shown
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardgate.evidence.evaluation.intervals import log_ratio_interval, wilson, z_value
+from cardgate.evidence.evaluation.stats import FloatArray
 
 SMALL_SHARE = 0.02
 """A category under this share of the data may be excluded from the impact ratios."""
@@ -121,11 +122,7 @@ def audit_table(
             n_top, k_top = counts[best][1], counts[best][2]
             ratio = (k * n_top) / (n * k_top)
             if i not in top:
-                pair = [i, best]
-                low, high = log_ratio_interval(
-                    np.array([k / n, k_top / n_top]), lows[pair], highs[pair]
-                )
-                interval = (float(low), float(high))
+                interval = _ratio_interval(i, best, counts, lows, highs)
                 floor = _noise_floor(n, k, n_top, k_top, z)
         results.append(
             CategoryResult(
@@ -143,6 +140,30 @@ def audit_table(
             )
         )
     return AuditTable(dimension=dimension, categories=tuple(results), unknown=unknown)
+
+
+def _ratio_interval(
+    i: int,
+    best: int,
+    counts: Sequence[tuple[str, int, int]],
+    lows: FloatArray,
+    highs: FloatArray,
+) -> tuple[float, float]:
+    """The interval of category `i`'s impact ratio against the highest, `best`.
+
+    A category nobody in it was selected from has no logarithm: its ratio is 0 and the
+    upper end is its rate's upper Wilson limit over the highest rate's lower one (each
+    one-sided limit holds with probability at least 1 - (1 - level)/2, so both hold, and
+    the ratio lies under their quotient, at least at the level); the log-ratio
+    construction would give the whole range 0–1, and a ratio of 0 could never be told
+    from parity.
+    """
+    (_, n, k), (_, n_top, k_top) = counts[i], counts[best]
+    if k == 0:
+        return 0.0, float(highs[i] / lows[best])
+    pair = [i, best]
+    low, high = log_ratio_interval(np.array([k / n, k_top / n_top]), lows[pair], highs[pair])
+    return float(low), float(high)
 
 
 def _noise_floor(n: int, k: int, n_top: int, k_top: int, z: float) -> float | None:

@@ -51,7 +51,11 @@ STEPS: tuple[StepKind, ...] = (
         "Evaluate the model",
         ("GATE-FA001", "GATE-FA002", "GATE-ART", "GATE-RAG001", "GATE-GEN001"),
     ),
-    StepKind("thresholds", "Meet the evaluation's thresholds", ("GATE-FA", "GATE-RAG", "GATE-GEN")),
+    StepKind(
+        "thresholds",
+        "Meet the evaluation's thresholds",
+        ("GATE-FA", "GATE-RAG", "GATE-GEN", "GATE-BA"),
+    ),
     StepKind("checklists", "Answer the checklists", ("GATE-CK",)),
     # monitoring (GATE-MON) is the review of production evidence: windows, decisions
     StepKind("review", "Record the review", ("GATE-FR", "GATE-MON")),

@@ -14,16 +14,14 @@ hint when named.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
-from cardgate.core.errors import InputError, UsageError
-from cardgate.core.inputs import open_regular
-from cardgate.core.paths import PathEscapeError, resolve_inside
+from cardgate.core.errors import CardgateError, UsageError
 from cardgate.core.text import markdown_text
 from cardgate.documents.schemas.bias_audit import BiasAudit
-from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult, run_audit
+from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult
+from cardgate.evidence.bias_audit_run import audit_predictions, audit_unavailable
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import SystemSource
 
@@ -34,38 +32,10 @@ RULES = "6 RCNY §§ 5-300 to 5-304 (checklists/frameworks/nyc-ll144.yaml)"
 
 def unavailable(system: SystemSource) -> UsageError | None:
     """Why the system has no LL144 summary (None: it has one)."""
-    card = system.card
-    if card.bias_audit is None:
-        return UsageError(
-            f"the model card of '{system.id}' has no 'bias_audit:' section",
-            hint="add one (docs/regulation.md, 'NYC Local Law 144'): method, sex_column, "
-            "race_column, audit_date, distribution_date, data, data_source, auditor",
-        )
-    settings = card.evaluation
-    if settings is None or settings.predictions.path is None:
-        return UsageError(
-            f"the bias audit of '{system.id}' needs a predictions file "
-            "(evaluation.predictions.path)",
-            hint="a DuckDB query or a counts table has no individual rows to audit",
-        )
-    if settings.predictions.format != "rows":
-        return UsageError(
-            f"the bias audit of '{system.id}' needs one row per individual",
-            hint="evaluation.predictions.format is 'counts'",
-        )
-    if card.bias_audit.method == "scoring" and settings.score_column is None:
-        return UsageError(
-            f"a scoring audit of '{system.id}' needs evaluation.score_column",
-            hint="name the score column, or audit with method: selection",
-        )
-    if system.evaluation is None:
-        return UsageError(
-            f"'{system.id}' has not been evaluated",
-            hint=f"run: cardgate evaluate {system.id}",
-        )
-    if system.workspace is None:
+    found = audit_unavailable(system.id, system.card, system.evaluation)
+    if found is None and system.workspace is None:
         return UsageError(f"'{system.id}' was loaded without its workspace")
-    return None
+    return found
 
 
 def export_system(system: SystemSource) -> ExportFiles:
@@ -85,96 +55,45 @@ def export_system(system: SystemSource) -> ExportFiles:
 
 def compute_audit(system: SystemSource) -> AuditResult:
     """The audit of the predictions the evaluation read (`InputError` when they changed)."""
-    card, artifact, workspace = system.card, system.evaluation, system.workspace
-    audit, settings = card.bias_audit, card.evaluation
-    assert audit is not None and settings is not None and artifact is not None
-    assert settings.predictions.path is not None and workspace is not None
-    recorded = artifact.provenance.predictions.sha256
-    try:
-        path = resolve_inside(workspace.root, settings.predictions.path)
-        # read once: the bytes audited are the bytes whose digest is compared
-        with open_regular(path) as stream:
-            data = stream.read()
-        digest = hashlib.sha256(data).hexdigest()
-    except PathEscapeError as error:
-        raise InputError(f"evaluation.predictions.path: {error}") from error
-    except OSError as error:
-        raise InputError(f"{settings.predictions.path}: cannot be read ({error})") from error
-    if digest != recorded:
-        raise InputError(
-            f"{settings.predictions.path}: changed since the evaluation "
-            f"({system.evaluation_path}) recorded it",
-            hint=f"run: cardgate evaluate {system.id}",
-        )
-    unknown = {"", *(audit.unknown_values or ())}
-    columns = [audit.sex_column, audit.race_column]
-    outcome = settings.score_column if audit.method == "scoring" else settings.prediction_column
-    assert outcome is not None
-    table = _read(
-        data, path.name, settings.predictions.path, [*columns, outcome], numeric=audit.method
+    assert system.workspace is not None and system.evaluation is not None
+    return audit_predictions(
+        system.workspace.root,
+        system.id,
+        system.card,
+        system.evaluation,
+        evaluation_path=system.evaluation_path,
     )
-    sex = [None if v is None or v in unknown else v for v in table[audit.sex_column]]
-    race = [None if v is None or v in unknown else v for v in table[audit.race_column]]
-    level = artifact.provenance.confidence_level
-    exclude = audit.exclude_small_categories is not None
-    if audit.method == "scoring":
-        scores = table[outcome]
-        if any(value is None for value in scores):
-            raise InputError(f"{settings.predictions.path}: column '{outcome}' has empty scores")
-        return run_audit(sex, race, scores=scores, exclude_small=exclude, level=level)
-    positive = _label(settings.positive_label if settings.positive_label is not None else 1)
-    selected = [v is not None and _label(v) == positive for v in table[outcome]]
-    return run_audit(sex, race, selected=selected, exclude_small=exclude, level=level)
 
 
-def _label(value: object) -> str:
-    """A label as text, integral numbers in one form ('1', '1.0' and 1 are '1')."""
-    text = str(value).strip()
+def policy_minimum(system: SystemSource) -> float | None:
+    """The minimum impact ratio the workspace's policy sets for the system's risk tier
+    (GATE-BA001's ``min_impact_ratio``); None when it sets none or cannot be resolved."""
+    from cardgate.gate.policy import resolve_policy
+    from cardgate.gate.rules import RULES
+    from cardgate.gate.rules.bias_audit_ratios import CODE, Options
+
+    if system.workspace is None:
+        return None
     try:
-        number = float(text)
-    except ValueError:
-        return text
-    return str(int(number)) if number.is_integer() else text
+        settings = resolve_policy(system.workspace, RULES).for_tier(system.card.risk_tier)
+    except CardgateError:  # the gate reports the policy's mistakes
+        return None
+    options = settings.options.get(CODE)
+    return options.min_impact_ratio if isinstance(options, Options) else None
 
 
-def _read(
-    data: bytes, name: str, shown: str, columns: list[str], *, numeric: str
-) -> dict[str, list[Any]]:
-    """The `columns` of a CSV (optionally gzipped) or Parquet file's bytes, as Python
-    lists; the last one as numbers for a scoring audit, the others as text."""
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-    import pyarrow.parquet as pq
-
-    try:
-        if name.endswith((".parquet", ".pq")):
-            table = pq.read_table(pa.BufferReader(data), columns=columns)
-        else:
-            types = {column: pa.string() for column in columns}
-            if numeric == "scoring":
-                types[columns[-1]] = pa.float64()
-            source: Any = pa.BufferReader(data)
-            if name.endswith(".gz"):
-                source = pa.CompressedInputStream(source, "gzip")
-            table = pcsv.read_csv(
-                source,
-                convert_options=pcsv.ConvertOptions(
-                    include_columns=columns, column_types=types, strings_can_be_null=False
-                ),
-            )
-    except (pa.ArrowInvalid, pa.ArrowException, KeyError, OSError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(
-            f"{shown}: cannot read the columns {', '.join(columns)}: {first}",
-            hint="check bias_audit's columns and the evaluation's settings in the model card",
-        ) from error
-    found: dict[str, list[Any]] = {}
-    for column in columns:
-        values = table.column(column).to_pylist()
-        if column != columns[-1] or numeric != "scoring":
-            values = [None if v is None else str(v) for v in values]
-        found[column] = values
-    return found
+def policy_text(minimum: float | None) -> str:
+    """What the summary says of the policy's minimum (empty without one): shown beside
+    the ratios, never as the rules' test."""
+    if minimum is None:
+        return ""
+    return (
+        f"The organisation's release policy sets a minimum impact ratio of {minimum:g} for "
+        "this system's risk tier: cardgate's release gate (rule GATE-BA001) blocks a "
+        "release only where a ratio's whole interval lies below it and the ratio is below "
+        "its noise floor. That minimum is the organisation's own; the rules set no pass "
+        "mark, and this summary judges no ratio."
+    )
 
 
 def definition(term: str) -> str:
@@ -240,6 +159,8 @@ def summary_markdown(system: SystemSource, audit: BiasAudit, result: AuditResult
         "highest one share their pooled rate: a ratio above it is not distinguishable "
         "from 1 with these numbers. No ratio is judged pass or fail here.",
     ]
+    if minimum := policy_text(policy_minimum(system)):
+        lines += ["", minimum]
     if audit.exclude_small_categories is not None:
         lines += [
             "",
@@ -303,6 +224,7 @@ def audit_data(system: SystemSource, audit: BiasAudit, result: AuditResult) -> d
         "unknown": result.unknown,
         "median_score": result.median,
         "confidence_level": result.confidence_level,
+        "policy_min_impact_ratio": policy_minimum(system),
         "tables": [
             {
                 "dimension": table.dimension,

@@ -147,6 +147,7 @@ def ll144_values(source: SystemSource, result: AuditResult) -> dict[str, Any]:
             "unknown": result.unknown,
             "median": "" if result.median is None else f"{result.median:.6g}",
             "level": f"{result.confidence_level:.0%}",
+            "policy": ll144.policy_text(ll144.policy_minimum(source)),
         },
         "definitions": [
             ll144.definition("scoring-rate" if result.method == "scoring" else "selection-rate"),

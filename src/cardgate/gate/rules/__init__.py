@@ -13,6 +13,7 @@ from types import ModuleType
 from cardgate.gate.rule import Rule
 from cardgate.gate.rules import (
     artifacts_true,
+    bias_audit_ratios,
     checklists_answered,
     checklists_coverage,
     checklists_evidence,
@@ -81,6 +82,8 @@ MODULES: tuple[ModuleType, ...] = (
     evaluation_regression,
     evaluation_features_covered,
     evaluation_evidence,
+    # NYC Local Law 144 bias audit (issue 19): the policy's minimum impact ratio
+    bias_audit_ratios,
     # retrieval of GenAI systems
     retrieval_fresh,
     retrieval_thresholds,
