@@ -169,12 +169,29 @@ def test_every_eu_provision_is_served_by_a_shipped_eu_checklist() -> None:
 
 def test_application_dates_come_from_the_reference_data() -> None:
     original = application_dates("eu-ai-act", "regulation-2024")
-    assert original == {"annex-iii": "2026-08-02", "annex-i": "2027-08-02", "art-50": "2026-08-02"}
+    assert original == {
+        "annex-iii": "2026-08-02",
+        "annex-i": "2027-08-02",
+        "art-50": "2026-08-02",
+        "chapter-v": "2025-08-02",
+    }
     text = _load(EU_FILE)["metadata"]["digital_omnibus"]["original_art_113_2024_text"]["text"]
     assert "It shall apply from 2 August 2026." in text
     assert "Article 6(1) and the corresponding obligations" in text and "2 August 2027" in text
+    assert (
+        "(b) Chapter III Section 4, Chapter V, Chapter VII and Chapter XII and Article 78 "
+        "shall apply from 2 August 2025" in text
+    )
+    # the reference data's own reading of the reported amendment: Annex III and Annex I
+    reported_finding = _load(EU_FILE)["metadata"]["digital_omnibus"]["summary"]
+    assert "2 December 2027" in reported_finding and "2 August 2028" in reported_finding
     reported = application_dates("eu-ai-act", "digital-omnibus-reported")
     assert reported["annex-iii"] == "2027-12-02" and reported["art-50"] == "2026-08-02"
+    assert reported["annex-i"] == "2028-08-02" and reported["chapter-v"] == "2025-08-02"
+    # every key dated on its own is an obligation of the data, with its provisions
+    dated = framework_index()["eu-ai-act-2024-1689"]["dated_obligations"]
+    assert set(dated) == {"art-50", "chapter-v"} and dated["art-50"]["provisions"] == ["art-50"]
+    assert dated["chapter-v"]["provisions"] == []  # no text of Chapter V is shipped
     entry = framework_index()["eu-ai-act-2024-1689"]["application_dates"]
     assert "not verified" in entry["digital-omnibus-reported"]["status"]
 

@@ -65,14 +65,127 @@ def test_the_preset_requires_the_checklist_from_the_published_application_date(
 def test_a_policy_may_choose_the_reported_omnibus_schedule(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
     policy = _policy(root, "digital-omnibus-reported")
-    pending = _ck001(root, "--policy", policy, "--today", "2026-11-30")
-    assert [severity for severity, _ in pending] == ["note"], pending
-    assert (
-        "apply from 2027-12-02 under the policy's schedule 'digital-omnibus-reported'"
-        in (pending[0][1])
+    # before 2 August 2026 nothing of the checklist applies yet: its earliest obligations
+    # are Article 50's (the reported amendment does not move them)
+    pending = _ck001(root, "--policy", policy, "--today", "2026-08-01")
+    assert pending == [
+        (
+            "note",
+            "checklist 'eu-ai-act-provider' is not yet due: the Article 50 transparency "
+            "obligations apply from 2026-08-02 under the policy's schedule "
+            "'digital-omnibus-reported' (the gate's date: 2026-08-01)",
+        )
+    ], pending
+    # from then the checklist is required: its Article 50 items apply, the rest of an
+    # Annex III system's obligations from 2027-12-02 (GATE-CK004's note)
+    due = _ck001(root, "--policy", policy, "--today", "2026-11-30")
+    assert [severity for severity, message in due if MISSING in message] == ["warning"], due
+    assert not any("not yet due" in message for _, message in due)
+    later = _ck001(root, "--policy", policy, "--today", "2027-12-02")
+    assert any(MISSING in message for _, message in later), later
+
+
+def _answers(root: Path, items: dict[str, str]) -> None:
+    lines = [
+        f"kind: checklist\nschema_version: 1\nsystem: {SYSTEM}\nchecklist: eu-ai-act-provider",
+        "status: draft\nlast_reviewed: 2026-07-01\nitems:",
+    ]
+    lines += [f"  {item}: {{status: {status}, notes: answered}}" for item, status in items.items()]
+    (root / f"systems/{SYSTEM}/checklist-eu-ai-act.yaml").write_text(
+        "\n".join(lines) + "\n", encoding="utf-8"
     )
-    due = _ck001(root, "--policy", policy, "--today", "2027-12-02")
-    assert any(MISSING in message for _, message in due), due
+
+
+def _ck004(root: Path, *args: str) -> list[tuple[str, str]]:
+    _, report = gate_json(root, *args)
+    found = report["findings"]
+    assert isinstance(found, list)
+    return [
+        (f["severity"], f["message"])
+        for f in found
+        if f["code"] == "GATE-CK004" and "eu-ai-act-provider" in f["message"]
+    ]
+
+
+ARTICLE_50 = {"ART50-01": "not-applicable", "ART50-02": "not-applicable"}
+
+
+def test_article_50_items_apply_before_an_annex_i_systems_other_obligations(
+    tmp_path: Path,
+) -> None:
+    """Under the published schedule an Annex I system's obligations apply from
+    2027-08-02, its Article 50 obligations from 2026-08-02: each item by its own date."""
+    root = _workspace(tmp_path)
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(
+        card.read_text(encoding="utf-8").replace(
+            "  annex_iii: 5(b)\n", "  annex_i: Regulation (EU) 2017/745 (medical devices)\n"
+        ),
+        encoding="utf-8",
+    )
+    preset = ("--policy", "eu-ai-act-high-risk")
+    # the day before: the whole checklist waits (its earliest items, Article 50's)
+    before = _ck001(root, *preset, "--today", "2026-08-01")
+    assert [severity for severity, _ in before] == ["note"], before
+    assert "the Article 50 transparency obligations apply from 2026-08-02" in before[0][1]
+    # from 2026-08-02: the Article 50 items are asked for, the others are not (a note)
+    _answers(root, {"AIV-02": "not-started"})
+    on_the_day = _ck004(root, *preset, "--today", "2026-08-02")
+    assert [severity for severity, _ in on_the_day] == ["note", "warning"], on_the_day
+    note = next(message for severity, message in on_the_day if severity == "note")
+    assert note.startswith(
+        "53 item(s) of 'eu-ai-act-provider' apply from 2027-08-02 (the obligations of an "
+        "Annex I high-risk system, under the policy's schedule 'regulation-2024'; the "
+        "gate's date: 2026-08-02), not required before then: AIV-01, AIV-02"
+    ), note
+    missing = next(message for severity, message in on_the_day if severity == "warning")
+    assert missing.startswith("2 item(s) of 'eu-ai-act-provider'") and "ART50-01" in missing
+    # Article 50 answered: nothing is asked for until 2027-08-02
+    _answers(root, {"AIV-02": "not-started", **ARTICLE_50})
+    assert [s for s, _ in _ck004(root, *preset, "--today", "2027-08-01")] == ["note"]
+    after = _ck004(root, *preset, "--today", "2027-08-02")
+    assert [severity for severity, _ in after] == ["warning"], after
+    # every other item is asked for now (less those cardgate answers from the documents)
+    assert after[0][1].startswith("41 item(s) of 'eu-ai-act-provider' for risk tier 'high'")
+
+
+def test_choosing_the_reported_omnibus_dates_is_a_loosening(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+
+    def pol001(*args: str) -> list[str]:
+        _, report = gate_json(root, *args)
+        found = report["findings"]
+        assert isinstance(found, list)
+        return [str(f["message"]) for f in found if f["code"] == "GATE-POL001"]
+
+    published = pol001("--policy", "eu-ai-act-high-risk")
+    assert not any("ai_act_schedule" in message for message in published), published
+    postponed = pol001("--policy", _policy(root, "digital-omnibus-reported"))
+    assert any(
+        "sets ai_act_schedule 'digital-omnibus-reported', which postpones AI Act obligations "
+        "against 'regulation-2024': annex-iii 2027-12-02 (was 2026-08-02), annex-i "
+        "2028-08-02 (was 2027-08-02); its status: reported, not verified" in message
+        for message in postponed
+    ), postponed
+
+
+def test_a_general_purpose_model_is_told_when_its_obligations_apply(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(
+        card.read_text(encoding="utf-8").replace(
+            "general_purpose_model: false", "general_purpose_model: true"
+        ),
+        encoding="utf-8",
+    )
+    for today, verb in (("2025-08-01", "apply from"), ("2025-08-02", "have applied since")):
+        notes = _ck001(root, "--policy", "eu-ai-act-high-risk", "--today", today)
+        assert (
+            "note",
+            "the obligations of Chapter V (general-purpose AI models; not in cardgate's "
+            f"checklists) {verb} 2025-08-02 under the policy's schedule 'regulation-2024' "
+            f"(the gate's date: {today})",
+        ) in notes, notes
 
 
 def test_not_yet_due_items_do_not_block(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from cardgate.core.paths import display_path
 from cardgate.documents.workspace import SystemDocs, Workspace, load_workspace
 from cardgate.frameworks.coverage_results import COMPLETE, UNANSWERED, SystemCoverage
+from cardgate.frameworks.definitions import workspace_definitions
 from cardgate.gate.engine import run_gate
 from cardgate.gate.policy import resolve_policy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult
@@ -209,12 +210,13 @@ def workspace_status(
         workspace=tuple(f for f in result.findings if f.system == WORKSPACE and f.blocking),
         gate=result,
     )
+    definitions = workspace_definitions(loaded)
     for verdict in result.systems:
         system = loaded.systems[verdict.system]
         card = system.model_card
         settings = policy.for_tier(card.risk_tier if card is not None else None)
         mine = [f for f in result.findings if f.system == verdict.system]
-        required = checklists_required(settings, card, today=result.today)
+        required = checklists_required(settings, card, today=result.today, definitions=definitions)
         coverage = _coverage(loaded, system, required, settings.tier)
         gaps = _gaps(loaded, system, coverage, settings.min_coverage) if coverage else ()
         done, total = _item_counts(coverage, settings.required_items)

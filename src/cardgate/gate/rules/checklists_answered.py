@@ -19,10 +19,18 @@ Fails:
 Passes:
 - a checklist document answers each required definition;
 - with the option ``ai_act_schedule`` set (the ``eu-ai-act-high-risk`` preset:
-  ``regulation-2024``), an AI Act checklist of a high-risk system whose obligations do not
-  apply yet on the gate's date (``--today``): the application date of its basis (Annex III
-  or Annex I) under that schedule of ``checklists/frameworks/frameworks.yaml`` is later.
-  It is reported as not yet due (a note), and its items are not required (GATE-CK004).
+  ``regulation-2024``), an AI Act checklist of a high-risk system none of whose items
+  applies yet on the gate's date (``--today``). Each item applies from the date of the
+  obligations it maps to under that schedule of ``checklists/frameworks/frameworks.yaml``:
+  Article 50's date for the Article 50 items, the date of the system's basis (Annex III or
+  Annex I) for the others. It is reported as not yet due (a note); once some of its items
+  apply it is required, and the items that do not apply yet are not (GATE-CK004 notes
+  them). A card whose profile is a general-purpose AI model gets a note with the date of
+  Chapter V's obligations, which no shipped checklist covers.
+
+Choosing a schedule that postpones an obligation against the published one (the reported
+``digital-omnibus-reported`` dates), or dropping an AI Act checklist that the compared
+policy asks for, is a loosening (GATE-POL001).
 
 Remediation:
 Scaffold the answers with ``cardgate new checklist ID --checklist DEFINITION`` and answer
@@ -33,17 +41,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cardgate.core.errors import UsageError
 from cardgate.core.problems import Severity
-from cardgate.documents.schemas.ai_act import AiActProfile
 from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.gate.context import RuleContext
 from cardgate.gate.policy import TierSettings
 from cardgate.gate.result import Finding
+
+if TYPE_CHECKING:
+    from cardgate.frameworks.definitions import Definition, DefinitionSet
+    from cardgate.frameworks.obligation_dates import AppliesFrom
 
 CODE = "GATE-CK001"
 NAME = "references.checklists-answered"
@@ -96,23 +108,48 @@ class Options(BaseModel):
                 raise ValueError(f"{error} ({error.hint})") from error
         return value
 
+    def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
+        """Where these options demand less than `floor`'s (GATE-POL001): an AI Act
+        checklist dropped, or a schedule that postpones an obligation — against the
+        floor's schedule, or the published one (regulation-2024) where the floor sets
+        none (always due is stricter than any schedule)."""
+        if not isinstance(floor, Options):
+            return []
+        found = []
+        for name in ("ai_act_provider_checklist", "ai_act_deployer_checklist"):
+            least = getattr(floor, name)
+            if least is not None and getattr(self, name) != least:
+                found.append(
+                    (name, f"sets {name} {getattr(self, name)} (compared policy: {least})")
+                )
+        requires = self.ai_act_provider_checklist or self.ai_act_deployer_checklist
+        if self.ai_act_schedule is not None and requires:
+            later = _postponed(self.ai_act_schedule, floor.ai_act_schedule)
+            if later:
+                found.append(("ai_act_schedule", later))
+        return found
 
-def ai_act_applies_from(profile: AiActProfile, schedule: str) -> tuple[str, dt.date] | None:
-    """(basis, date) from which the obligations of a high-risk system apply under
-    `schedule`: its Annex III point, else its Annex I legislation (the earlier date when
-    both); None when the profile gives no basis the schedule dates."""
-    from cardgate.frameworks.registry import application_dates
 
-    dates = application_dates(AI_ACT, schedule)
-    bases = [
-        (label, dt.date.fromisoformat(dates[key]))
-        for key, label, given in (
-            ("annex-iii", "Annex III", profile.annex_iii),
-            ("annex-i", "Annex I", profile.annex_i),
-        )
-        if given is not None and key in dates
+def _postponed(schedule: str, floor: str | None) -> str:
+    """What `schedule` postpones against `floor` (the published schedule when None), in
+    words; "" when it postpones nothing."""
+    from cardgate.frameworks.registry import application_dates, framework_index
+
+    schedules = framework_index()["eu-ai-act-2024-1689"].get("application_dates") or {}
+    compared = floor if floor is not None else next(iter(schedules))
+    given, least = application_dates(AI_ACT, schedule), application_dates(AI_ACT, compared)
+    later = [
+        f"{key} {given[key]} (was {least[key]})"
+        for key in least
+        if key in given and given[key] > least[key]
     ]
-    return min(bases, key=lambda basis: basis[1]) if bases else None
+    if not later:
+        return ""
+    status = str(schedules.get(schedule, {}).get("status", "")).split(":")[0].strip()
+    return (
+        f"sets ai_act_schedule '{schedule}', which postpones AI Act obligations against "
+        f"'{compared}': {', '.join(later)}" + (f"; its status: {status}" if status else "")
+    )
 
 
 def _options(settings: TierSettings) -> Options:
@@ -120,30 +157,59 @@ def _options(settings: TierSettings) -> Options:
     return options if isinstance(options, Options) else Options()
 
 
-def not_yet_due(
-    settings: TierSettings, card: ModelCard | None, today: dt.date
-) -> tuple[str, dt.date] | None:
-    """(basis, date) when the policy's AI Act schedule says the obligations of this
-    high-risk system apply only after `today`; None when they apply (or no schedule)."""
+def pending_items(
+    settings: TierSettings,
+    card: ModelCard | None,
+    definition: Definition | None,
+    today: dt.date,
+) -> dict[str, AppliesFrom]:
+    """The items of `definition`, applicable to the card's tier, whose obligations do not
+    apply yet on `today` under the policy's AI Act schedule (none without a schedule, a
+    high-risk profile or the definition)."""
+    from cardgate.frameworks.obligation_dates import pending_items as pending
+
     schedule = _options(settings).ai_act_schedule
     profile = card.ai_act if card is not None else None
-    if schedule is None or profile is None or not profile.high_risk:
+    if schedule is None or profile is None or not profile.high_risk or definition is None:
+        return {}
+    items = definition.applicable_items(settings.tier)
+    return pending(definition.model, items, profile, schedule, today)
+
+
+def _not_yet_due(
+    settings: TierSettings,
+    card: ModelCard | None,
+    definition: Definition | None,
+    today: dt.date,
+) -> AppliesFrom | None:
+    """The earliest date of a checklist none of whose items applies yet on `today` (it
+    is not required before then); None when some item applies."""
+    if definition is None:
         return None
-    applies = ai_act_applies_from(profile, schedule)
-    return applies if applies is not None and applies[1] > today else None
+    pending = pending_items(settings, card, definition, today)
+    items = definition.applicable_items(settings.tier)
+    if not pending or len(pending) < len(items):
+        return None
+    return min(pending.values(), key=lambda applies: applies.date)
 
 
 def required_checklists(ctx: RuleContext) -> list[str]:
     """The checklist definitions the policy requires of this system on the gate's date."""
-    return checklists_required(ctx.settings, ctx.card, today=ctx.today)
+    return checklists_required(
+        ctx.settings, ctx.card, today=ctx.today, definitions=ctx.gate.definitions()
+    )
 
 
 def checklists_required(
-    settings: TierSettings, card: ModelCard | None, *, today: dt.date | None = None
+    settings: TierSettings,
+    card: ModelCard | None,
+    *,
+    today: dt.date | None = None,
+    definitions: DefinitionSet | None = None,
 ) -> list[str]:
     """The checklist definitions a policy tier requires of a system with this card (on
-    `today`: the AI Act checklists only once the obligations apply, when the policy sets
-    a schedule)."""
+    `today`, with the workspace's `definitions`: an AI Act checklist only once one of its
+    items applies, when the policy sets a schedule)."""
     wanted = list(settings.required_checklists)
     options = _options(settings)
     generative = options.generative_checklist
@@ -152,14 +218,17 @@ def checklists_required(
     if is_generative and generative and generative not in wanted:
         wanted.append(generative)
     profile = card.ai_act if card is not None else None
-    pending = today is not None and not_yet_due(settings, card, today) is not None
-    if profile is not None and profile.high_risk and not pending:
+    if profile is not None and profile.high_risk:
         for role, checklist in (
             ("provider", options.ai_act_provider_checklist),
             ("deployer", options.ai_act_deployer_checklist),
         ):
-            if role in profile.roles and checklist and checklist not in wanted:
-                wanted.append(checklist)
+            if role not in profile.roles or not checklist or checklist in wanted:
+                continue
+            definition = definitions.get(checklist) if definitions is not None else None
+            if today is not None and _not_yet_due(settings, card, definition, today):
+                continue
+            wanted.append(checklist)
     return wanted
 
 
@@ -173,7 +242,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     unreadable = [doc for doc in system.checklists if doc.model is None]
     definitions = ctx.gate.definitions()
     tier = ctx.settings.tier
-    yield from _not_yet_due(ctx)
+    yield from _pending_notes(ctx)
     for checklist_id in required_checklists(ctx):
         if checklist_id in answered:
             continue
@@ -193,24 +262,43 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _not_yet_due(ctx: RuleContext) -> Iterator[Finding]:
-    """A note per AI Act checklist the policy asks for but whose obligations do not apply
-    yet on the gate's date."""
-    pending = not_yet_due(ctx.settings, ctx.card, ctx.today)
-    if pending is None or ctx.system is None:
+def _pending_notes(ctx: RuleContext) -> Iterator[Finding]:
+    """A note per AI Act checklist the policy asks for but none of whose obligations
+    apply yet on the gate's date, and one on a general-purpose AI model's obligations
+    (which cardgate's checklists do not cover)."""
+    card, system = ctx.card, ctx.system
+    schedule = _options(ctx.settings).ai_act_schedule
+    if card is None or system is None or card.ai_act is None or schedule is None:
         return
-    basis, start = pending
-    options = _options(ctx.settings)
-    full = checklists_required(ctx.settings, ctx.card)
-    for checklist_id in (options.ai_act_provider_checklist, options.ai_act_deployer_checklist):
-        if checklist_id and checklist_id in full:
+    if card.ai_act.general_purpose_model:
+        from cardgate.frameworks.obligation_dates import obligation_applies_from
+
+        model = obligation_applies_from("chapter-v", schedule)
+        if model is not None:
+            verb = "apply from" if model.date > ctx.today else "have applied since"
             yield ctx.finding(
-                ctx.system.card,
-                f"checklist '{checklist_id}' is not yet due: the obligations of an {basis} "
-                f"high-risk system apply from {start.isoformat()} under the policy's "
-                f"schedule '{options.ai_act_schedule}' (the gate's date: "
-                f"{ctx.today.isoformat()})",
-                path=("ai_act",),
+                system.card,
+                f"{model.obligations} {verb} {model.date.isoformat()} under the policy's "
+                f"schedule '{schedule}' (the gate's date: {ctx.today.isoformat()})",
+                path=("ai_act", "general_purpose_model"),
                 severity=Severity.NOTE,
-                hint="answer it before then; the schedule is GATE-CK001's option ai_act_schedule",
+                hint="cardgate records this date; answer those obligations outside cardgate",
             )
+    options = _options(ctx.settings)
+    full = checklists_required(ctx.settings, card)
+    for checklist_id in (options.ai_act_provider_checklist, options.ai_act_deployer_checklist):
+        if not checklist_id or checklist_id not in full:
+            continue
+        definition = ctx.gate.definitions().get(checklist_id)
+        pending = _not_yet_due(ctx.settings, card, definition, ctx.today)
+        if pending is None:
+            continue
+        yield ctx.finding(
+            system.card,
+            f"checklist '{checklist_id}' is not yet due: {pending.obligations} apply from "
+            f"{pending.date.isoformat()} under the policy's schedule '{schedule}' (the "
+            f"gate's date: {ctx.today.isoformat()})",
+            path=("ai_act",),
+            severity=Severity.NOTE,
+            hint="answer it before then; the schedule is GATE-CK001's option ai_act_schedule",
+        )

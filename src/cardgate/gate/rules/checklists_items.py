@@ -10,6 +10,9 @@ to the tier needs an answer (``not-started`` is an answer), as coverage is compu
 all of them. Items cardgate answers itself from the documents (``answered_by`` in the
 definition: owners named, evaluation present, sign-offs current ...) need no written
 answer: their automatic answer counts.
+Items of an AI Act checklist whose obligations apply only after the gate's date, under
+the policy's schedule (GATE-CK001's ``ai_act_schedule``), are not required before then:
+a note names them and the date.
 
 Fails:
 - the policy requires ``GOV-01`` for the limited tier and the answer is ``partial``, or
@@ -29,11 +32,16 @@ Answer the item at the position given; ``cardgate status SYSTEM`` lists what is 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
-from cardgate.gate.rules.checklists_answered import required_checklists
+from cardgate.gate.rules.checklists_answered import pending_items, required_checklists
+
+if TYPE_CHECKING:
+    from cardgate.documents.validated import ValidatedDocument
+    from cardgate.frameworks.obligation_dates import AppliesFrom
 
 CODE = "GATE-CK004"
 NAME = "checklists.required-items"
@@ -63,8 +71,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue  # GATE-CK001 / GATE-CK003 report an unknown definition
         automatic = automatic_answers(ctx.workspace, system, definition)
         subset = ctx.settings.required_items.get(checklist_id)
+        pending = pending_items(ctx.settings, ctx.card, definition, ctx.today)
+        yield from _pending_note(ctx, document, checklist_id, pending)
         if subset is None:
-            missing = unanswered_items(model, definition, tier, automatic=automatic)
+            missing = [
+                item
+                for item in unanswered_items(model, definition, tier, automatic=automatic)
+                if item not in pending
+            ]
             if missing:
                 shown = ", ".join(missing[:_SHOWN])
                 more = f" and {len(missing) - _SHOWN} more" if len(missing) > _SHOWN else ""
@@ -88,7 +102,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     hint="fix required_items in the policy",
                 )
                 continue
-            if not applies(item, tier):
+            if not applies(item, tier) or item_id in pending:
                 continue
             answer = model.items.get(item_id)
             status: str
@@ -114,3 +128,30 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 key=True,
                 hint=hint,
             )
+
+
+def _pending_note(
+    ctx: RuleContext,
+    document: ValidatedDocument,
+    checklist_id: str,
+    pending: dict[str, AppliesFrom],
+) -> Iterator[Finding]:
+    """One note per date: the items of the checklist that apply only from then under the
+    policy's AI Act schedule (not required before; GATE-CK001 notes a checklist none of
+    whose items applies yet)."""
+    by_date: dict[tuple[str, str, str], list[str]] = {}
+    for item_id, applies in pending.items():
+        key = (applies.date.isoformat(), applies.obligations, applies.schedule)
+        by_date.setdefault(key, []).append(item_id)
+    for (date, obligations, schedule), items in sorted(by_date.items()):
+        shown = ", ".join(items[:_SHOWN])
+        more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
+        yield ctx.finding(
+            document,
+            f"{len(items)} item(s) of '{checklist_id}' apply from {date} ({obligations}, under "
+            f"the policy's schedule '{schedule}'; the gate's date: {ctx.today.isoformat()}), "
+            f"not required before then: {shown}{more}",
+            path=("checklist",),
+            severity=Severity.NOTE,
+            hint="answer them before then; the schedule is GATE-CK001's option ai_act_schedule",
+        )
