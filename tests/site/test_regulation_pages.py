@@ -21,14 +21,14 @@ TODAY = dt.date(2026, 11, 30)
 PAGES = ("systems/credit-default/annex-iv.html", "systems/income-screening/ll144.html")
 
 
-def _build(root: Path) -> Path:
+def _build(root: Path, *, pdf: bool = False) -> Path:
     from cardgate.documents.workspace import load_workspace
     from cardgate.site.build import build_site
 
     shutil.copytree(
         REPO / "site", root / "site", ignore=shutil.ignore_patterns("generated", "build")
     )
-    result = build_site(load_workspace(root / "governance"), today=TODAY)
+    result = build_site(load_workspace(root / "governance"), today=TODAY, pdf=pdf, strict=pdf)
     assert not result.render_problems, result.render_problems
     return result.layout.out_dir
 
@@ -158,3 +158,56 @@ def test_no_serious_axe_violation_nor_sideways_scroll(
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_build_pdf_prints_the_annex_iv_document_and_the_ll144_summary(tmp_path: Path) -> None:
+    """`cardgate build --pdf` prints each system's regulation pages with Chromium too:
+    pdf/<system>/annex-iv.pdf and pdf/<system>/ll144.pdf, linked from the pages."""
+    from cardgate.site import pdf
+
+    if pdf.find_chromium() is None:
+        pytest.fail("Chromium is required for this test: make test installs Debian's chromium")
+    pypdf = pytest.importorskip("pypdf")
+    root = tmp_path / "printed"
+    shutil.copytree(
+        REPO / "governance", root / "governance", ignore=shutil.ignore_patterns("exports")
+    )
+    site = _build(root, pdf=True)  # strict: every link of the built pages resolves
+    printed = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.pdf"))
+    assert printed == [
+        "pdf/credit-default.pdf",
+        "pdf/credit-default/annex-iv.pdf",
+        "pdf/helpdesk-assistant.pdf",
+        "pdf/income-screening.pdf",
+        "pdf/income-screening/ll144.pdf",
+    ]
+    for document, title, inside in (
+        (
+            "pdf/credit-default/annex-iv.pdf",
+            "Consumer-credit default risk (validation): Annex IV technical documentation",
+            ("(a) its intended purpose, the name of the provider", "Annex IV, point 2(d)"),
+        ),
+        (
+            "pdf/income-screening/ll144.pdf",
+            "NYC Local Law 144 bias audit",
+            ("Date of the bias audit", "Impact ratio", "No ratio is judged pass or fail"),
+        ),
+    ):
+        data = (site / document).read_bytes()
+        assert data.startswith(b"%PDF-") and b"file://" not in data, document
+        reader = pypdf.PdfReader(site / document)
+        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        assert title in text, (document, text[:300])
+        for fragment in inside:
+            assert fragment in text, (document, fragment)
+        assert f"Page 1 of {len(reader.pages)}" in text
+    annex = (site / PAGES[0]).read_text(encoding="utf-8")
+    assert 'href="../../pdf/credit-default/annex-iv.pdf">PDF of this page</a>' in annex
+    audit = (site / PAGES[1]).read_text(encoding="utf-8")
+    assert 'href="../../pdf/income-screening/ll144.pdf">PDF of this page</a>' in audit
+
+
+def test_without_pdf_the_regulation_pages_link_no_pdf(example_site: Path) -> None:
+    for page in PAGES:
+        assert "PDF of this page" not in (example_site / page).read_text(encoding="utf-8")

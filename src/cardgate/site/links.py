@@ -40,6 +40,16 @@ def system_page(system_slug: str) -> str:
     return f"systems/{system_slug}/index.md"
 
 
+REGULATION_PAGES = ("annex-iv", "ll144")
+"""The regulation pages a system may have: its Annex IV technical documentation and its
+NYC Local Law 144 bias-audit summary (`cardgate.site.regulation_content`)."""
+
+
+def regulation_page(system_slug: str, name: str) -> str:
+    """The page of a system's regulation document `name` (one of `REGULATION_PAGES`)."""
+    return f"systems/{system_slug}/{name}.md"
+
+
 def dataset_page(dataset_slug: str) -> str:
     return f"datasets/{dataset_slug}/index.md"
 

@@ -1,4 +1,7 @@
-"""`cardgate build --pdf`: one PDF per system page, printed by headless Chromium.
+"""`cardgate build --pdf`: one PDF per system page, printed by headless Chromium, and
+one per regulation page a system has — its Annex IV technical documentation
+(``pdf/<system>/annex-iv.pdf``) and its NYC Local Law 144 bias-audit summary
+(``pdf/<system>/ll144.pdf``), the documents a compliance officer files.
 
 The print stylesheet (`assets/cardgate.css`, `@media print`) hides navigation, keeps
 tables and charts whole and opens collapsed sections. Chromium is found on PATH
@@ -20,7 +23,7 @@ from urllib.parse import quote, unquote
 
 from cardgate.core.errors import UsageError
 from cardgate.core.files import write_file
-from cardgate.site.links import page_url, system_page
+from cardgate.site.links import REGULATION_PAGES, page_url, regulation_page, system_page
 from cardgate.site.mkdocs_run import SiteLayout
 from cardgate.site.view_model import SiteModel
 
@@ -130,12 +133,30 @@ def print_system_pdfs(layout: SiteLayout, model: SiteModel) -> list[Path]:
         )
     written = []
     for system in model.systems:
-        page = layout.out_dir / page_url(system_page(system.slug))
-        if not page.is_file():
-            continue
-        target = layout.out_dir / PDF_FOLDER / f"{system.slug}.pdf"
-        print_pdf(chromium, page, target)
-        data = relative_links(target.read_bytes(), layout.out_dir, target.parent)
-        write_file(target, data, within=layout.out_dir, what="a PDF cardgate printed")
-        written.append(target)
+        for page_path, target in system_pdfs(system.slug):
+            page = layout.out_dir / page_url(page_path)
+            if not page.is_file():
+                continue
+            printed = layout.out_dir / target
+            print_pdf(chromium, page, printed)
+            data = relative_links(printed.read_bytes(), layout.out_dir, printed.parent)
+            write_file(printed, data, within=layout.out_dir, what="a PDF cardgate printed")
+            written.append(printed)
     return written
+
+
+def system_pdfs(slug: str) -> list[tuple[str, str]]:
+    """(page, PDF) paths, relative to the site, of every page of a system that is printed
+    when it is built: its page, and its regulation pages (where it has them)."""
+    found = [(system_page(slug), f"{PDF_FOLDER}/{slug}.pdf")]
+    for name in REGULATION_PAGES:
+        found.append((regulation_page(slug, name), f"{PDF_FOLDER}/{slug}/{name}.pdf"))
+    return found
+
+
+def pdf_href(from_page: str, slug: str, name: str | None = None) -> str:
+    """The link, from the page at `from_page`, to the PDF of a system's page (`name`
+    None) or of its regulation page `name` (``annex-iv``, ``ll144``)."""
+    target = f"{PDF_FOLDER}/{slug}.pdf" if name is None else f"{PDF_FOLDER}/{slug}/{name}.pdf"
+    folder = posixpath.dirname(from_page)
+    return posixpath.relpath(target, folder or ".")

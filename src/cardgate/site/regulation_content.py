@@ -16,7 +16,8 @@ from cardgate.evidence.bias_audit import AuditResult
 from cardgate.frameworks.ai_act_profile import profile_basis
 from cardgate.interop import annex_iv, ll144
 from cardgate.interop.source import ExportSource, SystemSource
-from cardgate.site.links import link, system_page
+from cardgate.site.links import link, regulation_page, system_page
+from cardgate.site.pdf import pdf_href
 from cardgate.site.view_model import SiteModel, SystemView
 
 REGULATION_TITLES = {
@@ -27,11 +28,11 @@ REGULATION_TITLES = {
 
 
 def annex_iv_page(system_slug: str) -> str:
-    return f"systems/{system_slug}/annex-iv.md"
+    return regulation_page(system_slug, "annex-iv")
 
 
 def ll144_page(system_slug: str) -> str:
-    return f"systems/{system_slug}/ll144.md"
+    return regulation_page(system_slug, "ll144")
 
 
 def _source(model: SiteModel, system: SystemView) -> SystemSource | None:
@@ -56,14 +57,14 @@ def regulation_pages(model: SiteModel, system: SystemView) -> list[tuple[str, st
             values = annex_iv_values(source, annex_iv.document_points(source))
         except CardgateError as error:
             values = {"reason": error.message}
-        pages.append((path, "annex-iv.md.j2", _common(system, path) | values))
+        pages.append((path, "annex-iv.md.j2", _common(model, system, path, "annex-iv") | values))
     if ll144.unavailable(source) is None:
         path = ll144_page(system.slug)
         try:
             values = ll144_values(source, ll144.compute_audit(source))
         except CardgateError as error:
             values = {"reason": error.message}
-        pages.append((path, "ll144.md.j2", _common(system, path) | values))
+        pages.append((path, "ll144.md.j2", _common(model, system, path, "ll144") | values))
     return pages
 
 
@@ -77,11 +78,12 @@ def regulation_links(
     ]
 
 
-def _common(system: SystemView, path: str) -> dict[str, Any]:
+def _common(model: SiteModel, system: SystemView, path: str, name: str) -> dict[str, Any]:
     return {
         "system": {"id": system.id, "name": system.name},
         "back": link(path, system_page(system.slug)),
         "reason": "",
+        "pdf": pdf_href(path, system.slug, name) if model.pdf else "",
     }
 
 
