@@ -149,3 +149,42 @@ def test_card_text_is_escaped(ws: Path) -> None:
 def markdown_unescaped(text: str) -> str:
     """The Markdown text without the backslashes that escape its punctuation."""
     return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_the_document_says_from_when_its_obligations_apply_under_the_policys_schedule(
+    ws: Path,
+) -> None:
+    policy = ws / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    rule = "    GATE-FA003: {waivable: false}\n"
+    assert rule in text
+    for schedule, sentence in (
+        (
+            "regulation-2024",
+            "the obligations of an Annex III high-risk system apply from 2026-08-02: on "
+            "2026-11-30 they apply.",
+        ),
+        (
+            "digital-omnibus-reported",
+            "the obligations of an Annex III high-risk system apply from 2027-12-02: on "
+            "2026-11-30 they do not apply yet.",
+        ),
+    ):
+        policy.write_text(
+            text.replace(
+                rule, rule + f"    GATE-CK001: {{options: {{ai_act_schedule: {schedule}}}}}\n"
+            ),
+            encoding="utf-8",
+        )
+        code, out = _export(ws, SYSTEM)
+        assert code == 0, out
+        document = (ws / "out" / DOCUMENT).read_text(encoding="utf-8")
+        assert (
+            f"Under the AI Act schedule the organisation's policy chooses ('{schedule}'), "
+            + sentence
+        ) in document
+    # the worked example's policy chooses none: the document names no date
+    policy.write_text(text, encoding="utf-8")
+    code, out = _export(ws, SYSTEM)
+    assert code == 0, out
+    assert "Under the AI Act schedule" not in (ws / "out" / DOCUMENT).read_text(encoding="utf-8")

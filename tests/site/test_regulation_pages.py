@@ -102,7 +102,10 @@ def test_hostile_profile_and_audit_text_stay_text(tmp_path: Path) -> None:
     assert rule in policy.read_text(encoding="utf-8")
     policy.write_text(
         policy.read_text(encoding="utf-8").replace(
-            rule, rule + "    GATE-BA001: {options: {min_impact_ratio: 0.8}}\n"
+            rule,
+            rule
+            + "    GATE-BA001: {options: {min_impact_ratio: 0.8}}\n"
+            + "    GATE-CK001: {options: {ai_act_schedule: regulation-2024}}\n",
         ),
         encoding="utf-8",
     )
@@ -117,6 +120,11 @@ def test_hostile_profile_and_audit_text_stay_text(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in annex
     assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;" in audit
     assert "[click me](javascript:window.__pwned=3)" in audit
+    # the policy's schedule dates the documentation by the system's basis (Annex I here)
+    assert (
+        "the obligations of an Annex I high-risk system apply from 2027-08-02: on "
+        "2026-11-30 they do not apply yet." in _text(annex)
+    )
     # the policy's minimum is shown beside the ratios, and the page still judges none
     shown = _text(audit)
     assert "sets a minimum impact ratio of 0.8 for this system" in shown

@@ -30,7 +30,7 @@ from cardgate.frameworks.definitions import applies, workspace_definitions
 from cardgate.frameworks.provisions import Provision
 from cardgate.frameworks.registry import load_framework
 from cardgate.interop.format import ExportFiles, Format
-from cardgate.interop.source import SystemSource
+from cardgate.interop.source import SystemSource, policy_options
 
 DOCUMENT_FILE = "annex-iv.md"
 CHECKLIST = "eu-ai-act-provider"
@@ -198,6 +198,28 @@ def _heading(provision: Provision) -> str:
     return provision.text.split("\n", 1)[0]
 
 
+def application_text(system: SystemSource) -> str:
+    """From when the documented obligations apply under the AI Act schedule the
+    workspace's policy chooses (GATE-CK001's ``ai_act_schedule``), in words; "" when it
+    chooses none."""
+    from cardgate.frameworks.obligation_dates import basis_applies_from
+    from cardgate.gate.rules.checklists_answered import CODE, Options
+
+    options = policy_options(system, CODE)
+    profile = system.card.ai_act
+    if not isinstance(options, Options) or options.ai_act_schedule is None or profile is None:
+        return ""
+    applies = basis_applies_from(profile, options.ai_act_schedule)
+    if applies is None:
+        return ""
+    when = "they apply" if applies.date <= system.today else "they do not apply yet"
+    return (
+        f"Under the AI Act schedule the organisation's policy chooses "
+        f"('{applies.schedule}'), {applies.obligations} apply from "
+        f"{applies.date.isoformat()}: on {system.today.isoformat()} {when}."
+    )
+
+
 def annex_iv_markdown(system: SystemSource, points: list[PointDocumentation]) -> str:
     """The technical documentation as Markdown (every value from a document escaped)."""
     catalog = load_framework(AI_ACT_FRAMEWORK)
@@ -217,6 +239,10 @@ def annex_iv_markdown(system: SystemSource, points: list[PointDocumentation]) ->
         f"{len(leaves) - missing} of {len(leaves)} points and sub-points are documented "
         f"or partly documented; {missing} are **missing**.",
         "",
+    ]
+    if dated := application_text(system):
+        lines += [dated, ""]
+    lines += [
         "Headings quote the Regulation verbatim from the catalog cardgate ships "
         "(checklists/frameworks/eu-ai-act-2024-1689.yaml). "
         + markdown_text(catalog.license_note.split(". ")[0] + ".")

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cardgate.core.errors import CardgateError, UsageError
+from cardgate.core.errors import UsageError
 from cardgate.core.text import markdown_text
 from cardgate.documents.schemas.bias_audit import BiasAudit
 from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult
 from cardgate.evidence.bias_audit_run import audit_predictions, audit_unavailable
 from cardgate.interop.format import ExportFiles, Format
-from cardgate.interop.source import SystemSource
+from cardgate.interop.source import SystemSource, policy_options
 
 SUMMARY_FILE = "ll144-summary.md"
 AUDIT_FILE = "ll144-audit.json"
@@ -68,17 +68,9 @@ def compute_audit(system: SystemSource) -> AuditResult:
 def policy_minimum(system: SystemSource) -> float | None:
     """The minimum impact ratio the workspace's policy sets for the system's risk tier
     (GATE-BA001's ``min_impact_ratio``); None when it sets none or cannot be resolved."""
-    from cardgate.gate.policy import resolve_policy
-    from cardgate.gate.rules import RULES
     from cardgate.gate.rules.bias_audit_ratios import CODE, Options
 
-    if system.workspace is None:
-        return None
-    try:
-        settings = resolve_policy(system.workspace, RULES).for_tier(system.card.risk_tier)
-    except CardgateError:  # the gate reports the policy's mistakes
-        return None
-    options = settings.options.get(CODE)
+    options = policy_options(system, CODE)
     return options.min_impact_ratio if isinstance(options, Options) else None
 
 

@@ -19,6 +19,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from cardgate.core.errors import InputError, UsageError
 from cardgate.core.paths import display_path
 from cardgate.documents.schemas.checklist import Checklist
@@ -269,3 +271,21 @@ def _dataset(workspace: Workspace, docs: DatasetDocs) -> DatasetSource:
         data_check=data_check,
         workspace=workspace,
     )
+
+
+def policy_options(system: SystemSource, code: str) -> BaseModel | None:
+    """The options of rule `code` under the workspace's policy for the system's risk
+    tier (what an export shows beside its numbers, e.g. a minimum impact ratio, an AI
+    Act schedule); None when the rule has none or the policy cannot be resolved (the
+    gate reports the policy's mistakes)."""
+    from cardgate.core.errors import CardgateError
+    from cardgate.gate.policy import resolve_policy
+    from cardgate.gate.rules import RULES
+
+    if system.workspace is None:
+        return None
+    try:
+        settings = resolve_policy(system.workspace, RULES).for_tier(system.card.risk_tier)
+    except CardgateError:
+        return None
+    return settings.options.get(code)
