@@ -133,9 +133,9 @@ class Options(BaseModel):
 def _postponed(schedule: str, floor: str | None) -> str:
     """What `schedule` postpones against `floor` (the published schedule when None), in
     words; "" when it postpones nothing."""
-    from cardgate.frameworks.registry import application_dates, framework_index
+    from cardgate.frameworks.registry import application_dates, framework_id, framework_index
 
-    schedules = framework_index()["eu-ai-act-2024-1689"].get("application_dates") or {}
+    schedules = framework_index()[framework_id(AI_ACT)].get("application_dates") or {}
     compared = floor if floor is not None else next(iter(schedules))
     given, least = application_dates(AI_ACT, schedule), application_dates(AI_ACT, compared)
     later = [
