@@ -129,13 +129,23 @@ class ExportSource:
     def system(self, system_id: str) -> SystemSource:
         """The system `system_id`; `UsageError` when the workspace has none of that id,
         `InputError` when its documents or artifacts cannot be used."""
+        loaded = self._systems.get(system_id)
+        if loaded is not None:
+            return loaded
         docs = self.workspace.systems.get(system_id)
         if docs is None:
             raise UsageError(
                 f"no system '{system_id}' in {display_path(self.workspace.systems_dir)}",
                 hint="systems: " + (", ".join(sorted(self.workspace.systems)) or "(none)"),
             )
-        return _system(self, docs)
+        loaded = self._systems[system_id] = _system(self, docs)
+        return loaded
+
+    @functools.cached_property
+    def _systems(self) -> dict[str, SystemSource]:
+        """The systems loaded so far (the site reads each for its downloads and again for
+        its regulation pages; the workspace and the gate's result do not change)."""
+        return {}
 
     def dataset(self, dataset_id: str) -> DatasetSource:
         """The dataset `dataset_id` (errors as for `system`)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 from cardgate.core.errors import CardgateError
 from cardgate.interop.exporting import plan_exports
 from cardgate.interop.registry import FORMATS
-from cardgate.interop.source import ExportSource
 from cardgate.site.pages import Page
 from cardgate.site.view_model import DatasetView, Download, SiteModel, SystemView
 
@@ -30,10 +29,9 @@ def attach_downloads(model: SiteModel) -> list[Page]:
     """The download files of every system and dataset (their `downloads` filled in, or
     `downloads_reason` saying why there are none). Nothing without the gate's result: an
     export carries it."""
-    result = model.gate.result
-    if result is None or not model.workspace.config.site.downloads:
+    source = model.export_source
+    if source is None or not model.workspace.config.site.downloads:
         return []
-    source = ExportSource(model.workspace, result)
     chosen = [entry for entry in FORMATS.values() if entry.systems or entry.datasets]
     pages: list[Page] = []
     targets: list[tuple[str, SystemView | DatasetView, str]] = [

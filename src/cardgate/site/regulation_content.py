@@ -15,7 +15,7 @@ from cardgate.core.errors import CardgateError
 from cardgate.evidence.bias_audit import AuditResult
 from cardgate.frameworks.ai_act_profile import profile_basis
 from cardgate.interop import annex_iv, ll144
-from cardgate.interop.source import ExportSource, SystemSource
+from cardgate.interop.source import SystemSource
 from cardgate.site.links import link, regulation_page, system_page
 from cardgate.site.pdf import pdf_href
 from cardgate.site.view_model import SiteModel, SystemView
@@ -36,11 +36,11 @@ def ll144_page(system_slug: str) -> str:
 
 
 def _source(model: SiteModel, system: SystemView) -> SystemSource | None:
-    result = model.gate.result
-    if result is None or system.card is None:
+    source = model.export_source
+    if source is None or system.card is None:
         return None
     try:
-        return ExportSource(model.workspace, result).system(system.id)
+        return source.system(system.id)
     except CardgateError:  # the system page says why its documents cannot be exported
         return None
 

@@ -8,6 +8,7 @@ and, when it is a document's fault, a `BuildProblem` naming the document and fie
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from cardgate.gate.genai import GenerationRead, RetrievalRead
 from cardgate.gate.policy import ResolvedPolicy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, SystemVerdict
 from cardgate.gate.rule_meta import RuleMeta
+from cardgate.interop.source import ExportSource
 
 _SLUG = re.compile(r"[^a-z0-9._-]+")
 
@@ -208,6 +210,15 @@ class SiteModel:
     policy_reason: str = ""
     pdf: bool = False
     """True when the build prints a PDF of each system page (the pages link it)."""
+
+    @functools.cached_property
+    def export_source(self) -> ExportSource | None:
+        """The workspace and the gate's result as the exporters read them; None without
+        the gate's result. One for the build: the downloads and the regulation pages share
+        its per-system index of the findings and the systems it has loaded (a source per
+        page rebuilt the index from every finding of the portfolio: O(systems²))."""
+        result = self.gate.result
+        return None if result is None else ExportSource(self.workspace, result)
 
 
 def slug(name: str) -> str:
