@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +50,9 @@ class Governance:
     `gate`)."""
 
 
+@functools.lru_cache(maxsize=8192)
 def _ref(*parts: str) -> str:
+    """A bom-ref of `parts` (the same few thousand refs recur in every system's BOM)."""
     return ":".join(part.replace(" ", "-") for part in parts)
 
 
@@ -229,11 +232,14 @@ def _gate_attestation(governance: Governance) -> dict[str, Any] | None:
     mine = governance.findings
     if mine is None:
         mine = tuple(f for f in (*gate.findings, *gate.waived) if f.system == verdict.system)
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in mine:
+        by_rule.setdefault(finding.code, []).append(finding)
     mapped = []
     for run in gate.rules:
         if run.level_for(verdict.risk_tier) == "off":
             continue
-        found = [f for f in mine if f.code == run.code]
+        found = by_rule.get(run.code, [])
         blocking = any(f.blocking for f in found)
         texts = "; ".join(_finding_text(f) for f in found) or "no finding"
         mapped.append(

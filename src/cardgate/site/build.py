@@ -51,7 +51,7 @@ from cardgate.core.inputs import open_regular
 from cardgate.core.paths import display_path, leads_outside
 from cardgate.core.text import visible
 from cardgate.documents.workspace import Workspace
-from cardgate.site.downloads import attach_downloads
+from cardgate.site.downloads import dataset_downloads
 from cardgate.site.escape import page_title
 from cardgate.site.gather import gather
 from cardgate.site.mkdocs_run import (
@@ -60,9 +60,9 @@ from cardgate.site.mkdocs_run import (
     SiteLayout,
     run_mkdocs,
 )
-from cardgate.site.pages import Page, build_pages
+from cardgate.site.pages import build_pages
 from cardgate.site.templating import make_environment, shipped_templates
-from cardgate.site.view_model import BuildProblem, SiteModel
+from cardgate.site.view_model import BuildProblem, Page, SiteModel
 
 CONFIG_NAME = "mkdocs.yml"
 BUILD = "build"
@@ -154,7 +154,7 @@ def generate(
     """Render every page and write the docs folder (hand-written pages plus generated)."""
     model = gather(workspace, today=today, run_gate=run_gate, recompute=recompute)
     model.pdf = pdf
-    files = attach_downloads(model)
+    files = dataset_downloads(model)  # a system's are made with its pages
     environment = make_environment(layout.site_dir)
     pages, unrendered = build_pages(model, environment)
     pages.extend(files)

@@ -14,8 +14,7 @@ from __future__ import annotations
 from cardgate.core.errors import CardgateError
 from cardgate.interop.exporting import plan_exports
 from cardgate.interop.registry import FORMATS
-from cardgate.site.pages import Page
-from cardgate.site.view_model import DatasetView, Download, SiteModel, SystemView
+from cardgate.site.view_model import DatasetView, Download, Page, SiteModel, SystemView
 
 DOWNLOADS = "downloads"
 
@@ -25,35 +24,49 @@ def site_path(exported: str) -> str:
     return f"{DOWNLOADS}/{exported}" + (".txt" if exported.endswith(".md") else "")
 
 
-def attach_downloads(model: SiteModel) -> list[Page]:
-    """The download files of every system and dataset (their `downloads` filled in, or
-    `downloads_reason` saying why there are none). Nothing without the gate's result: an
-    export carries it."""
+def dataset_downloads(model: SiteModel) -> list[Page]:
+    """The download files of every dataset (their `downloads` filled in, or
+    `downloads_reason` saying why there are none)."""
+    pages: list[Page] = []
+    for view in model.datasets:
+        pages.extend(_downloads(model, "datasets", view, view.sheet_path))
+    return pages
+
+
+def system_downloads(model: SiteModel, system: SystemView) -> list[Page]:
+    """The download files of `system` (its `downloads` filled in, or `downloads_reason`),
+    made with its pages, by the worker that renders them (`site.pages`)."""
+    return _downloads(model, "systems", system, system.card_path)
+
+
+def _downloads(
+    model: SiteModel, kind: str, view: SystemView | DatasetView, document: str
+) -> list[Page]:
+    """Every registered format's files of one system or dataset. Nothing without the
+    gate's result: an export carries it."""
     source = model.export_source
     if source is None or not model.workspace.config.site.downloads:
         return []
-    chosen = [entry for entry in FORMATS.values() if entry.systems or entry.datasets]
-    pages: list[Page] = []
-    targets: list[tuple[str, SystemView | DatasetView, str]] = [
-        *(("systems", view, view.card_path) for view in model.systems),
-        *(("datasets", view, view.sheet_path) for view in model.datasets),
+    usable = [
+        entry
+        for entry in FORMATS.values()
+        if (entry.systems if kind == "systems" else entry.datasets)
     ]
-    for kind, view, document in targets:
-        target, downloads = view.id, view.downloads
-        usable = [e for e in chosen if (e.systems if kind == "systems" else e.datasets)]
-        if not usable:
-            continue
-        try:
-            files, _ = plan_exports(source, usable, [target])
-        except CardgateError as error:  # the page says why; the gate reports the cause
-            view.downloads_reason = error.message
-            continue
-        prefix = f"{kind}/{target}/"
-        for exported, data in sorted(files.items()):
-            if not exported.startswith(prefix):
-                continue  # the dataset of the same id as a system, or the reverse
-            format_name, _, name = exported[len(prefix) :].partition("/")
-            path = site_path(exported)
-            pages.append(Page(path, "", document, data=data))
-            downloads.append(Download(format_name, FORMATS[format_name].title, name, path))
+    if not usable:
+        return []
+    target = view.id
+    try:
+        files, _ = plan_exports(source, usable, [target])
+    except CardgateError as error:  # the page says why; the gate reports the cause
+        view.downloads_reason = error.message
+        return []
+    pages: list[Page] = []
+    prefix = f"{kind}/{target}/"
+    for exported, data in sorted(files.items()):
+        if not exported.startswith(prefix):
+            continue  # the dataset of the same id as a system, or the reverse
+        format_name, _, name = exported[len(prefix) :].partition("/")
+        path = site_path(exported)
+        pages.append(Page(path, "", document, data=data))
+        view.downloads.append(Download(format_name, FORMATS[format_name].title, name, path))
     return pages

@@ -12,7 +12,6 @@ import contextlib
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, TemplateError
@@ -29,6 +28,7 @@ from cardgate.site.compliance_content import (
     system_crosswalks,
 )
 from cardgate.site.dataset_content import check_verdict, data_check_values
+from cardgate.site.downloads import system_downloads
 from cardgate.site.evidence import EvidenceLink, evidence_body, read_evidence, site_relative
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
@@ -46,25 +46,7 @@ from cardgate.site.system_content import system_values
 from cardgate.site.templating import label
 from cardgate.site.threshold_rows import threshold_rows
 from cardgate.site.verdicts import VERDICT_ORDER, VERDICT_WORDS, gate_mode, gate_verdict
-from cardgate.site.view_model import BuildProblem, SiteModel, SystemView, Unavailable
-
-
-@dataclass(frozen=True)
-class Page:
-    """A generated page: its path under docs_dir, its Markdown, the document behind it.
-
-    A file that is not a page (evidence copied as it is) has `data` instead of text."""
-
-    path: str
-    text: str
-    source: str
-    data: bytes | None = None
-
-    @property
-    def markdown(self) -> bool:
-        """A Markdown page (the others are files beside it, such as chart images)."""
-        return self.path.endswith(".md")
-
+from cardgate.site.view_model import BuildProblem, Page, SiteModel, SystemView, Unavailable
 
 _OPTIONAL_END_TAGS = re.compile(r"</(?:td|th|tr|li)>")
 
@@ -106,8 +88,10 @@ def build_pages(
         )
 
     def render_system(system: SystemView) -> list[Page | BuildProblem]:
-        """The system's page, its compliance page (they share the crosswalks) and its
-        regulation pages (Annex IV, LL144) where it has them."""
+        """The system's page, its compliance page (they share the crosswalks), its
+        regulation pages (Annex IV, LL144) where it has them, and its downloads (the
+        exports its page offers: made here, so that the workers share them too)."""
+        downloads = system_downloads(model, system)
         path, compliance = system_page(system.slug), compliance_page(system.slug)
         crosswalks = system_crosswalks(model, system)
         values = system_values(model, system, path, rule_codes, actions[system.id], crosswalks)
@@ -130,6 +114,7 @@ def build_pages(
                 compact=True,
                 **compliance_values(model, system, compliance, crosswalks),
             ),
+            *downloads,
         ]
 
     rows = [dashboard_row(model, system) for system in model.systems]

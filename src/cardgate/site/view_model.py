@@ -192,6 +192,23 @@ class DatasetView:
     """Why it has none, when its documents could not be exported."""
 
 
+@dataclass(frozen=True)
+class Page:
+    """A generated page: its path under docs_dir, its Markdown, the document behind it.
+
+    A file that is not a page (evidence copied as it is) has `data` instead of text."""
+
+    path: str
+    text: str
+    source: str
+    data: bytes | None = None
+
+    @property
+    def markdown(self) -> bool:
+        """A Markdown page (the others are files beside it, such as chart images)."""
+        return self.path.endswith(".md")
+
+
 @dataclass
 class SiteModel:
     """Everything the page builders read."""
