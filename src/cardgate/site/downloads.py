@@ -55,6 +55,7 @@ def _downloads(
     if not usable:
         return []
     target = view.id
+    view.downloads, view.downloads_reason = [], ""  # the same whenever it is made again
     try:
         files, _ = plan_exports(source, usable, [target])
     except CardgateError as error:  # the page says why; the gate reports the cause
