@@ -12,7 +12,11 @@ on every run and on the review site, until a named approver accepts it with a wa
 Fails:
 - ``tiers: {high: {required_signoffs: [owner]}}`` (baseline: owner, legal, risk);
 - ``defaults: {rules: {GATE-FR001: {level: off}}}``;
-- ``tiers: {high: {max_review_age_days: 400}}`` (baseline: 180).
+- ``tiers: {high: {max_review_age_days: 400}}`` (baseline: 180);
+- a rule option that asks less: GATE-FA003's ``inconclusive``, GATE-BA001's
+  ``min_impact_ratio`` lowered or removed, GATE-CK001's ``ai_act_schedule`` set to a
+  schedule that postpones AI Act obligations against the published one
+  (``digital-omnibus-reported``).
 
 - a policy chosen for the run (``cardgate gate --policy PRESET|FILE``) that demands less
   than the workspace's own ``policy.yaml``: each loosening is reported against the
