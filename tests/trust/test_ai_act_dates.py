@@ -218,3 +218,23 @@ def test_an_unknown_schedule_is_a_positioned_usage_error(tmp_path: Path) -> None
     assert "dated.yaml:7:17:" in out and "CG100 rule GATE-CK001" in out, out
     assert "unknown schedule 'omnibus'" in out and "digital-omnibus-reported" in out, out
     assert "Traceback" not in out
+
+
+def test_an_annex_i_system_under_the_reported_schedule_waits_until_2028_08_02(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path)
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(
+        card.read_text(encoding="utf-8").replace(
+            "  annex_iii: 5(b)\n", "  annex_i: Regulation (EU) 2017/745 (medical devices)\n"
+        ),
+        encoding="utf-8",
+    )
+    _answers(root, {"AIV-02": "not-started", **ARTICLE_50})
+    policy = ("--policy", _policy(root, "digital-omnibus-reported"))
+    before = _ck004(root, *policy, "--today", "2028-08-01")
+    assert [severity for severity, _ in before] == ["note"], before
+    assert "apply from 2028-08-02 (the obligations of an Annex I high-risk system" in before[0][1]
+    on_the_day = _ck004(root, *policy, "--today", "2028-08-02")
+    assert [severity for severity, _ in on_the_day] == ["warning"], on_the_day
