@@ -408,16 +408,33 @@ def evaluate(
         typer.Argument(help="System id (default: every system with an 'evaluation:' section)."),
     ] = None,
     workspace: WorkspaceOption = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto (cardgate reads the rows), duckdb or spark (the counting query runs "
+            "there; a Parquet file of rows)."
+        ),
+    ] = "auto",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help="Where --engine spark runs (default local[*], or SPARK_REMOTE for Spark Connect)."
+        ),
+    ] = None,
 ) -> None:
     """Compute fairness and performance metrics from predictions; write evaluation.json.
 
     Exit 0 when every artifact was written (threshold failures are reported; the gate
     decides), 1 on unusable predictions, 2 on usage or configuration errors.
     """
+    from cardgate.evidence.evaluation.engines import check_engine
     from cardgate.evidence.evaluation.report import render_summary
     from cardgate.evidence.evaluation.run import evaluable_systems, evaluate_system
     from cardgate.gate.evaluate_policy import evaluation_verdicts, workspace_policy
 
+    check_engine(engine)
+    if spark_master is not None and engine != "spark":
+        raise UsageError("--spark-master goes with --engine spark")
     loaded = _load(workspace)
     targets = [system] if system is not None else evaluable_systems(loaded)
     if not targets:
@@ -427,7 +444,7 @@ def evaluate(
         )
     policy = workspace_policy(loaded)
     for target in targets:
-        run = evaluate_system(loaded, target, progress=True)
+        run = evaluate_system(loaded, target, progress=True, engine=engine, master=spark_master)
         verdicts, described = evaluation_verdicts(policy, loaded, run)
         for line in render_summary(run.artifact, verdicts, policy=described):
             typer.echo(visible(line))

@@ -162,6 +162,11 @@ class PredictionsProvenance(_Record):
         return "counts"
 
 
+class EngineRecord(_Record):
+    name: Literal["duckdb", "spark"]
+    version: str
+
+
 class Provenance(_Record):
     predictions: PredictionsProvenance
     settings_sha256: Sha256
@@ -170,6 +175,9 @@ class Provenance(_Record):
     confidence_level: float = Field(gt=0.5, lt=1)
     min_group_size: int = Field(ge=1)
     versions: dict[str, str]
+    engine: EngineRecord | None = None
+    """The engine that computed the counts table (`evaluate --engine`); none: cardgate
+    read the rows, the query or the counts table itself."""
 
 
 class EvaluationArtifact(_Record):
@@ -277,9 +285,10 @@ def artifact_text(path: Path) -> str:
         raise ArtifactError(f"is not UTF-8 text (byte {error.start})") from error
 
 
-IGNORED_IN_COMPARISON = (("provenance", "versions"),)
+IGNORED_IN_COMPARISON = (("provenance", "versions"), ("provenance", "engine"))
 """Parts of an artifact that may differ between two honest computations: the library
-versions of the machine that ran it."""
+versions of the machine that ran it, and the engine that counted (`gate --release`
+computes again with the default engine: the same numbers by another way)."""
 
 
 def artifact_differences(

@@ -116,16 +116,21 @@ def evaluate_settings(
     progress: bool = False,
     artifact_file: str | None = None,
     columns: SufficientStats | None = None,
+    engine: str = "auto",
+    master: str | None = None,
 ) -> EvaluationArtifact:
     """Read the predictions named by `settings` (paths inside `root`) and build the
     artifact (`artifact_file`: its workspace-relative path, never a query's input).
     `columns`: the same predictions given in memory (`columns.column_statistics`), which
-    must be what the source holds. Raises InputError / ConfigurationError; writes nothing."""
+    must be what the source holds. `engine`, `master`: `sources.read_statistics`.
+    Raises InputError / ConfigurationError; writes nothing."""
     from cardgate.evidence.evaluation.sources import read_statistics
 
     check_settings(settings)
     exclude = (artifact_file,) if artifact_file is not None else ()
-    stats, info = read_statistics(settings, root=root, progress=progress, exclude=exclude)
+    stats, info = read_statistics(
+        settings, root=root, progress=progress, exclude=exclude, engine=engine, master=master
+    )
     if columns is not None:
         from cardgate.evidence.evaluation.columns import same_predictions
 
@@ -173,6 +178,7 @@ def artifact_of(
             "confidence_level": settings.bootstrap.confidence_level,
             "min_group_size": settings.min_group_size,
             "versions": versions(),
+            **({"engine": info.engine} if info.engine is not None else {}),
         },
         "overall": overall,
         "features": features,

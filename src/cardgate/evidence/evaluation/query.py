@@ -135,13 +135,7 @@ def duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]:
     try:
         inner = single_select(connection, settings.predictions.query)
         sql = single_select(connection, counts_query(settings, f"\n{inner}\n"))
-        connection.execute(f"SET allowed_directories=[{', '.join(_literal(f) for f in folders)}]")
-        connection.execute(f"SET allowed_paths=[{', '.join(_literal(f) for f in files)}]")
-        connection.execute("SET enable_external_access=false")
-        connection.execute("SET autoinstall_known_extensions=false")
-        connection.execute("SET autoload_known_extensions=false")
-        connection.execute("SET allow_community_extensions=false")
-        connection.execute("SET lock_configuration=true")
+        locked_connection(connection, folders=folders, files=files)
         with _working_directory(root):
             reader: Any = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
             yield from reader
@@ -160,6 +154,18 @@ def duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]:
         ) from error
     finally:
         connection.close()
+
+
+def locked_connection(connection: Any, *, folders: list[str], files: list[str]) -> None:
+    """Let `connection` read only `folders` and `files`, install and load no extension,
+    and lock its configuration so that a query cannot lift these limits."""
+    connection.execute(f"SET allowed_directories=[{', '.join(_literal(f) for f in folders)}]")
+    connection.execute(f"SET allowed_paths=[{', '.join(_literal(f) for f in files)}]")
+    connection.execute("SET enable_external_access=false")
+    connection.execute("SET autoinstall_known_extensions=false")
+    connection.execute("SET autoload_known_extensions=false")
+    connection.execute("SET allow_community_extensions=false")
+    connection.execute("SET lock_configuration=true")
 
 
 def _missing_column(message: str) -> str | None:

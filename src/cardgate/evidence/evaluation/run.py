@@ -125,6 +125,8 @@ def _evaluate(
     progress: bool = False,
     writing: bool = False,
     columns: SufficientStats | None = None,
+    engine: str = "auto",
+    master: str | None = None,
 ) -> tuple[Path, EvaluationArtifact]:
     """(where the artifact goes, the artifact) of one system; writes nothing, but when
     `writing` checks first that the artifact may be written."""
@@ -139,6 +141,8 @@ def _evaluate(
             progress=progress,
             artifact_file=workspace.relative(target),
             columns=columns,
+            engine=engine,
+            master=master,
         )
     except CardgateError as error:
         loaded = system.card.loaded if system.card is not None else None
@@ -150,11 +154,19 @@ def _evaluate(
 
 
 def evaluate_system(
-    workspace: Workspace, system_id: str, *, progress: bool = False
+    workspace: Workspace,
+    system_id: str,
+    *,
+    progress: bool = False,
+    engine: str = "auto",
+    master: str | None = None,
 ) -> EvaluationRun:
-    """Evaluate one system of a loaded `Workspace` and write its artifact atomically."""
+    """Evaluate one system of a loaded `Workspace` and write its artifact atomically
+    (`engine`, `master`: `sources.read_statistics`)."""
     system, settings = system_settings(workspace, system_id)
-    target, artifact = _evaluate(workspace, system, settings, progress=progress, writing=True)
+    target, artifact = _evaluate(
+        workspace, system, settings, progress=progress, writing=True, engine=engine, master=master
+    )
     write_file(
         target,
         canonical_json(artifact_data(artifact)),

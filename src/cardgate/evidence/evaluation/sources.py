@@ -20,6 +20,7 @@ from cardgate.core.inputs import file_kind
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
+from cardgate.evidence.evaluation.engines import ENGINE_HINT, engine_counts, engine_record
 from cardgate.evidence.evaluation.query import duckdb_counts
 from cardgate.evidence.evaluation.stats import (
     COUNTS_COLUMNS_REGRESSION,
@@ -45,6 +46,8 @@ class SourceInfo:
     """For a query: each file it may read, with its SHA-256 (`sha256` covers them all)."""
     computed_by: dict[str, Any] | None = None
     """For a counts table computed elsewhere: `warehouse.computed_by_record`."""
+    engine: dict[str, str] | None = None
+    """When `evaluate --engine` computed the counts table: `engines.engine_record`."""
 
 
 _PATH = ("evaluation", "predictions", "path")
@@ -82,14 +85,25 @@ def read_statistics(
     root: Path,
     progress: bool = False,
     exclude: Sequence[str] = (),
+    engine: str = "auto",
+    master: str | None = None,
 ) -> tuple[SufficientStats, SourceInfo]:
     """One pass over the predictions named by `settings`, reduced to sufficient statistics.
 
     `exclude`: workspace-relative files left out of a query's input digest (the artifact).
+    `engine`: ``auto`` reads the rows itself; ``duckdb`` or ``spark`` (`master`: where
+    Spark runs) computes the counts table of a Parquet file of rows (`engines`).
     """
     from cardgate.core.digests import file_sha256
 
     source = settings.predictions
+    if engine != "auto" and (source.query is not None or source.format == "counts"):
+        what = "a DuckDB query" if source.query is not None else "a counts table"
+        raise ConfigurationError(
+            f"--engine {engine}: the predictions are {what}, not a Parquet file of rows",
+            hint=ENGINE_HINT,
+            at=_QUERY if source.query is not None else _PATH,
+        )
     if source.query is not None:
         digest, files = _query_inputs(source.inputs or [], root=root, exclude=exclude)
         info = SourceInfo(None, digest, source.query, "duckdb", "DuckDB query", files)
@@ -115,6 +129,8 @@ def read_statistics(
     accumulator = _accumulator(settings, relative)
     needed = _needed_columns(settings)
     optional = _optional_columns(settings)
+    if engine != "auto":
+        return _engine_statistics(settings, path, info, accumulator, engine, master)
     batches = (
         _csv_batches(path, relative, settings, needed, optional)
         if kind == "csv"
@@ -135,6 +151,37 @@ def read_statistics(
         record = computed_by_record(settings, root=root, rows=stats.rows_read)
         info = dataclasses.replace(info, computed_by=record)
     return stats, info
+
+
+def _engine_statistics(
+    settings: EvaluationSettings,
+    path: Path,
+    info: SourceInfo,
+    accumulator: Accumulator,
+    engine: str,
+    master: str | None,
+) -> tuple[SufficientStats, SourceInfo]:
+    """The counts table of a Parquet file of rows, computed by `engine`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if info.kind != "parquet":
+        raise ConfigurationError(
+            f"--engine {engine}: {info.display} is CSV; the engines read Parquet",
+            hint=ENGINE_HINT,
+            at=_PATH,
+        )
+    try:  # the columns checked here, so that every engine names a missing one alike
+        names = pq.ParquetFile(path).schema_arrow.names
+    except (pa.ArrowException, OSError, EOFError) as error:
+        raise InputError(
+            f"{info.display}: cannot read Parquet: {_first_line(error)}",
+            hint="the file may be truncated or not Parquet",
+        ) from error
+    _check_columns(names, _needed_columns(settings), info.display)
+    for batch in engine_counts(settings, path, engine=engine, master=master):
+        _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
+    return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
 
 
 def _accumulator(settings: EvaluationSettings, display: str) -> Accumulator:

@@ -1,0 +1,74 @@
+"""Which engine reduces a Parquet file of predictions to the counts table (`evaluate
+--engine`).
+
+By default (`auto`) cardgate reads the rows itself with pyarrow, in batches. `duckdb` and
+`spark` run the counting query instead — the card's own, the one `cardgate sql` prints,
+`query.counts_query` transpiled by sqlglot for Spark — where the data is, so that only the
+counts table (a few KB whatever the row count) comes back, and hand it to the same code
+path as a counts file: every number, interval and verdict is the same as from the rows
+(tests/scale/test_spark_engine.py). The file's SHA-256 is recorded as for the rows; the
+artifact records the engine and its version in ``provenance.engine``, which
+``gate --release`` does not compare (it computes the artifact again with the default
+engine: a second, independent computation of the same numbers).
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from cardgate.core.errors import ConfigurationError
+from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.evaluation.query import BATCH_ROWS, counts_query, locked_connection
+
+Engine = Literal["auto", "duckdb", "spark"]
+ENGINES: tuple[str, ...] = typing.get_args(Engine)
+ENGINE_HINT = (
+    "--engine duckdb or spark reads a Parquet file of rows (evaluation.predictions.path, "
+    "format: rows); evaluate without --engine for CSV, a DuckDB query or a counts table"
+)
+
+
+def check_engine(engine: str) -> None:
+    """`ConfigurationError` (exit 2) for an engine cardgate does not have."""
+    if engine not in ENGINES:
+        raise ConfigurationError(
+            f"--engine: '{engine}' is not one of: {', '.join(ENGINES)}",
+            hint="auto reads the rows with pyarrow; duckdb and spark run the counting query",
+        )
+
+
+def engine_record(engine: str) -> dict[str, str]:
+    """What the artifact records of the engine that computed the counts."""
+    from importlib.metadata import version
+
+    return {"name": engine, "version": version("pyspark" if engine == "spark" else engine)}
+
+
+def engine_counts(
+    settings: EvaluationSettings, path: Path, *, engine: str, master: str | None = None
+) -> Iterator[Any]:
+    """The counts table of the Parquet file `path` (rows), computed by `engine`, as
+    Arrow record batches in the layout `Accumulator.add_counts` reads."""
+    if engine == "spark":
+        from cardgate.evidence.evaluation.spark_engine import spark_counts
+
+        yield from spark_counts(settings, path, master=master)
+        return
+    yield from _duckdb_counts(settings, path)
+
+
+def _duckdb_counts(settings: EvaluationSettings, path: Path) -> Iterator[Any]:
+    import duckdb
+
+    connection = duckdb.connect()
+    try:
+        literal = "'" + str(path).replace("'", "''") + "'"
+        sql = counts_query(settings, f"SELECT * FROM read_parquet({literal})", ordered=False)
+        locked_connection(connection, folders=[], files=[str(path)])
+        reader: Any = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
+        yield from reader
+    finally:
+        connection.close()

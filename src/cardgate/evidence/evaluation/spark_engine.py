@@ -1,0 +1,110 @@
+"""`evaluate --engine spark`: the counts table computed by Apache Spark.
+
+Spark reads the Parquet file (or, on a cluster, the path the cluster sees), runs the
+counting query that `cardgate sql --dialect spark` prints for the card's columns (one
+GROUP BY: only the counts table, a few KB, comes back to this process) and returns it as
+Arrow. Local mode by default (`local[*]`, this machine's cores); `--spark-master URL` runs
+it on a cluster, and ``SPARK_REMOTE=sc://host:port`` through Spark Connect. Needs the
+`spark` extra (PySpark, sqlglot) and a Java 17+ runtime. One session per process, shared
+by the systems one `cardgate evaluate` run evaluates; Spark's log shows errors only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.documents.schemas.evaluation import EvaluationSettings
+
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+LOG_URI = LOG_CONFIG.as_uri()
+VIEW = "cardgate_predictions"
+_SESSIONS: dict[str, Any] = {}
+SPARK_HINT = (
+    "PySpark needs a Java 17+ runtime (java on PATH or JAVA_HOME); "
+    "for a cluster, --spark-master URL or SPARK_REMOTE=sc://host:port"
+)
+CONNECT_HINT = (
+    "Spark Connect (SPARK_REMOTE) needs pip install 'pyspark[connect]' and a server "
+    "reachable at that address; unset SPARK_REMOTE to run Spark locally"
+)
+
+
+def spark_session(master: str | None = None) -> Any:
+    """The process's Spark session for `master` (default: ``SPARK_REMOTE`` when set, else
+    ``local[*]``); `ConfigurationError` when PySpark is missing or Spark cannot start."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise ConfigurationError(
+            "--engine spark needs PySpark, which is not installed",
+            hint="pip install 'cardgate[spark]' (and a Java 17+ runtime)",
+        ) from error
+    remote = os.environ.get("SPARK_REMOTE", "").strip() if master is None else ""
+    key = remote or master or "local[*]"
+    session = _SESSIONS.get(key)
+    if session is not None:
+        return session
+    builder: Any = SparkSession.builder.appName("cardgate")
+    if remote:
+        builder = builder.remote(remote)
+    else:
+        builder = (
+            builder.master(key)
+            .config(
+                "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}"
+            )
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+        )
+    try:
+        with warnings.catch_warnings():  # PySpark's notice about the pandas release
+            warnings.simplefilter("ignore", FutureWarning)
+            session = builder.getOrCreate()
+    except Exception as error:  # PySpark raises its own types, Java's gateway others
+        raise ConfigurationError(
+            f"cannot start Spark ({'Spark Connect' if remote else key}): {_first_line(error)}",
+            hint=CONNECT_HINT if remote else SPARK_HINT,
+        ) from error
+    _SESSIONS[key] = session
+    return session
+
+
+def spark_counts(
+    settings: EvaluationSettings, path: Path, *, master: str | None = None
+) -> Iterator[Any]:
+    """The counts table of the Parquet file `path`, computed by Spark, as Arrow batches."""
+    from cardgate.evidence.evaluation.warehouse import counts_sql
+
+    query = counts_sql(settings, dialect="spark", table=VIEW)
+    session = spark_session(master)
+    try:
+        session.read.parquet(str(path)).createOrReplaceTempView(VIEW)
+        with warnings.catch_warnings():  # PySpark's notice about the pandas release
+            warnings.simplefilter("ignore", FutureWarning)
+            table = session.sql(query).toArrow()
+    except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
+        raise InputError(
+            f"{path.name}: Spark could not compute the counts: {_first_line(error)}",
+            hint="the file must be Parquet with the card's columns; "
+            "'cardgate sql SYSTEM --dialect spark --table T' prints the query Spark ran",
+        ) from error
+    finally:
+        _drop_view(session)
+    yield from table.to_batches()
+
+
+def _drop_view(session: Any) -> None:
+    with contextlib.suppress(Exception):  # nothing to drop when the read failed
+        session.catalog.dropTempView(VIEW)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
