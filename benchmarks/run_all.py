@@ -17,6 +17,7 @@ SCRIPTS = [
     "bench_site.py",
     "bench_retrieval.py",
     "bench_monitor.py",
+    "bench_scale.py",
 ]
 
 
