@@ -443,13 +443,19 @@ def evaluate(
             hint="add evaluation settings to a model card, or name a SYSTEM",
         )
     policy = workspace_policy(loaded)
-    for target in targets:
-        run = evaluate_system(loaded, target, progress=True, engine=engine, master=spark_master)
-        verdicts, described = evaluation_verdicts(policy, loaded, run)
-        for line in render_summary(run.artifact, verdicts, policy=described):
-            typer.echo(visible(line))
-        if run.path is not None:
-            typer.echo(f"wrote {display_path(run.path)}")
+    try:
+        for target in targets:
+            run = evaluate_system(loaded, target, progress=True, engine=engine, master=spark_master)
+            verdicts, described = evaluation_verdicts(policy, loaded, run)
+            for line in render_summary(run.artifact, verdicts, policy=described):
+                typer.echo(visible(line))
+            if run.path is not None:
+                typer.echo(f"wrote {display_path(run.path)}")
+    finally:
+        if engine == "spark":
+            from cardgate.evidence.evaluation.spark_engine import stop_sessions
+
+            stop_sessions()
 
 
 @app.command("sql")

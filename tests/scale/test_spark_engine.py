@@ -31,11 +31,15 @@ def _artifact(settings: Any, root: Path, engine: str = "auto") -> dict[str, Any]
 
 @pytest.fixture(scope="module")
 def spark() -> Any:
-    from cardgate.evidence.evaluation.spark_engine import spark_session
+    import threading
+
+    from cardgate.evidence.evaluation.spark_engine import spark_session, stop_sessions
 
     session = spark_session("local[2]")
     yield session
-    session.stop()
+    stop_sessions()
+    # the tests after these fork page workers: no thread of Spark may be left behind
+    assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

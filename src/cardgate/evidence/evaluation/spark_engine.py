@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,6 +76,43 @@ def spark_session(master: str | None = None) -> Any:
         ) from error
     _SESSIONS[key] = session
     return session
+
+
+def stop_sessions() -> None:
+    """Stop the sessions this process started and Spark's gateway to its JVM (with its
+    threads: a process with threads does not fork its page workers, `core.parallel`)."""
+    while _SESSIONS:
+        _, session = _SESSIONS.popitem()
+        with contextlib.suppress(Exception):
+            session.stop()
+    try:
+        from pyspark import SparkContext
+    except ImportError:
+        return
+    gateway = SparkContext._gateway
+    if gateway is not None:
+        with contextlib.suppress(Exception):
+            gateway.shutdown()
+        SparkContext._gateway = None
+        SparkContext._jvm = None
+        _reap(getattr(gateway, "proc", None))
+    for thread in threading.enumerate():  # py4j's reader ends once its socket closes
+        if type(thread).__module__.startswith(("py4j", "pyspark")):
+            thread.join(timeout=5)
+
+
+def _reap(process: Any) -> None:
+    """Wait for Spark's JVM (started by PySpark as this process's child) to end."""
+    if process is None:
+        return
+    with contextlib.suppress(Exception):
+        if process.stdin is not None:
+            process.stdin.close()  # PySpark's JVM ends when its standard input closes
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def spark_counts(
