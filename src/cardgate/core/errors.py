@@ -51,3 +51,10 @@ class InputError(CardgateError):
     """An input file (data, predictions, document) cannot be read or is unusable."""
 
     exit_code = 1
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (a library's, for one-line messages), or its
+    type's name when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

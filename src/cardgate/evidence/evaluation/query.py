@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.errors import ConfigurationError, InputError, first_line
 from cardgate.core.paths import resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.stats import COUNTS_FLAGS_REGRESSION, SCORE_BINS
@@ -97,7 +97,7 @@ def single_select(connection: Any, query: str) -> str:
     except duckdb.Error as error:
         raise ConfigurationError(
             f"evaluation.predictions.query: must be one SELECT statement, and it does not "
-            f"parse: {_first_line(error)}",
+            f"parse: {first_line(error)}",
             hint=READ_ONLY_HINT,
             at=QUERY,
         ) from error
@@ -140,7 +140,7 @@ def duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]:
             reader: Any = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
             yield from reader
     except duckdb.Error as error:
-        message = _first_line(error)
+        message = first_line(error)
         column = _missing_column(message)
         if column is not None:
             raise InputError(
@@ -188,8 +188,3 @@ def _working_directory(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.chdir(previous)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

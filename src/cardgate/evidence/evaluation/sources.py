@@ -15,12 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.errors import ConfigurationError, InputError, first_line
 from cardgate.core.inputs import file_kind
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
 from cardgate.evidence.evaluation.engines import ENGINE_HINT, engine_counts, engine_record
+from cardgate.evidence.evaluation.parquet_rows import (
+    check_columns,
+    parquet_batches,
+    parquet_columns,
+    parquet_rows,
+)
 from cardgate.evidence.evaluation.query import duckdb_counts
 from cardgate.evidence.evaluation.stats import (
     COUNTS_COLUMNS_REGRESSION,
@@ -30,7 +36,6 @@ from cardgate.evidence.evaluation.stats import (
 )
 
 CSV_BLOCK_BYTES = 8 << 20
-PARQUET_BATCH_ROWS = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,9 @@ def read_statistics(
     batches = (
         _csv_batches(path, relative, settings, needed, optional)
         if kind == "csv"
-        else (_parquet_batches(path, relative, needed, optional))
+        else (parquet_batches(path, relative, needed, optional))
     )
-    total = _parquet_rows(path) if kind == "parquet" and progress else None
+    total = parquet_rows(path) if kind == "parquet" and progress else None
     with _progress(f"reading {path.name}", total=total, enabled=progress) as advance:
         for batch in batches:
             if source.format == "counts":
@@ -162,23 +167,14 @@ def _engine_statistics(
     master: str | None,
 ) -> tuple[SufficientStats, SourceInfo]:
     """The counts table of a Parquet file of rows, computed by `engine`."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     if info.kind != "parquet":
         raise ConfigurationError(
             f"--engine {engine}: {info.display} is CSV; the engines read Parquet",
             hint=ENGINE_HINT,
             at=_PATH,
         )
-    try:  # the columns checked here, so that every engine names a missing one alike
-        names = pq.ParquetFile(path).schema_arrow.names
-    except (pa.ArrowException, OSError, EOFError) as error:
-        raise InputError(
-            f"{info.display}: cannot read Parquet: {_first_line(error)}",
-            hint="the file may be truncated or not Parquet",
-        ) from error
-    _check_columns(names, _needed_columns(settings), info.display)
+    # the columns checked here, so that every engine names a missing one alike
+    check_columns(parquet_columns(path, info.display), _needed_columns(settings), info.display)
     for batch in engine_counts(settings, path, engine=engine, master=master):
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
     return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
@@ -242,16 +238,6 @@ def _optional_columns(settings: EvaluationSettings) -> list[str]:
     return []
 
 
-def _check_columns(present: list[str], needed: list[str], display: str) -> None:
-    for column in needed:
-        if column not in present:
-            shown = ", ".join(present[:20])
-            raise InputError(
-                f"{display}: column '{column}' is missing",
-                hint=f"the file has: {shown}; check evaluation settings in the model card",
-            )
-
-
 def _csv_batches(
     path: Path,
     display: str,
@@ -269,7 +255,7 @@ def _csv_batches(
     tokens = pa.array(missing_tokens(settings), pa.string())
     try:
         header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
-        _check_columns(header.schema.names, needed, display)
+        check_columns(header.schema.names, needed, display)
         present = [name for name in optional if name in header.schema.names]
         types.update({name: pa.bool_() for name in present})
         needed = [*needed, *present]
@@ -294,7 +280,7 @@ def _csv_batches(
                 names=names,
             )
     except (pa.ArrowInvalid, pa.ArrowException, OSError, EOFError) as error:
-        raise InputError(f"{display}: cannot read CSV: {_first_line(error)}") from error
+        raise InputError(f"{display}: cannot read CSV: {first_line(error)}") from error
 
 
 def missing_tokens(settings: EvaluationSettings) -> list[str]:
@@ -312,41 +298,6 @@ def tokens_as_null(column: Any, tokens: Any) -> Any:
     if not pc.any(missing).as_py():
         return column
     return pc.if_else(missing, pa.scalar(None, column.type), column)
-
-
-def _parquet_batches(
-    path: Path, display: str, needed: list[str], optional: list[str]
-) -> Iterator[Any]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        handle = pq.ParquetFile(path)
-        _check_columns(handle.schema_arrow.names, needed, display)
-        needed = [*needed, *(name for name in optional if name in handle.schema_arrow.names)]
-        strings = [
-            name
-            for name in needed
-            if pa.types.is_string(handle.schema_arrow.field(name).type)
-            or pa.types.is_large_string(handle.schema_arrow.field(name).type)
-        ]
-        if strings:  # text columns read dictionary-encoded: one code lookup per value
-            handle = pq.ParquetFile(path, read_dictionary=strings)
-        yield from handle.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=needed)
-    except (pa.ArrowException, OSError, EOFError) as error:
-        raise InputError(
-            f"{display}: cannot read Parquet: {_first_line(error)}",
-            hint="the file may be truncated or not Parquet",
-        ) from error
-
-
-def _parquet_rows(path: Path) -> int | None:
-    import pyarrow.parquet as pq
-
-    try:
-        return int(pq.ParquetFile(path).metadata.num_rows)
-    except Exception:  # the read itself reports the problem
-        return None
 
 
 def _add_rows(accumulator: Accumulator, settings: EvaluationSettings, batch: Any) -> None:
@@ -373,11 +324,6 @@ def _add_counts(
         prediction_name=settings.prediction_column,
         score_name=(settings.score_column or "score_bin") if binned_by_cardgate else "score_bin",
     )
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 @contextlib.contextmanager

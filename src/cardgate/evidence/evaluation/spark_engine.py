@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.errors import ConfigurationError, InputError, first_line
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
@@ -71,7 +71,7 @@ def spark_session(master: str | None = None) -> Any:
             session = builder.getOrCreate()
     except Exception as error:  # PySpark raises its own types, Java's gateway others
         raise ConfigurationError(
-            f"cannot start Spark ({'Spark Connect' if remote else key}): {_first_line(error)}",
+            f"cannot start Spark ({'Spark Connect' if remote else key}): {first_line(error)}",
             hint=CONNECT_HINT if remote else SPARK_HINT,
         ) from error
     _SESSIONS[key] = session
@@ -130,7 +130,7 @@ def spark_counts(
             table = session.sql(query).toArrow()
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
         raise InputError(
-            f"{path.name}: Spark could not compute the counts: {_first_line(error)}",
+            f"{path.name}: Spark could not compute the counts: {first_line(error)}",
             hint="the file must be Parquet with the card's columns; "
             "'cardgate sql SYSTEM --dialect spark --table T' prints the query Spark ran",
         ) from error
@@ -142,8 +142,3 @@ def spark_counts(
 def _drop_view(session: Any) -> None:
     with contextlib.suppress(Exception):  # nothing to drop when the read failed
         session.catalog.dropTempView(VIEW)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

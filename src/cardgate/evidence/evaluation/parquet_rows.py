@@ -1,0 +1,76 @@
+"""Reading a Parquet file of predictions: its columns from the footer, its rows in
+batches (only the columns needed, text dictionary-encoded), each failure an `InputError`
+that names the file."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.errors import InputError, first_line
+
+PARQUET_BATCH_ROWS = 1 << 18
+
+
+def check_columns(present: list[str], needed: list[str], display: str) -> None:
+    """`InputError` naming the first of `needed` that is not `present` (any reader's)."""
+    for column in needed:
+        if column not in present:
+            shown = ", ".join(present[:20])
+            raise InputError(
+                f"{display}: column '{column}' is missing",
+                hint=f"the file has: {shown}; check evaluation settings in the model card",
+            )
+
+
+def parquet_batches(
+    path: Path, display: str, needed: list[str], optional: list[str]
+) -> Iterator[Any]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with parquet_errors(display):
+        handle = pq.ParquetFile(path)
+        check_columns(handle.schema_arrow.names, needed, display)
+        needed = [*needed, *(name for name in optional if name in handle.schema_arrow.names)]
+        strings = [
+            name
+            for name in needed
+            if pa.types.is_string(handle.schema_arrow.field(name).type)
+            or pa.types.is_large_string(handle.schema_arrow.field(name).type)
+        ]
+        if strings:  # text columns read dictionary-encoded: one code lookup per value
+            handle = pq.ParquetFile(path, read_dictionary=strings)
+        yield from handle.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=needed)
+
+
+def parquet_columns(path: Path, display: str) -> list[str]:
+    """The column names of a Parquet file (read from its footer)."""
+    import pyarrow.parquet as pq
+
+    with parquet_errors(display):
+        return list(pq.ParquetFile(path).schema_arrow.names)
+
+
+@contextlib.contextmanager
+def parquet_errors(display: str) -> Iterator[None]:
+    import pyarrow as pa
+
+    try:
+        yield
+    except (pa.ArrowException, OSError, EOFError) as error:
+        raise InputError(
+            f"{display}: cannot read Parquet: {first_line(error)}",
+            hint="the file may be truncated or not Parquet",
+        ) from error
+
+
+def parquet_rows(path: Path) -> int | None:
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception:  # the read itself reports the problem
+        return None
