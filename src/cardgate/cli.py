@@ -715,10 +715,11 @@ def gate(
         str | None,
         typer.Option(
             metavar="PRESET|FILE",
-            help="Gate with this policy instead of the workspace's: a shipped preset "
-            "(baseline, strict, eu-ai-act-high-risk) or a policy file in the workspace; "
-            "whatever it demands less than the baseline or the workspace's policy.yaml is "
-            "reported (GATE-POL001).",
+            help="Gate with a shipped preset (baseline, strict, eu-ai-act-high-risk) under "
+            "the workspace's policy.yaml (its settings on top, as if it extended the "
+            "preset), or with a policy file in the workspace instead of policy.yaml; "
+            "whatever the result demands less than the preset, the baseline or policy.yaml "
+            "is reported (GATE-POL001).",
         ),
     ] = None,
     today: TodayOption = None,

@@ -194,14 +194,22 @@ def test_choosing_a_policy_without_the_workspaces_minimum_is_a_loosening(tmp_pat
     root = build_workspace(tmp_path / "ws", {"evaluation": False, "sign": []})
     (root / "policy.yaml").write_text(_policy(0.8), encoding="utf-8")
     (root / "lower.yaml").write_text(_policy(0.6, extra="inconclusive: pass"), encoding="utf-8")
+    (root / "plain.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n", encoding="utf-8"
+    )
     for chosen, words in (
-        ("baseline", "sets no minimum impact ratio (compared policy: 0.8)"),
+        (str(root / "plain.yaml"), "sets no minimum impact ratio (compared policy: 0.8)"),
         (str(root / "lower.yaml"), "lowers the minimum impact ratio to 0.6 (compared policy: 0.8)"),
     ):
         result = CliRunner().invoke(
             app, ["gate", "-w", str(root), "--today", TODAY.isoformat(), "--policy", chosen]
         )
         assert "GATE-POL001" in result.output and words in result.output, result.output
+    # a preset goes under the workspace's policy: its minimum stays, nothing is loosened
+    result = CliRunner().invoke(
+        app, ["gate", "-w", str(root), "--today", TODAY.isoformat(), "--policy", "baseline"]
+    )
+    assert "GATE-POL001" not in result.output, result.output
     # the workspace's own minimum is no loosening (the baseline sets none)
     result = run_gate(root, release=False, today=TODAY)
     assert not [f for f in result.findings if f.code == "GATE-POL001"]

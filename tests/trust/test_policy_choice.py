@@ -1,6 +1,8 @@
-"""`cardgate gate --policy PRESET|FILE`: a policy chosen for one run never silently
-bypasses the workspace's stricter policy.yaml (every loosening is reported against the
-baseline and against the workspace's policy, GATE-POL001); an unknown preset, a missing
+"""`cardgate gate --policy PRESET|FILE`: a preset goes under the workspace's policy.yaml
+(its settings on top; one looser than the preset is reported), a policy file replaces it;
+a policy chosen for one run never silently bypasses the workspace's stricter policy.yaml
+(every loosening is reported against the baseline and against the workspace's policy,
+GATE-POL001); an unknown preset, a missing
 file or one outside the workspace is exit 2; the eu-ai-act-high-risk preset asks a
 high-risk provider for the eu-ai-act-provider checklist."""
 
@@ -32,7 +34,11 @@ def test_a_chosen_policy_looser_than_policy_yaml_is_reported(tmp_path: Path) -> 
     (root / "policy.yaml").write_text(STRICTER, encoding="utf-8")
     _, report = gate_json(root)
     assert _loosened(report) == []  # the workspace's own policy only tightens
-    code, report = gate_json(root, "--policy", "baseline")
+    (root / "policies").mkdir()
+    (root / "policies/plain.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n", encoding="utf-8"
+    )
+    code, report = gate_json(root, "--policy", str(root / "policies/plain.yaml"))
     assert code == 1
     messages = _loosened(report)
     assert any(
@@ -43,12 +49,39 @@ def test_a_chosen_policy_looser_than_policy_yaml_is_reported(tmp_path: Path) -> 
     assert any(
         "rule GATE-FA003" in m and "waivable (workspace policy: never" in m for m in messages
     )
-    assert report["policy"] == "preset baseline (--policy)"
-    # a shipped preset is named as shipped, never by where cardgate is installed
+    assert str(report["policy"]).endswith("plain.yaml (extends baseline; --policy)")
+
+
+def test_a_chosen_preset_goes_under_the_workspaces_policy(tmp_path: Path) -> None:
+    """`--policy PRESET` adds the preset's demands: the workspace's stricter settings stay
+    (nothing to report), and a setting of policy.yaml looser than the preset is reported
+    against the preset."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    (root / "policy.yaml").write_text(STRICTER, encoding="utf-8")
+    code, report = gate_json(root, "--policy", "baseline")
+    assert _loosened(report) == [], _loosened(report)
+    assert report["policy"] == "policy.yaml (extends baseline) on top of preset baseline (--policy)"
+    (root / "policy.yaml").write_text(
+        STRICTER + "  limited:\n    max_review_age_days: 30\n", encoding="utf-8"
+    )
+    _, strict_report = gate_json(root, "--policy", "strict")
+    assert _loosened(strict_report) == [], _loosened(strict_report)
+    looser = STRICTER.replace(
+        "    GATE-FA003: {waivable: false}\n",
+        "    GATE-FA003: {waivable: false}\n    GATE-WV002: {level: warning}\n",
+    )
+    (root / "policy.yaml").write_text(looser, encoding="utf-8")
+    _, report = gate_json(root)
+    assert _loosened(report) == []  # no looser than the baseline
+    code, report = gate_json(root, "--policy", "eu-ai-act-high-risk")
+    messages = _loosened(report)
+    assert code == 1
+    assert any(
+        "loosens the chosen preset eu-ai-act-high-risk" in m and "GATE-WV002" in m for m in messages
+    ), messages
     found = report["findings"]
     assert isinstance(found, list)
-    paths = {f["path"] for f in found if f["code"] == "GATE-POL001"}
-    assert paths == {"<cardgate>/presets/baseline.yaml"}, paths
+    assert {f["path"] for f in found if f["code"] == "GATE-POL001"} == {"policy.yaml"}
 
 
 def test_a_policy_file_in_the_workspace_is_used_and_judged(tmp_path: Path) -> None:

@@ -194,10 +194,13 @@ def policy_layers(workspace: Workspace) -> tuple[tuple[Layer, ...], str, bool]:
 
 @dataclass(frozen=True)
 class PolicyChoice:
-    """A policy chosen for one run instead of the workspace's (`gate --policy`)."""
+    """A policy chosen for one run (`gate --policy`): a shipped preset goes under the
+    workspace's own policy (`on_top`: the workspace's settings apply on top of it, as if
+    ``policy.yaml`` extended it), a policy file replaces it."""
 
     layers: tuple[Layer, ...]
     source: str
+    on_top: bool = False
 
 
 def choose_policy(workspace: Workspace, name: str) -> PolicyChoice:
@@ -205,7 +208,7 @@ def choose_policy(workspace: Workspace, name: str) -> PolicyChoice:
     workspace); `UsageError` for anything else, `ConfigurationError` for a file that is
     not a valid policy."""
     if name in PRESETS:
-        return PolicyChoice(_preset_layer(name), f"preset {name} (--policy)")
+        return PolicyChoice(_preset_layer(name), f"preset {name} (--policy)", on_top=True)
     path = Path(name)
     presets = ", ".join(PRESETS)
     if not path.is_file():
@@ -244,15 +247,26 @@ def resolve_policy(
     workspace: Workspace, rules: Iterable[RuleMeta], *, chosen: PolicyChoice | None = None
 ) -> ResolvedPolicy:
     """Resolve the workspace's policy (or the `chosen` one) for every risk tier,
-    validating rule options. A chosen policy's loosenings are reported against the
-    baseline and against the workspace's own policy: choosing one never silently
-    bypasses a stricter policy.yaml."""
+    validating rule options. A chosen preset adds its demands under the workspace's own
+    settings (the workspace's policy extends it for the run); whatever the result demands
+    less than the preset is reported. A chosen policy file replaces the workspace's; its
+    loosenings are reported against the baseline and against the workspace's own policy:
+    choosing a policy never silently bypasses a stricter policy.yaml."""
     layers, source, fallback = policy_layers(workspace)
     floors = [("the baseline", _preset_layer(MISSING_POLICY_PRESET))]
     if chosen is not None:
         if workspace.policy_doc is not None:
             floors.append((f"the workspace's policy ({source})", layers))
-        layers, source, fallback = chosen.layers, chosen.source, False
+        if chosen.on_top:
+            floors.append(
+                (f"the chosen {chosen.source.removesuffix(' (--policy)')}", chosen.layers)
+            )
+            under = {layer.label for layer in chosen.layers}
+            own = tuple(layer for layer in layers if layer.label not in under)
+            layers = (*chosen.layers, *own)
+            source = f"{source} on top of {chosen.source}" if own else chosen.source
+        else:
+            layers, source, fallback = chosen.layers, chosen.source, False
     selectors = {sel: rule for rule in rules for sel in rule.selectors()}
     tiers: dict[str, TierSettings] = {}
     tampering: dict[tuple[str, DataPath], PolicyNote] = {}

@@ -21,7 +21,9 @@ Fails:
 - a policy chosen for the run (``cardgate gate --policy PRESET|FILE``) that demands less
   than the workspace's own ``policy.yaml``: each loosening is reported against the
   baseline and against the workspace's policy, so ``--policy`` never silently bypasses a
-  stricter policy.
+  stricter policy. A preset goes under ``policy.yaml`` (its settings on top, as if it
+  extended the preset): a setting of ``policy.yaml`` looser than the chosen preset is
+  reported against the preset.
 
 Passes:
 - the policy only tightens the baseline, or every loosening is waived.
