@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 
 
@@ -77,3 +78,14 @@ def _realpath(path: str) -> str:
 def _real_folder(path: str) -> str:
     # Cached for the run: symlinks in the workspace do not change while cardgate reads it.
     return os.path.realpath(path)
+
+
+_GLOB = re.compile(r"([*?\[])")
+
+
+def glob_literal(path: Path | str) -> str:
+    """`path` as a DuckDB file pattern that matches that one file: DuckDB's readers take
+    a pattern (``*``, ``?`` and ``[...]``), so ``w[1].parquet`` would read ``w1.parquet``
+    and ``a*b.parquet`` every file it matches; each of those characters is written as a
+    one-character class (``[[]``, ``[*]``, ``[?]``)."""
+    return _GLOB.sub(r"[\1]", str(path))

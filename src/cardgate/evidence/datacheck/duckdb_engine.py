@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from cardgate.core.errors import CardgateError, ConfigurationError
+from cardgate.core.paths import glob_literal
 from cardgate.documents.schemas.contract import (
     NUMERIC_TYPES,
     TEMPORAL_TYPES,
@@ -106,7 +107,7 @@ def quoted_name(value: str) -> str:
 def reader_sql(source: DataSource) -> str:
     """The table function that reads `source` (a CSV file: every column as text, named
     from its header; monitoring's profiles read through it too)."""
-    path = quoted_text(str(source.path))
+    path = quoted_text(glob_literal(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"
     compression = quoted_text(source.compression or "none")

@@ -24,6 +24,7 @@ import duckdb
 
 from cardgate.core.digests import file_sha256
 from cardgate.core.errors import CardgateError, InputError
+from cardgate.core.paths import glob_literal
 from cardgate.documents.schemas.contract import ColumnType
 from cardgate.evidence.datacheck.duckdb_engine import open_connection, quoted_name, quoted_text
 from cardgate.evidence.datacheck.source import DataSource, open_source
@@ -96,7 +97,7 @@ def profile_file(path: Path, *, memory_limit: str | None = None) -> DataProfile:
 
 
 def _reader(source: DataSource) -> str:
-    path = quoted_text(str(source.path))
+    path = quoted_text(glob_literal(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"
     compression = quoted_text(source.compression or "none")

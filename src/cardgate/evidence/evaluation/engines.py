@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from cardgate.core.errors import ConfigurationError
+from cardgate.core.errors import ConfigurationError, InputError, first_line
+from cardgate.core.paths import glob_literal
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.query import BATCH_ROWS, counts_query, locked_connection
 
@@ -63,12 +64,18 @@ def engine_counts(
 def _duckdb_counts(settings: EvaluationSettings, path: Path) -> Iterator[Any]:
     import duckdb
 
+    pattern = glob_literal(path)  # that one file, whatever its name holds
     connection = duckdb.connect()
     try:
-        literal = "'" + str(path).replace("'", "''") + "'"
+        literal = "'" + pattern.replace("'", "''") + "'"
         sql = counts_query(settings, f"SELECT * FROM read_parquet({literal})", ordered=False)
-        locked_connection(connection, folders=[], files=[str(path)])
+        locked_connection(connection, folders=[], files=[str(path), pattern])
         reader: Any = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
         yield from reader
+    except duckdb.Error as error:
+        raise InputError(
+            f"{path.name}: DuckDB could not compute the counts: {first_line(error)}",
+            hint="the file must be Parquet with the card's columns",
+        ) from error
     finally:
         connection.close()
