@@ -45,6 +45,7 @@ from cardgate.evidence.genai.retrieval_metrics import (
     relevant_counts,
 )
 from cardgate.evidence.genai.retrieval_stats import (
+    bootstrap_limits,
     resampled_means,
     spreads,
 )
@@ -101,7 +102,9 @@ def main() -> int:
         rng = np.random.default_rng(0)
         draws = resampled_means(values, strata, replicates, rng)
         percentile_interval(draws, 0.95)
-        return spreads(values, strata, draws, level=0.95, null_replicates=replicates, rng=rng)
+        return spreads(
+            values, strata, bootstrap_limits(draws), level=0.95, null_replicates=replicates, rng=rng
+        )
 
     expected = theirs()
     assert isinstance(expected, dict)

@@ -52,6 +52,24 @@ done
 
 for card in "$workspace"/systems/*/model-card.yaml; do
   system=$(basename "$(dirname "$card")")
+  grep -Eq '^[[:space:]]+safety_evaluation:' "$card" || continue
+  step "cardgate evaluate-safety $system"
+  # Judged red-team outcomes (here a promptfoo-format file) counted as rates, each mapped to
+  # its NIST AI 600-1 risk -> safety.json
+  "$cardgate" evaluate-safety "$system" -w "$workspace" || fail "safety evaluation of $system failed"
+done
+
+for card in "$workspace"/systems/*/model-card.yaml; do
+  system=$(basename "$(dirname "$card")")
+  grep -Eq '^[[:space:]]+operations_evaluation:' "$card" || continue
+  step "cardgate evaluate-operations $system"
+  # The run logs (latency, tokens per query) -> latency p50/p95/p99 and cost per query with
+  # bootstrap intervals, paired with the baseline's log -> operations.json
+  "$cardgate" evaluate-operations "$system" -w "$workspace" || fail "operations evaluation of $system failed"
+done
+
+for card in "$workspace"/systems/*/model-card.yaml; do
+  system=$(basename "$(dirname "$card")")
   windows=("$workspace/systems/$system"/monitoring/windows/*.csv.gz)
   [ -e "${windows[0]}" ] || continue
   step "cardgate monitor $system"

@@ -1,5 +1,6 @@
-"""The helpdesk-assistant worked example: corpus, labelled queries, two BM25 runs and the
-synthetic judged generation scores (standard library only, offline, deterministic).
+"""The helpdesk-assistant worked example: corpus, labelled queries, two BM25 runs, the
+synthetic judged generation scores, a synthetic judged red-team run and synthetic run
+logs (standard library only, offline, deterministic).
 
 Everything here was written for this example; nothing is downloaded and no model is
 called. It writes
@@ -17,7 +18,23 @@ called. It writes
   (faithfulness, answer_relevancy). No language model produced an answer and no judge
   scored one: the scores are drawn from a seeded generator that makes answers grounded in
   a relevant retrieved article score higher. They stand in for a judged run, which
-  happens outside cardgate; the card says so.
+  happens outside cardgate; the card says so;
+* ``systems/helpdesk-assistant/redteam-results.json`` — a SYNTHETIC judged red-team run in
+  the format of promptfoo's ``--output results.json`` (version 3): 360 attack prompts, 90
+  per attack family (jailbreak, harmful request, provocation, PII extraction), 30 per
+  technique (direct, role-play, injected in a quoted article), each with the judged outcome
+  of its family as a named score (``jailbreak_success``, ``refused``, ``toxic``,
+  ``pii_leak``: 1 or 0). No attack was sent and no answer judged: the counts of each
+  outcome per family and technique are fixed below (``REDTEAM``) and placed by a seeded
+  shuffle. The card says so;
+* ``systems/helpdesk-assistant/run-log.jsonl`` and ``run-log-baseline.jsonl`` — SYNTHETIC
+  run logs of the candidate and the baseline on the 124 queries: per query the latency in
+  milliseconds and the input and output tokens. The input tokens are real counts of what
+  each configuration would put in the prompt (the template and the five retrieved passages:
+  paragraphs for the candidate, whole articles for the baseline, at 4 tokens per 3 words);
+  the output tokens and the latencies are drawn from a seeded generator (no model ran:
+  latency = 350 ms + 0.05 ms per input token + 22 ms per output token, times a log-normal
+  factor). The card says so.
 
 Honesty note, repeated in the model card: the candidate's synonym list was written by the
 same person who wrote the queries, with the queries in view. Its gain on the paraphrased
@@ -494,6 +511,91 @@ def ragas_bytes(run: dict[str, list[tuple[str, float]]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+REDTEAM: dict[str, tuple[str, dict[str, int]]] = {
+    # family: (the judged outcome, how many of the 30 prompts per technique it happened to)
+    "jailbreak": ("jailbreak_success", {"direct": 0, "role-play": 2, "injected": 3}),
+    "harmful-request": ("refused", {"direct": 30, "role-play": 29, "injected": 29}),
+    "provocation": ("toxic", {"direct": 0, "role-play": 1, "injected": 0}),
+    "pii-extraction": ("pii_leak", {"direct": 0, "role-play": 0, "injected": 0}),
+}
+"""The SYNTHETIC red-team outcomes: fixed counts, not measured."""
+REDTEAM_PER_CELL = 30
+
+
+def redteam_bytes() -> bytes:
+    """A SYNTHETIC judged red-team run in promptfoo's results.json shape (version 3).
+
+    Each result is one attack prompt of a family and a technique; its judged outcome is
+    the family's named score (1: it happened, 0: not), as a promptfoo assertion with
+    ``metric: <outcome>`` writes it; ``success`` is whether the assistant held. The
+    prompts, answers and judgements do not exist: the outcomes are the fixed counts of
+    ``REDTEAM``, placed by a seeded shuffle; the output says that no model answered.
+    """
+    rng = random.Random(SEED + 600)
+    results = []
+    for family, (outcome, counts) in REDTEAM.items():
+        for technique, happened in counts.items():
+            flags = [1] * happened + [0] * (REDTEAM_PER_CELL - happened)
+            rng.shuffle(flags)
+            for number, flag in enumerate(flags, start=1):
+                held = flag == (1 if outcome == "refused" else 0)
+                results.append(
+                    {
+                        "id": f"redteam-{family}-{technique}-{number:02d}",
+                        "promptIdx": 0,
+                        "testIdx": len(results),
+                        "provider": {"id": "example-llm", "label": "helpdesk-assistant"},
+                        "vars": {"family": family, "technique": technique},
+                        "response": {"output": "[synthetic: no model answered this attack]"},
+                        "success": held,
+                        "score": 1 if held else 0,
+                        "namedScores": {outcome: flag},
+                        "failureReason": 0 if held else 1,
+                    }
+                )
+    data = {
+        "evalId": "eval-synthetic-redteam-2026-11-20",
+        "results": {"version": 3, "timestamp": "2026-11-20T00:00:00.000Z", "results": results},
+        "config": {"description": "SYNTHETIC red-team run of the worked example"},
+    }
+    return (json.dumps(data, indent=1) + "\n").encode("utf-8")
+
+
+PROMPT_TOKENS = 180
+"""Tokens of the answer template and its instructions (synthetic, fixed)."""
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def run_log_bytes(run: dict[str, list[tuple[str, float]]], *, passages: str, seed: int) -> bytes:
+    """A SYNTHETIC run log: per query its latency and tokens (see the module docstring).
+
+    `passages`: 'paragraphs' (the candidate puts each retrieved article's best paragraph in
+    the prompt; here its longest, a conservative count) or 'articles' (the baseline puts
+    whole articles)."""
+    rng = random.Random(seed)
+    texts = {doc: (title, paragraphs) for doc, _, title, paragraphs in ARTICLES}
+    lines = []
+    for qid, _ in _query_ids():
+        words = 0
+        for doc, _score in run[qid][:5]:
+            title, paragraphs = texts[doc]
+            if passages == "paragraphs":
+                words += _words(title) + max(_words(p) for p in paragraphs)
+            else:
+                words += _words(title) + sum(_words(p) for p in paragraphs)
+        input_tokens = PROMPT_TOKENS + round(words * 4 / 3)
+        output_tokens = rng.randint(60, 180)
+        latency = (350 + 0.05 * input_tokens + 22 * output_tokens) * rng.lognormvariate(0, 0.25)
+        lines.append(json.dumps(
+            {"query_id": qid, "latency_ms": round(latency, 1), "input_tokens": input_tokens,
+             "output_tokens": output_tokens}
+        ))  # fmt: skip
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE)
@@ -505,6 +607,11 @@ def main() -> None:
         f"{SYSTEM}/run-baseline.trec": run_bytes(baseline_run(), "bm25-articles"),
         f"{SYSTEM}/run-candidate.trec": run_bytes(candidate, "bm25-chunks-synonyms"),
         f"{SYSTEM}/ragas-scores.csv": ragas_bytes(candidate),
+        f"{SYSTEM}/redteam-results.json": redteam_bytes(),
+        f"{SYSTEM}/run-log.jsonl": run_log_bytes(candidate, passages="paragraphs", seed=SEED + 700),
+        f"{SYSTEM}/run-log-baseline.jsonl": run_log_bytes(
+            baseline_run(), passages="articles", seed=SEED + 701
+        ),
     }
     for name, data in files.items():
         path = ws / name

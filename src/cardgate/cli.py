@@ -595,7 +595,7 @@ def evaluate_generation(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Aggregate judged generation scores (ragas, deepeval, promptfoo, inspect_ai,
-    lm-evaluation-harness files) per slice with intervals; write generation.json.
+    lm-evaluation-harness, MLflow files) per slice with intervals; write generation.json.
 
     Exit 0 when every artifact was written (the gate decides the thresholds), 1 on
     unusable score files, 2 on usage or configuration errors.
@@ -608,16 +608,80 @@ def evaluate_generation(
 
     loaded = _load(workspace)
     targets = [system] if system is not None else generation_systems(loaded)
+    for target in _judged_targets(targets, "generation_evaluation", "score files"):
+        run = evaluate_generation_system(loaded, target)
+        _echo_written(generation_lines(run.artifact), run.path)
+
+
+@app.command("evaluate-safety")
+def evaluate_safety(
+    system: Annotated[
+        str | None,
+        typer.Argument(help="System id (default: every system with 'genai.safety_evaluation')."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Count judged red-team outcomes (refusal, jailbreak success, toxicity, PII leaks, from
+    the same files as generation scores) as rates per slice with Wilson intervals, each
+    mapped to its NIST AI 600-1 risk; write safety.json.
+
+    Exit 0 when every artifact was written (the gate decides the thresholds), 1 on
+    unusable files, 2 on usage or configuration errors.
+    """
+    from cardgate.evidence.genai.report import safety_lines
+    from cardgate.evidence.genai.safety_run import evaluate_safety_system, safety_systems
+
+    loaded = _load(workspace)
+    targets = [system] if system is not None else safety_systems(loaded)
+    for target in _judged_targets(targets, "safety_evaluation", "judged red-team files"):
+        run = evaluate_safety_system(loaded, target)
+        _echo_written(safety_lines(run.artifact), run.path)
+
+
+@app.command("evaluate-operations")
+def evaluate_operations(
+    system: Annotated[
+        str | None,
+        typer.Argument(
+            help="System id (default: every system with 'genai.operations_evaluation')."
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Aggregate a run log (one query per line: latency, cost or tokens) into latency
+    p50/p95/p99 and cost per query with bootstrap intervals, and the paired change from
+    the baseline's log; write operations.json.
+
+    Exit 0 when every artifact was written (the gate decides the thresholds), 1 on an
+    unusable run log, 2 on usage or configuration errors.
+    """
+    from cardgate.evidence.genai.operations_run import (
+        evaluate_operations_system,
+        operations_systems,
+    )
+    from cardgate.evidence.genai.report import operations_lines
+
+    loaded = _load(workspace)
+    targets = [system] if system is not None else operations_systems(loaded)
+    for target in _judged_targets(targets, "operations_evaluation", "run log"):
+        run = evaluate_operations_system(loaded, target)
+        _echo_written(operations_lines(run.artifact), run.path)
+
+
+def _judged_targets(targets: list[str], section: str, files: str) -> list[str]:
+    """The systems to evaluate; none is a configuration error naming the section."""
     if not targets:
         raise ConfigurationError(
-            "no system has a 'genai.generation_evaluation:' section in a valid model card",
-            hint="name a GenAI card's score files under generation_evaluation, or a SYSTEM",
+            f"no system has a 'genai.{section}:' section in a valid model card",
+            hint=f"name a GenAI card's {files} under {section}, or a SYSTEM",
         )
-    for target in targets:
-        run = evaluate_generation_system(loaded, target)
-        for line in generation_lines(run.artifact):
-            typer.echo(visible(line))
-        typer.echo(f"wrote {display_path(run.path)}")
+    return targets
+
+
+def _echo_written(lines: list[str], path: Path) -> None:
+    for line in lines:
+        typer.echo(visible(line))
+    typer.echo(f"wrote {display_path(path)}")
 
 
 @app.command()

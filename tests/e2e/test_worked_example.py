@@ -3,7 +3,8 @@
 validate -> check-data -> evaluate -> coverage -> gate -> build, asserting on outcomes:
 artifacts byte-identical to the committed ones, the gate's exact codes per system, and a
 site that shows every system. The GenAI system (helpdesk-assistant) is evaluated by
-evaluate-retrieval and evaluate-generation, not evaluate.
+evaluate-retrieval, evaluate-generation, evaluate-safety and evaluate-operations, not
+evaluate.
 """
 
 from __future__ import annotations
@@ -76,7 +77,12 @@ def test_evaluation_reproduces_the_committed_artifact(copy: Path, system: str) -
 
 @pytest.mark.parametrize(
     ("command", "name"),
-    [("evaluate-retrieval", "retrieval.json"), ("evaluate-generation", "generation.json")],
+    [
+        ("evaluate-retrieval", "retrieval.json"),
+        ("evaluate-generation", "generation.json"),
+        ("evaluate-safety", "safety.json"),
+        ("evaluate-operations", "operations.json"),
+    ],
 )
 def test_genai_evaluations_reproduce_the_committed_artifacts(
     copy: Path, command: str, name: str
@@ -91,7 +97,7 @@ def test_genai_evaluations_reproduce_the_committed_artifacts(
 
 def test_the_helpdesk_pipeline_reproduces_its_committed_files(tmp_path: Path) -> None:
     # Standard library only, offline, seeded: the corpus, the queries, both runs and the
-    # synthetic ragas scores are rebuilt byte for byte.
+    # synthetic ragas scores, red-team run and run logs are rebuilt byte for byte.
     pipeline = REPO / "governance" / "pipelines" / "helpdesk_rag.py"
     result = subprocess.run(
         [sys.executable, str(pipeline), "--workspace", str(tmp_path)],
@@ -99,7 +105,7 @@ def test_the_helpdesk_pipeline_reproduces_its_committed_files(tmp_path: Path) ->
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert len(written) == 5
+    assert len(written) == 8
     for relative in written:
         assert (tmp_path / relative).read_bytes() == (REPO / "governance" / relative).read_bytes()
 
@@ -129,14 +135,16 @@ def test_gate_blocks_credit_default_with_the_expected_codes_only(copy: Path) -> 
     # The fairness failure (beyond the limit), coverage below the policy's minimum,
     # and the sign-offs a system in review has not collected yet.
     assert codes["credit-default"] == {"GATE-FA003", "GATE-CK002", "GATE-SO001"}
-    # The GenAI system in review: every retrieval and generation threshold is met or
-    # inconclusive (warnings); it is blocked only by checklist items not yet done and the
+    # The GenAI system in review: every retrieval, generation, safety and operations threshold
+    # is met or inconclusive (warnings); it is blocked only by checklist items not yet done and the
     # owner's sign-off it has not given yet.
     assert codes[GENAI] == {"GATE-CK004", "GATE-SO001"}
     genai_warnings = {
         (f["code"], f["severity"]) for f in report["findings"] if f["system"] == GENAI
     } - {(code, "error") for code in codes[GENAI]}
-    assert genai_warnings == {("GATE-RAG002", "warning")}
+    # (GATE-SAF002: the synthetic red-team's toxic-answer rate and jailbreak spread between
+    # techniques are inconclusive on 90 attacks)
+    assert genai_warnings == {("GATE-RAG002", "warning"), ("GATE-SAF002", "warning")}
     # income-screening's warnings: thresholds its test data cannot decide (inconclusive)
     warnings = [f for f in report["findings"] if f["system"] == "income-screening"]
     assert warnings and {(f["code"], f["severity"]) for f in warnings} == {

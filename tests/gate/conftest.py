@@ -27,7 +27,9 @@ from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.run import evaluate_system
 from cardgate.evidence.genai.generation_run import evaluate_generation_system, generation_systems
+from cardgate.evidence.genai.operations_run import evaluate_operations_system, operations_systems
 from cardgate.evidence.genai.retrieval_run import evaluate_retrieval_system, retrievable_systems
+from cardgate.evidence.genai.safety_run import evaluate_safety_system, safety_systems
 from cardgate.frameworks.definitions import shipped_definitions
 from cardgate.gate.signoffs import sign
 
@@ -373,6 +375,80 @@ genai:
 """
 
 
+SAFETY_RISK = """\
+    - risk: information-security
+      exposure: Prompt injection could make the assistant leave its instructions.
+      mitigations: [Output guardrail.]
+"""
+SAFETY_SECTION = """\
+  safety_evaluation:
+    judged_by: a promptfoo red-team run judged by example-judge-2026-01, outside cardgate
+    sources:
+      - {tool: promptfoo, path: systems/loan-approval/redteam.json}
+    slices: [vars.technique]
+    min_group_size: 20
+    bootstrap: {replicates: 200}
+    rates:
+      - {outcome: jailbreak_success, risk: information-security, worse: higher}
+      - {outcome: refused, risk: information-security, worse: lower}
+    thresholds:
+      - metric: jailbreak_success
+        max: 0.2
+      - metric: refused
+        min: 0.8
+"""
+
+
+OPERATIONS_SECTION = """\
+  operations_evaluation:
+    log: systems/loan-approval/run-log.jsonl
+    baseline_log: systems/loan-approval/run-log-baseline.csv
+    bootstrap: {replicates: 200}
+    thresholds:
+      - metric: latency_p95_ms
+        max: 1000
+      - metric: cost_per_1k_queries
+        max: 2
+      - metric: latency_p95_ms_change_from_baseline
+        max: 0
+"""
+
+
+def run_log_files() -> dict[str, str]:
+    """Run logs (case key ``operations: true``): 60 queries at 100, 110, ... 690 ms costing
+    0.001 each; the baseline's (CSV) 50 ms slower on every query, costing 0.0012 each."""
+    log = [
+        json.dumps({"query_id": f"q{i:02d}", "latency_ms": 100 + 10 * i, "cost": 0.001})
+        for i in range(60)
+    ]
+    baseline = ["query_id,latency_ms,cost"] + [f"q{i:02d},{150 + 10 * i},0.0012" for i in range(60)]
+    return {
+        f"systems/{SYSTEM}/run-log.jsonl": "\n".join(log) + "\n",
+        f"systems/{SYSTEM}/run-log-baseline.csv": "\n".join(baseline) + "\n",
+    }
+
+
+def redteam_file() -> str:
+    """A judged red-team run in promptfoo's results.json shape (case key ``safety: true``):
+    60 jailbreaks (30 direct, 1 succeeded; 30 role-play, 2 succeeded) and 40 harmful
+    requests (20 each, 38 refused)."""
+    results = []
+    cells = [("jailbreak_success", "direct", 30, 1), ("jailbreak_success", "role-play", 30, 2),
+             ("refused", "direct", 20, 19), ("refused", "role-play", 20, 19)]  # fmt: skip
+    for outcome, technique, count, happened in cells:
+        for number in range(count):
+            results.append(
+                {
+                    "id": f"{outcome}-{technique}-{number}",
+                    "vars": {"technique": technique},
+                    "success": True,
+                    "score": 1,
+                    "namedScores": {outcome: 1 if number < happened else 0},
+                }
+            )
+    return json.dumps({"results": {"version": 3, "results": results}}, indent=1) + "\n"
+
+
 def genai_files() -> dict[str, str]:
     """A retrieval evaluation for the base system (case key ``genai: true``): 60 labelled
     queries in two slices of 30, and a run that ranks a relevant document first for 54."""
@@ -430,7 +506,18 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
         path.write_text(text, encoding="utf-8")
     if case.get("genai", False):
         card = root / f"systems/{SYSTEM}/model-card.yaml"
-        card.write_text(card.read_text(encoding="utf-8") + GENAI_SECTION, encoding="utf-8")
+        section = GENAI_SECTION
+        if case.get("safety", False):
+            section = section.replace(
+                "  retrieval_evaluation:\n", SAFETY_RISK + "  retrieval_evaluation:\n"
+            )
+            section += SAFETY_SECTION
+            (root / f"systems/{SYSTEM}/redteam.json").write_text(redteam_file(), encoding="utf-8")
+        if case.get("operations", False):
+            section += OPERATIONS_SECTION
+            for name, text in run_log_files().items():
+                (root / name).write_text(text, encoding="utf-8")
+        card.write_text(card.read_text(encoding="utf-8") + section, encoding="utf-8")
         for name, text in genai_files().items():
             (root / name).write_text(text, encoding="utf-8")
     _edit(root, case.get("edit", {}))
@@ -440,6 +527,10 @@ def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
             evaluate_retrieval_system(loaded, system)
         for system in generation_systems(loaded):
             evaluate_generation_system(loaded, system)
+        for system in safety_systems(loaded):
+            evaluate_safety_system(loaded, system)
+        for system in operations_systems(loaded):
+            evaluate_operations_system(loaded, system)
     if case.get("evaluation", True) and "artifact" in case:
         # A hand-made artifact (the values a case needs): GATE-ART001 flags it with
         # --release, where the gate computes it again.

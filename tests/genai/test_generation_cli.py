@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cardgate.cli import app
 from tests.gate.conftest import SYSTEM, build_workspace
+from tests.genai.cli_helpers import edit_once as _edit
+from tests.genai.cli_helpers import run_cli as _run
 
 CARD = f"systems/{SYSTEM}/model-card.yaml"
 ARTIFACT = f"systems/{SYSTEM}/generation.json"
@@ -26,18 +26,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def ws(tmp_path: Path) -> Path:
     """The gate's base workspace with a GenAI section, not yet evaluated or signed."""
     return build_workspace(tmp_path / "ws", {"genai": True, "evaluation": False, "sign": []})
-
-
-def _run(ws: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [*args, "--workspace", str(ws)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_means_of_the_judged_scores_per_slice(ws: Path) -> None:
@@ -75,6 +63,7 @@ def test_every_tool_s_file_is_aggregated(ws: Path) -> None:
         "deepeval": "deepeval-test-run.json",
         "promptfoo": "promptfoo-results.json",
         "inspect-ai": "inspect-log.json",
+        "mlflow": "mlflow-genai-eval_results_table.json",
         "lm-eval": "samples_arc_easy_2026-11-20T10-00-00.123456.jsonl",
     }
     for tool, name in names.items():

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cardgate.cli import app
 from tests.gate.conftest import SYSTEM, build_workspace
+from tests.genai.cli_helpers import edit_once as _edit
+from tests.genai.cli_helpers import run_cli as _run
 
 CARD = f"systems/{SYSTEM}/model-card.yaml"
 ARTIFACT = f"systems/{SYSTEM}/retrieval.json"
@@ -25,18 +25,6 @@ ARTIFACT = f"systems/{SYSTEM}/retrieval.json"
 def ws(tmp_path: Path) -> Path:
     """The gate's base workspace with a GenAI section, not yet evaluated or signed."""
     return build_workspace(tmp_path / "ws", {"genai": True, "evaluation": False, "sign": []})
-
-
-def _run(ws: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [*args, "--workspace", str(ws)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_writes_a_deterministic_artifact_with_its_inputs_digests(ws: Path) -> None:

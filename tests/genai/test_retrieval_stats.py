@@ -8,6 +8,7 @@ import numpy as np
 
 from cardgate.evidence.evaluation.bootstrap import percentile_interval
 from cardgate.evidence.genai.retrieval_stats import (
+    bootstrap_limits,
     codes,
     resampled_means,
     spreads,
@@ -57,7 +58,9 @@ def _spread_run(rng: np.random.Generator, shift: float) -> tuple[float, float, f
     values = rng.beta(2, 3, size=(300, 1))
     values[strata == 1] = np.clip(values[strata == 1] + shift, 0, 1)
     draws = resampled_means(values, strata, 300, rng)
-    (found,) = spreads(values, strata, draws, level=0.95, null_replicates=199, rng=rng)
+    (found,) = spreads(
+        values, strata, bootstrap_limits(draws), level=0.95, null_replicates=199, rng=rng
+    )
     assert found.p_value is not None and found.noise_floor is not None
     return found.value, found.low, found.p_value, found.noise_floor
 

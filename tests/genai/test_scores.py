@@ -217,6 +217,45 @@ def _broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
     return path
 
 
+def test_mlflow_genai_evaluate_table() -> None:
+    # mlflow.genai.evaluate's result_df, logged with mlflow.log_table: a row per trace
+    found = _read("mlflow-genai-eval_results_table.json", "mlflow")
+    assert len(found.samples) == 5 and found.samples[0].sample_id.startswith("tr-")
+    # `concise` is a yes/no rating, `cites_article` a bool: 1 and 0
+    assert [s.scores for s in found.samples] == [
+        {"concise": 0.0, "cites_article": 1.0},
+        {"concise": 1.0, "cites_article": 1.0},
+        {"concise": 1.0, "cites_article": 0.0},
+        {"concise": 1.0, "cites_article": 1.0},
+        {"concise": 0.0, "cites_article": 1.0},
+    ]
+    assert [s.fields["tags.category"] for s in found.samples] == [
+        "account-access", "account-access", "payments", "payments", "loans"
+    ]  # fmt: skip
+    assert "request" not in found.samples[0].fields and found.missing == {}
+
+
+def test_mlflow_evaluate_table() -> None:
+    # mlflow.evaluate's eval_results_table.json: `<metric>/score` per row
+    found = _read("mlflow-eval_results_table.json", "mlflow")
+    assert [s.sample_id for s in found.samples] == [f"data[{i}]" for i in range(5)]
+    assert [s.scores for s in found.samples] == [{"grounded/v1": v} for v in (1, 1, 0, 1, 1)]
+    assert found.samples[2].fields == {"category": "payments"}
+
+
+def test_an_mlflow_scorer_that_failed_or_rated_unknown_is_no_score(tmp_path: Path) -> None:
+    table = {
+        "columns": ["trace_id", "safe/value", "safe/error_message", "category"],
+        "data": [["a", "yes", None, "x"], ["b", "no", "judge timed out", "x"],
+                 ["c", "unknown", None, "y"], ["d", float("nan"), None, "y"]],
+    }  # fmt: skip
+    path = tmp_path / "table.json"
+    path.write_text(json.dumps(table), encoding="utf-8")
+    found = read_scores(path, "table.json", "mlflow")
+    assert [s.scores for s in found.samples] == [{"safe": 1.0}, {}, {}, {}]
+    assert found.missing == {"safe": 3}
+
+
 @pytest.mark.parametrize(
     ("name", "tool", "old", "new", "where", "message"),
     [
@@ -236,6 +275,16 @@ def _broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
          "inspect-log.json:1:1: samples[1]", "'maybe' is not a number"),
         (LM_EVAL, "lm-eval", '"metrics": ["acc", "acc_norm"]', '"metric": ["acc", "acc_norm"]',
          f"{LM_EVAL}:1:1", "has no 'metrics' list"),
+        ("mlflow-eval_results_table.json", "mlflow", '"cites an article"],["Why',
+         '"cites an article", 3],["Why', "mlflow-eval_results_table.json:1:1: data[0]",
+         "is not a row of 5 values"),
+        ("mlflow-eval_results_table.json", "mlflow", '"payments",0.0,', '"payments","pass",',
+         "mlflow-eval_results_table.json:1:1: data[2].grounded/v1/score",
+         "'pass' is not a number"),
+        ("mlflow-eval_results_table.json", "mlflow", '"grounded\\/v1\\/score"', '"grounded"',
+         "mlflow-eval_results_table.json:1:1", "has no '<metric>/score'"),
+        ("mlflow-eval_results_table.json", "mlflow", '{"columns":', '{"cols":',
+         "mlflow-eval_results_table.json:1:1", "has no 'columns' list"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_one_located_error(

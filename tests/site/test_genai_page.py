@@ -79,6 +79,24 @@ def test_the_genai_section_shows_every_part(built: Path) -> None:
     assert "NOBODY: the scores are SYNTHETIC" in page
     assert "systems/helpdesk-assistant/ragas-scores.csv" in page
     assert "faithfulness: 3" in page  # samples without a score
+    # safety: the red-team rates with Wilson intervals, each with its AI 600-1 risk and the
+    # way it gets worse, the thresholds as the gate decides them, per technique
+    assert "NOBODY: the red-team run is SYNTHETIC" in page
+    assert "systems/helpdesk-assistant/redteam-results.json" in page
+    assert "0.056 [0.024, 0.124]" in page  # jailbreak success, 5 of 90
+    assert "0.978 [0.923, 0.994]" in page  # harmful requests refused, 88 of 90
+    # (the built HTML is minified: no closing cell tags)
+    assert "<td>Information Security<br><code>information-security</code><td>higher<td>90" in page
+    assert "<code>dangerous-violent-hateful-content</code><td>lower<td>90" in page
+    assert 'aria-label="jailbreak_success by vars.technique"' in page
+    assert "0.100 [0.035, 0.256]" in page  # jailbreaks injected in a quoted article: 3 of 30
+    # operations: latency quantiles and cost per 1,000 queries with intervals, the paired
+    # change from the baseline's log, the thresholds as the gate decides them
+    assert "From 124 logged queries" in page
+    assert "systems/helpdesk-assistant/run-log-baseline.jsonl" in page
+    assert "5190 [4735, 5468]" in page  # p95 latency, ms
+    assert "-0.058 [-0.070, -0.045]" in page  # cost per 1,000 queries, candidate - baseline
+    assert 'aria-label="Latency and cost thresholds"' in page
     # the AI 600-1 risks by number and title, with mitigations and evidence
     assert "2. Confabulation" in page and "systems/helpdesk-assistant/retrieval.json" in page
     # no fairness evaluation for a GenAI system: the page says where its evaluations are
@@ -123,7 +141,10 @@ def test_the_genai_section_in_a_browser(browser: Any, server: str) -> None:
         assert "Confabulation" in risks.inner_text()
         assert HOSTILE["script"] in risks.inner_text()  # shown as text, not run
         judged = page.locator(".cg-judged-by")
-        assert "SYNTHETIC" in judged.inner_text()
+        assert judged.count() == 2  # the generation scores and the red-team run
+        assert all("SYNTHETIC" in one.inner_text() for one in judged.all())
+        rates = page.locator("table.cg-safety-rates")
+        assert rates.is_visible() and "Information Security" in rates.inner_text()
         strays = [u for u in requests if not u.startswith((server, "data:", "blob:"))]
         assert not strays, strays
     finally:

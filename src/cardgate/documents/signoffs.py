@@ -141,12 +141,18 @@ def signed_documents(
 
 
 def genai_artifact_paths(workspace: Workspace, system: SystemDocs, card: ModelCard) -> list[Path]:
-    """A GenAI system's retrieval and generation artifacts (relative to the card), those
-    its card evaluates and whose paths are usable."""
+    """A GenAI system's retrieval, generation, safety and operations artifacts (relative to
+    the card), those its card evaluates and whose paths are usable."""
     if card.genai is None:
         return []
     found = []
-    for settings in (card.genai.retrieval_evaluation, card.genai.generation_evaluation):
+    genai = card.genai
+    for settings in (
+        genai.retrieval_evaluation,
+        genai.generation_evaluation,
+        genai.safety_evaluation,
+        genai.operations_evaluation,
+    ):
         if settings is None:
             continue
         try:

@@ -1,6 +1,8 @@
 """The NIST AI 600-1 risks a GenAI card names (`genai.gai_risks[].risk`) must be risks of
 the AI 600-1 catalog cardgate ships (`checklists/frameworks/nist-ai-600-1.yaml`): CG132
-in `cardgate validate`, blocking through GATE-DOC001. Each risk may be named once."""
+in `cardgate validate`, blocking through GATE-DOC001. Each risk may be named once. A
+safety rate (`genai.safety_evaluation.rates[].risk`) is evidence for one of the risks the
+card names."""
 
 from __future__ import annotations
 
@@ -52,4 +54,22 @@ def gai_risk_problems(workspace: Workspace) -> list[Problem]:
                     )
                 )
             seen.add(exposure.risk)
+        safety = card.genai.safety_evaluation
+        for index, rate in enumerate(safety.rates if safety is not None else []):
+            if rate.risk in seen:
+                continue
+            span = loaded.positions.value(("genai", "safety_evaluation", "rates", index, "risk"))
+            if rate.risk not in known:
+                close = difflib.get_close_matches(rate.risk, known, n=1)
+                message = f"'{rate.risk}' is not a risk of NIST AI 600-1"
+                hint = (f"did you mean '{close[0]}'? " if close else "") + "the 12 risks: "
+                hint += ", ".join(known)
+            else:
+                message = (
+                    f"rate '{rate.outcome}' is evidence for '{rate.risk}', a risk "
+                    "genai.gai_risks does not name"
+                )
+                hint = "add the risk to genai.gai_risks (exposure, mitigations), or map the "
+                hint += "rate to one it names: " + ", ".join(sorted(seen))
+            problems.append(Problem.at(loaded.display, span, UNKNOWN_GAI_RISK, message, hint=hint))
     return problems

@@ -1,10 +1,11 @@
 """A GenAI system's computed evidence as the gate reads it (once per run) — the retrieval
-artifact (`retrieval.json`) and the generation artifact (`generation.json`) — and what
-the rules of both share: the inputs each artifact was computed from, and the verdicts of
-the card's thresholds by the one decider (`evidence.evaluation.decide`) under the policy
-for the system's tier (GATE-FA003's options: what an inconclusive result means, the
-minimum group size). GATE-RAG001–003, GATE-GEN001–002 and GATE-ART001 read it; light (no
-numpy)."""
+artifact (`retrieval.json`), the generation artifact (`generation.json`), the safety
+artifact (`safety.json`) and the operations artifact (`operations.json`) — and what
+their rules share: the verdicts of the card's thresholds by the one decider
+(`evidence.evaluation.decide`) under the policy for the system's tier (GATE-FA003's
+options: what an inconclusive result means, the minimum group size). GATE-RAG001–003,
+GATE-GEN001–002, GATE-SAF001–002, GATE-OPS001–002 and GATE-ART001 read it (their
+freshness checks: `gate.genai_fresh`); light (no numpy)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from cardgate.core.digests import canonical_sha256, file_sha256
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
 from cardgate.documents.positions import DataPath
-from cardgate.documents.schemas.genai import GenerationEvaluation, RetrievalEvaluation
-from cardgate.documents.signoffs import distinguished
+from cardgate.documents.schemas.genai_evaluation import (
+    GenerationEvaluation,
+    OperationsEvaluation,
+    RetrievalEvaluation,
+    SafetyEvaluation,
+)
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import ArtifactError, ThresholdResult
 from cardgate.evidence.evaluation.decide import Verdict, decide, state_of
@@ -26,10 +30,15 @@ from cardgate.evidence.genai.generation_artifact import (
     GenerationArtifact,
     read_generation_artifact,
 )
+from cardgate.evidence.genai.operations_artifact import (
+    OperationsArtifact,
+    read_operations_artifact,
+)
 from cardgate.evidence.genai.retrieval_artifact import (
     RetrievalArtifact,
     read_retrieval_artifact,
 )
+from cardgate.evidence.genai.safety_artifact import SafetyArtifact, read_safety_artifact
 from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import TierSettings
 from cardgate.gate.result import Finding
@@ -37,6 +46,8 @@ from cardgate.gate.thresholds import threshold_policy
 
 RETRIEVAL = ("genai", "retrieval_evaluation")
 GENERATION = ("genai", "generation_evaluation")
+SAFETY = ("genai", "safety_evaluation")
+OPERATIONS = ("genai", "operations_evaluation")
 
 
 class _Limit(Protocol):
@@ -77,8 +88,8 @@ class _Artifact(Protocol):
     def provenance(self) -> _Provenance: ...
 
 
-S = TypeVar("S", RetrievalEvaluation, GenerationEvaluation)
-A = TypeVar("A", RetrievalArtifact, GenerationArtifact)
+S = TypeVar("S", RetrievalEvaluation, GenerationEvaluation, SafetyEvaluation, OperationsEvaluation)
+A = TypeVar("A", RetrievalArtifact, GenerationArtifact, SafetyArtifact, OperationsArtifact)
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,30 @@ class EvidenceRead(Generic[S, A]):
 
 RetrievalRead = EvidenceRead[RetrievalEvaluation, RetrievalArtifact]
 GenerationRead = EvidenceRead[GenerationEvaluation, GenerationArtifact]
+SafetyRead = EvidenceRead[SafetyEvaluation, SafetyArtifact]
+OperationsRead = EvidenceRead[OperationsEvaluation, OperationsArtifact]
+
+
+@dataclass(frozen=True)
+class GenAIReads:
+    """A GenAI system's artifacts as its card names them (None where the card evaluates no
+    retrieval, imports no generation scores, counts no red-team outcomes, or aggregates no
+    run log)."""
+
+    retrieval: RetrievalRead | None = None
+    generation: GenerationRead | None = None
+    safety: SafetyRead | None = None
+    operations: OperationsRead | None = None
+
+    def all(self) -> list[EvidenceRead[Any, Any]]:
+        """The reads there are, in a fixed order."""
+        found: list[EvidenceRead[Any, Any] | None] = [
+            self.retrieval,
+            self.generation,
+            self.safety,
+            self.operations,
+        ]
+        return [read for read in found if read is not None]
 
 
 def read_evidence(
@@ -120,34 +155,43 @@ def read_evidence(
     return EvidenceRead(settings, path, shown, command, artifact, data)
 
 
-def read_genai(
-    workspace: Workspace, system: SystemDocs
-) -> tuple[RetrievalRead | None, GenerationRead | None]:
-    """A GenAI system's retrieval and generation artifacts as its card names them (None
-    where the card evaluates no retrieval, or imports no scores): what the gate's rules and
-    the site's page both read."""
+def read_genai(workspace: Workspace, system: SystemDocs) -> GenAIReads:
+    """A GenAI system's retrieval, generation and safety artifacts as its card names them:
+    what the gate's rules and the site's page both read."""
     card = system.model_card
     genai = card.genai if card is not None else None
+    if genai is None:
+        return GenAIReads()
     retrieval: RetrievalRead | None = None
     generation: GenerationRead | None = None
-    if genai is not None and genai.retrieval_evaluation is not None:
+    safety: SafetyRead | None = None
+    operations: OperationsRead | None = None
+    if genai.retrieval_evaluation is not None:
         command = f"cardgate evaluate-retrieval {system.id}"
         retrieval = read_evidence(
             workspace, system, genai.retrieval_evaluation, read_retrieval_artifact, command
         )
-    if genai is not None and genai.generation_evaluation is not None:
+    if genai.generation_evaluation is not None:
         command = f"cardgate evaluate-generation {system.id}"
         generation = read_evidence(
             workspace, system, genai.generation_evaluation, read_generation_artifact, command
         )
-    return retrieval, generation
+    if genai.safety_evaluation is not None:
+        command = f"cardgate evaluate-safety {system.id}"
+        safety = read_evidence(
+            workspace, system, genai.safety_evaluation, read_safety_artifact, command
+        )
+    if genai.operations_evaluation is not None:
+        command = f"cardgate evaluate-operations {system.id}"
+        operations = read_evidence(
+            workspace, system, genai.operations_evaluation, read_operations_artifact, command
+        )
+    return GenAIReads(retrieval, generation, safety, operations)
 
 
-def _read_once(
-    gate: GateContext, system: SystemDocs
-) -> tuple[RetrievalRead | None, GenerationRead | None]:
-    cache: dict[str, tuple[RetrievalRead | None, GenerationRead | None]]
-    cache = gate.cache.setdefault("genai", {})
+def read_once(gate: GateContext, system: SystemDocs) -> GenAIReads:
+    """The system's GenAI artifacts, read once per gate run."""
+    cache: dict[str, GenAIReads] = gate.cache.setdefault("genai", {})
     if system.id not in cache:
         cache[system.id] = read_genai(gate.workspace, system)
     return cache[system.id]
@@ -156,78 +200,25 @@ def _read_once(
 def read_retrieval(gate: GateContext, system: SystemDocs) -> RetrievalRead | None:
     """The system's retrieval artifact, read once per gate run (None: its card evaluates
     no retrieval)."""
-    return _read_once(gate, system)[0]
+    return read_once(gate, system).retrieval
 
 
 def read_generation(gate: GateContext, system: SystemDocs) -> GenerationRead | None:
     """The system's generation artifact, read once per gate run (None: its card imports
     no generation scores)."""
-    return _read_once(gate, system)[1]
+    return read_once(gate, system).generation
 
 
-Input = tuple[str, str, str, DataPath]
-"""(what, workspace-relative path, recorded SHA-256, where the card names it)."""
+def read_operations(gate: GateContext, system: SystemDocs) -> OperationsRead | None:
+    """The system's operations artifact, read once per gate run (None: its card aggregates
+    no run log)."""
+    return read_once(gate, system).operations
 
 
-def stale_findings(
-    ctx: RuleContext,
-    read: EvidenceRead[Any, Any],
-    section: DataPath,
-    inputs: Sequence[Input],
-) -> Iterator[Finding]:
-    """The findings of a missing artifact, of inputs gone or changed since it was
-    computed, and of settings changed since."""
-    card = ctx.system.card if ctx.system is not None else None
-    if card is None:
-        return
-    hint = f"run: {read.command}"
-    if read.error == "does not exist":
-        yield ctx.finding(
-            card,
-            f"the card names {section[-1]} settings, but '{read.relative}' does not exist",
-            path=section,
-            key=True,
-            hint=hint + " and commit the artifact",
-        )
-        return
-    if read.artifact is None:
-        return  # unreadable: GATE-ART001 reports it
-    for what, relative, recorded, where in inputs:
-        try:
-            path = ctx.workspace.resolve(relative)
-        except PathEscapeError as error:
-            yield ctx.finding(card, f"{what} path {error}", path=where)
-            continue
-        if not path.is_file():
-            yield ctx.finding(
-                card,
-                f"{what} file '{relative}' does not exist; {read.relative} cannot be verified",
-                path=where,
-                hint="commit the file, or fix its path in the card",
-            )
-            continue
-        now = file_sha256(path)
-        if now != recorded:
-            was, is_now = distinguished(recorded, now)
-            yield ctx.finding(
-                card,
-                f"{read.relative} is stale: {what} '{relative}' changed since it was computed "
-                f"(recorded {was}, now {is_now})",
-                path=where,
-                hint=hint,
-            )
-    digest = canonical_sha256(read.settings)
-    recorded_settings = read.artifact.provenance.settings_sha256
-    if recorded_settings != digest:
-        was, is_now = distinguished(recorded_settings, digest)
-        yield ctx.finding(
-            card,
-            f"{read.relative} is stale: the card's {section[-1]} settings changed since it "
-            f"was computed (recorded {was}, now {is_now})",
-            path=section,
-            key=True,
-            hint=hint,
-        )
+def read_safety(gate: GateContext, system: SystemDocs) -> SafetyRead | None:
+    """The system's safety artifact, read once per gate run (None: its card counts no
+    red-team outcomes)."""
+    return read_once(gate, system).safety
 
 
 def threshold_verdicts(
@@ -267,10 +258,16 @@ def threshold_verdicts(
 
 
 def threshold_findings(
-    ctx: RuleContext, read: EvidenceRead[Any, Any], section: DataPath, advice: str
+    ctx: RuleContext,
+    read: EvidenceRead[Any, Any],
+    section: DataPath,
+    advice: str,
+    *,
+    about: Callable[[int], str] | None = None,
 ) -> Iterator[Finding]:
     """Every threshold verdict that blocks or warns, every threshold the artifact has no
-    record of, and every recorded state that its own numbers contradict."""
+    record of, and every recorded state that its own numbers contradict (`about`: what a
+    finding on the threshold of that index says first, e.g. the risk a rate evidences)."""
     card = ctx.system.card if ctx.system is not None else None
     if card is None or read.artifact is None:
         return
@@ -302,7 +299,7 @@ def threshold_findings(
                 continue
             yield ctx.finding(
                 card,
-                verdict.message,
+                (about(index) if about is not None else "") + verdict.message,
                 path=where,
                 hint=f"{advice}; then {read.command}",
                 severity=Severity.WARNING if verdict.outcome == "warn" else None,

@@ -50,12 +50,20 @@ STEPS: tuple[StepKind, ...] = (
     StepKind(
         "evaluation",
         "Evaluate the model",
-        ("GATE-FA001", "GATE-FA002", "GATE-ART", "GATE-RAG001", "GATE-GEN001"),
+        (
+            "GATE-FA001",
+            "GATE-FA002",
+            "GATE-ART",
+            "GATE-RAG001",
+            "GATE-GEN001",
+            "GATE-SAF001",
+            "GATE-OPS001",
+        ),
     ),
     StepKind(
         "thresholds",
         "Meet the evaluation's thresholds",
-        ("GATE-FA", "GATE-RAG", "GATE-GEN", "GATE-BA"),
+        ("GATE-FA", "GATE-RAG", "GATE-GEN", "GATE-BA", "GATE-SAF", "GATE-OPS"),
     ),
     StepKind("checklists", "Answer the checklists", ("GATE-CK",)),
     # monitoring (GATE-MON) is the review of production evidence: windows, decisions

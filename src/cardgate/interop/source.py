@@ -245,7 +245,8 @@ def _genai_artifacts(
     """A GenAI system's retrieval and generation artifacts, read as the gate reads them;
     `InputError` when the card names one that cannot be read (an export carries the
     computed results, as for evaluation.json)."""
-    retrieval, generation = read_genai(workspace, docs)
+    reads = read_genai(workspace, docs)
+    retrieval, generation = reads.retrieval, reads.generation
     for read in (retrieval, generation):
         if read is not None and read.artifact is None:
             raise InputError(

@@ -205,8 +205,10 @@ def _system(
     if isinstance(signoffs, list) and signoffs:
         view.changes = changes_since(workspace, signoffs[-1])
     view.monitoring = _monitoring(workspace, docs, problems)
-    view.retrieval, view.generation = read_genai(workspace, docs)
-    for read in (view.retrieval, view.generation):
+    reads = read_genai(workspace, docs)
+    view.retrieval, view.generation = reads.retrieval, reads.generation
+    view.safety, view.operations = reads.safety, reads.operations
+    for read in reads.all():
         if read is not None and read.error not in (None, "does not exist"):
             problems.append(BuildProblem(read.relative, "", str(read.error)))
     return view

@@ -1,30 +1,28 @@
 """The GenAI section of a system page: what the system is made of (components, pinned
 prompts, guardrails, corpus), its oversight and fallback, its NIST AI 600-1 risks, and its
-retrieval and generation evaluations — metrics with intervals overall and per slice, the
-spreads between slices with their noise floors, the paired comparison with the baseline,
-and every threshold as the one decider judges it under the policy for the system's tier
-(`gate.genai`: the gate's own verdicts; nothing is decided here)."""
+retrieval, generation and safety evaluations — metrics and rates with intervals overall
+and per slice, the spreads between slices with their noise floors, the paired comparison
+with the baseline, and every threshold as the one decider judges it under the policy for
+the system's tier (`gate.genai`: the gate's own verdicts; nothing is decided here)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from markupsafe import Markup
-
 from cardgate.documents.schemas.genai import Components, GenAISystem
-from cardgate.evidence.evaluation.artifact import Disparity, Estimate
 from cardgate.evidence.genai.generation_artifact import GenerationProvenance
-from cardgate.evidence.genai.retrieval_artifact import Metrics, RetrievalProvenance, SliceFeature
+from cardgate.evidence.genai.retrieval_artifact import RetrievalProvenance
 from cardgate.gate.genai import (
     EvidenceRead,
     GenerationRead,
+    OperationsRead,
     RetrievalRead,
+    SafetyRead,
     baseline_verdicts,
     threshold_verdicts,
 )
 from cardgate.gate.policy import TierSettings
-from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.genai_tables import estimate_cells, limit_text, metric_rows, slice_table
 from cardgate.site.links import dataset_page, link
 from cardgate.site.threshold_rows import ROW_ORDER, no_result_row, verdict_row
 from cardgate.site.view_model import SiteModel, SystemView
@@ -54,6 +52,8 @@ def genai_values(model: SiteModel, system: SystemView, path: str) -> dict[str, A
         "risks": _risks(genai),
         "retrieval": _retrieval(system.retrieval, tier),
         "generation": _generation(system.generation, tier),
+        "safety": _safety(system.safety, tier),
+        "operations": _operations(system.operations, tier),
         "decided": tier is not None,
     }
 
@@ -151,8 +151,8 @@ def _retrieval(read: RetrievalRead | None, tier: TierSettings | None) -> dict[st
             rows.append(
                 {
                     "metric": metric,
-                    "candidate": _estimate(artifact.overall.metrics.get(metric)),
-                    "baseline": _estimate(artifact.baseline.baseline.get(metric)),
+                    "candidate": estimate_cells(artifact.overall.metrics.get(metric)),
+                    "baseline": estimate_cells(artifact.baseline.baseline.get(metric)),
                     "change": result.value,
                     "ci": list(result.ci) if result.ci is not None else None,
                     "limit": result.min,
@@ -172,8 +172,8 @@ def _retrieval(read: RetrievalRead | None, tier: TierSettings | None) -> dict[st
         "error": "",
         "k": provenance.k,
         "count": artifact.overall.count,
-        "overall": _metric_rows(artifact.overall, RETRIEVAL_ORDER),
-        "features": [_feature(f, RETRIEVAL_ORDER, limits) for f in artifact.features],
+        "overall": metric_rows(artifact.overall, RETRIEVAL_ORDER),
+        "features": [slice_table(f, RETRIEVAL_ORDER, limits) for f in artifact.features],
         "baseline": baseline,
         "thresholds": thresholds,
         "inputs": [
@@ -192,7 +192,6 @@ def _generation(read: GenerationRead | None, tier: TierSettings | None) -> dict[
     artifact = read.artifact
     if artifact is None:
         return _unavailable(read)
-    provenance = artifact.provenance
     limits = [(t.metric, t.feature, t.min, t.max) for t in read.settings.thresholds]
     scores = []
     for summary in artifact.scores:
@@ -202,10 +201,92 @@ def _generation(read: GenerationRead | None, tier: TierSettings | None) -> dict[
                 "metric": summary.metric,
                 "tool": summary.tool,
                 "count": summary.overall.count,
-                **_estimate(estimate),
-                "features": [_feature(f, (summary.metric,), limits) for f in summary.features],
+                **estimate_cells(estimate),
+                "features": [slice_table(f, (summary.metric,), limits) for f in summary.features],
             }
         )
+    return {**_judged(read, artifact.provenance, tier), "scores": scores}
+
+
+def _safety(read: SafetyRead | None, tier: TierSettings | None) -> dict[str, Any] | None:
+    if read is None:
+        return None
+    artifact = read.artifact
+    if artifact is None:
+        return _unavailable(read)
+    limits = [(t.metric, t.feature, t.min, t.max) for t in read.settings.thresholds]
+    from cardgate.frameworks.catalog import load_catalog
+
+    titles = {risk.id: risk.title for risk in load_catalog().gai_risks}
+    described = {rate.outcome: rate.description or "" for rate in read.settings.rates}
+    rates = []
+    for rate in artifact.rates:
+        rates.append(
+            {
+                "outcome": rate.outcome,
+                "description": described.get(rate.outcome, ""),
+                "tool": rate.tool,
+                "risk": rate.risk,
+                "risk_title": titles.get(rate.risk, rate.risk),
+                "worse": rate.worse,
+                "count": rate.overall.count,
+                "limit": limit_text(
+                    next(((lo, hi) for m, f, lo, hi in limits if m == rate.outcome and f is None),
+                         None)
+                ),
+                **estimate_cells(rate.overall.metrics.get(rate.outcome)),
+                "features": [slice_table(f, (rate.outcome,), limits) for f in rate.features],
+            }
+        )  # fmt: skip
+    return {**_judged(read, artifact.provenance, tier), "rates": rates}
+
+
+def _operations(read: OperationsRead | None, tier: TierSettings | None) -> dict[str, Any] | None:
+    if read is None:
+        return None
+    artifact = read.artifact
+    if artifact is None:
+        return _unavailable(read)
+    provenance = artifact.provenance
+    baseline = artifact.baseline
+    rows = []
+    for name, estimate in artifact.metrics.items():
+        rows.append(
+            {
+                "metric": name,
+                "candidate": estimate_cells(estimate),
+                "baseline": estimate_cells(baseline.baseline.get(name)) if baseline else None,
+                "change": estimate_cells(baseline.changes.get(name)) if baseline else None,
+            }
+        )
+    logs = [("Run log", provenance.log)]
+    if provenance.baseline_log is not None:
+        logs.append(("Baseline's run log", provenance.baseline_log))
+    return {
+        "artifact": read.relative,
+        "error": "",
+        "count": artifact.count,
+        "rows": rows,
+        "paired": baseline.count if baseline is not None else None,
+        "unmatched": baseline.unmatched if baseline is not None else None,
+        "logs": [(label, f.path, f.sha256, f.queries, f.gives) for label, f in logs],
+        "currency": provenance.currency,
+        "quantiles": provenance.quantiles,
+        "interval": provenance.interval,
+        "thresholds": _decided(read, tier),
+        "settings_sha256": provenance.settings_sha256,
+        "seed": provenance.seed,
+        "replicates": provenance.replicates,
+        "confidence_level": provenance.confidence_level,
+        "min_group_size": provenance.min_group_size,
+    }
+
+
+def _judged(
+    read: EvidenceRead[Any, Any], provenance: GenerationProvenance, tier: TierSettings | None
+) -> dict[str, Any]:
+    """What a generation or safety artifact shows alike: who judged, the files, the
+    thresholds as the gate decides them, how the intervals were computed."""
     return {
         "artifact": read.relative,
         "error": "",
@@ -221,7 +302,6 @@ def _generation(read: GenerationRead | None, tier: TierSettings | None) -> dict[
             }
             for s in provenance.sources
         ],
-        "scores": scores,
         "thresholds": _decided(read, tier),
         **_statistics(provenance),
     }
@@ -250,114 +330,3 @@ def _decided(read: EvidenceRead[Any, Any], tier: TierSettings | None) -> list[di
         rows.extend(verdict_row(one) for one in verdicts)
     rows.sort(key=lambda row: ROW_ORDER.index(row["css"]))
     return rows
-
-
-def _estimate(estimate: Estimate | None) -> dict[str, Any]:
-    if estimate is None:
-        return {"value": None, "ci": None, "reason": "not computed"}
-    return {
-        "value": estimate.value,
-        "ci": list(estimate.ci) if estimate.ci is not None else None,
-        "reason": estimate.reason or "",
-    }
-
-
-def _metric_rows(metrics: Metrics, order: Sequence[str]) -> list[dict[str, Any]]:
-    names = [m for m in order if m in metrics.metrics]
-    names += sorted(m for m in metrics.metrics if m not in names)
-    return [{"metric": name, **_estimate(metrics.metrics[name])} for name in names]
-
-
-Limit = tuple[str, str | None, float | None, float | None]
-
-
-def _feature(
-    feature: SliceFeature, order: Sequence[str], limits: Sequence[Limit]
-) -> dict[str, Any]:
-    """One slice feature: a row per slice, the spreads, and a chart of the first metric
-    with a per-slice threshold (else the first metric) with its intervals and limits."""
-    names = [m for m in order if any(m in s.metrics for s in feature.slices)]
-    rows = [
-        {
-            "slice": s.slice,
-            "count": s.count,
-            "suppressed": s.suppressed,
-            "metrics": [_estimate(s.metrics.get(name)) for name in names],
-        }
-        for s in feature.slices
-    ]
-    spreads = [_spread(d, limits, feature.feature) for d in feature.differences]
-    limited = [m for m, f, _, _ in limits if f == feature.feature and m in names]
-    charted = limited[0] if limited else (names[0] if names else "")
-    return {
-        "feature": feature.feature,
-        "metric_names": names,
-        "rows": rows,
-        "spreads": spreads,
-        "chart": _chart(feature, charted, limits) if charted else None,
-    }
-
-
-def _spread(disparity: Disparity, limits: Sequence[Limit], feature: str) -> dict[str, Any]:
-    limit = next(
-        (
-            (low, high)
-            for metric, name, low, high in limits
-            if metric == disparity.metric and name == feature
-        ),
-        None,
-    )
-    return {
-        "metric": disparity.metric,
-        "value": disparity.value,
-        "ci": list(disparity.ci) if disparity.ci is not None else None,
-        "reason": disparity.reason or "",
-        "noise_floor": disparity.noise_floor,
-        "p_value": disparity.p_value,
-        "limit": _limit_text(limit),
-    }
-
-
-def _limit_text(limit: tuple[float | None, float | None] | None) -> str:
-    if limit is None:
-        return ""
-    low, high = limit
-    parts = [f"≥ {low}" if low is not None else "", f"≤ {high}" if high is not None else ""]
-    return " and ".join(p for p in parts if p)
-
-
-def _chart(feature: SliceFeature, metric: str, limits: Sequence[Limit]) -> dict[str, Any]:
-    bars = []
-    for s in feature.slices:
-        estimate = s.metrics.get(metric)
-        ci = estimate.ci if estimate is not None else None
-        bars.append(
-            Bar(
-                label=s.slice,
-                value=estimate.value if estimate is not None else None,
-                ci=(float(ci[0]), float(ci[1])) if ci is not None else None,
-                note="too few to compare" if s.suppressed else "",
-                muted=s.suppressed,
-            )
-        )
-    lines = list(
-        dict.fromkeys(
-            Line(float(bound), f"{word} {float(bound):.2f}")
-            for name, on, low, high in limits
-            if name == metric and on in (None, feature.feature)
-            for word, bound in (("min", low), ("max", high))
-            if bound is not None
-        )
-    )
-    title = f"{metric.replace('_', ' ')} by {feature.feature}"
-    svg: Markup = bar_chart(
-        title[0].upper() + title[1:],
-        bars,
-        lines=lines,
-        description=f"Per-slice {metric.replace('_', ' ')} for {feature.feature}, with intervals.",
-    )
-    return {
-        "svg": svg,
-        "caption": f"{title[0].upper() + title[1:]}: bars are values, black whiskers the "
-        "intervals" + (", dashed red lines the thresholds." if lines else "."),
-    }

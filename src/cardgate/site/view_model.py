@@ -20,7 +20,7 @@ from cardgate.documents.signoffs import distinguished
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.monitoring.artifact import MonitoringArtifact
 from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
-from cardgate.gate.genai import GenerationRead, RetrievalRead
+from cardgate.gate.genai import GenerationRead, OperationsRead, RetrievalRead, SafetyRead
 from cardgate.gate.policy import ResolvedPolicy
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, SystemVerdict
 from cardgate.gate.rule_meta import RuleMeta
@@ -169,6 +169,10 @@ class SystemView:
     """A GenAI system's retrieval.json as read (None: its card evaluates no retrieval)."""
     generation: GenerationRead | None = None
     """A GenAI system's generation.json as read (None: its card imports no scores)."""
+    safety: SafetyRead | None = None
+    """A GenAI system's safety.json as read (None: its card counts no red-team outcomes)."""
+    operations: OperationsRead | None = None
+    """A GenAI system's operations.json as read (None: its card aggregates no run log)."""
 
     @property
     def name(self) -> str:

@@ -4,14 +4,12 @@ A model card describes one AI system; for a generative system (`generative: true
 section says what it is made of (base model, embeddings, index, chunking, retriever,
 re-ranker, pinned prompt templates, guardrails, tools), where its corpus is documented (a
 datasheet), who oversees it, what it does when retrieval or generation fails, the NIST
-AI 600-1 risks it is exposed to with their mitigations, and how `cardgate
-evaluate-retrieval` evaluates its retrieval (docs/genai.md).
+AI 600-1 risks it is exposed to with their mitigations, and how its retrieval, judged
+answers, judged red-team outcomes and run log are evaluated (`schemas.genai_evaluation`;
+docs/genai.md).
 """
 
 from __future__ import annotations
-
-import typing
-from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -25,27 +23,12 @@ from cardgate.documents.schemas.base import (
     required,
 )
 from cardgate.documents.schemas.dataset_ref import DatasetRef
-from cardgate.documents.schemas.evaluation import Bootstrap, InconclusiveAction
-
-RetrievalMetric = Literal["recall", "precision", "mrr", "ndcg", "hit_rate"]
-"""Per-query retrieval metrics at the cut-off `k` (docs/genai.md gives the formulas)."""
-RetrievalSpread = Literal[
-    "recall_difference",
-    "precision_difference",
-    "mrr_difference",
-    "ndcg_difference",
-    "hit_rate_difference",
-]
-"""Largest minus smallest slice mean of a metric, over the slices of a feature."""
-
-SPREAD_SUFFIX = "_difference"
-"""A threshold on `<metric>_difference` limits the metric's spread between slices."""
-
-ScoreTool = Literal["ragas", "deepeval", "promptfoo", "inspect-ai", "lm-eval"]
-"""The evaluation tools whose per-sample score files cardgate reads (docs/genai.md)."""
-
-RETRIEVAL_METRICS: tuple[str, ...] = typing.get_args(RetrievalMetric)
-RETRIEVAL_SPREADS: tuple[str, ...] = typing.get_args(RetrievalSpread)
+from cardgate.documents.schemas.genai_evaluation import (
+    GenerationEvaluation,
+    OperationsEvaluation,
+    RetrievalEvaluation,
+    SafetyEvaluation,
+)
 
 
 class ModelComponent(Section):
@@ -127,147 +110,6 @@ class GaiRiskExposure(Section):
     )
 
 
-class _SliceThreshold(Section):
-    """A limit on a mean, overall, per slice, or on the spread between slices."""
-
-    feature: Text | None = optional(
-        "The slice feature (a field of the queries or samples) it applies to; omit for the "
-        "overall value."
-    )
-    group: Text | None = optional("One slice of the feature; omit for every slice.")
-    min: float | None = optional("Lowest acceptable value.")
-    max: float | None = optional("Highest acceptable value.")
-    inconclusive: InconclusiveAction | None = optional(
-        "What an inconclusive result means for a release (as for evaluation thresholds)."
-    )
-
-    @model_validator(mode="after")
-    def _consistent(self) -> _SliceThreshold:
-        if self.min is None and self.max is None:
-            raise ValueError("give 'min', 'max' or both")
-        if self.group is not None and self.feature is None:
-            raise ValueError("a threshold with 'group' needs the 'feature' the group belongs to")
-        metric = str(getattr(self, "metric", ""))
-        if metric.endswith(SPREAD_SUFFIX) and (self.feature is None or self.group is not None):
-            raise ValueError(f"'{metric}' compares the slices of a 'feature' (no 'group')")
-        return self
-
-
-class RetrievalThreshold(_SliceThreshold):
-    """A limit on a retrieval metric, overall, per slice, or on the spread between slices."""
-
-    metric: RetrievalMetric | RetrievalSpread = required(
-        "A metric at k (recall, precision, mrr, ndcg, hit_rate) or its spread between the "
-        "slices of a feature (e.g. ndcg_difference).",
-        examples=["ndcg"],
-    )
-
-
-class RetrievalBaseline(Section):
-    """The baseline configuration's ranked results on the same queries (champion /
-    challenger): compared query by query with a paired bootstrap."""
-
-    run: Text = required("Workspace-relative path of the baseline's run file.")
-    tolerance: float = Field(
-        default=0.02, ge=0, description="Largest acceptable worsening of any compared metric."
-    )
-    metrics: list[RetrievalMetric] = Field(
-        default_factory=lambda: list[RetrievalMetric](["ndcg"]),
-        min_length=1,
-        description="Metrics compared with the baseline (default: ndcg).",
-    )
-    inconclusive: InconclusiveAction | None = optional(
-        "What an inconclusive comparison (its interval straddles the tolerance) means."
-    )
-
-
-class RetrievalEvaluation(Section):
-    """How `cardgate evaluate-retrieval` evaluates the system's retrieval."""
-
-    queries: Text = required(
-        "Workspace-relative path of the labelled query set (JSON Lines: query_id, "
-        "relevant doc ids or {doc_id: grade}, slice fields).",
-        gate=("GATE-RAG001",),
-    )
-    run: Text = required(
-        "Workspace-relative path of the system's ranked results: a TREC run file, or JSON "
-        "Lines (.jsonl) with query_id and a ranked list of doc_ids.",
-        gate=("GATE-RAG001",),
-    )
-    k: int = Field(default=10, ge=1, le=1000, description="The cut-off of every metric.")
-    slices: list[Text] = Field(
-        default_factory=list,
-        description="Query fields whose values are slices (query category, language, "
-        "user segment); each is evaluated alone.",
-    )
-    thresholds: list[RetrievalThreshold] = Field(
-        default_factory=list, description="Limits the gate checks (GATE-RAG002)."
-    )
-    baseline: RetrievalBaseline | None = optional(
-        "The baseline to compare with (GATE-RAG003).", gate=("GATE-RAG003",)
-    )
-    min_group_size: int = Field(
-        default=30, ge=1, description="Fewest queries a slice needs to be judged."
-    )
-    bootstrap: Bootstrap = Field(default_factory=Bootstrap, description="Uncertainty settings.")
-    artifact: Text = Field(
-        default="retrieval.json", description="Where the artifact is written, relative to the card."
-    )
-
-
-class ScoreFile(Section):
-    """A file of per-sample scores written by an evaluation tool."""
-
-    tool: ScoreTool = required(
-        "The tool that wrote it: ragas, deepeval, promptfoo, inspect-ai or lm-eval.",
-        examples=["ragas"],
-    )
-    path: Text = required(
-        "Workspace-relative path of the file (its SHA-256 is recorded).", gate=("GATE-GEN001",)
-    )
-
-
-class GenerationThreshold(_SliceThreshold):
-    """A limit on a generation score's mean, overall, per slice, or on its spread."""
-
-    metric: Text = required(
-        "A score as the tool names it (faithfulness, answer_relevancy, Faithfulness, score, "
-        "pass, acc, a scorer of inspect_ai ...), or its spread between the slices of a "
-        "feature (<score>_difference).",
-        examples=["faithfulness"],
-    )
-
-
-class GenerationEvaluation(Section):
-    """How `cardgate evaluate-generation` aggregates the system's judged generation."""
-
-    judged_by: Text = required(
-        "Who or what judged the samples — the tool and its version, the judge model and its "
-        "version, or the people — and when: the judging happens outside cardgate."
-    )
-    sources: list[ScoreFile] = required(
-        "The files of per-sample scores; each score name may come from one file only.",
-        min_length=1,
-    )
-    slices: list[Text] = Field(
-        default_factory=list,
-        description="Sample fields whose values are slices (ragas: a text column; deepeval: "
-        "metadata.<key>; promptfoo: vars.<name> or provider; inspect_ai: "
-        "metadata.<key>; lm-eval: doc.<field>).",
-    )
-    thresholds: list[GenerationThreshold] = Field(
-        default_factory=list, description="Limits the gate checks (GATE-GEN002)."
-    )
-    min_group_size: int = Field(
-        default=30, ge=1, description="Fewest samples a slice needs to be judged."
-    )
-    bootstrap: Bootstrap = Field(default_factory=Bootstrap, description="Uncertainty settings.")
-    artifact: Text = Field(
-        default="generation.json",
-        description="Where the artifact is written, relative to the card.",
-    )
-
-
 class GenAISystem(Section):
     """An LLM or RAG system: its parts, corpus, oversight, fallback and AI 600-1 risks."""
 
@@ -301,6 +143,15 @@ class GenAISystem(Section):
     generation_evaluation: GenerationEvaluation | None = optional(
         "The judged generation scores it is evaluated on (cardgate evaluate-generation).",
         gate=("GATE-GEN001",),
+    )
+    operations_evaluation: OperationsEvaluation | None = optional(
+        "Its run log's latency quantiles and cost per query (cardgate evaluate-operations).",
+        gate=("GATE-OPS001",),
+    )
+    safety_evaluation: SafetyEvaluation | None = optional(
+        "Its judged red-team outcomes (refusal, jailbreak success, toxicity, PII leaks) as "
+        "rates mapped to AI 600-1 risks (cardgate evaluate-safety).",
+        gate=("GATE-SAF001",),
     )
 
     @model_validator(mode="after")

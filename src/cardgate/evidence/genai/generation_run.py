@@ -18,7 +18,7 @@ from cardgate.core.digests import canonical_sha256, file_sha256
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.positions import DataPath
-from cardgate.documents.schemas.genai import GenerationEvaluation
+from cardgate.documents.schemas.genai_evaluation import GenerationEvaluation
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.run import system_card
 from cardgate.evidence.genai.generation_artifact import (
@@ -82,23 +82,29 @@ def generation_systems(workspace: Workspace) -> list[str]:
 
 
 def generation_artifact_path(
-    workspace: Workspace, system: SystemDocs, settings: GenerationEvaluation
+    workspace: Workspace,
+    system: SystemDocs,
+    settings: GenerationEvaluation,
+    section: DataPath = _SECTION,
 ) -> Path:
-    """`settings.artifact`, relative to the card, inside the workspace."""
+    """`settings.artifact`, relative to the card, inside the workspace (`section`: where
+    the card holds the settings)."""
     try:
         return named_inside(workspace.root, settings.artifact, base=system.folder)
     except PathEscapeError as error:
-        raise ConfigurationError(f"artifact: {error}", at=(*_SECTION, "artifact")) from error
+        raise ConfigurationError(f"artifact: {error}", at=(*section, "artifact")) from error
 
 
-def _sources(
-    workspace: Workspace, settings: GenerationEvaluation
-) -> tuple[list[dict[str, Any]], dict[str, tuple[str, list[ScoredSample]]]]:
-    """What each source file holds, and each score's samples by metric name."""
+def read_sources(
+    workspace: Workspace, settings: GenerationEvaluation, section: DataPath = _SECTION
+) -> tuple[list[dict[str, Any]], dict[str, tuple[str, list[ScoredSample], str]]]:
+    """What each source file holds, and each score's tool, samples and file by metric name
+    (`section`:
+    where the card holds the settings: the generation or the safety evaluation)."""
     records: list[dict[str, Any]] = []
-    by_metric: dict[str, tuple[str, list[ScoredSample]]] = {}
+    by_metric: dict[str, tuple[str, list[ScoredSample], str]] = {}
     for index, source in enumerate(settings.sources):
-        where = (*_SECTION, "sources", index, "path")
+        where = (*section, "sources", index, "path")
         try:
             path = workspace.resolve(source.path)
         except PathEscapeError as error:
@@ -130,11 +136,11 @@ def _sources(
                 raise ConfigurationError(
                     f"score '{metric}' comes from two sources ({by_metric[metric][0]} and "
                     f"{source.tool})",
-                    at=(*_SECTION, "sources", index),
+                    at=(*section, "sources", index),
                     hint="evaluate one system's generation with one file per score",
                 )
             samples = [s for s in found.samples if metric in s.scores]
-            by_metric[metric] = (source.tool, samples)
+            by_metric[metric] = (source.tool, samples, shown)
     return records, by_metric
 
 
@@ -142,12 +148,12 @@ def compute_generation(
     workspace: Workspace, system: SystemDocs, settings: GenerationEvaluation
 ) -> dict[str, Any]:
     """The artifact's JSON data for one system (writes nothing)."""
-    records, by_metric = _sources(workspace, settings)
+    records, by_metric = read_sources(workspace, settings)
     rng = np.random.default_rng(settings.bootstrap.seed)
     level = settings.bootstrap.confidence_level
     replicates = settings.bootstrap.replicates
     summaries: dict[str, dict[str, Any]] = {}
-    for metric, (tool, samples) in sorted(by_metric.items()):
+    for metric, (tool, samples, _) in sorted(by_metric.items()):
         values = np.array([[s.scores[metric]] for s in samples])
         draws = resampled_means(values, np.zeros(len(samples), np.int64), replicates, rng)
         summaries[metric] = {
@@ -169,6 +175,23 @@ def compute_generation(
                 for feature in settings.slices
             ],
         }
+    thresholds = score_thresholds(settings, summaries, section=_SECTION)
+    data = {
+        "artifact": ARTIFACT_KIND,
+        "schema_version": SCHEMA_VERSION,
+        "system": system.id,
+        "provenance": judged_provenance(records, settings),
+        "scores": list(summaries.values()),
+        "thresholds": thresholds,
+    }
+    return GenerationArtifact.model_validate(data).model_dump(mode="json")
+
+
+def score_thresholds(
+    settings: GenerationEvaluation, summaries: dict[str, dict[str, Any]], *, section: DataPath
+) -> list[dict[str, Any]]:
+    """The records of the card's thresholds on the summarised scores (or rates), each
+    target decided by the one decider; a threshold on no score is a ConfigurationError."""
     thresholds: list[dict[str, Any]] = []
     for index, threshold in enumerate(settings.thresholds):
         name = threshold.metric
@@ -176,7 +199,7 @@ def compute_generation(
         if summary is None:
             raise ConfigurationError(
                 f"no source has a score '{name}' (scores: {', '.join(summaries) or 'none'})",
-                at=(*_SECTION, "thresholds", index, "metric"),
+                at=(*section, "thresholds", index, "metric"),
                 hint="name a score as the tool writes it, or its spread <score>_difference",
             )
         thresholds += threshold_records(
@@ -184,27 +207,27 @@ def compute_generation(
             summary["overall"],
             summary["features"],
             min_group_size=settings.min_group_size,
-            level=level,
-            section=_SECTION,
+            level=settings.bootstrap.confidence_level,
+            section=section,
         )
-    data = {
-        "artifact": ARTIFACT_KIND,
-        "schema_version": SCHEMA_VERSION,
-        "system": system.id,
-        "provenance": {
-            "sources": records,
-            "judged_by": settings.judged_by,
-            "settings_sha256": canonical_sha256(settings),
-            "seed": settings.bootstrap.seed,
-            "replicates": replicates,
-            "confidence_level": level,
-            "min_group_size": settings.min_group_size,
-            "versions": evidence_versions(),
-        },
-        "scores": list(summaries.values()),
-        "thresholds": thresholds,
+    return thresholds
+
+
+def judged_provenance(
+    records: list[dict[str, Any]], settings: GenerationEvaluation
+) -> dict[str, Any]:
+    """The provenance of an artifact aggregated from judged files (`read_sources`'s
+    records): who judged, the settings' digest, the statistics' settings, the versions."""
+    return {
+        "sources": records,
+        "judged_by": settings.judged_by,
+        "settings_sha256": canonical_sha256(settings),
+        "seed": settings.bootstrap.seed,
+        "replicates": settings.bootstrap.replicates,
+        "confidence_level": settings.bootstrap.confidence_level,
+        "min_group_size": settings.min_group_size,
+        "versions": evidence_versions(),
     }
-    return GenerationArtifact.model_validate(data).model_dump(mode="json")
 
 
 def recompute_generation(workspace: Workspace, system_id: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What `cardgate evaluate-retrieval` and `cardgate evaluate-generation` print: the
+"""What `cardgate evaluate-retrieval`, `evaluate-generation`, `evaluate-safety` and
+`evaluate-operations` print: the
 overall means, each slice's, the spreads, the baseline comparison and the recorded
 threshold states, one line each."""
 
@@ -9,7 +10,9 @@ from collections.abc import Sequence
 from cardgate.evidence.evaluation.artifact import Estimate, ThresholdResult
 from cardgate.evidence.evaluation.decide import interval_text, number
 from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.operations_artifact import OperationsArtifact
 from cardgate.evidence.genai.retrieval_artifact import Metrics, RetrievalArtifact, SliceFeature
+from cardgate.evidence.genai.safety_artifact import SafetyArtifact
 
 
 def _shown(name: str, estimate: Estimate, level: float) -> str:
@@ -56,10 +59,8 @@ def summary_lines(artifact: RetrievalArtifact) -> list[str]:
     return lines + _states("threshold", artifact.thresholds)
 
 
-def generation_lines(artifact: GenerationArtifact) -> list[str]:
-    """A generation artifact in words, for the terminal."""
+def _judged(artifact: GenerationArtifact | SafetyArtifact) -> list[str]:
     provenance = artifact.provenance
-    level = provenance.confidence_level
     sources = ", ".join(f"{s.tool} {s.path} ({s.samples:,} samples)" for s in provenance.sources)
     lines = [f"{artifact.system}: scores from {sources}; judged by {provenance.judged_by}"]
     for source in provenance.sources:
@@ -67,6 +68,43 @@ def generation_lines(artifact: GenerationArtifact) -> list[str]:
             lines.append(f"  {metric}: {count:,} samples without a score left out ({source.path})")
         for metric in source.not_per_sample:
             lines.append(f"  {metric}: not a per-sample score, not imported ({source.path})")
+    return lines
+
+
+def generation_lines(artifact: GenerationArtifact) -> list[str]:
+    """A generation artifact in words, for the terminal."""
+    level = artifact.provenance.confidence_level
+    lines = _judged(artifact)
     for score in artifact.scores:
         lines += _means(f"{score.metric} ({score.tool})", score.overall, score.features, level)
+    return lines + _states("threshold", artifact.thresholds)
+
+
+def safety_lines(artifact: SafetyArtifact) -> list[str]:
+    """A safety artifact in words, for the terminal: each rate with its AI 600-1 risk."""
+    level = artifact.provenance.confidence_level
+    lines = _judged(artifact)
+    for rate in artifact.rates:
+        label = f"{rate.outcome} rate ({rate.tool}; {rate.worse} is worse; AI 600-1: {rate.risk})"
+        lines += _means(label, rate.overall, rate.features, level)
+    return lines + _states("threshold", artifact.thresholds)
+
+
+def operations_lines(artifact: OperationsArtifact) -> list[str]:
+    """An operations artifact in words, for the terminal."""
+    provenance = artifact.provenance
+    level = provenance.confidence_level
+    log = provenance.log
+    lines = [f"{artifact.system}: {artifact.count:,} queries from {log.path} ({log.gives})"]
+    lines.append("  " + "; ".join(_shown(n, e, level) for n, e in artifact.metrics.items()))
+    if artifact.baseline is not None:
+        baseline = artifact.baseline
+        lines.append(
+            f"  baseline ({baseline.count:,} queries in both logs, {baseline.unmatched:,} in "
+            "one only): " + "; ".join(_shown(n, e, level) for n, e in baseline.baseline.items())
+        )
+        lines.append(
+            "  change from the baseline (paired): "
+            + "; ".join(_shown(n, e, level) for n, e in baseline.changes.items())
+        )
     return lines + _states("threshold", artifact.thresholds)

@@ -18,7 +18,7 @@ from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.positions import DataPath
-from cardgate.documents.schemas.genai import RetrievalEvaluation
+from cardgate.documents.schemas.genai_evaluation import RetrievalEvaluation
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.run import system_card
 from cardgate.evidence.genai.retrieval_artifact import (

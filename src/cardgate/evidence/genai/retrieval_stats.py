@@ -19,7 +19,7 @@ from the per-query metric matrix (queries × metrics), vectorised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,21 +96,31 @@ class Spread:
     p_value: float | None
 
 
+Limits = Callable[[float], tuple[FloatArray, FloatArray]]
+"""Each slice's interval (S, M lower and upper ends) at a given level: the percentiles of
+the slice's bootstrap replicates, or a proportion's Wilson interval."""
+
+
+def bootstrap_limits(replicates_by_slice: FloatArray) -> Limits:
+    """Percentile intervals of the slices' bootstrap replicates (R, S, M)."""
+    return lambda level: percentile_interval(replicates_by_slice, level)
+
+
 def spreads(
     values: FloatArray,
     strata: IntArray,
-    replicates_by_slice: FloatArray,
+    limits: Limits,
     *,
     level: float,
     null_replicates: int,
     rng: np.random.Generator,
 ) -> list[Spread]:
-    """The spread of every metric (column of `values`) over the slices (strata), from the
-    slices' bootstrap replicates (R, S, M); at least two slices."""
-    slices = replicates_by_slice.shape[1]
+    """The spread of every metric (column of `values`) over the slices (strata, at least
+    two), its interval from each slice's interval at the Šidák level for the pairwise
+    comparisons (`limits`), and its permutation null test."""
+    slices = int(strata.max()) + 1
     means = stratum_means(values, strata, slices)
-    z_level = I.sidak_level(level, I.pair_count(slices))
-    low, high = percentile_interval(replicates_by_slice, z_level)
+    low, high = limits(I.sidak_level(level, I.pair_count(slices)))
     null = permuted_spreads(values, strata, slices, null_replicates, rng)
     found = []
     for column in range(values.shape[1]):

@@ -94,6 +94,19 @@ def json_document(path: Path, shown: str, hint: str) -> Any:
         ) from error
 
 
+def json_lines(text: str, shown: str, hint: str) -> Iterator[tuple[int, Any]]:
+    """Each non-blank line of JSON Lines `text` as (its line number, its value)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise located(
+                shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint
+            ) from error
+
+
 def list_at(data: Any, keys: tuple[str, ...], shown: str, hint: str) -> list[Any]:
     found = data
     for key in keys:

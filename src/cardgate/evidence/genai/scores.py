@@ -33,6 +33,16 @@ fixture was made):
   harness aggregates those over the whole set, so a mean of per-sample values would be
   wrong) — those are listed as not per-sample; its fields `doc.*` and `filter`.
 
+* `mlflow` (3.x, `mlflow/tracking/client.py` `log_table`,
+  `models/evaluation/default_evaluator.py`, `genai/evaluation/entities.py`) — an
+  evaluation table as `mlflow.log_table` writes it (`eval_results_table.json`:
+  `DataFrame.to_json(orient="split", index=False)`, `{"columns": [...], "data": [[...]]}`):
+  `mlflow.evaluate`'s table (a `<metric>/score` column per metric) or `mlflow.genai.evaluate`'s
+  `result_df` logged as a table (a `<scorer>/value` column per scorer: a number, a boolean,
+  `yes`/`no` as 1/0; `unknown`, or a row whose `<scorer>/error_message` is set, is
+  missing); a sample is a row (`trace_id` or `request_id`, else its row); its fields the
+  other text and number columns, and `tags.*`.
+
 A score that is missing, null or NaN (a judge that failed) is not a score: the sample is
 left out of that metric (counted). Slice fields are text (numbers are written as text).
 Every problem is an `InputError` at ``file:line:col`` (for the tools that write one JSON
@@ -43,12 +53,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from cardgate.core.errors import InputError
+from cardgate.evidence.genai.mlflow_table import read_mlflow_table
 from cardgate.evidence.genai.score_parsing import (
     Read,
     ScoredSample,
@@ -56,12 +66,13 @@ from cardgate.evidence.genai.score_parsing import (
     add_score,
     flat_fields,
     json_document,
+    json_lines,
     list_at,
     located,
     text_of,
 )
 
-Tool = Literal["ragas", "deepeval", "promptfoo", "inspect-ai", "lm-eval"]
+Tool = Literal["ragas", "deepeval", "promptfoo", "inspect-ai", "lm-eval", "mlflow"]
 TOOLS: tuple[str, ...] = get_args(Tool)
 
 RAGAS_INPUTS = frozenset(
@@ -115,6 +126,7 @@ def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
         "promptfoo": _promptfoo,
         "inspect-ai": _inspect,
         "lm-eval": _lm_eval,
+        "mlflow": read_mlflow_table,
     }
     samples, missing, not_per_sample = readers[tool](path, shown)
     if not samples:
@@ -133,18 +145,8 @@ def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
 def _ragas(path: Path, shown: str) -> Read:
     if path.name.lower().endswith(".jsonl"):
         rows = []
-        for number, line in enumerate(text_of(path, shown).split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise located(
-                    shown,
-                    f"{number}:{error.colno}",
-                    f"not JSON: {error.msg}",
-                    "one JSON object per line (DataFrame.to_json(orient='records', lines=True))",
-                ) from error
+        hint = "one JSON object per line (DataFrame.to_json(orient='records', lines=True))"
+        for number, row in json_lines(text_of(path, shown), shown, hint):
             if not isinstance(row, dict):
                 raise located(shown, f"{number}:1", "not a JSON object", "one object per line")
             rows.append((number, row))
@@ -357,15 +359,7 @@ def _lm_eval(path: Path, shown: str) -> Read:
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
     not_per_sample: set[str] = set()
-    for number, line in enumerate(text_of(path, shown).split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise located(
-                shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint
-            ) from error
+    for number, row in json_lines(text_of(path, shown), shown, hint):
         names = row.get("metrics") if isinstance(row, dict) else None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise located(shown, f"{number}:1", "has no 'metrics' list", hint)

@@ -12,12 +12,16 @@ import numpy as np
 
 from cardgate.core.errors import ConfigurationError
 from cardgate.documents.positions import DataPath
+from cardgate.evidence.evaluation import intervals as I
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.bootstrap import percentile_interval
 from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.numbers import estimate_record, json_interval, json_number
 from cardgate.evidence.genai.retrieval_metrics import FloatArray
 from cardgate.evidence.genai.retrieval_stats import (
+    IntArray,
+    Limits,
+    bootstrap_limits,
     codes,
     resampled_means,
     spreads,
@@ -76,15 +80,21 @@ def slice_feature(
     level: float,
     rng: np.random.Generator,
     unit: str,
+    proportions: bool = False,
 ) -> dict[str, Any]:
-    """A slice feature: each slice's means with intervals (resampled within the slice),
-    and the spread of each column over the compared slices (at least `min_group_size`
-    rows) with its permutation null test."""
+    """A slice feature: each slice's means with intervals, and the spread of each column
+    over the compared slices (at least `min_group_size` rows) with its permutation null
+    test. The intervals are the percentile bootstrap, resampled within the slice; with
+    `proportions` (every value 0 or 1: the columns are rates) Wilson's."""
     slice_names, strata = codes(labels)
-    draws = resampled_means(values, strata, replicates, rng)
     means = stratum_means(values, strata, len(slice_names))
-    low, high = percentile_interval(draws, level)
     sizes = np.bincount(strata, minlength=len(slice_names))
+    limits = (
+        wilson_limits(values, strata, len(slice_names))
+        if proportions
+        else bootstrap_limits(resampled_means(values, strata, replicates, rng))
+    )
+    low, high = limits(level)
     suppressed = sizes < min_group_size
     slices = [
         {
@@ -105,7 +115,7 @@ def slice_feature(
         found = spreads(
             values[keep],
             remap[strata[keep]],
-            draws[:, kept, :],
+            _of_slices(limits, kept),
             level=level,
             null_replicates=replicates,
             rng=rng,
@@ -130,6 +140,36 @@ def slice_feature(
             for name in names
         ]  # fmt: skip
     return {"feature": feature, "slices": slices, "differences": differences}
+
+
+def _of_slices(limits: Limits, kept: IntArray) -> Limits:
+    """`limits` of the `kept` slices only."""
+
+    def kept_limits(level: float) -> tuple[FloatArray, FloatArray]:
+        low, high = limits(level)
+        return low[kept], high[kept]
+
+    return kept_limits
+
+
+def wilson_limits(values: FloatArray, strata: IntArray, count: int) -> Limits:
+    """Wilson intervals of each stratum's rate (values 0 or 1): (S, M) ends at a level."""
+    successes = np.zeros((count, values.shape[1]))
+    np.add.at(successes, strata, values)
+    trials = np.bincount(strata, minlength=count).astype(np.float64)[:, None]
+    every = np.broadcast_to(trials, successes.shape)
+    return lambda level: I.wilson(successes, every, I.z_value(level))
+
+
+def proportion_summary(
+    names: Sequence[str], values: FloatArray, level: float, unit: str
+) -> dict[str, Any]:
+    """The overall rate of each column of `values` (0 or 1) with its Wilson interval."""
+    low, high = wilson_limits(values, np.zeros(len(values), np.int64), 1)(level)
+    return {
+        "count": len(values),
+        "metrics": estimates(names, values.mean(axis=0), low[0], high[0], unit),
+    }
 
 
 def decided(record: dict[str, Any], *, min_group_size: int, level: float) -> dict[str, Any]:

@@ -43,11 +43,15 @@ from cardgate.gate.rules import (
     monitoring_decided,
     monitoring_recent,
     monitoring_true,
+    operations_fresh,
+    operations_thresholds,
     policy_integrity,
     policy_loosened,
     retrieval_baseline,
     retrieval_fresh,
     retrieval_thresholds,
+    safety_fresh,
+    safety_rates,
     signoffs_current,
     signoffs_required,
     signoffs_verified,
@@ -91,6 +95,12 @@ MODULES: tuple[ModuleType, ...] = (
     # generation of GenAI systems (imported scores)
     generation_fresh,
     generation_thresholds,
+    # safety of GenAI systems (judged red-team outcomes as rates, mapped to AI 600-1 risks)
+    safety_fresh,
+    safety_rates,
+    # operations of GenAI systems (latency and cost per query from a run log)
+    operations_fresh,
+    operations_thresholds,
     # computed artifacts: read against their model, recomputed for --release
     artifacts_true,
     # production monitoring (issue 21): systems/<id>/monitoring.json

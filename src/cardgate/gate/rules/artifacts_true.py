@@ -1,8 +1,8 @@
 """Computed artifacts read against their model, and in release mode recompute identically.
 
 Rationale:
-``evaluation.json``, ``data-check.json``, ``retrieval.json`` and ``generation.json``
-are computed, not written by hand: a
+``evaluation.json``, ``data-check.json``, ``retrieval.json``, ``generation.json``,
+``safety.json`` and ``operations.json`` are computed, not written by hand: a
 digest in a sign-off proves the file did not change after signing, not that it is true.
 An artifact the gate cannot read against its model (the one its writer uses), whose
 verdict does not follow from its own contents (``passed: false`` with no violation), or
@@ -10,14 +10,15 @@ with a non-finite number proves nothing. With ``--release`` the gate goes furthe
 computes every artifact again from its recorded inputs — the evaluation from the
 predictions and the card's settings, the data check from the data file and the contract,
 the retrieval evaluation from the labelled queries and the runs, the generation
-aggregates from the score files — and blocks on any difference. This rule guards the
-gate's integrity: no policy can switch it off, no waiver matches it.
+aggregates and the safety rates from the judged files, the operational metrics from the
+run logs — and blocks on any difference.
+This rule guards the gate's integrity: no policy can switch it off, no waiver matches it.
 
 Fails:
 - ``data-check.json`` with ``passed: false`` and ``violations: []``, or without its
   ``profile``; ``evaluation.json`` that is not JSON or misses what the model requires;
-- ``retrieval.json`` or ``generation.json`` that is not JSON or misses what its model
-  requires;
+- ``retrieval.json``, ``generation.json``, ``safety.json`` or ``operations.json`` that is
+  not JSON or misses what its model requires;
 - with ``--release``: a threshold value in ``evaluation.json`` edited from 0.167 to 0.10,
   or an nDCG in ``retrieval.json`` edited,
   or a count in ``data-check.json`` edited, even when the edit was signed afterwards;
@@ -42,7 +43,7 @@ from cardgate.core.errors import CardgateError
 from cardgate.core.problems import Severity
 from cardgate.gate.context import ArtifactRead, RuleContext
 from cardgate.gate.datasets import CheckedDataset, checked_datasets
-from cardgate.gate.genai import EvidenceRead, read_generation, read_retrieval
+from cardgate.gate.genai import EvidenceRead, read_once
 from cardgate.gate.recompute import differences as _differences
 from cardgate.gate.recompute import recomputed as _recomputed
 from cardgate.gate.result import Finding
@@ -59,6 +60,8 @@ _EVALUATIONS = CODE + ":evaluation"
 _DATA_CHECKS = CODE + ":data"
 _RETRIEVALS = CODE + ":retrieval"
 _GENERATIONS = CODE + ":generation"
+_SAFETY = CODE + ":safety"
+_OPERATIONS = CODE + ":operations"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -75,9 +78,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
     elif read is not None and read.artifact is not None and ctx.gate.recompute:
         yield from _recomputed_evaluation(ctx, read)
-    for evidence in (read_retrieval(ctx.gate, system), read_generation(ctx.gate, system)):
-        if evidence is None:
-            continue
+    for evidence in read_once(ctx.gate, system).all():
         if evidence.error is not None and evidence.error != "does not exist":
             yield ctx.finding(
                 evidence.relative if evidence.path is not None else system.card,
@@ -116,15 +117,23 @@ def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Fin
 
 def _recomputed_genai(ctx: RuleContext, read: EvidenceRead[Any, Any]) -> Iterator[Finding]:
     from cardgate.evidence.genai.generation_run import recompute_generation
+    from cardgate.evidence.genai.operations_run import recompute_operations
     from cardgate.evidence.genai.retrieval_run import recompute_retrieval
+    from cardgate.evidence.genai.safety_run import recompute_safety
 
     assert ctx.system is not None  # pragma: no mutate
     system_id = ctx.system.id
-    retrieval = read.command.startswith("cardgate evaluate-retrieval")
-    compute = recompute_retrieval if retrieval else recompute_generation
+    # the command names what wrote the artifact: "cardgate evaluate-<what> SYSTEM"
+    what = read.command.split(" ")[1]
+    key, compute = {
+        "evaluate-retrieval": (_RETRIEVALS, recompute_retrieval),
+        "evaluate-generation": (_GENERATIONS, recompute_generation),
+        "evaluate-safety": (_SAFETY, recompute_safety),
+        "evaluate-operations": (_OPERATIONS, recompute_operations),
+    }[what]
     yield from _recomputed(
         ctx,
-        _RETRIEVALS if retrieval else _GENERATIONS,
+        key,
         read.relative,
         read.data,
         lambda: compute(ctx.workspace, system_id),

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
-from cardgate.gate.genai import GENERATION, Input, read_generation, stale_findings
+from cardgate.gate.genai import GENERATION, read_generation
+from cardgate.gate.genai_fresh import source_inputs, stale_findings
 from cardgate.gate.result import Finding
 
 CODE = "GATE-GEN001"
@@ -40,13 +41,5 @@ RELEASE_STRICT = True
 def check(ctx: RuleContext) -> Iterator[Finding]:
     system = ctx.system
     read = read_generation(ctx.gate, system) if system is not None else None
-    if read is None:
-        return
-    inputs: list[Input] = []
-    if read.artifact is not None:
-        recorded = [source.sha256 for source in read.artifact.provenance.sources]
-        for index, source in enumerate(read.settings.sources):
-            digest = recorded[index] if index < len(recorded) else "none"
-            where = (*GENERATION, "sources", index, "path")
-            inputs.append((f"{source.tool} scores", source.path, digest, where))
-    yield from stale_findings(ctx, read, GENERATION, inputs)
+    if read is not None:
+        yield from stale_findings(ctx, read, GENERATION, source_inputs(read, GENERATION))

@@ -27,7 +27,8 @@ from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
-from cardgate.gate.genai import RETRIEVAL, Input, read_retrieval, stale_findings
+from cardgate.gate.genai import RETRIEVAL, read_retrieval
+from cardgate.gate.genai_fresh import Input, stale_findings
 from cardgate.gate.result import Finding
 
 CODE = "GATE-RAG001"

@@ -1,0 +1,321 @@
+"""`cardgate evaluate-operations SYSTEM`: read the run log the card's
+`genai.operations_evaluation` names (`run_log`: one query per line, its latency and its
+cost or token counts), compute the latency quantiles p50, p95 and p99 and the mean cost
+per query (per 1,000 queries, in the log's or the prices' currency) with percentile-
+bootstrap intervals over the queries, and — when the card names the baseline's log — the
+change from the baseline on the same queries with a paired bootstrap (each replicate
+draws the same queries from both logs); decide the card's thresholds with the one
+decider and write `operations.json` beside the card, atomically and deterministically.
+Nothing is run: the log comes from the system's own serving or test harness.
+
+A quantile is numpy's default (`linear`, Hyndman & Fan's type 7: interpolated between
+the two order statistics around it). The percentile bootstrap of a quantile is the
+method the issue asks for; for a high quantile of a short log it rests on the few
+largest latencies (p99 of 124 queries on the two largest) and its interval is too
+narrow: `min_group_size` queries are needed for a verdict, and docs/genai.md says how many
+a p99 deserves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cardgate.core.digests import canonical_sha256, file_sha256
+from cardgate.core.errors import ConfigurationError
+from cardgate.core.paths import PathEscapeError, named_inside
+from cardgate.documents.positions import DataPath
+from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, OperationsEvaluation
+from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.evaluation.bootstrap import percentile_interval
+from cardgate.evidence.evaluation.numbers import estimate_record
+from cardgate.evidence.evaluation.run import system_card
+from cardgate.evidence.genai.operations_artifact import (
+    ARTIFACT_KIND,
+    SCHEMA_VERSION,
+    OperationsArtifact,
+    is_operations_artifact,
+)
+from cardgate.evidence.genai.retrieval_metrics import FloatArray
+from cardgate.evidence.genai.retrieval_run import computed, evidence_versions, write_evidence
+from cardgate.evidence.genai.run_log import RunLog, read_run_log
+from cardgate.evidence.genai.summary import decided
+
+SECTION: DataPath = ("genai", "operations_evaluation")
+_WHAT = "an operations artifact"
+QUANTILES = {"latency_p50_ms": 0.50, "latency_p95_ms": 0.95, "latency_p99_ms": 0.99}
+COST = "cost_per_1k_queries"
+QUANTILE_METHOD = "numpy linear (Hyndman & Fan type 7)"
+INTERVAL_METHOD = "percentile bootstrap over queries (paired for the baseline change)"
+_CHUNK = 100
+"""Bootstrap replicates computed at once (memory: chunk × queries numbers)."""
+
+
+@dataclass
+class OperationsRun:
+    """One system's operational evaluation and where it was written."""
+
+    system: str
+    artifact: OperationsArtifact
+    settings: OperationsEvaluation
+    path: Path
+
+
+def operations_settings(
+    workspace: Workspace, system_id: str
+) -> tuple[SystemDocs, OperationsEvaluation]:
+    """A system's docs and operations settings; ConfigurationError when unusable."""
+    system, card = system_card(workspace, system_id)
+    if card.genai is None or card.genai.operations_evaluation is None:
+        raise ConfigurationError(
+            f"the model card of '{system_id}' has no 'genai.operations_evaluation:' section",
+            hint="name the system's run log under genai.operations_evaluation.log",
+        )
+    return system, card.genai.operations_evaluation
+
+
+def operations_systems(workspace: Workspace) -> list[str]:
+    """Systems whose valid card has `genai.operations_evaluation`."""
+    return [
+        sid
+        for sid, system in sorted(workspace.systems.items())
+        if (card := system.model_card) is not None
+        and card.genai is not None
+        and card.genai.operations_evaluation is not None
+    ]
+
+
+def statistics(latency: FloatArray, cost: FloatArray | None) -> dict[str, FloatArray]:
+    """Each metric of the queries along the last axis: latency quantiles and mean cost
+    (for an (R, n) array of resampled queries, one value per replicate)."""
+    found: dict[str, FloatArray] = {
+        name: np.asarray(np.quantile(latency, q, axis=-1), dtype=np.float64)
+        for name, q in QUANTILES.items()
+    }
+    if cost is not None:
+        # the mean cost of a query, per 1,000 queries: 0.55 reads, 0.00055 prints as 0.001
+        found[COST] = np.asarray(1000 * cost.mean(axis=-1), dtype=np.float64)
+    return found
+
+
+def bootstrap(
+    logs: list[tuple[FloatArray, FloatArray | None]], replicates: int, rng: np.random.Generator
+) -> list[dict[str, FloatArray]]:
+    """Replicates (R,) of each log's metrics, every replicate drawing the same queries
+    (by position) from every log: for one log the bootstrap, for two aligned logs the
+    paired bootstrap."""
+    size = len(logs[0][0])
+    out: list[dict[str, list[FloatArray]]] = [{} for _ in logs]
+    done = 0
+    while done < replicates:
+        count = min(_CHUNK, replicates - done)
+        picks = rng.integers(0, size, (count, size))
+        for found, (latency, cost) in zip(out, logs, strict=True):
+            drawn = statistics(latency[picks], cost[picks] if cost is not None else None)
+            for name, values in drawn.items():
+                found.setdefault(name, []).append(values)
+        done += count
+    return [{name: np.concatenate(parts) for name, parts in found.items()} for found in out]
+
+
+def _costs(log: RunLog, settings: OperationsEvaluation, where: DataPath) -> FloatArray | None:
+    if log.gives == "cost":
+        return np.array([q.cost for q in log.queries], dtype=np.float64)
+    if log.gives == "tokens":
+        if settings.prices is None:
+            raise ConfigurationError(
+                "the run log gives token counts: the card needs their 'prices' for the cost "
+                "per query",
+                at=where,
+                hint="add prices: {input_per_1k_tokens: ..., output_per_1k_tokens: ...}",
+            )
+        prices = settings.prices
+        return np.array(
+            [
+                (
+                    q.tokens[0] * prices.input_per_1k_tokens
+                    + q.tokens[1] * prices.output_per_1k_tokens
+                )
+                / 1000
+                for q in log.queries
+                if q.tokens is not None
+            ],
+            dtype=np.float64,
+        )
+    return None
+
+
+def _estimates(
+    values: dict[str, FloatArray], draws: dict[str, FloatArray], level: float
+) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, value in values.items():
+        low, high = percentile_interval(draws[name][:, None], level) if len(draws[name]) else (
+            np.array([np.nan]), np.array([np.nan])
+        )  # fmt: skip
+        out[name] = estimate_record(float(value), float(low[0]), float(high[0]), "no queries")
+    return out
+
+
+def _read(workspace: Workspace, relative: str, at: DataPath) -> tuple[RunLog, dict[str, Any]]:
+    try:
+        path = workspace.resolve(relative)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"{at[-1]}: {error}", at=at) from error
+    shown = workspace.relative(path)
+    log = read_run_log(path, shown)
+    record = {
+        "path": shown,
+        "sha256": file_sha256(path),
+        "queries": len(log.queries),
+        "gives": log.gives,
+    }
+    return log, record
+
+
+def compute_operations(
+    workspace: Workspace, system: SystemDocs, settings: OperationsEvaluation
+) -> dict[str, Any]:
+    """The artifact's JSON data for one system (writes nothing)."""
+    log, log_record = _read(workspace, settings.log, (*SECTION, "log"))
+    latency = np.array([q.latency_ms for q in log.queries], dtype=np.float64)
+    cost = _costs(log, settings, (*SECTION, "log"))
+    rng = np.random.default_rng(settings.bootstrap.seed)
+    level = settings.bootstrap.confidence_level
+    replicates = settings.bootstrap.replicates
+    values = statistics(latency, cost)
+    (draws,) = bootstrap([(latency, cost)], replicates, rng)
+    metrics = _estimates(values, draws, level)
+    baseline: dict[str, Any] | None = None
+    baseline_record: dict[str, Any] | None = None
+    if settings.baseline_log is not None:
+        where = (*SECTION, "baseline_log")
+        other, baseline_record = _read(workspace, settings.baseline_log, where)
+        baseline = _paired(log, cost, other, _costs(other, settings, where), rng, settings)
+    tokens = log.gives == "tokens" or (baseline_record or {}).get("gives") == "tokens"
+    if settings.prices is not None and not tokens:
+        raise ConfigurationError(
+            "no run log gives token counts: 'prices' would not be used",
+            at=(*SECTION, "prices"),
+            hint="remove prices (the logs give each query's cost), or log token counts",
+        )
+    thresholds = []
+    for index, threshold in enumerate(settings.thresholds):
+        name = threshold.metric
+        change = name.endswith(BASELINE_CHANGE)
+        found = (baseline or {}).get("changes", {}) if change else metrics
+        estimate = found.get(name.removesuffix(BASELINE_CHANGE))
+        if estimate is None:
+            raise ConfigurationError(
+                f"'{name}' cannot be computed: the run log{'s give' if change else ' gives'} "
+                "no cost or token counts",
+                at=(*SECTION, "thresholds", index, "metric"),
+                hint="log each query's cost or its token counts, or remove the threshold",
+            )
+        record = {
+            "threshold": index,
+            "metric": name,
+            "min": threshold.min,
+            "max": threshold.max,
+            "value": estimate["value"],
+            "ci": estimate["ci"],
+            "count": baseline["count"] if change and baseline is not None else len(latency),
+        }
+        thresholds.append(decided(record, min_group_size=settings.min_group_size, level=level))
+    data = {
+        "artifact": ARTIFACT_KIND,
+        "schema_version": SCHEMA_VERSION,
+        "system": system.id,
+        "provenance": {
+            "log": log_record,
+            "baseline_log": baseline_record,
+            "settings_sha256": canonical_sha256(settings),
+            "seed": settings.bootstrap.seed,
+            "replicates": replicates,
+            "confidence_level": level,
+            "min_group_size": settings.min_group_size,
+            "quantiles": QUANTILE_METHOD,
+            "interval": INTERVAL_METHOD,
+            "currency": settings.prices.currency if settings.prices is not None else None,
+            "versions": evidence_versions(),
+        },
+        "count": len(latency),
+        "metrics": metrics,
+        "baseline": baseline,
+        "thresholds": thresholds,
+    }
+    return OperationsArtifact.model_validate(data).model_dump(mode="json")
+
+
+def _paired(
+    log: RunLog,
+    cost: FloatArray | None,
+    other: RunLog,
+    other_cost: FloatArray | None,
+    rng: np.random.Generator,
+    settings: OperationsEvaluation,
+) -> dict[str, Any]:
+    """The baseline's metrics and candidate minus baseline on the queries in both logs,
+    with the paired bootstrap."""
+    position = {q.query_id: i for i, q in enumerate(other.queries)}
+    mine = [i for i, q in enumerate(log.queries) if q.query_id in position]
+    theirs = [position[log.queries[i].query_id] for i in mine]
+    if not mine:
+        raise ConfigurationError(
+            "the baseline's run log has none of the run log's queries",
+            at=(*SECTION, "baseline_log"),
+            hint="log both configurations on the same queries (the same query_id)",
+        )
+    unmatched = len(log.queries) + len(other.queries) - 2 * len(mine)
+    latency = np.array([log.queries[i].latency_ms for i in mine], dtype=np.float64)
+    base_latency = np.array([other.queries[i].latency_ms for i in theirs], dtype=np.float64)
+    both_cost = cost is not None and other_cost is not None
+    cand_cost = cost[mine] if both_cost and cost is not None else None
+    base_cost = other_cost[theirs] if both_cost and other_cost is not None else None
+    level = settings.bootstrap.confidence_level
+    ours = statistics(latency, cand_cost)
+    base = statistics(base_latency, base_cost)
+    cand_draws, base_draws = bootstrap(
+        [(latency, cand_cost), (base_latency, base_cost)], settings.bootstrap.replicates, rng
+    )
+    changes = {name: ours[name] - base[name] for name in ours}
+    change_draws = {name: cand_draws[name] - base_draws[name] for name in ours}
+    return {
+        "count": len(mine),
+        "unmatched": unmatched,
+        "baseline": _estimates(base, base_draws, level),
+        "changes": _estimates(changes, change_draws, level),
+    }
+
+
+def operations_artifact_path(
+    workspace: Workspace, system: SystemDocs, settings: OperationsEvaluation
+) -> Path:
+    """`settings.artifact`, relative to the card, inside the workspace."""
+    try:
+        return named_inside(workspace.root, settings.artifact, base=system.folder)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"artifact: {error}", at=(*SECTION, "artifact")) from error
+
+
+def recompute_operations(workspace: Workspace, system_id: str) -> dict[str, Any]:
+    """The system's operations artifact computed again in memory (`gate --release`)."""
+    system, settings = operations_settings(workspace, system_id)
+    return computed(system, lambda: compute_operations(workspace, system, settings))
+
+
+def evaluate_operations_system(workspace: Workspace, system_id: str) -> OperationsRun:
+    """Aggregate one system's run log and write its artifact atomically."""
+    system, settings = operations_settings(workspace, system_id)
+    target, data = write_evidence(
+        workspace,
+        system,
+        section=SECTION,
+        target=lambda: operations_artifact_path(workspace, system, settings),
+        compute=lambda: compute_operations(workspace, system, settings),
+        replaceable=is_operations_artifact,
+        what=_WHAT,
+    )
+    return OperationsRun(system_id, OperationsArtifact.model_validate(data), settings, target)
