@@ -223,3 +223,20 @@ def test_different_limits_on_one_target_are_two_thresholds(workspace: Build) -> 
     assert [(t["threshold"], t["group"]) for t in thresholds] == [
         (0, None), (0, "a"), (0, "b"), (1, "a")
     ]  # fmt: skip
+
+
+def test_a_group_nobody_is_selected_from_is_beyond_a_ratio_minimum(workspace: Build) -> None:
+    """A ratio of 0 is decided: its interval runs from 0 to the zero rate's upper limit
+    over the other's lower one (before: 0–1, inconclusive however plain the evidence)."""
+    data = frame(["a", "b"], rows=60)
+    data["y_pred"] = np.where(data["group"] == "a", data["y_pred"], 0)  # nobody in b
+    evaluation = PLAIN.replace(
+        "{extra}", "  thresholds:\n    - metric: demographic_parity_ratio\n      min: 0.8\n"
+    )
+    code, output, artifact = run(workspace(data, evaluation=evaluation))
+    assert code == 0, output
+    thresholds = artifact["thresholds"]
+    assert isinstance(thresholds, list)
+    (result,) = thresholds
+    assert result["value"] == 0.0 and result["ci"][0] == 0.0 and result["ci"][1] < 0.2
+    assert result["state"] == "beyond", result["reason"]

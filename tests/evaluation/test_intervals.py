@@ -122,8 +122,60 @@ def test_log_ratio_interval_matches_the_spread_of_logarithms() -> None:
     near, far = _spread_brute_force(list(np.log(values)), list(np.log(lows)), list(np.log(highs)))
     assert (float(low), float(high)) == pytest.approx((math.exp(-far), math.exp(-near)))
     assert low <= values.min() / values.max() <= high
-    zero = I.log_ratio_interval(np.array([0.0, 0.4]), np.array([0.0, 0.3]), np.array([0.1, 0.5]))
+    zero = I.log_ratio_interval(np.array([0.1, 0.4]), np.array([0.0, 0.3]), np.array([0.2, 0.5]))
     assert zero[0] == 0.0  # a group that can be at 0: the ratio can be 0
+
+
+def test_a_rate_of_0_bounds_the_ratio_by_its_upper_limit_over_the_others_lower() -> None:
+    """0 against 0.4 (limits 0.3–0.5), the zero rate's upper limit 0.1: the ratio
+    (smallest over largest) lies from 0 to 0.1 / 0.3, whichever group is 0 — not 0–1,
+    under which a ratio of 0 could never be told from parity."""
+    for values, lows, highs in (
+        ([0.0, 0.4], [0.0, 0.3], [0.1, 0.5]),
+        ([0.4, 0.0], [0.3, 0.0], [0.5, 0.1]),
+    ):
+        low, high = I.log_ratio_interval(np.array(values), np.array(lows), np.array(highs))
+        assert (float(low), float(high)) == pytest.approx((0.0, 0.1 / 0.3), abs=1e-12)
+    # three groups, two of them at 0: the tightest pair bounds min / max (0.1 / 0.3)
+    low, high = I.log_ratio_interval(
+        np.array([0.0, 0.0, 0.4]), np.array([0.0, 0.0, 0.3]), np.array([0.1, 0.2, 0.5])
+    )
+    assert (float(low), float(high)) == pytest.approx((0.0, 0.1 / 0.3), abs=1e-12)
+    # the zero rate's upper limit above the other's lower one: min / max is at most 1
+    low, high = I.log_ratio_interval(
+        np.array([0.0, 0.2]), np.array([0.0, 0.1]), np.array([0.3, 0.3])
+    )
+    assert (float(low), float(high)) == (0.0, 1.0)
+    # leading axes are independent tables: a zero in one leaves the other's MOVER as it was
+    values, lows, highs = np.array([0.3, 0.45]), np.array([0.25, 0.4]), np.array([0.36, 0.5])
+    low, high = I.log_ratio_interval(
+        np.stack([values, [0.0, 0.4]]), np.stack([lows, [0.0, 0.3]]), np.stack([highs, [0.1, 0.5]])
+    )
+    alone = I.log_ratio_interval(values, lows, highs)
+    assert (low[0], high[0]) == pytest.approx(alone) and (low[1], high[1]) == pytest.approx(
+        (0.0, 0.1 / 0.3)
+    )
+    # every rate 0: no ratio is bounded
+    low, high = I.log_ratio_interval(np.zeros(2), np.zeros(2), np.array([0.1, 0.2]))
+    assert (float(low), float(high)) == (0.0, 1.0)
+
+
+def test_a_group_nobody_is_selected_from_has_a_ratio_interval_by_hand() -> None:
+    """Through `disparity_interval`: 0 of 100 selected against 50 of 100. The Wilson 95%
+    upper limit of 0/100 is z²/(n + z²) = 0.0370, the lower limit of 50/100 is 0.4038:
+    the demographic parity ratio lies from 0 to 0.0916 (the LL144 audit's figure for the
+    same counts, `test_bias_audit`)."""
+    from cardgate.evidence.evaluation.disparities import disparity_interval
+    from cardgate.evidence.evaluation.estimates import proportions
+
+    cells = np.zeros((2, 2, 2))
+    cells[0, :, 1], cells[0, :, 0] = 25, 25  # 50 of 100 selected
+    cells[1, :, 0] = 50  # 0 of 100
+    low, high = disparity_interval("demographic_parity_ratio", proportions(cells), 0.95)
+    z2 = I.z_value(0.95) ** 2
+    assert float(low) == 0.0
+    assert float(high) == pytest.approx((z2 / (100 + z2)) / 0.40383153, rel=1e-6)
+    assert float(high) == pytest.approx(0.0916, abs=1e-4)
 
 
 def test_permutations_follow_the_hypergeometric_distribution() -> None:

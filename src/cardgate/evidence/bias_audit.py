@@ -149,18 +149,10 @@ def _ratio_interval(
     lows: FloatArray,
     highs: FloatArray,
 ) -> tuple[float, float]:
-    """The interval of category `i`'s impact ratio against the highest, `best`.
-
-    A category nobody in it was selected from has no logarithm: its ratio is 0 and the
-    upper end is its rate's upper Wilson limit over the highest rate's lower one (each
-    one-sided limit holds with probability at least 1 - (1 - level)/2, so both hold, and
-    the ratio lies under their quotient, at least at the level); the log-ratio
-    construction would give the whole range 0–1, and a ratio of 0 could never be told
-    from parity.
-    """
+    """The interval of category `i`'s impact ratio against the highest, `best`
+    (`intervals.log_ratio_interval`: for a category nobody in it was selected from, from
+    0 to its rate's upper Wilson limit over the highest rate's lower one)."""
     (_, n, k), (_, n_top, k_top) = counts[i], counts[best]
-    if k == 0:
-        return 0.0, float(highs[i] / lows[best])
     pair = [i, best]
     low, high = log_ratio_interval(np.array([k / n, k_top / n_top]), lows[pair], highs[pair])
     return float(low), float(high)

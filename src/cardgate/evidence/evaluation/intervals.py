@@ -146,11 +146,24 @@ def spread_interval(
 def log_ratio_interval(
     values: FloatArray, lows: FloatArray, highs: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Interval of min / max of positive `values` (last axis: groups): the spread of
-    their logarithms, back on the ratio scale (a lower end 0 when a group can be 0)."""
+    """Interval of min / max of non-negative `values` (last axis: groups): the spread of
+    their logarithms, back on the ratio scale.
+
+    A pair with a rate of 0 has no logarithm, and no MOVER interval: its log ratio lies
+    from log(low_i / high_j) to log(high_i / low_j) wherever both groups' one-sided
+    limits hold (each with probability 1 - (1 - L)/2 for limits at level L, so both
+    with at least L, the level of the other pairwise intervals). A rate of 0 against a
+    positive one: the ratio lies from 0 to the zero rate's upper limit over the other's
+    lower one (at most 1: min / max), where MOVER would give all of 0–1 and a ratio of 0
+    could never be told from parity. The LL144 audit's impact ratios use this too.
+    """
+    first, second = np.triu_indices(values.shape[-1], 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         logs, log_lows, log_highs = np.log(values), np.log(lows), np.log(highs)
         low, high = pairwise(logs, log_lows, log_highs)
+        zero = (values[..., first] <= 0) | (values[..., second] <= 0)
+        low = np.where(zero, log_lows[..., first] - log_highs[..., second], low)
+        high = np.where(zero, log_highs[..., first] - log_lows[..., second], high)
     low = np.nan_to_num(low, nan=-np.inf)
     high = np.nan_to_num(high, nan=np.inf)
     nearest, farthest = largest_gap(low, high)
