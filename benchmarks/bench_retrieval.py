@@ -1,7 +1,8 @@
-"""Retrieval metrics: cardgate against trec_eval (pytrec_eval), and the bootstrap target.
+"""Retrieval metrics: cardgate against trec_eval (pytrec_eval) and ranx, and the bootstrap
+target.
 
 Run: python benchmarks/bench_retrieval.py [--queries 10000] [--k 10] [--replicates 1000]
-[--rounds 5]
+[--rounds 5] [--ranx]
 
 The data: synthetic, seeded — each query judges 1 to 20 of 100,000 documents with grades
 0 to 3, its run ranks 2k documents with distinct scores. Measured in process, interleaved
@@ -12,6 +13,12 @@ The data: synthetic, seeded — each query judges 1 to 20 of 100,000 documents w
 * **metrics, trec_eval**: pytrec_eval's `RelevanceEvaluator` built on the same judgements
   and run (the top k: MRR at k) computing P, recall, nDCG, success at k and the
   reciprocal rank — the same values, compared per query to 1e-9 on every run;
+* **metrics, ranx** (`--ranx`): ranx 0.3.21 in its own throwaway environment
+  (`benchmarks/.work/venvs/ranx-0.3.21`, pinned below; ranx is not a dependency of
+  cardgate), `Qrels` and `Run` from the same dictionaries and `evaluate` of the five
+  metrics at k, per query (`ranx_peer.py`, timed in its process after a first call that
+  compiles numba's code, reported apart) — the issue's ratio, without bootstrap; its
+  values compared per query to 1e-9 as well;
 * **bootstrap**: the issue's target — `--replicates` replicates of the five means over
   the queries, and their percentile intervals (`retrieval_stats.resampled_means`);
 * **bootstrap with slices**: the same with 4 slices of the queries (stratified
@@ -24,7 +31,9 @@ Prints a Markdown table; writes the numbers into benchmarks/results.json ("retri
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -50,6 +59,35 @@ from cardgate.evidence.genai.retrieval_stats import (
     spreads,
 )
 
+RANX = [
+    "ranx==0.3.21", "numba==0.68.1", "llvmlite==0.50.0", "numpy==2.4.6", "pandas==3.1.1",
+    "python-dateutil==4.0.0", "tzdata==2026.6", "scipy==1.17.1", "orjson==3.13.0",
+    "lz4==4.4.5", "cbor2==6.3.0", "tabulate==0.10.0", "tqdm==4.70.1", "rich==15.0.0",
+    "markdown-it-py==4.3.0", "mdurl==0.1.2", "Pygments==2.21.0", "ir_datasets==0.6.3",
+    "seaborn==0.13.2", "matplotlib==3.11.2", "contourpy==1.3.3", "cycler==0.12.1",
+    "fonttools==4.68.0", "kiwisolver==1.5.1", "pillow==13.0.0", "pyparsing==3.3.3",
+    "packaging==26.4", "fastparquet==2026.9.0", "cramjam==2.14.0", "fsspec==2026.9.0",
+    "lxml==6.2.0", "PyYAML==6.0.4", "requests==2.34.2", "certifi==2026.10.19.post1",
+    "charset-normalizer==3.5.3", "idna==3.21", "urllib3==2.8.0",
+]  # fmt: skip
+"""ranx and everything it imports (`pip freeze` of `pip install ranx==0.3.21`)."""
+
+
+def ranx_metrics(
+    qrels: dict[str, dict[str, int]], scored: dict[str, dict[str, float]], k: int, rounds: int
+) -> dict[str, Any]:
+    """ranx's per-query metrics and times, from its own environment (`ranx_peer.py`)."""
+    python = harness.peer_python("ranx-0.3.21", RANX)
+    data = harness.WORK / "retrieval-ranx.json"
+    data.write_text(json.dumps({"qrels": qrels, "run": scored}), encoding="utf-8")
+    peer = Path(__file__).resolve().parent / "ranx_peer.py"
+    done = subprocess.run(
+        [str(python), "-W", "ignore", str(peer), str(data), str(k), str(rounds)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
 
 def make(queries: int, k: int, seed: int = 0) -> tuple[list[LabelledQuery], dict[str, list[str]]]:
     rng = np.random.default_rng(seed)
@@ -72,6 +110,7 @@ def main() -> int:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--replicates", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--ranx", action="store_true", help="also time ranx (installs it)")
     args = parser.parse_args()
     k, replicates = args.k, args.replicates
     queries, run = make(args.queries, k)
@@ -143,8 +182,54 @@ def main() -> int:
         "wall_s": {name: sample.summary() for name, sample in timed.items()},
         "cpu_s": {name: sample.summary() for name, sample in cpu.items()},
     }
+    if args.ranx:
+        data["ranx"] = _ranx_section(qrels, scored, queries, values, k, args.rounds, timed, cpu)
     harness.record("retrieval", data)
     return 0
+
+
+def _ranx_section(
+    qrels: dict[str, dict[str, int]],
+    scored: dict[str, dict[str, float]],
+    queries: list[LabelledQuery],
+    values: Any,
+    k: int,
+    rounds: int,
+    timed: dict[str, harness.Sample],
+    cpu: dict[str, harness.Sample],
+) -> dict[str, Any]:
+    """ranx on the same judgements and run: its values against ours, its times, the ratio."""
+    found = ranx_metrics(qrels, scored, k, rounds)
+    names = {"precision": f"precision@{k}", "recall": f"recall@{k}", "ndcg": f"ndcg@{k}",
+             "hit_rate": f"hit_rate@{k}", "mrr": f"mrr@{k}"}  # fmt: skip
+    worst = max(
+        abs(values[row, col] - found["values"][names[m]][q.query_id])
+        for row, q in enumerate(queries)
+        for col, m in enumerate(METRICS)
+    )
+    assert worst <= 1e-9, worst
+    wall = sorted(found["wall_s"])[len(found["wall_s"]) // 2]
+    cpu_ranx = sorted(found["cpu_s"])[len(found["cpu_s"]) // 2]
+    ratio = wall / timed["metrics, cardgate"].median
+    alone = sorted(found["evaluate_only_wall_s"])[len(found["evaluate_only_wall_s"]) // 2]
+    print(f"\nranx 0.3.21 (metrics, no bootstrap): wall median {wall:.2f} s "
+          f"(min {min(found['wall_s']):.2f}, max {max(found['wall_s']):.2f}), "
+          f"CPU {cpu_ranx:.2f} s, "
+          f"first call (numba compiles) {found['first_call_s']:.1f} s; ranx / cardgate "
+          f"(medians): {ratio:.1f}×; evaluate alone on Qrels and Run built once: "
+          f"{alone:.2f} s ({alone / timed['metrics, cardgate'].median:.1f}×); largest "
+          f"difference of any value: {worst:.1e}")  # fmt: skip
+    return {
+        "version": "0.3.21",
+        "wall_s": found["wall_s"],
+        "cpu_s": found["cpu_s"],
+        "first_call_s": found["first_call_s"],
+        "evaluate_only_wall_s": found["evaluate_only_wall_s"],
+        "ratio_evaluate_only_over_cardgate": alone / timed["metrics, cardgate"].median,
+        "largest_difference": worst,
+        "ratio_ranx_over_cardgate": ratio,
+        "ratio_cpu_ranx_over_cardgate": cpu_ranx / cpu["metrics, cardgate"].median,
+    }
 
 
 if __name__ == "__main__":
