@@ -71,3 +71,10 @@ def csv_cell(text: str) -> str:
     """`text` as a CSV cell a spreadsheet shows as text: a leading ``= + - @``, tab or
     carriage return (a formula) gets a ``'`` in front."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def fixed(value: float, digits: int = 3) -> str:
+    """`value` with `digits` decimals, as a reader expects it: a value that rounds to zero
+    is ``0.000``, never ``-0.000`` (an interval's lower end just below zero)."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text

@@ -6,6 +6,7 @@ judged them). Part of the Hugging Face export (`interop.huggingface`)."""
 
 from __future__ import annotations
 
+from cardgate.core.text import fixed
 from cardgate.evidence.evaluation.artifact import Estimate
 from cardgate.evidence.genai.generation_artifact import GenerationArtifact
 from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact, SliceFeature
@@ -64,7 +65,7 @@ def _model(name: str, version: str | None, provider: str | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    return "—" if value is None else fixed(value)
 
 
 def _estimate(estimate: Estimate | None) -> str:
@@ -72,7 +73,7 @@ def _estimate(estimate: Estimate | None) -> str:
         return "—"
     if estimate.ci is None:
         return _number(estimate.value)
-    return f"{_number(estimate.value)} ({estimate.ci[0]:.3f}–{estimate.ci[1]:.3f})"
+    return f"{_number(estimate.value)} ({fixed(estimate.ci[0])}–{fixed(estimate.ci[1])})"
 
 
 def results_lines(system: SystemSource) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cardgate.core.text import fixed
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.provenance import ReportedResult, licence_words
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
@@ -263,11 +264,11 @@ def _data_lines(system: SystemSource, section: str) -> list[str]:
 
 
 def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    return "—" if value is None else fixed(value)
 
 
 def _interval(ci: tuple[float, float] | None) -> str:
-    return "—" if ci is None else f"{ci[0]:.3f}–{ci[1]:.3f}"
+    return "—" if ci is None else f"{fixed(ci[0])}–{fixed(ci[1])}"
 
 
 def _results(system: SystemSource) -> list[str]:

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from cardgate.core.errors import UsageError
-from cardgate.core.text import markdown_text
+from cardgate.core.text import fixed, markdown_text
 from cardgate.documents.schemas.bias_audit import BiasAudit
 from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult
 from cardgate.evidence.bias_audit_run import audit_predictions, audit_unavailable
@@ -97,7 +97,7 @@ def definition(term: str) -> str:
 
 
 def number_text(value: float | None, digits: int = 3) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    return "—" if value is None else fixed(value, digits)
 
 
 def ratio_text(row: CategoryResult) -> str:

@@ -23,6 +23,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from cardgate.core.resources import data_dir
+from cardgate.core.text import fixed
 from cardgate.documents.placeholders import is_missing
 from cardgate.documents.schemas.provenance import licence_words
 from cardgate.site.escape import (
@@ -55,7 +56,7 @@ def number(value: Any, digits: int = 3) -> str:
         return "n/a"
     if isinstance(value, int):
         return f"{value:,}"
-    return f"{value:.{digits}f}"
+    return fixed(value, digits)
 
 
 def interval(ci: Any, digits: int = 3) -> str:
