@@ -93,9 +93,10 @@ def load_workspace(path: PathLike = ".") -> Workspace:
 def validate(path: PathLike = ".") -> ValidationReport:
     """What ``cardgate validate`` reports: ``report.problems`` (each with path, line,
     column, code, message and hint) and ``report.exit_code``."""
+    from cardgate.gate.policy_check import validation_problems
     from cardgate.validation.report import run_validation
 
-    return run_validation([], workspace=_root(path))
+    return run_validation([], workspace=_root(path), checks=(validation_problems,))
 
 
 def gate(

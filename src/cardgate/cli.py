@@ -300,9 +300,15 @@ def validate(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Validate documents against their schemas and each other."""
+    from cardgate.gate.policy_check import validation_problems
     from cardgate.validation.report import render_validation, run_validation
 
-    report = run_validation(paths or [], workspace=workspace, only_documents=only_documents)
+    report = run_validation(
+        paths or [],
+        workspace=workspace,
+        only_documents=only_documents,
+        checks=(validation_problems,),
+    )
     render_validation(report, sys.stdout, as_json=output_format is TextOrJson.json)
     raise typer.Exit(report.exit_code)
 

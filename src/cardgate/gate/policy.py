@@ -15,9 +15,11 @@ loosened below the baseline, explicitly: each loosening is recorded per tier
 
 Mistakes in a readable policy — an unknown preset, rule or option, an option of the wrong
 type — are configuration errors (`ConfigurationError`, exit 2) naming the file, position,
-rule and option. A policy that cannot be read or validated at all is reported as a
-finding by GATE-DOC001, and the gate then applies the ``strict`` preset (fail closed). A
-workspace without ``policy.yaml`` is gated by the ``baseline`` preset.
+rule and option; `policy_problems` finds the same mistakes by the same walk, every one of
+them, as problems for `cardgate validate`. A policy that cannot be read or validated at
+all is reported as a finding by GATE-DOC001, and the gate then applies the ``strict``
+preset (fail closed). A workspace without ``policy.yaml`` is gated by the ``baseline``
+preset.
 
 Kept whole: resolution, the integrity guard and the comparison with the baseline are one
 walk over the same layers and origins; split, each part would re-walk them.
@@ -37,7 +39,7 @@ from pydantic import BaseModel, ValidationError
 
 from cardgate.core.errors import ConfigurationError, UsageError
 from cardgate.core.paths import leads_outside
-from cardgate.core.problems import Span
+from cardgate.core.problems import Problem, Span
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import LoadedDocument, load_document
 from cardgate.documents.positions import DataPath
@@ -167,10 +169,8 @@ def _chain(policy: Policy, loaded: LoadedDocument, *, seen: tuple[str, ...]) -> 
         span = loaded.positions.value(("extends",))
         match = difflib.get_close_matches(name, PRESETS, n=1)
         reason = "extends itself" if name in seen else f"unknown policy preset '{name}'"
-        raise ConfigurationError(
-            f"{loaded.display}:{span.line}:{span.column}: CG100 {reason}",
-            hint=f"did you mean '{match[0]}'?" if match else "use one of: " + ", ".join(PRESETS),
-        )
+        hint = f"did you mean '{match[0]}'?" if match else "use one of: " + ", ".join(PRESETS)
+        raise _error(Problem.at(loaded.display, span, "CG100", reason, hint=hint))
     return _preset_layer(name)
 
 
@@ -267,7 +267,7 @@ def resolve_policy(
             source = f"{source} on top of {chosen.source}" if own else chosen.source
         else:
             layers, source, fallback = chosen.layers, chosen.source, False
-    selectors = {sel: rule for rule in rules for sel in rule.selectors()}
+    selectors = _selectors(rules)
     tiers: dict[str, TierSettings] = {}
     tampering: dict[tuple[str, DataPath], PolicyNote] = {}
     for tier in TIERS:
@@ -284,15 +284,56 @@ def resolve_policy(
     return ResolvedPolicy(source, tiers, fallback, tuple(tampering.values()))
 
 
+def policy_problems(workspace: Workspace, rules: Iterable[RuleMeta]) -> list[Problem]:
+    """The mistakes in the workspace's readable policy that make the gate refuse it (exit
+    2): an unknown preset, rule or option, an option of the wrong type or value — found by
+    `resolve_policy`'s own walk over every tier, each once, for `cardgate validate`. A
+    policy that cannot be read or validated has its problems reported already."""
+    if workspace.policy is None:
+        return []
+    try:
+        layers, _, _ = policy_layers(workspace)
+    except ConfigurationError as error:
+        return [error.problem] if error.problem is not None else []
+    selectors = _selectors(rules)
+    found: list[Problem] = []
+    for tier in TIERS:
+        _resolve_tier(tier, layers, selectors, found=found)
+    return sorted(set(found), key=Problem.order)
+
+
+def _selectors(rules: Iterable[RuleMeta]) -> dict[str, RuleMeta]:
+    """Every code, name and alias that names a rule in a policy."""
+    return {selector: rule for rule in rules for selector in rule.selectors()}
+
+
+def _error(problem: Problem) -> ConfigurationError:
+    """The gate's configuration error (exit 2) for a mistake in a readable policy."""
+    return ConfigurationError(problem.format(), hint=problem.hint, problem=problem)
+
+
+def _refuse(problem: Problem, found: list[Problem] | None) -> None:
+    """Raise `problem` (`_error`), or, when `found` collects them (`policy_problems`),
+    add it."""
+    if found is None:
+        raise _error(problem)
+    found.append(problem)
+
+
 _Origin = tuple[str, Span]
 _Where = tuple[Layer, DataPath]
 """The layer and key that set a value last."""
 
 
 def _resolve_tier(
-    tier: str, layers: tuple[Layer, ...], selectors: Mapping[str, RuleMeta]
+    tier: str,
+    layers: tuple[Layer, ...],
+    selectors: Mapping[str, RuleMeta],
+    *,
+    found: list[Problem] | None = None,
 ) -> tuple[TierSettings, dict[str, _Where], list[PolicyNote]]:
-    """The tier's settings, where each value was set, and the integrity settings ignored."""
+    """The tier's settings, where each value was set, and the integrity settings ignored.
+    A mistake (an unknown rule, a bad option) raises, or is added to `found` (`_refuse`)."""
     values: dict[str, Any] = {}
     levels: dict[str, str] = {}
     waivable: dict[str, bool] = {}
@@ -315,7 +356,7 @@ def _resolve_tier(
                 where = (*base, "rules", key)
                 rule = selectors.get(key)
                 if rule is None:
-                    _unknown_rule(layer.loaded, where, key, selectors)
+                    _refuse(_unknown_rule(layer.loaded, where, key, selectors), found)
                     continue
                 lowered = rule.locked and setting.level not in (None, "error")
                 if lowered or (rule.integrity and setting.waivable is True):
@@ -341,6 +382,11 @@ def _resolve_tier(
                     waivable[rule.code] = setting.waivable
                     where_set[f"waivable:{rule.code}"] = (layer, (*where, "waivable"))
                 merged = options.setdefault(rule.code, {})
+                if setting.options:  # where a mistake of the options as a whole is shown
+                    origins[(rule.code, "options")] = (
+                        layer.loaded.display,
+                        layer.loaded.positions.key((*where, "options")),
+                    )
                 for option, value in setting.options.items():
                     merged[option] = value
                     where_set[f"option:{rule.code}:{option}"] = (layer, (*where, "options", option))
@@ -350,7 +396,9 @@ def _resolve_tier(
                     )
     validated: dict[str, BaseModel] = {}
     for rule in {rule.code: rule for rule in selectors.values()}.values():
-        validated_options = _validate_options(rule, options.get(rule.code, {}), origins)
+        validated_options, problem = _validate_options(rule, options.get(rule.code, {}), origins)
+        if problem is not None:
+            _refuse(problem, found)
         if validated_options is not None:
             validated[rule.code] = validated_options
     settings = TierSettings(
@@ -472,30 +520,32 @@ class LoosenableOptions(Protocol):
 
 def _unknown_rule(
     loaded: LoadedDocument, where: DataPath, key: str, selectors: Mapping[str, RuleMeta]
-) -> None:
+) -> Problem:
     span = loaded.positions.key(where)
     match = difflib.get_close_matches(key, list(selectors), n=1, cutoff=0.6)
-    raise ConfigurationError(
-        f"{loaded.display}:{span.line}:{span.column}: CG100 unknown rule '{key}'",
+    return Problem.at(
+        loaded.display,
+        span,
+        "CG100",
+        f"unknown rule '{key}'",
         hint=f"did you mean '{match[0]}'?" if match else "list the rules with: cardgate rules",
     )
 
 
 def _validate_options(
     rule: RuleMeta, given: dict[str, Any], origins: Mapping[tuple[str, str], _Origin]
-) -> BaseModel | None:
+) -> tuple[BaseModel | None, Problem | None]:
+    """The rule's options (None: it takes none), or the first mistake in them, at the
+    option's position in the layer that set it last."""
     if rule.options is None:
-        if given:
-            option = sorted(given)[0]
-            display, span = origins[(rule.code, option)]
-            raise ConfigurationError(
-                f"{display}:{span.line}:{span.column}: CG100 rule {rule.code} ({rule.name}) "
-                f"has no option '{option}'",
-                hint="this rule takes no options",
-            )
-        return None
+        if not given:
+            return None, None
+        option = sorted(given)[0]
+        display, span = origins[(rule.code, option)]
+        message = f"rule {rule.code} ({rule.name}) has no option '{option}'"
+        return None, Problem.at(display, span, "CG100", message, hint="this rule takes no options")
     try:
-        return rule.options.model_validate(given)
+        return rule.options.model_validate(given), None
     except ValidationError as error:
         detail = error.errors()[0]
         option = str(detail["loc"][0]) if detail["loc"] else "options"
@@ -508,9 +558,7 @@ def _validate_options(
         else:
             message = f"rule {rule.code} ({rule.name}) option '{option}': {detail['msg']}"
             hint = f"see: cardgate explain {rule.code}"
-        raise ConfigurationError(
-            f"{display}:{span.line}:{span.column}: CG100 {message}", hint=hint
-        ) from error
+        return None, Problem.at(display, span, "CG100", message, hint=hint)
 
 
 def checklist_scope(

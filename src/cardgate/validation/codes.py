@@ -112,7 +112,9 @@ _ENTRIES: tuple[tuple[str, str, str, str], ...] = (
         "wrong kind or configuration",
         "The document's kind is missing, unknown or not "
         "the kind its file name holds; or a configuration value (policy, workspace) is "
-        "unusable.",
+        "unusable: in a policy, an unknown preset to extend, a rule the gate does not have, "
+        "an option the rule does not take, or an option of the wrong type or value (the "
+        "gate's own check: it refuses such a policy with exit 2).",
         "Set kind: to the document's kind; fix the setting named.",
     ),
     (

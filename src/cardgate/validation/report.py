@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -12,8 +13,12 @@ from cardgate.core.paths import display_path
 from cardgate.core.problems import Problem, Severity
 from cardgate.core.text import visible
 from cardgate.documents.schemas.workspace import CONFIG_FILE
-from cardgate.documents.workspace import load_file, load_workspace, workspace_root
+from cardgate.documents.workspace import Workspace, load_file, load_workspace, workspace_root
 from cardgate.validation.collect import workspace_problems
+
+Check = Callable[[Workspace], Iterable[Problem]]
+"""A check of the workspace by a later stage (the gate's policy check,
+`gate.policy_check.validation_problems`), handed in by the command that runs validation."""
 
 
 @dataclass
@@ -29,9 +34,14 @@ class ValidationReport:
 
 
 def run_validation(
-    paths: list[Path], *, workspace: Path | None, only_documents: bool = False
+    paths: list[Path],
+    *,
+    workspace: Path | None,
+    only_documents: bool = False,
+    checks: Sequence[Check] = (),
 ) -> ValidationReport:
-    """Validate the workspace (reporting only on `paths` when given), or bare files.
+    """Validate the workspace (reporting only on `paths` when given), or bare files;
+    `checks` add their problems to the workspace's.
 
     With `only_documents` (the pre-commit hook), given paths that are not documents of the
     workspace — other YAML of the repository, files outside the workspace — are left out
@@ -57,7 +67,8 @@ def run_validation(
         doc.loaded.display if doc.loaded is not None else doc.problems[0].path
         for doc in loaded.documents
     ]
-    problems = workspace_problems(loaded)
+    found = {*workspace_problems(loaded), *(p for check in checks for p in check(loaded))}
+    problems = sorted(found, key=Problem.order)
     if not loaded.systems and not loaded.datasets:
         problems.append(
             Problem(

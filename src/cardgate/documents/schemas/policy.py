@@ -8,7 +8,8 @@ checklist, a coverage minimum, a rule level, a waiver limit) is allowed but repo
 the gate on every run (GATE-POL001) until a named approver waives it; the rules that
 guard the gate's own integrity cannot be loosened at all (GATE-POL002). Rule options are
 validated against the rule's own options model by the gate (`cardgate.gate.policy`),
-which names the rule and the option of any mistake.
+which names the rule and the option of any mistake; `cardgate validate` reports the same
+mistakes by the same check (`gate.policy.policy_problems`), as CG100.
 """
 
 from __future__ import annotations
