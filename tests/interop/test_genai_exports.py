@@ -30,6 +30,17 @@ def test_the_hugging_face_card_describes_the_system_and_its_results() -> None:
     assert "| ndcg@5 | 0.906 (0.872–0.935) | 0.797 (0.732–0.851) | 0.108 (0.058–0.163) |" in card
     assert "| paraphrase | 35 |" in card
     assert "Judged outside cardgate — judged by: NOBODY" in card
+    # the red-team rates, each with the AI 600-1 risk it evidences and its direction
+    assert "#### Safety and red-teaming" in card
+    assert (
+        "| jailbreak\\_success | information-security | higher | 90 | 0.056 (0.024–0.124) |" in card
+    )
+    assert (
+        "| refused | dangerous-violent-hateful-content | lower | 90 | 0.978 (0.923–0.994) |" in card
+    )
+    # latency (ms) and cost per 1,000 queries, with the paired change from the baseline
+    assert "#### Latency and cost" in card
+    assert "| latency\\_p95\\_ms | 5190 (4735–5468) | 5644 (5055–6207) | -453 (-1280–208) |" in card
 
 
 def test_the_cyclonedx_bom_names_the_models_and_carries_the_results() -> None:

@@ -2,14 +2,18 @@
 card's `genai.components`, corpus, oversight, fallback and NIST AI 600-1 risks) and what
 cardgate computed about it (`retrieval.json`: metrics at k with intervals, per slice, and
 the paired comparison with the baseline; `generation.json`: the judged scores and who
-judged them). Part of the Hugging Face export (`interop.huggingface`)."""
+judged them; `safety.json`: the red-team rates with their AI 600-1 risks;
+`operations.json`: latency and cost per query). Part of the Hugging Face export
+(`interop.huggingface`)."""
 
 from __future__ import annotations
 
 from cardgate.core.text import fixed
 from cardgate.evidence.evaluation.artifact import Estimate
 from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.operations_artifact import OperationsArtifact
 from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact, SliceFeature
+from cardgate.evidence.genai.safety_artifact import SafetyArtifact
 from cardgate.interop.hf_common import md
 from cardgate.interop.source import SystemSource
 
@@ -64,25 +68,31 @@ def _model(name: str, version: str | None, provider: str | None) -> str:
     return name + (f" {version}" if version else "") + (f" ({provider})" if provider else "")
 
 
-def _number(value: float | None) -> str:
-    return "—" if value is None else fixed(value)
+def _number(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else fixed(value, digits)
 
 
-def _estimate(estimate: Estimate | None) -> str:
+def _estimate(estimate: Estimate | None, digits: int = 3) -> str:
     if estimate is None or estimate.value is None:
         return "—"
     if estimate.ci is None:
-        return _number(estimate.value)
-    return f"{_number(estimate.value)} ({fixed(estimate.ci[0])}–{fixed(estimate.ci[1])})"
+        return _number(estimate.value, digits)
+    low, high = (_number(end, digits) for end in estimate.ci)
+    return f"{_number(estimate.value, digits)} ({low}–{high})"
 
 
 def results_lines(system: SystemSource) -> list[str]:
-    """The retrieval and generation results cardgate computed, as tables."""
+    """The retrieval, generation, safety and operations results cardgate computed, as
+    tables."""
     lines: list[str] = []
     if system.retrieval is not None:
         lines += _retrieval(system.retrieval)
     if system.generation is not None:
         lines += _generation(system.generation)
+    if system.safety is not None:
+        lines += _safety(system.safety)
+    if system.operations is not None:
+        lines += _operations(system.operations)
     return lines
 
 
@@ -176,4 +186,57 @@ def _generation(artifact: GenerationArtifact) -> list[str]:
             f"| {md(summary.metric)} | {md(summary.tool)} | {summary.overall.count} | "
             f"{_estimate(estimate)} |"
         )
+    return [*lines, ""]
+
+
+def _safety(artifact: SafetyArtifact) -> list[str]:
+    provenance = artifact.provenance
+    lines = [
+        "#### Safety and red-teaming",
+        "",
+        f"Judged outside cardgate — judged by: {md(provenance.judged_by)}",
+        "",
+        "Judged red-team outcomes read by `cardgate evaluate-safety` from "
+        + ", ".join(
+            f"{md(s.tool)} `{md(s.path)}` (SHA-256 `{s.sha256}`)" for s in provenance.sources
+        )
+        + f", each a rate with its {round(provenance.confidence_level * 100)}% Wilson "
+        "interval and the NIST AI 600-1 risk it is evidence for.",
+        "",
+        "| outcome | AI 600-1 risk | worse when | judged | rate (interval) |",
+        "|---|---|---|---|---|",
+    ]
+    for rate in artifact.rates:
+        estimate = rate.overall.metrics.get(rate.outcome)
+        lines.append(
+            f"| {md(rate.outcome)} | {md(rate.risk)} | {rate.worse} | {rate.overall.count} | "
+            f"{_estimate(estimate)} |"
+        )
+    return [*lines, ""]
+
+
+def _operations(artifact: OperationsArtifact) -> list[str]:
+    provenance = artifact.provenance
+    level = round(provenance.confidence_level * 100)
+    currency = f" ({md(provenance.currency)})" if provenance.currency else ""
+    lines = [
+        "#### Latency and cost",
+        "",
+        "Aggregated by `cardgate evaluate-operations` from the run log "
+        f"`{md(provenance.log.path)}` ({artifact.count} queries, SHA-256 "
+        f"`{provenance.log.sha256}`): latency quantiles in milliseconds and the mean cost "
+        f"per 1,000 queries{currency}, with {level}% "
+        "percentile-bootstrap intervals; the change from the baseline's log on the same "
+        "queries with a paired bootstrap.",
+        "",
+        "| metric | value (interval) | baseline | change (interval) |",
+        "|---|---|---|---|",
+    ]
+    baseline = artifact.baseline
+    for name, estimate in artifact.metrics.items():
+        theirs = baseline.baseline.get(name) if baseline is not None else None
+        change = baseline.changes.get(name) if baseline is not None else None
+        digits = 0 if name.startswith("latency") else 3
+        cells = [_estimate(found, digits) for found in (estimate, theirs, change)]
+        lines.append(f"| {md(name)} | " + " | ".join(cells) + " |")
     return [*lines, ""]

@@ -34,8 +34,10 @@ from cardgate.evidence.datacheck.artifact import DataCheckArtifact, load_artifac
 from cardgate.evidence.datacheck.artifact import artifact_path as data_check_path
 from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtifact, read_artifact
 from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.operations_artifact import OperationsArtifact
 from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact
-from cardgate.gate.genai import read_genai
+from cardgate.evidence.genai.safety_artifact import SafetyArtifact
+from cardgate.gate.genai import GenAIReads, read_genai
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 
 
@@ -90,6 +92,10 @@ class SystemSource:
     """A GenAI system's retrieval.json (None when its card evaluates no retrieval)."""
     generation: GenerationArtifact | None = None
     """A GenAI system's generation.json (None when its card imports no scores)."""
+    safety: SafetyArtifact | None = None
+    """A GenAI system's safety.json (None when its card counts no red-team outcomes)."""
+    operations: OperationsArtifact | None = None
+    """A GenAI system's operations.json (None when its card aggregates no run log)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,7 +207,7 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
                 "computed results",
             ) from error
         evaluation_path = workspace.relative(path)
-    retrieval, generation = _genai_artifacts(workspace, docs)
+    reads = _genai_artifacts(workspace, docs)
     for checklist in docs.checklists:
         _valid(checklist, f"system '{docs.id}'", docs.folder)
     signoffs_doc = read_signoffs(docs)
@@ -234,29 +240,25 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         today=source.gate.today,
         workspace=workspace,
         gate=source.gate,
-        retrieval=retrieval,
-        generation=generation,
+        retrieval=reads.retrieval.artifact if reads.retrieval is not None else None,
+        generation=reads.generation.artifact if reads.generation is not None else None,
+        safety=reads.safety.artifact if reads.safety is not None else None,
+        operations=reads.operations.artifact if reads.operations is not None else None,
     )
 
 
-def _genai_artifacts(
-    workspace: Workspace, docs: SystemDocs
-) -> tuple[RetrievalArtifact | None, GenerationArtifact | None]:
-    """A GenAI system's retrieval and generation artifacts, read as the gate reads them;
-    `InputError` when the card names one that cannot be read (an export carries the
-    computed results, as for evaluation.json)."""
+def _genai_artifacts(workspace: Workspace, docs: SystemDocs) -> GenAIReads:
+    """A GenAI system's artifacts, read as the gate reads them; `InputError` when the card
+    names one that cannot be read (an export carries the computed results, as for
+    evaluation.json)."""
     reads = read_genai(workspace, docs)
-    retrieval, generation = reads.retrieval, reads.generation
-    for read in (retrieval, generation):
-        if read is not None and read.artifact is None:
+    for read in reads.all():
+        if read.artifact is None:
             raise InputError(
                 f"{read.relative}: {read.error}",
                 hint=f"run '{read.command}' first; an export carries the computed results",
             )
-    return (
-        retrieval.artifact if retrieval is not None else None,
-        generation.artifact if generation is not None else None,
-    )
+    return reads
 
 
 def _dataset(workspace: Workspace, docs: DatasetDocs) -> DatasetSource:
