@@ -60,6 +60,14 @@ def test_the_cyclonedx_bom_names_the_models_and_carries_the_results() -> None:
     assert ("ndcg@5", "retrieval: phrasing=paraphrase") in by
     assert ("ndcg_change_from_baseline@5", "retrieval: paired, vs baseline") in by
     assert ("faithfulness", "generation (ragas)") in by
+    # each red-team rate names the AI 600-1 risk it evidences and its direction
+    jailbreak = by[("jailbreak_success", "safety (promptfoo; AI 600-1: information-security; "
+                    "higher is worse)")]  # fmt: skip
+    assert jailbreak["value"].startswith("0.0555555")
+    assert jailbreak["confidenceInterval"]["upperBound"].startswith("0.1235")
+    assert ("latency_p95_ms", "operations (run log)") in by
+    change = by[("cost_per_1k_queries_change_from_baseline", "operations: paired, vs baseline")]
+    assert change["value"].startswith("-0.05")
 
 
 def test_an_unreadable_retrieval_artifact_is_not_exported(tmp_path: Path) -> None:

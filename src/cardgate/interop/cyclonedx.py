@@ -25,7 +25,9 @@ from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
 from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.operations_artifact import OperationsArtifact
 from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact
+from cardgate.evidence.genai.safety_artifact import SafetyArtifact
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 from cardgate.interop.bom_parts import (
     Outside,
@@ -289,17 +291,20 @@ def system_bom(
     shared: bool = False,
     retrieval: RetrievalArtifact | None = None,
     generation: GenerationArtifact | None = None,
+    safety: SafetyArtifact | None = None,
+    operations: OperationsArtifact | None = None,
 ) -> dict[str, Any]:
     """The ML-BOM of one system (its card must validate: `KeyError` for an unknown
     system, `ValueError` for a card that does not). `shared`: see `declarations`.
-    `retrieval`, `generation`: a GenAI system's computed results."""
+    `retrieval`, `generation`, `safety`, `operations`: a GenAI system's computed results."""
     system = workspace.systems[system_id]
     card = system.model_card
     if card is None:
         raise ValueError(f"the model card of '{system_id}' does not validate")
     verdict = next((v for v in gate.systems if v.system == system_id), None) if gate else None
     checks = data_checks or {}
-    components = [model_component(card, evaluation, verdict, genai_metrics(retrieval, generation))]
+    metrics = genai_metrics(retrieval, generation, safety, operations)
+    components = [model_component(card, evaluation, verdict, metrics)]
     lineage = lineage_of(card)
     sheets: dict[str, list[str]] = {
         dataset_id: [f"{section}: {ref.split}" if ref.split else section for section, ref in refs]
@@ -372,6 +377,8 @@ def export_system(source: SystemSource) -> ExportFiles:
         shared=True,  # rendered now and dropped: the standards' text is written once
         retrieval=source.retrieval,
         generation=source.generation,
+        safety=source.safety,
+        operations=source.operations,
     )
     return {f"{source.id}{SUFFIX}": render(bom)}
 

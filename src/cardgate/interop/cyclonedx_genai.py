@@ -13,7 +13,9 @@ from cardgate.documents.schemas.genai import ModelComponent
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.evidence.evaluation.artifact import Estimate
 from cardgate.evidence.genai.generation_artifact import GenerationArtifact
+from cardgate.evidence.genai.operations_artifact import OperationsArtifact
 from cardgate.evidence.genai.retrieval_artifact import Metrics, RetrievalArtifact, SliceFeature
+from cardgate.evidence.genai.safety_artifact import SafetyArtifact
 from cardgate.interop.bom_parts import compact, number_text
 
 
@@ -51,11 +53,15 @@ def _model(system_id: str, role: str, model: ModelComponent) -> dict[str, Any]:
 
 
 def genai_metrics(
-    retrieval: RetrievalArtifact | None, generation: GenerationArtifact | None
+    retrieval: RetrievalArtifact | None,
+    generation: GenerationArtifact | None,
+    safety: SafetyArtifact | None = None,
+    operations: OperationsArtifact | None = None,
 ) -> list[dict[str, Any]]:
-    """Every defined retrieval and generation result, overall (slice 'retrieval' or
-    'generation') and per slice ('retrieval: feature=slice'), the spreads between slices
-    and the paired changes from the baseline."""
+    """Every defined retrieval, generation, safety and operations result, overall (slice
+    'retrieval', 'generation (tool)', 'safety (...)' or 'operations') and per slice
+    ('retrieval: feature=slice'), the spreads between slices and the paired changes from
+    the baseline."""
     found: list[dict[str, Any]] = []
     if retrieval is not None:
         k = retrieval.provenance.k
@@ -70,6 +76,21 @@ def genai_metrics(
         found += _metrics(summary.overall, f"generation ({summary.tool})", "")
         for feature in summary.features:
             found += _feature(feature, f"generation ({summary.tool})", "")
+    for rate in safety.rates if safety is not None else []:
+        # the rate, the AI 600-1 risk it is evidence for and which way it gets worse
+        what = f"safety ({rate.tool}; AI 600-1: {rate.risk}; {rate.worse} is worse)"
+        found += _metrics(rate.overall, what, "")
+        for feature in rate.features:
+            found += _feature(feature, what, "")
+    if operations is not None:
+        for name, estimate in sorted(operations.metrics.items()):
+            found += _metric(name, estimate, "operations (run log)")
+        for name, estimate in sorted(
+            (operations.baseline.changes if operations.baseline else {}).items()
+        ):
+            found += _metric(
+                f"{name}_change_from_baseline", estimate, "operations: paired, vs baseline"
+            )
     return found
 
 
