@@ -263,3 +263,27 @@ def test_any_card_gives_a_valid_document(
     assert model["ai_safetyRiskAssessment"] == spdx.SAFETY_RISK[tier]  # type: ignore[index]
     assert model.get("ai_limitation") == ("\n".join(limitations) or None)
     assert model.get("ai_typeOfModel") == ([model_type] if model_type else None)
+
+
+def test_a_genai_systems_results_are_its_ai_metrics(example: Example) -> None:
+    """helpdesk-assistant's retrieval, generation, safety and operations results (what
+    its CycloneDX model card carries) are `ai_metric` entries, with their intervals."""
+    from cardgate.interop.cyclonedx_genai import genai_metrics
+    from cardgate.interop.source import ExportSource
+
+    source = ExportSource(example.workspace, example.gate).system("helpdesk-assistant")
+    rows = genai_metrics(source.retrieval, source.generation, source.safety, source.operations)
+    assert rows
+    data = json.loads(spdx.export_system(source)["helpdesk-assistant.spdx.json"])
+    assert [error.message for error in VALIDATOR.iter_errors(data)] == []
+    (model,) = [e for e in data["@graph"] if e.get("type") == "ai_AIPackage"]
+    metrics = {entry["key"]: entry["value"] for entry in model["ai_metric"]}
+    assert len(metrics) == len(rows)
+    for row in rows:
+        value = metrics[f"{row['type']} | {row['slice']}"]
+        assert value.startswith(row["value"])
+        if "confidenceInterval" in row:
+            bounds = row["confidenceInterval"]
+            assert value.endswith(f"(CI {bounds['lowerBound']}, {bounds['upperBound']})")
+    slices = {row["slice"].split(" ")[0].split(":")[0] for row in rows}
+    assert {"retrieval", "generation", "safety", "operations"} <= slices, slices

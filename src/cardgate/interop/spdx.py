@@ -3,7 +3,9 @@ dataset it names (a datasheet of the workspace, or one its lineage names outside
 a `dataset_DatasetPackage`, joined by `trainedOn` / `testedOn` relationships (validation
 sets: `testedOn` scoped to `development`), each base model as an `ai_AIPackage` it is a
 `descendantOf`, and each reported result as an `Annotation` (never an `ai_metric`: those
-are what cardgate computed); a dataset alone as its `dataset_DatasetPackage`.
+are what cardgate computed: the evaluation's metrics, and a GenAI system's retrieval,
+generation, safety and operations results); a dataset alone as its
+`dataset_DatasetPackage`.
 
 JSON-LD built directly and checked in the tests against the SPDX 3.0.1 JSON Schema
 (vendored, offline). Deterministic: `CreationInfo.created` is the latest date the
@@ -35,6 +37,7 @@ from cardgate.interop.bom_parts import (
     reported_text,
     workspace_of,
 )
+from cardgate.interop.cyclonedx_genai import genai_metrics
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import DatasetSource, SystemSource
 from cardgate.interop.spdx_elements import (
@@ -70,7 +73,27 @@ def _metrics(evaluation: EvaluationArtifact) -> list[dict[str, str]]:
     return found
 
 
-def ai_package(graph: Graph, card: ModelCard, evaluation: EvaluationArtifact | None) -> str:
+def _genai_metrics(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """A GenAI system's results (`cyclonedx_genai.genai_metrics`: retrieval, generation,
+    safety, operations, with slices and intervals at each artifact's confidence level)."""
+    found = []
+    for row in rows:
+        value = str(row["value"])
+        interval = row.get("confidenceInterval")
+        if interval is not None:
+            value += f" (CI {interval['lowerBound']}, {interval['upperBound']})"
+        found.append(
+            {"type": "DictionaryEntry", "key": f"{row['type']} | {row['slice']}", "value": value}
+        )
+    return found
+
+
+def ai_package(
+    graph: Graph,
+    card: ModelCard,
+    evaluation: EvaluationArtifact | None,
+    genai: list[dict[str, Any]] | None = None,
+) -> str:
     details = card.model_details
     uses = card.intended_use
     application = text(
@@ -108,7 +131,11 @@ def ai_package(graph: Graph, card: ModelCard, evaluation: EvaluationArtifact | N
         ai_informationAboutTraining=training,
         ai_limitation=text(card.limitations or [], sep="\n"),
         ai_modelDataPreprocessing=preprocessing,
-        ai_metric=_metrics(evaluation) if evaluation is not None else None,
+        ai_metric=[
+            *(_metrics(evaluation) if evaluation is not None else []),
+            *_genai_metrics(genai or []),
+        ]
+        or None,
         ai_safetyRiskAssessment=SAFETY_RISK[card.risk_tier],
     )
     graph.licences(spdx_id, f"model-{card.id}", details.license)
@@ -184,9 +211,11 @@ def system_document(
     *,
     evaluation: EvaluationArtifact | None,
     data_checks: dict[str, DataCheckArtifact] | None = None,
+    genai: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The SPDX document of one system (its card must validate: `KeyError` for an unknown
-    system, `ValueError` for a card that does not)."""
+    system, `ValueError` for a card that does not); `genai`: a GenAI system's results as
+    `cyclonedx_genai.genai_metrics` lists them."""
     card = workspace.systems[system_id].model_card
     if card is None:
         raise ValueError(f"the model card of '{system_id}' does not validate")
@@ -195,7 +224,7 @@ def system_document(
     lineage = lineage_of(card)
 
     def build(graph: Graph) -> list[str]:
-        model = ai_package(graph, card, evaluation)
+        model = ai_package(graph, card, evaluation, genai)
         packages: dict[str, str] = {}
         roles: dict[str, list[str]] = {"training": [], "validation": [], "testing": []}
         for section, role in (("training_data", "training"), ("evaluation_data", "testing")):
@@ -272,8 +301,13 @@ def render(document: dict[str, Any]) -> bytes:
 def export_system(source: SystemSource) -> ExportFiles:
     """`cardgate export spdx SYSTEM`: `<system>.spdx.json`."""
     checks = {d.id: d.data_check for d in source.datasets if d.data_check is not None}
+    genai = genai_metrics(source.retrieval, source.generation, source.safety, source.operations)
     document = system_document(
-        workspace_of(source), source.id, evaluation=source.evaluation, data_checks=checks
+        workspace_of(source),
+        source.id,
+        evaluation=source.evaluation,
+        data_checks=checks,
+        genai=genai,
     )
     return {f"{source.id}{SUFFIX}": render(document)}
 
