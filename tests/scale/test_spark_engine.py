@@ -139,3 +139,17 @@ def test_cli_engine_options(tmp_path: Path, spark: Any) -> None:
         done = runner.invoke(app, [*base, *args])
         assert done.exit_code == 2, done.output
         assert words in done.output and "Traceback" not in done.output
+
+
+@pytest.mark.parametrize("name", ["w[1]", "a*b", "q?", "c{d,e}"])
+def test_spark_reads_the_named_file_not_a_pattern(tmp_path: Path, spark: Any, name: str) -> None:
+    """Spark's readers take Hadoop patterns: `w[1].parquet` would read `w1.parquet`,
+    `a*b.parquet` every match, while the artifact records the named file's SHA-256."""
+    pq.write_table(_table(3, nulls=False), tmp_path / f"{name}.parquet")
+    for decoy in ("w1", "aXb", "qZ", "cd"):
+        pq.write_table(_table(4, nulls=False).slice(0, 100), tmp_path / f"{decoy}.parquet")
+    settings = _settings({"path": f"{name}.parquet"})
+    rows = _artifact(settings, tmp_path)
+    counted = _artifact(settings, tmp_path, "spark")
+    assert counted["provenance"]["predictions"]["rows"] == 3_000
+    assert counted["overall"] == rows["overall"]

@@ -89,3 +89,12 @@ def glob_literal(path: Path | str) -> str:
     and ``a*b.parquet`` every file it matches; each of those characters is written as a
     one-character class (``[[]``, ``[*]``, ``[?]``)."""
     return _GLOB.sub(r"[\1]", str(path))
+
+
+_HADOOP_GLOB = re.compile(r"([\\*?\[\]{}])")
+
+
+def hadoop_glob_literal(path: Path | str) -> str:
+    """`path` as a Hadoop file pattern (what Spark's readers take) that matches that one
+    file: ``\\``, ``*``, ``?``, ``[``, ``]``, ``{`` and ``}`` escaped with a backslash."""
+    return _HADOOP_GLOB.sub(r"\\\1", str(path))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import ConfigurationError, InputError, first_line
+from cardgate.core.paths import hadoop_glob_literal
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
@@ -124,7 +125,8 @@ def spark_counts(
     query = counts_sql(settings, dialect="spark", table=VIEW)
     session = spark_session(master)
     try:
-        session.read.parquet(str(path)).createOrReplaceTempView(VIEW)
+        # that one file: Spark reads a pattern (w[1].parquet would read w1.parquet)
+        session.read.parquet(hadoop_glob_literal(path)).createOrReplaceTempView(VIEW)
         with warnings.catch_warnings():  # PySpark's notice about the pandas release
             warnings.simplefilter("ignore", FutureWarning)
             table = session.sql(query).toArrow()
