@@ -379,12 +379,18 @@ def check_data(
     engine: Annotated[
         str,
         typer.Option(
-            help="auto, pandas (in memory) or duckdb (streamed, larger than memory); "
-            "auto streams files over 512 MB."
+            help="auto, pandas (in memory), duckdb (streamed, larger than memory) or spark "
+            "(a Parquet file; the statistics query runs there); auto streams files over 512 MB."
         ),
     ] = "auto",
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB (implies duckdb).")
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help="Where --engine spark runs (default local[*], or SPARK_REMOTE for Spark Connect)."
+        ),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -395,14 +401,25 @@ def check_data(
 
     if engine not in ENGINES:
         raise ConfigurationError(f"--engine: '{engine}' is not one of: {', '.join(ENGINES)}")
-    result = check_dataset(
-        _load(workspace),
-        dataset,
-        today=reference_date(today),
-        data=data,
-        engine=engine,
-        memory_limit=memory_limit,
-    )
+    if spark_master is not None and engine != "spark":
+        raise UsageError("--spark-master goes with --engine spark")
+    if memory_limit is not None and engine == "spark":
+        raise UsageError(f"--memory-limit is DuckDB's; it does not go with --engine {engine}")
+    try:
+        result = check_dataset(
+            _load(workspace),
+            dataset,
+            today=reference_date(today),
+            data=data,
+            engine=engine,
+            memory_limit=memory_limit,
+            master=spark_master,
+        )
+    finally:
+        if engine == "spark":
+            from cardgate.evidence.evaluation.spark_engine import stop_sessions
+
+            stop_sessions()
     (render_json if output_format is TextOrJson.json else render_text)(result, sys.stdout)
     raise typer.Exit(result.exit_code)
 
@@ -466,28 +483,55 @@ def evaluate(
 
 @app.command("sql")
 def sql(
-    system: Annotated[str, typer.Argument(help="System id (its model card's evaluation).")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="System id (its model card's evaluation), or with --data-check a dataset id.",
+            metavar="SYSTEM",
+        ),
+    ],
     table: Annotated[
         str,
-        typer.Option(help="The predictions table where they live, e.g. project.dataset.preds."),
+        typer.Option(help="The table where the rows live, e.g. project.dataset.preds."),
     ],
     dialect: Annotated[
         str,
         typer.Option(help="duckdb, spark, bigquery, snowflake, trino or postgres."),
     ] = "duckdb",
+    data_check: Annotated[
+        bool,
+        typer.Option(
+            "--data-check",
+            help="Print the statistics query of the dataset's contract (check-data's one pass).",
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Print the SQL that reduces SYSTEM's predictions to the counts table evaluate reads.
 
     Run it in your warehouse, save the result as CSV or Parquet, and point the card's
-    evaluation.predictions at it with format: counts. Needs the 'sql' extra (sqlglot).
+    evaluation.predictions at it with format: counts. With --data-check, the query of a
+    dataset's contract statistics (null counts, ranges, categories, distinct values) that
+    check-data computes in one pass. Needs the 'sql' extra (sqlglot).
     """
-    from cardgate.evidence.evaluation.run import system_settings
-    from cardgate.evidence.evaluation.warehouse import counts_sql, header
+    if data_check:
+        from cardgate.evidence.datacheck.run import dataset_contract
+        from cardgate.evidence.datacheck.statistics_sql import warehouse_sql
 
-    _, settings = system_settings(_load(workspace), system)
-    query = counts_sql(settings, dialect=dialect, table=table)
-    for line in [*header(system, dialect, table), *query.splitlines()]:
+        contract = dataset_contract(_load(workspace), name)[0]
+        query, legend = warehouse_sql(contract, dialect=dialect, table=table)
+        head = [
+            f"-- cardgate: the contract statistics of dataset '{name}' from {table} ({dialect}).",
+            *legend,
+        ]
+    else:
+        from cardgate.evidence.evaluation.run import system_settings
+        from cardgate.evidence.evaluation.warehouse import counts_sql, header
+
+        _, settings = system_settings(_load(workspace), name)
+        query = counts_sql(settings, dialect=dialect, table=table)
+        head = header(name, dialect, table)
+    for line in [*head, *query.splitlines()]:
         typer.echo(visible(line))
 
 

@@ -99,7 +99,7 @@ def test_bad_today_and_engine(ws: DataWorkspace, monkeypatch: pytest.MonkeyPatch
     ws.contract(CONTRACT.format(name="data.csv"))
     ws.data(pd.DataFrame({"a": [1]}))
     _fails(ws, 2, "--today: '30/11/2026' is not a date", args=("--today", "30/11/2026"))
-    _fails(ws, 2, "--engine: 'spark'", args=("--engine", "spark"))
+    _fails(ws, 2, "--engine: 'flink'", args=("--engine", "flink"))
     monkeypatch.setenv("CARDGATE_TODAY", "soon")
     _fails(ws, 2, "CARDGATE_TODAY: 'soon' is not a date")
 

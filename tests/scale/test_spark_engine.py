@@ -29,19 +29,6 @@ def _artifact(settings: Any, root: Path, engine: str = "auto") -> dict[str, Any]
     return artifact_data(evaluate_settings(settings, root=root, system="s", engine=engine))
 
 
-@pytest.fixture(scope="module")
-def spark() -> Any:
-    import threading
-
-    from cardgate.evidence.evaluation.spark_engine import spark_session, stop_sessions
-
-    session = spark_session("local[2]")
-    yield session
-    stop_sessions()
-    # the tests after these fork page workers: no thread of Spark may be left behind
-    assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(
     ("nulls", "scores", "regression"),

@@ -4,8 +4,10 @@ Modules, light to heavy:
 
 * `source` — which file, which format; refuses missing and empty files;
 * `stats` — what an engine measures per column (`TableStats`), engine-neutral values;
-* `pandas_engine` / `duckdb_engine` — the two ways of measuring: in memory, or streamed
-  (larger than memory); they compute the same statistics, and a test holds them equal;
+* `pandas_engine` / `duckdb_engine` / `spark_engine` — the ways of measuring: in memory,
+  streamed (larger than memory), or in Spark; the last two run the SQL of
+  `statistics_sql` (Spark transpiled by sqlglot); they compute the same statistics, and
+  tests hold them equal;
 * `clauses` — every contract clause judged from the statistics (`Violation`s);
 * `artifact` — the `data-check.json` record; `report` — text and JSON output;
 * `run` — `check_dataset`, the whole command as one call;

@@ -26,8 +26,9 @@ from cardgate.core.digests import file_sha256
 from cardgate.core.errors import CardgateError, InputError
 from cardgate.core.paths import glob_literal
 from cardgate.documents.schemas.contract import ColumnType
-from cardgate.evidence.datacheck.duckdb_engine import open_connection, quoted_name, quoted_text
+from cardgate.evidence.datacheck.duckdb_engine import open_connection
 from cardgate.evidence.datacheck.source import DataSource, open_source
+from cardgate.evidence.datacheck.statistics_sql import quoted_name, quoted_text
 from cardgate.evidence.datacheck.stats import json_value
 
 MAX_CATEGORIES = 50

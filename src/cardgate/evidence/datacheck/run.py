@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,8 +25,9 @@ from cardgate.evidence.datacheck.clauses import Violation, evaluate
 from cardgate.evidence.datacheck.source import DataSource, open_source
 from cardgate.evidence.datacheck.stats import TableStats
 
-Engine = Literal["auto", "pandas", "duckdb"]
-ENGINES: tuple[Engine, ...] = ("auto", "pandas", "duckdb")
+Engine = Literal["auto", "pandas", "duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = typing.get_args(Engine)
+Measured = Literal["pandas", "duckdb", "spark"]
 
 AUTO_DUCKDB_BYTES = 512 * 1024 * 1024
 """`auto` streams files larger than this through DuckDB instead of loading them (or than
@@ -38,7 +40,7 @@ class DataCheckResult:
 
     dataset: str
     source: DataSource
-    engine: Literal["pandas", "duckdb"]
+    engine: Measured
     table: TableStats
     violations: list[Violation]
     artifact: dict[str, Any]
@@ -90,6 +92,7 @@ def check_dataset(
     data: Path | None = None,
     engine: Engine = "auto",
     memory_limit: str | None = None,
+    master: str | None = None,
 ) -> DataCheckResult:
     """Check the dataset's data file against its contract and write `data-check.json`.
 
@@ -102,7 +105,13 @@ def check_dataset(
     target = artifact_path(folder)
     check_artifact_target(target, within=workspace.root)  # before the work, not after
     source, chosen, table, violations, artifact = _measure(
-        workspace, dataset, today=today, data=data, engine=engine, memory_limit=memory_limit
+        workspace,
+        dataset,
+        today=today,
+        data=data,
+        engine=engine,
+        memory_limit=memory_limit,
+        master=master,
     )
     write_artifact(target, artifact, within=workspace.root)
     return DataCheckResult(dataset, source, chosen, table, violations, artifact, target)
@@ -126,14 +135,15 @@ def _measure(
     data: Path | None,
     engine: Engine = "auto",
     memory_limit: str | None = None,
-) -> tuple[DataSource, Literal["pandas", "duckdb"], TableStats, list[Violation], dict[str, Any]]:
+    master: str | None = None,
+) -> tuple[DataSource, Measured, TableStats, list[Violation], dict[str, Any]]:
     """Measure the data file against the contract: (source, engine, table, violations,
     artifact data)."""
     contract, folder, shown = dataset_contract(workspace, dataset)
     source = open_source(
         data if data is not None else _contract_path(workspace, contract, folder, shown)
     )
-    chosen: Literal["pandas", "duckdb"]
+    chosen: Measured
     if engine == "auto":
         in_memory = min(AUTO_DUCKDB_BYTES, IN_MEMORY_BYTES.value())
         streamed = memory_limit or source.size > in_memory or source.expanded_size() > in_memory
@@ -144,6 +154,10 @@ def _measure(
         from cardgate.evidence.datacheck import duckdb_engine
 
         table = duckdb_engine.measure(source, contract, memory_limit=memory_limit)
+    elif chosen == "spark":
+        from cardgate.evidence.datacheck import spark_engine
+
+        table = spark_engine.measure(source, contract, master=master)
     else:
         from cardgate.evidence.datacheck import pandas_engine
 

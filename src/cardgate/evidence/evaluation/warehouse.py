@@ -23,12 +23,15 @@ from cardgate.documents.schemas.evaluation import Dialect, EvaluationSettings
 from cardgate.evidence.evaluation.query import counts_query
 
 DIALECTS: tuple[str, ...] = typing.get_args(Dialect)
-_PLACEHOLDER = "cardgate_predictions"
+PLACEHOLDER = "cardgate_predictions"
+_NAN_UNEQUAL = ("postgres", "snowflake")
+"""Dialects without an ``isnan`` function, where NaN equals NaN (so ``x = 'NaN'`` tests it)."""
 # one part of a table name: letters, digits, _, $ and - (BigQuery project ids)
 _PART = re.compile(r"[A-Za-z_][A-Za-z0-9_$-]*")
 
 
-def _require_sqlglot() -> None:
+def require_sqlglot() -> None:
+    """`ConfigurationError` (exit 2) when sqlglot, of the `sql` extra, is missing."""
     try:
         import sqlglot  # noqa: F401
     except ImportError as error:
@@ -43,7 +46,14 @@ def counts_sql(settings: EvaluationSettings, *, dialect: str, table: str) -> str
     `settings` (its declared columns, task and score binning). `ConfigurationError` for an
     unknown dialect, a name that is not a table name, or a construct the dialect cannot
     express (never a silently different query)."""
-    _require_sqlglot()
+    source = counts_query(settings, f"SELECT * FROM {PLACEHOLDER}", ordered=False)
+    return transpiled(source, dialect=dialect, table=table, what="the counts query")
+
+
+def transpiled(source: str, *, dialect: str, table: str, what: str) -> str:
+    """`source` (DuckDB's dialect, reading the table `PLACEHOLDER`) in `dialect`, reading
+    `table` named in that dialect's own syntax (`what` names the query in errors)."""
+    require_sqlglot()
     from sqlglot import exp, parse_one
     from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 
@@ -56,23 +66,25 @@ def counts_sql(settings: EvaluationSettings, *, dialect: str, table: str) -> str
     if not 1 <= len(parts) <= 3 or not all(_PART.fullmatch(part) for part in parts):
         raise ConfigurationError(
             f"--table: '{table}' is not a table name",
-            hint="name the predictions table as the warehouse does, e.g. "
-            "project.dataset.predictions or catalog.schema.predictions (letters, digits, _, "
-            "$ and -, up to three dotted parts)",
+            hint="name the table as the warehouse does, e.g. project.dataset.predictions or "
+            "catalog.schema.predictions (letters, digits, _, $ and -, up to three dotted parts)",
         )
-    source = counts_query(settings, f"SELECT * FROM {_PLACEHOLDER}", ordered=False)
     tree = parse_one(source, read="duckdb")
     target = exp.to_table(table, dialect=dialect)
     for node in list(tree.find_all(exp.Table)):
-        if node.name == _PLACEHOLDER:
+        if node.name == PLACEHOLDER:
             node.replace(target.copy())
+    if dialect in _NAN_UNEQUAL:
+        for test in list(tree.find_all(exp.IsNan)):
+            nan = exp.cast(exp.Literal.string("NaN"), exp.DataType.build("double"))
+            test.replace(exp.EQ(this=test.this.copy(), expression=nan))
     try:
         return str(tree.sql(dialect=dialect, pretty=True, unsupported_level=ErrorLevel.RAISE))
     except (UnsupportedError, SqlglotError) as error:
         raise ConfigurationError(
-            f"the counts query cannot be written in {dialect}: {error}",
-            hint="run the duckdb dialect where DuckDB can read the data, or compute the "
-            "counts table as docs/counts-table.md describes",
+            f"{what} cannot be written in {dialect}: {error}",
+            hint="print the duckdb or spark dialect and run it where that engine reads the "
+            "data (docs/scale.md)",
         ) from error
 
 
@@ -92,7 +104,7 @@ def same_query(text: str, expected: str, dialect: str) -> bool:
     """Whether the SQL `text` is the query `expected`, comments, case of keywords and
     layout aside (both as sqlglot writes them back in `dialect`); False when `text` does
     not parse as one statement."""
-    _require_sqlglot()
+    require_sqlglot()
     import sqlglot
     from sqlglot.errors import SqlglotError
 

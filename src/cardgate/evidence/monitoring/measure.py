@@ -17,13 +17,9 @@ from collections.abc import Iterable, Mapping
 import duckdb
 
 from cardgate.core.errors import CardgateError, InputError
-from cardgate.evidence.datacheck.duckdb_engine import (
-    open_connection,
-    physical_kind,
-    quoted_name,
-    reader_sql,
-)
+from cardgate.evidence.datacheck.duckdb_engine import open_connection, physical_kind, reader_sql
 from cardgate.evidence.datacheck.source import DataSource, read_error
+from cardgate.evidence.datacheck.statistics_sql import quoted_name
 from cardgate.evidence.monitoring import sketch
 from cardgate.evidence.monitoring.profile import (
     MAX_CATEGORIES,

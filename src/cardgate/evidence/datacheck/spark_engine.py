@@ -1,0 +1,93 @@
+"""Measure a Parquet data file with Apache Spark (`check-data --engine spark`).
+
+The queries are `statistics_sql`'s — the ones DuckDB runs — transpiled by sqlglot into
+Spark's dialect: one aggregate pass over the file, plus one small query per broken clause
+for its examples, so that only a row of statistics and a few values come back. The
+`TableStats` they fill are judged by the same clauses, so the artifact is the one DuckDB
+and pandas write (tests/scale/test_check_data_spark.py). The session is the evaluation's
+(`evaluation.spark_engine`: local mode, ``--spark-master`` or ``SPARK_REMOTE``).
+
+Parquet only: a CSV file is checked against cardgate's own CSV rule (UTF-8, a header,
+every row with the header's number of fields, an error naming the line), which Spark's
+permissive CSV reader does not apply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from cardgate.core.errors import ConfigurationError
+from cardgate.core.paths import hadoop_glob_literal
+from cardgate.documents.schemas.contract import DataContract
+from cardgate.evidence.datacheck.source import DataSource, read_error
+from cardgate.evidence.datacheck.statistics_sql import StatisticsQuery, measure_with
+from cardgate.evidence.datacheck.stats import PhysicalKind, TableStats
+
+VIEW = "cardgate_data"
+
+
+def measure(source: DataSource, contract: DataContract, *, master: str | None = None) -> TableStats:
+    """Measure every column of the Parquet file `source` that the contract names, in Spark."""
+    if source.format != "parquet":
+        raise ConfigurationError(
+            f"{source.display}: --engine spark checks Parquet files; this one is CSV",
+            hint="check CSV with --engine duckdb (streamed) or pandas, or convert it to Parquet",
+        )
+    from cardgate.evidence.datacheck.duckdb_engine import check_patterns, open_connection
+    from cardgate.evidence.evaluation.spark_engine import spark_session
+
+    session = spark_session(master)
+    try:
+        # that one file: Spark reads a pattern (w[1].parquet would read w1.parquet)
+        frame = session.read.parquet(hadoop_glob_literal(source.path))
+        frame.createOrReplaceTempView(VIEW)
+        kinds = {field.name: physical_kind(field.dataType) for field in frame.schema.fields}
+        with open_connection(None) as connection:  # the pattern's syntax, as DuckDB judges it
+            check_patterns(connection, [c for c in contract.columns if c.name in kinds])
+        query = StatisticsQuery(contract, list(frame.schema.fieldNames()), kinds, VIEW)
+        return measure_with(lambda sql: _rows(session, sql), query)
+    except ConfigurationError:
+        raise
+    except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
+        raise read_error(source, error) from error
+    finally:
+        with contextlib.suppress(Exception):  # nothing to drop when the read failed
+            session.catalog.dropTempView(VIEW)
+
+
+def spark_sql(sql: str) -> str:
+    """`sql` (DuckDB's dialect) as Spark runs it."""
+    from cardgate.evidence.evaluation.warehouse import require_sqlglot
+
+    require_sqlglot()
+    import sqlglot
+
+    return str(sqlglot.transpile(sql, read="duckdb", write="spark")[0])
+
+
+def _rows(session: Any, sql: str) -> Sequence[Sequence[Any]]:
+    # Through Arrow: timestamps come back as UTC values, not in this machine's time zone.
+    with warnings.catch_warnings():  # PySpark's notice about the pandas release
+        warnings.simplefilter("ignore", FutureWarning)
+        table = session.sql(spark_sql(sql)).toArrow()
+    columns = [column.to_pylist() for column in table.columns]
+    return list(zip(*columns, strict=True))
+
+
+def physical_kind(data_type: Any) -> PhysicalKind:
+    """How Spark stores a column, in the kinds the contract's types are checked against."""
+    name = type(data_type).__name__
+    if name == "BooleanType":
+        return "bool"
+    if name in {"ByteType", "ShortType", "IntegerType", "LongType"}:
+        return "int"
+    if name in {"FloatType", "DoubleType", "DecimalType"}:
+        return "float"
+    if name in {"DateType", "TimestampType", "TimestampNTZType"}:
+        return "temporal"
+    if name in {"StringType", "VarcharType", "CharType"}:
+        return "text"
+    return "other"
