@@ -28,10 +28,11 @@ called. It writes
   outcome per family and technique are fixed below (``REDTEAM``) and placed by a seeded
   shuffle. The card says so;
 * ``systems/helpdesk-assistant/run-log.jsonl`` and ``run-log-baseline.jsonl`` — SYNTHETIC
-  run logs of the candidate and the baseline on the 124 queries: per query the latency in
-  milliseconds and the input and output tokens. The input tokens are real counts of what
-  each configuration would put in the prompt (the template and the five retrieved passages:
-  paragraphs for the candidate, whole articles for the baseline, at 4 tokens per 3 words);
+  run logs of the candidate and the baseline on the 124 queries: per query its category (the
+  query set's), the latency in milliseconds and the input and output tokens. The input
+  tokens are real counts of what each configuration would put in the prompt (the template
+  and the five retrieved passages: paragraphs for the candidate, whole articles for the
+  baseline, at 4 tokens per 3 words);
   the output tokens and the latencies are drawn from a seeded generator (no model ran:
   latency = 350 ms + 0.05 ms per input token + 22 ms per output token, times a log-normal
   factor). The card says so.
@@ -578,7 +579,7 @@ def run_log_bytes(run: dict[str, list[tuple[str, float]]], *, passages: str, see
     rng = random.Random(seed)
     texts = {doc: (title, paragraphs) for doc, _, title, paragraphs in ARTICLES}
     lines = []
-    for qid, _ in _query_ids():
+    for qid, (_, _, relevant) in _query_ids():
         words = 0
         for doc, _score in run[qid][:5]:
             title, paragraphs = texts[doc]
@@ -590,8 +591,8 @@ def run_log_bytes(run: dict[str, list[tuple[str, float]]], *, passages: str, see
         output_tokens = rng.randint(60, 180)
         latency = (350 + 0.05 * input_tokens + 22 * output_tokens) * rng.lognormvariate(0, 0.25)
         lines.append(json.dumps(
-            {"query_id": qid, "latency_ms": round(latency, 1), "input_tokens": input_tokens,
-             "output_tokens": output_tokens}
+            {"query_id": qid, "category": _category(relevant), "latency_ms": round(latency, 1),
+             "input_tokens": input_tokens, "output_tokens": output_tokens}
         ))  # fmt: skip
     return ("\n".join(lines) + "\n").encode("utf-8")
 

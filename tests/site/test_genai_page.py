@@ -97,6 +97,9 @@ def test_the_genai_section_shows_every_part(built: Path) -> None:
     assert "5190 [4735, 5468]" in page  # p95 latency, ms
     assert "-0.058 [-0.070, -0.045]" in page  # cost per 1,000 queries, candidate - baseline
     assert 'aria-label="Latency and cost thresholds"' in page
+    # per category of the log: each slice's metrics with intervals (too few to compare)
+    assert 'aria-label="Latency and cost by category"' in page
+    assert "5045 [4372, 5487]" in page  # p95 latency of account-access, ms
     # the AI 600-1 risks by number and title, with mitigations and evidence
     assert "2. Confabulation" in page and "systems/helpdesk-assistant/retrieval.json" in page
     # no fairness evaluation for a GenAI system: the page says where its evaluations are

@@ -85,6 +85,8 @@ def genai_metrics(
     if operations is not None:
         for name, estimate in sorted(operations.metrics.items()):
             found += _metric(name, estimate, "operations (run log)")
+        for feature in operations.features:
+            found += _feature(feature, "operations (run log)", "")
         for name, estimate in sorted(
             (operations.baseline.changes if operations.baseline else {}).items()
         ):

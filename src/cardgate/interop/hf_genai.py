@@ -8,6 +8,8 @@ judged them; `safety.json`: the red-team rates with their AI 600-1 risks;
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cardgate.core.text import fixed
 from cardgate.evidence.evaluation.artifact import Estimate
 from cardgate.evidence.genai.generation_artifact import GenerationArtifact
@@ -135,7 +137,10 @@ def _retrieval(artifact: RetrievalArtifact) -> list[str]:
     return [*lines, ""]
 
 
-def _slices(feature: SliceFeature, unit: str) -> list[str]:
+def _slices(
+    feature: SliceFeature, unit: str, digits: Callable[[str], int] = lambda _: 3
+) -> list[str]:
+    """A slice feature's table and its spreads; `digits`: decimals of a metric's numbers."""
     names = sorted({m for s in feature.slices for m in s.metrics})
     lines = [
         "",
@@ -145,7 +150,7 @@ def _slices(feature: SliceFeature, unit: str) -> list[str]:
         "|---|---|" + "---|" * len(names),
     ]
     for found in feature.slices:
-        cells = [_estimate(found.metrics.get(name)) for name in names]
+        cells = [_estimate(found.metrics.get(name), digits(name)) for name in names]
         shown = md(found.slice) + (" (too few: not compared)" if found.suppressed else "")
         lines.append(f"| {shown} | {found.count} | " + " | ".join(cells) + " |")
     if feature.differences:
@@ -158,8 +163,10 @@ def _slices(feature: SliceFeature, unit: str) -> list[str]:
             "|---|---|---|",
         ]
     for spread in feature.differences:
-        floor = _number(spread.noise_floor)
-        lines.append(f"| {md(spread.metric)} | {_estimate(spread)} | {floor} |")
+        floor = _number(spread.noise_floor, digits(spread.metric))
+        lines.append(
+            f"| {md(spread.metric)} | {_estimate(spread, digits(spread.metric))} | {floor} |"
+        )
     return lines
 
 
@@ -236,7 +243,13 @@ def _operations(artifact: OperationsArtifact) -> list[str]:
     for name, estimate in artifact.metrics.items():
         theirs = baseline.baseline.get(name) if baseline is not None else None
         change = baseline.changes.get(name) if baseline is not None else None
-        digits = 0 if name.startswith("latency") else 3
-        cells = [_estimate(found, digits) for found in (estimate, theirs, change)]
+        cells = [_estimate(found, _digits(name)) for found in (estimate, theirs, change)]
         lines.append(f"| {md(name)} | " + " | ".join(cells) + " |")
+    for feature in artifact.features:
+        lines += _slices(feature, "queries", _digits)
     return [*lines, ""]
+
+
+def _digits(name: str) -> int:
+    """Latencies in whole milliseconds, costs per 1,000 queries to 3 decimals."""
+    return 0 if name.startswith("latency") else 3

@@ -259,6 +259,7 @@ def _operations(read: OperationsRead | None, tier: TierSettings | None) -> dict[
                 "change": estimate_cells(baseline.changes.get(name)) if baseline else None,
             }
         )
+    limits = [(t.metric, t.feature, t.min, t.max) for t in read.settings.thresholds]
     logs = [("Run log", provenance.log)]
     if provenance.baseline_log is not None:
         logs.append(("Baseline's run log", provenance.baseline_log))
@@ -267,6 +268,7 @@ def _operations(read: OperationsRead | None, tier: TierSettings | None) -> dict[
         "error": "",
         "count": artifact.count,
         "rows": rows,
+        "features": [slice_table(f, list(artifact.metrics), limits) for f in artifact.features],
         "paired": baseline.count if baseline is not None else None,
         "unmatched": baseline.unmatched if baseline is not None else None,
         "logs": [(label, f.path, f.sha256, f.queries, f.gives) for label, f in logs],

@@ -276,40 +276,31 @@ class Prices(Section):
     currency: Text = Field(default="USD", description="The currency of the prices.")
 
 
-class OperationsThreshold(Section):
-    """A limit on an operational metric, or on its change from the baseline."""
+class OperationsThreshold(_SliceThreshold):
+    """A limit on an operational metric, overall, per slice or on its spread between
+    slices, or on its change from the baseline."""
 
     metric: Text = required(
         "latency_p50_ms, latency_p95_ms, latency_p99_ms or cost_per_1k_queries (the mean cost "
-        "of a query times 1,000), or its change from the baseline's log on the same queries "
-        "(<metric>_change_from_baseline).",
+        "of a query times 1,000), its spread between the slices of a feature "
+        "(<metric>_difference), or its change from the baseline's log on the same queries "
+        "(<metric>_change_from_baseline, overall only).",
         examples=["latency_p95_ms"],
-    )
-    min: float | None = optional("Lowest acceptable value.")
-    max: float | None = optional("Highest acceptable value.")
-    inconclusive: InconclusiveAction | None = optional(
-        "What an inconclusive result means for a release (as for evaluation thresholds)."
     )
 
     @model_validator(mode="after")
     def _known(self) -> OperationsThreshold:
-        if self.min is None and self.max is None:
-            raise ValueError("give 'min', 'max' or both")
-        if self.metric.removesuffix(BASELINE_CHANGE) not in OPERATIONS_METRICS:
+        change = self.metric.endswith(BASELINE_CHANGE)
+        base = self.metric.removesuffix(BASELINE_CHANGE).removesuffix(SPREAD_SUFFIX)
+        if base not in OPERATIONS_METRICS:
             raise ValueError(
                 f"'{self.metric}' is not an operational metric (one of "
-                f"{', '.join(OPERATIONS_METRICS)}, or <metric>{BASELINE_CHANGE})"
+                f"{', '.join(OPERATIONS_METRICS)}, <metric>{SPREAD_SUFFIX} or "
+                f"<metric>{BASELINE_CHANGE})"
             )
+        if change and self.feature is not None:
+            raise ValueError(f"'{self.metric}' is compared overall only (no 'feature')")
         return self
-
-    @property
-    def feature(self) -> None:
-        """Operational metrics have no slices (what the one decider's records share)."""
-        return None
-
-    @property
-    def group(self) -> None:
-        return None
 
 
 class OperationsEvaluation(Section):
@@ -328,6 +319,11 @@ class OperationsEvaluation(Section):
     )
     prices: Prices | None = optional(
         "Token prices, for a log with token counts instead of a cost per query."
+    )
+    slices: list[Text] = Field(
+        default_factory=list,
+        description="Fields of the run log's lines whose values are slices (query category, "
+        "language, user segment); each is aggregated alone.",
     )
     thresholds: list[OperationsThreshold] = Field(
         default_factory=list, description="Limits the gate checks (GATE-OPS002)."

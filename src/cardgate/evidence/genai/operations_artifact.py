@@ -19,6 +19,7 @@ from cardgate.evidence.evaluation.artifact import (
     artifact_text,
     parse_json_artifact,
 )
+from cardgate.evidence.genai.retrieval_artifact import SliceFeature
 
 ARTIFACT_KIND = "cardgate-operations"
 SCHEMA_VERSION = 1
@@ -66,6 +67,9 @@ class OperationsArtifact(_Record):
     provenance: OperationsProvenance
     count: int = Field(ge=0)
     metrics: dict[str, Estimate]
+    features: list[SliceFeature] = Field(default_factory=list)
+    """Per slice feature of the log's queries: each slice's metrics with intervals, and the
+    spread of each metric between the slices with its noise floor (as retrieval's)."""
     baseline: BaselineChange | None
     thresholds: list[ThresholdResult]
 

@@ -2,7 +2,9 @@
 `genai.operations_evaluation` names (`run_log`: one query per line, its latency and its
 cost or token counts), compute the latency quantiles p50, p95 and p99 and the mean cost
 per query (per 1,000 queries, in the log's or the prices' currency) with percentile-
-bootstrap intervals over the queries, and — when the card names the baseline's log — the
+bootstrap intervals over the queries, overall and per slice of the log's queries (with the
+spread between slices and its noise floor, as for retrieval: `summary.slice_feature`),
+and — when the card names the baseline's log — the
 change from the baseline on the same queries with a paired bootstrap (each replicate
 draws the same queries from both logs); decide the card's thresholds with the one
 decider and write `operations.json` beside the card, atomically and deterministically.
@@ -40,8 +42,9 @@ from cardgate.evidence.genai.operations_artifact import (
 )
 from cardgate.evidence.genai.retrieval_metrics import FloatArray
 from cardgate.evidence.genai.retrieval_run import computed, evidence_versions, write_evidence
+from cardgate.evidence.genai.retrieval_stats import Statistic
 from cardgate.evidence.genai.run_log import RunLog, read_run_log
-from cardgate.evidence.genai.summary import decided
+from cardgate.evidence.genai.summary import SPREAD, decided, slice_feature, threshold_records
 
 SECTION: DataPath = ("genai", "operations_evaluation")
 _WHAT = "an operations artifact"
@@ -98,6 +101,17 @@ def statistics(latency: FloatArray, cost: FloatArray | None) -> dict[str, FloatA
         # the mean cost of a query, per 1,000 queries: 0.55 reads, 0.00055 prints as 0.001
         found[COST] = np.asarray(1000 * cost.mean(axis=-1), dtype=np.float64)
     return found
+
+
+def column_statistic(*, with_cost: bool) -> Statistic:
+    """`statistics` of (..., queries, columns) rows — latency, then cost if `with_cost` —
+    as (..., metrics), for the slices' bootstrap and null test (`summary.slice_feature`)."""
+
+    def of_rows(rows: FloatArray) -> FloatArray:
+        found = statistics(rows[..., 0], rows[..., 1] if with_cost else None)
+        return np.stack(list(found.values()), axis=-1)
+
+    return of_rows
 
 
 def bootstrap(
@@ -159,13 +173,15 @@ def _estimates(
     return out
 
 
-def _read(workspace: Workspace, relative: str, at: DataPath) -> tuple[RunLog, dict[str, Any]]:
+def _read(
+    workspace: Workspace, relative: str, at: DataPath, slices: list[str] | None = None
+) -> tuple[RunLog, dict[str, Any]]:
     try:
         path = workspace.resolve(relative)
     except PathEscapeError as error:
         raise ConfigurationError(f"{at[-1]}: {error}", at=at) from error
     shown = workspace.relative(path)
-    log = read_run_log(path, shown)
+    log = read_run_log(path, shown, slices or ())
     record = {
         "path": shown,
         "sha256": file_sha256(path),
@@ -179,7 +195,7 @@ def compute_operations(
     workspace: Workspace, system: SystemDocs, settings: OperationsEvaluation
 ) -> dict[str, Any]:
     """The artifact's JSON data for one system (writes nothing)."""
-    log, log_record = _read(workspace, settings.log, (*SECTION, "log"))
+    log, log_record = _read(workspace, settings.log, (*SECTION, "log"), settings.slices)
     latency = np.array([q.latency_ms for q in log.queries], dtype=np.float64)
     cost = _costs(log, settings, (*SECTION, "log"))
     rng = np.random.default_rng(settings.bootstrap.seed)
@@ -201,12 +217,29 @@ def compute_operations(
             at=(*SECTION, "prices"),
             hint="remove prices (the logs give each query's cost), or log token counts",
         )
-    thresholds = []
+    table = np.column_stack([latency] if cost is None else [latency, cost])
+    features = [
+        slice_feature(
+            feature,
+            [q.slices[feature] for q in log.queries],
+            table,
+            list(metrics),
+            min_group_size=settings.min_group_size,
+            replicates=replicates,
+            level=level,
+            rng=rng,
+            unit="queries",
+            statistic=column_statistic(with_cost=cost is not None),
+        )
+        for feature in settings.slices
+    ]
+    overall = {"count": len(latency), "metrics": metrics}
+    thresholds: list[dict[str, Any]] = []
     for index, threshold in enumerate(settings.thresholds):
         name = threshold.metric
         change = name.endswith(BASELINE_CHANGE)
         found = (baseline or {}).get("changes", {}) if change else metrics
-        estimate = found.get(name.removesuffix(BASELINE_CHANGE))
+        estimate = found.get(name.removesuffix(BASELINE_CHANGE).removesuffix(SPREAD))
         if estimate is None:
             raise ConfigurationError(
                 f"'{name}' cannot be computed: the run log{'s give' if change else ' gives'} "
@@ -214,6 +247,16 @@ def compute_operations(
                 at=(*SECTION, "thresholds", index, "metric"),
                 hint="log each query's cost or its token counts, or remove the threshold",
             )
+        if not change:
+            thresholds += threshold_records(
+                [(index, threshold)],
+                overall,
+                features,
+                min_group_size=settings.min_group_size,
+                level=level,
+                section=SECTION,
+            )
+            continue
         record = {
             "threshold": index,
             "metric": name,
@@ -221,7 +264,7 @@ def compute_operations(
             "max": threshold.max,
             "value": estimate["value"],
             "ci": estimate["ci"],
-            "count": baseline["count"] if change and baseline is not None else len(latency),
+            "count": baseline["count"] if baseline is not None else 0,
         }
         thresholds.append(decided(record, min_group_size=settings.min_group_size, level=level))
     data = {
@@ -243,6 +286,7 @@ def compute_operations(
         },
         "count": len(latency),
         "metrics": metrics,
+        "features": features,
         "baseline": baseline,
         "thresholds": thresholds,
     }

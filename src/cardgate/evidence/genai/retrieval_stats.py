@@ -31,6 +31,12 @@ from cardgate.evidence.evaluation.nulls import floor_and_p_value
 from cardgate.evidence.genai.retrieval_metrics import FloatArray
 
 IntArray = npt.NDArray[np.int64]
+Statistic = Callable[[FloatArray], FloatArray]
+"""A statistic of the rows along axis -2 of (..., rows, columns) values, one value per
+output: (..., outputs) — a latency quantile, a mean cost. None where the statistic is the
+mean of each column (the fast path: counts times the matrix)."""
+_CHUNK = 100
+"""Replicates of a general statistic computed at once (memory: chunk × rows × columns)."""
 
 
 def resampled_means(
@@ -57,6 +63,39 @@ def resampled_means(
         counts = np.bincount(picks.ravel(), minlength=replicates * size)
         out[:, stratum, :] = (counts.reshape(replicates, size).astype(np.float64) @ members) / size
     return out
+
+
+def resampled_statistic(
+    values: FloatArray,
+    strata: IntArray,
+    replicates: int,
+    rng: np.random.Generator,
+    statistic: Statistic,
+) -> FloatArray:
+    """Bootstrap replicates of `statistic` within each stratum: (R, S, outputs), rows
+    resampled with replacement inside their stratum (as `resampled_means`, for a statistic
+    that is not a mean)."""
+    count = int(strata.max()) + 1 if len(strata) else 0
+    outputs = statistic(values[:1]).shape[-1] if len(values) else 0
+    out = np.full((replicates, count, outputs), np.nan)
+    for stratum in range(count):
+        members = values[strata == stratum]
+        done = 0
+        while done < replicates and len(members):
+            size = min(_CHUNK, replicates - done)
+            picks = rng.integers(0, len(members), (size, len(members)))
+            out[done : done + size, stratum, :] = statistic(members[picks])
+            done += size
+    return out
+
+
+def stratum_statistic(
+    values: FloatArray, strata: IntArray, count: int, statistic: Statistic | None
+) -> FloatArray:
+    """`statistic` (the mean of each column when None) within each stratum: (S, outputs)."""
+    if statistic is None:
+        return stratum_means(values, strata, count)
+    return np.stack([statistic(values[strata == stratum]) for stratum in range(count)])
 
 
 @dataclass(frozen=True)
@@ -114,16 +153,17 @@ def spreads(
     level: float,
     null_replicates: int,
     rng: np.random.Generator,
+    statistic: Statistic | None = None,
 ) -> list[Spread]:
-    """The spread of every metric (column of `values`) over the slices (strata, at least
-    two), its interval from each slice's interval at the Šidák level for the pairwise
-    comparisons (`limits`), and its permutation null test."""
+    """The spread of every metric (a column of `values`, or an output of `statistic`) over
+    the slices (strata, at least two), its interval from each slice's interval at the
+    Šidák level for the pairwise comparisons (`limits`), and its permutation null test."""
     slices = int(strata.max()) + 1
-    means = stratum_means(values, strata, slices)
+    means = stratum_statistic(values, strata, slices, statistic)
     low, high = limits(I.sidak_level(level, I.pair_count(slices)))
-    null = permuted_spreads(values, strata, slices, null_replicates, rng)
+    null = permuted_spreads(values, strata, slices, null_replicates, rng, statistic)
     found = []
-    for column in range(values.shape[1]):
+    for column in range(means.shape[1]):
         value = float(means[:, column].max() - means[:, column].min())
         span_low, span_high = I.spread_interval(means[:, column], low[:, column], high[:, column])
         floor, p_value = (
@@ -136,14 +176,22 @@ def spreads(
 
 
 def permuted_spreads(
-    values: FloatArray, strata: IntArray, slices: int, replicates: int, rng: np.random.Generator
+    values: FloatArray,
+    strata: IntArray,
+    slices: int,
+    replicates: int,
+    rng: np.random.Generator,
+    statistic: Statistic | None = None,
 ) -> FloatArray:
     """The spread of each metric with the slice labels permuted among the queries:
     (R, M), `replicates` permutations (the slices' sizes kept)."""
     if replicates == 0:
-        return np.zeros((0, values.shape[1]))
+        outputs = values.shape[1] if statistic is None else statistic(values[:1]).shape[-1]
+        return np.zeros((0, outputs))
     small = np.int8 if slices < 128 else np.int64
     labels = rng.permuted(np.broadcast_to(strata.astype(small), (replicates, len(strata))), axis=1)
+    if statistic is not None:
+        return _permuted_statistic_spreads(values, labels, slices, statistic)
     sizes = np.bincount(strata, minlength=slices).astype(np.float64)
     sums = np.zeros((replicates, slices, values.shape[1]))
     for s in range(slices - 1):
@@ -152,6 +200,25 @@ def permuted_spreads(
     sums[:, slices - 1, :] = values.sum(axis=0) - sums[:, : slices - 1, :].sum(axis=1)
     means = sums / sizes[None, :, None]
     result: FloatArray = means.max(axis=1) - means.min(axis=1)
+    return result
+
+
+def _permuted_statistic_spreads(
+    values: FloatArray, labels: npt.NDArray[np.integer], slices: int, statistic: Statistic
+) -> FloatArray:
+    """The spread of each output of `statistic` under each row of permuted `labels`
+    (R, rows): every permutation keeps the slices' sizes, so a slice's rows of all the
+    permutations are one (R, size, columns) array."""
+    found = []
+    for start in range(0, len(labels), _CHUNK):
+        chunk = labels[start : start + _CHUNK]
+        per_slice = []
+        for s in range(slices):
+            rows = np.nonzero(chunk == s)[1].reshape(len(chunk), -1)
+            per_slice.append(statistic(values[rows]))
+        stacked = np.stack(per_slice, axis=1)
+        found.append(stacked.max(axis=1) - stacked.min(axis=1))
+    result: FloatArray = np.concatenate(found)
     return result
 
 

@@ -7,7 +7,8 @@ query_id,latency_ms,cost
 q17,812.5,0.00082
 ```
 
-`query_id` is text (a number is read as its text), unique in the file; `latency_ms` a
+`query_id` is text (a number is read as its text), unique in the file; each slice field
+the card names (`category` ...) is text on every line; `latency_ms` a
 finite number ≥ 0; `cost` a finite number ≥ 0, or `input_tokens` and `output_tokens`
 whole numbers ≥ 0 — every line gives the same one of the two, or neither (then the log
 has latencies only). Anything else — NaN, a negative or infinite latency, text where a
@@ -20,7 +21,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,8 @@ class QueryRecord:
     """What the query cost, given in the log (None: the log gives tokens, or neither)."""
     tokens: tuple[int, int] | None
     """(input, output) tokens (None: the log gives a cost, or neither)."""
+    slices: dict[str, str] = field(default_factory=dict)
+    """The query's slice of each feature the card names."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,9 @@ class RunLog:
     """'cost', 'tokens' or 'latency' (latency only)."""
 
 
-def read_run_log(path: Path, shown: str) -> RunLog:
-    """The run log at `path` (`shown`: how messages name it)."""
+def read_run_log(path: Path, shown: str, slices: Sequence[str] = ()) -> RunLog:
+    """The run log at `path` (`shown`: how messages name it), each query with its slice of
+    every feature in `slices`."""
     text = text_of(path, shown)
     if path.name.lower().endswith(".jsonl"):
         rows = list(_jsonl_rows(text, shown))
@@ -72,7 +77,7 @@ def read_run_log(path: Path, shown: str) -> RunLog:
     seen: dict[str, int] = {}
     gives: str | None = None
     for line, row, column in rows:
-        record = _record(row, shown, line, column)
+        record = _record(row, shown, line, column, slices)
         where = f"{line}:1"
         if record.query_id in seen:
             raise located(
@@ -140,15 +145,30 @@ def _columns(line: str, names: list[str]) -> Column:
         return {}
     out: Column = {}
     column = 1
-    for name, field in zip(names, line.split(","), strict=False):
+    for name, cell in zip(names, line.split(","), strict=False):
         out[name] = column
-        column += len(field) + 1
+        column += len(cell) + 1
     return out
 
 
-def _record(row: dict[str, Any], shown: str, line: int, columns: Column) -> QueryRecord:
+def _record(
+    row: dict[str, Any], shown: str, line: int, columns: Column, features: Sequence[str]
+) -> QueryRecord:
     def where(key: str) -> str:
         return f"{line}:{columns.get(key, 1)}"
+
+    slices: dict[str, str] = {}
+    for feature in features:
+        value = row.get(feature)
+        if not isinstance(value, str) or not value.strip():
+            raise located(
+                shown,
+                where(feature),
+                f"needs the slice field '{feature}' (text), which the card's "
+                "operations_evaluation.slices names",
+                f'write "{feature}": "..." on every line, or remove it from slices',
+            )
+        slices[feature] = value
 
     identifier = row.get("query_id")
     if isinstance(identifier, bool) or not isinstance(identifier, str | int) or identifier == "":
@@ -172,7 +192,7 @@ def _record(row: dict[str, Any], shown: str, line: int, columns: Column) -> Quer
         raise located(
             shown, where("cost"), "gives both a cost and token counts", "give one of the two"
         )
-    return QueryRecord(str(identifier), latency, cost, tokens)
+    return QueryRecord(str(identifier), latency, cost, tokens, slices)
 
 
 def _number(value: Any, key: str, shown: str, where: str) -> float | None:

@@ -21,11 +21,13 @@ from cardgate.evidence.genai.retrieval_metrics import FloatArray
 from cardgate.evidence.genai.retrieval_stats import (
     IntArray,
     Limits,
+    Statistic,
     bootstrap_limits,
     codes,
     resampled_means,
+    resampled_statistic,
     spreads,
-    stratum_means,
+    stratum_statistic,
 )
 
 SPREAD = "_difference"
@@ -81,18 +83,24 @@ def slice_feature(
     rng: np.random.Generator,
     unit: str,
     proportions: bool = False,
+    statistic: Statistic | None = None,
 ) -> dict[str, Any]:
-    """A slice feature: each slice's means with intervals, and the spread of each column
-    over the compared slices (at least `min_group_size` rows) with its permutation null
-    test. The intervals are the percentile bootstrap, resampled within the slice; with
-    `proportions` (every value 0 or 1: the columns are rates) Wilson's."""
+    """A slice feature: each slice's means (or `statistic`, one output per name) with
+    intervals, and the spread of each over the compared slices (at least `min_group_size`
+    rows) with its permutation null test. The intervals are the percentile bootstrap,
+    resampled within the slice; with `proportions` (every value 0 or 1: the columns are
+    rates) Wilson's."""
     slice_names, strata = codes(labels)
-    means = stratum_means(values, strata, len(slice_names))
+    means = stratum_statistic(values, strata, len(slice_names), statistic)
     sizes = np.bincount(strata, minlength=len(slice_names))
     limits = (
         wilson_limits(values, strata, len(slice_names))
         if proportions
-        else bootstrap_limits(resampled_means(values, strata, replicates, rng))
+        else bootstrap_limits(
+            resampled_means(values, strata, replicates, rng)
+            if statistic is None
+            else resampled_statistic(values, strata, replicates, rng, statistic)
+        )
     )
     low, high = limits(level)
     suppressed = sizes < min_group_size
@@ -119,6 +127,7 @@ def slice_feature(
             level=level,
             null_replicates=replicates,
             rng=rng,
+            statistic=statistic,
         )
         for name, spread in zip(names, found, strict=True):
             differences.append(
