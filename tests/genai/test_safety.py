@@ -187,3 +187,19 @@ def test_the_gate_blocks_a_hand_edited_safety_artifact(ws: Path) -> None:
     code, out = _run(ws, "gate", "--release", "--today", "2026-11-30")
     assert code == 1
     assert "GATE-ART001" in out and "safety.json" in out, out
+
+
+def test_safety_and_generation_settings_share_a_base_not_each_other() -> None:
+    # a field added to one is not in the other: both extend what judged evidence shares
+    from cardgate.documents.schemas.genai_evaluation import (
+        GenerationEvaluation,
+        JudgedEvaluation,
+        SafetyEvaluation,
+    )
+
+    assert not issubclass(SafetyEvaluation, GenerationEvaluation)
+    assert not issubclass(GenerationEvaluation, SafetyEvaluation)
+    common = set(JudgedEvaluation.model_fields)
+    assert common == {"judged_by", "sources", "slices", "min_group_size", "bootstrap"}
+    assert set(GenerationEvaluation.model_fields) - common == {"thresholds", "artifact"}
+    assert set(SafetyEvaluation.model_fields) - common == {"rates", "thresholds", "artifact"}

@@ -153,8 +153,11 @@ class GenerationThreshold(_SliceThreshold):
     )
 
 
-class GenerationEvaluation(Section):
-    """How `cardgate evaluate-generation` aggregates the system's judged generation."""
+class JudgedEvaluation(Section):
+    """What an evaluation aggregated from judged per-sample files has, whether it averages
+    scores (`GenerationEvaluation`) or counts outcomes as rates (`SafetyEvaluation`): who
+    judged, the files, the slices and the statistics' settings. Each adds its thresholds
+    and its artifact."""
 
     judged_by: Text = required(
         "Who or what judged the samples — the tool and its version, the judge model and its "
@@ -170,13 +173,18 @@ class GenerationEvaluation(Section):
         "metadata.<key>; promptfoo: vars.<name> or provider; inspect_ai: "
         "metadata.<key>; lm-eval: doc.<field>; mlflow: a column, or tags.<key>).",
     )
-    thresholds: list[GenerationThreshold] = Field(
-        default_factory=list, description="Limits the gate checks (GATE-GEN002)."
-    )
     min_group_size: int = Field(
         default=30, ge=1, description="Fewest samples a slice needs to be judged."
     )
     bootstrap: Bootstrap = Field(default_factory=Bootstrap, description="Uncertainty settings.")
+
+
+class GenerationEvaluation(JudgedEvaluation):
+    """How `cardgate evaluate-generation` aggregates the system's judged generation."""
+
+    thresholds: list[GenerationThreshold] = Field(
+        default_factory=list, description="Limits the gate checks (GATE-GEN002)."
+    )
     artifact: Text = Field(
         default="generation.json",
         description="Where the artifact is written, relative to the card.",
@@ -212,7 +220,7 @@ class SafetyRate(Section):
     description: Text | None = optional("What the outcome means and how it was judged.")
 
 
-class SafetyEvaluation(GenerationEvaluation):
+class SafetyEvaluation(JudgedEvaluation):
     """How `cardgate evaluate-safety` counts the system's judged red-team outcomes as rates
     (each mapped to an AI 600-1 risk), with Wilson intervals per slice."""
 

@@ -18,7 +18,11 @@ from cardgate.core.digests import canonical_sha256, file_sha256
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.positions import DataPath
-from cardgate.documents.schemas.genai_evaluation import GenerationEvaluation
+from cardgate.documents.schemas.genai_evaluation import (
+    GenerationEvaluation,
+    JudgedEvaluation,
+    SafetyEvaluation,
+)
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.run import system_card
 from cardgate.evidence.genai.generation_artifact import (
@@ -84,7 +88,7 @@ def generation_systems(workspace: Workspace) -> list[str]:
 def generation_artifact_path(
     workspace: Workspace,
     system: SystemDocs,
-    settings: GenerationEvaluation,
+    settings: GenerationEvaluation | SafetyEvaluation,
     section: DataPath = _SECTION,
 ) -> Path:
     """`settings.artifact`, relative to the card, inside the workspace (`section`: where
@@ -96,7 +100,7 @@ def generation_artifact_path(
 
 
 def read_sources(
-    workspace: Workspace, settings: GenerationEvaluation, section: DataPath = _SECTION
+    workspace: Workspace, settings: JudgedEvaluation, section: DataPath = _SECTION
 ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, list[ScoredSample], str]]]:
     """What each source file holds, and each score's tool, samples and file by metric name
     (`section`:
@@ -188,7 +192,10 @@ def compute_generation(
 
 
 def score_thresholds(
-    settings: GenerationEvaluation, summaries: dict[str, dict[str, Any]], *, section: DataPath
+    settings: GenerationEvaluation | SafetyEvaluation,
+    summaries: dict[str, dict[str, Any]],
+    *,
+    section: DataPath,
 ) -> list[dict[str, Any]]:
     """The records of the card's thresholds on the summarised scores (or rates), each
     target decided by the one decider; a threshold on no score is a ConfigurationError."""
@@ -213,9 +220,7 @@ def score_thresholds(
     return thresholds
 
 
-def judged_provenance(
-    records: list[dict[str, Any]], settings: GenerationEvaluation
-) -> dict[str, Any]:
+def judged_provenance(records: list[dict[str, Any]], settings: JudgedEvaluation) -> dict[str, Any]:
     """The provenance of an artifact aggregated from judged files (`read_sources`'s
     records): who judged, the settings' digest, the statistics' settings, the versions."""
     return {
