@@ -80,6 +80,41 @@ def test_pages_rendered_by_several_processes_equal_one_process(
     assert len(shared[0]) > 10
 
 
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_pages_written_by_the_workers_make_the_same_docs_folder(
+    workspace_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker writes the pages it renders; the folder is the same as one process
+    writing everything, and what an earlier build left there is removed."""
+    from cardgate.core import parallel
+
+    workspace = load_workspace(workspace_root)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for a few pages
+    trees = {}
+    for jobs in ("3", "1"):
+        monkeypatch.setenv("CARDGATE_JOBS", jobs)
+        layout = site_layout(workspace, out=tmp_path / jobs / "build")
+        docs = layout.docs_dir
+        (docs / "systems" / "gone").mkdir(parents=True, exist_ok=True)
+        (docs / "systems" / "gone" / "index.md").write_text("stale", encoding="utf-8")
+        (docs / ".cardgate-generated").write_text("", encoding="utf-8")
+        result = generate(workspace, layout, today=TODAY)
+        trees[jobs] = _tree(docs)
+        assert all(page.written and not page.text for page in result.pages if page.markdown)
+        shutil.rmtree(docs)
+    assert trees["3"] == trees["1"]
+    assert "systems/gone/index.md" not in trees["1"]
+    assert "systems/credit-scoring/index.md" in trees["1"]
+    assert not [name for name in trees["1"] if name.endswith(".tmp")]
+
+
 def test_each_systems_crosswalks_are_worked_out_once_for_its_two_pages(
     workspace_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

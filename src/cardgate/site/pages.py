@@ -66,13 +66,18 @@ def compact_html(text: str) -> str:
 
 
 def build_pages(
-    model: SiteModel, environment: Environment
+    model: SiteModel,
+    environment: Environment,
+    *,
+    write: Callable[[Page], Page] | None = None,
 ) -> tuple[list[Page], list[BuildProblem]]:
     """Every generated page; pages that fail to render are reported, not written.
 
     The pages are collected as jobs first (the dashboard's rows, which several pages
     share, are computed up front) and rendered by `fork_map`, shared among the CPUs; the
-    result is the same, in the same order, whatever the number of processes.
+    result is the same, in the same order, whatever the number of processes. With
+    `write` (`DocsFolder.write`), each worker writes the pages it renders and returns them
+    without their text.
     """
     jobs: list[Callable[[], Page | BuildProblem | list[Page | BuildProblem]]] = []
     templates = {"system.md.j2", "compliance.md.j2", "annex-iv.md.j2", "ll144.md.j2"}
@@ -261,8 +266,8 @@ def build_pages(
             environment.get_template(template)
     pages: list[Page] = []
     problems: list[BuildProblem] = []
-    for done in fork_map(_call, jobs):
-        for rendered in done if isinstance(done, list) else [done]:
+    for done in fork_map(functools.partial(_call, write=write), jobs):
+        for rendered in done:
             if isinstance(rendered, Page):
                 pages.append(rendered)
             else:
@@ -272,8 +277,15 @@ def build_pages(
 
 def _call(
     job: Callable[[], Page | BuildProblem | list[Page | BuildProblem]],
-) -> Page | BuildProblem | list[Page | BuildProblem]:
-    return job()
+    *,
+    write: Callable[[Page], Page] | None,
+) -> list[Page | BuildProblem]:
+    """A job's pages and problems; its pages written by `write` where one is given."""
+    done = job()
+    found = done if isinstance(done, list) else [done]
+    if write is None:
+        return found
+    return [write(item) if isinstance(item, Page) else item for item in found]
 
 
 MAX_BLOCKED_SHOWN = 10

@@ -200,12 +200,20 @@ class DatasetView:
 class Page:
     """A generated page: its path under docs_dir, its Markdown, the document behind it.
 
-    A file that is not a page (evidence copied as it is) has `data` instead of text."""
+    A file that is not a page (evidence copied as it is) has `data` instead of text. A
+    page already `written` into the docs folder by the worker that rendered it
+    (`site.docs_folder`) keeps its path and source only: its text stays in the file."""
 
     path: str
     text: str
     source: str
     data: bytes | None = None
+    written: bool = False
+
+    @property
+    def content(self) -> bytes:
+        """Its bytes as written to the docs folder."""
+        return self.data if self.data is not None else self.text.encode("utf-8")
 
     @property
     def markdown(self) -> bool:
