@@ -512,3 +512,15 @@ def test_the_dashboard_says_which_mode_its_verdicts_show(workspace_root: Path) -
     generate(workspace, layout, today=TODAY)
     dashboard = (layout.docs_dir / "index.md").read_text(encoding="utf-8")
     assert "in release mode (<code>cardgate gate --release</code>" in dashboard
+
+
+def test_a_docs_folder_cardgate_did_not_write_is_refused_and_kept(workspace_root: Path) -> None:
+    workspace = load_workspace(workspace_root)
+    layout = site_layout(workspace)
+    layout.docs_dir.mkdir(parents=True)
+    mine = layout.docs_dir / "notes.md"
+    mine.write_text("my notes", encoding="utf-8")
+    with pytest.raises(UsageError, match="not written by cardgate"):
+        generate(workspace, layout, today=TODAY)
+    assert [p.name for p in layout.docs_dir.iterdir()] == ["notes.md"]
+    assert mine.read_text(encoding="utf-8") == "my notes"
