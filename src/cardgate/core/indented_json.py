@@ -97,8 +97,12 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         for key in sorted(value):  # every key is a str (checked below): sorted as json does
             if type(key) is not str:
                 raise _Unusual
-            out.append(separator + encode_basestring(key) + ": ")
-            _write(value[key], out, inner)
+            item = value[key]
+            if type(item) is str:  # most values: written here, without a call
+                out.append(separator + encode_basestring(key) + ": " + encode_basestring(item))
+            else:
+                out.append(separator + encode_basestring(key) + ": ")
+                _write(item, out, inner)
             separator = "," + inner
         out.append(newline + "}")
     elif kind is list or kind is tuple:
@@ -110,8 +114,11 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         inner = newline + "  "
         separator = "[" + inner
         for item in value:
-            out.append(separator)
-            _write(item, out, inner)
+            if type(item) is str:
+                out.append(separator + encode_basestring(item))
+            else:
+                out.append(separator)
+                _write(item, out, inner)
             separator = "," + inner
         out.append(newline + "]")
     elif value is None:
