@@ -113,6 +113,38 @@ def test_shared_standards_give_the_same_bytes(example: Example, system_id: str) 
     assert shared() == alone  # the second time, the standards' text is reused
 
 
+@pytest.mark.parametrize("system_id", SYSTEMS)
+def test_a_coverage_handed_over_by_the_site_gives_the_same_bytes(
+    example: Example, system_id: str
+) -> None:
+    """The site hands each export the coverage and definitions it has worked out; the BOM
+    is the one the export works out alone (a coverage of another system would show)."""
+    from cardgate.frameworks.coverage import workspace_coverage
+    from cardgate.frameworks.definitions import workspace_definitions
+
+    coverage = workspace_coverage(example.workspace)
+    definitions = workspace_definitions(example.workspace).definitions
+
+    def handed(of: str) -> bytes:
+        return cyclonedx.render(
+            cyclonedx.system_bom(
+                example.workspace,
+                system_id,
+                evaluation=example.evaluation(system_id),
+                gate=example.gate,
+                data_checks=example.data_checks(),
+                coverage=coverage.system(of),
+                definitions=definitions,
+            )
+        )
+
+    alone = cyclonedx.render(system_bom(example, system_id))
+    assert handed(system_id) == alone
+    other = next(s for s in SYSTEMS if s != system_id)
+    if coverage.system(other).subcategories != coverage.system(system_id).subcategories:
+        assert handed(other) != alone
+
+
 def test_the_export_is_deterministic_and_its_serial_number_names_its_content(
     example: Example, tmp_path: Path
 ) -> None:

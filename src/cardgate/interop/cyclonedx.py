@@ -12,7 +12,7 @@ derived from the BOM's own content. Mapping table: docs/interop.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cardgate import __version__
@@ -28,6 +28,8 @@ from cardgate.evidence.genai.generation_artifact import GenerationArtifact
 from cardgate.evidence.genai.operations_artifact import OperationsArtifact
 from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact
 from cardgate.evidence.genai.safety_artifact import SafetyArtifact
+from cardgate.frameworks.coverage_results import SystemCoverage
+from cardgate.frameworks.definitions import Definition
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 from cardgate.interop.bom_parts import (
     Outside,
@@ -293,10 +295,14 @@ def system_bom(
     generation: GenerationArtifact | None = None,
     safety: SafetyArtifact | None = None,
     operations: OperationsArtifact | None = None,
+    coverage: SystemCoverage | None = None,
+    definitions: Mapping[str, Definition] | None = None,
 ) -> dict[str, Any]:
     """The ML-BOM of one system (its card must validate: `KeyError` for an unknown
     system, `ValueError` for a card that does not). `shared`: see `declarations`.
-    `retrieval`, `generation`, `safety`, `operations`: a GenAI system's computed results."""
+    `retrieval`, `generation`, `safety`, `operations`: a GenAI system's computed results.
+    `coverage`, `definitions`: the system's coverage and the definitions in force, when
+    the caller has them (worked out here otherwise)."""
     system = workspace.systems[system_id]
     card = system.model_card
     if card is None:
@@ -339,7 +345,9 @@ def system_bom(
             *({"ref": ref} for ref in refs),
         ],
     }
-    governance = Governance(workspace, system, card, gate, verdict, findings)
+    governance = Governance(
+        workspace, system, card, gate, verdict, findings, coverage=coverage, definitions=definitions
+    )
     body.update(declarations(governance, target=model_ref(system_id), shared=shared))
     return _finish(body)
 
@@ -379,6 +387,8 @@ def export_system(source: SystemSource) -> ExportFiles:
         generation=source.generation,
         safety=source.safety,
         operations=source.operations,
+        coverage=source.coverage,
+        definitions=source.definitions,
     )
     return {f"{source.id}{SUFFIX}": render(bom)}
 

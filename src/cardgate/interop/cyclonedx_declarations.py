@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,12 @@ from cardgate.documents.signoffs import read_signoffs, signed_documents, stalene
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.frameworks.automatic import automatic_answers
 from cardgate.frameworks.catalog import Catalog, load_catalog
-from cardgate.frameworks.coverage import answers_of, compute_system_coverage
+from cardgate.frameworks.coverage import (
+    answered_checklists,
+    answers_of,
+    compute_system_coverage,
+)
+from cardgate.frameworks.coverage_results import SystemCoverage
 from cardgate.frameworks.definitions import Definition, workspace_definitions
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 from cardgate.interop.bom_parts import iri
@@ -48,6 +53,11 @@ class Governance:
     findings: tuple[Finding, ...] | None = None
     """The gate's findings on the system, waived ones after the others (None: taken from
     `gate`)."""
+    coverage: SystemCoverage | None = None
+    """The system's coverage of the NIST AI RMF, when the caller has it (None: worked out
+    from its answers)."""
+    definitions: Mapping[str, Definition] | None = None
+    """The checklist definitions in force (None: the workspace's are read)."""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -189,12 +199,16 @@ def _framework_attestation(
     definitions: dict[str, Definition],
     claims: dict[tuple[str, str], dict[str, Any]],
 ) -> dict[str, Any] | None:
-    answers = answers_of(
-        governance.workspace, governance.system, governance.card.risk_tier, definitions
-    )
-    if not answers.answers:
+    coverage = governance.coverage
+    if coverage is None:
+        answers = answers_of(
+            governance.workspace, governance.system, governance.card.risk_tier, definitions
+        )
+        if not answers.answers:
+            return None
+        coverage = compute_system_coverage(catalog, definitions, answers)
+    elif not answered_checklists(governance.system):
         return None
-    coverage = compute_system_coverage(catalog, definitions, answers)
     mapped = []
     for sub in coverage.subcategories:
         entry: dict[str, Any] = {"requirement": _ref("requirement", catalog.id, sub.id)}
@@ -347,7 +361,11 @@ def declarations(governance: Governance, *, target: str, shared: bool = False) -
     to declare). With `shared`, the standards are the same objects in every BOM (for
     a BOM rendered at once and dropped, as an export is: their text is written once)."""
     catalog = load_catalog()
-    definitions = dict(workspace_definitions(governance.workspace).definitions)
+    definitions = dict(
+        governance.definitions
+        if governance.definitions is not None
+        else workspace_definitions(governance.workspace).definitions
+    )
     claims, evidence = _claims(governance, definitions, target)
     framework = _framework_attestation(governance, catalog, definitions, claims)
     gate_record = _gate_attestation(governance)

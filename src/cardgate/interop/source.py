@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from cardgate.evidence.genai.generation_artifact import GenerationArtifact
 from cardgate.evidence.genai.operations_artifact import OperationsArtifact
 from cardgate.evidence.genai.retrieval_artifact import RetrievalArtifact
 from cardgate.evidence.genai.safety_artifact import SafetyArtifact
+from cardgate.frameworks.coverage_results import PortfolioCoverage, SystemCoverage
+from cardgate.frameworks.definitions import Definition, workspace_definitions
 from cardgate.gate.genai import GenAIReads, read_genai
 from cardgate.gate.result import Finding, GateResult, SystemVerdict
 
@@ -96,6 +99,12 @@ class SystemSource:
     """A GenAI system's safety.json (None when its card counts no red-team outcomes)."""
     operations: OperationsArtifact | None = None
     """A GenAI system's operations.json (None when its card aggregates no run log)."""
+    coverage: SystemCoverage | None = None
+    """Its NIST AI RMF coverage when the caller computed it already for the same workspace
+    (the site, for its pages); None: the CycloneDX export works it out."""
+    definitions: Mapping[str, Definition] | None = None
+    """The checklist definitions in force (shipped and the workspace's), read once per
+    export run; None: read again."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +113,18 @@ class ExportSource:
 
     workspace: Workspace
     gate: GateResult
+    coverage: PortfolioCoverage | None = None
+    """The workspace's coverage when the caller has computed it (`cardgate build`):
+    each system's export then reuses it instead of working it out again."""
+
+    @functools.cached_property
+    def definitions(self) -> Mapping[str, Definition]:
+        """The checklist definitions in force (read once: every system's export uses them)."""
+        return dict(workspace_definitions(self.workspace).definitions)
+
+    @functools.cached_property
+    def _coverages(self) -> dict[str, SystemCoverage]:
+        return {c.system: c for c in self.coverage.systems} if self.coverage is not None else {}
 
     @functools.cached_property
     def _findings(self) -> dict[str, tuple[list[Finding], list[Finding]]]:
@@ -244,6 +265,8 @@ def _system(source: ExportSource, docs: SystemDocs) -> SystemSource:
         generation=reads.generation.artifact if reads.generation is not None else None,
         safety=reads.safety.artifact if reads.safety is not None else None,
         operations=reads.operations.artifact if reads.operations is not None else None,
+        coverage=source._coverages.get(docs.id),
+        definitions=source.definitions,
     )
 
 

@@ -247,7 +247,7 @@ class SiteModel:
         its per-system index of the findings and the systems it has loaded (a source per
         page rebuilt the index from every finding of the portfolio: O(systems²))."""
         result = self.gate.result
-        return None if result is None else ExportSource(self.workspace, result)
+        return None if result is None else ExportSource(self.workspace, result, self.coverage)
 
 
 def slug(name: str) -> str:
