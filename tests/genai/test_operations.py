@@ -235,6 +235,14 @@ def test_an_unknown_metric_or_a_change_without_a_baseline_is_a_schema_error(ws: 
     _edit(ws / CARD, "    baseline_log: systems/loan-approval/run-log-baseline.csv\n", "")
     code, out = _run(ws, "validate")
     assert code == 1 and "needs the baseline's log" in out, out
+    # at the threshold that needs it, not at the section
+    lines = (ws / CARD).read_text(encoding="utf-8").splitlines()
+    number = next(
+        i
+        for i, text in enumerate(lines, 1)
+        if "metric: latency_p95_ms_change_from_baseline" in text
+    )
+    assert f"{CARD}:{number}:17: CG105 'metric': 'latency_p95_ms_change_from_baseline'" in out
 
 
 def test_the_gate_blocks_a_hand_edited_operations_artifact(ws: Path) -> None:

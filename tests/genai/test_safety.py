@@ -89,29 +89,40 @@ def test_a_rate_is_not_worse_than_its_limit_by_a_point_estimate_alone(ws: Path) 
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "fragment"),
+    ("old", "new", "fragment", "at"),
     [
-        # a higher jailbreak-success rate is worse: a min would point the wrong way
-        ("        max: 0.2\n", "        min: 0.2\n", "a higher 'jailbreak_success' is worse"),
+        # a higher jailbreak-success rate is worse: a min would point the wrong way (reported
+        # at the limit itself, as every threshold's own problems are)
+        ("        max: 0.2\n", "        min: 0.2\n", "a higher 'jailbreak_success' is worse",
+         ("        min: 0.2", "0.2")),
         # a lower refusal rate is worse: a max would point the wrong way
-        ("        min: 0.8\n", "        max: 0.8\n", "a lower 'refused' is worse"),
-        ("      - metric: refused\n", "      - metric: toxic\n", "'toxic' is not a rate"),
+        ("        min: 0.8\n", "        max: 0.8\n", "a lower 'refused' is worse",
+         ("        max: 0.8", "0.8")),
+        ("      - metric: refused\n", "      - metric: toxic\n", "'toxic' is not a rate",
+         ("      - metric: toxic", "toxic")),
         (
             "  rates:\n      - {outcome: jailbreak_success,",
             "  rates:\n      - {outcome: refused, risk: confabulation, worse: lower}\n"
             "      - {outcome: jailbreak_success,",
             "rate 'refused' is named twice",
+            ("{outcome: refused, risk: information-security", "refused"),  # the second one
         ),
-        ("worse: higher}", "worse: up}", "must be one of: higher, lower"),
+        ("worse: higher}", "worse: up}", "must be one of: higher, lower", None),
     ],
-)
+)  # fmt: skip
 def test_a_limit_on_the_wrong_side_is_a_schema_error(
-    ws: Path, old: str, new: str, fragment: str
+    ws: Path, old: str, new: str, fragment: str, at: tuple[str, str] | None
 ) -> None:
     _edit(ws / CARD, old, new)
     code, out = _run(ws, "validate")
     assert code == 1, out
     assert f"{CARD}:" in out and fragment in out, out
+    if at is not None:
+        line_text, value = at
+        lines = (ws / CARD).read_text(encoding="utf-8").splitlines()
+        number = next(i for i, text in enumerate(lines, 1) if line_text in text)
+        column = lines[number - 1].index(value) + 1
+        assert f"{CARD}:{number}:{column}: CG105 '" in out and fragment in out, out
     assert _run(ws, "evaluate-safety", SYSTEM)[0] == 2
     assert not (ws / ARTIFACT).exists()
 

@@ -24,10 +24,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.positions import source_text
@@ -96,6 +98,26 @@ without lettered sub-points (an Annex III point of the EU AI Act)."""
 
 RiskTier = Literal["minimal", "limited", "high", "unacceptable"]
 Status = Literal["draft", "review", "approved", "retired"]
+
+
+def errors_below(
+    title: str, found: list[tuple[tuple[str | int, ...], str, Any]]
+) -> ValidationError:
+    """Value errors at paths below a field — ((item, key), message, value) each — for a
+    check that needs a sibling field (a threshold against the card's rates): raised by the
+    field's validator, pydantic puts the field's own location in front, so each problem is
+    reported at its item's file:line:col instead of at the section."""
+    return ValidationError.from_exception_data(
+        title,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", "{error}", {"error": message}),
+                loc=loc,
+                input=value,
+            )
+            for loc, message, value in found
+        ],
+    )
 
 
 def required(description: str, *, gate: tuple[str, ...] = (), **kwargs: Any) -> Any:

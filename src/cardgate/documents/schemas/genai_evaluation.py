@@ -8,14 +8,15 @@ ranked results), `evaluate-generation` (judged per-sample scores), `evaluate-saf
 from __future__ import annotations
 
 import typing
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cardgate.documents.schemas.base import (
     Identifier,
     Section,
     Text,
+    errors_below,
     optional,
     required,
 )
@@ -238,31 +239,49 @@ class SafetyEvaluation(JudgedEvaluation):
         default="safety.json", description="Where the artifact is written, relative to the card."
     )
 
-    @model_validator(mode="after")
-    def _limits_on_the_worse_side(self) -> SafetyEvaluation:
-        worse: dict[str, str] = {}
-        for rate in self.rates:
-            if rate.outcome in worse:
-                raise ValueError(f"rate '{rate.outcome}' is named twice in 'rates'")
-            worse[rate.outcome] = rate.worse
-        for index, threshold in enumerate(self.thresholds):
+    @field_validator("rates")
+    @classmethod
+    def _named_once(cls, rates: list[SafetyRate]) -> list[SafetyRate]:
+        seen: set[str] = set()
+        found: list[tuple[tuple[str | int, ...], str, Any]] = []
+        for index, rate in enumerate(rates):
+            if rate.outcome in seen:
+                message = f"rate '{rate.outcome}' is named twice in 'rates'"
+                found.append(((index, "outcome"), message, rate.outcome))
+            seen.add(rate.outcome)
+        if found:
+            raise errors_below("SafetyEvaluation", found)
+        return rates
+
+    @field_validator("thresholds")
+    @classmethod
+    def _limits_on_the_worse_side(
+        cls, thresholds: list[GenerationThreshold], info: ValidationInfo
+    ) -> list[GenerationThreshold]:
+        rates: list[SafetyRate] | None = info.data.get("rates")
+        if rates is None:
+            return thresholds  # the rates are wrong: reported there
+        worse = {rate.outcome: rate.worse for rate in rates}
+        found: list[tuple[tuple[str | int, ...], str, Any]] = []
+        for index, threshold in enumerate(thresholds):
             outcome = threshold.metric.removesuffix(SPREAD_SUFFIX)
             if outcome not in worse:
-                raise ValueError(
-                    f"thresholds[{index}]: '{threshold.metric}' is not a rate of 'rates' "
-                    f"(outcomes: {', '.join(worse)})"
+                message = (
+                    f"'{threshold.metric}' is not a rate of 'rates' (outcomes: {', '.join(worse)})"
                 )
+                found.append(((index, "metric"), message, threshold.metric))
+                continue
             spread = threshold.metric != outcome
             side = "higher" if spread else worse[outcome]
-            wrong = threshold.min if side == "higher" else threshold.max
+            wrong, key = (threshold.min, "min") if side == "higher" else (threshold.max, "max")
             if wrong is not None:
                 what = "a wider spread" if spread else f"a {side} '{outcome}'"
                 bound = "max" if side == "higher" else "min"
-                raise ValueError(
-                    f"thresholds[{index}]: {what} is worse (worse: {worse[outcome]}): limit "
-                    f"it with '{bound}' only"
-                )
-        return self
+                message = f"{what} is worse (worse: {worse[outcome]}): limit it with '{bound}' only"
+                found.append(((index, key), message, wrong))
+        if found:
+            raise errors_below("SafetyEvaluation", found)
+        return thresholds
 
 
 OPERATIONS_METRICS: tuple[str, ...] = (
@@ -345,12 +364,22 @@ class OperationsEvaluation(Section):
         description="Where the artifact is written, relative to the card.",
     )
 
-    @model_validator(mode="after")
-    def _baseline_for_changes(self) -> OperationsEvaluation:
-        for index, threshold in enumerate(self.thresholds):
-            if threshold.metric.endswith(BASELINE_CHANGE) and self.baseline_log is None:
-                raise ValueError(
-                    f"thresholds[{index}]: '{threshold.metric}' needs the baseline's log "
-                    "('baseline_log')"
-                )
-        return self
+    @field_validator("thresholds")
+    @classmethod
+    def _baseline_for_changes(
+        cls, thresholds: list[OperationsThreshold], info: ValidationInfo
+    ) -> list[OperationsThreshold]:
+        if info.data.get("baseline_log", "failed") is not None:  # given, or failed itself
+            return thresholds
+        found: list[tuple[tuple[str | int, ...], str, Any]] = [
+            (
+                (index, "metric"),
+                f"'{threshold.metric}' needs the baseline's log ('baseline_log')",
+                threshold.metric,
+            )
+            for index, threshold in enumerate(thresholds)
+            if threshold.metric.endswith(BASELINE_CHANGE)
+        ]
+        if found:
+            raise errors_below("OperationsEvaluation", found)
+        return thresholds
