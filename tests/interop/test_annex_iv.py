@@ -188,3 +188,37 @@ def test_the_document_says_from_when_its_obligations_apply_under_the_policys_sch
     code, out = _export(ws, SYSTEM)
     assert code == 0, out
     assert "Under the AI Act schedule" not in (ws / "out" / DOCUMENT).read_text(encoding="utf-8")
+
+
+def test_a_genai_system_cites_its_computed_results_with_their_digests(ws: Path) -> None:
+    # helpdesk-assistant made a high-risk provider's system (a copy): where the checklist
+    # places the evaluation (evaluation.json), its GenAI artifacts are cited, and each
+    # computed result is listed with the SHA-256 of its file
+    import hashlib
+
+    card = ws / "systems/helpdesk-assistant/model-card.yaml"
+    text = card.read_text(encoding="utf-8").replace("\nrisk_tier: limited\n", "\nrisk_tier: high\n")
+    text += (
+        "ai_act:\n  roles: [provider]\n  high_risk: true\n  annex_iii: 5(b)\n"
+        "  reason: a test.\n  general_purpose_model: false\n"
+    )
+    card.write_text(text, encoding="utf-8")
+    code, out = _export(ws, "helpdesk-assistant")
+    assert code == 0, out
+    document = markdown_unescaped(
+        (ws / "out/systems/helpdesk-assistant/annex-iv/annex-iv.md").read_text(encoding="utf-8")
+    )
+    names = ("retrieval.json", "generation.json", "safety.json", "operations.json")
+    for name in names:
+        path = f"systems/helpdesk-assistant/{name}"
+        digest = hashlib.sha256((ws / path).read_bytes()).hexdigest()
+        assert f"- {path}: `{digest}`" in document, name
+    cited = ", ".join(f"systems/helpdesk-assistant/{name}#provenance" for name in names)
+    assert f"hold it: {cited}" in document
+    assert "not found in the workspace: evaluation.json" not in document
+    # a predictive model's evaluation artifact is listed the same way
+    code, out = _export(ws, SYSTEM)
+    assert code == 0, out
+    evaluation = f"systems/{SYSTEM}/evaluation.json"
+    digest = hashlib.sha256((ws / evaluation).read_bytes()).hexdigest()
+    assert f"- {evaluation}: `{digest}`" in markdown_unescaped((ws / "out" / DOCUMENT).read_text())

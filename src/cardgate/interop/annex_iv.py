@@ -7,7 +7,10 @@ its heading the catalog's text verbatim. Under each: what answers it — the ite
 evidence, notes) or, where the checklist leaves an item open, cardgate's automatic answer
 from the documents — and where in the system's documents the answer lives
 (``answered_in``), pointing at the files that exist. A point no answer documents is
-marked **missing**; the document never fills a point with text of its own.
+marked **missing**; the document never fills a point with text of its own. The results
+cardgate computed — ``evaluation.json`` of a predictive model; ``retrieval.json``,
+``generation.json``, ``safety.json`` and ``operations.json`` of a GenAI system — are cited
+where the checklist places the evaluation, and listed with the SHA-256 of each file.
 
 A system qualifies when its model card's ``ai_act:`` profile says it is high-risk; any
 other is skipped by ``export all`` and refused with a hint when named.
@@ -18,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cardgate.core.digests import file_sha256
 from cardgate.core.errors import UsageError
 from cardgate.core.text import markdown_text
 from cardgate.documents.schemas.checklist import Answer
+from cardgate.documents.signoffs import genai_artifact_paths
 from cardgate.frameworks.ai_act_profile import AI_ACT_FRAMEWORK, profile_basis
 from cardgate.frameworks.automatic import AutomaticAnswer, automatic_answers
 from cardgate.frameworks.catalog import Catalog
@@ -178,11 +183,27 @@ def _pointers(system: SystemSource, folder: str, place: str) -> tuple[str, ...]:
     if name == "model-card.yaml" and section:
         value = getattr(system.card, section, None)
         return (f"{system.path}{anchor}",) if value not in (None, [], "") else ()
-    if name == "evaluation.json" and system.evaluation is not None:
-        return (f"{system.evaluation_path}{anchor}",)
+    if name == "evaluation.json":
+        return tuple(f"{path}{anchor}" for path, _ in computed_evidence(system))
     if name == "signoffs.yaml" and system.signoffs is not None:
         return (f"{folder}/signoffs.yaml{anchor}",)
     return ()
+
+
+def computed_evidence(system: SystemSource) -> list[tuple[str, str]]:
+    """The results cardgate computed for the system, as (workspace-relative path, SHA-256
+    of the file): its evaluation artifact, and a GenAI system's retrieval, generation,
+    safety and operations artifacts, those its card names and that exist (an export refuses
+    one that cannot be read before it gets here)."""
+    workspace = system.workspace
+    assert workspace is not None
+    found: list[tuple[str, str]] = []
+    if system.evaluation is not None and system.evaluation_path is not None:
+        found.append((system.evaluation_path, file_sha256(workspace.root / system.evaluation_path)))
+    for path in genai_artifact_paths(workspace, workspace.systems[system.id], system.card):
+        if path.is_file():
+            found.append((workspace.relative(path), file_sha256(path)))
+    return found
 
 
 def answered_points(points: list[PointDocumentation]) -> list[PointDocumentation]:
@@ -250,6 +271,9 @@ def annex_iv_markdown(system: SystemSource, points: list[PointDocumentation]) ->
         "",
         f"> {markdown_text(catalog.provisions['annex-iv-intro'].text)}",
     ]
+    if computed := computed_evidence(system):
+        lines += ["", "Results computed by cardgate and cited below (SHA-256 of each file):", ""]
+        lines += [f"- {markdown_text(path)}: `{digest}`" for path, digest in computed]
     for point in points:
         level = "##" if point.provision.parent == ANNEX else "###"
         lines += ["", f"{level} {markdown_text(_heading(point.provision))}", ""]

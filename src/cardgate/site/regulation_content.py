@@ -125,6 +125,7 @@ def annex_iv_values(
             for point in points
         ],
         "dated": annex_iv.application_text(source),
+        "computed": annex_iv.computed_evidence(source),
         "missing": sum(1 for point in leaves if point.status == "missing"),
         "total": len(leaves),
         "checklist": annex_iv.CHECKLIST,
