@@ -1,7 +1,7 @@
 """`cardgate check-data` beside the same checks written in pandas by an expert, and
 larger than memory.
 
-Run: python benchmarks/bench_check_data.py [--sizes 1e6,1e7] [--rounds 3] [--capped]
+Run: python benchmarks/bench_check_data.py [--sizes 1e6,1e7] [--rounds 3] [--capped] [--spark]
 
 1. Writes a Parquet file of ROWS rows x 10 columns per size (seeded; violations planted).
 2. Whole process, interleaved (`harness`): `pandas_user.py` (read with the pyarrow
@@ -10,7 +10,8 @@ Run: python benchmarks/bench_check_data.py [--sizes 1e6,1e7] [--rounds 3] [--cap
    `--engine duckdb` and the default `auto` (each: read, every clause, examples, the
    file's SHA-256, the artifact written); wall, CPU, the child's peak RSS. In process:
    the same checks against `check_dataset` with each engine. The engines' artifacts must
-   be equal.
+   be equal. `--spark` adds `--engine spark` (Spark local, the `spark` extra) to the
+   whole-process runs and its artifact to the comparison, recorded as "check_data_spark".
 3. `--capped`, larger than memory: runs `cardgate check-data --engine duckdb` in a
    subprocess whose address space is capped with RLIMIT_AS below what pandas needs to
    hold the data, shows that the pandas engine fails under the same cap, and that the
@@ -174,7 +175,7 @@ def prepare(rows: int) -> tuple[Path, Path, float]:
     return root, data, in_memory_mb
 
 
-def interleaved(rows: int, rounds: int) -> dict[str, Any]:
+def interleaved(rows: int, rounds: int, *, spark: bool = False) -> dict[str, Any]:
     """Whole process and in process, hand-written pandas against each engine."""
     root, data, in_memory_mb = prepare(rows)
     size_mb = data.stat().st_size / 1e6
@@ -197,6 +198,8 @@ def interleaved(rows: int, rounds: int) -> dict[str, Any]:
         "cardgate check-data --engine duckdb": [*cli, "--engine", "duckdb"],
         "cardgate check-data (auto)": cli,
     }
+    if spark:
+        commands["cardgate check-data --engine spark (local[*])"] = [*cli, "--engine", "spark"]
     load_before = harness.load()
     # check-data exits 1: the file breaks the contract (planted violations)
     whole = harness.whole_process(commands, rounds=rounds, exit_codes=(0, 1))
@@ -225,6 +228,12 @@ def interleaved(rows: int, rounds: int) -> dict[str, Any]:
         rounds=rounds,
     )
     assert artifacts["pandas"] == artifacts["duckdb"], "engines disagree"
+    if spark:
+        from cardgate.evidence.evaluation.spark_engine import stop_sessions
+
+        engine("spark")()
+        stop_sessions()
+        assert artifacts["spark"] == artifacts["duckdb"], "Spark disagrees"
     base = whole["pandas, written by hand (pandas_user.py)"]
     print(
         f"\n{rows:,} rows x 10 columns, {size_mb:,.0f} MB on disk, {in_memory_mb:,.0f} MB "
@@ -272,6 +281,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1e6,1e7", help="rows per file (1e6,1e7)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--capped", action="store_true", help="also larger than memory")
+    parser.add_argument("--spark", action="store_true", help="also --engine spark")
     parser.add_argument(
         "--memory-limit-mb",
         type=int,
@@ -281,8 +291,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [int(float(s)) for s in args.sizes.split(",") if s]
-    results = [interleaved(rows, args.rounds) for rows in sizes]
-    harness.record("check_data", {"sizes": results})
+    results = [interleaved(rows, args.rounds, spark=args.spark) for rows in sizes]
+    harness.record("check_data_spark" if args.spark else "check_data", {"sizes": results})
     if args.capped:
         root, _, in_memory_mb = prepare(sizes[-1])
         check_dataset_once(root)

@@ -444,6 +444,13 @@ def evaluate(
             help="Where --engine spark runs (default local[*], or SPARK_REMOTE for Spark Connect)."
         ),
     ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine spark: compute the card's counts table from this Spark "
+            "catalog table (the card declares it under predictions.computed_by)."
+        ),
+    ] = None,
 ) -> None:
     """Compute fairness and performance metrics from predictions; write evaluation.json.
 
@@ -458,6 +465,8 @@ def evaluate(
     check_engine(engine)
     if spark_master is not None and engine != "spark":
         raise UsageError("--spark-master goes with --engine spark")
+    if table is not None and (engine != "spark" or system is None):
+        raise UsageError("--table goes with --engine spark and one SYSTEM")
     loaded = _load(workspace)
     targets = [system] if system is not None else evaluable_systems(loaded)
     if not targets:
@@ -468,7 +477,9 @@ def evaluate(
     policy = workspace_policy(loaded)
     try:
         for target in targets:
-            run = evaluate_system(loaded, target, progress=True, engine=engine, master=spark_master)
+            run = evaluate_system(
+                loaded, target, progress=True, engine=engine, master=spark_master, table=table
+            )
             verdicts, described = evaluation_verdicts(policy, loaded, run)
             for line in render_summary(run.artifact, verdicts, policy=described):
                 typer.echo(visible(line))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,12 +10,19 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     import threading
 
     from cardgate.evidence.evaluation.spark_engine import spark_session, stop_sessions
 
-    session = spark_session("local[2]")
+    # Spark's JVM keeps the folder it starts in: its default warehouse (spark-warehouse/)
+    # goes there, not into the checkout
+    previous = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("spark"))
+    try:
+        session = spark_session("local[2]")
+    finally:
+        os.chdir(previous)
     yield session
     stop_sessions()
     # the tests after these fork page workers: no thread of Spark may be left behind

@@ -15,7 +15,6 @@ permissive CSV reader does not apply.
 from __future__ import annotations
 
 import contextlib
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,10 +68,9 @@ def spark_sql(sql: str) -> str:
 
 
 def _rows(session: Any, sql: str) -> Sequence[Sequence[Any]]:
-    # Through Arrow: timestamps come back as UTC values, not in this machine's time zone.
-    with warnings.catch_warnings():  # PySpark's notice about the pandas release
-        warnings.simplefilter("ignore", FutureWarning)
-        table = session.sql(spark_sql(sql)).toArrow()
+    from cardgate.evidence.evaluation.spark_engine import arrow_result
+
+    table = arrow_result(session, spark_sql(sql))
     columns = [column.to_pylist() for column in table.columns]
     return list(zip(*columns, strict=True))
 

@@ -4,7 +4,8 @@ the evaluation and write `evaluation.json` beside the card, atomically.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ def _evaluate(
 ) -> tuple[Path, EvaluationArtifact]:
     """(where the artifact goes, the artifact) of one system; writes nothing, but when
     `writing` checks first that the artifact may be written."""
-    try:
+    with _located(system):
         target = artifact_path(workspace, system, settings)
         if writing:
             _check_writable(workspace, target)
@@ -144,13 +145,20 @@ def _evaluate(
             engine=engine,
             master=master,
         )
+    return target, artifact
+
+
+@contextmanager
+def _located(system: SystemDocs) -> Iterator[None]:
+    """An error about a field of the card, located at its file:line:col."""
+    try:
+        yield
     except CardgateError as error:
         loaded = system.card.loaded if system.card is not None else None
         if not error.at or loaded is None:
             raise
         span = loaded.positions.value(error.at)
         raise error.located(f"{loaded.display}:{span.line}:{span.column}") from error
-    return target, artifact
 
 
 def evaluate_system(
@@ -160,10 +168,21 @@ def evaluate_system(
     progress: bool = False,
     engine: str = "auto",
     master: str | None = None,
+    table: str | None = None,
 ) -> EvaluationRun:
     """Evaluate one system of a loaded `Workspace` and write its artifact atomically
-    (`engine`, `master`: `sources.read_statistics`)."""
+    (`engine`, `master`: `sources.read_statistics`). `table`: first compute the card's
+    counts table from that Spark table (`spark_table`), then evaluate it."""
     system, settings = system_settings(workspace, system_id)
+    if table is not None:
+        from cardgate.evidence.evaluation.spark_table import write_table_counts
+
+        with _located(system):
+            _check_writable(workspace, artifact_path(workspace, system, settings))
+            write_table_counts(
+                settings, root=workspace.root, system=system_id, table=table, master=master
+            )
+        engine = "auto"  # the counts file, read as any other
     target, artifact = _evaluate(
         workspace, system, settings, progress=progress, writing=True, engine=engine, master=master
     )

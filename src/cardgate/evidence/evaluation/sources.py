@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cardgate.core.errors import ConfigurationError, InputError, first_line
 from cardgate.core.inputs import file_kind
@@ -132,7 +132,7 @@ def read_statistics(
     kind = _kind(path, relative)
     info = SourceInfo(relative, file_sha256(path), None, kind, relative)
     accumulator = _accumulator(settings, relative)
-    needed = _needed_columns(settings)
+    needed = needed_columns(settings)
     optional = _optional_columns(settings)
     if engine != "auto":
         return _engine_statistics(settings, path, info, accumulator, engine, master)
@@ -174,7 +174,7 @@ def _engine_statistics(
             at=_PATH,
         )
     # the columns checked here, so that every engine names a missing one alike
-    check_columns(parquet_columns(path, info.display), _needed_columns(settings), info.display)
+    check_columns(parquet_columns(path, info.display), needed_columns(settings), info.display)
     for batch in engine_counts(settings, path, engine=engine, master=master):
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
     return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
@@ -214,9 +214,13 @@ def _kind(path: Path, relative: str) -> str:
     )
 
 
-def _needed_columns(settings: EvaluationSettings) -> list[str]:
+def needed_columns(
+    settings: EvaluationSettings, *, layout: Literal["rows", "counts"] | None = None
+) -> list[str]:
+    """The columns the predictions must have, laid out as `layout` (default: as the card
+    declares them)."""
     columns = list(settings.sensitive_features)
-    if settings.predictions.format == "counts":
+    if (layout or settings.predictions.format) == "counts":
         if settings.task == "regression":
             columns += list(COUNTS_COLUMNS_REGRESSION)
         else:

@@ -127,9 +127,7 @@ def spark_counts(
     try:
         # that one file: Spark reads a pattern (w[1].parquet would read w1.parquet)
         session.read.parquet(hadoop_glob_literal(path)).createOrReplaceTempView(VIEW)
-        with warnings.catch_warnings():  # PySpark's notice about the pandas release
-            warnings.simplefilter("ignore", FutureWarning)
-            table = session.sql(query).toArrow()
+        table = arrow_result(session, query)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
         raise InputError(
             f"{path.name}: Spark could not compute the counts: {first_line(error)}",
@@ -139,6 +137,14 @@ def spark_counts(
     finally:
         _drop_view(session)
     yield from table.to_batches()
+
+
+def arrow_result(session: Any, query: str) -> Any:
+    """The result of the Spark SQL `query`, as an Arrow table (timestamps as UTC values,
+    not in this machine's time zone as `collect` gives them)."""
+    with warnings.catch_warnings():  # PySpark's notice about the pandas release
+        warnings.simplefilter("ignore", FutureWarning)
+        return session.sql(query).toArrow()
 
 
 def _drop_view(session: Any) -> None:

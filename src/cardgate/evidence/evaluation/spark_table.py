@@ -1,0 +1,126 @@
+"""`evaluate SYSTEM --engine spark --table NAME`: the card's counts query run by Spark on
+a table of its catalog.
+
+cardgate cannot hash a table, so an evaluation of one is an external computation, and it
+takes the path the card already has for those (docs/scale.md): the card declares its
+predictions as a counts table computed by Spark from that table —
+
+    predictions:
+      path: systems/SYSTEM/counts.parquet
+      format: counts
+      computed_by: {engine: spark, query: systems/SYSTEM/counts.sql, tables: [{name: NAME}]}
+
+— and `--table NAME` runs that computation: Spark runs the query `cardgate sql SYSTEM
+--dialect spark --table NAME` prints (only the counts table, a few KB, comes back), and
+cardgate writes the query to `computed_by.query` and the counts table to `path`. The
+evaluation then reads them as any counts table: it records the query's SHA-256, the table
+and its declared version, and the evidence level ``counts-with-query``, which the policy
+may accept or refuse per risk tier (GATE-FA006); `gate --release` recomputes it from the
+counts file. Spark's catalog tables have no version of their own (Delta and Iceberg
+tables do, through their extensions, which are not part of this install).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from cardgate.core.errors import ConfigurationError, InputError, first_line
+from cardgate.core.files import write_file
+from cardgate.core.paths import PathEscapeError, resolve_inside
+from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.evaluation.parquet_rows import check_columns
+
+_PREDICTIONS = ("evaluation", "predictions")
+CARD_HINT = (
+    "declare the table's counts in the card: predictions: {path: systems/SYSTEM/counts.parquet, "
+    "format: counts, computed_by: {engine: spark, query: systems/SYSTEM/counts.sql, tables: "
+    "[{name: TABLE}]}} (docs/scale.md)"
+)
+
+
+def write_table_counts(
+    settings: EvaluationSettings,
+    *,
+    root: Path,
+    system: str,
+    table: str,
+    master: str | None = None,
+) -> None:
+    """Run the card's counts query on the Spark table `table` and write the query and the
+    counts table where the card's `computed_by.query` and `path` say (atomically).
+    `ConfigurationError` when the card does not declare that computation, `InputError`
+    when Spark cannot read the table or it lacks a column."""
+    from cardgate.evidence.evaluation.sources import needed_columns
+    from cardgate.evidence.evaluation.spark_engine import arrow_result, spark_session
+    from cardgate.evidence.evaluation.warehouse import counts_sql, header
+
+    counts_path, query_path = _targets(settings, root=root, table=table)
+    query = counts_sql(settings, dialect="spark", table=table)
+    session = spark_session(master)
+    try:
+        present = list(session.table(table).columns)
+    except Exception as error:  # AnalysisException: no such table
+        raise InputError(
+            f"Spark has no table '{table}': {first_line(error)}",
+            hint="name the table as Spark's catalog does (catalog.schema.table)",
+            at=(*_PREDICTIONS, "computed_by", "tables"),
+        ) from error
+    check_columns(present, needed_columns(settings, layout="rows"), f"table {table}")
+    try:
+        counts = arrow_result(session, query)
+    except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
+        raise InputError(
+            f"table {table}: Spark could not compute the counts: {first_line(error)}",
+            at=(*_PREDICTIONS, "computed_by", "tables"),
+        ) from error
+    text = "\n".join([*header(system, "spark", table), query]) + "\n"
+    write_file(query_path, text, within=root)
+    write_file(counts_path, _encoded(counts, counts_path), within=root)
+
+
+def _targets(settings: EvaluationSettings, *, root: Path, table: str) -> tuple[Path, Path]:
+    """Where the counts table and the query go, once the card is checked to declare them."""
+    source = settings.predictions
+    computed = source.computed_by
+    declared = (
+        source.format == "counts"
+        and source.path is not None
+        and computed is not None
+        and computed.engine == "spark"
+        and [read.name for read in computed.tables] == [table]
+    )
+    if not declared or computed is None or source.path is None:
+        raise ConfigurationError(
+            f"--table {table}: the card's predictions are not a counts table computed by "
+            f"Spark from {table}",
+            hint=CARD_HINT,
+            at=_PREDICTIONS,
+        )
+    if not source.path.lower().endswith((".parquet", ".csv")):
+        raise ConfigurationError(
+            f"evaluation.predictions.path: '{source.path}': --table writes the counts as "
+            ".parquet or .csv",
+            at=(*_PREDICTIONS, "path"),
+        )
+    try:
+        counts_path = resolve_inside(root, source.path)
+        query_path = resolve_inside(root, computed.query)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"evaluation.predictions: {error}", at=_PREDICTIONS) from error
+    return counts_path, query_path
+
+
+def _encoded(counts: Any, path: Path) -> bytes:
+    """The counts table as the bytes of a Parquet or CSV file (by `path`'s suffix)."""
+    buffer = io.BytesIO()
+    if path.name.lower().endswith(".csv"):
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(counts, buffer)
+    else:
+        import pyarrow.parquet as pq
+
+        pq.write_table(counts, buffer)
+    return buffer.getvalue()
