@@ -213,7 +213,35 @@ def test_a_genai_systems_retrieval_and_generation_evaluations_answer_mea_15(
     assert f"systems/{SYSTEM}/retrieval.json" in out
     (root / f"systems/{SYSTEM}/generation.json").unlink()
     code, out = run("coverage", SYSTEM, "-w", str(root))
-    assert "MEA-15   not-started  no retrieval or generation artifact yet" in out
+    assert (
+        f"MEA-15   not-started  no generation.json yet: cardgate evaluate-generation {SYSTEM}"
+        in out
+    ), out
+
+
+def test_the_automatic_answer_names_the_genai_artifact_that_is_missing(tmp_path: Path) -> None:
+    # safety.json and operations.json are evidence of the evaluation too: the answer says
+    # which of them is missing and how to write it, not "retrieval or generation"
+    case = {"genai": True, "safety": True, "operations": True, "evaluation": False,
+            "edit": {CARD: [["evaluation:\n", "extensions:\n"]]}}  # fmt: skip
+    root = build_workspace(tmp_path / "ws", case)
+    for command in ("evaluate-retrieval", "evaluate-generation", "evaluate-safety"):
+        assert run(command, SYSTEM, "-w", str(root))[0] == 0
+    text = (root / CHECKLIST).read_text(encoding="utf-8")
+    text = text.replace("  MEA-15:\n    status: done\n    evidence: [docs/evidence.md]\n", "")
+    (root / CHECKLIST).write_text(text, encoding="utf-8")
+    code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert (
+        f"no operations.json yet: cardgate evaluate-operations {SYSTEM}" in out
+        and "retrieval or generation" not in out
+    ), out
+    assert run("evaluate-operations", SYSTEM, "-w", str(root))[0] == 0
+    (root / f"systems/{SYSTEM}/safety.json").unlink()
+    code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert f"no safety.json yet: cardgate evaluate-safety {SYSTEM}" in out, out
+    assert run("evaluate-safety", SYSTEM, "-w", str(root))[0] == 0
+    code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert "MEA-15   done         evaluated by retrieval, generation, safety and operations" in out
 
 
 def test_coverage_of_a_broken_checklist_fails_with_its_position(tmp_path: Path) -> None:

@@ -32,6 +32,12 @@ from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Problem
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import LoadedDocument, load_document
+from cardgate.documents.schemas.genai_evaluation import (
+    GenerationEvaluation,
+    OperationsEvaluation,
+    RetrievalEvaluation,
+    SafetyEvaluation,
+)
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.signoffs import Signoff, Signoffs
 from cardgate.documents.validated import schema_problems
@@ -140,26 +146,35 @@ def signed_documents(
     return dict(sorted(found.items()))
 
 
-def genai_artifact_paths(workspace: Workspace, system: SystemDocs, card: ModelCard) -> list[Path]:
-    """A GenAI system's retrieval, generation, safety and operations artifacts (relative to
-    the card), those its card evaluates and whose paths are usable."""
+GenAISettings = RetrievalEvaluation | GenerationEvaluation | SafetyEvaluation | OperationsEvaluation
+GENAI_EVALUATIONS = ("retrieval", "generation", "safety", "operations")
+"""A GenAI card's evaluations, in order: `genai.<name>_evaluation`, written by
+`cardgate evaluate-<name>`."""
+
+
+def genai_artifacts(
+    workspace: Workspace, system: SystemDocs, card: ModelCard
+) -> list[tuple[str, GenAISettings, Path | None]]:
+    """(name, settings, artifact path or None when it leads outside the workspace) of each
+    evaluation a GenAI card has, in `GENAI_EVALUATIONS` order."""
     if card.genai is None:
         return []
-    found = []
-    genai = card.genai
-    for settings in (
-        genai.retrieval_evaluation,
-        genai.generation_evaluation,
-        genai.safety_evaluation,
-        genai.operations_evaluation,
-    ):
+    found: list[tuple[str, GenAISettings, Path | None]] = []
+    for name in GENAI_EVALUATIONS:
+        settings: GenAISettings | None = getattr(card.genai, f"{name}_evaluation")
         if settings is None:
             continue
         try:
-            found.append(workspace.resolve(settings.artifact, base=system.folder))
+            found.append((name, settings, workspace.resolve(settings.artifact, base=system.folder)))
         except PathEscapeError:
-            continue
+            found.append((name, settings, None))
     return found
+
+
+def genai_artifact_paths(workspace: Workspace, system: SystemDocs, card: ModelCard) -> list[Path]:
+    """A GenAI system's retrieval, generation, safety and operations artifacts (relative to
+    the card), those its card evaluates and whose paths are usable."""
+    return [path for _, _, path in genai_artifacts(workspace, system, card) if path is not None]
 
 
 def json_digest(path: Path) -> str:

@@ -27,7 +27,7 @@ from cardgate.documents.placeholders import is_missing
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.signoffs import (
     artifact_path,
-    genai_artifact_paths,
+    genai_artifacts,
     read_signoffs,
     signed_documents,
     staleness,
@@ -176,33 +176,30 @@ def _evaluation(ws: Workspace, system: SystemDocs, card: ModelCard, where: str) 
 
 def _genai_evaluation(ws: Workspace, system: SystemDocs, card: ModelCard, where: str) -> _Verdict:
     """A GenAI system's evaluation is its retrieval and generation evaluations (as for
-    GATE-FA001): each with thresholds and its artifact written."""
-    assert card.genai is not None
-    evaluations = [
-        (name, settings)
-        for name, settings in (
-            ("retrieval_evaluation", card.genai.retrieval_evaluation),
-            ("generation_evaluation", card.genai.generation_evaluation),
-        )
-        if settings is not None
-    ]
-    if not any(settings.thresholds for _, settings in evaluations):
+    GATE-FA001), and the safety and operations evaluations its card has: each with its
+    artifact written, and thresholds on at least one."""
+    evaluations = genai_artifacts(ws, system, card)
+    if not any(settings.thresholds for _, settings, _ in evaluations):
         return _Verdict(False, (), "the GenAI evaluations set no thresholds")
-    paths = genai_artifact_paths(ws, system, card)
-    if len(paths) < len(evaluations) or not all(path.is_file() for path in paths):
-        return _Verdict(
-            False,
-            (),
-            f"no retrieval or generation artifact yet: cardgate evaluate-retrieval / "
-            f"evaluate-generation {system.id}",
-        )
-    names = [name for name, _ in evaluations]
-    count = sum(len(settings.thresholds) for _, settings in evaluations)
+    missing = [
+        (name, settings.artifact)
+        for name, settings, path in evaluations
+        if path is None or not path.is_file()
+    ]
+    if missing:
+        files = " or ".join(artifact for _, artifact in missing)
+        commands = "; ".join(f"cardgate evaluate-{name} {system.id}" for name, _ in missing)
+        return _Verdict(False, (), f"no {files} yet: {commands}")
+    names = [name for name, _, _ in evaluations]
+    count = sum(len(settings.thresholds) for _, settings, _ in evaluations)
+    shown = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
     return _Verdict(
         True,
-        (*(f"{where}#genai.{name}" for name in names), *(ws.relative(p) for p in paths)),
-        f"evaluated by {' and '.join(n.removesuffix('_evaluation') for n in names)} "
-        f"against {count} thresholds",
+        (
+            *(f"{where}#genai.{name}_evaluation" for name in names),
+            *(ws.relative(path) for _, _, path in evaluations if path is not None),
+        ),
+        f"evaluated by {shown} against {count} thresholds",
     )
 
 
