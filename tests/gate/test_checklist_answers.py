@@ -241,6 +241,7 @@ def test_the_automatic_answer_names_the_genai_artifact_that_is_missing(tmp_path:
     assert f"no safety.json yet: cardgate evaluate-safety {SYSTEM}" in out, out
     assert run("evaluate-safety", SYSTEM, "-w", str(root))[0] == 0
     code, out = run("coverage", SYSTEM, "-w", str(root))
+    assert code == 0, out
     assert "MEA-15   done         evaluated by retrieval, generation, safety and operations" in out
 
 
