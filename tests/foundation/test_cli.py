@@ -160,3 +160,25 @@ def test_shell_completion_is_offered() -> None:
     code, out, _ = invoke("--help")
     assert code == 0
     assert "--install-completion" in out and "--show-completion" in out
+
+
+def test_site_pages_of_systems_without_a_bias_audit_import_no_numpy(in_tmp: Path) -> None:
+    """numpy is the LL144 audit's, loaded for systems that have one (about 0.1 s of a
+    build's start that a portfolio without audits does not pay)."""
+    invoke("init")
+    invoke("new", "model-card", "demo")
+    code = (
+        "import sys, datetime\nfrom pathlib import Path\n"
+        "from cardgate.documents.workspace import load_workspace\n"
+        "from cardgate.site.build import generate, site_layout\n"
+        "workspace = load_workspace(Path('.').resolve())\n"
+        "day = datetime.date(2026, 11, 30)\n"
+        "generated = generate(workspace, site_layout(workspace), today=day)\n"
+        "assert any(page.path.startswith('systems/') for page in generated.pages)\n"
+        "print(sorted(m for m in ('pandas','fairlearn','numpy','duckdb') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=in_tmp, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cardgate.core.errors import InputError, UsageError
 from cardgate.core.inputs import open_regular
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.evidence.bias_audit import AuditResult, run_audit
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
+
+if TYPE_CHECKING:  # numpy: imported by the audit itself, not by those who only ask if one exists
+    from cardgate.evidence.bias_audit import AuditResult
 
 
 def audit_unavailable(
@@ -67,6 +69,8 @@ def audit_predictions(
 ) -> AuditResult:
     """The audit of the predictions the evaluation read (`InputError` when they changed
     or cannot be read); the card must pass `audit_unavailable`."""
+    from cardgate.evidence.bias_audit import run_audit
+
     audit, settings = card.bias_audit, card.evaluation
     assert audit is not None and settings is not None
     assert settings.predictions.path is not None

@@ -15,15 +15,17 @@ hint when named.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cardgate.core.errors import UsageError
 from cardgate.core.text import fixed, markdown_text
 from cardgate.documents.schemas.bias_audit import BiasAudit
-from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult
 from cardgate.evidence.bias_audit_run import audit_predictions, audit_unavailable
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import SystemSource, policy_options
+
+if TYPE_CHECKING:  # numpy: loaded by the audit, when a system has one
+    from cardgate.evidence.bias_audit import AuditResult, AuditTable, CategoryResult
 
 SUMMARY_FILE = "ll144-summary.md"
 AUDIT_FILE = "ll144-audit.json"

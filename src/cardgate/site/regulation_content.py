@@ -9,16 +9,18 @@ the same functions from the same workspace and gate result (`cardgate.interop.an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cardgate.core.errors import CardgateError
-from cardgate.evidence.bias_audit import AuditResult
 from cardgate.frameworks.ai_act_profile import profile_basis
 from cardgate.interop import annex_iv, ll144
 from cardgate.interop.source import SystemSource
 from cardgate.site.links import link, regulation_page, system_page
 from cardgate.site.pdf import pdf_href
 from cardgate.site.view_model import SiteModel, SystemView
+
+if TYPE_CHECKING:  # numpy: loaded by the audit, for the systems that have one
+    from cardgate.evidence.bias_audit import AuditResult
 
 REGULATION_TITLES = {
     "annex-iv.md.j2": "Annex IV technical documentation",
