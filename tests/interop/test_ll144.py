@@ -171,3 +171,15 @@ def test_the_policys_minimum_is_shown_beside_the_ratios_not_as_a_verdict(ws: Pat
     assert "minimum impact ratio" not in summary
     data = json.loads((ws / "out" / OUT / "ll144-audit.json").read_text(encoding="utf-8"))
     assert data["policy_min_impact_ratio"] is None
+
+
+def test_predictions_over_the_in_memory_limit_are_one_message(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit reads the predictions whole (the bytes audited are the bytes whose digest
+    is compared): bounded like every file cardgate loads in memory."""
+    monkeypatch.setenv("CARDGATE_MAX_IN_MEMORY_BYTES", "1K")
+    code, out = _export(ws, SYSTEM)
+    assert code == 1, out
+    assert "over the limit of 1,024" in out and "CARDGATE_MAX_IN_MEMORY_BYTES" in out
+    assert "Traceback" not in out and not (ws / "out" / OUT).exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardgate.core.errors import InputError, UsageError
-from cardgate.core.inputs import open_regular
+from cardgate.core.inputs import IN_MEMORY_BYTES, UnreadableFile, read_regular
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
@@ -78,11 +78,15 @@ def audit_predictions(
     try:
         path = resolve_inside(root, settings.predictions.path)
         # read once: the bytes audited are the bytes whose digest is compared
-        with open_regular(path) as stream:
-            data = stream.read()
+        data = read_regular(path, limit=IN_MEMORY_BYTES)  # read whole: bounded
         digest = hashlib.sha256(data).hexdigest()
     except PathEscapeError as error:
         raise InputError(f"evaluation.predictions.path: {error}") from error
+    except UnreadableFile as error:
+        raise InputError(
+            f"{settings.predictions.path}: {error}",
+            hint=error.hint or "the audit reads the predictions the evaluation read",
+        ) from error
     except OSError as error:
         raise InputError(f"{settings.predictions.path}: cannot be read ({error})") from error
     if digest != recorded:
