@@ -88,6 +88,20 @@ def test_writes_a_deterministic_artifact_with_its_inputs_digests(ws: Path) -> No
         ),
         ("run.trec", "q01 Q0 d101 2 8 cand", "q01 Q0 d1 2 8 cand", "run.trec:7:8", "ranked twice"),
         ("run.trec", "q01 Q0 d1 1 9 cand", "q01 Q0 d1 1 9", "run.trec:6:1", "has 5 fields"),
+        (
+            "queries.jsonl",
+            '"relevant": {"d5": 2, "d105": 1}',
+            '"relevant": {"d5": 1' + "0" * 400 + ', "d105": 1}',
+            "queries.jsonl:6:42",
+            "is not an integer from 0 to 2147483647",  # beyond any float: not a crash
+        ),
+        (
+            "queries.jsonl",
+            '{"query_id": "q04"',
+            "[" * 100_000 + "]" * 100_000 + '\n{"query_id": "q04"',
+            "queries.jsonl:5:1",
+            "nested too deeply",
+        ),
     ],
 )
 def test_bad_input_is_one_located_message_and_nothing_written(

@@ -303,3 +303,55 @@ def test_a_file_of_another_tool_is_refused_with_a_hint() -> None:
         _read("promptfoo-results.json", "deepeval")
     assert "has no list at 'testCases'" in caught.value.message
     assert "deepeval test run" in caught.value.hint
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HUGE = "1" + "0" * 400
+
+
+@pytest.mark.parametrize(
+    ("tool", "name", "text", "where", "message"),
+    [
+        (tool, f"deep{suffix}", DEEP + "\n", "1:1", "nested too deeply")
+        for tool, suffix in (("ragas", ".jsonl"), ("deepeval", ".json"), ("promptfoo", ".json"),
+                             ("inspect-ai", ".json"), ("lm-eval", ".jsonl"), ("mlflow", ".json"))
+    ] + [
+        ("ragas", "huge.jsonl", f'{{"faithfulness": {HUGE}}}\n', "1:1", "is too large"),
+        ("deepeval", "huge.json",
+         f'{{"testCases": [{{"name": "a", "metricsData": [{{"name": "f", "score": {HUGE}}}]}}]}}',
+         "1:1: testCases[0]", "is too large"),
+        ("promptfoo", "huge.json", f'{{"results": {{"results": [{{"score": {HUGE}}}]}}}}',
+         "1:1: results.results[0]", "is too large"),
+        ("inspect-ai", "huge.json",
+         f'{{"samples": [{{"id": 1, "scores": {{"s": {{"value": {HUGE}}}}}}}]}}',
+         "1:1: samples[0]", "is too large"),
+        ("lm-eval", "huge.jsonl", f'{{"doc_id": 0, "metrics": ["acc"], "acc": {HUGE}}}\n',
+         "1:1", "is too large"),
+        ("mlflow", "huge.json", f'{{"columns": ["a/score"], "data": [[{HUGE}]]}}',
+         "1:1: data[0].a/score", "is too large"),
+        ("ragas", "empty.csv", "", "1:1", "holds no scored sample"),
+        ("lm-eval", "twice.jsonl",
+         '{"doc_id": 0, "metrics": ["acc"], "acc": 1}\n'
+         '{"doc_id": 0, "metrics": ["acc"], "acc": 0}\n',
+         "2:1", "sample '0' appears twice (first at 1:1)"),
+    ],
+)  # fmt: skip
+def test_a_hostile_file_is_one_located_error_of_its_tool(
+    tmp_path: Path, tool: str, name: str, text: str, where: str, message: str
+) -> None:
+    # nesting beyond the recursion limit, an integer beyond any float, an empty file, a
+    # repeated sample: an InputError at file:line:col, never a crash
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_scores(path, name, tool)
+    assert caught.value.message.startswith(f"{name}:{where}"), caught.value.message
+    assert message in caught.value.message, caught.value.message
+
+
+def test_a_ragas_row_with_long_retrieved_contexts_is_read(tmp_path: Path) -> None:
+    # ragas writes every retrieved passage into one cell: beyond csv's default 128 KiB limit
+    path = tmp_path / "ragas.csv"
+    path.write_text(f'retrieved_contexts,faithfulness\n"{"x" * 300_000}",0.5\n', encoding="utf-8")
+    found = read_scores(path, "ragas.csv", "ragas")
+    assert [s.scores for s in found.samples] == [{"faithfulness": 0.5}]

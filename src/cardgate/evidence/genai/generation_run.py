@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from cardgate.core.digests import canonical_sha256, file_sha256
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.errors import ConfigurationError
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.genai_evaluation import (
@@ -37,7 +37,7 @@ from cardgate.evidence.genai.retrieval_run import (
     write_evidence,
 )
 from cardgate.evidence.genai.retrieval_stats import resampled_means
-from cardgate.evidence.genai.score_parsing import ScoredSample
+from cardgate.evidence.genai.score_parsing import ScoredSample, located
 from cardgate.evidence.genai.scores import read_scores
 from cardgate.evidence.genai.summary import (
     SPREAD,
@@ -119,11 +119,12 @@ def read_sources(
             for feature in settings.slices:
                 if feature not in sample.fields:
                     have = ", ".join(sorted(sample.fields)) or "none"
-                    raise InputError(
-                        f"{shown}: sample '{sample.sample_id}' has no slice field '{feature}' "
+                    raise located(
+                        shown,
+                        sample.where,
+                        f"sample '{sample.sample_id}' has no slice field '{feature}' "
                         f"(its fields: {have})",
-                        hint="slice by a field every sample of every source has "
-                        "(generation_evaluation.slices)",
+                        f"slice by a field every sample of every source has ({section[-1]}.slices)",
                     )
         records.append(
             {

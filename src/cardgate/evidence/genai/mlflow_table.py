@@ -76,5 +76,5 @@ def read_mlflow_table(path: Path, shown: str) -> Read:
         }
         fields.update(flat_fields("tags", record.get("tags")))
         identifier = record.get("trace_id") or record.get("request_id") or f"data[{index}]"
-        samples.append(ScoredSample(str(identifier), scores, fields))
+        samples.append(ScoredSample(str(identifier), scores, fields, where))
     return samples, missing, set()

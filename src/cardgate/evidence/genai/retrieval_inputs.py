@@ -24,6 +24,7 @@ from typing import Any
 
 from cardgate.core.errors import InputError
 from cardgate.core.inputs import IN_MEMORY_BYTES, read_regular
+from cardgate.evidence.genai.score_parsing import NESTED
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ def _fail(shown: str, line: int, column: int, message: str, hint: str) -> InputE
     return InputError(f"{shown}:{line}:{column}: {message}", hint=hint)
 
 
+MAX_GRADE = 2**31 - 1
+"""The largest relevance grade (trec_eval's, a C int); a larger one is refused."""
+
+
 def _column(text: str, key: str) -> int:
     """1-based column of `"key"` in a JSON line (1 when not found)."""
     return text.find(json.dumps(key)) + 1 or 1
@@ -75,11 +80,13 @@ def _json_objects(path: Path, shown: str) -> list[tuple[int, str, dict[str, Any]
             raise _fail(
                 shown, number, error.colno, f"not JSON: {error.msg}", "one JSON object per line"
             ) from error
+        except RecursionError:
+            raise _fail(shown, number, 1, NESTED, "one JSON object per line") from None
         if not isinstance(value, dict):
             raise _fail(shown, number, 1, "not a JSON object", "one JSON object per line")
         found.append((number, text, value))
     if not found:
-        raise InputError(f"{shown}: holds no line", hint="one JSON object per line")
+        raise InputError(f"{shown}:1:1: holds no line", hint="one JSON object per line")
     return found
 
 
@@ -109,9 +116,14 @@ def _grades(shown: str, number: int, text: str, value: Any) -> dict[str, int]:
     for doc, grade in pairs:
         if not isinstance(doc, str) or not doc:
             raise _fail(shown, number, column, f"document id {doc!r} is not text", hint)
-        if not isinstance(grade, int) or isinstance(grade, bool) or grade < 0:
+        if not isinstance(grade, int) or isinstance(grade, bool) or not 0 <= grade <= MAX_GRADE:
+            shown_grade = repr(grade) if len(repr(grade)) <= 20 else f"{repr(grade)[:20]}..."
             raise _fail(
-                shown, number, column, f"grade {grade!r} of '{doc}' is not an integer >= 0", hint
+                shown,
+                number,
+                column,
+                f"grade {shown_grade} of '{doc}' is not an integer from 0 to {MAX_GRADE}",
+                hint,
             )
         if doc in grades:
             raise _fail(shown, number, column, f"document '{doc}' is listed twice", hint)
@@ -217,7 +229,7 @@ def _trec_run(path: Path, shown: str) -> dict[str, list[str]]:
             )
         docs[doc_id] = score
     if not scored:
-        raise InputError(f"{shown}: holds no line", hint=hint)
+        raise InputError(f"{shown}:1:1: holds no line", hint=hint)
     # trec_eval's order: score descending, then document id descending
     return {
         query_id: [

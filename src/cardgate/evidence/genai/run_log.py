@@ -206,7 +206,10 @@ def _number(value: Any, key: str, shown: str, where: str) -> float | None:
             raise located(shown, where, f"{key} {value!r} is not a number", HINT) from None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise located(shown, where, f"{key} {value!r} is not a number", HINT)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise located(shown, where, f"{key} {str(value)[:20]}... is too large", HINT) from None
     if not math.isfinite(number):
         raise located(shown, where, f"{key} is {number}, not a finite number", HINT)
     if number < 0:

@@ -22,6 +22,9 @@ class ScoredSample:
     sample_id: str
     scores: dict[str, float]
     fields: dict[str, str] = field(default_factory=dict)
+    where: str = "1:1"
+    """Where the sample is in its file: ``line:col``, and for a tool that writes one JSON
+    document the JSON path after it (``1:1: testCases[3]``)."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,10 @@ def as_score(value: Any) -> float | None:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            raise ValueError(f"{str(value)[:20]}... is too large") from None
         if math.isnan(number):
             return None
         if math.isinf(number):
@@ -85,6 +91,9 @@ def flat_fields(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
             yield name, "true" if item else "false"
 
 
+NESTED = "is nested too deeply to read (arrays or objects inside each other)"
+
+
 def json_document(path: Path, shown: str, hint: str) -> Any:
     try:
         return json.loads(text_of(path, shown))
@@ -92,6 +101,8 @@ def json_document(path: Path, shown: str, hint: str) -> Any:
         raise located(
             shown, f"{error.lineno}:{error.colno}", f"not JSON: {error.msg}", hint
         ) from error
+    except RecursionError:
+        raise located(shown, "1:1", NESTED, hint) from None
 
 
 def json_lines(text: str, shown: str, hint: str) -> Iterator[tuple[int, Any]]:
@@ -100,11 +111,14 @@ def json_lines(text: str, shown: str, hint: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            value = json.loads(line)
         except json.JSONDecodeError as error:
             raise located(
                 shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint
             ) from error
+        except RecursionError:
+            raise located(shown, f"{number}:1", NESTED, hint) from None
+        yield number, value
 
 
 def list_at(data: Any, keys: tuple[str, ...], shown: str, hint: str) -> list[Any]:

@@ -57,7 +57,6 @@ import math
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from cardgate.core.errors import InputError
 from cardgate.evidence.genai.mlflow_table import read_mlflow_table
 from cardgate.evidence.genai.score_parsing import (
     Read,
@@ -130,13 +129,16 @@ def read_scores(path: Path, shown: str, tool: str) -> ScoreFile:
     }
     samples, missing, not_per_sample = readers[tool](path, shown)
     if not samples:
-        raise InputError(f"{shown}: holds no scored sample", hint=f"is it a {tool} file?")
+        raise located(shown, "1:1", "holds no scored sample", f"is it a {tool} file?")
     ids: dict[str, int] = {}
     for index, sample in enumerate(samples):
         if sample.sample_id in ids:
-            raise InputError(
-                f"{shown}: sample '{sample.sample_id}' appears twice",
-                hint="every sample needs its own id",
+            first = samples[ids[sample.sample_id]].where
+            raise located(
+                shown,
+                sample.where,
+                f"sample '{sample.sample_id}' appears twice (first at {first})",
+                "every sample needs its own id",
             )
         ids[sample.sample_id] = index
     return ScoreFile(tool, samples, dict(sorted(missing.items())), tuple(sorted(not_per_sample)))
@@ -151,10 +153,19 @@ def _ragas(path: Path, shown: str) -> Read:
                 raise located(shown, f"{number}:1", "not a JSON object", "one object per line")
             rows.append((number, row))
     else:
-        reader = csv.DictReader(io.StringIO(text_of(path, shown), newline=""))
+        text = text_of(path, shown)
+        # a row's retrieved contexts may exceed csv's default field limit (128 KiB); the
+        # file is within the in-memory limit already
+        csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = []
-        for row in reader:
-            rows.append((reader.line_num, {k: _csv_value(v) for k, v in row.items() if k}))
+        try:
+            for row in reader:
+                rows.append((reader.line_num, {k: _csv_value(v) for k, v in row.items() if k}))
+        except csv.Error as error:
+            raise located(
+                shown, f"{reader.line_num}:1", f"not CSV: {error}", "save it with to_csv()"
+            ) from error
     metrics = sorted(
         {
             key
@@ -183,7 +194,10 @@ def _ragas(path: Path, shown: str) -> Read:
         }
         samples.append(
             ScoredSample(
-                str(identifier) if identifier is not None else f"row {number}", scores, fields
+                str(identifier) if identifier is not None else f"row {number}",
+                scores,
+                fields,
+                f"{number}:1",
             )
         )
     return samples, missing, set()
@@ -235,6 +249,7 @@ def _deepeval(path: Path, shown: str) -> Read:
                 str(name) if name is not None else f"testCases[{index}]",
                 scores,
                 dict(flat_fields("metadata", metadata)),
+                where,
             )
         )
     return samples, missing, set()
@@ -267,7 +282,7 @@ def _promptfoo(path: Path, shown: str) -> Read:
         identifier = (
             result.get("id") or f"test {result.get('testIdx')}, prompt {result.get('promptIdx')}"
         )
-        samples.append(ScoredSample(str(identifier), scores, fields))
+        samples.append(ScoredSample(str(identifier), scores, fields, where))
     return samples, missing, set()
 
 
@@ -284,19 +299,21 @@ def _inspect(path: Path, shown: str) -> Read:
     samples: list[ScoredSample] = []
     missing: dict[str, int] = {}
     fields: dict[str, dict[str, str]] = {}
+    places: dict[str, str] = {}
     for index, entry in enumerate(entries):
         where = f"1:1: samples[{index}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("scores"), dict):
             raise located(shown, where, "has no 'scores' object", hint)
         identifier = str(entry.get("id", index))
         fields.setdefault(identifier, dict(flat_fields("metadata", entry.get("metadata"))))
+        places.setdefault(identifier, where)
         scores: dict[str, float] = {}
         for scorer, score in entry["scores"].items():
             value = score.get("value") if isinstance(score, dict) else None
             _inspect_add(scores, missing, str(scorer), value, shown, where, hint)
         epoch = entry.get("epoch")
         name = identifier if epoch in (None, 1) else f"{identifier} (epoch {epoch})"
-        samples.append(ScoredSample(name, scores, fields[identifier]))
+        samples.append(ScoredSample(name, scores, fields[identifier], where))
     reductions = data.get("reductions") if isinstance(data, dict) else None
     if not reductions:
         return samples, missing, set()
@@ -319,7 +336,8 @@ def _inspect(path: Path, shown: str) -> Read:
                 raise located(shown, where, f"sample '{identifier}' is not in 'samples'", hint)
             scores = reduced.setdefault(identifier, {})
             _inspect_add(scores, missing, scorer, entry.get("value"), shown, where, hint)
-    return [ScoredSample(i, reduced.get(i, {}), fields[i]) for i in fields], missing, set()
+    found = [ScoredSample(i, reduced.get(i, {}), fields[i], places[i]) for i in fields]
+    return found, missing, set()
 
 
 def _inspect_add(
@@ -377,5 +395,5 @@ def _lm_eval(path: Path, shown: str) -> Read:
         doc_id = row.get("doc_id", number)
         flt = row.get("filter")
         name = f"{doc_id}" if flt in (None, "none") else f"{doc_id} [{flt}]"
-        samples.append(ScoredSample(name, scores, fields))
+        samples.append(ScoredSample(name, scores, fields, f"{number}:1"))
     return samples, missing, not_per_sample
