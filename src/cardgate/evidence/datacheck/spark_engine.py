@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
-from cardgate.core.errors import ConfigurationError
+from cardgate.core.errors import CardgateError, ConfigurationError, InputError, first_line
 from cardgate.core.paths import hadoop_glob_literal
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.evidence.datacheck.source import DataSource, read_error
@@ -37,31 +37,38 @@ def measure(source: DataSource, contract: DataContract, *, master: str | None = 
         )
     from cardgate.evidence.datacheck.duckdb_engine import check_patterns, open_connection
     from cardgate.evidence.evaluation.spark_engine import spark_session
+    from cardgate.evidence.evaluation.warehouse import require_sqlglot
 
+    require_sqlglot()
     session = spark_session(master)
     try:
         # that one file: Spark reads a pattern (w[1].parquet would read w1.parquet)
         frame = session.read.parquet(hadoop_glob_literal(source.path))
         frame.createOrReplaceTempView(VIEW)
+    except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
+        raise read_error(source, error) from error
+    try:
         kinds = {field.name: physical_kind(field.dataType) for field in frame.schema.fields}
         with open_connection(None) as connection:  # the pattern's syntax, as DuckDB judges it
             check_patterns(connection, [c for c in contract.columns if c.name in kinds])
         query = StatisticsQuery(contract, list(frame.schema.fieldNames()), kinds, VIEW)
-        return measure_with(lambda sql: _rows(session, sql), query)
-    except ConfigurationError:
-        raise
-    except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
-        raise read_error(source, error) from error
+        try:
+            return measure_with(lambda sql: _rows(session, sql), query)
+        except CardgateError:
+            raise
+        except Exception as error:  # the file's pages, read now; or the query
+            raise InputError(
+                f"{source.display}: Spark could not compute the statistics: {first_line(error)}",
+                hint="is the file complete? 'cardgate sql DATASET --data-check --dialect spark "
+                "--table T' prints the aggregate query Spark ran",
+            ) from error
     finally:
-        with contextlib.suppress(Exception):  # nothing to drop when the read failed
+        with contextlib.suppress(Exception):
             session.catalog.dropTempView(VIEW)
 
 
 def spark_sql(sql: str) -> str:
-    """`sql` (DuckDB's dialect) as Spark runs it."""
-    from cardgate.evidence.evaluation.warehouse import require_sqlglot
-
-    require_sqlglot()
+    """`sql` (DuckDB's dialect) as Spark runs it (sqlglot: checked by `measure`)."""
     import sqlglot
 
     return str(sqlglot.transpile(sql, read="duckdb", write="spark")[0])

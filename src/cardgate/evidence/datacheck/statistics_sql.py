@@ -123,8 +123,11 @@ def _plan(index: int, contract: ColumnContract, kind: PhysicalKind) -> _Plan:
             f"WHEN {word} IN ({_list(FALSE_WORDS)}) THEN false END)"
         )
     elif kind_type in TEMPORAL_TYPES:
+        # text padded with spaces is not a date (DuckDB's rule; Spark would trim it)
         parsed = (
-            f"TRY_CAST({column} AS TIMESTAMP)" if kind == "text" else f"CAST({column} AS TIMESTAMP)"
+            f"(CASE WHEN {column} = trim({column}) THEN TRY_CAST({column} AS TIMESTAMP) END)"
+            if kind == "text"
+            else f"CAST({column} AS TIMESTAMP)"
         )
     elif kind_type == "category" and kind == "int":
         parsed = f"CAST({column} AS VARCHAR)"
