@@ -169,23 +169,16 @@ def test_generated_data_gives_one_artifact(tmp_path: Path, spark: Any, rows: int
         assert expected in clauses, (expected, sorted(clauses, key=str))
 
 
-TEXT_EDGES = """\
-kind: datasheet
-schema_version: 1
-id: generated
-name: Values stored as text
-status: draft
-owners: [{name: Ada}]
-motivation: {purpose: testing}
-composition: {instances: rows}
-contract:
-  path: data.parquet
+TEXT_EDGES = (
+    CONTRACT[: CONTRACT.index("  min_rows")]
+    + """\
   columns:
     - {name: at, type: datetime, max: "2025-01-01T09:00:00"}
     - {name: x, type: number, max: 5}
     - {name: i, type: integer}
     - {name: b, type: boolean}
 """
+)
 
 
 def test_values_stored_as_text_are_parsed_as_duckdb_parses_them(tmp_path: Path, spark: Any) -> None:
