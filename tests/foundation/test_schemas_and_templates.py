@@ -228,9 +228,27 @@ def test_the_commented_evaluation_block_validates_once_uncommented() -> None:
     from cardgate.documents.schemas.evaluation import EvaluationSettings
 
     text = TEMPLATES()["model-card.yaml"]
-    block = text[text.index("\n# evaluation:\n") + 1 :]
+    block = text[text.index("\n# evaluation:\n") + 1 : text.index("\n# For an LLM or RAG")]
     assert "#   thresholds:" in block and "gate: GATE-FA003" in block
     uncommented = "\n".join(line[2:] for line in block.splitlines())
     section = yaml.safe_load(uncommented.replace("{{ id }}", "demo"))["evaluation"]
     assert section["thresholds"] == [{"metric": "demographic_parity_difference", "max": 0.1}]
     EvaluationSettings.model_validate(section)
+
+
+def test_the_commented_genai_block_validates_once_uncommented_and_filled() -> None:
+    """The model-card template shows a GenAI system's section (components, corpus,
+    oversight, fallback, AI 600-1 risks, its retrieval evaluation commented inside);
+    uncommented, with its numbers filled in, it validates."""
+    from cardgate.documents.schemas.genai import GenAISystem
+
+    text = TEMPLATES()["model-card.yaml"]
+    block = text[text.index("\n# genai:\n") + 1 :]
+    assert "#   # retrieval_evaluation:" in block and "gate: GATE-DOC001" in block
+    uncommented = "\n".join(line[2:] for line in block.splitlines())
+    filled = uncommented.replace("null  # TODO: a number", "5").replace(
+        "sha256: TODO", "sha256: " + "a" * 64
+    )
+    section = yaml.safe_load(filled)["genai"]
+    assert sorted(section) == ["components", "corpus", "fallback", "gai_risks", "human_oversight"]
+    GenAISystem.model_validate(section)

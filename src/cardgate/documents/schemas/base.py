@@ -144,11 +144,16 @@ def recommended(
     return Field(default=None, description=description, json_schema_extra=extra, **kwargs)
 
 
-def optional(description: str, *, gate: tuple[str, ...] = (), **kwargs: Any) -> Any:
-    """A field that is never demanded (`gate` as for `required`)."""
+def optional(
+    description: str, *, commented: bool = False, gate: tuple[str, ...] = (), **kwargs: Any
+) -> Any:
+    """A field that is never demanded (`gate` and `commented` as for `recommended`)."""
     kwargs.setdefault("default", None)
-    if gate:
-        kwargs["json_schema_extra"] = _gate(gate)
+    extra = _gate(gate)
+    if commented:
+        extra["x-cardgate-template"] = "commented"
+    if extra:
+        kwargs["json_schema_extra"] = extra
     return Field(description=description, **kwargs)
 
 

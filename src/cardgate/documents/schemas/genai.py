@@ -67,8 +67,11 @@ class Retriever(Section):
 class PromptTemplate(Section):
     """A prompt template, pinned by the SHA-256 of its file."""
 
-    id: Identifier = required("Stable id of the template within this card.")
-    path: Text = required("Workspace-relative path of the template file.")
+    id: Identifier = required("Stable id of the template within this card.", examples=["answer"])
+    path: Text = required(
+        "Workspace-relative path of the template file.",
+        examples=["systems/{{ id }}/prompts/answer.txt"],
+    )
     sha256: Sha256 = required(
         "SHA-256 of the file's bytes; `cardgate validate` compares it with the file (CG131).",
         gate=("GATE-DOC001",),
@@ -102,6 +105,7 @@ class GaiRiskExposure(Section):
     risk: Identifier = required(
         "Id of the risk in the AI 600-1 catalog shipped with cardgate (CG132), e.g. "
         "'confabulation', 'data-privacy', 'information-security'.",
+        examples=["confabulation"],
     )
     exposure: Text = required("How this system is exposed to it.")
     mitigations: list[Text] = required("What mitigates it here.", min_length=1)

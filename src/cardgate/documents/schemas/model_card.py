@@ -302,7 +302,9 @@ class ModelCard(Document):
     )
     genai: GenAISystem | None = optional(
         "For an LLM or RAG system (`generative: true`): its components, corpus, oversight, "
-        "fallback, NIST AI 600-1 risks and retrieval evaluation (docs/genai.md)."
+        "fallback, NIST AI 600-1 risks and how its retrieval, generation, safety and "
+        "operations are evaluated (docs/genai.md).",
+        commented=True,
     )
 
     def not_demanded(self) -> frozenset[str]:

@@ -58,7 +58,8 @@ def _fields(model: type[BaseModel], *, indent: int, first_prefix: str = "") -> l
     first = True
     for name, info in model.model_fields.items():
         level = field_level(info)
-        if name == "extensions" or (level == "optional" and not info.examples):
+        shown = info.examples or _extra(info).get(TEMPLATE_KEY) == "commented"
+        if name == "extensions" or (level == "optional" and not shown):
             continue
         prefix = first_prefix if first and first_prefix else pad
         first = False
@@ -74,7 +75,7 @@ def _entry(name: str, info: FieldInfo, *, prefix: str, pad: str, top: bool) -> l
     annotation = _concrete(info.annotation)
     if name in _SUBSTITUTIONS and (top or name.endswith("_date")):
         return [f"{prefix}{name}: {_SUBSTITUTIONS[name]}"]
-    if name == "kind" or name == "schema_version":
+    if (name == "kind" or name == "schema_version") and top:
         return [f"{prefix}{name}: {typing.get_args(annotation)[0]}"]
     if name == "status" and top:
         return [f"{prefix}{name}: draft"]
