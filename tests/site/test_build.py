@@ -524,3 +524,28 @@ def test_a_docs_folder_cardgate_did_not_write_is_refused_and_kept(workspace_root
         generate(workspace, layout, today=TODAY)
     assert [p.name for p in layout.docs_dir.iterdir()] == ["notes.md"]
     assert mine.read_text(encoding="utf-8") == "my notes"
+
+
+def test_a_link_planted_in_the_docs_folder_is_removed_not_written_through(
+    workspace_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers write before stale files are pruned: a folder on the way that is a link
+    (to somewhere outside) is removed, never followed, and nothing is written outside."""
+    from cardgate.core import parallel
+
+    workspace = load_workspace(workspace_root)
+    layout = site_layout(workspace)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    docs = layout.docs_dir
+    docs.mkdir(parents=True)
+    (docs / ".cardgate-generated").write_text("", encoding="utf-8")
+    (docs / "systems").symlink_to(outside, target_is_directory=True)
+    (docs / "datasets").write_text("a file where a folder goes", encoding="utf-8")
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setenv("CARDGATE_JOBS", "3")
+    generate(workspace, layout, today=TODAY)
+    assert list(outside.iterdir()) == []
+    assert (docs / "systems").is_dir() and not (docs / "systems").is_symlink()
+    assert (docs / "systems/credit-scoring/index.md").is_file()
+    assert (docs / "datasets/index.md").is_file()

@@ -69,8 +69,7 @@ class DocsFolder:
         """`relative` holds `data` afterwards; left alone when it already does."""
         target = self.path / relative
         if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(target.parent)
+            self._make_folder(target.parent)
         try:
             found = os.lstat(target)  # one call where is_file, is_symlink, is_dir took three
         except OSError:
@@ -86,6 +85,30 @@ class DocsFolder:
             target.unlink()
         # No fsync: the pages are regenerated; a crash leaves an older file, never half one.
         write_file(target, data, within=self.path, replaceable=_generated, durable=False)
+
+    def _make_folder(self, folder: Path) -> None:
+        """`folder` as a real folder of the docs folder: a link or a file on the way (left
+        by an earlier build, or planted) is removed, never followed (workers write before
+        the stale files are pruned)."""
+        missing: list[Path] = []
+        while folder not in self.folders:
+            if folder == folder.parent:
+                raise ValueError(f"{folder} is not inside {self.path}")
+            missing.append(folder)
+            folder = folder.parent
+        for path in reversed(missing):
+            try:
+                found: os.stat_result | None = os.lstat(path)
+            except FileNotFoundError:
+                found = None
+            if found is not None and not stat.S_ISDIR(found.st_mode):  # a link, or a file
+                with contextlib.suppress(FileNotFoundError):  # another worker removed it
+                    os.unlink(path)
+                found = None
+            if found is None:
+                with contextlib.suppress(FileExistsError):  # another worker made it
+                    os.mkdir(path)
+            self.folders.add(path)
 
 
 def sync_docs(site_dir: Path, folder: DocsFolder, pages: list[Page]) -> list[BuildProblem]:
