@@ -229,6 +229,10 @@ def test_bad_input_is_one_clear_error_and_no_artifact(workspace: Build, case: st
     assert expected in output
     assert "predictions.csv.gz" in output
     assert not (root / "systems" / SYSTEM / "evaluation.json").exists()
+    if case == "missing column":  # located where the card names it
+        import re
+
+        assert re.search(r"model-card\.yaml:\d+:\d+: .*column 'race' is missing", output), output
 
 
 def test_empty_truncated_and_escaping_inputs(workspace: Build) -> None:

@@ -85,8 +85,9 @@ def test_what_is_not_declared_or_not_there_is_refused(tmp_path: Path, catalog_ta
             )
         assert words in raised.value.message, raised.value.message
     narrow = _settings(COMPUTED).model_copy(update={"sensitive_features": ["region", "age"]})
-    with pytest.raises(InputError, match=f"table {TABLE}: column 'age' is missing"):
+    with pytest.raises(InputError, match=f"table {TABLE}: column 'age' is missing") as missing:
         write_table_counts(narrow, root=tmp_path, system="s", table=TABLE, master="local[2]")
+    assert missing.value.at == ("evaluation", "sensitive_features", 1)  # file:line:col there
     assert not (tmp_path / "counts.parquet").exists()
 
 

@@ -5,7 +5,7 @@ that names the file."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +14,34 @@ from cardgate.core.errors import InputError, first_line
 PARQUET_BATCH_ROWS = 1 << 18
 
 
-def check_columns(present: list[str], needed: list[str], display: str) -> None:
-    """`InputError` naming the first of `needed` that is not `present` (any reader's)."""
+Locate = Callable[[str], tuple[str | int, ...]]
+"""Where the model card names a column (`sources.column_field`), for file:line:col."""
+
+
+def check_columns(
+    present: list[str], needed: list[str], display: str, *, locate: Locate | None = None
+) -> None:
+    """`InputError` naming the first of `needed` that is not `present` (any reader's),
+    located where the card names it when `locate` is given."""
     for column in needed:
         if column not in present:
             shown = ", ".join(present[:20])
             raise InputError(
                 f"{display}: column '{column}' is missing",
                 hint=f"the file has: {shown}; check evaluation settings in the model card",
+                at=locate(column) if locate is not None else (),
             )
 
 
 def parquet_batches(
-    path: Path, display: str, needed: list[str], optional: list[str]
+    path: Path, display: str, needed: list[str], optional: list[str], *, locate: Locate
 ) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     with parquet_errors(display):
         handle = pq.ParquetFile(path)
-        check_columns(handle.schema_arrow.names, needed, display)
+        check_columns(handle.schema_arrow.names, needed, display, locate=locate)
         needed = [*needed, *(name for name in optional if name in handle.schema_arrow.names)]
         strings = [
             name

@@ -22,6 +22,7 @@ from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
 from cardgate.evidence.evaluation.engines import ENGINE_HINT, engine_counts, engine_record
 from cardgate.evidence.evaluation.parquet_rows import (
+    Locate,
     check_columns,
     parquet_batches,
     parquet_columns,
@@ -139,7 +140,7 @@ def read_statistics(
     batches = (
         _csv_batches(path, relative, settings, needed, optional)
         if kind == "csv"
-        else (parquet_batches(path, relative, needed, optional))
+        else (parquet_batches(path, relative, needed, optional, locate=locator(settings)))
     )
     total = parquet_rows(path) if kind == "parquet" and progress else None
     with _progress(f"reading {path.name}", total=total, enabled=progress) as advance:
@@ -174,7 +175,12 @@ def _engine_statistics(
             at=_PATH,
         )
     # the columns checked here, so that every engine names a missing one alike
-    check_columns(parquet_columns(path, info.display), needed_columns(settings), info.display)
+    check_columns(
+        parquet_columns(path, info.display),
+        needed_columns(settings),
+        info.display,
+        locate=locator(settings),
+    )
     for batch in engine_counts(settings, path, engine=engine, master=master):
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
     return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
@@ -212,6 +218,21 @@ def _kind(path: Path, relative: str) -> str:
         f"predictions file {relative}: unknown format",
         hint="use .csv, .csv.gz or .parquet, or a DuckDB 'query'",
     )
+
+
+def locator(settings: EvaluationSettings) -> Locate:
+    """Where the card names a column of the predictions: a sensitive feature, the label,
+    prediction or score column; a counts table's own columns, at its path."""
+
+    def locate(column: str) -> tuple[str | int, ...]:
+        if column in settings.sensitive_features:
+            return ("evaluation", "sensitive_features", settings.sensitive_features.index(column))
+        for name in ("label_column", "prediction_column", "score_column"):
+            if getattr(settings, name) == column:
+                return ("evaluation", name)
+        return _PATH
+
+    return locate
 
 
 def needed_columns(
@@ -259,7 +280,7 @@ def _csv_batches(
     tokens = pa.array(missing_tokens(settings), pa.string())
     try:
         header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
-        check_columns(header.schema.names, needed, display)
+        check_columns(header.schema.names, needed, display, locate=locator(settings))
         present = [name for name in optional if name in header.schema.names]
         types.update({name: pa.bool_() for name in present})
         needed = [*needed, *present]

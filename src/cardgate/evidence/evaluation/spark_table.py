@@ -52,7 +52,7 @@ def write_table_counts(
     counts table where the card's `computed_by.query` and `path` say (atomically).
     `ConfigurationError` when the card does not declare that computation, `InputError`
     when Spark cannot read the table or it lacks a column."""
-    from cardgate.evidence.evaluation.sources import needed_columns
+    from cardgate.evidence.evaluation.sources import locator, needed_columns
     from cardgate.evidence.evaluation.spark_engine import arrow_result, spark_session
     from cardgate.evidence.evaluation.warehouse import counts_sql, header
 
@@ -67,7 +67,8 @@ def write_table_counts(
             hint="name the table as Spark's catalog does (catalog.schema.table)",
             at=(*_PREDICTIONS, "computed_by", "tables"),
         ) from error
-    check_columns(present, needed_columns(settings, layout="rows"), f"table {table}")
+    needed = needed_columns(settings, layout="rows")
+    check_columns(present, needed, f"table {table}", locate=locator(settings))
     try:
         counts = arrow_result(session, query)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
