@@ -143,6 +143,7 @@ def test_every_rule_belongs_to_a_step() -> None:
     assert step_of("GATE-RAG002").key == "thresholds"
     assert step_of("GATE-RAG003").key == "thresholds"
     assert step_of("GATE-GEN001").key == "evaluation"
+    assert step_of("GATE-GAI001").key == "evaluation"  # the evaluations the tier requires
     assert step_of("GATE-GEN002").key == "thresholds"
 
 

@@ -58,6 +58,7 @@ STEPS: tuple[StepKind, ...] = (
             "GATE-GEN001",
             "GATE-SAF001",
             "GATE-OPS001",
+            "GATE-GAI001",
         ),
     ),
     StepKind(

@@ -34,6 +34,7 @@ from cardgate.gate.rules import (
     evaluation_regression,
     evaluation_thresholds,
     freshness_review,
+    genai_evidence_required,
     generation_fresh,
     generation_thresholds,
     internal_error,
@@ -101,6 +102,8 @@ MODULES: tuple[ModuleType, ...] = (
     # operations of GenAI systems (latency and cost per query from a run log)
     operations_fresh,
     operations_thresholds,
+    # what evaluations a GenAI system of the tier must have (the policy's option)
+    genai_evidence_required,
     # computed artifacts: read against their model, recomputed for --release
     artifacts_true,
     # production monitoring (issue 21): systems/<id>/monitoring.json

@@ -16,7 +16,8 @@ Fails:
 - a rule option that asks less: GATE-FA003's ``inconclusive``, GATE-BA001's
   ``min_impact_ratio`` lowered or removed, GATE-CK001's ``ai_act_schedule`` set to a
   schedule that postpones AI Act obligations against the published one
-  (``digital-omnibus-reported``).
+  (``digital-omnibus-reported``), GATE-GAI001's ``required`` dropping an evaluation a
+  GenAI system must have;
 
 - a policy chosen for the run (``cardgate gate --policy PRESET|FILE``) that demands less
   than the workspace's own ``policy.yaml``: each loosening is reported against the
