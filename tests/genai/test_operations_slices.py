@@ -54,6 +54,9 @@ def ws(tmp_path: Path) -> Path:
 def test_each_slice_by_hand_and_the_spread_with_its_noise_floor(ws: Path) -> None:
     code, out = _run(ws, "evaluate-operations", SYSTEM)
     assert code == 0, out
+    # the terminal shows each slice and each spread with its noise floor, as retrieval's
+    assert "    region=eu (30): latency_p50_ms " in out, out
+    assert "    region: cost_per_1k_queries_difference 2" in out and "noise floor" in out, out
     first = (ws / ARTIFACT).read_bytes()
     assert _run(ws, "evaluate-operations", SYSTEM)[0] == 0
     assert (ws / ARTIFACT).read_bytes() == first  # deterministic

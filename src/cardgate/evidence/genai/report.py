@@ -96,7 +96,8 @@ def operations_lines(artifact: OperationsArtifact) -> list[str]:
     level = provenance.confidence_level
     log = provenance.log
     lines = [f"{artifact.system}: {artifact.count:,} queries from {log.path} ({log.gives})"]
-    lines.append("  " + "; ".join(_shown(n, e, level) for n, e in artifact.metrics.items()))
+    overall = Metrics(count=artifact.count, metrics=artifact.metrics)
+    lines += _means("overall", overall, artifact.features, level)
     if artifact.baseline is not None:
         baseline = artifact.baseline
         lines.append(
