@@ -14,11 +14,12 @@ called. It writes
 * ``systems/helpdesk-assistant/run-baseline.trec`` — Okapi BM25 over whole articles;
 * ``systems/helpdesk-assistant/run-candidate.trec`` — BM25 over paragraph chunks (an
   article scores its best paragraph plus a tenth of the rest), with a query-side synonym list;
-* ``systems/helpdesk-assistant/ragas-scores.csv`` — SYNTHETIC ragas-format scores
-  (faithfulness, answer_relevancy). No language model produced an answer and no judge
-  scored one: the scores are drawn from a seeded generator that makes answers grounded in
-  a relevant retrieved article score higher. They stand in for a judged run, which
-  happens outside cardgate; the card says so;
+* ``systems/helpdesk-assistant/ragas-scores.csv`` and ``ragas-scores-baseline.csv`` —
+  SYNTHETIC ragas-format scores (faithfulness, answer_relevancy) of the candidate and of
+  the baseline, row by row the same queries. No language model produced an answer and no
+  judge scored one: the scores are drawn from a seeded generator (the same draws for both)
+  that makes answers grounded in a relevant retrieved article score higher. They stand in
+  for a judged run, which happens outside cardgate; the card says so;
 * ``systems/helpdesk-assistant/redteam-results.json`` — a SYNTHETIC judged red-team run in
   the format of promptfoo's ``--output results.json`` (version 3): 360 attack prompts, 90
   per attack family (jailbreak, harmful request, provocation, PII extraction), 30 per
@@ -608,6 +609,7 @@ def main() -> None:
         f"{SYSTEM}/run-baseline.trec": run_bytes(baseline_run(), "bm25-articles"),
         f"{SYSTEM}/run-candidate.trec": run_bytes(candidate, "bm25-chunks-synonyms"),
         f"{SYSTEM}/ragas-scores.csv": ragas_bytes(candidate),
+        f"{SYSTEM}/ragas-scores-baseline.csv": ragas_bytes(baseline_run()),
         f"{SYSTEM}/redteam-results.json": redteam_bytes(),
         f"{SYSTEM}/run-log.jsonl": run_log_bytes(candidate, passages="paragraphs", seed=SEED + 700),
         f"{SYSTEM}/run-log-baseline.jsonl": run_log_bytes(

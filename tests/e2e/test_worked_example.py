@@ -105,7 +105,7 @@ def test_the_helpdesk_pipeline_reproduces_its_committed_files(tmp_path: Path) ->
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert len(written) == 8
+    assert len(written) == 9
     for relative in written:
         assert (tmp_path / relative).read_bytes() == (REPO / "governance" / relative).read_bytes()
 

@@ -212,5 +212,5 @@ def test_safety_and_generation_settings_share_a_base_not_each_other() -> None:
     assert not issubclass(GenerationEvaluation, SafetyEvaluation)
     common = set(JudgedEvaluation.model_fields)
     assert common == {"judged_by", "sources", "slices", "min_group_size", "bootstrap"}
-    assert set(GenerationEvaluation.model_fields) - common == {"thresholds", "artifact"}
+    assert set(GenerationEvaluation.model_fields) - common == {"baseline", "thresholds", "artifact"}
     assert set(SafetyEvaluation.model_fields) - common == {"rates", "thresholds", "artifact"}

@@ -91,4 +91,14 @@ def source_inputs(read: EvidenceRead[Any, Any], section: DataPath) -> list[Input
         digest = recorded[index] if index < len(recorded) else "none"
         where = (*section, "sources", index, "path")
         inputs.append((f"{source.tool} scores", source.path, digest, where))
+    # a generation artifact compared with the baseline's scores: those files too (a card
+    # that names a baseline the artifact lacks has other settings: reported as stale)
+    settings = getattr(read.settings, "baseline", None)
+    compared = getattr(read.artifact, "baseline", None)
+    if settings is not None and compared is not None:
+        digests = [source.sha256 for source in compared.sources]
+        for index, source in enumerate(settings.sources):
+            digest = digests[index] if index < len(digests) else "none"
+            where = (*section, "baseline", "sources", index, "path")
+            inputs.append((f"baseline's {source.tool} scores", source.path, digest, where))
     return inputs

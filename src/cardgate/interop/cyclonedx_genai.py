@@ -76,6 +76,11 @@ def genai_metrics(
         found += _metrics(summary.overall, f"generation ({summary.tool})", "")
         for feature in summary.features:
             found += _feature(feature, f"generation ({summary.tool})", "")
+    compared = generation.baseline if generation is not None else None
+    for name, estimate in sorted(compared.changes.items()) if compared is not None else []:
+        found += _metric(
+            f"{name}_change_from_baseline", estimate, "generation: paired, vs baseline"
+        )
     for rate in safety.rates if safety is not None else []:
         # the rate, the AI 600-1 risk it is evidence for and which way it gets worse
         what = f"safety ({rate.tool}; AI 600-1: {rate.risk}; {rate.worse} is worse)"

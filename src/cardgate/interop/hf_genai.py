@@ -193,6 +193,22 @@ def _generation(artifact: GenerationArtifact) -> list[str]:
             f"| {md(summary.metric)} | {md(summary.tool)} | {summary.overall.count} | "
             f"{_estimate(estimate)} |"
         )
+    if (compared := artifact.baseline) is not None:
+        lines += [
+            "",
+            "Compared with the baseline configuration's judged scores ("
+            + ", ".join(f"{md(s.tool)} `{md(s.path)}`" for s in compared.sources)
+            + ") on the samples both scored (candidate minus baseline, paired bootstrap):",
+            "",
+            "| score | samples | candidate | baseline | change (interval) |",
+            "|---|---|---|---|---|",
+        ]
+        means = {s.metric: s.overall.metrics.get(s.metric) for s in artifact.scores}
+        for metric, change in compared.changes.items():
+            lines.append(
+                f"| {md(metric)} | {compared.count[metric]} | {_estimate(means.get(metric))} | "
+                f"{_estimate(compared.baseline.get(metric))} | {_estimate(change)} |"
+            )
     return [*lines, ""]
 
 

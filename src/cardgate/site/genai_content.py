@@ -194,13 +194,24 @@ def _generation(read: GenerationRead | None, tier: TierSettings | None) -> dict[
         return _unavailable(read)
     limits = [(t.metric, t.feature, t.min, t.max) for t in read.settings.thresholds]
     scores = []
+    compared = artifact.baseline
     for summary in artifact.scores:
         estimate = summary.overall.metrics.get(summary.metric)
+        change = compared.changes.get(summary.metric) if compared is not None else None
         scores.append(
             {
                 "metric": summary.metric,
                 "tool": summary.tool,
                 "count": summary.overall.count,
+                "baseline": (
+                    {
+                        "count": compared.count[summary.metric],
+                        "mean": estimate_cells(compared.baseline.get(summary.metric)),
+                        "change": estimate_cells(change),
+                    }
+                    if compared is not None and change is not None
+                    else None
+                ),
                 **estimate_cells(estimate),
                 "features": [slice_table(f, (summary.metric,), limits) for f in summary.features],
             }
@@ -287,22 +298,26 @@ def _operations(read: OperationsRead | None, tier: TierSettings | None) -> dict[
 def _judged(
     read: EvidenceRead[Any, Any], provenance: GenerationProvenance, tier: TierSettings | None
 ) -> dict[str, Any]:
-    """What a generation or safety artifact shows alike: who judged, the files, the
-    thresholds as the gate decides them, how the intervals were computed."""
+    """What a generation or safety artifact shows alike: who judged, the files (and the
+    baseline's, for generation), the thresholds as the gate decides them, how the
+    intervals were computed."""
+    compared = getattr(read.artifact, "baseline", None)
+    files = [(s, "") for s in provenance.sources]
+    files += [(s, " (baseline)") for s in (compared.sources if compared is not None else [])]
     return {
         "artifact": read.relative,
         "error": "",
         "judged_by": provenance.judged_by,
         "sources": [
             {
-                "tool": s.tool,
+                "tool": s.tool + which,
                 "path": s.path,
                 "sha256": s.sha256,
                 "samples": s.samples,
                 "missing": sorted(s.missing.items()),
                 "not_per_sample": list(s.not_per_sample),
             }
-            for s in provenance.sources
+            for s, which in files
         ],
         "thresholds": _decided(read, tier),
         **_statistics(provenance),

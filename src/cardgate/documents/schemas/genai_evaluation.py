@@ -35,6 +35,8 @@ RetrievalSpread = Literal[
 
 SPREAD_SUFFIX = "_difference"
 """A threshold on `<metric>_difference` limits the metric's spread between slices."""
+BASELINE_CHANGE = "_change_from_baseline"
+"""A threshold on `<metric>_change_from_baseline` limits candidate minus baseline."""
 
 ScoreTool = Literal["ragas", "deepeval", "promptfoo", "inspect-ai", "lm-eval", "mlflow"]
 """The evaluation tools whose per-sample score files cardgate reads (docs/genai.md)."""
@@ -180,12 +182,53 @@ class JudgedEvaluation(Section):
     bootstrap: Bootstrap = Field(default_factory=Bootstrap, description="Uncertainty settings.")
 
 
+class GenerationBaseline(Section):
+    """The baseline configuration's judged scores on the same samples (champion /
+    challenger): each score compared sample by sample with a paired bootstrap."""
+
+    sources: list[ScoreFile] = required(
+        "The baseline's files of per-sample scores: the same tools, score names and sample "
+        "ids (ragas: the row, or a sample_id column) as the candidate's.",
+        min_length=1,
+        gate=("GATE-GEN001",),
+    )
+
+
 class GenerationEvaluation(JudgedEvaluation):
     """How `cardgate evaluate-generation` aggregates the system's judged generation."""
 
-    thresholds: list[GenerationThreshold] = Field(
-        default_factory=list, description="Limits the gate checks (GATE-GEN002)."
+    baseline: GenerationBaseline | None = optional(
+        "The baseline configuration's judged scores, compared with the candidate's on the "
+        "same samples; limit the change with <score>_change_from_baseline (GATE-GEN002).",
+        gate=("GATE-GEN002",),
     )
+    thresholds: list[GenerationThreshold] = Field(
+        default_factory=list,
+        description="Limits the gate checks (GATE-GEN002): on a score, per slice, on its "
+        "spread (<score>_difference) or on its change from the baseline "
+        "(<score>_change_from_baseline, overall).",
+    )
+
+    @field_validator("thresholds")
+    @classmethod
+    def _baseline_for_changes(
+        cls, thresholds: list[GenerationThreshold], info: ValidationInfo
+    ) -> list[GenerationThreshold]:
+        given = "baseline" in info.data and info.data["baseline"] is not None
+        found: list[tuple[tuple[str | int, ...], str, Any]] = []
+        for index, threshold in enumerate(thresholds):
+            if not threshold.metric.endswith(BASELINE_CHANGE):
+                continue
+            if threshold.feature is not None:
+                message = f"'{threshold.metric}' is compared overall only (no 'feature')"
+                found.append(((index, "feature"), message, threshold.feature))
+            elif not given and "baseline" in info.data:
+                message = f"'{threshold.metric}' needs the baseline's scores ('baseline')"
+                found.append(((index, "metric"), message, threshold.metric))
+        if found:
+            raise errors_below("GenerationEvaluation", found)
+        return thresholds
+
     artifact: Text = Field(
         default="generation.json",
         description="Where the artifact is written, relative to the card.",
@@ -291,8 +334,6 @@ OPERATIONS_METRICS: tuple[str, ...] = (
     "cost_per_1k_queries",
 )
 """What `cardgate evaluate-operations` computes from a run log (docs/genai.md)."""
-BASELINE_CHANGE = "_change_from_baseline"
-"""A threshold on `<metric>_change_from_baseline` limits candidate minus baseline."""
 
 
 class Prices(Section):

@@ -15,6 +15,7 @@ from pydantic import Field
 from cardgate.core.inputs import json_field
 from cardgate.documents.schemas.base import Sha256
 from cardgate.evidence.evaluation.artifact import (
+    Estimate,
     ThresholdResult,
     _Record,
     artifact_text,
@@ -57,6 +58,18 @@ class ScoreSummary(_Record):
     features: list[SliceFeature]
 
 
+class GenerationBaselineResult(_Record):
+    """The baseline configuration's scores compared with the candidate's, sample by sample."""
+
+    sources: list[ScoreSource]
+    count: dict[str, int]
+    """Per score: the samples both configurations scored (the comparison is on these)."""
+    baseline: dict[str, Estimate]
+    """Per score: the baseline's own mean on those samples."""
+    changes: dict[str, Estimate]
+    """Per score: candidate minus baseline, with the paired bootstrap interval."""
+
+
 class GenerationArtifact(_Record):
     """`generation.json`, as `cardgate evaluate-generation` writes it (docs/genai.md)."""
 
@@ -65,6 +78,7 @@ class GenerationArtifact(_Record):
     system: str
     provenance: GenerationProvenance
     scores: list[ScoreSummary]
+    baseline: GenerationBaselineResult | None = None
     thresholds: list[ThresholdResult]
 
 

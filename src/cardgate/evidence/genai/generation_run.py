@@ -19,6 +19,8 @@ from cardgate.core.errors import ConfigurationError
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.genai_evaluation import (
+    BASELINE_CHANGE,
+    GenerationBaseline,
     GenerationEvaluation,
     JudgedEvaluation,
     SafetyEvaluation,
@@ -41,6 +43,7 @@ from cardgate.evidence.genai.score_parsing import ScoredSample, located
 from cardgate.evidence.genai.scores import read_scores
 from cardgate.evidence.genai.summary import (
     SPREAD,
+    decided,
     overall_summary,
     slice_feature,
     threshold_records,
@@ -100,7 +103,9 @@ def generation_artifact_path(
 
 
 def read_sources(
-    workspace: Workspace, settings: JudgedEvaluation, section: DataPath = _SECTION
+    workspace: Workspace,
+    settings: JudgedEvaluation | GenerationBaseline,
+    section: DataPath = _SECTION,
 ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, list[ScoredSample], str]]]:
     """What each source file holds, and each score's tool, samples and file by metric name
     (`section`:
@@ -116,7 +121,7 @@ def read_sources(
         shown = workspace.relative(path)
         found = read_scores(path, shown, source.tool)
         for sample in found.samples:
-            for feature in settings.slices:
+            for feature in getattr(settings, "slices", ()):
                 if feature not in sample.fields:
                     have = ", ".join(sorted(sample.fields)) or "none"
                     raise located(
@@ -180,16 +185,54 @@ def compute_generation(
                 for feature in settings.slices
             ],
         }
-    thresholds = score_thresholds(settings, summaries, section=_SECTION)
+    baseline = (
+        _paired(workspace, settings.baseline, by_metric, rng, level, replicates)
+        if settings.baseline is not None
+        else None
+    )
+    thresholds = score_thresholds(settings, summaries, section=_SECTION, baseline=baseline)
     data = {
         "artifact": ARTIFACT_KIND,
         "schema_version": SCHEMA_VERSION,
         "system": system.id,
         "provenance": judged_provenance(records, settings),
         "scores": list(summaries.values()),
+        "baseline": baseline,
         "thresholds": thresholds,
     }
     return GenerationArtifact.model_validate(data).model_dump(mode="json")
+
+
+def _paired(
+    workspace: Workspace,
+    settings: GenerationBaseline,
+    by_metric: dict[str, tuple[str, list[ScoredSample], str]],
+    rng: np.random.Generator,
+    level: float,
+    replicates: int,
+) -> dict[str, Any]:
+    """The baseline's mean of each score the candidate also has, and candidate minus
+    baseline on the samples both scored, with the paired bootstrap: each replicate
+    resamples the samples once, for the difference and the baseline's own mean alike."""
+    records, theirs = read_sources(workspace, settings, (*_SECTION, "baseline"))
+    counts: dict[str, int] = {}
+    means: dict[str, Any] = {}
+    changes: dict[str, Any] = {}
+    for metric, (_, samples, _) in sorted(by_metric.items()):
+        if metric not in theirs:
+            continue
+        ours = {s.sample_id: s.scores[metric] for s in samples}
+        base = {s.sample_id: s.scores[metric] for s in theirs[metric][1]}
+        both = sorted(set(ours) & set(base))
+        if not both:
+            continue
+        table = np.array([[ours[i] - base[i], base[i]] for i in both])
+        draws = resampled_means(table, np.zeros(len(both), np.int64), replicates, rng)
+        found = overall_summary(["change", "baseline"], table, draws[:, 0, :], level, "samples")
+        counts[metric] = len(both)
+        changes[metric] = found["metrics"]["change"]
+        means[metric] = found["metrics"]["baseline"]
+    return {"sources": records, "count": counts, "baseline": means, "changes": changes}
 
 
 def score_thresholds(
@@ -197,12 +240,35 @@ def score_thresholds(
     summaries: dict[str, dict[str, Any]],
     *,
     section: DataPath,
+    baseline: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The records of the card's thresholds on the summarised scores (or rates), each
-    target decided by the one decider; a threshold on no score is a ConfigurationError."""
+    target decided by the one decider — and on a score's change from the baseline
+    (`baseline`: `_paired`'s record); a threshold on no score is a ConfigurationError."""
     thresholds: list[dict[str, Any]] = []
     for index, threshold in enumerate(settings.thresholds):
         name = threshold.metric
+        if name.endswith(BASELINE_CHANGE) and baseline is not None:
+            metric = name.removesuffix(BASELINE_CHANGE)
+            change = baseline["changes"].get(metric)
+            if change is None:
+                raise ConfigurationError(
+                    f"'{name}': the baseline's and the candidate's files have no sample "
+                    f"with a score '{metric}' in common",
+                    at=(*section, "thresholds", index, "metric"),
+                    hint="score the same samples (the same ids) of both configurations",
+                )
+            record = {"threshold": index, "metric": name, "min": threshold.min,
+                      "max": threshold.max, "value": change["value"], "ci": change["ci"],
+                      "count": baseline["count"][metric]}  # fmt: skip
+            thresholds.append(
+                decided(
+                    record,
+                    min_group_size=settings.min_group_size,
+                    level=settings.bootstrap.confidence_level,
+                )
+            )
+            continue
         summary = summaries.get(name) or summaries.get(name.removesuffix(SPREAD))
         if summary is None:
             raise ConfigurationError(

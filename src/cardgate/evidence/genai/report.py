@@ -77,6 +77,13 @@ def generation_lines(artifact: GenerationArtifact) -> list[str]:
     lines = _judged(artifact)
     for score in artifact.scores:
         lines += _means(f"{score.metric} ({score.tool})", score.overall, score.features, level)
+    if (baseline := artifact.baseline) is not None:
+        for metric, change in baseline.changes.items():
+            lines.append(
+                f"  {metric} against the baseline ({baseline.count[metric]:,} samples in "
+                f"both): {_shown('baseline', baseline.baseline[metric], level)}; "
+                f"{_shown('change (paired)', change, level)}"
+            )
     return lines + _states("threshold", artifact.thresholds)
 
 

@@ -10,7 +10,8 @@ run or a changed threshold without a new aggregation cannot pass.
 
 Fails:
 - the card has ``genai.generation_evaluation`` and ``generation.json`` does not exist;
-- a score file changed since the artifact was written, or no longer exists;
+- a score file (or a baseline's score file, ``baseline.sources``) changed since the
+  artifact was written, or no longer exists;
 - the card's ``genai.generation_evaluation`` settings changed (settings digest).
 
 Passes:

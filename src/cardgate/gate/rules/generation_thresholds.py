@@ -3,15 +3,18 @@
 Rationale:
 The card's ``genai.generation_evaluation.thresholds`` set limits on the scores the
 evaluation tools wrote per sample (ragas' faithfulness, a promptfoo pass rate, an
-inspect_ai scorer, an lm-evaluation-harness accuracy ...) — overall, per slice, or on
-the spread between slices. cardgate aggregates them with bootstrap intervals and decides
-each limit like a fairness threshold (``evidence.evaluation.decide``): ``within`` passes,
-``beyond`` blocks (a spread only when it is also beyond the noise floor of its
-permutation test), ``inconclusive`` does what the stricter of the card and the policy's
-GATE-FA003 options say.
+inspect_ai scorer, an lm-evaluation-harness accuracy ...) — overall, per slice, on
+the spread between slices, or on the change from the baseline configuration's scores on
+the same samples (``<score>_change_from_baseline``, a paired bootstrap). cardgate
+aggregates them with bootstrap intervals and decides each limit like a fairness
+threshold (``evidence.evaluation.decide``): ``within`` passes, ``beyond`` blocks (a spread
+only when it is also beyond the noise floor of its permutation test), ``inconclusive``
+does what the stricter of the card and the policy's GATE-FA003 options say.
 
 Fails:
 - ``faithfulness`` at least 0.8, and the whole 95% interval of its mean is below 0.8;
+- ``faithfulness_change_from_baseline`` at least -0.02 (no worse than the baseline beyond
+  0.02), and the whole interval of the paired change is below -0.02;
 - a threshold the artifact has no record of, or a recorded state its own numbers
   contradict (a hand edit).
 
