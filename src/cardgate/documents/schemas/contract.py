@@ -24,6 +24,7 @@ from pydantic import (
 
 from cardgate.documents.positions import SourceFloat, SourceInt
 from cardgate.documents.schemas.base import Section, Text, optional, required
+from cardgate.documents.schemas.evaluation import ComputedBy
 
 ColumnType = Literal["integer", "number", "string", "boolean", "date", "datetime", "category"]
 
@@ -197,6 +198,16 @@ class DataContract(Section):
     min_rows: int | None = optional("Fewest acceptable rows.", ge=0)
     max_rows: int | None = optional("Most acceptable rows.", ge=0)
     freshness: Freshness | None = optional("How recent the data must be.")
+    format: Literal["rows", "statistics"] | None = optional(
+        # None, not 'rows', when absent: contract digests of datasheets without it stay
+        "'rows' (the default): `path` is the data file. 'statistics': `path` is the one-row "
+        "result (CSV or Parquet) of the statistics query `cardgate sql DATASET --data-check` "
+        "prints, run where the data lives (docs/scale.md)."
+    )
+    computed_by: ComputedBy | None = optional(
+        "For statistics computed elsewhere: the engine, the query that was run and the "
+        "tables it read (provenance the gate can weigh: docs/scale.md)."
+    )
 
     @field_validator("columns")
     @classmethod
@@ -231,6 +242,15 @@ class DataContract(Section):
                 f"not {kinds[value.column]}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _statistics_source(self) -> DataContract:
+        if self.computed_by is not None and self.format != "statistics":
+            raise ValueError(
+                "'computed_by' describes statistics computed elsewhere: it needs "
+                "'format: statistics'"
+            )
+        return self
 
     def column(self, name: str) -> ColumnContract | None:
         """The contract of the column called `name`, if listed."""

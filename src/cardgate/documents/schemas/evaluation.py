@@ -90,14 +90,15 @@ class TableRead(Section):
 
 
 class ComputedBy(Section):
-    """Where a counts table was computed, when cardgate could not read the rows itself."""
+    """Where a counts table (or a contract's statistics) was computed, when cardgate could
+    not read the rows itself."""
 
     engine: Dialect = required(
         "The engine that ran the query (its SQL dialect).", examples=["bigquery"]
     )
     query: Text = required(
         "Workspace-relative path of the SQL file that was run: what `cardgate sql` printed. "
-        "The evaluation records its SHA-256 and whether it is the card's own query.",
+        "The artifact records its SHA-256 and whether it is the document's own query.",
         examples=["systems/{{ id }}/counts.sql"],
     )
     tables: list[TableRead] = Field(
@@ -107,7 +108,7 @@ class ComputedBy(Section):
         default=None,
         ge=0,
         description="Rows the query read, as the engine reported; `evaluate` checks the "
-        "counts table adds up to it.",
+        "counts table adds up to it, `check-data` the statistics' row count.",
     )
 
 

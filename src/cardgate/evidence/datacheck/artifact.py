@@ -21,9 +21,11 @@ from cardgate.core.files import canonical_json, check_target, write_file
 from cardgate.core.inputs import UnreadableFile, json_field, read_json
 from cardgate.documents.schemas.base import Sha256
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
+from cardgate.documents.schemas.evaluation import EvidenceLevel
 from cardgate.documents.workspace import DATA_CHECK_FILE
 from cardgate.evidence.datacheck.clauses import Violation
 from cardgate.evidence.datacheck.stats import TableStats
+from cardgate.evidence.evaluation.artifact import ComputedByRecord, evidence_level
 
 ARTIFACT_FILE = DATA_CHECK_FILE
 ARTIFACT_KIND = "data-check"
@@ -43,12 +45,22 @@ class Generator(_Strict):
 
 
 class DataRecord(_Strict):
-    """The data file checked: where, its form, its SHA-256 and size."""
+    """The data file checked: where, its form, its SHA-256 and size. For statistics
+    computed elsewhere (the contract's `format: statistics`), the statistics file, and
+    what the contract's `computed_by` says of the query that produced them."""
 
     path: str
     format: str
     sha256: Sha256
     bytes: int = Field(ge=0)
+    statistics: Literal[True] | None = None
+    """The file holds the statistics query's one row, not the rows (absent: the rows)."""
+    computed_by: ComputedByRecord | None = None
+
+    @property
+    def evidence(self) -> EvidenceLevel:
+        """How much of the check cardgate computed itself (GATE-DC005's `min_evidence`)."""
+        return evidence_level(read_rows=not self.statistics, computed_by=self.computed_by)
 
 
 class ColumnProfile(_Strict):
@@ -125,9 +137,12 @@ def build_artifact(
     table: TableStats,
     violations: list[Violation],
     today: dt.date,
+    statistics: bool = False,
+    computed_by: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The artifact as a JSON-able mapping, built through `DataCheckArtifact` (the model
-    every reader validates against: what is written always reads back)."""
+    every reader validates against: what is written always reads back). `statistics`:
+    the data file is statistics computed elsewhere, with `computed_by`'s record."""
     profile: dict[str, dict[str, Any]] = {}
     for column in contract.columns:
         stats = table.stats.get(column.name)
@@ -155,6 +170,9 @@ def build_artifact(
             "format": data_format,
             "sha256": data_sha256,
             "bytes": data_bytes,
+            # absent for rows: the artifacts of rows keep their bytes
+            **({"statistics": True} if statistics else {}),
+            **({"computed_by": computed_by} if computed_by is not None else {}),
         },
         "reference_date": today.isoformat() if contract.freshness is not None else None,
         "rows": table.rows,
@@ -163,7 +181,7 @@ def build_artifact(
         "violations": [violation.as_dict() for violation in violations],
         "passed": not violations,
     }
-    return DataCheckArtifact.model_validate(data).model_dump(mode="json")
+    return DataCheckArtifact.model_validate(data).model_dump(mode="json", exclude_unset=True)
 
 
 def is_data_check_artifact(path: Path) -> bool:

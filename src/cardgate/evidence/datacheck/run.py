@@ -27,7 +27,9 @@ from cardgate.evidence.datacheck.stats import TableStats
 
 Engine = Literal["auto", "pandas", "duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = typing.get_args(Engine)
-Measured = Literal["pandas", "duckdb", "spark"]
+Measured = Literal["pandas", "duckdb", "spark", "elsewhere"]
+"""Who measured: an engine, or the warehouse whose statistics the contract names."""
+_COMPUTED_BY = ("contract", "computed_by")
 
 AUTO_DUCKDB_BYTES = 512 * 1024 * 1024
 """`auto` streams files larger than this through DuckDB instead of loading them (or than
@@ -144,13 +146,31 @@ def _measure(
         data if data is not None else _contract_path(workspace, contract, folder, shown)
     )
     chosen: Measured
-    if engine == "auto":
+    computed_by: dict[str, Any] | None = None
+    if contract.format == "statistics":
+        if engine != "auto" or memory_limit is not None or master is not None:
+            raise ConfigurationError(
+                f"{shown}: the contract's file holds statistics computed elsewhere "
+                "(format: statistics), not rows for an engine to read",
+                hint="drop --engine, --memory-limit and --spark-master (docs/scale.md)",
+            )
+        from cardgate.evidence.datacheck import statistics_file
+
+        chosen = "elsewhere"
+        declared = contract.computed_by
+        table = statistics_file.measure(
+            source, contract, dialect=declared.engine if declared else "duckdb"
+        )
+        computed_by = _computed_by_record(workspace, dataset, contract, table.rows)
+    elif engine == "auto":
         in_memory = min(AUTO_DUCKDB_BYTES, IN_MEMORY_BYTES.value())
         streamed = memory_limit or source.size > in_memory or source.expanded_size() > in_memory
         chosen = "duckdb" if streamed else "pandas"
     else:
         chosen = engine
-    if chosen == "duckdb":
+    if chosen == "elsewhere":
+        pass  # measured above
+    elif chosen == "duckdb":
         from cardgate.evidence.datacheck import duckdb_engine
 
         table = duckdb_engine.measure(source, contract, memory_limit=memory_limit)
@@ -184,8 +204,41 @@ def _measure(
         table=table,
         violations=violations,
         today=today,
+        statistics=chosen == "elsewhere",
+        computed_by=computed_by,
     )
     return source, chosen, table, violations, artifact
+
+
+def _computed_by_record(
+    workspace: Workspace, dataset: str, contract: DataContract, rows: int
+) -> dict[str, Any] | None:
+    """What the artifact records of the contract's `computed_by` (the evaluation's record,
+    the contract's own query being what `cardgate sql --data-check` prints)."""
+    computed = contract.computed_by
+    if computed is None:
+        return None
+    from cardgate.evidence.datacheck.statistics_sql import warehouse_sql
+    from cardgate.evidence.evaluation.warehouse import external_record
+
+    try:
+        return external_record(
+            computed,
+            root=workspace.root,
+            rows=rows,
+            expected=lambda dialect, table: warehouse_sql(contract, dialect=dialect, table=table)[
+                0
+            ],
+            at=_COMPUTED_BY,
+            what=("statistics query", "statistics add", "contract.computed_by"),
+        )
+    except CardgateError as error:
+        sheet = workspace.datasets[dataset].sheet
+        loaded = sheet.loaded if sheet is not None else None
+        if not error.at or loaded is None:
+            raise
+        span = loaded.positions.value(error.at)
+        raise error.located(f"{loaded.display}:{span.line}:{span.column}") from error
 
 
 def _contract_path(workspace: Workspace, contract: DataContract, folder: Path, shown: str) -> Path:

@@ -197,10 +197,17 @@ class StatisticsQuery:
                 )
         return found
 
+    def result_names(self) -> list[str]:
+        """The aggregate query's result columns, in order: ``n_rows``, then
+        ``<statistic>_<column index>`` for each of `slots` (the printed legend's names)."""
+        return ["n_rows"] + [f"{name}_{plan.index}" for plan, name, _ in self.slots()]
+
     def aggregate_sql(self) -> str:
         """The one pass: row count, then every statistic of `slots`, as one row."""
-        aggregates = ["count(*) AS n_rows"] + [
-            f"{expression} AS {name}_{plan.index}" for plan, name, expression in self.slots()
+        expressions = ["count(*)"] + [expression for _, _, expression in self.slots()]
+        aggregates = [
+            f"{expression} AS {name}"
+            for expression, name in zip(expressions, self.result_names(), strict=True)
         ]
         return f"SELECT {', '.join(aggregates)} FROM {self.checked}"
 
@@ -300,11 +307,9 @@ def warehouse_sql(contract: DataContract, *, dialect: str, table: str) -> tuple[
     """The aggregate pass over `table` in `dialect` (`cardgate sql --data-check`), with
     each column stored as its contract type is naturally stored (`NATURAL_KINDS`), and the
     comment lines that say which result column is which statistic."""
-    from cardgate.evidence.evaluation.warehouse import PLACEHOLDER, transpiled
+    from cardgate.evidence.evaluation.warehouse import transpiled
 
-    names = [column.name for column in contract.columns]
-    kinds = {column.name: NATURAL_KINDS[column.type] for column in contract.columns}
-    query = StatisticsQuery(contract, names, kinds, PLACEHOLDER, POSIX_END.get(dialect, "\\z"))
+    query = warehouse_query(contract, dialect)
     text = transpiled(
         query.aggregate_sql(), dialect=dialect, table=table, what="the statistics query"
     )
@@ -312,6 +317,17 @@ def warehouse_sql(contract: DataContract, *, dialect: str, table: str) -> tuple[
         f"--   {plan.index}: {plan.contract.name} ({plan.contract.type})" for plan in query.plans
     ]
     return text, legend
+
+
+def warehouse_query(contract: DataContract, dialect: str) -> StatisticsQuery:
+    """The statistics query `cardgate sql --data-check` prints for `dialect`: every
+    contract column, each stored as its type naturally is (`NATURAL_KINDS`), read from the
+    placeholder table."""
+    from cardgate.evidence.evaluation.warehouse import PLACEHOLDER
+
+    names = [column.name for column in contract.columns]
+    kinds = {column.name: NATURAL_KINDS[column.type] for column in contract.columns}
+    return StatisticsQuery(contract, names, kinds, PLACEHOLDER, POSIX_END.get(dialect, "\\z"))
 
 
 STATISTICS = (

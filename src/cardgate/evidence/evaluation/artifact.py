@@ -155,11 +155,19 @@ class PredictionsProvenance(_Record):
     def evidence(self) -> EvidenceLevel:
         """How much of the evaluation cardgate computed itself (the policy's
         `min_evidence`, GATE-FA006)."""
-        if self.format == "rows":
-            return "rows"
-        if self.computed_by is not None and self.computed_by.query_is_the_cards:
-            return "counts-with-query"
-        return "counts"
+        return evidence_level(read_rows=self.format == "rows", computed_by=self.computed_by)
+
+
+def evidence_level(*, read_rows: bool, computed_by: ComputedByRecord | None) -> EvidenceLevel:
+    """How much of an artifact cardgate computed itself, for evaluations (GATE-FA006) and
+    data checks (GATE-DC005) alike: ``rows`` when it read the rows; else, for a result
+    computed elsewhere, ``counts-with-query`` when the recorded query is the document's own,
+    ``counts`` otherwise."""
+    if read_rows:
+        return "rows"
+    if computed_by is not None and computed_by.query_is_the_cards:
+        return "counts-with-query"
+    return "counts"
 
 
 class EngineRecord(_Record):

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, resolve_inside
-from cardgate.documents.schemas.evaluation import Dialect, EvaluationSettings
+from cardgate.documents.schemas.evaluation import ComputedBy, Dialect, EvaluationSettings
 from cardgate.evidence.evaluation.query import counts_query
 
 DIALECTS: tuple[str, ...] = typing.get_args(Dialect)
@@ -123,51 +124,72 @@ def computed_by_record(
     settings: EvaluationSettings, *, root: Path, rows: int
 ) -> dict[str, Any] | None:
     """What the artifact records of a counts table computed elsewhere (the card's
-    `predictions.computed_by`): the engine, the query file and its SHA-256, the tables and
-    versions read, the rows the engine reported (checked against the `rows` the counts add
-    up to), and whether the query is the card's own — what `cardgate sql` prints for its
-    columns, the engine and the one table read. None without `computed_by`."""
+    `predictions.computed_by`): `external_record`, the card's own query being what
+    `cardgate sql` prints for its columns. None without `computed_by`."""
+    computed = settings.predictions.computed_by
+    if computed is None:
+        return None
+    return external_record(
+        computed,
+        root=root,
+        rows=rows,
+        expected=lambda dialect, table: counts_sql(settings, dialect=dialect, table=table),
+        at=_COMPUTED_BY,
+        what=("counts query", "counts table adds", "evaluation.predictions.computed_by"),
+    )
+
+
+def external_record(
+    computed: ComputedBy,
+    *,
+    root: Path,
+    rows: int,
+    expected: Callable[[str, str], str],
+    at: tuple[str, ...],
+    what: tuple[str, str, str],
+) -> dict[str, Any]:
+    """What an artifact records of a result computed elsewhere (a counts table, a
+    contract's statistics) as `computed` declares it: the engine, the query file and its
+    SHA-256, the tables and versions read, the rows the engine reported (checked against
+    the `rows` the result adds up to), and whether the query is the document's own — the
+    `expected(dialect, table)` text, for the engine and the one table read. `at`: where
+    the document declares `computed`; `what`: the query's name, what the result "adds up"
+    to, and the declaration's dotted path, for messages."""
     import hashlib
 
     from cardgate.core.inputs import DOCUMENT_BYTES, read_regular
 
-    computed = settings.predictions.computed_by
-    if computed is None:
-        return None
+    query_name, result_adds, declared = what
     try:
         path = resolve_inside(root, computed.query)
     except PathEscapeError as error:
-        raise ConfigurationError(
-            f"evaluation.predictions.computed_by.query: {error}", at=(*_COMPUTED_BY, "query")
-        ) from error
+        raise ConfigurationError(f"{declared}.query: {error}", at=(*at, "query")) from error
     relative = path.relative_to(root.resolve()).as_posix()
     try:
         data = read_regular(path, limit=DOCUMENT_BYTES)
     except FileNotFoundError as error:
         raise InputError(
-            f"the counts query '{relative}' does not exist",
+            f"the {query_name} '{relative}' does not exist",
             hint="commit the SQL that was run (cardgate sql prints it) where computed_by.query "
             "says",
-            at=(*_COMPUTED_BY, "query"),
+            at=(*at, "query"),
         ) from error
     except OSError as error:
         raise InputError(
-            f"the counts query '{relative}' cannot be read: {error.strerror or error}",
-            at=(*_COMPUTED_BY, "query"),
+            f"the {query_name} '{relative}' cannot be read: {error.strerror or error}",
+            at=(*at, "query"),
         ) from error
     if computed.rows is not None and computed.rows != rows:
         raise InputError(
-            f"the counts table adds up to {rows} rows; computed_by.rows says the query read "
+            f"the {result_adds} up to {rows} rows; computed_by.rows says the query read "
             f"{computed.rows}",
-            hint="the counts file is not the result of that run: export it again, or correct "
+            hint="the result file is not the result of that run: export it again, or correct "
             "computed_by.rows",
-            at=(*_COMPUTED_BY, "rows"),
+            at=(*at, "rows"),
         )
     text = data.decode("utf-8", errors="replace")
     own = len(computed.tables) == 1 and same_query(
-        text,
-        counts_sql(settings, dialect=computed.engine, table=computed.tables[0].name),
-        computed.engine,
+        text, expected(computed.engine, computed.tables[0].name), computed.engine
     )
     return {
         "engine": computed.engine,

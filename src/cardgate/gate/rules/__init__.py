@@ -21,6 +21,7 @@ from cardgate.gate.rules import (
     data_check_fresh,
     data_check_present,
     data_check_violations,
+    data_evidence,
     data_pin_matches,
     datasheets_complete,
     documents_checkable,
@@ -120,6 +121,7 @@ MODULES: tuple[ModuleType, ...] = (
     data_check_present,
     data_check_fresh,
     data_check_violations,
+    data_evidence,
     data_pin_matches,
     # waivers
     waivers_valid,

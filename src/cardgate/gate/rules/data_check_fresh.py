@@ -9,7 +9,9 @@ artifact recorded.
 
 Fails:
 - the datasheet's ``contract:`` changed since the check (digest mismatch);
-- the file named by ``contract.path`` changed since the check (SHA-256 mismatch);
+- the file named by ``contract.path`` changed since the check (SHA-256 mismatch) — for
+  statistics computed elsewhere (``format: statistics``), the statistics file;
+- the statistics query recorded under ``contract.computed_by.query`` changed or is gone;
 - the newest record is now older than ``freshness.max_age_days``.
 
 Passes:
@@ -30,12 +32,14 @@ from cardgate.core.problems import Severity
 from cardgate.evidence.datacheck.artifact import contract_digest
 from cardgate.gate.context import RuleContext
 from cardgate.gate.datasets import (
+    CheckedDataset,
     checked_datasets,
     current_sha256,
     data_file,
     recorded_sha256,
 )
 from cardgate.gate.result import Finding
+from cardgate.gate.rules.evaluation_fresh import RecordedFile, recorded_file
 
 CODE = "GATE-DC002"
 NAME = "data.check-fresh"
@@ -70,6 +74,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 path=("contract", "path"),
                 hint=hint,
             )
+        yield from _statistics_query(ctx, dataset, hint)
         freshness = dataset.contract.freshness
         if freshness is None:
             continue
@@ -92,3 +97,32 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 path=("contract", "freshness", "max_age_days"),
                 hint="export fresh data and re-run: cardgate check-data " + dataset.id,
             )
+
+
+_STATISTICS_QUERY = RecordedFile(
+    "statistics query",
+    "computed_by.query",
+    ("contract", "computed_by", "query"),
+    ("contract", "computed_by", "query"),
+    "commit the SQL that was run where computed_by.query says",
+    "the data check",
+)
+
+
+def _statistics_query(ctx: RuleContext, dataset: CheckedDataset, hint: str) -> Iterator[Finding]:
+    """The query file the statistics came from (`contract.computed_by`), fingerprinted
+    again and compared with the SHA-256 the check recorded (as an evaluation's)."""
+    data = dataset.artifact.get("data") if dataset.artifact is not None else None
+    recorded = data.get("computed_by") if isinstance(data, dict) else None
+    if dataset.contract.computed_by is None or not isinstance(recorded, dict):
+        return
+    query, digest = str(recorded.get("query")), recorded.get("query_sha256")
+    yield from recorded_file(
+        ctx,
+        _STATISTICS_QUERY,
+        query,
+        digest if isinstance(digest, str) else None,
+        f"{dataset.artifact_relative} is stale: the statistics query '{query}'",
+        hint,
+        document=dataset.sheet,
+    )

@@ -31,6 +31,7 @@ from cardgate.core.digests import canonical_sha256, file_sha256, inputs_sha256
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
 from cardgate.documents.signoffs import distinguished
+from cardgate.documents.validated import ValidatedDocument
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 
@@ -53,7 +54,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     hint = f"re-run: cardgate evaluate {system.id}"
     source = card.evaluation.predictions.path
     if source is not None:
-        yield from _recorded_file(
+        yield from recorded_file(
             ctx,
             _PREDICTIONS,
             source,
@@ -65,7 +66,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield from _query_inputs(ctx, read.relative, provenance.predictions.sha256, hint)
     computed = provenance.predictions.computed_by
     if card.evaluation.predictions.computed_by is not None and computed is not None:
-        yield from _recorded_file(
+        yield from recorded_file(
             ctx,
             _COUNTS_QUERY,
             computed.query,
@@ -120,25 +121,26 @@ def _query_inputs(
 
 
 @dataclass(frozen=True)
-class _File:
-    """A file the evaluation rests on: what it is called in findings, where the card
-    names it, and what to do when it is gone."""
+class RecordedFile:
+    """A file an artifact rests on: what it is called in findings, where the document
+    names it, what to do when it is gone, and what cannot be verified without it."""
 
     name: str
     short: str
     where: tuple[str, ...]
     escape_where: tuple[str, ...]
     missing_hint: str
+    verified: str = "the evaluation"
 
 
-_PREDICTIONS = _File(
+_PREDICTIONS = RecordedFile(
     "predictions file",
     "predictions path",
     ("evaluation", "predictions", "path"),
     ("evaluation", "predictions"),
     "commit the predictions, or fix evaluation.predictions.path",
 )
-_COUNTS_QUERY = _File(
+_COUNTS_QUERY = RecordedFile(
     "counts query",
     "computed_by.query",
     ("evaluation", "predictions", "computed_by", "query"),
@@ -147,23 +149,33 @@ _COUNTS_QUERY = _File(
 )
 
 
-def _recorded_file(
-    ctx: RuleContext, file: _File, relative: str, recorded: str | None, stale: str, hint: str
+def recorded_file(
+    ctx: RuleContext,
+    file: RecordedFile,
+    relative: str,
+    recorded: str | None,
+    stale: str,
+    hint: str,
+    *,
+    document: ValidatedDocument | None = None,
 ) -> Iterator[Finding]:
     """The file at `relative`, fingerprinted again and compared with the digest the
-    evaluation `recorded` (`stale`: the finding's opening when it changed)."""
-    system = ctx.system
-    assert system is not None
+    artifact `recorded` (`stale`: the finding's opening when it changed), reported on
+    `document` (default: the system's card)."""
+    if document is None:
+        assert ctx.system is not None
+        document = ctx.system.card
+    where = document
     try:
         path = ctx.workspace.resolve(relative)
     except PathEscapeError as error:
-        yield ctx.finding(system.card, f"{file.short} {error}", path=file.escape_where)
+        yield ctx.finding(where, f"{file.short} {error}", path=file.escape_where)
         return
     if not path.is_file():
         what = "is not a regular file" if path.exists() else "does not exist"
         yield ctx.finding(
-            system.card,
-            f"{file.name} '{relative}' {what}; the evaluation cannot be verified",
+            where,
+            f"{file.name} '{relative}' {what}; {file.verified} cannot be verified",
             path=file.where,
             hint=file.missing_hint,
         )
@@ -172,7 +184,7 @@ def _recorded_file(
     if recorded != now:
         was, is_now = distinguished(recorded or "none", now)
         yield ctx.finding(
-            system.card,
+            where,
             f"{stale} changed since it was computed (recorded {was}, now {is_now})",
             path=file.where,
             hint=hint,
