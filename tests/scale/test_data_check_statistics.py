@@ -221,3 +221,12 @@ def test_release_recomputes_from_the_statistics_file(tmp_path: Path) -> None:
         changed["data"]["computed_by"]["query_sha256"]
         != written["data"]["computed_by"]["query_sha256"]
     )
+
+
+def test_the_report_says_where_the_statistics_came_from(tmp_path: Path) -> None:
+    _round_trip(tmp_path, _frame(), "csv")
+    ws = DataWorkspace(tmp_path)
+    code, out, _err = ws.check("--today", TODAY)
+    assert code == 1
+    assert "from statistics computed elsewhere (" in out
+    assert "evidence 'counts-with-query'; no example values" in out

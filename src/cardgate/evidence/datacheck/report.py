@@ -29,7 +29,18 @@ def render_text(result: DataCheckResult, stream: TextIO) -> None:
             f"{result.dataset}: contract met by {rows:,} rows, {columns} columns "
             f"({visible(result.source.display)})\n"
         )
+    if result.engine == "elsewhere":
+        stream.write(
+            f"  from statistics computed elsewhere ({visible(result.source.display)}): "
+            f"evidence '{_evidence(result)}'; no example values\n"
+        )
     stream.write(f"wrote {visible(result.artifact_display)}\n")
+
+
+def _evidence(result: DataCheckResult) -> str:
+    from cardgate.evidence.datacheck.artifact import DataRecord
+
+    return DataRecord.model_validate(result.artifact["data"]).evidence
 
 
 def render_json(result: DataCheckResult, stream: TextIO) -> None:

@@ -32,6 +32,7 @@ table's version) and re-run ``cardgate check-data``; or check the rows.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from pydantic import ValidationError
 
@@ -52,6 +53,8 @@ ALIASES: list[str] = []
 
 class Options(_EvidenceOptions):
     """Options of GATE-DC005 (GATE-FA006's: the weakest evidence accepted)."""
+
+    ARTIFACTS: ClassVar[str] = "data checks"
 
 
 _WHAT = {

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -55,8 +56,11 @@ class Options(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    ARTIFACTS: ClassVar[str] = "evaluations"
+    """What the rule weighs, in the loosening's words (GATE-DC005: data checks)."""
+
     min_evidence: EvidenceLevel = "counts"
-    """The weakest evidence an evaluation may rest on: counts, counts-with-query or rows."""
+    """The weakest evidence the artifact may rest on: counts, counts-with-query or rows."""
 
     def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
         """Where these options demand less than the baseline's `floor` (GATE-POL001)."""
@@ -66,7 +70,7 @@ class Options(BaseModel):
             return [
                 (
                     "min_evidence",
-                    f"accepts evaluations from '{self.min_evidence}' "
+                    f"accepts {self.ARTIFACTS} from '{self.min_evidence}' "
                     f"(baseline: '{floor.min_evidence}')",
                 )
             ]
