@@ -8,6 +8,11 @@ The JSON is built directly (cyclonedx-python-lib has no model classes for `model
 Deterministic: no timestamp (CycloneDX's `metadata.timestamp` is the time the BOM was
 made, which would change the bytes at every run), and the `serialNumber` is a UUID
 derived from the BOM's own content. Mapping table: docs/interop.md.
+
+Kept whole: the BOM of a system and of a dataset, their components and the header with
+the serial number are assembled in one place, in the order of the mapping table; the
+parts with their own rules live beside it (`cyclonedx_declarations`,
+`cyclonedx_model_card`, `cyclonedx_genai`, `bom_parts`).
 """
 
 from __future__ import annotations

@@ -54,8 +54,7 @@ class Governance:
     """The gate's findings on the system, waived ones after the others (None: taken from
     `gate`)."""
     coverage: SystemCoverage | None = None
-    """The system's coverage of the NIST AI RMF, when the caller has it (None: worked out
-    from its answers)."""
+    """The system's NIST AI RMF coverage, when the caller has it (None: worked out here)."""
     definitions: Mapping[str, Definition] | None = None
     """The checklist definitions in force (None: the workspace's are read)."""
 
@@ -361,11 +360,10 @@ def declarations(governance: Governance, *, target: str, shared: bool = False) -
     to declare). With `shared`, the standards are the same objects in every BOM (for
     a BOM rendered at once and dropped, as an export is: their text is written once)."""
     catalog = load_catalog()
-    definitions = dict(
-        governance.definitions
-        if governance.definitions is not None
-        else workspace_definitions(governance.workspace).definitions
-    )
+    given = governance.definitions
+    if given is None:
+        given = workspace_definitions(governance.workspace).definitions
+    definitions = dict(given)
     claims, evidence = _claims(governance, definitions, target)
     framework = _framework_attestation(governance, catalog, definitions, claims)
     gate_record = _gate_attestation(governance)
