@@ -230,3 +230,20 @@ def test_the_report_says_where_the_statistics_came_from(tmp_path: Path) -> None:
     assert code == 1
     assert "from statistics computed elsewhere (" in out
     assert "evidence 'counts-with-query'; no example values" in out
+
+
+def test_the_dataset_page_says_the_statistics_were_computed_elsewhere(tmp_path: Path) -> None:
+    """The review site says which evidence level a data check has (issue 22, item 3)."""
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.site.build import generate, site_layout
+
+    _, statistics = _round_trip(tmp_path, _frame(), "csv")
+    assert statistics["data"]["statistics"] is True
+    workspace = load_workspace(tmp_path)
+    layout = site_layout(workspace)
+    generate(workspace, layout, today=dt.date(2025, 3, 10))
+    page = (layout.docs_dir / "datasets/applications/index.md").read_text(encoding="utf-8")
+    assert "Statistics file" in page and "<code>counts-with-query</code>" in page
+    assert "statistics computed in duckdb from <code>t</code> (8 rows read)" in page
+    assert f"by the query <code>{QUERY}</code>" in page and "which is the contract's own" in page
+    assert "#evidence" in page

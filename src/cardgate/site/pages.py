@@ -32,6 +32,7 @@ from cardgate.site.downloads import system_downloads
 from cardgate.site.evidence import EvidenceLink, evidence_body, read_evidence, site_relative
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
+    GLOSSARY_PAGE,
     POLICY_PAGE,
     WAIVERS_PAGE,
     actions_values,
@@ -229,6 +230,7 @@ def build_pages(
             path,
             "dataset.md.j2",
             dataset.sheet_path,
+            glossary=link(path, GLOSSARY_PAGE),
             dataset=dataset,
             sheet=dataset.sheet,
             check=data_check_values(dataset),
