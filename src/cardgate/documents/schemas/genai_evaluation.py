@@ -3,7 +3,12 @@ inputs, limits and statistics of `cardgate evaluate-retrieval` (a labelled query
 ranked results), `evaluate-generation` (judged per-sample scores), `evaluate-safety`
 (judged red-team outcomes as rates mapped to AI 600-1 risks) and `evaluate-operations`
 (a run log's latency and cost per query). The system itself is described by
-`schemas.genai` (docs/genai.md)."""
+`schemas.genai` (docs/genai.md).
+
+Kept whole: the four sections share their parts (the judged-evidence base, thresholds
+with their sides, slices, the baseline of a paired comparison) and the validators that
+place each error at its line; together they are the one schema of how a GenAI card's
+evidence is computed, and the JSON Schema and docs/genai.md follow it in this order."""
 
 from __future__ import annotations
 
