@@ -104,3 +104,18 @@ def test_a_change_needs_the_baseline_and_is_overall_only(ws: Path) -> None:
     )
     code, out = _run(ws, "validate")
     assert code == 1 and "is compared overall only (no 'feature')" in out, out
+
+
+def test_samples_without_ids_paired_by_row_must_ask_the_same(ws: Path) -> None:
+    """ragas files have no id column: rows are paired by order, and a baseline whose rows
+    are in another order would be compared sample against the wrong sample. Paired rows
+    must ask the same question, else one located error (exit 1) and no artifact."""
+    before = (ws / ARTIFACT).read_bytes()
+    lines = (ws / BASELINE).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1], lines[2] = lines[2], lines[1]
+    (ws / BASELINE).write_text("".join(lines), encoding="utf-8")
+    code, out = _run(ws, "evaluate-generation", SYSTEM)
+    assert code == 1, out
+    assert "ragas-scores.csv:2:1: sample 'row 2' asks 'forgotten password reset'" in out
+    assert "not the same sample" in out and "sample_id" in out and "Traceback" not in out
+    assert (ws / ARTIFACT).read_bytes() == before

@@ -218,15 +218,31 @@ def _paired(
     counts: dict[str, int] = {}
     means: dict[str, Any] = {}
     changes: dict[str, Any] = {}
-    for metric, (_, samples, _) in sorted(by_metric.items()):
+    for metric, (_, samples, shown) in sorted(by_metric.items()):
         if metric not in theirs:
             continue
-        ours = {s.sample_id: s.scores[metric] for s in samples}
-        base = {s.sample_id: s.scores[metric] for s in theirs[metric][1]}
+        ours = {s.sample_id: s for s in samples}
+        base = {s.sample_id: s for s in theirs[metric][1]}
         both = sorted(set(ours) & set(base))
         if not both:
             continue
-        table = np.array([[ours[i] - base[i], base[i]] for i in both])
+        for sample_id in both:  # a sample without an id is paired by its row
+            asked, before = ours[sample_id].question, base[sample_id].question
+            if asked is not None and before is not None and asked != before:
+                raise located(
+                    shown,
+                    ours[sample_id].where,
+                    f"sample '{sample_id}' asks {asked[:60]!r}, the baseline's "
+                    f"({theirs[metric][2]}) asks {before[:60]!r}: not the same sample",
+                    "give both files a sample_id column (ragas rows are otherwise paired by "
+                    "their order)",
+                )
+        table = np.array(
+            [
+                [ours[i].scores[metric] - base[i].scores[metric], base[i].scores[metric]]
+                for i in both
+            ]
+        )
         draws = resampled_means(table, np.zeros(len(both), np.int64), replicates, rng)
         found = overall_summary(["change", "baseline"], table, draws[:, 0, :], level, "samples")
         counts[metric] = len(both)

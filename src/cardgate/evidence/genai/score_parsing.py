@@ -25,6 +25,9 @@ class ScoredSample:
     where: str = "1:1"
     """Where the sample is in its file: ``line:col``, and for a tool that writes one JSON
     document the JSON path after it (``1:1: testCases[3]``)."""
+    question: str | None = None
+    """The input the sample answers, where the file gives it beside the scores (ragas'
+    ``user_input``): a comparison with a baseline checks that paired samples ask alike."""
 
 
 @dataclass(frozen=True)
