@@ -192,16 +192,10 @@ def _ragas(path: Path, shown: str) -> Read:
             for key, value in flat_fields("", row)
             if key not in RAGAS_INPUTS and key not in metrics
         }
+        sample_id = str(identifier) if identifier is not None else f"row {number}"
         asked = row.get("user_input", row.get("question"))
-        samples.append(
-            ScoredSample(
-                str(identifier) if identifier is not None else f"row {number}",
-                scores,
-                fields,
-                f"{number}:1",
-                asked if isinstance(asked, str) else None,
-            )
-        )
+        question = asked if isinstance(asked, str) else None
+        samples.append(ScoredSample(sample_id, scores, fields, f"{number}:1", question))
     return samples, missing, set()
 
 
