@@ -41,13 +41,14 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Example:
     return load_example(copy_example(tmp_path_factory.mktemp("cdx") / "governance"))
 
 
-def system_bom(example: Example, system_id: str) -> dict[str, Any]:
+def system_bom(example: Example, system_id: str, **options: Any) -> dict[str, Any]:
     return cyclonedx.system_bom(
         example.workspace,
         system_id,
         evaluation=example.evaluation(system_id),
         gate=example.gate,
         data_checks=example.data_checks(),
+        **options,
     )
 
 
@@ -97,16 +98,7 @@ def test_the_validator_rejects_what_the_schema_forbids(example: Example) -> None
 @pytest.mark.parametrize("system_id", SYSTEMS)
 def test_shared_standards_give_the_same_bytes(example: Example, system_id: str) -> None:
     def shared() -> bytes:
-        return cyclonedx.render(
-            cyclonedx.system_bom(
-                example.workspace,
-                system_id,
-                evaluation=example.evaluation(system_id),
-                gate=example.gate,
-                data_checks=example.data_checks(),
-                shared=True,
-            )
-        )
+        return cyclonedx.render(system_bom(example, system_id, shared=True))
 
     alone = cyclonedx.render(system_bom(example, system_id))
     assert shared() == alone
@@ -126,23 +118,19 @@ def test_a_coverage_handed_over_by_the_site_gives_the_same_bytes(
     definitions = workspace_definitions(example.workspace).definitions
 
     def handed(of: str) -> bytes:
-        return cyclonedx.render(
-            cyclonedx.system_bom(
-                example.workspace,
-                system_id,
-                evaluation=example.evaluation(system_id),
-                gate=example.gate,
-                data_checks=example.data_checks(),
-                coverage=coverage.system(of),
-                definitions=definitions,
-            )
-        )
+        bom = system_bom(example, system_id, coverage=coverage.system(of), definitions=definitions)
+        return cyclonedx.render(bom)
 
     alone = cyclonedx.render(system_bom(example, system_id))
     assert handed(system_id) == alone
-    other = next(s for s in SYSTEMS if s != system_id)
-    if coverage.system(other).subcategories != coverage.system(system_id).subcategories:
-        assert handed(other) != alone
+    others = [s for s in SYSTEMS if s != system_id]
+    differing = [
+        s
+        for s in others
+        if coverage.system(s).subcategories != coverage.system(system_id).subcategories
+    ]
+    assert differing, "the example's systems should not all have the same coverage"
+    assert handed(differing[0]) != alone
 
 
 def test_the_export_is_deterministic_and_its_serial_number_names_its_content(

@@ -6,6 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from cardgate.evidence.datacheck.artifact import DataRecord
+from cardgate.site.view_inputs import evidence_values
 from cardgate.site.view_model import DatasetView, Unavailable
 
 
@@ -40,7 +42,7 @@ def data_check_values(dataset: DatasetView) -> dict[str, Any] | None:
         "pin_matches": None if not pinned else pinned == data.get("sha256"),
         "contract_current": contract_current,
         "rows": check.get("rows"),
-        "evidence": _evidence(data),
+        "evidence": evidence_values(DataRecord, data),
         "columns": [str(c) for c in check.get("columns") or []],
         "reference_date": check.get("reference_date") or "",
         "violations": [
@@ -75,23 +77,3 @@ def _example(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _evidence(data: dict[str, Any]) -> dict[str, Any] | None:
-    """How much of the check cardgate computed itself (GATE-DC005's evidence level) and,
-    for statistics computed elsewhere, what the artifact records of the query; None for
-    a record that does not read."""
-    from pydantic import ValidationError
-
-    from cardgate.evidence.datacheck.artifact import DataRecord
-
-    try:
-        record = DataRecord.model_validate(data)
-    except ValidationError:
-        return None
-    computed = record.computed_by
-    return {
-        "level": record.evidence,
-        "statistics": bool(record.statistics),
-        "computed_by": computed.model_dump() if computed is not None else None,
-    }

@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, GROUP_METRICS
+from cardgate.evidence.evaluation.artifact import PredictionsProvenance
 from cardgate.gate.result import SystemVerdict
 from cardgate.site.actions import Action, deciding_groups, role_holder, system_actions
 from cardgate.site.charts import Bar, Line, bar_chart
@@ -33,6 +34,7 @@ from cardgate.site.monitoring_content import monitoring_values
 from cardgate.site.templating import badge, date, interval, number
 from cardgate.site.threshold_rows import threshold_rows, worst_verdict
 from cardgate.site.verdicts import VERDICT_WORDS, fairness_verdict, gate_mode, gate_verdict
+from cardgate.site.view_inputs import evidence_values
 from cardgate.site.view_model import SiteModel, SystemView, Unavailable
 
 CHART_METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", "accuracy")
@@ -240,24 +242,6 @@ def _metric_order(names: Sequence[str]) -> list[str]:
     return known + sorted(n for n in names if n not in known and n != "count")
 
 
-def _evidence(predictions: dict[str, Any]) -> dict[str, Any] | None:
-    """The evaluation's evidence level (GATE-FA006) and, for a counts table computed
-    elsewhere, what the artifact records of it; None for a record that does not read."""
-    from pydantic import ValidationError
-
-    from cardgate.evidence.evaluation.artifact import PredictionsProvenance
-
-    try:
-        record = PredictionsProvenance.model_validate(predictions)
-    except ValidationError:
-        return None
-    computed = record.computed_by
-    return {
-        "level": record.evidence,
-        "computed_by": computed.model_dump() if computed is not None else None,
-    }
-
-
 def _evaluation_values(system: SystemView, verdict: SystemVerdict | None) -> dict[str, Any] | None:
     evaluation = system.evaluation
     if isinstance(evaluation, Unavailable):
@@ -285,7 +269,7 @@ def _evaluation_values(system: SystemView, verdict: SystemVerdict | None) -> dic
         "thresholds": decided,
         "gated": verdict is not None,
         "predictions": predictions,
-        "evidence": _evidence(predictions),
+        "evidence": evidence_values(PredictionsProvenance, predictions),
         "dropped": [d for d in predictions.get("dropped", []) if isinstance(d, dict)],
         "settings_sha256": provenance.get("settings_sha256", ""),
         "seed": provenance.get("seed"),

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from cardgate.core.git import git
 from cardgate.core.inputs import ARTIFACT_BYTES, DOCUMENT_BYTES, read_regular
 from cardgate.core.paths import PathEscapeError
@@ -199,3 +201,20 @@ def _diff(workspace: Workspace, document: str, before: str, commit: str) -> str:
             n=2,
         )
     )
+
+
+def evidence_values(record_type: type[BaseModel], data: Any) -> dict[str, Any] | None:
+    """The evidence level of an evaluation's predictions record or a data check's data
+    record (`PredictionsProvenance`, `DataRecord`: GATE-FA006 / GATE-DC005) and, for a
+    result computed elsewhere, what the artifact records of its query; None for a record
+    that does not read (the artifact's own problem is reported where it is read)."""
+    try:
+        record = record_type.model_validate(data)
+    except ValidationError:
+        return None
+    computed = getattr(record, "computed_by", None)
+    return {
+        "level": getattr(record, "evidence", None),
+        "statistics": bool(getattr(record, "statistics", False)),
+        "computed_by": computed.model_dump() if computed is not None else None,
+    }
