@@ -247,3 +247,57 @@ def test_the_dataset_page_says_the_statistics_were_computed_elsewhere(tmp_path: 
     assert "statistics computed in duckdb from <code>t</code> (8 rows read)" in page
     assert f"by the query <code>{QUERY}</code>" in page and "which is the contract's own" in page
     assert "#evidence" in page
+
+
+def _set(names: list[str], cells: list[str], **values: str) -> tuple[list[str], list[str]]:
+    return names, [values.get(name, cell) for name, cell in zip(names, cells, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ({"nulls_0": "9"}, "nulls_0 is '9', more than n_rows (8)"),
+        ({"present_0": "9"}, "present_0 is '9', more than n_rows (8)"),
+        ({"present_0": "6"}, "distinct_0 is '7', more than the values present"),
+        ({"minimum_1": "nan"}, "minimum_1 is 'nan', not a whole number"),
+        ({"minimum_2": "nan"}, "minimum_2 is 'nan', not a number"),
+        ({"maximum_1": "inf"}, "maximum_1 is 'inf', not a whole number"),
+        ({"below_min_1": "0"}, "minimum_1 is '17', below the contract's min 18 while below_min_1"),
+        ({"minimum_1": "18"}, "minimum_1 is '18', not below the contract's min 18 while"),
+        ({"minimum_1": "98", "maximum_1": "20"}, "minimum_1 is '98', above maximum_1 (20)"),
+        ({"minimum_6": ""}, "minimum_6 is empty, while 7 values are neither null nor"),
+        ({"not_allowed_3": "0"}, "distinct_3 is '5', more than the 3 allowed values while"),
+    ],
+)
+def test_statistics_that_contradict_each_other_are_exit_1_at_the_cell(
+    tmp_path: Path, values: dict[str, str], said: str
+) -> None:
+    """A hand-edited or mismatched row (nulls above the rows, an extreme on the wrong side
+    of its range clause's count) is refused where it stands, and nothing is written; nulls
+    above the rows was an internal error (a null rate above 1)."""
+    ws, target = _prepared(tmp_path)
+    _rewritten(target, lambda n, c: _set(n, c, **values))
+    code, out, err = ws.check("--today", TODAY)
+    assert code == 1, out + err
+    assert re.search(r"statistics\.csv:2:\d+: " + re.escape(said), err), err
+    assert "the statistics contradict each other" in err and "Traceback" not in err
+    assert not (ws.folder / "data-check.json").exists()
+
+
+def test_a_column_named_twice_is_exit_1_at_the_second(tmp_path: Path) -> None:
+    """Which of two same-named columns is the statistic? (The second one won, unsaid.)"""
+    ws, target = _prepared(tmp_path)
+    _rewritten(target, lambda n, c: ([*n, "NULLS_1"], [*c, "0"]))
+    code, out, err = ws.check("--today", TODAY)
+    assert code == 1, out + err
+    assert "column 'NULLS_1' appears twice (columns " in err, err
+
+
+def test_a_statistics_file_is_read_whole(tmp_path: Path) -> None:
+    """A second row after a megabyte of blank lines was not read, and the file passed."""
+    ws, target = _prepared(tmp_path)
+    header, row = target.read_text(encoding="utf-8").splitlines()
+    target.write_text(header + "\n" + row + "\n" * (1 << 20) + row + "\n", encoding="utf-8")
+    code, out, err = ws.check("--today", TODAY)
+    assert code == 1, out + err
+    assert "statistics.csv: more than 1 MiB: not a header and the statistics query's" in err

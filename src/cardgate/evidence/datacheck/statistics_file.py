@@ -15,12 +15,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from cardgate.core.errors import InputError
-from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
+from cardgate.documents.schemas.contract import (
+    NUMERIC_TYPES,
+    TEMPORAL_TYPES,
+    ColumnContract,
+    DataContract,
+    parse_temporal_bound,
+)
 from cardgate.evidence.datacheck.source import DataSource, read_error
 from cardgate.evidence.datacheck.statistics_sql import (
     StatisticsQuery,
@@ -34,6 +41,8 @@ _HINT = (
     "(its legend names each column)"
 )
 _WHOLE = re.compile(r"[0-9]+")
+_MOST_BYTES = 1 << 20
+"""A statistics CSV is a header and one row: far less than this, even for a wide contract."""
 
 
 def measure(source: DataSource, contract: DataContract, *, dialect: str) -> TableStats:
@@ -59,7 +68,15 @@ def _read_row(source: DataSource, query: StatisticsQuery) -> list[Any]:
         names, values, where = _csv_row(source)
     else:
         names, values, where = _parquet_row(source)
-    position = {name.lower(): index for index, name in enumerate(names)}
+    position: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name.lower() in position:
+            raise InputError(
+                f"{where(index, header=True)}: column '{name}' appears twice (columns "
+                f"{position[name.lower()] + 1} and {index + 1}): which is the statistic?",
+                hint=_HINT,
+            )
+        position[name.lower()] = index
     extra = [name for name in names if name.lower() not in kinds]
     if extra:
         raise InputError(
@@ -81,12 +98,87 @@ def _read_row(source: DataSource, query: StatisticsQuery) -> list[Any]:
         value = _typed(values[index], kinds[name])
         if isinstance(value, _Mistyped):
             raise InputError(
-                f"{where(index, header=False)}: {names[index]} is {values[index]!r}, "
+                f"{where(index, header=False)}: {names[index]} is {_shown(values[index])}, "
                 f"not {value.expected}",
                 hint=_HINT,
             )
         row.append(value)
+    contradiction = _contradiction(query, dict(zip(wanted, row, strict=True)))
+    if contradiction is not None:
+        name, why = contradiction
+        index = position[name]
+        raise InputError(
+            f"{where(index, header=False)}: {names[index]} is {_shown(values[index])}, {why}: "
+            "the statistics contradict each other",
+            hint="a query's result cannot say this: " + _HINT,
+        )
     return row
+
+
+def _shown(value: Any) -> str:
+    return "empty" if value is None else repr(value)
+
+
+def _contradiction(query: StatisticsQuery, got: dict[str, Any]) -> tuple[str, str] | None:
+    """The first statistic that no run of the query could give beside the others (a count
+    above the rows, an extreme on the wrong side of its range clause's count), with why;
+    None when they agree. Catches a hand-edited or mismatched file before it is judged."""
+    rows, kinds = got["n_rows"], _column_types(query)
+    for name, value in got.items():
+        if kinds[name] == "count" and value > rows:
+            return name, f"more than n_rows ({rows})"
+    for plan in query.plans:
+        i, column = plan.index, plan.contract
+        values = rows - got[f"nulls_{i}"] - got.get(f"unparsable_{i}", 0)
+        if values < 0:
+            return f"unparsable_{i}", f"more than the n_rows ({rows}) less nulls_{i}"
+        counted = [f"{n}_{i}" for n in ("below_min", "above_max", "not_allowed", "present")]
+        for name in (n for n in counted if n in got):
+            if got[name] > values:
+                return name, f"more than the {values} values that are neither null nor unparsable"
+        distinct = got.get(f"distinct_{i}", 0)
+        if distinct > got.get(f"present_{i}", values):
+            return f"distinct_{i}", "more than the values present"
+        allowed = set(column.allowed_values or ())
+        if allowed and got.get(f"not_allowed_{i}") == 0 and distinct > len(allowed):
+            return f"distinct_{i}", f"more than the {len(allowed)} allowed values while " + (
+                f"not_allowed_{i} is 0"
+            )
+        if f"minimum_{i}" in got:
+            found = _extremes(plan.index, column, got, values)
+            if found is not None:
+                return found
+    return None
+
+
+def _extremes(
+    i: int, column: ColumnContract, got: dict[str, Any], values: int
+) -> tuple[str, str] | None:
+    """A minimum or maximum the counts beside it rule out, with why."""
+    low, high = got[f"minimum_{i}"], got[f"maximum_{i}"]
+    for name, extreme in ((f"minimum_{i}", low), (f"maximum_{i}", high)):
+        if (extreme is None) != (values == 0):
+            return name, f"while {values} values are neither null nor unparsable"
+        if isinstance(extreme, float) and (
+            math.isnan(extreme) or (column.type == "integer" and not extreme.is_integer())
+        ):
+            return name, f"not {'a whole number' if column.type == 'integer' else 'a number'}"
+    if low is None or high is None:
+        return None
+    if low > high:
+        return f"minimum_{i}", f"above maximum_{i} ({high})"
+    bounds = (
+        (f"minimum_{i}", low, column.min, f"below_min_{i}", "below the contract's min"),
+        (f"maximum_{i}", high, column.max, f"above_max_{i}", "above the contract's max"),
+    )
+    for name, extreme, bound, count, side in bounds:
+        if bound is None:
+            continue
+        limit = parse_temporal_bound(str(bound)) if column.type in TEMPORAL_TYPES else bound
+        outside = extreme < limit if name.startswith("minimum") else extreme > limit
+        if outside != (got[count] > 0):
+            return name, f"{'' if outside else 'not '}{side} {bound} while {count} is {got[count]}"
+    return None
 
 
 def _column_types(query: StatisticsQuery) -> dict[str, str]:
@@ -126,7 +218,13 @@ def _field_starts(line: str) -> list[int]:
 
 def _csv_row(source: DataSource) -> tuple[list[str], list[Any], _Where]:
     with source.opened() as stream:
-        raw = stream.read(1 << 20)
+        raw = stream.read(_MOST_BYTES + 1)
+    if len(raw) > _MOST_BYTES:
+        raise InputError(
+            f"{source.display}: more than {_MOST_BYTES >> 20} MiB: not a header and the "
+            "statistics query's one row",
+            hint=_HINT,
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -213,12 +311,13 @@ def _number(value: Any) -> Any:
 
 
 def _moment(value: Any) -> Any:
+    """A date or timestamp as a naive UTC datetime (as the contract's bounds are read)."""
     if isinstance(value, dt.datetime | dt.date):
-        return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        value = value.isoformat()
     if isinstance(value, str):
         text = value.strip().removesuffix(" UTC")  # BigQuery writes timestamps so
         try:
-            return dt.datetime.fromisoformat(text)
+            return parse_temporal_bound(text)
         except ValueError:
             pass
     return _Mistyped("a date or timestamp")
