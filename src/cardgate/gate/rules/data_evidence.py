@@ -17,7 +17,9 @@ dataset (``min_evidence``; the baseline asks ``counts-with-query`` of high-risk 
 Fails:
 - a dataset of a high-risk system checked from statistics without ``computed_by``;
 - ``computed_by.query`` names a query that is not the contract's (another table, a
-  filter that drops rows, other columns).
+  filter that drops rows, other columns);
+- a ``data-check.json`` edited to record the rows for a contract of ``format:
+  statistics``: the gate weighs what the contract says, never more.
 
 Passes:
 - the check read the rows; or its statistics are at least the level the policy sets for
@@ -41,7 +43,7 @@ from cardgate.evidence.datacheck.artifact import DataRecord
 from cardgate.gate.context import RuleContext
 from cardgate.gate.datasets import checked_datasets
 from cardgate.gate.result import Finding
-from cardgate.gate.rules.evaluation_evidence import LEVELS
+from cardgate.gate.rules.evaluation_evidence import LEVELS, weighed
 from cardgate.gate.rules.evaluation_evidence import Options as _EvidenceOptions
 
 CODE = "GATE-DC005"
@@ -74,11 +76,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             record = DataRecord.model_validate(dataset.artifact.get("data"))
         except ValidationError:
             continue  # GATE-ART001
-        level = record.evidence
+        level, claimed = weighed(
+            record.evidence,
+            computed_elsewhere=dataset.contract.format == "statistics",
+            declared=dataset.contract.computed_by is not None,
+            field="the datasheet's contract",
+        )
         if LEVELS.index(level) >= LEVELS.index(wanted):
             continue
         computed = record.computed_by
-        why = (
+        why = claimed or (
             f"; the query run ({computed.query}) is not what cardgate sql --data-check prints "
             "for the contract"
             if computed is not None and not computed.query_is_the_cards

@@ -17,7 +17,9 @@ high-risk systems); a lower one is a finding.
 Fails:
 - a high-risk system evaluated from a counts table without ``computed_by``;
 - ``computed_by.query`` names a query that is not the card's (another table, a filter
-  that drops rows, other columns).
+  that drops rows, other columns);
+- an ``evaluation.json`` edited to record ``format: rows`` for a card whose predictions
+  are ``format: counts``: the gate weighs what the card says, never more.
 
 Passes:
 - the evaluation read the rows; or its counts table is at least the level the policy
@@ -77,6 +79,22 @@ class Options(BaseModel):
         return []
 
 
+def weighed(
+    recorded: EvidenceLevel, *, computed_elsewhere: bool, declared: bool, field: str
+) -> tuple[EvidenceLevel, str]:
+    """The level the gate weighs: the artifact's `recorded` one, but no stronger than the
+    document allows — a file computed elsewhere (`computed_elsewhere`, the document's
+    `format`) is at most `counts-with-query`, and `counts` without a `computed_by`
+    (`declared`). An artifact edited to claim more than its document says is weighed as
+    the document says; the returned text says why (empty when the artifact agrees)."""
+    if not computed_elsewhere:
+        return recorded, ""
+    most: EvidenceLevel = "counts-with-query" if declared else "counts"
+    if LEVELS.index(recorded) <= LEVELS.index(most):
+        return recorded, ""
+    return most, f"; the artifact claims '{recorded}', but {field} says it was computed elsewhere"
+
+
 _WHAT = {
     "counts": "a counts table computed elsewhere by a query that is not recorded as the card's own",
     "counts-with-query": "a counts table computed elsewhere by the card's own query",
@@ -93,11 +111,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return  # GATE-FA001 reports it
     found = ctx.settings.options.get(CODE)
     wanted = found.min_evidence if isinstance(found, Options) else Options().min_evidence
-    level = read.artifact.provenance.predictions.evidence
+    predictions = card.evaluation.predictions
+    level, claimed = weighed(
+        read.artifact.provenance.predictions.evidence,
+        computed_elsewhere=predictions.format == "counts",
+        declared=predictions.computed_by is not None,
+        field="the card's evaluation.predictions",
+    )
     if LEVELS.index(level) >= LEVELS.index(wanted):
         return
     computed = read.artifact.provenance.predictions.computed_by
-    why = (
+    why = claimed or (
         f"; the query run ({computed.query}) is not what cardgate sql prints for the card"
         if computed is not None and not computed.query_is_the_cards
         else ""
