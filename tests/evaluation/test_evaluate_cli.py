@@ -446,3 +446,36 @@ def test_unusable_settings_are_reported_at_their_place_in_the_card(workspace: Bu
     assert code == 2 and "does not validate: " in output
     assert f"systems/{SYSTEM}/model-card.yaml:" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "shown"),
+    [
+        ("score_sum", "nan", "score_sum nan"),
+        ("score_sum", "500", "score_sum 500"),
+        ("score_sq_sum", "-1", "score_sq_sum -1"),
+    ],
+)
+def test_score_sums_a_counts_table_cannot_hold_are_refused(
+    workspace: Build, column: str, value: str, shown: str
+) -> None:
+    """The sums of n scores in a bin lie in the bin's range: a NaN was an internal error
+    (the bootstrap's probabilities), 500 for a few scores in [0, 1] was evaluated."""
+    import duckdb
+
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.evidence.evaluation.query import counts_query
+
+    root = workspace(synthetic(n=500))
+    settings = load_workspace(root).systems[SYSTEM].model_card.evaluation  # type: ignore[union-attr]
+    path = root / "systems" / SYSTEM / "predictions.csv.gz"
+    counts = duckdb.sql(counts_query(settings, f"SELECT * FROM read_csv('{path}')")).df()
+    counts[column] = counts[column].astype(object)
+    counts.loc[counts["n"].idxmax(), column] = value
+    counts.to_csv(root / "systems" / SYSTEM / "counts.csv", index=False)
+    root = workspace(source=f"path: systems/{SYSTEM}/counts.csv\n    format: counts")
+    code, output = run(root, SYSTEM)
+    assert code == 1, output
+    assert "counts.csv: a row of n " in output and shown in output, output
+    assert "not the sums of" in output and "Traceback" not in output
+    assert not (root / "systems" / SYSTEM / "evaluation.json").exists()
