@@ -18,6 +18,7 @@ from cardgate.evidence.evaluation.stats import (
     FloatArray,
     IntArray,
     SufficientStats,
+    check_score_sums,
 )
 
 _DENSE_LIMIT = 1 << 22  # largest key space reduced with one bincount
@@ -369,38 +370,11 @@ class Accumulator:
         keys = np.concatenate([kept, truth_codes, prediction_codes[keep][:, None]], axis=1)
         self._cells.add(keys, weight[keep][:, None])
         if score_bins is not None:
-            score_sums = np.stack(
-                [
-                    weight,
-                    self._numbers(columns["score_sum"], "score_sum"),
-                    self._numbers(columns["score_sq_sum"], "score_sq_sum"),
-                ],
-                axis=1,
-            )[keep]
-            self._check_score_sums(score_sums, score_bins[keep])
+            sums = [self._numbers(columns[name], name) for name in ("score_sum", "score_sq_sum")]
+            score_sums = np.stack([weight, *sums], axis=1)[keep]
+            check_score_sums(self.source, score_sums, score_bins[keep])
             score_keys = np.concatenate([kept, truth_codes, score_bins[keep][:, None]], axis=1)
             self._scores.add(score_keys, score_sums)
-
-    def _check_score_sums(self, sums: FloatArray, bins: IntArray) -> None:
-        """Refuse score sums that `n` scores in their bin, [bin, bin + 1) / SCORE_BINS,
-        cannot add up to (NaN, infinite, or outside that range, for the scores and their
-        squares): a counts table's sums feed the score metrics and their intervals."""
-        n, total, squares = sums[:, 0], sums[:, 1], sums[:, 2]
-        low, high = bins / SCORE_BINS, (bins + 1) / SCORE_BINS
-        slack = 1e-6 * np.maximum(n, 1)  # floating-point sums of many scores
-        with np.errstate(invalid="ignore"):
-            bad = ~np.isfinite(total) | ~np.isfinite(squares)
-            bad |= (total < n * low - slack) | (total > n * high + slack)
-            bad |= (squares < n * low * low - slack) | (squares > n * high * high + slack)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"{self.source}: a row of n {n[row]:g} in score_bin {bins[row]} has score_sum "
-                f"{total[row]:g} and score_sq_sum {squares[row]:g}: not the sums of "
-                f"{n[row]:g} scores between {low[row]:g} and {high[row]:g} and their squares",
-                hint="export the counts table again with the query cardgate sql prints, "
-                "unchanged (scores in [0, 1])",
-            )
 
     def result(self) -> SufficientStats:
         cells_keys, cells = self._cells.result()

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from cardgate.core.errors import InputError
+
 SCORE_BINS = 1000
 """Fine score bins: AUC treats scores in one bin (width 0.001) as ties."""
 
@@ -63,3 +65,25 @@ COUNTS_COLUMNS_REGRESSION = ("n", *ERROR_COLUMNS)
 # optional in a regression counts table: which of label and prediction a row misses
 COUNTS_FLAGS_REGRESSION = ("label_missing", "prediction_missing")
 COUNTS_COLUMNS_SCORES = ("score_bin", "score_sum", "score_sq_sum")
+
+
+def check_score_sums(source: str, sums: FloatArray, bins: IntArray) -> None:
+    """Refuse score sums that `n` scores in their bin, [bin, bin + 1) / SCORE_BINS,
+    cannot add up to (NaN, infinite, or outside that range, for the scores and their
+    squares): a counts table's sums feed the score metrics and their intervals."""
+    n, total, squares = sums[:, 0], sums[:, 1], sums[:, 2]
+    low, high = bins / SCORE_BINS, (bins + 1) / SCORE_BINS
+    slack = 1e-6 * np.maximum(n, 1)  # floating-point sums of many scores
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(total) | ~np.isfinite(squares)
+        bad |= (total < n * low - slack) | (total > n * high + slack)
+        bad |= (squares < n * low * low - slack) | (squares > n * high * high + slack)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{source}: a row of n {n[row]:g} in score_bin {bins[row]} has score_sum "
+            f"{total[row]:g} and score_sq_sum {squares[row]:g}: not the sums of "
+            f"{n[row]:g} scores between {low[row]:g} and {high[row]:g} and their squares",
+            hint="export the counts table again with the query cardgate sql prints, "
+            "unchanged (scores in [0, 1])",
+        )
