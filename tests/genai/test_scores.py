@@ -330,6 +330,14 @@ HUGE = "1" + "0" * 400
         ("mlflow", "huge.json", f'{{"columns": ["a/score"], "data": [[{HUGE}]]}}',
          "1:1: data[0].a/score", "is too large"),
         ("ragas", "empty.csv", "", "1:1", "holds no scored sample"),
+        ("inspect-ai", "twice.json",
+         '{"samples": [{"id": "q1", "scores": {}}], "reductions": [{"scorer": "match", '
+         '"samples": [{"sample_id": "q1", "value": 0}, {"sample_id": "q1", "value": 1}]}]}',
+         "1:1: reductions[0]", "score 'match' is given twice for one sample"),
+        ("deepeval", "twice.json",
+         '{"testCases": [{"name": "a", "metricsData": [{"name": "f", "score": 0}, '
+         '{"name": "f", "score": 1}]}]}',
+         "1:1: testCases[0]", "score 'f' is given twice for one sample"),
         ("lm-eval", "twice.jsonl",
          '{"doc_id": 0, "metrics": ["acc"], "acc": 1}\n'
          '{"doc_id": 0, "metrics": ["acc"], "acc": 0}\n',

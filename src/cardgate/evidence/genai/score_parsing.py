@@ -146,6 +146,8 @@ def add_score(
         number = as_score(value)
     except ValueError as error:
         raise located(shown, where, f"score '{name}': {error}", hint) from error
+    if name in scores:  # a repeated sample or metric: which value is the score?
+        raise located(shown, where, f"score '{name}' is given twice for one sample", hint)
     if number is None:
         missing[name] = missing.get(name, 0) + 1
     else:
