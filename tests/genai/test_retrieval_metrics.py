@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cardgate.evidence.genai.retrieval_inputs import LabelledQuery, read_run
+from cardgate.evidence.genai.retrieval_inputs import LabelledQuery, read_queries, read_run
 from cardgate.evidence.genai.retrieval_metrics import (
     METRICS,
     gain_matrix,
@@ -86,3 +86,14 @@ def test_trec_run_ties_are_ordered_as_trec_eval_orders_them(tmp_path: Path) -> N
     gains, ideal = gain_matrix([LabelledQuery("q1", {"a": 1}, {})], ranked, 10)
     ours = per_query(gains, ideal, np.array([1.0]))
     assert ours[0, METRICS.index("mrr")] == theirs["q1"]["recip_rank"] == pytest.approx(1 / 3)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_query_id(tmp_path: Path) -> None:
+    """A run saved with a BOM (Excel, PowerShell) had its first line under the query
+    '\\ufeffq1', not labelled, so ignored: q1 lost its top document without a word."""
+    path = tmp_path / "run.trec"
+    path.write_bytes(b"\xef\xbb\xbf" + b"q1 Q0 a 1 0.9 t\nq1 Q0 b 2 0.5 t\n")
+    assert read_run(path, "run.trec") == {"q1": ["a", "b"]}
+    queries = tmp_path / "queries.jsonl"
+    queries.write_bytes(b'\xef\xbb\xbf{"query_id": "q1", "query": "x", "relevant": ["a"]}\n')
+    assert [query.query_id for query in read_queries(queries, "queries.jsonl", [])] == ["q1"]

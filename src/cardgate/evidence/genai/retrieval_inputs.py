@@ -48,7 +48,7 @@ def _lines(path: Path, shown: str) -> list[str]:
     except OSError as error:
         raise InputError(f"{shown}: cannot be read: {error}") from error
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark is not part of the first id
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputError(f"{shown}:{line}:1: not UTF-8 text", hint="save it as UTF-8") from error
