@@ -301,3 +301,23 @@ def test_a_statistics_file_is_read_whole(tmp_path: Path) -> None:
     code, out, err = ws.check("--today", TODAY)
     assert code == 1, out + err
     assert "statistics.csv: more than 1 MiB: not a header and the statistics query's" in err
+
+
+def test_a_parquet_file_of_many_rows_is_refused_from_its_footer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are counted from the footer before any is read (a table of rows named as
+    the statistics was read whole, into memory, before it was refused)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ws, _ = _prepared(tmp_path)
+    pq.write_table(pa.table({"n_rows": list(range(1500))}), ws.folder / "statistics.parquet")
+    _statistics_contract(ws, "statistics.parquet")
+    calls: list[object] = []
+    original = pq.read_table
+    monkeypatch.setattr(pq, "read_table", lambda *a, **k: calls.append(a) or original(*a, **k))
+    code, out, err = ws.check("--today", TODAY)
+    assert code == 1, out + err
+    assert "statistics.parquet: 1,500 rows of statistics, not the query's one row" in err
+    assert calls == []

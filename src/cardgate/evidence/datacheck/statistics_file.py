@@ -252,12 +252,13 @@ def _parquet_row(source: DataSource) -> tuple[list[str], list[Any], _Where]:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(source.path)
+        rows = pq.ParquetFile(source.path).metadata.num_rows  # before reading any of them
+        table = pq.read_table(source.path) if rows == 1 else None
     except (OSError, pa.ArrowException) as error:
         raise read_error(source, error) from error
-    if table.num_rows != 1:
+    if table is None or table.num_rows != 1:
         raise InputError(
-            f"{source.display}: {table.num_rows} rows of statistics, not the query's one row",
+            f"{source.display}: {rows:,} rows of statistics, not the query's one row",
             hint=_HINT,
         )
     names = list(table.column_names)
