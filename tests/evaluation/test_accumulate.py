@@ -94,3 +94,47 @@ def test_indexed_path_equals_general_path(seed: int, monkeypatch: pytest.MonkeyP
     assert np.array_equal(fast.cells, general.cells)
     assert fast.rows_read == general.rows_read
     assert fast.dropped == general.dropped == {}
+
+
+REGRESSION_COUNTS = (
+    "sex,n,error_sum,abs_error_sum,sq_error_sum,quad_error_sum\nF,100,5,20,10,3\nM,100,-5,25,12,4\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("F,100,5,20,10,3", "F,100,inf,20,10,3"),
+        ("F,100,5,20,10,3", "F,100,5,20,-10,3"),  # an RMSE of 0.1 instead of 0.33
+        ("F,100,5,20,10,3", "F,100,50,2,10,3"),  # |Σe| above Σ|e|
+        ("F,100,5,20,10,3", "F,100,5,20,1,3"),  # (Σ|e|)² above nΣe²
+    ],
+)
+def test_regression_error_sums_no_errors_can_have_are_refused(
+    tmp_path: Any, old: str, new: str
+) -> None:
+    """A counts table's error sums feed every regression metric: sums that contradict
+    each other were evaluated (into better numbers, with NaN warnings)."""
+    from pathlib import Path
+
+    from cardgate.core.errors import InputError
+    from cardgate.documents.schemas.evaluation import EvaluationSettings
+    from cardgate.evidence.evaluation.evaluate import evaluate_settings
+
+    settings = EvaluationSettings.model_validate(
+        {
+            "task": "regression",
+            "label_column": "y",
+            "prediction_column": "p",
+            "sensitive_features": ["sex"],
+            "metrics": ["mean_absolute_error", "root_mean_squared_error"],
+            "predictions": {"path": "counts.csv", "format": "counts"},
+            "bootstrap": {"replicates": 20, "seed": 7},
+        }
+    )
+    root = Path(tmp_path)
+    (root / "counts.csv").write_text(REGRESSION_COUNTS, encoding="utf-8")
+    evaluate_settings(settings, root=root, system="s")  # consistent sums: evaluated
+    (root / "counts.csv").write_text(REGRESSION_COUNTS.replace(old, new), encoding="utf-8")
+    with pytest.raises(InputError, match=r"a row of n 100 has error_sum .*: not the sums of 100"):
+        evaluate_settings(settings, root=root, system="s")

@@ -18,6 +18,7 @@ from cardgate.evidence.evaluation.stats import (
     FloatArray,
     IntArray,
     SufficientStats,
+    check_error_sums,
     check_score_sums,
 )
 
@@ -343,6 +344,7 @@ class Accumulator:
             null_masks.append(("null label or prediction", missing))
             keep = self._drop(null_masks, weight)
             values = np.stack([weight, *sums], axis=1)[keep]
+            check_error_sums(self.source, values)
             self._errors.add(codes[keep], values)
             return
         label_codes = self.labels.encode(columns[label_name])

@@ -87,3 +87,25 @@ def check_score_sums(source: str, sums: FloatArray, bins: IntArray) -> None:
             hint="export the counts table again with the query cardgate sql prints, "
             "unchanged (scores in [0, 1])",
         )
+
+
+def check_error_sums(source: str, sums: FloatArray) -> None:
+    """Refuse error sums that `n` errors cannot add up to: infinite, negative where they
+    sum absolute values or powers, or apart from each other more than sums of the same
+    numbers can be (|Σe| ≤ Σ|e|, (Σ|e|)² ≤ nΣe², (Σe²)² ≤ nΣe⁴): they feed every
+    regression metric and its interval."""
+    n, total, absolute, squares, fourth = (sums[:, i] for i in range(5))
+    slack = 1e-6  # relative: floating-point sums of many errors
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = ~np.isfinite(sums).all(axis=1) | (np.minimum.reduce([absolute, squares, fourth]) < 0)
+        bad |= np.abs(total) > absolute * (1 + slack) + slack
+        bad |= absolute**2 > n * squares * (1 + slack) + slack
+        bad |= squares**2 > n * fourth * (1 + slack) + slack
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        shown = ", ".join(f"{name} {sums[row, i + 1]:g}" for i, name in enumerate(ERROR_COLUMNS))
+        raise InputError(
+            f"{source}: a row of n {n[row]:g} has {shown}: not the sums of {n[row]:g} errors, "
+            "their absolute values, squares and fourth powers",
+            hint="export the counts table again with the query cardgate sql prints, unchanged",
+        )
