@@ -145,6 +145,10 @@ def _rewritten(target: Path, edit: Any) -> None:
     target.write_text(",".join(names) + "\n" + ",".join(cells) + "\n", encoding="utf-8")
 
 
+def _set(names: list[str], cells: list[str], **values: str) -> tuple[list[str], list[str]]:
+    return names, [values.get(name, cell) for name, cell in zip(names, cells, strict=True)]
+
+
 def test_a_missing_column_is_exit_1_at_the_header(tmp_path: Path) -> None:
     ws, target = _prepared(tmp_path)
     _rewritten(target, lambda n, c: (n[:3] + n[4:], c[:3] + c[4:]))
@@ -156,19 +160,19 @@ def test_a_missing_column_is_exit_1_at_the_header(tmp_path: Path) -> None:
 
 def test_an_extra_column_is_exit_1_where_it_stands(tmp_path: Path) -> None:
     ws, target = _prepared(tmp_path)
-    _rewritten(target, lambda n, c: (["n_rows", "wat", *n[1:]], ["8", "1", *c[1:]]))
+    _rewritten(target, lambda n, c: (["wat", *n], ["1", *c]))
     code, out, err = ws.check("--today", TODAY)
     assert code == 1, out + err
-    assert "statistics.csv:1:8: column 'wat' is not a column of the statistics query" in err
+    assert "statistics.csv:1:1: column 'wat' is not a column of the statistics query" in err
 
 
 def test_a_mistyped_value_is_exit_1_at_its_cell(tmp_path: Path) -> None:
     ws, target = _prepared(tmp_path)
-    _rewritten(target, lambda n, c: (n, ["eight", *c[1:]]))
+    _rewritten(target, lambda n, c: _set(n, c, n_rows="eight"))
     code, out, err = ws.check("--today", TODAY)
     assert code == 1, out + err
-    assert "statistics.csv:2:1: n_rows is 'eight', not a count" in err
-    _rewritten(target, lambda n, c: (n, ["8", *c[1:]]))
+    assert "statistics.csv:2:18: n_rows is 'eight', not a count" in err  # after the fingerprint
+    _rewritten(target, lambda n, c: _set(n, c, n_rows="8"))
     names = target.read_text(encoding="utf-8").splitlines()[0].split(",")
     at = names.index("minimum_6")
     _rewritten(target, lambda n, c: (n, [*c[:at], "someday", *c[at + 1 :]]))
@@ -249,10 +253,6 @@ def test_the_dataset_page_says_the_statistics_were_computed_elsewhere(tmp_path: 
     assert "#evidence" in page
 
 
-def _set(names: list[str], cells: list[str], **values: str) -> tuple[list[str], list[str]]:
-    return names, [values.get(name, cell) for name, cell in zip(names, cells, strict=True)]
-
-
 @pytest.mark.parametrize(
     ("values", "said"),
     [
@@ -321,3 +321,22 @@ def test_a_parquet_file_of_many_rows_is_refused_from_its_footer(
     assert code == 1, out + err
     assert "statistics.parquet: 1,500 rows of statistics, not the query's one row" in err
     assert calls == []
+
+
+def test_statistics_of_another_version_of_the_contract_are_refused(tmp_path: Path) -> None:
+    """A row saved from the query printed for an earlier contract (an allowed value since
+    dropped: its not_allowed count is the old list's) has the same columns; its
+    fingerprint says which query computed it. It was judged against the new contract."""
+    ws, target = _prepared(tmp_path)
+    assert ws.check("--today", TODAY)[0] == 1  # the data breaks the contract: judged
+    contract = (ws.folder / "datasheet.yaml").read_text(encoding="utf-8")
+    (ws.folder / "datasheet.yaml").write_text(
+        contract.replace("allowed_values: [A, B, C]", "allowed_values: [A, B]"), encoding="utf-8"
+    )
+    code, out, err = ws.check("--today", TODAY)
+    assert code == 1, out + err
+    assert re.search(r"statistics\.csv:2:1: query_fingerprint is '[0-9a-f]{16}', not '", err), err
+    assert "computed by the query for another version of the contract" in err
+    _rewritten(target, lambda n, c: (n[1:], c[1:]))
+    code, out, err = ws.check("--today", TODAY)
+    assert code == 1 and "the statistics query's column 'query_fingerprint' is missing" in err

@@ -30,6 +30,7 @@ from cardgate.documents.schemas.contract import (
 )
 from cardgate.evidence.datacheck.source import DataSource, read_error
 from cardgate.evidence.datacheck.statistics_sql import (
+    FINGERPRINT,
     StatisticsQuery,
     measure_with,
     warehouse_query,
@@ -63,7 +64,7 @@ def measure(source: DataSource, contract: DataContract, *, dialect: str) -> Tabl
 def _read_row(source: DataSource, query: StatisticsQuery) -> list[Any]:
     """The file's one row, in the query's column order, each value as its statistic."""
     wanted = query.result_names()
-    kinds = _column_types(query)
+    kinds = {FINGERPRINT: "fingerprint", **_column_types(query)}
     if source.format == "csv":
         names, values, where = _csv_row(source)
     else:
@@ -85,12 +86,21 @@ def _read_row(source: DataSource, query: StatisticsQuery) -> list[Any]:
             hint=_HINT,
             details=tuple(f"not in the query: {name}" for name in extra),
         )
-    missing = [name for name in wanted if name not in position]
+    missing = [name for name in [FINGERPRINT, *wanted] if name not in position]
     if missing:
         raise InputError(
             f"{where(0, header=True)}: the statistics query's column '{missing[0]}' is missing",
             hint=_HINT,
             details=tuple(f"missing: {name}" for name in missing),
+        )
+    index = position[FINGERPRINT]
+    if str(values[index]).strip() != query.fingerprint():
+        raise InputError(
+            f"{where(index, header=False)}: {names[index]} is {_shown(values[index])}, not "
+            f"'{query.fingerprint()}': the statistics were computed by the query for another "
+            "version of the contract",
+            hint="print the query again (cardgate sql DATASET --data-check), run it and save "
+            "its row",
         )
     row: list[Any] = []
     for name in wanted:

@@ -15,6 +15,7 @@ returns into the engine-neutral `TableStats` that the clauses judge.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,9 @@ from cardgate.evidence.datacheck.stats import (
 
 Run = Callable[[str], Sequence[Sequence[Any]]]
 """Runs one query (DuckDB's dialect) where the data is; returns its rows."""
+
+FINGERPRINT = "query_fingerprint"
+"""The printed warehouse query's first column: `StatisticsQuery.fingerprint`."""
 
 LARGEST_DOUBLE = "1.7976931348623157e308"
 """A finite double is at most this in magnitude (a portable ``isfinite``)."""
@@ -202,6 +206,12 @@ class StatisticsQuery:
         ``<statistic>_<column index>`` for each of `slots` (the printed legend's names)."""
         return ["n_rows"] + [f"{name}_{plan.index}" for plan, name, _ in self.slots()]
 
+    def fingerprint(self) -> str:
+        """16 hex digits of the SHA-256 of the aggregate pass (DuckDB's dialect, over
+        `source`): the printed warehouse query returns it as `query_fingerprint`, so that a
+        saved result names the version of the contract's query that computed it."""
+        return hashlib.sha256(self.aggregate_sql().encode("utf-8")).hexdigest()[:16]
+
     def aggregate_sql(self) -> str:
         """The one pass: row count, then every statistic of `slots`, as one row."""
         expressions = ["count(*)"] + [expression for _, _, expression in self.slots()]
@@ -310,12 +320,13 @@ def warehouse_sql(contract: DataContract, *, dialect: str, table: str) -> tuple[
     from cardgate.evidence.evaluation.warehouse import transpiled
 
     query = warehouse_query(contract, dialect)
-    text = transpiled(
-        query.aggregate_sql(), dialect=dialect, table=table, what="the statistics query"
-    )
-    legend = [f"-- n_rows: rows; <statistic>_<i>: of column i ({STATISTICS})"] + [
-        f"--   {plan.index}: {plan.contract.name} ({plan.contract.type})" for plan in query.plans
-    ]
+    aggregate = query.aggregate_sql().removeprefix("SELECT ")
+    fingerprinted = f"SELECT {quoted_text(query.fingerprint())} AS {FINGERPRINT}, {aggregate}"
+    text = transpiled(fingerprinted, dialect=dialect, table=table, what="the statistics query")
+    legend = [
+        f"-- {FINGERPRINT}: which version of the contract's query this is (check-data compares it)",
+        f"-- n_rows: rows; <statistic>_<i>: of column i ({STATISTICS})",
+    ] + [f"--   {plan.index}: {plan.contract.name} ({plan.contract.type})" for plan in query.plans]
     return text, legend
 
 
