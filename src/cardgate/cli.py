@@ -122,9 +122,14 @@ def _is_cli_control(error: Exception) -> bool:
     )
 
 
+_DETAILS = 10
+"""Detail lines shown under an error; the rest are counted (one message, not a page)."""
+
+
 def _fail(message: str, *, hint: str = "", code: int, details: tuple[str, ...] = ()) -> NoReturn:
     typer.echo(f"cardgate: error: {visible(message)}", err=True)
-    for line in details:
+    more = [f"…and {len(details) - _DETAILS} more"] if len(details) > _DETAILS else []
+    for line in [*details[:_DETAILS], *more]:
         typer.echo(f"  {visible(line)}", err=True)
     if hint:
         typer.echo(f"  hint: {visible(hint)}", err=True)
@@ -945,13 +950,12 @@ def sign(
     date = reference_date(today)
     refused = signing_refusals(loaded, system, today=date, acknowledged=acknowledge or [])
     if refused:
-        shown = (*refused[:10], *([f"…and {len(refused) - 10} more"] if len(refused) > 10 else []))
         codes = sorted(
             {line.split(": ", 2)[1].split(" ", 1)[0] for line in refused if ": " in line}
         )
         raise InputError(
             f"refusing to sign {system}:",
-            details=shown,
+            details=tuple(refused),
             hint="fix them first"
             + (
                 ", or accept them on the record: "

@@ -340,3 +340,14 @@ def test_statistics_of_another_version_of_the_contract_are_refused(tmp_path: Pat
     _rewritten(target, lambda n, c: (n[1:], c[1:]))
     code, out, err = ws.check("--today", TODAY)
     assert code == 1 and "the statistics query's column 'query_fingerprint' is missing" in err
+
+
+def test_a_row_of_another_query_is_one_short_message(tmp_path: Path) -> None:
+    """Every missing column was listed, one line each (80 lines for the adult contract)."""
+    ws, target = _prepared(tmp_path)
+    _rewritten(target, lambda n, c: (n[:2], c[:2]))
+    code, out, err = ws.check("--today", TODAY)
+    assert code == 1, out + err
+    lines = err.splitlines()
+    assert len(lines) == 13 and lines[-2].startswith("  …and ") and lines[-2].endswith(" more")
+    assert lines[-1].startswith("  hint: ")
