@@ -16,7 +16,7 @@ $(BIN)/cardgate: pyproject.toml
 # ... and the development tools on top (what `make test` needs), with the optional
 # extras so that their tests run too.
 $(VENV)/.dev: $(BIN)/cardgate
-	$(BIN)/python -m pip install --quiet -e '.[dev,mlflow,sql,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,mlflow,sql,spark,delta]'
 	@touch $@
 
 ## demo: create the environment and run the whole loop on the worked example

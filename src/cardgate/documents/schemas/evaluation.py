@@ -117,7 +117,8 @@ class PredictionsSource(Section):
 
     path: Text | None = optional(
         "Workspace-relative path of a CSV (optionally .gz) or Parquet file of predictions, "
-        "or of a counts table (see `format`).",
+        "or of a counts table (see `format`), or of a Delta table's folder (its latest "
+        "version is read; the `delta` extra).",
         examples=["systems/{{ id }}/predictions.parquet"],
     )
     query: Text | None = optional(

@@ -150,6 +150,8 @@ class PredictionsProvenance(_Record):
     query: str | None = None
     inputs: list[QueryInput] | None = None
     computed_by: ComputedByRecord | None = None
+    table: TableRecord | None = None
+    """For a Delta table: its path and the version read (`sha256` covers its folder)."""
 
     @property
     def evidence(self) -> EvidenceLevel:

@@ -19,7 +19,8 @@ import numpy as np
 from cardgate.core.errors import InputError
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
-from cardgate.evidence.evaluation.sources import SourceInfo, missing_tokens, tokens_as_null
+from cardgate.evidence.evaluation.csv_rows import missing_tokens, tokens_as_null
+from cardgate.evidence.evaluation.sources import SourceInfo
 from cardgate.evidence.evaluation.stats import ERROR_COLUMNS, SCORE_BINS, SufficientStats
 
 IN_MEMORY = "columns in memory"

@@ -15,7 +15,7 @@ engine: a second, independent computation of the same numbers).
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,32 +49,40 @@ def engine_record(engine: str) -> dict[str, str]:
 
 
 def engine_counts(
-    settings: EvaluationSettings, path: Path, *, engine: str, master: str | None = None
+    settings: EvaluationSettings,
+    paths: Sequence[Path],
+    display: str,
+    *,
+    engine: str,
+    master: str | None = None,
 ) -> Iterator[Any]:
-    """The counts table of the Parquet file `path` (rows), computed by `engine`, as
-    Arrow record batches in the layout `Accumulator.add_counts` reads."""
+    """The counts table of the Parquet files `paths` (rows: one file, or a Delta table's
+    data files), computed by `engine`, as Arrow record batches in the layout
+    `Accumulator.add_counts` reads."""
     if engine == "spark":
         from cardgate.evidence.evaluation.spark_engine import spark_counts
 
-        yield from spark_counts(settings, path, master=master)
+        yield from spark_counts(settings, paths, display, master=master)
         return
-    yield from _duckdb_counts(settings, path)
+    yield from _duckdb_counts(settings, paths, display)
 
 
-def _duckdb_counts(settings: EvaluationSettings, path: Path) -> Iterator[Any]:
+def _duckdb_counts(
+    settings: EvaluationSettings, paths: Sequence[Path], display: str
+) -> Iterator[Any]:
     import duckdb
 
-    pattern = glob_literal(path)  # that one file, whatever its name holds
+    patterns = [glob_literal(path) for path in paths]  # those files, whatever their names hold
     connection = duckdb.connect()
     try:
-        literal = "'" + pattern.replace("'", "''") + "'"
-        sql = counts_query(settings, f"SELECT * FROM read_parquet({literal})", ordered=False)
-        locked_connection(connection, folders=[], files=[str(path), pattern])
+        literals = ", ".join("'" + pattern.replace("'", "''") + "'" for pattern in patterns)
+        sql = counts_query(settings, f"SELECT * FROM read_parquet([{literals}])", ordered=False)
+        locked_connection(connection, folders=[], files=[*(str(path) for path in paths), *patterns])
         reader: Any = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
         yield from reader
     except duckdb.Error as error:
         raise InputError(
-            f"{path.name}: DuckDB could not compute the counts: {first_line(error)}",
+            f"{display}: DuckDB could not compute the counts: {first_line(error)}",
             hint="the file must be Parquet with the card's columns",
         ) from error
     finally:

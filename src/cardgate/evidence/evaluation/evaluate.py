@@ -165,6 +165,8 @@ def artifact_of(
         predictions["inputs"] = [{"path": path, "sha256": sha} for path, sha in info.inputs]
     if info.computed_by is not None:
         predictions["computed_by"] = info.computed_by
+    if info.table is not None:
+        predictions["table"] = info.table
     artifact: dict[str, Any] = {
         "artifact": ARTIFACT_KIND,
         "schema_version": SCHEMA_VERSION,

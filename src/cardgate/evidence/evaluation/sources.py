@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from cardgate.core.errors import ConfigurationError, InputError, first_line
+from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.inputs import file_kind
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
+from cardgate.evidence.evaluation.csv_rows import csv_batches
+from cardgate.evidence.evaluation.delta_table import (
+    delta_batches,
+    engine_files,
+    is_delta_table,
+    latest_version,
+    open_snapshot,
+)
 from cardgate.evidence.evaluation.engines import ENGINE_HINT, engine_counts, engine_record
 from cardgate.evidence.evaluation.parquet_rows import (
     Locate,
@@ -35,8 +43,6 @@ from cardgate.evidence.evaluation.stats import (
     COUNTS_FLAGS_REGRESSION,
     SufficientStats,
 )
-
-CSV_BLOCK_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ class SourceInfo:
     """For a counts table computed elsewhere: `warehouse.computed_by_record`."""
     engine: dict[str, str] | None = None
     """When `evaluate --engine` computed the counts table: `engines.engine_record`."""
+    table: dict[str, str] | None = None
+    """For a Delta table: its workspace-relative name and the version read."""
 
 
 _PATH = ("evaluation", "predictions", "path")
@@ -83,6 +91,16 @@ def _query_inputs(
             at=_INPUTS,
         )
     return digest, tuple(files)
+
+
+def _table_digest(relative: str, *, root: Path, exclude: Sequence[str]) -> str:
+    """One SHA-256 over every file of a table's folder (`inputs_sha256`)."""
+    from cardgate.core.digests import inputs_sha256
+
+    try:
+        return inputs_sha256(root, [relative], exclude=exclude)[0]
+    except PathEscapeError as error:
+        raise ConfigurationError(f"evaluation.predictions.path: {error}", at=_PATH) from error
 
 
 def read_statistics(
@@ -123,26 +141,38 @@ def read_statistics(
     except PathEscapeError as error:
         raise ConfigurationError(f"evaluation.predictions.path: {error}", at=_PATH) from error
     relative = path.relative_to(root.resolve()).as_posix()
-    if not path.is_file():
+    delta = is_delta_table(path)
+    if delta:
+        snapshot = open_snapshot(path, relative, root=root)
+        digest = _table_digest(relative, root=root, exclude=exclude)
+        table = {"name": relative, "version": str(snapshot.version)}
+        info = SourceInfo(relative, digest, None, "delta", relative, table=table)
+    elif not path.is_file():
         reason = (
             f"is {file_kind(path.stat().st_mode)}, not a regular file"
             if path.exists()
             else "does not exist"
         )
-        raise InputError(f"predictions file {relative} {reason}", at=_PATH)
-    kind = _kind(path, relative)
-    info = SourceInfo(relative, file_sha256(path), None, kind, relative)
+        hint = "a Delta table is a folder holding _delta_log/" if path.is_dir() else ""
+        raise InputError(f"predictions file {relative} {reason}", hint=hint, at=_PATH)
+    else:
+        info = SourceInfo(relative, file_sha256(path), None, _kind(path, relative), relative)
     accumulator = _accumulator(settings, relative)
     needed = needed_columns(settings)
     optional = _optional_columns(settings)
     if engine != "auto":
-        return _engine_statistics(settings, path, info, accumulator, engine, master)
-    batches = (
-        _csv_batches(path, relative, settings, needed, optional)
-        if kind == "csv"
-        else (parquet_batches(path, relative, needed, optional, locate=locator(settings)))
-    )
-    total = parquet_rows(path) if kind == "parquet" and progress else None
+        parts = engine_files(snapshot, relative, needed, engine) if delta else [path]
+        stats, info = _engine_statistics(settings, parts, info, accumulator, engine, master)
+        if delta:
+            _unchanged(path, relative, snapshot.version)
+        return stats, info
+    if delta:
+        batches = delta_batches(snapshot, relative, needed, optional, locate=locator(settings))
+    elif info.kind == "csv":
+        batches = csv_batches(path, relative, settings, needed, optional, locate=locator(settings))
+    else:
+        batches = parquet_batches(path, relative, needed, optional, locate=locator(settings))
+    total = parquet_rows(path) if info.kind == "parquet" and progress else None
     with _progress(f"reading {path.name}", total=total, enabled=progress) as advance:
         for batch in batches:
             if source.format == "counts":
@@ -151,6 +181,8 @@ def read_statistics(
                 _add_rows(accumulator, settings, batch)
             advance(batch.num_rows)
     stats = _finish(accumulator, info)
+    if delta:
+        _unchanged(path, relative, snapshot.version)
     if source.computed_by is not None:
         from cardgate.evidence.evaluation.warehouse import computed_by_record
 
@@ -161,29 +193,36 @@ def read_statistics(
 
 def _engine_statistics(
     settings: EvaluationSettings,
-    path: Path,
+    files: list[Path],
     info: SourceInfo,
     accumulator: Accumulator,
     engine: str,
     master: str | None,
 ) -> tuple[SufficientStats, SourceInfo]:
-    """The counts table of a Parquet file of rows, computed by `engine`."""
-    if info.kind != "parquet":
+    """The counts table of Parquet files of rows (one file, or a Delta table's data
+    files), computed by `engine`."""
+    if info.kind == "csv":
         raise ConfigurationError(
             f"--engine {engine}: {info.display} is CSV; the engines read Parquet",
             hint=ENGINE_HINT,
             at=_PATH,
         )
     # the columns checked here, so that every engine names a missing one alike
-    check_columns(
-        parquet_columns(path, info.display),
-        needed_columns(settings),
-        info.display,
-        locate=locator(settings),
-    )
-    for batch in engine_counts(settings, path, engine=engine, master=master):
+    present = parquet_columns(files[0], info.display)
+    check_columns(present, needed_columns(settings), info.display, locate=locator(settings))
+    for batch in engine_counts(settings, files, info.display, engine=engine, master=master):
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
     return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
+
+
+def _unchanged(path: Path, display: str, version: int) -> None:
+    """`InputError` when the Delta table at `path` is no longer at `version`: the rows
+    read and the digest recorded could belong to different versions."""
+    if latest_version(path, display) != version:
+        raise InputError(
+            f"{display}: a commit landed in the Delta table while it was read",
+            hint="evaluate again once the table is not being written",
+        )
 
 
 def _accumulator(settings: EvaluationSettings, display: str) -> Accumulator:
@@ -261,68 +300,6 @@ def _optional_columns(settings: EvaluationSettings) -> list[str]:
     if settings.predictions.format == "counts" and settings.task == "regression":
         return list(COUNTS_FLAGS_REGRESSION)
     return []
-
-
-def _csv_batches(
-    path: Path,
-    display: str,
-    settings: EvaluationSettings,
-    needed: list[str],
-    optional: list[str],
-) -> Iterator[Any]:
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    categorical = set(settings.sensitive_features)
-    if settings.task != "regression":
-        categorical |= {settings.label_column, settings.prediction_column}
-    types = {name: (pa.string() if name in categorical else pa.float64()) for name in needed}
-    tokens = pa.array(missing_tokens(settings), pa.string())
-    try:
-        header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
-        check_columns(header.schema.names, needed, display, locate=locator(settings))
-        present = [name for name in optional if name in header.schema.names]
-        types.update({name: pa.bool_() for name in present})
-        needed = [*needed, *present]
-        # Text columns are read as written ('NA' is a group like any other); the card's
-        # missing-value tokens are applied to them below. Numbers keep pyarrow's nulls.
-        reader = pcsv.open_csv(
-            path,
-            read_options=pcsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
-            convert_options=pcsv.ConvertOptions(
-                include_columns=needed, column_types=types, strings_can_be_null=False
-            ),
-        )
-        for batch in reader:
-            names = batch.schema.names
-            yield pa.RecordBatch.from_arrays(
-                [
-                    tokens_as_null(batch.column(i), tokens)
-                    if name in categorical
-                    else batch.column(i)
-                    for i, name in enumerate(names)
-                ],
-                names=names,
-            )
-    except (pa.ArrowInvalid, pa.ArrowException, OSError, EOFError) as error:
-        raise InputError(f"{display}: cannot read CSV: {first_line(error)}") from error
-
-
-def missing_tokens(settings: EvaluationSettings) -> list[str]:
-    """The text values of a CSV's sensitive feature, label and prediction columns that
-    mean "missing" (`evaluation.missing_values`; default: only an empty cell)."""
-    return list(settings.missing_values) if settings.missing_values is not None else [""]
-
-
-def tokens_as_null(column: Any, tokens: Any) -> Any:
-    """A text column with the values in `tokens` made null."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    missing = pc.is_in(column, value_set=tokens)
-    if not pc.any(missing).as_py():
-        return column
-    return pc.if_else(missing, pa.scalar(None, column.type), column)
 
 
 def _add_rows(accumulator: Accumulator, settings: EvaluationSettings, batch: Any) -> None:

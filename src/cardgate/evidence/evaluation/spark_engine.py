@@ -16,7 +16,7 @@ import os
 import subprocess
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,20 +117,25 @@ def _reap(process: Any) -> None:
 
 
 def spark_counts(
-    settings: EvaluationSettings, path: Path, *, master: str | None = None
+    settings: EvaluationSettings,
+    paths: Sequence[Path],
+    display: str,
+    *,
+    master: str | None = None,
 ) -> Iterator[Any]:
-    """The counts table of the Parquet file `path`, computed by Spark, as Arrow batches."""
+    """The counts table of the Parquet files `paths`, computed by Spark, as Arrow batches."""
     from cardgate.evidence.evaluation.warehouse import counts_sql
 
     query = counts_sql(settings, dialect="spark", table=VIEW)
     session = spark_session(master)
     try:
-        # that one file: Spark reads a pattern (w[1].parquet would read w1.parquet)
-        session.read.parquet(hadoop_glob_literal(path)).createOrReplaceTempView(VIEW)
+        # those files: Spark reads patterns (w[1].parquet would read w1.parquet)
+        files = [hadoop_glob_literal(path) for path in paths]
+        session.read.parquet(*files).createOrReplaceTempView(VIEW)
         table = arrow_result(session, query)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
         raise InputError(
-            f"{path.name}: Spark could not compute the counts: {first_line(error)}",
+            f"{display}: Spark could not compute the counts: {first_line(error)}",
             hint="the file must be Parquet with the card's columns; "
             "'cardgate sql SYSTEM --dialect spark --table T' prints the query Spark ran",
         ) from error

@@ -12,11 +12,13 @@ Fails:
 - the predictions file named by the card does not exist;
 - for predictions given as a DuckDB ``query``: a file under its declared ``inputs`` was
   changed, added or removed, or an input no longer exists;
+- for a Delta table: a file of its folder was changed, added or removed (a new commit
+  among them), or the folder no longer exists;
 - the card's ``evaluation:`` section changed (settings digest mismatch).
 
 Passes:
 - both digests match (for a query, the digest of every file its ``inputs`` cover: the
-  query can read nothing else).
+  query can read nothing else; for a Delta table, of every file of its folder).
 
 Remediation:
 Run ``cardgate evaluate SYSTEM`` again and commit the new artifact.
@@ -53,7 +55,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     provenance = read.artifact.provenance
     hint = f"re-run: cardgate evaluate {system.id}"
     source = card.evaluation.predictions.path
-    if source is not None:
+    if source is not None and provenance.predictions.table is not None:
+        yield from _folder_inputs(ctx, read.relative, [source], provenance.predictions.sha256, hint)
+    elif source is not None:
         yield from recorded_file(
             ctx,
             _PREDICTIONS,
@@ -63,7 +67,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint,
         )
     if card.evaluation.predictions.query is not None:
-        yield from _query_inputs(ctx, read.relative, provenance.predictions.sha256, hint)
+        inputs = card.evaluation.predictions.inputs or []
+        yield from _folder_inputs(ctx, read.relative, inputs, provenance.predictions.sha256, hint)
     computed = provenance.predictions.computed_by
     if card.evaluation.predictions.computed_by is not None and computed is not None:
         yield from recorded_file(
@@ -87,33 +92,37 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _query_inputs(
-    ctx: RuleContext, artifact: str, recorded: str | None, hint: str
+def _folder_inputs(
+    ctx: RuleContext, artifact: str, inputs: list[str], recorded: str | None, hint: str
 ) -> Iterator[Finding]:
-    """The files a DuckDB query may read, fingerprinted again and compared."""
+    """The files a DuckDB query may read, or a Delta table's folder, fingerprinted again
+    and compared."""
     system, card = ctx.system, ctx.card
     assert system is not None and card is not None and card.evaluation is not None
-    where = ("evaluation", "predictions", "inputs")
+    query = card.evaluation.predictions.query is not None
+    where = ("evaluation", "predictions", "inputs" if query else "path")
+    what = "query input" if query else "predictions table"
     try:
-        now, _ = inputs_sha256(
-            ctx.workspace.root, card.evaluation.predictions.inputs or [], exclude=(artifact,)
-        )
+        now, _ = inputs_sha256(ctx.workspace.root, inputs, exclude=(artifact,))
     except PathEscapeError as error:
-        yield ctx.finding(system.card, f"query input {error}", path=where)
+        yield ctx.finding(system.card, f"{what} {error}", path=where)
         return
     except FileNotFoundError as error:
         yield ctx.finding(
             system.card,
-            f"query input '{error.args[0]}' does not exist; the evaluation cannot be verified",
+            f"{what} '{error.args[0]}' does not exist; the evaluation cannot be verified",
             path=where,
-            hint="commit the query's input files, or fix evaluation.predictions.inputs",
+            hint="commit the query's input files, or fix evaluation.predictions.inputs"
+            if query
+            else "commit the table, or fix evaluation.predictions.path",
         )
         return
     if recorded != now:
         was, is_now = distinguished(recorded or "none", now)
+        changed = "the files the query reads" if query else f"the Delta table '{inputs[0]}'"
         yield ctx.finding(
             system.card,
-            f"{artifact} is stale: the files the query reads changed since it was computed "
+            f"{artifact} is stale: {changed} changed since it was computed "
             f"(recorded {was}, now {is_now})",
             path=where,
             hint=hint,
