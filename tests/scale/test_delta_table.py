@@ -6,6 +6,7 @@ are clear errors."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -188,6 +189,16 @@ def test_gate_reports_a_new_commit_as_stale_and_release_recomputes(tmp_path: Pat
         ]
 
     assert stale() == [] and stale("--release") == []
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.site.build import generate, site_layout
+
+    loaded = load_workspace(workspace)
+    layout = site_layout(loaded)
+    generate(loaded, layout, today=datetime.date(2026, 11, 30))
+    page = (layout.docs_dir / "systems" / "credit-default" / "index.md").read_text()
+    assert (
+        "<code>systems/credit-default/predictions.delta</code>: a Delta table at version 1" in page
+    )
     write_deltalake(
         folder / "predictions.delta", rows.slice(0, 5), mode="append", partition_by=["sex"]
     )
