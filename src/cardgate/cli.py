@@ -19,7 +19,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from typer.core import TyperGroup
@@ -30,6 +30,8 @@ from cardgate.core.paths import display_path
 from cardgate.core.text import visible
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from cardgate.documents.workspace import Workspace
 
 
@@ -199,6 +201,35 @@ def _load(workspace: Path | None) -> Workspace:
     from cardgate.documents.workspace import load_workspace
 
     return load_workspace(_workspace_root(workspace))
+
+
+def _check_engine(
+    engine: str, engines: tuple[str, ...], *, spark_master: str | None, memory_limit: str | None
+) -> None:
+    """The --engine, --spark-master and --memory-limit of a command that measures data."""
+    if engine not in engines:
+        raise ConfigurationError(f"--engine: '{engine}' is not one of: {', '.join(engines)}")
+    if spark_master is not None and engine != "spark":
+        raise UsageError("--spark-master goes with --engine spark")
+    if memory_limit is not None and engine == "spark":
+        raise UsageError(f"--memory-limit is DuckDB's; it does not go with --engine {engine}")
+
+
+@contextlib.contextmanager
+def _spark_stopped(engine: str) -> Iterator[None]:
+    """The command's work, then (--engine spark) Spark's sessions stopped."""
+    try:
+        yield
+    finally:
+        if engine == "spark":
+            from cardgate.evidence.evaluation.spark_engine import stop_sessions
+
+            stop_sessions()
+
+
+SPARK_MASTER_HELP = (
+    "Where --engine spark runs (default local[*], or SPARK_REMOTE for Spark Connect)."
+)
 
 
 @app.command()
@@ -391,40 +422,26 @@ def check_data(
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB (implies duckdb).")
     ] = None,
-    spark_master: Annotated[
-        str | None,
-        typer.Option(
-            help="Where --engine spark runs (default local[*], or SPARK_REMOTE for Spark Connect)."
-        ),
-    ] = None,
+    spark_master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP)] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Check a data file against its datasheet's contract; write data-check.json beside it."""
     from cardgate.core.clock import today as reference_date
     from cardgate.evidence.datacheck.report import render_json, render_text
-    from cardgate.evidence.datacheck.run import ENGINES, check_dataset
+    from cardgate.evidence.datacheck.run import ENGINES, Engine, check_dataset
 
-    if engine not in ENGINES:
-        raise ConfigurationError(f"--engine: '{engine}' is not one of: {', '.join(ENGINES)}")
-    if spark_master is not None and engine != "spark":
-        raise UsageError("--spark-master goes with --engine spark")
-    if memory_limit is not None and engine == "spark":
-        raise UsageError(f"--memory-limit is DuckDB's; it does not go with --engine {engine}")
-    try:
+    _check_engine(engine, ENGINES, spark_master=spark_master, memory_limit=memory_limit)
+    checked = cast("Engine", engine)
+    with _spark_stopped(engine):
         result = check_dataset(
             _load(workspace),
             dataset,
             today=reference_date(today),
             data=data,
-            engine=engine,
+            engine=checked,
             memory_limit=memory_limit,
             master=spark_master,
         )
-    finally:
-        if engine == "spark":
-            from cardgate.evidence.evaluation.spark_engine import stop_sessions
-
-            stop_sessions()
     (render_json if output_format is TextOrJson.json else render_text)(result, sys.stdout)
     raise typer.Exit(result.exit_code)
 
@@ -443,12 +460,7 @@ def evaluate(
             "there; a Parquet file of rows)."
         ),
     ] = "auto",
-    spark_master: Annotated[
-        str | None,
-        typer.Option(
-            help="Where --engine spark runs (default local[*], or SPARK_REMOTE for Spark Connect)."
-        ),
-    ] = None,
+    spark_master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP)] = None,
     table: Annotated[
         str | None,
         typer.Option(
@@ -480,7 +492,7 @@ def evaluate(
             hint="add evaluation settings to a model card, or name a SYSTEM",
         )
     policy = workspace_policy(loaded)
-    try:
+    with _spark_stopped(engine):
         for target in targets:
             run = evaluate_system(
                 loaded, target, progress=True, engine=engine, master=spark_master, table=table
@@ -490,11 +502,6 @@ def evaluate(
                 typer.echo(visible(line))
             if run.path is not None:
                 typer.echo(f"wrote {display_path(run.path)}")
-    finally:
-        if engine == "spark":
-            from cardgate.evidence.evaluation.spark_engine import stop_sessions
-
-            stop_sessions()
 
 
 @app.command("sql")
@@ -596,18 +603,31 @@ def profile(
         ),
     ] = None,
     memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB.")] = None,
+    engine: Annotated[
+        str,
+        typer.Option(help="duckdb (streamed, larger than memory) or spark (Parquet files)."),
+    ] = "duckdb",
+    spark_master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP)] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Profile reference data (per column: counts, missing values, a mergeable histogram);
     write profile.json beside the datasheet or the model card."""
+    from cardgate.evidence.monitoring.measure import ENGINES
     from cardgate.evidence.monitoring.profiling import profile_dataset, profile_system
     from cardgate.evidence.monitoring.report import profile_lines
 
+    _check_engine(engine, ENGINES, spark_master=spark_master, memory_limit=memory_limit)
     loaded = _load(workspace)
-    if subject in loaded.systems:
-        run = profile_system(loaded, subject, data=data, memory_limit=memory_limit)
-    else:
-        run = profile_dataset(loaded, subject, data=data, memory_limit=memory_limit)
+    measure = profile_system if subject in loaded.systems else profile_dataset
+    with _spark_stopped(engine):
+        run = measure(
+            loaded,
+            subject,
+            data=data,
+            memory_limit=memory_limit,
+            engine=engine,
+            master=spark_master,
+        )
     for line in profile_lines(run):
         typer.echo(visible(line))
 
@@ -630,21 +650,34 @@ def monitor(
         ),
     ] = None,
     memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB.")] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="duckdb (streamed, larger than memory) or spark (Parquet windows: the "
+            "profile, the contract's statistics and the evaluation's counts run there)."
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP)] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Compare production windows with the reference and the approved evaluation;
     append one entry per window to monitoring.json. Exit 1 when a window breaches."""
+    from cardgate.evidence.monitoring.measure import ENGINES
     from cardgate.evidence.monitoring.report import monitor_lines
     from cardgate.evidence.monitoring.run import monitor_system
 
-    run = monitor_system(
-        _load(workspace),
-        system,
-        window,
-        ends=end,
-        profile=reference,
-        memory_limit=memory_limit,
-    )
+    _check_engine(engine, ENGINES, spark_master=spark_master, memory_limit=memory_limit)
+    with _spark_stopped(engine):
+        run = monitor_system(
+            _load(workspace),
+            system,
+            window,
+            ends=end,
+            profile=reference,
+            memory_limit=memory_limit,
+            engine=engine,
+            master=spark_master,
+        )
     for line in monitor_lines(run):
         typer.echo(visible(line))
     raise typer.Exit(1 if run.breached else 0)

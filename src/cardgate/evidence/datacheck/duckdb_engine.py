@@ -123,13 +123,20 @@ def physical_kind(type_name: str) -> PhysicalKind:
     return "other"
 
 
+def stored_kinds(
+    connection: duckdb.DuckDBPyConnection, source: DataSource
+) -> dict[str, PhysicalKind]:
+    """How the file stores each column, in its order, as DuckDB reads its schema."""
+    described = connection.execute(f"DESCRIBE SELECT * FROM {reader_sql(source)}").fetchall()
+    return {str(row[0]): physical_kind(str(row[1])) for row in described}
+
+
 def _measure(
     connection: duckdb.DuckDBPyConnection, source: DataSource, contract: DataContract
 ) -> TableStats:
-    described = connection.execute(f"DESCRIBE SELECT * FROM {reader_sql(source)}").fetchall()
-    kinds = {str(row[0]): physical_kind(str(row[1])) for row in described}
+    kinds = stored_kinds(connection, source)
     check_patterns(connection, [column for column in contract.columns if column.name in kinds])
-    query = StatisticsQuery(contract, [str(row[0]) for row in described], kinds, reader_sql(source))
+    query = StatisticsQuery(contract, list(kinds), kinds, reader_sql(source))
     return measure_with(lambda sql: connection.execute(sql).fetchall(), query)
 
 

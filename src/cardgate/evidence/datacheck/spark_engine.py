@@ -15,7 +15,7 @@ permissive CSV reader does not apply.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cardgate.core.errors import CardgateError, ConfigurationError, InputError, first_line
@@ -30,41 +30,44 @@ VIEW = "cardgate_data"
 
 def measure(source: DataSource, contract: DataContract, *, master: str | None = None) -> TableStats:
     """Measure every column of the Parquet file `source` that the contract names, in Spark."""
-    if source.format != "parquet":
-        raise ConfigurationError(
-            f"{source.display}: --engine spark checks Parquet files; this one is CSV",
-            hint="check CSV with --engine duckdb (streamed) or pandas, or convert it to Parquet",
-        )
     from cardgate.evidence.datacheck.duckdb_engine import check_patterns, open_connection
-    from cardgate.evidence.evaluation.spark_engine import spark_session
-    from cardgate.evidence.evaluation.warehouse import require_sqlglot
 
-    require_sqlglot()
-    session = spark_session(master)
-    try:
-        # that one file: Spark reads a pattern (w[1].parquet would read w1.parquet)
-        frame = session.read.parquet(hadoop_glob_literal(source.path))
-        frame.createOrReplaceTempView(VIEW)
-    except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
-        raise read_error(source, error) from error
+    session, frame = parquet_view(
+        source,
+        VIEW,
+        master=master,
+        what="checks",
+        hint="check CSV with --engine duckdb (streamed) or pandas, or convert it to Parquet",
+    )
     try:
         kinds = {field.name: physical_kind(field.dataType) for field in frame.schema.fields}
         with open_connection(None) as connection:  # the pattern's syntax, as DuckDB judges it
             check_patterns(connection, [c for c in contract.columns if c.name in kinds])
         query = StatisticsQuery(contract, list(frame.schema.fieldNames()), kinds, VIEW)
-        try:
-            return measure_with(lambda sql: _rows(session, sql), query)
-        except CardgateError:
-            raise
-        except Exception as error:  # the file's pages, read now; or the query
-            raise InputError(
-                f"{source.display}: Spark could not compute the statistics: {first_line(error)}",
-                hint="is the file complete? 'cardgate sql DATASET --data-check --dialect spark "
-                "--table T' prints the aggregate query Spark ran",
-            ) from error
+        with spark_failures(
+            source,
+            "the statistics",
+            hint="is the file complete? 'cardgate sql DATASET --data-check --dialect spark "
+            "--table T' prints the aggregate query Spark ran",
+        ):
+            return measure_with(lambda sql: spark_rows(session, sql), query)
     finally:
         with contextlib.suppress(Exception):
             session.catalog.dropTempView(VIEW)
+
+
+@contextlib.contextmanager
+def spark_failures(source: DataSource, what: str, *, hint: str) -> Iterator[None]:
+    """Spark's failure while computing `what` from `source` as one InputError (exit 1)
+    naming the file: its pages are read only then, so a damaged file fails here."""
+    try:
+        yield
+    except CardgateError:
+        raise
+    except Exception as error:  # Py4JJavaError, AnalysisException, Spark Connect errors
+        raise InputError(
+            f"{source.display}: Spark could not compute {what}: {first_line(error)}", hint=hint
+        ) from error
 
 
 def spark_sql(sql: str) -> str:
@@ -74,7 +77,33 @@ def spark_sql(sql: str) -> str:
     return str(sqlglot.transpile(sql, read="duckdb", write="spark")[0])
 
 
-def _rows(session: Any, sql: str) -> Sequence[Sequence[Any]]:
+def parquet_view(
+    source: DataSource, view: str, *, master: str | None, what: str, hint: str
+) -> tuple[Any, Any]:
+    """Spark's session for `master` and the Parquet file `source` read as the temporary
+    view `view` (its frame). A CSV file is refused (exit 2, with `hint`): Spark `what`
+    Parquet files only (its permissive CSV reader does not apply cardgate's CSV rule)."""
+    if source.format != "parquet":
+        raise ConfigurationError(
+            f"{source.display}: --engine spark {what} Parquet files; this one is CSV",
+            hint=hint,
+        )
+    from cardgate.evidence.evaluation.spark_engine import spark_session
+    from cardgate.evidence.evaluation.warehouse import require_sqlglot
+
+    require_sqlglot()
+    session = spark_session(master)
+    try:
+        # that one file: Spark reads a pattern (w[1].parquet would read w1.parquet)
+        frame = session.read.parquet(hadoop_glob_literal(source.path))
+        frame.createOrReplaceTempView(view)
+    except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
+        raise read_error(source, error) from error
+    return session, frame
+
+
+def spark_rows(session: Any, sql: str) -> Sequence[Sequence[Any]]:
+    """The rows of `sql` (DuckDB's dialect) run by Spark."""
     from cardgate.evidence.evaluation.spark_engine import arrow_result
 
     table = arrow_result(session, spark_sql(sql))

@@ -25,14 +25,17 @@ def window_performance(
     evaluation: EvaluationSettings,
     approved: EvaluationArtifact | None,
     settings: DriftSettings,
+    *,
+    engine: str = "auto",
+    master: str | None = None,
 ) -> dict[str, Any]:
     """The card's evaluation on the window, and each overall metric's change against
-    the approved evaluation."""
+    the approved evaluation (`engine`, `master`: `evaluate_settings`'s)."""
     predictions = evaluation.predictions.model_copy(
         update={"path": source.path.name, "query": None, "inputs": None}
     )
     on_window = evaluation.model_copy(update={"predictions": predictions})
-    return _performance(source, on_window, approved, settings)
+    return _performance(source, on_window, approved, settings, engine=engine, master=master)
 
 
 def window_selection(
@@ -87,10 +90,15 @@ def _performance(
     on_window: EvaluationSettings,
     approved: EvaluationArtifact | None,
     settings: DriftSettings,
+    *,
+    engine: str = "auto",
+    master: str | None = None,
 ) -> dict[str, Any]:
     from cardgate.evidence.evaluation.evaluate import evaluate_settings
 
-    artifact = evaluate_settings(on_window, root=source.path.parent, system="window")
+    artifact = evaluate_settings(
+        on_window, root=source.path.parent, system="window", engine=engine, master=master
+    )
     overall = {
         name: {"value": e.value, "ci": list(e.ci) if e.ci is not None else None}
         for name, e in sorted(artifact.overall.metrics.items())

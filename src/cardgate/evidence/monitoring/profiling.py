@@ -48,6 +48,8 @@ def _profile_files(
     kinds: dict[str, Kind],
     columns: list[str] | None,
     memory_limit: str | None,
+    engine: str,
+    master: str | None,
 ) -> Profile:
     merged: Profile | None = None
     for path in files:
@@ -64,6 +66,8 @@ def _profile_files(
             kinds=kinds,
             columns=columns,
             memory_limit=memory_limit,
+            engine=engine,
+            master=master,
         )
         merged = profile if merged is None else merge(merged, profile)
     assert merged is not None
@@ -86,9 +90,12 @@ def profile_dataset(
     *,
     data: list[Path] | None = None,
     memory_limit: str | None = None,
+    engine: str = "duckdb",
+    master: str | None = None,
 ) -> ProfileRun:
     """Profile a dataset's data file (or `data`, partitions merged) into profile.json
-    beside its datasheet, typed by its contract."""
+    beside its datasheet, typed by its contract. `engine`, `master`:
+    `measure.measure_profile`."""
     contract, folder, shown = dataset_contract(workspace, dataset)
     files = data or []
     if not files:
@@ -104,7 +111,9 @@ def profile_dataset(
     target = folder / PROFILE_FILE
     check_profile_target(target, within=workspace.root)
     kinds, columns = contract_kinds(contract)
-    profile = _profile_files(workspace, dataset, files, kinds, columns, memory_limit)
+    profile = _profile_files(
+        workspace, dataset, files, kinds, columns, memory_limit, engine, master
+    )
     write_profile(target, profile, within=workspace.root)
     return ProfileRun(profile, target)
 
@@ -158,6 +167,8 @@ def profile_system(
     *,
     data: list[Path] | None = None,
     memory_limit: str | None = None,
+    engine: str = "duckdb",
+    master: str | None = None,
 ) -> ProfileRun:
     """Profile a system's reference data (the plan's `reference`, else the evaluation's
     predictions; or `data`, partitions merged) into profile.json beside its card."""
@@ -165,6 +176,8 @@ def profile_system(
     files = data or [_reference_file(workspace, system, card)]
     target = system.folder / PROFILE_FILE
     check_profile_target(target, within=workspace.root)
-    profile = _profile_files(workspace, system_id, files, system_kinds(card), None, memory_limit)
+    profile = _profile_files(
+        workspace, system_id, files, system_kinds(card), None, memory_limit, engine, master
+    )
     write_profile(target, profile, within=workspace.root)
     return ProfileRun(profile, target)

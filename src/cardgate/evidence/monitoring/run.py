@@ -81,7 +81,13 @@ class _Baseline:
     approved_record: dict[str, str] | None
     contract: DataContract | None
 
-    def entry(self, item: WindowInput, memory_limit: str | None = None) -> dict[str, Any]:
+    def entry(
+        self,
+        item: WindowInput,
+        memory_limit: str | None = None,
+        engine: str = "duckdb",
+        master: str | None = None,
+    ) -> dict[str, Any]:
         return window_entry(
             item,
             self.reference,
@@ -90,6 +96,8 @@ class _Baseline:
             approved=self.approved,
             contract=self.contract,
             memory_limit=memory_limit,
+            engine=engine,
+            master=master,
         )
 
 
@@ -117,9 +125,12 @@ def monitor_system(
     ends: list[str] | None = None,
     profile: Path | None = None,
     memory_limit: str | None = None,
+    engine: str = "duckdb",
+    master: str | None = None,
 ) -> MonitorRun:
     """Monitor each window against the system's reference profile; append the entries
-    to monitoring.json beside the card (all or none: written once, at the end)."""
+    to monitoring.json beside the card (all or none: written once, at the end).
+    `engine`, `master`: `window.window_entry`'s."""
     baseline = _baseline(workspace, system_id, profile)
     system = baseline.system
     if ends and len(ends) != len(windows):
@@ -144,7 +155,8 @@ def monitor_system(
         seen.add(item.id)
     recorded = _recorded_windows(target)
     entries = [
-        _already(recorded, item, baseline.settings) or baseline.entry(item, memory_limit)
+        _already(recorded, item, baseline.settings)
+        or baseline.entry(item, memory_limit, engine, master)
         for item in inputs
     ]
     with locked(system.folder):

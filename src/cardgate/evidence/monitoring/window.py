@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.digests import file_sha256
-from cardgate.core.errors import InputError
+from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.datacheck.source import DataSource, open_source
@@ -54,8 +54,13 @@ def window_entry(
     approved: EvaluationArtifact | None = None,
     contract: DataContract | None = None,
     memory_limit: str | None = None,
+    engine: str = "duckdb",
+    master: str | None = None,
 ) -> dict[str, Any]:
-    """The window's sealed entry (InputError naming the file when it cannot be used)."""
+    """The window's sealed entry (InputError naming the file when it cannot be used).
+    `engine` "spark" (`master`: where it runs) measures the profile, the contract's
+    statistics and the evaluation's counts with Spark; what only DuckDB computes (the
+    selection rates of a window without outcomes) is refused, never computed elsewhere."""
     source = open_source(window.path)
     try:
         digest = file_sha256(window.path)
@@ -75,18 +80,36 @@ def window_entry(
         kinds={name: kinds[name] for name in columns},
         columns=columns,
         memory_limit=memory_limit,
+        engine=engine,
+        master=master,
     )
     outcomes = evaluation is None or _has_outcomes(source, profile, evaluation)
     awaited = {} if outcomes or evaluation is None else {evaluation.label_column: AWAITED}
     rows = drift_rows(reference, profile, settings, awaited)
     performance = None
     if evaluation is not None and outcomes:
-        performance = window_performance(source, evaluation, approved, settings)
+        performance = window_performance(
+            source,
+            evaluation,
+            approved,
+            settings,
+            engine="spark" if engine == "spark" else "auto",
+            master=master,
+        )
     elif evaluation is not None and evaluation.task == "binary-classification":
+        if engine == "spark":
+            raise ConfigurationError(
+                f"{source.display}: no outcomes in this window ('{evaluation.label_column}'): "
+                "its selection rates are computed by a DuckDB query over the file, which "
+                "--engine spark does not run",
+                hint="monitor this window without --engine spark (DuckDB streams it)",
+            )
         performance = window_selection(source, evaluation, approved, settings)
     checked = None
     if contract is not None:
-        checked = window_contract(source, contract, window.end, memory_limit=memory_limit)
+        checked = window_contract(
+            source, contract, window.end, memory_limit=memory_limit, engine=engine, master=master
+        )
     compared = [row for row in rows if row["aspect"] == "values" and row["state"] != "not-compared"]
     drifted = [row for row in compared if row["state"] == "drift"]
     breaches = window_breaches(
@@ -232,14 +255,21 @@ def _has_outcomes(source: DataSource, profile: Profile, evaluation: EvaluationSe
 
 
 def window_contract(
-    source: DataSource, contract: DataContract, end: dt.date, *, memory_limit: str | None
+    source: DataSource,
+    contract: DataContract,
+    end: dt.date,
+    *,
+    memory_limit: str | None,
+    engine: str = "duckdb",
+    master: str | None = None,
 ) -> dict[str, Any]:
     """The contract's column clauses on the window's rows (`check-data`'s engine and
     clauses). A window is a slice: the table's row limits do not apply, freshness is
     judged on the window's last day, and columns the window does not carry are left out
-    (the reference profile's columns are checked to be present)."""
+    (the reference profile's columns are checked to be present). `engine` "spark":
+    check-data's Spark engine measures the statistics."""
+    from cardgate.evidence.datacheck import duckdb_engine, spark_engine
     from cardgate.evidence.datacheck.clauses import evaluate
-    from cardgate.evidence.datacheck.duckdb_engine import measure
 
     header = source.columns()
     columns = [column for column in contract.columns if column.name in header]
@@ -257,6 +287,9 @@ def window_contract(
     )
     if not columns:
         return {"passed": True, "violations": []}
-    table = measure(source, sliced, memory_limit=memory_limit)
+    if engine == "spark":
+        table = spark_engine.measure(source, sliced, master=master)
+    else:
+        table = duckdb_engine.measure(source, sliced, memory_limit=memory_limit)
     violations = [v.as_dict() for v in evaluate(sliced, table, today=end)]
     return {"passed": not violations, "violations": violations}

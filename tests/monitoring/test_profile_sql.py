@@ -1,0 +1,142 @@
+"""The profile's portable SQL (what Spark and warehouses run: no `histogram()`) gives, run
+by DuckDB, the profile of DuckDB's own one-pass query; and the sketch's bucket index is
+the one its definition says, next to every boundary (where engines' logarithms differ in
+the last bit), on DuckDB as in Python."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cardgate.core.files import canonical_json
+from cardgate.evidence.datacheck.source import open_source
+from cardgate.evidence.monitoring import sketch
+from cardgate.evidence.monitoring.measure import measure_profile
+from cardgate.evidence.monitoring.profile import MAX_CATEGORIES, Profile, SourceRecord
+from cardgate.evidence.monitoring.profile_sql import ProfileQueries, infer_kinds, settle, view_sql
+
+
+def boundary_values() -> list[float]:
+    """Every 97th boundary γ^k (k from the smallest bucket to the largest double), its
+    neighbours one unit in the last place away, and 1.0 (where ln is exactly 0)."""
+    values = [1.0, -1.0]
+    for k in range(sketch.OFFSET + 1, 354_891, 97):
+        edge = sketch.GAMMA**k
+        if math.isfinite(edge):
+            values += [edge, math.nextafter(edge, math.inf), -math.nextafter(edge, 0.0)]
+    return values
+
+
+def generated(rows: int, seed: int) -> pa.Table:
+    """Missing values, NaN, ±inf, negatives, zeros, boundary values, numbers stored as
+    text, booleans, few and many (past MAX_CATEGORIES) categories."""
+    rng = np.random.default_rng(seed)
+    amount = rng.normal(0, 500, rows).round(2)
+    amount[rng.choice(rows, rows // 20, replace=False)] = np.nan
+    amount[:4] = [np.inf, -np.inf, 0.0, 1.0][:rows]
+    edges = np.array(boundary_values())
+    on_edges = rng.choice(edges, rows)
+    on_edges[rng.random(rows) < 0.05] = 0.0
+    words = np.array(["12", "1.5", "abc", "1e3", "-4", "0", " 7"], dtype=object)
+    mask = rng.random(rows) < 0.1
+    return pa.table(
+        {
+            "amount": amount,
+            "edges": on_edges,
+            "count": pa.array(rng.integers(-5, 50, rows), mask=mask),
+            "text_numbers": pa.array(
+                [str(v) for v in rng.integers(0, 100, rows)], mask=rng.random(rows) < 0.05
+            ),
+            "mixed_text": pa.array(rng.choice(words, rows).tolist()),
+            "flag": pa.array(rng.random(rows) < 0.3, mask=rng.random(rows) < 0.02),
+            "group": pa.array(
+                [f"g{v}" for v in rng.integers(0, 40, rows)], mask=rng.random(rows) < 0.03
+            ),
+            "label": rng.integers(0, 2, rows),
+            "id": pa.array([f"row-{i}" for i in range(rows)]),
+        }
+    )
+
+
+def portable_profile(path: Path, kinds: dict[str, str]) -> Profile:
+    """The profile from `profile_sql`'s two queries, run by DuckDB."""
+    connection = duckdb.connect()
+    reader = f"read_parquet('{path}')"
+    described = connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+    from cardgate.evidence.datacheck.duckdb_engine import physical_kind
+
+    stored = {str(row[0]): str(physical_kind(str(row[1]))) for row in described}
+    names = list(stored)
+    typed = dict(kinds)
+    typed.update(
+        infer_kinds(
+            lambda sql: connection.execute(sql).fetchone(),
+            reader,
+            [n for n in names if n not in kinds],
+            stored,
+        )
+    )
+    connection.execute(f"CREATE VIEW v AS SELECT {view_sql(names, typed, stored)} FROM {reader}")
+    queries = ProfileQueries(names, typed, stored, "v")  # type: ignore[arg-type]
+    scalars = connection.execute(queries.scalars_sql()).fetchone()
+    assert scalars is not None
+    counts_sql = queries.counts_sql(queries.truncated(scalars))
+    counts = connection.execute(counts_sql).fetchall() if counts_sql else []
+    columns = queries.assemble(scalars, counts)
+    buckets = {i: columns[n].buckets for i, n in enumerate(names) if typed[n] == "numeric"}
+    settle(buckets, [stored[n] for n in names], "v", lambda sql: connection.execute(sql).fetchall())
+    rows = int(scalars[0])
+    return Profile("s", [SourceRecord("data.parquet", "0" * 64, rows, "parquet")], rows, columns)
+
+
+@pytest.mark.parametrize("rows", [1, 300, MAX_CATEGORIES + 500])
+def test_portable_queries_give_duckdbs_profile(tmp_path: Path, rows: int) -> None:
+    path = tmp_path / "data.parquet"
+    pq.write_table(generated(rows, seed=rows), path)
+    kinds = {"label": "categorical"}
+    recorded = SourceRecord("data.parquet", "0" * 64, 0, "parquet")
+    duck = measure_profile(open_source(path), subject="s", recorded=recorded, kinds=kinds)  # type: ignore[arg-type]
+    portable = portable_profile(path, kinds)
+    assert canonical_json(portable.as_dict()) == canonical_json(duck.as_dict())
+    if rows > MAX_CATEGORIES:
+        assert duck.columns["id"].truncated and duck.columns["id"].count == rows
+        assert not duck.columns["group"].truncated
+    assert duck.columns["edges"].count > 0
+
+
+def test_bucket_of_is_its_definition_next_to_every_boundary() -> None:
+    """γ^(k-1) < |x| ≤ γ^k, decided in decimal arithmetic, for values on and around
+    boundaries (where ceil(ln|x| / ln γ) alone depends on the last bit of ln)."""
+    for value in boundary_values():
+        index = sketch.bucket_of(value)
+        k = abs(index) + sketch.OFFSET
+        magnitude = Decimal(abs(value))
+        assert sketch.boundary(k - 1) < magnitude <= sketch.boundary(k), value
+        assert (index > 0) == (value > 0)
+
+
+def test_duckdb_buckets_boundary_values_as_python_does(tmp_path: Path) -> None:
+    values = boundary_values()
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t AS SELECT unnest(?::DOUBLE[]) AS v0", [values])
+    connection.execute(
+        f"CREATE VIEW w AS SELECT v0, v0 AS o0, {sketch.quotient_sql('v0')} AS q0 FROM t"
+    )
+    found = connection.execute(
+        f"SELECT histogram({sketch.bucket_sql('v0', 'q0')}) FROM w"
+    ).fetchone()
+    assert found is not None
+    buckets = {0: {int(k): int(n) for k, n in found[0].items()}}
+    assert buckets[0][sketch.UNDECIDED] > len(values) / 2  # most are next to a boundary
+    settle(buckets, ["float"], "w", lambda sql: connection.execute(sql).fetchall())
+    expected: dict[int, int] = {}
+    for value in values:
+        expected[sketch.bucket_of(value)] = expected.get(sketch.bucket_of(value), 0) + 1
+    assert buckets[0] == expected

@@ -1,0 +1,161 @@
+"""`profile` and `monitor` with ``--engine spark`` (issue 22): the profile's portable
+queries (`profile_sql`: no `histogram()`), transpiled by sqlglot and run by Apache Spark
+(local mode, this machine's Java 17) over Parquet, give DuckDB's profile byte for byte —
+generated data with missing values, NaN, ±inf, negatives, zeros, values on and next to
+every bucket boundary (where the JVM's logarithm and glibc's differ in the last bit),
+numbers stored as text, and more categories than a profile keeps; the worked example's
+monitoring (reference, windows with outcomes, the contract on each window) gives the
+same profile.json and monitoring.json; what Spark cannot run is refused in one line.
+Spark starts once for the module (tests/scale/conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from cardgate.cli import app
+from cardgate.core.errors import ConfigurationError
+from cardgate.core.files import canonical_json
+from cardgate.documents.workspace import load_workspace
+from cardgate.evidence.datacheck.source import open_source
+from cardgate.evidence.monitoring import sketch
+from cardgate.evidence.monitoring.measure import measure_profile
+from cardgate.evidence.monitoring.profile import MAX_CATEGORIES, Profile, SourceRecord
+from cardgate.evidence.monitoring.profiling import profile_system
+from cardgate.evidence.monitoring.run import monitor_system
+from tests.conftest import REPO
+from tests.monitoring.test_profile_sql import boundary_values, generated
+
+MASTER = "local[2]"
+SYSTEM = "income-screening"
+
+
+def _profiles(path: Path, kinds: dict[str, Any]) -> dict[str, Profile]:
+    profiles = {}
+    for engine in ("duckdb", "spark"):
+        profiles[engine] = measure_profile(
+            open_source(path),
+            subject="s",
+            recorded=SourceRecord(path.name, "0" * 64, 0, "parquet"),
+            kinds=kinds,
+            engine=engine,
+            master=MASTER if engine == "spark" else None,
+        )
+    return profiles
+
+
+@pytest.mark.parametrize("rows", [1, MAX_CATEGORIES + 500])
+def test_generated_data_gives_one_profile(tmp_path: Path, spark: Any, rows: int) -> None:
+    path = tmp_path / "data.parquet"
+    pq.write_table(generated(rows, seed=rows), path)
+    profiles = _profiles(path, {"label": "categorical"})
+    assert canonical_json(profiles["spark"].as_dict()) == canonical_json(
+        profiles["duckdb"].as_dict()
+    )
+    if rows > MAX_CATEGORIES:
+        column = profiles["spark"].columns["id"]
+        assert column.truncated and column.count == rows and not column.values
+
+
+def test_boundary_values_fall_in_pythons_buckets(tmp_path: Path, spark: Any) -> None:
+    """Every value on or next to a boundary: Spark's buckets are `bucket_of`'s (its
+    logarithm alone put about one in a thousand of them in the neighbouring bucket)."""
+    values = boundary_values()
+    path = tmp_path / "edges.parquet"
+    pq.write_table(pa.table({"x": values}), path)
+    profiles = _profiles(path, {})
+    expected: dict[int, int] = {}
+    for value in values:
+        expected[sketch.bucket_of(value)] = expected.get(sketch.bucket_of(value), 0) + 1
+    assert profiles["spark"].columns["x"].buckets == expected
+    assert profiles["duckdb"].columns["x"].buckets == expected
+
+
+def _example(root: Path, windows: int) -> tuple[Path, Path, list[Path]]:
+    """The worked example with its monitoring data as Parquet, and the adult contract
+    checked on each window."""
+    workspace = root / "governance"
+    shutil.copytree(REPO / "governance", workspace)
+    folder = workspace / "systems" / SYSTEM
+    card = folder / "model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("  cadence: monthly\n", "  cadence: monthly\n  dataset: adult\n"))
+    (folder / "monitoring.json").unlink()
+    data = folder / "monitoring"
+
+    def parquet(csv: Path) -> Path:
+        target = csv.with_name(csv.name.replace(".csv.gz", ".parquet"))
+        pq.write_table(pacsv.read_csv(csv), target)
+        return target
+
+    reference = parquet(data / "reference.csv.gz")
+    chosen = sorted((data / "windows").glob("*.csv.gz"))[:windows]
+    return workspace, reference, [parquet(path) for path in chosen]
+
+
+def test_worked_example_monitoring_is_one_record(tmp_path: Path, spark: Any) -> None:
+    workspace, reference, windows = _example(tmp_path, 3)
+    folder = workspace / "systems" / SYSTEM
+    written: dict[str, tuple[bytes, bytes]] = {}
+    for engine in ("duckdb", "spark"):
+        loaded = load_workspace(workspace)
+        master = MASTER if engine == "spark" else None
+        profile_system(loaded, SYSTEM, data=[reference], engine=engine, master=master)
+        run = monitor_system(loaded, SYSTEM, windows, engine=engine, master=master)
+        assert len(run.added) == 3 and run.added[0]["contract"] is not None
+        written[engine] = (
+            (folder / "profile.json").read_bytes(),
+            (folder / "monitoring.json").read_bytes(),
+        )
+        (folder / "monitoring.json").unlink()
+    assert written["spark"][0] == written["duckdb"][0]
+    assert written["spark"][1] == written["duckdb"][1]
+
+
+def test_window_without_outcomes_is_refused(tmp_path: Path, spark: Any) -> None:
+    """The selection rates of a window whose outcomes have not arrived are a DuckDB
+    query: with --engine spark, one error, nothing computed elsewhere, nothing written."""
+    workspace, reference, windows = _example(tmp_path, 1)
+    table = pq.read_table(windows[0])
+    unlabelled = tmp_path / "2026-12.parquet"
+    pq.write_table(table.drop_columns(["y_true"]), unlabelled)
+    loaded = load_workspace(workspace)
+    profile_system(loaded, SYSTEM, data=[reference])
+    with pytest.raises(ConfigurationError, match="no outcomes in this window"):
+        monitor_system(loaded, SYSTEM, [unlabelled], engine="spark", master=MASTER)
+    assert not (workspace / "systems" / SYSTEM / "monitoring.json").exists()
+
+
+def test_misuse_is_one_line_exit_2(tmp_path: Path) -> None:
+    workspace, _, windows = _example(tmp_path, 1)
+    csv = workspace / "systems" / SYSTEM / "monitoring" / "reference.csv.gz"
+    window_csv = csv.parent / "windows" / "2025-12.csv.gz"
+    cases = [
+        (["profile", SYSTEM, "--engine", "spark", "--data", str(csv)], "this one is CSV"),
+        (["monitor", SYSTEM, "--engine", "spark", "--window", str(window_csv)], "is CSV"),
+        (["profile", SYSTEM, "--spark-master", "local[1]"], "goes with --engine spark"),
+        (["monitor", SYSTEM, "--window", str(windows[0]), "--spark-master", "x"], "goes with"),
+        (["profile", SYSTEM, "--engine", "spark", "--memory-limit", "1GB"], "does not go with"),
+        (["profile", SYSTEM, "--engine", "flink"], "is not one of: duckdb, spark"),
+    ]
+    for args, words in cases:
+        if args[0] == "monitor":  # a reference profile to monitor against
+            CliRunner().invoke(app, ["profile", SYSTEM, "-w", str(workspace)])
+        result = CliRunner().invoke(app, [*args, "-w", str(workspace)])
+        assert result.exit_code == 2, (args, result.stderr)
+        assert words in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert (
+        "convert it to Parquet"
+        in CliRunner()
+        .invoke(
+            app, ["profile", SYSTEM, "--engine", "spark", "--data", str(csv), "-w", str(workspace)]
+        )
+        .stderr
+    )
