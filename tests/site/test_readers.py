@@ -265,6 +265,31 @@ def test_evidence_is_read_only_from_regular_files(workspace_root: Path) -> None:
     assert "cannot be read" in body and "not a regular file" in body
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 5000 + "x",  # lists nested beyond the parser's recursion: a RecursionError
+        "[" * 20_000,  # 54 s in one paragraph: the parser's links are quadratic in '['
+        "[a](b\n\n" * 30_000,  # 1,000 to a paragraph, 30,000 in all
+    ],
+)
+def test_evidence_markdown_too_costly_to_render_is_shown_as_text(
+    workspace_root: Path, text: str
+) -> None:
+    import time
+
+    from cardgate.site.evidence import EvidenceLink, evidence_body
+
+    path = workspace_root / "docs" / "hostile.md"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    link = EvidenceLink("docs/hostile.md", "", source="docs/hostile.md", kind="markdown")
+    started = time.monotonic()
+    body = str(evidence_body(load_workspace(workspace_root), link))
+    assert time.monotonic() - started < 10
+    assert body.startswith('<pre class="cg-evidence-source">') and 'id="L1"' in body
+
+
 def test_waivers_page_and_dashboard_warn_of_a_waiver_running_out(workspace_root: Path) -> None:
     waivers = workspace_root / "waivers.yaml"
     waivers.write_text(

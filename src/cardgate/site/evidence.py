@@ -30,6 +30,11 @@ RENDERED = {".md": "markdown", ".markdown": "markdown", ".yaml": "text", ".yml":
 RENDERED |= {".json": "text", ".txt": "text", ".csv": "text", ".toml": "text"}
 COPIED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".gz", ".parquet"})
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~/ -]+$")
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+MOST_BRACKETS = 1_000
+"""Python-Markdown reads links in time quadratic in a paragraph's '[' (20,000 in one took
+54 s, 2,000 one second): Markdown with more in a paragraph, or 20 times as many in all,
+is shown as text, as is Markdown nested beyond the parser's recursion."""
 
 
 @dataclass(frozen=True)
@@ -94,14 +99,22 @@ def evidence_body(workspace: Workspace, link: EvidenceLink) -> Markup:
         text = read_evidence(workspace, link).decode("utf-8")
     except (OSError, PathEscapeError, UnicodeDecodeError) as error:
         return Markup('<p class="cg-missing">{}</p>').format(f"cannot be read: {error}")
-    if link.kind == "markdown":
-        return Markup('<div class="cg-evidence-text">{}</div>').format(safe_markdown(text))
+    if link.kind == "markdown" and _quick_to_render(text):
+        try:
+            return Markup('<div class="cg-evidence-text">{}</div>').format(safe_markdown(text))
+        except RecursionError:
+            pass  # lists or quotes nested too deeply to render: shown as text below
     lines = clean(text).split("\n")
     numbered = "&#10;".join(
         f'<span class="cg-line" id="L{number}">{html.escape(line)}</span>'
         for number, line in enumerate(lines, start=1)
     )
     return Markup(f'<pre class="cg-evidence-source"><code>{numbered}</code></pre>')
+
+
+def _quick_to_render(text: str) -> bool:
+    brackets = [paragraph.count("[") for paragraph in _PARAGRAPHS.split(text)]
+    return max(brackets) <= MOST_BRACKETS and sum(brackets) <= 20 * MOST_BRACKETS
 
 
 def safe_markdown(text: str) -> Markup:
