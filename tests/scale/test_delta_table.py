@@ -194,7 +194,8 @@ def test_gate_reports_a_new_commit_as_stale_and_release_recomputes(tmp_path: Pat
 
     loaded = load_workspace(workspace)
     layout = site_layout(loaded)
-    generate(loaded, layout, today=datetime.date(2026, 11, 30))
+    generated = generate(loaded, layout, today=datetime.date(2026, 11, 30))
+    assert generated.unrendered == []  # the pages of evaluations of files too
     page = (layout.docs_dir / "systems" / "credit-default" / "index.md").read_text()
     assert (
         "<code>systems/credit-default/predictions.delta</code>: a Delta table at version 1" in page
