@@ -2,6 +2,7 @@
 Evidently's data-drift preset beside it on the same 1,000,000-row window.
 
 Run: python benchmarks/bench_monitor.py [--rows 1e7] [--rounds 3] [--evidently PYTHON]
+     python benchmarks/bench_monitor.py --spark [--rounds 3]
 
 1. Writes (seeded, once, under benchmarks/.work/monitor/) a reference of 1,000,000 rows
    and windows of 1,000,000 and ROWS rows x 20 columns (10 numeric, 10 categorical) as
@@ -18,7 +19,11 @@ Run: python benchmarks/bench_monitor.py [--rows 1e7] [--rounds 3] [--evidently P
    against the 1,000,000-row reference (it needs the reference's rows), beside cardgate on
    the same window; the columns each flags are printed.
 
-Writes benchmarks/results.json ("monitor").
+With `--spark` instead (issue 22): the profile of the 1,000,000-row reference (20 columns)
+by DuckDB and by Spark (`--engine spark`, local[*]), each in a fresh interpreter,
+interleaved; the two profiles are checked byte-identical.
+
+Writes benchmarks/results.json ("monitor", or "monitor_profile_spark").
 """
 
 from __future__ import annotations
@@ -82,9 +87,13 @@ from cardgate.evidence.datacheck.source import open_source
 from cardgate.evidence.monitoring.measure import measure_profile
 from cardgate.evidence.monitoring.profile import SourceRecord, write_profile
 path, out = Path(sys.argv[1]), Path(sys.argv[2])
+engine = sys.argv[3] if len(sys.argv) > 3 else "duckdb"
 profile = measure_profile(open_source(path), subject="bench",
-    recorded=SourceRecord(path.name, "-", 0, "parquet"), kinds={})
+    recorded=SourceRecord(path.name, "-", 0, "parquet"), kinds={}, engine=engine)
 write_profile(out, profile, within=out.parent)
+if engine == "spark":
+    from cardgate.evidence.evaluation.spark_engine import stop_sessions
+    stop_sessions()
 """
 
 MONITOR = """
@@ -126,15 +135,37 @@ def _last(output: str) -> list[str]:
     return found
 
 
+def profile_engines(reference: Path, rounds: int) -> int:
+    """The reference's profile by DuckDB and by Spark, in fresh interpreters."""
+    outs = {engine: FOLDER / f"profile-{engine}.json" for engine in ("duckdb", "spark")}
+    commands = {
+        engine: [sys.executable, "-c", PROFILE, str(reference), str(out), engine]
+        for engine, out in outs.items()
+    }
+    results: dict[str, object] = {"load_before": harness.load()}
+    runs = harness.whole_process(commands, rounds=rounds, cwd=FOLDER)
+    assert outs["spark"].read_bytes() == outs["duckdb"].read_bytes(), "Spark disagrees"
+    for engine, r in runs.items():
+        results[engine] = r.summary()
+        print(f"profile of {REFERENCE_ROWS:,} rows x 20 columns, {engine}: {r.summary()}")
+    results["load_after"] = harness.load()
+    harness.record("monitor_profile_spark", results)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=float, default=1e7)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--evidently", type=Path, default=None)
+    parser.add_argument("--spark", action="store_true", help="the profile: DuckDB and Spark")
     args = parser.parse_args()
     rows = int(args.rows)
     FOLDER.mkdir(parents=True, exist_ok=True)
     reference = FOLDER / "reference.parquet"
+    if args.spark:
+        write(reference, REFERENCE_ROWS, seed=1, shifted=False)
+        return profile_engines(reference, args.rounds)
     small = FOLDER / f"window-{REFERENCE_ROWS}.parquet"
     large = FOLDER / f"window-{rows}.parquet"
     write(reference, REFERENCE_ROWS, seed=1, shifted=False)

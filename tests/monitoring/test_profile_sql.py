@@ -20,7 +20,13 @@ from cardgate.evidence.datacheck.source import open_source
 from cardgate.evidence.monitoring import sketch
 from cardgate.evidence.monitoring.measure import measure_profile
 from cardgate.evidence.monitoring.profile import MAX_CATEGORIES, Profile, SourceRecord
-from cardgate.evidence.monitoring.profile_sql import ProfileQueries, infer_kinds, settle, view_sql
+from cardgate.evidence.monitoring.profile_sql import (
+    ProfileQueries,
+    infer_kinds,
+    named_keys,
+    settle,
+    view_sql,
+)
 
 
 def boundary_values() -> list[float]:
@@ -60,6 +66,11 @@ def generated(rows: int, seed: int) -> pa.Table:
                 [f"g{v}" for v in rng.integers(0, 40, rows)], mask=rng.random(rows) < 0.03
             ),
             "label": rng.integers(0, 2, rows),
+            "float_code": pa.array(
+                rng.choice([1e20, 0.1, 1e-7, 123456789.0, 2.5e-5, 1.0, np.nan], rows),
+                mask=rng.random(rows) < 0.05,
+            ),
+            "float32_code": pa.array(rng.choice([0.1, 1e20, 3.0], rows), pa.float32()),
             "id": pa.array([f"row-{i}" for i in range(rows)]),
         }
     )
@@ -85,10 +96,14 @@ def portable_profile(path: Path, kinds: dict[str, str]) -> Profile:
     )
     connection.execute(f"CREATE VIEW v AS SELECT {view_sql(names, typed, stored)} FROM {reader}")
     queries = ProfileQueries(names, typed, stored, "v")  # type: ignore[arg-type]
-    scalars = connection.execute(queries.scalars_sql()).fetchone()
+    scalars = connection.execute(queries.scalars_sql()).fetchall()[0]
     assert scalars is not None
-    counts_sql = queries.counts_sql(queries.truncated(scalars))
-    counts = connection.execute(counts_sql).fetchall() if counts_sql else []
+    truncated = queries.truncated(scalars)
+    counts_sql = queries.counts_sql(truncated)
+    counts = []
+    if counts_sql:
+        table = connection.sql(counts_sql).to_arrow_table()
+        counts = named_keys(table, queries.float_keys(truncated))
     columns = queries.assemble(scalars, counts)
     buckets = {i: columns[n].buckets for i, n in enumerate(names) if typed[n] == "numeric"}
     settle(buckets, [stored[n] for n in names], "v", lambda sql: connection.execute(sql).fetchall())
@@ -100,7 +115,7 @@ def portable_profile(path: Path, kinds: dict[str, str]) -> Profile:
 def test_portable_queries_give_duckdbs_profile(tmp_path: Path, rows: int) -> None:
     path = tmp_path / "data.parquet"
     pq.write_table(generated(rows, seed=rows), path)
-    kinds = {"label": "categorical"}
+    kinds = {"label": "categorical", "float_code": "categorical", "float32_code": "categorical"}
     recorded = SourceRecord("data.parquet", "0" * 64, 0, "parquet")
     duck = measure_profile(open_source(path), subject="s", recorded=recorded, kinds=kinds)  # type: ignore[arg-type]
     portable = portable_profile(path, kinds)

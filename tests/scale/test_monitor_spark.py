@@ -55,7 +55,8 @@ def _profiles(path: Path, kinds: dict[str, Any]) -> dict[str, Profile]:
 def test_generated_data_gives_one_profile(tmp_path: Path, spark: Any, rows: int) -> None:
     path = tmp_path / "data.parquet"
     pq.write_table(generated(rows, seed=rows), path)
-    profiles = _profiles(path, {"label": "categorical"})
+    kinds = {"label": "categorical", "float_code": "categorical", "float32_code": "categorical"}
+    profiles = _profiles(path, kinds)
     assert canonical_json(profiles["spark"].as_dict()) == canonical_json(
         profiles["duckdb"].as_dict()
     )

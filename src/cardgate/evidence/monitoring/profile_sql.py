@@ -17,8 +17,9 @@ is two queries over the view, written in DuckDB's dialect and transpiled by sqlg
   (one set per column), leaving out the categorical columns with more than
   `MAX_CATEGORIES` distinct values (`truncated`: only their missing values are kept).
 
-`assemble` turns the two results into the `ColumnProfile`s DuckDB's pass gives, and a
-test runs both forms through DuckDB and compares them.
+`assemble` turns the two results into the `ColumnProfile`s DuckDB's pass gives (the
+floating-point categories written as text by DuckDB: `named_keys`), and a test runs both
+forms through DuckDB and compares them.
 """
 
 from __future__ import annotations
@@ -120,6 +121,28 @@ def text(index: int, stored: str) -> str:
     return f"o{index}" if stored == "text" else f"CAST(o{index} AS VARCHAR)"
 
 
+def category_key(index: int, stored: str) -> str:
+    """SQL: a categorical column's value as the portable queries group it — as text, but a
+    floating-point value as itself: engines write doubles as text differently (Spark
+    '1.0E20', DuckDB '1e+20'), so `named_keys` writes them as DuckDB does."""
+    return f"o{index}" if stored == "float" else text(index, stored)
+
+
+def named_keys(table: Any, floats: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of `table` (`counts_sql`'s result as Arrow), the float keys `floats`
+    written as text by DuckDB, as its `histogram()` pass writes them."""
+    if floats:
+        import duckdb
+
+        connection = duckdb.connect()
+        connection.register("counted", table)
+        columns = ", ".join(
+            f"CAST({c} AS VARCHAR) AS {c}" if c in floats else c for c in table.column_names
+        )
+        return connection.execute(f"SELECT {columns} FROM counted").fetchall()
+    return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+
+
 def inferred_sql(names: Sequence[str], table: str) -> str:
     """One row: per text column, whether every value present parses as a finite number
     (and one is present)."""
@@ -183,7 +206,8 @@ class ProfileQueries:
                 ]
             else:
                 aggregates.append(
-                    f"count(DISTINCT CASE WHEN NOT {missing(i, stored)} THEN {text(i, stored)} END)"
+                    f"count(DISTINCT CASE WHEN NOT {missing(i, stored)} "
+                    f"THEN {category_key(i, stored)} END)"
                 )
         return f"SELECT {', '.join(aggregates)} FROM {self.table}"
 
@@ -196,7 +220,7 @@ class ProfileQueries:
                 keys.append(f"CASE WHEN {usable(i, stored)} THEN {bucket(i)} END AS k{i}")
             elif name not in truncated:
                 keys.append(
-                    f"CASE WHEN NOT {missing(i, stored)} THEN {text(i, stored)} END AS k{i}"
+                    f"CASE WHEN NOT {missing(i, stored)} THEN {category_key(i, stored)} END AS k{i}"
                 )
         if not keys:
             return None
@@ -206,6 +230,16 @@ class ProfileQueries:
             f"SELECT {', '.join(columns)}, count(*) AS n FROM (SELECT {', '.join(keys)} "
             f"FROM {self.table}) GROUP BY GROUPING SETS ({sets})"
         )
+
+    def float_keys(self, truncated: set[str]) -> list[str]:
+        """`counts_sql`'s key columns that hold floating-point categories (`named_keys`)."""
+        return [
+            f"k{i}"
+            for i, name in enumerate(self.names)
+            if self.kinds[name] == "categorical"
+            and self.stored[name] == "float"
+            and name not in truncated
+        ]
 
     def truncated(self, scalars: Sequence[Any]) -> set[str]:
         """The categorical columns with more distinct values than a profile keeps."""

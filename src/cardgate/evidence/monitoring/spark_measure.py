@@ -28,11 +28,13 @@ from cardgate.evidence.datacheck.spark_engine import (
     spark_rows,
     spark_sql,
 )
+from cardgate.evidence.evaluation.spark_engine import arrow_result
 from cardgate.evidence.monitoring.profile import Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
     ProfileQueries,
     check_columns,
     infer_kinds,
+    named_keys,
     settle,
     view_sql,
 )
@@ -89,8 +91,13 @@ def _measure(
     session.sql(projection).createOrReplaceTempView(VALUES)
     queries = ProfileQueries(names, typed, stored, VALUES)
     scalars = fetch(queries.scalars_sql())[0]
-    counts_sql = queries.counts_sql(queries.truncated(scalars))
-    columns = queries.assemble(scalars, fetch(counts_sql) if counts_sql else [])
+    truncated = queries.truncated(scalars)
+    counts_sql = queries.counts_sql(truncated)
+    counts = []
+    if counts_sql:
+        table = arrow_result(session, spark_sql(counts_sql))
+        counts = named_keys(table, queries.float_keys(truncated))
+    columns = queries.assemble(scalars, counts)
     buckets = {i: columns[n].buckets for i, n in enumerate(names) if typed[n] == "numeric"}
     settle(buckets, [stored[name] for name in names], VALUES, fetch)
     rows = int(scalars[0])
