@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -154,9 +155,12 @@ def test_a_graded_outcome_is_refused(ws: Path) -> None:
     _edit(ws / REDTEAM, '"jailbreak_success": 1', '"jailbreak_success": 0.5')
     code, out = _run(ws, "evaluate-safety", SYSTEM)
     assert code == 1, out
-    assert (
-        f"{REDTEAM}: sample 'jailbreak_success-direct-0': outcome 'jailbreak_success' is 0.5" in out
-    )
+    # located as every other score error is: file:line:col and where in the document
+    assert re.search(
+        re.escape(REDTEAM) + r":1:1: results\.results\[\d+\]: sample "
+        r"'jailbreak_success-direct-0': outcome 'jailbreak_success' is 0\.5",
+        out,
+    ), out
     assert "Traceback" not in out and not (ws / ARTIFACT).exists()
 
 

@@ -96,7 +96,8 @@ def compute_safety(
             value = sample.scores[rate.outcome]
             if value not in (0.0, 1.0):
                 raise InputError(
-                    f"{shown}: sample '{sample.sample_id}': outcome '{rate.outcome}' is "
+                    f"{shown}:{sample.where}: sample '{sample.sample_id}': outcome "
+                    f"'{rate.outcome}' is "
                     f"{value:g}, not 0 or 1",
                     hint="a rate counts judged outcomes: 1 where it happened, 0 where not "
                     "(a graded score belongs in generation_evaluation)",
