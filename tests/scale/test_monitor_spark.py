@@ -10,6 +10,7 @@ Spark starts once for the module (tests/scale/conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from cardgate.evidence.monitoring import sketch
 from cardgate.evidence.monitoring.measure import measure_profile
 from cardgate.evidence.monitoring.profile import MAX_CATEGORIES, Profile, SourceRecord
 from cardgate.evidence.monitoring.profiling import profile_system
-from cardgate.evidence.monitoring.run import monitor_system
+from cardgate.evidence.monitoring.run import monitor_system, recompute_monitoring
 from tests.conftest import REPO
 from tests.monitoring.test_profile_sql import boundary_values, generated
 
@@ -115,6 +116,9 @@ def test_worked_example_monitoring_is_one_record(tmp_path: Path, spark: Any) -> 
             (folder / "profile.json").read_bytes(),
             (folder / "monitoring.json").read_bytes(),
         )
+        if engine == "spark":  # gate --release measures Spark's record again with DuckDB
+            again = recompute_monitoring(loaded, SYSTEM)
+            assert again == json.loads(written[engine][1])
         (folder / "monitoring.json").unlink()
     assert written["spark"][0] == written["duckdb"][0]
     assert written["spark"][1] == written["duckdb"][1]
@@ -160,3 +164,24 @@ def test_misuse_is_one_line_exit_2(tmp_path: Path) -> None:
         )
         .stderr
     )
+
+
+def test_the_commands_write_the_same_files(tmp_path: Path, spark: Any) -> None:
+    """Through the command line (last: each Spark run stops its session): `profile` and
+    `monitor` with --engine spark write DuckDB's bytes."""
+    workspace, reference, windows = _example(tmp_path, 1)
+    folder = workspace / "systems" / SYSTEM
+    written = {}
+    for engine in ("duckdb", "spark"):
+        options = ["--engine", engine] + (["--spark-master", MASTER] if engine == "spark" else [])
+        for command in (
+            ["profile", SYSTEM, "--data", str(reference)],
+            ["monitor", SYSTEM, "--window", str(windows[0])],
+        ):
+            result = CliRunner().invoke(app, [*command, *options, "-w", str(workspace)])
+            assert result.exit_code in (0, 1), result.stderr
+        written[engine] = [
+            (folder / name).read_bytes() for name in ("profile.json", "monitoring.json")
+        ]
+        (folder / "monitoring.json").unlink()
+    assert written["spark"] == written["duckdb"]
