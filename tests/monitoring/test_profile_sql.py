@@ -66,6 +66,13 @@ def generated(rows: int, seed: int) -> pa.Table:
                 [f"g{v}" for v in rng.integers(0, 40, rows)], mask=rng.random(rows) < 0.03
             ),
             "label": rng.integers(0, 2, rows),
+            "day": pa.array(rng.integers(19_000, 19_100, rows).astype("int32"), pa.date32()),
+            "at": pa.array(rng.integers(0, 10**6, rows) * 500_000, pa.timestamp("us")),
+            "at_utc": pa.array(rng.integers(0, 10**6, rows) * 500_000, pa.timestamp("us", "UTC")),
+            "price": pa.array(
+                [Decimal(int(v)).scaleb(-3) for v in rng.integers(-(10**15), 10**15, rows)],
+                pa.decimal128(18, 3),
+            ),
             "float_code": pa.array(
                 rng.choice([1e20, 0.1, 1e-7, 123456789.0, 2.5e-5, 1.0, np.nan], rows),
                 mask=rng.random(rows) < 0.05,
@@ -103,7 +110,7 @@ def portable_profile(path: Path, kinds: dict[str, str]) -> Profile:
     counts = []
     if counts_sql:
         table = connection.sql(counts_sql).to_arrow_table()
-        counts = named_keys(table, queries.float_keys(truncated))
+        counts = named_keys(table, queries.typed_keys(truncated))
     columns = queries.assemble(scalars, counts)
     buckets = {i: columns[n].buckets for i, n in enumerate(names) if typed[n] == "numeric"}
     settle(buckets, [stored[n] for n in names], "v", lambda sql: connection.execute(sql).fetchall())

@@ -18,8 +18,8 @@ is two queries over the view, written in DuckDB's dialect and transpiled by sqlg
   `MAX_CATEGORIES` distinct values (`truncated`: only their missing values are kept).
 
 `assemble` turns the two results into the `ColumnProfile`s DuckDB's pass gives (the
-floating-point categories written as text by DuckDB: `named_keys`), and a test runs both
-forms through DuckDB and compares them.
+floating-point and temporal categories written as text by DuckDB: `named_keys`), and a
+test runs both forms through DuckDB and compares them.
 """
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ def as_double(name: str, stored: str) -> str:
         return f"CAST({column} AS DOUBLE)"
     if stored == "bool":
         return f"CAST(CAST({column} AS INTEGER) AS DOUBLE)"
-    return f"TRY_CAST({column} AS DOUBLE)"
+    if stored == "text":
+        return f"TRY_CAST({column} AS DOUBLE)"
+    # dates, times, lists...: never a number (DuckDB's TRY_CAST gives NULL; Spark's fails)
+    return "CAST(NULL AS DOUBLE)"
 
 
 def view_sql(names: Sequence[str], kinds: Mapping[str, Kind], stored: Mapping[str, str]) -> str:
@@ -121,26 +124,33 @@ def text(index: int, stored: str) -> str:
     return f"o{index}" if stored == "text" else f"CAST(o{index} AS VARCHAR)"
 
 
+_NAMED_AS_STORED = ("text", "int", "bool")
+"""Stored kinds whose text every engine writes alike; the others (floating point, dates
+and times, ...) are grouped by value and named by DuckDB (`named_keys`)."""
+
+
 def category_key(index: int, stored: str) -> str:
-    """SQL: a categorical column's value as the portable queries group it — as text, but a
-    floating-point value as itself: engines write doubles as text differently (Spark
-    '1.0E20', DuckDB '1e+20'), so `named_keys` writes them as DuckDB does."""
-    return f"o{index}" if stored == "float" else text(index, stored)
+    """SQL: a categorical column's value as the portable queries group it — as text, but
+    a floating-point, temporal or other value as itself: engines write those as text
+    differently (Spark '1.0E20' and '2024-01-01 10:00:00', DuckDB '1e+20' and
+    '2024-01-01 10:00:00+00' for a UTC timestamp), so `named_keys` writes them as
+    DuckDB's `histogram()` pass does."""
+    return text(index, stored) if stored in _NAMED_AS_STORED else f"o{index}"
 
 
-def named_keys(table: Any, floats: Sequence[str]) -> list[tuple[Any, ...]]:
-    """The rows of `table` (`counts_sql`'s result as Arrow), the float keys `floats`
-    written as text by DuckDB, as its `histogram()` pass writes them."""
-    if floats:
-        import duckdb
+def named_keys(table: Any, typed: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of `table` (`counts_sql`'s result as Arrow), the keys `typed` (columns
+    grouped by value: `ProfileQueries.typed_keys`) written as text by DuckDB."""
+    if not typed:
+        return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+    from cardgate.evidence.datacheck.duckdb_engine import open_connection
 
-        connection = duckdb.connect()
+    with open_connection(None) as connection:  # its time zone: UTC
         connection.register("counted", table)
         columns = ", ".join(
-            f"CAST({c} AS VARCHAR) AS {c}" if c in floats else c for c in table.column_names
+            f"CAST({c} AS VARCHAR) AS {c}" if c in typed else c for c in table.column_names
         )
         return connection.execute(f"SELECT {columns} FROM counted").fetchall()
-    return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
 
 def inferred_sql(names: Sequence[str], table: str) -> str:
@@ -231,13 +241,13 @@ class ProfileQueries:
             f"FROM {self.table}) GROUP BY GROUPING SETS ({sets})"
         )
 
-    def float_keys(self, truncated: set[str]) -> list[str]:
-        """`counts_sql`'s key columns that hold floating-point categories (`named_keys`)."""
+    def typed_keys(self, truncated: set[str]) -> list[str]:
+        """`counts_sql`'s key columns grouped by value, to be named by `named_keys`."""
         return [
             f"k{i}"
             for i, name in enumerate(self.names)
             if self.kinds[name] == "categorical"
-            and self.stored[name] == "float"
+            and self.stored[name] not in _NAMED_AS_STORED
             and name not in truncated
         ]
 

@@ -96,7 +96,7 @@ def _measure(
     counts = []
     if counts_sql:
         table = arrow_result(session, spark_sql(counts_sql))
-        counts = named_keys(table, queries.float_keys(truncated))
+        counts = named_keys(table, queries.typed_keys(truncated))
     columns = queries.assemble(scalars, counts)
     buckets = {i: columns[n].buckets for i, n in enumerate(names) if typed[n] == "numeric"}
     settle(buckets, [stored[name] for name in names], VALUES, fetch)
