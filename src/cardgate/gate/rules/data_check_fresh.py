@@ -116,7 +116,9 @@ def _statistics_query(ctx: RuleContext, dataset: CheckedDataset, hint: str) -> I
     recorded = data.get("computed_by") if isinstance(data, dict) else None
     if dataset.contract.computed_by is None or not isinstance(recorded, dict):
         return
-    query, digest = str(recorded.get("query")), recorded.get("query_sha256")
+    # the contract's query, not the one the artifact names: an artifact recording another
+    # file (the contract's own query, say) does not vouch for the query the contract names
+    query, digest = dataset.contract.computed_by.query, recorded.get("query_sha256")
     yield from recorded_file(
         ctx,
         _STATISTICS_QUERY,

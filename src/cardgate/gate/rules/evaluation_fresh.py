@@ -70,13 +70,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         inputs = card.evaluation.predictions.inputs or []
         yield from _folder_inputs(ctx, read.relative, inputs, provenance.predictions.sha256, hint)
     computed = provenance.predictions.computed_by
-    if card.evaluation.predictions.computed_by is not None and computed is not None:
+    declared = card.evaluation.predictions.computed_by
+    if declared is not None and computed is not None:
+        # the card's query, not the one the artifact names (see data_check_fresh)
         yield from recorded_file(
             ctx,
             _COUNTS_QUERY,
-            computed.query,
+            declared.query,
             computed.query_sha256,
-            f"{read.relative} is stale: the counts query '{computed.query}'",
+            f"{read.relative} is stale: the counts query '{declared.query}'",
             hint,
         )
     settings = canonical_sha256(card.evaluation)
