@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -89,6 +90,48 @@ def test_what_is_not_declared_or_not_there_is_refused(tmp_path: Path, catalog_ta
         write_table_counts(narrow, root=tmp_path, system="s", table=TABLE, master="local[2]")
     assert missing.value.at == ("evaluation", "sensitive_features", 1)  # file:line:col there
     assert not (tmp_path / "counts.parquet").exists()
+
+
+@pytest.mark.parametrize("layout", ["counts.parquet", "counts.csv"])
+def test_files_cardgate_did_not_write_are_never_replaced(
+    tmp_path: Path, catalog_table: Path, layout: str
+) -> None:
+    """The card names where --table writes: the signers' file, a dataset's data or a
+    hand-written query there are refused and left as they were; its own files from an
+    earlier run are replaced."""
+    from cardgate.core.files import UnsafeWriteError
+
+    signers = tmp_path / "allowed_signers"
+    signers.write_text("ada@example.org ssh-ed25519 AAAA\n", encoding="utf-8")
+    named = {**COMPUTED["computed_by"], "query": "allowed_signers"}
+    with pytest.raises(ConfigurationError, match=r"a \.sql file"):
+        write_table_counts(
+            _settings({**COMPUTED, "path": layout, "computed_by": named}),
+            root=tmp_path,
+            system="s",
+            table=TABLE,
+            master="local[2]",
+        )
+    data = tmp_path / layout
+    if layout.endswith(".csv"):
+        data.write_text("age,income\n31,50000\n", encoding="utf-8")
+    else:
+        pq.write_table(pa.table({"age": [31], "income": [50_000]}), data)
+    before = data.read_bytes()
+    settings = _settings({**COMPUTED, "path": layout})
+    with pytest.raises(UnsafeWriteError, match="a counts table with these columns"):
+        write_table_counts(settings, root=tmp_path, system="s", table=TABLE, master="local[2]")
+    assert data.read_bytes() == before and not (tmp_path / "counts.sql").exists()
+    data.unlink()
+    (tmp_path / "counts.sql").write_text("SELECT 1 -- mine\n", encoding="utf-8")
+    with pytest.raises(UnsafeWriteError, match="a counts query written by cardgate"):
+        write_table_counts(settings, root=tmp_path, system="s", table=TABLE, master="local[2]")
+    assert (tmp_path / "counts.sql").read_text(encoding="utf-8") == "SELECT 1 -- mine\n"
+    assert not data.exists()  # nothing written when either file is refused
+    (tmp_path / "counts.sql").unlink()
+    for _ in range(2):  # the second run replaces what the first wrote
+        write_table_counts(settings, root=tmp_path, system="s", table=TABLE, master="local[2]")
+    assert signers.read_text(encoding="utf-8").startswith("ada@")
 
 
 def test_cli_table_option_goes_with_spark_and_one_system(tmp_path: Path) -> None:

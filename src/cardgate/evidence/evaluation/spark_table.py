@@ -22,17 +22,22 @@ tables do, through their extensions, which are not part of this install).
 
 from __future__ import annotations
 
+import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import ConfigurationError, InputError, first_line
-from cardgate.core.files import write_file
+from cardgate.core.errors import CardgateError, ConfigurationError, InputError, first_line
+from cardgate.core.files import check_target, write_file
+from cardgate.core.inputs import open_regular
 from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.documents.schemas.evaluation import EvaluationSettings
-from cardgate.evidence.evaluation.parquet_rows import check_columns
+from cardgate.evidence.evaluation.parquet_rows import check_columns, parquet_columns
 
 _PREDICTIONS = ("evaluation", "predictions")
+QUERY_MARK = b"-- cardgate: the counts table"
+"""How the query file `--table` writes (and `cardgate sql` prints) begins (`header`)."""
 CARD_HINT = (
     "declare the table's counts in the card: predictions: {path: systems/SYSTEM/counts.parquet, "
     "format: counts, computed_by: {engine: spark, query: systems/SYSTEM/counts.sql, tables: "
@@ -77,8 +82,54 @@ def write_table_counts(
             at=(*_PREDICTIONS, "computed_by", "tables"),
         ) from error
     text = "\n".join([*header(system, "spark", table), query]) + "\n"
-    write_file(query_path, text, within=root)
-    write_file(counts_path, _encoded(counts, counts_path), within=root)
+    columns = list(counts.column_names)
+    # the card names the two files: an existing one is replaced only when it is what
+    # cardgate writes there (a dataset's data or the signers' file is refused, unchanged)
+    for path, replaceable, what in (
+        (query_path, _is_counts_query, "a counts query written by cardgate"),
+        (counts_path, _counts_with(columns), "a counts table with these columns"),
+    ):
+        check_target(path, within=root, replaceable=replaceable, what=what)
+    write_file(
+        counts_path,
+        _encoded(counts, counts_path),
+        within=root,
+        replaceable=_counts_with(columns),
+        what="a counts table with these columns",
+    )
+    write_file(
+        query_path,
+        text,
+        within=root,
+        replaceable=_is_counts_query,
+        what="a counts query written by cardgate",
+    )
+
+
+def _is_counts_query(path: Path) -> bool:
+    """Whether the file at `path` begins as the query file `--table` writes."""
+    try:
+        with open_regular(path) as stream:
+            first = stream.read(len(QUERY_MARK))
+    except OSError:
+        return False
+    return first == QUERY_MARK
+
+
+def _counts_with(columns: list[str]) -> Callable[[Path], bool]:
+    """Whether the file at a path is a counts table (Parquet or CSV) of exactly `columns`."""
+
+    def replaceable(path: Path) -> bool:
+        try:
+            if path.name.lower().endswith(".csv"):
+                with open_regular(path) as stream:
+                    line = stream.readline(1 << 16).decode("utf-8-sig")
+                return next(csv.reader([line]), []) == columns
+            return parquet_columns(path, path.name) == columns
+        except (OSError, UnicodeDecodeError, CardgateError):
+            return False
+
+    return replaceable
 
 
 def _targets(settings: EvaluationSettings, *, root: Path, table: str) -> tuple[Path, Path]:
@@ -98,6 +149,12 @@ def _targets(settings: EvaluationSettings, *, root: Path, table: str) -> tuple[P
             f"Spark from {table}",
             hint=CARD_HINT,
             at=_PREDICTIONS,
+        )
+    if not computed.query.lower().endswith(".sql"):
+        raise ConfigurationError(
+            f"evaluation.predictions.computed_by.query: '{computed.query}': --table writes "
+            "the query it runs to a .sql file",
+            at=(*_PREDICTIONS, "computed_by", "query"),
         )
     if not source.path.lower().endswith((".parquet", ".csv")):
         raise ConfigurationError(
