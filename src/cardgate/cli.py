@@ -400,7 +400,10 @@ def check_data(
     dataset: Annotated[str, typer.Argument(help="Dataset id (its datasheet's folder name).")],
     data: Annotated[
         Path | None,
-        typer.Option(help="Data file to check (default: the contract's path).", dir_okay=False),
+        typer.Option(
+            help="Data file, or Delta table (a folder holding _delta_log/), to check "
+            "(default: the contract's path)."
+        ),
     ] = None,
     output_format: Annotated[
         TextOrJson, typer.Option("--format", "-f", help="Output format.")
@@ -598,8 +601,8 @@ def profile(
     data: Annotated[
         list[Path] | None,
         typer.Option(
-            help="Data file(s) to profile instead of the reference; partitions are merged.",
-            dir_okay=False,
+            help="Data file(s) or Delta table(s) to profile instead of the reference; "
+            "partitions are merged.",
         ),
     ] = None,
     memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB.")] = None,

@@ -95,6 +95,26 @@ def data_file(ctx: RuleContext, dataset: CheckedDataset) -> Path | None:
     return path if path.is_file() else None
 
 
+def data_table(ctx: RuleContext, dataset: CheckedDataset) -> str | None:
+    """The contract's Delta table, workspace-relative, when `contract.path` names a folder
+    holding ``_delta_log/`` or the artifact recorded a table (``data.table``): its folder
+    is what the gate fingerprints, present or not (gone, it cannot be verified)."""
+    from cardgate.core.paths import PathEscapeError
+    from cardgate.evidence.evaluation.delta_table import is_delta_table
+
+    data = dataset.artifact.get("data") if dataset.artifact is not None else None
+    recorded = isinstance(data, dict) and data.get("table") is not None
+    if dataset.contract.path is None:
+        return None
+    try:
+        path = ctx.workspace.resolve(dataset.contract.path, base=dataset.docs.folder)
+    except PathEscapeError:
+        return None
+    if recorded or is_delta_table(path):
+        return ctx.workspace.relative(path)
+    return None
+
+
 def current_sha256(ctx: RuleContext, path: Path) -> str:
     """SHA-256 of a data file, computed once per gate run."""
     from cardgate.core.digests import file_sha256

@@ -25,7 +25,7 @@ from cardgate.documents.schemas.evaluation import EvidenceLevel
 from cardgate.documents.workspace import DATA_CHECK_FILE
 from cardgate.evidence.datacheck.clauses import Violation
 from cardgate.evidence.datacheck.stats import TableStats
-from cardgate.evidence.evaluation.artifact import ComputedByRecord, evidence_level
+from cardgate.evidence.evaluation.artifact import ComputedByRecord, TableRecord, evidence_level
 
 ARTIFACT_FILE = DATA_CHECK_FILE
 ARTIFACT_KIND = "data-check"
@@ -56,6 +56,9 @@ class DataRecord(_Strict):
     statistics: Literal[True] | None = None
     """The file holds the statistics query's one row, not the rows (absent: the rows)."""
     computed_by: ComputedByRecord | None = None
+    table: TableRecord | None = None
+    """For a Delta table (`format: delta`): its path and the version read; `sha256`
+    covers every file of its folder, `bytes` counts the version's data files."""
 
     @property
     def evidence(self) -> EvidenceLevel:
@@ -139,10 +142,12 @@ def build_artifact(
     today: dt.date,
     statistics: bool = False,
     computed_by: dict[str, Any] | None = None,
+    data_table: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The artifact as a JSON-able mapping, built through `DataCheckArtifact` (the model
     every reader validates against: what is written always reads back). `statistics`:
-    the data file is statistics computed elsewhere, with `computed_by`'s record."""
+    the data file is statistics computed elsewhere, with `computed_by`'s record;
+    `data_table`: the data is a Delta table ({name, version})."""
     profile: dict[str, dict[str, Any]] = {}
     for column in contract.columns:
         stats = table.stats.get(column.name)
@@ -173,6 +178,7 @@ def build_artifact(
             # absent for rows: the artifacts of rows keep their bytes
             **({"statistics": True} if statistics else {}),
             **({"computed_by": computed_by} if computed_by is not None else {}),
+            **({"table": data_table} if data_table is not None else {}),
         },
         "reference_date": today.isoformat() if contract.freshness is not None else None,
         "rows": table.rows,

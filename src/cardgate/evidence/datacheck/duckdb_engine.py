@@ -38,6 +38,7 @@ def measure(
     source: DataSource, contract: DataContract, *, memory_limit: str | None = None
 ) -> TableStats:
     """Stream `source` through DuckDB and measure every column the contract names."""
+    source.parquet_files("duckdb", None)  # a Delta table: every column is checked
     with open_connection(memory_limit) as connection:
         try:
             return _measure(connection, source, contract)
@@ -82,7 +83,12 @@ def open_connection(memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnect
 
 def reader_sql(source: DataSource) -> str:
     """The table function that reads `source` (a CSV file: every column as text, named
-    from its header; monitoring's profiles read through it too)."""
+    from its header; a Delta table: its version's Parquet files, which the caller has
+    had `DataSource.parquet_files` accept; monitoring's profiles read through it too)."""
+    if source.table is not None:
+        # by name, as Delta reads them: a column a later commit added is null before it
+        files = ", ".join(quoted_text(glob_literal(path)) for path in source.table.files)
+        return f"read_parquet([{files}], union_by_name = true)"
     path = quoted_text(glob_literal(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"

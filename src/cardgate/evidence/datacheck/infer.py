@@ -80,6 +80,13 @@ class DataProfile:
 def profile_file(path: Path, *, memory_limit: str | None = None) -> DataProfile:
     """Measure `path` (CSV, CSV.gz or Parquet) in one streamed DuckDB pass."""
     source = open_source(path)
+    if source.table is not None:
+        raise InputError(
+            f"{source.display}: a datasheet is drafted from a CSV or Parquet file, not a "
+            "Delta table",
+            hint="draft it from one Parquet file of the table's rows, then set "
+            "contract.path to the table's folder",
+        )
     with open_connection(memory_limit) as db:
         try:
             rows, columns = _profile(db, source)

@@ -1,7 +1,8 @@
 """Measure a data file in memory with pandas (the default engine).
 
 CSV is read as text (only an empty field is missing) and each value is parsed as the
-contract's type; Parquet keeps its stored types. `duckdb_engine` does the same in SQL.
+contract's type; Parquet keeps its stored types, and so does a Delta table (read by
+delta-rs, partition columns included). `duckdb_engine` does the same in SQL.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from cardgate.evidence.datacheck.stats import (
     json_value,
     pick_examples,
 )
+from cardgate.evidence.evaluation.delta_table import delta_arrow, delta_columns
 
 READ_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
@@ -115,6 +117,11 @@ def _read(source: DataSource, wanted: list[str]) -> tuple[pd.DataFrame, list[str
     if source.expanded_size() > limit:
         raise _too_large(source, limit)
     try:
+        if source.table is not None:  # a Delta table, through delta-rs (InputError itself)
+            columns = delta_columns(source.table, source.display)
+            present = [name for name in wanted if name in columns]
+            table = delta_arrow(source.table, source.display, present)
+            return table.to_pandas(date_as_object=False), columns
         if source.format == "parquet":
             columns = list(pq.read_schema(source.path).names)
             present = [name for name in wanted if name in columns]

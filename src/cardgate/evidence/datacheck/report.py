@@ -25,9 +25,11 @@ def render_text(result: DataCheckResult, stream: TextIO) -> None:
             stream.write(f"  {padded}{visible(violation.message)}\n")
     else:
         columns = len(result.table.columns)
+        table = result.source.table
+        version = f", Delta table version {table.version}" if table is not None else ""
         stream.write(
             f"{result.dataset}: contract met by {rows:,} rows, {columns} columns "
-            f"({visible(result.source.display)})\n"
+            f"({visible(result.source.display)}{version})\n"
         )
     if result.engine == "elsewhere":
         stream.write(

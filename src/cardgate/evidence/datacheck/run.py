@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from cardgate.core.digests import file_sha256
-from cardgate.core.errors import CardgateError, ConfigurationError, InputError
+from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.core.inputs import IN_MEMORY_BYTES
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.schemas.contract import DataContract
@@ -22,8 +21,9 @@ from cardgate.evidence.datacheck.artifact import (
     write_artifact,
 )
 from cardgate.evidence.datacheck.clauses import Violation, evaluate
-from cardgate.evidence.datacheck.source import DataSource, open_source
+from cardgate.evidence.datacheck.source import DataSource, data_sha256, open_source
 from cardgate.evidence.datacheck.stats import TableStats
+from cardgate.evidence.evaluation.delta_table import check_unchanged
 
 Engine = Literal["auto", "pandas", "duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = typing.get_args(Engine)
@@ -143,11 +143,21 @@ def _measure(
     artifact data)."""
     contract, folder, shown = dataset_contract(workspace, dataset)
     source = open_source(
-        data if data is not None else _contract_path(workspace, contract, folder, shown)
+        data if data is not None else _contract_path(workspace, contract, folder, shown),
+        root=workspace.root,
+    )
+    digest = data_sha256(
+        source, workspace.root, exclude=[workspace.relative(artifact_path(folder))]
     )
     chosen: Measured
     computed_by: dict[str, Any] | None = None
     if contract.format == "statistics":
+        if source.table is not None:
+            raise ConfigurationError(
+                f"{shown}: the contract's file holds statistics computed elsewhere "
+                f"(format: statistics), and {source.display} is a Delta table",
+                hint="write the statistics query's one row as a .csv or .parquet file",
+            )
         if engine != "auto" or memory_limit is not None or master is not None:
             raise ConfigurationError(
                 f"{shown}: the contract's file holds statistics computed elsewhere "
@@ -165,7 +175,8 @@ def _measure(
     elif engine == "auto":
         in_memory = min(AUTO_DUCKDB_BYTES, IN_MEMORY_BYTES.value())
         streamed = memory_limit or source.size > in_memory or source.expanded_size() > in_memory
-        chosen = "duckdb" if streamed else "pandas"
+        # a Delta table whose Parquet files alone do not hold it: delta-rs reads it
+        chosen = "duckdb" if streamed and _files_hold(source) else "pandas"
     else:
         chosen = engine
     if chosen == "elsewhere":
@@ -188,17 +199,21 @@ def _measure(
                 f"{source.display}: not enough memory to load the file with pandas",
                 hint="stream it instead: --engine duckdb (optionally --memory-limit 1GB)",
             ) from error
+    if source.table is not None:
+        check_unchanged(source.path, source.display, source.table.version)
     violations = evaluate(contract, table, today=today)
-    try:
-        digest = file_sha256(source.path)
-    except OSError as error:
-        raise InputError(f"{source.display}: cannot read: {error}") from error
+    recorded = _recorded_path(workspace, source.path)
     artifact = build_artifact(
         dataset=dataset,
         datasheet=workspace.relative(folder / "datasheet.yaml"),
         contract=contract,
-        data_path=_recorded_path(workspace, source.path),
+        data_path=recorded,
         data_format=source.suffix,
+        data_table=(
+            {"name": recorded, "version": str(source.table.version)}
+            if source.table is not None
+            else None
+        ),
         data_sha256=digest,
         data_bytes=source.size,
         table=table,
@@ -239,6 +254,16 @@ def _computed_by_record(
             raise
         span = loaded.positions.value(error.at)
         raise error.located(f"{loaded.display}:{span.line}:{span.column}") from error
+
+
+def _files_hold(source: DataSource) -> bool:
+    """Whether the Parquet files alone hold the data (not a Delta table that is
+    partitioned or needs reader features)."""
+    try:
+        source.parquet_files("duckdb", None)
+    except ConfigurationError:
+        return False
+    return True
 
 
 def _contract_path(workspace: Workspace, contract: DataContract, folder: Path, shown: str) -> Path:

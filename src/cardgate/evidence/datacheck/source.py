@@ -1,5 +1,9 @@
 """The data file to check: where it is, what format, and whether it can be read at all.
 
+A Delta table (a folder holding ``_delta_log/``) is data too: its latest version, opened
+by the reader `evaluate` uses (`evaluation.delta_table`); pandas reads it through
+delta-rs, DuckDB and Spark read the snapshot's Parquet files (`parquet_files`).
+
 Both engines (`pandas_engine`, `duckdb_engine`) follow one rule for CSV, stated here: the
 file is UTF-8 text with a header row, and every row has exactly the header's number of
 fields (RFC 4180). A file that breaks it cannot be checked (`read_error`: exit 1, naming
@@ -15,16 +19,32 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
 from cardgate.core.errors import InputError
 from cardgate.core.inputs import file_kind, open_regular
-from cardgate.core.paths import display_path
+from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.evidence.evaluation.delta_table import (
+    DELTA_HINT,
+    DeltaSnapshot,
+    delta_columns,
+    engine_files,
+    is_delta_table,
+    open_snapshot,
+)
 
-DataFormat = Literal["csv", "parquet"]
+DataFormat = Literal["csv", "parquet", "delta"]
+
+CHECK_WITH_PANDAS = "check it with --engine pandas"
+"""What reads a Delta table whose Parquet files alone do not hold it, for `check-data`."""
+PROFILE_WITH_PARQUET = (
+    "profile reads Parquet files: profile a copy of the table without partition columns "
+    "or reader features, or check it with 'check-data --engine pandas'"
+)
+"""The same for `profile`, which reads no rows through delta-rs."""
 
 _FORMATS: dict[str, tuple[DataFormat, str | None]] = {
     ".csv": ("csv", None),
@@ -36,12 +56,14 @@ _FORMATS: dict[str, tuple[DataFormat, str | None]] = {
 
 @dataclass(frozen=True)
 class DataSource:
-    """A data file with its format; `compression` is 'gzip' for `.csv.gz`."""
+    """A data file with its format; `compression` is 'gzip' for `.csv.gz`. A Delta
+    table: its folder, with `table` the version read (`size`: its data files' bytes)."""
 
     path: Path
     format: DataFormat
     compression: str | None
     size: int
+    table: DeltaSnapshot | None = None
 
     @property
     def display(self) -> str:
@@ -72,9 +94,11 @@ class DataSource:
         return next(csv.reader([text]), [])
 
     def columns(self) -> list[str]:
-        """The column names: a CSV's header row, a Parquet file's schema."""
+        """The column names: a CSV's header row, a Parquet file's or Delta table's schema."""
         if self.format == "csv":
             return self.csv_header()
+        if self.table is not None:
+            return delta_columns(self.table, self.display)
         import pyarrow.parquet as pq
 
         return list(pq.ParquetFile(self.path).schema_arrow.names)
@@ -87,16 +111,30 @@ class DataSource:
                 stream.seek(-4, os.SEEK_END)
                 declared = int.from_bytes(stream.read(4), "little")
             return max(declared, self.size)
-        if self.format == "parquet":
+        if self.format in ("parquet", "delta"):
             import pyarrow.parquet as pq
 
-            try:
-                metadata = pq.ParquetFile(self.path).metadata
-            except Exception:  # unreadable: the engine's read reports it
-                return self.size
-            groups = range(metadata.num_row_groups)
-            return max(int(sum(metadata.row_group(i).total_byte_size for i in groups)), self.size)
+            expanded = 0
+            for path in self.table.files if self.table is not None else (self.path,):
+                try:
+                    metadata = pq.ParquetFile(path).metadata
+                except Exception:  # unreadable: the engine's read reports it
+                    return self.size
+                groups = range(metadata.num_row_groups)
+                expanded += int(sum(metadata.row_group(i).total_byte_size for i in groups))
+            return max(expanded, self.size)
         return self.size
+
+    def parquet_files(
+        self, engine: str, needed: list[str] | None, *, instead: str = CHECK_WITH_PANDAS
+    ) -> list[Path]:
+        """The Parquet files an engine (DuckDB, Spark) reads: the file, or a Delta table's
+        data files (refused, `delta_table.engine_files`, with the hint `instead`, when a
+        `needed` column — None: any — is a partition column, or the table needs reader
+        features)."""
+        if self.table is None:
+            return [self.path]
+        return engine_files(self.table, self.display, needed, engine, instead=instead)
 
 
 HEADER_BYTES = 1 << 20
@@ -130,6 +168,10 @@ def read_error(source: DataSource, error: BaseException) -> InputError:
             where = f" (line {line.group(1)})" if line else ""
             return InputError(f"{shown}: is not UTF-8 text{where}", hint="save it as UTF-8")
     first = text.splitlines()[0] if text else type(error).__name__
+    if source.table is not None:
+        return InputError(
+            f"{shown}: cannot read the Delta table's data files: {first}", hint=DELTA_HINT
+        )
     return InputError(
         f"{shown}: cannot read the {source.suffix} file: {first}",
         hint=f"is the file complete and really {source.suffix}? re-export it",
@@ -144,8 +186,35 @@ def _starts_with(source: DataSource, marks: tuple[bytes, ...]) -> bool:
         return False
 
 
-def open_source(path: Path) -> DataSource:
-    """Check that `path` is a non-empty file in a supported format (InputError otherwise)."""
+def open_source(path: Path, *, root: Path | None = None) -> DataSource:
+    """Check that `path` is a non-empty file in a supported format, or a Delta table
+    (InputError otherwise). `root`: the workspace, which every data file a Delta log
+    names must stay inside (as well as inside the table's folder)."""
+    if not path.exists():
+        raise InputError(
+            f"{display_path(path)}: data file not found",
+            hint="check the datasheet's contract.path, or pass --data PATH "
+            "(a file, or a Delta table's folder)",
+        )
+    if is_delta_table(path):
+        shown = display_path(path)
+        inside = root is not None and path.resolve().is_relative_to(root.resolve())
+        snapshot = open_snapshot(path, shown, root=root if root is not None and inside else path)
+        try:
+            size = sum(file.stat().st_size for file in snapshot.files)
+        except OSError as error:
+            raise InputError(
+                f"{shown}: the Delta log names a data file that cannot be read: "
+                f"{error.strerror or error} ({display_path(Path(str(error.filename)))})",
+                hint="was a data file removed by hand? restore it, or commit a new version",
+            ) from error
+        return DataSource(path, "delta", None, size, snapshot)
+    if path.is_dir():
+        raise InputError(
+            f"{display_path(path)}: is a folder without _delta_log/, not a Delta table",
+            hint="cardgate reads .csv, .csv.gz and .parquet files, and Delta tables "
+            "(a folder holding _delta_log/ and its Parquet files)",
+        )
     name = path.name.lower()
     match = next(
         (suffix for suffix in sorted(_FORMATS, key=len, reverse=True) if name.endswith(suffix)),
@@ -154,12 +223,8 @@ def open_source(path: Path) -> DataSource:
     if match is None:
         raise InputError(
             f"{display_path(path)}: unsupported data file type",
-            hint="cardgate reads .csv, .csv.gz and .parquet files",
-        )
-    if not path.exists():
-        raise InputError(
-            f"{display_path(path)}: data file not found",
-            hint="check the datasheet's contract.path, or pass --data PATH",
+            hint="cardgate reads .csv, .csv.gz and .parquet files, and Delta tables "
+            "(a folder holding _delta_log/)",
         )
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode):
@@ -175,3 +240,22 @@ def open_source(path: Path) -> DataSource:
         )
     data_format, compression = _FORMATS[match]
     return DataSource(path, data_format, compression, size)
+
+
+def data_sha256(source: DataSource, root: Path, *, exclude: Sequence[str] = ()) -> str:
+    """The data's fingerprint: a file's SHA-256; for a Delta table, one SHA-256 over every
+    file of its folder (`inputs_sha256`, as for predictions) less `exclude` (an artifact
+    written inside it), its paths relative to the workspace `root` (outside it: to the
+    folder's parent). InputError when a file cannot be read."""
+    from cardgate.core.digests import file_sha256, inputs_sha256
+
+    try:
+        if source.table is None:
+            return file_sha256(source.path)
+        folder = source.path.resolve()
+        base = root.resolve() if folder.is_relative_to(root.resolve()) else folder.parent
+        return inputs_sha256(base, [folder.relative_to(base).as_posix()], exclude=exclude)[0]
+    except PathEscapeError as error:
+        raise InputError(f"{source.display}: {error}", hint=DELTA_HINT) from error
+    except OSError as error:
+        raise InputError(f"{source.display}: cannot read: {error}") from error

@@ -1,21 +1,25 @@
-"""A Delta Lake table of predictions, read with delta-rs (`deltalake`, the ``delta`` extra):
-no JVM and no jars fetched from Maven at run time.
+"""A Delta Lake table, read with delta-rs (`deltalake`, the ``delta`` extra): no JVM and no
+jars fetched from Maven at run time. One reader for every command that reads one: the
+predictions of `evaluate` (`sources`), a dataset's data for `check-data` and `profile`
+(`datacheck.source`).
 
 A folder that holds ``_delta_log/`` is a Delta table. cardgate reads its latest version,
 only the needed columns (partition columns included), in batches, as it reads a Parquet
-file. The artifact records the version read (``provenance.predictions.table``) and one
-SHA-256 over every file of the table's folder, log and data alike
+file. The artifact records the version read (``provenance.predictions.table``,
+``data.table``) and one SHA-256 over every file of the table's folder, log and data alike
 (`cardgate.core.digests.inputs_sha256`): a new commit, a rewritten or removed file makes
-the evaluation stale (GATE-FA002) exactly as a changed predictions file does, and
+the artifact stale (GATE-FA002, GATE-DC002) exactly as a changed file does, and
 ``gate --release`` reads the table again. A commit that lands while cardgate reads is an
-error, never an evaluation of a table no digest describes.
+error (`check_unchanged`), never an artifact of a table no digest describes.
 
 The log decides which files are read, so it is held to the workspace's rule: every data
 file it names must lie inside the table's folder (a log naming an absolute path elsewhere,
 a remote URI or a link leaving the workspace is refused before a byte is read). A
 table that needs reader features its Parquet files alone do not express (deletion vectors,
-column mapping) is refused: delta-rs's Arrow reader raises for them, and ``--engine``
-(which counts the files) refuses them itself.
+column mapping) is refused: delta-rs's Arrow reader raises for deletion vectors, and
+`open_snapshot` refuses column mapping (which that reader would read as nulls); the engines
+that read the Parquet files themselves (DuckDB, Spark: `engine_files`) refuse them, and a
+partition column they would need, since its values live in the log.
 """
 
 from __future__ import annotations
@@ -32,7 +36,17 @@ from cardgate.core.paths import PathEscapeError, resolve_inside
 from cardgate.evidence.evaluation.parquet_rows import PARQUET_BATCH_ROWS, Locate, check_columns
 
 LOG_FOLDER = "_delta_log"
-_HINT = "a Delta table is a folder holding _delta_log/ and its Parquet files"
+DELTA_HINT = "a Delta table is a folder holding _delta_log/ and its Parquet files"
+
+
+DELETION_VECTORS = "deletionVectors"
+DELETION_VECTORS_HINT = (
+    "cardgate reads no deletion vectors (delta-rs's reader applies none): purge them "
+    "(REORG TABLE ... APPLY (PURGE)) or write the table without them"
+)
+FILE_FEATURES = frozenset({"timestampNtz"})
+"""Reader features the Parquet files express themselves (a timestamp without time zone
+is stored as one), so that an engine reading the files reads the table."""
 
 
 def is_delta_table(path: Path) -> bool:
@@ -59,15 +73,25 @@ def open_snapshot(path: Path, display: str, *, root: Path) -> DeltaSnapshot:
     import pyarrow as pa
 
     deltalake = _deltalake()
-    with _delta_errors(display):
+    with delta_errors(display):
         table = deltalake.DeltaTable(str(path))
         version = int(table.version())
         # the log's own paths (URIs, relative to the table or absolute): `file_uris()`
         # shows an absolute one joined to the table's folder, while the reader opens it
         actions = pa.table(table.get_add_actions(flatten=True))
         uris = [str(uri) for uri in actions.column("path").to_pylist()]
-        partitions = tuple(str(name) for name in table.metadata().partition_columns)
+        metadata = table.metadata()
+        partitions = tuple(str(name) for name in metadata.partition_columns)
         features = tuple(str(name) for name in (table.protocol().reader_features or ()))
+        mapping = str(metadata.configuration.get("delta.columnMapping.mode", "none"))
+    if mapping != "none":
+        # the files name their columns by the mapping's physical names; delta-rs's Arrow
+        # reader (1.6) does not map them back and reads every column as null
+        raise InputError(
+            f"{display}: the Delta table maps its columns (delta.columnMapping.mode: "
+            f"{mapping}), which delta-rs's reader does not apply",
+            hint="cardgate reads tables without column mapping: write a copy without it",
+        )
     files = tuple(_data_file(path, uri, display, root=root) for uri in uris)
     return DeltaSnapshot(table, version, files, partitions, features)
 
@@ -75,8 +99,30 @@ def open_snapshot(path: Path, display: str, *, root: Path) -> DeltaSnapshot:
 def latest_version(path: Path, display: str) -> int:
     """The table's latest version, loaded afresh (to see whether a commit landed)."""
     deltalake = _deltalake()
-    with _delta_errors(display):
+    with delta_errors(display):
         return int(deltalake.DeltaTable(str(path)).version())
+
+
+def check_unchanged(path: Path, display: str, version: int) -> None:
+    """`InputError` when the Delta table at `path` is no longer at `version`: the rows
+    read and the digest recorded could belong to different versions."""
+    if latest_version(path, display) != version:
+        raise InputError(
+            f"{display}: a commit landed in the Delta table while it was read",
+            hint="run the command again once the table is not being written",
+        )
+
+
+def delta_columns(snapshot: DeltaSnapshot, display: str) -> list[str]:
+    """The table's columns, in its schema's order (partition columns included)."""
+    with delta_errors(display):
+        return list(snapshot.table.to_pyarrow_dataset().schema.names)
+
+
+def delta_arrow(snapshot: DeltaSnapshot, display: str, columns: list[str]) -> Any:
+    """The `columns` of `snapshot` (partition columns included) as one Arrow table."""
+    with delta_errors(display):
+        return snapshot.table.to_pyarrow_dataset().to_table(columns=columns)
 
 
 def delta_batches(
@@ -89,7 +135,7 @@ def delta_batches(
 ) -> Iterator[Any]:
     """The rows of `snapshot`, only the `needed` columns and those of `optional` it has,
     as Arrow record batches."""
-    with _delta_errors(display):
+    with delta_errors(display):
         dataset = snapshot.table.to_pyarrow_dataset()
         present = list(dataset.schema.names)
         check_columns(present, needed, display, locate=locate)
@@ -99,27 +145,36 @@ def delta_batches(
 
 
 def engine_files(
-    snapshot: DeltaSnapshot, display: str, needed: list[str], engine: str
+    snapshot: DeltaSnapshot,
+    display: str,
+    needed: list[str] | None,
+    engine: str,
+    *,
+    instead: str = "evaluate without --engine",
 ) -> list[Path]:
-    """The data files an engine (`evaluate --engine`) reads for `snapshot`: the Parquet
-    files alone hold the table only without partition columns among `needed` and without
-    reader features; otherwise a `ConfigurationError` that says to read it without one."""
-    partitioned = [name for name in needed if name in snapshot.partition_columns]
+    """The data files an engine (DuckDB, Spark) reads for `snapshot`: the Parquet files
+    alone hold the table only without partition columns among `needed` (None: every
+    column) and without reader features; otherwise a `ConfigurationError` whose hint says
+    what reads it (`instead`)."""
+    wanted = snapshot.partition_columns if needed is None else needed
+    partitioned = [name for name in wanted if name in snapshot.partition_columns]
     if partitioned:
         raise ConfigurationError(
             f"--engine {engine}: {display} is partitioned by {', '.join(partitioned)}, "
             "whose values live in the Delta log, not in its Parquet files",
-            hint="evaluate without --engine: delta-rs reads the partition values",
+            hint=f"{instead} (delta-rs reads the partition values)",
         )
-    if snapshot.reader_features:
+    features = [name for name in snapshot.reader_features if name not in FILE_FEATURES]
+    if features:
         raise ConfigurationError(
             f"--engine {engine}: {display} uses Delta reader features "
-            f"({', '.join(snapshot.reader_features)}) that its Parquet files alone do not "
-            "express",
-            hint="evaluate without --engine: delta-rs applies them",
+            f"({', '.join(features)}) that its Parquet files alone do not express",
+            hint=DELETION_VECTORS_HINT
+            if DELETION_VECTORS in features
+            else f"{instead} (delta-rs applies them)",
         )
     if not snapshot.files:
-        raise InputError(f"{display}: the Delta table has no data files", hint=_HINT)
+        raise InputError(f"{display}: the Delta table has no data files", hint=DELTA_HINT)
     return list(snapshot.files)
 
 
@@ -152,7 +207,7 @@ def _data_file(table: Path, uri: str, display: str, *, root: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _delta_errors(display: str) -> Iterator[None]:
+def delta_errors(display: str) -> Iterator[None]:
     """Errors of delta-rs and of the Parquet files it reads, as one `InputError`."""
     try:
         yield
@@ -167,7 +222,9 @@ def _delta_errors(display: str) -> Iterator[None]:
 
 
 def _unreadable(display: str, error: BaseException) -> InputError:
-    return InputError(f"{display}: cannot read the Delta table: {first_line(error)}", hint=_HINT)
+    message = first_line(error)
+    hint = DELETION_VECTORS_HINT if DELETION_VECTORS in message else DELTA_HINT
+    return InputError(f"{display}: cannot read the Delta table: {message}", hint=hint)
 
 
 def _deltalake() -> Any:

@@ -22,10 +22,10 @@ from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
 from cardgate.evidence.evaluation.csv_rows import csv_batches
 from cardgate.evidence.evaluation.delta_table import (
+    check_unchanged,
     delta_batches,
     engine_files,
     is_delta_table,
-    latest_version,
     open_snapshot,
 )
 from cardgate.evidence.evaluation.engines import ENGINE_HINT, engine_counts, engine_record
@@ -164,7 +164,7 @@ def read_statistics(
         parts = engine_files(snapshot, relative, needed, engine) if delta else [path]
         stats, info = _engine_statistics(settings, parts, info, accumulator, engine, master)
         if delta:
-            _unchanged(path, relative, snapshot.version)
+            check_unchanged(path, relative, snapshot.version)
         return stats, info
     if delta:
         batches = delta_batches(snapshot, relative, needed, optional, locate=locator(settings))
@@ -182,7 +182,7 @@ def read_statistics(
             advance(batch.num_rows)
     stats = _finish(accumulator, info)
     if delta:
-        _unchanged(path, relative, snapshot.version)
+        check_unchanged(path, relative, snapshot.version)
     if source.computed_by is not None:
         from cardgate.evidence.evaluation.warehouse import computed_by_record
 
@@ -213,16 +213,6 @@ def _engine_statistics(
     for batch in engine_counts(settings, files, info.display, engine=engine, master=master):
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
     return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
-
-
-def _unchanged(path: Path, display: str, version: int) -> None:
-    """`InputError` when the Delta table at `path` is no longer at `version`: the rows
-    read and the digest recorded could belong to different versions."""
-    if latest_version(path, display) != version:
-        raise InputError(
-            f"{display}: a commit landed in the Delta table while it was read",
-            hint="evaluate again once the table is not being written",
-        )
 
 
 def _accumulator(settings: EvaluationSettings, display: str) -> Accumulator:

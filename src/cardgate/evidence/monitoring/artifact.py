@@ -44,6 +44,8 @@ class DataRecord(_Record):
     sha256: str
     rows: int = Field(ge=0)
     format: str
+    version: str | None = None
+    """A Delta table's version read (`profile.SourceRecord`)."""
 
 
 class DriftRow(_Record):

@@ -20,7 +20,7 @@ import duckdb
 
 from cardgate.core.errors import CardgateError
 from cardgate.evidence.datacheck.duckdb_engine import open_connection, reader_sql, stored_kinds
-from cardgate.evidence.datacheck.source import DataSource, read_error
+from cardgate.evidence.datacheck.source import PROFILE_WITH_PARQUET, DataSource, read_error
 from cardgate.evidence.monitoring.profile import ColumnProfile, Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
     bucket,
@@ -71,9 +71,11 @@ def measure_profile(
         return measure_profile_spark(
             source, subject=subject, recorded=recorded, kinds=kinds, columns=columns, master=master
         )
+    wanted = None if columns is None else list(dict.fromkeys(columns))
+    source.parquet_files("duckdb", wanted, instead=PROFILE_WITH_PARQUET)
     with open_connection(memory_limit) as connection:
         try:
-            return _measure(connection, source, subject, recorded, kinds, columns)
+            return _measure(connection, source, subject, recorded, kinds, wanted)
         except duckdb.Error as error:
             if isinstance(error, _SQL_BUGS):
                 raise

@@ -95,15 +95,25 @@ class ColumnProfile:
 
 @dataclass
 class SourceRecord:
-    """A file a profile (or a window) was measured from."""
+    """A file a profile (or a window) was measured from: a Delta table's folder, with
+    the `version` read (`sha256` then covers every file of the folder)."""
 
     path: str
     sha256: str
     rows: int
     format: str
+    version: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "rows": self.rows, "format": self.format}
+        data: dict[str, Any] = {
+            "path": self.path,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "format": self.format,
+        }
+        if self.version is not None:  # absent for files: their profiles keep their bytes
+            data["version"] = self.version
+        return data
 
 
 @dataclass
@@ -137,7 +147,13 @@ class Profile:
         if recorded.get("relative_accuracy") != sketch.RELATIVE_ACCURACY:
             raise ValueError("built with another sketch accuracy; build it again")
         sources = [
-            SourceRecord(str(s["path"]), str(s["sha256"]), int(s["rows"]), str(s["format"]))
+            SourceRecord(
+                str(s["path"]),
+                str(s["sha256"]),
+                int(s["rows"]),
+                str(s["format"]),
+                None if s.get("version") is None else str(s["version"]),
+            )
             for s in data["sources"]
         ]
         columns = {

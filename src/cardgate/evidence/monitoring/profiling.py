@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cardgate.core.digests import file_sha256
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.errors import ConfigurationError
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.datacheck.run import dataset_contract
-from cardgate.evidence.datacheck.source import open_source
+from cardgate.evidence.datacheck.source import data_sha256, open_source
+from cardgate.evidence.evaluation.delta_table import check_unchanged
 from cardgate.evidence.monitoring.measure import measure_profile
 from cardgate.evidence.monitoring.profile import (
     PROFILE_FILE,
@@ -50,15 +50,16 @@ def _profile_files(
     memory_limit: str | None,
     engine: str,
     master: str | None,
+    exclude: list[str],
 ) -> Profile:
+    """The profile of `files` (a Delta table's folder among them: its version), merged;
+    `exclude`: the profile's own path, left out of a table folder's digest."""
     merged: Profile | None = None
     for path in files:
-        source = open_source(path)
-        try:
-            digest = file_sha256(path)
-        except OSError as error:
-            raise InputError(f"{source.display}: cannot read: {error}") from error
-        record = SourceRecord(recorded_path(workspace, path), digest, 0, source.suffix)
+        source = open_source(path, root=workspace.root)
+        digest = data_sha256(source, workspace.root, exclude=exclude)
+        version = str(source.table.version) if source.table is not None else None
+        record = SourceRecord(recorded_path(workspace, path), digest, 0, source.suffix, version)
         profile = measure_profile(
             source,
             subject=subject,
@@ -69,6 +70,8 @@ def _profile_files(
             engine=engine,
             master=master,
         )
+        if source.table is not None:
+            check_unchanged(source.path, source.display, source.table.version)
         merged = profile if merged is None else merge(merged, profile)
     assert merged is not None
     return merged
@@ -112,7 +115,15 @@ def profile_dataset(
     check_profile_target(target, within=workspace.root)
     kinds, columns = contract_kinds(contract)
     profile = _profile_files(
-        workspace, dataset, files, kinds, columns, memory_limit, engine, master
+        workspace,
+        dataset,
+        files,
+        kinds,
+        columns,
+        memory_limit,
+        engine,
+        master,
+        [workspace.relative(target)],
     )
     write_profile(target, profile, within=workspace.root)
     return ProfileRun(profile, target)
@@ -177,7 +188,15 @@ def profile_system(
     target = system.folder / PROFILE_FILE
     check_profile_target(target, within=workspace.root)
     profile = _profile_files(
-        workspace, system_id, files, system_kinds(card), None, memory_limit, engine, master
+        workspace,
+        system_id,
+        files,
+        system_kinds(card),
+        None,
+        memory_limit,
+        engine,
+        master,
+        [workspace.relative(target)],
     )
     write_profile(target, profile, within=workspace.root)
     return ProfileRun(profile, target)

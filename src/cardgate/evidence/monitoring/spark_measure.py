@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cardgate.evidence.datacheck.duckdb_engine import open_connection, stored_kinds
-from cardgate.evidence.datacheck.source import DataSource
+from cardgate.evidence.datacheck.source import PROFILE_WITH_PARQUET, DataSource
 from cardgate.evidence.datacheck.spark_engine import (
     parquet_view,
     spark_failures,
@@ -54,11 +54,20 @@ def measure_profile_spark(
     master: str | None = None,
 ) -> Profile:
     """`measure.measure_profile`, computed by Spark (`master`: where it runs)."""
-    session, _ = parquet_view(source, VIEW, master=master, what="profiles", hint=CSV_HINT)
+    wanted = None if columns is None else list(dict.fromkeys(columns))
+    session, _ = parquet_view(
+        source,
+        VIEW,
+        wanted,
+        master=master,
+        what="profiles",
+        hint=CSV_HINT,
+        instead=PROFILE_WITH_PARQUET,
+    )
     try:
         with open_connection(None) as connection:  # the Parquet footer only
             stored: dict[str, str] = dict(stored_kinds(connection, source))
-        names = list(stored) if columns is None else list(dict.fromkeys(columns))
+        names = list(stored) if wanted is None else wanted
         check_columns(source, names, stored)
         with spark_failures(
             source,

@@ -62,6 +62,12 @@ def window_entry(
     statistics and the evaluation's counts with Spark; what only DuckDB computes (the
     selection rates of a window without outcomes) is refused, never computed elsewhere."""
     source = open_source(window.path)
+    if source.table is not None:  # its evaluation reads the window's file by name
+        raise InputError(
+            f"{source.display}: a monitoring window is a CSV or Parquet file, not a Delta table",
+            hint="write the window's rows as one Parquet file (profile and check-data read "
+            "Delta tables; docs/scale.md)",
+        )
     try:
         digest = file_sha256(window.path)
     except OSError as error:

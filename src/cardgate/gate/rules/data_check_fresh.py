@@ -11,12 +11,16 @@ Fails:
 - the datasheet's ``contract:`` changed since the check (digest mismatch);
 - the file named by ``contract.path`` changed since the check (SHA-256 mismatch) — for
   statistics computed elsewhere (``format: statistics``), the statistics file;
+- for a Delta table (a folder holding ``_delta_log/``, or an artifact recording one): a
+  file of its folder was changed, added or removed (a new commit among them), or the
+  folder no longer exists or cannot be read;
 - the statistics query recorded under ``contract.computed_by.query`` changed or is gone;
 - the newest record is now older than ``freshness.max_age_days``.
 
 Passes:
 - both digests match (the file digest is compared only when ``contract.path`` names a
-  file in the workspace) and the data is within its freshness window.
+  file in the workspace; a Delta table's folder always) and the data is within its
+  freshness window.
 
 Remediation:
 Run ``cardgate check-data DATASET`` again (with fresh data when the window has passed)
@@ -36,10 +40,11 @@ from cardgate.gate.datasets import (
     checked_datasets,
     current_sha256,
     data_file,
+    data_table,
     recorded_sha256,
 )
 from cardgate.gate.result import Finding
-from cardgate.gate.rules.evaluation_fresh import RecordedFile, recorded_file
+from cardgate.gate.rules.evaluation_fresh import RecordedFile, recorded_file, recorded_folder
 
 CODE = "GATE-DC002"
 NAME = "data.check-fresh"
@@ -65,8 +70,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 key=True,
                 hint=hint,
             )
+        table = data_table(ctx, dataset)
         path = data_file(ctx, dataset)
-        if path is not None and recorded_sha256(artifact) != current_sha256(ctx, path):
+        if table is not None:
+            yield from recorded_folder(
+                ctx,
+                _DATA_TABLE,
+                [table],
+                recorded_sha256(artifact),
+                f"{dataset.artifact_relative} is stale: the Delta table '{dataset.contract.path}'",
+                hint,
+                exclude=[dataset.artifact_relative],
+                document=dataset.sheet,
+            )
+        elif path is not None and recorded_sha256(artifact) != current_sha256(ctx, path):
             yield ctx.finding(
                 dataset.sheet,
                 f"{dataset.artifact_relative} is stale: '{dataset.contract.path}' changed "
@@ -99,6 +116,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+_DATA_TABLE = RecordedFile(
+    "Delta table",
+    "contract.path",
+    ("contract", "path"),
+    ("contract", "path"),
+    "commit the table, or fix contract.path",
+    "the data check",
+)
 _STATISTICS_QUERY = RecordedFile(
     "statistics query",
     "computed_by.query",

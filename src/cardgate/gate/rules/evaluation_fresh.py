@@ -99,35 +99,27 @@ def _folder_inputs(
 ) -> Iterator[Finding]:
     """The files a DuckDB query may read, or a Delta table's folder, fingerprinted again
     and compared."""
-    system, card = ctx.system, ctx.card
-    assert system is not None and card is not None and card.evaluation is not None
-    query = card.evaluation.predictions.query is not None
-    where = ("evaluation", "predictions", "inputs" if query else "path")
-    what = "query input" if query else "predictions table"
-    try:
-        now, _ = inputs_sha256(ctx.workspace.root, inputs, exclude=(artifact,))
-    except PathEscapeError as error:
-        yield ctx.finding(system.card, f"{what} {error}", path=where)
-        return
-    except FileNotFoundError as error:
-        yield ctx.finding(
-            system.card,
-            f"{what} '{error.args[0]}' does not exist; the evaluation cannot be verified",
-            path=where,
-            hint="commit the query's input files, or fix evaluation.predictions.inputs"
-            if query
-            else "commit the table, or fix evaluation.predictions.path",
+    card = ctx.card
+    assert card is not None and card.evaluation is not None
+    if card.evaluation.predictions.query is not None:
+        yield from recorded_folder(
+            ctx,
+            _QUERY_INPUTS,
+            inputs,
+            recorded,
+            f"{artifact} is stale: the files the query reads",
+            hint,
+            exclude=[artifact],
         )
-        return
-    if recorded != now:
-        was, is_now = distinguished(recorded or "none", now)
-        changed = "the files the query reads" if query else f"the Delta table '{inputs[0]}'"
-        yield ctx.finding(
-            system.card,
-            f"{artifact} is stale: {changed} changed since it was computed "
-            f"(recorded {was}, now {is_now})",
-            path=where,
-            hint=hint,
+    else:
+        yield from recorded_folder(
+            ctx,
+            _PREDICTIONS_TABLE,
+            inputs,
+            recorded,
+            f"{artifact} is stale: the Delta table '{inputs[0]}'",
+            hint,
+            exclude=[artifact],
         )
 
 
@@ -150,6 +142,20 @@ _PREDICTIONS = RecordedFile(
     ("evaluation", "predictions", "path"),
     ("evaluation", "predictions"),
     "commit the predictions, or fix evaluation.predictions.path",
+)
+_QUERY_INPUTS = RecordedFile(
+    "query input",
+    "query input",
+    ("evaluation", "predictions", "inputs"),
+    ("evaluation", "predictions", "inputs"),
+    "commit the query's input files, or fix evaluation.predictions.inputs",
+)
+_PREDICTIONS_TABLE = RecordedFile(
+    "predictions table",
+    "predictions table",
+    ("evaluation", "predictions", "path"),
+    ("evaluation", "predictions", "path"),
+    "commit the table, or fix evaluation.predictions.path",
 )
 _COUNTS_QUERY = RecordedFile(
     "counts query",
@@ -196,6 +202,55 @@ def recorded_file(
         was, is_now = distinguished(recorded or "none", now)
         yield ctx.finding(
             where,
+            f"{stale} changed since it was computed (recorded {was}, now {is_now})",
+            path=file.where,
+            hint=hint,
+        )
+
+
+def recorded_folder(
+    ctx: RuleContext,
+    file: RecordedFile,
+    inputs: list[str],
+    recorded: str | None,
+    stale: str,
+    hint: str,
+    *,
+    exclude: list[str],
+    document: ValidatedDocument | None = None,
+) -> Iterator[Finding]:
+    """The workspace-relative files and folders `inputs` (a query's inputs, a Delta
+    table's folder), fingerprinted again (`inputs_sha256`, less the artifact `exclude`)
+    and compared with the digest the artifact `recorded`, as `recorded_file` does."""
+    if document is None:
+        assert ctx.system is not None
+        document = ctx.system.card
+    try:
+        now, _ = inputs_sha256(ctx.workspace.root, inputs, exclude=exclude)
+    except PathEscapeError as error:
+        yield ctx.finding(document, f"{file.short} {error}", path=file.escape_where)
+        return
+    except FileNotFoundError as error:
+        yield ctx.finding(
+            document,
+            f"{file.name} '{error.args[0]}' does not exist; {file.verified} cannot be verified",
+            path=file.where,
+            hint=file.missing_hint,
+        )
+        return
+    except OSError as error:  # a file of the folder that cannot be read: not verified
+        yield ctx.finding(
+            document,
+            f"{file.name} '{inputs[0]}' cannot be read ({error.strerror or error}); "
+            f"{file.verified} cannot be verified",
+            path=file.where,
+            hint=file.missing_hint,
+        )
+        return
+    if recorded != now:
+        was, is_now = distinguished(recorded or "none", now)
+        yield ctx.finding(
+            document,
             f"{stale} changed since it was computed (recorded {was}, now {is_now})",
             path=file.where,
             hint=hint,
