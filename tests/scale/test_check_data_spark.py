@@ -264,6 +264,7 @@ def test_misuse_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SPARK_REMOTE", "sc://127.0.0.1:9")  # nothing listens there
     code, _, err = _check(tmp_path, "generated", "--engine", "spark")
     assert code == 2, err
-    assert "cannot start Spark (Spark Connect)" in err and "hint:" in err
+    assert "cannot start Spark (sc://127.0.0.1:9)" in err and "hint:" in err
+    assert "no Spark Connect server answers" in err
     assert "Traceback" not in err
     assert not (folder / "data-check.json").exists()
