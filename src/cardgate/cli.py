@@ -426,6 +426,13 @@ def check_data(
         str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB (implies duckdb).")
     ] = None,
     spark_master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP)] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine spark: compute the contract's statistics from this Spark "
+            "catalog table (the contract declares it under computed_by)."
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Check a data file against its datasheet's contract; write data-check.json beside it."""
@@ -434,6 +441,8 @@ def check_data(
     from cardgate.evidence.datacheck.run import ENGINES, Engine, check_dataset
 
     _check_engine(engine, ENGINES, spark_master=spark_master, memory_limit=memory_limit)
+    if table is not None and (engine != "spark" or data is not None):
+        raise UsageError("--table goes with --engine spark, without --data")
     checked = cast("Engine", engine)
     with _spark_stopped(engine):
         result = check_dataset(
@@ -444,6 +453,7 @@ def check_data(
             engine=checked,
             memory_limit=memory_limit,
             master=spark_master,
+            table=table,
         )
     (render_json if output_format is TextOrJson.json else render_text)(result, sys.stdout)
     raise typer.Exit(result.exit_code)
@@ -542,14 +552,11 @@ def sql(
     """
     if data_check:
         from cardgate.evidence.datacheck.run import dataset_contract
-        from cardgate.evidence.datacheck.statistics_sql import warehouse_sql
+        from cardgate.evidence.datacheck.statistics_sql import statistics_header, warehouse_sql
 
         contract = dataset_contract(_load(workspace), name)[0]
         query, legend = warehouse_sql(contract, dialect=dialect, table=table)
-        head = [
-            f"-- cardgate: the contract statistics of dataset '{name}' from {table} ({dialect}).",
-            *legend,
-        ]
+        head = [*statistics_header(name, dialect, table), *legend]
     else:
         from cardgate.evidence.evaluation.run import system_settings
         from cardgate.evidence.evaluation.warehouse import counts_sql, header

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -95,18 +97,38 @@ def check_dataset(
     engine: Engine = "auto",
     memory_limit: str | None = None,
     master: str | None = None,
+    table: str | None = None,
 ) -> DataCheckResult:
     """Check the dataset's data file against its contract and write `data-check.json`.
 
     `data` (the user's own choice on the command line) overrides `contract.path`, which
-    is resolved against the datasheet's folder and confined to the workspace.
+    is resolved against the datasheet's folder and confined to the workspace. `table`
+    (with `engine` "spark"): first compute the contract's statistics from that Spark
+    catalog table (`spark_table`), then check them.
     Raises ConfigurationError (exit 2) or InputError (exit 1, file unusable); a file that
     breaks the contract is not an error but a result with violations.
     """
-    folder = dataset_contract(workspace, dataset)[1]
+    contract, folder, _ = dataset_contract(workspace, dataset)
     target = artifact_path(folder)
     check_artifact_target(target, within=workspace.root)  # before the work, not after
-    source, chosen, table, violations, artifact = _measure(
+    if table is not None:
+        from cardgate.evidence.datacheck.spark_table import write_table_statistics
+
+        if engine != "spark" or data is not None or memory_limit is not None:
+            raise ConfigurationError(
+                "--table goes with --engine spark, without --data or --memory-limit"
+            )
+        with _in_datasheet(workspace, dataset):
+            write_table_statistics(
+                contract,
+                root=workspace.root,
+                folder=folder,
+                dataset=dataset,
+                table=table,
+                master=master,
+            )
+        engine, master = "auto", None  # the statistics file is read as any other
+    source, chosen, stats, violations, artifact = _measure(
         workspace,
         dataset,
         today=today,
@@ -116,7 +138,7 @@ def check_dataset(
         master=master,
     )
     write_artifact(target, artifact, within=workspace.root)
-    return DataCheckResult(dataset, source, chosen, table, violations, artifact, target)
+    return DataCheckResult(dataset, source, chosen, stats, violations, artifact, target)
 
 
 def recompute_data_check(
@@ -236,7 +258,7 @@ def _computed_by_record(
     from cardgate.evidence.datacheck.statistics_sql import warehouse_sql
     from cardgate.evidence.evaluation.warehouse import external_record
 
-    try:
+    with _in_datasheet(workspace, dataset):
         return external_record(
             computed,
             root=workspace.root,
@@ -247,6 +269,14 @@ def _computed_by_record(
             at=_COMPUTED_BY,
             what=("statistics query", "statistics add", "contract.computed_by"),
         )
+
+
+@contextlib.contextmanager
+def _in_datasheet(workspace: Workspace, dataset: str) -> Iterator[None]:
+    """A cardgate error raised inside, located at its place (`error.at`) in the dataset's
+    datasheet when it has one."""
+    try:
+        yield
     except CardgateError as error:
         sheet = workspace.datasets[dataset].sheet
         loaded = sheet.loaded if sheet is not None else None

@@ -330,6 +330,17 @@ def warehouse_sql(contract: DataContract, *, dialect: str, table: str) -> tuple[
     return text, legend
 
 
+STATISTICS_MARK = b"-- cardgate: the contract statistics"
+"""How a statistics query file cardgate prints or writes begins (`statistics_header`)."""
+
+
+def statistics_header(dataset: str, dialect: str, table: str) -> list[str]:
+    """The comment lines above the printed statistics query (`warehouse_sql`'s legend
+    follows them)."""
+    mark = STATISTICS_MARK.decode()
+    return [f"{mark} of dataset '{dataset}' from {table} ({dialect})."]
+
+
 def warehouse_query(contract: DataContract, dialect: str) -> StatisticsQuery:
     """The statistics query `cardgate sql --data-check` prints for `dialect`: every
     contract column, each stored as its type naturally is (`NATURAL_KINDS`), read from the

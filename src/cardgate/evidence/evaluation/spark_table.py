@@ -32,7 +32,7 @@ from cardgate.core.errors import CardgateError, ConfigurationError, InputError, 
 from cardgate.core.files import check_target, write_file
 from cardgate.core.inputs import open_regular
 from cardgate.core.paths import PathEscapeError, resolve_inside
-from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.documents.schemas.evaluation import ComputedBy, EvaluationSettings
 from cardgate.evidence.evaluation.parquet_rows import check_columns, parquet_columns
 
 _PREDICTIONS = ("evaluation", "predictions")
@@ -64,14 +64,7 @@ def write_table_counts(
     counts_path, query_path = _targets(settings, root=root, table=table)
     query = counts_sql(settings, dialect="spark", table=table)
     session = spark_session(master)
-    try:
-        present = list(session.table(table).columns)
-    except Exception as error:  # AnalysisException: no such table
-        raise InputError(
-            f"Spark has no table '{table}': {first_line(error)}",
-            hint="name the table as Spark's catalog does (catalog.schema.table)",
-            at=(*_PREDICTIONS, "computed_by", "tables"),
-        ) from error
+    present = table_columns(session, table, at=(*_PREDICTIONS, "computed_by", "tables"))
     needed = needed_columns(settings, layout="rows")
     check_columns(present, needed, f"table {table}", locate=locator(settings))
     try:
@@ -82,42 +75,63 @@ def write_table_counts(
             at=(*_PREDICTIONS, "computed_by", "tables"),
         ) from error
     text = "\n".join([*header(system, "spark", table), query]) + "\n"
-    columns = list(counts.column_names)
-    # the card names the two files: an existing one is replaced only when it is what
-    # cardgate writes there (a dataset's data or the signers' file is refused, unchanged)
-    for path, replaceable, what in (
-        (query_path, _is_counts_query, "a counts query written by cardgate"),
-        (counts_path, _counts_with(columns), "a counts table with these columns"),
-    ):
-        check_target(path, within=root, replaceable=replaceable, what=what)
-    write_file(
-        counts_path,
-        _encoded(counts, counts_path),
-        within=root,
-        replaceable=_counts_with(columns),
-        what="a counts table with these columns",
-    )
-    write_file(
-        query_path,
-        text,
-        within=root,
-        replaceable=_is_counts_query,
-        what="a counts query written by cardgate",
-    )
+    write_result(counts, counts_path, text, query_path, root=root, mark=QUERY_MARK, kind="counts")
 
 
-def _is_counts_query(path: Path) -> bool:
-    """Whether the file at `path` begins as the query file `--table` writes."""
+def table_columns(session: Any, table: str, *, at: tuple[str, ...]) -> list[str]:
+    """The columns of the Spark catalog table `table` (`InputError` at `at`, where the
+    document names it, when Spark has no such table)."""
     try:
-        with open_regular(path) as stream:
-            first = stream.read(len(QUERY_MARK))
-    except OSError:
-        return False
-    return first == QUERY_MARK
+        return list(session.table(table).columns)
+    except Exception as error:  # AnalysisException: no such table
+        raise InputError(
+            f"Spark has no table '{table}': {first_line(error)}",
+            hint="name the table as Spark's catalog does (catalog.schema.table)",
+            at=at,
+        ) from error
 
 
-def _counts_with(columns: list[str]) -> Callable[[Path], bool]:
-    """Whether the file at a path is a counts table (Parquet or CSV) of exactly `columns`."""
+def write_result(
+    result: Any,
+    result_path: Path,
+    text: str,
+    query_path: Path,
+    *,
+    root: Path,
+    mark: bytes,
+    kind: str,
+) -> None:
+    """Write the query `text` and the table `result` it gave where the document names them
+    (atomically, each): an existing file at either place is replaced only when it is what
+    cardgate writes there — a query beginning with `mark`, a table (Parquet or CSV) of the
+    same columns — and neither is written when one is refused (a dataset's data or the
+    signers' file named there stays as it is). `kind` names them in a refusal."""
+    query_rule, query_what = query_written_with(mark), f"a {kind} query written by cardgate"
+    table_rule = table_with_columns(list(result.column_names))
+    table_what = f"a {kind} table with these columns"
+    check_target(query_path, within=root, replaceable=query_rule, what=query_what)
+    check_target(result_path, within=root, replaceable=table_rule, what=table_what)
+    data = encoded(result, result_path)
+    write_file(result_path, data, within=root, replaceable=table_rule, what=table_what)
+    write_file(query_path, text, within=root, replaceable=query_rule, what=query_what)
+
+
+def query_written_with(mark: bytes) -> Callable[[Path], bool]:
+    """Whether the file at a path begins with `mark`, as the query files cardgate writes."""
+
+    def replaceable(path: Path) -> bool:
+        try:
+            with open_regular(path) as stream:
+                first = stream.read(len(mark))
+        except OSError:
+            return False
+        return first == mark
+
+    return replaceable
+
+
+def table_with_columns(columns: list[str]) -> Callable[[Path], bool]:
+    """Whether the file at a path is a table (Parquet or CSV) of exactly `columns`."""
 
     def replaceable(path: Path) -> bool:
         try:
@@ -132,17 +146,37 @@ def _counts_with(columns: list[str]) -> Callable[[Path], bool]:
     return replaceable
 
 
+def spark_computed(computed: ComputedBy | None, table: str) -> bool:
+    """Whether a document's `computed_by` says Spark computed its result from `table` alone."""
+    return (
+        computed is not None
+        and computed.engine == "spark"
+        and [read.name for read in computed.tables] == [table]
+    )
+
+
+def check_written_names(query: str, path: str, *, at: tuple[str, ...], kind: str) -> None:
+    """`ConfigurationError` unless the document at `at` names a `.sql` file for the query
+    `--table` runs and a `.parquet` or `.csv` file for its result (the `kind` table)."""
+    where = ".".join(at)
+    if not query.lower().endswith(".sql"):
+        raise ConfigurationError(
+            f"{where}.computed_by.query: '{query}': --table writes the query it runs to a "
+            ".sql file",
+            at=(*at, "computed_by", "query"),
+        )
+    if not path.lower().endswith((".parquet", ".csv")):
+        raise ConfigurationError(
+            f"{where}.path: '{path}': --table writes the {kind} as .parquet or .csv",
+            at=(*at, "path"),
+        )
+
+
 def _targets(settings: EvaluationSettings, *, root: Path, table: str) -> tuple[Path, Path]:
     """Where the counts table and the query go, once the card is checked to declare them."""
     source = settings.predictions
     computed = source.computed_by
-    declared = (
-        source.format == "counts"
-        and source.path is not None
-        and computed is not None
-        and computed.engine == "spark"
-        and [read.name for read in computed.tables] == [table]
-    )
+    declared = source.format == "counts" and spark_computed(computed, table)
     if not declared or computed is None or source.path is None:
         raise ConfigurationError(
             f"--table {table}: the card's predictions are not a counts table computed by "
@@ -150,18 +184,7 @@ def _targets(settings: EvaluationSettings, *, root: Path, table: str) -> tuple[P
             hint=CARD_HINT,
             at=_PREDICTIONS,
         )
-    if not computed.query.lower().endswith(".sql"):
-        raise ConfigurationError(
-            f"evaluation.predictions.computed_by.query: '{computed.query}': --table writes "
-            "the query it runs to a .sql file",
-            at=(*_PREDICTIONS, "computed_by", "query"),
-        )
-    if not source.path.lower().endswith((".parquet", ".csv")):
-        raise ConfigurationError(
-            f"evaluation.predictions.path: '{source.path}': --table writes the counts as "
-            ".parquet or .csv",
-            at=(*_PREDICTIONS, "path"),
-        )
+    check_written_names(computed.query, source.path, at=_PREDICTIONS, kind="counts")
     try:
         counts_path = resolve_inside(root, source.path)
         query_path = resolve_inside(root, computed.query)
@@ -170,8 +193,9 @@ def _targets(settings: EvaluationSettings, *, root: Path, table: str) -> tuple[P
     return counts_path, query_path
 
 
-def _encoded(counts: Any, path: Path) -> bytes:
-    """The counts table as the bytes of a Parquet or CSV file (by `path`'s suffix)."""
+def encoded(counts: Any, path: Path) -> bytes:
+    """A small Arrow table (a counts table, a row of statistics) as the bytes of a Parquet
+    or CSV file (by `path`'s suffix)."""
     buffer = io.BytesIO()
     if path.name.lower().endswith(".csv"):
         import pyarrow.csv as pacsv
