@@ -45,7 +45,11 @@ def catalog_table(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _declared(ws: DataWorkspace, name: str, *, table: str = TABLE, query: str = QUERY) -> None:
-    body = MIXED.format(name=name).replace("\nmin_rows", "\nformat: statistics\nmin_rows", 1)
+    body = (
+        MIXED.format(name=name)
+        .replace("\nmin_rows", "\nformat: statistics\nmin_rows", 1)
+        .replace("allow_extra_columns: false\n", "")
+    )
     computed = f"computed_by:\n  engine: spark\n  query: {query}\n  tables: [{{name: {table}}}]\n"
     ws.contract(body + computed)
 

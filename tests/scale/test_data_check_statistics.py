@@ -56,7 +56,11 @@ def _export(connection: duckdb.DuckDBPyConnection, query: str, target: Path) -> 
 
 
 def _statistics_contract(ws: DataWorkspace, name: str, *, computed_by: str = "") -> None:
-    body = MIXED.format(name=name).replace("\nmin_rows", "\nformat: statistics\nmin_rows", 1)
+    body = (
+        MIXED.format(name=name)
+        .replace("\nmin_rows", "\nformat: statistics\nmin_rows", 1)
+        .replace("allow_extra_columns: false\n", "")
+    )
     ws.contract(body + computed_by)
 
 
@@ -351,3 +355,17 @@ def test_a_row_of_another_query_is_one_short_message(tmp_path: Path) -> None:
     lines = err.splitlines()
     assert len(lines) == 13 and lines[-2].startswith("  …and ") and lines[-2].endswith(" more")
     assert lines[-1].startswith("  hint: ")
+
+
+def test_extra_columns_cannot_be_forbidden_for_statistics(tmp_path: Path) -> None:
+    """The statistics query reads the contract's columns only: a contract of statistics
+    that forbids other columns would pass that clause unseen, so it is a schema error at
+    the contract, and check-data refuses the datasheet."""
+    ws = _workspace(tmp_path)
+    body = MIXED.format(name="statistics.csv")
+    ws.contract(body.replace("\nmin_rows", "\nformat: statistics\nmin_rows", 1))
+    code, out = _cli("validate", "-w", str(ws.root))
+    assert code == 1 and "'allow_extra_columns: false' cannot be checked" in out, out
+    assert "datasheet.yaml:" in out and "Traceback" not in out
+    code, out = _cli("check-data", ws.dataset, "-w", str(ws.root))
+    assert code == 2 and "run 'cardgate validate'" in out, out

@@ -250,6 +250,14 @@ class DataContract(Section):
                 "'computed_by' describes statistics computed elsewhere: it needs "
                 "'format: statistics'"
             )
+        if self.format == "statistics" and not self.allow_extra_columns:
+            # the statistics query reads the contract's columns only: nothing in its one
+            # row says which other columns the table has, so the clause would pass unseen
+            raise ValueError(
+                "'allow_extra_columns: false' cannot be checked from statistics computed "
+                "elsewhere (the statistics query reads only the contract's columns): drop it, "
+                "or check the rows"
+            )
         return self
 
     def column(self, name: str) -> ColumnContract | None:
