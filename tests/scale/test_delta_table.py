@@ -84,6 +84,28 @@ def test_engines_count_the_snapshots_files(tmp_path: Path, spark: Any, engine: s
     assert json.dumps(counted) == json.dumps(rows)
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_engines_read_a_column_a_later_commit_added_by_name(
+    tmp_path: Path, request: pytest.FixtureRequest, engine: str
+) -> None:
+    """Schema evolution: the score column arrives with the second commit; the rows before
+    it have no score, for delta-rs and for the engines alike (files read by name)."""
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    table = _table(14, nulls=False)
+    target = tmp_path / "predictions.delta"
+    half = table.num_rows // 2
+    write_deltalake(target, table.slice(0, half).drop_columns(["score"]))
+    write_deltalake(target, table.slice(half), mode="append", schema_mode="merge")
+    settings = _settings({"path": "predictions.delta"})
+    rows = _artifact(settings, tmp_path)
+    counted = _artifact(settings, tmp_path, engine)
+    counted["provenance"].pop("engine")
+    rows["provenance"].pop("versions"), counted["provenance"].pop("versions")
+    assert json.dumps(counted) == json.dumps(rows)
+    assert rows["provenance"]["predictions"]["rows_used"] < table.num_rows  # no score: dropped
+
+
 def test_engines_refuse_partition_columns_they_cannot_see(tmp_path: Path) -> None:
     _two_commits(tmp_path, _table(7, nulls=False), partition_by=["sex"])
     with pytest.raises(ConfigurationError, match="partitioned by sex") as caught:

@@ -76,7 +76,10 @@ def _duckdb_counts(
     connection = duckdb.connect()
     try:
         literals = ", ".join("'" + pattern.replace("'", "''") + "'" for pattern in patterns)
-        sql = counts_query(settings, f"SELECT * FROM read_parquet([{literals}])", ordered=False)
+        # by name, as Delta reads a table's files: a column a later commit added is null
+        # in the files written before it
+        rows = f"SELECT * FROM read_parquet([{literals}], union_by_name = true)"
+        sql = counts_query(settings, rows, ordered=False)
         locked_connection(connection, folders=[], files=[*(str(path) for path in paths), *patterns])
         reader: Any = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
         yield from reader

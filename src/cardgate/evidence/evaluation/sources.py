@@ -24,6 +24,7 @@ from cardgate.evidence.evaluation.csv_rows import csv_batches
 from cardgate.evidence.evaluation.delta_table import (
     check_unchanged,
     delta_batches,
+    delta_columns,
     engine_files,
     is_delta_table,
     open_snapshot,
@@ -161,8 +162,20 @@ def read_statistics(
     needed = needed_columns(settings)
     optional = _optional_columns(settings)
     if engine != "auto":
-        parts = engine_files(snapshot, relative, needed, engine) if delta else [path]
-        stats, info = _engine_statistics(settings, parts, info, accumulator, engine, master)
+        if delta:
+            parts = engine_files(snapshot, relative, needed, engine)
+            present = delta_columns(snapshot, relative)  # the table's, not one file's
+        elif info.kind == "csv":
+            raise ConfigurationError(
+                f"--engine {engine}: {relative} is CSV; the engines read Parquet",
+                hint=ENGINE_HINT,
+                at=_PATH,
+            )
+        else:
+            parts, present = [path], parquet_columns(path, relative)
+        stats, info = _engine_statistics(
+            settings, parts, present, info, accumulator, engine, master
+        )
         if delta:
             check_unchanged(path, relative, snapshot.version)
         return stats, info
@@ -194,21 +207,15 @@ def read_statistics(
 def _engine_statistics(
     settings: EvaluationSettings,
     files: list[Path],
+    present: list[str],
     info: SourceInfo,
     accumulator: Accumulator,
     engine: str,
     master: str | None,
 ) -> tuple[SufficientStats, SourceInfo]:
     """The counts table of Parquet files of rows (one file, or a Delta table's data
-    files), computed by `engine`."""
-    if info.kind == "csv":
-        raise ConfigurationError(
-            f"--engine {engine}: {info.display} is CSV; the engines read Parquet",
-            hint=ENGINE_HINT,
-            at=_PATH,
-        )
+    files, whose columns are `present`), computed by `engine`."""
     # the columns checked here, so that every engine names a missing one alike
-    present = parquet_columns(files[0], info.display)
     check_columns(present, needed_columns(settings), info.display, locate=locator(settings))
     for batch in engine_counts(settings, files, info.display, engine=engine, master=master):
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)

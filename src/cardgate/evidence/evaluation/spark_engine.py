@@ -172,7 +172,8 @@ def spark_counts(
     try:
         # those files: Spark reads patterns (w[1].parquet would read w1.parquet)
         files = [hadoop_glob_literal(path) for path in paths]
-        session.read.parquet(*files).createOrReplaceTempView(VIEW)
+        # by name, as Delta reads a table's files (a column added later: null before it)
+        session.read.option("mergeSchema", "true").parquet(*files).createOrReplaceTempView(VIEW)
         table = arrow_result(session, query)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
         raise InputError(
