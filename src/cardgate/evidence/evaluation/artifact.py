@@ -6,14 +6,19 @@ Reading fails closed: a file that cannot be read, is not JSON, holds a non-finit
 (NaN, Infinity, or a literal too large for a float) anywhere, or does not match the model
 in full is an `ArtifactError` whose message says where. Nothing stored in the artifact is
 a verdict the gate trusts: the threshold records carry the numbers, and `decide` decides.
+
+One build reads each artifact three times (the gate, the site's page, the export); the
+validated model, frozen, is remembered by the artifact's exact text, so the same text is
+validated once per process (the JSON is parsed and checked on every read).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -264,12 +269,47 @@ def parse_json_artifact(
             f"has schema_version {data.get('schema_version')!r}; this cardgate reads "
             f"{version} (run {command} again)"
         )
+    known = _VALIDATED.get(model, text)
+    if known is not None:
+        return cast("_Model", known), data
     try:
-        return model.model_validate(data), data
+        validated = model.model_validate(data)
     except ValidationError as error:
         detail = error.errors()[0]
         where = ".".join(str(part) for part in detail["loc"]) or "document"
         raise ArtifactError(f"is malformed at '{where}': {detail['msg']}") from error
+    _VALIDATED.remember(model, text, validated)
+    return validated, data
+
+
+REMEMBERED_CHARS = 32_000_000
+"""How much artifact text `parse_json_artifact` keeps, with the models validated from it
+(the oldest is forgotten first)."""
+
+
+@dataclass
+class _Validated:
+    """Frozen models validated from artifact texts, by (model, text): a validation depends
+    on the text alone, and the readers of a frozen model can share it."""
+
+    models: dict[tuple[type[BaseModel], str], BaseModel] = field(default_factory=dict)
+    chars: int = 0
+
+    def get(self, model: type[BaseModel], text: str) -> BaseModel | None:
+        return self.models.get((model, text))
+
+    def remember(self, model: type[BaseModel], text: str, validated: BaseModel) -> None:
+        if not model.model_config.get("frozen") or len(text) > REMEMBERED_CHARS:
+            return
+        while self.models and self.chars + len(text) > REMEMBERED_CHARS:
+            oldest = next(iter(self.models))
+            del self.models[oldest]
+            self.chars -= len(oldest[1])
+        self.models[(model, text)] = validated
+        self.chars += len(text)
+
+
+_VALIDATED = _Validated()
 
 
 def read_artifact(path: Path) -> tuple[EvaluationArtifact, Any]:
