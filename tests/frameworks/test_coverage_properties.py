@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cardgate.frameworks.catalog import load_catalog
-from cardgate.frameworks.coverage import compute_coverage
+from cardgate.frameworks.coverage import compute_coverage, crosswalk_coverage
 from cardgate.frameworks.coverage_results import SystemAnswers
 from cardgate.frameworks.definitions import shipped_definitions
 
@@ -52,3 +52,30 @@ def test_rollups_add_up(answers: dict[tuple[str, str], str], tier: str | None) -
         assert sum(r.addressed for r in rollups) == coverage.overall.addressed
         assert sum(r.partial for r in rollups) == coverage.overall.partial
         assert sum(r.total for r in rollups) == 72
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers=answer_sets, tier=tiers)
+def test_crosswalk_statuses_follow_the_rule(
+    answers: dict[tuple[str, str], str], tier: str | None
+) -> None:
+    """Each reference's status by the module's rule, from the subcategories behind it (the
+    references' outcomes are remembered across systems: asked twice, the same answer)."""
+    catalog = load_catalog()
+    coverage = compute_coverage(catalog, DEFINITIONS, [as_answers("s", tier, answers)]).systems[0]
+    status_of = {sub.id: sub.status for sub in coverage.subcategories}
+    for crosswalk in catalog.crosswalks.values():
+        found = crosswalk_coverage(catalog, crosswalk, coverage)
+        assert crosswalk_coverage(catalog, crosswalk, coverage) == found
+        assert found.system == "s"
+        for reference in found.references:
+            behind = [status_of[sub_id] for sub_id in reference.subcategories]
+            assert reference.addressed == tuple(
+                sub_id for sub_id in reference.subcategories if status_of[sub_id] == "addressed"
+            )
+            if all(status == "addressed" for status in behind):
+                assert reference.status == "addressed"
+            elif "addressed" in behind or "partial" in behind:
+                assert reference.status == "partial"
+            else:
+                assert reference.status == "missing"

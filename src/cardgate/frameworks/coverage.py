@@ -28,7 +28,9 @@ The results are `coverage_results`; their JSON form is `coverage_json`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from cardgate.documents.schemas.checklist import Checklist
@@ -227,30 +229,55 @@ def crosswalk_coverage(
     """The crosswalk's references, each with the subcategories behind it and their status."""
     ids = tuple(sub.id for sub in coverage.subcategories)
     statuses = [sub.status for sub in coverage.subcategories]
+    layout = _crosswalk_layout(catalog, crosswalk, ids)
+    known = layout.references
     references = []
-    for reference, indices in _crosswalk_layout(catalog, crosswalk, ids):
-        behind = [statuses[index] for index in indices]
-        addressed = tuple(ids[index] for index in indices if statuses[index] == "addressed")
-        if len(addressed) == len(indices):
-            status: CoverageStatus = "addressed"
-        elif addressed or "partial" in behind:
-            status = "partial"
-        else:
-            status = "missing"
-        references.append(
-            ReferenceCoverage(reference, status, tuple(ids[index] for index in indices), addressed)
-        )
+    for position, (reference, indices, pick) in enumerate(layout.entries):
+        key = (position, pick(statuses))
+        found = known.get(key)
+        if found is None:
+            if len(known) >= _MEMO_SIZE:
+                known.clear()
+            found = known[key] = _reference(reference, indices, ids, statuses)
+        references.append(found)
     return CrosswalkCoverage(coverage.system, tuple(references))
 
 
-_Layout = tuple[tuple[str, tuple[int, ...]], ...]
-_LAYOUTS: dict[tuple[int, int, tuple[str, ...]], tuple[Catalog, Crosswalk, _Layout]] = {}
+def _reference(
+    reference: str, indices: tuple[int, ...], ids: Sequence[str], statuses: Sequence[str]
+) -> ReferenceCoverage:
+    """One reference's coverage from the statuses of the subcategories behind it."""
+    behind = [statuses[index] for index in indices]
+    addressed = tuple(ids[index] for index in indices if statuses[index] == "addressed")
+    if len(addressed) == len(indices):
+        status: CoverageStatus = "addressed"
+    elif addressed or "partial" in behind:
+        status = "partial"
+    else:
+        status = "missing"
+    return ReferenceCoverage(reference, status, tuple(ids[index] for index in indices), addressed)
+
+
+@dataclass
+class _Layout:
+    """A crosswalk's references in clause order, each with the positions of the
+    subcategories behind it and a function that picks their statuses; and each reference's
+    coverage by those statuses, once worked out (a reference rests on a few
+    subcategories, so systems share its few outcomes)."""
+
+    catalog: Catalog
+    crosswalk: Crosswalk
+    entries: tuple[tuple[str, tuple[int, ...], Callable[[Sequence[str]], object]], ...]
+    references: dict[tuple[int, object], ReferenceCoverage] = field(default_factory=dict)
+
+
+_LAYOUTS: dict[tuple[int, int, tuple[str, ...]], _Layout] = {}
 
 
 def _crosswalk_layout(
     catalog: Catalog, crosswalk: Crosswalk, subcategory_ids: tuple[str, ...]
 ) -> _Layout:
-    """(reference, positions of the subcategories behind it), in clause order.
+    """The crosswalk's layout for subcategories in the order `subcategory_ids`.
 
     The same for every system (all have the same subcategories), so it is worked out once
     per crosswalk: a site of 1,000 systems asks for it thousands of times. The catalog and
@@ -258,17 +285,23 @@ def _crosswalk_layout(
     """
     key = (id(catalog), id(crosswalk), subcategory_ids)
     found = _LAYOUTS.get(key)
-    if found is not None:
-        return found[2]
+    if found is not None and found.catalog is catalog and found.crosswalk is crosswalk:
+        return found
     by_reference: dict[str, list[int]] = {}
     for index, sub_id in enumerate(subcategory_ids):
         for reference in crosswalk.targets_of(catalog.subcategories[sub_id]):
             by_reference.setdefault(reference, []).append(index)
-    layout = tuple(
-        (reference, tuple(by_reference[reference]))
+    entries = tuple(
+        (
+            reference,
+            tuple(by_reference[reference]),
+            operator.itemgetter(*by_reference[reference]),
+        )
         for reference in sorted(by_reference, key=reference_sort_key)
     )
-    _LAYOUTS[key] = (catalog, crosswalk, layout)
+    if len(_LAYOUTS) >= _MEMO_SIZE:
+        del _LAYOUTS[next(iter(_LAYOUTS))]
+    layout = _LAYOUTS[key] = _Layout(catalog, crosswalk, entries)
     return layout
 
 
