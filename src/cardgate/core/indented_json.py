@@ -90,7 +90,7 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         if not value:
             out.append("{}")
             return
-        if _SHARED and _reused(value, out, newline):
+        if _SHARED and id(value) in _SHARED and _reused(value, out, newline):
             return
         inner = newline + "  "
         separator = "{" + inner
@@ -109,7 +109,7 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         if not value:
             out.append("[]")
             return
-        if _SHARED and _reused(value, out, newline):
+        if _SHARED and id(value) in _SHARED and _reused(value, out, newline):
             return
         inner = newline + "  "
         separator = "[" + inner
