@@ -381,3 +381,12 @@ def test_any_lineage_and_results_give_valid_exports(
         if r["relationshipType"] == "descendantOf"
     ]
     assert len(descendants) == len(lineage.base_models)
+
+
+def test_metric_rows_worked_out_once_per_artifact(lineaged: Example) -> None:
+    evaluation = lineaged.evaluation(SYSTEM)
+    assert evaluation is not None
+    rows = metric_rows(evaluation)
+    assert metric_rows(evaluation) is rows  # the BOM and the SPDX document share them
+    copy = evaluation.model_copy(deep=True)  # an equal artifact: its own, equal rows
+    assert metric_rows(copy) == rows and metric_rows(copy) is not rows

@@ -164,9 +164,25 @@ def group_slice(columns: list[str], feature: str, group: str) -> str:
     return f"{feature}={group}"
 
 
-def metric_rows(artifact: EvaluationArtifact) -> Iterator[MetricRow]:
+def metric_rows(artifact: EvaluationArtifact) -> tuple[MetricRow, ...]:
     """Every defined result of the artifact, in its order: overall metrics, then each
-    feature's groups, then its disparities. Undefined results (no value) are left out."""
+    feature's groups, then its disparities. Undefined results (no value) are left out.
+
+    Worked out once per artifact (a frozen model: each system's CycloneDX BOM reads them
+    twice and its SPDX document once)."""
+    found = _ROWS.get(id(artifact))
+    if found is None or found[0] is not artifact:
+        if len(_ROWS) >= _ROWS_KEPT:
+            del _ROWS[next(iter(_ROWS))]
+        found = _ROWS[id(artifact)] = (artifact, tuple(_metric_rows(artifact)))
+    return found[1]
+
+
+_ROWS_KEPT = 4096
+_ROWS: dict[int, tuple[EvaluationArtifact, tuple[MetricRow, ...]]] = {}
+
+
+def _metric_rows(artifact: EvaluationArtifact) -> Iterator[MetricRow]:
     for name, estimate in artifact.overall.metrics.items():
         if estimate.value is not None:
             yield MetricRow(
