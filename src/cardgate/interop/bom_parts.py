@@ -22,6 +22,7 @@ from cardgate.core import indented_json
 from cardgate.core.digests import canonical_bytes
 from cardgate.documents.placeholders import is_placeholder_text
 from cardgate.documents.schemas.dataset_ref import DatasetRef
+from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.provenance import (
     DatasetLineage,
@@ -32,6 +33,7 @@ from cardgate.documents.schemas.provenance import (
     ReportedResult,
 )
 from cardgate.documents.workspace import Workspace
+from cardgate.evidence.datacheck.artifact import DataCheckArtifact
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact, Interval
 from cardgate.interop.source import DatasetSource, SystemSource
 
@@ -60,6 +62,26 @@ def workspace_of(source: SystemSource | DatasetSource) -> Workspace:
     if source.workspace is None:
         raise ValueError(f"the source record of '{source.id}' does not carry its workspace")
     return source.workspace
+
+
+def data_file_sha256(sheet: Datasheet, check: DataCheckArtifact | None) -> str | None:
+    """The SHA-256 an export states as the data file's: the datasheet's pin, else the
+    data check's record — none for a Delta table, whose digest is cardgate's over every
+    file of its folder (`delta_table`), not a file's hash a reader could verify."""
+    if delta_table_of(check) is not None:
+        return None
+    return sheet.sha256 or (check.data.sha256 if check is not None else None)
+
+
+def delta_table_of(check: DataCheckArtifact | None) -> str | None:
+    """For data checked as a Delta table: the words that say so (its version and
+    cardgate's digest of its folder), for an export's description; else None."""
+    if check is None or check.data.format != "delta" or check.data.table is None:
+        return None
+    return (
+        f"a Delta Lake table, checked at version {check.data.table.version}; cardgate's "
+        f"SHA-256 over every file of its folder: {check.data.sha256}"
+    )
 
 
 def compact(data: dict[str, Any]) -> dict[str, Any]:

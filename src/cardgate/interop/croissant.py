@@ -23,7 +23,14 @@ from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
-from cardgate.interop.bom_parts import compact, outside_names, spdx_expression, workspace_of
+from cardgate.interop.bom_parts import (
+    compact,
+    data_file_sha256,
+    delta_table_of,
+    outside_names,
+    spdx_expression,
+    workspace_of,
+)
 from cardgate.interop.format import ExportFiles, Format
 from cardgate.interop.source import DatasetSource
 
@@ -136,8 +143,20 @@ def file_object(
     path = workspace.datasets[dataset_id].folder / contract.path
     base = location if location is not None else workspace.root
     url = Path(os.path.relpath(path, base)).as_posix()
+    delta = delta_table_of(check)
+    if delta is not None:  # a folder of Parquet files and a log: no one file to hash
+        return {
+            "@type": "cr:FileSet",
+            "@id": node_id(path.name),
+            "name": path.name,
+            "description": f"The Parquet files of {delta}. Only the files of that version's "
+            "snapshot are its rows (a later commit may have removed some): read it with a "
+            "Delta Lake reader.",
+            "encodingFormat": ENCODINGS["parquet"],
+            "includes": f"{url}/**/*.parquet",
+        }
     data_format = check.data.format if check is not None else path.name.lower()
-    sha256 = sheet.sha256 or (check.data.sha256 if check is not None else None)
+    sha256 = data_file_sha256(sheet, check)
     return compact(
         {
             "@type": "cr:FileObject",

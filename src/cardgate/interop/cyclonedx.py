@@ -40,7 +40,9 @@ from cardgate.interop.bom_parts import (
     Outside,
     compact,
     content_uuid,
+    data_file_sha256,
     dataset_uses,
+    delta_table_of,
     email_or_none,
     iri,
     lineage_of,
@@ -160,7 +162,7 @@ def data_component(
                 "properties": [prop("datasheet", "missing")] + [prop("use", u) for u in uses],
             }
         )
-    sha256 = sheet.sha256 or (data_check.data.sha256 if data_check is not None else None)
+    sha256 = data_file_sha256(sheet, data_check)
     folder = workspace.datasets.get(dataset_id)
     location = None
     if sheet.contract is not None and sheet.contract.path and folder is not None:
@@ -173,6 +175,9 @@ def data_component(
     if data_check is not None:
         properties.append(prop("data-check", "passed" if data_check.passed else "failed"))
         properties.append(prop("rows", str(data_check.rows)))
+        delta = delta_table_of(data_check)
+        if delta is not None:
+            properties.append(prop("data", delta))
     known = outside_names(sheet.identifiers, dataset=True) if sheet.identifiers else []
     return compact(
         {

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from cardgate.documents.schemas.provenance import licence_words
+from cardgate.interop.bom_parts import delta_table_of
 from cardgate.interop.hf_common import MISSING, filled, front_matter, licence_metadata, md
 from cardgate.interop.source import DatasetSource
 
@@ -134,9 +135,11 @@ def _structure(dataset: DatasetSource) -> list[str]:
     lines: list[str] = []
     check = dataset.data_check
     if check is not None:
+        delta = delta_table_of(check)
+        data = f"SHA-256 `{check.data.sha256}`" if delta is None else delta
         lines += [
-            f"Last checked by `cardgate check-data`: {check.rows} rows, SHA-256 "
-            f"`{check.data.sha256}`, contract {'met' if check.passed else 'NOT met'}.",
+            f"Last checked by `cardgate check-data`: {check.rows} rows, {data}, contract "
+            f"{'met' if check.passed else 'NOT met'}.",
             "",
         ]
     if contract is None:

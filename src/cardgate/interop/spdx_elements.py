@@ -12,7 +12,14 @@ from typing import Any
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.schemas.provenance import Licence, licence_words
 from cardgate.evidence.datacheck.artifact import DataCheckArtifact
-from cardgate.interop.bom_parts import Outside, compact, outside_names, spdx_expression
+from cardgate.interop.bom_parts import (
+    Outside,
+    compact,
+    data_file_sha256,
+    delta_table_of,
+    outside_names,
+    spdx_expression,
+)
 
 NO_ASSERTION_LICENSE = "expandedlicensing_NoAssertionLicense"
 CREATION_INFO = "_:creationinfo"
@@ -129,6 +136,12 @@ def outside_package(graph: Graph, named: Outside, local: str, *, dataset: bool) 
     return spdx_id
 
 
+def _comment(licence: str | None, delta: str | None) -> str | None:
+    parts = [f"Licence as the datasheet states it: {licence}" if licence else None]
+    parts.append(f"The data is {delta}." if delta else None)
+    return " ".join(part for part in parts if part) or None
+
+
 def dataset_package(
     graph: Graph, dataset_id: str, sheet: Datasheet | None, check: DataCheckArtifact | None
 ) -> str:
@@ -144,7 +157,7 @@ def dataset_package(
         )
         graph.licences(spdx_id, local, None)
         return spdx_id
-    sha256 = sheet.sha256 or (check.data.sha256 if check is not None else None)
+    sha256 = data_file_sha256(sheet, check)
     collection = sheet.collection_process
     composition = sheet.composition
     sensitive = bool(composition.sensitive_attributes) or bool(
@@ -158,7 +171,7 @@ def dataset_package(
         name=dataset_id,
         summary=sheet.name,
         description=sheet.motivation.purpose,
-        comment=f"Licence as the datasheet states it: {licence}" if licence else None,
+        comment=_comment(licence, delta_table_of(check)),
         software_packageVersion=sheet.version,
         software_primaryPurpose="data",
         software_homePage=home_page(known),
