@@ -301,3 +301,26 @@ def test_a_master_url_without_a_port_number_is_refused_before_spark_starts() -> 
 
     with pytest.raises(ConfigurationError, match=r"no Spark master answers at 127\.0\.0\.1:x"):
         spark_session("spark://127.0.0.1:x")
+
+
+FORGET = """
+from pyspark.sql.connect.session import SparkSession
+from cardgate.evidence.evaluation.spark_engine import _forget_connect_session
+
+left = SparkSession.builder.remote("sc://127.0.0.1:9").create()  # no call to the server yet
+assert SparkSession.getActiveSession() is left
+_forget_connect_session()
+assert SparkSession.getActiveSession() is None and SparkSession._default_session is None
+print("forgotten")
+"""
+
+
+def test_a_failed_connect_start_leaves_no_session_behind() -> None:
+    """PySpark registers a Connect session as the process's active one before it first
+    calls the server; after a failed start cardgate drops it, or the next caller that asks
+    for the active session (MLflow's client does) would retry that server for minutes.
+    In a fresh process: a Connect session cannot share one with the module's others."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORGET], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "forgotten" in done.stdout, done.stderr

@@ -80,6 +80,8 @@ def spark_session(master: str | None = None) -> Any:
             warnings.simplefilter("ignore", FutureWarning)
             session = builder.getOrCreate()
     except Exception as error:  # PySpark raises its own types, Java's gateway others
+        if remote:
+            _forget_connect_session()
         raise ConfigurationError(
             f"cannot start Spark ({'Spark Connect' if remote else key}): {first_line(error)}",
             hint=CONNECT_HINT if remote else SPARK_HINT,
@@ -118,6 +120,23 @@ def _check_reachable(address: str, *, connect: bool) -> None:
         f"cannot start Spark ({address}): {what} answers at {'; '.join(failures)}",
         hint=CONNECT_HINT if connect else MASTER_HINT,
     )
+
+
+def _forget_connect_session() -> None:
+    """Drop the Spark Connect session a failed start left behind: PySpark registers it as
+    the process's default and active session before its first call to the server, and
+    whatever asks for the active session next (MLflow's client does, to find a model
+    registry) would retry that unreachable server for many minutes. Its channel is closed
+    without a call to the server (`stop` would release the session there: more retries)."""
+    from pyspark.sql.connect.session import SparkSession as ConnectSession
+
+    with contextlib.suppress(Exception):
+        for session in (ConnectSession._default_session, ConnectSession.getActiveSession()):
+            if session is not None:
+                with contextlib.suppress(Exception):
+                    session.client.close()
+        ConnectSession._default_session = None
+        ConnectSession._active_session.session = None
 
 
 def stop_sessions() -> None:
