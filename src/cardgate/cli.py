@@ -647,11 +647,15 @@ def monitor(
     system: Annotated[str, typer.Argument(help="System id.")],
     window: Annotated[
         list[Path],
-        typer.Option(help="A production window's data file (repeat for several).", dir_okay=False),
+        typer.Option(
+            help="A production window's data file or Delta table folder (repeat for several)."
+        ),
     ],
     end: Annotated[
         list[str] | None,
-        typer.Option(help="Each window's last day, YYYY-MM-DD (default: from its file name)."),
+        typer.Option(
+            help="Each window's last day, YYYY-MM-DD (default: from its file or folder name)."
+        ),
     ] = None,
     reference: Annotated[
         Path | None,

@@ -283,15 +283,12 @@ def test_gate_reports_a_new_commit_as_stale_and_release_recomputes(tmp_path: Pat
     ), gone
 
 
-def test_windows_and_drafts_refuse_a_table(tmp_path: Path) -> None:
-    """Not read yet (docs/scale.md): one clear line each, never a traceback."""
+def test_drafts_refuse_a_table(tmp_path: Path) -> None:
+    """Not read yet (docs/scale.md): one clear line, never a traceback. (A table as a
+    monitoring window: test_delta_window.py.)"""
     from cardgate.evidence.datacheck.infer import profile_file
-    from cardgate.evidence.monitoring.window import WindowInput, window_entry
 
     folder, _ = _dataset(tmp_path, rows=100)
-    window = WindowInput(folder / "data.delta", "2026-07", dt.date(2026, 7, 31), "data.delta")
-    with pytest.raises(InputError, match="a monitoring window is a CSV or Parquet file"):
-        window_entry(window, None, None)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="drafted from a CSV or Parquet file"):
         profile_file(folder / "data.delta")
 

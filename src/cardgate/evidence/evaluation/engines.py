@@ -22,7 +22,13 @@ from typing import Any, Literal
 from cardgate.core.errors import ConfigurationError, InputError, first_line
 from cardgate.core.paths import glob_literal
 from cardgate.documents.schemas.evaluation import EvaluationSettings
-from cardgate.evidence.evaluation.query import BATCH_ROWS, counts_query, locked_connection
+from cardgate.evidence.evaluation.query import (
+    BATCH_ROWS,
+    counts_query,
+    held_columns,
+    locked_connection,
+    sql_literal,
+)
 
 Engine = Literal["auto", "duckdb", "spark"]
 ENGINES: tuple[str, ...] = typing.get_args(Engine)
@@ -55,32 +61,42 @@ def engine_counts(
     *,
     engine: str,
     master: str | None = None,
+    held_label: int | str | None = None,
 ) -> Iterator[Any]:
     """The counts table of the Parquet files `paths` (rows: one file, or a Delta table's
     data files), computed by `engine`, as Arrow record batches in the layout
-    `Accumulator.add_counts` reads."""
+    `Accumulator.add_counts` reads. `held_label`: the label column read as this value on
+    every row, whether the files hold it or not (a monitoring window whose outcomes have
+    not arrived: `monitoring.performance.window_selection`)."""
     if engine == "spark":
         from cardgate.evidence.evaluation.spark_engine import spark_counts
 
-        yield from spark_counts(settings, paths, display, master=master)
+        yield from spark_counts(settings, paths, display, master=master, held_label=held_label)
         return
-    yield from _duckdb_counts(settings, paths, display)
+    yield from _duckdb_counts(settings, paths, display, held_label)
 
 
 def _duckdb_counts(
-    settings: EvaluationSettings, paths: Sequence[Path], display: str
+    settings: EvaluationSettings,
+    paths: Sequence[Path],
+    display: str,
+    held_label: int | str | None = None,
 ) -> Iterator[Any]:
     import duckdb
 
     patterns = [glob_literal(path) for path in paths]  # those files, whatever their names hold
     connection = duckdb.connect()
     try:
-        literals = ", ".join("'" + pattern.replace("'", "''") + "'" for pattern in patterns)
+        literals = ", ".join(sql_literal(pattern) for pattern in patterns)
         # by name, as Delta reads a table's files: a column a later commit added is null
         # in the files written before it
         rows = f"SELECT * FROM read_parquet([{literals}], union_by_name = true)"
-        sql = counts_query(settings, rows, ordered=False)
         locked_connection(connection, folders=[], files=[*(str(path) for path in paths), *patterns])
+        if held_label is not None:
+            label = settings.label_column
+            stored = label in connection.sql(rows).columns  # bound, not read
+            rows = f"SELECT {held_columns(label, held_label, stored=stored)} FROM ({rows})"
+        sql = counts_query(settings, rows, ordered=False)
         reader: Any = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
         yield from reader
     except duckdb.Error as error:

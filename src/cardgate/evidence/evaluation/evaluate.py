@@ -118,18 +118,26 @@ def evaluate_settings(
     columns: SufficientStats | None = None,
     engine: str = "auto",
     master: str | None = None,
+    held_label: int | str | None = None,
 ) -> EvaluationArtifact:
     """Read the predictions named by `settings` (paths inside `root`) and build the
     artifact (`artifact_file`: its workspace-relative path, never a query's input).
     `columns`: the same predictions given in memory (`columns.column_statistics`), which
-    must be what the source holds. `engine`, `master`: `sources.read_statistics`.
+    must be what the source holds. `engine`, `master`, `held_label`:
+    `sources.read_statistics`.
     Raises InputError / ConfigurationError; writes nothing."""
     from cardgate.evidence.evaluation.sources import read_statistics
 
     check_settings(settings)
     exclude = (artifact_file,) if artifact_file is not None else ()
     stats, info = read_statistics(
-        settings, root=root, progress=progress, exclude=exclude, engine=engine, master=master
+        settings,
+        root=root,
+        progress=progress,
+        exclude=exclude,
+        engine=engine,
+        master=master,
+        held_label=held_label,
     )
     if columns is not None:
         from cardgate.evidence.evaluation.columns import same_predictions

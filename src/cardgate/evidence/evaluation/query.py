@@ -24,7 +24,8 @@ BATCH_ROWS = 1 << 18
 QUERY = ("evaluation", "predictions", "query")
 
 
-def _quote(identifier: str) -> str:
+def quoted_name(identifier: str) -> str:
+    """`identifier` as a SQL identifier (DuckDB's and Spark's quoting alike)."""
     return '"' + identifier.replace('"', '""') + '"'
 
 
@@ -32,9 +33,9 @@ def counts_query(settings: EvaluationSettings, inner: str, *, ordered: bool = Tr
     """The SQL (DuckDB's dialect) that reduces `inner` (rows of predictions) to the
     documented counts table; `ordered`: rows in key order (DuckDB's `ORDER BY ALL`; the
     reader does not need it)."""
-    features = [_quote(name) for name in settings.sensitive_features]
-    label = _quote(settings.label_column)
-    prediction = _quote(settings.prediction_column)
+    features = [quoted_name(name) for name in settings.sensitive_features]
+    label = quoted_name(settings.label_column)
+    prediction = quoted_name(settings.prediction_column)
     if settings.task == "regression":
         error = f"({prediction} - {label})"
         select = [
@@ -59,7 +60,7 @@ def counts_query(settings: EvaluationSettings, inner: str, *, ordered: bool = Tr
         ]
         group = [*features, label, prediction]
         if settings.score_column is not None:
-            score = _quote(settings.score_column)
+            score = quoted_name(settings.score_column)
             # A null score has no bin (the row is dropped, as the row readers drop it);
             # NaN is caught by `> 1` where it sorts above every number (DuckDB, Postgres,
             # Spark) and by `<> itself` where it follows IEEE (BigQuery): bin -1, refused.
@@ -159,8 +160,8 @@ def duckdb_counts(settings: EvaluationSettings, *, root: Path) -> Iterator[Any]:
 def locked_connection(connection: Any, *, folders: list[str], files: list[str]) -> None:
     """Let `connection` read only `folders` and `files`, install and load no extension,
     and lock its configuration so that a query cannot lift these limits."""
-    connection.execute(f"SET allowed_directories=[{', '.join(_literal(f) for f in folders)}]")
-    connection.execute(f"SET allowed_paths=[{', '.join(_literal(f) for f in files)}]")
+    connection.execute(f"SET allowed_directories=[{', '.join(sql_literal(f) for f in folders)}]")
+    connection.execute(f"SET allowed_paths=[{', '.join(sql_literal(f) for f in files)}]")
     connection.execute("SET enable_external_access=false")
     connection.execute("SET autoinstall_known_extensions=false")
     connection.execute("SET autoload_known_extensions=false")
@@ -176,8 +177,16 @@ def _missing_column(message: str) -> str | None:
     return None
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def held_columns(label: str, value: int | str, *, stored: bool) -> str:
+    """The select list (DuckDB's dialect) of rows whose column `label` reads `value` on
+    every row, whether the rows hold it (`stored`) or not."""
+    name = quoted_name(label)
+    return f"* {f'EXCLUDE ({name})' if stored else ''}, {sql_literal(value)} AS {name}"
+
+
+def sql_literal(value: int | str) -> str:
+    """`value` as a SQL literal: a number as written, text quoted."""
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
 
 
 @contextlib.contextmanager

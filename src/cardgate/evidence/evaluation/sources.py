@@ -112,15 +112,18 @@ def read_statistics(
     exclude: Sequence[str] = (),
     engine: str = "auto",
     master: str | None = None,
+    held_label: int | str | None = None,
 ) -> tuple[SufficientStats, SourceInfo]:
     """One pass over the predictions named by `settings`, reduced to sufficient statistics.
 
     `exclude`: workspace-relative files left out of a query's input digest (the artifact).
     `engine`: ``auto`` reads the rows itself; ``duckdb`` or ``spark`` (`master`: where
-    Spark runs) computes the counts table of a Parquet file of rows (`engines`).
+    Spark runs) computes the counts table of a Parquet file of rows (`engines`;
+    `held_label`, with those engines only: `engines.engine_counts`'s).
     """
     from cardgate.core.digests import file_sha256
 
+    assert held_label is None or engine != "auto", "a held label is the engines' query"
     source = settings.predictions
     if engine != "auto" and (source.query is not None or source.format == "counts"):
         what = "a DuckDB query" if source.query is not None else "a counts table"
@@ -173,8 +176,10 @@ def read_statistics(
             )
         else:
             parts, present = [path], parquet_columns(path, relative)
+        if held_label is not None:
+            present = [*present, settings.label_column]
         stats, info = _engine_statistics(
-            settings, parts, present, info, accumulator, engine, master
+            settings, parts, present, info, accumulator, engine, master, held_label
         )
         if delta:
             check_unchanged(path, relative, snapshot.version)
@@ -212,12 +217,16 @@ def _engine_statistics(
     accumulator: Accumulator,
     engine: str,
     master: str | None,
+    held_label: int | str | None = None,
 ) -> tuple[SufficientStats, SourceInfo]:
     """The counts table of Parquet files of rows (one file, or a Delta table's data
     files, whose columns are `present`), computed by `engine`."""
     # the columns checked here, so that every engine names a missing one alike
     check_columns(present, needed_columns(settings), info.display, locate=locator(settings))
-    for batch in engine_counts(settings, files, info.display, engine=engine, master=master):
+    counts = engine_counts(
+        settings, files, info.display, engine=engine, master=master, held_label=held_label
+    )
+    for batch in counts:
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
     return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
 

@@ -182,8 +182,10 @@ def spark_counts(
     display: str,
     *,
     master: str | None = None,
+    held_label: int | str | None = None,
 ) -> Iterator[Any]:
-    """The counts table of the Parquet files `paths`, computed by Spark, as Arrow batches."""
+    """The counts table of the Parquet files `paths`, computed by Spark, as Arrow batches
+    (`held_label`: `engines.engine_counts`'s)."""
     from cardgate.evidence.evaluation.warehouse import counts_sql
 
     query = counts_sql(settings, dialect="spark", table=VIEW)
@@ -192,7 +194,12 @@ def spark_counts(
         # those files: Spark reads patterns (w[1].parquet would read w1.parquet)
         files = [hadoop_glob_literal(path) for path in paths]
         # by name, as Delta reads a table's files (a column added later: null before it)
-        session.read.option("mergeSchema", "true").parquet(*files).createOrReplaceTempView(VIEW)
+        rows = session.read.option("mergeSchema", "true").parquet(*files)
+        if held_label is not None:
+            from pyspark.sql.functions import lit
+
+            rows = rows.withColumn(settings.label_column, lit(held_label))
+        rows.createOrReplaceTempView(VIEW)
         table = arrow_result(session, query)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
         raise InputError(

@@ -12,6 +12,7 @@ from typing import Any
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.datacheck.source import DataSource
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
+from cardgate.evidence.evaluation.query import held_columns, sql_literal
 from cardgate.evidence.monitoring.decide import DriftSettings, change_state
 
 LABEL_FREE = frozenset(
@@ -43,46 +44,56 @@ def window_selection(
     evaluation: EvaluationSettings,
     approved: EvaluationArtifact | None,
     settings: DriftSettings,
+    *,
+    engine: str = "duckdb",
+    master: str | None = None,
 ) -> dict[str, Any]:
     """A classifier's window whose outcomes have not arrived: the selection rate overall
     and per group, the card's thresholds on it (demographic parity needs no outcomes) and
     its change against the approved evaluation — the same evaluation, its label held at
-    the negative class (`outcomes: false` says so)."""
+    the negative class (`outcomes: false` says so). A CSV file is read by a DuckDB query;
+    Parquet files (one, or a Delta table's snapshot) by `engine`'s counting query
+    ("duckdb" or "spark", `master`: where Spark runs), the label held there."""
     label = evaluation.label_column
-    header = source.columns()
-    quoted = '"' + label.replace('"', '""') + '"'
-    table = "'" + source.path.name.replace("'", "''") + "'"
     negative = _negative_label(evaluation)
-    if label in header:
-        columns = f"* EXCLUDE ({quoted}), {negative} AS {quoted}"
+    update: dict[str, Any] = {"query": None, "inputs": None, "format": "rows", "computed_by": None}
+    if source.format == "csv":
+        columns = held_columns(label, negative, stored=label in source.columns())
+        update.update(
+            path=None,
+            query=f"SELECT {columns} FROM {sql_literal(source.path.name)}",
+            inputs=[source.path.name],
+        )
     else:
-        columns = f"*, {negative} AS {quoted}"
-    predictions = evaluation.predictions.model_copy(
-        update={
-            "path": None,
-            "query": f"SELECT {columns} FROM {table}",
-            "inputs": [source.path.name],
-            "format": "rows",
-            "computed_by": None,
-        }
-    )
+        update.update(path=source.path.name)
     on_window = evaluation.model_copy(
         update={
-            "predictions": predictions,
+            "predictions": evaluation.predictions.model_copy(update=update),
             "score_column": None,
             "metrics": ["selection_rate"],
             "thresholds": [t for t in evaluation.thresholds if t.metric in LABEL_FREE],
         }
     )
-    return {**_performance(source, on_window, approved, settings), "outcomes": False}
+    if source.format == "csv":
+        return {**_performance(source, on_window, approved, settings), "outcomes": False}
+    performance = _performance(
+        source,
+        on_window,
+        approved,
+        settings,
+        engine="spark" if engine == "spark" else "duckdb",
+        master=master,
+        held_label=negative,
+    )
+    return {**performance, "outcomes": False}
 
 
-def _negative_label(evaluation: EvaluationSettings) -> str:
-    """A SQL literal of the negative class: 0, or a value that is not the positive label."""
+def _negative_label(evaluation: EvaluationSettings) -> int | str:
+    """The negative class: 0, or a value that is not the positive label."""
     positive = evaluation.positive_label
     if positive is None or isinstance(positive, int):
-        return "0" if positive != 0 else "1"
-    return "'" + ("not " + positive).replace("'", "''") + "'"
+        return 0 if positive != 0 else 1
+    return "not " + positive
 
 
 def _performance(
@@ -93,11 +104,17 @@ def _performance(
     *,
     engine: str = "auto",
     master: str | None = None,
+    held_label: int | str | None = None,
 ) -> dict[str, Any]:
     from cardgate.evidence.evaluation.evaluate import evaluate_settings
 
     artifact = evaluate_settings(
-        on_window, root=source.path.parent, system="window", engine=engine, master=master
+        on_window,
+        root=source.path.parent,
+        system="window",
+        engine=engine,
+        master=master,
+        held_label=held_label,
     )
     overall = {
         name: {"value": e.value, "ci": list(e.ci) if e.ci is not None else None}

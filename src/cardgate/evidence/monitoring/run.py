@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.digests import canonical_sha256, file_sha256
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.digests import canonical_sha256
+from cardgate.core.errors import CardgateError, ConfigurationError, InputError
 from cardgate.core.files import locked
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.datacheck.run import dataset_contract
+from cardgate.evidence.datacheck.source import data_sha256, open_source
+from cardgate.evidence.evaluation.delta_table import is_delta_table, latest_version
 from cardgate.evidence.monitoring.artifact import (
     MONITORING_FILE,
     MONITORING_KIND,
@@ -145,6 +147,7 @@ def monitor_system(
             window_id(path),
             window_end(path, ends[i] if ends else None),
             recorded_path(workspace, path),
+            workspace.root,
         )
         for i, path in enumerate(windows)
     ]
@@ -191,11 +194,27 @@ def recompute_monitoring(workspace: Workspace, system_id: str) -> dict[str, Any]
             raise InputError(
                 f"window '{window.id}': its data '{window.data.path}' is outside the workspace"
             ) from escape
-        if not path.is_file():
+        if not path.is_file() and not is_delta_table(path):
             raise InputError(f"window '{window.id}': its data '{window.data.path}' is gone")
-        item = WindowInput(path, window.id, window.end, window.data.path)
+        if window.data.version is not None:
+            _same_version(path, window.id, window.data.path, window.data.version)
+        item = WindowInput(path, window.id, window.end, window.data.path, workspace.root)
         entries.append(baseline.entry(item))
     return _record(workspace, system_id, baseline, sorted(entries, key=_order))
+
+
+def _same_version(path: Path, window: str, recorded: str, version: str) -> None:
+    """`InputError` unless the Delta table at `path` is still at the `version` the window
+    recorded: a later commit is data the window was not measured on (fail closed, as
+    GATE-DC002 holds a data check of an earlier version stale)."""
+    latest = latest_version(path, recorded)
+    if str(latest) != version:
+        raise InputError(
+            f"window '{window}': the Delta table '{recorded}' is at version {latest}, not "
+            f"version {version} it was monitored at",
+            hint="a window is measured on the snapshot it recorded: restore the table, or "
+            "monitor the new data as a new window",
+        )
 
 
 def _order(entry: dict[str, Any]) -> tuple[str, str]:
@@ -222,9 +241,9 @@ def _already(
     if entry["settings"] != settings.as_dict() or entry["data"]["path"] != item.recorded_path:
         return None
     try:
-        digest = file_sha256(item.path)
-    except OSError:
-        return None
+        digest = data_sha256(open_source(item.path, root=item.root), item.root)
+    except CardgateError:
+        return None  # measured afresh, which reports why it cannot be read
     return entry if entry["data"]["sha256"] == digest else None
 
 

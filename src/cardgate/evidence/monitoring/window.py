@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.digests import file_sha256
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.errors import ConfigurationError
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.schemas.evaluation import EvaluationSettings
-from cardgate.evidence.datacheck.source import DataSource, open_source
+from cardgate.evidence.datacheck.source import DataSource, data_sha256, open_source
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
+from cardgate.evidence.evaluation.delta_table import check_unchanged
 from cardgate.evidence.monitoring.artifact import sealed
 from cardgate.evidence.monitoring.decide import (
     DriftSettings,
@@ -37,12 +37,14 @@ from cardgate.evidence.monitoring.profile import ColumnProfile, Profile, SourceR
 
 @dataclass(frozen=True)
 class WindowInput:
-    """A window to monitor: its file, id and last day, and the path to record."""
+    """A window to monitor: its file (or Delta table's folder), id and last day, the path
+    to record, and the workspace (`root`) a Delta log's data files must stay inside."""
 
     path: Path
     id: str
     end: dt.date
     recorded_path: str
+    root: Path
 
 
 def window_entry(
@@ -60,19 +62,13 @@ def window_entry(
     """The window's sealed entry (InputError naming the file when it cannot be used).
     `engine` "spark" (`master`: where it runs) measures the profile, the contract's
     statistics and the evaluation's counts with Spark; what only DuckDB computes (the
-    selection rates of a window without outcomes) is refused, never computed elsewhere."""
-    source = open_source(window.path)
-    if source.table is not None:  # its evaluation reads the window's file by name
-        raise InputError(
-            f"{source.display}: a monitoring window is a CSV or Parquet file, not a Delta table",
-            hint="write the window's rows as one Parquet file (profile and check-data read "
-            "Delta tables; docs/scale.md)",
-        )
-    try:
-        digest = file_sha256(window.path)
-    except OSError as error:
-        raise InputError(f"{source.display}: cannot read: {error}") from error
-    record = SourceRecord(window.recorded_path, digest, 0, source.suffix)
+    selection rates of a CSV window without outcomes) is refused, never computed
+    elsewhere. A Delta table's latest version is read; the entry records it and one
+    SHA-256 over its folder, as `profile` does (a commit during the read: InputError)."""
+    source = open_source(window.path, root=window.root)
+    version = str(source.table.version) if source.table is not None else None
+    digest = data_sha256(source, window.root)
+    record = SourceRecord(window.recorded_path, digest, 0, source.suffix, version)
     kinds = {name: column.kind for name, column in reference.columns.items()}
     columns = sorted(reference.columns)
     if evaluation is not None and evaluation.label_column in columns:
@@ -110,12 +106,14 @@ def window_entry(
                 "--engine spark does not run",
                 hint="monitor this window without --engine spark (DuckDB streams it)",
             )
-        performance = window_selection(source, evaluation, approved, settings)
+        performance = window_selection(source, evaluation, approved, settings, engine=engine)
     checked = None
     if contract is not None:
         checked = window_contract(
             source, contract, window.end, memory_limit=memory_limit, engine=engine, master=master
         )
+    if source.table is not None:
+        check_unchanged(source.path, source.display, source.table.version)
     compared = [row for row in rows if row["aspect"] == "values" and row["state"] != "not-compared"]
     drifted = [row for row in compared if row["state"] == "drift"]
     breaches = window_breaches(

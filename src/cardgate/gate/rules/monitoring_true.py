@@ -18,7 +18,8 @@ Fails:
 - a record monitored against another approved evaluation than the one beside the card
   (the model was evaluated again: its windows describe an earlier model);
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
-  data is gone (it cannot be recomputed), a record of another reference profile.
+  data is gone (it cannot be recomputed), a window read from a Delta table that has
+  moved on from the version it recorded, a record of another reference profile.
 
 Passes:
 - no ``monitoring.json``; or every window is as ``cardgate monitor`` wrote it.
