@@ -152,3 +152,17 @@ def test_release_reads_the_recorded_version_and_fails_closed(tmp_path: Path) -> 
     shutil.rmtree(table)
     (gone,) = _mon003(root)
     assert "its data 'windows/2026-11.delta' is gone" in gone, gone
+
+
+def test_spark_monitors_a_table_window_as_duckdb_does(tmp_path: Path, spark: Any) -> None:
+    """With outcomes (Spark refuses a window without them: test_monitor_spark.py)."""
+    root = _workspace(tmp_path)
+    table = _table(root / "windows" / "2026-11.delta", _rows())
+    written = {}
+    for engine in ("duckdb", "spark"):
+        master = "local[2]" if engine == "spark" else None
+        monitor_system(load_workspace(root), SYSTEM, [table], engine=engine, master=master)
+        written[engine] = (root / RECORD).read_bytes()
+        (root / RECORD).unlink()
+    assert written["spark"] == written["duckdb"]
+    assert json.loads(written["spark"])["windows"][0]["data"]["version"] == "1"
