@@ -155,7 +155,7 @@ def test_release_reads_the_recorded_version_and_fails_closed(tmp_path: Path) -> 
 
 
 def test_spark_monitors_a_table_window_as_duckdb_does(tmp_path: Path, spark: Any) -> None:
-    """With outcomes (Spark refuses a window without them: test_monitor_spark.py)."""
+    """With outcomes (windows without them on Spark: test_monitor_spark.py)."""
     root = _workspace(tmp_path)
     table = _table(root / "windows" / "2026-11.delta", _rows())
     written = {}

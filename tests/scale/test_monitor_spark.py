@@ -4,7 +4,7 @@ queries (`profile_sql`: no `histogram()`), transpiled by sqlglot and run by Apac
 generated data with missing values, NaN, ±inf, negatives, zeros, values on and next to
 every bucket boundary (where the JVM's logarithm and glibc's differ in the last bit),
 numbers stored as text, and more categories than a profile keeps; the worked example's
-monitoring (reference, windows with outcomes, the contract on each window) gives the
+monitoring (reference, windows with and without outcomes, the contract on each window) gives the
 same profile.json and monitoring.json; what Spark cannot run is refused in one line.
 Spark starts once for the module (tests/scale/conftest.py)."""
 
@@ -22,7 +22,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cardgate.cli import app
-from cardgate.core.errors import ConfigurationError
 from cardgate.core.files import canonical_json
 from cardgate.documents.workspace import load_workspace
 from cardgate.evidence.datacheck.source import open_source
@@ -124,18 +123,42 @@ def test_worked_example_monitoring_is_one_record(tmp_path: Path, spark: Any) -> 
     assert written["spark"][1] == written["duckdb"][1]
 
 
-def test_window_without_outcomes_is_refused(tmp_path: Path, spark: Any) -> None:
-    """The selection rates of a window whose outcomes have not arrived are a DuckDB
-    query: with --engine spark, one error, nothing computed elsewhere, nothing written."""
-    workspace, reference, windows = _example(tmp_path, 1)
-    table = pq.read_table(windows[0])
-    unlabelled = tmp_path / "2026-12.parquet"
-    pq.write_table(table.drop_columns(["y_true"]), unlabelled)
+def test_windows_without_outcomes_are_one_record(tmp_path: Path, spark: Any) -> None:
+    """A window whose outcomes have not arrived — its label column absent, or present and
+    empty, in a Parquet file or a Delta table: Spark counts the selection rates (the
+    label held at the negative class) and writes DuckDB's record byte for byte, which
+    `gate --release` measures again with DuckDB."""
+    from deltalake import write_deltalake
+
+    workspace, reference, windows = _example(tmp_path, 3)
+    tables = [pq.read_table(path) for path in windows]
+    absent = workspace / "2026-10.parquet"
+    pq.write_table(tables[0].drop_columns(["y_true"]), absent)
+    empty = workspace / "2026-11.parquet"
+    label = tables[1].schema.field("y_true")
+    index = tables[1].schema.get_field_index("y_true")
+    nulls = pa.nulls(tables[1].num_rows, label.type)
+    pq.write_table(tables[1].set_column(index, label, nulls), empty)
+    delta = workspace / "2026-12.delta"
+    write_deltalake(delta, tables[2].drop_columns(["y_true"]))
+    folder = workspace / "systems" / SYSTEM
     loaded = load_workspace(workspace)
     profile_system(loaded, SYSTEM, data=[reference])
-    with pytest.raises(ConfigurationError, match="no outcomes in this window"):
-        monitor_system(loaded, SYSTEM, [unlabelled], engine="spark", master=MASTER)
-    assert not (workspace / "systems" / SYSTEM / "monitoring.json").exists()
+    written = {}
+    for engine in ("duckdb", "spark"):
+        master = MASTER if engine == "spark" else None
+        run = monitor_system(
+            load_workspace(workspace), SYSTEM, [absent, empty, delta], engine=engine, master=master
+        )
+        assert [w["performance"]["outcomes"] for w in run.added] == [False] * 3
+        assert all(w["contract"] is not None for w in run.added)
+        written[engine] = (folder / "monitoring.json").read_bytes()
+        if engine == "spark":
+            assert recompute_monitoring(load_workspace(workspace), SYSTEM) == json.loads(
+                written[engine]
+            )
+        (folder / "monitoring.json").unlink()
+    assert written["spark"] == written["duckdb"]
 
 
 def test_misuse_is_one_line_exit_2(tmp_path: Path) -> None:

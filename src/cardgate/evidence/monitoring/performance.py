@@ -51,14 +51,14 @@ def window_selection(
     """A classifier's window whose outcomes have not arrived: the selection rate overall
     and per group, the card's thresholds on it (demographic parity needs no outcomes) and
     its change against the approved evaluation — the same evaluation, its label held at
-    the negative class (`outcomes: false` says so). A CSV file is read by a DuckDB query;
+    one class (`_held_label`; `outcomes: false` says so). A CSV file is read by a DuckDB query;
     Parquet files (one, or a Delta table's snapshot) by `engine`'s counting query
     ("duckdb" or "spark", `master`: where Spark runs), the label held there."""
     label = evaluation.label_column
-    negative = _negative_label(evaluation)
+    held = _held_label(evaluation)
     update: dict[str, Any] = {"query": None, "inputs": None, "format": "rows", "computed_by": None}
     if source.format == "csv":
-        columns = held_columns(label, negative, stored=label in source.columns())
+        columns = held_columns(label, held, stored=label in source.columns())
         update.update(
             path=None,
             query=f"SELECT {columns} FROM {sql_literal(source.path.name)}",
@@ -83,17 +83,17 @@ def window_selection(
         settings,
         engine="spark" if engine == "spark" else "duckdb",
         master=master,
-        held_label=negative,
+        held_label=held,
     )
     return {**performance, "outcomes": False}
 
 
-def _negative_label(evaluation: EvaluationSettings) -> int | str:
-    """The negative class: 0, or a value that is not the positive label."""
+def _held_label(evaluation: EvaluationSettings) -> int | str:
+    """The class every row's label is held at: the card's positive label (the other class
+    is then the one the predictions name besides it, whatever the labels' type or
+    spelling), else 0. The selection rate and demographic parity read predictions only."""
     positive = evaluation.positive_label
-    if positive is None or isinstance(positive, int):
-        return 0 if positive != 0 else 1
-    return "not " + positive
+    return 0 if positive is None else positive
 
 
 def _performance(

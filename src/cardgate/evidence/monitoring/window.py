@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import ConfigurationError
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.datacheck.source import DataSource, data_sha256, open_source
@@ -61,10 +60,10 @@ def window_entry(
 ) -> dict[str, Any]:
     """The window's sealed entry (InputError naming the file when it cannot be used).
     `engine` "spark" (`master`: where it runs) measures the profile, the contract's
-    statistics and the evaluation's counts with Spark; what only DuckDB computes (the
-    selection rates of a CSV window without outcomes) is refused, never computed
-    elsewhere. A Delta table's latest version is read; the entry records it and one
-    SHA-256 over its folder, as `profile` does (a commit during the read: InputError)."""
+    statistics and the evaluation's counts (a window without outcomes: its selection
+    rates) with Spark, from Parquet files. A Delta table's latest version is read; the
+    entry records it and one SHA-256 over its folder, as `profile` does (a commit during
+    the read: InputError)."""
     source = open_source(window.path, root=window.root)
     version = str(source.table.version) if source.table is not None else None
     digest = data_sha256(source, window.root)
@@ -99,14 +98,9 @@ def window_entry(
             master=master,
         )
     elif evaluation is not None and evaluation.task == "binary-classification":
-        if engine == "spark":
-            raise ConfigurationError(
-                f"{source.display}: no outcomes in this window ('{evaluation.label_column}'): "
-                "its selection rates are computed by a DuckDB query over the file, which "
-                "--engine spark does not run",
-                hint="monitor this window without --engine spark (DuckDB streams it)",
-            )
-        performance = window_selection(source, evaluation, approved, settings, engine=engine)
+        performance = window_selection(
+            source, evaluation, approved, settings, engine=engine, master=master
+        )
     checked = None
     if contract is not None:
         checked = window_contract(
