@@ -137,3 +137,74 @@ def test_downloads_can_be_switched_off_for_a_large_portfolio(tmp_path: Path) -> 
     for page in (out / "systems/income-screening/index.html", out / "datasets/adult/index.html"):
         assert not _links(page) and "cg-downloads" not in page.read_text()
     assert not (out / "downloads").exists() and not list(out.rglob("*.cdx.json"))
+
+
+def test_downloads_are_published_beside_the_pages_not_read_by_mkdocs(
+    example_site: tuple[Path, Path],
+) -> None:
+    """The files are made while MkDocs builds: never in the docs folder MkDocs reads,
+    and no staging folder is left beside the built site."""
+    root, out = example_site
+    docs = root.parent / "site" / "generated"
+    assert (docs / "systems").is_dir() and not (docs / "downloads").exists()
+    assert sorted((out / "downloads").rglob("*.cdx.json"))
+    assert not list(out.parent.glob(f".{out.name}.downloads-*"))
+
+
+def test_the_worker_build_publishes_the_same_downloads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate.site.mkdocs_run import MkdocsWorker
+
+    monkeypatch.setenv("CARDGATE_JOBS", "2")
+    root = tmp_path / "governance"
+    shutil.copytree(REPO / "governance", root, ignore=shutil.ignore_patterns("exports"))
+    shutil.copytree(
+        REPO / "site", tmp_path / "site", ignore=shutil.ignore_patterns("build", "generated")
+    )
+    today = dt.date.fromisoformat(TODAY)
+    alone = build_site(load_workspace(root), today=today, out=tmp_path / "alone")
+    with MkdocsWorker.start() as worker:
+        assert worker.process is not None
+        process = worker.process
+        shared = build_site(load_workspace(root), today=today, mkdocs=worker, out=tmp_path / "b")
+    assert process.returncode == 0
+
+    def files(out: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted((out / "downloads").rglob("*"))
+            if p.is_file()
+        }
+
+    made = files(alone.layout.out_dir)
+    assert len(made) == len(cg.export(root, "all", today=TODAY)) and made
+    assert files(shared.layout.out_dir) == made
+
+
+def test_a_killed_builds_staging_is_removed_and_a_replaced_hand_written_file_is_said(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "governance"
+    shutil.copytree(REPO / "governance", root, ignore=shutil.ignore_patterns("exports"))
+    shutil.copytree(
+        REPO / "site", tmp_path / "site", ignore=shutil.ignore_patterns("build", "generated")
+    )
+    left = tmp_path / "site" / ".build.downloads-x1y2"  # what a killed build leaves
+    (left / "downloads").mkdir(parents=True)
+    (left / "downloads" / "old.json").write_text("{}")
+    planted = tmp_path / "site" / "pages" / "downloads" / "systems" / "income-screening" / "hf"
+    planted.mkdir(parents=True)
+    (planted / "README.md.txt").write_text("hand-written\n")
+    result = build_site(load_workspace(root), today=dt.date.fromisoformat(TODAY))
+    out = result.layout.out_dir
+    assert not left.exists()
+    published = out / "downloads/systems/income-screening/hf/README.md.txt"
+    assert (
+        published.read_bytes()
+        == cg.export(root, "hf", today=TODAY)["systems/income-screening/hf/README.md"]
+    )
+    assert [p.format() for p in result.problems if "download" in p.message] == [
+        "pages/downloads/systems/income-screening/hf/README.md.txt: hand-written file has "
+        "the path of a download; the download replaces it"
+    ]

@@ -310,4 +310,9 @@ def export_dataset(source: DatasetSource) -> ExportFiles:
     return {f"{source.id}{SUFFIX}": render(description)}
 
 
-FORMAT = Format(name="croissant", title="Croissant 1.1 with RAI 1.0", datasets=export_dataset)
+FORMAT = Format(
+    name="croissant",
+    title="Croissant 1.1 with RAI 1.0",
+    datasets=export_dataset,
+    files=lambda target: (f"{target}{SUFFIX}",),
+)

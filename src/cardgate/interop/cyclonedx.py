@@ -414,4 +414,5 @@ FORMAT = Format(
     title="CycloneDX 1.6 ML-BOM",
     systems=export_system,
     datasets=export_dataset,
+    files=lambda target: (f"{target}{SUFFIX}",),
 )

@@ -53,10 +53,17 @@ def export_path(kind: str, target: str, format_name: str, name: str) -> str:
 
 
 def plan_exports(
-    source: ExportSource, chosen: Sequence[Format], targets: Sequence[str]
+    source: ExportSource,
+    chosen: Sequence[Format],
+    targets: Sequence[str],
+    *,
+    listing: bool = False,
 ) -> tuple[dict[str, bytes], list[str]]:
     """(relative path -> bytes, warnings) for `chosen` formats of `targets` (ids of systems
-    or datasets; none: every system and dataset of the workspace)."""
+    or datasets; none: every system and dataset of the workspace).
+
+    `listing`: the files of the formats that declare them (`Format.files`) are named with
+    empty contents, not made; the paths and the errors are the same as without it."""
     workspace = source.workspace
     names = list(targets) or [*sorted(workspace.systems), *sorted(workspace.datasets)]
     # one format asked of named systems: a system that cannot have it is an error, not
@@ -77,10 +84,14 @@ def plan_exports(
         exported = 0
         if is_system:
             systems = [(entry, entry.systems) for entry in chosen]
-            exported += _run(files, "systems", name, systems, source.system, warnings, named=named)
+            exported += _run(
+                files, "systems", name, systems, source.system, warnings, named, listing
+            )
         if is_dataset:
             datasets = [(entry, entry.datasets) for entry in chosen]
-            exported += _run(files, "datasets", name, datasets, source.dataset, warnings)
+            exported += _run(
+                files, "datasets", name, datasets, source.dataset, warnings, False, listing
+            )
         if targets and not exported:
             what = "system" if is_system else "dataset"
             raise UsageError(
@@ -98,12 +109,13 @@ def _run(
     exporters: list[tuple[Format, Callable[[Record], ExportFiles] | None]],
     record: Callable[[str], Record],
     warnings: list[str],
-    *,
-    named: bool = False,
+    named: bool,
+    listing: bool,
 ) -> int:
     """Add the files of every exporter of `exporters` (those that are not None) for the
     source record `record(name)`, loaded only when one does; how many exported. A format
-    the record cannot have (`Format.unavailable`) is skipped, or refused when `named`."""
+    the record cannot have (`Format.unavailable`) is skipped, or refused when `named`.
+    With `listing`, a format that declares its files is named, not run."""
     usable = [(entry, exporter) for entry, exporter in exporters if exporter is not None]
     if usable:
         loaded = record(name)
@@ -119,7 +131,10 @@ def _run(
                 continue
             if entry.needs_license_id:
                 warnings.extend(licence_warnings(loaded, entry.name))
-            _add(files, kind, name, entry, exporter(loaded))
+            if listing and entry.files is not None:
+                _add(files, kind, name, entry, dict.fromkeys(entry.files(name), b""))
+            else:
+                _add(files, kind, name, entry, exporter(loaded))
     return len(usable)
 
 
@@ -150,6 +165,11 @@ def _exporting(what: str) -> list[str]:
 
 
 def _add(files: dict[str, bytes], kind: str, target: str, entry: Format, made: ExportFiles) -> None:
+    if entry.files is not None and sorted(made) != sorted(entry.files(target)):
+        raise AssertionError(
+            f"{entry.name} exporter wrote {sorted(made)} for {target!r}, "
+            f"not the files it declares: {sorted(entry.files(target))}"
+        )
     for name, content in sorted(made.items()):
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:

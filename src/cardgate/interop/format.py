@@ -55,6 +55,11 @@ class Format:
     unavailable: Callable[[SystemSource], UsageError | None] | None = None
     """For a format only some systems have (an LL144 audit): why this one has none, or
     None. ``export all`` skips such a system; naming it is that error (exit 2)."""
+    files: Callable[[str], tuple[str, ...]] | None = None
+    """The names of the files its exporters write for a system or dataset of this id,
+    declared by a format whose export cannot fail once the system or dataset has loaded
+    and whose file names do not depend on its content: the site links them on the pages
+    before it makes them (while MkDocs builds). Every export checks its files against it."""
 
 
 def yaml_text(data: dict[str, Any], *, comment: str = "") -> str:

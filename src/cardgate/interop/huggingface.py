@@ -59,6 +59,7 @@ FORMAT = Format(
     importer=import_hub_card,
     needs_license_id=True,
     extensions=(".md",),
+    files=lambda target: (CARD_FILE,),
 )
 
 

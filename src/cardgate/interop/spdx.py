@@ -323,4 +323,5 @@ FORMAT = Format(
     title="SPDX 3.0.1 (AI and Dataset profiles)",
     systems=export_system,
     datasets=export_dataset,
+    files=lambda target: (f"{target}{SUFFIX}",),
 )

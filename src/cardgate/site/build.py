@@ -13,7 +13,9 @@ Where things live (the *site folder*, S):
 * ``S/templates/`` — optional overrides of the shipped page templates (same names).
 * ``S/generated/`` — the MkDocs ``docs_dir``, git-ignored and rewritten on every build:
   shipped defaults, then the hand-written pages, then the generated ones.
-* ``S/build/`` — the HTML (``--out`` elsewhere), git-ignored.
+* ``S/build/`` — the HTML (``--out`` elsewhere), git-ignored. Its ``downloads/`` (each
+  page's exports, `cardgate.site.downloads`) are made while MkDocs builds, in a staging
+  folder beside it (``.build.downloads-*``, removed when they are moved in).
 
 Principle 9: plain Markdown files and ``mkdocs.yml``; no MkDocs plugin hooks; the run is
 ``mkdocs.commands.build.build`` on that configuration, exactly what
@@ -22,9 +24,10 @@ started at the beginning, see `cardgate.site.mkdocs_run`). ``--strict`` fails on
 that could not be rendered, on links that lead nowhere and on anything that would load
 from the network.
 
-Where the time goes for 1,000 systems (benchmarks/README.md): MkDocs itself, about 12 s;
-cardgate's own work, about 2.4 s (loading, the gate, rendering the pages), the gate's
-per-system checks and the pages shared among the CPUs (`cardgate.core.parallel`).
+Where the time goes for 1,000 systems: see benchmarks/README.md (site). MkDocs itself
+takes most of it; cardgate's own work (loading, the gate, rendering the pages) is shared
+among the CPUs (`cardgate.core.parallel`), and the downloads are made on the CPU MkDocs
+leaves idle.
 
 Kept whole: the build's steps (the configuration, the generated pages, the MkDocs run in
 a worker, the checks of its result) share the one set of folders described above; split,
@@ -46,7 +49,12 @@ from cardgate.core.paths import display_path
 from cardgate.core.text import visible
 from cardgate.documents.workspace import Workspace
 from cardgate.site.docs_folder import DocsFolder, sync_docs
-from cardgate.site.downloads import dataset_downloads
+from cardgate.site.downloads import (
+    discard_staging,
+    offer_dataset_downloads,
+    publish_downloads,
+    stage_downloads,
+)
 from cardgate.site.escape import page_title
 from cardgate.site.gather import gather
 from cardgate.site.mkdocs_run import (
@@ -148,11 +156,10 @@ def generate(
     """Render every page and write the docs folder (hand-written pages plus generated)."""
     model = gather(workspace, today=today, run_gate=run_gate, recompute=recompute)
     model.pdf = pdf
-    files = dataset_downloads(model)  # a system's are made with its pages
+    offer_dataset_downloads(model)  # a system's are offered by the worker of its pages
     environment = make_environment(layout.site_dir)
     docs = DocsFolder.claim(layout.docs_dir)  # before any worker writes a page into it
     pages, unrendered = build_pages(model, environment, write=docs.write)
-    pages.extend(files)
     overlaps = sync_docs(layout.site_dir, docs, pages)
     return Generated(model, pages, unrendered, overlaps)
 
@@ -223,11 +230,26 @@ def build_site(
     result.problems = [*model.problems, *generated_site.overlaps]
     result.render_problems = list(generated_site.unrendered)
     generated = time.perf_counter()
-    if mkdocs is not None:
-        result.mkdocs_warnings = mkdocs.build(layout, strict=strict)
-    else:
-        with frozen_heap():  # the workspace and pages stay alive; mkdocs makes its own garbage
-            result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
+    staged: list[Path] = []
+
+    def make_downloads() -> None:  # while MkDocs builds the pages on another CPU
+        with paused_collector():
+            staging = stage_downloads(model, layout.out_dir)
+        if staging is not None:
+            staged.append(staging)
+
+    try:
+        if mkdocs is not None:
+            result.mkdocs_warnings = mkdocs.build(layout, strict=strict, meanwhile=make_downloads)
+        else:
+            make_downloads()
+            with frozen_heap():  # the workspace and pages stay alive; mkdocs makes garbage
+                result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
+        for staging in staged:
+            result.problems.extend(publish_downloads(staging, layout.out_dir))
+    finally:
+        for staging in staged:
+            discard_staging(staging)
     built = time.perf_counter()
     if pdf:  # before the link check: the pages link each system's PDF
         from cardgate.site.pdf import print_system_pdfs

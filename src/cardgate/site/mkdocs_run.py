@@ -6,9 +6,11 @@ what ``mkdocs build -f S/mkdocs.yml`` does, with MkDocs's warnings collected.
 `MkdocsWorker` runs it in a fresh interpreter, started when `cardgate build` starts: for
 the first seconds cardgate loads the workspace, gates it and renders the pages, and the
 worker imports MkDocs meanwhile, then waits. When the pages are written it gets the
-layout on stdin, builds, and answers on stdout. MkDocs then works in a small heap of its
-own rather than one grown by a thousand systems' worth of objects (and shared, page by
-page, with the forked page workers), and its start-up costs nothing. Whatever goes wrong
+layout on stdin, builds, and answers on stdout; while it builds, this process makes what
+MkDocs does not read (the site's downloads, `cardgate.site.downloads`) on another CPU.
+MkDocs works in a small heap of its own rather than one grown by a thousand systems'
+worth of objects (and shared, page by page, with the forked page workers), and its
+start-up costs nothing. Whatever goes wrong
 with the worker itself (it cannot start, dies, answers nonsense) falls back to building
 in this process; errors of the build are the same in both.
 
@@ -23,7 +25,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -145,10 +147,21 @@ class MkdocsWorker:
             return cls(None)
         return cls(process)
 
-    def build(self, layout: SiteLayout, *, strict: bool = False) -> list[str]:
-        """`run_mkdocs` in the worker (in this process if the worker is not usable)."""
+    def build(
+        self,
+        layout: SiteLayout,
+        *,
+        strict: bool = False,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> list[str]:
+        """`run_mkdocs` in the worker (in this process if the worker is not usable).
+
+        `meanwhile` runs in this process while the worker builds (before the build when
+        there is no worker); if it fails, the worker is stopped and its error raised."""
         process, self.process = self.process, None
         if process is None:
+            if meanwhile is not None:
+                meanwhile()
             return run_mkdocs(layout, strict=strict)
         request = {
             "site_dir": str(layout.site_dir),
@@ -157,10 +170,23 @@ class MkdocsWorker:
             "out_dir": str(layout.out_dir),
             "strict": strict,
         }
+        assert process.stdin is not None and process.stdout is not None
+        with contextlib.suppress(OSError):  # the worker is gone: no answer below
+            process.stdin.write(json.dumps(request) + "\n")
+        with contextlib.suppress(OSError):
+            process.stdin.close()
         try:
-            output, _ = process.communicate(json.dumps(request) + "\n")
+            if meanwhile is not None:
+                meanwhile()
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        try:
+            output = process.stdout.read()
         except OSError:
             output = ""
+        process.wait()
         answer = _answer(output)
         if answer is None:  # the worker died or could not start MkDocs: build here
             return run_mkdocs(layout, strict=strict)

@@ -28,7 +28,7 @@ from cardgate.site.compliance_content import (
     system_crosswalks,
 )
 from cardgate.site.dataset_content import check_verdict, data_check_values
-from cardgate.site.downloads import system_downloads
+from cardgate.site.downloads import offer_system_downloads
 from cardgate.site.evidence import EvidenceLink, evidence_body, read_evidence, site_relative
 from cardgate.site.governance_content import (
     ACTIONS_PAGE,
@@ -95,9 +95,9 @@ def build_pages(
 
     def render_system(system: SystemView) -> list[Page | BuildProblem]:
         """The system's page, its compliance page (they share the crosswalks), its
-        regulation pages (Annex IV, LL144) where it has them, and its downloads (the
-        exports its page offers: made here, so that the workers share them too)."""
-        downloads = system_downloads(model, system)
+        regulation pages (Annex IV, LL144) where it has them; the downloads its page
+        offers are listed here and made while MkDocs builds (`site.downloads`)."""
+        offer_system_downloads(model, system)
         path, compliance = system_page(system.slug), compliance_page(system.slug)
         crosswalks = system_crosswalks(model, system)
         values = system_values(model, system, path, rule_codes, actions[system.id], crosswalks)
@@ -120,7 +120,6 @@ def build_pages(
                 compact=True,
                 **compliance_values(model, system, compliance, crosswalks),
             ),
-            *downloads,
         ]
 
     rows = [dashboard_row(model, system) for system in model.systems]
