@@ -618,6 +618,13 @@ def profile(
         typer.Option(help="duckdb (streamed, larger than memory) or spark (Parquet files)."),
     ] = "duckdb",
     spark_master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP)] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine spark: profile this Spark catalog table instead (the queries "
+            "Spark ran go to profile.sql; evidence counts-with-query, docs/scale.md)."
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Profile reference data (per column: counts, missing values, a mergeable histogram);
@@ -627,6 +634,8 @@ def profile(
     from cardgate.evidence.monitoring.report import profile_lines
 
     _check_engine(engine, ENGINES, spark_master=spark_master, memory_limit=memory_limit)
+    if table is not None and (engine != "spark" or data is not None):
+        raise UsageError("--table goes with --engine spark, without --data")
     loaded = _load(workspace)
     measure = profile_system if subject in loaded.systems else profile_dataset
     with _spark_stopped(engine):
@@ -637,6 +646,7 @@ def profile(
             memory_limit=memory_limit,
             engine=engine,
             master=spark_master,
+            table=table,
         )
     for line in profile_lines(run):
         typer.echo(visible(line))

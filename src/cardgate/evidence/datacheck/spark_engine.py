@@ -116,11 +116,15 @@ def parquet_view(
     return session, frame
 
 
-def spark_rows(session: Any, sql: str) -> Sequence[Sequence[Any]]:
-    """The rows of `sql` (DuckDB's dialect) run by Spark."""
+def spark_rows(session: Any, sql: str, *, ran: list[str] | None = None) -> Sequence[Sequence[Any]]:
+    """The rows of `sql` (DuckDB's dialect) run by Spark (`ran`, when given, receives the
+    statement in Spark's dialect)."""
     from cardgate.evidence.evaluation.spark_engine import arrow_result
 
-    table = arrow_result(session, spark_sql(sql))
+    statement = spark_sql(sql)
+    table = arrow_result(session, statement)
+    if ran is not None:
+        ran.append(statement)
     columns = [column.to_pylist() for column in table.columns]
     return list(zip(*columns, strict=True))
 

@@ -32,6 +32,7 @@ from cardgate.evidence.datacheck.statistics_sql import (
     warehouse_sql,
 )
 from cardgate.evidence.evaluation.spark_table import (
+    check_table_has,
     check_written_names,
     spark_computed,
     table_columns,
@@ -64,15 +65,9 @@ def write_table_statistics(
     statistics_path, query_path = _targets(contract, root=root, folder=folder, table=table)
     query, legend = warehouse_sql(contract, dialect="spark", table=table)
     session = spark_session(master)
-    present = set(table_columns(session, table, at=_TABLES))
-    missing = [column.name for column in contract.columns if column.name not in present]
-    if missing:
-        raise InputError(
-            f"table {table} has no column {', '.join(repr(name) for name in missing)} of the "
-            "contract",
-            hint=f"the table's columns: {', '.join(sorted(present)) or 'none'}",
-            at=_TABLES,
-        )
+    present = table_columns(session, table, at=_TABLES)
+    wanted = [column.name for column in contract.columns]
+    check_table_has(table, present, wanted, what="the contract", at=_TABLES)
     try:
         row = arrow_result(session, query)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -81,14 +81,41 @@ def write_table_counts(
 def table_columns(session: Any, table: str, *, at: tuple[str, ...]) -> list[str]:
     """The columns of the Spark catalog table `table` (`InputError` at `at`, where the
     document names it, when Spark has no such table)."""
+    return list(table_frame(session, table, at=at).columns)
+
+
+def table_frame(session: Any, table: str, *, at: tuple[str, ...] = ()) -> Any:
+    """The Spark catalog table `table` as a DataFrame (`table_columns`' `InputError`)."""
     try:
-        return list(session.table(table).columns)
+        frame = session.table(table)
+        frame.schema  # noqa: B018 (Spark Connect resolves the name only here)
     except Exception as error:  # AnalysisException: no such table
         raise InputError(
             f"Spark has no table '{table}': {first_line(error)}",
             hint="name the table as Spark's catalog does (catalog.schema.table)",
             at=at,
         ) from error
+    return frame
+
+
+def check_table_has(
+    table: str,
+    present: Iterable[str],
+    wanted: Iterable[str],
+    *,
+    what: str,
+    at: tuple[str, ...] = (),
+) -> None:
+    """`InputError` at `at` naming the columns of `wanted` (the columns `what` names) that
+    the table `table` (its columns: `present`) does not have."""
+    have = list(present)
+    missing = [name for name in dict.fromkeys(wanted) if name not in have]
+    if missing:
+        raise InputError(
+            f"table {table} has no column {', '.join(repr(name) for name in missing)} of {what}",
+            hint=f"the table's columns: {', '.join(sorted(have)) or 'none'}",
+            at=at,
+        )
 
 
 def write_result(

@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from cardgate.core.digests import canonical_sha256
 from cardgate.core.files import canonical_json, check_target, write_file
 from cardgate.core.inputs import UnreadableFile, json_field, read_json
+from cardgate.documents.schemas.base import Sha256
+from cardgate.documents.schemas.evaluation import EvidenceLevel
 from cardgate.documents.workspace import MONITORING_FILE
 from cardgate.evidence.monitoring.decide import (
     DriftSettings,
@@ -158,11 +160,31 @@ class Window(_Record):
         return bool(self.breaches)
 
 
+class ReferenceTable(_Record):
+    name: str
+    version: str | None
+
+
+class ReferenceComputedBy(_Record):
+    """A reference profile measured from a table cardgate cannot hash
+    (`profile.TableRecord`)."""
+
+    engine: str
+    query: str
+    query_sha256: Sha256
+    tables: list[ReferenceTable] = Field(min_length=1, max_length=1)
+    rows: int = Field(ge=0)
+
+
 class ReferenceRecord(_Record):
     profile: str
     sha256: str
     rows: int = Field(ge=0)
     sources: list[DataRecord]
+    computed_by: ReferenceComputedBy | None = None
+    """Written for a table's profile only (its `sources` are then empty)."""
+    evidence: EvidenceLevel | None = None
+    """Written for a table's profile only: ``counts-with-query`` (GATE-MON004)."""
 
 
 class ApprovedRecord(_Record):

@@ -116,18 +116,64 @@ class SourceRecord:
         return data
 
 
+TABLE_EVIDENCE = "counts-with-query"
+"""The evidence level of a profile measured from a table cardgate cannot hash (the
+evaluation's levels, GATE-FA006): its counts rest on cardgate's own queries, recorded,
+having been run on the table named."""
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """What a profile measured by Spark from a table of its catalog records in place of
+    the SHA-256 of files (`monitoring.spark_table`): the engine, the table and the version
+    its document declares (None: none declared), the file of the queries run and its
+    SHA-256, and the rows Spark counted."""
+
+    engine: str
+    table: str
+    version: str | None
+    query: str
+    query_sha256: str
+    rows: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """As `computed_by` of an evaluation or a data check records it."""
+        return {
+            "engine": self.engine,
+            "query": self.query,
+            "query_sha256": self.query_sha256,
+            "tables": [{"name": self.table, "version": self.version}],
+            "rows": self.rows,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TableRecord:
+        (table,) = data["tables"]
+        version = table["version"]
+        return cls(
+            str(data["engine"]),
+            str(table["name"]),
+            None if version is None else str(version),
+            str(data["query"]),
+            str(data["query_sha256"]),
+            int(data["rows"]),
+        )
+
+
 @dataclass
 class Profile:
-    """The profile of one file, or of several merged."""
+    """The profile of one file, of several merged, or of a table (`computed_by`)."""
 
     subject: str
     """The dataset or system id it describes."""
     sources: list[SourceRecord]
     rows: int
     columns: dict[str, ColumnProfile]
+    computed_by: TableRecord | None = None
+    """A table's profile: no source file was hashed (`sources` is empty)."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "artifact": PROFILE_KIND,
             "schema_version": PROFILE_SCHEMA_VERSION,
             "subject": self.subject,
@@ -136,6 +182,10 @@ class Profile:
             "sources": [s.as_dict() for s in sorted(self.sources, key=_source_key)],
             "columns": {name: self.columns[name].as_dict() for name in sorted(self.columns)},
         }
+        if self.computed_by is not None:  # absent for files: their profiles keep their bytes
+            data["computed_by"] = self.computed_by.as_dict()
+            data["evidence"] = TABLE_EVIDENCE
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> Profile:
@@ -160,7 +210,16 @@ class Profile:
             str(name): ColumnProfile.from_dict(str(name), column)
             for name, column in data["columns"].items()
         }
-        return cls(str(data["subject"]), sources, int(data["rows"]), columns)
+        computed = data.get("computed_by")
+        table = None if computed is None else TableRecord.from_dict(computed)
+        if (table is None) != (data.get("evidence") is None) or (
+            table is not None and (sources or data["evidence"] != TABLE_EVIDENCE)
+        ):
+            raise ValueError(
+                f"a table's profile records computed_by, evidence '{TABLE_EVIDENCE}' and no "
+                "sources; a file's none of the first two"
+            )
+        return cls(str(data["subject"]), sources, int(data["rows"]), columns, table)
 
 
 def _source_key(source: SourceRecord) -> tuple[str, str]:
@@ -169,6 +228,8 @@ def _source_key(source: SourceRecord) -> tuple[str, str]:
 
 def merge(first: Profile, second: Profile) -> Profile:
     """The profile of both files: counts add, extremes combine (exact, order-free)."""
+    if first.computed_by is not None or second.computed_by is not None:
+        raise InputError("a table's profile is not merged with another profile")
     if set(first.columns) != set(second.columns):
         only = sorted(set(first.columns) ^ set(second.columns))
         raise InputError(

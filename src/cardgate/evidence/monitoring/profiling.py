@@ -10,6 +10,7 @@ from pathlib import Path
 from cardgate.core.errors import ConfigurationError
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
+from cardgate.documents.schemas.evaluation import ComputedBy
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.datacheck.run import dataset_contract
@@ -77,6 +78,47 @@ def _profile_files(
     return merged
 
 
+def _profile_table(
+    workspace: Workspace,
+    subject: str,
+    table: str,
+    target: Path,
+    *,
+    kinds: dict[str, Kind],
+    columns: list[str] | None,
+    declared: ComputedBy | None,
+    master: str | None,
+) -> Profile:
+    """The profile of the Spark catalog table `table` (`spark_table`), written with the
+    statements Spark ran beside the profile at `target` (both checked before Spark runs;
+    `declared`: the subject's document's computation, whose version of `table` is
+    recorded when it declares Spark's computation from that table)."""
+    from cardgate.evidence.evaluation.spark_table import spark_computed
+    from cardgate.evidence.monitoring.spark_table import (
+        QUERY_FILE,
+        check_query_target,
+        measure_table_profile,
+        write_query,
+    )
+
+    query_path = target.parent / QUERY_FILE
+    check_query_target(query_path, within=workspace.root)
+    version = declared.tables[0].version if declared and spark_computed(declared, table) else None
+    profile, text = measure_table_profile(
+        table,
+        subject=subject,
+        kinds=kinds,
+        columns=columns,
+        version=version,
+        query_path=query_path,
+        recorded=recorded_path(workspace, query_path),
+        master=master,
+    )
+    write_query(query_path, text, within=workspace.root)
+    write_profile(target, profile, within=workspace.root)
+    return profile
+
+
 def contract_kinds(contract: DataContract) -> tuple[dict[str, Kind], list[str]]:
     """Each contract column's kind, and the columns profiled (dates are not)."""
     kinds: dict[str, Kind] = {}
@@ -95,12 +137,35 @@ def profile_dataset(
     memory_limit: str | None = None,
     engine: str = "duckdb",
     master: str | None = None,
+    table: str | None = None,
 ) -> ProfileRun:
-    """Profile a dataset's data file (or `data`, partitions merged) into profile.json
-    beside its datasheet, typed by its contract. `engine`, `master`:
-    `measure.measure_profile`."""
+    """Profile a dataset's data file (or `data`, partitions merged; or the Spark catalog
+    table `table`) into profile.json beside its datasheet, typed by its contract.
+    `engine`, `master`: `measure.measure_profile`."""
     contract, folder, shown = dataset_contract(workspace, dataset)
+    target = folder / PROFILE_FILE
+    kinds, columns = contract_kinds(contract)
+    if table is not None:
+        check_profile_target(target, within=workspace.root)
+        declared = contract.computed_by
+        profile = _profile_table(
+            workspace,
+            dataset,
+            table,
+            target,
+            kinds=kinds,
+            columns=columns,
+            declared=declared,
+            master=master,
+        )
+        return ProfileRun(profile, target)
     files = data or []
+    if not files and contract.format == "statistics":
+        raise ConfigurationError(
+            f"{shown}: the contract's data is statistics computed elsewhere, not rows to profile",
+            hint="profile the table they were computed from: cardgate profile "
+            f"{dataset} --engine spark --table NAME, or pass --data PATH",
+        )
     if not files:
         if contract.path is None:
             raise ConfigurationError(
@@ -111,9 +176,7 @@ def profile_dataset(
             files = [workspace.resolve(contract.path, base=folder)]
         except PathEscapeError as error:
             raise ConfigurationError(f"{shown}: contract.path: {error}") from error
-    target = folder / PROFILE_FILE
     check_profile_target(target, within=workspace.root)
-    kinds, columns = contract_kinds(contract)
     profile = _profile_files(
         workspace,
         dataset,
@@ -180,13 +243,28 @@ def profile_system(
     memory_limit: str | None = None,
     engine: str = "duckdb",
     master: str | None = None,
+    table: str | None = None,
 ) -> ProfileRun:
     """Profile a system's reference data (the plan's `reference`, else the evaluation's
-    predictions; or `data`, partitions merged) into profile.json beside its card."""
+    predictions; or `data`, partitions merged; or the Spark catalog table `table`) into
+    profile.json beside its card."""
     system, card = system_card(workspace, system_id)
-    files = data or [_reference_file(workspace, system, card)]
     target = system.folder / PROFILE_FILE
     check_profile_target(target, within=workspace.root)
+    if table is not None:
+        evaluation = card.evaluation
+        profile = _profile_table(
+            workspace,
+            system_id,
+            table,
+            target,
+            kinds=system_kinds(card),
+            columns=None,
+            declared=evaluation.predictions.computed_by if evaluation is not None else None,
+            master=master,
+        )
+        return ProfileRun(profile, target)
+    files = data or [_reference_file(workspace, system, card)]
     profile = _profile_files(
         workspace,
         system_id,

@@ -14,11 +14,23 @@ from cardgate.evidence.monitoring.run import MonitorRun
 def profile_lines(run: ProfileRun) -> Iterator[str]:
     profile = run.profile
     numeric = sum(1 for c in profile.columns.values() if c.kind == "numeric")
+    table = profile.computed_by
+    read = (
+        f"{len(profile.sources)} file(s)"
+        if table is None
+        else f"{table.engine} table {table.table}"
+    )
     yield (
-        f"profile of {profile.subject}: {profile.rows:,} rows from {len(profile.sources)} "
-        f"file(s), {len(profile.columns)} columns ({numeric} numeric, "
+        f"profile of {profile.subject}: {profile.rows:,} rows from {read}, "
+        f"{len(profile.columns)} columns ({numeric} numeric, "
         f"{len(profile.columns) - numeric} categorical)"
     )
+    if table is not None:
+        yield (
+            f"evidence counts-with-query: cardgate cannot hash a table; the queries Spark ran "
+            f"are in {table.query}"
+        )
+        yield f"wrote {table.query}"
     yield f"wrote {display_path(run.path)}"
 
 

@@ -252,16 +252,19 @@ def _record(
 ) -> dict[str, Any]:
     """The monitoring record: its header (what the windows were measured against) and
     its windows."""
-    reference = baseline.reference
+    profile = baseline.reference.as_dict()
+    # a table's profile: what it was computed from and how much that is worth (GATE-MON004)
+    external = {key: profile[key] for key in ("computed_by", "evidence") if key in profile}
     return {
         "artifact": MONITORING_KIND,
         "schema_version": MONITORING_SCHEMA_VERSION,
         "system": system_id,
         "reference": {
             "profile": recorded_path(workspace, baseline.reference_path),
-            "sha256": canonical_sha256(reference.as_dict()),
-            "rows": reference.rows,
-            "sources": [s.as_dict() for s in reference.sources],
+            "sha256": canonical_sha256(profile),
+            "rows": profile["rows"],
+            "sources": profile["sources"],
+            **external,
         },
         "approved": baseline.approved_record,
         "windows": windows,

@@ -29,7 +29,7 @@ from cardgate.evidence.datacheck.spark_engine import (
     spark_sql,
 )
 from cardgate.evidence.evaluation.spark_engine import arrow_result
-from cardgate.evidence.monitoring.profile import Kind, Profile, SourceRecord
+from cardgate.evidence.monitoring.profile import ColumnProfile, Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
     ProfileQueries,
     check_columns,
@@ -74,23 +74,29 @@ def measure_profile_spark(
             "the profile",
             hint="is the file complete? 'cardgate profile' without --engine reads it with DuckDB",
         ):
-            return _measure(session, subject, recorded, kinds, names, stored)
+            rows, measured = measure_view(session, kinds, names, stored)
+        recorded.rows = rows
+        return Profile(subject, [recorded], rows, measured)
     finally:
         for view in (VALUES, VIEW):
             with contextlib.suppress(Exception):
                 session.catalog.dropTempView(view)
 
 
-def _measure(
+def measure_view(
     session: Any,
-    subject: str,
-    recorded: SourceRecord,
     kinds: Mapping[str, Kind],
     names: list[str],
-    stored: dict[str, str],
-) -> Profile:
+    stored: Mapping[str, str],
+    *,
+    ran: list[str] | None = None,
+) -> tuple[int, dict[str, ColumnProfile]]:
+    """The rows and the columns' profiles of the columns `names` (stored as `stored`,
+    typed by `kinds`, the others inferred) of the view `VIEW`, measured by Spark; `ran`,
+    when given, receives each statement Spark ran, in its dialect (`spark_table`)."""
+
     def fetch(sql: str) -> Sequence[Sequence[Any]]:
-        return spark_rows(session, sql)
+        return spark_rows(session, sql, ran=ran)
 
     typed = {name: kinds[name] for name in names if name in kinds}
     untyped = [name for name in names if name not in typed]
@@ -98,6 +104,8 @@ def _measure(
         typed.update(infer_kinds(lambda sql: fetch(sql)[0], VIEW, untyped, stored))
     projection = spark_sql(f"SELECT {view_sql(names, typed, stored)} FROM {VIEW}")
     session.sql(projection).createOrReplaceTempView(VALUES)
+    if ran is not None:
+        ran.append(f"CREATE OR REPLACE TEMPORARY VIEW {VALUES} AS\n{projection}")
     queries = ProfileQueries(names, typed, stored, VALUES)
     scalars = fetch(queries.scalars_sql())[0]
     truncated = queries.truncated(scalars)
@@ -105,10 +113,10 @@ def _measure(
     counts = []
     if counts_sql:
         table = arrow_result(session, spark_sql(counts_sql))
+        if ran is not None:
+            ran.append(spark_sql(counts_sql))
         counts = named_keys(table, queries.typed_keys(truncated))
     columns = queries.assemble(scalars, counts)
     buckets = {i: columns[n].buckets for i, n in enumerate(names) if typed[n] == "numeric"}
     settle(buckets, [stored[name] for name in names], VALUES, fetch)
-    rows = int(scalars[0])
-    recorded.rows = rows
-    return Profile(subject, [recorded], rows, columns)
+    return int(scalars[0]), columns
