@@ -43,6 +43,7 @@ from cardgate.gate.rules import (
     model_card_required,
     model_card_risk_tier,
     monitoring_decided,
+    monitoring_evidence,
     monitoring_recent,
     monitoring_true,
     operations_fresh,
@@ -111,6 +112,7 @@ MODULES: tuple[ModuleType, ...] = (
     monitoring_true,
     monitoring_recent,
     monitoring_decided,
+    monitoring_evidence,
     # sign-offs
     signoffs_required,
     signoffs_current,

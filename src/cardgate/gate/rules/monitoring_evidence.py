@@ -1,0 +1,121 @@
+"""The monitoring record's reference profile rests on evidence the policy accepts.
+
+Rationale:
+Every window of ``monitoring.json`` is compared with a reference profile. cardgate
+profiles a file itself and records its SHA-256; a table of Spark's catalog (``cardgate
+profile SUBJECT --engine spark --table NAME``) it cannot hash, so that profile records
+instead what it was computed from — the engine, the table (and the version its document
+declares), the file of the queries Spark ran and its SHA-256, the rows — and the evidence
+level ``counts-with-query``: that it describes the table rests on those queries having been
+run on it, and ``gate --release`` cannot read the table again (it measures the windows
+again against the profile as recorded). The levels are the evaluation's (GATE-FA006),
+weakest first: ``counts`` (a reference that records neither a hashed file nor its
+computation, or whose query file changed or is gone), ``counts-with-query``, ``rows``. The
+policy sets the lowest level it accepts per risk tier (``min_evidence``; the baseline asks
+``counts-with-query`` of high-risk systems, as for evaluations and data checks).
+
+Fails:
+- a high-risk system monitored against a reference whose ``reference`` records no source
+  file and no ``computed_by``;
+- a reference profile of a table whose ``profile.sql`` was edited or removed since;
+- a record edited to claim ``rows`` for a table's profile: it is weighed as its
+  ``computed_by`` says, never more;
+- a table's profile where the policy asks ``rows`` for the tier.
+
+Passes:
+- no ``monitoring.json``; a reference profiled from files; or a table's profile where the
+  policy accepts ``counts-with-query``.
+
+Remediation:
+Profile the reference from its rows (``cardgate profile SYSTEM --data FILE``), or profile
+the table again (``cardgate profile SYSTEM --engine spark --table NAME``) and restore its
+``profile.sql``; then start a new monitoring record against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from cardgate.core.problems import Severity
+from cardgate.documents.schemas.evaluation import EvidenceLevel
+from cardgate.evidence.monitoring.artifact import ReferenceRecord
+from cardgate.gate.context import RuleContext
+from cardgate.gate.monitoring import monitoring_record
+from cardgate.gate.result import Finding
+from cardgate.gate.rules.evaluation_evidence import LEVELS, weighed
+from cardgate.gate.rules.evaluation_evidence import Options as _EvidenceOptions
+
+CODE = "GATE-MON004"
+NAME = "monitoring.evidence-accepted"
+SEVERITY = Severity.ERROR
+NIST = ["MEASURE 2.4", "MEASURE 2.1"]
+ALIASES: list[str] = []
+
+
+class Options(_EvidenceOptions):
+    """Options of GATE-MON004 (GATE-FA006's: the weakest evidence accepted)."""
+
+    ARTIFACTS: ClassVar[str] = "reference profiles"
+
+
+_WHAT = {
+    "counts": "a reference profile that records no hashed file and no computation it can rest on",
+    "counts-with-query": "a reference profile computed from a table cardgate could not hash",
+    "rows": "files cardgate hashed",
+}
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system, card = ctx.system, ctx.card
+    if system is None or card is None:
+        return
+    read = monitoring_record(ctx, system)
+    if read.artifact is None:
+        return  # GATE-MON003 reports an unusable record
+    found = ctx.options
+    wanted = found.min_evidence if isinstance(found, Options) else Options().min_evidence
+    level, why = reference_level(ctx, read.artifact.reference)
+    if LEVELS.index(level) >= LEVELS.index(wanted):
+        return
+    reference = read.artifact.reference
+    yield ctx.finding(
+        system.card,
+        f"{read.relative} was monitored against {_WHAT[level]} ({reference.profile}, "
+        f"evidence '{level}'){why}; the policy for risk tier '{ctx.settings.tier}' accepts "
+        f"'{wanted}' or stronger",
+        path=("monitoring",),
+        key=True,
+        hint=f"profile the reference from its rows (cardgate profile {system.id} --data FILE) "
+        "and start a new monitoring record against it",
+    )
+
+
+def reference_level(ctx: RuleContext, reference: ReferenceRecord) -> tuple[EvidenceLevel, str]:
+    """The level the gate weighs for `reference` and why it is lower than recorded (empty
+    when it is not): a table's profile no more than its `computed_by` allows, and
+    ``counts`` when its query file is not the one recorded."""
+    computed = reference.computed_by
+    if computed is None:
+        if reference.sources:
+            return "rows", ""
+        return "counts", ""
+    level, why = weighed(
+        reference.evidence or "counts",
+        computed_elsewhere=True,
+        declared=True,
+        field="its computed_by",
+    )
+    if not _query_intact(ctx, computed.query, computed.query_sha256):
+        return "counts", f"; its query file {computed.query} changed or is gone{why}"
+    return level, why
+
+
+def _query_intact(ctx: RuleContext, query: str, sha256: str) -> bool:
+    from cardgate.core.digests import file_sha256
+    from cardgate.core.paths import PathEscapeError
+
+    try:
+        return file_sha256(ctx.workspace.resolve(query)) == sha256
+    except (OSError, PathEscapeError):
+        return False
