@@ -10,14 +10,14 @@ level ``counts-with-query``: that it describes the table rests on those queries 
 run on it, and ``gate --release`` cannot read the table again (it measures the windows
 again against the profile as recorded). The levels are the evaluation's (GATE-FA006),
 weakest first: ``counts`` (a reference that records neither a hashed file nor its
-computation, or whose query file changed or is gone), ``counts-with-query``, ``rows``. The
+computation), ``counts-with-query``, ``rows`` (a query file that changed or is gone is
+GATE-MON003's, at every tier). The
 policy sets the lowest level it accepts per risk tier (``min_evidence``; the baseline asks
 ``counts-with-query`` of high-risk systems, as for evaluations and data checks).
 
 Fails:
 - a high-risk system monitored against a reference whose ``reference`` records no source
   file and no ``computed_by``;
-- a reference profile of a table whose ``profile.sql`` was edited or removed since;
 - a record edited to claim ``rows`` for a table's profile: it is weighed as its
   ``computed_by`` says, never more;
 - a table's profile where the policy asks ``rows`` for the tier.
@@ -27,9 +27,9 @@ Passes:
   policy accepts ``counts-with-query``.
 
 Remediation:
-Profile the reference from its rows (``cardgate profile SYSTEM --data FILE``), or profile
-the table again (``cardgate profile SYSTEM --engine spark --table NAME``) and restore its
-``profile.sql``; then start a new monitoring record against it.
+Profile the reference from its rows (``cardgate profile SYSTEM --data FILE``) and start a
+new monitoring record against it; or have the policy accept ``counts-with-query`` for the
+tier.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return  # GATE-MON003 reports an unusable record
     found = ctx.options
     wanted = found.min_evidence if isinstance(found, Options) else Options().min_evidence
-    level, why = reference_level(ctx, read.artifact.reference)
+    level, why = reference_level(read.artifact.reference)
     if LEVELS.index(level) >= LEVELS.index(wanted):
         return
     reference = read.artifact.reference
@@ -91,31 +91,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-def reference_level(ctx: RuleContext, reference: ReferenceRecord) -> tuple[EvidenceLevel, str]:
+def reference_level(reference: ReferenceRecord) -> tuple[EvidenceLevel, str]:
     """The level the gate weighs for `reference` and why it is lower than recorded (empty
-    when it is not): a table's profile no more than its `computed_by` allows, and
-    ``counts`` when its query file is not the one recorded."""
+    when it is not): a table's profile no more than its `computed_by` allows (its query
+    file, changed or gone, is GATE-MON003's)."""
     computed = reference.computed_by
     if computed is None:
         if reference.sources:
             return "rows", ""
         return "counts", ""
-    level, why = weighed(
+    return weighed(
         reference.evidence or "counts",
         computed_elsewhere=True,
         declared=True,
         field="its computed_by",
     )
-    if not _query_intact(ctx, computed.query, computed.query_sha256):
-        return "counts", f"; its query file {computed.query} changed or is gone{why}"
-    return level, why
-
-
-def _query_intact(ctx: RuleContext, query: str, sha256: str) -> bool:
-    from cardgate.core.digests import file_sha256
-    from cardgate.core.paths import PathEscapeError
-
-    try:
-        return file_sha256(ctx.workspace.resolve(query)) == sha256
-    except (OSError, PathEscapeError):
-        return False

@@ -9,14 +9,18 @@ and compares. A digest is not a signature, though: whoever edits a window can se
 again. So with ``--release`` the gate measures every recorded window again from the data
 file it records (against the reference profile and approved evaluation the record names,
 with the card's plan) and blocks on any difference, as GATE-ART001 does for the other
-computed artifacts. This rule guards the gate's integrity: no policy can switch it off, no
-waiver matches it.
+computed artifacts. The reference profile is read as recorded, not measured again; one
+measured by Spark from a catalog table (``cardgate profile --engine spark --table``)
+cannot be — it rests on the queries recorded in its ``profile.sql``, which must still be
+the file whose SHA-256 the record holds (its evidence level is GATE-MON004's). This
+rule guards the gate's integrity: no policy can switch it off, no waiver matches it.
 
 Fails:
 - ``monitoring.json`` that is not JSON or misses what the model requires;
 - a window whose state, p-value or breaches were edited, or whose digest does not match;
 - a record monitored against another approved evaluation than the one beside the card
   (the model was evaluated again: its windows describe an earlier model);
+- a reference profiled from a table whose ``profile.sql`` changed or is gone;
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
   data is gone (it cannot be recomputed), a window read from a Delta table that has
   moved on from the version it recorded, a record of another reference profile.
@@ -30,7 +34,8 @@ monitor`` again on the windows' data; then have the roles sign again. After a ne
 evaluation, move the old record away (keep it in version control) and monitor the model
 now approved. Keep each window's
 data where the record says it is: a window that cannot be measured again cannot be
-certified by ``--release``.
+certified by ``--release``. Keep a table's reference's ``profile.sql`` beside its
+``profile.json``, as ``cardgate profile --table`` wrote it.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint=hint,
         )
     yield from _of_this_evaluation(ctx, read.relative, read.artifact)
+    yield from _reference_query(ctx, read.relative, read.artifact)
     found = recorded_inconsistencies(read.artifact, read.data)
     if found:
         shown = "; ".join(found[:_SHOWN]) + (
@@ -115,6 +121,35 @@ def _of_this_evaluation(
         hint="a new evaluation starts a new record: move monitoring.json away (keep it in "
         f"version control) and run cardgate monitor {system.id} --window FILE on production "
         "data scored by the model now approved",
+    )
+
+
+def _reference_query(
+    ctx: RuleContext, relative: str, record: MonitoringArtifact
+) -> Iterator[Finding]:
+    """A reference profiled from a table: its query file is the one recorded (nothing can
+    measure the table again; that file is what the profile rests on)."""
+    from cardgate.core.digests import file_sha256
+    from cardgate.core.paths import PathEscapeError
+
+    computed = record.reference.computed_by
+    if computed is None:
+        return
+    try:
+        intact = file_sha256(ctx.workspace.resolve(computed.query)) == computed.query_sha256
+    except (OSError, PathEscapeError):
+        intact = False
+    if intact:
+        return
+    assert ctx.system is not None  # pragma: no mutate
+    yield ctx.finding(
+        relative,
+        f"{relative}: the reference profile {record.reference.profile} was measured from the "
+        f"table {computed.tables[0].name} by the queries recorded in {computed.query} "
+        f"(sha256 {computed.query_sha256[:12]}…), which changed or is gone",
+        hint=f"restore {computed.query} from version control, or profile the table again "
+        f"(cardgate profile {ctx.system.id} --engine spark --table {computed.tables[0].name}) "
+        "and start a new monitoring record",
     )
 
 
