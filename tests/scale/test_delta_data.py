@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from deltalake import write_deltalake
 from typer.testing import CliRunner
 
 from cardgate.cli import app
-from cardgate.core.errors import ConfigurationError, InputError
+from cardgate.core.errors import InputError
 from cardgate.documents.workspace import load_workspace
 from cardgate.evidence.datacheck import run
 from cardgate.evidence.datacheck.run import check_dataset
@@ -96,13 +97,11 @@ def test_check_data_reads_a_table_as_its_parquet_file(tmp_path: Path) -> None:
         assert data["format"] == "delta" and data["path"] == "datasets/generated/data.delta"
         assert data["table"] == {"name": "datasets/generated/data.delta", "version": "1"}
         assert len(data["sha256"]) == 64 and data["sha256"] != from_file["data"]["sha256"]
-    # partitioned: delta-rs reads the partition values (pandas); DuckDB would not see them
+    # partitioned: delta-rs reads the partition values (pandas), DuckDB from the log
     partitioned = _check(tmp_path, "pandas", folder / "part.delta")
     assert partitioned["rows"] == table.num_rows
-    assert partitioned["profile"] == from_file["profile"]
-    with pytest.raises(ConfigurationError, match="partitioned by code") as caught:
-        _check(tmp_path, "duckdb", folder / "part.delta")
-    assert "--engine pandas" in (caught.value.hint or "")
+    assert _but_the_data(partitioned) == _but_the_data(from_file)
+    assert _check(tmp_path, "duckdb", folder / "part.delta") == partitioned
     # a column a later commit added: null in the older files, DuckDB reading by name
     _evolved(folder / "evolved.delta", table)
     evolved = _check(tmp_path, "pandas", folder / "evolved.delta")
@@ -111,7 +110,7 @@ def test_check_data_reads_a_table_as_its_parquet_file(tmp_path: Path) -> None:
     assert _check(tmp_path, "duckdb", folder / "evolved.delta") == evolved
 
 
-def test_auto_streams_a_large_table_only_when_its_files_hold_it(
+def test_auto_streams_a_large_table_partitioned_or_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder, _ = _dataset(tmp_path, rows=500)
@@ -120,7 +119,7 @@ def test_auto_streams_a_large_table_only_when_its_files_hold_it(
     today = dt.date.fromisoformat(TODAY)
     assert check_dataset(loaded, "generated", today=today).engine == "duckdb"
     partitioned = check_dataset(loaded, "generated", today=today, data=folder / "part.delta")
-    assert partitioned.engine == "pandas"
+    assert partitioned.engine == "duckdb"
 
 
 def test_a_commit_during_the_check_is_an_error(
@@ -155,9 +154,8 @@ def test_profile_reads_a_table_as_its_parquet_file(tmp_path: Path) -> None:
     )
     written = json.loads((folder / "profile.json").read_text())
     assert written["sources"][0]["version"] == "1"
-    with pytest.raises(ConfigurationError, match="partitioned by code") as caught:
-        profile_dataset(loaded, "generated", data=[folder / "part.delta"])
-    assert "profile reads Parquet files" in (caught.value.hint or "")
+    partitioned = profile_dataset(loaded, "generated", data=[folder / "part.delta"]).profile
+    assert partitioned.columns == from_file.columns and partitioned.rows == from_file.rows
 
 
 def test_spark_reads_the_snapshots_files(tmp_path: Path, spark: Any) -> None:
@@ -174,14 +172,46 @@ def test_spark_reads_the_snapshots_files(tmp_path: Path, spark: Any) -> None:
     by_duckdb = profile_dataset(loaded, "generated").profile.as_dict()
     by_spark = profile_dataset(loaded, "generated", engine="spark", master="local[2]")
     assert by_spark.profile.as_dict() == by_duckdb
-    with pytest.raises(ConfigurationError, match="partitioned by code"):
-        _check(tmp_path, "spark", folder / "part.delta")
+    # partitioned by `code` (300 values, 600 files): the values from the log
+    partitioned = _check(tmp_path, "pandas", folder / "part.delta")
+    for engine in ("duckdb", "spark"):
+        assert _check(tmp_path, engine, folder / "part.delta") == partitioned, engine
+    by_duckdb = profile_dataset(loaded, "generated", data=[folder / "part.delta"]).profile
+    by_spark = profile_dataset(
+        loaded, "generated", data=[folder / "part.delta"], engine="spark", master="local[2]"
+    ).profile
+    assert by_spark.as_dict() == by_duckdb.as_dict()
     # a column a later commit added: null in the older files, for every engine
     _evolved(folder / "evolved.delta", table)
     evolved = _check(tmp_path, "pandas", folder / "evolved.delta")
     assert evolved["profile"]["score"]["nulls"] > table.num_rows // 2
     for engine in ("duckdb", "spark"):
         assert _check(tmp_path, engine, folder / "evolved.delta") == evolved, engine
+
+
+def test_partition_values_are_typed_by_the_schema(
+    tmp_path: Path, spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Partitioned by a date, a UTC timestamp (null in a row), an integer and text: DuckDB
+    and Spark type the log's values as the schema says and check what delta-rs reads;
+    Spark's read per partition (for file names it would not match) too."""
+    from cardgate.evidence.evaluation import delta_table
+
+    folder, table = _dataset(tmp_path, rows=40)
+    typed = folder / "typed.delta"
+    write_deltalake(typed, table, partition_by=["day", "at", "extra", "flag_text"])
+    pandas = _check(tmp_path, "pandas", typed)
+    assert pandas["rows"] == table.num_rows and pandas["profile"]["at"]["nulls"] == 1
+    assert _but_the_data(pandas) == _but_the_data(
+        _check(tmp_path, "pandas", folder / "data.parquet")
+    )
+    for engine in ("duckdb", "spark"):
+        assert _check(tmp_path, engine, typed) == pandas, engine
+    few = folder / "few.delta"
+    write_deltalake(few, table, partition_by=["extra"])
+    expected = _check(tmp_path, "pandas", few)
+    monkeypatch.setattr(delta_table, "_PLAIN_NAME", re.compile(r"(?!)"))
+    assert _check(tmp_path, "spark", few) == expected
 
 
 def _evolved(target: Path, table: pa.Table) -> None:

@@ -106,11 +106,25 @@ def test_engines_read_a_column_a_later_commit_added_by_name(
     assert rows["provenance"]["predictions"]["rows_used"] < table.num_rows  # no score: dropped
 
 
-def test_engines_refuse_partition_columns_they_cannot_see(tmp_path: Path) -> None:
-    _two_commits(tmp_path, _table(7, nulls=False), partition_by=["sex"])
-    with pytest.raises(ConfigurationError, match="partitioned by sex") as caught:
-        _artifact(_settings({"path": "predictions.delta"}), tmp_path, "duckdb")
-    assert "without --engine" in (caught.value.hint or "")
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_engines_read_the_partition_values_from_the_log(
+    tmp_path: Path, request: pytest.FixtureRequest, engine: str
+) -> None:
+    """A table partitioned by a sensitive feature and by the label: the values live in
+    the log's add actions only (a null partition among them), and the engines count
+    delta-rs's rows."""
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    table = _table(7, nulls=True)
+    for partition_by in (["sex"], ["region", "y_true"]):
+        shutil.rmtree(tmp_path / "predictions.delta", ignore_errors=True)
+        _two_commits(tmp_path, table, partition_by=partition_by)
+        settings = _settings({"path": "predictions.delta"})
+        rows = _artifact(settings, tmp_path)
+        counted = _artifact(settings, tmp_path, engine)
+        counted["provenance"].pop("engine")
+        rows["provenance"].pop("versions"), counted["provenance"].pop("versions")
+        assert json.dumps(counted) == json.dumps(rows), partition_by
 
 
 def test_a_commit_during_the_read_is_an_error(

@@ -25,6 +25,7 @@ from cardgate.evidence.datacheck.statistics_sql import (
     quoted_text,
 )
 from cardgate.evidence.datacheck.stats import PhysicalKind, TableStats
+from cardgate.evidence.evaluation.delta_table import duckdb_rows
 
 _SQL_BUGS = (
     duckdb.BinderException,
@@ -38,7 +39,7 @@ def measure(
     source: DataSource, contract: DataContract, *, memory_limit: str | None = None
 ) -> TableStats:
     """Stream `source` through DuckDB and measure every column the contract names."""
-    source.parquet_files("duckdb", None)  # a Delta table: every column is checked
+    source.parquet_files("duckdb")  # a Delta table it cannot read: refused here
     with open_connection(memory_limit) as connection:
         try:
             return _measure(connection, source, contract)
@@ -84,11 +85,10 @@ def open_connection(memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnect
 def reader_sql(source: DataSource) -> str:
     """The table function that reads `source` (a CSV file: every column as text, named
     from its header; a Delta table: its version's Parquet files, which the caller has
-    had `DataSource.parquet_files` accept; monitoring's profiles read through it too)."""
+    had `DataSource.parquet_files` accept, with its partition values; monitoring's
+    profiles read through it too)."""
     if source.table is not None:
-        # by name, as Delta reads them: a column a later commit added is null before it
-        files = ", ".join(quoted_text(glob_literal(path)) for path in source.table.files)
-        return f"read_parquet([{files}], union_by_name = true)"
+        return duckdb_rows(source.table.files, source.table)
     path = quoted_text(glob_literal(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"

@@ -197,7 +197,7 @@ def _measure(
     elif engine == "auto":
         in_memory = min(AUTO_DUCKDB_BYTES, IN_MEMORY_BYTES.value())
         streamed = memory_limit or source.size > in_memory or source.expanded_size() > in_memory
-        # a Delta table whose Parquet files alone do not hold it: delta-rs reads it
+        # a Delta table whose reader features the engines cannot apply: delta-rs reads it
         chosen = "duckdb" if streamed and _files_hold(source) else "pandas"
     else:
         chosen = engine
@@ -287,10 +287,10 @@ def _in_datasheet(workspace: Workspace, dataset: str) -> Iterator[None]:
 
 
 def _files_hold(source: DataSource) -> bool:
-    """Whether the Parquet files alone hold the data (not a Delta table that is
-    partitioned or needs reader features)."""
+    """Whether the engines read the data (not a Delta table that needs reader
+    features)."""
     try:
-        source.parquet_files("duckdb", None)
+        source.parquet_files("duckdb")
     except ConfigurationError:
         return False
     return True

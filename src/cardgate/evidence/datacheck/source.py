@@ -2,7 +2,8 @@
 
 A Delta table (a folder holding ``_delta_log/``) is data too: its latest version, opened
 by the reader `evaluate` uses (`evaluation.delta_table`); pandas reads it through
-delta-rs, DuckDB and Spark read the snapshot's Parquet files (`parquet_files`).
+delta-rs, DuckDB and Spark read the snapshot's Parquet files (`parquet_files`) with
+its partition values from the log.
 
 Both engines (`pandas_engine`, `duckdb_engine`) follow one rule for CSV, stated here: the
 file is UTF-8 text with a header row, and every row has exactly the header's number of
@@ -41,8 +42,8 @@ DataFormat = Literal["csv", "parquet", "delta"]
 CHECK_WITH_PANDAS = "check it with --engine pandas"
 """What reads a Delta table whose Parquet files alone do not hold it, for `check-data`."""
 PROFILE_WITH_PARQUET = (
-    "profile reads Parquet files: profile a copy of the table without partition columns "
-    "or reader features, or check it with 'check-data --engine pandas'"
+    "profile reads Parquet files: profile a copy of the table without these reader "
+    "features, or check it with 'check-data --engine pandas'"
 )
 """The same for `profile`, which reads no rows through delta-rs."""
 
@@ -125,16 +126,14 @@ class DataSource:
             return max(expanded, self.size)
         return self.size
 
-    def parquet_files(
-        self, engine: str, needed: list[str] | None, *, instead: str = CHECK_WITH_PANDAS
-    ) -> list[Path]:
+    def parquet_files(self, engine: str, *, instead: str = CHECK_WITH_PANDAS) -> list[Path]:
         """The Parquet files an engine (DuckDB, Spark) reads: the file, or a Delta table's
-        data files (refused, `delta_table.engine_files`, with the hint `instead`, when a
-        `needed` column — None: any — is a partition column, or the table needs reader
-        features)."""
+        data files (refused, `delta_table.engine_files`, with the hint `instead`, when the
+        table needs reader features; a partitioned table's values come from its log:
+        `delta_table.duckdb_rows`, `spark_rows`)."""
         if self.table is None:
             return [self.path]
-        return engine_files(self.table, self.display, needed, engine, instead=instead)
+        return engine_files(self.table, self.display, engine, instead=instead)
 
 
 HEADER_BYTES = 1 << 20

@@ -19,11 +19,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cardgate.core.errors import CardgateError, ConfigurationError, InputError, first_line
-from cardgate.core.paths import hadoop_glob_literal
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.evidence.datacheck.source import CHECK_WITH_PANDAS, DataSource, read_error
 from cardgate.evidence.datacheck.statistics_sql import StatisticsQuery, measure_with
 from cardgate.evidence.datacheck.stats import PhysicalKind, TableStats
+from cardgate.evidence.evaluation.delta_table import spark_rows as spark_rows_of
 
 VIEW = "cardgate_data"
 
@@ -35,7 +35,6 @@ def measure(source: DataSource, contract: DataContract, *, master: str | None = 
     session, frame = parquet_view(
         source,
         VIEW,
-        None,  # a Delta table: every column is checked
         master=master,
         what="checks",
         hint="check CSV with --engine duckdb (streamed) or pandas, or convert it to Parquet",
@@ -81,7 +80,6 @@ def spark_sql(sql: str) -> str:
 def parquet_view(
     source: DataSource,
     view: str,
-    needed: list[str] | None,
     *,
     master: str | None,
     what: str,
@@ -89,7 +87,7 @@ def parquet_view(
     instead: str = CHECK_WITH_PANDAS,
 ) -> tuple[Any, Any]:
     """Spark's session for `master` and the Parquet file `source` (a Delta table: its
-    version's Parquet files, `DataSource.parquet_files` for the `needed` columns) read
+    version's Parquet files, `DataSource.parquet_files`, with its partition values) read
     as the temporary view `view` (its frame). A CSV file is refused (exit 2, with
     `hint`): Spark `what` Parquet files only (its permissive CSV reader does not apply
     cardgate's CSV rule); `instead`: what reads a Delta table Spark cannot."""
@@ -101,15 +99,12 @@ def parquet_view(
     from cardgate.evidence.evaluation.spark_engine import spark_session
     from cardgate.evidence.evaluation.warehouse import require_sqlglot
 
-    files = source.parquet_files("spark", needed, instead=instead)
+    files = source.parquet_files("spark", instead=instead)
     require_sqlglot()
     session = spark_session(master)
     try:
-        # those files: Spark reads patterns (w[1].parquet would read w1.parquet)
-        reader = session.read
-        if source.table is not None:  # by name: a column a later commit added is null before
-            reader = reader.option("mergeSchema", "true")
-        frame = reader.parquet(*(hadoop_glob_literal(path) for path in files))
+        # a table by name: a column a later commit added is null before it
+        frame = spark_rows_of(session, files, source.table, merge=source.table is not None)
         frame.createOrReplaceTempView(view)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
         raise read_error(source, error) from error

@@ -18,22 +18,36 @@ a remote URI or a link leaving the workspace is refused before a byte is read). 
 table that needs reader features its Parquet files alone do not express (deletion vectors,
 column mapping) is refused: delta-rs's Arrow reader raises for deletion vectors, and
 `open_snapshot` refuses column mapping (which that reader would read as nulls); the engines
-that read the Parquet files themselves (DuckDB, Spark: `engine_files`) refuse them, and a
-partition column they would need, since its values live in the log.
+that read the Parquet files themselves (DuckDB, Spark: `engine_files`) refuse them.
+
+A partitioned table keeps its partition columns' values in the log (each ``add`` action's
+``partitionValues``), not in its Parquet files: the engines read them from the add actions
+(typed by delta-rs per the table's schema) and supply them as columns of each file's rows
+(`duckdb_rows`, `spark_rows`), in the table's column order, as delta-rs's reader does.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from cardgate.core.errors import ConfigurationError, InputError, first_line
-from cardgate.core.paths import PathEscapeError, resolve_inside
+from cardgate.core.paths import (
+    PathEscapeError,
+    glob_literal,
+    hadoop_glob_literal,
+    resolve_inside,
+)
 from cardgate.evidence.evaluation.parquet_rows import PARQUET_BATCH_ROWS, Locate, check_columns
+from cardgate.evidence.evaluation.query import quoted_name, sql_literal
 
 LOG_FOLDER = "_delta_log"
 DELTA_HINT = "a Delta table is a folder holding _delta_log/ and its Parquet files"
@@ -65,6 +79,12 @@ class DeltaSnapshot:
     """Its data files, each inside the table's folder."""
     partition_columns: tuple[str, ...]
     reader_features: tuple[str, ...]
+    partition_values: tuple[tuple[Any, ...], ...] = ()
+    """Per data file (as `files`), the values of its `partition_columns`, from the log."""
+    partition_types: tuple[str, ...] = ()
+    """The `partition_columns`' types in the table's schema (Delta's names: long, date...)."""
+    columns: tuple[str, ...] = ()
+    """Every column of the table, in its schema's order."""
 
 
 def open_snapshot(path: Path, display: str, *, root: Path) -> DeltaSnapshot:
@@ -84,6 +104,10 @@ def open_snapshot(path: Path, display: str, *, root: Path) -> DeltaSnapshot:
         partitions = tuple(str(name) for name in metadata.partition_columns)
         features = tuple(str(name) for name in (table.protocol().reader_features or ()))
         mapping = str(metadata.configuration.get("delta.columnMapping.mode", "none"))
+        fields = json.loads(table.schema().to_json())["fields"]
+        types = {str(field["name"]): str(field["type"]) for field in fields}
+        # the log's partitionValues, typed by delta-rs per the schema, one row per file
+        values = [actions.column(f"partition.{name}").to_pylist() for name in partitions]
     if mapping != "none":
         # the files name their columns by the mapping's physical names; delta-rs's Arrow
         # reader (1.6) does not map them back and reads every column as null
@@ -93,7 +117,16 @@ def open_snapshot(path: Path, display: str, *, root: Path) -> DeltaSnapshot:
             hint="cardgate reads tables without column mapping: write a copy without it",
         )
     files = tuple(_data_file(path, uri, display, root=root) for uri in uris)
-    return DeltaSnapshot(table, version, files, partitions, features)
+    return DeltaSnapshot(
+        table,
+        version,
+        files,
+        partitions,
+        features,
+        tuple(zip(*values, strict=True)) if partitions else tuple(() for _ in files),
+        tuple(types[name] for name in partitions),
+        tuple(types),
+    )
 
 
 def latest_version(path: Path, display: str) -> int:
@@ -147,22 +180,24 @@ def delta_batches(
 def engine_files(
     snapshot: DeltaSnapshot,
     display: str,
-    needed: list[str] | None,
     engine: str,
     *,
     instead: str = "evaluate without --engine",
 ) -> list[Path]:
-    """The data files an engine (DuckDB, Spark) reads for `snapshot`: the Parquet files
-    alone hold the table only without partition columns among `needed` (None: every
-    column) and without reader features; otherwise a `ConfigurationError` whose hint says
-    what reads it (`instead`)."""
-    wanted = snapshot.partition_columns if needed is None else needed
-    partitioned = [name for name in wanted if name in snapshot.partition_columns]
-    if partitioned:
+    """The data files an engine (DuckDB, Spark) reads for `snapshot` (with its partition
+    values: `duckdb_rows`, `spark_rows`): the Parquet files hold the table only without
+    reader features; otherwise a `ConfigurationError` whose hint says what reads it
+    (`instead`)."""
+    binary = [
+        name
+        for name, kind in zip(snapshot.partition_columns, snapshot.partition_types, strict=True)
+        if kind == "binary"
+    ]
+    if binary:
         raise ConfigurationError(
-            f"--engine {engine}: {display} is partitioned by {', '.join(partitioned)}, "
-            "whose values live in the Delta log, not in its Parquet files",
-            hint=f"{instead} (delta-rs reads the partition values)",
+            f"--engine {engine}: {display} is partitioned by binary columns "
+            f"({', '.join(binary)}), whose values the engines are not given",
+            hint=f"{instead} (delta-rs reads them)",
         )
     features = [name for name in snapshot.reader_features if name not in FILE_FEATURES]
     if features:
@@ -176,6 +211,119 @@ def engine_files(
     if not snapshot.files:
         raise InputError(f"{display}: the Delta table has no data files", hint=DELTA_HINT)
     return list(snapshot.files)
+
+
+def _file_groups(snapshot: DeltaSnapshot) -> list[tuple[tuple[Any, ...], list[Path]]]:
+    """The data files grouped by their partition values, in the log's order."""
+    groups: dict[tuple[Any, ...], list[Path]] = {}
+    for path, values in zip(snapshot.files, snapshot.partition_values, strict=True):
+        groups.setdefault(values, []).append(path)
+    return list(groups.items())
+
+
+_DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "long": "BIGINT",
+    "integer": "INTEGER",
+    "short": "SMALLINT",
+    "byte": "TINYINT",
+    "float": "FLOAT",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
+    "timestamp_ntz": "TIMESTAMP",
+    "binary": "BLOB",
+}
+"""Delta's primitive types as DuckDB names them (``decimal(p,s)`` is the same in both)."""
+
+
+def duckdb_rows(files: Sequence[Path], table: DeltaSnapshot | None = None) -> str:
+    """The DuckDB table expression of the Parquet `files` read by name (a column a later
+    commit added is null before it, as Delta reads them); for a partitioned Delta `table`
+    (whose data files `files` are), each file's rows with its partition values, cast to
+    the schema's types, in the table's column order."""
+
+    def read(paths: Sequence[Path]) -> str:
+        literals = ", ".join(sql_literal(glob_literal(path)) for path in paths)
+        # the values of a partitioned table's folders come from its log, never its paths
+        return f"read_parquet([{literals}], union_by_name = true, hive_partitioning = false)"
+
+    if table is None or not table.partition_columns:
+        return read(files)
+    selects = []
+    for values, group in _file_groups(table):
+        constants = ", ".join(
+            f"CAST({'NULL' if value is None else sql_literal(_text(value))} AS "
+            f"{_DUCKDB_TYPES.get(kind, kind)}) AS {quoted_name(name)}"
+            for name, kind, value in zip(
+                table.partition_columns, table.partition_types, values, strict=True
+            )
+        )
+        selects.append(f"SELECT *, {constants} FROM {read(group)}")
+    ordered = ", ".join(quoted_name(name) for name in table.columns)
+    return f"(SELECT {ordered} FROM ({' UNION ALL BY NAME '.join(selects)}))"
+
+
+def spark_rows(
+    session: Any, files: Sequence[Path], table: DeltaSnapshot | None = None, *, merge: bool
+) -> Any:
+    """`duckdb_rows` for Spark: the frame of the Parquet `files` read by `session` (`merge`:
+    by name), with a partitioned `table`'s partition values. One read of every file,
+    joined by file name to the log's values (a Delta writer names each file uniquely);
+    names that repeat or that Spark would spell otherwise: one read per partition."""
+    reader = session.read.option("mergeSchema", "true") if merge else session.read
+    # those files: Spark reads patterns (w[1].parquet would read w1.parquet)
+    if table is None or not table.partition_columns:
+        return reader.parquet(*(hadoop_glob_literal(path) for path in files))
+    from pyspark.sql.functions import broadcast, col, lit
+
+    ordered = [_spark_name(name) for name in table.columns]
+    names = [path.name for path in table.files]
+    if len(set(names)) == len(names) and all(_PLAIN_NAME.fullmatch(n) for n in names):
+        key = "cardgate_delta_file"
+        schema = ", ".join(
+            f"{_spark_name(name)} {kind}"
+            for name, kind in zip(
+                (key, *table.partition_columns), ("string", *table.partition_types), strict=True
+            )
+        )
+        values = session.createDataFrame(
+            [(name, *row) for name, row in zip(names, table.partition_values, strict=True)],
+            schema,
+        )
+        rows = (
+            reader.parquet(*(hadoop_glob_literal(path) for path in table.files))
+            .drop(*table.partition_columns)  # any Spark inferred from the folders' names
+            .withColumn(key, col("_metadata.file_name"))
+        )
+        return rows.join(broadcast(values), on=key, how="left").select(*ordered)
+    frames = []
+    for group_values, group in _file_groups(table):
+        frame = reader.parquet(*(hadoop_glob_literal(path) for path in group))
+        for name, kind, value in zip(
+            table.partition_columns, table.partition_types, group_values, strict=True
+        ):
+            frame = frame.withColumn(name, lit(value).cast(kind))
+        frames.append(frame)
+    rows = functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
+    return rows.select(*ordered)
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _spark_name(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _text(value: Any) -> str:
+    """A partition value as text DuckDB casts to its type (ISO dates and timestamps)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):  # datetime too
+        return value.isoformat()
+    return str(value)
 
 
 def _data_file(table: Path, uri: str, display: str, *, root: Path) -> Path:

@@ -22,12 +22,12 @@ from typing import Any, Literal
 from cardgate.core.errors import ConfigurationError, InputError, first_line
 from cardgate.core.paths import glob_literal
 from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.evaluation.delta_table import DeltaSnapshot, duckdb_rows
 from cardgate.evidence.evaluation.query import (
     BATCH_ROWS,
     counts_query,
     held_columns,
     locked_connection,
-    sql_literal,
 )
 
 Engine = Literal["auto", "duckdb", "spark"]
@@ -62,18 +62,22 @@ def engine_counts(
     engine: str,
     master: str | None = None,
     held_label: int | str | None = None,
+    table: DeltaSnapshot | None = None,
 ) -> Iterator[Any]:
-    """The counts table of the Parquet files `paths` (rows: one file, or a Delta table's
-    data files), computed by `engine`, as Arrow record batches in the layout
-    `Accumulator.add_counts` reads. `held_label`: the label column read as this value on
-    every row, whether the files hold it or not (a monitoring window whose outcomes have
-    not arrived: `monitoring.performance.window_selection`)."""
+    """The counts table of the Parquet files `paths` (rows: one file, or the data files
+    of the Delta `table`, with its partition values), computed by `engine`, as Arrow
+    record batches in the layout `Accumulator.add_counts` reads. `held_label`: the label
+    column read as this value on every row, whether the files hold it or not (a
+    monitoring window whose outcomes have not arrived:
+    `monitoring.performance.window_selection`)."""
     if engine == "spark":
         from cardgate.evidence.evaluation.spark_engine import spark_counts
 
-        yield from spark_counts(settings, paths, display, master=master, held_label=held_label)
+        yield from spark_counts(
+            settings, paths, display, master=master, held_label=held_label, table=table
+        )
         return
-    yield from _duckdb_counts(settings, paths, display, held_label)
+    yield from _duckdb_counts(settings, paths, display, held_label, table)
 
 
 def _duckdb_counts(
@@ -81,16 +85,14 @@ def _duckdb_counts(
     paths: Sequence[Path],
     display: str,
     held_label: int | str | None = None,
+    table: DeltaSnapshot | None = None,
 ) -> Iterator[Any]:
     import duckdb
 
     patterns = [glob_literal(path) for path in paths]  # those files, whatever their names hold
     connection = duckdb.connect()
     try:
-        literals = ", ".join(sql_literal(pattern) for pattern in patterns)
-        # by name, as Delta reads a table's files: a column a later commit added is null
-        # in the files written before it
-        rows = f"SELECT * FROM read_parquet([{literals}], union_by_name = true)"
+        rows = f"SELECT * FROM {duckdb_rows(paths, table)}"
         locked_connection(connection, folders=[], files=[*(str(path) for path in paths), *patterns])
         if held_label is not None:
             label = settings.label_column

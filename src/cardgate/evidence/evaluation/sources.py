@@ -22,6 +22,7 @@ from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.accumulator import Accumulator
 from cardgate.evidence.evaluation.csv_rows import csv_batches
 from cardgate.evidence.evaluation.delta_table import (
+    DeltaSnapshot,
     check_unchanged,
     delta_batches,
     delta_columns,
@@ -166,7 +167,7 @@ def read_statistics(
     optional = _optional_columns(settings)
     if engine != "auto":
         if delta:
-            parts = engine_files(snapshot, relative, needed, engine)
+            parts = engine_files(snapshot, relative, engine)
             present = delta_columns(snapshot, relative)  # the table's, not one file's
         elif info.kind == "csv":
             raise ConfigurationError(
@@ -179,7 +180,15 @@ def read_statistics(
         if held_label is not None:
             present = [*present, settings.label_column]
         stats, info = _engine_statistics(
-            settings, parts, present, info, accumulator, engine, master, held_label
+            settings,
+            parts,
+            present,
+            info,
+            accumulator,
+            engine,
+            master,
+            held_label,
+            snapshot if delta else None,
         )
         if delta:
             check_unchanged(path, relative, snapshot.version)
@@ -218,13 +227,20 @@ def _engine_statistics(
     engine: str,
     master: str | None,
     held_label: int | str | None = None,
+    table: DeltaSnapshot | None = None,
 ) -> tuple[SufficientStats, SourceInfo]:
-    """The counts table of Parquet files of rows (one file, or a Delta table's data
-    files, whose columns are `present`), computed by `engine`."""
+    """The counts table of Parquet files of rows (one file, or the data files of the
+    Delta `table`, whose columns are `present`), computed by `engine`."""
     # the columns checked here, so that every engine names a missing one alike
     check_columns(present, needed_columns(settings), info.display, locate=locator(settings))
     counts = engine_counts(
-        settings, files, info.display, engine=engine, master=master, held_label=held_label
+        settings,
+        files,
+        info.display,
+        engine=engine,
+        master=master,
+        held_label=held_label,
+        table=table,
     )
     for batch in counts:
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)

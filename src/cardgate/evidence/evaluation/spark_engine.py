@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cardgate.core.errors import ConfigurationError, InputError, first_line
-from cardgate.core.paths import hadoop_glob_literal
 from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.evaluation.delta_table import DeltaSnapshot, spark_rows
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 LOG_URI = LOG_CONFIG.as_uri()
@@ -183,24 +183,23 @@ def spark_counts(
     *,
     master: str | None = None,
     held_label: int | str | None = None,
+    table: DeltaSnapshot | None = None,
 ) -> Iterator[Any]:
     """The counts table of the Parquet files `paths`, computed by Spark, as Arrow batches
-    (`held_label`: `engines.engine_counts`'s)."""
+    (`held_label`, `table`: `engines.engine_counts`'s)."""
     from cardgate.evidence.evaluation.warehouse import counts_sql
 
     query = counts_sql(settings, dialect="spark", table=VIEW)
     session = spark_session(master)
     try:
-        # those files: Spark reads patterns (w[1].parquet would read w1.parquet)
-        files = [hadoop_glob_literal(path) for path in paths]
         # by name, as Delta reads a table's files (a column added later: null before it)
-        rows = session.read.option("mergeSchema", "true").parquet(*files)
+        rows = spark_rows(session, paths, table, merge=True)
         if held_label is not None:
             from pyspark.sql.functions import lit
 
             rows = rows.withColumn(settings.label_column, lit(held_label))
         rows.createOrReplaceTempView(VIEW)
-        table = arrow_result(session, query)
+        counts = arrow_result(session, query)
     except Exception as error:  # AnalysisException, Py4JJavaError, SparkConnect errors
         raise InputError(
             f"{display}: Spark could not compute the counts: {first_line(error)}",
@@ -209,7 +208,7 @@ def spark_counts(
         ) from error
     finally:
         _drop_view(session)
-    yield from table.to_batches()
+    yield from counts.to_batches()
 
 
 def arrow_result(session: Any, query: str) -> Any:

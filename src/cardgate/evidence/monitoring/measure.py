@@ -72,7 +72,7 @@ def measure_profile(
             source, subject=subject, recorded=recorded, kinds=kinds, columns=columns, master=master
         )
     wanted = None if columns is None else list(dict.fromkeys(columns))
-    source.parquet_files("duckdb", wanted, instead=PROFILE_WITH_PARQUET)
+    source.parquet_files("duckdb", instead=PROFILE_WITH_PARQUET)
     with open_connection(memory_limit) as connection:
         try:
             return _measure(connection, source, subject, recorded, kinds, wanted)

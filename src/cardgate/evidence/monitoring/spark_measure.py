@@ -58,7 +58,6 @@ def measure_profile_spark(
     session, _ = parquet_view(
         source,
         VIEW,
-        wanted,
         master=master,
         what="profiles",
         hint=CSV_HINT,
