@@ -1,11 +1,12 @@
 """A Delta Lake table as a monitoring window (issue 22): `cardgate monitor --window FOLDER`
 gives the entry the same rows give as a CSV or Parquet file, apart from `data` (the
 table's folder, `format: delta`, the version read and one SHA-256 over the folder) and
-the entry's digest — with outcomes, and without (the selection rates, the label held at
-the negative class by the engine's counting query). A folder name without a date asks
-for --end; a commit during the read is an error that writes nothing; ``gate --release``
-measures the window again from the version it recorded and blocks (GATE-MON003) when the
-table moved on, is gone or cannot be read. Real tables written by delta-rs."""
+the entry's digest — partitioned or not, with outcomes, and without (the selection
+rates, the label held at one class by the engine's counting query). A folder name
+without a date asks for --end; a commit during the read is an error that writes
+nothing; ``gate --release`` measures the window again from the version it recorded and
+blocks (GATE-MON003) when the table moved on, is gone or cannot be read. Real tables
+written by delta-rs."""
 
 from __future__ import annotations
 
@@ -45,11 +46,11 @@ def _workspace(tmp_path: Path) -> Path:
     return root
 
 
-def _table(folder: Path, table: pa.Table) -> Path:
+def _table(folder: Path, table: pa.Table, partition_by: list[str] | None = None) -> Path:
     """`table` as a Delta table in two commits (versions 0 and 1)."""
     half = table.num_rows // 2
-    write_deltalake(folder, table.slice(0, half))
-    write_deltalake(folder, table.slice(half), mode="append")
+    write_deltalake(folder, table.slice(0, half), partition_by=partition_by)
+    write_deltalake(folder, table.slice(half), mode="append", partition_by=partition_by)
     return folder
 
 
@@ -90,6 +91,9 @@ def test_a_table_window_is_the_rows_window(tmp_path: Path, outcomes: bool) -> No
         "version": "1",
     }
     assert from_table["id"] == "2026-11" and from_table["end"] == "2026-11-30"
+    # partitioned by the sensitive feature: its values from the log
+    partitioned = _table(windows / "by-sex" / "2026-11.delta", rows, ["sex"])
+    assert _but_the_data(_entry(root, partitioned)) == _but_the_data(from_csv)
     # the same window again: already recorded, not measured again
     code, output = cli("monitor", SYSTEM, "--window", str(table), "-w", str(root))
     assert code in (0, 1) and "Traceback" not in output, output
@@ -155,9 +159,10 @@ def test_release_reads_the_recorded_version_and_fails_closed(tmp_path: Path) -> 
 
 
 def test_spark_monitors_a_table_window_as_duckdb_does(tmp_path: Path, spark: Any) -> None:
-    """With outcomes (windows without them on Spark: test_monitor_spark.py)."""
+    """With outcomes (windows without them on Spark: test_monitor_spark.py), partitioned
+    by the sensitive feature."""
     root = _workspace(tmp_path)
-    table = _table(root / "windows" / "2026-11.delta", _rows())
+    table = _table(root / "windows" / "2026-11.delta", _rows(), ["sex"])
     written = {}
     for engine in ("duckdb", "spark"):
         master = "local[2]" if engine == "spark" else None
