@@ -1,13 +1,15 @@
 """`cardgate profile` as a call on a loaded workspace: the reference profile of a
 dataset (typed by its contract) or of a system (its reference data, typed by its card),
-partitions merged, written beside the datasheet or card."""
+partitions merged, written beside the datasheet or card; and a profile computed again
+from the files it records, for `gate --release`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from cardgate.core.errors import ConfigurationError
+from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
 from cardgate.documents.schemas.evaluation import ComputedBy
@@ -15,7 +17,7 @@ from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.datacheck.run import dataset_contract
 from cardgate.evidence.datacheck.source import data_sha256, open_source
-from cardgate.evidence.evaluation.delta_table import check_unchanged
+from cardgate.evidence.evaluation.delta_table import check_unchanged, is_delta_table
 from cardgate.evidence.monitoring.measure import measure_profile
 from cardgate.evidence.monitoring.profile import (
     PROFILE_FILE,
@@ -24,6 +26,7 @@ from cardgate.evidence.monitoring.profile import (
     SourceRecord,
     check_profile_target,
     merge,
+    read_profile,
     write_profile,
 )
 
@@ -52,13 +55,20 @@ def _profile_files(
     engine: str,
     master: str | None,
     exclude: list[str],
+    *,
+    expected: dict[str, str] | None = None,
+    shown: str = "",
 ) -> Profile:
     """The profile of `files` (a Delta table's folder among them: its version), merged;
-    `exclude`: the profile's own path, left out of a table folder's digest."""
+    `exclude`: the profile's own path, left out of a table folder's digest; `expected`:
+    each file's SHA-256 as the profile at `shown` records it, by recorded path (a file
+    that changed is an InputError, before it is measured)."""
     merged: Profile | None = None
     for path in files:
         source = open_source(path, root=workspace.root)
         digest = data_sha256(source, workspace.root, exclude=exclude)
+        if expected is not None:
+            _same_digest(shown, recorded_path(workspace, path), expected, digest)
         version = str(source.table.version) if source.table is not None else None
         record = SourceRecord(recorded_path(workspace, path), digest, 0, source.suffix, version)
         profile = measure_profile(
@@ -76,6 +86,73 @@ def _profile_files(
         merged = profile if merged is None else merge(merged, profile)
     assert merged is not None
     return merged
+
+
+def _same_digest(shown: str, recorded: str, expected: dict[str, str], digest: str) -> None:
+    was = expected.get(recorded)
+    if was != digest:
+        raise InputError(
+            f"{shown}: its source '{recorded}' changed since it was profiled "
+            f"(sha256 {(was or '?')[:12]}…, now {digest[:12]}…)",
+            hint="restore the data the profile records, or profile again and start a new "
+            "monitoring record",
+        )
+
+
+def recompute_profile(workspace: Workspace, path: Path) -> dict[str, Any]:
+    """The profile at `path` computed again, in memory, writing nothing, from the files it
+    records (each still the file whose SHA-256 it records) with the settings `cardgate
+    profile` uses for its subject, by DuckDB: its JSON data, to be compared with the
+    committed one (`gate --release`: a reference forged to look like production must not
+    pass). Raises `InputError` when it cannot be: a source gone, outside the workspace or
+    changed, a subject the workspace does not hold, or a table's profile (`computed_by`:
+    nothing can read the table again)."""
+    shown = display_path(path)
+    profile = read_profile(path)
+    if profile.computed_by is not None:
+        raise InputError(f"{shown}: a table's profile cannot be read again")
+    if not profile.sources:
+        raise InputError(f"{shown}: records no source file to profile again")
+    kinds, columns = _subject_settings(workspace, profile.subject, shown)
+    files = []
+    for source in profile.sources:
+        try:
+            file = workspace.resolve(source.path)
+        except PathEscapeError as escape:
+            raise InputError(
+                f"{shown}: its source '{source.path}' is outside the workspace"
+            ) from escape
+        if not file.is_file() and not is_delta_table(file):
+            raise InputError(f"{shown}: its source '{source.path}' is gone")
+        files.append(file)
+    again = _profile_files(
+        workspace,
+        profile.subject,
+        files,
+        kinds,
+        columns,
+        None,
+        "duckdb",
+        None,
+        [workspace.relative(path)],
+        expected={source.path: source.sha256 for source in profile.sources},
+        shown=shown,
+    )
+    return again.as_dict()
+
+
+def _subject_settings(
+    workspace: Workspace, subject: str, shown: str
+) -> tuple[dict[str, Kind], list[str] | None]:
+    """The kinds and columns `cardgate profile` gives `subject` (a system's, else a
+    dataset's)."""
+    system = workspace.systems.get(subject)
+    if system is not None and system.model_card is not None:
+        return system_kinds(system.model_card), None
+    if subject in workspace.datasets:
+        contract, _, _ = dataset_contract(workspace, subject)
+        return contract_kinds(contract)
+    raise InputError(f"{shown}: its subject '{subject}' is no system or dataset of the workspace")
 
 
 def _profile_table(

@@ -59,6 +59,7 @@ INTEGRITY = True
 _SHOWN = 3
 # the gate's cache key for the records computed again (one per run), by system id
 _RECOMPUTED = CODE + ":recomputed"
+_REFERENCES = CODE + ":reference"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -93,6 +94,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint=hint,
         )
     elif ctx.gate.recompute:
+        yield from _recomputed_reference(ctx, read.artifact)
         yield from _recomputed(ctx, read.relative, read.data)
 
 
@@ -150,6 +152,35 @@ def _reference_query(
         hint=f"restore {computed.query} from version control, or profile the table again "
         f"(cardgate profile {ctx.system.id} --engine spark --table {computed.tables[0].name}) "
         "and start a new monitoring record",
+    )
+
+
+def _recomputed_reference(ctx: RuleContext, record: MonitoringArtifact) -> Iterator[Finding]:
+    """The reference profile computed again from the files it records (a table's cannot
+    be: GATE-MON004 weighs it; an unreadable one: the record's recompute says so)."""
+    from cardgate.core.inputs import read_json
+    from cardgate.core.paths import PathEscapeError
+    from cardgate.evidence.monitoring.profiling import recompute_profile
+
+    assert ctx.system is not None  # pragma: no mutate
+    try:
+        path = ctx.workspace.resolve(record.reference.profile)
+        recorded = read_json(path)
+    except (OSError, ValueError, PathEscapeError):
+        return
+    if not isinstance(recorded, dict) or "computed_by" in recorded:
+        return
+    relative = ctx.gate.relative(path)
+    subject = recorded.get("subject", ctx.system.id)
+    yield from recomputed(
+        ctx,
+        _REFERENCES,  # pragma: no mutate (any key unique in the cache would do)
+        relative,
+        recorded,
+        lambda: recompute_profile(ctx.workspace, path),
+        command=f"cardgate profile {subject}, start a new record with cardgate monitor",
+        restore=f"restore the data {relative} records as its sources, or profile again "
+        f"(cardgate profile {subject}) and start a new record with cardgate monitor",
     )
 
 
