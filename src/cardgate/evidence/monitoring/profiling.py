@@ -57,18 +57,17 @@ def _profile_files(
     exclude: list[str],
     *,
     expected: dict[str, str] | None = None,
-    shown: str = "",
 ) -> Profile:
     """The profile of `files` (a Delta table's folder among them: its version), merged;
     `exclude`: the profile's own path, left out of a table folder's digest; `expected`:
-    each file's SHA-256 as the profile at `shown` records it, by recorded path (a file
-    that changed is an InputError, before it is measured)."""
+    each file's SHA-256 as the profile records it, by recorded path (a file that changed
+    is an InputError, before it is measured)."""
     merged: Profile | None = None
     for path in files:
         source = open_source(path, root=workspace.root)
         digest = data_sha256(source, workspace.root, exclude=exclude)
         if expected is not None:
-            _same_digest(shown, recorded_path(workspace, path), expected, digest)
+            _same_digest(recorded_path(workspace, path), expected, digest)
         version = str(source.table.version) if source.table is not None else None
         record = SourceRecord(recorded_path(workspace, path), digest, 0, source.suffix, version)
         profile = measure_profile(
@@ -88,11 +87,11 @@ def _profile_files(
     return merged
 
 
-def _same_digest(shown: str, recorded: str, expected: dict[str, str], digest: str) -> None:
+def _same_digest(recorded: str, expected: dict[str, str], digest: str) -> None:
     was = expected.get(recorded)
     if was != digest:
         raise InputError(
-            f"{shown}: its source '{recorded}' changed since it was profiled "
+            f"its source '{recorded}' changed since it was profiled "
             f"(sha256 {(was or '?')[:12]}…, now {digest[:12]}…)",
             hint="restore the data the profile records, or profile again and start a new "
             "monitoring record",
@@ -106,24 +105,21 @@ def recompute_profile(workspace: Workspace, path: Path) -> dict[str, Any]:
     committed one (`gate --release`: a reference forged to look like production must not
     pass). Raises `InputError` when it cannot be: a source gone, outside the workspace or
     changed, a subject the workspace does not hold, or a table's profile (`computed_by`:
-    nothing can read the table again)."""
-    shown = display_path(path)
+    nothing can read the table again). Its messages name the source, not the profile."""
     profile = read_profile(path)
     if profile.computed_by is not None:
-        raise InputError(f"{shown}: a table's profile cannot be read again")
+        raise InputError("it is a table's profile: the table cannot be read again")
     if not profile.sources:
-        raise InputError(f"{shown}: records no source file to profile again")
-    kinds, columns = _subject_settings(workspace, profile.subject, shown)
+        raise InputError("it records no source file to profile again")
+    kinds, columns = _subject_settings(workspace, profile.subject)
     files = []
     for source in profile.sources:
         try:
             file = workspace.resolve(source.path)
         except PathEscapeError as escape:
-            raise InputError(
-                f"{shown}: its source '{source.path}' is outside the workspace"
-            ) from escape
+            raise InputError(f"its source '{source.path}' is outside the workspace") from escape
         if not file.is_file() and not is_delta_table(file):
-            raise InputError(f"{shown}: its source '{source.path}' is gone")
+            raise InputError(f"its source '{source.path}' is gone")
         files.append(file)
     again = _profile_files(
         workspace,
@@ -136,13 +132,12 @@ def recompute_profile(workspace: Workspace, path: Path) -> dict[str, Any]:
         None,
         [workspace.relative(path)],
         expected={source.path: source.sha256 for source in profile.sources},
-        shown=shown,
     )
     return again.as_dict()
 
 
 def _subject_settings(
-    workspace: Workspace, subject: str, shown: str
+    workspace: Workspace, subject: str
 ) -> tuple[dict[str, Kind], list[str] | None]:
     """The kinds and columns `cardgate profile` gives `subject` (a system's, else a
     dataset's)."""
@@ -152,7 +147,7 @@ def _subject_settings(
     if subject in workspace.datasets:
         contract, _, _ = dataset_contract(workspace, subject)
         return contract_kinds(contract)
-    raise InputError(f"{shown}: its subject '{subject}' is no system or dataset of the workspace")
+    raise InputError(f"its subject '{subject}' is no system or dataset of the workspace")
 
 
 def _profile_table(

@@ -1,0 +1,170 @@
+"""The reference profile cannot be talked into hiding drift (GATE-MON003): with
+`--release` the gate profiles the reference again from the files it records, so a
+`profile.json` edited to look like production — and monitored against, so that the record
+holds it consistently — is caught; one whose source changed or is gone cannot be
+certified; a table's profile (nothing can read the table again) is left to GATE-MON004."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cardgate.core.digests import file_sha256
+from cardgate.core.files import canonical_json
+from cardgate.documents.workspace import load_workspace
+from cardgate.evidence.monitoring.profiling import recompute_profile
+from cardgate.evidence.monitoring.run import monitor_system
+
+from .conftest import SYSTEM, build_workspace, gate_json
+
+PROFILE = f"systems/{SYSTEM}/profile.json"
+SOURCE = f"systems/{SYSTEM}/predictions.csv"
+GOVERNANCE = Path(__file__).resolve().parents[2] / "governance"
+
+
+def _workspace(tmp_path: Path) -> Path:
+    return build_workspace(tmp_path / "ws", {"monitor": [{"id": "2026-11", "shifted": True}]})
+
+
+def _found(report: dict[str, object]) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["code"] == "GATE-MON003"]  # type: ignore[union-attr]
+
+
+def _forge_reference(root: Path, change: Any) -> None:
+    """Edit profile.json, then monitor again against it as an attacker would: the record
+    is exactly what cardgate monitor writes for that reference (digests and all)."""
+    path = root / PROFILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(canonical_json(data), encoding="utf-8")
+    (root / f"systems/{SYSTEM}/monitoring.json").unlink()
+    monitor_system(load_workspace(root), SYSTEM, [root / "windows" / "2026-11.csv"])
+
+
+def _like_production(data: dict[str, Any]) -> None:
+    """The sex column made to hold what the shifted window holds: every row 'F'."""
+    column = data["columns"]["sex"]
+    column["values"] = [["F", column["count"]]]
+
+
+def test_the_worked_example_reference_recomputes_equal() -> None:
+    path = GOVERNANCE / "systems" / "income-screening" / "profile.json"
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    assert recompute_profile(load_workspace(GOVERNANCE), path) == recorded
+
+
+def test_a_reference_as_profiled_passes_release(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    assert _found(gate_json(root, "--release")[1]) == []
+
+
+def test_a_forged_reference_monitored_against_is_caught_by_release(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    _forge_reference(root, _like_production)
+    assert _found(gate_json(root)[1]) == []  # the record follows from it: only its data tells
+    (found,) = _found(gate_json(root, "--release")[1])
+    assert (found["path"], found["line"], found["column"]) == (PROFILE, 1, 1)
+    assert found["severity"] == "error"
+    assert found["message"] == (
+        f"{PROFILE} differs from what its inputs give (recomputed for --release): "
+        "columns.sex.values: [['F', 800]], recomputed [['F', 400], ['M', 400]]"
+    )
+    assert found["hint"] == (
+        f"never edit an artifact: run cardgate profile {SYSTEM}, start a new record with "
+        "cardgate monitor, commit it and sign again"
+    )
+
+
+@pytest.mark.parametrize("how", ["changed", "gone"])
+def test_a_reference_whose_source_changed_or_is_gone_cannot_be_certified(
+    tmp_path: Path, how: str
+) -> None:
+    root = _workspace(tmp_path)
+    source = root / SOURCE
+    digest = file_sha256(source)
+    if how == "gone":
+        source.unlink()
+        reason = f"its source '{SOURCE}' is gone"
+    else:
+        source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        reason = (
+            f"its source '{SOURCE}' changed since it was profiled "
+            f"(sha256 {digest[:12]}…, now {file_sha256(source)[:12]}…)"
+        )
+    found = [f for f in _found(gate_json(root, "--release")[1]) if f["path"] == PROFILE]
+    assert [f["message"] for f in found] == [
+        f"{PROFILE} cannot be recomputed from its inputs: {reason}"
+    ]
+    assert found[0]["hint"] == (
+        f"restore the data {PROFILE} records as its sources, or profile again (cardgate "
+        f"profile {SYSTEM}) and start a new record with cardgate monitor"
+    )
+
+
+def test_a_table_reference_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table's profile rests on its recorded queries (GATE-MON004 weighs it): the gate
+    does not try to profile it again, even with --release."""
+    root = _workspace(tmp_path)
+    query = root / f"systems/{SYSTEM}/profile.sql"
+    query.write_text("-- cardgate: the profile queries\nSELECT 1;\n", encoding="utf-8")
+
+    def as_table(data: dict[str, Any]) -> None:
+        rows = data["rows"]
+        data.update(
+            sources=[],
+            evidence="counts-with-query",
+            computed_by={
+                "engine": "spark",
+                "query": f"systems/{SYSTEM}/profile.sql",
+                "query_sha256": file_sha256(query),
+                "tables": [{"name": "lake.ml.loans", "version": None}],
+                "rows": rows,
+            },
+        )
+
+    _forge_reference(root, as_table)
+
+    def never(*_: object) -> dict[str, Any]:
+        raise AssertionError("a table's profile was read again")
+
+    monkeypatch.setattr("cardgate.evidence.monitoring.profiling.recompute_profile", never)
+    assert _found(gate_json(root, "--release")[1]) == []
+
+
+def test_recompute_refuses_a_table_profile(tmp_path: Path) -> None:
+    from cardgate.core.errors import InputError
+
+    path = tmp_path / "profile.json"
+    path.write_text(
+        canonical_json(
+            {
+                "artifact": "cardgate-profile",
+                "schema_version": 1,
+                "subject": SYSTEM,
+                "sketch": json.loads(
+                    (GOVERNANCE / "systems/income-screening/profile.json").read_text(
+                        encoding="utf-8"
+                    )
+                )["sketch"],
+                "rows": 0,
+                "sources": [],
+                "columns": {},
+                "evidence": "counts-with-query",
+                "computed_by": {
+                    "engine": "spark",
+                    "query": "profile.sql",
+                    "query_sha256": "0" * 64,
+                    "tables": [{"name": "t", "version": None}],
+                    "rows": 0,
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="table's profile"):
+        recompute_profile(load_workspace(_workspace(tmp_path)), path)
