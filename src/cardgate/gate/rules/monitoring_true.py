@@ -9,11 +9,16 @@ and compares. A digest is not a signature, though: whoever edits a window can se
 again. So with ``--release`` the gate measures every recorded window again from the data
 file it records (against the reference profile and approved evaluation the record names,
 with the card's plan) and blocks on any difference, as GATE-ART001 does for the other
-computed artifacts. The reference profile is read as recorded, not measured again; one
-measured by Spark from a catalog table (``cardgate profile --engine spark --table``)
-cannot be — it rests on the queries recorded in its ``profile.sql``, which must still be
-the file whose SHA-256 the record holds (its evidence level is GATE-MON004's). This
-rule guards the gate's integrity: no policy can switch it off, no waiver matches it.
+computed artifacts. The reference profile the windows are compared with is no more
+trusted than they are: a ``profile.json`` edited to look like production makes drift
+vanish, and the record can be sealed against it. So ``--release`` also profiles the
+reference again from the files its ``sources`` record (each still the file whose SHA-256
+it records; Parquet, CSV or a Delta table's folder, read by DuckDB with the settings
+``cardgate profile`` gives its subject) and blocks on any difference. One measured by
+Spark from a catalog table (``cardgate profile --engine spark --table``) cannot be read
+again — it rests on the queries recorded in its ``profile.sql``, which must still be
+the file whose SHA-256 the record holds, and on the evidence level GATE-MON004 weighs.
+This rule guards the gate's integrity: no policy can switch it off, no waiver matches it.
 
 Fails:
 - ``monitoring.json`` that is not JSON or misses what the model requires;
@@ -23,10 +28,15 @@ Fails:
 - a reference profiled from a table whose ``profile.sql`` changed or is gone;
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
   data is gone (it cannot be recomputed), a window read from a Delta table that has
-  moved on from the version it recorded, a record of another reference profile.
+  moved on from the version it recorded, a record of another reference profile;
+- with ``--release``: a reference ``profile.json`` whose numbers were edited (and the
+  record monitored or sealed against it), or whose source data changed or is gone (it
+  cannot be recomputed).
 
 Passes:
-- no ``monitoring.json``; or every window is as ``cardgate monitor`` wrote it.
+- no ``monitoring.json``; or every window is as ``cardgate monitor`` wrote it, and
+  (``--release``) the reference profile is as ``cardgate profile`` computes it from its
+  sources (a table's profile is not read again).
 
 Remediation:
 Never edit ``monitoring.json``: restore it from version control and run ``cardgate
@@ -34,8 +44,11 @@ monitor`` again on the windows' data; then have the roles sign again. After a ne
 evaluation, move the old record away (keep it in version control) and monitor the model
 now approved. Keep each window's
 data where the record says it is: a window that cannot be measured again cannot be
-certified by ``--release``. Keep a table's reference's ``profile.sql`` beside its
-``profile.json``, as ``cardgate profile --table`` wrote it.
+certified by ``--release``; nor can a reference whose data is not where its
+``profile.json`` records it, as it was profiled. Never edit ``profile.json``: profile
+again (``cardgate profile SYSTEM``) and start a new monitoring record. Keep a table's
+reference's ``profile.sql`` beside its ``profile.json``, as ``cardgate profile --table``
+wrote it.
 """
 
 from __future__ import annotations
