@@ -171,3 +171,25 @@ def test_spark_monitors_a_table_window_as_duckdb_does(tmp_path: Path, spark: Any
         (root / RECORD).unlink()
     assert written["spark"] == written["duckdb"]
     assert json.loads(written["spark"])["windows"][0]["data"]["version"] == "1"
+
+
+def test_release_profiles_a_table_reference_again_and_fails_closed(tmp_path: Path) -> None:
+    """A reference profiled from a Delta table's folder (`cardgate profile --data
+    FOLDER`): `gate --release` profiles it again from the folder it records, and a commit
+    since (the folder's SHA-256 changed) leaves it that cannot be recomputed."""
+    root = build_workspace(tmp_path / "ws")
+    rows = _rows()
+    reference = _table(root / "reference.delta", rows)
+    code, output = cli("profile", SYSTEM, "--data", str(reference), "-w", str(root))
+    assert code == 0, output
+    windows = root / "windows"
+    windows.mkdir()
+    pacsv.write_csv(rows, windows / "2026-11.csv")
+    _entry(root, windows / "2026-11.csv")
+    assert _mon003(root) == []
+    write_deltalake(reference, rows.slice(0, 10), mode="append")
+    (moved,) = _mon003(root)
+    assert moved.startswith(
+        f"systems/{SYSTEM}/profile.json cannot be recomputed from its inputs: its source "
+        "'reference.delta' changed since it was profiled"
+    ), moved
