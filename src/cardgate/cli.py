@@ -657,15 +657,24 @@ def profile(
 def monitor(
     system: Annotated[str, typer.Argument(help="System id.")],
     window: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Option(
             help="A production window's data file or Delta table folder (repeat for several)."
         ),
-    ],
+    ] = None,
     end: Annotated[
         list[str] | None,
         typer.Option(
-            help="Each window's last day, YYYY-MM-DD (default: from its file or folder name)."
+            help="Each window's last day, YYYY-MM-DD (default: from its file or folder name; "
+            "required with --table)."
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine spark and one --end, instead of --window: the window is this "
+            "Spark catalog table (the queries Spark ran go to monitoring-ID.sql beside "
+            "monitoring.json; evidence counts-with-query, docs/scale.md)."
         ),
     ] = None,
     reference: Annotated[
@@ -692,16 +701,23 @@ def monitor(
     from cardgate.evidence.monitoring.run import monitor_system
 
     _check_engine(engine, ENGINES, spark_master=spark_master, memory_limit=memory_limit)
+    if table is not None and (engine != "spark" or window):
+        raise UsageError("--table goes with --engine spark, without --window")
+    if table is not None and len(end or []) != 1:
+        raise UsageError("--table takes one --end YYYY-MM-DD: the window's last day")
+    if table is None and not window:
+        raise UsageError("give --window FILE (or --engine spark --table NAME --end YYYY-MM-DD)")
     with _spark_stopped(engine):
         run = monitor_system(
             _load(workspace),
             system,
-            window,
+            window or [],
             ends=end,
             profile=reference,
             memory_limit=memory_limit,
             engine=engine,
             master=spark_master,
+            table=table,
         )
     for line in monitor_lines(run):
         typer.echo(visible(line))

@@ -37,7 +37,7 @@ def monitoring_values(
             {
                 "id": window.id,
                 "end": window.end,
-                "rows": window.data.rows,
+                "rows": window.rows,
                 "compared": window.drift.compared,
                 "drifted": window.drift.drifted,
                 "breaches": [b.model_dump() for b in window.breaches],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -245,6 +245,18 @@ def _engine_statistics(
     for batch in counts:
         _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
     return _finish(accumulator, info), dataclasses.replace(info, engine=engine_record(engine))
+
+
+def counts_statistics(
+    settings: EvaluationSettings, batches: Iterable[Any], info: SourceInfo
+) -> SufficientStats:
+    """The statistics of a counts table an engine computed with cardgate's counting query
+    (`warehouse.counts_sql`) on rows it read itself (a catalog table's window:
+    `monitoring.window_table`)."""
+    accumulator = _accumulator(settings, info.display)
+    for batch in batches:
+        _add_counts(accumulator, settings, batch, binned_by_cardgate=True)
+    return _finish(accumulator, info)
 
 
 def _accumulator(settings: EvaluationSettings, display: str) -> Accumulator:

@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cardgate.core.digests import canonical_sha256
 from cardgate.core.files import canonical_json, check_target, write_file
@@ -143,23 +143,6 @@ class WindowContract(_Record):
     violations: list[WindowViolation]
 
 
-class Window(_Record):
-    id: str
-    end: dt.date
-    data: DataRecord
-    settings: WindowSettings
-    drift: Drift
-    predictions: list[dict[str, Any]] = Field(default_factory=list)
-    performance: WindowPerformance | None = None
-    contract: WindowContract | None = None
-    breaches: list[Breach]
-    digest: str
-
-    @property
-    def breached(self) -> bool:
-        return bool(self.breaches)
-
-
 class ReferenceTable(_Record):
     name: str
     version: str | None
@@ -174,6 +157,45 @@ class ReferenceComputedBy(_Record):
     query_sha256: Sha256
     tables: list[ReferenceTable] = Field(min_length=1, max_length=1)
     rows: int = Field(ge=0)
+
+
+class Window(_Record):
+    id: str
+    end: dt.date
+    data: DataRecord | None = None
+    """The file (or Delta table's folder) measured; absent for a catalog table's window."""
+    computed_by: ReferenceComputedBy | None = None
+    """A window measured by Spark from a catalog table (`window_table`): what it rests on."""
+    evidence: EvidenceLevel | None = None
+    """Written for a table's window only: ``counts-with-query`` (GATE-MON004)."""
+    settings: WindowSettings
+    drift: Drift
+    predictions: list[dict[str, Any]] = Field(default_factory=list)
+    performance: WindowPerformance | None = None
+    contract: WindowContract | None = None
+    breaches: list[Breach]
+    digest: str
+
+    @property
+    def breached(self) -> bool:
+        return bool(self.breaches)
+
+    @property
+    def rows(self) -> int:
+        """The rows measured (of the file, or of the table)."""
+        if self.computed_by is not None:
+            return self.computed_by.rows
+        return self.data.rows if self.data is not None else 0
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Window:
+        if (self.data is None) == (self.computed_by is None) or (
+            (self.computed_by is None) != (self.evidence is None)
+        ):
+            raise ValueError(
+                "a window records its data file, or a table's computed_by and evidence"
+            )
+        return self
 
 
 class ReferenceRecord(_Record):

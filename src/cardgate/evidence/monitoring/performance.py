@@ -51,11 +51,11 @@ def window_selection(
     """A classifier's window whose outcomes have not arrived: the selection rate overall
     and per group, the card's thresholds on it (demographic parity needs no outcomes) and
     its change against the approved evaluation — the same evaluation, its label held at
-    one class (`_held_label`; `outcomes: false` says so). A CSV file is read by a DuckDB query;
+    one class (`held_label`; `outcomes: false` says so). A CSV file is read by a DuckDB query;
     Parquet files (one, or a Delta table's snapshot) by `engine`'s counting query
     ("duckdb" or "spark", `master`: where Spark runs), the label held there."""
     label = evaluation.label_column
-    held = _held_label(evaluation)
+    held = held_label(evaluation)
     update: dict[str, Any] = {"query": None, "inputs": None, "format": "rows", "computed_by": None}
     if source.format == "csv":
         columns = held_columns(label, held, stored=label in source.columns())
@@ -66,14 +66,7 @@ def window_selection(
         )
     else:
         update.update(path=source.path.name)
-    on_window = evaluation.model_copy(
-        update={
-            "predictions": evaluation.predictions.model_copy(update=update),
-            "score_column": None,
-            "metrics": ["selection_rate"],
-            "thresholds": [t for t in evaluation.thresholds if t.metric in LABEL_FREE],
-        }
-    )
+    on_window = selection_settings(evaluation, update)
     if source.format == "csv":
         return {**_performance(source, on_window, approved, settings), "outcomes": False}
     performance = _performance(
@@ -88,7 +81,22 @@ def window_selection(
     return {**performance, "outcomes": False}
 
 
-def _held_label(evaluation: EvaluationSettings) -> int | str:
+def selection_settings(
+    evaluation: EvaluationSettings, predictions: dict[str, Any]
+) -> EvaluationSettings:
+    """The card's evaluation reduced to what predictions say alone (the selection rate and
+    the thresholds on it), its predictions updated by `predictions`."""
+    return evaluation.model_copy(
+        update={
+            "predictions": evaluation.predictions.model_copy(update=predictions),
+            "score_column": None,
+            "metrics": ["selection_rate"],
+            "thresholds": [t for t in evaluation.thresholds if t.metric in LABEL_FREE],
+        }
+    )
+
+
+def held_label(evaluation: EvaluationSettings) -> int | str:
     """The class every row's label is held at: the card's positive label (the other class
     is then the one the predictions name besides it, whatever the labels' type or
     spelling), else 0. The selection rate and demographic parity read predictions only."""
@@ -116,6 +124,14 @@ def _performance(
         master=master,
         held_label=held_label,
     )
+    return performance_record(artifact, approved, settings)
+
+
+def performance_record(
+    artifact: EvaluationArtifact, approved: EvaluationArtifact | None, settings: DriftSettings
+) -> dict[str, Any]:
+    """A window's `performance`: the evaluation `artifact` of its rows, and each overall
+    metric's change against the `approved` one."""
     overall = {
         name: {"value": e.value, "ci": list(e.ci) if e.ci is not None else None}
         for name, e in sorted(artifact.overall.metrics.items())

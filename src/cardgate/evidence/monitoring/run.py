@@ -4,6 +4,7 @@ record computed again for `gate --release`. (`cardgate profile`: `profiling`.)""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,12 +130,16 @@ def monitor_system(
     memory_limit: str | None = None,
     engine: str = "duckdb",
     master: str | None = None,
+    table: str | None = None,
 ) -> MonitorRun:
     """Monitor each window against the system's reference profile; append the entries
     to monitoring.json beside the card (all or none: written once, at the end).
-    `engine`, `master`: `window.window_entry`'s."""
+    `engine`, `master`: `window.window_entry`'s. `table`: the one window is the Spark
+    catalog table of that name, ending on the one `ends` (`window_table`)."""
     baseline = _baseline(workspace, system_id, profile)
     system = baseline.system
+    if table is not None:
+        return _monitor_table(workspace, baseline, table, (ends or [""])[0], master)
     if ends and len(ends) != len(windows):
         raise ConfigurationError(
             f"{len(ends)} --end for {len(windows)} --window", hint="give one --end per --window"
@@ -166,6 +171,42 @@ def monitor_system(
         return _append(workspace, system_id, target, baseline, entries)
 
 
+def _monitor_table(
+    workspace: Workspace, baseline: _Baseline, table: str, end: str, master: str | None
+) -> MonitorRun:
+    """The window measured by Spark from the catalog table `table` (`window_table`): its
+    entry appended, the statements Spark ran written beside monitoring.json (both checked
+    before Spark runs; the query file written only when the record is)."""
+    from cardgate.evidence.monitoring import window_table as wt
+
+    system = baseline.system
+    target = system.folder / MONITORING_FILE
+    check_monitoring_target(target, within=workspace.root)
+    last = window_end(Path(table), end)
+    name = wt.table_window_id(table, last)
+    query_path = wt.query_file(system.folder, name)
+    wt.check_query_target(query_path, within=workspace.root)
+    item = wt.TableWindow(table, name, last, query_path, recorded_path(workspace, query_path))
+    entry, text = wt.table_window_entry(
+        item,
+        baseline.reference,
+        baseline.settings,
+        evaluation=baseline.card.evaluation,
+        approved=baseline.approved,
+        contract=baseline.contract,
+        master=master,
+    )
+    with locked(system.folder):
+        return _append(
+            workspace,
+            system.id,
+            target,
+            baseline,
+            [entry],
+            on_write=lambda: wt.write_query(query_path, text, within=workspace.root),
+        )
+
+
 def recompute_monitoring(workspace: Workspace, system_id: str) -> dict[str, Any]:
     """The system's monitoring record computed again, in memory, writing nothing.
 
@@ -187,7 +228,13 @@ def recompute_monitoring(workspace: Workspace, system_id: str) -> dict[str, Any]
         raise InputError(f"{display_path(target)}: reference.profile: {escape}") from escape
     baseline = _baseline(workspace, system_id, profile)
     entries = []
-    for window in model.windows:
+    for window, raw in zip(model.windows, data["windows"], strict=True):
+        if window.computed_by is not None:
+            # a catalog table cannot be read again: its entry stands as recorded (its
+            # digest, decider and query file are checked on every run, GATE-MON003)
+            entries.append(raw)
+            continue
+        assert window.data is not None  # pragma: no mutate (the model: data or computed_by)
         try:
             path = workspace.resolve(window.data.path)
         except PathEscapeError as escape:
@@ -236,7 +283,7 @@ def _already(
     """The recorded entry of the same window (id, end, data file, settings): not
     computed again."""
     entry = recorded.get(item.id)
-    if entry is None or entry["end"] != item.end.isoformat():
+    if entry is None or entry["end"] != item.end.isoformat() or "data" not in entry:
         return None
     if entry["settings"] != settings.as_dict() or entry["data"]["path"] != item.recorded_path:
         return None
@@ -277,7 +324,10 @@ def _append(
     target: Path,
     baseline: _Baseline,
     entries: list[dict[str, Any]],
+    on_write: Callable[[], None] | None = None,
 ) -> MonitorRun:
+    """Append `entries` to the record at `target` (`on_write`: called just before the record
+    is written, once nothing can refuse it)."""
     header = _record(workspace, system_id, baseline, [])
     existing: list[dict[str, Any]] = []
     if target.exists():
@@ -313,6 +363,8 @@ def _append(
                 hint="a recorded window is never replaced: name the new window differently",
             )
     run.windows = sorted(by_id.values(), key=_order)
+    if on_write is not None:
+        on_write()
     write_monitoring(target, {**header, "windows": run.windows}, within=workspace.root)
     return run
 

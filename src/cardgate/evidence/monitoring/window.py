@@ -108,6 +108,22 @@ def window_entry(
         )
     if source.table is not None:
         check_unchanged(source.path, source.display, source.table.version)
+    return assembled(
+        window, {"data": record.as_dict()}, rows, settings, performance=performance, checked=checked
+    )
+
+
+def assembled(
+    window: WindowInput | Any,
+    provenance: dict[str, Any],
+    rows: list[dict[str, Any]],
+    settings: DriftSettings,
+    *,
+    performance: dict[str, Any] | None,
+    checked: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The sealed entry of the window (its `id` and `end`) whose drift rows are `rows`,
+    recording `provenance` (its data file's, or a table's `computed_by` and evidence)."""
     compared = [row for row in rows if row["aspect"] == "values" and row["state"] != "not-compared"]
     drifted = [row for row in compared if row["state"] == "drift"]
     breaches = window_breaches(
@@ -119,7 +135,7 @@ def window_entry(
     entry: dict[str, Any] = {
         "id": window.id,
         "end": window.end.isoformat(),
-        "data": record.as_dict(),
+        **provenance,
         "settings": settings.as_dict(),
         "drift": {
             "columns": rows,
@@ -269,12 +285,27 @@ def window_contract(
     from cardgate.evidence.datacheck import duckdb_engine, spark_engine
     from cardgate.evidence.datacheck.clauses import evaluate
 
-    header = source.columns()
+    sliced = sliced_contract(contract, source.columns())
+    if sliced is None:
+        return {"passed": True, "violations": []}
+    if engine == "spark":
+        table = spark_engine.measure(source, sliced, master=master)
+    else:
+        table = duckdb_engine.measure(source, sliced, memory_limit=memory_limit)
+    violations = [v.as_dict() for v in evaluate(sliced, table, today=end)]
+    return {"passed": not violations, "violations": violations}
+
+
+def sliced_contract(contract: DataContract, header: list[str]) -> DataContract | None:
+    """The contract's clauses a window of the columns `header` is checked against (None:
+    none of its columns)."""
     columns = [column for column in contract.columns if column.name in header]
     freshness = contract.freshness
     if freshness is not None and freshness.column not in header:
         freshness = None
-    sliced = contract.model_copy(
+    if not columns:
+        return None
+    return contract.model_copy(
         update={
             "columns": columns,
             "min_rows": None,
@@ -283,11 +314,3 @@ def window_contract(
             "freshness": freshness,
         }
     )
-    if not columns:
-        return {"passed": True, "violations": []}
-    if engine == "spark":
-        table = spark_engine.measure(source, sliced, master=master)
-    else:
-        table = duckdb_engine.measure(source, sliced, memory_limit=memory_limit)
-    violations = [v.as_dict() for v in evaluate(sliced, table, today=end)]
-    return {"passed": not violations, "violations": violations}

@@ -1,4 +1,4 @@
-"""The monitoring record's reference profile rests on evidence the policy accepts.
+"""The monitoring record's reference profile and windows rest on evidence the policy accepts.
 
 Rationale:
 Every window of ``monitoring.json`` is compared with a reference profile. cardgate
@@ -8,28 +8,31 @@ instead what it was computed from — the engine, the table (and the version its
 declares), the file of the queries Spark ran and its SHA-256, the rows — and the evidence
 level ``counts-with-query``: that it describes the table rests on those queries having been
 run on it, and ``gate --release`` cannot read the table again (it measures the windows
-again against the profile as recorded). The levels are the evaluation's (GATE-FA006),
-weakest first: ``counts`` (a reference that records neither a hashed file nor its
-computation), ``counts-with-query``, ``rows`` (a query file that changed or is gone is
-GATE-MON003's, at every tier). The
-policy sets the lowest level it accepts per risk tier (``min_evidence``; the baseline asks
-``counts-with-query`` of high-risk systems, as for evaluations and data checks).
+again against the profile as recorded). A window measured by Spark from a catalog table
+(``cardgate monitor SYSTEM --engine spark --table NAME --end DATE``) records the same in
+place of its data file, and ``gate --release`` cannot measure it again either. The levels
+are the evaluation's (GATE-FA006), weakest first: ``counts`` (a reference that records
+neither a hashed file nor its computation), ``counts-with-query``, ``rows`` (a query file
+that changed or is gone is GATE-MON003's, at every tier); the weakest level of the
+reference and the windows decides. The policy sets the lowest level it accepts per risk
+tier (``min_evidence``; the baseline asks ``counts-with-query`` of high-risk systems, as
+for evaluations and data checks).
 
 Fails:
 - a high-risk system monitored against a reference whose ``reference`` records no source
   file and no ``computed_by``;
-- a record edited to claim ``rows`` for a table's profile: it is weighed as its
+- a record edited to claim ``rows`` for a table's profile or window: it is weighed as its
   ``computed_by`` says, never more;
-- a table's profile where the policy asks ``rows`` for the tier.
+- a table's profile or window where the policy asks ``rows`` for the tier.
 
 Passes:
-- no ``monitoring.json``; a reference profiled from files; or a table's profile where the
-  policy accepts ``counts-with-query``.
+- no ``monitoring.json``; a reference profiled and windows monitored from files; or a
+  table's profile or window where the policy accepts ``counts-with-query``.
 
 Remediation:
-Profile the reference from its rows (``cardgate profile SYSTEM --data FILE``) and start a
-new monitoring record against it; or have the policy accept ``counts-with-query`` for the
-tier.
+Profile the reference from its rows (``cardgate profile SYSTEM --data FILE``), monitor
+the windows from theirs (``cardgate monitor SYSTEM --window FILE``) in a new monitoring
+record; or have the policy accept ``counts-with-query`` for the tier.
 """
 
 from __future__ import annotations
@@ -56,13 +59,13 @@ ALIASES: list[str] = []
 class Options(_EvidenceOptions):
     """Options of GATE-MON004 (GATE-FA006's: the weakest evidence accepted)."""
 
-    ARTIFACTS: ClassVar[str] = "reference profiles"
+    ARTIFACTS: ClassVar[str] = "reference profiles and windows"
 
 
 _WHAT = {
-    "counts": "a reference profile that records no hashed file and no computation it can rest on",
-    "counts-with-query": "a reference profile computed from a table cardgate could not hash",
-    "rows": "files cardgate hashed",
+    "counts": "reference profile that records no hashed file and no computation it can rest on",
+    "counts-with-query": "reference profile computed from a table cardgate could not hash",
+    "rows": "reference profile of files cardgate hashed",
 }
 
 
@@ -75,19 +78,37 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return  # GATE-MON003 reports an unusable record
     found = ctx.options
     wanted = found.min_evidence if isinstance(found, Options) else Options().min_evidence
-    level, why = reference_level(read.artifact.reference)
+    reference = read.artifact.reference
+    level, why = reference_level(reference)
+    weakest = (level, f"a {_WHAT[level]} ({reference.profile}, evidence '{level}'){why}")
+    for window in read.artifact.windows:
+        if window.computed_by is None:
+            continue  # a file cardgate hashed: rows
+        table = window.computed_by.tables[0].name
+        level, why = weighed(
+            window.evidence or "counts",
+            computed_elsewhere=True,
+            declared=True,
+            field="its computed_by",
+        )
+        if LEVELS.index(level) < LEVELS.index(weakest[0]):
+            weakest = (
+                level,
+                f"a window measured from a table cardgate could not hash ('{window.id}', from "
+                f"{table}, evidence '{level}'){why}",
+            )
+    level, what = weakest
     if LEVELS.index(level) >= LEVELS.index(wanted):
         return
-    reference = read.artifact.reference
     yield ctx.finding(
         system.card,
-        f"{read.relative} was monitored against {_WHAT[level]} ({reference.profile}, "
-        f"evidence '{level}'){why}; the policy for risk tier '{ctx.settings.tier}' accepts "
-        f"'{wanted}' or stronger",
+        f"{read.relative} rests on {what}; the policy for risk tier '{ctx.settings.tier}' "
+        f"accepts '{wanted}' or stronger",
         path=("monitoring",),
         key=True,
-        hint=f"profile the reference from its rows (cardgate profile {system.id} --data FILE) "
-        "and start a new monitoring record against it",
+        hint=f"profile the reference and monitor the windows from their rows (cardgate "
+        f"profile {system.id} --data FILE; cardgate monitor {system.id} --window FILE) in a "
+        "new monitoring record",
     )
 
 

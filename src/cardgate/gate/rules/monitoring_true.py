@@ -9,7 +9,11 @@ and compares. A digest is not a signature, though: whoever edits a window can se
 again. So with ``--release`` the gate measures every recorded window again from the data
 file it records (against the reference profile and approved evaluation the record names,
 with the card's plan) and blocks on any difference, as GATE-ART001 does for the other
-computed artifacts. The reference profile the windows are compared with is no more
+computed artifacts — except a window measured by Spark from a catalog table (``cardgate
+monitor --engine spark --table``), which nothing can read again: it is not measured
+again, nor failed for that alone; its entry is checked as every window's is, and its
+``monitoring-ID.sql`` must still be the file whose SHA-256 it records (its evidence level
+is GATE-MON004's). The reference profile the windows are compared with is no more
 trusted than they are: a ``profile.json`` edited to look like production makes drift
 vanish, and the record can be sealed against it. So ``--release`` also profiles the
 reference again from the files its ``sources`` record (each still the file whose SHA-256
@@ -26,6 +30,7 @@ Fails:
 - a record monitored against another approved evaluation than the one beside the card
   (the model was evaluated again: its windows describe an earlier model);
 - a reference profiled from a table whose ``profile.sql`` changed or is gone;
+- a window measured from a table whose query file (``monitoring-ID.sql``) changed or is gone;
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
   data is gone (it cannot be recomputed), a window read from a Delta table that has
   moved on from the version it recorded, a record of another reference profile;
@@ -48,7 +53,8 @@ certified by ``--release``; nor can a reference whose data is not where its
 ``profile.json`` records it, as it was profiled. Never edit ``profile.json``: profile
 again (``cardgate profile SYSTEM``) and start a new monitoring record. Keep a table's
 reference's ``profile.sql`` beside its ``profile.json``, as ``cardgate profile --table``
-wrote it.
+wrote it, and a table's window's ``monitoring-ID.sql`` beside ``monitoring.json``, as
+``cardgate monitor --table`` wrote it.
 """
 
 from __future__ import annotations
@@ -96,6 +102,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
     yield from _of_this_evaluation(ctx, read.relative, read.artifact)
     yield from _reference_query(ctx, read.relative, read.artifact)
+    yield from _window_queries(ctx, read.relative, read.artifact)
     found = recorded_inconsistencies(read.artifact, read.data)
     if found:
         shown = "; ".join(found[:_SHOWN]) + (
@@ -195,6 +202,36 @@ def _recomputed_reference(ctx: RuleContext, record: MonitoringArtifact) -> Itera
         restore=f"restore the data {relative} records as its sources, or profile again "
         f"(cardgate profile {subject}) and start a new record with cardgate monitor",
     )
+
+def _window_queries(
+    ctx: RuleContext, relative: str, record: MonitoringArtifact
+) -> Iterator[Finding]:
+    """A window measured from a table: its query file is the one recorded (`--release`
+    cannot measure it again; that file is what its numbers rest on)."""
+    from cardgate.core.digests import file_sha256
+    from cardgate.core.paths import PathEscapeError
+
+    assert ctx.system is not None  # pragma: no mutate
+    for window in record.windows:
+        computed = window.computed_by
+        if computed is None:
+            continue
+        try:
+            intact = file_sha256(ctx.workspace.resolve(computed.query)) == computed.query_sha256
+        except (OSError, PathEscapeError):
+            intact = False
+        if intact:
+            continue
+        table = computed.tables[0].name
+        yield ctx.finding(
+            relative,
+            f"{relative}: window '{window.id}' was measured from the table {table} by the "
+            f"queries recorded in {computed.query} (sha256 {computed.query_sha256[:12]}…), "
+            "which changed or is gone",
+            hint=f"restore {computed.query} from version control, or monitor the table again "
+            f"as a new window (cardgate monitor {ctx.system.id} --engine spark --table {table} "
+            "--end DATE) in a new monitoring record",
+        )
 
 
 def _recomputed(ctx: RuleContext, relative: str, recorded: object) -> Iterator[Finding]:
