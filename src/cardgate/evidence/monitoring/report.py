@@ -46,10 +46,17 @@ def _window_lines(entry: dict[str, Any]) -> Iterator[str]:
     drift = entry["drift"]
     share = "" if drift["share"] is None else f" ({drift['share']:.0%})"
     verdict = "BREACH" if entry["breaches"] else "ok"
+    table = entry.get("computed_by")
+    rows = (table or entry.get("data") or {}).get("rows", 0)
     yield (
-        f"window {entry['id']} (to {entry['end']}, {entry['data']['rows']:,} rows): {verdict}; "
+        f"window {entry['id']} (to {entry['end']}, {rows:,} rows): {verdict}; "
         f"{drift['drifted']} of {drift['compared']} columns drifted{share}"
     )
+    if table is not None:
+        yield (
+            f"  evidence counts-with-query: measured by {table['engine']} from the table "
+            f"{table['tables'][0]['name']}; the queries it ran are in {table['query']}"
+        )
     for breach in entry["breaches"]:
         yield f"  {breach['kind']}: {breach['subject']}: {breach['message']}"
     performance = entry.get("performance")
