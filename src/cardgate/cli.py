@@ -687,8 +687,9 @@ def monitor(
     engine: Annotated[
         str,
         typer.Option(
-            help="duckdb (streamed, larger than memory) or spark (Parquet windows: the "
-            "profile, the contract's statistics and the evaluation's counts run there)."
+            help="duckdb (streamed, larger than memory) or spark (Parquet windows, or a "
+            "catalog table with --table: the profile, the contract's statistics and the "
+            "evaluation's counts run there)."
         ),
     ] = "duckdb",
     spark_master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP)] = None,
