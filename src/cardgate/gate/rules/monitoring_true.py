@@ -203,6 +203,7 @@ def _recomputed_reference(ctx: RuleContext, record: MonitoringArtifact) -> Itera
         f"(cardgate profile {subject}) and start a new record with cardgate monitor",
     )
 
+
 def _window_queries(
     ctx: RuleContext, relative: str, record: MonitoringArtifact
 ) -> Iterator[Finding]:
