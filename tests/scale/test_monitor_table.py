@@ -12,6 +12,7 @@ command-line test is last (each command stops its session)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from cardgate.evidence.monitoring.profiling import profile_system
 from cardgate.evidence.monitoring.run import monitor_system, recompute_monitoring
 from cardgate.evidence.monitoring.window_table import QUERY_MARK
 from cardgate.gate.engine import run_gate
+from cardgate.site.build import build_site
 from tests.scale.test_monitor_spark import MASTER, SYSTEM, _example
 
 DATABASE = "cardgate_window"
@@ -128,6 +130,14 @@ def test_the_gate_on_a_tables_window(tmp_path: Path, spark: Any, database: str) 
     # --release recomputes the file's window, keeps the table's: nothing to report
     assert _codes(workspace, "GATE-MON003") == []
     assert _codes(workspace, "GATE-MON004", recompute=False) == []  # high: counts-with-query
+    # the review site says what the table's window rests on
+    built = build_site(load_workspace(workspace), today=dt.date(2026, 12, 31))
+    page = (built.layout.out_dir / "systems" / SYSTEM / "index.html").read_text()
+    windows = page[page.index('class="cg-windows"') :]
+    row = windows[windows.index(f"{table}-2026-12-31") :]
+    row = row[: row.index("<tr")]  # the next row (the page's optional end tags are left out)
+    assert "evidence <code>counts-with-query</code>: measured in spark from the table" in row
+    assert f"<code>{table}</code>" in row and "cannot read the table again" in row
     _policy(workspace, "rows")
     (message,) = _codes(workspace, "GATE-MON004", recompute=False)
     assert f"a window measured from a table cardgate could not hash ('{table}-2026-12-31'" in (

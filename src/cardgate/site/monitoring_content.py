@@ -38,6 +38,8 @@ def monitoring_values(
                 "id": window.id,
                 "end": window.end,
                 "rows": window.rows,
+                "computed_by": window.computed_by,
+                "evidence": window.evidence,
                 "compared": window.drift.compared,
                 "drifted": window.drift.drifted,
                 "breaches": [b.model_dump() for b in window.breaches],
