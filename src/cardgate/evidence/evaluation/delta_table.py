@@ -47,7 +47,6 @@ from cardgate.core.paths import (
     resolve_inside,
 )
 from cardgate.evidence.evaluation.parquet_rows import PARQUET_BATCH_ROWS, Locate, check_columns
-from cardgate.evidence.evaluation.query import quoted_name, sql_literal
 
 LOG_FOLDER = "_delta_log"
 DELTA_HINT = "a Delta table is a folder holding _delta_log/ and its Parquet files"
@@ -243,6 +242,8 @@ def duckdb_rows(files: Sequence[Path], table: DeltaSnapshot | None = None) -> st
     commit added is null before it, as Delta reads them); for a partitioned Delta `table`
     (whose data files `files` are), each file's rows with its partition values, cast to
     the schema's types, in the table's column order."""
+    # query.py brings numpy: not imported by the gate, which reads Delta versions only
+    from cardgate.evidence.evaluation.query import quoted_name, sql_literal
 
     def read(paths: Sequence[Path]) -> str:
         literals = ", ".join(sql_literal(glob_literal(path)) for path in paths)
