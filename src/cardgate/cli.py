@@ -622,8 +622,10 @@ def profile(
     table: Annotated[
         str | None,
         typer.Option(
-            help="With --engine spark: profile this Spark catalog table instead (the queries "
-            "Spark ran go to profile.sql; evidence counts-with-query, docs/scale.md)."
+            help="With --engine spark: profile this Spark catalog table instead (a system's: "
+            "the table its card names, monitoring.reference_table, which --engine spark "
+            "profiles by default; the queries Spark ran go to profile.sql; evidence "
+            "counts-with-query, docs/scale.md)."
         ),
     ] = None,
     workspace: WorkspaceOption = None,

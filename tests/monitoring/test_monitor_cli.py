@@ -61,6 +61,43 @@ def test_profile_is_deterministic_and_bound_to_the_data(root: Path) -> None:
     assert path.read_bytes() == first
 
 
+def test_the_reference_is_what_the_card_names(root: Path) -> None:
+    """A card naming a table as its reference data: profiling its file is refused with
+    the command that profiles the table; a table the card does not name is refused before
+    Spark starts; the card names a file or a table, not both. Nothing written."""
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(
+        text.replace("\nmonitoring:\n", "\nmonitoring:\n  reference_table: lake.ml.ref\n")
+    )
+    code, output = cli("profile", SYSTEM, "-w", str(root))
+    assert code == 2, output
+    assert "the reference data is the Spark table lake.ml.ref" in output
+    assert f"cardgate profile {SYSTEM} --engine spark" in output
+    spark = ("--engine", "spark", "--spark-master", "local[1]")
+    code, output = cli("profile", SYSTEM, *spark, "--table", "lake.ml.other", "-w", str(root))
+    assert code == 2, output
+    assert (
+        "the table lake.ml.other is not the system's reference data: its card names "
+        "lake.ml.ref" in output
+    )
+    assert "Traceback" not in output
+    assert not (root / f"systems/{SYSTEM}/profile.json").exists()
+    assert not (root / f"systems/{SYSTEM}/profile.sql").exists()
+    # --data profiles files instead, as before
+    assert (
+        cli(
+            "profile",
+            SYSTEM,
+            "--data",
+            str(root / f"systems/{SYSTEM}/predictions.csv"),
+            "-w",
+            str(root),
+        )[0]
+        == 0
+    )
+
+
 def test_partitions_merge_exactly(root: Path, tmp_path: Path) -> None:
     header, *rows = (
         "x,c\n" + "\n".join(f"{i * 0.37 - 40:.2f},{'abc'[i % 3]}" for i in range(3000))

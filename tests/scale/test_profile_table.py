@@ -13,6 +13,7 @@ command-line test is last (each command stops its session)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,20 @@ def _saved(spark: Any, path: Path, name: str) -> str:
     table = f"{DATABASE}.{name}"
     spark.read.parquet(str(path)).write.saveAsTable(table)
     return table
+
+
+def _declare(workspace: Path, table: str) -> None:
+    """The worked example's card names `table` as its reference data, in place of its
+    reference file."""
+    card = workspace / "systems" / SYSTEM / "model-card.yaml"
+    text, replaced = re.subn(
+        r"^  reference(_table)?: .*$",
+        f"  reference_table: {table}",
+        card.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
+    assert replaced == 1
+    card.write_text(text, encoding="utf-8")
 
 
 def _without_provenance(data: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +123,14 @@ def test_worked_example_monitored_against_a_table(
     first = monitor_system(loaded, SYSTEM, windows).windows
     (folder / "monitoring.json").unlink()
 
-    run = profile_system(loaded, SYSTEM, engine="spark", master=MASTER, table=table)
+    # a table the card does not name is refused before Spark runs, nothing written
+    with pytest.raises(ConfigurationError, match=f"the table {table} is not the system's"):
+        profile_system(loaded, SYSTEM, engine="spark", master=MASTER, table=table)
+    assert (folder / "profile.json").read_bytes() == from_file
+    assert not (folder / "profile.sql").exists()
+    _declare(workspace, table)
+    loaded = load_workspace(workspace)
+    run = profile_system(loaded, SYSTEM, engine="spark", master=MASTER)  # the card's table
     assert _without_provenance(json.loads(from_file)) == _without_provenance(
         json.loads((folder / "profile.json").read_bytes())
     )
@@ -211,6 +233,7 @@ def test_the_command_profiles_a_table(tmp_path: Path, spark: Any, database: str)
     table = _saved(spark, reference, "income_command")
     folder = workspace / "systems" / SYSTEM
     options = ["--engine", "spark", "--spark-master", MASTER, "-w", str(workspace)]
+    _declare(workspace, table)
     result = CliRunner().invoke(app, ["profile", SYSTEM, "--table", table, *options])
     assert result.exit_code == 0, result.stderr
     assert f"from spark table {table}" in result.stdout
@@ -218,8 +241,18 @@ def test_the_command_profiles_a_table(tmp_path: Path, spark: Any, database: str)
     assert read_profile(folder / "profile.json").computed_by is not None
     (folder / "profile.json").unlink()
     (folder / "profile.sql").unlink()
+    # a table the card does not name: refused before Spark starts, exit 2, nothing written
+    result = CliRunner().invoke(app, ["profile", SYSTEM, "--table", "lake.other", *options])
+    assert result.exit_code == 2, result.stderr
+    assert (
+        f"the table lake.other is not the system's reference data: its card names {table}"
+        in result.stderr
+    )
+    assert "monitoring.reference_table" in result.stderr and "Traceback" not in result.stderr
+    assert not (folder / "profile.json").exists() and not (folder / "profile.sql").exists()
     # a fresh session without the table: one line, exit 1 as for evaluate/check-data --table
-    result = CliRunner().invoke(app, ["profile", SYSTEM, "--table", "nope.nothing", *options])
+    _declare(workspace, "nope.nothing")
+    result = CliRunner().invoke(app, ["profile", SYSTEM, *options])  # the card's table
     assert result.exit_code == 1, result.stderr
     assert "Spark has no table 'nope.nothing'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -18,7 +18,7 @@ from cardgate.documents.workspace import load_workspace
 from cardgate.evidence.monitoring.profiling import recompute_profile
 from cardgate.evidence.monitoring.run import monitor_system
 
-from .conftest import SYSTEM, build_workspace, gate_json
+from .conftest import SYSTEM, build_workspace, cli, gate_json
 
 PROFILE = f"systems/{SYSTEM}/profile.json"
 SOURCE = f"systems/{SYSTEM}/predictions.csv"
@@ -104,16 +104,15 @@ def test_a_reference_whose_source_changed_or_is_gone_cannot_be_certified(
     )
 
 
-def test_a_table_reference_is_not_read_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A table's profile rests on its recorded queries (GATE-MON004 weighs it): the gate
-    does not try to profile it again, even with --release."""
-    root = _workspace(tmp_path)
+def _as_table(root: Path, name: str) -> None:
+    """profile.json made to look like production and rewritten as a table's profile of
+    `name`, with a query file of its own (its SHA-256 recorded), and monitored against:
+    what an adversary can make without Spark or the table."""
     query = root / f"systems/{SYSTEM}/profile.sql"
     query.write_text("-- cardgate: the profile queries\nSELECT 1;\n", encoding="utf-8")
 
     def as_table(data: dict[str, Any]) -> None:
+        _like_production(data)
         rows = data["rows"]
         data.update(
             sources=[],
@@ -122,18 +121,76 @@ def test_a_table_reference_is_not_read_again(
                 "engine": "spark",
                 "query": f"systems/{SYSTEM}/profile.sql",
                 "query_sha256": file_sha256(query),
-                "tables": [{"name": "lake.ml.loans", "version": None}],
+                "tables": [{"name": name, "version": None}],
                 "rows": rows,
             },
         )
 
     _forge_reference(root, as_table)
 
+
+def _name_table(root: Path, name: str) -> None:
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    assert "\nmonitoring:\n" in text
+    card.write_text(
+        text.replace("\nmonitoring:\n", f"\nmonitoring:\n  reference_table: {name}\n", 1),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("named", [None, "lake.ml.other"])
+def test_a_reference_rewritten_as_a_table_the_card_does_not_name_blocks(
+    tmp_path: Path, named: str | None
+) -> None:
+    """The file's profile made into a "table's profile" escapes --release's profiling
+    again; so the table must be the one the (signed) card names as its reference data."""
+    root = _workspace(tmp_path)
+    _as_table(root, "lake.ml.loans")
+    if named is not None:
+        _name_table(root, named)
+    record = f"systems/{SYSTEM}/monitoring.json"
+    for options in [(), ("--release",)]:
+        (found,) = _found(gate_json(root, *options)[1])
+        assert (found["path"], found["severity"]) == (record, "error")
+        card_names = f"names {named}" if named else "names no table"
+        assert found["message"] == (
+            f"{record}: the reference profile {PROFILE} was measured from the table "
+            f"lake.ml.loans, which is not the system's reference data: its card {card_names} "
+            "(monitoring.reference_table, else the table of the evaluation's counts)"
+        )
+        assert "monitoring.reference_table: lake.ml.loans" in found["hint"]
+
+
+def test_a_table_reference_the_card_names_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table's profile of the table the card names rests on its recorded queries
+    (GATE-MON004 weighs it): the gate does not try to profile it again, even with
+    --release."""
+    root = _workspace(tmp_path)
+    _name_table(root, "lake.ml.loans")
+    _as_table(root, "lake.ml.loans")
+
     def never(*_: object) -> dict[str, Any]:
         raise AssertionError("a table's profile was read again")
 
     monkeypatch.setattr("cardgate.evidence.monitoring.profiling.recompute_profile", never)
     assert _found(gate_json(root, "--release")[1]) == []
+
+
+def test_a_card_names_a_file_or_a_table_not_both(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    _name_table(root, "lake.ml.loans")
+    text = card.read_text(encoding="utf-8")
+    card.write_text(
+        text.replace("  reference_table:", f"  reference: {SOURCE}\n  reference_table:", 1),
+        encoding="utf-8",
+    )
+    code, output = cli("validate", "-w", str(root))
+    assert code == 1, output
+    assert "not both" in output and "model-card.yaml:" in output and "Traceback" not in output
 
 
 def test_recompute_refuses_a_table_profile(tmp_path: Path) -> None:

@@ -226,6 +226,13 @@ class Monitoring(Section):
         "of the approved baseline) that `cardgate profile SYSTEM` profiles "
         "(default: the evaluation's predictions)."
     )
+    reference_table: Text | None = optional(
+        "Or: the Spark catalog table of the reference data, which `cardgate profile SYSTEM "
+        "--engine spark` profiles (default: the evaluation's predictions table when Spark "
+        "computed its counts). The gate refuses a reference profiled from a table the card "
+        "does not name.",
+        gate=("GATE-MON003",),
+    )
     dataset: Reference | None = optional(
         "Id of the datasheet whose contract every window must meet."
     )
@@ -235,6 +242,15 @@ class Monitoring(Section):
     decisions: list[MonitoringDecision] | None = optional(
         "Decisions recorded on breaching windows.", gate=("GATE-MON002",)
     )
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> Monitoring:
+        if self.reference is not None and self.reference_table is not None:
+            raise ValueError(
+                "the reference data is a file ('reference') or a table ('reference_table'), "
+                "not both"
+            )
+        return self
 
 
 class ModelCard(Document):

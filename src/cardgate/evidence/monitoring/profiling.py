@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import ConfigurationError, InputError
-from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.core.paths import PathEscapeError
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
 from cardgate.documents.schemas.evaluation import ComputedBy
 from cardgate.documents.schemas.model_card import ModelCard
@@ -28,6 +28,11 @@ from cardgate.evidence.monitoring.profile import (
     merge,
     read_profile,
     write_profile,
+)
+from cardgate.evidence.monitoring.reference import (
+    check_reference_table,
+    reference_file,
+    reference_table,
 )
 
 
@@ -290,23 +295,6 @@ def system_kinds(card: ModelCard) -> dict[str, Kind]:
     return kinds
 
 
-def _reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
-    plan = card.monitoring
-    shown = display_path(system.folder / "model-card.yaml")
-    relative = plan.reference if plan is not None and plan.reference else None
-    if relative is None and card.evaluation is not None:
-        relative = card.evaluation.predictions.path
-    if relative is None:
-        raise ConfigurationError(
-            f"{shown}: no reference data: set monitoring.reference",
-            hint="the file of features, predictions and outcomes the system was approved on",
-        )
-    try:
-        return workspace.resolve(relative)
-    except PathEscapeError as error:
-        raise ConfigurationError(f"{shown}: monitoring.reference: {error}") from error
-
-
 def profile_system(
     workspace: Workspace,
     system_id: str,
@@ -323,7 +311,10 @@ def profile_system(
     system, card = system_card(workspace, system_id)
     target = system.folder / PROFILE_FILE
     check_profile_target(target, within=workspace.root)
+    if table is None and data is None and engine == "spark":
+        table = reference_table(card)
     if table is not None:
+        check_reference_table(system, card, table)
         evaluation = card.evaluation
         profile = _profile_table(
             workspace,
@@ -336,7 +327,7 @@ def profile_system(
             master=master,
         )
         return ProfileRun(profile, target)
-    files = data or [_reference_file(workspace, system, card)]
+    files = data or [reference_file(workspace, system, card)]
     profile = _profile_files(
         workspace,
         system_id,

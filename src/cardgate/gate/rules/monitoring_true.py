@@ -21,7 +21,11 @@ it records; Parquet, CSV or a Delta table's folder, read by DuckDB with the sett
 ``cardgate profile`` gives its subject) and blocks on any difference. One measured by
 Spark from a catalog table (``cardgate profile --engine spark --table``) cannot be read
 again — it rests on the queries recorded in its ``profile.sql``, which must still be
-the file whose SHA-256 the record holds, and on the evidence level GATE-MON004 weighs.
+the file whose SHA-256 the record holds, and on the evidence level GATE-MON004 weighs;
+and it must be of the table the card names as its reference data
+(``monitoring.reference_table``, else the table Spark computed the evaluation's counts
+from): otherwise a file's reference edited into a "table's profile" would escape being
+profiled again, with nothing but a query file of its own to rest on.
 This rule guards the gate's integrity: no policy can switch it off, no waiver matches it.
 
 Fails:
@@ -29,7 +33,8 @@ Fails:
 - a window whose state, p-value or breaches were edited, or whose digest does not match;
 - a record monitored against another approved evaluation than the one beside the card
   (the model was evaluated again: its windows describe an earlier model);
-- a reference profiled from a table whose ``profile.sql`` changed or is gone;
+- a reference profiled from a table whose ``profile.sql`` changed or is gone, or from a
+  table the card does not name as its reference data;
 - a window measured from a table whose query file (``monitoring-ID.sql``) changed or is gone;
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
   data is gone (it cannot be recomputed), a window read from a Delta table that has
@@ -51,9 +56,10 @@ now approved. Keep each window's
 data where the record says it is: a window that cannot be measured again cannot be
 certified by ``--release``; nor can a reference whose data is not where its
 ``profile.json`` records it, as it was profiled. Never edit ``profile.json``: profile
-again (``cardgate profile SYSTEM``) and start a new monitoring record. Keep a table's
-reference's ``profile.sql`` beside its ``profile.json``, as ``cardgate profile --table``
-wrote it, and a table's window's ``monitoring-ID.sql`` beside ``monitoring.json``, as
+again (``cardgate profile SYSTEM``) and start a new monitoring record. Name a table
+that holds the reference data in the card (``monitoring.reference_table``); keep its
+profile's ``profile.sql`` beside ``profile.json``, as ``cardgate profile --table`` wrote
+it, and a table's window's ``monitoring-ID.sql`` beside ``monitoring.json``, as
 ``cardgate monitor --table`` wrote it.
 """
 
@@ -64,6 +70,7 @@ from collections.abc import Iterator
 from cardgate.core.problems import Severity
 from cardgate.documents.signoffs import artifact_path, json_digest
 from cardgate.evidence.monitoring.artifact import MonitoringArtifact, recorded_inconsistencies
+from cardgate.evidence.monitoring.reference import reference_table
 from cardgate.gate.context import RuleContext
 from cardgate.gate.monitoring import monitoring_record
 from cardgate.gate.recompute import recomputed
@@ -157,20 +164,33 @@ def _reference_query(
     computed = record.reference.computed_by
     if computed is None:
         return
+    assert ctx.system is not None and ctx.card is not None  # pragma: no mutate
+    table = computed.tables[0].name
+    declared = reference_table(ctx.card)
+    if table != declared:
+        named = f"names {declared}" if declared is not None else "names no table"
+        yield ctx.finding(
+            relative,
+            f"{relative}: the reference profile {record.reference.profile} was measured from "
+            f"the table {table}, which is not the system's reference data: its card {named} "
+            "(monitoring.reference_table, else the table of the evaluation's counts)",
+            hint=f"profile the reference the card names (cardgate profile {ctx.system.id}) "
+            "and start a new monitoring record; or, if that table is the reference, declare "
+            f"it (monitoring.reference_table: {table}) and have the card signed again",
+        )
     try:
         intact = file_sha256(ctx.workspace.resolve(computed.query)) == computed.query_sha256
     except (OSError, PathEscapeError):
         intact = False
     if intact:
         return
-    assert ctx.system is not None  # pragma: no mutate
     yield ctx.finding(
         relative,
         f"{relative}: the reference profile {record.reference.profile} was measured from the "
-        f"table {computed.tables[0].name} by the queries recorded in {computed.query} "
+        f"table {table} by the queries recorded in {computed.query} "
         f"(sha256 {computed.query_sha256[:12]}…), which changed or is gone",
         hint=f"restore {computed.query} from version control, or profile the table again "
-        f"(cardgate profile {ctx.system.id} --engine spark --table {computed.tables[0].name}) "
+        f"(cardgate profile {ctx.system.id} --engine spark --table {table}) "
         "and start a new monitoring record",
     )
 

@@ -1,0 +1,67 @@
+"""What a system's card declares as its reference data — the data its windows are
+compared with: a file (`monitoring.reference`, else the evaluation's predictions file) or
+a Spark catalog table (`monitoring.reference_table`, else the table Spark computed the
+evaluation's counts from). `cardgate profile` profiles it; the gate (GATE-MON003)
+refuses a reference profiled from a table the card does not name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardgate.core.errors import ConfigurationError
+from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.workspace import SystemDocs, Workspace
+
+
+def reference_table(card: ModelCard) -> str | None:
+    """The catalog table the card names as its reference data, if any."""
+    plan = card.monitoring
+    if plan is not None and plan.reference is not None:
+        return None  # a file, named explicitly
+    if plan is not None and plan.reference_table is not None:
+        return plan.reference_table
+    evaluation = card.evaluation
+    computed = evaluation.predictions.computed_by if evaluation is not None else None
+    if computed is not None and computed.engine == "spark" and len(computed.tables) == 1:
+        return computed.tables[0].name
+    return None
+
+
+def reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
+    """The file (or Delta table's folder) the card names as its reference data."""
+    plan = card.monitoring
+    shown = display_path(system.folder / "model-card.yaml")
+    table = reference_table(card)
+    if table is not None:
+        raise ConfigurationError(
+            f"{shown}: the reference data is the Spark table {table}",
+            hint=f"cardgate profile {system.id} --engine spark (or --data FILE to profile "
+            "files instead)",
+        )
+    relative = plan.reference if plan is not None and plan.reference else None
+    if relative is None and card.evaluation is not None:
+        relative = card.evaluation.predictions.path
+    if relative is None:
+        raise ConfigurationError(
+            f"{shown}: no reference data: set monitoring.reference",
+            hint="the file of features, predictions and outcomes the system was approved on",
+        )
+    try:
+        return workspace.resolve(relative)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"{shown}: monitoring.reference: {error}") from error
+
+
+def check_reference_table(system: SystemDocs, card: ModelCard, table: str) -> None:
+    """`ConfigurationError` unless `table` is the reference table the card names."""
+    declared = reference_table(card)
+    if declared == table:
+        return
+    shown = display_path(system.folder / "model-card.yaml")
+    named = f"names {declared}" if declared is not None else "names no table"
+    raise ConfigurationError(
+        f"{shown}: the table {table} is not the system's reference data: its card {named}",
+        hint=f"declare it (monitoring.reference_table: {table}) and have the card signed "
+        "again, or profile the reference the card names",
+    )
