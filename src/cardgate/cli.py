@@ -610,7 +610,8 @@ def profile(
         list[Path] | None,
         typer.Option(
             help="Data file(s) or Delta table(s) to profile instead of the reference; "
-            "partitions are merged.",
+            "partitions are merged (a system's must be what its card names as its "
+            "reference data, or the gate refuses the record: GATE-MON003).",
         ),
     ] = None,
     memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 1GB.")] = None,

@@ -180,7 +180,12 @@ def test_release_profiles_a_table_reference_again_and_fails_closed(tmp_path: Pat
     root = build_workspace(tmp_path / "ws")
     rows = _rows()
     reference = _table(root / "reference.delta", rows)
-    code, output = cli("profile", SYSTEM, "--data", str(reference), "-w", str(root))
+    card = root / "systems" / SYSTEM / "model-card.yaml"  # the card names it (GATE-MON003)
+    text = card.read_text(encoding="utf-8")
+    card.write_text(
+        text.replace("\nmonitoring:\n", "\nmonitoring:\n  reference: reference.delta\n")
+    )
+    code, output = cli("profile", SYSTEM, "-w", str(root))
     assert code == 0, output
     windows = root / "windows"
     windows.mkdir()

@@ -97,6 +97,10 @@ def _example(root: Path, windows: int) -> tuple[Path, Path, list[Path]]:
         return target
 
     reference = parquet(data / "reference.csv.gz")
+    text = card.read_text(encoding="utf-8")  # the card names the Parquet file its reference
+    named = f"  reference: systems/{SYSTEM}/monitoring/reference.csv.gz\n"
+    assert named in text
+    card.write_text(text.replace(named, named.replace(".csv.gz", ".parquet")), encoding="utf-8")
     chosen = sorted((data / "windows").glob("*.csv.gz"))[:windows]
     return workspace, reference, [parquet(path) for path in chosen]
 

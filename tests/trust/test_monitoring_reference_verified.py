@@ -153,11 +153,11 @@ def test_a_reference_rewritten_as_a_table_the_card_does_not_name_blocks(
     for options in [(), ("--release",)]:
         (found,) = _found(gate_json(root, *options)[1])
         assert (found["path"], found["severity"]) == (record, "error")
-        card_names = f"names {named}" if named else "names no table"
         assert found["message"] == (
             f"{record}: the reference profile {PROFILE} was measured from the table "
-            f"lake.ml.loans, which is not the system's reference data: its card {card_names} "
-            "(monitoring.reference_table, else the table of the evaluation's counts)"
+            f"lake.ml.loans, which is not the system's reference data: its card names "
+            f"{named or SOURCE} (monitoring.reference or monitoring.reference_table, else "
+            "the evaluation's predictions)"
         )
         assert "monitoring.reference_table: lake.ml.loans" in found["hint"]
 
@@ -176,6 +176,38 @@ def test_a_table_reference_the_card_names_is_not_read_again(
         raise AssertionError("a table's profile was read again")
 
     monkeypatch.setattr("cardgate.evidence.monitoring.profiling.recompute_profile", never)
+    assert _found(gate_json(root, "--release")[1]) == []
+
+
+def test_production_data_profiled_as_the_reference_blocks(tmp_path: Path) -> None:
+    """`profile --data` of a production window as the reference (so that the window
+    drifts from nothing): the profile is true to its data, so --release's profiling again
+    agrees; but that data is not what the card names as the reference."""
+    root = _workspace(tmp_path)
+    window = root / "windows" / "2026-11.csv"
+    record = f"systems/{SYSTEM}/monitoring.json"
+    (root / record).unlink()
+    assert cli("profile", SYSTEM, "--data", str(window), "-w", str(root))[0] == 0
+    monitor_system(load_workspace(root), SYSTEM, [window])
+    written = json.loads((root / record).read_text(encoding="utf-8"))
+    assert written["windows"][0]["breaches"] == []  # the drift is gone
+    for options in [(), ("--release",)]:
+        (found,) = _found(gate_json(root, *options)[1])
+        assert found["message"] == (
+            f"{record}: the reference profile {PROFILE} was measured from windows/2026-11.csv, "
+            f"which is not the system's reference data: its card names {SOURCE} "
+            "(monitoring.reference or monitoring.reference_table, else the evaluation's "
+            "predictions)"
+        )
+        assert found["hint"] == (
+            f"profile the reference the card names (cardgate profile {SYSTEM}) and start a "
+            "new monitoring record; or, if that is the reference data, name it in the card "
+            "(monitoring.reference: windows/2026-11.csv) and have the card signed again"
+        )
+    # named in the card as its reference (a folder of partitions counts): no finding here
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("\nmonitoring:\n", "\nmonitoring:\n  reference: windows\n", 1))
     assert _found(gate_json(root, "--release")[1]) == []
 
 

@@ -223,8 +223,11 @@ class Monitoring(Section):
     )
     reference: Text | None = optional(
         "Workspace-relative path of the reference data (features, predictions and outcomes "
-        "of the approved baseline) that `cardgate profile SYSTEM` profiles "
-        "(default: the evaluation's predictions)."
+        "of the approved baseline) that `cardgate profile SYSTEM` profiles: a file, a Delta "
+        "table's folder, or a folder whose files are partitions given with --data "
+        "(default: the evaluation's predictions). The gate refuses a reference profiled "
+        "from other data.",
+        gate=("GATE-MON003",),
     )
     reference_table: Text | None = optional(
         "Or: the Spark catalog table of the reference data, which `cardgate profile SYSTEM "

@@ -28,6 +28,33 @@ def reference_table(card: ModelCard) -> str | None:
     return None
 
 
+def declared_reference(card: ModelCard) -> str | None:
+    """The card's reference data as it names it — its table, else the workspace-relative
+    path of its file or folder — or None when it names none."""
+    table = reference_table(card)
+    if table is not None:
+        return table
+    plan = card.monitoring
+    if plan is not None and plan.reference:
+        return plan.reference
+    evaluation = card.evaluation
+    return evaluation.predictions.path if evaluation is not None else None
+
+
+def is_declared_source(workspace: Workspace, card: ModelCard, path: str) -> bool:
+    """Whether the workspace-relative `path` a profile records as its source is the file
+    (or Delta table's folder) the card names as its reference data, or a file in the
+    folder it names."""
+    declared = declared_reference(card)
+    if declared is None or reference_table(card) is not None:
+        return False
+    try:
+        named, source = workspace.resolve(declared), workspace.resolve(path)
+    except PathEscapeError:
+        return False
+    return source == named or named in source.parents
+
+
 def reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
     """The file (or Delta table's folder) the card names as its reference data."""
     plan = card.monitoring

@@ -25,7 +25,11 @@ the file whose SHA-256 the record holds, and on the evidence level GATE-MON004 w
 and it must be of the table the card names as its reference data
 (``monitoring.reference_table``, else the table Spark computed the evaluation's counts
 from): otherwise a file's reference edited into a "table's profile" would escape being
-profiled again, with nothing but a query file of its own to rest on.
+profiled again, with nothing but a query file of its own to rest on. Likewise a profile
+of files must be of the file (or the folder's files) the card names
+(``monitoring.reference``, else the evaluation's predictions): production data profiled
+as the reference (``cardgate profile --data``) is true to its data, so profiling it again
+agrees, and no window would drift from it.
 This rule guards the gate's integrity: no policy can switch it off, no waiver matches it.
 
 Fails:
@@ -33,8 +37,9 @@ Fails:
 - a window whose state, p-value or breaches were edited, or whose digest does not match;
 - a record monitored against another approved evaluation than the one beside the card
   (the model was evaluated again: its windows describe an earlier model);
-- a reference profiled from a table whose ``profile.sql`` changed or is gone, or from a
-  table the card does not name as its reference data;
+- a reference profiled from a table whose ``profile.sql`` changed or is gone;
+- a reference profiled from other data than the card names as its reference data (a
+  table, a file, or files outside the folder it names);
 - a window measured from a table whose query file (``monitoring-ID.sql``) changed or is gone;
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
   data is gone (it cannot be recomputed), a window read from a Delta table that has
@@ -56,8 +61,9 @@ now approved. Keep each window's
 data where the record says it is: a window that cannot be measured again cannot be
 certified by ``--release``; nor can a reference whose data is not where its
 ``profile.json`` records it, as it was profiled. Never edit ``profile.json``: profile
-again (``cardgate profile SYSTEM``) and start a new monitoring record. Name a table
-that holds the reference data in the card (``monitoring.reference_table``); keep its
+again (``cardgate profile SYSTEM``) and start a new monitoring record. Name the
+reference data in the card (``monitoring.reference``: a file, or a folder of partitions;
+or ``monitoring.reference_table``) and profile that; keep a table's
 profile's ``profile.sql`` beside ``profile.json``, as ``cardgate profile --table`` wrote
 it, and a table's window's ``monitoring-ID.sql`` beside ``monitoring.json``, as
 ``cardgate monitor --table`` wrote it.
@@ -70,7 +76,11 @@ from collections.abc import Iterator
 from cardgate.core.problems import Severity
 from cardgate.documents.signoffs import artifact_path, json_digest
 from cardgate.evidence.monitoring.artifact import MonitoringArtifact, recorded_inconsistencies
-from cardgate.evidence.monitoring.reference import reference_table
+from cardgate.evidence.monitoring.reference import (
+    declared_reference,
+    is_declared_source,
+    reference_table,
+)
 from cardgate.gate.context import RuleContext
 from cardgate.gate.monitoring import monitoring_record
 from cardgate.gate.recompute import recomputed
@@ -108,6 +118,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint=hint,
         )
     yield from _of_this_evaluation(ctx, read.relative, read.artifact)
+    yield from _reference_declared(ctx, read.relative, read.artifact)
     yield from _reference_query(ctx, read.relative, read.artifact)
     yield from _window_queries(ctx, read.relative, read.artifact)
     found = recorded_inconsistencies(read.artifact, read.data)
@@ -164,20 +175,8 @@ def _reference_query(
     computed = record.reference.computed_by
     if computed is None:
         return
-    assert ctx.system is not None and ctx.card is not None  # pragma: no mutate
+    assert ctx.system is not None  # pragma: no mutate
     table = computed.tables[0].name
-    declared = reference_table(ctx.card)
-    if table != declared:
-        named = f"names {declared}" if declared is not None else "names no table"
-        yield ctx.finding(
-            relative,
-            f"{relative}: the reference profile {record.reference.profile} was measured from "
-            f"the table {table}, which is not the system's reference data: its card {named} "
-            "(monitoring.reference_table, else the table of the evaluation's counts)",
-            hint=f"profile the reference the card names (cardgate profile {ctx.system.id}) "
-            "and start a new monitoring record; or, if that table is the reference, declare "
-            f"it (monitoring.reference_table: {table}) and have the card signed again",
-        )
     try:
         intact = file_sha256(ctx.workspace.resolve(computed.query)) == computed.query_sha256
     except (OSError, PathEscapeError):
@@ -192,6 +191,44 @@ def _reference_query(
         hint=f"restore {computed.query} from version control, or profile the table again "
         f"(cardgate profile {ctx.system.id} --engine spark --table {table}) "
         "and start a new monitoring record",
+    )
+
+
+def _reference_declared(
+    ctx: RuleContext, relative: str, record: MonitoringArtifact
+) -> Iterator[Finding]:
+    """The reference profile is of the data the card names as its reference: the table
+    (a table's profile), else the file or the folder's files it was measured from."""
+    assert ctx.system is not None and ctx.card is not None  # pragma: no mutate
+    reference = record.reference
+    declared = declared_reference(ctx.card)
+    if reference.computed_by is not None:
+        measured = f"the table {reference.computed_by.tables[0].name}"
+        if reference.computed_by.tables[0].name == reference_table(ctx.card):
+            return
+        field, value = "monitoring.reference_table", reference.computed_by.tables[0].name
+    else:
+        undeclared = [
+            source.path
+            for source in reference.sources
+            if not is_declared_source(ctx.workspace, ctx.card, source.path)
+        ]
+        if not undeclared:
+            return
+        measured = ", ".join(undeclared[:_SHOWN]) + (
+            f" and {len(undeclared) - _SHOWN} more" if len(undeclared) > _SHOWN else ""
+        )
+        field, value = "monitoring.reference", undeclared[0]
+    named = f"names {declared}" if declared is not None else "names none"
+    yield ctx.finding(
+        relative,
+        f"{relative}: the reference profile {reference.profile} was measured from "
+        f"{measured}, which is not the system's reference data: its card {named} "
+        "(monitoring.reference or monitoring.reference_table, else the evaluation's "
+        "predictions)",
+        hint=f"profile the reference the card names (cardgate profile {ctx.system.id}) and "
+        "start a new monitoring record; or, if that is the reference data, name it in the "
+        f"card ({field}: {value}) and have the card signed again",
     )
 
 
