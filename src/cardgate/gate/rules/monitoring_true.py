@@ -213,12 +213,14 @@ def _reference_declared(
             for source in reference.sources
             if not is_declared_source(ctx.workspace, ctx.card, source.path)
         ]
-        if not undeclared:
+        if reference.sources and not undeclared:
             return
         measured = ", ".join(undeclared[:_SHOWN]) + (
             f" and {len(undeclared) - _SHOWN} more" if len(undeclared) > _SHOWN else ""
         )
-        field, value = "monitoring.reference", undeclared[0]
+        if not reference.sources:
+            measured = "no data it records"
+        field, value = "monitoring.reference", (undeclared or ["PATH"])[0]
     named = f"names {declared}" if declared is not None else "names none"
     yield ctx.finding(
         relative,
