@@ -98,6 +98,37 @@ def test_the_reference_is_what_the_card_names(root: Path) -> None:
     )
 
 
+def test_a_folder_of_partitions_is_the_reference(root: Path) -> None:
+    """A card naming a folder as its reference: `profile SYSTEM` merges every data file
+    under it (hidden files and Spark's markers left out) into the profile of the whole,
+    and the gate holds the record to it; an empty folder is one message."""
+    folder = root / "reference"
+    lines = (root / f"systems/{SYSTEM}/predictions.csv").read_text(encoding="utf-8")
+    header, *rows = lines.splitlines()
+    (folder / "q1").mkdir(parents=True)
+    (folder / "q1" / "a.csv").write_text("\n".join([header, *rows[:300]]) + "\n")
+    (folder / "b.csv").write_text("\n".join([header, *rows[300:]]) + "\n")
+    (folder / "_SUCCESS").write_text("")
+    (folder / ".a.csv.crc").write_text("not data")
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("\nmonitoring:\n", "\nmonitoring:\n  reference: reference\n"))
+    code, output = cli("profile", SYSTEM, "-w", str(root))
+    assert code == 0, output
+    profile = json.loads((root / f"systems/{SYSTEM}/profile.json").read_text(encoding="utf-8"))
+    assert [s["path"] for s in profile["sources"]] == ["reference/b.csv", "reference/q1/a.csv"]
+    assert profile["rows"] == len(rows)
+    window = write_window(root, "2026-11.csv", window_text(False))
+    assert cli("monitor", SYSTEM, "--window", str(window), "-w", str(root))[0] == 0
+    code, output = cli("gate", "-w", str(root), "--release", "--format", "json")
+    assert [f for f in json.loads(output)["findings"] if f["code"] == "GATE-MON003"] == []
+    for file in [folder / "b.csv", folder / "q1" / "a.csv"]:
+        file.unlink()
+    code, output = cli("profile", SYSTEM, "-w", str(root))
+    assert code == 2, output
+    assert "the card's reference folder holds no data file" in output
+
+
 def test_partitions_merge_exactly(root: Path, tmp_path: Path) -> None:
     header, *rows = (
         "x,c\n" + "\n".join(f"{i * 0.37 - 40:.2f},{'abc'[i % 3]}" for i in range(3000))

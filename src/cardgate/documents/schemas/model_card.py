@@ -224,7 +224,7 @@ class Monitoring(Section):
     reference: Text | None = optional(
         "Workspace-relative path of the reference data (features, predictions and outcomes "
         "of the approved baseline) that `cardgate profile SYSTEM` profiles: a file, a Delta "
-        "table's folder, or a folder whose files are partitions given with --data "
+        "table's folder, or a folder of partitions (every data file under it, merged) "
         "(default: the evaluation's predictions). The gate refuses a reference profiled "
         "from other data.",
         gate=("GATE-MON003",),

@@ -31,7 +31,7 @@ from cardgate.evidence.monitoring.profile import (
 )
 from cardgate.evidence.monitoring.reference import (
     check_reference_table,
-    reference_file,
+    reference_files,
     reference_table,
 )
 
@@ -327,7 +327,7 @@ def profile_system(
             master=master,
         )
         return ProfileRun(profile, target)
-    files = data or [reference_file(workspace, system, card)]
+    files = data or reference_files(workspace, system, card)
     profile = _profile_files(
         workspace,
         system_id,

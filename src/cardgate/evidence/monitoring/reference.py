@@ -55,8 +55,38 @@ def is_declared_source(workspace: Workspace, card: ModelCard, path: str) -> bool
     return source == named or named in source.parents
 
 
+_DATA_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
+
+
+def reference_files(workspace: Workspace, system: SystemDocs, card: ModelCard) -> list[Path]:
+    """The files the card names as its reference data: its file, or Delta table's
+    folder; or, for a plain folder of partitions, every data file under it (sorted; not
+    hidden, nor Spark's `_SUCCESS`-style markers, nor links)."""
+    path = reference_file(workspace, system, card)
+    if not path.is_dir() or (path / "_delta_log").is_dir():
+        return [path]
+    files = sorted(
+        (
+            found
+            for found in path.rglob("*")
+            if found.name.lower().endswith(_DATA_SUFFIXES)
+            and not any(part.startswith((".", "_")) for part in found.relative_to(path).parts)
+            and not found.is_symlink()
+            and found.is_file()
+        ),
+        key=lambda found: found.relative_to(path).as_posix(),
+    )
+    if not files:
+        raise ConfigurationError(
+            f"{display_path(path)}: the card's reference folder holds no data file",
+            hint="put the reference's .csv, .csv.gz or .parquet partitions in it, or name "
+            "a file (monitoring.reference)",
+        )
+    return files
+
+
 def reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
-    """The file (or Delta table's folder) the card names as its reference data."""
+    """The file (or folder) the card names as its reference data."""
     plan = card.monitoring
     shown = display_path(system.folder / "model-card.yaml")
     table = reference_table(card)
