@@ -419,8 +419,8 @@ def check_data(
         str,
         typer.Option(
             help="auto, pandas (in memory), duckdb (streamed, larger than memory) or spark "
-            "(a Parquet file or Delta table; the statistics query runs there); auto streams "
-            "files over 512 MB."
+            "(a Parquet file or Delta table; the statistics query runs there); auto: duckdb "
+            "for Parquet files and for anything over 512 MB, else pandas."
         ),
     ] = "auto",
     memory_limit: Annotated[

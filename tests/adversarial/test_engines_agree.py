@@ -114,3 +114,29 @@ def test_extra_columns_are_one_verdict(workspace: Path) -> None:
         assert not artifact["passed"]
         artifacts.append({key: artifact[key] for key in ("violations", "rows", "columns")})
     assert artifacts[0] == artifacts[1]
+
+
+def test_auto_reads_parquet_with_duckdb_and_a_small_csv_with_pandas(workspace: Path) -> None:
+    """`auto`, as measured (benchmarks/README.md, check-data): DuckDB for a Parquet file
+    at any size, pandas for a CSV file below 512 MB; the artifacts are the same bytes."""
+    import datetime as dt
+
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.evidence.datacheck.run import check_dataset
+
+    source = workspace / "datasets" / DATASET / "german-credit.csv.gz"
+    parquet = workspace / "german-credit.parquet"
+    pq.write_table(pacsv.read_csv(source), parquet)
+    loaded = load_workspace(workspace)
+    today = dt.date.fromisoformat(TODAY)
+    from_csv = check_dataset(loaded, DATASET, today=today)
+    assert from_csv.engine == "pandas"
+    from_parquet = check_dataset(loaded, DATASET, today=today, data=parquet)
+    assert from_parquet.engine == "duckdb"
+    by_pandas = check_dataset(loaded, DATASET, today=today, data=parquet, engine="pandas")
+    assert json.dumps(by_pandas.artifact, sort_keys=True) == json.dumps(
+        from_parquet.artifact, sort_keys=True
+    )

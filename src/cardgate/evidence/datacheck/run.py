@@ -197,8 +197,10 @@ def _measure(
     elif engine == "auto":
         in_memory = min(AUTO_DUCKDB_BYTES, IN_MEMORY_BYTES.value())
         streamed = memory_limit or source.size > in_memory or source.expanded_size() > in_memory
+        # a Parquet file: DuckDB, at every size (measured: benchmarks/README.md, check-data);
         # a Delta table whose reader features the engines cannot apply: delta-rs reads it
-        chosen = "duckdb" if streamed and _files_hold(source) else "pandas"
+        columnar = source.format == "parquet"
+        chosen = "duckdb" if (streamed or columnar) and _files_hold(source) else "pandas"
     else:
         chosen = engine
     if chosen == "elsewhere":
