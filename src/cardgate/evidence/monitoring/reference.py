@@ -2,7 +2,7 @@
 compared with: a file (`monitoring.reference`, else the evaluation's predictions file) or
 a Spark catalog table (`monitoring.reference_table`, else the table Spark computed the
 evaluation's counts from). `cardgate profile` profiles it; the gate (GATE-MON003)
-refuses a reference profiled from a table the card does not name."""
+refuses a reference profiled from other data than the card names."""
 
 from __future__ import annotations
 
@@ -87,7 +87,6 @@ def reference_files(workspace: Workspace, system: SystemDocs, card: ModelCard) -
 
 def reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
     """The file (or folder) the card names as its reference data."""
-    plan = card.monitoring
     shown = display_path(system.folder / "model-card.yaml")
     table = reference_table(card)
     if table is not None:
@@ -96,9 +95,7 @@ def reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) ->
             hint=f"cardgate profile {system.id} --engine spark (or --data FILE to profile "
             "files instead)",
         )
-    relative = plan.reference if plan is not None and plan.reference else None
-    if relative is None and card.evaluation is not None:
-        relative = card.evaluation.predictions.path
+    relative = declared_reference(card)
     if relative is None:
         raise ConfigurationError(
             f"{shown}: no reference data: set monitoring.reference",
