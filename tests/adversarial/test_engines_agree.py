@@ -98,22 +98,30 @@ def test_a_truncated_parquet_file_cannot_be_checked(workspace: Path, engine: str
     assert "data.parquet" in line and "cannot read the parquet file" in line
 
 
+def _verdicts(workspace: Path, path: Path, *, code: int) -> list[dict[str, object]]:
+    """check-data's verdict on `path` by each engine (violations, rows, columns), each
+    run exiting with `code`."""
+    verdicts = []
+    for engine in ENGINES:
+        exit_code, out, err = invoke(
+            "check-data", DATASET, "--data", path, "--engine", engine, "-w", workspace,
+            "--today", TODAY, "-f", "json",
+        )  # fmt: skip
+        assert exit_code == code, err
+        artifact = json.loads(out)
+        assert artifact["passed"] is (code == 0)
+        verdicts.append({key: artifact[key] for key in ("violations", "rows", "columns")})
+    return verdicts
+
+
 def test_extra_columns_are_one_verdict(workspace: Path) -> None:
     rows = _rows(workspace)
     rows = [[*row, "extra" if index == 0 else "x"] for index, row in enumerate(rows)]
     path = workspace / "data.csv"
     path.write_text(_csv(rows), encoding="utf-8")
-    artifacts = []
-    for engine in ENGINES:
-        code, out, err = invoke(
-            "check-data", DATASET, "--data", path, "--engine", engine, "-w", workspace,
-            "--today", TODAY, "-f", "json",
-        )  # fmt: skip
-        assert code == 1, err
-        artifact = json.loads(out)
-        assert not artifact["passed"]
-        artifacts.append({key: artifact[key] for key in ("violations", "rows", "columns")})
-    assert artifacts[0] == artifacts[1]
+    pandas, duckdb = _verdicts(workspace, path, code=1)
+    assert pandas["violations"] != []
+    assert pandas == duckdb
 
 
 def test_auto_reads_parquet_with_duckdb_and_a_small_csv_with_pandas(workspace: Path) -> None:
@@ -140,3 +148,24 @@ def test_auto_reads_parquet_with_duckdb_and_a_small_csv_with_pandas(workspace: P
     assert json.dumps(by_pandas.artifact, sort_keys=True) == json.dumps(
         from_parquet.artifact, sort_keys=True
     )
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_folder_named_like_a_hive_partition_adds_no_column(workspace: Path, suffix: str) -> None:
+    """A data file under a folder named `key=value` is read as the file it is: DuckDB's
+    Hive partition detection would add a column `key` the file does not hold, and the
+    engines would disagree on the contract (one verdict, the same for both)."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    source = workspace / "datasets" / DATASET / "german-credit.csv.gz"
+    path = workspace / "region=eu" / f"german-credit{suffix}"
+    path.parent.mkdir()
+    if suffix == ".parquet":
+        pq.write_table(pacsv.read_csv(source), path)
+    else:
+        path.write_text(_csv(_rows(workspace)), encoding="utf-8")
+    pandas, duckdb = _verdicts(workspace, path, code=0)
+    assert pandas["violations"] == []
+    assert "region" not in pandas["columns"]
+    assert pandas == duckdb

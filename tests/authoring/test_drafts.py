@@ -125,6 +125,20 @@ def test_a_gzipped_csv_drafts_a_contract_it_meets(root: Path) -> None:
     check(root, "raw")
 
 
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_folder_named_like_a_hive_partition_adds_no_column(root: Path, suffix: str) -> None:
+    """A file under `region=eu/` drafts the columns it holds, not a `region` column
+    guessed from the folder's name (which no engine's check would then find)."""
+    path = root / "data" / "region=eu" / f"part{suffix}"
+    path.parent.mkdir(parents=True)
+    data = frame()
+    data.to_parquet(path) if suffix == ".parquet" else data.to_csv(path, index=False)
+    contract = draft(root, "part", path)["contract"]
+    assert isinstance(contract, dict)
+    assert [column["name"] for column in contract["columns"]] == list(data.columns)
+    check(root, "part")
+
+
 def test_the_template_guidance_stays(root: Path) -> None:
     path = root / "datasets" / "small.csv"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -72,7 +72,11 @@ def test_the_reference_is_what_the_card_names(root: Path) -> None:
     )
     code, output = cli("profile", SYSTEM, "-w", str(root))
     assert code == 2, output
-    assert "the reference data is the Spark table lake.ml.ref" in output
+    line = card.read_text(encoding="utf-8").splitlines().index("  reference_table: lake.ml.ref")
+    assert (
+        f"{SYSTEM}/model-card.yaml:{line + 1}:20: the reference data is the Spark "
+        "table lake.ml.ref" in output
+    )
     assert f"cardgate profile {SYSTEM} --engine spark" in output
     spark = ("--engine", "spark", "--spark-master", "local[1]")
     code, output = cli("profile", SYSTEM, *spark, "--table", "lake.ml.other", "-w", str(root))
@@ -126,7 +130,9 @@ def test_a_folder_of_partitions_is_the_reference(root: Path) -> None:
         file.unlink()
     code, output = cli("profile", SYSTEM, "-w", str(root))
     assert code == 2, output
-    assert "the card's reference folder holds no data file" in output
+    line = card.read_text(encoding="utf-8").splitlines().index("  reference: reference") + 1
+    assert f"{SYSTEM}/model-card.yaml:{line}:14: the reference folder " in output
+    assert "reference holds no data file" in output
 
 
 def test_partitions_merge_exactly(root: Path, tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def reader_sql(source: DataSource) -> str:
         return duckdb_rows(source.table.files, source.table)
     path = quoted_text(glob_literal(source.path))
     if source.format == "parquet":
-        return f"read_parquet({path})"
+        return f"read_parquet({path}, hive_partitioning = false)"
     compression = quoted_text(source.compression or "none")
     # The columns named from the header, not sniffed: a row with more or fewer fields is
     # an error naming its line (the rule of `source`), as in the pandas engine.
@@ -99,7 +99,7 @@ def reader_sql(source: DataSource) -> str:
     return (
         f"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, "
         f"delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-        f"null_padding = false, compression = {compression})"
+        f"null_padding = false, compression = {compression}, hive_partitioning = false)"
     )
 
 

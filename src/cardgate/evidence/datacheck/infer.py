@@ -107,13 +107,13 @@ def profile_file(path: Path, *, memory_limit: str | None = None) -> DataProfile:
 def _reader(source: DataSource) -> str:
     path = quoted_text(glob_literal(source.path))
     if source.format == "parquet":
-        return f"read_parquet({path})"
+        return f"read_parquet({path}, hive_partitioning = false)"
     compression = quoted_text(source.compression or "none")
     # The whole file decides each column's type: a late value that does not fit a type
     # guessed from a sample would make the drafted contract fail on its own file.
     return (
         f"read_csv({path}, header = true, delim = ',', quote = '\"', escape = '\"', "
-        f"compression = {compression}, sample_size = -1)"
+        f"compression = {compression}, sample_size = -1, hive_partitioning = false)"
     )
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +12,7 @@ from typing import Any, Literal
 from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.core.inputs import IN_MEMORY_BYTES
 from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.documents.located import located_in
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.workspace import Workspace
 from cardgate.evidence.datacheck.artifact import (
@@ -118,7 +117,7 @@ def check_dataset(
             raise ConfigurationError(
                 "--table goes with --engine spark, without --data or --memory-limit"
             )
-        with _in_datasheet(workspace, dataset):
+        with located_in(workspace.datasets[dataset].sheet):
             write_table_statistics(
                 contract,
                 root=workspace.root,
@@ -260,7 +259,7 @@ def _computed_by_record(
     from cardgate.evidence.datacheck.statistics_sql import warehouse_sql
     from cardgate.evidence.evaluation.warehouse import external_record
 
-    with _in_datasheet(workspace, dataset):
+    with located_in(workspace.datasets[dataset].sheet):
         return external_record(
             computed,
             root=workspace.root,
@@ -271,21 +270,6 @@ def _computed_by_record(
             at=_COMPUTED_BY,
             what=("statistics query", "statistics add", "contract.computed_by"),
         )
-
-
-@contextlib.contextmanager
-def _in_datasheet(workspace: Workspace, dataset: str) -> Iterator[None]:
-    """A cardgate error raised inside, located at its place (`error.at`) in the dataset's
-    datasheet when it has one."""
-    try:
-        yield
-    except CardgateError as error:
-        sheet = workspace.datasets[dataset].sheet
-        loaded = sheet.loaded if sheet is not None else None
-        if not error.at or loaded is None:
-            raise
-        span = loaded.positions.value(error.at)
-        raise error.located(f"{loaded.display}:{span.line}:{span.column}") from error
 
 
 def _files_hold(source: DataSource) -> bool:

@@ -4,15 +4,15 @@ the evaluation and write `evaluation.json` beside the card, atomically.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import CardgateError, ConfigurationError
+from cardgate.core.errors import ConfigurationError
 from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
 from cardgate.core.paths import PathEscapeError, named_inside
+from cardgate.documents.located import located_in
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
@@ -131,7 +131,7 @@ def _evaluate(
 ) -> tuple[Path, EvaluationArtifact]:
     """(where the artifact goes, the artifact) of one system; writes nothing, but when
     `writing` checks first that the artifact may be written."""
-    with _located(system):
+    with located_in(system.card):
         target = artifact_path(workspace, system, settings)
         if writing:
             _check_writable(workspace, target)
@@ -146,19 +146,6 @@ def _evaluate(
             master=master,
         )
     return target, artifact
-
-
-@contextmanager
-def _located(system: SystemDocs) -> Iterator[None]:
-    """An error about a field of the card, located at its file:line:col."""
-    try:
-        yield
-    except CardgateError as error:
-        loaded = system.card.loaded if system.card is not None else None
-        if not error.at or loaded is None:
-            raise
-        span = loaded.positions.value(error.at)
-        raise error.located(f"{loaded.display}:{span.line}:{span.column}") from error
 
 
 def evaluate_system(
@@ -177,7 +164,7 @@ def evaluate_system(
     if table is not None:
         from cardgate.evidence.evaluation.spark_table import write_table_counts
 
-        with _located(system):
+        with located_in(system.card):
             _check_writable(workspace, artifact_path(workspace, system, settings))
             write_table_counts(
                 settings, root=workspace.root, system=system_id, table=table, master=master

@@ -17,6 +17,7 @@ from cardgate.core.digests import canonical_sha256, file_sha256
 from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
 from cardgate.core.paths import PathEscapeError, named_inside
+from cardgate.documents.located import located
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.genai_evaluation import RetrievalEvaluation
 from cardgate.documents.workspace import SystemDocs, Workspace
@@ -232,22 +233,13 @@ def compute_retrieval(
     return RetrievalArtifact.model_validate(data).model_dump(mode="json")
 
 
-def located(system: SystemDocs, error: CardgateError) -> CardgateError:
-    """`error` at the card's file:line:col when it names a data path of the card."""
-    loaded = system.card.loaded if system.card is not None else None
-    if not error.at or loaded is None:
-        return error
-    span = loaded.positions.value(error.at)
-    return error.located(f"{loaded.display}:{span.line}:{span.column}")
-
-
 def computed(system: SystemDocs, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """`compute()`, its errors located in the system's card (`gate --release`'s
     recompute of a retrieval or generation artifact)."""
     try:
         return compute()
     except CardgateError as error:
-        raise located(system, error) from error
+        raise located(system.card, error) from error
 
 
 def write_evidence(
@@ -273,7 +265,7 @@ def write_evidence(
             ) from error
         data = compute()
     except CardgateError as error:
-        raise located(system, error) from error
+        raise located(system.card, error) from error
     write_file(
         path, canonical_json(data), within=workspace.root, replaceable=replaceable, what=what
     )

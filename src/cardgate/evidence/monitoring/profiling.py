@@ -11,6 +11,7 @@ from typing import Any
 
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError
+from cardgate.documents.located import located_in
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
 from cardgate.documents.schemas.evaluation import ComputedBy
 from cardgate.documents.schemas.model_card import ModelCard
@@ -219,7 +220,7 @@ def profile_dataset(
     """Profile a dataset's data file (or `data`, partitions merged; or the Spark catalog
     table `table`) into profile.json beside its datasheet, typed by its contract.
     `engine`, `master`: `measure.measure_profile`."""
-    contract, folder, shown = dataset_contract(workspace, dataset)
+    contract, folder, _ = dataset_contract(workspace, dataset)
     target = folder / PROFILE_FILE
     kinds, columns = contract_kinds(contract)
     if table is not None:
@@ -237,22 +238,9 @@ def profile_dataset(
         )
         return ProfileRun(profile, target)
     files = data or []
-    if not files and contract.format == "statistics":
-        raise ConfigurationError(
-            f"{shown}: the contract's data is statistics computed elsewhere, not rows to profile",
-            hint="profile the table they were computed from: cardgate profile "
-            f"{dataset} --engine spark --table NAME, or pass --data PATH",
-        )
     if not files:
-        if contract.path is None:
-            raise ConfigurationError(
-                f"{shown}: the contract names no data file ('contract.path')",
-                hint="set contract.path, or pass --data PATH",
-            )
-        try:
-            files = [workspace.resolve(contract.path, base=folder)]
-        except PathEscapeError as error:
-            raise ConfigurationError(f"{shown}: contract.path: {error}") from error
+        with located_in(workspace.datasets[dataset].sheet):
+            files = [_contract_file(workspace, contract, folder, dataset)]
     check_profile_target(target, within=workspace.root)
     profile = _profile_files(
         workspace,
@@ -267,6 +255,29 @@ def profile_dataset(
     )
     write_profile(target, profile, within=workspace.root)
     return ProfileRun(profile, target)
+
+
+def _contract_file(
+    workspace: Workspace, contract: DataContract, folder: Path, dataset: str
+) -> Path:
+    """The data file a dataset's contract names (errors at the contract's field)."""
+    if contract.format == "statistics":
+        raise ConfigurationError(
+            "the contract's data is statistics computed elsewhere, not rows to profile",
+            hint="profile the table they were computed from: cardgate profile "
+            f"{dataset} --engine spark --table NAME, or pass --data PATH",
+            at=("contract", "format"),
+        )
+    if contract.path is None:
+        raise ConfigurationError(
+            "the contract names no data file ('contract.path')",
+            hint="set contract.path, or pass --data PATH",
+            at=("contract",),
+        )
+    try:
+        return workspace.resolve(contract.path, base=folder)
+    except PathEscapeError as error:
+        raise ConfigurationError(f"contract.path: {error}", at=("contract", "path")) from error
 
 
 def system_card(workspace: Workspace, system_id: str) -> tuple[SystemDocs, ModelCard]:
@@ -314,7 +325,8 @@ def profile_system(
     if table is None and data is None and engine == "spark":
         table = reference_table(card)
     if table is not None:
-        check_reference_table(system, card, table)
+        with located_in(system.card):
+            check_reference_table(card, table)
         evaluation = card.evaluation
         profile = _profile_table(
             workspace,
@@ -327,11 +339,13 @@ def profile_system(
             master=master,
         )
         return ProfileRun(profile, target)
-    files = data or reference_files(workspace, system, card)
+    if not data:
+        with located_in(system.card):
+            data = reference_files(workspace, system, card)
     profile = _profile_files(
         workspace,
         system_id,
-        files,
+        data,
         system_kinds(card),
         None,
         memory_limit,

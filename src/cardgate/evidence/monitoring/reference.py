@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cardgate.core.errors import ConfigurationError
 from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 
@@ -26,6 +27,21 @@ def reference_table(card: ModelCard) -> str | None:
     if computed is not None and computed.engine == "spark" and len(computed.tables) == 1:
         return computed.tables[0].name
     return None
+
+
+def reference_at(card: ModelCard) -> DataPath:
+    """Where the card names its reference data: the data path errors about it point at."""
+    plan = card.monitoring
+    if plan is not None and plan.reference is not None:
+        return ("monitoring", "reference")
+    if plan is not None and plan.reference_table is not None:
+        return ("monitoring", "reference_table")
+    evaluation = card.evaluation
+    if evaluation is None:
+        return ("monitoring",)
+    if reference_table(card) is not None:
+        return ("evaluation", "predictions", "computed_by")
+    return ("evaluation", "predictions", "path")
 
 
 def declared_reference(card: ModelCard) -> str | None:
@@ -78,44 +94,48 @@ def reference_files(workspace: Workspace, system: SystemDocs, card: ModelCard) -
     )
     if not files:
         raise ConfigurationError(
-            f"{display_path(path)}: the card's reference folder holds no data file",
+            f"the reference folder {display_path(path)} holds no data file",
             hint="put the reference's .csv, .csv.gz or .parquet partitions in it, or name "
             "a file (monitoring.reference)",
+            at=reference_at(card),
         )
     return files
 
 
 def reference_file(workspace: Workspace, system: SystemDocs, card: ModelCard) -> Path:
-    """The file (or folder) the card names as its reference data."""
-    shown = display_path(system.folder / "model-card.yaml")
+    """The file (or folder) the card names as its reference data. Errors carry the data
+    path of the card field that names it (`reference_at`)."""
+    at = reference_at(card)
     table = reference_table(card)
     if table is not None:
         raise ConfigurationError(
-            f"{shown}: the reference data is the Spark table {table}",
+            f"the reference data is the Spark table {table}",
             hint=f"cardgate profile {system.id} --engine spark (or --data FILE to profile "
             "files instead)",
+            at=at,
         )
     relative = declared_reference(card)
     if relative is None:
         raise ConfigurationError(
-            f"{shown}: no reference data: set monitoring.reference",
+            "no reference data: set monitoring.reference",
             hint="the file of features, predictions and outcomes the system was approved on",
+            at=at,
         )
     try:
         return workspace.resolve(relative)
     except PathEscapeError as error:
-        raise ConfigurationError(f"{shown}: monitoring.reference: {error}") from error
+        raise ConfigurationError(f"{'.'.join(map(str, at))}: {error}", at=at) from error
 
 
-def check_reference_table(system: SystemDocs, card: ModelCard, table: str) -> None:
+def check_reference_table(card: ModelCard, table: str) -> None:
     """`ConfigurationError` unless `table` is the reference table the card names."""
     declared = reference_table(card)
     if declared == table:
         return
-    shown = display_path(system.folder / "model-card.yaml")
     named = f"names {declared}" if declared is not None else "names no table"
     raise ConfigurationError(
-        f"{shown}: the table {table} is not the system's reference data: its card {named}",
+        f"the table {table} is not the system's reference data: its card {named}",
         hint=f"declare it (monitoring.reference_table: {table}) and have the card signed "
         "again, or profile the reference the card names",
+        at=reference_at(card),
     )
