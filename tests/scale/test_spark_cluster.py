@@ -303,6 +303,36 @@ def test_a_master_url_without_a_port_number_is_refused_before_spark_starts() -> 
         spark_session("spark://127.0.0.1:x")
 
 
+@pytest.mark.parametrize("answer", [b"HTTP/1.1 400 Bad Request\r\n\r\n", b""])
+def test_a_connect_address_where_no_http2_server_answers_is_refused_at_once(
+    answer: bytes,
+) -> None:
+    """Something else listens at the Connect address (a web server answering HTTP/1, or
+    a listener that says nothing): refused within the probe's time, where the Connect
+    client would retry it for many minutes."""
+    import threading
+
+    from cardgate.core.errors import ConfigurationError
+    from cardgate.evidence.evaluation.spark_probe import PROBE_SECONDS, check_reachable
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(1024)
+            if answer:
+                connection.sendall(answer)
+            time.sleep(PROBE_SECONDS + 1)
+
+    threading.Thread(target=serve, daemon=True).start()
+    started = time.monotonic()
+    with server, pytest.raises(ConfigurationError, match="is not a Spark Connect server"):
+        check_reachable(f"sc://127.0.0.1:{port}", connect=True)
+    assert time.monotonic() - started < PROBE_SECONDS + 5
+
+
 FORGET = """
 from pyspark.sql.connect.session import SparkSession
 from cardgate.evidence.evaluation.spark_engine import _forget_connect_session

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from cardgate.core.errors import ConfigurationError, InputError, first_line
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.evaluation.delta_table import DeltaSnapshot, spark_rows
+from cardgate.evidence.evaluation.spark_probe import CONNECT_HINT, check_reachable
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 LOG_URI = LOG_CONFIG.as_uri()
@@ -33,16 +32,6 @@ _SESSIONS: dict[str, Any] = {}
 SPARK_HINT = (
     "PySpark needs a Java 17+ runtime (java on PATH or JAVA_HOME); "
     "for a cluster, --spark-master URL or SPARK_REMOTE=sc://host:port"
-)
-MASTER_HINT = (
-    "start the cluster's master or name the one that runs (--spark-master spark://host:7077); "
-    "without --spark-master Spark runs on this machine"
-)
-MASTER_PORT, CONNECT_PORT = 7077, 15002  # Spark's defaults when the URL names no port
-PROBE_SECONDS = 10.0
-CONNECT_HINT = (
-    "Spark Connect (SPARK_REMOTE) needs pip install 'pyspark[connect]' and a server "
-    "reachable at that address; unset SPARK_REMOTE to run Spark locally"
 )
 
 
@@ -61,7 +50,7 @@ def spark_session(master: str | None = None) -> Any:
     session = _SESSIONS.get(key)
     if session is not None:
         return session
-    _check_reachable(remote or key, connect=bool(remote))
+    check_reachable(remote or key, connect=bool(remote))
     builder: Any = SparkSession.builder.appName("cardgate")
     if remote:
         builder = builder.remote(remote)
@@ -88,38 +77,6 @@ def spark_session(master: str | None = None) -> Any:
         ) from error
     _SESSIONS[key] = session
     return session
-
-
-def _check_reachable(address: str, *, connect: bool) -> None:
-    """`ConfigurationError` at once when nothing listens where a standalone master
-    (``spark://host:port``, or several for high availability) or a Spark Connect server
-    (``sc://host:port``) should be: Spark's own client retries for a minute (a master)
-    or for many minutes (Connect) before it says so. Other masters (``local``, ``yarn``,
-    ``k8s://``) and ``SPARK_REMOTE=local`` (a server PySpark starts itself) are not
-    probed."""
-    scheme = "sc://" if connect else "spark://"
-    if not address.startswith(scheme):
-        return
-    hosts = address[len(scheme) :].split("/", 1)[0]
-    places = [urlsplit(f"//{host}") for host in ([hosts] if connect else hosts.split(","))]
-    default = CONNECT_PORT if connect else MASTER_PORT
-    failures = []
-    for place in places:
-        try:
-            host, port = place.hostname or "localhost", place.port or default
-        except ValueError as error:  # a port that is not a number
-            failures.append(f"{place.netloc}: {error}")
-            continue
-        try:
-            with socket.create_connection((host, port), timeout=PROBE_SECONDS):
-                return
-        except OSError as error:
-            failures.append(f"{host}:{port}: {error.strerror or error}")
-    what = "no Spark Connect server" if connect else "no Spark master"
-    raise ConfigurationError(
-        f"cannot start Spark ({address}): {what} answers at {'; '.join(failures)}",
-        hint=CONNECT_HINT if connect else MASTER_HINT,
-    )
 
 
 def _forget_connect_session() -> None:
