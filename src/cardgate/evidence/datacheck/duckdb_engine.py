@@ -103,11 +103,8 @@ def reader_sql(source: DataSource) -> str:
     )
 
 
-def physical_kind(type_name: str) -> PhysicalKind:
-    upper = type_name.upper()
-    if upper == "BOOLEAN":
-        return "bool"
-    if upper.rstrip("0123456789") in {
+INTEGER_TYPES = frozenset(
+    {
         "TINYINT",
         "SMALLINT",
         "INTEGER",
@@ -118,7 +115,16 @@ def physical_kind(type_name: str) -> PhysicalKind:
         "UINTEGER",
         "UBIGINT",
         "UHUGEINT",
-    }:
+    }
+)
+"""The names of DuckDB's integer types."""
+
+
+def physical_kind(type_name: str) -> PhysicalKind:
+    upper = type_name.upper()
+    if upper == "BOOLEAN":
+        return "bool"
+    if upper.rstrip("0123456789") in INTEGER_TYPES:
         return "int"
     if upper in {"FLOAT", "DOUBLE", "REAL"} or upper.startswith("DECIMAL"):
         return "float"

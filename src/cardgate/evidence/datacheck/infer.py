@@ -26,28 +26,13 @@ from cardgate.core.digests import file_sha256
 from cardgate.core.errors import CardgateError, InputError
 from cardgate.core.paths import glob_literal
 from cardgate.documents.schemas.contract import ColumnType
-from cardgate.evidence.datacheck.duckdb_engine import open_connection
+from cardgate.evidence.datacheck.duckdb_engine import INTEGER_TYPES, open_connection
 from cardgate.evidence.datacheck.source import DataSource, open_source
 from cardgate.evidence.datacheck.statistics_sql import quoted_name, quoted_text
 from cardgate.evidence.datacheck.stats import json_value
 
 MAX_CATEGORIES = 50
 """A text column with at most this many distinct values (and repeats) is a category."""
-
-_INTEGER_TYPES = frozenset(
-    {
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "UHUGEINT",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -121,7 +106,7 @@ def _contract_type(duckdb_type: str) -> ColumnType | None:
     upper = duckdb_type.upper()
     if upper == "BOOLEAN":
         return "boolean"
-    if upper in _INTEGER_TYPES:
+    if upper in INTEGER_TYPES:
         return "integer"
     if upper in {"FLOAT", "DOUBLE", "REAL"} or upper.startswith("DECIMAL"):
         return "number"
