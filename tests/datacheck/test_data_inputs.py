@@ -65,7 +65,10 @@ def test_unsupported_extension(ws: DataWorkspace) -> None:
 
 def test_path_outside_workspace_is_a_configuration_error(ws: DataWorkspace) -> None:
     ws.contract(CONTRACT.format(name="../../../etc/passwd.csv"))
-    _fails(ws, 2, "contract.path", "outside the workspace")
+    sheet = ws.folder / "datasheet.yaml"
+    line = sheet.read_text(encoding="utf-8").splitlines().index("  path: ../../../etc/passwd.csv")
+    where = f"datasheet.yaml:{line + 1}:9: contract.path:"
+    _fails(ws, 2, where, "outside the workspace", "hint: name a file inside the workspace")
 
 
 def test_data_option_may_point_anywhere(
@@ -81,7 +84,7 @@ def test_data_option_may_point_anywhere(
 
 def test_no_contract_path_and_no_data_option(ws: DataWorkspace) -> None:
     ws.contract("columns:\n  - {name: a, type: integer}")
-    _fails(ws, 2, "names no data file", "--data")
+    _fails(ws, 2, "datasheet.yaml:", ": the contract names no data file", "--data")
 
 
 def test_unknown_dataset(ws: DataWorkspace) -> None:

@@ -164,7 +164,7 @@ def _measure(
     artifact data)."""
     contract, folder, shown = dataset_contract(workspace, dataset)
     source = open_source(
-        data if data is not None else _contract_path(workspace, contract, folder, shown),
+        data if data is not None else contract_file(workspace, dataset, contract),
         root=workspace.root,
     )
     digest = data_sha256(
@@ -282,16 +282,24 @@ def _files_hold(source: DataSource) -> bool:
     return True
 
 
-def _contract_path(workspace: Workspace, contract: DataContract, folder: Path, shown: str) -> Path:
-    if contract.path is None:
-        raise ConfigurationError(
-            f"{shown}: the contract names no data file ('contract.path')",
-            hint="set contract.path, or pass --data PATH",
-        )
-    try:
-        return workspace.resolve(contract.path, base=folder)
-    except PathEscapeError as error:
-        raise ConfigurationError(f"{shown}: contract.path: {error}") from error
+def contract_file(workspace: Workspace, dataset: str, contract: DataContract) -> Path:
+    """The data file the dataset's contract names (`contract.path`, resolved against the
+    datasheet's folder and confined to the workspace); errors at the datasheet's line."""
+    with located_in(workspace.datasets[dataset].sheet):
+        if contract.path is None:
+            raise ConfigurationError(
+                "the contract names no data file ('contract.path')",
+                hint="set contract.path, or pass --data PATH",
+                at=("contract",),
+            )
+        try:
+            return workspace.resolve(contract.path, base=workspace.datasets[dataset].folder)
+        except PathEscapeError as error:
+            raise ConfigurationError(
+                f"contract.path: {error}",
+                hint="name a file inside the workspace, or pass --data PATH",
+                at=("contract", "path"),
+            ) from error
 
 
 def _recorded_path(workspace: Workspace, path: Path) -> str:

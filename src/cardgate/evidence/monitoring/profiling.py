@@ -11,12 +11,12 @@ from typing import Any
 
 from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.paths import PathEscapeError
-from cardgate.documents.located import located_in
+from cardgate.documents.located import located, located_in
 from cardgate.documents.schemas.contract import NUMERIC_TYPES, TEMPORAL_TYPES, DataContract
 from cardgate.documents.schemas.evaluation import ComputedBy
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
-from cardgate.evidence.datacheck.run import dataset_contract
+from cardgate.evidence.datacheck.run import contract_file, dataset_contract
 from cardgate.evidence.datacheck.source import data_sha256, open_source
 from cardgate.evidence.evaluation.delta_table import check_unchanged, is_delta_table
 from cardgate.evidence.monitoring.measure import measure_profile
@@ -239,8 +239,7 @@ def profile_dataset(
         return ProfileRun(profile, target)
     files = data or []
     if not files:
-        with located_in(workspace.datasets[dataset].sheet):
-            files = [_contract_file(workspace, contract, folder, dataset)]
+        files = [_contract_file(workspace, dataset, contract)]
     check_profile_target(target, within=workspace.root)
     profile = _profile_files(
         workspace,
@@ -257,27 +256,19 @@ def profile_dataset(
     return ProfileRun(profile, target)
 
 
-def _contract_file(
-    workspace: Workspace, contract: DataContract, folder: Path, dataset: str
-) -> Path:
-    """The data file a dataset's contract names (errors at the contract's field)."""
+def _contract_file(workspace: Workspace, dataset: str, contract: DataContract) -> Path:
+    """The data file a dataset's contract names, to profile (not statistics)."""
     if contract.format == "statistics":
-        raise ConfigurationError(
-            "the contract's data is statistics computed elsewhere, not rows to profile",
-            hint="profile the table they were computed from: cardgate profile "
-            f"{dataset} --engine spark --table NAME, or pass --data PATH",
-            at=("contract", "format"),
+        raise located(
+            workspace.datasets[dataset].sheet,
+            ConfigurationError(
+                "the contract's data is statistics computed elsewhere, not rows to profile",
+                hint="profile the table they were computed from: cardgate profile "
+                f"{dataset} --engine spark --table NAME, or pass --data PATH",
+                at=("contract", "format"),
+            ),
         )
-    if contract.path is None:
-        raise ConfigurationError(
-            "the contract names no data file ('contract.path')",
-            hint="set contract.path, or pass --data PATH",
-            at=("contract",),
-        )
-    try:
-        return workspace.resolve(contract.path, base=folder)
-    except PathEscapeError as error:
-        raise ConfigurationError(f"contract.path: {error}", at=("contract", "path")) from error
+    return contract_file(workspace, dataset, contract)
 
 
 def system_card(workspace: Workspace, system_id: str) -> tuple[SystemDocs, ModelCard]:
