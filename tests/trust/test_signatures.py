@@ -24,6 +24,26 @@ def test_an_unsigned_sign_off_does_not_count_for_a_high_risk_system(tmp_path: Pa
     assert codes(report).count("GATE-SO001") == 3
 
 
+def test_an_unsigned_sign_off_cannot_make_a_stale_signed_one_current(tmp_path: Path) -> None:
+    """The card changes after the signed sign-offs; an unsigned sign-off per role, which
+    records the current digests but does not count on a high-risk tier, is appended:
+    each role's latest sign-off that counts is still the stale signed one."""
+    root = build_workspace(tmp_path / "ws")
+    assert gate_json(root, "--release")[0] == 0
+    edit(root / f"systems/{SYSTEM}/model-card.yaml", ("name: Loan approval\n", "name: Loan v2\n"))
+    for role in ("owner", "legal", "risk"):
+        code, out = cli(
+            "sign", SYSTEM, "-w", str(root), "--role", role, "--name", "Mallory",
+            "--today", TODAY.isoformat(),
+        )  # fmt: skip
+        assert code == 0, out
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    stale = [f for f in report["findings"] if f["code"] == "GATE-SO002"]  # type: ignore[union-attr]
+    assert len(stale) == 3, report["findings"]
+    assert all("Person is stale: model-card.yaml changed" in f["message"] for f in stale)
+
+
 def test_a_signer_added_in_the_same_change_does_not_count(tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws", {"sign": ["owner", "risk"]})
     git(root, "init", "-q")

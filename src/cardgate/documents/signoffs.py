@@ -9,7 +9,9 @@ fingerprinted by its bytes (`file_sha256`).
 
 A system's signed documents are its model card, its checklist answers, the datasheets its
 card names (training and evaluation data, a GenAI corpus), their data-check artifacts,
-its evaluation artifact, a GenAI system's retrieval and generation artifacts and its
+its evaluation artifact and the approved baseline evaluation the card compares it with
+(``evaluation.baseline.artifact``: replacing it would make GATE-FA004's regressions
+vanish), a GenAI system's retrieval and generation artifacts and its
 monitoring record (`monitoring.json`, when there is one): computed artifacts are covered
 like the documents (a JSON file by the canonical digest of its data). Writing a sign-off
 (`cardgate sign`) is the gate's business: `cardgate.gate.signoffs`.
@@ -101,6 +103,18 @@ def artifact_path(workspace: Workspace, system: SystemDocs, card: ModelCard) -> 
         return None
 
 
+def baseline_path(workspace: Workspace, card: ModelCard) -> Path | None:
+    """The approved baseline evaluation the card compares with (`evaluation.baseline.
+    artifact`, workspace-relative), or None when it names none or an unusable path."""
+    baseline = card.evaluation.baseline if card.evaluation is not None else None
+    if baseline is None or baseline.artifact is None:
+        return None
+    try:
+        return workspace.resolve(baseline.artifact)
+    except PathEscapeError:
+        return None
+
+
 def signed_documents(
     workspace: Workspace,
     system: SystemDocs,
@@ -137,6 +151,9 @@ def signed_documents(
         artifact = artifact_path(workspace, system, card)
         if artifact is not None and artifact.is_file():
             found[workspace.relative(artifact)] = (artifact_digest or json_digest)(artifact)
+        baseline = baseline_path(workspace, card)
+        if baseline is not None and baseline.is_file():
+            found[workspace.relative(baseline)] = json_digest(baseline)
         for computed in genai_artifact_paths(workspace, system, card):
             if computed.is_file():
                 found[workspace.relative(computed)] = json_digest(computed)

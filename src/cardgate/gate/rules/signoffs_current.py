@@ -7,14 +7,21 @@ evaluation artifact); any later change of content — but not mere reformatting 
 the sign-off stale, and the reviewer must look again. The review site shows what changed
 since (from the recorded git commit).
 
+The sign-off judged for a role is its latest one **that counts** (GATE-SO001's sense: an
+SSH signature that verifies by a signer allowed for the role, or unsigned where the tier's
+policy counts unsigned sign-offs). A later sign-off that does not count — ``cardgate sign
+--name`` where the tier counts only signed ones — cannot make a stale signed one current.
+
 Fails:
 - ``model-card.yaml`` changed after the legal sign-off was given;
-- a checklist or the evaluation artifact was added or removed since.
+- a checklist or the evaluation artifact was added or removed since;
+- the card changed after the signed risk sign-off, and an unsigned risk sign-off was
+  added on a tier that counts only signed ones.
 
 Passes:
-- the latest sign-off of each role matches the current digests of every document.
-  Older sign-offs of a role that signed again are history, not findings. A stale
-  sign-off of a role the policy does not require is a warning.
+- each role's latest sign-off that counts (else, its latest) matches the current digests
+  of every document. Older sign-offs of a role that signed again are history, not
+  findings. A stale sign-off of a role the policy does not require is a warning.
 
 Remediation:
 Have the role review the changes (the site's "changed since sign-off" view) and sign
@@ -24,12 +31,14 @@ tier's policy counts unsigned sign-offs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from cardgate.core.problems import Severity
 from cardgate.documents.signoffs import Staleness, distinguished, staleness
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
+from cardgate.gate.signatures import signoff_checks
 
 CODE = "GATE-SO002"
 NAME = "signoffs.current"
@@ -47,11 +56,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if doc.model is None or doc.loaded is None or doc.model.system != system.id:
         return
     latest: dict[str, int] = {}
+    counted: dict[str, int] = {}
     for index, signoff in enumerate(doc.model.signoffs):
         latest[signoff.role] = index
+    for found in signoff_checks(ctx.gate, system, ctx.settings):  # in file order
+        if found.counts:
+            counted[found.signoff.role] = found.index
+    latest |= counted
     current = ctx.gate.digests(system)
     required = set(ctx.settings.required_signoffs)
     folder = ctx.gate.relative(system.folder) + "/"
+    root = ctx.gate.workspace.root
+    gone = _Gone(
+        exists=lambda path: (root / path).exists(),
+        card_unreadable=system.model_card is None,
+    )
     for role, index in latest.items():
         signoff = doc.model.signoffs[index]
         change = staleness(signoff, current)
@@ -59,7 +78,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             doc.loaded,
-            f"{role} sign-off by {signoff.name} is stale: {_describe(change, folder)}",
+            f"{role} sign-off by {signoff.name} is stale: {_describe(change, folder, gone)}",
             path=("signoffs", index),
             severity=None if role in required else Severity.WARNING,
             hint=f"review the changes and sign again: cardgate sign {system.id} --role {role} "
@@ -71,7 +90,30 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _describe(change: Staleness, folder: str) -> str:
+@dataclass(frozen=True)
+class _Gone:
+    """What "removed since" means for a document a sign-off covered that is no longer
+    covered: deleted, or still there but not covered — left out by a changed card, or
+    not known while the card does not validate (which datasets and artifacts it names)."""
+
+    exists: Callable[[str], bool]
+    card_unreadable: bool
+
+    def describe(self, paths: tuple[str, ...], short: Callable[[str], str]) -> list[str]:
+        deleted = [short(path) for path in paths if not self.exists(path)]
+        kept = [short(path) for path in paths if self.exists(path)]
+        parts = [", ".join(deleted) + " removed since"] if deleted else []
+        if kept and self.card_unreadable:
+            parts.append(
+                ", ".join(kept) + " not checked: the model card does not validate, so what "
+                "it covers is unknown"
+            )
+        elif kept:
+            parts.append(", ".join(kept) + " no longer covered (the card no longer names it)")
+        return parts
+
+
+def _describe(change: Staleness, folder: str, gone: _Gone) -> str:
     def short(path: str) -> str:
         return path[len(folder) :] if path.startswith(folder) else path
 
@@ -85,6 +127,5 @@ def _describe(change: Staleness, folder: str) -> str:
         )
     if change.added:
         parts.append(", ".join(short(p) for p in change.added) + " added since")
-    if change.removed:
-        parts.append(", ".join(short(p) for p in change.removed) + " removed since")
+    parts += gone.describe(change.removed, short)
     return "; ".join(parts)
