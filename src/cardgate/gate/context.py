@@ -252,6 +252,7 @@ class RuleContext:
         nist: Iterable[str] | None = None,
         system: str | None = None,
         span: Span | None = None,
+        waivable: bool = True,
     ) -> Finding:
         """A finding of this rule at `where` (a document, a file, or the system's card).
 
@@ -288,6 +289,7 @@ class RuleContext:
             nist=tuple(nist) if nist is not None else self.rule.nist,
             hint=hint,
             location=".".join(str(part) for part in path),
+            waivable=waivable,
         )
 
     def _default_file(self) -> Path:

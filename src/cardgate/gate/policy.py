@@ -92,6 +92,9 @@ class PolicyNote:
     against: str = "the baseline"
     """What it is looser than: the baseline preset, or the workspace's own policy when
     another was chosen (`gate --policy`)."""
+    waivable: bool = True
+    """False for a loosening of the sign-offs a tier needs where the floor counts only
+    signed ones: a plain-text waiver cannot stand in for the SSH-signed approvals."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ class TierSettings:
     """Rule code -> validated options (only rules that have an options model)."""
     loosened: tuple[PolicyNote, ...] = ()
     """Where this tier's policy is looser than the baseline preset's."""
+    baseline_max_waiver_days: int | None = None
+    """The baseline's longest waiver for this tier: the most a waiver of a loosening
+    (GATE-POL001) may run, however far the policy raises `max_waiver_days`."""
 
     def level(self, rule: RuleMeta) -> str:
         if rule.locked:
@@ -275,12 +281,17 @@ def resolve_policy(
         for note in notes:
             tampering.setdefault((note.loaded.display, note.path), note)
         loosened: list[PolicyNote] = []
+        baseline_days: int | None = None
         for against, floor_layers in floors:
             floor, _, _ = _resolve_tier(tier, floor_layers, selectors)
+            if against == "the baseline":
+                baseline_days = floor.max_waiver_days
             loosened.extend(
                 _loosened(floor, settings, origins, layers[-1], selectors, against=against)
             )
-        tiers[tier] = dataclasses.replace(settings, loosened=tuple(loosened))
+        tiers[tier] = dataclasses.replace(
+            settings, loosened=tuple(loosened), baseline_max_waiver_days=baseline_days
+        )
     return ResolvedPolicy(source, tiers, fallback, tuple(tampering.values()))
 
 
@@ -438,10 +449,18 @@ def _loosened(
     tier = settings.tier
     floor_name = "baseline" if against == "the baseline" else "workspace policy"
 
-    def note(key: str, message: str) -> None:
+    signed_only = not floor.allow_unsigned_signoffs
+
+    def note(key: str, message: str, *, signoffs: bool = False) -> None:
         layer, path = where_set.get(key, (workspace_layer, ()))
         found.append(
-            PolicyNote(layer.loaded, path, f"risk tier '{tier}': {message}", against=against)
+            PolicyNote(
+                layer.loaded,
+                path,
+                f"risk tier '{tier}': {message}",
+                against=against,
+                waivable=not (signoffs and signed_only),
+            )
         )
 
     for name in ("required_checklists", "required_signoffs"):
@@ -451,6 +470,7 @@ def _loosened(
                 name,
                 f"{name} drops {', '.join(dropped)} ({floor_name} requires "
                 f"{', '.join(getattr(floor, name))})",
+                signoffs=name == "required_signoffs",
             )
     lower = [
         f"{function} {settings.min_coverage.get(function, 0.0):g} < {minimum:g}"
@@ -475,7 +495,11 @@ def _loosened(
         if getattr(floor, name) and not getattr(settings, name):
             note(name, f"{name} is false ({floor_name}: true)")
     if not floor.allow_unsigned_signoffs and settings.allow_unsigned_signoffs:
-        note("allow_unsigned_signoffs", f"unsigned sign-offs count ({floor_name}: refused)")
+        note(
+            "allow_unsigned_signoffs",
+            f"unsigned sign-offs count ({floor_name}: refused)",
+            signoffs=True,
+        )
     for name in ("max_review_age_days", "max_waiver_days"):
         limit, given = getattr(floor, name), getattr(settings, name)
         if limit is not None and (given is None or given > limit):
@@ -496,17 +520,25 @@ def _loosened(
             note(
                 f"level:{rule.code}",
                 f"rule {rule.code} ({rule.name}) is {now} ({floor_name}: {was})",
+                signoffs=rule.code in SIGNOFF_RULES,
             )
         if settings.waivable(rule) and not floor.waivable(rule):
             note(
                 f"waivable:{rule.code}",
                 f"rule {rule.code} ({rule.name}) is waivable ({floor_name}: never waived)",
+                signoffs=rule.code in SIGNOFF_RULES,
             )
+        if was != "error":
+            continue  # options of a rule that does not block in the floor loosen nothing
         given, least = settings.options.get(rule.code), floor.options.get(rule.code)
         if isinstance(given, LoosenableOptions) and least is not None:
             for option, words in given.looser_than(least):
                 note(f"option:{rule.code}:{option}", f"rule {rule.code} ({rule.name}) {words}")
     return tuple(found)
+
+
+SIGNOFF_RULES = frozenset({"GATE-SO001", "GATE-SO002", "GATE-SO003"})
+"""The rules that hold a release to its sign-offs."""
 
 
 @runtime_checkable

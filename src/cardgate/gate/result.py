@@ -50,6 +50,9 @@ class Finding:
     location: str = field(default="", compare=False)
     """Dotted data path inside the document (``evaluation.thresholds.0``), when known."""
     waiver: WaiverRef | None = field(default=None, compare=False)
+    waivable: bool = field(default=True, compare=False)
+    """False for a finding no waiver may match, whatever its rule (a policy loosening of
+    the sign-offs a tier needs: GATE-POL001)."""
 
     @property
     def blocking(self) -> bool:

@@ -30,7 +30,9 @@ class ThresholdOptions(BaseModel):
     inconclusive: InconclusiveAction = "warn"
     """What an inconclusive threshold means: block, block-if-evident, warn or pass."""
     min_group_size: int = Field(default=1, ge=1)
-    """Fewest rows a group needs to be judged; a card cannot set less."""
+    """Fewest rows a group needs to be judged; a card cannot set less. Either way from the
+    baseline's value is a loosening: fewer rows judge groups too small to judge, more
+    leave failing groups inconclusive."""
 
     def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
         """Where these options demand less than the baseline's `floor` (GATE-POL001)."""
@@ -46,6 +48,13 @@ class ThresholdOptions(BaseModel):
             found.append(
                 ("min_group_size", f"judges groups from {self.min_group_size} rows "
                  f"(baseline: {floor.min_group_size})")
+            )  # fmt: skip
+        elif self.min_group_size > floor.min_group_size:
+            # a group under the minimum is inconclusive, never beyond: raising it turns
+            # failing groups (and, past the data's size, the overall metrics) into warnings
+            found.append(
+                ("min_group_size", f"leaves groups under {self.min_group_size} rows "
+                 f"unjudged (baseline: {floor.min_group_size})")
             )  # fmt: skip
         return found
 

@@ -26,6 +26,9 @@ from cardgate.gate.result import Finding, WaiverRef
 from cardgate.gate.rule import Rule
 from cardgate.gate.rule_meta import RuleMeta
 
+POLICY_RULE = "GATE-POL001"
+"""The rule that reports the policy's loosenings."""
+
 
 def normalise_path(path: str) -> str:
     """``evaluation.thresholds[0]`` or ``evaluation/thresholds/0``: ``evaluation.thresholds.0``."""
@@ -61,21 +64,26 @@ def refusals(
         found.append(
             (
                 "rule",
-                f"the policy never waives rule {rule.code} ({rule.name}) for risk tier "
-                f"'{settings.tier}'",
+                f"cannot waive rule {rule.code} ({rule.name}): the policy never waives it "
+                f"for risk tier '{settings.tier}'",
             )
         )
     if not in_force(waiver, today):
         found.append(
             ("expires", f"expired on {waiver.expires.isoformat()} (approved by {waiver.approver})")
         )
-    limit = settings.max_waiver_days
+    limit, whose = settings.max_waiver_days, "the policy allows"
+    floor = settings.baseline_max_waiver_days
+    loosening = rule is not None and rule.code == POLICY_RULE
+    if loosening and floor is not None and (limit is None or limit > floor):
+        # a loosened limit cannot lengthen the waiver that accepts it
+        limit, whose = floor, "a waiver of a policy loosening runs, as the baseline allows,"
     if limit is not None and (waiver.expires - today).days > limit:
         found.append(
             (
                 "expires",
                 f"runs {(waiver.expires - today).days} days, to {waiver.expires.isoformat()}; "
-                f"the policy allows at most {limit} days for risk tier '{settings.tier}'",
+                f"{whose} at most {limit} days for risk tier '{settings.tier}'",
             )
         )
     return found
@@ -116,7 +124,7 @@ def apply_waivers(
     waived: list[Finding] = []
     for finding in findings:
         for index, waiver, rule in usable:
-            if matches(waiver, rule, finding):
+            if finding.waivable and matches(waiver, rule, finding):
                 uses[index] += 1
                 ref = WaiverRef(
                     index, rule.code, waiver.approver, waiver.expires, waiver.justification

@@ -19,7 +19,9 @@ Passes:
 Remediation:
 Fill in the section at the position given (``cardgate new model-card`` shows the template
 with guidance). If a section genuinely does not apply to a tier, exempt it in the policy:
-``tiers: {minimal: {rules: {GATE-MC002: {options: {exempt: [tradeoffs]}}}}}``.
+``tiers: {minimal: {rules: {GATE-MC002: {options: {exempt: [tradeoffs]}}}}}``. On a tier
+where the baseline has this rule block, an exemption is a loosening that GATE-POL001
+reports until a named approver waives it, like any waiver of this rule.
 """
 
 from __future__ import annotations
@@ -68,6 +70,16 @@ class Options(BaseModel):
         default_factory=list,
         description="Dotted paths of recommended fields not demanded, e.g. 'monitoring.plan'.",
     )
+
+    def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
+        """Exempting a field the baseline demands is a loosening (GATE-POL001): the way
+        around a waiver's named approver and expiry."""
+        if not isinstance(floor, Options):
+            return []
+        added = [path for path in self.exempt if path not in floor.exempt]
+        if not added:
+            return []
+        return [("exempt", f"exempts {', '.join(added)} (baseline: demanded)")]
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -13,6 +13,9 @@ Fails:
 - ``tiers: {high: {required_signoffs: [owner]}}`` (baseline: owner, legal, risk);
 - ``defaults: {rules: {GATE-FR001: {level: off}}}``;
 - ``tiers: {high: {max_review_age_days: 400}}`` (baseline: 180);
+- GATE-FA003's ``min_group_size`` set below or above the baseline's (above it, failing
+  groups become inconclusive warnings); GATE-MC002's ``exempt`` on a tier where the
+  baseline has it block;
 - a rule option that asks less: GATE-FA003's ``inconclusive``, GATE-BA001's
   ``min_impact_ratio`` lowered or removed, GATE-CK001's ``ai_act_schedule`` set to a
   schedule that postpones AI Act obligations against the published one
@@ -27,7 +30,12 @@ Fails:
   reported against the preset.
 
 Passes:
-- the policy only tightens the baseline, or every loosening is waived.
+- the policy only tightens the baseline, or every loosening is waived — except a loosening
+  of the sign-offs a tier needs where the baseline counts only SSH-signed ones (``high``):
+  dropping a required role, counting unsigned sign-offs, lowering or making waivable a
+  sign-off rule. No waiver matches those: a line of ``waivers.yaml`` cannot stand in for
+  signed approvals. A waiver of a loosening runs at most the baseline's
+  ``max_waiver_days``, however far the policy raises it.
 
 Remediation:
 Restore the baseline's value, or record the exception in ``waivers.yaml`` (rule
@@ -55,11 +63,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if ctx.system is None or ctx.card is None:
         return
     for note in ctx.settings.loosened:
+        restore = f"restore {note.against.split(' (')[0]}'s value"
         yield ctx.finding(
             note.loaded,
             f"the policy loosens {note.against} for '{ctx.system.id}': {note.message}",
             path=note.path,
             key=True,
-            hint=f"restore {note.against.split(' (')[0]}'s value, or have the loosening "
-            "waived by a named approver (rule GATE-POL001)",
+            hint=f"{restore}, or have the loosening waived by a named approver (rule GATE-POL001)"
+            if note.waivable
+            else f"{restore}: no waiver accepts fewer or unsigned sign-offs where the tier "
+            "counts only SSH-signed ones",
+            waivable=note.waivable,
         )
