@@ -127,6 +127,27 @@ def test_json_output_carries_the_same_steps(tmp_path: Path) -> None:
     assert all(step["clear"] for step in system["steps"] if step["step"] != "signoffs")
 
 
+def test_steps_the_gate_could_not_check_are_not_clear(tmp_path: Path) -> None:
+    """A card that does not validate: the rules behind every step but the documents'
+    did not run, so none of those steps is shown (or counted) as clear."""
+    root = build_workspace(
+        tmp_path / "ws", {"edit_after": {CARD: [["risk_tier: high", "risk_tier: huge"]]}}
+    )
+    code, out = status(root)
+    assert code == 1
+    assert "  clear:" not in out
+    assert (
+        "  not checked until the model card validates: policy, model-card, data, evaluation, "
+        "thresholds, checklists, review, signoffs"
+    ) in out
+    assert f"{SYSTEM}: 0 of 9 steps clear, 8 not checked" in out
+    code, out = status(root, "--format", "json")
+    (system,) = json.loads(out)["systems"]
+    unchecked = [step["step"] for step in system["steps"] if not step["checked"]]
+    assert unchecked == [kind.key for kind in STEPS[1:]]
+    assert not any(step["clear"] for step in system["steps"])
+
+
 def test_every_rule_belongs_to_a_step() -> None:
     from cardgate.gate.rules import RULES
 

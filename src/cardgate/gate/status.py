@@ -125,10 +125,13 @@ class Step:
     title: str
     findings: tuple[Finding, ...]
     gaps: tuple[FunctionGap, ...] = ()
+    checked: bool = True
+    """False when the gate could not check the step: the rules behind it read the model
+    card, and it does not validate (GATE-DOC003). Such a step is not clear."""
 
     @property
     def clear(self) -> bool:
-        return not self.findings
+        return self.checked and not self.findings
 
 
 @dataclass(frozen=True)
@@ -147,11 +150,17 @@ class SystemStatus:
 
     @property
     def left(self) -> tuple[Step, ...]:
-        return tuple(step for step in self.steps if not step.clear)
+        """The steps with findings to resolve."""
+        return tuple(step for step in self.steps if step.findings)
+
+    @property
+    def unchecked(self) -> tuple[Step, ...]:
+        """The steps the gate could not check (the model card does not validate)."""
+        return tuple(step for step in self.steps if not step.checked)
 
     @property
     def ready(self) -> bool:
-        return not self.left
+        return not self.left and not self.unchecked
 
     @property
     def blocking(self) -> int:
@@ -162,6 +171,8 @@ class SystemStatus:
         standard = [step for step in self.steps if step.key != OTHER.key]
         clear = sum(step.clear for step in standard)
         parts = [f"{clear} of {len(standard)} steps clear"]
+        if self.unchecked:
+            parts.append(f"{len(self.unchecked)} not checked")
         if self.items_total:
             parts.append(f"checklist items {self.items_done}/{self.items_total} done")
             # (the items the policy requires, where it names a subset; else every item)
@@ -233,7 +244,7 @@ def workspace_status(
             SystemStatus(
                 system=verdict.system,
                 risk_tier=verdict.risk_tier,
-                steps=_steps([f for f in mine if f.blocking], gaps),
+                steps=_steps([f for f in mine if f.blocking], gaps, checkable=card is not None),
                 warnings=sum(not f.blocking for f in mine),
                 waived=verdict.waived,
                 items_done=done,
@@ -243,7 +254,11 @@ def workspace_status(
     return report
 
 
-def _steps(findings: list[Finding], gaps: tuple[FunctionGap, ...]) -> tuple[Step, ...]:
+def _steps(
+    findings: list[Finding], gaps: tuple[FunctionGap, ...], *, checkable: bool
+) -> tuple[Step, ...]:
+    """The steps with their findings; without a valid card (`checkable` false) every
+    step but the documents' is unchecked: the rules behind them did not run."""
     grouped: dict[str, list[Finding]] = {}
     for finding in findings:
         grouped.setdefault(step_of(finding.code).key, []).append(finding)
@@ -256,7 +271,8 @@ def _steps(findings: list[Finding], gaps: tuple[FunctionGap, ...]) -> tuple[Step
         if shown_gaps:
             short = {_function(f) for f in found}
             shown_gaps = tuple(gap for gap in gaps if gap.function in short)
-        steps.append(Step(kind.key, kind.title, found, shown_gaps))
+        checked = checkable or kind.key in (STEPS[0].key, OTHER.key)
+        steps.append(Step(kind.key, kind.title, found, shown_gaps, checked=checked))
     return tuple(steps)
 
 

@@ -44,6 +44,9 @@ def _system(report: StatusReport, system: SystemStatus, stream: TextIO) -> None:
     clear = [step.key for step in system.steps if step.clear]
     if system.left and clear:
         stream.write(f"  clear: {', '.join(clear)}\n")
+    if system.unchecked:
+        unchecked = ", ".join(step.key for step in system.unchecked)
+        stream.write(f"  not checked until the model card validates: {unchecked}\n")
     for number, step in enumerate(system.left, start=1):
         stream.write(f"  {number}. {step.title}\n")
         for finding in step.findings:
@@ -107,6 +110,7 @@ def _system_data(system: SystemStatus) -> dict[str, Any]:
                 "step": step.key,
                 "title": step.title,
                 "clear": step.clear,
+                "checked": step.checked,
                 "findings": [_finding_data(finding) for finding in step.findings],
                 "functions": [
                     {
