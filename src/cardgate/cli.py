@@ -500,7 +500,8 @@ def evaluate(
         raise UsageError("--table goes with --engine spark and one SYSTEM")
     loaded = _load(workspace)
     targets = [system] if system is not None else evaluable_systems(loaded)
-    if not targets:
+    unusable = [] if system is not None else _invalid_cards(loaded)
+    if not targets and not unusable:
         raise ConfigurationError(
             "no system has an 'evaluation:' section in a valid model card",
             hint="add evaluation settings to a model card, or name a SYSTEM",
@@ -516,6 +517,23 @@ def evaluate(
                 typer.echo(visible(line))
             if run.path is not None:
                 typer.echo(f"wrote {display_path(run.path)}")
+    if unusable:
+        _fail(
+            "not evaluated: the model card does not validate",
+            details=tuple(unusable),
+            hint="cardgate validate shows what to fix",
+            code=2,
+        )
+
+
+def _invalid_cards(loaded: Workspace) -> list[str]:
+    """The model cards (as shown) of the systems whose card does not validate: whether
+    they have an evaluation to run is unknown until they do."""
+    return [
+        display_path(docs.folder / "model-card.yaml")
+        for _, docs in sorted(loaded.systems.items())
+        if docs.model_card is None
+    ]
 
 
 @app.command("sql")

@@ -268,6 +268,25 @@ def test_configuration_errors_exit_2(workspace: Build) -> None:
     assert code == 2 and "not supported yet" in output
 
 
+def test_evaluating_every_system_names_the_cards_that_do_not_validate(
+    workspace: Build,
+) -> None:
+    """Without SYSTEM: the systems with a valid card are evaluated, and a card that does
+    not validate (whether it has an evaluation is unknown) is named, exit 2 — not
+    silently left out with exit 0."""
+    root = workspace(synthetic(bias=0.0))
+    broken = root / "systems" / "other" / "model-card.yaml"
+    broken.parent.mkdir(parents=True)
+    card = (root / "systems" / SYSTEM / "model-card.yaml").read_text(encoding="utf-8")
+    broken.write_text(card.replace(f"id: {SYSTEM}", "id: other") + "risk_tier: [1]\n")
+    code, output = run(root)
+    assert code == 2, output
+    assert (root / "systems" / SYSTEM / "evaluation.json").is_file()  # the others are done
+    assert "not evaluated: the model card does not validate" in output
+    assert "systems/other/model-card.yaml" in output
+    assert not (broken.parent / "evaluation.json").exists()
+
+
 def test_regression_task(workspace: Build) -> None:
     frame = synthetic(n=1000)
     frame["y_pred"] = frame["score"] * 10
