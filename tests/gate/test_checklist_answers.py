@@ -47,6 +47,16 @@ def _line(root: Path, name: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
+def test_a_checklist_needs_its_systems_model_card(tmp_path: Path) -> None:
+    """`new checklist` for a system without a model card is refused (exit 2, nothing
+    written): it made a folder the gate then reported as a missing card."""
+    root = build_workspace(tmp_path / "ws")
+    code, out = run("new", "checklist", "nosuch", "-w", str(root))
+    assert code == 2, out
+    assert "no system 'nosuch'" in out and "cardgate new model-card nosuch first" in out
+    assert not (root / "systems" / "nosuch").exists()
+
+
 def test_new_checklist_writes_nist_text_and_suggested_evidence(tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws")
     (root / CHECKLIST).unlink()

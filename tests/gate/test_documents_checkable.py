@@ -24,3 +24,11 @@ def test_the_finding_lists_the_rules_that_did_not_run(tmp_path: Path) -> None:
         f"that read it did not run ({', '.join(skipped)})"
     )
     assert found.hint == "fix the card's problems (cardgate validate) and gate again"
+
+
+def test_a_missing_card_is_written_not_fixed(tmp_path: Path) -> None:
+    case = {"edit": {f"systems/{SYSTEM}/model-card.yaml": None}, "evaluation": False, "sign": []}
+    result = run_gate(build_workspace(tmp_path / "ws", case), release=True, today=TODAY)
+    (found,) = [f for f in result.findings if f.code == "GATE-DOC003"]
+    assert "its model card is missing" in found.message
+    assert found.hint == f"write its model card: cardgate new model-card {SYSTEM}"

@@ -115,6 +115,13 @@ def new_document(
                 f"--system: '{owner}' is not a valid system id",
                 hint="the folder name of a system under systems/, e.g. 'credit-scoring'",
             )
+        folder = workspace.systems_dir / owner
+        if not any((folder / name).is_file() for name in ("model-card.yaml", "model-card.yml")):
+            raise UsageError(
+                f"no system '{owner}': a checklist answers for a system whose model card "
+                f"exists, and {display_path(folder)} has none",
+                hint=f"cardgate new model-card {owner} first",
+            )
         target = _new(workspace.systems_dir / owner / f"checklist-{checklist}.yaml")
     if data is not None and kind != "datasheet":
         raise UsageError(

@@ -45,5 +45,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         system.card,
         f"system '{system.id}' cannot be checked: its model card {state}, so the rules that "
         f"read it did not run ({', '.join(skipped)})",
-        hint="fix the card's problems (cardgate validate) and gate again",
+        hint="fix the card's problems (cardgate validate) and gate again"
+        if system.card is not None
+        else f"write its model card: cardgate new model-card {system.id}",
     )
