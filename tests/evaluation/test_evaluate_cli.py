@@ -238,9 +238,16 @@ def test_bad_input_is_one_clear_error_and_no_artifact(workspace: Build, case: st
 def test_empty_truncated_and_escaping_inputs(workspace: Build) -> None:
     root = workspace(synthetic(n=10))
     folder = root / "systems" / SYSTEM
+    whole = (folder / "predictions.csv.gz").read_bytes()
     (folder / "predictions.csv.gz").write_bytes(b"")
     code, output = run(root, SYSTEM)
     assert code == 1 and "predictions.csv.gz" in output
+    # a gzip cut short, and bytes that are not gzip: check-data's hint
+    for broken in (whole[: len(whole) // 2], b"J\x15 not gzip" * 300):
+        (folder / "predictions.csv.gz").write_bytes(broken)
+        code, output = run(root, SYSTEM)
+        assert code == 1 and "predictions.csv.gz: cannot read CSV" in output, output
+        assert "hint: is the file complete and really csv.gz? re-export it" in output
     synthetic(n=1000).to_parquet(folder / "p.parquet")
     data = (folder / "p.parquet").read_bytes()
     (folder / "p.parquet").write_bytes(data[: len(data) // 2])

@@ -216,6 +216,27 @@ def test_bad_windows_give_one_message(root: Path, content: str | bytes, fragment
     assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
 
 
+def test_a_csv_gz_that_is_not_gzip_gives_one_message(root: Path) -> None:
+    """Bytes that are not gzip behind a .csv.gz name, as the reference and as a window:
+    the file is named with check-data's hint (it was an internal error), nothing written."""
+    fake = root / "windows" / "2026-11.csv.gz"
+    fake.parent.mkdir(parents=True, exist_ok=True)
+    fake.write_bytes(b"J\x15 not gzip at all" * 200)
+    code, output = cli("profile", SYSTEM, "--data", str(fake), "-w", str(root))
+    assert code == 1, output
+    assert "2026-11.csv.gz: cannot read the csv.gz file" in output
+    assert "is the file complete and really csv.gz?" in output
+    assert "internal error" not in output
+    assert not (root / f"systems/{SYSTEM}/profile.json").exists()
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    code, output = cli("monitor", SYSTEM, "--window", str(fake), "-w", str(root))
+    assert code == 1, output
+    assert "2026-11.csv.gz: cannot read the csv.gz file" in output
+    assert "is the file complete and really csv.gz?" in output
+    assert "internal error" not in output
+    assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
+
+
 def test_window_needs_a_date(root: Path) -> None:
     assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
     path = write_window(root, "latest.csv", PREDICTIONS)

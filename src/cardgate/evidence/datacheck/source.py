@@ -86,8 +86,11 @@ class DataSource:
 
     def csv_header(self) -> list[str]:
         """The field names of the header row (the first line, at most 1 MiB)."""
-        with self.opened() as stream:
-            first = stream.readline(HEADER_BYTES)
+        try:
+            with self.opened() as stream:
+                first = stream.readline(HEADER_BYTES)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as error:  # not gzip, or cut short
+            raise read_error(self, error) from error
         try:
             text = first.decode("utf-8-sig")
         except UnicodeDecodeError as error:

@@ -59,7 +59,11 @@ def csv_batches(
                 names=names,
             )
     except (pa.ArrowInvalid, pa.ArrowException, OSError, EOFError) as error:
-        raise InputError(f"{display}: cannot read CSV: {first_line(error)}") from error
+        kind = "csv.gz" if path.name.lower().endswith(".gz") else "CSV"
+        raise InputError(
+            f"{display}: cannot read CSV: {first_line(error)}",
+            hint=f"is the file complete and really {kind}? re-export it",  # as check-data says
+        ) from error
 
 
 def missing_tokens(settings: EvaluationSettings) -> list[str]:
