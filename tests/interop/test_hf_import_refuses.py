@@ -53,3 +53,41 @@ def test_a_file_name_cannot_write_data_into_the_draft(brk: str) -> None:
     draft = import_card(b"# Model Card for x\n\nA model.\n", shown, "x")
     assert yaml.safe_load(draft.text)["status"] == "draft"
     assert all(line.startswith("#") for line in draft.text.split("kind:")[0].splitlines())
+
+
+def test_metadata_of_the_wrong_type_is_kept_and_listed(tmp_path: Path) -> None:
+    """A mapped key holding what the Hub never puts there (`license: {a: 1}`,
+    `datasets: 7`) is not mapped and not dropped: kept under extensions.hf and listed with
+    what it should hold; nested numbers are kept as numbers (an internal error)."""
+    import yaml
+
+    root = tmp_path / "ws"
+    shutil.copytree(GOVERNANCE, root)
+    card = tmp_path / "README.md"
+    card.write_text(
+        "---\nlicense: {a: 1}\ndatasets: 7\ntags: [a, 3]\nbase_model: org/base\n"
+        "language: {x: 1, y: 0.5}\n---\n# Model Card for T\n"
+    )
+    result = CliRunner().invoke(app, ["import", "hf", str(card), "--as", "t", "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "metadata 'license' (not a licence id)" in result.output
+    assert "metadata 'datasets' (not a Hub id or a list of them)" in result.output
+    assert "metadata 'tags' (not a string or a list of strings)" in result.output
+    assert "metadata 'language'\n" in result.output
+    draft = yaml.safe_load((root / "systems/t/model-card.yaml").read_text())
+    assert draft["extensions"]["hf"]["metadata"] == {
+        "license": {"a": 1},
+        "datasets": 7,
+        "tags": ["a", 3],
+        "language": {"x": 1, "y": 0.5},
+    }
+    assert "license" not in draft["model_details"]
+    assert draft["lineage"] == {"base_models": [{"hf": "org/base"}]}
+    dataset = tmp_path / "DATASET.md"
+    dataset.write_text("---\npretty_name: [x]\nlicense: [a, b]\n---\n# Dataset Card for D\n")
+    result = CliRunner().invoke(app, ["import", "hf", str(dataset), "--as", "d", "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "metadata 'pretty_name' (not a string)" in result.output
+    sheet = yaml.safe_load((root / "datasets/d/datasheet.yaml").read_text())
+    assert sheet["extensions"]["hf"]["metadata"] == {"pretty_name": ["x"], "license": ["a", "b"]}
+    assert sheet["name"] == "D"

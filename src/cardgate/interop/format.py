@@ -11,6 +11,7 @@ import yaml
 
 from cardgate.core.errors import UsageError
 from cardgate.core.text import visible
+from cardgate.documents.positions import SourceFloat, SourceInt
 from cardgate.interop.source import DatasetSource, SystemSource
 
 ExportFiles = dict[str, bytes]
@@ -62,12 +63,26 @@ class Format:
     before it makes them (while MkDocs builds). Every export checks its files against it."""
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, also for the numbers cardgate's loader returns (an imported
+    card's metadata kept as read: `SourceInt`, `SourceFloat`)."""
+
+
+_Dumper.add_representer(SourceInt, yaml.SafeDumper.represent_int)
+_Dumper.add_representer(SourceFloat, yaml.SafeDumper.represent_float)
+
+
 def yaml_text(data: dict[str, Any], *, comment: str = "") -> str:
     """`data` as block YAML in the order given (a draft document, a card's metadata),
     deterministic, long lines unbroken; `comment` first, every line of it a YAML comment
     (a value in it, such as a file name with a line break, cannot start a line of data)."""
-    dumped = yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096
+    dumped = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=4096,
     )
     lines = visible(comment, keep="\n").split("\n") if comment else []
     if lines and not lines[-1]:

@@ -24,6 +24,7 @@ from cardgate.interop.hf_import import (
     sections,
     split_card,
     titled_sections,
+    typed_metadata,
     unmapped_parts,
 )
 
@@ -57,7 +58,8 @@ def is_dataset_card(metadata: dict[str, Any], body: str) -> bool:
 
 def import_dataset_card(raw: bytes, shown: str, name: str) -> Draft:
     """A draft datasheet, id `name`, from the Hugging Face dataset card `raw`."""
-    metadata, body = split_card(raw, shown)
+    written, body = split_card(raw, shown)
+    metadata, wrong = typed_metadata(written)
     title, by_heading = titled_sections(body, "dataset card for ")
     described = facts(by_heading.get("dataset description", ""))
     sources = facts(by_heading.get("dataset sources", ""))
@@ -125,7 +127,7 @@ def import_dataset_card(raw: bytes, shown: str, name: str) -> Draft:
     contact = paragraph(by_heading.get("dataset card contact", ""))
     if contact:
         sheet["maintenance"] = {"maintainer": "TODO", "contact": contact}
-    hf, keys, others = unmapped_parts(metadata, _MAPPED_METADATA, by_heading, _USED)
+    hf, keys, others = unmapped_parts(written, _MAPPED_METADATA, by_heading, _USED, wrong=wrong)
     if hf:
         sheet["extensions"] = {"hf": hf}
     header = (

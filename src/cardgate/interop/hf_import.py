@@ -6,14 +6,16 @@ and the sections of the Hub's model card template (the description, developers, 
 type, version, uses, out-of-scope uses, limitations, ethical considerations,
 recommendations, training hyperparameters, factors, metrics, the results' summary, the
 citation and the contact). Everything else the card holds (other metadata, other
-sections) is kept under ``extensions.hf`` and listed. What cardgate needs and a card has
-no place for (risk tier, lifecycle stage, owners, ...) is left as the template leaves it:
-``TODO``, or the template's default with a comment.
+sections, a mapped key of the wrong type: `typed_metadata`) is kept under ``extensions.hf``
+and listed. What cardgate needs and a card has no place for (risk tier, lifecycle stage,
+owners, ...) is left as the template leaves it: ``TODO``, or the template's default with
+a comment.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from cardgate.core.errors import InputError
@@ -29,6 +31,49 @@ _MAPPED_METADATA = frozenset(
     {"license", "license_name", "license_link", "base_model", "datasets", "pipeline_tag",
      "tags", "model-index"}
 )  # fmt: skip
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    )
+
+
+def _licence_id(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
+    )
+
+
+METADATA_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "license": ("a licence id", _licence_id),
+    "license_name": ("a string", _text),
+    "license_link": ("a string", _text),
+    "base_model": ("a Hub id or a list of them", _texts),
+    "datasets": ("a Hub id or a list of them", _texts),
+    "pipeline_tag": ("a pipeline tag (a string)", _text),
+    "tags": ("a string or a list of strings", _texts),
+    "model-index": ("a list", lambda value: isinstance(value, list)),
+    "pretty_name": ("a string", _text),
+}
+"""What each metadata key the importers map holds on the Hub: its description, and the
+test of a value (an empty value is no value)."""
+
+
+def typed_metadata(metadata: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the metadata whose mapped keys hold what the Hub puts there; each mapped key that
+    holds something else, with what it should hold): a value of the wrong type is not
+    mapped but kept under ``extensions.hf`` and listed, as an unmapped key is."""
+    wrong = {
+        key: expected
+        for key, (expected, fits) in METADATA_TYPES.items()
+        if metadata.get(key) is not None and not fits(metadata[key])
+    }
+    return {k: v for k, v in metadata.items() if k not in wrong}, wrong
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -119,8 +164,9 @@ def _strings(value: Any) -> list[str]:
 
 def import_card(raw: bytes, shown: str, name: str) -> Draft:
     """A draft model card, id `name`, from the Hugging Face model card `raw`."""
-    metadata, body = split_card(raw, shown)
-    if not metadata and all(not heading for heading, _, _ in sections(body)):
+    written, body = split_card(raw, shown)
+    metadata, wrong = typed_metadata(written)
+    if not written and all(not heading for heading, _, _ in sections(body)):
         raise InputError(
             f"{shown}: has neither YAML metadata nor a Markdown heading: nothing to import",
             hint="a Hugging Face card starts with a '---' metadata block and has '#' sections",
@@ -206,7 +252,7 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
         "metrics", "summary", "ethical considerations", "recommendations",
         "bias, risks, and limitations",
     }  # fmt: skip
-    hf, keys, others = unmapped_parts(metadata, _MAPPED_METADATA, by_heading, used)
+    hf, keys, others = unmapped_parts(written, _MAPPED_METADATA, by_heading, used, wrong=wrong)
     if hf:
         card["extensions"] = {"hf": hf}
     return Draft("model-card", _document(card, shown), (*keys, *skipped, *others))
@@ -232,10 +278,13 @@ def unmapped_parts(
     mapped: frozenset[str],
     by_heading: dict[str, str],
     used: frozenset[str] | set[str],
+    *,
+    wrong: dict[str, str],
 ) -> tuple[dict[str, Any], list[str], list[str]]:
-    """(``extensions.hf``: the metadata keys not `mapped` and the non-empty sections not
-    `used`; a line for each key, and for each section, for the list of what did not map)."""
-    kept_metadata = {k: v for k, v in metadata.items() if k not in mapped}
+    """(``extensions.hf``: the metadata keys not `mapped` or `wrong` (a mapped key of the
+    wrong type, `typed_metadata`), and the non-empty sections not `used`; a line for each
+    key, and for each section, for the list of what did not map)."""
+    kept_metadata = {k: v for k, v in metadata.items() if k not in mapped or k in wrong}
     kept_sections = {
         heading: text
         for heading, text in by_heading.items()
@@ -248,7 +297,10 @@ def unmapped_parts(
         hf["sections"] = kept_sections
     return (
         hf,
-        [f"metadata '{key}'" for key in kept_metadata],
+        [
+            f"metadata '{key}'" + (f" (not {wrong[key]})" if key in wrong else "")
+            for key in kept_metadata
+        ],
         [f"section '{heading}'" for heading in kept_sections],
     )
 
@@ -296,8 +348,7 @@ def _reported(
     index = metadata.get("model-index")
     if index is None:
         return found, skipped
-    entries = index if isinstance(index, list) else []
-    for at, entry in enumerate(entries):
+    for at, entry in enumerate(index):
         results = entry.get("results") if isinstance(entry, dict) else None
         for number, result in enumerate(results if isinstance(results, list) else []):
             where = f"model-index[{at}].results[{number}]"
@@ -327,8 +378,6 @@ def _reported(
                 if task.get("type") and task.get("type") != tag:
                     reported["task"] = str(task["type"])
                 found.append(reported)
-    if index is not None and not entries:
-        skipped.append("model-index (not a list)")
     return found, skipped
 
 
