@@ -128,3 +128,54 @@ def test_a_broken_file_is_one_message_at_its_position(workspace: Path, tmp_path:
     assert result.exit_code == 1
     assert "card.json:2:33: not valid JSON" in result.stderr and "Traceback" not in result.output
     assert not (workspace / "systems/x").exists()
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        (
+            {"model_details": {"name": ["a"]}},
+            "model_details.name: is a list where the Model Card Toolkit has a string",
+        ),
+        (
+            {"model_details": {"name": "a", "version": {"name": {"x": 1}}}},
+            "model_details.version.name: is an object where the Model Card Toolkit has a string",
+        ),
+        (
+            {"model_details": {"version": "1.0"}},
+            "model_details.version: is a string where the Model Card Toolkit has an object",
+        ),
+        (
+            {"model_details": {"owners": [{"name": "x"}, 3]}},
+            "model_details.owners[1]: is a number where the Model Card Toolkit has an object",
+        ),
+        (
+            {"considerations": {"users": [{"description": True}]}},
+            "considerations.users[0].description: is true or false where the Model Card "
+            "Toolkit has a string",
+        ),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_named(
+    workspace: Path, tmp_path: Path, card: dict, message: str
+) -> None:
+    """A field holding another JSON type than the toolkit's schema gives it: one message
+    naming the field, exit 1, nothing written (its Python text was drafted: name: "['a']")."""
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps(card))
+    result = runner.invoke(app, ["import", "mct", str(path), "--as", "m", "-w", str(workspace)])
+    assert result.exit_code == 1, result.output
+    assert f"card.json: {message}" in result.stderr
+    assert "hint: each field of a card has one JSON type" in result.stderr
+    assert not (workspace / "systems/m").exists()
+
+
+def test_a_number_where_the_toolkit_has_text_is_its_json_text(
+    workspace: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps({"model_details": {"name": "a", "version": {"name": 1.5}}}))
+    result = runner.invoke(app, ["import", "mct", str(path), "--as", "m", "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    draft = yaml.safe_load((workspace / "systems/m/model-card.yaml").read_text())
+    assert draft["model_details"]["model_version"] == "1.5"

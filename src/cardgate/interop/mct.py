@@ -7,7 +7,8 @@ performance metrics (as reported results: values, slices and intervals, measured
 whoever ran the toolkit); the users, use cases, limitations, trade-offs and ethical
 considerations. Everything else (documentation, references, input and output formats,
 graphics, sensitive data notes, version diffs) is kept under ``extensions.mct`` and
-listed. Mapping table: docs/interop.md.
+listed. A mapped field of another JSON type than the schema's is an `InputError` naming
+the field. Mapping table: docs/interop.md.
 """
 
 from __future__ import annotations
@@ -41,18 +42,63 @@ def _load(raw: bytes, shown: str) -> dict[str, Any]:
     return data
 
 
-def _texts(items: Any, key: str) -> list[str]:
-    """The `key` texts of a list of objects (what is not one is skipped)."""
-    if not isinstance(items, list):
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else "null"
+
+
+def _wrong(shown: str, where: str, expected: str, value: Any) -> InputError:
+    return InputError(
+        f"{shown}: {where}: is {_json_type(value)} where the Model Card Toolkit has {expected}",
+        hint="each field of a card has one JSON type (schema v0.0.2): fix the card and "
+        "import it again",
+    )
+
+
+def _text(value: Any, shown: str, where: str) -> str:
+    """A text field ('' when absent; a number as JSON writes it); InputError naming the
+    field `where` for an object, a list or true/false (their Python text was drafted)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return json.dumps(value)
+    raise _wrong(shown, where, "a string", value)
+
+
+def _objects(value: Any, shown: str, where: str) -> list[dict[str, Any]]:
+    """A list of objects (none when absent); InputError naming the field otherwise."""
+    if value is None:
         return []
-    return [
-        str(item[key]).strip()
-        for item in items
-        if isinstance(item, dict) and str(item.get(key) or "").strip()
-    ]
+    if not isinstance(value, list):
+        raise _wrong(shown, where, "a list", value)
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _wrong(shown, f"{where}[{index}]", "an object", item)
+    return value
+
+
+def _texts(items: Any, key: str, shown: str, where: str) -> list[str]:
+    """The non-empty `key` texts of the list of objects `items`, the field `where`."""
+    found = []
+    for index, item in enumerate(_objects(items, shown, where)):
+        text = _text(item.get(key), shown, f"{where}[{index}].{key}").strip()
+        if text:
+            found.append(text)
+    return found
 
 
 def _number(value: Any) -> float | None:
+    if isinstance(value, bool):  # not 1.0
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -94,15 +140,20 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
     read.take("schema_version")
     read.take("model_details", "schema_version")
     details: dict[str, Any] = {}
-    overview = read.take("model_details", "overview")
-    documentation = read.take("model_details", "documentation")
-    details["description"] = str(overview or documentation or "TODO")
+    overview = _text(read.take("model_details", "overview"), shown, "model_details.overview")
+    documentation = _text(
+        read.take("model_details", "documentation"), shown, "model_details.documentation"
+    )
+    details["description"] = overview or documentation or "TODO"
     if overview and documentation:
         read.keep(documentation, "model_details", "documentation")
-    version = read.take("model_details", "version") or {}
-    if isinstance(version, dict):
-        if version.get("name"):
-            details["model_version"] = str(version.pop("name"))
+    version = read.take("model_details", "version")
+    if version is not None and not isinstance(version, dict):
+        raise _wrong(shown, "model_details.version", "an object", version)
+    if version:
+        named = _text(version.pop("name", None), shown, "model_details.version.name")
+        if named:
+            details["model_version"] = named
         date = version.pop("date", None)
         if date:
             try:
@@ -111,24 +162,37 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
                 version["date"] = date
         if version:
             read.keep(version, "model_details", "version")
-    licence = _licence(read.take("model_details", "licenses"), read)
+    licence = _licence(read.take("model_details", "licenses"), read, shown)
     if licence is not None:
         details["license"] = licence
-    citations = _texts(read.take("model_details", "citations"), "citation")
+    citations = _texts(
+        read.take("model_details", "citations"), "citation", shown, "model_details.citations"
+    )
     single = read.take("model_details", "citation")
-    if isinstance(single, dict) and single.get("citation"):
-        citations.append(str(single["citation"]))
+    if single is not None and not isinstance(single, dict):
+        raise _wrong(shown, "model_details.citation", "an object", single)
+    if single:
+        alone = _text(single.get("citation"), shown, "model_details.citation.citation")
+        if alone:
+            citations.append(alone)
     if citations:
         details["citation"] = "; ".join(citations)
-    architecture = read.take("model_parameters", "model_architecture")
+    architecture = _text(
+        read.take("model_parameters", "model_architecture"),
+        shown,
+        "model_parameters.model_architecture",
+    )
     if architecture:
-        details["model_type"] = str(architecture)
+        details["model_type"] = architecture
     owners = []
-    for owner in read.take("model_details", "owners") or []:
-        if not isinstance(owner, dict) or not owner.get("name"):
+    listed = _objects(read.take("model_details", "owners"), shown, "model_details.owners")
+    for index, owner in enumerate(listed):
+        where = f"model_details.owners[{index}]"
+        owner_name = _text(owner.get("name"), shown, f"{where}.name")
+        if not owner_name:
             continue
-        person: dict[str, str] = {"name": str(owner["name"])}
-        contact = str(owner.get("contact") or "")
+        person: dict[str, str] = {"name": owner_name}
+        contact = _text(owner.get("contact"), shown, f"{where}.contact")
         if _EMAIL.match(contact):
             person["email"] = contact
         elif contact:
@@ -138,7 +202,7 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
         "kind": "model-card",
         "schema_version": 1,
         "id": name,
-        "name": str(read.take("model_details", "name") or name),
+        "name": _text(read.take("model_details", "name"), shown, "model_details.name") or name,
         "status": "draft",
         "risk_tier": "high",
         "lifecycle_stage": "development",
@@ -147,28 +211,34 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
         "model_details": details,
     }
     considerations = "considerations"
-    uses = _texts(read.take(considerations, "use_cases"), "description")
-    users = _texts(read.take(considerations, "users"), "description")
+    uses, users, limitations, tradeoffs = (
+        _texts(read.take(considerations, key), "description", shown, f"{considerations}.{key}")
+        for key in ("use_cases", "users", "limitations", "tradeoffs")
+    )
     card["intended_use"] = {
         "primary_uses": uses or ["TODO"],
         **({"primary_users": users} if users else {}),
     }
-    limitations = _texts(read.take(considerations, "limitations"), "description")
     if limitations:
         card["limitations"] = limitations
-    tradeoffs = _texts(read.take(considerations, "tradeoffs"), "description")
     if tradeoffs:
         card["tradeoffs"] = tradeoffs
     ethical = []
-    for risk in read.take(considerations, "ethical_considerations") or []:
-        if isinstance(risk, dict) and risk.get("name"):
-            entry = {"consideration": str(risk["name"])}
-            if risk.get("mitigation_strategy"):
-                entry["mitigation"] = str(risk["mitigation_strategy"])
+    risks = read.take(considerations, "ethical_considerations")
+    where = f"{considerations}.ethical_considerations"
+    for index, risk in enumerate(_objects(risks, shown, where)):
+        risk_name = _text(risk.get("name"), shown, f"{where}[{index}].name")
+        mitigation = _text(
+            risk.get("mitigation_strategy"), shown, f"{where}[{index}].mitigation_strategy"
+        )
+        if risk_name:
+            entry = {"consideration": risk_name}
+            if mitigation:
+                entry["mitigation"] = mitigation
             ethical.append(entry)
     if ethical:
         card["ethical_considerations"] = ethical
-    datasets = _datasets(read.take("model_parameters", "data"), read)
+    datasets = _datasets(read.take("model_parameters", "data"), read, shown)
     if datasets:
         card["lineage"] = {"datasets": datasets}
     reported = _metrics(read.take("quantitative_analysis", "performance_metrics"), read, shown)
@@ -180,15 +250,16 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
     return Draft("model-card", _document(card, shown), tuple(unmapped))
 
 
-def _licence(licences: Any, read: _Reader) -> dict[str, str] | None:
-    found = [item for item in licences or [] if isinstance(item, dict)]
+def _licence(licences: Any, read: _Reader, shown: str) -> dict[str, str] | None:
+    found = _objects(licences, shown, "model_details.licenses")
     if not found:
         return None
     if len(found) > 1:
         read.keep(found[1:], "model_details", "licenses")
     first = found[0]
-    identifier = str(first.get("identifier") or "").strip()
-    custom = str(first.get("custom_text") or "").strip()
+    where = "model_details.licenses[0]"
+    identifier = _text(first.get("identifier"), shown, f"{where}.identifier").strip()
+    custom = _text(first.get("custom_text"), shown, f"{where}.custom_text").strip()
     licence: dict[str, str] = {}
     if identifier:
         try:
@@ -201,13 +272,12 @@ def _licence(licences: Any, read: _Reader) -> dict[str, str] | None:
     return licence or None
 
 
-def _datasets(data: Any, read: _Reader) -> list[dict[str, str]]:
+def _datasets(data: Any, read: _Reader, shown: str) -> list[dict[str, str]]:
     found = []
-    for index, dataset in enumerate(data or []):
-        if not isinstance(dataset, dict):
-            continue
-        named = str(dataset.get("name") or "")
-        link = str(dataset.get("link") or "")
+    for index, dataset in enumerate(_objects(data, shown, "model_parameters.data")):
+        where = f"model_parameters.data[{index}]"
+        named = _text(dataset.get("name"), shown, f"{where}.name")
+        link = _text(dataset.get("link"), shown, f"{where}.link")
         role = next((r for key, r in _ROLES if key in named.casefold()), None)
         if _URL.match(link) and role is not None:
             entry = {"url": link, "role": role}
@@ -225,17 +295,20 @@ def _datasets(data: Any, read: _Reader) -> list[dict[str, str]]:
 
 def _metrics(metrics: Any, read: _Reader, shown: str) -> list[dict[str, Any]]:
     found = []
-    for index, metric in enumerate(metrics or []):
-        value = _number(metric.get("value")) if isinstance(metric, dict) else None
-        if value is None or not metric.get("type"):
+    listed = _objects(metrics, shown, "quantitative_analysis.performance_metrics")
+    for index, metric in enumerate(listed):
+        where = f"quantitative_analysis.performance_metrics[{index}]"
+        value = _number(metric.get("value"))
+        kind = _text(metric.get("type"), shown, f"{where}.type")
+        piece = _text(metric.get("slice"), shown, f"{where}.slice").strip()
+        if value is None or not kind:
             read.keep(metric, "quantitative_analysis", f"performance_metrics[{index}]")
             continue
         reported: dict[str, Any] = {
-            "metric": str(metric["type"]),
+            "metric": kind,
             "value": value,
             "source": f"Model Card Toolkit card {shown}",
         }
-        piece = str(metric.get("slice") or "").strip()
         if piece and piece.casefold() != "overall":
             reported["slice"] = piece
         interval = metric.get("confidence_interval")
