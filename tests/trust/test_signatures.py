@@ -83,3 +83,21 @@ def test_a_key_outside_allowed_signers_cannot_sign(tmp_path: Path) -> None:
     assert code == 1 and "is not in" in out
     code, out = cli("sign", SYSTEM, "-w", str(root), "--role", "legal", "--key", str(key("risk")))
     assert code == 1 and "may not sign as legal" in out
+
+
+def test_a_file_that_is_not_a_key_is_named_with_a_hint(tmp_path: Path) -> None:
+    """ssh-keygen says "Couldn't load public key …: No such file or directory" of any
+    file it cannot read as a key (it tries the private key, then a public one for the
+    agent): the sign command says what the file is, and how to make a key."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    noise = tmp_path / "binkey"
+    noise.write_bytes(bytes(range(256)) * 12)
+    code, out = cli("sign", SYSTEM, "-w", str(root), "--role", "owner", "--key", str(noise))
+    assert code == 1, out
+    assert "binkey: is not an SSH private key" in out
+    assert "No such file or directory" not in out
+    assert "hint:" in out and "ssh-keygen -t ed25519 -f" in out
+    code, out = cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "owner", "--key", str(tmp_path / "gone")
+    )
+    assert code == 1 and "gone: no such file" in out, out

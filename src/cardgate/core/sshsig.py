@@ -24,6 +24,10 @@ class SigningError(Exception):
     """ssh-keygen refused to sign; the message says why."""
 
 
+class NotAKey(SigningError):
+    """The file given as the key is no SSH key ssh-keygen can sign with."""
+
+
 def _run(args: list[str], data: bytes) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
@@ -39,6 +43,12 @@ def sign(key: Path, data: bytes, *, namespace: str = NAMESPACE) -> str:
     text = done.stdout.decode("ascii", "replace")
     if done.returncode != 0 or "BEGIN SSH SIGNATURE" not in text:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if reason and reason[-1].startswith("Couldn't load public key"):
+            # ssh-keygen read no private key there, then no public key either (a public
+            # key names a private half held by ssh-agent) and names only the last attempt
+            if not key.exists():
+                raise NotAKey("no such file")
+            raise NotAKey("is not an SSH private key (nor the public half of a key in ssh-agent)")
         raise SigningError(reason[-1] if reason else "ssh-keygen could not sign")
     return text.strip() + "\n"
 

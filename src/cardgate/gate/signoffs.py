@@ -150,8 +150,18 @@ def _signature(key: Path, data: bytes) -> str:
         return sshsig.sign(key, data)
     except sshsig.SshUnavailable as error:
         raise ConfigurationError(str(error), hint="install OpenSSH (ssh-keygen)") from error
+    except sshsig.NotAKey as error:
+        raise InputError(
+            f"{display_path(key)}: {error}",
+            hint="pass the private key you sign with (e.g. ~/.ssh/id_ed25519); to make one: "
+            "ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519, then add its public half to "
+            "allowed_signers",
+        ) from error
     except sshsig.SigningError as error:
-        raise InputError(f"ssh-keygen could not sign with {display_path(key)}: {error}") from error
+        raise InputError(
+            f"ssh-keygen could not sign with {display_path(key)}: {error}",
+            hint="is it your SSH private key, readable, and its passphrase or ssh-agent at hand?",
+        ) from error
 
 
 def signing_refusals(
