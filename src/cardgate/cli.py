@@ -1073,8 +1073,10 @@ def sign(
     )
     signed = f", SSH-signed by {signoff.signer}" if signoff.signer else ""
     typer.echo(
-        f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}"
-        f"{signed}): {len(signoff.documents)} documents; wrote {display_path(path)}"
+        visible(  # the name, the note and the signer are anyone's text: no terminal codes
+            f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}"
+            f"{signed}): {len(signoff.documents)} documents; wrote {display_path(path)}"
+        )
     )
 
 

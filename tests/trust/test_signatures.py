@@ -101,3 +101,16 @@ def test_a_file_that_is_not_a_key_is_named_with_a_hint(tmp_path: Path) -> None:
         "sign", SYSTEM, "-w", str(root), "--role", "owner", "--key", str(tmp_path / "gone")
     )
     assert code == 1 and "gone: no such file" in out, out
+
+
+def test_the_signers_name_is_echoed_without_terminal_codes(tmp_path: Path) -> None:
+    """`sign --name` with an escape sequence (set the terminal's title, ...): the
+    confirmation shows it escaped, as every other output does (`visible`)."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    code, out = cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "owner", "--name", "A\x1b]0;x\x07",
+        "--today", TODAY.isoformat(),
+    )  # fmt: skip
+    assert code == 0, out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "(A\\x1b]0;x\\x07, " in out
