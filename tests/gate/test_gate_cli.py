@@ -202,6 +202,14 @@ def test_rules_and_explain() -> None:
     assert runner.invoke(app, ["explain", "GATE-ZZ999"]).exit_code == 2
 
 
+def test_explain_shortens_an_unknown_code_it_echoes() -> None:
+    """100 KB typed as a code was echoed whole in the error."""
+    result = runner.invoke(app, ["explain", "A" * 100_000])
+    assert result.exit_code == 2
+    assert "unknown rule 'AAAA" in result.output and "…'" in result.output
+    assert len(result.output) < 500
+
+
 def test_changed_since_gates_only_changed_systems(tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws")
 

@@ -9,6 +9,7 @@ import json
 from typing import TextIO
 
 from cardgate.core.errors import UsageError
+from cardgate.documents.load_limits import clip
 from cardgate.gate.rule import Rule
 from cardgate.gate.rule_meta import SECTIONS
 from cardgate.gate.rules import RULES, find_rule, selectors
@@ -50,7 +51,7 @@ def lookup(selector: str) -> Rule:
     if rule is None:
         match = difflib.get_close_matches(selector, [*selectors(), *CODES], n=1)
         raise UsageError(
-            f"unknown rule '{selector}'",
+            f"unknown rule '{clip(selector)}'",  # what was typed, shortened: it may be anything
             hint=f"did you mean '{match[0]}'?" if match else "list them: cardgate rules",
         )
     return rule
