@@ -97,6 +97,21 @@ def test_unparsable_values_are_type_violations(ws: DataWorkspace, engine: str) -
     assert found["when"]["examples"] == ["2024-02-30", "yesterday"]
 
 
+def test_infinite_and_nan_integers_are_type_violations_without_a_warning(
+    ws: DataWorkspace, engine: str
+) -> None:
+    """'inf' and 'nan' in an integer column: not integers, and no numpy RuntimeWarning on
+    stderr (pandas computed inf % 1)."""
+    import warnings
+
+    ws.contract("path: data.csv\ncolumns:\n  - {name: age, type: integer}")
+    ws.data(pd.DataFrame({"age": ["17", "inf", "-inf", "nan", "40"]}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        (violation,) = _violations(ws, engine)
+    assert violation["examples"] == ["-inf", "inf", "nan"]
+
+
 def test_stored_type_that_cannot_hold_the_contract_type(ws: DataWorkspace, engine: str) -> None:
     ws.contract(
         "path: data.parquet\ncolumns:\n  - {name: day, type: date}\n  - {name: name, type: string}"

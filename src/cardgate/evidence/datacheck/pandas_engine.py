@@ -240,7 +240,8 @@ def _parse(values: pd.Series, kind: PhysicalKind, column_type: str) -> tuple[pd.
         array = numbers.to_numpy()
         bad = np.isnan(array)
         if column_type == "integer":
-            bad = bad | ~np.isfinite(array) | (array % 1 != 0)
+            with np.errstate(invalid="ignore"):  # inf % 1 is nan: not finite, already bad
+                bad = bad | ~np.isfinite(array) | (array % 1 != 0)
         return numbers, bad
     if column_type == "boolean":
         if kind == "bool":
