@@ -77,6 +77,29 @@ def test_wrong_type_points_at_the_value() -> None:
     assert (code, line, column) == ("CG104", 4, 7)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "code", "hint"),
+    [
+        ("risk_tier: high", "risk_tier: [1, 2]", "CG102", "write one of these values"),
+        ("name: Demo", "name: [a, b]", "CG104", "write one value here, not a list"),
+        ("name: A. Owner", "name: {a: 1}", "CG104", "write one value here, not a list"),
+        ("status: draft", "status: draft\nlast_reviewed: 2026-02-30", "CG105", "check the month"),
+        ("status: draft", "status: draft\nlast_reviewed: 30.02.2026", "CG105", "YYYY-MM-DD"),
+    ],
+)
+def test_every_schema_error_says_what_to_write(old: str, new: str, code: str, hint: str) -> None:
+    result = validate_document(parse_text(CARD.replace(old, new), display="card.yaml"))
+    [problem] = result.problems
+    assert problem.code == code, problem
+    assert hint in problem.hint, problem
+
+
+def test_an_impossible_day_is_not_told_to_change_its_form() -> None:
+    [(_, _, _, message)] = problems_of(CARD + "last_reviewed: 2026-02-30\n")
+    assert "'2026-02-30' is no day of the calendar (day is out of range for month)" in message
+    assert "YYYY-MM-DD" not in message
+
+
 def test_extensions_allow_anything() -> None:
     assert problems_of(CARD + "extensions:\n  cost_centre: 42\n  any: {thing: [1]}\n") == []
 
@@ -124,6 +147,8 @@ def test_folder_and_id_must_agree(in_tmp: Path) -> None:
 def test_new_documents_validate_as_drafts(in_tmp: Path, kind: str) -> None:
     init_workspace(in_tmp)
     workspace = load_workspace(in_tmp)
+    if kind == "checklist":  # a checklist answers for a system whose card exists
+        new_document(workspace, "model-card", "demo")
     path = new_document(workspace, kind, "demo")
     assert path.is_file()
     assert "TODO" in path.read_text(encoding="utf-8")

@@ -227,22 +227,24 @@ def _problem(loaded: LoadedDocument, model_class: type[BaseModel], detail: Error
             positions.value(loc),
             "CG102",
             f"'{name}' must be one of: {choices} (got {got})",
-            hint=_suggest(str(detail.get("input")), choices.split(", ")),
+            hint=_suggest(str(detail.get("input")), choices.split(", "))
+            or "write one of these values as listed (the template explains each)",
         )
     if kind == "value_error" or kind == "assertion_error":
-        message = str(detail.get("ctx", {}).get("error", detail["msg"]))
+        context = detail.get("ctx", {})
+        message = str(context.get("error", detail["msg"]))
         return Problem.at(
             display,
             positions.value(loc),
             "CG105",
             f"'{name}': {message}" if loc else message,
-            hint="",
+            hint=str(context.get("hint", _TEMPLATE_HINT)),
         )
     message = detail["msg"]
-    hint = ""
+    hint = _TYPE_HINTS.get(kind, _TEMPLATE_HINT)
     if kind == "string_type":
         message = "must be text"
-        hint = "put the value in quotes"
+        hint = "put the value in quotes" if got not in ("a list", "a mapping") else _ONE_VALUE
     elif kind.endswith("_type"):
         message = message.replace("Input should be", "must be")
     elif kind.startswith("string_pattern"):
@@ -253,6 +255,36 @@ def _problem(loaded: LoadedDocument, model_class: type[BaseModel], detail: Error
     return Problem.at(
         display, positions.value(loc), "CG104", f"'{name}' {message} (got {got})", hint=hint
     )
+
+
+_TEMPLATE_HINT = "see the template (cardgate new) or the JSON Schema for what goes here"
+_ONE_VALUE = "write one value here, not a list or a mapping"
+_TYPE_HINTS = {
+    "int_type": "write a whole number, without quotes",
+    "int_parsing": "write a whole number, without quotes",
+    "int_from_float": "write a whole number, without quotes",
+    "float_type": "write a number, without quotes",
+    "float_parsing": "write a number, without quotes",
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "list_type": "write a list: [a, b], or one '- item' per line",
+    "dict_type": "write a mapping: 'key: value' lines, indented under it",
+    "model_type": "write a mapping: 'key: value' lines, indented under it",
+    "model_attributes_type": "write a mapping: 'key: value' lines, indented under it",
+    "greater_than": "write a larger value",
+    "greater_than_equal": "write a value at least the limit shown",
+    "less_than": "write a smaller value",
+    "less_than_equal": "write a value at most the limit shown",
+    "too_short": "add the entries it needs",
+    "too_long": "remove entries",
+    "string_too_short": "write some text here",
+    "string_too_long": "shorten the text",
+    "finite_number": "write a finite number (not .nan or .inf)",
+    "date_type": "write it as YYYY-MM-DD",
+    "date_parsing": "write it as YYYY-MM-DD",
+    "date_from_datetime_parsing": "write it as YYYY-MM-DD",
+}
+"""What to write instead, for pydantic's error kinds (the rest: `_TEMPLATE_HINT`)."""
 
 
 def _field_name(loc: DataPath) -> str:

@@ -14,6 +14,7 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from typing import Annotated, Any, Literal
@@ -44,6 +45,14 @@ def _as_text(value: Any) -> Any:
     return written if written is not None else value
 
 
+def hinted(message: str, hint: str) -> PydanticCustomError:
+    """A validation error with the hint `cardgate validate` shows under it (CG105)."""
+    return PydanticCustomError("value_error", "{error}", {"error": message, "hint": hint})
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _as_date(value: Any) -> Any:
     if isinstance(value, str) and is_placeholder_text(value):
         return None
@@ -51,7 +60,11 @@ def _as_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError as error:
-            raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD") from error
+            if _ISO_DAY.fullmatch(value.strip()):  # the form is right, the day is not
+                raise hinted(
+                    f"'{value}' is no day of the calendar ({error})", "check the month and day"
+                ) from error
+            raise hinted(f"'{value}' is not a date", "write it as YYYY-MM-DD") from error
     return value
 
 
