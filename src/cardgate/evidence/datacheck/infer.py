@@ -72,6 +72,8 @@ def profile_file(path: Path, *, memory_limit: str | None = None) -> DataProfile:
             hint="draft it from one Parquet file of the table's rows, then set "
             "contract.path to the table's folder",
         )
+    if source.format == "csv":
+        _check_header(source)
     with open_connection(memory_limit) as db:
         try:
             rows, columns = _profile(db, source)
@@ -87,6 +89,31 @@ def profile_file(path: Path, *, memory_limit: str | None = None) -> DataProfile:
                 hint="is the file complete and really " + source.suffix + "? re-export it",
             ) from error
     return DataProfile(path, source.suffix, rows, file_sha256(path), tuple(columns))
+
+
+def _check_header(source: DataSource) -> None:
+    """`InputError` at the header's line and column for a name check-data would not find
+    as DuckDB drafts it: DuckDB trims spaces around names, renames a repeated name
+    (`id_1`) and names an empty one (`column3`); check-data reads the names as written."""
+    names = source.csv_header()
+    seen: set[str] = set()
+    offset = 1
+    for number, name in enumerate(names, start=1):
+        where = f"{source.display}:1:{offset}"
+        offset += len(name) + 1  # exact where no name is quoted
+        if not name.strip():
+            problem = f"column {number} has no name"
+        elif name != name.strip():
+            problem = f"column {number}'s name {name!r} has spaces around it"
+        elif name in seen:
+            problem = f"column {number}'s name {name!r} repeats an earlier column's"
+        else:
+            seen.add(name)
+            continue
+        raise InputError(
+            f"{where}: {problem}: a contract names each column as the header writes it",
+            hint="give every column a unique name without spaces around it, then draft again",
+        )
 
 
 def _reader(source: DataSource) -> str:
