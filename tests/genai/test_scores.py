@@ -363,3 +363,27 @@ def test_a_ragas_row_with_long_retrieved_contexts_is_read(tmp_path: Path) -> Non
     path.write_text(f'retrieved_contexts,faithfulness\n"{"x" * 300_000}",0.5\n', encoding="utf-8")
     found = read_scores(path, "ragas.csv", "ragas")
     assert [s.scores for s in found.samples] == [{"faithfulness": 0.5}]
+
+
+@pytest.mark.parametrize("score", ["7.5", "-3"])
+def test_a_score_off_the_tools_scale_is_refused(tmp_path: Path, score: str) -> None:
+    """One impossible score (ragas scores from 0 to 1) would move a mean past a
+    threshold: refused at its row, with the card's way out for another scale."""
+    path = _broken(tmp_path, "ragas.csv", "0.93", score)
+    with pytest.raises(InputError) as raised:
+        read_scores(path, "ragas.csv", "ragas")
+    message = raised.value.message
+    assert message.startswith("ragas.csv:2:1: score 'answer_relevancy' of sample 'row 2' is ")
+    assert "outside the scale 0 to 1" in message
+    assert "sources[].scale" in raised.value.hint
+    found = read_scores(path, "ragas.csv", "ragas", (-5.0, 10.0))  # the card's own scale
+    assert found.samples[0].scores["answer_relevancy"] == float(score)
+
+
+def test_unbounded_tools_keep_their_scores(tmp_path: Path) -> None:
+    """lm-eval's metrics have no common scale: a perplexity of 3.5 is kept."""
+    rows = [json.loads(line) for line in (FIXTURES / LM_EVAL).read_text("utf-8").splitlines()]
+    rows[0]["acc"] = 3.5
+    path = tmp_path / LM_EVAL
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    assert read_scores(path, LM_EVAL, "lm-eval").samples[0].scores["acc"] == 3.5

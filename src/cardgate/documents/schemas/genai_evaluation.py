@@ -138,6 +138,19 @@ class RetrievalEvaluation(Section):
     )
 
 
+class ScoreScale(Section):
+    """The scale a file's scores lie on: a score outside it is refused, not averaged."""
+
+    min: float = required("The lowest score the judge gives.")
+    max: float = required("The highest score the judge gives.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScoreScale:
+        if not self.min < self.max:
+            raise ValueError("'min' must be below 'max'")
+        return self
+
+
 class ScoreFile(Section):
     """A file of per-sample scores written by an evaluation tool."""
 
@@ -147,6 +160,12 @@ class ScoreFile(Section):
     )
     path: Text = required(
         "Workspace-relative path of the file (its SHA-256 is recorded).", gate=("GATE-GEN001",)
+    )
+    scale: ScoreScale | None = optional(
+        "The scale of its scores when it is not the tool's own (ragas, deepeval and "
+        "promptfoo score from 0 to 1; a rubric may score from 1 to 5): a score outside "
+        "it is refused. Without it, inspect-ai, lm-eval and mlflow scores are not bounded.",
+        commented=True,
     )
 
 

@@ -119,7 +119,8 @@ def read_sources(
         except PathEscapeError as error:
             raise ConfigurationError(f"path: {error}", at=where) from error
         shown = workspace.relative(path)
-        found = read_scores(path, shown, source.tool)
+        scale = (source.scale.min, source.scale.max) if source.scale is not None else None
+        found = read_scores(path, shown, source.tool, scale)
         for sample in found.samples:
             for feature in getattr(settings, "slices", ()):
                 if feature not in sample.fields:
