@@ -74,6 +74,19 @@ def test_malformed_documents_get_one_positioned_problem(text: str, code: str) ->
     assert load_error(text)[0] == code
 
 
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_shown_where_it_opens(quote: str) -> None:
+    """PyYAML finds an unclosed quote where the text runs out, lines below: the problem
+    is shown at the quote, with where the text ran out."""
+    text = f"kind: model-card\nname: {quote}Loan approval\nstatus: draft\nrisk_tier: high\n"
+    with pytest.raises(DocumentLoadError) as raised:
+        parse_text(text, display="card.yaml")
+    problem = raised.value.problem
+    assert (problem.code, problem.line, problem.column) == ("CG005", 2, 7)
+    assert problem.message.startswith("invalid YAML: the quoted value that starts here is never")
+    assert "close the quote" in problem.hint
+
+
 def test_alias_bomb_is_refused_quickly() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for index in range(1, 9):

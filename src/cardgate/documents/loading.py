@@ -108,6 +108,12 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
         hint = "check indentation and quoting near this position"
         if error.context:
             hint = f"{error.context}; {hint}"
+        if (error.context or "").startswith("while scanning a quoted") and error.context_mark:
+            # PyYAML finds an unclosed quote where the text runs out: point at its start
+            end = f" (the text runs out at line {span.line})" if error.problem_mark else ""
+            span = Span.from_mark(error.context_mark)
+            message = f"the quoted value that starts here is never closed{end}"
+            hint = "close the quote on this line, or escape a quote inside the value"
         raise DocumentLoadError(
             Problem.at(display, span, "CG005", f"invalid YAML: {message}", hint=hint)
         ) from error
