@@ -47,6 +47,15 @@ def test_a_device_inside_the_workspace_is_not_read(workspace: Path) -> None:
     assert "is a device, not a regular file" in done.stdout
 
 
+def test_a_folder_named_like_a_document_is_told_to_name_a_file(workspace: Path) -> None:
+    folder = workspace / "systems" / SYSTEM / "checklist-folder.yaml"
+    folder.mkdir()
+    done = run_cli("validate", "-w", workspace, timeout=TIMEOUT)
+    assert done.returncode == 1, done.stderr
+    assert "checklist-folder.yaml:1:1: CG001 file is a folder, not a regular file" in done.stdout
+    assert "hint: name the file inside it" in done.stdout
+
+
 @pytest.mark.parametrize(
     "name",
     [

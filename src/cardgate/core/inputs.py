@@ -111,7 +111,9 @@ def open_regular(path: Path) -> BinaryIO:
             raise UnreadableFile(
                 path,
                 f"is {file_kind(mode)}, not a regular file",
-                hint="commit the file itself, not a link to a device or a pipe",
+                hint="name the file inside it"
+                if stat.S_ISDIR(mode)
+                else "commit the file itself, not a link to a device or a pipe",
             )
         os.set_blocking(handle, True)
         return os.fdopen(handle, "rb")
