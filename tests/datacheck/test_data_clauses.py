@@ -238,3 +238,19 @@ def test_nan_in_parquet_counts_as_missing(ws: DataWorkspace, engine: str) -> Non
     assert result["profile"]["x"]["nulls"] == 500_000
     assert result["profile"]["x"]["max"] == 3
     assert [v["clause"] for v in result["violations"]] == ["nulls"]
+
+
+def test_a_long_column_name_does_not_pad_every_violation(ws: DataWorkspace, engine: str) -> None:
+    """Violations align on column names up to 32 characters: one 500-character name is
+    printed as it is, not padded against."""
+    long = "x" * 500
+    ws.contract(
+        "path: data.csv\ncolumns:\n  - {name: age, type: integer, min: 17, max: 100}\n"
+        f"  - {{name: {long}, type: integer, max: 0}}"
+    )
+    ws.data(pd.DataFrame({"age": [17, 200], long: [1, 0]}))
+    code, out, _ = ws.check("--engine", engine)
+    assert code == 1
+    lines = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(lines) == 2
+    assert max(len(line) for line in lines if line.lstrip().startswith("age")) < 100

@@ -8,6 +8,10 @@ from typing import TextIO
 from cardgate.core.text import visible
 from cardgate.evidence.datacheck.run import DataCheckResult
 
+ALIGN_WIDTH = 32
+"""Violations are aligned on column names up to this long; a longer name is not padded
+against (one 5,000-character name would pad every line)."""
+
 
 def render_text(result: DataCheckResult, stream: TextIO) -> None:
     """A headline, one aligned line per violation, and where the artifact went."""
@@ -19,7 +23,7 @@ def render_text(result: DataCheckResult, stream: TextIO) -> None:
             f"{result.dataset}: {count} violation{'' if count == 1 else 's'} in {rows:,} rows\n"
         )
         labels = [visible(violation.column or "") for violation in violations]
-        width = max(len(label) for label in labels)
+        width = min(max(len(label) for label in labels), ALIGN_WIDTH)
         for label, violation in zip(labels, violations, strict=True):
             padded = label.ljust(width) + " " if width else ""
             stream.write(f"  {padded}{visible(violation.message)}\n")
