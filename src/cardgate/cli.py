@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import difflib
 import io
 import os
 import sys
@@ -659,6 +660,18 @@ def profile(
     if table is not None and (engine != "spark" or data is not None):
         raise UsageError("--table goes with --engine spark, without --data")
     loaded = _load(workspace)
+    if subject not in loaded.systems and subject not in loaded.datasets:
+        known = sorted({*loaded.systems, *loaded.datasets})
+        match = difflib.get_close_matches(subject, known, n=1, cutoff=0.6)
+        raise UsageError(
+            f"unknown system or dataset '{subject}'",
+            hint=f"did you mean '{match[0]}'?"
+            if match
+            else "systems: "
+            + (", ".join(sorted(loaded.systems)) or "none")
+            + "; datasets: "
+            + (", ".join(sorted(loaded.datasets)) or "none"),
+        )
     measure = profile_system if subject in loaded.systems else profile_dataset
     with _spark_stopped(engine):
         run = measure(

@@ -277,3 +277,13 @@ def test_gate_reads_the_record_without_heavy_imports(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     assert "GATE-MON002" in done.stdout
     assert "HEAVY:\n" in done.stderr
+
+
+def test_an_unknown_subject_names_systems_and_datasets(root: Path) -> None:
+    """`profile` takes a system or a dataset: an unknown one lists (or suggests) both."""
+    code, output = cli("profile", "../x", "-w", str(root))
+    assert code == 2, output
+    assert "unknown system or dataset '../x'" in output
+    assert f"systems: {SYSTEM}" in output and "; datasets: " in output
+    code, output = cli("profile", SYSTEM[:-1], "-w", str(root))
+    assert code == 2 and f"did you mean '{SYSTEM}'?" in output
