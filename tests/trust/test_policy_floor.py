@@ -61,6 +61,20 @@ def test_a_looser_threshold_option_is_a_loosening(tmp_path: Path) -> None:
 
 
 def test_a_loosening_waived_by_a_named_approver_is_still_shown(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n"
+        "tiers:\n  high:\n    max_review_age_days: 365\n"
+    )
+    (root / "waivers.yaml").write_text(WAIVER.format(rule="GATE-POL001", expires="2027-01-31"))
+    code, report = gate_json(root, "--release")
+    assert code == 0, report["findings"]
+    assert "GATE-POL001" in codes(report, "waived")
+
+
+def test_no_waiver_accepts_fewer_sign_offs_where_only_signed_ones_count(tmp_path: Path) -> None:
+    """Dropping legal and risk from the high tier, with a waiver of the loosening and the
+    owner's sign-off alone: still blocked — a line of waivers.yaml is no signed approval."""
     root = build_workspace(tmp_path / "ws", {"sign": ["owner"]})
     (root / "policy.yaml").write_text(
         "kind: policy\nschema_version: 1\nextends: baseline\n"
@@ -68,8 +82,8 @@ def test_a_loosening_waived_by_a_named_approver_is_still_shown(tmp_path: Path) -
     )
     (root / "waivers.yaml").write_text(WAIVER.format(rule="GATE-POL001", expires="2027-01-31"))
     code, report = gate_json(root, "--release")
-    assert code == 0, report["findings"]
-    assert "GATE-POL001" in codes(report, "waived")
+    assert code == 1
+    assert "GATE-POL001" in codes(report) and "GATE-POL001" not in codes(report, "waived")
 
 
 def test_a_waiver_without_end_is_refused(tmp_path: Path) -> None:
