@@ -54,3 +54,16 @@ def test_a_changed_dataset_file_re_gates_its_users(tmp_path: Path) -> None:
     edit(root / "datasets/loans/datasheet.yaml", ("name: Loan applications", "name: Loans"))
     code, report = gate_json(root, "--release", "--changed-since", "HEAD")
     assert code == 1 and "GATE-SO002" in codes(report)
+
+
+def test_a_file_moved_out_of_a_system_folder_re_gates_the_system(tmp_path: Path) -> None:
+    """git's rename detection lists only a moved file's new path: the system it left must
+    be gated all the same (its sign-offs are gone)."""
+    root = committed(build_workspace(tmp_path / "ws"))
+    (root / "datasets/zzz").mkdir()
+    git(root, "mv", f"systems/{SYSTEM}/signoffs.yaml", "datasets/zzz/signoffs.yaml")
+    git(root, "commit", "-qm", "move")
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD~1")
+    assert code == 1
+    assert "GATE-SO001" in codes(report)
+    assert report["skipped_systems"] == []

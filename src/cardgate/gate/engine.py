@@ -281,7 +281,9 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     top = git(root, "rev-parse", "--show-toplevel")
     if top is None:
         raise UsageError("--changed-since needs the workspace to be in a git repository")
-    diff = git(root, "diff", "--name-only", ref, "--", ".")
+    # --no-renames: a file moved out of a system's folder is a deletion there too (with
+    # rename detection git lists only its new path).
+    diff = git(root, "diff", "--no-renames", "--name-only", ref, "--", ".")
     if diff is None:
         raise UsageError(f"--changed-since: git cannot compare with '{ref}'")
     untracked = git(root, "ls-files", "--others", "--exclude-standard", "--full-name", ".") or ""
