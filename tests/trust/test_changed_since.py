@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.gate.conftest import PREDICTIONS
 
-from .conftest import SYSTEM, build_workspace, codes, edit, gate_json, git
+from .conftest import SYSTEM, build_workspace, codes, edit, gate, gate_json, git
 
 
 def committed(root: Path) -> Path:
@@ -67,3 +67,32 @@ def test_a_file_moved_out_of_a_system_folder_re_gates_the_system(tmp_path: Path)
     assert code == 1
     assert "GATE-SO001" in codes(report)
     assert report["skipped_systems"] == []
+
+
+def test_a_workspace_under_a_non_ascii_folder_sees_its_changes(tmp_path: Path) -> None:
+    """git quotes non-ASCII paths ("g\\303\\266vernance/…") unless told not to: a deletion
+    there must still re-gate its system."""
+    root = build_workspace(tmp_path / "gövernance")
+    committed(tmp_path)
+    git(tmp_path, "rm", "-q", f"gövernance/systems/{SYSTEM}/signoffs.yaml")
+    git(tmp_path, "commit", "-qm", "drop")
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD~1")
+    assert code == 1
+    assert "GATE-SO001" in codes(report)
+    assert report["skipped_systems"] == []
+
+
+def test_a_deleted_dataset_re_gates_the_systems_that_name_it(tmp_path: Path) -> None:
+    root = committed(build_workspace(tmp_path / "ws"))
+    git(root, "rm", "-rq", "datasets/loans")
+    git(root, "commit", "-qm", "drop")
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD~1")
+    assert code == 1
+    assert report["skipped_systems"] == []
+
+
+def test_a_ref_that_looks_like_an_option_is_refused(tmp_path: Path) -> None:
+    root = committed(build_workspace(tmp_path / "ws"))
+    code, out = gate(root, "--changed-since", f"--output={tmp_path / 'written'}")
+    assert code == 2 and "not a git ref" in out
+    assert not (tmp_path / "written").exists()

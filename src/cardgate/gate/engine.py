@@ -21,7 +21,7 @@ from pathlib import Path
 from cardgate.core.clock import today as reference_date
 from cardgate.core.errors import UsageError
 from cardgate.core.gcpause import paused_collector
-from cardgate.core.git import git
+from cardgate.core.git import git, git_paths
 from cardgate.core.parallel import fork_map
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
@@ -278,16 +278,31 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     the checklists folder, anything else — selects every system.
     """
     root = workspace.root
-    top = git(root, "rev-parse", "--show-toplevel")
-    if top is None:
+    if git(root, "rev-parse", "--show-toplevel") is None:
         raise UsageError("--changed-since needs the workspace to be in a git repository")
-    # --no-renames: a file moved out of a system's folder is a deletion there too (with
-    # rename detection git lists only its new path).
-    diff = git(root, "diff", "--no-renames", "--name-only", ref, "--", ".")
+    if ref.startswith("-"):
+        raise UsageError(f"--changed-since: '{ref}' is not a git ref", hint="e.g. origin/main")
+    # Paths relative to the workspace (--relative, and ls-files without --full-name), NUL-
+    # separated and never quoted (-z: git quotes non-ASCII names otherwise); --no-renames:
+    # a file moved out of a system's folder is a deletion there too (rename detection
+    # lists only its new path).
+    diff = git_paths(
+        root,
+        "diff",
+        "--no-renames",
+        "--no-ext-diff",
+        "--relative",
+        "--name-only",
+        "-z",
+        ref,
+        "--",
+        ".",
+    )
     if diff is None:
         raise UsageError(f"--changed-since: git cannot compare with '{ref}'")
-    untracked = git(root, "ls-files", "--others", "--exclude-standard", "--full-name", ".") or ""
-    top_path = Path(top.strip())
+    untracked = git_paths(root, "ls-files", "-z", "--others", "--exclude-standard", ".")
+    if untracked is None:
+        return None  # cannot tell what is new: gate everything
     depends = {
         system_id: _dependencies(workspace, system)
         for system_id, system in workspace.systems.items()
@@ -297,12 +312,10 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
         workspace.relative(workspace.datasets_dir) + "/",
     )
     selected: set[str] = set()
-    for line in [*diff.splitlines(), *untracked.splitlines()]:
-        if not line.strip():
-            continue
-        relative = workspace.relative(top_path / line.strip())
-        if Path(relative).is_absolute():
-            continue  # outside the workspace
+    for name in [*diff, *untracked]:
+        relative = workspace.relative(root / name)
+        if Path(relative).is_absolute() or relative.startswith("../"):
+            return None  # a path that cannot be placed in the workspace: gate everything
         users = {
             system_id
             for system_id, paths in depends.items()
@@ -324,8 +337,9 @@ def _dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
         return found
     for _, ref in card.dataset_references():
         dataset = workspace.datasets.get(ref.dataset)
-        if dataset is not None:
-            found.append(workspace.relative(dataset.folder))
+        # A datasheet deleted since the ref leaves no dataset: its folder still counts.
+        folder = dataset.folder if dataset is not None else workspace.datasets_dir / ref.dataset
+        found.append(workspace.relative(folder))
     evaluation = card.evaluation
     if evaluation is not None:
         named = [evaluation.predictions.path, *(evaluation.predictions.inputs or [])]
