@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -230,6 +231,18 @@ def test_changed_since_gates_only_changed_systems(tmp_path: Path) -> None:
     code, out = gate(root, "--release", "--changed-since", "HEAD")
     assert code == 0 and f"PASSED  {SYSTEM}" in out
     assert gate(root, "--changed-since", "no-such-ref")[0] == 2
+
+
+def test_systems_not_named_are_not_called_unchanged(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    shutil.copytree(root / f"systems/{SYSTEM}", root / "systems/other")
+    code, out = gate(root, "--release", SYSTEM)
+    assert code == 0 and "SKIPPED  1 not named" in out and "unchanged" not in out
+    code, out = gate(root, "--release", SYSTEM, "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["unselected_systems"] == ["other"] and report["skipped_systems"] == []
+    assert [verdict["system"] for verdict in report["systems"]] == [SYSTEM]
 
 
 PROBE = """

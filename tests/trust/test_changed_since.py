@@ -96,3 +96,38 @@ def test_a_ref_that_looks_like_an_option_is_refused(tmp_path: Path) -> None:
     code, out = gate(root, "--changed-since", f"--output={tmp_path / 'written'}")
     assert code == 2 and "not a git ref" in out
     assert not (tmp_path / "written").exists()
+
+
+WAIVER = f"""\
+kind: waivers
+schema_version: 1
+waivers:
+  - rule: GATE-MC002
+    system: {SYSTEM}
+    document: systems/{SYSTEM}/model-card.yaml
+    path: monitoring
+    justification: monitoring is planned for the pilot, not before.
+    approver: "Risk Owner"
+    expires: 2027-03-31
+"""
+
+
+def test_an_unchanged_blocked_system_gets_no_passed_verdict(tmp_path: Path) -> None:
+    """Only the time-based rules run on an unchanged system: it is skipped, not "passed",
+    and its waivers (of rules that did not run) are not judged unused."""
+    root = build_workspace(tmp_path / "ws")
+    (root / f"systems/{SYSTEM}/signoffs.yaml").unlink()  # blocked: GATE-SO001
+    (root / "waivers.yaml").write_text(WAIVER, encoding="utf-8")
+    committed(root)
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 0
+    assert report["systems"] == []
+    assert report["skipped_systems"] == [SYSTEM]
+    assert "GATE-WV002" not in codes(report)
+    code, out = gate(root, "--release", "--changed-since", "HEAD")
+    assert "PASSED" not in out and "SKIPPED  1 unchanged" in out
+    code, out = gate(root, "--release", "--changed-since", "HEAD", "--format", "markdown")
+    assert "✅ passed" not in out and "1 unchanged" in out
+    # Gated in full, the same workspace fails on the sign-offs, and the waiver is judged.
+    code, report = gate_json(root, "--release")
+    assert code == 1 and {"GATE-SO001", "GATE-WV002"} <= set(codes(report))

@@ -63,6 +63,9 @@ class GateContext:
     rules: tuple[RuleMeta, ...] = ()
     selected: frozenset[str] = frozenset()
     """Ids of the systems gated in this run."""
+    partial: frozenset[str] = frozenset()
+    """Those of `selected` gated only by the time-based rules (--changed-since found them
+    unchanged): what the other rules would have found is not known."""
     recompute: bool = False
     """Compute the computed artifacts again and compare (GATE-ART001; --release)."""
     base_ref: str | None = None

@@ -109,6 +109,7 @@ def _run_gate(
         today if today is not None else reference_date(),
         rules=rules,
         selected=frozenset(chosen) | frozenset(dated),
+        partial=frozenset(dated),
         recompute=recompute,
         base_ref=changed_since,
     )
@@ -162,11 +163,15 @@ def _run_gate(
         waived=waived,
         rules=runs,
         documents=sorted(documents | _workspace_documents(gate)),
-        skipped_systems=sorted(set(loaded.systems) - set(chosen)),
         recomputed=recompute,
     )
-    # An unchanged system gets a verdict only when the date alone made it fail.
-    failing_dated = sorted({f.system for f in active if f.system in dated})
+    # An unchanged system gets a verdict only when the date alone made it fail: the rules
+    # that did not run on it cannot make it pass.
+    failing_dated = sorted(
+        {f.system for f in active if f.system in dated and (f.severity is Severity.ERROR or strict)}
+    )
+    result.skipped_systems = sorted(set(dated) - set(failing_dated))
+    result.unselected_systems = sorted(set(loaded.systems) - set(chosen) - set(dated))
     result.systems = _verdicts(
         gate, [*chosen, *failing_dated], active, waived, thresholds, strict=strict
     )

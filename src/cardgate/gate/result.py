@@ -153,7 +153,10 @@ class GateResult:
     documents: list[str] = field(default_factory=list)
     systems: list[SystemVerdict] = field(default_factory=list)
     skipped_systems: list[str] = field(default_factory=list)
-    """Systems not gated because `--changed-since` found no change in them."""
+    """Systems not gated because `--changed-since` found no change in them (only the
+    time-based rules ran, and none of them failed: no verdict)."""
+    unselected_systems: list[str] = field(default_factory=list)
+    """Systems not gated because the run named others (`cardgate gate SYSTEM…`)."""
     recomputed: bool = False
     """Whether computed artifacts were computed again and compared (GATE-ART001), as
     `gate --release` does, or read as committed."""

@@ -119,6 +119,7 @@ def result_json(result: GateResult) -> dict[str, Any]:
             for v in result.systems
         ],
         "skipped_systems": list(result.skipped_systems),
+        "unselected_systems": list(result.unselected_systems),
         "findings": [finding_json(f) for f in result.findings],
         "waived": [finding_json(f) for f in result.waived],
         "rules": [rule_json(rule) for rule in result.rules],

@@ -3,8 +3,9 @@
 Rationale:
 A waiver that matches nothing is either obsolete (the problem was fixed) or mistyped
 (wrong system, document or path) — and a mistyped waiver hides the fact that the intended
-exception is not applied. Either way it should be removed or corrected. (Systems not
-gated in this run, e.g. with ``--changed-since``, are not judged.)
+exception is not applied. Either way it should be removed or corrected. (Waivers of
+systems not gated in full in this run — not named, or found unchanged by
+``--changed-since`` — are not judged: the rules they waive may not have run.)
 
 Fails:
 - a waiver of GATE-FA003 for ``credit-default`` with ``path: evaluation.threshold.0``
@@ -42,7 +43,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     for index, uses in sorted(ctx.gate.waiver_uses.items()):
         waiver = waivers.waivers[index]
-        if uses or waiver.system not in ctx.gate.selected:
+        if uses or waiver.system not in ctx.gate.selected or waiver.system in ctx.gate.partial:
             continue
         yield ctx.finding(
             document,
