@@ -10,10 +10,13 @@ subprocess with a timeout and a memory cap.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 from pathlib import Path
 
 import pytest
+
+from cardgate.core.inputs import loads_json
 
 from .conftest import DATASET, SIGNED_SYSTEM, SYSTEM, invoke, one_line_error, run_cli
 
@@ -174,3 +177,40 @@ def test_utf16_is_named(workspace: Path, encoding: str) -> None:
     line = next(line for line in out.splitlines() if line.split(":", 1)[0].endswith("card.yaml"))
     assert "UTF-16" in line and "binary" not in line
     assert "save it as UTF-8" in out
+
+
+DEEP_JSON = '{"a":' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+def test_json_nested_too_deeply_or_with_a_huge_integer_is_a_decode_error() -> None:
+    """json raises RecursionError and a bare ValueError ("use sys.set_int_max_str_digits()")
+    for these: every reader caught only ValueError or JSONDecodeError."""
+    with pytest.raises(json.JSONDecodeError, match="nested too deeply"):
+        loads_json(DEEP_JSON)
+    with pytest.raises(json.JSONDecodeError, match="integer of more than 4300 digits") as huge:
+        loads_json(b'{\n  "count": ' + b"7" * 5000 + b"\n}")
+    assert (huge.value.lineno, huge.value.colno) == (2, 12)
+
+
+@pytest.mark.parametrize(
+    ("name", "commands"),
+    [
+        (f"datasets/{DATASET}/data-check.json", ("gate", "status", "validate")),
+        (f"systems/{SYSTEM}/evaluation.json", ("gate", "status")),
+        (f"systems/{SIGNED_SYSTEM}/monitoring.json", ("gate",)),
+        ("systems/helpdesk-assistant/retrieval.json", ("gate",)),
+    ],
+)
+def test_a_deeply_nested_artifact_is_unusable_not_an_internal_error(
+    workspace: Path, name: str, commands: tuple[str, ...]
+) -> None:
+    (workspace / name).write_text(DEEP_JSON, encoding="utf-8")
+    for command in commands:
+        done = run_cli(command, "-w", workspace, timeout=TIMEOUT)
+        assert "internal error" not in done.stdout + done.stderr, (command, done.stderr)
+        assert "Traceback" not in done.stderr and "GATE-INT001" not in done.stdout
+        if command == "validate":
+            assert done.returncode in (0, 1)
+        else:
+            assert done.returncode == 1, (command, done.stderr)
+            assert name in done.stdout, command

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -150,7 +151,37 @@ def read_json(path: Path, *, limit: SizeLimit = ARTIFACT_BYTES) -> Any:
 
     Raises OSError (`UnreadableFile`, FileNotFoundError …) or ValueError (not JSON).
     """
-    return json.loads(read_regular(path, limit=limit))
+    return loads_json(read_regular(path, limit=limit))
+
+
+NESTED_JSON = "is nested too deeply to read (arrays or objects inside each other)"
+
+
+def loads_json(text: str | bytes, **hooks: Any) -> Any:
+    """`json.loads(text, **hooks)` for text cardgate did not write: every way it can fail
+    is a `json.JSONDecodeError` (a ValueError, with a line and column), including the two
+    the json module raises otherwise — nesting deeper than Python's recursion allows
+    (RecursionError) and an integer of more digits than `int` converts (a bare ValueError
+    that suggests raising the interpreter's limit)."""
+    try:
+        return json.loads(text, **hooks)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError(NESTED_JSON, _as_text(text), 0) from None
+    except ValueError as error:
+        if "integer string conversion" not in str(error):
+            raise  # a hook's own error
+        most = sys.get_int_max_str_digits()
+        doc = _as_text(text)
+        found = re.search(rf"\d{{{most + 1},}}", doc)
+        raise json.JSONDecodeError(
+            f"holds an integer of more than {most} digits", doc, found.start() if found else 0
+        ) from None
+
+
+def _as_text(text: str | bytes) -> str:
+    return text if isinstance(text, str) else text.decode("utf-8", errors="replace")
 
 
 def json_field(path: Path, key: str) -> object:

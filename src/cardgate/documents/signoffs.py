@@ -29,7 +29,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cardgate.core.digests import canonical_sha256, file_sha256
-from cardgate.core.inputs import ARTIFACT_BYTES, read_regular
+from cardgate.core.inputs import ARTIFACT_BYTES, loads_json, read_regular
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Problem
 from cardgate.documents.load_limits import DocumentLoadError
@@ -202,7 +202,7 @@ def json_digest(path: Path) -> str:
     except OSError as error:
         return f"unreadable: {error.strerror or error}"
     try:
-        return canonical_sha256(json.loads(raw))
+        return canonical_sha256(loads_json(raw))
     except ValueError:
         return hashlib.sha256(raw).hexdigest()
 

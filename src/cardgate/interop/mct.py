@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from cardgate.core.errors import InputError
+from cardgate.core.inputs import loads_json
 from cardgate.documents.schemas.spdx import ExpressionError, licence_ids
 from cardgate.interop.format import Draft, Format, yaml_text
 
@@ -29,7 +30,7 @@ _ROLES = (("valid", "validation"), ("test", "testing"), ("eval", "testing"), ("t
 
 def _load(raw: bytes, shown: str) -> dict[str, Any]:
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = loads_json(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise InputError(f"{shown}: is not UTF-8 text (byte {error.start})") from error
     except json.JSONDecodeError as error:

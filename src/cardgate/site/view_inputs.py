@@ -5,7 +5,6 @@ with what changed since the latest.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from cardgate.core.git import git
-from cardgate.core.inputs import ARTIFACT_BYTES, DOCUMENT_BYTES, read_regular
+from cardgate.core.inputs import ARTIFACT_BYTES, DOCUMENT_BYTES, loads_json, read_regular
 from cardgate.core.paths import PathEscapeError
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import ArtifactError, parse_artifact
@@ -48,7 +47,7 @@ def json_artifact(
             return Unavailable(f"{shown} cannot be shown: it {error}")
         return dict(data)
     try:
-        data = json.loads(text)
+        data = loads_json(text)
     except ValueError as error:
         problems.append(BuildProblem(shown, "", f"not valid JSON: {error}"))
         return Unavailable(f"{shown} is not valid JSON")

@@ -22,7 +22,13 @@ from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cardgate.core.inputs import ARTIFACT_BYTES, UnreadableFile, json_field, read_regular
+from cardgate.core.inputs import (
+    ARTIFACT_BYTES,
+    UnreadableFile,
+    json_field,
+    loads_json,
+    read_regular,
+)
 from cardgate.documents.schemas.base import Sha256
 from cardgate.documents.schemas.evaluation import Dialect, EvidenceLevel
 
@@ -257,7 +263,7 @@ def parse_json_artifact(
     numbers only, of its `kind` and schema `version` (else: re-run `command`); the
     validated model and the raw JSON data, or `ArtifactError`."""
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        data = loads_json(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ArtifactError(
             f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import InputError
-from cardgate.core.inputs import IN_MEMORY_BYTES, read_regular
-from cardgate.evidence.genai.score_parsing import NESTED
+from cardgate.core.inputs import IN_MEMORY_BYTES, loads_json, read_regular
 
 
 @dataclass(frozen=True)
@@ -75,13 +74,11 @@ def _json_objects(path: Path, shown: str) -> list[tuple[int, str, dict[str, Any]
         if not text.strip():
             continue
         try:
-            value = json.loads(text)
+            value = loads_json(text)
         except json.JSONDecodeError as error:
             raise _fail(
                 shown, number, error.colno, f"not JSON: {error.msg}", "one JSON object per line"
             ) from error
-        except RecursionError:
-            raise _fail(shown, number, 1, NESTED, "one JSON object per line") from None
         if not isinstance(value, dict):
             raise _fail(shown, number, 1, "not a JSON object", "one JSON object per line")
         found.append((number, text, value))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import InputError
-from cardgate.core.inputs import IN_MEMORY_BYTES, read_regular
+from cardgate.core.inputs import IN_MEMORY_BYTES, loads_json, read_regular
 
 
 @dataclass(frozen=True)
@@ -94,18 +94,13 @@ def flat_fields(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
             yield name, "true" if item else "false"
 
 
-NESTED = "is nested too deeply to read (arrays or objects inside each other)"
-
-
 def json_document(path: Path, shown: str, hint: str) -> Any:
     try:
-        return json.loads(text_of(path, shown))
+        return loads_json(text_of(path, shown))
     except json.JSONDecodeError as error:
         raise located(
             shown, f"{error.lineno}:{error.colno}", f"not JSON: {error.msg}", hint
         ) from error
-    except RecursionError:
-        raise located(shown, "1:1", NESTED, hint) from None
 
 
 def json_lines(text: str, shown: str, hint: str) -> Iterator[tuple[int, Any]]:
@@ -114,13 +109,11 @@ def json_lines(text: str, shown: str, hint: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = loads_json(line)
         except json.JSONDecodeError as error:
             raise located(
                 shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint
             ) from error
-        except RecursionError:
-            raise located(shown, f"{number}:1", NESTED, hint) from None
         yield number, value
 
 
