@@ -78,3 +78,47 @@ def test_a_checklist_definition_linked_from_outside_is_not_read(
     assert code == 1
     assert "checklists/evil.yaml:1:1: CG001" in out, out + err
     assert SECRET not in out + err
+
+
+def _set_signers(workspace: Path, value: str) -> None:
+    config = workspace / "cardgate.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  allowed_signers: allowed_signers\n" in text
+    config.write_text(
+        text.replace("  allowed_signers: allowed_signers\n", f"  allowed_signers: {value}\n"),
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("where", ["../outside_signers", "{outside}", "linked_signers"])
+def test_allowed_signers_must_be_in_the_workspace(
+    workspace: Path, tmp_path: Path, where: str
+) -> None:
+    """Who may sign is reviewed with the workspace: a file outside it (absolute, ``..``, or
+    through a link) would let a change point the gate at keys nobody reviews."""
+    outside = tmp_path / "outside_signers"
+    outside.write_bytes((workspace / "allowed_signers").read_bytes())
+    (workspace / "linked_signers").symlink_to(outside)
+    _set_signers(workspace, where.format(outside=outside))
+    for command in (("validate",), ("gate",)):
+        code, out, err = invoke(*command, "-w", workspace)
+        assert code == 2, out
+        line = one_line_error(err)
+        assert "'signers.allowed_signers'" in line
+        assert "outside the workspace" in line or "absolute" in line
+
+
+def test_an_allowed_signers_file_over_its_limit_is_refused(workspace: Path) -> None:
+    """A 3 GB sparse file made every ssh-keygen -Y verify grow to 2 GB, then report a
+    signature that 'does not verify'."""
+    signers = workspace / "allowed_signers"
+    keys = signers.read_bytes()
+    with signers.open("r+b") as stream:
+        stream.truncate(3 << 30)
+        stream.seek(0, 2)
+        stream.write(keys)
+    for command in (("validate",), ("gate",)):
+        code, out, err = invoke(*command, "-w", workspace)
+        assert code == 2, out
+        line = one_line_error(err)
+        assert "'signers.allowed_signers'" in line and "over the limit of 1,048,576" in line

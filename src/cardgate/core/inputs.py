@@ -52,6 +52,7 @@ DOCUMENT_BYTES = SizeLimit("CARDGATE_MAX_DOCUMENT_BYTES", 5 << 20, "a YAML docum
 _CHUNK = 1 << 20
 
 ARTIFACT_BYTES = SizeLimit("CARDGATE_MAX_ARTIFACT_BYTES", 64 << 20, "a JSON artifact")
+SIGNERS_BYTES = SizeLimit("CARDGATE_MAX_SIGNERS_BYTES", 1 << 20, "an allowed_signers file")
 IN_MEMORY_BYTES = SizeLimit(
     "CARDGATE_MAX_IN_MEMORY_BYTES", 2 << 30, "a data file loaded in memory (decompressed)"
 )

@@ -6,7 +6,9 @@ A workspace is a folder with `cardgate.yaml`. Its documents live at
 A document may also end in `.yml`: it is read like `.yaml` (never ignored); the same
 document under both names is a configuration error. A policy or waivers file that
 `cardgate.yaml` names under another name than the default must exist (a typo must not
-silently apply the baseline); at their default names, they are optional.
+silently apply the baseline); at their default names, they are optional. The
+`signers.allowed_signers` file, when there is one, is a regular file of the workspace of at
+most `SIGNERS_BYTES` (ssh-keygen reads it whole for each signature it verifies).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pydantic import ValidationError
 
 from cardgate.core.errors import ConfigurationError
 from cardgate.core.gcpause import paused_collector
+from cardgate.core.inputs import SIGNERS_BYTES, UnreadableFile, open_regular, over_limit
 from cardgate.core.paths import (
     PathEscapeError,
     display_path,
@@ -227,6 +230,8 @@ def _load_workspace(root: Path) -> Workspace:
     policy_path, waivers_path = (
         _configured(root, config, label) for label in ("policy", "waivers")
     )
+    if config.signers is not None:
+        _check_allowed_signers(root, config.signers.allowed_signers)
     for label, path in (("policy", policy_path), ("waivers", waivers_path)):
         written, default = getattr(config, label), WorkspaceConfig.model_fields[label].default
         if written != default and not path.is_file():
@@ -306,6 +311,37 @@ def _configured(root: Path, config: WorkspaceConfig, label: str) -> Path:
             f"{CONFIG_FILE}: '{label}': {error}",
             hint="the policy and the waivers are documents of the workspace",
         ) from error
+
+
+def _check_allowed_signers(root: Path, name: str) -> None:
+    """`signers.allowed_signers`: in the workspace (who may sign is reviewed with it), and
+    a regular file of a size ssh-keygen reads in a moment, when it exists (a missing one
+    leaves every signature unverifiable: GATE-SO003)."""
+    label = f"{CONFIG_FILE}: 'signers.allowed_signers'"
+    try:
+        path = named_inside(root, name)
+    except PathEscapeError as error:
+        raise ConfigurationError(
+            f"{label}: {error}",
+            hint="the allowed signers are a file of the workspace, reviewed like the policy",
+        ) from error
+    try:
+        with open_regular(path) as stream:
+            size = os.fstat(stream.fileno()).st_size
+    except FileNotFoundError:
+        return
+    except UnreadableFile as error:
+        raise ConfigurationError(f"{label}: {name} {error.reason}", hint=error.hint) from error
+    except OSError as error:
+        raise ConfigurationError(f"{label}: {name} cannot be read: {error.strerror}") from error
+    most = SIGNERS_BYTES.value()
+    if size > most:
+        refused = over_limit(path, size, SIGNERS_BYTES, most)
+        raise ConfigurationError(
+            f"{label}: {name} {refused.reason}",
+            hint="is this the right file? It holds one line per signer's public key "
+            f"(the limit is set by {SIGNERS_BYTES.variable})",
+        )
 
 
 def _load(path: Path, kind: str | None, *, root: Path | None = None) -> ValidatedDocument:
