@@ -131,3 +131,35 @@ def test_an_unchanged_blocked_system_gets_no_passed_verdict(tmp_path: Path) -> N
     # Gated in full, the same workspace fails on the sign-offs, and the waiver is judged.
     code, report = gate_json(root, "--release")
     assert code == 1 and {"GATE-SO001", "GATE-WV002"} <= set(codes(report))
+
+
+def test_a_card_linked_to_a_file_elsewhere_changes_with_it(tmp_path: Path) -> None:
+    """The change is to the link's target (in a folder no system reads as a dataset): the
+    system whose card it is must be gated."""
+    root = build_workspace(tmp_path / "ws")
+    (root / "datasets/zzz").mkdir()
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.rename(root / "datasets/zzz/card.yaml")
+    card.symlink_to("../../datasets/zzz/card.yaml")
+    committed(root)
+    edit(root / "datasets/zzz/card.yaml", ("Loan approval", "Loan approval v2"))
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1 and "GATE-SO002" in codes(report)
+    assert report["skipped_systems"] == []
+
+
+def test_any_file_the_card_names_re_gates_the_system(tmp_path: Path) -> None:
+    """Not only the evaluation's inputs: a GenAI system's queries (any path the card
+    names), here in a dataset folder the card does not name as a dataset."""
+    root = build_workspace(tmp_path / "ws", {"genai": True})
+    (root / "datasets/zzz").mkdir()
+    (root / f"systems/{SYSTEM}/queries.jsonl").rename(root / "datasets/zzz/queries.jsonl")
+    edit(
+        root / f"systems/{SYSTEM}/model-card.yaml",
+        (f"systems/{SYSTEM}/queries.jsonl", "datasets/zzz/queries.jsonl"),
+    )
+    committed(root)
+    assert gate_json(root, "--changed-since", "HEAD")[1]["skipped_systems"] == [SYSTEM]
+    queries = root / "datasets/zzz/queries.jsonl"
+    queries.write_text(queries.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert gate_json(root, "--changed-since", "HEAD")[1]["skipped_systems"] == []

@@ -8,11 +8,14 @@ there); whatever cannot be attributed to systems gates every system.
 from __future__ import annotations
 
 import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from cardgate.core.errors import UsageError
 from cardgate.core.git import git, git_paths
-from cardgate.core.paths import PathEscapeError
+from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.workspace import SystemDocs, Workspace
 
 
@@ -20,9 +23,9 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     """Systems with a file changed since git `ref`; None means "all" (a shared file changed).
 
     A system depends on its own folder, the datasheet folders its card names, and the files
-    its evaluation reads (predictions, a query's inputs, the baseline artifact), wherever
-    they are. A changed file no system depends on — cardgate.yaml, the policy, the waivers,
-    the checklists folder, anything else — selects every system.
+    its card names, wherever they are (`dependencies`). A changed file no system depends
+    on — cardgate.yaml, the policy, the waivers, the checklists folder, anything else —
+    selects every system.
     """
     root = workspace.root
     if git(root, "rev-parse", "--show-toplevel") is None:
@@ -77,32 +80,58 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
 
 
 def dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
-    """Workspace-relative files and folders whose change can change `system`'s verdict."""
-    found = [workspace.relative(system.folder)]
+    """Workspace-relative files and folders whose change can change `system`'s verdict:
+    its folder, the datasets its card names, every path its card names (predictions,
+    inputs, artifacts, GenAI score files, prompts …: each string with a ``/`` that stays
+    in the workspace, as written and with its links resolved), and where the links in
+    those folders lead."""
+    folders = [system.folder]
     card = system.model_card
-    if card is None:
-        return found
-    for _, ref in card.dataset_references():
-        dataset = workspace.datasets.get(ref.dataset)
-        # A datasheet deleted since the ref leaves no dataset: its folder still counts.
-        folder = dataset.folder if dataset is not None else workspace.datasets_dir / ref.dataset
-        found.append(workspace.relative(folder))
-    evaluation = card.evaluation
-    if evaluation is not None:
-        named = [evaluation.predictions.path, *(evaluation.predictions.inputs or [])]
-        if evaluation.baseline is not None and evaluation.baseline.artifact is not None:
-            named.append(evaluation.baseline.artifact)
-        for name in named:
-            if name is not None:
-                try:
-                    found.append(workspace.relative(workspace.resolve(name)))
-                except PathEscapeError:
-                    continue
-        with contextlib.suppress(PathEscapeError):
-            found.append(
-                workspace.relative(workspace.resolve(evaluation.artifact, base=system.folder))
+    if card is not None:
+        for _, ref in card.dataset_references():
+            dataset = workspace.datasets.get(ref.dataset)
+            # A datasheet deleted since the ref leaves no dataset: its folder still counts.
+            folders.append(
+                dataset.folder if dataset is not None else workspace.datasets_dir / ref.dataset
             )
+    found = [workspace.relative(folder) for folder in folders]
+    for folder in folders:
+        found += _link_targets(workspace, folder)
+    if card is not None:
+        for name in _path_like(card.model_dump(mode="json")):
+            for base in (None, system.folder):
+                with contextlib.suppress(PathEscapeError, ValueError, OSError):
+                    found.append(workspace.relative(named_inside(workspace.root, name, base=base)))
+                    found.append(workspace.relative(workspace.resolve(name, base=base)))
     return [path.rstrip("/") for path in found]
+
+
+def _path_like(data: Any) -> Iterator[str]:
+    """Every string of `data` that could name a file: one line with a ``/``."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and "/" in value and "\n" not in value and len(value) < 1024:
+            yield value
+
+
+def _link_targets(workspace: Workspace, folder: Path) -> list[str]:
+    """Where the links of `folder` (and the folder itself, when a link) lead, inside the
+    workspace: a card linked to a file elsewhere changes when that file does."""
+    found = []
+    candidates = [folder]
+    with contextlib.suppress(OSError):
+        candidates += [Path(entry.path) for entry in os.scandir(folder) if entry.is_symlink()]
+    for path in candidates:
+        if path.is_symlink():
+            target = workspace.relative(Path(os.path.realpath(path)))
+            if not Path(target).is_absolute():
+                found.append(target)
+    return found
 
 
 __all__ = ["changed_systems", "dependencies"]
