@@ -35,7 +35,7 @@ schema_version: 1
 id: {id}
 name: {name}
 status: approved
-risk_tier: high
+risk_tier: limited
 lifecycle_stage: deployment
 owners:
   - name: {owner}

@@ -411,7 +411,7 @@ def test_search_index_finds_people_findings_and_waivers(workspace_root: Path) ->
     assert "of the time vs" not in entry["text"] and "risk · release gate" not in entry["text"]
     assert len(entry["text"]) < 500, entry["text"]
     directory = _page(result, "systems/index.md")  # the verdict is still on the page, unindexed
-    assert "<span data-search-exclude> · high risk · release gate: Blocked" in directory
+    assert "<span data-search-exclude> · limited risk · release gate: Blocked" in directory
     assert (result.layout.out_dir / "search/search_index.js").is_file()  # file:// search
 
 

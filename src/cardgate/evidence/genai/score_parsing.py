@@ -149,3 +149,34 @@ def add_score(
 
 Read = tuple[list[ScoredSample], dict[str, int], set[str]]
 """A reader's samples, missing scores by metric, and metrics that are not per-sample."""
+
+
+TOOL_SCALES: dict[str, tuple[float, float]] = {
+    "ragas": (0.0, 1.0),
+    "deepeval": (0.0, 1.0),
+    "promptfoo": (0.0, 1.0),
+}
+"""The scale each tool's scores lie on (its metrics', a test's grade); the others' scores
+(inspect_ai's scorers, lm-eval's metrics, MLflow's columns) are not bounded unless the
+card says (`sources[].scale`)."""
+
+
+def check_scale(
+    samples: list[ScoredSample], shown: str, tool: str, scale: tuple[float, float] | None
+) -> None:
+    """`InputError` at the first score off `scale`: one impossible score would move a
+    mean past its threshold."""
+    if scale is None:
+        return
+    low, high = scale
+    for sample in samples:
+        for name, value in sample.scores.items():
+            if not low <= value <= high:
+                raise located(
+                    shown,
+                    sample.where,
+                    f"score '{name}' of sample '{sample.sample_id}' is {value:g}, outside "
+                    f"the scale {low:g} to {high:g}",
+                    f"{tool} scores lie on that scale: is the file corrupted? If this score's "
+                    "scale is another (a rubric), set it in the card (sources[].scale)",
+                )

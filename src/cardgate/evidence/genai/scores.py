@@ -59,10 +59,12 @@ from typing import Any, Literal, get_args
 
 from cardgate.evidence.genai.mlflow_table import read_mlflow_table
 from cardgate.evidence.genai.score_parsing import (
+    TOOL_SCALES,
     Read,
     ScoredSample,
     ScoreFile,
     add_score,
+    check_scale,
     flat_fields,
     json_document,
     json_lines,
@@ -116,16 +118,6 @@ PROMPTFOO_ERROR = 2
 """promptfoo's `ResultFailureReason.ERROR`: the test errored (no output was graded)."""
 
 
-TOOL_SCALES: dict[str, tuple[float, float]] = {
-    "ragas": (0.0, 1.0),
-    "deepeval": (0.0, 1.0),
-    "promptfoo": (0.0, 1.0),
-}
-"""The scale each tool's scores lie on (its metrics', a test's grade); the others' scores
-(inspect_ai's scorers, lm-eval's metrics, MLflow's columns) are not bounded unless the
-card says (`sources[].scale`)."""
-
-
 def read_scores(
     path: Path, shown: str, tool: str, scale: tuple[float, float] | None = None
 ) -> ScoreFile:
@@ -153,29 +145,8 @@ def read_scores(
                 "every sample needs its own id",
             )
         ids[sample.sample_id] = index
-    _on_scale(samples, shown, tool, scale or TOOL_SCALES.get(tool))
+    check_scale(samples, shown, tool, scale or TOOL_SCALES.get(tool))
     return ScoreFile(tool, samples, dict(sorted(missing.items())), tuple(sorted(not_per_sample)))
-
-
-def _on_scale(
-    samples: list[ScoredSample], shown: str, tool: str, scale: tuple[float, float] | None
-) -> None:
-    """`InputError` at the first score off `scale`: one impossible score would move a
-    mean past its threshold."""
-    if scale is None:
-        return
-    low, high = scale
-    for sample in samples:
-        for name, value in sample.scores.items():
-            if not low <= value <= high:
-                raise located(
-                    shown,
-                    sample.where,
-                    f"score '{name}' of sample '{sample.sample_id}' is {value:g}, outside "
-                    f"the scale {low:g} to {high:g}",
-                    f"{tool} scores lie on that scale: is the file corrupted? If this score's "
-                    "scale is another (a rubric), set it in the card (sources[].scale)",
-                )
 
 
 def _ragas(path: Path, shown: str) -> Read:
