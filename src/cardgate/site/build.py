@@ -13,9 +13,11 @@ Where things live (the *site folder*, S):
 * ``S/templates/`` — optional overrides of the shipped page templates (same names).
 * ``S/generated/`` — the MkDocs ``docs_dir``, git-ignored and rewritten on every build:
   shipped defaults, then the hand-written pages, then the generated ones.
-* ``S/build/`` — the HTML (``--out`` elsewhere), git-ignored. Its ``downloads/`` (each
-  page's exports, `cardgate.site.downloads`) are made while MkDocs builds, in a staging
-  folder beside it (``.build.downloads-*``, removed when they are moved in).
+* ``S/build/`` — the HTML (``--out`` elsewhere), git-ignored. It is built in a staging
+  folder beside it (``.build.build-*``) and put in place whole when complete; a build
+  that fails (a full disk) leaves it as it was (`cardgate.site.output`). Its
+  ``downloads/`` (each page's exports, `cardgate.site.downloads`) are made while MkDocs
+  builds, in a staging folder of their own, and moved in.
 
 Principle 9: plain Markdown files and ``mkdocs.yml``; no MkDocs plugin hooks; the run is
 ``mkdocs.commands.build.build`` on that configuration, exactly what
@@ -39,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
@@ -63,6 +65,7 @@ from cardgate.site.mkdocs_run import (
     SiteLayout,
     run_mkdocs,
 )
+from cardgate.site.output import check_out_folder, staged_site
 from cardgate.site.pages import build_pages
 from cardgate.site.templating import make_environment
 from cardgate.site.view_model import BuildProblem, Page, SiteModel
@@ -213,6 +216,7 @@ def build_site(
     from cardgate.core.gcpause import frozen_heap, paused_collector
 
     layout = site_layout(workspace, out=out)
+    check_out_folder(layout.out_dir)  # before any work; again when it is replaced
     result = BuildResult(layout=layout, strict=strict)
     started = time.perf_counter()
     result.created = ensure_config(layout, site_name=workspace.config.site.title)
@@ -230,34 +234,40 @@ def build_site(
     result.problems = [*model.problems, *generated_site.overlaps]
     result.render_problems = list(generated_site.unrendered)
     generated = time.perf_counter()
-    staged: list[Path] = []
+    final = layout
+    with staged_site(final.out_dir) as staging:  # the site in place whole, or not at all
+        layout = replace(final, out_dir=staging)
+        staged: list[Path] = []
 
-    def make_downloads() -> None:  # while MkDocs builds the pages on another CPU
-        with paused_collector():
-            staging = stage_downloads(model, layout.out_dir)
-        if staging is not None:
-            staged.append(staging)
+        def make_downloads() -> None:  # while MkDocs builds the pages on another CPU
+            with paused_collector():
+                downloads = stage_downloads(model, layout.out_dir)
+            if downloads is not None:
+                staged.append(downloads)
 
-    try:
-        if mkdocs is not None:
-            result.mkdocs_warnings = mkdocs.build(layout, strict=strict, meanwhile=make_downloads)
-        else:
-            make_downloads()
-            with frozen_heap():  # the workspace and pages stay alive; mkdocs makes garbage
-                result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
-        for staging in staged:
-            result.problems.extend(publish_downloads(staging, layout.out_dir))
-    finally:
-        for staging in staged:
-            discard_staging(staging)
-    built = time.perf_counter()
-    if pdf:  # before the link check: the pages link each system's PDF
-        from cardgate.site.pdf import print_system_pdfs
+        try:
+            if mkdocs is not None:
+                result.mkdocs_warnings = mkdocs.build(
+                    layout, strict=strict, meanwhile=make_downloads
+                )
+            else:
+                make_downloads()
+                with frozen_heap():  # the workspace and pages stay alive; mkdocs makes garbage
+                    result.mkdocs_warnings = run_mkdocs(layout, strict=strict)
+            for downloads in staged:
+                result.problems.extend(publish_downloads(downloads, layout.out_dir))
+        finally:
+            for downloads in staged:
+                discard_staging(downloads)
+        built = time.perf_counter()
+        if pdf:  # before the link check: the pages link each system's PDF
+            from cardgate.site.pdf import print_system_pdfs
 
-        result.pdfs = print_system_pdfs(layout, model)
-    printed = time.perf_counter()
-    if strict:  # reading every built page back costs ~10% of a 1,000-system build
-        result.render_problems.extend(check_links(layout, result.pages))
+            pdfs = print_system_pdfs(layout, model)
+            result.pdfs = [final.out_dir / path.relative_to(staging) for path in pdfs]
+        printed = time.perf_counter()
+        if strict:  # reading every built page back costs ~10% of a 1,000-system build
+            result.render_problems.extend(check_links(layout, result.pages))
     checked = time.perf_counter()
     result.timings = {"pages": generated - started, "mkdocs": built - generated}
     if pdf:

@@ -20,6 +20,7 @@ This module imports neither the workspace nor the schemas: the worker stays ligh
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -31,11 +32,11 @@ from pathlib import Path
 from types import TracebackType
 
 from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
-from cardgate.core.files import write_file
+from cardgate.core.files import WriteError, write_file
 from cardgate.core.paths import display_path
+from cardgate.site.output import BUILD_MARKER, cannot_write, check_out_folder
 
 GENERATED = "generated"
-BUILD_MARKER = ".cardgate-build"
 _BOOT = (
     "import runpy, sys; sys.path.append(sys.argv.pop(1)); "
     "runpy.run_module('cardgate.site.mkdocs_run', run_name='__main__', alter_sys=True)"
@@ -62,12 +63,7 @@ def run_mkdocs(layout: SiteLayout, *, strict: bool = False) -> list[str]:
     from mkdocs.exceptions import ConfigurationError as MkdocsConfigError
 
     out = layout.out_dir
-    if out.exists() and any(out.iterdir()) and not (out / BUILD_MARKER).is_file():
-        raise UsageError(
-            f"{display_path(out)} is not empty and was not written by cardgate build; "
-            "mkdocs would delete its contents",
-            hint="choose an empty or new --out folder",
-        )
+    check_out_folder(out)
     with _captured_mkdocs_log() as warnings:
         try:
             config = load_config(
@@ -88,9 +84,28 @@ def run_mkdocs(layout: SiteLayout, *, strict: bool = False) -> list[str]:
             build(config)
         except Abort as error:
             raise ConfigurationError(f"mkdocs build failed: {error}") from error
+        except OSError as error:  # the environment: a full disk, an unreadable theme file
+            raise _environment_error(error, out) from error
     out.mkdir(parents=True, exist_ok=True)
     write_file(out / BUILD_MARKER, "Built by cardgate build.\n", within=out)
     return warnings
+
+
+def _environment_error(error: OSError, out: Path) -> CardgateError:
+    """MkDocs's `OSError`: a `WriteError` when it concerns the output folder (or says the
+    disk is full), else the unreadable input it names."""
+    reason = error.strerror or str(error)
+    names = [Path(os.fsdecode(n)) for n in (error.filename2, error.filename) if n is not None]
+    inside = any(name.absolute().is_relative_to(out.absolute()) for name in names)
+    if inside or error.errno in _WRITE_ERRNOS or not names:
+        return cannot_write(out, reason)
+    return ConfigurationError(
+        f"mkdocs build failed: {display_path(names[-1])}: cannot read: {reason}",
+        hint="check that the theme and the site folder's files are readable",
+    )
+
+
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 @contextlib.contextmanager
@@ -233,6 +248,7 @@ def _result(answer: dict[str, object]) -> list[str]:
         kinds: dict[str, type[CardgateError]] = {
             "UsageError": UsageError,
             "ConfigurationError": ConfigurationError,
+            "WriteError": WriteError,
         }
         kind = kinds.get(str(error.get("kind")), ConfigurationError)
         raise kind(str(error.get("message", "")), hint=str(error.get("hint", "")))
