@@ -274,3 +274,97 @@ def test_import_errors(example: Path, tmp_path: Path) -> None:
     given.write_text('{"title": "x"}')
     code, _, err = cli("import", "probe", str(given), "--as", "Not An Id", "-w", str(example))
     assert code == 2 and "is not a valid id" in err
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _disk_fills_after(monkeypatch: pytest.MonkeyPatch, writes: int) -> None:
+    """Every write after the first `writes` fails as on a full disk."""
+    import errno
+    import os
+
+    from cardgate.core import files
+
+    real, count = files._write, [0]
+
+    def write(path: Path, data: bytes | str, **options: bool) -> None:
+        count[0] += 1
+        if count[0] > writes:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data, **options)
+
+    monkeypatch.setattr(files, "_write", write)
+
+
+def test_a_full_disk_leaves_no_export_and_a_rerun_writes_them_all(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _disk_fills_after(monkeypatch, 2)
+    code, _, err = _export(example, "probe")
+    assert code == 2
+    assert err.endswith(
+        ": cannot write: No space left on device\n"
+        "  hint: check that the folder is writable and the disk has room\n"
+    )
+    assert "exports/" in err and ".cardgate-exports-" not in err and "Traceback" not in err
+    assert not (example / "exports").exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(registry, "FORMATS", {"probe": PROBE, "systems-only": SYSTEMS_ONLY})
+    code, out, err = _export(example, "probe")  # space freed: none is refused as not ours
+    assert code == 0, err
+    assert "wrote 6" in out
+
+
+def test_a_full_disk_leaves_the_previous_exports_as_they_were(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _export(example, "probe")[0] == 0
+    folder = example / "exports"
+    for system in ("credit-default", "income-screening", "helpdesk-assistant"):
+        (folder / f"systems/{system}/probe/summary.json").write_text("edited\n")
+    before = _files(folder)
+    _disk_fills_after(monkeypatch, 2)
+    code, _, err = _export(example, "probe")
+    assert code == 2 and "cannot write: No space left on device" in err
+    assert _files(folder) == before
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cardgate-exports.json",
+        "datasets",
+        "systems",
+    ]
+
+
+def test_a_rename_that_fails_midway_is_undone(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    assert _export(example, "probe", "credit-default")[0] == 0
+    folder = example / "exports"
+    (folder / "systems/credit-default/probe/summary.json").write_text("edited\n")
+    before = _files(folder)
+    real, count = os.rename, [0]
+
+    def rename(source: str | Path, target: str | Path) -> None:
+        count[0] += 1
+        if count[0] == 4:  # moving in the second file (after one file and its backup)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        real(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+    code, _, err = _export(example, "probe")
+    assert code == 2 and "cannot write: No space left on device" in err
+    assert count[0] >= 4
+    assert _files(folder) == before
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()) == [
+        "systems",
+        "systems/credit-default",
+        "systems/credit-default/probe",
+    ]

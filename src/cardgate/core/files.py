@@ -126,10 +126,15 @@ def write_file(
     except FileExistsError:
         raise
     except OSError as error:
-        raise WriteError(
-            f"{_shown(path)}: cannot write: {error.strerror or error}",
-            hint="check that the folder is writable and the disk has room",
-        ) from error
+        raise write_error(path, error) from error
+
+
+def write_error(path: Path, error: OSError) -> WriteError:
+    """The `WriteError` of `path` that could not be written (`error`: why)."""
+    return WriteError(
+        f"{_shown(path)}: cannot write: {error.strerror or error}",
+        hint="check that the folder is writable and the disk has room",
+    )
 
 
 def _write(path: Path, data: bytes | str, *, exclusive: bool, durable: bool) -> None:

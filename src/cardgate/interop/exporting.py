@@ -1,7 +1,9 @@
 """`cardgate export`: the chosen formats of the chosen systems and datasets, into a folder.
 
 Every file is computed before the first is written (an exporter that fails leaves the
-folder as it was), then each is written atomically. The folder is cardgate's: its
+folder as it was), then the set is written all or nothing: every changed file and the
+manifest into a staging folder inside the folder (``.cardgate-exports-*``), then moved
+into place, so that a full disk leaves the folder as it was. The folder is cardgate's: its
 ``cardgate-exports.json`` lists every file an export wrote there, with its SHA-256, and an
 export replaces only files that list names; anything else in the way (a README of the
 user's, a document) is refused, never overwritten. Layout, under the folder::
@@ -11,15 +13,27 @@ user's, a document) is refused, never overwritten. Layout, under the folder::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from cardgate.core.digests import file_sha256
 from cardgate.core.errors import UsageError
-from cardgate.core.files import canonical_json, write_file
+from cardgate.core.files import (
+    WriteError,
+    canonical_json,
+    check_target,
+    locked,
+    write_error,
+    write_file,
+)
 from cardgate.core.inputs import UnreadableFile, json_field, read_json
 from cardgate.core.paths import display_path
 from cardgate.core.problems import Span
@@ -34,6 +48,8 @@ Record = TypeVar("Record", SystemSource, DatasetSource)
 MANIFEST_FILE = "cardgate-exports.json"
 MANIFEST_KIND = "cardgate-exports"
 DEFAULT_FOLDER = "exports"
+_STAGING = ".cardgate-exports-"
+"""Prefix of the staging folder an export writes into, inside the export folder."""
 """Where exports go by default, under the workspace root."""
 
 
@@ -204,33 +220,113 @@ def read_manifest(out: Path) -> dict[str, str]:
 
 
 def write_exports(files: dict[str, bytes], out: Path, *, warnings: list[str]) -> ExportRun:
-    """Write `files` under `out` (each atomically), then the manifest; a file whose bytes
-    are already there is left alone."""
+    """Write `files` under `out`, and the manifest, all or nothing: a file whose bytes are
+    already there is left alone; the others and the manifest are written into a staging
+    folder inside `out` and moved into place only when every one is written. A failure
+    (a full disk) leaves `out` as it was; a file in the way that no export wrote is
+    refused before anything is written."""
     out = out.absolute()
+    existed = os.path.lexists(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise write_error(out, error) from error
+    try:
+        with locked(out):  # one export at a time into a folder
+            return _write_all(files, out, warnings)
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # the folder this export made, empty again
+        raise
+
+
+def _write_all(files: dict[str, bytes], out: Path, warnings: list[str]) -> ExportRun:
     listed = read_manifest(out)
     run = ExportRun(out=out, warnings=warnings)
 
     def ours(path: Path) -> bool:
-        return path.relative_to(out).as_posix() in listed or path.name == MANIFEST_FILE
+        return path.relative_to(out).as_posix() in listed
 
+    changed: dict[str, bytes] = {}
     for name, content in sorted(files.items()):
         path = out / name
         digest = hashlib.sha256(content).hexdigest()
         if name in listed and path.is_file() and file_sha256(path) == digest:
             run.unchanged.append(path)
         else:
-            write_file(path, content, within=out, replaceable=ours, what="a file cardgate exported")
+            check_target(path, within=out, replaceable=ours, what="a file cardgate exported")
+            changed[name] = content
             run.written.append(path)
         listed[name] = digest
     manifest = {"kind": MANIFEST_KIND, "schema_version": 1, "files": dict(sorted(listed.items()))}
-    write_file(
+    check_target(
         out / MANIFEST_FILE,
-        canonical_json(manifest),
         within=out,
         replaceable=_is_manifest,
         what="a manifest of cardgate exports",
     )
+    changed[MANIFEST_FILE] = canonical_json(manifest).encode("utf-8")  # moved in last
+    for left in out.glob(_STAGING + "*"):  # by an export that was killed
+        if left.is_dir() and not left.is_symlink():
+            shutil.rmtree(left, ignore_errors=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out))
+    except OSError as error:
+        raise write_error(out, error) from error
+    try:
+        for name, content in changed.items():
+            try:
+                write_file(staging / "new" / name, content, within=staging)
+            except WriteError as error:  # named as the file it was to be, not the staged one
+                if not isinstance(error.__cause__, OSError):
+                    raise
+                raise write_error(out / name, error.__cause__) from error.__cause__
+        _move_in(changed, staging, out, replaceable=ours)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return run
+
+
+def _move_in(
+    names: Iterable[str], staging: Path, out: Path, *, replaceable: Callable[[Path], bool]
+) -> None:
+    """Rename every staged file (``staging/new/NAME``) to ``out/NAME``, the file it
+    replaces kept aside (``staging/old/NAME``) until all are in; when one rename fails,
+    those done are undone and the error raised."""
+    done: list[tuple[Path, Path | None]] = []  # (target, the file it replaced, kept aside)
+    made: list[Path] = []  # folders made in `out`
+    name = ""
+    try:
+        for name in names:
+            target = out / name
+            for parent in reversed([*PurePosixPath(name).parents][:-1]):
+                if not (out / parent).is_dir():
+                    (out / parent).mkdir()
+                    made.append(out / parent)
+            allowed = _is_manifest if name == MANIFEST_FILE else replaceable
+            check_target(target, within=out, replaceable=allowed)
+            kept: Path | None = None
+            if os.path.lexists(target):
+                os.chmod(staging / "new" / name, stat.S_IMODE(os.lstat(target).st_mode))
+                kept = staging / "old" / name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(target, kept)
+            done.append((target, kept))
+            os.rename(staging / "new" / name, target)
+    except BaseException as error:  # a refusal too: the folder as it was
+        for target, kept in reversed(done):
+            with contextlib.suppress(OSError):
+                if kept is not None:
+                    os.replace(kept, target)
+                else:
+                    os.unlink(target)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(error, OSError):
+            raise write_error(out / name, error) from error
+        raise
 
 
 def _is_manifest(path: Path) -> bool:
