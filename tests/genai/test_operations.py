@@ -168,7 +168,11 @@ def test_tokens_without_prices_is_a_configuration_error(ws: Path) -> None:
             "run-log.jsonl:2:",
         ),
         ("run-log.jsonl", "[1, 2]\n", "run-log.jsonl:1:1: is not a JSON object"),
-        ("run-log.jsonl", "[" * 100_000 + "]" * 100_000 + "\n", "run-log.jsonl:1:1: is nested"),
+        (
+            "run-log.jsonl",
+            "[" * 100_000 + "]" * 100_000 + "\n",
+            "run-log.jsonl:1:1: not JSON: is nested",
+        ),
         (
             "run-log.jsonl",
             '{"query_id": "a", "latency_ms": 1' + "0" * 400 + "}\n",
