@@ -162,6 +162,12 @@ class GateResult:
     `gate --release` does, or read as committed."""
 
     @property
+    def not_gated(self) -> list[str]:
+        """Why systems were not gated, counted: ``["2 unchanged", "1 not named"]``."""
+        reasons = [(self.skipped_systems, "unchanged"), (self.unselected_systems, "not named")]
+        return [f"{len(systems)} {why}" for systems, why in reasons if systems]
+
+    @property
     def errors(self) -> int:
         return sum(f.severity is Severity.ERROR for f in self.findings)
 

@@ -35,13 +35,8 @@ def render(result: GateResult, stream: TextIO) -> None:
         f"{len(result.waived)} waived.",
         "",
     ]
-    skipped = []
-    if result.skipped_systems:
-        skipped.append(f"{len(result.skipped_systems)} unchanged (`--changed-since`)")
-    if result.unselected_systems:
-        skipped.append(f"{len(result.unselected_systems)} not named")
-    if skipped:
-        lines += [f"Not gated: {', '.join(skipped)}.", ""]
+    if result.not_gated:
+        lines += [f"Not gated: {', '.join(result.not_gated)}.", ""]
     failing = [v for v in result.systems if not v.passed]
     shown = (failing + [v for v in result.systems if v.passed])[:MAX_SYSTEM_ROWS]
     if shown:

@@ -99,13 +99,8 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
             parts.append(
                 f"{tone('PASSED', _GREEN)}  {visible(verdict.system)}{_counts(0, verdict.warnings)}"
             )
-    skipped = []
-    if result.skipped_systems:
-        skipped.append(f"{len(result.skipped_systems)} unchanged")
-    if result.unselected_systems:
-        skipped.append(f"{len(result.unselected_systems)} not named")
-    if skipped:
-        parts.append("SKIPPED  " + ", ".join(skipped))
+    if result.not_gated:
+        parts.append("SKIPPED  " + ", ".join(result.not_gated))
     if not parts:
         parts.append(tone("FAILED", _RED + _BOLD) + "  nothing was gated")
     return "   ".join(parts) + f"   ({result.mode} mode)"
