@@ -6,6 +6,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from cardgate.core.git import git_blob
+from cardgate.core.inputs import SizeLimit, UnreadableFile
 from tests.gate.conftest import key
 
 from .conftest import SYSTEM, TODAY, build_workspace, cli, codes, edit, gate_json, git
@@ -114,3 +118,48 @@ def test_the_signers_name_is_echoed_without_terminal_codes(tmp_path: Path) -> No
     assert code == 0, out
     assert "\x1b" not in out and "\x07" not in out
     assert "(A\\x1b]0;x\\x07, " in out
+
+
+def test_the_base_refs_allowed_signers_is_read_within_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--changed-since REF reads REF's allowed_signers within CARDGATE_MAX_SIGNERS_BYTES,
+    as the working tree's is: over it, no signature counts (fail closed), and the
+    finding says which file, on which ref, and which limit."""
+    root = build_workspace(tmp_path / "ws")
+    signers = root / "allowed_signers"
+    small = signers.read_text(encoding="utf-8")
+    signers.write_text(small + "# padding\n" * 400, encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base with a large allowed_signers")
+    signers.write_text(small, encoding="utf-8")
+    monkeypatch.setenv("CARDGATE_MAX_SIGNERS_BYTES", str(len(small.encode()) + 100))
+    assert gate_json(root, "--release")[0] == 0  # the working tree's is within the limit
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1, report
+    found = [f for f in report["findings"] if f["code"] == "GATE-SO003"]  # type: ignore[union-attr]
+    assert found, report["findings"]
+    assert all(
+        "cannot be verified against HEAD: allowed_signers on HEAD is " in f["message"]
+        and "over the limit of" in f["message"]
+        and "CARDGATE_MAX_SIGNERS_BYTES" in f["message"]
+        for f in found
+    ), found
+
+
+def test_git_blob_reads_a_file_at_a_commit_within_a_limit(tmp_path: Path) -> None:
+    root = tmp_path / "repo" / "ws"
+    root.mkdir(parents=True)
+    (root / "a.txt").write_text("hello\n", encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "one")
+    (root / "a.txt").write_text("changed since\n", encoding="utf-8")
+    limit = SizeLimit("CARDGATE_TEST_LIMIT", 6, "a test file")
+    assert git_blob(root, "HEAD", "a.txt", limit=limit) == b"hello\n"
+    assert git_blob(root, "HEAD", "missing.txt", limit=limit) is None
+    assert git_blob(root, "HEAD", ".", limit=limit) is None  # a folder is not a file
+    assert git_blob(root, "no-such-ref", "a.txt", limit=limit) is None
+    with pytest.raises(UnreadableFile, match="is 6 bytes, over the limit of 5 for a test file"):
+        git_blob(root, "HEAD", "a.txt", limit=SizeLimit("CARDGATE_TEST_LIMIT", 5, "a test file"))

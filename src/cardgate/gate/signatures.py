@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from cardgate.core import sshsig
-from cardgate.core.git import git
+from cardgate.core.git import git_blob
+from cardgate.core.inputs import DOCUMENT_BYTES, SIGNERS_BYTES, UnreadableFile
 from cardgate.documents.schemas.signoffs import Signoff
+from cardgate.documents.schemas.workspace import CONFIG_FILE
 from cardgate.documents.signoffs import manifest
 from cardgate.documents.workspace import SystemDocs
 from cardgate.gate.result import SignoffVerdict
@@ -103,7 +105,7 @@ def _problem(
     signoff: Signoff,
     settings: TierSettings,
     allowed: Path | None,
-    base: tuple[dict[str, list[str]], bytes] | None,
+    base: _Base | None,
 ) -> str | None:
     who = f"{signoff.role} sign-off by {signoff.name}"
     if signoff.signature is None:
@@ -130,9 +132,10 @@ def _problem(
         if not sshsig.verify(allowed, signoff.signer, signoff.signature, data):
             return f"{who}: the signature does not verify for {signoff.signer}"
         if base is not None:
-            roles, old_allowed = base
-            if signoff.signer not in roles.get(signoff.role, []) or not _verifies_with(
-                old_allowed, signoff.signer, signoff.signature, data
+            if base.problem is not None:
+                return f"{who} cannot be verified against {gate.base_ref}: {base.problem}"
+            if signoff.signer not in base.roles.get(signoff.role, []) or not _verifies_with(
+                base.allowed, signoff.signer, signoff.signature, data
             ):
                 return (
                     f"{who}: {signoff.signer} was not an allowed {signoff.role} signer on "
@@ -150,30 +153,52 @@ def _verifies_with(allowed: bytes, principal: str, signature: str, data: bytes) 
         return sshsig.verify(Path(stream.name), principal, signature, data)
 
 
-def _base_mapping(gate: GateContext) -> tuple[dict[str, list[str]], bytes] | None:
-    """(roles, allowed_signers bytes) as they were on --changed-since's ref."""
+@dataclass(frozen=True)
+class _Base:
+    """Who could sign on --changed-since's ref: the role mapping and allowed_signers, or
+    why they cannot be read there (then no signature counts: fail closed)."""
+
+    roles: dict[str, list[str]]
+    allowed: bytes
+    problem: str | None = None
+
+
+def _base_mapping(gate: GateContext) -> _Base:
+    """The role mapping and allowed_signers as they were on --changed-since's ref, each
+    read within the size limit of its kind (as the working tree's are)."""
     cache: dict[str, Any] = gate.cache.setdefault(_CACHE + ":base", {})
     if "value" in cache:
         return cache["value"]  # type: ignore[no-any-return]
-    root = gate.workspace.root
-    config_text = git(root, "show", f"{gate.base_ref}:./cardgate.yaml")
+    cache["value"] = found = _read_base(gate.workspace.root, str(gate.base_ref))
+    return found
+
+
+def _read_base(root: Path, ref: str) -> _Base:
     roles: dict[str, list[str]] = {}
-    allowed = b""
-    if config_text is not None:
+    name = CONFIG_FILE
+    try:
+        config = git_blob(root, ref, CONFIG_FILE, limit=DOCUMENT_BYTES)
+        if config is None:
+            return _Base(roles, b"")
         try:
-            data = yaml.safe_load(config_text)
+            data = yaml.safe_load(config.decode("utf-8", errors="replace"))
         except yaml.YAMLError:
             data = None
         signers = data.get("signers") if isinstance(data, dict) else None
-        if isinstance(signers, dict):
-            raw_roles = signers.get("roles")
-            if isinstance(raw_roles, dict):
-                roles = {
-                    str(role): [str(p) for p in people]
-                    for role, people in raw_roles.items()
-                    if isinstance(people, list)
-                }
-            name = str(signers.get("allowed_signers", "allowed_signers"))
-            allowed = (git(root, "show", f"{gate.base_ref}:./{name}") or "").encode()
-    cache["value"] = (roles, allowed)
-    return cache["value"]  # type: ignore[no-any-return]
+        if not isinstance(signers, dict):
+            return _Base(roles, b"")
+        raw_roles = signers.get("roles")
+        if isinstance(raw_roles, dict):
+            roles = {
+                str(role): [str(p) for p in people]
+                for role, people in raw_roles.items()
+                if isinstance(people, list)
+            }
+        name = str(signers.get("allowed_signers", "allowed_signers"))
+        allowed = git_blob(root, ref, name, limit=SIGNERS_BYTES)
+    except UnreadableFile as error:  # too large to read: who could sign there is unknown
+        limit = SIGNERS_BYTES if name != CONFIG_FILE else DOCUMENT_BYTES
+        return _Base(
+            {}, b"", f"{name} on {ref} {error.reason} (the limit is set by {limit.variable})"
+        )
+    return _Base(roles, allowed or b"")

@@ -11,8 +11,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cardgate.core.git import git
-from cardgate.core.inputs import ARTIFACT_BYTES, DOCUMENT_BYTES, loads_json, read_regular
+from cardgate.core.git import git_blob
+from cardgate.core.inputs import (
+    ARTIFACT_BYTES,
+    DOCUMENT_BYTES,
+    UnreadableFile,
+    loads_json,
+    read_regular,
+)
 from cardgate.core.paths import PathEscapeError
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import ArtifactError, parse_artifact
@@ -165,7 +171,18 @@ def changes_since(workspace: Workspace, signoff: SignoffView) -> list[ChangeView
                 "the digests prove it changed"
             )
         else:
-            before = git(workspace.root, "show", f"{signoff.commit}:./{document}", timeout=10)
+            try:  # the signed text, read within the limit the document has today
+                signed_text = git_blob(
+                    workspace.root, signoff.commit, document, limit=DOCUMENT_BYTES, timeout=10
+                )
+            except UnreadableFile as error:
+                change.note = (
+                    f"the text at commit {signoff.commit[:12]} {error.reason}, so it is not "
+                    "shown; the digests prove it changed"
+                )
+                changes.append(change)
+                continue
+            before = None if signed_text is None else signed_text.decode("utf-8", "replace")
             if before is None:
                 change.note = (
                     f"commit {signoff.commit[:12]} is not available here (no git checkout, "

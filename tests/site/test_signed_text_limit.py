@@ -1,0 +1,67 @@
+"""The site's "what changed since the sign-off" reads the signed text from git within the
+document size limit, as it reads today's file: a huge blob at the signed commit is a
+note, not the machine's memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cardgate.site.view_inputs import changes_since
+from cardgate.site.view_model import SignoffView
+
+
+class _Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def resolve(self, relative: str) -> Path:
+        return self.root / relative
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+def test_a_signed_text_over_the_document_limit_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    card = root / "model-card.yaml"
+    card.write_text("name: x\n" + "# padding\n" * 200, encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "signed")
+    commit = _git(root, "rev-parse", "HEAD")
+    card.write_text("name: y\n", encoding="utf-8")
+    signoff = SignoffView(
+        role="legal",
+        name="L",
+        date=dt.date(2026, 11, 30),
+        note="",
+        commit=commit,
+        stale=True,
+        changed=["model-card.yaml"],
+        documents={"model-card.yaml": "a" * 64},
+        current={"model-card.yaml": "b" * 64},
+    )
+    workspace = _Workspace(root)
+    (shown,) = changes_since(workspace, signoff)  # type: ignore[arg-type]
+    assert shown.diff and "-name: x" in shown.diff
+    monkeypatch.setenv("CARDGATE_MAX_DOCUMENT_BYTES", "1K")
+    (refused,) = changes_since(workspace, signoff)  # type: ignore[arg-type]
+    assert not refused.diff
+    assert f"the text at commit {commit[:12]} is 2,008 bytes, over the limit of 1,024" in (
+        refused.note
+    )
+    assert "the digests prove it changed" in refused.note
