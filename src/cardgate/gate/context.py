@@ -52,6 +52,18 @@ class ArtifactRead:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class NotRun:
+    """Why the engine did not run a rule on a system (`GateContext.not_run`)."""
+
+    cause: str
+    """``policy`` (off for the system's risk tier), ``unchanged`` (--changed-since found
+    the system unchanged: only the time-based rules ran) or ``card`` (the rule reads the
+    model card, which is missing or does not validate)."""
+    message: str
+    """The reason as reports print it."""
+
+
 @dataclass
 class GateContext:
     """Shared, read-only state of one gate run, with caches filled on first use."""
@@ -101,6 +113,25 @@ class GateContext:
                 found = self.workspace.relative(Path(absolute))
             self._relative[key] = found
         return found
+
+    def not_run(self, rule: RuleMeta, system: SystemDocs | None) -> NotRun | None:
+        """Why the engine does not run `rule` on `system` (the workspace: None), or None
+        when it runs it. The one decider of what ran: the engine skips what it names,
+        GATE-DOC003 lists the rules a missing card stopped, the reports show them."""
+        card = system.model_card if system is not None else None
+        if self.policy.for_tier(card.risk_tier if card is not None else None).level(rule) == "off":
+            return NotRun("policy", "off in the policy")
+        if system is None:
+            return None
+        if system.id in self.partial and not rule.time_based:
+            return NotRun(
+                "unchanged",
+                f"not run: unchanged since {self.base_ref} (only the time-based rules ran)",
+            )
+        if rule.needs_card and card is None:
+            state = "does not validate" if system.card is not None else "is missing"
+            return NotRun("card", f"not run: the model card {state} (GATE-DOC003)")
+        return None
 
     def problems(self) -> dict[str, list[Problem]]:
         """What `cardgate validate` reports, by workspace-relative path (computed once)."""

@@ -119,14 +119,13 @@ def _run_gate(
     for rule in rules:  # first: they fill the context's workspace-wide memos for the rest
         if rule.scope == "workspace":
             found.extend(_run(gate, rule, None))
+    # Unchanged systems (--changed-since) still meet the date: only the rules it can
+    # change run on them (`GateContext.not_run` decides what runs where).
     per_system = [rule for rule in rules if rule.scope == "system"]
-    # Unchanged systems (--changed-since) still meet the date: the rules it can change.
-    time_based = [rule for rule in per_system if rule.time_based]
 
     def check_system(system_id: str) -> tuple[list[Finding], list[str], _Decided]:
         system = loaded.systems[system_id]
-        applied = per_system if system_id in chosen else time_based
-        findings = [finding for rule in applied for finding in _run(gate, rule, system)]
+        findings = [finding for rule in per_system for finding in _run(gate, rule, system)]
         if system_id not in chosen:
             return findings, [], ((), ())
         decided = (reported_verdicts(gate, system), signoff_verdicts(gate, system))
@@ -183,11 +182,11 @@ _Decided = tuple[tuple[ThresholdVerdicts, ...], tuple[SignoffVerdict, ...]]
 
 
 def _run(gate: GateContext, rule: Rule, system: SystemDocs | None) -> Iterator[Finding]:
+    if gate.not_run(rule, system) is not None:
+        return
     card = system.model_card if system is not None else None
     settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
     level_name = settings.level(rule)
-    if level_name == "off":
-        return
     level = Severity.ERROR if level_name == "error" else Severity.WARNING
     if rule.release_strict and not gate.release:
         level = min(level, Severity.WARNING)

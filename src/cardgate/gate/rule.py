@@ -17,6 +17,9 @@ A rule module defines, at module level:
   errors): no policy can switch them off or lower them, no waiver matches them;
 * ``TIME_BASED`` — True when the date alone can change its verdict (it then runs on
   systems ``--changed-since`` finds unchanged);
+* ``NEEDS_CARD`` — True when it reads the system's model card and has nothing to check
+  without a valid one: the engine does not run it on a system whose card is missing or
+  does not validate (GATE-DOC003 names it, the reports show it as not run);
 * ``LOCKED`` — True for a waivable rule that no policy may lower (GATE-POL001, which
   reports the policy's own loosenings);
 * optionally ``Options``, a pydantic model of its policy options (unknown ones are errors);
@@ -67,6 +70,7 @@ class Rule(RuleMeta):
             and not namespace.get("INTEGRITY", False),
             integrity=bool(namespace.get("INTEGRITY", False)),
             time_based=bool(namespace.get("TIME_BASED", False)),
+            needs_card=bool(namespace.get("NEEDS_CARD", False)),
             locked=bool(namespace.get("LOCKED", False) or namespace.get("INTEGRITY", False)),
             check=namespace["check"],
             options=namespace.get("Options"),

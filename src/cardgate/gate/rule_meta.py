@@ -45,6 +45,9 @@ class RuleMeta:
     time_based: bool
     """Its verdict can change with the date alone (review age, data freshness): it runs
     on every system even when `--changed-since` finds the system unchanged."""
+    needs_card: bool
+    """It reads the model card and has nothing to check without a valid one: it does not
+    run on a system whose card is missing or does not validate (`GateContext.not_run`)."""
     options: type[BaseModel] | None
     doc: str
 

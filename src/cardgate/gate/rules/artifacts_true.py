@@ -54,6 +54,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MEASURE 2.13", "GOVERN 1.4"]
 ALIASES: list[str] = []
 INTEGRITY = True
+NEEDS_CARD = True
 
 # The gate's cache keys for what this rule recomputed (one per run), by system / dataset id
 _EVALUATIONS = CODE + ":evaluation"

@@ -69,6 +69,7 @@ NAME = "bias-audit.impact-ratios-above-minimum"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.11"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 METRIC = "impact_ratio"
 """The metric name the decider sees (a ratio: a minimum is guarded by its noise floor)."""

@@ -53,6 +53,7 @@ NIST = ["MEASURE 2.1", "MEASURE 3.1"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
 TIME_BASED = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -35,6 +35,7 @@ NAME = "data.contract-met"
 SEVERITY = Severity.ERROR
 NIST = ["MAP 2.3", "MEASURE 2.1"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -51,6 +51,7 @@ NAME = "data.evidence-accepted"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MAP 2.3"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 class Options(_EvidenceOptions):

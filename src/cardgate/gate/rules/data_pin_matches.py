@@ -34,6 +34,7 @@ NAME = "data.pin-matches"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MAP 2.3"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

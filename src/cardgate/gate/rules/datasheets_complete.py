@@ -34,6 +34,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MAP 2.3", "MEASURE 2.1"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
-from cardgate.gate.context import RuleContext
+from cardgate.gate.context import NotRun, RuleContext
 from cardgate.gate.result import Finding
 
 CODE = "GATE-DOC003"
@@ -40,7 +40,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if system is None or ctx.card is not None:
         return
     state = "does not validate" if system.card is not None else "is missing"
-    skipped = [rule.code for rule in ctx.gate.rules if rule.scope == "system" and rule.code != CODE]
+    skipped = [
+        rule.code
+        for rule in ctx.gate.rules
+        if rule.scope == "system" and _stopped_by_card(ctx.gate.not_run(rule, system))
+    ]
     yield ctx.finding(
         system.card,
         f"system '{system.id}' cannot be checked: its model card {state}, so the rules that "
@@ -49,3 +53,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if system.card is not None
         else f"write its model card: cardgate new model-card {system.id}",
     )
+
+
+def _stopped_by_card(reason: NotRun | None) -> bool:
+    return reason is not None and reason.cause == "card"

@@ -36,6 +36,7 @@ SEVERITY = Severity.ERROR
 NIST = ["GOVERN 1.4", "GOVERN 4.2"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -49,6 +49,7 @@ NAME = "evaluation.evidence-accepted"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MEASURE 2.13"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 LEVELS: tuple[EvidenceLevel, ...] = typing.get_args(EvidenceLevel)  # weakest first
 

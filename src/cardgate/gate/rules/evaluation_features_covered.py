@@ -35,6 +35,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.11", "MAP 2.3"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

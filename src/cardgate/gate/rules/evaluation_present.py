@@ -42,6 +42,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MEASURE 2.3"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

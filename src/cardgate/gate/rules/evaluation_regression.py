@@ -36,6 +36,7 @@ NAME = "evaluation.no-regression"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.4", "MANAGE 4.2"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 class Options(BaseModel):

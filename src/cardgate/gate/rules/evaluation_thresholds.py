@@ -53,6 +53,7 @@ NAME = "evaluation.thresholds-met"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.11", "MEASURE 2.3"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 Options = ThresholdOptions

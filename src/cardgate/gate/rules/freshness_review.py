@@ -38,6 +38,7 @@ NIST = ["GOVERN 1.5", "MEASURE 3.1"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
 TIME_BASED = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -45,6 +45,7 @@ NAME = "genai.evidence-required"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.3", "MEASURE 2.7", "GOVERN 1.3"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 Evaluation = Literal["retrieval", "generation", "safety", "operations"]
 

@@ -41,6 +41,7 @@ NAME = "generation.thresholds-met"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.3", "MEASURE 2.5", "MEASURE 2.11"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -59,6 +59,7 @@ SEVERITY = Severity.ERROR
 NIST = sorted({sub for subs in SECTION_NIST.values() for sub in subs})
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 class Options(BaseModel):

@@ -33,6 +33,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MAP 1.1", "MAP 2.1", "GOVERN 2.1"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -30,6 +30,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MANAGE 1.1", "MAP 1.5"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

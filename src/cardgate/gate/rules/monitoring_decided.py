@@ -38,6 +38,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MANAGE 2.4", "MANAGE 4.1", "MEASURE 3.1"]
 ALIASES: list[str] = []
 TIME_BASED = True
+NEEDS_CARD = True
 _SHOWN = 3
 
 

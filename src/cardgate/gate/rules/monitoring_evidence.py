@@ -54,6 +54,7 @@ NAME = "monitoring.evidence-accepted"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.4", "MEASURE 2.1"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 class Options(_EvidenceOptions):

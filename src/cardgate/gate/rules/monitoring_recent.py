@@ -37,6 +37,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.4", "MANAGE 4.1"]
 ALIASES: list[str] = []
 TIME_BASED = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

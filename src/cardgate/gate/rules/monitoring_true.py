@@ -92,6 +92,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.4", "GOVERN 1.4"]
 ALIASES: list[str] = []
 INTEGRITY = True
+NEEDS_CARD = True
 _SHOWN = 3
 # the gate's cache key for the records computed again (one per run), by system id
 _RECOMPUTED = CODE + ":recomputed"

@@ -36,6 +36,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MEASURE 2.13", "MANAGE 2.2"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

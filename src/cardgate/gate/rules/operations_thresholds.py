@@ -43,6 +43,7 @@ NAME = "operations.thresholds-met"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.3", "MEASURE 2.12", "MANAGE 2.2"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -57,6 +57,7 @@ SEVERITY = Severity.ERROR
 NIST = ["GOVERN 1.3", "GOVERN 1.4"]
 ALIASES: list[str] = []
 LOCKED = True  # the policy cannot silence the report of its own loosenings
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -37,6 +37,7 @@ NAME = "retrieval.no-worse-than-baseline"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.3", "MEASURE 2.4", "MANAGE 4.2"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

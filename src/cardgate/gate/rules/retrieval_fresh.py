@@ -37,6 +37,7 @@ SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.1", "MEASURE 2.3", "MEASURE 2.13"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

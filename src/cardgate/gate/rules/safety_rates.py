@@ -42,6 +42,7 @@ NAME = "safety.rates-met"
 SEVERITY = Severity.ERROR
 NIST = ["MEASURE 2.6", "MEASURE 2.7", "MEASURE 2.11"]
 ALIASES: list[str] = []
+NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
