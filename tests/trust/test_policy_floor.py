@@ -61,12 +61,13 @@ def test_a_looser_threshold_option_is_a_loosening(tmp_path: Path) -> None:
 
 
 def test_a_loosening_waived_by_a_named_approver_is_still_shown(tmp_path: Path) -> None:
-    root = build_workspace(tmp_path / "ws")
-    (root / "policy.yaml").write_text(
-        "kind: policy\nschema_version: 1\nextends: baseline\n"
-        "tiers:\n  high:\n    max_review_age_days: 365\n"
+    # written before the sign-offs: they cover the waivers and the policy of the system
+    policy = "kind: policy\nschema_version: 1\nextends: baseline\n"
+    policy += "tiers:\n  high:\n    max_review_age_days: 365\n"
+    waivers = WAIVER.format(rule="GATE-POL001", expires="2027-01-31")
+    root = build_workspace(
+        tmp_path / "ws", {"edit": {"policy.yaml": policy, "waivers.yaml": waivers}}
     )
-    (root / "waivers.yaml").write_text(WAIVER.format(rule="GATE-POL001", expires="2027-01-31"))
     code, report = gate_json(root, "--release")
     assert code == 0, report["findings"]
     assert "GATE-POL001" in codes(report, "waived")

@@ -13,7 +13,9 @@ its evaluation artifact and the approved baseline evaluation the card compares i
 (``evaluation.baseline.artifact``: replacing it would make GATE-FA004's regressions
 vanish), a GenAI system's retrieval and generation artifacts and its
 monitoring record (`monitoring.json`, when there is one): computed artifacts are covered
-like the documents (a JSON file by the canonical digest of its data). Writing a sign-off
+like the documents (a JSON file by the canonical digest of its data). Beyond its documents,
+a sign-off covers the evidence its checklist answers cite and the waivers and policy that
+apply to the system: `cardgate.documents.signed_context`. Writing a sign-off
 (`cardgate sign`) is the gate's business: `cardgate.gate.signoffs`.
 """
 
@@ -42,6 +44,7 @@ from cardgate.documents.schemas.genai_evaluation import (
 )
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.schemas.signoffs import Signoff, Signoffs
+from cardgate.documents.signed_context import context_digests
 from cardgate.documents.validated import schema_problems
 from cardgate.documents.workspace import DATA_CHECK_FILE, MONITORING_FILE, SystemDocs, Workspace
 
@@ -160,6 +163,7 @@ def signed_documents(
     monitoring = system.folder / MONITORING_FILE
     if monitoring.is_file():
         found[workspace.relative(monitoring)] = json_digest(monitoring)
+    found.update(context_digests(workspace, system, found))
     return dict(sorted(found.items()))
 
 

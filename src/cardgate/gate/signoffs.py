@@ -26,6 +26,7 @@ from cardgate.core.paths import display_path
 from cardgate.core.problems import Severity
 from cardgate.documents.loading import parse_text
 from cardgate.documents.schemas.signoffs import Signoff
+from cardgate.documents.signed_context import EVIDENCE_BYTES, is_digest
 from cardgate.documents.signoffs import (
     ID_PATTERN,
     SignoffsDoc,
@@ -93,6 +94,7 @@ def sign(
     if acknowledged:
         entry["acknowledged"] = sorted({code.strip().upper() for code in acknowledged})
     entry["documents"] = signed_documents(workspace, system)
+    _refuse_uncoverable(system_id, entry["documents"])
     if key is not None:
         entry["signer"] = _signer(workspace, key, role)
         entry["name"] = name.strip() or entry["signer"]
@@ -107,6 +109,19 @@ def sign(
         )
     assert check.model is not None
     return system.signoffs_path, check.model.signoffs[-1]
+
+
+def _refuse_uncoverable(system_id: str, documents: dict[str, str]) -> None:
+    """A sign-off approves content it can be checked against later: refuse one that would
+    record, for a document or evidence, why it has no digest instead of the digest."""
+    for path, digest in documents.items():
+        if not is_digest(digest):
+            raise InputError(
+                f"cannot sign '{system_id}': {path} cannot be covered: {digest}",
+                hint="a sign-off is bound to the digest of what it approves: fix what cannot "
+                "be read, or cite a smaller file (the evidence limit is set by "
+                f"{EVIDENCE_BYTES.variable}, for CI too)",
+            )
 
 
 def _allowed_signers(workspace: Workspace) -> Path:

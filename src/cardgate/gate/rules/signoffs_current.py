@@ -3,8 +3,10 @@
 Rationale:
 A sign-off approves specific content. ``cardgate sign`` records the canonical SHA-256 of
 every document it covered (model card, checklist answers, datasheets the card uses,
-evaluation artifact); any later change of content — but not mere reformatting — makes
-the sign-off stale, and the reviewer must look again. The review site shows what changed
+evaluation artifact), of the evidence the checklist answers cite (a review record, a
+policy document), of the waivers naming the system and of the release policy of its tier;
+any later change of content — but not mere reformatting — makes the sign-off stale, and
+the reviewer must look again. The review site shows what changed
 since (from the recorded git commit).
 
 The sign-off judged for a role is its latest one **that counts** (GATE-SO001's sense: an
@@ -15,6 +17,10 @@ policy counts unsigned sign-offs). A later sign-off that does not count — ``ca
 Fails:
 - ``model-card.yaml`` changed after the legal sign-off was given;
 - a checklist or the evaluation artifact was added or removed since;
+- ``review-record.md``, cited as evidence by a ``done`` answer, was replaced after the
+  sign-off; a waiver of one of the system's findings was added to ``waivers.yaml``;
+- evidence cannot be fingerprinted (over ``$CARDGATE_MAX_EVIDENCE_BYTES``, unreadable):
+  no sign-off can cover it;
 - the card changed after the signed risk sign-off, and an unsigned risk sign-off was
   added on a tier that counts only signed ones.
 
@@ -35,6 +41,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cardgate.core.problems import Severity
+from cardgate.documents.signed_context import is_digest
 from cardgate.documents.signoffs import Staleness, distinguished, staleness
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
@@ -109,7 +116,10 @@ class _Gone:
                 "it covers is unknown"
             )
         elif kept:
-            parts.append(", ".join(kept) + " no longer covered (the card no longer names it)")
+            parts.append(
+                ", ".join(kept) + " no longer covered (no longer named by the card or cited "
+                "as evidence)"
+            )
         return parts
 
 
@@ -119,13 +129,19 @@ def _describe(change: Staleness, folder: str, gone: _Gone) -> str:
 
     parts: list[str] = []
     if change.changed:
-        path, was, now = change.changed[0]
+        # what cannot be fingerprinted first: no signing makes it current
+        path, was, now = min(change.changed, key=lambda c: is_digest(c[2]))
         more = f" and {len(change.changed) - 1} more" if len(change.changed) > 1 else ""
-        signed, current = distinguished(was, now)
-        parts.append(
-            f"{short(path)}{more} changed after it was given (signed {signed}, now {current})"
-        )
+        if not is_digest(now):
+            parts.append(f"{short(path)}{more} cannot be covered: {now}")
+        else:
+            signed, current = distinguished(was, now)
+            parts.append(
+                f"{short(path)}{more} changed after it was given (signed {signed}, now {current})"
+            )
     if change.added:
-        parts.append(", ".join(short(p) for p in change.added) + " added since")
+        parts.append(
+            ", ".join(short(p) for p in change.added) + " not covered by it (added or cited since)"
+        )
     parts += gone.describe(change.removed, short)
     return "; ".join(parts)

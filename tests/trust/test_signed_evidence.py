@@ -1,0 +1,122 @@
+"""What a sign-off covers beyond the system's documents (`cardgate.documents.signed_context`):
+evidence that cannot be fingerprinted is never current and cannot be signed; the
+digests of evidence, waivers and policy follow their content, not their form."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cardgate.documents.signed_context import evidence_digest, is_digest
+from cardgate.documents.signoffs import signed_documents
+from cardgate.documents.workspace import load_workspace
+
+from .conftest import SYSTEM, build_workspace, cli, edit, gate_json
+
+CHECKLIST = f"systems/{SYSTEM}/checklist-nist-ai-rmf-core.yaml"
+
+
+def sign(root: Path, role: str = "owner") -> tuple[int, str]:
+    return cli(
+        "sign", SYSTEM, "-w", str(root), "--role", role, "--name", "Ada Owner",
+        "--today", "2026-11-30", "--acknowledge", "GATE-SO001",
+    )  # fmt: skip
+
+
+def covered(root: Path) -> dict[str, str]:
+    workspace = load_workspace(root)
+    return signed_documents(workspace, workspace.systems[SYSTEM])
+
+
+def test_evidence_over_the_limit_cannot_be_signed_and_is_never_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_workspace(tmp_path / "ws")  # signed, with docs/evidence.md covered
+    assert is_digest(covered(root)["docs/evidence.md"])
+    (root / "docs/evidence.md").write_text("Evidence.\n" * 10, encoding="utf-8")
+    monkeypatch.setenv("CARDGATE_MAX_EVIDENCE_BYTES", "50")
+
+    digest = covered(root)["docs/evidence.md"]
+    assert not is_digest(digest) and "over the limit of 50" in digest
+    _, report = gate_json(root)
+    messages = [f["message"] for f in report["findings"] if f["code"] == "GATE-SO002"]  # type: ignore[index, union-attr]
+    assert len(messages) == 3, messages
+    assert all("docs/evidence.md cannot be covered: not fingerprinted" in m for m in messages)
+
+    before = (root / f"systems/{SYSTEM}/signoffs.yaml").read_bytes()
+    code, out = sign(root)
+    assert code == 1, out
+    assert "cannot sign 'loan-approval': docs/evidence.md cannot be covered" in out
+    assert "CARDGATE_MAX_EVIDENCE_BYTES" in out
+    assert (root / f"systems/{SYSTEM}/signoffs.yaml").read_bytes() == before
+
+
+def test_a_pipe_cited_as_evidence_is_not_read_and_cannot_be_signed(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    os.mkfifo(root / "docs/pipe")
+    edit(root / CHECKLIST, ("evidence: [docs/evidence.md]", "evidence: [docs/pipe]"))
+    digest = covered(root)["docs/pipe"]  # returns: a FIFO is never opened for reading
+    assert digest.startswith("unreadable: is a FIFO")
+    code, out = sign(root)
+    assert code == 1 and "docs/pipe cannot be covered" in out, out
+    assert not (root / f"systems/{SYSTEM}/signoffs.yaml").exists()
+
+
+def test_evidence_replaced_by_what_cannot_be_read_is_stale_and_says_why(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": ["owner"]})
+    (root / "docs/evidence.md").unlink()
+    os.mkfifo(root / "docs/evidence.md")
+    _, report = gate_json(root)
+    messages = [f["message"] for f in report["findings"] if f["code"] == "GATE-SO002"]  # type: ignore[index, union-attr]
+    assert len(messages) == 1, messages
+    assert "docs/evidence.md cannot be covered: unreadable: is a FIFO" in messages[0]
+
+
+def test_evidence_digests_follow_content_not_form(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    (root / "docs/record.yaml").write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    (root / "docs/result.json").write_text('{"a": 1, "b": 2}', encoding="utf-8")
+    yaml_digest = evidence_digest(root / "docs/record.yaml")
+    json_digest = evidence_digest(root / "docs/result.json")
+    (root / "docs/record.yaml").write_text("# reviewed\nb: ['x', 'y']\na: 1\n", encoding="utf-8")
+    (root / "docs/result.json").write_text('{\n  "b": 2,\n  "a": 1\n}\n', encoding="utf-8")
+    assert evidence_digest(root / "docs/record.yaml") == yaml_digest
+    assert evidence_digest(root / "docs/result.json") == json_digest
+    (root / "docs/result.json").write_text('{"a": 1, "b": 3}', encoding="utf-8")
+    assert evidence_digest(root / "docs/result.json") != json_digest
+
+
+def test_a_linked_folder_in_evidence_is_recorded_not_followed(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    (root / "docs/inner").mkdir()
+    (root / "docs/inner/a.md").write_text("A\n", encoding="utf-8")
+    (root / "docs/loop").symlink_to(root / "docs")  # a loop: followed, it never ends
+    first = evidence_digest(root / "docs")
+    assert is_digest(first)
+    (root / "docs/inner/a.md").write_text("B\n", encoding="utf-8")
+    assert evidence_digest(root / "docs") != first
+
+
+def test_a_folder_citing_the_whole_workspace_leaves_out_what_signing_and_exports_change(
+    tmp_path: Path,
+) -> None:
+    """Evidence '.' (the workspace) covers its files, but not the sign-off records (the
+    sign-off would be stale as soon as written), exports or hidden folders (.git)."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    edit(root / CHECKLIST, ("evidence: [docs/evidence.md]", "evidence: ['.']"))
+    (root / "out").mkdir()
+    (root / "out/cardgate-exports.json").write_text("{}\n", encoding="utf-8")
+    (root / ".git").mkdir()
+    for role in ("owner", "legal"):
+        code, out = sign(root, role)
+        assert code == 0, out
+    first = covered(root)["."]
+    (root / "out/annex.md").write_text("Sign-offs: owner, legal.\n", encoding="utf-8")
+    (root / ".git/HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    assert covered(root)["."] == first
+    _, report = gate_json(root)
+    assert not [f for f in report["findings"] if f["code"] == "GATE-SO002"]  # type: ignore[index, union-attr]
+    (root / "docs/evidence.md").write_text("Replaced.\n", encoding="utf-8")
+    assert covered(root)["."] != first
