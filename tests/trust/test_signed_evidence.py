@@ -120,3 +120,21 @@ def test_a_folder_citing_the_whole_workspace_leaves_out_what_signing_and_exports
     assert not [f for f in report["findings"] if f["code"] == "GATE-SO002"]  # type: ignore[index, union-attr]
     (root / "docs/evidence.md").write_text("Replaced.\n", encoding="utf-8")
     assert covered(root)["."] != first
+
+
+def test_a_hostile_evidence_folder_costs_a_reason_not_a_crash(tmp_path: Path) -> None:
+    """Deeper than Python's recursion limit, or more entries than the limit: a digest
+    that says why (or a digest), never a RecursionError or a walk of every entry."""
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    current = deep
+    for _ in range(1200):  # deeper than sys.getrecursionlimit() (1,000)
+        current = current / "d"
+        current.mkdir()
+    (current / "leaf.md").write_text("leaf\n", encoding="utf-8")
+    assert is_digest(evidence_digest(deep))
+    wide = tmp_path / "wide"
+    wide.mkdir()
+    for index in range(10_001):
+        (wide / f"{index}.md").touch()
+    assert evidence_digest(wide) == ("not fingerprinted: the folder has more than 10,000 entries")

@@ -21,7 +21,7 @@ documents decide what they saw:
   of the card's risk tier (a change to another tier's section changes nothing here).
 
 Evidence is fingerprinted whatever its size up to ``$CARDGATE_MAX_EVIDENCE_BYTES`` (256 MiB
-a file or a folder; 10,000 files a folder). What cannot be fingerprinted — too large, not a
+a file or a folder; 10,000 entries a folder). What cannot be fingerprinted — too large, not a
 regular file, unreadable — gets a digest that says why (`is_digest` is false): it is never
 current (GATE-SO002) and cannot be signed (`cardgate sign` refuses), so the gate fails
 closed rather than certify content nobody can check.
@@ -51,7 +51,7 @@ EVIDENCE_BYTES = SizeLimit(
     "CARDGATE_MAX_EVIDENCE_BYTES", 256 << 20, "evidence a sign-off covers (a file or a folder)"
 )
 EVIDENCE_FILES = 10_000
-"""The most files of an evidence folder a sign-off covers."""
+"""The most entries (files and folders) of an evidence folder a sign-off covers."""
 EXPORTS_MANIFEST = "cardgate-exports.json"
 """`cardgate.interop.exporting.MANIFEST_FILE`: marks a folder an export wrote."""
 
@@ -223,44 +223,59 @@ def _bytes_digest(path: Path, limit: int) -> str:
 
 
 def _folder_digest(folder: Path, limit: int) -> str:
-    """The canonical digest of {relative path: digest} of the folder's files (links not
-    followed out of it), or why there is none."""
+    """The canonical digest of {relative path: digest} of the folder's files (links
+    recorded, not followed), or why there is none."""
     files: dict[str, str] = {}
     total = 0
-    for path in _walk(folder):
-        if len(files) >= EVIDENCE_FILES:
-            return f"not fingerprinted: the folder has more than {EVIDENCE_FILES:,} files"
-        try:
-            status = path.lstat()
-        except OSError as error:
-            return f"unreadable: {path.relative_to(folder).as_posix()}: {error.strerror}"
-        if stat.S_ISLNK(status.st_mode):
-            files[path.relative_to(folder).as_posix()] = "link: " + os.readlink(path)
-            continue
-        total += status.st_size
-        if total > limit:
-            return _too_large(total, limit)
-        try:
-            files[path.relative_to(folder).as_posix()] = _bytes_digest(path, limit)
-        except OSError as error:
-            return f"unreadable: {path.relative_to(folder).as_posix()}: {error.strerror or error}"
+    try:
+        for path, status in _walk(folder):
+            name = path.relative_to(folder).as_posix()
+            if stat.S_ISLNK(status.st_mode):
+                files[name] = "link: " + os.readlink(path)
+                continue
+            total += status.st_size
+            if total > limit:
+                return _too_large(total, limit)
+            files[name] = _bytes_digest(path, limit)
+    except _TooMany:
+        return f"not fingerprinted: the folder has more than {EVIDENCE_FILES:,} entries"
+    except OSError as error:
+        where = os.path.relpath(error.filename, folder) if error.filename else "."
+        return f"unreadable: {Path(where).as_posix()}: {error.strerror or error}"
     return canonical_sha256(files)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """The folder's files and links, sorted, without descending into linked folders, and
-    without what a folder's digest must leave out: hidden files and folders (``.git``,
-    caches), sign-off records (signing would make the folder's digest stale) and folders
-    an export wrote."""
-    for current, folders, names in os.walk(folder):
-        base = Path(current)
-        if (base / EXPORTS_MANIFEST).is_file():
-            folders.clear()
+class _TooMany(Exception):
+    pass
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """The folder's files and links with their status, in sorted order, without following
+    links, and without what a folder's digest must leave out: hidden files and folders
+    (``.git``, caches), sign-off records (signing would make the folder's digest stale)
+    and folders an export wrote. Iterative (a hostile tree can be deeper than Python's
+    recursion limit) and bounded by `EVIDENCE_FILES` entries."""
+    pending = [folder]
+    seen = 0
+    while pending:
+        current = pending.pop()
+        if (current / EXPORTS_MANIFEST).is_file():
             continue
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
-        shown = [n for n in names if not n.startswith(".") and n != SIGNOFFS_FILE]
-        for name in sorted(shown + [f for f in folders if (base / f).is_symlink()]):
-            yield base / name
+        with os.scandir(current) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        seen += len(entries)
+        if seen > EVIDENCE_FILES:
+            raise _TooMany
+        folders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == SIGNOFFS_FILE:
+                continue
+            status = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(status.st_mode):
+                folders.append(Path(entry.path))
+            else:
+                yield Path(entry.path), status
+        pending.extend(reversed(folders))
 
 
 def _too_large(size: int, limit: int) -> str:
