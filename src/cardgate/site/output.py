@@ -10,6 +10,7 @@ was. OUT is replaced only when it is empty or holds a site cardgate built (its
 OUT replaced by two renames: the old site moves into the staging folder (removed with it),
 the new one into its place. When OUT is a mount point (it cannot be renamed), the staging
 folder is made inside it and the new site's entries replace the old ones one by one.
+Builds into the same OUT queue on a lock of the folder that holds the staging folder.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cardgate.core.errors import UsageError
-from cardgate.core.files import WriteError
+from cardgate.core.files import WriteError, locked
 from cardgate.core.paths import display_path
 
 BUILD_MARKER = ".cardgate-build"
@@ -51,30 +52,38 @@ def cannot_write(out: Path, reason: str) -> WriteError:
 def staged_site(out: Path) -> Iterator[Path]:
     """A folder to build the site in (it does not exist yet), put in place of `out` when
     the block ends normally; removed, `out` unchanged, when it raises. An `OSError` or a
-    `WriteError` of the block becomes one `WriteError` naming `out`."""
+    `WriteError` of the block becomes one `WriteError` naming `out`.
+
+    Builds into the same folder queue: each holds a lock on the folder the staging folder
+    is made in (`locked`) from before it clears the leftovers of killed builds until its
+    site is in place, so a second build neither removes the first one's staging folder
+    nor swaps its site in half-way through the first one's swap."""
     check_out_folder(out)
     inside = os.path.ismount(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        home = out if inside else out.parent
-        _discard_leftovers(home, out.name)
-        container = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=out.name), dir=home))
-    except OSError as error:
-        raise cannot_write(out, error.strerror or str(error)) from error
-    staging = container / out.name
-    try:
-        yield staging
-        if inside:
-            _replace_contents(out, staging, container)
-        else:
-            _replace(out, staging, container)
-    except WriteError as error:
-        reason = error.message.rpartition(": cannot write: ")[2] or error.message
-        raise cannot_write(out, reason) from error
-    except OSError as error:
-        raise cannot_write(out, error.strerror or str(error)) from error
-    finally:
-        shutil.rmtree(container, ignore_errors=True)
+    home = out if inside else out.parent
+    with contextlib.ExitStack() as held:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            held.enter_context(locked(home))
+            check_out_folder(out)  # again: what the build before this one left
+            _discard_leftovers(home, out.name)  # under the lock: killed builds' only
+            container = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=out.name), dir=home))
+        except OSError as error:
+            raise cannot_write(out, error.strerror or str(error)) from error
+        staging = container / out.name
+        try:
+            yield staging
+            if inside:
+                _replace_contents(out, staging, container)
+            else:
+                _replace(out, staging, container)
+        except WriteError as error:
+            reason = error.message.rpartition(": cannot write: ")[2] or error.message
+            raise cannot_write(out, reason) from error
+        except OSError as error:
+            raise cannot_write(out, error.strerror or str(error)) from error
+        finally:
+            shutil.rmtree(container, ignore_errors=True)
 
 
 def _replace(out: Path, staging: Path, container: Path) -> None:
