@@ -13,7 +13,7 @@ from cardgate.documents.signed_context import evidence_digest, is_digest
 from cardgate.documents.signoffs import signed_documents
 from cardgate.documents.workspace import load_workspace
 
-from .conftest import SYSTEM, build_workspace, cli, edit, gate_json
+from .conftest import SYSTEM, build_workspace, cli, codes, edit, gate_json
 
 CHECKLIST = f"systems/{SYSTEM}/checklist-nist-ai-rmf-core.yaml"
 
@@ -138,3 +138,58 @@ def test_a_hostile_evidence_folder_costs_a_reason_not_a_crash(tmp_path: Path) ->
     for index in range(10_001):
         (wide / f"{index}.md").touch()
     assert evidence_digest(wide) == ("not fingerprinted: the folder has more than 10,000 entries")
+
+
+DEFINITION = """\
+kind: checklist-definition
+schema_version: 1
+id: acme-mini
+title: Acme mini
+version: "1"
+framework: nist-ai-rmf-1.0
+items:
+  - {id: MINI-01, question: Legal review?, maps_to: [GOVERN 1.1]}
+  - {id: MINI-02, question: Inventory?, maps_to: [GOVERN 1.6]}
+"""
+ANSWERS = f"""\
+kind: checklist
+schema_version: 1
+system: {SYSTEM}
+checklist: acme-mini
+status: approved
+items:
+  MINI-01: {{status: done, evidence: [docs/evidence.md]}}
+  MINI-02: {{status: done, evidence: [docs/evidence.md]}}
+"""
+
+
+def test_the_workspace_definition_a_checklist_answers_is_covered(tmp_path: Path) -> None:
+    """Weakening the workspace's own definition after the sign-offs (an item dropped,
+    evidence no longer required) changes what the answers are judged against: stale. A
+    definition the system does not answer changes nothing of its sign-offs."""
+    other = DEFINITION.replace("acme-mini", "acme-other")
+    root = build_workspace(
+        tmp_path / "ws",
+        {
+            "edit": {
+                "checklists/acme-mini.yaml": DEFINITION,
+                "checklists/acme-other.yaml": other,
+                f"systems/{SYSTEM}/checklist-acme-mini.yaml": ANSWERS,
+            }
+        },
+    )
+    assert "checklists/acme-mini.yaml" in covered(root)
+    assert "checklists/acme-other.yaml" not in covered(root)
+    _, report = gate_json(root)
+    assert "GATE-SO002" not in codes(report)
+    edit(root / "checklists/acme-other.yaml", ("Legal review?", "Legal review, reworded?"))
+    _, report = gate_json(root)
+    assert "GATE-SO002" not in codes(report)
+    edit(
+        root / "checklists/acme-mini.yaml",
+        ("maps_to: [GOVERN 1.1]}", "maps_to: [GOVERN 1.1], evidence_required: false}"),
+    )
+    _, report = gate_json(root)
+    messages = [f["message"] for f in report["findings"] if f["code"] == "GATE-SO002"]  # type: ignore[index, union-attr]
+    assert len(messages) == 3, messages
+    assert all("checklists/acme-mini.yaml changed after it was given" in m for m in messages)

@@ -19,6 +19,9 @@ documents decide what they saw:
   signers to look again.
 - **The policy of its tier.** ``policy.yaml``'s ``extends``, ``defaults`` and the section
   of the card's risk tier (a change to another tier's section changes nothing here).
+- **The workspace's own checklist definitions** the system's checklists answer (its
+  ``checklists/`` folder): dropping an item or its ``evidence_required`` after the
+  sign-offs changes what the answers are judged against.
 
 Evidence is fingerprinted whatever its size up to ``$CARDGATE_MAX_EVIDENCE_BYTES`` (256 MiB
 a file or a folder; 10,000 entries a folder). What cannot be fingerprinted — too large, not a
@@ -87,6 +90,46 @@ def context_digests(
         relative = workspace.relative(path)
         if relative not in covered and relative not in found:
             found[relative] = evidence_digest(path)
+    answered = {checklist.checklist for checklist in system.checklist_models()}
+    for definition_id, (relative, digest) in _workspace_definitions(workspace).items():
+        if definition_id in answered:
+            found.setdefault(relative, digest)
+    return found
+
+
+def _workspace_definitions(workspace: Workspace) -> dict[str, tuple[str, str]]:
+    """Checklist id -> (workspace-relative path, digest) of the workspace's own checklist
+    definitions (``checklists_dir``): what a checklist of the system is judged against —
+    its items, which need evidence — decides the release as much as the answers do.
+    (Shipped definitions change only with cardgate itself.)"""
+    try:
+        folder = Path(confined(workspace.root, workspace.config.checklists_dir))
+        names = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except (PathEscapeError, OSError):
+        return {}
+    files = tuple(
+        (entry.name, status.st_size, status.st_mtime_ns)
+        for entry in names
+        if entry.name.endswith((".yaml", ".yml")) and stat.S_ISREG((status := entry.stat()).st_mode)
+    )
+    return _definitions_in(folder, workspace.root, files)
+
+
+@functools.lru_cache(maxsize=64)
+def _definitions_in(
+    folder: Path, root: Path, files: tuple[tuple[str, int, int], ...]
+) -> dict[str, tuple[str, str]]:
+    """Memoised on the files' identities: every system of a run asks."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, _, _ in files:
+        try:
+            loaded = load_document(folder / name)
+        except DocumentLoadError:
+            continue  # not a definition that loads: validation reports it, none counts
+        definition_id = loaded.data.get("id")
+        if loaded.data.get("kind") == "checklist-definition" and isinstance(definition_id, str):
+            relative = (folder / name).relative_to(root).as_posix()
+            found.setdefault(definition_id, (relative, loaded.digest))
     return found
 
 

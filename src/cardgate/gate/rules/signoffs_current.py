@@ -4,10 +4,10 @@ Rationale:
 A sign-off approves specific content. ``cardgate sign`` records the canonical SHA-256 of
 every document it covered (model card, checklist answers, datasheets the card uses,
 evaluation artifact), of the evidence the checklist answers cite (a review record, a
-policy document), of the waivers naming the system and of the release policy of its tier;
-any later change of content — but not mere reformatting — makes the sign-off stale, and
-the reviewer must look again. The review site shows what changed
-since (from the recorded git commit).
+policy document), of the waivers naming the system, of the release policy of its tier
+and of the workspace's own checklist definitions it answers; any later change of content
+— but not mere reformatting — makes the sign-off stale, and the reviewer must look
+again. The review site shows what changed since (from the recorded git commit).
 
 The sign-off judged for a role is its latest one **that counts** (GATE-SO001's sense: an
 SSH signature that verifies by a signer allowed for the role, or unsigned where the tier's
@@ -18,7 +18,8 @@ Fails:
 - ``model-card.yaml`` changed after the legal sign-off was given;
 - a checklist or the evaluation artifact was added or removed since;
 - ``review-record.md``, cited as evidence by a ``done`` answer, was replaced after the
-  sign-off; a waiver of one of the system's findings was added to ``waivers.yaml``;
+  sign-off; a waiver of one of the system's findings was added to ``waivers.yaml``; an
+  item of the workspace's own checklist definition the system answers was dropped;
 - evidence cannot be fingerprinted (over ``$CARDGATE_MAX_EVIDENCE_BYTES``, unreadable):
   no sign-off can cover it;
 - the card changed after the signed risk sign-off, and an unsigned risk sign-off was
