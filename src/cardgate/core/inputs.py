@@ -2,9 +2,9 @@
 
 A committed file can be a link to ``/dev/zero`` (reads forever), a FIFO (a read blocks
 until someone writes), or simply huge. Every file cardgate reads whole goes through
-`read_regular`, which opens without blocking, refuses anything but a regular file and
-stops at the limit of its kind, so a hostile workspace costs a message, not a hang or the
-machine's memory.
+`read_regular` (one it reads line by line, through `regular_lines`), which opens without
+blocking, refuses anything but a regular file and stops at the limit of its kind, so a
+hostile workspace costs a message, not a hang or the machine's memory.
 
 The limits are set by whoever runs cardgate (CI, a developer), not by the workspace, so
 that a change under review cannot raise them: environment variables, in bytes, with an
@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -145,6 +146,25 @@ def read_regular(path: Path, *, limit: SizeLimit, maximum: int | None = None) ->
             if read > most:  # it grew while being read
                 raise over_limit(path, read, limit, most)
     return b"".join(chunks)
+
+
+def regular_lines(path: Path, *, limit: SizeLimit) -> Iterator[bytes]:
+    """The lines of the regular file at `path`, each with its b"\\n" (the last may have
+    none), read one at a time: `read_regular` for a file too large to hold whole, with the
+    same refusals — not a regular file, over `limit` before reading or while being read
+    (a line is read at most up to the limit, so a growing file cannot pass it either).
+    """
+    most = limit.value()
+    with open_regular(path) as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size > most:
+            raise over_limit(path, size, limit, most)
+        read = 0
+        while line := stream.readline(most + 1 - read):
+            read += len(line)
+            if read > most:  # it grew while being read
+                raise over_limit(path, read, limit, most)
+            yield line
 
 
 def read_json(path: Path, *, limit: SizeLimit = ARTIFACT_BYTES) -> Any:

@@ -42,8 +42,8 @@ from cardgate.evidence.genai.operations_artifact import (
 )
 from cardgate.evidence.genai.retrieval_metrics import FloatArray
 from cardgate.evidence.genai.retrieval_run import computed, evidence_versions, write_evidence
-from cardgate.evidence.genai.retrieval_stats import Statistic
-from cardgate.evidence.genai.run_log import RunLog, read_run_log
+from cardgate.evidence.genai.retrieval_stats import Statistic, replicates_at_once
+from cardgate.evidence.genai.run_log import RunLog, paired_positions, read_run_log
 from cardgate.evidence.genai.summary import SPREAD, decided, slice_feature, threshold_records
 
 SECTION: DataPath = ("genai", "operations_evaluation")
@@ -52,8 +52,6 @@ QUANTILES = {"latency_p50_ms": 0.50, "latency_p95_ms": 0.95, "latency_p99_ms": 0
 COST = "cost_per_1k_queries"
 QUANTILE_METHOD = "numpy linear (Hyndman & Fan type 7)"
 INTERVAL_METHOD = "percentile bootstrap over queries (paired for the baseline change)"
-_CHUNK = 100
-"""Bootstrap replicates computed at once (memory: chunk × queries numbers)."""
 
 
 @dataclass
@@ -125,7 +123,7 @@ def bootstrap(
     out: list[dict[str, list[FloatArray]]] = [{} for _ in logs]
     done = 0
     while done < replicates:
-        count = min(_CHUNK, replicates - done)
+        count = min(replicates_at_once(size), replicates - done)
         picks = rng.integers(0, size, (count, size))
         for found, (latency, cost) in zip(out, logs, strict=True):
             drawn = statistics(latency[picks], cost[picks] if cost is not None else None)
@@ -136,9 +134,9 @@ def bootstrap(
 
 
 def _costs(log: RunLog, settings: OperationsEvaluation, where: DataPath) -> FloatArray | None:
-    if log.gives == "cost":
-        return np.array([q.cost for q in log.queries], dtype=np.float64)
-    if log.gives == "tokens":
+    if log.cost is not None:
+        return log.cost
+    if log.tokens is not None:
         if settings.prices is None:
             raise ConfigurationError(
                 "the run log gives token counts: the card needs their 'prices' for the cost "
@@ -147,18 +145,12 @@ def _costs(log: RunLog, settings: OperationsEvaluation, where: DataPath) -> Floa
                 hint="add prices: {input_per_1k_tokens: ..., output_per_1k_tokens: ...}",
             )
         prices = settings.prices
-        return np.array(
-            [
-                (
-                    q.tokens[0] * prices.input_per_1k_tokens
-                    + q.tokens[1] * prices.output_per_1k_tokens
-                )
-                / 1000
-                for q in log.queries
-                if q.tokens is not None
-            ],
-            dtype=np.float64,
-        )
+        # the operations a query's cost took in Python, one column at a time: the same floats
+        priced: FloatArray = (
+            log.tokens[:, 0] * prices.input_per_1k_tokens
+            + log.tokens[:, 1] * prices.output_per_1k_tokens
+        ) / 1000
+        return priced
     return None
 
 
@@ -186,7 +178,7 @@ def _read(
     record = {
         "path": shown,
         "sha256": file_sha256(path),
-        "queries": len(log.queries),
+        "queries": len(log),
         "gives": log.gives,
     }
     return log, record
@@ -197,7 +189,7 @@ def compute_operations(
 ) -> dict[str, Any]:
     """The artifact's JSON data for one system (writes nothing)."""
     log, log_record = _read(workspace, settings.log, (*SECTION, "log"), settings.slices)
-    latency = np.array([q.latency_ms for q in log.queries], dtype=np.float64)
+    latency = log.latency
     cost = _costs(log, settings, (*SECTION, "log"))
     rng = np.random.default_rng(settings.bootstrap.seed)
     level = settings.bootstrap.confidence_level
@@ -222,7 +214,7 @@ def compute_operations(
     features = [
         slice_feature(
             feature,
-            [q.slices[feature] for q in log.queries],
+            log.slices[feature].labels(),
             table,
             list(metrics),
             min_group_size=settings.min_group_size,
@@ -304,18 +296,16 @@ def _paired(
 ) -> dict[str, Any]:
     """The baseline's metrics and candidate minus baseline on the queries in both logs,
     with the paired bootstrap."""
-    position = {q.query_id: i for i, q in enumerate(other.queries)}
-    mine = [i for i, q in enumerate(log.queries) if q.query_id in position]
-    theirs = [position[log.queries[i].query_id] for i in mine]
-    if not mine:
+    mine, theirs = paired_positions(log.keys, other.keys)
+    if not len(mine):
         raise ConfigurationError(
             "the baseline's run log has none of the run log's queries",
             at=(*SECTION, "baseline_log"),
             hint="log both configurations on the same queries (the same query_id)",
         )
-    unmatched = len(log.queries) + len(other.queries) - 2 * len(mine)
-    latency = np.array([log.queries[i].latency_ms for i in mine], dtype=np.float64)
-    base_latency = np.array([other.queries[i].latency_ms for i in theirs], dtype=np.float64)
+    unmatched = len(log) + len(other) - 2 * len(mine)
+    latency = log.latency[mine]
+    base_latency = other.latency[theirs]
     both_cost = cost is not None and other_cost is not None
     cand_cost = cost[mine] if both_cost and cost is not None else None
     base_cost = other_cost[theirs] if both_cost and other_cost is not None else None

@@ -37,6 +37,16 @@ output: (..., outputs) — a latency quantile, a mean cost. None where the stati
 mean of each column (the fast path: counts times the matrix)."""
 _CHUNK = 100
 """Replicates of a general statistic computed at once (memory: chunk × rows × columns)."""
+_NUMBERS = 1 << 21
+"""The most rows a chunk of replicates resamples (fewer replicates at once for a large
+sample: a chunk of 100 replicates of 1,500,000 queries would take GBs)."""
+
+
+def replicates_at_once(rows: int) -> int:
+    """How many replicates of a statistic of `rows` resampled rows to compute at once. The
+    replicates are the same whatever the chunk: numpy's Generator draws (R, n) indices,
+    or R permutations, as the same stream in one call or in several."""
+    return max(1, min(_CHUNK, _NUMBERS // max(rows, 1)))
 
 
 def resampled_means(
@@ -82,7 +92,7 @@ def resampled_statistic(
         members = values[strata == stratum]
         done = 0
         while done < replicates and len(members):
-            size = min(_CHUNK, replicates - done)
+            size = min(replicates_at_once(len(members)), replicates - done)
             picks = rng.integers(0, len(members), (size, len(members)))
             out[done : done + size, stratum, :] = statistic(members[picks])
             done += size
@@ -189,9 +199,24 @@ def permuted_spreads(
         outputs = values.shape[1] if statistic is None else statistic(values[:1]).shape[-1]
         return np.zeros((0, outputs))
     small = np.int8 if slices < 128 else np.int64
-    labels = rng.permuted(np.broadcast_to(strata.astype(small), (replicates, len(strata))), axis=1)
     if statistic is not None:
-        return _permuted_statistic_spreads(values, labels, slices, statistic)
+        # permuted a chunk at a time: R permutations of a large sample are GBs
+        step = replicates_at_once(len(strata))
+        row = strata.astype(small)
+        return np.concatenate(
+            [
+                _permuted_statistic_spreads(
+                    values,
+                    rng.permuted(
+                        np.broadcast_to(row, (min(step, replicates - start), len(row))), axis=1
+                    ),
+                    slices,
+                    statistic,
+                )
+                for start in range(0, replicates, step)
+            ]
+        )
+    labels = rng.permuted(np.broadcast_to(strata.astype(small), (replicates, len(strata))), axis=1)
     sizes = np.bincount(strata, minlength=slices).astype(np.float64)
     sums = np.zeros((replicates, slices, values.shape[1]))
     for s in range(slices - 1):

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import InputError
-from cardgate.core.inputs import IN_MEMORY_BYTES, loads_json, read_regular
+from cardgate.core.inputs import IN_MEMORY_BYTES, loads_json, read_regular, regular_lines
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,39 @@ class ScoreFile:
 def text_of(path: Path, shown: str) -> str:
     try:
         raw = read_regular(path, limit=IN_MEMORY_BYTES)
-    except FileNotFoundError as error:
-        raise InputError(
-            f"{shown}: does not exist", hint="commit the file, or fix its path"
-        ) from error
     except OSError as error:
-        raise InputError(f"{shown}: cannot be read: {error}") from error
+        raise _unreadable(error, shown) from error
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{shown}:{line}:1: not UTF-8 text", hint="save it as UTF-8") from error
+        raise _not_utf8(shown, line) from error
+
+
+def lines_of(path: Path, shown: str) -> Iterator[tuple[int, str]]:
+    """Each line of the text file at `path` with its number (from 1), without its "\\n",
+    read one line at a time: the lines of `text_of(path, shown).split("\\n")`, with the
+    same checks and messages, but a bad byte is reported when its line is reached (the
+    lines before it have been read)."""
+    try:
+        for number, raw in enumerate(regular_lines(path, limit=IN_MEMORY_BYTES), start=1):
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise _not_utf8(shown, number) from error
+            yield number, text.removesuffix("\n")
+    except OSError as error:
+        raise _unreadable(error, shown) from error
+
+
+def _unreadable(error: OSError, shown: str) -> InputError:
+    if isinstance(error, FileNotFoundError):
+        return InputError(f"{shown}: does not exist", hint="commit the file, or fix its path")
+    return InputError(f"{shown}: cannot be read: {error}")
+
+
+def _not_utf8(shown: str, line: int) -> InputError:
+    return InputError(f"{shown}:{line}:1: not UTF-8 text", hint="save it as UTF-8")
 
 
 def located(shown: str, where: str, message: str, hint: str) -> InputError:
@@ -105,7 +127,13 @@ def json_document(path: Path, shown: str, hint: str) -> Any:
 
 def json_lines(text: str, shown: str, hint: str) -> Iterator[tuple[int, Any]]:
     """Each non-blank line of JSON Lines `text` as (its line number, its value)."""
-    for number, line in enumerate(text.split("\n"), start=1):
+    return json_rows(enumerate(text.split("\n"), start=1), shown, hint)
+
+
+def json_rows(lines: Iterable[tuple[int, str]], shown: str, hint: str) -> Iterator[tuple[int, Any]]:
+    """Each non-blank numbered line of JSON Lines as (its line number, its value), read
+    with the one JSON reader; one at a time (`lines_of` streams a file's)."""
+    for number, line in lines:
         if not line.strip():
             continue
         try:
