@@ -338,6 +338,8 @@ def _number(row: dict[str, Any], key: str, shown: str, where: Callable[[str], st
     """`row[key]` as a finite number ≥ 0 (a CSV cell as text); None when absent or empty.
     `where(key)` places a problem (computed only for one)."""
     value = row.get(key)
+    if value.__class__ is float and 0 <= value < math.inf:  # the common case, at once
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, str):
