@@ -125,14 +125,19 @@ def test_a_folder_citing_the_whole_workspace_leaves_out_what_signing_and_exports
 def test_a_hostile_evidence_folder_costs_a_reason_not_a_crash(tmp_path: Path) -> None:
     """Deeper than Python's recursion limit, or more entries than the limit: a digest
     that says why (or a digest), never a RecursionError or a walk of every entry."""
-    deep = tmp_path / "deep"
-    deep.mkdir()
-    current = deep
+    folders = [tmp_path / "deep"]
     for _ in range(1200):  # deeper than sys.getrecursionlimit() (1,000)
-        current = current / "d"
-        current.mkdir()
-    (current / "leaf.md").write_text("leaf\n", encoding="utf-8")
-    assert is_digest(evidence_digest(deep))
+        folders.append(folders[-1] / "d")
+    try:
+        for folder in folders:
+            folder.mkdir()
+        (folders[-1] / "leaf.md").write_text("leaf\n", encoding="utf-8")
+        assert is_digest(evidence_digest(folders[0]))
+    finally:  # bottom up: pytest's own clean-up (shutil.rmtree) would recurse too deep
+        (folders[-1] / "leaf.md").unlink(missing_ok=True)
+        for folder in reversed(folders):
+            if folder.exists():
+                folder.rmdir()
     wide = tmp_path / "wide"
     wide.mkdir()
     for index in range(10_001):
