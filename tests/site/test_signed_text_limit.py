@@ -65,3 +65,37 @@ def test_a_signed_text_over_the_document_limit_is_not_read(
         refused.note
     )
     assert "the digests prove it changed" in refused.note
+
+
+def _signoff(commit: str, *paths: str) -> SignoffView:
+    return SignoffView(
+        role="legal",
+        name="L",
+        date=dt.date(2026, 11, 30),
+        note="",
+        commit=commit,
+        stale=True,
+        changed=list(paths),
+        documents={path: "a" * 64 for path in paths},
+        current={path: "b" * 64 for path in paths},
+    )
+
+
+def test_changed_evidence_folders_and_binary_files_get_a_note_not_a_garbled_diff(
+    tmp_path: Path,
+) -> None:
+    """Evidence a sign-off covers can be a folder or a PDF: the site says what changed and
+    how to see it, rather than "commit not available" or a diff of replacement characters."""
+    root = tmp_path / "ws"
+    (root / "reports").mkdir(parents=True)
+    (root / "reports/a.md").write_text("A\n", encoding="utf-8")
+    (root / "review.pdf").write_bytes(b"%PDF-1.7\n\0\x01\x02binary")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "signed")
+    commit = _git(root, "rev-parse", "HEAD")
+    (root / "reports/a.md").write_text("B\n", encoding="utf-8")
+    (root / "review.pdf").write_bytes(b"%PDF-1.7\n\0\x03\x04other")
+    folder, pdf = changes_since(_Workspace(root), _signoff(commit, "reports", "review.pdf"))  # type: ignore[arg-type]
+    assert not folder.diff and f"git diff {commit[:12]} -- reports shows which" in folder.note
+    assert not pdf.diff and pdf.note == "a binary file: the digests prove it changed"

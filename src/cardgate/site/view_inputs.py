@@ -170,6 +170,11 @@ def changes_since(workspace: Workspace, signoff: SignoffView) -> list[ChangeView
                 "the sign-off records no commit, so the signed text cannot be shown; "
                 "the digests prove it changed"
             )
+        elif _is_folder(workspace, document):
+            change.note = (
+                "a folder of evidence: the digests prove a file in it changed; "
+                f"git diff {signoff.commit[:12]} -- {document} shows which"
+            )
         else:
             try:  # the signed text, read within the limit the document has today
                 signed_text = git_blob(
@@ -183,7 +188,9 @@ def changes_since(workspace: Workspace, signoff: SignoffView) -> list[ChangeView
                 changes.append(change)
                 continue
             before = None if signed_text is None else signed_text.decode("utf-8", "replace")
-            if before is None:
+            if signed_text is not None and b"\0" in signed_text[:8192]:
+                change.note = "a binary file: the digests prove it changed"
+            elif before is None:
                 change.note = (
                     f"commit {signoff.commit[:12]} is not available here (no git checkout, "
                     "or a shallow one), so the signed text cannot be shown; the digests "
@@ -198,6 +205,13 @@ def changes_since(workspace: Workspace, signoff: SignoffView) -> list[ChangeView
                     )
         changes.append(change)
     return changes
+
+
+def _is_folder(workspace: Workspace, document: str) -> bool:
+    try:
+        return workspace.resolve(document).is_dir()
+    except PathEscapeError:
+        return False
 
 
 def _diff(workspace: Workspace, document: str, before: str, commit: str) -> str:
