@@ -1088,7 +1088,7 @@ def sign(
     typer.echo(
         visible(  # the name, the note and the signer are anyone's text: no terminal codes
             f"signed {system} as {signoff.role} ({signoff.name}, {signoff.date.isoformat()}"
-            f"{signed}): {len(signoff.documents)} documents; wrote {display_path(path)}"
+            f"{signed}): covers {len(signoff.documents)} files; wrote {display_path(path)}"
         )
     )
 

@@ -5,6 +5,7 @@ tests/interop/mct/, see PROVENANCE.md there)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def test_a_field_of_the_wrong_type_is_named(
     path.write_text(json.dumps(card))
     result = runner.invoke(app, ["import", "mct", str(path), "--as", "m", "-w", str(workspace)])
     assert result.exit_code == 1, result.output
-    assert f"card.json: {message}" in result.stderr
+    assert re.search(rf"card\.json:1:\d+: {re.escape(message)}", result.stderr), result.stderr
     assert "hint: each field of a card has one JSON type" in result.stderr
     assert not (workspace / "systems/m").exists()
 
@@ -179,3 +180,15 @@ def test_a_number_where_the_toolkit_has_text_is_its_json_text(
     assert result.exit_code == 0, result.output
     draft = yaml.safe_load((workspace / "systems/m/model-card.yaml").read_text())
     assert draft["model_details"]["model_version"] == "1.5"
+
+
+def test_a_field_of_the_wrong_type_is_shown_where_it_is_written(
+    workspace: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "card.json"
+    path.write_text(
+        '{\n  "model_details": {\n    "name": "a",\n    "owners": [{"name": "x"}, 3]\n  }\n}\n'
+    )
+    result = runner.invoke(app, ["import", "mct", str(path), "--as", "m", "-w", str(workspace)])
+    assert result.exit_code == 1, result.output
+    assert "card.json:4:31: model_details.owners[1]: is a number" in result.stderr

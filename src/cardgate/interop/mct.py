@@ -55,11 +55,42 @@ def _json_type(value: Any) -> str:
     return "a string" if isinstance(value, str) else "null"
 
 
+class _WrongType(InputError):
+    """A mapped field of another JSON type than the schema's: `where` is its JSON path,
+    placed in the file (line:col) by `import_card` before it is shown."""
+
+    def __init__(self, shown: str, where: str, detail: str) -> None:
+        super().__init__(
+            f"{shown}: {where}: {detail}",
+            hint="each field of a card has one JSON type (schema v0.0.2): fix the card and "
+            "import it again",
+        )
+        self.shown, self.where, self.detail = shown, where, detail
+
+    def placed(self, raw: bytes) -> InputError:
+        """The same error, at the line and column where the field's value starts (JSON is
+        YAML: the YAML loader's positions); as it is when the file cannot be placed."""
+        from cardgate.documents.load_limits import DocumentLoadError
+        from cardgate.documents.loading import parse_text
+
+        path = tuple(int(index) if index else key for key, index in _STEP.findall(self.where))
+        try:
+            loaded = parse_text(raw.decode("utf-8-sig"), display=self.shown)
+        except (DocumentLoadError, ValueError):
+            return self
+        span = loaded.positions.value(path)
+        return InputError(
+            f"{self.shown}:{span.line}:{span.column}: {self.where}: {self.detail}",
+            hint=self.hint,
+        )
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
 def _wrong(shown: str, where: str, expected: str, value: Any) -> InputError:
-    return InputError(
-        f"{shown}: {where}: is {_json_type(value)} where the Model Card Toolkit has {expected}",
-        hint="each field of a card has one JSON type (schema v0.0.2): fix the card and "
-        "import it again",
+    return _WrongType(
+        shown, where, f"is {_json_type(value)} where the Model Card Toolkit has {expected}"
     )
 
 
@@ -137,6 +168,13 @@ class _Reader:
 def import_card(raw: bytes, shown: str, name: str) -> Draft:
     """A draft model card, id `name`, from the Model Card Toolkit card `raw`."""
     data = _load(raw, shown)
+    try:
+        return _import(data, shown, name)
+    except _WrongType as error:
+        raise error.placed(raw) from None
+
+
+def _import(data: dict[str, Any], shown: str, name: str) -> Draft:
     read = _Reader(data)
     read.take("schema_version")
     read.take("model_details", "schema_version")
