@@ -218,7 +218,8 @@ def _check_unique(keys: Keys, columns: _Columns, path: Path, shown: str, kind: s
         return
     later, first = (columns.lines[position] for position in found)
     query_id = next(
-        str(row.get("query_id")) for line, row, _ in _rows(path, shown, kind) if line == later
+        (str(row.get("query_id")) for line, row, _ in _rows(path, shown, kind) if line == later),
+        "?",  # the file changed since it was read
     )
     raise located(
         shown,
