@@ -120,3 +120,31 @@ def test_a_malformed_metadata_block_is_one_message_at_its_line(tmp_path: Path) -
     assert "README.md:4:1: CG005 invalid YAML" in result.stderr, result.stderr
     assert "Traceback" not in result.output
     assert not (root / "systems/x").exists()
+
+
+def test_a_licence_link_to_a_file_of_the_repository_is_kept_not_lost(tmp_path: Path) -> None:
+    """The Hub lets `license_link` name a file of the model's repository (LICENSE): a
+    licence's link here is a web address, so the path is kept under extensions.hf and
+    listed, not dropped; a web address is the licence's link."""
+    root = tmp_path / "governance"
+    shutil.copytree(REPO / "governance", root, ignore=shutil.ignore_patterns("exports"))
+    runner = CliRunner()
+    for name, link in (("by-path", "LICENSE"), ("by-url", "https://example.org/licence")):
+        readme = tmp_path / f"{name}.md"
+        readme.write_text(
+            f"---\nlicense: other\nlicense_name: acme-licence\nlicense_link: {link}\n---\n"
+            "# Model card for X\n\nA model.\n"
+        )
+        result = runner.invoke(app, ["import", "hf", str(readme), "--as", name, "-w", str(root)])
+        assert result.exit_code == 0, result.output
+        draft = yaml.safe_load((root / f"systems/{name}/model-card.yaml").read_text())
+        licence = draft["model_details"]["license"]
+        if link.startswith("https://"):
+            assert licence == {"text": "acme-licence", "url": link}
+            assert "license_link" not in draft.get("extensions", {}).get("hf", {}).get(
+                "metadata", {}
+            )
+        else:
+            assert licence == {"text": "acme-licence"}
+            assert draft["extensions"]["hf"]["metadata"]["license_link"] == "LICENSE"
+            assert "metadata 'license_link' (not an http(s) URL)" in result.output

@@ -24,6 +24,9 @@ SLICES_NOTE = (
     "slices, confidence intervals or noise floors, so they are in the tables below."
 )
 
+WEB_LINK = re.compile(r"^https?://\S+$")
+"""A link a licence or a dataset may carry: an http(s) address."""
+
 
 def filled(value: str | None) -> str | None:
     """`value`, or None when absent or a placeholder (``TODO``)."""
@@ -99,6 +102,6 @@ def licence_from_metadata(metadata: dict[str, Any]) -> dict[str, str] | None:
     else:
         return None
     link = metadata.get("license_link")
-    if isinstance(link, str) and re.match(r"^https?://\S+$", link):
+    if isinstance(link, str) and WEB_LINK.match(link):
         found["url"] = link
     return found

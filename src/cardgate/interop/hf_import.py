@@ -22,7 +22,13 @@ from cardgate.core.errors import InputError
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import parse_text
 from cardgate.interop.format import Draft, yaml_text
-from cardgate.interop.hf_common import FRONT_MATTER, MISSING, licence_from_metadata, plain
+from cardgate.interop.hf_common import (
+    FRONT_MATTER,
+    MISSING,
+    WEB_LINK,
+    licence_from_metadata,
+    plain,
+)
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -284,6 +290,11 @@ def unmapped_parts(
     """(``extensions.hf``: the metadata keys not `mapped` or `wrong` (a mapped key of the
     wrong type, `typed_metadata`), and the non-empty sections not `used`; a line for each
     key, and for each section, for the list of what did not map)."""
+    link = metadata.get("license_link")
+    if link is not None and not (isinstance(link, str) and WEB_LINK.match(link)):
+        # a path in the Hub repository (license_link: LICENSE): a licence's link here is a
+        # web address, so it is kept as written rather than lost
+        wrong = {**wrong, "license_link": "an http(s) URL"}
     kept_metadata = {k: v for k, v in metadata.items() if k not in mapped or k in wrong}
     kept_sections = {
         heading: text
