@@ -103,17 +103,22 @@ def test_a_folder_citing_the_whole_workspace_leaves_out_what_signing_and_exports
     tmp_path: Path,
 ) -> None:
     """Evidence '.' (the workspace) covers its files, but not the sign-off records (the
-    sign-off would be stale as soon as written), exports or hidden folders (.git)."""
+    sign-off would be stale as soon as written), what an export wrote (re-exported after
+    signing, the annex records the sign-offs) or hidden folders (.git)."""
     root = build_workspace(tmp_path / "ws", {"sign": []})
     edit(root / CHECKLIST, ("evidence: [docs/evidence.md]", "evidence: ['.']"))
-    (root / "out").mkdir()
-    (root / "out/cardgate-exports.json").write_text("{}\n", encoding="utf-8")
+    export = ("export", "all", SYSTEM, "-w", str(root), "--out", str(root / "out"))
+    code, out = cli(*export, "--today", "2026-11-30")
+    assert code == 0, out
     (root / ".git").mkdir()
     for role in ("owner", "legal"):
         code, out = sign(root, role)
         assert code == 0, out
     first = covered(root)["."]
-    (root / "out/annex.md").write_text("Sign-offs: owner, legal.\n", encoding="utf-8")
+    manifest = (root / "out/cardgate-exports.json").read_bytes()
+    code, out = cli(*export, "--today", "2026-12-01")  # the sign-offs, the date: rewritten
+    assert code == 0, out
+    assert (root / "out/cardgate-exports.json").read_bytes() != manifest
     (root / ".git/HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     assert covered(root)["."] == first
     _, report = gate_json(root)

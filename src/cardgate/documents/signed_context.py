@@ -8,14 +8,18 @@ documents decide what they saw:
   ``systems/x/review-record.md`` is approved with that file's content: replacing the
   record after the sign-off must make it stale. Every workspace file or folder a checklist
   answer cites is covered — YAML and JSON by the canonical digest of their data (as the
-  documents are), anything else by its bytes, a folder by its files. Not covered: URLs
-  (outside the workspace's history), the sign-off records themselves (``signoffs.yaml#role``
-  evidence: signing would make itself stale) and the files an export wrote (a folder with
-  ``cardgate-exports.json``): they are drawn from the covered documents and may record the
-  sign-offs, so re-exporting after signing would make every sign-off stale.
+  documents are), anything else by its bytes, a folder by its files, links within the
+  workspace followed (`cardgate.documents.evidence_digests`). Not covered: URLs (outside
+  the workspace's history), the systems' sign-off records themselves
+  (``systems/x/signoffs.yaml#role`` evidence: signing would make itself stale; another file
+  called ``signoffs.yaml`` is evidence like any other) and the files an export wrote, as it
+  wrote them (listed by a valid ``cardgate-exports.json`` with the digest of their bytes):
+  they are drawn from the covered documents and may record the sign-offs, so
+  re-exporting after signing would make every sign-off stale.
 - **The waivers of the system.** A waiver turns a blocking finding into a pass. The
-  waivers naming the system (``waivers.yaml``, only those entries: a waiver of another
-  system changes nothing here) are covered, so adding one after the sign-offs needs the
+  waivers naming the system (``waivers.yaml``, only those entries, its ``system`` read as
+  the gate reads it — ``system: 2024`` names system ``2024``: a waiver of another system
+  changes nothing here) are covered, so adding one after the sign-offs needs the
   signers to look again.
 - **The policy of its tier.** ``policy.yaml``'s ``extends``, ``defaults`` and the section
   of the card's risk tier (a change to another tier's section changes nothing here).
@@ -23,54 +27,45 @@ documents decide what they saw:
   ``checklists/`` folder): dropping an item or its ``evidence_required`` after the
   sign-offs changes what the answers are judged against.
 
-Evidence is fingerprinted whatever its size up to ``$CARDGATE_MAX_EVIDENCE_BYTES`` (256 MiB
-a file or a folder; 10,000 entries a folder). What cannot be fingerprinted — too large, not a
-regular file, unreadable — gets a digest that says why (`is_digest` is false): it is never
-current (GATE-SO002) and cannot be signed (`cardgate sign` refuses), so the gate fails
-closed rather than certify content nobody can check.
+Evidence that cannot be fingerprinted (over ``$CARDGATE_MAX_EVIDENCE_BYTES``, unreadable)
+gets a digest that says why (`is_digest` is false): it is never current (GATE-SO002) and
+cannot be signed (`cardgate sign` refuses), so the gate fails closed rather than certify
+content nobody can check.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cardgate.core.digests import canonical_sha256
-from cardgate.core.inputs import ARTIFACT_BYTES, SizeLimit, loads_json, open_regular, read_regular
 from cardgate.core.paths import PathEscapeError, confined
+from cardgate.documents.evidence_digests import (
+    EVIDENCE_BYTES,
+    Scope,
+    evidence_digest,
+    exported,
+    is_digest,
+)
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import load_document
 from cardgate.documents.placeholders import is_missing
+from cardgate.documents.positions import source_text
 from cardgate.documents.validated import ValidatedDocument
-from cardgate.documents.workspace import SIGNOFFS_FILE, SystemDocs, Workspace
+from cardgate.documents.workspace import SystemDocs, Workspace
 
-EVIDENCE_BYTES = SizeLimit(
-    "CARDGATE_MAX_EVIDENCE_BYTES", 256 << 20, "evidence a sign-off covers (a file or a folder)"
-)
-EVIDENCE_FILES = 10_000
-"""The most entries (files and folders) of an evidence folder a sign-off covers."""
-EXPORTS_MANIFEST = "cardgate-exports.json"
-"""`cardgate.interop.exporting.MANIFEST_FILE`: marks a folder an export wrote."""
+__all__ = ["EVIDENCE_BYTES", "context_digests", "evidence_digest", "is_digest"]
 
 Selection = Callable[[dict[str, Any]], Any]
 """The part of a policy or waivers file's data that applies to one system."""
 
-_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_CHUNK = 1 << 20
-
-
-def is_digest(value: str) -> bool:
-    """True for a SHA-256 digest; false for what stands in for one that could not be
-    taken ("unreadable: …", "not fingerprinted: …")."""
-    return bool(_DIGEST.match(value))
 
 
 def context_digests(
@@ -79,7 +74,8 @@ def context_digests(
     """Workspace-relative path -> digest of the evidence, waivers and policy a sign-off of
     `system` covers, leaving out what `covered` (its documents) already has."""
     found: dict[str, str] = {}
-    evidence = cited_evidence(workspace, system)
+    scope = _scope(workspace)
+    evidence = cited_evidence(workspace, system, scope)
     cited = {workspace.relative(path) for path in evidence}
     waivers = _rules_digest(workspace, workspace.waivers_doc, cited, _system_waivers(system.id))
     tier = system.model_card.risk_tier if system.model_card is not None else None
@@ -89,24 +85,25 @@ def context_digests(
     for path in evidence:
         relative = workspace.relative(path)
         if relative not in covered and relative not in found:
-            found[relative] = evidence_digest(path)
+            found[relative] = evidence_digest(path, scope)
     answered = {checklist.checklist for checklist in system.checklist_models()}
-    for definition_id, (relative, digest) in _workspace_definitions(workspace).items():
+    for definition_id, relative, digest in _workspace_definitions(workspace):
         if definition_id in answered:
             found.setdefault(relative, digest)
     return found
 
 
-def _workspace_definitions(workspace: Workspace) -> dict[str, tuple[str, str]]:
-    """Checklist id -> (workspace-relative path, digest) of the workspace's own checklist
+def _workspace_definitions(workspace: Workspace) -> tuple[tuple[str, str, str], ...]:
+    """(checklist id, workspace-relative path, digest) of the workspace's own checklist
     definitions (``checklists_dir``): what a checklist of the system is judged against —
     its items, which need evidence — decides the release as much as the answers do.
-    (Shipped definitions change only with cardgate itself.)"""
+    Every file declaring an id, not only the one the gate uses: which one that is
+    depends on which of them validate. (Shipped definitions change only with cardgate.)"""
     try:
         folder = Path(confined(workspace.root, workspace.config.checklists_dir))
         names = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except (PathEscapeError, OSError):
-        return {}
+        return ()
     files = tuple(
         (entry.name, status.st_size, status.st_mtime_ns)
         for entry in names
@@ -118,24 +115,34 @@ def _workspace_definitions(workspace: Workspace) -> dict[str, tuple[str, str]]:
 @functools.lru_cache(maxsize=64)
 def _definitions_in(
     folder: Path, root: Path, files: tuple[tuple[str, int, int], ...]
-) -> dict[str, tuple[str, str]]:
+) -> tuple[tuple[str, str, str], ...]:
     """Memoised on the files' identities: every system of a run asks."""
-    found: dict[str, tuple[str, str]] = {}
+    found: list[tuple[str, str, str]] = []
     for name, _, _ in files:
         try:
             loaded = load_document(folder / name)
         except DocumentLoadError:
             continue  # not a definition that loads: validation reports it, none counts
-        definition_id = loaded.data.get("id")
+        definition_id = _text(loaded.data.get("id"))
         if loaded.data.get("kind") == "checklist-definition" and isinstance(definition_id, str):
             relative = (folder / name).relative_to(root).as_posix()
-            found.setdefault(definition_id, (relative, loaded.digest))
-    return found
+            found.append((definition_id, relative, loaded.digest))
+    return tuple(found)
 
 
-def cited_evidence(workspace: Workspace, system: SystemDocs) -> list[Path]:
+def _scope(workspace: Workspace) -> Scope:
+    """The workspace an evidence folder's walk stays in, and the sign-off records of its
+    systems (real paths): left out of what a sign-off covers."""
+    records = frozenset(os.path.realpath(s.signoffs_path) for s in workspace.systems.values())
+    return Scope(os.path.realpath(workspace.root), records)
+
+
+def cited_evidence(
+    workspace: Workspace, system: SystemDocs, scope: Scope | None = None
+) -> list[Path]:
     """The workspace files and folders the system's checklist answers cite as evidence
     (existing, inside the workspace, not a sign-off record, not an export), in order."""
+    scope = scope or _scope(workspace)
     entries = {  # in order, once: answers cite the same card and policy over and over
         entry: None
         for checklist in system.checklist_models()
@@ -144,13 +151,13 @@ def cited_evidence(workspace: Workspace, system: SystemDocs) -> list[Path]:
     }
     found: dict[Path, None] = {}
     for entry in entries:
-        path = _evidence_path(workspace.root, entry)
+        path = _evidence_path(workspace.root, entry, scope.records)
         if path is not None:
             found.setdefault(path, None)
     return list(found)
 
 
-def _evidence_path(root: Path, entry: str) -> Path | None:
+def _evidence_path(root: Path, entry: str, records: frozenset[str]) -> Path | None:
     if is_missing(entry) or (_SCHEME.match(entry) and not _DRIVE.match(entry)):
         return None  # a URL (or not evidence at all: CL107 says so)
     file = entry.partition("#")[0]
@@ -158,22 +165,9 @@ def _evidence_path(root: Path, entry: str) -> Path | None:
         path = Path(confined(root, file))
     except PathEscapeError:
         return None  # CL105 says so
-    if path.name == SIGNOFFS_FILE or not os.path.lexists(path) or _exported(root, path):
+    if str(path) in records or not os.path.lexists(path) or exported(root, path):
         return None
     return path
-
-
-def _exported(root: Path, path: Path) -> bool:
-    """True when `path` lies in a folder an export wrote (within the workspace)."""
-    start = path if path.is_dir() else path.parent
-    for folder in (start, *start.parents):
-        if folder != root and root not in folder.parents:
-            return False
-        if (folder / EXPORTS_MANIFEST).is_file():
-            return True
-        if folder == root:
-            return False
-    return False
 
 
 def _system_waivers(system_id: str) -> Selection:
@@ -181,7 +175,9 @@ def _system_waivers(system_id: str) -> Selection:
         waivers = data.get("waivers")
         if not isinstance(waivers, list):
             return data  # not the shape of a waivers file: all of it
-        return [w for w in waivers if not isinstance(w, dict) or w.get("system") == system_id]
+        return [
+            w for w in waivers if not isinstance(w, dict) or _text(w.get("system")) == system_id
+        ]
 
     return select
 
@@ -219,110 +215,7 @@ def _rules_digest(
     return {relative: canonical_sha256(select(document.loaded.data))}
 
 
-def evidence_digest(path: Path) -> str:
-    """The digest of one piece of evidence (see the module), or why there is none."""
-    try:
-        status = path.stat()
-    except OSError as error:
-        return f"unreadable: {error.strerror or error}"
-    if stat.S_ISDIR(status.st_mode):
-        return _folder_digest(path, EVIDENCE_BYTES.value())
-    limit = EVIDENCE_BYTES.value()
-    return _file_digest(path, status.st_size, status.st_mtime_ns, status.st_ino, limit)
-
-
-@functools.lru_cache(maxsize=4096)
-def _file_digest(path: Path, size: int, mtime_ns: int, inode: int, limit: int) -> str:
-    """Memoised on the file's identity: several systems cite the same policy. (Not a
-    folder's: its time does not change when a file inside it does.)"""
-    if size > limit:
-        return _too_large(size, limit)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            return load_document(path).digest
-        except DocumentLoadError:
-            pass  # not a YAML document cardgate reads: its bytes
-    elif path.suffix.lower() == ".json":
-        try:
-            return canonical_sha256(loads_json(read_regular(path, limit=ARTIFACT_BYTES)))
-        except (OSError, ValueError):
-            pass
-    try:
-        return _bytes_digest(path, limit)
-    except OSError as error:
-        return f"unreadable: {error.strerror or error}"
-
-
-def _bytes_digest(path: Path, limit: int) -> str:
-    digest = hashlib.sha256()
-    read = 0
-    with open_regular(path) as stream:
-        while chunk := stream.read(_CHUNK):
-            read += len(chunk)
-            if read > limit:  # it grew while being read
-                return _too_large(read, limit)
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _folder_digest(folder: Path, limit: int) -> str:
-    """The canonical digest of {relative path: digest} of the folder's files (links
-    recorded, not followed), or why there is none."""
-    files: dict[str, str] = {}
-    total = 0
-    try:
-        for path, status in _walk(folder):
-            name = path.relative_to(folder).as_posix()
-            if stat.S_ISLNK(status.st_mode):
-                files[name] = "link: " + os.readlink(path)
-                continue
-            total += status.st_size
-            if total > limit:
-                return _too_large(total, limit)
-            files[name] = _bytes_digest(path, limit)
-    except _TooMany:
-        return f"not fingerprinted: the folder has more than {EVIDENCE_FILES:,} entries"
-    except OSError as error:
-        where = os.path.relpath(error.filename, folder) if error.filename else "."
-        return f"unreadable: {Path(where).as_posix()}: {error.strerror or error}"
-    return canonical_sha256(files)
-
-
-class _TooMany(Exception):
-    pass
-
-
-def _walk(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    """The folder's files and links with their status, in sorted order, without following
-    links, and without what a folder's digest must leave out: hidden files and folders
-    (``.git``, caches), sign-off records (signing would make the folder's digest stale)
-    and folders an export wrote. Iterative (a hostile tree can be deeper than Python's
-    recursion limit) and bounded by `EVIDENCE_FILES` entries."""
-    pending = [folder]
-    seen = 0
-    while pending:
-        current = pending.pop()
-        if (current / EXPORTS_MANIFEST).is_file():
-            continue
-        with os.scandir(current) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-        seen += len(entries)
-        if seen > EVIDENCE_FILES:
-            raise _TooMany
-        folders: list[Path] = []
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name == SIGNOFFS_FILE:
-                continue
-            status = entry.stat(follow_symlinks=False)
-            if stat.S_ISDIR(status.st_mode):
-                folders.append(Path(entry.path))
-            else:
-                yield Path(entry.path), status
-        pending.extend(reversed(folders))
-
-
-def _too_large(size: int, limit: int) -> str:
-    return (
-        f"not fingerprinted: {size:,} bytes, over the limit of {limit:,} "
-        f"({EVIDENCE_BYTES.variable})"
-    )
+def _text(value: object) -> object:
+    """An id as the schemas read it (`Identifier`): a number as written (``2024``)."""
+    written = source_text(value)
+    return written if written is not None else value
