@@ -1,9 +1,11 @@
-"""What the Hugging Face card exporter and importer share: the card's front matter, its
-licence fields, and Markdown text written so that it reads back as the same text."""
+"""What the Hugging Face card exporter and importers share: the card's front matter, what
+its mapped metadata keys hold (`typed_metadata`), its licence fields, and Markdown text
+written so that it reads back as the same text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from cardgate.core.text import markdown_text
@@ -105,3 +107,48 @@ def licence_from_metadata(metadata: dict[str, Any]) -> dict[str, str] | None:
     if isinstance(link, str) and WEB_LINK.match(link):
         found["url"] = link
     return found
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    )
+
+
+def _licence_id(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
+    )
+
+
+METADATA_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "license": ("a licence id", _licence_id),
+    "license_name": ("a string", _text),
+    # a path in the Hub repository (license_link: LICENSE) is kept as written, not lost:
+    # a licence's link here is a web address
+    "license_link": ("an http(s) URL", lambda value: _text(value) and bool(WEB_LINK.match(value))),
+    "base_model": ("a Hub id or a list of them", _texts),
+    "datasets": ("a Hub id or a list of them", _texts),
+    "pipeline_tag": ("a pipeline tag (a string)", _text),
+    "tags": ("a string or a list of strings", _texts),
+    "model-index": ("a list", lambda value: isinstance(value, list)),
+    "pretty_name": ("a string", _text),
+}
+"""What each metadata key the importers map holds on the Hub: its description, and the
+test of a value (an empty value is no value)."""
+
+
+def typed_metadata(metadata: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the metadata whose mapped keys hold what the Hub puts there; each mapped key that
+    holds something else, with what it should hold): a value of the wrong type is not
+    mapped but kept under ``extensions.hf`` and listed, as an unmapped key is."""
+    wrong = {
+        key: expected
+        for key, (expected, fits) in METADATA_TYPES.items()
+        if metadata.get(key) is not None and not fits(metadata[key])
+    }
+    return {k: v for k, v in metadata.items() if k not in wrong}, wrong

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from cardgate.interop.format import Draft, yaml_text
-from cardgate.interop.hf_common import licence_from_metadata, plain
+from cardgate.interop.hf_common import licence_from_metadata, plain, typed_metadata
 from cardgate.interop.hf_dataset import SENSITIVE_LABEL
 from cardgate.interop.hf_import import (
     facts,
@@ -24,7 +24,6 @@ from cardgate.interop.hf_import import (
     sections,
     split_card,
     titled_sections,
-    typed_metadata,
     unmapped_parts,
 )
 

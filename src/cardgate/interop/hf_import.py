@@ -15,7 +15,6 @@ a comment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from cardgate.core.errors import InputError
@@ -25,9 +24,9 @@ from cardgate.interop.format import Draft, yaml_text
 from cardgate.interop.hf_common import (
     FRONT_MATTER,
     MISSING,
-    WEB_LINK,
     licence_from_metadata,
     plain,
+    typed_metadata,
 )
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -37,49 +36,6 @@ _MAPPED_METADATA = frozenset(
     {"license", "license_name", "license_link", "base_model", "datasets", "pipeline_tag",
      "tags", "model-index"}
 )  # fmt: skip
-
-
-def _text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _texts(value: Any) -> bool:
-    return isinstance(value, str) or (
-        isinstance(value, list) and all(isinstance(item, str) for item in value)
-    )
-
-
-def _licence_id(value: Any) -> bool:
-    return isinstance(value, str) or (
-        isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
-    )
-
-
-METADATA_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
-    "license": ("a licence id", _licence_id),
-    "license_name": ("a string", _text),
-    "license_link": ("a string", _text),
-    "base_model": ("a Hub id or a list of them", _texts),
-    "datasets": ("a Hub id or a list of them", _texts),
-    "pipeline_tag": ("a pipeline tag (a string)", _text),
-    "tags": ("a string or a list of strings", _texts),
-    "model-index": ("a list", lambda value: isinstance(value, list)),
-    "pretty_name": ("a string", _text),
-}
-"""What each metadata key the importers map holds on the Hub: its description, and the
-test of a value (an empty value is no value)."""
-
-
-def typed_metadata(metadata: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """(the metadata whose mapped keys hold what the Hub puts there; each mapped key that
-    holds something else, with what it should hold): a value of the wrong type is not
-    mapped but kept under ``extensions.hf`` and listed, as an unmapped key is."""
-    wrong = {
-        key: expected
-        for key, (expected, fits) in METADATA_TYPES.items()
-        if metadata.get(key) is not None and not fits(metadata[key])
-    }
-    return {k: v for k, v in metadata.items() if k not in wrong}, wrong
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -290,11 +246,6 @@ def unmapped_parts(
     """(``extensions.hf``: the metadata keys not `mapped` or `wrong` (a mapped key of the
     wrong type, `typed_metadata`), and the non-empty sections not `used`; a line for each
     key, and for each section, for the list of what did not map)."""
-    link = metadata.get("license_link")
-    if link is not None and not (isinstance(link, str) and WEB_LINK.match(link)):
-        # a path in the Hub repository (license_link: LICENSE): a licence's link here is a
-        # web address, so it is kept as written rather than lost
-        wrong = {**wrong, "license_link": "an http(s) URL"}
     kept_metadata = {k: v for k, v in metadata.items() if k not in mapped or k in wrong}
     kept_sections = {
         heading: text
