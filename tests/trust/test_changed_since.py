@@ -163,3 +163,37 @@ def test_any_file_the_card_names_re_gates_the_system(tmp_path: Path) -> None:
     queries = root / "datasets/zzz/queries.jsonl"
     queries.write_text(queries.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert gate_json(root, "--changed-since", "HEAD")[1]["skipped_systems"] == []
+
+
+def test_evidence_in_another_folder_re_gates_the_systems_citing_it(tmp_path: Path) -> None:
+    """Evidence a checklist answer cites is covered by the sign-offs wherever it lives —
+    in another system's or dataset's folder too, or linked from an evidence folder — so
+    a change of it re-gates the system (its sign-offs are stale)."""
+    checklist = f"systems/{SYSTEM}/checklist-nist-ai-rmf-core.yaml"
+    root = tmp_path / "ws"
+    (root / "docs/review").mkdir(parents=True)
+    (root / "docs/review/record.md").symlink_to("../../datasets/other/record.md")
+    root = committed(
+        build_workspace(
+            root,
+            {
+                "edit": {
+                    "systems/scores/review.md": "Reviewed.\n",
+                    "datasets/other/record.md": "Recorded.\n",
+                    checklist: [
+                        ["evidence: [docs/evidence.md]", "evidence: [systems/scores/review.md]"],
+                        ["evidence: [docs/evidence.md]", "evidence: [docs/review]"],
+                    ],
+                }
+            },
+        )
+    )
+    for changed in ("systems/scores/review.md", "datasets/other/record.md"):
+        (root / changed).write_text("Replaced.\n", encoding="utf-8")
+        code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+        assert code == 1 and "GATE-SO002" in codes(report), changed
+        assert report["skipped_systems"] == []
+        git(root, "checkout", "-q", "--", changed)
+    (root / "systems/scores/review.md").unlink()
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1 and "GATE-CK003" in codes(report)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,11 @@ from typing import Any
 from cardgate.core.errors import UsageError
 from cardgate.core.git import git, git_paths
 from cardgate.core.paths import PathEscapeError, named_inside
+from cardgate.documents.evidence_digests import EVIDENCE_FILES
+from cardgate.documents.signed_context import cited_evidence
 from cardgate.documents.workspace import SystemDocs, Workspace
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
@@ -83,8 +88,9 @@ def dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
     """Workspace-relative files and folders whose change can change `system`'s verdict:
     its folder, the datasets its card names, every path its card names (predictions,
     inputs, artifacts, GenAI score files, prompts …: each string with a ``/`` that stays
-    in the workspace, as written and with its links resolved), and where the links in
-    those folders lead."""
+    in the workspace, as written and with its links resolved), the evidence its checklist
+    answers cite (its sign-offs cover it: `cardgate.documents.signed_context`), and where
+    the links in those folders (in evidence folders, at any depth) lead."""
     folders = [system.folder]
     card = system.model_card
     if card is not None:
@@ -103,7 +109,43 @@ def dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
                 with contextlib.suppress(PathEscapeError, ValueError, OSError):
                     found.append(workspace.relative(named_inside(workspace.root, name, base=base)))
                     found.append(workspace.relative(workspace.resolve(name, base=base)))
+    for name in _evidence_named(system):  # deleted since the ref, too: cited, so it counts
+        with contextlib.suppress(PathEscapeError, ValueError, OSError):
+            found.append(workspace.relative(named_inside(workspace.root, name)))
+            found.append(workspace.relative(workspace.resolve(name)))
+    for evidence in cited_evidence(workspace, system):
+        if evidence.is_dir():
+            found += _deep_link_targets(workspace, evidence)
     return [path.rstrip("/") for path in found]
+
+
+def _evidence_named(system: SystemDocs) -> set[str]:
+    """The workspace paths the system's checklist answers cite (sections left off)."""
+    return {
+        entry.partition("#")[0]
+        for checklist in system.checklist_models()
+        for answer in checklist.items.values()
+        for entry in answer.evidence
+        if not _SCHEME.match(entry)  # a URL: nothing of the workspace
+    }
+
+
+def _deep_link_targets(workspace: Workspace, folder: Path) -> list[str]:
+    """Where the links anywhere in an evidence folder lead, inside the workspace: its
+    digest follows them (`cardgate.documents.evidence_digests`). Bounded like it."""
+    found: list[str] = []
+    seen = 0
+    for current, folders, files in os.walk(folder):  # links to folders are not entered
+        seen += len(folders) + len(files)
+        if seen > EVIDENCE_FILES:
+            break
+        for name in (*folders, *files):
+            path = Path(current) / name
+            if path.is_symlink():
+                target = workspace.relative(Path(os.path.realpath(path)))
+                if not Path(target).is_absolute() and not target.startswith("../"):
+                    found.append(target)
+    return found
 
 
 def _path_like(data: Any) -> Iterator[str]:
