@@ -163,6 +163,7 @@ def _run_gate(
         rules=runs,
         documents=sorted(documents | _workspace_documents(gate)),
         recomputed=recompute,
+        changed_since=changed_since,
     )
     # An unchanged system gets a verdict only when the date alone made it fail: the rules
     # that did not run on it cannot make it pass.
@@ -310,7 +311,13 @@ def _verdicts(
         mine = by_system.get(system_id, [])
         errors = sum(f.severity is Severity.ERROR for f in mine)
         warnings = len(mine) - errors
-        card = gate.workspace.systems[system_id].model_card
+        system = gate.workspace.systems[system_id]
+        card = system.model_card
+        not_run = tuple(
+            (rule.code, why.message)
+            for rule in gate.rules
+            if rule.scope == "system" and (why := gate.not_run(rule, system)) is not None
+        )
         verdicts.append(
             SystemVerdict(
                 system=system_id,
@@ -321,6 +328,8 @@ def _verdicts(
                 waived=waived_count.get(system_id, 0),
                 thresholds=decided.get(system_id, ((), ()))[0],
                 signoffs=decided.get(system_id, ((), ()))[1],
+                not_run=not_run,
+                unchanged=system_id in gate.partial,
             )
         )
     return verdicts

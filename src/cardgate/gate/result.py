@@ -135,6 +135,13 @@ class SystemVerdict:
     signoffs: tuple[SignoffVerdict, ...] = ()
     """Each sign-off of signoffs.yaml and whether it counts (empty when there are none
     or they cannot be read)."""
+    not_run: tuple[tuple[str, str], ...] = ()
+    """(rule code, why) for each system rule the engine did not run on it, as
+    `GateContext.not_run` decided: off in the policy, unchanged since --changed-since's
+    ref, the model card missing or invalid. Reports show them as skipped, never passed."""
+    unchanged: bool = False
+    """--changed-since found it unchanged: only the time-based rules ran, and failed (it
+    has a verdict only because they did)."""
 
 
 @dataclass
@@ -157,6 +164,8 @@ class GateResult:
     time-based rules ran, and none of them failed: no verdict)."""
     unselected_systems: list[str] = field(default_factory=list)
     """Systems not gated because the run named others (`cardgate gate SYSTEM…`)."""
+    changed_since: str | None = None
+    """The git ref of `--changed-since`, when the run had one."""
     recomputed: bool = False
     """Whether computed artifacts were computed again and compared (GATE-ART001), as
     `gate --release` does, or read as committed."""
@@ -166,6 +175,22 @@ class GateResult:
         """Why systems were not gated, counted: ``["2 unchanged", "1 not named"]``."""
         reasons = [(self.skipped_systems, "unchanged"), (self.unselected_systems, "not named")]
         return [f"{len(systems)} {why}" for systems, why in reasons if systems]
+
+    @property
+    def unchanged_note(self) -> str:
+        """What a verdict of a system `--changed-since` found unchanged rests on."""
+        return f"unchanged since {self.changed_since}: only the time-based rules ran"
+
+    def why_not_gated(self) -> dict[str, str]:
+        """Each system not gated, in id order, and why: ``unchanged since REF (only the
+        time-based rules ran, and passed)`` or ``not named in this run``."""
+        since = f" since {self.changed_since}" if self.changed_since else ""
+        reasons = {
+            system: f"unchanged{since} (only the time-based rules ran, and passed)"
+            for system in self.skipped_systems
+        }
+        reasons.update((system, "not named in this run") for system in self.unselected_systems)
+        return dict(sorted(reasons.items()))
 
     @property
     def errors(self) -> int:

@@ -115,9 +115,13 @@ def result_json(result: GateResult) -> dict[str, Any]:
                     for decided in v.thresholds
                     for verdict in decided.verdicts
                 ],
+                "not_run": [{"code": code, "reason": why} for code, why in v.not_run],
+                "unchanged": v.unchanged,
             }
             for v in result.systems
         ],
+        "changed_since": result.changed_since,
+        "not_gated": result.why_not_gated(),
         "skipped_systems": list(result.skipped_systems),
         "unselected_systems": list(result.unselected_systems),
         "findings": [finding_json(f) for f in result.findings],

@@ -2,10 +2,14 @@
 
 Passing rules are testcases without children; errors (and, with ``--strict``, warnings)
 are ``<failure>``s — always, whatever else is true of the rule; a rule whose findings were
-all waived, or that the policy turned off for the system's risk tier, is ``<skipped>``.
-Warnings of a passing rule go to ``<system-out>``. Rendered from the result alone. Values
-from documents are escaped (`cardgate.core.text.visible`): XML 1.0 cannot hold control
-characters.
+all waived, or that did not run on the system, is ``<skipped>`` with the reason
+(`SystemVerdict.not_run`: off in the policy, unchanged since ``--changed-since``'s ref,
+the model card missing or invalid) — a rule that did not run never shows as passed.
+Systems that were not gated at all (unchanged, not named) are one skipped testcase each
+in the ``(not gated)`` suite, with the reason (`GateResult.why_not_gated`) and any
+warning the time-based rules found in ``<system-out>``. Warnings of a passing rule go to
+``<system-out>``. Rendered from the result alone. Values from documents are escaped
+(`cardgate.core.text.visible`): XML 1.0 cannot hold control characters.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from cardgate.core.text import visible
 from cardgate.gate.result import WORKSPACE, Finding, GateResult, RuleRun
 
 WORKSPACE_SUITE = "(workspace)"
+NOT_GATED_SUITE = "(not gated)"
 
 
 def _line(result: GateResult, finding: Finding) -> str:
@@ -26,7 +31,12 @@ def _line(result: GateResult, finding: Finding) -> str:
 
 
 def _suite(
-    result: GateResult, name: str, system: str, rules: list[RuleRun], tier: str | None
+    result: GateResult,
+    name: str,
+    system: str,
+    rules: list[RuleRun],
+    tier: str | None,
+    not_run: dict[str, str],
 ) -> ET.Element:
     suite = ET.Element("testsuite", name=visible(name))
     counts = {"tests": 0, "failures": 0, "skipped": 0}
@@ -53,6 +63,9 @@ def _suite(
             counts["failures"] += 1
         elif mine:
             ET.SubElement(case, "system-out").text = "\n".join(_line(result, f) for f in mine)
+        elif rule.code in not_run:
+            ET.SubElement(case, "skipped", message=visible(not_run[rule.code]))
+            counts["skipped"] += 1
         elif rule.level_for(tier) == "off":
             ET.SubElement(case, "skipped", message="off in the policy")
             counts["skipped"] += 1
@@ -74,6 +87,23 @@ def _suite(
     return suite
 
 
+def _not_gated_suite(result: GateResult, reasons: dict[str, str]) -> ET.Element:
+    """One skipped testcase per system the run did not gate, with why."""
+    suite = ET.Element("testsuite", name=NOT_GATED_SUITE)
+    for system, why in reasons.items():
+        case = ET.SubElement(
+            suite, "testcase", classname=f"cardgate.{NOT_GATED_SUITE}", name=visible(system)
+        )
+        ET.SubElement(case, "skipped", message=visible(f"not gated: {why}"))
+        found = [f for f in result.findings if f.system == system]
+        if found:  # warnings of the time-based rules (an error would have gated it)
+            ET.SubElement(case, "system-out").text = "\n".join(_line(result, f) for f in found)
+    for key, value in (("tests", len(reasons)), ("failures", 0), ("skipped", len(reasons))):
+        suite.set(key, str(value))
+    suite.set("errors", "0")
+    return suite
+
+
 def render(result: GateResult, stream: TextIO) -> None:
     root = ET.Element("testsuites", name="cardgate gate")
     system_rules = []
@@ -83,9 +113,21 @@ def render(result: GateResult, stream: TextIO) -> None:
             workspace_rules.append(run)
         if run.scope != "waivers":  # workspace rules' findings may belong to a system
             system_rules.append(run)
-    root.append(_suite(result, WORKSPACE_SUITE, WORKSPACE, workspace_rules, None))
+    root.append(_suite(result, WORKSPACE_SUITE, WORKSPACE, workspace_rules, None, {}))
     for verdict in result.systems:
-        root.append(_suite(result, verdict.system, verdict.system, system_rules, verdict.risk_tier))
+        root.append(
+            _suite(
+                result,
+                verdict.system,
+                verdict.system,
+                system_rules,
+                verdict.risk_tier,
+                dict(verdict.not_run),
+            )
+        )
+    not_gated = result.why_not_gated()
+    if not_gated:
+        root.append(_not_gated_suite(result, not_gated))
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for suite in root:
         for key in totals:

@@ -46,6 +46,8 @@ def render(result: GateResult, stream: TextIO) -> None:
         ]
         for v in shown:
             mark = "✅ passed" if v.passed else "❌ failed"
+            if v.unchanged:  # a verdict only because the time-based rules failed
+                mark += f" ({markdown_text(result.unchanged_note)})"
             lines.append(
                 f"| {markdown_text(v.system)} | {markdown_text(v.risk_tier or '?')} | {mark} "
                 f"| {v.errors} | {v.warnings} | {v.waived} |"

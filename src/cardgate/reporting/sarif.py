@@ -125,6 +125,8 @@ def sarif_log(result: GateResult) -> dict[str, Any]:
                             "mode": result.mode,
                             "recomputed": result.recomputed,
                             "policy": result.policy,
+                            "changed_since": result.changed_since,
+                            "not_gated": result.why_not_gated(),
                         },
                     }
                 ],

@@ -88,9 +88,10 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
     failed_systems = [v for v in result.systems if not v.passed]
     passed_systems = [v for v in result.systems if v.passed]
     for verdict in failed_systems:
+        unchanged = f" [{visible(result.unchanged_note)}]" if verdict.unchanged else ""
         parts.append(
             f"{tone('FAILED', _RED + _BOLD)}  {visible(verdict.system)}"
-            f"{_counts(verdict.errors, verdict.warnings)}"
+            f"{_counts(verdict.errors, verdict.warnings)}{unchanged}"
         )
     if len(passed_systems) > MAX_LISTED_PASSES:
         parts.append(f"{tone('PASSED', _GREEN)}  {len(passed_systems)} systems")
