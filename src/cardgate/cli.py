@@ -403,7 +403,15 @@ def check_data(
         Path | None,
         typer.Option(
             help="Data file, or Delta table (a folder holding _delta_log/), to check "
-            "(default: the contract's path)."
+            "(default: the contract's path). A file other than the contract's path is "
+            "checked and reported, and data-check.json left as it is (see --out)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the artifact to this file instead of data-check.json beside the "
+            "datasheet (the only way to keep a check of a file other than the contract's)."
         ),
     ] = None,
     output_format: Annotated[
@@ -437,7 +445,11 @@ def check_data(
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Check a data file against its datasheet's contract; write data-check.json beside it."""
+    """Check a data file against its datasheet's contract; write data-check.json beside it.
+
+    data-check.json records the data the datasheet pins (contract.path): a check of
+    another file (--data) is printed, and written only to --out.
+    """
     from cardgate.core.clock import today as reference_date
     from cardgate.evidence.datacheck.report import render_json, render_text
     from cardgate.evidence.datacheck.run import ENGINES, Engine, check_dataset
@@ -456,6 +468,7 @@ def check_data(
             memory_limit=memory_limit,
             master=spark_master,
             table=table,
+            out=out,
         )
     (render_json if output_format is TextOrJson.json else render_text)(result, sys.stdout)
     raise typer.Exit(result.exit_code)

@@ -74,7 +74,69 @@ def test_path_outside_workspace_is_a_configuration_error(ws: DataWorkspace) -> N
 def test_data_option_may_point_anywhere(
     ws: DataWorkspace, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """A file other than the one the datasheet pins is checked and reported; its check
+    is written only where --out says, never over the dataset's committed data-check.json
+    (the artifact the gate and the sign-offs rely on)."""
     ws.contract(CONTRACT.format(name="data.csv"))
+    ws.data(pd.DataFrame({"a": [1, 2, 3]}))
+    code, _, err = ws.check()
+    assert code == 0, err
+    committed = ws.artifact.read_bytes()
+    exports = tmp_path_factory.mktemp("exports")
+    outside = exports / "export.csv"
+    pd.DataFrame({"a": [1, 2]}).to_csv(outside, index=False)
+    code, out, err = ws.check("--data", str(outside))
+    assert code == 0, err
+    assert ws.artifact.read_bytes() == committed
+    assert "is not the data the datasheet pins" in out and "data-check.json is unchanged" in out
+    assert "wrote nothing (to keep this check, give --out PATH)" in out
+    report = ws.result("--data", str(outside))
+    assert report["artifact"] is None and report["pinned_data"].endswith("data.csv")
+    assert report["data"]["path"] == "export.csv"
+    kept = exports / "export-check.json"
+    code, out, err = ws.check("--data", str(outside), "--out", str(kept))
+    assert code == 0, err
+    assert f"wrote {kept}" in out
+    assert '"path": "export.csv"' in kept.read_text(encoding="utf-8")
+    assert ws.artifact.read_bytes() == committed
+    assert [p.name for p in exports.iterdir() if p.name.startswith(".")] == []
+
+
+def test_out_never_replaces_the_committed_artifact_with_other_data(
+    ws: DataWorkspace, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    ws.contract(CONTRACT.format(name="data.csv"))
+    ws.data(pd.DataFrame({"a": [1, 2, 3]}))
+    assert ws.check()[0] == 0
+    committed = ws.artifact.read_bytes()
+    other = tmp_path_factory.mktemp("exports") / "export.csv"
+    pd.DataFrame({"a": [1, 2]}).to_csv(other, index=False)
+    code, out, err = ws.check("--data", str(other), "--out", str(ws.artifact))
+    assert code == 2, (out, err)
+    assert "Traceback" not in out + err
+    assert "is the committed data-check artifact of 'applications'" in err
+    assert "is not the data its datasheet pins" in err and "contract.path data.csv" in err
+    assert ws.artifact.read_bytes() == committed
+
+
+def test_data_naming_the_pinned_file_records_the_check(ws: DataWorkspace) -> None:
+    """--data spelled otherwise (another route, a link) for the pinned file itself is the
+    dataset's own check: written beside the datasheet, as without --data."""
+    ws.contract(CONTRACT.format(name="data.csv"))
+    ws.data(pd.DataFrame({"a": [1, 2, 3]}))
+    link = ws.root / "alias.csv"
+    link.symlink_to(ws.folder / "data.csv")
+    for spelled in (str(ws.folder / ".." / ws.dataset / "data.csv"), str(link)):
+        ws.artifact.unlink(missing_ok=True)
+        code, out, err = ws.check("--data", spelled)
+        assert code == 0, err
+        assert ws.artifact.is_file() and "wrote " in out and "not the data" not in out
+
+
+def test_without_a_contract_path_data_names_the_datasets_data(
+    ws: DataWorkspace, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    ws.contract("columns:\n  - {name: a, type: integer}")
     outside = tmp_path_factory.mktemp("exports") / "export.csv"
     pd.DataFrame({"a": [1, 2]}).to_csv(outside, index=False)
     code, _, err = ws.check("--data", str(outside))
@@ -115,3 +177,16 @@ def test_failed_read_keeps_the_previous_artifact(ws: DataWorkspace) -> None:
     (ws.folder / "data.csv").write_bytes(b"")
     assert ws.check()[0] == 1
     assert ws.artifact.read_bytes() == before
+
+
+def test_data_beside_a_contract_path_outside_the_workspace_is_checked_not_recorded(
+    ws: DataWorkspace, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """contract.path's error hint says 'or pass --data PATH': that works, and since the
+    file cannot be the (unusable) pinned one, its check is reported, not recorded."""
+    ws.contract(CONTRACT.format(name="../../../etc/passwd.csv"))
+    outside = tmp_path_factory.mktemp("exports") / "export.csv"
+    pd.DataFrame({"a": [1, 2]}).to_csv(outside, index=False)
+    code, out, err = ws.check("--data", str(outside))
+    assert code == 0, err
+    assert "is not the data the datasheet pins" in out and not ws.artifact.exists()

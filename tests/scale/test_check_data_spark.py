@@ -129,9 +129,11 @@ def _artifacts(
     workspace: Path, dataset: str, folder: Path, data: Path | None = None
 ) -> dict[str, bytes]:
     """Each engine's data-check.json, in process (Spark: the module's session; the
-    command line stops its session after each run)."""
+    command line stops its session after each run); written to `out`, as a check of
+    other data than the contract's is."""
     loaded = load_workspace(workspace)
     written = {}
+    out = folder / "check.json"
     for engine in ENGINES:
         check_dataset(
             loaded,
@@ -140,8 +142,9 @@ def _artifacts(
             data=data,
             engine=engine,
             master="local[2]" if engine == "spark" else None,
+            out=out,
         )
-        written[engine] = (folder / "data-check.json").read_bytes()
+        written[engine] = out.read_bytes()
     return written
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from cardgate.core.paths import display_path
 from cardgate.core.text import visible
 from cardgate.evidence.datacheck.run import DataCheckResult
 
@@ -40,7 +41,16 @@ def render_text(result: DataCheckResult, stream: TextIO) -> None:
             f"  from statistics computed elsewhere ({visible(result.source.display)}): "
             f"evidence '{_evidence(result)}'; no example values\n"
         )
-    stream.write(f"wrote {visible(result.artifact_display)}\n")
+    if result.pinned is not None:
+        kept = f": {display_path(result.committed)} is unchanged" if result.committed else ""
+        stream.write(
+            f"  {visible(result.source.display)} is not the data the datasheet pins "
+            f"({visible(display_path(result.pinned))}){visible(kept)}\n"
+        )
+    if result.artifact_display is not None:
+        stream.write(f"wrote {visible(result.artifact_display)}\n")
+    else:
+        stream.write("wrote nothing (to keep this check, give --out PATH)\n")
 
 
 def _evidence(result: DataCheckResult) -> str:
@@ -50,6 +60,9 @@ def _evidence(result: DataCheckResult) -> str:
 
 
 def render_json(result: DataCheckResult, stream: TextIO) -> None:
-    """The artifact itself, plus where it was written."""
+    """The artifact itself, plus where it was written (``artifact``: null when it was not,
+    a check of data other than the pinned ``pinned_data``)."""
     payload = {**result.artifact, "artifact": result.artifact_display}
+    if result.pinned is not None:
+        payload["pinned_data"] = display_path(result.pinned)
     stream.write(json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n")

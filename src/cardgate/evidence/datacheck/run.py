@@ -1,4 +1,11 @@
-"""`cardgate check-data` as one call: find the contract and the file, measure, judge, record."""
+"""`cardgate check-data` as one call: find the contract and the file, measure, judge, record.
+
+The dataset's committed ``data-check.json`` records a check of the data its datasheet
+pins (``contract.path``): the gate and the sign-offs rely on it. A check of another file
+(``--data`` naming a file other than ``contract.path``) is reported and written only
+where ``--out`` says, never over the committed artifact. When the contract names no
+file, ``--data`` is how the data is named, and its check is the dataset's.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from cardgate.core.errors import CardgateError, ConfigurationError
+from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
 from cardgate.core.inputs import IN_MEMORY_BYTES
 from cardgate.core.paths import PathEscapeError, display_path
 from cardgate.documents.located import located_in
@@ -47,7 +54,13 @@ class DataCheckResult:
     table: TableStats
     violations: list[Violation]
     artifact: dict[str, Any]
-    artifact_path: Path
+    artifact_path: Path | None
+    """Where the artifact was written; None when it was not (a check of other data)."""
+    pinned: Path | None = None
+    """The data the datasheet pins (``contract.path``), when the check was of another
+    file: the dataset's committed artifact (`committed`) was left as it was."""
+    committed: Path | None = None
+    """The dataset's data-check.json, beside its datasheet."""
 
     @property
     def passed(self) -> bool:
@@ -58,8 +71,8 @@ class DataCheckResult:
         return 0 if self.passed else 1
 
     @property
-    def artifact_display(self) -> str:
-        return display_path(self.artifact_path)
+    def artifact_display(self) -> str | None:
+        return display_path(self.artifact_path) if self.artifact_path is not None else None
 
 
 def dataset_contract(workspace: Workspace, dataset: str) -> tuple[DataContract, Path, str]:
@@ -97,19 +110,38 @@ def check_dataset(
     memory_limit: str | None = None,
     master: str | None = None,
     table: str | None = None,
+    out: Path | None = None,
 ) -> DataCheckResult:
     """Check the dataset's data file against its contract and write `data-check.json`.
 
     `data` (the user's own choice on the command line) overrides `contract.path`, which
-    is resolved against the datasheet's folder and confined to the workspace. `table`
-    (with `engine` "spark"): first compute the contract's statistics from that Spark
-    catalog table (`spark_table`), then check them.
-    Raises ConfigurationError (exit 2) or InputError (exit 1, file unusable); a file that
-    breaks the contract is not an error but a result with violations.
+    is resolved against the datasheet's folder and confined to the workspace; a file
+    other than `contract.path` is checked and reported, and its artifact written only to
+    `out` (never over the dataset's `data-check.json`: the gate and the sign-offs rely on
+    it recording the pinned data). `out` writes the artifact there instead of beside the
+    datasheet. `table` (with `engine` "spark"): first compute the contract's statistics
+    from that Spark catalog table (`spark_table`), then check them.
+    Raises ConfigurationError (exit 2), UsageError (exit 2: `out` is the committed
+    artifact for other data) or InputError (exit 1, file unusable); a file that breaks
+    the contract is not an error but a result with violations.
     """
-    contract, folder, _ = dataset_contract(workspace, dataset)
-    target = artifact_path(folder)
-    check_artifact_target(target, within=workspace.root)  # before the work, not after
+    contract, folder, shown = dataset_contract(workspace, dataset)
+    committed = artifact_path(folder)
+    pinned = _pinned_other_than(workspace, dataset, contract, data)
+    target = out.absolute() if out is not None else None if pinned is not None else committed
+    within = workspace.root
+    if target is not None and out is not None:
+        if pinned is not None and _same_file(target, committed):
+            raise UsageError(
+                f"--out {display_path(out)} is the committed data-check artifact of "
+                f"'{dataset}', and {display_path(data) if data is not None else '--data'} is "
+                f"not the data its datasheet pins ({shown}: contract.path {contract.path})",
+                hint="write the check of other data elsewhere, or check the pinned data "
+                "(drop --data), or change contract.path in a reviewed change",
+            )
+        within = workspace.root if target.is_relative_to(workspace.root) else target.parent
+    if target is not None:
+        check_artifact_target(target, within=within)  # before the work, not after
     if table is not None:
         from cardgate.evidence.datacheck.spark_table import write_table_statistics
 
@@ -136,8 +168,35 @@ def check_dataset(
         memory_limit=memory_limit,
         master=master,
     )
-    write_artifact(target, artifact, within=workspace.root)
-    return DataCheckResult(dataset, source, chosen, stats, violations, artifact, target)
+    if target is not None:
+        write_artifact(target, artifact, within=within)
+    return DataCheckResult(
+        dataset, source, chosen, stats, violations, artifact, target, pinned, committed
+    )
+
+
+def _pinned_other_than(
+    workspace: Workspace, dataset: str, contract: DataContract, data: Path | None
+) -> Path | None:
+    """The file `contract.path` pins when `data` names another one; else None (no
+    `--data`, the pinned file itself, or a contract that names no file)."""
+    if data is None or contract.path is None:
+        return None
+    try:
+        pinned = contract_file(workspace, dataset, contract)
+    except ConfigurationError:  # outside the workspace: --data cannot be the pinned file
+        return workspace.datasets[dataset].folder / contract.path
+    return None if _same_file(data, pinned) else pinned
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name the same file (links and `..` resolved; a hard link too)."""
+    if one.absolute().resolve() == other.absolute().resolve():
+        return True
+    try:
+        return one.exists() and other.exists() and one.samefile(other)
+    except OSError:
+        return False
 
 
 def recompute_data_check(

@@ -16,7 +16,9 @@ Passes:
 
 Remediation:
 Pin the SHA-256 of the file that was checked (``data.sha256`` in ``data-check.json``), or
-run ``cardgate check-data DATASET --data FILE`` on the pinned file.
+make the pinned file the datasheet's data (``contract.path``) and run
+``cardgate check-data DATASET`` (a check of another file with ``--data`` is not recorded
+in ``data-check.json``).
 """
 
 from __future__ import annotations
