@@ -86,6 +86,9 @@ def test_evidence_digests_follow_content_not_form(tmp_path: Path) -> None:
     assert evidence_digest(root / "docs/result.json") == json_digest
     (root / "docs/result.json").write_text('{"a": 1, "b": 3}', encoding="utf-8")
     assert evidence_digest(root / "docs/result.json") != json_digest
+    # a key twice: readers differ on which value counts, so it is not the same content
+    (root / "docs/result.json").write_text('{"a": 1, "b": 9, "b": 2}', encoding="utf-8")
+    assert evidence_digest(root / "docs/result.json") != json_digest
 
 
 def test_a_linked_folder_in_evidence_is_recorded_not_followed(tmp_path: Path) -> None:

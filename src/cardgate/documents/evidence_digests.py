@@ -2,8 +2,12 @@
 by its files (`cardgate.documents.signed_context` says what is covered and why).
 
 A file: YAML and JSON by the canonical digest of their data (as the documents are),
-anything else by its bytes. A folder: the canonical digest of {relative path: digest} of
-its files, walked without following what would make it endless or self-referential:
+anything else by its bytes — and a JSON object with a key twice by its bytes too (which
+value counts differs between readers: ``{"verdict": "rejected", "verdict": "approved"}``
+must not pass for ``{"verdict": "approved"}``; YAML's loader refuses a key twice).
+
+A folder: the canonical digest of {relative path: digest} of its files, walked without
+following what would make it endless or self-referential:
 
 - **Links** are recorded (``link: TARGET``) and, when they lead to a file or folder inside
   the workspace, followed: a folder's evidence is what a reader of the folder reads, so a
@@ -145,13 +149,21 @@ def _file_digest(path: Path, size: int, mtime_ns: int, inode: int, limit: int) -
             pass  # not a YAML document cardgate reads: its bytes
     elif path.suffix.lower() == ".json":
         try:
-            return canonical_sha256(loads_json(read_regular(path, limit=ARTIFACT_BYTES)))
+            raw = read_regular(path, limit=ARTIFACT_BYTES)
+            return canonical_sha256(loads_json(raw, object_pairs_hook=_unique_keys))
         except (OSError, ValueError):
-            pass
+            pass  # not JSON, or a key twice (readers differ on which counts): its bytes
     try:
         return _bytes_digest(path, limit)
     except OSError as error:
         return f"unreadable: {error.strerror or error}"
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError("a key twice")
+    return found
 
 
 def _bytes_digest(path: Path, limit: int) -> str:
