@@ -19,7 +19,8 @@ documents decide what they saw:
 - **The waivers of the system.** A waiver turns a blocking finding into a pass. The
   waivers naming the system (``waivers.yaml``, only those entries, its ``system`` read as
   the gate reads it — ``system: 2024`` names system ``2024``: a waiver of another system
-  changes nothing here) are covered, so adding one after the sign-offs needs the
+  changes nothing here, nor does the workspace's first waivers file if it names another
+  system) are covered, so adding one after the sign-offs needs the
   signers to look again.
 - **The policy of its tier.** ``policy.yaml``'s ``extends``, ``defaults`` and the section
   of the card's risk tier (a change to another tier's section changes nothing here).
@@ -41,10 +42,10 @@ import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cardgate.core.digests import canonical_sha256
-from cardgate.core.paths import PathEscapeError, confined
+from cardgate.core.paths import PathEscapeError, confined, named_inside
 from cardgate.documents.evidence_digests import (
     EVIDENCE_BYTES,
     Scope,
@@ -77,9 +78,11 @@ def context_digests(
     scope = _scope(workspace)
     evidence = cited_evidence(workspace, system, scope)
     cited = {workspace.relative(path) for path in evidence}
-    waivers = _rules_digest(workspace, workspace.waivers_doc, cited, _system_waivers(system.id))
+    waivers = _rules_digest(
+        workspace, workspace.waivers_doc, cited, _system_waivers(system.id), "waivers"
+    )
     tier = system.model_card.risk_tier if system.model_card is not None else None
-    policy = _rules_digest(workspace, workspace.policy_doc, cited, _tier_policy(tier))
+    policy = _rules_digest(workspace, workspace.policy_doc, cited, _tier_policy(tier), "policy")
     found.update(waivers)
     found.update(policy)
     for path in evidence:
@@ -197,13 +200,26 @@ def _tier_policy(tier: str | None) -> Selection:
 
 
 def _rules_digest(
-    workspace: Workspace, document: ValidatedDocument | None, cited: set[str], select: Selection
+    workspace: Workspace,
+    document: ValidatedDocument | None,
+    cited: set[str],
+    select: Selection,
+    label: Literal["policy", "waivers"],
 ) -> dict[str, str]:
     """The digest of the part of the policy or waivers file that applies (`select` of its
     data); of all of it when an answer cites it as evidence; of its bytes when it does not
-    load."""
-    if document is None:
+    load. No waivers file (at its default name) is no waivers: the same digest as a file
+    with none for the system, so that the workspace's first waiver, of another system,
+    makes no sign-off of this one stale. (No policy file is the baseline: a policy written
+    later changes what the gate demands, and makes the sign-offs stale.)"""
+    if document is None and label == "policy":
         return {}
+    if document is None:
+        try:
+            path = named_inside(workspace.root, getattr(workspace.config, label))
+        except PathEscapeError:
+            return {}  # a configuration error: the workspace does not load
+        return {workspace.relative(path): canonical_sha256(select({"waivers": []}))}
     if document.loaded is None:
         if not document.problems:
             return {}
