@@ -22,7 +22,7 @@ from cardgate.site.build import BuildResult, build_site
 from cardgate.site.escape import css_string, page_title
 from cardgate.site.threshold_rows import threshold_words
 
-from .conftest import TODAY
+from .conftest import TODAY, write_signoffs
 
 DAY = dt.date.fromisoformat(TODAY)
 
@@ -69,6 +69,7 @@ def _with_threshold(root: Path) -> None:
     policy.write_text(
         text.replace("GATE-FA003: {level: warning}", "GATE-FA003: {level: error}"), encoding="utf-8"
     )
+    write_signoffs(root)  # the sign-offs cover the policy of their tier: given after it
 
 
 def _build(root: Path, **options: object) -> BuildResult:
