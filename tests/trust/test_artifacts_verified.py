@@ -164,15 +164,19 @@ def test_an_evaluation_whose_predictions_are_gone_cannot_be_certified(tmp_path: 
 
 
 def test_a_data_check_of_another_file_is_recomputed_from_that_file(checked: Path) -> None:
-    """`check-data --data PATH` records PATH: the gate recomputes from the file the
-    artifact records, not from the contract's own (which holds different rows), so a true
-    artifact is not called untrue; whether it is the right file is GATE-DC002's question."""
+    """An artifact that records another file than the contract's (`check-data --data PATH
+    --out FILE`, put in place by hand, or written by a cardgate before bb343ba): the gate
+    recomputes from the file the artifact records, not from the contract's own (which holds
+    different rows), so a true artifact is not called untrue; whether it is the right file
+    is GATE-DC002's question."""
     (checked / "datasets/loans/extract.csv").write_text("sex\nF\nF\nF\n")
+    elsewhere = checked.parent / "extract-check.json"
     code, out = cli(
         "check-data", "loans", "-w", str(checked), "--today", "2026-11-30",
-        "--data", str(checked / "datasets/loans/extract.csv"),
+        "--data", str(checked / "datasets/loans/extract.csv"), "--out", str(elsewhere),
     )  # fmt: skip
     assert code == 0, out
+    elsewhere.replace(checked / "datasets/loans/data-check.json")
     artifact = json.loads((checked / "datasets/loans/data-check.json").read_text())
     assert artifact["data"]["path"].endswith("extract.csv"), artifact["data"]
     sign_all(checked, "--acknowledge", "GATE-DC002")  # not the contract's file: stale
