@@ -32,41 +32,6 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def test_a_signed_text_over_the_document_limit_is_not_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = tmp_path / "ws"
-    root.mkdir()
-    card = root / "model-card.yaml"
-    card.write_text("name: x\n" + "# padding\n" * 200, encoding="utf-8")
-    _git(root, "init", "-q")
-    _git(root, "add", ".")
-    _git(root, "commit", "-qm", "signed")
-    commit = _git(root, "rev-parse", "HEAD")
-    card.write_text("name: y\n", encoding="utf-8")
-    signoff = SignoffView(
-        role="legal",
-        name="L",
-        date=dt.date(2026, 11, 30),
-        note="",
-        commit=commit,
-        stale=True,
-        changed=["model-card.yaml"],
-        documents={"model-card.yaml": "a" * 64},
-        current={"model-card.yaml": "b" * 64},
-    )
-    workspace = _Workspace(root)
-    (shown,) = changes_since(workspace, signoff)  # type: ignore[arg-type]
-    assert shown.diff and "-name: x" in shown.diff
-    monkeypatch.setenv("CARDGATE_MAX_DOCUMENT_BYTES", "1K")
-    (refused,) = changes_since(workspace, signoff)  # type: ignore[arg-type]
-    assert not refused.diff
-    assert f"the text at commit {commit[:12]} is 2,008 bytes, over the limit of 1,024" in (
-        refused.note
-    )
-    assert "the digests prove it changed" in refused.note
-
-
 def _signoff(commit: str, *paths: str) -> SignoffView:
     return SignoffView(
         role="legal",
@@ -79,6 +44,31 @@ def _signoff(commit: str, *paths: str) -> SignoffView:
         documents={path: "a" * 64 for path in paths},
         current={path: "b" * 64 for path in paths},
     )
+
+
+def test_a_signed_text_over_the_document_limit_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    card = root / "model-card.yaml"
+    card.write_text("name: x\n" + "# padding\n" * 200, encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "signed")
+    commit = _git(root, "rev-parse", "HEAD")
+    card.write_text("name: y\n", encoding="utf-8")
+    signoff = _signoff(commit, "model-card.yaml")
+    workspace = _Workspace(root)
+    (shown,) = changes_since(workspace, signoff)  # type: ignore[arg-type]
+    assert shown.diff and "-name: x" in shown.diff
+    monkeypatch.setenv("CARDGATE_MAX_DOCUMENT_BYTES", "1K")
+    (refused,) = changes_since(workspace, signoff)  # type: ignore[arg-type]
+    assert not refused.diff
+    assert f"the text at commit {commit[:12]} is 2,008 bytes, over the limit of 1,024" in (
+        refused.note
+    )
+    assert "the digests prove it changed" in refused.note
 
 
 def test_changed_evidence_folders_and_binary_files_get_a_note_not_a_garbled_diff(
