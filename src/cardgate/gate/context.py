@@ -37,6 +37,7 @@ from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtif
 from cardgate.gate.policy import ResolvedPolicy, TierSettings
 from cardgate.gate.result import WORKSPACE, Finding
 from cardgate.gate.rule_meta import RuleMeta
+from cardgate.gate.tiers import GatedTier, gated_tier
 
 if TYPE_CHECKING:
     from cardgate.frameworks.definitions import DefinitionSet
@@ -92,6 +93,7 @@ class GateContext:
     _definitions: DefinitionSet | None = None
     _gaps: dict[int, tuple[BaseModel, list[tuple[str, Unfilled]]]] = field(default_factory=dict)
     _relative: dict[str, str] = field(default_factory=dict)
+    _tiers: dict[str, GatedTier] = field(default_factory=dict)
     _cwd: str = field(default_factory=os.getcwd)
     cache: dict[str, Any] = field(default_factory=dict)
     """Free-form per-run cache for rules (keyed by rule code)."""
@@ -118,11 +120,11 @@ class GateContext:
         """Why the engine does not run `rule` on `system` (the workspace: None), or None
         when it runs it. The one decider of what ran: the engine skips what it names,
         GATE-DOC003 lists the rules a missing card stopped, the reports show them."""
-        card = system.model_card if system is not None else None
-        if self.policy.for_tier(card.risk_tier if card is not None else None).level(rule) == "off":
+        if self.settings(system).level(rule) == "off":
             return NotRun("policy", "off in the policy")
         if system is None:
             return None
+        card = system.model_card
         if system.id in self.partial and not rule.time_based:
             return NotRun(
                 "unchanged",
@@ -132,6 +134,20 @@ class GateContext:
             state = "does not validate" if system.card is not None else "is missing"
             return NotRun("card", f"not run: the model card {state} (GATE-DOC003)")
         return None
+
+    def tier(self, system: SystemDocs) -> GatedTier:
+        """The risk tier `system` is gated under (`cardgate.gate.tiers`: with
+        --changed-since, a tier lowered since its ref counts only once merged)."""
+        found = self._tiers.get(system.id)
+        if found is None:
+            base = None if system.id in self.partial else self.base_ref  # its card is as there
+            found = self._tiers[system.id] = gated_tier(self.workspace, system, base)
+        return found
+
+    def settings(self, system: SystemDocs | None) -> TierSettings:
+        """The policy for the tier `system` is gated under (the workspace: the unknown
+        tier's)."""
+        return self.policy.for_tier(self.tier(system).tier if system is not None else None)
 
     def problems(self) -> dict[str, list[Problem]]:
         """What `cardgate validate` reports, by workspace-relative path (computed once)."""
@@ -224,8 +240,7 @@ class GateContext:
     def waiver_settings(self, waiver: Waiver) -> TierSettings:
         """The policy for the risk tier of a waiver's system (unknown: the strictest)."""
         system = self.workspace.systems.get(waiver.system)
-        card = system.model_card if system is not None else None
-        return self.policy.for_tier(card.risk_tier if card is not None else None)
+        return self.settings(system) if system is not None else self.policy.for_tier(None)
 
     def system_of(self, path: str) -> str:
         """The system a workspace-relative path belongs to, or WORKSPACE."""

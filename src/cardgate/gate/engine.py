@@ -135,6 +135,8 @@ def _run_gate(
     thresholds: dict[str, _Decided] = {}
     # Systems are checked independently of each other: shared among the CPUs.
     everything = [*chosen, *dated]
+    for system_id in chosen:  # each asks git once, before the workers copy the memo
+        gate.tier(loaded.systems[system_id])
     for system_id, (findings, system_documents, decided) in zip(
         everything, fork_map(check_system, everything), strict=True
     ):
@@ -185,8 +187,7 @@ _Decided = tuple[tuple[ThresholdVerdicts, ...], tuple[SignoffVerdict, ...]]
 def _run(gate: GateContext, rule: Rule, system: SystemDocs | None) -> Iterator[Finding]:
     if gate.not_run(rule, system) is not None:
         return
-    card = system.model_card if system is not None else None
-    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
+    settings = gate.settings(system)
     level_name = settings.level(rule)
     level = Severity.ERROR if level_name == "error" else Severity.WARNING
     if rule.release_strict and not gate.release:
@@ -312,7 +313,6 @@ def _verdicts(
         errors = sum(f.severity is Severity.ERROR for f in mine)
         warnings = len(mine) - errors
         system = gate.workspace.systems[system_id]
-        card = system.model_card
         not_run = tuple(
             (rule.code, why.message)
             for rule in gate.rules
@@ -321,7 +321,7 @@ def _verdicts(
         verdicts.append(
             SystemVerdict(
                 system=system_id,
-                risk_tier=card.risk_tier if card is not None else None,
+                risk_tier=gate.tier(system).tier,
                 passed=errors == 0 and not (strict and warnings),
                 errors=errors,
                 warnings=warnings,

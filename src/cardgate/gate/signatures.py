@@ -67,8 +67,7 @@ def signoff_checks(
 def signoff_verdicts(gate: GateContext, system: SystemDocs) -> tuple[SignoffVerdict, ...]:
     """Each sign-off of `system` and whether it counts, for the `GateResult` (the same
     checks GATE-SO001 and GATE-SO003 made, cached); none when they cannot be decided."""
-    card = system.model_card
-    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
+    settings = gate.settings(system)
     try:
         checks = signoff_checks(gate, system, settings)
     except Exception:  # the rules themselves reported the crash (GATE-INT001)

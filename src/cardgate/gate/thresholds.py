@@ -94,8 +94,7 @@ def system_threshold_verdicts(
 def reported_verdicts(gate: GateContext, system: SystemDocs) -> tuple[ThresholdVerdicts, ...]:
     """The threshold verdicts GATE-FA003 reported for the system (the same call, cached),
     for the `GateResult`; none when the rule is off for its tier or could not run."""
-    card = system.model_card
-    settings = gate.policy.for_tier(card.risk_tier if card is not None else None)
+    settings = gate.settings(system)
     rule = next((rule for rule in gate.rules if rule.code == RULE), None)
     if rule is None or settings.level(rule) == "off":
         return ()

@@ -1,19 +1,30 @@
-"""A system of risk tier 'unacceptable' is not released.
+"""A system of risk tier 'unacceptable' is not released; a lowered tier counts once merged.
 
 Rationale:
 The organisation's tiering process puts systems whose risks cannot be brought to a
 tolerable level (for example practices prohibited by the EU AI Act) in the
 ``unacceptable`` tier. The decision not to proceed must hold at release time.
+The tier decides what the gate demands: a card changed from ``risk_tier: high`` to
+``limited`` no longer needs the legal and risk sign-offs, and counts an unsigned owner
+sign-off anyone can append. With ``--changed-since REF``, a system whose card on REF had
+a stricter tier is gated under that tier (`cardgate.gate.tiers`), as a signer added in the
+same change does not count: the lowering is reported here, as a warning, and counts once
+merged.
 
 Fails:
-- ``risk_tier: unacceptable`` in the model card, with ``--release``.
+- ``risk_tier: unacceptable`` in the model card, with ``--release``;
+- with ``--changed-since REF``: ``risk_tier: unacceptable`` on REF, whatever the card
+  says now;
+- (a warning) with ``--changed-since REF``: the card's tier is lower than on REF; the
+  system is gated under REF's tier.
 
 Passes:
-- any other risk tier.
+- any other risk tier, the same as on REF or higher.
 
 Remediation:
 Do not release the system. If the tier was assigned in error, re-run the tiering process
-and record the new tier and its rationale in the card (a sign-off will be needed again).
+and record the new tier and its rationale in the card (a sign-off will be needed again);
+the lowered tier applies once that change is merged.
 """
 
 from __future__ import annotations
@@ -34,11 +45,24 @@ NEEDS_CARD = True
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    card = ctx.card
-    if card is not None and ctx.system is not None and card.risk_tier == "unacceptable":
+    card, system = ctx.card, ctx.system
+    if card is None or system is None:
+        return
+    gated = ctx.gate.tier(system)
+    if gated.written is not None:
         yield ctx.finding(
-            ctx.system.card,
-            "risk tier is 'unacceptable': the system may not be released",
+            system.card,
+            f"risk tier lowered from '{gated.tier}' on {ctx.gate.base_ref} to "
+            f"'{gated.written}': gated as '{gated.tier}' (a lowered tier counts once merged)",
+            path=("risk_tier",),
+            hint="merge the change of tier on its own, reviewed, before releasing under it",
+            severity=Severity.WARNING,
+        )
+    if gated.tier == "unacceptable":
+        yield ctx.finding(
+            system.card,
+            "risk tier is 'unacceptable': the system may not be released"
+            + (f" (on {ctx.gate.base_ref})" if gated.written is not None else ""),
             path=("risk_tier",),
             hint="re-run the risk tiering process if the tier was assigned in error",
         )

@@ -1,0 +1,76 @@
+"""A risk tier lowered in a change counts only once merged: with ``--changed-since REF``,
+a system whose model card on REF has a stricter risk tier is gated under that tier.
+
+The attack: a high-risk system's card says ``risk_tier: limited`` instead, and anyone
+appends an unsigned ``cardgate sign --name`` owner sign-off (which the limited tier
+counts); the legal and risk sign-offs, stale and no longer required, are warnings, and
+the release gate passes without the signed approvals the system was held to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import SYSTEM, TODAY, build_workspace, cli, codes, edit, gate_json, git
+
+CARD = f"systems/{SYSTEM}/model-card.yaml"
+
+
+def _lowered(tmp_path: Path, tier: str = "limited") -> Path:
+    root = build_workspace(tmp_path / "ws")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    edit(root / CARD, ("risk_tier: high", f"risk_tier: {tier}"))
+    code, out = cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "owner", "--name", "Mallory",
+        "--today", TODAY.isoformat(),
+    )  # fmt: skip
+    assert code == 0, out
+    return root
+
+
+def test_a_tier_lowered_in_the_change_is_gated_as_the_base_tier(tmp_path: Path) -> None:
+    root = _lowered(tmp_path)
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1
+    errors = [f for f in report["findings"] if f["severity"] == "error"]  # type: ignore[union-attr,index]
+    stale = {f["message"].split(" sign-off")[0] for f in errors if f["code"] == "GATE-SO002"}
+    assert stale == {"owner", "legal", "risk"}, errors  # Mallory's unsigned one counts not
+    lowered = [f for f in report["findings"] if f["code"] == "GATE-MC003"]  # type: ignore[union-attr,index]
+    assert lowered and "lowered from 'high' on HEAD" in lowered[0]["message"], lowered
+    assert report["systems"][0]["passed"] is False  # type: ignore[index]
+
+
+def test_a_tier_raised_or_kept_changes_nothing(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 0, report
+    assert "GATE-MC003" not in codes(report)
+
+
+def test_a_new_system_has_no_base_tier(tmp_path: Path) -> None:
+    """No card on REF (a new system): its own tier applies, nothing is lowered."""
+    root = build_workspace(tmp_path / "ws")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "rm", "-q", "--cached", CARD)
+    git(root, "commit", "-qm", "base without the card")
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 0, report
+    assert "GATE-MC003" not in codes(report)
+
+
+def test_an_unacceptable_tier_lowered_still_never_ships(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    edit(root / CARD, ("risk_tier: high", "risk_tier: unacceptable"))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    edit(root / CARD, ("risk_tier: unacceptable", "risk_tier: high"))
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1
+    messages = [f["message"] for f in report["findings"] if f["code"] == "GATE-MC003"]  # type: ignore[union-attr,index]
+    assert any("may not be released" in m for m in messages), messages
