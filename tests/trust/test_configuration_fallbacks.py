@@ -37,3 +37,47 @@ def test_yml_documents_are_gated_not_ignored(tmp_path: Path) -> None:
     code, out = gate(root, "--release")
     assert code == 1, out
     assert "model-card.yml" in out and "GATE-DOC001" in out
+
+
+STRICTER_POLICY = """\
+kind: policy
+schema_version: 1
+extends: baseline
+tiers:
+  high:
+    required_signoffs: [owner, legal, risk, auditor]
+"""
+
+
+def test_a_policy_yml_is_read_not_ignored(tmp_path: Path) -> None:
+    """`policy.yml` at the default name's place is the workspace's policy: ignored, the
+    baseline would silently stand in for everything it demands beyond it."""
+    root = build_workspace(tmp_path / "ws")
+    (root / "policy.yaml").unlink(missing_ok=True)
+    (root / "policy.yml").write_text(STRICTER_POLICY, encoding="utf-8")
+    code, out = gate(root, "--release")
+    assert code == 1, out
+    assert "no auditor sign-off" in out
+
+
+def test_a_waivers_yml_is_read_not_ignored(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / "waivers.yaml").unlink(missing_ok=True)
+    (root / "waivers.yml").write_text(
+        "kind: waivers\nschema_version: 1\nwaivers:\n"
+        f"  - {{rule: GATE-FA003, system: {SYSTEM}, justification: j, approver: a, "
+        "expires: 2026-12-31}\n",
+        encoding="utf-8",
+    )
+    code, out = gate(root, "--release")
+    assert code == 1, out  # a waiver of the system, added after its sign-offs: stale
+    assert "waivers.yml" in out, out
+
+
+def test_a_policy_under_both_names_is_a_configuration_error(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / "policy.yaml").write_text(STRICTER_POLICY, encoding="utf-8")
+    (root / "policy.yml").write_text(STRICTER_POLICY, encoding="utf-8")
+    code, out = gate(root, "--release")
+    assert code == 2, out
+    assert "policy.yml" in out

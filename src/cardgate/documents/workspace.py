@@ -3,8 +3,9 @@
 A workspace is a folder with `cardgate.yaml`. Its documents live at
 `systems/<id>/model-card.yaml`, `systems/<id>/checklist*.yaml`,
 `datasets/<id>/datasheet.yaml`, `policy.yaml` and `waivers.yaml` (folders configurable).
-A document may also end in `.yml`: it is read like `.yaml` (never ignored); the same
-document under both names is a configuration error. A policy or waivers file that
+A document may also end in `.yml`: it is read like `.yaml` (never ignored: an ignored
+``policy.yml`` would leave the baseline in the policy's place); the same document under
+both names is a configuration error. A policy or waivers file that
 `cardgate.yaml` names under another name than the default must exist (a typo must not
 silently apply the baseline); at their default names, they are optional. The
 `signers.allowed_signers` file, when there is one, is a regular file of the workspace of at
@@ -303,14 +304,24 @@ def _subfolders(folder: Path) -> list[Path]:
 
 
 def _configured(root: Path, config: WorkspaceConfig, label: str) -> Path:
-    """The policy or waivers file `cardgate.yaml` names, confined to the workspace."""
+    """The policy or waivers file `cardgate.yaml` names, confined to the workspace; a name
+    in `.yaml` is also found as `.yml` (read like it, never ignored: an ignored
+    ``policy.yml`` would leave the baseline in its place), both at once a configuration
+    error."""
+    name: str = getattr(config, label)
     try:
-        return named_inside(root, getattr(config, label))
+        path = named_inside(root, name)
+        if name.endswith(".yaml") and not os.path.lexists(path):
+            other = named_inside(root, name.removesuffix(".yaml") + ".yml")
+            return other if os.path.lexists(other) else path
     except PathEscapeError as error:
         raise ConfigurationError(
             f"{CONFIG_FILE}: '{label}': {error}",
             hint="the policy and the waivers are documents of the workspace",
         ) from error
+    if name.endswith(".yaml"):
+        _one_named(path.parent, path.name)  # both names: a configuration error
+    return path
 
 
 def _check_allowed_signers(root: Path, name: str) -> None:
