@@ -74,3 +74,24 @@ def test_an_unacceptable_tier_lowered_still_never_ships(tmp_path: Path) -> None:
     assert code == 1
     messages = [f["message"] for f in report["findings"] if f["code"] == "GATE-MC003"]  # type: ignore[union-attr,index]
     assert any("may not be released" in m for m in messages), messages
+
+
+def test_a_card_renamed_to_yml_keeps_its_base_tier(tmp_path: Path) -> None:
+    """The card on REF is found under either name: renaming it must not shed the tier."""
+    root = _lowered(tmp_path)
+    (root / CARD).rename(root / CARD.replace(".yaml", ".yml"))
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1
+    assert "GATE-MC003" in codes(report)
+
+
+def test_a_moved_systems_folder_keeps_its_base_tier(tmp_path: Path) -> None:
+    """``systems_dir`` changed in the same change: the card is looked up where REF's
+    cardgate.yaml kept the systems."""
+    root = _lowered(tmp_path)
+    (root / "systems").rename(root / "ai-systems")
+    config = root / "cardgate.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "systems_dir: ai-systems\n")
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1
+    assert "GATE-MC003" in codes(report)

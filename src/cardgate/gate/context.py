@@ -37,7 +37,7 @@ from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtif
 from cardgate.gate.policy import ResolvedPolicy, TierSettings
 from cardgate.gate.result import WORKSPACE, Finding
 from cardgate.gate.rule_meta import RuleMeta
-from cardgate.gate.tiers import GatedTier, gated_tier
+from cardgate.gate.tiers import BaseCards, GatedTier, base_cards, gated_tier
 
 if TYPE_CHECKING:
     from cardgate.frameworks.definitions import DefinitionSet
@@ -94,6 +94,7 @@ class GateContext:
     _gaps: dict[int, tuple[BaseModel, list[tuple[str, Unfilled]]]] = field(default_factory=dict)
     _relative: dict[str, str] = field(default_factory=dict)
     _tiers: dict[str, GatedTier] = field(default_factory=dict)
+    _base_cards: BaseCards | None = None
     _cwd: str = field(default_factory=os.getcwd)
     cache: dict[str, Any] = field(default_factory=dict)
     """Free-form per-run cache for rules (keyed by rule code)."""
@@ -140,7 +141,11 @@ class GateContext:
         --changed-since, a tier lowered since its ref counts only once merged)."""
         found = self._tiers.get(system.id)
         if found is None:
-            base = None if system.id in self.partial else self.base_ref  # its card is as there
+            base = None
+            if self.base_ref is not None and system.id not in self.partial:  # else as there
+                if self._base_cards is None:
+                    self._base_cards = base_cards(self.workspace, self.base_ref)
+                base = self._base_cards
             found = self._tiers[system.id] = gated_tier(self.workspace, system, base)
         return found
 

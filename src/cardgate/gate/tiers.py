@@ -7,27 +7,37 @@ change of the model card: ``risk_tier: limited`` instead of ``high`` drops the l
 risk sign-offs and lets an unsigned ``cardgate sign --name`` stand in for the owner's. As
 with who may sign (`cardgate.gate.signatures`: a signer added in the same change does not
 count), the change that lowers a tier is not gated under the tier it sets: with
-``--changed-since REF`` a system whose card on REF (at the same path) had a stricter tier
-is gated under that tier, and GATE-MC003 says so. A card that REF cannot read (a file
-that does not parse, a tier that is not one) was gated as ``high`` there, and is here.
-No card on REF (a new system, a moved folder) sets no floor: without a base, the review
-of the change is the defence, as for the policy and the signers (docs/security.md).
+``--changed-since REF`` a system whose card on REF had a stricter tier is gated under
+that tier, and GATE-MC003 says so. The card on REF is looked for under
+both its names (``model-card.yaml``, ``.yml``) in the system's folder, and in REF's
+``systems_dir`` when the change moved it: renaming the card or the systems' folder does
+not shed its tier. A card that REF cannot read (a file that does not parse, a tier that
+is not one) was gated as ``high`` there, and is here. No card on REF (a new system, a
+renamed system folder: another system id) sets no floor: without a base, the review of
+the change is the defence, as for the policy and the signers (docs/security.md). The
+ref's cards are listed once per run (`base_cards`, one ``git ls-tree``) and only a card
+whose bytes differ from the ref's is read there: a change of the policy, which gates every
+system, reads no card.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import get_args
 
-from cardgate.core.git import git_blob
+from cardgate.core.git import git_blob, git_paths
 from cardgate.core.inputs import DOCUMENT_BYTES, UnreadableFile
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import parse_text
 from cardgate.documents.schemas.base import RiskTier
-from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.documents.schemas.workspace import CONFIG_FILE, WorkspaceConfig
+from cardgate.documents.workspace import MODEL_CARD_FILE, YAML_SUFFIXES, SystemDocs, Workspace
 
 ORDER: tuple[str, ...] = get_args(RiskTier)
 """Least to most demanding: minimal, limited, high, unacceptable."""
+MODEL_CARD_STEM = MODEL_CARD_FILE.removesuffix(".yaml")
 UNREADABLE = "high"
 """The tier of a card that cannot be read (`cardgate.gate.policy.UNKNOWN_TIER`)."""
 
@@ -42,30 +52,97 @@ class GatedTier:
     """The card's tier when `tier` is the base's stricter one (else None)."""
 
 
-def gated_tier(workspace: Workspace, system: SystemDocs, base_ref: str | None) -> GatedTier:
-    """The tier `system` is gated under in a run with `base_ref` (``--changed-since``)."""
+@dataclass
+class BaseCards:
+    """The model cards on a ref: where they were, and their git object ids (listed once
+    per run: a card whose bytes are the ref's has the ref's tier, and is not read)."""
+
+    ref: str
+    systems_dir: str | None
+    """``systems_dir`` of cardgate.yaml on the ref (its default when unset)."""
+    objects: dict[str, str] = field(default_factory=dict)
+    """Workspace-relative path of each card on the ref -> its object id."""
+
+
+def base_cards(workspace: Workspace, ref: str) -> BaseCards:
+    """The cards under the systems folder, here and on `ref`, as `ref` has them."""
+    config = _data_at(workspace.root, CONFIG_FILE, ref)
+    written = (
+        config.get("systems_dir", WorkspaceConfig.model_fields["systems_dir"].default)
+        if isinstance(config, dict)
+        else None
+    )
+    systems_dir = written.strip().rstrip("/") if isinstance(written, str) else None
+    folders = sorted({workspace.relative(workspace.systems_dir), *filter(None, [systems_dir])})
+    listed = git_paths(workspace.root, "ls-tree", "-r", "-z", ref, "--", *folders) or []
+    objects: dict[str, str] = {}
+    for line in listed:
+        meta, _, path = line.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[1] == "blob" and Path(path).stem == MODEL_CARD_STEM:
+            objects[path] = fields[2]
+    return BaseCards(ref, systems_dir or None, objects)
+
+
+def gated_tier(workspace: Workspace, system: SystemDocs, base: BaseCards | None) -> GatedTier:
+    """The tier `system` is gated under, against the cards on ``--changed-since``'s ref."""
     card = system.model_card
     written = card.risk_tier if card is not None else None
-    if written is None or base_ref is None or system.card is None or system.card.loaded is None:
+    if written is None or base is None:
         return GatedTier(written)
-    before = base_tier(workspace, workspace.relative(system.card.loaded.path), base_ref)
+    before = base_tier(workspace, system, base)
     if before is not None and ORDER.index(before) > ORDER.index(written):
         return GatedTier(before, written)
     return GatedTier(written)
 
 
-def base_tier(workspace: Workspace, relative: str, ref: str) -> str | None:
-    """The risk tier of the card at `relative` on `ref`; None when there is no card there;
-    `UNREADABLE` when there is one whose tier cannot be read."""
+def base_tier(workspace: Workspace, system: SystemDocs, base: BaseCards) -> str | None:
+    """The strictest risk tier of the system's card on the ref (under either name, in its
+    folder here or in the ref's systems folder); None when there is no card there;
+    `UNREADABLE` for a card whose tier cannot be read."""
+    folders = {workspace.relative(system.folder)}
+    if base.systems_dir is not None:
+        folders.add(f"{base.systems_dir}/{system.id}")
+    card = system.card.loaded if system.card is not None else None
+    current = workspace.relative(card.path) if card is not None else None
+    found: list[str] = []
+    for folder in sorted(folders):
+        for suffix in YAML_SUFFIXES:
+            relative = f"{folder}/{MODEL_CARD_STEM}{suffix}"
+            object_id = base.objects.get(relative)
+            if object_id is None:
+                continue
+            if relative == current and _object_id(workspace.root / relative) == object_id:
+                continue  # the card as it is on the ref: its tier is the card's
+            found.append(_tier_at(workspace.root, relative, base.ref))
+    return max(found, key=ORDER.index) if found else None
+
+
+def _object_id(path: Path) -> str | None:
+    """git's object id (SHA-1) of the file's bytes as they are now, or None."""
     try:
-        raw = git_blob(workspace.root, ref, relative, limit=DOCUMENT_BYTES)
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _tier_at(root: Path, relative: str, ref: str) -> str:
+    data = _data_at(root, relative, ref)
+    tier = data.get("risk_tier") if isinstance(data, dict) else None
+    return tier if isinstance(tier, str) and tier in ORDER else UNREADABLE
+
+
+def _data_at(root: Path, relative: str, ref: str) -> object:
+    """The YAML data of the file at `relative` on `ref`: None when there is no file there,
+    ``False`` when there is one that cannot be read."""
+    try:
+        raw = git_blob(root, ref, relative, limit=DOCUMENT_BYTES)
     except UnreadableFile:
-        return UNREADABLE
+        return False
     if raw is None:
         return None
     try:
-        data = parse_text(raw.decode("utf-8-sig"), display=relative).data
+        return parse_text(raw.decode("utf-8-sig"), display=relative).data
     except (DocumentLoadError, UnicodeDecodeError):
-        return UNREADABLE
-    tier = data.get("risk_tier")
-    return tier if isinstance(tier, str) and tier in ORDER else UNREADABLE
+        return False
