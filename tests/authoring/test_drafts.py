@@ -228,3 +228,13 @@ def test_profile_streams_within_a_memory_limit(tmp_path: Path) -> None:
     by_name = {column.name: column for column in profile.columns}
     assert by_name["group"].categories == ("a", "b", "c")
     assert by_name["n"].maximum == rows - 1
+
+
+def test_a_missing_from_file_is_named_with_its_option(root: Path) -> None:
+    """The hint is about --from, the path the user typed, not a datasheet's contract.path
+    (there is no datasheet yet)."""
+    code, out = run("new", "datasheet", "gone", "--from", str(root / "gone.csv"), "-w", str(root))
+    assert code == 1, out
+    assert "gone.csv: data file not found" in out
+    assert "check the path given to --from" in out and "contract.path" not in out
+    assert not (root / "datasets" / "gone").exists()

@@ -31,6 +31,17 @@ def test_missing_file(ws: DataWorkspace, engine: str) -> None:
     _fails(ws, 1, "gone.csv: data file not found", "hint:", args=("--engine", engine))
 
 
+def test_missing_file_of_the_contract_or_of_data(ws: DataWorkspace) -> None:
+    """The hint names what gave the missing path: the contract's path, or --data."""
+    ws.contract(CONTRACT.format(name="gone.csv"))
+    _fails(ws, 1, "gone.csv: data file not found", "check the datasheet's contract.path")
+    ws.data(pd.DataFrame({"a": [1]}), "gone.csv")
+    missing = str(ws.root / "other.csv")
+    _fails(ws, 1, "other.csv: data file not found", args=("--data", missing))
+    err = ws.check("--data", missing)[2]
+    assert "check the path given to --data" in err and "contract.path" not in err
+
+
 def test_empty_file(ws: DataWorkspace, engine: str) -> None:
     ws.contract(CONTRACT.format(name="data.csv"))
     (ws.folder / "data.csv").write_bytes(b"")

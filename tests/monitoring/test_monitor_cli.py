@@ -216,6 +216,24 @@ def test_bad_windows_give_one_message(root: Path, content: str | bytes, fragment
     assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
 
 
+def test_a_missing_window_or_data_file_is_named_with_its_option(root: Path) -> None:
+    """A path the user typed that does not exist: the hint is about the option that gave
+    it (docs/monitoring.md's example once named a window by a path that was not there),
+    not about a datasheet's contract.path. Nothing written."""
+    gone = root / "windows" / "2026-11.csv"
+    code, output = cli("profile", SYSTEM, "--data", str(gone), "-w", str(root))
+    assert code == 1, output
+    assert "2026-11.csv: data file not found" in output
+    assert "check the path given to --data" in output and "contract.path" not in output
+    assert not (root / f"systems/{SYSTEM}/profile.json").exists()
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    code, output = cli("monitor", SYSTEM, "--window", str(gone), "-w", str(root))
+    assert code == 1, output
+    assert "2026-11.csv: data file not found" in output
+    assert "check the path given to --window" in output and "contract.path" not in output
+    assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
+
+
 def test_a_csv_gz_that_is_not_gzip_gives_one_message(root: Path) -> None:
     """Bytes that are not gzip behind a .csv.gz name, as the reference and as a window:
     the file is named with check-data's hint (it was an internal error), nothing written."""

@@ -64,7 +64,7 @@ class DataProfile:
 
 def profile_file(path: Path, *, memory_limit: str | None = None) -> DataProfile:
     """Measure `path` (CSV, CSV.gz or Parquet) in one streamed DuckDB pass."""
-    source = open_source(path)
+    source = open_source(path, option="--from")
     if source.table is not None:
         raise InputError(
             f"{source.display}: a datasheet is drafted from a CSV or Parquet file, not a "

@@ -225,6 +225,7 @@ def _measure(
     source = open_source(
         data if data is not None else contract_file(workspace, dataset, contract),
         root=workspace.root,
+        option="--data" if data is not None else None,
     )
     digest = data_sha256(
         source, workspace.root, exclude=[workspace.relative(artifact_path(folder))]

@@ -188,10 +188,25 @@ def _starts_with(source: DataSource, marks: tuple[bytes, ...]) -> bool:
         return False
 
 
-def open_source(path: Path, *, root: Path | None = None) -> DataSource:
+def require_given(paths: Sequence[Path], option: str) -> None:
+    """InputError for the first of `paths`, given with the command-line `option`, that does
+    not exist: its hint is about that option, not about the datasheet's contract.path."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(
+                f"{display_path(path)}: data file not found",
+                hint=f"check the path given to {option}: a relative path is read from the "
+                "current folder",
+            )
+
+
+def open_source(path: Path, *, root: Path | None = None, option: str | None = None) -> DataSource:
     """Check that `path` is a non-empty file in a supported format, or a Delta table
     (InputError otherwise). `root`: the workspace, which every data file a Delta log
-    names must stay inside (as well as inside the table's folder)."""
+    names must stay inside (as well as inside the table's folder). `option`: the
+    command-line option that gave `path`, when one did (the hint when it is missing)."""
+    if option is not None:
+        require_given([path], option)
     if not path.exists():
         raise InputError(
             f"{display_path(path)}: data file not found",

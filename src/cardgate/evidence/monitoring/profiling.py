@@ -17,7 +17,7 @@ from cardgate.documents.schemas.evaluation import ComputedBy
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.datacheck.run import contract_file, dataset_contract
-from cardgate.evidence.datacheck.source import data_sha256, open_source
+from cardgate.evidence.datacheck.source import data_sha256, open_source, require_given
 from cardgate.evidence.evaluation.delta_table import check_unchanged, is_delta_table
 from cardgate.evidence.monitoring.measure import measure_profile
 from cardgate.evidence.monitoring.profile import (
@@ -221,6 +221,7 @@ def profile_dataset(
     table `table`) into profile.json beside its datasheet, typed by its contract.
     `engine`, `master`: `measure.measure_profile`."""
     contract, folder, _ = dataset_contract(workspace, dataset)
+    require_given(data or [], "--data")
     target = folder / PROFILE_FILE
     kinds, columns = contract_kinds(contract)
     if table is not None:
@@ -311,6 +312,7 @@ def profile_system(
     predictions; or `data`, partitions merged; or the Spark catalog table `table`) into
     profile.json beside its card."""
     system, card = system_card(workspace, system_id)
+    require_given(data or [], "--data")
     target = system.folder / PROFILE_FILE
     check_profile_target(target, within=workspace.root)
     if table is None and data is None and engine == "spark":

@@ -17,7 +17,7 @@ from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.datacheck.run import dataset_contract
-from cardgate.evidence.datacheck.source import data_sha256, open_source
+from cardgate.evidence.datacheck.source import data_sha256, open_source, require_given
 from cardgate.evidence.evaluation.delta_table import is_delta_table, latest_version
 from cardgate.evidence.monitoring.artifact import (
     MONITORING_FILE,
@@ -144,6 +144,7 @@ def monitor_system(
         raise ConfigurationError(
             f"{len(ends)} --end for {len(windows)} --window", hint="give one --end per --window"
         )
+    require_given(windows, "--window")
     target = system.folder / MONITORING_FILE
     check_monitoring_target(target, within=workspace.root)
     inputs = [
