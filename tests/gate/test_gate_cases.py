@@ -1,8 +1,8 @@
 """Rule cases as data: every tests/gate/cases/<CODE>.yaml, one test per case.
 
 Each case edits the passing base workspace (conftest.py) and lists the findings of its
-rule it expects as ``path:line:col CODE severity`` (active) and optionally ``waived`` and
-message fragments (``messages``).
+rule it expects as ``path:line:col CODE severity`` (active) and optionally ``waived``,
+message fragments (``messages``) and hint fragments (``hints``).
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     messages = [f.message for f in result.findings if f.code == code]
     for fragment in case.get("messages", []):
         assert any(fragment in message for message in messages), messages
+    hints = [f.hint for f in result.findings if f.code == code]
+    for fragment in case.get("hints", []):
+        assert any(fragment in hint for hint in hints), hints
 
 
 def test_every_rule_has_passing_and_failing_cases() -> None:

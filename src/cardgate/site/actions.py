@@ -168,7 +168,7 @@ def _how(
     remediation: Mapping[str, str],
     decided: Verdict | None = None,
 ) -> str:
-    if finding.hint:
+    if finding.hint and decided is None:  # a threshold's verdict: the plainer words below
         return finding.hint
     advice = remediation.get(finding.code, "")
     if decided is not None and decided.state == "inconclusive":

@@ -95,8 +95,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 verdict.message,
                 path=where,
                 nist=nist,
+                hint=_remedy(verdict.state, system.id),
                 severity=Severity.WARNING if verdict.outcome == "warn" else None,
             )
+
+
+def _remedy(state: str, system_id: str) -> str:
+    """What to do about a threshold that is not met: the Remediation above, in a line."""
+    if state == "inconclusive":
+        return f"evaluate on more data, then cardgate evaluate {system_id}"
+    if state == "undefined":
+        return f"remove what keeps it from being computed, then cardgate evaluate {system_id}"
+    return (
+        "improve the model (re-weighting, threshold tuning, more representative data), then "
+        f"cardgate evaluate {system_id} (cardgate explain {CODE})"
+    )
 
 
 def _is_fairness(threshold: Threshold) -> bool:
