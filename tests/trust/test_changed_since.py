@@ -98,6 +98,16 @@ def test_a_ref_that_looks_like_an_option_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "written").exists()
 
 
+def test_a_ref_git_cannot_compare_with_says_how_to_get_it(tmp_path: Path) -> None:
+    """docs/ci.md's `--changed-since origin/main` in a clone without that ref (a shallow
+    CI checkout): exit 2, with what to do, not only that git failed."""
+    root = committed(build_workspace(tmp_path / "ws"))
+    code, out = gate(root, "--changed-since", "origin/main")
+    assert code == 2, out
+    assert "git cannot compare with 'origin/main'" in out
+    assert "git fetch origin" in out and "fetch-depth: 0" in out
+
+
 WAIVER = f"""\
 kind: waivers
 schema_version: 1

@@ -34,7 +34,10 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     """
     root = workspace.root
     if git(root, "rev-parse", "--show-toplevel") is None:
-        raise UsageError("--changed-since needs the workspace to be in a git repository")
+        raise UsageError(
+            "--changed-since needs the workspace to be in a git repository",
+            hint="run it in a clone of the repository, or gate every system without it",
+        )
     if ref.startswith("-"):
         raise UsageError(f"--changed-since: '{ref}' is not a git ref", hint="e.g. origin/main")
     # Paths relative to the workspace (--relative, and ls-files without --full-name), NUL-
@@ -54,7 +57,11 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
         ".",
     )
     if diff is None:
-        raise UsageError(f"--changed-since: git cannot compare with '{ref}'")
+        raise UsageError(
+            f"--changed-since: git cannot compare with '{ref}'",
+            hint=f"is '{ref}' a ref this clone has? fetch it (git fetch origin); a shallow CI "
+            "checkout needs the history too (actions/checkout: fetch-depth: 0)",
+        )
     untracked = git_paths(root, "ls-files", "-z", "--others", "--exclude-standard", ".")
     if untracked is None:
         return None  # cannot tell what is new: gate everything
