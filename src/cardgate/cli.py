@@ -317,6 +317,17 @@ def new(
         tracking_uri=tracking_uri,
     )
     typer.echo(f"wrote {display_path(target)}")
+    if data is not None:
+        import shlex
+
+        from cardgate.authoring.drafts import data_location
+
+        if data_location(data, workspace=documents, folder=target.parent) is None:
+            typer.echo(
+                f"  {display_path(data)} is outside the workspace, so the contract names no "
+                f"file: check it with cardgate check-data {identifier} --data "
+                f"{shlex.quote(display_path(data))}, or copy it in and set contract.path"
+            )
 
 
 @app.command()

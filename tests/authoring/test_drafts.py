@@ -153,7 +153,11 @@ def test_the_template_guidance_stays(root: Path) -> None:
 def test_a_file_outside_the_workspace_is_checked_with_data(root: Path, tmp_path: Path) -> None:
     outside = tmp_path / "export.csv"
     outside.write_text("id,group\n1,a\n2,b\n3,a\n", encoding="utf-8")
-    sheet = draft(root, "export", outside)
+    code, out = run("new", "datasheet", "export", "--from", str(outside), "-w", str(root))
+    assert code == 0, out  # the command says so, as the README's first steps do it
+    assert "is outside the workspace, so the contract names no file" in out
+    assert "cardgate check-data export --data " in out and "export.csv" in out
+    sheet = yaml.safe_load((root / "datasets/export/datasheet.yaml").read_text(encoding="utf-8"))
     contract = sheet["contract"]
     assert isinstance(contract, dict) and "path" not in contract
     text = (root / "datasets" / "export" / "datasheet.yaml").read_text(encoding="utf-8")

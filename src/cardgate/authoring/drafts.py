@@ -101,7 +101,7 @@ def _contract(
         "# what the data must be, not what it happens to be.",
         "contract:",
     ]
-    location = _location(profile.path, workspace=workspace, folder=folder)
+    location = data_location(profile.path, workspace=workspace, folder=folder)
     if location is not None:
         lines += [
             "  # Path of the data file, relative to this datasheet's folder.",
@@ -138,7 +138,7 @@ def _column(profile: DataProfile, column: ColumnProfile, *, sensitive: bool) -> 
     return lines
 
 
-def _location(path: Path, *, workspace: Workspace, folder: Path) -> str | None:
+def data_location(path: Path, *, workspace: Workspace, folder: Path) -> str | None:
     """The data file's path relative to the datasheet folder, when inside the workspace."""
     target = path.resolve()
     try:
