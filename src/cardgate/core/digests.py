@@ -4,6 +4,8 @@
 * `canonical_sha256`: a JSON-able value in canonical form (sorted keys, no whitespace),
   so that reformatting a YAML document (indentation, quoting, key order, comments) leaves
   its digest unchanged while any change of content changes it.
+* `json_sha256`: a JSON file's data in canonical form; its bytes when it is not JSON or
+  an object in it has a key twice (readers differ on which one counts).
 * `inputs_sha256`: the files and folders a DuckDB query is declared to read.
 """
 
@@ -44,6 +46,25 @@ def canonical_sha256(value: Any) -> str:
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json", exclude_none=True)
     return hashlib.sha256(canonical_bytes(value)).hexdigest()
+
+
+def json_sha256(raw: bytes) -> str:
+    """`canonical_sha256` of the JSON data in `raw`, so that reformatting is no change; the
+    SHA-256 of the bytes when they are not JSON or an object holds a key twice (which one
+    counts differs between readers, so the bytes decide)."""
+    from cardgate.core.inputs import loads_json
+
+    try:
+        return canonical_sha256(loads_json(raw, object_pairs_hook=_unique_keys))
+    except ValueError:
+        return hashlib.sha256(raw).hexdigest()
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError("a key twice")
+    return found
 
 
 def inputs_sha256(

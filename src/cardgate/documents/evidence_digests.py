@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from cardgate.core.digests import canonical_sha256
+from cardgate.core.digests import canonical_sha256, json_sha256
 from cardgate.core.inputs import ARTIFACT_BYTES, SizeLimit, loads_json, open_regular, read_regular
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import load_document
@@ -149,21 +149,13 @@ def _file_digest(path: Path, size: int, mtime_ns: int, inode: int, limit: int) -
             pass  # not a YAML document cardgate reads: its bytes
     elif path.suffix.lower() == ".json":
         try:
-            raw = read_regular(path, limit=ARTIFACT_BYTES)
-            return canonical_sha256(loads_json(raw, object_pairs_hook=_unique_keys))
-        except (OSError, ValueError):
-            pass  # not JSON, or a key twice (readers differ on which counts): its bytes
+            return json_sha256(read_regular(path, limit=ARTIFACT_BYTES))
+        except OSError:
+            pass  # too large to parse, or unreadable: read again below, by its bytes
     try:
         return _bytes_digest(path, limit)
     except OSError as error:
         return f"unreadable: {error.strerror or error}"
-
-
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        raise ValueError("a key twice")
-    return found
 
 
 def _bytes_digest(path: Path, limit: int) -> str:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -53,9 +52,9 @@ from cardgate.documents.evidence_digests import (
     exported,
     is_digest,
 )
+from cardgate.documents.evidence_ref import evidence_ref
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import load_document
-from cardgate.documents.placeholders import is_missing
 from cardgate.documents.positions import source_text
 from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import SystemDocs, Workspace
@@ -64,9 +63,6 @@ __all__ = ["EVIDENCE_BYTES", "context_digests", "evidence_digest", "is_digest"]
 
 Selection = Callable[[dict[str, Any]], Any]
 """The part of a policy or waivers file's data that applies to one system."""
-
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 def context_digests(
@@ -161,13 +157,10 @@ def cited_evidence(
 
 
 def _evidence_path(root: Path, entry: str, records: frozenset[str]) -> Path | None:
-    if is_missing(entry) or (_SCHEME.match(entry) and not _DRIVE.match(entry)):
-        return None  # a URL (or not evidence at all: CL107 says so)
-    file = entry.partition("#")[0]
-    try:
-        path = Path(confined(root, file))
-    except PathEscapeError:
-        return None  # CL105 says so
+    ref = evidence_ref(root, entry)
+    if ref.target is None:
+        return None  # no evidence, a URL, or refused (CL105, CL107 say so)
+    path = Path(ref.target)
     if str(path) in records or not os.path.lexists(path) or exported(root, path):
         return None
     return path

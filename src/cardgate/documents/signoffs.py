@@ -22,7 +22,6 @@ apply to the system: `cardgate.documents.signed_context`. Writing a sign-off
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +29,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from cardgate.core.digests import canonical_sha256, file_sha256
-from cardgate.core.inputs import ARTIFACT_BYTES, loads_json, read_regular
+from cardgate.core.digests import file_sha256, json_sha256
+from cardgate.core.inputs import ARTIFACT_BYTES, read_regular
 from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Problem
 from cardgate.documents.load_limits import DocumentLoadError
@@ -199,16 +198,13 @@ def genai_artifact_paths(workspace: Workspace, system: SystemDocs, card: ModelCa
 
 
 def json_digest(path: Path) -> str:
-    """Canonical digest of a JSON file's data; of its bytes when it is not JSON; of why
-    not when it cannot be read (never equal to a digest that was signed)."""
+    """`json_sha256` of a JSON file (its canonical data, or its bytes); of why not when it
+    cannot be read (never equal to a digest that was signed)."""
     try:
         raw = read_regular(path, limit=ARTIFACT_BYTES)
     except OSError as error:
         return f"unreadable: {error.strerror or error}"
-    try:
-        return canonical_sha256(loads_json(raw))
-    except ValueError:
-        return hashlib.sha256(raw).hexdigest()
+    return json_sha256(raw)
 
 
 def _file_digest(workspace: Workspace, path: Path) -> dict[str, str]:

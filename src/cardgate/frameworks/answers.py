@@ -29,12 +29,11 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-import re
 from collections.abc import Collection
 from pathlib import Path
 
-from cardgate.core.paths import PathEscapeError, confined
 from cardgate.core.problems import Problem, Severity
+from cardgate.documents.evidence_ref import evidence_ref
 from cardgate.documents.loading import LoadedDocument
 from cardgate.documents.placeholders import is_missing
 from cardgate.documents.schemas.checklist import Checklist
@@ -46,9 +45,6 @@ from cardgate.frameworks.definitions import (
     workspace_definitions,
 )
 from cardgate.frameworks.evidence_sections import Verdict, section_verdict
-
-_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def check_answers(
@@ -205,26 +201,24 @@ def _evidence_verdict(root: str, entry: str) -> Verdict | None:
     Cached: the same evidence (the model card, the datasheet) is cited by many items.
     Within one run the files do not change; `check_answers` clears the cache on entry.
     """
-    if is_missing(entry) or _URL.match(entry):
+    ref = evidence_ref(Path(root), entry)
+    if ref.kind in ("none", "url"):
         return None
-    # A drive letter ("C:\\...") is a path, handled (and refused) by confined.
-    if _SCHEME.match(entry) and not re.match(r"^[A-Za-z]:[\\/]", entry):
+    if ref.kind == "scheme":
         return (
             "CL107",
             f"evidence '{entry}' is neither a workspace path nor an http(s) URL",
             "link evidence as a path relative to the workspace root or an https:// URL",
             Severity.ERROR,
         )
-    file, _, section = entry.partition("#")
-    try:
-        target = confined(Path(root), file)
-    except PathEscapeError as error:
+    if ref.target is None:  # outside
         return (
             "CL105",
-            f"evidence path {error}",
+            f"evidence path {ref.reason}",
             "evidence must live inside the workspace; copy it in or link an https:// URL",
             Severity.ERROR,
         )
+    file, target, section = ref.file, ref.target, ref.section
     signoff_record = bool(section) and Path(target).name == SIGNOFFS_FILE
     if not os.path.exists(target) and not signoff_record:
         return (
