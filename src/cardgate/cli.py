@@ -1104,7 +1104,6 @@ def sign(
         name=name or "",
         note=note,
         today=date,
-        commit=git_commit(loaded.root),
         key=key,
         acknowledged=acknowledge or [],
     )
@@ -1115,6 +1114,12 @@ def sign(
             f"{signed}): covers {len(signoff.documents)} files; wrote {display_path(path)}"
         )
     )
+    if signoff.commit is None and git_commit(loaded.root) is not None:
+        typer.echo(
+            "note: files it covers have changes not committed, so it records no commit: "
+            "the review site cannot show what changes after it (commit, then sign, to "
+            "record one)"
+        )
 
 
 @app.command("export")

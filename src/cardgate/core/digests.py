@@ -55,16 +55,9 @@ def json_sha256(raw: bytes) -> str:
     from cardgate.core.inputs import loads_json
 
     try:
-        return canonical_sha256(loads_json(raw, object_pairs_hook=_unique_keys))
+        return canonical_sha256(loads_json(raw, unique_keys=True))
     except ValueError:
         return hashlib.sha256(raw).hexdigest()
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        raise ValueError("a key twice")
-    return found
 
 
 def inputs_sha256(

@@ -168,28 +168,45 @@ def regular_lines(path: Path, *, limit: SizeLimit) -> Iterator[bytes]:
 
 
 def read_json(path: Path, *, limit: SizeLimit = ARTIFACT_BYTES) -> Any:
-    """The JSON data of the file at `path`, size-checked before parsing.
+    """The JSON data of the file at `path` (an artifact cardgate writes), size-checked
+    before parsing; an object with a key twice is refused (`loads_json`'s `unique_keys`).
 
     Raises OSError (`UnreadableFile`, FileNotFoundError …) or ValueError (not JSON).
     """
-    return loads_json(read_regular(path, limit=limit))
+    return loads_json(read_regular(path, limit=limit), unique_keys=True)
 
 
 NESTED_JSON = "is nested too deeply to read (arrays or objects inside each other)"
 
 
-def loads_json(text: str | bytes, **hooks: Any) -> Any:
+def loads_json(text: str | bytes, *, unique_keys: bool = False, **hooks: Any) -> Any:
     """`json.loads(text, **hooks)` for text cardgate did not write: every way it can fail
     is a `json.JSONDecodeError` (a ValueError, with a line and column), including the two
     the json module raises otherwise — nesting deeper than Python's recursion allows
     (RecursionError) and an integer of more digits than `int` converts (a bare ValueError
-    that suggests raising the interpreter's limit)."""
+    that suggests raising the interpreter's limit).
+
+    `unique_keys`: an object with a key twice is an error too (the json module keeps the
+    last, other readers the first: which one counts must not depend on the reader). For
+    what cardgate writes, which never repeats a key.
+    """
+    if unique_keys:
+        hooks["object_pairs_hook"] = _unique_object
     try:
         return json.loads(text, **hooks)
     except json.JSONDecodeError:
         raise
     except RecursionError:
         raise json.JSONDecodeError(NESTED_JSON, _as_text(text), 0) from None
+    except _KeyTwice as twice:
+        doc = _as_text(text)
+        key = json.dumps(twice.key, ensure_ascii=False)
+        second = doc.find(key, doc.find(key) + 1)
+        raise json.JSONDecodeError(
+            f"has the key {key} twice in one object (readers differ on which one counts)",
+            doc,
+            max(second, 0),
+        ) from None
     except ValueError as error:
         if "integer string conversion" not in str(error):
             raise  # a hook's own error
@@ -199,6 +216,23 @@ def loads_json(text: str | bytes, **hooks: Any) -> Any:
         raise json.JSONDecodeError(
             f"holds an integer of more than {most} digits", doc, found.start() if found else 0
         ) from None
+
+
+class _KeyTwice(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _KeyTwice(key)
+            seen.add(key)
+    return found
 
 
 def _as_text(text: str | bytes) -> str:

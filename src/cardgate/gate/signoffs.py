@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,25 @@ def git_commit(root: Path) -> str | None:
     return commit or None
 
 
+def committed_as_signed(root: Path, documents: Iterable[str]) -> str | None:
+    """The current commit, when every file of `documents` (workspace-relative: what a
+    sign-off covers) is as committed there: no staged, unstaged or untracked change.
+
+    The review site shows what changed since a sign-off as a diff against its commit; if
+    the signer saw uncommitted text, that diff would show changes that were signed, or
+    hide some that were not. Such a sign-off records no commit (None), and the site says
+    so instead of showing a wrong diff.
+    """
+    from cardgate.core.git import git
+
+    commit = git_commit(root)
+    if commit is None:
+        return None
+    pathspecs = [f":(literal){path}" for path in documents]
+    status = git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs)
+    return commit if status == "" else None
+
+
 def sign(
     workspace: Workspace,
     system_id: str,
@@ -64,8 +83,10 @@ def sign(
     With `key` (a private SSH key), the sign-off is signed (`manifest`) and records its
     signer: the principal ``allowed_signers`` lists for the key, who must be allowed for
     `role` in cardgate.yaml. `acknowledged` records the gate findings (rule codes) the
-    signer accepted. The model card is never rewritten. An existing signoffs.yaml that
-    does not validate is refused rather than overwritten.
+    signer accepted. `commit`: the git commit the signed text is in; by default the
+    current one when the files it covers are as committed (`committed_as_signed`). The
+    model card is never rewritten. An existing signoffs.yaml that does not validate is
+    refused rather than overwritten.
     """
     system = workspace.systems.get(system_id)
     if system is None:
@@ -89,11 +110,13 @@ def sign(
     }
     if note:
         entry["note"] = note
+    documents = signed_documents(workspace, system)
+    commit = commit or committed_as_signed(workspace.root, documents)
     if commit:
         entry["commit"] = commit
     if acknowledged:
         entry["acknowledged"] = sorted({code.strip().upper() for code in acknowledged})
-    entry["documents"] = signed_documents(workspace, system)
+    entry["documents"] = documents
     _refuse_uncoverable(system_id, entry["documents"])
     if key is not None:
         entry["signer"] = _signer(workspace, key, role)

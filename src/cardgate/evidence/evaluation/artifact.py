@@ -263,7 +263,9 @@ def parse_json_artifact(
     numbers only, of its `kind` and schema `version` (else: re-run `command`); the
     validated model and the raw JSON data, or `ArtifactError`."""
     try:
-        data = loads_json(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        data = loads_json(
+            text, unique_keys=True, parse_constant=_refuse_constant, parse_float=_finite_float
+        )
     except json.JSONDecodeError as error:
         raise ArtifactError(
             f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"

@@ -7,7 +7,8 @@ evaluation artifact), of the evidence the checklist answers cite (a review recor
 policy document), of the waivers naming the system, of the release policy of its tier
 and of the workspace's own checklist definitions it answers; any later change of content
 — but not mere reformatting — makes the sign-off stale, and the reviewer must look
-again. The review site shows what changed since (from the recorded git commit).
+again. The review site shows what changed since (a diff against the git commit it
+records when what it covers was committed as signed).
 
 The sign-off judged for a role is its latest one **that counts** (GATE-SO001's sense: an
 SSH signature that verifies by a signer allowed for the role, or unsigned where the tier's
