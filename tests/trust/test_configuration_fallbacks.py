@@ -81,3 +81,39 @@ def test_a_policy_under_both_names_is_a_configuration_error(tmp_path: Path) -> N
     code, out = gate(root, "--release")
     assert code == 2, out
     assert "policy.yml" in out
+
+
+def test_documents_named_in_another_case_are_a_configuration_error(tmp_path: Path) -> None:
+    """`model-card.YAML`, `Checklist-….yaml` are not read on a case-sensitive file system
+    (a CI runner) and are on a case-insensitive one (a laptop): ignored, the system would
+    vanish from the gate with every finding it has."""
+    root = build_workspace(tmp_path / "ws")
+    folder = root / f"systems/{SYSTEM}"
+    (folder / "model-card.yaml").rename(folder / "model-card.YAML")
+    for checklist in folder.glob("checklist*.yaml"):
+        checklist.rename(folder / ("C" + checklist.name[1:]))
+    code, out = gate(root, "--release")
+    assert code == 2, out
+    assert "in another case" in out and "rename it checklist-" in out
+    for checklist in folder.glob("Checklist*.yaml"):
+        checklist.rename(folder / ("c" + checklist.name[1:]))
+    code, out = gate(root, "--release")
+    assert code == 2, out
+    assert "model-card.YAML" in out
+
+
+def test_a_datasheet_named_in_another_case_is_a_configuration_error(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / "datasets/loans/datasheet.yaml").rename(root / "datasets/loans/Datasheet.yaml")
+    code, out = gate(root, "--release")
+    assert code == 2, out
+    assert "Datasheet.yaml" in out
+
+
+def test_a_policy_named_in_another_case_is_a_configuration_error(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / "policy.yaml").unlink(missing_ok=True)
+    (root / "Policy.yaml").write_text(STRICTER_POLICY, encoding="utf-8")
+    code, out = gate(root, "--release")
+    assert code == 2, out
+    assert "Policy.yaml" in out

@@ -5,9 +5,10 @@ A workspace is a folder with `cardgate.yaml`. Its documents live at
 `datasets/<id>/datasheet.yaml`, `policy.yaml` and `waivers.yaml` (folders configurable).
 A document may also end in `.yml`: it is read like `.yaml` (never ignored: an ignored
 ``policy.yml`` would leave the baseline in the policy's place); the same document under
-both names is a configuration error. A policy or waivers file that
-`cardgate.yaml` names under another name than the default must exist (a typo must not
-silently apply the baseline); at their default names, they are optional. The
+both names is a configuration error, as is one named in another case (``model-card.YAML``).
+A policy or waivers file that `cardgate.yaml` names under another name than the default
+must exist (a typo must not silently apply the baseline); at their default names, they
+are optional. The
 `signers.allowed_signers` file, when there is one, is a regular file of the workspace of at
 most `SIGNERS_BYTES` (ssh-keygen reads it whole for each signature it verifies).
 """
@@ -15,6 +16,7 @@ most `SIGNERS_BYTES` (ssh-keygen reads it whole for each signature it verifies).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,14 +222,15 @@ def _load_workspace(root: Path) -> Workspace:
             raise ConfigurationError(f"{CONFIG_FILE}: '{label}': {error}") from error
     systems = []
     for folder in _subfolders(workspace.systems_dir):
+        _refuse_other_case(folder, _is_system_document)
         systems.append(
             (folder, _one_named(folder, MODEL_CARD_FILE), _all_named(folder, CHECKLIST_GLOB))
         )
-    sheets = [
-        sheet
-        for folder in _subfolders(workspace.datasets_dir)
-        if (sheet := _one_named(folder, DATASHEET_FILE)) is not None
-    ]
+    sheets = []
+    for folder in _subfolders(workspace.datasets_dir):
+        _refuse_other_case(folder, _SHEET_NAMES.__contains__)
+        if (sheet := _one_named(folder, DATASHEET_FILE)) is not None:
+            sheets.append(sheet)
     policy_path, waivers_path = (
         _configured(root, config, label) for label in ("policy", "waivers")
     )
@@ -297,6 +300,30 @@ def _all_named(folder: Path, pattern: str) -> list[Path]:
     return found
 
 
+def _is_system_document(name: str) -> bool:
+    return name in _CARD_NAMES or (name.startswith("checklist") and name.endswith(YAML_SUFFIXES))
+
+
+_CARD_NAMES = frozenset(MODEL_CARD_FILE.removesuffix(".yaml") + s for s in YAML_SUFFIXES)
+_SHEET_NAMES = frozenset(DATASHEET_FILE.removesuffix(".yaml") + s for s in YAML_SUFFIXES)
+
+
+def _refuse_other_case(folder: Path, is_document: Callable[[str], bool]) -> None:
+    """A configuration error for a file of `folder` named like a document in another case
+    (``model-card.YAML``): unread on a CI runner, read on a laptop (case-insensitive)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in sorted(names):
+        if is_document(name.lower()) and not is_document(name):
+            raise ConfigurationError(
+                f"{display_path(folder / name)}: named like a cardgate document in another "
+                "case; not read as one",
+                hint=f"rename it {name.lower()} (document names are lower case)",
+            )
+
+
 def _subfolders(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -304,23 +331,23 @@ def _subfolders(folder: Path) -> list[Path]:
 
 
 def _configured(root: Path, config: WorkspaceConfig, label: str) -> Path:
-    """The policy or waivers file `cardgate.yaml` names, confined to the workspace; a name
-    in `.yaml` is also found as `.yml` (read like it, never ignored: an ignored
-    ``policy.yml`` would leave the baseline in its place), both at once a configuration
-    error."""
+    """The policy or waivers file `cardgate.yaml` names, confined to the workspace; found
+    as `.yml` too (never ignored), both at once a configuration error."""
     name: str = getattr(config, label)
     try:
         path = named_inside(root, name)
         if name.endswith(".yaml") and not os.path.lexists(path):
             other = named_inside(root, name.removesuffix(".yaml") + ".yml")
-            return other if os.path.lexists(other) else path
+            path = other if os.path.lexists(other) else path
     except PathEscapeError as error:
         raise ConfigurationError(
             f"{CONFIG_FILE}: '{label}': {error}",
             hint="the policy and the waivers are documents of the workspace",
         ) from error
     if name.endswith(".yaml"):
-        _one_named(path.parent, path.name)  # both names: a configuration error
+        _one_named(path.parent, path.with_suffix(".yaml").name)  # both names: an error
+        names = {path.with_suffix(suffix).name for suffix in YAML_SUFFIXES}
+        _refuse_other_case(path.parent, names.__contains__)
     return path
 
 
