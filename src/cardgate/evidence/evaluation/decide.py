@@ -18,7 +18,10 @@ block where the evidence points to a breach — a disparity whose estimate is be
 limit and beyond the noise floor of its null test, though its interval still reaches
 back over the limit — and warn otherwise). The policy also sets
 a minimum group size; a card cannot go below either, and when the policy overrides the
-card the verdict says so.
+card the verdict says so. A card may set a larger one (groups it leaves unjudged are
+inconclusive), but not to hide a breach: a group the policy's minimum judges is `beyond`
+there, or evident, whatever the card's minimum (`min_group_size: 1000` written over 30
+turned a blocking disparity into a warning).
 
 Light: no numpy, no pandas (the gate imports it).
 """
@@ -246,6 +249,18 @@ def decide(
                 f"the card's min_group_size {card_min_group_size} does not apply."
             )
     state, reason = state_of(result, min_group_size=minimum, level=level)
+    # The card may leave more groups unjudged than the policy, never a breach: a group the
+    # policy's minimum judges is beyond there, or evident, whatever the card's minimum.
+    judged = minimum if policy is None else policy.min_group_size
+    if state == "inconclusive" and judged < minimum and result.count is not None:
+        at_policy, why = state_of(result, min_group_size=judged, level=level)
+        if at_policy == "beyond":
+            state, reason = at_policy, why
+            notes.append(
+                f"The card's min_group_size {minimum} leaves this group of "
+                f"{_rows(result.count)} unjudged; {_source(policy)} judges groups from "
+                f"{judged} rows, and at that size it is beyond the limit."
+            )
     if state == "within":
         outcome: Outcome = "pass"
     elif state in ("beyond", "undefined"):
@@ -263,9 +278,13 @@ def decide(
                     f"{policy.source.capitalize()} makes an inconclusive result "
                     f"'{policy.inconclusive}'; the card's 'inconclusive: {card}' does not apply."
                 )
-        outcome, meaning = _meaning(action, evident(result, min_group_size=minimum))
+        outcome, meaning = _meaning(action, evident(result, min_group_size=judged))
         reason += f" ({meaning})"
     return Verdict(result, state, outcome, reason, tuple(notes))
+
+
+def _source(policy: ThresholdPolicy | None) -> str:
+    return policy.source if policy is not None else "the policy"
 
 
 def evident(result: ThresholdResult, *, min_group_size: int) -> bool:

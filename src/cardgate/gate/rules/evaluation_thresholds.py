@@ -15,7 +15,9 @@ more data needed), ``block-if-evident`` (an error where the evidence points to a
 a disparity whose estimate is beyond the limit and beyond its noise floor — a warning
 otherwise; the baseline's default for the high risk tier), ``warn`` (a warning) or
 ``pass``. The policy's ``min_group_size``
-is a floor the card's ``min_group_size`` cannot go below. ``cardgate evaluate``, the
+is a floor the card's ``min_group_size`` cannot go below; a card's larger one leaves
+small groups inconclusive, but a group the policy's minimum judges beyond the limit (or
+evidently so) is judged so all the same. ``cardgate evaluate``, the
 reports and the site show the same verdicts.
 
 Fails:
@@ -23,6 +25,8 @@ Fails:
   ``max: 0.10``: beyond;
 - an inconclusive result where the policy (or the card) says ``inconclusive: block``,
   or ``block-if-evident`` and the estimate is beyond the limit and its noise floor;
+- a group smaller than the card's ``min_group_size`` but not than the policy's, beyond
+  the limit (``min_group_size: 50`` in a card whose failing group has 46 rows);
 - a threshold the artifact has no record of, a value that could not be computed, or a
   recorded state that its own numbers contradict (a hand edit).
 
