@@ -169,7 +169,7 @@ def test_the_stricter_of_card_and_policy_decides_an_inconclusive_result(
         assert verdict.notes[0].startswith("The policy (tier 'high') makes an inconclusive")
 
 
-EVIDENT = ThresholdPolicy(inconclusive="block-if-evident")
+EVIDENT = ThresholdPolicy(inconclusive="block-if-evident", min_group_size=100)
 
 
 @pytest.mark.parametrize(
@@ -197,6 +197,25 @@ def test_block_if_evident_blocks_only_where_the_evidence_points_to_a_breach(
     )
     assert verdict.state == "inconclusive"
     assert verdict.outcome == outcome
+
+
+def test_a_cards_larger_minimum_cannot_hide_a_breach_the_policys_minimum_judges() -> None:
+    """The card may leave groups of 30-99 rows inconclusive, not excuse what they show."""
+    policy = ThresholdPolicy(inconclusive="block-if-evident", min_group_size=30)
+    evident = result(value=0.12, ci=[0.05, 0.19], noise_floor=0.08, count=40)
+    verdict = decide(
+        threshold(max=0.1), evident, card_min_group_size=100, level=0.95, policy=policy
+    )
+    assert (verdict.state, verdict.outcome) == ("inconclusive", "block")
+    beyond = result(value=0.3, ci=[0.2, 0.4], noise_floor=0.08, count=40)
+    verdict = decide(threshold(max=0.1), beyond, card_min_group_size=100, level=0.95, policy=policy)
+    assert (verdict.state, verdict.outcome) == ("beyond", "block")
+    assert (
+        "The card's min_group_size 100 leaves this group of 40 rows unjudged" in (verdict.notes[-1])
+    )
+    small = result(value=0.3, ci=[0.2, 0.4], noise_floor=0.08, count=20)
+    verdict = decide(threshold(max=0.1), small, card_min_group_size=100, level=0.95, policy=policy)
+    assert (verdict.state, verdict.outcome) == ("inconclusive", "warn")
 
 
 def test_block_if_evident_on_a_ratio_looks_below_its_minimum() -> None:
