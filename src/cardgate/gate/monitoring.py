@@ -47,16 +47,39 @@ def monitoring_record(ctx: RuleContext, system: SystemDocs) -> MonitoringRead:
 
 
 def covering_decision(
-    card: ModelCard, window: str, today: dt.date
-) -> tuple[MonitoringDecision | None, MonitoringDecision | None]:
-    """(the decision that covers `window` today, an expired one that no longer does)."""
+    card: ModelCard,
+    window: str,
+    today: dt.date,
+    *,
+    waivable: bool = True,
+    max_days: int | None = None,
+    tier: str = "",
+) -> tuple[MonitoringDecision | None, str]:
+    """(the decision that covers `window` today, or None and why a recorded one does not).
+
+    A ``waiver`` decision is a waiver like those of waivers.yaml, held to the policy of the
+    system's tier: none covers a breach where the policy never waives GATE-MON002
+    (`waivable`), and none runs longer than ``max_waiver_days`` past today (`max_days`).
+    A rollback or a retraining covers its window (the next window must not breach).
+    """  # fmt: skip
     decisions = card.monitoring.decisions if card.monitoring is not None else None
-    expired = None
+    why = ""
     for decision in decisions or []:
         if decision.window != window:
             continue
+        who = f"the {decision.decision} of {decision.approver}"
         if decision.expires is not None and decision.expires < today:
-            expired = decision
+            why = f"{who} expired {decision.expires}"
             continue
-        return decision, None
-    return None, expired
+        if decision.decision == "waiver" and not waivable:
+            why = f"the policy never waives GATE-MON002 for risk tier '{tier}'"
+            continue
+        days = (decision.expires - today).days if decision.expires is not None else None
+        if decision.decision == "waiver" and max_days is not None and (days or 0) > max_days:
+            why = (
+                f"{who} runs to {decision.expires}; the policy allows at most {max_days} days "
+                f"for risk tier '{tier}'"
+            )
+            continue
+        return decision, ""
+    return None, why

@@ -9,13 +9,18 @@ broken clause of the data contract. A breach of the latest window blocks the sys
 someone accountable records what was done about it in the card's
 ``monitoring.decisions``: a rollback, a retraining, or a waiver with an expiry date.
 
+A waiver decision is held to the policy of the system's tier like a waiver of
+waivers.yaml: none covers a breach where the policy never waives this rule
+(``waivable: false``), and none runs longer than the tier's ``max_waiver_days``.
+
 Fails:
 - the latest window of ``monitoring.json`` has a breach and no decision names it;
-- its only decision is a waiver that expired.
+- its only decision is a waiver that expired, that runs longer than the policy's
+  ``max_waiver_days`` (``expires: 2099-12-31``), or that the policy forbids.
 
 Passes:
 - the latest window (of those ended by today) has no breach; or a rollback or retrain
-  decision names it; or a waiver that has not expired.
+  decision names it; or a waiver that has not expired and that the policy allows.
 
 Remediation:
 Investigate the breach (the review site shows it), then act and record the decision
@@ -52,18 +57,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     latest = read.artifact.latest(ctx.today)
     if latest is None or not latest.breaches:
         return
-    decision, expired = covering_decision(card, latest.id, ctx.today)
+    decision, refused = covering_decision(
+        card,
+        latest.id,
+        ctx.today,
+        waivable=ctx.settings.waivable(ctx.rule),
+        max_days=ctx.settings.max_waiver_days,
+        tier=ctx.settings.tier,
+    )
     if decision is not None:
         return
     shown = "; ".join(f"{b.kind}: {b.subject}" for b in latest.breaches[:_SHOWN])
     more = len(latest.breaches) - _SHOWN
     if more > 0:
         shown += f"; and {more} more"
-    why = (
-        f" (the waiver of {expired.approver} expired {expired.expires})"
-        if expired is not None and expired.expires is not None
-        else ""
-    )
+    why = f" ({refused})" if refused else ""
     yield ctx.finding(
         system.card,
         f"the latest monitored window '{latest.id}' ({read.relative}) breaches its plan: "
