@@ -207,6 +207,22 @@ def test_freshness_passes_and_reads_cardgate_today(
     assert result["reference_date"] == "2026-09-15"
 
 
+def test_a_newest_date_in_the_future_is_not_freshness(ws: DataWorkspace, engine: str) -> None:
+    """One row dated 2099 would keep the data "fresh" for ever: a date past the check's
+    day (beyond a day of time-zone skew) is a freshness violation, not the newest data."""
+    ws.contract(FRESH)
+    ws.data(pd.DataFrame({"snapshot_date": ["2026-08-01", "2099-12-31"]}))
+    result = ws.result("--engine", engine, "--today", "2026-11-30")
+    (violation,) = result["violations"]
+    assert violation["clause"] == "freshness"
+    assert violation["message"] == (
+        "newest 2099-12-31 is after the day of the check (2026-11-30): a date in the "
+        "future says nothing of how fresh the data is"
+    )
+    tomorrow = ws.result("--engine", engine, "--today", "2099-12-30")
+    assert tomorrow["violations"] == []  # a day of time-zone skew is not the future
+
+
 def test_feed_full_of_nulls_fails_with_exit_1(ws: DataWorkspace, engine: str) -> None:
     ws.contract(
         "path: feed.csv\ncolumns:\n"

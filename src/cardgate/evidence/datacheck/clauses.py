@@ -165,15 +165,34 @@ def _freshness(contract: DataContract, stats: ColumnStats, today: dt.date) -> Vi
     if not isinstance(stats.maximum, str):
         return Violation("freshness", name, 0, "no dates to judge freshness by")
     newest = dt.datetime.fromisoformat(stats.maximum).date()
+    stale = freshness_problem(newest, today, limit, day="the day of the check")
+    if stale is not None:
+        age, message = stale
+        return Violation("freshness", name, age, message, (stats.maximum,))
+    return None
+
+
+SKEW_DAYS = 1
+"""How far past today a newest date may lie: time zones (a record stamped in UTC+14)."""
+
+
+def freshness_problem(
+    newest: dt.date, today: dt.date, limit: int, *, day: str
+) -> tuple[int, str] | None:
+    """(days off, what is wrong) when data whose newest record is `newest` is not fresh
+    on `today` (`day` names it in the message): older than `limit` days (its age), or
+    newer than today (the days into the future) — one row dated 2099 would otherwise keep
+    it fresh for ever. None when fresh."""
     age = (today - newest).days
+    if age < -SKEW_DAYS:
+        return -age, (
+            f"newest {newest.isoformat()} is after {day} ({today.isoformat()}): a date in "
+            "the future says nothing of how fresh the data is"
+        )
     if age > limit:
-        return Violation(
-            "freshness",
-            name,
-            age,
+        return age, (
             f"newest {newest.isoformat()} is {age} days old > max_age {limit} days "
-            f"(as of {today.isoformat()})",
-            (stats.maximum,),
+            f"(as of {today.isoformat()})"
         )
     return None
 

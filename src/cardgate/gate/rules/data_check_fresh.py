@@ -15,7 +15,8 @@ Fails:
   file of its folder was changed, added or removed (a new commit among them), or the
   folder no longer exists or cannot be read;
 - the statistics query recorded under ``contract.computed_by.query`` changed or is gone;
-- the newest record is now older than ``freshness.max_age_days``.
+- the newest record is now older than ``freshness.max_age_days``, or dated after the
+  gate's day (beyond a day of time-zone skew): one row dated 2099 is no freshness.
 
 Passes:
 - both digests match (the file digest is compared only when ``contract.path`` names a
@@ -34,6 +35,7 @@ from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
 from cardgate.evidence.datacheck.artifact import contract_digest
+from cardgate.evidence.datacheck.clauses import freshness_problem
 from cardgate.gate.context import RuleContext
 from cardgate.gate.datasets import (
     CheckedDataset,
@@ -105,13 +107,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             day = dt.datetime.fromisoformat(newest).date()
         except ValueError:
             continue
-        age = (ctx.today - day).days
-        if age > freshness.max_age_days:
+        stale = freshness_problem(day, ctx.today, freshness.max_age_days, day="the gate's day")
+        if stale is not None:
             yield ctx.finding(
                 dataset.sheet,
-                f"data of '{dataset.id}' is stale today: newest {day.isoformat()} is {age} "
-                f"days old > max_age {freshness.max_age_days} days (as of "
-                f"{ctx.today.isoformat()})",
+                f"data of '{dataset.id}' is stale today: {stale[1]}",
                 path=("contract", "freshness", "max_age_days"),
                 hint="export fresh data and re-run: cardgate check-data " + dataset.id,
             )
