@@ -167,6 +167,11 @@ def test_tokens_without_prices_is_a_configuration_error(ws: Path) -> None:
             '{"query_id": "a", "latency_ms": 3}\n{"query_id": "b", \n',
             "run-log.jsonl:2:",
         ),
+        (
+            "run-log.jsonl",
+            '{"query_id": "a", "latency_ms": 300, "latency_ms": 3, "cost": 0.1}\n',
+            'run-log.jsonl:1:38: not JSON: has the key "latency_ms" twice',
+        ),
         ("run-log.jsonl", "[1, 2]\n", "run-log.jsonl:1:1: is not a JSON object"),
         (
             "run-log.jsonl",

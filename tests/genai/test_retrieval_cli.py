@@ -74,6 +74,13 @@ def test_writes_a_deterministic_artifact_with_its_inputs_digests(ws: Path) -> No
         ),
         (
             "queries.jsonl",
+            '"relevant": {"d5": 2, "d105": 1}',
+            '"relevant": {"d5": 2, "d5": 0, "d105": 1}',
+            "queries.jsonl:6:64",
+            'has the key "d5" twice',
+        ),
+        (
+            "queries.jsonl",
             '{"query_id": "q04"',
             '{"query_id": q04',
             "queries.jsonl:5:14",

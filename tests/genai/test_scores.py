@@ -264,6 +264,11 @@ def test_an_mlflow_scorer_that_failed_or_rated_unknown_is_no_score(tmp_path: Pat
          "'no' is not a number"),
         ("ragas.jsonl", "ragas", '{"user_input":"Can', '{"user_input" "Can', "ragas.jsonl:2:15",
          "not JSON"),
+        ("ragas.jsonl", "ragas", '"faithfulness":0.0', '"faithfulness":0.0,"faithfulness":1.0',
+         "ragas.jsonl:2:", 'has the key "faithfulness" twice'),  # readers differ: refused
+        ("promptfoo-results.json", "promptfoo", '"score": 0.75,\n        "success"',
+         '"score": 0.75,\n        "score": 1.0,\n        "success"', "promptfoo-results.json:",
+         'has the key "score" twice'),
         ("deepeval-test-run.json", "deepeval", '"score": 0.0,', '"score": "zero",',
          "deepeval-test-run.json:1:1: testCases[1]", "'zero' is not a number"),
         ("promptfoo-results.json", "promptfoo", '"results": [', '"results": {',

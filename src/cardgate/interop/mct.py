@@ -30,7 +30,7 @@ _ROLES = (("valid", "validation"), ("test", "testing"), ("eval", "testing"), ("t
 
 def _load(raw: bytes, shown: str) -> dict[str, Any]:
     try:
-        data = loads_json(raw.decode("utf-8-sig"))
+        data = loads_json(raw.decode("utf-8-sig"), unique_keys=True)
     except UnicodeDecodeError as error:
         raise InputError(f"{shown}: is not UTF-8 text (byte {error.start})") from error
     except json.JSONDecodeError as error:

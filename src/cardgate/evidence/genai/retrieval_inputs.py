@@ -74,7 +74,7 @@ def _json_objects(path: Path, shown: str) -> list[tuple[int, str, dict[str, Any]
         if not text.strip():
             continue
         try:
-            value = loads_json(text)
+            value = loads_json(text, unique_keys=True)
         except json.JSONDecodeError as error:
             raise _fail(
                 shown, number, error.colno, f"not JSON: {error.msg}", "one JSON object per line"

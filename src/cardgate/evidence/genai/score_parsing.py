@@ -118,7 +118,7 @@ def flat_fields(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
 
 def json_document(path: Path, shown: str, hint: str) -> Any:
     try:
-        return loads_json(text_of(path, shown))
+        return loads_json(text_of(path, shown), unique_keys=True)
     except json.JSONDecodeError as error:
         raise located(
             shown, f"{error.lineno}:{error.colno}", f"not JSON: {error.msg}", hint
@@ -137,7 +137,7 @@ def json_rows(lines: Iterable[tuple[int, str]], shown: str, hint: str) -> Iterat
         if not line.strip():
             continue
         try:
-            value = loads_json(line)
+            value = loads_json(line, unique_keys=True)
         except json.JSONDecodeError as error:
             raise located(
                 shown, f"{number}:{error.colno}", f"not JSON: {error.msg}", hint
