@@ -281,6 +281,7 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
     else:
         predictions = root / str(source.path)
         sha256 = file_sha256(predictions) if predictions.is_file() else "0" * 64
+    level = card.evaluation.bootstrap.confidence_level
     thresholds = []
     for index, threshold in enumerate(card.evaluation.thresholds):
         entry: dict[str, Any] = {
@@ -301,7 +302,7 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
         entry.update(record)
         if "state" not in record:  # the state its numbers give (a case may contradict it)
             result = ThresholdResult.model_validate({**entry, "state": "undefined"})
-            entry["state"] = state_of(result, min_group_size=30, level=0.95)[0]
+            entry["state"] = state_of(result, min_group_size=30, level=level)[0]
         thresholds.append(entry)
     return {
         "artifact": "cardgate-evaluation",
@@ -320,7 +321,7 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
             "settings_sha256": canonical_sha256(card.evaluation),
             "seed": 0,
             "replicates": 1000,
-            "confidence_level": 0.95,
+            "confidence_level": level,
             "min_group_size": 30,
             "versions": {},
         },

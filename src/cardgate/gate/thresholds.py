@@ -33,6 +33,10 @@ class ThresholdOptions(BaseModel):
     """Fewest rows a group needs to be judged; a card cannot set less. Either way from the
     baseline's value is a loosening: fewer rows judge groups too small to judge, more
     leave failing groups inconclusive."""
+    max_confidence_level: float = Field(default=0.99, gt=0.5, lt=1.0)
+    """The highest confidence level of an evaluation's intervals whose inconclusive
+    results the `inconclusive` action may excuse; above it they block (wider intervals
+    make breaches inconclusive). Raising it is a loosening."""
 
     def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
         """Where these options demand less than the baseline's `floor` (GATE-POL001)."""
@@ -56,6 +60,12 @@ class ThresholdOptions(BaseModel):
                 ("min_group_size", f"leaves groups under {self.min_group_size} rows "
                  f"unjudged (baseline: {floor.min_group_size})")
             )  # fmt: skip
+        if self.max_confidence_level > floor.max_confidence_level:
+            found.append(
+                ("max_confidence_level", f"accepts inconclusive results at up to "
+                 f"{self.max_confidence_level:g} confidence (baseline: "
+                 f"{floor.max_confidence_level:g})")
+            )  # fmt: skip
         return found
 
 
@@ -66,6 +76,7 @@ def threshold_policy(settings: TierSettings) -> ThresholdPolicy:
     return ThresholdPolicy(
         inconclusive=options.inconclusive,
         min_group_size=options.min_group_size,
+        max_confidence_level=options.max_confidence_level,
         source=f"the policy (tier '{settings.tier}')",
     )
 

@@ -21,9 +21,12 @@ a minimum group size; a card cannot go below either, and when the policy overrid
 card the verdict says so. A card may set a larger one (groups it leaves unjudged are
 inconclusive), but not to hide a breach: a group the policy's minimum judges is `beyond`
 there, or evident, whatever the card's minimum (`min_group_size: 1000` written over 30
-turned a blocking disparity into a warning).
+turned a blocking disparity into a warning). Nor by the confidence level: intervals at
+99.99% straddle almost any limit, so where the evaluation's level is above the policy's
+`max_confidence_level` an inconclusive result blocks, whatever the action.
 
-Light: no numpy, no pandas (the gate imports it).
+Light: no numpy, no pandas (the gate imports it). Kept whole: the one decider (see
+above); what the states and outcomes mean is read in one place.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ class ThresholdPolicy:
 
     inconclusive: InconclusiveAction = DEFAULT_INCONCLUSIVE
     min_group_size: int = 1
+    max_confidence_level: float = 1.0
+    """Above it, an inconclusive result is no result: intervals that wide only excuse."""
     source: str = "the policy"
     """How messages name it, e.g. "the policy (tier 'high')"."""
 
@@ -279,6 +284,14 @@ def decide(
                     f"'{policy.inconclusive}'; the card's 'inconclusive: {card}' does not apply."
                 )
         outcome, meaning = _meaning(action, evident(result, min_group_size=judged))
+        if policy is not None and level > policy.max_confidence_level:
+            outcome, meaning = (
+                "block",
+                (
+                    f"blocks: its intervals are at {level * 100:.4g}% confidence, above the "
+                    f"{policy.max_confidence_level * 100:.4g}% {policy.source} accepts"
+                ),
+            )
         reason += f" ({meaning})"
     return Verdict(result, state, outcome, reason, tuple(notes))
 

@@ -17,7 +17,10 @@ otherwise; the baseline's default for the high risk tier), ``warn`` (a warning) 
 ``pass``. The policy's ``min_group_size``
 is a floor the card's ``min_group_size`` cannot go below; a card's larger one leaves
 small groups inconclusive, but a group the policy's minimum judges beyond the limit (or
-evidently so) is judged so all the same. ``cardgate evaluate``, the
+evidently so) is judged so all the same. Nor can the card's ``bootstrap.confidence_level``
+widen the intervals until breaches read inconclusive: above the policy's
+``max_confidence_level`` (0.99 unless the policy says otherwise) an inconclusive result
+blocks. ``cardgate evaluate``, the
 reports and the site show the same verdicts.
 
 Fails:
@@ -27,6 +30,8 @@ Fails:
   or ``block-if-evident`` and the estimate is beyond the limit and its noise floor;
 - a group smaller than the card's ``min_group_size`` but not than the policy's, beyond
   the limit (``min_group_size: 50`` in a card whose failing group has 46 rows);
+- an inconclusive result of an evaluation at ``confidence_level: 0.9999``, above the
+  policy's ``max_confidence_level``;
 - a threshold the artifact has no record of, a value that could not be computed, or a
   recorded state that its own numbers contradict (a hand edit).
 
