@@ -207,3 +207,29 @@ def test_evidence_in_another_folder_re_gates_the_systems_citing_it(tmp_path: Pat
     (root / "systems/scores/review.md").unlink()
     code, report = gate_json(root, "--release", "--changed-since", "HEAD")
     assert code == 1 and "GATE-CK003" in codes(report)
+
+
+def test_a_changed_monitoring_window_in_another_folder_re_gates_the_system(
+    tmp_path: Path,
+) -> None:
+    """The windows `cardgate monitor` measured may live anywhere in the workspace (another
+    system's folder here, which a change is attributed to); the record names them, so a
+    change re-gates the system and --release measures the window again (GATE-MON003)."""
+    from cardgate.documents.workspace import load_workspace
+    from cardgate.evidence.monitoring.profiling import profile_system
+    from cardgate.evidence.monitoring.run import monitor_system
+    from tests.gate.conftest import window_text
+
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    window = root / "systems/scores/2026-10.csv"
+    window.parent.mkdir(parents=True)
+    window.write_text(window_text(False), encoding="utf-8")
+    profile_system(load_workspace(root), SYSTEM)
+    monitor_system(load_workspace(root), SYSTEM, [window])
+    committed(root)
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert report["skipped_systems"] == [SYSTEM], report
+    window.write_text(window_text(True), encoding="utf-8")
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert report["skipped_systems"] == []
+    assert code == 1 and "GATE-MON003" in codes(report)

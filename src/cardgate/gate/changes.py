@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from cardgate.core.errors import UsageError
 from cardgate.core.git import git, git_paths
+from cardgate.core.inputs import read_json
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.evidence_digests import EVIDENCE_FILES
+from cardgate.documents.evidence_ref import evidence_ref
 from cardgate.documents.signed_context import cited_evidence
-from cardgate.documents.workspace import SystemDocs, Workspace
-
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+from cardgate.documents.workspace import MONITORING_FILE, SystemDocs, Workspace
 
 
 def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
@@ -96,8 +95,9 @@ def dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
     its folder, the datasets its card names, every path its card names (predictions,
     inputs, artifacts, GenAI score files, prompts …: each string with a ``/`` that stays
     in the workspace, as written and with its links resolved), the evidence its checklist
-    answers cite (its sign-offs cover it: `cardgate.documents.signed_context`), and where
-    the links in those folders (in evidence folders, at any depth) lead."""
+    answers cite (its sign-offs cover it: `cardgate.documents.signed_context`), the files
+    its monitoring record names, and where the links in those folders (in evidence
+    folders, at any depth) lead."""
     folders = [system.folder]
     card = system.model_card
     if card is not None:
@@ -116,7 +116,8 @@ def dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
                 with contextlib.suppress(PathEscapeError, ValueError, OSError):
                     found.append(workspace.relative(named_inside(workspace.root, name, base=base)))
                     found.append(workspace.relative(workspace.resolve(name, base=base)))
-    for name in _evidence_named(system):  # deleted since the ref, too: cited, so it counts
+    for name in (*_evidence_named(workspace, system), *_monitoring_named(system)):
+        # deleted since the ref, too: named, so it counts
         with contextlib.suppress(PathEscapeError, ValueError, OSError):
             found.append(workspace.relative(named_inside(workspace.root, name)))
             found.append(workspace.relative(workspace.resolve(name)))
@@ -126,15 +127,24 @@ def dependencies(workspace: Workspace, system: SystemDocs) -> list[str]:
     return [path.rstrip("/") for path in found]
 
 
-def _evidence_named(system: SystemDocs) -> set[str]:
-    """The workspace paths the system's checklist answers cite (sections left off)."""
+def _evidence_named(workspace: Workspace, system: SystemDocs) -> set[str]:
+    """The workspace paths the system's checklist answers cite (sections left off), read
+    as the checklist checks and the sign-offs read them (`evidence_ref`)."""
     return {
-        entry.partition("#")[0]
+        ref.file
         for checklist in system.checklist_models()
         for answer in checklist.items.values()
         for entry in answer.evidence
-        if not _SCHEME.match(entry)  # a URL: nothing of the workspace
-    }
+        if (ref := evidence_ref(workspace.root, entry)).kind in ("path", "outside")
+    }  # "outside": a link named inside, leading out (CL105), changes where it leads
+
+
+def _monitoring_named(system: SystemDocs) -> Iterator[str]:
+    """The paths the system's monitoring record names (its windows' data, the reference
+    profile), wherever they are: GATE-MON003 measures them again with --release. A record
+    that does not read names none (its own change is in the system's folder)."""
+    with contextlib.suppress(OSError, ValueError):
+        yield from _path_like(read_json(system.folder / MONITORING_FILE))
 
 
 def _deep_link_targets(workspace: Workspace, folder: Path) -> list[str]:
