@@ -98,3 +98,47 @@ def test_the_action_installs_its_own_source_unless_a_version_is_asked(tmp_path: 
     runs at; a version specifier installs that release from the package index."""
     assert _install(tmp_path, "") == "-m pip install /runner/_actions/cardgate/cardgate/v0.1.0"
     assert _install(tmp_path, "==0.1.0") == "-m pip install cardgate==0.1.0"
+
+
+def _gate_step(tmp_path: Path, systems: str) -> tuple[str, str]:
+    """Run the action's gate step with the real cardgate on the worked example, for the
+    `systems` input; (its exit-code output, what it printed)."""
+    import os
+    import sys
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "gate")
+    assert "SYSTEMS" in step["env"]
+    output = tmp_path / "github-output"
+    output.unlink(missing_ok=True)  # GitHub gives each step its own file
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "GITHUB_OUTPUT": str(output),
+        "CARDGATE_TODAY": "2026-11-30",
+        "WORKSPACE": str(ROOT / "governance"),
+        "RELEASE": "false",
+        "STRICT": "false",
+        "CHANGED_SINCE": "",
+        "SYSTEMS": systems,
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr  # the step records the code; a later step fails
+    return output.read_text(encoding="utf-8").strip(), done.stdout + done.stderr
+
+
+def test_the_action_gates_the_systems_it_is_given(tmp_path: Path) -> None:
+    """A release job names its system: gated alone, and one whose documents are gone
+    (deleted in the change) is an error, where a whole-workspace gate would not see it."""
+    code, out = _gate_step(tmp_path, "income-screening")
+    assert code == "exit-code=0", out
+    assert "credit-default" not in out
+    code, out = _gate_step(tmp_path, " credit-default  income-screening ")
+    assert code == "exit-code=1", out
+    code, out = _gate_step(tmp_path, "retired-system")
+    assert code == "exit-code=2", out
+    assert "retired-system" in out
+    code, out = _gate_step(tmp_path, "")
+    assert code == "exit-code=1", out  # every system: credit-default is blocked
