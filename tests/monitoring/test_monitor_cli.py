@@ -186,6 +186,8 @@ def test_monitor_appends_one_entry_per_window(root: Path) -> None:
     # the same window again: recorded once, file unchanged
     code, output = cli("monitor", SYSTEM, "--window", str(stable), "-w", str(root))
     assert "already recorded" in output
+    assert "monitoring.json unchanged (2 windows, none new)" in output
+    assert "wrote" not in output
     assert path.read_bytes() == before
     # the same window id with other data: refused, nothing written
     other = write_window(root, "2026-10.csv", window_text(True))

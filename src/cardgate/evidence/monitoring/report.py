@@ -39,7 +39,10 @@ def monitor_lines(run: MonitorRun) -> Iterator[str]:
         yield from _window_lines(entry)
     for window in run.unchanged:
         yield f"window {window}: already recorded (same data, same settings)"
-    yield f"wrote {display_path(run.path)} ({len(run.windows)} windows)"
+    if run.added:
+        yield f"wrote {display_path(run.path)} ({len(run.windows)} windows, {len(run.added)} new)"
+    else:
+        yield f"{display_path(run.path)} unchanged ({len(run.windows)} windows, none new)"
 
 
 def _window_lines(entry: dict[str, Any]) -> Iterator[str]:

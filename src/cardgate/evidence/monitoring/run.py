@@ -364,6 +364,8 @@ def _append(
                 hint="a recorded window is never replaced: name the new window differently",
             )
     run.windows = sorted(by_id.values(), key=_order)
+    if not run.added:
+        return run  # every window already recorded: the record stays as it is
     if on_write is not None:
         on_write()
     write_monitoring(target, {**header, "windows": run.windows}, within=workspace.root)
