@@ -195,8 +195,8 @@ def require_given(paths: Sequence[Path], option: str) -> None:
         if not path.exists():
             raise InputError(
                 f"{display_path(path)}: data file not found",
-                hint=f"check the path given to {option}: a relative path is read from the "
-                "current folder",
+                hint=f"check the path given to {option} (a data file, or a Delta table's "
+                "folder): a relative path is read from the current folder",
             )
 
 
