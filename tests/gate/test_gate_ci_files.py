@@ -140,5 +140,7 @@ def test_the_action_gates_the_systems_it_is_given(tmp_path: Path) -> None:
     code, out = _gate_step(tmp_path, "retired-system")
     assert code == "exit-code=2", out
     assert "retired-system" in out
+    code, out = _gate_step(tmp_path, "--today 2099-01-01 income-screening")
+    assert code == "exit-code=2", out  # an id, not an option: no such system
     code, out = _gate_step(tmp_path, "")
     assert code == "exit-code=1", out  # every system: credit-default is blocked
