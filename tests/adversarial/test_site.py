@@ -22,9 +22,11 @@ from typing import Any
 
 import pytest
 
-from .conftest import GOVERNANCE, SYSTEM, TODAY, invoke
+from .conftest import GOVERNANCE, SIGNED_SYSTEM, SYSTEM, TODAY, invoke
 
 HOSTILE = "Scores\x1b[2J\u202eevil\u202c\x85 applicants \x07 for review"
+WINDOW = "2026-11 [open](javascript:alert(1)) ![x](http://evil.example/x.png) *em*"
+"""A monitoring window's id: `cardgate monitor` takes it from the data file's name."""
 LONG = "A" * 5000
 SECRET = "SECRET-TOKEN-77aa"
 CHROMIUM = "/usr/bin/chromium"
@@ -44,6 +46,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         value = json.dumps(f"{HOSTILE} {LONG}")
         text = text.replace(written.group(), f"{indent}description: {value}\n", 1)
     card.write_text(text, encoding="utf-8")
+    monitoring = root / "systems" / SIGNED_SYSTEM / "monitoring.json"
+    record = json.loads(monitoring.read_text(encoding="utf-8"))
+    record["windows"][-1]["id"] = WINDOW
+    monitoring.write_text(json.dumps(record), encoding="utf-8")
     secret = root.parent / "secret.md"
     secret.write_text(f"# {SECRET}\n", encoding="utf-8")
     pages = root.parent / "site" / "pages"  # the site folder beside the workspace
@@ -66,6 +72,17 @@ def test_no_control_or_bidi_character_reaches_the_html(site: Path) -> None:
     for path in site.rglob("*.html"):
         raw = _RAW.search(path.read_text(encoding="utf-8"))
         assert raw is None, f"{path}: raw {raw.group()!r}"
+
+
+def test_a_window_id_is_text_on_the_page_never_markdown(site: Path) -> None:
+    # The latest window's id is in a heading: Markdown there made a javascript: link
+    # and an image loaded from elsewhere out of a data file's name.
+    page = (site / "systems" / SIGNED_SYSTEM / "index.html").read_text(encoding="utf-8")
+    heading = re.search(r"<h4[^>]*>Drift in the latest window (.*?)</h4>", page)
+    assert heading is not None
+    assert "[open](javascript:alert(1))" in heading.group(1)
+    assert '<a href="javascript' not in page and "<em>em</em>" not in page
+    assert not re.search(r"(src|href)=\"http://evil", page)
 
 
 def test_a_hand_written_page_linked_from_outside_is_not_published(site: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
@@ -13,7 +15,7 @@ from cardgate.site.escape import (
     markdown_inline,
     safe_href,
 )
-from cardgate.site.templating import make_environment
+from cardgate.site.templating import make_environment, shipped_templates
 
 EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html"]
 
@@ -118,3 +120,23 @@ def test_only_the_command_of_a_hint_is_shown_as_code(hint: str, shown: str) -> N
     """The command ends with its clause: a stop, a comma, a bracket or quote, or a
     joining word (the rest of the sentence was shown as code before)."""
     assert str(command_text(hint)) == shown
+
+
+_FIXED_IN_HEADINGS = {"function.id", "headings[group.verdict]", "group.rows | length"}
+"""Values in Markdown headings that are cardgate's own words or numbers (catalog
+functions, fixed headings, counts), not card text or data."""
+
+
+def test_every_value_in_a_markdown_heading_is_markdown_escaped() -> None:
+    # A heading is Markdown, not an HTML block: a value put there with only HTML escaping
+    # (a monitoring window's id, taken from a data file's name) made a javascript: link.
+    loose = []
+    for template in sorted(shipped_templates().glob("*.md.j2")):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.startswith("#"):
+                continue
+            for expression in re.findall(r"{{(.*?)}}", line):
+                value = expression.strip()
+                if not value.endswith("| md") and value not in _FIXED_IN_HEADINGS:
+                    loose.append(f"{template.name}:{number}: {value}")
+    assert loose == []
