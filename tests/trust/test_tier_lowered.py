@@ -95,3 +95,30 @@ def test_a_moved_systems_folder_keeps_its_base_tier(tmp_path: Path) -> None:
     code, report = gate_json(root, "--release", "--changed-since", "HEAD")
     assert code == 1
     assert "GATE-MC003" in codes(report)
+
+
+def test_a_renamed_system_folder_keeps_its_base_tier(tmp_path: Path) -> None:
+    """The folder is the system's id: renamed, the system is new on REF's terms. In a
+    change that removes a system, a new one is gated under the removed one's tier."""
+    root = _lowered(tmp_path)
+    folder = root / "systems" / SYSTEM
+    folder.rename(folder.with_name("renamed"))
+    card = root / "systems" / "renamed" / "model-card.yaml"
+    edit(card, (f"id: {SYSTEM}", "id: renamed"))
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1, report
+    warned = [f["message"] for f in report["findings"] if f["code"] == "GATE-MC003"]  # type: ignore[union-attr,index]
+    assert warned and f"removes '{SYSTEM}'" in warned[0], warned
+    assert "gated as 'high', not 'limited'" in warned[0]
+
+
+def test_a_new_system_at_the_removed_ones_tier_is_not_warned(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    folder = root / "systems" / SYSTEM
+    folder.rename(folder.with_name("renamed"))
+    edit(root / "systems" / "renamed" / "model-card.yaml", (f"id: {SYSTEM}", "id: renamed"))
+    _code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert "GATE-MC003" not in codes(report), report

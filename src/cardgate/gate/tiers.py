@@ -12,17 +12,22 @@ that tier, and GATE-MC003 says so. The card on REF is looked for under
 both its names (``model-card.yaml``, ``.yml``) in the system's folder, and in REF's
 ``systems_dir`` when the change moved it: renaming the card or the systems' folder does
 not shed its tier. A card that REF cannot read (a file that does not parse, a tier that
-is not one) was gated as ``high`` there, and is here. No card on REF (a new system, a
-renamed system folder: another system id) sets no floor: without a base, the review of
-the change is the defence, as for the policy and the signers (docs/security.md). The
-ref's cards are listed once per run (`base_cards`, one ``git ls-tree``) and only a card
-whose bytes differ from the ref's is read there: a change of the policy, which gates every
-system, reads no card.
+is not one) was gated as ``high`` there, and is here. A system with no card on REF is new,
+or is one renamed (its folder is its id): in a change that also removes systems, a new
+system is gated under the strictest tier of the removed ones, since nothing tells a
+rename from a removal and an addition (retiring one system and adding another is two
+changes). A new system in a change that removes none sets no floor: without a base, the
+review of the change is the defence, as for the policy and the signers
+(docs/security.md). The ref's cards are listed once per run (`base_cards`, one ``git
+ls-tree``) and only a card whose bytes differ from the ref's is read there: a change of
+the policy, which gates every system, reads no card (the removed systems' cards are read
+once, and only for a system new since the ref).
 """
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
@@ -50,6 +55,9 @@ class GatedTier:
     """None: the card does not validate (the policy's unknown tier applies)."""
     written: str | None = None
     """The card's tier when `tier` is the base's stricter one (else None)."""
+    removed: tuple[str, ...] = ()
+    """The systems on the ref, gone here, whose tier `tier` is: a new system in a change
+    that removes one (else empty)."""
 
 
 @dataclass
@@ -62,6 +70,10 @@ class BaseCards:
     """``systems_dir`` of cardgate.yaml on the ref (its default when unset)."""
     objects: dict[str, str] = field(default_factory=dict)
     """Workspace-relative path of each card on the ref -> its object id."""
+    folders: tuple[str, ...] = ()
+    """The systems folders looked in on the ref (here's and the ref's)."""
+    removed: tuple[str | None, tuple[str, ...]] | None = None
+    """The removed systems' strictest tier and their ids (`removed_tier`, computed once)."""
 
 
 def base_cards(workspace: Workspace, ref: str) -> BaseCards:
@@ -72,7 +84,7 @@ def base_cards(workspace: Workspace, ref: str) -> BaseCards:
         if isinstance(config, dict)
         else None
     )
-    systems_dir = written.strip().rstrip("/") if isinstance(written, str) else None
+    systems_dir = posixpath.normpath(written.strip()) if isinstance(written, str) else None
     folders = sorted({workspace.relative(workspace.systems_dir), *filter(None, [systems_dir])})
     listed = git_paths(workspace.root, "ls-tree", "-r", "-z", ref, "--", *folders) or []
     objects: dict[str, str] = {}
@@ -81,7 +93,7 @@ def base_cards(workspace: Workspace, ref: str) -> BaseCards:
         fields = meta.split()
         if len(fields) == 3 and fields[1] == "blob" and Path(path).stem == MODEL_CARD_STEM:
             objects[path] = fields[2]
-    return BaseCards(ref, systems_dir or None, objects)
+    return BaseCards(ref, systems_dir or None, objects, tuple(folders))
 
 
 def gated_tier(workspace: Workspace, system: SystemDocs, base: BaseCards | None) -> GatedTier:
@@ -91,9 +103,27 @@ def gated_tier(workspace: Workspace, system: SystemDocs, base: BaseCards | None)
     if written is None or base is None:
         return GatedTier(written)
     before = base_tier(workspace, system, base)
+    removed: tuple[str, ...] = ()
+    if before is None:
+        before, removed = removed_tier(workspace, base)
     if before is not None and ORDER.index(before) > ORDER.index(written):
-        return GatedTier(before, written)
+        return GatedTier(before, written, removed)
     return GatedTier(written)
+
+
+def removed_tier(workspace: Workspace, base: BaseCards) -> tuple[str | None, tuple[str, ...]]:
+    """The strictest tier of the systems whose cards are on the ref and whose folders are
+    gone here, and the ids of those with it (None and none when no system was removed)."""
+    if base.removed is None:
+        tiers: dict[str, list[str]] = {}
+        for relative in sorted(base.objects):
+            parent, _, system_id = relative.rpartition("/")[0].rpartition("/")
+            if (parent or ".") in base.folders and system_id not in workspace.systems:
+                tiers.setdefault(system_id, []).append(_tier_at(workspace.root, relative, base.ref))
+        strictest = {key: max(found, key=ORDER.index) for key, found in tiers.items()}
+        tier = max(strictest.values(), key=ORDER.index) if strictest else None
+        base.removed = (tier, tuple(key for key, found in strictest.items() if found == tier))
+    return base.removed
 
 
 def base_tier(workspace: Workspace, system: SystemDocs, base: BaseCards) -> str | None:
@@ -102,7 +132,7 @@ def base_tier(workspace: Workspace, system: SystemDocs, base: BaseCards) -> str 
     `UNREADABLE` for a card whose tier cannot be read."""
     folders = {workspace.relative(system.folder)}
     if base.systems_dir is not None:
-        folders.add(f"{base.systems_dir}/{system.id}")
+        folders.add(posixpath.normpath(f"{base.systems_dir}/{system.id}"))
     card = system.card.loaded if system.card is not None else None
     current = workspace.relative(card.path) if card is not None else None
     found: list[str] = []

@@ -9,14 +9,18 @@ The tier decides what the gate demands: a card changed from ``risk_tier: high`` 
 sign-off anyone can append. With ``--changed-since REF``, a system whose card on REF had
 a stricter tier is gated under that tier (`cardgate.gate.tiers`), as a signer added in the
 same change does not count: the lowering is reported here, as a warning, and counts once
-merged.
+merged. Renaming the system's folder gives it a new id; so a new system in a change that
+removes systems is gated under the removed ones' strictest tier.
 
 Fails:
 - ``risk_tier: unacceptable`` in the model card, with ``--release``;
 - with ``--changed-since REF``: ``risk_tier: unacceptable`` on REF, whatever the card
   says now;
 - (a warning) with ``--changed-since REF``: the card's tier is lower than on REF; the
-  system is gated under REF's tier.
+  system is gated under REF's tier;
+- (a warning) with ``--changed-since REF``: a system new since REF, in a change that
+  removes systems, has a lower tier than the removed ones; it is gated under theirs (its
+  folder may be a removed one renamed: the folder is the system's id).
 
 Passes:
 - any other risk tier, the same as on REF or higher.
@@ -24,7 +28,8 @@ Passes:
 Remediation:
 Do not release the system. If the tier was assigned in error, re-run the tiering process
 and record the new tier and its rationale in the card (a sign-off will be needed again);
-the lowered tier applies once that change is merged.
+the lowered tier applies once that change is merged. Retire a system and add another in
+two changes.
 """
 
 from __future__ import annotations
@@ -49,7 +54,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if card is None or system is None:
         return
     gated = ctx.gate.tier(system)
-    if gated.written is not None:
+    if gated.removed:
+        removed = ", ".join(f"'{name}'" for name in gated.removed)
+        yield ctx.finding(
+            system.card,
+            f"new since {ctx.gate.base_ref}, in a change that removes {removed} (risk tier "
+            f"'{gated.tier}' there): gated as '{gated.tier}', not '{gated.written}' (a "
+            "renamed system keeps its tier until the change is merged)",
+            path=("risk_tier",),
+            hint=f"merge the removal of {removed} on its own, reviewed, before adding this "
+            "system under a lower tier",
+            severity=Severity.WARNING,
+        )
+    elif gated.written is not None:
         yield ctx.finding(
             system.card,
             f"risk tier lowered from '{gated.tier}' on {ctx.gate.base_ref} to "
