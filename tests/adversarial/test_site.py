@@ -140,3 +140,35 @@ def test_serve_starts_with_links_to_their_own_folder(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_folder_names_with_one_slug_get_a_page_each(workspace: Path, tmp_path: Path) -> None:
+    # 'Credit-Default' beside 'credit-default' made one page: the second system's page
+    # replaced the first's, and the dashboard linked both names to it.
+    shutil.copytree(workspace / "systems" / SYSTEM, workspace / "systems" / "Credit-Default")
+    code, out, err = invoke("build", "-w", workspace, "--out", tmp_path / "html")
+    assert code == 0, out + err
+    systems = tmp_path / "html" / "systems"
+    own = (systems / SYSTEM / "index.html").read_text(encoding="utf-8")
+    twin = (systems / "credit-default-2" / "index.html").read_text(encoding="utf-8")
+    assert "systems/Credit-Default/model-card.yaml" not in own
+    assert f"systems/{SYSTEM}/model-card.yaml" in own
+    assert "systems/Credit-Default/model-card.yaml" in twin
+    dashboard = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert 'href="systems/credit-default-2/index.html"' in dashboard
+
+
+def test_slugs_are_distinct_and_an_id_keeps_its_own() -> None:
+    from cardgate.site.view_model import slugs
+
+    names = ["credit-default-2", "Credit-Default", "credit-default", "a b", "a-b", "A B"]
+    chosen = slugs(names)
+    assert chosen == {
+        "credit-default": "credit-default",
+        "credit-default-2": "credit-default-2",
+        "a-b": "a-b",
+        "A B": "a-b-2",
+        "Credit-Default": "credit-default-3",
+        "a b": "a-b-3",
+    }
+    assert slugs(reversed(names)) == chosen

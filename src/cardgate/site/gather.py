@@ -28,7 +28,7 @@ from cardgate.site.view_model import (
     SiteModel,
     SystemView,
     Unavailable,
-    slug,
+    slugs,
 )
 
 
@@ -48,21 +48,30 @@ def gather(
     )
     coverage, coverage_reason = _coverage(workspace)
     by_system = {c.system: c for c in coverage.systems} if coverage is not None else {}
+    system_slugs = slugs(docs.id for docs in workspace.systems.values())
     systems = [
-        _system(workspace, docs, by_system.get(docs.id), problems, gate.verdict(docs.id))
+        _system(
+            workspace,
+            docs,
+            system_slugs[docs.id],
+            by_system.get(docs.id),
+            problems,
+            gate.verdict(docs.id),
+        )
         for docs in workspace.systems.values()
     ]
     used: dict[str, list[str]] = {}
     for system in systems:
         for dataset_id in _dataset_ids(system.card):
             used.setdefault(dataset_id, []).append(system.id)
+    dataset_slugs = slugs(dataset.id for dataset in workspace.datasets.values())
     datasets = []
     for dataset in workspace.datasets.values():
         sheet_path = workspace.relative(dataset.folder / "datasheet.yaml")
         datasets.append(
             DatasetView(
                 id=dataset.id,
-                slug=slug(dataset.id),
+                slug=dataset_slugs[dataset.id],
                 sheet_path=sheet_path,
                 sheet=dataset.datasheet,
                 problems=list(dataset.sheet.problems) if dataset.sheet else [],
@@ -160,6 +169,7 @@ def _coverage(workspace: Workspace) -> tuple[PortfolioCoverage | None, str]:
 def _system(
     workspace: Workspace,
     docs: SystemDocs,
+    page_slug: str,
     system_coverage: SystemCoverage | None,
     problems: list[BuildProblem],
     verdict: SystemVerdict | None,
@@ -193,7 +203,7 @@ def _system(
         verified(signoffs, verdict)
     view = SystemView(
         id=docs.id,
-        slug=slug(docs.id),
+        slug=page_slug,
         docs=docs,
         card_path=card_path,
         card=card,

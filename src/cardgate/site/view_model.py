@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,6 +252,26 @@ class SiteModel:
 
 
 def slug(name: str) -> str:
-    """A safe file/URL name for a folder name (ids already are)."""
+    """A safe file/URL name for a folder name (ids already are); not unique: see `slugs`."""
     cleaned = _SLUG.sub("-", name.lower()).strip("-.")
     return cleaned or "unnamed"
+
+
+def slugs(names: Iterable[str]) -> dict[str, str]:
+    """A distinct `slug` for each folder name, so that no two systems (or datasets) share
+    a page: a name that is its own slug keeps it, and another whose slug is taken
+    (`Credit-Default` beside `credit-default`, `a b` beside `a-b`) is numbered (`-2`, `-3`
+    ...), in sorted order, past every name taken: the same names give the same pages."""
+    ordered = sorted(set(names))
+    chosen = {name: name for name in ordered if slug(name) == name}
+    taken = set(chosen)
+    for name in ordered:
+        if name in chosen:
+            continue
+        base = candidate = slug(name)
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        chosen[name] = candidate
+        taken.add(candidate)
+    return chosen
