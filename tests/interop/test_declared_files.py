@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cardgate.documents.evidence_digests import EXPORT_FORMATS
 from cardgate.documents.workspace import load_workspace
 from cardgate.interop.exporting import plan_exports
 from cardgate.interop.format import ExportFiles, Format
@@ -54,3 +55,10 @@ def test_a_format_writing_other_files_than_it_declares_is_caught(source: ExportS
         plan_exports(source, [lying], [target])
     listed, _ = plan_exports(source, [lying], [target], listing=True)
     assert list(listed) == [f"systems/{target}/lying/{target}.json"]
+
+
+def test_the_folders_sign_offs_leave_out_are_the_exporting_formats() -> None:
+    """A sign-off's evidence leaves out only files in a format's folder that a manifest
+    lists (`cardgate.documents.evidence_digests`, which cannot import the registry)."""
+    exporting = {name for name, entry in FORMATS.items() if entry.systems or entry.datasets}
+    assert exporting == EXPORT_FORMATS

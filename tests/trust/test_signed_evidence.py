@@ -130,6 +130,31 @@ def test_a_folder_citing_the_whole_workspace_leaves_out_what_signing_and_exports
     assert covered(root)["."] != first
 
 
+def test_a_planted_manifest_hides_only_files_where_an_export_writes(tmp_path: Path) -> None:
+    """A hand-made ``cardgate-exports.json`` in a cited folder, listing the record it
+    should cover with the digest of its bytes: a file outside a format's folder
+    (``systems/<id>/<format>/<file>``) stays covered, and its change makes it stale."""
+    import hashlib
+    import json
+
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    edit(root / CHECKLIST, ("evidence: [docs/evidence.md]", "evidence: [docs]"))
+    record = root / "docs/systems" / SYSTEM / "approval/record.md"
+    record.parent.mkdir(parents=True)
+    manifest = root / "docs/cardgate-exports.json"
+
+    def plant(text: str) -> None:
+        record.write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(record.read_bytes()).hexdigest()
+        name = f"systems/{SYSTEM}/approval/record.md"
+        manifest.write_text(json.dumps({"kind": "cardgate-exports", "files": {name: digest}}))
+
+    plant("Approved by the board.\n")
+    first = covered(root)["docs"]
+    plant("Rejected by the board.\n")
+    assert covered(root)["docs"] != first
+
+
 def test_a_hostile_evidence_folder_costs_a_reason_not_a_crash(tmp_path: Path) -> None:
     """Deeper than Python's recursion limit, or more entries than the limit: a digest
     that says why (or a digest), never a RecursionError or a walk of every entry."""

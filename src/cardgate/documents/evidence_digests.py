@@ -19,7 +19,8 @@ following what would make it endless or self-referential:
   ``signoffs.yaml`` of a system, not any file of that name) and the files an export wrote
   (`exported`: listed, with the digest of their bytes as they are, by the valid
   ``cardgate-exports.json`` of a folder at or above them — a manifest planted by hand
-  does not hide the files it does not list, and an exported file edited since is covered).
+  does not hide the files it does not list, nor files where no export writes (a format's
+  folder, ``systems/<id>/<format>/<file>``), and an exported file edited since is covered).
 
 Evidence is fingerprinted whatever its size up to ``$CARDGATE_MAX_EVIDENCE_BYTES`` (256 MiB
 a file or a folder; 10,000 entries a folder). What cannot be fingerprinted — too large, not a
@@ -55,6 +56,10 @@ EXPORTS_KIND = "cardgate-exports"
 """`cardgate.interop.exporting.MANIFEST_KIND`."""
 _EXPORTED_UNDER = ("systems", "datasets")
 """An export writes only ``systems/<id>/<format>/<file>`` and ``datasets/<id>/…``."""
+EXPORT_FORMATS = frozenset({"hf", "cyclonedx", "spdx", "croissant", "ll144", "annex-iv"})
+"""The ``<format>`` folders an export writes: the names of the formats of
+`cardgate.interop.registry` that export (held equal by tests/interop/test_registry.py).
+A manifest listing any other file (``systems/x/approval/record.md``) does not hide it."""
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
@@ -127,8 +132,9 @@ def _manifest(folder: str) -> dict[str, str] | None:
         parts = PurePosixPath(name).parts
         if (
             isinstance(digest, str)
-            and len(parts) >= 4
+            and len(parts) == 4
             and parts[0] in _EXPORTED_UNDER
+            and parts[2] in EXPORT_FORMATS
             and not name.startswith("/")
             and not any(part in ("..", ".") for part in parts)
         ):
