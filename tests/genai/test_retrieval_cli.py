@@ -45,6 +45,12 @@ def test_writes_a_deterministic_artifact_with_its_inputs_digests(ws: Path) -> No
     assert data["overall"]["metrics"]["hit_rate"]["value"] == 1.0
     low, high = data["overall"]["metrics"]["mrr"]["ci"]
     assert low < (54 + 3) / 60 < high
+    # 60 hits of 60: Wilson's interval of a proportion, not the bootstrap's point 1.0–1.0
+    wilson = 60 / (60 + 1.959963984540054**2)
+    assert data["overall"]["metrics"]["hit_rate"]["ci"] == pytest.approx([wilson, 1.0])
+    for found in data["features"][0]["slices"]:
+        low, high = found["metrics"]["hit_rate"]["ci"]
+        assert low < 1.0 == high, found
     assert [s["slice"] for s in data["features"][0]["slices"]] == ["documents", "rates"]
 
 

@@ -31,6 +31,7 @@ from cardgate.evidence.genai.retrieval_artifact import (
 from cardgate.evidence.genai.retrieval_inputs import read_queries, read_run
 from cardgate.evidence.genai.retrieval_metrics import (
     METRICS,
+    RATES,
     gain_matrix,
     per_query,
     relevant_counts,
@@ -161,7 +162,10 @@ def compute_retrieval(
     joined = np.concatenate(columns, axis=1)
     draws = resampled_means(joined, np.zeros(len(queries), np.int64), replicates, rng)[:, 0, :]
     metric_count = len(METRICS)
-    overall = overall_summary(METRICS, values, draws[:, :metric_count], level, "queries")
+    rates = [name in RATES for name in METRICS]
+    overall = overall_summary(
+        METRICS, values, draws[:, :metric_count], level, "queries", proportions=rates
+    )
     features = [
         slice_feature(
             feature,
@@ -173,6 +177,7 @@ def compute_retrieval(
             level=level,
             rng=rng,
             unit="queries",
+            proportions=rates,
         )
         for feature in settings.slices
     ]
@@ -202,6 +207,7 @@ def compute_retrieval(
             draws[:, metric_count : metric_count + width],
             level,
             "queries",
+            proportions=[name in RATES for name in names],
         )
         differences = overall_summary(
             names,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from cardgate.core.errors import ConfigurationError
 from cardgate.documents.positions import DataPath
@@ -60,11 +61,23 @@ def estimates(
 
 
 def overall_summary(
-    names: Sequence[str], values: FloatArray, draws: FloatArray, level: float, unit: str
+    names: Sequence[str],
+    values: FloatArray,
+    draws: FloatArray,
+    level: float,
+    unit: str,
+    *,
+    proportions: Sequence[bool] = (),
 ) -> dict[str, Any]:
     """The overall mean of each column of `values` with the interval of its bootstrap
-    replicates `draws` (R, M)."""
+    replicates `draws` (R, M); a column marked in `proportions` (every value 0 or 1) is a
+    rate, with Wilson's interval (a bootstrap interval of a rate collapses to a point when
+    every value is 1, or 0: 30 of 30 hits gave 1.000–1.000)."""
     low, high = percentile_interval(draws, level)
+    rates = np.asarray(proportions, dtype=bool)
+    if rates.any():
+        wilson_low, wilson_high = wilson_limits(values, np.zeros(len(values), np.int64), 1)(level)
+        low, high = np.where(rates, wilson_low[0], low), np.where(rates, wilson_high[0], high)
     return {
         "count": len(values),
         "metrics": estimates(names, values.mean(axis=0), low, high, unit),
@@ -82,26 +95,30 @@ def slice_feature(
     level: float,
     rng: np.random.Generator,
     unit: str,
-    proportions: bool = False,
+    proportions: bool | Sequence[bool] = False,
     statistic: Statistic | None = None,
 ) -> dict[str, Any]:
     """A slice feature: each slice's means (or `statistic`, one output per name) with
     intervals, and the spread of each over the compared slices (at least `min_group_size`
     rows) with its permutation null test. The intervals are the percentile bootstrap,
-    resampled within the slice; with `proportions` (every value 0 or 1: the columns are
-    rates) Wilson's."""
+    resampled within the slice; for the columns `proportions` marks (True: every column;
+    every value 0 or 1: the columns are rates) Wilson's."""
     slice_names, strata = codes(labels)
     means = stratum_statistic(values, strata, len(slice_names), statistic)
     sizes = np.bincount(strata, minlength=len(slice_names))
-    limits = (
-        wilson_limits(values, strata, len(slice_names))
-        if proportions
-        else bootstrap_limits(
-            resampled_means(values, strata, replicates, rng)
-            if statistic is None
-            else resampled_statistic(values, strata, replicates, rng, statistic)
+    rates = np.broadcast_to(np.asarray(proportions, dtype=bool), (len(names),))
+    limits = wilson_limits(values, strata, len(slice_names))
+    if not rates.all():
+        # the bootstrap is drawn for every column: the others' replicates do not change
+        limits = _mixed(
+            rates,
+            limits,
+            bootstrap_limits(
+                resampled_means(values, strata, replicates, rng)
+                if statistic is None
+                else resampled_statistic(values, strata, replicates, rng, statistic)
+            ),
         )
-    )
     low, high = limits(level)
     suppressed = sizes < min_group_size
     slices = [
@@ -149,6 +166,18 @@ def slice_feature(
             for name in names
         ]  # fmt: skip
     return {"feature": feature, "slices": slices, "differences": differences}
+
+
+def _mixed(rates: npt.NDArray[np.bool_], wilson: Limits, bootstrap: Limits) -> Limits:
+    """Wilson's limits for the columns marked in `rates`, the bootstrap's for the others."""
+    if not rates.any():
+        return bootstrap
+
+    def limits(level: float) -> tuple[FloatArray, FloatArray]:
+        (w_low, w_high), (b_low, b_high) = wilson(level), bootstrap(level)
+        return np.where(rates, w_low, b_low), np.where(rates, w_high, b_high)
+
+    return limits
 
 
 def _of_slices(limits: Limits, kept: IntArray) -> Limits:
