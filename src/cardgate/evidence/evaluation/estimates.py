@@ -10,7 +10,8 @@
 * Brier score: percentile bootstrap (`bootstrap`); expected calibration error: the
   bootstrap of the distance between the estimated and the true calibration gaps, which
   bounds the error of the biased plug-in ECE (`calibration_interval`).
-* Regression: normal approximation from the exact moments.
+* Regression, from the exact moments: Student's t for the mean error and the MAE (the
+  unbiased variance), Bonett's interval of the MSE for RMSE (`regression_intervals`).
 """
 
 from __future__ import annotations
@@ -247,13 +248,17 @@ def regression_scale(metric: str, values: FloatArray) -> FloatArray:
 def regression_intervals(errors: FloatArray, z: float) -> Intervals:
     """Intervals at `z` from the exact sums (no resampling): for the mean error and the
     MAE, the mean ± Student's t quantile (n − 1 degrees of freedom) times its standard
-    error; for RMSE, the root of Bonett's interval for the mean
-    squared error (`mse_interval`)."""
-    t = I.t_value(z, errors[:, 0] - 1)
+    error from the unbiased variance (s/√n, s² over n − 1: Student's interval; the
+    moments' variance over n made it narrower by √((n − 1)/n), and a mean error's
+    interval covered 92.7% at 3 rows, 93.2% at 5, 93.9% at 10); for RMSE, the root of
+    Bonett's interval for the mean squared error (`mse_interval`)."""
+    rows = errors[:, 0]
+    t = I.t_value(z, rows - 1)
+    unbiased = np.sqrt(rows / np.maximum(rows - 1, 1))
     out: Intervals = {
         metric: (
-            regression_scale(metric, estimate - t * error),
-            regression_scale(metric, estimate + t * error),
+            regression_scale(metric, estimate - t * unbiased * error),
+            regression_scale(metric, estimate + t * unbiased * error),
         )
         for metric, (estimate, error) in regression_moments(errors).items()
     }
