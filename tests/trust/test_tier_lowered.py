@@ -8,6 +8,7 @@ the release gate passes without the signed approvals the system was held to."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from .conftest import SYSTEM, TODAY, build_workspace, cli, codes, edit, gate_json, git
@@ -122,3 +123,25 @@ def test_a_new_system_at_the_removed_ones_tier_is_not_warned(tmp_path: Path) -> 
     edit(root / "systems" / "renamed" / "model-card.yaml", (f"id: {SYSTEM}", "id: renamed"))
     _code, report = gate_json(root, "--release", "--changed-since", "HEAD")
     assert "GATE-MC003" not in codes(report), report
+
+
+def test_a_deleted_system_is_reported_as_leaving_the_inventory(tmp_path: Path) -> None:
+    """The gate of the other systems passes without it: the removal is a warning, so
+    that the change is reviewed as what it is."""
+    root = build_workspace(tmp_path / "ws")
+    other = root / "systems" / "other"
+    shutil.copytree(root / "systems" / SYSTEM, other)
+    edit(other / "model-card.yaml", (f"id: {SYSTEM}", "id: other"))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    _code, report = gate_json(root, "--changed-since", "HEAD")
+    assert "GATE-DOC002" not in codes(report), report
+    shutil.rmtree(other)
+    _code, report = gate_json(root, "--changed-since", "HEAD")
+    gone = [f for f in report["findings"] if f["code"] == "GATE-DOC002"]  # type: ignore[union-attr,index]
+    assert [f["message"] for f in gone] == [
+        "system 'other' (risk tier 'high' on HEAD) is gone: removed from the inventory, it "
+        "is no longer gated"
+    ]
+    assert gone[0]["severity"] == "warning", gone

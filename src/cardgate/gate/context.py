@@ -37,7 +37,7 @@ from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtif
 from cardgate.gate.policy import ResolvedPolicy, TierSettings
 from cardgate.gate.result import WORKSPACE, Finding
 from cardgate.gate.rule_meta import RuleMeta
-from cardgate.gate.tiers import BaseCards, GatedTier, base_cards, gated_tier
+from cardgate.gate.tiers import BaseCards, GatedTier, base_cards, gated_tier, removed_systems
 
 if TYPE_CHECKING:
     from cardgate.frameworks.definitions import DefinitionSet
@@ -141,13 +141,21 @@ class GateContext:
         --changed-since, a tier lowered since its ref counts only once merged)."""
         found = self._tiers.get(system.id)
         if found is None:
-            base = None
-            if self.base_ref is not None and system.id not in self.partial:  # else as there
-                if self._base_cards is None:
-                    self._base_cards = base_cards(self.workspace, self.base_ref)
-                base = self._base_cards
+            base = self._base() if system.id not in self.partial else None  # else as there
             found = self._tiers[system.id] = gated_tier(self.workspace, system, base)
         return found
+
+    def removed_systems(self) -> dict[str, str]:
+        """With --changed-since: the systems on its ref that are gone here, and their risk
+        tiers there (`cardgate.gate.tiers.removed_systems`); else none."""
+        base = self._base()
+        return removed_systems(self.workspace, base) if base is not None else {}
+
+    def _base(self) -> BaseCards | None:
+        """The model cards on --changed-since's ref (listed once), or None without it."""
+        if self.base_ref is not None and self._base_cards is None:
+            self._base_cards = base_cards(self.workspace, self.base_ref)
+        return self._base_cards
 
     def settings(self, system: SystemDocs | None) -> TierSettings:
         """The policy for the tier `system` is gated under (the workspace: the unknown

@@ -72,8 +72,8 @@ class BaseCards:
     """Workspace-relative path of each card on the ref -> its object id."""
     folders: tuple[str, ...] = ()
     """The systems folders looked in on the ref (here's and the ref's)."""
-    removed: tuple[str | None, tuple[str, ...]] | None = None
-    """The removed systems' strictest tier and their ids (`removed_tier`, computed once)."""
+    removed: dict[str, str] | None = None
+    """The removed systems and their tiers on the ref (`removed_systems`, computed once)."""
 
 
 def base_cards(workspace: Workspace, ref: str) -> BaseCards:
@@ -104,25 +104,25 @@ def gated_tier(workspace: Workspace, system: SystemDocs, base: BaseCards | None)
         return GatedTier(written)
     before = base_tier(workspace, system, base)
     removed: tuple[str, ...] = ()
-    if before is None:
-        before, removed = removed_tier(workspace, base)
+    gone = removed_systems(workspace, base) if before is None else {}
+    if gone:
+        before = max(gone.values(), key=ORDER.index)
+        removed = tuple(key for key, tier in gone.items() if tier == before)
     if before is not None and ORDER.index(before) > ORDER.index(written):
         return GatedTier(before, written, removed)
     return GatedTier(written)
 
 
-def removed_tier(workspace: Workspace, base: BaseCards) -> tuple[str | None, tuple[str, ...]]:
-    """The strictest tier of the systems whose cards are on the ref and whose folders are
-    gone here, and the ids of those with it (None and none when no system was removed)."""
+def removed_systems(workspace: Workspace, base: BaseCards) -> dict[str, str]:
+    """System id -> strictest risk tier on the ref, of the systems whose cards are on the
+    ref and whose folders are gone here (read once per run)."""
     if base.removed is None:
         tiers: dict[str, list[str]] = {}
         for relative in sorted(base.objects):
             parent, _, system_id = relative.rpartition("/")[0].rpartition("/")
             if (parent or ".") in base.folders and system_id not in workspace.systems:
                 tiers.setdefault(system_id, []).append(_tier_at(workspace.root, relative, base.ref))
-        strictest = {key: max(found, key=ORDER.index) for key, found in tiers.items()}
-        tier = max(strictest.values(), key=ORDER.index) if strictest else None
-        base.removed = (tier, tuple(key for key, found in strictest.items() if found == tier))
+        base.removed = {key: max(found, key=ORDER.index) for key, found in tiers.items()}
     return base.removed
 
 
