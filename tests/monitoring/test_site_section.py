@@ -39,7 +39,7 @@ def test_the_page_shows_windows_breaches_decisions_and_drift(tmp_path: Path) -> 
     # a chart per overall metric, the approved value as its line, with a text alternative
     assert 'class="cg-chart"' in section and "approved " in section and "<desc>" in section
     # the latest window's drift table, every column stable
-    table = section[section.index("Drift in the latest window (2026-11)") :]
+    table = section[section.index("Drift in the latest window (2026\\-11)") :]
     assert table.count(">stable<") == 3, table
 
 
