@@ -52,11 +52,22 @@ def utf16(rows: list[list[str]], path: Path) -> None:
     path.write_bytes(_csv(rows).encode("utf-16"))
 
 
+def repeated_column(rows: list[list[str]], path: Path) -> None:
+    # A second 'Duration_Months' out of the contract's range: pandas checked the first
+    # and met the contract, DuckDB failed with an internal error (and folds case).
+    rows = [[*rows[0], "Duration_Months"], *([*row, "999"] for row in rows[1:])]
+    path.write_text(_csv(rows), encoding="utf-8")
+
+
 MALFORMED: dict[str, tuple[Callable[[list[list[str]], Path], None], str]] = {
     "extra fields": (extra_fields, "line 6: 23 fields where the header has 22"),
     "missing fields": (missing_fields, "line 6: 19 fields where the header has 22"),
     "latin-1": (latin1, "is not UTF-8 text"),
     "utf-16": (utf16, "is UTF-16 text"),
+    "repeated column": (
+        repeated_column,
+        ":1: column 'duration_months' appears twice (columns 2 and 23)",
+    ),
 }
 
 

@@ -240,3 +240,30 @@ def test_a_group_nobody_is_selected_from_is_beyond_a_ratio_minimum(workspace: Bu
     (result,) = thresholds
     assert result["value"] == 0.0 and result["ci"][0] == 0.0 and result["ci"][1] < 0.2
     assert result["state"] == "beyond", result["reason"]
+
+
+def test_a_column_the_file_names_twice_is_refused(workspace: Build) -> None:
+    # pyarrow read the first 'y_pred', Python's csv.DictReader reads the last: a perfect
+    # first column judged, a reviewer's script shown the other.
+    data = frame(["a", "b"])
+    data["second"] = 1  # a second 'y_pred': everyone selected
+    data.columns = ["y_true", "y_pred", "group", "y_pred"]
+    root = workspace(data, evaluation=PLAIN.replace("{extra}", ""))
+    code, output, artifact = run(root)
+    assert code == 1 and artifact == {}, output
+    assert "column 'y_pred' appears twice (columns 2 and 4)" in output
+    assert "model-card.yaml:" in output and "Traceback" not in output
+
+
+def test_a_parquet_column_named_twice_in_two_cases_is_refused(workspace: Build) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = frame(["a", "b"])
+    root = workspace(data, name="predictions.parquet", evaluation=PLAIN.replace("{extra}", ""))
+    columns = [pa.array(data[name]) for name in data.columns]
+    table = pa.Table.from_arrays([*columns, pa.array(["z"] * len(data))], [*data.columns, "Group"])
+    pq.write_table(table, root / "systems" / SYSTEM / "predictions.parquet")
+    code, output, _ = run(root)
+    assert code == 1, output
+    assert "column 'group' appears twice (columns 3 and 4)" in output

@@ -230,6 +230,8 @@ def _measure(
     digest = data_sha256(
         source, workspace.root, exclude=[workspace.relative(artifact_path(folder))]
     )
+    if contract.format != "statistics":
+        source.columns()  # each named once, whichever engine reads them
     chosen: Measured
     computed_by: dict[str, Any] | None = None
     if contract.format == "statistics":

@@ -36,6 +36,7 @@ from cardgate.evidence.evaluation.delta_table import (
     is_delta_table,
     open_snapshot,
 )
+from cardgate.evidence.evaluation.parquet_rows import repeated_column
 
 DataFormat = Literal["csv", "parquet", "delta"]
 
@@ -95,17 +96,34 @@ class DataSource:
             text = first.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise read_error(self, error) from error
-        return next(csv.reader([text]), [])
+        return self._distinct(next(csv.reader([text]), []), where=":1")
 
     def columns(self) -> list[str]:
-        """The column names: a CSV's header row, a Parquet file's or Delta table's schema."""
+        """The column names: a CSV's header row, a Parquet file's or Delta table's schema;
+        each named once (`InputError` otherwise)."""
         if self.format == "csv":
             return self.csv_header()
         if self.table is not None:
-            return delta_columns(self.table, self.display)
+            return self._distinct(delta_columns(self.table, self.display))
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        return list(pq.ParquetFile(self.path).schema_arrow.names)
+        try:
+            names = list(pq.ParquetFile(self.path).schema_arrow.names)
+        except (pa.ArrowException, OSError) as error:
+            raise read_error(self, error) from error
+        return self._distinct(names)
+
+    def _distinct(self, names: list[str], *, where: str = "") -> list[str]:
+        """`names`, or an `InputError` when one is there twice: which column a contract
+        clause judges would depend on the engine (`repeated_column`)."""
+        twice = repeated_column(names)
+        if twice is not None:
+            raise InputError(
+                f"{self.display}{where}: {twice.message}",
+                hint="rename or drop one of them and re-export the data",
+            )
+        return names
 
     def expanded_size(self) -> int:
         """The size of the data once decompressed, as the file declares it: gzip's

@@ -5,9 +5,9 @@ that names the file."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cardgate.core.errors import InputError, first_line
 
@@ -21,8 +21,9 @@ Locate = Callable[[str], tuple[str | int, ...]]
 def check_columns(
     present: list[str], needed: list[str], display: str, *, locate: Locate | None = None
 ) -> None:
-    """`InputError` naming the first of `needed` that is not `present` (any reader's),
-    located where the card names it when `locate` is given."""
+    """`InputError` naming the first of `needed` that is not `present` (any reader's), or
+    that the file names twice (`repeated_column`), located where the card names it when
+    `locate` is given."""
     for column in needed:
         if column not in present:
             shown = ", ".join(present[:20])
@@ -31,6 +32,48 @@ def check_columns(
                 hint=f"the file has: {shown}; check evaluation settings in the model card",
                 at=locate(column) if locate is not None else (),
             )
+    twice = repeated_column(present, among=needed)
+    if twice is not None:
+        column = next(c for c in needed if c.casefold() == twice.name.casefold())
+        raise InputError(
+            f"{display}: {twice.message}",
+            hint="rename or drop one of them and re-export the file",
+            at=locate(column) if locate is not None else (),
+        )
+
+
+class RepeatedColumn(NamedTuple):
+    """A column a file names twice: its name (as first written), both 1-based positions."""
+
+    name: str
+    first: int
+    second: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"column '{self.name}' appears twice (columns {self.first} and {self.second}): "
+            "readers differ on which one counts"
+        )
+
+
+def repeated_column(
+    present: Sequence[str], *, among: Sequence[str] | None = None
+) -> RepeatedColumn | None:
+    """The first column the file names twice, letter case aside (DuckDB and Spark do not
+    tell `Age` from `age`) — only of `among` when given; None when each is named once.
+    Readers differ on which of the two counts (pyarrow takes the first, Python's
+    csv.DictReader the last, DuckDB and pandas rename one): no verdict may rest on it."""
+    wanted = None if among is None else {name.casefold() for name in among}
+    first: dict[str, int] = {}
+    for index, name in enumerate(present):
+        key = name.casefold()
+        if wanted is not None and key not in wanted:
+            continue
+        if key in first:
+            return RepeatedColumn(present[first[key]], first[key] + 1, index + 1)
+        first[key] = index
+    return None
 
 
 def parquet_batches(
