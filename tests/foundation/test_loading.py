@@ -104,6 +104,14 @@ def test_recursive_alias_and_deep_nesting_are_refused() -> None:
     assert load_error("a: [[[1]]]\n", max_depth=2)[0] == "CG009"
 
 
+@pytest.mark.parametrize("digits", ["9" * 5000, "0x" + "f" * 5000, "-" + "1" * 4301])
+def test_an_integer_of_thousands_of_digits_is_a_positioned_problem(digits: str) -> None:
+    # int() refuses more than 4,300 decimal digits, str() as many from hex: every command
+    # reading such a document stopped with an internal error.
+    assert load_error(f"kind: x\nschema_version: {digits}\n") == ("CG005", 2, 17)
+    assert parse_text(f"a: {'9' * 1000}\n", display="d.yaml").data["a"] == int("9" * 1000)
+
+
 def test_merge_keys_are_expanded_and_own_keys_win() -> None:
     doc = parse_text("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n", display="d.yaml")
     assert doc.data["use"] == {"x": 1, "y": 3}

@@ -8,7 +8,8 @@ builds the data itself (`yaml_build`) so that it can
 * reject duplicate keys, which PyYAML silently resolves by keeping the last one;
 * resolve plain scalars by the YAML 1.2 core schema, so ``NO``, ``yes`` and ``on`` stay
   text, and keep the source text of numbers so a text field given ``1.10`` gets "1.10";
-* bound nesting depth and alias expansion ("billion laughs" is refused, not expanded).
+* bound nesting depth and alias expansion ("billion laughs" is refused, not expanded),
+  and refuse an integer of more digits than Python converts (4,300), at its position.
 
 What it returns is a `LoadedDocument` (`loaded`); parses are cached (`parse_cache`).
 """

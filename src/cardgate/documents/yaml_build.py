@@ -8,6 +8,7 @@ alias expansion beyond the limits.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,7 +88,10 @@ def _plain_scalar(text: str) -> Any:
         elif text.startswith("0x"):
             number = SourceInt(int(text[2:], 16))
         else:
-            number = SourceInt(int(text, 10))
+            number = SourceInt(int(text, 10))  # ValueError beyond Python's digit limit
+        if number.bit_length() > 3 * sys.get_int_max_str_digits():
+            # A hex or octal one too: it could not be printed in a message (str() fails).
+            raise ValueError("integer string conversion")
         number.source = text
         return number
     if _FLOAT.match(text):
@@ -150,7 +154,15 @@ class Builder:
 
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag == _PLAIN:
-            return _plain_scalar(node.value)
+            try:
+                return _plain_scalar(node.value)
+            except ValueError:  # an integer of thousands of digits: every command crashed
+                raise self.fail(
+                    node,
+                    "CG005",
+                    f"an integer of more than {sys.get_int_max_str_digits():,} digits",
+                    "no governance value needs such a number; quote it to keep it as text",
+                ) from None
         if node.tag == _STR:
             return node.value
         raise self.fail(
