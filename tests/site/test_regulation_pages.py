@@ -1,7 +1,8 @@
 """The regulation pages of the review site: credit-default's Annex IV technical
 documentation and income-screening's NYC LL144 bias audit, linked from their system pages;
 every value from a card escaped (a hostile AI Act profile and bias audit); in Chromium,
-no serious axe-core violation and no sideways scrolling on a phone."""
+no serious axe-core violation and no sideways scrolling on a phone, and no badge of the
+example's pages lying over its neighbour's value."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from .conftest import HOSTILE, serving
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 30)
 PAGES = ("systems/credit-default/annex-iv.html", "systems/income-screening/ll144.html")
+SYSTEM_PAGES = tuple(
+    f"systems/{name}/index.html"
+    for name in ("credit-default", "helpdesk-assistant", "income-screening")
+)
 
 
 def _build(root: Path, *, pdf: bool = False) -> Path:
@@ -219,3 +224,34 @@ def test_build_pdf_prints_the_annex_iv_document_and_the_ll144_summary(tmp_path: 
 def test_without_pdf_the_regulation_pages_link_no_pdf(example_site: Path) -> None:
     for page in PAGES:
         assert "PDF of this page" not in (example_site / page).read_text(encoding="utf-8")
+
+
+OVERFLOWING = """() => [...document.querySelectorAll('td .cg-badge')].filter(badge => {
+    const cell = badge.closest('td').getBoundingClientRect();
+    const box = badge.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(badge);
+    const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+    const words = badge.innerText.trim().split(/\\s+/).length;
+    return box.right > cell.right + 1 || box.left < cell.left - 1 || lines > words;
+}).map(badge => badge.innerText)"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1440, 1280, 970])
+def test_no_badge_spills_out_of_its_table_cell(browser: Any, http_root: str, width: int) -> None:
+    """The dashboard's columns have fixed widths: a long badge (helpdesk-assistant's
+    fairness 'NOT APPLICABLE') wraps in its cell, between words, rather than lying over
+    the NIST coverage beside it."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        spilled, badges = {}, 0
+        for path in ("index.html", *SYSTEM_PAGES, *PAGES):
+            page.goto(f"{http_root}/{path}")
+            badges += page.locator("td .cg-badge").count()
+            spilled[path] = page.evaluate(OVERFLOWING)
+        assert badges > 20
+        assert not any(spilled.values()), spilled
+    finally:
+        context.close()
