@@ -181,8 +181,23 @@ EVIDENT = ThresholdPolicy(inconclusive="block-if-evident", min_group_size=100)
         ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": 0.13}, "warn"),
         # beyond the floor but the estimate meets the limit
         ({"value": 0.1, "ci": [0.03, 0.17], "noise_floor": 0.05}, "warn"),
-        # no null test (a per-group metric has none): never evident
-        ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": None}, "warn"),
+        # a disparity without its null test (replicates: 0): nothing tells the gap from
+        # chance, and switching the test off must not turn the block into a warning
+        ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": None}, "block"),
+        # ... but only where the estimate breaks the limit
+        ({"value": 0.09, "ci": [0.02, 0.16], "noise_floor": None}, "warn"),
+        # a per-group metric has no null test: never evident
+        (
+            {
+                "metric": "false_positive_rate",
+                "feature": "sex",
+                "group": "f",
+                "value": 0.12,
+                "ci": [0.05, 0.19],
+                "noise_floor": None,
+            },
+            "warn",
+        ),
         # a compared group under the minimum size: not judged, never evident
         ({"value": 0.12, "ci": [0.05, 0.19], "noise_floor": 0.08, "count": 99}, "warn"),
         # the minimum itself is enough
@@ -192,11 +207,21 @@ EVIDENT = ThresholdPolicy(inconclusive="block-if-evident", min_group_size=100)
 def test_block_if_evident_blocks_only_where_the_evidence_points_to_a_breach(
     fields: dict[str, object], outcome: str
 ) -> None:
-    verdict = decide(
-        threshold(max=0.1), result(**fields), card_min_group_size=100, level=0.95, policy=EVIDENT
-    )
+    limit = threshold(metric=fields.get("metric", "demographic_parity_difference"), max=0.1)
+    verdict = decide(limit, result(**fields), card_min_group_size=100, level=0.95, policy=EVIDENT)
     assert verdict.state == "inconclusive"
     assert verdict.outcome == outcome
+
+
+def test_a_card_cannot_switch_the_null_test_off_to_turn_a_block_into_a_warning() -> None:
+    """`replicates: 0` leaves a disparity without a noise floor; under block-if-evident an
+    estimate beyond the limit then blocks, and says why (it warned: a card could excuse
+    a gap that 1,000 replicates would have found evident)."""
+    untested = result(value=0.12, ci=[0.05, 0.19], noise_floor=None, p_value=None)
+    verdict = decide(threshold(max=0.1), untested, card_min_group_size=1, level=0.95,
+                     policy=EVIDENT)  # fmt: skip
+    assert verdict.outcome == "block"
+    assert "no null test (bootstrap replicates: 0) to tell it from chance" in verdict.reason
 
 
 def test_a_cards_larger_minimum_cannot_hide_a_breach_the_policys_minimum_judges() -> None:

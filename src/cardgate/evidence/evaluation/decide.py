@@ -15,8 +15,8 @@ Its **outcome** is what the state means for a release: `within` passes, `beyond`
 `undefined` block (fail closed), `inconclusive` does what the stricter of the card's
 `inconclusive:` and the policy's says (`block`, `warn` or `pass`; or `block-if-evident`:
 block where the evidence points to a breach — a disparity whose estimate is beyond the
-limit and beyond the noise floor of its null test, though its interval still reaches
-back over the limit — and warn otherwise). The policy also sets
+limit and beyond the noise floor of its null test, or has no null test, though its
+interval still reaches back over the limit — and warn otherwise). The policy also sets
 a minimum group size; a card cannot go below either, and when the policy overrides the
 card the verdict says so. A card may set a larger one (groups it leaves unjudged are
 inconclusive), but not to hide a breach: a group the policy's minimum judges is `beyond`
@@ -283,7 +283,9 @@ def decide(
                     f"{policy.source.capitalize()} makes an inconclusive result "
                     f"'{policy.inconclusive}'; the card's 'inconclusive: {card}' does not apply."
                 )
-        outcome, meaning = _meaning(action, evident(result, min_group_size=judged))
+        outcome, meaning = _meaning(
+            action, evident(result, min_group_size=judged), tested=result.noise_floor is not None
+        )
         if policy is not None and level > policy.max_confidence_level:
             outcome, meaning = (
                 "block",
@@ -303,9 +305,11 @@ def _source(policy: ThresholdPolicy | None) -> str:
 def evident(result: ThresholdResult, *, min_group_size: int) -> bool:
     """Whether an inconclusive disparity points to a breach: every compared group has
     the minimum rows, and its estimate lies beyond the limit (in the unfair direction)
-    and beyond the noise floor of its null test (what a fair model shows by chance). A
-    per-group metric has no null test: never evident."""
-    if result.value is None or result.noise_floor is None or result.ci is None:
+    and beyond the noise floor of its null test (what a fair model shows by chance) —
+    or there is no null test (`replicates: 0`) to tell it from chance: a card cannot
+    turn a block into a warning by switching the test off. A per-group metric has no
+    null test and is never evident."""
+    if result.value is None or result.ci is None:
         return False
     if result.count is not None and result.count < min_group_size:
         return False
@@ -316,14 +320,23 @@ def evident(result: ThresholdResult, *, min_group_size: int) -> bool:
             "min",
         ),
     )
-    return any(
-        broken and _null_guarded(result.metric, bound) for broken, bound in breached
-    ) and _beyond_floor(result.metric, result.value, result.noise_floor)
+    return any(broken and _null_guarded(result.metric, bound) for broken, bound in breached) and (
+        result.noise_floor is None or _beyond_floor(result.metric, result.value, result.noise_floor)
+    )
 
 
-def _meaning(action: InconclusiveAction, evident: bool) -> tuple[Outcome, str]:
-    """The outcome of an inconclusive result under `action`, and its words."""
+def _meaning(
+    action: InconclusiveAction, evident: bool, *, tested: bool = True
+) -> tuple[Outcome, str]:
+    """The outcome of an inconclusive result under `action`, and its words (`tested`:
+    whether the result has a null test's noise floor)."""
     if action == "block-if-evident":
+        if evident and not tested:
+            return "block", (
+                "blocks: the estimate is beyond the limit and there is no null test "
+                "(bootstrap replicates: 0) to tell it from chance; the null test, or more "
+                "data, would decide it"
+            )
         if evident:
             return "block", (
                 "blocks: the estimate is beyond the limit and beyond the noise floor, so the "

@@ -15,7 +15,9 @@ more data needed), ``block-if-evident`` (an error where the evidence points to a
 a disparity whose estimate is beyond the limit and beyond its noise floor — a warning
 otherwise; the baseline's default for the high risk tier), ``warn`` (a warning) or
 ``pass``. The policy's ``min_group_size``
-is a floor the card's ``min_group_size`` cannot go below; a card's larger one leaves
+is a floor the card's ``min_group_size`` cannot go below; a disparity without its null
+test (the card's ``bootstrap.replicates: 0``) whose estimate is beyond the limit is
+evident, so switching the test off cannot turn that block into a warning; a card's larger one leaves
 small groups inconclusive, but a group the policy's minimum judges beyond the limit (or
 evidently so) is judged so all the same. Nor can the card's ``bootstrap.confidence_level``
 widen the intervals until breaches read inconclusive: above the policy's
@@ -32,6 +34,8 @@ Fails:
   the limit (``min_group_size: 50`` in a card whose failing group has 46 rows);
 - an inconclusive result of an evaluation at ``confidence_level: 0.9999``, above the
   policy's ``max_confidence_level``;
+- under ``block-if-evident``, an inconclusive disparity whose estimate is beyond the
+  limit in an evaluation with ``replicates: 0`` (no null test);
 - a threshold the artifact has no record of, a value that could not be computed, or a
   recorded state that its own numbers contradict (a hand edit).
 
