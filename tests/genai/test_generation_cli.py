@@ -11,8 +11,10 @@ import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from cardgate.evidence.evaluation.intervals import wilson, z_value
 from tests.gate.conftest import SYSTEM, build_workspace
 from tests.genai.cli_helpers import edit_once as _edit
 from tests.genai.cli_helpers import run_cli as _run
@@ -91,6 +93,10 @@ def test_every_tool_s_file_is_aggregated(ws: Path) -> None:
     # the last one: lm-eval's accuracy over the three documents
     scores = {s["metric"]: s for s in data["scores"]}
     assert scores["acc"]["overall"]["metrics"]["acc"]["value"] == pytest.approx(2 / 3)
+    # a score that is 0 or 1 per sample is a proportion: Wilson's interval of 2 of 3, not
+    # the percentile bootstrap's, which is a point when every sample passes
+    low, high = (float(v) for v in wilson(np.array(2.0), np.array(3.0), z_value(0.95)))
+    assert scores["acc"]["overall"]["metrics"]["acc"]["ci"] == pytest.approx([low, high])
 
 
 def test_a_bad_score_is_located_and_nothing_is_written(ws: Path) -> None:
