@@ -62,10 +62,34 @@ def test_the_release_gates_verdict_is_in_the_card(exported: dict[str, bytes]) ->
     for verdict in result.systems:
         text = _card(exported, verdict.system).text
         state = "passed" if verdict.passed else "blocked"
-        assert f"`cardgate gate --release` on {TODAY}: **{state}**" in text
+        assert "release mode, its computed artifacts read as committed" in text
+        assert f"computes them again) on {TODAY}: **{state}**" in text
     blocked = _card(exported, "credit-default").text
     assert "demographic_parity_difference for &#x27;age_group&#x27;" not in blocked
     assert "| demographic\\_parity\\_difference for 'age\\_group' | beyond | block |" in blocked
+
+
+def test_the_card_names_gate_release_only_for_a_verdict_it_reached(tmp_path: Path) -> None:
+    """A hand-edited evaluation.json: read as committed, the export said "`cardgate gate
+    --release`: blocked (4 blocking findings)" where gate --release finds 6 (the artifact
+    differs from its recomputation). Only an export with --recompute names that command."""
+    root = tmp_path / "ws"
+    shutil.copytree(REPO / "governance", root)
+    path = root / "systems" / "income-screening" / "evaluation.json"
+    artifact = json.loads(path.read_text(encoding="utf-8"))
+    artifact["overall"]["metrics"]["accuracy"]["value"] = 0.99
+    path.write_text(json.dumps(artifact, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    name = "systems/income-screening/hf/README.md"
+    as_committed = cg.export(root, "hf", ["income-screening"], today=TODAY)[name].decode()
+    assert not re.search(r"cardgate gate --release`? on", as_committed)
+    assert "its computed artifacts read as committed" in as_committed
+    recomputed = cg.export(root, "hf", ["income-screening"], today=TODAY, recompute=True)
+    verdict = cg.gate(root, release=True, today=TODAY).systems
+    errors = next(v.errors for v in verdict if v.system == "income-screening")
+    assert (
+        f"Judged by cardgate gate --release on {TODAY}: **blocked** ({errors} blocking"
+        in recomputed[name].decode()
+    )
 
 
 def test_dataset_cards_parse(exported: dict[str, bytes]) -> None:

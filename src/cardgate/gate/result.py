@@ -216,6 +216,20 @@ class GateResult:
         """'release' or 'draft': which strictness the verdict was reached with."""
         return "release" if self.release else "draft"
 
+    @property
+    def judged_by(self) -> str:
+        """The run that reached the verdict, in words an export can quote: only a release
+        run that computed the artifacts again is what `cardgate gate --release` says (an
+        export read as committed had named that command for a verdict it never reached)."""
+        if not self.release:
+            return "cardgate gate in draft mode"
+        if self.recomputed:
+            return "cardgate gate --release"
+        return (
+            "cardgate gate in release mode, its computed artifacts read as committed "
+            "(cardgate gate --release also computes them again)"
+        )
+
     def rule(self, code: str) -> RuleRun | None:
         for run in self.rules:
             if run.code == code:

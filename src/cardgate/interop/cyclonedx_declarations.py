@@ -264,7 +264,7 @@ def _gate_attestation(governance: Governance) -> dict[str, Any] | None:
     outcome = "passed (may ship)" if verdict.passed else "blocked"
     return {
         "summary": (
-            f"cardgate gate, {gate.mode} mode, judged on {gate.today.isoformat()} under "
+            f"{gate.judged_by}, judged on {gate.today.isoformat()} under "
             f"{gate.policy}: '{verdict.system}' {outcome}; {verdict.errors} errors, "
             f"{verdict.warnings} warnings, {verdict.waived} waived. A score of 0 marks a "
             f"rule with a blocking finding ({Severity.ERROR.name.lower()}, not waived)."

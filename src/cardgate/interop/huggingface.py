@@ -362,8 +362,9 @@ def _gate(system: SystemSource) -> list[str]:
     if verdict is None:
         return [*lines, "Not judged by `cardgate gate --release`.", ""]
     state = "passed" if verdict.passed else "blocked"
+    run = system.gate.judged_by if system.gate is not None else "cardgate gate"
     lines += [
-        f"`cardgate gate --release` on {system.today.isoformat()}: **{state}** "
+        f"Judged by {run} on {system.today.isoformat()}: **{state}** "
         f"({verdict.errors} blocking findings, "
         f"{verdict.warnings} warnings, {verdict.waived} waived).",
         "",
