@@ -138,6 +138,33 @@ def test_evidence_may_point_at_a_section(tmp_path: Path) -> None:
     ]
 
 
+def test_a_markdown_heading_full_of_blanks_is_read_in_linear_time(tmp_path: Path) -> None:
+    # The heading pattern backtracked cubically on a run of blanks: one heading of 3,000
+    # spaces in a file a checklist cites kept validate and the gate busy for 40 s.
+    import time
+
+    blanks = " " * 20_000
+    text = f"# Review\n\n## Legal{blanks}review ##{blanks}\n\nDone.\n## a{blanks}b\n"
+    root = build_workspace(tmp_path / "ws", {"edit": {"docs/review.md": text}})
+    _answer(
+        root,
+        "GOV-01",
+        "    status: done\n    evidence:\n"
+        "      - docs/review.md#legal-review\n"
+        "      - docs/review.md#privacy-review\n",
+    )
+    started = time.monotonic()
+    problems = _problems(root)
+    assert time.monotonic() - started < 10
+    assert [p.split(" ", 4)[2:] for p in problems] == [
+        [
+            "error",
+            "evidence",
+            "'docs/review.md#privacy-review': the document has no heading 'privacy-review'",
+        ]
+    ]
+
+
 def test_citing_the_signoff_record_does_not_make_it_stale(tmp_path: Path) -> None:
     """The checklist cites the sign-off before it exists; signing changes no signed file."""
     root = build_workspace(tmp_path / "ws", {"sign": []})

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cardgate.core.headings import heading_text
 from cardgate.core.inputs import DOCUMENT_BYTES, read_regular
 from cardgate.core.problems import Severity
 from cardgate.documents.load_limits import DocumentLoadError
@@ -28,7 +29,7 @@ from cardgate.documents.workspace import SIGNOFFS_FILE
 Verdict = tuple[str, str, str, Severity]
 """(code, message, hint, severity) of a problem with one evidence entry."""
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*)$")
 
 
 def section_verdict(target: Path, entry: str, section: str) -> Verdict | None:
@@ -113,7 +114,10 @@ def _markdown(target: Path, entry: str, section: str) -> Verdict | None:
     wanted = section.strip().lower()
     for line in text.splitlines():
         match = _HEADING.match(line)
-        if match and wanted in (match.group(1).strip().lower(), anchor(match.group(1))):
+        if match is None:
+            continue
+        title = heading_text(match.group(1))  # linear time: the file is anyone's
+        if wanted in (title.strip().lower(), anchor(title)):
             return None
     return (
         "CL109",

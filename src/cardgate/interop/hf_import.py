@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from cardgate.core.errors import InputError
+from cardgate.core.headings import heading_text
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import parse_text
 from cardgate.interop.format import Draft, yaml_text
@@ -86,16 +87,12 @@ def sections(body: str) -> list[tuple[str, str, str]]:
 
 
 def _heading_text(line: str) -> str | None:
-    """The text of an ATX heading line (`## Uses ##`: 'Uses'), or None for another line.
-
-    In time linear in the line: the card comes from someone else, and the pattern that did
-    this by backtracking (`(.+?)[ \\t]*#*[ \\t]*$`) took 29 s on one heading of 2,000
-    spaces, cubic in their number."""
+    """The text of an ATX heading line (`## Uses ##`: 'Uses'), or None for another line."""
     match = _HEADING.match(line)
     if match is None:
         return None
     text = match.group(1)
-    return text.rstrip(" \t").rstrip("#").rstrip(" \t") or text[:1]
+    return heading_text(text, blank=" \t") or text[:1]
 
 
 def _without_comments(body: str) -> str:
