@@ -180,3 +180,43 @@ def test_a_folder_named_like_a_hive_partition_adds_no_column(workspace: Path, su
     assert pandas["violations"] == []
     assert "region" not in pandas["columns"]
     assert pandas == duckdb
+
+
+def _with_pattern(workspace: Path, column: str, pattern: str) -> None:
+    sheet = workspace / "datasets" / DATASET / "datasheet.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    entry = f"    - name: {column}\n      type: category\n      nullable: false\n"
+    assert entry in text
+    quoted = json.dumps(pattern)
+    sheet.write_text(text.replace(entry, f"{entry}      pattern: {quoted}\n"), encoding="utf-8")
+
+
+def test_a_backtracking_pattern_is_matched_in_linear_time_by_both_engines(
+    workspace: Path,
+) -> None:
+    """The pandas engine matched with Python's `re`, which backtracks: this pattern on
+    the values of one column kept check-data (and gate --release) busy for hours."""
+    import time
+
+    _with_pattern(workspace, "checking_account_status", r"(a|\S+\s?)+X")
+    started = time.monotonic()
+    pandas, duckdb = _verdicts(
+        workspace, workspace / "datasets" / DATASET / "german-credit.csv.gz", code=1
+    )
+    assert time.monotonic() - started < 60
+    assert [v["clause"] for v in pandas["violations"]] == ["pattern"]  # type: ignore[index]
+    assert pandas == duckdb
+
+
+def test_a_pattern_matches_the_same_values_in_both_engines(workspace: Path) -> None:
+    """RE2's `\\d` is 0-9, Python's every script's digits: a value '٣ DM' passed the
+    pandas engine and failed DuckDB's."""
+    rows = _rows(workspace)
+    column = rows[0].index("checking_account_status")
+    rows[4][column] = "\u0663 DM"
+    path = workspace / "data.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    _with_pattern(workspace, "checking_account_status", r"(\d|\.|[a-z<>=/ ]|DM)+")
+    pandas, duckdb = _verdicts(workspace, path, code=1)
+    assert pandas == duckdb
+    assert any("\u0663 DM" in json.dumps(v, ensure_ascii=False) for v in pandas["violations"])  # type: ignore[union-attr]
