@@ -272,6 +272,9 @@ def test_evidence_is_read_only_from_regular_files(workspace_root: Path) -> None:
         "- " * 5000 + "x",  # lists nested beyond the parser's recursion: a RecursionError
         "[" * 20_000,  # 54 s in one paragraph: the parser's links are quadratic in '['
         "[a](b\n\n" * 30_000,  # 1,000 to a paragraph, 30,000 in all
+        "*a" * 400_000,  # emphasis is quadratic too: 6 s for 80,000, minutes for this
+        "\\*a`b_" * 40_000,
+        "*a*\n\n" * 150_000,  # 2 to a paragraph, 300,000 in all
     ],
 )
 def test_evidence_markdown_too_costly_to_render_is_shown_as_text(

@@ -35,6 +35,10 @@ MOST_BRACKETS = 1_000
 """Python-Markdown reads links in time quadratic in a paragraph's '[' (20,000 in one took
 54 s, 2,000 one second): Markdown with more in a paragraph, or 20 times as many in all,
 is shown as text, as is Markdown nested beyond the parser's recursion."""
+MOST_MARKS = 10_000
+"""The same for its emphasis, code and escapes, quadratic in a paragraph's '*', '_', '`'
+and '\\' ('*a' 80,000 times in one took 6 s, a 5 MB file of it hours)."""
+_MARKS = ("*", "_", "`", "\\")
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,15 @@ def evidence_body(workspace: Workspace, link: EvidenceLink) -> Markup:
 
 
 def _quick_to_render(text: str) -> bool:
-    brackets = [paragraph.count("[") for paragraph in _PARAGRAPHS.split(text)]
-    return max(brackets) <= MOST_BRACKETS and sum(brackets) <= 20 * MOST_BRACKETS
+    paragraphs = _PARAGRAPHS.split(text)
+    brackets = [paragraph.count("[") for paragraph in paragraphs]
+    marks = [sum(paragraph.count(mark) for mark in _MARKS) for paragraph in paragraphs]
+    return (
+        max(brackets) <= MOST_BRACKETS
+        and sum(brackets) <= 20 * MOST_BRACKETS
+        and max(marks) <= MOST_MARKS
+        and sum(marks) <= 20 * MOST_MARKS
+    )
 
 
 def safe_markdown(text: str) -> Markup:
