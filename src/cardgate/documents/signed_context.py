@@ -132,8 +132,7 @@ def _definitions_in(
 def _scope(workspace: Workspace) -> Scope:
     """The workspace an evidence folder's walk stays in, and the sign-off records of its
     systems (real paths): left out of what a sign-off covers."""
-    records = frozenset(os.path.realpath(s.signoffs_path) for s in workspace.systems.values())
-    return Scope(os.path.realpath(workspace.root), records)
+    return Scope(os.path.realpath(workspace.root), workspace.signoff_records)
 
 
 def cited_evidence(

@@ -15,6 +15,7 @@ most `SIGNERS_BYTES` (ssh-keygen reads it whole for each signature it verifies).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,6 +133,11 @@ class Workspace:
     def systems_dir(self) -> Path:
         return self.root / self.config.systems_dir
 
+    @functools.cached_property
+    def signoff_records(self) -> frozenset[str]:
+        """Real paths of the systems' sign-off records (set at load; every sign-off asks)."""
+        return frozenset(os.path.realpath(s.signoffs_path) for s in self.systems.values())
+
     @property
     def datasets_dir(self) -> Path:
         return self.root / self.config.datasets_dir
@@ -212,12 +218,9 @@ def _load_workspace(root: Path) -> Workspace:
     root = root.resolve()
     config = load_config(root)
     workspace = Workspace(root=root, config=config)
-    for label, folder_name in (
-        ("systems_dir", config.systems_dir),
-        ("datasets_dir", config.datasets_dir),
-    ):
+    for label in ("systems_dir", "datasets_dir"):
         try:
-            resolve_inside(root, folder_name)
+            resolve_inside(root, getattr(config, label))
         except PathEscapeError as error:
             raise ConfigurationError(f"{CONFIG_FILE}: '{label}': {error}") from error
     systems = []
@@ -231,9 +234,7 @@ def _load_workspace(root: Path) -> Workspace:
         _refuse_other_case(folder, _SHEET_NAMES.__contains__)
         if (sheet := _one_named(folder, DATASHEET_FILE)) is not None:
             sheets.append(sheet)
-    policy_path, waivers_path = (
-        _configured(root, config, label) for label in ("policy", "waivers")
-    )
+    policy_path, waivers_path = (_configured(root, config, x) for x in ("policy", "waivers"))
     if config.signers is not None:
         _check_allowed_signers(root, config.signers.allowed_signers)
     for label, path in (("policy", policy_path), ("waivers", waivers_path)):
