@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,26 @@ def test_a_fifo_never_hangs_the_gate(workspace: Path, name: str) -> None:
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     assert "FIFO (named pipe), not a regular file" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "cause"),
+    [
+        (os.mkfifo, "is a FIFO (named pipe), not a regular file"),
+        (os.mkdir, "is a folder, not a regular file"),
+        (lambda path: path.symlink_to("/dev/zero"), "is a device, not a regular file"),
+    ],
+)
+def test_a_workspace_config_that_is_not_a_file_is_named_as_such(
+    workspace: Path, make: Callable[[Path], object], cause: str
+) -> None:
+    # It said "is not a workspace: it has no cardgate.yaml" of a folder that has one.
+    config = workspace / "cardgate.yaml"
+    config.unlink()
+    make(config)
+    done = run_cli("validate", "-w", workspace, timeout=TIMEOUT)
+    assert done.returncode == 2, done.stderr
+    assert f"cardgate.yaml:1:1: CG001 file {cause}" in one_line_error(done.stderr)
 
 
 def test_a_fifo_model_card_is_reported_not_skipped(workspace: Path) -> None:

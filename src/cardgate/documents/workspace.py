@@ -180,7 +180,8 @@ def workspace_root(explicit: Path | None, *, start: Path | None = None) -> Path:
             f"workspace folder {display_path(explicit)} does not exist",
             hint="pass the folder that holds cardgate.yaml",
         )
-    if not (explicit / CONFIG_FILE).is_file():
+    config = explicit / CONFIG_FILE  # a FIFO or a folder of that name: load_config says so
+    if not (config.exists() or config.is_symlink()):
         raise ConfigurationError(
             f"{display_path(explicit)} is not a workspace: it has no {CONFIG_FILE}",
             hint="pass the folder that holds cardgate.yaml, or create one with 'cardgate init'",
