@@ -37,6 +37,10 @@ class ThresholdOptions(BaseModel):
     """The highest confidence level of an evaluation's intervals whose inconclusive
     results the `inconclusive` action may excuse; above it they block (wider intervals
     make breaches inconclusive). Raising it is a loosening."""
+    min_confidence_level: float = Field(default=0.95, gt=0.5, lt=1.0)
+    """The lowest confidence level of an evaluation's intervals whose results may pass
+    or warn; below it every result blocks (narrower intervals make breaches whose
+    estimate falls inside the limit `within`). Lowering it is a loosening."""
 
     def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
         """Where these options demand less than the baseline's `floor` (GATE-POL001)."""
@@ -66,6 +70,12 @@ class ThresholdOptions(BaseModel):
                  f"{self.max_confidence_level:g} confidence (baseline: "
                  f"{floor.max_confidence_level:g})")
             )  # fmt: skip
+        if self.min_confidence_level < floor.min_confidence_level:
+            found.append(
+                ("min_confidence_level", f"lets results pass at only "
+                 f"{self.min_confidence_level:g} confidence (baseline: "
+                 f"{floor.min_confidence_level:g})")
+            )  # fmt: skip
         return found
 
 
@@ -77,6 +87,7 @@ def threshold_policy(settings: TierSettings) -> ThresholdPolicy:
         inconclusive=options.inconclusive,
         min_group_size=options.min_group_size,
         max_confidence_level=options.max_confidence_level,
+        min_confidence_level=options.min_confidence_level,
         source=f"the policy (tier '{settings.tier}')",
     )
 

@@ -22,7 +22,9 @@ small groups inconclusive, but a group the policy's minimum judges beyond the li
 evidently so) is judged so all the same. Nor can the card's ``bootstrap.confidence_level``
 widen the intervals until breaches read inconclusive: above the policy's
 ``max_confidence_level`` (0.99 unless the policy says otherwise) an inconclusive result
-blocks. ``cardgate evaluate``, the
+blocks; nor lower it until intervals hug the estimate and a breach whose estimate falls
+inside the limit reads ``within``: under the policy's ``min_confidence_level`` (0.95
+unless the policy says otherwise) every result blocks. ``cardgate evaluate``, the
 reports and the site show the same verdicts.
 
 Fails:
@@ -34,6 +36,8 @@ Fails:
   the limit (``min_group_size: 50`` in a card whose failing group has 46 rows);
 - an inconclusive result of an evaluation at ``confidence_level: 0.9999``, above the
   policy's ``max_confidence_level``;
+- any result of an evaluation at ``confidence_level: 0.51``, under the policy's
+  ``min_confidence_level``;
 - under ``block-if-evident``, an inconclusive disparity whose estimate is beyond the
   limit in an evaluation with ``replicates: 0`` (no null test);
 - a threshold the artifact has no record of, a value that could not be computed, or a
