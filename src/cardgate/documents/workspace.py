@@ -180,8 +180,7 @@ def workspace_root(explicit: Path | None, *, start: Path | None = None) -> Path:
             f"workspace folder {display_path(explicit)} does not exist",
             hint="pass the folder that holds cardgate.yaml",
         )
-    config = explicit / CONFIG_FILE  # a FIFO or a folder of that name: load_config says so
-    if not (config.exists() or config.is_symlink()):
+    if not os.path.lexists(explicit / CONFIG_FILE):  # a FIFO, a folder: load_config says so
         raise ConfigurationError(
             f"{display_path(explicit)} is not a workspace: it has no {CONFIG_FILE}",
             hint="pass the folder that holds cardgate.yaml, or create one with 'cardgate init'",
