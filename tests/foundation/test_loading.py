@@ -6,10 +6,13 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cardgate.core.problems import Span
 from cardgate.documents.load_limits import DocumentLoadError, Limits
 from cardgate.documents.loading import load_document, parse_text
+from cardgate.documents.positions import SourceFloat
+from cardgate.documents.yaml_build import Dumper
 
 
 def load_error(text: str, **limits: int) -> tuple[str, int, int]:
@@ -51,6 +54,22 @@ def test_text_is_kept_as_written_under_yaml_1_2_rules() -> None:
     assert doc.data["hex"] == 31
     assert doc.data["date"] == "2024-01-31"
     assert getattr(doc.data["version"], "source", None) == "1.10"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0E0", "1e3", ".5", "-2", "0x1F", "0o17", ".inf", ".NaN", "null", "~", "", "True",
+     "FALSE", "yes", "1" * 5000, "2026-11-30", "plain text"],
+)  # fmt: skip
+def test_what_cardgate_writes_as_a_string_it_reads_back_as_that_string(value: str) -> None:
+    """Drafts, exports and sign-off records are written with PyYAML's dumper, whose YAML
+    1.1 rules leave '0E0' or '1e3' plain: read by the YAML 1.2 core schema they were
+    numbers (an imported card's model_version, a sign-off's name, an export's metric
+    source)."""
+    text = yaml.dump({"value": value, "number": SourceFloat("1e3")}, Dumper=Dumper)
+    back = parse_text(text, display="x.yaml").data
+    assert back["value"] == value and isinstance(back["value"], str), text
+    assert back["number"] == 1000.0 and not isinstance(back["number"], str)
 
 
 def test_duplicate_keys_are_refused_at_the_second_key() -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from huggingface_hub import ModelCard as HubModelCard
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cardgate.documents.loading import parse_text
@@ -215,8 +215,38 @@ def _mapped(card: ModelCard) -> dict[str, Any]:
     }
 
 
+FOUND = {  # found by hypothesis: '0E0' was written plain, and read back as the number 0.0
+    "kind": "model-card",
+    "schema_version": 1,
+    "id": "generated",
+    "name": "0",
+    "status": "draft",
+    "risk_tier": "high",
+    "lifecycle_stage": "development",
+    "owners": [{"name": "Someone"}],
+    "model_details": {
+        "description": "0",
+        "developers": "0",
+        "model_type": "1e3",
+        "task": "any-to-any",
+    },
+    "intended_use": {"primary_uses": ["0"]},
+    "reported_results": [
+        {"metric": "a", "value": 0.0, "source": "0"},
+        {
+            "metric": "a",
+            "value": 0.0,
+            "source": "0E0",
+            "url": "https://example.org/a",
+            "dataset": "a/a",
+        },
+    ],
+}
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cards())
+@example(FOUND)
 def test_export_then_import_gives_back_every_mapped_field(data: dict[str, Any]) -> None:
     original = ModelCard.model_validate(data)
     exported = model_card(_source(original))["README.md"]

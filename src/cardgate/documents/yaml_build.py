@@ -107,6 +107,28 @@ def _plain_scalar(text: str) -> Any:
     return text
 
 
+class Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing what this module reads back as written: a string that
+    the YAML 1.2 core schema reads as another type (``0E0``, ``1e3``, ``.5``: strings by
+    PyYAML's YAML 1.1 rules, so left plain) is quoted, and the numbers the loader returns
+    (`SourceInt`, `SourceFloat`) are numbers."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        if kind is ScalarNode and implicit[0] and tag == _STR:
+            try:
+                read = _plain_scalar(value)
+            except ValueError:  # an integer too long to read: not a string either
+                return _PLAIN
+            if not isinstance(read, str):
+                return _PLAIN  # not the string's tag: the emitter quotes it
+        return tag
+
+
+Dumper.add_representer(SourceInt, yaml.SafeDumper.represent_int)
+Dumper.add_representer(SourceFloat, yaml.SafeDumper.represent_float)
+
+
 # --- construction ---------------------------------------------------------------------------
 
 

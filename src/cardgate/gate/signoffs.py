@@ -36,6 +36,7 @@ from cardgate.documents.signoffs import (
     validated,
 )
 from cardgate.documents.workspace import SIGNOFFS_FILE, SystemDocs, Workspace
+from cardgate.documents.yaml_build import Dumper
 from cardgate.gate.result import WORKSPACE, Finding
 
 
@@ -278,7 +279,9 @@ def _append(
         f"# Sign-offs of '{system_id}', oldest first; appended by `cardgate sign`.\n"
         "# Each records the canonical SHA-256 of the documents it covered; a later change of\n"
         "# any of them makes it stale (cardgate gate: GATE-SO002).\n"
-        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        + yaml.dump(
+            data, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+        )
     )
     check = validated(path, parse_text(text, display="signoffs.yaml"))
     if check.model is None:  # pragma: no cover - what we write always validates

@@ -11,7 +11,7 @@ import yaml
 
 from cardgate.core.errors import UsageError
 from cardgate.core.text import visible
-from cardgate.documents.positions import SourceFloat, SourceInt
+from cardgate.documents.yaml_build import Dumper
 from cardgate.interop.source import DatasetSource, SystemSource
 
 ExportFiles = dict[str, bytes]
@@ -63,22 +63,13 @@ class Format:
     before it makes them (while MkDocs builds). Every export checks its files against it."""
 
 
-class _Dumper(yaml.SafeDumper):
-    """PyYAML's safe dumper, also for the numbers cardgate's loader returns (an imported
-    card's metadata kept as read: `SourceInt`, `SourceFloat`)."""
-
-
-_Dumper.add_representer(SourceInt, yaml.SafeDumper.represent_int)
-_Dumper.add_representer(SourceFloat, yaml.SafeDumper.represent_float)
-
-
 def yaml_text(data: dict[str, Any], *, comment: str = "") -> str:
     """`data` as block YAML in the order given (a draft document, a card's metadata),
     deterministic, long lines unbroken; `comment` first, every line of it a YAML comment
     (a value in it, such as a file name with a line break, cannot start a line of data)."""
     dumped = yaml.dump(
         data,
-        Dumper=_Dumper,
+        Dumper=Dumper,  # what cardgate's loader and PyYAML read back as written
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
