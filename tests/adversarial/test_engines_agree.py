@@ -66,7 +66,7 @@ MALFORMED: dict[str, tuple[Callable[[list[list[str]], Path], None], str]] = {
     "utf-16": (utf16, "is UTF-16 text"),
     "repeated column": (
         repeated_column,
-        ":1: column 'duration_months' appears twice (columns 2 and 23)",
+        "column 'duration_months' appears twice (columns 2 and 23)",
     ),
 }
 

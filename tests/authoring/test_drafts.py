@@ -186,7 +186,7 @@ def test_an_existing_datasheet_is_never_overwritten(root: Path) -> None:
         ("broken.parquet", b"PAR1 not really", "cannot read the parquet file"),
         # names check-data reads as written, which DuckDB would draft trimmed or renamed
         ("spaced.csv", b"id, amount\n1, 2\n", "spaced.csv:1:4: column 2's name ' amount' has"),
-        ("twice.csv", b"id,x,id\n1,2,3\n", "twice.csv:1:6: column 3's name 'id' repeats"),
+        ("twice.csv", b"id,x,id\n1,2,3\n", "twice.csv:1:6: column 'id' appears twice (columns 1"),
         ("blank.csv", b"id,,x\n1,2,3\n", "blank.csv:1:4: column 2 has no name"),
     ],
 )

@@ -96,7 +96,7 @@ class DataSource:
             text = first.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise read_error(self, error) from error
-        return self._distinct(next(csv.reader([text]), []), where=":1")
+        return self._distinct(next(csv.reader([text]), []), header=True)
 
     def columns(self) -> list[str]:
         """The column names: a CSV's header row, a Parquet file's or Delta table's schema;
@@ -114,11 +114,14 @@ class DataSource:
             raise read_error(self, error) from error
         return self._distinct(names)
 
-    def _distinct(self, names: list[str], *, where: str = "") -> list[str]:
+    def _distinct(self, names: list[str], *, header: bool = False) -> list[str]:
         """`names`, or an `InputError` when one is there twice: which column a contract
-        clause judges would depend on the engine (`repeated_column`)."""
+        clause judges would depend on the engine (`repeated_column`); in a CSV `header`,
+        at the second name's line and column (exact where no name is quoted)."""
         twice = repeated_column(names)
         if twice is not None:
+            column = 1 + sum(len(name) + 1 for name in names[: twice.second - 1])
+            where = f":1:{column}" if header else ""
             raise InputError(
                 f"{self.display}{where}: {twice.message}",
                 hint="rename or drop one of them and re-export the data",
