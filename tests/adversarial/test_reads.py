@@ -100,6 +100,11 @@ def test_a_workspace_config_that_is_not_a_file_is_named_as_such(
     done = run_cli("validate", "-w", workspace, timeout=TIMEOUT)
     assert done.returncode == 2, done.stderr
     assert f"cardgate.yaml:1:1: CG001 file {cause}" in one_line_error(done.stderr)
+    # found by walking up from a folder inside it, too: it walked past it to a parent's
+    # workspace, or said there was none
+    found = run_cli("validate", cwd=workspace / "systems", timeout=TIMEOUT)
+    assert found.returncode == 2, found.stderr
+    assert f"cardgate.yaml:1:1: CG001 file {cause}" in one_line_error(found.stderr)
 
 
 def test_a_fifo_model_card_is_reported_not_skipped(workspace: Path) -> None:

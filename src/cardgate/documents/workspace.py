@@ -162,7 +162,7 @@ def find_workspace(start: Path | None = None) -> Path:
     """The nearest folder at or above `start` holding `cardgate.yaml`."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
+        if os.path.lexists(folder / CONFIG_FILE):  # not a file: load_config says what it is
             return folder
     raise ConfigurationError(
         f"no {CONFIG_FILE} found in {display_path(here)} or any parent folder",
