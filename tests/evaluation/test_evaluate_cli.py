@@ -215,6 +215,11 @@ BAD_FRAMES: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], str]] = {
     "all-null column": (lambda f: f.assign(y_pred=None), "every row was dropped"),
     "score outside [0, 1]": (lambda f: f.assign(score=f["score"] + 5), "column 'score'"),
     "too many groups": (lambda f: f.assign(sex=[f"p{i}" for i in range(len(f))]), "more than"),
+    # echoed whole into every verdict line, page and export
+    "a group of 100,000 characters": (
+        lambda f: f.assign(sex=["x" * 100_000, *f["sex"][1:]]),
+        f"column 'sex' has a value of 100,000 characters ('{'x' * 40}…'), more than 256",
+    ),
 }
 
 

@@ -12,7 +12,13 @@ import numpy as np
 import numpy.typing as npt
 
 from cardgate.core.errors import InputError
+from cardgate.core.text import visible
 from cardgate.evidence.evaluation.stats import IntArray
+
+MAX_CATEGORY_CHARS = 256
+"""The longest group or label value: a sensitive feature's groups and a label's classes
+are short names, shown in every verdict, page and export. A longer value is a free-text
+or corrupted column named as a feature, refused before it is echoed into them whole."""
 
 
 def _is_nan(value: Any) -> bool:
@@ -41,6 +47,14 @@ class Categories:
         text = category_text(value)
         found = self._codes.get(text)
         if found is None:
+            if len(text) > MAX_CATEGORY_CHARS:
+                shown = visible(text[:40]) + "…"
+                raise InputError(
+                    f"{self.source}: column '{self.name}' has a value of {len(text):,} "
+                    f"characters ('{shown}'), more than {MAX_CATEGORY_CHARS}",
+                    hint="a sensitive feature's groups and the labels are short names: "
+                    "map the column to them before evaluating",
+                )
             found = len(self.values)
             if self.limit is not None and found >= self.limit:
                 raise InputError(
