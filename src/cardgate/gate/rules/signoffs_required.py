@@ -79,17 +79,26 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             else f"no {role} sign-off (required for risk tier '{ctx.settings.tier}')",
             path=("signoffs",) if doc.loaded is not None else (),
             key=True,
-            hint=_how_to_sign(system.id, role, signed=not ctx.settings.allow_unsigned_signoffs),
+            hint=_how_to_sign(ctx, system.id, role),
         )
 
 
-def _how_to_sign(system: str, role: str, *, signed: bool) -> str:
+def _how_to_sign(ctx: RuleContext, system: str, role: str) -> str:
     """The command that gives `role`'s sign-off: with the signer's SSH key where the tier's
-    policy counts only signed sign-offs (a `--name` alone would not count)."""
-    if signed:
+    policy counts only signed sign-offs (a `--name` alone would not count), and first the
+    key's listing where the workspace does not list anyone for the role yet."""
+    if ctx.settings.allow_unsigned_signoffs:
+        return f'cardgate sign {system} --role {role} --name "NAME"'
+    command = f"cardgate sign {system} --role {role} --key PATH"
+    signers = ctx.gate.workspace.config.signers
+    if signers is None or not signers.roles.get(role):
         return (
-            f"cardgate sign {system} --role {role} --key PATH; PATH is the signer's SSH key, "
-            f"listed for '{role}' in allowed_signers (unsigned sign-offs do not count for "
-            "this risk tier)"
+            f"{command}, with the signer's SSH key; first list it: its public key in an "
+            f"allowed_signers file (git's format) and its e-mail under signers.roles.{role} "
+            "in cardgate.yaml, in a change the role's owners approve (unsigned sign-offs do "
+            "not count for this risk tier)"
         )
-    return f'cardgate sign {system} --role {role} --name "NAME"'
+    return (
+        f"{command}; PATH is the signer's SSH key, listed for '{role}' in "
+        f"{signers.allowed_signers} (unsigned sign-offs do not count for this risk tier)"
+    )
