@@ -255,3 +255,40 @@ def test_no_badge_spills_out_of_its_table_cell(browser: Any, http_root: str, wid
         assert not any(spilled.values()), spilled
     finally:
         context.close()
+
+
+BROKEN_WORDS = """() => [...document.querySelectorAll('table.cg-actions td[data-label="Who"]')]
+  .flatMap(cell => {
+    const text = cell.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+    const broken = [];
+    for (const match of text.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+      if (tops.size > 1) broken.push(match[0]);
+    }
+    return broken;
+  })"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1440, 1280, 970])
+def test_no_name_in_a_system_pages_action_table_breaks_inside_a_word(
+    browser: Any, http_root: str, width: int
+) -> None:
+    """A system page's action table shares its width with the table of contents: laid out
+    by its content, the Who column was squeezed until 'Customer' broke as 'Custome r'."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        broken, cells = {}, 0
+        for path in SYSTEM_PAGES:
+            page.goto(f"{http_root}/{path}")
+            cells += page.locator('table.cg-actions td[data-label="Who"]').count()
+            broken[path] = page.evaluate(BROKEN_WORDS)
+        assert cells > 10
+        assert not any(broken.values()), broken
+    finally:
+        context.close()
