@@ -205,7 +205,16 @@ def test_lawyer_reads_the_signoff_record_near_the_top(browser: Any, example_site
         assert digests.count() >= 3  # card, checklist, datasheet, evaluation
         assert len(digests.first.get_attribute("title") or "") == 64
         assert "systems/income-screening/model-card.yaml" in first.inner_text()
-        assert first.locator(".cg-badge").last.inner_text().lower() in ("current", "stale")
+        # whether it holds, in sight before the list of documents approved
+        holds = first.locator("td").nth(headers.index("Holds?"))
+        assert holds.locator(".cg-badge").inner_text().lower() in ("current", "stale")
+        assert headers.index("Holds?") < headers.index("Approved (document: digest)")
+        cell, region = holds.bounding_box(), page.locator(".cg-table-scroll", has=table)
+        frame = region.bounding_box()
+        assert cell is not None and frame is not None
+        assert cell["x"] + cell["width"] <= frame["x"] + frame["width"] + 1  # no scrolling
+        note = table.locator("tr.cg-signoff-note").first.inner_text().strip()
+        assert note.startswith("Jonas Weber's note: "), note
         verification = first.locator("td").nth(3).inner_text()
         # the example's sign-offs are SSH-signed; the gate verified the signer's key
         assert "verified" in verification.lower() and "invalid" not in verification.lower()
