@@ -229,6 +229,15 @@ def test_lawyer_reads_the_signoff_record_near_the_top(browser: Any, example_site
         page.goto((example_site / "policy/index.html").as_uri())
         policy = page.locator("table.cg-policy").inner_text()
         assert "owner, legal, risk" in policy and "180 days" in policy
+        # one column per tier: the unacceptable tier's says it never ships, and why
+        tiers = page.locator("table.cg-policy thead th").all_inner_texts()
+        assert [t.strip().lower() for t in tiers[1:]] == [
+            "minimal",
+            "limited",
+            "high",
+            "unacceptable",
+        ], tiers
+        assert "never: GATE-MC003 blocks every release" in policy
     finally:
         context.close()
 

@@ -42,6 +42,8 @@ from cardgate.documents.workspace import MODEL_CARD_FILE, YAML_SUFFIXES, SystemD
 
 ORDER: tuple[str, ...] = get_args(RiskTier)
 """Least to most demanding: minimal, limited, high, unacceptable."""
+NEVER_RELEASED = "unacceptable"
+"""The tier whose systems are never released (GATE-MC003, in release mode)."""
 MODEL_CARD_STEM = MODEL_CARD_FILE.removesuffix(".yaml")
 UNREADABLE = "high"
 """The tier of a card that cannot be read (`cardgate.gate.policy.UNKNOWN_TIER`)."""

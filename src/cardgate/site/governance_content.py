@@ -15,6 +15,7 @@ from typing import Any
 
 from cardgate.gate.policy import TIERS
 from cardgate.gate.thresholds import threshold_policy
+from cardgate.gate.tiers import NEVER_RELEASED
 from cardgate.site.actions import Action, expiry_note, portfolio_actions
 from cardgate.site.links import link, rule_page, system_page
 from cardgate.site.view_model import SiteModel
@@ -93,11 +94,16 @@ def workspace_findings(model: SiteModel, prefixes: tuple[str, ...]) -> list[dict
     ]
 
 
+REFUSES_TIER = "GATE-MC003"
+"""The rule that refuses every release of a system of the tier `NEVER_RELEASED`."""
+
+
 def policy_values(model: SiteModel, path: str) -> dict[str, Any]:
     """The policy in force, per risk tier, as the gate applies it."""
     policy = model.policy
     result = model.gate.result
     rules = sorted(model.gate.rules, key=lambda rule: rule.code)
+    refusal = next((rule for rule in rules if rule.code == REFUSES_TIER), None)
     tiers = []
     if policy is not None:
         for tier in TIERS:
@@ -106,6 +112,10 @@ def policy_values(model: SiteModel, path: str) -> dict[str, Any]:
             tiers.append(
                 {
                     "tier": tier,
+                    # what the refusal of the tier's releases comes to under this policy
+                    "refused": settings.level(refusal)
+                    if tier == NEVER_RELEASED and refusal is not None
+                    else "",
                     "checklists": list(settings.required_checklists),
                     "coverage": dict(settings.min_coverage),
                     "evaluation": settings.require_evaluation,
@@ -129,6 +139,7 @@ def policy_values(model: SiteModel, path: str) -> dict[str, Any]:
         "description": document.description if document is not None else "",
         "fallback": bool(policy and policy.fallback),
         "tiers": tiers,
+        "refusal": {"code": REFUSES_TIER, "href": link(path, rule_page(REFUSES_TIER))},
         "never_waivable": [
             {"code": r.code, "name": r.name, "href": link(path, rule_page(r.code))}
             for r in rules

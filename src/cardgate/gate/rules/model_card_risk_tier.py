@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
+from cardgate.gate.tiers import NEVER_RELEASED
 
 CODE = "GATE-MC003"
 NAME = "model-card.risk-tier-releasable"
@@ -75,10 +76,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint="merge the change of tier on its own, reviewed, before releasing under it",
             severity=Severity.WARNING,
         )
-    if gated.tier == "unacceptable":
+    if gated.tier == NEVER_RELEASED:
         yield ctx.finding(
             system.card,
-            "risk tier is 'unacceptable': the system may not be released"
+            f"risk tier is '{NEVER_RELEASED}': the system may not be released"
             + (f" (on {ctx.gate.base_ref})" if gated.written is not None else ""),
             path=("risk_tier",),
             hint="re-run the risk tiering process if the tier was assigned in error",
