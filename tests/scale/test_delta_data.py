@@ -257,7 +257,9 @@ def test_unusable_tables_are_one_clear_line(tmp_path: Path) -> None:
         ("broken.delta", (), 1, "broken.delta: cannot read the Delta table", "_delta_log/"),
         ("outside.delta", (), 1, "'/etc/hostname' is outside the workspace", "table's folder"),
         ("vectors.delta", (), 1, "deletionVectors", "APPLY (PURGE)"),
-        ("vectors.delta", ("--engine", "duckdb"), 2, "deletionVectors", "APPLY (PURGE)"),
+        # the same refusal whatever the engine: the table's columns are read (delta-rs)
+        # before an engine runs, since 7203102 checks them for a repeated name
+        ("vectors.delta", ("--engine", "duckdb"), 1, "deletionVectors", "APPLY (PURGE)"),
     ]
     for name, extra, code, words, hint in cases:
         got, output = _cli(*base, "--data", str(folder / name), *extra)
