@@ -90,11 +90,28 @@ class PolicyNote:
     """The key that sets it."""
     message: str
     against: str = "the baseline"
-    """What it is looser than: the baseline preset, or the workspace's own policy when
-    another was chosen (`gate --policy`)."""
+    """What it is looser than: the baseline preset, the workspace's own policy when
+    another was chosen (`gate --policy`), or the policy on ``--changed-since``'s ref."""
     waivable: bool = True
     """False for a loosening of the sign-offs a tier needs where the floor counts only
-    signed ones: a plain-text waiver cannot stand in for the SSH-signed approvals."""
+    signed ones: a plain-text waiver cannot stand in for the SSH-signed approvals; and
+    for a loosening made in the change under review (`until_merged`)."""
+    until_merged: bool = False
+    """Looser than the policy on ``--changed-since``'s ref: it counts once merged."""
+
+
+@dataclass(frozen=True)
+class Floor:
+    """A policy the one in force is compared with, setting by setting (GATE-POL001)."""
+
+    against: str
+    """How a finding names it (``the baseline``)."""
+    name: str
+    """How a message names its values (``baseline requires owner, legal``)."""
+    layers: tuple[Layer, ...]
+    until_merged: bool = False
+    """The policy on ``--changed-since``'s ref (`cardgate.gate.policy_base`): a loosening
+    of it is never waived, it counts once merged."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +138,8 @@ class TierSettings:
     options: Mapping[str, BaseModel] = field(default_factory=dict)
     """Rule code -> validated options (only rules that have an options model)."""
     loosened: tuple[PolicyNote, ...] = ()
-    """Where this tier's policy is looser than the baseline preset's."""
+    """Where this tier's policy is looser than the baseline preset's (or another floor's:
+    `resolve_policy`)."""
     baseline_max_waiver_days: int | None = None
     """The baseline's longest waiver for this tier: the most a waiver of a loosening
     (GATE-POL001) may run, however far the policy raises `max_waiver_days`."""
@@ -154,6 +172,11 @@ def preset_path(name: str) -> Path:
     return PRESETS_DIR / f"{name}.yaml"
 
 
+def preset_layers(name: str) -> tuple[Layer, ...]:
+    """The shipped preset `name` and the presets it extends, deepest first."""
+    return _preset_layer(name)
+
+
 @functools.cache
 def _preset_layer(name: str) -> tuple[Layer, ...]:
     path = preset_path(name)
@@ -178,6 +201,14 @@ def _chain(policy: Policy, loaded: LoadedDocument, *, seen: tuple[str, ...]) -> 
         hint = f"did you mean '{match[0]}'?" if match else "use one of: " + ", ".join(PRESETS)
         raise _error(Problem.at(loaded.display, span, "CG100", reason, hint=hint))
     return _preset_layer(name)
+
+
+def policy_chain(loaded: LoadedDocument) -> tuple[Layer, ...]:
+    """The layers of the policy document `loaded` (labelled by its display name) and of
+    the presets it extends; `ValidationError` when it is no valid policy,
+    `ConfigurationError` when it extends an unknown preset."""
+    policy = Policy.model_validate(loaded.data)
+    return (*_chain(policy, loaded, seen=()), Layer(loaded.display, policy, loaded))
 
 
 def policy_layers(workspace: Workspace) -> tuple[tuple[Layer, ...], str, bool]:
@@ -250,29 +281,36 @@ def choose_policy(workspace: Workspace, name: str) -> PolicyChoice:
 
 
 def resolve_policy(
-    workspace: Workspace, rules: Iterable[RuleMeta], *, chosen: PolicyChoice | None = None
+    workspace: Workspace,
+    rules: Iterable[RuleMeta],
+    *,
+    chosen: PolicyChoice | None = None,
+    base: Floor | None = None,
 ) -> ResolvedPolicy:
     """Resolve the workspace's policy (or the `chosen` one) for every risk tier,
     validating rule options. A chosen preset adds its demands under the workspace's own
     settings (the workspace's policy extends it for the run); whatever the result demands
     less than the preset is reported. A chosen policy file replaces the workspace's; its
     loosenings are reported against the baseline and against the workspace's own policy:
-    choosing a policy never silently bypasses a stricter policy.yaml."""
+    choosing a policy never silently bypasses a stricter policy.yaml. `base`, the policy
+    on ``--changed-since``'s ref (`cardgate.gate.policy_base`), is one more floor, whose
+    loosenings no waiver accepts."""
     layers, source, fallback = policy_layers(workspace)
-    floors = [("the baseline", _preset_layer(MISSING_POLICY_PRESET))]
+    floors = [Floor("the baseline", "baseline", _preset_layer(MISSING_POLICY_PRESET))]
     if chosen is not None:
         if workspace.policy_doc is not None:
-            floors.append((f"the workspace's policy ({source})", layers))
+            floors.append(Floor(f"the workspace's policy ({source})", "workspace policy", layers))
         if chosen.on_top:
-            floors.append(
-                (f"the chosen {chosen.source.removesuffix(' (--policy)')}", chosen.layers)
-            )
+            name = chosen.source.removesuffix(" (--policy)")
+            floors.append(Floor(f"the chosen {name}", "workspace policy", chosen.layers))
             under = {layer.label for layer in chosen.layers}
             own = tuple(layer for layer in layers if layer.label not in under)
             layers = (*chosen.layers, *own)
             source = f"{source} on top of {chosen.source}" if own else chosen.source
         else:
             layers, source, fallback = chosen.layers, chosen.source, False
+    if base is not None:
+        floors.append(base)
     selectors = _selectors(rules)
     tiers: dict[str, TierSettings] = {}
     tampering: dict[tuple[str, DataPath], PolicyNote] = {}
@@ -282,12 +320,12 @@ def resolve_policy(
             tampering.setdefault((note.loaded.display, note.path), note)
         loosened: list[PolicyNote] = []
         baseline_days: int | None = None
-        for against, floor_layers in floors:
-            floor, _, _ = _resolve_tier(tier, floor_layers, selectors)
-            if against == "the baseline":
+        for floor_policy in floors:
+            floor, _, _ = _resolve_tier(tier, floor_policy.layers, selectors)
+            if floor_policy.against == "the baseline":
                 baseline_days = floor.max_waiver_days
             loosened.extend(
-                _loosened(floor, settings, origins, layers[-1], selectors, against=against)
+                _loosened(floor, settings, origins, layers[-1], selectors, floor_policy)
             )
         tiers[tier] = dataclasses.replace(
             settings, loosened=tuple(loosened), baseline_max_waiver_days=baseline_days
@@ -306,6 +344,11 @@ def policy_problems(workspace: Workspace, rules: Iterable[RuleMeta]) -> list[Pro
         layers, _, _ = policy_layers(workspace)
     except ConfigurationError as error:
         return [error.problem] if error.problem is not None else []
+    return layers_problems(layers, rules)
+
+
+def layers_problems(layers: tuple[Layer, ...], rules: Iterable[RuleMeta]) -> list[Problem]:
+    """The mistakes `resolve_policy` would refuse in a policy of `layers`, each once."""
     selectors = _selectors(rules)
     found: list[Problem] = []
     for tier in TIERS:
@@ -440,14 +483,13 @@ def _loosened(
     where_set: Mapping[str, _Where],
     workspace_layer: Layer,
     selectors: Mapping[str, RuleMeta],
-    *,
-    against: str = "the baseline",
+    compared: Floor,
 ) -> tuple[PolicyNote, ...]:
-    """Where `settings` demand less than the `floor` (the baseline's, or the policy
-    `against` names), one note per setting."""
+    """Where `settings` demand less than the `floor` (the settings of the policy
+    `compared` names for the tier), one note per setting."""
     found: list[PolicyNote] = []
     tier = settings.tier
-    floor_name = "baseline" if against == "the baseline" else "workspace policy"
+    floor_name = compared.name
 
     signed_only = not floor.allow_unsigned_signoffs
 
@@ -458,8 +500,9 @@ def _loosened(
                 layer.loaded,
                 path,
                 f"risk tier '{tier}': {message}",
-                against=against,
-                waivable=not (signoffs and signed_only),
+                against=compared.against,
+                waivable=not (signoffs and signed_only) and not compared.until_merged,
+                until_merged=compared.until_merged,
             )
         )
 

@@ -22,6 +22,11 @@ Fails:
   (``digital-omnibus-reported``), GATE-GAI001's ``required`` dropping an evaluation a
   GenAI system must have;
 
+- with ``--changed-since REF``, a setting that demands less than the policy on REF
+  (``GATE-FA003: {waivable: false}`` deleted from the workspace's policy beside a new
+  waiver of a fairness breach): no waiver accepts it; like a signer added or a risk tier
+  lowered in the same change, a loosening counts once merged (`cardgate.gate.policy_base`);
+
 - a policy chosen for the run (``cardgate gate --policy PRESET|FILE``) that demands less
   than the workspace's own ``policy.yaml``: each loosening is reported against the
   baseline and against the workspace's policy, so ``--policy`` never silently bypasses a
@@ -49,6 +54,7 @@ from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
 from cardgate.gate.context import RuleContext
+from cardgate.gate.policy import PolicyNote
 from cardgate.gate.result import Finding
 
 CODE = "GATE-POL001"
@@ -70,9 +76,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"the policy loosens {note.against} for '{ctx.system.id}': {note.message}",
             path=note.path,
             key=True,
-            hint=f"{restore}, or have the loosening waived by a named approver (rule GATE-POL001)"
-            if note.waivable
-            else f"{restore}: no waiver accepts fewer or unsigned sign-offs where the tier "
-            "counts only SSH-signed ones",
+            hint=_hint(note, restore),
             waivable=note.waivable,
         )
+
+
+def _hint(note: PolicyNote, restore: str) -> str:
+    if note.until_merged:
+        return f"{restore}: a loosened policy counts once merged, not in the change that loosens it"
+    if note.waivable:
+        return f"{restore}, or have the loosening waived by a named approver (rule GATE-POL001)"
+    return (
+        f"{restore}: no waiver accepts fewer or unsigned sign-offs where the tier counts only "
+        "SSH-signed ones"
+    )
