@@ -177,7 +177,8 @@ def read_statistics(
             )
         else:
             parts, present = [path], parquet_columns(path, relative)
-        if held_label is not None:
+        if held_label is not None and settings.label_column not in present:
+            # outcomes not arrived: the label is held (an empty label column stays one)
             present = [*present, settings.label_column]
         stats, info = _engine_statistics(
             settings,
