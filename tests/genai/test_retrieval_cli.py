@@ -54,6 +54,25 @@ def test_writes_a_deterministic_artifact_with_its_inputs_digests(ws: Path) -> No
     assert [s["slice"] for s in data["features"][0]["slices"]] == ["documents", "rates"]
 
 
+def test_a_metric_at_1_on_every_query_has_an_interval_not_a_point(ws: Path) -> None:
+    """Every query ranks both its relevant documents first: ndcg, mrr and recall are 1 on
+    each of the 60, and their intervals are Wilson's for 60 of 60 (`bounded_mean`), where
+    the percentile bootstrap gave the point 1.0–1.0, on which a min threshold was met."""
+    run = ws / f"systems/{SYSTEM}/run.trec"
+    run.write_text(run.read_text(encoding="utf-8").replace(" Q0 x", " Q0 d"), encoding="utf-8")
+    code, out = _run(ws, "evaluate-retrieval", SYSTEM)
+    assert code == 0, out
+    data = json.loads((ws / ARTIFACT).read_text(encoding="utf-8"))
+    wilson = 60 / (60 + 1.959963984540054**2)
+    for metric in ("ndcg", "mrr", "recall"):
+        found = data["overall"]["metrics"][metric]
+        assert found["value"] == 1.0
+        assert found["ci"] == pytest.approx([wilson, 1.0]), metric
+        for part in data["features"][0]["slices"]:  # 30 of 30 each
+            low, high = part["metrics"][metric]["ci"]
+            assert low == pytest.approx(30 / (30 + 1.959963984540054**2)) and high == 1.0
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "where", "message"),
     [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from cardgate.evidence.evaluation.bootstrap import percentile_interval
-from cardgate.evidence.genai.retrieval_metrics import METRICS, RATES
+from cardgate.evidence.genai.retrieval_metrics import METRICS
 from cardgate.evidence.genai.retrieval_stats import (
     bootstrap_limits,
     codes,
@@ -106,7 +106,6 @@ def test_a_hit_rate_interval_covers_its_rate_near_1() -> None:
     over the binomial), overall and per slice: 400 seeded runs fall under 90% with
     probability below 0.2% (binomial tail)."""
     rng = np.random.default_rng(38)
-    rates = [name in RATES for name in METRICS]
     column = METRICS.index("hit_rate")
     covered = sliced = 0
     runs = 400
@@ -115,14 +114,40 @@ def test_a_hit_rate_interval_covers_its_rate_near_1() -> None:
         values[:, column] = rng.random(60) < 0.95
         first = values[:30]
         draws = resampled_means(first, np.zeros(30, np.int64), 200, rng)[:, 0, :]
-        found = overall_summary(METRICS, first, draws, 0.95, "queries", proportions=rates)
+        found = overall_summary(METRICS, first, draws, 0.95, "queries", bounded=[True] * 5)
         low, high = found["metrics"]["hit_rate"]["ci"]
         covered += int(low <= 0.95 <= high)
         feature = slice_feature(
             "half", ["a"] * 30 + ["b"] * 30, values, METRICS, min_group_size=30,
-            replicates=200, level=0.95, rng=rng, unit="queries", proportions=rates,
+            replicates=200, level=0.95, rng=rng, unit="queries", bounded=True,
         )  # fmt: skip
         low, high = feature["slices"][1]["metrics"]["hit_rate"]["ci"]
         sliced += int(low <= 0.95 <= high)
     assert covered / runs >= 0.9, covered / runs
     assert sliced / runs >= 0.9, sliced / runs
+
+
+def test_a_graded_metric_interval_covers_its_mean_near_1() -> None:
+    """A graded metric (ndcg, mrr, a judged score) of 1 on 90% of 30 queries, uniform on
+    [0, 1) on the rest (true mean 0.95): the percentile bootstrap of its mean covered it
+    83% of the time (2,000 runs; 98% at 1: 42%), `intervals.bounded_mean`'s 98.1% —
+    overall, per slice, and at the Šidák level of a spread (nominal 99.15%: 99.5%). 300
+    seeded runs under 92% here have a probability below 0.1% (binomial tail)."""
+    rng = np.random.default_rng(39)
+    covered = sliced = 0
+    runs = 300
+    for _ in range(runs):
+        values = np.where(rng.random((60, 5)) < 0.9, 1.0, rng.random((60, 5)))
+        first = values[:30]
+        draws = resampled_means(first, np.zeros(30, np.int64), 200, rng)[:, 0, :]
+        found = overall_summary(METRICS, first, draws, 0.95, "queries", bounded=[True] * 5)
+        low, high = found["metrics"]["ndcg"]["ci"]
+        covered += int(low <= 0.95 <= high)
+        feature = slice_feature(
+            "half", ["a"] * 30 + ["b"] * 30, values, METRICS, min_group_size=30,
+            replicates=20, level=0.95, rng=rng, unit="queries", bounded=True,
+        )  # fmt: skip
+        low, high = feature["slices"][1]["metrics"]["mrr"]["ci"]
+        sliced += int(low <= 0.95 <= high)
+    assert covered / runs >= 0.92, covered / runs
+    assert sliced / runs >= 0.92, sliced / runs

@@ -2,6 +2,8 @@
 
 * A proportion (a selection rate, a TPR, an accuracy): the Wilson score interval
   (Wilson 1927; Brown, Cai & DasGupta 2001), never degenerate at 0 or 1.
+* A mean of values in [0, 1] (a graded retrieval metric, a judged score; 0 or 1 is a
+  proportion): Wilson's score interval at an effective sample size (`bounded_mean`).
 * A sum or difference of independent proportions (balanced accuracy, the gap between two
   groups): MOVER, the method of variance estimates recovery, from the Wilson limits of
   each (Newcombe 1998, method 10; Zou & Donner 2008).
@@ -88,6 +90,38 @@ def wilson(successes: FloatArray, trials: FloatArray, z: float) -> tuple[FloatAr
         np.where(undefined, np.nan, low).astype(np.float64),
         np.where(undefined, np.nan, high).astype(np.float64),
     )
+
+
+def bounded_mean(
+    sums: FloatArray, squares: FloatArray, counts: FloatArray, inside: FloatArray, z: float
+) -> tuple[FloatArray, FloatArray]:
+    """Interval of the mean of values in [0, 1] (element-wise, from each sample's sum, sum
+    of squares, size, and `inside`: how many values are not at the bound that holds more
+    of them; NaN where no values).
+
+    Wilson's score interval of the mean at the effective sample size n·m(1 − m)/s², the
+    sample's variance s² against a proportion's at its mean m (Kish's design effect in
+    the Wilson interval: Korn & Graubard 1998, Survey Methodology 24(2)), with Student's t
+    at `inside` − 1 degrees of freedom — the variance is learnt from the values off the
+    bound — but never wider than Wilson's with the variance bound m(1 − m) that holds for
+    any variable in [0, 1] (Bhatia & Davis 2000). Values of 0 or 1 get exactly Wilson's
+    interval; every value at a bound gives Wilson's n of n, never a point. A percentile
+    bootstrap collapsed when most values were at 1: on 30 queries, 90% at 1 and the rest
+    uniform, it covered 83% (nominal 95%; 98% at 1: 42%); this covered at least 94%
+    (docs/statistics.md, "Means of scores in [0, 1]")."""
+    n = np.asarray(counts, dtype=np.float64)
+    total = np.asarray(sums, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n
+        variance = np.maximum(np.asarray(squares) - total * mean, 0.0) / (n - 1)
+        spread = mean * (1 - mean)
+        design = np.where((variance > 0) & (spread > 0), variance / spread, 1.0)
+    t = t_value(z, np.asarray(inside, dtype=np.float64) - 1)
+    scale = np.fmin(np.where(np.isnan(t), np.inf, t) ** 2 * design, z * z)  # c² of c²/n_eff
+    bernoulli = scale >= z * z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = np.where(bernoulli, n, n * z * z / scale)
+    return wilson(np.where(bernoulli, total, mean * effective), effective, z)
 
 
 def mover_sum(

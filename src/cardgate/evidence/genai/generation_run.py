@@ -33,7 +33,6 @@ from cardgate.evidence.genai.generation_artifact import (
     GenerationArtifact,
     is_generation_artifact,
 )
-from cardgate.evidence.genai.retrieval_metrics import FloatArray
 from cardgate.evidence.genai.retrieval_run import (
     computed,
     evidence_versions,
@@ -48,6 +47,7 @@ from cardgate.evidence.genai.summary import (
     overall_summary,
     slice_feature,
     threshold_records,
+    unit_interval,
 )
 
 _SECTION: DataPath = ("genai", "generation_evaluation")
@@ -167,13 +167,13 @@ def compute_generation(
     summaries: dict[str, dict[str, Any]] = {}
     for metric, (tool, samples, _) in sorted(by_metric.items()):
         values = np.array([[s.scores[metric]] for s in samples])
-        rates = [passed_or_failed(values[:, 0])]
+        bounded = unit_interval(values)
         draws = resampled_means(values, np.zeros(len(samples), np.int64), replicates, rng)
         summaries[metric] = {
             "metric": metric,
             "tool": tool,
             "overall": overall_summary(
-                [metric], values, draws[:, 0, :], level, "samples", proportions=rates
+                [metric], values, draws[:, 0, :], level, "samples", bounded=bounded
             ),
             "features": [
                 slice_feature(
@@ -186,7 +186,7 @@ def compute_generation(
                     level=level,
                     rng=rng,
                     unit="samples",
-                    proportions=rates,
+                    bounded=bounded,
                 )
                 for feature in settings.slices
             ],
@@ -207,15 +207,6 @@ def compute_generation(
         "thresholds": thresholds,
     }
     return GenerationArtifact.model_validate(data).model_dump(mode="json")
-
-
-def passed_or_failed(scores: FloatArray) -> bool:
-    """Whether every score is 0 or 1 (promptfoo's `pass`, an inspect_ai C/I scorer,
-    lm-eval's `acc` or `exact_match`): its mean is a proportion, with Wilson's interval.
-    The percentile bootstrap of such a mean is the point 1.000–1.000 when every sample
-    passes, and covered a true rate of 0.95 on 30 samples 77% of the time (Wilson's
-    93.9%; `retrieval_metrics.RATES`, `test_a_hit_rate_interval_covers_its_rate_near_1`)."""
-    return bool(len(scores)) and bool(np.isin(scores, (0.0, 1.0)).all())
 
 
 def _paired(
@@ -265,7 +256,7 @@ def _paired(
             draws[:, 0, :],
             level,
             "samples",
-            proportions=[False, passed_or_failed(table[:, 1])],
+            bounded=[False, *unit_interval(table[:, 1:])],
         )
         counts[metric] = len(both)
         changes[metric] = found["metrics"]["change"]

@@ -30,11 +30,6 @@ FloatArray = npt.NDArray[np.float64]
 METRICS: tuple[str, ...] = ("recall", "precision", "mrr", "ndcg", "hit_rate")
 """The metrics, in the artifact's order (the schema's `RetrievalMetric`)."""
 
-RATES: frozenset[str] = frozenset({"hit_rate"})
-"""The metrics that are 0 or 1 per query: their means are proportions, with Wilson's
-interval (a percentile bootstrap collapses to a point when every query hits: 1.000–1.000
-at 30 of 30, and covered 44% of the time at 30 queries and a true rate of 0.98)."""
-
 
 def gain_matrix(
     queries: Sequence[LabelledQuery], run: Mapping[str, Sequence[str]], k: int

@@ -31,7 +31,6 @@ from cardgate.evidence.genai.retrieval_artifact import (
 from cardgate.evidence.genai.retrieval_inputs import read_queries, read_run
 from cardgate.evidence.genai.retrieval_metrics import (
     METRICS,
-    RATES,
     gain_matrix,
     per_query,
     relevant_counts,
@@ -162,9 +161,10 @@ def compute_retrieval(
     joined = np.concatenate(columns, axis=1)
     draws = resampled_means(joined, np.zeros(len(queries), np.int64), replicates, rng)[:, 0, :]
     metric_count = len(METRICS)
-    rates = [name in RATES for name in METRICS]
+    # every metric lies in [0, 1] per query: its mean gets `intervals.bounded_mean`'s
+    # interval (Wilson's for hit_rate, 0 or 1), not the bootstrap's
     overall = overall_summary(
-        METRICS, values, draws[:, :metric_count], level, "queries", proportions=rates
+        METRICS, values, draws[:, :metric_count], level, "queries", bounded=[True] * metric_count
     )
     features = [
         slice_feature(
@@ -177,7 +177,7 @@ def compute_retrieval(
             level=level,
             rng=rng,
             unit="queries",
-            proportions=rates,
+            bounded=True,
         )
         for feature in settings.slices
     ]
@@ -207,7 +207,7 @@ def compute_retrieval(
             draws[:, metric_count : metric_count + width],
             level,
             "queries",
-            proportions=[name in RATES for name in names],
+            bounded=[True] * width,
         )
         differences = overall_summary(
             names,

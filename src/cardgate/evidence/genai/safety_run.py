@@ -120,7 +120,7 @@ def compute_safety(
                     level=level,
                     rng=rng,
                     unit="samples",
-                    proportions=True,
+                    bounded=True,
                 )
                 for feature in settings.slices
             ],

@@ -67,17 +67,17 @@ def overall_summary(
     level: float,
     unit: str,
     *,
-    proportions: Sequence[bool] = (),
+    bounded: Sequence[bool] = (),
 ) -> dict[str, Any]:
     """The overall mean of each column of `values` with the interval of its bootstrap
-    replicates `draws` (R, M); a column marked in `proportions` (every value 0 or 1) is a
-    rate, with Wilson's interval (a bootstrap interval of a rate collapses to a point when
-    every value is 1, or 0: 30 of 30 hits gave 1.000–1.000)."""
+    replicates `draws` (R, M); a column marked in `bounded` (every value in [0, 1]) has
+    `intervals.bounded_mean`'s (a percentile bootstrap collapses to a point when most
+    values are 1: 30 of 30 gave 1.000–1.000)."""
     low, high = percentile_interval(draws, level)
-    rates = np.asarray(proportions, dtype=bool)
-    if rates.any():
-        wilson_low, wilson_high = wilson_limits(values, np.zeros(len(values), np.int64), 1)(level)
-        low, high = np.where(rates, wilson_low[0], low), np.where(rates, wilson_high[0], high)
+    marked = np.asarray(bounded, dtype=bool)
+    if marked.any():
+        own_low, own_high = bounded_limits(values, np.zeros(len(values), np.int64), 1)(level)
+        low, high = np.where(marked, own_low[0], low), np.where(marked, own_high[0], high)
     return {
         "count": len(values),
         "metrics": estimates(names, values.mean(axis=0), low, high, unit),
@@ -95,23 +95,23 @@ def slice_feature(
     level: float,
     rng: np.random.Generator,
     unit: str,
-    proportions: bool | Sequence[bool] = False,
+    bounded: bool | Sequence[bool] = False,
     statistic: Statistic | None = None,
 ) -> dict[str, Any]:
     """A slice feature: each slice's means (or `statistic`, one output per name) with
     intervals, and the spread of each over the compared slices (at least `min_group_size`
     rows) with its permutation null test. The intervals are the percentile bootstrap,
-    resampled within the slice; for the columns `proportions` marks (True: every column;
-    every value 0 or 1: the columns are rates) Wilson's."""
+    resampled within the slice; for the columns `bounded` marks (True: every column;
+    every value in [0, 1], 0 or 1 for a rate) `intervals.bounded_mean`'s."""
     slice_names, strata = codes(labels)
     means = stratum_statistic(values, strata, len(slice_names), statistic)
     sizes = np.bincount(strata, minlength=len(slice_names))
-    rates = np.broadcast_to(np.asarray(proportions, dtype=bool), (len(names),))
-    limits = wilson_limits(values, strata, len(slice_names))
-    if not rates.all():
+    marked = np.broadcast_to(np.asarray(bounded, dtype=bool), (len(names),))
+    limits = bounded_limits(values, strata, len(slice_names))
+    if not marked.all():
         # the bootstrap is drawn for every column: the others' replicates do not change
         limits = _mixed(
-            rates,
+            marked,
             limits,
             bootstrap_limits(
                 resampled_means(values, strata, replicates, rng)
@@ -168,14 +168,14 @@ def slice_feature(
     return {"feature": feature, "slices": slices, "differences": differences}
 
 
-def _mixed(rates: npt.NDArray[np.bool_], wilson: Limits, bootstrap: Limits) -> Limits:
-    """Wilson's limits for the columns marked in `rates`, the bootstrap's for the others."""
-    if not rates.any():
+def _mixed(marked: npt.NDArray[np.bool_], bounded: Limits, bootstrap: Limits) -> Limits:
+    """`bounded`'s limits for the columns `marked`, the bootstrap's for the others."""
+    if not marked.any():
         return bootstrap
 
     def limits(level: float) -> tuple[FloatArray, FloatArray]:
-        (w_low, w_high), (b_low, b_high) = wilson(level), bootstrap(level)
-        return np.where(rates, w_low, b_low), np.where(rates, w_high, b_high)
+        (own_low, own_high), (b_low, b_high) = bounded(level), bootstrap(level)
+        return np.where(marked, own_low, b_low), np.where(marked, own_high, b_high)
 
     return limits
 
@@ -190,20 +190,31 @@ def _of_slices(limits: Limits, kept: IntArray) -> Limits:
     return kept_limits
 
 
-def wilson_limits(values: FloatArray, strata: IntArray, count: int) -> Limits:
-    """Wilson intervals of each stratum's rate (values 0 or 1): (S, M) ends at a level."""
-    successes = np.zeros((count, values.shape[1]))
-    np.add.at(successes, strata, values)
-    trials = np.bincount(strata, minlength=count).astype(np.float64)[:, None]
-    every = np.broadcast_to(trials, successes.shape)
-    return lambda level: I.wilson(successes, every, I.z_value(level))
+def bounded_limits(values: FloatArray, strata: IntArray, count: int) -> Limits:
+    """`intervals.bounded_mean` of each stratum's mean (values in [0, 1]; Wilson's for
+    values 0 or 1): (S, M) ends at a level."""
+    shape = (count, values.shape[1])
+    sums, squares, ones, zeros = (np.zeros(shape) for _ in range(4))
+    np.add.at(sums, strata, values)
+    np.add.at(squares, strata, values * values)
+    np.add.at(ones, strata, values == 1)
+    np.add.at(zeros, strata, values == 0)
+    sizes = np.broadcast_to(np.bincount(strata, minlength=count).astype(np.float64)[:, None], shape)
+    inside = sizes - np.maximum(ones, zeros)
+    return lambda level: I.bounded_mean(sums, squares, sizes, inside, I.z_value(level))
+
+
+def unit_interval(values: FloatArray) -> list[bool]:
+    """Whether each column's values all lie in [0, 1] (their mean gets `bounded_limits`)."""
+    inside = (values >= 0) & (values <= 1)
+    return [bool(len(values)) and bool(column.all()) for column in inside.T]
 
 
 def proportion_summary(
     names: Sequence[str], values: FloatArray, level: float, unit: str
 ) -> dict[str, Any]:
     """The overall rate of each column of `values` (0 or 1) with its Wilson interval."""
-    low, high = wilson_limits(values, np.zeros(len(values), np.int64), 1)(level)
+    low, high = bounded_limits(values, np.zeros(len(values), np.int64), 1)(level)
     return {
         "count": len(values),
         "metrics": estimates(names, values.mean(axis=0), low[0], high[0], unit),
