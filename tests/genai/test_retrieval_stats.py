@@ -4,10 +4,12 @@ size, the spread's interval holds parity, and the paired comparison is paired.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from cardgate.evidence.evaluation.bootstrap import percentile_interval
-from cardgate.evidence.genai.retrieval_metrics import METRICS
+from cardgate.evidence.genai.retrieval_metrics import METRICS, FloatArray
 from cardgate.evidence.genai.retrieval_stats import (
     bootstrap_limits,
     codes,
@@ -99,32 +101,54 @@ def test_the_paired_comparison_is_narrower_than_comparing_two_intervals() -> Non
     assert (high[2] - low[2]) < 0.2 * (high[0] - low[0])
 
 
+def _coverage(
+    draw: Callable[[np.random.Generator], FloatArray],
+    metric: str,
+    sliced_metric: str,
+    *,
+    truth: float,
+    runs: int,
+    null_replicates: int,
+    seed: int,
+) -> tuple[float, float]:
+    """How often the overall interval of `metric` on the first 30 of 60 drawn queries, and
+    the second slice's interval of `sliced_metric`, cover `truth` over `runs` seeded runs."""
+    rng = np.random.default_rng(seed)
+    covered = sliced = 0
+    for _ in range(runs):
+        values = draw(rng)
+        first = values[:30]
+        draws = resampled_means(first, np.zeros(30, np.int64), 200, rng)[:, 0, :]
+        found = overall_summary(METRICS, first, draws, 0.95, "queries", bounded=[True] * 5)
+        low, high = found["metrics"][metric]["ci"]
+        covered += int(low <= truth <= high)
+        feature = slice_feature(
+            "half", ["a"] * 30 + ["b"] * 30, values, METRICS, min_group_size=30,
+            replicates=null_replicates, level=0.95, rng=rng, unit="queries", bounded=True,
+        )  # fmt: skip
+        low, high = feature["slices"][1]["metrics"][sliced_metric]["ci"]
+        sliced += int(low <= truth <= high)
+    return covered / runs, sliced / runs
+
+
 def test_a_hit_rate_interval_covers_its_rate_near_1() -> None:
     """hit_rate is 0 or 1 per query: the percentile bootstrap of its mean collapses to a
     point when every query hits, and covered a true rate of 0.95 on 30 queries 77% of
     the time (0.98: 44%). Wilson's interval covers it 93.9% of the time there (exactly,
     over the binomial), overall and per slice: 400 seeded runs fall under 90% with
     probability below 0.2% (binomial tail)."""
-    rng = np.random.default_rng(38)
     column = METRICS.index("hit_rate")
-    covered = sliced = 0
-    runs = 400
-    for _ in range(runs):
+
+    def draw(rng: np.random.Generator) -> FloatArray:
         values = np.zeros((60, len(METRICS)))
         values[:, column] = rng.random(60) < 0.95
-        first = values[:30]
-        draws = resampled_means(first, np.zeros(30, np.int64), 200, rng)[:, 0, :]
-        found = overall_summary(METRICS, first, draws, 0.95, "queries", bounded=[True] * 5)
-        low, high = found["metrics"]["hit_rate"]["ci"]
-        covered += int(low <= 0.95 <= high)
-        feature = slice_feature(
-            "half", ["a"] * 30 + ["b"] * 30, values, METRICS, min_group_size=30,
-            replicates=200, level=0.95, rng=rng, unit="queries", bounded=True,
-        )  # fmt: skip
-        low, high = feature["slices"][1]["metrics"]["hit_rate"]["ci"]
-        sliced += int(low <= 0.95 <= high)
-    assert covered / runs >= 0.9, covered / runs
-    assert sliced / runs >= 0.9, sliced / runs
+        return values
+
+    covered, sliced = _coverage(
+        draw, "hit_rate", "hit_rate", truth=0.95, runs=400, null_replicates=200, seed=38
+    )
+    assert covered >= 0.9, covered
+    assert sliced >= 0.9, sliced
 
 
 def test_a_graded_metric_interval_covers_its_mean_near_1() -> None:
@@ -133,21 +157,13 @@ def test_a_graded_metric_interval_covers_its_mean_near_1() -> None:
     83% of the time (2,000 runs; 98% at 1: 42%), `intervals.bounded_mean`'s 98.1% —
     overall, per slice, and at the Šidák level of a spread (nominal 99.15%: 99.5%). 300
     seeded runs under 92% here have a probability below 0.1% (binomial tail)."""
-    rng = np.random.default_rng(39)
-    covered = sliced = 0
-    runs = 300
-    for _ in range(runs):
-        values = np.where(rng.random((60, 5)) < 0.9, 1.0, rng.random((60, 5)))
-        first = values[:30]
-        draws = resampled_means(first, np.zeros(30, np.int64), 200, rng)[:, 0, :]
-        found = overall_summary(METRICS, first, draws, 0.95, "queries", bounded=[True] * 5)
-        low, high = found["metrics"]["ndcg"]["ci"]
-        covered += int(low <= 0.95 <= high)
-        feature = slice_feature(
-            "half", ["a"] * 30 + ["b"] * 30, values, METRICS, min_group_size=30,
-            replicates=20, level=0.95, rng=rng, unit="queries", bounded=True,
-        )  # fmt: skip
-        low, high = feature["slices"][1]["metrics"]["mrr"]["ci"]
-        sliced += int(low <= 0.95 <= high)
-    assert covered / runs >= 0.92, covered / runs
-    assert sliced / runs >= 0.92, sliced / runs
+
+    def draw(rng: np.random.Generator) -> FloatArray:
+        values: FloatArray = np.where(rng.random((60, 5)) < 0.9, 1.0, rng.random((60, 5)))
+        return values
+
+    covered, sliced = _coverage(
+        draw, "ndcg", "mrr", truth=0.95, runs=300, null_replicates=20, seed=39
+    )
+    assert covered >= 0.92, covered
+    assert sliced >= 0.92, sliced

@@ -243,16 +243,31 @@ def test_no_badge_spills_out_of_its_table_cell(browser: Any, http_root: str, wid
     """The dashboard's columns have fixed widths: a long badge (helpdesk-assistant's
     fairness 'NOT APPLICABLE') wraps in its cell, between words, rather than lying over
     the NIST coverage beside it."""
+    badges, spilled = _found_on(
+        browser,
+        http_root,
+        width,
+        ("index.html", *SYSTEM_PAGES, *PAGES),
+        "td .cg-badge",
+        OVERFLOWING,
+    )
+    assert badges > 20
+    assert not any(spilled.values()), spilled
+
+
+def _found_on(
+    browser: Any, http_root: str, width: int, paths: tuple[str, ...], cells: str, script: str
+) -> tuple[int, dict[str, Any]]:
+    """How many `cells` the pages at `paths` have at `width`, and what `script` finds on each."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        spilled, badges = {}, 0
-        for path in ("index.html", *SYSTEM_PAGES, *PAGES):
+        found, count = {}, 0
+        for path in paths:
             page.goto(f"{http_root}/{path}")
-            badges += page.locator("td .cg-badge").count()
-            spilled[path] = page.evaluate(OVERFLOWING)
-        assert badges > 20
-        assert not any(spilled.values()), spilled
+            count += page.locator(cells).count()
+            found[path] = page.evaluate(script)
+        return count, found
     finally:
         context.close()
 
@@ -280,15 +295,13 @@ def test_no_name_in_a_system_pages_action_table_breaks_inside_a_word(
 ) -> None:
     """A system page's action table shares its width with the table of contents: laid out
     by its content, the Who column was squeezed until 'Customer' broke as 'Custome r'."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
-        broken, cells = {}, 0
-        for path in SYSTEM_PAGES:
-            page.goto(f"{http_root}/{path}")
-            cells += page.locator('table.cg-actions td[data-label="Who"]').count()
-            broken[path] = page.evaluate(BROKEN_WORDS)
-        assert cells > 10
-        assert not any(broken.values()), broken
-    finally:
-        context.close()
+    cells, broken = _found_on(
+        browser,
+        http_root,
+        width,
+        SYSTEM_PAGES,
+        'table.cg-actions td[data-label="Who"]',
+        BROKEN_WORDS,
+    )
+    assert cells > 10
+    assert not any(broken.values()), broken
