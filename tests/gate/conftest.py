@@ -498,6 +498,20 @@ def _edit(root: Path, edits: dict[str, Any]) -> None:
             path.write_text(text, encoding="utf-8")
 
 
+def committed_then_changed(root: Path, edits: dict[str, Any]) -> str:
+    """Commit the workspace at `root` to a new git repository, then apply `edits` (a
+    case's ``change``): the ref a gate --changed-since compares with."""
+    for args in (("init", "-q"), ("add", "."), ("commit", "-qm", "base")):
+        subprocess.run(
+            ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=t",
+             *args],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+    _edit(root, edits)
+    return "HEAD"
+
+
 def build_workspace(root: Path, case: dict[str, Any] | None = None) -> Path:
     """The base workspace at `root`, edited as `case` says."""
     case = case or {}

@@ -2,7 +2,9 @@
 
 Each case edits the passing base workspace (conftest.py) and lists the findings of its
 rule it expects as ``path:line:col CODE severity`` (active) and optionally ``waived``,
-message fragments (``messages``) and hint fragments (``hints``).
+message fragments (``messages``) and hint fragments (``hints``). A case with ``change``
+commits the workspace as built to git, then makes the edits of ``change`` and gates with
+``--changed-since`` that commit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cardgate.gate.engine import run_gate
 from cardgate.gate.result import Finding
 from cardgate.gate.rules import RULES
 
-from .conftest import TODAY, build_workspace
+from .conftest import TODAY, build_workspace, committed_then_changed
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -41,7 +43,10 @@ def _shown(finding: Finding, label: str | None = None) -> str:
 @pytest.mark.parametrize(("code", "case"), _cases())
 def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws", case)
-    result = run_gate(root, release=case.get("release", True), today=TODAY)
+    # ``change``: the workspace as built is committed, then changed: the gate runs with
+    # --changed-since its commit
+    ref = committed_then_changed(root, case["change"]) if "change" in case else None
+    result = run_gate(root, release=case.get("release", True), today=TODAY, changed_since=ref)
     crashed = [f.message for f in result.findings if f.code == "GATE-INT001"]
     assert not crashed
     active = sorted(_shown(f) for f in result.findings if f.code == code)

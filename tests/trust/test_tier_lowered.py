@@ -145,3 +145,27 @@ def test_a_deleted_system_is_reported_as_leaving_the_inventory(tmp_path: Path) -
         "is no longer gated"
     ]
     assert gone[0]["severity"] == "warning", gone
+
+
+def test_an_unchanged_card_keeps_its_tier_in_a_change_that_removes_a_system(
+    tmp_path: Path,
+) -> None:
+    """A card whose bytes are the ref's is no new system's: the removed ones' tier is not
+    its floor (it was, when another file of its system changed)."""
+    root = build_workspace(tmp_path / "ws")
+    other = root / "systems" / "other"
+    shutil.copytree(root / "systems" / SYSTEM, other)
+    edit(
+        other / "model-card.yaml",
+        (f"id: {SYSTEM}", "id: other"),
+        ("risk_tier: high", "risk_tier: unacceptable"),
+    )
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    shutil.rmtree(other)
+    (root / "systems" / SYSTEM / "notes.md").write_text("Notes.\n", encoding="utf-8")
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    assert report["systems"][0]["unchanged"] is False  # type: ignore[index]
+    assert "GATE-MC003" not in codes(report), report
+    assert code == 0, report

@@ -141,17 +141,17 @@ class GateContext:
         --changed-since, a tier lowered since its ref counts only once merged)."""
         found = self._tiers.get(system.id)
         if found is None:
-            base = self._base() if system.id not in self.partial else None  # else as there
+            base = self.ref_cards() if system.id not in self.partial else None  # else as there
             found = self._tiers[system.id] = gated_tier(self.workspace, system, base)
         return found
 
     def removed_systems(self) -> dict[str, str]:
         """With --changed-since: the systems on its ref that are gone here, and their risk
         tiers there (`cardgate.gate.tiers.removed_systems`); else none."""
-        base = self._base()
+        base = self.ref_cards()
         return removed_systems(self.workspace, base) if base is not None else {}
 
-    def _base(self) -> BaseCards | None:
+    def ref_cards(self) -> BaseCards | None:
         """The model cards on --changed-since's ref (listed once), or None without it."""
         if self.base_ref is not None and self._base_cards is None:
             self._base_cards = base_cards(self.workspace, self.base_ref)

@@ -76,6 +76,9 @@ class BaseCards:
     """The systems folders looked in on the ref (here's and the ref's)."""
     removed: dict[str, str] | None = None
     """The removed systems and their tiers on the ref (`removed_systems`, computed once)."""
+    read: dict[str, object] = field(default_factory=dict)
+    """Workspace-relative path of a card on the ref -> its YAML data there (`card_data`:
+    each read once per run, by the tiers and by the card's limits, `gate.card_limits`)."""
 
 
 def base_cards(workspace: Workspace, ref: str) -> BaseCards:
@@ -119,24 +122,52 @@ def removed_systems(workspace: Workspace, base: BaseCards) -> dict[str, str]:
     """System id -> strictest risk tier on the ref, of the systems whose cards are on the
     ref and whose folders are gone here (read once per run)."""
     if base.removed is None:
-        tiers: dict[str, list[str]] = {}
-        for relative in sorted(base.objects):
-            parent, _, system_id = relative.rpartition("/")[0].rpartition("/")
-            if (parent or ".") in base.folders and system_id not in workspace.systems:
-                tiers.setdefault(system_id, []).append(_tier_at(workspace.root, relative, base.ref))
-        base.removed = {key: max(found, key=ORDER.index) for key, found in tiers.items()}
+        base.removed = {
+            key: _strictest(workspace, base, paths)
+            for key, paths in removed_cards(workspace, base).items()
+        }
     return base.removed
+
+
+def removed_cards(workspace: Workspace, base: BaseCards) -> dict[str, list[str]]:
+    """System id -> workspace-relative paths of its cards on the ref, of the systems whose
+    folders are gone here."""
+    found: dict[str, list[str]] = {}
+    for relative in sorted(base.objects):
+        parent, _, system_id = relative.rpartition("/")[0].rpartition("/")
+        if (parent or ".") in base.folders and system_id not in workspace.systems:
+            found.setdefault(system_id, []).append(relative)
+    return found
 
 
 def base_tier(workspace: Workspace, system: SystemDocs, base: BaseCards) -> str | None:
     """The strictest risk tier of the system's card on the ref (under either name, in its
     folder here or in the ref's systems folder); None when there is no card there;
     `UNREADABLE` for a card whose tier cannot be read."""
+    paths = base_card_paths(workspace, system, base)
+    if paths is None:
+        return None
+    if not paths:  # the card as it is on the ref: its tier is the card's
+        return system.model_card.risk_tier if system.model_card is not None else None
+    return _strictest(workspace, base, paths)
+
+
+def _strictest(workspace: Workspace, base: BaseCards, paths: list[str]) -> str:
+    """The strictest risk tier of the cards at `paths` on the ref."""
+    return max((_tier_of(card_data(workspace, base, path)) for path in paths), key=ORDER.index)
+
+
+def base_card_paths(workspace: Workspace, system: SystemDocs, base: BaseCards) -> list[str] | None:
+    """Workspace-relative paths of the system's cards on the ref (under either name, in
+    its folder here or in the ref's systems folder) whose bytes differ from the card's
+    now: [] when the only one is the card as it is; None when the ref has none (a system
+    new since the ref, or one renamed)."""
     folders = {workspace.relative(system.folder)}
     if base.systems_dir is not None:
         folders.add(posixpath.normpath(f"{base.systems_dir}/{system.id}"))
     card = system.card.loaded if system.card is not None else None
     current = workspace.relative(card.path) if card is not None else None
+    there = False
     found: list[str] = []
     for folder in sorted(folders):
         for suffix in YAML_SUFFIXES:
@@ -144,10 +175,17 @@ def base_tier(workspace: Workspace, system: SystemDocs, base: BaseCards) -> str 
             object_id = base.objects.get(relative)
             if object_id is None:
                 continue
-            if relative == current and _object_id(workspace.root / relative) == object_id:
-                continue  # the card as it is on the ref: its tier is the card's
-            found.append(_tier_at(workspace.root, relative, base.ref))
-    return max(found, key=ORDER.index) if found else None
+            there = True
+            if relative != current or _object_id(workspace.root / relative) != object_id:
+                found.append(relative)
+    return found if there else None
+
+
+def card_data(workspace: Workspace, base: BaseCards, relative: str) -> object:
+    """The YAML data of the card at `relative` on the ref (`_data_at`), read once per run."""
+    if relative not in base.read:
+        base.read[relative] = _data_at(workspace.root, relative, base.ref)
+    return base.read[relative]
 
 
 def _object_id(path: Path) -> str | None:
@@ -159,8 +197,7 @@ def _object_id(path: Path) -> str | None:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def _tier_at(root: Path, relative: str, ref: str) -> str:
-    data = _data_at(root, relative, ref)
+def _tier_of(data: object) -> str:
     tier = data.get("risk_tier") if isinstance(data, dict) else None
     return tier if isinstance(tier, str) and tier in ORDER else UNREADABLE
 

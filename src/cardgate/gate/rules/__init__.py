@@ -39,6 +39,7 @@ from cardgate.gate.rules import (
     generation_fresh,
     generation_thresholds,
     internal_error,
+    model_card_limits,
     model_card_recommended,
     model_card_required,
     model_card_risk_tier,
@@ -74,6 +75,7 @@ MODULES: tuple[ModuleType, ...] = (
     model_card_required,
     model_card_recommended,
     model_card_risk_tier,
+    model_card_limits,
     documents_past_draft,
     # references
     datasheets_complete,

@@ -1,0 +1,99 @@
+"""A card's limits are no looser than on --changed-since's ref: a loosening counts once merged.
+
+Rationale:
+The card's own limits are what the gate holds the evidence to: ``max: 0.10`` on
+``demographic_parity_difference``, ``inconclusive: block``, the baseline's ``tolerance``.
+A pull request could raise the limit to ``0.35`` (or drop it, lower a ``min``, loosen
+``inconclusive:``, raise ``min_group_size`` or a tolerance), re-run ``cardgate evaluate``,
+and pass: the new limit is decided, not the one reviewers approved. Only the stale
+sign-offs said so, and a tier that counts unsigned sign-offs lets anyone append one. As
+a signer added in the same change does not count and a lowered risk tier or a loosened
+policy counts once merged (GATE-MC003, GATE-POL001), each limit of the card on REF that
+the card here demands less of is an error no waiver accepts (a waiver in the same change
+would accept it). The comparison (`cardgate.gate.card_limits`) covers the thresholds of
+``evaluation:`` and of the GenAI sections (retrieval, generation, safety, operations),
+the baselines' tolerances (``evaluation.baseline``, the retrieval baseline) and each
+section's ``min_group_size``. The card on REF is found as for its risk tier, under either
+name, in the system's folder or REF's systems folder. Plain ``cardgate gate`` has no REF
+and reports nothing.
+
+Fails:
+- with ``--changed-since REF``: a threshold's ``max`` raised (``max: 0.1`` on REF,
+  ``0.35`` here), a ``min`` lowered, a bound or the threshold removed, or narrowed to one
+  feature where it applied to every one (or a feature it applied to dropped from
+  ``sensitive_features``);
+- the threshold's ``inconclusive:`` looser than on REF (``block`` to ``warn``, or
+  removed: the policy's then applies);
+- ``min_group_size`` raised (more groups left unjudged);
+- ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
+  baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
+- a system new since REF, in a change that removes systems (its folder may be a removed
+  one renamed), demanding less than the removed systems' cards did.
+
+Passes:
+- without ``--changed-since``; every limit as on REF or stricter (a lower ``max``, a
+  higher ``min``, a stricter action, a new threshold); a system new since REF in a
+  change that removes none (its first limits: the review of the change is the defence);
+- (a warning) a card that does not validate on REF: none of its limits was in force
+  there (the gate blocked the system), so there is nothing to compare with.
+
+Remediation:
+Restore REF's limit in this change, and propose the looser limit on its own, reviewed
+and signed off; it applies once merged. Retire a system and add another in two changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardgate.core.problems import Severity
+from cardgate.gate.card_limits import base_limits, card_limits, loosenings
+from cardgate.gate.context import RuleContext
+from cardgate.gate.result import Finding
+
+CODE = "GATE-MC005"
+NAME = "model-card.limits-kept"
+SEVERITY = Severity.ERROR
+NIST = ["GOVERN 1.4", "MEASURE 2.11", "MEASURE 2.3"]
+ALIASES: list[str] = []
+WAIVABLE = False  # a waiver in the same change would accept the loosening
+LOCKED = True  # nor may the policy lower it
+NEEDS_CARD = True
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    system, card, ref = ctx.system, ctx.card, ctx.gate.base_ref
+    base = ctx.gate.ref_cards()
+    if system is None or card is None or ref is None or base is None:
+        return
+    floor = base_limits(ctx.workspace, system, base)
+    for relative in floor.unreadable:
+        yield ctx.finding(
+            system.card,
+            f"the model card {relative} does not validate on {ref}: none of its limits was in "
+            "force there, and this card's are not compared with it",
+            hint="review the limits this change sets as those of a new card",
+            severity=Severity.WARNING,
+        )
+    removed = ", ".join(f"'{name}'" for name in floor.removed)
+    for loosening in loosenings(floor.cards, card_limits(card), ref):
+        if removed:
+            yield ctx.finding(
+                system.card,
+                f"new since {ref}, in a change that removes {removed}: {loosening.message}",
+                path=loosening.path,
+                key=True,
+                hint=f"merge the removal of {removed} on its own, reviewed, before adding "
+                "this system with lower limits (a renamed system keeps its limits until merged)",
+                waivable=False,
+            )
+        else:
+            yield ctx.finding(
+                system.card,
+                loosening.message,
+                path=loosening.path,
+                key=True,
+                hint=f"restore the limit of {ref}: a loosened limit counts once merged, not in "
+                "the change that loosens it",
+                waivable=False,
+            )
