@@ -320,7 +320,7 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
             },
             "settings_sha256": canonical_sha256(card.evaluation),
             "seed": 0,
-            "replicates": 1000,
+            "replicates": card.evaluation.bootstrap.replicates,
             "confidence_level": level,
             "min_group_size": 30,
             "versions": {},

@@ -78,6 +78,8 @@ class _Provenance(Protocol):
     @property
     def min_group_size(self) -> int: ...
     @property
+    def replicates(self) -> int: ...
+    @property
     def settings_sha256(self) -> str: ...
 
 
@@ -250,6 +252,7 @@ def threshold_verdicts(
                 card_min_group_size=settings.min_group_size,
                 level=level,
                 policy=policy,
+                replicates=artifact.provenance.replicates,
             )
             for result in records
         ]
@@ -331,7 +334,14 @@ def baseline_verdicts(read: RetrievalRead, tier: TierSettings) -> list[tuple[str
                 None,
             )
         verdict = (
-            decide(baseline, result, card_min_group_size=1, level=level, policy=policy)
+            decide(
+                baseline,
+                result,
+                card_min_group_size=1,
+                level=level,
+                policy=policy,
+                replicates=read.artifact.provenance.replicates,
+            )
             if result is not None
             else None
         )

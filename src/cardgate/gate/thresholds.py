@@ -41,6 +41,11 @@ class ThresholdOptions(BaseModel):
     """The lowest confidence level of an evaluation's intervals whose results may pass
     or warn; below it every result blocks (narrower intervals make breaches whose
     estimate falls inside the limit `within`). Lowering it is a loosening."""
+    min_replicates: int = Field(default=200, ge=0, le=100_000)
+    """The fewest bootstrap replicates (null-test draws) an evaluation's results may pass
+    or warn with; below it, `replicates: 0` included, every result blocks (a noise floor
+    or a bootstrap interval of a few draws is what their seed makes it). Lowering it is a
+    loosening."""
 
     def looser_than(self, floor: BaseModel) -> list[tuple[str, str]]:
         """Where these options demand less than the baseline's `floor` (GATE-POL001)."""
@@ -76,6 +81,11 @@ class ThresholdOptions(BaseModel):
                  f"{self.min_confidence_level:g} confidence (baseline: "
                  f"{floor.min_confidence_level:g})")
             )  # fmt: skip
+        if self.min_replicates < floor.min_replicates:
+            found.append(
+                ("min_replicates", f"lets results pass on {self.min_replicates:,} bootstrap "
+                 f"replicates (baseline: {floor.min_replicates:,})")
+            )  # fmt: skip
         return found
 
 
@@ -88,6 +98,7 @@ def threshold_policy(settings: TierSettings) -> ThresholdPolicy:
         min_group_size=options.min_group_size,
         max_confidence_level=options.max_confidence_level,
         min_confidence_level=options.min_confidence_level,
+        min_replicates=options.min_replicates,
         source=f"the policy (tier '{settings.tier}')",
     )
 

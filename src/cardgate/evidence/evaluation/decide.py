@@ -27,7 +27,12 @@ turned a blocking disparity into a warning). Nor by the confidence level: interv
 at 51% hug the estimate, so that a breach whose estimate falls just inside the limit
 reads `within`: where the level is under the policy's `min_confidence_level`, nothing
 passes or warns (a true false positive rate of 0.205 against `max: 0.2`, 500 rows, was
-`within` in 15.7% of runs at 51%, 1.3% at 95%).
+`within` in 15.7% of runs at 51%, 1.3% at 95%). Nor by the resampling: a noise floor is a
+quantile of the card's `bootstrap.replicates` null draws, and a bootstrap interval a
+percentile of as many copies; with a few of them and a chosen `seed`, the floor reaches
+the estimate (a breach reads inconclusive, not evident: a warning under
+`block-if-evident`) or an interval shrinks inside the limit. Where the evaluation drew
+fewer than the policy's `min_replicates` (none included), nothing passes or warns.
 
 Light: no numpy, no pandas (the gate imports it). Kept whole: the one decider (see
 above); what the states and outcomes mean is read in one place.
@@ -81,6 +86,9 @@ class ThresholdPolicy:
     """Above it, an inconclusive result is no result: intervals that wide only excuse."""
     min_confidence_level: float = 0.0
     """Below it, no result passes: intervals that narrow show a limit met by chance."""
+    min_replicates: int = 0
+    """Below it, no result passes: null tests and bootstrap intervals of so few draws can
+    be chosen by their seed."""
     source: str = "the policy"
     """How messages name it, e.g. "the policy (tier 'high')"."""
 
@@ -247,9 +255,11 @@ def decide(
     card_min_group_size: int,
     level: float,
     policy: ThresholdPolicy | None = None,
+    replicates: int | None = None,
 ) -> Verdict:
     """The verdict of `threshold` (the card's) on its `result` (the artifact's), under
-    the policy in force (None: the card alone, as the artifact records it)."""
+    the policy in force (None: the card alone, as the artifact records it); `replicates`:
+    the resampling draws behind the artifact (None: it resamples nothing)."""
     notes: list[str] = []
     minimum = card_min_group_size
     if policy is not None:  # the stricter of the card's and the policy's minimum
@@ -278,6 +288,14 @@ def decide(
             f" (blocks: its intervals are at {level * 100:.4g}% confidence, below the "
             f"{policy.min_confidence_level * 100:.4g}% {policy.source} requires)"
         )
+        return Verdict(result, state, "block", reason, tuple(notes))
+    if (
+        policy is not None
+        and replicates is not None
+        and replicates < policy.min_replicates
+        and undecided
+    ):
+        reason += f" ({_too_few_draws(replicates, policy)})"
         return Verdict(result, state, "block", reason, tuple(notes))
     if state == "within":
         outcome: Outcome = "pass"
@@ -309,6 +327,16 @@ def decide(
             )
         reason += f" ({meaning})"
     return Verdict(result, state, outcome, reason, tuple(notes))
+
+
+def _too_few_draws(replicates: int, policy: ThresholdPolicy) -> str:
+    drawn = (
+        "it was evaluated without resampling (bootstrap replicates: 0): no null test, no "
+        "bootstrap interval"
+        if replicates == 0
+        else f"its null tests and bootstrap intervals rest on {replicates:,} replicates"
+    )
+    return f"blocks: {drawn}; {policy.source} requires at least {policy.min_replicates:,}"
 
 
 def _source(policy: ThresholdPolicy | None) -> str:
@@ -413,6 +441,7 @@ def threshold_verdicts(
                 card_min_group_size=settings.min_group_size,
                 level=level,
                 policy=policy,
+                replicates=artifact.provenance.replicates,
             )
             for result in artifact.thresholds
             if matches(threshold, index, result)

@@ -24,8 +24,12 @@ widen the intervals until breaches read inconclusive: above the policy's
 ``max_confidence_level`` (0.99 unless the policy says otherwise) an inconclusive result
 blocks; nor lower it until intervals hug the estimate and a breach whose estimate falls
 inside the limit reads ``within``: under the policy's ``min_confidence_level`` (0.95
-unless the policy says otherwise) every result blocks. ``cardgate evaluate``, the
-reports and the site show the same verdicts.
+unless the policy says otherwise) every result blocks. Nor can it pick a handful of
+``bootstrap.replicates`` and a ``seed`` until the noise floor (a quantile of the null
+draws) reaches a breach's estimate, or a bootstrap interval shrinks inside the limit:
+under the policy's ``min_replicates`` (200 unless the policy says otherwise; ``0``
+included) every result blocks. ``cardgate evaluate``, the reports and the site show the
+same verdicts.
 
 Fails:
 - ``demographic_parity_difference`` for ``age_group`` 0.291 (95% CI 0.142–0.437) with
@@ -38,8 +42,11 @@ Fails:
   policy's ``max_confidence_level``;
 - any result of an evaluation at ``confidence_level: 0.51``, under the policy's
   ``min_confidence_level``;
+- any result of an evaluation with ``replicates: 5`` (or ``0``), under the policy's
+  ``min_replicates``;
 - under ``block-if-evident``, an inconclusive disparity whose estimate is beyond the
-  limit in an evaluation with ``replicates: 0`` (no null test);
+  limit in an evaluation with ``replicates: 0`` (no null test), where the policy's
+  ``min_replicates`` is 0;
 - a threshold the artifact has no record of, a value that could not be computed, or a
   recorded state that its own numbers contradict (a hand edit).
 
