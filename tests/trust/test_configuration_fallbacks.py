@@ -117,3 +117,23 @@ def test_a_policy_named_in_another_case_is_a_configuration_error(tmp_path: Path)
     code, out = gate(root, "--release")
     assert code == 2, out
     assert "Policy.yaml" in out
+
+
+def test_a_system_passing_under_the_stand_in_for_an_unreadable_policy_says_so(
+    tmp_path: Path,
+) -> None:
+    """An invalid policy fails the workspace, and the strict preset gates the systems in
+    its place; their verdicts say under what (a bare "PASSED loan-approval" beside the
+    failure read as if the workspace's own policy had passed it)."""
+    root = build_workspace(tmp_path / "ws")
+    (root / "policy.yaml").write_text("kind: policy\nschema_version: 1\ndefaults:\n  rules:\n")
+    code, out = gate(root)
+    assert code == 1, out
+    verdicts = out.splitlines()[-1]
+    assert verdicts.startswith("FAILED  workspace (1 error)")
+    assert f"PASSED  {SYSTEM}" in verdicts
+    assert verdicts.endswith(
+        "(draft mode; systems gated under the preset strict (policy unreadable))"
+    )
+    code, out = gate(build_workspace(tmp_path / "valid"))  # a usable policy: nothing added
+    assert code == 0 and out.splitlines()[-1].endswith("   (draft mode)"), out

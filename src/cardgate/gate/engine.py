@@ -162,6 +162,7 @@ def _run_gate(
         strict=strict,
         today=gate.today,
         policy=resolved.source,
+        policy_fallback=resolved.fallback,
         findings=active,
         waived=waived,
         rules=runs,

@@ -154,6 +154,9 @@ class GateResult:
     today: dt.date
     policy: str
     """Where the policy came from, e.g. 'policy.yaml (extends baseline)'."""
+    policy_fallback: bool = False
+    """Whether the workspace's policy could not be used and a stricter preset gated the
+    systems in its place (the workspace itself fails on it)."""
     findings: list[Finding] = field(default_factory=list)
     waived: list[Finding] = field(default_factory=list)
     rules: list[RuleRun] = field(default_factory=list)

@@ -104,4 +104,6 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
         parts.append("SKIPPED  " + ", ".join(result.not_gated))
     if not parts:
         parts.append(tone("FAILED", _RED + _BOLD) + "  nothing was gated")
-    return "   ".join(parts) + f"   ({result.mode} mode)"
+    # systems pass or fail under the stand-in preset, not the workspace's own policy
+    under = f"; systems gated under the {result.policy}" if result.policy_fallback else ""
+    return "   ".join(parts) + f"   ({result.mode} mode{visible(under)})"
