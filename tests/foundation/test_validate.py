@@ -65,6 +65,16 @@ def test_enum_error_lists_choices_at_the_value() -> None:
     assert "minimal, limited, high, unacceptable" in message and "'hihg'" in message
 
 
+@pytest.mark.parametrize("written", ["1.0", "true", "'1'"])
+def test_a_schema_version_is_the_integer_1_not_what_equals_it(written: str) -> None:
+    """pydantic matched the literal by hash: 1.0 and true passed for 1."""
+    text = CARD.replace("schema_version: 1\n", f"schema_version: {written}\n")
+    assert text != CARD
+    [(code, line, column, message)] = problems_of(text)
+    assert (code, line, column) == ("CG102", 2, 17)
+    assert message.startswith("'schema_version' must be one of: 1 (got ")
+
+
 def test_missing_required_section() -> None:
     text = CARD.replace("intended_use:\n  primary_uses: [pre-screening]\n", "")
     [(code, line, column, message)] = problems_of(text)

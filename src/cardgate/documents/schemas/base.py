@@ -269,11 +269,21 @@ class Person(Section):
     email: Text | None = optional("Contact e-mail address.")
 
 
+def _an_integer(value: Any) -> Any:
+    """An integer as written: pydantic matches a literal by hash, so ``1.0`` and ``true``
+    passed for ``1`` (a document of another schema version is no version 1)."""
+    if isinstance(value, bool | float):
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": "1"})
+    return value
+
+
 class Document(Section):
     """Fields every cardgate document has."""
 
     kind: str = required("Document kind.")
-    schema_version: Literal[1] = required("Version of the document schema; currently 1.")
+    schema_version: Annotated[Literal[1], BeforeValidator(_an_integer)] = required(
+        "Version of the document schema; currently 1."
+    )
     extensions: dict[str, Any] | None = optional(
         "Your own fields, not checked by cardgate (the only place unknown keys are allowed)."
     )
