@@ -1,6 +1,6 @@
 """Generation scores compared with the baseline configuration's (champion / challenger):
 `genai.generation_evaluation.baseline` names the baseline's judged score files; each score
-is compared on the samples both configurations scored with a paired bootstrap; a
+is compared on the samples both configurations scored with a paired interval; a
 threshold on `<score>_change_from_baseline` is decided by the one decider (GATE-GEN002),
 and the baseline's files are inputs whose digests GATE-GEN001 checks. On a copy of the
 worked example (its scores are SYNTHETIC: the mechanics, not the numbers, are tested)."""
@@ -63,13 +63,19 @@ def test_the_paired_change_by_hand(ws: Path) -> None:
     )
 
 
-def test_the_same_scores_change_by_exactly_zero(ws: Path) -> None:
-    # the baseline judged exactly as the candidate: every paired difference is 0
+def test_the_same_scores_change_by_zero_within_what_the_samples_can_tell(ws: Path) -> None:
+    """The baseline judged exactly as the candidate: every paired difference is 0, and the
+    interval is Wilson's for no gain and no loss in n samples, ±z²/(n + z²) (121 samples:
+    ±0.031), not the point 0–0 the paired bootstrap gave: samples that all agree do not
+    show that every other sample would."""
     shutil.copyfile(ws / f"{FOLDER}/ragas-scores.csv", ws / BASELINE)
     assert _run(ws, "evaluate-generation", SYSTEM)[0] == 0
     data = json.loads((ws / ARTIFACT).read_text(encoding="utf-8"))
-    for change in data["baseline"]["changes"].values():
-        assert (change["value"], change["ci"]) == (0.0, [0.0, 0.0])
+    for metric, change in data["baseline"]["changes"].items():
+        n = data["baseline"]["count"][metric]
+        edge = 1.959964**2 / (n + 1.959964**2)
+        assert change["value"] == 0.0
+        assert change["ci"] == pytest.approx([-edge, edge], abs=1e-6), (metric, n)
 
 
 def test_a_candidate_worse_than_the_baseline_is_blocked_and_a_changed_baseline_is_stale(

@@ -73,6 +73,34 @@ def test_a_metric_at_1_on_every_query_has_an_interval_not_a_point(ws: Path) -> N
             assert low == pytest.approx(30 / (30 + 1.959963984540054**2)) and high == 1.0
 
 
+def test_a_baseline_that_agrees_on_every_query_is_not_shown_within_the_tolerance(ws: Path) -> None:
+    """The baseline's run is the candidate's: every paired difference is 0. The paired
+    bootstrap gave the change the point 0–0, and GATE-RAG003 read 'within' a tolerance of
+    0.02 on 60 queries; `summary.change_limits` gives Wilson's interval for no gain and no
+    loss in 60, ±z²/(60 + z²) = ±0.060, which straddles −0.02: inconclusive."""
+    folder = ws / f"systems/{SYSTEM}"
+    (folder / "run-baseline.trec").write_bytes((folder / "run.trec").read_bytes())
+    _edit(
+        ws / CARD,
+        "    run: systems/loan-approval/run.trec\n",
+        "    run: systems/loan-approval/run.trec\n    baseline:\n"
+        "      run: systems/loan-approval/run-baseline.trec\n"
+        "      tolerance: 0.02\n      metrics: [ndcg, mrr, hit_rate]\n",
+    )
+    code, out = _run(ws, "evaluate-retrieval", SYSTEM)
+    assert code == 0, out
+    data = json.loads((ws / ARTIFACT).read_text(encoding="utf-8"))
+    edge = 1.959963984540054**2 / (60 + 1.959963984540054**2)
+    comparisons = data["baseline"]["comparisons"]
+    assert [c["metric"] for c in comparisons] == [
+        "ndcg_change_from_baseline", "mrr_change_from_baseline", "hit_rate_change_from_baseline"
+    ]  # fmt: skip
+    for comparison in comparisons:
+        assert comparison["value"] == 0.0
+        assert comparison["ci"] == pytest.approx([-edge, edge]), comparison
+        assert comparison["state"] == "inconclusive", comparison
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "where", "message"),
     [

@@ -119,7 +119,7 @@ def _retrieval(artifact: RetrievalArtifact) -> list[str]:
         lines += [
             "",
             f"Compared with the baseline configuration on the same {baseline.count} queries "
-            "(candidate minus baseline, paired bootstrap; the gate blocks a change below "
+            "(candidate minus baseline, a paired interval; the gate blocks a change below "
             f"-{baseline.tolerance}):",
             "",
             "| metric | candidate | baseline | change (interval) |",
@@ -198,7 +198,7 @@ def _generation(artifact: GenerationArtifact) -> list[str]:
             "",
             "Compared with the baseline configuration's judged scores ("
             + ", ".join(f"{md(s.tool)} `{md(s.path)}`" for s in compared.sources)
-            + ") on the samples both scored (candidate minus baseline, paired bootstrap):",
+            + ") on the samples both scored (candidate minus baseline, a paired interval):",
             "",
             "| score | samples | candidate | baseline | change (interval) |",
             "|---|---|---|---|---|",

@@ -6,7 +6,8 @@
   proportion): Wilson's score interval at an effective sample size (`bounded_mean`).
 * A sum or difference of independent proportions (balanced accuracy, the gap between two
   groups): MOVER, the method of variance estimates recovery, from the Wilson limits of
-  each (Newcombe 1998, method 10; Zou & Donner 2008).
+  each (Newcombe 1998, method 10; Zou & Donner 2008); of dependent estimates (a paired
+  change from a baseline: its gains and its losses), with their correlation (Zou 2007).
 * A disparity between G groups, the largest minus the smallest value: simultaneous
   intervals for every pairwise difference, at the Šidák-adjusted level for the
   G(G-1)/2 comparisons (times the number of rates compared: two for equalized odds), so
@@ -122,6 +123,25 @@ def bounded_mean(
     with np.errstate(invalid="ignore", divide="ignore"):
         effective = np.where(bernoulli, n, n * z * z / scale)
     return wilson(np.where(bernoulli, total, mean * effective), effective, z)
+
+
+def mover_difference(
+    first: tuple[FloatArray, FloatArray, FloatArray],
+    second: tuple[FloatArray, FloatArray, FloatArray],
+    correlation: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """MOVER interval of x − y from each estimate's (value, low, high) and the correlation
+    of the two estimates: the square-and-add of `mover_sum` with the cross term of
+    dependent estimates (Zou 2007, Psychological Methods 12(4), for dependent
+    correlations; Newcombe 1998, Statistics in Medicine 17(22), method 10, for paired
+    proportions). A negative correlation widens the interval."""
+    (x, x_low, x_high), (y, y_low, y_high) = first, second
+    r = np.asarray(correlation, dtype=np.float64)
+    down, up = x - x_low, y_high - y
+    below = np.sqrt(np.maximum(down * down + up * up - 2 * r * down * up, 0.0))
+    down, up = x_high - x, y - y_low
+    above = np.sqrt(np.maximum(down * down + up * up - 2 * r * down * up, 0.0))
+    return x - y - below, x - y + above
 
 
 def mover_sum(

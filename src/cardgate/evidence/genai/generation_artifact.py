@@ -67,7 +67,7 @@ class GenerationBaselineResult(_Record):
     baseline: dict[str, Estimate]
     """Per score: the baseline's own mean on those samples."""
     changes: dict[str, Estimate]
-    """Per score: candidate minus baseline, with the paired bootstrap interval."""
+    """Per score: candidate minus baseline on the same samples, with its paired interval."""
 
 
 class GenerationArtifact(_Record):

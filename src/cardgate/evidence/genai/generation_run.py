@@ -218,8 +218,9 @@ def _paired(
     replicates: int,
 ) -> dict[str, Any]:
     """The baseline's mean of each score the candidate also has, and candidate minus
-    baseline on the samples both scored, with the paired bootstrap: each replicate
-    resamples the samples once, for the difference and the baseline's own mean alike."""
+    baseline on the samples both scored: for scores in [0, 1], the interval of a mean in
+    [0, 1] and of a paired change (`summary.change_limits`); on another scale, the paired
+    bootstrap, each replicate resampling the samples once for both."""
     records, theirs = read_sources(workspace, settings, (*_SECTION, "baseline"))
     counts: dict[str, int] = {}
     means: dict[str, Any] = {}
@@ -243,20 +244,24 @@ def _paired(
                     "give both files a sample_id column (ragas rows are otherwise paired by "
                     "their order)",
                 )
-        table = np.array(
-            [
-                [ours[i].scores[metric] - base[i].scores[metric], base[i].scores[metric]]
-                for i in both
-            ]
+        pairs = np.array([[ours[i].scores[metric], base[i].scores[metric]] for i in both])
+        table = np.stack([pairs[:, 0] - pairs[:, 1], pairs[:, 1]], axis=1)
+        # scores in [0, 1]: the change gets summary.change_limits, as a retrieval metric's
+        # does; on another scale, the paired bootstrap (one resampling for both columns)
+        unit = all(unit_interval(pairs))
+        draws = (
+            None
+            if unit
+            else resampled_means(table, np.zeros(len(both), np.int64), replicates, rng)[:, 0, :]
         )
-        draws = resampled_means(table, np.zeros(len(both), np.int64), replicates, rng)
         found = overall_summary(
             ["change", "baseline"],
             table,
-            draws[:, 0, :],
+            draws,
             level,
             "samples",
-            bounded=[False, *unit_interval(table[:, 1:])],
+            bounded=[False, *unit_interval(pairs[:, 1:])],
+            paired=[unit, False],
         )
         counts[metric] = len(both)
         changes[metric] = found["metrics"]["change"]

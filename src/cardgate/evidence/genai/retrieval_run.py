@@ -35,7 +35,6 @@ from cardgate.evidence.genai.retrieval_metrics import (
     per_query,
     relevant_counts,
 )
-from cardgate.evidence.genai.retrieval_stats import resampled_means
 from cardgate.evidence.genai.summary import (
     decided,
     overall_summary,
@@ -150,21 +149,11 @@ def compute_retrieval(
         "unlabelled_queries_ignored": sum(1 for q in run if q not in labelled),
         "versions": evidence_versions(),
     }
-    # one resampling of the queries for the candidate, the baseline and their differences:
-    # the comparison is paired
-    compared: list[int] = []
-    columns = [values]
-    if settings.baseline is not None and baseline_run is not None:
-        compared = [METRICS.index(name) for name in settings.baseline.metrics]
-        base = per_query(*gain_matrix(queries, baseline_run, k), relevant)[:, compared]
-        columns += [base, values[:, compared] - base]
-    joined = np.concatenate(columns, axis=1)
-    draws = resampled_means(joined, np.zeros(len(queries), np.int64), replicates, rng)[:, 0, :]
-    metric_count = len(METRICS)
     # every metric lies in [0, 1] per query: its mean gets `intervals.bounded_mean`'s
     # interval (Wilson's for hit_rate, 0 or 1), not the bootstrap's
+    metric_count = len(METRICS)
     overall = overall_summary(
-        METRICS, values, draws[:, :metric_count], level, "queries", bounded=[True] * metric_count
+        METRICS, values, None, level, "queries", bounded=[True] * metric_count
     )
     features = [
         slice_feature(
@@ -198,23 +187,17 @@ def compute_retrieval(
             section=_SECTION,
         ),
     }
-    if settings.baseline is not None:
+    if settings.baseline is not None and baseline_run is not None:
         names = list(settings.baseline.metrics)
         width = len(names)
+        compared = [METRICS.index(name) for name in names]
+        base = per_query(*gain_matrix(queries, baseline_run, k), relevant)[:, compared]
         baseline_means = overall_summary(
-            names,
-            joined[:, metric_count : metric_count + width],
-            draws[:, metric_count : metric_count + width],
-            level,
-            "queries",
-            bounded=[True] * width,
+            names, base, None, level, "queries", bounded=[True] * width
         )
+        # the paired change, candidate minus baseline on the same queries (summary.change_limits)
         differences = overall_summary(
-            names,
-            joined[:, metric_count + width :],
-            draws[:, metric_count + width :],
-            level,
-            "queries",
+            names, values[:, compared] - base, None, level, "queries", paired=[True] * width
         )["metrics"]
         data["baseline"] = {
             "tolerance": settings.baseline.tolerance,

@@ -63,21 +63,26 @@ def estimates(
 def overall_summary(
     names: Sequence[str],
     values: FloatArray,
-    draws: FloatArray,
+    draws: FloatArray | None,
     level: float,
     unit: str,
     *,
     bounded: Sequence[bool] = (),
+    paired: Sequence[bool] = (),
 ) -> dict[str, Any]:
     """The overall mean of each column of `values` with the interval of its bootstrap
-    replicates `draws` (R, M); a column marked in `bounded` (every value in [0, 1]) has
-    `intervals.bounded_mean`'s (a percentile bootstrap collapses to a point when most
-    values are 1: 30 of 30 gave 1.000–1.000)."""
-    low, high = percentile_interval(draws, level)
-    marked = np.asarray(bounded, dtype=bool)
-    if marked.any():
-        own_low, own_high = bounded_limits(values, np.zeros(len(values), np.int64), 1)(level)
-        low, high = np.where(marked, own_low[0], low), np.where(marked, own_high[0], high)
+    replicates `draws` (R, M; None where every column is marked); a column marked in
+    `bounded` (every value in [0, 1]) has `intervals.bounded_mean`'s (a percentile
+    bootstrap collapses to a point when most values are 1: 30 of 30 gave 1.000–1.000),
+    one marked in `paired` (candidate minus baseline, both in [0, 1]) `change_limits`'."""
+    nan = np.full(values.shape[1], np.nan)
+    low, high = percentile_interval(draws, level) if draws is not None else (nan, nan)
+    zeros = np.zeros(len(values), np.int64)
+    for marks, limits in ((bounded, bounded_limits), (paired, change_limits)):
+        marked = np.asarray(marks, dtype=bool)
+        if marked.any():
+            own_low, own_high = limits(values, zeros, 1)(level)
+            low, high = np.where(marked, own_low[0], low), np.where(marked, own_high[0], high)
     return {
         "count": len(values),
         "metrics": estimates(names, values.mean(axis=0), low, high, unit),
@@ -190,9 +195,11 @@ def _of_slices(limits: Limits, kept: IntArray) -> Limits:
     return kept_limits
 
 
-def bounded_limits(values: FloatArray, strata: IntArray, count: int) -> Limits:
-    """`intervals.bounded_mean` of each stratum's mean (values in [0, 1]; Wilson's for
-    values 0 or 1): (S, M) ends at a level."""
+def _moments(
+    values: FloatArray, strata: IntArray, count: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Each stratum's (S, M) sums, sums of squares, sizes, and values not at the bound (0
+    or 1) that holds more of them, of values in [0, 1]: what `bounded_mean` reads."""
     shape = (count, values.shape[1])
     sums, squares, ones, zeros = (np.zeros(shape) for _ in range(4))
     np.add.at(sums, strata, values)
@@ -200,8 +207,54 @@ def bounded_limits(values: FloatArray, strata: IntArray, count: int) -> Limits:
     np.add.at(ones, strata, values == 1)
     np.add.at(zeros, strata, values == 0)
     sizes = np.broadcast_to(np.bincount(strata, minlength=count).astype(np.float64)[:, None], shape)
-    inside = sizes - np.maximum(ones, zeros)
+    return sums, squares, sizes, sizes - np.maximum(ones, zeros)
+
+
+def bounded_limits(values: FloatArray, strata: IntArray, count: int) -> Limits:
+    """`intervals.bounded_mean` of each stratum's mean (values in [0, 1]; Wilson's for
+    values 0 or 1): (S, M) ends at a level."""
+    sums, squares, sizes, inside = _moments(values, strata, count)
     return lambda level: I.bounded_mean(sums, squares, sizes, inside, I.z_value(level))
+
+
+def change_limits(differences: FloatArray, strata: IntArray, count: int) -> Limits:
+    """The interval of each stratum's mean paired change (candidate minus baseline per
+    sample, both in [0, 1]: differences in [-1, 1], most of them 0 where the two agree):
+    (S, M) ends at a level (docs/statistics.md, "The paired change from a baseline").
+
+    The change is its gains minus its losses, max(d, 0) and max(−d, 0): each a mean of
+    values in [0, 1] with its mass at 0, the bound, so each gets `intervals.bounded_mean`
+    — with Student's t at the degrees of freedom of the samples that changed (the
+    variance of the change is learnt from them), or Wilson's with the variance bound
+    where fewer than two of its own values are off the bound — and the two are combined
+    by `intervals.mover_difference` with their correlation, −n·m₊m₋/((n − 1)·s₊s₋) (a
+    sample gains or loses, never both). A paired percentile bootstrap covered 83% on 30
+    samples of which 11% changed (54% with 4% changed) and gave 0–0 where none did; this
+    covers at least 94% from 20 to 300 samples, at Student's width (1.00–1.07x) where
+    every sample changes."""
+    parts = [_moments(np.maximum(sign * differences, 0.0), strata, count) for sign in (1, -1)]
+    changed = np.zeros(parts[0][0].shape)
+    np.add.at(changed, strata, differences != 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = [sums / sizes for sums, _, sizes, _ in parts]
+        variances = [
+            np.maximum(squares - sums * mean, 0.0) / (sizes - 1)
+            for (sums, squares, sizes, _), mean in zip(parts, means, strict=True)
+        ]
+        sizes = parts[0][2]
+        covariance = -sizes / (sizes - 1) * means[0] * means[1]
+        scale = np.sqrt(variances[0] * variances[1])
+        correlation = np.where(scale > 0, covariance / scale, 0.0)
+
+    def limits(level: float) -> tuple[FloatArray, FloatArray]:
+        z = I.z_value(level)
+        gains, losses = (
+            (mean, *I.bounded_mean(sums, squares, sizes, np.where(inside < 2, inside, changed), z))
+            for mean, (sums, squares, sizes, inside) in zip(means, parts, strict=True)
+        )
+        return I.mover_difference(gains, losses, correlation)
+
+    return limits
 
 
 def unit_interval(values: FloatArray) -> list[bool]:

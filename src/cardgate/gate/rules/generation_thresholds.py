@@ -5,8 +5,8 @@ The card's ``genai.generation_evaluation.thresholds`` set limits on the scores t
 evaluation tools wrote per sample (ragas' faithfulness, a promptfoo pass rate, an
 inspect_ai scorer, an lm-evaluation-harness accuracy ...) — overall, per slice, on
 the spread between slices, or on the change from the baseline configuration's scores on
-the same samples (``<score>_change_from_baseline``, a paired bootstrap). cardgate
-aggregates them with bootstrap intervals and decides each limit like a fairness
+the same samples (``<score>_change_from_baseline``, a paired interval). cardgate
+aggregates them with intervals (docs/statistics.md) and decides each limit like a fairness
 threshold (``evidence.evaluation.decide``): ``within`` passes, ``beyond`` blocks (a spread
 only when it is also beyond the noise floor of its permutation test), ``inconclusive``
 does what the stricter of the card and the policy's GATE-FA003 options say.

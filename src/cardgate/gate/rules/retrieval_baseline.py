@@ -5,10 +5,12 @@ A team that starts with a simple baseline (BM25 over the corpus) and later swaps
 configuration (other chunking, embeddings, a re-ranker, a larger model) wants a clean
 comparison on the same queries. The card names the baseline's run
 (``genai.retrieval_evaluation.baseline``); ``cardgate evaluate-retrieval`` computes
-candidate minus baseline per query and its interval by a paired bootstrap (both systems
-resampled on the same queries). The one decider judges the difference against
-``-tolerance``: ``beyond`` (the whole interval below it) blocks; ``inconclusive`` does
-what the stricter of the card's ``inconclusive`` and the policy says.
+candidate minus baseline per query and the interval of its mean on the same queries (the
+gains and the losses, each a mean in [0, 1], combined with their correlation: it holds
+where the two agree on most queries, as a paired bootstrap did not). The one decider
+judges the difference against ``-tolerance``: ``beyond`` (the whole interval below it)
+blocks; ``inconclusive`` does what the stricter of the card's ``inconclusive`` and the
+policy says.
 
 Fails:
 - nDCG@10 of the candidate minus the baseline is -0.08 (95% CI -0.11 to -0.05) with
