@@ -95,7 +95,7 @@ status: approved
 risk_tier: high
 lifecycle_stage: validation
 owners:
-  - name: Ada Owner
+  - {name: Ada Owner, role: model owner}
 last_reviewed: 2026-10-01
 model_details:
   description: Scores loan applications for manual review.

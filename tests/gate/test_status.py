@@ -56,8 +56,11 @@ def test_what_is_left_comes_in_order_with_places_and_commands(tmp_path: Path) ->
     assert steps == [
         "1. Fill in the model card",
         "2. Evaluate the model",
-        "3. Collect the sign-offs",
+        "3. Answer the checklists",
+        "4. Collect the sign-offs",
     ]
+    # the checklist's 'MEA-15 done' claims the evaluation cardgate finds missing
+    assert "GATE-CK003  'MEA-15' is answered done, but cardgate's check 'evaluation-present'" in out
     developers = _line_of(root, CARD, "  developers:")
     assert f"{CARD}:{developers}:3  GATE-MC002  'model_details.developers'" in out
     assert f"hint: run: cardgate evaluate {SYSTEM}" in out
@@ -69,9 +72,9 @@ def test_what_is_left_comes_in_order_with_places_and_commands(tmp_path: Path) ->
         f"hint: cardgate sign {SYSTEM} --role risk --key PATH; PATH is the signer's SSH key" in out
     )
     assert '--name "NAME"' not in out
-    assert "clear: documents, policy, data, thresholds, checklists, review" in out
+    assert "clear: documents, policy, data, thresholds, review" in out
     assert lines[-1] == (
-        f"  {SYSTEM}: 6 of 9 steps clear, checklist items 61/61 done, 4 findings left"
+        f"  {SYSTEM}: 5 of 9 steps clear, checklist items 60/61 done, 5 findings left"
     )
 
 

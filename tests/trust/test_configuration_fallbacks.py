@@ -133,7 +133,7 @@ def test_a_system_passing_under_the_stand_in_for_an_unreadable_policy_says_so(
     assert verdicts.startswith("FAILED  workspace (1 error)")
     assert f"PASSED  {SYSTEM}" in verdicts
     assert verdicts.endswith(
-        "(draft mode; systems gated under the preset strict (policy unreadable))"
+        "   (systems gated under the preset strict (policy unreadable); draft mode)"
     )
     code, out = gate(build_workspace(tmp_path / "valid"))  # a usable policy: nothing added
     assert code == 0 and out.splitlines()[-1].endswith("   (draft mode)"), out

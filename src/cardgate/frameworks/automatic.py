@@ -6,7 +6,12 @@ recorded and current, and so on. When the system's checklist document gives no a
 for such an item, the check's verdict is its answer — ``done`` with the evidence it used
 (``systems/x/model-card.yaml#owners``), or ``not-started`` with what is missing — so the
 engineer does not copy into the checklist what the model card already says. A written
-answer always wins over the automatic one.
+answer wins over the automatic one, but not against it: an item answered ``done`` or
+``not-applicable`` whose check finds what it checks missing (``signoffs-current`` answered
+done beside stale sign-offs, ``monitoring-planned`` not-applicable with no monitoring
+section) counts as ``partial`` (`counted_status`), and GATE-CK003 says so: a checklist
+could otherwise claim, and count towards coverage and the required items, what the
+documents show is not there.
 
 Automatic answers are computed, never written into the checklist: signing off therefore
 never changes a document a sign-off covers, and an item answered by the sign-offs
@@ -49,6 +54,30 @@ class AutomaticAnswer:
     """Workspace-relative paths, with ``#section`` when the evidence is part of a file."""
     reason: str
     """What holds, or what is missing (shown by coverage and status)."""
+
+
+CLAIMS_COMPLETE = frozenset({"done", "not-applicable"})
+"""Written statuses that claim the item needs nothing more."""
+CONTRADICTED = "partial"
+"""What such a claim counts as where the item's check finds something missing."""
+
+
+SIGNING_CHECKS = frozenset({"signoffs-current"})
+"""Checks whose failure the sign-off rules report (GATE-SO001, SO002), signing settles,
+and a contradicted answer need not repeat (it still counts as `CONTRADICTED`)."""
+
+
+def contradicts(written: str, automatic: AutomaticAnswer | None) -> bool:
+    """Whether the item's check finds missing what a written answer claims complete."""
+    return automatic is not None and automatic.status != "done" and written in CLAIMS_COMPLETE
+
+
+def counted_status(written: str | None, automatic: AutomaticAnswer | None) -> str | None:
+    """The status an item counts as: its written answer, capped at `CONTRADICTED` where its
+    check contradicts it; the automatic answer where none is written (None: neither)."""
+    if written is None:
+        return automatic.status if automatic is not None else None
+    return CONTRADICTED if contradicts(written, automatic) else written
 
 
 @dataclass(frozen=True)
@@ -212,7 +241,8 @@ def _signoffs(ws: Workspace, system: SystemDocs, _card: ModelCard, _where: str) 
     current = signed_documents(ws, system)
     stale = sorted(role for role, s in latest.items() if staleness(s, current).stale)
     if stale:
-        return _Verdict(False, (), f"the {', '.join(stale)} sign-off is stale: sign again")
+        roles = ", ".join(stale)
+        return _Verdict(False, (), f"the {roles} sign-off is stale: cardgate sign {system.id}")
     shown = ws.relative(document.path)
     return _Verdict(
         True,

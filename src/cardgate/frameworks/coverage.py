@@ -37,7 +37,7 @@ from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.schemas.checklist_definition import ChecklistItem
 from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import SystemDocs, Workspace
-from cardgate.frameworks.automatic import automatic_answers
+from cardgate.frameworks.automatic import automatic_answers, counted_status
 from cardgate.frameworks.catalog import Catalog, Crosswalk, load_catalog, reference_sort_key
 from cardgate.frameworks.coverage_results import (
     UNANSWERED,
@@ -334,16 +334,20 @@ def answers_of(
 ) -> SystemAnswers:
     """What coverage needs of one system: its tier and its answers' statuses.
 
-    An item the checklist leaves unanswered that cardgate answers itself (``answered_by``)
-    takes its automatic status (`cardgate.frameworks.automatic`).
+    An item that cardgate answers itself (``answered_by``) takes its automatic status where
+    the checklist leaves it unanswered, and caps a written claim its check contradicts
+    (`cardgate.frameworks.automatic.counted_status`).
     """
     answers: dict[str, dict[str, str]] = {}
     for checklist_id, (_, model) in answered_checklists(system, wanted).items():
-        statuses: dict[str, str] = {item: answer.status for item, answer in model.items.items()}
         definition = definitions.get(checklist_id)
-        if definition is not None:
-            for item_id, automatic in automatic_answers(workspace, system, definition).items():
-                statuses.setdefault(item_id, automatic.status)
+        automatic = automatic_answers(workspace, system, definition) if definition else {}
+        statuses: dict[str, str] = {
+            item: counted_status(answer.status, automatic.get(item)) or answer.status
+            for item, answer in model.items.items()
+        }
+        for item_id, found in automatic.items():
+            statuses.setdefault(item_id, found.status)
         answers[checklist_id] = statuses
     return SystemAnswers(system.id, risk_tier, answers)
 

@@ -105,5 +105,5 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
     if not parts:
         parts.append(tone("FAILED", _RED + _BOLD) + "  nothing was gated")
     # systems pass or fail under the stand-in preset, not the workspace's own policy
-    under = f"; systems gated under the {result.policy}" if result.policy_fallback else ""
-    return "   ".join(parts) + f"   ({result.mode} mode{visible(under)})"
+    under = f"systems gated under the {result.policy}; " if result.policy_fallback else ""
+    return "   ".join(parts) + f"   ({visible(under)}{result.mode} mode)"

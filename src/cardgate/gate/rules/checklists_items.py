@@ -5,7 +5,8 @@ How much of a checklist a release needs depends on the risk: the policy can name
 risk tier and checklist, the items that must be complete (``required_items``), so that a
 low-risk system answers the questions that matter for it instead of all of them. Those
 items must be ``done`` (with evidence, GATE-CK003) or ``not-applicable`` with a
-justification. For a checklist the policy names no subset of, every item that applies
+justification, and not contradicted by cardgate's own check of the item (GATE-CK003).
+For a checklist the policy names no subset of, every item that applies
 to the tier needs an answer (``not-started`` is an answer), as coverage is computed from
 all of them. Items cardgate answers itself from the documents (``answered_by`` in the
 definition: owners named, evaluation present, sign-offs current ...) need no written
@@ -55,7 +56,12 @@ _SHOWN = 8
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     from cardgate.frameworks.answers import unanswered_items
-    from cardgate.frameworks.automatic import automatic_answers
+    from cardgate.frameworks.automatic import (
+        CONTRADICTED,
+        automatic_answers,
+        contradicts,
+        counted_status,
+    )
     from cardgate.frameworks.coverage import answered_checklists
     from cardgate.frameworks.coverage_results import COMPLETE
     from cardgate.frameworks.definitions import applies
@@ -108,9 +114,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             status: str
             hint = "answer it: status done with evidence, or not-applicable with a justification"
             if answer is not None:
-                if answer.status in COMPLETE:
+                found = automatic.get(item_id)
+                if counted_status(answer.status, found) in COMPLETE:
                     continue
                 status = answer.status
+                if found is not None and contradicts(answer.status, found):
+                    status = f"answered {status} but counts as {CONTRADICTED}: {found.reason}"
             elif item_id in automatic:
                 if automatic[item_id].status in COMPLETE:
                     continue
