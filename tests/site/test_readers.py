@@ -294,6 +294,33 @@ def test_evidence_markdown_too_costly_to_render_is_shown_as_text(
     assert body.startswith('<pre class="cg-evidence-source">') and 'id="L1"' in body
 
 
+@pytest.mark.parametrize("text", ["- " * 5000 + "x", "> " * 5000 + "x", ">" * 200 + " x"])
+def test_nesting_too_deep_is_shown_as_text_whatever_the_recursion_limit(
+    workspace_root: Path, text: str
+) -> None:
+    """The nested lists above were shown as text because the parser raised RecursionError
+    at Python's default limit; where something had raised the limit (it happened in a
+    full test run), 5,000 nested lists were rendered: 190 kB of HTML from 10 kB."""
+    import sys
+
+    from cardgate.site.evidence import EvidenceLink, evidence_body
+
+    path = workspace_root / "docs" / "deep.md"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    link = EvidenceLink("docs/deep.md", "", source="docs/deep.md", kind="markdown")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    try:
+        body = str(evidence_body(load_workspace(workspace_root), link))
+    finally:
+        sys.setrecursionlimit(limit)
+    assert body.startswith('<pre class="cg-evidence-source">') and 'id="L1"' in body
+    path.write_text("- a\n    - b\n        - c\n\n> a quote\n> > in a quote\n", encoding="utf-8")
+    shallow = str(evidence_body(load_workspace(workspace_root), link))
+    assert shallow.startswith('<div class="cg-evidence-text">') and shallow.count("<ul>") == 3
+
+
 def test_waivers_page_and_dashboard_warn_of_a_waiver_running_out(workspace_root: Path) -> None:
     waivers = workspace_root / "waivers.yaml"
     waivers.write_text(

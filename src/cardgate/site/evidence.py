@@ -39,6 +39,12 @@ MOST_MARKS = 10_000
 """The same for its emphasis, code and escapes, quadratic in a paragraph's '*', '_', '`'
 and '\\' ('*a' 80,000 times in one took 6 s, a 5 MB file of it hours)."""
 _MARKS = ("*", "_", "`", "\\")
+MOST_NESTING = 100
+"""Deeper lists and quotes are shown as text: the parser recurses once a level (it raised
+RecursionError at 5,000 under the default limit, and rendered 5,000 nested lists — 1.4 s
+and 190 kB of HTML from 10 kB — where something had raised the limit)."""
+_OPENERS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]|[ \t]*>)+", re.M)
+_MARKER = re.compile(r"[-*+>]|\d{1,9}[.)]")
 
 
 @dataclass(frozen=True)
@@ -121,11 +127,23 @@ def _quick_to_render(text: str) -> bool:
     brackets = [paragraph.count("[") for paragraph in paragraphs]
     marks = [sum(paragraph.count(mark) for mark in _MARKS) for paragraph in paragraphs]
     return (
-        max(brackets) <= MOST_BRACKETS
+        _nesting(text) <= MOST_NESTING
+        and max(brackets) <= MOST_BRACKETS
         and sum(brackets) <= 20 * MOST_BRACKETS
         and max(marks) <= MOST_MARKS
         and sum(marks) <= 20 * MOST_MARKS
     )
+
+
+def _nesting(text: str) -> int:
+    """The deepest a line's list markers, quote marks and indentation nest it (counted
+    generously: each marker and each 4 columns of its lead)."""
+    deepest = 0
+    for lead in _OPENERS.findall(text):
+        deepest = max(deepest, len(_MARKER.findall(lead)) + lead.expandtabs(4).count("    "))
+    for indent in re.findall(r"^[ \t]+", text, re.M):
+        deepest = max(deepest, len(indent.expandtabs(4)) // 4)
+    return deepest
 
 
 def safe_markdown(text: str) -> Markup:
