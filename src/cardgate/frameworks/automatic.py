@@ -91,9 +91,26 @@ _Check = Callable[[Workspace, SystemDocs, ModelCard, str], _Verdict]
 
 
 def automatic_answers(
+    workspace: Workspace,
+    system: SystemDocs,
+    definition: Definition,
+    cache: dict[Any, Any] | None = None,
+) -> dict[str, AutomaticAnswer]:
+    """Item id -> automatic answer, for the items of `definition` with ``answered_by``
+    (kept in `cache`, when given, for the rules of one gate run that each need them)."""
+    key = f"automatic-answers:{system.id}:{definition.id}"
+    if cache is not None and key in cache:
+        found: dict[str, AutomaticAnswer] = cache[key]
+        return found
+    answers = _answers(workspace, system, definition)
+    if cache is not None:
+        cache[key] = answers
+    return answers
+
+
+def _answers(
     workspace: Workspace, system: SystemDocs, definition: Definition
 ) -> dict[str, AutomaticAnswer]:
-    """Item id -> automatic answer, for the items of `definition` with ``answered_by``."""
     card = system.model_card
     found: dict[str, AutomaticAnswer] = {}
     verdicts: dict[str, _Verdict] = {}

@@ -31,7 +31,7 @@ import itertools
 import operator
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cardgate.documents.schemas.checklist import Checklist
 from cardgate.documents.schemas.checklist_definition import ChecklistItem
@@ -331,6 +331,7 @@ def answers_of(
     risk_tier: str | None,
     definitions: Mapping[str, Definition],
     wanted: Collection[str] | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> SystemAnswers:
     """What coverage needs of one system: its tier and its answers' statuses.
 
@@ -341,7 +342,7 @@ def answers_of(
     answers: dict[str, dict[str, str]] = {}
     for checklist_id, (_, model) in answered_checklists(system, wanted).items():
         definition = definitions.get(checklist_id)
-        automatic = automatic_answers(workspace, system, definition) if definition else {}
+        automatic = automatic_answers(workspace, system, definition, cache) if definition else {}
         statuses: dict[str, str] = {
             item: counted_status(answer.status, automatic.get(item)) or answer.status
             for item, answer in model.items.items()

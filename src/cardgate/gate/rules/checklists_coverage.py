@@ -56,7 +56,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     coverage = compute_system_coverage(
         load_catalog(),
         definitions,
-        answers_of(ctx.workspace, system, ctx.settings.tier, definitions, documents),
+        answers_of(
+            ctx.workspace, system, ctx.settings.tier, definitions, documents, ctx.gate.cache
+        ),
         _cache=cache,
     )
     where = next(iter(sorted(documents.items())))[1][0]

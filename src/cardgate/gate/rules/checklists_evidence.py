@@ -81,7 +81,7 @@ def _contradicted(ctx: RuleContext, system: SystemDocs) -> Iterator[Finding]:
         definition = ctx.gate.definitions().get(checklist_id)
         if definition is None:
             continue  # the CL checks report an unknown definition
-        automatic = automatic_answers(ctx.workspace, system, definition)
+        automatic = automatic_answers(ctx.workspace, system, definition, ctx.gate.cache)
         for item_id, answer in model.items.items():
             found = automatic.get(item_id)
             if found is None or not contradicts(answer.status, found):

@@ -75,7 +75,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         definition = ctx.gate.definitions().get(checklist_id)
         if definition is None:
             continue  # GATE-CK001 / GATE-CK003 report an unknown definition
-        automatic = automatic_answers(ctx.workspace, system, definition)
+        automatic = automatic_answers(ctx.workspace, system, definition, ctx.gate.cache)
         subset = ctx.settings.required_items.get(checklist_id)
         pending = pending_items(ctx.settings, ctx.card, definition, ctx.today)
         yield from _pending_note(ctx, document, checklist_id, pending)
