@@ -107,7 +107,10 @@ def _retrieval(artifact: RetrievalArtifact) -> list[str]:
         f"Computed by `cardgate evaluate-retrieval` from {artifact.overall.count} labelled "
         f"queries (SHA-256 `{provenance.queries.sha256}`) and the system's ranked results "
         f"(SHA-256 `{provenance.run.sha256}`), at k = {provenance.k}, with {level}% "
-        f"bootstrap intervals ({provenance.replicates} resamples, seed {provenance.seed}).",
+        "intervals for the means of per-query scores (Wilson's at the effective sample "
+        "size, `bounded_mean`), the change from the baseline's run by gains and losses "
+        f"(MOVER), and slice null tests of {provenance.replicates} permutations (seed "
+        f"{provenance.seed}); docs/statistics.md.",
         "",
         f"| metric | value ({level}% interval) |",
         "|---|---|",
@@ -182,7 +185,8 @@ def _generation(artifact: GenerationArtifact) -> list[str]:
         + ", ".join(
             f"{md(s.tool)} `{md(s.path)}` (SHA-256 `{s.sha256}`)" for s in provenance.sources
         )
-        + f", averaged with {level}% bootstrap intervals.",
+        + f", averaged with {level}% intervals (scores in [0, 1]: Wilson's at the effective "
+        "sample size, `bounded_mean`; others: the percentile bootstrap; docs/statistics.md).",
         "",
         f"| score | tool | samples | mean ({level}% interval) |",
         "|---|---|---|---|",
