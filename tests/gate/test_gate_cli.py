@@ -245,8 +245,11 @@ def test_systems_not_named_are_not_called_unchanged(tmp_path: Path) -> None:
     assert [verdict["system"] for verdict in report["systems"]] == [SYSTEM]
 
 
-PROBE = """
+HEAVY = ("pandas", "numpy", "scipy", "sklearn", "pyarrow", "duckdb", "fairlearn", "mkdocs")
+"""What `gate` never imports (`--release` may, for the evidence it recomputes)."""
+PROBE = f"""
 import atexit, sys
+HEAVY = {(*HEAVY, "mlflow", "cardgate.interop")!r}
 from cardgate.cli import main
 
 
@@ -254,7 +257,7 @@ from cardgate.cli import main
 def report() -> None:  # main() runs exit handlers, then leaves without teardown
     heavy = sorted(
         m
-        for m in ("pandas", "numpy", "fairlearn", "mkdocs", "mlflow", "cardgate.interop")
+        for m in HEAVY
         if m in sys.modules
     )
     print("HEAVY:" + ",".join(heavy), file=sys.stderr)
@@ -290,6 +293,32 @@ def test_subprocess_gate_is_light_and_exits_with_the_verdict(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "GATE-SO002 error" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_subprocess_gate_of_a_pull_request_is_light(tmp_path: Path) -> None:
+    """`gate --changed-since` reads the base ref's cards and policy (the risk tier, the
+    policy and the card's limits are floors there) and must stay as light as `gate`."""
+    root = build_workspace(tmp_path / "ws")
+    git = ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(card.read_text().replace("      max: 0.1\n", "      max: 0.35\n"))
+    policy = root / "policy.yaml"
+    policy.write_text(policy.read_text() + "defaults:\n  max_waiver_days: 400\n")
+    env = {**os.environ, "CARDGATE_TODAY": TODAY.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "gate", "-w", str(root), "--changed-since", "HEAD"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "GATE-MC005 error" in done.stdout and "GATE-POL001 error" in done.stdout
+    assert "HEAVY:\n" in done.stderr
 
 
 def test_systems_checked_in_several_processes_give_the_same_report(
