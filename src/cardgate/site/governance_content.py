@@ -26,10 +26,18 @@ ACTIONS_PAGE = "actions/index.md"
 GLOSSARY_PAGE = "glossary.md"
 
 
-def waiver_rows(model: SiteModel, path: str) -> list[dict[str, Any]]:
-    """Every waiver of the workspace, in file order, with its state on the build's day."""
+def waiver_rows(model: SiteModel, path: str, *, system: str | None = None) -> list[dict[str, Any]]:
+    """Every waiver of the workspace (of `system` only, when given), in file order, with its
+    state on the build's day."""
     waivers = model.workspace.waivers
     if waivers is None:
+        return []
+    chosen = [
+        (index, waiver)
+        for index, waiver in enumerate(waivers.waivers)
+        if system is None or waiver.system == system
+    ]
+    if not chosen:
         return []
     slugs = {s.id: s.slug for s in model.systems}
     names = {s.id: s.name for s in model.systems}
@@ -40,7 +48,7 @@ def waiver_rows(model: SiteModel, path: str) -> list[dict[str, Any]]:
             if finding.waiver is not None:
                 used[finding.waiver.index] = used.get(finding.waiver.index, 0) + 1
     rows = []
-    for index, waiver in enumerate(waivers.waivers):
+    for index, waiver in chosen:
         state, words = expiry_note(waiver.expires, model.today)
         scope = []
         if waiver.document:

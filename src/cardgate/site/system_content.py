@@ -95,7 +95,7 @@ def system_values(
         "gate_reason": model.gate.reason,
         "waived": model.gate.waived(system.id),
         "rule_links": rule_links,
-        "waivers": [w for w in waiver_rows(model, path) if w["system"] == system.id],
+        "waivers": waiver_rows(model, path, system=system.id),
         "evaluation": _evaluation_values(system, model.gate.verdict(system.id)),
         "evaluation_reason": (
             system.evaluation.reason if isinstance(system.evaluation, Unavailable) else ""
