@@ -67,3 +67,17 @@ def test_a_null_test_of_a_few_chosen_draws_cannot_turn_a_breach_into_a_warning(
     assert still["severity"] == "error"
     demand = "rest on 5 replicates; the policy (tier 'high') requires at least 200"
     assert demand in still["message"]
+
+
+def test_the_artifacts_record_of_its_replicates_is_not_what_counts(tmp_path: Path) -> None:
+    """The card's replicates, which the artifact's settings digest binds it to, decide;
+    'replicates: 1000' written over the artifact's 5 by hand changes nothing."""
+    root = _workspace(tmp_path)
+    _evaluate(root, (root / CARD).read_text(), 5, 3)
+    artifact = root / ARTIFACT
+    data = json.loads(artifact.read_text())
+    assert data["provenance"]["replicates"] == 5
+    data["provenance"]["replicates"] = 1000
+    artifact.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    [still] = _fairness_findings(root)
+    assert still["severity"] == "error" and "rest on 5 replicates" in still["message"]

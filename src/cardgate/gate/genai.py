@@ -65,11 +65,18 @@ class _Limit(Protocol):
     def inconclusive(self) -> Any: ...
 
 
+class _Bootstrap(Protocol):
+    @property
+    def replicates(self) -> int: ...
+
+
 class _Settings(Protocol):
     @property
     def thresholds(self) -> Sequence[_Limit]: ...
     @property
     def min_group_size(self) -> int: ...
+    @property
+    def bootstrap(self) -> _Bootstrap: ...
 
 
 class _Provenance(Protocol):
@@ -77,8 +84,6 @@ class _Provenance(Protocol):
     def confidence_level(self) -> float: ...
     @property
     def min_group_size(self) -> int: ...
-    @property
-    def replicates(self) -> int: ...
     @property
     def settings_sha256(self) -> str: ...
 
@@ -252,7 +257,7 @@ def threshold_verdicts(
                 card_min_group_size=settings.min_group_size,
                 level=level,
                 policy=policy,
-                replicates=artifact.provenance.replicates,
+                replicates=settings.bootstrap.replicates,
             )
             for result in records
         ]
@@ -340,7 +345,7 @@ def baseline_verdicts(read: RetrievalRead, tier: TierSettings) -> list[tuple[str
                 card_min_group_size=1,
                 level=level,
                 policy=policy,
-                replicates=read.artifact.provenance.replicates,
+                replicates=read.settings.bootstrap.replicates,
             )
             if result is not None
             else None

@@ -259,7 +259,8 @@ def decide(
 ) -> Verdict:
     """The verdict of `threshold` (the card's) on its `result` (the artifact's), under
     the policy in force (None: the card alone, as the artifact records it); `replicates`:
-    the resampling draws behind the artifact (None: it resamples nothing)."""
+    the card's resampling draws (None: nothing resampled), which the artifact's settings
+    digest binds it to, never the artifact's own record of them (a hand edit)."""
     notes: list[str] = []
     minimum = card_min_group_size
     if policy is not None:  # the stricter of the card's and the policy's minimum
@@ -441,7 +442,7 @@ def threshold_verdicts(
                 card_min_group_size=settings.min_group_size,
                 level=level,
                 policy=policy,
-                replicates=artifact.provenance.replicates,
+                replicates=settings.bootstrap.replicates,
             )
             for result in artifact.thresholds
             if matches(threshold, index, result)
