@@ -358,11 +358,10 @@ def evaluate(
 
         run = evaluate_system_columns(ws, system, reduce)
         return Evaluation(run.artifact, run.settings, run.path, ws.root.absolute())
-    from cardgate.documents.schemas.evaluation import EvaluationSettings
     from cardgate.evidence.evaluation.evaluate import artifact_of
     from cardgate.evidence.evaluation.settings import check_settings
 
-    chosen = EvaluationSettings.model_validate(
+    chosen = _settings(
         {
             # weighted rows are a counts table: each row's weight its `n`
             "predictions": {
@@ -374,8 +373,8 @@ def evaluate(
             "prediction_column": "y_pred",
             "score_column": "y_score" if y_score is not None else None,
             "sensitive_features": list(features),
-            "metrics": list(metrics or []),
-            "thresholds": [dict(threshold) for threshold in thresholds or []],
+            "metrics": _listed(metrics),
+            "thresholds": _listed(thresholds),
             **settings,
         }
     )
@@ -390,6 +389,36 @@ def evaluate(
     )
     artifact = artifact_of(stats, info, chosen, system=system or "unnamed")
     return Evaluation(artifact, chosen)
+
+
+def _listed(values: Any) -> Any:
+    """A list setting as given (None: empty), its mappings as dicts; what is not a
+    collection is left as it is, for the schema to name."""
+    if values is None:
+        return []
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        return values
+    return [dict(value) if isinstance(value, Mapping) else value for value in values]
+
+
+def _settings(given: dict[str, Any]) -> EvaluationSettings:
+    """Settings given by keyword, validated as a card's `evaluation:` section is; a
+    mistake is a `ConfigurationError` naming the setting."""
+    from pydantic import ValidationError
+
+    from cardgate.core.errors import ConfigurationError
+    from cardgate.documents.schemas.evaluation import EvaluationSettings
+
+    try:
+        return EvaluationSettings.model_validate(given)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        where = ".".join(str(part) for part in ("evaluation", *detail["loc"]))
+        raise ConfigurationError(
+            f"{where}: {detail['msg']}",
+            hint="write it as in a model card's evaluation: section (its JSON Schema: "
+            "cardgate schema), e.g. thresholds=[{'metric': 'accuracy', 'min': 0.8}]",
+        ) from error
 
 
 def _check_columns(card: EvaluationSettings, features: dict[str, Any], y_score: Any) -> None:

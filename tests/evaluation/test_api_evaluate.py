@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 import cardgate.api as cg
 from cardgate.cli import app
-from cardgate.core.errors import InputError
+from cardgate.core.errors import ConfigurationError, InputError
 from cardgate.core.files import UnsafeWriteError
 from tests.evaluation.conftest import EVALUATION, SYSTEM, synthetic
 
@@ -249,6 +249,41 @@ def test_unusable_columns_are_input_errors() -> None:
     nulls[:] = np.nan
     with pytest.raises(InputError, match="no rows to evaluate"):
         cg.evaluate(nulls, frame["y_pred"], sensitive_features=frame["sex"])
+
+
+@pytest.mark.parametrize(
+    ("settings", "where"),
+    [
+        ({"metrics": ["accuracy", "bogus"]}, "evaluation.metrics.1"),
+        ({"metrics": 5}, "evaluation.metrics"),
+        ({"metrics": "accuracy"}, "evaluation.metrics"),
+        ({"thresholds": ["accuracy"]}, "evaluation.thresholds.0"),
+        ({"thresholds": [{"metric": "accuracy", "min": float("nan")}]}, "thresholds.0.min"),
+        ({"task": "ranking"}, "evaluation.task"),
+        ({"bootstrap": {"replicates": -1}}, "evaluation.bootstrap.replicates"),
+        ({"replicates": 100}, "evaluation.replicates"),
+    ],
+)
+def test_settings_of_the_wrong_kind_are_configuration_errors(
+    settings: dict[str, Any], where: str
+) -> None:
+    """Not pydantic's ValidationError, TypeError or ValueError: the error the API promises,
+    naming the setting."""
+    frame = synthetic(n=100)
+    with pytest.raises(ConfigurationError, match=where) as raised:
+        cg.evaluate(frame["y_true"], frame["y_pred"], sensitive_features=frame["sex"], **settings)
+    assert raised.value.hint
+
+
+def test_columns_of_the_wrong_kind_are_input_errors() -> None:
+    frame = synthetic(n=100)
+    y = (frame["y_true"], frame["y_pred"])
+    with pytest.raises(InputError, match="'sex' appears twice"):
+        cg.evaluate(*y, sensitive_features=frame[["sex", "race", "sex"]])
+    with pytest.raises(InputError, match="'sex' must be one value per row"):
+        cg.evaluate(*y, sensitive_features={"sex": frame[["sex", "race"]]})
+    with pytest.raises(InputError, match="sample_weight cannot be read"):
+        cg.evaluate(*y, sensitive_features=frame["sex"], sample_weight=[10**30] * 100)
 
 
 @pytest.mark.slow

@@ -38,9 +38,11 @@ def arrow_column(values: Any, name: str) -> Any:
         return values
     if type(values).__module__.split(".")[0] == "polars":
         values = values.to_pandas()  # polars' Arrow export may use string views
+    if getattr(values, "ndim", 1) != 1:  # a DataFrame, a 2-D array
+        raise InputError(f"{IN_MEMORY}: {name} must be one value per row (a 1-D column)")
     try:
         array = pa.array(values, from_pandas=True)
-    except (pa.ArrowException, TypeError, ValueError) as error:
+    except (pa.ArrowException, TypeError, ValueError, OverflowError) as error:
         raise InputError(f"{IN_MEMORY}: {name} cannot be read as a column: {error}") from error
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
@@ -57,6 +59,13 @@ def named_features(sensitive_features: Any) -> dict[str, Any]:
         return {str(name): column for name, column in sensitive_features.items()}
     columns = getattr(sensitive_features, "columns", None)
     if columns is not None and not isinstance(sensitive_features, np.ndarray):
+        names = [str(name) for name in columns]
+        twice = next((name for name in names if names.count(name) > 1), None)
+        if twice is not None:
+            raise InputError(
+                f"{IN_MEMORY}: sensitive feature '{twice}' appears twice among the columns",
+                hint="rename or drop one of them",
+            )
         return {str(name): sensitive_features[name] for name in columns}
     name = getattr(sensitive_features, "name", None)
     if isinstance(name, str) and name:
