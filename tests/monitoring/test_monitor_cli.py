@@ -218,6 +218,29 @@ def test_bad_windows_give_one_message(root: Path, content: str | bytes, fragment
     assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
 
 
+def test_a_window_that_cannot_be_evaluated_is_named(root: Path) -> None:
+    """The card's evaluation fails on what a window holds (no rows; no row of the
+    reference group): the message names the window's file, and the setting it breaks
+    where the card writes it."""
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    features = "  sensitive_features: [sex]\n"
+    assert features in text
+    card.write_text(text.replace(features, features + "  reference_groups: {sex: M}\n"))
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    women = write_window(root, "2026-11.csv", window_text(True))
+    code, output = cli("monitor", SYSTEM, "--window", str(women), "-w", str(root))
+    assert code == 2, output
+    assert f"systems/{SYSTEM}/model-card.yaml:" in output, output
+    assert "windows/2026-11.csv" in output and "'M' is not a group of 'sex'" in output
+    header = write_window(root, "2026-12.csv", PREDICTIONS.splitlines()[0] + "\n")
+    code, output = cli("monitor", SYSTEM, "--window", str(header), "-w", str(root))
+    assert code == 1, output
+    assert "windows/2026-12.csv" in output, output
+    assert "Traceback" not in output
+    assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
+
+
 def test_a_missing_window_or_data_file_is_named_with_its_option(root: Path) -> None:
     """A path the user typed that does not exist: the hint is about the option that gave
     it (docs/monitoring.md's example once named a window by a path that was not there),

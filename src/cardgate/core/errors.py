@@ -32,6 +32,17 @@ class CardgateError(Exception):
         self.details = details
         """Lines shown under the message, one per item (each escaped on its own)."""
 
+    def about(self, subject: str) -> CardgateError:
+        """The same error, its message prefixed with the `subject` it concerns (a file
+        the message did not name); its data path is kept, for `located`."""
+        return type(self)(
+            f"{subject}: {self.message}",
+            hint=self.hint,
+            problem=self.problem,
+            at=self.at,
+            details=self.details,
+        )
+
     def located(self, where: str) -> CardgateError:
         """The same error, its message prefixed with `where` (``path:line:col``)."""
         return type(self)(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cardgate.core.errors import CardgateError
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.evidence.datacheck.source import DataSource
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
@@ -116,14 +117,17 @@ def _performance(
 ) -> dict[str, Any]:
     from cardgate.evidence.evaluation.evaluate import evaluate_settings
 
-    artifact = evaluate_settings(
-        on_window,
-        root=source.path.parent,
-        system="window",
-        engine=engine,
-        master=master,
-        held_label=held_label,
-    )
+    try:
+        artifact = evaluate_settings(
+            on_window,
+            root=source.path.parent,
+            system="window",
+            engine=engine,
+            master=master,
+            held_label=held_label,
+        )
+    except CardgateError as error:  # it names the file by its name alone, or not at all
+        raise error.about(f"window {source.display}") from error
     return performance_record(artifact, approved, settings)
 
 

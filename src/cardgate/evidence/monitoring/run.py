@@ -13,6 +13,7 @@ from cardgate.core.digests import canonical_sha256
 from cardgate.core.errors import CardgateError, ConfigurationError, InputError
 from cardgate.core.files import locked
 from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.documents.located import located_in
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
@@ -163,11 +164,12 @@ def monitor_system(
             raise ConfigurationError(f"two windows are named '{item.id}'")
         seen.add(item.id)
     recorded = _recorded_windows(target)
-    entries = [
-        _already(recorded, item, baseline.settings)
-        or baseline.entry(item, memory_limit, engine, master)
-        for item in inputs
-    ]
+    with located_in(system.card):  # a setting of the card a window cannot meet
+        entries = [
+            _already(recorded, item, baseline.settings)
+            or baseline.entry(item, memory_limit, engine, master)
+            for item in inputs
+        ]
     with locked(system.folder):
         return _append(workspace, system_id, target, baseline, entries)
 
