@@ -131,6 +131,18 @@ LOOSENINGS = [
         id="min_group_size raised",
     ),
     pytest.param(
+        [
+            (
+                "  min_group_size: 30\n",
+                "  min_group_size: 30\n  bootstrap: {confidence_level: 0.99}\n",
+            )
+        ],
+        "evaluation.bootstrap.confidence_level is 0.95 on HEAD, 0.99 here: wider intervals "
+        "read breaches as inconclusive (confidence_level raised)",
+        (89, 15),
+        id="confidence_level raised",
+    ),
+    pytest.param(
         [("tolerance: 0.02}", "tolerance: 0.2}")],
         "evaluation.baseline: every thresholded metric's worsening from the baseline demands "
         "less than on HEAD: tolerance 0.02 there, tolerance 0.2 here (tolerance raised)",
@@ -201,6 +213,27 @@ def test_a_limit_kept_or_tightened_is_no_finding(
     assert _limits(report) == []
 
 
+def test_a_confidence_level_changed_either_way_is_a_loosening(tmp_path: Path) -> None:
+    """Raised, wider intervals read a breach as inconclusive (a warning where the action
+    is not ``block``): 'roc_auc for <25 0.670 (95% CI 0.495-0.809) is beyond min 0.82'
+    read '(99% CI 0.438-0.842) straddles': a warning, and the worked example's
+    credit-default PASSED gate --changed-since. Lowered, narrower intervals read a result
+    that was inconclusive (blocking under ``block``) as within."""
+    level = (
+        "  min_group_size: 30\n",
+        "  min_group_size: 30\n  bootstrap: {confidence_level: 0.99}\n",
+    )
+    root = _committed(tmp_path, {"edit": {CARD: [BASE_EVALUATION, level]}})
+    _reevaluated(root, ("confidence_level: 0.99}", "confidence_level: 0.97}"))
+    _code, report = gate_json(root, "--changed-since", "HEAD")
+    assert [f["message"] for f in _limits(report)] == [
+        "evaluation.bootstrap.confidence_level is 0.99 on HEAD, 0.97 here: narrower intervals "
+        "read inconclusive results as within (confidence_level lowered)"
+    ]
+    _reevaluated(root, ("confidence_level: 0.97}", "confidence_level: 0.99}"))
+    assert _limits(gate_json(root, "--changed-since", "HEAD")[1]) == []
+
+
 def test_a_loosening_counts_once_merged_and_plain_gate_compares_nothing(tmp_path: Path) -> None:
     root = _committed(tmp_path)
     _reevaluated(root, ("      max: 0.1\n", "      max: 0.35\n"))
@@ -223,6 +256,7 @@ def test_genai_limits_are_compared_the_same_way(tmp_path: Path) -> None:
         ("        max: 0.2\n", "        max: 0.5\n"),  # safety: jailbreak_success
         ("        max: 1000\n", "        max: 5000\n"),  # operations: latency_p95_ms
         ("    min_group_size: 15\n", "    min_group_size: 50\n"),  # generation
+        ("{replicates: 200}", "{replicates: 200, confidence_level: 0.99}"),  # retrieval
     )
     _code, report = gate_json(root, "--changed-since", "HEAD")
     messages = sorted(f["message"] for f in _limits(report))
@@ -233,6 +267,8 @@ def test_genai_limits_are_compared_the_same_way(tmp_path: Path) -> None:
         "0.6 there, min 0.4 here (min lowered)",
         "genai.operations_evaluation.thresholds: latency_p95_ms demands less than on HEAD: "
         "max 1000 there, max 5000 here (max raised)",
+        "genai.retrieval_evaluation.bootstrap.confidence_level is 0.95 on HEAD, 0.99 here: "
+        "wider intervals read breaches as inconclusive (confidence_level raised)",
         "genai.retrieval_evaluation.thresholds: ndcg demands less than on HEAD: min 0.5 "
         "there, min 0.3 here (min lowered)",
         "genai.safety_evaluation.thresholds: jailbreak_success demands less than on HEAD: max "

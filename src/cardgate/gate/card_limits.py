@@ -5,7 +5,8 @@ A card's limits are what the gate holds its evidence to: the thresholds of
 ``evaluation:`` (GATE-FA003) and of the GenAI sections (retrieval, generation, safety,
 operations: GATE-RAG002, GEN002, SAF002, OPS002), each with what an inconclusive result
 means; the baselines' tolerances (``evaluation.baseline``: GATE-FA004; the retrieval
-baseline: GATE-RAG003); and each section's ``min_group_size``. They are read here from
+baseline: GATE-RAG003); and each section's ``min_group_size`` and
+``bootstrap.confidence_level``. They are read here from
 the validated card, one `Limit` each, and compared in one place (`loosenings`), whatever
 the section.
 
@@ -17,7 +18,10 @@ leaves in force). An evaluation threshold without ``feature`` applies to every e
 feature (so a feature dropped from ``sensitive_features`` leaves it), a GenAI one to the
 overall value. Several limits here on the same target are all decided, so one that keeps
 a bound is enough (a threshold split in two, one per bound, keeps both). A
-``min_group_size`` raised leaves more groups unjudged.
+``min_group_size`` raised leaves more groups unjudged. A ``confidence_level`` changed
+either way demands less: raised, wider intervals read breaches as inconclusive (a warning
+where the action is not ``block``); lowered, narrower ones read results that were
+inconclusive (blocking under ``block``) as within.
 
 The card on the ref is looked for as its risk tier is (`cardgate.gate.tiers`): under
 either name, in the system's folder and in the ref's systems folder; a card whose bytes
@@ -131,10 +135,12 @@ def _rank(action: str | None) -> int:
 
 @dataclass(frozen=True)
 class CardLimits:
-    """Every limit of one card, and each section's minimum group size."""
+    """Every limit of one card, and each section's minimum group size and confidence
+    level."""
 
     limits: tuple[Limit, ...] = ()
     group_sizes: tuple[tuple[DataPath, int], ...] = ()
+    confidence_levels: tuple[tuple[DataPath, float], ...] = ()
 
 
 def card_limits(card: ModelCard) -> CardLimits:
@@ -144,10 +150,12 @@ def card_limits(card: ModelCard) -> CardLimits:
         sections += [(("genai", name), getattr(card.genai, name)) for name in GENAI_SECTIONS]
     limits: list[Limit] = []
     sizes: list[tuple[DataPath, int]] = []
+    levels: list[tuple[DataPath, float]] = []
     for section, settings in sections:
         if settings is None:
             continue
         sizes.append((section, settings.min_group_size))
+        levels.append((section, settings.bootstrap.confidence_level))
         every = settings.feature_names() if section == ("evaluation",) else None
         for index, threshold in enumerate(settings.thresholds):
             limits.append(
@@ -165,7 +173,7 @@ def card_limits(card: ModelCard) -> CardLimits:
                 )
             )
         limits += _baseline(section, getattr(settings, "baseline", None))
-    return CardLimits(tuple(limits), tuple(sizes))
+    return CardLimits(tuple(limits), tuple(sizes), tuple(levels))
 
 
 def _targets(metric: str, feature: str | None, every: list[str] | None) -> tuple[str | None, ...]:
@@ -210,6 +218,7 @@ class Loosening:
 def loosenings(floors: Iterable[CardLimits], now: CardLimits, ref: str) -> list[Loosening]:
     """Each limit of the cards on `ref` (`floors`) that `now` demands less of: the one
     comparison of a card's limits with the ref's."""
+    floors = tuple(floors)  # read twice: limits and group sizes, then levels
     found: dict[Loosening, None] = {}
     sizes: dict[DataPath, int] = {}
     for floor in floors:
@@ -225,7 +234,29 @@ def loosenings(floors: Iterable[CardLimits], now: CardLimits, ref: str) -> list[
                 f"under {size} rows are left unjudged (min_group_size raised)"
             )
             found[Loosening((*section, "min_group_size"), message)] = None
+    for floor in floors:
+        found.update(dict.fromkeys(_levels_changed(floor, now, ref)))
     return list(found)
+
+
+def _levels_changed(floor: CardLimits, now: CardLimits, ref: str) -> list[Loosening]:
+    """Each section whose confidence level here is not the one on the ref: either way
+    demands less (the decider reads intervals at the level the card sets)."""
+    before = dict(floor.confidence_levels)
+    found = []
+    for section, level in now.confidence_levels:
+        was = before.get(section)
+        if was is None or level == was:
+            continue
+        where = ".".join(map(str, (*section, "bootstrap", "confidence_level")))
+        effect = (
+            "wider intervals read breaches as inconclusive (confidence_level raised)"
+            if level > was
+            else "narrower intervals read inconclusive results as within (confidence_level lowered)"
+        )
+        message = f"{where} is {was:g} on {ref}, {level:g} here: {effect}"
+        found.append(Loosening((*section, "bootstrap", "confidence_level"), message))
+    return found
 
 
 def _compared(before: Limit, limits: Iterable[Limit], ref: str) -> list[Loosening]:
