@@ -151,6 +151,19 @@ def test_gate_output_may_replace_its_previous_output(workspace: Path, tmp_path: 
     assert "cardgate gate" in target.read_text(encoding="utf-8")
 
 
+def test_gate_outputs_to_one_file_are_refused(workspace: Path, tmp_path: Path) -> None:
+    """Two formats for one path would leave the last one written, silently."""
+    target = tmp_path / "gate.out"
+    same = tmp_path / "sub" / ".." / "gate.out"
+    (tmp_path / "sub").mkdir()
+    code, _, err = invoke(
+        "gate", "-w", workspace, "--output", f"json={target}", "--output", f"sarif={same}"
+    )
+    assert code == 2
+    assert "json and sarif" in one_line_error(err) and "gate.out" in one_line_error(err)
+    assert not target.exists()
+
+
 def test_schema_out_does_not_write_through_links(workspace: Path, tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n", encoding="utf-8")

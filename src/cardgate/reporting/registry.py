@@ -51,11 +51,21 @@ def write_reports(
     import io
     from pathlib import Path
 
+    from cardgate.core.errors import UsageError
     from cardgate.core.files import check_target, write_file
+    from cardgate.core.paths import display_path
 
     targets = [(name, Path(path)) for name, path in outputs]
-    for _, target in targets:
+    claimed: dict[Path, str] = {}
+    for name, target in targets:
         check_target(target, within=target.parent)
+        key = target.resolve()
+        if key in claimed:  # a second --output for the path: only the last would stay
+            raise UsageError(
+                f"--output: {claimed[key]} and {name} both write {display_path(target)}",
+                hint="give each format a file of its own",
+            )
+        claimed[key] = name
     written = []
     for name, target in targets:
         buffer = io.StringIO()
