@@ -93,6 +93,26 @@ def test_malformed_documents_get_one_positioned_problem(text: str, code: str) ->
     assert load_error(text)[0] == code
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("kind: x\nname: a\x1b[2Jb\n", 2, 8),  # a terminal escape pasted into a value
+        ("kind: x\n# note \x07\n", 2, 8),  # in a comment too
+        ("name: \u00e9\u00e9\U0001f600\nb: \x1b\n", 2, 4),  # columns count characters
+        ("a: 1\r\nb: x\ufffe\r\n", 2, 5),
+    ],
+)
+def test_a_character_yaml_refuses_is_shown_where_it_is(text: str, line: int, column: int) -> None:
+    """PyYAML's reader names a byte offset in its own message ("in <unicode string>,
+    position 8", on two lines); the problem is at the character's line and column."""
+    assert load_error(text) == ("CG005", line, column)
+    with pytest.raises(DocumentLoadError) as raised:
+        parse_text(text, display="doc.yaml")
+    message = raised.value.problem.message
+    assert "\n" not in message and "position" not in message
+    assert "U+" in message
+
+
 @pytest.mark.parametrize("quote", ['"', "'"])
 def test_an_unclosed_quote_is_shown_where_it_opens(quote: str) -> None:
     """PyYAML finds an unclosed quote where the text runs out, lines below: the problem

@@ -118,6 +118,8 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
         raise DocumentLoadError(
             Problem.at(display, span, "CG005", f"invalid YAML: {message}", hint=hint)
         ) from error
+    except yaml.reader.ReaderError as error:
+        raise DocumentLoadError(_refused_character(text, display, error)) from error
     except yaml.YAMLError as error:
         raise DocumentLoadError(
             Problem.at(display, origin, "CG005", f"invalid YAML: {error}", hint="")
@@ -167,6 +169,26 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
             )
         )
     return LoadedDocument(Path(display), display, text, data, builder.positions)
+
+
+def _refused_character(text: str, display: str, error: yaml.reader.ReaderError) -> Problem:
+    """A character YAML does not allow (a control character, U+FFFE), where it is.
+
+    The reader stops at the first such character and names it; its `position` is a byte
+    offset with libyaml and a character index without, so the character is looked up."""
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    at = text.find(chr(code))
+    before = text[: max(at, 0)]
+    line, column = before.count("\n"), len(before) - (before.rfind("\n") + 1)
+    span = Span.from_mark(yaml.Mark(display, at, line, column, None, 0))
+    return Problem.at(
+        display,
+        span if at >= 0 else Span(1, 1),
+        "CG005",
+        f"invalid YAML: character U+{code:04X} is not allowed in a YAML file",
+        hint="delete it (a terminal or an editor may not show it); in a double-quoted "
+        f'value it can be written as an escape, "\\u{code:04x}"',
+    )
 
 
 def load_document(
