@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import SYSTEM, build_workspace, codes, gate_json
+from .conftest import SYSTEM, build_workspace, cli, codes, gate, gate_json
 
 WAIVER = (
     "kind: waivers\nschema_version: 1\nwaivers:\n"
@@ -108,6 +108,39 @@ def test_the_policy_can_forbid_waiving_fairness_failures(tmp_path: Path) -> None
     assert "GATE-FA003" in codes(report)
     assert "GATE-FA003" not in codes(report, "waived")
     assert "GATE-WV001" in codes(report)
+
+
+def test_a_rule_keyed_twice_in_one_rules_mapping_is_a_configuration_error(
+    tmp_path: Path,
+) -> None:
+    """'GATE-FA003: {waivable: false}' kept in sight and 'evaluation.thresholds-met:
+        {waivable: true}' added below it: the later key won, the breach was waived, and the
+        worked example's credit-default PASSED a plain gate under a policy that reads 'never
+        waived'. Which of two settings of one rule applies must not depend on their order (the
+    same code twice is a YAML duplicate key, CG008, already)."""
+    root = build_workspace(tmp_path / "ws", {"artifact": {"value": 0.3, "ci": [0.2, 0.4]}})
+    (root / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n"
+        "defaults:\n  rules:\n    GATE-FA003: {waivable: false}\n"
+        "    evaluation.thresholds-met: {waivable: true}\n"
+    )
+    (root / "waivers.yaml").write_text(WAIVER.format(rule="GATE-FA003", expires="2027-01-31"))
+    code, out = gate(root)
+    assert code == 2, out
+    assert "policy.yaml:7:5" in out and "GATE-FA003" in out, out
+    code, out = cli("validate", "-w", str(root))
+    assert code == 1 and "policy.yaml:7:5" in out, out
+
+
+def test_a_rule_set_in_defaults_and_again_for_a_tier_is_no_mistake(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / "policy.yaml").write_text(
+        "kind: policy\nschema_version: 1\nextends: baseline\n"
+        "defaults:\n  rules:\n    GATE-FA003: {waivable: false}\n"
+        "tiers:\n  high:\n    rules:\n      evaluation.thresholds-met: {level: error}\n"
+    )
+    code, _report = gate_json(root)
+    assert code == 0
 
 
 def test_the_worked_example_enforces_its_never_waive_fairness_rule() -> None:

@@ -5,7 +5,7 @@ policy without ``extends`` is not weaker than no policy); for each layer from th
 preset to the workspace's ``policy.yaml``, apply the layer's ``defaults`` and then its
 ``tiers.T``. A value given replaces the inherited one; ``rules`` merge per rule (``level``
 and ``waivable`` replace, ``options`` merge key by key). Rule keys may be codes, names or
-aliases.
+aliases, one per rule in a ``rules`` mapping (two would apply in their order).
 
 What the gate guards itself with cannot be loosened: a layer that sets an integrity rule
 (`RuleMeta.integrity`) to anything but ``error`` or makes it waivable is ignored and
@@ -13,13 +13,13 @@ recorded (`ResolvedPolicy.tampering`, reported by GATE-POL002). Everything else 
 loosened below the baseline, explicitly: each loosening is recorded per tier
 (`TierSettings.loosened`, reported by GATE-POL001 on every run until waived).
 
-Mistakes in a readable policy — an unknown preset, rule or option, an option of the wrong
-type — are configuration errors (`ConfigurationError`, exit 2) naming the file, position,
-rule and option; `policy_problems` finds the same mistakes by the same walk, every one of
-them, as problems for `cardgate validate`. A policy that cannot be read or validated at
-all is reported as a finding by GATE-DOC001, and the gate then applies the ``strict``
-preset (fail closed). A workspace without ``policy.yaml`` is gated by the ``baseline``
-preset.
+Mistakes in a readable policy — an unknown preset, rule or option, an option of the
+wrong type, a rule keyed twice in one ``rules`` — are configuration errors
+(`ConfigurationError`, exit 2) naming the file, position, rule and option;
+`policy_problems` finds the same mistakes by the same walk, every one of them, as
+problems for `cardgate validate`. A policy that cannot be read or validated at all is
+reported as a finding by GATE-DOC001, and the gate then applies the ``strict`` preset
+(fail closed). A workspace without ``policy.yaml`` is gated by the ``baseline`` preset.
 
 Kept whole: resolution, the integrity guard and the comparison with the baseline are one
 walk over the same layers and origins; split, each part would re-walk them.
@@ -406,12 +406,17 @@ def _resolve_tier(
                 if value is not None:
                     values[name] = value
                     where_set[name] = (layer, (*base, name))
+            keys: dict[str, str] = {}  # rule code -> the key that set it in this mapping
             for key, setting in part.rules.items():
                 where = (*base, "rules", key)
                 rule = selectors.get(key)
                 if rule is None:
                     _refuse(_unknown_rule(layer.loaded, where, key, selectors), found)
                     continue
+                if rule.code in keys:
+                    _refuse(_keyed_twice(layer.loaded, where, keys[rule.code], key, rule), found)
+                    continue
+                keys[rule.code] = key
                 lowered = rule.locked and setting.level not in (None, "error")
                 if lowered or (rule.integrity and setting.waivable is True):
                     what = (
@@ -604,6 +609,21 @@ def _unknown_rule(
         "CG100",
         f"unknown rule '{key}'",
         hint=f"did you mean '{match[0]}'?" if match else "list the rules with: cardgate rules",
+    )
+
+
+def _keyed_twice(
+    loaded: LoadedDocument, where: DataPath, first: str, key: str, rule: RuleMeta
+) -> Problem:
+    """A rule set under two of its keys (code, name, alias) in one ``rules`` mapping: which
+    setting applies would depend on their order (``GATE-FA003: {waivable: false}`` in
+    sight, ``evaluation.thresholds-met: {waivable: true}`` below it)."""
+    return Problem.at(
+        loaded.display,
+        loaded.positions.key(where),
+        "CG100",
+        f"'{key}' and '{first}' both set rule {rule.code} ({rule.name}) in the same 'rules'",
+        hint="merge them into one entry under the rule's code",
     )
 
 
