@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from cardgate.cli import app
@@ -267,3 +268,34 @@ def test_a_parquet_column_named_twice_in_two_cases_is_refused(workspace: Build) 
     code, output, _ = run(root)
     assert code == 1, output
     assert "column 'group' appears twice (columns 3 and 4)" in output
+
+
+@pytest.mark.parametrize("engine", ["auto", "duckdb"])
+@pytest.mark.parametrize("column", ["group", "y_true", "y_pred"])
+def test_a_parquet_column_of_lists_or_records_is_refused(
+    workspace: Build, column: str, engine: str
+) -> None:
+    """A group, label or prediction column of lists, records or maps: one message naming
+    the column and its type, not an internal error from pyarrow's dictionary encoding."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = frame(["a", "b"])
+    root = workspace(data, name="predictions.parquet", evaluation=PLAIN.replace("{extra}", ""))
+    nested = {
+        "group": pa.array([[value] for value in data["group"]]),
+        "y_true": pa.array([{"label": int(value)} for value in data["y_true"]]),
+        "y_pred": pa.array(
+            [[("k", int(value))] for value in data["y_pred"]], pa.map_(pa.string(), pa.int64())
+        ),
+    }
+    columns = [nested[name] if name == column else pa.array(data[name]) for name in data]
+    pq.write_table(
+        pa.Table.from_arrays(columns, list(data.columns)),
+        root / "systems" / SYSTEM / "predictions.parquet",
+    )
+    result = CliRunner().invoke(app, ["evaluate", SYSTEM, "-w", str(root), "--engine", engine])
+    assert result.exit_code == 1, result.output
+    assert f"column '{column}' holds" in result.output, result.output
+    assert "internal error" not in result.output
+    assert not (root / "systems" / SYSTEM / "evaluation.json").exists()

@@ -111,7 +111,7 @@ class Accumulator:
         self.with_scores = with_scores
         self.source = source
         self.categories = [Categories(name, limit=max_groups, source=source) for name in features]
-        self.labels = Categories("label")
+        self.labels = Categories("label", source=source)
         width = len(features)
         self._cells = _Sums(width + 2, 1)
         self._scores = _Sums(width + 2, 3)
@@ -218,8 +218,8 @@ class Accumulator:
             )
             self._errors.add(codes[keep], values)
             return
-        label_codes = self.labels.encode(label)
-        prediction_codes = self.labels.encode(prediction)
+        label_codes = self.labels.encode(label, label_name)
+        prediction_codes = self.labels.encode(prediction, prediction_name)
         null_masks += [
             (f"null in column '{label_name}'", label_codes < 0),
             (f"null in column '{prediction_name}'", prediction_codes < 0),
@@ -347,8 +347,8 @@ class Accumulator:
             check_error_sums(self.source, values)
             self._errors.add(codes[keep], values)
             return
-        label_codes = self.labels.encode(columns[label_name])
-        prediction_codes = self.labels.encode(columns[prediction_name])
+        label_codes = self.labels.encode(columns[label_name], label_name)
+        prediction_codes = self.labels.encode(columns[prediction_name], prediction_name)
         null_masks += [
             (f"null in column '{label_name}'", label_codes < 0),
             (f"null in column '{prediction_name}'", prediction_codes < 0),

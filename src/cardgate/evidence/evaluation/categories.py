@@ -67,15 +67,15 @@ class Categories:
             self.values.append(text)
         return found
 
-    def encode(self, array: Any) -> IntArray:
-        """Codes of a pyarrow array's values (-1 for null)."""
+    def encode(self, array: Any, column: str | None = None) -> IntArray:
+        """Codes of a pyarrow array's values (-1 for null); `column`: the array's name in
+        messages (default: the table's, a feature's; labels and predictions share one)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
-        if not pa.types.is_dictionary(array.type):
-            array = pc.dictionary_encode(array)
+        array = self._encoded(array, column or self.name)
         lookup = np.array(
             [-1 if _is_nan(v) else self.code(v) for v in array.dictionary.to_pylist()] + [-1],
             dtype=np.int64,
@@ -93,12 +93,11 @@ class Categories:
         it is, without dictionary-encoding it.
         """
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
-        if array.null_count:
-            return None
+        if array.null_count or pa.types.is_nested(array.type):
+            return None  # nested: `encode` refuses it by the column's name
         if pa.types.is_integer(array.type) and len(array):
             values = array.to_numpy()
             low, high = int(values.min()), int(values.max())
@@ -110,10 +109,27 @@ class Categories:
                     [self._codes[category_text(v)] for v in range(low, high + 1)], dtype=np.int64
                 )
                 return (values - low if low else values), table
-        if not pa.types.is_dictionary(array.type):
-            array = pc.dictionary_encode(array)
+        array = self._encoded(array, self.name)
         values = array.dictionary.to_pylist()
         if any(_is_nan(v) for v in values):
             return None  # NaN is missing: `encode` maps it to -1
         table = np.array([self.code(v) for v in values], dtype=np.int64)
         return array.indices.to_numpy(), table
+
+    def _encoded(self, array: Any, column: str) -> Any:
+        """A pyarrow array dictionary-encoded; InputError for a column whose values are
+        not one category each (lists, records, maps), which has no encoding."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if pa.types.is_dictionary(array.type):
+            return array
+        try:
+            return pc.dictionary_encode(array)
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid) as error:
+            raise InputError(
+                f"{self.source}: column '{column}' holds {array.type} values, not one text "
+                "or number per row",
+                hint="a sensitive feature, a label and a prediction hold one value per row: "
+                "flatten the column and re-export the file",
+            ) from error
