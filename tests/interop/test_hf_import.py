@@ -148,3 +148,31 @@ def test_a_licence_link_to_a_file_of_the_repository_is_kept_not_lost(tmp_path: P
             assert licence == {"text": "acme-licence"}
             assert draft["extensions"]["hf"]["metadata"]["license_link"] == "LICENSE"
             assert "metadata 'license_link' (not an http(s) URL)" in result.output
+
+
+def test_a_reported_value_that_is_no_finite_number_is_left_out_and_listed(
+    tmp_path: Path,
+) -> None:
+    """YAML's .nan and .inf, and an integer too large for a float: the draft validates
+    (a reported value is finite), the import does not stop with an internal error, and the
+    metric is listed as not mapped."""
+    root = tmp_path / "governance"
+    shutil.copytree(REPO / "governance", root, ignore=shutil.ignore_patterns("exports"))
+    huge = "1" + "0" * 400
+    metrics = ", ".join(
+        f"{{type: {name}, value: {value}}}"
+        for name, value in (("a", ".nan"), ("b", "-.inf"), ("c", huge), ("d", "0.5"))
+    )
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        f"---\nmodel-index: [{{name: x, results: [{{metrics: [{metrics}]}}]}}]\n---\n"
+    )
+    result = CliRunner().invoke(app, ["import", "hf", str(readme), "--as", "x", "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    for index in range(3):
+        assert f"model-index[0].results[0].metrics[{index}]" in result.output
+    draft = yaml.safe_load((root / "systems/x/model-card.yaml").read_text(encoding="utf-8"))
+    assert [(r["metric"], r["value"]) for r in draft["reported_results"]] == [("d", 0.5)]
+    card = str(root / "systems/x/model-card.yaml")
+    checked = CliRunner().invoke(app, ["validate", "-w", str(root), card])
+    assert "CG104" not in checked.output, checked.output

@@ -192,3 +192,18 @@ def test_a_field_of_the_wrong_type_is_shown_where_it_is_written(
     result = runner.invoke(app, ["import", "mct", str(path), "--as", "m", "-w", str(workspace)])
     assert result.exit_code == 1, result.output
     assert "card.json:4:31: model_details.owners[1]: is a number" in result.stderr
+
+
+def test_a_metric_value_too_large_for_a_float_is_kept_not_an_internal_error(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """JSON integers have no size limit; float() of one of 400 digits raises OverflowError.
+    Such a value (as NaN and infinity) is no reported result: kept under extensions."""
+    huge = int("1" + "0" * 400)
+    metrics = [{"type": "accuracy", "value": huge}, {"type": "auc", "value": 0.9}]
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps({"quantitative_analysis": {"performance_metrics": metrics}}))
+    result = runner.invoke(app, ["import", "mct", str(path), "--as", "m", "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    draft = yaml.safe_load((workspace / "systems/m/model-card.yaml").read_text())
+    assert [(r["metric"], r["value"]) for r in draft["reported_results"]] == [("auc", 0.9)]

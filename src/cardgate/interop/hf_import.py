@@ -14,6 +14,7 @@ a comment.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -345,14 +346,14 @@ def _reported(
                 _mapping(result.get(key)) for key in ("task", "dataset", "source")
             )
             for count, metric in enumerate(result.get("metrics") or []):
-                value = metric.get("value") if isinstance(metric, dict) else None
+                value = _finite(metric.get("value")) if isinstance(metric, dict) else None
                 kind = metric.get("type") if isinstance(metric, dict) else None
-                if isinstance(value, bool) or not isinstance(value, int | float) or not kind:
-                    skipped.append(f"{where}.metrics[{count}] (no numeric value or type)")
+                if value is None or not kind:
+                    skipped.append(f"{where}.metrics[{count}] (no finite numeric value or type)")
                     continue
                 reported: dict[str, Any] = {
                     "metric": str(kind),
-                    "value": float(value),
+                    "value": value,
                     "source": str(source.get("name") or f"model-index of {shown}"),
                 }
                 if source.get("url"):
@@ -365,6 +366,18 @@ def _reported(
                     reported["task"] = str(task["type"])
                 found.append(reported)
     return found, skipped
+
+
+def _finite(value: Any) -> float | None:
+    """A reported value as a float: a finite number (NaN, an infinity and an integer too
+    large for a float are none: a card's reported value is finite)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -133,7 +133,7 @@ def _number(value: Any) -> float | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON integer of 309+ digits
         return None
     return number if number == number and abs(number) != float("inf") else None
 
