@@ -261,6 +261,21 @@ def test_refuses_to_clear_a_folder_it_did_not_write(workspace_root: Path) -> Non
     assert (out / "thesis.txt").is_file()
 
 
+@pytest.mark.parametrize("link", [False, True])
+def test_refuses_to_replace_a_file(workspace_root: Path, link: bool) -> None:
+    """--out naming a file (a typo, a tab-completed README), or a link to one: the site
+    took its place, the file was gone."""
+    thesis = workspace_root / "thesis.txt"
+    thesis.write_text("do not delete", "utf-8")
+    out = workspace_root / "site-link" if link else thesis
+    if link:
+        out.symlink_to(thesis)
+    with pytest.raises(UsageError, match=r"thesis\.txt is a file, not a folder"):
+        build_site(load_workspace(workspace_root), today=TODAY, out=out)
+    assert thesis.read_text("utf-8") == "do not delete"
+    assert out.is_symlink() == link
+
+
 def test_user_template_overrides_the_shipped_one(workspace_root: Path) -> None:
     templates = workspace_root / "site" / "templates"
     templates.mkdir(parents=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from cardgate.core.errors import UsageError
 from cardgate.core.files import WriteError, locked
+from cardgate.core.inputs import file_kind
 from cardgate.core.paths import display_path
 
 BUILD_MARKER = ".cardgate-build"
@@ -35,6 +36,14 @@ _WRITE_HINT = "check that the folder and its parent are writable and the disk ha
 
 def check_out_folder(out: Path) -> None:
     """`UsageError` unless `out` is absent, empty, or a site cardgate built."""
+    if os.path.lexists(out) and not out.is_dir():  # the site would take its place
+        mode = out.lstat().st_mode
+        kind = "a file" if stat.S_ISREG(mode) else file_kind(mode)
+        raise UsageError(
+            f"{display_path(out)} is {kind}, not a folder; building the site there would "
+            "replace it",
+            hint="choose an empty or new --out folder",
+        )
     if out.is_dir() and any(out.iterdir()) and not (out / BUILD_MARKER).is_file():
         raise UsageError(
             f"{display_path(out)} is not empty and was not written by cardgate build; "
