@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cardgate.core.clock import pinned_by as date_pinned_by
 from cardgate.core.clock import today as reference_date
 from cardgate.documents.workspace import Workspace, workspace_root
 from cardgate.gate.result import GateResult
@@ -118,6 +119,7 @@ def gate(
         strict=strict,
         today=_date(today),
         systems=list(systems) if systems is not None else None,
+        pinned_by=date_pinned_by() if today is None else "--today",  # as the CLI renders it
     )
 
 

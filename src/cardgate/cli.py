@@ -989,6 +989,7 @@ def gate(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Run the release gate: exit 0 pass, 1 failed, 2 usage or configuration error."""
+    from cardgate.core.clock import pinned_by as date_pinned_by
     from cardgate.core.clock import today as reference_date
     from cardgate.gate.engine import run_gate
     from cardgate.reporting.registry import REPORTERS, write_reports
@@ -1014,6 +1015,7 @@ def gate(
         changed_since=changed_since,
         systems=systems or None,
         policy=policy,
+        pinned_by=date_pinned_by(today),
     )
     write_reports(result, sys.stdout, output_format=output_format, outputs=outputs)
     raise typer.Exit(result.exit_code)

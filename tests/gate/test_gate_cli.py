@@ -32,7 +32,33 @@ def gate(root: Path, *args: str) -> tuple[int, str]:
 def test_passing_workspace_exits_0(workspace: Path) -> None:
     code, out = gate(workspace, "--release")
     assert code == 0, out
-    assert out.strip() == f"PASSED  {SYSTEM}   (release mode)"
+    assert out.strip() == (
+        f"PASSED  {SYSTEM}   (judged as of {TODAY.isoformat()}, set by --today; release mode)"
+    )
+
+
+@pytest.mark.parametrize("pin", ["--today", "CARDGATE_TODAY", None])
+def test_a_chosen_date_is_shown_beside_the_verdicts(workspace: Path, pin: str | None) -> None:
+    """Freshness and expiry are judged as of the gate's date: one chosen with --today or
+    CARDGATE_TODAY (a CI variable nobody sees in the diff) keeps stale evidence fresh, so
+    every report says it was chosen, and by what; the system's date adds nothing."""
+    args = ["gate", "-w", str(workspace), "--release"]
+    env = {"CARDGATE_TODAY": None}
+    if pin == "--today":
+        args += ["--today", TODAY.isoformat()]
+    elif pin == "CARDGATE_TODAY":
+        env["CARDGATE_TODAY"] = TODAY.isoformat()
+    text = runner.invoke(app, args, env=env).output.strip().splitlines()[-1]
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"], env=env).output)
+    markdown = runner.invoke(app, [*args, "-f", "markdown"], env=env).output
+    assert data["today_pinned_by"] == pin
+    if pin is None:
+        assert text.endswith("   (release mode)") and "judged as of" not in text, text
+        assert "set by" not in markdown
+    else:
+        assert data["today"] == TODAY.isoformat()
+        assert text.endswith(f"   (judged as of {TODAY.isoformat()}, set by {pin}; release mode)")
+        assert f"{TODAY.isoformat()}, set by {pin})" in markdown
 
 
 def test_stale_signoff_after_cardgate_sign(tmp_path: Path) -> None:
@@ -379,3 +405,16 @@ def test_coverage_findings_are_tagged_with_the_function_that_falls_short(workspa
     findings = [f for f in json.loads(out)["findings"] if f["code"] == "GATE-CK002"]
     assert findings and all(f["nist"][0] == "MANAGE" for f in findings)
     assert all("GOVERN 1.3" in f["nist"] for f in findings)
+
+
+def test_the_api_gate_says_what_chose_its_date(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardgate import api
+
+    monkeypatch.delenv("CARDGATE_TODAY", raising=False)
+    assert api.gate(workspace).pinned_by is None
+    assert api.gate(workspace, today=TODAY).pinned_by == "--today"  # renders as the CLI
+    monkeypatch.setenv("CARDGATE_TODAY", TODAY.isoformat())
+    result = api.gate(workspace)
+    assert (result.today, result.pinned_by) == (TODAY, "CARDGATE_TODAY")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import SYSTEM, build_workspace, edit, gate
+from .conftest import SYSTEM, TODAY, build_workspace, edit, gate
 
 
 def test_a_misspelt_policy_file_is_a_configuration_error(tmp_path: Path) -> None:
@@ -133,7 +133,11 @@ def test_a_system_passing_under_the_stand_in_for_an_unreadable_policy_says_so(
     assert verdicts.startswith("FAILED  workspace (1 error)")
     assert f"PASSED  {SYSTEM}" in verdicts
     assert verdicts.endswith(
-        "   (systems gated under the preset strict (policy unreadable); draft mode)"
+        "   (systems gated under the preset strict (policy unreadable); "
+        f"judged as of {TODAY.isoformat()}, set by --today; draft mode)"
     )
     code, out = gate(build_workspace(tmp_path / "valid"))  # a usable policy: nothing added
-    assert code == 0 and out.splitlines()[-1].endswith("   (draft mode)"), out
+    assert code == 0, out
+    assert out.splitlines()[-1].endswith(
+        f"   (judged as of {TODAY.isoformat()}, set by --today; draft mode)"
+    )

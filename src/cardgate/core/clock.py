@@ -25,6 +25,15 @@ def parse_date(text: str, *, source: str) -> dt.date:
         ) from error
 
 
+def pinned_by(override: str | None = None) -> str | None:
+    """What set `today(override)` when it is not the system date: ``--today`` or
+    CARDGATE_TODAY (a run judged as of a chosen date says so, e.g. in the gate's verdict
+    line: stale evidence reads fresh on an earlier one), else None."""
+    if override is not None:
+        return "--today"
+    return TODAY_ENV if os.environ.get(TODAY_ENV) else None
+
+
 def today(override: str | None = None) -> dt.date:
     """`override` (e.g. a `--today` option) if given, else CARDGATE_TODAY, else the date."""
     if override is not None:

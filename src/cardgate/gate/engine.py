@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from cardgate.core.clock import pinned_by as date_pinned_by
 from cardgate.core.clock import today as reference_date
 from cardgate.core.errors import UsageError
 from cardgate.core.gcpause import paused_collector
@@ -57,6 +58,7 @@ def run_gate(
     rules: tuple[Rule, ...] | None = None,
     recompute: bool | None = None,
     policy: str | None = None,
+    pinned_by: str | None = None,
 ) -> GateResult:
     """Gate the workspace (a loaded `Workspace` or its root folder).
 
@@ -68,6 +70,8 @@ def run_gate(
     imports the evaluation and data-check engines); `policy` (a shipped preset's name or
     a policy file in the workspace) is used instead of the workspace's policy, its
     loosenings reported against the baseline and the workspace's policy (GATE-POL001).
+    `pinned_by` names what chose `today` (``--today``; without `today`, CARDGATE_TODAY
+    when it is set): the result shows it beside the verdicts.
     Raises `ConfigurationError` for an unusable policy, `UsageError` for an unknown one
     (exit 2).
     """
@@ -83,6 +87,7 @@ def run_gate(
             rules=rules,
             recompute=release if recompute is None else recompute,
             policy=policy,
+            pinned_by=date_pinned_by() if today is None else pinned_by,
         )
 
 
@@ -97,6 +102,7 @@ def _run_gate(
     rules: tuple[Rule, ...] | None,
     recompute: bool,
     policy: str | None,
+    pinned_by: str | None,
 ) -> GateResult:
     rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
@@ -161,6 +167,7 @@ def _run_gate(
         release=release,
         strict=strict,
         today=gate.today,
+        pinned_by=pinned_by,
         policy=resolved.source,
         policy_fallback=resolved.fallback,
         findings=active,

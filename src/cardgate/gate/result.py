@@ -154,6 +154,9 @@ class GateResult:
     today: dt.date
     policy: str
     """Where the policy came from, e.g. 'policy.yaml (extends baseline)'."""
+    pinned_by: str | None = None
+    """What set `today` when it is not the system date (``--today``, CARDGATE_TODAY), shown
+    beside every verdict: freshness and expiry were judged as of a chosen date."""
     policy_fallback: bool = False
     """Whether the workspace's policy could not be used and a stricter preset gated the
     systems in its place (the workspace itself fails on it)."""

@@ -91,6 +91,7 @@ def result_json(result: GateResult) -> dict[str, Any]:
         "recomputed": result.recomputed,
         "strict": result.strict,
         "today": result.today.isoformat(),
+        "today_pinned_by": result.pinned_by,
         "policy": result.policy,
         "summary": {
             "systems": len(result.systems),

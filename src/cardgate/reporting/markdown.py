@@ -26,12 +26,13 @@ def render(result: GateResult, stream: TextIO) -> None:
     icon = "✅" if result.passed else "❌"
     verdict = "passed" if result.passed else "failed"
     mode = "release" if result.release else "draft"
+    pinned = f", set by {result.pinned_by}" if result.pinned_by else ""
     lines = [
         f"## {icon} cardgate gate {verdict}",
         "",
         f"{len(result.systems)} systems gated ({mode} mode, "
         f"policy: {markdown_text(result.policy)}, "
-        f"{result.today.isoformat()}): {result.errors} errors, {result.warnings} warnings, "
+        f"{result.today.isoformat()}{pinned}): {result.errors} errors, {result.warnings} warnings, "
         f"{len(result.waived)} waived.",
         "",
     ]

@@ -106,4 +106,12 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
         parts.append(tone("FAILED", _RED + _BOLD) + "  nothing was gated")
     # systems pass or fail under the stand-in preset, not the workspace's own policy
     under = f"systems gated under the {result.policy}; " if result.policy_fallback else ""
-    return "   ".join(parts) + f"   ({visible(under)}{result.mode} mode)"
+    return "   ".join(parts) + f"   ({visible(under)}{dated(result)}{result.mode} mode)"
+
+
+def dated(result: GateResult) -> str:
+    """``judged as of 2026-11-30, set by CARDGATE_TODAY; `` when a chosen date, not the
+    system's, decided freshness and expiry (an earlier one keeps stale evidence fresh)."""
+    if result.pinned_by is None:
+        return ""
+    return f"judged as of {result.today.isoformat()}, set by {result.pinned_by}; "
