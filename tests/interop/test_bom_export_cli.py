@@ -60,6 +60,18 @@ def test_spdx_exports_every_system_and_dataset_valid(root: Path) -> None:
         assert not list(validator.iter_errors(json.loads(path.read_text()))), path.name
 
 
+def test_spdx_exports_a_card_whose_id_is_not_its_folder_name(tmp_path: Path) -> None:
+    """`id: other` in systems/credit-default/ (CG108 for validate): the SPDX exporter read
+    the system's dates by the card's id, a KeyError, an internal error of `export all`
+    and of every site build (its downloads)."""
+    root = copy_example(tmp_path / "governance")
+    card = root / "systems/credit-default/model-card.yaml"
+    card.write_text(card.read_text().replace("\nid: credit-default\n", "\nid: other\n", 1))
+    assert [p.name for p in _export(root, "spdx") if "credit-" in p.name] == [
+        "credit-default.spdx.json",
+    ]
+
+
 def test_croissant_exports_every_dataset_and_no_system(root: Path) -> None:
     files = _export(root, "croissant")
     assert [p.relative_to(root / "exports").as_posix() for p in files] == [

@@ -142,8 +142,8 @@ def ai_package(
     return spdx_id
 
 
-def _dates(workspace: Workspace, card: ModelCard) -> list[dt.date]:
-    system = workspace.systems[card.id]
+def _dates(workspace: Workspace, system_id: str, card: ModelCard) -> list[dt.date]:
+    system = workspace.systems[system_id]  # its folder's name: card.id may differ (CG108)
     dates = [d for d in (card.last_reviewed, card.model_details.model_date) if d is not None]
     dates += [c.last_reviewed for c in system.checklist_models() if c.last_reviewed]
     signoffs = read_signoffs(system).model
@@ -274,7 +274,7 @@ def system_document(
         return [model]
 
     creator = card.model_details.developers or workspace.config.name
-    return _document(card.name, build, _dates(workspace, card), creator)
+    return _document(card.name, build, _dates(workspace, system_id, card), creator)
 
 
 def dataset_document(
