@@ -260,7 +260,7 @@ def _decide_runs(
             value=observed, ci=(float(low[index]), float(high[index])), noise_floor=floor,
             p_value=p, count=int(one.sum(axis=(1, 2)).min()), state="undefined", reason="",
         )  # fmt: skip
-        states[state_of(result, min_group_size=30, level=LEVEL)[0]] += 1
+        states[state_of(result, min_group_size=30, level=LEVEL, replicates=permutations)[0]] += 1
     return states, detectable
 
 
@@ -391,7 +391,10 @@ def ratio_power_section(runs: int, permutations: int) -> list[str]:
                     ci=(float(low[index]), float(up[index])), noise_floor=floor, p_value=p,
                     count=int(one.sum(axis=(1, 2)).min()), state="undefined", reason="",
                 )  # fmt: skip
-                beyond += state_of(result, min_group_size=30, level=LEVEL)[0] == "beyond"
+                beyond += (
+                    state_of(result, min_group_size=30, level=LEVEL, replicates=permutations)[0]
+                    == "beyond"
+                )
         sizes_text = " + ".join(f"{n:,.0f}" for n in group_sizes)
         rows_out.append([label, sizes_text, f"{rate:.2f}", f"{ratio:.3f}", pct(beyond / runs)])
     lines += table(
@@ -458,7 +461,10 @@ def other_power_section(runs: int, permutations: int) -> list[str]:
                 ci=(low_, high_), noise_floor=floor, p_value=p, count=int(n.min()),
                 state="undefined", reason="",
             )  # fmt: skip
-            beyond += state_of(result, min_group_size=30, level=LEVEL)[0] == "beyond"
+            beyond += (
+                state_of(result, min_group_size=30, level=LEVEL, replicates=permutations)[0]
+                == "beyond"
+            )
         rows_out.append(["mean error difference at most 0.1", f"{int(n.sum()):,}",
                          " + ".join(str(size) for size in group_sizes), f"{detectable:.3f}",
                          pct(beyond / runs)])  # fmt: skip

@@ -42,7 +42,7 @@ def threshold(**fields: object) -> Threshold:
 
 
 def state(**fields: object) -> str:
-    return state_of(result(**fields), min_group_size=100, level=0.95)[0]
+    return state_of(result(**fields), min_group_size=100, level=0.95, replicates=None)[0]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,9 @@ def test_a_difference_beyond_the_limit_within_the_noise_floor_is_inconclusive() 
     assert state(noise_floor=0.2, **high) == "inconclusive"  # on the floor: chance can do it
     assert state(noise_floor=0.19, **high) == "beyond"
     assert state(noise_floor=None, **high) == "beyond"
-    _, why = state_of(result(noise_floor=0.25, **high), min_group_size=100, level=0.95)
+    _, why = state_of(
+        result(noise_floor=0.25, **high), min_group_size=100, level=0.95, replicates=None
+    )
     assert "noise floor 0.250" in why and "a fair model shows by chance" in why
 
 
@@ -116,9 +118,9 @@ def test_the_noise_floor_guards_only_the_unfair_direction() -> None:
 def test_the_minimum_group_size_at_its_edge() -> None:
     assert state(count=100) == "within"
     assert state(count=99) == "inconclusive"
-    _, why = state_of(result(count=99, group="F"), min_group_size=100, level=0.95)
+    _, why = state_of(result(count=99, group="F"), min_group_size=100, level=0.95, replicates=None)
     assert "the group has 99 rows, fewer than the minimum group size 100" in why
-    _, why = state_of(result(count=1), min_group_size=100, level=0.95)
+    _, why = state_of(result(count=1), min_group_size=100, level=0.95, replicates=None)
     assert "a compared group has 1 row," in why
 
 
@@ -322,9 +324,11 @@ def test_the_reason_says_what_an_inconclusive_result_means_and_the_p_value() -> 
         assert verdict.reason.endswith(meaning), verdict.reason
     beyond = {"ci": [0.2, 0.3], "value": 0.25, "noise_floor": 0.1}
     for p_value, shown in [(0.0004, ", p < 0.001"), (0.0123, ", p = 0.012")]:
-        _, why = state_of(result(p_value=p_value, **beyond), min_group_size=1, level=0.95)
+        _, why = state_of(
+            result(p_value=p_value, **beyond), min_group_size=1, level=0.95, replicates=None
+        )
         assert why.endswith(f"noise floor 0.100{shown}"), why
-    _, why = state_of(result(p_value=None, **beyond), min_group_size=1, level=0.95)
+    _, why = state_of(result(p_value=None, **beyond), min_group_size=1, level=0.95, replicates=None)
     assert why.endswith("noise floor 0.100"), why
 
 
@@ -343,11 +347,14 @@ def test_numbers_limits_and_intervals_in_words() -> None:
 
 def test_beyond_and_the_noise_floor_in_exact_sentences() -> None:
     beyond = {"value": 0.3, "ci": [0.2, 0.4]}
-    assert state_of(result(**beyond), min_group_size=100, level=0.95)[1] == (
+    assert state_of(result(**beyond), min_group_size=100, level=0.95, replicates=None)[1] == (
         "demographic_parity_difference for 'sex' 0.300 (95% CI 0.200–0.400) is beyond max 0.1"
     )
     floored = state_of(
-        result(**beyond, noise_floor=0.05, p_value=0.0004), min_group_size=100, level=0.95
+        result(**beyond, noise_floor=0.05, p_value=0.0004),
+        min_group_size=100,
+        level=0.95,
+        replicates=None,
     )
     assert floored == (
         "beyond",
@@ -355,7 +362,10 @@ def test_beyond_and_the_noise_floor_in_exact_sentences() -> None:
         "noise floor 0.050, p < 0.001",
     )
     chance = state_of(
-        result(**beyond, noise_floor=0.35, p_value=0.2), min_group_size=100, level=0.95
+        result(**beyond, noise_floor=0.35, p_value=0.2),
+        min_group_size=100,
+        level=0.95,
+        replicates=1000,
     )
     assert chance == (
         "inconclusive",
@@ -435,7 +445,9 @@ def test_beyond_and_the_noise_floor_in_exact_sentences() -> None:
     ],
 )
 def test_each_state_in_one_exact_sentence(fields: dict[str, object], sentence: str) -> None:
-    assert state_of(result(**fields), min_group_size=100, level=0.95)[1] == sentence
+    assert (
+        state_of(result(**fields), min_group_size=100, level=0.95, replicates=None)[1] == sentence
+    )
 
 
 @pytest.mark.parametrize(
@@ -457,7 +469,7 @@ def test_the_detectable_value_says_which_case_it_is_computed_for(
     disparity: the two largest groups; a per-group metric: no case to name."""
     limits = {"max": 0.1, "min": None} if bound == "max" else {"max": None, "min": 0.8}
     straddles = result(metric=metric, value=0.5, ci=[0.0, 1.0], detectable=0.25, **limits)
-    reason = state_of(straddles, min_group_size=1, level=0.95)[1]
+    reason = state_of(straddles, min_group_size=1, level=0.95, replicates=None)[1]
     needs = "; 80% power to find it beyond the limit needs a value of 0.250 or worse"
     assert reason.endswith(needs + (f", {words}" if words else "")), reason
 
@@ -475,3 +487,51 @@ def test_a_ratio_exactly_at_its_minimum_is_not_evident() -> None:
     verdict = decide(ratio, at_minimum, card_min_group_size=1, level=0.95, policy=EVIDENT)
     assert verdict.outcome == "warn"
     assert verdict.result is at_minimum  # the verdict carries the evidence it judged
+
+
+@pytest.mark.parametrize(
+    ("replicates", "p_value", "expected"),
+    [
+        # 200 draws: the value within the floor is chance only if p is surely >= 0.05
+        (200, 16 / 201, "beyond"),  # 15 of 200 draws as extreme: p could be 0.049
+        (200, 17 / 201, "inconclusive"),  # 16 of 200: the Wilson bound clears 0.05
+        (1000, 60 / 1001, "beyond"),
+        (1000, 63 / 1001, "inconclusive"),
+        (1000, 0.4, "inconclusive"),
+        (None, 16 / 201, "inconclusive"),  # an analytic floor has no Monte-Carlo error
+    ],
+)
+def test_a_value_within_a_drawn_noise_floor_is_chance_only_beyond_its_monte_carlo_error(
+    replicates: int | None, p_value: float, expected: str
+) -> None:
+    """A noise floor is the 95% quantile of the card's null draws, and its seed moves it:
+    with 200 draws and seeds tried until the floor reached a breach's estimate, an
+    interval wholly beyond the limit read 'inconclusive' (and a warning). The value now
+    counts as within the floor only when its permutation p-value is surely over 0.05."""
+    beyond_limit = result(value=0.17, ci=[0.12, 0.22], noise_floor=0.175, p_value=p_value)
+    state, why = state_of(beyond_limit, min_group_size=1, level=0.95, replicates=replicates)
+    assert state == expected, why
+    if expected == "beyond":
+        assert why.endswith(
+            f"within the noise floor 0.175 (p = {p_value:.3f}), but {replicates:,} draws "
+            "cannot rule out p below 0.05 (Monte-Carlo error of the floor)"
+        ), why
+
+
+def test_block_if_evident_blocks_a_breach_its_drawn_noise_floor_only_may_excuse() -> None:
+    """The interval straddles the limit, the estimate is beyond it and within a floor
+    that 200 draws put there by chance: evident, so it blocks and says why; with a p the
+    draws settle, a warning."""
+    limit = threshold(max=0.1)
+    straddles = result(value=0.13, ci=[0.07, 0.19], noise_floor=0.14, p_value=12 / 201)
+    verdict = decide(
+        limit, straddles, card_min_group_size=1, level=0.95, policy=EVIDENT, replicates=200
+    )
+    assert (verdict.state, verdict.outcome) == ("inconclusive", "block")
+    assert "200 draws cannot rule out p below 0.05" in verdict.reason
+    assert "more draws or more data would decide it" in verdict.reason
+    chance = result(value=0.13, ci=[0.07, 0.19], noise_floor=0.14, p_value=0.3)
+    verdict = decide(
+        limit, chance, card_min_group_size=1, level=0.95, policy=EVIDENT, replicates=200
+    )
+    assert verdict.outcome == "warn", verdict.reason

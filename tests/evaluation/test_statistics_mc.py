@@ -128,7 +128,7 @@ def test_decisions_on_a_fair_and_a_biased_model() -> None:
                 noise_floor=floor, p_value=p, count=int(table.sum(axis=(1, 2)).min()),
                 state="undefined", reason="",
             )  # fmt: skip
-            beyond += state_of(result, min_group_size=30, level=LEVEL)[0] == "beyond"
+            beyond += state_of(result, min_group_size=30, level=LEVEL, replicates=99)[0] == "beyond"
         share = beyond / len(cells)
         assert share <= 0.05 if expected == "fair" else share >= 0.9, (expected, share)
 

@@ -302,7 +302,12 @@ def artifact_for(root: Path, system: str = SYSTEM, **record: Any) -> dict[str, A
         entry.update(record)
         if "state" not in record:  # the state its numbers give (a case may contradict it)
             result = ThresholdResult.model_validate({**entry, "state": "undefined"})
-            entry["state"] = state_of(result, min_group_size=30, level=level)[0]
+            entry["state"] = state_of(
+                result,
+                min_group_size=30,
+                level=level,
+                replicates=card.evaluation.bootstrap.replicates,
+            )[0]
         thresholds.append(entry)
     return {
         "artifact": "cardgate-evaluation",

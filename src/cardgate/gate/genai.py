@@ -85,6 +85,8 @@ class _Provenance(Protocol):
     @property
     def min_group_size(self) -> int: ...
     @property
+    def replicates(self) -> int: ...
+    @property
     def settings_sha256(self) -> str: ...
 
 
@@ -283,7 +285,10 @@ def threshold_findings(
     provenance = artifact.provenance
     for result in artifact.thresholds:
         state, _ = state_of(
-            result, min_group_size=provenance.min_group_size, level=provenance.confidence_level
+            result,
+            min_group_size=provenance.min_group_size,
+            level=provenance.confidence_level,
+            replicates=provenance.replicates,
         )
         if state != result.state:
             yield ctx.finding(

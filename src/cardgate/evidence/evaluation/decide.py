@@ -32,7 +32,10 @@ quantile of the card's `bootstrap.replicates` null draws, and a bootstrap interv
 percentile of as many copies; with a few of them and a chosen `seed`, the floor reaches
 the estimate (a breach reads inconclusive, not evident: a warning under
 `block-if-evident`) or an interval shrinks inside the limit. Where the evaluation drew
-fewer than the policy's `min_replicates` (none included), nothing passes or warns.
+fewer than the policy's `min_replicates` (none included), nothing passes or warns; and
+above it a value counts as within its noise floor only when the floor's Monte-Carlo
+error cannot put it there: its permutation p-value must be surely at least 1 − level
+(`_chance_unsure`), which narrows what trying seeds can buy to breaches at the edge.
 
 Light: no numpy, no pandas (the gate imports it). Kept whole: the one decider (see
 above); what the states and outcomes mean is read in one place.
@@ -40,7 +43,9 @@ above); what the states and outcomes mean is read in one place.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Literal, Protocol
 
 from cardgate.documents.schemas.evaluation import (
@@ -171,9 +176,49 @@ def _beyond_floor(metric: str, value: float, floor: float) -> bool:
     return value < floor if metric.endswith("_ratio") else value > floor
 
 
-def state_of(result: ThresholdResult, *, min_group_size: int, level: float) -> tuple[State, str]:
+def _chance_unsure(result: ThresholdResult, *, level: float, replicates: int | None) -> str:
+    """Why a value within its noise floor may still not be chance, or "" when it surely
+    is (or is beyond the floor, or has none).
+
+    A floor drawn from `replicates` permutations is an estimate: another seed moves it,
+    and a seed tried until the floor reaches the estimate would turn a breach into noise.
+    So the value counts as within the floor only when its permutation p-value, by the
+    one-sided Wilson bound on the share of null draws as extreme (at `level`), is surely
+    at least 1 − level: at 95%, 16 of 200 draws as extreme (p ≥ 0.085), 62 of 1,000
+    (p ≥ 0.063). An analytic floor (`replicates` None) has no such error."""
+    floor, value, p_value = result.noise_floor, result.value, result.p_value
+    if floor is None or value is None or _beyond_floor(result.metric, value, floor):
+        return ""
+    if p_value is None or not replicates:
+        return ""
+    alpha = 1 - level
+    share = min(max(p_value * (replicates + 1) - 1, 0.0), replicates) / replicates
+    z = NormalDist().inv_cdf(level)
+    spread = z * math.sqrt(share * (1 - share) / replicates + z * z / (4 * replicates**2))
+    lowest = (share + z * z / (2 * replicates) - spread) / (1 + z * z / replicates)
+    if lowest >= alpha:
+        return ""
+    return (
+        f"within the noise floor {number(floor)} ({p_value_text(p_value)}), but "
+        f"{replicates:,} draws cannot rule out p below {alpha:.3g} (Monte-Carlo error of "
+        "the floor)"
+    )
+
+
+def _within_noise(result: ThresholdResult, *, level: float, replicates: int | None) -> bool:
+    """Whether the value lies, surely, within the noise floor of its null test."""
+    floor, value = result.noise_floor, result.value
+    if floor is None or value is None or _beyond_floor(result.metric, value, floor):
+        return False
+    return not _chance_unsure(result, level=level, replicates=replicates)
+
+
+def state_of(
+    result: ThresholdResult, *, min_group_size: int, level: float, replicates: int | None
+) -> tuple[State, str]:
     """The state of one threshold result and the sentence that explains it, from the
-    numbers only (the limits recorded in `result`)."""
+    numbers only (the limits recorded in `result`) and the `replicates` its null tests
+    drew (None: none, or an analytic floor)."""
     about = subject(result.metric, result.feature, result.group)
     limits = limit_text(result.min, result.max)
     if result.count is not None and result.count < min_group_size:
@@ -205,14 +250,20 @@ def state_of(result: ThresholdResult, *, min_group_size: int, level: float) -> t
     if beyond:
         floor = result.noise_floor
         guarded = [bound for bound in beyond if _null_guarded(result.metric, bound)]
-        if guarded and floor is not None and not _beyond_floor(result.metric, result.value, floor):
+        if guarded and _within_noise(result, level=level, replicates=replicates):
+            assert floor is not None  # _within_noise: there is one
             return "inconclusive", (
                 f"{shown}: the interval lies beyond {limits}, but the value is within the "
                 f"noise floor {number(floor)} that a fair model shows by chance"
                 f"{_p_text(result.p_value)}; inconclusive"
             )
+        unsure = _chance_unsure(result, level=level, replicates=replicates) if guarded else ""
         floor_text = (
-            f"; noise floor {number(floor)}{_p_text(result.p_value)}" if floor is not None else ""
+            f"; {unsure}"
+            if unsure
+            else f"; noise floor {number(floor)}{_p_text(result.p_value)}"
+            if floor is not None
+            else ""
         )
         return "beyond", f"{shown} is beyond {limits}{floor_text}"
     if within:
@@ -270,12 +321,12 @@ def decide(
                 f"{policy.source.capitalize()} sets the minimum group size to {minimum}; "
                 f"the card's min_group_size {card_min_group_size} does not apply."
             )
-    state, reason = state_of(result, min_group_size=minimum, level=level)
+    state, reason = state_of(result, min_group_size=minimum, level=level, replicates=replicates)
     # The card may leave more groups unjudged than the policy, never a breach: a group the
     # policy's minimum judges is beyond there, or evident, whatever the card's minimum.
     judged = minimum if policy is None else policy.min_group_size
     if state == "inconclusive" and judged < minimum and result.count is not None:
-        at_policy, why = state_of(result, min_group_size=judged, level=level)
+        at_policy, why = state_of(result, min_group_size=judged, level=level, replicates=replicates)
         if at_policy == "beyond":
             state, reason = at_policy, why
             notes.append(
@@ -316,7 +367,10 @@ def decide(
                     f"'{policy.inconclusive}'; the card's 'inconclusive: {card}' does not apply."
                 )
         outcome, meaning = _meaning(
-            action, evident(result, min_group_size=judged), tested=result.noise_floor is not None
+            action,
+            evident(result, min_group_size=judged, level=level, replicates=replicates),
+            tested=result.noise_floor is not None,
+            unsure=_chance_unsure(result, level=level, replicates=replicates),
         )
         if policy is not None and level > policy.max_confidence_level:
             outcome, meaning = (
@@ -344,13 +398,16 @@ def _source(policy: ThresholdPolicy | None) -> str:
     return policy.source if policy is not None else "the policy"
 
 
-def evident(result: ThresholdResult, *, min_group_size: int) -> bool:
+def evident(
+    result: ThresholdResult, *, min_group_size: int, level: float, replicates: int | None
+) -> bool:
     """Whether an inconclusive disparity points to a breach: every compared group has
     the minimum rows, and its estimate lies beyond the limit (in the unfair direction)
-    and beyond the noise floor of its null test (what a fair model shows by chance) —
-    or there is no null test (`replicates: 0`) to tell it from chance: a card cannot
-    turn a block into a warning by switching the test off. A per-group metric has no
-    null test and is never evident."""
+    and not surely within the noise floor of its null test (what a fair model shows by
+    chance, beyond the Monte-Carlo error of `replicates` draws) — or there is no null
+    test (`replicates: 0`) to tell it from chance: a card cannot turn a block into a
+    warning by switching the test off. A per-group metric has no null test and is never
+    evident."""
     if result.value is None or result.ci is None:
         return False
     if result.count is not None and result.count < min_group_size:
@@ -362,17 +419,23 @@ def evident(result: ThresholdResult, *, min_group_size: int) -> bool:
             "min",
         ),
     )
-    return any(broken and _null_guarded(result.metric, bound) for broken, bound in breached) and (
-        result.noise_floor is None or _beyond_floor(result.metric, result.value, result.noise_floor)
-    )
+    return any(
+        broken and _null_guarded(result.metric, bound) for broken, bound in breached
+    ) and not _within_noise(result, level=level, replicates=replicates)
 
 
 def _meaning(
-    action: InconclusiveAction, evident: bool, *, tested: bool = True
+    action: InconclusiveAction, evident: bool, *, tested: bool = True, unsure: str = ""
 ) -> tuple[Outcome, str]:
     """The outcome of an inconclusive result under `action`, and its words (`tested`:
-    whether the result has a null test's noise floor)."""
+    whether the result has a null test's noise floor; `unsure`: why a value within it
+    may still not be chance)."""
     if action == "block-if-evident":
+        if evident and unsure:
+            return "block", (
+                f"blocks: the estimate is beyond the limit, and {unsure}; more draws or "
+                "more data would decide it"
+            )
         if evident and not tested:
             return "block", (
                 "blocks: the estimate is beyond the limit and there is no null test "
@@ -458,7 +521,12 @@ def recorded_state_differs(artifact: EvaluationArtifact) -> list[tuple[int, Stat
     minimum = artifact.provenance.min_group_size
     found = []
     for index, result in enumerate(artifact.thresholds):
-        state, _ = state_of(result, min_group_size=minimum, level=level)
+        state, _ = state_of(
+            result,
+            min_group_size=minimum,
+            level=level,
+            replicates=artifact.provenance.replicates,
+        )
         if state != result.state:
             found.append((index, state))
     return found

@@ -135,6 +135,7 @@ def threshold_results(
                 ThresholdResult.model_validate(evidence),
                 min_group_size=settings.min_group_size,
                 level=level,
+                replicates=settings.bootstrap.replicates,
             )
             out.append({**evidence, "state": state, "reason": reason})
     return out

@@ -300,6 +300,7 @@ def score_thresholds(
                     record,
                     min_group_size=settings.min_group_size,
                     level=settings.bootstrap.confidence_level,
+                    replicates=settings.bootstrap.replicates,
                 )
             )
             continue
@@ -316,6 +317,7 @@ def score_thresholds(
             summary["features"],
             min_group_size=settings.min_group_size,
             level=settings.bootstrap.confidence_level,
+            replicates=settings.bootstrap.replicates,
             section=section,
         )
     return thresholds

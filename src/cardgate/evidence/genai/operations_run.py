@@ -247,6 +247,7 @@ def compute_operations(
                 features,
                 min_group_size=settings.min_group_size,
                 level=level,
+                replicates=settings.bootstrap.replicates,
                 section=SECTION,
             )
             continue
@@ -259,7 +260,14 @@ def compute_operations(
             "ci": estimate["ci"],
             "count": baseline["count"] if baseline is not None else 0,
         }
-        thresholds.append(decided(record, min_group_size=settings.min_group_size, level=level))
+        thresholds.append(
+            decided(
+                record,
+                min_group_size=settings.min_group_size,
+                level=level,
+                replicates=settings.bootstrap.replicates,
+            )
+        )
     data = {
         "artifact": ARTIFACT_KIND,
         "schema_version": SCHEMA_VERSION,

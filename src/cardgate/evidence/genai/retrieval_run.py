@@ -184,6 +184,7 @@ def compute_retrieval(
             features,
             min_group_size=settings.min_group_size,
             level=level,
+            replicates=settings.bootstrap.replicates,
             section=_SECTION,
         ),
     }
@@ -215,6 +216,7 @@ def compute_retrieval(
                     },
                     min_group_size=1,
                     level=level,
+                    replicates=settings.bootstrap.replicates,
                 )
                 for index, name in enumerate(names)
             ],

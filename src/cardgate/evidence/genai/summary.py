@@ -274,10 +274,15 @@ def proportion_summary(
     }
 
 
-def decided(record: dict[str, Any], *, min_group_size: int, level: float) -> dict[str, Any]:
-    """A threshold record with the state the one decider gives its numbers."""
+def decided(
+    record: dict[str, Any], *, min_group_size: int, level: float, replicates: int
+) -> dict[str, Any]:
+    """A threshold record with the state the one decider gives its numbers (`replicates`:
+    the permutations behind its noise floor, if it has one)."""
     result = ThresholdResult.model_validate({**record, "state": "undefined", "reason": ""})
-    state, reason = state_of(result, min_group_size=min_group_size, level=level)
+    state, reason = state_of(
+        result, min_group_size=min_group_size, level=level, replicates=replicates
+    )
     return {**result.model_dump(mode="json"), "state": state, "reason": reason}
 
 
@@ -288,10 +293,12 @@ def threshold_records(
     *,
     min_group_size: int,
     level: float,
+    replicates: int,
     section: DataPath,
 ) -> list[dict[str, Any]]:
     """The evidence for each (index, threshold) of a card on each of its targets: the
-    overall value, every slice (or the one named), or the spread over the slices."""
+    overall value, every slice (or the one named), or the spread over the slices (whose
+    noise floor `replicates` permutations drew)."""
     by_feature = {feature["feature"]: feature for feature in features}
     out = []
     for index, threshold in thresholds:
@@ -313,7 +320,9 @@ def threshold_records(
             targets = _feature_targets(threshold.metric, threshold.group, feature, base)
         for target in targets:
             reason = target.pop("reason", None)
-            record = decided(target, min_group_size=min_group_size, level=level)
+            record = decided(
+                target, min_group_size=min_group_size, level=level, replicates=replicates
+            )
             if target["value"] is None and reason:
                 record["reason"] = f"{record['reason']} ({reason})"
             out.append(record)

@@ -28,8 +28,10 @@ unless the policy says otherwise) every result blocks. Nor can it pick a handful
 ``bootstrap.replicates`` and a ``seed`` until the noise floor (a quantile of the null
 draws) reaches a breach's estimate, or a bootstrap interval shrinks inside the limit:
 under the policy's ``min_replicates`` (200 unless the policy says otherwise; ``0``
-included) every result blocks. ``cardgate evaluate``, the reports and the site show the
-same verdicts.
+included) every result blocks; and above it, a value counts as within its noise floor
+only when the floor's Monte-Carlo error cannot have put it there (its permutation p-value
+surely at least 0.05: 16 of 200 draws as extreme, 62 of 1,000). ``cardgate evaluate``,
+the reports and the site show the same verdicts.
 
 Fails:
 - ``demographic_parity_difference`` for ``age_group`` 0.291 (95% CI 0.142–0.437) with
@@ -47,6 +49,9 @@ Fails:
 - under ``block-if-evident``, an inconclusive disparity whose estimate is beyond the
   limit in an evaluation with ``replicates: 0`` (no null test), where the policy's
   ``min_replicates`` is 0;
+- under ``block-if-evident``, an inconclusive disparity whose estimate is beyond the
+  limit and within a noise floor of 200 draws of which 15 are as extreme (p = 0.080:
+  the floor's Monte-Carlo error could have put it there);
 - a threshold the artifact has no record of, a value that could not be computed, or a
   recorded state that its own numbers contradict (a hand edit).
 
