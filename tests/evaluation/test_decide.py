@@ -345,6 +345,25 @@ def test_numbers_limits_and_intervals_in_words() -> None:
     assert interval_text((0.1, 0.25), 0.9) == "90% CI 0.100–0.250"
 
 
+def test_an_undefined_result_read_back_from_its_artifact_says_why_once() -> None:
+    """`cardgate evaluate` records each result's sentence as its ``reason``; the gate
+    decides the artifact's results again, and an undefined value's sentence quoted it:
+    "demographic_parity_difference for 'age_group' could not be computed:
+    demographic_parity_difference for 'age_group' could not be computed: fewer than two
+    groups with at least 30 rows (limit max 0.1) (limit max 0.1)"."""
+    raw = result(value=None, ci=None, reason="fewer than two groups with at least 30 rows")
+    _, written = state_of(raw, min_group_size=30, level=0.95, replicates=1000)
+    assert written == (
+        "demographic_parity_difference for 'sex' could not be computed: fewer than two "
+        "groups with at least 30 rows (limit max 0.1)"
+    )
+    read_back = result(value=None, ci=None, state="undefined", reason=written)
+    assert state_of(read_back, min_group_size=30, level=0.95, replicates=1000) == (
+        "undefined",
+        written,
+    )
+
+
 def test_beyond_and_the_noise_floor_in_exact_sentences() -> None:
     beyond = {"value": 0.3, "ci": [0.2, 0.4]}
     assert state_of(result(**beyond), min_group_size=100, level=0.95, replicates=None)[1] == (

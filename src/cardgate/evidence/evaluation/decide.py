@@ -229,7 +229,10 @@ def state_of(
         )
     if result.value is None:
         why = result.reason or "no value"
-        return "undefined", f"{about} could not be computed: {why} (limit {limits})"
+        sentence = f"{about} could not be computed: "
+        if why.startswith(sentence):  # read back from an artifact: the sentence it recorded
+            return "undefined", why
+        return "undefined", f"{sentence}{why} (limit {limits})"
     shown = f"{about} {number(result.value)}{_interval_text(result, level)}"
     if result.ci is None:
         return "inconclusive", (
