@@ -164,6 +164,33 @@ def test_gate_outputs_to_one_file_are_refused(workspace: Path, tmp_path: Path) -
     assert not target.exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("init", "{blocked}"),
+        ("schema", "--out", "{blocked}"),
+        ("export", "hf", "--out", "{blocked}"),
+        ("gate", "--output", "json={blocked}/gate.json"),
+        ("build", "--out", "{blocked}/site"),
+    ],
+)
+def test_a_file_in_the_way_of_an_output_folder_is_named(
+    workspace: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A file where an output folder (or one above it) must be: one message naming it,
+    with a hint, not 'File exists' or 'cannot inspect: Not a directory'."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("precious\n", encoding="utf-8")
+    blocked = str(notes / "out")
+    args = [arg.format(blocked=blocked) for arg in command]
+    code, _, err = invoke(*args, *(["-w", str(workspace)] if command[0] != "init" else []))
+    assert code == 2, err
+    line = one_line_error(err)
+    assert "notes.txt is a file, not a folder" in line, err
+    assert "hint: name a folder" in err
+    assert notes.read_text(encoding="utf-8") == "precious\n"
+
+
 def test_schema_out_does_not_write_through_links(workspace: Path, tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n", encoding="utf-8")

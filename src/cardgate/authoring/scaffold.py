@@ -9,7 +9,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from cardgate.core.errors import UsageError
-from cardgate.core.files import write_file
+from cardgate.core.files import make_folder, write_file
 from cardgate.core.paths import display_path
 from cardgate.core.resources import data_dir
 from cardgate.documents.schemas import TEMPLATED_KINDS
@@ -60,7 +60,7 @@ def init_workspace(folder: Path, *, name: str | None = None) -> list[Path]:
         raise UsageError(
             f"{display_path(config)} already exists", hint="this folder is already a workspace"
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     title = name or folder.resolve().name or "workspace"
     created = [config]
     write_file(config, WORKSPACE_CONFIG.format(name=_yaml_text(title)), within=folder)

@@ -73,6 +73,8 @@ def check_target(
         status = path.lstat()
     except FileNotFoundError:
         return
+    except NotADirectoryError as error:
+        raise not_a_folder(path.parent) from error
     except OSError as error:
         raise UnsafeWriteError(f"{shown}: cannot inspect: {error.strerror or error}") from error
     if stat.S_ISLNK(status.st_mode):
@@ -119,8 +121,8 @@ def write_file(
     if exclusive and os.path.isfile(path) and not os.path.islink(path):
         raise FileExistsError(path)
     check_target(path, within=within, replaceable=replaceable, what=what)
+    make_folder(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         check_target(path, within=within, replaceable=replaceable, what=what)  # after mkdir
         _write(path, data, exclusive=exclusive, durable=durable)
     except FileExistsError:
@@ -134,6 +136,35 @@ def write_error(path: Path, error: OSError) -> WriteError:
     return WriteError(
         f"{_shown(path)}: cannot write: {error.strerror or error}",
         hint="check that the folder is writable and the disk has room",
+    )
+
+
+def make_folder(folder: Path) -> None:
+    """Make `folder` and the folders above it that are missing; a `WriteError` naming
+    what is in the way when one of them exists and is not a folder."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as error:
+        raise not_a_folder(folder) from error
+    except OSError as error:
+        raise write_error(folder, error) from error
+
+
+def not_a_folder(folder: Path) -> WriteError:
+    """The `WriteError` of `folder`, which a file (or a device...) on its path keeps from
+    being a folder."""
+    blocker = next(
+        (p for p in (folder, *folder.parents) if os.path.lexists(p) and not p.is_dir()), folder
+    )
+    try:
+        mode = blocker.lstat().st_mode
+        kind = "a file" if stat.S_ISREG(mode) else file_kind(mode)
+    except OSError:
+        kind = "no folder"
+    where = "" if blocker == folder else f"cannot write there: {_shown(blocker)} "
+    return WriteError(
+        f"{_shown(folder)}: {where}is {kind}, not a folder",
+        hint="name a folder (or a path where one can be made), or move that file away",
     )
 
 

@@ -31,6 +31,7 @@ from cardgate.core.files import (
     canonical_json,
     check_target,
     locked,
+    make_folder,
     write_error,
     write_file,
 )
@@ -227,10 +228,7 @@ def write_exports(files: dict[str, bytes], out: Path, *, warnings: list[str]) ->
     refused before anything is written."""
     out = out.absolute()
     existed = os.path.lexists(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise write_error(out, error) from error
+    make_folder(out)
     try:
         with locked(out):  # one export at a time into a folder
             return _write_all(files, out, warnings)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cardgate.core.errors import UsageError
-from cardgate.core.files import WriteError, locked
+from cardgate.core.files import WriteError, locked, make_folder
 from cardgate.core.inputs import file_kind
 from cardgate.core.paths import display_path
 
@@ -71,8 +71,8 @@ def staged_site(out: Path) -> Iterator[Path]:
     inside = os.path.ismount(out)
     home = out if inside else out.parent
     with contextlib.ExitStack() as held:
+        make_folder(out.parent)
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
             held.enter_context(locked(home))
             check_out_folder(out)  # again: what the build before this one left
             _discard_leftovers(home, out.name)  # under the lock: killed builds' only
