@@ -257,6 +257,7 @@ def test_genai_limits_are_compared_the_same_way(tmp_path: Path) -> None:
         ("        max: 1000\n", "        max: 5000\n"),  # operations: latency_p95_ms
         ("    min_group_size: 15\n", "    min_group_size: 50\n"),  # generation
         ("{replicates: 200}", "{replicates: 200, confidence_level: 0.99}"),  # retrieval
+        ("    k: 5\n", "    k: 10\n"),  # retrieval: ndcg@10 where the limit was set at 5
     )
     _code, report = gate_json(root, "--changed-since", "HEAD")
     messages = sorted(f["message"] for f in _limits(report))
@@ -269,6 +270,8 @@ def test_genai_limits_are_compared_the_same_way(tmp_path: Path) -> None:
         "max 1000 there, max 5000 here (max raised)",
         "genai.retrieval_evaluation.bootstrap.confidence_level is 0.95 on HEAD, 0.99 here: "
         "wider intervals read breaches as inconclusive (confidence_level raised)",
+        "genai.retrieval_evaluation.k is 5 on HEAD, 10 here: every metric is taken over more "
+        "results than its limit was set for (recall and hit rate only rise) (k raised)",
         "genai.retrieval_evaluation.thresholds: ndcg demands less than on HEAD: min 0.5 "
         "there, min 0.3 here (min lowered)",
         "genai.safety_evaluation.thresholds: jailbreak_success demands less than on HEAD: max "

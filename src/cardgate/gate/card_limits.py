@@ -5,8 +5,9 @@ A card's limits are what the gate holds its evidence to: the thresholds of
 ``evaluation:`` (GATE-FA003) and of the GenAI sections (retrieval, generation, safety,
 operations: GATE-RAG002, GEN002, SAF002, OPS002), each with what an inconclusive result
 means; the baselines' tolerances (``evaluation.baseline``: GATE-FA004; the retrieval
-baseline: GATE-RAG003); and each section's ``min_group_size`` and
-``bootstrap.confidence_level``. They are read here from
+baseline: GATE-RAG003); each section's ``min_group_size``; and the settings that say
+what a limit measures: ``bootstrap.confidence_level``, the retrieval cut-off ``k``. They
+are read here from
 the validated card, one `Limit` each, and compared in one place (`loosenings`), whatever
 the section.
 
@@ -18,10 +19,12 @@ leaves in force). An evaluation threshold without ``feature`` applies to every e
 feature (so a feature dropped from ``sensitive_features`` leaves it), a GenAI one to the
 overall value. Several limits here on the same target are all decided, so one that keeps
 a bound is enough (a threshold split in two, one per bound, keeps both). A
-``min_group_size`` raised leaves more groups unjudged. A ``confidence_level`` changed
-either way demands less: raised, wider intervals read breaches as inconclusive (a warning
-where the action is not ``block``); lowered, narrower ones read results that were
-inconclusive (blocking under ``block``) as within.
+``min_group_size`` raised leaves more groups unjudged. A setting that says what a limit
+measures, changed either way, demands less: a ``confidence_level`` raised, wider intervals
+read breaches as inconclusive (a warning where the action is not ``block``); lowered,
+narrower ones read results that were inconclusive (blocking under ``block``) as within. A
+retrieval ``k`` raised takes every metric over more results (recall and hit rate only
+rise), lowered over fewer (precision rises): the limits were set at the ref's ``k``.
 
 The card on the ref is looked for as its risk tier is (`cardgate.gate.tiers`): under
 either name, in the system's folder and in the ref's systems folder; a card whose bytes
@@ -135,12 +138,30 @@ def _rank(action: str | None) -> int:
 
 @dataclass(frozen=True)
 class CardLimits:
-    """Every limit of one card, and each section's minimum group size and confidence
-    level."""
+    """Every limit of one card, each section's minimum group size, and the settings that
+    say what its limits measure (`MEASURES`)."""
 
     limits: tuple[Limit, ...] = ()
     group_sizes: tuple[tuple[DataPath, int], ...] = ()
-    confidence_levels: tuple[tuple[DataPath, float], ...] = ()
+    measures: tuple[tuple[DataPath, DataPath, float], ...] = ()
+    """(section, key in it, value) of each setting of `MEASURES` the section has."""
+
+
+MEASURES: tuple[tuple[DataPath, str, str], ...] = (
+    (
+        ("bootstrap", "confidence_level"),
+        "wider intervals read breaches as inconclusive",
+        "narrower intervals read inconclusive results as within",
+    ),
+    (
+        ("k",),
+        "every metric is taken over more results than its limit was set for (recall and "
+        "hit rate only rise)",
+        "every metric is taken over fewer results than its limit was set for (precision rises)",
+    ),
+)
+"""The settings of a section that say what its limits measure, and what raising and
+lowering one does: either way demands less than the limits set on the ref's."""
 
 
 def card_limits(card: ModelCard) -> CardLimits:
@@ -150,12 +171,16 @@ def card_limits(card: ModelCard) -> CardLimits:
         sections += [(("genai", name), getattr(card.genai, name)) for name in GENAI_SECTIONS]
     limits: list[Limit] = []
     sizes: list[tuple[DataPath, int]] = []
-    levels: list[tuple[DataPath, float]] = []
+    measures: list[tuple[DataPath, DataPath, float]] = []
     for section, settings in sections:
         if settings is None:
             continue
         sizes.append((section, settings.min_group_size))
-        levels.append((section, settings.bootstrap.confidence_level))
+        measures += [
+            (section, key, value)
+            for key, _, _ in MEASURES
+            if (value := _setting(settings, key)) is not None
+        ]
         every = settings.feature_names() if section == ("evaluation",) else None
         for index, threshold in enumerate(settings.thresholds):
             limits.append(
@@ -173,7 +198,15 @@ def card_limits(card: ModelCard) -> CardLimits:
                 )
             )
         limits += _baseline(section, getattr(settings, "baseline", None))
-    return CardLimits(tuple(limits), tuple(sizes), tuple(levels))
+    return CardLimits(tuple(limits), tuple(sizes), tuple(measures))
+
+
+def _setting(settings: object, key: DataPath) -> float | None:
+    """The value of a section's setting at `key`, None when the section has none."""
+    value: object = settings
+    for part in key:
+        value = getattr(value, str(part), None)
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _targets(metric: str, feature: str | None, every: list[str] | None) -> tuple[str | None, ...]:
@@ -218,7 +251,7 @@ class Loosening:
 def loosenings(floors: Iterable[CardLimits], now: CardLimits, ref: str) -> list[Loosening]:
     """Each limit of the cards on `ref` (`floors`) that `now` demands less of: the one
     comparison of a card's limits with the ref's."""
-    floors = tuple(floors)  # read twice: limits and group sizes, then levels
+    floors = tuple(floors)  # read twice: limits and group sizes, then measures
     found: dict[Loosening, None] = {}
     sizes: dict[DataPath, int] = {}
     for floor in floors:
@@ -235,27 +268,25 @@ def loosenings(floors: Iterable[CardLimits], now: CardLimits, ref: str) -> list[
             )
             found[Loosening((*section, "min_group_size"), message)] = None
     for floor in floors:
-        found.update(dict.fromkeys(_levels_changed(floor, now, ref)))
+        found.update(dict.fromkeys(_measures_changed(floor, now, ref)))
     return list(found)
 
 
-def _levels_changed(floor: CardLimits, now: CardLimits, ref: str) -> list[Loosening]:
-    """Each section whose confidence level here is not the one on the ref: either way
-    demands less (the decider reads intervals at the level the card sets)."""
-    before = dict(floor.confidence_levels)
+def _measures_changed(floor: CardLimits, now: CardLimits, ref: str) -> list[Loosening]:
+    """Each setting of `MEASURES` whose value here is not the one on the ref: either way
+    demands less (the limits were set for what the ref's measured)."""
+    before = {(section, key): value for section, key, value in floor.measures}
+    effects = {key: (raised, lowered) for key, raised, lowered in MEASURES}
     found = []
-    for section, level in now.confidence_levels:
-        was = before.get(section)
-        if was is None or level == was:
+    for section, key, value in now.measures:
+        was = before.get((section, key))
+        if was is None or value == was:
             continue
-        where = ".".join(map(str, (*section, "bootstrap", "confidence_level")))
-        effect = (
-            "wider intervals read breaches as inconclusive (confidence_level raised)"
-            if level > was
-            else "narrower intervals read inconclusive results as within (confidence_level lowered)"
-        )
-        message = f"{where} is {was:g} on {ref}, {level:g} here: {effect}"
-        found.append(Loosening((*section, "bootstrap", "confidence_level"), message))
+        raised, lowered = effects[key]
+        effect, word = (raised, "raised") if value > was else (lowered, "lowered")
+        where = ".".join(map(str, (*section, *key)))
+        message = f"{where} is {was:g} on {ref}, {value:g} here: {effect} ({key[-1]} {word})"
+        found.append(Loosening((*section, *key), message))
     return found
 
 
