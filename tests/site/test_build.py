@@ -564,3 +564,22 @@ def test_a_link_planted_in_the_docs_folder_is_removed_not_written_through(
     assert (docs / "systems").is_dir() and not (docs / "systems").is_symlink()
     assert (docs / "systems/credit-scoring/index.md").is_file()
     assert (docs / "datasets/index.md").is_file()
+
+
+def test_the_dashboard_says_when_the_gates_date_was_chosen(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site built under CARDGATE_TODAY shows a verdict judged as of that date (stale
+    evidence reads fresh on an earlier one): the dashboard says the date was chosen."""
+    monkeypatch.setenv("CARDGATE_TODAY", TODAY.isoformat())
+    result = build_site(load_workspace(workspace_root))
+    dashboard = (result.layout.docs_dir / "index.md").read_text(encoding="utf-8")
+    assert (
+        f"Release gate run on {TODAY.isoformat()} (a date set by <code>CARDGATE_TODAY</code>, "
+        "not read from the clock) in release mode"
+    ) in dashboard
+    monkeypatch.delenv("CARDGATE_TODAY")
+    layout = site_layout(load_workspace(workspace_root))
+    generate(load_workspace(workspace_root), layout, today=TODAY)  # given by the caller
+    dashboard = (layout.docs_dir / "index.md").read_text(encoding="utf-8")
+    assert f"Release gate run on {TODAY.isoformat()} in release mode" in dashboard

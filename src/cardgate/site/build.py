@@ -155,10 +155,12 @@ def generate(
     run_gate: bool = True,
     pdf: bool = False,
     recompute: bool = False,
+    today_set_by: str | None = None,
 ) -> Generated:
     """Render every page and write the docs folder (hand-written pages plus generated)."""
     model = gather(workspace, today=today, run_gate=run_gate, recompute=recompute)
     model.pdf = pdf
+    model.today_set_by = today_set_by
     offer_dataset_downloads(model)  # a system's are offered by the worker of its pages
     environment = make_environment(layout.site_dir)
     docs = DocsFolder.claim(layout.docs_dir)  # before any worker writes a page into it
@@ -212,6 +214,7 @@ def build_site(
     shows the verdict of `gate --release` (artifacts computed again and compared) instead
     of the gate on the artifacts as committed.
     """
+    from cardgate.core.clock import pinned_by
     from cardgate.core.clock import today as clock_today
     from cardgate.core.gcpause import frozen_heap, paused_collector
 
@@ -228,6 +231,7 @@ def build_site(
             run_gate=run_gate,
             pdf=pdf,
             recompute=recompute,
+            today_set_by=pinned_by() if today is None else None,
         )
     model = generated_site.model
     result.pages = generated_site.pages

@@ -380,6 +380,7 @@ def _render(
             page=path,
             root=root_of(path),
             today=model.today.isoformat(),
+            today_set_by=model.today_set_by,
             site_title=model.title,
             **values,
         )

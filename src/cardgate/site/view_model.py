@@ -240,6 +240,9 @@ class SiteModel:
     policy_reason: str = ""
     pdf: bool = False
     """True when the build prints a PDF of each system page (the pages link it)."""
+    today_set_by: str | None = None
+    """What chose `today` when it is not the system date (CARDGATE_TODAY): the dashboard
+    says the gate judged as of a chosen date."""
 
     @functools.cached_property
     def export_source(self) -> ExportSource | None:
