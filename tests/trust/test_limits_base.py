@@ -143,6 +143,13 @@ LOOSENINGS = [
         id="confidence_level raised",
     ),
     pytest.param(
+        [("  min_group_size: 30\n", "  min_group_size: 30\n  missing_values: ['', F]\n")],
+        "evaluation.missing_values: 'F' is read as missing here, not on HEAD: the rows "
+        "holding it are dropped, and with them the groups it names (missing_values widened)",
+        (89, 3),
+        id="a group read as missing",
+    ),
+    pytest.param(
         [("tolerance: 0.02}", "tolerance: 0.2}")],
         "evaluation.baseline: every thresholded metric's worsening from the baseline demands "
         "less than on HEAD: tolerance 0.02 there, tolerance 0.2 here (tolerance raised)",
@@ -179,6 +186,10 @@ TIGHTENINGS = [
     pytest.param([("      min: 0.5\n", "      min: 0.6\n")], id="min raised"),
     pytest.param([("tolerance: 0.02}", "tolerance: 0.01}")], id="tolerance lowered"),
     pytest.param([("  min_group_size: 30\n", "  min_group_size: 20\n")], id="min_group_size"),
+    pytest.param(
+        [("  min_group_size: 30\n", "  min_group_size: 30\n  missing_values: ['']\n")],
+        id="missing_values written as the default",
+    ),
     pytest.param(
         [("    - metric: accuracy\n", "    - metric: accuracy\n      inconclusive: block\n")],
         id="inconclusive stricter",

@@ -24,7 +24,9 @@ measures, changed either way, demands less: a ``confidence_level`` raised, wider
 read breaches as inconclusive (a warning where the action is not ``block``); lowered,
 narrower ones read results that were inconclusive (blocking under ``block``) as within. A
 retrieval ``k`` raised takes every metric over more results (recall and hit rate only
-rise), lowered over fewer (precision rises): the limits were set at the ref's ``k``.
+rise), lowered over fewer (precision rises): the limits were set at the ref's ``k``. A
+value ``evaluation.missing_values`` reads as missing and the ref's card did not drops the
+rows holding it, and a group it names leaves every threshold (``'Amer-Indian-Eskimo'``).
 
 The card on the ref is looked for as its risk tier is (`cardgate.gate.tiers`): under
 either name, in the system's folder and in the ref's systems folder; a card whose bytes
@@ -145,6 +147,9 @@ class CardLimits:
     group_sizes: tuple[tuple[DataPath, int], ...] = ()
     measures: tuple[tuple[DataPath, DataPath, float], ...] = ()
     """(section, key in it, value) of each setting of `MEASURES` the section has."""
+    missing: tuple[str, ...] | None = None
+    """The values ``evaluation.missing_values`` reads as missing (only an empty cell
+    unless it says otherwise): the rows holding them are dropped. None: no evaluation."""
 
 
 MEASURES: tuple[tuple[DataPath, str, str], ...] = (
@@ -198,7 +203,11 @@ def card_limits(card: ModelCard) -> CardLimits:
                 )
             )
         limits += _baseline(section, getattr(settings, "baseline", None))
-    return CardLimits(tuple(limits), tuple(sizes), tuple(measures))
+    missing: tuple[str, ...] | None = None
+    if card.evaluation is not None:  # as listed, else only an empty cell
+        listed = card.evaluation.missing_values
+        missing = tuple(listed) if listed is not None else ("",)
+    return CardLimits(tuple(limits), tuple(sizes), tuple(measures), missing)
 
 
 def _setting(settings: object, key: DataPath) -> float | None:
@@ -269,7 +278,27 @@ def loosenings(floors: Iterable[CardLimits], now: CardLimits, ref: str) -> list[
             found[Loosening((*section, "min_group_size"), message)] = None
     for floor in floors:
         found.update(dict.fromkeys(_measures_changed(floor, now, ref)))
+    found.update(dict.fromkeys(_missing_widened(floors, now, ref)))
     return list(found)
+
+
+def _missing_widened(floors: tuple[CardLimits, ...], now: CardLimits, ref: str) -> list[Loosening]:
+    """The values ``evaluation.missing_values`` reads as missing here and no card on the
+    ref did: their rows are dropped, and a group they name leaves every threshold."""
+    read_missing = [floor.missing for floor in floors if floor.missing is not None]
+    if not read_missing or now.missing is None:
+        return []
+    widened = [v for v in now.missing if all(v not in there for there in read_missing)]
+    if not widened:
+        return []
+    one = len(widened) == 1
+    values = ", ".join(f"'{value}'" for value in widened)
+    message = (
+        f"evaluation.missing_values: {values} {'is' if one else 'are'} read as missing here, "
+        f"not on {ref}: the rows holding {'it' if one else 'them'} are dropped, and with them "
+        f"the groups {'it names' if one else 'they name'} (missing_values widened)"
+    )
+    return [Loosening(("evaluation", "missing_values"), message)]
 
 
 def _measures_changed(floor: CardLimits, now: CardLimits, ref: str) -> list[Loosening]:

@@ -6,18 +6,19 @@ The card's own limits are what the gate holds the evidence to: ``max: 0.10`` on
 ``tolerance``. A pull request could raise the limit to ``0.35`` (or drop it, lower a
 ``min``, loosen ``inconclusive:``, raise ``min_group_size`` or a tolerance, or change
 ``bootstrap.confidence_level`` until a breach reads inconclusive, or the retrieval
-cut-off ``k`` until a metric meets its limit), re-run ``cardgate evaluate``, and pass:
-the new limit is decided, not the one reviewers approved. Only the stale sign-offs said
-so, and a tier that counts unsigned sign-offs lets anyone append one. As a signer added
-in the same change does not count and a lowered risk tier or a loosened policy counts
-once merged (GATE-MC003, GATE-POL001), each limit of the card on REF that the card here
-demands less of is an error no waiver accepts (a waiver in the same change would accept
-it). The comparison (`cardgate.gate.card_limits`) covers the thresholds of
-``evaluation:`` and of the GenAI sections (retrieval, generation, safety, operations),
-the baselines' tolerances (``evaluation.baseline``, the retrieval baseline), each
-section's ``min_group_size`` and what its limits measure
-(``bootstrap.confidence_level``, the retrieval ``k``). The card on REF is found as for
-its risk tier, under either name, in the system's folder or REF's systems folder. Plain
+cut-off ``k`` until a metric meets its limit, or read a failing group as missing),
+re-run ``cardgate evaluate``, and pass: the new limit is decided, not the one reviewers
+approved. Only the stale sign-offs said so, and a tier that counts unsigned sign-offs
+lets anyone append one. As a signer added in the same change does not count and a
+lowered risk tier or a loosened policy counts once merged (GATE-MC003, GATE-POL001),
+each limit of the card on REF that the card here demands less of is an error no waiver
+accepts (a waiver in the same change would accept it). The comparison
+(`cardgate.gate.card_limits`) covers the thresholds of ``evaluation:`` and of the GenAI
+sections (retrieval, generation, safety, operations), the baselines' tolerances
+(``evaluation.baseline``, the retrieval baseline), each section's ``min_group_size`` and
+what its limits measure (``bootstrap.confidence_level``, the retrieval ``k``) and the
+values ``evaluation.missing_values`` drops. The card on REF is found as for its risk
+tier, under either name, in the system's folder or REF's systems folder. Plain
 ``cardgate gate`` has no REF and reports nothing.
 
 Fails:
@@ -35,6 +36,9 @@ Fails:
   block``) as within;
 - the retrieval ``k`` changed either way (``recall`` at 10 results against a ``min`` set
   at 5: recall and hit rate only rise with ``k``; precision rises as it falls);
+- a value ``evaluation.missing_values`` did not read as missing on REF (``['',
+  Amer-Indian-Eskimo]``: that group's rows are dropped, and the group leaves every
+  threshold on ``race``);
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
 - a system new since REF, in a change that removes systems (its folder may be a removed
