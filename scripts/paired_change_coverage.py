@@ -10,7 +10,6 @@ one it replaced; the others are the alternatives measured against it.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from collections.abc import Callable
@@ -20,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from coverage_common import NDCG_2, SEED, Interval, bootstrap, options, student
+
 from cardgate.evidence.evaluation import intervals as I
 from cardgate.evidence.genai.summary import change_limits
 
-Interval = tuple[np.ndarray, np.ndarray]
-NDCG_2 = 1 / math.log2(3)  # a relevant document second, the only one: ndcg 0.631
 LEVELS = {  # the change of a per-query ndcg: a document moved up or down, found or lost
     "ndcg-like, 15% changed": (
         [0.0, 1 - NDCG_2, 1.0, NDCG_2 - 1, -NDCG_2],
@@ -57,21 +56,6 @@ def draw(case: str, runs: int, n: int, rng: np.random.Generator) -> tuple[np.nda
         normal = np.clip(rng.normal(0.1, 0.1, (runs, n)), -1, 1)
         return np.where(share < 0.5, 0.0, normal), 0.05  # clipping at ±1 moves it < 1e-15
     return np.clip(rng.normal(0.05, 0.1, (runs, n)), -1, 1), 0.05
-
-
-def bootstrap(x: np.ndarray, level: float, rng: np.random.Generator, replicates: int) -> Interval:
-    low, high = np.empty(len(x)), np.empty(len(x))
-    tail = (1 - level) / 2
-    for i, row in enumerate(x):
-        means = row[rng.integers(0, len(row), (replicates, len(row)))].mean(axis=1)
-        low[i], high[i] = np.quantile(means, [tail, 1 - tail])
-    return low, high
-
-
-def student(x: np.ndarray, z: float) -> Interval:
-    n = x.shape[1]
-    half = I.t_value(z, np.array(n - 1.0)) * x.std(axis=1, ddof=1) / math.sqrt(n)
-    return x.mean(axis=1) - half, x.mean(axis=1) + half
 
 
 def bounded(x: np.ndarray, z: float, inside: np.ndarray | None = None) -> Interval:
@@ -165,13 +149,8 @@ def methods(level: float, replicates: int) -> dict[str, Callable[..., Interval]]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=2000, help="data sets per cell")
-    parser.add_argument("--replicates", type=int, default=1000, help="bootstrap replicates")
-    parser.add_argument("--level", type=float, default=0.95)
-    parser.add_argument("--sizes", default="20,30,60,124,300")
-    args = parser.parse_args()
-    rng = np.random.default_rng(20261206)
+    args = options(__doc__ or "", sizes="20,30,60,124,300")
+    rng = np.random.default_rng(SEED)
     found = methods(args.level, args.replicates)
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"Coverage (mean width) at level {args.level:g}, {args.runs} data sets per cell.\n")
