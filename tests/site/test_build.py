@@ -276,6 +276,18 @@ def test_refuses_to_replace_a_file(workspace_root: Path, link: bool) -> None:
     assert out.is_symlink() == link
 
 
+def test_a_review_dated_9999_12_31_builds(workspace_root: Path) -> None:
+    """GATE-FR001 (a review in the future): the site's next-actions list added the tier's
+    review age to the date, past datetime.date.max, an internal error of the build."""
+    for card in (workspace_root / "systems").glob("*/model-card.yaml"):
+        text = card.read_text("utf-8")
+        card.write_text(text.replace("last_reviewed: 2026-10-01", "last_reviewed: 9999-12-31"))
+    result = build_site(load_workspace(workspace_root), today=TODAY)
+    assert not result.render_problems
+    page = (result.layout.docs_dir / "actions/index.md").read_text("utf-8")
+    assert "last_reviewed 9999-12-31 is in the future" in page
+
+
 def test_user_template_overrides_the_shipped_one(workspace_root: Path) -> None:
     templates = workspace_root / "site" / "templates"
     templates.mkdir(parents=True)

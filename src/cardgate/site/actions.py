@@ -241,11 +241,15 @@ def _who(model: SiteModel, system: SystemView, finding: Finding) -> str:
 # --- when ---------------------------------------------------------------------------------------
 
 
+_LAST = dt.date.max.toordinal()
+"""A review dated near 9999-12-31 (GATE-FR001: in the future) has no due date after it."""
+
+
 def _due(model: SiteModel, system: SystemView, finding: Finding) -> tuple[dt.date | None, str]:
     if finding.code == "GATE-FR001" and system.card is not None and model.policy is not None:
         limit = model.policy.for_tier(system.card.risk_tier).max_review_age_days
         reviewed = system.card.last_reviewed
-        if limit is not None and reviewed is not None:
+        if limit is not None and reviewed is not None and reviewed.toordinal() + limit <= _LAST:
             return reviewed + dt.timedelta(days=limit), "review was due"
     if finding.blocking:
         return None, "before release"
