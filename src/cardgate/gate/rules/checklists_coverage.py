@@ -8,7 +8,10 @@ answers must address. Coverage is computed by `cardgate.frameworks.coverage`, as
 is ``done`` or ``not-applicable``.
 
 Fails:
-- ``min_coverage: {MEASURE: 0.8}`` and 12 of the 22 MEASURE subcategories addressed.
+- ``min_coverage: {MEASURE: 0.8}`` and 12 of the 22 MEASURE subcategories addressed;
+- (a warning) a function meets its minimum only through subcategories whose every item
+  is answered ``not-applicable``: a justification is a claim, and a checklist answered
+  not-applicable wholesale would reach any minimum.
 
 Passes:
 - every function's addressed share is at least its minimum.
@@ -78,4 +81,26 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 key=True,
                 hint=f"see which are missing: cardgate coverage {system.id}",
                 nist=(function.id, *ctx.rule.nist),  # the function that falls short, first
+            )
+            continue
+        excused = sum(
+            sub.function == function.id
+            and sub.status == "addressed"
+            and all(state.status == "not-applicable" for state in sub.items)
+            for sub in coverage.subcategories
+        )
+        done = (function.addressed - excused) / function.total
+        if done + 1e-9 < least:
+            yield ctx.finding(
+                where,
+                f"{function.id} coverage {share:.0%} meets the minimum {least:.0%} only "
+                f"through not-applicable answers: {excused} of its {function.addressed} "
+                f"addressed subcategories rest on not-applicable answers alone (without them "
+                f"{done:.0%})",
+                path=("items",),
+                key=True,
+                hint=f"have a reviewer confirm each justification (cardgate coverage "
+                f"{system.id} lists the items), or do the work",
+                severity=Severity.WARNING,
+                nist=(function.id, *ctx.rule.nist),
             )
