@@ -10,7 +10,7 @@ import yaml
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.gate.card_limits import card_limits, loosenings
 
-from .conftest import CARD
+from .conftest import CARD, GENAI_SECTION, OPERATIONS_SECTION
 
 
 def _card(**evaluation: Any) -> ModelCard:
@@ -59,3 +59,34 @@ def test_a_threshold_split_in_two_keeps_both_bounds() -> None:
     ]
     assert _messages(_card(thresholds=both), _card(thresholds=split)) == []
     assert _messages(_card(thresholds=split), _card(thresholds=both)) == []
+
+
+def _priced(input_price: float, output_price: float) -> ModelCard:
+    prices = (
+        f"    prices: {{input_per_1k_tokens: {input_price}, "
+        f"output_per_1k_tokens: {output_price}}}\n"
+    )
+    text = (
+        CARD
+        + GENAI_SECTION
+        + OPERATIONS_SECTION.replace(
+            "    bootstrap: {replicates: 200}\n", "    bootstrap: {replicates: 200}\n" + prices
+        )
+    )
+    return ModelCard.model_validate(yaml.safe_load(text))
+
+
+def test_token_prices_lowered_are_a_loosening_raised_are_not() -> None:
+    """A query's cost from its tokens is priced by the card: halving a price halves every
+    cost, and a 'cost_per_1k_queries' limit breached at the ref's prices is met."""
+    before = _priced(0.5, 1.5)
+    assert _messages(before, _priced(0.25, 1.5)) == [
+        "genai.operations_evaluation.prices.input_per_1k_tokens is 0.5 on main, 0.25 here: "
+        "every query costs less, from its tokens, than when the cost limits were set "
+        "(input_per_1k_tokens lowered)"
+    ]
+    assert _messages(before, _priced(0.5, 1.0))[0].startswith(
+        "genai.operations_evaluation.prices.output_per_1k_tokens is 1.5 on main, 1 here"
+    )
+    assert _messages(before, _priced(0.6, 2.0)) == []  # dearer: demands more
+    assert _messages(before, before) == []

@@ -152,7 +152,9 @@ class CardLimits:
     unless it says otherwise): the rows holding them are dropped. None: no evaluation."""
 
 
-MEASURES: tuple[tuple[DataPath, str, str], ...] = (
+_CHEAPER = "every query costs less, from its tokens, than when the cost limits were set"
+
+MEASURES: tuple[tuple[DataPath, str | None, str | None], ...] = (
     (
         ("bootstrap", "confidence_level"),
         "wider intervals read breaches as inconclusive",
@@ -164,9 +166,12 @@ MEASURES: tuple[tuple[DataPath, str, str], ...] = (
         "hit rate only rise)",
         "every metric is taken over fewer results than its limit was set for (precision rises)",
     ),
+    (("prices", "input_per_1k_tokens"), None, _CHEAPER),
+    (("prices", "output_per_1k_tokens"), None, _CHEAPER),
 )
 """The settings of a section that say what its limits measure, and what raising and
-lowering one does: either way demands less than the limits set on the ref's."""
+lowering one does (None: it demands no less). The confidence level and `k` demand less
+either way than the limits set on the ref's; a token price only lowered."""
 
 
 def card_limits(card: ModelCard) -> CardLimits:
@@ -302,8 +307,8 @@ def _missing_widened(floors: tuple[CardLimits, ...], now: CardLimits, ref: str) 
 
 
 def _measures_changed(floor: CardLimits, now: CardLimits, ref: str) -> list[Loosening]:
-    """Each setting of `MEASURES` whose value here is not the one on the ref: either way
-    demands less (the limits were set for what the ref's measured)."""
+    """Each setting of `MEASURES` whose value here is not the one on the ref in a way
+    that demands less (the limits were set for what the ref's measured)."""
     before = {(section, key): value for section, key, value in floor.measures}
     effects = {key: (raised, lowered) for key, raised, lowered in MEASURES}
     found = []
@@ -313,6 +318,8 @@ def _measures_changed(floor: CardLimits, now: CardLimits, ref: str) -> list[Loos
             continue
         raised, lowered = effects[key]
         effect, word = (raised, "raised") if value > was else (lowered, "lowered")
+        if effect is None:
+            continue
         where = ".".join(map(str, (*section, *key)))
         message = f"{where} is {was:g} on {ref}, {value:g} here: {effect} ({key[-1]} {word})"
         found.append(Loosening((*section, *key), message))

@@ -16,7 +16,8 @@ accepts (a waiver in the same change would accept it). The comparison
 (`cardgate.gate.card_limits`) covers the thresholds of ``evaluation:`` and of the GenAI
 sections (retrieval, generation, safety, operations), the baselines' tolerances
 (``evaluation.baseline``, the retrieval baseline), each section's ``min_group_size`` and
-what its limits measure (``bootstrap.confidence_level``, the retrieval ``k``) and the
+what its limits measure (``bootstrap.confidence_level``, the retrieval ``k``, the
+operations' token ``prices``) and the
 values ``evaluation.missing_values`` drops. The card on REF is found as for its risk
 tier, under either name, in the system's folder or REF's systems folder. Plain
 ``cardgate gate`` has no REF and reports nothing.
@@ -36,6 +37,9 @@ Fails:
   block``) as within;
 - the retrieval ``k`` changed either way (``recall`` at 10 results against a ``min`` set
   at 5: recall and hit rate only rise with ``k``; precision rises as it falls);
+- an operations token price lowered (``input_per_1k_tokens: 0.5`` to ``0.25``: every
+  query's cost from its tokens falls, and a ``cost_per_1k_queries`` limit breached at
+  REF's prices is met; a price raised demands more and is no finding);
 - a value ``evaluation.missing_values`` did not read as missing on REF (``['',
   Amer-Indian-Eskimo]``: that group's rows are dropped, and the group leaves every
   threshold on ``race``);
