@@ -79,6 +79,19 @@ def test_validate_single_files_outside_a_workspace(in_tmp: Path) -> None:
     assert code == 1 and "CG003" in out
 
 
+def test_a_file_named_from_the_workspace_not_the_current_folder_gets_a_hint(
+    in_tmp: Path,
+) -> None:
+    """`validate -w ws systems/x/model-card.yaml`: paths are read from the current folder,
+    which a new user, having named the workspace, does not expect."""
+    assert invoke("init", "ws")[0] == 0
+    assert invoke("new", "model-card", "credit-scoring", "-w", "ws")[0] == 0
+    code, _, err = invoke("validate", "-w", "ws", "systems/credit-scoring/model-card.yaml")
+    assert code == 2
+    assert "systems/credit-scoring/model-card.yaml: no such file" in err
+    assert "hint: paths are read from the current folder" in err and "ws/systems/" in err
+
+
 def test_python_dash_m_and_help_in_a_real_process(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "cardgate", "--help"],

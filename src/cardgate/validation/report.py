@@ -49,7 +49,16 @@ def run_validation(
     """
     for path in paths:
         if not path.exists():
-            raise ConfigurationError(f"{path}: no such file")
+            meant = workspace / path if workspace is not None else None
+            raise ConfigurationError(
+                f"{path}: no such file",
+                hint="paths are read from the current folder, not from the workspace"
+                + (
+                    f"; did you mean {display_path(meant)}?"
+                    if meant is not None and meant.exists()
+                    else ""
+                ),
+            )
     root: Path | None
     try:
         start = paths[0].resolve().parent if paths else None
