@@ -1215,11 +1215,17 @@ def log_mlflow(
 ) -> None:
     """Log the model card, evaluation.json and the release gate's verdict to an MLflow run
     (artifacts and tags; needs cardgate[mlflow]). Exit 0 when logged, whatever the verdict."""
+    from cardgate.core.clock import pinned_by as date_pinned_by
     from cardgate.core.clock import today as reference_date
     from cardgate.tracking.mlflow_log import log_to_run
 
     logged = log_to_run(
-        _load(workspace), system, run, tracking_uri=tracking_uri, today=reference_date(today)
+        _load(workspace),
+        system,
+        run,
+        tracking_uri=tracking_uri,
+        today=reference_date(today),
+        pinned_by=date_pinned_by(today),
     )
     verdict = "passed" if logged.passed else "failed"
     typer.echo(

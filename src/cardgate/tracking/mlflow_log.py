@@ -65,14 +65,18 @@ def log_to_run(
     tracking_uri: str | None = None,
     today: dt.date | None = None,
     release: bool = True,
+    pinned_by: str | None = None,
 ) -> LoggedRun:
     """Gate `system` and log its card, evaluation artifact and verdict to MLflow run
     `run_id`. The run is found before anything is computed; tags are set last, in one
-    batch, so a run never shows a verdict without the files it was reached on."""
+    batch, so a run never shows a verdict without the files it was reached on (`pinned_by`:
+    what chose `today`, as `run_gate` takes it)."""
     docs = _system(workspace, system)
     client, uri = open_client(tracking_uri)
     run = get_run(client, run_id, uri=uri)
-    result = run_gate(workspace, release=release, today=today, systems=[system])
+    result = run_gate(
+        workspace, release=release, today=today, systems=[system], pinned_by=pinned_by
+    )
     logged = LoggedRun(run_id=run.info.run_id, system=system, result=result)
     files: list[tuple[str, Path]] = []
     card_file = docs.card.loaded.path if docs.card is not None and docs.card.loaded else None
