@@ -256,6 +256,30 @@ def test_a_column_the_file_names_twice_is_refused(workspace: Build) -> None:
     assert "model-card.yaml:" in output and "Traceback" not in output
 
 
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-16", "p.csv: is UTF-16 text, not UTF-8"),
+        ("latin-1", "p.csv: is not UTF-8 text (line 42)"),  # the first row of group 'bé'
+    ],
+)
+def test_predictions_that_are_not_utf8_are_named_as_check_data_names_them(
+    workspace: Build, encoding: str, expected: str
+) -> None:
+    """A CSV saved as UTF-16 or Latin-1: check-data's message and hint (`read_error`),
+    not pyarrow's parse error ('Expected 3 columns, got 1: \\x00'); nothing written."""
+    root = workspace(
+        source=f"path: systems/{SYSTEM}/p.csv", evaluation=PLAIN.replace("{extra}", "")
+    )
+    data = frame(["a", "bé"]).to_csv(index=False)
+    (root / "systems" / SYSTEM / "p.csv").write_bytes(data.encode(encoding))
+    code, output, artifact = run(root)
+    assert code == 1 and artifact == {}, output
+    assert f"systems/{SYSTEM}/{expected}" in output, output
+    assert "hint: save it as UTF-8" in output
+    assert "Traceback" not in output
+
+
 def test_a_parquet_column_named_twice_in_two_cases_is_refused(workspace: Build) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

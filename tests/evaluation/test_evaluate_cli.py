@@ -251,7 +251,7 @@ def test_empty_truncated_and_escaping_inputs(workspace: Build) -> None:
     for broken in (whole[: len(whole) // 2], b"J\x15 not gzip" * 300):
         (folder / "predictions.csv.gz").write_bytes(broken)
         code, output = run(root, SYSTEM)
-        assert code == 1 and "predictions.csv.gz: cannot read CSV" in output, output
+        assert code == 1 and "predictions.csv.gz: cannot read the csv.gz file" in output, output
         assert "hint: is the file complete and really csv.gz? re-export it" in output
     synthetic(n=1000).to_parquet(folder / "p.parquet")
     data = (folder / "p.parquet").read_bytes()

@@ -13,6 +13,7 @@ the line), whichever engine reads it; it is never "contract met".
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import gzip
@@ -170,10 +171,12 @@ _NOT_UTF8 = re.compile(r"invalid UTF-?8|invalid unicode|can't decode byte|utf-8"
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_error(source: DataSource, error: BaseException) -> InputError:
-    """What an engine's read error means, in the same words for both engines."""
+def read_error(source: DataSource, error: BaseException, *, shown: str = "") -> InputError:
+    """What an engine's read error means, in the same words for every reader of a data
+    file (check-data's engines, monitoring's profiles, evaluate's predictions); `shown`:
+    how the message names the file (default: `DataSource.display`)."""
     text = str(error).strip()
-    shown = source.display
+    shown = shown or source.display
     if source.format == "csv":
         if _starts_with(source, _UTF16_MARKS):
             return InputError(f"{shown}: is UTF-16 text, not UTF-8", hint="save it as UTF-8")
@@ -188,8 +191,8 @@ def read_error(source: DataSource, error: BaseException) -> InputError:
                 "that holds a comma); re-export the file",
             )
         if isinstance(error, UnicodeDecodeError) or _NOT_UTF8.search(text):
-            where = f" (line {line.group(1)})" if line else ""
-            return InputError(f"{shown}: is not UTF-8 text{where}", hint="save it as UTF-8")
+            number = int(line.group(1)) if line else invalid_utf8_line(source)
+            return not_utf8(shown, number)
     first = text.splitlines()[0] if text else type(error).__name__
     if source.table is not None:
         return InputError(
@@ -199,6 +202,37 @@ def read_error(source: DataSource, error: BaseException) -> InputError:
         f"{shown}: cannot read the {source.suffix} file: {first}",
         hint=f"is the file complete and really {source.suffix}? re-export it",
     )
+
+
+def not_utf8(shown: str, line: int | None) -> InputError:
+    """The error for a CSV file that is not UTF-8 text (its first bad `line`, if known)."""
+    where = f" (line {line})" if line is not None else ""
+    return InputError(f"{shown}: is not UTF-8 text{where}", hint="save it as UTF-8")
+
+
+_SCAN_BYTES = 8 << 20
+
+
+def invalid_utf8_line(source: DataSource) -> int | None:
+    """The line (1-based) of the first bytes of the CSV file that are not UTF-8, read
+    through to the end if need be; None when every byte is (or it cannot be read: its
+    reader says why). Readers of rows do not say the line of every such error."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    try:
+        with source.opened() as stream:
+            while chunk := stream.read(_SCAN_BYTES):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    return line + chunk.count(b"\n", 0, max(error.start, 0))
+                line += chunk.count(b"\n")
+            decoder.decode(b"", final=True)  # a sequence cut short by the end
+    except UnicodeDecodeError:
+        return line
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
 
 
 def _starts_with(source: DataSource, marks: tuple[bytes, ...]) -> bool:

@@ -1,6 +1,7 @@
 """Reading a CSV file of predictions (optionally gzip): only the columns needed, in
 blocks, the card's missing-value tokens applied to its text columns; each failure an
-`InputError` that names the file."""
+`InputError` that names the file, in check-data's words (`datacheck.source.read_error`:
+one decision of what a CSV file that cannot be read means)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import InputError, first_line
 from cardgate.documents.schemas.evaluation import EvaluationSettings
+from cardgate.evidence.datacheck.source import DataSource, read_error
 from cardgate.evidence.evaluation.parquet_rows import Locate, check_columns
 
 CSV_BLOCK_BYTES = 8 << 20
@@ -32,6 +33,8 @@ def csv_batches(
         categorical |= {settings.label_column, settings.prediction_column}
     types = {name: (pa.string() if name in categorical else pa.float64()) for name in needed}
     tokens = pa.array(missing_tokens(settings), pa.string())
+    gzip = "gzip" if path.name.lower().endswith(".gz") else None
+    source = DataSource(path, "csv", gzip, path.stat().st_size)
     try:
         header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
         check_columns(header.schema.names, needed, display, locate=locate)
@@ -59,11 +62,9 @@ def csv_batches(
                 names=names,
             )
     except (pa.ArrowInvalid, pa.ArrowException, OSError, EOFError) as error:
-        kind = "csv.gz" if path.name.lower().endswith(".gz") else "CSV"
-        raise InputError(
-            f"{display}: cannot read CSV: {first_line(error)}",
-            hint=f"is the file complete and really {kind}? re-export it",  # as check-data says
-        ) from error
+        # check-data's decision, in its words: UTF-16 or other text that is not UTF-8
+        # (with its line), a row with the wrong number of fields, a file cut short
+        raise read_error(source, error, shown=display) from error
 
 
 def missing_tokens(settings: EvaluationSettings) -> list[str]:
