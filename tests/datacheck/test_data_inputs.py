@@ -55,6 +55,21 @@ def test_truncated_gzip(ws: DataWorkspace, engine: str) -> None:
     _fails(ws, 1, "data.csv.gz: cannot read the csv.gz file", args=("--engine", engine))
 
 
+def test_bytes_not_utf8_in_a_column_no_clause_names(ws: DataWorkspace, engine: str) -> None:
+    """Latin-1 text in a column the contract does not name: no engine reads that column,
+    and neither checked its bytes ('contract met' on a file that is not UTF-8 text)."""
+    ws.contract(CONTRACT.format(name="data.csv"))
+    rows = [f"{i},{'Zürich' if i == 70 else 'Bern'}" for i in range(100)]
+    (ws.folder / "data.csv").write_bytes("\n".join(["a,city", *rows, ""]).encode("latin-1"))
+    _fails(
+        ws,
+        1,
+        "data.csv: is not UTF-8 text (line 72)",
+        "hint: save it as UTF-8",
+        args=("--engine", engine),
+    )
+
+
 def test_garbage_parquet(ws: DataWorkspace, engine: str) -> None:
     ws.contract(CONTRACT.format(name="data.parquet"))
     (ws.folder / "data.parquet").write_bytes(b"this is not parquet at all")

@@ -280,6 +280,19 @@ def test_predictions_that_are_not_utf8_are_named_as_check_data_names_them(
     assert "Traceback" not in output
 
 
+def test_predictions_not_utf8_in_a_column_evaluate_does_not_read(workspace: Build) -> None:
+    """Latin-1 text in a column the card does not name is refused as in check-data."""
+    data = frame(["a", "b"])
+    data["note"] = ["Zürich" if index == 30 else "Bern" for index in range(len(data))]
+    root = workspace(
+        source=f"path: systems/{SYSTEM}/p.csv", evaluation=PLAIN.replace("{extra}", "")
+    )
+    (root / "systems" / SYSTEM / "p.csv").write_bytes(data.to_csv(index=False).encode("latin-1"))
+    code, output, artifact = run(root)
+    assert code == 1 and artifact == {}, output
+    assert f"systems/{SYSTEM}/p.csv: is not UTF-8 text (line 32)" in output, output
+
+
 def test_a_parquet_column_named_twice_in_two_cases_is_refused(workspace: Build) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -218,6 +218,23 @@ def test_bad_windows_give_one_message(root: Path, content: str | bytes, fragment
     assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
 
 
+def test_a_window_not_utf8_in_a_column_the_profile_lacks_is_refused(root: Path) -> None:
+    """Latin-1 bytes in a window's column that the reference profile does not hold: no
+    query reads it, and the window was recorded as measured. Refused with its line;
+    nothing written."""
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    header, *rows = PREDICTIONS.splitlines()
+    noted = [f"{row},{'Zürich' if index == 500 else 'Bern'}" for index, row in enumerate(rows)]
+    path = root / "windows" / "2026-11.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("\n".join([f"{header},city", *noted, ""]).encode("latin-1"))
+    code, output = cli("monitor", SYSTEM, "--window", str(path), "-w", str(root))
+    assert code == 1, output
+    assert "2026-11.csv: is not UTF-8 text (line 502)" in output
+    assert "hint: save it as UTF-8" in output and "Traceback" not in output
+    assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
+
+
 def test_a_window_that_cannot_be_evaluated_is_named(root: Path) -> None:
     """The card's evaluation fails on what a window holds (no rows; no row of the
     reference group): the message names the window's file, and the setting it breaks

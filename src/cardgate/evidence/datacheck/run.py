@@ -29,7 +29,12 @@ from cardgate.evidence.datacheck.artifact import (
     write_artifact,
 )
 from cardgate.evidence.datacheck.clauses import Violation, evaluate
-from cardgate.evidence.datacheck.source import DataSource, data_sha256, open_source
+from cardgate.evidence.datacheck.source import (
+    DataSource,
+    data_sha256,
+    open_source,
+    require_utf8,
+)
 from cardgate.evidence.datacheck.stats import TableStats
 from cardgate.evidence.evaluation.delta_table import check_unchanged
 
@@ -232,6 +237,7 @@ def _measure(
     )
     if contract.format != "statistics":
         source.columns()  # each named once, whichever engine reads them
+        require_utf8(source, [column.name for column in contract.columns])
     chosen: Measured
     computed_by: dict[str, Any] | None = None
     if contract.format == "statistics":

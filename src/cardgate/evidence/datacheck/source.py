@@ -8,7 +8,8 @@ its partition values from the log.
 Both engines (`pandas_engine`, `duckdb_engine`) follow one rule for CSV, stated here: the
 file is UTF-8 text with a header row, and every row has exactly the header's number of
 fields (RFC 4180). A file that breaks it cannot be checked (`read_error`: exit 1, naming
-the line), whichever engine reads it; it is never "contract met".
+the line), whichever engine reads it; it is never "contract met". Bytes that are not
+UTF-8 in a column no engine reads break it too (`require_utf8`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
@@ -202,6 +203,20 @@ def read_error(source: DataSource, error: BaseException, *, shown: str = "") -> 
         f"{shown}: cannot read the {source.suffix} file: {first}",
         hint=f"is the file complete and really {source.suffix}? re-export it",
     )
+
+
+def require_utf8(source: DataSource, read: Collection[str], *, shown: str = "") -> None:
+    """InputError when the CSV file holds bytes that are not UTF-8 in a column its reader
+    leaves unread (`read`: the columns it reads). DuckDB and pyarrow check the text of
+    the columns they read only, and a file of other text passed with its bad bytes in a
+    column no clause or profile names; the rule above is the whole file's. The file is
+    decoded once more only when some column is left unread (each of the others is
+    checked by its reader)."""
+    if source.format != "csv" or set(source.csv_header()) <= set(read):
+        return
+    line = invalid_utf8_line(source)
+    if line is not None:
+        raise not_utf8(shown or source.display, line)
 
 
 def not_utf8(shown: str, line: int | None) -> InputError:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.documents.schemas.evaluation import EvaluationSettings
-from cardgate.evidence.datacheck.source import DataSource, read_error
+from cardgate.evidence.datacheck.source import DataSource, read_error, require_utf8
 from cardgate.evidence.evaluation.parquet_rows import Locate, check_columns
 
 CSV_BLOCK_BYTES = 8 << 20
@@ -39,6 +39,7 @@ def csv_batches(
         header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
         check_columns(header.schema.names, needed, display, locate=locate)
         present = [name for name in optional if name in header.schema.names]
+        require_utf8(source, [*needed, *present], shown=display)
         types.update({name: pa.bool_() for name in present})
         needed = [*needed, *present]
         # Text columns are read as written ('NA' is a group like any other); the card's

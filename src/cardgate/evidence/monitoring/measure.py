@@ -20,7 +20,12 @@ import duckdb
 
 from cardgate.core.errors import CardgateError
 from cardgate.evidence.datacheck.duckdb_engine import open_connection, reader_sql, stored_kinds
-from cardgate.evidence.datacheck.source import PROFILE_WITH_PARQUET, DataSource, read_error
+from cardgate.evidence.datacheck.source import (
+    PROFILE_WITH_PARQUET,
+    DataSource,
+    read_error,
+    require_utf8,
+)
 from cardgate.evidence.monitoring.profile import ColumnProfile, Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
     bucket,
@@ -99,6 +104,7 @@ def _measure(
     stored: dict[str, str] = dict(stored_kinds(connection, source))
     names = list(stored) if wanted is None else list(dict.fromkeys(wanted))
     check_columns(source, names, stored)
+    require_utf8(source, names)
     typed = {name: kinds[name] for name in names if name in kinds}
     untyped = [name for name in names if name not in typed]
     if untyped:
