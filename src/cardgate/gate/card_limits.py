@@ -27,6 +27,8 @@ retrieval ``k`` raised takes every metric over more results (recall and hit rate
 rise), lowered over fewer (precision rises): the limits were set at the ref's ``k``. A
 value ``evaluation.missing_values`` reads as missing and the ref's card did not drops the
 rows holding it, and a group it names leaves every threshold (``'Amer-Indian-Eskimo'``).
+What the limits are read from (the label, prediction and score columns, the positive
+label, a judged score file's scale) is compared in `cardgate.gate.card_readings`.
 
 The card on the ref is looked for as its risk tier is (`cardgate.gate.tiers`): under
 either name, in the system's folder and in the ref's systems folder; a card whose bytes
@@ -41,7 +43,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -52,6 +54,7 @@ from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, Retriev
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.decide import ACTIONS, subject
+from cardgate.gate.card_readings import Readings, card_readings, readings_changed
 from cardgate.gate.tiers import BaseCards, base_card_paths, card_data, removed_cards
 
 GENAI_SECTIONS = (
@@ -150,6 +153,8 @@ class CardLimits:
     missing: tuple[str, ...] | None = None
     """The values ``evaluation.missing_values`` reads as missing (only an empty cell
     unless it says otherwise): the rows holding them are dropped. None: no evaluation."""
+    readings: Readings = field(default_factory=Readings)
+    """What its limits are read from: the columns, the positive label, score scales."""
 
 
 _CHEAPER = "every query costs less, from its tokens, than when the cost limits were set"
@@ -212,7 +217,7 @@ def card_limits(card: ModelCard) -> CardLimits:
     if card.evaluation is not None:  # as listed, else only an empty cell
         listed = card.evaluation.missing_values
         missing = tuple(listed) if listed is not None else ("",)
-    return CardLimits(tuple(limits), tuple(sizes), tuple(measures), missing)
+    return CardLimits(tuple(limits), tuple(sizes), tuple(measures), missing, card_readings(card))
 
 
 def _setting(settings: object, key: DataPath) -> float | None:
@@ -284,6 +289,8 @@ def loosenings(floors: Iterable[CardLimits], now: CardLimits, ref: str) -> list[
     for floor in floors:
         found.update(dict.fromkeys(_measures_changed(floor, now, ref)))
     found.update(dict.fromkeys(_missing_widened(floors, now, ref)))
+    changed = readings_changed((floor.readings for floor in floors), now.readings, ref)
+    found.update(dict.fromkeys(Loosening(path, message) for path, message in changed))
     return list(found)
 
 

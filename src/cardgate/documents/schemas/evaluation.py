@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cardgate.documents.schemas.base import (
     Identifier,
@@ -279,6 +279,16 @@ class EvaluationSettings(Section):
     baseline: Baseline | None = optional(
         "The approved model's results to compare against.", gate=("GATE-FA004",)
     )
+
+    @field_validator("prediction_column", "score_column")
+    @classmethod
+    def _not_the_label(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value == info.data.get("label_column"):
+            raise ValueError(
+                f"'{value}' is the label_column: the labels would be compared with "
+                "themselves (name the column the model wrote)"
+            )
+        return value
 
     def feature_names(self) -> list[str]:
         """Every evaluated feature: each sensitive feature, then each intersection 'a,b'."""

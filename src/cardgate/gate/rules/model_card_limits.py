@@ -17,10 +17,11 @@ accepts (a waiver in the same change would accept it). The comparison
 sections (retrieval, generation, safety, operations), the baselines' tolerances
 (``evaluation.baseline``, the retrieval baseline), each section's ``min_group_size`` and
 what its limits measure (``bootstrap.confidence_level``, the retrieval ``k``, the
-operations' token ``prices``) and the
-values ``evaluation.missing_values`` drops. The card on REF is found as for its risk
-tier, under either name, in the system's folder or REF's systems folder. Plain
-``cardgate gate`` has no REF and reports nothing.
+operations' token ``prices``), the
+values ``evaluation.missing_values`` drops and what the limits are read from (the columns,
+the positive label, a score file's scale: `cardgate.gate.card_readings`). The card on
+REF is found as for its risk tier, under either name, in the system's folder or REF's
+systems folder. Plain ``cardgate gate`` has no REF and reports nothing.
 
 Fails:
 - with ``--changed-since REF``: a threshold's ``max`` raised (``max: 0.1`` on REF,
@@ -43,6 +44,12 @@ Fails:
 - a value ``evaluation.missing_values`` did not read as missing on REF (``['',
   Amer-Indian-Eskimo]``: that group's rows are dropped, and the group leaves every
   threshold on ``race``);
+- what the limits are read from changed: ``label_column``, ``prediction_column`` or
+  ``score_column`` naming another column (``label_column: observed``, a copy of the
+  predictions: every error rate is 0), ``positive_label`` flipped (the false-positive
+  rate becomes the false-negative rate; left out, it is 1 for 0/1 labels), or a judged
+  score file's ``scale`` widened (``0`` to ``5`` for ragas' 0 to 1: scores the card on
+  REF refused are averaged);
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
 - a system new since REF, in a change that removes systems (its folder may be a removed
