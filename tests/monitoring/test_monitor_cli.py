@@ -235,6 +235,32 @@ def test_a_window_not_utf8_in_a_column_the_profile_lacks_is_refused(root: Path) 
     assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
 
 
+def test_text_in_a_numeric_column_is_a_type_error_not_missing_values(root: Path) -> None:
+    """A numeric column of the reference whose window holds text ('abc', 'n/a'): those
+    were counted with the missing values, and the window read 'ok'. Refused, naming the
+    column, how many, and one with its line; nothing written. An infinity is a number
+    (as check-data reads it): invalid, as before, not this error."""
+    folder = root / f"systems/{SYSTEM}"
+    header, *rows = PREDICTIONS.splitlines()
+
+    def scored(bad: dict[int, str]) -> str:
+        lines = [f"{row},{bad.get(index, str(index % 10 / 10))}" for index, row in enumerate(rows)]
+        return "\n".join([f"{header},score", *lines, ""])
+
+    (folder / "predictions.csv").write_text(scored({}), encoding="utf-8")
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    window = write_window(root, "2026-11.csv", scored({5: "abc", 7: "n/a", 9: "inf"}))
+    code, output = cli("monitor", SYSTEM, "--window", str(window), "-w", str(root))
+    assert code == 1, output
+    assert (
+        "2026-11.csv: column 'score' is numeric and holds 2 values that are not a number, "
+        "e.g. 'abc' (line 7)" in output
+    ), output
+    assert "hint: write a missing value as an empty field" in output
+    assert "Traceback" not in output
+    assert not (folder / "monitoring.json").exists()
+
+
 def test_a_window_that_cannot_be_evaluated_is_named(root: Path) -> None:
     """The card's evaluation fails on what a window holds (no rows; no row of the
     reference group): the message names the window's file, and the setting it breaks

@@ -2,9 +2,10 @@
 (``--engine spark``: `spark_measure`, the same profile from Spark).
 
 Each numeric column is read as a DOUBLE (a CSV's text parsed; a value that is not a
-finite number is `invalid`, NaN is missing) and counted in the buckets of `sketch`; each
-categorical column is read as text and every value counted. DuckDB streams the file
-within `memory_limit` (files larger than memory) and uses every core.
+finite number is `invalid`, NaN is missing, text that is no number refused: `numbers`)
+and counted in the buckets of `sketch`; each categorical column is read as text and
+every value counted. DuckDB streams the file within `memory_limit` (files larger than
+memory) and uses every core.
 
 A column's kind comes from the caller (the datasheet's contract, the model card's
 columns, or the reference profile for a window); a column nobody typed is numeric when
@@ -26,6 +27,7 @@ from cardgate.evidence.datacheck.source import (
     read_error,
     require_utf8,
 )
+from cardgate.evidence.monitoring.numbers import refuse_text
 from cardgate.evidence.monitoring.profile import ColumnProfile, Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
     bucket,
@@ -145,6 +147,13 @@ def _measure(
             nulls, values = parts[index]
             column = categorical_column(name, nulls, values or {})
         profile_columns[name] = column
+    refuse_text(
+        source,
+        names,
+        profile_columns,
+        "window_values",
+        lambda sql: connection.execute(sql).fetchall(),
+    )
     recorded.rows = rows
     return Profile(subject, [recorded], rows, profile_columns)
 

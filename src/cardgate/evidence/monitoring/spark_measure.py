@@ -29,6 +29,7 @@ from cardgate.evidence.datacheck.spark_engine import (
     spark_sql,
 )
 from cardgate.evidence.evaluation.spark_engine import arrow_result
+from cardgate.evidence.monitoring.numbers import refuse_text
 from cardgate.evidence.monitoring.profile import ColumnProfile, Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
     ProfileQueries,
@@ -74,6 +75,7 @@ def measure_profile_spark(
             hint="is the file complete? 'cardgate profile' without --engine reads it with DuckDB",
         ):
             rows, measured = measure_view(session, kinds, names, stored)
+            refuse_text(source, names, measured, VALUES, lambda sql: spark_rows(session, sql))
         recorded.rows = rows
         return Profile(subject, [recorded], rows, measured)
     finally:
