@@ -145,6 +145,18 @@ def test_ks_p_value_by_hand() -> None:
     assert ks_p_value(1.358 / math.sqrt(n / 2), n, n) == pytest.approx(0.05, abs=0.005)
 
 
+@pytest.mark.parametrize(("n", "m"), [(12, 9), (40, 25), (200, 150), (5000, 3000)])
+def test_ks_floor_is_where_the_test_turns_significant(n: int, m: int) -> None:
+    """D beyond its noise floor is exactly a D whose p-value is below 0.05: the floor and
+    the p-value use the same Stephens-corrected scale, also at small samples, where
+    1.358 / sqrt(N) alone would put the floor 5% above the 5% critical value."""
+    reference = numeric_column(np.arange(n, dtype=float))
+    window = numeric_column(np.arange(m, dtype=float))
+    floor = numeric_drift(reference, window).floors["ks"]
+    assert ks_p_value(floor, n, m) == pytest.approx(0.05, abs=1e-4)
+    assert ks_p_value(floor * 0.999, n, m) > 0.05 > ks_p_value(floor * 1.001, n, m)
+
+
 def test_decile_bins() -> None:
     assert decile_bins([1] * 10) == [[i] for i in range(10)]
     # a value holding 90% of the mass is one bin (nine deciles), the last 10% another

@@ -19,7 +19,9 @@ five times in either sample pooled into one cell).
 The *noise floor* of an effect is the value sampling alone exceeds with probability 5%
 when nothing drifted, for the two samples' sizes: χ²(k−1; 0.95)·(1/n + 1/m) for PSI,
 √(χ²(k−1; 0.95) / (8 N)) for the Jensen–Shannon distance (N = nm / (n + m)), and
-1.358 / √N for D; none is known in closed form for the Wasserstein distance.
+1.358 / (√N + 0.12 + 0.11/√N) for D, the value whose p-value (with the same Stephens
+correction) is 0.05, so a D beyond its floor is one the test calls significant; none is
+known in closed form for the Wasserstein distance.
 """
 
 from __future__ import annotations
@@ -81,11 +83,15 @@ def js_distance(reference: Sequence[float], window: Sequence[float]) -> float:
     return math.sqrt(max(divergence, 0.0))
 
 
+def _stephens(effective: float) -> float:
+    """Stephens' small-sample scale of the KS statistic for an effective sample size."""
+    root = math.sqrt(effective)
+    return root + 0.12 + 0.11 / root
+
+
 def ks_p_value(statistic: float, n: int, m: int) -> float:
     """Asymptotic two-sample KS p-value, with Stephens' correction of the effective n."""
-    effective = n * m / (n + m)
-    root = math.sqrt(effective)
-    lam = (root + 0.12 + 0.11 / root) * statistic
+    lam = _stephens(n * m / (n + m)) * statistic
     if lam < 0.2:
         return 1.0
     total, sign = 0.0, 1.0
@@ -262,7 +268,7 @@ def _floors(cells: int, n: int, m: int, *, numeric: bool) -> dict[str, float]:
         "js": math.sqrt(quantile / (8 * effective)),
     }
     if numeric:
-        floors["ks"] = KS_CRITICAL_95 / math.sqrt(effective)
+        floors["ks"] = KS_CRITICAL_95 / _stephens(effective)
     return floors
 
 
