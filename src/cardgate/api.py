@@ -77,9 +77,25 @@ def _root(path: PathLike | Workspace) -> Path:
 
 
 def _date(today: dt.date | str | None) -> dt.date:
+    """The date a function judges as of: `today` (a date, or YYYY-MM-DD), else
+    CARDGATE_TODAY, else the clock's; anything else a `ConfigurationError`, as a date
+    that is not one (a datetime is its date)."""
+    from cardgate.core.clock import parse_date
+    from cardgate.core.errors import ConfigurationError
+
+    if isinstance(today, dt.datetime):
+        return today.date()
     if isinstance(today, dt.date):
         return today
-    return reference_date(today)
+    if isinstance(today, str):
+        return parse_date(today, source="today")
+    if today is not None:
+        raise ConfigurationError(
+            f"today: {today!r} is not a date",
+            hint="pass a datetime.date or a 'YYYY-MM-DD' string (or None: CARDGATE_TODAY, "
+            "else the clock's date)",
+        )
+    return reference_date(None)
 
 
 def load_workspace(path: PathLike = ".") -> Workspace:
@@ -167,18 +183,33 @@ def export(
 
 def render(result: GateResult | StatusReport, output_format: str = "text") -> str:
     """A gate result in any ``--format`` of ``cardgate gate`` (text, json, sarif, junit,
-    github, markdown), or a status report as text or json, as a string."""
+    github, markdown), or a status report as text or json, as a string. Another format
+    (or object) raises `UsageError` (``message``, ``hint``)."""
+    from cardgate.core.errors import UsageError
+
     buffer = io.StringIO()
     if isinstance(result, StatusReport):
         from cardgate.reporting.status import render_json, render_text
 
         if output_format not in ("text", "json"):
-            raise ValueError(f"a status report renders as text or json, not {output_format!r}")
+            raise UsageError(
+                f"output_format: a status report renders as text or json, not {output_format!r}",
+                hint="render(report, 'text') or render(report, 'json')",
+            )
         (render_json if output_format == "json" else render_text)(result, buffer)
-    else:
+    elif isinstance(result, GateResult):
         from cardgate.reporting.registry import reporter
 
-        reporter(output_format)(result, buffer)
+        try:
+            render_format = reporter(output_format)
+        except UsageError as error:
+            raise error.about("output_format") from None
+        render_format(result, buffer)
+    else:
+        raise UsageError(
+            f"render: {type(result).__name__} is not a GateResult or a StatusReport",
+            hint="render what cg.gate or cg.status returns",
+        )
     return buffer.getvalue()
 
 

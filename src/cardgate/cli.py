@@ -992,7 +992,7 @@ def gate(
     from cardgate.core.clock import pinned_by as date_pinned_by
     from cardgate.core.clock import today as reference_date
     from cardgate.gate.engine import run_gate
-    from cardgate.reporting.registry import REPORTERS, write_reports
+    from cardgate.reporting.registry import REPORTERS, reporter, write_reports
 
     outputs = []
     for item in output or []:
@@ -1003,10 +1003,10 @@ def gate(
                 hint="formats: " + ", ".join(REPORTERS),
             )
         outputs.append((name, path))
-    if output_format not in REPORTERS:
-        raise UsageError(
-            f"--format: unknown format '{output_format}'", hint="one of: " + ", ".join(REPORTERS)
-        )
+    try:
+        reporter(output_format)
+    except UsageError as error:
+        raise error.about("--format") from None
     result = run_gate(
         _workspace_root(workspace),
         release=release,

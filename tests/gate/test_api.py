@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 import cardgate.api as cg
 from cardgate.cli import app
+from cardgate.core.errors import ConfigurationError, UsageError
 from cardgate.evidence.evaluation.artifact import artifact_data
 
 from .conftest import SYSTEM, TODAY, build_workspace
@@ -50,8 +52,30 @@ def test_status_and_validate(tmp_path: Path) -> None:
     assert cg.render(report, "text") == out
     validation = cg.validate(root)
     assert validation.problems == [] and validation.exit_code == 0
-    with pytest.raises(ValueError, match="text or json"):
+    with pytest.raises(UsageError, match="text or json"):
         cg.render(report, "sarif")
+
+
+def test_arguments_of_the_wrong_kind_raise_the_documented_errors(tmp_path: Path) -> None:
+    """An unknown format was a KeyError from the registry, a date given as a number an
+    AttributeError from deep in the gate ('int' object has no attribute 'strip');
+    each is now the error the command line reports for it, with a hint."""
+    root = build_workspace(tmp_path / "ws")
+    result = cg.gate(root, today=TODAY)
+    with pytest.raises(UsageError, match="output_format: unknown format 'bogus'") as raised:
+        cg.render(result, "bogus")
+    assert "sarif" in raised.value.hint
+    with pytest.raises(UsageError, match="is not a GateResult or a StatusReport"):
+        cg.render({"passed": True}, "text")  # type: ignore[arg-type]
+    for call in (cg.gate, cg.status):
+        with pytest.raises(ConfigurationError, match="today: 20261130 is not a date") as bad:
+            call(root, today=20261130)  # type: ignore[operator]
+        assert "YYYY-MM-DD" in bad.value.hint
+        with pytest.raises(ConfigurationError, match="today: '30/11/2026' is not a date"):
+            call(root, today="30/11/2026")  # type: ignore[operator]
+    # a datetime is its date
+    noon = dt.datetime.combine(TODAY, dt.time(12))
+    assert cg.render(cg.gate(root, today=noon), "json") == cg.render(result, "json")
 
 
 def test_load_workspace_gives_typed_documents(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from cardgate.core.errors import UsageError
 from cardgate.gate.result import GateResult
 from cardgate.reporting import (
     codequality,
@@ -32,11 +33,13 @@ REPORTERS: dict[str, Reporter] = {
 
 
 def reporter(name: str) -> Reporter:
-    """The renderer of a format; KeyError names the known ones."""
+    """The renderer of a format; `UsageError` for another name (its hint: the formats)."""
     try:
         return REPORTERS[name]
     except KeyError:
-        raise KeyError(f"unknown format '{name}' (one of: {', '.join(REPORTERS)})") from None
+        raise UsageError(
+            f"unknown format '{name}'", hint="one of: " + ", ".join(REPORTERS)
+        ) from None
 
 
 def write_reports(
