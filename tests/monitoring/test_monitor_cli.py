@@ -261,6 +261,36 @@ def test_text_in_a_numeric_column_is_a_type_error_not_missing_values(root: Path)
     assert not (folder / "monitoring.json").exists()
 
 
+def test_a_window_the_evaluation_refuses_is_named_once(root: Path) -> None:
+    """The card's evaluation names the window by its file name ('score7.csv: column ...'),
+    or, without outcomes, as the query that reads it ('DuckDB query: no rows'); monitor
+    prefixed its own name: 'window windows/score7.csv: score7.csv: column ...'."""
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    column = "  prediction_column: prediction\n"
+    card.write_text(text.replace(column, column + "  score_column: score\n"))
+    header, *rows = PREDICTIONS.splitlines()
+
+    def scored(high: int | None) -> str:
+        lines = [f"{row},{1.5 if i == high else i % 10 / 10}" for i, row in enumerate(rows)]
+        return "\n".join([f"{header},score", *lines, ""])
+
+    (root / f"systems/{SYSTEM}/predictions.csv").write_text(scored(None), encoding="utf-8")
+    assert cli("profile", SYSTEM, "-w", str(root))[0] == 0
+    window = write_window(root, "score7.csv", scored(3))
+    code, output = cli(
+        "monitor", SYSTEM, "--window", str(window), "--end", "2026-11-30", "-w", str(root)
+    )
+    assert code == 1, output
+    assert "windows/score7.csv: column 'score' holds 1.5, outside [0, 1]" in output, output
+    assert output.count("score7.csv") == 1, output
+    empty = write_window(root, "2026-12.csv", f"{header},score\n")
+    code, output = cli("monitor", SYSTEM, "--window", str(empty), "-w", str(root))
+    assert code == 1, output
+    assert "windows/2026-12.csv: no rows" in output and "DuckDB query" not in output, output
+    assert not (root / f"systems/{SYSTEM}/monitoring.json").exists()
+
+
 def test_a_window_that_cannot_be_evaluated_is_named(root: Path) -> None:
     """The card's evaluation fails on what a window holds (no rows; no row of the
     reference group): the message names the window's file, and the setting it breaks

@@ -32,11 +32,18 @@ class CardgateError(Exception):
         self.details = details
         """Lines shown under the message, one per item (each escaped on its own)."""
 
-    def about(self, subject: str) -> CardgateError:
+    def about(self, subject: str, *, named_as: tuple[str, ...] = ()) -> CardgateError:
         """The same error, its message prefixed with the `subject` it concerns (a file
-        the message did not name); its data path is kept, for `located`."""
+        the message did not name); its data path is kept, for `located`. `named_as`: how
+        the message may already name the subject ('score7.csv: ...'), replaced by
+        `subject` rather than repeated after it."""
+        message = self.message
+        for name in named_as:
+            if message.startswith(f"{name}: "):
+                message = message[len(name) + 2 :]
+                break
         return type(self)(
-            f"{subject}: {self.message}",
+            f"{subject}: {message}",
             hint=self.hint,
             problem=self.problem,
             at=self.at,

@@ -126,8 +126,11 @@ def _performance(
             master=master,
             held_label=held_label,
         )
-    except CardgateError as error:  # it names the file by its name alone, or not at all
-        raise error.about(f"window {source.display}") from error
+    except CardgateError as error:
+        # it names the window by its name alone (the predictions' path), as the query
+        # that reads it (a window without outcomes), or not at all
+        named_as = (source.path.name, "DuckDB query")
+        raise error.about(f"window {source.display}", named_as=named_as) from error
     return performance_record(artifact, approved, settings)
 
 
