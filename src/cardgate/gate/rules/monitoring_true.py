@@ -41,6 +41,10 @@ Fails:
 - a reference profiled from other data than the card names as its reference data (a
   table, a file, or files outside the folder it names);
 - a window measured from a table whose query file (``monitoring-ID.sql``) changed or is gone;
+- without ``--release`` (a warning, as a changed predictions file is GATE-FA002's; nothing
+  is measured again): a window's data file, the reference ``profile.json`` or the data it
+  was profiled from changed since the record was written (its SHA-256 is not the one
+  recorded), or is gone;
 - with ``--release``: a window whose numbers were forged and sealed again, a window whose
   data is gone (it cannot be recomputed), a window read from a Delta table that has
   moved on from the version it recorded, a record of another reference profile;
@@ -74,8 +78,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
-from cardgate.documents.signoffs import artifact_path, json_digest
-from cardgate.evidence.monitoring.artifact import MonitoringArtifact, recorded_inconsistencies
+from cardgate.documents.signoffs import artifact_path, distinguished, json_digest
+from cardgate.evidence.monitoring.artifact import (
+    DataRecord,
+    MonitoringArtifact,
+    recorded_inconsistencies,
+)
 from cardgate.evidence.monitoring.reference import (
     declared_reference,
     is_declared_source,
@@ -135,6 +143,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     elif ctx.gate.recompute:
         yield from _recomputed_reference(ctx, read.artifact)
         yield from _recomputed(ctx, read.relative, read.data)
+    else:
+        yield from _inputs_as_recorded(ctx, read.relative, read.artifact)
 
 
 def _of_this_evaluation(
@@ -310,3 +320,61 @@ def _recomputed(ctx: RuleContext, relative: str, recorded: object) -> Iterator[F
         restore="restore each window's data where monitoring.json records it, or start a "
         "new record with cardgate monitor",
     )
+
+
+def _inputs_as_recorded(
+    ctx: RuleContext, relative: str, record: MonitoringArtifact
+) -> Iterator[Finding]:
+    """Without --release (nothing is measured again): each file the record rests on — the
+    reference profile, its sources, every window's data — is still the one whose SHA-256
+    it records. A warning, as a changed predictions file is GATE-FA002's without
+    --release; --release measures the record again and blocks on any difference."""
+    from cardgate.core.digests import canonical_sha256
+    from cardgate.core.inputs import read_json
+    from cardgate.core.paths import PathEscapeError
+
+    assert ctx.system is not None  # pragma: no mutate
+    hint = (
+        "restore the data the record names as it was measured, or start a new record "
+        f"(cardgate monitor {ctx.system.id} --window FILE)"
+    )
+    reference = record.reference
+    try:
+        now: str | None = canonical_sha256(read_json(ctx.workspace.resolve(reference.profile)))
+    except (OSError, ValueError, PathEscapeError):
+        now = None
+    checked = [(f"the reference profile {reference.profile}", reference.sha256, now)]
+    sources = [(f"the reference data {s.path}", s) for s in reference.sources]
+    sources += [
+        (f"the data of window '{w.id}' ({w.data.path})", w.data) for w in record.windows if w.data
+    ]
+    checked += [(what, data.sha256, _data_sha256(ctx, data)) for what, data in sources]
+    for what, recorded, found in checked:
+        if found == recorded:
+            continue
+        if found is None:
+            change = "which does not exist or cannot be read: --release cannot measure it again"
+        else:
+            was, is_now = distinguished(recorded, found)
+            change = f"which changed since (recorded sha256 {was}, now {is_now})"
+        yield ctx.finding(
+            relative,
+            f"{relative} is stale: it rests on {what}, {change}",
+            hint=hint,
+            severity=Severity.WARNING,
+        )
+
+
+def _data_sha256(ctx: RuleContext, data: DataRecord) -> str | None:
+    """The data file's SHA-256 (a Delta table's: of every file of its folder), as
+    `cardgate monitor` records it; None when it cannot be read."""
+    from cardgate.core.digests import file_sha256, inputs_sha256
+    from cardgate.core.paths import PathEscapeError
+
+    try:
+        path = ctx.workspace.resolve(data.path)
+        if path.is_dir():
+            return inputs_sha256(ctx.workspace.root, [data.path])[0]
+        return file_sha256(path)
+    except (OSError, PathEscapeError):
+        return None
