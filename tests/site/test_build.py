@@ -314,6 +314,35 @@ def test_cli_build(workspace_root: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert strict.exit_code in (0, 1)
 
 
+def test_a_site_beside_the_workspace_is_not_built_into_unless_named(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace without site/ inside a folder whose site/ holds a mkdocs.yml (another
+    project's documentation): the build wrote its generated pages and HTML there. It
+    now builds inside the workspace and says how to use the other one; named in
+    cardgate.yaml (site.site_dir: ../site), that one is built."""
+    beside = workspace_root.parent / "site"
+    beside.mkdir()
+    (beside / "mkdocs.yml").write_text("site_name: Another project\n", encoding="utf-8")
+    monkeypatch.chdir(workspace_root)
+    outcome = CliRunner().invoke(app, ["build"])
+    assert outcome.exit_code == 0, outcome.output
+    assert [path.name for path in beside.iterdir()] == ["mkdocs.yml"]
+    assert "pages to site/generated" in outcome.output
+    assert (workspace_root / "site" / "build" / "index.html").is_file()
+    assert (
+        f"note: {beside / 'mkdocs.yml'}, beside the workspace, is not used: the site is "
+        "built in site/; to build that one instead, set site.site_dir: ../site in "
+        "cardgate.yaml" in outcome.output
+    ), outcome.output
+    again = CliRunner().invoke(app, ["build"])  # said once, when site/ was made
+    assert again.exit_code == 0 and "note:" not in again.output, again.output
+    config = workspace_root / "cardgate.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("site:\n", "site:\n  site_dir: ../site\n"), encoding="utf-8")
+    assert site_layout(load_workspace(workspace_root)).site_dir == beside.resolve()
+
+
 def test_dataset_page_shows_the_documented_data_check(workspace_root: Path) -> None:
     result = build_site(load_workspace(workspace_root), today=TODAY)
     assert not result.render_problems and not result.problems

@@ -2,10 +2,11 @@
 
 Where things live (the *site folder*, S):
 
-* S is ``<workspace>/<site.site_dir>`` from ``cardgate.yaml`` (default ``site``). When the
-  workspace does not set ``site_dir``, has no ``site/`` folder, and its parent holds
-  ``site/mkdocs.yml`` (a governance folder inside a repository whose site sits at the
-  root), that parent ``site/`` is used.
+* S is ``<workspace>/<site.site_dir>`` from ``cardgate.yaml`` (default ``site``): inside
+  the workspace unless ``site_dir`` says otherwise (a governance folder inside a
+  repository whose site sits at the root sets ``site_dir: ../site``, as the worked example
+  does). A ``site/mkdocs.yml`` beside the workspace is not guessed to be its site: the
+  build stays in the workspace and says how to use that one (`unused_site_note`).
 * ``S/mkdocs.yml`` — the MkDocs configuration, hand-written and kept in git. When it is
   missing, cardgate writes a default one from ``templates/site/mkdocs.yml.j2`` (once;
   never overwritten). It must say ``docs_dir: generated``.
@@ -95,6 +96,8 @@ class BuildResult:
     pdfs: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     strict: bool = False
+    notes: list[str] = field(default_factory=list)
+    """What the build chose that the user may not expect (`unused_site_note`)."""
 
     @property
     def failed(self) -> bool:
@@ -110,16 +113,24 @@ class BuildResult:
 
 def site_layout(workspace: Workspace, *, out: Path | None = None) -> SiteLayout:
     """The site folder, its configuration and the generated and HTML folders."""
-    settings = workspace.config.site
-    site_dir = (workspace.root / settings.site_dir).resolve()
-    explicit = "site" in workspace.config.model_fields_set and (
-        "site_dir" in settings.model_fields_set
-    )
-    parent_site = workspace.root.parent / "site"
-    if not explicit and not site_dir.exists() and (parent_site / CONFIG_NAME).is_file():
-        site_dir = parent_site.resolve()
+    site_dir = (workspace.root / workspace.config.site.site_dir).resolve()
     out_dir = out.resolve() if out is not None else site_dir / BUILD
     return SiteLayout(site_dir, site_dir / CONFIG_NAME, site_dir / GENERATED, out_dir)
+
+
+def unused_site_note(workspace: Workspace, layout: SiteLayout) -> str | None:
+    """What to say when the build made its site folder's configuration while a
+    ``site/mkdocs.yml`` sits beside the workspace: the build once took that folder,
+    outside the workspace, for the site's (its generated pages and HTML written into
+    another project's MkDocs site); it is used only when cardgate.yaml names it."""
+    beside = workspace.root.parent / "site" / CONFIG_NAME
+    if not beside.is_file() or beside.resolve() == layout.config_file:
+        return None
+    return (
+        f"{display_path(beside)}, beside the workspace, is not used: the site is built in "
+        f"{display_path(layout.site_dir)}/; to build that one instead, set "
+        "site.site_dir: ../site in cardgate.yaml"
+    )
 
 
 def ensure_config(layout: SiteLayout, *, site_name: str) -> list[Path]:
@@ -223,6 +234,8 @@ def build_site(
     result = BuildResult(layout=layout, strict=strict)
     started = time.perf_counter()
     result.created = ensure_config(layout, site_name=workspace.config.site.title)
+    note = unused_site_note(workspace, layout) if result.created else None
+    result.notes = [note] if note is not None else []
     with paused_collector():  # thousands of pages' worth of small objects, no cycles
         generated_site = generate(
             workspace,
@@ -299,6 +312,8 @@ def render_build(result: BuildResult, stream: TextIO) -> None:
     layout = result.layout
     for path in result.created:
         stream.write(f"created {display_path(path)} (default MkDocs configuration)\n")
+    for note in result.notes:
+        stream.write(f"note: {visible(note)}\n")
     written = sum(page.markdown for page in result.pages)
     stream.write(
         f"wrote {written} pages to {display_path(layout.docs_dir)}; "
