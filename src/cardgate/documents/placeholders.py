@@ -19,6 +19,12 @@ def is_placeholder_text(text: str) -> bool:
     return not stripped or stripped.lower() in PLACEHOLDERS or stripped.upper().startswith("TODO:")
 
 
+def says_something(text: str) -> bool:
+    """True when `text` is filled in and has a letter or digit: a name or a reason, not
+    blanks, punctuation or invisible characters (a zero-width space is no approver)."""
+    return not is_placeholder_text(text) and any(ch.isalnum() for ch in text)
+
+
 def placeholder_pattern() -> str:
     """`is_placeholder_text` as an ECMA-262 regular expression, for the JSON Schemas."""
 

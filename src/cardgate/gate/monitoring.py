@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cardgate.documents.placeholders import says_something
 from cardgate.documents.schemas.model_card import ModelCard, MonitoringDecision
 from cardgate.documents.workspace import MONITORING_FILE, SystemDocs
 from cardgate.evidence.monitoring.artifact import MonitoringArtifact, load_monitoring
@@ -60,7 +61,8 @@ def covering_decision(
     A ``waiver`` decision is a waiver like those of waivers.yaml, held to the policy of the
     system's tier: none covers a breach where the policy never waives GATE-MON002
     (`waivable`), and none runs longer than ``max_waiver_days`` past today (`max_days`).
-    A rollback or a retraining covers its window (the next window must not breach).
+    A rollback or a retraining covers its window (the next window must not breach). A
+    decision whose ``approver`` is blank, a placeholder or invisible covers nothing.
     """  # fmt: skip
     decisions = card.monitoring.decisions if card.monitoring is not None else None
     why = ""
@@ -68,6 +70,9 @@ def covering_decision(
         if decision.window != window:
             continue
         who = f"the {decision.decision} of {decision.approver}"
+        if not says_something(decision.approver):
+            why = f"the {decision.decision} names no approver ({decision.approver!r})"
+            continue
         if decision.expires is not None and decision.expires < today:
             why = f"{who} expired {decision.expires}"
             continue

@@ -6,10 +6,12 @@ system, and — when given — its ``document`` is the finding's file (workspace
 and its ``path`` is the finding's data path or an ancestor of it (``evaluation.thresholds``
 matches ``evaluation.thresholds.0``). Waived findings are reported, not blocking.
 
-Whether a waiver may waive at all is decided once, by `refusals`: it must name a known
-rule that is waivable (integrity and waiver rules never are) and that the policy for the
-system's risk tier does not forbid waiving (``waivable: false``), and it must not run
-longer than the tier's ``max_waiver_days`` past the gate's date. A refused waiver matches
+Whether a waiver may waive at all is decided once, by `refusals`: it must name its
+approver and give its justification (neither blank, a placeholder such as ``TODO``, nor
+only invisible characters), name a known rule that is waivable (integrity and waiver
+rules never are) and that the policy for the system's risk tier does not forbid waiving
+(``waivable: false``), and it must not run longer than the tier's ``max_waiver_days``
+past the gate's date. A refused waiver matches
 nothing; GATE-WV001 reports why.
 """
 
@@ -20,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from cardgate.documents.placeholders import says_something
 from cardgate.documents.schemas.waivers import Waiver
 from cardgate.gate.policy import TierSettings
 from cardgate.gate.result import Finding, WaiverRef
@@ -55,6 +58,9 @@ def refusals(
     `settings` are the policy's for the risk tier of the waiver's system.
     """
     found: list[tuple[str, str]] = []
+    for field, what in (("approver", "no approver"), ("justification", "no justification")):
+        if not says_something(getattr(waiver, field)):
+            found.append((field, f"names {what} ({field}: {getattr(waiver, field)!r})"))
     if rule is None:
         found.append(("rule", f"names unknown rule '{waiver.rule}'"))
     elif not rule.waivable:

@@ -16,7 +16,8 @@ waivers.yaml: none covers a breach where the policy never waives this rule
 Fails:
 - the latest window of ``monitoring.json`` has a breach and no decision names it;
 - its only decision is a waiver that expired, that runs longer than the policy's
-  ``max_waiver_days`` (``expires: 2099-12-31``), or that the policy forbids.
+  ``max_waiver_days`` (``expires: 2099-12-31``), or that the policy forbids;
+- its only decision names no approver (``approver: ""``, ``TODO``, blanks).
 
 Passes:
 - the latest window (of those ended by today) has no breach; or a rollback or retrain

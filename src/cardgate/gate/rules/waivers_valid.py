@@ -14,7 +14,9 @@ Fails:
 - ``expires: 2025-01-31`` when today is 2025-02-01;
 - ``rule: GATE-FA033`` (no such rule), or a rule that cannot be waived (an integrity
   rule, or one the policy says is never waived);
-- ``expires: 9999-12-31`` where the policy allows at most 180 days.
+- ``expires: 9999-12-31`` where the policy allows at most 180 days;
+- ``approver: ""`` (or blank, ``TODO``, a zero-width space) or such a ``justification``:
+  an exception nobody accepted, or for no reason, waives nothing.
 
 Passes:
 - every waiver names a known rule and is in force.
@@ -73,6 +75,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 hint = f"did you mean '{match[0]}'?" if match else "list rules: cardgate rules"
             elif field == "rule":
                 hint = "fix the underlying problem instead"
+            elif field in ("approver", "justification"):
+                hint = f"write the {field}: a risk is accepted by someone, for a reason"
             yield ctx.finding(
                 document,
                 f"{label} {reason}" if field == "expires" else f"waiver {reason}",
