@@ -42,3 +42,22 @@ def test_sign_refuses_a_failing_gate_unless_acknowledged(tmp_path: Path) -> None
     assert code == 0, out
     text = (root / f"systems/{SYSTEM}/signoffs.yaml").read_text()
     assert "acknowledged" in text and "GATE-FA003" in text
+
+
+def test_an_acknowledgement_that_is_no_rule_code_is_refused(tmp_path: Path) -> None:
+    """An empty code or a typo was recorded in the signed sign-off (it acknowledged
+    nothing, and read as if it had); a rule's name is answered with its code."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    for given, hint in (
+        ("GATE-FA03", "e.g. GATE-FR001"),
+        ("", "e.g. GATE-FR001"),
+        ("documents.found", "its code is GATE-DOC002"),
+    ):
+        code, out = sign(root, "--acknowledge", given)
+        assert code == 2, out
+        assert f"--acknowledge: '{given}' is not a gate rule's code" in out, out
+        assert hint in out and "Traceback" not in out
+        assert not (root / f"systems/{SYSTEM}/signoffs.yaml").exists()
+    code, out = sign(root, "--acknowledge", " gate-fa003 ")  # a code, as typed
+    assert code == 0, out
+    assert "- GATE-FA003" in (root / f"systems/{SYSTEM}/signoffs.yaml").read_text()

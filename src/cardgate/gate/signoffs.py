@@ -116,7 +116,7 @@ def sign(
     if commit:
         entry["commit"] = commit
     if acknowledged:
-        entry["acknowledged"] = sorted({code.strip().upper() for code in acknowledged})
+        entry["acknowledged"] = rule_codes(acknowledged)
     entry["documents"] = documents
     _refuse_uncoverable(system_id, entry["documents"])
     if key is not None:
@@ -212,6 +212,7 @@ def signing_refusals(
     from cardgate.gate.engine import run_gate
     from cardgate.validation.collect import workspace_problems
 
+    accepted = set(rule_codes(acknowledged))
     system = workspace.systems.get(system_id)
     if system is None:
         return []  # `sign` says the system is unknown
@@ -224,7 +225,6 @@ def signing_refusals(
     ]
     if found:
         return found
-    accepted = {code.strip().upper() for code in acknowledged}
     # The artifacts as committed: recomputing them is the CI's `gate --release` (a signer's
     # machine need not hold the heavy engines, and ten signers need not each recompute).
     result = run_gate(workspace, release=True, today=today, systems=[system_id], recompute=False)
@@ -236,6 +236,26 @@ def signing_refusals(
         and not _settled_by_signing(f)
         and f.code not in accepted
     ]
+
+
+def rule_codes(acknowledged: Sequence[str]) -> list[str]:
+    """The gate rule codes a signer acknowledges, upper-cased, each once; a `UsageError`
+    for one that is no rule's code. A sign-off recorded any text (an empty code, a typo
+    such as GATE-FR01), which acknowledged nothing and read as if it had."""
+    from cardgate.gate.rules import RULES, find_rule
+
+    codes = {rule.code for rule in RULES}
+    for given in acknowledged:
+        if given.strip().upper() not in codes:
+            rule = find_rule(given.strip())  # a rule's name or retired code: say its code
+            raise UsageError(
+                f"--acknowledge: '{given}' is not a gate rule's code",
+                hint=f"its code is {rule.code}"
+                if rule is not None
+                else "acknowledge a failing rule by the code the refusal lists, e.g. GATE-FR001 "
+                "('cardgate rules' lists them all)",
+            )
+    return sorted({code.strip().upper() for code in acknowledged})
 
 
 def _settled_by_signing(finding: Finding) -> bool:
