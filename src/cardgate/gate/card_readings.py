@@ -18,6 +18,9 @@ moves a mean past its threshold: a scale widened, or dropped for a tool without 
 accepts scores the ref's card refused. A source is compared with the ref's source of the
 same path in the same section, else with the ref's of the same tool there (a file renamed
 between runs): it is widened when no such source's scale holds it.
+
+The monitoring plan's limits (its cadence, drift thresholds, contract and reference
+data) are compared in `cardgate.gate.plan_limits`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from cardgate.documents.schemas.genai_evaluation import (
 )
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.evidence.genai.score_parsing import TOOL_SCALES
+from cardgate.gate.plan_limits import PlanLimits, plan_limits, plan_loosened
 
 COLUMNS = ("label_column", "prediction_column", "score_column")
 """The evaluation's settings naming the columns its limits are taken over."""
@@ -74,6 +78,8 @@ class Readings:
     """(setting, value) of each of `COLUMNS` and ``positive_label`` (as text); none
     without an evaluation."""
     scales: tuple[Scale, ...] = ()
+    plan: PlanLimits | None = None
+    """The monitoring plan's limits (`cardgate.gate.plan_limits`); None without one."""
 
 
 def card_readings(card: ModelCard) -> Readings:
@@ -92,7 +98,7 @@ def card_readings(card: ModelCard) -> Readings:
                 scales += _scales(("genai", name), judged.sources)
             if isinstance(judged, GenerationEvaluation) and judged.baseline is not None:
                 scales += _scales(("genai", name, "baseline"), judged.baseline.sources)
-    return Readings(tuple(columns), tuple(scales))
+    return Readings(tuple(columns), tuple(scales), plan_limits(card))
 
 
 def _label(value: str | int) -> str:
@@ -152,6 +158,7 @@ def readings_changed(
             "widened)"
         )
         found.append(((*scale.path, "scale"), message))
+    found += plan_loosened((floor.plan for floor in floors), now.plan, ref)
     return found
 
 

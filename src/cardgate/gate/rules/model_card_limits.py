@@ -18,8 +18,9 @@ sections (retrieval, generation, safety, operations), the baselines' tolerances
 (``evaluation.baseline``, the retrieval baseline), each section's ``min_group_size`` and
 what its limits measure (``bootstrap.confidence_level``, the retrieval ``k``, the
 operations' token ``prices``), the
-values ``evaluation.missing_values`` drops and what the limits are read from (the columns,
-the positive label, a score file's scale: `cardgate.gate.card_readings`). The card on
+values ``evaluation.missing_values`` drops, what the limits are read from (the columns,
+the positive label, a score file's scale: `cardgate.gate.card_readings`) and the
+monitoring plan (`cardgate.gate.plan_limits`). The card on
 REF is found as for its risk tier, under either name, in the system's folder or REF's
 systems folder. Plain ``cardgate gate`` has no REF and reports nothing.
 
@@ -50,6 +51,12 @@ Fails:
   rate becomes the false-negative rate; left out, it is 1 for 0/1 labels), or a judged
   score file's ``scale`` widened (``0`` to ``5`` for ragas' 0 to 1: scores the card on
   REF refused are averaged);
+- the monitoring plan loosened: ``cadence`` loosened (``monthly`` to ``quarterly``: a
+  latest window 61 days old meets it, GATE-MON001) or removed, or the system moved out of
+  ``deployment``/``monitoring`` (the cadence applies no more); a drift threshold,
+  ``tolerance`` or ``min_rows`` raised or ``fdr`` lowered (a breaching window monitored
+  again breaches no more, GATE-MON002); the contract (``dataset``) or the reference data
+  changed; the plan removed;
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
 - a system new since REF, in a change that removes systems (its folder may be a removed
