@@ -244,6 +244,20 @@ def test_an_unknown_run_or_store_writes_nothing(store: Store, tmp_path: Path) ->
         assert not missing.exists() and not target.exists()  # MLflow would have created it
 
 
+def test_a_store_mlflow_cannot_open_gets_a_hint_about_it(store: Store) -> None:
+    """A scheme MLflow has no store for, and a database whose driver is missing, were told
+    'a SQLite tracking store needs SQLAlchemy and Alembic' (pip install the extra)."""
+    for uri, hint in (
+        ("bogus://x", "MLflow has no tracking store at a 'bogus:' URI: give a SQLite file"),
+        ("mysql+pymysql://u@h/db", "needs the Python package 'pymysql', which is not installed"),
+    ):
+        code, out = cli("new", "model-card", "ghost", "--from-mlflow", store.run_id,
+                        "-w", str(store.root), "--tracking-uri", uri)  # fmt: skip
+        assert code == 2, out
+        assert hint in out and "SQLAlchemy" not in out, out
+        assert not (store.root / "systems" / "ghost").exists()
+
+
 def test_the_default_store_comes_from_mlflow_tracking_uri(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -243,8 +244,24 @@ def _reason(error: BaseException) -> str:
     return " ".join(str(message).split())
 
 
+_UNSUPPORTED = re.compile(r"unsupported URI '([^':]*):")
+_DATABASES = ("sqlite", "postgresql", "mysql", "mssql")
+"""Stores MLflow reads through SQLAlchemy: refused as unsupported when it is missing."""
+
+
 def _store_hint(error: BaseException) -> str:
-    if "Supported URI schemes" in str(error) or isinstance(error, ImportError):
+    unsupported = _UNSUPPORTED.search(str(error))
+    scheme = unsupported.group(1).split("+")[0].lower() if unsupported else None
+    if scheme is not None and scheme not in _DATABASES:  # a scheme MLflow has no store for
+        return (
+            f"MLflow has no tracking store at a '{scheme}:' URI: give a SQLite file "
+            "(sqlite:///mlflow.db), a folder (file:///path/to/mlruns) or a tracking server "
+            "(http://host:5000)"
+        )
+    missing = error.name if isinstance(error, ImportError) else None
+    if missing and missing.split(".")[0] not in ("sqlalchemy", "alembic"):
+        return f"this store needs the Python package '{missing}', which is not installed"
+    if scheme is not None or isinstance(error, ImportError):
         return (
             "a SQLite tracking store needs SQLAlchemy and Alembic, which the extra brings: "
             + INSTALL_HINT.split(": ", 1)[1]
