@@ -93,6 +93,32 @@ def test_metadata_of_the_wrong_type_is_kept_and_listed(tmp_path: Path) -> None:
     assert sheet["name"] == "D"
 
 
+@pytest.mark.parametrize("metrics", ["7", "1e999", "true", "'accuracy 0.9'"])
+def test_model_index_metrics_that_are_no_list_are_listed(tmp_path: Path, metrics: str) -> None:
+    """`metrics: 7` under a model-index result was an internal error ("'SourceInt' object
+    is not iterable"), and a string a line per character; now one line, and the other
+    results still read."""
+    import yaml
+
+    root = tmp_path / "ws"
+    shutil.copytree(GOVERNANCE, root)
+    card = tmp_path / "README.md"
+    card.write_text(
+        "---\nmodel-index:\n- name: t\n  results:\n"
+        f"  - metrics: {metrics}\n"
+        "  - metrics: [{type: accuracy, value: 0.9}]\n"
+        "- results: 3\n- 5\n---\n# Model Card for T\n"
+    )
+    result = CliRunner().invoke(app, ["import", "hf", str(card), "--as", "t", "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "model-index[0].results[0].metrics (not a list)" in result.output
+    assert "model-index[1].results (not a list)" in result.output
+    assert "model-index[2] (not a mapping)" in result.output
+    assert "metrics[1]" not in result.output and "internal error" not in result.output
+    draft = yaml.safe_load((root / "systems/t/model-card.yaml").read_text())
+    assert [r["metric"] for r in draft["reported_results"]] == ["accuracy"]
+
+
 def test_a_hostile_card_is_read_in_linear_time() -> None:
     """A card is someone else's file: a heading of 20,000 spaces (a backtracking pattern
     took 29 s on 2,000) and 50,000 unclosed comments (203 s for 40,000) read in moments."""

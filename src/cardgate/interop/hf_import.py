@@ -14,7 +14,6 @@ a comment.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -30,6 +29,7 @@ from cardgate.interop.hf_common import (
     plain,
     typed_metadata,
 )
+from cardgate.interop.hf_model_index import reported_results
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+)$")
 _FACT = re.compile(r"^- \*\*(.+?):\*\*[ \t]*(.*)$")
@@ -230,7 +230,7 @@ def import_card(raw: bytes, shown: str, name: str) -> Draft:
     lineage = _lineage(metadata)
     if lineage:
         card["lineage"] = lineage
-    reported, skipped = _reported(metadata, shown, tag)
+    reported, skipped = reported_results(metadata, shown, tag)
     if reported:
         card["reported_results"] = reported
     used = {
@@ -324,64 +324,6 @@ def _lineage(metadata: dict[str, Any]) -> dict[str, Any]:
     if datasets:
         lineage["datasets"] = [{"hf": hub, "role": "training"} for hub in datasets]
     return lineage
-
-
-def _reported(
-    metadata: dict[str, Any], shown: str, tag: str | None
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every result of ``model-index`` as a reported result; what does not read as one."""
-    found: list[dict[str, Any]] = []
-    skipped: list[str] = []
-    index = metadata.get("model-index")
-    if index is None:
-        return found, skipped
-    for at, entry in enumerate(index):
-        results = entry.get("results") if isinstance(entry, dict) else None
-        for number, result in enumerate(results if isinstance(results, list) else []):
-            where = f"model-index[{at}].results[{number}]"
-            if not isinstance(result, dict):
-                skipped.append(f"{where} (not a mapping)")
-                continue
-            task, dataset, source = (
-                _mapping(result.get(key)) for key in ("task", "dataset", "source")
-            )
-            for count, metric in enumerate(result.get("metrics") or []):
-                value = _finite(metric.get("value")) if isinstance(metric, dict) else None
-                kind = metric.get("type") if isinstance(metric, dict) else None
-                if value is None or not kind:
-                    skipped.append(f"{where}.metrics[{count}] (no finite numeric value or type)")
-                    continue
-                reported: dict[str, Any] = {
-                    "metric": str(kind),
-                    "value": value,
-                    "source": str(source.get("name") or f"model-index of {shown}"),
-                }
-                if source.get("url"):
-                    reported["url"] = str(source["url"])
-                if dataset.get("type"):
-                    reported["dataset"] = str(dataset["type"])
-                if dataset.get("split"):
-                    reported["split"] = str(dataset["split"])
-                if task.get("type") and task.get("type") != tag:
-                    reported["task"] = str(task["type"])
-                found.append(reported)
-    return found, skipped
-
-
-def _finite(value: Any) -> float | None:
-    """A reported value as a float: a finite number (NaN, an infinity and an integer too
-    large for a float are none: a card's reported value is finite)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _document(card: dict[str, Any], shown: str) -> str:
