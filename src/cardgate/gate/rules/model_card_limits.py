@@ -57,6 +57,10 @@ Fails:
   ``tolerance`` or ``min_rows`` raised or ``fdr`` lowered (a breaching window monitored
   again breaches no more, GATE-MON002); the contract (``dataset``) or the reference data
   changed; the plan removed;
+- the evaluation's baseline a worse model than on REF: a thresholded metric's value in
+  ``evaluation.baseline.artifact`` worse than in REF's baseline, or missing (the card
+  pointed at the candidate's own ``evaluation.json``, or a copy of it over the baseline:
+  no regression is left to find, GATE-FA004; `cardgate.gate.baseline_limits`);
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
 - a system new since REF, in a change that removes systems (its folder may be a removed
@@ -79,7 +83,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
-from cardgate.gate.card_limits import base_limits, card_limits, loosenings
+from cardgate.gate.baseline_limits import baseline_worsened, ref_baselines
+from cardgate.gate.card_limits import Loosening, base_limits, card_limits, loosenings
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 
@@ -108,7 +113,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             severity=Severity.WARNING,
         )
     removed = ", ".join(f"'{name}'" for name in floor.removed)
-    for loosening in loosenings(floor.cards, card_limits(card), ref):
+    found = loosenings(floor.cards, card_limits(card), ref)
+    baselines = ref_baselines(ctx.workspace, system, card, base)
+    worsened = baseline_worsened(ctx.workspace, system, card, baselines, ref)
+    found += [Loosening(path, message) for path, message in worsened]
+    for loosening in found:
         if removed:
             yield ctx.finding(
                 system.card,
