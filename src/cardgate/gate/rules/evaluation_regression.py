@@ -10,10 +10,13 @@ model's ``evaluation.json``), each thresholded metric may worsen by at most
 Fails:
 - ``equalized_odds_difference`` for ``sex`` was 0.05 in the baseline and is 0.09 now,
   with tolerance 0.02;
-- the baseline artifact named by the card cannot be read (fail closed).
+- the baseline artifact named by the card cannot be read (fail closed);
+- the baseline has no result for any threshold the evaluation judged (another system's
+  evaluation, or one with its thresholds removed): nothing would be compared.
 
 Passes:
-- no card names a baseline, or every thresholded metric is within tolerance of it.
+- no card names a baseline, or every thresholded metric is within tolerance of it (a
+  threshold the baseline has no result for, one added since, is not compared).
 
 Remediation:
 Investigate the regression before release; if accepted, update the baseline to the new
@@ -70,6 +73,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tolerance = baseline.tolerance
     if options is not None and options.max_tolerance is not None:
         tolerance = min(tolerance, options.max_tolerance)
+    judged = compared = 0
     for index, threshold in enumerate(card.evaluation.thresholds):
         records = [
             record for record in current.artifact.thresholds if matches(threshold, index, record)
@@ -80,8 +84,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 for r in old.artifact.thresholds
                 if (r.metric, r.feature, r.group) == (record.metric, record.feature, record.group)
             ]
+            judged += record.value is not None
             if not before or before[0].value is None or record.value is None:
                 continue
+            compared += 1
             was, now = before[0].value, record.value
             worse = now - was if threshold.max is not None else was - now
             if worse > tolerance + 1e-12:
@@ -93,3 +99,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     path=("evaluation", "thresholds", index),
                     hint="investigate the regression; update the baseline once approved",
                 )
+    if judged and not compared:
+        yield ctx.finding(
+            system.card,
+            f"the baseline {old.relative} has no result for any threshold of the card: "
+            "nothing is compared with it",
+            path=("evaluation", "baseline", "artifact"),
+            hint="point evaluation.baseline.artifact at the approved evaluation.json of this "
+            "system's model, evaluated with these thresholds",
+        )
