@@ -60,7 +60,10 @@ Fails:
 - the evaluation's baseline a worse model than on REF: a thresholded metric's value in
   ``evaluation.baseline.artifact`` worse than in REF's baseline, or missing (the card
   pointed at the candidate's own ``evaluation.json``, or a copy of it over the baseline:
-  no regression is left to find, GATE-FA004; `cardgate.gate.baseline_limits`);
+  no regression is left to find, GATE-FA004; `cardgate.gate.baseline_limits`), or a
+  GenAI section's baseline worse than the one its artifact recorded on REF (the
+  retrieval baseline's ``metrics``, a ``<metric>_change_from_baseline`` threshold's
+  metric: `cardgate.gate.genai_baselines`);
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
 - a system new since REF, in a change that removes systems (its folder may be a removed
@@ -86,6 +89,7 @@ from cardgate.core.problems import Severity
 from cardgate.gate.baseline_limits import baseline_worsened, ref_baselines
 from cardgate.gate.card_limits import Loosening, base_limits, card_limits, loosenings
 from cardgate.gate.context import RuleContext
+from cardgate.gate.genai_baselines import genai_baselines_worsened
 from cardgate.gate.result import Finding
 
 CODE = "GATE-MC005"
@@ -116,6 +120,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     found = loosenings(floor.cards, card_limits(card), ref)
     baselines = ref_baselines(ctx.workspace, system, card, base)
     worsened = baseline_worsened(ctx.workspace, system, card, baselines, ref)
+    worsened += genai_baselines_worsened(ctx.workspace, system, card, ref)
     found += [Loosening(path, message) for path, message in worsened]
     for loosening in found:
         if removed:

@@ -1,0 +1,105 @@
+"""Where a GenAI section's baseline is a worse configuration than on ``--changed-since``'s
+ref (GATE-MC005, as `cardgate.gate.baseline_limits` for the evaluation's).
+
+The retrieval baseline (GATE-RAG003), the generation baseline's judged scores and the
+operations' baseline log (GATE-GEN002, GATE-OPS002 on ``<metric>_change_from_baseline``)
+are files: a change that points the card at the candidate's own run (or copies it over
+the baseline's file) leaves no change from the baseline to find, without touching a
+limit. Each artifact records the baseline's value of every metric it compares; the
+value on the ref (the artifact at the same place, read on the ref) is a floor for the
+metrics the card compares with the baseline: a retrieval metric of the baseline's
+``metrics`` (higher is better), a ``<metric>_change_from_baseline`` threshold's metric
+(higher is better under a ``min``, lower under a ``max``). The baseline here demands less
+where its value is worse or missing; one moved to a better configuration is no finding.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cardgate.core.git import git_blob
+from cardgate.core.inputs import ARTIFACT_BYTES, UnreadableFile, read_regular
+from cardgate.core.paths import PathEscapeError
+from cardgate.documents.positions import DataPath
+from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, RetrievalEvaluation
+from cardgate.documents.schemas.model_card import ModelCard
+from cardgate.documents.workspace import SystemDocs, Workspace
+from cardgate.evidence.evaluation.decide import number
+
+SECTIONS = ("retrieval_evaluation", "generation_evaluation", "operations_evaluation")
+_SHOWN = 3
+
+
+def genai_baselines_worsened(
+    workspace: Workspace, system: SystemDocs, card: ModelCard, ref: str
+) -> list[tuple[DataPath, str]]:
+    """(where, message) for each GenAI section whose baseline here is worse than the
+    baseline its artifact recorded on `ref`."""
+    found: list[tuple[DataPath, str]] = []
+    for name in SECTIONS:
+        settings = getattr(card.genai, name, None) if card.genai is not None else None
+        directions = _directions(settings)
+        if settings is None or not directions:
+            continue
+        try:
+            path = workspace.resolve(settings.artifact, base=system.folder)
+            relative = workspace.relative(path)
+            now = _baseline(read_regular(path, limit=ARTIFACT_BYTES))
+        except (OSError, PathEscapeError):
+            continue  # the section's own rules report an artifact that cannot be read
+        try:
+            was = _baseline(git_blob(workspace.root, ref, relative, limit=ARTIFACT_BYTES))
+        except UnreadableFile:
+            continue
+        worse = []
+        for metric, higher_better in directions.items():
+            before, after = was.get(metric), now.get(metric)
+            if before is None:
+                continue
+            if after is None or (before - after if higher_better else after - before) > 1e-12:
+                shown = number(after) if after is not None else "no value"
+                worse.append(f"{metric} {number(before)} there, {shown} here")
+        if worse:
+            more = f"; and {len(worse) - _SHOWN} more" if len(worse) > _SHOWN else ""
+            message = (
+                f"genai.{name}: the baseline {relative} compares with is worse than on {ref}: "
+                f"{'; '.join(worse[:_SHOWN])}{more}; a change is measured from it "
+                "(baseline worsened)"
+            )
+            found.append((("genai", name), message))
+    return found
+
+
+def _directions(settings: Any) -> dict[str, bool]:
+    """The metrics a section compares with its baseline, and whether higher is better."""
+    if settings is None:
+        return {}
+    if isinstance(settings, RetrievalEvaluation):
+        baseline = settings.baseline
+        return dict.fromkeys(baseline.metrics, True) if baseline is not None else {}
+    return {
+        threshold.metric.removesuffix(BASELINE_CHANGE): threshold.min is not None
+        for threshold in getattr(settings, "thresholds", [])
+        if threshold.metric.endswith(BASELINE_CHANGE)
+        and (threshold.min is None) != (threshold.max is None)
+    }
+
+
+def _baseline(raw: bytes | None) -> dict[str, float]:
+    """The baseline's value of each metric an artifact's bytes record (none: no file, or
+    not an artifact with a baseline)."""
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw is not None else None
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    for key in ("baseline", "baseline"):  # {"baseline": {"baseline": {metric: {value}}}}
+        data = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return {}
+    values = {}
+    for metric, entry in data.items():
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values[str(metric)] = float(value)
+    return values
