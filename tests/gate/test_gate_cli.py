@@ -259,6 +259,30 @@ def test_changed_since_gates_only_changed_systems(tmp_path: Path) -> None:
     assert gate(root, "--changed-since", "no-such-ref")[0] == 2
 
 
+def test_changed_since_takes_one_commit_not_a_range(tmp_path: Path) -> None:
+    """git diff reads 'HEAD..HEAD' (or 'HEAD^!') as two commits compared with each other,
+    not with the files as they are: an uncommitted change to a system was no change, and
+    the gate skipped it and passed (exit 0). A range, or a tree, is refused."""
+    root = build_workspace(tmp_path / "ws")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "base")
+    card = root / f"systems/{SYSTEM}/model-card.yaml"
+    card.write_text(card.read_text().replace("Loan approval", "Loan approval v2"))
+    for ref in ("HEAD..HEAD", "HEAD...HEAD", "HEAD^!", "HEAD^@"):
+        code, out = gate(root, "--release", "--changed-since", ref)
+        assert code == 2, out
+        assert f"--changed-since: '{ref}' is a range of commits, not one" in out, out
+    code, out = gate(root, "--release", "--changed-since", "HEAD^{tree}")
+    assert code == 2 and "git cannot compare with 'HEAD^{tree}'" in out, out
+    code, out = gate(root, "--release", "--changed-since", "HEAD")  # one commit
+    assert code == 1 and "GATE-SO002" in out
+
+
 def test_systems_not_named_are_not_called_unchanged(tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws")
     shutil.copytree(root / f"systems/{SYSTEM}", root / "systems/other")

@@ -23,6 +23,35 @@ from cardgate.documents.signed_context import cited_evidence
 from cardgate.documents.workspace import MONITORING_FILE, SystemDocs, Workspace
 
 
+def require_commit(root: Path, ref: str) -> None:
+    """`UsageError` unless `ref` names one commit of the git repository holding `root`.
+
+    A range ('main..HEAD', 'HEAD...HEAD', 'HEAD^!') is something git diff also reads, as
+    two commits compared with each other, not with the files as they are: a change not
+    yet committed was no change, and every system it touched was skipped (exit 0). A
+    tree ('HEAD^{tree}') names no commit either."""
+    if git(root, "rev-parse", "--show-toplevel") is None:
+        raise UsageError(
+            "--changed-since needs the workspace to be in a git repository",
+            hint="run it in a clone of the repository, or gate every system without it",
+        )
+    if ref.startswith("-"):
+        raise UsageError(f"--changed-since: '{ref}' is not a git ref", hint="e.g. origin/main")
+    if git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is not None:
+        return
+    if ".." in ref or ref.endswith(("^!", "^@")) or "^-" in ref:
+        raise UsageError(
+            f"--changed-since: '{ref}' is a range of commits, not one",
+            hint="give the one commit the change is compared with, e.g. origin/main: the "
+            "files as they are now are compared with it",
+        )
+    raise UsageError(
+        f"--changed-since: git cannot compare with '{ref}'",
+        hint=f"is '{ref}' a ref this clone has? fetch it (git fetch origin); a shallow CI "
+        "checkout needs the history too (actions/checkout: fetch-depth: 0)",
+    )
+
+
 def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     """Systems with a file changed since git `ref`; None means "all" (a shared file changed).
 
@@ -32,13 +61,7 @@ def changed_systems(workspace: Workspace, ref: str) -> set[str] | None:
     selects every system.
     """
     root = workspace.root
-    if git(root, "rev-parse", "--show-toplevel") is None:
-        raise UsageError(
-            "--changed-since needs the workspace to be in a git repository",
-            hint="run it in a clone of the repository, or gate every system without it",
-        )
-    if ref.startswith("-"):
-        raise UsageError(f"--changed-since: '{ref}' is not a git ref", hint="e.g. origin/main")
+    require_commit(root, ref)
     # Paths relative to the workspace (--relative, and ls-files without --full-name), NUL-
     # separated and never quoted (-z: git quotes non-ASCII names otherwise); --no-renames:
     # a file moved out of a system's folder is a deletion there too (rename detection
@@ -193,4 +216,4 @@ def _link_targets(workspace: Workspace, folder: Path) -> list[str]:
     return found
 
 
-__all__ = ["changed_systems", "dependencies"]
+__all__ = ["changed_systems", "dependencies", "require_commit"]

@@ -28,7 +28,7 @@ from cardgate.documents import parse_cache
 from cardgate.documents.workspace import SystemDocs, Workspace, load_workspace
 from cardgate.evidence.evaluation.decide import ThresholdVerdicts
 from cardgate.gate import rules as registry
-from cardgate.gate.changes import changed_systems
+from cardgate.gate.changes import changed_systems, require_commit
 from cardgate.gate.context import GateContext, RuleContext
 from cardgate.gate.policy import ResolvedPolicy, choose_policy, resolve_policy
 from cardgate.gate.policy_base import base_policy
@@ -107,6 +107,8 @@ def _run_gate(
     rules = registry.RULES if rules is None else rules
     loaded = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     choice = choose_policy(loaded, policy) if policy is not None else None
+    if changed_since is not None:
+        require_commit(loaded.root, changed_since)  # before the ref's policy is read
     base = base_policy(loaded, changed_since, rules) if changed_since is not None else None
     resolved = resolve_policy(loaded, rules, chosen=choice, base=base)
     chosen, dated = _chosen_systems(loaded, systems, changed_since)
