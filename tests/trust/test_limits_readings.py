@@ -143,3 +143,22 @@ def test_a_score_file_renamed_or_its_scale_narrowed_is_no_change(tmp_path: Path)
     narrowed = SOURCE.replace("ragas.csv}", "ragas-2.csv, scale: {min: 0, max: 1}}")
     _reevaluated(root, (SOURCE, narrowed), command="evaluate-generation")
     assert _limits(gate_json(root, "--changed-since", "HEAD")[1]) == []
+
+
+def test_a_query_dropping_the_failing_rows_blocks(tmp_path: Path) -> None:
+    """A DuckDB query selects the rows: one that leaves out every false positive meets a
+    false-positive-rate limit (a missing_values entry dropping them is MC005's already)."""
+    root = _classifier(tmp_path)
+    query = (
+        f"    query: \"SELECT * FROM '{PREDICTIONS}' WHERE NOT (label = 0 AND prediction = 1)\"\n"
+        f"    inputs: [{PREDICTIONS}]\n"
+    )
+    _reevaluated(root, (f"    path: {PREDICTIONS}\n", query))
+    assert gate_json(root)[0] == 0  # no false positive is left
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    assert code == 1, report  # was 0
+    assert _limits(report) == [
+        "evaluation.predictions.query selects the rows the limits are taken over, and is none "
+        "on HEAD: a row it leaves out (a group's failing predictions) leaves every limit "
+        "(query changed)"
+    ]

@@ -3,11 +3,14 @@ card on ``--changed-since``'s ref (GATE-MC005, with `cardgate.gate.card_limits`)
 
 A limit holds what the evaluation measures, and the card says what that is beyond its
 thresholds: which columns of the predictions are the label, the prediction and the score,
-and which label is the positive class. A ``false_positive_rate`` ``max: 0.4`` set on
-``label_column: y_true`` is met by any model once ``label_column`` names the prediction
-column (or a copy of it): every error rate is 0; ``positive_label`` flipped turns the
-false-positive rate into the false-negative rate and AUC into 1 - AUC. Each of these
-changed either way reads the limits over something else than they were set for. A
+and which label is the positive class (and, for predictions read by a DuckDB ``query``,
+which rows: a ``WHERE`` can drop a group's failing predictions). A
+``false_positive_rate`` ``max: 0.4`` set on ``label_column: y_true`` is met by any model
+once ``label_column`` names the prediction column (or a copy of it): every error rate is
+0; ``positive_label`` flipped turns the false-positive rate into the false-negative rate
+and AUC into 1 - AUC. Each of these changed either way (a query added or changed; one
+dropped reads the file whole) reads the limits over something else than they were set
+for. A
 ``positive_label`` left out means ``1`` (or ``True``) for 0/1 (or boolean) labels, so
 writing it out is no change; a ``score_column`` added or dropped is none either (a limit
 on a score needs one, and a limit dropped is found as such).
@@ -90,6 +93,8 @@ def card_readings(card: ModelCard) -> Readings:
         columns = [(name, getattr(settings, name)) for name in COLUMNS]
         positive = settings.positive_label
         columns.append(("positive_label", None if positive is None else _label(positive)))
+        query = settings.predictions.query
+        columns.append(("query", " ".join(query.split()) if query is not None else None))
     scales: list[Scale] = []
     if card.genai is not None:
         for name in ("generation_evaluation", "safety_evaluation"):
@@ -133,8 +138,16 @@ def readings_changed(
     floors = tuple(floors)
     found: list[tuple[DataPath, str]] = []
     for name, value in now.columns:
-        was = [dict(floor.columns)[name] for floor in floors if floor.columns]
+        was = [dict(floor.columns).get(name) for floor in floors if floor.columns]
         if not was or any(_same(name, there, value) for there in was):
+            continue
+        if name == "query":
+            message = (
+                "evaluation.predictions.query selects the rows the limits are taken over, and "
+                f"is {'another' if was[0] is not None else 'none'} on {ref}: a row it leaves "
+                "out (a group's failing predictions) leaves every limit (query changed)"
+            )
+            found.append((("evaluation", "predictions", "query"), message))
             continue
         effect = (
             "rates, AUC and every limit on them are taken for the other class"
@@ -171,6 +184,8 @@ def _same(name: str, was: str | None, value: str | None) -> bool:
         return True
     if name == "score_column":
         return None in (was, value)
+    if name == "query":  # dropped: the predictions file is read whole
+        return value is None
     if name == "positive_label" and None in (was, value):
         return (was or value) not in _NEGATIVE
     return False

@@ -47,7 +47,8 @@ Fails:
   threshold on ``race``);
 - what the limits are read from changed: ``label_column``, ``prediction_column`` or
   ``score_column`` naming another column (``label_column: observed``, a copy of the
-  predictions: every error rate is 0), ``positive_label`` flipped (the false-positive
+  predictions: every error rate is 0), ``evaluation.predictions.query`` added or changed
+  (a ``WHERE`` dropping the false positives), ``positive_label`` flipped (the false-positive
   rate becomes the false-negative rate; left out, it is 1 for 0/1 labels), or a judged
   score file's ``scale`` widened (``0`` to ``5`` for ragas' 0 to 1: scores the card on
   REF refused are averaged);
