@@ -412,7 +412,7 @@ OPERATIONS_SECTION = """\
     bootstrap: {replicates: 200}
     thresholds:
       - metric: latency_p95_ms
-        max: 1000
+        max: 1200
       - metric: cost_per_1k_queries
         max: 2
       - metric: latency_p95_ms_change_from_baseline
@@ -421,13 +421,16 @@ OPERATIONS_SECTION = """\
 
 
 def run_log_files() -> dict[str, str]:
-    """Run logs (case key ``operations: true``): 60 queries at 100, 110, ... 690 ms costing
-    0.001 each; the baseline's (CSV) 50 ms slower on every query, costing 0.0012 each."""
+    """Run logs (case key ``operations: true``): 100 queries at 100, 110, ... 1,090 ms costing
+    0.001 each; the baseline's (CSV) 50 ms slower on every query, costing 0.0012 each. (100:
+    a p95's distribution-free interval needs 72 queries, `quantile_interval`.)"""
     log = [
         json.dumps({"query_id": f"q{i:02d}", "latency_ms": 100 + 10 * i, "cost": 0.001})
-        for i in range(60)
+        for i in range(100)
     ]
-    baseline = ["query_id,latency_ms,cost"] + [f"q{i:02d},{150 + 10 * i},0.0012" for i in range(60)]
+    baseline = ["query_id,latency_ms,cost"] + [
+        f"q{i:02d},{150 + 10 * i},0.0012" for i in range(100)
+    ]
     return {
         f"systems/{SYSTEM}/run-log.jsonl": "\n".join(log) + "\n",
         f"systems/{SYSTEM}/run-log-baseline.csv": "\n".join(baseline) + "\n",

@@ -24,7 +24,7 @@ BASELINE = f"systems/{SYSTEM}/run-log-baseline.csv"
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    """The gate's base workspace with a run log of 60 queries at 100, 110, ... 690 ms, each
+    """The gate's base workspace with a run log of 100 queries at 100, 110, ... 1,090 ms, each
     costing 0.001, and the baseline's (CSV) 50 ms slower at 0.0012 each; not evaluated."""
     case = {"genai": True, "operations": True, "evaluation": False, "sign": []}
     return build_workspace(tmp_path / "ws", case)
@@ -56,18 +56,24 @@ def test_the_metrics_with_their_intervals(ws: Path) -> None:
     assert _run(ws, "evaluate-operations")[0] == 0
     assert (ws / ARTIFACT).read_bytes() == first  # deterministic
     data = json.loads(first)
-    assert data["count"] == 60 and data["provenance"]["log"]["gives"] == "cost"
+    assert data["count"] == 100 and data["provenance"]["log"]["gives"] == "cost"
     metrics = data["metrics"]
-    # 100, 110, ... 690: p50 at 29.5 -> 395; p95 at 56.05 -> 660.5; p99 at 58.41 -> 684.1
-    assert metrics["latency_p50_ms"]["value"] == pytest.approx(395.0)
-    assert metrics["latency_p95_ms"]["value"] == pytest.approx(660.5)
-    assert metrics["latency_p99_ms"]["value"] == pytest.approx(684.1)
-    low, high = metrics["latency_p95_ms"]["ci"]
-    assert 550 < low < 660.5 <= high <= 690  # a resampled p95 never exceeds the largest
+    # 100, 110, ... 1,090: p50 at 49.5 -> 595; p95 at 94.05 -> 1,040.5; p99 at 98.01 -> 1,080.1
+    assert metrics["latency_p50_ms"]["value"] == pytest.approx(595.0)
+    assert metrics["latency_p95_ms"]["value"] == pytest.approx(1040.5)
+    assert metrics["latency_p99_ms"]["value"] == pytest.approx(1080.1)
+    # the order statistics (1-based) Binomial(100, q) picks: p50 the 40th and 61st, p95 the
+    # 90th and 100th; a p99 has no upper end under 368 queries (0.99^100 = 37% > 2.5%)
+    assert metrics["latency_p50_ms"]["ci"] == [490.0, 700.0]
+    assert metrics["latency_p95_ms"]["ci"] == [990.0, 1090.0]
+    assert metrics["latency_p99_ms"]["ci"] is None
+    assert "100 queries are too few" in metrics["latency_p99_ms"]["reason"]
+    assert "it needs 368" in metrics["latency_p99_ms"]["reason"]
     assert metrics["cost_per_1k_queries"] == {"value": 1.0, "ci": [1.0, 1.0], "reason": None}
     baseline = data["baseline"]
-    assert (baseline["count"], baseline["unmatched"]) == (60, 0)
-    assert baseline["baseline"]["latency_p95_ms"]["value"] == pytest.approx(710.5)
+    assert (baseline["count"], baseline["unmatched"]) == (100, 0)
+    assert baseline["baseline"]["latency_p95_ms"]["value"] == pytest.approx(1090.5)
+    assert baseline["baseline"]["latency_p95_ms"]["ci"] == [1040.0, 1140.0]
     for name in ("latency_p50_ms", "latency_p95_ms", "latency_p99_ms"):
         # 50 ms faster on every query: the paired interval is the point itself
         assert baseline["changes"][name]["value"] == pytest.approx(-50.0)
@@ -103,7 +109,7 @@ def test_tokens_are_priced_by_the_card(ws: Path) -> None:
     assert data["metrics"]["cost_per_1k_queries"]["value"] == pytest.approx(expected)
     assert data["provenance"]["currency"] == "USD"
     # the baseline's log gives costs, this one tokens: both priced, so the change is there
-    assert data["baseline"]["count"] == 40 and data["baseline"]["unmatched"] == 20
+    assert data["baseline"]["count"] == 40 and data["baseline"]["unmatched"] == 60
 
 
 def test_tokens_without_prices_is_a_configuration_error(ws: Path) -> None:
@@ -262,7 +268,7 @@ def test_an_unknown_metric_or_a_change_without_a_baseline_is_a_schema_error(ws: 
 
 def test_the_gate_blocks_a_hand_edited_operations_artifact(ws: Path) -> None:
     assert _run(ws, "evaluate-operations", SYSTEM)[0] == 0
-    _edit(ws / ARTIFACT, '"value": 660.5', '"value": 500.5')
+    _edit(ws / ARTIFACT, '"value": 1040.5', '"value": 500.5')
     code, out = _run(ws, "gate", "--release", "--today", "2026-11-30")
     assert code == 1
     assert "GATE-ART001" in out and "operations.json" in out, out

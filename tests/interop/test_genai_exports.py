@@ -40,7 +40,8 @@ def test_the_hugging_face_card_describes_the_system_and_its_results() -> None:
     )
     # latency (ms) and cost per 1,000 queries, with the paired change from the baseline
     assert "#### Latency and cost" in card
-    assert "| latency\\_p95\\_ms | 5190 (4735–5468) | 5644 (5055–6207) | -453 (-1280–208) |" in card
+    assert "| latency\\_p95\\_ms | 5190 (4817–5689) | 5644 (5217–7417) | -453 (-1280–208) |" in card
+    assert "| latency\\_p99\\_ms | 5643 (no interval) | 7139 (no interval) |" in card
 
 
 def test_the_cyclonedx_bom_names_the_models_and_carries_the_results() -> None:

@@ -265,7 +265,7 @@ def test_genai_limits_are_compared_the_same_way(tmp_path: Path) -> None:
         ("        min: 0.5\n", "        min: 0.3\n"),  # retrieval: ndcg
         ("        min: 0.6\n", "        min: 0.4\n"),  # generation: faithfulness
         ("        max: 0.2\n", "        max: 0.5\n"),  # safety: jailbreak_success
-        ("        max: 1000\n", "        max: 5000\n"),  # operations: latency_p95_ms
+        ("        max: 1200\n", "        max: 5000\n"),  # operations: latency_p95_ms
         ("    min_group_size: 15\n", "    min_group_size: 50\n"),  # generation
         ("{replicates: 200}", "{replicates: 200, confidence_level: 0.99}"),  # retrieval
         ("    k: 5\n", "    k: 10\n"),  # retrieval: ndcg@10 where the limit was set at 5
@@ -278,7 +278,7 @@ def test_genai_limits_are_compared_the_same_way(tmp_path: Path) -> None:
         "genai.generation_evaluation.thresholds: faithfulness demands less than on HEAD: min "
         "0.6 there, min 0.4 here (min lowered)",
         "genai.operations_evaluation.thresholds: latency_p95_ms demands less than on HEAD: "
-        "max 1000 there, max 5000 here (max raised)",
+        "max 1200 there, max 5000 here (max raised)",
         "genai.retrieval_evaluation.bootstrap.confidence_level is 0.95 on HEAD, 0.99 here: "
         "wider intervals read breaches as inconclusive (confidence_level raised)",
         "genai.retrieval_evaluation.k is 5 on HEAD, 10 here: every metric is taken over more "

@@ -77,8 +77,8 @@ def _number(value: float | None, digits: int = 3) -> str:
 def _estimate(estimate: Estimate | None, digits: int = 3) -> str:
     if estimate is None or estimate.value is None:
         return "—"
-    if estimate.ci is None:
-        return _number(estimate.value, digits)
+    if estimate.ci is None:  # a quantile of too few queries (its reason says so)
+        return f"{_number(estimate.value, digits)} (no interval)"
     low, high = (_number(end, digits) for end in estimate.ci)
     return f"{_number(estimate.value, digits)} ({low}–{high})"
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from cardgate.documents.schemas.genai import Components, GenAISystem
 from cardgate.evidence.genai.generation_artifact import GenerationProvenance
+from cardgate.evidence.genai.operations_artifact import QUANTILES
+from cardgate.evidence.genai.quantile_interval import needed
 from cardgate.evidence.genai.retrieval_artifact import RetrievalProvenance
 from cardgate.gate.genai import (
     EvidenceRead,
@@ -286,6 +288,7 @@ def _operations(read: OperationsRead | None, tier: TierSettings | None) -> dict[
         "currency": provenance.currency,
         "quantiles": provenance.quantiles,
         "interval": provenance.interval,
+        "quantile_needs": _quantile_needs(provenance.interval, provenance.confidence_level),
         "thresholds": _decided(read, tier),
         "settings_sha256": provenance.settings_sha256,
         "seed": provenance.seed,
@@ -293,6 +296,14 @@ def _operations(read: OperationsRead | None, tier: TierSettings | None) -> dict[
         "confidence_level": provenance.confidence_level,
         "min_group_size": provenance.min_group_size,
     }
+
+
+def _quantile_needs(interval: str, level: float) -> list[tuple[str, int]]:
+    """How many queries each latency quantile's distribution-free interval needs (none
+    for an artifact whose quantiles have bootstrap intervals, written before)."""
+    if "distribution-free" not in interval:
+        return []
+    return [(name.split("_")[1], needed(q, level)) for name, q in QUANTILES.items()]
 
 
 def _judged(

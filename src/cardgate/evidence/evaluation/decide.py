@@ -235,9 +235,10 @@ def state_of(
         return "undefined", f"{sentence}{why} (limit {limits})"
     shown = f"{about} {number(result.value)}{_interval_text(result, level)}"
     if result.ci is None:
-        return "inconclusive", (
-            f"{shown}: inconclusive against {limits}, no confidence interval was computed"
-        )
+        sentence = f"{shown}: inconclusive against {limits}, no confidence interval was computed"
+        if result.reason and result.reason.startswith(sentence):
+            return "inconclusive", result.reason  # read back: the sentence and why it has none
+        return "inconclusive", sentence
     low, high = result.ci
     beyond: list[str] = []
     within = True

@@ -23,6 +23,8 @@ from cardgate.evidence.genai.retrieval_artifact import SliceFeature
 
 ARTIFACT_KIND = "cardgate-operations"
 SCHEMA_VERSION = 1
+QUANTILES = {"latency_p50_ms": 0.50, "latency_p95_ms": 0.95, "latency_p99_ms": 0.99}
+"""The latency quantiles the artifact records, by metric name."""
 
 
 class LogFile(_Record):

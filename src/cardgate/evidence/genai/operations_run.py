@@ -1,8 +1,9 @@
 """`cardgate evaluate-operations SYSTEM`: read the run log the card's
 `genai.operations_evaluation` names (`run_log`: one query per line, its latency and its
 cost or token counts), compute the latency quantiles p50, p95 and p99 and the mean cost
-per query (per 1,000 queries, in the log's or the prices' currency) with percentile-
-bootstrap intervals over the queries, overall and per slice of the log's queries (with the
+per query (per 1,000 queries, in the log's or the prices' currency) with intervals
+(a quantile's distribution-free, `quantile_interval`; the cost's the percentile bootstrap
+over the queries), overall and per slice of the log's queries (with the
 spread between slices and its noise floor, as for retrieval: `summary.slice_feature`),
 and — when the card names the baseline's log — the
 change from the baseline on the same queries with a paired bootstrap (each replicate
@@ -11,11 +12,11 @@ decider and write `operations.json` beside the card, atomically and deterministi
 Nothing is run: the log comes from the system's own serving or test harness.
 
 A quantile is numpy's default (`linear`, Hyndman & Fan's type 7: interpolated between
-the two order statistics around it). The percentile bootstrap of a quantile is the
-method the issue asks for; for a high quantile of a short log it rests on the few
-largest latencies (p99 of 124 queries on the two largest) and its interval is too
-narrow: `min_group_size` queries are needed for a verdict, and docs/genai.md says how many
-a p99 deserves."""
+the two order statistics around it). Its interval is two order statistics chosen with the
+binomial distribution, undefined for a log too short for one (a p99 at 95% needs 368
+queries): the percentile bootstrap it replaced rests on the few largest latencies and
+missed a p99 of 124 queries above in 30% of samples. A change in a quantile from the
+baseline keeps the paired bootstrap (docs/genai.md)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,12 @@ from cardgate.evidence.evaluation.numbers import estimate_record
 from cardgate.evidence.evaluation.run import system_card
 from cardgate.evidence.genai.operations_artifact import (
     ARTIFACT_KIND,
+    QUANTILES,
     SCHEMA_VERSION,
     OperationsArtifact,
     is_operations_artifact,
 )
+from cardgate.evidence.genai.quantile_interval import quantile_interval, too_short
 from cardgate.evidence.genai.retrieval_metrics import FloatArray
 from cardgate.evidence.genai.retrieval_run import computed, evidence_versions, write_evidence
 from cardgate.evidence.genai.retrieval_stats import Statistic, replicates_at_once
@@ -48,10 +51,12 @@ from cardgate.evidence.genai.summary import SPREAD, decided, slice_feature, thre
 
 SECTION: DataPath = ("genai", "operations_evaluation")
 _WHAT = "an operations artifact"
-QUANTILES = {"latency_p50_ms": 0.50, "latency_p95_ms": 0.95, "latency_p99_ms": 0.99}
 COST = "cost_per_1k_queries"
 QUANTILE_METHOD = "numpy linear (Hyndman & Fan type 7)"
-INTERVAL_METHOD = "percentile bootstrap over queries (paired for the baseline change)"
+INTERVAL_METHOD = (
+    "latency quantiles: distribution-free order-statistic interval; cost and every change "
+    "from the baseline: percentile bootstrap over queries (paired for the change)"
+)
 
 
 @dataclass
@@ -155,14 +160,28 @@ def _costs(log: RunLog, settings: OperationsEvaluation, where: DataPath) -> Floa
 
 
 def _estimates(
-    values: dict[str, FloatArray], draws: dict[str, FloatArray], level: float
+    values: dict[str, FloatArray],
+    draws: dict[str, FloatArray],
+    level: float,
+    latency: FloatArray | None = None,
 ) -> dict[str, dict[str, Any]]:
+    """Each metric's estimate: the percentile interval of its bootstrap `draws`, or for a
+    latency quantile of the queries' `latency` (given: not a change) the distribution-free
+    order-statistic interval (`quantile_interval`)."""
     out = {}
     for name, value in values.items():
-        low, high = percentile_interval(draws[name][:, None], level) if len(draws[name]) else (
+        quantile = QUANTILES.get(name) if latency is not None else None
+        if quantile is not None and latency is not None:
+            low, high = quantile_interval(latency, quantile, level)
+            record = estimate_record(float(value), low, high, "no queries")
+            if record["ci"] is None and record["value"] is not None:
+                record["reason"] = too_short(len(latency), (0, quantile), level, "queries")
+            out[name] = record
+            continue
+        low_, high_ = percentile_interval(draws[name][:, None], level) if len(draws[name]) else (
             np.array([np.nan]), np.array([np.nan])
         )  # fmt: skip
-        out[name] = estimate_record(float(value), float(low[0]), float(high[0]), "no queries")
+        out[name] = estimate_record(float(value), float(low_[0]), float(high_[0]), "no queries")
     return out
 
 
@@ -196,7 +215,7 @@ def compute_operations(
     replicates = settings.bootstrap.replicates
     values = statistics(latency, cost)
     (draws,) = bootstrap([(latency, cost)], replicates, rng)
-    metrics = _estimates(values, draws, level)
+    metrics = _estimates(values, draws, level, latency)
     baseline: dict[str, Any] | None = None
     baseline_record: dict[str, Any] | None = None
     if settings.baseline_log is not None:
@@ -223,6 +242,7 @@ def compute_operations(
             rng=rng,
             unit="queries",
             statistic=column_statistic(with_cost=cost is not None),
+            quantiles=[(0, quantile) for quantile in QUANTILES.values()],
         )
         for feature in settings.slices
     ]
@@ -328,7 +348,7 @@ def _paired(
     return {
         "count": len(mine),
         "unmatched": unmatched,
-        "baseline": _estimates(base, base_draws, level),
+        "baseline": _estimates(base, base_draws, level, base_latency),
         "changes": _estimates(changes, change_draws, level),
     }
 

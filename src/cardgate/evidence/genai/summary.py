@@ -18,6 +18,7 @@ from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.bootstrap import percentile_interval
 from cardgate.evidence.evaluation.decide import state_of
 from cardgate.evidence.evaluation.numbers import estimate_record, json_interval, json_number
+from cardgate.evidence.genai.quantile_interval import Quantile, quantile_limits, too_short
 from cardgate.evidence.genai.retrieval_metrics import FloatArray
 from cardgate.evidence.genai.retrieval_stats import (
     IntArray,
@@ -51,13 +52,22 @@ class Limit(Protocol):
 
 
 def estimates(
-    names: Sequence[str], means: FloatArray, low: FloatArray, high: FloatArray, unit: str
+    names: Sequence[str],
+    means: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+    unit: str,
+    short: Sequence[str | None] = (),
 ) -> dict[str, dict[str, Any]]:
-    """Each name's mean and interval as the artifact records an estimate."""
-    return {
-        name: estimate_record(float(m), float(lo), float(hi), f"no {unit}")
-        for name, m, lo, hi in zip(names, means, low, high, strict=True)
-    }
+    """Each name's mean and interval as the artifact records an estimate; one that has a
+    value and no interval says why, by `short` (a quantile's: `quantile_interval.too_short`)."""
+    out = {}
+    for index, (name, m, lo, hi) in enumerate(zip(names, means, low, high, strict=True)):
+        record = estimate_record(float(m), float(lo), float(hi), f"no {unit}")
+        if record["ci"] is None and record["value"] is not None and index < len(short):
+            record["reason"] = short[index]
+        out[name] = record
+    return out
 
 
 def overall_summary(
@@ -102,12 +112,15 @@ def slice_feature(
     unit: str,
     bounded: bool | Sequence[bool] = False,
     statistic: Statistic | None = None,
+    quantiles: Sequence[Quantile | None] = (),
 ) -> dict[str, Any]:
     """A slice feature: each slice's means (or `statistic`, one output per name) with
     intervals, and the spread of each over the compared slices (at least `min_group_size`
     rows) with its permutation null test. The intervals are the percentile bootstrap,
     resampled within the slice; for the columns `bounded` marks (True: every column;
-    every value in [0, 1], 0 or 1 for a rate) `intervals.bounded_mean`'s."""
+    every value in [0, 1], 0 or 1 for a rate) `intervals.bounded_mean`'s; for the outputs
+    `quantiles` names (a quantile of a column) the distribution-free order-statistic
+    interval (`quantile_interval`), undefined in a slice too short for one."""
     slice_names, strata = codes(labels)
     means = stratum_statistic(values, strata, len(slice_names), statistic)
     sizes = np.bincount(strata, minlength=len(slice_names))
@@ -124,6 +137,10 @@ def slice_feature(
                 else resampled_statistic(values, strata, replicates, rng, statistic)
             ),
         )
+    outputs = [*quantiles, *[None] * (len(names) - len(quantiles))]
+    if any(output is not None for output in outputs):
+        order = np.array([output is not None for output in outputs])
+        limits = _mixed(order, quantile_limits(values, strata, len(slice_names), outputs), limits)
     low, high = limits(level)
     suppressed = sizes < min_group_size
     slices = [
@@ -131,7 +148,14 @@ def slice_feature(
             "slice": name,
             "count": int(sizes[i]),
             "suppressed": bool(suppressed[i]),
-            "metrics": estimates(names, means[i], low[i], high[i], unit),
+            "metrics": estimates(
+                names,
+                means[i],
+                low[i],
+                high[i],
+                unit,
+                [too_short(int(sizes[i]), q, level, unit) for q in outputs],
+            ),
         }
         for i, name in enumerate(slice_names)
     ]
@@ -323,7 +347,7 @@ def threshold_records(
             record = decided(
                 target, min_group_size=min_group_size, level=level, replicates=replicates
             )
-            if target["value"] is None and reason:
+            if (target["value"] is None or target["ci"] is None) and reason:
                 record["reason"] = f"{record['reason']} ({reason})"
             out.append(record)
     return out

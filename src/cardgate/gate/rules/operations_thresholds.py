@@ -5,13 +5,14 @@ A GenAI system that answers well but too slowly, or at a cost per query the busi
 case does not carry, is not ready either. The card's
 ``genai.operations_evaluation.thresholds`` limit the latency quantiles (p50, p95, p99 in
 milliseconds) and the mean cost per query (per 1,000 queries) of its run log, and their
-change from the baseline configuration's log on the same queries. Each value has a
-percentile-bootstrap interval over the queries (paired for a change); each limit is
+change from the baseline configuration's log on the same queries. A latency quantile has
+a distribution-free interval (two order statistics of its latencies), the cost and every
+change a percentile-bootstrap one over the queries (paired for a change); each limit is
 decided like every other threshold (``evidence.evaluation.decide``): ``within`` passes,
-``beyond`` blocks, ``inconclusive`` (the interval straddles the limit, or the log has
-fewer queries than ``min_group_size``) does what the stricter of the card and the
-policy's GATE-FA003 options say. A p95 of 2,400 ms does not pass ``max: 2500`` by its
-point value alone.
+``beyond`` blocks, ``inconclusive`` (the interval straddles the limit, the log has fewer
+queries than ``min_group_size``, or too few for the quantile's interval: 368 for a p99 at
+95%) does what the stricter of the card and the policy's GATE-FA003 options say. A p95
+of 2,400 ms does not pass ``max: 2500`` by its point value alone.
 
 Fails:
 - ``latency_p95_ms`` at most 2,500 and the whole 95% interval of the p95 is above it;
