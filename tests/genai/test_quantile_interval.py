@@ -34,6 +34,23 @@ def test_the_ranks_are_the_binomial_ones(n: int, q: float) -> None:
     assert 1 - _below(high - 1, n, q) <= 0.025 < 1 - _below(high - 2, n, q)
 
 
+def test_the_ranks_equal_those_of_every_binomial_term() -> None:
+    """`order_ranks` sums only the terms near nq: the same ranks as from all n + 1."""
+    from scipy.special import bdtr
+
+    rng = np.random.default_rng(5)
+    sizes = [*range(1, 80), *rng.integers(80, 20_000, 40).tolist()]
+    for n in sizes:
+        for q in (0.5, 0.9, 0.95, 0.99, 0.999):
+            below = bdtr(np.arange(n), n, q)
+            lows, highs = np.flatnonzero(below <= 0.025), np.flatnonzero(1 - below <= 0.025)
+            expected = (
+                int(lows[-1]) + 1 if len(lows) else None,
+                int(highs[0]) + 1 if len(highs) else None,
+            )
+            assert order_ranks(int(n), q, 0.95) == expected, (n, q)
+
+
 def test_how_many_values_each_quantile_needs() -> None:
     assert [needed(q, 0.95) for q in (0.5, 0.95, 0.99)] == [6, 72, 368]
     assert order_ranks(367, 0.99, 0.95)[1] is None

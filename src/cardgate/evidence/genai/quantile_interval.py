@@ -54,11 +54,18 @@ def order_ranks(n: int, quantile: float, level: float) -> tuple[int | None, int 
     from scipy.special import bdtr  # scipy comes with fairlearn (scikit-learn)
 
     tail = (1 - level) / 2
-    below = bdtr(np.arange(n + 1), n, quantile)  # below[k] = P(B ≤ k)
+    # P(B ≤ k) only where the two ends can be: within 10 standard deviations (and 10) of
+    # nq, beyond which a binomial tail is far below any level (a 1,500,000-query log needs
+    # a few thousand terms, not 1,500,001)
+    reach = 10 * math.sqrt(n * quantile * (1 - quantile)) + 10
+    first = max(0, math.floor(n * quantile - reach))
+    last = min(n - 1, math.ceil(n * quantile + reach))
+    ks = np.arange(first, last + 1)
+    below = bdtr(ks, n, quantile)  # P(B ≤ k)
     # lower: the largest r in 1..n with P(B ≤ r - 1) ≤ tail
-    lows = np.flatnonzero(below[:n] <= tail)
+    lows = ks[below <= tail]
     # upper: the smallest s in 1..n with P(B ≥ s) = 1 - P(B ≤ s - 1) ≤ tail
-    highs = np.flatnonzero(1 - below[:n] <= tail)
+    highs = ks[1 - below <= tail]
     low = int(lows[-1]) + 1 if len(lows) else None
     high = int(highs[0]) + 1 if len(highs) else None
     return low, high
