@@ -70,6 +70,17 @@ def test_bytes_not_utf8_in_a_column_no_clause_names(ws: DataWorkspace, engine: s
     )
 
 
+def test_lines_ending_in_cr_alone_are_read(ws: DataWorkspace, engine: str) -> None:
+    """A CSV saved with classic Mac OS line endings (CR alone): DuckDB and pyarrow read
+    it, and the header read before them was an internal error ("new-line character seen
+    in unquoted field")."""
+    ws.contract(CONTRACT.format(name="data.csv"))
+    (ws.folder / "data.csv").write_bytes(b"a,city\r1,Bern\r2,Basel\r")
+    code, out, err = ws.check("--engine", engine)
+    assert code == 0, (out, err)
+    assert "contract met by 2 rows" in out and "internal error" not in err
+
+
 def test_garbage_parquet(ws: DataWorkspace, engine: str) -> None:
     ws.contract(CONTRACT.format(name="data.parquet"))
     (ws.folder / "data.parquet").write_bytes(b"this is not parquet at all")

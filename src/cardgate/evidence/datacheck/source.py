@@ -88,17 +88,25 @@ class DataSource:
                 yield unpacked
 
     def csv_header(self) -> list[str]:
-        """The field names of the header row (the first line, at most 1 MiB)."""
+        """The field names of the header row (the first line, at most 1 MiB). Lines may
+        end in LF, CRLF or CR alone (classic Mac OS), as DuckDB and pyarrow read them: a
+        bare CR in the header line was an internal error of Python's csv module."""
         try:
             with self.opened() as stream:
                 first = stream.readline(HEADER_BYTES)
         except (EOFError, zlib.error, gzip.BadGzipFile) as error:  # not gzip, or cut short
             raise read_error(self, error) from error
+        if not first.endswith(b"\n") and b"\r" in first:  # lines that end in CR alone
+            first = first[: first.index(b"\r")]
         try:
             text = first.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise read_error(self, error) from error
-        return self._distinct(next(csv.reader([text]), []), header=True)
+        try:
+            names = next(csv.reader([text.rstrip("\r\n")]), [])
+        except csv.Error as error:  # a quoted name holding a line break
+            raise read_error(self, error) from error
+        return self._distinct(names, header=True)
 
     def columns(self) -> list[str]:
         """The column names: a CSV's header row, a Parquet file's or Delta table's schema;
