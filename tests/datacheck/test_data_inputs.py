@@ -81,6 +81,19 @@ def test_lines_ending_in_cr_alone_are_read(ws: DataWorkspace, engine: str) -> No
     assert "contract met by 2 rows" in out and "internal error" not in err
 
 
+@pytest.mark.parametrize(
+    ("name", "content"), [("data.csv.gz", gzip.compress(b"")), ("data.csv", b"\n1\n")]
+)
+def test_a_csv_without_a_header_row(
+    ws: DataWorkspace, engine: str, name: str, content: bytes
+) -> None:
+    """A .csv.gz of nothing (or a first line that is empty): DuckDB's reader of no columns
+    was an internal error ('read_csv requires at least a single column as input')."""
+    ws.contract(CONTRACT.format(name=name))
+    (ws.folder / name).write_bytes(content)
+    _fails(ws, 1, f"{name}: has no header row (its first line is empty)", args=("--engine", engine))
+
+
 def test_garbage_parquet(ws: DataWorkspace, engine: str) -> None:
     ws.contract(CONTRACT.format(name="data.parquet"))
     (ws.folder / "data.parquet").write_bytes(b"this is not parquet at all")

@@ -106,6 +106,12 @@ class DataSource:
             names = next(csv.reader([text.rstrip("\r\n")]), [])
         except csv.Error as error:  # a quoted name holding a line break
             raise read_error(self, error) from error
+        if not names:  # DuckDB's reader of no columns was an internal error
+            raise InputError(
+                f"{self.display}: has no header row (its first line is empty)",
+                hint="the first line names the columns; was the export interrupted? "
+                "re-export the data",
+            )
         return self._distinct(names, header=True)
 
     def columns(self) -> list[str]:
