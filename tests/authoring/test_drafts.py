@@ -187,7 +187,7 @@ def test_an_existing_datasheet_is_never_overwritten(root: Path) -> None:
         # names check-data reads as written, which DuckDB would draft trimmed or renamed
         ("spaced.csv", b"id, amount\n1, 2\n", "spaced.csv:1:4: column 2's name ' amount' has"),
         ("twice.csv", b"id,x,id\n1,2,3\n", "twice.csv:1:6: column 'id' appears twice (columns 1"),
-        ("blank.csv", b"id,,x\n1,2,3\n", "blank.csv:1:4: column 2 has no name"),
+        ("blank.csv", b"id,,x\n1,2,3\n", "blank.csv:1:4: column 2 of the header has no name"),
     ],
 )
 def test_unreadable_files_leave_no_document(

@@ -94,6 +94,14 @@ def test_a_csv_without_a_header_row(
     _fails(ws, 1, f"{name}: has no header row (its first line is empty)", args=("--engine", engine))
 
 
+def test_a_header_column_without_a_name(ws: DataWorkspace, engine: str) -> None:
+    """A trailing comma in the header: the pandas engine met the contract, DuckDB's
+    reader (which names no column '') was an internal error. One message, both engines."""
+    ws.contract(CONTRACT.format(name="data.csv"))
+    (ws.folder / "data.csv").write_bytes(b"a,city,\n1,Bern,\n2,Basel,\n")
+    _fails(ws, 1, "data.csv:1:8: column 3 of the header has no name", args=("--engine", engine))
+
+
 def test_garbage_parquet(ws: DataWorkspace, engine: str) -> None:
     ws.contract(CONTRACT.format(name="data.parquet"))
     (ws.folder / "data.parquet").write_bytes(b"this is not parquet at all")

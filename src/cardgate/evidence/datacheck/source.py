@@ -112,6 +112,14 @@ class DataSource:
                 hint="the first line names the columns; was the export interrupted? "
                 "re-export the data",
             )
+        unnamed = next((i for i, name in enumerate(names) if not name.strip()), None)
+        if unnamed is not None:  # DuckDB names no column '' (an internal error of its reader)
+            column = 1 + sum(len(name) + 1 for name in names[:unnamed])
+            raise InputError(
+                f"{self.display}:1:{column}: column {unnamed + 1} of the header has no name",
+                hint="name it, or drop the empty column (a trailing comma makes one), and "
+                "re-export the data",
+            )
         return self._distinct(names, header=True)
 
     def columns(self) -> list[str]:
