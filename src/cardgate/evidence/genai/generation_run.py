@@ -39,10 +39,12 @@ from cardgate.evidence.genai.retrieval_run import (
     write_evidence,
 )
 from cardgate.evidence.genai.retrieval_stats import resampled_means
-from cardgate.evidence.genai.score_parsing import ScoredSample, located
+from cardgate.evidence.genai.score_parsing import TOOL_SCALES, ScoredSample, located
 from cardgate.evidence.genai.scores import read_scores
 from cardgate.evidence.genai.summary import (
     SPREAD,
+    UNIT,
+    Scale,
     decided,
     overall_summary,
     slice_feature,
@@ -165,15 +167,18 @@ def compute_generation(
     level = settings.bootstrap.confidence_level
     replicates = settings.bootstrap.replicates
     summaries: dict[str, dict[str, Any]] = {}
-    for metric, (tool, samples, _) in sorted(by_metric.items()):
+    scales = source_scales(workspace, settings)
+    for metric, (tool, samples, shown) in sorted(by_metric.items()):
         values = np.array([[s.scores[metric]] for s in samples])
-        bounded = unit_interval(values)
+        scale = scales.get(shown)
+        bounded = [scale is not None] if scale is not None else unit_interval(values)
+        scale = scale or UNIT
         draws = resampled_means(values, np.zeros(len(samples), np.int64), replicates, rng)
         summaries[metric] = {
             "metric": metric,
             "tool": tool,
             "overall": overall_summary(
-                [metric], values, draws[:, 0, :], level, "samples", bounded=bounded
+                [metric], values, draws[:, 0, :], level, "samples", bounded=bounded, scale=scale
             ),
             "features": [
                 slice_feature(
@@ -187,12 +192,13 @@ def compute_generation(
                     rng=rng,
                     unit="samples",
                     bounded=bounded,
+                    scale=scale,
                 )
                 for feature in settings.slices
             ],
         }
     baseline = (
-        _paired(workspace, settings.baseline, by_metric, rng, level, replicates)
+        _paired(workspace, settings.baseline, by_metric, scales, rng, level, replicates)
         if settings.baseline is not None
         else None
     )
@@ -209,25 +215,47 @@ def compute_generation(
     return GenerationArtifact.model_validate(data).model_dump(mode="json")
 
 
+def source_scales(
+    workspace: Workspace, settings: JudgedEvaluation | GenerationBaseline
+) -> dict[str, Scale]:
+    """The scale each source file's scores lie on, by the file as messages name it: the
+    card's ``scale``, else the tool's (`TOOL_SCALES`); a file on neither is left out."""
+    found: dict[str, Scale] = {}
+    for source in settings.sources:
+        scale = (source.scale.min, source.scale.max) if source.scale is not None else None
+        scale = scale or TOOL_SCALES.get(source.tool)
+        if scale is not None and scale[1] > scale[0]:
+            found[workspace.relative(workspace.resolve(source.path))] = scale
+    return found
+
+
 def _paired(
     workspace: Workspace,
     settings: GenerationBaseline,
     by_metric: dict[str, tuple[str, list[ScoredSample], str]],
+    scales: dict[str, Scale],
     rng: np.random.Generator,
     level: float,
     replicates: int,
 ) -> dict[str, Any]:
     """The baseline's mean of each score the candidate also has, and candidate minus
-    baseline on the samples both scored: for scores in [0, 1], the interval of a mean in
-    [0, 1] and of a paired change (`summary.change_limits`); on another scale, the paired
-    bootstrap, each replicate resampling the samples once for both."""
+    baseline on the samples both scored: for scores on one known scale (`scales`, the
+    candidate's by file; or all in [0, 1]), the interval of a mean on it and of a paired
+    change (`summary.change_limits`); otherwise the paired bootstrap, each replicate
+    resampling the samples once for both."""
     records, theirs = read_sources(workspace, settings, (*_SECTION, "baseline"))
+    their_scales = source_scales(workspace, settings)
     counts: dict[str, int] = {}
     means: dict[str, Any] = {}
     changes: dict[str, Any] = {}
     for metric, (_, samples, shown) in sorted(by_metric.items()):
         if metric not in theirs:
             continue
+        # both on one known scale, else (as for scores of no known scale) [0, 1] if the
+        # scores all lie in it
+        scale = scales.get(shown)
+        if scale != their_scales.get(theirs[metric][2]):
+            scale = None
         ours = {s.sample_id: s for s in samples}
         base = {s.sample_id: s for s in theirs[metric][1]}
         both = sorted(set(ours) & set(base))
@@ -248,7 +276,7 @@ def _paired(
         table = np.stack([pairs[:, 0] - pairs[:, 1], pairs[:, 1]], axis=1)
         # scores in [0, 1]: the change gets summary.change_limits, as a retrieval metric's
         # does; on another scale, the paired bootstrap (one resampling for both columns)
-        unit = all(unit_interval(pairs))
+        unit = scale is not None or all(unit_interval(pairs))
         draws = (
             None
             if unit
@@ -260,8 +288,9 @@ def _paired(
             draws,
             level,
             "samples",
-            bounded=[False, *unit_interval(pairs[:, 1:])],
+            bounded=[False, unit or unit_interval(pairs[:, 1:])[0]],
             paired=[unit, False],
+            scale=scale or UNIT,
         )
         counts[metric] = len(both)
         changes[metric] = found["metrics"]["change"]

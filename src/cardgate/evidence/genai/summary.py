@@ -34,6 +34,9 @@ from cardgate.evidence.genai.retrieval_stats import (
 
 SPREAD = "_difference"
 """The suffix of a metric's spread between slices (`ndcg_difference`)."""
+Scale = tuple[float, float]
+UNIT: Scale = (0.0, 1.0)
+"""The scale of scores in [0, 1] (retrieval metrics, ragas, deepeval, promptfoo, rates)."""
 
 
 class Limit(Protocol):
@@ -79,19 +82,24 @@ def overall_summary(
     *,
     bounded: Sequence[bool] = (),
     paired: Sequence[bool] = (),
+    scale: Scale = UNIT,
 ) -> dict[str, Any]:
     """The overall mean of each column of `values` with the interval of its bootstrap
     replicates `draws` (R, M; None where every column is marked); a column marked in
-    `bounded` (every value in [0, 1]) has `intervals.bounded_mean`'s (a percentile
+    `bounded` (every value on `scale`) has `intervals.bounded_mean`'s (a percentile
     bootstrap collapses to a point when most values are 1: 30 of 30 gave 1.000–1.000),
-    one marked in `paired` (candidate minus baseline, both in [0, 1]) `change_limits`'."""
+    one marked in `paired` (candidate minus baseline, both on `scale`) `change_limits`'."""
     nan = np.full(values.shape[1], np.nan)
     low, high = percentile_interval(draws, level) if draws is not None else (nan, nan)
     zeros = np.zeros(len(values), np.int64)
-    for marks, limits in ((bounded, bounded_limits), (paired, change_limits)):
+    width = scale[1] - scale[0]
+    for marks, limits in (
+        (bounded, bounded_limits(values, zeros, 1, scale)),
+        (paired, change_limits(values, zeros, 1, width)),
+    ):
         marked = np.asarray(marks, dtype=bool)
         if marked.any():
-            own_low, own_high = limits(values, zeros, 1)(level)
+            own_low, own_high = limits(level)
             low, high = np.where(marked, own_low[0], low), np.where(marked, own_high[0], high)
     return {
         "count": len(values),
@@ -113,19 +121,20 @@ def slice_feature(
     bounded: bool | Sequence[bool] = False,
     statistic: Statistic | None = None,
     quantiles: Sequence[Quantile | None] = (),
+    scale: Scale = UNIT,
 ) -> dict[str, Any]:
     """A slice feature: each slice's means (or `statistic`, one output per name) with
     intervals, and the spread of each over the compared slices (at least `min_group_size`
     rows) with its permutation null test. The intervals are the percentile bootstrap,
     resampled within the slice; for the columns `bounded` marks (True: every column;
-    every value in [0, 1], 0 or 1 for a rate) `intervals.bounded_mean`'s; for the outputs
+    every value on `scale`, 0 or 1 for a rate) `intervals.bounded_mean`'s; for the outputs
     `quantiles` names (a quantile of a column) the distribution-free order-statistic
     interval (`quantile_interval`), undefined in a slice too short for one."""
     slice_names, strata = codes(labels)
     means = stratum_statistic(values, strata, len(slice_names), statistic)
     sizes = np.bincount(strata, minlength=len(slice_names))
     marked = np.broadcast_to(np.asarray(bounded, dtype=bool), (len(names),))
-    limits = bounded_limits(values, strata, len(slice_names))
+    limits = bounded_limits(values, strata, len(slice_names), scale)
     if not marked.all():
         # the bootstrap is drawn for every column: the others' replicates do not change
         limits = _mixed(
@@ -234,16 +243,26 @@ def _moments(
     return sums, squares, sizes, sizes - np.maximum(ones, zeros)
 
 
-def bounded_limits(values: FloatArray, strata: IntArray, count: int) -> Limits:
-    """`intervals.bounded_mean` of each stratum's mean (values in [0, 1]; Wilson's for
-    values 0 or 1): (S, M) ends at a level."""
-    sums, squares, sizes, inside = _moments(values, strata, count)
-    return lambda level: I.bounded_mean(sums, squares, sizes, inside, I.z_value(level))
+def bounded_limits(values: FloatArray, strata: IntArray, count: int, scale: Scale = UNIT) -> Limits:
+    """`intervals.bounded_mean` of each stratum's mean (values on `scale`, taken to
+    [0, 1] and the ends back; Wilson's for values at its two ends only): (S, M) ends at a
+    level."""
+    bottom, width = scale[0], scale[1] - scale[0]
+    sums, squares, sizes, inside = _moments((values - bottom) / width, strata, count)
+
+    def limits(level: float) -> tuple[FloatArray, FloatArray]:
+        low, high = I.bounded_mean(sums, squares, sizes, inside, I.z_value(level))
+        return bottom + width * low, bottom + width * high
+
+    return limits
 
 
-def change_limits(differences: FloatArray, strata: IntArray, count: int) -> Limits:
+def change_limits(
+    differences: FloatArray, strata: IntArray, count: int, width: float = 1.0
+) -> Limits:
     """The interval of each stratum's mean paired change (candidate minus baseline per
-    sample, both in [0, 1]: differences in [-1, 1], most of them 0 where the two agree):
+    sample, both in [0, 1] — or on a scale `width` wide, the differences divided by it and
+    the ends multiplied back: differences in [-1, 1], most of them 0 where the two agree):
     (S, M) ends at a level (docs/statistics.md, "The paired change from a baseline").
 
     The change is its gains minus its losses, max(d, 0) and max(−d, 0): each a mean of
@@ -256,7 +275,8 @@ def change_limits(differences: FloatArray, strata: IntArray, count: int) -> Limi
     samples of which 11% changed (54% with 4% changed) and gave 0–0 where none did; this
     covers at least 94% from 20 to 300 samples, at Student's width (1.00–1.07x) where
     every sample changes."""
-    parts = [_moments(np.maximum(sign * differences, 0.0), strata, count) for sign in (1, -1)]
+    unit = differences / width
+    parts = [_moments(np.maximum(sign * unit, 0.0), strata, count) for sign in (1, -1)]
     changed = np.zeros(parts[0][0].shape)
     np.add.at(changed, strata, differences != 0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -276,7 +296,8 @@ def change_limits(differences: FloatArray, strata: IntArray, count: int) -> Limi
             (mean, *I.bounded_mean(sums, squares, sizes, np.where(inside < 2, inside, changed), z))
             for mean, (sums, squares, sizes, inside) in zip(means, parts, strict=True)
         )
-        return I.mover_difference(gains, losses, correlation)
+        low, high = I.mover_difference(gains, losses, correlation)
+        return width * low, width * high
 
     return limits
 
