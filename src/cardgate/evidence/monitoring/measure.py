@@ -30,6 +30,7 @@ from cardgate.evidence.datacheck.source import (
 from cardgate.evidence.monitoring.numbers import refuse_text
 from cardgate.evidence.monitoring.profile import ColumnProfile, Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
+    COLUMNS_PER_SCAN,
     bucket,
     categorical_column,
     check_columns,
@@ -113,21 +114,25 @@ def _measure(
         typed.update(
             infer_kinds(lambda sql: connection.execute(sql).fetchone(), reader, untyped, stored)
         )
-    aggregates = ["count(*)"]
-    for index, name in enumerate(names):
-        aggregates.extend(_aggregates(index, typed[name], stored[name]))
     view = view_sql(names, typed, stored)
     connection.execute(f"CREATE TEMP VIEW window_values AS SELECT {view} FROM {reader}")
-    row = connection.execute(f"SELECT {', '.join(aggregates)} FROM window_values").fetchone()
-    assert row is not None
-    rows = int(row[0])
-    profile_columns: dict[str, ColumnProfile] = {}
-    position = 1
+    rows = 0
     parts: dict[int, Sequence[Any]] = {}
-    for index, name in enumerate(names):
-        width = 5 if typed[name] == "numeric" else 2
-        parts[index] = row[position : position + width]
-        position += width
+    # a few columns a scan (`COLUMNS_PER_SCAN`)
+    for first in range(0, max(len(names), 1), COLUMNS_PER_SCAN):
+        chunk = range(first, min(first + COLUMNS_PER_SCAN, len(names)))
+        aggregates = ["count(*)"]
+        for index in chunk:
+            aggregates.extend(_aggregates(index, typed[names[index]], stored[names[index]]))
+        row = connection.execute(f"SELECT {', '.join(aggregates)} FROM window_values").fetchone()
+        assert row is not None
+        rows = int(row[0])
+        position = 1
+        for index in chunk:
+            width = 5 if typed[names[index]] == "numeric" else 2
+            parts[index] = row[position : position + width]
+            position += width
+    profile_columns: dict[str, ColumnProfile] = {}
     buckets = {
         i: {int(k): int(v) for k, v in (parts[i][4] or {}).items()}
         for i, name in enumerate(names)
