@@ -143,8 +143,15 @@ def test_gate_blocks_credit_default_with_the_expected_codes_only(copy: Path) -> 
         (f["code"], f["severity"]) for f in report["findings"] if f["system"] == GENAI
     } - {(code, "error") for code in codes[GENAI]}
     # (GATE-SAF002: the synthetic red-team's toxic-answer rate and jailbreak spread between
-    # techniques are inconclusive on 90 attacks)
-    assert genai_warnings == {("GATE-RAG002", "warning"), ("GATE-SAF002", "warning")}
+    # techniques are inconclusive on 90 attacks; GATE-OPS002: its 124 queries are too few
+    # for a distribution-free interval of the p99 latency, which needs 368)
+    assert genai_warnings == {
+        ("GATE-RAG002", "warning"),
+        ("GATE-SAF002", "warning"),
+        ("GATE-OPS002", "warning"),
+    }
+    (p99,) = [f for f in report["findings"] if f["system"] == GENAI and f["code"] == "GATE-OPS002"]
+    assert "latency_p99_ms" in p99["message"] and "it needs 368" in p99["message"]
     # income-screening's warnings: thresholds its test data cannot decide (inconclusive)
     warnings = [f for f in report["findings"] if f["system"] == "income-screening"]
     assert warnings and {(f["code"], f["severity"]) for f in warnings} == {
