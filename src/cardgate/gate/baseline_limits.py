@@ -32,6 +32,26 @@ from cardgate.evidence.evaluation.decide import number, subject
 from cardgate.gate.tiers import BaseCards, base_card_paths, card_data
 
 _SHOWN = 3
+
+
+def worse_entry(
+    what: str, before: float, after: float | None, higher_worse: bool, missing: str
+) -> str | None:
+    """``what 0.81 there, 0.78 here`` when `after` (None: `missing`) is worse than the ref's
+    `before`; None when it is as good or better. The one test of a baseline worsened, for
+    evaluation and GenAI baselines alike."""
+    if after is not None and (after - before if higher_worse else before - after) <= 1e-12:
+        return None
+    shown = number(after) if after is not None else missing
+    return f"{what} {number(before)} there, {shown} here"
+
+
+def listed(worse: list[str]) -> str:
+    """The first few of `worse`, and how many more."""
+    more = f"; and {len(worse) - _SHOWN} more" if len(worse) > _SHOWN else ""
+    return "; ".join(worse[:_SHOWN]) + more
+
+
 Key = tuple[str, str | None, str | None]
 
 
@@ -85,14 +105,13 @@ def baseline_worsened(
             ):
                 continue
             after = now[key][0] if key in now else None
-            if after is None or (after - before if higher_worse else before - after) > 1e-12:
-                shown = number(after) if after is not None else "no result"
-                worse.append(f"{subject(*key)} {number(before)} there, {shown} here")
+            entry = worse_entry(subject(*key), before, after, higher_worse, "no result")
+            if entry is not None:
+                worse.append(entry)
         if worse:
-            more = f"; and {len(worse) - _SHOWN} more" if len(worse) > _SHOWN else ""
             message = (
                 f"evaluation.baseline: the baseline is a worse model than on {ref} "
-                f"({relative} there, {here.artifact} here): {'; '.join(worse[:_SHOWN])}{more}; "
+                f"({relative} there, {here.artifact} here): {listed(worse)}; "
                 "a regression is measured from it (baseline worsened)"
             )
             return [(("evaluation", "baseline", "artifact"), message)]

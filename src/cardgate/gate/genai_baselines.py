@@ -25,10 +25,9 @@ from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, RetrievalEvaluation
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
-from cardgate.evidence.evaluation.decide import number
+from cardgate.gate.baseline_limits import listed, worse_entry
 
 SECTIONS = ("retrieval_evaluation", "generation_evaluation", "operations_evaluation")
-_SHOWN = 3
 
 
 def genai_baselines_worsened(
@@ -54,18 +53,16 @@ def genai_baselines_worsened(
             continue
         worse = []
         for metric, higher_better in directions.items():
-            before, after = was.get(metric), now.get(metric)
+            before = was.get(metric)
             if before is None:
                 continue
-            if after is None or (before - after if higher_better else after - before) > 1e-12:
-                shown = number(after) if after is not None else "no value"
-                worse.append(f"{metric} {number(before)} there, {shown} here")
+            entry = worse_entry(metric, before, now.get(metric), not higher_better, "no value")
+            if entry is not None:
+                worse.append(entry)
         if worse:
-            more = f"; and {len(worse) - _SHOWN} more" if len(worse) > _SHOWN else ""
             message = (
                 f"genai.{name}: the baseline {relative} compares with is worse than on {ref}: "
-                f"{'; '.join(worse[:_SHOWN])}{more}; a change is measured from it "
-                "(baseline worsened)"
+                f"{listed(worse)}; a change is measured from it (baseline worsened)"
             )
             found.append((("genai", name), message))
     return found
