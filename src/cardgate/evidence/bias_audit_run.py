@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from cardgate.core.errors import InputError, UsageError
 from cardgate.core.inputs import IN_MEMORY_BYTES, UnreadableFile, read_regular
 from cardgate.core.paths import PathEscapeError, resolve_inside
+from cardgate.documents.schemas.evaluation import label_text
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.evidence.evaluation.artifact import EvaluationArtifact
 
@@ -111,19 +112,9 @@ def audit_predictions(
         if any(value is None for value in scores):
             raise InputError(f"{settings.predictions.path}: column '{outcome}' has empty scores")
         return run_audit(sex, race, scores=scores, exclude_small=exclude, level=level)
-    positive = _label(settings.positive_label if settings.positive_label is not None else 1)
-    selected = [v is not None and _label(v) == positive for v in table[outcome]]
+    positive = label_text(settings.positive_label if settings.positive_label is not None else 1)
+    selected = [v is not None and label_text(v) == positive for v in table[outcome]]
     return run_audit(sex, race, selected=selected, exclude_small=exclude, level=level)
-
-
-def _label(value: object) -> str:
-    """A label as text, integral numbers in one form ('1', '1.0' and 1 are '1')."""
-    text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return str(int(number)) if number.is_integer() else text
 
 
 def read_columns(

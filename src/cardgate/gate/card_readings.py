@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cardgate.documents.positions import DataPath
+from cardgate.documents.schemas.evaluation import label_text
 from cardgate.documents.schemas.genai_evaluation import (
     GenerationEvaluation,
     JudgedEvaluation,
@@ -92,7 +93,7 @@ def card_readings(card: ModelCard) -> Readings:
     if settings is not None:
         columns = [(name, getattr(settings, name)) for name in COLUMNS]
         positive = settings.positive_label
-        columns.append(("positive_label", None if positive is None else _label(positive)))
+        columns.append(("positive_label", None if positive is None else label_text(positive)))
         query = settings.predictions.query
         columns.append(("query", " ".join(query.split()) if query is not None else None))
     scales: list[Scale] = []
@@ -104,16 +105,6 @@ def card_readings(card: ModelCard) -> Readings:
             if isinstance(judged, GenerationEvaluation) and judged.baseline is not None:
                 scales += _scales(("genai", name, "baseline"), judged.baseline.sources)
     return Readings(tuple(columns), tuple(scales), plan_limits(card))
-
-
-def _label(value: str | int) -> str:
-    """A label as the evaluation compares it: integral numbers in one form."""
-    text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return str(int(number)) if number.is_integer() else text
 
 
 def _scales(section: DataPath, sources: Iterable[ScoreFile]) -> list[Scale]:

@@ -66,6 +66,19 @@ REGRESSION_METRICS: tuple[str, ...] = typing.get_args(RegressionMetric)
 CLASSIFICATION_DISPARITIES: tuple[str, ...] = typing.get_args(ClassificationDisparity)
 REGRESSION_DISPARITIES: tuple[str, ...] = typing.get_args(RegressionDisparity)
 DISPARITY_METRICS: tuple[str, ...] = (*CLASSIFICATION_DISPARITIES, *REGRESSION_DISPARITIES)
+
+
+def label_text(value: object) -> str:
+    """A label (``positive_label``, an outcome value) as text with integral numbers in one
+    form: '1', '1.0', ' 1' and 1 are '1'; any other text unchanged but stripped."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
 GROUP_METRICS: tuple[str, ...] = (
     "count",
     *CLASSIFICATION_METRICS,
