@@ -126,6 +126,27 @@ def test_an_unclosed_quote_is_shown_where_it_opens(quote: str) -> None:
     assert "close the quote" in problem.hint
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("kind: x\nowners:\n\t- name: a\n", 3, 1),  # PyYAML: "cannot start any token"
+        ("kind: x\nowners:\n  \t- name: a\n", 3, 3),  # after spaces
+        ("kind: x\nowners:\n  - a\n\t- b\n", 4, 1),  # "... violates indentation"
+        ("kind: x\nnote: |\n  a\n\tb\n", 4, 1),  # in a block scalar
+        ("kind: x\r\nowners:\r\n\t- a\r\n", 3, 1),
+    ],
+)
+def test_a_tab_in_the_indentation_is_named_with_the_fix(text: str, line: int, column: int) -> None:
+    """PyYAML's messages for a tab that indents a line do not say "tab" (or say it without
+    the fix); the problem names the tab, where it is, and what to write instead."""
+    with pytest.raises(DocumentLoadError) as raised:
+        parse_text(text, display="doc.yaml")
+    problem = raised.value.problem
+    assert (problem.code, problem.line, problem.column) == ("CG005", line, column)
+    assert "a tab character indents this line" in problem.message
+    assert "replace the tab with spaces" in problem.hint
+
+
 def test_alias_bomb_is_refused_quickly() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for index in range(1, 9):

@@ -115,6 +115,11 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
             span = Span.from_mark(error.context_mark)
             message = f"the quoted value that starts here is never closed{end}"
             hint = "close the quote on this line, or escape a quote inside the value"
+        elif _indented_with_a_tab(text, span):
+            # PyYAML's words for a tab in the indentation ("found character that cannot
+            # start any token", "... violates indentation") do not say what to do
+            message = "a tab character indents this line; YAML indents with spaces only"
+            hint = "replace the tab with spaces (most editors can insert spaces for the Tab key)"
         raise DocumentLoadError(
             Problem.at(display, span, "CG005", f"invalid YAML: {message}", hint=hint)
         ) from error
@@ -169,6 +174,15 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
             )
         )
     return LoadedDocument(Path(display), display, text, data, builder.positions)
+
+
+def _indented_with_a_tab(text: str, span: Span) -> bool:
+    """Whether the 1-based line and column of `text` is a tab in the line's indentation."""
+    lines = text.split("\n")
+    if not 1 <= span.line <= len(lines):
+        return False
+    indentation = lines[span.line - 1][: span.column]
+    return indentation.endswith("\t") and not indentation.strip()
 
 
 def _refused_character(text: str, display: str, error: yaml.reader.ReaderError) -> Problem:
