@@ -20,8 +20,9 @@ def _page(root: Path, page: str) -> str:
 
 
 def _row(page: str, name: str) -> str:
-    start = page.index(f'<tr><th scope="row">{name}</th>')
-    return page[start : page.index("</tr>", start)]
+    """The row of field `name` (a system page's HTML leaves out optional end tags)."""
+    start = page.index(f'<tr><th scope="row">{name}')
+    return page[start : page.index("<tr>", start + 4)]
 
 
 def test_a_datasheets_sensitive_attributes_are_a_list_not_sentences_glued_by_commas(
@@ -50,3 +51,21 @@ def test_a_datasheet_without_sensitive_attributes_says_not_provided(
 ) -> None:
     row = _row(_page(workspace_root, "datasets/applicants/index.md"), "Sensitive attributes")
     assert '<span class="cg-missing">Not provided</span>' in row
+
+
+def test_an_owners_role_follows_their_name_without_nested_brackets(
+    workspace_root: Path,
+) -> None:
+    """A role often names a team in brackets ("model owner (Credit Analytics)"): in
+    brackets itself it read "Lucía Fernández (model owner (Credit Analytics))". The pages
+    name a person as the action list does: name, role."""
+    card = workspace_root / "systems/fraud-alerts/model-card.yaml"
+    text = card.read_text(encoding="utf-8")
+    assert "    role: model owner\n" in text
+    card.write_text(
+        text.replace("    role: model owner\n", "    role: model owner (Fraud Analytics)\n", 1),
+        encoding="utf-8",
+    )
+    row = _row(_page(workspace_root, "systems/fraud-alerts/index.md"), "Owners")
+    assert "Grace Hopper, model owner (Fraud Analytics)" in row
+    assert "((" not in row and "))" not in row
