@@ -134,3 +134,30 @@ def test_no_request_leaves_localhost_on_any_page(page: Any, server: str, built_s
         page.goto(f"{server}/{html_file.relative_to(built_site).as_posix()}")
     page.wait_for_load_state("networkidle")
     _only_local(page.recorder, server)
+
+
+def test_a_dashboard_card_on_a_phone_keeps_a_space_between_a_value_and_its_note(
+    browser: Any, server: str
+) -> None:
+    """At 390 px the dashboard's rows are cards and a cell's note runs on after its value:
+    with no space between them it read "2026-11-30legal: Lin Counsel" and "FAIL1 error"."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/index.html")
+        gaps = page.evaluate(
+            """() => [...document.querySelectorAll('tr.cg-system-row td > :is(small, code)')]
+                .filter(e => e.previousElementSibling)
+                .map(e => [e.closest('td').dataset.label, e.textContent.trim(),
+                           e.getBoundingClientRect().left
+                           - e.previousElementSibling.getBoundingClientRect().right,
+                           e.getBoundingClientRect().top
+                           - e.previousElementSibling.getBoundingClientRect().top])"""
+        )
+        labels = {label for label, *_ in gaps}
+        assert {"System", "Gate", "Last sign-off"} <= labels, gaps
+        # on the same line as its value, a note starts at least 3 px after it
+        glued = [gap for gap in gaps if abs(gap[3]) < 4 and gap[2] < 3]
+        assert not glued, glued
+    finally:
+        context.close()
