@@ -69,3 +69,15 @@ def test_an_owners_role_follows_their_name_without_nested_brackets(
     row = _row(_page(workspace_root, "systems/fraud-alerts/index.md"), "Owners")
     assert "Grace Hopper, model owner (Fraud Analytics)" in row
     assert "((" not in row and "))" not in row
+
+
+def test_a_system_pages_key_facts_are_one_row_each(workspace_root: Path) -> None:
+    """The risk tier's row carried the lifecycle stage, the card's status, the model
+    version and the review date in one small line ("HIGH lifecycle: validation; document
+    status: review; model version ..."): each is a row of its own, named."""
+    page = _page(workspace_root, "systems/fraud-alerts/index.md")
+    tier = _row(page, "Risk tier")
+    assert "lifecycle" not in tier and "last reviewed" not in tier
+    assert "cg-badge" in _row(page, "Model card status")
+    for name in ("Lifecycle stage", "Model version", "Last reviewed"):
+        assert _row(page, name)
