@@ -362,6 +362,47 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, example_site: Path) -
         context.close()
 
 
+# The characters of each line a code element's text is laid out on.
+_CODE_LINES = """e => {
+  const lines = [];
+  for (const node of e.childNodes) {
+    if (node.nodeType !== 3) continue;
+    const range = document.createRange();
+    for (let i = 0; i < node.length; i++) {
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (!box.width) continue;
+      const last = lines[lines.length - 1];
+      if (last && Math.abs(last.top - box.top) < 3) last.text += node.data[i];
+      else lines.push({top: box.top, text: node.data[i]});
+    }
+  }
+  return lines.map(line => line.text);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1440", "390"])
+def test_a_file_name_in_a_field_table_wraps_where_it_may_not_after_its_first_letter(
+    browser: Any, example_site: Path, viewport: dict[str, int]
+) -> None:
+    """`word-break: break-all` split a file name that would fit on the next line at the
+    end of this one: "c" / "redit-default.spdx.json" in credit-default's Exports row."""
+    context, page, _ = _open(browser, viewport)
+    try:
+        split = []
+        for path in ("systems/credit-default/index.html", "datasets/adult/index.html"):
+            page.goto((example_site / path).as_uri())
+            codes = page.locator("table.cg-fields td code")
+            assert codes.count() > 3
+            for index in range(codes.count()):
+                lines = codes.nth(index).evaluate(_CODE_LINES)
+                if len(lines) > 1 and len(lines[0]) < 4:
+                    split.append((path, lines))
+        assert not split, split
+    finally:
+        context.close()
+
+
 def test_tables_that_scroll_can_be_reached_by_keyboard(browser: Any, example_site: Path) -> None:
     context, page, _ = _open(browser, PHONE)
     try:
