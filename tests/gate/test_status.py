@@ -250,3 +250,28 @@ def test_a_stale_unsigned_sign_off_is_renewed_with_a_key_where_only_signed_ones_
     stale = [i for i, line in enumerate(lines) if "GATE-SO002" in line and "Ada Owner" in line]
     assert stale, result.output
     assert lines[stale[0] + 1].endswith(f"cardgate sign {SYSTEM} --role owner --key PATH")
+
+
+def test_a_fresh_cards_missing_evaluation_points_at_the_section_the_template_commented_out(
+    tmp_path: Path,
+) -> None:
+    """`cardgate new model-card` writes 'evaluation:' commented out near the end of the
+    card; 'evaluation is missing' at line 7 ('kind:') with "fill in this section" sent a new
+    user to write it from nothing. Status, gate and evaluate point at the commented block."""
+    root = tmp_path / "ws"
+    for args in (["init", str(root)], ["new", "model-card", "fresh", "-w", str(root)]):
+        assert runner.invoke(app, args, catch_exceptions=False).exit_code == 0
+    card = "systems/fresh/model-card.yaml"
+    line = _line_of(root, card, "# evaluation:")
+    assert line > 100
+    code, out = status(root)
+    assert code == 1
+    hint = "hint: uncomment the 'evaluation:' section the template left here"
+    assert f"{card}:{line}:1  GATE-MC002  'evaluation' is missing" in out
+    assert f"{card}:{line}:1  GATE-FA001  no 'evaluation' section" in out
+    assert out.count(hint) == 2, out
+    evaluate = runner.invoke(app, ["evaluate", "fresh", "-w", str(root)], catch_exceptions=False)
+    assert evaluate.exit_code == 2
+    # the card's path as the command shows paths: from the current folder
+    assert "uncomment the 'evaluation:' section the template left at " in evaluate.output
+    assert f"{card}:{line} and fill it in" in evaluate.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,3 +50,10 @@ def is_missing(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return all(is_missing(item) for item in value)
     return False
+
+
+def commented_out(text: str, key: str) -> int | None:
+    """The 1-based line where a template left top-level section `key` commented out
+    (``# key:`` alone on its line, as `cardgate new` writes optional sections), if any."""
+    match = re.search(rf"^# ?{re.escape(key)}:[ \t]*\r?$", text, re.MULTILINE)
+    return None if match is None else text.count("\n", 0, match.start()) + 1

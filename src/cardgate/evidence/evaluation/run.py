@@ -13,6 +13,7 @@ from cardgate.core.errors import ConfigurationError
 from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
 from cardgate.core.paths import PathEscapeError, named_inside
 from cardgate.documents.located import located_in
+from cardgate.documents.placeholders import commented_out
 from cardgate.documents.schemas.evaluation import EvaluationSettings
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
@@ -87,9 +88,16 @@ def system_settings(workspace: Workspace, system_id: str) -> tuple[SystemDocs, E
     """A system's docs and evaluation settings; ConfigurationError when unusable."""
     system, card = system_card(workspace, system_id)
     if card.evaluation is None:
+        loaded = system.card.loaded if system.card is not None else None
+        line = commented_out(loaded.text, "evaluation") if loaded is not None else None
+        hint = "add evaluation settings (predictions, task, columns, sensitive_features)"
+        if line is not None and loaded is not None:
+            hint = (
+                f"uncomment the 'evaluation:' section the template left at "
+                f"{loaded.display}:{line} and fill it in"
+            )
         raise ConfigurationError(
-            f"the model card of '{system_id}' has no 'evaluation:' section",
-            hint="add evaluation settings (predictions, task, columns, sensitive_features)",
+            f"the model card of '{system_id}' has no 'evaluation:' section", hint=hint
         )
     return system, card.evaluation
 

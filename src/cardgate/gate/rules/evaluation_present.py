@@ -32,7 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cardgate.core.problems import Severity
+from cardgate.core.problems import Severity, Span
+from cardgate.documents.placeholders import commented_out
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 
@@ -67,12 +68,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 )
             return
         if required:
+            hint = "add evaluation: (predictions, columns, sensitive features, thresholds)"
+            loaded = system.card.loaded if system.card is not None else None
+            line = commented_out(loaded.text, "evaluation") if loaded is not None else None
+            if line is not None:  # the template's example, commented out: point at it
+                hint = "uncomment the 'evaluation:' section the template left here, fill it in"
             yield ctx.finding(
                 system.card,
                 f"no 'evaluation' section: the policy requires an evaluation for risk "
                 f"tier '{tier}'",
-                hint="add evaluation: (predictions, columns, sensitive features, "
-                "thresholds) and run cardgate evaluate",
+                hint=f"{hint} and run cardgate evaluate",
+                span=None if line is None else Span(line, 1),
             )
         return
     read = ctx.gate.artifact(system)

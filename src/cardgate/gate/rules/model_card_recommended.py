@@ -30,7 +30,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cardgate.core.problems import Severity
+from cardgate.core.problems import Severity, Span
+from cardgate.documents.placeholders import commented_out
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 
@@ -93,11 +94,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         dotted = gap.dotted
         if any(dotted == path or dotted.startswith(path + ".") for path in exempt):
             continue
+        hint, span = "fill in this section; the release gate demands it", None
+        loaded = ctx.system.card.loaded
+        line = None
+        if gap.state == "missing" and len(gap.path) == 1 and loaded is not None:
+            line = commented_out(loaded.text, str(gap.path[0]))
+        if line is not None:  # the template's example, commented out: point at it
+            span = Span(line, 1)
+            hint = f"uncomment the '{gap.path[0]}:' section the template left here and fill it in"
         yield ctx.finding(
             ctx.system.card,
             gap.describe(),
             path=gap.path,
             key=gap.state != "missing" and not isinstance(gap.path[-1], int),
             nist=SECTION_NIST.get(str(gap.path[0]), NIST),
-            hint="fill in this section; the release gate demands it",
+            hint=hint,
+            span=span,
         )
