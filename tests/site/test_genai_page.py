@@ -156,3 +156,26 @@ def test_the_genai_section_in_a_browser(browser: Any, server: str) -> None:
         assert not strays, strays
     finally:
         context.close()
+
+
+def test_a_limit_in_the_baseline_table_stays_on_one_line(browser: Any, server: str) -> None:
+    """The comparison with the baseline's Limit column is narrow: '≥' was left on one line
+    and '-0.02' put on the next."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/systems/{SYSTEM}/index.html")
+        limits = page.locator("table.cg-baseline tbody td:nth-child(5)")
+        assert limits.count() >= 2
+        lines = limits.evaluate_all(
+            """cells => cells.map(cell => {
+                const range = document.createRange();
+                range.selectNodeContents(cell);
+                return [cell.textContent,
+                        new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+            })"""
+        )
+        assert all(text.startswith("≥") for text, _ in lines), lines
+        assert all(count == 1 for _, count in lines), lines
+    finally:
+        context.close()
