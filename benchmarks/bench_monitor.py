@@ -3,6 +3,7 @@ Evidently's data-drift preset beside it on the same 1,000,000-row window.
 
 Run: python benchmarks/bench_monitor.py [--rows 1e7] [--rounds 3] [--evidently PYTHON]
      python benchmarks/bench_monitor.py --spark [--rounds 3]
+     python benchmarks/bench_monitor.py --wide 1000 [--rounds 3]
 
 1. Writes (seeded, once, under benchmarks/.work/monitor/) a reference of 1,000,000 rows
    and windows of 1,000,000 and ROWS rows x 20 columns (10 numeric, 10 categorical) as
@@ -23,7 +24,12 @@ With `--spark` instead (issue 22): the profile of the 1,000,000-row reference (2
 by DuckDB and by Spark (`--engine spark`, local[*]), each in a fresh interpreter,
 interleaved; the two profiles are checked byte-identical.
 
-Writes benchmarks/results.json ("monitor", or "monitor_profile_spark").
+With `--wide COLUMNS` instead: the profile of a file of COLUMNS columns x 20,000 rows
+(four in five numeric) beside the profile of its first 50 columns (one scan), each as CSV
+and as Parquet, in fresh interpreters, interleaved; the ratio is the wide file's time per
+column over the narrow file's (1.0: the time grows as the columns).
+
+Writes benchmarks/results.json ("monitor", "monitor_profile_spark" or "monitor_wide").
 """
 
 from __future__ import annotations
@@ -129,6 +135,60 @@ print(json.dumps(sorted(drifted)))
 """
 
 
+WIDE_ROWS = 20_000
+
+
+def write_wide(folder: Path, columns: int) -> dict[str, Path]:
+    """The wide file and its first 50 columns, as CSV and as Parquet (seeded, once)."""
+    paths = {
+        f"{form}-{width}": folder / f"wide-{columns}-{width}.{form}"
+        for form in ("csv", "parquet")
+        for width in (columns, 50)
+    }
+    if all(path.exists() for path in paths.values()):
+        return paths
+    rng = np.random.default_rng(5)
+    data = {}
+    for i in range(columns):
+        if i % 5 == 4:
+            data[f"c{i}"] = pa.array(rng.choice(["a", "b", "c", "d"], WIDE_ROWS))
+        else:
+            data[f"n{i}"] = pa.array(rng.normal(i, 1 + i % 9, WIDE_ROWS).round(4))
+    table = pa.table(data)
+    for key, path in paths.items():
+        form, width = key.split("-")
+        part = table.select(table.column_names[: int(width)])
+        if form == "csv":
+            import pyarrow.csv as pc
+
+            pc.write_csv(part, path)
+        else:
+            pq.write_table(part, path)
+    return paths
+
+
+def profile_wide(columns: int, rounds: int) -> int:
+    """A wide file's profile against its first 50 columns' (time per column)."""
+    paths = write_wide(FOLDER, columns)
+    commands = {
+        key: [sys.executable, "-c", PROFILE, str(path), str(FOLDER / f"profile-{key}.json")]
+        for key, path in paths.items()
+    }
+    results: dict[str, object] = {"load_before": harness.load(), "rows": WIDE_ROWS}
+    runs = harness.whole_process(commands, rounds=rounds, cwd=FOLDER)
+    for key, r in runs.items():
+        results[key] = r.summary()
+        print(f"profile of {WIDE_ROWS:,} rows x {key}: {r.summary()}")
+    for form in ("csv", "parquet"):
+        wide, narrow = runs[f"{form}-{columns}"], runs[f"{form}-50"]
+        ratio = (wide.wall.median / columns) / (narrow.wall.median / 50)
+        results[f"{form}_per_column_wide_over_narrow"] = round(ratio, 2)
+        print(f"{form}: time per column, {columns} columns over 50: {ratio:.2f}")
+    results["load_after"] = harness.load()
+    harness.record("monitor_wide", results)
+    return 0
+
+
 def _last(output: str) -> list[str]:
     """The JSON list a run printed last (DuckDB may draw a progress bar before it)."""
     found: list[str] = json.loads(output.strip().splitlines()[-1].split("\r")[-1])
@@ -159,9 +219,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--evidently", type=Path, default=None)
     parser.add_argument("--spark", action="store_true", help="the profile: DuckDB and Spark")
+    parser.add_argument("--wide", type=int, default=0, help="the profile of a wide file")
     args = parser.parse_args()
     rows = int(args.rows)
     FOLDER.mkdir(parents=True, exist_ok=True)
+    if args.wide:
+        return profile_wide(args.wide, args.rounds)
     reference = FOLDER / "reference.parquet"
     if args.spark:
         write(reference, REFERENCE_ROWS, seed=1, shifted=False)

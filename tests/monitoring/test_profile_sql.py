@@ -185,3 +185,51 @@ def test_a_wide_file_is_measured_a_few_columns_a_scan(tmp_path: Path) -> None:
     duck = measure_profile(open_source(path), subject="s", recorded=recorded, kinds={})
     assert list(duck.columns) == list(columns) and duck.rows == 400
     assert canonical_json(portable_profile(path, {}).as_dict()) == canonical_json(duck.as_dict())
+
+
+def test_a_wide_csv_file_is_parsed_once_and_measured_alike(tmp_path: Path) -> None:
+    """A CSV file of more columns than one scan is parsed once into a temporary table
+    (every scan of the file itself would parse it whole): its profile is, column by
+    column, the profile of the file read a scan's share at a time (no table), with
+    missing cells, NaN and infinite text, numbers written as text and categories."""
+    from cardgate.evidence.monitoring.profile_sql import COLUMNS_PER_SCAN
+
+    rng = np.random.default_rng(11)
+    width = 2 * COLUMNS_PER_SCAN + 7
+    cells: dict[str, list[str]] = {}
+    for i in range(width):
+        values = rng.normal(i, 1 + i % 5, 300)
+        if i % 3 == 0:
+            cells[f"c{i}"] = [f"v{int(abs(v)) % (2 + i % 4)}" for v in values]
+        else:
+            cells[f"n{i}"] = [repr(round(float(v), 3)) for v in values]
+        column = cells[next(reversed(cells))]
+        column[i % 300] = ""
+        if i % 3 == 1:
+            column[(i + 1) % 300] = "NaN"
+            column[(i + 2) % 300] = "inf"
+    path = tmp_path / "wide.csv"
+    names = list(cells)
+    lines = [",".join(names)] + [",".join(cells[n][row] for n in names) for row in range(300)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kinds = {n: "numeric" if n.startswith("n") else "categorical" for n in names}
+
+    def profiled(columns: list[str]) -> dict[str, object]:
+        recorded = SourceRecord("wide.csv", "0" * 64, 0, "csv")
+        profile = measure_profile(
+            open_source(path),
+            subject="s",
+            recorded=recorded,
+            kinds={n: kinds[n] for n in names[: width // 2]},  # the rest inferred
+            columns=columns,
+        )
+        assert profile.rows == 300
+        return {n: column.as_dict() for n, column in profile.columns.items()}
+
+    whole = profiled(names)
+    assert list(whole) == names
+    for first in range(0, width, COLUMNS_PER_SCAN):
+        share = names[first : first + COLUMNS_PER_SCAN]
+        assert profiled(share) == {n: whole[n] for n in share}
+    # a CSV cell is text: "NaN" and "inf" are not finite numbers, an empty cell is missing
+    assert whole["n1"]["invalid"] == 2 and whole["n1"]["nulls"] == 1

@@ -27,6 +27,7 @@ from cardgate.evidence.datacheck.source import (
     read_error,
     require_utf8,
 )
+from cardgate.evidence.datacheck.statistics_sql import quoted_name
 from cardgate.evidence.monitoring.numbers import refuse_text
 from cardgate.evidence.monitoring.profile import ColumnProfile, Kind, Profile, SourceRecord
 from cardgate.evidence.monitoring.profile_sql import (
@@ -108,6 +109,12 @@ def _measure(
     names = list(stored) if wanted is None else list(dict.fromkeys(wanted))
     check_columns(source, names, stored)
     require_utf8(source, names)
+    if source.format != "parquet" and source.table is None and len(names) > COLUMNS_PER_SCAN:
+        # every scan would parse the whole file: parse it once (DuckDB spills the table
+        # to its temporary folder past the memory limit)
+        columns = ", ".join(quoted_name(name) for name in names)
+        connection.execute(f"CREATE TEMP TABLE source_rows AS SELECT {columns} FROM {reader}")
+        reader = "source_rows"
     typed = {name: kinds[name] for name in names if name in kinds}
     untyped = [name for name in names if name not in typed]
     if untyped:
@@ -124,7 +131,10 @@ def _measure(
         aggregates = ["count(*)"]
         for index in chunk:
             aggregates.extend(_aggregates(index, typed[names[index]], stored[names[index]]))
-        row = connection.execute(f"SELECT {', '.join(aggregates)} FROM window_values").fetchone()
+        projection = view_sql([names[index] for index in chunk], typed, stored, first)
+        row = connection.execute(
+            f"SELECT {', '.join(aggregates)} FROM (SELECT {projection} FROM {reader})"
+        ).fetchone()
         assert row is not None
         rows = int(row[0])
         position = 1
@@ -164,15 +174,24 @@ def _measure(
 
 
 def _aggregates(index: int, kind: Kind, stored: str) -> list[str]:
+    """The aggregates of column `index`: each counts or collects only the rows its
+    condition holds for by a CASE that is NULL elsewhere, which every aggregate skips —
+    what FILTER (WHERE ...) says, but DuckDB evaluates a FILTER per aggregate, and 200 of
+    them over 50 columns took 3.3× as long as the CASEs (benchmarks/README.md)."""
     if kind == "numeric":
+        usable_value = usable(index, stored)
         return [
-            f"count(*) FILTER (WHERE {missing(index, stored)})",
-            f"count(*) FILTER (WHERE {invalid(index, stored)})",
-            f"min(v{index}) FILTER (WHERE {usable(index, stored)})",
-            f"max(v{index}) FILTER (WHERE {usable(index, stored)})",
-            f"histogram({bucket(index)}) FILTER (WHERE {usable(index, stored)})",
+            _count(missing(index, stored)),
+            _count(invalid(index, stored)),
+            f"min(CASE WHEN {usable_value} THEN v{index} END)",
+            f"max(CASE WHEN {usable_value} THEN v{index} END)",
+            f"histogram(CASE WHEN {usable_value} THEN {bucket(index)} END)",
         ]
     return [
-        f"count(*) FILTER (WHERE {missing(index, stored)})",
-        f"histogram({text(index, stored)}) FILTER (WHERE NOT {missing(index, stored)})",
+        _count(missing(index, stored)),
+        f"histogram(CASE WHEN NOT {missing(index, stored)} THEN {text(index, stored)} END)",
     ]
+
+
+def _count(condition: str) -> str:
+    return f"count(CASE WHEN {condition} THEN 1 END)"

@@ -59,13 +59,17 @@ def as_double(name: str, stored: str) -> str:
     return "CAST(NULL AS DOUBLE)"
 
 
-def view_sql(names: Sequence[str], kinds: Mapping[str, Kind], stored: Mapping[str, str]) -> str:
-    """The projection every query reads: `v{i}`, `o{i}` and, numeric, `q{i}`."""
-    parts = [f"{as_double(name, stored[name])} AS v{i}" for i, name in enumerate(names)]
-    parts += [f"{quoted_name(name)} AS o{i}" for i, name in enumerate(names)]
+def view_sql(
+    names: Sequence[str], kinds: Mapping[str, Kind], stored: Mapping[str, str], first: int = 0
+) -> str:
+    """The projection every query reads: `v{i}`, `o{i}` and, numeric, `q{i}` (i counted
+    from `first`: a scan's share of the columns keeps their indices)."""
+    numbered = list(enumerate(names, start=first))
+    parts = [f"{as_double(name, stored[name])} AS v{i}" for i, name in numbered]
+    parts += [f"{quoted_name(name)} AS o{i}" for i, name in numbered]
     parts += [
         f"{sketch.quotient_sql(as_double(name, stored[name]))} AS q{i}"
-        for i, name in enumerate(names)
+        for i, name in numbered
         if kinds[name] == "numeric"
     ]
     return ", ".join(parts) or "1 AS u"
@@ -156,7 +160,8 @@ def named_keys(table: Any, typed: Sequence[str]) -> list[tuple[Any, ...]]:
 COLUMNS_PER_SCAN = 50
 """Columns one query measures: a query's memory grows faster than its columns (one over
 200 columns of 50 rows took 1.3 GB, over 5,000 more than 24 GB), so a wide file is read
-once per 50 columns."""
+once per 50 columns (a CSV file, which every query would parse whole, is parsed once
+into a temporary table first: `measure`)."""
 
 
 def inferred_sql(names: Sequence[str], table: str) -> str:
