@@ -64,6 +64,9 @@ def test_how_many_values_each_quantile_needs() -> None:
         "124 queries are too few for a distribution-free 95% interval of this quantile: "
         "it needs 368"
     )
+    assert too_short(1, (0, 0.5), 0.95, "samples") == (
+        "1 sample is too few for a distribution-free 95% interval of this quantile: it needs 6"
+    )
 
 
 def test_each_end_misses_at_most_its_share_where_the_bootstrap_did_not() -> None:

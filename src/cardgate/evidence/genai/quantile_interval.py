@@ -39,10 +39,15 @@ def too_short(count: int, output: Quantile | None, level: float, unit: str) -> s
     """Why a quantile of `count` values has no interval (None: not a quantile)."""
     if output is None:
         return None
+    counted = f"1 {_ONE.get(unit, unit)} is" if count == 1 else f"{count:,} {unit} are"
     return (
-        f"{count:,} {unit} are too few for a distribution-free {level:.0%} interval of this "
+        f"{counted} too few for a distribution-free {level:.0%} interval of this "
         f"quantile: it needs {needed(output[1], level):,}"
     )
+
+
+_ONE = {"queries": "query", "samples": "sample"}
+"""The units `too_short` counts, for a count of one."""
 
 
 def order_ranks(n: int, quantile: float, level: float) -> tuple[int | None, int | None]:
