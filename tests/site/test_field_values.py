@@ -81,3 +81,18 @@ def test_a_system_pages_key_facts_are_one_row_each(workspace_root: Path) -> None
     assert "cg-badge" in _row(page, "Model card status")
     for name in ("Lifecycle stage", "Model version", "Last reviewed"):
         assert _row(page, name)
+
+
+def test_metric_names_read_as_their_names_not_as_identifiers() -> None:
+    """Measure columns, chart titles and plain-words findings showed 'roc auc', 'Roc auc by
+    sex', 'ndcg (keyword)' and 'Ndcg by phrasing'."""
+    from cardgate.site.templating import label, metric_words, sentence_start
+
+    assert label("roc_auc") == "ROC AUC"
+    assert label("ndcg") == "nDCG" and label("mrr") == "MRR" and label("f1") == "F1"
+    assert label("true_positive_rate") == "true positive rate"
+    assert label("not-started") == "not started"
+    assert metric_words("ndcg_change_from_baseline") == "nDCG change from baseline"
+    assert sentence_start(metric_words("roc_auc") + " by sex") == "ROC AUC by sex"
+    assert sentence_start(metric_words("ndcg") + " by phrasing") == "nDCG by phrasing"
+    assert sentence_start(metric_words("selection_rate") + " by sex") == "Selection rate by sex"

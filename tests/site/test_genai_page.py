@@ -74,7 +74,7 @@ def test_the_genai_section_shows_every_part(built: Path) -> None:
     assert "0.797 [0.729, 0.852]" in page  # the baseline's own nDCG@5
     assert "0.823 [0.696, 0.905]" in page  # nDCG@5 of the paraphrased queries
     assert "passes, not conclusively" in page  # the phrasing spread straddles its limit
-    assert 'aria-label="Ndcg by phrasing"' in page
+    assert 'aria-label="nDCG by phrasing"' in page
     # generation: who judged (nobody: synthetic), the file and its digest, per slice
     assert "NOBODY: the scores are SYNTHETIC" in page
     assert "systems/helpdesk-assistant/ragas-scores.csv" in page
@@ -142,7 +142,7 @@ def test_the_genai_section_in_a_browser(browser: Any, server: str) -> None:
         baseline = page.locator("table.cg-baseline")
         assert baseline.count() == 1 and baseline.is_visible()
         assert "0.108" in baseline.inner_text() and "passes" in baseline.inner_text().lower()
-        chart = page.get_by_role("img", name="Ndcg by phrasing")
+        chart = page.get_by_role("img", name="nDCG by phrasing")
         assert chart.count() == 1 and chart.is_visible()
         risks = page.locator("table.cg-gai-risks")
         assert "Confabulation" in risks.inner_text()

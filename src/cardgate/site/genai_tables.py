@@ -12,6 +12,7 @@ from markupsafe import Markup
 from cardgate.evidence.evaluation.artifact import Disparity, Estimate
 from cardgate.evidence.genai.retrieval_artifact import Metrics, SliceFeature
 from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.templating import metric_words, sentence_start
 
 
 def estimate_cells(estimate: Estimate | None) -> dict[str, Any]:
@@ -111,15 +112,15 @@ def _chart(feature: SliceFeature, metric: str, limits: Sequence[Limit]) -> dict[
             if bound is not None
         )
     )
-    title = f"{metric.replace('_', ' ')} by {feature.feature}"
+    title = f"{metric_words(metric)} by {feature.feature}"
     svg: Markup = bar_chart(
-        title[0].upper() + title[1:],
+        sentence_start(title),
         bars,
         lines=lines,
-        description=f"Per-slice {metric.replace('_', ' ')} for {feature.feature}, with intervals.",
+        description=f"Per-slice {metric_words(metric)} for {feature.feature}, with intervals.",
     )
     return {
         "svg": svg,
-        "caption": f"{title[0].upper() + title[1:]}: bars are values, black whiskers the "
+        "caption": f"{sentence_start(title)}: bars are values, black whiskers the "
         "intervals" + (", dashed red lines the thresholds." if lines else "."),
     }

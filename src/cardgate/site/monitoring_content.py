@@ -13,6 +13,7 @@ from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.evidence.monitoring.artifact import MonitoringArtifact, Window
 from cardgate.evidence.monitoring.decide import EFFECTS
 from cardgate.site.charts import Bar, Line, bar_chart
+from cardgate.site.templating import metric_words, sentence_start
 
 CHARTED = ("accuracy", "roc_auc", "false_positive_rate", "selection_rate", "balanced_accuracy")
 """Overall metrics charted over the windows (those the windows carry)."""
@@ -88,11 +89,12 @@ def _charts(artifact: MonitoringArtifact, tolerance: float) -> list[dict[str, An
         lines = []
         if approved is not None:
             lines.append(Line(float(approved), f"approved {approved:.3f}"))
-        title = f"{metric.replace('_', ' ')} per window"
+        title = f"{metric_words(metric)} per window"
         description = (
-            f"{metric.replace('_', ' ')} in each monitored window with its 95% interval; the "
-            "line is the approved evaluation's value. A window marked breach is worse than "
-            f"the approved value by more than the tolerance ({tolerance:g}), beyond noise."
+            f"{sentence_start(metric_words(metric))} in each monitored window with its 95% "
+            "interval; the line is the approved evaluation's value. A window marked breach is "
+            f"worse than the approved value by more than the tolerance ({tolerance:g}), beyond "
+            "noise."
         )
         charts.append(
             {

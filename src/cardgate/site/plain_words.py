@@ -16,6 +16,7 @@ from typing import Any
 from cardgate.evidence.evaluation.artifact import ThresholdResult
 from cardgate.evidence.evaluation.decide import Verdict
 from cardgate.gate.result import Finding, SystemVerdict
+from cardgate.site.templating import metric_words
 from cardgate.site.view_model import SystemView, Unavailable
 
 _BASE_METRIC = {
@@ -115,12 +116,12 @@ def _sentence(record: ThresholdResult, feature: Mapping[str, Any], level: float)
         limits.append(f"at most {shown(limit_max)}")
     if limit_min is not None:
         limits.append(f"at least {shown(limit_min)}")
-    phrase = _PHRASES.get(metric, metric.replace("_", " "))
+    phrase = _PHRASES.get(metric, metric_words(metric))
     parts = []
     comparison = _comparison(metric, feature)
     if comparison:
         parts.append(f"In {name}, {comparison}")
-    subject = phrase if metric in _PHRASES else metric.replace("_", " ")
+    subject = phrase if metric in _PHRASES else metric_words(metric)
     if record.group:
         subject = f"{subject} of {name} = {record.group}"
     elif name and not comparison:

@@ -31,7 +31,14 @@ from cardgate.site.governance_content import (
 )
 from cardgate.site.links import dataset_page, link, rule_page
 from cardgate.site.monitoring_content import monitoring_values
-from cardgate.site.templating import badge, date, interval, number
+from cardgate.site.templating import (
+    badge,
+    date,
+    interval,
+    metric_words,
+    number,
+    sentence_start,
+)
 from cardgate.site.threshold_rows import threshold_rows, worst_verdict
 from cardgate.site.verdicts import VERDICT_WORDS, fairness_verdict, gate_mode, gate_verdict
 from cardgate.site.view_inputs import evidence_values
@@ -333,14 +340,14 @@ def _feature_values(
         charts.append(
             {
                 "metric": metric,
-                "caption": f"{metric.replace('_', ' ').capitalize()} by {name}: bars are values, "
+                "caption": f"{sentence_start(metric_words(metric))} by {name}: bars are values, "
                 "black whiskers the intervals"
                 + (", dashed red lines the thresholds." if lines else "."),
                 "svg": bar_chart(
-                    f"{metric.replace('_', ' ').capitalize()} by {name}",
+                    f"{sentence_start(metric_words(metric))} by {name}",
                     bars,
                     lines=lines,
-                    description=f"Per-group {metric.replace('_', ' ')} for {name}, "
+                    description=f"Per-group {metric_words(metric)} for {name}, "
                     "with confidence intervals.",
                 ),
             }
@@ -377,7 +384,7 @@ def _feature_values(
     if disparities:
         bars = [
             Bar(
-                label=d["metric"].replace("_", " "),
+                label=metric_words(d["metric"]),
                 value=d["value"],
                 ci=(float(d["ci"][0]), float(d["ci"][1]))
                 if isinstance(d["ci"], list) and len(d["ci"]) == 2

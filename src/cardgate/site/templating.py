@@ -82,9 +82,27 @@ def date(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+_ACRONYMS = {"roc": "ROC", "auc": "AUC", "f1": "F1", "ndcg": "nDCG", "mrr": "MRR"}
+
+
+def metric_words(name: Any) -> str:
+    """A metric's name in words: 'roc_auc' -> 'ROC AUC', 'ndcg' -> 'nDCG',
+    'false_positive_rate' -> 'false positive rate'."""
+    return " ".join(_ACRONYMS.get(word, word) for word in str(name).replace("_", " ").split(" "))
+
+
+def sentence_start(text: str) -> str:
+    """`text` with its first letter upper-case, unless it starts with a name spelled
+    otherwise ('nDCG by phrasing')."""
+    if text.split(" ", 1)[0] in _ACRONYMS.values():
+        return text
+    return text[:1].upper() + text[1:]
+
+
 def label(value: Any) -> str:
-    """'not-started' -> 'not started', 'true_positive_rate' -> 'true positive rate'."""
-    return str(value).replace("_", " ").replace("-", " ")
+    """'not-started' -> 'not started', 'true_positive_rate' -> 'true positive rate',
+    'roc_auc' -> 'ROC AUC'."""
+    return metric_words(str(value).replace("-", " "))
 
 
 _BADGE_TONES = {
