@@ -431,8 +431,9 @@ def check_data(
     today: Annotated[
         str | None,
         typer.Option(
+            metavar="YYYY-MM-DD",
             help="Reference date for freshness, YYYY-MM-DD (default: CARDGATE_TODAY, else "
-            "the date)."
+            "the date).",
         ),
     ] = None,
     engine: Annotated[
@@ -652,6 +653,7 @@ def profile(
     data: Annotated[
         list[Path] | None,
         typer.Option(
+            metavar="PATH",
             help="Data file(s) or Delta table(s) to profile instead of the reference; "
             "partitions are merged (a system's must be what its card names as its "
             "reference data, or the gate refuses the record: GATE-MON003).",
@@ -717,14 +719,16 @@ def monitor(
     window: Annotated[
         list[Path] | None,
         typer.Option(
-            help="A production window's data file or Delta table folder (repeat for several)."
+            metavar="PATH",
+            help="A production window's data file or Delta table folder (repeat for several).",
         ),
     ] = None,
     end: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="YYYY-MM-DD",
             help="Each window's last day, YYYY-MM-DD (default: from its file or folder name; "
-            "required with --table)."
+            "required with --table).",
         ),
     ] = None,
     table: Annotated[
@@ -940,8 +944,9 @@ def serve(
 TodayOption = Annotated[
     str | None,
     typer.Option(
+        metavar="YYYY-MM-DD",
         help="Today's date, YYYY-MM-DD, for freshness and expiry (default: CARDGATE_TODAY, "
-        "else the date)."
+        "else the date).",
     ),
 ]
 
@@ -965,7 +970,10 @@ def gate(
     ] = "text",
     output: Annotated[
         list[str] | None,
-        typer.Option(help="Also write FORMAT=PATH, e.g. sarif=gate.sarif (repeatable)."),
+        typer.Option(
+            metavar="FORMAT=PATH",
+            help="Also write FORMAT=PATH, e.g. sarif=gate.sarif (repeatable).",
+        ),
     ] = None,
     changed_since: Annotated[
         str | None,
@@ -1062,7 +1070,8 @@ def sign(
     acknowledge: Annotated[
         list[str] | None,
         typer.Option(
-            help="A failing gate rule the signer accepts, by code (repeatable); recorded."
+            metavar="CODE",
+            help="A failing gate rule the signer accepts, by code (repeatable); recorded.",
         ),
     ] = None,
     note: Annotated[str | None, typer.Option(help="Conditions or remarks.")] = None,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cardgate.cli import app
@@ -195,3 +196,18 @@ def test_site_pages_of_systems_without_a_bias_audit_import_no_numpy(in_tmp: Path
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "command", ["check-data", "gate", "status", "sign", "monitor", "profile", "export"]
+)
+def test_help_names_what_an_option_takes_not_its_python_type(command: str) -> None:
+    """`--output <list[str]>`, `--window <list[Path]>`, `--today <str>`: an option's value
+    is shown as what to write (FORMAT=PATH, PATH, YYYY-MM-DD, CODE)."""
+    code, out, _ = invoke(command, "--help")
+    assert code == 0
+    options = [line.strip() for line in out.splitlines() if line.strip().startswith("-")]
+    assert options
+    assert not [line for line in options if "<list[" in line], options
+    today = [line for line in options if line.startswith("--today")]
+    assert not today or today[0].startswith("--today YYYY-MM-DD"), today
