@@ -196,13 +196,49 @@ def test_equalized_odds_null_keeps_every_groups_labels() -> None:
 
 
 def test_p_value_and_floor_against_a_plain_count() -> None:
+    """An undefined draw (NaN) is the least extreme value, and counts as a draw."""
     null = np.array([0.01, 0.02, 0.03, 0.04, 0.05, np.nan])
     floor, p = nulls.floor_and_p_value(null, 0.035, level=0.8, smaller_is_worse=False)
-    assert floor == pytest.approx(float(np.quantile(null[:5], 0.8)))
-    assert p == pytest.approx((1 + 2) / (1 + 5))
+    assert floor == pytest.approx(0.04)  # of [-inf, 0.01, ..., 0.05]: position 4 of 5
+    assert p == pytest.approx((1 + 2) / (1 + 6))
     floor, p = nulls.floor_and_p_value(null, 0.015, level=0.8, smaller_is_worse=True)
-    assert floor == pytest.approx(float(np.quantile(null[:5], 0.2)))
-    assert p == pytest.approx((1 + 1) / (1 + 5))
+    assert floor == pytest.approx(0.02)  # of [0.01, ..., 0.05, inf]: position 1 of 5
+    assert p == pytest.approx((1 + 1) / (1 + 6))
+    assert nulls.floor_and_p_value(np.full(4, np.nan), 0.1, level=0.8, smaller_is_worse=False) == (
+        None,
+        None,
+    )
+
+
+def test_undefined_null_draws_do_not_excuse_a_breach_as_chance() -> None:
+    """150 of 200 draws undefined, 6 of the 50 others as large as the observed gap: the
+    p-value is 7/201, not 7/51, and the gate's Monte-Carlo bound (200 draws) cannot call
+    the breach chance; before, p = 0.137 over the defined draws read as chance. The floor
+    (the 95th percentile of all 200) is the defined draws' 80th percentile."""
+    from cardgate.evidence.evaluation.artifact import ThresholdResult
+    from cardgate.evidence.evaluation.decide import state_of
+
+    defined = np.concatenate([np.linspace(0.0, 0.15, 44), np.linspace(0.17, 0.2, 6)])
+    null = np.concatenate([np.full(150, np.nan), defined])
+    floor, p = nulls.floor_and_p_value(null, 0.165, level=0.95, smaller_is_worse=False)
+    assert p == pytest.approx(7 / 201)
+    assert floor == pytest.approx(float(np.quantile(defined, 0.8)), rel=0.02)
+    assert floor is not None and floor < 0.165  # the observed gap is beyond the floor
+    result = ThresholdResult(
+        threshold=0,
+        metric="equal_opportunity_difference",
+        feature="sex",
+        max=0.1,
+        value=0.165,
+        ci=(0.11, 0.23),
+        noise_floor=floor,
+        p_value=p,
+        count=400,
+        state="beyond",
+        reason="",
+    )
+    state, _ = state_of(result, min_group_size=30, level=0.95, replicates=200)
+    assert state == "beyond"
 
 
 def test_nan_quantiles_equal_numpy_nanquantile_bit_for_bit() -> None:

@@ -85,18 +85,29 @@ def floor_and_p_value(
     null: FloatArray, observed: float, *, level: float, smaller_is_worse: bool
 ) -> tuple[float | None, float | None]:
     """Noise floor (the `level` quantile of the null, or its 1 - level quantile for a
-    ratio) and the p-value of `observed`; (None, None) without a defined null value."""
-    values = null[np.isfinite(null)]
-    if len(values) == 0:
+    ratio) and the p-value of `observed`; (None, None) without a defined null value.
+
+    A draw whose disparity is undefined (NaN: a ratio whose rates are all 0 in that draw)
+    counts as the least extreme value, never as extreme as `observed`, and every draw
+    counts in the p-value's denominator: the p-value and the floor are those of the
+    statistic so extended over all the draws — still an exact permutation test — and the
+    gate's Monte-Carlo bound on the share of draws as extreme (`decide`), which counts
+    `replicates` draws, counts the draws that were made. Dropping those draws, as before,
+    raised a breach's p-value (6 of 50 defined draws as extreme: p = 0.137 rather than
+    7 / 201 = 0.035) and could excuse it as chance. An infinite draw is defined, and as
+    extreme as it is. A floor that falls among the undefined draws is None: no floor."""
+    undefined = np.isnan(null)
+    if undefined.all():
         return None, None
+    values = np.where(undefined, np.inf if smaller_is_worse else -np.inf, null)
+    with np.errstate(invalid="ignore"):
+        floor = float(np.quantile(values, 1 - level if smaller_is_worse else level))
     if smaller_is_worse:
-        floor = float(np.quantile(values, 1 - level))
         extreme = int((values <= observed + 1e-12).sum()) if np.isfinite(observed) else None
     else:
-        floor = float(np.quantile(values, level))
         extreme = int((values >= observed - 1e-12).sum()) if np.isfinite(observed) else None
     p_value = None if extreme is None else (1 + extreme) / (1 + len(values))
-    return floor, p_value
+    return (floor if np.isfinite(floor) else None), p_value
 
 
 # -- regression: a studentized parametric null -----------------------------------------
