@@ -275,3 +275,28 @@ def test_a_fresh_cards_missing_evaluation_points_at_the_section_the_template_com
     # the card's path as the command shows paths: from the current folder
     assert "uncomment the 'evaluation:' section the template left at " in evaluate.output
     assert f"{card}:{line} and fill it in" in evaluate.output
+
+
+def test_a_todo_where_a_date_or_a_choice_goes_is_reported_as_the_placeholder(
+    tmp_path: Path,
+) -> None:
+    """A fresh card holds 'last_reviewed: TODO' and 'likelihood: TODO'; the schema reads a
+    placeholder there as absent, and the gate said "'last_reviewed' is missing" about a
+    line the user can see filled with TODO."""
+    root = tmp_path / "ws"
+    for args in (["init", str(root)], ["new", "model-card", "fresh", "-w", str(root)]):
+        assert runner.invoke(app, args, catch_exceptions=False).exit_code == 0
+    card = "systems/fresh/model-card.yaml"
+    reviewed = _line_of(root, card, "last_reviewed: TODO")
+    likelihood = _line_of(root, card, "    likelihood: TODO")
+    code, out = status(root)
+    assert code == 1
+    assert (
+        f"{card}:{reviewed}:1  GATE-MC002  'last_reviewed' is still the template placeholder "
+        "(TODO)" in out
+    )
+    assert (
+        f"{card}:{likelihood}:5  GATE-MC001  'risks.0.likelihood' is still the template "
+        "placeholder (TODO) (required)" in out
+    )
+    assert "is missing (required)" not in out and "'last_reviewed' is missing" not in out

@@ -42,6 +42,23 @@ class Unfilled(NamedTuple):
         return f"{name} is missing"
 
 
+def as_written(gap: Unfilled, data: Any) -> Unfilled:
+    """`gap` as the document's own data shows it: where a date or a choice goes, the schema
+    reads a placeholder (``last_reviewed: TODO``) as absent; the document holds the
+    placeholder, and says so."""
+    if gap.state != "missing":
+        return gap
+    value = data
+    for part in gap.path:
+        listed = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not listed and not (isinstance(value, dict) and part in value):
+            return gap
+        value = value[part]
+    if isinstance(value, str) and value.strip() and is_placeholder_text(value):
+        return Unfilled(gap.path, "placeholder", value.strip())
+    return gap
+
+
 LEVELS = ("required", "recommended")
 """The levels a document can be incomplete at ('optional' fields are never demanded)."""
 

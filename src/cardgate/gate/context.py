@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from cardgate.core.digests import canonical_sha256
 from cardgate.core.problems import Problem, Severity, Span
-from cardgate.documents.completeness import Unfilled, gaps
+from cardgate.documents.completeness import Unfilled, as_written, gaps
 from cardgate.documents.loading import LoadedDocument
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.model_card import ModelCard
@@ -181,12 +181,21 @@ class GateContext:
             self._definitions = workspace_definitions(self.workspace)
         return self._definitions
 
-    def unfilled(self, model: BaseModel, level: str) -> list[Unfilled]:
-        """`completeness.unfilled` of a document's model, from one walk per document."""
+    def unfilled(
+        self, model: BaseModel, level: str, document: ValidatedDocument | None = None
+    ) -> list[Unfilled]:
+        """`completeness.unfilled` of a document's model, from one walk per document; with
+        the `document` it was read from, a placeholder the schema read as absent is shown
+        as the placeholder (`completeness.as_written`)."""
         found = self._gaps.get(id(model))
         if found is None or found[0] is not model:
             found = self._gaps[id(model)] = (model, gaps(model))
-        return [gap for gap_level, gap in found[1] if gap_level == level]
+        data = document.loaded.data if document is not None and document.loaded else None
+        return [
+            gap if data is None else as_written(gap, data)
+            for gap_level, gap in found[1]
+            if gap_level == level
+        ]
 
     def signoffs(self, system: SystemDocs) -> SignoffsDoc:
         found = self._signoffs.get(system.id)

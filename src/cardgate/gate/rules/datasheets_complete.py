@@ -58,7 +58,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         # A datasheet shared by many systems is walked once (the gate caches its gaps).
         for level in ("required", "recommended"):
-            for gap in ctx.gate.unfilled(sheet, level):
+            for gap in ctx.gate.unfilled(sheet, level, dataset.sheet):
                 yield ctx.finding(
                     dataset.sheet,
                     f"datasheet '{dataset_id}': {gap.describe()} ({level})",

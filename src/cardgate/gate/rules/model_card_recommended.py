@@ -90,7 +90,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     options: Options = ctx.options
     exempt = tuple(options.exempt) if options is not None else ()
-    for gap in ctx.gate.unfilled(card, "recommended"):
+    for gap in ctx.gate.unfilled(card, "recommended", ctx.system.card):
         dotted = gap.dotted
         if any(dotted == path or dotted.startswith(path + ".") for path in exempt):
             continue

@@ -40,7 +40,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     card = ctx.card
     if card is None or ctx.system is None or ctx.system.card is None:
         return  # GATE-DOC001 reports a card that does not validate
-    for gap in ctx.gate.unfilled(card, "required"):
+    for gap in ctx.gate.unfilled(card, "required", ctx.system.card):
         yield ctx.finding(
             ctx.system.card,
             f"{gap.describe()} (required)",
