@@ -274,6 +274,26 @@ _CUT_OR_SQUEEZED = r"""(longest) => {
 }"""
 
 
+def test_lawyer_reads_every_approved_document_without_scrolling_the_table(
+    browser: Any, example_site: Path
+) -> None:
+    """The sign-off record's last column lists each approved document with its digest; with
+    the paths kept on one line the table was 1,063 px wide in a 908 px column at 1440 px,
+    and the paths and digests were cut off at its edge."""
+    context, page, _ = _open(browser, WIDE)
+    try:
+        page.goto((example_site / "systems/income-screening/index.html").as_uri())
+        table = page.locator("table.cg-signoffs")
+        width, room = table.evaluate("e => [e.scrollWidth, e.parentElement.clientWidth]")
+        assert width <= room + 1, (width, room)
+        digests = table.locator("ul.cg-digests code.cg-nowrap")
+        assert digests.count() > 10
+        heights = digests.evaluate_all("codes => codes.map(c => c.getClientRects().length)")
+        assert set(heights) == {1}  # a digest is never broken
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("system", ["credit-default", "income-screening"])
 def test_printed_tables_fit_the_page_with_no_word_split(
     browser: Any, example_site: Path, system: str
