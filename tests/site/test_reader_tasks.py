@@ -294,6 +294,29 @@ def test_lawyer_reads_every_approved_document_without_scrolling_the_table(
         context.close()
 
 
+def test_auditor_reads_every_checklist_answers_evidence_without_scrolling_the_table(
+    browser: Any, example_site: Path
+) -> None:
+    """Evidence paths were kept whole, so the answers tables were up to 1,092 px wide in a
+    908 px column at 1440 px and the paths were cut off at the table's edge."""
+    context, page, _ = _open(browser, WIDE)
+    try:
+        wide = []
+        for system in ("credit-default", "helpdesk-assistant", "income-screening"):
+            page.goto((example_site / f"systems/{system}/compliance.html").as_uri())
+            tables = page.locator("table.cg-answers")
+            assert tables.count() >= 1
+            for index in range(tables.count()):
+                width, room = tables.nth(index).evaluate(
+                    "e => [e.scrollWidth, e.parentElement.clientWidth]"
+                )
+                if width > room + 1:
+                    wide.append((system, index, width, room))
+        assert not wide, wide
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("system", ["credit-default", "income-screening"])
 def test_printed_tables_fit_the_page_with_no_word_split(
     browser: Any, example_site: Path, system: str
