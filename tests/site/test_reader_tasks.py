@@ -466,6 +466,58 @@ def test_tables_that_scroll_can_be_reached_by_keyboard(browser: Any, example_sit
         context.close()
 
 
+_DARKNESS = """async (data) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + data;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  let sum = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    sum += 255 - (pixels[i] + pixels[i + 1] + pixels[i + 2]) / 3;
+  }
+  return sum / (pixels.length / 4);
+}"""
+
+
+def test_a_table_past_its_column_shades_the_edge_that_hides_columns(
+    browser: Any, example_site: Path
+) -> None:
+    """At 1440 px the per-group table of credit-default is wider than its column (ECE and
+    Brier score past the edge): a shadow on the right edge of its rows says so, and moves
+    to the left edge once it is scrolled to the end. Read from screenshots of a 4 px strip
+    at each edge of the body rows, decoded by the browser: 0 is white, 255 black."""
+    import base64
+
+    context, page, _ = _open(browser, WIDE)
+    decoder = context.new_page()
+    try:
+        page.goto((example_site / "systems/credit-default/index.html").as_uri())
+        wrap = page.locator("table.cg-fairness").first.locator("xpath=..")
+        assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")
+        wrap.scroll_into_view_if_needed()
+
+        def darkness(side: str) -> float:
+            box, head = wrap.bounding_box(), wrap.locator("thead").bounding_box()
+            top = head["y"] + head["height"] + 2
+            x = box["x"] + box["width"] - 6 if side == "right" else box["x"] + 2
+            clip = {"x": x, "y": top, "width": 4, "height": box["y"] + box["height"] - top - 2}
+            shot = base64.b64encode(page.screenshot(clip=clip)).decode()
+            return float(decoder.evaluate(_DARKNESS, shot))
+
+        left, right = darkness("left"), darkness("right")
+        assert right > 15 and left < 3, (left, right)
+        wrap.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        left, right = darkness("left"), darkness("right")
+        assert left > 15 and right < 3, (left, right)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1440", "390"])
 def test_no_serious_axe_violation_on_any_page(
     browser: Any, example_site: Path, http_root: str, viewport: dict[str, int]
