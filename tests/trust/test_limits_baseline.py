@@ -70,7 +70,8 @@ WORSE = (
 def test_the_baseline_pointed_at_the_candidate_blocks(tmp_path: Path) -> None:
     root = _regressed(tmp_path)
     edit(root / CARD, (f"{FOLDER}/baseline.json", f"{FOLDER}/evaluation.json"))
-    assert gate_json(root)[0] == 0  # no regression from itself
+    code, report = gate_json(root)  # no regression from itself, and FA004 says so
+    assert code == 1 and "GATE-FA004" in codes(report), report
     code, report = gate_json(root, "--changed-since", "HEAD")
     assert code == 1, report  # was 0
     there, here = f"{FOLDER}/baseline.json", f"{FOLDER}/evaluation.json"

@@ -87,7 +87,7 @@ def baseline_worsened(
     own = workspace.relative(artifact_path(workspace, system, card) or workspace.root)
     for relative in floors:
         if relative == here.artifact == own:
-            continue  # the evaluation its own baseline on both: FA004 compared nothing there
+            continue  # the evaluation its own baseline on both: GATE-FA004 blocks it
         try:
             raw = git_blob(workspace.root, ref, relative, limit=ARTIFACT_BYTES)
             was = _values(parse_artifact(raw.decode("utf-8"))[0]) if raw is not None else None

@@ -12,7 +12,9 @@ Fails:
   with tolerance 0.02;
 - the baseline artifact named by the card cannot be read (fail closed);
 - the baseline has no result for any threshold the evaluation judged (another system's
-  evaluation, or one with its thresholds removed): nothing would be compared.
+  evaluation, or one with its thresholds removed): nothing would be compared;
+- the baseline is the evaluation's own artifact (the same file, by its path, a link or a
+  hard link): every metric is compared with itself, so no regression can ever be found.
 
 Passes:
 - no card names a baseline, or every thresholded metric is within tolerance of it (a
@@ -25,11 +27,15 @@ approved artifact (a sign-off will record the change) or record a waiver.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cardgate.core.paths import PathEscapeError
 from cardgate.core.problems import Severity
+from cardgate.documents.workspace import Workspace
 from cardgate.evidence.evaluation.decide import matches, subject
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
@@ -60,6 +66,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     current = ctx.gate.artifact(system)
     if current is None or current.artifact is None:
         return  # GATE-FA001 reports it
+    if _same_file(current.path, ctx.gate.workspace, baseline.artifact):
+        yield ctx.finding(
+            system.card,
+            f"the baseline {baseline.artifact} is the evaluation's own artifact: every metric "
+            "is compared with itself, and no regression can be found",
+            path=("evaluation", "baseline", "artifact"),
+            hint="point evaluation.baseline.artifact at a copy of the approved model's "
+            "evaluation.json, kept apart from the one cardgate evaluate rewrites",
+        )
+        return
     old = ctx.gate.read_artifact(baseline.artifact)
     if old.artifact is None:
         yield ctx.finding(
@@ -108,3 +124,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint="point evaluation.baseline.artifact at the approved evaluation.json of this "
             "system's model, evaluated with these thresholds",
         )
+
+
+def _same_file(own: Path | None, workspace: Workspace, baseline: str) -> bool:
+    """Whether the baseline named is the evaluation's artifact `own` itself: the same
+    path once resolved (links followed), or the same file under another name (a hard
+    link)."""
+    if own is None:
+        return False
+    try:
+        path = workspace.resolve(baseline)
+    except PathEscapeError:
+        return False  # read_artifact reports it
+    if os.path.realpath(path) == os.path.realpath(own):
+        return True
+    try:
+        return os.path.samefile(path, own)
+    except OSError:
+        return False
