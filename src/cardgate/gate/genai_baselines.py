@@ -11,30 +11,44 @@ metrics the card compares with the baseline: a retrieval metric of the baseline'
 ``metrics`` (higher is better), a ``<metric>_change_from_baseline`` threshold's metric
 (higher is better under a ``min``, lower under a ``max``). The baseline here demands less
 where its value is worse or missing; one moved to a better configuration is no finding.
+
+The artifact on the ref is the one the card on the ref names (its section's
+``artifact``, relative to that card), read on the ref: an artifact moved in the change
+(``artifact: retrieval-2.json``, a path with nothing on the ref, or an older, worse
+artifact) does not move the floor. A system new since the ref sets its first baseline
+(as for the evaluation's, `cardgate.gate.baseline_limits`).
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 from typing import Any
 
 from cardgate.core.git import git_blob
 from cardgate.core.inputs import ARTIFACT_BYTES, UnreadableFile, read_regular
 from cardgate.core.paths import PathEscapeError
 from cardgate.documents.positions import DataPath
-from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, RetrievalEvaluation
+from cardgate.documents.schemas.genai_evaluation import (
+    BASELINE_CHANGE,
+    GenerationEvaluation,
+    OperationsEvaluation,
+    RetrievalEvaluation,
+)
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.gate.baseline_limits import listed, worse_entry
+from cardgate.gate.tiers import BaseCards, base_card_paths, card_data
 
 SECTIONS = ("retrieval_evaluation", "generation_evaluation", "operations_evaluation")
 
 
 def genai_baselines_worsened(
-    workspace: Workspace, system: SystemDocs, card: ModelCard, ref: str
+    workspace: Workspace, system: SystemDocs, card: ModelCard, base: BaseCards
 ) -> list[tuple[DataPath, str]]:
     """(where, message) for each GenAI section whose baseline here is worse than the
-    baseline its artifact recorded on `ref`."""
+    baseline its artifact recorded on the ref (the artifact the card on the ref names)."""
+    ref = base.ref
     found: list[tuple[DataPath, str]] = []
     for name in SECTIONS:
         settings = getattr(card.genai, name, None) if card.genai is not None else None
@@ -47,25 +61,64 @@ def genai_baselines_worsened(
             now = _baseline(read_regular(path, limit=ARTIFACT_BYTES))
         except (OSError, PathEscapeError):
             continue  # the section's own rules report an artifact that cannot be read
-        try:
-            was = _baseline(git_blob(workspace.root, ref, relative, limit=ARTIFACT_BYTES))
-        except UnreadableFile:
-            continue
-        worse = []
-        for metric, higher_better in directions.items():
-            before = was.get(metric)
-            if before is None:
+        for there in _ref_artifacts(workspace, system, name, relative, base):
+            try:
+                was = _baseline(git_blob(workspace.root, ref, there, limit=ARTIFACT_BYTES))
+            except UnreadableFile:
                 continue
-            entry = worse_entry(metric, before, now.get(metric), not higher_better, "no value")
-            if entry is not None:
-                worse.append(entry)
-        if worse:
-            message = (
-                f"genai.{name}: the baseline {relative} compares with is worse than on {ref}: "
-                f"{listed(worse)}; a change is measured from it (baseline worsened)"
-            )
-            found.append((("genai", name), message))
+            worse = []
+            for metric, higher_better in directions.items():
+                before = was.get(metric)
+                if before is None:
+                    continue
+                entry = worse_entry(metric, before, now.get(metric), not higher_better, "no value")
+                if entry is not None:
+                    worse.append(entry)
+            if worse:
+                moved = f" ({there} there)" if there != relative else ""
+                message = (
+                    f"genai.{name}: the baseline {relative} compares with is worse than on "
+                    f"{ref}{moved}: {listed(worse)}; a change is measured from it (baseline "
+                    "worsened)"
+                )
+                found.append((("genai", name), message))
+                break
     return found
+
+
+def _ref_artifacts(
+    workspace: Workspace, system: SystemDocs, name: str, relative: str, base: BaseCards
+) -> list[str]:
+    """Workspace-relative paths of the section's artifact as the system's cards on the
+    ref name it (`relative`, the artifact here, when the card's bytes are the ref's);
+    none for a system new since the ref."""
+    paths = base_card_paths(workspace, system, base)
+    if paths is None:
+        return []
+    if not paths:
+        return [relative]
+    found = []
+    for card_path in paths:
+        data = card_data(workspace, base, card_path)
+        genai = data.get("genai") if isinstance(data, dict) else None
+        section = genai.get(name) if isinstance(genai, dict) else None
+        if not isinstance(section, dict):
+            continue  # no such section on the ref: its first baseline
+        named = section.get("artifact", _DEFAULT_ARTIFACTS[name])
+        if not isinstance(named, str) or not named.strip() or posixpath.isabs(named.strip()):
+            continue
+        there = posixpath.normpath(posixpath.join(posixpath.dirname(card_path), named.strip()))
+        if there != ".." and not there.startswith("../"):
+            found.append(there)
+    return found
+
+
+_DEFAULT_ARTIFACTS = {
+    "retrieval_evaluation": RetrievalEvaluation.model_fields["artifact"].default,
+    "generation_evaluation": GenerationEvaluation.model_fields["artifact"].default,
+    "operations_evaluation": OperationsEvaluation.model_fields["artifact"].default,
+}
+"""Each section's artifact where the card names none (relative to the card)."""
 
 
 def _directions(settings: Any) -> dict[str, bool]:

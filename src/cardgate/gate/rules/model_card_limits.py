@@ -64,7 +64,8 @@ Fails:
   no regression is left to find, GATE-FA004; `cardgate.gate.baseline_limits`), or a
   GenAI section's baseline worse than the one its artifact recorded on REF (the
   retrieval baseline's ``metrics``, a ``<metric>_change_from_baseline`` threshold's
-  metric: `cardgate.gate.genai_baselines`);
+  metric; the artifact the card on REF names, read there, so that pointing ``artifact:``
+  at a new file or an old one does not move the floor: `cardgate.gate.genai_baselines`);
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
 - a system new since REF, in a change that removes systems (its folder may be a removed
@@ -121,7 +122,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     found = loosenings(floor.cards, card_limits(card), ref)
     baselines = ref_baselines(ctx.workspace, system, card, base)
     worsened = baseline_worsened(ctx.workspace, system, card, baselines, ref)
-    worsened += genai_baselines_worsened(ctx.workspace, system, card, ref)
+    worsened += genai_baselines_worsened(ctx.workspace, system, card, base)
     found += [Loosening(path, message) for path, message in worsened]
     for loosening in found:
         if removed:
