@@ -169,3 +169,61 @@ def test_an_unchanged_card_keeps_its_tier_in_a_change_that_removes_a_system(
     assert report["systems"][0]["unchanged"] is False  # type: ignore[index]
     assert "GATE-MC003" not in codes(report), report
     assert code == 0, report
+
+
+def _readded(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
+    """The system's folder deleted in a change merged before (the gate of that change
+    only warns: GATE-DOC002), then added back, its card edited, its sign-offs dropped."""
+    root = build_workspace(tmp_path / "ws")
+    other = root / "systems" / "other"  # a second system: the workspace is not empty
+    shutil.copytree(root / "systems" / SYSTEM, other)
+    edit(other / "model-card.yaml", (f"id: {SYSTEM}", "id: other"))
+    (other / "signoffs.yaml").unlink()
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    kept = tmp_path / "kept"
+    shutil.copytree(root / "systems" / SYSTEM, kept)
+    git(root, "rm", "-rq", f"systems/{SYSTEM}")
+    git(root, "commit", "-qm", "retire the system")
+    shutil.copytree(kept, root / "systems" / SYSTEM)
+    (root / "systems" / SYSTEM / "signoffs.yaml").unlink()
+    edit(root / CARD, *replacements)
+    return root
+
+
+def test_a_system_removed_then_added_back_keeps_its_tier(tmp_path: Path) -> None:
+    """Removing the folder in one merged change and adding it back under a lower tier in
+    the next was a lowering no base saw: the new system had no card on the ref."""
+    root = _readded(tmp_path, ("risk_tier: high", "risk_tier: minimal"))
+    code, out = cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "owner", "--name", "Mallory",
+        "--today", TODAY.isoformat(),
+    )  # fmt: skip
+    assert code == 0, out
+    assert gate_json(root, "--release", "--changed-since", "HEAD~1")[0] == 1  # the ref has it
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1, report  # was 0
+    mine = [f for f in report["findings"] if f["system"] == SYSTEM]  # type: ignore[union-attr,index]
+    lowered = [f for f in mine if f["code"] == "GATE-MC003"]
+    assert [f["severity"] for f in lowered] == ["warning"], lowered
+    assert lowered[0]["message"].startswith("new since HEAD, but removed from the inventory by "), (
+        lowered
+    )
+    assert "(risk tier 'high' there): gated as 'high', not 'minimal'" in lowered[0]["message"]
+    assert {f["code"] for f in mine if f["severity"] == "error"} >= {"GATE-SO001"}, mine
+
+
+def test_a_system_removed_then_added_back_keeps_its_limits(tmp_path: Path) -> None:
+    root = _readded(tmp_path, ("      max: 0.1\n", "      max: 0.35\n"))
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    assert code == 1, report
+    [message] = [f["message"] for f in report["findings"] if f["code"] == "GATE-MC005"]  # type: ignore[union-attr,index]
+    assert message.startswith("new since HEAD, but removed from the inventory by commit "), message
+    assert message.endswith("max 0.1 there, max 0.35 here (max raised)"), message
+
+
+def test_a_system_added_back_as_it_was_is_no_lowering(tmp_path: Path) -> None:
+    root = _readded(tmp_path)
+    _code, report = gate_json(root, "--changed-since", "HEAD")
+    assert not {"GATE-MC003", "GATE-MC005"} & set(codes(report)), report

@@ -16,8 +16,12 @@ is not one) was gated as ``high`` there, and is here. A system with no card on R
 or is one renamed (its folder is its id): in a change that also removes systems, a new
 system is gated under the strictest tier of the removed ones, since nothing tells a
 rename from a removal and an addition (retiring one system and adding another is two
-changes). A new system in a change that removes none sets no floor: without a base, the
-review of the change is the defence, as for the policy and the signers
+changes). A system new since REF whose id had a card earlier in REF's history, removed
+by a change merged before (retired by deleting its folder, then added again under a
+lower tier in the next change), is gated under the tier that card had before the
+removal (`earlier_cards`): removing a system and adding it back is no way to change its
+tier. Any other new system in a change that removes none sets no floor: without a base,
+the review of the change is the defence, as for the policy and the signers
 (docs/security.md). The ref's cards are listed once per run (`base_cards`, one ``git
 ls-tree``) and only a card whose bytes differ from the ref's is read there: a change of
 the policy, which gates every system, reads no card (the removed systems' cards are read
@@ -32,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 
-from cardgate.core.git import git_blob, git_paths
+from cardgate.core.git import git, git_blob, git_paths
 from cardgate.core.inputs import DOCUMENT_BYTES, UnreadableFile
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import parse_text
@@ -60,6 +64,28 @@ class GatedTier:
     removed: tuple[str, ...] = ()
     """The systems on the ref, gone here, whose tier `tier` is: a new system in a change
     that removes one (else empty)."""
+    earlier: Earlier | None = None
+    """The cards in the ref's history whose tier `tier` is: a new system held to them
+    (`earlier_cards`), else None."""
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The cards a system new since the ref is held to that are not on the ref itself:
+    its own, as they were before a change merged earlier removed them (``readded``)."""
+
+    kind: str
+    revision: str
+    """The commit the cards are read at."""
+    paths: tuple[str, ...]
+    """Workspace-relative paths of the cards there."""
+    detail: str
+    """What found them, for a message: the commit that removed the cards."""
+
+    def describe(self, ref: str) -> str:
+        """The finding's opening words, e.g. ``new since main, but removed from the
+        inventory by commit 1a2b3c4d5e6f``."""
+        return f"new since {ref}, but removed from the inventory by commit {self.detail}"
 
 
 @dataclass
@@ -79,6 +105,9 @@ class BaseCards:
     read: dict[str, object] = field(default_factory=dict)
     """Workspace-relative path of a card on the ref -> its YAML data there (`card_data`:
     each read once per run, by the tiers and by the card's limits, `gate.card_limits`)."""
+    earlier: dict[str, Earlier | None] = field(default_factory=dict)
+    """System id -> the cards in the ref's history it is held to (`earlier_cards`,
+    looked for once per run and system)."""
 
 
 def base_cards(workspace: Workspace, ref: str) -> BaseCards:
@@ -109,12 +138,17 @@ def gated_tier(workspace: Workspace, system: SystemDocs, base: BaseCards | None)
         return GatedTier(written)
     before = base_tier(workspace, system, base)
     removed: tuple[str, ...] = ()
+    earlier = None
     gone = removed_systems(workspace, base) if before is None else {}
     if gone:
         before = max(gone.values(), key=ORDER.index)
         removed = tuple(key for key, tier in gone.items() if tier == before)
+    elif before is None:
+        earlier = earlier_cards(workspace, system, base)
+        if earlier is not None:
+            before = _strictest(workspace, base, list(earlier.paths), earlier.revision)
     if before is not None and ORDER.index(before) > ORDER.index(written):
-        return GatedTier(before, written, removed)
+        return GatedTier(before, written, removed, earlier)
     return GatedTier(written)
 
 
@@ -152,9 +186,58 @@ def base_tier(workspace: Workspace, system: SystemDocs, base: BaseCards) -> str 
     return _strictest(workspace, base, paths)
 
 
-def _strictest(workspace: Workspace, base: BaseCards, paths: list[str]) -> str:
-    """The strictest risk tier of the cards at `paths` on the ref."""
-    return max((_tier_of(card_data(workspace, base, path)) for path in paths), key=ORDER.index)
+def _strictest(
+    workspace: Workspace, base: BaseCards, paths: list[str], revision: str | None = None
+) -> str:
+    """The strictest risk tier of the cards at `paths` on the ref (or at `revision`)."""
+    return max(
+        (_tier_of(card_data(workspace, base, path, revision)) for path in paths),
+        key=ORDER.index,
+    )
+
+
+def earlier_cards(workspace: Workspace, system: SystemDocs, base: BaseCards) -> Earlier | None:
+    """The cards in the ref's history that a system with no card on the ref is held to
+    (looked for once per run): its own card as it was before the change that removed it
+    (a system retired by deleting its folder and added again later under its id), where
+    the ref's history has one. Only for a system new since the ref in a change that
+    removes none (a new system in one that does is held to the removed ones)."""
+    if system.id not in base.earlier:
+        base.earlier[system.id] = _readded(workspace, system, base)
+    return base.earlier[system.id]
+
+
+def _readded(workspace: Workspace, system: SystemDocs, base: BaseCards) -> Earlier | None:
+    """The system's own cards before the last commit of the ref's history that removed
+    them (in its folder here or in the ref's systems folder, under either name)."""
+    paths = [
+        f"{folder}/{MODEL_CARD_STEM}{suffix}"
+        for folder in _folders(workspace, system, base)
+        for suffix in YAML_SUFFIXES
+    ]
+    specs = [f":(literal){path}" for path in paths]
+    root = workspace.root
+    commit = (git(root, "rev-list", "-1", base.ref, "--", *specs) or "").strip()
+    if not commit:
+        return None  # never had a card here: a new system
+    parents = (git(root, "rev-list", "--parents", "-n1", commit) or "").split()[1:]
+    for parent in parents:
+        there = [
+            path
+            for line in git_paths(root, "ls-tree", "-z", parent, "--", *specs) or []
+            if (path := line.partition("\t")[2]) in paths and line.split()[1:2] == ["blob"]
+        ]
+        if there:
+            return Earlier("readded", parent, tuple(there), commit[:12])
+    return None
+
+
+def _folders(workspace: Workspace, system: SystemDocs, base: BaseCards) -> list[str]:
+    """The system's folder here and in the ref's systems folder, workspace-relative."""
+    folders = {workspace.relative(system.folder)}
+    if base.systems_dir is not None:
+        folders.add(posixpath.normpath(f"{base.systems_dir}/{system.id}"))
+    return sorted(folders)
 
 
 def base_card_paths(workspace: Workspace, system: SystemDocs, base: BaseCards) -> list[str] | None:
@@ -162,14 +245,11 @@ def base_card_paths(workspace: Workspace, system: SystemDocs, base: BaseCards) -
     its folder here or in the ref's systems folder) whose bytes differ from the card's
     now: [] when the only one is the card as it is; None when the ref has none (a system
     new since the ref, or one renamed)."""
-    folders = {workspace.relative(system.folder)}
-    if base.systems_dir is not None:
-        folders.add(posixpath.normpath(f"{base.systems_dir}/{system.id}"))
     card = system.card.loaded if system.card is not None else None
     current = workspace.relative(card.path) if card is not None else None
     there = False
     found: list[str] = []
-    for folder in sorted(folders):
+    for folder in _folders(workspace, system, base):
         for suffix in YAML_SUFFIXES:
             relative = f"{folder}/{MODEL_CARD_STEM}{suffix}"
             object_id = base.objects.get(relative)
@@ -181,11 +261,15 @@ def base_card_paths(workspace: Workspace, system: SystemDocs, base: BaseCards) -
     return found if there else None
 
 
-def card_data(workspace: Workspace, base: BaseCards, relative: str) -> object:
-    """The YAML data of the card at `relative` on the ref (`_data_at`), read once per run."""
-    if relative not in base.read:
-        base.read[relative] = _data_at(workspace.root, relative, base.ref)
-    return base.read[relative]
+def card_data(
+    workspace: Workspace, base: BaseCards, relative: str, revision: str | None = None
+) -> object:
+    """The YAML data of the card at `relative` on the ref (or at `revision`: a commit of
+    the ref's history, `earlier_cards`), read once per run."""
+    key = relative if revision is None else f"{revision}:{relative}"
+    if key not in base.read:
+        base.read[key] = _data_at(workspace.root, relative, revision or base.ref)
+    return base.read[key]
 
 
 def _object_id(path: Path) -> str | None:

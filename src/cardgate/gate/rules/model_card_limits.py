@@ -69,7 +69,9 @@ Fails:
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
 - a system new since REF, in a change that removes systems (its folder may be a removed
-  one renamed), demanding less than the removed systems' cards did.
+  one renamed), demanding less than the removed systems' cards did;
+- a system new since REF whose id had a card earlier in REF's history (its folder
+  deleted by a change merged before) demanding less than that card did before.
 
 Passes:
 - without ``--changed-since``; every limit as on REF or stricter (a lower ``max``, a
@@ -125,7 +127,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     worsened += genai_baselines_worsened(ctx.workspace, system, card, base)
     found += [Loosening(path, message) for path, message in worsened]
     for loosening in found:
-        if removed:
+        if floor.earlier is not None:
+            yield ctx.finding(
+                system.card,
+                f"{floor.earlier.describe(ref)}: {loosening.message}",
+                path=loosening.path,
+                key=True,
+                hint="add it again with the limits it had, then loosen them in a change of "
+                "its own, reviewed (a system removed and added again keeps its limits until "
+                "merged)",
+                waivable=False,
+            )
+        elif removed:
             yield ctx.finding(
                 system.card,
                 f"new since {ref}, in a change that removes {removed}: {loosening.message}",

@@ -10,7 +10,10 @@ sign-off anyone can append. With ``--changed-since REF``, a system whose card on
 a stricter tier is gated under that tier (`cardgate.gate.tiers`), as a signer added in the
 same change does not count: the lowering is reported here, as a warning, and counts once
 merged. Renaming the system's folder gives it a new id; so a new system in a change that
-removes systems is gated under the removed ones' strictest tier.
+removes systems is gated under the removed ones' strictest tier. Deleting the folder in
+one change and adding it back under a lower tier in the next is a lowering too: a system
+new since REF whose id had a card in REF's history is gated under the tier that card had
+before it was deleted.
 
 Fails:
 - ``risk_tier: unacceptable`` in the model card, with ``--release``;
@@ -21,6 +24,9 @@ Fails:
 - (a warning) with ``--changed-since REF``: a system new since REF, in a change that
   removes systems, has a lower tier than the removed ones; it is gated under theirs (its
   folder may be a removed one renamed: the folder is the system's id).
+- (a warning) with ``--changed-since REF``: a system new since REF whose id had a card
+  earlier in REF's history (its folder deleted by a change merged before) has a lower
+  tier than that card had before the deletion; it is gated under that tier.
 
 Passes:
 - any other risk tier, the same as on REF or higher.
@@ -65,6 +71,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             path=("risk_tier",),
             hint=f"merge the removal of {removed} on its own, reviewed, before adding this "
             "system under a lower tier",
+            severity=Severity.WARNING,
+        )
+    elif gated.earlier is not None:
+        yield ctx.finding(
+            system.card,
+            f"{gated.earlier.describe(str(ctx.gate.base_ref))} (risk tier '{gated.tier}' "
+            f"there): gated as '{gated.tier}', not '{gated.written}' (a system removed and "
+            "added again keeps its tier until the change is merged)",
+            path=("risk_tier",),
+            hint=f"add it again as '{gated.tier}', then lower its tier in a change of its "
+            "own, reviewed",
             severity=Severity.WARNING,
         )
     elif gated.written is not None:
