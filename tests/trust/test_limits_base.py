@@ -314,10 +314,19 @@ def test_a_renamed_system_folder_keeps_its_limits(tmp_path: Path) -> None:
 
 
 def test_a_new_system_in_a_change_that_removes_none_sets_its_first_limits(tmp_path: Path) -> None:
+    """A system of its own outputs (a copy evaluating another system's predictions is held
+    to that system's limits: tests/trust/test_tier_lowered.py)."""
     root = _committed(tmp_path)
     other = root / "systems" / "other"
     shutil.copytree(root / "systems" / SYSTEM, other)
-    edit(other / "model-card.yaml", (f"id: {SYSTEM}", "id: other"), ("max: 0.1\n", "max: 0.35\n"))
+    predictions = other / "predictions.csv"
+    predictions.write_text(predictions.read_text(encoding="utf-8") + "1,1,F\n", encoding="utf-8")
+    edit(
+        other / "model-card.yaml",
+        (f"id: {SYSTEM}", "id: other"),
+        ("max: 0.1\n", "max: 0.35\n"),
+        (f"systems/{SYSTEM}/predictions.csv", "systems/other/predictions.csv"),
+    )
     _code, report = gate_json(root, "--changed-since", "HEAD")
     assert _limits(report) == [], report
 

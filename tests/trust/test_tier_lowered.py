@@ -11,6 +11,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from .conftest import SYSTEM, TODAY, build_workspace, cli, codes, edit, gate_json, git
 
 CARD = f"systems/{SYSTEM}/model-card.yaml"
@@ -225,5 +227,81 @@ def test_a_system_removed_then_added_back_keeps_its_limits(tmp_path: Path) -> No
 
 def test_a_system_added_back_as_it_was_is_no_lowering(tmp_path: Path) -> None:
     root = _readded(tmp_path)
+    _code, report = gate_json(root, "--changed-since", "HEAD")
+    assert not {"GATE-MC003", "GATE-MC005"} & set(codes(report)), report
+
+
+COPY = "systems/copy"
+
+
+def _copied(tmp_path: Path, *replacements: tuple[str, str], same_file: bool = False) -> Path:
+    """A new system made by copying the folder of one on the ref: its card renamed and
+    edited, its evaluation run again on the copied predictions (or on the source's own
+    file), its sign-offs dropped."""
+    root = build_workspace(tmp_path / "ws")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    shutil.copytree(root / "systems" / SYSTEM, root / COPY)
+    for name in ("signoffs.yaml", "evaluation.json"):
+        (root / COPY / name).unlink()
+    predictions = f"systems/{SYSTEM}/predictions.csv" if same_file else f"{COPY}/predictions.csv"
+    edit(
+        root / COPY / "model-card.yaml",
+        (f"id: {SYSTEM}", "id: copy"),
+        (f"path: systems/{SYSTEM}/predictions.csv", f"path: {predictions}"),
+        *replacements,
+    )
+    edit(root / COPY / "checklist-nist-ai-rmf-core.yaml", (f"system: {SYSTEM}", "system: copy"))
+    code, out = cli("evaluate", "copy", "-w", str(root))
+    assert code == 0, out
+    return root
+
+
+@pytest.mark.parametrize("same_file", [False, True])
+def test_a_copied_system_keeps_its_sources_tier(tmp_path: Path, same_file: bool) -> None:
+    """A system folder copied under a new id as 'minimal', with an unsigned owner
+    sign-off, passed gate --release --changed-since: nothing on the ref was its card."""
+    root = _copied(tmp_path, ("risk_tier: high", "risk_tier: minimal"), same_file=same_file)
+    code, out = cli(
+        "sign", "copy", "-w", str(root), "--role", "owner", "--name", "Mallory",
+        "--today", TODAY.isoformat(),
+    )  # fmt: skip
+    assert code == 0, out
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1, report  # was 0
+    mine = [f for f in report["findings"] if f["system"] == "copy"]  # type: ignore[union-attr,index]
+    [lowered] = [f for f in mine if f["code"] == "GATE-MC003"]
+    shared = (
+        f"systems/{SYSTEM}/predictions.csv on HEAD too"
+        if same_file
+        else f"{COPY}/predictions.csv holds the bytes of systems/{SYSTEM}/predictions.csv on HEAD"
+    )
+    assert lowered["message"] == (
+        f"new since HEAD, evaluating the outputs of '{SYSTEM}' ({shared}) (risk tier 'high' "
+        "there): gated as 'high', not 'minimal' (a copy of a system keeps its tier until the "
+        "change is merged)"
+    ), lowered
+    assert lowered["severity"] == "warning"
+    assert "GATE-SO001" in {f["code"] for f in mine if f["severity"] == "error"}, mine
+
+
+def test_a_copied_system_keeps_its_sources_limits(tmp_path: Path) -> None:
+    root = _copied(tmp_path, ("      max: 0.1\n", "      max: 0.35\n"))
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    assert code == 1, report  # was 0 (its missing sign-offs are warnings without --release)
+    [message] = [f["message"] for f in report["findings"] if f["code"] == "GATE-MC005"]  # type: ignore[union-attr,index]
+    assert message.startswith(f"new since HEAD, evaluating the outputs of '{SYSTEM}' ("), message
+    assert message.endswith("max 0.1 there, max 0.35 here (max raised)"), message
+
+
+def test_a_copy_as_strict_as_its_source_or_another_model_is_new(tmp_path: Path) -> None:
+    root = _copied(tmp_path)
+    _code, report = gate_json(root, "--changed-since", "HEAD")
+    assert not {"GATE-MC003", "GATE-MC005"} & set(codes(report)), report
+    predictions = root / COPY / "predictions.csv"  # another model's outputs: a new system
+    predictions.write_text(predictions.read_text(encoding="utf-8") + "1,1,F\n", encoding="utf-8")
+    edit(root / COPY / "model-card.yaml", ("risk_tier: high", "risk_tier: minimal"))
+    assert cli("evaluate", "copy", "-w", str(root))[0] == 0
     _code, report = gate_json(root, "--changed-since", "HEAD")
     assert not {"GATE-MC003", "GATE-MC005"} & set(codes(report)), report

@@ -36,7 +36,9 @@ are the ref's is not read. A system new since the ref sets its first limits (the
 of the change is the defence, as for its tier), but in a change that removes systems it
 may be one of them renamed: the removed systems' cards are its floor then; and one whose
 id had a card earlier in the ref's history, deleted by a change merged before, is held to
-that card as it was before the deletion (`cardgate.gate.tiers.earlier_cards`). A card that
+that card as it was before the deletion, and one evaluating the outputs of a system on
+the ref (a system folder copied under a new id) to that system's card
+(`cardgate.gate.tiers.earlier_cards`). A card that
 does not validate on the ref had none of its limits in force there (the gate blocked the
 system): it is no floor, and the rule says so.
 """

@@ -20,17 +20,21 @@ changes). A system new since REF whose id had a card earlier in REF's history, r
 by a change merged before (retired by deleting its folder, then added again under a
 lower tier in the next change), is gated under the tier that card had before the
 removal (`earlier_cards`): removing a system and adding it back is no way to change its
-tier. Any other new system in a change that removes none sets no floor: without a base,
-the review of the change is the defence, as for the policy and the signers
-(docs/security.md). The ref's cards are listed once per run (`base_cards`, one ``git
+tier. Nor is copying one: a new system whose card names the outputs of a system on REF
+(its predictions file, retrieval run, judged score files or run log: the same file, or a
+file with the same bytes) is gated under that system's tier. Any other new system in a
+change that removes none sets no floor (a copy whose outputs differ by one byte is one):
+without a base, the review of the change is the defence, as for the policy and the
+signers (docs/security.md). The ref's cards are listed once per run (`base_cards`, one ``git
 ls-tree``) and only a card whose bytes differ from the ref's is read there: a change of
-the policy, which gates every system, reads no card (the removed systems' cards are read
-once, and only for a system new since the ref).
+the policy, which gates every system, reads no card (the removed systems' cards, and the
+outputs every card names, are read once, and only for a system new since the ref).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +42,7 @@ from typing import get_args
 
 from cardgate.core.git import git, git_blob, git_paths
 from cardgate.core.inputs import DOCUMENT_BYTES, UnreadableFile
+from cardgate.core.paths import PathEscapeError
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import parse_text
 from cardgate.documents.schemas.base import RiskTier
@@ -71,8 +76,9 @@ class GatedTier:
 
 @dataclass(frozen=True)
 class Earlier:
-    """The cards a system new since the ref is held to that are not on the ref itself:
-    its own, as they were before a change merged earlier removed them (``readded``)."""
+    """The cards a system new since the ref is held to that are not its own on the ref:
+    its own, as they were before a change merged earlier removed them (``readded``), or
+    those of the systems on the ref whose outputs it evaluates (``copied``)."""
 
     kind: str
     revision: str
@@ -80,12 +86,32 @@ class Earlier:
     paths: tuple[str, ...]
     """Workspace-relative paths of the cards there."""
     detail: str
-    """What found them, for a message: the commit that removed the cards."""
+    """What found them, for a message: the commit that removed the cards, or the
+    outputs the system shares with the others."""
+    systems: tuple[str, ...] = ()
+    """``copied``: the systems on the ref whose outputs it evaluates."""
 
     def describe(self, ref: str) -> str:
         """The finding's opening words, e.g. ``new since main, but removed from the
         inventory by commit 1a2b3c4d5e6f``."""
+        if self.kind == "copied":
+            names = ", ".join(f"'{name}'" for name in self.systems)
+            return f"new since {ref}, evaluating the outputs of {names} ({self.detail})"
         return f"new since {ref}, but removed from the inventory by commit {self.detail}"
+
+    @property
+    def keeps(self) -> str:
+        """Who keeps the floor until merged, in words."""
+        if self.kind == "copied":
+            return "a copy of a system"
+        return "a system removed and added again"
+
+    @property
+    def remedy(self) -> str:
+        """How to pass with the floor, in words (after 'add it')."""
+        if self.kind == "copied":
+            return "as its source is, or evaluate its own model's outputs"
+        return "again as it was"
 
 
 @dataclass
@@ -108,6 +134,9 @@ class BaseCards:
     earlier: dict[str, Earlier | None] = field(default_factory=dict)
     """System id -> the cards in the ref's history it is held to (`earlier_cards`,
     looked for once per run and system)."""
+    outputs: dict[str, list[tuple[str, str]]] | None = None
+    """Each output a card on the ref names -> (system id, card path) of those naming it
+    (`_copied`: read once per run, and only for a system new since the ref)."""
 
 
 def base_cards(workspace: Workspace, ref: str) -> BaseCards:
@@ -203,8 +232,106 @@ def earlier_cards(workspace: Workspace, system: SystemDocs, base: BaseCards) -> 
     the ref's history has one. Only for a system new since the ref in a change that
     removes none (a new system in one that does is held to the removed ones)."""
     if system.id not in base.earlier:
-        base.earlier[system.id] = _readded(workspace, system, base)
+        base.earlier[system.id] = _readded(workspace, system, base) or _copied(
+            workspace, system, base
+        )
     return base.earlier[system.id]
+
+
+def _copied(workspace: Workspace, system: SystemDocs, base: BaseCards) -> Earlier | None:
+    """The cards on the ref of the other systems whose outputs the system's card names
+    (`outputs`): the same file, or a file here with the bytes of one of theirs on the ref
+    (a system folder copied, its card renamed and loosened)."""
+    card = system.model_card
+    mine = outputs(card.model_dump(mode="json")) if card is not None else set()
+    if not mine:
+        return None
+    theirs = _ref_outputs(workspace, base)
+    found: dict[str, tuple[str, str]] = {}  # card on the ref -> its system, what is shared
+    for path in sorted(mine):
+        for system_id, card_path in theirs.get(path, []):
+            if system_id != system.id:
+                found.setdefault(card_path, (system_id, f"{path} on {base.ref} too"))
+    blobs = _ref_blobs(workspace, base, sorted(theirs)) if not found else {}
+    sizes = {size for _, size in blobs.values()}
+    for path in sorted(mine):
+        if not blobs:
+            break
+        try:
+            file = workspace.resolve(path)
+            size = file.stat().st_size if file.is_file() else None
+        except (PathEscapeError, OSError):
+            continue
+        if size not in sizes:
+            continue
+        object_id = _object_id(file)
+        for there, (their_id, _) in sorted(blobs.items()):
+            if object_id != their_id:
+                continue
+            for system_id, card_path in theirs[there]:
+                if system_id != system.id:
+                    what = f"{path} holds the bytes of {there} on {base.ref}"
+                    found.setdefault(card_path, (system_id, what))
+    if not found:
+        return None
+    systems = tuple(sorted({system_id for system_id, _ in found.values()}))
+    detail = "; ".join(sorted({what for _, what in found.values()}))
+    return Earlier("copied", base.ref, tuple(sorted(found)), detail, systems)
+
+
+def outputs(data: object) -> set[str]:
+    """The workspace-relative paths a card's data names as the system's own outputs: the
+    evaluation's predictions file, the retrieval run, the judged generation and safety
+    score files and the operations run log (not a baseline's, the queries, a query's
+    inputs or the datasets, which systems may share)."""
+    named: list[object] = [
+        _at(data, "evaluation", "predictions", "path"),
+        _at(data, "genai", "retrieval_evaluation", "run"),
+        _at(data, "genai", "operations_evaluation", "log"),
+    ]
+    for section in ("generation_evaluation", "safety_evaluation"):
+        sources = _at(data, "genai", section, "sources")
+        named += [_at(source, "path") for source in sources] if isinstance(sources, list) else []
+    found = set()
+    for name in named:
+        text = name.strip().replace("\\", "/") if isinstance(name, str) else ""
+        normal = posixpath.normpath(text) if text and not text.startswith("/") else ""
+        if normal and normal != "." and normal != ".." and not normal.startswith("../"):
+            found.add(normal)
+    return found
+
+
+def _at(data: object, *keys: str) -> object:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _ref_outputs(workspace: Workspace, base: BaseCards) -> dict[str, list[tuple[str, str]]]:
+    """Each output a card on the ref names (`outputs`) -> (system id, card path) of the
+    cards naming it (every card on the ref read once per run)."""
+    if base.outputs is None:
+        base.outputs = {}
+        for relative in sorted(base.objects):
+            system_id = relative.rsplit("/", 2)[-2] if relative.count("/") >= 1 else ""
+            for path in outputs(card_data(workspace, base, relative)):
+                base.outputs.setdefault(path, []).append((system_id, relative))
+    return base.outputs
+
+
+def _ref_blobs(
+    workspace: Workspace, base: BaseCards, paths: list[str]
+) -> dict[str, tuple[str, int]]:
+    """Path -> (object id, size) on the ref of those of `paths` that are files there."""
+    found: dict[str, tuple[str, int]] = {}
+    for start in range(0, len(paths), 200):
+        specs = [f":(literal){path}" for path in paths[start : start + 200]]
+        for line in git_paths(workspace.root, "ls-tree", "-z", "-l", base.ref, "--", *specs) or []:
+            meta, _, path = line.partition("\t")
+            fields = meta.split()
+            if len(fields) == 4 and fields[1] == "blob" and fields[3].isdigit():
+                found[path] = (fields[2], int(fields[3]))
+    return found
 
 
 def _readded(workspace: Workspace, system: SystemDocs, base: BaseCards) -> Earlier | None:
@@ -273,12 +400,19 @@ def card_data(
 
 
 def _object_id(path: Path) -> str | None:
-    """git's object id (SHA-1) of the file's bytes as they are now, or None."""
+    """git's object id (SHA-1) of the file's bytes as they are now, or None (read in
+    pieces: a predictions file may be large)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            digest = hashlib.sha1(b"blob %d\0" % size, usedforsecurity=False)
+            read = 0
+            while piece := stream.read(1 << 20):
+                digest.update(piece)
+                read += len(piece)
     except OSError:
         return None
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+    return digest.hexdigest() if read == size else None
 
 
 def _tier_of(data: object) -> str:

@@ -71,12 +71,16 @@ Fails:
 - a system new since REF, in a change that removes systems (its folder may be a removed
   one renamed), demanding less than the removed systems' cards did;
 - a system new since REF whose id had a card earlier in REF's history (its folder
-  deleted by a change merged before) demanding less than that card did before.
+  deleted by a change merged before) demanding less than that card did before;
+- a system new since REF evaluating the outputs of a system on REF (the same predictions
+  file, retrieval run, judged score files or run log, or files with the same bytes: a
+  system folder copied under a new id) demanding less than that system's card.
 
 Passes:
 - without ``--changed-since``; every limit as on REF or stricter (a lower ``max``, a
   higher ``min``, a stricter action, a new threshold); a system new since REF in a
-  change that removes none (its first limits: the review of the change is the defence);
+  change that removes none, evaluating outputs of its own (its first limits: the review
+  of the change is the defence);
 - (a warning) a card that does not validate on REF: none of its limits was in force
   there (the gate blocked the system), so there is nothing to compare with.
 
@@ -133,8 +137,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{floor.earlier.describe(ref)}: {loosening.message}",
                 path=loosening.path,
                 key=True,
-                hint="add it again with the limits it had, then loosen them in a change of "
-                "its own, reviewed (a system removed and added again keeps its limits until "
+                hint=f"add it with those limits ({floor.earlier.remedy}), then loosen them in "
+                f"a change of its own, reviewed ({floor.earlier.keeps} keeps its limits until "
                 "merged)",
                 waivable=False,
             )

@@ -13,7 +13,8 @@ merged. Renaming the system's folder gives it a new id; so a new system in a cha
 removes systems is gated under the removed ones' strictest tier. Deleting the folder in
 one change and adding it back under a lower tier in the next is a lowering too: a system
 new since REF whose id had a card in REF's history is gated under the tier that card had
-before it was deleted.
+before it was deleted, and a system folder copied under a new id (the copy evaluates the
+same outputs) under the tier of the system it copies.
 
 Fails:
 - ``risk_tier: unacceptable`` in the model card, with ``--release``;
@@ -26,7 +27,11 @@ Fails:
   folder may be a removed one renamed: the folder is the system's id).
 - (a warning) with ``--changed-since REF``: a system new since REF whose id had a card
   earlier in REF's history (its folder deleted by a change merged before) has a lower
-  tier than that card had before the deletion; it is gated under that tier.
+  tier than that card had before the deletion; it is gated under that tier;
+- (a warning) with ``--changed-since REF``: a system new since REF evaluating the outputs
+  of a system on REF (its card names that system's predictions file, retrieval run,
+  judged score files or run log, or a file with the same bytes: a system folder copied
+  under a new id) has a lower tier than that system; it is gated under that tier.
 
 Passes:
 - any other risk tier, the same as on REF or higher.
@@ -77,11 +82,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             system.card,
             f"{gated.earlier.describe(str(ctx.gate.base_ref))} (risk tier '{gated.tier}' "
-            f"there): gated as '{gated.tier}', not '{gated.written}' (a system removed and "
-            "added again keeps its tier until the change is merged)",
+            f"there): gated as '{gated.tier}', not '{gated.written}' ({gated.earlier.keeps} "
+            "keeps its tier until the change is merged)",
             path=("risk_tier",),
-            hint=f"add it again as '{gated.tier}', then lower its tier in a change of its "
-            "own, reviewed",
+            hint=f"add it as '{gated.tier}' ({gated.earlier.remedy}), then lower its tier in "
+            "a change of its own, reviewed",
             severity=Severity.WARNING,
         )
     elif gated.written is not None:
