@@ -177,6 +177,23 @@ def test_merge_keys_are_expanded_and_own_keys_win() -> None:
     assert doc.data["use"] == {"x": 1, "y": 3}
 
 
+def test_a_second_merge_key_in_one_mapping_is_a_duplicate_key() -> None:
+    """``<<: *loose`` then ``<<: *strict``: cardgate kept the first (max 0.35), where PyYAML
+    and a reader who takes the later key to win see the second (max 0.1)."""
+    text = (
+        "loose: &loose {metric: dpd, max: 0.35}\n"
+        "strict: &strict {metric: dpd, max: 0.1}\n"
+        "threshold:\n"
+        "  <<: *loose\n"
+        "  <<: *strict\n"
+    )
+    assert load_error(text) == ("CG008", 5, 3)
+    listed = text.replace("  <<: *loose\n  <<: *strict\n", "  <<: [*loose, *strict]\n")
+    assert load_error(listed) == ("CG008", 4, 3)  # the specification keeps the first: loose
+    apart = "a: &a {metric: dpd}\nb: &b {max: 0.1}\nthreshold:\n  <<: [*a, *b]\n  max: 0.05\n"
+    assert parse_text(apart, display="d.yaml").data["threshold"] == {"metric": "dpd", "max": 0.05}
+
+
 def test_file_limits(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("a: " + "x" * 2000 + "\n")

@@ -5,7 +5,9 @@ builds the data itself (`yaml_build`) so that it can
 
 * record the 1-based position of every key and value, addressed by data path
   (``("evaluation", "thresholds", 0, "max")``);
-* reject duplicate keys, which PyYAML silently resolves by keeping the last one;
+* reject duplicate keys, which PyYAML silently resolves by keeping the last one (a
+  second merge key ``<<`` too, and a key set by two of the mappings one ``<<`` merges,
+  where the YAML specification keeps the first and PyYAML the last);
 * resolve plain scalars by the YAML 1.2 core schema, so ``NO``, ``yes`` and ``on`` stay
   text, and keep the source text of numbers so a text field given ``1.10`` gets "1.10";
 * bound nesting depth and alias expansion ("billion laughs" is refused, not expanded),

@@ -204,17 +204,44 @@ class Builder:
             )
 
     def _entries(self, node: MappingNode) -> Iterator[tuple[ScalarNode, Node]]:
-        """Key/value pairs, with YAML merge keys (``<<: *base``) expanded first-wins."""
+        """Key/value pairs, with YAML merge keys (``<<: *base``) expanded; the mapping's own
+        keys win. Where YAML readers disagree, the document is refused: a second merge key
+        in one mapping (a duplicate key: PyYAML keeps the last, cardgate kept the first),
+        or a key set by two of the mappings one merge key lists (the specification keeps
+        the first, PyYAML the last): ``<<: [*loose, *strict]`` reads as strict to some."""
         merged: list[tuple[Node, Node]] = []
         own: list[tuple[Node, Node]] = []
+        merge_key: Node | None = None
         for key, value in node.value:
             if isinstance(key, ScalarNode) and key.tag == _PLAIN and key.value == "<<":
+                if merge_key is not None:
+                    raise self._duplicate(key, merge_key, "<<")
+                merge_key = key
                 sources = value.value if isinstance(value, SequenceNode) else [value]
+                setters: dict[str, Node] = {}
                 for source in sources:
                     if not isinstance(source, MappingNode):
                         raise self.fail(
                             source, "CG005", "a merge key (<<) needs a mapping", "merge a mapping"
                         )
+                    for entry, _ in source.value:
+                        name = entry.value if isinstance(entry, ScalarNode) else None
+                        if name is not None and name in setters:
+                            raise DocumentLoadError(
+                                Problem.at(
+                                    self.display,
+                                    Span.from_mark(key.start_mark),
+                                    "CG008",
+                                    f"'{clip(name)}' is set by two of the mappings merged "
+                                    f"here (lines {Span.from_mark(setters[name].start_mark).line}"
+                                    f" and {Span.from_mark(entry.start_mark).line}): YAML "
+                                    "readers differ on which one wins",
+                                    hint="write the value in this mapping itself, or merge "
+                                    "mappings that do not overlap",
+                                )
+                            )
+                        if name is not None:
+                            setters[name] = entry
                     merged.extend(source.value)
             else:
                 own.append((key, value))
@@ -232,23 +259,27 @@ class Builder:
                 seen_merged.add(key.value)
                 yield key, value
 
+    def _duplicate(self, node: Node, first: Any, key: str) -> DocumentLoadError:
+        """A key written twice in one mapping: `first` is where it was first (a mark or
+        a node)."""
+        mark = first.start_mark if isinstance(first, Node) else first
+        return DocumentLoadError(
+            Problem.at(
+                self.display,
+                Span.from_mark(node.start_mark),
+                "CG008",
+                f"duplicate key '{clip(key)}' (first at line {Span.from_mark(mark).line})",
+                hint="YAML keeps only one of them; merge the two entries into one",
+            )
+        )
+
     def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, Any] = {}
         for key_node, value_node in self._entries(node):
             key = str(key_node.value)
             if key in first_seen:
-                span = Span.from_mark(key_node.start_mark)
-                first = Span.from_mark(first_seen[key])
-                raise DocumentLoadError(
-                    Problem.at(
-                        self.display,
-                        span,
-                        "CG008",
-                        f"duplicate key '{clip(key)}' (first at line {first.line})",
-                        hint="YAML keeps only one of them; merge the two entries into one",
-                    )
-                )
+                raise self._duplicate(key_node, first_seen[key], key)
             first_seen[key] = key_node.start_mark
             child = (*path, key)
             self.positions.keys[child] = key_node.start_mark

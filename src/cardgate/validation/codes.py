@@ -74,8 +74,10 @@ _ENTRIES: tuple[tuple[str, str, str, str], ...] = (
     (
         "CG008",
         "duplicate key",
-        "A key appears twice in one mapping; YAML would silently keep only one of the values.",
-        "Merge the two entries into one.",
+        "A key appears twice in one mapping (a merge key << too), or two mappings merged by "
+        "one << set the same key; YAML would silently keep only one of the values, and YAML "
+        "readers differ on which.",
+        "Merge the two entries into one; write a merged key's value in the mapping itself.",
     ),
     (
         "CG009",
