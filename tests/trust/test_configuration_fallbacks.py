@@ -134,10 +134,12 @@ def test_a_system_passing_under_the_stand_in_for_an_unreadable_policy_says_so(
     assert f"PASSED  {SYSTEM}" in verdicts
     assert verdicts.endswith(
         "   (systems gated under the preset strict (policy unreadable); "
-        f"judged as of {TODAY.isoformat()}, set by --today; draft mode)"
+        f"judged as of {TODAY.isoformat()}, set by --today; artifacts as committed, not "
+        "recomputed; draft mode)"
     )
     code, out = gate(build_workspace(tmp_path / "valid"))  # a usable policy: nothing added
     assert code == 0, out
     assert out.splitlines()[-1].endswith(
-        f"   (judged as of {TODAY.isoformat()}, set by --today; draft mode)"
+        f"   (judged as of {TODAY.isoformat()}, set by --today; artifacts as committed, not "
+        "recomputed; draft mode)"
     )

@@ -64,3 +64,16 @@ def test_text_verdict_says_which_mode_it_shows(tmp_path: Path) -> None:
     _, draft = gate(root)
     _, release = gate(root, "--release")
     assert "draft mode" in draft and "release mode" in release
+
+
+def test_a_verdict_on_artifacts_as_committed_says_so(tmp_path: Path) -> None:
+    """Plain gate reads the computed artifacts as committed: an evaluation.json edited by
+    hand (its digests recomputed) passes there. Its verdict said only "draft mode"; the
+    text, GitHub and Markdown reports now say the artifacts were not recomputed."""
+    root = build_workspace(tmp_path / "ws")
+    _, draft = gate(root)
+    assert draft.splitlines()[-1].endswith("; artifacts as committed, not recomputed; draft mode)")
+    _, release = gate(root, "--release")
+    assert release.splitlines()[-1].endswith("; release mode)"), release
+    _, summary = gate(root, "--format", "markdown")
+    assert "systems gated (draft mode, artifacts as committed, not recomputed, policy: " in summary

@@ -223,6 +223,13 @@ class GateResult:
         return "release" if self.release else "draft"
 
     @property
+    def as_committed(self) -> str:
+        """``artifacts as committed, not recomputed`` when the computed artifacts were read
+        as committed, else empty: a verdict that trusted them (a hand-edited value, its
+        digests recomputed, passes there) says so beside its mode, not only in JSON."""
+        return "" if self.recomputed else "artifacts as committed, not recomputed"
+
+    @property
     def judged_by(self) -> str:
         """The run that reached the verdict, in words an export can quote: only a release
         run that computed the artifacts again is what `cardgate gate --release` says (an

@@ -25,12 +25,12 @@ def _row(result: GateResult, finding: Finding, label: str) -> str:
 def render(result: GateResult, stream: TextIO) -> None:
     icon = "✅" if result.passed else "❌"
     verdict = "passed" if result.passed else "failed"
-    mode = "release" if result.release else "draft"
     pinned = f", set by {result.pinned_by}" if result.pinned_by else ""
     lines = [
         f"## {icon} cardgate gate {verdict}",
         "",
-        f"{len(result.systems)} systems gated ({mode} mode, "
+        f"{len(result.systems)} systems gated ({result.mode} mode, "
+        f"{result.as_committed + ', ' if result.as_committed else ''}"
         f"policy: {markdown_text(result.policy)}, "
         f"{result.today.isoformat()}{pinned}): {result.errors} errors, {result.warnings} warnings, "
         f"{len(result.waived)} waived.",

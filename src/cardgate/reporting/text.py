@@ -106,7 +106,8 @@ def verdict_line(result: GateResult, paint: object = None) -> str:
         parts.append(tone("FAILED", _RED + _BOLD) + "  nothing was gated")
     # systems pass or fail under the stand-in preset, not the workspace's own policy
     under = f"systems gated under the {result.policy}; " if result.policy_fallback else ""
-    return "   ".join(parts) + f"   ({visible(under)}{dated(result)}{result.mode} mode)"
+    trusted = f"{result.as_committed}; " if result.as_committed else ""
+    return "   ".join(parts) + f"   ({visible(under)}{dated(result)}{trusted}{result.mode} mode)"
 
 
 def dated(result: GateResult) -> str:
