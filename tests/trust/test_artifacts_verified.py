@@ -211,3 +211,98 @@ def test_an_artifact_edited_in_many_places_shows_the_first_three(checked: Path) 
         f"profile.sex.null_rate: 0.5, recomputed {was['null_rate']!r}; "
         f"profile.sex.nulls: 7, recomputed {was['nulls']!r}"
     ), found  # rows=99, the fourth difference, is not listed
+
+
+def _committed(root: Path) -> Path:
+    from .conftest import git
+
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
+@pytest.mark.parametrize("also", [{}, {"seed": 7}, {"replicates": 999}])
+def test_an_evaluation_edited_since_the_ref_is_recomputed_by_changed_since(
+    tmp_path: Path, also: dict[str, int]
+) -> None:
+    """Without --release the gate read the artifacts as committed: a value edited in a
+    pull request (and signed again) passed gate --changed-since. Its recorded inputs (the
+    digests of its predictions and of the card's settings) are the ref's, its results
+    are not: it was not computed from them, so it is computed again (a seed edited beside
+    it is no input: the card's decides)."""
+    root = _committed(build_workspace(tmp_path / "ws"))
+    artifact = root / f"systems/{SYSTEM}/evaluation.json"
+    data = json.loads(artifact.read_text())
+    data["thresholds"][0]["value"] = 0.01
+    data["provenance"].update(also)
+    artifact.write_text(json.dumps(data, indent=2, sort_keys=True))
+    sign_all(root)
+    assert gate_json(root)[0] == 0  # plain gate: as committed (its verdict says so)
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    assert code == 1, report  # was 0
+    found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert [f["severity"] for f in found] == ["error"], found
+    assert found[0]["message"].startswith(
+        f"systems/{SYSTEM}/evaluation.json differs from what its inputs give (recomputed: it "
+        f"records the inputs systems/{SYSTEM}/evaluation.json recorded on HEAD, with other "
+        "results): "
+    ), found
+    assert "thresholds.0.value: 0.01, recomputed " in found[0]["message"], found
+
+
+def test_an_edited_evaluation_moved_elsewhere_is_recomputed_too(tmp_path: Path) -> None:
+    root = _committed(build_workspace(tmp_path / "ws"))
+    folder = root / f"systems/{SYSTEM}"
+    data = json.loads((folder / "evaluation.json").read_text())
+    data["thresholds"][0]["value"] = 0.01
+    (folder / "evaluation-2.json").write_text(json.dumps(data, indent=2, sort_keys=True))
+    (folder / "evaluation.json").unlink()
+    edit(
+        folder / "model-card.yaml",
+        (
+            "  sensitive_features: [sex]\n",
+            "  sensitive_features: [sex]\n  artifact: evaluation-2.json\n",
+        ),
+    )
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    found = [f["message"] for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert found and "differs from what its inputs give (recomputed: " in found[0], report
+    assert code == 1
+
+
+def test_an_evaluation_computed_again_from_new_inputs_is_not_recomputed(tmp_path: Path) -> None:
+    """Its inputs changed: the usual change, read as committed (--release recomputes it)."""
+    root = _committed(build_workspace(tmp_path / "ws"))
+    predictions = root / f"systems/{SYSTEM}/predictions.csv"
+    predictions.write_text(predictions.read_text() + "1,1,F\n0,0,M\n")
+    assert cli("evaluate", SYSTEM, "-w", str(root))[0] == 0
+    sign_all(root)
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    assert "GATE-ART001" not in codes(report), report
+    assert code == 0, report
+
+
+def test_a_data_check_edited_since_the_ref_is_recomputed_by_changed_since(
+    checked: Path,
+) -> None:
+    _committed(checked)
+    rewrite(checked / "datasets/loans/data-check.json", rows=99)
+    code, report = gate_json(checked, "--changed-since", "HEAD")
+    found = [f["message"] for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert found and "(recomputed: it records the inputs datasets/loans/data-check.json" in found[0]
+    assert code == 1, report
+
+
+def test_a_retrieval_evaluation_edited_since_the_ref_is_recomputed(tmp_path: Path) -> None:
+    root = _committed(build_workspace(tmp_path / "ws", {"genai": True}))
+    artifact = root / f"systems/{SYSTEM}/retrieval.json"
+    data = json.loads(artifact.read_text())
+    data["overall"]["count"] += 1
+    artifact.write_text(json.dumps(data, indent=2, sort_keys=True))
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    found = [f["message"] for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert found and found[0].startswith(
+        f"systems/{SYSTEM}/retrieval.json differs from what its inputs give (recomputed: "
+    ), report
+    assert code == 1

@@ -22,7 +22,6 @@ artifact) does not move the floor. A system new since the ref sets its first bas
 from __future__ import annotations
 
 import json
-import posixpath
 from typing import Any
 
 from cardgate.core.git import git_blob
@@ -34,11 +33,12 @@ from cardgate.documents.schemas.genai_evaluation import (
     GenerationEvaluation,
     OperationsEvaluation,
     RetrievalEvaluation,
+    SafetyEvaluation,
 )
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.gate.baseline_limits import listed, worse_entry
-from cardgate.gate.tiers import BaseCards, base_card_paths, card_data
+from cardgate.gate.tiers import BaseCards, ref_named_paths
 
 SECTIONS = ("retrieval_evaluation", "generation_evaluation", "operations_evaluation")
 
@@ -92,31 +92,15 @@ def _ref_artifacts(
     """Workspace-relative paths of the section's artifact as the system's cards on the
     ref name it (`relative`, the artifact here, when the card's bytes are the ref's);
     none for a system new since the ref."""
-    paths = base_card_paths(workspace, system, base)
-    if paths is None:
-        return []
-    if not paths:
-        return [relative]
-    found = []
-    for card_path in paths:
-        data = card_data(workspace, base, card_path)
-        genai = data.get("genai") if isinstance(data, dict) else None
-        section = genai.get(name) if isinstance(genai, dict) else None
-        if not isinstance(section, dict):
-            continue  # no such section on the ref: its first baseline
-        named = section.get("artifact", _DEFAULT_ARTIFACTS[name])
-        if not isinstance(named, str) or not named.strip() or posixpath.isabs(named.strip()):
-            continue
-        there = posixpath.normpath(posixpath.join(posixpath.dirname(card_path), named.strip()))
-        if there != ".." and not there.startswith("../"):
-            found.append(there)
-    return found
+    keys = ("genai", name, "artifact")
+    return ref_named_paths(workspace, system, base, keys, DEFAULT_ARTIFACTS[name], relative)
 
 
-_DEFAULT_ARTIFACTS = {
+DEFAULT_ARTIFACTS = {
     "retrieval_evaluation": RetrievalEvaluation.model_fields["artifact"].default,
     "generation_evaluation": GenerationEvaluation.model_fields["artifact"].default,
     "operations_evaluation": OperationsEvaluation.model_fields["artifact"].default,
+    "safety_evaluation": SafetyEvaluation.model_fields["artifact"].default,
 }
 """Each section's artifact where the card names none (relative to the card)."""
 

@@ -24,6 +24,7 @@ def recomputed(
     *,
     command: str,
     restore: str,
+    why: str = "recomputed for --release",
 ) -> Iterator[Finding]:
     """A system's artifact computed again (once per run: the gate's cache, by `family`
     and system) and compared with the `recorded` JSON data."""
@@ -44,7 +45,7 @@ def recomputed(
             hint=restore,
         )
         return
-    yield from differences(ctx, relative, recorded, again, command)
+    yield from differences(ctx, relative, recorded, again, command, why=why)
 
 
 def _short(value: Any) -> str:
@@ -53,7 +54,13 @@ def _short(value: Any) -> str:
 
 
 def differences(
-    ctx: RuleContext, relative: str, recorded: Any, again: Any, command: str
+    ctx: RuleContext,
+    relative: str,
+    recorded: Any,
+    again: Any,
+    command: str,
+    *,
+    why: str = "recomputed for --release",
 ) -> Iterator[Finding]:
     """One finding naming the first differences between the recorded artifact and the
     one computed again; none when they agree."""
@@ -67,6 +74,6 @@ def differences(
     )
     yield ctx.finding(
         relative,
-        f"{relative} differs from what its inputs give (recomputed for --release): {shown}",
+        f"{relative} differs from what its inputs give ({why}): {shown}",
         hint=f"never edit an artifact: run {command}, commit it and sign again",
     )

@@ -388,6 +388,40 @@ def base_card_paths(workspace: Workspace, system: SystemDocs, base: BaseCards) -
     return found if there else None
 
 
+def ref_named_paths(
+    workspace: Workspace,
+    system: SystemDocs,
+    base: BaseCards,
+    keys: tuple[str, ...],
+    default: str,
+    current: str,
+) -> list[str]:
+    """Workspace-relative paths of the file the system's cards on the ref name at `keys`
+    (relative to each card; `default` where the section is there but names none): the
+    file a computed artifact was on the ref, wherever the change moved it. `current`
+    (the path here) when the card's bytes are the ref's; none for a system new since the
+    ref, or a card on the ref without the section."""
+    paths = base_card_paths(workspace, system, base)
+    if paths is None:
+        return []
+    if not paths:
+        return [current]
+    found = []
+    for card_path in paths:
+        section = card_data(workspace, base, card_path)
+        for key in keys[:-1]:
+            section = section.get(key) if isinstance(section, dict) else None
+        if not isinstance(section, dict):
+            continue
+        named = section.get(keys[-1], default)
+        if not isinstance(named, str) or not named.strip() or posixpath.isabs(named.strip()):
+            continue
+        there = posixpath.normpath(posixpath.join(posixpath.dirname(card_path), named.strip()))
+        if there != ".." and not there.startswith("../"):
+            found.append(there)
+    return found
+
+
 def card_data(
     workspace: Workspace, base: BaseCards, relative: str, revision: str | None = None
 ) -> object:

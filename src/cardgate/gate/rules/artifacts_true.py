@@ -11,7 +11,11 @@ computes every artifact again from its recorded inputs — the evaluation from t
 predictions and the card's settings, the data check from the data file and the contract,
 the retrieval evaluation from the labelled queries and the runs, the generation
 aggregates and the safety rates from the judged files, the operational metrics from the
-run logs — and blocks on any difference.
+run logs — and blocks on any difference. With ``--changed-since REF`` alone it computes
+again the artifacts whose results changed since REF while the inputs they record did not
+(the same predictions or data, settings, seed and replicates: `cardgate.gate.edited`):
+such an artifact was edited, not computed, and a pull request's gate caught it only once
+released.
 This rule guards the gate's integrity: no policy can switch it off, no waiver matches it.
 
 Fails:
@@ -22,7 +26,10 @@ Fails:
 - with ``--release``: a threshold value in ``evaluation.json`` edited from 0.167 to 0.10,
   or an nDCG in ``retrieval.json`` edited,
   or a count in ``data-check.json`` edited, even when the edit was signed afterwards;
-- with ``--release``: an artifact whose inputs are gone (it cannot be recomputed).
+- with ``--release``: an artifact whose inputs are gone (it cannot be recomputed);
+- with ``--changed-since REF``: an ``evaluation.json`` (or another artifact) whose
+  recorded inputs are those it recorded on REF, edited (``value`` 0.167 to 0.10), signed
+  again: computed again, it differs.
 
 Passes:
 - every artifact reads against its model; with ``--release``, recomputing it gives the
@@ -43,10 +50,13 @@ from cardgate.core.errors import CardgateError
 from cardgate.core.problems import Severity
 from cardgate.gate.context import ArtifactRead, RuleContext
 from cardgate.gate.datasets import CheckedDataset, checked_datasets
+from cardgate.gate.edited import edited_since
 from cardgate.gate.genai import EvidenceRead, read_once
+from cardgate.gate.genai_baselines import DEFAULT_ARTIFACTS
 from cardgate.gate.recompute import differences as _differences
 from cardgate.gate.recompute import recomputed as _recomputed
 from cardgate.gate.result import Finding
+from cardgate.gate.tiers import ref_named_paths
 
 CODE = "GATE-ART001"
 NAME = "artifacts.true"
@@ -77,8 +87,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"evaluation artifact '{read.relative}' {read.error}",
             hint=f"never edit it: run cardgate evaluate {system.id} and commit the result",
         )
-    elif read is not None and read.artifact is not None and ctx.gate.recompute:
-        yield from _recomputed_evaluation(ctx, read)
+    elif read is not None and read.artifact is not None and read.path is not None:
+        data = ctx.gate.artifact_data(read.path)
+        paths = [read.relative, *_ref_paths(ctx, ("evaluation", "artifact"), read.relative)]
+        why = _RELEASE if ctx.gate.recompute else edited_since(ctx.gate, data, paths, "evaluation")
+        if why is not None:
+            yield from _recomputed_evaluation(ctx, read, why)
     for evidence in read_once(ctx.gate, system).all():
         if evidence.error is not None and evidence.error != "does not exist":
             yield ctx.finding(
@@ -86,8 +100,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"artifact '{evidence.relative}' {evidence.error}",
                 hint=f"never edit it: run {evidence.command} and commit it",
             )
-        elif evidence.artifact is not None and ctx.gate.recompute:
-            yield from _recomputed_genai(ctx, evidence)
+        elif evidence.artifact is not None:
+            section = _SECTIONS[evidence.command.split(" ")[1]]
+            keys = ("genai", section, "artifact")
+            paths = [evidence.relative, *_ref_paths(ctx, keys, evidence.relative)]
+            why = (
+                _RELEASE
+                if ctx.gate.recompute
+                else edited_since(ctx.gate, evidence.data, paths, section)
+            )
+            if why is not None:
+                yield from _recomputed_genai(ctx, evidence, why)
     for dataset in checked_datasets(ctx):
         if dataset.error is not None and dataset.error != "does not exist":
             yield ctx.finding(
@@ -95,11 +118,38 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"data-check artifact '{dataset.artifact_relative}' {dataset.error}",
                 hint=f"never edit it: run cardgate check-data {dataset.id} and commit it",
             )
-        elif dataset.artifact is not None and ctx.gate.recompute:
-            yield from _recomputed_data_check(ctx, dataset)
+        elif dataset.artifact is not None:
+            paths = [dataset.artifact_relative]
+            why = (
+                _RELEASE
+                if ctx.gate.recompute
+                else edited_since(ctx.gate, dataset.artifact, paths, "data-check")
+            )
+            if why is not None:
+                yield from _recomputed_data_check(ctx, dataset, why)
 
 
-def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Finding]:
+_RELEASE = "recomputed for --release"
+_SECTIONS = {
+    "evaluate-retrieval": "retrieval_evaluation",
+    "evaluate-generation": "generation_evaluation",
+    "evaluate-safety": "safety_evaluation",
+    "evaluate-operations": "operations_evaluation",
+}
+"""The card's section of each GenAI artifact, by the command that writes it."""
+
+
+def _ref_paths(ctx: RuleContext, keys: tuple[str, ...], current: str) -> list[str]:
+    """Where the system's cards on --changed-since's ref name the artifact at `keys`
+    (none without it): `cardgate.gate.edited` reads its history there."""
+    base = ctx.gate.ref_cards()
+    if base is None or ctx.system is None or ctx.gate.recompute:
+        return []
+    default = "evaluation.json" if keys[0] == "evaluation" else DEFAULT_ARTIFACTS[keys[1]]
+    return ref_named_paths(ctx.workspace, ctx.system, base, keys, default, current)
+
+
+def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead, why: str) -> Iterator[Finding]:
     from cardgate.evidence.evaluation.run import recompute_evaluation
 
     # an artifact that was read (for mypy: both always hold here)
@@ -113,10 +163,13 @@ def _recomputed_evaluation(ctx: RuleContext, read: ArtifactRead) -> Iterator[Fin
         lambda: recompute_evaluation(ctx.workspace, system_id),
         command=f"cardgate evaluate {system_id}",
         restore="restore the predictions the card names, or re-run cardgate evaluate",
+        why=why,
     )
 
 
-def _recomputed_genai(ctx: RuleContext, read: EvidenceRead[Any, Any]) -> Iterator[Finding]:
+def _recomputed_genai(
+    ctx: RuleContext, read: EvidenceRead[Any, Any], why: str
+) -> Iterator[Finding]:
     from cardgate.evidence.genai.generation_run import recompute_generation
     from cardgate.evidence.genai.operations_run import recompute_operations
     from cardgate.evidence.genai.retrieval_run import recompute_retrieval
@@ -142,10 +195,13 @@ def _recomputed_genai(ctx: RuleContext, read: EvidenceRead[Any, Any]) -> Iterato
         restore="restore the files the card's genai section names, or re-run "
         # commands hold single spaces: splitting on " " or on any whitespace is the same
         + read.command.rsplit(" ", 1)[0],  # pragma: no mutate
+        why=why,
     )
 
 
-def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterator[Finding]:
+def _recomputed_data_check(
+    ctx: RuleContext, dataset: CheckedDataset, why: str
+) -> Iterator[Finding]:
     from cardgate.evidence.datacheck.run import recompute_data_check
 
     artifact = dataset.artifact
@@ -176,6 +232,7 @@ def _recomputed_data_check(ctx: RuleContext, dataset: CheckedDataset) -> Iterato
         {k: v for k, v in artifact.items() if k != "generator"},
         {k: v for k, v in recomputed.items() if k != "generator"},
         f"cardgate check-data {dataset.id}",
+        why=why,
     )
 
 
