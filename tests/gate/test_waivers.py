@@ -82,6 +82,11 @@ def test_why_a_rule_cannot_be_waived_is_said_per_kind_of_rule() -> None:
     assert "GATE-DOC001" in integrity and "guards the gate's integrity" in integrity
     [(_, judges)] = refusals(waiver(rule="GATE-WV001"), WAIVERS_RULE, settings, TODAY)
     assert judges == "rule GATE-WV001 (waivers.valid) judges waivers and cannot be waived"
+    [(_, never)] = refusals(waiver(rule="GATE-MC005"), rule("GATE-MC005"), settings, TODAY)
+    assert never == (
+        "rule GATE-MC005 (model-card.limits-kept) blocks whatever a waiver says and cannot be "
+        "waived"
+    )
     [(_, unknown)] = refusals(waiver(rule="GATE-XX999"), None, settings, TODAY)
     assert unknown == "names unknown rule 'GATE-XX999'"
     forbidden = TierSettings("high", unwaivable=frozenset({"GATE-FA003"}))

@@ -305,3 +305,58 @@ def test_a_copy_as_strict_as_its_source_or_another_model_is_new(tmp_path: Path) 
     assert cli("evaluate", "copy", "-w", str(root))[0] == 0
     _code, report = gate_json(root, "--changed-since", "HEAD")
     assert not {"GATE-MC003", "GATE-MC005"} & set(codes(report)), report
+
+
+UNACCEPTABLE_WAIVER = f"""\
+kind: waivers
+schema_version: 1
+waivers:
+  - rule: GATE-MC003
+    system: {SYSTEM}
+    justification: Reclassification pending.
+    approver: Anyone
+    expires: 2026-12-20
+"""
+
+
+def test_no_waiver_releases_an_unacceptable_system(tmp_path: Path) -> None:
+    """'risk_tier: unacceptable' is the strictest tier, so no floor saw it as a lowering,
+    but its policy is the defaults' (an unsigned owner sign-off): with a waiver of
+    GATE-MC003 by anyone, and 'sign --name', gate --release passed it."""
+    root = build_workspace(tmp_path / "ws", {"sign": []})
+    edit(root / CARD, ("risk_tier: high", "risk_tier: unacceptable"))
+    (root / "waivers.yaml").write_text(UNACCEPTABLE_WAIVER, encoding="utf-8")
+    code, out = cli(
+        "sign", SYSTEM, "-w", str(root), "--role", "owner", "--name", "Mallory",
+        "--today", TODAY.isoformat(), "--acknowledge", "GATE-MC003", "--acknowledge", "GATE-WV001",
+    )  # fmt: skip
+    assert code == 0, out
+    code, report = gate_json(root, "--release")
+    assert code == 1, report  # was 0
+    [found] = [f for f in report["findings"] if f["code"] == "GATE-MC003"]  # type: ignore[union-attr,index]
+    assert found["severity"] == "error" and "may not be released" in found["message"], found
+    assert report["waived"] == [], report
+
+
+def test_no_policy_lowers_the_unacceptable_tier_finding(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    edit(root / CARD, ("risk_tier: high", "risk_tier: unacceptable"))
+    policy = root / "policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8") + "defaults:\n  rules:\n    GATE-MC003: {level: off}\n",
+        encoding="utf-8",
+    )
+    code, report = gate_json(root, "--release")
+    assert code == 1, report
+    assert {"GATE-MC003", "GATE-POL002"} <= set(codes(report)), report
+
+
+def test_a_waiver_of_the_risk_tier_rule_is_refused(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "ws")
+    (root / "waivers.yaml").write_text(UNACCEPTABLE_WAIVER, encoding="utf-8")
+    _code, report = gate_json(root, "--release")
+    refused = [f["message"] for f in report["findings"] if f["code"] == "GATE-WV001"]  # type: ignore[union-attr,index]
+    assert refused == [
+        "waiver rule GATE-MC003 (model-card.risk-tier-releasable) blocks whatever a waiver "
+        "says and cannot be waived"
+    ], refused

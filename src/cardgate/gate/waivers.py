@@ -64,7 +64,13 @@ def refusals(
     if rule is None:
         found.append(("rule", f"names unknown rule '{waiver.rule}'"))
     elif not rule.waivable:
-        why = "guards the gate's integrity" if rule.integrity else "judges waivers"
+        why = (
+            "guards the gate's integrity"
+            if rule.integrity
+            else "judges waivers"
+            if rule.name.startswith("waivers.")
+            else "blocks whatever a waiver says"
+        )
         found.append(("rule", f"rule {rule.code} ({rule.name}) {why} and cannot be waived"))
     elif not settings.waivable(rule):
         found.append(

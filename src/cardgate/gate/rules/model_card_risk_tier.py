@@ -3,7 +3,10 @@
 Rationale:
 The organisation's tiering process puts systems whose risks cannot be brought to a
 tolerable level (for example practices prohibited by the EU AI Act) in the
-``unacceptable`` tier. The decision not to proceed must hold at release time.
+``unacceptable`` tier. The decision not to proceed must hold at release time: no waiver
+accepts it and no policy lowers this rule (the tier's policy is the defaults', an
+unsigned owner sign-off: with a waiver of this finding, ``risk_tier: unacceptable``
+written over ``high`` shipped on less than ``high`` demands).
 The tier decides what the gate demands: a card changed from ``risk_tier: high`` to
 ``limited`` no longer needs the legal and risk sign-offs, and counts an unsigned owner
 sign-off anyone can append. With ``--changed-since REF``, a system whose card on REF had
@@ -59,6 +62,8 @@ NIST = ["MANAGE 1.1", "MAP 1.5"]
 ALIASES: list[str] = []
 RELEASE_STRICT = True
 NEEDS_CARD = True
+WAIVABLE = False  # an unacceptable system never ships: no waiver accepts it
+LOCKED = True  # nor may the policy lower this rule
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
