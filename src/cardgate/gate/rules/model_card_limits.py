@@ -19,8 +19,9 @@ sections (retrieval, generation, safety, operations), the baselines' tolerances
 what its limits measure (``bootstrap.confidence_level``, the retrieval ``k``, the
 operations' token ``prices``), the
 values ``evaluation.missing_values`` drops, what the limits are read from (the columns,
-the positive label, a score file's scale: `cardgate.gate.card_readings`) and the
-monitoring plan (`cardgate.gate.plan_limits`). The card on
+the positive label, a score file's scale: `cardgate.gate.card_readings`), the
+monitoring plan (`cardgate.gate.plan_limits`) and the data contracts of the datasets the
+card names, GATE-DC003's limits (`cardgate.gate.contract_limits`). The card on
 REF is found as for its risk tier, under either name, in the system's folder or REF's
 systems folder. Plain ``cardgate gate`` has no REF and reports nothing.
 
@@ -68,6 +69,12 @@ Fails:
   at a new file or an old one does not move the floor: `cardgate.gate.genai_baselines`);
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
+- the data contract of a dataset the card names demanding less than on REF
+  (`cardgate.gate.contract_limits`): ``allowed_values`` widened (``[F, M]`` to ``[F, M,
+  X]`` beside rows of ``X``), a column's ``min`` lowered, ``max`` raised or removed,
+  ``max_null_rate`` raised, ``nullable``, ``unique`` or ``pattern`` given up, its type
+  changed or the column dropped; ``allow_extra_columns``, ``min_rows``/``max_rows`` or
+  ``freshness`` loosened (a dataset new since REF sets its first contract);
 - a system new since REF, in a change that removes systems (its folder may be a removed
   one renamed), demanding less than the removed systems' cards did;
 - a system new since REF whose id had a card earlier in REF's history (its folder
@@ -97,6 +104,8 @@ from cardgate.core.problems import Severity
 from cardgate.gate.baseline_limits import baseline_worsened, ref_baselines
 from cardgate.gate.card_limits import Loosening, base_limits, card_limits, loosenings
 from cardgate.gate.context import RuleContext
+from cardgate.gate.contract_limits import contract_loosenings, ref_contract
+from cardgate.gate.datasets import checked_datasets
 from cardgate.gate.genai_baselines import genai_baselines_worsened
 from cardgate.gate.result import Finding
 
@@ -160,5 +169,31 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 key=True,
                 hint=f"restore the limit of {ref}: a loosened limit counts once merged, not in "
                 "the change that loosens it",
+                waivable=False,
+            )
+    yield from _contracts(ctx, ref)
+
+
+def _contracts(ctx: RuleContext, ref: str) -> Iterator[Finding]:
+    """The contracts of the datasets the card names, against theirs on the ref
+    (`cardgate.gate.contract_limits`)."""
+    base = ctx.gate.ref_cards()
+    assert base is not None
+    for dataset in checked_datasets(ctx):
+        if dataset.sheet.loaded is None:  # pragma: no cover - a contract was read from it
+            continue
+        relative = ctx.gate.relative(dataset.sheet.loaded.path)
+        before = ref_contract(ctx.workspace, base, relative)
+        if before is None:
+            continue  # a dataset new since the ref: its first contract
+        for path, what in contract_loosenings(before, dataset.contract, ref):
+            yield ctx.finding(
+                dataset.sheet,
+                f"the contract of dataset '{dataset.id}' demands less than on {ref}: {what} "
+                "(contract loosened)",
+                path=path,
+                key=True,
+                hint=f"restore the contract of {ref}: a loosened contract counts once merged, "
+                "not in the change that loosens it",
                 waivable=False,
             )
