@@ -29,7 +29,7 @@ from cardgate.evidence.evaluation.artifact import (
     read_artifact,
 )
 from cardgate.evidence.evaluation.decide import number, subject
-from cardgate.gate.tiers import BaseCards, base_card_paths, card_data
+from cardgate.gate.ref_cards import BaseCards, base_card_paths, card_data
 
 _SHOWN = 3
 

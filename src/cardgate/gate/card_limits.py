@@ -38,7 +38,7 @@ may be one of them renamed: the removed systems' cards are its floor then; and o
 id had a card earlier in the ref's history, deleted by a change merged before, is held to
 that card as it was before the deletion, and one evaluating the outputs of a system on
 the ref (a system folder copied under a new id) to that system's card
-(`cardgate.gate.tiers.earlier_cards`). A card that
+(`cardgate.gate.tier_history.earlier_cards`). A card that
 does not validate on the ref had none of its limits in force there (the gate blocked the
 system): it is no floor, and the rule says so.
 """
@@ -50,23 +50,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from cardgate.documents.positions import DataPath
 from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, Baseline
 from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, RetrievalBaseline
 from cardgate.documents.schemas.model_card import ModelCard
-from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.evidence.evaluation.decide import ACTIONS, subject
 from cardgate.gate.card_readings import Readings, card_readings, readings_changed
-from cardgate.gate.tiers import (
-    BaseCards,
-    Earlier,
-    base_card_paths,
-    card_data,
-    earlier_cards,
-    removed_cards,
-)
 
 GENAI_SECTIONS = (
     "retrieval_evaluation",
@@ -378,41 +367,3 @@ def _compared(before: Limit, limits: Iterable[Limit], ref: str) -> list[Loosenin
 
 def _features(targets: Iterable[str | None]) -> str:
     return ", ".join("the overall value" if name is None else f"'{name}'" for name in targets)
-
-
-@dataclass(frozen=True)
-class BaseLimits:
-    """The limits of a system's card on the ref, as far as they can be read."""
-
-    cards: tuple[CardLimits, ...] = ()
-    unreadable: tuple[str, ...] = ()
-    """Workspace-relative paths of its cards on the ref that do not validate there."""
-    removed: tuple[str, ...] = ()
-    """For a system new since the ref: the removed systems whose cards are its floor."""
-    earlier: Earlier | None = None
-    """For a system new since the ref in a change that removes none: the cards of the
-    ref's history that are its floor (`cardgate.gate.tiers.earlier_cards`)."""
-
-
-def base_limits(workspace: Workspace, system: SystemDocs, base: BaseCards) -> BaseLimits:
-    """The limits of the system's card on the ref: the floor of its card's here."""
-    paths = base_card_paths(workspace, system, base)
-    removed: tuple[str, ...] = ()
-    earlier = None
-    revision = None
-    if paths is None:  # new since the ref, or one of the removed systems renamed
-        gone = removed_cards(workspace, base)
-        removed = tuple(gone)
-        paths = [path for found in gone.values() for path in found]
-        earlier = earlier_cards(workspace, system, base) if not gone else None
-        if earlier is not None:
-            paths, revision = list(earlier.paths), earlier.revision
-    cards: list[CardLimits] = []
-    unreadable: list[str] = []
-    for relative in paths:
-        data = card_data(workspace, base, relative, revision)
-        try:
-            cards.append(card_limits(ModelCard.model_validate(data)))
-        except ValidationError:
-            unreadable.append(relative)
-    return BaseLimits(tuple(cards), tuple(unreadable), removed, earlier)

@@ -35,9 +35,10 @@ from cardgate.documents.validated import ValidatedDocument
 from cardgate.documents.workspace import DatasetDocs, SystemDocs, Workspace
 from cardgate.evidence.evaluation.artifact import ArtifactError, EvaluationArtifact, read_artifact
 from cardgate.gate.policy import ResolvedPolicy, TierSettings
+from cardgate.gate.ref_cards import BaseCards, base_cards
 from cardgate.gate.result import WORKSPACE, Finding
 from cardgate.gate.rule_meta import RuleMeta
-from cardgate.gate.tiers import BaseCards, GatedTier, base_cards, gated_tier, removed_systems
+from cardgate.gate.tiers import GatedTier, gated_tier, removed_systems
 
 if TYPE_CHECKING:
     from cardgate.frameworks.definitions import DefinitionSet

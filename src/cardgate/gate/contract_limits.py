@@ -35,7 +35,7 @@ from cardgate.documents.schemas.contract import (
 )
 from cardgate.documents.schemas.datasheet import Datasheet
 from cardgate.documents.workspace import YAML_SUFFIXES, Workspace
-from cardgate.gate.tiers import BaseCards, card_data
+from cardgate.gate.ref_cards import BaseCards, card_data
 
 
 def ref_contract(workspace: Workspace, base: BaseCards, relative: str) -> DataContract | None:

@@ -38,7 +38,7 @@ from cardgate.documents.schemas.genai_evaluation import (
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.documents.workspace import SystemDocs, Workspace
 from cardgate.gate.baseline_limits import listed, worse_entry
-from cardgate.gate.tiers import BaseCards, ref_named_paths
+from cardgate.gate.ref_cards import BaseCards, ref_named_paths
 
 SECTIONS = ("retrieval_evaluation", "generation_evaluation", "operations_evaluation")
 

@@ -55,8 +55,8 @@ from cardgate.gate.genai import EvidenceRead, read_once
 from cardgate.gate.genai_baselines import DEFAULT_ARTIFACTS
 from cardgate.gate.recompute import differences as _differences
 from cardgate.gate.recompute import recomputed as _recomputed
+from cardgate.gate.ref_cards import ref_named_paths
 from cardgate.gate.result import Finding
-from cardgate.gate.tiers import ref_named_paths
 
 CODE = "GATE-ART001"
 NAME = "artifacts.true"

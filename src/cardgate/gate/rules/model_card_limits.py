@@ -102,11 +102,12 @@ from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
 from cardgate.gate.baseline_limits import baseline_worsened, ref_baselines
-from cardgate.gate.card_limits import Loosening, base_limits, card_limits, loosenings
+from cardgate.gate.card_limits import Loosening, card_limits, loosenings
 from cardgate.gate.context import RuleContext
 from cardgate.gate.contract_limits import contract_loosenings, ref_contract
 from cardgate.gate.datasets import checked_datasets
 from cardgate.gate.genai_baselines import genai_baselines_worsened
+from cardgate.gate.ref_limits import base_limits
 from cardgate.gate.result import Finding
 
 CODE = "GATE-MC005"
