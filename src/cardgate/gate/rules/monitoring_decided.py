@@ -9,19 +9,28 @@ broken clause of the data contract. A breach of the latest window blocks the sys
 someone accountable records what was done about it in the card's
 ``monitoring.decisions``: a rollback, a retraining, or a waiver with an expiry date.
 
+A window that ends after today is not yet history (GATE-MON001 does not count it), but
+what it recorded is known: its breaches need a decision too. Otherwise a breaching window
+monitored early under its period's name (``2026-12.csv.gz`` on 7 December ends
+2026-12-31) or with a far ``--end`` hid behind the last month's clean window, and the
+release gate passed it.
+
 A waiver decision is held to the policy of the system's tier like a waiver of
 waivers.yaml: none covers a breach where the policy never waives this rule
 (``waivable: false``), and none runs longer than the tier's ``max_waiver_days``.
 
 Fails:
 - the latest window of ``monitoring.json`` has a breach and no decision names it;
+- a window that ends after today has a breach and no decision names it (each such
+  window is judged, as the latest one is);
 - its only decision is a waiver that expired, that runs longer than the policy's
   ``max_waiver_days`` (``expires: 2099-12-31``), or that the policy forbids;
 - its only decision names no approver (``approver: ""``, ``TODO``, blanks).
 
 Passes:
-- the latest window (of those ended by today) has no breach; or a rollback or retrain
-  decision names it; or a waiver that has not expired and that the policy allows.
+- the latest window of those ended by today, and every window ending after today, has
+  no breach; or a rollback or retrain decision names it; or a waiver that has not expired
+  and that the policy allows.
 
 Remediation:
 Investigate the breach (the review site shows it), then act and record the decision
@@ -56,29 +65,37 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if read.artifact is None:
         return  # absent: GATE-MON001; unreadable: GATE-MON003
     latest = read.artifact.latest(ctx.today)
-    if latest is None or not latest.breaches:
-        return
-    decision, refused = covering_decision(
-        card,
-        latest.id,
-        ctx.today,
-        waivable=ctx.settings.waivable(ctx.rule),
-        max_days=ctx.settings.max_waiver_days,
-        tier=ctx.settings.tier,
-    )
-    if decision is not None:
-        return
-    shown = "; ".join(f"{b.kind}: {b.subject}" for b in latest.breaches[:_SHOWN])
-    more = len(latest.breaches) - _SHOWN
-    if more > 0:
-        shown += f"; and {more} more"
-    why = f" ({refused})" if refused else ""
-    yield ctx.finding(
-        system.card,
-        f"the latest monitored window '{latest.id}' ({read.relative}) breaches its plan: "
-        f"{shown}; no decision is recorded{why}",
-        path=("monitoring",),
-        key=True,
-        hint=f"record a decision under monitoring.decisions (window: {latest.id}; rollback, "
-        "retrain, or waiver with an expiry)",
-    )
+    judged = [latest] if latest is not None else []
+    judged += [w for w in read.artifact.windows if w.end > ctx.today]
+    for window in judged:
+        if not window.breaches:
+            continue
+        decision, refused = covering_decision(
+            card,
+            window.id,
+            ctx.today,
+            waivable=ctx.settings.waivable(ctx.rule),
+            max_days=ctx.settings.max_waiver_days,
+            tier=ctx.settings.tier,
+        )
+        if decision is not None:
+            continue
+        shown = "; ".join(f"{b.kind}: {b.subject}" for b in window.breaches[:_SHOWN])
+        more = len(window.breaches) - _SHOWN
+        if more > 0:
+            shown += f"; and {more} more"
+        why = f" ({refused})" if refused else ""
+        which = (
+            f"the latest monitored window '{window.id}' ({read.relative})"
+            if window is latest
+            else f"the monitored window '{window.id}' ({read.relative}), which ends "
+            f"{window.end.isoformat()}, after today ({ctx.today.isoformat()}),"
+        )
+        yield ctx.finding(
+            system.card,
+            f"{which} breaches its plan: {shown}; no decision is recorded{why}",
+            path=("monitoring",),
+            key=True,
+            hint=f"record a decision under monitoring.decisions (window: {window.id}; rollback, "
+            "retrain, or waiver with an expiry)",
+        )

@@ -10,7 +10,8 @@ one cadence old (1, 7, 31 or 92 days): monitoring that stopped is not monitoring
 Fails:
 - a deployed system with ``cadence: monthly`` and no ``monitoring.json``;
 - its latest window ended 2026-09-30 and today is 2026-11-30 (61 days > 31); windows
-  that end after today do not count (the gate judges as of its date).
+  that end after today do not count (the gate judges as of its date; GATE-MON002 judges
+  their breaches).
 
 Passes:
 - the latest window ended within one cadence of today; or the plan sets no cadence; or
