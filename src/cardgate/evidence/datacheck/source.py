@@ -102,6 +102,7 @@ class DataSource:
             text = first.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise read_error(self, error) from error
+        refuse_binary(text, self.display)
         try:
             names = next(csv.reader([text.rstrip("\r\n")]), [])
         except csv.Error as error:  # a quoted name holding a line break
@@ -239,6 +240,18 @@ def require_utf8(source: DataSource, read: Collection[str], *, shown: str = "") 
     line = invalid_utf8_line(source)
     if line is not None:
         raise not_utf8(shown or source.display, line)
+
+
+def refuse_binary(header: str, shown: str) -> None:
+    """InputError when a CSV file's first line (`header`, decoded) holds a NUL byte:
+    valid UTF-8, yet no text (a binary file, or UTF-16 without its byte-order mark),
+    which every reader took for a header row of odd names and no rows."""
+    if "\x00" in header:
+        raise InputError(
+            f"{shown}:1:{header.index(chr(0)) + 1}: holds a NUL byte: a binary file, not CSV text",
+            hint="point at the CSV export itself (UTF-16 text without a byte-order mark "
+            "looks like this too: save it as UTF-8)",
+        )
 
 
 def not_utf8(shown: str, line: int | None) -> InputError:

@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from cardgate.documents.schemas.evaluation import EvaluationSettings
-from cardgate.evidence.datacheck.source import DataSource, read_error, require_utf8
+from cardgate.evidence.datacheck.source import (
+    DataSource,
+    read_error,
+    refuse_binary,
+    require_utf8,
+)
 from cardgate.evidence.evaluation.parquet_rows import Locate, check_columns
 
 CSV_BLOCK_BYTES = 8 << 20
@@ -37,6 +42,7 @@ def csv_batches(
     source = DataSource(path, "csv", gzip, path.stat().st_size)
     try:
         header = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
+        refuse_binary(",".join(header.schema.names), display)
         check_columns(header.schema.names, needed, display, locate=locate)
         present = [name for name in optional if name in header.schema.names]
         require_utf8(source, [*needed, *present], shown=display)
