@@ -806,10 +806,12 @@ def regression_section(runs: int) -> list[str]:
     lines += [
         "",
         f"Per-group intervals of the regression metrics (from the exact sums: the mean ± "
-        f"Student's t quantile times its standard error for the mean error and the MAE, "
-        f"Bonett's log-scale interval of the MSE, rooted, for RMSE), errors normal with "
-        f"mean 0 and standard deviation 1 (true "
-        f"MAE √(2/π) ≈ 0.798, RMSE 1), {runs} groups per cell; the last column, RMSE when "
+        f"Student's t quantile times its standard error for the mean error, the same on "
+        f"the log scale for the MAE, Bonett's log-scale interval of the MSE, rooted, for "
+        f"RMSE), errors normal with mean 0 and standard deviation 1 (true "
+        f"MAE √(2/π) ≈ 0.798, RMSE 1), {runs} groups per cell; *MAE above*: the share "
+        f"whose upper end lies under the true MAE (a `max` at the truth read `within`; "
+        f"target 2.5%); the last column, RMSE when "
         f"the errors are heavy-tailed (Student's t with 5 degrees of freedom, scaled to "
         f"standard deviation 1: kurtosis 9, which moments of 30 rows estimate poorly). "
         "Target: at least 95%.",
@@ -832,12 +834,15 @@ def regression_section(runs: int) -> list[str]:
              (heavy * heavy).sum(1), (heavy**4).sum(1)], axis=1,
         )  # fmt: skip
         tailed = regression_intervals(squares, z)["root_mean_squared_error"]
+        short = float(np.mean(found["mean_absolute_error"][1] < truths["mean_absolute_error"]))
         coverage_rows.append(
             [f"{rows:,}"]
             + [pct(covered(*found[m], truths[m])) for m in truths]
-            + [pct(covered(*tailed, 1.0))]
+            + [pct(short), pct(covered(*tailed, 1.0))]
         )
-    lines += table(["rows", "mean error", "MAE", "RMSE", "RMSE, t(5) errors"], coverage_rows)
+    lines += table(
+        ["rows", "mean error", "MAE", "RMSE", "MAE above", "RMSE, t(5) errors"], coverage_rows
+    )
     return [*lines, ""]
 
 

@@ -15,7 +15,7 @@ the time):
   interval uses, from the group's positives and negatives (read from its TPR and TNR);
 * balanced accuracy: as a proportion of its *effective* trials v(1 − v)/se²;
 * MAE and RMSE, whose standard errors grow with the errors' scale: a constant relative
-  error (on the log scale for RMSE, whose interval is built there);
+  error, on the log scale where both intervals are built;
 * any other metric (the mean error, the Brier score, the calibration error): the limit
   moved by (z + z₀.₈) standard errors read from the interval's width.
 
@@ -73,7 +73,7 @@ def detectable_value(
         if effective is not None:
             return detectable_proportion(effective, bound=bound, limit=limit, level=level)
     if metric in SCALE_METRICS and value > 0 and ci[0] > 0 and limit > 0:
-        return _detectable_scale(metric, value, ci, bound=bound, limit=limit, level=level)
+        return _detectable_scale(ci, bound=bound, limit=limit, level=level)
     return detectable_from_interval(value, ci, bound=bound, limit=limit, level=level)
 
 
@@ -81,22 +81,16 @@ SCALE_METRICS = frozenset({"mean_absolute_error", "root_mean_squared_error"})
 """Metrics that grow with the errors' scale, and their standard errors with them."""
 
 
-def _detectable_scale(
-    metric: str, value: float, ci: Interval, *, bound: str, limit: float, level: float
-) -> float:
+def _detectable_scale(ci: Interval, *, bound: str, limit: float, level: float) -> float:
     """A scale metric's standard error is a constant share r of its value (errors of one
-    shape at another scale): the estimate must pass c = limit/(1 ∓ z·r) for the interval
-    to clear the limit, and the truth d is past c 80% of the time when d(1 ∓ z₀.₈·r) = c.
-    RMSE's interval is built on the log scale (Bonett's), so r is read there and the
-    steps are multiplicative: d = limit·exp(±(z + z₀.₈)·r)."""
+    shape at another scale), and both intervals are built on the log scale (RMSE's
+    Bonett's, the MAE's Student's there), so r is read there: the estimate must pass
+    c = limit·exp(±z·r) for the interval to clear the limit, and the truth d is past c
+    80% of the time when d = limit·exp(±(z + z₀.₈)·r)."""
     z, z_power = z_value(level), power_z()
     sign = 1.0 if bound == "max" else -1.0
-    if metric == "root_mean_squared_error":
-        share = (math.log(ci[1]) - math.log(ci[0])) / (2 * z)
-        return limit * math.exp(sign * (z + z_power) * share)
-    share = (ci[1] - ci[0]) / (2 * z * value)
-    denominator = (1 - sign * z * share) * (1 - sign * z_power * share)
-    return limit / denominator if denominator > 0 else sign * math.inf
+    share = (math.log(ci[1]) - math.log(ci[0])) / (2 * z)
+    return limit * math.exp(sign * (z + z_power) * share)
 
 
 def _detectable_f1(value: float, ci: Interval, *, bound: str, limit: float, level: float) -> float:
