@@ -55,6 +55,7 @@ from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, Baseline
 from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, RetrievalBaseline
 from cardgate.documents.schemas.model_card import ModelCard
 from cardgate.evidence.evaluation.decide import ACTIONS, subject
+from cardgate.gate.audit_limits import AuditReadings, audit_readings
 from cardgate.gate.card_readings import Readings, card_readings, readings_changed
 
 GENAI_SECTIONS = (
@@ -155,6 +156,9 @@ class CardLimits:
     unless it says otherwise): the rows holding them are dropped. None: no evaluation."""
     readings: Readings = field(default_factory=Readings)
     """What its limits are read from: the columns, the positive label, score scales."""
+    audit: AuditReadings | None = None
+    """What its LL144 bias audit reads the impact ratios from (`cardgate.gate.audit_limits`:
+    compared where the policy holds them to a minimum)."""
 
 
 _CHEAPER = "every query costs less, from its tokens, than when the cost limits were set"
@@ -217,7 +221,14 @@ def card_limits(card: ModelCard) -> CardLimits:
     if card.evaluation is not None:  # as listed, else only an empty cell
         listed = card.evaluation.missing_values
         missing = tuple(listed) if listed is not None else ("",)
-    return CardLimits(tuple(limits), tuple(sizes), tuple(measures), missing, card_readings(card))
+    return CardLimits(
+        tuple(limits),
+        tuple(sizes),
+        tuple(measures),
+        missing,
+        card_readings(card),
+        audit_readings(card),
+    )
 
 
 def _setting(settings: object, key: DataPath) -> float | None:

@@ -20,7 +20,10 @@ noise floor, is ``inconclusive`` and does what the option ``inconclusive`` says
 ``bias_audit:`` section whose audit cannot be computed (no evaluation, an unreadable
 artifact, predictions changed since the evaluation, a missing column) blocks. Lowering or
 removing a minimum the baseline or the workspace's policy sets is a loosening
-(GATE-POL001). Setting it needs no heavy import unless a system has a bias audit.
+(GATE-POL001); with ``--changed-since``, a card's ``bias_audit:`` that reads the ratios
+otherwise than on the ref (a value newly read as an unknown category, another column,
+small categories newly excluded, the section removed) is GATE-MC005's. Setting it needs
+no heavy import unless a system has a bias audit.
 
 Fails:
 - ``min_impact_ratio: 0.8`` and a category at 0.40 (95% CI 0.26–0.61, noise floor

@@ -20,7 +20,9 @@ what its limits measure (``bootstrap.confidence_level``, the retrieval ``k``, th
 operations' token ``prices``), the
 values ``evaluation.missing_values`` drops, what the limits are read from (the columns,
 the positive label, a score file's scale: `cardgate.gate.card_readings`), the
-monitoring plan (`cardgate.gate.plan_limits`) and the data contracts of the datasets the
+monitoring plan (`cardgate.gate.plan_limits`), what the LL144 bias audit reads its
+impact ratios from where the policy sets GATE-BA001's ``min_impact_ratio``
+(`cardgate.gate.audit_limits`) and the data contracts of the datasets the
 card names, GATE-DC003's limits (`cardgate.gate.contract_limits`). The card on
 REF is found as for its risk tier, under either name, in the system's folder or REF's
 systems folder. Plain ``cardgate gate`` has no REF and reports nothing.
@@ -69,6 +71,11 @@ Fails:
   at a new file or an old one does not move the floor: `cardgate.gate.genai_baselines`);
 - ``evaluation.baseline.tolerance`` or the retrieval baseline's ``tolerance`` raised, the
   baseline removed, or a metric dropped from the retrieval baseline's ``metrics``;
+- where the policy sets GATE-BA001's ``min_impact_ratio``: the card's ``bias_audit:``
+  reading the impact ratios otherwise than on REF (``unknown_values: [Black]`` added
+  beside a ``Female × Black`` ratio under the minimum: those individuals leave every
+  ratio; ``sex_column``, ``race_column`` or ``method`` changed;
+  ``exclude_small_categories`` added; the section removed);
 - the data contract of a dataset the card names demanding less than on REF
   (`cardgate.gate.contract_limits`): ``allowed_values`` widened (``[F, M]`` to ``[F, M,
   X]`` beside rows of ``X``), a column's ``min`` lowered, ``max`` raised or removed,
@@ -101,6 +108,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
+from cardgate.gate.audit_limits import RULE as AUDIT_RULE
+from cardgate.gate.audit_limits import audit_loosened
 from cardgate.gate.baseline_limits import baseline_worsened, ref_baselines
 from cardgate.gate.card_limits import Loosening, card_limits, loosenings
 from cardgate.gate.context import RuleContext
@@ -135,7 +144,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             severity=Severity.WARNING,
         )
     removed = ", ".join(f"'{name}'" for name in floor.removed)
-    found = loosenings(floor.cards, card_limits(card), ref)
+    limits = card_limits(card)
+    found = loosenings(floor.cards, limits, ref)
+    if _audit_held(ctx):
+        changed = audit_loosened((there.audit for there in floor.cards), limits.audit, ref)
+        found += [Loosening(path, message) for path, message in changed]
     baselines = ref_baselines(ctx.workspace, system, card, base)
     worsened = baseline_worsened(ctx.workspace, system, card, baselines, ref)
     worsened += genai_baselines_worsened(ctx.workspace, system, card, base)
@@ -173,6 +186,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 waivable=False,
             )
     yield from _contracts(ctx, ref)
+
+
+def _audit_held(ctx: RuleContext) -> bool:
+    """Whether the policy holds the system's LL144 impact ratios to a minimum (GATE-BA001
+    on, with ``min_impact_ratio``): then what the card's audit reads them from is a limit."""
+    if ctx.settings.levels.get(AUDIT_RULE) == "off":
+        return False
+    return getattr(ctx.settings.options.get(AUDIT_RULE), "min_impact_ratio", None) is not None
 
 
 def _contracts(ctx: RuleContext, ref: str) -> Iterator[Finding]:
