@@ -279,3 +279,51 @@ def test_cache_off_and_broken_entries_fall_back_to_parsing(
     finally:
         monkeypatch.delenv("CARDGATE_NO_CACHE")
         parse_cache.cache_dir.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "key", "quoted"),
+    [
+        (
+            "  decision_thresholds: flag when proba > 0.3: investigators review them",
+            45,
+            "decision_thresholds",
+            'decision_thresholds: "flag when proba > 0.3: investigators review them"',
+        ),
+        (
+            "  confidential_data: yes: personal data of claimants",
+            25,
+            "confidential_data",
+            'confidential_data: "yes: personal data of claimants"',
+        ),
+        (  # a list item's key; a double quote in the value: single quotes
+            '  - note: the "v2" data: from 2026',
+            24,
+            "note",
+            "note: 'the \"v2\" data: from 2026'",
+        ),
+    ],
+)
+def test_a_colon_inside_an_unquoted_value_says_to_quote_it(
+    line: str, column: int, key: str, quoted: str
+) -> None:
+    """PyYAML's "mapping values are not allowed in this context" for `key: a: b` does not
+    say that the value's ': ' is the trouble: the problem names the key and the hint is the
+    line with its value quoted, ready to copy."""
+    with pytest.raises(DocumentLoadError) as raised:
+        parse_text(f"kind: model-card\nsection:\n{line}\n", display="card.yaml")
+    problem = raised.value.problem
+    assert (problem.code, problem.line, problem.column) == ("CG005", 3, column)
+    assert f"the value of '{key}' holds ': '" in problem.message
+    assert problem.hint == f"put the whole value in quotes: {quoted}"
+    assert yaml.safe_load(quoted) is not None  # the hint's line is valid YAML
+
+
+def test_a_colon_on_a_continuation_line_keeps_the_general_hint() -> None:
+    """A second line of a value that reads as a key is an indentation matter, not a
+    value to quote: the message stays PyYAML's."""
+    with pytest.raises(DocumentLoadError) as raised:
+        parse_text("kind: x\nname: a\n  b: c\n", display="card.yaml")
+    problem = raised.value.problem
+    assert "holds ': '" not in problem.message
+    assert "check indentation and quoting" in problem.hint

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,12 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
             span = Span.from_mark(error.context_mark)
             message = f"the quoted value that starts here is never closed{end}"
             hint = "close the quote on this line, or escape a quote inside the value"
+        elif (quoted := _colon_in_value(text, span, error.problem or "")) is not None:
+            key, line = quoted
+            message = (
+                f"the value of '{key}' holds ': ', which YAML reads as the start of another key"
+            )
+            hint = f"put the whole value in quotes: {line}" if line else _QUOTE_IT
         elif _indented_with_a_tab(text, span):
             # PyYAML's words for a tab in the indentation ("found character that cannot
             # start any token", "... violates indentation") do not say what to do
@@ -176,6 +183,36 @@ def parse_text(text: str, *, display: str, limits: Limits = DEFAULT_LIMITS) -> L
             )
         )
     return LoadedDocument(Path(display), display, text, data, builder.positions)
+
+
+_KEY_THEN_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s#'\"\[{&*!|>%@`-][^:#]*?):\s+(\S.*?)\s*$")
+_QUOTE_IT = "put the whole value in quotes"
+_SHOWN_LINE = 120
+"""A longer line is not repeated in the hint."""
+
+
+def _colon_in_value(text: str, span: Span, problem: str) -> tuple[str, str] | None:
+    """(key, its line with the value quoted) when the error is a ': ' inside a plain
+    value written after `key: ` on the line `span` points into (`a: b: c`); the line is
+    '' when too long to show or holding a comment."""
+    if not problem.startswith("mapping values are not allowed"):
+        return None
+    lines = text.split("\n")
+    if not 1 <= span.line <= len(lines):
+        return None
+    line = lines[span.line - 1].rstrip("\r")
+    match = _KEY_THEN_VALUE.match(line)
+    if match is None or span.column - 1 <= match.start(2):
+        return None  # the colon is the key's own: a line of a value read as a key
+    key, value = match.group(1).strip(), match.group(2)
+    if value[0] in "\"'":
+        return key, ""  # a quoted value with text after its closing quote
+    if '"' not in value:
+        quoted = '"' + value.replace("\\", "\\\\") + '"'
+    else:
+        quoted = "'" + value.replace("'", "''") + "'"
+    shown = f"{key}: {quoted}"
+    return key, shown if len(shown) <= _SHOWN_LINE and " #" not in value else ""
 
 
 def _indented_with_a_tab(text: str, span: Span) -> bool:
