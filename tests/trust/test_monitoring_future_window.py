@@ -1,4 +1,5 @@
-"""A breaching window cannot hide after today (GATE-MON002; red team 44).
+"""A breaching window cannot hide after today, nor be dropped from the record
+(GATE-MON002; red team 44).
 
 The gate judged only the latest window *that ended by today*: a window ending later was
 "not yet history". But its breaches are recorded, and its end is whatever its file name
@@ -6,15 +7,19 @@ or ``--end`` says. So the December window monitored on 30 November under its per
 name (``2026-12.csv``, which ends 2026-12-31), or any window given a far ``--end``, hid
 its drift behind November's clean window: GATE-MON001 counted November, GATE-MON002
 judged November, the roles signed, and ``gate --release`` passed. Now every window ending
-after today is judged too; a decision on it covers it, as on the latest."""
+after today is judged too; a decision on it covers it, as on the latest. And with
+``--changed-since``, a breach judged on the ref whose window the change deleted from
+``monitoring.json`` (the clean window before it became the latest) still needs its
+decision."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.gate.conftest import window_text
 
-from .conftest import SYSTEM, build_workspace, cli, codes, gate_json
+from .conftest import SYSTEM, build_workspace, cli, codes, edit, gate_json, git
 from .test_artifacts_verified import sign_all
 
 
@@ -61,3 +66,65 @@ def test_a_window_after_today_without_a_breach_passes(tmp_path: Path) -> None:
     root = build_workspace(tmp_path / "ws", {"monitor": [{"id": "2026-11"}, {"id": "2026-12"}]})
     code, report = gate_json(root, "--release")
     assert code == 0, report["findings"]
+
+
+# A breach judged on the ref, dropped from the record in the change (--changed-since)
+
+RECORD = f"systems/{SYSTEM}/monitoring.json"
+RETRAIN = (
+    "  owner: Ada Owner\n  decisions:\n    - {window: '2026-11-28', decision: retrain, "
+    "approver: Ada Owner, date: 2026-11-30}\nevaluation:"
+)
+
+
+def _breach_on_ref(tmp_path: Path) -> Path:
+    """October clean, then a drifting window ending 2026-11-28 recorded by the monitoring
+    job and committed: GATE-MON002 blocks on the ref."""
+    root = build_workspace(
+        tmp_path / "ws", {"monitor": [{"id": "2026-10"}, {"id": "2026-11-28", "shifted": True}]}
+    )
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    assert "GATE-MON002" in codes(gate_json(root)[1])
+    return root
+
+
+def _drop(root: Path, window: str) -> None:
+    path = root / RECORD
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["windows"] = [w for w in data["windows"] if w["id"] != window]
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def test_a_breaching_window_dropped_from_the_record_still_needs_a_decision(
+    tmp_path: Path,
+) -> None:
+    root = _breach_on_ref(tmp_path)
+    _drop(root, "2026-11-28")  # October, clean and 30 days old, is the latest again
+    sign_all(root)
+    assert gate_json(root, "--release")[0] == 0  # the record as it is decides nothing
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1, report  # was 0
+    [message] = _breach_findings(report)
+    assert message.startswith(
+        f"the monitored window '2026-11-28' of {RECORD} on HEAD, removed from the record "
+        "since, breaches its plan: drift: sex; no decision is recorded"
+    ), message
+
+
+def test_a_record_deleted_whole_still_needs_the_decision(tmp_path: Path) -> None:
+    root = _breach_on_ref(tmp_path)
+    (root / RECORD).unlink()
+    code, report = gate_json(root, "--changed-since", "HEAD")
+    assert code == 1
+    [message] = _breach_findings(report)
+    assert "'2026-11-28'" in message and "removed from the record since" in message
+
+
+def test_a_window_dropped_with_its_decision_recorded_passes(tmp_path: Path) -> None:
+    root = _breach_on_ref(tmp_path)
+    _drop(root, "2026-11-28")
+    edit(root / f"systems/{SYSTEM}/model-card.yaml", ("  owner: Ada Owner\nevaluation:", RETRAIN))
+    report = gate_json(root, "--changed-since", "HEAD")[1]
+    assert _breach_findings(report) == []

@@ -19,7 +19,13 @@ from cardgate.core.inputs import DOCUMENT_BYTES, UnreadableFile
 from cardgate.documents.load_limits import DocumentLoadError
 from cardgate.documents.loading import parse_text
 from cardgate.documents.schemas.workspace import CONFIG_FILE, WorkspaceConfig
-from cardgate.documents.workspace import MODEL_CARD_FILE, YAML_SUFFIXES, SystemDocs, Workspace
+from cardgate.documents.workspace import (
+    MODEL_CARD_FILE,
+    MONITORING_FILE,
+    YAML_SUFFIXES,
+    SystemDocs,
+    Workspace,
+)
 
 MODEL_CARD_STEM = MODEL_CARD_FILE.removesuffix(".yaml")
 
@@ -84,6 +90,9 @@ class BaseCards:
     earlier: dict[str, Earlier | None] = field(default_factory=dict)
     """System id -> the cards in the ref's history it is held to (`earlier_cards`,
     looked for once per run and system)."""
+    records: dict[str, str] = field(default_factory=dict)
+    """Workspace-relative path of each monitoring record (``monitoring.json``) under the
+    systems folders on the ref -> its object id (`cardgate.gate.monitoring_ref`)."""
     outputs: dict[str, list[tuple[str, str]]] | None = None
     """Each output a card on the ref names -> (system id, card path) of those naming it
     (`_copied`: read once per run, and only for a system new since the ref)."""
@@ -101,12 +110,17 @@ def base_cards(workspace: Workspace, ref: str) -> BaseCards:
     folders = sorted({workspace.relative(workspace.systems_dir), *filter(None, [systems_dir])})
     listed = git_paths(workspace.root, "ls-tree", "-r", "-z", ref, "--", *folders) or []
     objects: dict[str, str] = {}
+    records: dict[str, str] = {}
     for line in listed:
         meta, _, path = line.partition("\t")
         fields = meta.split()
-        if len(fields) == 3 and fields[1] == "blob" and Path(path).stem == MODEL_CARD_STEM:
+        if len(fields) != 3 or fields[1] != "blob":
+            continue
+        if Path(path).stem == MODEL_CARD_STEM:
             objects[path] = fields[2]
-    return BaseCards(ref, systems_dir or None, objects, tuple(folders))
+        elif Path(path).name == MONITORING_FILE:
+            records[path] = fields[2]
+    return BaseCards(ref, systems_dir or None, objects, tuple(folders), records=records)
 
 
 def system_folders(workspace: Workspace, system: SystemDocs, base: BaseCards) -> list[str]:

@@ -15,6 +15,12 @@ monitored early under its period's name (``2026-12.csv.gz`` on 7 December ends
 2026-12-31) or with a far ``--end`` hid behind the last month's clean window, and the
 release gate passed it.
 
+With ``--changed-since REF``, a window GATE-MON002 judged on REF that breaches its plan
+and is gone from the record here, or changed (another entry under its id), still needs
+its decision (`cardgate.gate.monitoring_ref`): the record is a file of the change like
+any other, and deleting the breaching latest window's entry made the clean window before
+it the latest.
+
 A waiver decision is held to the policy of the system's tier like a waiver of
 waivers.yaml: none covers a breach where the policy never waives this rule
 (``waivable: false``), and none runs longer than the tier's ``max_waiver_days``.
@@ -23,6 +29,8 @@ Fails:
 - the latest window of ``monitoring.json`` has a breach and no decision names it;
 - a window that ends after today has a breach and no decision names it (each such
   window is judged, as the latest one is);
+- with ``--changed-since REF``: a window judged on REF with a breach is removed from
+  ``monitoring.json`` (or replaced under its id) and no decision names it;
 - its only decision is a waiver that expired, that runs longer than the policy's
   ``max_waiver_days`` (``expires: 2099-12-31``), or that the policy forbids;
 - its only decision names no approver (``approver: ""``, ``TODO``, blanks).
@@ -43,8 +51,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
+from cardgate.evidence.monitoring.artifact import Window
 from cardgate.gate.context import RuleContext
 from cardgate.gate.monitoring import covering_decision, monitoring_record
+from cardgate.gate.monitoring_ref import dropped_breaches, judged
 from cardgate.gate.result import Finding
 
 CODE = "GATE-MON002"
@@ -62,40 +72,58 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if system is None or card is None or system.card is None:
         return
     read = monitoring_record(ctx, system)
-    if read.artifact is None:
+    base = ctx.gate.ref_cards()
+    dropped = (
+        dropped_breaches(ctx.workspace, system, base, read.artifact, ctx.today)
+        if base is not None and read.error in (None, "does not exist")
+        else []
+    )
+    if read.artifact is None and not dropped:
         return  # absent: GATE-MON001; unreadable: GATE-MON003
-    latest = read.artifact.latest(ctx.today)
-    judged = [latest] if latest is not None else []
-    judged += [w for w in read.artifact.windows if w.end > ctx.today]
-    for window in judged:
-        if not window.breaches:
-            continue
-        decision, refused = covering_decision(
-            card,
-            window.id,
-            ctx.today,
-            waivable=ctx.settings.waivable(ctx.rule),
-            max_days=ctx.settings.max_waiver_days,
-            tier=ctx.settings.tier,
-        )
-        if decision is not None:
-            continue
-        shown = "; ".join(f"{b.kind}: {b.subject}" for b in window.breaches[:_SHOWN])
-        more = len(window.breaches) - _SHOWN
-        if more > 0:
-            shown += f"; and {more} more"
-        why = f" ({refused})" if refused else ""
+    latest = read.artifact.latest(ctx.today) if read.artifact is not None else None
+    windows = judged(read.artifact, ctx.today) if read.artifact is not None else []
+    for window in windows:
         which = (
             f"the latest monitored window '{window.id}' ({read.relative})"
             if window is latest
             else f"the monitored window '{window.id}' ({read.relative}), which ends "
             f"{window.end.isoformat()}, after today ({ctx.today.isoformat()}),"
         )
-        yield ctx.finding(
-            system.card,
-            f"{which} breaches its plan: {shown}; no decision is recorded{why}",
-            path=("monitoring",),
-            key=True,
-            hint=f"record a decision under monitoring.decisions (window: {window.id}; rollback, "
-            "retrain, or waiver with an expiry)",
+        yield from _undecided(ctx, window, which)
+    for relative, window, how in dropped:
+        which = (
+            f"the monitored window '{window.id}' of {relative} on {ctx.gate.base_ref}, "
+            f"{'removed from' if how == 'removed' else 'changed in'} the record since,"
         )
+        yield from _undecided(ctx, window, which)
+
+
+def _undecided(ctx: RuleContext, window: Window, which: str) -> Iterator[Finding]:
+    """A finding when `window` breaches its plan and no decision in the card covers it."""
+    system, card = ctx.system, ctx.card
+    assert system is not None and card is not None and system.card is not None
+    if not window.breaches:
+        return
+    decision, refused = covering_decision(
+        card,
+        window.id,
+        ctx.today,
+        waivable=ctx.settings.waivable(ctx.rule),
+        max_days=ctx.settings.max_waiver_days,
+        tier=ctx.settings.tier,
+    )
+    if decision is not None:
+        return
+    shown = "; ".join(f"{b.kind}: {b.subject}" for b in window.breaches[:_SHOWN])
+    more = len(window.breaches) - _SHOWN
+    if more > 0:
+        shown += f"; and {more} more"
+    why = f" ({refused})" if refused else ""
+    yield ctx.finding(
+        system.card,
+        f"{which} breaches its plan: {shown}; no decision is recorded{why}",
+        path=("monitoring",),
+        key=True,
+        hint=f"record a decision under monitoring.decisions (window: {window.id}; rollback, "
+        "retrain, or waiver with an expiry)",
+    )
