@@ -215,3 +215,38 @@ def test_placeholders_anywhere_warn_past_draft_but_not_in_drafts(in_tmp: Path) -
     # The gate reports placeholders itself, as errors at release: not twice.
     gate_view = workspace_problems(load_workspace(in_tmp), placeholders=False)
     assert [p for p in gate_view if p.code == "CG109"] == []
+
+
+EVALUATION = """\
+evaluation:
+  predictions:
+    path: systems/demo/predictions.csv
+  task: binary-classification
+  label_column: y_true
+  prediction_column: y_pred
+  sensitive_features: [age_band]
+  reference_groups:
+    age_group: 30-44
+  thresholds:
+    - metric: roc_auc
+      min: 0.6
+    - metric: false_positive_rate
+      feature: age_group
+      max: 0.2
+"""
+
+
+def test_a_threshold_on_a_feature_not_evaluated_is_shown_at_its_feature() -> None:
+    """A threshold or reference group naming a feature that sensitive_features does not
+    list is reported at that name's line, with the features evaluated and what to do;
+    it was reported at 'evaluation:' with 'see the template'."""
+    result = validate_document(parse_text(CARD + EVALUATION, display="card.yaml"))
+    found = sorted((p.line, p.column, p.code, p.message, p.hint) for p in result.problems)
+    assert [(line, column, code) for line, column, code, _, _ in found] == [
+        (23, 16, "CG105"),  # reference_groups: age_group
+        (28, 16, "CG105"),  # thresholds[1].feature
+    ]
+    expected = "'age_group' is not an evaluated feature (sensitive_features: age_band)"
+    for _, _, _, message, hint in found:
+        assert expected in message
+        assert hint.startswith("add it to evaluation.sensitive_features")

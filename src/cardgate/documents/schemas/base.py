@@ -114,17 +114,19 @@ Status = Literal["draft", "review", "approved", "retired"]
 
 
 def errors_below(
-    title: str, found: list[tuple[tuple[str | int, ...], str, Any]]
+    title: str, found: list[tuple[tuple[str | int, ...], str, Any]], *, hint: str = ""
 ) -> ValidationError:
     """Value errors at paths below a field — ((item, key), message, value) each — for a
     check that needs a sibling field (a threshold against the card's rates): raised by the
     field's validator, pydantic puts the field's own location in front, so each problem is
-    reported at its item's file:line:col instead of at the section."""
+    reported at its item's file:line:col instead of at the section. `hint`: what to do,
+    shown under each (default: the template's)."""
+    context = {"hint": hint} if hint else {}
     return ValidationError.from_exception_data(
         title,
         [
             InitErrorDetails(
-                type=PydanticCustomError("value_error", "{error}", {"error": message}),
+                type=PydanticCustomError("value_error", "{error}", {"error": message, **context}),
                 loc=loc,
                 input=value,
             )

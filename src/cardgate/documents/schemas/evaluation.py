@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import typing
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -12,6 +13,7 @@ from cardgate.documents.schemas.base import (
     Section,
     Text,
     decided_by,
+    errors_below,
     optional,
     required,
 )
@@ -318,12 +320,6 @@ class EvaluationSettings(Section):
                 raise ValueError(
                     f"intersection {combo}: '{unknown[0]}' is not in sensitive_features"
                 )
-        names = self.feature_names()
-        for name in self.reference_groups:
-            if name not in names:
-                raise ValueError(
-                    f"reference_groups: '{name}' is not an evaluated feature ({', '.join(names)})"
-                )
         for index, threshold in enumerate(self.thresholds):
             for earlier, other in enumerate(self.thresholds[:index]):
                 if _repeats(threshold, other):
@@ -332,12 +328,41 @@ class EvaluationSettings(Section):
                         "limits on the same feature and group: each would be decided, and "
                         "reported, twice)"
                     )
-            if threshold.feature is not None and threshold.feature not in names:
-                raise ValueError(
-                    f"thresholds: feature '{threshold.feature}' is not an evaluated feature "
-                    f"({', '.join(names)})"
-                )
         return self
+
+    @field_validator("reference_groups")
+    @classmethod
+    def _groups_evaluated(cls, groups: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        _refuse_unevaluated("reference_groups", [((name,), name) for name in groups], info)
+        return groups
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds_evaluated(
+        cls, limits: list[Threshold], info: ValidationInfo
+    ) -> list[Threshold]:
+        named = [((index, "feature"), limit.feature) for index, limit in enumerate(limits)]
+        _refuse_unevaluated("thresholds", named, info)
+        return limits
+
+
+def _refuse_unevaluated(
+    field: str, named: Sequence[tuple[tuple[str | int, ...], str | None]], info: ValidationInfo
+) -> None:
+    """An error at each feature `named` (its path below `field`) that is not evaluated:
+    not a sensitive feature nor an intersection 'a,b' (unless those did not validate)."""
+    if "sensitive_features" not in info.data or "intersections" not in info.data:
+        return  # reported there
+    combos: list[list[str]] = info.data["intersections"]
+    names = [*info.data["sensitive_features"], *(",".join(combo) for combo in combos)]
+    found: list[tuple[tuple[str | int, ...], str, Any]] = [
+        (at, f"'{name}' is not an evaluated feature (sensitive_features: {', '.join(names)})", name)
+        for at, name in named
+        if name is not None and name not in names
+    ]
+    if found:
+        hint = "add it to evaluation.sensitive_features (each listed feature is evaluated alone)"
+        raise errors_below(f"EvaluationSettings.{field}", found, hint=hint + ", or name one there")
 
 
 def _repeats(one: Threshold, other: Threshold) -> bool:
