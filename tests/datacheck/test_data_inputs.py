@@ -248,3 +248,27 @@ def test_data_beside_a_contract_path_outside_the_workspace_is_checked_not_record
     code, out, err = ws.check("--data", str(outside))
     assert code == 0, err
     assert "is not the data the datasheet pins" in out and not ws.artifact.exists()
+
+
+def test_a_contract_path_written_from_the_workspace_is_found_and_shown(ws: DataWorkspace) -> None:
+    """contract.path is read from the datasheet's folder; one written from the workspace
+    (as evaluation.predictions.path is) named datasets/x/datasets/x/data.csv, 'not
+    found' without the datasheet's line: the error is at contract.path, says where it was
+    read from, and the hint is the path to write."""
+    ws.data(pd.DataFrame({"a": [1]}))
+    sheet = ws.contract(CONTRACT.format(name=f"datasets/{ws.dataset}/data.csv"))
+    line = (
+        sheet.read_text(encoding="utf-8")
+        .splitlines()
+        .index(f"  path: datasets/{ws.dataset}/data.csv")
+    )
+    _fails(
+        ws,
+        1,
+        f"datasheet.yaml:{line + 1}:9: ",
+        "data file not found (contract.path is read from the datasheet's folder, "
+        f"datasets/{ws.dataset}/)",
+        "hint: did you mean 'data.csv'?",
+    )
+    ws.contract(CONTRACT.format(name="gone.csv"))
+    _fails(ws, 1, "gone.csv: data file not found", "hint: check the datasheet's contract.path")

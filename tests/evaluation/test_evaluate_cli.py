@@ -510,3 +510,27 @@ def test_score_sums_a_counts_table_cannot_hold_are_refused(
     assert "counts.csv: a row of n " in output and shown in output, output
     assert "not the sums of" in output and "Traceback" not in output
     assert not (root / "systems" / SYSTEM / "evaluation.json").exists()
+
+
+def test_a_predictions_path_from_the_wrong_folder_says_which_path_to_write(
+    workspace: Build,
+) -> None:
+    """evaluation.predictions.path is read from the workspace's folder: one written from
+    the card's folder ('predictions.csv.gz') or from the project above the workspace
+    ('../out/p.csv') was 'does not exist' without a hint, or 'leads outside the
+    workspace' without one; each now says where paths are read from, and the first the
+    path to write. Exit codes as before, nothing written."""
+    root = workspace(synthetic(n=50), source="path: predictions.csv.gz")
+    code, output = run(root, SYSTEM)
+    assert code == 1, output
+    assert "model-card.yaml:" in output and "predictions.csv.gz does not exist" in output
+    assert f"hint: did you mean 'systems/{SYSTEM}/predictions.csv.gz'?" in output
+    assert "read from the workspace's folder" in output
+    root = workspace(source="path: ../out/p.csv")
+    code, output = run(root, SYSTEM)
+    assert code == 2 and "leads outside the workspace" in output, output
+    assert f"hint: the predictions must be inside the workspace (e.g. systems/{SYSTEM}/" in output
+    root = workspace(source="path: gone.csv")
+    code, output = run(root, SYSTEM)
+    assert code == 1 and "hint: paths under evaluation: are read from the workspace's" in output
+    assert not (root / "systems" / SYSTEM / "evaluation.json").exists()

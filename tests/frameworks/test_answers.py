@@ -198,3 +198,30 @@ def test_workspace_definition_problems_are_reported_with_the_answers(
     broken = DEFINITION.replace("maps_to: [GOVERN 1.6]", "maps_to: [GOVERN 1.66]")
     workspace = make_workspace({"checklists/acme.yaml": broken})
     assert [p.code for p in check_answers(workspace)] == ["CL003"]
+
+
+def test_evidence_written_from_the_checklist_folder_says_the_path_to_write(
+    make_workspace: WorkspaceFactory, model_card: CardText
+) -> None:
+    """Evidence is read from the workspace's folder; 'model-card.yaml#risks', written from
+    the checklist's folder beside the card, was 'does not exist' with the general hint.
+    The hint is now the path to write, its section kept."""
+    answers = ANSWERS.replace(
+        '[docs/missing.md, ../outside.md, "https://example.org/x", ftp://host/f, docs/ok.md]',
+        "[model-card.yaml#risks, docs/missing.md]",
+    )
+    workspace = make_workspace(
+        {
+            "checklists/acme.yaml": DEFINITION,
+            "systems/credit/model-card.yaml": model_card("credit", "high"),
+            "systems/credit/checklist.yaml": answers,
+        }
+    )
+    hints = {p.message: p.hint for p in check_answers(workspace) if p.code == "CL104"}
+    assert hints == {
+        "evidence 'model-card.yaml' does not exist": "did you mean "
+        "'systems/credit/model-card.yaml#risks'? paths are relative to the workspace root "
+        "(the folder with cardgate.yaml)",
+        "evidence 'docs/missing.md' does not exist": "paths are relative to the workspace "
+        "root (the folder with cardgate.yaml)",
+    }

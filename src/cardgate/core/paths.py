@@ -58,6 +58,19 @@ def confined(root: Path, relative: str, *, base: Path | None = None) -> str:
     return resolved
 
 
+def written_from(root: Path, relative: str, *, base: Path, instead: Path) -> str | None:
+    """The path to write, read from `base`, for what `relative` names when read from the
+    folder `instead` (a document's folder, or the workspace's), when that exists inside
+    `root`: the fix for a path written from the wrong folder. None when it does not."""
+    try:
+        target = confined(root, relative, base=instead)
+    except PathEscapeError:
+        return None
+    if not os.path.exists(target):
+        return None
+    return Path(os.path.relpath(target, _real_folder(os.fspath(base)))).as_posix()
+
+
 def leads_outside(root: Path, path: Path) -> bool:
     """Whether `path`, named inside `root`, resolves through links to a place outside it."""
     resolved = _realpath(os.path.abspath(path))

@@ -32,6 +32,7 @@ import os
 from collections.abc import Collection
 from pathlib import Path
 
+from cardgate.core.paths import written_from
 from cardgate.core.problems import Problem, Severity
 from cardgate.documents.evidence_ref import evidence_ref
 from cardgate.documents.loading import LoadedDocument
@@ -189,6 +190,10 @@ def _evidence_problem(
     if verdict is None:
         return None
     code, message, hint, severity = verdict
+    if code == "CL104":  # written from the checklist's folder?
+        file, mark, section = entry.partition("#")
+        meant = written_from(root, file, base=root, instead=loaded.path.parent)
+        hint = f"did you mean '{meant}{mark}{section}'? {hint}" if meant is not None else hint
     return Problem.at(
         loaded.display, loaded.positions.value(path), code, message, hint=hint, severity=severity
     )

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from cardgate.core.errors import CardgateError, ConfigurationError, UsageError
+from cardgate.core.errors import CardgateError, ConfigurationError, InputError, UsageError
 from cardgate.core.inputs import IN_MEMORY_BYTES
-from cardgate.core.paths import PathEscapeError, display_path
+from cardgate.core.paths import PathEscapeError, display_path, written_from
 from cardgate.documents.located import located_in
 from cardgate.documents.schemas.contract import DataContract
 from cardgate.documents.workspace import Workspace
@@ -189,8 +189,8 @@ def _pinned_other_than(
         return None
     try:
         pinned = contract_file(workspace, dataset, contract)
-    except ConfigurationError:  # outside the workspace: --data cannot be the pinned file
-        return workspace.datasets[dataset].folder / contract.path
+    except (ConfigurationError, InputError):  # outside the workspace, or not there:
+        return workspace.datasets[dataset].folder / contract.path  # --data is not it
     return None if _same_file(data, pinned) else pinned
 
 
@@ -360,14 +360,28 @@ def contract_file(workspace: Workspace, dataset: str, contract: DataContract) ->
                 hint="set contract.path, or pass --data PATH",
                 at=("contract",),
             )
+        folder = workspace.datasets[dataset].folder
         try:
-            return workspace.resolve(contract.path, base=workspace.datasets[dataset].folder)
+            path = workspace.resolve(contract.path, base=folder)
         except PathEscapeError as error:
             raise ConfigurationError(
                 f"contract.path: {error}",
                 hint="name a file inside the workspace, or pass --data PATH",
                 at=("contract", "path"),
             ) from error
+        if not path.exists():
+            meant = written_from(workspace.root, contract.path, base=folder, instead=workspace.root)
+            shown = workspace.relative(folder)
+            raise InputError(
+                f"{display_path(path)}: data file not found (contract.path is read from the "
+                f"datasheet's folder, {shown}/)",
+                hint=f"did you mean '{meant}'?"
+                if meant is not None
+                else "check the datasheet's contract.path, or pass --data PATH (a file, or a "
+                "Delta table's folder)",
+                at=("contract", "path"),
+            )
+        return path
 
 
 def _recorded_path(workspace: Workspace, path: Path) -> str:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cardgate.core.errors import ConfigurationError
+from cardgate.core.errors import CardgateError, ConfigurationError
 from cardgate.core.files import UnsafeWriteError, canonical_json, check_target, write_file
-from cardgate.core.paths import PathEscapeError, named_inside
+from cardgate.core.paths import PathEscapeError, named_inside, written_from
 from cardgate.documents.located import located_in
 from cardgate.documents.placeholders import commented_out
 from cardgate.documents.schemas.evaluation import EvaluationSettings
@@ -143,17 +143,53 @@ def _evaluate(
         target = artifact_path(workspace, system, settings)
         if writing:
             _check_writable(workspace, target)
-        artifact = evaluate_settings(
-            settings,
-            root=workspace.root,
-            system=system.id,
-            progress=progress,
-            artifact_file=workspace.relative(target),
-            columns=columns,
-            engine=engine,
-            master=master,
-        )
+        try:
+            artifact = evaluate_settings(
+                settings,
+                root=workspace.root,
+                system=system.id,
+                progress=progress,
+                artifact_file=workspace.relative(target),
+                columns=columns,
+                engine=engine,
+                master=master,
+            )
+        except CardgateError as error:
+            hint = _path_hint(workspace, system, settings) if error.at == _PATH else None
+            if hint is None:
+                raise
+            raise type(error)(
+                error.message, hint=hint, problem=error.problem, at=error.at, details=error.details
+            ) from error
     return target, artifact
+
+
+_PATH = ("evaluation", "predictions", "path")
+
+
+def _path_hint(
+    workspace: Workspace, system: SystemDocs, settings: EvaluationSettings
+) -> str | None:
+    """What to write when the predictions path leads outside the workspace or names no
+    file: paths under `evaluation:` are read from the workspace's folder, not the card's
+    (None when the path is there: the error is about the file itself)."""
+    written = settings.predictions.path
+    if written is None:
+        return None
+    folder = workspace.relative(system.folder)
+    try:
+        path = workspace.resolve(written)
+    except PathEscapeError:
+        return (
+            f"the predictions must be inside the workspace (e.g. {folder}/predictions.csv): "
+            "write them there and give their path from the workspace's folder"
+        )
+    if path.exists():
+        return None
+    meant = written_from(workspace.root, written, base=workspace.root, instead=system.folder)
+    where = "paths under evaluation: are read from the workspace's folder (the one holding "
+    where += "cardgate.yaml), not the model card's"
+    return f"did you mean '{meant}'? {where}" if meant is not None else where
 
 
 def evaluate_system(
