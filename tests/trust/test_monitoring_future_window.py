@@ -90,6 +90,16 @@ def _breach_on_ref(tmp_path: Path) -> Path:
     return root
 
 
+def _blocked_only_since_the_ref(root: Path, opening: str) -> None:
+    """The record as it is decides nothing (its latest window is clean); against the ref,
+    GATE-MON002 blocks with one finding opening with `opening` (the gate passed before)."""
+    assert gate_json(root, "--release")[0] == 0
+    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
+    assert code == 1, report  # was 0
+    [message] = _breach_findings(report)
+    assert message.startswith(opening), message
+
+
 def _drop(root: Path, window: str) -> None:
     path = root / RECORD
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -103,14 +113,11 @@ def test_a_breaching_window_dropped_from_the_record_still_needs_a_decision(
     root = _breach_on_ref(tmp_path)
     _drop(root, "2026-11-28")  # October, clean and 30 days old, is the latest again
     sign_all(root)
-    assert gate_json(root, "--release")[0] == 0  # the record as it is decides nothing
-    code, report = gate_json(root, "--release", "--changed-since", "HEAD")
-    assert code == 1, report  # was 0
-    [message] = _breach_findings(report)
-    assert message.startswith(
+    _blocked_only_since_the_ref(
+        root,
         f"the monitored window '2026-11-28' of {RECORD} on HEAD, removed from the record "
-        "since, breaches its plan: drift: sex; no decision is recorded"
-    ), message
+        "since, breaches its plan: drift: sex; no decision is recorded",
+    )
 
 
 def test_a_record_deleted_whole_still_needs_the_decision(tmp_path: Path) -> None:
@@ -128,3 +135,49 @@ def test_a_window_dropped_with_its_decision_recorded_passes(tmp_path: Path) -> N
     edit(root / f"systems/{SYSTEM}/model-card.yaml", ("  owner: Ada Owner\nevaluation:", RETRAIN))
     report = gate_json(root, "--changed-since", "HEAD")[1]
     assert _breach_findings(report) == []
+
+
+# A breach recorded in the change behind the latest window (--changed-since)
+
+
+def _clean_on_ref(tmp_path: Path) -> Path:
+    root = build_workspace(tmp_path / "ws", {"monitor": [{"id": "2026-11"}]})
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
+def _backdated(root: Path, *decision: str) -> None:
+    """December's drifting data recorded by the real `cardgate monitor` as ending
+    29 November, before November's clean window; signed again (acknowledged)."""
+    window = root / "windows" / "2026-12-06.csv"
+    window.write_text(window_text(True), encoding="utf-8")
+    args = ("--window", str(window), "--end", "2026-11-29")
+    code, out = cli("monitor", SYSTEM, "-w", str(root), *args)
+    assert code == 1 and "BREACH" in out, out
+    if decision:
+        edit(
+            root / f"systems/{SYSTEM}/model-card.yaml",
+            ("  owner: Ada Owner\nevaluation:", decision[0]),
+        )
+    sign_all(root, "--acknowledge", "GATE-MON002")
+
+
+def test_a_breach_recorded_behind_the_latest_window_needs_a_decision(tmp_path: Path) -> None:
+    root = _clean_on_ref(tmp_path)
+    _backdated(root)
+    _blocked_only_since_the_ref(
+        root,
+        f"the monitored window '2026-12-06' ({RECORD}), recorded since HEAD and ending "
+        "2026-11-29, before the latest window, breaches its plan: drift: sex",
+    )
+
+
+def test_a_breach_recorded_behind_the_latest_window_with_a_decision_passes(
+    tmp_path: Path,
+) -> None:
+    root = _clean_on_ref(tmp_path)
+    _backdated(root, RETRAIN.replace("2026-11-28", "2026-12-06"))
+    report = gate_json(root, "--changed-since", "HEAD")[1]
+    assert _breach_findings(report) == [], report["findings"]

@@ -10,7 +10,10 @@ record judged â€” its latest window ended by today, and every one ending after â
 breaches its plan and is not in the record here as recorded there (the same entry, digest
 and all) therefore still needs a decision in the card, as it would have on the ref. A
 record started again for a new evaluation (docs/monitoring.md) records ``retrain`` on the
-windows that breached.
+windows that breached. Likewise a window recorded since the ref with a breach, which is
+not the latest: ``cardgate monitor --end`` takes any last day, and December's drifting
+data recorded as ending 29 November sorted behind November's clean window; a breach
+first recorded in a change is decided in that change, wherever its window falls.
 
 Reads JSON only, as the rest of the gate's monitoring does.
 """
@@ -35,33 +38,51 @@ def judged(record: MonitoringArtifact, today: dt.date) -> list[Window]:
     return found + [w for w in record.windows if w.end > today]
 
 
-def dropped_breaches(
+def unseen_breaches(
     workspace: Workspace,
     system: SystemDocs,
     base: BaseCards,
     here: MonitoringArtifact | None,
     today: dt.date,
 ) -> list[tuple[str, Window, str]]:
-    """(the record's path on the ref, the window, 'removed' or 'changed') for each window
-    judged on the ref with a breach that the record `here` does not hold as recorded
-    there. None for a system new since the ref (it has no record there)."""
-    if base_card_paths(workspace, system, base) is None:
-        return []
+    """(the record's path, the window, how) for each breach GATE-MON002 would not judge
+    here that a change must still decide: ``removed`` or ``changed``, a window judged on
+    the ref with a breach that the record `here` does not hold as recorded there (the
+    path is the ref's record); ``added``, a window recorded since the ref with a breach
+    that is not judged here (it ends before the latest window: the path is the record
+    here). Nothing when the record here is the ref's, byte for byte."""
+    folders = [f"{folder}/{MONITORING_FILE}" for folder in system_folders(workspace, system, base)]
+    on_ref = [(relative, base.records.get(relative)) for relative in folders]
+    if any(
+        object_id is not None and git_object_id(workspace.root / relative) == object_id
+        for relative, object_id in on_ref
+    ):
+        return []  # the record here is the ref's
+    known = base_card_paths(workspace, system, base) is not None
+    records = [
+        (relative, record)
+        for relative, object_id in on_ref
+        if known
+        and object_id is not None
+        and (record := _record_at(workspace, base.ref, relative)) is not None
+        and record.system == system.id
+    ]
     held = {w.id: w.digest for w in here.windows} if here is not None else {}
     found: dict[tuple[str, str], tuple[str, Window, str]] = {}
-    for folder in system_folders(workspace, system, base):
-        relative = f"{folder}/{MONITORING_FILE}"
-        object_id = base.records.get(relative)
-        if object_id is None or git_object_id(workspace.root / relative) == object_id:
-            continue  # no record there, or the record here is its bytes
-        record = _record_at(workspace, base.ref, relative)
-        if record is None or record.system != system.id:
-            continue
+    for relative, record in records:
         for window in judged(record, today):
             if not window.breaches or held.get(window.id) == window.digest:
                 continue
             how = "changed" if window.id in held else "removed"
             found.setdefault((window.id, window.digest), (relative, window, how))
+    if here is not None:
+        seen = {(w.id, w.digest) for _, record in records for w in record.windows}
+        decided_here = judged(here, today)
+        where = workspace.relative(system.folder / MONITORING_FILE)
+        for window in here.windows:
+            new = (window.id, window.digest) not in seen
+            if window.breaches and new and window not in decided_here:
+                found.setdefault((window.id, window.digest), (where, window, "added"))
     return list(found.values())
 
 

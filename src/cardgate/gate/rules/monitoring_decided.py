@@ -19,7 +19,9 @@ With ``--changed-since REF``, a window GATE-MON002 judged on REF that breaches i
 and is gone from the record here, or changed (another entry under its id), still needs
 its decision (`cardgate.gate.monitoring_ref`): the record is a file of the change like
 any other, and deleting the breaching latest window's entry made the clean window before
-it the latest.
+it the latest. And a breach first recorded in the change needs its decision wherever its
+window falls: ``cardgate monitor --end`` takes any last day, so December's drifting data
+recorded as ending 29 November sorted behind November's clean window.
 
 A waiver decision is held to the policy of the system's tier like a waiver of
 waivers.yaml: none covers a breach where the policy never waives this rule
@@ -30,7 +32,10 @@ Fails:
 - a window that ends after today has a breach and no decision names it (each such
   window is judged, as the latest one is);
 - with ``--changed-since REF``: a window judged on REF with a breach is removed from
-  ``monitoring.json`` (or replaced under its id) and no decision names it;
+  ``monitoring.json`` (or replaced under its id) and no decision names it; or a window
+  recorded since REF has a breach and no decision names it, though it is not the latest
+  (December's drifting data monitored with ``--end 2026-11-29``, behind November's
+  clean window);
 - its only decision is a waiver that expired, that runs longer than the policy's
   ``max_waiver_days`` (``expires: 2099-12-31``), or that the policy forbids;
 - its only decision names no approver (``approver: ""``, ``TODO``, blanks).
@@ -48,13 +53,14 @@ waiver); roles sign the card again.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
 from cardgate.evidence.monitoring.artifact import Window
 from cardgate.gate.context import RuleContext
 from cardgate.gate.monitoring import covering_decision, monitoring_record
-from cardgate.gate.monitoring_ref import dropped_breaches, judged
+from cardgate.gate.monitoring_ref import judged, unseen_breaches
 from cardgate.gate.result import Finding
 
 CODE = "GATE-MON002"
@@ -74,7 +80,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     read = monitoring_record(ctx, system)
     base = ctx.gate.ref_cards()
     dropped = (
-        dropped_breaches(ctx.workspace, system, base, read.artifact, ctx.today)
+        unseen_breaches(ctx.workspace, system, base, read.artifact, ctx.today)
         if base is not None and read.error in (None, "does not exist")
         else []
     )
@@ -89,17 +95,27 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             else f"the monitored window '{window.id}' ({read.relative}), which ends "
             f"{window.end.isoformat()}, after today ({ctx.today.isoformat()}),"
         )
-        yield from _undecided(ctx, window, which)
+        yield from _undecided(ctx, window, which, ctx.today)
+    ref = ctx.gate.base_ref
     for relative, window, how in dropped:
-        which = (
-            f"the monitored window '{window.id}' of {relative} on {ctx.gate.base_ref}, "
-            f"{'removed from' if how == 'removed' else 'changed in'} the record since,"
-        )
-        yield from _undecided(ctx, window, which)
+        if how == "added":
+            which = (
+                f"the monitored window '{window.id}' ({relative}), recorded since {ref} and "
+                f"ending {window.end.isoformat()}, before the latest window,"
+            )
+        else:
+            which = (
+                f"the monitored window '{window.id}' of {relative} on {ref}, "
+                f"{'removed from' if how == 'removed' else 'changed in'} the record since,"
+            )
+        # a window recorded since: its decision as it stood on the window's last day (an
+        # earlier breach's waiver has run out since, as the breach did)
+        yield from _undecided(ctx, window, which, window.end if how == "added" else ctx.today)
 
 
-def _undecided(ctx: RuleContext, window: Window, which: str) -> Iterator[Finding]:
-    """A finding when `window` breaches its plan and no decision in the card covers it."""
+def _undecided(ctx: RuleContext, window: Window, which: str, on: dt.date) -> Iterator[Finding]:
+    """A finding when `window` breaches its plan and no decision in the card covers it
+    on the day `on`."""
     system, card = ctx.system, ctx.card
     assert system is not None and card is not None and system.card is not None
     if not window.breaches:
@@ -107,7 +123,7 @@ def _undecided(ctx: RuleContext, window: Window, which: str) -> Iterator[Finding
     decision, refused = covering_decision(
         card,
         window.id,
-        ctx.today,
+        on,
         waivable=ctx.settings.waivable(ctx.rule),
         max_days=ctx.settings.max_waiver_days,
         tier=ctx.settings.tier,
