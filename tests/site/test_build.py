@@ -624,3 +624,21 @@ def test_the_dashboard_says_when_the_gates_date_was_chosen(
     generate(load_workspace(workspace_root), layout, today=TODAY)  # given by the caller
     dashboard = (layout.docs_dir / "index.md").read_text(encoding="utf-8")
     assert f"Release gate run on {TODAY.isoformat()} in release mode" in dashboard
+
+
+def test_the_dashboard_headline_counts_what_may_ship_when_nothing_is_blocked(
+    workspace_root: Path,
+) -> None:
+    """With no system blocked the headline read '0 of 2 systems may not ship; 2 may ship
+    only under waivers.' (and '0 of 1 system may not ship.' for one that passes, in a
+    green box): it now says how many may ship."""
+    shutil.rmtree(workspace_root / "systems" / "credit-scoring")  # the blocked one
+    waivers = workspace_root / "waivers.yaml"
+    kept = waivers.read_text(encoding="utf-8").split("  - rule:")
+    waivers.write_text("  - rule:".join(w for w in kept if "credit-scoring" not in w))
+    workspace = load_workspace(workspace_root)
+    layout = site_layout(workspace)
+    generate(workspace, layout, today=TODAY)
+    dashboard = (layout.docs_dir / "index.md").read_text(encoding="utf-8")
+    assert "<strong>2 of 2 systems may ship, 2 only under waivers.</strong>" in dashboard
+    assert "may not ship" not in dashboard
