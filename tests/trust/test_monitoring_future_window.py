@@ -181,3 +181,53 @@ def test_a_breach_recorded_behind_the_latest_window_with_a_decision_passes(
     _backdated(root, RETRAIN.replace("2026-11-28", "2026-12-06"))
     report = gate_json(root, "--changed-since", "HEAD")[1]
     assert _breach_findings(report) == [], report["findings"]
+
+
+# A window too small to compare anything after a breaching one
+
+
+def _tiny_after_breach(tmp_path: Path, *, breach: bool = True) -> Path:
+    """October clean, November (drifting, unless `breach` is false) and then five rows
+    of the next days' data recorded by the real `cardgate monitor` as 2026-11-29:
+    "0 of 0 columns drifted" (the plan's min_rows is 30); signed by every role."""
+    root = build_workspace(
+        tmp_path / "ws",
+        {"monitor": [{"id": "2026-10"}, {"id": "2026-11-28", "shifted": breach}], "sign": []},
+    )
+    window = root / "windows" / "2026-11-29.csv"
+    window.write_text("\n".join(window_text(False).splitlines()[:6]) + "\n", encoding="utf-8")
+    code, out = cli("monitor", SYSTEM, "-w", str(root), "--window", str(window))
+    assert code == 0 and "0 of 0 columns drifted" in out, out
+    sign_all(root, "--acknowledge", "GATE-MON002")
+    return root
+
+
+def test_a_window_that_compares_nothing_does_not_hide_the_breach_before_it(
+    tmp_path: Path,
+) -> None:
+    root = _tiny_after_breach(tmp_path)
+    code, report = gate_json(root, "--release")
+    assert code == 1, report  # was 0: the five rows were the latest window, "ok"
+    [message] = _breach_findings(report)
+    assert message.startswith(
+        f"the monitored window '2026-11-28' ({RECORD}), followed only by windows that "
+        "compared no column with the reference (fewer rows than the plan's min_rows), "
+        "breaches its plan: drift: sex; no decision is recorded"
+    ), message
+
+
+def test_a_window_that_compares_nothing_is_no_recent_monitoring(tmp_path: Path) -> None:
+    root = _tiny_after_breach(tmp_path, breach=False)
+    edit(
+        root / f"systems/{SYSTEM}/model-card.yaml",
+        ("lifecycle_stage: validation", "lifecycle_stage: deployment"),
+        ("  owner: Ada Owner\nevaluation:", "  owner: Ada Owner\n  cadence: daily\nevaluation:"),
+    )
+    report = gate_json(root)[1]
+    found = [f["message"] for f in report["findings"] if f["code"] == "GATE-MON001"]  # type: ignore[union-attr]
+    assert found == [
+        "the latest window that compared any column '2026-11-28' ended 2026-11-28, 2 days "
+        "ago; a daily cadence allows 1 ('2026-11-29', after it, compared none: fewer rows "
+        "than the plan's min_rows)"
+    ], report["findings"]
+    assert _breach_findings(report) == []

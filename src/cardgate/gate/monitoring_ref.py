@@ -32,10 +32,17 @@ from cardgate.gate.ref_cards import BaseCards, base_card_paths, git_object_id, s
 
 def judged(record: MonitoringArtifact, today: dt.date) -> list[Window]:
     """The windows GATE-MON002 judges in `record` on `today`: the latest one ended by
-    today, and every one ending after today."""
-    latest = record.latest(today)
-    found = [latest] if latest is not None else []
-    return found + [w for w in record.windows if w.end > today]
+    today that compared some column with the reference, every one after it (a window
+    too small to compare anything does not end the judgement of the one before it, and
+    its own breaches, of the data contract, count), and every one ending after today.
+    Without a window that compared anything, every window."""
+    measured = record.latest(today, compared=True)
+    start = (measured.end, measured.id) if measured is not None else None
+    return [
+        w
+        for w in sorted(record.windows, key=lambda w: (w.end, w.id))
+        if start is None or (w.end, w.id) >= start or w.end > today
+    ]
 
 
 def unseen_breaches(

@@ -222,10 +222,16 @@ class MonitoringArtifact(_Record):
     approved: ApprovedRecord | None = None
     windows: list[Window]
 
-    def latest(self, today: dt.date | None = None) -> Window | None:
+    def latest(self, today: dt.date | None = None, *, compared: bool = False) -> Window | None:
         """The window that ended last (by `today`: a window ending later is not yet
-        history when the gate judges as of an earlier date)."""
-        past = [w for w in self.windows if today is None or w.end <= today]
+        history when the gate judges as of an earlier date); with `compared`, the last
+        that compared some column with the reference (a window of fewer rows than the
+        plan's ``min_rows`` compares none: it says nothing of drift)."""
+        past = [
+            w
+            for w in self.windows
+            if (today is None or w.end <= today) and (not compared or w.drift.compared > 0)
+        ]
         return max(past, key=lambda w: (w.end, w.id), default=None)
 
 

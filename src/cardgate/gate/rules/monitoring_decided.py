@@ -27,8 +27,17 @@ A waiver decision is held to the policy of the system's tier like a waiver of
 waivers.yaml: none covers a breach where the policy never waives this rule
 (``waivable: false``), and none runs longer than the tier's ``max_waiver_days``.
 
+A window that compared no column with the reference (fewer rows than the plan's
+``min_rows``) says nothing of drift: "0 of 0 columns drifted". It does not end the
+judgement of the window before it: otherwise five rows of the next day's data, monitored
+as a window, made the breaching window before them history, and the gate passed. The
+latest window that compared any column is judged, with every one after it.
+
 Fails:
 - the latest window of ``monitoring.json`` has a breach and no decision names it;
+- the latest window that compared any column has a breach and no decision names it,
+  though later windows too small to compare anything (5 rows, ``min_rows`` 30) follow
+  it;
 - a window that ends after today has a breach and no decision names it (each such
   window is judged, as the latest one is);
 - with ``--changed-since REF``: a window judged on REF with a breach is removed from
@@ -89,12 +98,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     latest = read.artifact.latest(ctx.today) if read.artifact is not None else None
     windows = judged(read.artifact, ctx.today) if read.artifact is not None else []
     for window in windows:
-        which = (
-            f"the latest monitored window '{window.id}' ({read.relative})"
-            if window is latest
-            else f"the monitored window '{window.id}' ({read.relative}), which ends "
-            f"{window.end.isoformat()}, after today ({ctx.today.isoformat()}),"
-        )
+        if window is latest:
+            which = f"the latest monitored window '{window.id}' ({read.relative})"
+        elif window.end > ctx.today:
+            which = (
+                f"the monitored window '{window.id}' ({read.relative}), which ends "
+                f"{window.end.isoformat()}, after today ({ctx.today.isoformat()}),"
+            )
+        else:
+            which = (
+                f"the monitored window '{window.id}' ({read.relative}), followed only by "
+                "windows that compared no column with the reference (fewer rows than the "
+                "plan's min_rows),"
+            )
         yield from _undecided(ctx, window, which, ctx.today)
     ref = ctx.gate.base_ref
     for relative, window, how in dropped:

@@ -11,7 +11,8 @@ Fails:
 - a deployed system with ``cadence: monthly`` and no ``monitoring.json``;
 - its latest window ended 2026-09-30 and today is 2026-11-30 (61 days > 31); windows
   that end after today do not count (the gate judges as of its date; GATE-MON002 judges
-  their breaches).
+  their breaches), nor do windows that compared no column with the reference (fewer rows
+  than the plan's ``min_rows``: five rows of yesterday's data say nothing of drift).
 
 Passes:
 - the latest window ended within one cadence of today; or the plan sets no cadence; or
@@ -61,22 +62,30 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 hint=hint,
             )
         return  # unreadable: GATE-MON003 reports it
-    latest = read.artifact.latest(ctx.today)
+    latest = read.artifact.latest(ctx.today, compared=True)
+    newest = read.artifact.latest(ctx.today)
+    empty = (
+        f" ('{newest.id}', after it, compared none: fewer rows than the plan's min_rows)"
+        if newest is not None and newest is not latest
+        else ""
+    )
     if latest is None:
         yield ctx.finding(
             system.card,
             f"deployed with a {cadence} monitoring cadence, but {read.relative} has no window "
-            f"that ended by {ctx.today.isoformat()}",
+            f"that ended by {ctx.today.isoformat()} and compared any column with the "
+            f"reference{empty}",
             path=("monitoring", "cadence"),
             hint=hint,
         )
         return
     age = (ctx.today - latest.end).days
     if age > limit:
+        which = "latest monitored window" if not empty else "latest window that compared any column"
         yield ctx.finding(
             system.card,
-            f"the latest monitored window '{latest.id}' ended {latest.end.isoformat()}, {age} "
-            f"days ago; a {cadence} cadence allows {limit}",
+            f"the {which} '{latest.id}' ended {latest.end.isoformat()}, {age} days ago; a "
+            f"{cadence} cadence allows {limit}{empty}",
             path=("monitoring", "cadence"),
             hint=hint,
         )
