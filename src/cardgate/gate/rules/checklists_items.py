@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cardgate.core.problems import Severity
+from cardgate.documents.load_limits import clip
 from cardgate.gate.context import RuleContext
 from cardgate.gate.result import Finding
 from cardgate.gate.rules.checklists_answered import pending_items, required_checklists
@@ -132,7 +133,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 status = "unanswered"
             yield ctx.finding(
                 document,
-                f"'{item_id}' is {status}; the policy requires it done for risk tier '{tier}'",
+                f"'{item_id}' is {status}; the policy requires it done for risk tier "
+                f"'{tier}': “{clip(item.question, 80)}”",
                 path=("items", item_id) if answer is not None else ("items",),
                 key=True,
                 hint=hint,
