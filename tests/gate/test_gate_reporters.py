@@ -83,6 +83,25 @@ def test_junit_has_a_testcase_per_rule_and_system(failing: GateResult) -> None:
     assert int(root.get("failures", "0")) >= 2
 
 
+def test_sarif_and_junit_say_the_date_the_gate_judged_as_of(failing: GateResult) -> None:
+    """A freshness or expiry verdict holds for its date: a run judged as of a chosen date
+    (CARDGATE_TODAY, --today) says so in every report, not only in the text line."""
+    failing.pinned_by = "CARDGATE_TODAY"
+    log = json.loads(_render("sarif", failing))
+    properties = log["runs"][0]["invocations"][0]["properties"]
+    assert properties["today"] == TODAY.isoformat()
+    assert properties["today_pinned_by"] == "CARDGATE_TODAY"
+    assert properties["mode"] == failing.mode
+    root = ET.fromstring(_render("junit", failing))
+    workspace = next(s for s in root if s.get("name") == "(workspace)")
+    assert workspace[0].tag == "properties"  # first, as JUnit's schema orders them
+    values = {p.get("name"): p.get("value") for p in workspace[0]}
+    assert values["today"] == TODAY.isoformat()
+    assert values["today_pinned_by"] == "CARDGATE_TODAY"
+    assert values["release"] == "true" and values["recomputed"] == "true"
+    assert all(case.tag == "testcase" for case in workspace[1:])
+
+
 def test_github_commands_escape_data_and_properties(
     failing: GateResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,8 +8,10 @@ the model card missing or invalid) — a rule that did not run never shows as pa
 Systems that were not gated at all (unchanged, not named) are one skipped testcase each
 in the ``(not gated)`` suite, with the reason (`GateResult.why_not_gated`) and any
 warning the time-based rules found in ``<system-out>``. Warnings of a passing rule go to
-``<system-out>``. Rendered from the result alone. Values from documents are escaped
-(`cardgate.core.text.visible`): XML 1.0 cannot hold control characters.
+``<system-out>``. How the gate ran (its mode, the policy, the date it judged as of and
+what set it) is the workspace suite's ``<properties>``. Rendered from the result alone.
+Values from documents are escaped (`cardgate.core.text.visible`): XML 1.0 cannot hold
+control characters.
 """
 
 from __future__ import annotations
@@ -87,6 +89,27 @@ def _suite(
     return suite
 
 
+def _run_properties(result: GateResult) -> ET.Element:
+    """How the gate ran, as the workspace suite's ``<properties>``: its mode, whether it
+    computed the artifacts again, the policy, the ref of ``--changed-since`` and the date
+    it judged as of (with what set it, when not the system clock: a freshness verdict
+    read a month later is still the one of that date)."""
+    properties = ET.Element("properties")
+    values = {
+        "mode": result.mode,
+        "release": str(result.release).lower(),
+        "recomputed": str(result.recomputed).lower(),
+        "policy": result.policy,
+        "changed_since": result.changed_since,
+        "today": result.today.isoformat(),
+        "today_pinned_by": result.pinned_by,
+    }
+    for name, value in values.items():
+        if value is not None:
+            ET.SubElement(properties, "property", name=name, value=visible(value))
+    return properties
+
+
 def _not_gated_suite(result: GateResult, reasons: dict[str, str]) -> ET.Element:
     """One skipped testcase per system the run did not gate, with why."""
     suite = ET.Element("testsuite", name=NOT_GATED_SUITE)
@@ -113,7 +136,9 @@ def render(result: GateResult, stream: TextIO) -> None:
             workspace_rules.append(run)
         if run.scope != "waivers":  # workspace rules' findings may belong to a system
             system_rules.append(run)
-    root.append(_suite(result, WORKSPACE_SUITE, WORKSPACE, workspace_rules, None, {}))
+    workspace_suite = _suite(result, WORKSPACE_SUITE, WORKSPACE, workspace_rules, None, {})
+    workspace_suite.insert(0, _run_properties(result))
+    root.append(workspace_suite)
     for verdict in result.systems:
         root.append(
             _suite(

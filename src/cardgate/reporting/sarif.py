@@ -126,6 +126,8 @@ def sarif_log(result: GateResult) -> dict[str, Any]:
                             "recomputed": result.recomputed,
                             "policy": result.policy,
                             "changed_since": result.changed_since,
+                            "today": result.today.isoformat(),
+                            "today_pinned_by": result.pinned_by,
                             "not_gated": result.why_not_gated(),
                         },
                     }
