@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cardgate.documents.positions import DataPath
+from cardgate.documents.schemas.ai_act import AiActProfile
 from cardgate.documents.schemas.evaluation import DISPARITY_METRICS, Baseline
 from cardgate.documents.schemas.genai_evaluation import BASELINE_CHANGE, RetrievalBaseline
 from cardgate.documents.schemas.model_card import ModelCard
@@ -159,6 +160,9 @@ class CardLimits:
     audit: AuditReadings | None = None
     """What its LL144 bias audit reads the impact ratios from (`cardgate.gate.audit_limits`:
     compared where the policy holds them to a minimum)."""
+    ai_act: AiActProfile | None = None
+    """Its EU AI Act profile (`cardgate.gate.ai_act_limits`: compared where the policy
+    requires the AI Act checklists)."""
 
 
 _CHEAPER = "every query costs less, from its tokens, than when the cost limits were set"
@@ -228,6 +232,7 @@ def card_limits(card: ModelCard) -> CardLimits:
         missing,
         card_readings(card),
         audit_readings(card),
+        card.ai_act,
     )
 
 

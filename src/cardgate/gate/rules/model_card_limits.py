@@ -22,8 +22,10 @@ values ``evaluation.missing_values`` drops, what the limits are read from (the c
 the positive label, a score file's scale: `cardgate.gate.card_readings`), the
 monitoring plan (`cardgate.gate.plan_limits`), what the LL144 bias audit reads its
 impact ratios from where the policy sets GATE-BA001's ``min_impact_ratio``
-(`cardgate.gate.audit_limits`) and the data contracts of the datasets the
-card names, GATE-DC003's limits (`cardgate.gate.contract_limits`). The card on
+(`cardgate.gate.audit_limits`), the EU AI Act profile where the policy requires the AI
+Act checklists of a high-risk system (`cardgate.gate.ai_act_limits`) and the data
+contracts of the datasets the card names, GATE-DC003's limits
+(`cardgate.gate.contract_limits`). The card on
 REF is found as for its risk tier, under either name, in the system's folder or REF's
 systems folder. Plain ``cardgate gate`` has no REF and reports nothing.
 
@@ -76,6 +78,12 @@ Fails:
   beside a ``Female × Black`` ratio under the minimum: those individuals leave every
   ratio; ``sex_column``, ``race_column`` or ``method`` changed;
   ``exclude_small_categories`` added; the section removed);
+- where the policy requires the AI Act checklists (GATE-CK001's
+  ``ai_act_provider_checklist``/``ai_act_deployer_checklist``, the
+  ``eu-ai-act-high-risk`` preset): the card's ``ai_act:`` profile asking for fewer of
+  them, or later, than on REF (the section removed, ``high_risk: false``, the provider or
+  deployer role dropped, an Annex III point replaced by Annex I legislation whose
+  obligations apply later under the policy's ``ai_act_schedule``);
 - the data contract of a dataset the card names demanding less than on REF
   (`cardgate.gate.contract_limits`): ``allowed_values`` widened (``[F, M]`` to ``[F, M,
   X]`` beside rows of ``X``), a column's ``min`` lowered, ``max`` raised or removed,
@@ -108,6 +116,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardgate.core.problems import Severity
+from cardgate.gate.ai_act_limits import ROLES as AI_ACT_ROLES
+from cardgate.gate.ai_act_limits import ai_act_loosened
 from cardgate.gate.audit_limits import RULE as AUDIT_RULE
 from cardgate.gate.audit_limits import audit_loosened
 from cardgate.gate.baseline_limits import baseline_worsened, ref_baselines
@@ -127,6 +137,8 @@ ALIASES: list[str] = []
 WAIVABLE = False  # a waiver in the same change would accept the loosening
 LOCKED = True  # nor may the policy lower it
 NEEDS_CARD = True
+CHECKLISTS_RULE = "GATE-CK001"
+"""Whose options name the AI Act checklists the policy requires (`ai_act_limits`)."""
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -149,6 +161,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if _audit_held(ctx):
         changed = audit_loosened((there.audit for there in floor.cards), limits.audit, ref)
         found += [Loosening(path, message) for path, message in changed]
+    options = ctx.settings.options.get(CHECKLISTS_RULE)
+    checklists = {
+        role: name
+        for role in AI_ACT_ROLES
+        if (name := getattr(options, f"ai_act_{role}_checklist", None))
+    }
+    lowered = ai_act_loosened(
+        (there.ai_act for there in floor.cards),
+        limits.ai_act,
+        ref,
+        checklists=checklists,
+        schedule=getattr(options, "ai_act_schedule", None),
+    )
+    found += [Loosening(path, message) for path, message in lowered]
     baselines = ref_baselines(ctx.workspace, system, card, base)
     worsened = baseline_worsened(ctx.workspace, system, card, baselines, ref)
     worsened += genai_baselines_worsened(ctx.workspace, system, card, base)
