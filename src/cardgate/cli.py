@@ -326,7 +326,9 @@ def new(
             typer.echo(
                 f"  {display_path(data)} is outside the workspace, so the contract names no "
                 f"file: check it with cardgate check-data {identifier} --data "
-                f"{shlex.quote(display_path(data))}, or copy it in and set contract.path"
+                f"{shlex.quote(display_path(data))}; gate --release checks the data again, "
+                f"from a file inside the workspace: copy it in (e.g. to "
+                f"{display_path(target.parent)}/) and set contract.path"
             )
 
 

@@ -157,6 +157,9 @@ def test_a_file_outside_the_workspace_is_checked_with_data(root: Path, tmp_path:
     assert code == 0, out  # the command says so, as the README's first steps do it
     assert "is outside the workspace, so the contract names no file" in out
     assert "cardgate check-data export --data " in out and "export.csv" in out
+    # the check of a file outside cannot be repeated by gate --release (GATE-ART001)
+    assert "gate --release checks the data again, from a file inside the workspace" in out
+    assert "copy it in (e.g. to " in out and "datasets/export/) and set contract.path" in out
     sheet = yaml.safe_load((root / "datasets/export/datasheet.yaml").read_text(encoding="utf-8"))
     contract = sheet["contract"]
     assert isinstance(contract, dict) and "path" not in contract

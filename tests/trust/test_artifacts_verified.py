@@ -127,6 +127,31 @@ def test_a_data_check_whose_data_file_is_gone_cannot_be_certified(checked: Path)
     )
 
 
+def test_a_data_check_of_a_file_outside_the_workspace_says_how_to_certify_it(
+    tmp_path: Path,
+) -> None:
+    """`new datasheet --from ../data/loans.csv` (the README's first steps) says to check
+    a file outside the workspace with `check-data --data`; gate --release cannot read it
+    again, and its hint was 'commit the data file the contract names' (it names none) 'or
+    re-run cardgate check-data' (which changes nothing). It now says what certifies it."""
+    root = build_workspace(tmp_path / "ws", {"edit": {}, "sign": []})
+    outside = tmp_path / "export.csv"
+    outside.write_text(DATA)
+    code, out = cli(
+        "check-data", "loans", "-w", str(root), "--today", "2026-11-30", "--data", str(outside)
+    )
+    assert code == 0 and (root / "datasets/loans/data-check.json").is_file(), out
+    sign_all(root)
+    code, report = gate_json(root, "--release")
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "GATE-ART001"]  # type: ignore[union-attr]
+    assert [f["hint"] for f in found] == [
+        "the check read a file outside the workspace (check-data --data), which the gate "
+        "cannot read again: copy the file into the workspace, set contract.path in "
+        "datasets/loans/datasheet.yaml and run cardgate check-data loans"
+    ], found
+
+
 def test_a_hand_edited_evaluation_fails_in_release_mode(tmp_path: Path) -> None:
     """The issue's story: edit the failing value, sign it, and the gate still blocks."""
     root = build_workspace(tmp_path / "ws", {"evaluation": False, "sign": []})

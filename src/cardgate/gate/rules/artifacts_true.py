@@ -223,7 +223,7 @@ def _recomputed_data_check(
             dataset.artifact_relative,
             f"{dataset.artifact_relative} cannot be recomputed from its inputs: "
             f"{recomputed.message}",
-            hint="commit the data file the contract names, or re-run cardgate check-data",
+            hint=_restore_data(ctx, dataset),
         )
         return
     yield from _differences(
@@ -233,6 +233,19 @@ def _recomputed_data_check(
         {k: v for k, v in recomputed.items() if k != "generator"},
         f"cardgate check-data {dataset.id}",
         why=why,
+    )
+
+
+def _restore_data(ctx: RuleContext, dataset: CheckedDataset) -> str:
+    """What certifies a data check that cannot be recomputed: its file again, or, for a
+    file checked from outside the workspace (the contract names none), a file inside."""
+    if dataset.contract.path is not None:
+        return "commit the data file the contract names, or re-run cardgate check-data"
+    sheet = ctx.workspace.relative(dataset.docs.folder / "datasheet.yaml")
+    return (
+        "the check read a file outside the workspace (check-data --data), which the gate "
+        "cannot read again: copy the file into the workspace, set contract.path in "
+        f"{sheet} and run cardgate check-data {dataset.id}"
     )
 
 
