@@ -22,7 +22,8 @@ values ``evaluation.missing_values`` drops, what the limits are read from (the c
 the positive label, a score file's scale: `cardgate.gate.card_readings`), the
 monitoring plan (`cardgate.gate.plan_limits`), what the LL144 bias audit reads its
 impact ratios from where the policy sets GATE-BA001's ``min_impact_ratio``
-(`cardgate.gate.audit_limits`), the EU AI Act profile where the policy requires the AI
+(`cardgate.gate.audit_limits`), the retrieval query set (no query of REF's dropped:
+`cardgate.gate.query_set_limits`), the EU AI Act profile where the policy requires the AI
 Act checklists of a high-risk system (`cardgate.gate.ai_act_limits`) and the data
 contracts of the datasets the card names, GATE-DC003's limits
 (`cardgate.gate.contract_limits`). The card on
@@ -84,6 +85,9 @@ Fails:
   them, or later, than on REF (the section removed, ``high_risk: false``, the provider or
   deployer role dropped, an Annex III point replaced by Annex I legislation whose
   obligations apply later under the policy's ``ai_act_schedule``);
+- a query labelled in the retrieval query set the card on REF names that the query set
+  here no longer has (the queries the system fails deleted from ``queries.jsonl`` and
+  ``cardgate evaluate-retrieval`` run again: `cardgate.gate.query_set_limits`);
 - the data contract of a dataset the card names demanding less than on REF
   (`cardgate.gate.contract_limits`): ``allowed_values`` widened (``[F, M]`` to ``[F, M,
   X]`` beside rows of ``X``), a column's ``min`` lowered, ``max`` raised or removed,
@@ -126,6 +130,7 @@ from cardgate.gate.context import RuleContext
 from cardgate.gate.contract_limits import contract_loosenings, ref_contract
 from cardgate.gate.datasets import checked_datasets
 from cardgate.gate.genai_baselines import genai_baselines_worsened
+from cardgate.gate.query_set_limits import queries_dropped
 from cardgate.gate.ref_limits import base_limits
 from cardgate.gate.result import Finding
 
@@ -175,6 +180,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         schedule=getattr(options, "ai_act_schedule", None),
     )
     found += [Loosening(path, message) for path, message in lowered]
+    dropped = queries_dropped(ctx.workspace, system, card, base)
+    found += [Loosening(path, message) for path, message in dropped]
     baselines = ref_baselines(ctx.workspace, system, card, base)
     worsened = baseline_worsened(ctx.workspace, system, card, baselines, ref)
     worsened += genai_baselines_worsened(ctx.workspace, system, card, base)
