@@ -250,3 +250,36 @@ def test_a_threshold_on_a_feature_not_evaluated_is_shown_at_its_feature() -> Non
     for _, _, _, message, hint in found:
         assert expected in message
         assert hint.startswith("add it to evaluation.sensitive_features")
+
+
+@pytest.mark.parametrize(
+    ("metric", "bound", "fragment", "hint"),
+    [
+        (
+            "demographic_parity_ratio",
+            "max: 0.8",
+            "on a ratio, a limit below 1 demands a disparity (1 is parity; a smaller",
+            "the four-fifths rule is min: 0.8",
+        ),
+        (
+            "equalized_odds_difference",
+            "min: 0.05",
+            "on a difference, a limit above 0 demands a disparity (0 is parity; a larger",
+            "limit a difference with 'max'",
+        ),
+    ],
+)
+def test_a_disparity_limit_on_the_fair_side_is_refused_at_its_bound(
+    metric: str, bound: str, fragment: str, hint: str
+) -> None:
+    """The four-fifths rule written 'max: 0.8' passed a disparate model and failed a fair
+    one without a word (validate 'ok', evaluate 'max 0.8'); a 'min' on a difference the
+    same. The bound is refused at its line, with the side to limit."""
+    text = CARD + EVALUATION.replace("[age_band]", "[age_group]").replace(
+        "    - metric: false_positive_rate\n      feature: age_group\n      max: 0.2\n",
+        f"    - metric: {metric}\n      feature: age_group\n      {bound}\n",
+    )
+    result = validate_document(parse_text(text, display="card.yaml"))
+    [problem] = result.problems
+    assert (problem.code, problem.line, problem.column) == ("CG105", 29, 12)
+    assert fragment in problem.message and hint in problem.hint

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import typing
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -13,10 +12,11 @@ from cardgate.documents.schemas.base import (
     Section,
     Text,
     decided_by,
-    errors_below,
+    hinted,
     optional,
     required,
 )
+from cardgate.documents.schemas.evaluated_features import refuse_unevaluated
 
 Task = Literal["binary-classification", "regression", "multiclass-classification"]
 
@@ -211,6 +211,24 @@ class Threshold(Section):
             )
         return data
 
+    @field_validator("min", "max")
+    @classmethod
+    def _unfair_side(cls, bound: float | None, info: ValidationInfo) -> float | None:
+        metric = str(info.data.get("metric", ""))
+        if bound is None or metric not in DISPARITY_METRICS:
+            return bound
+        ratio = metric.endswith("_ratio")
+        if info.field_name == ("max" if ratio else "min") and (bound < 1 if ratio else bound > 0):
+            what, parity, side = ("ratio", 1, "below") if ratio else ("difference", 0, "above")
+            raise hinted(
+                f"on a {what}, a limit {side} {parity} demands a disparity ({parity} is parity; "
+                f"a {'smaller' if ratio else 'larger'} {what} is less fair)",
+                "limit a ratio with 'min' (the four-fifths rule is min: 0.8)"
+                if ratio
+                else "limit a difference with 'max' (e.g. max: 0.1)",
+            )
+        return bound
+
     @model_validator(mode="after")
     def _a_bound(self) -> Threshold:
         if self.min is None and self.max is None:
@@ -333,7 +351,7 @@ class EvaluationSettings(Section):
     @field_validator("reference_groups")
     @classmethod
     def _groups_evaluated(cls, groups: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        _refuse_unevaluated("reference_groups", [((name,), name) for name in groups], info)
+        refuse_unevaluated("reference_groups", [((name,), name) for name in groups], info)
         return groups
 
     @field_validator("thresholds")
@@ -342,27 +360,8 @@ class EvaluationSettings(Section):
         cls, limits: list[Threshold], info: ValidationInfo
     ) -> list[Threshold]:
         named = [((index, "feature"), limit.feature) for index, limit in enumerate(limits)]
-        _refuse_unevaluated("thresholds", named, info)
+        refuse_unevaluated("thresholds", named, info)
         return limits
-
-
-def _refuse_unevaluated(
-    field: str, named: Sequence[tuple[tuple[str | int, ...], str | None]], info: ValidationInfo
-) -> None:
-    """An error at each feature `named` (its path below `field`) that is not evaluated:
-    not a sensitive feature nor an intersection 'a,b' (unless those did not validate)."""
-    if "sensitive_features" not in info.data or "intersections" not in info.data:
-        return  # reported there
-    combos: list[list[str]] = info.data["intersections"]
-    names = [*info.data["sensitive_features"], *(",".join(combo) for combo in combos)]
-    found: list[tuple[tuple[str | int, ...], str, Any]] = [
-        (at, f"'{name}' is not an evaluated feature (sensitive_features: {', '.join(names)})", name)
-        for at, name in named
-        if name is not None and name not in names
-    ]
-    if found:
-        hint = "add it to evaluation.sensitive_features (each listed feature is evaluated alone)"
-        raise errors_below(f"EvaluationSettings.{field}", found, hint=hint + ", or name one there")
 
 
 def _repeats(one: Threshold, other: Threshold) -> bool:
