@@ -557,7 +557,11 @@ def test_regression_system_page_shows_its_disparities_and_how_intervals_were_mad
     assert outcome.exit_code == 0, outcome.output
     result = build_site(load_workspace(root), today=TODAY)
     page = (result.layout.docs_dir / "systems/wages/index.md").read_text("utf-8")
-    assert "normal-approximation intervals" in page and "bootstrap intervals" not in page
+    # Student's t and Bonett's (the regression intervals since e0e3c60 and b3f4456), not
+    # "normal-approximation intervals"; only the null test's noise floors are simulated
+    assert "Student's t for the mean error" in page and "Bonett's for RMSE" in page
+    assert "normal-approximation" not in page and "bootstrap intervals" not in page
+    assert "simulated replicates of a studentized null test" in page
     assert "<td>mean error difference<td>" in page
     assert 'aria-label="Disparities by sex"' in page
 
