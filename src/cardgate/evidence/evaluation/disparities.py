@@ -55,8 +55,9 @@ def regression_disparity(
     largest minus the smallest compared group's MAE, RMSE or mean error — from the
     groups' error sums `errors` (G, 5).
 
-    The interval: simultaneous normal-approximation intervals of the groups' values
-    (`intervals.spread_interval`). The null test: studentized (`nulls.studentized_null`); the
+    The interval: the groups' intervals (`estimates.regression_intervals`: Student's t,
+    the MAE's on the log scale, Bonett's for RMSE) at the simultaneous level, combined by
+    `intervals.spread_interval`. The null test: studentized (`nulls.studentized_null`); the
     noise floor is the disparity at which the test would just reject, the groups'
     deviations from the pooled value shrunk or stretched in the proportions observed, so
     the value is beyond the floor exactly when the studentized statistic is beyond its
