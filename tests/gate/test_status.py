@@ -300,3 +300,21 @@ def test_a_todo_where_a_date_or_a_choice_goes_is_reported_as_the_placeholder(
         "placeholder (TODO) (required)" in out
     )
     assert "is missing (required)" not in out and "'last_reviewed' is missing" not in out
+
+
+def test_ready_to_ship_says_how_many_warnings_the_gate_left(tmp_path: Path) -> None:
+    """A system that may ship with warnings (inconclusive thresholds, an unused waiver)
+    read 'ready to ship' and nothing more: the warnings were seen only with cardgate
+    gate. The progress line now counts them and says where they are listed."""
+    waiver = (
+        "kind: waivers\nschema_version: 1\nwaivers:\n  - rule: GATE-FA003\n"
+        f"    system: {SYSTEM}\n    justification: Retraining.\n    approver: Risk Owner\n"
+        "    expires: 2026-12-31\n"
+    )
+    root = build_workspace(tmp_path / "ws", {"edit": {"waivers.yaml": waiver}})
+    code, out = status(root)
+    assert code == 0, out
+    assert out.splitlines()[-1] == (
+        f"  {SYSTEM}: 9 of 9 steps clear, checklist items 61/61 done, ready to ship, "
+        "1 warning (cardgate gate lists it)"
+    )

@@ -178,6 +178,12 @@ class SystemStatus:
             # (the items the policy requires, where it names a subset; else every item)
         if self.ready:
             parts.append("ready to ship")
+            if self.warnings:  # what may ship is not all there is to read
+                one = self.warnings == 1
+                parts.append(
+                    f"{self.warnings} warning{'' if one else 's'} "
+                    f"(cardgate gate lists {'it' if one else 'them'})"
+                )
         else:
             count = self.blocking
             parts.append(f"{count} finding{'s' if count != 1 else ''} left")
