@@ -270,6 +270,7 @@ def test_import_errors(example: Path, tmp_path: Path) -> None:
         "import", "probe", str(tmp_path / "absent.json"), "--as", "a", "-w", str(example)
     )
     assert code == 1 and "absent.json: does not exist" in err
+    assert "hint: a relative path is read from the current folder" in err
     given = tmp_path / "card.json"
     given.write_text('{"title": "x"}')
     code, _, err = cli("import", "probe", str(given), "--as", "Not An Id", "-w", str(example))

@@ -30,11 +30,17 @@ def import_document(
     try:
         raw = read_regular(file, limit=DOCUMENT_BYTES)
     except FileNotFoundError as error:
-        raise InputError(f"{shown}: does not exist") from error
+        raise InputError(
+            f"{shown}: does not exist",
+            hint="a relative path is read from the current folder, not from the workspace",
+        ) from error
     except UnreadableFile as error:
         raise InputError(f"{shown}: {error.reason}", hint=error.hint) from error
     except IsADirectoryError as error:
-        raise InputError(f"{shown}: is a folder, not a file") from error
+        raise InputError(
+            f"{shown}: is a folder, not a file",
+            hint="name the card's file inside it (a Hugging Face card is its README.md)",
+        ) from error
     draft = entry.importer(raw, shown, name)
     target = document_target(workspace, draft.kind, name)
     try:
