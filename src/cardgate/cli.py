@@ -283,10 +283,19 @@ def new(
             "(default: MLFLOW_TRACKING_URI, else MLflow's default)."
         ),
     ] = None,
+    missing: Annotated[
+        bool,
+        typer.Option(
+            "--missing",
+            help="For a checklist that exists: print the blocks of the items it does not "
+            "answer yet (the risk tier raised, the policy changed), to append under its "
+            "items:; writes nothing.",
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Scaffold a document from its template, or draft it from what exists (never overwrites)."""
-    from cardgate.authoring.scaffold import new_document
+    from cardgate.authoring.scaffold import missing_items, new_document
     from cardgate.documents.workspace import Workspace, load_config, load_workspace
 
     root = _workspace_root(workspace)
@@ -298,6 +307,17 @@ def new(
         tier, required = checklist_scope(
             load_workspace(root), system or identifier, checklist, RULES
         )
+    if missing:
+        if kind != "checklist":
+            raise UsageError("--missing goes with a checklist: cardgate new checklist ID")
+        owner = system or identifier
+        blocks = missing_items(
+            load_workspace(root), owner, checklist, risk_tier=tier, required=required
+        )
+        typer.echo(blocks, nl=False)
+        if not blocks:
+            typer.echo("nothing missing: the checklist answers every item asked of it", err=True)
+        return
     # drafting from a run matches its datasets to the workspace's datasheets
     documents = (
         load_workspace(root)

@@ -99,6 +99,37 @@ def test_a_limited_system_gets_the_policys_subset(tmp_path: Path) -> None:
     assert ck004 == ["GOV-01", "GOV-03", "GOV-09", "MAN-01", "MAP-04", "MEA-05", "MEA-09"]
 
 
+def test_a_checklist_whose_tier_was_raised_gets_the_items_it_lacks(tmp_path: Path) -> None:
+    """Written for risk tier 'limited' (6 items), a checklist of a system raised to 'high'
+    lacks 47: 'new checklist' refused ('already exists: edit it') and nothing printed their
+    questions and NIST text. It now points at --missing, which prints the blocks of the
+    items the policy asks that the file does not answer, to append under items:, writing
+    nothing; appended, no item is left without an answer."""
+    root = build_workspace(
+        tmp_path / "ws", {"edit": {CARD: [["risk_tier: high", "risk_tier: limited"]]}}
+    )
+    (root / CHECKLIST).unlink()
+    assert run("new", "checklist", SYSTEM, "-w", str(root))[0] == 0
+    card = root / CARD
+    card.write_text(
+        card.read_text(encoding="utf-8").replace("risk_tier: limited", "risk_tier: high")
+    )
+    code, out = run("new", "checklist", SYSTEM, "-w", str(root))
+    assert code == 2 and "already exists" in out
+    hint = " ".join(out.split())
+    assert f"cardgate new checklist {SYSTEM} --missing >> " in hint and CHECKLIST in hint
+    before = (root / CHECKLIST).read_text(encoding="utf-8")
+    code, printed = run("new", "checklist", SYSTEM, "--missing", "-w", str(root))
+    assert code == 0, printed
+    assert (root / CHECKLIST).read_text(encoding="utf-8") == before  # nothing written
+    assert "  GOV-02:\n    status: not-started" in printed and "# NIST GOVERN" in printed
+    assert "  GOV-01:" not in printed  # answered already
+    (root / CHECKLIST).write_text(before + printed, encoding="utf-8")
+    result = run_gate(root, release=True, today=TODAY)
+    assert not [f for f in result.findings if f.code == "GATE-CK004" and "no answer" in f.message]
+    assert not [p for p in check_answers(load_workspace(root)) if p.code.startswith("CG")]
+
+
 def test_evidence_may_point_at_a_section(tmp_path: Path) -> None:
     root = build_workspace(
         tmp_path / "ws",

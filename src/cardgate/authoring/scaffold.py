@@ -122,7 +122,14 @@ def new_document(
                 f"exists, and {display_path(folder)} has none",
                 hint=f"cardgate new model-card {owner} first",
             )
-        target = _new(workspace.systems_dir / owner / f"checklist-{checklist}.yaml")
+        target = workspace.systems_dir / owner / f"checklist-{checklist}.yaml"
+        if target.exists():
+            raise UsageError(
+                f"{display_path(target)} already exists",
+                hint="cardgate never overwrites a document; edit it. The items it does not "
+                "answer yet (for the system's risk tier now), to append under its items: "
+                f"cardgate new checklist {owner} --missing >> {display_path(target)}",
+            )
     if data is not None and kind != "datasheet":
         raise UsageError(
             "--from drafts a datasheet only", hint=f"cardgate new datasheet ID --from {data}"
@@ -191,12 +198,43 @@ def _new(target: Path) -> Path:
     return target
 
 
+def missing_items(
+    workspace: Workspace,
+    system: str,
+    checklist: str,
+    *,
+    risk_tier: str | None = None,
+    required: Collection[str] | None = None,
+) -> str:
+    """The blocks `new checklist` writes, of the items the system's checklist does not
+    answer (nor cardgate from the documents), to append under its `items:`; writes
+    nothing. UsageError when the checklist does not exist or does not load."""
+    from cardgate.documents.load_limits import DocumentLoadError
+    from cardgate.documents.loading import load_document
+
+    path = workspace.systems_dir / system / f"checklist-{checklist}.yaml"
+    if not path.is_file():
+        raise UsageError(
+            f"{display_path(path)} does not exist", hint=f"cardgate new checklist {system}"
+        )
+    try:
+        items = load_document(path, within=workspace.root).data.get("items")
+    except DocumentLoadError as error:
+        raise UsageError(error.problem.message, problem=error.problem) from error
+    answered = set(items) if isinstance(items, dict) else set()
+    text = _checklist_items(
+        workspace, checklist, risk_tier=risk_tier, required=required, answered=answered
+    )
+    return text.removeprefix("items:\n")
+
+
 def _checklist_items(
     workspace: Workspace,
     checklist: str,
     *,
     risk_tier: str | None = None,
     required: Collection[str] | None = None,
+    answered: Collection[str] | None = None,
 ) -> str:
     """The answers to write: per item, its question, the NIST AI RMF subcategories it serves
     (their text from the shipped catalog) and the suggested evidence, as comments, then a
@@ -219,6 +257,8 @@ def _checklist_items(
     for item in definition.model.items:
         if not applies(item, risk_tier):
             continue
+        if answered is not None and (item.id in answered or item.answered_by is not None):
+            continue  # only what is missing
         if required is not None and item.id not in required:
             left_out.append(item.id)
             continue
@@ -254,7 +294,7 @@ def _checklist_items(
             "    evidence: []  # paths from the workspace root, or https:// URLs; "
             "path#section points into a document"
         )
-    if left_out:
+    if left_out and answered is None:
         tier = f" for risk tier '{risk_tier}'" if risk_tier else ""
         lines.extend(
             _comment(

@@ -27,7 +27,9 @@ Passes:
 
 Remediation:
 Answer the item at the position given; ``cardgate status SYSTEM`` lists what is left and
-``cardgate new checklist`` writes each item with its NIST text and suggested evidence.
+``cardgate new checklist`` writes each item with its NIST text and suggested evidence
+(``--missing`` prints those an existing checklist lacks, e.g. after the risk tier was
+raised, to append under its ``items:``).
 """
 
 from __future__ import annotations
