@@ -40,6 +40,25 @@ def test_inconsistent_column(ws: DataWorkspace, column: str, message: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("column", "hint"),
+    [
+        ("{name: a, type: date, min: 01/01/2026}", "write it as YYYY-MM-DD"),
+        ("{name: a, type: datetime, min: 5}", "write it as YYYY-MM-DD"),
+        ("{name: a, type: integer, min: low}", "write a number, without quotes"),
+    ],
+)
+def test_a_bound_of_the_wrong_form_hints_the_form(
+    ws: DataWorkspace, column: str, hint: str
+) -> None:
+    """A date bound written 01/01/2026 (or a number bound as text) said 'see the template
+    (cardgate new) or the JSON Schema for what goes here'; the hint is the form to write."""
+    ws.contract(f"columns:\n  - {column}")
+    result = CliRunner().invoke(app, ["validate", "--workspace", str(ws.root)])
+    assert result.exit_code == 1
+    assert f"    hint: {hint}" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
     ("body", "message", "line"),
     [
         ("columns:\n  - {name: a, type: integer}\n  - {name: a, type: string}", "listed twice", 11),

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from cardgate.documents.positions import SourceFloat, SourceInt
-from cardgate.documents.schemas.base import Section, Text, optional, required
+from cardgate.documents.schemas.base import Section, Text, hinted, optional, required
 from cardgate.documents.schemas.evaluation import ComputedBy
 
 ColumnType = Literal["integer", "number", "string", "boolean", "date", "datetime", "category"]
@@ -116,14 +116,19 @@ class ColumnContract(Section):
             return value
         if kind in NUMERIC_TYPES:
             if not isinstance(value, int | float):
-                raise ValueError(f"a bound of a {kind} column must be a number")
+                raise hinted(
+                    f"a bound of a {kind} column must be a number", "write a number, without quotes"
+                )
         elif kind in TEMPORAL_TYPES:
+            form = "write it as YYYY-MM-DD" + (
+                ", or YYYY-MM-DDTHH:MM:SS" if kind == "datetime" else ""
+            )
             if not isinstance(value, str):
-                raise ValueError(f"a bound of a {kind} column must be a date, e.g. 2024-01-31")
+                raise hinted(f"a bound of a {kind} column must be a date, e.g. 2024-01-31", form)
             try:
                 parse_temporal_bound(value)
             except ValueError as error:
-                raise ValueError(f"'{value}' is not an ISO date or datetime") from error
+                raise hinted(f"'{value}' is not an ISO date or datetime", form) from error
         else:
             raise ValueError(
                 f"'{info.field_name}' applies to integer, number, date and datetime columns, "
