@@ -283,3 +283,19 @@ def test_a_disparity_limit_on_the_fair_side_is_refused_at_its_bound(
     [problem] = result.problems
     assert (problem.code, problem.line, problem.column) == ("CG105", 29, 12)
     assert fragment in problem.message and hint in problem.hint
+
+
+def test_a_difference_of_a_per_group_metric_names_the_disparities() -> None:
+    """'false_positive_rate_difference' (fairness literature's FPR gap) was answered 'did
+    you mean false_positive_rate?', a per-group limit, not a disparity: the hint now says
+    what that metric limits and lists the differences there are."""
+    text = CARD + EVALUATION.replace("[age_band]", "[age_group]").replace(
+        "metric: false_positive_rate\n", "metric: false_positive_rate_difference\n"
+    )
+    [problem] = validate_document(parse_text(text, display="card.yaml")).problems
+    assert problem.code == "CG102"
+    assert problem.hint.startswith(
+        "there is no 'false_positive_rate_difference': 'false_positive_rate' with a "
+        "'feature:' limits each group's value; the differences: demographic_parity_difference, "
+        "equalized_odds_difference, equal_opportunity_difference"
+    ), problem.hint

@@ -306,7 +306,15 @@ def _shown(value: Any) -> str:
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+    listed = list(choices)
+    base, _, kind = value.rpartition("_")
+    if kind in ("difference", "ratio") and base in listed:  # a disparity of a group metric
+        others = ", ".join(choice for choice in listed if choice.endswith(f"_{kind}"))
+        return (
+            f"there is no '{value}': '{base}' with a 'feature:' limits each group's value; "
+            f"the {kind}s: {others}"
+        )
+    match = difflib.get_close_matches(value, listed, n=1, cutoff=0.5)
     return f"did you mean '{match[0]}'?" if match else ""
 
 
