@@ -67,6 +67,18 @@ def test_validate_without_workspace_is_a_configuration_error(in_tmp: Path) -> No
     assert "cardgate init" in err
 
 
+def test_a_workspace_in_a_subfolder_is_named_in_the_hint(in_tmp: Path) -> None:
+    """Run from the project folder (where train.py is), above the workspace, status said
+    'no cardgate.yaml found ... run cardgate init': init there would make a second
+    workspace. The hint names the workspace below instead."""
+    assert invoke("init", "governance")[0] == 0
+    (in_tmp / "data").mkdir()
+    code, _, err = invoke("status")
+    assert code == 2
+    assert "hint: the workspace is in governance/: cd governance, or pass --workspace " in err
+    assert "governance" in err.split("--workspace ")[1]
+
+
 def test_empty_workspace_is_an_error_not_zero_problems(in_tmp: Path) -> None:
     invoke("init")
     code, out, _ = invoke("validate")

@@ -71,6 +71,16 @@ def written_from(root: Path, relative: str, *, base: Path, instead: Path) -> str
     return Path(os.path.relpath(target, _real_folder(os.fspath(base)))).as_posix()
 
 
+def folders_holding(folder: Path, name: str) -> list[str]:
+    """The names of the folders just below `folder` that hold a file called `name`."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    held = [e.name for e in entries if e.is_dir() and os.path.isfile(os.path.join(e.path, name))]
+    return sorted(held)
+
+
 def leads_outside(root: Path, path: Path) -> bool:
     """Whether `path`, named inside `root`, resolves through links to a place outside it."""
     resolved = _realpath(os.path.abspath(path))

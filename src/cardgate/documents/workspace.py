@@ -1,16 +1,12 @@
 """The workspace: found once, loaded once, read by every command.
 
-A workspace is a folder with `cardgate.yaml`. Its documents live at
-`systems/<id>/model-card.yaml`, `systems/<id>/checklist*.yaml`,
-`datasets/<id>/datasheet.yaml`, `policy.yaml` and `waivers.yaml` (folders configurable).
-A document may also end in `.yml`: it is read like `.yaml` (never ignored: an ignored
-``policy.yml`` would leave the baseline in the policy's place); the same document under
-both names is a configuration error, as is one named in another case (``model-card.YAML``).
-A policy or waivers file that `cardgate.yaml` names under another name than the default
-must exist (a typo must not silently apply the baseline); at their default names, they
-are optional. The
-`signers.allowed_signers` file, when there is one, is a regular file of the workspace of at
-most `SIGNERS_BYTES` (ssh-keygen reads it whole for each signature it verifies).
+A workspace is a folder with `cardgate.yaml`; its documents are `systems/<id>/model-card.yaml`,
+`systems/<id>/checklist*.yaml`, `datasets/<id>/datasheet.yaml`, `policy.yaml` and `waivers.yaml`
+(folders configurable). A document may also end in `.yml`, read like `.yaml` (an ignored
+``policy.yml`` would leave the baseline in its place); the same document under both names
+is a configuration error, as is one named in another case (``model-card.YAML``).
+Policy or waivers files named in `cardgate.yaml` under other names must exist (a typo must
+not apply the baseline); `signers.allowed_signers` is a regular file of at most `SIGNERS_BYTES`.
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ from cardgate.core.inputs import SIGNERS_BYTES, UnreadableFile, open_regular, ov
 from cardgate.core.paths import (
     PathEscapeError,
     display_path,
+    folders_holding,
     leads_outside,
     named_inside,
     resolve_inside,
@@ -164,9 +161,12 @@ def find_workspace(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if os.path.lexists(folder / CONFIG_FILE):  # not a file: load_config says what it is
             return folder
+    below = folders_holding(here, CONFIG_FILE)  # run from the project, one level up?
+    hint = "run 'cardgate init', or pass --workspace DIR"
+    if len(below) == 1:
+        hint = f"the workspace is in {below[0]}/: cd {below[0]}, or pass --workspace {below[0]}"
     raise ConfigurationError(
-        f"no {CONFIG_FILE} found in {display_path(here)} or any parent folder",
-        hint="run 'cardgate init' to create a workspace, or pass --workspace DIR",
+        f"no {CONFIG_FILE} found in {display_path(here)} or any parent folder", hint=hint
     )
 
 
