@@ -95,8 +95,9 @@ def disparities(runs: int, rng: np.random.Generator) -> list[str]:
 
 
 def brier(runs: int, rng: np.random.Generator) -> list[str]:
-    """The Brier score's percentile bootstrap (500 replicates): its upper end under the
-    true Brier score, for calibrated binormal models of rising separation."""
+    """The Brier score's interval (`estimates.brier_interval`; the percentile bootstrap
+    of 500 replicates until December 2026): its upper end under the true Brier score,
+    for calibrated binormal models of rising separation."""
     lines = ["| model | true Brier | n = 30 | n = 60 | n = 150 | n = 500 |",
              "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for separation, base in ((1.0, 0.4), (2.0, 0.3), (3.0, 0.2), (4.0, 0.1)):
@@ -224,7 +225,7 @@ def main() -> int:
     parts = {
         "disparities": ("Demographic parity at its limit: difference / ratio read `within`",
                         lambda rng: disparities(args.runs * 10, rng)),
-        "brier": ("Brier score, percentile bootstrap: upper end under the truth",
+        "brier": ("Brier score: upper end under the truth",
                   lambda rng: brier(args.runs, rng)),
         "auc": ("ROC AUC, DeLong (logit) + binning bound: lower end over the truth",
                 lambda rng: auc(args.runs * 4, rng)),

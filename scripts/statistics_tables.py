@@ -717,7 +717,7 @@ def calibration_section(runs: int) -> list[str]:
         "either as the logistic of the raw score (miscalibrated: the true ECE is about "
         "0.18), as the true probability of the label (calibrated: the true ECE is 0), or "
         "as that probability's logit times 1.3 (overconfident: about 0.04). Brier score: "
-        "percentile bootstrap, target at least 95%. Expected calibration error: target "
+        "`estimates.brier_interval`, target at least 95%. Expected calibration error: target "
         "about 95% for a calibrated model, at least 95% otherwise (the construction is "
         "conservative away from calibration).",
         "",

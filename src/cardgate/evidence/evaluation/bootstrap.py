@@ -1,5 +1,5 @@
-"""The percentile bootstrap on score histograms, vectorised, for the metrics without a
-closed-form interval (expected calibration error, Brier score; `estimates`).
+"""The percentile bootstrap on score histograms, vectorised, for the metric without a
+closed-form interval (the expected calibration error; `estimates`).
 
 Resampling N rows with replacement is, for any statistic of the count table, the same as
 one multinomial draw of N over the table's cells with their observed frequencies; R
