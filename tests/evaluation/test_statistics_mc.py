@@ -874,3 +874,18 @@ def test_a_regression_metric_at_its_detectable_value_is_found_about_80_percent(
         lower, upper = regression_intervals(_error_sums(errors), z)[metric]
         found.append(np.mean(lower > limit) if bound == "max" else np.mean(upper < limit))
     assert 0.72 <= np.mean(found) <= 0.88, np.mean(found)
+
+
+def test_the_brier_interval_stays_in_0_1_when_every_row_misses_entirely() -> None:
+    """Three rows scored 1 with label 0: the Brier score is 1, and its interval cannot
+    reach past 1 (the near misses' MOVER term pushed the upper end to 1.14)."""
+    from cardgate.evidence.evaluation.estimates import brier_interval
+    from tests.evaluation.simulation import score_tables
+
+    for labels, scores in (
+        (np.zeros(3, dtype=bool), np.ones(3)),
+        (np.ones(5, dtype=bool), np.zeros(5)),
+        (np.zeros(4, dtype=bool), np.zeros(4)),
+    ):
+        low, high = brier_interval(score_tables(labels, scores)[0], I.z_value(LEVEL))
+        assert 0.0 <= low[0] <= high[0] <= 1.0, (labels, scores, low, high)

@@ -240,9 +240,10 @@ def brier_interval(scores: FloatArray, z: float) -> tuple[FloatArray, FloatArray
         correlation = np.where(
             (s_near > 0) & (s_far > 0), -n * near * far / ((n - 1) * s_near * s_far), 0.0
         )
-    return I.mover_difference(
+    low, high = I.mover_difference(
         (near, near_low, near_high), (-far, -far_high, -far_low), -correlation
     )
+    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)  # a Brier score is in [0, 1]
 
 
 def calibration_interval(
